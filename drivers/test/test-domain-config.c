@@ -1,0 +1,369 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Changing a test domain's configuration: memory, vCPUs, devices,
+ * metadata, autostart.
+ *
+ * Every change names its target with AFFECT_LIVE / AFFECT_CONFIG (or
+ * CURRENT, resolved by vkTestGetDefs): the live definition of a running
+ * domain, its next-boot definition, or both.  All checks run before the
+ * first change, and device edits are made on copies swapped in at the end,
+ * so a failing call leaves both definitions as they were.
+ */
+#include <string.h>
+
+#define VIR_FROM_THIS VIR_FROM_TEST
+#include "util/error.h"
+#include "drivers/test/test-private.h"
+
+static void
+noteConfigChange(vkTestDomain *obj, const vkDomainDef *config)
+{
+    if (config && obj->id >= 0)
+        obj->updated = true;
+}
+
+int
+vkTestDomainSetMemoryFlags(virDomainPtr dom, unsigned long memory, unsigned int flags)
+{
+    vkTestState *st;
+    vkTestDomain *obj;
+    vkDomainDef *live, *config;
+    int ret = -1;
+
+    vkCheckFlags(VIR_DOMAIN_MEM_LIVE | VIR_DOMAIN_MEM_CONFIG | VIR_DOMAIN_MEM_MAXIMUM, -1);
+    if (!(obj = vkTestDomainGet(dom, &st)))
+        return -1;
+    if (vkTestGetDefs(obj, flags, &live, &config) < 0)
+        goto cleanup;
+
+    if (flags & VIR_DOMAIN_MEM_MAXIMUM) {
+        if (live) {
+            vkReportError(VIR_ERR_OPERATION_INVALID, "%s",
+                          "cannot resize the maximum memory on an active domain");
+            goto cleanup;
+        }
+        config->maxMemory = memory;
+        if (config->currentMemory > memory)
+            config->currentMemory = memory;
+    } else {
+        if ((live && memory > live->maxMemory) || (config && memory > config->maxMemory)) {
+            vkReportError(VIR_ERR_INVALID_ARG, "%s",
+                          "cannot set memory higher than max memory");
+            goto cleanup;
+        }
+        if (live)
+            live->currentMemory = memory;
+        if (config)
+            config->currentMemory = memory;
+    }
+    noteConfigChange(obj, config);
+    ret = 0;
+
+ cleanup:
+    g_mutex_unlock(&st->lock);
+    return ret;
+}
+
+int
+vkTestDomainSetMemory(virDomainPtr dom, unsigned long memory)
+{
+    return vkTestDomainSetMemoryFlags(dom, memory, VIR_DOMAIN_MEM_LIVE);
+}
+
+int
+vkTestDomainSetMaxMemory(virDomainPtr dom, unsigned long memory)
+{
+    return vkTestDomainSetMemoryFlags(dom, memory, VIR_DOMAIN_MEM_MAXIMUM);
+}
+
+int
+vkTestDomainSetVcpusFlags(virDomainPtr dom, unsigned int nvcpus, unsigned int flags)
+{
+    vkTestState *st;
+    vkTestDomain *obj;
+    vkDomainDef *live, *config;
+    int ret = -1;
+
+    vkCheckFlags(VIR_DOMAIN_VCPU_LIVE | VIR_DOMAIN_VCPU_CONFIG | VIR_DOMAIN_VCPU_MAXIMUM, -1);
+    if ((flags & VIR_DOMAIN_VCPU_MAXIMUM) && !(flags & VIR_DOMAIN_VCPU_CONFIG)) {
+        vkTestReportDomError(VIR_ERR_INVALID_ARG, "%s",
+                             "Flag 'VIR_DOMAIN_AFFECT_CONFIG' is required by flag "
+                             "'VIR_DOMAIN_VCPU_MAXIMUM'");
+        return -1;
+    }
+    if (nvcpus == 0) {
+        vkReportError(VIR_ERR_INVALID_ARG, "%s", "a domain needs at least one vCPU");
+        return -1;
+    }
+    if (nvcpus > VK_TEST_MAX_VCPUS) {
+        vkReportError(VIR_ERR_INVALID_ARG,
+                      "requested cpu amount exceeds maximum supported amount (%u > %d)",
+                      nvcpus, VK_TEST_MAX_VCPUS);
+        return -1;
+    }
+    if (!(obj = vkTestDomainGet(dom, &st)))
+        return -1;
+    if (vkTestGetDefs(obj, flags, &live, &config) < 0)
+        goto cleanup;
+
+    if (live && (flags & VIR_DOMAIN_VCPU_MAXIMUM)) {
+        vkReportError(VIR_ERR_OPERATION_INVALID,
+                      "cannot change the maximum vCPU count of running domain '%s'",
+                      obj->name);
+        goto cleanup;
+    }
+    if (live && nvcpus > live->maxVcpus) {
+        vkReportError(VIR_ERR_INVALID_ARG, "requested cpu amount exceeds maximum (%u > %u)",
+                      nvcpus, live->maxVcpus);
+        goto cleanup;
+    }
+    if (config && !(flags & VIR_DOMAIN_VCPU_MAXIMUM) && nvcpus > config->maxVcpus) {
+        vkReportError(VIR_ERR_INVALID_ARG, "requested cpu amount exceeds maximum (%u > %u)",
+                      nvcpus, config->maxVcpus);
+        goto cleanup;
+    }
+
+    if (live)
+        live->vcpus = nvcpus;
+    if (config && (flags & VIR_DOMAIN_VCPU_MAXIMUM)) {
+        config->maxVcpus = nvcpus;
+        if (config->vcpus > nvcpus)
+            config->vcpus = nvcpus;
+    } else if (config) {
+        config->vcpus = nvcpus;
+    }
+    noteConfigChange(obj, config);
+    ret = 0;
+
+ cleanup:
+    g_mutex_unlock(&st->lock);
+    return ret;
+}
+
+int
+vkTestDomainSetVcpus(virDomainPtr dom, unsigned int nvcpus)
+{
+    return vkTestDomainSetVcpusFlags(dom, nvcpus, VIR_DOMAIN_VCPU_LIVE);
+}
+
+static bool
+checkLiveConfigExclusive(unsigned int flags)
+{
+    if ((flags & VIR_DOMAIN_AFFECT_LIVE) && (flags & VIR_DOMAIN_AFFECT_CONFIG)) {
+        vkTestReportDomError(VIR_ERR_INVALID_ARG, "%s",
+                             "Flags 'VIR_DOMAIN_AFFECT_LIVE' and 'VIR_DOMAIN_AFFECT_CONFIG' "
+                             "are mutually exclusive");
+        return false;
+    }
+    return true;
+}
+
+int
+vkTestDomainGetVcpusFlags(virDomainPtr dom, unsigned int flags)
+{
+    vkTestState *st;
+    vkTestDomain *obj;
+    vkDomainDef *live, *config, *def;
+    int ret = -1;
+
+    vkCheckFlags(VIR_DOMAIN_VCPU_LIVE | VIR_DOMAIN_VCPU_CONFIG | VIR_DOMAIN_VCPU_MAXIMUM, -1);
+    if (!checkLiveConfigExclusive(flags))
+        return -1;
+    if (!(obj = vkTestDomainGet(dom, &st)))
+        return -1;
+    if (vkTestGetDefs(obj, flags, &live, &config) == 0) {
+        def = live ? live : config;
+        ret = (flags & VIR_DOMAIN_VCPU_MAXIMUM) ? def->maxVcpus : def->vcpus;
+    }
+    g_mutex_unlock(&st->lock);
+    return ret;
+}
+
+int
+vkTestDomainGetMaxVcpus(virDomainPtr dom)
+{
+    return vkTestDomainGetVcpusFlags(dom, VIR_DOMAIN_VCPU_LIVE | VIR_DOMAIN_VCPU_MAXIMUM);
+}
+
+int
+vkTestDomainGetAutostart(virDomainPtr dom, int *autostart)
+{
+    vkTestState *st;
+    vkTestDomain *obj;
+
+    if (!(obj = vkTestDomainGet(dom, &st)))
+        return -1;
+    *autostart = obj->autostart;
+    g_mutex_unlock(&st->lock);
+    return 0;
+}
+
+int
+vkTestDomainSetAutostart(virDomainPtr dom, int autostart)
+{
+    vkTestState *st;
+    vkTestDomain *obj;
+
+    if (!(obj = vkTestDomainGet(dom, &st)))
+        return -1;
+    if (!obj->persistent) {
+        g_mutex_unlock(&st->lock);
+        vkReportError(VIR_ERR_OPERATION_INVALID,
+                      "cannot set autostart for transient domain '%s'", dom->name);
+        return -1;
+    }
+    obj->autostart = autostart != 0;
+    g_mutex_unlock(&st->lock);
+    return 0;
+}
+
+typedef enum {
+    DEVICE_ATTACH,
+    DEVICE_DETACH,
+    DEVICE_UPDATE,
+} deviceOp;
+
+/* Applies op to a copy of def; returns the changed copy or NULL. */
+static vkDomainDef *
+deviceEditCopy(const vkDomainDef *def, const char *xml, deviceOp op)
+{
+    g_autoptr(vkDomainDef) copy = vkDomainDefCopy(def);
+    g_autoptr(vkDomainDeviceDef) dev = NULL;
+
+    if (!copy)
+        return NULL;
+    if (!(dev = vkDomainDeviceDefParseString(xml, copy, 0)))
+        return NULL;
+    if (op != DEVICE_ATTACH && vkDomainDefDetachDevice(copy, dev) < 0)
+        return NULL;
+    if (op != DEVICE_DETACH && vkDomainDefAttachDevice(copy, &dev) < 0)
+        return NULL;
+    return g_steal_pointer(&copy);
+}
+
+static void
+replaceDef(vkTestDomain *obj, vkDomainDef *old, vkDomainDef *new)
+{
+    if (obj->def == old)
+        obj->def = new;
+    else
+        obj->newDef = new;
+    vkDomainDefFree(old);
+}
+
+static int
+deviceEdit(virDomainPtr dom, const char *xml, unsigned int flags, deviceOp op)
+{
+    vkTestState *st;
+    vkTestDomain *obj;
+    vkDomainDef *live, *config;
+    g_autoptr(vkDomainDef) newLive = NULL;
+    g_autoptr(vkDomainDef) newConfig = NULL;
+    int ret = -1;
+
+    if (!(obj = vkTestDomainGet(dom, &st)))
+        return -1;
+    if (vkTestGetDefs(obj, flags & (VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG),
+                      &live, &config) < 0)
+        goto cleanup;
+    if (live && !(newLive = deviceEditCopy(live, xml, op)))
+        goto cleanup;
+    if (config && !(newConfig = deviceEditCopy(config, xml, op)))
+        goto cleanup;
+    if (live)
+        replaceDef(obj, live, g_steal_pointer(&newLive));
+    if (config)
+        replaceDef(obj, config, g_steal_pointer(&newConfig));
+    noteConfigChange(obj, config);
+    ret = 0;
+
+ cleanup:
+    g_mutex_unlock(&st->lock);
+    return ret;
+}
+
+int
+vkTestDomainAttachDeviceFlags(virDomainPtr dom, const char *xml, unsigned int flags)
+{
+    vkCheckFlags(VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG, -1);
+    return deviceEdit(dom, xml, flags, DEVICE_ATTACH);
+}
+
+int
+vkTestDomainAttachDevice(virDomainPtr dom, const char *xml)
+{
+    return vkTestDomainAttachDeviceFlags(dom, xml, VIR_DOMAIN_AFFECT_LIVE);
+}
+
+int
+vkTestDomainDetachDeviceFlags(virDomainPtr dom, const char *xml, unsigned int flags)
+{
+    vkCheckFlags(VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG, -1);
+    return deviceEdit(dom, xml, flags, DEVICE_DETACH);
+}
+
+int
+vkTestDomainDetachDevice(virDomainPtr dom, const char *xml)
+{
+    return vkTestDomainDetachDeviceFlags(dom, xml, VIR_DOMAIN_AFFECT_LIVE);
+}
+
+int
+vkTestDomainUpdateDeviceFlags(virDomainPtr dom, const char *xml, unsigned int flags)
+{
+    vkCheckFlags(VIR_DOMAIN_DEVICE_MODIFY_LIVE | VIR_DOMAIN_DEVICE_MODIFY_CONFIG |
+                 VIR_DOMAIN_DEVICE_MODIFY_FORCE, -1);
+    /* An update replaces the device it matches (disk by target, interface
+     * by MAC): detach the old one and attach the new one in one step. */
+    return deviceEdit(dom, xml, flags, DEVICE_UPDATE);
+}
+
+char *
+vkTestDomainGetMetadata(virDomainPtr dom, int type, const char *uri, unsigned int flags)
+{
+    vkTestState *st;
+    vkTestDomain *obj;
+    vkDomainDef *live, *config;
+    char *ret = NULL;
+
+    vkCheckFlags(VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG, NULL);
+    if (!checkLiveConfigExclusive(flags))
+        return NULL;
+    if (!(obj = vkTestDomainGet(dom, &st)))
+        return NULL;
+    if (vkTestGetDefs(obj, flags, &live, &config) == 0)
+        ret = vkDomainDefGetMetadata(live ? live : config, type, uri);
+    g_mutex_unlock(&st->lock);
+    return ret;
+}
+
+int
+vkTestDomainSetMetadata(virDomainPtr dom, int type, const char *metadata,
+                        const char *key, const char *uri, unsigned int flags)
+{
+    vkTestState *st;
+    vkTestDomain *obj;
+    vkDomainDef *live, *config;
+    int ret = -1;
+
+    vkCheckFlags(VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG, -1);
+    if (!(obj = vkTestDomainGet(dom, &st)))
+        return -1;
+    if (vkTestGetDefs(obj, flags, &live, &config) < 0)
+        goto cleanup;
+    /* The first call validates the metadata; a second one cannot fail on
+     * input the first accepted. */
+    if (live && vkDomainDefSetMetadata(live, type, metadata, key, uri) < 0)
+        goto cleanup;
+    if (config && vkDomainDefSetMetadata(config, type, metadata, key, uri) < 0)
+        goto cleanup;
+    noteConfigChange(obj, config);
+    if (st->events)
+        vkDomainEventQueueMetadataChange(st->events, obj->name, obj->uuid, obj->id, type,
+                                         type == VIR_DOMAIN_METADATA_ELEMENT ? uri : NULL);
+    ret = 0;
+
+ cleanup:
+    g_mutex_unlock(&st->lock);
+    return ret;
+}

@@ -1,0 +1,189 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Internals shared by the test driver's files.
+ *
+ * A vkTestState is one in-memory "host": its node description and its
+ * domains.  test:///default connections of a process share one state;
+ * test:///path.xml connections each get a private one.  Every driver call
+ * takes state->lock for its whole duration, so handles can be used from any
+ * thread; events are only queued under the lock and delivered later from
+ * the application's event loop.
+ */
+#ifndef VK_DRIVERS_TEST_PRIVATE_H
+#define VK_DRIVERS_TEST_PRIVATE_H
+
+#include <stdbool.h>
+#include <glib.h>
+
+#include "core/driver.h"
+#include "core/domain-event.h"
+#include "conf/domain-conf.h"
+
+#define VK_TEST_MAX_CELLS 16
+#define VK_TEST_MAX_VCPUS 32
+
+typedef struct {
+    char *name;                   /* hash key, never changes */
+    unsigned char uuid[VIR_UUID_BUFLEN];
+    int id;                       /* -1 when inactive */
+    int state;                    /* virDomainState */
+    int reason;
+    bool persistent;
+    bool autostart;
+    bool updated;                 /* config changed while running */
+    /* The live definition while running, the persistent one otherwise. */
+    vkDomainDef *def;
+    /* While running a persistent domain: its next-boot definition. */
+    vkDomainDef *newDef;
+    /* A managed save image: the saved live XML, kept in memory. */
+    char *managedSaveXML;
+    bool managedSavePaused;
+    GList *link;                  /* our node in state->order */
+} vkTestDomain;
+
+typedef struct {
+    GMutex lock;
+    int refs;                     /* connections using the state */
+    bool isDefault;
+
+    virNodeInfo nodeInfo;
+    char *hostname;
+    int ncells;
+    unsigned long long cellFreeMem[VK_TEST_MAX_CELLS]; /* bytes */
+
+    GHashTable *byName;           /* name -> vkTestDomain (owned) */
+    GHashTable *byUUID;           /* uuid bytes -> vkTestDomain */
+    GHashTable *byID;             /* GINT_TO_POINTER(id) -> running ones */
+    GQueue order;                 /* definition order, for listing */
+    int nextId;
+
+    vkEventState *events;
+} vkTestState;
+
+/* test-driver.c */
+vkTestState *vkTestStateNew(void);
+void vkTestStateFree(vkTestState *st);
+/* The state of an open connection and a locked lookup of dom in it.
+ * vkTestDomainGet reports VIR_ERR_NO_DOMAIN and returns NULL after
+ * unlocking when the domain no longer exists. */
+vkTestState *vkTestConnState(virConnectPtr conn);
+vkTestDomain *vkTestDomainGet(virDomainPtr dom, vkTestState **st);
+/* Adds *def as a domain (taking ownership, *def set NULL) after libvirt's
+ * name/uuid conflict checks.  live: the def is about to be started
+ * (createXML, restore) and becomes the live definition.  *wasPersistent
+ * (may be NULL) tells whether an existing persistent domain was updated.
+ * Returns NULL with an error set on conflict. */
+vkTestDomain *vkTestDomainAdd(vkTestState *st, vkDomainDef **def, bool live,
+                              bool *wasPersistent);
+void vkTestDomainRemove(vkTestState *st, vkTestDomain *obj);
+/* Marks obj running with the next id; keeps def as the live definition
+ * and, for persistent domains, a copy of it as the next-boot one unless
+ * one is already pending. */
+int vkTestDomainStart(vkTestState *st, vkTestDomain *obj, int reason);
+/* Marks obj shut off with virDomainShutoffReason reason, queues STOPPED
+ * with detail, and removes a transient domain (obj freed: returns true). */
+bool vkTestDomainStop(vkTestState *st, vkTestDomain *obj, int reason, int detail);
+void vkTestDomainSetState(vkTestDomain *obj, int state, int reason);
+void vkTestEmitLifecycle(vkTestState *st, vkTestDomain *obj, int event, int detail);
+virDomainPtr vkTestMakeHandle(virConnectPtr conn, vkTestDomain *obj);
+/* Errors libvirt reports from its generic domain code carry
+ * VIR_FROM_DOMAIN; keep that so callers see the same error domain. */
+#define vkTestReportDomError(code, ...) \
+    vkReportErrorFull(VIR_FROM_DOMAIN, code, __FILE__, __func__, __LINE__, __VA_ARGS__)
+/* libvirt's "domain is not running" check. */
+bool vkTestCheckActive(vkTestDomain *obj);
+/* Resolve AFFECT_CURRENT and check LIVE/CONFIG against the domain's
+ * state: fills *live / *config (the defs to change, NULL if not). */
+int vkTestGetDefs(vkTestDomain *obj, unsigned int flags,
+                  vkDomainDef **live, vkDomainDef **config);
+/* Parse with the driver's virt type. */
+vkDomainDef *vkTestParseDef(const char *xml, unsigned int parseFlags);
+
+/* test-host.c */
+int vkTestHostInitDefault(vkTestState *st);
+int vkTestHostLoadFile(vkTestState *st, const char *path);
+int vkTestConnectGetVersion(virConnectPtr conn, unsigned long *hvVer);
+const char *vkTestConnectGetType(virConnectPtr conn);
+char *vkTestConnectGetHostname(virConnectPtr conn);
+char *vkTestConnectGetCapabilities(virConnectPtr conn);
+int vkTestConnectGetMaxVcpus(virConnectPtr conn, const char *type);
+char *vkTestConnectGetSysinfo(virConnectPtr conn, unsigned int flags);
+int vkTestConnectIsAlive(virConnectPtr conn);
+int vkTestConnectIsSecure(virConnectPtr conn);
+int vkTestConnectIsEncrypted(virConnectPtr conn);
+int vkTestNodeGetInfo(virConnectPtr conn, virNodeInfoPtr info);
+unsigned long long vkTestNodeGetFreeMemory(virConnectPtr conn);
+int vkTestNodeGetCellsFreeMemory(virConnectPtr conn, unsigned long long *freeMems,
+                                 int startCell, int maxCells);
+
+/* test-domain-query.c */
+int vkTestConnectListDomains(virConnectPtr conn, int *ids, int maxids);
+int vkTestConnectNumOfDomains(virConnectPtr conn);
+int vkTestConnectListDefinedDomains(virConnectPtr conn, char **const names, int maxnames);
+int vkTestConnectNumOfDefinedDomains(virConnectPtr conn);
+int vkTestConnectListAllDomains(virConnectPtr conn, virDomainPtr **domains,
+                                unsigned int flags);
+virDomainPtr vkTestDomainLookupByID(virConnectPtr conn, int id);
+virDomainPtr vkTestDomainLookupByUUID(virConnectPtr conn, const unsigned char *uuid);
+virDomainPtr vkTestDomainLookupByName(virConnectPtr conn, const char *name);
+int vkTestDomainGetInfo(virDomainPtr dom, virDomainInfoPtr info);
+int vkTestDomainGetState(virDomainPtr dom, int *state, int *reason, unsigned int flags);
+char *vkTestDomainGetXMLDesc(virDomainPtr dom, unsigned int flags);
+char *vkTestDomainGetOSType(virDomainPtr dom);
+unsigned long vkTestDomainGetMaxMemory(virDomainPtr dom);
+int vkTestDomainIsActive(virDomainPtr dom);
+int vkTestDomainIsPersistent(virDomainPtr dom);
+int vkTestDomainIsUpdated(virDomainPtr dom);
+char *vkTestDomainGetHostname(virDomainPtr dom, unsigned int flags);
+char *vkTestDomainGetSchedulerType(virDomainPtr dom, int *nparams);
+
+/* test-domain-lifecycle.c */
+virDomainPtr vkTestDomainDefineXMLFlags(virConnectPtr conn, const char *xml, unsigned int flags);
+virDomainPtr vkTestDomainDefineXML(virConnectPtr conn, const char *xml);
+int vkTestDomainUndefineFlags(virDomainPtr dom, unsigned int flags);
+int vkTestDomainUndefine(virDomainPtr dom);
+virDomainPtr vkTestDomainCreateXML(virConnectPtr conn, const char *xml, unsigned int flags);
+int vkTestDomainCreateWithFlags(virDomainPtr dom, unsigned int flags);
+int vkTestDomainCreate(virDomainPtr dom);
+int vkTestDomainDestroyFlags(virDomainPtr dom, unsigned int flags);
+int vkTestDomainDestroy(virDomainPtr dom);
+int vkTestDomainShutdownFlags(virDomainPtr dom, unsigned int flags);
+int vkTestDomainShutdown(virDomainPtr dom);
+int vkTestDomainReboot(virDomainPtr dom, unsigned int flags);
+int vkTestDomainReset(virDomainPtr dom, unsigned int flags);
+int vkTestDomainSuspend(virDomainPtr dom);
+int vkTestDomainResume(virDomainPtr dom);
+
+/* test-domain-config.c */
+int vkTestDomainSetMemoryFlags(virDomainPtr dom, unsigned long memory, unsigned int flags);
+int vkTestDomainSetMemory(virDomainPtr dom, unsigned long memory);
+int vkTestDomainSetMaxMemory(virDomainPtr dom, unsigned long memory);
+int vkTestDomainSetVcpusFlags(virDomainPtr dom, unsigned int nvcpus, unsigned int flags);
+int vkTestDomainSetVcpus(virDomainPtr dom, unsigned int nvcpus);
+int vkTestDomainGetVcpusFlags(virDomainPtr dom, unsigned int flags);
+int vkTestDomainGetMaxVcpus(virDomainPtr dom);
+int vkTestDomainGetAutostart(virDomainPtr dom, int *autostart);
+int vkTestDomainSetAutostart(virDomainPtr dom, int autostart);
+int vkTestDomainAttachDeviceFlags(virDomainPtr dom, const char *xml, unsigned int flags);
+int vkTestDomainAttachDevice(virDomainPtr dom, const char *xml);
+int vkTestDomainDetachDeviceFlags(virDomainPtr dom, const char *xml, unsigned int flags);
+int vkTestDomainDetachDevice(virDomainPtr dom, const char *xml);
+int vkTestDomainUpdateDeviceFlags(virDomainPtr dom, const char *xml, unsigned int flags);
+char *vkTestDomainGetMetadata(virDomainPtr dom, int type, const char *uri, unsigned int flags);
+int vkTestDomainSetMetadata(virDomainPtr dom, int type, const char *metadata,
+                            const char *key, const char *uri, unsigned int flags);
+
+/* test-save.c */
+int vkTestDomainSaveFlags(virDomainPtr dom, const char *to, const char *dxml,
+                          unsigned int flags);
+int vkTestDomainSave(virDomainPtr dom, const char *to);
+int vkTestDomainRestoreFlags(virConnectPtr conn, const char *from, const char *dxml,
+                             unsigned int flags);
+int vkTestDomainRestore(virConnectPtr conn, const char *from);
+int vkTestDomainManagedSave(virDomainPtr dom, unsigned int flags);
+int vkTestDomainHasManagedSaveImage(virDomainPtr dom, unsigned int flags);
+int vkTestDomainManagedSaveRemove(virDomainPtr dom, unsigned int flags);
+/* Starting a domain that has a managed save image (called locked). */
+int vkTestDomainStartManagedSave(vkTestState *st, vkTestDomain *obj, bool paused);
+
+#endif

@@ -1,0 +1,12 @@
+#!/bin/sh
+# Installs what building and testing virtkit needs on Debian 12.
+# Runs apt-get as root, or through sudo when available.
+set -e
+SUDO=""
+[ "$(id -u)" = 0 ] || SUDO=sudo
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -q
+$SUDO apt-get install -y -q --no-install-recommends \
+    gcc meson ninja-build pkg-config python3 \
+    libglib2.0-dev libxml2-dev libreadline-dev libcmocka-dev \
+    libvirt-dev libvirt0 libvirt-clients libxml2-utils

@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * What the API entry points share: the door checks.  Every public function
+ * resets the thread's error, validates its handle and arguments, refuses
+ * mutations on read-only connections, then calls one driver member.
+ */
+#ifndef VK_API_INTERNAL_H
+#define VK_API_INTERNAL_H
+
+#include "core/driver.h"
+
+/* VIR_ERR_OPERATION_DENIED on a read-only connection. */
+bool vkCheckWritable(virConnectPtr conn, const char *func);
+/* VIR_ERR_INVALID_ARG "argument 'x' must not be NULL in func". */
+void vkReportNullArg(const char *arg, const char *func);
+/* VIR_ERR_NO_SUPPORT naming the driver and the function. */
+void vkReportUnsupported(virConnectPtr conn, const char *func);
+
+/* Opens the driver registry once (virInitialize). */
+int vkGlobalInit(void);
+
+#endif

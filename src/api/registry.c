@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The connection-driver registry and library initialisation.
+ *
+ * Drivers are registered once, in a fixed order, the first time anything
+ * needs them (g_once); virConnectOpen walks them in that order.  There are
+ * no constructors: the list of built-in drivers is spelled out here.
+ */
+#define VIR_FROM_THIS VIR_FROM_NONE
+#include "api/api-internal.h"
+
+#include <string.h>
+
+#include "drivers/test/test-driver.h"
+
+#define VK_MAX_DRIVERS 16
+
+static const vkConnectDriver *registry[VK_MAX_DRIVERS];
+static size_t nregistered;
+
+int
+vkRegisterConnectDriver(const vkConnectDriver *drv)
+{
+    if (nregistered == VK_MAX_DRIVERS) {
+        vkReportError(VIR_ERR_DRIVER_FULL, "cannot register driver '%s'", drv->name);
+        return -1;
+    }
+    registry[nregistered++] = drv;
+    return 0;
+}
+
+size_t vkRegistryCount(void);
+const vkConnectDriver *vkRegistryGet(size_t i);
+
+size_t
+vkRegistryCount(void)
+{
+    return nregistered;
+}
+
+const vkConnectDriver *
+vkRegistryGet(size_t i)
+{
+    return i < nregistered ? registry[i] : NULL;
+}
+
+static gpointer
+globalInitOnce(gpointer data)
+{
+    if (vkTestDriverRegister() < 0)
+        return GINT_TO_POINTER(-1);
+    return GINT_TO_POINTER(0);
+}
+
+int
+vkGlobalInit(void)
+{
+    static GOnce once = G_ONCE_INIT;
+    return GPOINTER_TO_INT(g_once(&once, globalInitOnce, NULL));
+}
+
+int
+virInitialize(void)
+{
+    return vkGlobalInit();
+}
+
+bool
+vkCheckWritable(virConnectPtr conn, const char *func)
+{
+    if (conn->flags & VIR_CONNECT_RO) {
+        vkReportError(VIR_ERR_OPERATION_DENIED, "read only access prevents %s", func);
+        return false;
+    }
+    return true;
+}
+
+void
+vkReportNullArg(const char *arg, const char *func)
+{
+    vkReportError(VIR_ERR_INVALID_ARG, "%s in %s must not be NULL", arg, func);
+}
+
+void
+vkReportUnsupported(virConnectPtr conn, const char *func)
+{
+    vkReportError(VIR_ERR_NO_SUPPORT, "%s (driver '%s')", func,
+                  conn->driver && conn->driver->name ? conn->driver->name : "none");
+}

@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* vksh.h: what the `virtkit` shell's files share — the command table types,
+ * the parsed-command accessors and the shell's state. The shell is a client
+ * of the public API only; nothing here may include an internal header. */
+#ifndef VKSH_H
+#define VKSH_H
+
+#include <stdbool.h>
+#include <glib.h>
+#include "virtkit/virtkit.h"
+
+typedef enum {
+    VKSH_OT_BOOL,       /* --flag */
+    VKSH_OT_STRING,     /* --name <string>, may also be given positionally */
+    VKSH_OT_INT,        /* --name <number>, may also be given positionally */
+    VKSH_OT_DATA,       /* <name>: a required positional string */
+    VKSH_OT_ARGV,       /* all remaining bare words, joined by spaces */
+} vkshOptType;
+
+#define VKSH_OFLAG_REQ   (1 << 0)   /* must be present */
+
+typedef struct {
+    const char *name;
+    vkshOptType type;
+    unsigned int flags;
+    const char *help;
+} vkshOptDef;
+
+#define VKSH_OPT_DOMAIN \
+    { "domain", VKSH_OT_DATA, VKSH_OFLAG_REQ, "domain name, id or uuid" }
+
+typedef struct _vkshCtl vkshCtl;
+typedef struct _vkshCmd vkshCmd;
+typedef bool (*vkshCmdHandler)(vkshCtl *ctl, const vkshCmd *cmd);
+
+#define VKSH_CMD_NOCONNECT (1 << 0)  /* runs without a hypervisor connection */
+#define VKSH_CMD_NO_BLANK  (1 << 1)  /* no blank line after its output (virsh's
+                                        echo and desc have none) */
+
+typedef struct {
+    const char *name;
+    vkshCmdHandler handler;
+    const vkshOptDef *opts;         /* terminated by a NULL name; may be NULL */
+    const char *summary;
+    const char *description;
+    unsigned int flags;
+} vkshCmdDef;
+
+typedef struct {
+    const char *name;               /* "Domain Management" */
+    const char *keyword;            /* "domain" */
+    const vkshCmdDef *const *cmds;  /* NULL-terminated */
+} vkshCmdGroup;
+
+/* One parsed command: its definition and the value given for each option
+ * (same index as def->opts; NULL when absent, "" for a set bool). */
+struct _vkshCmd {
+    const vkshCmdDef *def;
+    char **values;
+    vkshCmd *next;
+};
+
+struct _vkshCtl {
+    char *uri;
+    virConnectPtr conn;
+    bool readonly;
+    bool quiet;
+    bool interactive;
+    bool quit;
+    bool has_error;                 /* an error was reported by the library */
+    char *error_msg;                /* ... and its message */
+};
+
+/* shell.c / parse.c */
+extern const vkshCmdGroup vkshGroups[];
+const vkshCmdDef *vkshCommandLookup(const char *name);
+vkshCmd *vkshParseString(const char *input);
+vkshCmd *vkshParseArgv(int argc, char **argv);
+void vkshCmdListFree(vkshCmd *list);
+bool vkshRunCommands(vkshCtl *ctl, vkshCmd *list);
+bool vkshConnect(vkshCtl *ctl, const char *uri, bool readonly);
+
+/* option accessors (parse.c) */
+bool vkshOptBool(const vkshCmd *cmd, const char *name);
+const char *vkshOptString(const vkshCmd *cmd, const char *name);
+int vkshOptInt(vkshCtl *ctl, const vkshCmd *cmd, const char *name,
+               int *value);                   /* -1 bad, 0 absent, 1 set */
+int vkshOptScaled(vkshCtl *ctl, const vkshCmd *cmd, const char *name,
+                  unsigned long long *bytes, unsigned long long scale,
+                  unsigned long long max);    /* -1 bad, 0 absent, 1 set */
+bool vkshOptExclusive(vkshCtl *ctl, const vkshCmd *cmd,
+                      const char *a, const char *b);
+bool vkshAffectFlags(vkshCtl *ctl, const vkshCmd *cmd, unsigned int *flags);
+bool vkshOptRequires(vkshCtl *ctl, const vkshCmd *cmd,
+                     const char *needed, const char *by);
+
+/* output.c */
+void vkshPrint(vkshCtl *ctl, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+void vkshPrintExtra(vkshCtl *ctl, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+void vkshError(vkshCtl *ctl, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+void vkshErrorHandler(void *opaque, virErrorPtr err);
+void vkshSaveLibError(vkshCtl *ctl);
+void vkshResetLibError(vkshCtl *ctl);
+void vkshReportLibError(vkshCtl *ctl);
+const char *vkshStateToString(int state);
+const char *vkshStateReasonToString(int state, int reason);
+
+typedef struct _vkshTable vkshTable;
+vkshTable *vkshTableNew(const char *first, ...) G_GNUC_NULL_TERMINATED;
+void vkshTableAddRow(vkshTable *t, const char *first, ...) G_GNUC_NULL_TERMINATED;
+void vkshTablePrint(vkshCtl *ctl, vkshTable *t);
+void vkshTableFree(vkshTable *t);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(vkshTable, vkshTableFree)
+
+/* Domain lookup, in virsh's order: id, then UUID, then name. */
+#define VKSH_BYID   (1 << 0)
+#define VKSH_BYUUID (1 << 1)
+#define VKSH_BYNAME (1 << 2)
+#define VKSH_BYANY  (VKSH_BYID | VKSH_BYUUID | VKSH_BYNAME)
+virDomainPtr vkshLookupDomain(vkshCtl *ctl, const char *name, unsigned int by);
+virDomainPtr vkshCommandDomain(vkshCtl *ctl, const vkshCmd *cmd,
+                               const char **name, unsigned int by);
+char *vkshReadFile(vkshCtl *ctl, const char *path);
+
+/* g_autoptr(virDomain) dom = ...: frees the handle on every return path. */
+static inline void vkshDomainUnref(virDomain *dom) { if (dom) virDomainFree(dom); }
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(virDomain, vkshDomainUnref)
+
+/* commands defined in one file and listed in another's group */
+extern const vkshCmdDef vkshCmdCreate, vkshCmdStart, vkshCmdDestroy,
+    vkshCmdShutdown, vkshCmdReboot, vkshCmdReset, vkshCmdSuspend,
+    vkshCmdResume, vkshCmdSave, vkshCmdRestore, vkshCmdManagedSave;
+
+/* command groups */
+extern const vkshCmdDef *const vkshDomainCmds[];
+extern const vkshCmdDef *const vkshMonitorCmds[];
+extern const vkshCmdDef *const vkshEventCmds[];
+extern const vkshCmdDef *const vkshHostCmds[];
+extern const vkshCmdDef *const vkshShellCmds[];
+
+#endif /* VKSH_H */

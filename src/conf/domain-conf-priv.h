@@ -1,0 +1,305 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The parts of a domain definition that only the conf module interprets
+ * fully: features, cpu, clock, devices, metadata.
+ *
+ * Drivers may read these structs (the QEMU driver needs disks and
+ * interfaces to build argv, the container drivers need filesystems), but
+ * they change them only through the functions of domain-conf.h.  Pieces
+ * virtkit does not interpret (an <address>, <hyperv> features, a disk's
+ * <iotune>) are kept as small element trees (vkXmlElem) and written back
+ * unchanged, so a round trip through virtkit loses nothing it understood
+ * enough to keep.
+ */
+#ifndef VK_CONF_DOMAIN_CONF_PRIV_H
+#define VK_CONF_DOMAIN_CONF_PRIV_H
+
+#include <libxml/tree.h>
+
+#include "conf/domain-conf.h"
+
+/* ---- a kept element: name, attributes in document order, text or
+ * children (never both: mixed content is not used in domain XML) ---- */
+typedef struct _vkXmlElem vkXmlElem;
+struct _vkXmlElem {
+    char *name;
+    GPtrArray *attrs;      /* char*: name, value, name, value...; may be NULL */
+    char *text;            /* NULL when none */
+    GPtrArray *children;   /* vkXmlElem*; may be NULL */
+};
+
+vkXmlElem *vkXmlElemFromNode(xmlNodePtr node);
+vkXmlElem *vkXmlElemCopy(const vkXmlElem *e);
+void vkXmlElemFree(vkXmlElem *e);
+const char *vkXmlElemGetAttr(const vkXmlElem *e, const char *name);
+void vkXmlElemSetAttr(vkXmlElem *e, const char *name, const char *value);
+bool vkXmlElemEqual(const vkXmlElem *a, const vkXmlElem *b);
+void vkXmlElemFormat(GString *buf, const vkXmlElem *e, int indent);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(vkXmlElem, vkXmlElemFree)
+
+/* Appends str with <, >, &, ' and " escaped. */
+void vkConfEscape(GString *buf, const char *str);
+/* Appends " name='value'" when value is not NULL. */
+void vkConfAttr(GString *buf, const char *name, const char *value);
+
+/* ---- enums (string tables live in domain-util.c) ---- */
+typedef enum {
+    VK_DOMAIN_DISK_TYPE_FILE,
+    VK_DOMAIN_DISK_TYPE_BLOCK,
+    VK_DOMAIN_DISK_TYPE_DIR,
+    VK_DOMAIN_DISK_TYPE_NETWORK,
+    VK_DOMAIN_DISK_TYPE_VOLUME,
+    VK_DOMAIN_DISK_TYPE_LAST
+} vkDomainDiskType;
+
+typedef enum {
+    VK_DOMAIN_DISK_DEVICE_DISK,
+    VK_DOMAIN_DISK_DEVICE_CDROM,
+    VK_DOMAIN_DISK_DEVICE_FLOPPY,
+    VK_DOMAIN_DISK_DEVICE_LUN,
+    VK_DOMAIN_DISK_DEVICE_LAST
+} vkDomainDiskDevice;
+
+typedef enum {
+    VK_DOMAIN_NET_TYPE_USER,
+    VK_DOMAIN_NET_TYPE_ETHERNET,
+    VK_DOMAIN_NET_TYPE_VHOSTUSER,
+    VK_DOMAIN_NET_TYPE_SERVER,
+    VK_DOMAIN_NET_TYPE_CLIENT,
+    VK_DOMAIN_NET_TYPE_MCAST,
+    VK_DOMAIN_NET_TYPE_NETWORK,
+    VK_DOMAIN_NET_TYPE_BRIDGE,
+    VK_DOMAIN_NET_TYPE_INTERNAL,
+    VK_DOMAIN_NET_TYPE_DIRECT,
+    VK_DOMAIN_NET_TYPE_HOSTDEV,
+    VK_DOMAIN_NET_TYPE_UDP,
+    VK_DOMAIN_NET_TYPE_VDPA,
+    VK_DOMAIN_NET_TYPE_NULL,
+    VK_DOMAIN_NET_TYPE_LAST
+} vkDomainNetType;
+
+typedef enum {
+    VK_DOMAIN_CHR_SERIAL,
+    VK_DOMAIN_CHR_PARALLEL,
+    VK_DOMAIN_CHR_CONSOLE,
+    VK_DOMAIN_CHR_CHANNEL,
+    VK_DOMAIN_CHR_LAST
+} vkDomainChrKind;
+
+typedef enum {
+    VK_DOMAIN_CLOCK_UTC,
+    VK_DOMAIN_CLOCK_LOCALTIME,
+    VK_DOMAIN_CLOCK_VARIABLE,
+    VK_DOMAIN_CLOCK_TIMEZONE,
+    VK_DOMAIN_CLOCK_ABSOLUTE,
+    VK_DOMAIN_CLOCK_LAST
+} vkDomainClockOffset;
+
+/* Every device kind, in the order libvirt's formatter writes them. */
+typedef enum {
+    VK_DOMAIN_DEVICE_DISK,
+    VK_DOMAIN_DEVICE_CONTROLLER,
+    VK_DOMAIN_DEVICE_FS,
+    VK_DOMAIN_DEVICE_NET,
+    VK_DOMAIN_DEVICE_CHR,
+    VK_DOMAIN_DEVICE_INPUT,
+    VK_DOMAIN_DEVICE_GRAPHICS,
+    VK_DOMAIN_DEVICE_VIDEO,
+    VK_DOMAIN_DEVICE_OTHER,   /* kept verbatim: sound, hostdev, watchdog, ... */
+    VK_DOMAIN_DEVICE_LAST
+} vkDomainDeviceType;
+
+/* ---- devices ---- */
+typedef struct {
+    int type;                  /* vkDomainDiskType */
+    int device;                /* vkDomainDiskDevice */
+    char *driverName;
+    char *driverType;          /* raw, qcow2, ... */
+    char *driverCache;
+    char *src;                 /* file / dev / dir path, network name, volume */
+    char *srcProtocol;         /* network disks: nbd, rbd, iscsi, ... */
+    char *srcPool;             /* volume disks */
+    GPtrArray *srcHosts;       /* vkXmlElem* <host .../>, network disks */
+    char *dst;                 /* [core] target dev: vda, hdc, ... */
+    char *bus;                 /* virtio, ide, scsi, sata, usb, fdc, xen */
+    bool readonly;
+    bool shareable;
+    bool transient;
+    char *serial;
+    unsigned int bootIndex;    /* <boot order=''/>, 0 when absent */
+    GPtrArray *extra;          /* vkXmlElem*: other children, kept */
+    vkXmlElem *address;
+} vkDomainDiskDef;
+
+typedef struct {
+    char *type;                /* usb, ide, pci, scsi, virtio-serial, ... */
+    int idx;
+    char *model;
+    GPtrArray *attrs;          /* other attributes: name, value pairs */
+    GPtrArray *extra;
+    vkXmlElem *address;
+} vkDomainControllerDef;
+
+typedef struct {
+    char *type;                /* mount, block, file, template, ram, bind */
+    char *accessmode;          /* passthrough, mapped, squash; NULL default */
+    char *srcAttr;             /* which attribute of <source>: dir, file, ... */
+    char *src;                 /* [core] host side */
+    char *dst;                 /* [core] <target dir=''/> in the guest */
+    bool readonly;
+    char *driverType;
+    GPtrArray *extra;
+    vkXmlElem *address;
+} vkDomainFSDef;
+
+typedef struct {
+    int type;                  /* vkDomainNetType */
+    unsigned char mac[6];      /* [core] */
+    bool macGenerated;         /* no <mac> given: detach matches otherwise */
+    char *source;              /* network name, bridge name, host dev */
+    char *sourceMode;          /* direct: vepa, bridge, ...  */
+    char *ifname;              /* <target dev=''/> */
+    char *model;               /* virtio, e1000, rtl8139 */
+    char *script;
+    unsigned int bootIndex;
+    GPtrArray *extra;
+    vkXmlElem *address;
+} vkDomainNetDef;
+
+typedef struct {
+    int kind;                  /* vkDomainChrKind */
+    char *type;                /* pty, file, unix, tcp, udp, null, vc, ... */
+    GPtrArray *sources;        /* vkXmlElem* <source .../> (udp has two) */
+    vkXmlElem *protocol;
+    vkXmlElem *target;         /* <target type='' port='' name=''/> */
+    vkXmlElem *address;
+} vkDomainChrDef;
+
+typedef struct {
+    char *type;                /* mouse, tablet, keyboard, passthrough, evdev */
+    char *bus;                 /* ps2, usb, virtio, xen */
+    GPtrArray *extra;
+    vkXmlElem *address;
+} vkDomainInputDef;
+
+typedef struct {
+    char *type;                /* vnc, spice, sdl, rdp, desktop, egl-headless */
+    int port;                  /* -1: not allocated yet */
+    int tlsPort;               /* spice; -1 when absent */
+    bool autoport;
+    char *listen;              /* listen address */
+    char *passwd;              /* formatted only with VIR_DOMAIN_XML_SECURE */
+    char *passwdValidTo;
+    char *keymap;
+    char *socket;
+    GPtrArray *attrs;          /* other attributes (display, ...): name, value */
+    GPtrArray *extra;          /* other children (not <listen>) */
+} vkDomainGraphicsDef;
+
+typedef struct {
+    char *modelType;           /* cirrus, vga, qxl, virtio, none, ... */
+    unsigned int vram;         /* KiB, 0 when absent */
+    unsigned int heads;        /* 0 when absent */
+    bool primary;
+    GPtrArray *extra;
+    vkXmlElem *address;
+} vkDomainVideoDef;
+
+struct _vkDomainDeviceDef {
+    int type;                  /* vkDomainDeviceType */
+    union {
+        vkDomainDiskDef *disk;
+        vkDomainControllerDef *controller;
+        vkDomainFSDef *fs;
+        vkDomainNetDef *net;
+        vkDomainChrDef *chr;
+        vkDomainInputDef *input;
+        vkDomainGraphicsDef *graphics;
+        vkDomainVideoDef *video;
+        vkXmlElem *other;
+    } data;
+};
+
+typedef struct {
+    char *mode;                /* custom, host-model, host-passthrough, maximum */
+    char *match;               /* minimum, exact, strict */
+    char *check;               /* none, partial, full */
+    char *migratable;          /* on, off */
+    char *model;
+    char *modelFallback;       /* allow, forbid */
+    char *modelVendorId;
+    char *vendor;
+    unsigned int sockets, dies, cores, threads;  /* 0: no <topology> */
+    GPtrArray *features;       /* vkXmlElem* <feature policy='' name=''/> */
+    GPtrArray *extra;          /* numa, cache, ... */
+} vkDomainCpuDef;
+
+struct _vkDomainDefPriv {
+    xmlDocPtr metadata;        /* root is <metadata>; NULL when empty */
+
+    bool placementAuto;        /* <vcpu placement='auto'> */
+    char *cpuset;
+
+    vkXmlElem *loader;         /* <loader> attributes (its text is def->loader) */
+    GPtrArray *initargs;       /* char* */
+    GPtrArray *osExtra;        /* vkXmlElem*: bootmenu, smbios, bios, ... */
+
+    GPtrArray *features;       /* vkXmlElem* in document order; NULL: none */
+    vkDomainCpuDef *cpu;       /* NULL when absent */
+
+    int clockOffset;           /* vkDomainClockOffset */
+    char *clockAdjustment;
+    char *clockTimezone;
+    char *clockBasis;
+    GPtrArray *timers;         /* vkXmlElem* */
+
+    GPtrArray *topExtra;       /* kept top-level elements: memtune, ... */
+
+    GPtrArray *devs[VK_DOMAIN_DEVICE_LAST];  /* one array per kind */
+};
+typedef struct _vkDomainDefPriv vkDomainDefPriv;
+
+/* ---- helpers shared by the conf files ---- */
+int vkDomainEnumFromString(const char *const *table, int n, const char *str);
+extern const char *const vkDomainLifecycleTable[];
+extern const char *const vkDomainBootTable[];
+extern const char *const vkDomainDiskTypeTable[];
+extern const char *const vkDomainDiskDeviceTable[];
+extern const char *const vkDomainNetTypeTable[];
+extern const char *const vkDomainChrKindTable[];
+extern const char *const vkDomainClockOffsetTable[];
+extern const char *const vkDomainDeviceTypeTable[];
+/* The elements kept verbatim under <devices>, in formatting order. */
+extern const char *const vkDomainOtherDeviceTable[];
+extern const char *const vkDomainTopExtraTable[];
+
+void vkDomainDeviceDefClear(vkDomainDeviceDef *dev);
+void vkDomainDevicePayloadFree(int type, void *payload);
+GPtrArray *vkDomainDevList(vkDomainDef *def, int type);
+
+/* Parse one device element (<disk>, <interface>, ...).  Returns 0 and
+ * fills *dev, 1 when the element is not a device libvirt knows (ignored),
+ * -1 with an error reported. */
+int vkDomainDeviceParseNode(xmlNodePtr node, const char *virtType,
+                            const char *osType, unsigned int flags,
+                            vkDomainDeviceDef *dev);
+/* Defaults and checks that need the whole device list (unique disk
+ * targets, controller indexes, serial ports, the console of a serial). */
+int vkDomainDefPostParseDevices(vkDomainDef *def);
+/* Drops whitespace-only text between elements so the formatter can
+ * indent kept metadata itself. */
+void vkDomainMetadataStripBlanks(xmlNodePtr node);
+void vkDomainDeviceFormat(GString *buf, const vkDomainDeviceDef *dev,
+                          unsigned int flags);
+
+/* The private XML reader: no network, no entities, no DTD, size bound,
+ * errors collected into VIR_ERR_XML_ERROR.  what names the document in
+ * messages ("domain", "device", "metadata"). */
+xmlDocPtr vkConfReadXML(const char *xml, const char *what);
+
+bool vkDomainParseBool(const char *s, bool *out);  /* yes/no, on/off */
+int vkDomainParseUInt(const char *s, unsigned int *out);
+int vkDomainParseScaled(const char *text, const char *unit,
+                        unsigned long long *kib);
+
+#endif

@@ -1,0 +1,354 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Device structs -> XML, one function per device kind.
+ *
+ * Each writes its element at four spaces of indentation (inside
+ * <devices>), children in libvirt's order, kept children after the ones
+ * virtkit interprets and the <address> last.  Data that only exists while
+ * a domain runs (a pty's path) is left out of inactive output, and a
+ * graphics password only appears with VIR_DOMAIN_XML_SECURE.
+ */
+#include <string.h>
+
+#include "conf/domain-conf-priv.h"
+
+#define IND "    "
+#define IND2 "      "
+
+static void
+elems(GString *buf, const GPtrArray *a, int indent)
+{
+    guint i;
+
+    for (i = 0; a && i < a->len; i++)
+        vkXmlElemFormat(buf, a->pdata[i], indent);
+}
+
+static void
+address(GString *buf, const vkXmlElem *addr)
+{
+    if (addr)
+        vkXmlElemFormat(buf, addr, 6);
+}
+
+static void
+bootOrder(GString *buf, unsigned int order)
+{
+    if (order)
+        g_string_append_printf(buf, IND2 "<boot order='%u'/>\n", order);
+}
+
+static void
+formatDisk(GString *buf, const vkDomainDiskDef *d)
+{
+    g_string_append(buf, IND "<disk");
+    vkConfAttr(buf, "type", vkDomainDiskTypeTable[d->type]);
+    vkConfAttr(buf, "device", vkDomainDiskDeviceTable[d->device]);
+    g_string_append(buf, ">\n");
+    if (d->driverName || d->driverType || d->driverCache) {
+        g_string_append(buf, IND2 "<driver");
+        vkConfAttr(buf, "name", d->driverName);
+        vkConfAttr(buf, "type", d->driverType);
+        vkConfAttr(buf, "cache", d->driverCache);
+        g_string_append(buf, "/>\n");
+    }
+    switch ((vkDomainDiskType)d->type) {
+    case VK_DOMAIN_DISK_TYPE_NETWORK:
+        g_string_append(buf, IND2 "<source");
+        vkConfAttr(buf, "protocol", d->srcProtocol);
+        vkConfAttr(buf, "name", d->src);
+        if (d->srcHosts && d->srcHosts->len) {
+            g_string_append(buf, ">\n");
+            elems(buf, d->srcHosts, 8);
+            g_string_append(buf, IND2 "</source>\n");
+        } else {
+            g_string_append(buf, "/>\n");
+        }
+        break;
+    case VK_DOMAIN_DISK_TYPE_VOLUME:
+        if (d->srcPool || d->src) {
+            g_string_append(buf, IND2 "<source");
+            vkConfAttr(buf, "pool", d->srcPool);
+            vkConfAttr(buf, "volume", d->src);
+            g_string_append(buf, "/>\n");
+        }
+        break;
+    default:
+        if (d->src) {
+            static const char *const attrName[] = { "file", "dev", "dir" };
+            g_string_append(buf, IND2 "<source");
+            vkConfAttr(buf, attrName[d->type], d->src);
+            g_string_append(buf, "/>\n");
+        }
+        break;
+    }
+    g_string_append(buf, IND2 "<target");
+    vkConfAttr(buf, "dev", d->dst);
+    vkConfAttr(buf, "bus", d->bus);
+    g_string_append(buf, "/>\n");
+    if (d->readonly)
+        g_string_append(buf, IND2 "<readonly/>\n");
+    if (d->shareable)
+        g_string_append(buf, IND2 "<shareable/>\n");
+    if (d->transient)
+        g_string_append(buf, IND2 "<transient/>\n");
+    if (d->serial) {
+        g_string_append(buf, IND2 "<serial>");
+        vkConfEscape(buf, d->serial);
+        g_string_append(buf, "</serial>\n");
+    }
+    elems(buf, d->extra, 6);
+    bootOrder(buf, d->bootIndex);
+    address(buf, d->address);
+    g_string_append(buf, IND "</disk>\n");
+}
+
+static void
+formatController(GString *buf, const vkDomainControllerDef *c)
+{
+    guint i;
+    bool children = (c->extra && c->extra->len) || c->address;
+
+    g_string_append(buf, IND "<controller");
+    vkConfAttr(buf, "type", c->type);
+    g_string_append_printf(buf, " index='%d'", c->idx < 0 ? 0 : c->idx);
+    vkConfAttr(buf, "model", c->model);
+    for (i = 0; c->attrs && i + 1 < c->attrs->len; i += 2)
+        vkConfAttr(buf, c->attrs->pdata[i], c->attrs->pdata[i + 1]);
+    if (!children) {
+        g_string_append(buf, "/>\n");
+        return;
+    }
+    g_string_append(buf, ">\n");
+    elems(buf, c->extra, 6);
+    address(buf, c->address);
+    g_string_append(buf, IND "</controller>\n");
+}
+
+static void
+formatFS(GString *buf, const vkDomainFSDef *fs)
+{
+    g_string_append(buf, IND "<filesystem");
+    vkConfAttr(buf, "type", fs->type);
+    vkConfAttr(buf, "accessmode", fs->accessmode);
+    g_string_append(buf, ">\n");
+    if (fs->driverType)
+        g_string_append_printf(buf, IND2 "<driver type='%s'/>\n", fs->driverType);
+    if (fs->src && fs->srcAttr) {
+        g_string_append(buf, IND2 "<source");
+        vkConfAttr(buf, fs->srcAttr, fs->src);
+        g_string_append(buf, "/>\n");
+    }
+    g_string_append(buf, IND2 "<target");
+    vkConfAttr(buf, "dir", fs->dst);
+    g_string_append(buf, "/>\n");
+    if (fs->readonly)
+        g_string_append(buf, IND2 "<readonly/>\n");
+    elems(buf, fs->extra, 6);
+    address(buf, fs->address);
+    g_string_append(buf, IND "</filesystem>\n");
+}
+
+static void
+formatNet(GString *buf, const vkDomainNetDef *net)
+{
+    char mac[18];
+    guint i;
+
+    g_string_append(buf, IND "<interface");
+    vkConfAttr(buf, "type", vkDomainNetTypeTable[net->type]);
+    g_string_append(buf, ">\n");
+    vkConfMACFormat(net->mac, mac);
+    g_string_append_printf(buf, IND2 "<mac address='%s'/>\n", mac);
+    if (net->source) {
+        g_string_append(buf, IND2 "<source");
+        switch ((vkDomainNetType)net->type) {
+        case VK_DOMAIN_NET_TYPE_NETWORK:
+            vkConfAttr(buf, "network", net->source);
+            break;
+        case VK_DOMAIN_NET_TYPE_BRIDGE:
+            vkConfAttr(buf, "bridge", net->source);
+            break;
+        default:
+            vkConfAttr(buf, "dev", net->source);
+            vkConfAttr(buf, "mode", net->sourceMode);
+            break;
+        }
+        g_string_append(buf, "/>\n");
+    }
+    for (i = 0; net->extra && i < net->extra->len; i++) {
+        vkXmlElem *e = net->extra->pdata[i];
+        if (strcmp(e->name, "source") == 0)
+            vkXmlElemFormat(buf, e, 6);
+    }
+    if (net->script) {
+        g_string_append(buf, IND2 "<script");
+        vkConfAttr(buf, "path", net->script);
+        g_string_append(buf, "/>\n");
+    }
+    if (net->ifname) {
+        g_string_append(buf, IND2 "<target");
+        vkConfAttr(buf, "dev", net->ifname);
+        g_string_append(buf, "/>\n");
+    }
+    if (net->model) {
+        g_string_append(buf, IND2 "<model");
+        vkConfAttr(buf, "type", net->model);
+        g_string_append(buf, "/>\n");
+    }
+    for (i = 0; net->extra && i < net->extra->len; i++) {
+        vkXmlElem *e = net->extra->pdata[i];
+        if (strcmp(e->name, "source") != 0)
+            vkXmlElemFormat(buf, e, 6);
+    }
+    bootOrder(buf, net->bootIndex);
+    address(buf, net->address);
+    g_string_append(buf, IND "</interface>\n");
+}
+
+static void
+formatChr(GString *buf, const vkDomainChrDef *chr, unsigned int flags)
+{
+    const char *name = vkDomainChrKindTable[chr->kind];
+    bool pty = g_strcmp0(chr->type, "pty") == 0;
+    bool live = !(flags & VIR_DOMAIN_XML_INACTIVE);
+    const char *ptyPath = NULL;
+    bool children;
+
+    if (pty && chr->sources && chr->sources->len)
+        ptyPath = vkXmlElemGetAttr(chr->sources->pdata[0], "path");
+    children = (chr->sources && chr->sources->len && (!pty || live)) ||
+               chr->protocol || chr->target || chr->address;
+    g_string_append_printf(buf, IND "<%s", name);
+    vkConfAttr(buf, "type", chr->type);
+    if (chr->kind == VK_DOMAIN_CHR_CONSOLE && pty && live)
+        vkConfAttr(buf, "tty", ptyPath);
+    if (!children) {
+        g_string_append(buf, "/>\n");
+        return;
+    }
+    g_string_append(buf, ">\n");
+    if (!pty || live)
+        elems(buf, chr->sources, 6);
+    if (chr->protocol)
+        vkXmlElemFormat(buf, chr->protocol, 6);
+    if (chr->target)
+        vkXmlElemFormat(buf, chr->target, 6);
+    address(buf, chr->address);
+    g_string_append_printf(buf, IND "</%s>\n", name);
+}
+
+static void
+formatInput(GString *buf, const vkDomainInputDef *in)
+{
+    g_string_append(buf, IND "<input");
+    vkConfAttr(buf, "type", in->type);
+    vkConfAttr(buf, "bus", in->bus);
+    if (!(in->extra && in->extra->len) && !in->address) {
+        g_string_append(buf, "/>\n");
+        return;
+    }
+    g_string_append(buf, ">\n");
+    elems(buf, in->extra, 6);
+    address(buf, in->address);
+    g_string_append(buf, IND "</input>\n");
+}
+
+static void
+formatGraphics(GString *buf, const vkDomainGraphicsDef *g, unsigned int flags)
+{
+    bool remote = strcmp(g->type, "vnc") == 0 || strcmp(g->type, "spice") == 0 ||
+                  strcmp(g->type, "rdp") == 0;
+    bool listenChild = remote && !g->socket;
+    guint i;
+
+    g_string_append(buf, IND "<graphics");
+    vkConfAttr(buf, "type", g->type);
+    if (g->socket) {
+        vkConfAttr(buf, "socket", g->socket);
+    } else if (remote) {
+        int port = g->autoport && (flags & VIR_DOMAIN_XML_INACTIVE) ? -1 : g->port;
+        g_string_append_printf(buf, " port='%d'", port);
+        if (g->tlsPort != -1 || strcmp(g->type, "spice") == 0) {
+            if (g->tlsPort != -1)
+                g_string_append_printf(buf, " tlsPort='%d'",
+                                       g->autoport && (flags & VIR_DOMAIN_XML_INACTIVE) ?
+                                       -1 : g->tlsPort);
+        }
+        g_string_append_printf(buf, " autoport='%s'", g->autoport ? "yes" : "no");
+    }
+    vkConfAttr(buf, "listen", g->listen);
+    vkConfAttr(buf, "keymap", g->keymap);
+    for (i = 0; g->attrs && i + 1 < g->attrs->len; i += 2)
+        vkConfAttr(buf, g->attrs->pdata[i], g->attrs->pdata[i + 1]);
+    if (flags & VIR_DOMAIN_XML_SECURE) {
+        vkConfAttr(buf, "passwd", g->passwd);
+        vkConfAttr(buf, "passwdValidTo", g->passwdValidTo);
+    }
+    if (!listenChild && !(g->extra && g->extra->len)) {
+        g_string_append(buf, "/>\n");
+        return;
+    }
+    g_string_append(buf, ">\n");
+    if (listenChild) {
+        g_string_append(buf, IND2 "<listen type='address'");
+        vkConfAttr(buf, "address", g->listen);
+        g_string_append(buf, "/>\n");
+    }
+    elems(buf, g->extra, 6);
+    g_string_append(buf, IND "</graphics>\n");
+}
+
+static void
+formatVideo(GString *buf, const vkDomainVideoDef *v)
+{
+    g_string_append(buf, IND "<video>\n" IND2 "<model");
+    vkConfAttr(buf, "type", v->modelType);
+    if (v->vram)
+        g_string_append_printf(buf, " vram='%u'", v->vram);
+    if (v->heads)
+        g_string_append_printf(buf, " heads='%u'", v->heads);
+    if (v->primary)
+        g_string_append(buf, " primary='yes'");
+    g_string_append(buf, "/>\n");
+    elems(buf, v->extra, 6);
+    address(buf, v->address);
+    g_string_append(buf, IND "</video>\n");
+}
+
+void
+vkDomainDeviceFormat(GString *buf, const vkDomainDeviceDef *dev,
+                     unsigned int flags)
+{
+    switch ((vkDomainDeviceType)dev->type) {
+    case VK_DOMAIN_DEVICE_DISK:
+        formatDisk(buf, dev->data.disk);
+        break;
+    case VK_DOMAIN_DEVICE_CONTROLLER:
+        formatController(buf, dev->data.controller);
+        break;
+    case VK_DOMAIN_DEVICE_FS:
+        formatFS(buf, dev->data.fs);
+        break;
+    case VK_DOMAIN_DEVICE_NET:
+        formatNet(buf, dev->data.net);
+        break;
+    case VK_DOMAIN_DEVICE_CHR:
+        formatChr(buf, dev->data.chr, flags);
+        break;
+    case VK_DOMAIN_DEVICE_INPUT:
+        formatInput(buf, dev->data.input);
+        break;
+    case VK_DOMAIN_DEVICE_GRAPHICS:
+        formatGraphics(buf, dev->data.graphics, flags);
+        break;
+    case VK_DOMAIN_DEVICE_VIDEO:
+        formatVideo(buf, dev->data.video);
+        break;
+    case VK_DOMAIN_DEVICE_OTHER:
+        vkXmlElemFormat(buf, dev->data.other, 4);
+        break;
+    case VK_DOMAIN_DEVICE_LAST:
+        break;
+    }
+}

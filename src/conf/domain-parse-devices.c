@@ -1,0 +1,762 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Domain XML -> device structs (<disk>, <interface>, <serial>, ...).
+ *
+ * The same code serves a whole <devices> list and a single device given to
+ * virDomainAttachDevice, so each device's defaults that depend only on the
+ * device (a disk's bus from its target name, a generated MAC) are filled in
+ * here, and those that depend on its neighbours (unique targets, serial
+ * port numbers, the console of a serial port) in
+ * vkDomainDefPostParseDevices.
+ */
+#include <string.h>
+#include <stdlib.h>
+#include <errno.h>
+
+#include "conf/domain-conf-priv.h"
+
+#define VIR_FROM_THIS VIR_FROM_DOMAIN
+#include "util/error.h"
+
+#define NAME_IS(node, str) (strcmp((const char *)(node)->name, (str)) == 0)
+
+static const char *
+attr(xmlNodePtr node, const char *name)
+{
+    xmlAttrPtr a;
+
+    for (a = node->properties; a; a = a->next) {
+        if (strcmp((const char *)a->name, name) == 0) {
+            if (a->children && a->children->type == XML_TEXT_NODE)
+                return (const char *)a->children->content;
+            return "";
+        }
+    }
+    return NULL;
+}
+
+static char *
+dupAttr(xmlNodePtr node, const char *name)
+{
+    return g_strdup(attr(node, name));
+}
+
+static void
+keep(GPtrArray **list, xmlNodePtr node)
+{
+    if (!*list)
+        *list = g_ptr_array_new_with_free_func((GDestroyNotify)vkXmlElemFree);
+    g_ptr_array_add(*list, vkXmlElemFromNode(node));
+}
+
+static int
+parseBootOrder(xmlNodePtr n, const char *dev, unsigned int *order)
+{
+    const char *v = attr(n, "order");
+
+    if (vkDomainParseUInt(v, order) < 0 || *order == 0) {
+        vkReportError(VIR_ERR_XML_DETAIL,
+                      "invalid boot order '%s' in <%s><boot>", v ? v : "", dev);
+        return -1;
+    }
+    return 0;
+}
+
+static const char *
+busFromTarget(const char *dst)
+{
+    if (g_str_has_prefix(dst, "hd"))
+        return "ide";
+    if (g_str_has_prefix(dst, "sd"))
+        return "scsi";
+    if (g_str_has_prefix(dst, "vd"))
+        return "virtio";
+    if (g_str_has_prefix(dst, "xvd"))
+        return "xen";
+    if (g_str_has_prefix(dst, "fd"))
+        return "fdc";
+    if (g_str_has_prefix(dst, "ub"))
+        return "usb";
+    return NULL;
+}
+
+static int
+parseDisk(xmlNodePtr node, vkDomainDiskDef *d)
+{
+    const char *type = attr(node, "type");
+    const char *device = attr(node, "device");
+    xmlNodePtr n;
+
+    d->type = type ? vkDomainEnumFromString(vkDomainDiskTypeTable,
+                                            VK_DOMAIN_DISK_TYPE_LAST, type)
+                   : VK_DOMAIN_DISK_TYPE_FILE;
+    if (d->type < 0) {
+        vkReportError(VIR_ERR_XML_DETAIL, "invalid disk type '%s' in <disk>", type);
+        return -1;
+    }
+    d->device = device ? vkDomainEnumFromString(vkDomainDiskDeviceTable,
+                                                VK_DOMAIN_DISK_DEVICE_LAST, device)
+                       : VK_DOMAIN_DISK_DEVICE_DISK;
+    if (d->device < 0) {
+        vkReportError(VIR_ERR_XML_DETAIL, "invalid disk device '%s' in <disk>",
+                      device);
+        return -1;
+    }
+    for (n = node->children; n; n = n->next) {
+        if (n->type != XML_ELEMENT_NODE)
+            continue;
+        if (NAME_IS(n, "driver")) {
+            d->driverName = dupAttr(n, "name");
+            d->driverType = dupAttr(n, "type");
+            d->driverCache = dupAttr(n, "cache");
+        } else if (NAME_IS(n, "source") && !d->src && !d->srcProtocol) {
+            xmlNodePtr h;
+            switch ((vkDomainDiskType)d->type) {
+            case VK_DOMAIN_DISK_TYPE_FILE:
+                d->src = dupAttr(n, "file");
+                break;
+            case VK_DOMAIN_DISK_TYPE_BLOCK:
+                d->src = dupAttr(n, "dev");
+                break;
+            case VK_DOMAIN_DISK_TYPE_DIR:
+                d->src = dupAttr(n, "dir");
+                break;
+            case VK_DOMAIN_DISK_TYPE_NETWORK:
+                d->srcProtocol = dupAttr(n, "protocol");
+                d->src = dupAttr(n, "name");
+                if (!d->srcProtocol) {
+                    vkReportError(VIR_ERR_XML_DETAIL, "%s",
+                                  "missing protocol in <disk type='network'><source>");
+                    return -1;
+                }
+                for (h = n->children; h; h = h->next) {
+                    if (h->type == XML_ELEMENT_NODE && NAME_IS(h, "host"))
+                        keep(&d->srcHosts, h);
+                }
+                break;
+            case VK_DOMAIN_DISK_TYPE_VOLUME:
+                d->srcPool = dupAttr(n, "pool");
+                d->src = dupAttr(n, "volume");
+                break;
+            case VK_DOMAIN_DISK_TYPE_LAST:
+                break;
+            }
+        } else if (NAME_IS(n, "target")) {
+            d->dst = dupAttr(n, "dev");
+            d->bus = dupAttr(n, "bus");
+        } else if (NAME_IS(n, "readonly")) {
+            d->readonly = true;
+        } else if (NAME_IS(n, "shareable")) {
+            d->shareable = true;
+        } else if (NAME_IS(n, "transient")) {
+            d->transient = true;
+        } else if (NAME_IS(n, "serial")) {
+            xmlChar *t = xmlNodeGetContent(n);
+            d->serial = g_strdup((const char *)t);
+            xmlFree(t);
+        } else if (NAME_IS(n, "boot")) {
+            if (parseBootOrder(n, "disk", &d->bootIndex) < 0)
+                return -1;
+        } else if (NAME_IS(n, "address")) {
+            vkXmlElemFree(d->address);
+            d->address = vkXmlElemFromNode(n);
+        } else if (!NAME_IS(n, "alias")) {
+            keep(&d->extra, n);
+        }
+    }
+    if (!d->dst || !*d->dst) {
+        vkReportError(VIR_ERR_NO_TARGET, "disk '%s' has no <target dev=''>",
+                      d->src ? d->src : "");
+        return -1;
+    }
+    if (!d->bus) {
+        const char *bus = busFromTarget(d->dst);
+        if (d->device == VK_DOMAIN_DISK_DEVICE_FLOPPY)
+            bus = "fdc";
+        d->bus = g_strdup(bus);
+    }
+    if (d->device == VK_DOMAIN_DISK_DEVICE_CDROM ||
+        d->device == VK_DOMAIN_DISK_DEVICE_FLOPPY) {
+        /* libvirt treats removable media without <readonly> as writable
+         * floppies but always read-only CD-ROMs; keep what was written */
+    }
+    return 0;
+}
+
+static int
+parseNet(xmlNodePtr node, vkDomainNetDef *net)
+{
+    const char *type = attr(node, "type");
+    xmlNodePtr n;
+    bool haveMac = false;
+
+    net->type = type ? vkDomainEnumFromString(vkDomainNetTypeTable,
+                                              VK_DOMAIN_NET_TYPE_LAST, type)
+                     : VK_DOMAIN_NET_TYPE_USER;
+    if (net->type < 0) {
+        vkReportError(VIR_ERR_XML_DETAIL,
+                      "invalid interface type '%s' in <interface>", type);
+        return -1;
+    }
+    for (n = node->children; n; n = n->next) {
+        if (n->type != XML_ELEMENT_NODE)
+            continue;
+        if (NAME_IS(n, "mac")) {
+            const char *mac = attr(n, "address");
+            if (vkConfMACParse(mac, net->mac) < 0) {
+                vkReportError(VIR_ERR_XML_DETAIL,
+                              "invalid mac address '%s' in <interface><mac>",
+                              mac ? mac : "");
+                return -1;
+            }
+            if (net->mac[0] & 1) {
+                vkReportError(VIR_ERR_XML_DETAIL,
+                              "expected unicast mac address, found multicast '%s' "
+                              "in <interface><mac>", mac);
+                return -1;
+            }
+            haveMac = true;
+        } else if (NAME_IS(n, "source") && !net->source) {
+            switch ((vkDomainNetType)net->type) {
+            case VK_DOMAIN_NET_TYPE_NETWORK:
+                net->source = dupAttr(n, "network");
+                break;
+            case VK_DOMAIN_NET_TYPE_BRIDGE:
+                net->source = dupAttr(n, "bridge");
+                break;
+            case VK_DOMAIN_NET_TYPE_DIRECT:
+                net->source = dupAttr(n, "dev");
+                net->sourceMode = dupAttr(n, "mode");
+                break;
+            default:
+                keep(&net->extra, n);
+                break;
+            }
+        } else if (NAME_IS(n, "target")) {
+            net->ifname = dupAttr(n, "dev");
+        } else if (NAME_IS(n, "model")) {
+            net->model = dupAttr(n, "type");
+        } else if (NAME_IS(n, "script")) {
+            net->script = dupAttr(n, "path");
+        } else if (NAME_IS(n, "boot")) {
+            if (parseBootOrder(n, "interface", &net->bootIndex) < 0)
+                return -1;
+        } else if (NAME_IS(n, "address")) {
+            vkXmlElemFree(net->address);
+            net->address = vkXmlElemFromNode(n);
+        } else if (!NAME_IS(n, "alias")) {
+            keep(&net->extra, n);
+        }
+    }
+    if ((net->type == VK_DOMAIN_NET_TYPE_NETWORK ||
+         net->type == VK_DOMAIN_NET_TYPE_BRIDGE ||
+         net->type == VK_DOMAIN_NET_TYPE_DIRECT) && !net->source) {
+        vkReportError(VIR_ERR_XML_DETAIL,
+                      "missing source of <interface type='%s'>", type);
+        return -1;
+    }
+    if (!haveMac) {
+        vkConfMACGenerate(net->mac);
+        net->macGenerated = true;
+    }
+    return 0;
+}
+
+static int
+parseChr(xmlNodePtr node, int kind, vkDomainChrDef *chr)
+{
+    xmlNodePtr n;
+
+    chr->kind = kind;
+    chr->type = g_strdup(attr(node, "type") ?: "pty");
+    for (n = node->children; n; n = n->next) {
+        if (n->type != XML_ELEMENT_NODE)
+            continue;
+        if (NAME_IS(n, "source")) {
+            keep(&chr->sources, n);
+        } else if (NAME_IS(n, "protocol")) {
+            vkXmlElemFree(chr->protocol);
+            chr->protocol = vkXmlElemFromNode(n);
+        } else if (NAME_IS(n, "target")) {
+            vkXmlElemFree(chr->target);
+            chr->target = vkXmlElemFromNode(n);
+        } else if (NAME_IS(n, "address")) {
+            vkXmlElemFree(chr->address);
+            chr->address = vkXmlElemFromNode(n);
+        }
+    }
+    if (kind == VK_DOMAIN_CHR_CHANNEL && !chr->target) {
+        vkReportError(VIR_ERR_XML_DETAIL, "%s", "missing <target> in <channel>");
+        return -1;
+    }
+    return 0;
+}
+
+static int
+parseController(xmlNodePtr node, vkDomainControllerDef *c)
+{
+    xmlAttrPtr a;
+    xmlNodePtr n;
+    const char *idx = attr(node, "index");
+    unsigned int v;
+
+    c->type = dupAttr(node, "type");
+    if (!c->type) {
+        vkReportError(VIR_ERR_XML_DETAIL, "%s", "missing type in <controller>");
+        return -1;
+    }
+    c->idx = -1;
+    if (idx) {
+        if (vkDomainParseUInt(idx, &v) < 0 || v > G_MAXINT) {
+            vkReportError(VIR_ERR_XML_DETAIL,
+                          "invalid index '%s' in <controller type='%s'>",
+                          idx, c->type);
+            return -1;
+        }
+        c->idx = (int)v;
+    }
+    c->model = dupAttr(node, "model");
+    for (a = node->properties; a; a = a->next) {
+        const char *an = (const char *)a->name;
+        if (strcmp(an, "type") == 0 || strcmp(an, "index") == 0 ||
+            strcmp(an, "model") == 0)
+            continue;
+        if (!c->attrs)
+            c->attrs = g_ptr_array_new_with_free_func(g_free);
+        g_ptr_array_add(c->attrs, g_strdup(an));
+        g_ptr_array_add(c->attrs, g_strdup(attr(node, an)));
+    }
+    for (n = node->children; n; n = n->next) {
+        if (n->type != XML_ELEMENT_NODE)
+            continue;
+        if (NAME_IS(n, "address")) {
+            vkXmlElemFree(c->address);
+            c->address = vkXmlElemFromNode(n);
+        } else if (!NAME_IS(n, "alias")) {
+            keep(&c->extra, n);
+        }
+    }
+    return 0;
+}
+
+static int
+parseFS(xmlNodePtr node, vkDomainFSDef *fs)
+{
+    xmlNodePtr n;
+
+    fs->type = g_strdup(attr(node, "type") ?: "mount");
+    fs->accessmode = dupAttr(node, "accessmode");
+    if (!fs->accessmode && strcmp(fs->type, "mount") == 0)
+        fs->accessmode = g_strdup("passthrough");
+    for (n = node->children; n; n = n->next) {
+        if (n->type != XML_ELEMENT_NODE)
+            continue;
+        if (NAME_IS(n, "source") && n->properties && !fs->src) {
+            fs->srcAttr = g_strdup((const char *)n->properties->name);
+            fs->src = dupAttr(n, fs->srcAttr);
+        } else if (NAME_IS(n, "target")) {
+            fs->dst = dupAttr(n, "dir");
+        } else if (NAME_IS(n, "readonly")) {
+            fs->readonly = true;
+        } else if (NAME_IS(n, "driver") && !n->children && attr(n, "type") &&
+                   !n->properties->next) {
+            fs->driverType = dupAttr(n, "type");
+        } else if (NAME_IS(n, "address")) {
+            vkXmlElemFree(fs->address);
+            fs->address = vkXmlElemFromNode(n);
+        } else if (!NAME_IS(n, "alias")) {
+            keep(&fs->extra, n);
+        }
+    }
+    if (!fs->dst || !*fs->dst) {
+        vkReportError(VIR_ERR_NO_TARGET,
+                      "filesystem '%s' has no <target dir=''>",
+                      fs->src ? fs->src : "");
+        return -1;
+    }
+    return 0;
+}
+
+static int
+parseInput(xmlNodePtr node, const char *osType, vkDomainInputDef *in)
+{
+    xmlNodePtr n;
+
+    in->type = dupAttr(node, "type");
+    in->bus = dupAttr(node, "bus");
+    if (!in->type) {
+        vkReportError(VIR_ERR_XML_DETAIL, "%s", "missing type in <input>");
+        return -1;
+    }
+    if (!in->bus) {
+        if (strcmp(in->type, "tablet") == 0)
+            in->bus = g_strdup("usb");
+        else if (g_strcmp0(osType, "hvm") == 0 &&
+                 (strcmp(in->type, "mouse") == 0 || strcmp(in->type, "keyboard") == 0))
+            in->bus = g_strdup("ps2");
+        else if (g_strcmp0(osType, "xen") == 0 || g_strcmp0(osType, "linux") == 0)
+            in->bus = g_strdup("xen");
+    }
+    for (n = node->children; n; n = n->next) {
+        if (n->type != XML_ELEMENT_NODE)
+            continue;
+        if (NAME_IS(n, "address")) {
+            vkXmlElemFree(in->address);
+            in->address = vkXmlElemFromNode(n);
+        } else if (!NAME_IS(n, "alias")) {
+            keep(&in->extra, n);
+        }
+    }
+    return 0;
+}
+
+static int
+parseGraphics(xmlNodePtr node, unsigned int flags, vkDomainGraphicsDef *g)
+{
+    const char *port = attr(node, "port");
+    const char *tls = attr(node, "tlsPort");
+    const char *autoport = attr(node, "autoport");
+    xmlNodePtr n;
+    char *end;
+    long v;
+
+    g->type = dupAttr(node, "type");
+    if (!g->type) {
+        vkReportError(VIR_ERR_XML_DETAIL, "%s", "missing type in <graphics>");
+        return -1;
+    }
+    g->port = -1;
+    g->tlsPort = -1;
+    if (port) {
+        errno = 0;
+        v = strtol(port, &end, 10);
+        if (errno || *end || end == port || v < -1 || v > 65535) {
+            vkReportError(VIR_ERR_XML_DETAIL,
+                          "invalid port '%s' in <graphics type='%s'>", port, g->type);
+            return -1;
+        }
+        g->port = (int)v;
+    }
+    if (tls) {
+        errno = 0;
+        v = strtol(tls, &end, 10);
+        if (errno || *end || end == tls || v < -1 || v > 65535) {
+            vkReportError(VIR_ERR_XML_DETAIL,
+                          "invalid tlsPort '%s' in <graphics type='%s'>", tls, g->type);
+            return -1;
+        }
+        g->tlsPort = (int)v;
+    }
+    if (autoport && !vkDomainParseBool(autoport, &g->autoport)) {
+        vkReportError(VIR_ERR_XML_DETAIL,
+                      "invalid autoport '%s' in <graphics type='%s'>",
+                      autoport, g->type);
+        return -1;
+    }
+    if (strcmp(g->type, "vnc") == 0 || strcmp(g->type, "spice") == 0 ||
+        strcmp(g->type, "rdp") == 0) {
+        if (g->port == -1 && (!port || !autoport))
+            g->autoport = true;
+        if (g->autoport && (flags & VK_DOMAIN_PARSE_INACTIVE)) {
+            g->port = -1;
+            if (g->tlsPort > 0)
+                g->tlsPort = -1;
+        }
+    }
+    g->listen = dupAttr(node, "listen");
+    g->passwd = dupAttr(node, "passwd");
+    g->passwdValidTo = dupAttr(node, "passwdValidTo");
+    g->keymap = dupAttr(node, "keymap");
+    g->socket = dupAttr(node, "socket");
+    {
+        static const char *const known[] = {
+            "type", "port", "tlsPort", "autoport", "listen", "passwd",
+            "passwdValidTo", "keymap", "socket", NULL,
+        };
+        xmlAttrPtr a;
+        for (a = node->properties; a; a = a->next) {
+            const char *an = (const char *)a->name;
+            if (vkDomainEnumFromString(known, 100, an) >= 0)
+                continue;
+            if (!g->attrs)
+                g->attrs = g_ptr_array_new_with_free_func(g_free);
+            g_ptr_array_add(g->attrs, g_strdup(an));
+            g_ptr_array_add(g->attrs, g_strdup(attr(node, an)));
+        }
+    }
+    for (n = node->children; n; n = n->next) {
+        if (n->type != XML_ELEMENT_NODE)
+            continue;
+        if (NAME_IS(n, "listen")) {
+            if (!g->listen && g_strcmp0(attr(n, "type"), "address") == 0)
+                g->listen = dupAttr(n, "address");
+        } else {
+            keep(&g->extra, n);
+        }
+    }
+    return 0;
+}
+
+static int
+parseVideo(xmlNodePtr node, vkDomainVideoDef *v)
+{
+    xmlNodePtr n;
+    bool haveModel = false;
+
+    for (n = node->children; n; n = n->next) {
+        if (n->type != XML_ELEMENT_NODE)
+            continue;
+        if (NAME_IS(n, "model") && !haveModel) {
+            const char *primary = attr(n, "primary");
+            haveModel = true;
+            v->modelType = dupAttr(n, "type");
+            if (!v->modelType) {
+                vkReportError(VIR_ERR_XML_DETAIL, "%s",
+                              "missing type in <video><model>");
+                return -1;
+            }
+            if (attr(n, "vram") && vkDomainParseUInt(attr(n, "vram"), &v->vram) < 0) {
+                vkReportError(VIR_ERR_XML_DETAIL,
+                              "invalid vram '%s' in <video><model>", attr(n, "vram"));
+                return -1;
+            }
+            if (attr(n, "heads") && vkDomainParseUInt(attr(n, "heads"), &v->heads) < 0) {
+                vkReportError(VIR_ERR_XML_DETAIL,
+                              "invalid heads '%s' in <video><model>", attr(n, "heads"));
+                return -1;
+            }
+            if (primary && !vkDomainParseBool(primary, &v->primary)) {
+                vkReportError(VIR_ERR_XML_DETAIL,
+                              "invalid primary '%s' in <video><model>", primary);
+                return -1;
+            }
+        } else if (NAME_IS(n, "address")) {
+            vkXmlElemFree(v->address);
+            v->address = vkXmlElemFromNode(n);
+        } else if (!NAME_IS(n, "alias")) {
+            keep(&v->extra, n);
+        }
+    }
+    if (!haveModel) {
+        v->modelType = g_strdup("cirrus");
+        v->vram = 16384;
+        v->heads = 1;
+    }
+    return 0;
+}
+
+int
+vkDomainDeviceParseNode(xmlNodePtr node, const char *virtType,
+                        const char *osType, unsigned int flags,
+                        vkDomainDeviceDef *dev)
+{
+    const char *name = (const char *)node->name;
+    int kind;
+    int r = -1;
+
+    memset(dev, 0, sizeof(*dev));
+    if (strcmp(name, "disk") == 0) {
+        dev->type = VK_DOMAIN_DEVICE_DISK;
+        dev->data.disk = g_new0(vkDomainDiskDef, 1);
+        r = parseDisk(node, dev->data.disk);
+    } else if (strcmp(name, "interface") == 0) {
+        dev->type = VK_DOMAIN_DEVICE_NET;
+        dev->data.net = g_new0(vkDomainNetDef, 1);
+        r = parseNet(node, dev->data.net);
+    } else if ((kind = vkDomainEnumFromString(vkDomainChrKindTable,
+                                              VK_DOMAIN_CHR_LAST, name)) >= 0) {
+        dev->type = VK_DOMAIN_DEVICE_CHR;
+        dev->data.chr = g_new0(vkDomainChrDef, 1);
+        r = parseChr(node, kind, dev->data.chr);
+    } else if (strcmp(name, "controller") == 0) {
+        dev->type = VK_DOMAIN_DEVICE_CONTROLLER;
+        dev->data.controller = g_new0(vkDomainControllerDef, 1);
+        r = parseController(node, dev->data.controller);
+    } else if (strcmp(name, "filesystem") == 0) {
+        dev->type = VK_DOMAIN_DEVICE_FS;
+        dev->data.fs = g_new0(vkDomainFSDef, 1);
+        r = parseFS(node, dev->data.fs);
+    } else if (strcmp(name, "input") == 0) {
+        dev->type = VK_DOMAIN_DEVICE_INPUT;
+        dev->data.input = g_new0(vkDomainInputDef, 1);
+        r = parseInput(node, osType, dev->data.input);
+    } else if (strcmp(name, "graphics") == 0) {
+        dev->type = VK_DOMAIN_DEVICE_GRAPHICS;
+        dev->data.graphics = g_new0(vkDomainGraphicsDef, 1);
+        r = parseGraphics(node, flags, dev->data.graphics);
+    } else if (strcmp(name, "video") == 0) {
+        dev->type = VK_DOMAIN_DEVICE_VIDEO;
+        dev->data.video = g_new0(vkDomainVideoDef, 1);
+        r = parseVideo(node, dev->data.video);
+    } else if (vkDomainEnumFromString(vkDomainOtherDeviceTable, 100, name) >= 0) {
+        dev->type = VK_DOMAIN_DEVICE_OTHER;
+        dev->data.other = vkXmlElemFromNode(node);
+        r = 0;
+    } else {
+        return 1;   /* not a device libvirt knows: ignored, as libvirt does */
+    }
+    if (r < 0)
+        vkDomainDeviceDefClear(dev);
+    return r;
+}
+
+/* ---- checks and defaults across the device list ---- */
+
+static int
+chrTargetPort(const vkDomainChrDef *chr)
+{
+    const char *p = vkXmlElemGetAttr(chr->target, "port");
+    unsigned int v;
+
+    if (p && vkDomainParseUInt(p, &v) == 0 && v <= G_MAXINT)
+        return (int)v;
+    return -1;
+}
+
+static void
+chrSetTargetPort(vkDomainChrDef *chr, int port)
+{
+    char buf[16];
+
+    if (!chr->target) {
+        chr->target = g_new0(vkXmlElem, 1);
+        chr->target->name = g_strdup("target");
+    }
+    g_snprintf(buf, sizeof(buf), "%d", port);
+    vkXmlElemSetAttr(chr->target, "port", buf);
+}
+
+static const char *
+consoleTargetType(const vkDomainDef *def)
+{
+    if (g_strcmp0(def->osType, "hvm") == 0)
+        return "serial";
+    if (g_strcmp0(def->virtType, "lxc") == 0)
+        return "lxc";
+    if (g_strcmp0(def->virtType, "openvz") == 0)
+        return "openvz";
+    if (g_strcmp0(def->osType, "xen") == 0 || g_strcmp0(def->osType, "linux") == 0)
+        return "xen";
+    return NULL;
+}
+
+/* Sets the target of a console that has none, putting type before port
+ * as libvirt writes it. */
+static void
+consoleDefaults(const vkDomainDef *def, vkDomainChrDef *con)
+{
+    const char *ttype = consoleTargetType(def);
+    g_autoptr(vkXmlElem) t = g_new0(vkXmlElem, 1);
+
+    if (con->target && vkXmlElemGetAttr(con->target, "type") &&
+        vkXmlElemGetAttr(con->target, "port"))
+        return;
+    t->name = g_strdup("target");
+    if (vkXmlElemGetAttr(con->target, "type"))
+        ttype = vkXmlElemGetAttr(con->target, "type");
+    if (ttype)
+        vkXmlElemSetAttr(t, "type", ttype);
+    vkXmlElemSetAttr(t, "port", vkXmlElemGetAttr(con->target, "port") ?: "0");
+    if (con->target && con->target->attrs) {
+        guint i;
+        for (i = 0; i + 1 < con->target->attrs->len; i += 2)
+            vkXmlElemSetAttr(t, con->target->attrs->pdata[i],
+                             con->target->attrs->pdata[i + 1]);
+    }
+    vkXmlElemFree(con->target);
+    con->target = g_steal_pointer(&t);
+}
+
+int
+vkDomainDefPostParseDevices(vkDomainDef *def)
+{
+    GPtrArray *a;
+    guint i, j;
+    bool haveBootOrder = false;
+
+    if ((a = def->priv->devs[VK_DOMAIN_DEVICE_DISK])) {
+        for (i = 0; i < a->len; i++) {
+            vkDomainDiskDef *d = a->pdata[i];
+            haveBootOrder |= d->bootIndex > 0;
+            for (j = 0; j < i; j++) {
+                if (strcmp(((vkDomainDiskDef *)a->pdata[j])->dst, d->dst) == 0) {
+                    vkReportError(VIR_ERR_XML_ERROR,
+                                  "target '%s' duplicated for disks of domain '%s'",
+                                  d->dst, def->name);
+                    return -1;
+                }
+            }
+        }
+    }
+    if ((a = def->priv->devs[VK_DOMAIN_DEVICE_NET])) {
+        for (i = 0; i < a->len; i++)
+            haveBootOrder |= ((vkDomainNetDef *)a->pdata[i])->bootIndex > 0;
+    }
+    if (haveBootOrder && def->nbootDevs) {
+        vkReportError(VIR_ERR_XML_ERROR,
+                      "per-device boot elements cannot be used together with "
+                      "<os><boot> in domain '%s'", def->name);
+        return -1;
+    }
+    if (!haveBootOrder && def->nbootDevs == 0 && g_strcmp0(def->osType, "hvm") == 0) {
+        def->bootDevs = g_new0(int, 1);
+        def->bootDevs[0] = VK_DOMAIN_BOOT_DISK;
+        def->nbootDevs = 1;
+    }
+
+    if ((a = def->priv->devs[VK_DOMAIN_DEVICE_CONTROLLER])) {
+        for (i = 0; i < a->len; i++) {
+            vkDomainControllerDef *c = a->pdata[i];
+            if (c->idx >= 0)
+                continue;
+            c->idx = 0;
+            for (j = 0; j < a->len; j++) {
+                vkDomainControllerDef *o = a->pdata[j];
+                if (j != i && strcmp(o->type, c->type) == 0 && o->idx >= c->idx)
+                    c->idx = o->idx + 1;
+            }
+        }
+    }
+
+    if ((a = def->priv->devs[VK_DOMAIN_DEVICE_CHR])) {
+        int nserial = 0, nparallel = 0, nconsole = 0;
+        vkDomainChrDef *firstSerial = NULL;
+        for (i = 0; i < a->len; i++) {
+            vkDomainChrDef *c = a->pdata[i];
+            if (c->kind == VK_DOMAIN_CHR_SERIAL || c->kind == VK_DOMAIN_CHR_PARALLEL) {
+                int *counter = c->kind == VK_DOMAIN_CHR_SERIAL ? &nserial : &nparallel;
+                if (chrTargetPort(c) < 0)
+                    chrSetTargetPort(c, *counter);
+                (*counter)++;
+                if (!firstSerial && c->kind == VK_DOMAIN_CHR_SERIAL)
+                    firstSerial = c;
+            } else if (c->kind == VK_DOMAIN_CHR_CONSOLE) {
+                nconsole++;
+                consoleDefaults(def, c);
+            }
+        }
+        /* an HVM guest's first serial port is also its console */
+        if (firstSerial && nconsole == 0 && g_strcmp0(def->osType, "hvm") == 0) {
+            vkDomainChrDef *con = g_new0(vkDomainChrDef, 1);
+            con->kind = VK_DOMAIN_CHR_CONSOLE;
+            con->type = g_strdup(firstSerial->type);
+            if (firstSerial->sources) {
+                con->sources = g_ptr_array_new_with_free_func((GDestroyNotify)vkXmlElemFree);
+                for (i = 0; i < firstSerial->sources->len; i++)
+                    g_ptr_array_add(con->sources, vkXmlElemCopy(firstSerial->sources->pdata[i]));
+            }
+            con->protocol = vkXmlElemCopy(firstSerial->protocol);
+            consoleDefaults(def, con);
+            g_ptr_array_add(a, con);
+        }
+    }
+
+    if ((a = def->priv->devs[VK_DOMAIN_DEVICE_VIDEO]) && a->len) {
+        bool havePrimary = false;
+        for (i = 0; i < a->len; i++)
+            havePrimary |= ((vkDomainVideoDef *)a->pdata[i])->primary;
+        if (!havePrimary)
+            ((vkDomainVideoDef *)a->pdata[0])->primary = true;
+    }
+    return 0;
+}

@@ -1,0 +1,594 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Domain XML -> vkDomainDef: the top-level elements.
+ *
+ * The parser walks the children of <domain> once, dispatching on the
+ * element name, with no XPath: defining ten thousand domains must cost
+ * little more than libxml2's own parse.  Defaults libvirt fills in (uuid,
+ * currentMemory, boot device, console for a serial port, ...) are filled
+ * in here, after the walk, so the formatter only ever writes what the
+ * struct holds and a second round trip changes nothing.
+ */
+#include <string.h>
+#include <stdlib.h>
+#include <errno.h>
+
+#include "conf/domain-conf-priv.h"
+#include "util/uuid.h"
+
+#define VIR_FROM_THIS VIR_FROM_DOMAIN
+#include "util/error.h"
+
+#define NAME_IS(node, str) (strcmp((const char *)(node)->name, (str)) == 0)
+
+static const char *const virtTypes[] = {
+    "none", "qemu", "kqemu", "kvm", "xen", "lxc", "uml", "openvz", "test",
+    "vmware", "hyperv", "vbox", "phyp", "parallels", "bhyve", "vz", NULL,
+};
+static const char *const osTypes[] = { "hvm", "xen", "linux", "exe", "uml", NULL };
+
+/* The value of attribute name, straight from the tree (no copy); with no
+ * DTD allowed an attribute is always a single text node. */
+static const char *
+attr(xmlNodePtr node, const char *name)
+{
+    xmlAttrPtr a;
+
+    for (a = node->properties; a; a = a->next) {
+        if (strcmp((const char *)a->name, name) == 0) {
+            if (a->children && a->children->type == XML_TEXT_NODE)
+                return (const char *)a->children->content;
+            return "";
+        }
+    }
+    return NULL;
+}
+
+static char *
+text(xmlNodePtr node)
+{
+    xmlChar *t;
+    char *ret;
+
+    if (!node->children)
+        return NULL;
+    if (node->children->type == XML_TEXT_NODE && !node->children->next)
+        return g_strdup((const char *)node->children->content);
+    t = xmlNodeGetContent(node);
+    ret = g_strdup((const char *)t);
+    xmlFree(t);
+    return ret;
+}
+
+static int
+parseMemory(xmlNodePtr node, unsigned long long *out)
+{
+    g_autofree char *t = text(node);
+    const char *unit = attr(node, "unit");
+    unsigned long long dummy;
+
+    if (unit && vkConfScaleToKiB("0", unit, &dummy) < 0) {
+        vkReportError(VIR_ERR_XML_DETAIL, "invalid unit '%s' in <%s>",
+                      unit, node->name);
+        return -1;
+    }
+    if (vkConfScaleToKiB(t, unit, out) < 0) {
+        vkReportError(VIR_ERR_XML_DETAIL, "invalid memory value '%s' in <%s>",
+                      t ? t : "", node->name);
+        return -1;
+    }
+    return 0;
+}
+
+static int
+parseUIntAttr(xmlNodePtr node, const char *name, unsigned int *out)
+{
+    const char *v = attr(node, name);
+
+    if (!v)
+        return 0;
+    if (vkDomainParseUInt(v, out) < 0) {
+        vkReportError(VIR_ERR_XML_DETAIL,
+                      "invalid value '%s' for attribute '%s' of <%s>",
+                      v, name, node->name);
+        return -1;
+    }
+    return 1;
+}
+
+static void
+keep(GPtrArray **list, xmlNodePtr node)
+{
+    if (!*list)
+        *list = g_ptr_array_new_with_free_func((GDestroyNotify)vkXmlElemFree);
+    g_ptr_array_add(*list, vkXmlElemFromNode(node));
+}
+
+static int
+parseVcpu(vkDomainDef *def, xmlNodePtr node)
+{
+    g_autofree char *t = text(node);
+    const char *placement = attr(node, "placement");
+    const char *cpuset = attr(node, "cpuset");
+    unsigned int cur = 0;
+    int r;
+
+    if (vkDomainParseUInt(t ? g_strstrip(t) : NULL, &def->maxVcpus) < 0 ||
+        def->maxVcpus == 0) {
+        vkReportError(VIR_ERR_XML_DETAIL, "invalid vcpu count '%s' in <vcpu>",
+                      t ? t : "");
+        return -1;
+    }
+    if ((r = parseUIntAttr(node, "current", &cur)) < 0)
+        return -1;
+    if (r == 1 && (cur == 0 || cur > def->maxVcpus)) {
+        vkReportError(VIR_ERR_XML_DETAIL,
+                      "invalid current vcpu count %u in <vcpu>: must be "
+                      "between 1 and the maximum %u", cur, def->maxVcpus);
+        return -1;
+    }
+    def->vcpus = r == 1 ? cur : def->maxVcpus;
+    if (placement) {
+        if (strcmp(placement, "auto") == 0) {
+            def->priv->placementAuto = true;
+        } else if (strcmp(placement, "static") != 0) {
+            vkReportError(VIR_ERR_XML_DETAIL,
+                          "invalid placement '%s' in <vcpu>", placement);
+            return -1;
+        }
+    }
+    g_free(def->priv->cpuset);
+    def->priv->cpuset = g_strdup(cpuset);
+    return 0;
+}
+
+static int
+parseOS(vkDomainDef *def, xmlNodePtr os)
+{
+    vkDomainDefPriv *p = def->priv;
+    xmlNodePtr n;
+
+    for (n = os->children; n; n = n->next) {
+        if (n->type != XML_ELEMENT_NODE)
+            continue;
+        if (NAME_IS(n, "type")) {
+            g_autofree char *t = text(n);
+            if (t && vkDomainEnumFromString(osTypes, 5, g_strstrip(t)) < 0) {
+                vkReportError(VIR_ERR_XML_DETAIL,
+                              "invalid os type '%s' in <os><type>", t);
+                return -1;
+            }
+            g_free(def->osType);
+            def->osType = g_steal_pointer(&t);
+            g_free(def->osArch);
+            def->osArch = g_strdup(attr(n, "arch"));
+            g_free(def->osMachine);
+            def->osMachine = g_strdup(attr(n, "machine"));
+        } else if (NAME_IS(n, "boot")) {
+            const char *dev = attr(n, "dev");
+            int b = vkDomainEnumFromString(vkDomainBootTable, VK_DOMAIN_BOOT_LAST, dev);
+            if (b < 0) {
+                vkReportError(VIR_ERR_XML_DETAIL,
+                              "invalid boot device '%s' in <boot dev>",
+                              dev ? dev : "");
+                return -1;
+            }
+            def->bootDevs = g_renew(int, def->bootDevs, def->nbootDevs + 1);
+            def->bootDevs[def->nbootDevs++] = b;
+        } else if (NAME_IS(n, "kernel")) {
+            g_free(def->kernel);
+            def->kernel = text(n);
+        } else if (NAME_IS(n, "initrd")) {
+            g_free(def->initrd);
+            def->initrd = text(n);
+        } else if (NAME_IS(n, "cmdline")) {
+            g_free(def->cmdline);
+            def->cmdline = text(n);
+        } else if (NAME_IS(n, "loader")) {
+            g_free(def->loader);
+            def->loader = text(n);
+            vkXmlElemFree(p->loader);
+            p->loader = vkXmlElemFromNode(n);
+            g_clear_pointer(&p->loader->text, g_free);
+        } else if (NAME_IS(n, "init")) {
+            g_free(def->init);
+            def->init = text(n);
+        } else if (NAME_IS(n, "initarg")) {
+            if (!p->initargs)
+                p->initargs = g_ptr_array_new_with_free_func(g_free);
+            g_ptr_array_add(p->initargs, text(n) ?: g_strdup(""));
+        } else {
+            keep(&p->osExtra, n);
+        }
+    }
+    return 0;
+}
+
+static const char *const cpuModes[] = {
+    "custom", "host-model", "host-passthrough", "maximum", NULL,
+};
+static const char *const cpuMatches[] = { "minimum", "exact", "strict", NULL };
+
+static int
+parseCPU(vkDomainDef *def, xmlNodePtr node)
+{
+    vkDomainCpuDef *cpu = g_new0(vkDomainCpuDef, 1);
+    const char *mode = attr(node, "mode");
+    const char *match = attr(node, "match");
+    xmlNodePtr n;
+
+    def->priv->cpu = cpu;   /* freed with def on error */
+    if (mode && vkDomainEnumFromString(cpuModes, 4, mode) < 0) {
+        vkReportError(VIR_ERR_XML_DETAIL, "invalid cpu mode '%s' in <cpu>", mode);
+        return -1;
+    }
+    if (match && vkDomainEnumFromString(cpuMatches, 3, match) < 0) {
+        vkReportError(VIR_ERR_XML_DETAIL, "invalid cpu match '%s' in <cpu>", match);
+        return -1;
+    }
+    cpu->mode = g_strdup(mode);
+    cpu->match = g_strdup(match);
+    cpu->check = g_strdup(attr(node, "check"));
+    cpu->migratable = g_strdup(attr(node, "migratable"));
+    for (n = node->children; n; n = n->next) {
+        if (n->type != XML_ELEMENT_NODE)
+            continue;
+        if (NAME_IS(n, "model")) {
+            g_free(cpu->model);
+            cpu->model = text(n);
+            g_free(cpu->modelFallback);
+            cpu->modelFallback = g_strdup(attr(n, "fallback"));
+            g_free(cpu->modelVendorId);
+            cpu->modelVendorId = g_strdup(attr(n, "vendor_id"));
+        } else if (NAME_IS(n, "vendor")) {
+            g_free(cpu->vendor);
+            cpu->vendor = text(n);
+        } else if (NAME_IS(n, "topology")) {
+            if (parseUIntAttr(n, "sockets", &cpu->sockets) < 0 ||
+                parseUIntAttr(n, "dies", &cpu->dies) < 0 ||
+                parseUIntAttr(n, "cores", &cpu->cores) < 0 ||
+                parseUIntAttr(n, "threads", &cpu->threads) < 0)
+                return -1;
+            if (!cpu->sockets || !cpu->cores || !cpu->threads) {
+                vkReportError(VIR_ERR_XML_DETAIL, "%s",
+                              "<cpu><topology> needs non-zero sockets, cores and threads");
+                return -1;
+            }
+            if (!cpu->dies)
+                cpu->dies = 1;
+        } else if (NAME_IS(n, "feature")) {
+            if (!attr(n, "name")) {
+                vkReportError(VIR_ERR_XML_DETAIL, "%s",
+                              "missing name in <cpu><feature>");
+                return -1;
+            }
+            keep(&cpu->features, n);
+        } else {
+            keep(&cpu->extra, n);
+        }
+    }
+    if (!cpu->mode && (cpu->model || cpu->features))
+        cpu->mode = g_strdup("custom");
+    if (g_strcmp0(cpu->mode, "custom") == 0 && cpu->model) {
+        if (!cpu->match)
+            cpu->match = g_strdup("exact");
+        if (!cpu->modelFallback)
+            cpu->modelFallback = g_strdup("allow");
+    }
+    return 0;
+}
+
+static int
+parseClock(vkDomainDef *def, xmlNodePtr node)
+{
+    vkDomainDefPriv *p = def->priv;
+    const char *offset = attr(node, "offset");
+    xmlNodePtr n;
+
+    if (offset) {
+        p->clockOffset = vkDomainEnumFromString(vkDomainClockOffsetTable,
+                                                VK_DOMAIN_CLOCK_LAST, offset);
+        if (p->clockOffset < 0) {
+            vkReportError(VIR_ERR_XML_DETAIL,
+                          "invalid clock offset '%s' in <clock>", offset);
+            return -1;
+        }
+    }
+    p->clockAdjustment = g_strdup(attr(node, "adjustment"));
+    p->clockTimezone = g_strdup(attr(node, "timezone"));
+    p->clockBasis = g_strdup(attr(node, "basis"));
+    for (n = node->children; n; n = n->next) {
+        if (n->type != XML_ELEMENT_NODE)
+            continue;
+        if (NAME_IS(n, "timer")) {
+            if (!attr(n, "name")) {
+                vkReportError(VIR_ERR_XML_DETAIL, "%s",
+                              "missing name in <clock><timer>");
+                return -1;
+            }
+            keep(&p->timers, n);
+        }
+    }
+    return 0;
+}
+
+static int
+parseLifecycle(xmlNodePtr node, int *out)
+{
+    g_autofree char *t = text(node);
+    int v = vkDomainEnumFromString(vkDomainLifecycleTable,
+                                   VIR_DOMAIN_LIFECYCLE_ACTION_LAST,
+                                   t ? g_strstrip(t) : NULL);
+
+    if (v < 0) {
+        vkReportError(VIR_ERR_XML_DETAIL, "invalid value '%s' in <%s>",
+                      t ? t : "", node->name);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+/* Keeps the namespaced children of <metadata> in a private document;
+ * libvirt drops elements without a namespace and repeats of one. */
+static void
+parseMetadata(vkDomainDef *def, xmlNodePtr node)
+{
+    xmlNodePtr n, root = NULL;
+
+    for (n = node->children; n; n = n->next) {
+        xmlNodePtr c, copy;
+        bool dup = false;
+
+        if (n->type != XML_ELEMENT_NODE || !n->ns || !n->ns->href)
+            continue;
+        if (root) {
+            for (c = root->children; c; c = c->next) {
+                if (c->ns && xmlStrEqual(c->ns->href, n->ns->href))
+                    dup = true;
+            }
+        }
+        if (dup)
+            continue;
+        if (!def->priv->metadata) {
+            def->priv->metadata = xmlNewDoc(BAD_CAST "1.0");
+            root = xmlNewDocNode(def->priv->metadata, NULL, BAD_CAST "metadata", NULL);
+            xmlDocSetRootElement(def->priv->metadata, root);
+        }
+        copy = xmlDocCopyNode(n, def->priv->metadata, 1);
+        if (copy) {
+            xmlAddChild(root, copy);
+            vkDomainMetadataStripBlanks(copy);
+        }
+    }
+}
+
+static bool
+typeAllowed(const char *type, const char *allowed)
+{
+    g_auto(GStrv) list = NULL;
+    size_t i;
+
+    if (!allowed)
+        return true;
+    list = g_strsplit(allowed, ",", 0);
+    for (i = 0; list[i]; i++) {
+        if (strcmp(g_strstrip(list[i]), type) == 0)
+            return true;
+    }
+    return false;
+}
+
+static int
+parseDevices(vkDomainDef *def, xmlNodePtr devices, unsigned int flags)
+{
+    xmlNodePtr n;
+
+    for (n = devices->children; n; n = n->next) {
+        vkDomainDeviceDef dev = { 0 };
+        int r;
+
+        if (n->type != XML_ELEMENT_NODE)
+            continue;
+        if (NAME_IS(n, "emulator")) {
+            g_free(def->emulator);
+            def->emulator = text(n);
+            continue;
+        }
+        r = vkDomainDeviceParseNode(n, def->virtType, def->osType, flags, &dev);
+        if (r < 0)
+            return -1;
+        if (r == 0)
+            g_ptr_array_add(vkDomainDevList(def, dev.type), dev.data.disk);
+    }
+    return 0;
+}
+
+static int
+parseTop(vkDomainDef *def, xmlNodePtr root, unsigned int flags,
+         bool *haveUUID)
+{
+    xmlNodePtr n, devices = NULL;
+
+    for (n = root->children; n; n = n->next) {
+        if (n->type != XML_ELEMENT_NODE)
+            continue;
+        if (NAME_IS(n, "name")) {
+            g_free(def->name);
+            def->name = text(n);
+        } else if (NAME_IS(n, "uuid")) {
+            g_autofree char *t = text(n);
+            if (vkUUIDParse(t, def->uuid) < 0) {
+                vkReportError(VIR_ERR_XML_DETAIL, "invalid uuid '%s' in <uuid>",
+                              t ? t : "");
+                return -1;
+            }
+            *haveUUID = true;
+        } else if (NAME_IS(n, "title")) {
+            g_free(def->title);
+            def->title = text(n);
+        } else if (NAME_IS(n, "description")) {
+            g_free(def->description);
+            def->description = text(n);
+        } else if (NAME_IS(n, "metadata")) {
+            parseMetadata(def, n);
+        } else if (NAME_IS(n, "memory")) {
+            if (parseMemory(n, &def->maxMemory) < 0)
+                return -1;
+        } else if (NAME_IS(n, "currentMemory")) {
+            if (parseMemory(n, &def->currentMemory) < 0)
+                return -1;
+        } else if (NAME_IS(n, "maxMemory")) {
+            if (parseMemory(n, &def->memoryHotplugMax) < 0 ||
+                parseUIntAttr(n, "slots", &def->memorySlots) < 0)
+                return -1;
+        } else if (NAME_IS(n, "vcpu")) {
+            if (parseVcpu(def, n) < 0)
+                return -1;
+        } else if (NAME_IS(n, "os")) {
+            if (parseOS(def, n) < 0)
+                return -1;
+        } else if (NAME_IS(n, "features")) {
+            xmlNodePtr f;
+            for (f = n->children; f; f = f->next) {
+                if (f->type == XML_ELEMENT_NODE)
+                    keep(&def->priv->features, f);
+            }
+            if (!def->priv->features)
+                def->priv->features = g_ptr_array_new_with_free_func((GDestroyNotify)vkXmlElemFree);
+        } else if (NAME_IS(n, "cpu")) {
+            if (def->priv->cpu)
+                continue;
+            if (parseCPU(def, n) < 0)
+                return -1;
+        } else if (NAME_IS(n, "clock")) {
+            if (parseClock(def, n) < 0)
+                return -1;
+        } else if (NAME_IS(n, "on_poweroff")) {
+            if (parseLifecycle(n, &def->onPoweroff) < 0)
+                return -1;
+        } else if (NAME_IS(n, "on_reboot")) {
+            if (parseLifecycle(n, &def->onReboot) < 0)
+                return -1;
+        } else if (NAME_IS(n, "on_crash")) {
+            if (parseLifecycle(n, &def->onCrash) < 0)
+                return -1;
+        } else if (NAME_IS(n, "devices")) {
+            devices = n;
+        } else if (vkDomainEnumFromString(vkDomainTopExtraTable, 100,
+                                          (const char *)n->name) >= 0) {
+            keep(&def->priv->topExtra, n);
+        }
+    }
+    if (!def->osType)
+        def->osType = g_strdup(g_strcmp0(def->virtType, "lxc") == 0 ||
+                               g_strcmp0(def->virtType, "openvz") == 0 ?
+                               "exe" : "hvm");
+    /* devices last: their defaults depend on the os type */
+    if (devices && parseDevices(def, devices, flags) < 0)
+        return -1;
+    return 0;
+}
+
+vkDomainDef *
+vkDomainDefParseNode(vkXmlNodePtr root, const char *virtType,
+                     unsigned int flags)
+{
+    g_autoptr(vkDomainDef) def = NULL;
+    const char *type, *id;
+    bool haveUUID = false;
+
+    if (!root || root->type != XML_ELEMENT_NODE || !NAME_IS(root, "domain")) {
+        vkReportError(VIR_ERR_XML_ERROR,
+                      "unexpected root element <%s>, expecting <domain>",
+                      root && root->name ? (const char *)root->name : "");
+        return NULL;
+    }
+    type = attr(root, "type");
+    if (!type) {
+        vkReportError(VIR_ERR_XML_ERROR, "%s",
+                      "missing domain type attribute in <domain type=''>");
+        return NULL;
+    }
+    if (vkDomainEnumFromString(virtTypes, 100, type) < 0) {
+        vkReportError(VIR_ERR_XML_DETAIL, "invalid domain type '%s' in <domain>",
+                      type);
+        return NULL;
+    }
+    if (!typeAllowed(type, virtType)) {
+        vkReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                      "domain type '%s' is not supported by this driver "
+                      "(expected '%s')", type, virtType);
+        return NULL;
+    }
+    def = vkDomainDefNew();
+    def->virtType = g_strdup(type);
+    if (!(flags & VK_DOMAIN_PARSE_INACTIVE) && (id = attr(root, "id"))) {
+        char *end;
+        long v;
+        errno = 0;
+        v = strtol(id, &end, 10);
+        if (errno || *end || end == id || v < -1 || v > G_MAXINT) {
+            vkReportError(VIR_ERR_XML_DETAIL, "invalid id '%s' in <domain>", id);
+            return NULL;
+        }
+        def->id = (int)v;
+    }
+
+    if (parseTop(def, root, flags, &haveUUID) < 0)
+        return NULL;
+
+    if (!def->name || !*def->name) {
+        vkReportError(VIR_ERR_XML_ERROR, "%s", "missing domain name");
+        return NULL;
+    }
+    if (strchr(def->name, '/') || strchr(def->name, '\n')) {
+        vkReportError(VIR_ERR_XML_DETAIL,
+                      "invalid domain name '%s': it cannot contain '/' or a newline",
+                      def->name);
+        return NULL;
+    }
+    if (def->title && strchr(def->title, '\n')) {
+        vkReportError(VIR_ERR_XML_DETAIL,
+                      "invalid title of domain '%s': it cannot contain a newline",
+                      def->name);
+        return NULL;
+    }
+    if (!haveUUID)
+        vkUUIDGenerate(def->uuid);
+    if (def->maxMemory == 0) {
+        vkReportError(VIR_ERR_XML_ERROR,
+                      "memory size of domain '%s' must be given in <memory>",
+                      def->name);
+        return NULL;
+    }
+    if (def->currentMemory == 0 || def->currentMemory > def->maxMemory)
+        def->currentMemory = def->maxMemory;
+    if (def->memoryHotplugMax && def->memoryHotplugMax < def->maxMemory) {
+        vkReportError(VIR_ERR_XML_DETAIL,
+                      "<maxMemory> of domain '%s' is smaller than <memory>",
+                      def->name);
+        return NULL;
+    }
+    if (vkDomainDefPostParseDevices(def) < 0)
+        return NULL;
+    return g_steal_pointer(&def);
+}
+
+vkDomainDef *
+vkDomainDefParseString(const char *xml, const char *virtType,
+                       unsigned int flags)
+{
+    xmlDocPtr doc;
+    vkDomainDef *def;
+
+    if (!(doc = vkConfReadXML(xml, "domain")))
+        return NULL;
+    def = vkDomainDefParseNode(xmlDocGetRootElement(doc), virtType, flags);
+    xmlFreeDoc(doc);
+    if (def && (flags & VK_DOMAIN_PARSE_VALIDATE) && vkDomainXMLValidate(xml) < 0) {
+        vkDomainDefFree(def);
+        return NULL;
+    }
+    return def;
+}

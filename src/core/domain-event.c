@@ -1,0 +1,543 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Domain event fan-out: callbacks registered per driver state, events
+ * queued by the driver, delivery from the application's event loop.
+ *
+ * The one idea: drivers only ever append to a queue, and a single 0 ms
+ * timer on the registered event loop drains it.  Delivery copies the
+ * callback list (taking a reference on each record) under the state lock,
+ * then calls every callback with no lock held, so a callback may call any
+ * API -- including registering, deregistering or closing its connection.
+ * A record carries a "deleted" flag checked just before each call, and its
+ * free callback runs when its last reference goes: on deregistration, or
+ * right after the delivery pass that was still using it.
+ *
+ * Registrations do not hold a reference on their connection (a connection
+ * would otherwise keep itself alive); instead each driver's connectClose
+ * calls vkEventStateRemoveConnect.  Delivery takes a temporary reference
+ * only on connections that are still alive.
+ */
+#include <string.h>
+
+#include "core/domain-event.h"
+#include "util/event-loop.h"
+
+#define VIR_FROM_THIS VIR_FROM_NONE
+#include "util/error.h"
+
+/* Callbacks are stored under the generic type and cast back to the
+ * signature their event ID implies; going through void (*)(void) tells the
+ * compiler the conversion is deliberate. */
+#define CB_AS(type, fn) ((type)(void (*)(void))(fn))
+
+typedef struct {
+    gint refs;
+    gint deleted;
+    int id;
+    virConnectPtr conn;             /* not referenced, see above */
+    bool hasFilter;
+    unsigned char uuid[VIR_UUID_BUFLEN];
+    int eventID;
+    bool legacy;                    /* virConnectDomainEventRegister */
+    virConnectDomainEventGenericCallback cb;
+    void *opaque;
+    virFreeCallback freecb;
+} vkEventCallback;
+
+typedef struct {
+    int eventID;
+    char *name;
+    unsigned char uuid[VIR_UUID_BUFLEN];
+    int id;
+    int event;                      /* lifecycle event, metadata type */
+    int detail;
+    char *str;                      /* metadata nsuri, device alias */
+} vkDomainEvent;
+
+struct _vkEventState {
+    gint refs;                      /* the owner's, plus one for the timer */
+    GMutex lock;
+    bool freed;
+    GPtrArray *callbacks;           /* vkEventCallback *, registration order */
+    GQueue queue;                   /* vkDomainEvent * */
+    int timer;                      /* -1 until the first registration */
+    int nextID;
+};
+
+static void
+callbackUnref(vkEventCallback *cb)
+{
+    if (!g_atomic_int_dec_and_test(&cb->refs))
+        return;
+    if (cb->freecb)
+        cb->freecb(cb->opaque);
+    g_free(cb);
+}
+
+static void
+eventFree(vkDomainEvent *ev)
+{
+    g_free(ev->name);
+    g_free(ev->str);
+    g_free(ev);
+}
+
+static void
+stateUnref(void *opaque)
+{
+    vkEventState *st = opaque;
+
+    if (!g_atomic_int_dec_and_test(&st->refs))
+        return;
+    g_ptr_array_unref(st->callbacks);
+    g_mutex_clear(&st->lock);
+    g_free(st);
+}
+
+vkEventState *
+vkEventStateNew(void)
+{
+    vkEventState *st = g_new0(vkEventState, 1);
+
+    st->refs = 1;
+    g_mutex_init(&st->lock);
+    st->callbacks = g_ptr_array_new();
+    g_queue_init(&st->queue);
+    st->timer = -1;
+    return st;
+}
+
+/* A reference on a connection whose count has not yet reached zero; a
+ * connection already on its way out (its close will call
+ * vkEventStateRemoveConnect) gets no more events. */
+static bool
+connTryRef(virConnectPtr conn)
+{
+    gint refs;
+
+    do {
+        refs = g_atomic_int_get(&conn->refs);
+        if (refs <= 0)
+            return false;
+    } while (!g_atomic_int_compare_and_exchange(&conn->refs, refs, refs + 1));
+    return true;
+}
+
+static void
+deliver(vkEventCallback *cb, const vkDomainEvent *ev)
+{
+    virDomainPtr dom;
+
+    if (g_atomic_int_get(&cb->deleted))
+        return;
+    if (cb->eventID != ev->eventID)
+        return;
+    if (cb->hasFilter && memcmp(cb->uuid, ev->uuid, VIR_UUID_BUFLEN) != 0)
+        return;
+
+    if (!(dom = vkGetDomain(cb->conn, ev->name, ev->uuid, ev->id)))
+        return;
+
+    switch (ev->eventID) {
+    case VIR_DOMAIN_EVENT_ID_LIFECYCLE:
+        CB_AS(virConnectDomainEventCallback, cb->cb)(cb->conn, dom, ev->event,
+                                                ev->detail, cb->opaque);
+        break;
+    case VIR_DOMAIN_EVENT_ID_REBOOT:
+        cb->cb(cb->conn, dom, cb->opaque);
+        break;
+    case VIR_DOMAIN_EVENT_ID_METADATA_CHANGE:
+        CB_AS(virConnectDomainEventMetadataChangeCallback, cb->cb)(
+            cb->conn, dom, ev->event, ev->str, cb->opaque);
+        break;
+    case VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED:
+    case VIR_DOMAIN_EVENT_ID_DEVICE_ADDED:
+        CB_AS(virConnectDomainEventDeviceAddedCallback, cb->cb)(
+            cb->conn, dom, ev->str, cb->opaque);
+        break;
+    default:
+        break;
+    }
+    vkDomainUnref(dom);
+}
+
+/* The state's timer: drains the queue, disarms itself, delivers. */
+static void
+flushTimer(int timer, void *opaque)
+{
+    vkEventState *st = opaque;
+    GQueue batch = G_QUEUE_INIT;
+    g_autoptr(GPtrArray) snapshot = g_ptr_array_new();
+    vkDomainEvent *ev;
+    guint i;
+
+    g_mutex_lock(&st->lock);
+    if (st->freed) {
+        g_mutex_unlock(&st->lock);
+        return;
+    }
+    batch = st->queue;
+    g_queue_init(&st->queue);
+    if (st->timer >= 0)
+        virEventUpdateTimeout(st->timer, -1);
+    for (i = 0; i < st->callbacks->len; i++) {
+        vkEventCallback *cb = g_ptr_array_index(st->callbacks, i);
+
+        if (!connTryRef(cb->conn))
+            continue;
+        g_atomic_int_inc(&cb->refs);
+        g_ptr_array_add(snapshot, cb);
+    }
+    g_mutex_unlock(&st->lock);
+
+    while ((ev = g_queue_pop_head(&batch))) {
+        for (i = 0; i < snapshot->len; i++)
+            deliver(g_ptr_array_index(snapshot, i), ev);
+        eventFree(ev);
+    }
+
+    for (i = 0; i < snapshot->len; i++) {
+        vkEventCallback *cb = g_ptr_array_index(snapshot, i);
+        virConnectPtr conn = cb->conn;
+
+        callbackUnref(cb);
+        vkConnectUnref(conn);
+    }
+}
+
+/* Called with the lock held.  Libvirt's own test driver refuses event
+ * registration when the application registered no event loop ("could not
+ * initialize domain event timer"), since the events could never be
+ * delivered; virtkit does the same rather than queueing forever. */
+static int
+timerEnsure(vkEventState *st)
+{
+    if (st->timer >= 0)
+        return 0;
+
+    g_atomic_int_inc(&st->refs);
+    st->timer = virEventAddTimeout(-1, flushTimer, st, stateUnref);
+    if (st->timer >= 0)
+        return 0;
+
+    g_atomic_int_add(&st->refs, -1);   /* never the last: the owner holds one */
+    if (!vkEventLoopIsRegistered())
+        vkReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+                      "could not initialize domain event timer: no event loop "
+                      "implementation is registered (call "
+                      "virEventRegisterDefaultImpl or virEventRegisterImpl first)");
+    else
+        vkReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+                      "could not initialize domain event timer: the registered "
+                      "event loop refused to add a timeout");
+    return -1;
+}
+
+/* Called with the lock held after a removal: with no callbacks left the
+ * timer goes, and so do events nobody can receive.  Returns the timer id
+ * for the caller to remove once unlocked, or -1. */
+static int
+timerReleaseIfIdle(vkEventState *st, GQueue *dropped)
+{
+    int timer = st->timer;
+
+    if (st->callbacks->len > 0 || timer < 0)
+        return -1;
+    st->timer = -1;
+    *dropped = st->queue;
+    g_queue_init(&st->queue);
+    return timer;
+}
+
+static void
+finishRemoval(int timer, GQueue *dropped, GPtrArray *removed)
+{
+    guint i;
+
+    g_queue_clear_full(dropped, (GDestroyNotify)eventFree);
+    if (timer >= 0)
+        virEventRemoveTimeout(timer);
+    for (i = 0; removed && i < removed->len; i++)
+        callbackUnref(g_ptr_array_index(removed, i));
+}
+
+static int
+callbackAdd(vkEventState *st, virConnectPtr conn, virDomainPtr dom,
+            int eventID, bool legacy,
+            virConnectDomainEventGenericCallback cb,
+            void *opaque, virFreeCallback freecb)
+{
+    vkEventCallback *rec;
+    guint i;
+    int id;
+
+    if (eventID < 0 || eventID >= VIR_DOMAIN_EVENT_ID_LAST) {
+        vkReportError(VIR_ERR_INVALID_ARG,
+                      "unknown domain event ID %d (valid IDs are 0 to %d)",
+                      eventID, VIR_DOMAIN_EVENT_ID_LAST - 1);
+        return -1;
+    }
+    if (!cb) {
+        vkReportError(VIR_ERR_INVALID_ARG, "%s",
+                      "a domain event callback function is required");
+        return -1;
+    }
+
+    g_mutex_lock(&st->lock);
+    for (i = 0; i < st->callbacks->len; i++) {
+        vkEventCallback *cur = g_ptr_array_index(st->callbacks, i);
+
+        if (cur->conn == conn && cur->cb == cb && cur->eventID == eventID &&
+            cur->legacy == legacy && cur->hasFilter == (dom != NULL) &&
+            (!dom || memcmp(cur->uuid, dom->uuid, VIR_UUID_BUFLEN) == 0)) {
+            g_mutex_unlock(&st->lock);
+            vkReportError(VIR_ERR_INVALID_ARG,
+                          "event callback already tracked for event ID %d%s%s",
+                          eventID, dom ? " of domain " : "",
+                          dom ? dom->name : "");
+            return -1;
+        }
+    }
+    if (timerEnsure(st) < 0) {
+        g_mutex_unlock(&st->lock);
+        return -1;
+    }
+
+    rec = g_new0(vkEventCallback, 1);
+    rec->refs = 1;
+    rec->id = id = st->nextID++;
+    rec->conn = conn;
+    if (dom) {
+        rec->hasFilter = true;
+        memcpy(rec->uuid, dom->uuid, VIR_UUID_BUFLEN);
+    }
+    rec->eventID = eventID;
+    rec->legacy = legacy;
+    rec->cb = cb;
+    rec->opaque = opaque;
+    rec->freecb = freecb;
+    g_ptr_array_add(st->callbacks, rec);
+    g_mutex_unlock(&st->lock);
+    return id;
+}
+
+/* Removes the first record matching pred; returns it (still referenced by
+ * the caller) or NULL.  Called with the lock held. */
+static vkEventCallback *
+callbackTake(vkEventState *st, virConnectPtr conn, int id, bool legacy,
+             virConnectDomainEventCallback legacyCb)
+{
+    guint i;
+
+    for (i = 0; i < st->callbacks->len; i++) {
+        vkEventCallback *cur = g_ptr_array_index(st->callbacks, i);
+
+        if (cur->conn != conn || cur->legacy != legacy)
+            continue;
+        if (legacy ? cur->cb != CB_AS(virConnectDomainEventGenericCallback, legacyCb)
+                   : cur->id != id)
+            continue;
+        g_atomic_int_set(&cur->deleted, 1);
+        g_ptr_array_remove_index(st->callbacks, i);
+        return cur;
+    }
+    return NULL;
+}
+
+static int
+callbackRemove(vkEventState *st, virConnectPtr conn, int id, bool legacy,
+               virConnectDomainEventCallback legacyCb)
+{
+    vkEventCallback *rec;
+    GQueue dropped = G_QUEUE_INIT;
+    int timer;
+
+    g_mutex_lock(&st->lock);
+    rec = callbackTake(st, conn, id, legacy, legacyCb);
+    if (!rec) {
+        g_mutex_unlock(&st->lock);
+        if (legacy)
+            vkReportError(VIR_ERR_INVALID_ARG,
+                          "event callback function %p not registered",
+                          (void *)legacyCb);
+        else
+            vkReportError(VIR_ERR_INVALID_ARG,
+                          "could not find event callback %d for deletion", id);
+        return -1;
+    }
+    timer = timerReleaseIfIdle(st, &dropped);
+    g_mutex_unlock(&st->lock);
+
+    finishRemoval(timer, &dropped, NULL);
+    callbackUnref(rec);
+    return 0;
+}
+
+int
+vkDomainEventRegisterAny(vkEventState *st, virConnectPtr conn,
+                         virDomainPtr dom, int eventID,
+                         virConnectDomainEventGenericCallback cb,
+                         void *opaque, virFreeCallback freecb)
+{
+    return callbackAdd(st, conn, dom, eventID, false, cb, opaque, freecb);
+}
+
+int
+vkDomainEventDeregisterAny(vkEventState *st, virConnectPtr conn,
+                           int callbackID)
+{
+    return callbackRemove(st, conn, callbackID, false, NULL);
+}
+
+int
+vkDomainEventRegister(vkEventState *st, virConnectPtr conn,
+                      virConnectDomainEventCallback cb,
+                      void *opaque, virFreeCallback freecb)
+{
+    if (callbackAdd(st, conn, NULL, VIR_DOMAIN_EVENT_ID_LIFECYCLE, true,
+                    CB_AS(virConnectDomainEventGenericCallback, cb),
+                    opaque, freecb) < 0)
+        return -1;
+    return 0;
+}
+
+int
+vkDomainEventDeregister(vkEventState *st, virConnectPtr conn,
+                        virConnectDomainEventCallback cb)
+{
+    return callbackRemove(st, conn, -1, true, cb);
+}
+
+void
+vkEventStateRemoveConnect(vkEventState *st, virConnectPtr conn)
+{
+    g_autoptr(GPtrArray) removed = g_ptr_array_new();
+    GQueue dropped = G_QUEUE_INIT;
+    guint i = 0;
+    int timer;
+
+    if (!st)
+        return;
+
+    g_mutex_lock(&st->lock);
+    while (i < st->callbacks->len) {
+        vkEventCallback *cur = g_ptr_array_index(st->callbacks, i);
+
+        if (cur->conn != conn) {
+            i++;
+            continue;
+        }
+        g_atomic_int_set(&cur->deleted, 1);
+        g_ptr_array_remove_index(st->callbacks, i);
+        g_ptr_array_add(removed, cur);
+    }
+    timer = removed->len ? timerReleaseIfIdle(st, &dropped) : -1;
+    g_mutex_unlock(&st->lock);
+
+    finishRemoval(timer, &dropped, removed);
+}
+
+void
+vkEventStateFree(vkEventState *st)
+{
+    g_autoptr(GPtrArray) removed = NULL;
+    GQueue dropped;
+    guint i;
+    int timer;
+
+    if (!st)
+        return;
+
+    g_mutex_lock(&st->lock);
+    st->freed = true;
+    removed = g_steal_pointer(&st->callbacks);
+    st->callbacks = g_ptr_array_new();
+    for (i = 0; i < removed->len; i++)
+        g_atomic_int_set(&((vkEventCallback *)g_ptr_array_index(removed, i))->deleted, 1);
+    dropped = st->queue;
+    g_queue_init(&st->queue);
+    timer = st->timer;
+    st->timer = -1;
+    g_mutex_unlock(&st->lock);
+
+    finishRemoval(timer, &dropped, removed);
+    stateUnref(st);
+}
+
+static void
+queuePush(vkEventState *st, vkDomainEvent *ev)
+{
+    g_mutex_lock(&st->lock);
+    /* Without a timer nobody is registered: the event has no audience. */
+    if (st->freed || st->timer < 0) {
+        g_mutex_unlock(&st->lock);
+        eventFree(ev);
+        return;
+    }
+    g_queue_push_tail(&st->queue, ev);
+    /* Arming under the lock pairs with the flush disarming under it, so an
+     * event queued while a flush runs is never left without a wakeup. */
+    if (st->queue.length == 1)
+        virEventUpdateTimeout(st->timer, 0);
+    g_mutex_unlock(&st->lock);
+}
+
+static vkDomainEvent *
+eventNew(int eventID, const char *name, const unsigned char *uuid, int id)
+{
+    vkDomainEvent *ev = g_new0(vkDomainEvent, 1);
+
+    ev->eventID = eventID;
+    ev->name = g_strdup(name);
+    if (uuid)
+        memcpy(ev->uuid, uuid, VIR_UUID_BUFLEN);
+    ev->id = id;
+    return ev;
+}
+
+void
+vkDomainEventQueueLifecycle(vkEventState *st, const char *name,
+                            const unsigned char *uuid, int id,
+                            int event, int detail)
+{
+    vkDomainEvent *ev = eventNew(VIR_DOMAIN_EVENT_ID_LIFECYCLE, name, uuid, id);
+
+    ev->event = event;
+    ev->detail = detail;
+    queuePush(st, ev);
+}
+
+void
+vkDomainEventQueueReboot(vkEventState *st, const char *name,
+                         const unsigned char *uuid, int id)
+{
+    queuePush(st, eventNew(VIR_DOMAIN_EVENT_ID_REBOOT, name, uuid, id));
+}
+
+void
+vkDomainEventQueueMetadataChange(vkEventState *st, const char *name,
+                                 const unsigned char *uuid, int id,
+                                 int type, const char *nsuri)
+{
+    vkDomainEvent *ev = eventNew(VIR_DOMAIN_EVENT_ID_METADATA_CHANGE,
+                                 name, uuid, id);
+
+    ev->event = type;
+    ev->str = g_strdup(nsuri);
+    queuePush(st, ev);
+}
+
+void
+vkDomainEventQueueDevice(vkEventState *st, const char *name,
+                         const unsigned char *uuid, int id,
+                         int eventID, const char *devAlias)
+{
+    vkDomainEvent *ev;
+
+    if (eventID != VIR_DOMAIN_EVENT_ID_DEVICE_ADDED &&
+        eventID != VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED)
+        return;
+    ev = eventNew(eventID, name, uuid, id);
+    ev->str = g_strdup(devAlias);
+    queuePush(st, ev);
+}

@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The driver contract.
+ *
+ * struct _virHypervisorDriver is ONE table of function pointers, generated
+ * at build time (src/api/gen-api.py -> hypervisor-driver-table.h) from the
+ * public headers and src/api/api.def: every public function that dispatches
+ * to a driver has a member named after it without the "vir" prefix and with
+ * a lower-case first letter (virDomainSuspend -> domainSuspend,
+ * virConnectListAllDomains -> connectListAllDomains, virNodeGetInfo ->
+ * nodeGetInfo) and with exactly the public signature.  A NULL member means
+ * "not supported": the API layer then reports VIR_ERR_NO_SUPPORT, once, for
+ * every driver.
+ *
+ * The API layer has already checked the handles, the read-only flag and
+ * the non-NULL pointer arguments when a member is called; the driver checks
+ * its flags (vkCheckFlags) and the semantics, and reports its own errors.
+ */
+#ifndef VK_CORE_DRIVER_H
+#define VK_CORE_DRIVER_H
+
+#include "core/object.h"
+#include "util/error.h"
+
+typedef enum {
+    VK_DRV_OPEN_SUCCESS = 0,
+    VK_DRV_OPEN_ERROR = -1,
+    VK_DRV_OPEN_DECLINED = -2,
+} vkDrvOpenStatus;
+
+/* The members that are not a public function's twin. */
+#define VK_HYPERVISOR_DRIVER_EXTRA_MEMBERS \
+    const char *name; \
+    /* conn->uri is set; set conn->privateData on success. */ \
+    vkDrvOpenStatus (*connectOpen)(virConnectPtr conn, virConnectAuthPtr auth, \
+                                   unsigned int flags); \
+    int (*connectClose)(virConnectPtr conn);
+
+#include "hypervisor-driver-table.h"
+
+struct _vkConnectDriver {
+    const char *name;
+    /* NULL-terminated; a NULL list accepts every scheme. */
+    const char * const *uriSchemes;
+    bool localOnly;      /* refuses URIs naming a server */
+    bool remoteOnly;     /* requires a server or a +transport */
+    virHypervisorDriver *hypervisorDriver;
+};
+
+/* Appends drv to the registry; drivers are tried in registration order. */
+int vkRegisterConnectDriver(const vkConnectDriver *drv);
+
+/* Reject unknown flag bits: reports VIR_ERR_INVALID_ARG and returns ret. */
+#define vkCheckFlags(supported, ret) \
+    do { \
+        unsigned int unknown_ = flags & ~(unsigned int)(supported); \
+        if (unknown_) { \
+            vkReportErrorFull(VIR_FROM_THIS, VIR_ERR_INVALID_ARG, __FILE__, __func__, \
+                              __LINE__, "unsupported flags (0x%x) in function %s", \
+                              unknown_, __func__); \
+            return ret; \
+        } \
+    } while (0)
+
+#endif

@@ -1,0 +1,1 @@
+-c test:///default 'attach-device test @DATA@/disk.xml --live; detach-device test @DATA@/disk.xml; detach-device test @DATA@/disk.xml'

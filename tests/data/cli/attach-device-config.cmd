@@ -1,0 +1,1 @@
+-c test:///default 'attach-device test @DATA@/disk.xml --config; dumpxml test --inactive'

@@ -1,0 +1,1 @@
+-c test:///default attach-device test @DATA@/no-such-device.xml

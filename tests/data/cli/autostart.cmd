@@ -1,0 +1,1 @@
+-c test:///default 'autostart test; list --all --autostart; autostart test --disable; list --all --autostart'

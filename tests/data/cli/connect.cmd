@@ -1,0 +1,1 @@
+-c test:///default 'uri; connect test:///default; uri'

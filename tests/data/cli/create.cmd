@@ -1,0 +1,1 @@
+-c test:///default 'create @DATA@/new.xml; list --all; destroy new; list --all'

@@ -1,0 +1,1 @@
+-c test:///default define @DATA@/does-not-exist.xml

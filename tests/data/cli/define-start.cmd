@@ -1,0 +1,1 @@
+-c test:///default 'define @DATA@/new.xml; list --all; start new; domstate new --reason; list --all'

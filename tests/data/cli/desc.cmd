@@ -1,0 +1,1 @@
+-c test:///default 'desc test; desc test --new-desc hello world; desc test; desc test --title'

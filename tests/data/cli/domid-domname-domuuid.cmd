@@ -1,0 +1,1 @@
+-c test:///default 'domid test; domname 1; domname 6695eb01-f6a4-8304-79aa-97f2502e193f; domuuid test; domuuid 1'

@@ -1,0 +1,1 @@
+-c test:///default "echo hi 'a b' \"c\\\" d\" e\\ f"

@@ -1,0 +1,1 @@
+-c test:///default 'event --all --timeout 1 --timestamp'

@@ -1,0 +1,1 @@
+-c test:///default 'event --domain test --event lifecycle --timeout 1'

@@ -1,0 +1,1 @@
+-c test:///default -q 'destroy test; list --all'

@@ -1,0 +1,1 @@
+-c test:///default 'suspend test; list --state-paused; list --state-running; list --all --state-shutoff'

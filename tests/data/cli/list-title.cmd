@@ -1,0 +1,1 @@
+-c test:///default 'desc test --title --new-desc "My title"; list --title'

@@ -1,0 +1,1 @@
+-c test:///default 'managedsave test; list --all --managed-save; start test; domstate test --reason'

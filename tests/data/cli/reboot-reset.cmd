@@ -1,0 +1,1 @@
+-c test:///default 'reboot test; reset test; domstate test'

@@ -1,0 +1,1 @@
+-c test:///default 'save test @TMP@/test.sav; list --all; restore @TMP@/test.sav; list'

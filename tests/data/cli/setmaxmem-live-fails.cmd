@@ -1,0 +1,1 @@
+-c test:///default setmaxmem test 1G

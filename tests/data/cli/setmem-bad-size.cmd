@@ -1,0 +1,1 @@
+-c test:///default setmem test 1x

@@ -1,0 +1,1 @@
+-c test:///default 'setvcpus test 0; setvcpus test --count 1 --maximum'

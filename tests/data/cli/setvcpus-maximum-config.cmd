@@ -1,0 +1,1 @@
+-c test:///default 'setvcpus test --count 1 --config --maximum; vcpucount test'

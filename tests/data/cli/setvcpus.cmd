@@ -1,0 +1,1 @@
+-c test:///default 'setvcpus test 1; vcpucount test'

@@ -1,0 +1,1 @@
+-c test:///default 'shutdown test; list --all; start test; list'

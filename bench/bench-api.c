@@ -7,7 +7,7 @@
  * the same calls (bench/run.sh runs them side by side).  Results go to
  * stdout one per line, "<op>_<unit> <value>", for scripts to read.
  *
- *   bench-api [-n N] [-u URI] [-r REPEATS]
+ *   bench-api [-n N] [-u URI] [-r REPEATS] [-t DOMAIN_TYPE]
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,9 +19,10 @@
 #include <libvirt/virterror.h>
 
 /* A realistic KVM guest: one disk, one NIC with a fixed MAC, serial and
- * console, VNC.  About 1.2 KB once the name, uuid and MAC are filled in. */
+ * console, VNC.  About 1.2 KB once the name, uuid and MAC are filled in.
+ * The domain type is the test driver's own ('-t kvm' to change it). */
 static const char xml_template[] =
-    "<domain type='kvm'>\n"
+    "<domain type='%s'>\n"
     "  <name>bench-%08d</name>\n"
     "  <uuid>c7a5fdbd-cdaf-4455-926a-%012x</uuid>\n"
     "  <memory unit='KiB'>1048576</memory>\n"
@@ -70,15 +71,15 @@ static void die(const char *what, int i)
     exit(1);
 }
 
-static char *domain_xml(int i)
+static char *domain_xml(const char *type, int i)
 {
-    int len = snprintf(NULL, 0, xml_template, i, (unsigned)i, i,
+    int len = snprintf(NULL, 0, xml_template, type, i, (unsigned)i, i,
                        (i >> 16) & 0xff, (i >> 8) & 0xff, i & 0xff);
     char *xml = malloc(len + 1);
 
     if (!xml)
         abort();
-    snprintf(xml, len + 1, xml_template, i, (unsigned)i, i,
+    snprintf(xml, len + 1, xml_template, type, i, (unsigned)i, i,
              (i >> 16) & 0xff, (i >> 8) & 0xff, i & 0xff);
     return xml;
 }
@@ -86,6 +87,7 @@ static char *domain_xml(int i)
 int main(int argc, char **argv)
 {
     const char *uri = "test:///default";
+    const char *type = "test";
     int n = 1000, repeats = 0, opt;
     virConnectPtr conn;
     virDomainPtr *doms;
@@ -93,13 +95,14 @@ int main(int argc, char **argv)
     size_t xml_bytes = 0, desc_bytes = 0;
     double t;
 
-    while ((opt = getopt(argc, argv, "n:u:r:")) != -1) {
+    while ((opt = getopt(argc, argv, "n:u:r:t:")) != -1) {
         switch (opt) {
         case 'n': n = atoi(optarg); break;
         case 'u': uri = optarg; break;
         case 'r': repeats = atoi(optarg); break;
+        case 't': type = optarg; break;
         default:
-            fprintf(stderr, "usage: %s [-n N] [-u URI] [-r LISTALL_REPEATS]\n", argv[0]);
+            fprintf(stderr, "usage: %s [-n N] [-u URI] [-r LISTALL_REPEATS] [-t DOMAIN_TYPE]\n", argv[0]);
             return 2;
         }
     }
@@ -121,7 +124,7 @@ int main(int argc, char **argv)
         abort();
     /* The XML strings are built before the clock starts: only the API is timed. */
     for (int i = 0; i < n; i++) {
-        xmls[i] = domain_xml(i + 1);
+        xmls[i] = domain_xml(type, i + 1);
         xml_bytes += strlen(xmls[i]);
     }
     printf("n %d\n", n);

@@ -4,7 +4,8 @@
 #
 #   bench/run.sh [BUILD_DIR] [N...]       (default N: 1000 10000)
 #
-# Without BUILD_DIR a release build is made in build-bench/.  The two
+# Without BUILD_DIR a release build is made in build-bench/; NO_BUILD=1
+# runs the binaries already in BUILD_DIR as they are.  REPEATS=n (default 3).  The two
 # binaries run alternately, N by N and repetition by repetition, so that a
 # machine slowing down or speeding up during the run affects both alike.
 set -eu
@@ -13,15 +14,17 @@ src=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-}
 [ $# -gt 0 ] && shift
 sizes=${*:-1000 10000}
-reps=${REPS:-3}
+reps=${REPEATS:-3}
 
 if [ -z "$build" ]; then
     build=$src/build-bench
     [ -f "$build/build.ninja" ] ||
         meson setup "$build" "$src" -Dbuildtype=release -Dtests=false >/dev/null
 fi
-ninja -C "$build" bench/bench-api-virtkit >/dev/null
-ninja -C "$build" bench/bench-api-libvirt >/dev/null 2>&1 || true
+if [ -z "${NO_BUILD:-}" ]; then
+    ninja -C "$build" bench/bench-api-virtkit >&2
+    ninja -C "$build" bench/bench-api-libvirt >&2 || echo "run.sh: no libvirt build, virtkit only" >&2
+fi
 
 vk=$build/bench/bench-api-virtkit
 lv=$build/bench/bench-api-libvirt

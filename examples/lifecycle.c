@@ -88,6 +88,47 @@ static void print_info(virDomainPtr dom, const char *when, int want_state)
     CHECK(state == want_state, "state from virDomainGetState");
 }
 
+/* Bad definitions: each must be refused with an error set.  Which code
+ * each one gets is an API fact too; the comparison with libvirt checks it. */
+static void refusals(virConnectPtr conn)
+{
+#define OS "<os><type>hvm</type></os>"
+    static const struct {
+        const char *what, *xml;
+    } bad[] = {
+        {"empty document", ""},
+        {"not a domain", "<network><name>n</name></network>"},
+        {"no name", "<domain type='test'><memory>1024</memory>" OS "</domain>"},
+        {"name taken", "<domain type='test'><name>test</name><uuid>" UUID "</uuid>"
+                       "<memory>1024</memory>" OS "</domain>"},
+        {"no memory", "<domain type='test'><name>m</name>" OS "</domain>"},
+        {"no os type", "<domain type='test'><name>m</name><memory>1024</memory></domain>"},
+        {"bad memory", "<domain type='test'><name>m</name><memory>lots</memory>" OS "</domain>"},
+        {"bad uuid", "<domain type='test'><name>m</name><uuid>zzz</uuid>"
+                     "<memory>1024</memory>" OS "</domain>"},
+        {"bad type", "<domain type='bogus'><name>m</name><memory>1024</memory>" OS "</domain>"},
+    };
+#undef OS
+
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        virDomainPtr dom = virDomainDefineXML(conn, bad[i].xml);
+        virErrorPtr err = virGetLastError();
+
+        printf("refused %s: %s, error code %d domain %d\n", bad[i].what,
+               dom ? "no" : "yes", err ? err->code : 0, err ? err->domain : 0);
+        CHECK(dom == NULL && err != NULL, bad[i].what);
+        if (dom) {
+            virDomainUndefine(dom);
+            virDomainFree(dom);
+        }
+    }
+
+    CHECK(virDomainGetInfo(NULL, NULL) < 0, "NULL domain is refused");
+    expect_error("NULL domain", VIR_ERR_INVALID_DOMAIN, VIR_ERR_INVALID_DOMAIN);
+    CHECK(virDomainLookupByName(conn, NULL) == NULL, "NULL name is refused");
+    expect_error("NULL name", VIR_ERR_INVALID_ARG, VIR_ERR_INVALID_ARG);
+}
+
 static int count_domains(virConnectPtr conn, unsigned int flags)
 {
     virDomainPtr *doms = NULL;
@@ -178,6 +219,7 @@ int main(void)
     CHECK(virDomainDefineXML(conn, "<domain type='test'><name>broken") == NULL,
           "malformed XML is refused");
     expect_error("malformed xml", VIR_ERR_XML_ERROR, VIR_ERR_XML_DETAIL);
+    refusals(conn);
     CHECK(virDomainLookupByID(conn, 4242) == NULL, "unknown id");
     expect_error("unknown id", VIR_ERR_NO_DOMAIN, VIR_ERR_NO_DOMAIN);
 

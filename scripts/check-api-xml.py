@@ -102,10 +102,6 @@ def func_type(node, inner):
     return "%s (*%s)(%s)" % (ret, inner, ", ".join(args) if args else "void")
 
 
-def c_string(s):
-    return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
 def fields(struct):
     """(designator, type) of every field, union members as 'value.i'."""
     out = []

@@ -19,7 +19,8 @@ import xml.etree.ElementTree as ET
 # Sections whose functions virtkit implements; the types of every section
 # are declared, so that any prototype can name them.
 FUNC_SECTIONS = ["libvirt-common", "libvirt-host", "libvirt-domain",
-                 "libvirt-event", "virterror"]
+                 "libvirt-event", "virterror", "libvirt-network",
+                 "libvirt-storage", "libvirt-nodedev"]
 TYPE_SECTIONS = ["libvirt-common", "libvirt-host", "libvirt-domain",
                  "libvirt-event", "virterror", "libvirt-stream",
                  "libvirt-network", "libvirt-storage", "libvirt-nodedev",
@@ -34,9 +35,9 @@ HAND_MACROS = {
     "VIR_NODEINFO_MAXCPUS": "#define VIR_NODEINFO_MAXCPUS(nodeinfo) \\\n"
         "    ((nodeinfo).nodes * (nodeinfo).sockets * (nodeinfo).cores * (nodeinfo).threads)",
     "VIR_DOMAIN_EVENT_CALLBACK":
-        "#define VIR_DOMAIN_EVENT_CALLBACK(cb) ((virConnectDomainEventGenericCallback)(cb))",
+        "#define VIR_DOMAIN_EVENT_CALLBACK(cb) \\\n    ((virConnectDomainEventGenericCallback)(void (*)(void))(cb))",
     "VIR_NETWORK_EVENT_CALLBACK":
-        "#define VIR_NETWORK_EVENT_CALLBACK(cb) ((virConnectNetworkEventGenericCallback)(cb))",
+        "#define VIR_NETWORK_EVENT_CALLBACK(cb) \\\n    ((virConnectNetworkEventGenericCallback)(void (*)(void))(cb))",
 }
 
 

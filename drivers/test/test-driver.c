@@ -421,6 +421,7 @@ static virHypervisorDriver testHypervisorDriver = {
     .nodeGetInfo = vkTestNodeGetInfo,
     .nodeGetFreeMemory = vkTestNodeGetFreeMemory,
     .nodeGetCellsFreeMemory = vkTestNodeGetCellsFreeMemory,
+    .nodeGetSecurityModel = vkTestNodeGetSecurityModel,
 
     .connectListDomains = vkTestConnectListDomains,
     .connectNumOfDomains = vkTestConnectNumOfDomains,
@@ -440,6 +441,7 @@ static virHypervisorDriver testHypervisorDriver = {
     .domainIsUpdated = vkTestDomainIsUpdated,
     .domainGetHostname = vkTestDomainGetHostname,
     .domainGetSchedulerType = vkTestDomainGetSchedulerType,
+    .domainGetSecurityLabel = vkTestDomainGetSecurityLabel,
 
     .domainDefineXML = vkTestDomainDefineXML,
     .domainDefineXMLFlags = vkTestDomainDefineXMLFlags,

@@ -115,6 +115,7 @@ int vkTestNodeGetInfo(virConnectPtr conn, virNodeInfoPtr info);
 unsigned long long vkTestNodeGetFreeMemory(virConnectPtr conn);
 int vkTestNodeGetCellsFreeMemory(virConnectPtr conn, unsigned long long *freeMems,
                                  int startCell, int maxCells);
+int vkTestNodeGetSecurityModel(virConnectPtr conn, virSecurityModelPtr secmodel);
 
 /* test-domain-query.c */
 int vkTestConnectListDomains(virConnectPtr conn, int *ids, int maxids);
@@ -136,6 +137,7 @@ int vkTestDomainIsPersistent(virDomainPtr dom);
 int vkTestDomainIsUpdated(virDomainPtr dom);
 char *vkTestDomainGetHostname(virDomainPtr dom, unsigned int flags);
 char *vkTestDomainGetSchedulerType(virDomainPtr dom, int *nparams);
+int vkTestDomainGetSecurityLabel(virDomainPtr dom, virSecurityLabelPtr seclabel);
 
 /* test-domain-lifecycle.c */
 virDomainPtr vkTestDomainDefineXMLFlags(virConnectPtr conn, const char *xml, unsigned int flags);

@@ -65,7 +65,8 @@ extern "C" {
 #define VIR_DOMAIN_CPU_STATS_SYSTEMTIME "system_time"
 #define VIR_DOMAIN_CPU_STATS_USERTIME "user_time"
 #define VIR_DOMAIN_CPU_STATS_VCPUTIME "vcpu_time"
-#define VIR_DOMAIN_EVENT_CALLBACK(cb) ((virConnectDomainEventGenericCallback)(cb))
+#define VIR_DOMAIN_EVENT_CALLBACK(cb) \
+    ((virConnectDomainEventGenericCallback)(void (*)(void))(cb))
 #define VIR_DOMAIN_IOTHREAD_POLL_GROW "poll_grow"
 #define VIR_DOMAIN_IOTHREAD_POLL_MAX_NS "poll_max_ns"
 #define VIR_DOMAIN_IOTHREAD_POLL_SHRINK "poll_shrink"

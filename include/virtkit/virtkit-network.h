@@ -10,7 +10,8 @@
 extern "C" {
 #endif
 
-#define VIR_NETWORK_EVENT_CALLBACK(cb) ((virConnectNetworkEventGenericCallback)(cb))
+#define VIR_NETWORK_EVENT_CALLBACK(cb) \
+    ((virConnectNetworkEventGenericCallback)(void (*)(void))(cb))
 #define VIR_NETWORK_PORT_BANDWIDTH_IN_AVERAGE "inbound.average"
 #define VIR_NETWORK_PORT_BANDWIDTH_IN_BURST "inbound.burst"
 #define VIR_NETWORK_PORT_BANDWIDTH_IN_FLOOR "inbound.floor"
@@ -111,6 +112,51 @@ struct _virNetworkDHCPLease {
     char *clientid;
 };
 
+int virConnectListAllNetworks(virConnectPtr conn, virNetworkPtr **nets, unsigned int flags);
+int virConnectListDefinedNetworks(virConnectPtr conn, char ** const names, int maxnames);
+int virConnectListNetworks(virConnectPtr conn, char ** const names, int maxnames);
+int virConnectNetworkEventDeregisterAny(virConnectPtr conn, int callbackID);
+int virConnectNetworkEventRegisterAny(virConnectPtr conn, virNetworkPtr net, int eventID, virConnectNetworkEventGenericCallback cb, void *opaque, virFreeCallback freecb);
+int virConnectNumOfDefinedNetworks(virConnectPtr conn);
+int virConnectNumOfNetworks(virConnectPtr conn);
+int virNetworkCreate(virNetworkPtr network);
+virNetworkPtr virNetworkCreateXML(virConnectPtr conn, const char *xmlDesc);
+virNetworkPtr virNetworkCreateXMLFlags(virConnectPtr conn, const char *xmlDesc, unsigned int flags);
+void virNetworkDHCPLeaseFree(virNetworkDHCPLeasePtr lease);
+virNetworkPtr virNetworkDefineXML(virConnectPtr conn, const char *xml);
+virNetworkPtr virNetworkDefineXMLFlags(virConnectPtr conn, const char *xml, unsigned int flags);
+int virNetworkDestroy(virNetworkPtr network);
+int virNetworkFree(virNetworkPtr network);
+int virNetworkGetAutostart(virNetworkPtr network, int *autostart);
+char *virNetworkGetBridgeName(virNetworkPtr network);
+virConnectPtr virNetworkGetConnect(virNetworkPtr net);
+int virNetworkGetDHCPLeases(virNetworkPtr network, const char *mac, virNetworkDHCPLeasePtr **leases, unsigned int flags);
+const char *virNetworkGetName(virNetworkPtr network);
+int virNetworkGetUUID(virNetworkPtr network, unsigned char *uuid);
+int virNetworkGetUUIDString(virNetworkPtr network, char *buf);
+char *virNetworkGetXMLDesc(virNetworkPtr network, unsigned int flags);
+int virNetworkIsActive(virNetworkPtr net);
+int virNetworkIsPersistent(virNetworkPtr net);
+int virNetworkListAllPorts(virNetworkPtr network, virNetworkPortPtr **ports, unsigned int flags);
+virNetworkPtr virNetworkLookupByName(virConnectPtr conn, const char *name);
+virNetworkPtr virNetworkLookupByUUID(virConnectPtr conn, const unsigned char *uuid);
+virNetworkPtr virNetworkLookupByUUIDString(virConnectPtr conn, const char *uuidstr);
+virNetworkPortPtr virNetworkPortCreateXML(virNetworkPtr net, const char *xmldesc, unsigned int flags);
+int virNetworkPortDelete(virNetworkPortPtr port, unsigned int flags);
+int virNetworkPortFree(virNetworkPortPtr port);
+virNetworkPtr virNetworkPortGetNetwork(virNetworkPortPtr port);
+int virNetworkPortGetParameters(virNetworkPortPtr port, virTypedParameterPtr *params, int *nparams, unsigned int flags);
+int virNetworkPortGetUUID(virNetworkPortPtr port, unsigned char *uuid);
+int virNetworkPortGetUUIDString(virNetworkPortPtr port, char *buf);
+char *virNetworkPortGetXMLDesc(virNetworkPortPtr port, unsigned int flags);
+virNetworkPortPtr virNetworkPortLookupByUUID(virNetworkPtr net, const unsigned char *uuid);
+virNetworkPortPtr virNetworkPortLookupByUUIDString(virNetworkPtr net, const char *uuidstr);
+int virNetworkPortRef(virNetworkPortPtr port);
+int virNetworkPortSetParameters(virNetworkPortPtr port, virTypedParameterPtr params, int nparams, unsigned int flags);
+int virNetworkRef(virNetworkPtr network);
+int virNetworkSetAutostart(virNetworkPtr network, int autostart);
+int virNetworkUndefine(virNetworkPtr network);
+int virNetworkUpdate(virNetworkPtr network, unsigned int command, unsigned int section, int parentIndex, const char *xml, unsigned int flags);
 
 #ifdef __cplusplus
 }

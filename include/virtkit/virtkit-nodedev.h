@@ -64,6 +64,33 @@ typedef enum {
 typedef void (*virConnectNodeDeviceEventGenericCallback)(virConnectPtr conn, virNodeDevicePtr dev, void *opaque);
 typedef void (*virConnectNodeDeviceEventLifecycleCallback)(virConnectPtr conn, virNodeDevicePtr dev, int event, int detail, void *opaque);
 
+int virConnectListAllNodeDevices(virConnectPtr conn, virNodeDevicePtr **devices, unsigned int flags);
+int virConnectNodeDeviceEventDeregisterAny(virConnectPtr conn, int callbackID);
+int virConnectNodeDeviceEventRegisterAny(virConnectPtr conn, virNodeDevicePtr dev, int eventID, virConnectNodeDeviceEventGenericCallback cb, void *opaque, virFreeCallback freecb);
+int virNodeDeviceCreate(virNodeDevicePtr dev, unsigned int flags);
+virNodeDevicePtr virNodeDeviceCreateXML(virConnectPtr conn, const char *xmlDesc, unsigned int flags);
+virNodeDevicePtr virNodeDeviceDefineXML(virConnectPtr conn, const char *xmlDesc, unsigned int flags);
+int virNodeDeviceDestroy(virNodeDevicePtr dev);
+int virNodeDeviceDetachFlags(virNodeDevicePtr dev, const char *driverName, unsigned int flags);
+int virNodeDeviceDettach(virNodeDevicePtr dev);
+int virNodeDeviceFree(virNodeDevicePtr dev);
+int virNodeDeviceGetAutostart(virNodeDevicePtr dev, int *autostart);
+const char *virNodeDeviceGetName(virNodeDevicePtr dev);
+const char *virNodeDeviceGetParent(virNodeDevicePtr dev);
+char *virNodeDeviceGetXMLDesc(virNodeDevicePtr dev, unsigned int flags);
+int virNodeDeviceIsActive(virNodeDevicePtr dev);
+int virNodeDeviceIsPersistent(virNodeDevicePtr dev);
+int virNodeDeviceListCaps(virNodeDevicePtr dev, char ** const names, int maxnames);
+virNodeDevicePtr virNodeDeviceLookupByName(virConnectPtr conn, const char *name);
+virNodeDevicePtr virNodeDeviceLookupSCSIHostByWWN(virConnectPtr conn, const char *wwnn, const char *wwpn, unsigned int flags);
+int virNodeDeviceNumOfCaps(virNodeDevicePtr dev);
+int virNodeDeviceReAttach(virNodeDevicePtr dev);
+int virNodeDeviceRef(virNodeDevicePtr dev);
+int virNodeDeviceReset(virNodeDevicePtr dev);
+int virNodeDeviceSetAutostart(virNodeDevicePtr dev, int autostart);
+int virNodeDeviceUndefine(virNodeDevicePtr dev, unsigned int flags);
+int virNodeListDevices(virConnectPtr conn, const char *cap, char ** const names, int maxnames, unsigned int flags);
+int virNodeNumOfDevices(virConnectPtr conn, const char *cap, unsigned int flags);
 
 #ifdef __cplusplus
 }

@@ -20,7 +20,19 @@ import re
 import sys
 
 SECTIONS = ["virtkit-common.h", "virtkit-host.h", "virtkit-domain.h",
-            "virtkit-event.h", "virterror.h"]
+            "virtkit-event.h", "virterror.h", "virtkit-network.h",
+            "virtkit-storage.h", "virtkit-nodedev.h"]
+# The handle types a dispatched function may take first: its check and the
+# expression that reaches the connection.
+HANDLES = {
+    "virConnectPtr": ("vkCheckConnect", "%s"),
+    "virDomainPtr": ("vkCheckDomain", "%s->conn"),
+    "virNetworkPtr": ("vkCheckNetwork", "%s->conn"),
+    "virNetworkPortPtr": ("vkCheckNetworkPort", "%s->net->conn"),
+    "virStoragePoolPtr": ("vkCheckStoragePool", "%s->conn"),
+    "virStorageVolPtr": ("vkCheckStorageVol", "%s->conn"),
+    "virNodeDevicePtr": ("vkCheckNodeDevice", "%s->conn"),
+}
 PROTO = re.compile(r"^(?!typedef)([A-Za-z_][\w \*]*?)\s*\**\s*\b(vir\w+)\((.*)\);$")
 # Arguments that are optional by their nature wherever they appear.
 ALWAYS_NULLABLE = {"opaque", "freecb", "ff", "cbdata"}
@@ -124,8 +136,9 @@ def main(incdir, deffile, out_h, out_c, out_syms):
         h.append("    %s%s(*%s)(%s);" % (ret, "" if ret.endswith("*") else " ", member, argdecl))
 
         obj_t, obj = args[0]
-        if obj_t not in ("virConnectPtr", "virDomainPtr"):
+        if obj_t not in HANDLES:
             sys.exit("api.def: %s dispatches but its first argument is %s" % (name, obj_t))
+        check, reach = HANDLES[obj_t]
         nullable = set(opts.get("null", "").split(",")) | ALWAYS_NULLABLE
         errv = error_value(ret)
         c.append("%s%s%s(%s)" % (ret, "" if ret.endswith("*") else " ", name, argdecl))
@@ -135,14 +148,9 @@ def main(incdir, deffile, out_h, out_c, out_syms):
             c.append("    %s%sret;" % (ret, "" if ret.endswith("*") else " "))
         c.append("")
         c.append("    vkErrorReset();")
-        if obj_t == "virDomainPtr":
-            c.append("    if (!vkCheckDomain(%s, __func__))" % obj)
-            c.append("        goto error;")
-            c.append("    vkconn = %s->conn;" % obj)
-        else:
-            c.append("    if (!vkCheckConnect(%s, __func__))" % obj)
-            c.append("        goto error;")
-            c.append("    vkconn = %s;" % obj)
+        c.append("    if (!%s(%s, __func__))" % (check, obj))
+        c.append("        goto error;")
+        c.append("    vkconn = %s;" % (reach % obj))
         if kind == "rw":
             c.append("    if (!vkCheckWritable(vkconn, __func__))")
             c.append("        goto error;")

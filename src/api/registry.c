@@ -12,6 +12,9 @@
 #include <string.h>
 
 #include "drivers/test/test-driver.h"
+#ifdef WITH_REMOTE
+# include "drivers/remote/remote-driver.h"
+#endif
 
 #define VK_MAX_DRIVERS 16
 
@@ -47,8 +50,14 @@ vkRegistryGet(size_t i)
 static gpointer
 globalInitOnce(gpointer data)
 {
+    /* In-process drivers first; the remote driver accepts any scheme, so
+     * it must come last. */
     if (vkTestDriverRegister() < 0)
         return GINT_TO_POINTER(-1);
+#ifdef WITH_REMOTE
+    if (vkRemoteDriverRegister() < 0)
+        return GINT_TO_POINTER(-1);
+#endif
     return GINT_TO_POINTER(0);
 }
 

@@ -73,6 +73,7 @@ cellFree(gpointer p)
     vkCapsCell *c = p;
 
     g_ptr_array_unref(c->cpus);
+    g_array_unref(c->pages);
     g_free(c);
 }
 
@@ -87,6 +88,7 @@ vkCapsNew(const char *hostArch)
     caps->arch = g_strdup(hostArch ? hostArch : "x86_64");
     caps->iommu = -1;
     caps->cpuFeatures = g_ptr_array_new_with_free_func(g_free);
+    caps->hostFeatures = g_ptr_array_new_with_free_func(g_free);
     caps->pageSizes = g_array_new(FALSE, FALSE, sizeof(unsigned int));
     caps->migrationTransports = g_ptr_array_new_with_free_func(g_free);
     caps->cells = g_ptr_array_new_with_free_func(cellFree);
@@ -103,6 +105,7 @@ vkCapsFree(vkCaps *caps)
     g_free(caps->cpuModel);
     g_free(caps->cpuVendor);
     g_ptr_array_unref(caps->cpuFeatures);
+    g_ptr_array_unref(caps->hostFeatures);
     g_array_unref(caps->pageSizes);
     g_ptr_array_unref(caps->migrationTransports);
     g_ptr_array_unref(caps->cells);
@@ -171,6 +174,21 @@ vkCapsAddCPUFeature(vkCaps *caps, const char *name)
     g_ptr_array_add(caps->cpuFeatures, g_strdup(name));
 }
 
+void
+vkCapsAddHostFeature(vkCaps *caps, const char *name)
+{
+    g_ptr_array_add(caps->hostFeatures, g_strdup(name));
+}
+
+void
+vkCapsCellAddPages(vkCapsCell *cell, unsigned int sizeKiB,
+                   unsigned long long count)
+{
+    vkCapsPages p = { sizeKiB, count };
+
+    g_array_append_val(cell->pages, p);
+}
+
 vkCapsCell *
 vkCapsAddCell(vkCaps *caps, unsigned int id, unsigned long long memoryKiB)
 {
@@ -179,6 +197,7 @@ vkCapsAddCell(vkCaps *caps, unsigned int id, unsigned long long memoryKiB)
     c->id = id;
     c->memory = memoryKiB;
     c->cpus = g_ptr_array_new_with_free_func(cpuFree);
+    c->pages = g_array_new(FALSE, FALSE, sizeof(vkCapsPages));
     g_ptr_array_add(caps->cells, c);
     return c;
 }
@@ -240,6 +259,13 @@ formatHost(GString *buf, const vkCaps *caps)
     }
     g_string_append(buf, "    <cpu>\n");
     textElem(buf, 6, "arch", caps->arch);
+    if (caps->hostFeatures->len) {
+        g_string_append(buf, "      <features>\n");
+        for (i = 0; i < caps->hostFeatures->len; i++)
+            g_string_append_printf(buf, "        <%s/>\n",
+                                   (char *)caps->hostFeatures->pdata[i]);
+        g_string_append(buf, "      </features>\n");
+    }
     if (caps->cpuModel)
         textElem(buf, 6, "model", caps->cpuModel);
     if (caps->cpuVendor)
@@ -285,6 +311,11 @@ formatHost(GString *buf, const vkCaps *caps)
             if (c->memory)
                 g_string_append_printf(buf, "          <memory unit='KiB'>%llu</memory>\n",
                                        c->memory);
+            for (j = 0; j < c->pages->len; j++) {
+                const vkCapsPages *pg = &g_array_index(c->pages, vkCapsPages, j);
+                g_string_append_printf(buf, "          <pages unit='KiB' size='%u'>%llu</pages>\n",
+                                       pg->size, pg->count);
+            }
             g_string_append_printf(buf, "          <cpus num='%u'>\n", c->cpus->len);
             for (j = 0; j < c->cpus->len; j++) {
                 const vkCapsCPU *cpu = c->cpus->pdata[j];

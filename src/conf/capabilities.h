@@ -51,8 +51,14 @@ typedef struct {
 } vkCapsCPU;
 
 typedef struct {
+    unsigned int size;         /* KiB */
+    unsigned long long count;  /* pages of that size in the cell */
+} vkCapsPages;
+
+typedef struct {
     unsigned int id;
     unsigned long long memory; /* KiB, 0: not given */
+    GArray *pages;             /* vkCapsPages */
     GPtrArray *cpus;           /* vkCapsCPU* */
 } vkCapsCell;
 
@@ -63,7 +69,8 @@ typedef struct {
     char *cpuModel;
     char *cpuVendor;
     unsigned int sockets, dies, cores, threads;  /* 0: no <topology> */
-    GPtrArray *cpuFeatures;    /* char*: pae, vmx, ... (written as <feature name=''/>) */
+    GPtrArray *hostFeatures;   /* char*: pae, nonpae, vmx, svm (<features><pae/>...) */
+    GPtrArray *cpuFeatures;    /* char*: CPU model features (<feature name=''/>) */
     GArray *pageSizes;         /* unsigned int KiB */
     bool powerManagement;      /* writes an empty <power_management/> */
     int iommu;                 /* -1 unknown, 0 no, 1 yes */
@@ -90,10 +97,16 @@ void vkCapsGuestAddDomain(vkCapsGuest *guest, const char *type,
 /* canToggle: the feature carries default=''/toggle='' (acpi, apic, ...). */
 void vkCapsGuestAddFeature(vkCapsGuest *guest, const char *name,
                            bool canToggle, bool defaultOn, bool toggle);
+/* A CPU model feature: <feature name='vmx'/> (next to <model>). */
 void vkCapsAddCPUFeature(vkCaps *caps, const char *name);
+/* A host feature of the legacy list: <features><pae/><nonpae/></features>,
+ * which is what libvirt's test driver shows. */
+void vkCapsAddHostFeature(vkCaps *caps, const char *name);
 
 vkCapsCell *vkCapsAddCell(vkCaps *caps, unsigned int id,
                           unsigned long long memoryKiB);
+void vkCapsCellAddPages(vkCapsCell *cell, unsigned int sizeKiB,
+                        unsigned long long count);
 void vkCapsCellAddCPU(vkCapsCell *cell, unsigned int id, int socket, int die,
                       int core, const char *siblings);
 

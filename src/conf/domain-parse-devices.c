@@ -175,11 +175,6 @@ parseDisk(xmlNodePtr node, vkDomainDiskDef *d)
             bus = "fdc";
         d->bus = g_strdup(bus);
     }
-    if (d->device == VK_DOMAIN_DISK_DEVICE_CDROM ||
-        d->device == VK_DOMAIN_DISK_DEVICE_FLOPPY) {
-        /* libvirt treats removable media without <readonly> as writable
-         * floppies but always read-only CD-ROMs; keep what was written */
-    }
     return 0;
 }
 

@@ -51,6 +51,53 @@ struct _virDomain {
     int id;                         /* -1 when inactive */
 };
 
+#define VK_NETWORK_MAGIC 0x764e4554u
+#define VK_NETWORK_PORT_MAGIC 0x764e5054u
+#define VK_STORAGE_POOL_MAGIC 0x7653504fu
+#define VK_STORAGE_VOL_MAGIC 0x7653564fu
+#define VK_NODE_DEVICE_MAGIC 0x764e4456u
+
+/* The other handle kinds follow the same pattern as virDomain. */
+struct _virNetwork {
+    unsigned int magic;
+    gint refs;
+    virConnectPtr conn;
+    char *name;
+    unsigned char uuid[VIR_UUID_BUFLEN];
+};
+
+struct _virNetworkPort {
+    unsigned int magic;
+    gint refs;
+    virNetworkPtr net;              /* a reference is held */
+    unsigned char uuid[VIR_UUID_BUFLEN];
+};
+
+struct _virStoragePool {
+    unsigned int magic;
+    gint refs;
+    virConnectPtr conn;
+    char *name;
+    unsigned char uuid[VIR_UUID_BUFLEN];
+};
+
+struct _virStorageVol {
+    unsigned int magic;
+    gint refs;
+    virConnectPtr conn;
+    char *pool;                     /* name of the pool holding it */
+    char *name;
+    char *key;                      /* unique, usually the path */
+};
+
+struct _virNodeDevice {
+    unsigned int magic;
+    gint refs;
+    virConnectPtr conn;
+    char *name;
+    char *parentName;               /* may be NULL */
+};
+
 virConnectPtr vkConnectNew(void);
 void vkConnectRef(virConnectPtr conn);
 /* Drops a reference; the last one closes the driver and frees. */
@@ -62,9 +109,29 @@ virDomainPtr vkGetDomain(virConnectPtr conn, const char *name,
 void vkDomainRef(virDomainPtr dom);
 void vkDomainUnref(virDomainPtr dom);
 
+virNetworkPtr vkGetNetwork(virConnectPtr conn, const char *name,
+                           const unsigned char *uuid);
+void vkNetworkUnref(virNetworkPtr net);
+virNetworkPortPtr vkGetNetworkPort(virNetworkPtr net, const unsigned char *uuid);
+void vkNetworkPortUnref(virNetworkPortPtr port);
+virStoragePoolPtr vkGetStoragePool(virConnectPtr conn, const char *name,
+                                   const unsigned char *uuid);
+void vkStoragePoolUnref(virStoragePoolPtr pool);
+virStorageVolPtr vkGetStorageVol(virConnectPtr conn, const char *pool,
+                                 const char *name, const char *key);
+void vkStorageVolUnref(virStorageVolPtr vol);
+virNodeDevicePtr vkGetNodeDevice(virConnectPtr conn, const char *name,
+                                 const char *parentName);
+void vkNodeDeviceUnref(virNodeDevicePtr dev);
+
 /* Validity checks used at the API door: they report VIR_ERR_INVALID_CONN /
  * VIR_ERR_INVALID_DOMAIN and return false for NULL or freed handles. */
 bool vkCheckConnect(virConnectPtr conn, const char *func);
 bool vkCheckDomain(virDomainPtr dom, const char *func);
+bool vkCheckNetwork(virNetworkPtr net, const char *func);
+bool vkCheckNetworkPort(virNetworkPortPtr port, const char *func);
+bool vkCheckStoragePool(virStoragePoolPtr pool, const char *func);
+bool vkCheckStorageVol(virStorageVolPtr vol, const char *func);
+bool vkCheckNodeDevice(virNodeDevicePtr dev, const char *func);
 
 #endif

@@ -31,13 +31,16 @@ buildTestHost(void)
     unsigned int page = 4;
     unsigned int c, cpu = 0;
 
-    vkCapsAddCPUFeature(caps, "pae");
+    vkCapsAddHostFeature(caps, "pae");
+    vkCapsAddHostFeature(caps, "nonpae");
     g_array_append_val(caps->pageSizes, page);
     caps->powerManagement = true;
     caps->iommu = 0;
     for (c = 0; c < 2; c++) {
         vkCapsCell *cell = vkCapsAddCell(caps, c, 2097152ULL * (c + 1));
         unsigned int i;
+        vkCapsCellAddPages(cell, 4, 524288);
+        vkCapsCellAddPages(cell, 2048, 0);
         for (i = 0; i < 4; i++, cpu++) {
             g_autofree char *sib = g_strdup_printf("%u", cpu);
             vkCapsCellAddCPU(cell, cpu, (int)c, 0, (int)i, sib);

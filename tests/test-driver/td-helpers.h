@@ -68,10 +68,22 @@ tdDomainXML(const char *name, const char *uuid, unsigned long memKiB)
                            name, uuidElem, memKiB, name);
 }
 
+/* A UUID that depends only on the name, so redefining a name updates the
+ * same domain instead of clashing with it. */
+static inline char *
+tdNameUUID(const char *name)
+{
+    g_autofree char *md5 = g_compute_checksum_for_string(G_CHECKSUM_MD5, name, -1);
+
+    return g_strdup_printf("%.8s-%.4s-%.4s-%.4s-%.12s", md5, md5 + 8, md5 + 12,
+                           md5 + 16, md5 + 20);
+}
+
 static inline virDomainPtr
 tdDefine(virConnectPtr conn, const char *name)
 {
-    g_autofree char *xml = tdDomainXML(name, NULL, 1048576);
+    g_autofree char *uuid = tdNameUUID(name);
+    g_autofree char *xml = tdDomainXML(name, uuid, 1048576);
     virDomainPtr dom = virDomainDefineXML(conn, xml);
 
     if (!dom)

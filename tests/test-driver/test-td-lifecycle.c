@@ -380,6 +380,44 @@ test_events(void **state)
 }
 
 static void
+countReboot(virConnectPtr conn, virDomainPtr dom, void *opaque)
+{
+    (*(int *)opaque)++;
+}
+
+/* The reboot event, and the old callback-per-connection registration. */
+static void
+test_events_reboot_legacy(void **state)
+{
+    virConnectPtr conn = *state;
+    tdEventLog log = { g_string_new(NULL), 0 };
+    virDomainPtr dom = virDomainLookupByName(conn, "test");
+    int reboots = 0;
+    int id;
+
+    id = virConnectDomainEventRegisterAny(conn, dom, VIR_DOMAIN_EVENT_ID_REBOOT,
+                                          VIR_DOMAIN_EVENT_CALLBACK(countReboot),
+                                          &reboots, NULL);
+    assert_true(id >= 0);
+    assert_int_equal(virConnectDomainEventRegister(conn, tdRecordLifecycle, &log, NULL), 0);
+
+    assert_int_equal(virDomainReboot(dom, 0), 0);
+    assert_int_equal(virDomainReset(dom, 0), 0);
+    assert_int_equal(virDomainSuspend(dom), 0);
+    tdPumpEvents();
+    assert_int_equal(reboots, 2);
+    assert_string_equal(log.log->str, "test 3/0;");
+
+    assert_int_equal(virConnectDomainEventDeregister(conn, tdRecordLifecycle), 0);
+    assert_int_equal(virDomainResume(dom), 0);
+    tdPumpEvents();
+    assert_int_equal(log.count, 1);
+    assert_int_equal(virConnectDomainEventDeregisterAny(conn, id), 0);
+    g_string_free(log.log, TRUE);
+    virDomainFree(dom);
+}
+
+static void
 test_read_only(void **state)
 {
     virConnectPtr ro = virConnectOpenReadOnly(TD_URI);
@@ -427,6 +465,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_redefine_running, tdSetupConn, tdTeardownConn),
         cmocka_unit_test_setup_teardown(test_validate_flag, tdSetupConn, tdTeardownConn),
         cmocka_unit_test_setup_teardown(test_events, tdSetupConn, tdTeardownConn),
+        cmocka_unit_test_setup_teardown(test_events_reboot_legacy, tdSetupConn, tdTeardownConn),
         cmocka_unit_test_setup_teardown(test_read_only, tdSetupConn, tdTeardownConn),
     };
 

@@ -1,0 +1,185 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Handle accessors of networks, ports, storage pools and volumes and node
+ * devices: answered from the handle itself, never from a driver.  The
+ * shapes repeat per kind, so each is stamped out by one macro.
+ */
+#define VIR_FROM_THIS VIR_FROM_NONE
+#include "api/api-internal.h"
+
+#include <string.h>
+
+#include "util/uuid.h"
+
+#define HANDLE_FREE_REF(Kind, type, check, unref, refs) \
+    int vir##Kind##Free(type obj) \
+    { \
+        vkErrorReset(); \
+        if (!check(obj, __func__)) { \
+            vkDispatchError(NULL); \
+            return -1; \
+        } \
+        unref(obj); \
+        return 0; \
+    } \
+    int vir##Kind##Ref(type obj) \
+    { \
+        vkErrorReset(); \
+        if (!check(obj, __func__)) { \
+            vkDispatchError(NULL); \
+            return -1; \
+        } \
+        g_atomic_int_inc(&obj->refs); \
+        return 0; \
+    }
+
+#define HANDLE_STRING(fn, type, check, expr) \
+    const char *fn(type obj) \
+    { \
+        vkErrorReset(); \
+        if (!check(obj, __func__)) { \
+            vkDispatchError(NULL); \
+            return NULL; \
+        } \
+        return expr; \
+    }
+
+#define HANDLE_CONNECT(fn, type, check, expr) \
+    virConnectPtr fn(type obj) \
+    { \
+        vkErrorReset(); \
+        if (!check(obj, __func__)) { \
+            vkDispatchError(NULL); \
+            return NULL; \
+        } \
+        return expr; \
+    }
+
+#define HANDLE_UUID(Kind, type, check) \
+    int vir##Kind##GetUUID(type obj, unsigned char *uuid) \
+    { \
+        vkErrorReset(); \
+        if (!check(obj, __func__)) \
+            goto error; \
+        if (!uuid) { \
+            vkReportNullArg("uuid", __func__); \
+            goto error; \
+        } \
+        memcpy(uuid, obj->uuid, VIR_UUID_BUFLEN); \
+        return 0; \
+     error: \
+        vkDispatchError(NULL); \
+        return -1; \
+    } \
+    int vir##Kind##GetUUIDString(type obj, char *buf) \
+    { \
+        vkErrorReset(); \
+        if (!check(obj, __func__)) \
+            goto error; \
+        if (!buf) { \
+            vkReportNullArg("buf", __func__); \
+            goto error; \
+        } \
+        vkUUIDFormat(obj->uuid, buf); \
+        return 0; \
+     error: \
+        vkDispatchError(NULL); \
+        return -1; \
+    }
+
+HANDLE_FREE_REF(Network, virNetworkPtr, vkCheckNetwork, vkNetworkUnref, refs)
+HANDLE_STRING(virNetworkGetName, virNetworkPtr, vkCheckNetwork, obj->name)
+HANDLE_CONNECT(virNetworkGetConnect, virNetworkPtr, vkCheckNetwork, obj->conn)
+HANDLE_UUID(Network, virNetworkPtr, vkCheckNetwork)
+
+HANDLE_FREE_REF(NetworkPort, virNetworkPortPtr, vkCheckNetworkPort, vkNetworkPortUnref, refs)
+HANDLE_UUID(NetworkPort, virNetworkPortPtr, vkCheckNetworkPort)
+
+virNetworkPtr
+virNetworkPortGetNetwork(virNetworkPortPtr port)
+{
+    vkErrorReset();
+    if (!vkCheckNetworkPort(port, __func__)) {
+        vkDispatchError(NULL);
+        return NULL;
+    }
+    return port->net;
+}
+
+HANDLE_FREE_REF(StoragePool, virStoragePoolPtr, vkCheckStoragePool, vkStoragePoolUnref, refs)
+HANDLE_STRING(virStoragePoolGetName, virStoragePoolPtr, vkCheckStoragePool, obj->name)
+HANDLE_CONNECT(virStoragePoolGetConnect, virStoragePoolPtr, vkCheckStoragePool, obj->conn)
+HANDLE_UUID(StoragePool, virStoragePoolPtr, vkCheckStoragePool)
+
+HANDLE_FREE_REF(StorageVol, virStorageVolPtr, vkCheckStorageVol, vkStorageVolUnref, refs)
+HANDLE_STRING(virStorageVolGetName, virStorageVolPtr, vkCheckStorageVol, obj->name)
+HANDLE_STRING(virStorageVolGetKey, virStorageVolPtr, vkCheckStorageVol, obj->key)
+HANDLE_CONNECT(virStorageVolGetConnect, virStorageVolPtr, vkCheckStorageVol, obj->conn)
+
+HANDLE_FREE_REF(NodeDevice, virNodeDevicePtr, vkCheckNodeDevice, vkNodeDeviceUnref, refs)
+HANDLE_STRING(virNodeDeviceGetName, virNodeDevicePtr, vkCheckNodeDevice, obj->name)
+
+const char *
+virNodeDeviceGetParent(virNodeDevicePtr dev)
+{
+    vkErrorReset();
+    if (!vkCheckNodeDevice(dev, __func__)) {
+        vkDispatchError(NULL);
+        return NULL;
+    }
+    /* Drivers fill the parent in when they make the handle; a device
+     * without one (the root "computer") answers NULL without an error. */
+    return dev->parentName;
+}
+
+void
+virNetworkDHCPLeaseFree(virNetworkDHCPLeasePtr lease)
+{
+    if (!lease)
+        return;
+    g_free(lease->iface);
+    g_free(lease->mac);
+    g_free(lease->iaid);
+    g_free(lease->ipaddr);
+    g_free(lease->hostname);
+    g_free(lease->clientid);
+    g_free(lease);
+}
+
+/* Lookup by UUID string: parse, then the driver's by-UUID member. */
+#define LOOKUP_BY_UUID_STRING(fn, rettype, objtype, check, reach, member) \
+    rettype fn(objtype obj, const char *uuidstr) \
+    { \
+        unsigned char uuid[VIR_UUID_BUFLEN]; \
+        virConnectPtr conn = NULL; \
+        rettype ret; \
+        vkErrorReset(); \
+        if (!check(obj, __func__)) \
+            goto error; \
+        conn = reach; \
+        if (!uuidstr) { \
+            vkReportNullArg("uuidstr", __func__); \
+            goto error; \
+        } \
+        if (vkUUIDParse(uuidstr, uuid) < 0) { \
+            vkReportError(VIR_ERR_INVALID_ARG, "invalid UUID '%s' in %s", uuidstr, __func__); \
+            goto error; \
+        } \
+        if (!conn->driver->member) { \
+            vkReportUnsupported(conn, __func__); \
+            goto error; \
+        } \
+        if (!(ret = conn->driver->member(obj, uuid))) \
+            goto error; \
+        return ret; \
+     error: \
+        vkDispatchError(conn); \
+        return NULL; \
+    }
+
+LOOKUP_BY_UUID_STRING(virNetworkLookupByUUIDString, virNetworkPtr, virConnectPtr,
+                      vkCheckConnect, obj, networkLookupByUUID)
+LOOKUP_BY_UUID_STRING(virStoragePoolLookupByUUIDString, virStoragePoolPtr, virConnectPtr,
+                      vkCheckConnect, obj, storagePoolLookupByUUID)
+LOOKUP_BY_UUID_STRING(virNetworkPortLookupByUUIDString, virNetworkPortPtr, virNetworkPtr,
+                      vkCheckNetwork, obj->conn, networkPortLookupByUUID)

@@ -1,0 +1,206 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Network, network port, storage pool, storage volume and node device
+ * handles: the same refcount + magic pattern as virDomain (object.c), each
+ * holding a reference on its connection (a port on its network).
+ */
+#define VIR_FROM_THIS VIR_FROM_NONE
+#include "core/object.h"
+
+#include <string.h>
+
+#include "util/error.h"
+
+static bool
+checkName(const char *name, const char *what)
+{
+    if (!name || !*name) {
+        vkReportError(VIR_ERR_INTERNAL_ERROR, "%s handle without a name", what);
+        return false;
+    }
+    return true;
+}
+
+virNetworkPtr
+vkGetNetwork(virConnectPtr conn, const char *name, const unsigned char *uuid)
+{
+    virNetworkPtr net;
+    if (!checkName(name, "network"))
+        return NULL;
+    net = g_new0(virNetwork, 1);
+    net->magic = VK_NETWORK_MAGIC;
+    net->refs = 1;
+    net->name = g_strdup(name);
+    if (uuid)
+        memcpy(net->uuid, uuid, VIR_UUID_BUFLEN);
+    vkConnectRef(conn);
+    net->conn = conn;
+    return net;
+}
+
+void
+vkNetworkUnref(virNetworkPtr net)
+{
+    if (!net || !g_atomic_int_dec_and_test(&net->refs))
+        return;
+    vkConnectUnref(net->conn);
+    g_free(net->name);
+    net->magic = 0;
+    g_free(net);
+}
+
+virNetworkPortPtr
+vkGetNetworkPort(virNetworkPtr net, const unsigned char *uuid)
+{
+    virNetworkPortPtr port = g_new0(virNetworkPort, 1);
+    port->magic = VK_NETWORK_PORT_MAGIC;
+    port->refs = 1;
+    memcpy(port->uuid, uuid, VIR_UUID_BUFLEN);
+    g_atomic_int_inc(&net->refs);
+    port->net = net;
+    return port;
+}
+
+void
+vkNetworkPortUnref(virNetworkPortPtr port)
+{
+    if (!port || !g_atomic_int_dec_and_test(&port->refs))
+        return;
+    vkNetworkUnref(port->net);
+    port->magic = 0;
+    g_free(port);
+}
+
+virStoragePoolPtr
+vkGetStoragePool(virConnectPtr conn, const char *name, const unsigned char *uuid)
+{
+    virStoragePoolPtr pool;
+    if (!checkName(name, "storage pool"))
+        return NULL;
+    pool = g_new0(virStoragePool, 1);
+    pool->magic = VK_STORAGE_POOL_MAGIC;
+    pool->refs = 1;
+    pool->name = g_strdup(name);
+    if (uuid)
+        memcpy(pool->uuid, uuid, VIR_UUID_BUFLEN);
+    vkConnectRef(conn);
+    pool->conn = conn;
+    return pool;
+}
+
+void
+vkStoragePoolUnref(virStoragePoolPtr pool)
+{
+    if (!pool || !g_atomic_int_dec_and_test(&pool->refs))
+        return;
+    vkConnectUnref(pool->conn);
+    g_free(pool->name);
+    pool->magic = 0;
+    g_free(pool);
+}
+
+virStorageVolPtr
+vkGetStorageVol(virConnectPtr conn, const char *pool, const char *name,
+                const char *key)
+{
+    virStorageVolPtr vol;
+    if (!checkName(name, "storage volume") || !checkName(pool, "storage volume pool") ||
+        !checkName(key, "storage volume key"))
+        return NULL;
+    vol = g_new0(virStorageVol, 1);
+    vol->magic = VK_STORAGE_VOL_MAGIC;
+    vol->refs = 1;
+    vol->pool = g_strdup(pool);
+    vol->name = g_strdup(name);
+    vol->key = g_strdup(key);
+    vkConnectRef(conn);
+    vol->conn = conn;
+    return vol;
+}
+
+void
+vkStorageVolUnref(virStorageVolPtr vol)
+{
+    if (!vol || !g_atomic_int_dec_and_test(&vol->refs))
+        return;
+    vkConnectUnref(vol->conn);
+    g_free(vol->pool);
+    g_free(vol->name);
+    g_free(vol->key);
+    vol->magic = 0;
+    g_free(vol);
+}
+
+virNodeDevicePtr
+vkGetNodeDevice(virConnectPtr conn, const char *name, const char *parentName)
+{
+    virNodeDevicePtr dev;
+    if (!checkName(name, "node device"))
+        return NULL;
+    dev = g_new0(virNodeDevice, 1);
+    dev->magic = VK_NODE_DEVICE_MAGIC;
+    dev->refs = 1;
+    dev->name = g_strdup(name);
+    dev->parentName = g_strdup(parentName);
+    vkConnectRef(conn);
+    dev->conn = conn;
+    return dev;
+}
+
+void
+vkNodeDeviceUnref(virNodeDevicePtr dev)
+{
+    if (!dev || !g_atomic_int_dec_and_test(&dev->refs))
+        return;
+    vkConnectUnref(dev->conn);
+    g_free(dev->name);
+    g_free(dev->parentName);
+    dev->magic = 0;
+    g_free(dev);
+}
+
+#define DEFINE_CHECK(fn, type, magicval, code) \
+    bool fn(type obj, const char *func) \
+    { \
+        if (!obj || obj->magic != magicval || obj->refs <= 0) { \
+            vkReportError(code, "%s", func); \
+            return false; \
+        } \
+        return true; \
+    }
+
+static DEFINE_CHECK(checkNetworkOnly, virNetworkPtr, VK_NETWORK_MAGIC, VIR_ERR_INVALID_NETWORK)
+static DEFINE_CHECK(checkPortOnly, virNetworkPortPtr, VK_NETWORK_PORT_MAGIC, VIR_ERR_INVALID_NETWORK_PORT)
+static DEFINE_CHECK(checkPoolOnly, virStoragePoolPtr, VK_STORAGE_POOL_MAGIC, VIR_ERR_INVALID_STORAGE_POOL)
+static DEFINE_CHECK(checkVolOnly, virStorageVolPtr, VK_STORAGE_VOL_MAGIC, VIR_ERR_INVALID_STORAGE_VOL)
+static DEFINE_CHECK(checkDevOnly, virNodeDevicePtr, VK_NODE_DEVICE_MAGIC, VIR_ERR_INVALID_NODE_DEVICE)
+
+bool
+vkCheckNetwork(virNetworkPtr net, const char *func)
+{
+    return checkNetworkOnly(net, func) && vkCheckConnect(net->conn, func);
+}
+
+bool
+vkCheckNetworkPort(virNetworkPortPtr port, const char *func)
+{
+    return checkPortOnly(port, func) && vkCheckNetwork(port->net, func);
+}
+
+bool
+vkCheckStoragePool(virStoragePoolPtr pool, const char *func)
+{
+    return checkPoolOnly(pool, func) && vkCheckConnect(pool->conn, func);
+}
+
+bool
+vkCheckStorageVol(virStorageVolPtr vol, const char *func)
+{
+    return checkVolOnly(vol, func) && vkCheckConnect(vol->conn, func);
+}
+
+bool
+vkCheckNodeDevice(virNodeDevicePtr dev, const char *func)
+{
+    return checkDevOnly(dev, func) && vkCheckConnect(dev->conn, func);
+}

@@ -1,0 +1,230 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Changing test domains: memory, vCPUs, autostart, devices and metadata,
+ * each with its LIVE / CONFIG targeting and the errors libvirt reports.
+ */
+#include "td-helpers.h"
+
+static void
+test_memory(void **state)
+{
+    virConnectPtr conn = *state;
+    virDomainPtr dom = virDomainLookupByName(conn, "test");
+    virDomainInfo info;
+    g_autofree char *inactive = NULL;
+
+    assert_int_equal(virDomainSetMemory(dom, 99999999), -1);
+    tdAssertError(VIR_ERR_INVALID_ARG, "cannot set memory higher than max memory");
+    assert_int_equal(virDomainSetMemory(dom, 1000000), 0);
+    assert_int_equal(virDomainGetInfo(dom, &info), 0);
+    assert_int_equal(info.memory, 1000000);
+    /* The next-boot config is untouched by a live change. */
+    inactive = virDomainGetXMLDesc(dom, VIR_DOMAIN_XML_INACTIVE);
+    assert_non_null(strstr(inactive, "<currentMemory unit='KiB'>2097152</currentMemory>"));
+    assert_int_equal(virDomainIsUpdated(dom), 0);
+
+    assert_int_equal(virDomainSetMaxMemory(dom, 1000), -1);
+    tdAssertError(VIR_ERR_OPERATION_INVALID,
+                  "cannot resize the maximum memory on an active domain");
+    assert_int_equal(virDomainSetMemoryFlags(dom, 4000000,
+                                             VIR_DOMAIN_MEM_CONFIG | VIR_DOMAIN_MEM_MAXIMUM), 0);
+    assert_int_equal(virDomainSetMemoryFlags(dom, 3000000, VIR_DOMAIN_MEM_CONFIG), 0);
+    assert_int_equal(virDomainIsUpdated(dom), 1);
+    assert_int_equal(virDomainGetMaxMemory(dom), 8388608);
+
+    assert_int_equal(virDomainDestroy(dom), 0);
+    assert_int_equal(virDomainGetMaxMemory(dom), 4000000);
+    assert_int_equal(virDomainGetInfo(dom, &info), 0);
+    assert_int_equal(info.memory, 3000000);
+    assert_int_equal(virDomainSetMemory(dom, 512), -1);
+    tdAssertError(VIR_ERR_OPERATION_INVALID, "domain is not running");
+    /* Shrinking the maximum below the current size clamps it. */
+    assert_int_equal(virDomainSetMaxMemory(dom, 2000000), 0);
+    assert_int_equal(virDomainGetInfo(dom, &info), 0);
+    assert_int_equal(info.maxMem, 2000000);
+    assert_int_equal(info.memory, 2000000);
+    virDomainFree(dom);
+}
+
+static void
+test_vcpus(void **state)
+{
+    virConnectPtr conn = *state;
+    virDomainPtr dom = virDomainLookupByName(conn, "test");
+
+    assert_int_equal(virDomainSetVcpus(dom, 1), 0);
+    assert_int_equal(virDomainGetVcpusFlags(dom, VIR_DOMAIN_AFFECT_LIVE), 1);
+    assert_int_equal(virDomainGetVcpusFlags(dom, VIR_DOMAIN_AFFECT_CONFIG), 2);
+    assert_int_equal(virDomainGetVcpusFlags(dom, 0), 1);
+    assert_int_equal(virDomainSetVcpus(dom, 200), -1);
+    tdAssertError(VIR_ERR_INVALID_ARG,
+                  "requested cpu amount exceeds maximum supported amount (200 > 32)");
+    assert_int_equal(virDomainSetVcpusFlags(dom, 3, VIR_DOMAIN_AFFECT_LIVE), -1);
+    tdAssertError(VIR_ERR_INVALID_ARG, "requested cpu amount exceeds maximum (3 > 2)");
+    assert_int_equal(virDomainSetVcpusFlags(dom, 1, VIR_DOMAIN_VCPU_MAXIMUM |
+                                            VIR_DOMAIN_AFFECT_LIVE), -1);
+    tdAssertError(VIR_ERR_INVALID_ARG,
+                  "Flag 'VIR_DOMAIN_AFFECT_CONFIG' is required by flag 'VIR_DOMAIN_VCPU_MAXIMUM'");
+    assert_int_equal(virDomainSetVcpusFlags(dom, 4, VIR_DOMAIN_VCPU_MAXIMUM |
+                                            VIR_DOMAIN_AFFECT_CONFIG), 0);
+    assert_int_equal(virDomainGetVcpusFlags(dom, VIR_DOMAIN_VCPU_MAXIMUM |
+                                            VIR_DOMAIN_AFFECT_CONFIG), 4);
+    assert_int_equal(virDomainSetVcpusFlags(dom, 4, VIR_DOMAIN_AFFECT_CONFIG), 0);
+    assert_int_equal(virDomainGetVcpusFlags(dom, VIR_DOMAIN_AFFECT_CONFIG |
+                                            VIR_DOMAIN_AFFECT_LIVE), -1);
+    tdAssertError(VIR_ERR_INVALID_ARG, "mutually exclusive");
+    assert_int_equal(virDomainGetMaxVcpus(dom), 2);
+
+    assert_int_equal(virDomainDestroy(dom), 0);
+    assert_int_equal(virDomainGetMaxVcpus(dom), -1);
+    tdAssertError(VIR_ERR_OPERATION_INVALID, "domain is not running");
+    assert_int_equal(virDomainGetVcpusFlags(dom, 0), 4);
+    assert_int_equal(virDomainSetVcpus(dom, 1), -1);
+    tdAssertError(VIR_ERR_OPERATION_INVALID, "domain is not running");
+    /* Lowering the maximum lowers the current count with it. */
+    assert_int_equal(virDomainSetVcpusFlags(dom, 3, VIR_DOMAIN_VCPU_MAXIMUM |
+                                            VIR_DOMAIN_AFFECT_CONFIG), 0);
+    assert_int_equal(virDomainGetVcpusFlags(dom, VIR_DOMAIN_AFFECT_CONFIG), 3);
+    assert_int_equal(virDomainSetVcpusFlags(dom, 0, VIR_DOMAIN_AFFECT_CONFIG), -1);
+    assert_non_null(virGetLastError());
+    virDomainFree(dom);
+}
+
+static void
+test_autostart(void **state)
+{
+    virConnectPtr conn = *state;
+    virDomainPtr dom = tdDefine(conn, "auto");
+    g_autofree char *xml = tdDomainXML("trans", NULL, 1024);
+    virDomainPtr tr;
+    int as = -1;
+
+    assert_int_equal(virDomainGetAutostart(dom, &as), 0);
+    assert_int_equal(as, 0);
+    assert_int_equal(virDomainSetAutostart(dom, 1), 0);
+    assert_int_equal(virDomainGetAutostart(dom, &as), 0);
+    assert_int_equal(as, 1);
+    assert_int_equal(virDomainSetAutostart(dom, 0), 0);
+    assert_int_equal(virDomainGetAutostart(dom, &as), 0);
+    assert_int_equal(as, 0);
+
+    tr = virDomainCreateXML(conn, xml, 0);
+    assert_non_null(tr);
+    assert_int_equal(virDomainSetAutostart(tr, 1), -1);
+    tdAssertError(VIR_ERR_OPERATION_INVALID, "cannot set autostart for transient domain 'trans'");
+    virDomainFree(tr);
+    virDomainFree(dom);
+}
+
+#define DISK_VDB "<disk type='file' device='disk'><source file='/x.img'/>" \
+                 "<target dev='vdb' bus='virtio'/></disk>"
+#define DISK_VDB2 "<disk type='file' device='disk'><source file='/y.img'/>" \
+                  "<target dev='vdb' bus='virtio'/></disk>"
+
+static void
+test_devices(void **state)
+{
+    virConnectPtr conn = *state;
+    virDomainPtr dom = virDomainLookupByName(conn, "test");
+    g_autofree char *live = NULL;
+    g_autofree char *config = NULL;
+    g_autofree char *updated = NULL;
+    g_autofree char *detached = NULL;
+
+    assert_int_equal(virDomainAttachDevice(dom, DISK_VDB), 0);
+    live = virDomainGetXMLDesc(dom, 0);
+    config = virDomainGetXMLDesc(dom, VIR_DOMAIN_XML_INACTIVE);
+    assert_non_null(strstr(live, "/x.img"));
+    assert_null(strstr(config, "/x.img"));
+
+    assert_int_equal(virDomainAttachDevice(dom, DISK_VDB), -1);
+    assert_non_null(virGetLastError());
+
+    assert_int_equal(virDomainUpdateDeviceFlags(dom, DISK_VDB2, VIR_DOMAIN_AFFECT_LIVE), 0);
+    updated = virDomainGetXMLDesc(dom, 0);
+    assert_non_null(strstr(updated, "/y.img"));
+    assert_null(strstr(updated, "/x.img"));
+
+    assert_int_equal(virDomainDetachDevice(dom, DISK_VDB2), 0);
+    detached = virDomainGetXMLDesc(dom, 0);
+    assert_null(strstr(detached, "vdb"));
+    assert_int_equal(virDomainDetachDevice(dom, DISK_VDB2), -1);
+    tdAssertError(VIR_ERR_DEVICE_MISSING, NULL);
+
+    /* CONFIG only: visible after the next boot. */
+    assert_int_equal(virDomainAttachDeviceFlags(dom, DISK_VDB, VIR_DOMAIN_AFFECT_CONFIG), 0);
+    assert_int_equal(virDomainIsUpdated(dom), 1);
+    assert_int_equal(virDomainDestroy(dom), 0);
+    {
+        g_autofree char *off = virDomainGetXMLDesc(dom, 0);
+
+        assert_non_null(strstr(off, "/x.img"));
+    }
+    assert_int_equal(virDomainAttachDevice(dom, DISK_VDB), -1);
+    tdAssertError(VIR_ERR_OPERATION_INVALID, "domain is not running");
+    assert_int_equal(virDomainAttachDeviceFlags(dom, "<disk", VIR_DOMAIN_AFFECT_CONFIG), -1);
+    assert_non_null(virGetLastError());
+    virDomainFree(dom);
+}
+
+static void
+recordMetadata(virConnectPtr conn, virDomainPtr dom, int type, const char *nsuri,
+               void *opaque)
+{
+    g_string_append_printf(opaque, "%s %d %s;", virDomainGetName(dom), type,
+                           nsuri ? nsuri : "-");
+}
+
+static void
+test_metadata(void **state)
+{
+    virConnectPtr conn = *state;
+    virDomainPtr dom = virDomainLookupByName(conn, "test");
+    GString *log = g_string_new(NULL);
+    int id;
+    g_autofree char *title = NULL;
+    g_autofree char *elem = NULL;
+
+    id = virConnectDomainEventRegisterAny(conn, dom, VIR_DOMAIN_EVENT_ID_METADATA_CHANGE,
+                                          VIR_DOMAIN_EVENT_CALLBACK(recordMetadata), log, NULL);
+    assert_true(id >= 0);
+
+    assert_null(virDomainGetMetadata(dom, VIR_DOMAIN_METADATA_TITLE, NULL, 0));
+    tdAssertError(VIR_ERR_NO_DOMAIN_METADATA, NULL);
+    assert_int_equal(virDomainSetMetadata(dom, VIR_DOMAIN_METADATA_TITLE, "hello",
+                                          NULL, NULL, 0), 0);
+    title = virDomainGetMetadata(dom, VIR_DOMAIN_METADATA_TITLE, NULL, 0);
+    assert_string_equal(title, "hello");
+    assert_null(virDomainGetMetadata(dom, VIR_DOMAIN_METADATA_TITLE, NULL,
+                                     VIR_DOMAIN_AFFECT_CONFIG));
+
+    assert_int_equal(virDomainSetMetadata(dom, VIR_DOMAIN_METADATA_ELEMENT, "<x a='1'/>",
+                                          "p", "http://example.org/ns",
+                                          VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG), 0);
+    elem = virDomainGetMetadata(dom, VIR_DOMAIN_METADATA_ELEMENT, "http://example.org/ns",
+                                VIR_DOMAIN_AFFECT_CONFIG);
+    assert_non_null(elem);
+    assert_non_null(strstr(elem, "a='1'") ? strstr(elem, "a='1'") : strstr(elem, "a=\"1\""));
+
+    tdPumpEvents();
+    assert_string_equal(log->str, "test 1 -;test 2 http://example.org/ns;");
+    assert_int_equal(virConnectDomainEventDeregisterAny(conn, id), 0);
+    g_string_free(log, TRUE);
+    virDomainFree(dom);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_memory, tdSetupConn, tdTeardownConn),
+        cmocka_unit_test_setup_teardown(test_vcpus, tdSetupConn, tdTeardownConn),
+        cmocka_unit_test_setup_teardown(test_autostart, tdSetupConn, tdTeardownConn),
+        cmocka_unit_test_setup_teardown(test_devices, tdSetupConn, tdTeardownConn),
+        cmocka_unit_test_setup_teardown(test_metadata, tdSetupConn, tdTeardownConn),
+    };
+
+    if (virEventRegisterDefaultImpl() < 0)
+        return 1;
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

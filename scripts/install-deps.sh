@@ -10,3 +10,6 @@ $SUDO apt-get install -y -q --no-install-recommends \
     gcc meson ninja-build pkg-config python3 \
     libglib2.0-dev libxml2-dev libreadline-dev libcmocka-dev \
     libvirt-dev libvirt0 libvirt-clients libxml2-utils
+# QEMU driver: the emulator, qemu-img, yajl for QMP, binutils for the micro-guest.
+$SUDO apt-get install -y -q --no-install-recommends \
+    qemu-system-x86 qemu-utils libyajl-dev binutils

@@ -10,11 +10,11 @@
 #include "core/driver.h"
 
 /* VIR_ERR_OPERATION_DENIED on a read-only connection. */
-bool vkCheckWritable(virConnectPtr conn, const char *func);
-/* VIR_ERR_INVALID_ARG "argument 'x' must not be NULL in func". */
-void vkReportNullArg(const char *arg, const char *func);
+bool vkCheckWritable(virConnectPtr conn, int errdom, const char *func);
+/* VIR_ERR_INVALID_ARG "x in func must not be NULL". */
+void vkReportNullArg(int errdom, const char *arg, const char *func);
 /* VIR_ERR_NO_SUPPORT naming the driver and the function. */
-void vkReportUnsupported(virConnectPtr conn, const char *func);
+void vkReportUnsupported(virConnectPtr conn, int errdom, const char *func);
 
 /* Opens the driver registry once (virInitialize). */
 int vkGlobalInit(void);

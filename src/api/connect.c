@@ -186,7 +186,7 @@ virConnectRegisterCloseCallback(virConnectPtr conn, virConnectCloseFunc cb,
     if (!vkCheckConnect(conn, __func__))
         goto error;
     if (!cb) {
-        vkReportNullArg("cb", __func__);
+        vkReportNullArg(VIR_FROM_THIS, "cb", __func__);
         goto error;
     }
     g_mutex_lock(&conn->lock);
@@ -217,7 +217,7 @@ virConnectUnregisterCloseCallback(virConnectPtr conn, virConnectCloseFunc cb)
     if (!vkCheckConnect(conn, __func__))
         goto error;
     if (!cb) {
-        vkReportNullArg("cb", __func__);
+        vkReportNullArg(VIR_FROM_THIS, "cb", __func__);
         goto error;
     }
     g_mutex_lock(&conn->lock);

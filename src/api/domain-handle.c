@@ -3,7 +3,7 @@
  * The domain-handle calls that never reach a driver: reference counting,
  * the cached name/UUID/id, and the record-freeing helpers.
  */
-#define VIR_FROM_THIS VIR_FROM_DOM
+#define VIR_FROM_THIS VIR_FROM_DOMAIN
 #include "api/api-internal.h"
 
 #include <string.h>
@@ -52,7 +52,7 @@ virDomainGetUUID(virDomainPtr domain, unsigned char *uuid)
     if (!vkCheckDomain(domain, __func__))
         goto error;
     if (!uuid) {
-        vkReportNullArg("uuid", __func__);
+        vkReportNullArg(VIR_FROM_THIS, "uuid", __func__);
         goto error;
     }
     memcpy(uuid, domain->uuid, VIR_UUID_BUFLEN);
@@ -70,7 +70,7 @@ virDomainGetUUIDString(virDomainPtr domain, char *buf)
     if (!vkCheckDomain(domain, __func__))
         goto error;
     if (!buf) {
-        vkReportNullArg("buf", __func__);
+        vkReportNullArg(VIR_FROM_THIS, "buf", __func__);
         goto error;
     }
     vkUUIDFormat(domain->uuid, buf);
@@ -115,7 +115,7 @@ virDomainLookupByUUIDString(virConnectPtr conn, const char *uuidstr)
         goto error;
     }
     if (!uuidstr) {
-        vkReportNullArg("uuidstr", __func__);
+        vkReportNullArg(VIR_FROM_THIS, "uuidstr", __func__);
         goto error;
     }
     if (vkUUIDParse(uuidstr, uuid) < 0) {
@@ -123,7 +123,7 @@ virDomainLookupByUUIDString(virConnectPtr conn, const char *uuidstr)
         goto error;
     }
     if (!conn->driver->domainLookupByUUID) {
-        vkReportUnsupported(conn, __func__);
+        vkReportUnsupported(conn, VIR_FROM_THIS, __func__);
         goto error;
     }
     if (!(dom = conn->driver->domainLookupByUUID(conn, uuid)))
@@ -156,7 +156,7 @@ virDomainListGetStats(virDomainPtr *doms, unsigned int stats,
         goto error;
     }
     if (!retStats) {
-        vkReportNullArg("retStats", __func__);
+        vkReportNullArg(VIR_FROM_THIS, "retStats", __func__);
         goto error;
     }
     for (size_t i = 0; doms[i]; i++) {
@@ -170,7 +170,7 @@ virDomainListGetStats(virDomainPtr *doms, unsigned int stats,
     }
     conn = doms[0]->conn;
     if (!conn->driver->connectGetAllDomainStats) {
-        vkReportUnsupported(conn, __func__);
+        vkReportUnsupported(conn, VIR_FROM_THIS, __func__);
         goto error;
     }
     /* The driver reports on every domain; keep the records of those asked

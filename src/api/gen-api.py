@@ -78,6 +78,16 @@ def parse_def(path):
     return entries
 
 
+def error_domain(fname):
+    """The error domain libvirt reports argument problems of fname under."""
+    for key, dom in (("NodeDevice", "VIR_FROM_NODEDEV"), ("NodeListDevices", "VIR_FROM_NODEDEV"),
+                     ("NodeNumOfDevices", "VIR_FROM_NODEDEV"), ("Storage", "VIR_FROM_STORAGE"),
+                     ("Network", "VIR_FROM_NETWORK"), ("Domain", "VIR_FROM_DOMAIN")):
+        if key in fname:
+            return dom
+    return "VIR_FROM_NONE"
+
+
 def member_name(fname):
     base = fname[3:]
     return base[0].lower() + base[1:]
@@ -140,6 +150,7 @@ def main(incdir, deffile, out_h, out_c, out_syms):
             sys.exit("api.def: %s dispatches but its first argument is %s" % (name, obj_t))
         check, reach = HANDLES[obj_t]
         nullable = set(opts.get("null", "").split(",")) | ALWAYS_NULLABLE
+        errdom = error_domain(name)
         errv = error_value(ret)
         c.append("%s%s%s(%s)" % (ret, "" if ret.endswith("*") else " ", name, argdecl))
         c.append("{")
@@ -152,19 +163,19 @@ def main(incdir, deffile, out_h, out_c, out_syms):
         c.append("        goto error;")
         c.append("    vkconn = %s;" % (reach % obj))
         if kind == "rw":
-            c.append("    if (!vkCheckWritable(vkconn, __func__))")
+            c.append("    if (!vkCheckWritable(vkconn, %s, __func__))" % errdom)
             c.append("        goto error;")
         if "secure" in opts:
-            c.append("    if ((flags & %s) && !vkCheckWritable(vkconn, __func__))" % opts["secure"])
+            c.append("    if ((flags & %s) && !vkCheckWritable(vkconn, %s, __func__))" % (opts["secure"], errdom))
             c.append("        goto error;")
         for t, n in args[1:]:
             if is_pointer(t) and n not in nullable:
                 c.append('    if (!%s) {' % n)
-                c.append('        vkReportNullArg("%s", __func__);' % n)
+                c.append('        vkReportNullArg(%s, "%s", __func__);' % (errdom, n))
                 c.append("        goto error;")
                 c.append("    }")
         c.append("    if (!vkconn->driver->%s) {" % member)
-        c.append("        vkReportUnsupported(vkconn, __func__);")
+        c.append("        vkReportUnsupported(vkconn, %s, __func__);" % errdom)
         c.append("        goto error;")
         c.append("    }")
         call = "vkconn->driver->%s(%s)" % (member, ", ".join(n for _, n in args))

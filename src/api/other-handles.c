@@ -62,7 +62,7 @@
         if (!check(obj, __func__)) \
             goto error; \
         if (!uuid) { \
-            vkReportNullArg("uuid", __func__); \
+            vkReportNullArg(VIR_FROM_THIS, "uuid", __func__); \
             goto error; \
         } \
         memcpy(uuid, obj->uuid, VIR_UUID_BUFLEN); \
@@ -77,7 +77,7 @@
         if (!check(obj, __func__)) \
             goto error; \
         if (!buf) { \
-            vkReportNullArg("buf", __func__); \
+            vkReportNullArg(VIR_FROM_THIS, "buf", __func__); \
             goto error; \
         } \
         vkUUIDFormat(obj->uuid, buf); \
@@ -158,7 +158,7 @@ virNetworkDHCPLeaseFree(virNetworkDHCPLeasePtr lease)
             goto error; \
         conn = reach; \
         if (!uuidstr) { \
-            vkReportNullArg("uuidstr", __func__); \
+            vkReportNullArg(VIR_FROM_THIS, "uuidstr", __func__); \
             goto error; \
         } \
         if (vkUUIDParse(uuidstr, uuid) < 0) { \
@@ -166,7 +166,7 @@ virNetworkDHCPLeaseFree(virNetworkDHCPLeasePtr lease)
             goto error; \
         } \
         if (!conn->driver->member) { \
-            vkReportUnsupported(conn, __func__); \
+            vkReportUnsupported(conn, VIR_FROM_THIS, __func__); \
             goto error; \
         } \
         if (!(ret = conn->driver->member(obj, uuid))) \

@@ -74,25 +74,30 @@ virInitialize(void)
     return vkGlobalInit();
 }
 
+/* The door's errors carry the error domain of the API section they come
+ * from (VIR_FROM_DOMAIN for domain calls, ...), as libvirt's do. */
 bool
-vkCheckWritable(virConnectPtr conn, const char *func)
+vkCheckWritable(virConnectPtr conn, int errdom, const char *func)
 {
     if (conn->flags & VIR_CONNECT_RO) {
-        vkReportError(VIR_ERR_OPERATION_DENIED, "read only access prevents %s", func);
+        vkReportErrorFull(errdom, VIR_ERR_OPERATION_DENIED, __FILE__, __func__, __LINE__,
+                          "read only access prevents %s", func);
         return false;
     }
     return true;
 }
 
 void
-vkReportNullArg(const char *arg, const char *func)
+vkReportNullArg(int errdom, const char *arg, const char *func)
 {
-    vkReportError(VIR_ERR_INVALID_ARG, "%s in %s must not be NULL", arg, func);
+    vkReportErrorFull(errdom, VIR_ERR_INVALID_ARG, __FILE__, __func__, __LINE__,
+                      "%s in %s must not be NULL", arg, func);
 }
 
 void
-vkReportUnsupported(virConnectPtr conn, const char *func)
+vkReportUnsupported(virConnectPtr conn, int errdom, const char *func)
 {
-    vkReportError(VIR_ERR_NO_SUPPORT, "%s (driver '%s')", func,
-                  conn->driver && conn->driver->name ? conn->driver->name : "none");
+    vkReportErrorFull(errdom, VIR_ERR_NO_SUPPORT, __FILE__, __func__, __LINE__,
+                      "%s (driver '%s')", func,
+                      conn->driver && conn->driver->name ? conn->driver->name : "none");
 }

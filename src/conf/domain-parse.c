@@ -73,8 +73,9 @@ parseMemory(xmlNodePtr node, unsigned long long *out)
         return -1;
     }
     if (vkConfScaleToKiB(t, unit, out) < 0) {
-        vkReportError(VIR_ERR_XML_DETAIL, "invalid memory value '%s' in <%s>",
-                      t ? t : "", node->name);
+        vkReportErrorFull(VIR_FROM_XML, VIR_ERR_XML_ERROR, __FILE__, __func__, __LINE__,
+                          "invalid memory value '%s' in <%s>",
+                          t ? t : "", node->name);
         return -1;
     }
     return 0;
@@ -419,7 +420,8 @@ parseTop(vkDomainDef *def, xmlNodePtr root, unsigned int flags,
         } else if (NAME_IS(n, "uuid")) {
             g_autofree char *t = text(n);
             if (vkUUIDParse(t, def->uuid) < 0) {
-                vkReportError(VIR_ERR_XML_DETAIL, "invalid uuid '%s' in <uuid>",
+                /* libvirt's code for a malformed <uuid> */
+                vkReportError(VIR_ERR_INTERNAL_ERROR, "malformed uuid element '%s' in <uuid>",
                               t ? t : "");
                 return -1;
             }
@@ -480,12 +482,8 @@ parseTop(vkDomainDef *def, xmlNodePtr root, unsigned int flags,
             keep(&def->priv->topExtra, n);
         }
     }
-    if (!def->osType)
-        def->osType = g_strdup(g_strcmp0(def->virtType, "lxc") == 0 ||
-                               g_strcmp0(def->virtType, "openvz") == 0 ?
-                               "exe" : "hvm");
     /* devices last: their defaults depend on the os type */
-    if (devices && parseDevices(def, devices, flags) < 0)
+    if (def->osType && devices && parseDevices(def, devices, flags) < 0)
         return -1;
     return 0;
 }
@@ -499,7 +497,7 @@ vkDomainDefParseNode(vkXmlNodePtr root, const char *virtType,
     bool haveUUID = false;
 
     if (!root || root->type != XML_ELEMENT_NODE || !NAME_IS(root, "domain")) {
-        vkReportError(VIR_ERR_XML_ERROR,
+        vkReportErrorFull(VIR_FROM_XML, VIR_ERR_XML_ERROR, __FILE__, __func__, __LINE__,
                       "unexpected root element <%s>, expecting <domain>",
                       root && root->name ? (const char *)root->name : "");
         return NULL;
@@ -511,7 +509,7 @@ vkDomainDefParseNode(vkXmlNodePtr root, const char *virtType,
         return NULL;
     }
     if (vkDomainEnumFromString(virtTypes, 100, type) < 0) {
-        vkReportError(VIR_ERR_XML_DETAIL, "invalid domain type '%s' in <domain>",
+        vkReportError(VIR_ERR_CONFIG_UNSUPPORTED, "unknown domain type '%s' in <domain>",
                       type);
         return NULL;
     }
@@ -539,7 +537,7 @@ vkDomainDefParseNode(vkXmlNodePtr root, const char *virtType,
         return NULL;
 
     if (!def->name || !*def->name) {
-        vkReportError(VIR_ERR_XML_ERROR, "%s", "missing domain name");
+        vkReportError(VIR_ERR_NO_NAME, "%s", "missing domain name");
         return NULL;
     }
     if (strchr(def->name, '/') || strchr(def->name, '\n')) {
@@ -560,6 +558,12 @@ vkDomainDefParseNode(vkXmlNodePtr root, const char *virtType,
         vkReportError(VIR_ERR_XML_ERROR,
                       "memory size of domain '%s' must be given in <memory>",
                       def->name);
+        return NULL;
+    }
+    if (!def->osType) {
+        /* as libvirt: the guest's OS type is never guessed */
+        vkReportError(VIR_ERR_XML_ERROR,
+                      "an os <type> must be specified for domain '%s'", def->name);
         return NULL;
     }
     if (def->currentMemory == 0 || def->currentMemory > def->maxMemory)

@@ -299,12 +299,19 @@ vkConfReadXML(const char *xml, const char *what)
 
     doc = xmlCtxtReadMemory(ctxt, xml, (int)len, what, NULL,
                             XML_PARSE_NONET | XML_PARSE_NOWARNING);
-    if (st.doctype || !doc || !ctxt->wellFormed) {
+    if (st.doctype) {
+        /* entities and DTDs are refused outright: nothing is expanded */
+        vkReportError(VIR_ERR_XML_ERROR, "%s XML at line %d: %s", what, st.line,
+                      st.message ? st.message : "DOCTYPE and entity declarations are not allowed");
+        xmlFreeDoc(doc);
+        doc = NULL;
+    } else if (!doc || !ctxt->wellFormed) {
+        /* libvirt reports a document that is not well formed as XML_DETAIL */
         if (st.message)
-            vkReportError(VIR_ERR_XML_ERROR, "%s XML at line %d: %s",
+            vkReportError(VIR_ERR_XML_DETAIL, "%s XML at line %d: %s",
                           what, st.line, st.message);
         else
-            vkReportError(VIR_ERR_XML_ERROR, "%s XML is not well formed", what);
+            vkReportError(VIR_ERR_XML_DETAIL, "%s XML is not well formed", what);
         xmlFreeDoc(doc);
         doc = NULL;
     } else if (!xmlDocGetRootElement(doc)) {

@@ -12,6 +12,11 @@
  * free callback runs when its last reference goes: on deregistration, or
  * right after the delivery pass that was still using it.
  *
+ * The other object families (networks, storage pools, node devices) ride
+ * on the same queue, timer and callback list: each record and event carries
+ * its family, so callback ids come from one counter per state, as in
+ * libvirt, and a driver needs a single vkEventState for everything.
+ *
  * Registrations do not hold a reference on their connection (a connection
  * would otherwise keep itself alive); instead each driver's connectClose
  * calls vkEventStateRemoveConnect.  Delivery takes a temporary reference
@@ -35,8 +40,10 @@ typedef struct {
     gint deleted;
     int id;
     virConnectPtr conn;             /* not referenced, see above */
+    vkEventFamily family;
     bool hasFilter;
     unsigned char uuid[VIR_UUID_BUFLEN];
+    char *filterName;               /* node devices filter by name */
     int eventID;
     bool legacy;                    /* virConnectDomainEventRegister */
     virConnectDomainEventGenericCallback cb;
@@ -45,13 +52,15 @@ typedef struct {
 } vkEventCallback;
 
 typedef struct {
+    vkEventFamily family;
     int eventID;
     char *name;
     unsigned char uuid[VIR_UUID_BUFLEN];
     int id;
     int event;                      /* lifecycle event, metadata type */
     int detail;
-    char *str;                      /* metadata nsuri, device alias */
+    char *str;                      /* metadata nsuri, device alias,
+                                     * node device parent */
 } vkDomainEvent;
 
 struct _vkEventState {
@@ -71,6 +80,7 @@ callbackUnref(vkEventCallback *cb)
         return;
     if (cb->freecb)
         cb->freecb(cb->opaque);
+    g_free(cb->filterName);
     g_free(cb);
 }
 
@@ -123,6 +133,8 @@ connTryRef(virConnectPtr conn)
     return true;
 }
 
+static void deliverOther(vkEventCallback *cb, const vkDomainEvent *ev);
+
 static void
 deliver(vkEventCallback *cb, const vkDomainEvent *ev)
 {
@@ -130,10 +142,16 @@ deliver(vkEventCallback *cb, const vkDomainEvent *ev)
 
     if (g_atomic_int_get(&cb->deleted))
         return;
-    if (cb->eventID != ev->eventID)
+    if (cb->family != ev->family || cb->eventID != ev->eventID)
         return;
     if (cb->hasFilter && memcmp(cb->uuid, ev->uuid, VIR_UUID_BUFLEN) != 0)
         return;
+    if (cb->filterName && g_strcmp0(cb->filterName, ev->name) != 0)
+        return;
+    if (ev->family != VK_EVENT_FAMILY_DOMAIN) {
+        deliverOther(cb, ev);
+        return;
+    }
 
     if (!(dom = vkGetDomain(cb->conn, ev->name, ev->uuid, ev->id)))
         return;
@@ -261,25 +279,46 @@ finishRemoval(int timer, GQueue *dropped, GPtrArray *removed)
         callbackUnref(g_ptr_array_index(removed, i));
 }
 
+static const struct {
+    const char *name;
+    int lastID;
+} families[] = {
+    [VK_EVENT_FAMILY_DOMAIN] = { "domain", VIR_DOMAIN_EVENT_ID_LAST },
+    [VK_EVENT_FAMILY_NETWORK] = { "network", VIR_NETWORK_EVENT_ID_LAST },
+    [VK_EVENT_FAMILY_STORAGE_POOL] = { "storage pool", VIR_STORAGE_POOL_EVENT_ID_LAST },
+    [VK_EVENT_FAMILY_NODE_DEVICE] = { "node device", VIR_NODE_DEVICE_EVENT_ID_LAST },
+};
+
+/* The registration filter: a UUID for domains, networks and pools, a name
+ * for node devices (which have no UUID); objName names it in errors. */
+typedef struct {
+    const unsigned char *uuid;
+    const char *name;
+    const char *objName;
+} vkEventFilter;
+
 static int
-callbackAdd(vkEventState *st, virConnectPtr conn, virDomainPtr dom,
-            int eventID, bool legacy,
+callbackAdd(vkEventState *st, virConnectPtr conn, vkEventFamily family,
+            const vkEventFilter *filter, int eventID, bool legacy,
             virConnectDomainEventGenericCallback cb,
             void *opaque, virFreeCallback freecb)
 {
+    const char *fname = families[family].name;
+    bool hasUUID = filter && filter->uuid;
+    const char *filterName = filter ? filter->name : NULL;
     vkEventCallback *rec;
     guint i;
     int id;
 
-    if (eventID < 0 || eventID >= VIR_DOMAIN_EVENT_ID_LAST) {
+    if (eventID < 0 || eventID >= families[family].lastID) {
         vkReportError(VIR_ERR_INVALID_ARG,
-                      "unknown domain event ID %d (valid IDs are 0 to %d)",
-                      eventID, VIR_DOMAIN_EVENT_ID_LAST - 1);
+                      "unknown %s event ID %d (valid IDs are 0 to %d)",
+                      fname, eventID, families[family].lastID - 1);
         return -1;
     }
     if (!cb) {
-        vkReportError(VIR_ERR_INVALID_ARG, "%s",
-                      "a domain event callback function is required");
+        vkReportError(VIR_ERR_INVALID_ARG,
+                      "a %s event callback function is required", fname);
         return -1;
     }
 
@@ -287,14 +326,16 @@ callbackAdd(vkEventState *st, virConnectPtr conn, virDomainPtr dom,
     for (i = 0; i < st->callbacks->len; i++) {
         vkEventCallback *cur = g_ptr_array_index(st->callbacks, i);
 
-        if (cur->conn == conn && cur->cb == cb && cur->eventID == eventID &&
-            cur->legacy == legacy && cur->hasFilter == (dom != NULL) &&
-            (!dom || memcmp(cur->uuid, dom->uuid, VIR_UUID_BUFLEN) == 0)) {
+        if (cur->conn == conn && cur->cb == cb && cur->family == family &&
+            cur->eventID == eventID &&
+            cur->legacy == legacy && cur->hasFilter == hasUUID &&
+            (!hasUUID || memcmp(cur->uuid, filter->uuid, VIR_UUID_BUFLEN) == 0) &&
+            g_strcmp0(cur->filterName, filterName) == 0) {
             g_mutex_unlock(&st->lock);
             vkReportError(VIR_ERR_INVALID_ARG,
-                          "event callback already tracked for event ID %d%s%s",
-                          eventID, dom ? " of domain " : "",
-                          dom ? dom->name : "");
+                          "event callback already tracked for %s event ID %d%s%s",
+                          fname, eventID, filter ? " of " : "",
+                          filter ? filter->objName : "");
             return -1;
         }
     }
@@ -307,10 +348,12 @@ callbackAdd(vkEventState *st, virConnectPtr conn, virDomainPtr dom,
     rec->refs = 1;
     rec->id = id = st->nextID++;
     rec->conn = conn;
-    if (dom) {
+    rec->family = family;
+    if (hasUUID) {
         rec->hasFilter = true;
-        memcpy(rec->uuid, dom->uuid, VIR_UUID_BUFLEN);
+        memcpy(rec->uuid, filter->uuid, VIR_UUID_BUFLEN);
     }
+    rec->filterName = g_strdup(filterName);
     rec->eventID = eventID;
     rec->legacy = legacy;
     rec->cb = cb;
@@ -324,15 +367,15 @@ callbackAdd(vkEventState *st, virConnectPtr conn, virDomainPtr dom,
 /* Removes the first record matching pred; returns it (still referenced by
  * the caller) or NULL.  Called with the lock held. */
 static vkEventCallback *
-callbackTake(vkEventState *st, virConnectPtr conn, int id, bool legacy,
-             virConnectDomainEventCallback legacyCb)
+callbackTake(vkEventState *st, virConnectPtr conn, vkEventFamily family,
+             int id, bool legacy, virConnectDomainEventCallback legacyCb)
 {
     guint i;
 
     for (i = 0; i < st->callbacks->len; i++) {
         vkEventCallback *cur = g_ptr_array_index(st->callbacks, i);
 
-        if (cur->conn != conn || cur->legacy != legacy)
+        if (cur->conn != conn || cur->legacy != legacy || cur->family != family)
             continue;
         if (legacy ? cur->cb != CB_AS(virConnectDomainEventGenericCallback, legacyCb)
                    : cur->id != id)
@@ -345,15 +388,15 @@ callbackTake(vkEventState *st, virConnectPtr conn, int id, bool legacy,
 }
 
 static int
-callbackRemove(vkEventState *st, virConnectPtr conn, int id, bool legacy,
-               virConnectDomainEventCallback legacyCb)
+callbackRemove(vkEventState *st, virConnectPtr conn, vkEventFamily family,
+               int id, bool legacy, virConnectDomainEventCallback legacyCb)
 {
     vkEventCallback *rec;
     GQueue dropped = G_QUEUE_INIT;
     int timer;
 
     g_mutex_lock(&st->lock);
-    rec = callbackTake(st, conn, id, legacy, legacyCb);
+    rec = callbackTake(st, conn, family, id, legacy, legacyCb);
     if (!rec) {
         g_mutex_unlock(&st->lock);
         if (legacy)
@@ -379,14 +422,17 @@ vkDomainEventRegisterAny(vkEventState *st, virConnectPtr conn,
                          virConnectDomainEventGenericCallback cb,
                          void *opaque, virFreeCallback freecb)
 {
-    return callbackAdd(st, conn, dom, eventID, false, cb, opaque, freecb);
+    vkEventFilter filter = { dom ? dom->uuid : NULL, NULL, dom ? dom->name : NULL };
+
+    return callbackAdd(st, conn, VK_EVENT_FAMILY_DOMAIN, dom ? &filter : NULL,
+                       eventID, false, cb, opaque, freecb);
 }
 
 int
 vkDomainEventDeregisterAny(vkEventState *st, virConnectPtr conn,
                            int callbackID)
 {
-    return callbackRemove(st, conn, callbackID, false, NULL);
+    return callbackRemove(st, conn, VK_EVENT_FAMILY_DOMAIN, callbackID, false, NULL);
 }
 
 int
@@ -394,7 +440,8 @@ vkDomainEventRegister(vkEventState *st, virConnectPtr conn,
                       virConnectDomainEventCallback cb,
                       void *opaque, virFreeCallback freecb)
 {
-    if (callbackAdd(st, conn, NULL, VIR_DOMAIN_EVENT_ID_LIFECYCLE, true,
+    if (callbackAdd(st, conn, VK_EVENT_FAMILY_DOMAIN, NULL,
+                    VIR_DOMAIN_EVENT_ID_LIFECYCLE, true,
                     CB_AS(virConnectDomainEventGenericCallback, cb),
                     opaque, freecb) < 0)
         return -1;
@@ -405,7 +452,7 @@ int
 vkDomainEventDeregister(vkEventState *st, virConnectPtr conn,
                         virConnectDomainEventCallback cb)
 {
-    return callbackRemove(st, conn, -1, true, cb);
+    return callbackRemove(st, conn, VK_EVENT_FAMILY_DOMAIN, -1, true, cb);
 }
 
 void
@@ -540,4 +587,155 @@ vkDomainEventQueueDevice(vkEventState *st, const char *name,
     ev = eventNew(eventID, name, uuid, id);
     ev->str = g_strdup(devAlias);
     queuePush(st, ev);
+}
+
+/* ---- networks, storage pools, node devices ---- */
+
+static void
+deliverOther(vkEventCallback *cb, const vkDomainEvent *ev)
+{
+    bool lifecycle = ev->eventID == 0;   /* LIFECYCLE is 0 in every family */
+
+    switch (ev->family) {
+    case VK_EVENT_FAMILY_NETWORK: {
+        virNetworkPtr net = vkGetNetwork(cb->conn, ev->name, ev->uuid);
+
+        if (!net)
+            return;
+        if (lifecycle)
+            CB_AS(virConnectNetworkEventLifecycleCallback, cb->cb)(
+                cb->conn, net, ev->event, ev->detail, cb->opaque);
+        vkNetworkUnref(net);
+        break;
+    }
+    case VK_EVENT_FAMILY_STORAGE_POOL: {
+        virStoragePoolPtr pool = vkGetStoragePool(cb->conn, ev->name, ev->uuid);
+
+        if (!pool)
+            return;
+        if (lifecycle)
+            CB_AS(virConnectStoragePoolEventLifecycleCallback, cb->cb)(
+                cb->conn, pool, ev->event, ev->detail, cb->opaque);
+        else
+            CB_AS(virConnectStoragePoolEventGenericCallback, cb->cb)(
+                cb->conn, pool, cb->opaque);
+        vkStoragePoolUnref(pool);
+        break;
+    }
+    case VK_EVENT_FAMILY_NODE_DEVICE: {
+        virNodeDevicePtr dev = vkGetNodeDevice(cb->conn, ev->name, ev->str);
+
+        if (!dev)
+            return;
+        if (lifecycle)
+            CB_AS(virConnectNodeDeviceEventLifecycleCallback, cb->cb)(
+                cb->conn, dev, ev->event, ev->detail, cb->opaque);
+        else
+            CB_AS(virConnectNodeDeviceEventGenericCallback, cb->cb)(
+                cb->conn, dev, cb->opaque);
+        vkNodeDeviceUnref(dev);
+        break;
+    }
+    default:
+        break;
+    }
+}
+
+int
+vkNetworkEventRegisterAny(vkEventState *st, virConnectPtr conn,
+                          virNetworkPtr net, int eventID,
+                          virConnectNetworkEventGenericCallback cb,
+                          void *opaque, virFreeCallback freecb)
+{
+    vkEventFilter filter = { net ? net->uuid : NULL, NULL, net ? net->name : NULL };
+
+    return callbackAdd(st, conn, VK_EVENT_FAMILY_NETWORK, net ? &filter : NULL,
+                       eventID, false, CB_AS(virConnectDomainEventGenericCallback, cb),
+                       opaque, freecb);
+}
+
+int
+vkStoragePoolEventRegisterAny(vkEventState *st, virConnectPtr conn,
+                              virStoragePoolPtr pool, int eventID,
+                              virConnectStoragePoolEventGenericCallback cb,
+                              void *opaque, virFreeCallback freecb)
+{
+    vkEventFilter filter = { pool ? pool->uuid : NULL, NULL, pool ? pool->name : NULL };
+
+    return callbackAdd(st, conn, VK_EVENT_FAMILY_STORAGE_POOL, pool ? &filter : NULL,
+                       eventID, false, CB_AS(virConnectDomainEventGenericCallback, cb),
+                       opaque, freecb);
+}
+
+int
+vkNodeDeviceEventRegisterAny(vkEventState *st, virConnectPtr conn,
+                             virNodeDevicePtr dev, int eventID,
+                             virConnectNodeDeviceEventGenericCallback cb,
+                             void *opaque, virFreeCallback freecb)
+{
+    vkEventFilter filter = { NULL, dev ? dev->name : NULL, dev ? dev->name : NULL };
+
+    return callbackAdd(st, conn, VK_EVENT_FAMILY_NODE_DEVICE, dev ? &filter : NULL,
+                       eventID, false, CB_AS(virConnectDomainEventGenericCallback, cb),
+                       opaque, freecb);
+}
+
+int
+vkObjectEventDeregisterAny(vkEventState *st, virConnectPtr conn,
+                           vkEventFamily family, int callbackID)
+{
+    return callbackRemove(st, conn, family, callbackID, false, NULL);
+}
+
+static void
+queueOther(vkEventState *st, vkEventFamily family, int eventID,
+           const char *name, const unsigned char *uuid, int event, int detail,
+           const char *str)
+{
+    vkDomainEvent *ev = eventNew(eventID, name, uuid, -1);
+
+    ev->family = family;
+    ev->event = event;
+    ev->detail = detail;
+    ev->str = g_strdup(str);
+    queuePush(st, ev);
+}
+
+void
+vkNetworkEventQueueLifecycle(vkEventState *st, const char *name,
+                             const unsigned char *uuid, int event, int detail)
+{
+    queueOther(st, VK_EVENT_FAMILY_NETWORK, VIR_NETWORK_EVENT_ID_LIFECYCLE,
+               name, uuid, event, detail, NULL);
+}
+
+void
+vkStoragePoolEventQueueLifecycle(vkEventState *st, const char *name,
+                                 const unsigned char *uuid, int event, int detail)
+{
+    queueOther(st, VK_EVENT_FAMILY_STORAGE_POOL, VIR_STORAGE_POOL_EVENT_ID_LIFECYCLE,
+               name, uuid, event, detail, NULL);
+}
+
+void
+vkStoragePoolEventQueueRefresh(vkEventState *st, const char *name,
+                               const unsigned char *uuid)
+{
+    queueOther(st, VK_EVENT_FAMILY_STORAGE_POOL, VIR_STORAGE_POOL_EVENT_ID_REFRESH,
+               name, uuid, 0, 0, NULL);
+}
+
+void
+vkNodeDeviceEventQueueLifecycle(vkEventState *st, const char *name,
+                                const char *parent, int event, int detail)
+{
+    queueOther(st, VK_EVENT_FAMILY_NODE_DEVICE, VIR_NODE_DEVICE_EVENT_ID_LIFECYCLE,
+               name, NULL, event, detail, parent);
+}
+
+void
+vkNodeDeviceEventQueueUpdate(vkEventState *st, const char *name, const char *parent)
+{
+    queueOther(st, VK_EVENT_FAMILY_NODE_DEVICE, VIR_NODE_DEVICE_EVENT_ID_UPDATE,
+               name, NULL, 0, 0, parent);
 }

@@ -17,6 +17,14 @@
 
 typedef struct _vkEventState vkEventState;
 
+/* Which public event API a callback or event belongs to. */
+typedef enum {
+    VK_EVENT_FAMILY_DOMAIN = 0,
+    VK_EVENT_FAMILY_NETWORK,
+    VK_EVENT_FAMILY_STORAGE_POOL,
+    VK_EVENT_FAMILY_NODE_DEVICE,
+} vkEventFamily;
+
 vkEventState *vkEventStateNew(void);
 /* Drops pending events and all callbacks (running their free callbacks). */
 void vkEventStateFree(vkEventState *st);
@@ -55,5 +63,36 @@ void vkDomainEventQueueMetadataChange(vkEventState *st, const char *name,
 void vkDomainEventQueueDevice(vkEventState *st, const char *name,
                               const unsigned char *uuid, int id,
                               int eventID, const char *devAlias);
+
+/* The other families share the state, its callback ids and its delivery.
+ * Registration follows virConnect<Family>EventRegisterAny (the object, when
+ * given, filters: by UUID, node devices by name); deregistration only
+ * finds callbacks of the family it is asked for. */
+int vkNetworkEventRegisterAny(vkEventState *st, virConnectPtr conn,
+                              virNetworkPtr net, int eventID,
+                              virConnectNetworkEventGenericCallback cb,
+                              void *opaque, virFreeCallback freecb);
+int vkStoragePoolEventRegisterAny(vkEventState *st, virConnectPtr conn,
+                                  virStoragePoolPtr pool, int eventID,
+                                  virConnectStoragePoolEventGenericCallback cb,
+                                  void *opaque, virFreeCallback freecb);
+int vkNodeDeviceEventRegisterAny(vkEventState *st, virConnectPtr conn,
+                                 virNodeDevicePtr dev, int eventID,
+                                 virConnectNodeDeviceEventGenericCallback cb,
+                                 void *opaque, virFreeCallback freecb);
+int vkObjectEventDeregisterAny(vkEventState *st, virConnectPtr conn,
+                               vkEventFamily family, int callbackID);
+
+void vkNetworkEventQueueLifecycle(vkEventState *st, const char *name,
+                                  const unsigned char *uuid, int event, int detail);
+void vkStoragePoolEventQueueLifecycle(vkEventState *st, const char *name,
+                                      const unsigned char *uuid, int event, int detail);
+void vkStoragePoolEventQueueRefresh(vkEventState *st, const char *name,
+                                    const unsigned char *uuid);
+/* parent may be NULL; it is the parent name of the handle passed on. */
+void vkNodeDeviceEventQueueLifecycle(vkEventState *st, const char *name,
+                                     const char *parent, int event, int detail);
+void vkNodeDeviceEventQueueUpdate(vkEventState *st, const char *name,
+                                  const char *parent);
 
 #endif

@@ -102,7 +102,8 @@ bool
 vkCheckDomain(virDomainPtr dom, const char *func)
 {
     if (!dom || dom->magic != VK_DOMAIN_MAGIC || dom->refs <= 0) {
-        vkReportError(VIR_ERR_INVALID_DOMAIN, "%s", func);
+        vkReportErrorFull(VIR_FROM_DOM, VIR_ERR_INVALID_DOMAIN, __FILE__, __func__,
+                          __LINE__, "%s", func);
         return false;
     }
     if (!vkCheckConnect(dom->conn, func))

@@ -17,7 +17,7 @@
 #include "util/error.h"
 #include "util/uuid.h"
 
-#define HEAD "<domain type='test'>\n  <name>t</name>\n  <memory>65536</memory>\n"
+#define HEAD "<domain type='test'>\n  <name>t</name>\n  <memory>65536</memory>\n  <os><type>hvm</type></os>\n"
 
 /* Parses xml, expects failure with code, and a message containing needle. */
 static void
@@ -36,7 +36,8 @@ expectParseError(const char *xml, int code, const char *needle)
     assert_non_null(err);
     if (err->code != code)
         fail_msg("expected code %d, got %d (%s)", code, err->code, err->message);
-    assert_int_equal(err->domain, VIR_FROM_DOMAIN);
+    /* libvirt reports a few of these under VIR_FROM_XML */
+    assert_true(err->domain == VIR_FROM_DOMAIN || err->domain == VIR_FROM_XML);
     if (needle && !strstr(err->message, needle))
         fail_msg("message '%s' lacks '%s'", err->message, needle);
 }
@@ -56,10 +57,11 @@ parseOK(const char *xml)
 static void
 testNotWellFormed(void **s)
 {
+    /* not well formed: libvirt's code for it is XML_DETAIL */
     expectParseError("<domain type='test'>\n<name>x</name>\n<memory>1</mem>\n</domain>",
-                     VIR_ERR_XML_ERROR, "line 3");
-    expectParseError("", VIR_ERR_XML_ERROR, NULL);
-    expectParseError("just text", VIR_ERR_XML_ERROR, "line 1");
+                     VIR_ERR_XML_DETAIL, "line 3");
+    expectParseError("", VIR_ERR_XML_DETAIL, NULL);
+    expectParseError("just text", VIR_ERR_XML_DETAIL, "line 1");
 }
 
 static void
@@ -67,11 +69,13 @@ testRootAndName(void **s)
 {
     expectParseError("<network><name>x</name></network>", VIR_ERR_XML_ERROR, "<network>");
     expectParseError("<domain type='test'><memory>1024</memory></domain>",
-                     VIR_ERR_XML_ERROR, "missing domain name");
+                     VIR_ERR_NO_NAME, "missing domain name");
     expectParseError("<domain><name>x</name><memory>1024</memory></domain>",
                      VIR_ERR_XML_ERROR, "type");
     expectParseError("<domain type='bogus'><name>x</name><memory>1024</memory></domain>",
-                     VIR_ERR_XML_DETAIL, "bogus");
+                     VIR_ERR_CONFIG_UNSUPPORTED, "bogus");
+    expectParseError("<domain type='test'><name>x</name><memory>1024</memory></domain>",
+                     VIR_ERR_XML_ERROR, "os <type>");
     expectParseError("<domain type='test'><name>a/b</name><memory>1024</memory></domain>",
                      VIR_ERR_XML_DETAIL, "a/b");
     expectParseError("<domain type='test'><name>x</name></domain>",
@@ -82,20 +86,20 @@ static void
 testBadValues(void **s)
 {
     expectParseError("<domain type='test'><name>t</name><memory>abc</memory></domain>",
-                     VIR_ERR_XML_DETAIL, "invalid memory value 'abc' in <memory>");
+                     VIR_ERR_XML_ERROR, "invalid memory value 'abc' in <memory>");
     expectParseError("<domain type='test'><name>t</name><memory unit='XB'>1</memory></domain>",
                      VIR_ERR_XML_DETAIL, "invalid unit 'XB' in <memory>");
     expectParseError("<domain type='test'><name>t</name><memory unit='EiB'>99</memory></domain>",
-                     VIR_ERR_XML_DETAIL, "'99'");
+                     VIR_ERR_XML_ERROR, "'99'");
     expectParseError("<domain type='test'><name>t</name><memory>-5</memory></domain>",
-                     VIR_ERR_XML_DETAIL, "'-5'");
+                     VIR_ERR_XML_ERROR, "'-5'");
     expectParseError(HEAD "<on_reboot>explode</on_reboot></domain>",
                      VIR_ERR_XML_DETAIL, "'explode' in <on_reboot>");
     expectParseError(HEAD "<os><boot dev='usbstick'/></os></domain>",
                      VIR_ERR_XML_DETAIL, "usbstick");
     expectParseError(HEAD "<vcpu>0</vcpu></domain>", VIR_ERR_XML_DETAIL, "vcpu");
     expectParseError(HEAD "<vcpu current='5'>4</vcpu></domain>", VIR_ERR_XML_DETAIL, "current");
-    expectParseError(HEAD "<uuid>not-a-uuid</uuid></domain>", VIR_ERR_XML_DETAIL, "not-a-uuid");
+    expectParseError(HEAD "<uuid>not-a-uuid</uuid></domain>", VIR_ERR_INTERNAL_ERROR, "not-a-uuid");
     expectParseError(HEAD "<devices><interface type='user'><mac address='zz:00'/></interface>"
                      "</devices></domain>", VIR_ERR_XML_DETAIL, "zz:00");
     expectParseError(HEAD "<devices><interface type='user'><mac address='01:00:00:00:00:01'/>"
@@ -132,7 +136,7 @@ testEntities(void **s)
         "<domain type='test'><name>&xxe;</name><memory>1024</memory></domain>";
     const char *doctypeOnly =
         "<!DOCTYPE domain SYSTEM \"http://example.org/domain.dtd\">\n"
-        "<domain type='test'><name>t</name><memory>1024</memory></domain>";
+        "<domain type='test'><name>t</name><memory>1024</memory><os><type>hvm</type></os></domain>";
     virErrorPtr err;
 
     expectParseError(laughs, VIR_ERR_XML_ERROR, "line 2");
@@ -142,7 +146,7 @@ testEntities(void **s)
     expectParseError(doctypeOnly, VIR_ERR_XML_ERROR, "DOCTYPE");
     /* an undeclared entity is an error, never an empty string */
     expectParseError("<domain type='test'><name>&nope;</name><memory>1</memory></domain>",
-                     VIR_ERR_XML_ERROR, "nope");
+                     VIR_ERR_XML_DETAIL, "nope");
 }
 
 static void
@@ -161,7 +165,7 @@ testOversized(void **s)
 static void
 testVirtType(void **s)
 {
-    const char *xml = "<domain type='kvm'><name>t</name><memory>1024</memory></domain>";
+    const char *xml = "<domain type='kvm'><name>t</name><memory>1024</memory><os><type>hvm</type></os></domain>";
     vkDomainDef *def;
     virErrorPtr err;
 
@@ -212,7 +216,7 @@ testUnits(void **s)
 static void
 testUUIDGenerated(void **s)
 {
-    const char *xml = "<domain type='test'><name>t</name><memory>1024</memory></domain>";
+    const char *xml = "<domain type='test'><name>t</name><memory>1024</memory><os><type>hvm</type></os></domain>";
     g_autoptr(vkDomainDef) a = parseOK(xml);
     g_autoptr(vkDomainDef) b = parseOK(xml);
     g_autofree char *out = NULL;
@@ -263,7 +267,7 @@ static void
 testFormatFlags(void **s)
 {
     g_autoptr(vkDomainDef) def =
-        parseOK("<domain type='test' id='3'><name>t</name><memory>1024</memory>"
+        parseOK("<domain type='test' id='3'><name>t</name><memory>1024</memory><os><type>hvm</type></os>"
                 "<devices><graphics type='vnc' port='5901' autoport='yes' passwd='hunter2'/>"
                 "</devices></domain>");
     g_autofree char *plain = vkDomainDefFormat(def, 0);
@@ -288,7 +292,7 @@ static void
 testDefaults(void **s)
 {
     g_autoptr(vkDomainDef) def =
-        parseOK("<domain type='test'><name>t</name><memory unit='MiB'>64</memory>"
+        parseOK("<domain type='test'><name>t</name><memory unit='MiB'>64</memory><os><type>hvm</type></os>"
                 "<currentMemory unit='GiB'>1</currentMemory></domain>");
 
     assert_int_equal(def->maxMemory, 65536);
@@ -370,7 +374,7 @@ testAttachDetach(void **s)
     /* bad device XML */
     vkErrorReset();
     assert_null(vkDomainDeviceDefParseString("<disk><target dev='x'/>", def, 0));
-    assert_int_equal(vkErrorGetLast()->code, VIR_ERR_XML_ERROR);
+    assert_int_equal(vkErrorGetLast()->code, VIR_ERR_XML_DETAIL);
 }
 
 static void
@@ -433,7 +437,7 @@ testMetadata(void **s)
     vkErrorReset();
     assert_int_equal(vkDomainDefSetMetadata(def, VIR_DOMAIN_METADATA_ELEMENT, "<a>", "k",
                                             "http://k/"), -1);
-    assert_int_equal(vkErrorGetLast()->code, VIR_ERR_XML_ERROR);
+    assert_int_equal(vkErrorGetLast()->code, VIR_ERR_XML_DETAIL);
     assert_int_equal(vkDomainDefSetMetadata(def, VIR_DOMAIN_METADATA_ELEMENT, "<a/>", NULL,
                                             "http://k/"), -1);
     assert_int_equal(vkErrorGetLast()->code, VIR_ERR_INVALID_ARG);
@@ -443,7 +447,7 @@ static void
 testCopy(void **s)
 {
     g_autoptr(vkDomainDef) def =
-        parseOK("<domain type='test' id='4'><name>c</name><memory>1024</memory>"
+        parseOK("<domain type='test' id='4'><name>c</name><memory>1024</memory><os><type>hvm</type></os>"
                 "<devices><graphics type='vnc' passwd='pw'/></devices></domain>");
     g_autoptr(vkDomainDef) copy = vkDomainDefCopy(def);
     g_autofree char *a = vkDomainDefFormat(def, VIR_DOMAIN_XML_SECURE);
@@ -459,8 +463,8 @@ testCopy(void **s)
 static void
 testValidate(void **s)
 {
-    const char *good = "<domain type='test'><name>v</name><memory>1024</memory></domain>";
-    const char *bad = "<domain type='test'><name>v</name><memory>1024</memory>"
+    const char *good = "<domain type='test'><name>v</name><memory>1024</memory><os><type>hvm</type></os></domain>";
+    const char *bad = "<domain type='test'><name>v</name><memory>1024</memory><os><type>hvm</type></os>"
                       "<frobnicate/></domain>";
     g_autoptr(vkDomainDef) def = NULL;
     int r;

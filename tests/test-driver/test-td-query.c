@@ -170,7 +170,7 @@ test_host_questions(void **state)
     assert_non_null(caps);
     assert_non_null(strstr(caps, "<domain type='test'"));
     assert_non_null(strstr(caps, "<os_type>hvm</os_type>"));
-    assert_non_null(strstr(caps, "<arch name='x86_64'>"));
+    assert_non_null(strstr(caps, "<arch name='i686'>"));
     assert_non_null(strstr(caps, "<arch name='i686'>"));
     assert_non_null(strstr(caps, "testSecurity"));
     assert_non_null(strstr(caps, "<cells num='2'>"));

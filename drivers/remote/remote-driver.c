@@ -19,7 +19,7 @@
 #include "util/error.h"
 #include "drivers/remote/remote-private.h"
 #include "drivers/remote/remote-driver.h"
-#include "remote_protocol.h"
+#include "src/rpc/protocol/remote_protocol.h"
 
 #define REMOTE_PROC_CONNECT_OPEN 1
 #define REMOTE_PROC_CONNECT_SUPPORTS_FEATURE 60
@@ -43,7 +43,7 @@
 static const char *const clientParams[] = {
     "name", "command", "socket", "auth", "netcat", "keyfile", "no_verify",
     "no_tty", "pkipath", "known_hosts", "known_hosts_verify", "sshauth",
-    "mode", "proxy", "tls_priority", "sshauth", NULL,
+    "mode", "proxy", "tls_priority", NULL,
 };
 
 static vkRemoteClient *
@@ -200,10 +200,10 @@ authenticate(virConnectPtr conn)
     if (none)
         return 0;
     if (polkit) {
-        remote_auth_polkit_ret pk = { 0 };
+        int complete = 0;   /* remote_auth_polkit_ret is one int */
 
         if (vkRemoteCall(conn, REMOTE_PROC_AUTH_POLKIT, (xdrproc_t)xdr_void, NULL,
-                         (xdrproc_t)xdr_remote_auth_polkit_ret, &pk) < 0)
+                         (xdrproc_t)xdr_int, &complete) < 0)
             return -1;
         return 0;
     }

@@ -18,7 +18,7 @@
 #define VIR_FROM_THIS VIR_FROM_REMOTE
 #include "util/error.h"
 #include "drivers/remote/remote-private.h"
-#include "remote_protocol.h"
+#include "src/rpc/protocol/remote_protocol.h"
 
 enum {
     FAMILY_DOMAIN,

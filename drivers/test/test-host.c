@@ -308,7 +308,7 @@ loadDomain(vkTestState *st, xmlNodePtr node, const char *path)
         }
     }
 
-    if (!(def = vkDomainDefParseNode(node, "test", VK_DOMAIN_PARSE_INACTIVE)))
+    if (!(def = vkDomainDefParseNode(node, NULL, VK_DOMAIN_PARSE_INACTIVE)))
         goto cleanup;
     if (g_hash_table_contains(st->byName, def->name)) {
         vkReportError(VIR_ERR_XML_ERROR,

@@ -124,7 +124,7 @@ vkAtomicFileWrite(const char *path, const void *data, size_t len, mode_t mode)
         close(fd);
     if (dfd >= 0)
         close(dfd);
-    if (tmp && fd != -2)
+    if (tmp)
         unlink(tmp);   /* harmless ENOENT when not yet created */
     vkReportSystemError(err, "cannot %s file '%s'", what, path);
     return -1;

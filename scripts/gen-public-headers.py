@@ -83,7 +83,13 @@ def main(apixml, outdir):
             elif m.get("string") is not None:
                 lines.append('#define %s "%s"' % (n, m.get("string")))
             elif m.get("params") is not None:
-                lines.append("#define %s(%s) %s" % (n, m.get("params"), m.get("raw")))
+                raw = m.get("raw")
+                # callback casts go through void (*)(void) so that callers
+                # building with -Wextra get no -Wcast-function-type noise
+                cast = re.fullmatch(r"\(\((\w+)\)\(cb\)\)", raw)
+                if cast:
+                    raw = "((%s)(void (*)(void))(cb))" % cast.group(1)
+                lines.append("#define %s(%s) %s" % (n, m.get("params"), raw))
             else:
                 raw = re.sub(r"/\*.*?\*/", "", m.get("raw")).strip()
                 lines.append("#define %s %s" % (n, raw))

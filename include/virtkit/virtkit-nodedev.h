@@ -10,7 +10,7 @@
 extern "C" {
 #endif
 
-#define VIR_NODE_DEVICE_EVENT_CALLBACK(cb) ((virConnectNodeDeviceEventGenericCallback)(cb))
+#define VIR_NODE_DEVICE_EVENT_CALLBACK(cb) ((virConnectNodeDeviceEventGenericCallback)(void (*)(void))(cb))
 
 typedef enum {
     VIR_CONNECT_LIST_NODE_DEVICES_CAP_SYSTEM = 1,

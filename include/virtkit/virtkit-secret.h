@@ -10,7 +10,7 @@
 extern "C" {
 #endif
 
-#define VIR_SECRET_EVENT_CALLBACK(cb) ((virConnectSecretEventGenericCallback)(cb))
+#define VIR_SECRET_EVENT_CALLBACK(cb) ((virConnectSecretEventGenericCallback)(void (*)(void))(cb))
 
 typedef enum {
     VIR_CONNECT_LIST_SECRETS_EPHEMERAL = 1,

@@ -10,7 +10,7 @@
 extern "C" {
 #endif
 
-#define VIR_STORAGE_POOL_EVENT_CALLBACK(cb) ((virConnectStoragePoolEventGenericCallback)(cb))
+#define VIR_STORAGE_POOL_EVENT_CALLBACK(cb) ((virConnectStoragePoolEventGenericCallback)(void (*)(void))(cb))
 
 typedef enum {
     VIR_CONNECT_LIST_STORAGE_POOLS_INACTIVE = 1,

@@ -67,6 +67,9 @@ vkTestStateNew(void)
     st->nextId = 1;
     st->hostname = g_strdup(g_get_host_name());
     st->events = vkEventStateNew();
+    vkTestNetworkInit(st, false);
+    vkTestStorageInit(st, false);
+    vkTestNodeDevInit(st, false);
     return st;
 }
 
@@ -78,6 +81,9 @@ vkTestStateFree(vkTestState *st)
     if (st->events)
         vkEventStateFree(st->events);
     g_queue_clear(&st->order);
+    g_clear_pointer(&st->networks, g_ptr_array_unref);
+    g_clear_pointer(&st->pools, g_ptr_array_unref);
+    g_clear_pointer(&st->nodedevs, g_ptr_array_unref);
     g_hash_table_destroy(st->byID);
     g_hash_table_destroy(st->byUUID);
     g_hash_table_destroy(st->byName);
@@ -310,7 +316,8 @@ testConnectOpen(virConnectPtr conn, virConnectAuthPtr auth, unsigned int flags)
         if (!defaultState) {
             st = vkTestStateNew();
             st->isDefault = true;
-            if (vkTestHostInitDefault(st) < 0) {
+            if (vkTestHostInitDefault(st) < 0 || vkTestNetworkInit(st, true) < 0 ||
+                vkTestStorageInit(st, true) < 0 || vkTestNodeDevInit(st, true) < 0) {
                 g_mutex_unlock(&defaultLock);
                 vkTestStateFree(st);
                 return VK_DRV_OPEN_ERROR;
@@ -490,6 +497,85 @@ static virHypervisorDriver testHypervisorDriver = {
     .connectDomainEventDeregister = testConnectDomainEventDeregister,
     .connectDomainEventRegisterAny = testConnectDomainEventRegisterAny,
     .connectDomainEventDeregisterAny = testConnectDomainEventDeregisterAny,
+
+    /* networks, storage, node devices: test-network.c, test-storage.c,
+     * test-storage-vol.c, test-nodedev.c */
+    .connectNumOfNetworks = vkTestConnectNumOfNetworks,
+    .connectListNetworks = vkTestConnectListNetworks,
+    .connectNumOfDefinedNetworks = vkTestConnectNumOfDefinedNetworks,
+    .connectListDefinedNetworks = vkTestConnectListDefinedNetworks,
+    .connectListAllNetworks = vkTestConnectListAllNetworks,
+    .networkLookupByName = vkTestNetworkLookupByName,
+    .networkLookupByUUID = vkTestNetworkLookupByUUID,
+    .networkDefineXMLFlags = vkTestNetworkDefineXMLFlags,
+    .networkDefineXML = vkTestNetworkDefineXML,
+    .networkCreateXMLFlags = vkTestNetworkCreateXMLFlags,
+    .networkCreateXML = vkTestNetworkCreateXML,
+    .networkUndefine = vkTestNetworkUndefine,
+    .networkCreate = vkTestNetworkCreate,
+    .networkDestroy = vkTestNetworkDestroy,
+    .networkGetXMLDesc = vkTestNetworkGetXMLDesc,
+    .networkGetBridgeName = vkTestNetworkGetBridgeName,
+    .networkGetAutostart = vkTestNetworkGetAutostart,
+    .networkSetAutostart = vkTestNetworkSetAutostart,
+    .networkIsActive = vkTestNetworkIsActive,
+    .networkIsPersistent = vkTestNetworkIsPersistent,
+    .connectNetworkEventRegisterAny = vkTestConnectNetworkEventRegisterAny,
+    .connectNetworkEventDeregisterAny = vkTestConnectNetworkEventDeregisterAny,
+    .connectNumOfStoragePools = vkTestConnectNumOfStoragePools,
+    .connectListStoragePools = vkTestConnectListStoragePools,
+    .connectNumOfDefinedStoragePools = vkTestConnectNumOfDefinedStoragePools,
+    .connectListDefinedStoragePools = vkTestConnectListDefinedStoragePools,
+    .connectListAllStoragePools = vkTestConnectListAllStoragePools,
+    .storagePoolLookupByName = vkTestStoragePoolLookupByName,
+    .storagePoolLookupByUUID = vkTestStoragePoolLookupByUUID,
+    .storagePoolLookupByVolume = vkTestStoragePoolLookupByVolume,
+    .storagePoolLookupByTargetPath = vkTestStoragePoolLookupByTargetPath,
+    .storagePoolDefineXML = vkTestStoragePoolDefineXML,
+    .storagePoolCreateXML = vkTestStoragePoolCreateXML,
+    .storagePoolCreate = vkTestStoragePoolCreate,
+    .storagePoolBuild = vkTestStoragePoolBuild,
+    .storagePoolUndefine = vkTestStoragePoolUndefine,
+    .storagePoolDestroy = vkTestStoragePoolDestroy,
+    .storagePoolDelete = vkTestStoragePoolDelete,
+    .storagePoolRefresh = vkTestStoragePoolRefresh,
+    .storagePoolGetInfo = vkTestStoragePoolGetInfo,
+    .storagePoolGetXMLDesc = vkTestStoragePoolGetXMLDesc,
+    .storagePoolGetAutostart = vkTestStoragePoolGetAutostart,
+    .storagePoolSetAutostart = vkTestStoragePoolSetAutostart,
+    .storagePoolIsActive = vkTestStoragePoolIsActive,
+    .storagePoolIsPersistent = vkTestStoragePoolIsPersistent,
+    .connectStoragePoolEventRegisterAny = vkTestConnectStoragePoolEventRegisterAny,
+    .connectStoragePoolEventDeregisterAny = vkTestConnectStoragePoolEventDeregisterAny,
+    .storagePoolNumOfVolumes = vkTestStoragePoolNumOfVolumes,
+    .storagePoolListVolumes = vkTestStoragePoolListVolumes,
+    .storagePoolListAllVolumes = vkTestStoragePoolListAllVolumes,
+    .storageVolCreateXML = vkTestStorageVolCreateXML,
+    .storageVolCreateXMLFrom = vkTestStorageVolCreateXMLFrom,
+    .storageVolDelete = vkTestStorageVolDelete,
+    .storageVolLookupByName = vkTestStorageVolLookupByName,
+    .storageVolLookupByKey = vkTestStorageVolLookupByKey,
+    .storageVolLookupByPath = vkTestStorageVolLookupByPath,
+    .storageVolGetInfoFlags = vkTestStorageVolGetInfoFlags,
+    .storageVolGetInfo = vkTestStorageVolGetInfo,
+    .storageVolGetXMLDesc = vkTestStorageVolGetXMLDesc,
+    .storageVolGetPath = vkTestStorageVolGetPath,
+    .storageVolResize = vkTestStorageVolResize,
+    .storageVolWipe = vkTestStorageVolWipe,
+    .nodeNumOfDevices = vkTestNodeNumOfDevices,
+    .nodeListDevices = vkTestNodeListDevices,
+    .connectListAllNodeDevices = vkTestConnectListAllNodeDevices,
+    .nodeDeviceLookupByName = vkTestNodeDeviceLookupByName,
+    .nodeDeviceLookupSCSIHostByWWN = vkTestNodeDeviceLookupSCSIHostByWWN,
+    .nodeDeviceGetXMLDesc = vkTestNodeDeviceGetXMLDesc,
+    .nodeDeviceNumOfCaps = vkTestNodeDeviceNumOfCaps,
+    .nodeDeviceListCaps = vkTestNodeDeviceListCaps,
+    .nodeDeviceIsActive = vkTestNodeDeviceIsActive,
+    .nodeDeviceIsPersistent = vkTestNodeDeviceIsPersistent,
+    .nodeDeviceCreateXML = vkTestNodeDeviceCreateXML,
+    .nodeDeviceDestroy = vkTestNodeDeviceDestroy,
+    .connectNodeDeviceEventRegisterAny = vkTestConnectNodeDeviceEventRegisterAny,
+    .connectNodeDeviceEventDeregisterAny = vkTestConnectNodeDeviceEventDeregisterAny,
 };
 
 static const char *const testUriSchemes[] = { "test", NULL };

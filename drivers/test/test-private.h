@@ -18,6 +18,7 @@
 #include "core/driver.h"
 #include "core/domain-event.h"
 #include "conf/domain-conf.h"
+#include "conf/storage-conf.h"
 
 #define VK_TEST_MAX_CELLS 16
 #define VK_TEST_MAX_VCPUS 32
@@ -58,6 +59,13 @@ typedef struct {
     int nextId;
 
     vkEventState *events;
+
+    /* test-network.c, test-storage.c, test-nodedev.c: few objects, kept in
+     * definition order and searched linearly. */
+    GPtrArray *networks;          /* vkTestNetwork * (owned) */
+    GPtrArray *pools;             /* vkTestPool * (owned) */
+    GPtrArray *nodedevs;          /* vkNodeDeviceDef * (owned) */
+    int nextScsiHost;             /* for vHBAs made by nodeDeviceCreateXML */
 } vkTestState;
 
 /* test-driver.c */
@@ -187,5 +195,112 @@ int vkTestDomainHasManagedSaveImage(virDomainPtr dom, unsigned int flags);
 int vkTestDomainManagedSaveRemove(virDomainPtr dom, unsigned int flags);
 /* Starting a domain that has a managed save image (called locked). */
 int vkTestDomainStartManagedSave(vkTestState *st, vkTestDomain *obj, bool paused);
+
+/* test-network.c, test-storage.c, test-nodedev.c.  *Init create the
+ * object arrays (empty) and, with defaults, libvirt's default objects:
+ * network 'default', pool 'default-pool', devices 'computer' and its
+ * SCSI hosts.  The arrays free their objects. */
+int vkTestNetworkInit(vkTestState *st, bool defaults);
+int vkTestStorageInit(vkTestState *st, bool defaults);
+int vkTestNodeDevInit(vkTestState *st, bool defaults);
+
+/* A storage pool: its definition (sizes kept up to date by the volume
+ * calls), its state and its volumes. */
+typedef struct {
+    vkStoragePoolDef *def;
+    bool active;
+    bool persistent;
+    bool autostart;
+    GPtrArray *vols;              /* vkStorageVolDef * (owned) */
+} vkTestPool;
+
+/* test-network.c */
+int vkTestConnectNumOfNetworks(virConnectPtr conn);
+int vkTestConnectListNetworks(virConnectPtr conn, char **const names, int maxnames);
+int vkTestConnectNumOfDefinedNetworks(virConnectPtr conn);
+int vkTestConnectListDefinedNetworks(virConnectPtr conn, char **const names, int maxnames);
+int vkTestConnectListAllNetworks(virConnectPtr conn, virNetworkPtr **nets, unsigned int flags);
+virNetworkPtr vkTestNetworkLookupByName(virConnectPtr conn, const char *name);
+virNetworkPtr vkTestNetworkLookupByUUID(virConnectPtr conn, const unsigned char *uuid);
+virNetworkPtr vkTestNetworkDefineXMLFlags(virConnectPtr conn, const char *xml, unsigned int flags);
+virNetworkPtr vkTestNetworkDefineXML(virConnectPtr conn, const char *xml);
+virNetworkPtr vkTestNetworkCreateXMLFlags(virConnectPtr conn, const char *xml, unsigned int flags);
+virNetworkPtr vkTestNetworkCreateXML(virConnectPtr conn, const char *xml);
+int vkTestNetworkUndefine(virNetworkPtr net);
+int vkTestNetworkCreate(virNetworkPtr net);
+int vkTestNetworkDestroy(virNetworkPtr net);
+char *vkTestNetworkGetXMLDesc(virNetworkPtr net, unsigned int flags);
+char *vkTestNetworkGetBridgeName(virNetworkPtr net);
+int vkTestNetworkGetAutostart(virNetworkPtr net, int *autostart);
+int vkTestNetworkSetAutostart(virNetworkPtr net, int autostart);
+int vkTestNetworkIsActive(virNetworkPtr net);
+int vkTestNetworkIsPersistent(virNetworkPtr net);
+int vkTestConnectNetworkEventRegisterAny(virConnectPtr conn, virNetworkPtr net, int eventID, virConnectNetworkEventGenericCallback cb, void *opaque, virFreeCallback freecb);
+int vkTestConnectNetworkEventDeregisterAny(virConnectPtr conn, int callbackID);
+
+/* test-storage.c */
+int vkTestConnectNumOfStoragePools(virConnectPtr conn);
+int vkTestConnectListStoragePools(virConnectPtr conn, char **const names, int maxnames);
+int vkTestConnectNumOfDefinedStoragePools(virConnectPtr conn);
+int vkTestConnectListDefinedStoragePools(virConnectPtr conn, char **const names, int maxnames);
+int vkTestConnectListAllStoragePools(virConnectPtr conn, virStoragePoolPtr **pools, unsigned int flags);
+virStoragePoolPtr vkTestStoragePoolLookupByName(virConnectPtr conn, const char *name);
+virStoragePoolPtr vkTestStoragePoolLookupByUUID(virConnectPtr conn, const unsigned char *uuid);
+virStoragePoolPtr vkTestStoragePoolLookupByVolume(virStorageVolPtr vol);
+virStoragePoolPtr vkTestStoragePoolLookupByTargetPath(virConnectPtr conn, const char *path);
+virStoragePoolPtr vkTestStoragePoolDefineXML(virConnectPtr conn, const char *xml, unsigned int flags);
+virStoragePoolPtr vkTestStoragePoolCreateXML(virConnectPtr conn, const char *xml, unsigned int flags);
+int vkTestStoragePoolCreate(virStoragePoolPtr pool, unsigned int flags);
+int vkTestStoragePoolBuild(virStoragePoolPtr pool, unsigned int flags);
+int vkTestStoragePoolUndefine(virStoragePoolPtr pool);
+int vkTestStoragePoolDestroy(virStoragePoolPtr pool);
+int vkTestStoragePoolDelete(virStoragePoolPtr pool, unsigned int flags);
+int vkTestStoragePoolRefresh(virStoragePoolPtr pool, unsigned int flags);
+int vkTestStoragePoolGetInfo(virStoragePoolPtr pool, virStoragePoolInfoPtr info);
+char *vkTestStoragePoolGetXMLDesc(virStoragePoolPtr pool, unsigned int flags);
+int vkTestStoragePoolGetAutostart(virStoragePoolPtr pool, int *autostart);
+int vkTestStoragePoolSetAutostart(virStoragePoolPtr pool, int autostart);
+int vkTestStoragePoolIsActive(virStoragePoolPtr pool);
+int vkTestStoragePoolIsPersistent(virStoragePoolPtr pool);
+int vkTestConnectStoragePoolEventRegisterAny(virConnectPtr conn, virStoragePoolPtr pool, int eventID, virConnectStoragePoolEventGenericCallback cb, void *opaque, virFreeCallback freecb);
+int vkTestConnectStoragePoolEventDeregisterAny(virConnectPtr conn, int callbackID);
+/* For test-storage-vol.c: the locked lookups of test-storage.c (GetActive
+ * returns NULL unlocked with an error; RequireActive unlocks on false). */
+vkTestPool *vkTestStoragePoolGetActive(virStoragePoolPtr pool, vkTestState **stp);
+vkTestPool *vkTestStoragePoolFind(vkTestState *st, const char *name);
+bool vkTestStoragePoolRequireActive(vkTestState *st, vkTestPool *obj);
+
+/* test-storage-vol.c */
+int vkTestStoragePoolNumOfVolumes(virStoragePoolPtr pool);
+int vkTestStoragePoolListVolumes(virStoragePoolPtr pool, char **const names, int maxnames);
+int vkTestStoragePoolListAllVolumes(virStoragePoolPtr pool, virStorageVolPtr **vols, unsigned int flags);
+virStorageVolPtr vkTestStorageVolCreateXML(virStoragePoolPtr pool, const char *xml, unsigned int flags);
+virStorageVolPtr vkTestStorageVolCreateXMLFrom(virStoragePoolPtr pool, const char *xml, virStorageVolPtr clonevol, unsigned int flags);
+int vkTestStorageVolDelete(virStorageVolPtr vol, unsigned int flags);
+virStorageVolPtr vkTestStorageVolLookupByName(virStoragePoolPtr pool, const char *name);
+virStorageVolPtr vkTestStorageVolLookupByKey(virConnectPtr conn, const char *key);
+virStorageVolPtr vkTestStorageVolLookupByPath(virConnectPtr conn, const char *path);
+int vkTestStorageVolGetInfoFlags(virStorageVolPtr vol, virStorageVolInfoPtr info, unsigned int flags);
+int vkTestStorageVolGetInfo(virStorageVolPtr vol, virStorageVolInfoPtr info);
+char *vkTestStorageVolGetXMLDesc(virStorageVolPtr vol, unsigned int flags);
+char *vkTestStorageVolGetPath(virStorageVolPtr vol);
+int vkTestStorageVolResize(virStorageVolPtr vol, unsigned long long capacity, unsigned int flags);
+int vkTestStorageVolWipe(virStorageVolPtr vol, unsigned int flags);
+
+/* test-nodedev.c */
+int vkTestNodeNumOfDevices(virConnectPtr conn, const char *cap, unsigned int flags);
+int vkTestNodeListDevices(virConnectPtr conn, const char *cap, char **const names, int maxnames, unsigned int flags);
+int vkTestConnectListAllNodeDevices(virConnectPtr conn, virNodeDevicePtr **devices, unsigned int flags);
+virNodeDevicePtr vkTestNodeDeviceLookupByName(virConnectPtr conn, const char *name);
+virNodeDevicePtr vkTestNodeDeviceLookupSCSIHostByWWN(virConnectPtr conn, const char *wwnn, const char *wwpn, unsigned int flags);
+char *vkTestNodeDeviceGetXMLDesc(virNodeDevicePtr dev, unsigned int flags);
+int vkTestNodeDeviceNumOfCaps(virNodeDevicePtr dev);
+int vkTestNodeDeviceListCaps(virNodeDevicePtr dev, char **const names, int maxnames);
+int vkTestNodeDeviceIsActive(virNodeDevicePtr dev);
+int vkTestNodeDeviceIsPersistent(virNodeDevicePtr dev);
+virNodeDevicePtr vkTestNodeDeviceCreateXML(virConnectPtr conn, const char *xml, unsigned int flags);
+int vkTestNodeDeviceDestroy(virNodeDevicePtr dev);
+int vkTestConnectNodeDeviceEventRegisterAny(virConnectPtr conn, virNodeDevicePtr dev, int eventID, virConnectNodeDeviceEventGenericCallback cb, void *opaque, virFreeCallback freecb);
+int vkTestConnectNodeDeviceEventDeregisterAny(virConnectPtr conn, int callbackID);
 
 #endif

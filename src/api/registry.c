@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "drivers/test/test-driver.h"
+#include "drivers/qemu/qemu-driver.h"
 #ifdef WITH_REMOTE
 # include "drivers/remote/remote-driver.h"
 #endif
@@ -28,7 +29,21 @@ vkRegisterConnectDriver(const vkConnectDriver *drv)
         vkReportError(VIR_ERR_DRIVER_FULL, "cannot register driver '%s'", drv->name);
         return -1;
     }
-    registry[nregistered++] = drv;
+    /* A driver that accepts any scheme (the remote driver) must stay
+     * behind every driver that names its schemes, whatever the order of
+     * registration, or it would shadow them. */
+    size_t at = nregistered;
+    if (drv->uriSchemes) {
+        for (size_t i = 0; i < nregistered; i++) {
+            if (!registry[i]->uriSchemes) {
+                at = i;
+                break;
+            }
+        }
+    }
+    memmove(&registry[at + 1], &registry[at], (nregistered - at) * sizeof(registry[0]));
+    registry[at] = drv;
+    nregistered++;
     return 0;
 }
 
@@ -53,6 +68,8 @@ globalInitOnce(gpointer data)
     /* In-process drivers first; the remote driver accepts any scheme, so
      * it must come last. */
     if (vkTestDriverRegister() < 0)
+        return GINT_TO_POINTER(-1);
+    if (vkQemuDriverRegister() < 0)
         return GINT_TO_POINTER(-1);
 #ifdef WITH_REMOTE
     if (vkRemoteDriverRegister() < 0)

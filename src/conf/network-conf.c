@@ -111,8 +111,10 @@ parseRoot(vkNetworkDef *def, xmlNodePtr root)
     } else {
         vkUUIDGenerate(def->uuid);
     }
-    if (def->forward && !def->forwardMode)
+    if (def->forward && !def->forwardMode) {
         def->forwardMode = g_strdup("nat");   /* libvirt's default mode */
+        vkXmlElemSetAttr(def->forward, "mode", "nat");
+    }
     if (def->forwardMode) {
         size_t i;
 

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Domain definition -> QEMU command line, as a pure function.
+ */
+#ifndef VK_QEMU_COMMAND_H
+#define VK_QEMU_COMMAND_H
+
+#include <stdbool.h>
+
+#include "conf/domain-conf.h"
+
+typedef struct {
+    /* argv[0] when the definition names no <emulator>. */
+    const char *emulator;
+    /* The QMP monitor: a listening socket fd handed to QEMU (>= 0), or
+     * else a socket path QEMU binds itself. */
+    int monitorFd;
+    const char *monitorPath;
+} vkQemuCommandOpts;
+
+/* The full argv (NULL-terminated, g_strfreev) for def, or NULL with
+ * VIR_ERR_CONFIG_UNSUPPORTED naming the first element QEMU support in
+ * virtkit does not cover.  Reads nothing but its arguments. */
+char **vkQemuBuildArgv(const vkDomainDef *def, const vkQemuCommandOpts *opts);
+
+/* Define-time check: the same refusals as vkQemuBuildArgv, no argv. */
+int vkQemuValidateDef(const vkDomainDef *def);
+
+#endif

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * A QMP client on a connected UNIX socket.
+ */
+#ifndef VK_QEMU_MONITOR_H
+#define VK_QEMU_MONITOR_H
+
+#include <glib.h>
+
+#include "util/json.h"
+
+typedef struct _vkQemuMonitor vkQemuMonitor;
+
+/* A longer line from QEMU is refused and the monitor closed. */
+#define VK_QEMU_MONITOR_MAX_LINE (10 * 1024 * 1024)
+
+typedef struct {
+    /* A QMP event: name ("SHUTDOWN"), its "data" member (may be NULL).
+     * Called from the monitor's main context, never with a monitor lock
+     * held; it must not issue monitor commands itself. */
+    void (*event)(vkQemuMonitor *mon, const char *name, vkJSON *data, void *opaque);
+    /* End of the stream (QEMU went away) or a protocol error (error is
+     * then non-NULL): called at most once, from the main context. */
+    void (*eof)(vkQemuMonitor *mon, const char *error, void *opaque);
+} vkQemuMonitorCallbacks;
+
+/* Takes ownership of fd (a connected stream socket) and watches it from
+ * ctx (a GMainContext some thread iterates).  opaque is passed to the
+ * callbacks as is. */
+vkQemuMonitor *vkQemuMonitorOpen(int fd, GMainContext *ctx,
+                                 const vkQemuMonitorCallbacks *cb, void *opaque);
+/* Waits for QEMU's greeting and negotiates capabilities.  Fails after
+ * timeoutMs with VIR_ERR_OPERATION_TIMEOUT, or at EOF. */
+int vkQemuMonitorHandshake(vkQemuMonitor *mon, int timeoutMs);
+/* Stops watching and closes the socket: no callback runs after it
+ * returns (except one already running in another thread); pending and
+ * later commands fail.  Drops the caller's reference. */
+void vkQemuMonitorClose(vkQemuMonitor *mon);
+
+/* Extra references for callers that use the monitor without holding the
+ * lock of whoever may close it. */
+vkQemuMonitor *vkQemuMonitorRef(vkQemuMonitor *mon);
+void vkQemuMonitorUnref(vkQemuMonitor *mon);
+
+/* Runs one command (one in flight per monitor; callers queue up) and
+ * waits for its reply.  args (taken, may be NULL) is its "arguments".
+ * Returns the "return" member in *ret (may be NULL if not wanted), or -1
+ * with VIR_ERR_OPERATION_FAILED carrying QMP's error description, or
+ * VIR_ERR_OPERATION_INVALID when the monitor is closed. */
+int vkQemuMonitorCommand(vkQemuMonitor *mon, const char *cmd, vkJSON *args,
+                         vkJSON **ret);
+
+/* Convenience wrappers. */
+int vkQemuMonitorCont(vkQemuMonitor *mon);
+int vkQemuMonitorStop(vkQemuMonitor *mon);
+int vkQemuMonitorSystemPowerdown(vkQemuMonitor *mon);
+int vkQemuMonitorSystemReset(vkQemuMonitor *mon);
+/* query-status: "running", "paused", ... (g_free) */
+char *vkQemuMonitorQueryStatus(vkQemuMonitor *mon, bool *running);
+
+#endif

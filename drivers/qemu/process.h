@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Launching and stopping a QEMU process.
+ */
+#ifndef VK_QEMU_PROCESS_H
+#define VK_QEMU_PROCESS_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+/* The fd number QEMU finds its listening monitor socket on. */
+#define VK_QEMU_MONITOR_FD 3
+
+typedef struct {
+    pid_t pid;
+    int pidfd;          /* becomes readable when the process exits */
+    int monitorFd;      /* our connected end of the QMP socket */
+} vkQemuLaunched;
+
+/* Binds a listening UNIX socket at monitorPath (replacing a stale one),
+ * connects to it, then forks and execs argv (argv[0] an absolute path)
+ * with a minimal environment (LC_ALL=C, PATH, HOME=home), stdin from
+ * /dev/null, stdout and stderr appended to logPath, the listening socket
+ * as fd VK_QEMU_MONITOR_FD and no other fd, in a new session.  Returns 0
+ * once exec succeeded (an exec failure is reported with its errno). */
+int vkQemuProcessLaunch(char **argv, const char *monitorPath, const char *logPath,
+                        const char *home, vkQemuLaunched *out);
+
+/* Sends SIGTERM, waits up to graceMs for the exit on the pidfd, then (if
+ * force) SIGKILL and waits for the exit.  Does not reap.  0 once the
+ * process is gone, -1 with an error otherwise. */
+int vkQemuProcessKill(int pidfd, pid_t pid, int graceMs, bool force);
+
+/* True when the process behind pidfd has exited (non-blocking). */
+bool vkQemuProcessExited(int pidfd);
+/* Reaps our child pid if it has exited; harmless for a non-child. */
+void vkQemuProcessReap(pid_t pid);
+
+/* The CPU time (ns) and resident memory (KiB) of a process, from /proc. */
+int vkQemuProcessStats(pid_t pid, unsigned long long *cpuTimeNs,
+                       unsigned long long *rssKiB);
+
+#endif

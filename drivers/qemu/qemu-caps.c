@@ -1,0 +1,252 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * What this host's QEMU can do, and the host facts around it.
+ *
+ * The emulator is asked, not guessed: it is started once with
+ * `-machine none` and queried over QMP (query-version, query-machines),
+ * and the answer is cached together with the binary's modification time,
+ * so upgrading QEMU refreshes the capabilities and nothing else does.
+ * KVM is offered where /dev/kvm opens; TCG ("qemu") always.
+ */
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <glib/gstdio.h>
+
+#define VIR_FROM_THIS VIR_FROM_QEMU
+#include "util/error.h"
+#include "drivers/qemu/qemu-private.h"
+#include "drivers/qemu/process.h"
+#include "drivers/qemu/command.h"
+
+void
+vkQemuCapsFree(vkQemuCaps *c)
+{
+    if (!c)
+        return;
+    vkCapsFree(c->caps);
+    if (c->aliases)
+        g_hash_table_destroy(c->aliases);
+    g_free(c->defaultMachine);
+    g_free(c->emulator);
+    g_free(c);
+}
+
+static void
+probeEOF(vkQemuMonitor *mon, const char *error, void *opaque)
+{
+}
+
+static const vkQemuMonitorCallbacks probeCallbacks = { .eof = probeEOF };
+
+static int
+probeQMP(vkQemuState *st, vkQemuCaps *c)
+{
+    g_autofree char *monPath = g_build_filename(st->runDir, "probe.monitor", NULL);
+    g_autofree char *logPath = g_build_filename(st->logDir, "probe.log", NULL);
+    char *argv[] = { c->emulator, "-S", "-no-user-config", "-nodefaults",
+                     "-display", "none", "-machine", "none", "-accel", "tcg",
+                     "-chardev", "socket,id=charmonitor,fd=3,server=on,wait=off",
+                     "-mon", "chardev=charmonitor,id=monitor,mode=control", NULL };
+    g_autoptr(vkJSON) ver = NULL;
+    g_autoptr(vkJSON) machines = NULL;
+    vkQemuLaunched proc;
+    vkQemuMonitor *mon;
+    vkCapsGuest *guest;
+    int ret = -1;
+
+    if (vkQemuProcessLaunch(argv, monPath, logPath, st->runDir, &proc) < 0)
+        return -1;
+    mon = vkQemuMonitorOpen(proc.monitorFd, st->ctx, &probeCallbacks, NULL);
+    if (vkQemuMonitorHandshake(mon, VK_QEMU_HANDSHAKE_TIMEOUT_MS) < 0 ||
+        vkQemuMonitorCommand(mon, "query-version", NULL, &ver) < 0 ||
+        vkQemuMonitorCommand(mon, "query-machines", NULL, &machines) < 0)
+        goto cleanup;
+
+    {
+        vkJSON *q = vkJSONObjectGet(ver, "qemu");
+        unsigned long long maj = 0, min = 0, mic = 0;
+
+        vkJSONGetUInt64(vkJSONObjectGet(q, "major"), &maj);
+        vkJSONGetUInt64(vkJSONObjectGet(q, "minor"), &min);
+        vkJSONGetUInt64(vkJSONObjectGet(q, "micro"), &mic);
+        c->version = maj * 1000000 + min * 1000 + mic;
+    }
+
+    c->caps = vkCapsNew(NULL);
+    c->aliases = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    guest = vkCapsAddGuest(c->caps, "hvm", "x86_64", 64, c->emulator, NULL);
+    for (size_t i = 0; i < vkJSONArraySize(machines); i++) {
+        vkJSON *m = vkJSONArrayGet(machines, i);
+        const char *name = vkJSONObjectGetString(m, "name");
+        const char *alias = vkJSONObjectGetString(m, "alias");
+        unsigned long long maxCpus = 0;
+        bool isDefault = false;
+
+        if (!name || strcmp(name, "none") == 0)
+            continue;
+        vkJSONGetUInt64(vkJSONObjectGet(m, "cpu-max"), &maxCpus);
+        vkJSONGetBool(vkJSONObjectGet(m, "is-default"), &isDefault);
+        vkCapsGuestAddMachine(guest, name, NULL, (unsigned int)maxCpus);
+        if (alias) {
+            vkCapsGuestAddMachine(guest, alias, name, (unsigned int)maxCpus);
+            g_hash_table_insert(c->aliases, g_strdup(alias), g_strdup(name));
+        }
+        if (isDefault)
+            c->defaultMachine = g_strdup(name);
+    }
+    vkCapsGuestAddDomain(guest, "qemu", NULL);
+    if (c->kvm)
+        vkCapsGuestAddDomain(guest, "kvm", NULL);
+    vkCapsGuestAddFeature(guest, "acpi", true, true, true);
+    vkCapsGuestAddFeature(guest, "apic", true, true, false);
+    ret = 0;
+
+ cleanup:
+    vkQemuMonitorClose(mon);
+    vkQemuProcessKill(proc.pidfd, proc.pid, 5000, true);
+    vkQemuProcessReap(proc.pid);
+    close(proc.pidfd);
+    unlink(monPath);
+    if (ret == 0)
+        unlink(logPath);
+    return ret;
+}
+
+vkQemuCaps *
+vkQemuGetCaps(vkQemuState *st)
+{
+    struct stat sb;
+    vkQemuCaps *c;
+    int fd;
+
+    if (stat(VK_QEMU_DEFAULT_EMULATOR, &sb) < 0) {
+        vkReportSystemError(errno, "cannot find the QEMU emulator '%s'",
+                            VK_QEMU_DEFAULT_EMULATOR);
+        return NULL;
+    }
+    if (st->caps && st->caps->mtime == sb.st_mtime)
+        return st->caps;
+
+    c = g_new0(vkQemuCaps, 1);
+    c->emulator = g_strdup(VK_QEMU_DEFAULT_EMULATOR);
+    c->mtime = sb.st_mtime;
+    if ((fd = open("/dev/kvm", O_RDWR | O_CLOEXEC)) >= 0) {
+        c->kvm = true;
+        close(fd);
+    }
+    if (probeQMP(st, c) < 0) {
+        vkQemuCapsFree(c);
+        return NULL;
+    }
+    vkQemuCapsFree(st->caps);
+    st->caps = c;
+    return c;
+}
+
+char *
+vkQemuConnectGetCapabilities(virConnectPtr conn)
+{
+    vkQemuState *st = vkQemuConnState(conn);
+    vkQemuCaps *c;
+    char *ret = NULL;
+
+    g_mutex_lock(&st->lock);
+    if ((c = vkQemuGetCaps(st)))
+        ret = vkCapsFormat(c->caps);
+    g_mutex_unlock(&st->lock);
+    return ret;
+}
+
+int
+vkQemuConnectGetVersion(virConnectPtr conn, unsigned long *hvVer)
+{
+    vkQemuState *st = vkQemuConnState(conn);
+    vkQemuCaps *c;
+    int ret = -1;
+
+    g_mutex_lock(&st->lock);
+    if ((c = vkQemuGetCaps(st))) {
+        *hvVer = c->version;
+        ret = 0;
+    }
+    g_mutex_unlock(&st->lock);
+    return ret;
+}
+
+const char *
+vkQemuConnectGetType(virConnectPtr conn)
+{
+    return "QEMU";
+}
+
+char *
+vkQemuConnectGetHostname(virConnectPtr conn)
+{
+    return g_strdup(g_get_host_name());
+}
+
+int
+vkQemuNodeGetInfo(virConnectPtr conn, virNodeInfoPtr info)
+{
+    g_autofree char *meminfo = NULL;
+    g_autofree char *cpuinfo = NULL;
+    const char *p;
+    long ncpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+    memset(info, 0, sizeof(*info));
+    g_strlcpy(info->model, "x86_64", sizeof(info->model));
+    if (!g_file_get_contents("/proc/meminfo", &meminfo, NULL, NULL) ||
+        !(p = strstr(meminfo, "MemTotal:"))) {
+        vkReportError(VIR_ERR_INTERNAL_ERROR, "%s", "cannot read MemTotal from /proc/meminfo");
+        return -1;
+    }
+    info->memory = g_ascii_strtoull(p + strlen("MemTotal:"), NULL, 10);
+    if (g_file_get_contents("/proc/cpuinfo", &cpuinfo, NULL, NULL) &&
+        (p = strstr(cpuinfo, "cpu MHz")) && (p = strchr(p, ':')))
+        info->mhz = (unsigned int)g_ascii_strtod(p + 1, NULL);
+    info->cpus = ncpus > 0 ? ncpus : 1;
+    info->nodes = 1;
+    info->sockets = 1;
+    info->cores = info->cpus;
+    info->threads = 1;
+    return 0;
+}
+
+vkDomainDef *
+vkQemuParseDef(vkQemuState *st, const char *xml)
+{
+    g_autoptr(vkDomainDef) def = vkDomainDefParseString(xml, "kvm,qemu", 0);
+    vkQemuCaps *c;
+    const char *canon;
+
+    if (!def)
+        return NULL;
+    if (strchr(def->name, '/')) {
+        vkReportError(VIR_ERR_XML_DETAIL, "domain name '%s' must not contain '/'",
+                      def->name);
+        return NULL;
+    }
+    if (!(c = vkQemuGetCaps(st)))
+        return NULL;
+    if (strcmp(def->virtType, "kvm") == 0 && !c->kvm) {
+        vkReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                      "domain '%s' asks for type 'kvm' but /dev/kvm is not usable here",
+                      def->name);
+        return NULL;
+    }
+    if (!def->osArch)
+        def->osArch = g_strdup("x86_64");
+    if (!def->osMachine)
+        def->osMachine = g_strdup(c->defaultMachine ? c->defaultMachine : "pc");
+    else if ((canon = g_hash_table_lookup(c->aliases, def->osMachine))) {
+        g_free(def->osMachine);
+        def->osMachine = g_strdup(canon);
+    }
+    if (!def->emulator)
+        def->emulator = g_strdup(c->emulator);
+    if (vkQemuValidateDef(def) < 0)
+        return NULL;
+    return g_steal_pointer(&def);
+}

@@ -1,0 +1,558 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Running QEMU: start, stop, and following what the guest does.
+ *
+ * A running domain owns a vkQemuRun (process, pidfd, monitor) tagged with
+ * a generation number; every watcher (the pidfd exit source, the QMP
+ * callbacks) carries the generation it was made for and does nothing when
+ * the domain has moved on.  So a destroy racing with a guest power-off or
+ * a kill -9 from outside ends the run exactly once, whichever notices
+ * first.  The process's exit, seen on its pidfd, is the one fact that
+ * ends a run; QMP events only say why (SHUTDOWN -> shut down, a destroy
+ * in progress -> destroyed, nothing -> crashed).
+ */
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/pidfd.h>
+#include <unistd.h>
+
+#include <glib-unix.h>
+#include <glib/gstdio.h>
+
+#define VIR_FROM_THIS VIR_FROM_QEMU
+#include "util/error.h"
+#include "util/atomic-file.h"
+#include "drivers/qemu/qemu-private.h"
+#include "drivers/qemu/command.h"
+#include "drivers/qemu/process.h"
+
+typedef struct {
+    vkQemuState *st;
+    vkQemuDomain *obj;        /* a reference */
+    guint64 gen;
+} qemuWatch;
+
+static void
+watchFree(qemuWatch *w)
+{
+    vkQemuDomainUnref(w->obj);
+    g_free(w);
+}
+
+static gboolean
+idleOnce(gpointer opaque)
+{
+    return G_SOURCE_REMOVE;
+}
+
+/* Frees w from the event loop, after any callback using it has returned. */
+static void
+watchFreeLater(vkQemuState *st, qemuWatch *w)
+{
+    GSource *idle = g_idle_source_new();
+
+    g_source_set_callback(idle, G_SOURCE_FUNC(idleOnce), w, (GDestroyNotify)watchFree);
+    g_source_attach(idle, st->ctx);
+    g_source_unref(idle);
+}
+
+/* Called locked: is w still about the domain's current run? */
+static vkQemuRun *
+watchRun(qemuWatch *w)
+{
+    vkQemuRun *run = w->obj->run;
+
+    return run && run->gen == w->gen ? run : NULL;
+}
+
+static int
+writeStatus(vkQemuState *st, vkQemuDomain *obj)
+{
+    g_autofree char *xml = vkDomainDefFormat(obj->def, VIR_DOMAIN_XML_SECURE);
+    g_autofree char *text = NULL;
+
+    if (!xml)
+        return -1;
+    text = g_strdup_printf("<domstatus state='%d' reason='%d' pid='%d' monitor='%s'>\n%s"
+                           "</domstatus>\n", obj->state, obj->reason, obj->run->pid,
+                           obj->run->monitorPath, xml);
+    return vkAtomicFileWrite(obj->run->statusPath, text, strlen(text), 0600);
+}
+
+static void
+setState(vkQemuDomain *obj, int state, int reason)
+{
+    obj->state = state;
+    obj->reason = reason;
+}
+
+/* Ends the current run: QEMU is gone (or being abandoned).  Locked. */
+static void
+runRelease(vkQemuState *st, vkQemuDomain *obj, bool keepFiles)
+{
+    vkQemuRun *run = g_steal_pointer(&obj->run);
+
+    vkQemuMonitorClose(run->mon);
+    if (run->exitSource) {
+        g_source_destroy(run->exitSource);
+        g_source_unref(run->exitSource);
+    }
+    if (!keepFiles) {
+        vkQemuProcessReap(run->pid);
+        g_unlink(run->monitorPath);
+        g_unlink(run->statusPath);
+    }
+    close(run->pidfd);
+    watchFreeLater(st, run->watch);
+    g_free(run->monitorPath);
+    g_free(run->statusPath);
+    g_free(run);
+}
+
+static void
+stopProcess(vkQemuState *st, vkQemuDomain *obj, int reason, int detail)
+{
+    runRelease(st, obj, false);
+    obj->id = -1;
+    obj->def->id = -1;
+    setState(obj, VIR_DOMAIN_SHUTOFF, reason);
+    if (obj->newDef) {
+        vkDomainDefFree(obj->def);
+        obj->def = g_steal_pointer(&obj->newDef);
+    }
+    vkQemuEmitLifecycle(st, obj, VIR_DOMAIN_EVENT_STOPPED, detail);
+    if (!obj->persistent && !obj->removed)
+        vkQemuDomainRemove(st, obj);
+}
+
+void
+vkQemuDetachAll(vkQemuState *st)
+{
+    for (GList *l = st->order.head; l; l = l->next) {
+        vkQemuDomain *obj = l->data;
+
+        if (obj->run)
+            runRelease(st, obj, true);
+    }
+}
+
+static gboolean
+onExit(gint fd, GIOCondition cond, gpointer opaque)
+{
+    qemuWatch *w = opaque;
+    vkQemuState *st = w->st;
+    vkQemuRun *run;
+
+    g_mutex_lock(&st->lock);
+    if ((run = watchRun(w))) {
+        int reason = run->stopReason;
+        int detail;
+
+        if (reason < 0)
+            reason = run->guestShutdown ? VIR_DOMAIN_SHUTOFF_SHUTDOWN : VIR_DOMAIN_SHUTOFF_CRASHED;
+        detail = reason == VIR_DOMAIN_SHUTOFF_SHUTDOWN ? VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN :
+                 reason == VIR_DOMAIN_SHUTOFF_DESTROYED ? VIR_DOMAIN_EVENT_STOPPED_DESTROYED :
+                 VIR_DOMAIN_EVENT_STOPPED_FAILED;
+        /* runRelease destroys this very source; returning REMOVE after
+         * that is harmless. */
+        stopProcess(st, w->obj, reason, detail);
+    }
+    g_mutex_unlock(&st->lock);
+    return G_SOURCE_REMOVE;
+}
+
+static void
+onMonitorEvent(vkQemuMonitor *mon, const char *name, vkJSON *data, void *opaque)
+{
+    qemuWatch *w = opaque;
+    vkQemuState *st = w->st;
+    vkQemuDomain *obj = w->obj;
+    vkQemuRun *run;
+
+    g_mutex_lock(&st->lock);
+    if (!(run = watchRun(w)))
+        goto out;
+    if (strcmp(name, "STOP") == 0) {
+        if (obj->state == VIR_DOMAIN_RUNNING) {
+            setState(obj, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_USER);
+            vkQemuEmitLifecycle(st, obj, VIR_DOMAIN_EVENT_SUSPENDED,
+                                VIR_DOMAIN_EVENT_SUSPENDED_PAUSED);
+        }
+    } else if (strcmp(name, "RESUME") == 0) {
+        if (obj->state == VIR_DOMAIN_PAUSED) {
+            setState(obj, VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_UNPAUSED);
+            vkQemuEmitLifecycle(st, obj, VIR_DOMAIN_EVENT_RESUMED,
+                                VIR_DOMAIN_EVENT_RESUMED_UNPAUSED);
+        }
+    } else if (strcmp(name, "SHUTDOWN") == 0) {
+        bool guest = false;
+
+        vkJSONGetBool(vkJSONObjectGet(data, "guest"), &guest);
+        run->guestShutdown = true;
+        setState(obj, VIR_DOMAIN_SHUTDOWN, VIR_DOMAIN_SHUTDOWN_USER);
+        vkQemuEmitLifecycle(st, obj, VIR_DOMAIN_EVENT_SHUTDOWN,
+                            guest ? VIR_DOMAIN_EVENT_SHUTDOWN_GUEST :
+                            VIR_DOMAIN_EVENT_SHUTDOWN_HOST);
+        /* -no-shutdown kept QEMU alive so we could see this; the guest
+         * is off now (on_poweroff restart is not supported yet), so let
+         * QEMU go.  Its exit on the pidfd then ends the run. */
+        if (run->stopReason < 0)
+            run->stopReason = VIR_DOMAIN_SHUTOFF_SHUTDOWN;
+        pidfd_send_signal(run->pidfd, SIGTERM, NULL, 0);
+    } else if (strcmp(name, "RESET") == 0) {
+        vkDomainEventQueueReboot(st->events, obj->name, obj->uuid, obj->id);
+    }
+ out:
+    g_mutex_unlock(&st->lock);
+}
+
+static void
+onMonitorEOF(vkQemuMonitor *mon, const char *error, void *opaque)
+{
+    /* The pidfd tells when QEMU is gone; a monitor that breaks while QEMU
+     * lives just makes later commands fail. */
+}
+
+static const vkQemuMonitorCallbacks monitorCallbacks = {
+    .event = onMonitorEvent,
+    .eof = onMonitorEOF,
+};
+
+static char *
+logTail(const char *path)
+{
+    g_autofree char *text = NULL;
+    gsize len = 0;
+    const char *p;
+
+    if (!g_file_get_contents(path, &text, &len, NULL) || len == 0)
+        return g_strdup("(no output from QEMU)");
+    p = len > 1024 ? text + len - 1024 : text;
+    return g_strstrip(g_strdup(p));
+}
+
+/* Starts obj: called locked with the job held; returns locked. */
+static int
+startDomain(vkQemuState *st, vkQemuDomain *obj, unsigned int flags)
+{
+    g_autofree char *monitorFile = g_strdup_printf("%s.monitor", obj->name);
+    g_autofree char *logFile = g_strdup_printf("%s.log", obj->name);
+    g_autofree char *statusFile = g_strdup_printf("%s.xml", obj->name);
+    g_autofree char *logPath = g_build_filename(st->logDir, logFile, NULL);
+    vkQemuCommandOpts opts = { .emulator = VK_QEMU_DEFAULT_EMULATOR,
+                               .monitorFd = VK_QEMU_MONITOR_FD };
+    g_auto(GStrv) argv = NULL;
+    vkQemuLaunched proc;
+    vkQemuRun *run;
+    qemuWatch *w;
+    bool paused = flags & VIR_DOMAIN_START_PAUSED;
+
+    if (!(argv = vkQemuBuildArgv(obj->def, &opts)))
+        return -1;
+
+    run = g_new0(vkQemuRun, 1);
+    run->gen = ++obj->nextGen;
+    run->stopReason = -1;
+    run->monitorPath = g_build_filename(st->runDir, monitorFile, NULL);
+    run->statusPath = g_build_filename(st->runDir, statusFile, NULL);
+    w = g_new0(qemuWatch, 1);
+    w->st = st;
+    w->obj = vkQemuDomainRef(obj);
+    w->gen = run->gen;
+    run->watch = w;
+    setState(obj, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_STARTING_UP);
+
+    g_mutex_unlock(&st->lock);
+    if (vkQemuProcessLaunch(argv, run->monitorPath, logPath, st->runDir, &proc) < 0) {
+        g_mutex_lock(&st->lock);
+        goto error;
+    }
+    run->pid = proc.pid;
+    run->pidfd = proc.pidfd;
+    run->mon = vkQemuMonitorOpen(proc.monitorFd, st->ctx, &monitorCallbacks, w);
+    if (vkQemuMonitorHandshake(run->mon, VK_QEMU_HANDSHAKE_TIMEOUT_MS) < 0 ||
+        (!paused && vkQemuMonitorCont(run->mon) < 0)) {
+        g_autofree char *tail = NULL;
+
+        vkQemuProcessKill(run->pidfd, run->pid, 1000, true);
+        vkQemuProcessReap(run->pid);
+        tail = logTail(logPath);
+        vkErrorReset();
+        vkReportError(VIR_ERR_OPERATION_FAILED, "QEMU for domain '%s' failed to start: %s",
+                      obj->name, tail);
+        vkQemuMonitorClose(run->mon);
+        close(run->pidfd);
+        g_unlink(run->monitorPath);
+        g_mutex_lock(&st->lock);
+        goto error;
+    }
+
+    g_mutex_lock(&st->lock);
+    obj->run = run;
+    obj->id = st->nextId++;
+    obj->def->id = obj->id;
+    if (obj->persistent && !obj->newDef)
+        obj->newDef = vkDomainDefCopy(obj->def);
+    if (paused)
+        setState(obj, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_USER);
+    else
+        setState(obj, VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_BOOTED);
+    run->exitSource = g_unix_fd_source_new(run->pidfd, G_IO_IN);
+    g_source_set_callback(run->exitSource, G_SOURCE_FUNC(onExit), w, NULL);
+    g_source_attach(run->exitSource, st->ctx);
+    if (writeStatus(st, obj) < 0)
+        vkErrorReset();     /* only reattach needs it; the guest runs */
+    vkQemuEmitLifecycle(st, obj, VIR_DOMAIN_EVENT_STARTED, VIR_DOMAIN_EVENT_STARTED_BOOTED);
+    if (paused)
+        vkQemuEmitLifecycle(st, obj, VIR_DOMAIN_EVENT_SUSPENDED,
+                            VIR_DOMAIN_EVENT_SUSPENDED_PAUSED);
+    return 0;
+
+ error:
+    setState(obj, VIR_DOMAIN_SHUTOFF, VIR_DOMAIN_SHUTOFF_FAILED);
+    watchFreeLater(st, w);
+    g_free(run->monitorPath);
+    g_free(run->statusPath);
+    g_free(run);
+    return -1;
+}
+
+virDomainPtr
+vkQemuDomainCreateXML(virConnectPtr conn, const char *xml, unsigned int flags)
+{
+    vkQemuState *st = vkQemuConnState(conn);
+    g_autoptr(vkDomainDef) def = NULL;
+    vkQemuDomain *obj;
+    virDomainPtr ret = NULL;
+    bool existed;
+
+    vkCheckFlags(VIR_DOMAIN_START_PAUSED, NULL);
+    g_mutex_lock(&st->lock);
+    if (!(def = vkQemuParseDef(st, xml)))
+        goto cleanup;
+    existed = vkQemuDomainFindByUUID(st, def->uuid) != NULL;
+    {
+        vkDomainDef *tmp = g_steal_pointer(&def);
+
+        obj = vkQemuDomainAdd(st, &tmp, true, NULL);
+        vkDomainDefFree(tmp);
+    }
+    if (!obj)
+        goto cleanup;
+    vkQemuDomainRef(obj);
+    vkQemuBeginJob(st, obj);
+    if (startDomain(st, obj, flags) < 0) {
+        if (!existed && !obj->removed)
+            vkQemuDomainRemove(st, obj);
+        else if (obj->persistent && obj->newDef) {
+            vkDomainDefFree(obj->def);
+            obj->def = g_steal_pointer(&obj->newDef);
+        }
+    } else {
+        ret = vkQemuMakeHandle(conn, obj);
+    }
+    vkQemuEndJob(st, obj);
+    vkQemuDomainUnref(obj);
+
+ cleanup:
+    g_mutex_unlock(&st->lock);
+    return ret;
+}
+
+int
+vkQemuDomainCreateWithFlags(virDomainPtr dom, unsigned int flags)
+{
+    vkQemuState *st;
+    vkQemuDomain *obj;
+    int ret = -1;
+
+    vkCheckFlags(VIR_DOMAIN_START_PAUSED, -1);
+    if (!(obj = vkQemuDomainGet(dom, &st)))
+        return -1;
+    vkQemuDomainRef(obj);
+    vkQemuBeginJob(st, obj);
+    if (obj->id >= 0)
+        vkReportError(VIR_ERR_OPERATION_INVALID, "domain '%s' is already running", obj->name);
+    else if (obj->removed)
+        vkReportError(VIR_ERR_NO_DOMAIN, "domain '%s' was undefined", obj->name);
+    else if (startDomain(st, obj, flags) == 0) {
+        dom->id = obj->id;
+        ret = 0;
+    }
+    vkQemuEndJob(st, obj);
+    g_mutex_unlock(&st->lock);
+    vkQemuDomainUnref(obj);
+    return ret;
+}
+
+int
+vkQemuDomainCreate(virDomainPtr dom)
+{
+    return vkQemuDomainCreateWithFlags(dom, 0);
+}
+
+int
+vkQemuDomainDestroyFlags(virDomainPtr dom, unsigned int flags)
+{
+    vkQemuState *st;
+    vkQemuDomain *obj;
+    guint64 gen;
+    int pidfd, pid, rc;
+
+    vkCheckFlags(VIR_DOMAIN_DESTROY_GRACEFUL, -1);
+    if (!(obj = vkQemuDomainGet(dom, &st)))
+        return -1;
+    if (!obj->run) {
+        g_mutex_unlock(&st->lock);
+        return vkQemuCheckActive(obj) ? 0 : -1;
+    }
+    /* Kill first, without the job: a call stuck on a hung QEMU must not
+     * keep destroy from working; its monitor then fails at once. */
+    vkQemuDomainRef(obj);
+    obj->run->stopReason = VIR_DOMAIN_SHUTOFF_DESTROYED;
+    gen = obj->run->gen;
+    pid = obj->run->pid;
+    pidfd = dup(obj->run->pidfd);
+    g_mutex_unlock(&st->lock);
+
+    rc = vkQemuProcessKill(pidfd, pid, VK_QEMU_DESTROY_GRACE_MS,
+                           !(flags & VIR_DOMAIN_DESTROY_GRACEFUL));
+    close(pidfd);
+
+    g_mutex_lock(&st->lock);
+    vkQemuBeginJob(st, obj);
+    /* The exit watch may have ended the run already; then we are done. */
+    if (rc == 0 && obj->run && obj->run->gen == gen)
+        stopProcess(st, obj, VIR_DOMAIN_SHUTOFF_DESTROYED, VIR_DOMAIN_EVENT_STOPPED_DESTROYED);
+    else if (rc < 0 && obj->run && obj->run->gen == gen)
+        obj->run->stopReason = -1;      /* still running: not destroyed */
+    vkQemuEndJob(st, obj);
+    g_mutex_unlock(&st->lock);
+    if (rc == 0)
+        dom->id = -1;
+    vkQemuDomainUnref(obj);
+    return rc;
+}
+
+int
+vkQemuDomainDestroy(virDomainPtr dom)
+{
+    return vkQemuDomainDestroyFlags(dom, 0);
+}
+
+/* Runs fn on the domain's monitor under the job; called and returning
+ * locked.  *gen gets the run it talked to. */
+static int
+monitorCall(vkQemuState *st, vkQemuDomain *obj, int (*fn)(vkQemuMonitor *), guint64 *gen)
+{
+    vkQemuMonitor *mon;
+    int rc;
+
+    if (!obj->run || obj->state == VIR_DOMAIN_SHUTOFF) {
+        vkReportError(VIR_ERR_OPERATION_INVALID, "domain '%s' is not running", obj->name);
+        return -1;
+    }
+    mon = vkQemuMonitorRef(obj->run->mon);
+    *gen = obj->run->gen;
+    g_mutex_unlock(&st->lock);
+    rc = fn(mon);
+    vkQemuMonitorUnref(mon);
+    g_mutex_lock(&st->lock);
+    return rc;
+}
+
+typedef enum { OP_SUSPEND, OP_RESUME, OP_POWERDOWN, OP_RESET } qemuOp;
+
+static int
+runOp(virDomainPtr dom, qemuOp op)
+{
+    static int (*const fns[])(vkQemuMonitor *) = {
+        [OP_SUSPEND] = vkQemuMonitorStop,
+        [OP_RESUME] = vkQemuMonitorCont,
+        [OP_POWERDOWN] = vkQemuMonitorSystemPowerdown,
+        [OP_RESET] = vkQemuMonitorSystemReset,
+    };
+    vkQemuState *st;
+    vkQemuDomain *obj;
+    guint64 gen = 0;
+    int rc;
+
+    if (!(obj = vkQemuDomainGet(dom, &st)))
+        return -1;
+    vkQemuDomainRef(obj);
+    vkQemuBeginJob(st, obj);
+    if (op == OP_RESUME && obj->run && obj->state != VIR_DOMAIN_PAUSED) {
+        vkReportError(VIR_ERR_OPERATION_INVALID, "domain '%s' is not paused", obj->name);
+        rc = -1;
+        goto out;
+    }
+    if (op == OP_SUSPEND && obj->run && obj->state == VIR_DOMAIN_PAUSED) {
+        rc = 0;          /* libvirt: suspending a paused domain succeeds */
+        goto out;
+    }
+    rc = monitorCall(st, obj, fns[op], &gen);
+    if (rc == 0 && obj->run && obj->run->gen == gen) {
+        /* The STOP/RESUME events may not have arrived yet: the reply is
+         * what makes the new state true for our caller. */
+        if (op == OP_SUSPEND && obj->state == VIR_DOMAIN_RUNNING) {
+            setState(obj, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_USER);
+            vkQemuEmitLifecycle(st, obj, VIR_DOMAIN_EVENT_SUSPENDED,
+                                VIR_DOMAIN_EVENT_SUSPENDED_PAUSED);
+        } else if (op == OP_RESUME && obj->state == VIR_DOMAIN_PAUSED) {
+            setState(obj, VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_UNPAUSED);
+            vkQemuEmitLifecycle(st, obj, VIR_DOMAIN_EVENT_RESUMED,
+                                VIR_DOMAIN_EVENT_RESUMED_UNPAUSED);
+        }
+        if (op == OP_SUSPEND || op == OP_RESUME) {
+            if (writeStatus(st, obj) < 0)
+                vkErrorReset();
+        }
+    }
+ out:
+    vkQemuEndJob(st, obj);
+    g_mutex_unlock(&st->lock);
+    vkQemuDomainUnref(obj);
+    return rc;
+}
+
+int
+vkQemuDomainSuspend(virDomainPtr dom)
+{
+    return runOp(dom, OP_SUSPEND);
+}
+
+int
+vkQemuDomainResume(virDomainPtr dom)
+{
+    return runOp(dom, OP_RESUME);
+}
+
+int
+vkQemuDomainShutdownFlags(virDomainPtr dom, unsigned int flags)
+{
+    vkCheckFlags(VIR_DOMAIN_SHUTDOWN_ACPI_POWER_BTN, -1);
+    return runOp(dom, OP_POWERDOWN);
+}
+
+int
+vkQemuDomainShutdown(virDomainPtr dom)
+{
+    return vkQemuDomainShutdownFlags(dom, 0);
+}
+
+int
+vkQemuDomainReboot(virDomainPtr dom, unsigned int flags)
+{
+    /* Without a guest agent or a fake-reboot cycle yet, a reboot is the
+     * hardware reset; the guest's state is lost as with reset. */
+    vkCheckFlags(VIR_DOMAIN_REBOOT_ACPI_POWER_BTN, -1);
+    return runOp(dom, OP_RESET);
+}
+
+int
+vkQemuDomainReset(virDomainPtr dom, unsigned int flags)
+{
+    vkCheckFlags(0, -1);
+    return runOp(dom, OP_RESET);
+}

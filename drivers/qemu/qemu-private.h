@@ -1,0 +1,169 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Internals shared by the QEMU driver's files.
+ *
+ * One vkQemuState per root directory (qemu:///embed?root=DIR): every
+ * connection of the process to that root shares it.  Locking: one mutex
+ * per state guards every domain object; it is never held across a wait on
+ * QEMU.  A call that talks to QEMU first takes the domain's job (one at a
+ * time per domain, waited for on state->jobCond), drops the mutex, talks,
+ * then retakes it, so QMP events and exit notifications (handled on the
+ * state's own event thread, under the mutex) are never stuck behind a
+ * slow guest.
+ */
+#ifndef VK_DRIVERS_QEMU_PRIVATE_H
+#define VK_DRIVERS_QEMU_PRIVATE_H
+
+#include <stdbool.h>
+#include <glib.h>
+
+#include "core/driver.h"
+#include "core/domain-event.h"
+#include "conf/domain-conf.h"
+#include "conf/capabilities.h"
+#include "drivers/qemu/monitor.h"
+
+#define VK_QEMU_DEFAULT_EMULATOR "/usr/bin/qemu-system-x86_64"
+/* destroy: SIGTERM, then SIGKILL when QEMU is still there after this. */
+#define VK_QEMU_DESTROY_GRACE_MS 10000
+#define VK_QEMU_HANDSHAKE_TIMEOUT_MS 30000
+
+typedef struct _vkQemuDomain vkQemuDomain;
+
+/* What exists only while QEMU runs. */
+typedef struct {
+    guint64 gen;             /* matches the watchers' copy */
+    int pid;
+    int pidfd;
+    GSource *exitSource;
+    vkQemuMonitor *mon;
+    char *monitorPath;
+    char *statusPath;
+    int stopReason;          /* virDomainShutoffReason we asked for, or -1 */
+    bool guestShutdown;      /* QMP SHUTDOWN seen */
+    void *watch;             /* the callbacks' opaque (freed on the loop) */
+} vkQemuRun;
+
+struct _vkQemuDomain {
+    gint refs;
+    char *name;
+    unsigned char uuid[VIR_UUID_BUFLEN];
+    int id;                  /* -1 when inactive */
+    int state;               /* virDomainState */
+    int reason;
+    bool persistent;
+    bool autostart;
+    bool removed;            /* no longer in the state's tables */
+    bool job;                /* a call is talking to QEMU */
+    vkDomainDef *def;        /* live while running, else persistent */
+    vkDomainDef *newDef;     /* next-boot definition while running */
+    vkQemuRun *run;
+    guint64 nextGen;
+};
+
+typedef struct {
+    char *emulator;
+    time_t mtime;
+    unsigned long version;   /* major * 1000000 + minor * 1000 + micro */
+    bool kvm;
+    vkCaps *caps;
+    char *defaultMachine;    /* canonical name of the default machine */
+    GHashTable *aliases;     /* alias -> canonical */
+} vkQemuCaps;
+
+typedef struct {
+    GMutex lock;
+    GCond jobCond;
+    int refs;                /* open connections */
+    char *root;
+    char *configDir;         /* ROOT/etc */
+    char *runDir;            /* ROOT/run */
+    char *logDir;            /* ROOT/log */
+
+    GHashTable *byName;      /* name -> vkQemuDomain (a reference) */
+    GQueue order;            /* vkQemuDomain*, definition order */
+    int nextId;
+
+    vkQemuCaps *caps;        /* probed lazily, under lock */
+
+    vkEventState *events;
+    GMainContext *ctx;       /* QMP and exit watches run here */
+    GMainLoop *loop;
+    GThread *thread;
+} vkQemuState;
+
+/* qemu-driver.c */
+vkQemuState *vkQemuConnState(virConnectPtr conn);
+/* Lookup by the handle's UUID, locked; on failure unlocks and reports
+ * VIR_ERR_NO_DOMAIN. */
+vkQemuDomain *vkQemuDomainGet(virDomainPtr dom, vkQemuState **st);
+vkQemuDomain *vkQemuDomainFindByUUID(vkQemuState *st, const unsigned char *uuid);
+vkQemuDomain *vkQemuDomainRef(vkQemuDomain *obj);
+void vkQemuDomainUnref(vkQemuDomain *obj);
+/* Adds or updates after libvirt's name/uuid checks; takes *def. */
+vkQemuDomain *vkQemuDomainAdd(vkQemuState *st, vkDomainDef **def, bool live,
+                              bool *wasPersistent);
+void vkQemuDomainRemove(vkQemuState *st, vkQemuDomain *obj);
+void vkQemuEmitLifecycle(vkQemuState *st, vkQemuDomain *obj, int event, int detail);
+virDomainPtr vkQemuMakeHandle(virConnectPtr conn, vkQemuDomain *obj);
+bool vkQemuCheckActive(vkQemuDomain *obj);
+/* The job: called and returning locked; BeginJob may wait. */
+void vkQemuBeginJob(vkQemuState *st, vkQemuDomain *obj);
+void vkQemuEndJob(vkQemuState *st, vkQemuDomain *obj);
+
+/* qemu-caps.c */
+/* The capabilities of the default emulator, probed once per binary
+ * modification time; called locked. */
+vkQemuCaps *vkQemuGetCaps(vkQemuState *st);
+void vkQemuCapsFree(vkQemuCaps *c);
+char *vkQemuConnectGetCapabilities(virConnectPtr conn);
+int vkQemuConnectGetVersion(virConnectPtr conn, unsigned long *hvVer);
+const char *vkQemuConnectGetType(virConnectPtr conn);
+char *vkQemuConnectGetHostname(virConnectPtr conn);
+int vkQemuNodeGetInfo(virConnectPtr conn, virNodeInfoPtr info);
+/* Parse, fill the driver's defaults (arch, machine, emulator) and refuse
+ * what QEMU support does not cover. */
+vkDomainDef *vkQemuParseDef(vkQemuState *st, const char *xml);
+
+/* qemu-domain.c: queries and persistent configuration */
+int vkQemuConnectListAllDomains(virConnectPtr conn, virDomainPtr **domains,
+                                unsigned int flags);
+int vkQemuConnectListDomains(virConnectPtr conn, int *ids, int maxids);
+int vkQemuConnectNumOfDomains(virConnectPtr conn);
+int vkQemuConnectListDefinedDomains(virConnectPtr conn, char **const names, int maxnames);
+int vkQemuConnectNumOfDefinedDomains(virConnectPtr conn);
+virDomainPtr vkQemuDomainLookupByID(virConnectPtr conn, int id);
+virDomainPtr vkQemuDomainLookupByUUID(virConnectPtr conn, const unsigned char *uuid);
+virDomainPtr vkQemuDomainLookupByName(virConnectPtr conn, const char *name);
+int vkQemuDomainGetInfo(virDomainPtr dom, virDomainInfoPtr info);
+int vkQemuDomainGetState(virDomainPtr dom, int *state, int *reason, unsigned int flags);
+char *vkQemuDomainGetXMLDesc(virDomainPtr dom, unsigned int flags);
+char *vkQemuDomainGetOSType(virDomainPtr dom);
+unsigned long vkQemuDomainGetMaxMemory(virDomainPtr dom);
+int vkQemuDomainIsActive(virDomainPtr dom);
+int vkQemuDomainIsPersistent(virDomainPtr dom);
+virDomainPtr vkQemuDomainDefineXMLFlags(virConnectPtr conn, const char *xml,
+                                        unsigned int flags);
+virDomainPtr vkQemuDomainDefineXML(virConnectPtr conn, const char *xml);
+int vkQemuDomainUndefineFlags(virDomainPtr dom, unsigned int flags);
+int vkQemuDomainUndefine(virDomainPtr dom);
+/* Loads ROOT/etc/\*.xml at state creation. */
+int vkQemuLoadConfigs(vkQemuState *st);
+
+/* qemu-lifecycle.c: running QEMU */
+virDomainPtr vkQemuDomainCreateXML(virConnectPtr conn, const char *xml, unsigned int flags);
+int vkQemuDomainCreateWithFlags(virDomainPtr dom, unsigned int flags);
+int vkQemuDomainCreate(virDomainPtr dom);
+int vkQemuDomainDestroyFlags(virDomainPtr dom, unsigned int flags);
+int vkQemuDomainDestroy(virDomainPtr dom);
+int vkQemuDomainShutdownFlags(virDomainPtr dom, unsigned int flags);
+int vkQemuDomainShutdown(virDomainPtr dom);
+int vkQemuDomainReboot(virDomainPtr dom, unsigned int flags);
+int vkQemuDomainReset(virDomainPtr dom, unsigned int flags);
+int vkQemuDomainSuspend(virDomainPtr dom);
+int vkQemuDomainResume(virDomainPtr dom);
+/* At state teardown: stop watching every running guest (they keep
+ * running; their status files stay for a later reattach).  Locked. */
+void vkQemuDetachAll(vkQemuState *st);
+
+#endif

@@ -1,0 +1,687 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Storage pools and volumes of the test hypervisor, in memory only, with
+ * libvirt's test driver's default pool 'default-pool' (a 100 GiB dir pool
+ * at /default-pool).
+ *
+ * The idea: a pool's sizes are bookkeeping, not measurement.  Every volume
+ * created or deleted moves its allocation between the pool's "allocation"
+ * and "available", so the numbers always add up to the capacity and a
+ * volume that does not fit is refused, as on a real host.  A volume's key
+ * and path are <pool target>/<name>.
+ */
+#include <string.h>
+
+#define VIR_FROM_THIS VIR_FROM_TEST
+#include "util/error.h"
+#include "util/uuid.h"
+#include "conf/storage-conf.h"
+#include "drivers/test/test-private.h"
+
+#define DEFAULT_POOL_CAPACITY (100ULL << 30)
+
+static const char defaultPoolXML[] =
+    "<pool type='dir'>"
+    "<name>default-pool</name>"
+    "<uuid>dfe224cb-28fb-8dd0-c4b2-64eb3f0f4566</uuid>"
+    "<target><path>/default-pool</path></target>"
+    "</pool>";
+
+static void
+poolFree(vkTestPool *obj)
+{
+    if (!obj)
+        return;
+    vkStoragePoolDefFree(obj->def);
+    g_ptr_array_unref(obj->vols);
+    g_free(obj);
+}
+
+static vkTestPool *
+poolNew(vkStoragePoolDef *def)
+{
+    vkTestPool *obj = g_new0(vkTestPool, 1);
+
+    obj->def = def;
+    def->capacity = DEFAULT_POOL_CAPACITY;
+    def->allocation = 0;
+    def->available = DEFAULT_POOL_CAPACITY;
+    obj->vols = g_ptr_array_new_with_free_func((GDestroyNotify)vkStorageVolDefFree);
+    return obj;
+}
+
+int
+vkTestStorageInit(vkTestState *st, bool defaults)
+{
+    vkStoragePoolDef *def;
+    vkTestPool *obj;
+
+    if (!st->pools)
+        st->pools = g_ptr_array_new_with_free_func((GDestroyNotify)poolFree);
+    if (!defaults)
+        return 0;
+    if (!(def = vkStoragePoolDefParseString(defaultPoolXML)))
+        return -1;
+    obj = poolNew(def);
+    obj->active = true;
+    obj->persistent = true;
+    g_ptr_array_add(st->pools, obj);
+    return 0;
+}
+
+static vkTestPool *
+findByName(vkTestState *st, const char *name)
+{
+    for (guint i = 0; i < st->pools->len; i++) {
+        vkTestPool *obj = st->pools->pdata[i];
+        if (strcmp(obj->def->name, name) == 0)
+            return obj;
+    }
+    return NULL;
+}
+
+static vkTestPool *
+findByUUID(vkTestState *st, const unsigned char *uuid)
+{
+    for (guint i = 0; i < st->pools->len; i++) {
+        vkTestPool *obj = st->pools->pdata[i];
+        if (memcmp(obj->def->uuid, uuid, VIR_UUID_BUFLEN) == 0)
+            return obj;
+    }
+    return NULL;
+}
+
+/* Locks the state and finds a handle's pool; NULL unlocked with
+ * VIR_ERR_NO_STORAGE_POOL when it is gone. */
+static vkTestPool *
+poolGet(virStoragePoolPtr pool, vkTestState **stp)
+{
+    vkTestState *st = pool->conn->privateData;
+    vkTestPool *obj;
+    char uuidstr[VIR_UUID_STRING_BUFLEN];
+
+    g_mutex_lock(&st->lock);
+    if (!(obj = findByUUID(st, pool->uuid))) {
+        g_mutex_unlock(&st->lock);
+        vkReportError(VIR_ERR_NO_STORAGE_POOL,
+                      "no storage pool with matching uuid '%s' (%s)",
+                      vkUUIDFormat(pool->uuid, uuidstr), pool->name);
+        return NULL;
+    }
+    *stp = st;
+    return obj;
+}
+
+/* Called locked: reports and unlocks unless the pool is active (want
+ * true) or inactive (want false). */
+static bool
+requireActive(vkTestState *st, vkTestPool *obj, bool want)
+{
+    if (obj->active == want)
+        return true;
+    g_mutex_unlock(&st->lock);
+    vkReportError(VIR_ERR_OPERATION_INVALID, "storage pool '%s' is %s",
+                  obj->def->name, want ? "not active" : "active");
+    return false;
+}
+
+/* Locked pool lookup that also requires it to be active. */
+static vkTestPool *
+poolGetActive(virStoragePoolPtr pool, vkTestState **stp)
+{
+    vkTestPool *obj = poolGet(pool, stp);
+
+    if (obj && !requireActive(*stp, obj, true))
+        return NULL;
+    return obj;
+}
+
+static virStoragePoolPtr
+makeHandle(virConnectPtr conn, vkTestPool *obj)
+{
+    return vkGetStoragePool(conn, obj->def->name, obj->def->uuid);
+}
+
+static void
+emit(vkTestState *st, vkTestPool *obj, int event)
+{
+    if (st->events)
+        vkStoragePoolEventQueueLifecycle(st->events, obj->def->name, obj->def->uuid,
+                                         event, 0);
+}
+
+/* ---- listing ---- */
+
+static int
+countPools(virConnectPtr conn, bool active)
+{
+    vkTestState *st = conn->privateData;
+    int n = 0;
+
+    g_mutex_lock(&st->lock);
+    for (guint i = 0; i < st->pools->len; i++)
+        n += ((vkTestPool *)st->pools->pdata[i])->active == active;
+    g_mutex_unlock(&st->lock);
+    return n;
+}
+
+static int
+listPools(virConnectPtr conn, char **const names, int maxnames, bool active)
+{
+    vkTestState *st = conn->privateData;
+    int n = 0;
+
+    g_mutex_lock(&st->lock);
+    for (guint i = 0; i < st->pools->len && n < maxnames; i++) {
+        vkTestPool *obj = st->pools->pdata[i];
+        if (obj->active == active)
+            names[n++] = g_strdup(obj->def->name);
+    }
+    g_mutex_unlock(&st->lock);
+    return n;
+}
+
+int
+vkTestConnectNumOfStoragePools(virConnectPtr conn)
+{
+    return countPools(conn, true);
+}
+
+int
+vkTestConnectListStoragePools(virConnectPtr conn, char **const names, int maxnames)
+{
+    return listPools(conn, names, maxnames, true);
+}
+
+int
+vkTestConnectNumOfDefinedStoragePools(virConnectPtr conn)
+{
+    return countPools(conn, false);
+}
+
+int
+vkTestConnectListDefinedStoragePools(virConnectPtr conn, char **const names, int maxnames)
+{
+    return listPools(conn, names, maxnames, false);
+}
+
+static bool
+pairMatches(unsigned int flags, unsigned int yes, unsigned int no, bool value)
+{
+    if (!(flags & yes) == !(flags & no))
+        return true;
+    return (flags & yes) ? value : !value;
+}
+
+#define POOL_TYPE_FLAGS (((1u << VK_STORAGE_POOL_LAST) - 1) << 6)
+
+int
+vkTestConnectListAllStoragePools(virConnectPtr conn, virStoragePoolPtr **pools,
+                                 unsigned int flags)
+{
+    vkTestState *st = conn->privateData;
+    GPtrArray *out;
+    int n;
+
+    vkCheckFlags(VIR_CONNECT_LIST_STORAGE_POOLS_ACTIVE |
+                 VIR_CONNECT_LIST_STORAGE_POOLS_INACTIVE |
+                 VIR_CONNECT_LIST_STORAGE_POOLS_PERSISTENT |
+                 VIR_CONNECT_LIST_STORAGE_POOLS_TRANSIENT |
+                 VIR_CONNECT_LIST_STORAGE_POOLS_AUTOSTART |
+                 VIR_CONNECT_LIST_STORAGE_POOLS_NO_AUTOSTART | POOL_TYPE_FLAGS, -1);
+
+    out = g_ptr_array_new();
+    g_mutex_lock(&st->lock);
+    for (guint i = 0; i < st->pools->len; i++) {
+        vkTestPool *obj = st->pools->pdata[i];
+
+        if (!pairMatches(flags, VIR_CONNECT_LIST_STORAGE_POOLS_ACTIVE,
+                         VIR_CONNECT_LIST_STORAGE_POOLS_INACTIVE, obj->active) ||
+            !pairMatches(flags, VIR_CONNECT_LIST_STORAGE_POOLS_PERSISTENT,
+                         VIR_CONNECT_LIST_STORAGE_POOLS_TRANSIENT, obj->persistent) ||
+            !pairMatches(flags, VIR_CONNECT_LIST_STORAGE_POOLS_AUTOSTART,
+                         VIR_CONNECT_LIST_STORAGE_POOLS_NO_AUTOSTART, obj->autostart))
+            continue;
+        if ((flags & POOL_TYPE_FLAGS) && !(flags & (1u << (6 + obj->def->type))))
+            continue;
+        g_ptr_array_add(out, pools ? (gpointer)makeHandle(conn, obj) : (gpointer)obj);
+    }
+    g_mutex_unlock(&st->lock);
+
+    n = (int)out->len;
+    if (pools) {
+        g_ptr_array_add(out, NULL);
+        *pools = (virStoragePoolPtr *)g_ptr_array_free(out, FALSE);
+    } else {
+        g_ptr_array_unref(out);
+    }
+    return n;
+}
+
+/* ---- pool lookups ---- */
+
+virStoragePoolPtr
+vkTestStoragePoolLookupByName(virConnectPtr conn, const char *name)
+{
+    vkTestState *st = conn->privateData;
+    virStoragePoolPtr ret = NULL;
+    vkTestPool *obj;
+
+    g_mutex_lock(&st->lock);
+    if ((obj = findByName(st, name)))
+        ret = makeHandle(conn, obj);
+    g_mutex_unlock(&st->lock);
+    if (!obj)
+        vkReportError(VIR_ERR_NO_STORAGE_POOL,
+                      "no storage pool with matching name '%s'", name);
+    return ret;
+}
+
+virStoragePoolPtr
+vkTestStoragePoolLookupByUUID(virConnectPtr conn, const unsigned char *uuid)
+{
+    vkTestState *st = conn->privateData;
+    virStoragePoolPtr ret = NULL;
+    vkTestPool *obj;
+    char uuidstr[VIR_UUID_STRING_BUFLEN];
+
+    g_mutex_lock(&st->lock);
+    if ((obj = findByUUID(st, uuid)))
+        ret = makeHandle(conn, obj);
+    g_mutex_unlock(&st->lock);
+    if (!obj)
+        vkReportError(VIR_ERR_NO_STORAGE_POOL,
+                      "no storage pool with matching uuid '%s'",
+                      vkUUIDFormat(uuid, uuidstr));
+    return ret;
+}
+
+virStoragePoolPtr
+vkTestStoragePoolLookupByVolume(virStorageVolPtr vol)
+{
+    return vkTestStoragePoolLookupByName(vol->conn, vol->pool);
+}
+
+virStoragePoolPtr
+vkTestStoragePoolLookupByTargetPath(virConnectPtr conn, const char *path)
+{
+    vkTestState *st = conn->privateData;
+    virStoragePoolPtr ret = NULL;
+
+    g_mutex_lock(&st->lock);
+    for (guint i = 0; i < st->pools->len && !ret; i++) {
+        vkTestPool *obj = st->pools->pdata[i];
+        if (g_strcmp0(obj->def->targetPath, path) == 0)
+            ret = makeHandle(conn, obj);
+    }
+    g_mutex_unlock(&st->lock);
+    if (!ret)
+        vkReportError(VIR_ERR_NO_STORAGE_POOL,
+                      "no storage pool with matching target path '%s'", path);
+    return ret;
+}
+
+/* ---- pool define, create, build, undefine, destroy, delete, refresh ---- */
+
+static vkTestPool *
+checkConflict(vkTestState *st, const vkStoragePoolDef *def, bool *err)
+{
+    vkTestPool *obj;
+    char uuidstr[VIR_UUID_STRING_BUFLEN];
+
+    *err = false;
+    if ((obj = findByUUID(st, def->uuid))) {
+        if (strcmp(obj->def->name, def->name) != 0) {
+            vkReportErrorFull(VIR_FROM_STORAGE, VIR_ERR_OPERATION_FAILED, __FILE__,
+                              __func__, __LINE__,
+                              "pool '%s' is already defined with uuid %s",
+                              obj->def->name, vkUUIDFormat(obj->def->uuid, uuidstr));
+            *err = true;
+            return NULL;
+        }
+        return obj;
+    }
+    if ((obj = findByName(st, def->name))) {
+        vkReportErrorFull(VIR_FROM_STORAGE, VIR_ERR_OPERATION_FAILED, __FILE__,
+                          __func__, __LINE__, "pool '%s' already exists with uuid %s",
+                          obj->def->name, vkUUIDFormat(obj->def->uuid, uuidstr));
+        *err = true;
+    }
+    return NULL;
+}
+
+/* Moves the run-time sizes of the old definition onto its replacement. */
+static void
+replaceDef(vkTestPool *obj, vkStoragePoolDef *def)
+{
+    def->capacity = obj->def->capacity;
+    def->allocation = obj->def->allocation;
+    def->available = obj->def->available;
+    vkStoragePoolDefFree(obj->def);
+    obj->def = def;
+}
+
+virStoragePoolPtr
+vkTestStoragePoolDefineXML(virConnectPtr conn, const char *xml, unsigned int flags)
+{
+    vkTestState *st = conn->privateData;
+    g_autoptr(vkStoragePoolDef) def = NULL;
+    virStoragePoolPtr ret;
+    vkTestPool *obj;
+    bool err;
+
+    vkCheckFlags(VIR_STORAGE_POOL_DEFINE_VALIDATE, NULL);
+    if (!(def = vkStoragePoolDefParseString(xml)))
+        return NULL;
+
+    g_mutex_lock(&st->lock);
+    obj = checkConflict(st, def, &err);
+    if (err) {
+        g_mutex_unlock(&st->lock);
+        return NULL;
+    }
+    if (obj && obj->active) {
+        g_mutex_unlock(&st->lock);
+        vkReportError(VIR_ERR_OPERATION_INVALID,
+                      "storage pool '%s' is active; destroy it before redefining it",
+                      obj->def->name);
+        return NULL;
+    }
+    if (obj) {
+        replaceDef(obj, g_steal_pointer(&def));
+    } else {
+        obj = poolNew(g_steal_pointer(&def));
+        g_ptr_array_add(st->pools, obj);
+    }
+    obj->persistent = true;
+    emit(st, obj, VIR_STORAGE_POOL_EVENT_DEFINED);
+    ret = makeHandle(conn, obj);
+    g_mutex_unlock(&st->lock);
+    return ret;
+}
+
+#define POOL_CREATE_FLAGS (VIR_STORAGE_POOL_CREATE_WITH_BUILD | \
+                           VIR_STORAGE_POOL_CREATE_WITH_BUILD_OVERWRITE | \
+                           VIR_STORAGE_POOL_CREATE_WITH_BUILD_NO_OVERWRITE)
+
+static int
+checkBuildFlags(unsigned int flags, unsigned int overwrite, unsigned int noOverwrite)
+{
+    if ((flags & overwrite) && (flags & noOverwrite)) {
+        vkReportError(VIR_ERR_INVALID_ARG, "%s",
+                      "overwrite and no-overwrite build flags are mutually exclusive");
+        return -1;
+    }
+    return 0;
+}
+
+virStoragePoolPtr
+vkTestStoragePoolCreateXML(virConnectPtr conn, const char *xml, unsigned int flags)
+{
+    vkTestState *st = conn->privateData;
+    g_autoptr(vkStoragePoolDef) def = NULL;
+    virStoragePoolPtr ret;
+    vkTestPool *obj;
+    bool err;
+
+    vkCheckFlags(POOL_CREATE_FLAGS, NULL);
+    if (checkBuildFlags(flags, VIR_STORAGE_POOL_CREATE_WITH_BUILD_OVERWRITE,
+                        VIR_STORAGE_POOL_CREATE_WITH_BUILD_NO_OVERWRITE) < 0)
+        return NULL;
+    if (!(def = vkStoragePoolDefParseString(xml)))
+        return NULL;
+
+    g_mutex_lock(&st->lock);
+    obj = checkConflict(st, def, &err);
+    if (err) {
+        g_mutex_unlock(&st->lock);
+        return NULL;
+    }
+    if (obj) {
+        g_mutex_unlock(&st->lock);
+        vkReportError(VIR_ERR_OPERATION_INVALID, "storage pool '%s' is already %s",
+                      obj->def->name, obj->active ? "active" : "defined");
+        return NULL;
+    }
+    obj = poolNew(g_steal_pointer(&def));
+    obj->active = true;
+    g_ptr_array_add(st->pools, obj);
+    emit(st, obj, VIR_STORAGE_POOL_EVENT_STARTED);
+    ret = makeHandle(conn, obj);
+    g_mutex_unlock(&st->lock);
+    return ret;
+}
+
+int
+vkTestStoragePoolCreate(virStoragePoolPtr pool, unsigned int flags)
+{
+    vkTestState *st;
+    vkTestPool *obj;
+
+    vkCheckFlags(POOL_CREATE_FLAGS, -1);
+    if (checkBuildFlags(flags, VIR_STORAGE_POOL_CREATE_WITH_BUILD_OVERWRITE,
+                        VIR_STORAGE_POOL_CREATE_WITH_BUILD_NO_OVERWRITE) < 0)
+        return -1;
+    if (!(obj = poolGet(pool, &st)) || !requireActive(st, obj, false))
+        return -1;
+    obj->active = true;
+    emit(st, obj, VIR_STORAGE_POOL_EVENT_STARTED);
+    g_mutex_unlock(&st->lock);
+    return 0;
+}
+
+int
+vkTestStoragePoolBuild(virStoragePoolPtr pool, unsigned int flags)
+{
+    vkTestState *st;
+    vkTestPool *obj;
+
+    vkCheckFlags(VIR_STORAGE_POOL_BUILD_NEW | VIR_STORAGE_POOL_BUILD_REPAIR |
+                 VIR_STORAGE_POOL_BUILD_RESIZE | VIR_STORAGE_POOL_BUILD_NO_OVERWRITE |
+                 VIR_STORAGE_POOL_BUILD_OVERWRITE, -1);
+    if (checkBuildFlags(flags, VIR_STORAGE_POOL_BUILD_OVERWRITE,
+                        VIR_STORAGE_POOL_BUILD_NO_OVERWRITE) < 0)
+        return -1;
+    if (!(obj = poolGet(pool, &st)) || !requireActive(st, obj, false))
+        return -1;
+    emit(st, obj, VIR_STORAGE_POOL_EVENT_CREATED);
+    g_mutex_unlock(&st->lock);
+    return 0;
+}
+
+int
+vkTestStoragePoolUndefine(virStoragePoolPtr pool)
+{
+    vkTestState *st;
+    vkTestPool *obj;
+
+    if (!(obj = poolGet(pool, &st)) || !requireActive(st, obj, false))
+        return -1;
+    emit(st, obj, VIR_STORAGE_POOL_EVENT_UNDEFINED);
+    g_ptr_array_remove(st->pools, obj);
+    g_mutex_unlock(&st->lock);
+    return 0;
+}
+
+int
+vkTestStoragePoolDestroy(virStoragePoolPtr pool)
+{
+    vkTestState *st;
+    vkTestPool *obj;
+
+    if (!(obj = poolGetActive(pool, &st)))
+        return -1;
+    obj->active = false;
+    emit(st, obj, VIR_STORAGE_POOL_EVENT_STOPPED);
+    if (!obj->persistent)
+        g_ptr_array_remove(st->pools, obj);
+    g_mutex_unlock(&st->lock);
+    return 0;
+}
+
+int
+vkTestStoragePoolDelete(virStoragePoolPtr pool, unsigned int flags)
+{
+    vkTestState *st;
+    vkTestPool *obj;
+
+    vkCheckFlags(VIR_STORAGE_POOL_DELETE_ZEROED, -1);
+    if (!(obj = poolGet(pool, &st)) || !requireActive(st, obj, false))
+        return -1;
+    emit(st, obj, VIR_STORAGE_POOL_EVENT_DELETED);
+    g_mutex_unlock(&st->lock);
+    return 0;
+}
+
+int
+vkTestStoragePoolRefresh(virStoragePoolPtr pool, unsigned int flags)
+{
+    vkTestState *st;
+    vkTestPool *obj;
+
+    vkCheckFlags(0, -1);
+    if (!(obj = poolGetActive(pool, &st)))
+        return -1;
+    if (st->events)
+        vkStoragePoolEventQueueRefresh(st->events, obj->def->name, obj->def->uuid);
+    g_mutex_unlock(&st->lock);
+    return 0;
+}
+
+/* ---- pool queries ---- */
+
+int
+vkTestStoragePoolGetInfo(virStoragePoolPtr pool, virStoragePoolInfoPtr info)
+{
+    vkTestState *st;
+    vkTestPool *obj;
+
+    if (!(obj = poolGet(pool, &st)))
+        return -1;
+    memset(info, 0, sizeof(*info));
+    info->state = obj->active ? VIR_STORAGE_POOL_RUNNING : VIR_STORAGE_POOL_INACTIVE;
+    info->capacity = obj->def->capacity;
+    info->allocation = obj->def->allocation;
+    info->available = obj->def->available;
+    g_mutex_unlock(&st->lock);
+    return 0;
+}
+
+char *
+vkTestStoragePoolGetXMLDesc(virStoragePoolPtr pool, unsigned int flags)
+{
+    vkTestState *st;
+    vkTestPool *obj;
+    char *ret;
+
+    vkCheckFlags(VIR_STORAGE_XML_INACTIVE, NULL);
+    if (!(obj = poolGet(pool, &st)))
+        return NULL;
+    ret = vkStoragePoolDefFormat(obj->def);
+    g_mutex_unlock(&st->lock);
+    return ret;
+}
+
+int
+vkTestStoragePoolGetAutostart(virStoragePoolPtr pool, int *autostart)
+{
+    vkTestState *st;
+    vkTestPool *obj;
+
+    if (!(obj = poolGet(pool, &st)))
+        return -1;
+    *autostart = obj->autostart;
+    g_mutex_unlock(&st->lock);
+    return 0;
+}
+
+int
+vkTestStoragePoolSetAutostart(virStoragePoolPtr pool, int autostart)
+{
+    vkTestState *st;
+    vkTestPool *obj;
+
+    if (!(obj = poolGet(pool, &st)))
+        return -1;
+    if (!obj->persistent) {
+        g_mutex_unlock(&st->lock);
+        vkReportError(VIR_ERR_OPERATION_INVALID,
+                      "cannot set autostart for transient storage pool '%s'",
+                      pool->name);
+        return -1;
+    }
+    obj->autostart = autostart != 0;
+    g_mutex_unlock(&st->lock);
+    return 0;
+}
+
+int
+vkTestStoragePoolIsActive(virStoragePoolPtr pool)
+{
+    vkTestState *st;
+    vkTestPool *obj;
+    int ret;
+
+    if (!(obj = poolGet(pool, &st)))
+        return -1;
+    ret = obj->active;
+    g_mutex_unlock(&st->lock);
+    return ret;
+}
+
+int
+vkTestStoragePoolIsPersistent(virStoragePoolPtr pool)
+{
+    vkTestState *st;
+    vkTestPool *obj;
+    int ret;
+
+    if (!(obj = poolGet(pool, &st)))
+        return -1;
+    ret = obj->persistent;
+    g_mutex_unlock(&st->lock);
+    return ret;
+}
+
+/* ---- events ---- */
+
+int
+vkTestConnectStoragePoolEventRegisterAny(virConnectPtr conn, virStoragePoolPtr pool,
+                                         int eventID,
+                                         virConnectStoragePoolEventGenericCallback cb,
+                                         void *opaque, virFreeCallback freecb)
+{
+    vkTestState *st = conn->privateData;
+
+    return vkStoragePoolEventRegisterAny(st->events, conn, pool, eventID, cb,
+                                         opaque, freecb);
+}
+
+int
+vkTestConnectStoragePoolEventDeregisterAny(virConnectPtr conn, int callbackID)
+{
+    vkTestState *st = conn->privateData;
+
+    return vkObjectEventDeregisterAny(st->events, conn, VK_EVENT_FAMILY_STORAGE_POOL,
+                                      callbackID);
+}
+
+/* ---- for the volume calls (test-storage-vol.c) ---- */
+
+vkTestPool *
+vkTestStoragePoolGetActive(virStoragePoolPtr pool, vkTestState **stp)
+{
+    return poolGetActive(pool, stp);
+}
+
+vkTestPool *
+vkTestStoragePoolFind(vkTestState *st, const char *name)
+{
+    return findByName(st, name);
+}
+
+bool
+vkTestStoragePoolRequireActive(vkTestState *st, vkTestPool *obj)
+{
+    return requireActive(st, obj, true);
+}

@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Data-driven test of def -> argv: for every tests/data/qemu-argv/<case>.xml
+ * the argv must equal <case>.args (one argument per line), or, when a
+ * <case>.err exists instead, building must fail with
+ * VIR_ERR_CONFIG_UNSUPPORTED and a message containing that file's text.
+ * VK_TEST_REGENERATE=1 rewrites the .args files from the current output.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include "conf/domain-conf.h"
+#include "drivers/qemu/command.h"
+#include "util/error.h"
+
+static const char *dataDir;
+
+static char *
+slurp(const char *path)
+{
+    char *s = NULL;
+
+    return g_file_get_contents(path, &s, NULL, NULL) ? s : NULL;
+}
+
+static void
+runCase(void **state)
+{
+    const char *name = *state;
+    g_autofree char *xmlPath = g_strdup_printf("%s/%s.xml", dataDir, name);
+    g_autofree char *argsPath = g_strdup_printf("%s/%s.args", dataDir, name);
+    g_autofree char *errPath = g_strdup_printf("%s/%s.err", dataDir, name);
+    g_autofree char *xml = slurp(xmlPath);
+    g_autoptr(vkDomainDef) def = NULL;
+    g_auto(GStrv) argv = NULL;
+    vkQemuCommandOpts opts = { .emulator = "/usr/bin/qemu-system-x86_64", .monitorFd = 3 };
+
+    assert_non_null(xml);
+    def = vkDomainDefParseString(xml, "kvm,qemu", 0);
+    if (!def)
+        fail_msg("%s: parse failed: %s", name, vkErrorGetLast()->message);
+
+    vkErrorReset();
+    argv = vkQemuBuildArgv(def, &opts);
+    if (g_file_test(errPath, G_FILE_TEST_EXISTS)) {
+        g_autofree char *want = slurp(errPath);
+
+        g_strchomp(want);
+        if (argv)
+            fail_msg("%s: expected a refusal containing '%s'", name, want);
+        assert_int_equal(vkErrorGetLast()->code, VIR_ERR_CONFIG_UNSUPPORTED);
+        if (!strstr(vkErrorGetLast()->message, want))
+            fail_msg("%s: message '%s' lacks '%s'", name, vkErrorGetLast()->message, want);
+        /* The define-time check refuses the same. */
+        assert_int_equal(vkQemuValidateDef(def), -1);
+        return;
+    }
+    if (!argv)
+        fail_msg("%s: build failed: %s", name, vkErrorGetLast()->message);
+    assert_int_equal(vkQemuValidateDef(def), 0);
+    {
+        g_autofree char *joined = g_strjoinv("\n", argv);
+        g_autofree char *got = g_strconcat(joined, "\n", NULL);
+        g_autofree char *want = NULL;
+
+        if (g_getenv("VK_TEST_REGENERATE"))
+            g_file_set_contents(argsPath, got, -1, NULL);
+        want = slurp(argsPath);
+        if (!want)
+            fail_msg("%s: no %s", name, argsPath);
+        if (strcmp(got, want) != 0)
+            fail_msg("%s: argv differs.\n--- expected\n%s--- got\n%s", name, want, got);
+    }
+}
+
+int
+main(int argc, char **argv)
+{
+    g_autoptr(GDir) dir = NULL;
+    g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
+    struct CMUnitTest *tests;
+    const char *n;
+    int ret;
+
+    if (argc < 2) {
+        fprintf(stderr, "usage: %s DATADIR\n", argv[0]);
+        return 2;
+    }
+    dataDir = argv[1];
+    dir = g_dir_open(dataDir, 0, NULL);
+    if (!dir)
+        return 2;
+    while ((n = g_dir_read_name(dir))) {
+        if (g_str_has_suffix(n, ".xml"))
+            g_ptr_array_add(names, g_strndup(n, strlen(n) - 4));
+    }
+    g_ptr_array_sort(names, (GCompareFunc)g_strcmp0);
+    tests = g_new0(struct CMUnitTest, names->len);
+    for (guint i = 0; i < names->len; i++) {
+        tests[i].name = names->pdata[i];
+        tests[i].test_func = runCase;
+        tests[i].initial_state = names->pdata[i];
+    }
+    ret = _cmocka_run_group_tests("qemu-argv", tests, names->len, NULL, NULL);
+    g_free(tests);
+    return ret;
+}

@@ -1,0 +1,449 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The QEMU driver against real QEMU, in-process (qemu:///embed?root=TMP),
+ * with the micro-guest built from tests/qemu/guest/micro.S: host queries,
+ * define-time refusals, start with the serial marker, suspend/resume,
+ * ACPI shutdown seen through QMP, destroy, kill -9 from outside, a start
+ * that fails.  KVM where /dev/kvm opens, TCG otherwise.  Every test ends
+ * with no QEMU process and no file left behind.  Nothing asserts on time;
+ * the kill -9 test prints how long the notice took.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/inotify.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+
+#include "virtkit/virtkit.h"
+#include "../events/loop-helper.h"
+
+#define QEMU_BIN "/usr/bin/qemu-system-x86_64"
+
+static const char *microElf;
+static char *root;
+static virConnectPtr conn;
+static const char *virtType;
+static GArray *events;         /* pairs: event, detail */
+static int callbackId = -1;
+
+static void
+onLifecycle(virConnectPtr c, virDomainPtr dom, int event, int detail, void *opaque)
+{
+    g_array_append_val(events, event);
+    g_array_append_val(events, detail);
+}
+
+static bool
+hasEvent(int event, int detail)
+{
+    for (guint i = 0; i + 1 < events->len; i += 2) {
+        if (g_array_index(events, int, i) == event &&
+            (detail < 0 || g_array_index(events, int, i + 1) == detail))
+            return true;
+    }
+    return false;
+}
+
+typedef struct { int event, detail; } evWant;
+
+static bool
+predEvent(void *data)
+{
+    evWant *w = data;
+    return hasEvent(w->event, w->detail);
+}
+
+static bool
+waitEvent(int event, int detail)
+{
+    evWant w = { event, detail };
+    return loopRunUntil(predEvent, &w);
+}
+
+static int
+countDir(const char *sub)
+{
+    g_autofree char *p = g_build_filename(root, sub, NULL);
+    g_autoptr(GDir) d = g_dir_open(p, 0, NULL);
+    int n = 0;
+
+    while (d && g_dir_read_name(d))
+        n++;
+    return n;
+}
+
+static void
+rmTree(const char *path)
+{
+    g_autoptr(GDir) d = g_dir_open(path, 0, NULL);
+    const char *n;
+
+    while (d && (n = g_dir_read_name(d))) {
+        g_autofree char *p = g_build_filename(path, n, NULL);
+
+        if (g_file_test(p, G_FILE_TEST_IS_DIR) && !g_file_test(p, G_FILE_TEST_IS_SYMLINK))
+            rmTree(p);
+        else
+            g_unlink(p);
+    }
+    g_rmdir(path);
+}
+
+static char *
+domainXML(const char *name, const char *kernel)
+{
+    return g_strdup_printf(
+        "<domain type='%s'>\n"
+        "  <name>%s</name>\n"
+        "  <memory unit='MiB'>64</memory>\n"
+        "  <os>\n"
+        "    <type arch='x86_64' machine='pc'>hvm</type>\n"
+        "    <loader type='rom'>/usr/share/qemu/qboot.rom</loader>\n"
+        "    <kernel>%s</kernel>\n"
+        "  </os>\n"
+        "  <features><acpi/></features>\n"
+        "  <devices>\n"
+        "    <serial type='file'><source path='%s/serial-%s.log'/></serial>\n"
+        "  </devices>\n"
+        "</domain>\n", virtType, name, kernel, root, name);
+}
+
+/* Waits (inotify, no sleeping) until the serial log of name contains
+ * needle; false after a 20 s guard. */
+static bool
+waitSerial(const char *name, const char *needle)
+{
+    g_autofree char *path = g_strdup_printf("%s/serial-%s.log", root, name);
+    int fd = inotify_init1(IN_CLOEXEC);
+    gint64 deadline = g_get_monotonic_time() + 20 * G_USEC_PER_SEC;
+    bool found = false;
+
+    inotify_add_watch(fd, root, IN_MODIFY | IN_CREATE | IN_CLOSE_WRITE);
+    for (;;) {
+        g_autofree char *text = NULL;
+        struct pollfd pfd = { .fd = fd, .events = POLLIN };
+        char buf[4096];
+        gint64 left = (deadline - g_get_monotonic_time()) / 1000;
+
+        if (g_file_get_contents(path, &text, NULL, NULL) && strstr(text, needle)) {
+            found = true;
+            break;
+        }
+        if (left <= 0 || poll(&pfd, 1, (int)left) <= 0)
+            break;
+        if (read(fd, buf, sizeof(buf)) < 0)
+            break;
+    }
+    close(fd);
+    return found;
+}
+
+static int
+statusPid(const char *name)
+{
+    g_autofree char *path = g_strdup_printf("%s/run/%s.xml", root, name);
+    g_autofree char *text = NULL;
+    const char *p;
+
+    if (!g_file_get_contents(path, &text, NULL, NULL) || !(p = strstr(text, "pid='")))
+        return -1;
+    return atoi(p + 5);
+}
+
+static bool
+processGone(int pid)
+{
+    return kill(pid, 0) < 0 && errno == ESRCH;
+}
+
+static int
+setup(void **state)
+{
+    g_autofree char *uri = NULL;
+    int fd;
+
+    if (!g_file_test(QEMU_BIN, G_FILE_TEST_IS_EXECUTABLE) || !microElf)
+        return 0;
+    virtType = "qemu";
+    /* VK_TEST_QEMU_ACCEL=tcg forces TCG even where KVM works. */
+    if (g_strcmp0(g_getenv("VK_TEST_QEMU_ACCEL"), "tcg") != 0 &&
+        (fd = open("/dev/kvm", O_RDWR | O_CLOEXEC)) >= 0) {
+        virtType = "kvm";
+        close(fd);
+    }
+    root = g_dir_make_tmp("vk-qemu-XXXXXX", NULL);
+    virEventRegisterDefaultImpl();
+    uri = g_strdup_printf("qemu:///embed?root=%s", root);
+    conn = virConnectOpen(uri);
+    if (!conn) {
+        fprintf(stderr, "cannot open %s: %s\n", uri, virGetLastErrorMessage());
+        return -1;
+    }
+    fprintf(stderr, "# guests run with domain type '%s'\n", virtType);
+    events = g_array_new(FALSE, FALSE, sizeof(int));
+    callbackId = virConnectDomainEventRegisterAny(conn, NULL, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
+                                                  VIR_DOMAIN_EVENT_CALLBACK(onLifecycle),
+                                                  NULL, NULL);
+    return callbackId >= 0 ? 0 : -1;
+}
+
+static int
+teardown(void **state)
+{
+    virDomainPtr *doms = NULL;
+    int n;
+
+    if (!conn)
+        return 0;
+    /* Whatever a failed test left: stop and forget it. */
+    n = virConnectListAllDomains(conn, &doms, 0);
+    for (int i = 0; i < n; i++) {
+        if (virDomainIsActive(doms[i]) == 1)
+            virDomainDestroy(doms[i]);
+        virDomainUndefine(doms[i]);
+        virDomainFree(doms[i]);
+    }
+    free(doms);
+    virConnectDomainEventDeregisterAny(conn, callbackId);
+    virConnectClose(conn);
+    rmTree(root);
+    g_free(root);
+    g_array_free(events, TRUE);
+    return 0;
+}
+
+static void
+skipWithoutQemu(void)
+{
+    if (!conn)
+        skip();
+}
+
+static void
+resetEvents(void)
+{
+    g_array_set_size(events, 0);
+}
+
+static void
+test_host(void **state)
+{
+    g_autofree char *caps = NULL;
+    unsigned long ver = 0;
+    virNodeInfo info;
+    virConnectPtr other;
+
+    skipWithoutQemu();
+    assert_string_equal(virConnectGetType(conn), "QEMU");
+    assert_int_equal(virConnectGetVersion(conn, &ver), 0);
+    assert_true(ver >= 2000000);    /* some real QEMU, major.minor.micro packed */
+    caps = virConnectGetCapabilities(conn);
+    assert_non_null(caps);
+    assert_non_null(strstr(caps, "<domain type='qemu'"));
+    assert_non_null(strstr(caps, "<arch name='x86_64'>"));
+    assert_non_null(strstr(caps, "canonical='pc-i440fx-"));
+    if (strcmp(virtType, "kvm") == 0)
+        assert_non_null(strstr(caps, "<domain type='kvm'"));
+    assert_int_equal(virNodeGetInfo(conn, &info), 0);
+    assert_true(info.memory > 0 && info.cpus > 0);
+
+    /* Only the embed form is ours; a missing root is an error. */
+    other = virConnectOpen("qemu:///embed");
+    assert_null(other);
+    assert_int_equal(virGetLastError()->code, VIR_ERR_INVALID_ARG);
+    other = virConnectOpen("qemu:///embed?root=relative/dir");
+    assert_null(other);
+}
+
+static void
+test_define_refusals(void **state)
+{
+    const char *bad =
+        "<domain type='qemu'><name>bad</name><memory>65536</memory>"
+        "<os><type>hvm</type></os><devices>"
+        "<hostdev mode='subsystem' type='pci' managed='yes'><source>"
+        "<address domain='0x0000' bus='0x06' slot='0x02' function='0x0'/>"
+        "</source></hostdev></devices></domain>";
+    virDomainPtr dom;
+
+    skipWithoutQemu();
+    dom = virDomainDefineXML(conn, bad);
+    assert_null(dom);
+    assert_int_equal(virGetLastError()->code, VIR_ERR_CONFIG_UNSUPPORTED);
+    assert_non_null(strstr(virGetLastErrorMessage(), "hostdev"));
+    assert_int_equal(countDir("etc"), 0);
+    assert_int_equal(virConnectNumOfDefinedDomains(conn), 0);
+}
+
+static void
+test_lifecycle(void **state)
+{
+    g_autofree char *xml = domainXML("life", microElf);
+    g_autofree char *cfg = g_strdup_printf("%s/etc/life.xml", root);
+    g_autofree char *desc = NULL;
+    virDomainPtr dom;
+    virDomainInfo info;
+    int st = -1, reason = -1, pid;
+
+    skipWithoutQemu();
+    resetEvents();
+    dom = virDomainDefineXML(conn, xml);
+    assert_non_null(dom);
+    assert_true(g_file_test(cfg, G_FILE_TEST_EXISTS));
+    desc = virDomainGetXMLDesc(dom, 0);
+    /* The driver filled in the canonical machine and the emulator. */
+    assert_non_null(strstr(desc, "machine='pc-i440fx-"));
+    assert_non_null(strstr(desc, "<emulator>/usr/bin/qemu-system-x86_64</emulator>"));
+
+    assert_int_equal(virDomainCreate(dom), 0);
+    assert_true(virDomainGetID(dom) > 0);
+    assert_int_equal(virDomainGetState(dom, &st, &reason, 0), 0);
+    assert_int_equal(st, VIR_DOMAIN_RUNNING);
+    assert_int_equal(reason, VIR_DOMAIN_RUNNING_BOOTED);
+    assert_true(waitSerial("life", "VK-MICRO-READY"));
+    pid = statusPid("life");
+    assert_true(pid > 0);
+    assert_false(processGone(pid));
+    assert_int_equal(virDomainGetInfo(dom, &info), 0);
+    assert_int_equal(info.state, VIR_DOMAIN_RUNNING);
+    assert_int_equal(info.maxMem, 65536);
+    assert_int_equal(info.nrVirtCpu, 1);
+
+    assert_int_equal(virDomainSuspend(dom), 0);
+    assert_int_equal(virDomainGetState(dom, &st, &reason, 0), 0);
+    assert_int_equal(st, VIR_DOMAIN_PAUSED);
+    assert_int_equal(reason, VIR_DOMAIN_PAUSED_USER);
+    assert_int_equal(virDomainResume(dom), 0);
+    assert_int_equal(virDomainGetState(dom, &st, &reason, 0), 0);
+    assert_int_equal(st, VIR_DOMAIN_RUNNING);
+    assert_int_equal(virDomainResume(dom), -1);      /* not paused */
+    assert_int_equal(virGetLastError()->code, VIR_ERR_OPERATION_INVALID);
+
+    assert_int_equal(virDomainCreate(dom), -1);      /* already running */
+    assert_int_equal(virDomainDestroy(dom), 0);
+    assert_int_equal(virDomainGetState(dom, &st, &reason, 0), 0);
+    assert_int_equal(st, VIR_DOMAIN_SHUTOFF);
+    assert_int_equal(reason, VIR_DOMAIN_SHUTOFF_DESTROYED);
+    assert_true(processGone(pid));                   /* gone, and reaped */
+    assert_int_equal(countDir("run"), 0);            /* socket, status file */
+
+    assert_true(waitEvent(VIR_DOMAIN_EVENT_STOPPED, VIR_DOMAIN_EVENT_STOPPED_DESTROYED));
+    assert_true(hasEvent(VIR_DOMAIN_EVENT_DEFINED, VIR_DOMAIN_EVENT_DEFINED_ADDED));
+    assert_true(hasEvent(VIR_DOMAIN_EVENT_STARTED, VIR_DOMAIN_EVENT_STARTED_BOOTED));
+    assert_true(hasEvent(VIR_DOMAIN_EVENT_SUSPENDED, VIR_DOMAIN_EVENT_SUSPENDED_PAUSED));
+    assert_true(hasEvent(VIR_DOMAIN_EVENT_RESUMED, VIR_DOMAIN_EVENT_RESUMED_UNPAUSED));
+
+    /* It starts again after a destroy. */
+    assert_int_equal(virDomainCreate(dom), 0);
+    assert_int_equal(virDomainDestroy(dom), 0);
+
+    assert_int_equal(virDomainUndefine(dom), 0);
+    assert_false(g_file_test(cfg, G_FILE_TEST_EXISTS));
+    virDomainFree(dom);
+    assert_null(virDomainLookupByName(conn, "life"));
+}
+
+static void
+test_acpi_shutdown(void **state)
+{
+    g_autofree char *xml = domainXML("acpi", microElf);
+    g_autofree char *serial = g_strdup_printf("%s/serial-acpi.log", root);
+    virDomainPtr dom;
+    int pid;
+
+    skipWithoutQemu();
+    resetEvents();
+    dom = virDomainCreateXML(conn, xml, 0);       /* transient */
+    assert_non_null(dom);
+    assert_int_equal(virDomainIsPersistent(dom), 0);
+    assert_true(waitSerial("acpi", "VK-MICRO-READY"));
+    pid = statusPid("acpi");
+    assert_int_equal(virDomainShutdown(dom), 0);
+    assert_true(waitEvent(VIR_DOMAIN_EVENT_STOPPED, VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN));
+    assert_true(hasEvent(VIR_DOMAIN_EVENT_SHUTDOWN, VIR_DOMAIN_EVENT_SHUTDOWN_GUEST));
+    assert_true(waitSerial("acpi", "VK-MICRO-POWEROFF"));
+    assert_true(processGone(pid));
+    /* A transient domain is forgotten once it stops. */
+    assert_null(virDomainLookupByName(conn, "acpi"));
+    assert_int_equal(countDir("run"), 0);
+    virDomainFree(dom);
+}
+
+static void
+test_kill9(void **state)
+{
+    g_autofree char *xml = domainXML("crash", microElf);
+    virDomainPtr dom;
+    int st = -1, reason = -1, pid;
+    gint64 t0;
+
+    skipWithoutQemu();
+    resetEvents();
+    dom = virDomainDefineXML(conn, xml);
+    assert_non_null(dom);
+    assert_int_equal(virDomainCreate(dom), 0);
+    assert_true(waitSerial("crash", "VK-MICRO-READY"));
+    pid = statusPid("crash");
+    assert_true(pid > 0);
+
+    t0 = g_get_monotonic_time();
+    assert_int_equal(kill(pid, SIGKILL), 0);
+    assert_true(waitEvent(VIR_DOMAIN_EVENT_STOPPED, VIR_DOMAIN_EVENT_STOPPED_FAILED));
+    fprintf(stderr, "# kill -9 -> STOPPED event after %.1f ms\n",
+            (g_get_monotonic_time() - t0) / 1000.0);
+    assert_int_equal(virDomainGetState(dom, &st, &reason, 0), 0);
+    assert_int_equal(st, VIR_DOMAIN_SHUTOFF);
+    assert_int_equal(reason, VIR_DOMAIN_SHUTOFF_CRASHED);
+    assert_true(processGone(pid));
+    assert_int_equal(countDir("run"), 0);
+    assert_int_equal(virDomainUndefine(dom), 0);
+    virDomainFree(dom);
+}
+
+static void
+test_start_failure(void **state)
+{
+    g_autofree char *xml = domainXML("nokernel", "/nonexistent/kernel.elf");
+    virDomainPtr dom;
+    int st = -1, reason = -1;
+
+    skipWithoutQemu();
+    dom = virDomainDefineXML(conn, xml);
+    assert_non_null(dom);
+    assert_int_equal(virDomainCreate(dom), -1);
+    assert_int_equal(virGetLastError()->code, VIR_ERR_OPERATION_FAILED);
+    /* QEMU's own complaint, from its log, is in the message. */
+    assert_non_null(strstr(virGetLastErrorMessage(), "nonexistent/kernel.elf"));
+    assert_int_equal(virDomainGetState(dom, &st, &reason, 0), 0);
+    assert_int_equal(st, VIR_DOMAIN_SHUTOFF);
+    assert_int_equal(countDir("run"), 0);
+    assert_int_equal(virDomainUndefine(dom), 0);
+    virDomainFree(dom);
+}
+
+int
+main(int argc, char **argv)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_host),
+        cmocka_unit_test(test_define_refusals),
+        cmocka_unit_test(test_lifecycle),
+        cmocka_unit_test(test_acpi_shutdown),
+        cmocka_unit_test(test_kill9),
+        cmocka_unit_test(test_start_failure),
+    };
+
+    microElf = argc > 1 ? argv[1] : NULL;
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

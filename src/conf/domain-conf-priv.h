@@ -34,6 +34,18 @@ void vkXmlElemFree(vkXmlElem *e);
 const char *vkXmlElemGetAttr(const vkXmlElem *e, const char *name);
 void vkXmlElemSetAttr(vkXmlElem *e, const char *name, const char *value);
 bool vkXmlElemEqual(const vkXmlElem *a, const vkXmlElem *b);
+
+/* Reading the parsed tree without XPath (the parser's hot path). */
+/* The value of attribute name, straight from the tree (no copy): with no
+ * DTD allowed an attribute is always a single text node.  NULL if absent. */
+const char *vkXmlAttr(xmlNodePtr node, const char *name);
+/* Replaces *field with a copy of attribute name (NULL if absent), freeing
+ * what was there: an element given twice must not leak the first value. */
+void vkXmlSetAttr(char **field, xmlNodePtr node, const char *name);
+/* The element's text content, copied; NULL for an empty element. */
+char *vkXmlText(xmlNodePtr node);
+/* Keeps node verbatim in *list (created on first use). */
+void vkXmlKeep(GPtrArray **list, xmlNodePtr node);
 void vkXmlElemFormat(GString *buf, const vkXmlElem *e, int indent);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(vkXmlElem, vkXmlElemFree)
 

@@ -20,39 +20,10 @@
 
 #define NAME_IS(node, str) (strcmp((const char *)(node)->name, (str)) == 0)
 
-static const char *
-attr(xmlNodePtr node, const char *name)
-{
-    xmlAttrPtr a;
-
-    for (a = node->properties; a; a = a->next) {
-        if (strcmp((const char *)a->name, name) == 0) {
-            if (a->children && a->children->type == XML_TEXT_NODE)
-                return (const char *)a->children->content;
-            return "";
-        }
-    }
-    return NULL;
-}
-
-static char *
-dupAttr(xmlNodePtr node, const char *name)
-{
-    return g_strdup(attr(node, name));
-}
-
-static void
-keep(GPtrArray **list, xmlNodePtr node)
-{
-    if (!*list)
-        *list = g_ptr_array_new_with_free_func((GDestroyNotify)vkXmlElemFree);
-    g_ptr_array_add(*list, vkXmlElemFromNode(node));
-}
-
 static int
 parseBootOrder(xmlNodePtr n, const char *dev, unsigned int *order)
 {
-    const char *v = attr(n, "order");
+    const char *v = vkXmlAttr(n, "order");
 
     if (vkDomainParseUInt(v, order) < 0 || *order == 0) {
         vkReportError(VIR_ERR_XML_DETAIL,
@@ -83,8 +54,8 @@ busFromTarget(const char *dst)
 static int
 parseDisk(xmlNodePtr node, vkDomainDiskDef *d)
 {
-    const char *type = attr(node, "type");
-    const char *device = attr(node, "device");
+    const char *type = vkXmlAttr(node, "type");
+    const char *device = vkXmlAttr(node, "device");
     xmlNodePtr n;
 
     d->type = type ? vkDomainEnumFromString(vkDomainDiskTypeTable,
@@ -106,24 +77,24 @@ parseDisk(xmlNodePtr node, vkDomainDiskDef *d)
         if (n->type != XML_ELEMENT_NODE)
             continue;
         if (NAME_IS(n, "driver")) {
-            d->driverName = dupAttr(n, "name");
-            d->driverType = dupAttr(n, "type");
-            d->driverCache = dupAttr(n, "cache");
+            vkXmlSetAttr(&d->driverName, n, "name");
+            vkXmlSetAttr(&d->driverType, n, "type");
+            vkXmlSetAttr(&d->driverCache, n, "cache");
         } else if (NAME_IS(n, "source") && !d->src && !d->srcProtocol) {
             xmlNodePtr h;
             switch ((vkDomainDiskType)d->type) {
             case VK_DOMAIN_DISK_TYPE_FILE:
-                d->src = dupAttr(n, "file");
+                vkXmlSetAttr(&d->src, n, "file");
                 break;
             case VK_DOMAIN_DISK_TYPE_BLOCK:
-                d->src = dupAttr(n, "dev");
+                vkXmlSetAttr(&d->src, n, "dev");
                 break;
             case VK_DOMAIN_DISK_TYPE_DIR:
-                d->src = dupAttr(n, "dir");
+                vkXmlSetAttr(&d->src, n, "dir");
                 break;
             case VK_DOMAIN_DISK_TYPE_NETWORK:
-                d->srcProtocol = dupAttr(n, "protocol");
-                d->src = dupAttr(n, "name");
+                vkXmlSetAttr(&d->srcProtocol, n, "protocol");
+                vkXmlSetAttr(&d->src, n, "name");
                 if (!d->srcProtocol) {
                     vkReportError(VIR_ERR_XML_DETAIL, "%s",
                                   "missing protocol in <disk type='network'><source>");
@@ -131,19 +102,19 @@ parseDisk(xmlNodePtr node, vkDomainDiskDef *d)
                 }
                 for (h = n->children; h; h = h->next) {
                     if (h->type == XML_ELEMENT_NODE && NAME_IS(h, "host"))
-                        keep(&d->srcHosts, h);
+                        vkXmlKeep(&d->srcHosts, h);
                 }
                 break;
             case VK_DOMAIN_DISK_TYPE_VOLUME:
-                d->srcPool = dupAttr(n, "pool");
-                d->src = dupAttr(n, "volume");
+                vkXmlSetAttr(&d->srcPool, n, "pool");
+                vkXmlSetAttr(&d->src, n, "volume");
                 break;
             case VK_DOMAIN_DISK_TYPE_LAST:
                 break;
             }
         } else if (NAME_IS(n, "target")) {
-            d->dst = dupAttr(n, "dev");
-            d->bus = dupAttr(n, "bus");
+            vkXmlSetAttr(&d->dst, n, "dev");
+            vkXmlSetAttr(&d->bus, n, "bus");
         } else if (NAME_IS(n, "readonly")) {
             d->readonly = true;
         } else if (NAME_IS(n, "shareable")) {
@@ -151,9 +122,8 @@ parseDisk(xmlNodePtr node, vkDomainDiskDef *d)
         } else if (NAME_IS(n, "transient")) {
             d->transient = true;
         } else if (NAME_IS(n, "serial")) {
-            xmlChar *t = xmlNodeGetContent(n);
-            d->serial = g_strdup((const char *)t);
-            xmlFree(t);
+            g_free(d->serial);
+            d->serial = vkXmlText(n);
         } else if (NAME_IS(n, "boot")) {
             if (parseBootOrder(n, "disk", &d->bootIndex) < 0)
                 return -1;
@@ -161,8 +131,15 @@ parseDisk(xmlNodePtr node, vkDomainDiskDef *d)
             vkXmlElemFree(d->address);
             d->address = vkXmlElemFromNode(n);
         } else if (!NAME_IS(n, "alias")) {
-            keep(&d->extra, n);
+            vkXmlKeep(&d->extra, n);
         }
+    }
+    /* a network disk is nothing without its protocol, <source> or not:
+     * accepting it would format a document that no longer parses */
+    if (d->type == VK_DOMAIN_DISK_TYPE_NETWORK && !d->srcProtocol) {
+        vkReportError(VIR_ERR_XML_DETAIL, "%s",
+                      "missing protocol in <disk type='network'><source>");
+        return -1;
     }
     if (!d->dst || !*d->dst) {
         vkReportError(VIR_ERR_NO_TARGET, "disk '%s' has no <target dev=''>",
@@ -181,7 +158,7 @@ parseDisk(xmlNodePtr node, vkDomainDiskDef *d)
 static int
 parseNet(xmlNodePtr node, vkDomainNetDef *net)
 {
-    const char *type = attr(node, "type");
+    const char *type = vkXmlAttr(node, "type");
     xmlNodePtr n;
     bool haveMac = false;
 
@@ -197,7 +174,7 @@ parseNet(xmlNodePtr node, vkDomainNetDef *net)
         if (n->type != XML_ELEMENT_NODE)
             continue;
         if (NAME_IS(n, "mac")) {
-            const char *mac = attr(n, "address");
+            const char *mac = vkXmlAttr(n, "address");
             if (vkConfMACParse(mac, net->mac) < 0) {
                 vkReportError(VIR_ERR_XML_DETAIL,
                               "invalid mac address '%s' in <interface><mac>",
@@ -214,25 +191,25 @@ parseNet(xmlNodePtr node, vkDomainNetDef *net)
         } else if (NAME_IS(n, "source") && !net->source) {
             switch ((vkDomainNetType)net->type) {
             case VK_DOMAIN_NET_TYPE_NETWORK:
-                net->source = dupAttr(n, "network");
+                vkXmlSetAttr(&net->source, n, "network");
                 break;
             case VK_DOMAIN_NET_TYPE_BRIDGE:
-                net->source = dupAttr(n, "bridge");
+                vkXmlSetAttr(&net->source, n, "bridge");
                 break;
             case VK_DOMAIN_NET_TYPE_DIRECT:
-                net->source = dupAttr(n, "dev");
-                net->sourceMode = dupAttr(n, "mode");
+                vkXmlSetAttr(&net->source, n, "dev");
+                vkXmlSetAttr(&net->sourceMode, n, "mode");
                 break;
             default:
-                keep(&net->extra, n);
+                vkXmlKeep(&net->extra, n);
                 break;
             }
         } else if (NAME_IS(n, "target")) {
-            net->ifname = dupAttr(n, "dev");
+            vkXmlSetAttr(&net->ifname, n, "dev");
         } else if (NAME_IS(n, "model")) {
-            net->model = dupAttr(n, "type");
+            vkXmlSetAttr(&net->model, n, "type");
         } else if (NAME_IS(n, "script")) {
-            net->script = dupAttr(n, "path");
+            vkXmlSetAttr(&net->script, n, "path");
         } else if (NAME_IS(n, "boot")) {
             if (parseBootOrder(n, "interface", &net->bootIndex) < 0)
                 return -1;
@@ -240,7 +217,7 @@ parseNet(xmlNodePtr node, vkDomainNetDef *net)
             vkXmlElemFree(net->address);
             net->address = vkXmlElemFromNode(n);
         } else if (!NAME_IS(n, "alias")) {
-            keep(&net->extra, n);
+            vkXmlKeep(&net->extra, n);
         }
     }
     if ((net->type == VK_DOMAIN_NET_TYPE_NETWORK ||
@@ -263,12 +240,12 @@ parseChr(xmlNodePtr node, int kind, vkDomainChrDef *chr)
     xmlNodePtr n;
 
     chr->kind = kind;
-    chr->type = g_strdup(attr(node, "type") ?: "pty");
+    chr->type = g_strdup(vkXmlAttr(node, "type") ?: "pty");
     for (n = node->children; n; n = n->next) {
         if (n->type != XML_ELEMENT_NODE)
             continue;
         if (NAME_IS(n, "source")) {
-            keep(&chr->sources, n);
+            vkXmlKeep(&chr->sources, n);
         } else if (NAME_IS(n, "protocol")) {
             vkXmlElemFree(chr->protocol);
             chr->protocol = vkXmlElemFromNode(n);
@@ -292,10 +269,10 @@ parseController(xmlNodePtr node, vkDomainControllerDef *c)
 {
     xmlAttrPtr a;
     xmlNodePtr n;
-    const char *idx = attr(node, "index");
+    const char *idx = vkXmlAttr(node, "index");
     unsigned int v;
 
-    c->type = dupAttr(node, "type");
+    vkXmlSetAttr(&c->type, node, "type");
     if (!c->type) {
         vkReportError(VIR_ERR_XML_DETAIL, "%s", "missing type in <controller>");
         return -1;
@@ -310,7 +287,7 @@ parseController(xmlNodePtr node, vkDomainControllerDef *c)
         }
         c->idx = (int)v;
     }
-    c->model = dupAttr(node, "model");
+    vkXmlSetAttr(&c->model, node, "model");
     for (a = node->properties; a; a = a->next) {
         const char *an = (const char *)a->name;
         if (strcmp(an, "type") == 0 || strcmp(an, "index") == 0 ||
@@ -319,7 +296,7 @@ parseController(xmlNodePtr node, vkDomainControllerDef *c)
         if (!c->attrs)
             c->attrs = g_ptr_array_new_with_free_func(g_free);
         g_ptr_array_add(c->attrs, g_strdup(an));
-        g_ptr_array_add(c->attrs, g_strdup(attr(node, an)));
+        g_ptr_array_add(c->attrs, g_strdup(vkXmlAttr(node, an)));
     }
     for (n = node->children; n; n = n->next) {
         if (n->type != XML_ELEMENT_NODE)
@@ -328,7 +305,7 @@ parseController(xmlNodePtr node, vkDomainControllerDef *c)
             vkXmlElemFree(c->address);
             c->address = vkXmlElemFromNode(n);
         } else if (!NAME_IS(n, "alias")) {
-            keep(&c->extra, n);
+            vkXmlKeep(&c->extra, n);
         }
     }
     return 0;
@@ -339,8 +316,8 @@ parseFS(xmlNodePtr node, vkDomainFSDef *fs)
 {
     xmlNodePtr n;
 
-    fs->type = g_strdup(attr(node, "type") ?: "mount");
-    fs->accessmode = dupAttr(node, "accessmode");
+    fs->type = g_strdup(vkXmlAttr(node, "type") ?: "mount");
+    vkXmlSetAttr(&fs->accessmode, node, "accessmode");
     if (!fs->accessmode && strcmp(fs->type, "mount") == 0)
         fs->accessmode = g_strdup("passthrough");
     for (n = node->children; n; n = n->next) {
@@ -348,19 +325,19 @@ parseFS(xmlNodePtr node, vkDomainFSDef *fs)
             continue;
         if (NAME_IS(n, "source") && n->properties && !fs->src) {
             fs->srcAttr = g_strdup((const char *)n->properties->name);
-            fs->src = dupAttr(n, fs->srcAttr);
+            vkXmlSetAttr(&fs->src, n, fs->srcAttr);
         } else if (NAME_IS(n, "target")) {
-            fs->dst = dupAttr(n, "dir");
+            vkXmlSetAttr(&fs->dst, n, "dir");
         } else if (NAME_IS(n, "readonly")) {
             fs->readonly = true;
-        } else if (NAME_IS(n, "driver") && !n->children && attr(n, "type") &&
+        } else if (NAME_IS(n, "driver") && !n->children && vkXmlAttr(n, "type") &&
                    !n->properties->next) {
-            fs->driverType = dupAttr(n, "type");
+            vkXmlSetAttr(&fs->driverType, n, "type");
         } else if (NAME_IS(n, "address")) {
             vkXmlElemFree(fs->address);
             fs->address = vkXmlElemFromNode(n);
         } else if (!NAME_IS(n, "alias")) {
-            keep(&fs->extra, n);
+            vkXmlKeep(&fs->extra, n);
         }
     }
     if (!fs->dst || !*fs->dst) {
@@ -377,8 +354,8 @@ parseInput(xmlNodePtr node, const char *osType, vkDomainInputDef *in)
 {
     xmlNodePtr n;
 
-    in->type = dupAttr(node, "type");
-    in->bus = dupAttr(node, "bus");
+    vkXmlSetAttr(&in->type, node, "type");
+    vkXmlSetAttr(&in->bus, node, "bus");
     if (!in->type) {
         vkReportError(VIR_ERR_XML_DETAIL, "%s", "missing type in <input>");
         return -1;
@@ -399,7 +376,7 @@ parseInput(xmlNodePtr node, const char *osType, vkDomainInputDef *in)
             vkXmlElemFree(in->address);
             in->address = vkXmlElemFromNode(n);
         } else if (!NAME_IS(n, "alias")) {
-            keep(&in->extra, n);
+            vkXmlKeep(&in->extra, n);
         }
     }
     return 0;
@@ -408,14 +385,14 @@ parseInput(xmlNodePtr node, const char *osType, vkDomainInputDef *in)
 static int
 parseGraphics(xmlNodePtr node, unsigned int flags, vkDomainGraphicsDef *g)
 {
-    const char *port = attr(node, "port");
-    const char *tls = attr(node, "tlsPort");
-    const char *autoport = attr(node, "autoport");
+    const char *port = vkXmlAttr(node, "port");
+    const char *tls = vkXmlAttr(node, "tlsPort");
+    const char *autoport = vkXmlAttr(node, "autoport");
     xmlNodePtr n;
     char *end;
     long v;
 
-    g->type = dupAttr(node, "type");
+    vkXmlSetAttr(&g->type, node, "type");
     if (!g->type) {
         vkReportError(VIR_ERR_XML_DETAIL, "%s", "missing type in <graphics>");
         return -1;
@@ -458,11 +435,11 @@ parseGraphics(xmlNodePtr node, unsigned int flags, vkDomainGraphicsDef *g)
                 g->tlsPort = -1;
         }
     }
-    g->listen = dupAttr(node, "listen");
-    g->passwd = dupAttr(node, "passwd");
-    g->passwdValidTo = dupAttr(node, "passwdValidTo");
-    g->keymap = dupAttr(node, "keymap");
-    g->socket = dupAttr(node, "socket");
+    vkXmlSetAttr(&g->listen, node, "listen");
+    vkXmlSetAttr(&g->passwd, node, "passwd");
+    vkXmlSetAttr(&g->passwdValidTo, node, "passwdValidTo");
+    vkXmlSetAttr(&g->keymap, node, "keymap");
+    vkXmlSetAttr(&g->socket, node, "socket");
     {
         static const char *const known[] = {
             "type", "port", "tlsPort", "autoport", "listen", "passwd",
@@ -476,17 +453,17 @@ parseGraphics(xmlNodePtr node, unsigned int flags, vkDomainGraphicsDef *g)
             if (!g->attrs)
                 g->attrs = g_ptr_array_new_with_free_func(g_free);
             g_ptr_array_add(g->attrs, g_strdup(an));
-            g_ptr_array_add(g->attrs, g_strdup(attr(node, an)));
+            g_ptr_array_add(g->attrs, g_strdup(vkXmlAttr(node, an)));
         }
     }
     for (n = node->children; n; n = n->next) {
         if (n->type != XML_ELEMENT_NODE)
             continue;
         if (NAME_IS(n, "listen")) {
-            if (!g->listen && g_strcmp0(attr(n, "type"), "address") == 0)
-                g->listen = dupAttr(n, "address");
+            if (!g->listen && g_strcmp0(vkXmlAttr(n, "type"), "address") == 0)
+                vkXmlSetAttr(&g->listen, n, "address");
         } else {
-            keep(&g->extra, n);
+            vkXmlKeep(&g->extra, n);
         }
     }
     return 0;
@@ -502,22 +479,22 @@ parseVideo(xmlNodePtr node, vkDomainVideoDef *v)
         if (n->type != XML_ELEMENT_NODE)
             continue;
         if (NAME_IS(n, "model") && !haveModel) {
-            const char *primary = attr(n, "primary");
+            const char *primary = vkXmlAttr(n, "primary");
             haveModel = true;
-            v->modelType = dupAttr(n, "type");
+            vkXmlSetAttr(&v->modelType, n, "type");
             if (!v->modelType) {
                 vkReportError(VIR_ERR_XML_DETAIL, "%s",
                               "missing type in <video><model>");
                 return -1;
             }
-            if (attr(n, "vram") && vkDomainParseUInt(attr(n, "vram"), &v->vram) < 0) {
+            if (vkXmlAttr(n, "vram") && vkDomainParseUInt(vkXmlAttr(n, "vram"), &v->vram) < 0) {
                 vkReportError(VIR_ERR_XML_DETAIL,
-                              "invalid vram '%s' in <video><model>", attr(n, "vram"));
+                              "invalid vram '%s' in <video><model>", vkXmlAttr(n, "vram"));
                 return -1;
             }
-            if (attr(n, "heads") && vkDomainParseUInt(attr(n, "heads"), &v->heads) < 0) {
+            if (vkXmlAttr(n, "heads") && vkDomainParseUInt(vkXmlAttr(n, "heads"), &v->heads) < 0) {
                 vkReportError(VIR_ERR_XML_DETAIL,
-                              "invalid heads '%s' in <video><model>", attr(n, "heads"));
+                              "invalid heads '%s' in <video><model>", vkXmlAttr(n, "heads"));
                 return -1;
             }
             if (primary && !vkDomainParseBool(primary, &v->primary)) {
@@ -529,7 +506,7 @@ parseVideo(xmlNodePtr node, vkDomainVideoDef *v)
             vkXmlElemFree(v->address);
             v->address = vkXmlElemFromNode(n);
         } else if (!NAME_IS(n, "alias")) {
-            keep(&v->extra, n);
+            vkXmlKeep(&v->extra, n);
         }
     }
     if (!haveModel) {

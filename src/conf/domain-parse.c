@@ -27,44 +27,11 @@ static const char *const virtTypes[] = {
 };
 static const char *const osTypes[] = { "hvm", "xen", "linux", "exe", "uml", NULL };
 
-/* The value of attribute name, straight from the tree (no copy); with no
- * DTD allowed an attribute is always a single text node. */
-static const char *
-attr(xmlNodePtr node, const char *name)
-{
-    xmlAttrPtr a;
-
-    for (a = node->properties; a; a = a->next) {
-        if (strcmp((const char *)a->name, name) == 0) {
-            if (a->children && a->children->type == XML_TEXT_NODE)
-                return (const char *)a->children->content;
-            return "";
-        }
-    }
-    return NULL;
-}
-
-static char *
-text(xmlNodePtr node)
-{
-    xmlChar *t;
-    char *ret;
-
-    if (!node->children)
-        return NULL;
-    if (node->children->type == XML_TEXT_NODE && !node->children->next)
-        return g_strdup((const char *)node->children->content);
-    t = xmlNodeGetContent(node);
-    ret = g_strdup((const char *)t);
-    xmlFree(t);
-    return ret;
-}
-
 static int
 parseMemory(xmlNodePtr node, unsigned long long *out)
 {
-    g_autofree char *t = text(node);
-    const char *unit = attr(node, "unit");
+    g_autofree char *t = vkXmlText(node);
+    const char *unit = vkXmlAttr(node, "unit");
     unsigned long long dummy;
 
     if (unit && vkConfScaleToKiB("0", unit, &dummy) < 0) {
@@ -84,7 +51,7 @@ parseMemory(xmlNodePtr node, unsigned long long *out)
 static int
 parseUIntAttr(xmlNodePtr node, const char *name, unsigned int *out)
 {
-    const char *v = attr(node, name);
+    const char *v = vkXmlAttr(node, name);
 
     if (!v)
         return 0;
@@ -97,20 +64,12 @@ parseUIntAttr(xmlNodePtr node, const char *name, unsigned int *out)
     return 1;
 }
 
-static void
-keep(GPtrArray **list, xmlNodePtr node)
-{
-    if (!*list)
-        *list = g_ptr_array_new_with_free_func((GDestroyNotify)vkXmlElemFree);
-    g_ptr_array_add(*list, vkXmlElemFromNode(node));
-}
-
 static int
 parseVcpu(vkDomainDef *def, xmlNodePtr node)
 {
-    g_autofree char *t = text(node);
-    const char *placement = attr(node, "placement");
-    const char *cpuset = attr(node, "cpuset");
+    g_autofree char *t = vkXmlText(node);
+    const char *placement = vkXmlAttr(node, "placement");
+    const char *cpuset = vkXmlAttr(node, "cpuset");
     unsigned int cur = 0;
     int r;
 
@@ -153,7 +112,7 @@ parseOS(vkDomainDef *def, xmlNodePtr os)
         if (n->type != XML_ELEMENT_NODE)
             continue;
         if (NAME_IS(n, "type")) {
-            g_autofree char *t = text(n);
+            g_autofree char *t = vkXmlText(n);
             if (t && vkDomainEnumFromString(osTypes, 5, g_strstrip(t)) < 0) {
                 vkReportError(VIR_ERR_XML_DETAIL,
                               "invalid os type '%s' in <os><type>", t);
@@ -162,11 +121,11 @@ parseOS(vkDomainDef *def, xmlNodePtr os)
             g_free(def->osType);
             def->osType = g_steal_pointer(&t);
             g_free(def->osArch);
-            def->osArch = g_strdup(attr(n, "arch"));
+            def->osArch = g_strdup(vkXmlAttr(n, "arch"));
             g_free(def->osMachine);
-            def->osMachine = g_strdup(attr(n, "machine"));
+            def->osMachine = g_strdup(vkXmlAttr(n, "machine"));
         } else if (NAME_IS(n, "boot")) {
-            const char *dev = attr(n, "dev");
+            const char *dev = vkXmlAttr(n, "dev");
             int b = vkDomainEnumFromString(vkDomainBootTable, VK_DOMAIN_BOOT_LAST, dev);
             if (b < 0) {
                 vkReportError(VIR_ERR_XML_DETAIL,
@@ -178,28 +137,28 @@ parseOS(vkDomainDef *def, xmlNodePtr os)
             def->bootDevs[def->nbootDevs++] = b;
         } else if (NAME_IS(n, "kernel")) {
             g_free(def->kernel);
-            def->kernel = text(n);
+            def->kernel = vkXmlText(n);
         } else if (NAME_IS(n, "initrd")) {
             g_free(def->initrd);
-            def->initrd = text(n);
+            def->initrd = vkXmlText(n);
         } else if (NAME_IS(n, "cmdline")) {
             g_free(def->cmdline);
-            def->cmdline = text(n);
+            def->cmdline = vkXmlText(n);
         } else if (NAME_IS(n, "loader")) {
             g_free(def->loader);
-            def->loader = text(n);
+            def->loader = vkXmlText(n);
             vkXmlElemFree(p->loader);
             p->loader = vkXmlElemFromNode(n);
             g_clear_pointer(&p->loader->text, g_free);
         } else if (NAME_IS(n, "init")) {
             g_free(def->init);
-            def->init = text(n);
+            def->init = vkXmlText(n);
         } else if (NAME_IS(n, "initarg")) {
             if (!p->initargs)
                 p->initargs = g_ptr_array_new_with_free_func(g_free);
-            g_ptr_array_add(p->initargs, text(n) ?: g_strdup(""));
+            g_ptr_array_add(p->initargs, vkXmlText(n) ?: g_strdup(""));
         } else {
-            keep(&p->osExtra, n);
+            vkXmlKeep(&p->osExtra, n);
         }
     }
     return 0;
@@ -214,8 +173,8 @@ static int
 parseCPU(vkDomainDef *def, xmlNodePtr node)
 {
     vkDomainCpuDef *cpu = g_new0(vkDomainCpuDef, 1);
-    const char *mode = attr(node, "mode");
-    const char *match = attr(node, "match");
+    const char *mode = vkXmlAttr(node, "mode");
+    const char *match = vkXmlAttr(node, "match");
     xmlNodePtr n;
 
     def->priv->cpu = cpu;   /* freed with def on error */
@@ -229,21 +188,21 @@ parseCPU(vkDomainDef *def, xmlNodePtr node)
     }
     cpu->mode = g_strdup(mode);
     cpu->match = g_strdup(match);
-    cpu->check = g_strdup(attr(node, "check"));
-    cpu->migratable = g_strdup(attr(node, "migratable"));
+    cpu->check = g_strdup(vkXmlAttr(node, "check"));
+    cpu->migratable = g_strdup(vkXmlAttr(node, "migratable"));
     for (n = node->children; n; n = n->next) {
         if (n->type != XML_ELEMENT_NODE)
             continue;
         if (NAME_IS(n, "model")) {
             g_free(cpu->model);
-            cpu->model = text(n);
+            cpu->model = vkXmlText(n);
             g_free(cpu->modelFallback);
-            cpu->modelFallback = g_strdup(attr(n, "fallback"));
+            cpu->modelFallback = g_strdup(vkXmlAttr(n, "fallback"));
             g_free(cpu->modelVendorId);
-            cpu->modelVendorId = g_strdup(attr(n, "vendor_id"));
+            cpu->modelVendorId = g_strdup(vkXmlAttr(n, "vendor_id"));
         } else if (NAME_IS(n, "vendor")) {
             g_free(cpu->vendor);
-            cpu->vendor = text(n);
+            cpu->vendor = vkXmlText(n);
         } else if (NAME_IS(n, "topology")) {
             if (parseUIntAttr(n, "sockets", &cpu->sockets) < 0 ||
                 parseUIntAttr(n, "dies", &cpu->dies) < 0 ||
@@ -258,14 +217,14 @@ parseCPU(vkDomainDef *def, xmlNodePtr node)
             if (!cpu->dies)
                 cpu->dies = 1;
         } else if (NAME_IS(n, "feature")) {
-            if (!attr(n, "name")) {
+            if (!vkXmlAttr(n, "name")) {
                 vkReportError(VIR_ERR_XML_DETAIL, "%s",
                               "missing name in <cpu><feature>");
                 return -1;
             }
-            keep(&cpu->features, n);
+            vkXmlKeep(&cpu->features, n);
         } else {
-            keep(&cpu->extra, n);
+            vkXmlKeep(&cpu->extra, n);
         }
     }
     if (!cpu->mode && (cpu->model || cpu->features))
@@ -283,7 +242,7 @@ static int
 parseClock(vkDomainDef *def, xmlNodePtr node)
 {
     vkDomainDefPriv *p = def->priv;
-    const char *offset = attr(node, "offset");
+    const char *offset = vkXmlAttr(node, "offset");
     xmlNodePtr n;
 
     if (offset) {
@@ -295,19 +254,19 @@ parseClock(vkDomainDef *def, xmlNodePtr node)
             return -1;
         }
     }
-    p->clockAdjustment = g_strdup(attr(node, "adjustment"));
-    p->clockTimezone = g_strdup(attr(node, "timezone"));
-    p->clockBasis = g_strdup(attr(node, "basis"));
+    p->clockAdjustment = g_strdup(vkXmlAttr(node, "adjustment"));
+    p->clockTimezone = g_strdup(vkXmlAttr(node, "timezone"));
+    p->clockBasis = g_strdup(vkXmlAttr(node, "basis"));
     for (n = node->children; n; n = n->next) {
         if (n->type != XML_ELEMENT_NODE)
             continue;
         if (NAME_IS(n, "timer")) {
-            if (!attr(n, "name")) {
+            if (!vkXmlAttr(n, "name")) {
                 vkReportError(VIR_ERR_XML_DETAIL, "%s",
                               "missing name in <clock><timer>");
                 return -1;
             }
-            keep(&p->timers, n);
+            vkXmlKeep(&p->timers, n);
         }
     }
     return 0;
@@ -316,7 +275,7 @@ parseClock(vkDomainDef *def, xmlNodePtr node)
 static int
 parseLifecycle(xmlNodePtr node, int *out)
 {
-    g_autofree char *t = text(node);
+    g_autofree char *t = vkXmlText(node);
     int v = vkDomainEnumFromString(vkDomainLifecycleTable,
                                    VIR_DOMAIN_LIFECYCLE_ACTION_LAST,
                                    t ? g_strstrip(t) : NULL);
@@ -393,7 +352,7 @@ parseDevices(vkDomainDef *def, xmlNodePtr devices, unsigned int flags)
             continue;
         if (NAME_IS(n, "emulator")) {
             g_free(def->emulator);
-            def->emulator = text(n);
+            def->emulator = vkXmlText(n);
             continue;
         }
         r = vkDomainDeviceParseNode(n, def->virtType, def->osType, flags, &dev);
@@ -416,9 +375,9 @@ parseTop(vkDomainDef *def, xmlNodePtr root, unsigned int flags,
             continue;
         if (NAME_IS(n, "name")) {
             g_free(def->name);
-            def->name = text(n);
+            def->name = vkXmlText(n);
         } else if (NAME_IS(n, "uuid")) {
-            g_autofree char *t = text(n);
+            g_autofree char *t = vkXmlText(n);
             if (vkUUIDParse(t, def->uuid) < 0) {
                 /* libvirt's code for a malformed <uuid> */
                 vkReportError(VIR_ERR_INTERNAL_ERROR, "malformed uuid element '%s' in <uuid>",
@@ -428,10 +387,10 @@ parseTop(vkDomainDef *def, xmlNodePtr root, unsigned int flags,
             *haveUUID = true;
         } else if (NAME_IS(n, "title")) {
             g_free(def->title);
-            def->title = text(n);
+            def->title = vkXmlText(n);
         } else if (NAME_IS(n, "description")) {
             g_free(def->description);
-            def->description = text(n);
+            def->description = vkXmlText(n);
         } else if (NAME_IS(n, "metadata")) {
             parseMetadata(def, n);
         } else if (NAME_IS(n, "memory")) {
@@ -454,7 +413,7 @@ parseTop(vkDomainDef *def, xmlNodePtr root, unsigned int flags,
             xmlNodePtr f;
             for (f = n->children; f; f = f->next) {
                 if (f->type == XML_ELEMENT_NODE)
-                    keep(&def->priv->features, f);
+                    vkXmlKeep(&def->priv->features, f);
             }
             if (!def->priv->features)
                 def->priv->features = g_ptr_array_new_with_free_func((GDestroyNotify)vkXmlElemFree);
@@ -479,7 +438,7 @@ parseTop(vkDomainDef *def, xmlNodePtr root, unsigned int flags,
             devices = n;
         } else if (vkDomainEnumFromString(vkDomainTopExtraTable, 100,
                                           (const char *)n->name) >= 0) {
-            keep(&def->priv->topExtra, n);
+            vkXmlKeep(&def->priv->topExtra, n);
         }
     }
     /* devices last: their defaults depend on the os type */
@@ -502,7 +461,7 @@ vkDomainDefParseNode(vkXmlNodePtr root, const char *virtType,
                       root && root->name ? (const char *)root->name : "");
         return NULL;
     }
-    type = attr(root, "type");
+    type = vkXmlAttr(root, "type");
     if (!type) {
         vkReportError(VIR_ERR_XML_ERROR, "%s",
                       "missing domain type attribute in <domain type=''>");
@@ -521,7 +480,7 @@ vkDomainDefParseNode(vkXmlNodePtr root, const char *virtType,
     }
     def = vkDomainDefNew();
     def->virtType = g_strdup(type);
-    if (!(flags & VK_DOMAIN_PARSE_INACTIVE) && (id = attr(root, "id"))) {
+    if (!(flags & VK_DOMAIN_PARSE_INACTIVE) && (id = vkXmlAttr(root, "id"))) {
         char *end;
         long v;
         errno = 0;

@@ -323,3 +323,47 @@ vkConfReadXML(const char *xml, const char *what)
     xmlFreeParserCtxt(ctxt);
     return doc;
 }
+
+const char *
+vkXmlAttr(xmlNodePtr node, const char *name)
+{
+    for (xmlAttrPtr a = node->properties; a; a = a->next) {
+        if (strcmp((const char *)a->name, name) == 0) {
+            if (a->children && a->children->type == XML_TEXT_NODE)
+                return (const char *)a->children->content;
+            return "";
+        }
+    }
+    return NULL;
+}
+
+void
+vkXmlSetAttr(char **field, xmlNodePtr node, const char *name)
+{
+    g_free(*field);
+    *field = g_strdup(vkXmlAttr(node, name));
+}
+
+char *
+vkXmlText(xmlNodePtr node)
+{
+    xmlChar *t;
+    char *ret;
+
+    if (!node->children)
+        return NULL;
+    if (node->children->type == XML_TEXT_NODE && !node->children->next)
+        return g_strdup((const char *)node->children->content);
+    t = xmlNodeGetContent(node);
+    ret = g_strdup((const char *)t);
+    xmlFree(t);
+    return ret;
+}
+
+void
+vkXmlKeep(GPtrArray **list, xmlNodePtr node)
+{
+    if (!*list)
+        *list = g_ptr_array_new_with_free_func((GDestroyNotify)vkXmlElemFree);
+    g_ptr_array_add(*list, vkXmlElemFromNode(node));
+}

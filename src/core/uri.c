@@ -10,6 +10,7 @@
 #define VIR_FROM_THIS VIR_FROM_URI
 #include "core/uri.h"
 
+#include <stdbool.h>
 #include <string.h>
 
 #include "util/error.h"
@@ -120,22 +121,40 @@ vkURIFormat(const vkURI *uri)
 
     if (uri->transport)
         g_string_append_printf(s, "+%s", uri->transport);
-    g_string_append(s, "://");
-    if (uri->user)
-        g_string_append_printf(s, "%s@", uri->user);
+    /* "scheme:path" has no authority; "//" would turn the path into one */
+    if (uri->user || uri->server || uri->port || !uri->path || !*uri->path ||
+        uri->path[0] == '/')
+        g_string_append(s, "://");
+    else
+        g_string_append_c(s, ':');
+    if (uri->user) {
+        g_string_append_uri_escaped(s, uri->user,
+                                    G_URI_RESERVED_CHARS_ALLOWED_IN_USERINFO, FALSE);
+        g_string_append_c(s, '@');
+    }
     if (uri->server) {
-        if (strchr(uri->server, ':'))
-            g_string_append_printf(s, "[%s]", uri->server);
-        else
-            g_string_append(s, uri->server);
+        bool v6 = strchr(uri->server, ':') != NULL;
+        if (v6)
+            g_string_append_c(s, '[');
+        g_string_append_uri_escaped(s, uri->server,
+                                    v6 ? G_URI_RESERVED_CHARS_SUBCOMPONENT_DELIMITERS ":"
+                                       : G_URI_RESERVED_CHARS_SUBCOMPONENT_DELIMITERS,
+                                    FALSE);
+        if (v6)
+            g_string_append_c(s, ']');
     }
     if (uri->port)
         g_string_append_printf(s, ":%d", uri->port);
-    g_string_append(s, uri->path ? uri->path : "");
+    if (uri->path)
+        g_string_append_uri_escaped(s, uri->path,
+                                    G_URI_RESERVED_CHARS_ALLOWED_IN_PATH, FALSE);
     if (uri->query && *uri->query)
         g_string_append_printf(s, "?%s", uri->query);
-    if (uri->fragment)
-        g_string_append_printf(s, "#%s", uri->fragment);
+    if (uri->fragment) {
+        g_string_append_c(s, '#');
+        g_string_append_uri_escaped(s, uri->fragment,
+                                    G_URI_RESERVED_CHARS_ALLOWED_IN_PATH "?", FALSE);
+    }
     return g_string_free(s, FALSE);
 }
 

@@ -15,6 +15,7 @@
 #include "api/api-internal.h"
 
 static int closes;
+static int opens;
 static int suspends;
 
 static vkDrvOpenStatus
@@ -22,6 +23,7 @@ doorOpen(virConnectPtr conn, virConnectAuthPtr auth, unsigned int flags)
 {
     if (strcmp(conn->uri->scheme, "door") != 0)
         return VK_DRV_OPEN_DECLINED;
+    opens++;
     if (strcmp(conn->uri->path, "/fail") == 0) {
         vkReportError(VIR_ERR_INVALID_ARG, "door refuses '%s'", conn->uri->path);
         return VK_DRV_OPEN_ERROR;
@@ -111,8 +113,14 @@ test_open_errors(void **state)
     assert_int_equal(virGetLastErrorCode(), VIR_ERR_INVALID_ARG);
     assert_non_null(strstr(virGetLastErrorMessage(), "door refuses"));
 
-    assert_null(virConnectOpen("door://remotehost/x"));
-    assert_int_equal(virGetLastErrorCode(), VIR_ERR_NO_CONNECT);
+    /* a local-only driver is never asked for a URI naming a server: with
+     * the remote driver built in, it gets the URI (and fails to reach the
+     * closed loopback port); without it, nobody serves it */
+    int before = opens;
+    assert_null(virConnectOpen("door://127.0.0.1:1/x"));
+    assert_int_equal(opens, before);
+    assert_true(virGetLastErrorCode() == VIR_ERR_NO_CONNECT ||
+                virGetLastErrorCode() == VIR_ERR_SYSTEM_ERROR);
 
     assert_null(virConnectOpenAuth("door:///x", NULL, 0x100));
     assert_int_equal(virGetLastErrorCode(), VIR_ERR_INVALID_ARG);

@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Internals of the remote driver, shared by its files:
+ *
+ *   remote-transport.c  turning a URI into a connected byte stream
+ *                       (UNIX socket, TCP, TLS over TCP)
+ *   remote-client.c     the connection: framing, one reader thread,
+ *                       calls matched to replies by serial, keepalive,
+ *                       the end of the connection
+ *   remote-events.c     event registration and MESSAGE decoding
+ *   remote-driver.c     the driver table, open (handshake) and close
+ */
+#ifndef VK_REMOTE_PRIVATE_H
+#define VK_REMOTE_PRIVATE_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+#include <glib.h>
+
+#include "core/driver.h"
+#include "core/domain-event.h"
+#include "rpc/rpc-interfaces.h"
+#include "rpc/message.h"
+
+/* ---- transport ---- */
+
+typedef struct _vkRemoteTransport vkRemoteTransport;
+
+struct _vkRemoteTransport {
+    int fd;
+    bool secure;        /* unix or tls: virConnectIsSecure */
+    bool encrypted;     /* tls */
+    void *tls;          /* gnutls_session_t when encrypted */
+    void *tlsCred;      /* gnutls_certificate_credentials_t */
+};
+
+/* Connects according to uri (transport and server already resolved by the
+ * caller into one of the three calls).  Each returns NULL with an error
+ * set. */
+vkRemoteTransport *vkRemoteTransportUnix(const char *path);
+vkRemoteTransport *vkRemoteTransportTCP(const char *host, int port);
+/* pkipath may be NULL (libvirt's default locations); verify=false is
+ * "?no_verify=1". */
+vkRemoteTransport *vkRemoteTransportTLS(const char *host, int port,
+                                        const char *pkipath, bool verify);
+/* Both return bytes moved, 0 at end of file, -1 with errno set. */
+ssize_t vkRemoteTransportRead(vkRemoteTransport *t, void *buf, size_t len);
+ssize_t vkRemoteTransportWrite(vkRemoteTransport *t, const void *buf, size_t len);
+/* True when the TLS layer holds decrypted bytes poll() cannot see. */
+bool vkRemoteTransportPending(vkRemoteTransport *t);
+/* Wakes a blocked reader (shutdown), without freeing. */
+void vkRemoteTransportShutdown(vkRemoteTransport *t);
+void vkRemoteTransportFree(vkRemoteTransport *t);
+
+/* ---- client ---- */
+
+typedef struct _vkRemoteClient vkRemoteClient;
+
+/* Takes the transport (left to the caller on failure); starts the
+ * reader thread.  conn is not referenced:
+ * connectClose detaches it before the client goes. */
+vkRemoteClient *vkRemoteClientNew(vkRemoteTransport *t, virConnectPtr conn);
+/* Sends CONNECT_CLOSE when still connected, stops the reader, frees. */
+void vkRemoteClientClose(vkRemoteClient *client, bool sendClose);
+
+/* One call on the REMOTE program; see vkRemoteCall. */
+int vkRemoteClientCall(vkRemoteClient *client, int proc,
+                       xdrproc_t argsFilter, void *args,
+                       xdrproc_t retFilter, void *ret);
+bool vkRemoteClientIsAlive(vkRemoteClient *client);
+bool vkRemoteClientIsSecure(vkRemoteClient *client);
+bool vkRemoteClientIsEncrypted(vkRemoteClient *client);
+/* Records what the server said it supports (SUPPORTS_FEATURE 10). */
+void vkRemoteClientSetKeepAliveSupported(vkRemoteClient *client, bool ok);
+/* virConnectSetKeepAlive semantics: 0 on success, 1 when the server cannot
+ * do keepalive, -1 on error. */
+int vkRemoteClientSetKeepAlive(vkRemoteClient *client, int interval,
+                               unsigned int count);
+
+/* The per-connection event state (domain events, fan-out locally). */
+vkEventState *vkRemoteClientEvents(vkRemoteClient *client);
+/* Registrations kept by remote-events.c. */
+void *vkRemoteClientEventPrivate(vkRemoteClient *client);
+void vkRemoteClientSetEventPrivate(vkRemoteClient *client, void *priv,
+                                   GDestroyNotify freefn);
+
+/* ---- events (remote-events.c) ---- */
+
+/* Called on the reader thread for every MESSAGE of the REMOTE program. */
+void vkRemoteEventDispatch(vkRemoteClient *client, vkRpcMessage *msg);
+/* Fills the event members of the driver table. */
+void vkRemoteEventsFillMembers(virHypervisorDriver *drv);
+/* Drops this connection's local callbacks before it closes. */
+void vkRemoteEventsForget(virConnectPtr conn);
+
+#endif

@@ -1,0 +1,148 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Running one CALL: the checks every procedure shares, then the generated
+ * dispatch table does the rest.
+ *
+ * The order of the checks is the contract the tests rely on: procedure
+ * known -> authenticated -> allowed on this socket (read-only sockets
+ * refuse mutating procedures before their arguments are even decoded) ->
+ * connection open -> arguments decode -> the procedure runs.  Whatever
+ * fails, the client gets a REPLY with a complete remote_error and the
+ * connection keeps being served.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#define VIR_FROM_THIS VIR_FROM_RPC
+#include "util/error.h"
+#include "daemon/daemon.h"
+
+#define VK_PROC_SUPPORTS_FEATURE 60
+#define VK_FEATURE_PROGRAM_KEEPALIVE 10
+
+static void
+replyWithError(vkDaemonClient *client, const vkRpcHeader *call, const virError *err)
+{
+    vkRpcMessage *msg = vkRpcMessageNew();
+
+    if (vkRpcMessageEncodeError(msg, call, err) < 0) {
+        vkRpcMessageFree(msg);
+        vkDaemonClientClose(client, "cannot encode an error reply");
+        return;
+    }
+    vkDaemonClientSend(client, msg);
+}
+
+void
+vkDaemonReplyError(vkDaemonClient *client, const vkRpcHeader *call,
+                   int code, const char *fmt, ...)
+{
+    g_autofree char *detail = NULL;
+    va_list ap;
+
+    va_start(ap, fmt);
+    detail = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    vkErrorReset();
+    vkReportError(code, "%s", detail);
+    VK_DLOG("client %s: procedure %d serial %u refused: %s",
+            vkDaemonClientName(client), call->proc, call->serial, detail);
+    replyWithError(client, call, vkErrorGetLast());
+    vkErrorReset();
+}
+
+/* Test hook: VIRTKITD_TEST_SLOW_PROC="PROC:MS" makes one procedure sleep
+ * before it runs, so tests can fill a client's request slots on purpose
+ * (the test driver never blocks).  Unset in normal use. */
+static void
+testDelay(int procnum)
+{
+    static gsize once;
+    static int slowProc = -1;
+    static int slowMs;
+
+    if (g_once_init_enter(&once)) {
+        const char *env = g_getenv("VIRTKITD_TEST_SLOW_PROC");
+        if (env && sscanf(env, "%d:%d", &slowProc, &slowMs) != 2)
+            slowProc = -1;
+        g_once_init_leave(&once, 1);
+    }
+    if (procnum == slowProc)
+        g_usleep((gulong)slowMs * 1000);
+}
+
+void
+vkDaemonCallRun(vkDaemonClient *client, vkRpcMessage *msg)
+{
+    vkServerClient *pub = vkDaemonClientPublic(client);
+    const vkRpcHeader *hdr = &msg->header;
+    const vkServerProc *proc = vkServerProcLookup(hdr->proc);
+    g_autofree void *args = NULL;
+    g_autofree void *ret = NULL;
+    vkRpcHeader rh = *hdr;
+    vkRpcMessage *reply;
+    int rv;
+
+    if (!proc) {
+        vkDaemonReplyError(client, hdr, VIR_ERR_RPC, "unknown procedure: %d", hdr->proc);
+        return;
+    }
+    VK_DLOG("client %s: call %s serial %u", vkDaemonClientName(client), proc->name,
+            hdr->serial);
+    if (!pub->authenticated && !proc->noAuth) {
+        vkDaemonReplyError(client, hdr, VIR_ERR_RPC, "%s", "authentication required");
+        return;
+    }
+    if (pub->readonly && proc->mutating) {
+        vkDaemonReplyError(client, hdr, VIR_ERR_OPERATION_DENIED,
+                           "procedure %s is not allowed on a read-only connection",
+                           proc->name);
+        return;
+    }
+    if (proc->needsConnection && !pub->conn) {
+        vkDaemonReplyError(client, hdr, VIR_ERR_INTERNAL_ERROR, "%s", "connection not open");
+        return;
+    }
+
+    args = g_malloc0(proc->argsSize ? proc->argsSize : 1);
+    ret = g_malloc0(proc->retSize ? proc->retSize : 1);
+    vkErrorReset();
+    if (vkRpcMessageDecodeBody(msg, proc->argsFilter, args) < 0) {
+        VK_LOG("client %s: arguments of %s (serial %u) do not decode",
+               vkDaemonClientName(client), proc->name, hdr->serial);
+        replyWithError(client, hdr, vkErrorGetLast());
+        vkErrorReset();
+        return;
+    }
+
+    testDelay(hdr->proc);
+    rv = proc->func(pub, args, ret);
+    /* The server answers keepalive PINGs always, but only sends its own to
+     * clients that said they understand them (libvirt does the same).  Both
+     * structs of SUPPORTS_FEATURE are a single int. */
+    if (rv == 0 && hdr->proc == VK_PROC_SUPPORTS_FEATURE &&
+        *(int *)args == VK_FEATURE_PROGRAM_KEEPALIVE && *(int *)ret)
+        vkDaemonClientEnableKeepalive(client);
+    if (proc->argsFilter)
+        xdr_free(proc->argsFilter, args);
+    if (rv < 0) {
+        replyWithError(client, hdr, vkErrorGetLast());
+        vkErrorReset();
+        return;
+    }
+
+    rh.type = VK_RPC_REPLY;
+    rh.status = VK_RPC_OK;
+    reply = vkRpcMessageNew();
+    rv = vkRpcMessageEncode(reply, &rh, proc->retFilter, ret);
+    if (proc->retFilter)
+        xdr_free(proc->retFilter, ret);
+    if (rv < 0) {
+        vkRpcMessageFree(reply);
+        replyWithError(client, hdr, vkErrorGetLast());
+        vkErrorReset();
+        return;
+    }
+    vkDaemonClientSend(client, reply);
+}

@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * virtkitd internals: configuration, the server (listeners, clients, the
+ * worker pool) and the per-call processing that runs the generated
+ * dispatch table (src/rpc/rpc-interfaces.h).
+ */
+#ifndef VK_DAEMON_H
+#define VK_DAEMON_H
+
+#include <stdbool.h>
+#include <glib.h>
+
+#include "rpc/rpc-interfaces.h"
+#include "rpc/message.h"
+
+/* ---- configuration (libvirtd.conf's key names) ---- */
+
+typedef struct {
+    char *unixSockDir;
+    unsigned int unixSockRoPerms;
+    unsigned int unixSockRwPerms;
+    bool listenTcp;
+    bool listenTls;
+    char *tcpPort;
+    char *tlsPort;
+    char *listenAddr;
+    char *keyFile;
+    char *certFile;
+    char *caFile;
+    char *crlFile;
+    bool tlsNoVerifyCertificate;
+    int maxClients;
+    int maxClientRequests;
+    int maxWorkers;
+    int keepaliveInterval;
+    int keepaliveCount;
+    int maxQueuedEvents;
+} vkDaemonConfig;
+
+vkDaemonConfig *vkDaemonConfigNew(void);
+void vkDaemonConfigFree(vkDaemonConfig *cfg);
+/* Reads "key = value" lines (ints, "strings", [lists]); unknown keys are
+ * ignored with a warning, bad values are errors naming file, line and key. */
+int vkDaemonConfigLoadFile(vkDaemonConfig *cfg, const char *path, GError **error);
+int vkDaemonConfigLoadData(vkDaemonConfig *cfg, const char *data,
+                           const char *origin, GError **error);
+
+/* ---- logging ---- */
+
+extern int vkDaemonVerbose;
+void vkDaemonLog(bool debug, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+#define VK_DLOG(...) do { if (vkDaemonVerbose) vkDaemonLog(true, __VA_ARGS__); } while (0)
+#define VK_LOG(...) vkDaemonLog(false, __VA_ARGS__)
+
+/* ---- server ---- */
+
+typedef struct _vkDaemonServer vkDaemonServer;
+typedef struct _vkDaemonClient vkDaemonClient;
+
+vkDaemonServer *vkDaemonServerNew(vkDaemonConfig *cfg, GError **error);
+/* Opens every configured listener; false with error set on the first
+ * failure (nothing left listening). */
+bool vkDaemonServerListen(vkDaemonServer *srv, GError **error);
+/* Calls quit() when the daemon had no client for timeoutSec seconds. */
+void vkDaemonServerSetIdleTimeout(vkDaemonServer *srv, int timeoutSec,
+                                  void (*quit)(void *), void *opaque);
+void vkDaemonServerFree(vkDaemonServer *srv);
+
+/* Client lifetime: references are taken by queued calls; the last unref
+ * releases the dispatch state and the socket on the main loop. */
+void vkDaemonClientRef(vkDaemonClient *client);
+void vkDaemonClientUnref(vkDaemonClient *client);
+/* Stops serving the client (idempotent); reason is logged. */
+void vkDaemonClientClose(vkDaemonClient *client, const char *reason);
+/* Queues msg for sending (takes ownership); may write immediately. */
+void vkDaemonClientSend(vkDaemonClient *client, vkRpcMessage *msg);
+/* Marks the end of one dispatched call: frees a request slot. */
+void vkDaemonClientCallDone(vkDaemonClient *client);
+vkServerClient *vkDaemonClientPublic(vkDaemonClient *client);
+const char *vkDaemonClientName(vkDaemonClient *client);
+void vkDaemonClientEnableKeepalive(vkDaemonClient *client);
+
+/* ---- per-call processing (call.c) ---- */
+
+/* Runs one complete CALL on the current thread and sends its reply. */
+void vkDaemonCallRun(vkDaemonClient *client, vkRpcMessage *msg);
+/* Replies to msg with an error (code, VIR_FROM_RPC, message). */
+void vkDaemonReplyError(vkDaemonClient *client, const vkRpcHeader *call,
+                        int code, const char *fmt, ...) G_GNUC_PRINTF(4, 5);
+
+/* ---- TLS (tls.c) ---- */
+
+typedef struct _vkDaemonTls vkDaemonTls;
+vkDaemonTls *vkDaemonTlsNew(const vkDaemonConfig *cfg, GError **error);
+void vkDaemonTlsFree(vkDaemonTls *tls);
+
+#endif

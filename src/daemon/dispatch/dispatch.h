@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The remote procedures that gen-remote.py cannot derive from a public
+ * function: the connection handshake, authentication, close callbacks and
+ * event (de)registration.  The generated table (remote-dispatch.c) points
+ * at these; each has the vkServerDispatchFunc signature.
+ */
+#ifndef VK_DAEMON_DISPATCH_H
+#define VK_DAEMON_DISPATCH_H
+
+#include "rpc-interfaces.h"
+
+int vkDispatchConnectOpen(vkServerClient *client, void *args, void *ret);
+int vkDispatchConnectClose(vkServerClient *client, void *args, void *ret);
+int vkDispatchConnectSupportsFeature(vkServerClient *client, void *args, void *ret);
+int vkDispatchAuthList(vkServerClient *client, void *args, void *ret);
+int vkDispatchConnectGetURI(vkServerClient *client, void *args, void *ret);
+int vkDispatchConnectRegisterCloseCallback(vkServerClient *client, void *args, void *ret);
+int vkDispatchConnectUnregisterCloseCallback(vkServerClient *client, void *args, void *ret);
+
+int vkDispatchDomainEventRegisterAny(vkServerClient *client, void *args, void *ret);
+int vkDispatchDomainEventDeregisterAny(vkServerClient *client, void *args, void *ret);
+int vkDispatchNetworkEventRegisterAny(vkServerClient *client, void *args, void *ret);
+int vkDispatchNetworkEventDeregisterAny(vkServerClient *client, void *args, void *ret);
+int vkDispatchStoragePoolEventRegisterAny(vkServerClient *client, void *args, void *ret);
+int vkDispatchStoragePoolEventDeregisterAny(vkServerClient *client, void *args, void *ret);
+int vkDispatchNodeDeviceEventRegisterAny(vkServerClient *client, void *args, void *ret);
+int vkDispatchNodeDeviceEventDeregisterAny(vkServerClient *client, void *args, void *ret);
+
+int vkDispatchDomainCreateWithFlags(vkServerClient *client, void *args, void *ret);
+int vkDispatchDomainSnapshotNum(vkServerClient *client, void *args, void *ret);
+
+/* Drops every event registration the client made (events.c). */
+void vkDispatchEventsDropAll(vkServerClient *client);
+
+#endif

@@ -1,0 +1,1034 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * virtkitd's transport: listeners, connected clients, the worker pool.
+ *
+ * Threads: the GLib main loop (the one registered as the virEvent default
+ * implementation) accepts connections, reads packets and runs timers and
+ * event callbacks; CALLs go to a GThreadPool so a slow call never blocks
+ * other clients.  A worker sends its own reply: it queues it on the client
+ * and, when the queue was empty, writes it at once, so a round trip costs
+ * no extra hop back to the main loop.  Only when the socket is full does
+ * the main loop take over writing (G_IO_OUT).
+ *
+ * Lifetime: a client holds one "base" reference while it is served; close
+ * drops it, queued calls and the GSource hold their own.  The last unref
+ * schedules the real teardown on the main loop, so it never races with an
+ * event callback (those run there too) that still points at the client.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <netinet/in.h>
+#include <glib-unix.h>
+
+#define VIR_FROM_THIS VIR_FROM_RPC
+#include "util/error.h"
+#include "daemon/daemon.h"
+#include "daemon/tls.h"
+
+typedef struct {
+    vkDaemonServer *srv;
+    int fd;
+    bool readonly;
+    bool tls;
+    char *path;             /* UNIX socket path, unlinked at exit */
+    char *desc;
+    guint watch;
+} vkListener;
+
+struct _vkDaemonServer {
+    vkDaemonConfig *cfg;
+    GPtrArray *listeners;
+    GMutex lock;            /* guards clients, nclients */
+    GHashTable *clients;    /* vkDaemonClient* set */
+    unsigned int nclients;
+    GThreadPool *pool;
+    guint keepaliveTimer;
+    int idleTimeout;
+    guint idleTimer;
+    void (*quit)(void *);
+    void *quitOpaque;
+    vkDaemonTls *tls;
+    unsigned long long nextClientId;
+};
+
+struct _vkDaemonClient {
+    vkServerClient pub;
+    gint refs;
+    vkDaemonServer *srv;
+    int fd;
+    char *name;
+    GSource *source;
+    gpointer fdTag;
+    vkDaemonTlsSession *tls;    /* NULL on plain sockets */
+    bool handshaking;
+
+    GMutex lock;                /* guards everything below */
+    GIOCondition cond;
+    bool closing;
+    bool readPaused;
+    GQueue tx;                  /* vkRpcMessage*, head is being written */
+    unsigned int nevents;       /* tracked (event) messages in tx */
+    unsigned int inflight;      /* calls on the worker pool */
+    GQueue pending;             /* calls waiting for a request slot */
+    bool keepalive;
+    int unanswered;             /* PINGs sent since the last byte received */
+
+    vkRpcMessage *rx;           /* main loop only */
+    gint lastRx;                /* monotonic seconds; atomic */
+};
+
+typedef struct {
+    GSource base;
+    vkDaemonClient *client;
+} vkClientSource;
+
+static void clientHandleIO(vkDaemonClient *client, GIOCondition rev);
+
+/* ---- small helpers ---- */
+
+static gint
+nowSeconds(void)
+{
+    return g_get_monotonic_time() / G_USEC_PER_SEC;
+}
+
+vkServerClient *
+vkDaemonClientPublic(vkDaemonClient *client)
+{
+    return &client->pub;
+}
+
+const char *
+vkDaemonClientName(vkDaemonClient *client)
+{
+    return client->name;
+}
+
+static vkDaemonClient *
+clientFromPublic(vkServerClient *pub)
+{
+    return (vkDaemonClient *)((char *)pub - offsetof(vkDaemonClient, pub));
+}
+
+static ssize_t
+transportRecv(vkDaemonClient *client, char *buf, size_t len)
+{
+    if (client->tls)
+        return vkDaemonTlsRecv(client->tls, buf, len);
+    return recv(client->fd, buf, len, 0);
+}
+
+static ssize_t
+transportSend(vkDaemonClient *client, const char *buf, size_t len)
+{
+    if (client->tls)
+        return vkDaemonTlsSend(client->tls, buf, len);
+    return send(client->fd, buf, len, MSG_NOSIGNAL);
+}
+
+static void
+updateCondLocked(vkDaemonClient *client)
+{
+    GIOCondition cond = 0;
+
+    if (client->closing || !client->source)
+        return;
+    if (client->handshaking) {
+        cond = vkDaemonTlsWantWrite(client->tls) ? G_IO_OUT : G_IO_IN;
+    } else {
+        if (!client->readPaused)
+            cond |= G_IO_IN;
+        if (client->tx.length)
+            cond |= G_IO_OUT;
+    }
+    if (cond != client->cond) {
+        client->cond = cond;
+        g_source_modify_unix_fd(client->source, client->fdTag, cond);
+    }
+}
+
+/* ---- lifetime ---- */
+
+void
+vkDaemonClientRef(vkDaemonClient *client)
+{
+    g_atomic_int_inc(&client->refs);
+}
+
+static void
+freeQueue(GQueue *q)
+{
+    vkRpcMessage *msg;
+
+    while ((msg = g_queue_pop_head(q)))
+        vkRpcMessageFree(msg);
+}
+
+static gboolean
+idleTimeoutFire(gpointer opaque)
+{
+    vkDaemonServer *srv = opaque;
+
+    g_mutex_lock(&srv->lock);
+    srv->idleTimer = 0;
+    g_mutex_unlock(&srv->lock);
+    VK_LOG("no client for %d seconds; exiting", srv->idleTimeout);
+    srv->quit(srv->quitOpaque);
+    return G_SOURCE_REMOVE;
+}
+
+/* Must hold srv->lock. */
+static void
+armIdleTimerLocked(vkDaemonServer *srv)
+{
+    if (srv->nclients == 0 && srv->idleTimeout > 0 && !srv->idleTimer)
+        srv->idleTimer = g_timeout_add_seconds(srv->idleTimeout, idleTimeoutFire, srv);
+}
+
+static void
+clientDestroy(vkDaemonClient *client)
+{
+    vkDaemonTlsSessionFree(client->tls);
+    if (client->fd >= 0)
+        close(client->fd);
+    freeQueue(&client->tx);
+    freeQueue(&client->pending);
+    vkRpcMessageFree(client->rx);
+    g_mutex_clear(&client->lock);
+    g_free(client->name);
+    g_free(client);
+}
+
+static gboolean
+clientFreeIdle(gpointer opaque)
+{
+    vkDaemonClient *client = opaque;
+    vkDaemonServer *srv = client->srv;
+
+    vkServerClientCleanup(&client->pub);
+    g_mutex_lock(&srv->lock);
+    g_hash_table_remove(srv->clients, client);
+    srv->nclients--;
+    armIdleTimerLocked(srv);
+    g_mutex_unlock(&srv->lock);
+    VK_DLOG("client %s: released", client->name);
+    clientDestroy(client);
+    return G_SOURCE_REMOVE;
+}
+
+void
+vkDaemonClientUnref(vkDaemonClient *client)
+{
+    if (g_atomic_int_dec_and_test(&client->refs))
+        g_idle_add(clientFreeIdle, client);
+}
+
+static void
+closeLocked(vkDaemonClient *client, const char *reason, bool normal)
+{
+    if (client->closing)
+        return;
+    client->closing = true;
+    if (normal)
+        VK_DLOG("client %s: %s", client->name, reason);
+    else
+        VK_LOG("client %s: %s; closing the connection", client->name, reason);
+    if (client->source)
+        g_source_destroy(client->source);
+    shutdown(client->fd, SHUT_RDWR);
+    freeQueue(&client->tx);
+    client->nevents = 0;
+    freeQueue(&client->pending);
+}
+
+void
+vkDaemonClientClose(vkDaemonClient *client, const char *reason)
+{
+    bool wasOpen;
+
+    g_mutex_lock(&client->lock);
+    wasOpen = !client->closing;
+    closeLocked(client, reason, false);
+    g_mutex_unlock(&client->lock);
+    if (wasOpen)
+        vkDaemonClientUnref(client);
+}
+
+static void
+clientCloseQuiet(vkDaemonClient *client, const char *reason)
+{
+    bool wasOpen;
+
+    g_mutex_lock(&client->lock);
+    wasOpen = !client->closing;
+    closeLocked(client, reason, true);
+    g_mutex_unlock(&client->lock);
+    if (wasOpen)
+        vkDaemonClientUnref(client);
+}
+
+/* ---- writing ---- */
+
+/* Returns -1 on a dead socket (the caller closes). */
+static int
+flushLocked(vkDaemonClient *client)
+{
+    vkRpcMessage *msg;
+
+    while ((msg = g_queue_peek_head(&client->tx))) {
+        ssize_t n = transportSend(client, msg->buffer + msg->offset,
+                                  msg->length - msg->offset);
+        if (n < 0) {
+            if (errno == EAGAIN || errno == EINTR)
+                return 0;
+            return -1;
+        }
+        msg->offset += n;
+        if (msg->offset < msg->length)
+            continue;
+        g_queue_pop_head(&client->tx);
+        if (msg->tracked)
+            client->nevents--;
+        vkRpcMessageFree(msg);
+    }
+    return 0;
+}
+
+/* Queues msg; returns false when the client had to be closed. */
+static bool
+sendLocked(vkDaemonClient *client, vkRpcMessage *msg)
+{
+    if (client->closing) {
+        vkRpcMessageFree(msg);
+        return true;
+    }
+    g_queue_push_tail(&client->tx, msg);
+    if (msg->tracked)
+        client->nevents++;
+    if (client->tx.length == 1 && !client->handshaking &&
+        flushLocked(client) < 0) {
+        closeLocked(client, "write failed", true);
+        return false;
+    }
+    updateCondLocked(client);
+    return true;
+}
+
+void
+vkDaemonClientSend(vkDaemonClient *client, vkRpcMessage *msg)
+{
+    bool ok;
+
+    g_mutex_lock(&client->lock);
+    ok = sendLocked(client, msg);
+    g_mutex_unlock(&client->lock);
+    if (!ok)
+        vkDaemonClientUnref(client);
+}
+
+static int
+clientSendEvent(vkServerClient *pub, int proc, xdrproc_t filter, void *body)
+{
+    vkDaemonClient *client = clientFromPublic(pub);
+    vkRpcHeader hdr = {
+        .prog = VK_REMOTE_PROGRAM, .vers = VK_REMOTE_VERSION, .proc = proc,
+        .type = VK_RPC_MESSAGE, .serial = 1, .status = VK_RPC_OK,
+    };
+    g_autoptr(vkRpcMessage) msg = vkRpcMessageNew();
+    unsigned int queued;
+    bool ok;
+
+    if (vkRpcMessageEncode(msg, &hdr, filter, body) < 0)
+        return -1;
+    msg->tracked = true;
+
+    g_mutex_lock(&client->lock);
+    if (client->closing) {
+        g_mutex_unlock(&client->lock);
+        vkReportError(VIR_ERR_RPC, "client %s is closing; event %d not sent",
+                      client->name, proc);
+        return -1;
+    }
+    queued = client->nevents;
+    if (queued >= (unsigned int)client->srv->cfg->maxQueuedEvents) {
+        g_autofree char *why = g_strdup_printf(
+            "event queue full (%u events not yet read, max_queued_events=%d): "
+            "the client is too slow", queued, client->srv->cfg->maxQueuedEvents);
+        closeLocked(client, why, false);
+        g_mutex_unlock(&client->lock);
+        vkDaemonClientUnref(client);
+        vkReportError(VIR_ERR_RPC, "client %s dropped: %s", client->name, why);
+        return -1;
+    }
+    ok = sendLocked(client, g_steal_pointer(&msg));
+    g_mutex_unlock(&client->lock);
+    if (!ok) {
+        vkDaemonClientUnref(client);
+        vkReportError(VIR_ERR_RPC, "client %s: connection lost while sending event %d",
+                      client->name, proc);
+        return -1;
+    }
+    return 0;
+}
+
+static void
+sendKeepalive(vkDaemonClient *client, int proc)
+{
+    vkRpcHeader hdr = {
+        .prog = VK_KEEPALIVE_PROGRAM, .vers = VK_KEEPALIVE_VERSION, .proc = proc,
+        .type = VK_RPC_MESSAGE, .serial = 0, .status = VK_RPC_OK,
+    };
+    vkRpcMessage *msg = vkRpcMessageNew();
+
+    if (vkRpcMessageEncode(msg, &hdr, NULL, NULL) < 0) {
+        vkRpcMessageFree(msg);
+        return;
+    }
+    vkDaemonClientSend(client, msg);
+}
+
+/* ---- request slots ---- */
+
+typedef struct {
+    vkDaemonClient *client;
+    vkRpcMessage *msg;
+} vkJob;
+
+static void
+workerRun(gpointer data, gpointer opaque)
+{
+    vkJob *job = data;
+
+    vkDaemonCallRun(job->client, job->msg);
+    vkRpcMessageFree(job->msg);
+    vkDaemonClientCallDone(job->client);
+    vkDaemonClientUnref(job->client);
+    g_free(job);
+}
+
+static void
+startCallLocked(vkDaemonClient *client, vkRpcMessage *msg)
+{
+    vkJob *job = g_new0(vkJob, 1);
+
+    client->inflight++;
+    vkDaemonClientRef(client);
+    job->client = client;
+    job->msg = msg;
+    g_thread_pool_push(client->srv->pool, job, NULL);
+}
+
+static void
+queueCall(vkDaemonClient *client, vkRpcMessage *msg)
+{
+    unsigned int max = client->srv->cfg->maxClientRequests;
+
+    g_mutex_lock(&client->lock);
+    if (client->closing) {
+        vkRpcMessageFree(msg);
+    } else if (client->inflight < max) {
+        startCallLocked(client, msg);
+    } else {
+        /* Keep reading (so keepalive PINGs are still answered) until as
+         * many calls wait as may run; then let the socket push back. */
+        g_queue_push_tail(&client->pending, msg);
+        if (client->pending.length >= max) {
+            client->readPaused = true;
+            updateCondLocked(client);
+        }
+    }
+    g_mutex_unlock(&client->lock);
+}
+
+void
+vkDaemonClientCallDone(vkDaemonClient *client)
+{
+    vkRpcMessage *next;
+
+    g_mutex_lock(&client->lock);
+    client->inflight--;
+    if (!client->closing && (next = g_queue_pop_head(&client->pending)))
+        startCallLocked(client, next);
+    if (client->readPaused &&
+        client->pending.length < (unsigned int)client->srv->cfg->maxClientRequests) {
+        client->readPaused = false;
+        updateCondLocked(client);
+    }
+    g_mutex_unlock(&client->lock);
+}
+
+void
+vkDaemonClientEnableKeepalive(vkDaemonClient *client)
+{
+    g_mutex_lock(&client->lock);
+    if (!client->keepalive && client->srv->cfg->keepaliveInterval > 0)
+        VK_DLOG("client %s: keepalive enabled", client->name);
+    client->keepalive = true;
+    g_mutex_unlock(&client->lock);
+}
+
+/* ---- reading ---- */
+
+/* Returns a complete packet, or NULL: *why is then NULL for "no more data
+ * now", or the reason to close the connection. */
+static vkRpcMessage *
+readOne(vkDaemonClient *client, char **why, bool *normal)
+{
+    vkRpcMessage *msg = client->rx;
+
+    *why = NULL;
+    *normal = false;
+    while (msg->offset < msg->length) {
+        ssize_t n = transportRecv(client, msg->buffer + msg->offset,
+                                  msg->length - msg->offset);
+        if (n == 0) {
+            *normal = msg->offset == 0;
+            *why = g_strdup_printf(*normal ? "disconnected" :
+                                   "connection closed in the middle of a packet");
+            return NULL;
+        }
+        if (n < 0) {
+            if (errno == EAGAIN || errno == EINTR)
+                return NULL;
+            *why = g_strdup_printf("read failed: %s", g_strerror(errno));
+            return NULL;
+        }
+        g_atomic_int_set(&client->lastRx, nowSeconds());
+        msg->offset += n;
+        if (msg->offset == VK_RPC_LEN_WORD && msg->length == VK_RPC_LEN_WORD &&
+            vkRpcMessageDecodeLength(msg) < 0) {
+            virErrorPtr err = vkErrorGetLast();
+            *why = g_strdup(err && err->message ? err->message : "bad packet length");
+            return NULL;
+        }
+    }
+    if (vkRpcMessageDecodeHeader(msg) < 0) {
+        *why = g_strdup("undecodable header");
+        return NULL;
+    }
+    client->rx = vkRpcMessageNew();
+    vkRpcMessageBeginRead(client->rx);
+    return msg;
+}
+
+static void
+handleMessage(vkDaemonClient *client, vkRpcMessage *msg)
+{
+    vkRpcHeader *hdr = &msg->header;
+
+    g_atomic_int_set(&client->unanswered, 0);
+    if (hdr->prog == VK_KEEPALIVE_PROGRAM) {
+        if (hdr->proc == 1 && hdr->type == VK_RPC_MESSAGE)
+            sendKeepalive(client, 2);
+        else if (hdr->proc != 2)
+            VK_LOG("client %s: ignoring keepalive message with procedure %d type %d",
+                   client->name, hdr->proc, hdr->type);
+        vkRpcMessageFree(msg);
+        return;
+    }
+    if (hdr->prog != VK_REMOTE_PROGRAM || hdr->vers != VK_REMOTE_VERSION) {
+        if (hdr->type == VK_RPC_CALL || hdr->type == VK_RPC_CALL_WITH_FDS) {
+            vkDaemonReplyError(client, hdr, VIR_ERR_RPC,
+                               "unknown program 0x%x version %u", hdr->prog, hdr->vers);
+        } else {
+            VK_LOG("client %s: dropping message type %d for unknown program 0x%x version %u",
+                   client->name, hdr->type, hdr->prog, hdr->vers);
+        }
+        vkRpcMessageFree(msg);
+        return;
+    }
+    if (hdr->type != VK_RPC_CALL) {
+        if (hdr->type == VK_RPC_CALL_WITH_FDS)
+            vkDaemonReplyError(client, hdr, VIR_ERR_RPC, "%s",
+                               "file descriptor passing is not supported");
+        else
+            vkDaemonReplyError(client, hdr, VIR_ERR_RPC,
+                               "Unexpected message type %d", hdr->type);
+        vkRpcMessageFree(msg);
+        return;
+    }
+    queueCall(client, msg);
+}
+
+static void
+clientHandleIO(vkDaemonClient *client, GIOCondition rev)
+{
+    bool dead = false;
+    bool paused;
+
+    if (client->handshaking) {
+        g_autofree char *why = NULL;
+        int rv;
+
+        g_mutex_lock(&client->lock);
+        rv = vkDaemonTlsHandshake(client->tls, &why);
+        if (rv > 0) {
+            /* libvirt's clients wait for one byte 0x01 after the handshake:
+             * the server's word that their certificate was accepted. */
+            vkRpcMessage *ok = vkRpcMessageNew();
+            ok->buffer = g_malloc(1);
+            ok->buffer[0] = 1;
+            ok->length = 1;
+            client->handshaking = false;
+            VK_DLOG("client %s: TLS session established", client->name);
+            g_queue_push_head(&client->tx, ok);
+            if (flushLocked(client) < 0) {
+                rv = -1;
+                why = g_strdup("write failed after the TLS handshake");
+            }
+        }
+        updateCondLocked(client);
+        g_mutex_unlock(&client->lock);
+        if (rv < 0) {
+            vkDaemonClientClose(client, why);
+            return;
+        }
+        if (rv == 0)
+            return;
+    }
+
+    if (rev & G_IO_OUT) {
+        g_mutex_lock(&client->lock);
+        if (!client->closing) {
+            if (flushLocked(client) < 0) {
+                closeLocked(client, "write failed", true);
+                dead = true;
+            }
+            updateCondLocked(client);
+        }
+        g_mutex_unlock(&client->lock);
+        if (dead) {
+            vkDaemonClientUnref(client);
+            return;
+        }
+    }
+
+    if (!(rev & (G_IO_IN | G_IO_HUP | G_IO_ERR)))
+        return;
+    for (;;) {
+        g_autofree char *why = NULL;
+        bool normal;
+        vkRpcMessage *msg;
+
+        g_mutex_lock(&client->lock);
+        paused = client->readPaused || client->closing;
+        g_mutex_unlock(&client->lock);
+        if (paused)
+            return;
+        msg = readOne(client, &why, &normal);
+        if (!msg) {
+            if (why) {
+                if (normal)
+                    clientCloseQuiet(client, why);
+                else
+                    vkDaemonClientClose(client, why);
+            }
+            return;
+        }
+        handleMessage(client, msg);
+    }
+}
+
+static gboolean
+clientSourceDispatch(GSource *source, GSourceFunc cb, gpointer data)
+{
+    vkClientSource *cs = (vkClientSource *)source;
+
+    clientHandleIO(cs->client, g_source_query_unix_fd(source, cs->client->fdTag));
+    return G_SOURCE_CONTINUE;
+}
+
+static void
+clientSourceFinalize(GSource *source)
+{
+    vkDaemonClientUnref(((vkClientSource *)source)->client);
+}
+
+static GSourceFuncs clientSourceFuncs = {
+    .dispatch = clientSourceDispatch,
+    .finalize = clientSourceFinalize,
+};
+
+/* ---- accepting ---- */
+
+static void
+clientNew(vkListener *l, int fd)
+{
+    vkDaemonServer *srv = l->srv;
+    vkDaemonClient *client;
+    vkClientSource *cs;
+    struct ucred cred = { .pid = 0, .uid = (uid_t)-1, .gid = (gid_t)-1 };
+    socklen_t credlen = sizeof(cred);
+    g_autofree char *who = NULL;
+    unsigned long long id;
+
+    g_mutex_lock(&srv->lock);
+    id = srv->nextClientId++;
+    if (srv->nclients >= (unsigned int)srv->cfg->maxClients) {
+        g_mutex_unlock(&srv->lock);
+        VK_LOG("refusing a connection on %s: max_clients (%d) reached",
+               l->desc, srv->cfg->maxClients);
+        close(fd);
+        return;
+    }
+    g_mutex_unlock(&srv->lock);
+
+    if (l->path) {
+        if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &credlen) < 0) {
+            VK_LOG("refusing a connection on %s: cannot read peer credentials: %s",
+                   l->desc, g_strerror(errno));
+            close(fd);
+            return;
+        }
+        who = g_strdup_printf("%llu (pid %d uid %u)", id, (int)cred.pid, (unsigned)cred.uid);
+        if (!l->readonly && cred.uid != 0 && cred.uid != geteuid()) {
+            VK_LOG("refusing client %s on %s: uid %u may only use the read-only socket",
+                   who, l->desc, (unsigned)cred.uid);
+            close(fd);
+            return;
+        }
+    } else {
+        who = g_strdup_printf("%llu (%s)", id, l->desc);
+    }
+
+    client = g_new0(vkDaemonClient, 1);
+    client->refs = 1;
+    client->srv = srv;
+    client->fd = fd;
+    client->name = g_steal_pointer(&who);
+    g_mutex_init(&client->lock);
+    g_queue_init(&client->tx);
+    g_queue_init(&client->pending);
+    client->pub.readonly = l->readonly;
+    /* Unix peers are identified by the kernel and TLS peers by their
+     * verified certificate: with no SASL/polkit, that is the whole auth. */
+    client->pub.authenticated = true;
+    client->pub.uid = cred.uid;
+    client->pub.pid = cred.pid;
+    client->pub.sendEvent = clientSendEvent;
+    client->pub.daemonPrivate = client;
+    client->rx = vkRpcMessageNew();
+    vkRpcMessageBeginRead(client->rx);
+    client->lastRx = nowSeconds();
+    if (l->tls) {
+        g_autoptr(GError) err = NULL;
+        client->tls = vkDaemonTlsSessionNew(srv->tls, fd, &err);
+        if (!client->tls) {
+            VK_LOG("client %s: %s", client->name, err->message);
+            clientDestroy(client);
+            return;
+        }
+        client->handshaking = true;
+    }
+
+    g_mutex_lock(&srv->lock);
+    g_hash_table_add(srv->clients, client);
+    srv->nclients++;
+    if (srv->idleTimer) {
+        g_source_remove(srv->idleTimer);
+        srv->idleTimer = 0;
+    }
+    g_mutex_unlock(&srv->lock);
+
+    cs = (vkClientSource *)g_source_new(&clientSourceFuncs, sizeof(vkClientSource));
+    vkDaemonClientRef(client);
+    cs->client = client;
+    client->source = &cs->base;
+    client->cond = G_IO_IN;
+    client->fdTag = g_source_add_unix_fd(&cs->base, fd, client->cond);
+    g_source_attach(&cs->base, NULL);
+    g_source_unref(&cs->base);
+    VK_DLOG("client %s: connected on %s", client->name, l->desc);
+}
+
+static gboolean
+listenerAccept(gint fd, GIOCondition cond, gpointer opaque)
+{
+    vkListener *l = opaque;
+
+    for (;;) {
+        int cfd = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        if (cfd < 0) {
+            if (errno == EINTR)
+                continue;
+            if (errno != EAGAIN && errno != EWOULDBLOCK)
+                VK_LOG("accept on %s failed: %s", l->desc, g_strerror(errno));
+            break;
+        }
+        clientNew(l, cfd);
+    }
+    return G_SOURCE_CONTINUE;
+}
+
+/* ---- listeners ---- */
+
+static void
+listenerFree(gpointer data)
+{
+    vkListener *l = data;
+
+    if (l->watch)
+        g_source_remove(l->watch);
+    if (l->fd >= 0)
+        close(l->fd);
+    if (l->path)
+        unlink(l->path);
+    g_free(l->path);
+    g_free(l->desc);
+    g_free(l);
+}
+
+static void
+addListener(vkDaemonServer *srv, int fd, bool readonly, bool tls,
+            const char *path, char *desc)
+{
+    vkListener *l = g_new0(vkListener, 1);
+
+    l->srv = srv;
+    l->fd = fd;
+    l->readonly = readonly;
+    l->tls = tls;
+    l->path = g_strdup(path);
+    l->desc = desc;
+    l->watch = g_unix_fd_add(fd, G_IO_IN, listenerAccept, l);
+    g_ptr_array_add(srv->listeners, l);
+    VK_DLOG("listening on %s", desc);
+}
+
+static bool
+listenUnix(vkDaemonServer *srv, const char *name, unsigned int mode,
+           bool readonly, GError **error)
+{
+    g_autofree char *path = g_build_filename(srv->cfg->unixSockDir, name, NULL);
+    struct sockaddr_un sa = { .sun_family = AF_UNIX };
+    struct stat st;
+    mode_t old;
+    int fd;
+
+    if (strlen(path) >= sizeof(sa.sun_path)) {
+        g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_NAMETOOLONG,
+                    "socket path '%s' is too long", path);
+        return false;
+    }
+    strcpy(sa.sun_path, path);
+    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        goto syserr;
+    if (lstat(path, &st) == 0) {
+        /* A socket left by a crashed daemon is removed; a live one is not. */
+        int probe = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        bool live = probe >= 0 && connect(probe, (struct sockaddr *)&sa, sizeof(sa)) == 0;
+        if (probe >= 0)
+            close(probe);
+        if (live || !S_ISSOCK(st.st_mode)) {
+            close(fd);
+            g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_EXIST,
+                        live ? "another daemon is already listening on '%s'"
+                             : "'%s' exists and is not a socket", path);
+            return false;
+        }
+        unlink(path);
+    }
+    old = umask(0077);
+    if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+        umask(old);
+        goto syserr;
+    }
+    umask(old);
+    if (chmod(path, mode) < 0 || listen(fd, SOMAXCONN) < 0) {
+        unlink(path);
+        goto syserr;
+    }
+    addListener(srv, fd, readonly, false, path,
+                g_strdup_printf("%s%s", path, readonly ? " (read-only)" : ""));
+    return true;
+
+ syserr:
+    g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(errno),
+                "cannot listen on '%s': %s", path, g_strerror(errno));
+    if (fd >= 0)
+        close(fd);
+    return false;
+}
+
+static bool
+listenTcp(vkDaemonServer *srv, const char *port, bool tls, GError **error)
+{
+    struct addrinfo hints = {
+        .ai_flags = AI_PASSIVE | AI_ADDRCONFIG,
+        .ai_socktype = SOCK_STREAM,
+    };
+    struct addrinfo *res = NULL;
+    struct addrinfo *ai;
+    const char *addr = srv->cfg->listenAddr;
+    int rc;
+    int bound = 0;
+
+    if (addr && !*addr)
+        addr = NULL;
+    if ((rc = getaddrinfo(addr, port, &hints, &res)) != 0) {
+        g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+                    "cannot resolve listen address '%s' port %s: %s",
+                    addr ? addr : "*", port, gai_strerror(rc));
+        return false;
+    }
+    for (ai = res; ai; ai = ai->ai_next) {
+        int one = 1;
+        char host[NI_MAXHOST] = "?";
+        int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
+                        ai->ai_protocol);
+        if (fd < 0)
+            continue;
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+        if (ai->ai_family == AF_INET6)
+            setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+        getnameinfo(ai->ai_addr, ai->ai_addrlen, host, sizeof(host), NULL, 0, NI_NUMERICHOST);
+        if (bind(fd, ai->ai_addr, ai->ai_addrlen) < 0 || listen(fd, SOMAXCONN) < 0) {
+            int saved = errno;
+            close(fd);
+            g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(saved),
+                        "cannot listen on %s port %s: %s", host, port, g_strerror(saved));
+            freeaddrinfo(res);
+            return false;
+        }
+        addListener(srv, fd, false, tls, NULL,
+                    g_strdup_printf("%s:%s (%s)", host, port, tls ? "tls" : "tcp"));
+        bound++;
+    }
+    freeaddrinfo(res);
+    if (!bound) {
+        g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+                    "no usable address to listen on port %s", port);
+        return false;
+    }
+    return true;
+}
+
+bool
+vkDaemonServerListen(vkDaemonServer *srv, GError **error)
+{
+    vkDaemonConfig *cfg = srv->cfg;
+
+    if (g_mkdir_with_parents(cfg->unixSockDir, 0755) < 0) {
+        g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(errno),
+                    "cannot create socket directory '%s': %s",
+                    cfg->unixSockDir, g_strerror(errno));
+        return false;
+    }
+    if (!listenUnix(srv, "virtkit-sock", cfg->unixSockRwPerms, false, error) ||
+        !listenUnix(srv, "virtkit-sock-ro", cfg->unixSockRoPerms, true, error))
+        goto fail;
+    if (cfg->listenTls) {
+        if (!(srv->tls = vkDaemonTlsNew(cfg, error)) ||
+            !listenTcp(srv, cfg->tlsPort, true, error))
+            goto fail;
+    }
+    if (cfg->listenTcp && !listenTcp(srv, cfg->tcpPort, false, error))
+        goto fail;
+    return true;
+
+ fail:
+    g_ptr_array_set_size(srv->listeners, 0);
+    return false;
+}
+
+/* ---- keepalive ---- */
+
+static gboolean
+keepaliveTick(gpointer opaque)
+{
+    vkDaemonServer *srv = opaque;
+    g_autoptr(GPtrArray) due = g_ptr_array_new();
+    GHashTableIter it;
+    gpointer key;
+    gint now = nowSeconds();
+    size_t i;
+
+    g_mutex_lock(&srv->lock);
+    g_hash_table_iter_init(&it, srv->clients);
+    while (g_hash_table_iter_next(&it, &key, NULL)) {
+        vkDaemonClient *client = key;
+        bool take;
+        g_mutex_lock(&client->lock);
+        take = client->keepalive && !client->closing &&
+               now - g_atomic_int_get(&client->lastRx) >= srv->cfg->keepaliveInterval;
+        if (take)
+            vkDaemonClientRef(client);
+        g_mutex_unlock(&client->lock);
+        if (take)
+            g_ptr_array_add(due, client);
+    }
+    g_mutex_unlock(&srv->lock);
+
+    for (i = 0; i < due->len; i++) {
+        vkDaemonClient *client = due->pdata[i];
+        int sent = g_atomic_int_get(&client->unanswered);
+        if (sent >= srv->cfg->keepaliveCount) {
+            g_autofree char *why = g_strdup_printf(
+                "no answer to %d keepalive PINGs sent %d seconds apart",
+                sent, srv->cfg->keepaliveInterval);
+            vkDaemonClientClose(client, why);
+        } else {
+            g_atomic_int_inc(&client->unanswered);
+            sendKeepalive(client, 1);
+        }
+        vkDaemonClientUnref(client);
+    }
+    return G_SOURCE_CONTINUE;
+}
+
+/* ---- the server ---- */
+
+vkDaemonServer *
+vkDaemonServerNew(vkDaemonConfig *cfg, GError **error)
+{
+    vkDaemonServer *srv = g_new0(vkDaemonServer, 1);
+
+    srv->cfg = cfg;
+    srv->listeners = g_ptr_array_new_with_free_func(listenerFree);
+    g_mutex_init(&srv->lock);
+    srv->clients = g_hash_table_new(NULL, NULL);
+    srv->pool = g_thread_pool_new(workerRun, srv, cfg->maxWorkers, FALSE, error);
+    if (!srv->pool) {
+        vkDaemonServerFree(srv);
+        return NULL;
+    }
+    if (cfg->keepaliveInterval > 0 && cfg->keepaliveCount > 0)
+        srv->keepaliveTimer = g_timeout_add_seconds(cfg->keepaliveInterval,
+                                                    keepaliveTick, srv);
+    return srv;
+}
+
+void
+vkDaemonServerSetIdleTimeout(vkDaemonServer *srv, int timeoutSec,
+                             void (*quit)(void *), void *opaque)
+{
+    g_mutex_lock(&srv->lock);
+    srv->idleTimeout = timeoutSec;
+    srv->quit = quit;
+    srv->quitOpaque = opaque;
+    armIdleTimerLocked(srv);
+    g_mutex_unlock(&srv->lock);
+}
+
+void
+vkDaemonServerFree(vkDaemonServer *srv)
+{
+    if (!srv)
+        return;
+    /* Sockets go first so nobody connects to a daemon that is leaving;
+     * clients are left to the process exit. */
+    g_ptr_array_free(srv->listeners, TRUE);
+    if (srv->keepaliveTimer)
+        g_source_remove(srv->keepaliveTimer);
+    if (srv->idleTimer)
+        g_source_remove(srv->idleTimer);
+    vkDaemonTlsFree(srv->tls);
+    g_free(srv);
+}

@@ -1,0 +1,164 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * virtkitd: the daemon serving libvirt's remote protocol.
+ *
+ * main() parses options, loads the config, registers the default event
+ * loop implementation (so the drivers' events and our sockets share one
+ * GLib main context), listens, and only then announces readiness: the
+ * pidfile and the --ready-fd byte are written after the sockets exist, so
+ * a test or a service manager waits on that instead of polling for files.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <locale.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <glib-unix.h>
+
+#include "virtkit/virtkit.h"
+#include "daemon/daemon.h"
+#include "drivers/remote/remote-driver.h"
+
+int vkDaemonVerbose;
+
+void
+vkDaemonLog(bool debug, const char *fmt, ...)
+{
+    g_autofree char *text = NULL;
+    g_autoptr(GDateTime) now = g_date_time_new_now_local();
+    g_autofree char *stamp = g_date_time_format(now, "%F %T.%f");
+    va_list ap;
+
+    va_start(ap, fmt);
+    text = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "%.23s virtkitd[%d]: %s%s\n", stamp, (int)getpid(),
+            debug ? "debug: " : "", text);
+}
+
+static volatile bool quitting;
+
+static void
+requestQuit(void *opaque)
+{
+    quitting = true;
+    g_main_context_wakeup(NULL);
+}
+
+static gboolean
+onSignal(gpointer opaque)
+{
+    VK_LOG("caught %s; shutting down", (const char *)opaque);
+    requestQuit(NULL);
+    return G_SOURCE_CONTINUE;
+}
+
+static bool
+writePidfile(const char *path, GError **error)
+{
+    g_autofree char *text = g_strdup_printf("%d\n", (int)getpid());
+
+    return g_file_set_contents(path, text, -1, error);
+}
+
+int
+main(int argc, char **argv)
+{
+    g_autofree char *socketDir = NULL;
+    g_autofree char *configFile = NULL;
+    g_autofree char *pidfile = NULL;
+    int timeout = 0;
+    int readyFd = -1;
+    gboolean verbose = FALSE;
+    gboolean showVersion = FALSE;
+    GOptionEntry entries[] = {
+        { "socket-dir", 0, 0, G_OPTION_ARG_FILENAME, &socketDir,
+          "directory for virtkit-sock and virtkit-sock-ro (default /run/virtkit)", "DIR" },
+        { "config", 'f', 0, G_OPTION_ARG_FILENAME, &configFile,
+          "configuration file (libvirtd.conf syntax)", "FILE" },
+        { "pidfile", 'p', 0, G_OPTION_ARG_FILENAME, &pidfile,
+          "write the daemon's pid here once it is listening", "FILE" },
+        { "timeout", 't', 0, G_OPTION_ARG_INT, &timeout,
+          "exit after SEC seconds without any client", "SEC" },
+        { "ready-fd", 0, 0, G_OPTION_ARG_INT, &readyFd,
+          "write a newline to FD and close it once listening", "FD" },
+        { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "log debug messages", NULL },
+        { "version", 'V', 0, G_OPTION_ARG_NONE, &showVersion, "print the version", NULL },
+        { NULL },
+    };
+    g_autoptr(GOptionContext) octx = g_option_context_new("- the virtkit daemon");
+    g_autoptr(GError) err = NULL;
+    vkDaemonConfig *cfg;
+    vkDaemonServer *srv;
+    int ret = EXIT_FAILURE;
+
+    setlocale(LC_ALL, "");
+    g_option_context_add_main_entries(octx, entries, NULL);
+    if (!g_option_context_parse(octx, &argc, &argv, &err)) {
+        fprintf(stderr, "virtkitd: %s\n", err->message);
+        return EXIT_FAILURE;
+    }
+    if (showVersion) {
+        printf("virtkitd %s\n", VK_PACKAGE_VERSION);
+        return EXIT_SUCCESS;
+    }
+    vkDaemonVerbose = verbose;
+
+    cfg = vkDaemonConfigNew();
+    if (configFile && vkDaemonConfigLoadFile(cfg, configFile, &err) < 0) {
+        fprintf(stderr, "virtkitd: %s\n", err->message);
+        vkDaemonConfigFree(cfg);
+        return EXIT_FAILURE;
+    }
+    if (socketDir) {
+        g_free(cfg->unixSockDir);
+        cfg->unixSockDir = g_strdup(socketDir);
+    }
+
+    /* The drivers deliver events through virEvent*: they must land on the
+     * loop this process runs. */
+    if (virEventRegisterDefaultImpl() < 0 || virInitialize() < 0) {
+        fprintf(stderr, "virtkitd: cannot initialise the library\n");
+        vkDaemonConfigFree(cfg);
+        return EXIT_FAILURE;
+    }
+    /* Inside the daemon a URI no local driver serves is an error, never a
+     * hop to another daemon (or to this one). */
+    vkRemoteDriverDisableLocal();
+    g_unix_signal_add(SIGTERM, onSignal, (gpointer)"SIGTERM");
+    g_unix_signal_add(SIGINT, onSignal, (gpointer)"SIGINT");
+    g_unix_signal_add(SIGHUP, onSignal, (gpointer)"SIGHUP");
+    signal(SIGPIPE, SIG_IGN);
+
+    if (!(srv = vkDaemonServerNew(cfg, &err)) || !vkDaemonServerListen(srv, &err)) {
+        fprintf(stderr, "virtkitd: %s\n", err ? err->message : "cannot start the server");
+        goto cleanup;
+    }
+    if (timeout > 0)
+        vkDaemonServerSetIdleTimeout(srv, timeout, requestQuit, NULL);
+    if (pidfile && !writePidfile(pidfile, &err)) {
+        fprintf(stderr, "virtkitd: cannot write pidfile: %s\n", err->message);
+        goto cleanup;
+    }
+    if (readyFd >= 0) {
+        if (write(readyFd, "\n", 1) != 1)
+            VK_LOG("cannot signal readiness on fd %d: %s", readyFd, g_strerror(errno));
+        close(readyFd);
+    }
+    VK_DLOG("ready, sockets in %s", cfg->unixSockDir);
+
+    while (!quitting)
+        virEventRunDefaultImpl();
+    ret = EXIT_SUCCESS;
+
+ cleanup:
+    vkDaemonServerFree(srv);
+    if (pidfile && ret == EXIT_SUCCESS)
+        unlink(pidfile);
+    /* Clients, workers and the config are left to the process exit: a
+     * worker may still be inside a driver call. */
+    return ret;
+}

@@ -1,0 +1,223 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""Test helpers: start a private virtkitd, and speak libvirt's RPC framing
+by hand (struct.pack), so the daemon's handling of good and bad packets can
+be checked byte by byte without any client library in between."""
+
+import os
+import socket
+import struct
+import subprocess
+import tempfile
+import threading
+
+REMOTE_PROG = 0x20008086
+KEEPALIVE_PROG = 0x6B656570
+CALL, REPLY, MESSAGE = 0, 1, 2
+OK, ERROR = 0, 1
+VIR_ERR_INTERNAL_ERROR = 1
+VIR_ERR_OPERATION_DENIED = 29
+VIR_ERR_RPC = 39
+
+
+class Daemon:
+    """A virtkitd in a temporary socket dir; waits for its --ready-fd byte
+    (written only once the sockets listen), so there is no polling.  Its
+    log (stderr, -v) is collected by a thread; wait_for() blocks on a
+    condition until a line matches."""
+
+    def __init__(self, binary, config=None, extra=(), env=None):
+        self.tmp = tempfile.TemporaryDirectory(prefix="vkd-test-")
+        self.dir = self.tmp.name
+        self.lines = []
+        self.cond = threading.Condition()
+        args = [binary, "--socket-dir", self.dir, "-v"]
+        if config is not None:
+            cfg = os.path.join(self.dir, "virtkitd.conf")
+            with open(cfg, "w") as f:
+                f.write(config)
+            args += ["--config", cfg]
+        args += list(extra)
+        rfd, wfd = os.pipe()
+        args += ["--ready-fd", str(wfd)]
+        self.proc = subprocess.Popen(args, pass_fds=(wfd,), stdout=subprocess.PIPE,
+                                     stderr=subprocess.STDOUT, text=True, env=env)
+        os.close(wfd)
+        self.reader = threading.Thread(target=self._read_log, daemon=True)
+        self.reader.start()
+        with os.fdopen(rfd, "rb") as r:
+            ready = r.read(1)
+        if ready != b"\n":
+            self.proc.wait(timeout=10)
+            self.reader.join(timeout=10)
+            raise RuntimeError("virtkitd did not start:\n" + self.logtext())
+        self.rw = os.path.join(self.dir, "virtkit-sock")
+        self.ro = os.path.join(self.dir, "virtkit-sock-ro")
+
+    def _read_log(self):
+        for line in self.proc.stdout:
+            with self.cond:
+                self.lines.append(line)
+                self.cond.notify_all()
+
+    def logtext(self):
+        with self.cond:
+            return "".join(self.lines)
+
+    def wait_for(self, text, timeout=60, start=0):
+        """Blocks until a log line (from index start) contains text;
+        returns the index after it."""
+        with self.cond:
+            def found():
+                for i in range(start, len(self.lines)):
+                    if text in self.lines[i]:
+                        return i + 1
+                return None
+            if not self.cond.wait_for(lambda: found() is not None, timeout=timeout):
+                raise AssertionError("virtkitd never logged %r:\n%s" % (text, "".join(self.lines)))
+            return found()
+
+    def mark(self):
+        with self.cond:
+            return len(self.lines)
+
+    def alive(self):
+        return self.proc.poll() is None
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.reader.join(timeout=20)
+        self.tmp.cleanup()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        if exc[0] is not None:
+            print("---- virtkitd log ----\n" + self.logtext())
+        self.stop()
+
+
+def xdr_string(s):
+    b = s.encode()
+    return struct.pack(">I", len(b)) + b + b"\0" * ((4 - len(b) % 4) % 4)
+
+
+def packet(prog, vers, proc, typ, serial, status=0, body=b""):
+    hdr = struct.pack(">IIiIIi", prog, vers, proc, typ, serial, status)
+    return struct.pack(">I", 4 + len(hdr) + len(body)) + hdr + body
+
+
+class Conn:
+    def __init__(self, path, timeout=30):
+        self.s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.s.settimeout(timeout)
+        self.s.connect(path)
+        self.serial = 0
+
+    def close(self):
+        self.s.close()
+
+    def send(self, data):
+        self.s.sendall(data)
+
+    def recv_exact(self, n):
+        buf = b""
+        while len(buf) < n:
+            chunk = self.s.recv(n - len(buf))
+            if not chunk:
+                return None
+            buf += chunk
+        return buf
+
+    def recv_msg(self):
+        """(header tuple, body) or None at EOF."""
+        lw = self.recv_exact(4)
+        if lw is None:
+            return None
+        (length,) = struct.unpack(">I", lw)
+        rest = self.recv_exact(length - 4)
+        if rest is None:
+            return None
+        return struct.unpack(">IIiIIi", rest[:24]), rest[24:]
+
+    def recv_reply(self):
+        """Skips MESSAGEs (events, keepalive) until a REPLY arrives."""
+        while True:
+            m = self.recv_msg()
+            if m is None:
+                return None
+            if m[0][3] == REPLY:
+                return m
+
+    def call(self, proc, body=b"", prog=REMOTE_PROG, vers=1, typ=CALL):
+        serial = self.serial
+        self.serial += 1
+        self.send(packet(prog, vers, proc, typ, serial, 0, body))
+        m = self.recv_reply()
+        assert m is not None, "connection closed while waiting for proc %d" % proc
+        hdr, payload = m
+        assert hdr[2] == proc and hdr[4] == serial, (hdr, proc, serial)
+        return hdr, payload
+
+
+def decode_error(body):
+    """remote_error -> (code, domain, message)."""
+    code, domain, present = struct.unpack(">iiI", body[:12])
+    msg = None
+    if present:
+        (n,) = struct.unpack(">I", body[12:16])
+        msg = body[16:16 + n].decode()
+    return code, domain, msg
+
+
+def handshake(conn, name="test:///default"):
+    """AUTH_LIST, SUPPORTS_FEATURE(10), CONNECT_OPEN like virsh does."""
+    conn.call(66)
+    conn.call(60, struct.pack(">i", 10))
+    hdr, body = conn.call(1, struct.pack(">I", 1) + xdr_string(name) + struct.pack(">I", 0))
+    assert hdr[5] == OK, decode_error(body)
+
+
+class Libvirtd:
+    """A private real libvirtd (test driver only) for side-by-side output
+    comparison.  Readiness comes from the sd_notify READY=1 datagram that
+    libvirtd sends once it listens."""
+
+    def __init__(self):
+        self.tmp = tempfile.TemporaryDirectory(prefix="lvd-test-")
+        d = self.tmp.name
+        os.mkdir(os.path.join(d, "drivers"))
+        cfg = os.path.join(d, "libvirtd.conf")
+        with open(cfg, "w") as f:
+            f.write('unix_sock_dir = "%s"\nauth_unix_rw = "none"\nauth_unix_ro = "none"\n' % d)
+        notify = os.path.join(d, "notify")
+        ns = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        ns.bind(notify)
+        ns.settimeout(60)
+        env = dict(os.environ, LIBVIRT_DRIVER_DIR=os.path.join(d, "drivers"),
+                   NOTIFY_SOCKET=notify, XDG_CONFIG_HOME=d, XDG_RUNTIME_DIR=d,
+                   XDG_CACHE_HOME=d)
+        self.proc = subprocess.Popen(["/usr/sbin/libvirtd", "--config", cfg, "--pid-file",
+                                      os.path.join(d, "pid")], env=env,
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            while b"READY=1" not in ns.recv(4096):
+                pass
+        finally:
+            ns.close()
+        self.sock = os.path.join(d, "libvirt-sock")
+
+    def stop(self):
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        self.tmp.cleanup()

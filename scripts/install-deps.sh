@@ -13,3 +13,10 @@ $SUDO apt-get install -y -q --no-install-recommends \
 # QEMU driver: the emulator, qemu-img, yajl for QMP, binutils for the micro-guest.
 $SUDO apt-get install -y -q --no-install-recommends \
     qemu-system-x86 qemu-utils libyajl-dev binutils
+# virt-install and virt-manager (headless under xvfb-run) against virtkitd: tests/compat2.
+$SUDO apt-get install -y -q --no-install-recommends \
+    virtinst virt-manager xvfb xauth
+# real containers for tests/lxc (busybox root filesystem)
+$SUDO apt-get install -y -q --no-install-recommends busybox-static
+# Xen driver: libxenctrl and libxenstore headers (optional at build time, -Dxen=auto).
+$SUDO apt-get install -y -q --no-install-recommends libxen-dev

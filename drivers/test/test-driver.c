@@ -431,6 +431,7 @@ static virHypervisorDriver testHypervisorDriver = {
     .nodeGetFreeMemory = vkTestNodeGetFreeMemory,
     .nodeGetCellsFreeMemory = vkTestNodeGetCellsFreeMemory,
     .nodeGetSecurityModel = vkTestNodeGetSecurityModel,
+    .connectGetDomainCapabilities = vkTestConnectGetDomainCapabilities,
 
     .connectListDomains = vkTestConnectListDomains,
     .connectNumOfDomains = vkTestConnectNumOfDomains,

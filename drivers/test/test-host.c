@@ -21,6 +21,7 @@
 #define VIR_FROM_THIS VIR_FROM_TEST
 #include "util/error.h"
 #include "conf/capabilities.h"
+#include "conf/domaincaps.h"
 #include "drivers/test/test-private.h"
 
 /* Host description files are small; anything bigger is a mistake. */
@@ -466,6 +467,66 @@ vkTestConnectGetCapabilities(virConnectPtr conn)
     caps = buildCaps(st);
     g_mutex_unlock(&st->lock);
     return vkCapsFormat(caps);
+}
+
+/* The one emulator of the test host, described as what the test driver's
+ * domain XML accepts: virt-install and virt-manager pick their default
+ * devices from this, so it names the devices they would add anyway. */
+char *
+vkTestConnectGetDomainCapabilities(virConnectPtr conn, const char *emulatorbin,
+                                   const char *arch, const char *machine,
+                                   const char *virttype, unsigned int flags)
+{
+    g_autoptr(vkDomainCaps) caps = NULL;
+    vkDomCapsBlock *b;
+
+    vkCheckFlags(0, NULL);
+    if (emulatorbin && strcmp(emulatorbin, "/usr/bin/test-hv") != 0) {
+        vkReportError(VIR_ERR_INVALID_ARG, "no emulator '%s' on the test host "
+                      "(it has /usr/bin/test-hv)", emulatorbin);
+        return NULL;
+    }
+    if (arch && strcmp(arch, "i686") != 0) {
+        vkReportError(VIR_ERR_INVALID_ARG, "architecture '%s' is not supported "
+                      "by the test host (it runs i686)", arch);
+        return NULL;
+    }
+    if (virttype && strcmp(virttype, "test") != 0) {
+        vkReportError(VIR_ERR_INVALID_ARG, "virtualization type '%s' is not "
+                      "supported by the test host (it has 'test')", virttype);
+        return NULL;
+    }
+
+    caps = vkDomainCapsNew("/usr/bin/test-hv", "test", machine, "i686");
+    caps->maxVcpus = VK_TEST_MAX_VCPUS;
+    caps->iothreads = 0;
+    caps->os = vkDomCapsBlockNew("os", true);
+    vkDomCapsBlockAddEnum(caps->os, "firmware", NULL);
+    caps->hasCPU = true;
+    caps->memoryBacking = vkDomCapsBlockNew("memoryBacking", false);
+
+    b = vkDomainCapsAddDevice(caps, "disk", true);
+    vkDomCapsBlockAddEnum(b, "diskDevice", "disk", "cdrom", "floppy", "lun", NULL);
+    vkDomCapsBlockAddEnum(b, "bus", "ide", "fdc", "scsi", "virtio", "usb", "sata", NULL);
+    b = vkDomainCapsAddDevice(caps, "graphics", true);
+    vkDomCapsBlockAddEnum(b, "type", "sdl", "vnc", "spice", NULL);
+    b = vkDomainCapsAddDevice(caps, "video", true);
+    vkDomCapsBlockAddEnum(b, "modelType", "vga", "cirrus", "qxl", "none", NULL);
+    vkDomainCapsAddDevice(caps, "hostdev", false);
+    vkDomainCapsAddDevice(caps, "rng", false);
+    vkDomainCapsAddDevice(caps, "filesystem", false);
+    vkDomainCapsAddDevice(caps, "tpm", false);
+    b = vkDomainCapsAddDevice(caps, "redirdev", true);
+    vkDomCapsBlockAddEnum(b, "bus", "usb", NULL);
+    b = vkDomainCapsAddDevice(caps, "channel", true);
+    vkDomCapsBlockAddEnum(b, "type", "pty", "unix", "spicevmc", NULL);
+
+    vkDomainCapsAddFeature(caps, "vmcoreinfo", false);
+    vkDomainCapsAddFeature(caps, "genid", false);
+    vkDomainCapsAddFeature(caps, "backingStoreInput", false);
+    vkDomainCapsAddFeature(caps, "backup", false);
+    vkDomainCapsAddFeature(caps, "sev", false);
+    return vkDomainCapsFormat(caps);
 }
 
 int

@@ -124,6 +124,9 @@ unsigned long long vkTestNodeGetFreeMemory(virConnectPtr conn);
 int vkTestNodeGetCellsFreeMemory(virConnectPtr conn, unsigned long long *freeMems,
                                  int startCell, int maxCells);
 int vkTestNodeGetSecurityModel(virConnectPtr conn, virSecurityModelPtr secmodel);
+char *vkTestConnectGetDomainCapabilities(virConnectPtr conn, const char *emulatorbin,
+                                         const char *arch, const char *machine,
+                                         const char *virttype, unsigned int flags);
 
 /* test-domain-query.c */
 int vkTestConnectListDomains(virConnectPtr conn, int *ids, int maxids);

@@ -13,6 +13,8 @@
 
 #include "drivers/test/test-driver.h"
 #include "drivers/qemu/qemu-driver.h"
+#include "drivers/lxc/lxc-driver.h"
+#include "drivers/openvz/openvz-driver.h"
 #ifdef WITH_REMOTE
 # include "drivers/remote/remote-driver.h"
 #endif
@@ -25,6 +27,10 @@ static size_t nregistered;
 int
 vkRegisterConnectDriver(const vkConnectDriver *drv)
 {
+    for (size_t i = 0; i < nregistered; i++) {
+        if (registry[i] == drv)
+            return 0;           /* registering twice is harmless */
+    }
     if (nregistered == VK_MAX_DRIVERS) {
         vkReportError(VIR_ERR_DRIVER_FULL, "cannot register driver '%s'", drv->name);
         return -1;
@@ -70,6 +76,10 @@ globalInitOnce(gpointer data)
     if (vkTestDriverRegister() < 0)
         return GINT_TO_POINTER(-1);
     if (vkQemuDriverRegister() < 0)
+        return GINT_TO_POINTER(-1);
+    if (vkLxcDriverRegister() < 0)
+        return GINT_TO_POINTER(-1);
+    if (vkOpenvzDriverRegister() < 0)
         return GINT_TO_POINTER(-1);
 #ifdef WITH_REMOTE
     if (vkRemoteDriverRegister() < 0)

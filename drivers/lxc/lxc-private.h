@@ -1,0 +1,130 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Internals shared by the LXC driver's files.
+ *
+ * One vkLxcState per root directory; one mutex guards all its domains.
+ * Container start and stop take milliseconds, so calls hold the mutex
+ * throughout; the supervisor-exit watch (on the state's own thread)
+ * takes it too and tells stale notifications apart by a generation
+ * number.
+ */
+#ifndef VK_DRIVERS_LXC_PRIVATE_H
+#define VK_DRIVERS_LXC_PRIVATE_H
+
+#include <stdbool.h>
+#include <glib.h>
+
+#include "core/driver.h"
+#include "core/domain-event.h"
+#include "conf/domain-conf.h"
+#include "drivers/container/container.h"
+
+/* shutdown: SIGTERM to init, then SIGKILL when it is still there */
+#define VK_LXC_SHUTDOWN_GRACE_MS 10000
+#define VK_LXC_DESTROY_WAIT_MS 10000
+
+typedef struct {
+    guint64 gen;
+    int supervisor;
+    int init;
+    int supervisorPidfd;
+    int initPidfd;             /* -1 when it could not be opened */
+    vkCgroup *cgroup;
+    GSource *exitSource;
+    char *statusPath;
+    char *exitPath;
+    int stopWhy;               /* vkContainerWhy we asked for, or -1 */
+    void *watch;
+} vkLxcRun;
+
+typedef struct {
+    gint refs;
+    char *name;
+    unsigned char uuid[VIR_UUID_BUFLEN];
+    int id;
+    vkContainerState cstate;
+    int state;                 /* virDomainState */
+    int reason;
+    bool persistent;
+    bool autostart;            /* not supported yet: always false */
+    bool removed;
+    vkDomainDef *def;
+    vkDomainDef *newDef;
+    vkLxcRun *run;
+    guint64 nextGen;
+} vkLxcDomain;
+
+typedef struct {
+    GMutex lock;
+    int refs;
+    char *root;
+    char *configDir;
+    char *runDir;
+    char *logDir;
+    char *saveDir;
+    char *autostartDir;
+    bool privileged;           /* lxc:///system inside the daemon */
+    char *cgroupBase;          /* "virtkit/lxc-<hash of root>" */
+    GHashTable *byName;
+    GQueue order;
+    int nextId;
+    vkEventState *events;
+    GMainContext *ctx;
+    GMainLoop *loop;
+    GThread *thread;
+} vkLxcState;
+
+/* lxc-driver.c */
+vkLxcState *vkLxcConnState(virConnectPtr conn);
+vkLxcDomain *vkLxcDomainFindByUUID(vkLxcState *st, const unsigned char *uuid);
+void vkLxcEmitLifecycle(vkLxcState *st, vkLxcDomain *obj, int event, int detail);
+vkLxcDomain *vkLxcDomainGet(virDomainPtr dom, vkLxcState **st);
+vkLxcDomain *vkLxcDomainRef(vkLxcDomain *obj);
+void vkLxcDomainUnref(vkLxcDomain *obj);
+vkLxcDomain *vkLxcDomainAdd(vkLxcState *st, vkDomainDef **def, bool live);
+void vkLxcDomainRemove(vkLxcState *st, vkLxcDomain *obj);
+virDomainPtr vkLxcMakeHandle(virConnectPtr conn, vkLxcDomain *obj);
+bool vkLxcCheckActive(vkLxcDomain *obj);
+/* Moves obj through the state machine and sends the event; false (and
+ * VIR_ERR_OPERATION_INVALID) when the transition is not allowed. */
+bool vkLxcSetState(vkLxcState *st, vkLxcDomain *obj, vkContainerState to, vkContainerWhy why);
+vkDomainDef *vkLxcParseDef(const char *xml, unsigned int flags);
+
+/* lxc-domain.c */
+int vkLxcConnectListAllDomains(virConnectPtr conn, virDomainPtr **domains, unsigned int flags);
+int vkLxcConnectListDomains(virConnectPtr conn, int *ids, int maxids);
+int vkLxcConnectNumOfDomains(virConnectPtr conn);
+int vkLxcConnectListDefinedDomains(virConnectPtr conn, char **const names, int maxnames);
+int vkLxcConnectNumOfDefinedDomains(virConnectPtr conn);
+virDomainPtr vkLxcDomainLookupByID(virConnectPtr conn, int id);
+virDomainPtr vkLxcDomainLookupByUUID(virConnectPtr conn, const unsigned char *uuid);
+virDomainPtr vkLxcDomainLookupByName(virConnectPtr conn, const char *name);
+int vkLxcDomainGetInfo(virDomainPtr dom, virDomainInfoPtr info);
+int vkLxcDomainGetState(virDomainPtr dom, int *state, int *reason, unsigned int flags);
+char *vkLxcDomainGetXMLDesc(virDomainPtr dom, unsigned int flags);
+char *vkLxcDomainGetOSType(virDomainPtr dom);
+unsigned long vkLxcDomainGetMaxMemory(virDomainPtr dom);
+int vkLxcDomainIsActive(virDomainPtr dom);
+int vkLxcDomainIsPersistent(virDomainPtr dom);
+virDomainPtr vkLxcDomainDefineXMLFlags(virConnectPtr conn, const char *xml, unsigned int flags);
+virDomainPtr vkLxcDomainDefineXML(virConnectPtr conn, const char *xml);
+int vkLxcDomainUndefineFlags(virDomainPtr dom, unsigned int flags);
+int vkLxcDomainUndefine(virDomainPtr dom);
+int vkLxcLoadConfigs(vkLxcState *st);
+
+/* lxc-lifecycle.c */
+virDomainPtr vkLxcDomainCreateXML(virConnectPtr conn, const char *xml, unsigned int flags);
+int vkLxcDomainCreateWithFlags(virDomainPtr dom, unsigned int flags);
+int vkLxcDomainCreate(virDomainPtr dom);
+int vkLxcDomainDestroyFlags(virDomainPtr dom, unsigned int flags);
+int vkLxcDomainDestroy(virDomainPtr dom);
+int vkLxcDomainShutdownFlags(virDomainPtr dom, unsigned int flags);
+int vkLxcDomainShutdown(virDomainPtr dom);
+int vkLxcDomainSuspend(virDomainPtr dom);
+int vkLxcDomainResume(virDomainPtr dom);
+/* Reads ROOT/run/\*.xml and follows every container still running. */
+void vkLxcReattachAll(vkLxcState *st);
+/* At state teardown: stop watching (containers keep running).  Locked. */
+void vkLxcDetachAll(vkLxcState *st);
+
+#endif

@@ -1,0 +1,474 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The LXC driver with real containers, in-process
+ * (lxc:///embed?root=TMP): a busybox-static root filesystem built here,
+ * an init that prints a marker and its hostname on the console.  Each
+ * test checks from outside: the init's namespaces differ from ours, the
+ * cgroup holds the memory limit and freezes on suspend, the console log
+ * has the output, and after destroy no process, cgroup or state file is
+ * left.  Skips (77) when not root or when busybox-static is missing.
+ * Nothing asserts on time; create-to-running and destroy are printed.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/inotify.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+
+#include "virtkit/virtkit.h"
+#include "drivers/lxc/lxc-driver.h"
+#include "../events/loop-helper.h"
+
+#define BUSYBOX "/bin/busybox"
+
+static char *tmp;
+static char *rootfs;
+static char *stateRoot;
+static char *uri;
+static virConnectPtr conn;
+static GArray *events;         /* pairs: event, detail */
+
+static void
+onLifecycle(virConnectPtr c, virDomainPtr dom, int event, int detail, void *opaque)
+{
+    g_array_append_val(events, event);
+    g_array_append_val(events, detail);
+}
+
+static bool
+hasEvent(int event, int detail)
+{
+    for (guint i = 0; i + 1 < events->len; i += 2) {
+        if (g_array_index(events, int, i) == event &&
+            g_array_index(events, int, i + 1) == detail)
+            return true;
+    }
+    return false;
+}
+
+typedef struct { int event, detail; } evWant;
+
+static bool
+predEvent(void *data)
+{
+    evWant *w = data;
+    return hasEvent(w->event, w->detail);
+}
+
+static bool
+waitEvent(int event, int detail)
+{
+    evWant w = { event, detail };
+    return loopRunUntil(predEvent, &w);
+}
+
+static void
+openConn(void)
+{
+    conn = virConnectOpen(uri);
+    assert_non_null(conn);
+    assert_true(virConnectDomainEventRegisterAny(conn, NULL, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
+                                                 VIR_DOMAIN_EVENT_CALLBACK(onLifecycle),
+                                                 NULL, NULL) >= 0);
+}
+
+static char *
+domainXML(const char *name, const char *script)
+{
+    g_autofree char *esc = g_markup_escape_text(script, -1);
+
+    return g_strdup_printf(
+        "<domain type='lxc'><name>%s</name><memory unit='KiB'>65536</memory>"
+        "<vcpu>1</vcpu><cputune><shares>512</shares></cputune>"
+        "<os><type>exe</type><init>/bin/sh</init><initarg>-c</initarg>"
+        "<initarg>%s</initarg><initenv name='GREETING'>hello-env</initenv></os>"
+        "<devices><filesystem type='mount'><source dir='%s'/><target dir='/'/></filesystem>"
+        "<console type='pty'/></devices></domain>", name, esc, rootfs);
+}
+
+/* The init's pid, from the live state file. */
+static int
+initPid(const char *name)
+{
+    g_autofree char *file = g_strdup_printf("%s/run/%s.xml", stateRoot, name);
+    g_autofree char *text = NULL;
+    const char *p;
+
+    if (!g_file_get_contents(file, &text, NULL, NULL) || !(p = strstr(text, " init='")))
+        return -1;
+    return atoi(p + 7);
+}
+
+/* The directory of pid's group in one v1 controller (or the v2 group). */
+static char *
+cgroupDir(int pid, const char *ctrl)
+{
+    g_autofree char *path = g_strdup_printf("/proc/%d/cgroup", pid);
+    g_autofree char *text = NULL;
+    g_auto(GStrv) lines = NULL;
+
+    if (!g_file_get_contents(path, &text, NULL, NULL))
+        return NULL;
+    lines = g_strsplit(text, "\n", -1);
+    for (char **l = lines; *l; l++) {
+        g_auto(GStrv) f = g_strsplit(*l, ":", 3);
+
+        if (g_strv_length(f) == 3 && strcmp(f[1], ctrl) == 0)
+            return g_strdup_printf("/sys/fs/cgroup/%s%s", ctrl, f[2]);
+    }
+    return NULL;
+}
+
+static char *
+readText(const char *dir, const char *file)
+{
+    g_autofree char *p = g_build_filename(dir, file, NULL);
+    char *t = NULL;
+
+    if (!g_file_get_contents(p, &t, NULL, NULL))
+        return NULL;
+    return g_strstrip(t);
+}
+
+/* Waits (inotify, bounded) until the console log contains needle. */
+static bool
+logHas(const char *name, const char *needle)
+{
+    g_autofree char *log = g_strdup_printf("%s/log/%s.log", stateRoot, name);
+    int ifd = inotify_init1(IN_CLOEXEC);
+    bool found = false;
+
+    inotify_add_watch(ifd, log, IN_MODIFY);
+    for (int i = 0; i < 100 && !found; i++) {
+        g_autofree char *text = NULL;
+        struct pollfd p = { .fd = ifd, .events = POLLIN };
+        char buf[4096];
+
+        if (g_file_get_contents(log, &text, NULL, NULL) && strstr(text, needle)) {
+            found = true;
+            break;
+        }
+        if (poll(&p, 1, 100) > 0 && read(ifd, buf, sizeof(buf)) < 0)
+            break;
+    }
+    close(ifd);
+    return found;
+}
+
+static bool
+sameNs(int pid, const char *ns)
+{
+    g_autofree char *a = g_strdup_printf("/proc/%d/ns/%s", pid, ns);
+    g_autofree char *b = g_strdup_printf("/proc/self/ns/%s", ns);
+    g_autofree char *la = g_file_read_link(a, NULL);
+    g_autofree char *lb = g_file_read_link(b, NULL);
+
+    assert_non_null(la);
+    assert_non_null(lb);
+    return strcmp(la, lb) == 0;
+}
+
+static bool
+processGone(int pid)
+{
+    g_autofree char *path = g_strdup_printf("/proc/%d/stat", pid);
+    g_autofree char *text = NULL;
+    const char *p;
+
+    /* gone, or a zombie waiting for the host's init to reap it */
+    if (!g_file_get_contents(path, &text, NULL, NULL))
+        return true;
+    p = strrchr(text, ')');
+    return p && p[1] == ' ' && p[2] == 'Z';
+}
+
+static void
+test_refusals(void **state)
+{
+    static const char *const bad[] = {
+        "<domain type='lxc'><name>r1</name><memory>1024</memory><os><type>exe</type>"
+        "<init>/bin/sh</init></os><devices><disk type='file' device='disk'>"
+        "<source file='/x.img'/><target dev='vda'/></disk></devices></domain>",
+        "<domain type='lxc'><name>r2</name><memory>1024</memory><os><type>exe</type>"
+        "<init>/bin/sh</init></os></domain>",
+        "<domain type='lxc'><name>r3</name><memory>1024</memory><os><type>exe</type>"
+        "<init>/bin/sh</init></os><devices><filesystem type='block'><source dev='/dev/sda'/>"
+        "<target dir='/'/></filesystem></devices></domain>",
+        "<domain type='lxc'><name>r4</name><memory>1024</memory><os><type>exe</type>"
+        "<init>/bin/sh</init></os><devices><filesystem type='mount'><source dir='/tmp'/>"
+        "<target dir='/'/></filesystem><console type='file'><source path='/tmp/c'/>"
+        "</console></devices></domain>",
+    };
+
+    openConn();
+    for (size_t i = 0; i < G_N_ELEMENTS(bad); i++) {
+        virErrorPtr err;
+
+        assert_null(virDomainDefineXML(conn, bad[i]));
+        err = virGetLastError();
+        assert_non_null(err);
+        assert_int_equal(err->code, VIR_ERR_CONFIG_UNSUPPORTED);
+        assert_int_equal(err->domain, VIR_FROM_LXC);
+    }
+    assert_int_equal(virConnectNumOfDefinedDomains(conn), 0);
+    virConnectClose(conn);
+}
+
+static void
+test_lifecycle(void **state)
+{
+    g_autofree char *xml = domainXML("ct1", "echo MARKER $GREETING; hostname; sleep 1000");
+    g_autofree char *memDir = NULL, *freezerDir = NULL, *limit = NULL, *fstate = NULL;
+    g_autofree char *status = NULL;
+    virDomainPtr dom;
+    virDomainInfo info;
+    gint64 t0;
+    int pid, st, reason;
+
+    g_array_set_size(events, 0);
+    openConn();
+    dom = virDomainDefineXML(conn, xml);
+    assert_non_null(dom);
+    t0 = g_get_monotonic_time();
+    assert_int_equal(virDomainCreate(dom), 0);
+    printf("# create-to-running: %.2f ms\n", (g_get_monotonic_time() - t0) / 1000.0);
+    assert_int_equal(virDomainGetState(dom, &st, &reason, 0), 0);
+    assert_int_equal(st, VIR_DOMAIN_RUNNING);
+    assert_true(virDomainGetID(dom) > 0);
+    assert_true(waitEvent(VIR_DOMAIN_EVENT_STARTED, VIR_DOMAIN_EVENT_STARTED_BOOTED));
+
+    pid = initPid("ct1");
+    assert_true(pid > 1);
+    assert_false(sameNs(pid, "pid"));
+    assert_false(sameNs(pid, "mnt"));
+    assert_false(sameNs(pid, "uts"));
+    assert_false(sameNs(pid, "ipc"));
+    assert_false(sameNs(pid, "net"));
+
+    assert_true(logHas("ct1", "MARKER hello-env"));
+    assert_true(logHas("ct1", "\nct1"));      /* hostname's output on its own line */
+
+    memDir = cgroupDir(pid, "memory");
+    assert_non_null(memDir);
+    limit = readText(memDir, "memory.limit_in_bytes");
+    if (!limit)
+        limit = readText(memDir, "memory.max");
+    assert_non_null(limit);
+    assert_string_equal(limit, "67108864");
+
+    assert_int_equal(virDomainGetInfo(dom, &info), 0);
+    assert_int_equal(info.state, VIR_DOMAIN_RUNNING);
+    assert_true(info.memory > 0 && info.memory <= 65536);
+
+    /* suspend / resume through the freezer */
+    freezerDir = cgroupDir(pid, "freezer");
+    assert_int_equal(virDomainSuspend(dom), 0);
+    assert_int_equal(virDomainGetState(dom, &st, &reason, 0), 0);
+    assert_int_equal(st, VIR_DOMAIN_PAUSED);
+    assert_true(waitEvent(VIR_DOMAIN_EVENT_SUSPENDED, VIR_DOMAIN_EVENT_SUSPENDED_PAUSED));
+    if (freezerDir) {
+        fstate = readText(freezerDir, "freezer.state");
+        assert_string_equal(fstate, "FROZEN");
+        g_free(g_steal_pointer(&fstate));
+    }
+    assert_int_equal(virDomainSuspend(dom), -1);
+    assert_int_equal(virGetLastError()->code, VIR_ERR_OPERATION_INVALID);
+    assert_int_equal(virDomainResume(dom), 0);
+    assert_true(waitEvent(VIR_DOMAIN_EVENT_RESUMED, VIR_DOMAIN_EVENT_RESUMED_UNPAUSED));
+    if (freezerDir) {
+        fstate = readText(freezerDir, "freezer.state");
+        assert_string_equal(fstate, "THAWED");
+    }
+
+    /* destroy: nothing left */
+    t0 = g_get_monotonic_time();
+    assert_int_equal(virDomainDestroy(dom), 0);
+    printf("# destroy: %.2f ms\n", (g_get_monotonic_time() - t0) / 1000.0);
+    assert_int_equal(virDomainGetState(dom, &st, &reason, 0), 0);
+    assert_int_equal(st, VIR_DOMAIN_SHUTOFF);
+    assert_int_equal(reason, VIR_DOMAIN_SHUTOFF_DESTROYED);
+    assert_true(waitEvent(VIR_DOMAIN_EVENT_STOPPED, VIR_DOMAIN_EVENT_STOPPED_DESTROYED));
+    assert_true(processGone(pid));
+    assert_false(g_file_test(memDir, G_FILE_TEST_EXISTS));
+    if (freezerDir)
+        assert_false(g_file_test(freezerDir, G_FILE_TEST_EXISTS));
+    status = g_strdup_printf("%s/run/ct1.xml", stateRoot);
+    assert_false(g_file_test(status, G_FILE_TEST_EXISTS));
+    assert_int_equal(virDomainDestroy(dom), -1);
+
+    assert_int_equal(virDomainUndefine(dom), 0);
+    virDomainFree(dom);
+    virConnectClose(conn);
+}
+
+static void
+test_shutdown_and_exit(void **state)
+{
+    g_autofree char *xml1 = domainXML("ct2",
+        "trap 'echo BYE; exit 0' TERM; echo READY; sleep 1000 & wait");
+    g_autofree char *xml2 = domainXML("ct3", "echo ONESHOT");
+    virDomainPtr dom;
+    int st, reason;
+
+    g_array_set_size(events, 0);
+    openConn();
+    dom = virDomainCreateXML(conn, xml1, 0);
+    assert_non_null(dom);
+    assert_true(logHas("ct2", "READY"));
+    assert_int_equal(virDomainShutdown(dom), 0);
+    assert_true(logHas("ct2", "BYE"));
+    assert_true(waitEvent(VIR_DOMAIN_EVENT_STOPPED, VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN));
+    /* transient: gone once stopped */
+    assert_int_equal(virDomainGetState(dom, &st, &reason, 0), -1);
+    assert_int_equal(virGetLastError()->code, VIR_ERR_NO_DOMAIN);
+    virDomainFree(dom);
+
+    /* an init that ends by itself: seen through the supervisor's pidfd */
+    g_array_set_size(events, 0);
+    dom = virDomainDefineXML(conn, xml2);
+    assert_non_null(dom);
+    assert_int_equal(virDomainCreate(dom), 0);
+    assert_true(waitEvent(VIR_DOMAIN_EVENT_STOPPED, VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN));
+    assert_true(logHas("ct3", "ONESHOT"));
+    assert_int_equal(virDomainGetState(dom, &st, &reason, 0), 0);
+    assert_int_equal(st, VIR_DOMAIN_SHUTOFF);
+    assert_int_equal(reason, VIR_DOMAIN_SHUTOFF_SHUTDOWN);
+    assert_int_equal(virDomainUndefine(dom), 0);
+    virDomainFree(dom);
+    virConnectClose(conn);
+}
+
+static void
+test_reattach(void **state)
+{
+    g_autofree char *xml = domainXML("ct4", "sleep 1000");
+    virDomainPtr dom;
+    int pid, id, st, reason;
+
+    openConn();
+    dom = virDomainCreateXML(conn, xml, VIR_DOMAIN_START_PAUSED);
+    assert_non_null(dom);
+    assert_int_equal(virDomainGetState(dom, &st, &reason, 0), 0);
+    assert_int_equal(st, VIR_DOMAIN_PAUSED);
+    id = virDomainGetID(dom);
+    pid = initPid("ct4");
+    virDomainFree(dom);
+    /* the last connection goes: the container keeps running */
+    virConnectClose(conn);
+    assert_false(processGone(pid));
+
+    openConn();
+    dom = virDomainLookupByName(conn, "ct4");
+    assert_non_null(dom);
+    assert_int_equal(virDomainGetID(dom), id);
+    assert_int_equal(virDomainGetState(dom, &st, &reason, 0), 0);
+    assert_int_equal(st, VIR_DOMAIN_PAUSED);
+    assert_int_equal(virDomainResume(dom), 0);
+    assert_int_equal(virDomainDestroy(dom), 0);
+    assert_true(processGone(pid));
+    virDomainFree(dom);
+    assert_int_equal(virConnectNumOfDomains(conn), 0);
+    virConnectClose(conn);
+}
+
+static void
+test_bad_init(void **state)
+{
+    g_autofree char *xml = NULL;
+    g_autofree char *cgDir = NULL;
+    virErrorPtr err;
+
+    xml = g_strdup_printf(
+        "<domain type='lxc'><name>ct5</name><memory>65536</memory><os><type>exe</type>"
+        "<init>/bin/no-such-init</init></os><devices><filesystem type='mount'>"
+        "<source dir='%s'/><target dir='/'/></filesystem></devices></domain>", rootfs);
+    openConn();
+    assert_null(virDomainCreateXML(conn, xml, 0));
+    err = virGetLastError();
+    assert_non_null(err);
+    assert_non_null(strstr(err->message, "execute the init"));
+    assert_int_equal(virConnectNumOfDomains(conn), 0);
+    assert_int_equal(virConnectNumOfDefinedDomains(conn), 0);
+    virConnectClose(conn);
+}
+
+static bool
+buildRootfs(void)
+{
+    static const char *const applets[] = {
+        "sh", "echo", "hostname", "sleep", "cat", "ls", "true", NULL,
+    };
+    static const char *const dirs[] = { "bin", "proc", "sys", "dev", "tmp", "etc", NULL };
+    g_autofree char *bb = g_build_filename(rootfs, "bin", "busybox", NULL);
+    g_autofree char *data = NULL;
+    gsize len;
+
+    for (const char *const *d = dirs; *d; d++) {
+        g_autofree char *p = g_build_filename(rootfs, *d, NULL);
+        if (g_mkdir_with_parents(p, 0755) < 0)
+            return false;
+    }
+    if (!g_file_get_contents(BUSYBOX, &data, &len, NULL) ||
+        !g_file_set_contents(bb, data, len, NULL) || chmod(bb, 0755) < 0)
+        return false;
+    for (const char *const *a = applets; *a; a++) {
+        g_autofree char *p = g_build_filename(rootfs, "bin", *a, NULL);
+        if (symlink("busybox", p) < 0)
+            return false;
+    }
+    return true;
+}
+
+static int
+rmTree(const char *path)
+{
+    g_autofree char *cmd = g_strdup_printf("rm -rf '%s'", path);
+    return system(cmd);
+}
+
+int
+main(int argc, char **argv)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_refusals),
+        cmocka_unit_test(test_lifecycle),
+        cmocka_unit_test(test_shutdown_and_exit),
+        cmocka_unit_test(test_reattach),
+        cmocka_unit_test(test_bad_init),
+    };
+    int rc;
+
+    if (geteuid() != 0) {
+        printf("# skip: containers need root\n");
+        return 77;
+    }
+    if (access(BUSYBOX, X_OK) < 0 || access("/proc/self/ns/pid", F_OK) < 0) {
+        printf("# skip: no %s (busybox-static) or no namespaces\n", BUSYBOX);
+        return 77;
+    }
+    tmp = g_dir_make_tmp("vk-lxc-XXXXXX", NULL);
+    rootfs = g_build_filename(tmp, "rootfs", NULL);
+    stateRoot = g_build_filename(tmp, "state", NULL);
+    uri = g_strdup_printf("lxc:///embed?root=%s", stateRoot);
+    if (!buildRootfs()) {
+        printf("# cannot build the busybox root filesystem\n");
+        return 1;
+    }
+    events = g_array_new(FALSE, FALSE, sizeof(int));
+    virEventRegisterDefaultImpl();
+    vkLxcDriverRegister();
+    rc = cmocka_run_group_tests(tests, NULL, NULL);
+    rmTree(tmp);
+    return rc;
+}

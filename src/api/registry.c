@@ -15,6 +15,7 @@
 #include "drivers/qemu/qemu-driver.h"
 #include "drivers/lxc/lxc-driver.h"
 #include "drivers/openvz/openvz-driver.h"
+#include "drivers/xen/xen-driver.h"
 #ifdef WITH_REMOTE
 # include "drivers/remote/remote-driver.h"
 #endif
@@ -80,6 +81,8 @@ globalInitOnce(gpointer data)
     if (vkLxcDriverRegister() < 0)
         return GINT_TO_POINTER(-1);
     if (vkOpenvzDriverRegister() < 0)
+        return GINT_TO_POINTER(-1);
+    if (vkXenDriverRegister() < 0)
         return GINT_TO_POINTER(-1);
 #ifdef WITH_REMOTE
     if (vkRemoteDriverRegister() < 0)

@@ -1,0 +1,142 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Inside the Xen driver: the sub-driver contract and the connection state.
+ *
+ * Each sub-driver (hypervisor, xend, xenstore) implements what it can of
+ * a small table; driver.c asks them in a fixed order per operation.  An
+ * entry returns VK_XEN_UNHANDLED ("not mine, ask the next one") when the
+ * sub-driver is not open or cannot answer that question, 0 on success and
+ * -1 with an error reported when it tried and failed.
+ */
+#ifndef VK_XEN_PRIVATE_H
+#define VK_XEN_PRIVATE_H
+
+#include <glib.h>
+
+#include "core/object.h"
+#include "conf/domain-conf.h"
+#include "drivers/xen/xend.h"
+
+#define VK_XEN_UNHANDLED 1
+
+typedef struct _vkXenPriv vkXenPriv;
+
+/* What is known of one domain.  Lookups fill in missing fields, so the
+ * answers of several sub-drivers merge (the hypervisor knows the state,
+ * xenstore the name). */
+typedef struct {
+    int id;                        /* -1 when inactive or unknown */
+    char *name;
+    unsigned char uuid[VIR_UUID_BUFLEN];
+    bool haveUUID;
+    bool haveState;
+    int state;                     /* virDomainState */
+    unsigned long long maxMem;     /* KiB */
+    unsigned long long memory;     /* KiB */
+    unsigned int vcpus;
+    unsigned long long cpuTime;    /* ns */
+} vkXenDomInfo;
+
+void vkXenDomInfoClear(vkXenDomInfo *info);
+void vkXenDomInfoFree(vkXenDomInfo *info);
+vkXenDomInfo *vkXenDomInfoNew(void);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(vkXenDomInfo, vkXenDomInfoFree)
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(vkXenDomInfo, vkXenDomInfoClear)
+
+typedef enum {
+    VK_XEN_KEY_ID,
+    VK_XEN_KEY_NAME,
+    VK_XEN_KEY_UUID,
+} vkXenKeyType;
+
+typedef enum {
+    VK_XEN_OP_PAUSE,
+    VK_XEN_OP_UNPAUSE,
+    VK_XEN_OP_SHUTDOWN,
+    VK_XEN_OP_REBOOT,
+    VK_XEN_OP_DESTROY,
+    VK_XEN_OP_START,
+    VK_XEN_OP_UNDEFINE,
+    VK_XEN_OP_SET_MEMORY,          /* arg: KiB */
+    VK_XEN_OP_SET_MAXMEM,          /* arg: KiB */
+    VK_XEN_OP_SET_VCPUS,           /* arg: count */
+} vkXenOp;
+
+typedef struct {
+    const char *name;
+    /* Appends vkXenDomInfo* for active (inactive = false) or defined but
+     * inactive domains to out. */
+    int (*list)(vkXenPriv *p, bool inactive, GPtrArray *out);
+    /* Fills the missing fields of info, found by the field key names. */
+    int (*lookup)(vkXenPriv *p, vkXenKeyType key, vkXenDomInfo *info);
+    int (*control)(vkXenPriv *p, const vkXenDomInfo *dom, vkXenOp op,
+                   unsigned long long arg);
+    int (*nodeInfo)(vkXenPriv *p, virNodeInfoPtr info);
+    int (*version)(vkXenPriv *p, unsigned long *ver);
+} vkXenSubDriver;
+
+enum {
+    VK_XEN_SUB_HYPERVISOR,
+    VK_XEN_SUB_XEND,
+    VK_XEN_SUB_XENSTORE,
+    VK_XEN_SUB_LAST
+};
+
+struct _vkXenPriv {
+    GMutex lock;                   /* serialises use of hv and xs */
+    void *hv;                      /* hypervisor.c's handle, or NULL */
+    void *xs;                      /* xenstore.c's handle, or NULL */
+    vkXend *xend;                  /* NULL when xend did not answer */
+};
+
+extern const vkXenSubDriver vkXenHypervisorSub;
+extern const vkXenSubDriver vkXenXendSub;
+extern const vkXenSubDriver vkXenStoreSub;
+
+/* Open: 0 opened, VK_XEN_UNHANDLED when that interface is absent here
+ * (no /dev/xen, built without the library), -1 on a real error. */
+int vkXenHypervisorOpen(vkXenPriv *p);
+void vkXenHypervisorClose(vkXenPriv *p);
+int vkXenStoreOpen(vkXenPriv *p);
+void vkXenStoreClose(vkXenPriv *p);
+
+/* ---- dispatch.c ---- */
+#define VK_XEN_END (-1)
+/* Sub-driver orders per operation, each ending in VK_XEN_END. */
+extern const int vkXenOrderList[];
+extern const int vkXenOrderListDefined[];
+extern const int vkXenOrderLookupID[];
+extern const int vkXenOrderLookupName[];
+extern const int vkXenOrderLookupUUID[];
+extern const int vkXenOrderInfo[];
+extern const int vkXenOrderPauseDestroy[];
+extern const int vkXenOrderShutdown[];
+extern const int vkXenOrderLifecycle[];
+extern const int vkXenOrderSetMemory[];
+extern const int vkXenOrderSetVcpus[];
+extern const int vkXenOrderNode[];
+extern const int vkXenOrderVersion[];
+
+const vkXenSubDriver *vkXenSub(int which);
+vkXenPriv *vkXenPrivOf(virConnectPtr conn);
+bool vkXenDomInfoComplete(const vkXenDomInfo *info);
+/* Asks the sub-drivers of order in turn, merging their answers; 0 when
+ * one found the domain, VK_XEN_UNHANDLED when none did, -1 on error. */
+int vkXenLookupMerge(vkXenPriv *p, vkXenKeyType key, vkXenDomInfo *info,
+                     const int *order);
+/* VIR_ERR_NO_DOMAIN naming the key's id, name or UUID. */
+void vkXenReportNoDomain(const vkXenDomInfo *key, vkXenKeyType type);
+/* The current state of dom, found by name (a handle's id may be stale). */
+int vkXenDomainInfo(virDomainPtr dom, vkXenDomInfo *info);
+/* Runs op on the first sub-driver of order that handles it; what names
+ * the action in the error when none does. */
+int vkXenControl(virDomainPtr dom, const int *order, vkXenOp op,
+                 unsigned long long arg, const char *what);
+
+/* xend-only operations (xend-ops in driver.c's terms). */
+vkDomainDef *vkXenXendGetDef(vkXenPriv *p, const char *name, bool inactive);
+/* op=create (start = true) or op=new; fills out (name, uuid, id). */
+int vkXenXendCreate(vkXenPriv *p, const vkDomainDef *def, bool start,
+                    vkXenDomInfo *out);
+
+#endif

@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The xenstore sub-driver: domain ids and names from the XenStore tree.
+ *
+ * /local/domain/<id> exists for every running domain and holds its name;
+ * /local/domain/<id>/vm points at /vm/<uuid>.  That is enough to list
+ * running domains and to put names on the hypervisor's ids when no xend
+ * runs (Xen since 4.5).  Watches on @introduceDomain/@releaseDomain for
+ * lifecycle events are not part of this slice.  Built only with
+ * libxenstore; without a running xenstored it does not open.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#define VIR_FROM_THIS VIR_FROM_XENSTORE
+#include "util/error.h"
+#include "util/uuid.h"
+#include "drivers/xen/xen-private.h"
+
+#ifdef WITH_XENSTORE
+# include <xenstore.h>
+
+int
+vkXenStoreOpen(vkXenPriv *p)
+{
+    struct xs_handle *xs = xs_open(0);
+    if (!xs)
+        return VK_XEN_UNHANDLED;
+    p->xs = xs;
+    return 0;
+}
+
+void
+vkXenStoreClose(vkXenPriv *p)
+{
+    if (p->xs)
+        xs_close(p->xs);
+    p->xs = NULL;
+}
+
+/* Reads path; NULL when absent.  Caller holds p->lock. */
+static char *
+xsRead(vkXenPriv *p, const char *path)
+{
+    unsigned int len;
+    char *v = xs_read(p->xs, XBT_NULL, path, &len);
+    char *copy = v ? g_strndup(v, len) : NULL;
+    free(v);
+    return copy;
+}
+
+static void
+fillFromId(vkXenPriv *p, vkXenDomInfo *info)
+{
+    g_autofree char *namePath = g_strdup_printf("/local/domain/%d/name", info->id);
+    g_autofree char *vmPath = g_strdup_printf("/local/domain/%d/vm", info->id);
+
+    if (!info->name)
+        info->name = xsRead(p, namePath);
+    if (!info->haveUUID) {
+        g_autofree char *vm = xsRead(p, vmPath);
+        const char *slash = vm ? strrchr(vm, '/') : NULL;
+        if (slash && vkUUIDParse(slash + 1, info->uuid) == 0)
+            info->haveUUID = true;
+    }
+}
+
+static char **
+listIds(vkXenPriv *p, unsigned int *n)
+{
+    return xs_directory(p->xs, XBT_NULL, "/local/domain", n);
+}
+
+static int
+xsList(vkXenPriv *p, bool inactive, GPtrArray *out)
+{
+    unsigned int n = 0;
+
+    if (!p->xs || inactive)
+        return VK_XEN_UNHANDLED;
+    g_mutex_lock(&p->lock);
+    char **ids = listIds(p, &n);
+    for (unsigned int i = 0; ids && i < n; i++) {
+        vkXenDomInfo *info = vkXenDomInfoNew();
+        info->id = atoi(ids[i]);
+        fillFromId(p, info);
+        g_ptr_array_add(out, info);
+    }
+    g_mutex_unlock(&p->lock);
+    if (!ids)
+        return VK_XEN_UNHANDLED;
+    free(ids);
+    return 0;
+}
+
+static int
+xsLookup(vkXenPriv *p, vkXenKeyType key, vkXenDomInfo *info)
+{
+    int rc = VK_XEN_UNHANDLED;
+
+    if (!p->xs || key == VK_XEN_KEY_UUID)
+        return VK_XEN_UNHANDLED;
+    g_mutex_lock(&p->lock);
+    if (key == VK_XEN_KEY_ID) {
+        g_autofree char *path = g_strdup_printf("/local/domain/%d/name", info->id);
+        g_autofree char *name = xsRead(p, path);
+        if (name) {
+            fillFromId(p, info);
+            rc = 0;
+        }
+    } else {
+        unsigned int n = 0;
+        char **ids = listIds(p, &n);
+        for (unsigned int i = 0; ids && i < n && rc != 0; i++) {
+            g_autofree char *path = g_strdup_printf("/local/domain/%s/name", ids[i]);
+            g_autofree char *name = xsRead(p, path);
+            if (g_strcmp0(name, info->name) == 0) {
+                info->id = atoi(ids[i]);
+                fillFromId(p, info);
+                rc = 0;
+            }
+        }
+        free(ids);
+    }
+    g_mutex_unlock(&p->lock);
+    return rc;
+}
+
+const vkXenSubDriver vkXenStoreSub = {
+    .name = "xenstore",
+    .list = xsList,
+    .lookup = xsLookup,
+};
+
+#else /* !WITH_XENSTORE */
+
+int
+vkXenStoreOpen(vkXenPriv *p)
+{
+    return VK_XEN_UNHANDLED;
+}
+
+void
+vkXenStoreClose(vkXenPriv *p)
+{
+}
+
+const vkXenSubDriver vkXenStoreSub = {
+    .name = "xenstore",
+};
+
+#endif

@@ -575,6 +575,9 @@ build(const vkDomainDef *def, const vkQemuCommandOpts *opts)
         buildDisks(&b) < 0 || buildNets(&b) < 0 || buildChardevs(&b) < 0)
         goto error;
 
+    if (opts && opts->incoming)
+        add2(&b, "-incoming", opts->incoming);
+
     g_ptr_array_add(b.argv, NULL);
     return (char **)g_ptr_array_free(b.argv, FALSE);
 

@@ -16,6 +16,8 @@ typedef struct {
      * else a socket path QEMU binds itself. */
     int monitorFd;
     const char *monitorPath;
+    /* -incoming's value ("defer" for a restore), or NULL. */
+    const char *incoming;
 } vkQemuCommandOpts;
 
 /* The full argv (NULL-terminated, g_strfreev) for def, or NULL with

@@ -201,6 +201,13 @@ loopThread(gpointer opaque)
     return NULL;
 }
 
+static gboolean
+quitLoop(gpointer loop)
+{
+    g_main_loop_quit(loop);
+    return G_SOURCE_REMOVE;
+}
+
 static void
 stateFree(vkQemuState *st)
 {
@@ -208,7 +215,16 @@ stateFree(vkQemuState *st)
         g_mutex_lock(&st->lock);
         vkQemuDetachAll(st);
         g_mutex_unlock(&st->lock);
-        g_main_loop_quit(st->loop);
+        /* Quit from inside the loop: a quit issued before the thread
+         * reached g_main_loop_run would be lost, and the join would wait
+         * forever (a connection closed right after it was opened). */
+        {
+            GSource *quit = g_idle_source_new();
+
+            g_source_set_callback(quit, quitLoop, st->loop, NULL);
+            g_source_attach(quit, st->ctx);
+            g_source_unref(quit);
+        }
         g_thread_join(st->thread);
         /* Run what the loop had left (deferred frees of watch data). */
         while (g_main_context_pending(st->ctx))
@@ -225,24 +241,45 @@ stateFree(vkQemuState *st)
     g_free(st->configDir);
     g_free(st->runDir);
     g_free(st->logDir);
+    g_free(st->saveDir);
+    g_free(st->autostartDir);
     g_mutex_clear(&st->lock);
     g_cond_clear(&st->jobCond);
     g_free(st);
 }
 
+/* The directories of a state: ROOT/{etc,run,log,save} for an embedded
+ * root, the system locations for qemu:///system. */
+typedef struct {
+    const char *key;
+    char *configDir, *runDir, *logDir, *saveDir;
+} stateDirs;
+
+static void
+stateDirsForRoot(stateDirs *d, const char *root)
+{
+    d->configDir = g_build_filename(root, "etc", NULL);
+    d->runDir = g_build_filename(root, "run", NULL);
+    d->logDir = g_build_filename(root, "log", NULL);
+    d->saveDir = g_build_filename(root, "save", NULL);
+}
+
 static vkQemuState *
-stateNew(const char *root)
+stateNew(stateDirs *d, bool privileged)
 {
     vkQemuState *st = g_new0(vkQemuState, 1);
-    const char *dirs[3];
+    const char *dirs[4];
 
     g_mutex_init(&st->lock);
     g_cond_init(&st->jobCond);
     st->refs = 1;
-    st->root = g_strdup(root);
-    st->configDir = g_build_filename(root, "etc", NULL);
-    st->runDir = g_build_filename(root, "run", NULL);
-    st->logDir = g_build_filename(root, "log", NULL);
+    st->privileged = privileged;
+    st->root = g_strdup(d->key);
+    st->configDir = g_steal_pointer(&d->configDir);
+    st->runDir = g_steal_pointer(&d->runDir);
+    st->logDir = g_steal_pointer(&d->logDir);
+    st->saveDir = g_steal_pointer(&d->saveDir);
+    st->autostartDir = g_build_filename(st->configDir, "autostart", NULL);
     st->byName = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
                                        (GDestroyNotify)vkQemuDomainUnref);
     g_queue_init(&st->order);
@@ -252,6 +289,7 @@ stateNew(const char *root)
     dirs[0] = st->configDir;
     dirs[1] = st->runDir;
     dirs[2] = st->logDir;
+    dirs[3] = st->saveDir;
     for (size_t i = 0; i < G_N_ELEMENTS(dirs); i++) {
         if (g_mkdir_with_parents(dirs[i], 0700) < 0) {
             vkReportSystemError(errno, "cannot create QEMU driver directory '%s'", dirs[i]);
@@ -266,7 +304,107 @@ stateNew(const char *root)
     st->ctx = g_main_context_new();
     st->loop = g_main_loop_new(st->ctx, FALSE);
     st->thread = g_thread_new("vk-qemu-events", loopThread, st);
+    /* Guests a previous owner of this root left running come first, so
+     * autostart does not start a second copy of one. */
+    vkQemuReattachAll(st);
+    if (privileged)
+        vkQemuAutostartAll(st);
     return st;
+}
+
+/* Finds or creates the state for d->key, taking a reference; under
+ * statesLock.  Consumes d's strings. */
+static vkQemuState *
+stateAcquire(stateDirs *d, bool privileged)
+{
+    vkQemuState *st;
+
+    if (!states)
+        states = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    st = g_hash_table_lookup(states, d->key);
+    if (st) {
+        g_mutex_lock(&st->lock);
+        st->refs++;
+        g_mutex_unlock(&st->lock);
+    } else if ((st = stateNew(d, privileged))) {
+        g_hash_table_insert(states, g_strdup(d->key), st);
+    }
+    g_free(d->configDir);
+    g_free(d->runDir);
+    g_free(d->logDir);
+    g_free(d->saveDir);
+    return st;
+}
+
+#define SYSTEM_KEY "qemu:///system"
+static bool systemAllowed;
+static char *systemRoot;     /* NULL: the system directories */
+
+static void
+systemDirs(stateDirs *d)
+{
+    d->key = SYSTEM_KEY;
+    if (systemRoot) {
+        stateDirsForRoot(d, systemRoot);
+    } else {
+        d->configDir = g_strdup("/etc/virtkit/qemu");
+        d->runDir = g_strdup("/run/virtkit/qemu");
+        d->logDir = g_strdup("/var/log/virtkit/qemu");
+        d->saveDir = g_strdup("/var/lib/virtkit/qemu/save");
+    }
+}
+
+/* The qemu:///system state, created on first need with one reference
+ * that is the daemon's and never dropped; under statesLock. */
+static vkQemuState *
+systemState(void)
+{
+    stateDirs d = { 0 };
+    vkQemuState *st = states ? g_hash_table_lookup(states, SYSTEM_KEY) : NULL;
+
+    if (st || !systemAllowed)
+        return st;
+    systemDirs(&d);
+    return stateAcquire(&d, true);
+}
+
+int
+vkQemuDriverSetPrivileged(const char *root)
+{
+    const char *env = g_getenv("VIRTKIT_QEMU_ROOT");
+    stateDirs d = { 0 };
+    bool used;
+    int ret = 0;
+
+    if (!root && env && *env)
+        root = env;
+    if (root && root[0] != '/') {
+        vkReportError(VIR_ERR_INVALID_ARG,
+                      "the QEMU driver's root must be an absolute path, not '%s'", root);
+        return -1;
+    }
+    g_mutex_lock(&statesLock);
+    if (systemAllowed) {
+        g_mutex_unlock(&statesLock);
+        return 0;
+    }
+    systemRoot = root ? g_canonicalize_filename(root, "/") : NULL;
+    systemAllowed = true;
+    /* Guests to reattach or autostart exist only where the driver ran
+     * before; otherwise nothing is created until a client asks for
+     * qemu:///system, so a daemon that never runs QEMU leaves no
+     * directories behind. */
+    systemDirs(&d);
+    used = root || g_file_test(d.configDir, G_FILE_TEST_IS_DIR) ||
+        g_file_test(d.runDir, G_FILE_TEST_IS_DIR);
+    g_free(d.configDir);
+    g_free(d.runDir);
+    g_free(d.logDir);
+    g_free(d.saveDir);
+    if (used && !systemState())
+        ret = -1;
+    g_mutex_unlock(&statesLock);
+    return ret;
 }
 
 static vkDrvOpenStatus
@@ -275,11 +413,32 @@ qemuConnectOpen(virConnectPtr conn, virConnectAuthPtr auth, unsigned int flags)
     const vkURI *uri = conn->uri;
     const char *root;
     g_autofree char *canon = NULL;
+    stateDirs d = { 0 };
     vkQemuState *st;
 
     if (!uri || !uri->scheme || strcmp(uri->scheme, "qemu") != 0 ||
-        (uri->server && *uri->server) || uri->transport ||
-        !uri->path || strcmp(uri->path, "/embed") != 0)
+        (uri->server && *uri->server) || uri->transport || !uri->path)
+        return VK_DRV_OPEN_DECLINED;
+    if (strcmp(uri->path, "/system") == 0) {
+        /* Only inside virtkitd; elsewhere the remote driver takes it. */
+        vkCheckFlags(VIR_CONNECT_RO | VIR_CONNECT_NO_ALIASES, VK_DRV_OPEN_ERROR);
+        g_mutex_lock(&statesLock);
+        if (!systemAllowed) {
+            g_mutex_unlock(&statesLock);
+            return VK_DRV_OPEN_DECLINED;
+        }
+        if ((st = systemState())) {
+            g_mutex_lock(&st->lock);
+            st->refs++;
+            g_mutex_unlock(&st->lock);
+        }
+        g_mutex_unlock(&statesLock);
+        if (!st)
+            return VK_DRV_OPEN_ERROR;
+        conn->privateData = st;
+        return VK_DRV_OPEN_SUCCESS;
+    }
+    if (strcmp(uri->path, "/embed") != 0)
         return VK_DRV_OPEN_DECLINED;
     vkCheckFlags(VIR_CONNECT_RO | VIR_CONNECT_NO_ALIASES, VK_DRV_OPEN_ERROR);
 
@@ -293,21 +452,18 @@ qemuConnectOpen(virConnectPtr conn, virConnectAuthPtr auth, unsigned int flags)
     canon = g_canonicalize_filename(root, "/");
 
     g_mutex_lock(&statesLock);
-    if (!states)
-        states = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    st = g_hash_table_lookup(states, canon);
-    if (st) {
-        g_mutex_lock(&st->lock);
-        st->refs++;
-        g_mutex_unlock(&st->lock);
-    } else {
-        if (!(st = stateNew(canon))) {
-            g_mutex_unlock(&statesLock);
-            return VK_DRV_OPEN_ERROR;
-        }
-        g_hash_table_insert(states, g_strdup(canon), st);
+    if (systemRoot && strcmp(canon, systemRoot) == 0) {
+        g_mutex_unlock(&statesLock);
+        vkReportError(VIR_ERR_OPERATION_INVALID,
+                      "root '%s' is in use by qemu:///system in this process", canon);
+        return VK_DRV_OPEN_ERROR;
     }
+    d.key = canon;
+    stateDirsForRoot(&d, canon);
+    st = stateAcquire(&d, false);
     g_mutex_unlock(&statesLock);
+    if (!st)
+        return VK_DRV_OPEN_ERROR;
     conn->privateData = st;
     return VK_DRV_OPEN_SUCCESS;
 }
@@ -428,6 +584,21 @@ static virHypervisorDriver qemuHypervisorDriver = {
     .domainReset = vkQemuDomainReset,
     .domainSuspend = vkQemuDomainSuspend,
     .domainResume = vkQemuDomainResume,
+    .domainSetAutostart = vkQemuDomainSetAutostart,
+    .domainGetAutostart = vkQemuDomainGetAutostart,
+    .domainSetMemory = vkQemuDomainSetMemory,
+    .domainSetMemoryFlags = vkQemuDomainSetMemoryFlags,
+    .domainSave = vkQemuDomainSave,
+    .domainSaveFlags = vkQemuDomainSaveFlags,
+    .domainRestore = vkQemuDomainRestore,
+    .domainRestoreFlags = vkQemuDomainRestoreFlags,
+    .domainManagedSave = vkQemuDomainManagedSave,
+    .domainHasManagedSaveImage = vkQemuDomainHasManagedSaveImage,
+    .domainManagedSaveRemove = vkQemuDomainManagedSaveRemove,
+    .domainAttachDevice = vkQemuDomainAttachDevice,
+    .domainAttachDeviceFlags = vkQemuDomainAttachDeviceFlags,
+    .domainDetachDevice = vkQemuDomainDetachDevice,
+    .domainDetachDeviceFlags = vkQemuDomainDetachDeviceFlags,
 
     .connectDomainEventRegister = qemuEventRegister,
     .connectDomainEventDeregister = qemuEventDeregister,

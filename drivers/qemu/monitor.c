@@ -389,3 +389,24 @@ vkQemuMonitorQueryStatus(vkQemuMonitor *mon, bool *running)
     }
     return g_strdup(status);
 }
+
+int
+vkQemuMonitorSetMigrationEvents(vkQemuMonitor *mon)
+{
+    vkJSON *args = vkJSONNewObject();
+    vkJSON *caps = vkJSONNewArray();
+    vkJSON *cap = vkJSONNewObject();
+
+    vkJSONObjectAppendString(cap, "capability", "events");
+    vkJSONObjectAppendBool(cap, "state", true);
+    vkJSONArrayAppend(caps, cap);
+    vkJSONObjectAppend(args, "capabilities", caps);
+    return vkQemuMonitorCommand(mon, "migrate-set-capabilities", args, NULL);
+}
+
+bool
+vkQemuMigrationDone(const char *status)
+{
+    return status && (strcmp(status, "completed") == 0 || strcmp(status, "failed") == 0 ||
+                      strcmp(status, "cancelled") == 0);
+}

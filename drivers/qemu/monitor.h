@@ -55,6 +55,10 @@ int vkQemuMonitorCont(vkQemuMonitor *mon);
 int vkQemuMonitorStop(vkQemuMonitor *mon);
 int vkQemuMonitorSystemPowerdown(vkQemuMonitor *mon);
 int vkQemuMonitorSystemReset(vkQemuMonitor *mon);
+/* Turns on QMP's MIGRATION event (migrate-set-capabilities events). */
+int vkQemuMonitorSetMigrationEvents(vkQemuMonitor *mon);
+/* True for a final MIGRATION status (completed, failed, cancelled). */
+bool vkQemuMigrationDone(const char *status);
 /* query-status: "running", "paused", ... (g_free) */
 char *vkQemuMonitorQueryStatus(vkQemuMonitor *mon, bool *running);
 

@@ -26,8 +26,8 @@ configPath(vkQemuState *st, const char *name)
     return g_build_filename(st->configDir, file, NULL);
 }
 
-static int
-saveConfig(vkQemuState *st, const vkDomainDef *def)
+int
+vkQemuSaveConfig(vkQemuState *st, const vkDomainDef *def)
 {
     g_autofree char *path = configPath(st, def->name);
     g_autofree char *xml = vkDomainDefFormat(def, VIR_DOMAIN_XML_SECURE |
@@ -41,13 +41,17 @@ saveConfig(vkQemuState *st, const vkDomainDef *def)
 int
 vkQemuLoadConfigs(vkQemuState *st)
 {
-    g_autoptr(GDir) dir = g_dir_open(st->configDir, 0, NULL);
+    g_autoptr(GDir) dir = NULL;
     const char *n;
 
+    /* A crash in the middle of a define leaves its temporary file. */
+    vkAtomicFileRemoveStale(st->configDir);
+    dir = g_dir_open(st->configDir, 0, NULL);
     while (dir && (n = g_dir_read_name(dir))) {
         g_autofree char *path = NULL;
         g_autofree char *xml = NULL;
         vkDomainDef *def;
+        vkQemuDomain *obj = NULL;
 
         if (n[0] == '.' || !g_str_has_suffix(n, ".xml"))
             continue;
@@ -57,7 +61,9 @@ vkQemuLoadConfigs(vkQemuState *st)
         /* A config that no longer parses is skipped, not fatal: one bad
          * file must not hide every other domain. */
         def = vkDomainDefParseString(xml, "kvm,qemu", 0);
-        if (!def || !vkQemuDomainAdd(st, &def, false, NULL)) {
+        if (def && (obj = vkQemuDomainAdd(st, &def, false, NULL)))
+            obj->autostart = vkQemuAutostartLink(st, obj->name, -1);
+        if (!obj) {
             g_warning("QEMU driver: skipping config '%s': %s", path,
                       vkErrorIsSet() ? vkErrorGetLast()->message : "invalid");
             vkDomainDefFree(def);
@@ -68,7 +74,7 @@ vkQemuLoadConfigs(vkQemuState *st)
 }
 
 static bool
-matchFlags(vkQemuDomain *obj, unsigned int flags)
+matchFlags(vkQemuState *st, vkQemuDomain *obj, unsigned int flags)
 {
     bool active = obj->id >= 0;
 
@@ -81,8 +87,13 @@ matchFlags(vkQemuDomain *obj, unsigned int flags)
          obj->persistent);
     BOTH(VIR_CONNECT_LIST_DOMAINS_AUTOSTART, VIR_CONNECT_LIST_DOMAINS_NO_AUTOSTART,
          obj->autostart);
-    BOTH(VIR_CONNECT_LIST_DOMAINS_MANAGEDSAVE, VIR_CONNECT_LIST_DOMAINS_NO_MANAGEDSAVE,
-         false);
+    if (flags & (VIR_CONNECT_LIST_DOMAINS_MANAGEDSAVE | VIR_CONNECT_LIST_DOMAINS_NO_MANAGEDSAVE)) {
+        g_autofree char *image = vkQemuManagedSavePath(st, obj->name);
+        bool managed = g_file_test(image, G_FILE_TEST_EXISTS);
+
+        BOTH(VIR_CONNECT_LIST_DOMAINS_MANAGEDSAVE, VIR_CONNECT_LIST_DOMAINS_NO_MANAGEDSAVE,
+             managed);
+    }
     BOTH(VIR_CONNECT_LIST_DOMAINS_HAS_SNAPSHOT, VIR_CONNECT_LIST_DOMAINS_NO_SNAPSHOT,
          false);
     BOTH(VIR_CONNECT_LIST_DOMAINS_HAS_CHECKPOINT, VIR_CONNECT_LIST_DOMAINS_NO_CHECKPOINT,
@@ -116,7 +127,7 @@ vkQemuConnectListAllDomains(virConnectPtr conn, virDomainPtr **domains, unsigned
     for (GList *l = st->order.head; l; l = l->next) {
         vkQemuDomain *obj = l->data;
 
-        if (matchFlags(obj, flags))
+        if (matchFlags(st, obj, flags))
             g_ptr_array_add(list, vkQemuMakeHandle(conn, obj));
     }
     g_mutex_unlock(&st->lock);
@@ -376,7 +387,7 @@ vkQemuDomainDefineXMLFlags(virConnectPtr conn, const char *xml, unsigned int fla
         vkDomainDefFree(tmp);
         goto cleanup;
     }
-    if (saveConfig(st, def) < 0)
+    if (vkQemuSaveConfig(st, def) < 0)
         goto cleanup;
     {
         vkDomainDef *tmp = g_steal_pointer(&def);
@@ -408,6 +419,7 @@ vkQemuDomainUndefineFlags(virDomainPtr dom, unsigned int flags)
     vkQemuState *st;
     vkQemuDomain *obj;
     g_autofree char *path = NULL;
+    g_autofree char *image = NULL;
 
     vkCheckFlags(VIR_DOMAIN_UNDEFINE_MANAGED_SAVE | VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA |
                  VIR_DOMAIN_UNDEFINE_NVRAM | VIR_DOMAIN_UNDEFINE_KEEP_NVRAM |
@@ -420,6 +432,26 @@ vkQemuDomainUndefineFlags(virDomainPtr dom, unsigned int flags)
                       obj->name);
         return -1;
     }
+    image = vkQemuManagedSavePath(st, obj->name);
+    if (g_file_test(image, G_FILE_TEST_EXISTS)) {
+        if (!(flags & VIR_DOMAIN_UNDEFINE_MANAGED_SAVE)) {
+            vkReportError(VIR_ERR_OPERATION_INVALID,
+                          "domain '%s' has a managed save image; remove it or undefine "
+                          "with the managed-save flag", obj->name);
+            g_mutex_unlock(&st->lock);
+            return -1;
+        }
+        if (g_unlink(image) < 0) {
+            vkReportSystemError(errno, "cannot remove managed save image '%s'", image);
+            g_mutex_unlock(&st->lock);
+            return -1;
+        }
+    }
+    if (!vkQemuAutostartLink(st, obj->name, 0)) {
+        g_mutex_unlock(&st->lock);
+        return -1;
+    }
+    obj->autostart = false;
     path = configPath(st, obj->name);
     if (g_unlink(path) < 0 && errno != ENOENT) {
         vkReportSystemError(errno, "cannot remove config file '%s'", path);

@@ -66,25 +66,71 @@ watchRun(qemuWatch *w)
     return run && run->gen == w->gen ? run : NULL;
 }
 
-static int
-writeStatus(vkQemuState *st, vkQemuDomain *obj)
+int
+vkQemuWriteStatus(vkQemuState *st, vkQemuDomain *obj)
 {
     g_autofree char *xml = vkDomainDefFormat(obj->def, VIR_DOMAIN_XML_SECURE);
     g_autofree char *text = NULL;
 
     if (!xml)
         return -1;
-    text = g_strdup_printf("<domstatus state='%d' reason='%d' pid='%d' monitor='%s'>\n%s"
+    /* The monitor path is derived from the name on reattach; it is here
+     * for people reading the file. */
+    text = g_strdup_printf("<domstatus state='%d' reason='%d' pid='%d' id='%d' monitor='%s'>\n%s"
                            "</domstatus>\n", obj->state, obj->reason, obj->run->pid,
-                           obj->run->monitorPath, xml);
+                           obj->id, obj->run->monitorPath, xml);
     return vkAtomicFileWrite(obj->run->statusPath, text, strlen(text), 0600);
 }
 
-static void
-setState(vkQemuDomain *obj, int state, int reason)
+void
+vkQemuSetState(vkQemuDomain *obj, int state, int reason)
 {
     obj->state = state;
     obj->reason = reason;
+}
+
+static void
+runFree(vkQemuRun *run)
+{
+    g_free(run->monitorPath);
+    g_free(run->statusPath);
+    g_free(run->migStatus);
+    g_ptr_array_unref(run->deleted);
+    g_free(run);
+}
+
+static gboolean onExit(gint fd, GIOCondition cond, gpointer opaque);
+
+/* A run for obj's next QEMU, with its watch; not yet installed. */
+static vkQemuRun *
+runNew(vkQemuState *st, vkQemuDomain *obj)
+{
+    g_autofree char *monitorFile = g_strdup_printf("%s.monitor", obj->name);
+    g_autofree char *statusFile = g_strdup_printf("%s.xml", obj->name);
+    vkQemuRun *run = g_new0(vkQemuRun, 1);
+    qemuWatch *w = g_new0(qemuWatch, 1);
+
+    run->gen = ++obj->nextGen;
+    run->stopReason = -1;
+    run->pidfd = -1;
+    run->monitorPath = g_build_filename(st->runDir, monitorFile, NULL);
+    run->statusPath = g_build_filename(st->runDir, statusFile, NULL);
+    run->deleted = g_ptr_array_new_with_free_func(g_free);
+    w->st = st;
+    w->obj = vkQemuDomainRef(obj);
+    w->gen = run->gen;
+    run->watch = w;
+    return run;
+}
+
+/* Makes run obj's current one and watches QEMU's exit.  Locked. */
+static void
+runInstall(vkQemuState *st, vkQemuDomain *obj, vkQemuRun *run)
+{
+    obj->run = run;
+    run->exitSource = g_unix_fd_source_new(run->pidfd, G_IO_IN);
+    g_source_set_callback(run->exitSource, G_SOURCE_FUNC(onExit), run->watch, NULL);
+    g_source_attach(run->exitSource, st->ctx);
 }
 
 /* Ends the current run: QEMU is gone (or being abandoned).  Locked. */
@@ -105,18 +151,18 @@ runRelease(vkQemuState *st, vkQemuDomain *obj, bool keepFiles)
     }
     close(run->pidfd);
     watchFreeLater(st, run->watch);
-    g_free(run->monitorPath);
-    g_free(run->statusPath);
-    g_free(run);
+    runFree(run);
+    /* Anyone waiting for an event of this run must look again. */
+    g_cond_broadcast(&st->jobCond);
 }
 
-static void
-stopProcess(vkQemuState *st, vkQemuDomain *obj, int reason, int detail)
+void
+vkQemuStopProcess(vkQemuState *st, vkQemuDomain *obj, int reason, int detail)
 {
     runRelease(st, obj, false);
     obj->id = -1;
     obj->def->id = -1;
-    setState(obj, VIR_DOMAIN_SHUTOFF, reason);
+    vkQemuSetState(obj, VIR_DOMAIN_SHUTOFF, reason);
     if (obj->newDef) {
         vkDomainDefFree(obj->def);
         obj->def = g_steal_pointer(&obj->newDef);
@@ -153,10 +199,11 @@ onExit(gint fd, GIOCondition cond, gpointer opaque)
             reason = run->guestShutdown ? VIR_DOMAIN_SHUTOFF_SHUTDOWN : VIR_DOMAIN_SHUTOFF_CRASHED;
         detail = reason == VIR_DOMAIN_SHUTOFF_SHUTDOWN ? VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN :
                  reason == VIR_DOMAIN_SHUTOFF_DESTROYED ? VIR_DOMAIN_EVENT_STOPPED_DESTROYED :
+                 reason == VIR_DOMAIN_SHUTOFF_SAVED ? VIR_DOMAIN_EVENT_STOPPED_SAVED :
                  VIR_DOMAIN_EVENT_STOPPED_FAILED;
         /* runRelease destroys this very source; returning REMOVE after
          * that is harmless. */
-        stopProcess(st, w->obj, reason, detail);
+        vkQemuStopProcess(st, w->obj, reason, detail);
     }
     g_mutex_unlock(&st->lock);
     return G_SOURCE_REMOVE;
@@ -171,17 +218,25 @@ onMonitorEvent(vkQemuMonitor *mon, const char *name, vkJSON *data, void *opaque)
     vkQemuRun *run;
 
     g_mutex_lock(&st->lock);
+    /* A restore waits for MIGRATION before its run is installed. */
+    if (strcmp(name, "MIGRATION") == 0 && !watchRun(w) && obj->starting &&
+        obj->starting->gen == w->gen) {
+        g_free(obj->starting->migStatus);
+        obj->starting->migStatus = g_strdup(vkJSONObjectGetString(data, "status"));
+        g_cond_broadcast(&st->jobCond);
+        goto out;
+    }
     if (!(run = watchRun(w)))
         goto out;
     if (strcmp(name, "STOP") == 0) {
         if (obj->state == VIR_DOMAIN_RUNNING) {
-            setState(obj, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_USER);
+            vkQemuSetState(obj, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_USER);
             vkQemuEmitLifecycle(st, obj, VIR_DOMAIN_EVENT_SUSPENDED,
                                 VIR_DOMAIN_EVENT_SUSPENDED_PAUSED);
         }
     } else if (strcmp(name, "RESUME") == 0) {
         if (obj->state == VIR_DOMAIN_PAUSED) {
-            setState(obj, VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_UNPAUSED);
+            vkQemuSetState(obj, VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_UNPAUSED);
             vkQemuEmitLifecycle(st, obj, VIR_DOMAIN_EVENT_RESUMED,
                                 VIR_DOMAIN_EVENT_RESUMED_UNPAUSED);
         }
@@ -190,7 +245,7 @@ onMonitorEvent(vkQemuMonitor *mon, const char *name, vkJSON *data, void *opaque)
 
         vkJSONGetBool(vkJSONObjectGet(data, "guest"), &guest);
         run->guestShutdown = true;
-        setState(obj, VIR_DOMAIN_SHUTDOWN, VIR_DOMAIN_SHUTDOWN_USER);
+        vkQemuSetState(obj, VIR_DOMAIN_SHUTDOWN, VIR_DOMAIN_SHUTDOWN_USER);
         vkQemuEmitLifecycle(st, obj, VIR_DOMAIN_EVENT_SHUTDOWN,
                             guest ? VIR_DOMAIN_EVENT_SHUTDOWN_GUEST :
                             VIR_DOMAIN_EVENT_SHUTDOWN_HOST);
@@ -202,6 +257,18 @@ onMonitorEvent(vkQemuMonitor *mon, const char *name, vkJSON *data, void *opaque)
         pidfd_send_signal(run->pidfd, SIGTERM, NULL, 0);
     } else if (strcmp(name, "RESET") == 0) {
         vkDomainEventQueueReboot(st->events, obj->name, obj->uuid, obj->id);
+    } else if (strcmp(name, "MIGRATION") == 0) {
+        /* A save or restore waits on jobCond for the final status. */
+        g_free(run->migStatus);
+        run->migStatus = g_strdup(vkJSONObjectGetString(data, "status"));
+        g_cond_broadcast(&st->jobCond);
+    } else if (strcmp(name, "DEVICE_DELETED") == 0) {
+        const char *dev = vkJSONObjectGetString(data, "device");
+
+        if (dev) {
+            g_ptr_array_add(run->deleted, g_strdup(dev));
+            g_cond_broadcast(&st->jobCond);
+        }
     }
  out:
     g_mutex_unlock(&st->lock);
@@ -211,7 +278,20 @@ static void
 onMonitorEOF(vkQemuMonitor *mon, const char *error, void *opaque)
 {
     /* The pidfd tells when QEMU is gone; a monitor that breaks while QEMU
-     * lives just makes later commands fail. */
+     * lives just makes later commands fail.  A start waiting for an
+     * incoming migration must look again, though. */
+    qemuWatch *w = opaque;
+    vkQemuDomain *obj = w->obj;
+    vkQemuRun *run;
+
+    g_mutex_lock(&w->st->lock);
+    run = watchRun(w);
+    if (!run && obj->starting && obj->starting->gen == w->gen)
+        run = obj->starting;
+    if (run)
+        run->monitorEOF = true;
+    g_cond_broadcast(&w->st->jobCond);
+    g_mutex_unlock(&w->st->lock);
 }
 
 static const vkQemuMonitorCallbacks monitorCallbacks = {
@@ -232,36 +312,56 @@ logTail(const char *path)
     return g_strstrip(g_strdup(p));
 }
 
-/* Starts obj: called locked with the job held; returns locked. */
+/* After the handshake of an incoming QEMU (-incoming defer): feeds it the
+ * saved stream from uri and waits for the MIGRATION event saying it
+ * finished.  Unlocked; mon is the caller's reference. */
 static int
-startDomain(vkQemuState *st, vkQemuDomain *obj, unsigned int flags)
+runIncoming(vkQemuState *st, vkQemuDomain *obj, vkQemuRun *run, vkQemuMonitor *mon,
+            const char *uri)
 {
-    g_autofree char *monitorFile = g_strdup_printf("%s.monitor", obj->name);
+    vkJSON *args;
+    bool ok;
+
+    if (vkQemuMonitorSetMigrationEvents(mon) < 0)
+        return -1;
+    args = vkJSONNewObject();
+    vkJSONObjectAppendString(args, "uri", uri);
+    if (vkQemuMonitorCommand(mon, "migrate-incoming", args, NULL) < 0)
+        return -1;
+    g_mutex_lock(&st->lock);
+    while (!vkQemuMigrationDone(run->migStatus) && !run->monitorEOF)
+        g_cond_wait(&st->jobCond, &st->lock);
+    ok = g_strcmp0(run->migStatus, "completed") == 0;
+    g_mutex_unlock(&st->lock);
+    if (!ok) {
+        vkReportError(VIR_ERR_OPERATION_FAILED,
+                      "QEMU for domain '%s' could not load the saved state (migration %s)",
+                      obj->name, run->migStatus ? run->migStatus : "ended with QEMU");
+        return -1;
+    }
+    return 0;
+}
+
+int
+vkQemuStartDomain(vkQemuState *st, vkQemuDomain *obj, unsigned int flags,
+                  const char *incomingUri)
+{
     g_autofree char *logFile = g_strdup_printf("%s.log", obj->name);
-    g_autofree char *statusFile = g_strdup_printf("%s.xml", obj->name);
     g_autofree char *logPath = g_build_filename(st->logDir, logFile, NULL);
     vkQemuCommandOpts opts = { .emulator = VK_QEMU_DEFAULT_EMULATOR,
-                               .monitorFd = VK_QEMU_MONITOR_FD };
+                               .monitorFd = VK_QEMU_MONITOR_FD,
+                               .incoming = incomingUri ? "defer" : NULL };
     g_auto(GStrv) argv = NULL;
     vkQemuLaunched proc;
     vkQemuRun *run;
-    qemuWatch *w;
     bool paused = flags & VIR_DOMAIN_START_PAUSED;
 
     if (!(argv = vkQemuBuildArgv(obj->def, &opts)))
         return -1;
 
-    run = g_new0(vkQemuRun, 1);
-    run->gen = ++obj->nextGen;
-    run->stopReason = -1;
-    run->monitorPath = g_build_filename(st->runDir, monitorFile, NULL);
-    run->statusPath = g_build_filename(st->runDir, statusFile, NULL);
-    w = g_new0(qemuWatch, 1);
-    w->st = st;
-    w->obj = vkQemuDomainRef(obj);
-    w->gen = run->gen;
-    run->watch = w;
-    setState(obj, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_STARTING_UP);
+    run = runNew(st, obj);
+    obj->starting = run;
+    vkQemuSetState(obj, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_STARTING_UP);
 
     g_mutex_unlock(&st->lock);
     if (vkQemuProcessLaunch(argv, run->monitorPath, logPath, st->runDir, &proc) < 0) {
@@ -270,52 +370,103 @@ startDomain(vkQemuState *st, vkQemuDomain *obj, unsigned int flags)
     }
     run->pid = proc.pid;
     run->pidfd = proc.pidfd;
-    run->mon = vkQemuMonitorOpen(proc.monitorFd, st->ctx, &monitorCallbacks, w);
+    run->mon = vkQemuMonitorOpen(proc.monitorFd, st->ctx, &monitorCallbacks, run->watch);
     if (vkQemuMonitorHandshake(run->mon, VK_QEMU_HANDSHAKE_TIMEOUT_MS) < 0 ||
+        (incomingUri && runIncoming(st, obj, run, run->mon, incomingUri) < 0) ||
         (!paused && vkQemuMonitorCont(run->mon) < 0)) {
         g_autofree char *tail = NULL;
+        g_autofree char *first = g_strdup(vkErrorIsSet() ? vkErrorGetLast()->message : "");
 
         vkQemuProcessKill(run->pidfd, run->pid, 1000, true);
         vkQemuProcessReap(run->pid);
         tail = logTail(logPath);
         vkErrorReset();
-        vkReportError(VIR_ERR_OPERATION_FAILED, "QEMU for domain '%s' failed to start: %s",
-                      obj->name, tail);
+        vkReportError(VIR_ERR_OPERATION_FAILED, "QEMU for domain '%s' failed to start: %s%s%s",
+                      obj->name, first, *first ? ": " : "", tail);
         vkQemuMonitorClose(run->mon);
         close(run->pidfd);
+        run->pidfd = -1;
         g_unlink(run->monitorPath);
         g_mutex_lock(&st->lock);
         goto error;
     }
 
     g_mutex_lock(&st->lock);
-    obj->run = run;
+    obj->starting = NULL;
     obj->id = st->nextId++;
     obj->def->id = obj->id;
     if (obj->persistent && !obj->newDef)
         obj->newDef = vkDomainDefCopy(obj->def);
     if (paused)
-        setState(obj, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_USER);
+        vkQemuSetState(obj, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_USER);
     else
-        setState(obj, VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_BOOTED);
-    run->exitSource = g_unix_fd_source_new(run->pidfd, G_IO_IN);
-    g_source_set_callback(run->exitSource, G_SOURCE_FUNC(onExit), w, NULL);
-    g_source_attach(run->exitSource, st->ctx);
-    if (writeStatus(st, obj) < 0)
+        vkQemuSetState(obj, VIR_DOMAIN_RUNNING, incomingUri ? VIR_DOMAIN_RUNNING_RESTORED :
+                       VIR_DOMAIN_RUNNING_BOOTED);
+    runInstall(st, obj, run);
+    if (vkQemuWriteStatus(st, obj) < 0)
         vkErrorReset();     /* only reattach needs it; the guest runs */
-    vkQemuEmitLifecycle(st, obj, VIR_DOMAIN_EVENT_STARTED, VIR_DOMAIN_EVENT_STARTED_BOOTED);
+    vkQemuEmitLifecycle(st, obj, VIR_DOMAIN_EVENT_STARTED,
+                        incomingUri ? VIR_DOMAIN_EVENT_STARTED_RESTORED :
+                        VIR_DOMAIN_EVENT_STARTED_BOOTED);
     if (paused)
         vkQemuEmitLifecycle(st, obj, VIR_DOMAIN_EVENT_SUSPENDED,
                             VIR_DOMAIN_EVENT_SUSPENDED_PAUSED);
     return 0;
 
  error:
-    setState(obj, VIR_DOMAIN_SHUTOFF, VIR_DOMAIN_SHUTOFF_FAILED);
-    watchFreeLater(st, w);
-    g_free(run->monitorPath);
-    g_free(run->statusPath);
-    g_free(run);
+    obj->starting = NULL;
+    vkQemuSetState(obj, VIR_DOMAIN_SHUTOFF, VIR_DOMAIN_SHUTOFF_FAILED);
+    watchFreeLater(st, run->watch);
+    runFree(run);
     return -1;
+}
+
+int
+vkQemuRunAttach(vkQemuState *st, vkQemuDomain *obj, int pid, int pidfd, int monitorFd)
+{
+    vkQemuRun *run;
+    g_autofree char *status = NULL;
+    bool running = false;
+
+    g_mutex_lock(&st->lock);
+    run = runNew(st, obj);
+    g_mutex_unlock(&st->lock);
+    run->pid = pid;
+    run->pidfd = pidfd;
+    run->mon = vkQemuMonitorOpen(monitorFd, st->ctx, &monitorCallbacks, run->watch);
+    if (vkQemuMonitorHandshake(run->mon, VK_QEMU_HANDSHAKE_TIMEOUT_MS) < 0 ||
+        !(status = vkQemuMonitorQueryStatus(run->mon, &running))) {
+        vkQemuMonitorClose(run->mon);
+        g_mutex_lock(&st->lock);
+        watchFreeLater(st, run->watch);
+        run->pidfd = -1;            /* the caller's */
+        runFree(run);
+        g_mutex_unlock(&st->lock);
+        return -1;
+    }
+
+    g_mutex_lock(&st->lock);
+    obj->def->id = obj->id;
+    if (running)
+        vkQemuSetState(obj, VIR_DOMAIN_RUNNING,
+                       obj->state == VIR_DOMAIN_RUNNING ? obj->reason : VIR_DOMAIN_RUNNING_UNPAUSED);
+    else if (strcmp(status, "shutdown") == 0)
+        vkQemuSetState(obj, VIR_DOMAIN_SHUTDOWN, VIR_DOMAIN_SHUTDOWN_USER);
+    else
+        vkQemuSetState(obj, VIR_DOMAIN_PAUSED,
+                       obj->state == VIR_DOMAIN_PAUSED ? obj->reason : VIR_DOMAIN_PAUSED_UNKNOWN);
+    runInstall(st, obj, run);
+    if (strcmp(status, "shutdown") == 0) {
+        /* The guest powered off while nobody watched; -no-shutdown kept
+         * QEMU waiting for us to let it go. */
+        run->guestShutdown = true;
+        run->stopReason = VIR_DOMAIN_SHUTOFF_SHUTDOWN;
+        pidfd_send_signal(run->pidfd, SIGTERM, NULL, 0);
+    }
+    if (vkQemuWriteStatus(st, obj) < 0)
+        vkErrorReset();
+    g_mutex_unlock(&st->lock);
+    return 0;
 }
 
 virDomainPtr
@@ -342,7 +493,7 @@ vkQemuDomainCreateXML(virConnectPtr conn, const char *xml, unsigned int flags)
         goto cleanup;
     vkQemuDomainRef(obj);
     vkQemuBeginJob(st, obj);
-    if (startDomain(st, obj, flags) < 0) {
+    if (vkQemuStartDomain(st, obj, flags, NULL) < 0) {
         if (!existed && !obj->removed)
             vkQemuDomainRemove(st, obj);
         else if (obj->persistent && obj->newDef) {
@@ -367,18 +518,32 @@ vkQemuDomainCreateWithFlags(virDomainPtr dom, unsigned int flags)
     vkQemuDomain *obj;
     int ret = -1;
 
-    vkCheckFlags(VIR_DOMAIN_START_PAUSED, -1);
+    vkCheckFlags(VIR_DOMAIN_START_PAUSED | VIR_DOMAIN_START_FORCE_BOOT, -1);
     if (!(obj = vkQemuDomainGet(dom, &st)))
         return -1;
     vkQemuDomainRef(obj);
     vkQemuBeginJob(st, obj);
+    if (obj->id < 0 && (flags & VIR_DOMAIN_START_FORCE_BOOT)) {
+        g_autofree char *image = vkQemuManagedSavePath(st, obj->name);
+
+        g_unlink(image);     /* a fresh boot: the saved state is dropped */
+    }
+    flags &= ~VIR_DOMAIN_START_FORCE_BOOT;
     if (obj->id >= 0)
         vkReportError(VIR_ERR_OPERATION_INVALID, "domain '%s' is already running", obj->name);
     else if (obj->removed)
         vkReportError(VIR_ERR_NO_DOMAIN, "domain '%s' was undefined", obj->name);
-    else if (startDomain(st, obj, flags) == 0) {
-        dom->id = obj->id;
-        ret = 0;
+    else {
+        /* A managed save image, when there is one, is where the guest
+         * left off; otherwise it boots. */
+        int rc = vkQemuRestoreManaged(st, obj, flags);
+
+        if (rc == 0)
+            rc = vkQemuStartDomain(st, obj, flags, NULL);
+        if (rc >= 0) {
+            dom->id = obj->id;
+            ret = 0;
+        }
     }
     vkQemuEndJob(st, obj);
     g_mutex_unlock(&st->lock);
@@ -424,7 +589,7 @@ vkQemuDomainDestroyFlags(virDomainPtr dom, unsigned int flags)
     vkQemuBeginJob(st, obj);
     /* The exit watch may have ended the run already; then we are done. */
     if (rc == 0 && obj->run && obj->run->gen == gen)
-        stopProcess(st, obj, VIR_DOMAIN_SHUTOFF_DESTROYED, VIR_DOMAIN_EVENT_STOPPED_DESTROYED);
+        vkQemuStopProcess(st, obj, VIR_DOMAIN_SHUTOFF_DESTROYED, VIR_DOMAIN_EVENT_STOPPED_DESTROYED);
     else if (rc < 0 && obj->run && obj->run->gen == gen)
         obj->run->stopReason = -1;      /* still running: not destroyed */
     vkQemuEndJob(st, obj);
@@ -496,16 +661,16 @@ runOp(virDomainPtr dom, qemuOp op)
         /* The STOP/RESUME events may not have arrived yet: the reply is
          * what makes the new state true for our caller. */
         if (op == OP_SUSPEND && obj->state == VIR_DOMAIN_RUNNING) {
-            setState(obj, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_USER);
+            vkQemuSetState(obj, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_USER);
             vkQemuEmitLifecycle(st, obj, VIR_DOMAIN_EVENT_SUSPENDED,
                                 VIR_DOMAIN_EVENT_SUSPENDED_PAUSED);
         } else if (op == OP_RESUME && obj->state == VIR_DOMAIN_PAUSED) {
-            setState(obj, VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_UNPAUSED);
+            vkQemuSetState(obj, VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_UNPAUSED);
             vkQemuEmitLifecycle(st, obj, VIR_DOMAIN_EVENT_RESUMED,
                                 VIR_DOMAIN_EVENT_RESUMED_UNPAUSED);
         }
         if (op == OP_SUSPEND || op == OP_RESUME) {
-            if (writeStatus(st, obj) < 0)
+            if (vkQemuWriteStatus(st, obj) < 0)
                 vkErrorReset();
         }
     }
@@ -555,4 +720,24 @@ vkQemuDomainReset(virDomainPtr dom, unsigned int flags)
 {
     vkCheckFlags(0, -1);
     return runOp(dom, OP_RESET);
+}
+
+int
+vkQemuDomainMonitorCommand(vkQemuState *st, vkQemuDomain *obj, const char *cmd,
+                           vkJSON *args, vkJSON **ret)
+{
+    vkQemuMonitor *mon;
+    int rc;
+
+    if (!obj->run || obj->state == VIR_DOMAIN_SHUTOFF) {
+        vkJSONFree(args);
+        vkReportError(VIR_ERR_OPERATION_INVALID, "domain '%s' is not running", obj->name);
+        return -1;
+    }
+    mon = vkQemuMonitorRef(obj->run->mon);
+    g_mutex_unlock(&st->lock);
+    rc = vkQemuMonitorCommand(mon, cmd, args, ret);
+    vkQemuMonitorUnref(mon);
+    g_mutex_lock(&st->lock);
+    return rc;
 }

@@ -42,6 +42,9 @@ typedef struct {
     int stopReason;          /* virDomainShutoffReason we asked for, or -1 */
     bool guestShutdown;      /* QMP SHUTDOWN seen */
     void *watch;             /* the callbacks' opaque (freed on the loop) */
+    char *migStatus;         /* last MIGRATION event's status */
+    bool monitorEOF;         /* QEMU closed the monitor (went away) */
+    GPtrArray *deleted;      /* device ids of DEVICE_DELETED events */
 } vkQemuRun;
 
 struct _vkQemuDomain {
@@ -58,6 +61,7 @@ struct _vkQemuDomain {
     vkDomainDef *def;        /* live while running, else persistent */
     vkDomainDef *newDef;     /* next-boot definition while running */
     vkQemuRun *run;
+    vkQemuRun *starting;     /* the run being started, until installed */
     guint64 nextGen;
 };
 
@@ -79,6 +83,9 @@ typedef struct {
     char *configDir;         /* ROOT/etc */
     char *runDir;            /* ROOT/run */
     char *logDir;            /* ROOT/log */
+    char *saveDir;           /* ROOT/save: managed save images */
+    char *autostartDir;      /* ROOT/etc/autostart: one symlink per domain */
+    bool privileged;         /* qemu:///system inside virtkitd */
 
     GHashTable *byName;      /* name -> vkQemuDomain (a reference) */
     GQueue order;            /* vkQemuDomain*, definition order */
@@ -147,6 +154,8 @@ virDomainPtr vkQemuDomainDefineXMLFlags(virConnectPtr conn, const char *xml,
 virDomainPtr vkQemuDomainDefineXML(virConnectPtr conn, const char *xml);
 int vkQemuDomainUndefineFlags(virDomainPtr dom, unsigned int flags);
 int vkQemuDomainUndefine(virDomainPtr dom);
+/* Writes def as ROOT/etc/NAME.xml, atomically. */
+int vkQemuSaveConfig(vkQemuState *st, const vkDomainDef *def);
 /* Loads ROOT/etc/\*.xml at state creation. */
 int vkQemuLoadConfigs(vkQemuState *st);
 
@@ -162,6 +171,61 @@ int vkQemuDomainReboot(virDomainPtr dom, unsigned int flags);
 int vkQemuDomainReset(virDomainPtr dom, unsigned int flags);
 int vkQemuDomainSuspend(virDomainPtr dom);
 int vkQemuDomainResume(virDomainPtr dom);
+/* Starts obj's QEMU: called locked with the job held; returns locked.
+ * With incomingUri, QEMU starts with -incoming defer and loads the saved
+ * state from that migration URI before it runs. */
+int vkQemuStartDomain(vkQemuState *st, vkQemuDomain *obj, unsigned int flags,
+                      const char *incomingUri);
+/* Called locked: obj's QEMU is gone; state shut off with reason, the
+ * STOPPED event with detail; a transient domain is forgotten. */
+void vkQemuStopProcess(vkQemuState *st, vkQemuDomain *obj, int reason, int detail);
+void vkQemuSetState(vkQemuDomain *obj, int state, int reason);
+int vkQemuWriteStatus(vkQemuState *st, vkQemuDomain *obj);
+/* Reattach: takes over a QEMU that a previous owner of the root started
+ * (pidfd and a fresh connection to its monitor socket, both taken on
+ * success; the caller closes them on failure).  obj's id, state and live
+ * definition come from the status file.  Unlocked. */
+int vkQemuRunAttach(vkQemuState *st, vkQemuDomain *obj, int pid, int pidfd, int monitorFd);
+/* Runs cmd on obj's monitor without the lock (called and returning
+ * locked, job held). */
+int vkQemuDomainMonitorCommand(vkQemuState *st, vkQemuDomain *obj, const char *cmd,
+                               vkJSON *args, vkJSON **ret);
+
+/* qemu-reattach.c: live state read back at state creation */
+/* For each ROOT/run/NAME.xml: reattach to the QEMU still running, or
+ * mark the domain shut off (crashed).  Called before the state is
+ * visible to anyone, unlocked. */
+void vkQemuReattachAll(vkQemuState *st);
+/* Starts every inactive persistent domain marked autostart. */
+void vkQemuAutostartAll(vkQemuState *st);
+int vkQemuDomainSetAutostart(virDomainPtr dom, int autostart);
+int vkQemuDomainGetAutostart(virDomainPtr dom, int *autostart);
+/* Reads ROOT/etc/autostart at load time. */
+bool vkQemuAutostartLink(vkQemuState *st, const char *name, int set);
+
+/* qemu-save.c: memory balloon, save/restore, managed save */
+int vkQemuDomainSetMemoryFlags(virDomainPtr dom, unsigned long memory, unsigned int flags);
+int vkQemuDomainSetMemory(virDomainPtr dom, unsigned long memory);
+int vkQemuDomainSave(virDomainPtr dom, const char *to);
+int vkQemuDomainSaveFlags(virDomainPtr dom, const char *to, const char *dxml,
+                          unsigned int flags);
+int vkQemuDomainRestore(virConnectPtr conn, const char *from);
+int vkQemuDomainRestoreFlags(virConnectPtr conn, const char *from, const char *dxml,
+                             unsigned int flags);
+int vkQemuDomainManagedSave(virDomainPtr dom, unsigned int flags);
+int vkQemuDomainHasManagedSaveImage(virDomainPtr dom, unsigned int flags);
+int vkQemuDomainManagedSaveRemove(virDomainPtr dom, unsigned int flags);
+char *vkQemuManagedSavePath(vkQemuState *st, const char *name);
+/* Called locked with the job: restores obj from its managed save image
+ * when one exists (1), else 0; -1 on error. */
+int vkQemuRestoreManaged(vkQemuState *st, vkQemuDomain *obj, unsigned int flags);
+
+/* qemu-hotplug.c: device_add/device_del */
+int vkQemuDomainAttachDevice(virDomainPtr dom, const char *xml);
+int vkQemuDomainAttachDeviceFlags(virDomainPtr dom, const char *xml, unsigned int flags);
+int vkQemuDomainDetachDevice(virDomainPtr dom, const char *xml);
+int vkQemuDomainDetachDeviceFlags(virDomainPtr dom, const char *xml, unsigned int flags);
+
 /* At state teardown: stop watching every running guest (they keep
  * running; their status files stay for a later reattach).  Locked. */
 void vkQemuDetachAll(vkQemuState *st);

@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Running one CALL: the checks every procedure shares, then the generated
- * dispatch table does the rest.
+ * dispatch table does the rest.  Also where the daemon decides whether a
+ * call may run on the I/O thread (vkDaemonCallInline): a cheap procedure on
+ * a driver that never blocks skips the hop to a worker thread and back,
+ * which on a small machine is most of a round trip.
  *
  * The order of the checks is the contract the tests rely on: procedure
  * known -> authenticated -> allowed on this socket (read-only sockets
@@ -16,7 +19,10 @@
 
 #define VIR_FROM_THIS VIR_FROM_RPC
 #include "util/error.h"
+#include "core/driver.h"
 #include "daemon/daemon.h"
+#include "daemon/tls.h"
+#include "remote_protocol.h"
 
 #define VK_PROC_SUPPORTS_FEATURE 60
 #define VK_FEATURE_PROGRAM_KEEPALIVE 10
@@ -54,13 +60,15 @@ vkDaemonReplyError(vkDaemonClient *client, const vkRpcHeader *call,
 
 /* Test hook: VIRTKITD_TEST_SLOW_PROC="PROC:MS" makes one procedure sleep
  * before it runs, so tests can fill a client's request slots on purpose
- * (the test driver never blocks).  Unset in normal use. */
+ * (the test driver never blocks).  Unset in normal use.  A slowed
+ * procedure always goes to the worker pool. */
+static int slowProc = -1;
+static int slowMs;
+
 static void
-testDelay(int procnum)
+testDelayInit(void)
 {
     static gsize once;
-    static int slowProc = -1;
-    static int slowMs;
 
     if (g_once_init_enter(&once)) {
         const char *env = g_getenv("VIRTKITD_TEST_SLOW_PROC");
@@ -68,8 +76,43 @@ testDelay(int procnum)
             slowProc = -1;
         g_once_init_leave(&once, 1);
     }
+}
+
+static void
+testDelay(int procnum)
+{
+    testDelayInit();
     if (procnum == slowProc)
         g_usleep((gulong)slowMs * 1000);
+}
+
+/* Drivers whose every call returns without waiting on anything outside the
+ * process (a guest, a monitor, a disk, another daemon): all their state is
+ * in memory behind short locks.  Only their connections get inline calls.
+ * The QEMU driver is not here: its calls may wait for a domain job or a
+ * monitor reply, and the I/O thread must never wait. */
+static const char *const nonBlockingDrivers[] = { "Test", NULL };
+
+bool
+vkDaemonCallInline(vkDaemonClient *client, const vkRpcHeader *hdr)
+{
+    const vkServerClient *pub = vkDaemonClientPublic(client);
+    const vkServerProc *proc = vkServerProcLookup(hdr->proc);
+    const char *drv;
+
+    if (!proc || !proc->inlineSafe)
+        return false;
+    testDelayInit();
+    if (hdr->proc == slowProc)
+        return false;
+    if (!proc->needsConnection)
+        return true;
+    /* Without a connection the call is refused at once: cheap too. */
+    if (!pub->conn)
+        return true;
+    if (!pub->conn->connectDriver || !(drv = pub->conn->connectDriver->name))
+        return false;
+    return g_strv_contains(nonBlockingDrivers, drv);
 }
 
 void
@@ -114,6 +157,12 @@ vkDaemonCallRun(vkDaemonClient *client, vkRpcMessage *msg)
         replyWithError(client, hdr, vkErrorGetLast());
         vkErrorReset();
         return;
+    }
+
+    if (hdr->proc == REMOTE_PROC_CONNECT_OPEN) {
+        remote_connect_open_args *open = args;
+        if (vkDaemonTlsUriMayNeedTls(open->name ? *open->name : NULL))
+            vkDaemonTlsGlobalInit();
     }
 
     testDelay(hdr->proc);

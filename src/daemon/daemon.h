@@ -82,6 +82,9 @@ void vkDaemonClientEnableKeepalive(vkDaemonClient *client);
 
 /* ---- per-call processing (call.c) ---- */
 
+/* True when the CALL may run right away on the I/O thread: the procedure
+ * is flagged inlineSafe and the connection's driver never blocks. */
+bool vkDaemonCallInline(vkDaemonClient *client, const vkRpcHeader *hdr);
 /* Runs one complete CALL on the current thread and sends its reply. */
 void vkDaemonCallRun(vkDaemonClient *client, vkRpcMessage *msg);
 /* Replies to msg with an error (code, VIR_FROM_RPC, message). */

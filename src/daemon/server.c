@@ -5,7 +5,10 @@
  * Threads: the GLib main loop (the one registered as the virEvent default
  * implementation) accepts connections, reads packets and runs timers and
  * event callbacks; CALLs go to a GThreadPool so a slow call never blocks
- * other clients.  A worker sends its own reply: it queues it on the client
+ * other clients -- except the cheap ones on drivers that never block
+ * (vkDaemonCallInline), which are answered right where they were read, so
+ * the round trip needs no thread switch at all.  A worker sends its own
+ * reply: it queues it on the client
  * and, when the queue was empty, writes it at once, so a round trip costs
  * no extra hop back to the main loop.  Only when the socket is full does
  * the main loop take over writing (G_IO_OUT).
@@ -55,6 +58,7 @@ struct _vkDaemonServer {
     void *quitOpaque;
     vkDaemonTls *tls;
     unsigned long long nextClientId;
+    int spareFd;            /* kept open to refuse clients at EMFILE */
 };
 
 struct _vkDaemonClient {
@@ -484,6 +488,10 @@ readOne(vkDaemonClient *client, char **why, bool *normal)
 
     *why = NULL;
     *normal = false;
+    if (!msg) {
+        msg = client->rx = vkRpcMessageNew();
+        vkRpcMessageBeginRead(msg);
+    }
     while (msg->offset < msg->length) {
         ssize_t n = transportRecv(client, msg->buffer + msg->offset,
                                   msg->length - msg->offset);
@@ -512,9 +520,21 @@ readOne(vkDaemonClient *client, char **why, bool *normal)
         *why = g_strdup("undecodable header");
         return NULL;
     }
-    client->rx = vkRpcMessageNew();
-    vkRpcMessageBeginRead(client->rx);
+    client->rx = NULL;
     return msg;
+}
+
+/* A packet handled on the main loop leaves its buffer to the next read,
+ * so a client doing cheap calls does not allocate per message. */
+static void
+recycle(vkDaemonClient *client, vkRpcMessage *msg)
+{
+    if (client->rx) {
+        vkRpcMessageFree(msg);
+        return;
+    }
+    vkRpcMessageBeginRead(msg);
+    client->rx = msg;
 }
 
 static void
@@ -529,7 +549,7 @@ handleMessage(vkDaemonClient *client, vkRpcMessage *msg)
         else if (hdr->proc != 2)
             VK_LOG("client %s: ignoring keepalive message with procedure %d type %d",
                    client->name, hdr->proc, hdr->type);
-        vkRpcMessageFree(msg);
+        recycle(client, msg);
         return;
     }
     if (hdr->prog != VK_REMOTE_PROGRAM || hdr->vers != VK_REMOTE_VERSION) {
@@ -540,7 +560,7 @@ handleMessage(vkDaemonClient *client, vkRpcMessage *msg)
             VK_LOG("client %s: dropping message type %d for unknown program 0x%x version %u",
                    client->name, hdr->type, hdr->prog, hdr->vers);
         }
-        vkRpcMessageFree(msg);
+        recycle(client, msg);
         return;
     }
     if (hdr->type != VK_RPC_CALL) {
@@ -550,7 +570,12 @@ handleMessage(vkDaemonClient *client, vkRpcMessage *msg)
         else
             vkDaemonReplyError(client, hdr, VIR_ERR_RPC,
                                "Unexpected message type %d", hdr->type);
-        vkRpcMessageFree(msg);
+        recycle(client, msg);
+        return;
+    }
+    if (vkDaemonCallInline(client, hdr)) {
+        vkDaemonCallRun(client, msg);
+        recycle(client, msg);
         return;
     }
     queueCall(client, msg);
@@ -574,7 +599,7 @@ clientHandleIO(vkDaemonClient *client, GIOCondition rev)
             vkRpcMessage *ok = vkRpcMessageNew();
             ok->buffer = g_malloc(1);
             ok->buffer[0] = 1;
-            ok->length = 1;
+            ok->length = ok->capacity = 1;
             client->handshaking = false;
             VK_DLOG("client %s: TLS session established", client->name);
             g_queue_push_head(&client->tx, ok);
@@ -713,8 +738,6 @@ clientNew(vkListener *l, int fd)
     client->pub.pid = cred.pid;
     client->pub.sendEvent = clientSendEvent;
     client->pub.daemonPrivate = client;
-    client->rx = vkRpcMessageNew();
-    vkRpcMessageBeginRead(client->rx);
     client->lastRx = nowSeconds();
     if (l->tls) {
         g_autoptr(GError) err = NULL;
@@ -747,22 +770,51 @@ clientNew(vkListener *l, int fd)
     VK_DLOG("client %s: connected on %s", client->name, l->desc);
 }
 
+/* Out of descriptors, a pending connection can be neither served nor
+ * refused, and the listener stays readable: the loop would spin on
+ * accept().  A descriptor held in reserve is given up for a moment to
+ * accept the peer and close it at once, so it sees EOF instead of
+ * waiting in the backlog.  false if even that is impossible. */
+static bool
+refuseOne(vkDaemonServer *srv, int lfd)
+{
+    int cfd;
+
+    if (srv->spareFd < 0)
+        return false;
+    close(srv->spareFd);
+    cfd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+    if (cfd >= 0)
+        close(cfd);
+    srv->spareFd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    return cfd >= 0;
+}
+
 static gboolean
 listenerAccept(gint fd, GIOCondition cond, gpointer opaque)
 {
     vkListener *l = opaque;
+
+    unsigned int refused = 0;
 
     for (;;) {
         int cfd = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
         if (cfd < 0) {
             if (errno == EINTR)
                 continue;
+            if ((errno == EMFILE || errno == ENFILE) && refuseOne(l->srv, fd)) {
+                refused++;
+                continue;
+            }
             if (errno != EAGAIN && errno != EWOULDBLOCK)
                 VK_LOG("accept on %s failed: %s", l->desc, g_strerror(errno));
             break;
         }
         clientNew(l, cfd);
     }
+    if (refused)
+        VK_LOG("refused %u connection(s) on %s: out of file descriptors",
+               refused, l->desc);
     return G_SOURCE_CONTINUE;
 }
 
@@ -994,6 +1046,7 @@ vkDaemonServerNew(vkDaemonConfig *cfg, GError **error)
     srv->listeners = g_ptr_array_new_with_free_func(listenerFree);
     g_mutex_init(&srv->lock);
     srv->clients = g_hash_table_new(NULL, NULL);
+    srv->spareFd = open("/dev/null", O_RDONLY | O_CLOEXEC);
     srv->pool = g_thread_pool_new(workerRun, srv, cfg->maxWorkers, FALSE, error);
     if (!srv->pool) {
         vkDaemonServerFree(srv);
@@ -1030,5 +1083,7 @@ vkDaemonServerFree(vkDaemonServer *srv)
     if (srv->idleTimer)
         g_source_remove(srv->idleTimer);
     vkDaemonTlsFree(srv->tls);
+    if (srv->spareFd >= 0)
+        close(srv->spareFd);
     g_free(srv);
 }

@@ -8,8 +8,12 @@
  * tls_no_verify_certificate = 1): the check runs right after the handshake,
  * before a single RPC byte is read, so an unverified peer never reaches the
  * dispatcher.
+ *
+ * gnutls is initialised on demand (vkDaemonTlsGlobalInit), not when the
+ * library is loaded: virtkitd.c opts out of the load-time initialisation.
  */
 #include <errno.h>
+#include <string.h>
 #include <unistd.h>
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
@@ -39,6 +43,34 @@ checkReadable(const char *what, const char *path, GError **error)
     return true;
 }
 
+void
+vkDaemonTlsGlobalInit(void)
+{
+    static gsize once;
+
+    if (g_once_init_enter(&once)) {
+        int rv = gnutls_global_init();
+        if (rv < 0)
+            VK_LOG("cannot initialise gnutls: %s", gnutls_strerror(rv));
+        g_once_init_leave(&once, 1);
+    }
+}
+
+/* Only "scheme:///path" without a "+transport" is sure to stay in this
+ * process; anything else (a host, a transport, an alias, the default URI)
+ * may go through the remote driver. */
+bool
+vkDaemonTlsUriMayNeedTls(const char *uri)
+{
+    const char *sep;
+
+    if (!uri || !(sep = strstr(uri, "://")))
+        return true;
+    if (memchr(uri, '+', sep - uri))
+        return true;
+    return sep[3] != '/';
+}
+
 vkDaemonTls *
 vkDaemonTlsNew(const vkDaemonConfig *cfg, GError **error)
 {
@@ -49,6 +81,7 @@ vkDaemonTlsNew(const vkDaemonConfig *cfg, GError **error)
         !checkReadable("server certificate (cert_file)", cfg->certFile, error) ||
         !checkReadable("server key (key_file)", cfg->keyFile, error))
         return NULL;
+    vkDaemonTlsGlobalInit();
     tls = g_new0(vkDaemonTls, 1);
     tls->verify = !cfg->tlsNoVerifyCertificate;
     if ((rv = gnutls_certificate_allocate_credentials(&tls->creds)) < 0)

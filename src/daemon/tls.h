@@ -14,6 +14,14 @@
 typedef struct _vkDaemonTlsSession vkDaemonTlsSession;
 typedef struct _vkDaemonTls vkDaemonTls;
 
+/* virtkitd skips gnutls' initialisation at load time (about 0.5 MiB of
+ * resident memory that a daemon without TLS never needs); this does it, once,
+ * before anything in the process may use gnutls: the TLS listener, or the
+ * remote driver when a client asks for a URI that may reach another host
+ * (vkDaemonTlsUriMayNeedTls). */
+void vkDaemonTlsGlobalInit(void);
+bool vkDaemonTlsUriMayNeedTls(const char *uri);
+
 vkDaemonTlsSession *vkDaemonTlsSessionNew(vkDaemonTls *tls, int fd, GError **error);
 void vkDaemonTlsSessionFree(vkDaemonTlsSession *sess);
 /* 1 when the session is up (and the client's certificate verified), 0 to be

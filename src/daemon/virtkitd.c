@@ -17,12 +17,19 @@
 #include <string.h>
 #include <unistd.h>
 #include <glib-unix.h>
+#include <gnutls/gnutls.h>
 
 #include "virtkit/virtkit.h"
 #include "daemon/daemon.h"
 #include "drivers/remote/remote-driver.h"
+#include "drivers/qemu/qemu-driver.h"
 
 int vkDaemonVerbose;
+
+/* gnutls would initialise itself (and fault in half a MiB) as soon as it
+ * is loaded; most daemons never use TLS, so it is done on demand instead:
+ * vkDaemonTlsGlobalInit (tls.c). */
+GNUTLS_SKIP_GLOBAL_INIT
 
 void
 vkDaemonLog(bool debug, const char *fmt, ...)
@@ -70,6 +77,7 @@ main(int argc, char **argv)
     g_autofree char *socketDir = NULL;
     g_autofree char *configFile = NULL;
     g_autofree char *pidfile = NULL;
+    g_autofree char *qemuRoot = NULL;
     int timeout = 0;
     int readyFd = -1;
     gboolean verbose = FALSE;
@@ -85,6 +93,9 @@ main(int argc, char **argv)
           "exit after SEC seconds without any client", "SEC" },
         { "ready-fd", 0, 0, G_OPTION_ARG_INT, &readyFd,
           "write a newline to FD and close it once listening", "FD" },
+        { "qemu-root", 0, 0, G_OPTION_ARG_FILENAME, &qemuRoot,
+          "keep qemu:///system's files under DIR (default: VIRTKIT_QEMU_ROOT, "
+          "else /etc/virtkit/qemu, /run/virtkit/qemu, ...)", "DIR" },
         { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "log debug messages", NULL },
         { "version", 'V', 0, G_OPTION_ARG_NONE, &showVersion, "print the version", NULL },
         { NULL },
@@ -128,6 +139,10 @@ main(int argc, char **argv)
     /* Inside the daemon a URI no local driver serves is an error, never a
      * hop to another daemon (or to this one). */
     vkRemoteDriverDisableLocal();
+    /* qemu:///system is served here (reattaching to running guests,
+     * autostart); a failure leaves the other drivers working. */
+    if (vkQemuDriverSetPrivileged(qemuRoot) < 0)
+        VK_LOG("QEMU driver unavailable: %s", virGetLastErrorMessage());
     g_unix_signal_add(SIGTERM, onSignal, (gpointer)"SIGTERM");
     g_unix_signal_add(SIGINT, onSignal, (gpointer)"SIGINT");
     g_unix_signal_add(SIGHUP, onSignal, (gpointer)"SIGHUP");

@@ -18,6 +18,8 @@
 #include "rpc/message.h"
 
 #define VK_RPC_FIRST_GUESS 4096
+/* A receive buffer up to this size is kept for the next packet. */
+#define VK_RPC_KEEP_BUFFER 65536
 /* xdr_void has an old-style prototype; this spelling avoids a cast warning. */
 #define VK_XDR_VOID ((xdrproc_t)(void (*)(void))xdr_void)
 #define VK_RPC_STRING_MAX (4 * 1024 * 1024)
@@ -43,15 +45,19 @@ vkRpcMessageBeginRead(vkRpcMessage *msg)
     memset(&msg->header, 0, sizeof(msg->header));
     /* Keep a previously grown buffer only if it is small: a client that
      * once sent 32 MiB should not pin that memory forever. */
-    if (msg->length > 65536) {
+    if (msg->capacity > VK_RPC_KEEP_BUFFER) {
         g_free(msg->buffer);
         msg->buffer = NULL;
+        msg->capacity = 0;
     }
-    if (!msg->buffer)
-        msg->buffer = g_malloc(65536);
+    if (!msg->buffer) {
+        msg->buffer = g_malloc(VK_RPC_INITIAL_BUFFER);
+        msg->capacity = VK_RPC_INITIAL_BUFFER;
+    }
     msg->length = VK_RPC_LEN_WORD;
     msg->offset = 0;
     msg->bodyOffset = 0;
+    msg->tracked = false;
 }
 
 int
@@ -78,8 +84,10 @@ vkRpcMessageDecodeLength(vkRpcMessage *msg)
                       len, VK_RPC_MAX_MESSAGE);
         return -1;
     }
-    if (len > 65536)
+    if (len > msg->capacity) {
         msg->buffer = g_realloc(msg->buffer, len);
+        msg->capacity = len;
+    }
     msg->length = len;
     return 0;
 }
@@ -154,7 +162,10 @@ encodeInto(vkRpcMessage *msg, size_t size, const vkRpcHeader *hdr,
     unsigned int len;
     bool ok;
 
-    msg->buffer = g_realloc(msg->buffer, size);
+    if (size > msg->capacity) {
+        msg->buffer = g_realloc(msg->buffer, size);
+        msg->capacity = size;
+    }
     xdrmem_create(&xdr, msg->buffer, size, XDR_ENCODE);
     len = 0;
     ok = xdr_u_int(&xdr, &len) && xdrHeader(&xdr, &h);

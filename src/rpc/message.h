@@ -20,8 +20,10 @@
 #define VK_RPC_LEN_WORD 4
 /* The smallest legal packet: the length word plus a header, no body. */
 #define VK_RPC_MIN_MESSAGE (VK_RPC_LEN_WORD + VK_RPC_HEADER_LEN)
-/* What a receiver allocates before the length is known. */
-#define VK_RPC_INITIAL_BUFFER VK_RPC_LEN_WORD
+/* What a receiver allocates before the length is known: enough for the
+ * common small calls, so an idle client costs little and a busy one reuses
+ * its buffer without reallocating. */
+#define VK_RPC_INITIAL_BUFFER 256
 
 typedef struct _vkRpcMessage vkRpcMessage;
 
@@ -31,6 +33,7 @@ struct _vkRpcMessage {
     size_t length;          /* bytes in the packet (when receiving: expected) */
     size_t offset;          /* bytes sent / received so far */
     size_t bodyOffset;      /* where the XDR body starts (after the header) */
+    size_t capacity;        /* bytes allocated at buffer */
     bool tracked;           /* counted against a bounded queue (events) */
     vkRpcMessage *next;     /* for intrusive queues */
 };

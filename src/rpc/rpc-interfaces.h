@@ -87,6 +87,11 @@ typedef struct {
     bool mutating;              /* refused on read-only sockets */
     bool needsConnection;       /* refused before CONNECT_OPEN */
     bool noAuth;                /* allowed before authentication (AUTH_LIST ...) */
+    /* Short and never waits on anything but the driver's own short locks
+     * (version, lookups, info, XML, lists): the daemon may run it on its
+     * I/O thread instead of the worker pool, when the connection's driver
+     * promises the same (see src/daemon/call.c). */
+    bool inlineSafe;
 } vkServerProc;
 
 /* The generated table, sorted by proc; lookup by binary search. */

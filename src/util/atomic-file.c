@@ -11,6 +11,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <string.h>
 #include <stdio.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -129,4 +130,34 @@ vkAtomicFileWrite(const char *path, const void *data, size_t len, mode_t mode)
         unlink(tmp);   /* harmless ENOENT when not yet created */
     vkReportSystemError(err, "cannot %s file '%s'", what, path);
     return -1;
+}
+
+/* The temporary name is "." + target + "." + six mkstemp characters. */
+static bool
+isStaleTemp(const char *name)
+{
+    size_t len = strlen(name);
+
+    return name[0] == '.' && len > 8 && name[len - 7] == '.' &&
+           strspn(name + len - 6, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                  "abcdefghijklmnopqrstuvwxyz0123456789") == 6;
+}
+
+int
+vkAtomicFileRemoveStale(const char *dir)
+{
+    g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+    const char *n;
+    int removed = 0;
+
+    while (d && (n = g_dir_read_name(d))) {
+        g_autofree char *path = NULL;
+
+        if (!isStaleTemp(n))
+            continue;
+        path = g_build_filename(dir, n, NULL);
+        if (unlink(path) == 0)
+            removed++;
+    }
+    return removed;
 }

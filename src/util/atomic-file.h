@@ -30,4 +30,10 @@ void vkAtomicFileSetFaultHook(vkAtomicFileFaultHook hook);
  * error naming path on failure; path is then unchanged. */
 int vkAtomicFileWrite(const char *path, const void *data, size_t len, mode_t mode);
 
+/* Removes the temporary files a crashed vkAtomicFileWrite left in dir
+ * (".<name>.XXXXXX" next to their target); call it where a directory of
+ * atomically written files is loaded, before anything writes into it.
+ * Returns how many were removed. */
+int vkAtomicFileRemoveStale(const char *dir);
+
 #endif

@@ -41,6 +41,9 @@ runCase(void **state)
     g_auto(GStrv) argv = NULL;
     vkQemuCommandOpts opts = { .emulator = "/usr/bin/qemu-system-x86_64", .monitorFd = 3 };
 
+    /* restore-*: QEMU started to receive a saved state. */
+    if (g_str_has_prefix(name, "restore-"))
+        opts.incoming = "defer";
     assert_non_null(xml);
     def = vkDomainDefParseString(xml, "kvm,qemu", 0);
     if (!def)

@@ -29,6 +29,7 @@ int vkDispatchNodeDeviceEventDeregisterAny(vkServerClient *client, void *args, v
 
 int vkDispatchDomainCreateWithFlags(vkServerClient *client, void *args, void *ret);
 int vkDispatchDomainSnapshotNum(vkServerClient *client, void *args, void *ret);
+int vkDispatchDomainListAllSnapshots(vkServerClient *client, void *args, void *ret);
 
 /* Drops every event registration the client made (events.c). */
 void vkDispatchEventsDropAll(vkServerClient *client);

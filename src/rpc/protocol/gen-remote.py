@@ -58,6 +58,33 @@ HAND_SERVER = {
     "CONNECT_NODE_DEVICE_EVENT_DEREGISTER_ANY": ("vkDispatchNodeDeviceEventDeregisterAny", ""),
     "DOMAIN_CREATE_WITH_FLAGS": ("vkDispatchDomainCreateWithFlags", "rw"),
     "DOMAIN_SNAPSHOT_NUM": ("vkDispatchDomainSnapshotNum", ""),
+    "DOMAIN_LIST_ALL_SNAPSHOTS": ("vkDispatchDomainListAllSnapshots", ""),
+}
+
+# Procedures cheap enough to answer on the daemon's I/O thread (the flag
+# inlineSafe in vkServerProc): read-only, no waiting, bounded work.  The
+# daemon still runs them on the worker pool unless the connection's driver
+# never blocks either (src/daemon/call.c decides per driver).
+INLINE_SAFE = {
+    "AUTH_LIST", "CONNECT_SUPPORTS_FEATURE", "CONNECT_GET_URI",
+    "CONNECT_GET_VERSION", "CONNECT_GET_LIB_VERSION", "CONNECT_GET_TYPE",
+    "CONNECT_GET_HOSTNAME", "CONNECT_IS_SECURE",
+    "CONNECT_GET_MAX_VCPUS", "CONNECT_GET_CAPABILITIES",
+    "NODE_GET_INFO", "CONNECT_NUM_OF_DOMAINS", "CONNECT_NUM_OF_DEFINED_DOMAINS",
+    "CONNECT_LIST_DOMAINS", "CONNECT_LIST_DEFINED_DOMAINS",
+    "CONNECT_LIST_ALL_DOMAINS", "DOMAIN_LOOKUP_BY_ID", "DOMAIN_LOOKUP_BY_NAME",
+    "DOMAIN_LOOKUP_BY_UUID", "DOMAIN_GET_INFO", "DOMAIN_GET_STATE",
+    "DOMAIN_GET_XML_DESC", "DOMAIN_IS_ACTIVE", "DOMAIN_IS_PERSISTENT",
+    "DOMAIN_IS_UPDATED", "DOMAIN_GET_AUTOSTART", "DOMAIN_GET_OS_TYPE",
+    "DOMAIN_GET_MAX_MEMORY", "DOMAIN_GET_MAX_VCPUS", "DOMAIN_HAS_MANAGED_SAVE_IMAGE",
+    "CONNECT_LIST_ALL_NETWORKS", "NETWORK_LOOKUP_BY_NAME", "NETWORK_LOOKUP_BY_UUID",
+    "NETWORK_GET_XML_DESC", "NETWORK_IS_ACTIVE", "NETWORK_IS_PERSISTENT",
+    "CONNECT_LIST_ALL_STORAGE_POOLS", "STORAGE_POOL_LOOKUP_BY_NAME",
+    "STORAGE_POOL_LOOKUP_BY_UUID", "STORAGE_POOL_GET_INFO", "STORAGE_POOL_GET_XML_DESC",
+    "STORAGE_POOL_LIST_ALL_VOLUMES", "STORAGE_VOL_LOOKUP_BY_NAME",
+    "STORAGE_VOL_GET_INFO", "STORAGE_VOL_GET_XML_DESC",
+    "CONNECT_LIST_ALL_NODE_DEVICES", "NODE_DEVICE_LOOKUP_BY_NAME",
+    "NODE_DEVICE_GET_XML_DESC",
 }
 
 # Procedures whose function name does not follow from the procedure name.
@@ -703,6 +730,10 @@ def main():
     modes = parse_api_def(apidef)
     for f in funcs:
         FUNC_INDEX[f[3:].upper()] = f
+    unknown = INLINE_SAFE - {proc for proc, num in procs}
+    if unknown:
+        sys.exit("gen-remote.py: INLINE_SAFE names unknown procedures: %s"
+                 % ", ".join(sorted(unknown)))
     plans, skipped, table = [], [], []
     for proc, num in procs:
         lower = proc.lower()
@@ -745,9 +776,10 @@ def main():
                 if ha else "VK_XDR_VOID, 0"
             rf = "(xdrproc_t)xdr_remote_%s_ret, sizeof(remote_%s_ret)" % (lower, lower) \
                 if hr else "VK_XDR_VOID, 0"
-            f.write("    { %d, \"%s\",\n      %s,\n      %s,\n      %s, %s, %s, %s },\n"
+            f.write("    { %d, \"%s\",\n      %s,\n      %s,\n      %s, %s, %s, %s, %s },\n"
                     % (num, proc, af, rf, fn, "true" if mut else "false",
-                       "true" if needconn else "false", "true" if noauth else "false"))
+                       "true" if needconn else "false", "true" if noauth else "false",
+                       "true" if proc in INLINE_SAFE and not mut else "false"))
         f.write("};\n\n")
         f.write(SERVER_TAIL)
 

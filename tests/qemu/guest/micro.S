@@ -7,6 +7,9 @@
  * PIIX4 power-management function (PCI 00:01.3) and spins until the button
  * is pressed (QMP system_powerdown), then prints "VK-MICRO-POWEROFF" and
  * enters S5 through PM1_CNT, which QEMU reports as a guest shutdown.
+ * While it spins it also plays the OS's part in ACPI PCI hot-unplug: any
+ * slot QEMU asks to remove (PCI_DOWN at 0xae04, root bus selected at
+ * 0xae10) is ejected at once (PCI_EJ at 0xae08), so device_del completes.
  * Everything is port I/O: no interrupts, no paging, no memory map.
  */
     .code32
@@ -55,7 +58,18 @@ _start:
     or $0x100, %ax
     out %ax, %dx
 
+    xor %eax, %eax                   /* select the root bus for PCI hotplug */
+    mov $0xae10, %dx
+    out %eax, %dx
+
 wait_button:
+    mov $0xae04, %dx                 /* PCI_DOWN: slots QEMU wants removed */
+    in %dx, %eax
+    test %eax, %eax
+    jz 3f
+    mov $0xae08, %dx                 /* PCI_EJ: eject them */
+    out %eax, %dx
+3:
     mov %ebx, %edx                   /* PM1_STS (base + 0) */
     in %dx, %ax
     test $0x100, %ax                 /* PWRBTN_STS */

@@ -1,0 +1,453 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Attaching and detaching disks and interfaces (device_add/device_del).
+ *
+ * Every change is first made on a copy of the definition and checked by
+ * the argv builder's own validation, so a device that could not have been
+ * given at start is refused before QEMU hears of it; the copy replaces
+ * the definition only once QEMU agreed.  Unplug needs the guest: device_del
+ * only asks, and the device is gone when QMP's DEVICE_DELETED names it,
+ * which we wait for (bounded) on the state's job condition.  QEMU device
+ * ids follow the argv builder: a disk is its target name (backend
+ * drive-TARGET), an interface is found by its MAC through QOM, because
+ * cold-plugged ones are named by position.
+ */
+#include <string.h>
+
+#define VIR_FROM_THIS VIR_FROM_QEMU
+#include "util/error.h"
+#include "conf/domain-conf-priv.h"
+#include "drivers/qemu/qemu-private.h"
+#include "drivers/qemu/command.h"
+
+/* How long a detach waits for the guest to let go of the device. */
+#define UNPLUG_WAIT_MS 10000
+
+static bool
+isVirtioDisk(const vkDomainDiskDef *d)
+{
+    return d->device == VK_DOMAIN_DISK_DEVICE_DISK && d->bus && strcmp(d->bus, "virtio") == 0;
+}
+
+static int
+liveSupported(vkQemuDomain *obj, const vkDomainDeviceDef *dev)
+{
+    if (dev->type == VK_DOMAIN_DEVICE_DISK && isVirtioDisk(dev->data.disk))
+        return 0;
+    if (dev->type == VK_DOMAIN_DEVICE_NET &&
+        (dev->data.net->type == VK_DOMAIN_NET_TYPE_USER ||
+         dev->data.net->type == VK_DOMAIN_NET_TYPE_ETHERNET))
+        return 0;
+    vkReportError(VIR_ERR_OPERATION_UNSUPPORTED,
+                  "live attach/detach of this device of domain '%s' is not supported "
+                  "(only virtio disks and user or ethernet interfaces)", obj->name);
+    return -1;
+}
+
+static int
+cmd(vkQemuState *st, vkQemuDomain *obj, const char *name, vkJSON *args, vkJSON **ret)
+{
+    return vkQemuDomainMonitorCommand(st, obj, name, args, ret);
+}
+
+static char *
+qomGetString(vkQemuState *st, vkQemuDomain *obj, const char *path, const char *prop)
+{
+    vkJSON *args = vkJSONNewObject();
+    g_autoptr(vkJSON) ret = NULL;
+
+    vkJSONObjectAppendString(args, "path", path);
+    vkJSONObjectAppendString(args, "property", prop);
+    if (cmd(st, obj, "qom-get", args, &ret) < 0)
+        return NULL;
+    return g_strdup(vkJSONGetString(ret));
+}
+
+/* The QEMU id of the NIC with this MAC (mac == NULL: a free "netN" id). */
+static char *
+findNic(vkQemuState *st, vkQemuDomain *obj, const char *mac)
+{
+    vkJSON *args = vkJSONNewObject();
+    g_autoptr(vkJSON) ret = NULL;
+    g_autoptr(GHashTable) ids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+
+    vkJSONObjectAppendString(args, "path", "/machine/peripheral");
+    if (cmd(st, obj, "qom-list", args, &ret) < 0)
+        return NULL;
+    for (size_t i = 0; i < vkJSONArraySize(ret); i++) {
+        const char *name = vkJSONObjectGetString(vkJSONArrayGet(ret, i), "name");
+        const char *type = vkJSONObjectGetString(vkJSONArrayGet(ret, i), "type");
+
+        if (name && type && g_str_has_prefix(type, "child<"))
+            g_hash_table_add(ids, g_strdup(name));
+    }
+    if (!mac) {
+        for (unsigned int n = 0;; n++) {
+            g_autofree char *id = g_strdup_printf("net%u", n);
+
+            if (!g_hash_table_contains(ids, id))
+                return g_steal_pointer(&id);
+        }
+    }
+    {
+        GHashTableIter it;
+        gpointer key;
+
+        g_hash_table_iter_init(&it, ids);
+        while (g_hash_table_iter_next(&it, &key, NULL)) {
+            g_autofree char *path = g_strdup_printf("/machine/peripheral/%s", (char *)key);
+            g_autofree char *have = qomGetString(st, obj, path, "mac");
+
+            vkErrorReset();     /* not every device has a MAC */
+            if (have && g_ascii_strcasecmp(have, mac) == 0)
+                return g_strdup(key);
+        }
+    }
+    vkReportError(VIR_ERR_DEVICE_MISSING, "QEMU of domain '%s' has no interface with MAC '%s'",
+                  obj->name, mac);
+    return NULL;
+}
+
+static int
+attachLive(vkQemuState *st, vkQemuDomain *obj, const vkDomainDeviceDef *dev)
+{
+    vkJSON *args = vkJSONNewObject();
+
+    if (dev->type == VK_DOMAIN_DEVICE_DISK) {
+        const vkDomainDiskDef *d = dev->data.disk;
+        g_autofree char *node = g_strdup_printf("drive-%s", d->dst);
+        vkJSON *file = vkJSONNewObject();
+
+        vkJSONObjectAppendString(file, "driver",
+                                 d->type == VK_DOMAIN_DISK_TYPE_BLOCK ? "host_device" : "file");
+        vkJSONObjectAppendString(file, "filename", d->src ? d->src : "");
+        vkJSONObjectAppendBool(file, "read-only", d->readonly);
+        vkJSONObjectAppendString(args, "driver", d->driverType ? d->driverType : "raw");
+        vkJSONObjectAppendString(args, "node-name", node);
+        vkJSONObjectAppendBool(args, "read-only", d->readonly);
+        vkJSONObjectAppend(args, "file", file);
+        if (cmd(st, obj, "blockdev-add", args, NULL) < 0)
+            return -1;
+        args = vkJSONNewObject();
+        vkJSONObjectAppendString(args, "driver", "virtio-blk-pci");
+        vkJSONObjectAppendString(args, "drive", node);
+        vkJSONObjectAppendString(args, "id", d->dst);
+        if (cmd(st, obj, "device_add", args, NULL) < 0) {
+            args = vkJSONNewObject();
+            vkJSONObjectAppendString(args, "node-name", node);
+            if (cmd(st, obj, "blockdev-del", args, NULL) < 0)
+                vkErrorReset();
+            return -1;
+        }
+        return 0;
+    } else {
+        const vkDomainNetDef *n = dev->data.net;
+        const char *model = n->model ? n->model : "virtio";
+        g_autofree char *id = NULL;
+        g_autofree char *netdev = NULL;
+        char mac[18];
+
+        vkJSONFree(args);
+        if (!(id = findNic(st, obj, NULL)))
+            return -1;
+        netdev = g_strdup_printf("host%s", id);
+        args = vkJSONNewObject();
+        vkJSONObjectAppendString(args, "id", netdev);
+        if (n->type == VK_DOMAIN_NET_TYPE_USER) {
+            vkJSONObjectAppendString(args, "type", "user");
+        } else {
+            vkJSONObjectAppendString(args, "type", "tap");
+            vkJSONObjectAppendString(args, "ifname", n->ifname);
+            vkJSONObjectAppendString(args, "script", "no");
+            vkJSONObjectAppendString(args, "downscript", "no");
+        }
+        if (cmd(st, obj, "netdev_add", args, NULL) < 0)
+            return -1;
+        vkConfMACFormat(n->mac, mac);
+        args = vkJSONNewObject();
+        vkJSONObjectAppendString(args, "driver",
+                                 strcmp(model, "virtio") == 0 ? "virtio-net-pci" : model);
+        vkJSONObjectAppendString(args, "netdev", netdev);
+        vkJSONObjectAppendString(args, "id", id);
+        vkJSONObjectAppendString(args, "mac", mac);
+        if (cmd(st, obj, "device_add", args, NULL) < 0) {
+            args = vkJSONNewObject();
+            vkJSONObjectAppendString(args, "id", netdev);
+            if (cmd(st, obj, "netdev_del", args, NULL) < 0)
+                vkErrorReset();
+            return -1;
+        }
+        return 0;
+    }
+}
+
+static bool
+deleted(vkQemuRun *run, const char *id)
+{
+    for (guint i = 0; i < run->deleted->len; i++) {
+        if (strcmp(run->deleted->pdata[i], id) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* device_del, then wait for DEVICE_DELETED; job held, locked. */
+static int
+unplug(vkQemuState *st, vkQemuDomain *obj, const char *id)
+{
+    vkJSON *args = vkJSONNewObject();
+    gint64 deadline = g_get_monotonic_time() + UNPLUG_WAIT_MS * G_TIME_SPAN_MILLISECOND;
+    guint64 gen;
+
+    if (!obj->run)
+        return vkQemuCheckActive(obj) ? 0 : -1;
+    gen = obj->run->gen;
+    g_ptr_array_set_size(obj->run->deleted, 0);
+    vkJSONObjectAppendString(args, "id", id);
+    if (cmd(st, obj, "device_del", args, NULL) < 0)
+        return -1;
+    while (obj->run && obj->run->gen == gen && !deleted(obj->run, id)) {
+        if (!g_cond_wait_until(&st->jobCond, &st->lock, deadline))
+            break;
+    }
+    if (!obj->run || obj->run->gen != gen) {
+        vkReportError(VIR_ERR_OPERATION_FAILED, "domain '%s' stopped during the detach",
+                      obj->name);
+        return -1;
+    }
+    if (!deleted(obj->run, id)) {
+        vkReportError(VIR_ERR_OPERATION_TIMEOUT,
+                      "the guest of domain '%s' did not release device '%s' within %d ms; "
+                      "the unplug request stays pending", obj->name, id, UNPLUG_WAIT_MS);
+        return -1;
+    }
+    return 0;
+}
+
+/* What a detach needs to know of the device, copied out of the
+ * definition (which a guest exit may replace while we talk to QEMU). */
+typedef struct {
+    int type;
+    char dst[64];
+    char mac[18];
+} liveDevice;
+
+static int
+detachLive(vkQemuState *st, vkQemuDomain *obj, const liveDevice *ld)
+{
+    vkJSON *args;
+
+    if (ld->type == VK_DOMAIN_DEVICE_DISK) {
+        g_autofree char *node = g_strdup_printf("drive-%s", ld->dst);
+
+        if (unplug(st, obj, ld->dst) < 0)
+            return -1;
+        /* A hot-plugged disk's node stays until deleted; a cold one's
+         * -drive backend went with its device. */
+        args = vkJSONNewObject();
+        vkJSONObjectAppendString(args, "node-name", node);
+        if (cmd(st, obj, "blockdev-del", args, NULL) < 0)
+            vkErrorReset();
+        return 0;
+    } else {
+        g_autofree char *id = NULL;
+        g_autofree char *path = NULL;
+        g_autofree char *netdev = NULL;
+
+        if (!(id = findNic(st, obj, ld->mac)))
+            return -1;
+        path = g_strdup_printf("/machine/peripheral/%s", id);
+        netdev = qomGetString(st, obj, path, "netdev");
+        vkErrorReset();
+        if (unplug(st, obj, id) < 0)
+            return -1;
+        if (netdev) {
+            args = vkJSONNewObject();
+            vkJSONObjectAppendString(args, "id", netdev);
+            if (cmd(st, obj, "netdev_del", args, NULL) < 0)
+                vkErrorReset();
+        }
+        return 0;
+    }
+}
+
+/* Finds the device of def that dev names: a disk by target, an
+ * interface by MAC (or the only one of its type when dev has no MAC). */
+static bool
+findLive(vkQemuDomain *obj, const vkDomainDef *def, const vkDomainDeviceDef *dev,
+         liveDevice *out)
+{
+    GPtrArray *list = def->priv ? def->priv->devs[dev->type] : NULL;
+    int found = -1;
+
+    for (guint i = 0; list && i < list->len; i++) {
+        if (dev->type == VK_DOMAIN_DEVICE_DISK) {
+            if (strcmp(((vkDomainDiskDef *)list->pdata[i])->dst, dev->data.disk->dst) == 0)
+                found = i;
+        } else {
+            const vkDomainNetDef *n = list->pdata[i];
+
+            if (dev->data.net->macGenerated ? n->type == dev->data.net->type && found == -1 :
+                memcmp(n->mac, dev->data.net->mac, 6) == 0)
+                found = i;
+            else if (dev->data.net->macGenerated && n->type == dev->data.net->type)
+                found = -2;         /* ambiguous */
+        }
+    }
+    if (found < 0) {
+        vkReportError(found == -2 ? VIR_ERR_OPERATION_FAILED : VIR_ERR_DEVICE_MISSING,
+                      found == -2 ? "several interfaces of domain '%s' match; give the MAC "
+                      "address to choose one" : "domain '%s' has no such device", obj->name);
+        return false;
+    }
+    out->type = dev->type;
+    if (dev->type == VK_DOMAIN_DEVICE_DISK) {
+        const vkDomainDiskDef *d = list->pdata[found];
+
+        if (!isVirtioDisk(d)) {
+            vkReportError(VIR_ERR_OPERATION_UNSUPPORTED,
+                          "disk '%s' of domain '%s' is not a virtio disk: no hot-unplug",
+                          d->dst, obj->name);
+            return false;
+        }
+        g_strlcpy(out->dst, d->dst, sizeof(out->dst));
+    } else {
+        vkConfMACFormat(((vkDomainNetDef *)list->pdata[found])->mac, out->mac);
+    }
+    return true;
+}
+
+/* The live half; job held, locked. */
+static int
+changeLive(vkQemuState *st, vkQemuDomain *obj, const char *xml, bool attach)
+{
+    g_autoptr(vkDomainDeviceDef) dev = vkDomainDeviceDefParseString(xml, obj->def, 0);
+    g_autoptr(vkDomainDef) copy = NULL;
+    guint64 gen = obj->run ? obj->run->gen : 0;
+    int rc;
+
+    if (!dev || liveSupported(obj, dev) < 0)
+        return -1;
+    copy = vkDomainDefCopy(obj->def);
+    if (attach) {
+        int type = dev->type;
+        GPtrArray *list;
+        vkDomainDeviceDef view = { .type = type };
+        vkDomainDeviceDef *tmp = g_steal_pointer(&dev);
+
+        if (vkDomainDefAttachDevice(copy, &tmp) < 0) {
+            vkDomainDeviceDefFree(tmp);
+            return -1;
+        }
+        if (vkQemuValidateDef(copy) < 0)
+            return -1;
+        list = copy->priv->devs[type];
+        view.data.disk = list->pdata[list->len - 1];
+        rc = attachLive(st, obj, &view);
+    } else {
+        liveDevice ld = { 0 };
+
+        if (!findLive(obj, obj->def, dev, &ld) || vkDomainDefDetachDevice(copy, dev) < 0)
+            return -1;
+        rc = detachLive(st, obj, &ld);
+    }
+    if (rc < 0)
+        return -1;
+    if (!obj->run || obj->run->gen != gen) {
+        vkReportError(VIR_ERR_OPERATION_FAILED, "domain '%s' stopped during the device change",
+                      obj->name);
+        return -1;
+    }
+    copy->id = obj->def->id;
+    vkDomainDefFree(obj->def);
+    obj->def = g_steal_pointer(&copy);
+    if (vkQemuWriteStatus(st, obj) < 0)
+        vkErrorReset();
+    return 0;
+}
+
+/* The persistent half. */
+static int
+changeConfig(vkQemuState *st, vkQemuDomain *obj, const char *xml, bool attach)
+{
+    vkDomainDef **target = obj->newDef ? &obj->newDef : &obj->def;
+    g_autoptr(vkDomainDeviceDef) dev = vkDomainDeviceDefParseString(xml, *target, 0);
+    g_autoptr(vkDomainDef) copy = NULL;
+
+    if (!dev)
+        return -1;
+    copy = vkDomainDefCopy(*target);
+    if (attach) {
+        vkDomainDeviceDef *tmp = g_steal_pointer(&dev);
+
+        if (vkDomainDefAttachDevice(copy, &tmp) < 0) {
+            vkDomainDeviceDefFree(tmp);
+            return -1;
+        }
+    } else if (vkDomainDefDetachDevice(copy, dev) < 0) {
+        return -1;
+    }
+    if (vkQemuValidateDef(copy) < 0 || vkQemuSaveConfig(st, copy) < 0)
+        return -1;
+    vkDomainDefFree(*target);
+    *target = g_steal_pointer(&copy);
+    return 0;
+}
+
+static int
+changeDevice(virDomainPtr dom, const char *xml, unsigned int flags, bool attach)
+{
+    vkQemuState *st;
+    vkQemuDomain *obj;
+    bool live, config;
+    int ret = -1;
+
+    vkCheckFlags(VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG, -1);
+    if (!(obj = vkQemuDomainGet(dom, &st)))
+        return -1;
+    vkQemuDomainRef(obj);
+    vkQemuBeginJob(st, obj);
+    live = flags & VIR_DOMAIN_AFFECT_LIVE;
+    config = flags & VIR_DOMAIN_AFFECT_CONFIG;
+    if (!live && !config) {
+        live = obj->id >= 0;
+        config = !live;
+    }
+    if (live && obj->id < 0)
+        vkReportError(VIR_ERR_OPERATION_INVALID,
+                      "domain '%s' is not running: no live device change", obj->name);
+    else if (config && !obj->persistent)
+        vkReportError(VIR_ERR_OPERATION_INVALID,
+                      "transient domain '%s' has no persistent configuration", obj->name);
+    else if ((!live || changeLive(st, obj, xml, attach) == 0) &&
+             (!config || changeConfig(st, obj, xml, attach) == 0))
+        ret = 0;
+    vkQemuEndJob(st, obj);
+    g_mutex_unlock(&st->lock);
+    vkQemuDomainUnref(obj);
+    return ret;
+}
+
+int
+vkQemuDomainAttachDeviceFlags(virDomainPtr dom, const char *xml, unsigned int flags)
+{
+    return changeDevice(dom, xml, flags, true);
+}
+
+int
+vkQemuDomainAttachDevice(virDomainPtr dom, const char *xml)
+{
+    return changeDevice(dom, xml, VIR_DOMAIN_AFFECT_LIVE, true);
+}
+
+int
+vkQemuDomainDetachDeviceFlags(virDomainPtr dom, const char *xml, unsigned int flags)
+{
+    return changeDevice(dom, xml, flags, false);
+}
+
+int
+vkQemuDomainDetachDevice(virDomainPtr dom, const char *xml)
+{
+    return changeDevice(dom, xml, VIR_DOMAIN_AFFECT_LIVE, false);
+}

@@ -1,0 +1,322 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Surviving restarts: reattaching to running QEMUs, and autostart.
+ *
+ * Every running guest has ROOT/run/NAME.xml (pid, id, state, live
+ * definition) and its monitor socket ROOT/run/NAME.monitor, which QEMU
+ * keeps listening on after a client goes away.  So when a new process
+ * creates the driver state for the root it opens a pidfd for the pid,
+ * proves through /proc/PID/cmdline that the process is still that guest's
+ * QEMU (the pid may have been reused), connects to the socket again and
+ * watches the pidfd exactly as for a guest it started itself.  The pidfd
+ * works for a process that is not our child.  A guest whose QEMU is gone
+ * is reported shut off, reason crashed.
+ *
+ * Autostart is a symlink ROOT/etc/autostart/NAME.xml -> ../NAME.xml, as
+ * libvirt keeps it, followed once when the daemon creates the state.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/pidfd.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+
+#define VIR_FROM_THIS VIR_FROM_QEMU
+#include "util/error.h"
+#include "util/uuid.h"
+#include "drivers/qemu/qemu-private.h"
+#include "drivers/qemu/process.h"
+
+typedef struct {
+    int state, reason, pid, id;
+    vkDomainDef *def;
+} qemuStatus;
+
+static int
+statusAttr(const char *head, const char *name)
+{
+    g_autofree char *key = g_strdup_printf(" %s='", name);
+    const char *p = strstr(head, key);
+
+    return p ? atoi(p + strlen(key)) : -1;
+}
+
+/* <domstatus state='' reason='' pid='' id='' monitor=''>DOMAIN</domstatus> */
+static bool
+statusParse(const char *text, qemuStatus *out)
+{
+    const char *end = strchr(text, '>');
+    const char *close = g_strrstr(text, "</domstatus>");
+    g_autofree char *head = NULL;
+    g_autofree char *xml = NULL;
+
+    if (!g_str_has_prefix(text, "<domstatus ") || !end || !close || close < end)
+        return false;
+    head = g_strndup(text, end - text);
+    out->state = statusAttr(head, "state");
+    out->reason = statusAttr(head, "reason");
+    out->pid = statusAttr(head, "pid");
+    out->id = statusAttr(head, "id");
+    if (out->pid <= 0)
+        return false;
+    xml = g_strndup(end + 1, close - end - 1);
+    out->def = vkDomainDefParseString(xml, "kvm,qemu", 0);
+    return out->def != NULL;
+}
+
+/* Is pid (pinned by pidfd) the QEMU of the domain with this uuid? */
+static bool
+isOurQemu(int pid, const unsigned char *uuid)
+{
+    g_autofree char *path = g_strdup_printf("/proc/%d/cmdline", pid);
+    g_autofree char *cmd = NULL;
+    char want[VIR_UUID_STRING_BUFLEN];
+    gsize len = 0;
+    const char *prev = NULL;
+
+    if (!g_file_get_contents(path, &cmd, &len, NULL))
+        return false;
+    vkUUIDFormat(uuid, want);
+    for (const char *p = cmd; p < cmd + len; p += strlen(p) + 1) {
+        if (prev && strcmp(prev, "-uuid") == 0 && strcmp(p, want) == 0)
+            return true;
+        prev = p;
+    }
+    return false;
+}
+
+static int
+connectMonitor(const char *path)
+{
+    struct sockaddr_un sa = { .sun_family = AF_UNIX };
+    int fd;
+
+    if (strlen(path) >= sizeof(sa.sun_path))
+        return -1;
+    strcpy(sa.sun_path, path);
+    if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
+        return -1;
+    if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+/* The domain object for a status file: the persistent one (its live
+ * definition replaced by the file's) or a new transient one. */
+static vkQemuDomain *
+statusObject(vkQemuState *st, qemuStatus *status)
+{
+    vkQemuDomain *obj;
+
+    g_mutex_lock(&st->lock);
+    obj = vkQemuDomainAdd(st, &status->def, true, NULL);
+    if (obj) {
+        vkQemuDomainRef(obj);
+        obj->id = status->id > 0 ? status->id : st->nextId++;
+        if (obj->id >= st->nextId)
+            st->nextId = obj->id + 1;
+        if (obj->persistent && !obj->newDef)
+            obj->newDef = vkDomainDefCopy(obj->def);
+        vkQemuSetState(obj, status->state, status->reason);
+    }
+    g_mutex_unlock(&st->lock);
+    return obj;
+}
+
+/* The guest is gone: shut off (crashed) if persistent, forgotten if not. */
+static void
+markCrashed(vkQemuState *st, const char *name, const unsigned char *uuid)
+{
+    vkQemuDomain *obj;
+
+    g_mutex_lock(&st->lock);
+    obj = vkQemuDomainFindByUUID(st, uuid);
+    if (obj && obj->id < 0)
+        vkQemuSetState(obj, VIR_DOMAIN_SHUTOFF, VIR_DOMAIN_SHUTOFF_CRASHED);
+    g_mutex_unlock(&st->lock);
+    g_warning("QEMU driver: domain '%s' stopped while nobody watched it", name);
+}
+
+static void
+reattachOne(vkQemuState *st, const char *statusPath)
+{
+    g_autofree char *text = NULL;
+    g_autofree char *name = NULL;
+    g_autofree char *monitorFile = NULL;
+    g_autofree char *monitorPath = NULL;
+    unsigned char uuid[VIR_UUID_BUFLEN];
+    qemuStatus status = { 0 };
+    vkQemuDomain *obj;
+    int pidfd, monFd = -1;
+
+    if (!g_file_get_contents(statusPath, &text, NULL, NULL) || !statusParse(text, &status)) {
+        g_warning("QEMU driver: ignoring unreadable status file '%s'", statusPath);
+        vkErrorReset();
+        vkDomainDefFree(status.def);
+        g_unlink(statusPath);
+        return;
+    }
+    name = g_strdup(status.def->name);
+    memcpy(uuid, status.def->uuid, VIR_UUID_BUFLEN);
+    monitorFile = g_strdup_printf("%s.monitor", name);
+    monitorPath = g_build_filename(st->runDir, monitorFile, NULL);
+
+    pidfd = pidfd_open(status.pid, 0);
+    if (pidfd < 0 || vkQemuProcessExited(pidfd) || !isOurQemu(status.pid, uuid)) {
+        if (pidfd >= 0)
+            close(pidfd);
+        vkDomainDefFree(status.def);
+        markCrashed(st, name, uuid);
+        goto cleanup;
+    }
+    if ((monFd = connectMonitor(monitorPath)) < 0 || !(obj = statusObject(st, &status))) {
+        /* A QEMU we can neither reach nor record would be an orphan. */
+        g_warning("QEMU driver: cannot take over QEMU %d of domain '%s': killing it",
+                  status.pid, name);
+        vkQemuProcessKill(pidfd, status.pid, 1000, true);
+        vkQemuProcessReap(status.pid);
+        close(pidfd);
+        if (monFd >= 0)
+            close(monFd);
+        vkDomainDefFree(status.def);
+        vkErrorReset();
+        markCrashed(st, name, uuid);
+        goto cleanup;
+    }
+    if (vkQemuRunAttach(st, obj, status.pid, pidfd, monFd) < 0) {
+        g_warning("QEMU driver: QEMU %d of domain '%s' does not answer on its monitor: %s",
+                  status.pid, name, vkErrorIsSet() ? vkErrorGetLast()->message : "");
+        vkErrorReset();
+        vkQemuProcessKill(pidfd, status.pid, 1000, true);
+        vkQemuProcessReap(status.pid);
+        close(pidfd);
+        g_mutex_lock(&st->lock);
+        obj->id = -1;
+        obj->def->id = -1;
+        if (obj->newDef) {
+            vkDomainDefFree(obj->def);
+            obj->def = g_steal_pointer(&obj->newDef);
+        }
+        vkQemuSetState(obj, VIR_DOMAIN_SHUTOFF, VIR_DOMAIN_SHUTOFF_CRASHED);
+        if (!obj->persistent && !obj->removed)
+            vkQemuDomainRemove(st, obj);
+        g_mutex_unlock(&st->lock);
+        vkQemuDomainUnref(obj);
+        goto cleanup;
+    }
+    vkQemuDomainUnref(obj);
+    return;
+
+ cleanup:
+    g_unlink(statusPath);
+    g_unlink(monitorPath);
+}
+
+void
+vkQemuReattachAll(vkQemuState *st)
+{
+    g_autoptr(GDir) dir = g_dir_open(st->runDir, 0, NULL);
+    g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func(g_free);
+    const char *n;
+
+    while (dir && (n = g_dir_read_name(dir))) {
+        if (n[0] != '.' && g_str_has_suffix(n, ".xml"))
+            g_ptr_array_add(files, g_build_filename(st->runDir, n, NULL));
+    }
+    for (guint i = 0; i < files->len; i++)
+        reattachOne(st, files->pdata[i]);
+}
+
+bool
+vkQemuAutostartLink(vkQemuState *st, const char *name, int set)
+{
+    g_autofree char *file = g_strdup_printf("%s.xml", name);
+    g_autofree char *link = g_build_filename(st->autostartDir, file, NULL);
+    g_autofree char *target = NULL;
+
+    if (set < 0)
+        return g_file_test(link, G_FILE_TEST_IS_SYMLINK);
+    if (!set) {
+        if (g_unlink(link) < 0 && errno != ENOENT) {
+            vkReportSystemError(errno, "cannot remove autostart link '%s'", link);
+            return false;
+        }
+        return true;
+    }
+    target = g_build_filename("..", file, NULL);
+    if (g_mkdir_with_parents(st->autostartDir, 0700) < 0 ||
+        ((symlink(target, link) < 0) && errno != EEXIST)) {
+        vkReportSystemError(errno, "cannot create autostart link '%s'", link);
+        return false;
+    }
+    return true;
+}
+
+int
+vkQemuDomainSetAutostart(virDomainPtr dom, int autostart)
+{
+    vkQemuState *st;
+    vkQemuDomain *obj;
+    int ret = -1;
+
+    if (!(obj = vkQemuDomainGet(dom, &st)))
+        return -1;
+    if (!obj->persistent)
+        vkReportError(VIR_ERR_OPERATION_INVALID,
+                      "cannot set autostart for transient domain '%s'", obj->name);
+    else if (vkQemuAutostartLink(st, obj->name, autostart != 0)) {
+        obj->autostart = autostart != 0;
+        ret = 0;
+    }
+    g_mutex_unlock(&st->lock);
+    return ret;
+}
+
+int
+vkQemuDomainGetAutostart(virDomainPtr dom, int *autostart)
+{
+    vkQemuState *st;
+    vkQemuDomain *obj;
+
+    if (!(obj = vkQemuDomainGet(dom, &st)))
+        return -1;
+    *autostart = obj->autostart;
+    g_mutex_unlock(&st->lock);
+    return 0;
+}
+
+void
+vkQemuAutostartAll(vkQemuState *st)
+{
+    g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func((GDestroyNotify)vkQemuDomainUnref);
+
+    g_mutex_lock(&st->lock);
+    for (GList *l = st->order.head; l; l = l->next) {
+        vkQemuDomain *obj = l->data;
+
+        if (obj->autostart && obj->persistent && obj->id < 0)
+            g_ptr_array_add(list, vkQemuDomainRef(obj));
+    }
+    for (guint i = 0; i < list->len; i++) {
+        vkQemuDomain *obj = list->pdata[i];
+        int rc = 0;
+
+        vkQemuBeginJob(st, obj);
+        if (obj->id < 0 && !obj->removed &&
+            (rc = vkQemuRestoreManaged(st, obj, 0)) == 0)
+            rc = vkQemuStartDomain(st, obj, 0, NULL);
+        if (rc < 0) {
+            g_warning("QEMU driver: autostart of domain '%s' failed: %s", obj->name,
+                      vkErrorIsSet() ? vkErrorGetLast()->message : "");
+            vkErrorReset();
+        }
+        vkQemuEndJob(st, obj);
+    }
+    g_mutex_unlock(&st->lock);
+}

@@ -1,0 +1,183 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""Debian's virt-manager, headless under xvfb-run, against virtkitd.
+
+virt-manager is started with --no-fork --debug on a private virtkitd
+(through the logging proxy wirelog.py) and its debug log is read line by
+line as it runs.  The test waits until the connection reaches the Active
+state with the domains, the network and the storage pool listed, then
+starts a domain from a second client and waits for virt-manager to log
+the STARTED lifecycle event.  Then virt-manager is stopped, and started
+again on the running domain's details window (which reads the domain
+capabilities).  Nothing in
+its log may show a failure (errors fetching or registering, objects it
+gave up on, tracebacks), and no procedure it sent may have failed.
+
+Everything waits on a condition fed by the log reader; the whole run is
+bounded by `timeout` around virt-manager and by the waits' deadlines.
+
+usage: test-virt-manager.py VIRTKITD
+Exits 77 when virt-manager or xvfb-run is not installed."""
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+
+if not shutil.which("virt-manager") or not shutil.which("xvfb-run"):
+    print("virt-manager or xvfb-run not installed: skipped")
+    sys.exit(77)
+
+import libvirt  # noqa: E402  (python3-libvirt comes with virt-manager)
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "daemon"))
+import vkwire  # noqa: E402
+import wirelog  # noqa: E402
+
+BIN = sys.argv[1]
+GUEST = "vk-vmm-guest"
+GUEST_XML = """<domain type='test'>
+  <name>%s</name>
+  <memory unit='KiB'>65536</memory>
+  <vcpu>1</vcpu>
+  <os><type arch='i686'>hvm</type></os>
+  <devices>
+    <interface type='network'><source network='default'/></interface>
+  </devices>
+</domain>""" % GUEST
+
+# Lines of virtManager/connection.py (and friends) that mean something
+# the connection asked for did not work.
+FAILURE_MARKS = ["Traceback", "ERROR", "Exception", "Error registering",
+                 "Error fetching", "Error looking up", "Fetching volume XML failed",
+                 "Failed to", "Blacklisting", "doesn't seem to support",
+                 "flag not supported", "Building default pool failed"]
+
+
+class Log:
+    def __init__(self, stream):
+        self.lines = []
+        self.cond = threading.Condition()
+        self.thread = threading.Thread(target=self._read, args=(stream,), daemon=True)
+        self.thread.start()
+
+    def _read(self, stream):
+        for line in stream:
+            with self.cond:
+                self.lines.append(line)
+                self.cond.notify_all()
+
+    def text(self):
+        with self.cond:
+            return "".join(self.lines)
+
+    def wait_for(self, texts, timeout=60):
+        """Blocks until every text appears in some line."""
+        def found():
+            joined = "".join(self.lines)
+            return all(t in joined for t in texts)
+        with self.cond:
+            if not self.cond.wait_for(found, timeout=timeout):
+                missing = [t for t in texts if t not in "".join(self.lines)]
+                raise AssertionError("virt-manager never logged %r:\n%s"
+                                     % (missing, "".join(self.lines)))
+
+
+def stop(proc):
+    """Ends virt-manager, xvfb-run and its Xvfb: the process group that
+    this test started (start_new_session made proc.pid its id)."""
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
+def run_virt_manager(uri, home, extra, phase):
+    """Starts virt-manager on uri, runs phase(log), stops it; returns the
+    log text after checking it holds no failure."""
+    env = dict(os.environ, HOME=home, XDG_CACHE_HOME=home, XDG_CONFIG_HOME=home,
+               XDG_DATA_HOME=home, XDG_RUNTIME_DIR=home, TMPDIR=home,
+               GSETTINGS_BACKEND="memory", NO_AT_BRIDGE="1")
+    proc = subprocess.Popen(["timeout", "90", "xvfb-run", "-a", "virt-manager",
+                             "--no-fork", "--debug", "--connect", uri] + extra,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True, env=env, start_new_session=True)
+    log = Log(proc.stdout)
+    try:
+        phase(log)
+    finally:
+        stop(proc)
+        log.thread.join(timeout=20)
+    text = log.text()
+    bad = [line for line in text.splitlines()
+           if any(m in line for m in FAILURE_MARKS)]
+    assert not bad, "virt-manager logged failures:\n%s\n---- full log ----\n%s" % (
+        "\n".join(bad), text)
+    return text
+
+
+def main():
+    libvirt.registerErrorHandler(lambda ctx, err: None, None)
+    with vkwire.Daemon(BIN) as d, tempfile.TemporaryDirectory(prefix="vk-vmm-") as home:
+        proxy = wirelog.Proxy(d.rw, os.path.join(home, "proxy-sock"))
+        uri = "test+unix:///default?socket=" + proxy.path
+        # Holds test:///default's state and changes it under virt-manager.
+        other = libvirt.open("test+unix:///default?socket=" + d.rw)
+        try:
+            other.defineXML(GUEST_XML)
+
+            def manager(log):
+                log.wait_for(["conn=%s changed to state=Active" % uri,
+                              "domain=test status=Running added",
+                              "domain=%s status=Shutoff added" % GUEST,
+                              "network=default status=Active added",
+                              "pool=default-pool status=Active added",
+                              "Using domain events", "Using network events",
+                              "Using storage pool events", "Using node device events"])
+                print("ok virt-manager connected: Active, domains test and %s listed" % GUEST)
+                other.lookupByName(GUEST).create()
+                log.wait_for(["domain lifecycle event: domain=%s "
+                              "state=VIR_DOMAIN_EVENT_STARTED" % GUEST])
+                print("ok virt-manager saw %s start (lifecycle event)" % GUEST)
+
+            run_virt_manager(uri, home, [], manager)
+            print("ok no failure in virt-manager's log (manager window)")
+
+            calls = proxy.calls()
+            for proc_no, what in [(316, "domain events"), (313, "network events"),
+                                  (368, "storage pool events"), (374, "node device events"),
+                                  (273, "list domains"), (283, "list networks"),
+                                  (281, "list pools"), (285, "list node devices")]:
+                assert proc_no in calls, "virt-manager never called %d (%s): %r" % (
+                    proc_no, what, calls)
+            mark = len(calls)
+
+            # The domain's details window reads the domain capabilities.
+            def details(log):
+                log.wait_for(["conn=%s changed to state=Active" % uri,
+                              "Fetched domain capabilities for",
+                              "Showing VM details: <vmmDomain name=%s " % GUEST])
+                print("ok virt-manager shows the details of %s" % GUEST)
+
+            run_virt_manager(uri, home, ["--show-domain-editor", GUEST], details)
+            print("ok no failure in virt-manager's log (details window)")
+            assert 342 in proxy.calls()[mark:], "details window without domain capabilities"
+
+            errors = proxy.errors()
+            assert not errors, "procedures that failed for virt-manager: %r" % errors
+            print("ok every procedure virt-manager sent succeeded: %r"
+                  % sorted(set(proxy.calls())))
+        finally:
+            other.close()
+            proxy.close()
+        assert d.alive(), "virtkitd died:\n" + d.logtext()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,174 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""qemu:///system inside virtkitd, driven by the real virsh: define, start,
+list, autostart; then virtkitd is killed with SIGKILL and started again on
+the same QEMU root (VIRTKIT_QEMU_ROOT): the running guest is reattached and
+still controllable, the autostart guest was started.  This process is a
+child subreaper, so the QEMUs orphaned by the kill become its children and
+it can reap them after the destroy; nothing is left behind."""
+
+import ctypes
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "daemon"))
+import vkwire  # noqa: E402
+
+BIN = sys.argv[1]
+MICRO = sys.argv[2]
+VIRSH = "/usr/bin/virsh"
+PR_SET_CHILD_SUBREAPER = 36
+
+
+def domxml(name, root, vtype):
+    return f"""<domain type='{vtype}'>
+  <name>{name}</name>
+  <memory unit='MiB'>64</memory>
+  <os>
+    <type arch='x86_64' machine='pc'>hvm</type>
+    <loader type='rom'>/usr/share/qemu/qboot.rom</loader>
+    <kernel>{MICRO}</kernel>
+  </os>
+  <features><acpi/></features>
+  <devices>
+    <serial type='file'><source path='{root}/serial-{name}.log'/></serial>
+  </devices>
+</domain>
+"""
+
+
+def virsh(sock, *args, ok=True):
+    uri = "qemu+unix:///system?socket=" + sock
+    r = subprocess.run([VIRSH, "-c", uri] + list(args), capture_output=True, text=True,
+                       timeout=120)
+    if ok and r.returncode != 0:
+        raise AssertionError("virsh %s failed (%d): %s%s" % (" ".join(args), r.returncode,
+                                                             r.stdout, r.stderr))
+    return r
+
+
+def status_pid(root, name):
+    with open(os.path.join(root, "run", name + ".xml")) as f:
+        text = f.read()
+    return int(text.split("pid='", 1)[1].split("'", 1)[0])
+
+
+def alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # A zombie is not alive: reap it if it is ours.
+    try:
+        done, _ = os.waitpid(pid, os.WNOHANG)
+        return done == 0
+    except ChildProcessError:
+        return True
+
+
+def reap(pid):
+    """Waits for pid's exit (it is our child through the subreaper)."""
+    try:
+        os.waitpid(pid, 0)
+    except ChildProcessError:
+        pass
+
+
+def list_states(sock):
+    out = virsh(sock, "list", "--all").stdout
+    states = {}
+    for line in out.splitlines()[2:]:
+        parts = line.split(None, 2)
+        if len(parts) == 3:
+            states[parts[1]] = parts[2].strip()
+    return states
+
+
+def main():
+    if not os.access("/usr/bin/qemu-system-x86_64", os.X_OK) or not os.access(VIRSH, os.X_OK):
+        print("SKIP: no QEMU or no virsh")
+        return 77
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+    vtype = "kvm" if os.access("/dev/kvm", os.R_OK | os.W_OK) else "qemu"
+    root = tempfile.mkdtemp(prefix="vk-qemu-daemon-")
+    env = dict(os.environ, VIRTKIT_QEMU_ROOT=root)
+    pids = []
+    daemon = None
+    try:
+        daemon = vkwire.Daemon(BIN, env=env)
+        for name in ("vkq1", "vkq2"):
+            path = os.path.join(root, name + ".xml")
+            with open(path, "w") as f:
+                f.write(domxml(name, root, vtype))
+            virsh(daemon.rw, "define", path)
+        virsh(daemon.rw, "start", "vkq1")
+        virsh(daemon.rw, "autostart", "vkq2")
+        assert "Autostart:      enable" in virsh(daemon.rw, "dominfo", "vkq2").stdout
+        states = list_states(daemon.rw)
+        assert states == {"vkq1": "running", "vkq2": "shut off"}, states
+        assert virsh(daemon.rw, "domstate", "vkq1").stdout.strip() == "running"
+        pid1 = status_pid(root, "vkq1")
+        pids.append(pid1)
+
+        # SIGKILL: no cleanup at all; the guest must survive it.
+        daemon.proc.kill()
+        daemon.proc.wait()
+        daemon.stop()
+        daemon = None
+        assert alive(pid1), "QEMU died with virtkitd"
+
+        daemon = vkwire.Daemon(BIN, env=env)
+        states = list_states(daemon.rw)
+        assert states == {"vkq1": "running", "vkq2": "running"}, states
+        pid2 = status_pid(root, "vkq2")
+        pids.append(pid2)
+        assert status_pid(root, "vkq1") == pid1
+        # Still controllable through the reconnected monitor.
+        virsh(daemon.rw, "suspend", "vkq1")
+        assert virsh(daemon.rw, "domstate", "vkq1").stdout.strip() == "paused"
+        virsh(daemon.rw, "resume", "vkq1")
+        assert virsh(daemon.rw, "domstate", "vkq1").stdout.strip() == "running"
+        virsh(daemon.rw, "destroy", "vkq1")
+        reap(pid1)
+        assert not alive(pid1)
+        assert virsh(daemon.rw, "domstate", "vkq1", "--reason").stdout.strip() == \
+            "shut off (destroyed)"
+        # Managed save and the start that resumes from it, over the wire.
+        virsh(daemon.rw, "managedsave", "vkq2")
+        reap(pid2)
+        assert "Managed save:   yes" in virsh(daemon.rw, "dominfo", "vkq2").stdout
+        virsh(daemon.rw, "start", "vkq2")
+        assert virsh(daemon.rw, "domstate", "vkq2", "--reason").stdout.strip() == \
+            "running (restored)"
+        pid2 = status_pid(root, "vkq2")
+        pids.append(pid2)
+        virsh(daemon.rw, "destroy", "vkq2")
+        reap(pid2)
+        virsh(daemon.rw, "autostart", "--disable", "vkq2")
+        for name in ("vkq1", "vkq2"):
+            virsh(daemon.rw, "undefine", name)
+        assert list_states(daemon.rw) == {}
+        assert os.listdir(os.path.join(root, "run")) == [], os.listdir(os.path.join(root, "run"))
+        print("ok: virsh through virtkitd; SIGKILL of virtkitd; reattach; autostart; managedsave")
+        return 0
+    except BaseException:
+        if daemon is not None:
+            print("---- virtkitd log ----\n" + daemon.logtext())
+        raise
+    finally:
+        if daemon is not None:
+            daemon.stop()
+        for pid in pids:
+            if alive(pid):
+                os.kill(pid, signal.SIGKILL)
+                reap(pid)
+        shutil.rmtree(root, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <glib/gstdio.h>
@@ -150,12 +151,15 @@ readHeader(const char *path, char **xml, bool *running, long *offset)
     char buf[SAVE_ALIGN];
     const char *nl;
     ssize_t n;
+    struct stat sb;
     int fd;
 
     if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
         vkReportSystemError(errno, "cannot open save image '%s'", path);
         return -1;
     }
+    if (fstat(fd, &sb) < 0)
+        sb.st_size = 0;
     while (!memchr(h->str, '\0', h->len) && h->len < SAVE_HEADER_MAX &&
            (n = read(fd, buf, sizeof(buf))) > 0)
         g_string_append_len(h, buf, n);
@@ -168,6 +172,13 @@ readHeader(const char *path, char **xml, bool *running, long *offset)
     *running = g_str_has_prefix(h->str + strlen(SAVE_MAGIC) + 1, "running");
     *xml = g_strdup(nl + 1);
     *offset = ((strlen(h->str) + 1 + SAVE_ALIGN - 1) / SAVE_ALIGN) * SAVE_ALIGN;
+    /* QEMU would wait forever on an empty stream (a pipe at EOF is never
+     * readable for it), so that case is refused here. */
+    if (sb.st_size <= *offset) {
+        vkReportError(VIR_ERR_OPERATION_FAILED,
+                      "save image '%s' holds no guest state after its header", path);
+        return -1;
+    }
     return 0;
 }
 

@@ -30,7 +30,11 @@ class Daemon:
         self.dir = self.tmp.name
         self.lines = []
         self.cond = threading.Condition()
+        # the daemon's QEMU driver keeps its files under the test's own
+        # dir, never under /etc or /run of the host
         args = [binary, "--socket-dir", self.dir, "-v"]
+        if "VIRTKIT_QEMU_ROOT" not in (env or os.environ) and "--qemu-root" not in extra:
+            args += ["--qemu-root", os.path.join(self.dir, "qemu")]
         if config is not None:
             cfg = os.path.join(self.dir, "virtkitd.conf")
             with open(cfg, "w") as f:

@@ -528,12 +528,15 @@ test_save_restore(void **state)
     assert_int_equal(virDomainRestore(conn, "/etc/hostname"), -1);
     assert_non_null(strstr(virGetLastErrorMessage(), "/etc/hostname"));
 
-    /* A header without the stream behind it: QEMU's incoming migration
-     * fails, and nothing is left running. */
+    /* A header with no stream behind it is refused; a stream cut short
+     * makes QEMU's incoming migration fail, and nothing is left running. */
     {
         g_autofree char *cut = g_strdup_printf("%s/cut.img", root);
 
         assert_true(g_file_set_contents(cut, head, 4096, NULL));
+        assert_int_equal(virDomainRestore(conn, cut), -1);
+        assert_non_null(strstr(virGetLastErrorMessage(), "no guest state"));
+        assert_true(g_file_set_contents(cut, head, 4096 + 64, NULL));
         assert_int_equal(virDomainRestore(conn, cut), -1);
         assert_int_equal(virGetLastError()->code, VIR_ERR_OPERATION_FAILED);
         assert_non_null(strstr(virGetLastErrorMessage(), "sav"));

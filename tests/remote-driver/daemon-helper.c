@@ -83,18 +83,22 @@ startVirtkitd(vkTestDaemon *d, const char *path)
     g_autofree char *fdarg = NULL;
     int pipefd[2];
     char buf[8];
+    g_autofree char *qemuRoot = NULL;
     pid_t pid;
 
     if (pipe(pipefd) < 0)
         return NULL;
     fdarg = g_strdup_printf("%d", pipefd[1]);
+    /* the daemon's QEMU driver keeps its files under the test's own dir,
+     * never under /etc or /run of the host */
+    qemuRoot = g_build_filename(d->dir, "qemu", NULL);
     pid = fork();
     if (pid < 0)
         return NULL;
     if (pid == 0) {
         close(pipefd[0]);
         execl(path, path, "--socket-dir", d->dir, "--ready-fd", fdarg,
-              (char *)NULL);
+              "--qemu-root", qemuRoot, (char *)NULL);
         _exit(127);
     }
     close(pipefd[1]);

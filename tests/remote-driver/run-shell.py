@@ -43,7 +43,8 @@ def start_libvirtd(tmp):
 
 def start_virtkitd(path, tmp):
     r, w = os.pipe()
-    proc = subprocess.Popen([path, "--socket-dir", tmp, "--ready-fd", str(w)],
+    proc = subprocess.Popen([path, "--socket-dir", tmp, "--ready-fd", str(w),
+                             "--qemu-root", os.path.join(tmp, "qemu")],
                             pass_fds=(w,))
     os.close(w)
     ready = os.read(r, 1)

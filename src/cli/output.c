@@ -83,8 +83,12 @@ void
 vkshReportLibError(vkshCtl *ctl)
 {
     vkshSaveLibError(ctl);
-    if (ctl->has_error)
-        vkshError(ctl, "%s", ctl->error_msg);
+    if (ctl->has_error) {
+        /* vkshError(ctl, ...) would save the library error again and free
+         * the very string being printed: print a copy, without ctl */
+        g_autofree char *msg = g_strdup(ctl->error_msg);
+        vkshError(NULL, "%s", msg);
+    }
     vkshResetLibError(ctl);
 }
 

@@ -1082,6 +1082,10 @@ vkDaemonServerFree(vkDaemonServer *srv)
         g_source_remove(srv->keepaliveTimer);
     if (srv->idleTimer)
         g_source_remove(srv->idleTimer);
+    /* Calls still running finish first (queued ones are dropped): after
+     * this nothing refers to srv or its config from another thread. */
+    if (srv->pool)
+        g_thread_pool_free(srv->pool, TRUE, TRUE);
     vkDaemonTlsFree(srv->tls);
     if (srv->spareFd >= 0)
         close(srv->spareFd);

@@ -170,10 +170,11 @@ main(int argc, char **argv)
     ret = EXIT_SUCCESS;
 
  cleanup:
+    /* waits for the calls still running, so the config can go after it;
+     * connected clients are left to the process exit */
     vkDaemonServerFree(srv);
+    vkDaemonConfigFree(cfg);
     if (pidfile && ret == EXIT_SUCCESS)
         unlink(pidfile);
-    /* Clients, workers and the config are left to the process exit: a
-     * worker may still be inside a driver call. */
     return ret;
 }

@@ -44,7 +44,7 @@ class Daemon:
         rfd, wfd = os.pipe()
         args += ["--ready-fd", str(wfd)]
         self.proc = subprocess.Popen(args, pass_fds=(wfd,), stdout=subprocess.PIPE,
-                                     stderr=subprocess.STDOUT, text=True, env=env)
+                                     stderr=subprocess.STDOUT, text=True, errors="replace", env=env)
         os.close(wfd)
         self.reader = threading.Thread(target=self._read_log, daemon=True)
         self.reader.start()

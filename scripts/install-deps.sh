@@ -5,18 +5,23 @@ set -e
 SUDO=""
 [ "$(id -u)" = 0 ] || SUDO=sudo
 export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -q
-$SUDO apt-get install -y -q --no-install-recommends \
+$SUDO apt-get -o DPkg::Lock::Timeout=600 update -q
+$SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends \
     gcc meson ninja-build pkg-config python3 \
     libglib2.0-dev libxml2-dev libreadline-dev libcmocka-dev \
-    libvirt-dev libvirt0 libvirt-clients libxml2-utils
+    libvirt-dev libvirt0 libvirt-clients libxml2-utils \
+    libtirpc-dev libgnutls28-dev
+# The real libvirt peers the compatibility tests talk to: libvirtd (test
+# driver), python3-libvirt, and certtool for the TLS tests' certificates.
+$SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends \
+    libvirt-daemon python3-libvirt gnutls-bin openssl iproute2
 # QEMU driver: the emulator, qemu-img, yajl for QMP, binutils for the micro-guest.
-$SUDO apt-get install -y -q --no-install-recommends \
+$SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends \
     qemu-system-x86 qemu-utils libyajl-dev binutils
 # virt-install and virt-manager (headless under xvfb-run) against virtkitd: tests/compat2.
-$SUDO apt-get install -y -q --no-install-recommends \
+$SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends \
     virtinst virt-manager xvfb xauth
 # real containers for tests/lxc (busybox root filesystem)
-$SUDO apt-get install -y -q --no-install-recommends busybox-static
+$SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends busybox-static
 # Xen driver: libxenctrl and libxenstore headers (optional at build time, -Dxen=auto).
-$SUDO apt-get install -y -q --no-install-recommends libxen-dev
+$SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends libxen-dev

@@ -34,6 +34,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <linux/openat2.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -60,6 +61,10 @@ typedef struct {
     int errFd;
     /* paths prepared by the supervisor (no allocation in the init) */
     char root[4096];
+    /* the root and its /dev, opened once mounted: every path below them
+     * is resolved with the root as "/" (see openIn) */
+    int rootFd;
+    int devFd;
 } initArgs;
 
 static void
@@ -81,52 +86,91 @@ joinPath(char *out, size_t len, const char *a, const char *b)
     return n < 0 || (size_t)n >= len ? -1 : 0;
 }
 
+/* The directory rel names inside the container, as an O_PATH fd.  The
+ * init still sees the host's filesystems, so a plain ROOT + rel would
+ * follow a symlink planted in the root filesystem (escape -> /etc,
+ * up -> ../../..) out to the host; RESOLVE_IN_ROOT makes the kernel
+ * resolve every component, ".." and absolute links included, as if
+ * rootFd were "/". */
 static int
-mkdirs(char *path, mode_t mode)
+openIn(int rootFd, const char *rel)
 {
-    for (char *p = path + 1; *p; p++) {
-        if (*p == '/') {
-            *p = '\0';
-            if (mkdir(path, mode) < 0 && errno != EEXIST) {
-                *p = '/';
-                return -1;
-            }
-            *p = '/';
-        }
+    struct open_how how = {
+        .flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+        .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+    };
+
+    return (int)syscall(SYS_openat2, rootFd, *rel ? rel : ".", &how, sizeof(how));
+}
+
+/* Like openIn, creating missing directories: each one with mkdirat in its
+ * parent as resolved so far (mkdirat never follows a final symlink). */
+static int
+resolveIn(initArgs *a, const char *sub)
+{
+    char rel[4096];
+    size_t len;
+    int fd;
+
+    while (*sub == '/')
+        sub++;
+    if ((len = strlen(sub)) >= sizeof(rel)) {
+        errno = ENAMETOOLONG;
+        return -1;
     }
-    return mkdir(path, mode) < 0 && errno != EEXIST ? -1 : 0;
+    memcpy(rel, sub, len + 1);
+    if ((fd = openIn(a->rootFd, "")) < 0)
+        return -1;
+    for (size_t i = 0; i <= len; i++) {
+        size_t start = i;
+        int next;
+
+        while (i < len && rel[i] != '/')
+            i++;
+        if (i == start)
+            continue;       /* "//" */
+        rel[i] = '\0';
+        if (mkdirat(fd, rel + start, 0755) < 0 && errno != EEXIST) {
+            close(fd);
+            return -1;
+        }
+        next = openIn(a->rootFd, rel);
+        rel[i] = i < len ? '/' : '\0';
+        close(fd);
+        if ((fd = next) < 0)
+            return -1;
+    }
+    return fd;
 }
 
 static void
 mountIn(initArgs *a, const char *sub, const char *src, const char *type,
         unsigned long flags, const char *data, const char *step)
 {
-    char dst[8192];
+    char dst[64];
+    int fd;
 
-    if (joinPath(dst, sizeof(dst), a->root, sub) < 0 || mkdirs(dst, 0755) < 0)
-        initFail(a->errFd, step, errno ? errno : ENAMETOOLONG);
+    /* Mount onto the resolved directory itself, never a path again. */
+    if ((fd = resolveIn(a, sub)) < 0)
+        initFail(a->errFd, step, errno);
+    snprintf(dst, sizeof(dst), "/proc/self/fd/%d", fd);
     if (mount(src, dst, type, flags, data) < 0)
         initFail(a->errFd, step, errno);
+    close(fd);
 }
 
 static void
 makeDev(initArgs *a, const char *name, mode_t mode, int major, int minor)
 {
-    char p[8192];
-
-    snprintf(p, sizeof(p), "%s/dev/%s", a->root, name);
-    if (mknod(p, S_IFCHR | mode, makedev(major, minor)) < 0)
+    if (mknodat(a->devFd, name, S_IFCHR | mode, makedev(major, minor)) < 0)
         initFail(a->errFd, "create a device node in /dev", errno);
-    chmod(p, mode);
+    fchmodat(a->devFd, name, mode, 0);
 }
 
 static void
 linkDev(initArgs *a, const char *target, const char *name)
 {
-    char p[8192];
-
-    snprintf(p, sizeof(p), "%s/dev/%s", a->root, name);
-    if (symlink(target, p) < 0)
+    if (symlinkat(target, a->devFd, name) < 0)
         initFail(a->errFd, "create a symlink in /dev", errno);
 }
 
@@ -178,6 +222,8 @@ initMain(void *opaque)
     /* the root: bind it onto itself so pivot_root sees a mount point */
     if (mount(c->rootDir, a->root, NULL, MS_BIND | MS_REC, NULL) < 0)
         initFail(a->errFd, "bind the root filesystem", errno);
+    if ((a->rootFd = open(a->root, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+        initFail(a->errFd, "open the root filesystem", errno);
     for (guint i = 0; i < c->mounts->len; i++) {
         const vkContainerMount *m = c->mounts->pdata[i];
 
@@ -192,6 +238,8 @@ initMain(void *opaque)
             "mount /sys read-only");
     mountIn(a, "/dev", "devfs", "tmpfs", MS_NOSUID | MS_STRICTATIME, "mode=755,size=65536k",
             "mount /dev");
+    if ((a->devFd = resolveIn(a, "/dev")) < 0)
+        initFail(a->errFd, "open /dev", errno);
     makeDev(a, "null", 0666, 1, 3);
     makeDev(a, "zero", 0666, 1, 5);
     makeDev(a, "full", 0666, 1, 7);
@@ -199,14 +247,15 @@ initMain(void *opaque)
     makeDev(a, "urandom", 0666, 1, 9);
     makeDev(a, "tty", 0666, 5, 0);
     {
-        char p[8192];
+        char p[64];
 
-        snprintf(p, sizeof(p), "%s/dev/console", a->root);
-        if ((fd = open(p, O_CREAT | O_WRONLY | O_CLOEXEC, 0600)) < 0)
+        if ((fd = openat(a->devFd, "console", O_CREAT | O_WRONLY | O_NOFOLLOW | O_CLOEXEC,
+                         0600)) < 0)
             initFail(a->errFd, "create /dev/console", errno);
-        close(fd);
+        snprintf(p, sizeof(p), "/proc/self/fd/%d", fd);
         if (mount(a->slave, p, NULL, MS_BIND, NULL) < 0)
             initFail(a->errFd, "bind the console onto /dev/console", errno);
+        close(fd);
     }
     mountIn(a, "/dev/pts", "devpts", "devpts", MS_NOSUID | MS_NOEXEC,
             "newinstance,ptmxmode=0666,mode=0620", "mount a private /dev/pts");

@@ -45,6 +45,7 @@ struct _vkQemuMonitor {
     bool replied;
     vkJSON *reply;        /* the whole reply message */
     unsigned long long nextId;
+    int commandTimeoutMs; /* 0: wait for replies as long as QEMU lives */
 };
 
 static void
@@ -317,8 +318,28 @@ vkQemuMonitorCommand(vkQemuMonitor *mon, const char *cmd, vkJSON *args, vkJSON *
     }
 
     g_mutex_lock(&mon->lock);
-    while (!mon->replied && !mon->eof)
-        g_cond_wait(&mon->cond, &mon->lock);
+    {
+        gint64 deadline = mon->commandTimeoutMs > 0 ?
+            g_get_monotonic_time() + (gint64)mon->commandTimeoutMs * 1000 : 0;
+
+        while (!mon->replied && !mon->eof) {
+            if (!deadline)
+                g_cond_wait(&mon->cond, &mon->lock);
+            else if (!g_cond_wait_until(&mon->cond, &mon->lock, deadline))
+                break;
+        }
+    }
+    if (!mon->replied && !mon->eof) {
+        /* A late reply would be taken for the next command's: the
+         * monitor is done for. */
+        mon->eof = true;
+        g_free(mon->eofError);
+        mon->eofError = g_strdup_printf("no reply to '%s' in time", cmd);
+        vkReportError(VIR_ERR_OPERATION_TIMEOUT,
+                      "QEMU did not answer QMP command '%s' within %d ms", cmd,
+                      mon->commandTimeoutMs);
+        goto done;
+    }
     if (!mon->replied) {
         vkReportError(VIR_ERR_OPERATION_FAILED,
                       "QEMU closed the monitor before answering '%s'", cmd);
@@ -347,6 +368,14 @@ vkQemuMonitorCommand(vkQemuMonitor *mon, const char *cmd, vkJSON *args, vkJSON *
     g_cond_broadcast(&mon->cond);
     g_mutex_unlock(&mon->lock);
     return rc;
+}
+
+void
+vkQemuMonitorSetCommandTimeout(vkQemuMonitor *mon, int timeoutMs)
+{
+    g_mutex_lock(&mon->lock);
+    mon->commandTimeoutMs = timeoutMs > 0 ? timeoutMs : 0;
+    g_mutex_unlock(&mon->lock);
 }
 
 int

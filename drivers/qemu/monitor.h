@@ -50,6 +50,13 @@ void vkQemuMonitorUnref(vkQemuMonitor *mon);
 int vkQemuMonitorCommand(vkQemuMonitor *mon, const char *cmd, vkJSON *args,
                          vkJSON **ret);
 
+/* From now on a command whose reply takes longer than timeoutMs fails
+ * with VIR_ERR_OPERATION_TIMEOUT and leaves the monitor closed for
+ * commands (a late reply cannot be told from the next one's); 0, the
+ * default, waits as long as the stream is open.  For monitors whose
+ * QEMU is disposable, like the capability probe's. */
+void vkQemuMonitorSetCommandTimeout(vkQemuMonitor *mon, int timeoutMs);
+
 /* Convenience wrappers. */
 int vkQemuMonitorCont(vkQemuMonitor *mon);
 int vkQemuMonitorStop(vkQemuMonitor *mon);

@@ -40,6 +40,8 @@ probeEOF(vkQemuMonitor *mon, const char *error, void *opaque)
 
 static const vkQemuMonitorCallbacks probeCallbacks = { .eof = probeEOF };
 
+#define VK_QEMU_PROBE_TIMEOUT_MS 10000
+
 static int
 probeQMP(vkQemuState *st, vkQemuCaps *c)
 {
@@ -59,6 +61,10 @@ probeQMP(vkQemuState *st, vkQemuCaps *c)
     if (vkQemuProcessLaunch(argv, monPath, logPath, st->runDir, &proc) < 0)
         return -1;
     mon = vkQemuMonitorOpen(proc.monitorFd, st->ctx, &probeCallbacks, NULL);
+    /* A probe QEMU has been seen to stall before answering
+     * qmp_capabilities; it is only a probe, so it gets a deadline, then
+     * killed below. */
+    vkQemuMonitorSetCommandTimeout(mon, VK_QEMU_PROBE_TIMEOUT_MS);
     if (vkQemuMonitorHandshake(mon, VK_QEMU_HANDSHAKE_TIMEOUT_MS) < 0 ||
         vkQemuMonitorCommand(mon, "query-version", NULL, &ver) < 0 ||
         vkQemuMonitorCommand(mon, "query-machines", NULL, &machines) < 0)
@@ -136,7 +142,10 @@ vkQemuGetCaps(vkQemuState *st)
         c->kvm = true;
         close(fd);
     }
-    if (probeQMP(st, c) < 0) {
+    /* One more try after a stalled probe: the stall is QEMU's, and rare. */
+    if (probeQMP(st, c) < 0 &&
+        (!vkErrorIsSet() || vkErrorGetLast()->code != VIR_ERR_OPERATION_TIMEOUT ||
+         probeQMP(st, c) < 0)) {
         vkQemuCapsFree(c);
         return NULL;
     }

@@ -17,6 +17,8 @@
  */
 #include <errno.h>
 #include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/pidfd.h>
 #include <sys/socket.h>
@@ -27,6 +29,7 @@
 
 #define VIR_FROM_THIS VIR_FROM_QEMU
 #include "util/error.h"
+#include "util/atomic-file.h"
 #include "util/uuid.h"
 #include "drivers/qemu/qemu-private.h"
 #include "drivers/qemu/process.h"
@@ -218,19 +221,120 @@ reattachOne(vkQemuState *st, const char *statusPath)
     g_unlink(monitorPath);
 }
 
-void
-vkQemuReattachAll(vkQemuState *st)
+/* The inodes of the listening sockets bound to path, from /proc/net/unix
+ * ("Num RefCount Protocol Flags Type St Inode Path"). */
+static GArray *
+listenerInodes(const char *path)
 {
-    g_autoptr(GDir) dir = g_dir_open(st->runDir, 0, NULL);
-    g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func(g_free);
+    GArray *inodes = g_array_new(FALSE, FALSE, sizeof(guint64));
+    g_autofree char *text = NULL;
+    g_auto(GStrv) lines = NULL;
+
+    if (!g_file_get_contents("/proc/net/unix", &text, NULL, NULL))
+        return inodes;
+    lines = g_strsplit(text, "\n", -1);
+    for (size_t i = 1; lines[i]; i++) {
+        g_auto(GStrv) f = g_strsplit_set(g_strstrip(lines[i]), " ", -1);
+        g_autoptr(GPtrArray) col = g_ptr_array_new();
+
+        for (size_t j = 0; f[j]; j++)
+            if (*f[j])
+                g_ptr_array_add(col, f[j]);
+        if (col->len >= 8 && strcmp(col->pdata[7], path) == 0) {
+            guint64 ino = g_ascii_strtoull(col->pdata[6], NULL, 10);
+            g_array_append_val(inodes, ino);
+        }
+    }
+    return inodes;
+}
+
+/* Does some fd of pid hold one of the socket inodes? */
+static bool
+holdsSocket(const char *pid, GArray *inodes)
+{
+    g_autofree char *fdDir = g_strdup_printf("/proc/%s/fd", pid);
+    g_autoptr(GDir) dir = g_dir_open(fdDir, 0, NULL);
     const char *n;
 
     while (dir && (n = g_dir_read_name(dir))) {
+        g_autofree char *link = g_build_filename(fdDir, n, NULL);
+        g_autofree char *target = g_file_read_link(link, NULL);
+        guint64 ino;
+
+        if (!target || sscanf(target, "socket:[%" G_GUINT64_FORMAT "]", &ino) != 1)
+            continue;
+        for (guint i = 0; i < inodes->len; i++)
+            if (g_array_index(inodes, guint64, i) == ino)
+                return true;
+    }
+    return false;
+}
+
+/* A process killed between launching QEMU and the rename of its status
+ * file leaves a QEMU nobody records.  Its monitor socket, bound by name
+ * under the run dir, still identifies it: whoever holds that listener is
+ * the lost QEMU (the pid in SO_PEERCRED would be the dead starter's).
+ * Such a start never returned success, so the QEMU is killed. */
+static void
+killUnrecorded(vkQemuState *st, const char *monitorPath)
+{
+    g_autoptr(GArray) inodes = listenerInodes(monitorPath);
+    g_autoptr(GDir) proc = NULL;
+    const char *n;
+
+    if (inodes->len && (proc = g_dir_open("/proc", 0, NULL))) {
+        while ((n = g_dir_read_name(proc))) {
+            int pid = atoi(n);
+            int pidfd;
+
+            if (pid <= 0 || pid == getpid() || !holdsSocket(n, inodes))
+                continue;
+            if ((pidfd = pidfd_open(pid, 0)) < 0)
+                continue;
+            g_warning("QEMU driver: killing QEMU %d, started for '%s' by a process that "
+                      "died before recording it", pid, monitorPath);
+            vkQemuProcessKill(pidfd, pid, 1000, true);
+            vkQemuProcessReap(pid);
+            close(pidfd);
+        }
+    }
+    g_unlink(monitorPath);
+}
+
+void
+vkQemuReattachAll(vkQemuState *st)
+{
+    g_autoptr(GDir) dir = NULL;
+    g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(GPtrArray) monitors = g_ptr_array_new_with_free_func(g_free);
+    const char *n;
+
+    /* A status write cut short leaves its temporary behind. */
+    vkAtomicFileRemoveStale(st->runDir);
+    dir = g_dir_open(st->runDir, 0, NULL);
+    while (dir && (n = g_dir_read_name(dir))) {
         if (n[0] != '.' && g_str_has_suffix(n, ".xml"))
             g_ptr_array_add(files, g_build_filename(st->runDir, n, NULL));
+        else if (n[0] != '.' && g_str_has_suffix(n, ".monitor"))
+            g_ptr_array_add(monitors, g_strndup(n, strlen(n) - strlen(".monitor")));
     }
     for (guint i = 0; i < files->len; i++)
         reattachOne(st, files->pdata[i]);
+    /* Every monitor socket left without a running guest is an orphan's. */
+    for (guint i = 0; i < monitors->len; i++) {
+        const char *name = monitors->pdata[i];
+        g_autofree char *file = g_strdup_printf("%s.monitor", name);
+        g_autofree char *path = g_build_filename(st->runDir, file, NULL);
+        vkQemuDomain *obj;
+        bool active;
+
+        g_mutex_lock(&st->lock);
+        obj = g_hash_table_lookup(st->byName, name);
+        active = obj && obj->id >= 0;
+        g_mutex_unlock(&st->lock);
+        if (!active)
+            killUnrecorded(st, path);
+    }
 }
 
 bool

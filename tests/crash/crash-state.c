@@ -16,8 +16,9 @@
  * temporary file may remain after the open.  The parent itself never
  * touches the library, so it forks no threads' worth of state.
  *
- * Live state (ROOT/run/<name>.xml) during start/destroy is not covered:
- * every start launches a real QEMU, which does not fit thousands of kills.
+ * Live state (ROOT/run/<name>.xml) during start/destroy is covered by
+ * crash-live.c: every start launches a real QEMU, which does not fit
+ * thousands of kills.
  *
  * usage: crash-state [WORKERS ITERATIONS]   (defaults 4 x 400)
  */

@@ -25,3 +25,6 @@ $SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends \
 $SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends busybox-static
 # Xen driver: libxenctrl and libxenstore headers (optional at build time, -Dxen=auto).
 $SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends libxen-dev
+# a real Linux guest for tests/qemu/test-qemu-linux (Debian's cloud kernel,
+# booted under TCG with a busybox-static initramfs the test builds)
+$SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends linux-image-cloud-amd64

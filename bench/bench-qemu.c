@@ -1,0 +1,195 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * bench-qemu: how long a hypervisor stack takes to start and to destroy a
+ * minimal guest.  The same source links against libvirtkit or against
+ * libvirt, so one program times virtkit in-process, virtkitd and libvirtd
+ * alike: what differs is only the URI.  virDomainCreateXML returns once
+ * the guest runs, virDomainDestroy once QEMU is gone, so each call is one
+ * timing.  Timings are printed for people; nothing here is asserted.
+ *
+ *   bench-qemu URI GUEST_ELF TMPDIR [N] [CONCURRENT] [TYPE]
+ *
+ * Prints "key value" lines: create_ms_median, destroy_ms_median (over N
+ * sequential create/destroy pairs), concurrent_ms (CONCURRENT creates at
+ * once, from one thread each, until all run) and concurrent_failures.
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
+
+static const char *guestElf;
+static const char *tmpDir;
+static const char *virtType = "kvm";
+static virConnectPtr conn;
+
+static double
+nowMs(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static int
+cmpDouble(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+
+    return (x > y) - (x < y);
+}
+
+static double
+median(double *v, int n)
+{
+    qsort(v, n, sizeof(*v), cmpDouble);
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* 128 MiB, 1 vCPU, no disk: the micro-guest on qboot. */
+static char *
+guestXML(const char *name)
+{
+    char *xml = NULL;
+
+    if (asprintf(&xml,
+                 "<domain type='%s'>\n"
+                 "  <name>%s</name>\n"
+                 "  <memory unit='MiB'>128</memory>\n"
+                 "  <vcpu>1</vcpu>\n"
+                 "  <os>\n"
+                 "    <type arch='x86_64' machine='pc'>hvm</type>\n"
+                 "    <loader type='rom'>/usr/share/qemu/qboot.rom</loader>\n"
+                 "    <kernel>%s</kernel>\n"
+                 "  </os>\n"
+                 "  <features><acpi/></features>\n"
+                 "  <devices>\n"
+                 "    <emulator>/usr/bin/qemu-system-x86_64</emulator>\n"
+                 "    <serial type='file'><source path='%s/serial-%s.log'/></serial>\n"
+                 "    <memballoon model='none'/>\n"
+                 "  </devices>\n"
+                 "</domain>\n", virtType, name, guestElf, tmpDir, name) < 0)
+        abort();
+    return xml;
+}
+
+typedef struct {
+    int index;
+    pthread_barrier_t *barrier;
+    virDomainPtr dom;
+} job;
+
+static void *
+createOne(void *opaque)
+{
+    job *j = opaque;
+    char name[64];
+    char *xml;
+
+    snprintf(name, sizeof(name), "bq-conc-%d", j->index);
+    xml = guestXML(name);
+    pthread_barrier_wait(j->barrier);
+    j->dom = virDomainCreateXML(conn, xml, 0);
+    if (!j->dom)
+        fprintf(stderr, "bench-qemu: create %s: %s\n", name, virGetLastErrorMessage());
+    free(xml);
+    return NULL;
+}
+
+int
+main(int argc, char **argv)
+{
+    int n = 20, conc = 20;
+    double *createMs, *destroyMs, t0, concMs;
+    int failures = 0;
+    pthread_t *threads;
+    job *jobs;
+    pthread_barrier_t barrier;
+
+    if (argc < 4) {
+        fprintf(stderr, "usage: %s URI GUEST_ELF TMPDIR [N] [CONCURRENT] [kvm|qemu]\n", argv[0]);
+        return 2;
+    }
+    guestElf = argv[2];
+    tmpDir = argv[3];
+    if (argc > 4)
+        n = atoi(argv[4]);
+    if (argc > 5)
+        conc = atoi(argv[5]);
+    if (argc > 6)
+        virtType = argv[6];
+    if (n < 1 || conc < 0)
+        return 2;
+    if (!(conn = virConnectOpen(argv[1]))) {
+        fprintf(stderr, "bench-qemu: cannot open %s: %s\n", argv[1], virGetLastErrorMessage());
+        return 1;
+    }
+    createMs = calloc(n, sizeof(double));
+    destroyMs = calloc(n, sizeof(double));
+
+    /* One warm-up pair: capability probing and the like are not the
+     * per-guest cost being measured. */
+    for (int i = -1; i < n; i++) {
+        char name[64];
+        char *xml;
+        virDomainPtr dom;
+
+        snprintf(name, sizeof(name), "bq-seq-%d", i + 1);
+        xml = guestXML(name);
+        t0 = nowMs();
+        dom = virDomainCreateXML(conn, xml, 0);
+        if (!dom) {
+            fprintf(stderr, "bench-qemu: create %s: %s\n", name, virGetLastErrorMessage());
+            return 1;
+        }
+        if (i >= 0)
+            createMs[i] = nowMs() - t0;
+        t0 = nowMs();
+        if (virDomainDestroy(dom) < 0) {
+            fprintf(stderr, "bench-qemu: destroy %s: %s\n", name, virGetLastErrorMessage());
+            return 1;
+        }
+        if (i >= 0)
+            destroyMs[i] = nowMs() - t0;
+        virDomainFree(dom);
+        free(xml);
+    }
+    printf("create_ms_median %.1f\n", median(createMs, n));
+    printf("destroy_ms_median %.1f\n", median(destroyMs, n));
+
+    if (conc > 0) {
+        threads = calloc(conc, sizeof(*threads));
+        jobs = calloc(conc, sizeof(*jobs));
+        pthread_barrier_init(&barrier, NULL, conc + 1);
+        for (int i = 0; i < conc; i++) {
+            jobs[i].index = i;
+            jobs[i].barrier = &barrier;
+            pthread_create(&threads[i], NULL, createOne, &jobs[i]);
+        }
+        t0 = nowMs();
+        pthread_barrier_wait(&barrier);
+        for (int i = 0; i < conc; i++)
+            pthread_join(threads[i], NULL);
+        concMs = nowMs() - t0;
+        for (int i = 0; i < conc; i++) {
+            if (!jobs[i].dom) {
+                failures++;
+                continue;
+            }
+            virDomainDestroy(jobs[i].dom);
+            virDomainFree(jobs[i].dom);
+        }
+        printf("concurrent_ms %.1f\n", concMs);
+        printf("concurrent_failures %d\n", failures);
+    }
+    virConnectClose(conn);
+    return failures ? 1 : 0;
+}

@@ -31,6 +31,28 @@ int vkDispatchDomainCreateWithFlags(vkServerClient *client, void *args, void *re
 int vkDispatchDomainSnapshotNum(vkServerClient *client, void *args, void *ret);
 int vkDispatchDomainListAllSnapshots(vkServerClient *client, void *args, void *ret);
 
+/* Caller-sized array replies (info.c). */
+int vkDispatchDomainGetVcpus(vkServerClient *client, void *args, void *ret);
+int vkDispatchDomainGetSchedulerParameters(vkServerClient *client, void *args, void *ret);
+int vkDispatchDomainGetSchedulerParametersFlags(vkServerClient *client, void *args, void *ret);
+int vkDispatchNodeGetCellsFreeMemory(vkServerClient *client, void *args, void *ret);
+int vkDispatchDomainMemoryStats(vkServerClient *client, void *args, void *ret);
+int vkDispatchDomainGetDiskErrors(vkServerClient *client, void *args, void *ret);
+int vkDispatchDomainGetVcpuPinInfo(vkServerClient *client, void *args, void *ret);
+int vkDispatchDomainGetEmulatorPinInfo(vkServerClient *client, void *args, void *ret);
+int vkDispatchNodeGetCPUMap(vkServerClient *client, void *args, void *ret);
+int vkDispatchDomainGetIOThreadInfo(vkServerClient *client, void *args, void *ret);
+int vkDispatchNodeGetCPUStats(vkServerClient *client, void *args, void *ret);
+int vkDispatchNodeGetMemoryStats(vkServerClient *client, void *args, void *ret);
+int vkDispatchDomainSendKey(vkServerClient *client, void *args, void *ret);
+int vkDispatchDomainGetCPUStats(vkServerClient *client, void *args, void *ret);
+int vkDispatchNodeGetFreePages(vkServerClient *client, void *args, void *ret);
+int vkDispatchNodeAllocPages(vkServerClient *client, void *args, void *ret);
+int vkDispatchNetworkGetDHCPLeases(vkServerClient *client, void *args, void *ret);
+int vkDispatchDomainBlockPeek(vkServerClient *client, void *args, void *ret);
+int vkDispatchDomainMemoryPeek(vkServerClient *client, void *args, void *ret);
+int vkDispatchDomainGetSecurityLabelList(vkServerClient *client, void *args, void *ret);
+
 /* Drops every event registration the client made (events.c). */
 void vkDispatchEventsDropAll(vkServerClient *client);
 

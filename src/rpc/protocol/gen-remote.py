@@ -59,6 +59,27 @@ HAND_SERVER = {
     "DOMAIN_CREATE_WITH_FLAGS": ("vkDispatchDomainCreateWithFlags", "rw"),
     "DOMAIN_SNAPSHOT_NUM": ("vkDispatchDomainSnapshotNum", ""),
     "DOMAIN_LIST_ALL_SNAPSHOTS": ("vkDispatchDomainListAllSnapshots", ""),
+    # Caller-sized array replies (src/daemon/dispatch/info.c).
+    "DOMAIN_GET_VCPUS": ("vkDispatchDomainGetVcpus", ""),
+    "DOMAIN_GET_SCHEDULER_PARAMETERS": ("vkDispatchDomainGetSchedulerParameters", ""),
+    "DOMAIN_GET_SCHEDULER_PARAMETERS_FLAGS": ("vkDispatchDomainGetSchedulerParametersFlags", ""),
+    "NODE_GET_CELLS_FREE_MEMORY": ("vkDispatchNodeGetCellsFreeMemory", ""),
+    "DOMAIN_MEMORY_STATS": ("vkDispatchDomainMemoryStats", ""),
+    "DOMAIN_GET_DISK_ERRORS": ("vkDispatchDomainGetDiskErrors", ""),
+    "DOMAIN_GET_VCPU_PIN_INFO": ("vkDispatchDomainGetVcpuPinInfo", ""),
+    "DOMAIN_GET_EMULATOR_PIN_INFO": ("vkDispatchDomainGetEmulatorPinInfo", ""),
+    "NODE_GET_CPU_MAP": ("vkDispatchNodeGetCPUMap", ""),
+    "DOMAIN_GET_IOTHREAD_INFO": ("vkDispatchDomainGetIOThreadInfo", ""),
+    "NODE_GET_CPU_STATS": ("vkDispatchNodeGetCPUStats", ""),
+    "NODE_GET_MEMORY_STATS": ("vkDispatchNodeGetMemoryStats", ""),
+    "DOMAIN_SEND_KEY": ("vkDispatchDomainSendKey", "rw"),
+    "DOMAIN_GET_CPU_STATS": ("vkDispatchDomainGetCPUStats", ""),
+    "NODE_GET_FREE_PAGES": ("vkDispatchNodeGetFreePages", ""),
+    "NODE_ALLOC_PAGES": ("vkDispatchNodeAllocPages", "rw"),
+    "NETWORK_GET_DHCP_LEASES": ("vkDispatchNetworkGetDHCPLeases", ""),
+    "DOMAIN_BLOCK_PEEK": ("vkDispatchDomainBlockPeek", "rw"),
+    "DOMAIN_MEMORY_PEEK": ("vkDispatchDomainMemoryPeek", "rw"),
+    "DOMAIN_GET_SECURITY_LABEL_LIST": ("vkDispatchDomainGetSecurityLabelList", ""),
 }
 
 # Procedures cheap enough to answer on the daemon's I/O thread (the flag
@@ -97,11 +118,33 @@ FUNC_OVERRIDE = {
 # Driver members the client side must not generate (the remote driver
 # implements them itself: connection state, events, local answers).
 CLIENT_SKIP = {"virConnectGetURI"}
-# Client members written by hand in remote-client-special.c: starting a
-# domain must also refresh the handle's id.
+# Client members written by hand in remote-client-special.c (starting a
+# domain must also refresh the handle's id) and remote-client-info.c
+# (replies that fill caller-sized arrays).
 CLIENT_HAND = {
     "virDomainCreate": "vkRemoteDomainCreate",
     "virDomainCreateWithFlags": "vkRemoteDomainCreateWithFlags",
+    # Caller-sized array replies (remote-client-info.c).
+    "virDomainGetVcpus": "vkRemoteDomainGetVcpus",
+    "virDomainGetSchedulerParameters": "vkRemoteDomainGetSchedulerParameters",
+    "virDomainGetSchedulerParametersFlags": "vkRemoteDomainGetSchedulerParametersFlags",
+    "virNodeGetCellsFreeMemory": "vkRemoteNodeGetCellsFreeMemory",
+    "virDomainMemoryStats": "vkRemoteDomainMemoryStats",
+    "virDomainGetDiskErrors": "vkRemoteDomainGetDiskErrors",
+    "virDomainGetVcpuPinInfo": "vkRemoteDomainGetVcpuPinInfo",
+    "virDomainGetEmulatorPinInfo": "vkRemoteDomainGetEmulatorPinInfo",
+    "virNodeGetCPUMap": "vkRemoteNodeGetCPUMap",
+    "virDomainGetIOThreadInfo": "vkRemoteDomainGetIOThreadInfo",
+    "virNodeGetCPUStats": "vkRemoteNodeGetCPUStats",
+    "virNodeGetMemoryStats": "vkRemoteNodeGetMemoryStats",
+    "virDomainSendKey": "vkRemoteDomainSendKey",
+    "virDomainGetCPUStats": "vkRemoteDomainGetCPUStats",
+    "virNodeGetFreePages": "vkRemoteNodeGetFreePages",
+    "virNodeAllocPages": "vkRemoteNodeAllocPages",
+    "virNetworkGetDHCPLeases": "vkRemoteNetworkGetDHCPLeases",
+    "virDomainBlockPeek": "vkRemoteDomainBlockPeek",
+    "virDomainMemoryPeek": "vkRemoteDomainMemoryPeek",
+    "virDomainGetSecurityLabelList": "vkRemoteDomainGetSecurityLabelList",
 }
 
 INT_TYPES = {"int", "unsigned int", "unsigned long", "unsigned long long",
@@ -790,7 +833,7 @@ def main():
         f.write("#include \"core/driver.h\"\n")
         f.write("#include \"rpc-interfaces.h\"\n#include \"remote_protocol.h\"\n")
         f.write("#include \"remote-convert.h\"\n\n")
-        f.write("/* Written by hand (remote-client-special.c). */\n")
+        f.write("/* Written by hand (remote-client-special.c, remote-client-info.c). */\n")
         for func, fn in sorted(CLIENT_HAND.items()):
             ret, params = funcs[func]
             f.write("%s %s(%s);\n" % (ret, fn, ", ".join(

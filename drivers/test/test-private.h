@@ -150,6 +150,36 @@ char *vkTestDomainGetHostname(virDomainPtr dom, unsigned int flags);
 char *vkTestDomainGetSchedulerType(virDomainPtr dom, int *nparams);
 int vkTestDomainGetSecurityLabel(virDomainPtr dom, virSecurityLabelPtr seclabel);
 
+/* test-domain-stats.c */
+int vkTestDomainGetVcpus(virDomainPtr dom, virVcpuInfoPtr info, int maxinfo,
+                         unsigned char *cpumaps, int maplen);
+int vkTestDomainGetVcpuPinInfo(virDomainPtr dom, int ncpumaps, unsigned char *cpumaps,
+                               int maplen, unsigned int flags);
+int vkTestDomainGetEmulatorPinInfo(virDomainPtr dom, unsigned char *cpumaps,
+                                   int maplen, unsigned int flags);
+int vkTestDomainMemoryStats(virDomainPtr dom, virDomainMemoryStatPtr stats,
+                            unsigned int nr_stats, unsigned int flags);
+int vkTestDomainGetSchedulerParameters(virDomainPtr dom, virTypedParameterPtr params,
+                                       int *nparams);
+int vkTestDomainGetSchedulerParametersFlags(virDomainPtr dom, virTypedParameterPtr params,
+                                            int *nparams, unsigned int flags);
+int vkTestDomainGetDiskErrors(virDomainPtr dom, virDomainDiskErrorPtr errors,
+                              unsigned int maxerrors, unsigned int flags);
+int vkTestDomainGetCPUStats(virDomainPtr dom, virTypedParameterPtr params,
+                            unsigned int nparams, int start_cpu, unsigned int ncpus,
+                            unsigned int flags);
+int vkTestNodeGetCPUMap(virConnectPtr conn, unsigned char **cpumap,
+                        unsigned int *online, unsigned int flags);
+int vkTestNodeGetCPUStats(virConnectPtr conn, int cpuNum, virNodeCPUStatsPtr params,
+                          int *nparams, unsigned int flags);
+/* Not in the driver table: through libvirtd the real test driver
+ * fails this call, so virtkitd must not answer it either. */
+int vkTestNodeGetFreePages(virConnectPtr conn, unsigned int npages, unsigned int *pages,
+                           int startCell, unsigned int cellCount,
+                           unsigned long long *counts, unsigned int flags);
+int vkTestDomainSendKey(virDomainPtr dom, unsigned int codeset, unsigned int holdtime,
+                        unsigned int *keycodes, int nkeycodes, unsigned int flags);
+
 /* test-domain-lifecycle.c */
 virDomainPtr vkTestDomainDefineXMLFlags(virConnectPtr conn, const char *xml, unsigned int flags);
 virDomainPtr vkTestDomainDefineXML(virConnectPtr conn, const char *xml);

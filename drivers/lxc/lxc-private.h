@@ -14,6 +14,8 @@
 #include <stdbool.h>
 #include <glib.h>
 
+#include "util/event-thread.h"
+
 #include "core/driver.h"
 #include "core/domain-event.h"
 #include "conf/domain-conf.h"
@@ -69,9 +71,8 @@ typedef struct {
     GQueue order;
     int nextId;
     vkEventState *events;
+    vkEventThread *evthread;  /* owns ctx and the thread running it */
     GMainContext *ctx;
-    GMainLoop *loop;
-    GThread *thread;
 } vkLxcState;
 
 /* lxc-driver.c */

@@ -190,47 +190,14 @@ vkQemuDomainRemove(vkQemuState *st, vkQemuDomain *obj)
     g_hash_table_remove(st->byName, obj->name);   /* drops the table's ref */
 }
 
-static gpointer
-loopThread(gpointer opaque)
-{
-    vkQemuState *st = opaque;
-
-    g_main_context_push_thread_default(st->ctx);
-    g_main_loop_run(st->loop);
-    g_main_context_pop_thread_default(st->ctx);
-    return NULL;
-}
-
-static gboolean
-quitLoop(gpointer loop)
-{
-    g_main_loop_quit(loop);
-    return G_SOURCE_REMOVE;
-}
-
 static void
 stateFree(vkQemuState *st)
 {
-    if (st->loop) {
+    if (st->evthread) {
         g_mutex_lock(&st->lock);
         vkQemuDetachAll(st);
         g_mutex_unlock(&st->lock);
-        /* Quit from inside the loop: a quit issued before the thread
-         * reached g_main_loop_run would be lost, and the join would wait
-         * forever (a connection closed right after it was opened). */
-        {
-            GSource *quit = g_idle_source_new();
-
-            g_source_set_callback(quit, quitLoop, st->loop, NULL);
-            g_source_attach(quit, st->ctx);
-            g_source_unref(quit);
-        }
-        g_thread_join(st->thread);
-        /* Run what the loop had left (deferred frees of watch data). */
-        while (g_main_context_pending(st->ctx))
-            g_main_context_iteration(st->ctx, FALSE);
-        g_main_loop_unref(st->loop);
-        g_main_context_unref(st->ctx);
+        vkEventThreadFree(st->evthread);
     }
     g_queue_clear(&st->order);
     g_hash_table_destroy(st->byName);
@@ -301,9 +268,8 @@ stateNew(stateDirs *d, bool privileged)
         stateFree(st);
         return NULL;
     }
-    st->ctx = g_main_context_new();
-    st->loop = g_main_loop_new(st->ctx, FALSE);
-    st->thread = g_thread_new("vk-qemu-events", loopThread, st);
+    st->evthread = vkEventThreadNew("vk-qemu-events");
+    st->ctx = vkEventThreadContext(st->evthread);
     /* Guests a previous owner of this root left running come first, so
      * autostart does not start a second copy of one. */
     vkQemuReattachAll(st);

@@ -17,6 +17,8 @@
 #include <stdbool.h>
 #include <glib.h>
 
+#include "util/event-thread.h"
+
 #include "core/driver.h"
 #include "core/domain-event.h"
 #include "conf/domain-conf.h"
@@ -94,9 +96,8 @@ typedef struct {
     vkQemuCaps *caps;        /* probed lazily, under lock */
 
     vkEventState *events;
+    vkEventThread *evthread;  /* owns ctx and the thread running it */
     GMainContext *ctx;       /* QMP and exit watches run here */
-    GMainLoop *loop;
-    GThread *thread;
 } vkQemuState;
 
 /* qemu-driver.c */

@@ -34,6 +34,18 @@ emit(vkOpenvzState *st, int ctid, const unsigned char *uuid, bool running,
     vkDomainEventQueueLifecycle(st->events, name, uuid, running ? ctid : -1, event, detail);
 }
 
+/* Drops the "frozen by us" marker of a CT that is no longer running; a
+ * marker that cannot be removed is reported as a warning only: it is
+ * consulted just for running containers, and every start clears it. */
+static void
+forgetFrozen(vkOpenvzState *st, int ctid)
+{
+    if (vkOpenvzFrozenGet(st, ctid) && vkOpenvzFrozenSet(st, ctid, false) < 0) {
+        g_warning("OpenVZ driver: %s", vkErrorGetLast()->message);
+        vkErrorReset();
+    }
+}
+
 /* The domain's CT ID, locked, after checking that its config exists. */
 static int
 domBegin(virDomainPtr dom, vkOpenvzState **stp)
@@ -78,7 +90,7 @@ listAll(vkOpenvzState *st)
         vkOpenvzListEntry *e = &g_array_index(list, vkOpenvzListEntry, i);
 
         if (!e->running)
-            g_hash_table_remove(st->frozen, GINT_TO_POINTER(e->ctid));
+            forgetFrozen(st, e->ctid);
     }
     return list;
 }
@@ -114,7 +126,7 @@ vkOpenvzConnectListAllDomains(virConnectPtr conn, virDomainPtr **domains,
     }
     for (guint i = 0; i < list->len; i++) {
         vkOpenvzListEntry *e = &g_array_index(list, vkOpenvzListEntry, i);
-        bool frozen = g_hash_table_contains(st->frozen, GINT_TO_POINTER(e->ctid));
+        bool frozen = e->running && vkOpenvzFrozenGet(st, e->ctid);
         virDomainPtr d;
 
         if ((flags & VIR_CONNECT_LIST_DOMAINS_ACTIVE) &&
@@ -326,11 +338,10 @@ static int
 stateOf(vkOpenvzState *st, int ctid, int running)
 {
     if (running != 1) {
-        g_hash_table_remove(st->frozen, GINT_TO_POINTER(ctid));
+        forgetFrozen(st, ctid);
         return VIR_DOMAIN_SHUTOFF;
     }
-    return g_hash_table_contains(st->frozen, GINT_TO_POINTER(ctid)) ?
-           VIR_DOMAIN_PAUSED : VIR_DOMAIN_RUNNING;
+    return vkOpenvzFrozenGet(st, ctid) ? VIR_DOMAIN_PAUSED : VIR_DOMAIN_RUNNING;
 }
 
 int
@@ -534,7 +545,7 @@ vkOpenvzDomainUndefineFlags(virDomainPtr dom, unsigned int flags)
         return -1;
     /* vzctl refuses to destroy a running container (exit 32). */
     if ((ret = ctl(st, "destroy", ctid, NULL)) == 0) {
-        g_hash_table_remove(st->frozen, GINT_TO_POINTER(ctid));
+        forgetFrozen(st, ctid);
         emit(st, ctid, dom->uuid, false, VIR_DOMAIN_EVENT_UNDEFINED,
              VIR_DOMAIN_EVENT_UNDEFINED_REMOVED);
     }
@@ -559,6 +570,7 @@ vkOpenvzDomainCreateWithFlags(virDomainPtr dom, unsigned int flags)
         return -1;
     /* No state check here: vzctl says "already running" itself. */
     if ((ret = ctl(st, "start", ctid, NULL)) == 0) {
+        forgetFrozen(st, ctid);
         dom->id = ctid;
         emit(st, ctid, dom->uuid, true, VIR_DOMAIN_EVENT_STARTED,
              VIR_DOMAIN_EVENT_STARTED_BOOTED);
@@ -604,7 +616,7 @@ stopCt(virDomainPtr dom, bool fast, int detail)
     if (running == 0) {
         vkReportError(VIR_ERR_OPERATION_INVALID, "domain '%s' is not running", dom->name);
     } else if (running == 1 && ctl(st, "stop", ctid, fast ? fastArgs : NULL) == 0) {
-        g_hash_table_remove(st->frozen, GINT_TO_POINTER(ctid));
+        forgetFrozen(st, ctid);
         dom->id = -1;
         emit(st, ctid, dom->uuid, false, VIR_DOMAIN_EVENT_STOPPED, detail);
         ret = 0;
@@ -652,7 +664,7 @@ vkOpenvzDomainReboot(virDomainPtr dom, unsigned int flags)
     if (running == 0) {
         vkReportError(VIR_ERR_OPERATION_INVALID, "domain '%s' is not running", dom->name);
     } else if (running == 1 && ctl(st, "restart", ctid, NULL) == 0) {
-        g_hash_table_remove(st->frozen, GINT_TO_POINTER(ctid));
+        forgetFrozen(st, ctid);
         vkDomainEventQueueReboot(st->events, dom->name, dom->uuid, ctid);
         ret = 0;
     }
@@ -670,15 +682,23 @@ chkpnt(virDomainPtr dom, bool suspend)
 
     if ((ctid = domBegin(dom, &st)) < 0)
         return -1;
-    frozen = g_hash_table_contains(st->frozen, GINT_TO_POINTER(ctid));
+    frozen = vkOpenvzFrozenGet(st, ctid);
     if (frozen == suspend && vkOpenvzIsRunning(st, ctid) == 1) {
         vkReportError(VIR_ERR_OPERATION_INVALID, "domain '%s' is %s", dom->name,
                       suspend ? "already paused" : "not paused");
-    } else if (ctl(st, "chkpnt", ctid, args) == 0) {
-        if (suspend)
-            g_hash_table_add(st->frozen, GINT_TO_POINTER(ctid));
-        else
-            g_hash_table_remove(st->frozen, GINT_TO_POINTER(ctid));
+    } else if (suspend && vkOpenvzFrozenSet(st, ctid, true) < 0) {
+        /* recorded first: a container frozen without the record would
+         * look running to every later call */
+    } else if (ctl(st, "chkpnt", ctid, args) != 0) {
+        if (suspend) {
+            virErrorPtr saved = vkErrorSave();
+
+            forgetFrozen(st, ctid);
+            vkErrorRestore(&saved);
+        }
+    } else if (!suspend && vkOpenvzFrozenSet(st, ctid, false) < 0) {
+        /* resumed, but later calls would still say paused: tell now */
+    } else {
         emit(st, ctid, dom->uuid, true,
              suspend ? VIR_DOMAIN_EVENT_SUSPENDED : VIR_DOMAIN_EVENT_RESUMED,
              suspend ? VIR_DOMAIN_EVENT_SUSPENDED_PAUSED : VIR_DOMAIN_EVENT_RESUMED_UNPAUSED);

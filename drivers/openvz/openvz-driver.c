@@ -24,7 +24,7 @@ static GHashTable *states;   /* root -> vkOpenvzState */
 static void
 stateFree(vkOpenvzState *st)
 {
-    g_hash_table_destroy(st->frozen);
+    g_free(st->runDir);
     vkEventStateFree(st->events);
     g_free(st->root);
     g_free(st->confDir);
@@ -47,7 +47,7 @@ stateNew(const char *root)
     st->confDir = g_build_filename(root, "etc", "vz", "conf", NULL);
     st->vzctl = g_strdup(vzctl && *vzctl ? vzctl : VK_OPENVZ_DEFAULT_VZCTL);
     st->vzlist = g_strdup(vzlist && *vzlist ? vzlist : VK_OPENVZ_DEFAULT_VZLIST);
-    st->frozen = g_hash_table_new(g_direct_hash, g_direct_equal);
+    st->runDir = g_build_filename(root, "run", "virtkit", "openvz", NULL);
     st->events = vkEventStateNew();
     return st;
 }

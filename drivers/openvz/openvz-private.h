@@ -6,7 +6,10 @@
  * container's ctid.conf afresh, so containers changed by hand with vzctl
  * are seen at once, and the driver keeps almost nothing itself -- only
  * what OpenVZ cannot tell (a container frozen by `vzctl chkpnt --suspend`
- * still lists as "running") and the event callbacks.
+ * still lists as "running") and the event callbacks.  That one fact is a
+ * marker file under ROOT/run/virtkit/openvz, not process memory: the
+ * driver runs inside every client (each `virtkit` command is a process
+ * of its own), and all of them must agree that a container is paused.
  *
  * A container's domain name is its numeric CT ID, as in libvirt's OpenVZ
  * driver; its id while running is the CT ID too.
@@ -38,7 +41,7 @@ typedef struct {
     char *confDir;           /* ROOT/etc/vz/conf */
     char *vzctl;
     char *vzlist;
-    GHashTable *frozen;      /* CT ID (GINT_TO_POINTER) set: suspended by us */
+    char *runDir;            /* ROOT/run/virtkit/openvz: CTID.frozen markers */
     vkEventState *events;
 } vkOpenvzState;
 
@@ -101,6 +104,12 @@ char *vkOpenvzConfPath(vkOpenvzState *st, int ctid);
  * none (a container created with vzctl directly). */
 int vkOpenvzGetUUID(vkOpenvzState *st, int ctid, unsigned char *uuid);
 int vkOpenvzWriteUUID(vkOpenvzState *st, int ctid, const unsigned char *uuid);
+/* Whether the driver froze CT ctid (`vzctl chkpnt --suspend`) and has not
+ * resumed or stopped it since, as any process of any client sees it. */
+bool vkOpenvzFrozenGet(vkOpenvzState *st, int ctid);
+/* Records (creating ROOT/run/virtkit/openvz) or forgets that fact;
+ * -1 with a system error. */
+int vkOpenvzFrozenSet(vkOpenvzState *st, int ctid, bool frozen);
 
 /* ---- openvz-domain.c: the domain calls ---- */
 int vkOpenvzConnectListAllDomains(virConnectPtr conn, virDomainPtr **domains,

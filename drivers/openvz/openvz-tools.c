@@ -7,10 +7,16 @@
  * error carrying both.  vzctl runs without --quiet on purpose: --quiet
  * silences its error messages too, which would leave only a number.
  * vzlist runs with -H and a fixed -o list, so its columns are known.
+ * The one thing no tool tells, which containers the driver froze, is kept
+ * in marker files (see openvz-private.h).
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/wait.h>
+#include <glib/gstdio.h>
 
 #define VIR_FROM_THIS VIR_FROM_OPENVZ
 #include "util/error.h"
@@ -272,4 +278,45 @@ vkOpenvzGetUUID(vkOpenvzState *st, int ctid, unsigned char *uuid)
     /* Created with vzctl directly: give it a UUID that stays. */
     vkUUIDGenerate(uuid);
     return vkOpenvzWriteUUID(st, ctid, uuid);
+}
+
+static char *
+frozenPath(vkOpenvzState *st, int ctid)
+{
+    g_autofree char *base = g_strdup_printf("%d.frozen", ctid);
+
+    return g_build_filename(st->runDir, base, NULL);
+}
+
+bool
+vkOpenvzFrozenGet(vkOpenvzState *st, int ctid)
+{
+    g_autofree char *path = frozenPath(st, ctid);
+
+    return g_file_test(path, G_FILE_TEST_EXISTS);
+}
+
+int
+vkOpenvzFrozenSet(vkOpenvzState *st, int ctid, bool frozen)
+{
+    g_autofree char *path = frozenPath(st, ctid);
+    int fd;
+
+    if (!frozen) {
+        if (g_unlink(path) < 0 && errno != ENOENT) {
+            vkReportSystemError(errno, "cannot remove '%s'", path);
+            return -1;
+        }
+        return 0;
+    }
+    if (g_mkdir_with_parents(st->runDir, 0700) < 0) {
+        vkReportSystemError(errno, "cannot create '%s'", st->runDir);
+        return -1;
+    }
+    if ((fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600)) < 0) {
+        vkReportSystemError(errno, "cannot create '%s'", path);
+        return -1;
+    }
+    close(fd);
+    return 0;
 }

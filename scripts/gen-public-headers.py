@@ -20,7 +20,7 @@ import xml.etree.ElementTree as ET
 # are declared, so that any prototype can name them.
 FUNC_SECTIONS = ["libvirt-common", "libvirt-host", "libvirt-domain",
                  "libvirt-event", "virterror", "libvirt-network",
-                 "libvirt-storage", "libvirt-nodedev"]
+                 "libvirt-storage", "libvirt-nodedev", "libvirt-stream"]
 TYPE_SECTIONS = ["libvirt-common", "libvirt-host", "libvirt-domain",
                  "libvirt-event", "virterror", "libvirt-stream",
                  "libvirt-network", "libvirt-storage", "libvirt-nodedev",

@@ -19,6 +19,7 @@
 #include "util/uuid.h"
 #include "drivers/qemu/qemu-private.h"
 #include "drivers/qemu/qemu-driver.h"
+#include "drivers/qemu/qemu-console.h"
 
 static GMutex statesLock;
 static GHashTable *states;   /* root -> vkQemuState */
@@ -514,6 +515,8 @@ static virHypervisorDriver qemuHypervisorDriver = {
     .connectGetVersion = vkQemuConnectGetVersion,
     .connectGetHostname = vkQemuConnectGetHostname,
     .connectGetCapabilities = vkQemuConnectGetCapabilities,
+    .connectGetDomainCapabilities = vkQemuConnectGetDomainCapabilities,
+    .connectGetCPUModelNames = vkQemuConnectGetCPUModelNames,
     .connectIsAlive = qemuConnectIsAlive,
     .connectIsSecure = qemuConnectIsSecure,
     .connectIsEncrypted = qemuConnectIsEncrypted,
@@ -565,6 +568,7 @@ static virHypervisorDriver qemuHypervisorDriver = {
     .domainAttachDeviceFlags = vkQemuDomainAttachDeviceFlags,
     .domainDetachDevice = vkQemuDomainDetachDevice,
     .domainDetachDeviceFlags = vkQemuDomainDetachDeviceFlags,
+    .domainOpenConsole = vkQemuDomainOpenConsole,
 
     .connectDomainEventRegister = qemuEventRegister,
     .connectDomainEventDeregister = qemuEventDeregister,

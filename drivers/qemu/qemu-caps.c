@@ -2,11 +2,14 @@
 /*
  * What this host's QEMU can do, and the host facts around it.
  *
- * The emulator is asked, not guessed: it is started once with
- * `-machine none` and queried over QMP (query-version, query-machines),
- * and the answer is cached together with the binary's modification time,
- * so upgrading QEMU refreshes the capabilities and nothing else does.
- * KVM is offered where /dev/kvm opens; TCG ("qemu") always.
+ * The emulator is asked, not guessed: it is started with `-machine none`
+ * and queried over QMP (query-version, query-machines,
+ * query-cpu-definitions under TCG; where /dev/kvm opens, a second run
+ * under KVM asks query-cpu-definitions again, since which CPU models are
+ * usable depends on the accelerator).  The answer is cached together with
+ * the binary's modification time, so upgrading QEMU refreshes the
+ * capabilities and nothing else does.  KVM is offered where that second
+ * run works; TCG ("qemu") always.
  */
 #include <fcntl.h>
 #include <string.h>
@@ -16,9 +19,19 @@
 
 #define VIR_FROM_THIS VIR_FROM_QEMU
 #include "util/error.h"
+#include "conf/domain-conf-priv.h"
 #include "drivers/qemu/qemu-private.h"
 #include "drivers/qemu/process.h"
 #include "drivers/qemu/command.h"
+
+static void
+cpuModelFree(gpointer p)
+{
+    vkQemuCpuModel *m = p;
+
+    g_free(m->name);
+    g_free(m);
+}
 
 void
 vkQemuCapsFree(vkQemuCaps *c)
@@ -30,6 +43,10 @@ vkQemuCapsFree(vkQemuCaps *c)
         g_hash_table_destroy(c->aliases);
     g_free(c->defaultMachine);
     g_free(c->emulator);
+    if (c->cpuTCG)
+        g_ptr_array_unref(c->cpuTCG);
+    if (c->cpuKVM)
+        g_ptr_array_unref(c->cpuKVM);
     g_free(c);
 }
 
@@ -42,43 +59,57 @@ static const vkQemuMonitorCallbacks probeCallbacks = { .eof = probeEOF };
 
 #define VK_QEMU_PROBE_TIMEOUT_MS 10000
 
-static int
-probeQMP(vkQemuState *st, vkQemuCaps *c)
+/* "Skylake-Client-v2": QEMU's versioned names, which the unversioned
+ * aliases (alias-of) already stand for. */
+static bool
+isVersionedName(const char *name)
 {
-    g_autofree char *monPath = g_build_filename(st->runDir, "probe.monitor", NULL);
-    g_autofree char *logPath = g_build_filename(st->logDir, "probe.log", NULL);
-    char *argv[] = { c->emulator, "-S", "-no-user-config", "-nodefaults",
-                     "-display", "none", "-machine", "none", "-accel", "tcg",
-                     "-chardev", "socket,id=charmonitor,fd=3,server=on,wait=off",
-                     "-mon", "chardev=charmonitor,id=monitor,mode=control", NULL };
-    g_autoptr(vkJSON) ver = NULL;
-    g_autoptr(vkJSON) machines = NULL;
-    vkQemuLaunched proc;
-    vkQemuMonitor *mon;
-    vkCapsGuest *guest;
-    int ret = -1;
+    const char *v = strrchr(name, '-');
 
-    if (vkQemuProcessLaunch(argv, monPath, logPath, st->runDir, &proc) < 0)
-        return -1;
-    mon = vkQemuMonitorOpen(proc.monitorFd, st->ctx, &probeCallbacks, NULL);
-    /* A probe QEMU has been seen to stall before answering
-     * qmp_capabilities; it is only a probe, so it gets a deadline, then
-     * killed below. */
-    vkQemuMonitorSetCommandTimeout(mon, VK_QEMU_PROBE_TIMEOUT_MS);
-    if (vkQemuMonitorHandshake(mon, VK_QEMU_HANDSHAKE_TIMEOUT_MS) < 0 ||
-        vkQemuMonitorCommand(mon, "query-version", NULL, &ver) < 0 ||
-        vkQemuMonitorCommand(mon, "query-machines", NULL, &machines) < 0)
-        goto cleanup;
-
-    {
-        vkJSON *q = vkJSONObjectGet(ver, "qemu");
-        unsigned long long maj = 0, min = 0, mic = 0;
-
-        vkJSONGetUInt64(vkJSONObjectGet(q, "major"), &maj);
-        vkJSONGetUInt64(vkJSONObjectGet(q, "minor"), &min);
-        vkJSONGetUInt64(vkJSONObjectGet(q, "micro"), &mic);
-        c->version = maj * 1000000 + min * 1000 + mic;
+    if (!v || v[1] != 'v' || !v[2])
+        return false;
+    for (v += 2; *v; v++) {
+        if (!g_ascii_isdigit(*v))
+            return false;
     }
+    return true;
+}
+
+static GPtrArray *
+parseCpuDefinitions(const vkJSON *defs)
+{
+    GPtrArray *list = g_ptr_array_new_with_free_func(cpuModelFree);
+
+    for (size_t i = 0; i < vkJSONArraySize(defs); i++) {
+        vkJSON *d = vkJSONArrayGet(defs, i);
+        const char *name = vkJSONObjectGetString(d, "name");
+        vkJSON *unavailable = vkJSONObjectGet(d, "unavailable-features");
+        vkQemuCpuModel *m;
+
+        if (!name)
+            continue;
+        m = g_new0(vkQemuCpuModel, 1);
+        m->name = g_strdup(name);
+        m->usable = unavailable ? vkJSONArraySize(unavailable) == 0 : -1;
+        vkJSONGetBool(vkJSONObjectGet(d, "deprecated"), &m->deprecated);
+        m->listed = !isVersionedName(name) && strcmp(name, "host") != 0 &&
+                    strcmp(name, "max") != 0 && strcmp(name, "base") != 0;
+        g_ptr_array_add(list, m);
+    }
+    return list;
+}
+
+static void
+fillFromTCG(vkQemuCaps *c, const vkJSON *ver, const vkJSON *machines)
+{
+    vkJSON *q = vkJSONObjectGet(ver, "qemu");
+    unsigned long long maj = 0, min = 0, mic = 0;
+    vkCapsGuest *guest;
+
+    vkJSONGetUInt64(vkJSONObjectGet(q, "major"), &maj);
+    vkJSONGetUInt64(vkJSONObjectGet(q, "minor"), &min);
+    vkJSONGetUInt64(vkJSONObjectGet(q, "micro"), &mic);
+    c->version = maj * 1000000 + min * 1000 + mic;
 
     c->caps = vkCapsNew(NULL);
     c->aliases = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
@@ -107,6 +138,46 @@ probeQMP(vkQemuState *st, vkQemuCaps *c)
         vkCapsGuestAddDomain(guest, "kvm", NULL);
     vkCapsGuestAddFeature(guest, "acpi", true, true, true);
     vkCapsGuestAddFeature(guest, "apic", true, true, false);
+}
+
+/* One probe run of the emulator under accel ("tcg" or "kvm").  The TCG
+ * run answers everything; the KVM run only the CPU models. */
+static int
+probeQMP(vkQemuState *st, vkQemuCaps *c, const char *accel)
+{
+    g_autofree char *monPath = g_build_filename(st->runDir, "probe.monitor", NULL);
+    g_autofree char *logPath = g_build_filename(st->logDir, "probe.log", NULL);
+    char *argv[] = { c->emulator, "-S", "-no-user-config", "-nodefaults",
+                     "-display", "none", "-machine", "none", "-accel", (char *)accel,
+                     "-chardev", "socket,id=charmonitor,fd=3,server=on,wait=off",
+                     "-mon", "chardev=charmonitor,id=monitor,mode=control", NULL };
+    bool tcg = strcmp(accel, "tcg") == 0;
+    g_autoptr(vkJSON) ver = NULL;
+    g_autoptr(vkJSON) machines = NULL;
+    g_autoptr(vkJSON) cpus = NULL;
+    vkQemuLaunched proc;
+    vkQemuMonitor *mon;
+    int ret = -1;
+
+    if (vkQemuProcessLaunch(argv, monPath, logPath, st->runDir, &proc) < 0)
+        return -1;
+    mon = vkQemuMonitorOpen(proc.monitorFd, st->ctx, &probeCallbacks, NULL);
+    /* A probe QEMU has been seen to stall before answering
+     * qmp_capabilities; it is only a probe, so it gets a deadline, then
+     * killed below. */
+    vkQemuMonitorSetCommandTimeout(mon, VK_QEMU_PROBE_TIMEOUT_MS);
+    if (vkQemuMonitorHandshake(mon, VK_QEMU_HANDSHAKE_TIMEOUT_MS) < 0 ||
+        (tcg && vkQemuMonitorCommand(mon, "query-version", NULL, &ver) < 0) ||
+        (tcg && vkQemuMonitorCommand(mon, "query-machines", NULL, &machines) < 0) ||
+        vkQemuMonitorCommand(mon, "query-cpu-definitions", NULL, &cpus) < 0)
+        goto cleanup;
+
+    if (tcg) {
+        fillFromTCG(c, ver, machines);
+        c->cpuTCG = parseCpuDefinitions(cpus);
+    } else {
+        c->cpuKVM = parseCpuDefinitions(cpus);
+    }
     ret = 0;
 
  cleanup:
@@ -118,6 +189,17 @@ probeQMP(vkQemuState *st, vkQemuCaps *c)
     if (ret == 0)
         unlink(logPath);
     return ret;
+}
+
+/* One more try after a stalled probe: the stall is QEMU's, and rare. */
+static int
+probeWithRetry(vkQemuState *st, vkQemuCaps *c, const char *accel)
+{
+    if (probeQMP(st, c, accel) == 0)
+        return 0;
+    if (!vkErrorIsSet() || vkErrorGetLast()->code != VIR_ERR_OPERATION_TIMEOUT)
+        return -1;
+    return probeQMP(st, c, accel);
 }
 
 vkQemuCaps *
@@ -142,10 +224,13 @@ vkQemuGetCaps(vkQemuState *st)
         c->kvm = true;
         close(fd);
     }
-    /* One more try after a stalled probe: the stall is QEMU's, and rare. */
-    if (probeQMP(st, c) < 0 &&
-        (!vkErrorIsSet() || vkErrorGetLast()->code != VIR_ERR_OPERATION_TIMEOUT ||
-         probeQMP(st, c) < 0)) {
+    /* A /dev/kvm that opens but that QEMU cannot use (a nested host
+     * without the features KVM needs) means no KVM, not no QEMU. */
+    if (c->kvm && probeWithRetry(st, c, "kvm") < 0) {
+        vkErrorReset();
+        c->kvm = false;
+    }
+    if (probeWithRetry(st, c, "tcg") < 0) {
         vkQemuCapsFree(c);
         return NULL;
     }
@@ -255,7 +340,30 @@ vkQemuParseDef(vkQemuState *st, const char *xml)
     }
     if (!def->emulator)
         def->emulator = g_strdup(c->emulator);
-    if (vkQemuValidateDef(def) < 0)
+    if (vkQemuCapsCheckDef(st, def) < 0 || vkQemuValidateDef(def) < 0)
         return NULL;
     return g_steal_pointer(&def);
+}
+
+int
+vkQemuCapsCheckDef(vkQemuState *st, const vkDomainDef *def)
+{
+    const vkDomainCpuDef *cpu = def->priv ? def->priv->cpu : NULL;
+    vkQemuCaps *c;
+
+    if (!cpu || !cpu->model || g_strcmp0(cpu->mode, "custom") != 0)
+        return 0;
+    if (!(c = vkQemuGetCaps(st)))
+        return -1;
+    for (guint i = 0; i < c->cpuTCG->len; i++) {
+        const vkQemuCpuModel *m = c->cpuTCG->pdata[i];
+
+        if (strcmp(m->name, cpu->model) == 0)
+            return 0;
+    }
+    vkReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                  "CPU model '%s' of domain '%s' is not known to %s "
+                  "(its models are listed by virConnectGetCPUModelNames)",
+                  cpu->model, def->name, c->emulator);
+    return -1;
 }

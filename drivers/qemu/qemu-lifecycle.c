@@ -26,6 +26,7 @@
 #include "drivers/qemu/qemu-private.h"
 #include "drivers/qemu/command.h"
 #include "drivers/qemu/process.h"
+#include "drivers/qemu/qemu-console.h"
 
 typedef struct {
     vkQemuState *st;
@@ -355,8 +356,10 @@ vkQemuStartDomain(vkQemuState *st, vkQemuDomain *obj, unsigned int flags,
     vkQemuLaunched proc;
     vkQemuRun *run;
     bool paused = flags & VIR_DOMAIN_START_PAUSED;
+    g_autoptr(GHashTable) ptys = NULL;
 
-    if (!(argv = vkQemuBuildArgv(obj->def, &opts)))
+    if (vkQemuCapsCheckDef(st, obj->def) < 0 ||
+        !(argv = vkQemuBuildArgv(obj->def, &opts)))
         return -1;
 
     run = runNew(st, obj);
@@ -391,7 +394,11 @@ vkQemuStartDomain(vkQemuState *st, vkQemuDomain *obj, unsigned int flags,
         goto error;
     }
 
+    ptys = vkQemuConsoleQueryPtys(run->mon);
+    if (!ptys)
+        vkErrorReset();     /* the guest runs; only its consoles are unknown */
     g_mutex_lock(&st->lock);
+    vkQemuConsoleApplyPtys(obj->def, ptys);
     obj->starting = NULL;
     obj->id = st->nextId++;
     obj->def->id = obj->id;

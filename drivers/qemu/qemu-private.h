@@ -67,6 +67,16 @@ struct _vkQemuDomain {
     guint64 nextGen;
 };
 
+/* One entry of QEMU's query-cpu-definitions. */
+typedef struct {
+    char *name;
+    int usable;              /* 1 yes, 0 no, -1 QEMU did not say */
+    bool deprecated;
+    bool listed;             /* shown in domain capabilities and cpu-models:
+                                not a versioned name ("-v2") nor one of
+                                host/max/base, which the modes stand for */
+} vkQemuCpuModel;
+
 typedef struct {
     char *emulator;
     time_t mtime;
@@ -75,6 +85,8 @@ typedef struct {
     vkCaps *caps;
     char *defaultMachine;    /* canonical name of the default machine */
     GHashTable *aliases;     /* alias -> canonical */
+    GPtrArray *cpuTCG;       /* vkQemuCpuModel*, QEMU's order, under TCG */
+    GPtrArray *cpuKVM;       /* the same asked under KVM; NULL without KVM */
 } vkQemuCaps;
 
 typedef struct {
@@ -132,6 +144,17 @@ int vkQemuNodeGetInfo(virConnectPtr conn, virNodeInfoPtr info);
 /* Parse, fill the driver's defaults (arch, machine, emulator) and refuse
  * what QEMU support does not cover. */
 vkDomainDef *vkQemuParseDef(vkQemuState *st, const char *xml);
+/* Refuses a definition the current emulator cannot run (a custom CPU
+ * model it does not know); called locked, at define and again at start
+ * since QEMU may have been replaced in between. */
+int vkQemuCapsCheckDef(vkQemuState *st, const vkDomainDef *def);
+
+/* qemu-domcaps.c: domain capabilities and CPU model names */
+char *vkQemuConnectGetDomainCapabilities(virConnectPtr conn, const char *emulatorbin,
+                                         const char *arch, const char *machine,
+                                         const char *virttype, unsigned int flags);
+int vkQemuConnectGetCPUModelNames(virConnectPtr conn, const char *arch,
+                                  char ***models, unsigned int flags);
 
 /* qemu-domain.c: queries and persistent configuration */
 int vkQemuConnectListAllDomains(virConnectPtr conn, virDomainPtr **domains,

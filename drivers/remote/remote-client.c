@@ -323,8 +323,10 @@ handleReply(vkRemoteClient *client, vkRpcMessage *msg)
         g_cond_broadcast(&client->cond);
     }
     g_mutex_unlock(&client->lock);
-    /* a reply nobody waits for (a caller given up on) is dropped */
-    vkRpcMessageFree(msg);
+    /* an error REPLY may answer a stream's finish; else a reply nobody
+     * waits for (a caller given up on) is dropped */
+    if (msg)
+        vkRemoteStreamDispatch(client, msg);
 }
 
 /* Milliseconds until the next keepalive action, or -1 for none. */
@@ -435,9 +437,12 @@ readerMain(gpointer opaque)
             handleReply(client, g_steal_pointer(&msg));
         else if (msg->header.type == VK_RPC_MESSAGE)
             vkRemoteEventDispatch(client, msg);
+        else if (msg->header.type == VK_RPC_STREAM)
+            vkRemoteStreamDispatch(client, g_steal_pointer(&msg));
     }
 
     clientFail(client, f.reason, f.cause);
+    vkRemoteStreamsClientClosed(client, f.cause);
     clientUnref(client);
     return NULL;
 }
@@ -517,8 +522,43 @@ vkRemoteClientClose(vkRemoteClient *client, bool sendClose)
 }
 
 int
+vkRemoteClientSendPacket(vkRemoteClient *client, vkRpcMessage *msg)
+{
+    if (!vkRemoteClientIsAlive(client)) {
+        reportClosed(client);
+        return -1;
+    }
+    if (writeAll(client, msg->buffer, msg->length) < 0) {
+        vkRemoteTransportShutdown(client->transport);
+        vkReportError(VIR_ERR_RPC, "%s", "cannot send to the server");
+        return -1;
+    }
+    return 0;
+}
+
+unsigned int
+vkRemoteClientNextSerial(vkRemoteClient *client)
+{
+    unsigned int serial;
+
+    g_mutex_lock(&client->lock);
+    serial = client->nextSerial++;
+    g_mutex_unlock(&client->lock);
+    return serial;
+}
+
+int
 vkRemoteClientCall(vkRemoteClient *client, int proc, xdrproc_t argsFilter,
                    void *args, xdrproc_t retFilter, void *ret)
+{
+    return vkRemoteClientCallSerial(client, proc, vkRemoteClientNextSerial(client),
+                                    argsFilter, args, retFilter, ret);
+}
+
+int
+vkRemoteClientCallSerial(vkRemoteClient *client, int proc, unsigned int serial,
+                         xdrproc_t argsFilter, void *args, xdrproc_t retFilter,
+                         void *ret)
 {
     g_autoptr(vkRpcMessage) msg = vkRpcMessageNew();
     g_autoptr(vkRpcMessage) reply = NULL;
@@ -528,14 +568,7 @@ vkRemoteClientCall(vkRemoteClient *client, int proc, xdrproc_t argsFilter,
         .type = VK_RPC_CALL, .status = VK_RPC_OK,
     };
 
-    g_mutex_lock(&client->lock);
-    if (client->closed) {
-        g_mutex_unlock(&client->lock);
-        reportClosed(client);
-        return -1;
-    }
-    hdr.serial = slot.serial = client->nextSerial++;
-    g_mutex_unlock(&client->lock);
+    hdr.serial = slot.serial = serial;
 
     if (vkRpcMessageEncode(msg, &hdr, argsFilter,
                            args) < 0)

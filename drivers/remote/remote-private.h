@@ -67,6 +67,14 @@ void vkRemoteClientClose(vkRemoteClient *client, bool sendClose);
 int vkRemoteClientCall(vkRemoteClient *client, int proc,
                        xdrproc_t argsFilter, void *args,
                        xdrproc_t retFilter, void *ret);
+/* The same with a serial from vkRemoteClientNextSerial, for calls that
+ * open a stream: the stream is registered under it before the call goes. */
+unsigned int vkRemoteClientNextSerial(vkRemoteClient *client);
+int vkRemoteClientCallSerial(vkRemoteClient *client, int proc, unsigned int serial,
+                             xdrproc_t argsFilter, void *args,
+                             xdrproc_t retFilter, void *ret);
+/* Writes one complete packet (STREAM data); -1 with an error set. */
+int vkRemoteClientSendPacket(vkRemoteClient *client, vkRpcMessage *msg);
 bool vkRemoteClientIsAlive(vkRemoteClient *client);
 bool vkRemoteClientIsSecure(vkRemoteClient *client);
 bool vkRemoteClientIsEncrypted(vkRemoteClient *client);
@@ -92,5 +100,15 @@ void vkRemoteEventDispatch(vkRemoteClient *client, vkRpcMessage *msg);
 void vkRemoteEventsFillMembers(virHypervisorDriver *drv);
 /* Drops this connection's local callbacks before it closes. */
 void vkRemoteEventsForget(virConnectPtr conn);
+
+/* ---- streams (remote-stream.c) ---- */
+
+/* Called on the reader thread with a STREAM packet, or a REPLY no call
+ * waited for; takes msg. */
+void vkRemoteStreamDispatch(vkRemoteClient *client, vkRpcMessage *msg);
+/* The connection ended: every stream of client fails with cause. */
+void vkRemoteStreamsClientClosed(vkRemoteClient *client, const char *cause);
+int vkRemoteDomainOpenConsole(virDomainPtr dom, const char *dev_name, virStreamPtr st,
+                              unsigned int flags);
 
 #endif

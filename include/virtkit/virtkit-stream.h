@@ -32,6 +32,23 @@ typedef int (*virStreamSourceFunc)(virStreamPtr st, char *data, size_t nbytes, v
 typedef int (*virStreamSourceHoleFunc)(virStreamPtr st, int *inData, long long *length, void *opaque);
 typedef int (*virStreamSourceSkipFunc)(virStreamPtr st, long long length, void *opaque);
 
+int virStreamAbort(virStreamPtr stream);
+int virStreamEventAddCallback(virStreamPtr stream, int events, virStreamEventCallback cb, void *opaque, virFreeCallback ff);
+int virStreamEventRemoveCallback(virStreamPtr stream);
+int virStreamEventUpdateCallback(virStreamPtr stream, int events);
+int virStreamFinish(virStreamPtr stream);
+int virStreamFree(virStreamPtr stream);
+virStreamPtr virStreamNew(virConnectPtr conn, unsigned int flags);
+int virStreamRecv(virStreamPtr stream, char *data, size_t nbytes);
+int virStreamRecvAll(virStreamPtr stream, virStreamSinkFunc handler, void *opaque);
+int virStreamRecvFlags(virStreamPtr stream, char *data, size_t nbytes, unsigned int flags);
+int virStreamRecvHole(virStreamPtr stream, long long *length, unsigned int flags);
+int virStreamRef(virStreamPtr stream);
+int virStreamSend(virStreamPtr stream, const char *data, size_t nbytes);
+int virStreamSendAll(virStreamPtr stream, virStreamSourceFunc handler, void *opaque);
+int virStreamSendHole(virStreamPtr stream, long long length, unsigned int flags);
+int virStreamSparseRecvAll(virStreamPtr stream, virStreamSinkFunc handler, virStreamSinkHoleFunc holeHandler, void *opaque);
+int virStreamSparseSendAll(virStreamPtr stream, virStreamSourceFunc handler, virStreamSourceHoleFunc holeHandler, virStreamSourceSkipFunc skipHandler, void *opaque);
 
 #ifdef __cplusplus
 }

@@ -8,6 +8,7 @@
 #define VK_API_INTERNAL_H
 
 #include "core/driver.h"
+#include "core/stream.h"
 
 /* VIR_ERR_OPERATION_DENIED on a read-only connection. */
 bool vkCheckWritable(virConnectPtr conn, int errdom, const char *func);
@@ -15,6 +16,10 @@ bool vkCheckWritable(virConnectPtr conn, int errdom, const char *func);
 void vkReportNullArg(int errdom, const char *arg, const char *func);
 /* VIR_ERR_NO_SUPPORT naming the driver and the function. */
 void vkReportUnsupported(virConnectPtr conn, int errdom, const char *func);
+
+/* A stream given to a driver call that opens it (virDomainOpenConsole,
+ * ...): valid, of connection conn and not opened yet. */
+bool vkCheckStreamArg(virStreamPtr st, virConnectPtr conn, int errdom, const char *func);
 
 /* Opens the driver registry once (virInitialize). */
 int vkGlobalInit(void);

@@ -21,7 +21,7 @@ import sys
 
 SECTIONS = ["virtkit-common.h", "virtkit-host.h", "virtkit-domain.h",
             "virtkit-event.h", "virterror.h", "virtkit-network.h",
-            "virtkit-storage.h", "virtkit-nodedev.h"]
+            "virtkit-storage.h", "virtkit-nodedev.h", "virtkit-stream.h"]
 # The handle types a dispatched function may take first: its check and the
 # expression that reaches the connection.
 HANDLES = {
@@ -169,6 +169,12 @@ def main(incdir, deffile, out_h, out_c, out_syms):
             c.append("    if ((flags & %s) && !vkCheckWritable(vkconn, %s, __func__))" % (opts["secure"], errdom))
             c.append("        goto error;")
         for t, n in args[1:]:
+            if t == "virStreamPtr":
+                # A stream argument must be a live, not yet opened stream
+                # of the same connection.
+                c.append("    if (!vkCheckStreamArg(%s, vkconn, %s, __func__))" % (n, errdom))
+                c.append("        goto error;")
+                continue
             if is_pointer(t) and n not in nullable:
                 c.append('    if (!%s) {' % n)
                 c.append('        vkReportNullArg(%s, "%s", __func__);' % (errdom, n))

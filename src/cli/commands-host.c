@@ -154,8 +154,13 @@ static const vkshCmdDef cmdDefVersion = {
 
 const vkshCmdDef *const vkshHostCmds[] = {
     &cmdDefCapabilities,
+    &vkshCmdCpuModels,
+    &vkshCmdDomcapabilities,
     &cmdDefHostname,
+    &vkshCmdNodecpumap,
+    &vkshCmdNodecpustats,
     &cmdDefNodeinfo,
+    &vkshCmdNodememstats,
     &cmdDefSysinfo,
     &cmdDefUri,
     &cmdDefVersion,

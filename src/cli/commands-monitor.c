@@ -308,7 +308,9 @@ static const vkshCmdDef cmdDefList = {
 };
 
 const vkshCmdDef *const vkshMonitorCmds[] = {
+    &vkshCmdDomblkerror,
     &cmdDefDominfo,
+    &vkshCmdDommemstat,
     &cmdDefDomstate,
     &cmdDefList,
     NULL,

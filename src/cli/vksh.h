@@ -131,6 +131,20 @@ extern const vkshCmdDef vkshCmdCreate, vkshCmdStart, vkshCmdDestroy,
     vkshCmdShutdown, vkshCmdReboot, vkshCmdReset, vkshCmdSuspend,
     vkshCmdResume, vkshCmdSave, vkshCmdRestore, vkshCmdManagedSave;
 
+/* commands-vcpu.c: cpumaps sized by the host's CPU count */
+int vkshHostCpuCount(vkshCtl *ctl);
+char *vkshCpumapFormat(const unsigned char *map, int ncpus);
+
+/* host/vCPU commands (commands-vcpu.c, commands-domstats.c,
+ * commands-node.c), listed in the groups of the other files */
+extern const vkshCmdDef vkshCmdVcpuinfo, vkshCmdVcpupin, vkshCmdEmulatorpin,
+    vkshCmdDommemstat, vkshCmdSchedinfo, vkshCmdDomblkerror, vkshCmdCpuStats,
+    vkshCmdSendKey, vkshCmdNodecpumap, vkshCmdNodecpustats, vkshCmdNodememstats,
+    vkshCmdCpuModels, vkshCmdDomcapabilities;
+
+/* commands-console.c */
+extern const vkshCmdDef vkshCmdConsole;
+
 /* command groups */
 extern const vkshCmdDef *const vkshDomainCmds[];
 extern const vkshCmdDef *const vkshMonitorCmds[];

@@ -35,6 +35,29 @@ blockFree(gpointer p)
     g_free(b);
 }
 
+static void
+cpuModelFree(gpointer p)
+{
+    vkDomCapsCPUModel *m = p;
+
+    g_free(m->name);
+    g_free(m->vendor);
+    g_free(m);
+}
+
+void
+vkDomainCapsAddCPUModel(vkDomainCaps *caps, const char *name, int usable,
+                        bool deprecated, const char *vendor)
+{
+    vkDomCapsCPUModel *m = g_new0(vkDomCapsCPUModel, 1);
+
+    m->name = g_strdup(name);
+    m->usable = usable;
+    m->deprecated = deprecated;
+    m->vendor = g_strdup(vendor);
+    g_ptr_array_add(caps->cpuModels, m);
+}
+
 vkDomCapsBlock *
 vkDomCapsBlockNew(const char *name, bool supported)
 {
@@ -57,7 +80,7 @@ vkDomainCapsNew(const char *path, const char *domain, const char *machine,
     caps->machine = g_strdup(machine);
     caps->arch = g_strdup(arch);
     caps->iothreads = -1;
-    caps->cpuModels = g_ptr_array_new_with_free_func(g_free);
+    caps->cpuModels = g_ptr_array_new_with_free_func(cpuModelFree);
     caps->devices = g_ptr_array_new_with_free_func(blockFree);
     caps->features = g_ptr_array_new_with_free_func(blockFree);
     return caps;
@@ -164,8 +187,15 @@ formatCPU(GString *buf, const vkDomainCaps *caps)
     } else {
         g_string_append(buf, "    <mode name='custom' supported='yes'>\n");
         for (guint i = 0; i < caps->cpuModels->len; i++) {
-            g_string_append(buf, "      <model usable='yes' vendor='unknown'>");
-            vkConfEscape(buf, caps->cpuModels->pdata[i]);
+            const vkDomCapsCPUModel *m = caps->cpuModels->pdata[i];
+
+            g_string_append_printf(buf, "      <model usable='%s'",
+                                   m->usable < 0 ? "unknown" : m->usable ? "yes" : "no");
+            if (m->deprecated)
+                g_string_append(buf, " deprecated='yes'");
+            vkConfAttr(buf, "vendor", m->vendor ? m->vendor : "unknown");
+            g_string_append_c(buf, '>');
+            vkConfEscape(buf, m->name);
             g_string_append(buf, "</model>\n");
         }
         g_string_append(buf, "    </mode>\n");

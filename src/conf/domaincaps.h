@@ -28,6 +28,13 @@ typedef struct {
 } vkDomCapsBlock;
 
 typedef struct {
+    char *name;
+    int usable;                /* 1 yes, 0 no, -1 unknown */
+    bool deprecated;
+    char *vendor;              /* NULL: "unknown" */
+} vkDomCapsCPUModel;
+
+typedef struct {
     char *path;                /* the emulator, absolute */
     char *domain;              /* domain type: "test", "kvm", "qemu" */
     char *machine;             /* NULL: no <machine> */
@@ -39,7 +46,7 @@ typedef struct {
     bool cpuHostPassthrough;
     bool cpuMaximum;
     bool cpuHostModel;
-    GPtrArray *cpuModels;      /* char*: custom models, usable='yes' */
+    GPtrArray *cpuModels;      /* vkDomCapsCPUModel*: the custom mode's models */
     vkDomCapsBlock *memoryBacking;
     /* Written in array order, which must be the schema's: disk, graphics,
      * video, hostdev, rng, filesystem, tpm, redirdev, channel; features:
@@ -60,6 +67,8 @@ vkDomCapsBlock *vkDomainCapsAddDevice(vkDomainCaps *caps, const char *name,
                                       bool supported);
 vkDomCapsBlock *vkDomainCapsAddFeature(vkDomainCaps *caps, const char *name,
                                        bool supported);
+void vkDomainCapsAddCPUModel(vkDomainCaps *caps, const char *name, int usable,
+                             bool deprecated, const char *vendor);
 /* Adds <enum name='name'> with the values that follow, NULL-terminated. */
 void vkDomCapsBlockAddEnum(vkDomCapsBlock *block, const char *name, ...)
     G_GNUC_NULL_TERMINATED;

@@ -22,6 +22,7 @@
 #include "core/driver.h"
 #include "daemon/daemon.h"
 #include "daemon/tls.h"
+#include "daemon/stream.h"
 #include "remote_protocol.h"
 
 #define VK_PROC_SUPPORTS_FEATURE 60
@@ -115,6 +116,16 @@ vkDaemonCallInline(vkDaemonClient *client, const vkRpcHeader *hdr)
     return g_strv_contains(nonBlockingDrivers, drv);
 }
 
+/* The CALL this thread is dispatching: procedures that open a stream tie
+ * it to the call's procedure and serial (stream.c). */
+static __thread const vkRpcHeader *currentCall;
+
+const vkRpcHeader *
+vkDaemonCallCurrent(void)
+{
+    return currentCall;
+}
+
 void
 vkDaemonCallRun(vkDaemonClient *client, vkRpcMessage *msg)
 {
@@ -166,7 +177,9 @@ vkDaemonCallRun(vkDaemonClient *client, vkRpcMessage *msg)
     }
 
     testDelay(hdr->proc);
+    currentCall = hdr;
     rv = proc->func(pub, args, ret);
+    currentCall = NULL;
     /* The server answers keepalive PINGs always, but only sends its own to
      * clients that said they understand them (libvirt does the same).  Both
      * structs of SUPPORTS_FEATURE are a single int. */
@@ -194,4 +207,5 @@ vkDaemonCallRun(vkDaemonClient *client, vkRpcMessage *msg)
         return;
     }
     vkDaemonClientSend(client, reply);
+    vkDaemonStreamCallReplied(client, hdr);
 }

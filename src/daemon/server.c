@@ -31,33 +31,8 @@
 #include "daemon/daemon.h"
 #include "daemon/tls.h"
 #include "daemon/server-private.h"
+#include "daemon/stream.h"
 
-
-struct _vkDaemonClient {
-    vkServerClient pub;
-    gint refs;
-    vkDaemonServer *srv;
-    int fd;
-    char *name;
-    GSource *source;
-    gpointer fdTag;
-    vkDaemonTlsSession *tls;    /* NULL on plain sockets */
-    bool handshaking;
-
-    GMutex lock;                /* guards everything below */
-    GIOCondition cond;
-    bool closing;
-    bool readPaused;
-    GQueue tx;                  /* vkRpcMessage*, head is being written */
-    unsigned int nevents;       /* tracked (event) messages in tx */
-    unsigned int inflight;      /* calls on the worker pool */
-    GQueue pending;             /* calls waiting for a request slot */
-    bool keepalive;
-    int unanswered;             /* PINGs sent since the last byte received */
-
-    vkRpcMessage *rx;           /* main loop only */
-    gint lastRx;                /* monotonic seconds; atomic */
-};
 
 typedef struct {
     GSource base;
@@ -68,8 +43,8 @@ static void clientHandleIO(vkDaemonClient *client, GIOCondition rev);
 
 /* ---- small helpers ---- */
 
-static gint
-nowSeconds(void)
+gint
+vkDaemonNowSeconds(void)
 {
     return g_get_monotonic_time() / G_USEC_PER_SEC;
 }
@@ -205,12 +180,25 @@ vkDaemonClientUnref(vkDaemonClient *client)
         g_idle_add(clientFreeIdle, client);
 }
 
+static gboolean
+streamsClosedIdle(gpointer opaque)
+{
+    vkDaemonClient *client = opaque;
+
+    vkDaemonStreamsClientClosed(client);
+    vkDaemonClientUnref(client);
+    return G_SOURCE_REMOVE;
+}
+
 static void
 closeLocked(vkDaemonClient *client, const char *reason, bool normal)
 {
     if (client->closing)
         return;
     client->closing = true;
+    /* Its streams go from the main loop, outside this lock. */
+    vkDaemonClientRef(client);
+    g_idle_add(streamsClosedIdle, client);
     if (normal)
         VK_DLOG("client %s: %s", client->name, reason);
     else
@@ -271,6 +259,8 @@ flushLocked(vkDaemonClient *client)
         g_queue_pop_head(&client->tx);
         if (msg->tracked)
             client->nevents--;
+        if (msg->header.type == VK_RPC_STREAM)
+            vkDaemonStreamWritten(client, &msg->header);
         vkRpcMessageFree(msg);
     }
     return 0;
@@ -353,22 +343,6 @@ clientSendEvent(vkServerClient *pub, int proc, xdrproc_t filter, void *body)
     return 0;
 }
 
-static void
-sendKeepalive(vkDaemonClient *client, int proc)
-{
-    vkRpcHeader hdr = {
-        .prog = VK_KEEPALIVE_PROGRAM, .vers = VK_KEEPALIVE_VERSION, .proc = proc,
-        .type = VK_RPC_MESSAGE, .serial = 0, .status = VK_RPC_OK,
-    };
-    vkRpcMessage *msg = vkRpcMessageNew();
-
-    if (vkRpcMessageEncode(msg, &hdr, NULL, NULL) < 0) {
-        vkRpcMessageFree(msg);
-        return;
-    }
-    vkDaemonClientSend(client, msg);
-}
-
 /* ---- request slots ---- */
 
 typedef struct {
@@ -439,16 +413,6 @@ vkDaemonClientCallDone(vkDaemonClient *client)
     g_mutex_unlock(&client->lock);
 }
 
-void
-vkDaemonClientEnableKeepalive(vkDaemonClient *client)
-{
-    g_mutex_lock(&client->lock);
-    if (!client->keepalive && client->srv->cfg->keepaliveInterval > 0)
-        VK_DLOG("client %s: keepalive enabled", client->name);
-    client->keepalive = true;
-    g_mutex_unlock(&client->lock);
-}
-
 /* ---- reading ---- */
 
 /* Returns a complete packet, or NULL: *why is then NULL for "no more data
@@ -479,7 +443,7 @@ readOne(vkDaemonClient *client, char **why, bool *normal)
             *why = g_strdup_printf("read failed: %s", g_strerror(errno));
             return NULL;
         }
-        g_atomic_int_set(&client->lastRx, nowSeconds());
+        g_atomic_int_set(&client->lastRx, vkDaemonNowSeconds());
         msg->offset += n;
         if (msg->offset == VK_RPC_LEN_WORD && msg->length == VK_RPC_LEN_WORD &&
             vkRpcMessageDecodeLength(msg) < 0) {
@@ -517,7 +481,7 @@ handleMessage(vkDaemonClient *client, vkRpcMessage *msg)
     g_atomic_int_set(&client->unanswered, 0);
     if (hdr->prog == VK_KEEPALIVE_PROGRAM) {
         if (hdr->proc == 1 && hdr->type == VK_RPC_MESSAGE)
-            sendKeepalive(client, 2);
+            vkDaemonSendKeepalive(client, 2);
         else if (hdr->proc != 2)
             VK_LOG("client %s: ignoring keepalive message with procedure %d type %d",
                    client->name, hdr->proc, hdr->type);
@@ -533,6 +497,10 @@ handleMessage(vkDaemonClient *client, vkRpcMessage *msg)
                    client->name, hdr->type, hdr->prog, hdr->vers);
         }
         recycle(client, msg);
+        return;
+    }
+    if (hdr->type == VK_RPC_STREAM) {
+        vkDaemonStreamIncoming(client, msg);
         return;
     }
     if (hdr->type != VK_RPC_CALL) {
@@ -709,8 +677,9 @@ vkDaemonClientNew(vkListener *l, int fd)
     client->pub.uid = cred.uid;
     client->pub.pid = cred.pid;
     client->pub.sendEvent = clientSendEvent;
+    client->pub.openStream = vkDaemonStreamOpen;
     client->pub.daemonPrivate = client;
-    client->lastRx = nowSeconds();
+    client->lastRx = vkDaemonNowSeconds();
     if (l->tls) {
         g_autoptr(GError) err = NULL;
         client->tls = vkDaemonTlsSessionNew(srv->tls, fd, &err);
@@ -742,49 +711,6 @@ vkDaemonClientNew(vkListener *l, int fd)
     VK_DLOG("client %s: connected on %s", client->name, l->desc);
 }
 
-static gboolean
-keepaliveTick(gpointer opaque)
-{
-    vkDaemonServer *srv = opaque;
-    g_autoptr(GPtrArray) due = g_ptr_array_new();
-    GHashTableIter it;
-    gpointer key;
-    gint now = nowSeconds();
-    size_t i;
-
-    g_mutex_lock(&srv->lock);
-    g_hash_table_iter_init(&it, srv->clients);
-    while (g_hash_table_iter_next(&it, &key, NULL)) {
-        vkDaemonClient *client = key;
-        bool take;
-        g_mutex_lock(&client->lock);
-        take = client->keepalive && !client->closing &&
-               now - g_atomic_int_get(&client->lastRx) >= srv->cfg->keepaliveInterval;
-        if (take)
-            vkDaemonClientRef(client);
-        g_mutex_unlock(&client->lock);
-        if (take)
-            g_ptr_array_add(due, client);
-    }
-    g_mutex_unlock(&srv->lock);
-
-    for (i = 0; i < due->len; i++) {
-        vkDaemonClient *client = due->pdata[i];
-        int sent = g_atomic_int_get(&client->unanswered);
-        if (sent >= srv->cfg->keepaliveCount) {
-            g_autofree char *why = g_strdup_printf(
-                "no answer to %d keepalive PINGs sent %d seconds apart",
-                sent, srv->cfg->keepaliveInterval);
-            vkDaemonClientClose(client, why);
-        } else {
-            g_atomic_int_inc(&client->unanswered);
-            sendKeepalive(client, 1);
-        }
-        vkDaemonClientUnref(client);
-    }
-    return G_SOURCE_CONTINUE;
-}
-
 /* ---- the server ---- */
 
 vkDaemonServer *
@@ -804,7 +730,7 @@ vkDaemonServerNew(vkDaemonConfig *cfg, GError **error)
     }
     if (cfg->keepaliveInterval > 0 && cfg->keepaliveCount > 0)
         srv->keepaliveTimer = g_timeout_add_seconds(cfg->keepaliveInterval,
-                                                    keepaliveTick, srv);
+                                                    vkDaemonKeepaliveTick, srv);
     return srv;
 }
 
@@ -839,5 +765,7 @@ vkDaemonServerFree(vkDaemonServer *srv)
     vkDaemonTlsFree(srv->tls);
     if (srv->spareFd >= 0)
         close(srv->spareFd);
+    /* the table only, not the clients in it (see above) */
+    g_hash_table_destroy(srv->clients);
     g_free(srv);
 }

@@ -53,6 +53,9 @@ int vkDispatchDomainBlockPeek(vkServerClient *client, void *args, void *ret);
 int vkDispatchDomainMemoryPeek(vkServerClient *client, void *args, void *ret);
 int vkDispatchDomainGetSecurityLabelList(vkServerClient *client, void *args, void *ret);
 
+/* Calls that open a stream (stream.c). */
+int vkDispatchDomainOpenConsole(vkServerClient *client, void *args, void *ret);
+
 /* Drops every event registration the client made (events.c). */
 void vkDispatchEventsDropAll(vkServerClient *client);
 

@@ -80,6 +80,8 @@ HAND_SERVER = {
     "DOMAIN_BLOCK_PEEK": ("vkDispatchDomainBlockPeek", "rw"),
     "DOMAIN_MEMORY_PEEK": ("vkDispatchDomainMemoryPeek", "rw"),
     "DOMAIN_GET_SECURITY_LABEL_LIST": ("vkDispatchDomainGetSecurityLabelList", ""),
+    # Calls that open a stream (src/daemon/dispatch/stream.c).
+    "DOMAIN_OPEN_CONSOLE": ("vkDispatchDomainOpenConsole", "rw"),
 }
 
 # Procedures cheap enough to answer on the daemon's I/O thread (the flag
@@ -145,6 +147,8 @@ CLIENT_HAND = {
     "virDomainBlockPeek": "vkRemoteDomainBlockPeek",
     "virDomainMemoryPeek": "vkRemoteDomainMemoryPeek",
     "virDomainGetSecurityLabelList": "vkRemoteDomainGetSecurityLabelList",
+    # Calls that open a stream (remote-stream.c).
+    "virDomainOpenConsole": "vkRemoteDomainOpenConsole",
 }
 
 INT_TYPES = {"int", "unsigned int", "unsigned long", "unsigned long long",

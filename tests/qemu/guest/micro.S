@@ -9,7 +9,10 @@
  * enters S5 through PM1_CNT, which QEMU reports as a guest shutdown.
  * While it spins it also plays the OS's part in ACPI PCI hot-unplug: any
  * slot QEMU asks to remove (PCI_DOWN at 0xae04, root bus selected at
- * 0xae10) is ejected at once (PCI_EJ at 0xae08), so device_del completes.
+ * 0xae10) is ejected at once (PCI_EJ at 0xae08), so device_del completes,
+ * and every byte that arrives on COM1 is echoed back with lower-case
+ * letters upper-cased: console tests type "ping" and must read "PING",
+ * which only a round trip through the guest produces.
  * Everything is port I/O: no interrupts, no paging, no memory map.
  */
     .code32
@@ -70,6 +73,20 @@ wait_button:
     mov $0xae08, %dx                 /* PCI_EJ: eject them */
     out %eax, %dx
 3:
+    mov $0x3fd, %dx                  /* COM1 LSR: DR (bit 0), a byte came in */
+    in %dx, %al
+    test $1, %al
+    jz 4f
+    mov $0x3f8, %dx                  /* RBR: take it, echo it upper-cased */
+    in %dx, %al
+    cmp $'a', %al
+    jb 5f
+    cmp $'z', %al
+    ja 5f
+    sub $0x20, %al
+5:
+    out %al, %dx
+4:
     mov %ebx, %edx                   /* PM1_STS (base + 0) */
     in %dx, %ax
     test $0x100, %ax                 /* PWRBTN_STS */

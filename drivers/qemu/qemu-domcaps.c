@@ -1,0 +1,199 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Domain capabilities and CPU model names of the QEMU driver.
+ *
+ * Both come from the probed vkQemuCaps (qemu-caps.c), never from a table
+ * of our own: the machines and their vCPU limits from query-machines, the
+ * CPU models and whether each is usable from query-cpu-definitions as the
+ * chosen accelerator answered it.  The devices listed are the ones the
+ * argv builder (command.c) turns into QEMU options; whatever it refuses
+ * is shown as unsupported, so a client that picks its devices from this
+ * document (virt-install, virt-manager) picks ones that start.
+ */
+#include <string.h>
+
+#define VIR_FROM_THIS VIR_FROM_QEMU
+#include "util/error.h"
+#include "conf/domaincaps.h"
+#include "drivers/qemu/qemu-private.h"
+
+static bool
+archServed(const char *arch)
+{
+    /* The x86_64 emulator runs i686 guests too (command.c accepts both). */
+    return strcmp(arch, "x86_64") == 0 || strcmp(arch, "i686") == 0;
+}
+
+static const vkCapsMachine *
+findMachine(const vkQemuCaps *c, const char *name)
+{
+    const vkCapsGuest *guest = c->caps->guests->pdata[0];
+
+    for (guint i = 0; i < guest->machines->len; i++) {
+        const vkCapsMachine *m = guest->machines->pdata[i];
+
+        if (strcmp(m->name, name) == 0)
+            return m;
+    }
+    return NULL;
+}
+
+/* What the argv builder accepts, device by device, in the schema's order. */
+static void
+addDevices(vkDomainCaps *dc)
+{
+    vkDomCapsBlock *b;
+
+    b = vkDomainCapsAddDevice(dc, "disk", true);
+    vkDomCapsBlockAddEnum(b, "diskDevice", "disk", "cdrom", NULL);
+    vkDomCapsBlockAddEnum(b, "bus", "ide", "virtio", NULL);
+    b = vkDomainCapsAddDevice(dc, "graphics", true);
+    vkDomCapsBlockAddEnum(b, "type", "vnc", NULL);
+    b = vkDomainCapsAddDevice(dc, "video", true);
+    vkDomCapsBlockAddEnum(b, "modelType", "vga", "cirrus", "virtio", "none", NULL);
+    vkDomainCapsAddDevice(dc, "hostdev", false);
+    vkDomainCapsAddDevice(dc, "rng", false);
+    vkDomainCapsAddDevice(dc, "filesystem", false);
+    vkDomainCapsAddDevice(dc, "tpm", false);
+    vkDomainCapsAddDevice(dc, "redirdev", false);
+    vkDomainCapsAddDevice(dc, "channel", false);
+
+    vkDomainCapsAddFeature(dc, "gic", false);
+    vkDomainCapsAddFeature(dc, "vmcoreinfo", false);
+    vkDomainCapsAddFeature(dc, "genid", false);
+    vkDomainCapsAddFeature(dc, "backingStoreInput", false);
+    vkDomainCapsAddFeature(dc, "backup", false);
+    vkDomainCapsAddFeature(dc, "sev", false);
+    vkDomainCapsAddFeature(dc, "sgx", false);
+}
+
+static void
+addCPU(vkDomainCaps *dc, const vkQemuCaps *c, bool kvm)
+{
+    const GPtrArray *models = kvm ? c->cpuKVM : c->cpuTCG;
+
+    dc->hasCPU = true;
+    /* Passing the host CPU through needs the host's CPU: KVM only. */
+    dc->cpuHostPassthrough = kvm;
+    dc->cpuMaximum = true;
+    dc->cpuHostModel = true;
+    for (guint i = 0; i < models->len; i++) {
+        const vkQemuCpuModel *m = models->pdata[i];
+
+        if (m->listed)
+            vkDomainCapsAddCPUModel(dc, m->name, m->usable, m->deprecated, NULL);
+    }
+}
+
+static char *
+formatDomainCaps(const vkQemuCaps *c, const char *arch, const char *machine,
+                 bool kvm)
+{
+    g_autoptr(vkDomainCaps) dc = NULL;
+    const char *canon;
+    const vkCapsMachine *m;
+
+    if (!machine)
+        machine = c->defaultMachine ? c->defaultMachine : "pc";
+    if ((canon = g_hash_table_lookup(c->aliases, machine)))
+        machine = canon;
+    if (!(m = findMachine(c, machine))) {
+        vkReportError(VIR_ERR_INVALID_ARG,
+                      "the machine '%s' is not supported by emulator '%s'",
+                      machine, c->emulator);
+        return NULL;
+    }
+
+    dc = vkDomainCapsNew(c->emulator, kvm ? "kvm" : "qemu", m->name, arch);
+    dc->maxVcpus = m->maxCpus;
+    dc->iothreads = 0;
+    dc->os = vkDomCapsBlockNew("os", true);
+    vkDomCapsBlockAddEnum(dc->os, "firmware", NULL);
+    addCPU(dc, c, kvm);
+    dc->memoryBacking = vkDomCapsBlockNew("memoryBacking", false);
+    addDevices(dc);
+    return vkDomainCapsFormat(dc);
+}
+
+char *
+vkQemuConnectGetDomainCapabilities(virConnectPtr conn, const char *emulatorbin,
+                                   const char *arch, const char *machine,
+                                   const char *virttype, unsigned int flags)
+{
+    vkQemuState *st = vkQemuConnState(conn);
+    vkQemuCaps *c;
+    char *ret = NULL;
+    bool kvm;
+
+    vkCheckFlags(0, NULL);
+    if (virttype && strcmp(virttype, "kvm") != 0 && strcmp(virttype, "qemu") != 0) {
+        vkReportError(VIR_ERR_INVALID_ARG,
+                      "unknown virttype '%s' (the QEMU driver runs 'kvm' and 'qemu')",
+                      virttype);
+        return NULL;
+    }
+    if (arch && !archServed(arch)) {
+        vkReportError(VIR_ERR_INVALID_ARG,
+                      "unable to find any emulator to serve '%s' architecture", arch);
+        return NULL;
+    }
+
+    g_mutex_lock(&st->lock);
+    if (!(c = vkQemuGetCaps(st)))
+        goto cleanup;
+    if (emulatorbin && strcmp(emulatorbin, c->emulator) != 0) {
+        vkReportError(VIR_ERR_INVALID_ARG,
+                      "emulator '%s' is not served by this driver (it runs '%s')",
+                      emulatorbin, c->emulator);
+        goto cleanup;
+    }
+    kvm = virttype ? strcmp(virttype, "kvm") == 0 : c->kvm;
+    if (kvm && !c->kvm) {
+        vkReportError(VIR_ERR_INVALID_ARG,
+                      "KVM is not usable by '%s' on this host (/dev/kvm)", c->emulator);
+        goto cleanup;
+    }
+    ret = formatDomainCaps(c, arch ? arch : "x86_64", machine, kvm);
+
+ cleanup:
+    g_mutex_unlock(&st->lock);
+    return ret;
+}
+
+int
+vkQemuConnectGetCPUModelNames(virConnectPtr conn, const char *arch, char ***models,
+                              unsigned int flags)
+{
+    vkQemuState *st = vkQemuConnState(conn);
+    g_autoptr(GPtrArray) names = NULL;
+    vkQemuCaps *c;
+    int ret = -1;
+
+    vkCheckFlags(0, -1);
+    if (!archServed(arch)) {
+        vkReportError(VIR_ERR_INVALID_ARG,
+                      "no CPU models for architecture '%s' (the QEMU driver runs "
+                      "x86_64 and i686 guests)", arch);
+        return -1;
+    }
+
+    g_mutex_lock(&st->lock);
+    if (!(c = vkQemuGetCaps(st)))
+        goto cleanup;
+    names = g_ptr_array_new_with_free_func(g_free);
+    for (guint i = 0; i < c->cpuTCG->len; i++) {
+        const vkQemuCpuModel *m = c->cpuTCG->pdata[i];
+
+        if (m->listed)
+            g_ptr_array_add(names, g_strdup(m->name));
+    }
+    ret = names->len;
+    if (models) {
+        g_ptr_array_add(names, NULL);
+        *models = (char **)g_ptr_array_free(g_steal_pointer(&names), FALSE);
+    }
+
+ cleanup:
+    g_mutex_unlock(&st->lock);
+    return ret;
+}

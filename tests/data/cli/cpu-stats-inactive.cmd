@@ -1,0 +1,1 @@
+-c test:///default 'destroy test; cpu-stats test'

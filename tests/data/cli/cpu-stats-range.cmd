@@ -1,0 +1,1 @@
+-c test:///default 'cpu-stats test --start 1; cpu-stats test --start 1 --count 1 --total; cpu-stats test --count 0'

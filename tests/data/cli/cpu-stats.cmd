@@ -1,0 +1,1 @@
+-c test:///default 'cpu-stats test; cpu-stats test --total'

@@ -1,0 +1,1 @@
+-c test:///default 'dommemstat test --period -1'

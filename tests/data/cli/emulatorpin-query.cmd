@@ -1,0 +1,1 @@
+-c test:///default 'emulatorpin test; destroy test; emulatorpin test --config'

@@ -1,0 +1,1 @@
+-c test:///default 'schedinfo test; destroy test; schedinfo test'

@@ -1,0 +1,1 @@
+-c test:///default 'send-key test --codeset nope 1'

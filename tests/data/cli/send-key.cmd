@@ -1,0 +1,1 @@
+-c test:///default 'send-key test KEY_A KEY_LEFTCTRL; send-key test --codeset xt 30 0x1e; send-key test --holdtime 50 KEY_B'

@@ -1,0 +1,1 @@
+-c test:///default 'vcpuinfo test --pretty'

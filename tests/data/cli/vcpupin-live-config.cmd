@@ -1,0 +1,1 @@
+-c test:///default 'vcpupin test --live --config'

@@ -54,15 +54,25 @@ layoutClear(hostLayout *l)
     g_free(l->v2);
 }
 
+static char *mountsFile;    /* NULL: /proc/self/mounts */
+
+void
+vkCgroupSetMountsFile(const char *path)
+{
+    g_free(mountsFile);
+    mountsFile = g_strdup(path);
+}
+
 static int
 layoutRead(hostLayout *l)
 {
     g_autofree char *mounts = NULL;
     g_auto(GStrv) lines = NULL;
+    const char *file = mountsFile ? mountsFile : "/proc/self/mounts";
 
     memset(l, 0, sizeof(*l));
-    if (!g_file_get_contents("/proc/self/mounts", &mounts, NULL, NULL)) {
-        vkReportError(VIR_ERR_INTERNAL_ERROR, "%s", "cannot read /proc/self/mounts");
+    if (!g_file_get_contents(file, &mounts, NULL, NULL)) {
+        vkReportError(VIR_ERR_INTERNAL_ERROR, "cannot read %s", file);
         return -1;
     }
     lines = g_strsplit(mounts, "\n", -1);

@@ -50,6 +50,8 @@ vkContainerDefFree(vkContainerDef *c)
         g_ptr_array_unref(c->nets);
     g_strfreev(c->argv);
     g_strfreev(c->env);
+    g_free(c->uidMap);
+    g_free(c->gidMap);
     g_free(c);
 }
 
@@ -112,6 +114,70 @@ parseCputune(const vkDomainDef *def, const vkXmlElem *tune, vkContainerDef *c)
             return unsupported(def, what);
         }
     }
+    return 0;
+}
+
+static bool
+parseUInt(const char *text, guint64 max, guint64 *out)
+{
+    char *end = NULL;
+
+    if (!text || !g_ascii_isdigit(text[0]))
+        return false;
+    *out = g_ascii_strtoull(text, &end, 10);
+    return !*end && *out <= max;
+}
+
+/* <idmap><uid start= target= count=/>...<gid .../></idmap>: the kernel
+ * takes the same triples, so they are kept as its text. */
+static int
+parseIdmap(const vkDomainDef *def, const vkXmlElem *idmap, vkContainerDef *c)
+{
+    g_autoptr(GString) uid = g_string_new(NULL);
+    g_autoptr(GString) gid = g_string_new(NULL);
+    guint uidLines = 0, gidLines = 0;
+
+    for (guint i = 0; idmap->children && i < idmap->children->len; i++) {
+        const vkXmlElem *e = idmap->children->pdata[i];
+        guint64 start, target, count;
+        GString *into;
+        guint *lines;
+
+        if (strcmp(e->name, "uid") == 0) {
+            into = uid;
+            lines = &uidLines;
+        } else if (strcmp(e->name, "gid") == 0) {
+            into = gid;
+            lines = &gidLines;
+        } else {
+            g_autofree char *what = g_strdup_printf("<idmap><%s>", e->name);
+            return unsupported(def, what);
+        }
+        if (!parseUInt(vkXmlElemGetAttr(e, "start"), G_MAXUINT32 - 1, &start) ||
+            !parseUInt(vkXmlElemGetAttr(e, "target"), G_MAXUINT32 - 1, &target) ||
+            !parseUInt(vkXmlElemGetAttr(e, "count"), G_MAXUINT32, &count) || count == 0 ||
+            start + count - 1 > G_MAXUINT32 - 1 || target + count - 1 > G_MAXUINT32 - 1) {
+            vkReportError(VIR_ERR_XML_DETAIL,
+                          "<idmap><%s> of domain '%s' needs numeric start, target and a "
+                          "non-zero count within the 32-bit id range", e->name, def->name);
+            return -1;
+        }
+        /* the kernel takes at most 340 ranges per map */
+        if (++*lines > 340) {
+            vkReportError(VIR_ERR_XML_DETAIL, "too many <idmap> ranges in domain '%s'",
+                          def->name);
+            return -1;
+        }
+        g_string_append_printf(into, "%" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT
+                               " %" G_GUINT64_FORMAT "\n", start, target, count);
+    }
+    if (!uid->len || !gid->len) {
+        vkReportError(VIR_ERR_XML_DETAIL,
+                      "<idmap> of domain '%s' needs both a <uid> and a <gid> range", def->name);
+        return -1;
+    }
+    c->uidMap = g_string_free(g_steal_pointer(&uid), FALSE);
+    c->gidMap = g_string_free(g_steal_pointer(&gid), FALSE);
     return 0;
 }
 
@@ -283,8 +349,12 @@ vkContainerDefFromDomain(const vkDomainDef *def)
             if (parseCputune(def, e, c) < 0)
                 return NULL;
         } else if (strcmp(e->name, "idmap") == 0) {
-            unsupported(def, "<idmap> (user namespaces)");
-            return NULL;
+            if (c->uidMap) {
+                unsupported(def, "more than one <idmap>");
+                return NULL;
+            }
+            if (parseIdmap(def, e, c) < 0)
+                return NULL;
         }
     }
 

@@ -49,6 +49,11 @@ typedef struct {
     long long cpuQuotaUs;           /* 0: not set; < 0: unlimited */
     GPtrArray *nets;           /* vkContainerNet* */
     bool console;              /* a pty console was asked for */
+    /* <idmap>: the /proc/PID/{uid,gid}_map text ("start target count\n"
+     * per range), both set or both NULL (no user namespace).  Making the
+     * root filesystem's files owned by the mapped ids is the caller's job. */
+    char *uidMap;
+    char *gidMap;
 } vkContainerDef;
 
 /* Builds the container view of def (type 'lxc' or 'openvz', os type
@@ -113,6 +118,11 @@ typedef struct {
     long long cpuQuotaUs;           /* 0: no quota */
     long long pidsMax;              /* 0: no limit */
 } vkCgroupLimits;
+
+/* Reads the mount table from path instead of /proc/self/mounts (NULL
+ * restores it): every group path derives from that table, so a test can
+ * point the code at a directory tree that mimics cgroup2's files. */
+void vkCgroupSetMountsFile(const char *path);
 
 /* The host's layout; -1 with an error when no cgroup is mounted. */
 int vkCgroupDetect(vkCgroupLayout *layout);

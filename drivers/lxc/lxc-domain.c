@@ -15,7 +15,9 @@
 #include "util/error.h"
 #include "util/atomic-file.h"
 #include "util/uuid.h"
+#include "core/fd-stream.h"
 #include "drivers/lxc/lxc-private.h"
+#include "drivers/lxc/lxc-process.h"
 
 static char *
 configPath(vkLxcState *st, const char *name)
@@ -382,7 +384,7 @@ vkLxcDomainDefineXMLFlags(virConnectPtr conn, const char *xml, unsigned int flag
         vkDomainDefFree(tmp);
         goto cleanup;
     }
-    if (saveConfig(st, def) < 0)
+    if (vkLxcEnsureDirs(st) < 0 || saveConfig(st, def) < 0)
         goto cleanup;
     {
         vkDomainDef *tmp = g_steal_pointer(&def);
@@ -450,4 +452,38 @@ int
 vkLxcDomainUndefine(virDomainPtr dom)
 {
     return vkLxcDomainUndefineFlags(dom, 0);
+}
+
+/* The console is the supervisor's socket (lxc-console.c); the stream
+ * relays it.  There is one console, "console0" as libvirt names it; a
+ * new client takes it over from an earlier one, so FORCE is the only
+ * behaviour and SAFE (which promises refusal) is not offered. */
+int
+vkLxcDomainOpenConsole(virDomainPtr dom, const char *devName, virStreamPtr stream,
+                       unsigned int flags)
+{
+    vkLxcState *st;
+    vkLxcDomain *obj;
+    g_autofree char *path = NULL;
+    g_autofree char *name = NULL;
+    int fd;
+
+    vkCheckFlags(VIR_DOMAIN_CONSOLE_FORCE, -1);
+    if (devName && strcmp(devName, "console0") != 0) {
+        vkReportError(VIR_ERR_INVALID_ARG, "domain '%s' has no console '%s' (only console0)",
+                      dom->name, devName);
+        return -1;
+    }
+    if (!(obj = vkLxcDomainGet(dom, &st)))
+        return -1;
+    if (!vkLxcCheckActive(obj)) {
+        g_mutex_unlock(&st->lock);
+        return -1;
+    }
+    path = g_strdup(obj->run->consolePath);
+    name = g_strdup(obj->name);
+    g_mutex_unlock(&st->lock);
+    if ((fd = vkLxcConsoleConnect(path, name)) < 0)
+        return -1;
+    return vkFdStreamOpen(stream, fd);
 }

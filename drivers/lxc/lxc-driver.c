@@ -13,6 +13,7 @@
  * by its own thread, where every supervisor's pidfd is watched, so a
  * container's end is noticed even when the application runs no loop.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/utsname.h>
@@ -219,7 +220,6 @@ static vkLxcState *
 stateNew(stateDirs *d, bool privileged)
 {
     vkLxcState *st = g_new0(vkLxcState, 1);
-    const char *dirs[4];
 
     g_mutex_init(&st->lock);
     st->refs = 1;
@@ -236,19 +236,13 @@ stateNew(stateDirs *d, bool privileged)
     st->nextId = 1;
     st->events = vkEventStateNew();
 
-    dirs[0] = st->configDir;
-    dirs[1] = st->runDir;
-    dirs[2] = st->logDir;
-    dirs[3] = st->saveDir;
-    for (size_t i = 0; i < G_N_ELEMENTS(dirs); i++) {
-        if (g_mkdir_with_parents(dirs[i], 0700) < 0) {
-            vkReportSystemError(errno, "cannot create LXC driver directory '%s'", dirs[i]);
-            stateFree(st);
-            return NULL;
-        }
-    }
+    /* Created at the first define or start (vkLxcEnsureDirs): a daemon
+     * that never runs a container leaves the host's /etc and /run alone. */
     {
-        g_autofree char *sum = g_compute_checksum_for_string(G_CHECKSUM_SHA256, st->root, -1);
+        /* keyed by the files' place, so two daemons on different roots
+         * never share a group */
+        g_autofree char *sum = g_compute_checksum_for_string(G_CHECKSUM_SHA256,
+                                                             st->configDir, -1);
 
         sum[12] = '\0';
         st->cgroupBase = g_strdup_printf("virtkit/lxc-%s", sum);
@@ -263,6 +257,20 @@ stateNew(stateDirs *d, bool privileged)
     vkLxcReattachAll(st);
     g_mutex_unlock(&st->lock);
     return st;
+}
+
+int
+vkLxcEnsureDirs(vkLxcState *st)
+{
+    const char *dirs[] = { st->configDir, st->runDir, st->logDir };
+
+    for (size_t i = 0; i < G_N_ELEMENTS(dirs); i++) {
+        if (g_mkdir_with_parents(dirs[i], 0700) < 0) {
+            vkReportSystemError(errno, "cannot create LXC driver directory '%s'", dirs[i]);
+            return -1;
+        }
+    }
+    return 0;
 }
 
 /* Finds or creates the state for d->key, taking a reference; under
@@ -559,6 +567,8 @@ static virHypervisorDriver lxcHypervisorDriver = {
     .domainShutdownFlags = vkLxcDomainShutdownFlags,
     .domainSuspend = vkLxcDomainSuspend,
     .domainResume = vkLxcDomainResume,
+    .domainReboot = vkLxcDomainReboot,
+    .domainOpenConsole = vkLxcDomainOpenConsole,
 
     .connectDomainEventRegister = lxcEventRegister,
     .connectDomainEventDeregister = lxcEventDeregister,

@@ -8,7 +8,7 @@
  * only say why (stopWhy), and an init that ends by itself is told apart
  * by the wait status the supervisor left in ROOT/run/<name>.exit.  The
  * live state file ROOT/run/<name>.xml names the supervisor, the init and
- * the cgroup, which is all a new process needs to reattach.
+ * the cgroup, which is all a new process needs to reattach (lxc-reattach.c).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -22,8 +22,6 @@
 
 #include <glib-unix.h>
 #include <glib/gstdio.h>
-#include <libxml/parser.h>
-#include <libxml/tree.h>
 
 #define VIR_FROM_THIS VIR_FROM_LXC
 #include "util/error.h"
@@ -31,6 +29,8 @@
 #include "util/uuid.h"
 #include "drivers/lxc/lxc-private.h"
 #include "drivers/lxc/lxc-process.h"
+#include "drivers/lxc/lxc-netlink.h"
+#include "conf/domain-conf-priv.h"
 
 typedef struct {
     vkLxcState *st;
@@ -62,8 +62,8 @@ watchFreeLater(vkLxcState *st, lxcWatch *w)
     g_source_unref(idle);
 }
 
-static char *
-runFile(vkLxcState *st, const char *name, const char *suffix)
+char *
+vkLxcRunFile(vkLxcState *st, const char *name, const char *suffix)
 {
     g_autofree char *file = g_strdup_printf("%s%s", name, suffix);
 
@@ -84,6 +84,21 @@ writeStatus(vkLxcState *st, vkLxcDomain *obj)
                            obj->state, obj->reason, obj->cstate, obj->id, run->supervisor,
                            run->init, vkCgroupPath(run->cgroup), xml);
     return vkAtomicFileWrite(run->statusPath, text, strlen(text), 0600);
+}
+
+static void
+detachNets(vkLxcDomain *obj)
+{
+    GPtrArray *nets = obj->def->priv->devs[VK_DOMAIN_DEVICE_NET];
+
+    for (guint i = 0; nets && i < nets->len; i++) {
+        vkDomainNetDef *dn = nets->pdata[i];
+
+        if (dn->ifname && vkLxcNetDetach(dn->ifname) < 0) {
+            g_warning("LXC driver: %s", vkErrorGetLast()->message);
+            vkErrorReset();
+        }
+    }
 }
 
 /* Ends the current run: the supervisor is gone, or we stop following
@@ -108,6 +123,8 @@ runRelease(vkLxcState *st, vkLxcDomain *obj, bool keepFiles)
         }
         g_unlink(run->statusPath);
         g_unlink(run->exitPath);
+        g_unlink(run->consolePath);
+        detachNets(obj);
     }
     close(run->supervisorPidfd);
     if (run->initPidfd >= 0)
@@ -117,6 +134,7 @@ runRelease(vkLxcState *st, vkLxcDomain *obj, bool keepFiles)
     vkCgroupFree(run->cgroup);
     g_free(run->statusPath);
     g_free(run->exitPath);
+    g_free(run->consolePath);
     g_free(run);
 }
 
@@ -171,8 +189,8 @@ onExit(gint fd, GIOCondition cond, gpointer opaque)
     return G_SOURCE_REMOVE;
 }
 
-static void
-watchRun(vkLxcState *st, vkLxcDomain *obj)
+void
+vkLxcWatchRun(vkLxcState *st, vkLxcDomain *obj)
 {
     vkLxcRun *run = obj->run;
     lxcWatch *w = g_new0(lxcWatch, 1);
@@ -227,6 +245,47 @@ buildEnv(const vkDomainDef *def, const vkContainerDef *cdef)
     return (char **)g_ptr_array_free(env, FALSE);
 }
 
+typedef struct {
+    vkLxcDomain *obj;
+    const vkContainerDef *cdef;
+    GPtrArray *hostNames;      /* the host end of each interface */
+} netPrep;
+
+/* Between clone and exec: each <interface type='bridge'> becomes a veth
+ * whose host end (named after the init's pid, unique while it lives,
+ * unless the XML names it) joins the bridge. */
+static int
+attachNets(pid_t init, void *opaque)
+{
+    netPrep *np = opaque;
+    for (guint i = 0; i < np->cdef->nets->len; i++) {
+        const vkContainerNet *net = np->cdef->nets->pdata[i];
+        g_autofree char *host = net->ifname ? g_strdup(net->ifname) :
+                                g_strdup_printf(VK_LXC_NET_PREFIX "%dn%u", (int)init, i);
+        g_autofree char *peer = g_strdup_printf("eth%u", i);
+
+        if (vkLxcNetAttach(np->obj->name, net, host, peer, init) < 0)
+            return -1;
+        g_ptr_array_add(np->hostNames, g_steal_pointer(&host));
+    }
+    return 0;
+}
+
+/* The live definition records each host end as libvirt's <target dev=>
+ * (not the persistent one: a generated name is only good for this run). */
+static void
+recordNetNames(vkLxcDomain *obj, GPtrArray *hostNames)
+{
+    GPtrArray *defNets = obj->def->priv->devs[VK_DOMAIN_DEVICE_NET];
+
+    for (guint i = 0; defNets && i < defNets->len && i < hostNames->len; i++) {
+        vkDomainNetDef *dn = defNets->pdata[i];
+
+        if (!dn->ifname)
+            dn->ifname = g_strdup(hostNames->pdata[i]);
+    }
+}
+
 /* Starts obj: called and returning locked. */
 static int
 startDomain(vkLxcState *st, vkLxcDomain *obj, unsigned int flags)
@@ -243,14 +302,24 @@ startDomain(vkLxcState *st, vkLxcDomain *obj, unsigned int flags)
     vkLxcRun *run;
     virErrorPtr saved;
 
+    g_autoptr(GPtrArray) hostNames = g_ptr_array_new_with_free_func(g_free);
+    netPrep np = { .obj = obj, .hostNames = hostNames };
+
     if (!(cdef = vkContainerDefFromDomain(obj->def)))
         return -1;
-    if (cdef->nets->len > 0) {
-        vkReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                      "container '%s': veth networking into a bridge is not implemented "
-                      "yet (the container gets a private network with only lo)", obj->name);
-        return -1;
+    /* said before anything is made, so a missing bridge costs nothing */
+    for (guint i = 0; i < cdef->nets->len; i++) {
+        const vkContainerNet *net = cdef->nets->pdata[i];
+
+        if (!vkLxcBridgeExists(net->bridge)) {
+            vkReportError(VIR_ERR_OPERATION_INVALID,
+                          "container '%s': bridge '%s' does not exist on the host",
+                          obj->name, net->bridge);
+            return -1;
+        }
     }
+    if (vkLxcEnsureDirs(st) < 0)
+        return -1;
     if (!g_file_test(cdef->rootDir, G_FILE_TEST_IS_DIR)) {
         vkReportError(VIR_ERR_OPERATION_INVALID,
                       "root filesystem '%s' of container '%s' is not a directory",
@@ -287,9 +356,11 @@ startDomain(vkLxcState *st, vkLxcDomain *obj, unsigned int flags)
     run->gen = ++obj->nextGen;
     run->stopWhy = -1;
     run->initPidfd = -1;
-    run->statusPath = runFile(st, obj->name, ".xml");
-    run->exitPath = runFile(st, obj->name, ".exit");
+    run->statusPath = vkLxcRunFile(st, obj->name, ".xml");
+    run->exitPath = vkLxcRunFile(st, obj->name, ".exit");
+    run->consolePath = vkLxcRunFile(st, obj->name, ".console");
     g_unlink(run->exitPath);
+    np.cdef = cdef;
 
     plan.cdef = cdef;
     plan.hostname = obj->name;
@@ -298,9 +369,14 @@ startDomain(vkLxcState *st, vkLxcDomain *obj, unsigned int flags)
     plan.logPath = logPath;
     plan.exitPath = run->exitPath;
     plan.procName = procName;
+    plan.consolePath = run->consolePath;
+    plan.netCount = cdef->nets->len;
+    plan.prepare = attachNets;
+    plan.prepareOpaque = &np;
     if (vkLxcLaunch(&plan, &out) < 0) {
         g_free(run->statusPath);
         g_free(run->exitPath);
+        g_free(run->consolePath);
         g_free(run);
         goto error;
     }
@@ -314,6 +390,7 @@ startDomain(vkLxcState *st, vkLxcDomain *obj, unsigned int flags)
     obj->def->id = obj->id;
     if (obj->persistent && !obj->newDef)
         obj->newDef = vkDomainDefCopy(obj->def);
+    recordNetNames(obj, hostNames);
     vkLxcSetState(st, obj, VK_CONTAINER_RUNNING, VK_CONTAINER_WHY_BOOT);
     if ((flags & VIR_DOMAIN_START_PAUSED) &&
         vkCgroupSetFrozen(run->cgroup, true, obj->name) == 0)
@@ -321,7 +398,7 @@ startDomain(vkLxcState *st, vkLxcDomain *obj, unsigned int flags)
     vkErrorReset();
     if (writeStatus(st, obj) < 0)
         vkErrorReset();     /* only a reattach needs it; the container runs */
-    watchRun(st, obj);
+    vkLxcWatchRun(st, obj);
     return 0;
 
  error:
@@ -485,6 +562,63 @@ vkLxcDomainShutdown(virDomainPtr dom)
     return vkLxcDomainShutdownFlags(dom, 0);
 }
 
+/* Reboot is a new run of the same live definition: the init's namespace
+ * is killed (a container has no firmware to reset) and the container
+ * starts again.  As for libvirt's containers, where the id is the new
+ * controller's pid, the run gets a new id; clients see the reboot event,
+ * then stopped (shutdown) and started (booted). */
+int
+vkLxcDomainReboot(virDomainPtr dom, unsigned int flags)
+{
+    vkLxcState *st;
+    vkLxcDomain *obj;
+    GPtrArray *nets;
+    int ret = -1;
+
+    vkCheckFlags(0, -1);
+    if (!(obj = vkLxcDomainGet(dom, &st)))
+        return -1;
+    if (!vkLxcCheckActive(obj))
+        goto out;
+    vkDomainEventQueueReboot(st->events, obj->name, obj->uuid, obj->id);
+    obj->run->stopWhy = VK_CONTAINER_WHY_SHUTDOWN;
+    if (killAndWait(st, obj) < 0)
+        goto out;
+    runRelease(st, obj, false);
+    obj->id = -1;
+    obj->def->id = -1;
+    if (!vkLxcSetState(st, obj, VK_CONTAINER_SHUTOFF, VK_CONTAINER_WHY_SHUTDOWN))
+        vkErrorReset();
+    /* host ends named after the old init are not names the user chose */
+    nets = obj->def->priv->devs[VK_DOMAIN_DEVICE_NET];
+    for (guint i = 0; nets && i < nets->len; i++) {
+        vkDomainNetDef *dn = nets->pdata[i];
+
+        if (dn->ifname && vkLxcNetNameIsGenerated(dn->ifname))
+            g_clear_pointer(&dn->ifname, g_free);
+    }
+    if (startDomain(st, obj, 0) < 0) {
+        virErrorPtr saved = vkErrorSave();
+
+        /* what a run that ended leaves: the persistent definition back,
+         * a transient domain forgotten */
+        if (obj->newDef) {
+            vkDomainDefFree(obj->def);
+            obj->def = g_steal_pointer(&obj->newDef);
+        }
+        if (!obj->persistent && !obj->removed)
+            vkLxcDomainRemove(st, obj);
+        dom->id = -1;
+        vkErrorRestore(&saved);
+        goto out;
+    }
+    dom->id = obj->id;
+    ret = 0;
+ out:
+    g_mutex_unlock(&st->lock);
+    return ret;
+}
+
 static int
 setPaused(virDomainPtr dom, bool pause)
 {
@@ -534,138 +668,5 @@ vkLxcDetachAll(vkLxcState *st)
 
         if (obj->run)
             runRelease(st, obj, true);
-    }
-}
-
-/* Is pid still the supervisor we started?  Its comm carries our prefix. */
-static bool
-isSupervisor(int pid)
-{
-    g_autofree char *path = g_strdup_printf("/proc/%d/comm", pid);
-    g_autofree char *comm = NULL;
-
-    return g_file_get_contents(path, &comm, NULL, NULL) &&
-           g_str_has_prefix(comm, VK_LXC_PROC_PREFIX);
-}
-
-static int
-attrInt(xmlNodePtr n, const char *name)
-{
-    xmlChar *v = xmlGetProp(n, (const xmlChar *)name);
-    int r = v ? atoi((const char *)v) : -1;
-
-    xmlFree(v);
-    return r;
-}
-
-static void
-reattachOne(vkLxcState *st, const char *path)
-{
-    g_autofree char *text = NULL;
-    g_autofree char *cgPath = NULL;
-    g_autoptr(vkDomainDef) def = NULL;
-    xmlDocPtr doc = NULL;
-    xmlNodePtr root, n;
-    vkLxcDomain *obj;
-    vkLxcRun *run;
-    int sup, init, cstate, id, pidfd = -1;
-    g_autofree char *exitPath = NULL;
-
-    if (!g_file_get_contents(path, &text, NULL, NULL))
-        return;
-    doc = xmlReadMemory(text, strlen(text), path, NULL, XML_PARSE_NONET);
-    if (!doc || !(root = xmlDocGetRootElement(doc)) ||
-        strcmp((const char *)root->name, "domstatus") != 0)
-        goto bad;
-    sup = attrInt(root, "supervisor");
-    init = attrInt(root, "init");
-    cstate = attrInt(root, "cstate");
-    id = attrInt(root, "id");
-    {
-        xmlChar *v = xmlGetProp(root, (const xmlChar *)"cgroup");
-
-        cgPath = v ? g_strdup((const char *)v) : NULL;
-        xmlFree(v);
-    }
-    for (n = root->children; n && n->type != XML_ELEMENT_NODE; n = n->next)
-        ;
-    if (!n || sup <= 0 || !cgPath || !(def = vkDomainDefParseNode(n, "lxc", 0)))
-        goto bad;
-    exitPath = g_strndup(path, strlen(path) - 4);
-    {
-        char *e = g_strconcat(exitPath, ".exit", NULL);
-
-        g_free(exitPath);
-        exitPath = e;
-    }
-    if (!isSupervisor(sup) || (pidfd = pidfd_open(sup, 0)) < 0) {
-        /* It ended while nobody watched: clean up what it left. */
-        g_autoptr(vkCgroup) cg = vkCgroupOpen(cgPath);
-
-        if (cg) {
-            vkCgroupKill(cg);
-            vkCgroupRemove(cg);
-        }
-        vkErrorReset();
-        g_unlink(path);
-        g_unlink(exitPath);
-        xmlFreeDoc(doc);
-        return;
-    }
-    if (!(obj = vkLxcDomainAdd(st, &def, true)))
-        goto bad;
-    run = g_new0(vkLxcRun, 1);
-    run->gen = ++obj->nextGen;
-    run->stopWhy = -1;
-    run->supervisor = sup;
-    run->init = init;
-    run->supervisorPidfd = pidfd;
-    run->initPidfd = init > 0 ? pidfd_open(init, 0) : -1;
-    run->statusPath = g_strdup(path);
-    run->exitPath = g_steal_pointer(&exitPath);
-    run->cgroup = vkCgroupOpen(cgPath);
-    if (!run->cgroup) {
-        close(pidfd);
-        g_free(run->statusPath);
-        g_free(run->exitPath);
-        g_free(run);
-        goto bad;
-    }
-    obj->run = run;
-    obj->id = id > 0 ? id : st->nextId;
-    obj->def->id = obj->id;
-    if (obj->id >= st->nextId)
-        st->nextId = obj->id + 1;
-    if (obj->persistent && !obj->newDef)
-        obj->newDef = vkDomainDefCopy(obj->def);
-    vkLxcSetState(st, obj, cstate == VK_CONTAINER_PAUSED ? VK_CONTAINER_PAUSED :
-                  VK_CONTAINER_RUNNING, VK_CONTAINER_WHY_RESTORED);
-    watchRun(st, obj);
-    xmlFreeDoc(doc);
-    return;
-
- bad:
-    g_warning("LXC driver: cannot reattach from '%s': %s", path,
-              vkErrorIsSet() ? vkErrorGetLast()->message : "bad status file");
-    vkErrorReset();
-    if (pidfd >= 0)
-        close(pidfd);
-    if (doc)
-        xmlFreeDoc(doc);
-}
-
-void
-vkLxcReattachAll(vkLxcState *st)
-{
-    g_autoptr(GDir) dir = g_dir_open(st->runDir, 0, NULL);
-    const char *n;
-
-    while (dir && (n = g_dir_read_name(dir))) {
-        g_autofree char *path = NULL;
-
-        if (n[0] == '.' || !g_str_has_suffix(n, ".xml"))
-            continue;
-        path = g_build_filename(st->runDir, n, NULL);
-        reattachOne(st, path);
     }
 }

@@ -35,6 +35,7 @@ typedef struct {
     GSource *exitSource;
     char *statusPath;
     char *exitPath;
+    char *consolePath;         /* the supervisor's console socket */
     int stopWhy;               /* vkContainerWhy we asked for, or -1 */
     void *watch;
 } vkLxcRun;
@@ -90,6 +91,8 @@ bool vkLxcCheckActive(vkLxcDomain *obj);
  * VIR_ERR_OPERATION_INVALID) when the transition is not allowed. */
 bool vkLxcSetState(vkLxcState *st, vkLxcDomain *obj, vkContainerState to, vkContainerWhy why);
 vkDomainDef *vkLxcParseDef(const char *xml, unsigned int flags);
+/* Creates the config, run and log directories (at first need). */
+int vkLxcEnsureDirs(vkLxcState *st);
 
 /* lxc-domain.c */
 int vkLxcConnectListAllDomains(virConnectPtr conn, virDomainPtr **domains, unsigned int flags);
@@ -112,6 +115,8 @@ virDomainPtr vkLxcDomainDefineXML(virConnectPtr conn, const char *xml);
 int vkLxcDomainUndefineFlags(virDomainPtr dom, unsigned int flags);
 int vkLxcDomainUndefine(virDomainPtr dom);
 int vkLxcLoadConfigs(vkLxcState *st);
+int vkLxcDomainOpenConsole(virDomainPtr dom, const char *devName, virStreamPtr stream,
+                           unsigned int flags);
 
 /* lxc-lifecycle.c */
 virDomainPtr vkLxcDomainCreateXML(virConnectPtr conn, const char *xml, unsigned int flags);
@@ -123,9 +128,16 @@ int vkLxcDomainShutdownFlags(virDomainPtr dom, unsigned int flags);
 int vkLxcDomainShutdown(virDomainPtr dom);
 int vkLxcDomainSuspend(virDomainPtr dom);
 int vkLxcDomainResume(virDomainPtr dom);
-/* Reads ROOT/run/\*.xml and follows every container still running. */
-void vkLxcReattachAll(vkLxcState *st);
+int vkLxcDomainReboot(virDomainPtr dom, unsigned int flags);
+/* ROOT/run/<name><suffix> */
+char *vkLxcRunFile(vkLxcState *st, const char *name, const char *suffix);
+/* Follows obj->run's supervisor pidfd on the state's event thread. */
+void vkLxcWatchRun(vkLxcState *st, vkLxcDomain *obj);
 /* At state teardown: stop watching (containers keep running).  Locked. */
 void vkLxcDetachAll(vkLxcState *st);
+
+/* lxc-reattach.c */
+/* Reads ROOT/run/\*.xml and follows every container still running. */
+void vkLxcReattachAll(vkLxcState *st);
 
 #endif

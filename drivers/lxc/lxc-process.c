@@ -6,14 +6,19 @@
  * supervisor and exits at once: the supervisor is nobody's child in the
  * caller, so it outlives a daemon restart, and the caller follows it with
  * a pidfd.  The supervisor owns the console pty (copying its output to
- * the log), clones the init with CLONE_NEWPID|NEWNS|NEWUTS|NEWIPC|NEWNET
- * and waits for it; when the init exits, the kernel has already killed
- * the rest of its pid namespace, so the supervisor writes the wait status
- * and exits, and its exit is the single fact the driver watches.
+ * the log and relaying it to a console socket, lxc-console.c), clones the
+ * init with CLONE_NEWPID|NEWNS|NEWUTS|NEWIPC|NEWNET (|NEWUSER with an
+ * <idmap>) and waits for it; when the init exits, the kernel has already
+ * killed the rest of its pid namespace, so the supervisor writes the wait
+ * status and exits, and its exit is the single fact the driver watches.
  *
- * Start-up errors travel on pipes: the init writes "errno step" on a
- * close-on-exec pipe, so reading EOF there means exec succeeded; the
- * supervisor then sends one fixed-size report to the caller.  Everything
+ * Start-up is two-phase.  The init is cloned blocked on a "go" pipe; the
+ * supervisor moves it into its cgroups and writes its uid/gid maps, then
+ * reports its pid to the caller, who does what needs the pid (veth
+ * interfaces into its network namespace) and answers go or abort.  Then
+ * the init sets itself up; it writes "errno step" on a close-on-exec
+ * pipe if that fails, so reading EOF there means exec succeeded, and the
+ * supervisor sends the second fixed-size report.  Everything
  * after fork uses only plain system calls on memory prepared before it
  * (the caller may have other threads holding locks).
  */
@@ -34,6 +39,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/types.h>
 #include <linux/openat2.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
@@ -50,6 +56,7 @@
 typedef struct {
     int ok;
     int err;
+    int stage;                 /* 1: the init exists and waits; 2: it runs */
     pid_t supervisor;
     pid_t init;
     char step[256];
@@ -58,7 +65,10 @@ typedef struct {
 typedef struct {
     const vkLxcLaunchPlan *plan;
     const char *slave;
+    int slaveFd;
     int errFd;
+    int goFd;                  /* the init reads 'g' here before it starts */
+    int goWriteFd;             /* the supervisor's end, closed in the init */
     /* paths prepared by the supervisor (no allocation in the init) */
     char root[4096];
     /* the root and its /dev, opened once mounted: every path below them
@@ -159,12 +169,28 @@ mountIn(initArgs *a, const char *sub, const char *src, const char *type,
     close(fd);
 }
 
+/* A device node in the container's /dev.  A user namespace may not
+ * mknod, so there the host's node (still reachable: the init has not
+ * pivoted yet) is bound onto an empty file instead. */
 static void
 makeDev(initArgs *a, const char *name, mode_t mode, int major, int minor)
 {
-    if (mknodat(a->devFd, name, S_IFCHR | mode, makedev(major, minor)) < 0)
+    char host[64], dst[64];
+    int fd;
+
+    if (!a->plan->cdef->uidMap) {
+        if (mknodat(a->devFd, name, S_IFCHR | mode, makedev(major, minor)) < 0)
+            initFail(a->errFd, "create a device node in /dev", errno);
+        fchmodat(a->devFd, name, mode, 0);
+        return;
+    }
+    if ((fd = openat(a->devFd, name, O_CREAT | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0600)) < 0)
         initFail(a->errFd, "create a device node in /dev", errno);
-    fchmodat(a->devFd, name, mode, 0);
+    snprintf(host, sizeof(host), "/dev/%s", name);
+    snprintf(dst, sizeof(dst), "/proc/self/fd/%d", fd);
+    if (mount(host, dst, NULL, MS_BIND, NULL) < 0)
+        initFail(a->errFd, "bind a host device node into /dev", errno);
+    close(fd);
 }
 
 static void
@@ -174,21 +200,23 @@ linkDev(initArgs *a, const char *target, const char *name)
         initFail(a->errFd, "create a symlink in /dev", errno);
 }
 
-static void
-loopbackUp(void)
+static int
+linkUp(const char *name)
 {
     struct ifreq ifr;
     int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    int rc = -1;
 
     if (s < 0)
-        return;
+        return -1;
     memset(&ifr, 0, sizeof(ifr));
-    strcpy(ifr.ifr_name, "lo");
+    snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
     if (ioctl(s, SIOCGIFFLAGS, &ifr) == 0) {
-        ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
-        ioctl(s, SIOCSIFFLAGS, &ifr);
+        ifr.ifr_flags |= IFF_UP;
+        rc = ioctl(s, SIOCSIFFLAGS, &ifr);
     }
     close(s);
+    return rc;
 }
 
 static int
@@ -198,14 +226,22 @@ initMain(void *opaque)
     const vkLxcLaunchPlan *plan = a->plan;
     const vkContainerDef *c = plan->cdef;
     int fd;
+    char go = 0;
 
-    /* cgroups first, through the host's /sys, before anything can fork */
-    for (char *const *f = plan->cgroupJoin; f && *f; f++) {
-        fd = open(*f, O_WRONLY | O_CLOEXEC);
-        if (fd < 0 || write(fd, "0", 1) < 0)
-            initFail(a->errFd, "join the container's cgroup", errno);
-        close(fd);
-    }
+    /* Wait until the supervisor has put us in the cgroups and mapped our
+     * ids, and the caller has given us our interfaces. */
+    close(a->goWriteFd);
+    while (read(a->goFd, &go, 1) < 0 && errno == EINTR)
+        ;
+    if (go != 'g')
+        _exit(127);
+    close(a->goFd);
+    /* Become the namespace's root (raw system calls: only this thread
+     * exists, glibc must not try to signal others). */
+    if (c->uidMap &&
+        (syscall(SYS_setgroups, 0, NULL) < 0 || syscall(SYS_setresgid, 0, 0, 0) < 0 ||
+         syscall(SYS_setresuid, 0, 0, 0) < 0))
+        initFail(a->errFd, "become root in the user namespace", errno);
     if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
         initFail(a->errFd, "make the mount namespace private", errno);
     if (sethostname(plan->hostname, strlen(plan->hostname)) < 0)
@@ -214,7 +250,9 @@ initMain(void *opaque)
     /* the console: a new session whose controlling tty is the pty */
     if (setsid() < 0)
         initFail(a->errFd, "start a session", errno);
-    if ((fd = open(a->slave, O_RDWR | O_CLOEXEC)) < 0 || ioctl(fd, TIOCSCTTY, 0) < 0)
+    /* the supervisor's descriptor: in a user namespace the host's pty
+     * node cannot be opened by path */
+    if ((fd = a->slaveFd) < 0 || ioctl(fd, TIOCSCTTY, 0) < 0)
         initFail(a->errFd, "open the console pty", errno);
     if (dup2(fd, 0) < 0 || dup2(fd, 1) < 0 || dup2(fd, 2) < 0)
         initFail(a->errFd, "attach the console", errno);
@@ -269,18 +307,76 @@ initMain(void *opaque)
 
     if (chdir(a->root) < 0)
         initFail(a->errFd, "enter the root filesystem", errno);
-    if (mkdir(".oldroot", 0700) < 0 && errno != EEXIST)
-        initFail(a->errFd, "create .oldroot in the root filesystem", errno);
-    if (syscall(SYS_pivot_root, ".", ".oldroot") < 0)
+    /* pivot_root(".", ".") stacks the old root on the new one, and the
+     * lazy unmount of "." then drops it: no directory to create in a root
+     * filesystem we may not be allowed to write (a user namespace) */
+    if (syscall(SYS_pivot_root, ".", ".") < 0)
         initFail(a->errFd, "pivot_root into the root filesystem", errno);
-    if (chdir("/") < 0 || umount2("/.oldroot", MNT_DETACH) < 0)
+    if (umount2(".", MNT_DETACH) < 0 || chdir("/") < 0)
         initFail(a->errFd, "detach the host's filesystems", errno);
-    rmdir("/.oldroot");
 
-    loopbackUp();
+    if (linkUp("lo") < 0)
+        initFail(a->errFd, "bring up the loopback interface", errno);
+    for (unsigned int i = 0; i < plan->netCount; i++) {
+        char ifname[IFNAMSIZ];
+
+        snprintf(ifname, sizeof(ifname), "eth%u", i);
+        if (linkUp(ifname) < 0)
+            initFail(a->errFd, "bring up a network interface", errno);
+    }
     execve(c->argv[0], c->argv, plan->env);
     initFail(a->errFd, "execute the init", errno);
     return 127;
+}
+
+/* Writes text to /proc/<pid>/<file> (an id map). */
+static int
+writeProcFile(pid_t pid, const char *file, const char *text)
+{
+    char path[64];
+    int fd;
+    ssize_t n;
+
+    snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
+    if ((fd = open(path, O_WRONLY | O_CLOEXEC)) < 0)
+        return -1;
+    n = write(fd, text, strlen(text));
+    close(fd);
+    return n < 0 ? -1 : 0;
+}
+
+/* Puts the waiting init into its cgroups and, with a user namespace,
+ * writes its id maps: what must be true before it runs anything. */
+static int
+prepareInit(const vkLxcLaunchPlan *plan, pid_t init, char *step, size_t len)
+{
+    char pid[32];
+    int n = snprintf(pid, sizeof(pid), "%d", (int)init);
+
+    for (char *const *f = plan->cgroupJoin; f && *f; f++) {
+        int fd = open(*f, O_WRONLY | O_CLOEXEC);
+        int ok = fd >= 0 && write(fd, pid, n) == n;
+
+        if (fd >= 0)
+            close(fd);
+        if (!ok) {
+            snprintf(step, len, "move the init into its cgroup");
+            return -1;
+        }
+    }
+    if (plan->cdef->uidMap &&
+        (writeProcFile(init, "uid_map", plan->cdef->uidMap) < 0 ||
+         writeProcFile(init, "gid_map", plan->cdef->gidMap) < 0)) {
+        snprintf(step, len, "write the init's uid_map and gid_map");
+        return -1;
+    }
+    return 0;
+}
+
+static bool
+sendReport(int fd, const launchReport *rep)
+{
+    return write(fd, rep, sizeof(*rep)) == sizeof(*rep);
 }
 
 /* The supervisor: runs in the forked grandchild until the init exits. */
@@ -288,20 +384,25 @@ static void G_GNUC_NORETURN
 supervisorMain(const vkLxcLaunchPlan *plan, int reportFd)
 {
     launchReport rep = { 0 };
-    initArgs args = { .plan = plan };
-    int master = -1, slaveFd = -1, errPipe[2], logFd = -1, status = 0;
+    initArgs args = { .plan = plan, .slaveFd = -1 };
+    int master = -1, errPipe[2] = { -1, -1 }, goPipe[2] = { -1, -1 };
+    int logFd = -1, listenFd = -1, status = 0;
     char errBuf[256];
+    char answer = 0;
     ssize_t n;
     void *stack;
     pid_t init = -1;
-    char buf[4096];
+    char buf[64];
     int flags = CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET;
 
     rep.supervisor = getpid();
+    rep.stage = 1;
     prctl(PR_SET_NAME, plan->procName);
     signal(SIGINT, SIG_IGN);
     signal(SIGHUP, SIG_IGN);
     signal(SIGPIPE, SIG_IGN);
+    if (plan->cdef->uidMap)
+        flags |= CLONE_NEWUSER;
 
 #define FAIL(stepText) do { \
         rep.err = errno; \
@@ -311,16 +412,20 @@ supervisorMain(const vkLxcLaunchPlan *plan, int reportFd)
 
     if ((logFd = open(plan->logPath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600)) < 0)
         FAIL("open the console log");
+    if ((listenFd = vkLxcConsoleListen(plan->consolePath)) < 0)
+        FAIL("listen on the console socket");
     if ((master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0 ||
         grantpt(master) < 0 || unlockpt(master) < 0 || !(args.slave = ptsname(master)))
         FAIL("create the console pty");
-    /* Hold the slave open until the init has it, so the master does not
-     * report a hang-up before anyone attached. */
-    if ((slaveFd = open(args.slave, O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0)
+    /* Held open until the init has it, so the master does not report a
+     * hang-up before anyone attached; the init inherits it. */
+    if ((args.slaveFd = open(args.slave, O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0)
         FAIL("open the console pty");
-    if (pipe2(errPipe, O_CLOEXEC) < 0)
+    if (pipe2(errPipe, O_CLOEXEC) < 0 || pipe2(goPipe, O_CLOEXEC) < 0)
         FAIL("create a pipe");
     args.errFd = errPipe[1];
+    args.goFd = goPipe[0];
+    args.goWriteFd = goPipe[1];
     if (joinPath(args.root, sizeof(args.root), plan->cdef->rootDir, "") < 0) {
         errno = ENAMETOOLONG;
         FAIL("name the root filesystem");
@@ -333,24 +438,45 @@ supervisorMain(const vkLxcLaunchPlan *plan, int reportFd)
     if (init < 0)
         FAIL("clone the init into new namespaces");
     close(errPipe[1]);
-    n = read(errPipe[0], errBuf, sizeof(errBuf) - 1);
-    close(errPipe[0]);
-    if (n > 0) {
-        char *sp;
-
-        errBuf[n] = '\0';
-        rep.err = atoi(errBuf);
-        sp = strchr(errBuf, ' ');
-        snprintf(rep.step, sizeof(rep.step), "%s", sp ? sp + 1 : errBuf);
-        waitpid(init, NULL, 0);
+    close(goPipe[0]);
+    if (prepareInit(plan, init, rep.step, sizeof(rep.step)) < 0) {
+        rep.err = errno;
         goto report;
     }
     rep.ok = 1;
     rep.init = init;
-    close(slaveFd);
 
  report:
-    if (write(reportFd, &rep, sizeof(rep)) == sizeof(rep)) {
+    /* phase 1: the init exists (or the reason it does not) */
+    if (!sendReport(reportFd, &rep) || !rep.ok)
+        goto abort;
+    while ((n = read(reportFd, &answer, 1)) < 0 && errno == EINTR)
+        ;
+    if (n != 1 || answer != 'g')
+        goto abort;
+
+    /* phase 2: let the init run; EOF on errPipe means it exec'd */
+    rep.stage = 2;
+    rep.ok = 0;
+    if (write(goPipe[1], "g", 1) != 1) {
+        rep.err = errno;
+        snprintf(rep.step, sizeof(rep.step), "start the init");
+    } else {
+        n = read(errPipe[0], errBuf, sizeof(errBuf) - 1);
+        if (n > 0) {
+            char *sp;
+
+            errBuf[n] = '\0';
+            rep.err = atoi(errBuf);
+            sp = strchr(errBuf, ' ');
+            snprintf(rep.step, sizeof(rep.step), "%s", sp ? sp + 1 : errBuf);
+        } else {
+            rep.ok = 1;
+        }
+    }
+    close(goPipe[1]);
+    close(errPipe[0]);
+    if (sendReport(reportFd, &rep) && rep.ok) {
         char ack;
 
         /* Stay alive until the caller holds our pidfd (it closes its end
@@ -358,24 +484,16 @@ supervisorMain(const vkLxcLaunchPlan *plan, int reportFd)
         while (read(reportFd, &ack, 1) < 0 && errno == EINTR)
             ;
     }
-    close(reportFd);
     if (!rep.ok)
-        _exit(1);
+        goto abort;
+    close(reportFd);
+    close(args.slaveFd);
 
-    /* Copy the console to the log until every slave fd is closed (the
-     * init and its namespace are gone), then collect the init. */
-    for (;;) {
-        n = read(master, buf, sizeof(buf));
-        if (n > 0) {
-            if (write(logFd, buf, n) < 0) {
-                /* a full disk must not stop the container */
-            }
-            continue;
-        }
-        if (n < 0 && errno == EINTR)
-            continue;
-        break;
-    }
+    /* Relay the console until every slave fd is closed (the init and its
+     * namespace are gone), then collect the init. */
+    vkLxcConsoleRelay(master, logFd, listenFd);
+    close(listenFd);
+    unlink(plan->consolePath);
     while (waitpid(init, &status, 0) < 0 && errno == EINTR)
         ;
     {
@@ -390,7 +508,39 @@ supervisorMain(const vkLxcLaunchPlan *plan, int reportFd)
         }
     }
     _exit(0);
+
+ abort:
+    if (init > 0) {
+        kill(init, SIGKILL);
+        while (waitpid(init, NULL, 0) < 0 && errno == EINTR)
+            ;
+    }
+    if (listenFd >= 0)
+        unlink(plan->consolePath);
+    _exit(1);
 #undef FAIL
+}
+
+/* Reads one report; false with an error when the supervisor is gone. */
+static bool
+readReport(int fd, launchReport *rep, const char *name)
+{
+    ssize_t n;
+
+    do {
+        n = read(fd, rep, sizeof(*rep));
+    } while (n < 0 && errno == EINTR);
+    if (n != sizeof(*rep)) {
+        vkReportError(VIR_ERR_OPERATION_FAILED,
+                      "the supervisor of container '%s' died during start-up", name);
+        return false;
+    }
+    if (!rep->ok) {
+        vkReportSystemError(rep->err, "container '%s' failed to start: cannot %s",
+                            name, rep->step);
+        return false;
+    }
+    return true;
 }
 
 int
@@ -399,8 +549,7 @@ vkLxcLaunch(const vkLxcLaunchPlan *plan, vkLxcLaunched *out)
     int rp[2];
     pid_t mid;
     launchReport rep;
-    ssize_t n;
-    int status;
+    int status, supFd = -1;
 
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, rp) < 0) {
         vkReportSystemError(errno, "cannot create a socket pair for container '%s'", plan->hostname);
@@ -446,29 +595,38 @@ vkLxcLaunch(const vkLxcLaunchPlan *plan, vkLxcLaunched *out)
     close(rp[1]);
     while (waitpid(mid, &status, 0) < 0 && errno == EINTR)
         ;
-    do {
-        n = read(rp[0], &rep, sizeof(rep));
-    } while (n < 0 && errno == EINTR);
-    if (n != sizeof(rep)) {
-        close(rp[0]);
-        vkReportError(VIR_ERR_OPERATION_FAILED,
-                      "the supervisor of container '%s' died during start-up", plan->hostname);
-        return -1;
-    }
-    if (!rep.ok) {
-        close(rp[0]);
-        vkReportSystemError(rep.err, "container '%s' failed to start: cannot %s",
-                            plan->hostname, rep.step);
-        return -1;
-    }
-    out->supervisor = rep.supervisor;
-    out->init = rep.init;
-    out->supervisorPidfd = pidfd_open(rep.supervisor, 0);
-    close(rp[0]);
-    if (out->supervisorPidfd < 0) {
+    if (!readReport(rp[0], &rep, plan->hostname))
+        goto error;
+    /* The supervisor waits for our answer, so its pid is still its own. */
+    if ((supFd = pidfd_open(rep.supervisor, 0)) < 0) {
         vkReportSystemError(errno, "cannot follow the supervisor of container '%s'",
                             plan->hostname);
-        return -1;
+        goto error;
     }
+    if (plan->prepare && plan->prepare(rep.init, plan->prepareOpaque) < 0)
+        goto error;     /* no 'g': the supervisor kills the waiting init */
+    if (write(rp[0], "g", 1) != 1) {
+        vkReportSystemError(errno, "cannot start container '%s'", plan->hostname);
+        goto error;
+    }
+    if (!readReport(rp[0], &rep, plan->hostname))
+        goto error;
+    out->supervisor = rep.supervisor;
+    out->init = rep.init;
+    out->supervisorPidfd = supFd;
+    close(rp[0]);
     return 0;
+
+ error:
+    close(rp[0]);
+    if (supFd >= 0) {
+        /* the init is collected before the supervisor exits: once it has,
+         * the caller may remove the cgroup */
+        struct pollfd p = { .fd = supFd, .events = POLLIN };
+
+        while (poll(&p, 1, 10000) < 0 && errno == EINTR)
+            ;
+        close(supFd);
+    }
+    return -1;
 }

@@ -20,6 +20,14 @@ typedef struct {
     const char *logPath;       /* console output, appended */
     const char *exitPath;      /* the supervisor writes init's wait status */
     const char *procName;      /* supervisor's comm, "vklxc-<name>" */
+    const char *consolePath;   /* the UNIX socket relaying the console */
+    unsigned int netCount;     /* the init brings up eth0 .. eth<netCount-1> */
+    /* Called in the caller once the init exists in its namespaces and
+     * waits (cgroups joined, id maps written, nothing mounted yet): for
+     * what needs the init's pid, such as moving interfaces into its
+     * network namespace.  -1 (error set) aborts the start. */
+    int (*prepare)(pid_t init, void *opaque);
+    void *prepareOpaque;
 } vkLxcLaunchPlan;
 
 typedef struct {
@@ -30,9 +38,17 @@ typedef struct {
 
 /* Forks the supervisor (double fork: it is not our child and survives
  * us), which clones the init into new PID, mount, UTS, IPC and network
- * namespaces; returns once the init has exec'd, or -1 with the step that
+ * namespaces (and a user namespace when the definition maps ids); returns once the init has exec'd, or -1 with the step that
  * failed inside the container named in the error. */
 int vkLxcLaunch(const vkLxcLaunchPlan *plan, vkLxcLaunched *out);
+
+/* lxc-console.c.  In the supervisor (plain system calls only): a
+ * listening socket at path, and the relay between the pty master, the
+ * log and one client of that socket, until the pty hangs up. */
+int vkLxcConsoleListen(const char *path);
+void vkLxcConsoleRelay(int master, int logFd, int listenFd);
+/* In the driver: a connected socket to a container's console. */
+int vkLxcConsoleConnect(const char *path, const char *name);
 
 /* The supervisor's comm prefix (checked on reattach). */
 #define VK_LXC_PROC_PREFIX "vklxc-"

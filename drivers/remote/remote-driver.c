@@ -279,8 +279,23 @@ remoteConnectOpen(virConnectPtr conn, virConnectAuthPtr auth, unsigned int flags
         transport = "tls";
     }
 
-    if (!(t = openTransport(conn, transport)))
+    /* Unprivileged callers get Xen only through virtkitd's read-only
+     * socket (the Xen driver declined them): their connection is
+     * read-only, and an absent daemon gets an error that says so. */
+    bool xenProxy = strcmp(uri->scheme, "xen") == 0 && strcmp(transport, "unix") == 0 &&
+        !vkURIGetParam(uri, "socket") && geteuid() != 0;
+    if (xenProxy)
+        conn->flags |= VIR_CONNECT_RO;
+    if (!(t = openTransport(conn, transport))) {
+        if (xenProxy) {
+            virErrorPtr e = vkErrorGetLast();
+            g_autofree char *cause = g_strdup(e && e->message ? e->message : "unknown error");
+            vkReportError(VIR_ERR_NO_CONNECT,
+                          "cannot reach virtkitd, which serves xen:///system to users other "
+                          "than root on its read-only socket: %s", cause);
+        }
         return VK_DRV_OPEN_ERROR;
+    }
     if (!(client = vkRemoteClientNew(t, conn))) {
         vkRemoteTransportFree(t);
         return VK_DRV_OPEN_ERROR;

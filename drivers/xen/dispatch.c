@@ -31,10 +31,11 @@ const int vkXenOrderInfo[] = { HV, XEND, XS, END };
 const int vkXenOrderPauseDestroy[] = { XEND, XS, HV, END };
 const int vkXenOrderShutdown[] = { XEND, END };
 const int vkXenOrderLifecycle[] = { XEND, END };
-const int vkXenOrderSetMemory[] = { XEND, HV, END };
+const int vkXenOrderSetMemory[] = { XEND, XS, HV, END };
 const int vkXenOrderSetVcpus[] = { XEND, HV, END };
 const int vkXenOrderNode[] = { XEND, HV, END };
 const int vkXenOrderVersion[] = { HV, XEND, END };
+const int vkXenOrderCaps[] = { HV, END };
 
 const vkXenSubDriver *
 vkXenSub(int i)

@@ -10,6 +10,22 @@
  * gets VIR_ERR_NO_DOMAIN naming it.  Opening needs the
  * hypervisor (/dev/xen) or xend; with neither the open fails at once with
  * VIR_ERR_NO_CONNECT saying Xen is not running here.
+ *
+ * Where xen:///system is opened:
+ *  - in virtkitd, which called vkXenDriverServeSystem: here, for every
+ *    client.  Clients of its read-only socket get read-only connections,
+ *    so that socket is the privileged read-only proxy for non-root users.
+ *  - in any other process run by root: here, in-process.  The driver keeps
+ *    no state of its own (domains live in Xen and xend, which outlive every
+ *    client), so a daemon would hold nothing a root caller needs it for;
+ *    root reaches /dev/xen, XenStore and xend's root-only socket itself,
+ *    exactly as virtkitd would; and a root caller on a host without Xen
+ *    gets "Xen is not running" from the probes below at once, whether or
+ *    not a daemon runs.
+ *  - anywhere else (not root): declined.  The remote driver then takes the
+ *    URI to virtkitd's read-only socket and marks the connection read-only,
+ *    so queries work and every mutating call is refused with
+ *    VIR_ERR_OPERATION_DENIED.
  */
 #include <string.h>
 #include <unistd.h>
@@ -20,6 +36,10 @@
 #include "util/uuid.h"
 #include "drivers/xen/xen-private.h"
 #include "drivers/xen/xen-driver.h"
+
+/* Set once by virtkitd (vkXenDriverServeSystem), read by every open. */
+static gint servesSystem;
+static char *daemonXendSocket;
 
 
 static virDomainPtr
@@ -65,11 +85,20 @@ xenConnectOpen(virConnectPtr conn, virConnectAuthPtr auth, unsigned int flags)
 {
     const char *path = conn->uri->path;
     const char *env = g_getenv("VIRTKIT_XEND_SOCKET");
-    g_autofree char *sockPath = g_strdup(env && *env ? env : VK_XEND_DEFAULT_SOCKET);
+    const char *named = NULL;
+    g_autofree char *sockPath = NULL;
     vkXenPriv *p;
 
     if (path && *path && strcmp(path, "/") != 0 && strcmp(path, "/system") != 0)
         return VK_DRV_OPEN_DECLINED;
+    vkCheckFlags(VIR_CONNECT_RO | VIR_CONNECT_NO_ALIASES, VK_DRV_OPEN_ERROR);
+    if (g_atomic_int_get(&servesSystem))
+        named = daemonXendSocket;
+    else if (geteuid() != 0)
+        return VK_DRV_OPEN_DECLINED;     /* virtkitd's read-only socket serves it */
+    if (!named && env && *env)
+        named = env;
+    sockPath = g_strdup(named ? named : VK_XEND_DEFAULT_SOCKET);
 
     p = g_new0(vkXenPriv, 1);
     g_mutex_init(&p->lock);
@@ -88,7 +117,7 @@ xenConnectOpen(virConnectPtr conn, virConnectAuthPtr auth, unsigned int flags)
         vkXendFree(x);
         x = NULL;
         /* TCP only when no socket was named for us (tests name one) */
-        if (!(env && *env)) {
+        if (!named) {
             g_free(tried);
             tried = g_strdup_printf("%s or localhost:%d", sockPath, VK_XEND_DEFAULT_PORT);
             x = vkXendNewTCP("localhost", VK_XEND_DEFAULT_PORT);
@@ -638,6 +667,11 @@ static virHypervisorDriver xenHypervisorDriver = {
     .connectIsSecure = xenConnectIsSecure,
     .connectIsEncrypted = xenConnectIsEncrypted,
     .nodeGetInfo = xenNodeGetInfo,
+    .connectGetCapabilities = vkXenConnectGetCapabilities,
+    .connectDomainEventRegister = vkXenConnectDomainEventRegister,
+    .connectDomainEventDeregister = vkXenConnectDomainEventDeregister,
+    .connectDomainEventRegisterAny = vkXenConnectDomainEventRegisterAny,
+    .connectDomainEventDeregisterAny = vkXenConnectDomainEventDeregisterAny,
     .connectNumOfDomains = xenConnectNumOfDomains,
     .connectListDomains = xenConnectListDomains,
     .connectNumOfDefinedDomains = xenConnectNumOfDefinedDomains,
@@ -680,6 +714,22 @@ static const vkConnectDriver xenConnectDriver = {
     .localOnly = true,
     .hypervisorDriver = &xenHypervisorDriver,
 };
+
+int
+vkXenDriverServeSystem(const char *xendSocket)
+{
+    if (xendSocket && xendSocket[0] != '/') {
+        vkReportError(VIR_ERR_INVALID_ARG,
+                      "the xend socket must be an absolute path, not '%s'", xendSocket);
+        return -1;
+    }
+    /* called once, before the daemon accepts clients: no open reads it yet */
+    if (!g_atomic_int_get(&servesSystem)) {
+        daemonXendSocket = g_strdup(xendSocket);
+        g_atomic_int_set(&servesSystem, 1);
+    }
+    return vkXenDriverRegister();
+}
 
 int
 vkXenDriverRegister(void)

@@ -10,6 +10,7 @@
  * answers "not mine".  Root only, as the privcmd device is.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -177,17 +178,53 @@ hvNodeInfo(vkXenPriv *p, virNodeInfoPtr info)
     return 0;
 }
 
+/* major * 1000000 + minor * 1000 + release: the release is the number
+ * that opens the extra version (".7+13-g2445b30a44" is release 7).
+ * Caller holds p->lock. */
+static int
+versionLocked(vkXenPriv *p, unsigned long *ver)
+{
+    xen_extraversion_t extra = { 0 };
+
+    int v = xc_version(p->hv, XENVER_version, NULL);
+    if (v < 0)
+        return -1;
+    unsigned long release = 0;
+    if (xc_version(p->hv, XENVER_extraversion, &extra) == 0 && extra[0] == '.')
+        release = strtoul(extra + 1, NULL, 10);
+    *ver = (unsigned long)(v >> 16) * 1000000 + (unsigned long)(v & 0xffff) * 1000 +
+           release % 1000;
+    return 0;
+}
+
 static int
 hvVersion(vkXenPriv *p, unsigned long *ver)
 {
     if (!p->hv)
         return VK_XEN_UNHANDLED;
     g_mutex_lock(&p->lock);
-    int v = xc_version(p->hv, XENVER_version, NULL);
+    int rc = versionLocked(p, ver);
     g_mutex_unlock(&p->lock);
-    if (v < 0)
+    return rc < 0 ? VK_XEN_UNHANDLED : 0;
+}
+
+static int
+hvCapabilities(vkXenPriv *p, char **xenCaps, unsigned long *ver)
+{
+    xen_capabilities_info_t info = { 0 };
+
+    if (!p->hv)
         return VK_XEN_UNHANDLED;
-    *ver = (unsigned long)(v >> 16) * 1000000 + (unsigned long)(v & 0xffff) * 1000;
+    g_mutex_lock(&p->lock);
+    int rc = xc_version(p->hv, XENVER_capabilities, &info);
+    if (rc == 0 && versionLocked(p, ver) < 0)
+        rc = -1;
+    g_mutex_unlock(&p->lock);
+    if (rc < 0) {
+        vkReportSystemError(errno, "%s", "hypercall xen_version(capabilities) failed");
+        return -1;
+    }
+    *xenCaps = g_strndup(info, sizeof(info));
     return 0;
 }
 
@@ -198,6 +235,7 @@ const vkXenSubDriver vkXenHypervisorSub = {
     .control = hvControl,
     .nodeInfo = hvNodeInfo,
     .version = hvVersion,
+    .capabilities = hvCapabilities,
 };
 
 #else /* !WITH_XENCTRL */

@@ -14,6 +14,8 @@
 #include <glib.h>
 
 #include "core/object.h"
+#include "core/domain-event.h"
+#include "conf/capabilities.h"
 #include "conf/domain-conf.h"
 #include "drivers/xen/xend.h"
 
@@ -73,6 +75,8 @@ typedef struct {
                    unsigned long long arg);
     int (*nodeInfo)(vkXenPriv *p, virNodeInfoPtr info);
     int (*version)(vkXenPriv *p, unsigned long *ver);
+    /* The hypervisor's capability string (g_free) and its version. */
+    int (*capabilities)(vkXenPriv *p, char **xenCaps, unsigned long *ver);
 } vkXenSubDriver;
 
 enum {
@@ -87,6 +91,8 @@ struct _vkXenPriv {
     void *hv;                      /* hypervisor.c's handle, or NULL */
     void *xs;                      /* xenstore.c's handle, or NULL */
     vkXend *xend;                  /* NULL when xend did not answer */
+    vkEventState *events;          /* with xs: lifecycle event callbacks */
+    struct _vkXenWatch *watch;     /* xenstore-watch.c, once one registers */
 };
 
 extern const vkXenSubDriver vkXenHypervisorSub;
@@ -116,6 +122,7 @@ extern const int vkXenOrderSetMemory[];
 extern const int vkXenOrderSetVcpus[];
 extern const int vkXenOrderNode[];
 extern const int vkXenOrderVersion[];
+extern const int vkXenOrderCaps[];
 
 const vkXenSubDriver *vkXenSub(int which);
 vkXenPriv *vkXenPrivOf(virConnectPtr conn);
@@ -138,5 +145,22 @@ vkDomainDef *vkXenXendGetDef(vkXenPriv *p, const char *name, bool inactive);
 /* op=create (start = true) or op=new; fills out (name, uuid, id). */
 int vkXenXendCreate(vkXenPriv *p, const vkDomainDef *def, bool start,
                     vkXenDomInfo *out);
+
+/* ---- xen-caps.c ---- */
+/* The capabilities of a hypervisor whose XENVER_capabilities string is
+ * xenCaps, at version (major * 1000000 + minor * 1000 + release). */
+vkCaps *vkXenCapsFromString(const char *xenCaps, unsigned long version);
+char *vkXenConnectGetCapabilities(virConnectPtr conn);
+
+/* ---- xenstore-watch.c: lifecycle events from XenStore watches ---- */
+int vkXenConnectDomainEventRegister(virConnectPtr conn, virConnectDomainEventCallback cb,
+                                    void *opaque, virFreeCallback freecb);
+int vkXenConnectDomainEventDeregister(virConnectPtr conn, virConnectDomainEventCallback cb);
+int vkXenConnectDomainEventRegisterAny(virConnectPtr conn, virDomainPtr dom, int eventID,
+                                       virConnectDomainEventGenericCallback cb,
+                                       void *opaque, virFreeCallback freecb);
+int vkXenConnectDomainEventDeregisterAny(virConnectPtr conn, int callbackID);
+/* Stops the watch and drops every callback: xenstore.c's close. */
+void vkXenWatchFree(vkXenPriv *p);
 
 #endif

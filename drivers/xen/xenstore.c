@@ -5,10 +5,12 @@
  * /local/domain/<id> exists for every running domain and holds its name;
  * /local/domain/<id>/vm points at /vm/<uuid>.  That is enough to list
  * running domains and to put names on the hypervisor's ids when no xend
- * runs (Xen since 4.5).  Watches on @introduceDomain/@releaseDomain for
- * lifecycle events are not part of this slice.  Built only with
+ * runs (Xen since 4.5).  Setting a domain's memory is writing its balloon
+ * target here, as toolstacks do.  Lifecycle events come from watches on
+ * @introduceDomain/@releaseDomain (xenstore-watch.c).  Built only with
  * libxenstore; without a running xenstored it does not open.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,12 +29,14 @@ vkXenStoreOpen(vkXenPriv *p)
     if (!xs)
         return VK_XEN_UNHANDLED;
     p->xs = xs;
+    p->events = vkEventStateNew();
     return 0;
 }
 
 void
 vkXenStoreClose(vkXenPriv *p)
 {
+    vkXenWatchFree(p);
     if (p->xs)
         xs_close(p->xs);
     p->xs = NULL;
@@ -71,6 +75,19 @@ listIds(vkXenPriv *p, unsigned int *n)
     return xs_directory(p->xs, XBT_NULL, "/local/domain", n);
 }
 
+/* Whether domain id (a /local/domain entry) still exists.  A domain
+ * destroyed by hypercall leaves its XenStore entries behind (removing
+ * them is a toolstack's job), but xenstored forgets it once Xen has
+ * released it.  Caller holds p->lock. */
+static bool
+isLive(vkXenPriv *p, const char *id)
+{
+    char *end;
+    unsigned long domid = strtoul(id, &end, 10);
+
+    return *id && !*end && xs_is_domain_introduced(p->xs, domid);
+}
+
 static int
 xsList(vkXenPriv *p, bool inactive, GPtrArray *out)
 {
@@ -81,6 +98,8 @@ xsList(vkXenPriv *p, bool inactive, GPtrArray *out)
     g_mutex_lock(&p->lock);
     char **ids = listIds(p, &n);
     for (unsigned int i = 0; ids && i < n; i++) {
+        if (!isLive(p, ids[i]))
+            continue;
         vkXenDomInfo *info = vkXenDomInfoNew();
         info->id = atoi(ids[i]);
         fillFromId(p, info);
@@ -104,7 +123,8 @@ xsLookup(vkXenPriv *p, vkXenKeyType key, vkXenDomInfo *info)
     if (key == VK_XEN_KEY_ID) {
         g_autofree char *path = g_strdup_printf("/local/domain/%d/name", info->id);
         g_autofree char *name = xsRead(p, path);
-        if (name) {
+        g_autofree char *id = g_strdup_printf("%d", info->id);
+        if (name && isLive(p, id)) {
             fillFromId(p, info);
             rc = 0;
         }
@@ -114,7 +134,7 @@ xsLookup(vkXenPriv *p, vkXenKeyType key, vkXenDomInfo *info)
         for (unsigned int i = 0; ids && i < n && rc != 0; i++) {
             g_autofree char *path = g_strdup_printf("/local/domain/%s/name", ids[i]);
             g_autofree char *name = xsRead(p, path);
-            if (g_strcmp0(name, info->name) == 0) {
+            if (g_strcmp0(name, info->name) == 0 && isLive(p, ids[i])) {
                 info->id = atoi(ids[i]);
                 fillFromId(p, info);
                 rc = 0;
@@ -126,10 +146,37 @@ xsLookup(vkXenPriv *p, vkXenKeyType key, vkXenDomInfo *info)
     return rc;
 }
 
+/* The balloon target: what a toolstack sets for a running domain's
+ * memory (the guest's balloon driver then gives back or takes pages).
+ * Everything else is another sub-driver's. */
+static int
+xsControl(vkXenPriv *p, const vkXenDomInfo *dom, vkXenOp op, unsigned long long arg)
+{
+    if (!p->xs || op != VK_XEN_OP_SET_MEMORY || dom->id < 0)
+        return VK_XEN_UNHANDLED;
+    g_autofree char *path = g_strdup_printf("/local/domain/%d/memory/target", dom->id);
+    g_autofree char *value = g_strdup_printf("%llu", arg);
+    g_autofree char *id = g_strdup_printf("%d", dom->id);
+
+    g_mutex_lock(&p->lock);
+    bool live = isLive(p, id);
+    bool ok = live && xs_write(p->xs, XBT_NULL, path, value, strlen(value));
+    g_mutex_unlock(&p->lock);
+    if (!live)
+        return VK_XEN_UNHANDLED;
+    if (!ok) {
+        vkReportSystemError(errno, "cannot write the memory target of domain '%s' to XenStore",
+                            dom->name ? dom->name : "?");
+        return -1;
+    }
+    return 0;
+}
+
 const vkXenSubDriver vkXenStoreSub = {
     .name = "xenstore",
     .list = xsList,
     .lookup = xsLookup,
+    .control = xsControl,
 };
 
 #else /* !WITH_XENSTORE */

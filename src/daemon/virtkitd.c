@@ -23,6 +23,8 @@
 #include "daemon/daemon.h"
 #include "drivers/remote/remote-driver.h"
 #include "drivers/qemu/qemu-driver.h"
+#include "drivers/xen/xen-driver.h"
+#include "drivers/lxc/lxc-driver.h"
 
 int vkDaemonVerbose;
 
@@ -78,6 +80,8 @@ main(int argc, char **argv)
     g_autofree char *configFile = NULL;
     g_autofree char *pidfile = NULL;
     g_autofree char *qemuRoot = NULL;
+    g_autofree char *xendSocket = NULL;
+    g_autofree char *lxcRoot = NULL;
     int timeout = 0;
     int readyFd = -1;
     gboolean verbose = FALSE;
@@ -96,6 +100,12 @@ main(int argc, char **argv)
         { "qemu-root", 0, 0, G_OPTION_ARG_FILENAME, &qemuRoot,
           "keep qemu:///system's files under DIR (default: VIRTKIT_QEMU_ROOT, "
           "else /etc/virtkit/qemu, /run/virtkit/qemu, ...)", "DIR" },
+        { "lxc-root", 0, 0, G_OPTION_ARG_FILENAME, &lxcRoot,
+          "keep lxc:///system's files under DIR (default: VIRTKIT_LXC_ROOT, "
+          "else /etc/virtkit/lxc, /run/virtkit/lxc, ...)", "DIR" },
+        { "xend-socket", 0, 0, G_OPTION_ARG_FILENAME, &xendSocket,
+          "reach xend for xen:///system at this UNIX socket (default: VIRTKIT_XEND_SOCKET, "
+          "else /var/lib/xend/xend-socket, then localhost:8000)", "PATH" },
         { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "log debug messages", NULL },
         { "version", 'V', 0, G_OPTION_ARG_NONE, &showVersion, "print the version", NULL },
         { NULL },
@@ -143,6 +153,12 @@ main(int argc, char **argv)
      * autostart); a failure leaves the other drivers working. */
     if (vkQemuDriverSetPrivileged(qemuRoot) < 0)
         VK_LOG("QEMU driver unavailable: %s", virGetLastErrorMessage());
+    if (vkLxcDriverSetPrivileged(lxcRoot) < 0)
+        VK_LOG("LXC driver unavailable: %s", virGetLastErrorMessage());
+    /* xen:///system is served here to every client; the read-only socket
+     * is how users other than root reach it (see drivers/xen/driver.c) */
+    if (vkXenDriverServeSystem(xendSocket) < 0)
+        VK_LOG("Xen driver unavailable: %s", virGetLastErrorMessage());
     g_unix_signal_add(SIGTERM, onSignal, (gpointer)"SIGTERM");
     g_unix_signal_add(SIGINT, onSignal, (gpointer)"SIGINT");
     g_unix_signal_add(SIGHUP, onSignal, (gpointer)"SIGHUP");

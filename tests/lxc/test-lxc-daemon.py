@@ -24,6 +24,13 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "daemon"))
 import vkwire  # noqa: E402
 
+import importlib.util  # noqa: E402
+_spec = importlib.util.spec_from_file_location(
+    "condaemon", os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "qemu",
+                              "test-qemu-console-daemon.py"))
+condaemon = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(condaemon)
+
 VIRTKITD = sys.argv[1]
 SHELL = sys.argv[2]
 BUSYBOX = "/bin/busybox"
@@ -47,7 +54,7 @@ def domxml(name, rootfs):
     <type>exe</type>
     <init>/bin/sh</init>
     <initarg>-c</initarg>
-    <initarg>echo HOST=$(hostname); sleep 100000</initarg>
+    <initarg>echo HOST=$(hostname); exec /bin/sh</initarg>
   </os>
   <devices>
     <filesystem type='mount'><source dir='{rootfs}'/><target dir='/'/></filesystem>
@@ -55,6 +62,18 @@ def domxml(name, rootfs):
   </devices>
 </domain>
 """
+
+
+def console_hostname(sock, name):
+    """`virtkit console` through the daemon: the container's own shell
+    answers on it (what the typed line expands to, not its echo)."""
+    con = condaemon.PtyProc([SHELL, "-c", "lxc+unix:///system?socket=" + sock, "console", name])
+    con.read_until(b"Escape character is ^]")
+    con.wait_raw()
+    con.write(b"echo H=$(hostname)=\r")
+    con.read_until(("H=%s=" % name).encode())
+    con.write(b"\x1d")
+    assert con.wait() == 0, con.out
 
 
 def shell(sock, *args, ok=True):
@@ -168,6 +187,7 @@ def main():
         assert shell(daemon.rw, "domstate", "vkct").stdout.strip() == "running"
         assert read(os.path.join(freezer, "freezer.state")) == "THAWED"
         assert "State:          running" in shell(daemon.rw, "dominfo", "vkct").stdout
+        console_hostname(daemon.rw, "vkct")
 
         shell(daemon.rw, "destroy", "vkct")
         reap(sup)
@@ -192,6 +212,7 @@ def main():
         daemon = vkwire.Daemon(VIRTKITD, extra=extra)
         assert shell(daemon.rw, "domstate", "vkct").stdout.strip() == "running"
         assert int(status_attr(root, "vkct", "init")) == init
+        console_hostname(daemon.rw, "vkct")
         shell(daemon.rw, "suspend", "vkct")
         assert read(os.path.join(cgroup_dir(init, "freezer"), "freezer.state")) == "FROZEN"
         shell(daemon.rw, "resume", "vkct")

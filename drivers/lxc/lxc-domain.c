@@ -14,7 +14,6 @@
 #define VIR_FROM_THIS VIR_FROM_LXC
 #include "util/error.h"
 #include "util/atomic-file.h"
-#include "util/uuid.h"
 #include "core/fd-stream.h"
 #include "drivers/lxc/lxc-private.h"
 #include "drivers/lxc/lxc-process.h"
@@ -71,85 +70,19 @@ vkLxcLoadConfigs(vkLxcState *st)
     return 0;
 }
 
-static bool
-matchFlags(vkLxcState *st, vkLxcDomain *obj, unsigned int flags)
-{
-    bool active = obj->id >= 0;
-
-#define BOTH(a, b, cond) \
-    if ((flags & (a | b)) && (flags & (a | b)) != (a | b) && \
-        !((flags & a) ? (cond) : !(cond))) \
-        return false;
-    BOTH(VIR_CONNECT_LIST_DOMAINS_ACTIVE, VIR_CONNECT_LIST_DOMAINS_INACTIVE, active);
-    BOTH(VIR_CONNECT_LIST_DOMAINS_PERSISTENT, VIR_CONNECT_LIST_DOMAINS_TRANSIENT,
-         obj->persistent);
-    BOTH(VIR_CONNECT_LIST_DOMAINS_AUTOSTART, VIR_CONNECT_LIST_DOMAINS_NO_AUTOSTART,
-         obj->autostart);
-    BOTH(VIR_CONNECT_LIST_DOMAINS_MANAGEDSAVE, VIR_CONNECT_LIST_DOMAINS_NO_MANAGEDSAVE,
-         false);
-    BOTH(VIR_CONNECT_LIST_DOMAINS_HAS_SNAPSHOT, VIR_CONNECT_LIST_DOMAINS_NO_SNAPSHOT,
-         false);
-    BOTH(VIR_CONNECT_LIST_DOMAINS_HAS_CHECKPOINT, VIR_CONNECT_LIST_DOMAINS_NO_CHECKPOINT,
-         false);
-#undef BOTH
-    if (flags & (VIR_CONNECT_LIST_DOMAINS_RUNNING | VIR_CONNECT_LIST_DOMAINS_PAUSED |
-                 VIR_CONNECT_LIST_DOMAINS_SHUTOFF | VIR_CONNECT_LIST_DOMAINS_OTHER)) {
-        unsigned int bit;
-
-        switch (obj->state) {
-        case VIR_DOMAIN_RUNNING: bit = VIR_CONNECT_LIST_DOMAINS_RUNNING; break;
-        case VIR_DOMAIN_PAUSED: bit = VIR_CONNECT_LIST_DOMAINS_PAUSED; break;
-        case VIR_DOMAIN_SHUTOFF: bit = VIR_CONNECT_LIST_DOMAINS_SHUTOFF; break;
-        default: bit = VIR_CONNECT_LIST_DOMAINS_OTHER; break;
-        }
-        if (!(flags & bit))
-            return false;
-    }
-    return true;
-}
-
 int
 vkLxcConnectListAllDomains(virConnectPtr conn, virDomainPtr **domains, unsigned int flags)
 {
-    vkLxcState *st = vkLxcConnState(conn);
-    g_autoptr(GPtrArray) list = g_ptr_array_new();
-    int n;
-
     vkCheckFlags(0xffff, -1);
-    g_mutex_lock(&st->lock);
-    for (GList *l = st->order.head; l; l = l->next) {
-        vkLxcDomain *obj = l->data;
-
-        if (matchFlags(st, obj, flags))
-            g_ptr_array_add(list, vkLxcMakeHandle(conn, obj));
-    }
-    g_mutex_unlock(&st->lock);
-    n = list->len;
-    if (domains) {
-        g_ptr_array_add(list, NULL);
-        *domains = (virDomainPtr *)g_ptr_array_steal(list, NULL);
-    } else {
-        for (guint i = 0; i < list->len; i++)
-            vkDomainUnref(list->pdata[i]);
-    }
-    return n;
+    /* No managed save for containers. */
+    return vkDomainListExport(&vkLxcConnState(conn)->domains, conn, domains, flags,
+                              NULL, NULL);
 }
 
 int
 vkLxcConnectListDomains(virConnectPtr conn, int *ids, int maxids)
 {
-    vkLxcState *st = vkLxcConnState(conn);
-    int n = 0;
-
-    g_mutex_lock(&st->lock);
-    for (GList *l = st->order.head; l && n < maxids; l = l->next) {
-        vkLxcDomain *obj = l->data;
-
-        if (obj->id >= 0)
-            ids[n++] = obj->id;
-    }
-    g_mutex_unlock(&st->lock);
-    return n;
+    return vkDomainListActiveIDs(&vkLxcConnState(conn)->domains, ids, maxids);
 }
 
 int
@@ -161,18 +94,7 @@ vkLxcConnectNumOfDomains(virConnectPtr conn)
 int
 vkLxcConnectListDefinedDomains(virConnectPtr conn, char **const names, int maxnames)
 {
-    vkLxcState *st = vkLxcConnState(conn);
-    int n = 0;
-
-    g_mutex_lock(&st->lock);
-    for (GList *l = st->order.head; l && n < maxnames; l = l->next) {
-        vkLxcDomain *obj = l->data;
-
-        if (obj->id < 0)
-            names[n++] = g_strdup(obj->name);
-    }
-    g_mutex_unlock(&st->lock);
-    return n;
+    return vkDomainListInactiveNames(&vkLxcConnState(conn)->domains, names, maxnames);
 }
 
 int
@@ -184,58 +106,19 @@ vkLxcConnectNumOfDefinedDomains(virConnectPtr conn)
 virDomainPtr
 vkLxcDomainLookupByID(virConnectPtr conn, int id)
 {
-    vkLxcState *st = vkLxcConnState(conn);
-    virDomainPtr ret = NULL;
-
-    g_mutex_lock(&st->lock);
-    for (GList *l = st->order.head; l; l = l->next) {
-        vkLxcDomain *obj = l->data;
-
-        if (obj->id >= 0 && obj->id == id) {
-            ret = vkLxcMakeHandle(conn, obj);
-            break;
-        }
-    }
-    g_mutex_unlock(&st->lock);
-    if (!ret && !vkErrorIsSet())
-        vkReportError(VIR_ERR_NO_DOMAIN, "no domain with matching id %d", id);
-    return ret;
+    return vkDomainListLookupByID(&vkLxcConnState(conn)->domains, conn, id);
 }
 
 virDomainPtr
 vkLxcDomainLookupByUUID(virConnectPtr conn, const unsigned char *uuid)
 {
-    vkLxcState *st = vkLxcConnState(conn);
-    vkLxcDomain *obj;
-    virDomainPtr ret = NULL;
-
-    g_mutex_lock(&st->lock);
-    if ((obj = vkLxcDomainFindByUUID(st, uuid)))
-        ret = vkLxcMakeHandle(conn, obj);
-    g_mutex_unlock(&st->lock);
-    if (!obj) {
-        char s[VIR_UUID_STRING_BUFLEN];
-
-        vkUUIDFormat(uuid, s);
-        vkReportError(VIR_ERR_NO_DOMAIN, "no domain with matching uuid '%s'", s);
-    }
-    return ret;
+    return vkDomainListLookupByUUID(&vkLxcConnState(conn)->domains, conn, uuid);
 }
 
 virDomainPtr
 vkLxcDomainLookupByName(virConnectPtr conn, const char *name)
 {
-    vkLxcState *st = vkLxcConnState(conn);
-    vkLxcDomain *obj;
-    virDomainPtr ret = NULL;
-
-    g_mutex_lock(&st->lock);
-    if ((obj = g_hash_table_lookup(st->byName, name)))
-        ret = vkLxcMakeHandle(conn, obj);
-    g_mutex_unlock(&st->lock);
-    if (!obj)
-        vkReportError(VIR_ERR_NO_DOMAIN, "no domain with matching name '%s'", name);
-    return ret;
+    return vkDomainListLookupByName(&vkLxcConnState(conn)->domains, conn, name);
 }
 
 int
@@ -265,91 +148,40 @@ vkLxcDomainGetInfo(virDomainPtr dom, virDomainInfoPtr info)
 int
 vkLxcDomainGetState(virDomainPtr dom, int *state, int *reason, unsigned int flags)
 {
-    vkLxcState *st;
-    vkLxcDomain *obj;
-
     vkCheckFlags(0, -1);
-    if (!(obj = vkLxcDomainGet(dom, &st)))
-        return -1;
-    *state = obj->state;
-    if (reason)
-        *reason = obj->reason;
-    g_mutex_unlock(&st->lock);
-    return 0;
+    return vkDomainListGetState(&vkLxcConnState(dom->conn)->domains, dom, state, reason);
 }
 
 char *
 vkLxcDomainGetXMLDesc(virDomainPtr dom, unsigned int flags)
 {
-    vkLxcState *st;
-    vkLxcDomain *obj;
-    const vkDomainDef *def;
-    char *ret;
-
     vkCheckFlags(VIR_DOMAIN_XML_SECURE | VIR_DOMAIN_XML_INACTIVE |
                  VIR_DOMAIN_XML_UPDATE_CPU | VIR_DOMAIN_XML_MIGRATABLE, NULL);
-    if (!(obj = vkLxcDomainGet(dom, &st)))
-        return NULL;
-    def = (flags & VIR_DOMAIN_XML_INACTIVE) && obj->newDef ? obj->newDef : obj->def;
-    ret = vkDomainDefFormat(def, flags);
-    g_mutex_unlock(&st->lock);
-    return ret;
+    return vkDomainListGetXMLDesc(&vkLxcConnState(dom->conn)->domains, dom, flags);
 }
 
 char *
 vkLxcDomainGetOSType(virDomainPtr dom)
 {
-    vkLxcState *st;
-    vkLxcDomain *obj = vkLxcDomainGet(dom, &st);
-    char *ret;
-
-    if (!obj)
-        return NULL;
-    ret = g_strdup(obj->def->osType ? obj->def->osType : "hvm");
-    g_mutex_unlock(&st->lock);
-    return ret;
+    return vkDomainListGetOSType(&vkLxcConnState(dom->conn)->domains, dom);
 }
 
 unsigned long
 vkLxcDomainGetMaxMemory(virDomainPtr dom)
 {
-    vkLxcState *st;
-    vkLxcDomain *obj = vkLxcDomainGet(dom, &st);
-    unsigned long ret;
-
-    if (!obj)
-        return 0;
-    ret = obj->def->maxMemory;
-    g_mutex_unlock(&st->lock);
-    return ret;
+    return vkDomainListGetMaxMemory(&vkLxcConnState(dom->conn)->domains, dom);
 }
 
 int
 vkLxcDomainIsActive(virDomainPtr dom)
 {
-    vkLxcState *st;
-    vkLxcDomain *obj = vkLxcDomainGet(dom, &st);
-    int ret;
-
-    if (!obj)
-        return -1;
-    ret = obj->id >= 0;
-    g_mutex_unlock(&st->lock);
-    return ret;
+    return vkDomainListIsActive(&vkLxcConnState(dom->conn)->domains, dom);
 }
 
 int
 vkLxcDomainIsPersistent(virDomainPtr dom)
 {
-    vkLxcState *st;
-    vkLxcDomain *obj = vkLxcDomainGet(dom, &st);
-    int ret;
-
-    if (!obj)
-        return -1;
-    ret = obj->persistent;
-    g_mutex_unlock(&st->lock);
-    return ret;
+    return vkDomainListIsPersistent(&vkLxcConnState(dom->conn)->domains, dom);
 }
 
 virDomainPtr
@@ -373,24 +205,16 @@ vkLxcDomainDefineXMLFlags(virConnectPtr conn, const char *xml, unsigned int flag
             goto cleanup;
         vkErrorReset();
     }
-    /* Checks of vkLxcDomainAdd that must pass before the file is written. */
-    obj = vkLxcDomainFindByUUID(st, def->uuid);
-    exists = obj != NULL;
-    if ((obj && strcmp(obj->name, def->name) != 0) ||
-        (!obj && g_hash_table_lookup(st->byName, def->name))) {
-        vkDomainDef *tmp = g_steal_pointer(&def);
-
-        vkLxcDomainAdd(st, &tmp, false);   /* reports the conflict */
-        vkDomainDefFree(tmp);
+    /* The checks of vkLxcDomainAdd, before the file is written. */
+    if (!vkDomainListCheckNew(&st->domains, def))
         goto cleanup;
-    }
+    exists = vkLxcDomainFindByUUID(st, def->uuid) != NULL;
     if (vkLxcEnsureDirs(st) < 0 || saveConfig(st, def) < 0)
         goto cleanup;
     {
         vkDomainDef *tmp = g_steal_pointer(&def);
 
-        wasPersistent = exists && vkLxcDomainFindByUUID(st, tmp->uuid)->persistent;
-        obj = vkLxcDomainAdd(st, &tmp, false);
+        obj = vkDomainListAdd(&st->domains, &tmp, false, &wasPersistent);
         vkDomainDefFree(tmp);
     }
     if (!obj)

@@ -21,7 +21,6 @@
 
 #define VIR_FROM_THIS VIR_FROM_LXC
 #include "util/error.h"
-#include "util/uuid.h"
 #include "drivers/lxc/lxc-private.h"
 #include "drivers/lxc/lxc-driver.h"
 
@@ -53,32 +52,14 @@ vkLxcDomainUnref(vkLxcDomain *obj)
 }
 
 vkLxcDomain *
-vkLxcDomainFindByUUID(vkLxcState *st, const unsigned char *uuid)
-{
-    for (GList *l = st->order.head; l; l = l->next) {
-        vkLxcDomain *obj = l->data;
-
-        if (memcmp(obj->uuid, uuid, VIR_UUID_BUFLEN) == 0)
-            return obj;
-    }
-    return NULL;
-}
-
-vkLxcDomain *
 vkLxcDomainGet(virDomainPtr dom, vkLxcState **stp)
 {
     vkLxcState *st = dom->conn->privateData;
     vkLxcDomain *obj;
 
     g_mutex_lock(&st->lock);
-    obj = vkLxcDomainFindByUUID(st, dom->uuid);
-    if (!obj) {
-        char uuidstr[VIR_UUID_STRING_BUFLEN];
-
+    if (!(obj = vkDomainListFindHandle(&st->domains, dom))) {
         g_mutex_unlock(&st->lock);
-        vkUUIDFormat(dom->uuid, uuidstr);
-        vkReportError(VIR_ERR_NO_DOMAIN, "no domain with matching uuid '%s' (%s)",
-                      uuidstr, dom->name);
         return NULL;
     }
     *stp = st;
@@ -106,75 +87,17 @@ vkLxcCheckActive(vkLxcDomain *obj)
     return false;
 }
 
-vkLxcDomain *
-vkLxcDomainAdd(vkLxcState *st, vkDomainDef **defp, bool live)
+static void *
+domainAlloc(void)
 {
-    vkDomainDef *def = *defp;
-    vkLxcDomain *obj;
-    char uuidstr[VIR_UUID_STRING_BUFLEN];
+    vkLxcDomain *obj = g_new0(vkLxcDomain, 1);
 
-    obj = vkLxcDomainFindByUUID(st, def->uuid);
-    if (obj) {
-        if (strcmp(obj->name, def->name) != 0) {
-            vkUUIDFormat(obj->uuid, uuidstr);
-            vkReportError(VIR_ERR_OPERATION_FAILED,
-                          "domain '%s' is already defined with uuid %s", obj->name, uuidstr);
-            return NULL;
-        }
-        if (live) {
-            if (obj->id >= 0) {
-                vkReportError(VIR_ERR_OPERATION_INVALID,
-                              "domain '%s' is already active", obj->name);
-                return NULL;
-            }
-            if (obj->persistent) {
-                vkDomainDefFree(obj->newDef);
-                obj->newDef = obj->def;
-            } else {
-                vkDomainDefFree(obj->def);
-            }
-            obj->def = g_steal_pointer(defp);
-            return obj;
-        }
-        if (obj->id >= 0) {
-            vkDomainDefFree(obj->newDef);
-            obj->newDef = g_steal_pointer(defp);
-        } else {
-            vkDomainDefFree(obj->def);
-            obj->def = g_steal_pointer(defp);
-        }
-        obj->persistent = true;
-        return obj;
-    }
-    obj = g_hash_table_lookup(st->byName, def->name);
-    if (obj) {
-        vkUUIDFormat(obj->uuid, uuidstr);
-        vkReportError(VIR_ERR_OPERATION_FAILED, "domain '%s' already exists with uuid %s",
-                      obj->name, uuidstr);
-        return NULL;
-    }
-    obj = g_new0(vkLxcDomain, 1);
     obj->refs = 1;
-    obj->name = g_strdup(def->name);
-    memcpy(obj->uuid, def->uuid, VIR_UUID_BUFLEN);
-    obj->id = -1;
-    obj->state = VIR_DOMAIN_SHUTOFF;
-    obj->reason = VIR_DOMAIN_SHUTOFF_UNKNOWN;
-    obj->persistent = !live;
-    obj->def = g_steal_pointer(defp);
-    obj->def->id = -1;
-    g_hash_table_insert(st->byName, obj->name, obj);
-    g_queue_push_tail(&st->order, obj);
     return obj;
 }
 
-void
-vkLxcDomainRemove(vkLxcState *st, vkLxcDomain *obj)
-{
-    obj->removed = true;
-    g_queue_remove(&st->order, obj);
-    g_hash_table_remove(st->byName, obj->name);   /* drops the table's ref */
-}
+static const vkDomainObjOps domainOps =
+    VK_DOMAIN_OBJ_OPS(vkLxcDomain, domainAlloc, vkLxcDomainUnref, NULL);
 
 static void
 stateFree(vkLxcState *st)
@@ -185,8 +108,7 @@ stateFree(vkLxcState *st)
         g_mutex_unlock(&st->lock);
         vkEventThreadFree(st->evthread);
     }
-    g_queue_clear(&st->order);
-    g_hash_table_destroy(st->byName);
+    vkDomainListClear(&st->domains);
     if (st->events)
         vkEventStateFree(st->events);
     g_free(st->root);
@@ -230,10 +152,7 @@ stateNew(stateDirs *d, bool privileged)
     st->logDir = g_steal_pointer(&d->logDir);
     st->saveDir = g_steal_pointer(&d->saveDir);
     st->autostartDir = g_build_filename(st->configDir, "autostart", NULL);
-    st->byName = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
-                                       (GDestroyNotify)vkLxcDomainUnref);
-    g_queue_init(&st->order);
-    st->nextId = 1;
+    vkDomainListInit(&st->domains, &domainOps, VIR_FROM_LXC, &st->lock);
     st->events = vkEventStateNew();
 
     /* Created at the first define or start (vkLxcEnsureDirs): a daemon

@@ -386,7 +386,7 @@ startDomain(vkLxcState *st, vkLxcDomain *obj, unsigned int flags)
     run->initPidfd = pidfd_open(out.init, 0);
     run->cgroup = g_steal_pointer(&cg);
     obj->run = run;
-    obj->id = st->nextId++;
+    obj->id = vkDomainListNewID(&st->domains);
     obj->def->id = obj->id;
     if (obj->persistent && !obj->newDef)
         obj->newDef = vkDomainDefCopy(obj->def);
@@ -663,7 +663,7 @@ vkLxcDomainResume(virDomainPtr dom)
 void
 vkLxcDetachAll(vkLxcState *st)
 {
-    for (GList *l = st->order.head; l; l = l->next) {
+    for (GList *l = st->domains.order.head; l; l = l->next) {
         vkLxcDomain *obj = l->data;
 
         if (obj->run)

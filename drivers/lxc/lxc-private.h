@@ -18,6 +18,7 @@
 
 #include "core/driver.h"
 #include "core/domain-event.h"
+#include "core/domain-list.h"
 #include "conf/domain-conf.h"
 #include "drivers/container/container.h"
 
@@ -40,6 +41,8 @@ typedef struct {
     void *watch;
 } vkLxcRun;
 
+/* name, uuid, id, state, reason, persistent, autostart, removed, def and
+ * newDef are reached by core/domain-list.c too, by these names. */
 typedef struct {
     gint refs;
     char *name;
@@ -68,9 +71,7 @@ typedef struct {
     char *autostartDir;
     bool privileged;           /* lxc:///system inside the daemon */
     char *cgroupBase;          /* "virtkit/lxc-<hash of root>" */
-    GHashTable *byName;
-    GQueue order;
-    int nextId;
+    vkDomainList domains;      /* vkLxcDomain objects */
     vkEventState *events;
     vkEventThread *evthread;  /* owns ctx and the thread running it */
     GMainContext *ctx;
@@ -78,13 +79,27 @@ typedef struct {
 
 /* lxc-driver.c */
 vkLxcState *vkLxcConnState(virConnectPtr conn);
-vkLxcDomain *vkLxcDomainFindByUUID(vkLxcState *st, const unsigned char *uuid);
 void vkLxcEmitLifecycle(vkLxcState *st, vkLxcDomain *obj, int event, int detail);
 vkLxcDomain *vkLxcDomainGet(virDomainPtr dom, vkLxcState **st);
 vkLxcDomain *vkLxcDomainRef(vkLxcDomain *obj);
 void vkLxcDomainUnref(vkLxcDomain *obj);
-vkLxcDomain *vkLxcDomainAdd(vkLxcState *st, vkDomainDef **def, bool live);
-void vkLxcDomainRemove(vkLxcState *st, vkLxcDomain *obj);
+/* The state's domain list (core/domain-list.h), called locked. */
+static inline vkLxcDomain *
+vkLxcDomainFindByUUID(vkLxcState *st, const unsigned char *uuid)
+{
+    return vkDomainListFindByUUID(&st->domains, uuid);
+}
+/* Adds or updates after libvirt's name/uuid checks; takes *def. */
+static inline vkLxcDomain *
+vkLxcDomainAdd(vkLxcState *st, vkDomainDef **def, bool live)
+{
+    return vkDomainListAdd(&st->domains, def, live, NULL);
+}
+static inline void
+vkLxcDomainRemove(vkLxcState *st, vkLxcDomain *obj)
+{
+    vkDomainListRemove(&st->domains, obj);
+}
 virDomainPtr vkLxcMakeHandle(virConnectPtr conn, vkLxcDomain *obj);
 bool vkLxcCheckActive(vkLxcDomain *obj);
 /* Moves obj through the state machine and sends the event; false (and

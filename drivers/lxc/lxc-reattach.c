@@ -120,10 +120,9 @@ reattachOne(vkLxcState *st, const char *path)
         goto bad;
     }
     obj->run = run;
-    obj->id = id > 0 ? id : st->nextId;
+    obj->id = id > 0 ? id : vkDomainListNewID(&st->domains);
     obj->def->id = obj->id;
-    if (obj->id >= st->nextId)
-        st->nextId = obj->id + 1;
+    vkDomainListReserveID(&st->domains, obj->id);
     if (obj->persistent && !obj->newDef)
         obj->newDef = vkDomainDefCopy(obj->def);
     vkLxcSetState(st, obj, cstate == VK_CONTAINER_PAUSED ? VK_CONTAINER_PAUSED :

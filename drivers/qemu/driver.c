@@ -16,7 +16,6 @@
 
 #define VIR_FROM_THIS VIR_FROM_QEMU
 #include "util/error.h"
-#include "util/uuid.h"
 #include "drivers/qemu/qemu-private.h"
 #include "drivers/qemu/qemu-driver.h"
 #include "drivers/qemu/qemu-console.h"
@@ -49,32 +48,14 @@ vkQemuDomainUnref(vkQemuDomain *obj)
 }
 
 vkQemuDomain *
-vkQemuDomainFindByUUID(vkQemuState *st, const unsigned char *uuid)
-{
-    for (GList *l = st->order.head; l; l = l->next) {
-        vkQemuDomain *obj = l->data;
-
-        if (memcmp(obj->uuid, uuid, VIR_UUID_BUFLEN) == 0)
-            return obj;
-    }
-    return NULL;
-}
-
-vkQemuDomain *
 vkQemuDomainGet(virDomainPtr dom, vkQemuState **stp)
 {
     vkQemuState *st = dom->conn->privateData;
     vkQemuDomain *obj;
 
     g_mutex_lock(&st->lock);
-    obj = vkQemuDomainFindByUUID(st, dom->uuid);
-    if (!obj) {
-        char uuidstr[VIR_UUID_STRING_BUFLEN];
-
+    if (!(obj = vkDomainListFindHandle(&st->domains, dom))) {
         g_mutex_unlock(&st->lock);
-        vkUUIDFormat(dom->uuid, uuidstr);
-        vkReportError(VIR_ERR_NO_DOMAIN, "no domain with matching uuid '%s' (%s)",
-                      uuidstr, dom->name);
         return NULL;
     }
     *stp = st;
@@ -117,79 +98,24 @@ vkQemuEndJob(vkQemuState *st, vkQemuDomain *obj)
     g_cond_broadcast(&st->jobCond);
 }
 
-vkQemuDomain *
-vkQemuDomainAdd(vkQemuState *st, vkDomainDef **defp, bool live, bool *wasPersistent)
+static void *
+domainAlloc(void)
 {
-    vkDomainDef *def = *defp;
-    vkQemuDomain *obj;
-    char uuidstr[VIR_UUID_STRING_BUFLEN];
+    vkQemuDomain *obj = g_new0(vkQemuDomain, 1);
 
-    if (wasPersistent)
-        *wasPersistent = false;
-    obj = vkQemuDomainFindByUUID(st, def->uuid);
-    if (obj) {
-        if (strcmp(obj->name, def->name) != 0) {
-            vkUUIDFormat(obj->uuid, uuidstr);
-            vkReportError(VIR_ERR_OPERATION_FAILED,
-                          "domain '%s' is already defined with uuid %s", obj->name, uuidstr);
-            return NULL;
-        }
-        if (live) {
-            if (obj->id >= 0 || obj->job) {
-                vkReportError(VIR_ERR_OPERATION_INVALID,
-                              "domain '%s' is already active", obj->name);
-                return NULL;
-            }
-            if (obj->persistent) {
-                vkDomainDefFree(obj->newDef);
-                obj->newDef = obj->def;
-            } else {
-                vkDomainDefFree(obj->def);
-            }
-            obj->def = g_steal_pointer(defp);
-            return obj;
-        }
-        if (wasPersistent)
-            *wasPersistent = obj->persistent;
-        if (obj->id >= 0) {
-            vkDomainDefFree(obj->newDef);
-            obj->newDef = g_steal_pointer(defp);
-        } else {
-            vkDomainDefFree(obj->def);
-            obj->def = g_steal_pointer(defp);
-        }
-        obj->persistent = true;
-        return obj;
-    }
-    obj = g_hash_table_lookup(st->byName, def->name);
-    if (obj) {
-        vkUUIDFormat(obj->uuid, uuidstr);
-        vkReportError(VIR_ERR_OPERATION_FAILED, "domain '%s' already exists with uuid %s",
-                      obj->name, uuidstr);
-        return NULL;
-    }
-    obj = g_new0(vkQemuDomain, 1);
     obj->refs = 1;
-    obj->name = g_strdup(def->name);
-    memcpy(obj->uuid, def->uuid, VIR_UUID_BUFLEN);
-    obj->id = -1;
-    obj->state = VIR_DOMAIN_SHUTOFF;
-    obj->reason = VIR_DOMAIN_SHUTOFF_UNKNOWN;
-    obj->persistent = !live;
-    obj->def = g_steal_pointer(defp);
-    obj->def->id = -1;
-    g_hash_table_insert(st->byName, obj->name, obj);
-    g_queue_push_tail(&st->order, obj);
     return obj;
 }
 
-void
-vkQemuDomainRemove(vkQemuState *st, vkQemuDomain *obj)
+/* A domain whose QEMU is being started takes no new live definition. */
+static bool
+domainBusy(const void *obj)
 {
-    obj->removed = true;
-    g_queue_remove(&st->order, obj);
-    g_hash_table_remove(st->byName, obj->name);   /* drops the table's ref */
+    return ((const vkQemuDomain *)obj)->job;
 }
+
+static const vkDomainObjOps domainOps =
+    VK_DOMAIN_OBJ_OPS(vkQemuDomain, domainAlloc, vkQemuDomainUnref, domainBusy);
 
 static void
 stateFree(vkQemuState *st)
@@ -200,8 +126,7 @@ stateFree(vkQemuState *st)
         g_mutex_unlock(&st->lock);
         vkEventThreadFree(st->evthread);
     }
-    g_queue_clear(&st->order);
-    g_hash_table_destroy(st->byName);
+    vkDomainListClear(&st->domains);
     vkQemuCapsFree(st->caps);
     if (st->events)
         vkEventStateFree(st->events);
@@ -248,10 +173,7 @@ stateNew(stateDirs *d, bool privileged)
     st->logDir = g_steal_pointer(&d->logDir);
     st->saveDir = g_steal_pointer(&d->saveDir);
     st->autostartDir = g_build_filename(st->configDir, "autostart", NULL);
-    st->byName = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
-                                       (GDestroyNotify)vkQemuDomainUnref);
-    g_queue_init(&st->order);
-    st->nextId = 1;
+    vkDomainListInit(&st->domains, &domainOps, VIR_FROM_QEMU, &st->lock);
     st->events = vkEventStateNew();
 
     dirs[0] = st->configDir;

@@ -14,7 +14,6 @@
 #define VIR_FROM_THIS VIR_FROM_QEMU
 #include "util/error.h"
 #include "util/atomic-file.h"
-#include "util/uuid.h"
 #include "drivers/qemu/qemu-private.h"
 #include "drivers/qemu/process.h"
 
@@ -74,89 +73,26 @@ vkQemuLoadConfigs(vkQemuState *st)
 }
 
 static bool
-matchFlags(vkQemuState *st, vkQemuDomain *obj, unsigned int flags)
+hasManagedSave(const void *obj, void *opaque)
 {
-    bool active = obj->id >= 0;
+    g_autofree char *image = vkQemuManagedSavePath(opaque, ((const vkQemuDomain *)obj)->name);
 
-#define BOTH(a, b, cond) \
-    if ((flags & (a | b)) && (flags & (a | b)) != (a | b) && \
-        !((flags & a) ? (cond) : !(cond))) \
-        return false;
-    BOTH(VIR_CONNECT_LIST_DOMAINS_ACTIVE, VIR_CONNECT_LIST_DOMAINS_INACTIVE, active);
-    BOTH(VIR_CONNECT_LIST_DOMAINS_PERSISTENT, VIR_CONNECT_LIST_DOMAINS_TRANSIENT,
-         obj->persistent);
-    BOTH(VIR_CONNECT_LIST_DOMAINS_AUTOSTART, VIR_CONNECT_LIST_DOMAINS_NO_AUTOSTART,
-         obj->autostart);
-    if (flags & (VIR_CONNECT_LIST_DOMAINS_MANAGEDSAVE | VIR_CONNECT_LIST_DOMAINS_NO_MANAGEDSAVE)) {
-        g_autofree char *image = vkQemuManagedSavePath(st, obj->name);
-        bool managed = g_file_test(image, G_FILE_TEST_EXISTS);
-
-        BOTH(VIR_CONNECT_LIST_DOMAINS_MANAGEDSAVE, VIR_CONNECT_LIST_DOMAINS_NO_MANAGEDSAVE,
-             managed);
-    }
-    BOTH(VIR_CONNECT_LIST_DOMAINS_HAS_SNAPSHOT, VIR_CONNECT_LIST_DOMAINS_NO_SNAPSHOT,
-         false);
-    BOTH(VIR_CONNECT_LIST_DOMAINS_HAS_CHECKPOINT, VIR_CONNECT_LIST_DOMAINS_NO_CHECKPOINT,
-         false);
-#undef BOTH
-    if (flags & (VIR_CONNECT_LIST_DOMAINS_RUNNING | VIR_CONNECT_LIST_DOMAINS_PAUSED |
-                 VIR_CONNECT_LIST_DOMAINS_SHUTOFF | VIR_CONNECT_LIST_DOMAINS_OTHER)) {
-        unsigned int bit;
-
-        switch (obj->state) {
-        case VIR_DOMAIN_RUNNING: bit = VIR_CONNECT_LIST_DOMAINS_RUNNING; break;
-        case VIR_DOMAIN_PAUSED: bit = VIR_CONNECT_LIST_DOMAINS_PAUSED; break;
-        case VIR_DOMAIN_SHUTOFF: bit = VIR_CONNECT_LIST_DOMAINS_SHUTOFF; break;
-        default: bit = VIR_CONNECT_LIST_DOMAINS_OTHER; break;
-        }
-        if (!(flags & bit))
-            return false;
-    }
-    return true;
+    return g_file_test(image, G_FILE_TEST_EXISTS);
 }
 
 int
 vkQemuConnectListAllDomains(virConnectPtr conn, virDomainPtr **domains, unsigned int flags)
 {
     vkQemuState *st = vkQemuConnState(conn);
-    g_autoptr(GPtrArray) list = g_ptr_array_new();
-    int n;
 
     vkCheckFlags(0xffff, -1);
-    g_mutex_lock(&st->lock);
-    for (GList *l = st->order.head; l; l = l->next) {
-        vkQemuDomain *obj = l->data;
-
-        if (matchFlags(st, obj, flags))
-            g_ptr_array_add(list, vkQemuMakeHandle(conn, obj));
-    }
-    g_mutex_unlock(&st->lock);
-    n = list->len;
-    if (domains) {
-        g_ptr_array_add(list, NULL);
-        *domains = (virDomainPtr *)g_ptr_array_steal(list, NULL);
-    } else {
-        for (guint i = 0; i < list->len; i++)
-            vkDomainUnref(list->pdata[i]);
-    }
-    return n;
+    return vkDomainListExport(&st->domains, conn, domains, flags, hasManagedSave, st);
 }
 
 int
 vkQemuConnectListDomains(virConnectPtr conn, int *ids, int maxids)
 {
-    vkQemuState *st = vkQemuConnState(conn);
-    int n = 0;
-
-    g_mutex_lock(&st->lock);
-    for (GList *l = st->order.head; l && n < maxids; l = l->next) {
-        vkQemuDomain *obj = l->data;
-
-        if (obj->id >= 0)
-            ids[n++] = obj->id;
-    }
-    g_mutex_unlock(&st->lock);
-    return n;
+    return vkDomainListActiveIDs(&vkQemuConnState(conn)->domains, ids, maxids);
 }
 
 int
@@ -168,18 +104,7 @@ vkQemuConnectNumOfDomains(virConnectPtr conn)
 int
 vkQemuConnectListDefinedDomains(virConnectPtr conn, char **const names, int maxnames)
 {
-    vkQemuState *st = vkQemuConnState(conn);
-    int n = 0;
-
-    g_mutex_lock(&st->lock);
-    for (GList *l = st->order.head; l && n < maxnames; l = l->next) {
-        vkQemuDomain *obj = l->data;
-
-        if (obj->id < 0)
-            names[n++] = g_strdup(obj->name);
-    }
-    g_mutex_unlock(&st->lock);
-    return n;
+    return vkDomainListInactiveNames(&vkQemuConnState(conn)->domains, names, maxnames);
 }
 
 int
@@ -191,58 +116,19 @@ vkQemuConnectNumOfDefinedDomains(virConnectPtr conn)
 virDomainPtr
 vkQemuDomainLookupByID(virConnectPtr conn, int id)
 {
-    vkQemuState *st = vkQemuConnState(conn);
-    virDomainPtr ret = NULL;
-
-    g_mutex_lock(&st->lock);
-    for (GList *l = st->order.head; l; l = l->next) {
-        vkQemuDomain *obj = l->data;
-
-        if (obj->id >= 0 && obj->id == id) {
-            ret = vkQemuMakeHandle(conn, obj);
-            break;
-        }
-    }
-    g_mutex_unlock(&st->lock);
-    if (!ret && !vkErrorIsSet())
-        vkReportError(VIR_ERR_NO_DOMAIN, "no domain with matching id %d", id);
-    return ret;
+    return vkDomainListLookupByID(&vkQemuConnState(conn)->domains, conn, id);
 }
 
 virDomainPtr
 vkQemuDomainLookupByUUID(virConnectPtr conn, const unsigned char *uuid)
 {
-    vkQemuState *st = vkQemuConnState(conn);
-    vkQemuDomain *obj;
-    virDomainPtr ret = NULL;
-
-    g_mutex_lock(&st->lock);
-    if ((obj = vkQemuDomainFindByUUID(st, uuid)))
-        ret = vkQemuMakeHandle(conn, obj);
-    g_mutex_unlock(&st->lock);
-    if (!obj) {
-        char s[VIR_UUID_STRING_BUFLEN];
-
-        vkUUIDFormat(uuid, s);
-        vkReportError(VIR_ERR_NO_DOMAIN, "no domain with matching uuid '%s'", s);
-    }
-    return ret;
+    return vkDomainListLookupByUUID(&vkQemuConnState(conn)->domains, conn, uuid);
 }
 
 virDomainPtr
 vkQemuDomainLookupByName(virConnectPtr conn, const char *name)
 {
-    vkQemuState *st = vkQemuConnState(conn);
-    vkQemuDomain *obj;
-    virDomainPtr ret = NULL;
-
-    g_mutex_lock(&st->lock);
-    if ((obj = g_hash_table_lookup(st->byName, name)))
-        ret = vkQemuMakeHandle(conn, obj);
-    g_mutex_unlock(&st->lock);
-    if (!obj)
-        vkReportError(VIR_ERR_NO_DOMAIN, "no domain with matching name '%s'", name);
-    return ret;
+    return vkDomainListLookupByName(&vkQemuConnState(conn)->domains, conn, name);
 }
 
 int
@@ -268,91 +154,40 @@ vkQemuDomainGetInfo(virDomainPtr dom, virDomainInfoPtr info)
 int
 vkQemuDomainGetState(virDomainPtr dom, int *state, int *reason, unsigned int flags)
 {
-    vkQemuState *st;
-    vkQemuDomain *obj;
-
     vkCheckFlags(0, -1);
-    if (!(obj = vkQemuDomainGet(dom, &st)))
-        return -1;
-    *state = obj->state;
-    if (reason)
-        *reason = obj->reason;
-    g_mutex_unlock(&st->lock);
-    return 0;
+    return vkDomainListGetState(&vkQemuConnState(dom->conn)->domains, dom, state, reason);
 }
 
 char *
 vkQemuDomainGetXMLDesc(virDomainPtr dom, unsigned int flags)
 {
-    vkQemuState *st;
-    vkQemuDomain *obj;
-    const vkDomainDef *def;
-    char *ret;
-
     vkCheckFlags(VIR_DOMAIN_XML_SECURE | VIR_DOMAIN_XML_INACTIVE |
                  VIR_DOMAIN_XML_UPDATE_CPU | VIR_DOMAIN_XML_MIGRATABLE, NULL);
-    if (!(obj = vkQemuDomainGet(dom, &st)))
-        return NULL;
-    def = (flags & VIR_DOMAIN_XML_INACTIVE) && obj->newDef ? obj->newDef : obj->def;
-    ret = vkDomainDefFormat(def, flags);
-    g_mutex_unlock(&st->lock);
-    return ret;
+    return vkDomainListGetXMLDesc(&vkQemuConnState(dom->conn)->domains, dom, flags);
 }
 
 char *
 vkQemuDomainGetOSType(virDomainPtr dom)
 {
-    vkQemuState *st;
-    vkQemuDomain *obj = vkQemuDomainGet(dom, &st);
-    char *ret;
-
-    if (!obj)
-        return NULL;
-    ret = g_strdup(obj->def->osType ? obj->def->osType : "hvm");
-    g_mutex_unlock(&st->lock);
-    return ret;
+    return vkDomainListGetOSType(&vkQemuConnState(dom->conn)->domains, dom);
 }
 
 unsigned long
 vkQemuDomainGetMaxMemory(virDomainPtr dom)
 {
-    vkQemuState *st;
-    vkQemuDomain *obj = vkQemuDomainGet(dom, &st);
-    unsigned long ret;
-
-    if (!obj)
-        return 0;
-    ret = obj->def->maxMemory;
-    g_mutex_unlock(&st->lock);
-    return ret;
+    return vkDomainListGetMaxMemory(&vkQemuConnState(dom->conn)->domains, dom);
 }
 
 int
 vkQemuDomainIsActive(virDomainPtr dom)
 {
-    vkQemuState *st;
-    vkQemuDomain *obj = vkQemuDomainGet(dom, &st);
-    int ret;
-
-    if (!obj)
-        return -1;
-    ret = obj->id >= 0;
-    g_mutex_unlock(&st->lock);
-    return ret;
+    return vkDomainListIsActive(&vkQemuConnState(dom->conn)->domains, dom);
 }
 
 int
 vkQemuDomainIsPersistent(virDomainPtr dom)
 {
-    vkQemuState *st;
-    vkQemuDomain *obj = vkQemuDomainGet(dom, &st);
-    int ret;
-
-    if (!obj)
-        return -1;
-    ret = obj->persistent;
-    g_mutex_unlock(&st->lock);
-    return ret;
+    return vkDomainListIsPersistent(&vkQemuConnState(dom->conn)->domains, dom);
 }
 
 virDomainPtr
@@ -376,17 +211,10 @@ vkQemuDomainDefineXMLFlags(virConnectPtr conn, const char *xml, unsigned int fla
             goto cleanup;
         vkErrorReset();
     }
-    /* Checks of vkQemuDomainAdd that must pass before the file is written. */
-    obj = vkQemuDomainFindByUUID(st, def->uuid);
-    exists = obj != NULL;
-    if ((obj && strcmp(obj->name, def->name) != 0) ||
-        (!obj && g_hash_table_lookup(st->byName, def->name))) {
-        vkDomainDef *tmp = g_steal_pointer(&def);
-
-        vkQemuDomainAdd(st, &tmp, false, NULL);   /* reports the conflict */
-        vkDomainDefFree(tmp);
+    /* The checks of vkQemuDomainAdd, before the file is written. */
+    if (!vkDomainListCheckNew(&st->domains, def))
         goto cleanup;
-    }
+    exists = vkQemuDomainFindByUUID(st, def->uuid) != NULL;
     if (vkQemuSaveConfig(st, def) < 0)
         goto cleanup;
     {

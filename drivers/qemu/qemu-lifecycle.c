@@ -176,7 +176,7 @@ vkQemuStopProcess(vkQemuState *st, vkQemuDomain *obj, int reason, int detail)
 void
 vkQemuDetachAll(vkQemuState *st)
 {
-    for (GList *l = st->order.head; l; l = l->next) {
+    for (GList *l = st->domains.order.head; l; l = l->next) {
         vkQemuDomain *obj = l->data;
 
         if (obj->run)
@@ -400,7 +400,7 @@ vkQemuStartDomain(vkQemuState *st, vkQemuDomain *obj, unsigned int flags,
     g_mutex_lock(&st->lock);
     vkQemuConsoleApplyPtys(obj->def, ptys);
     obj->starting = NULL;
-    obj->id = st->nextId++;
+    obj->id = vkDomainListNewID(&st->domains);
     obj->def->id = obj->id;
     if (obj->persistent && !obj->newDef)
         obj->newDef = vkDomainDefCopy(obj->def);

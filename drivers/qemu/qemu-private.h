@@ -21,6 +21,7 @@
 
 #include "core/driver.h"
 #include "core/domain-event.h"
+#include "core/domain-list.h"
 #include "conf/domain-conf.h"
 #include "conf/capabilities.h"
 #include "drivers/qemu/monitor.h"
@@ -49,6 +50,8 @@ typedef struct {
     GPtrArray *deleted;      /* device ids of DEVICE_DELETED events */
 } vkQemuRun;
 
+/* name, uuid, id, state, reason, persistent, autostart, removed, def and
+ * newDef are reached by core/domain-list.c too, by these names. */
 struct _vkQemuDomain {
     gint refs;
     char *name;
@@ -101,9 +104,7 @@ typedef struct {
     char *autostartDir;      /* ROOT/etc/autostart: one symlink per domain */
     bool privileged;         /* qemu:///system inside virtkitd */
 
-    GHashTable *byName;      /* name -> vkQemuDomain (a reference) */
-    GQueue order;            /* vkQemuDomain*, definition order */
-    int nextId;
+    vkDomainList domains;    /* vkQemuDomain objects */
 
     vkQemuCaps *caps;        /* probed lazily, under lock */
 
@@ -117,13 +118,25 @@ vkQemuState *vkQemuConnState(virConnectPtr conn);
 /* Lookup by the handle's UUID, locked; on failure unlocks and reports
  * VIR_ERR_NO_DOMAIN. */
 vkQemuDomain *vkQemuDomainGet(virDomainPtr dom, vkQemuState **st);
-vkQemuDomain *vkQemuDomainFindByUUID(vkQemuState *st, const unsigned char *uuid);
 vkQemuDomain *vkQemuDomainRef(vkQemuDomain *obj);
 void vkQemuDomainUnref(vkQemuDomain *obj);
+/* The state's domain list (core/domain-list.h), called locked. */
+static inline vkQemuDomain *
+vkQemuDomainFindByUUID(vkQemuState *st, const unsigned char *uuid)
+{
+    return vkDomainListFindByUUID(&st->domains, uuid);
+}
 /* Adds or updates after libvirt's name/uuid checks; takes *def. */
-vkQemuDomain *vkQemuDomainAdd(vkQemuState *st, vkDomainDef **def, bool live,
-                              bool *wasPersistent);
-void vkQemuDomainRemove(vkQemuState *st, vkQemuDomain *obj);
+static inline vkQemuDomain *
+vkQemuDomainAdd(vkQemuState *st, vkDomainDef **def, bool live, bool *wasPersistent)
+{
+    return vkDomainListAdd(&st->domains, def, live, wasPersistent);
+}
+static inline void
+vkQemuDomainRemove(vkQemuState *st, vkQemuDomain *obj)
+{
+    vkDomainListRemove(&st->domains, obj);
+}
 void vkQemuEmitLifecycle(vkQemuState *st, vkQemuDomain *obj, int event, int detail);
 virDomainPtr vkQemuMakeHandle(virConnectPtr conn, vkQemuDomain *obj);
 bool vkQemuCheckActive(vkQemuDomain *obj);

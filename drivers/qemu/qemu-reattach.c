@@ -121,9 +121,8 @@ statusObject(vkQemuState *st, qemuStatus *status)
     obj = vkQemuDomainAdd(st, &status->def, true, NULL);
     if (obj) {
         vkQemuDomainRef(obj);
-        obj->id = status->id > 0 ? status->id : st->nextId++;
-        if (obj->id >= st->nextId)
-            st->nextId = obj->id + 1;
+        obj->id = status->id > 0 ? status->id : vkDomainListNewID(&st->domains);
+        vkDomainListReserveID(&st->domains, obj->id);
         if (obj->persistent && !obj->newDef)
             obj->newDef = vkDomainDefCopy(obj->def);
         vkQemuSetState(obj, status->state, status->reason);
@@ -329,7 +328,7 @@ vkQemuReattachAll(vkQemuState *st)
         bool active;
 
         g_mutex_lock(&st->lock);
-        obj = g_hash_table_lookup(st->byName, name);
+        obj = vkDomainListFindByName(&st->domains, name);
         active = obj && obj->id >= 0;
         g_mutex_unlock(&st->lock);
         if (!active)
@@ -401,7 +400,7 @@ vkQemuAutostartAll(vkQemuState *st)
     g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func((GDestroyNotify)vkQemuDomainUnref);
 
     g_mutex_lock(&st->lock);
-    for (GList *l = st->order.head; l; l = l->next) {
+    for (GList *l = st->domains.order.head; l; l = l->next) {
         vkQemuDomain *obj = l->data;
 
         if (obj->autostart && obj->persistent && obj->id < 0)

@@ -46,15 +46,55 @@ fail(virStreamPtr st)
     return -1;
 }
 
-static bool
-checkBlocking(virStreamPtr st, const char *func)
+/* The door of every call on an opened stream: the thread's error reset,
+ * the handle and its state checked, then the call's required pointers
+ * (missing: the name of the first NULL one, or NULL when all are given). */
+static const vkStreamOps *
+enter(virStreamPtr st, const char *func, const char *missing)
 {
-    if (vkStreamIsNonBlock(st)) {
+    const vkStreamOps *ops;
+
+    vkErrorReset();
+    if (!(ops = openOps(st, func)))
+        return NULL;
+    if (missing) {
+        vkReportNullArg(VIR_FROM_THIS, missing, func);
+        return NULL;
+    }
+    return ops;
+}
+
+/* The *All helpers' door: they wait inside Send/Recv, so they need a
+ * blocking stream. */
+static const vkStreamOps *
+enterBlocking(virStreamPtr st, const char *func, const char *missing)
+{
+    const vkStreamOps *ops = enter(st, func, missing);
+
+    if (ops && vkStreamIsNonBlock(st)) {
         vkReportError(VIR_ERR_OPERATION_INVALID,
                       "%s: data handlers cannot be used with nonblocking streams", func);
-        return false;
+        return NULL;
     }
-    return true;
+    return ops;
+}
+
+/* An optional family of backend operations ("holes", "events") is there,
+ * or the call is VIR_ERR_NO_SUPPORT. */
+static bool
+supports(const vkStreamOps *ops, bool present, const char *what, const char *func)
+{
+    if (!present)
+        vkReportError(VIR_ERR_NO_SUPPORT, "%s: %s streams have no %s", func, ops->name, what);
+    return present;
+}
+
+static void
+markClosed(virStreamPtr st)
+{
+    g_mutex_lock(&st->lock);
+    st->closed = true;
+    g_mutex_unlock(&st->lock);
 }
 
 bool
@@ -98,72 +138,59 @@ virStreamNew(virConnectPtr conn, unsigned int flags)
     return NULL;
 }
 
+/* Ref and Free need no opened stream, only a valid handle. */
+static int
+changeRef(virStreamPtr stream, void (*change)(virStreamPtr), const char *func)
+{
+    vkErrorReset();
+    if (!vkCheckStream(stream, func))
+        return fail(NULL);
+    change(stream);
+    return 0;
+}
+
 int
 virStreamRef(virStreamPtr stream)
 {
-    vkErrorReset();
-    if (!vkCheckStream(stream, __func__))
-        return fail(NULL);
-    vkStreamRef(stream);
-    return 0;
+    return changeRef(stream, vkStreamRef, __func__);
 }
 
 int
 virStreamFree(virStreamPtr stream)
 {
-    vkErrorReset();
-    if (!vkCheckStream(stream, __func__))
-        return fail(NULL);
-    vkStreamUnref(stream);
-    return 0;
+    return changeRef(stream, vkStreamUnref, __func__);
 }
 
 int
 virStreamSend(virStreamPtr stream, const char *data, size_t nbytes)
 {
-    const vkStreamOps *ops;
+    const vkStreamOps *ops = enter(stream, __func__, data ? NULL : "data");
     int rc;
 
-    vkErrorReset();
-    if (!(ops = openOps(stream, __func__)))
+    if (!ops)
         return fail(stream);
-    if (!data) {
-        vkReportNullArg(VIR_FROM_THIS, "data", __func__);
-        return fail(stream);
-    }
     rc = ops->send(stream, data, nbytes);
-    if (rc == -1)
-        return fail(stream);
-    return rc;
+    return rc == -1 ? fail(stream) : rc;
 }
 
 int
 virStreamRecvFlags(virStreamPtr stream, char *data, size_t nbytes, unsigned int flags)
 {
-    const vkStreamOps *ops;
+    const vkStreamOps *ops = enter(stream, __func__, data ? NULL : "data");
     int rc;
 
-    vkErrorReset();
-    if (!(ops = openOps(stream, __func__)))
+    if (!ops)
         return fail(stream);
-    if (!data) {
-        vkReportNullArg(VIR_FROM_THIS, "data", __func__);
-        return fail(stream);
-    }
     if (flags & ~(unsigned int)VIR_STREAM_RECV_STOP_AT_HOLE) {
         vkReportError(VIR_ERR_INVALID_ARG, "unsupported flags (0x%x) in function %s",
                       flags & ~(unsigned int)VIR_STREAM_RECV_STOP_AT_HOLE, __func__);
         return fail(stream);
     }
-    if ((flags & VIR_STREAM_RECV_STOP_AT_HOLE) && !ops->recvHole) {
-        vkReportError(VIR_ERR_NO_SUPPORT, "%s: %s streams have no holes",
-                      __func__, ops->name);
+    if (!supports(ops, !(flags & VIR_STREAM_RECV_STOP_AT_HOLE) || ops->recvHole,
+                  "holes", __func__))
         return fail(stream);
-    }
     rc = ops->recv(stream, data, nbytes, flags);
-    if (rc == -1)
-        return fail(stream);
-    return rc;
+    return rc == -1 ? fail(stream) : rc;
 }
 
 int
@@ -175,21 +202,17 @@ virStreamRecv(virStreamPtr stream, char *data, size_t nbytes)
 int
 virStreamSendHole(virStreamPtr stream, long long length, unsigned int flags)
 {
-    const vkStreamOps *ops;
+    const vkStreamOps *ops = enter(stream, __func__, NULL);
 
-    vkErrorReset();
-    if (!(ops = openOps(stream, __func__)))
+    if (!ops)
         return fail(stream);
     if (length < 0) {
         vkReportError(VIR_ERR_INVALID_ARG, "%s: negative hole length %lld",
                       __func__, length);
         return fail(stream);
     }
-    if (!ops->sendHole) {
-        vkReportError(VIR_ERR_NO_SUPPORT, "%s: %s streams have no holes", __func__, ops->name);
-        return fail(stream);
-    }
-    if (ops->sendHole(stream, length, flags) < 0)
+    if (!supports(ops, ops->sendHole, "holes", __func__) ||
+        ops->sendHole(stream, length, flags) < 0)
         return fail(stream);
     return 0;
 }
@@ -197,20 +220,10 @@ virStreamSendHole(virStreamPtr stream, long long length, unsigned int flags)
 int
 virStreamRecvHole(virStreamPtr stream, long long *length, unsigned int flags)
 {
-    const vkStreamOps *ops;
+    const vkStreamOps *ops = enter(stream, __func__, length ? NULL : "length");
 
-    vkErrorReset();
-    if (!(ops = openOps(stream, __func__)))
-        return fail(stream);
-    if (!length) {
-        vkReportNullArg(VIR_FROM_THIS, "length", __func__);
-        return fail(stream);
-    }
-    if (!ops->recvHole) {
-        vkReportError(VIR_ERR_NO_SUPPORT, "%s: %s streams have no holes", __func__, ops->name);
-        return fail(stream);
-    }
-    if (ops->recvHole(stream, length, flags) < 0)
+    if (!ops || !supports(ops, ops->recvHole, "holes", __func__) ||
+        ops->recvHole(stream, length, flags) < 0)
         return fail(stream);
     return 0;
 }
@@ -230,54 +243,6 @@ sendFully(virStreamPtr st, const vkStreamOps *ops, const char *data, size_t n)
     return 0;
 }
 
-/* A handler failed: the stream cannot go on (libvirt aborts it too). */
-static int
-abortAfterHandler(virStreamPtr st, const vkStreamOps *ops, const char *func)
-{
-    virErrorPtr saved = vkErrorSave();
-
-    if (!saved)
-        vkReportError(VIR_ERR_OPERATION_FAILED, "%s: the data handler failed", func);
-    else
-        vkErrorRestore(&saved);
-    saved = vkErrorSave();
-    if (ops->abort)
-        ops->abort(st);
-    g_mutex_lock(&st->lock);
-    st->closed = true;
-    g_mutex_unlock(&st->lock);
-    vkErrorRestore(&saved);
-    return fail(st);
-}
-
-int
-virStreamSendAll(virStreamPtr stream, virStreamSourceFunc handler, void *opaque)
-{
-    const vkStreamOps *ops;
-    g_autofree char *buf = NULL;
-
-    vkErrorReset();
-    if (!(ops = openOps(stream, __func__)))
-        return fail(stream);
-    if (!handler) {
-        vkReportNullArg(VIR_FROM_THIS, "handler", __func__);
-        return fail(stream);
-    }
-    if (!checkBlocking(stream, __func__))
-        return fail(stream);
-    buf = g_malloc(VK_STREAM_CHUNK);
-    for (;;) {
-        int got = handler(stream, buf, VK_STREAM_CHUNK, opaque);
-
-        if (got < 0)
-            return abortAfterHandler(stream, ops, __func__);
-        if (got == 0)
-            return 0;
-        if (sendFully(stream, ops, buf, (size_t)got) < 0)
-            return fail(stream);
-    }
-}
-
 /* Gives all of data[0..n) to a sink handler; -1 when it fails. */
 static int
 sinkFully(virStreamPtr st, virStreamSinkFunc handler, void *opaque,
@@ -294,32 +259,105 @@ sinkFully(virStreamPtr st, virStreamSinkFunc handler, void *opaque,
     return 0;
 }
 
-int
-virStreamRecvAll(virStreamPtr stream, virStreamSinkFunc handler, void *opaque)
+/* A handler failed: the stream cannot go on (libvirt aborts it too). */
+static int
+abortAfterHandler(virStreamPtr st, const vkStreamOps *ops, const char *func)
 {
-    const vkStreamOps *ops;
-    g_autofree char *buf = NULL;
+    virErrorPtr saved = vkErrorSave();
 
-    vkErrorReset();
-    if (!(ops = openOps(stream, __func__)))
-        return fail(stream);
-    if (!handler) {
-        vkReportNullArg(VIR_FROM_THIS, "handler", __func__);
-        return fail(stream);
-    }
-    if (!checkBlocking(stream, __func__))
-        return fail(stream);
-    buf = g_malloc(VK_STREAM_CHUNK);
+    if (!saved)
+        vkReportError(VIR_ERR_OPERATION_FAILED, "%s: the data handler failed", func);
+    else
+        vkErrorRestore(&saved);
+    saved = vkErrorSave();
+    if (ops->abort)
+        ops->abort(st);
+    markClosed(st);
+    vkErrorRestore(&saved);
+    return fail(st);
+}
+
+/* The loop of SendAll and SparseSendAll; SendAll has no holeHandler (its
+ * source is all data). */
+static int
+sendAll(virStreamPtr stream, const vkStreamOps *ops, virStreamSourceFunc handler,
+        virStreamSourceHoleFunc holeHandler, virStreamSourceSkipFunc skipHandler,
+        void *opaque, const char *func)
+{
+    g_autofree char *buf = g_malloc(VK_STREAM_CHUNK);
+
     for (;;) {
-        int got = ops->recv(stream, buf, VK_STREAM_CHUNK, 0);
+        int inData = 1, got;
+        long long length = 0;
 
+        if (holeHandler && holeHandler(stream, &inData, &length, opaque) < 0)
+            return abortAfterHandler(stream, ops, func);
+        if (!inData && length > 0) {
+            if (ops->sendHole(stream, length, 0) < 0)
+                return fail(stream);
+            if (skipHandler(stream, length, opaque) < 0)
+                return abortAfterHandler(stream, ops, func);
+            continue;
+        }
+        got = handler(stream, buf, inData && length > 0 && length < VK_STREAM_CHUNK ?
+                                   (size_t)length : VK_STREAM_CHUNK, opaque);
+        if (got < 0)
+            return abortAfterHandler(stream, ops, func);
+        if (got == 0)
+            return 0;
+        if (sendFully(stream, ops, buf, (size_t)got) < 0)
+            return fail(stream);
+    }
+}
+
+/* The loop of RecvAll and SparseRecvAll; RecvAll has no holeHandler and
+ * so never stops at a hole. */
+static int
+recvAll(virStreamPtr stream, const vkStreamOps *ops, virStreamSinkFunc handler,
+        virStreamSinkHoleFunc holeHandler, void *opaque, const char *func)
+{
+    g_autofree char *buf = g_malloc(VK_STREAM_CHUNK);
+    unsigned int flags = holeHandler ? VIR_STREAM_RECV_STOP_AT_HOLE : 0;
+
+    for (;;) {
+        int got = ops->recv(stream, buf, VK_STREAM_CHUNK, flags);
+
+        if (got == -3 && holeHandler) {
+            long long length = 0;
+
+            if (ops->recvHole(stream, &length, 0) < 0)
+                return fail(stream);
+            if (holeHandler(stream, length, opaque) < 0)
+                return abortAfterHandler(stream, ops, func);
+            continue;
+        }
         if (got < 0)
             return fail(stream);
         if (got == 0)
             return 0;
         if (sinkFully(stream, handler, opaque, buf, (size_t)got) < 0)
-            return abortAfterHandler(stream, ops, __func__);
+            return abortAfterHandler(stream, ops, func);
     }
+}
+
+int
+virStreamSendAll(virStreamPtr stream, virStreamSourceFunc handler, void *opaque)
+{
+    const vkStreamOps *ops = enterBlocking(stream, __func__, handler ? NULL : "handler");
+
+    if (!ops)
+        return fail(stream);
+    return sendAll(stream, ops, handler, NULL, NULL, opaque, __func__);
+}
+
+int
+virStreamRecvAll(virStreamPtr stream, virStreamSinkFunc handler, void *opaque)
+{
+    const vkStreamOps *ops = enterBlocking(stream, __func__, handler ? NULL : "handler");
+
+    if (!ops)
+        return fail(stream);
+    return recvAll(stream, ops, handler, NULL, opaque, __func__);
 }
 
 int
@@ -327,112 +365,37 @@ virStreamSparseSendAll(virStreamPtr stream, virStreamSourceFunc handler,
                        virStreamSourceHoleFunc holeHandler,
                        virStreamSourceSkipFunc skipHandler, void *opaque)
 {
-    const vkStreamOps *ops;
-    g_autofree char *buf = NULL;
+    const vkStreamOps *ops = enterBlocking(stream, __func__,
+                                           !handler ? "handler" :
+                                           !holeHandler ? "holeHandler" :
+                                           !skipHandler ? "skipHandler" : NULL);
 
-    vkErrorReset();
-    if (!(ops = openOps(stream, __func__)))
+    if (!ops || !supports(ops, ops->sendHole, "holes", __func__))
         return fail(stream);
-    if (!handler || !holeHandler || !skipHandler) {
-        vkReportNullArg(VIR_FROM_THIS, !handler ? "handler" : !holeHandler ?
-                        "holeHandler" : "skipHandler", __func__);
-        return fail(stream);
-    }
-    if (!checkBlocking(stream, __func__))
-        return fail(stream);
-    if (!ops->sendHole) {
-        vkReportError(VIR_ERR_NO_SUPPORT, "%s: %s streams have no holes", __func__, ops->name);
-        return fail(stream);
-    }
-    buf = g_malloc(VK_STREAM_CHUNK);
-    for (;;) {
-        int inData = 0;
-        long long length = 0;
-
-        if (holeHandler(stream, &inData, &length, opaque) < 0)
-            return abortAfterHandler(stream, ops, __func__);
-        if (!inData && length > 0) {
-            if (ops->sendHole(stream, length, 0) < 0)
-                return fail(stream);
-            if (skipHandler(stream, length, opaque) < 0)
-                return abortAfterHandler(stream, ops, __func__);
-            continue;
-        }
-        {
-            size_t want = inData && length > 0 && length < VK_STREAM_CHUNK ?
-                          (size_t)length : VK_STREAM_CHUNK;
-            int got = handler(stream, buf, want, opaque);
-
-            if (got < 0)
-                return abortAfterHandler(stream, ops, __func__);
-            if (got == 0)
-                return 0;
-            if (sendFully(stream, ops, buf, (size_t)got) < 0)
-                return fail(stream);
-        }
-    }
+    return sendAll(stream, ops, handler, holeHandler, skipHandler, opaque, __func__);
 }
 
 int
 virStreamSparseRecvAll(virStreamPtr stream, virStreamSinkFunc handler,
                        virStreamSinkHoleFunc holeHandler, void *opaque)
 {
-    const vkStreamOps *ops;
-    g_autofree char *buf = NULL;
+    const vkStreamOps *ops = enterBlocking(stream, __func__,
+                                           !handler ? "handler" :
+                                           !holeHandler ? "holeHandler" : NULL);
 
-    vkErrorReset();
-    if (!(ops = openOps(stream, __func__)))
+    if (!ops || !supports(ops, ops->recvHole, "holes", __func__))
         return fail(stream);
-    if (!handler || !holeHandler) {
-        vkReportNullArg(VIR_FROM_THIS, !handler ? "handler" : "holeHandler", __func__);
-        return fail(stream);
-    }
-    if (!checkBlocking(stream, __func__))
-        return fail(stream);
-    if (!ops->recvHole) {
-        vkReportError(VIR_ERR_NO_SUPPORT, "%s: %s streams have no holes", __func__, ops->name);
-        return fail(stream);
-    }
-    buf = g_malloc(VK_STREAM_CHUNK);
-    for (;;) {
-        int got = ops->recv(stream, buf, VK_STREAM_CHUNK, VIR_STREAM_RECV_STOP_AT_HOLE);
-
-        if (got == -3) {
-            long long length = 0;
-
-            if (ops->recvHole(stream, &length, 0) < 0)
-                return fail(stream);
-            if (holeHandler(stream, length, opaque) < 0)
-                return abortAfterHandler(stream, ops, __func__);
-            continue;
-        }
-        if (got < 0)
-            return fail(stream);
-        if (got == 0)
-            return 0;
-        if (sinkFully(stream, handler, opaque, buf, (size_t)got) < 0)
-            return abortAfterHandler(stream, ops, __func__);
-    }
+    return recvAll(stream, ops, handler, holeHandler, opaque, __func__);
 }
 
 int
 virStreamEventAddCallback(virStreamPtr stream, int events, virStreamEventCallback cb,
                           void *opaque, virFreeCallback ff)
 {
-    const vkStreamOps *ops;
+    const vkStreamOps *ops = enter(stream, __func__, cb ? NULL : "cb");
 
-    vkErrorReset();
-    if (!(ops = openOps(stream, __func__)))
-        return fail(stream);
-    if (!cb) {
-        vkReportNullArg(VIR_FROM_THIS, "cb", __func__);
-        return fail(stream);
-    }
-    if (!ops->eventAdd) {
-        vkReportError(VIR_ERR_NO_SUPPORT, "%s: %s streams have no events", __func__, ops->name);
-        return fail(stream);
-    }
-    if (ops->eventAdd(stream, events, cb, opaque, ff) < 0)
+    if (!ops || !supports(ops, ops->eventAdd, "events", __func__) ||
+        ops->eventAdd(stream, events, cb, opaque, ff) < 0)
         return fail(stream);
     return 0;
 }
@@ -440,16 +403,10 @@ virStreamEventAddCallback(virStreamPtr stream, int events, virStreamEventCallbac
 int
 virStreamEventUpdateCallback(virStreamPtr stream, int events)
 {
-    const vkStreamOps *ops;
+    const vkStreamOps *ops = enter(stream, __func__, NULL);
 
-    vkErrorReset();
-    if (!(ops = openOps(stream, __func__)))
-        return fail(stream);
-    if (!ops->eventUpdate) {
-        vkReportError(VIR_ERR_NO_SUPPORT, "%s: %s streams have no events", __func__, ops->name);
-        return fail(stream);
-    }
-    if (ops->eventUpdate(stream, events) < 0)
+    if (!ops || !supports(ops, ops->eventUpdate, "events", __func__) ||
+        ops->eventUpdate(stream, events) < 0)
         return fail(stream);
     return 0;
 }
@@ -457,16 +414,10 @@ virStreamEventUpdateCallback(virStreamPtr stream, int events)
 int
 virStreamEventRemoveCallback(virStreamPtr stream)
 {
-    const vkStreamOps *ops;
+    const vkStreamOps *ops = enter(stream, __func__, NULL);
 
-    vkErrorReset();
-    if (!(ops = openOps(stream, __func__)))
-        return fail(stream);
-    if (!ops->eventRemove) {
-        vkReportError(VIR_ERR_NO_SUPPORT, "%s: %s streams have no events", __func__, ops->name);
-        return fail(stream);
-    }
-    if (ops->eventRemove(stream) < 0)
+    if (!ops || !supports(ops, ops->eventRemove, "events", __func__) ||
+        ops->eventRemove(stream) < 0)
         return fail(stream);
     return 0;
 }
@@ -491,12 +442,8 @@ endStream(virStreamPtr stream, bool finish, const char *func)
     if (!(ops = openOps(stream, func)))
         return fail(stream);
     rc = finish ? ops->finish(stream) : ops->abort(stream);
-    g_mutex_lock(&stream->lock);
-    stream->closed = true;
-    g_mutex_unlock(&stream->lock);
-    if (rc < 0)
-        return fail(stream);
-    return 0;
+    markClosed(stream);
+    return rc < 0 ? fail(stream) : 0;
 }
 
 int

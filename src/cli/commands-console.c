@@ -122,6 +122,11 @@ consoleUpdate(consoleSession *s)
         virEventUpdateHandle(s->stdinWatch, s->toGuest->len ? 0 : VIR_EVENT_HANDLE_READABLE);
 }
 
+static const vkshOptFlag consoleFlags[] = {
+    { "force", VIR_DOMAIN_CONSOLE_FORCE },
+    { "safe", VIR_DOMAIN_CONSOLE_SAFE },
+};
+
 static bool
 cmdConsole(vkshCtl *ctl, const vkshCmd *cmd)
 {
@@ -129,16 +134,12 @@ cmdConsole(vkshCtl *ctl, const vkshCmd *cmd)
     g_autoptr(virDomain) dom = vkshCommandDomain(ctl, cmd, &name, VKSH_BYANY);
     const char *devname = vkshOptString(cmd, "devname");
     consoleSession s = { .ctl = ctl, .stdinWatch = -1 };
-    unsigned int flags = 0;
+    unsigned int flags = VKSH_OPT_FLAGS(cmd, consoleFlags);
     struct termios saved;
     bool raw = false;
 
     if (!dom)
         return false;
-    if (vkshOptBool(cmd, "force"))
-        flags |= VIR_DOMAIN_CONSOLE_FORCE;
-    if (vkshOptBool(cmd, "safe"))
-        flags |= VIR_DOMAIN_CONSOLE_SAFE;
     if (!(s.st = virStreamNew(ctl->conn, VIR_STREAM_NONBLOCK))) {
         vkshSaveLibError(ctl);
         return false;
@@ -197,8 +198,6 @@ static const vkshOptDef optsConsole[] = {
     { NULL, 0, 0, NULL },
 };
 
-const vkshCmdDef vkshCmdConsole = {
-    "console", cmdConsole, optsConsole,
-    "connect to the guest console",
-    "Connect the virtual serial console for the guest", 0,
-};
+VKSH_CMD(vkshCmdConsole, "console", cmdConsole, optsConsole,
+         "connect to the guest console",
+         "Connect the virtual serial console for the guest");

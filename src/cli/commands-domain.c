@@ -53,7 +53,7 @@ static const vkshOptDef optsUndefine[] = {
 static bool
 cmdUndefine(vkshCtl *ctl, const vkshCmd *cmd)
 {
-    static const struct { const char *opt; unsigned int flag; } map[] = {
+    static const vkshOptFlag map[] = {
         { "managed-save", VIR_DOMAIN_UNDEFINE_MANAGED_SAVE },
         { "snapshots-metadata", VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA },
         { "checkpoints-metadata", VIR_DOMAIN_UNDEFINE_CHECKPOINTS_METADATA },
@@ -64,17 +64,13 @@ cmdUndefine(vkshCtl *ctl, const vkshCmd *cmd)
     };
     const char *name;
     g_autoptr(virDomain) dom = vkshCommandDomain(ctl, cmd, &name, VKSH_BYANY);
-    unsigned int flags = 0;
+    unsigned int flags = VKSH_OPT_FLAGS(cmd, map);
     int rc;
 
     if (!dom ||
         !vkshOptExclusive(ctl, cmd, "nvram", "keep-nvram") ||
         !vkshOptExclusive(ctl, cmd, "tpm", "keep-tpm"))
         return false;
-    for (size_t i = 0; i < G_N_ELEMENTS(map); i++) {
-        if (vkshOptBool(cmd, map[i].opt))
-            flags |= map[i].flag;
-    }
     rc = flags ? virDomainUndefineFlags(dom, flags) : virDomainUndefine(dom);
     if (rc < 0) {
         vkshError(ctl, "Failed to undefine domain '%s'", name);
@@ -96,21 +92,19 @@ static const vkshOptDef optsDumpxml[] = {
 static bool
 cmdDumpxml(vkshCtl *ctl, const vkshCmd *cmd)
 {
+    static const vkshOptFlag map[] = {
+        { "inactive", VIR_DOMAIN_XML_INACTIVE },
+        { "security-info", VIR_DOMAIN_XML_SECURE },
+        { "update-cpu", VIR_DOMAIN_XML_UPDATE_CPU },
+        { "migratable", VIR_DOMAIN_XML_MIGRATABLE },
+    };
     g_autoptr(virDomain) dom = vkshCommandDomain(ctl, cmd, NULL, VKSH_BYANY);
     g_autofree char *xml = NULL;
-    unsigned int flags = 0;
+    unsigned int flags = VKSH_OPT_FLAGS(cmd, map);
     size_t len;
 
     if (!dom)
         return false;
-    if (vkshOptBool(cmd, "inactive"))
-        flags |= VIR_DOMAIN_XML_INACTIVE;
-    if (vkshOptBool(cmd, "security-info"))
-        flags |= VIR_DOMAIN_XML_SECURE;
-    if (vkshOptBool(cmd, "update-cpu"))
-        flags |= VIR_DOMAIN_XML_UPDATE_CPU;
-    if (vkshOptBool(cmd, "migratable"))
-        flags |= VIR_DOMAIN_XML_MIGRATABLE;
     if (!(xml = virDomainGetXMLDesc(dom, flags))) {
         vkshSaveLibError(ctl);
         return false;
@@ -119,11 +113,6 @@ cmdDumpxml(vkshCtl *ctl, const vkshCmd *cmd)
     vkshPrint(ctl, "%s%s", xml, len && xml[len - 1] == '\n' ? "" : "\n");
     return true;
 }
-
-static const vkshOptDef optsDomainOnly[] = {
-    VKSH_OPT_DOMAIN,
-    { NULL, 0, 0, NULL },
-};
 
 static bool
 cmdDomid(vkshCtl *ctl, const vkshCmd *cmd)
@@ -212,8 +201,7 @@ setMemory(vkshCtl *ctl, const vkshCmd *cmd, bool maximum)
     g_autoptr(virDomain) dom = NULL;
     unsigned long long bytes = 0, kib;
     unsigned int flags;
-    bool anyFlag = vkshOptBool(cmd, "config") || vkshOptBool(cmd, "live") ||
-                   vkshOptBool(cmd, "current");
+    bool anyFlag = vkshAffectGiven(cmd);
     int rc;
 
     if (!vkshAffectFlags(ctl, cmd, &flags))
@@ -269,6 +257,12 @@ static const vkshOptDef optsSetvcpus[] = {
     { NULL, 0, 0, NULL },
 };
 
+static const vkshOptFlag setvcpusFlags[] = {
+    { "maximum", VIR_DOMAIN_VCPU_MAXIMUM },
+    { "guest", VIR_DOMAIN_VCPU_GUEST },
+    { "hotpluggable", VIR_DOMAIN_VCPU_HOTPLUGGABLE },
+};
+
 static bool
 cmdSetvcpus(vkshCtl *ctl, const vkshCmd *cmd)
 {
@@ -293,12 +287,7 @@ cmdSetvcpus(vkshCtl *ctl, const vkshCmd *cmd)
         vkshError(ctl, "Can't set 0 processors for a VM");
         return false;
     }
-    if (vkshOptBool(cmd, "maximum"))
-        flags |= VIR_DOMAIN_VCPU_MAXIMUM;
-    if (vkshOptBool(cmd, "guest"))
-        flags |= VIR_DOMAIN_VCPU_GUEST;
-    if (vkshOptBool(cmd, "hotpluggable"))
-        flags |= VIR_DOMAIN_VCPU_HOTPLUGGABLE;
+    flags |= VKSH_OPT_FLAGS(cmd, setvcpusFlags);
     anyFlag = flags || vkshOptBool(cmd, "current");
     rc = anyFlag ? virDomainSetVcpusFlags(dom, count, flags)
                  : virDomainSetVcpus(dom, count);
@@ -350,14 +339,14 @@ cmdVcpucount(vkshCtl *ctl, const vkshCmd *cmd)
         return false;
 
     if (!all) {
-        if (vkshOptBool(cmd, "maximum"))
-            flags |= VIR_DOMAIN_VCPU_MAXIMUM;
-        if (vkshOptBool(cmd, "live"))
-            flags |= VIR_DOMAIN_VCPU_LIVE;
-        if (vkshOptBool(cmd, "config"))
-            flags |= VIR_DOMAIN_VCPU_CONFIG;
-        if (vkshOptBool(cmd, "guest"))
-            flags |= VIR_DOMAIN_VCPU_GUEST;
+        static const vkshOptFlag map[] = {
+            { "maximum", VIR_DOMAIN_VCPU_MAXIMUM },
+            { "live", VIR_DOMAIN_VCPU_LIVE },
+            { "config", VIR_DOMAIN_VCPU_CONFIG },
+            { "guest", VIR_DOMAIN_VCPU_GUEST },
+        };
+
+        flags = VKSH_OPT_FLAGS(cmd, map);
         if ((count = virDomainGetVcpusFlags(dom, flags)) < 0) {
             vkshSaveLibError(ctl);
             return false;
@@ -490,10 +479,7 @@ cmdDesc(vkshCtl *ctl, const vkshCmd *cmd)
     return true;
 }
 
-#define CMD_FLAGS(var, nm, fn, opts, sum, desc, flags) \
-    static const vkshCmdDef var = { nm, fn, opts, sum, desc, flags }
-#define CMD(var, nm, fn, opts, sum, desc) \
-    CMD_FLAGS(var, nm, fn, opts, sum, desc, 0)
+#define CMD(var, nm, fn, opts, sum, desc) static VKSH_CMD(var, nm, fn, opts, sum, desc)
 
 CMD(cmdDefDefine, "define", cmdDefine, optsDefine,
     "define (but do not start) a domain from an XML file",
@@ -504,11 +490,11 @@ CMD(cmdDefUndefine, "undefine", cmdUndefine, optsUndefine,
 CMD(cmdDefDumpxml, "dumpxml", cmdDumpxml, optsDumpxml,
     "domain information in XML",
     "Prints the domain's XML definition.");
-CMD(cmdDefDomid, "domid", cmdDomid, optsDomainOnly,
+CMD(cmdDefDomid, "domid", cmdDomid, vkshOptsDomainOnly,
     "convert a domain name or UUID to domain id", "");
-CMD(cmdDefDomname, "domname", cmdDomname, optsDomainOnly,
+CMD(cmdDefDomname, "domname", cmdDomname, vkshOptsDomainOnly,
     "convert a domain id or UUID to domain name", "");
-CMD(cmdDefDomuuid, "domuuid", cmdDomuuid, optsDomainOnly,
+CMD(cmdDefDomuuid, "domuuid", cmdDomuuid, vkshOptsDomainOnly,
     "convert a domain name or id to domain UUID", "");
 CMD(cmdDefAutostart, "autostart", cmdAutostart, optsAutostart,
     "autostart a domain",
@@ -531,10 +517,10 @@ CMD(cmdDefAttachDevice, "attach-device", cmdAttachDevice, optsDevice,
 CMD(cmdDefDetachDevice, "detach-device", cmdDetachDevice, optsDevice,
     "detach device from an XML file",
     "Removes the device described by the XML file from the domain.");
-CMD_FLAGS(cmdDefDesc, "desc", cmdDesc, optsDesc,
-    "show or set domain's description or title",
-    "Shows or changes the domain's free-form description or title.",
-    VKSH_CMD_NO_BLANK);
+static const vkshCmdDef cmdDefDesc = {
+    "desc", cmdDesc, optsDesc, "show or set domain's description or title",
+    "Shows or changes the domain's free-form description or title.", VKSH_CMD_NO_BLANK,
+};
 
 /* In virsh's order for the same commands. */
 const vkshCmdDef *const vkshDomainCmds[] = {

@@ -31,9 +31,7 @@ static const vkshOptDef optsDommemstat[] = {
     VKSH_OPT_DOMAIN,
     { "period", VKSH_OT_INT, 0,
       "period in seconds to set collection" },
-    { "config", VKSH_OT_BOOL, 0, "affect next boot" },
-    { "live", VKSH_OT_BOOL, 0, "affect running domain" },
-    { "current", VKSH_OT_BOOL, 0, "affect current domain" },
+    VKSH_OPTS_AFFECT,
     { NULL, 0, 0, NULL },
 };
 
@@ -74,8 +72,10 @@ cmdDommemstat(vkshCtl *ctl, const vkshCmd *cmd)
         return false;
     }
     for (int i = 0; i < n; i++) {
-        if (stats[i].tag >= 0 && (size_t)stats[i].tag < G_N_ELEMENTS(memStatNames))
-            vkshPrint(ctl, "%s %llu\n", memStatNames[stats[i].tag], stats[i].val);
+        const char *tag = VKSH_ENUM_NAME(memStatNames, stats[i].tag, NULL);
+
+        if (tag)
+            vkshPrint(ctl, "%s %llu\n", tag, stats[i].val);
     }
     return true;
 }
@@ -154,6 +154,17 @@ collectSchedUpdates(vkshCtl *ctl, const vkshCmd *cmd, virTypedParameterPtr param
     return true;
 }
 
+/* The plain API without --config/--live/--current, as virsh. */
+static int
+getSchedParams(virDomainPtr dom, virTypedParameterPtr params, int *nparams,
+               bool useFlags, unsigned int flags)
+{
+    if (!useFlags)
+        return virDomainGetSchedulerParameters(dom, params, nparams);
+    return virDomainGetSchedulerParametersFlags(dom, params, nparams,
+                                                flags | VIR_TYPED_PARAM_STRING_OKAY);
+}
+
 static bool
 cmdSchedinfo(vkshCtl *ctl, const vkshCmd *cmd)
 {
@@ -161,8 +172,7 @@ cmdSchedinfo(vkshCtl *ctl, const vkshCmd *cmd)
     g_autofree char *type = NULL;
     g_autofree virTypedParameterPtr params = NULL;
     g_autoptr(GArray) update = g_array_new(FALSE, FALSE, sizeof(virTypedParameter));
-    bool useFlags = vkshOptBool(cmd, "config") || vkshOptBool(cmd, "live") ||
-                    vkshOptBool(cmd, "current");
+    bool useFlags = vkshAffectGiven(cmd);
     unsigned int flags;
     int nparams = 0, rc;
 
@@ -176,24 +186,15 @@ cmdSchedinfo(vkshCtl *ctl, const vkshCmd *cmd)
         return true;
 
     params = g_new0(virTypedParameter, nparams);
-    rc = useFlags ? virDomainGetSchedulerParametersFlags(dom, params, &nparams,
-                                                         flags | VIR_TYPED_PARAM_STRING_OKAY)
-                  : virDomainGetSchedulerParameters(dom, params, &nparams);
-    if (rc < 0)
-        return false;
-    if (!collectSchedUpdates(ctl, cmd, params, nparams, update))
+    if (getSchedParams(dom, params, &nparams, useFlags, flags) < 0 ||
+        !collectSchedUpdates(ctl, cmd, params, nparams, update))
         return false;
     if (update->len) {
         virTypedParameterPtr up = (virTypedParameterPtr)update->data;
 
         rc = useFlags ? virDomainSetSchedulerParametersFlags(dom, up, update->len, flags)
                       : virDomainSetSchedulerParameters(dom, up, update->len);
-        if (rc < 0)
-            return false;
-        rc = useFlags ? virDomainGetSchedulerParametersFlags(dom, params, &nparams,
-                                                             flags | VIR_TYPED_PARAM_STRING_OKAY)
-                      : virDomainGetSchedulerParameters(dom, params, &nparams);
-        if (rc < 0)
+        if (rc < 0 || getSchedParams(dom, params, &nparams, useFlags, flags) < 0)
             return false;
     }
     for (int i = 0; i < nparams; i++) {
@@ -205,21 +206,10 @@ cmdSchedinfo(vkshCtl *ctl, const vkshCmd *cmd)
     return true;
 }
 
-static const vkshOptDef optsDomain[] = {
-    VKSH_OPT_DOMAIN,
-    { NULL, 0, 0, NULL },
+/* Indexed by VIR_DOMAIN_DISK_ERROR_*. */
+static const char *const diskErrorNames[] = {
+    "no error", "unspecified error", "no space",
 };
-
-static const char *
-diskErrorName(int code)
-{
-    switch (code) {
-    case VIR_DOMAIN_DISK_ERROR_NONE: return "no error";
-    case VIR_DOMAIN_DISK_ERROR_UNSPEC: return "unspecified error";
-    case VIR_DOMAIN_DISK_ERROR_NO_SPACE: return "no space";
-    default: return "unknown error";
-    }
-}
 
 static bool
 cmdDomblkerror(vkshCtl *ctl, const vkshCmd *cmd)
@@ -240,7 +230,7 @@ cmdDomblkerror(vkshCtl *ctl, const vkshCmd *cmd)
     if ((n = virDomainGetDiskErrors(dom, errs, n, 0)) < 0)
         return false;
     for (int i = 0; i < n; i++) {
-        vkshPrint(ctl, "%s: %s\n", errs[i].disk, diskErrorName(errs[i].error));
+        vkshPrint(ctl, "%s: %s\n", errs[i].disk, VKSH_ENUM_NAME(diskErrorNames, errs[i].error, "unknown error"));
         free(errs[i].disk);
     }
     return true;
@@ -274,6 +264,19 @@ printCpuStatParams(vkshCtl *ctl, const virTypedParameter *params, int n)
     }
 }
 
+/* virDomainGetCPUStats, with virsh's line when it fails. */
+static int
+getCpuStats(vkshCtl *ctl, virDomainPtr dom, const char *name,
+            virTypedParameterPtr params, unsigned int nparams, int start,
+            unsigned int ncpus)
+{
+    int rc = virDomainGetCPUStats(dom, params, nparams, start, ncpus, 0);
+
+    if (rc < 0)
+        vkshError(ctl, "Failed to retrieve CPU statistics for domain '%s'", name);
+    return rc;
+}
+
 static bool
 cpuStatsPerCpu(vkshCtl *ctl, virDomainPtr dom, const char *name, int start,
                int count, bool gotCount)
@@ -281,11 +284,9 @@ cpuStatsPerCpu(vkshCtl *ctl, virDomainPtr dom, const char *name, int start,
     g_autofree virTypedParameterPtr params = NULL;
     int ncpus, nparams, got;
 
-    if ((ncpus = virDomainGetCPUStats(dom, NULL, 0, 0, 0, 0)) < 0 ||
-        (nparams = virDomainGetCPUStats(dom, NULL, 0, 0, 1, 0)) < 0) {
-        vkshError(ctl, "Failed to retrieve CPU statistics for domain '%s'", name);
+    if ((ncpus = getCpuStats(ctl, dom, name, NULL, 0, 0, 0)) < 0 ||
+        (nparams = getCpuStats(ctl, dom, name, NULL, 0, 0, 1)) < 0)
         return false;
-    }
     if (start >= ncpus) {
         vkshError(ctl, "Start CPU %d is out of range (min: 0, max: %d)", start, ncpus - 1);
         return false;
@@ -295,10 +296,8 @@ cpuStatsPerCpu(vkshCtl *ctl, virDomainPtr dom, const char *name, int start,
     if (count == 0 || nparams == 0)
         return true;
     params = g_new0(virTypedParameter, (size_t)nparams * count);
-    if ((got = virDomainGetCPUStats(dom, params, nparams, start, count, 0)) < 0) {
-        vkshError(ctl, "Failed to retrieve CPU statistics for domain '%s'", name);
+    if ((got = getCpuStats(ctl, dom, name, params, nparams, start, count)) < 0)
         return false;
-    }
     for (int c = 0; c < count; c++) {
         vkshPrint(ctl, "CPU%d:\n", start + c);
         printCpuStatParams(ctl, params + (size_t)c * got, got);
@@ -313,15 +312,11 @@ cpuStatsTotal(vkshCtl *ctl, virDomainPtr dom, const char *name)
     g_autofree virTypedParameterPtr params = NULL;
     int nparams;
 
-    if ((nparams = virDomainGetCPUStats(dom, NULL, 0, -1, 1, 0)) < 0) {
-        vkshError(ctl, "Failed to retrieve CPU statistics for domain '%s'", name);
+    if ((nparams = getCpuStats(ctl, dom, name, NULL, 0, -1, 1)) < 0)
         return false;
-    }
     params = g_new0(virTypedParameter, nparams ? nparams : 1);
-    if ((nparams = virDomainGetCPUStats(dom, params, nparams, -1, 1, 0)) < 0) {
-        vkshError(ctl, "Failed to retrieve CPU statistics for domain '%s'", name);
+    if ((nparams = getCpuStats(ctl, dom, name, params, nparams, -1, 1)) < 0)
         return false;
-    }
     vkshPrint(ctl, "Total:\n");
     printCpuStatParams(ctl, params, nparams);
     virTypedParamsClear(params, nparams);
@@ -412,26 +407,21 @@ cmdSendKey(vkshCtl *ctl, const vkshCmd *cmd)
     return virDomainSendKey(dom, codeset, holdtime, codes, n, 0) == 0;
 }
 
-const vkshCmdDef vkshCmdDommemstat = {
-    "dommemstat", cmdDommemstat, optsDommemstat, "get memory statistics for a domain",
-    "Shows the domain's memory statistics (from the balloon driver where the "
-    "guest has one), or with --period sets how often they are collected.", 0,
-};
-const vkshCmdDef vkshCmdSchedinfo = {
-    "schedinfo", cmdSchedinfo, optsSchedinfo, "show/set scheduler parameters",
-    "Shows the domain's scheduler and its parameters; --set name=value (or "
-    "--weight/--cap) changes them.", 0,
-};
-const vkshCmdDef vkshCmdDomblkerror = {
-    "domblkerror", cmdDomblkerror, optsDomain, "Show errors on block devices",
-    "Shows the disks whose I/O stopped the domain, and why.", 0,
-};
-const vkshCmdDef vkshCmdCpuStats = {
-    "cpu-stats", cmdCpuStats, optsCpuStats, "show domain cpu statistics",
-    "Shows the CPU time the domain used on each host CPU and in total.", 0,
-};
-const vkshCmdDef vkshCmdSendKey = {
-    "send-key", cmdSendKey, optsSendKey, "Send keycodes to the guest",
-    "Sends key codes (numbers, or names of the codeset such as KEY_A for "
-    "linux) to the guest as if pressed together.", 0,
-};
+VKSH_CMD(vkshCmdDommemstat, "dommemstat", cmdDommemstat, optsDommemstat,
+         "get memory statistics for a domain",
+         "Shows the domain's memory statistics (from the balloon driver where the "
+         "guest has one), or with --period sets how often they are collected.");
+VKSH_CMD(vkshCmdSchedinfo, "schedinfo", cmdSchedinfo, optsSchedinfo,
+         "show/set scheduler parameters",
+         "Shows the domain's scheduler and its parameters; --set name=value (or "
+         "--weight/--cap) changes them.");
+VKSH_CMD(vkshCmdDomblkerror, "domblkerror", cmdDomblkerror, vkshOptsDomainOnly,
+         "Show errors on block devices",
+         "Shows the disks whose I/O stopped the domain, and why.");
+VKSH_CMD(vkshCmdCpuStats, "cpu-stats", cmdCpuStats, optsCpuStats,
+         "show domain cpu statistics",
+         "Shows the CPU time the domain used on each host CPU and in total.");
+VKSH_CMD(vkshCmdSendKey, "send-key", cmdSendKey, optsSendKey,
+         "Send keycodes to the guest",
+         "Sends key codes (numbers, or names of the codeset such as KEY_A for "
+         "linux) to the guest as if pressed together.");

@@ -20,19 +20,18 @@ static const vkshOptDef optsCreate[] = {
 static bool
 cmdCreate(vkshCtl *ctl, const vkshCmd *cmd)
 {
+    static const vkshOptFlag map[] = {
+        { "paused", VIR_DOMAIN_START_PAUSED },
+        { "autodestroy", VIR_DOMAIN_START_AUTODESTROY },
+        { "validate", VIR_DOMAIN_START_VALIDATE },
+    };
     const char *file = vkshOptString(cmd, "file");
     g_autofree char *xml = vkshReadFile(ctl, file);
     g_autoptr(virDomain) dom = NULL;
-    unsigned int flags = 0;
+    unsigned int flags = VKSH_OPT_FLAGS(cmd, map);
 
     if (!xml)
         return false;
-    if (vkshOptBool(cmd, "paused"))
-        flags |= VIR_DOMAIN_START_PAUSED;
-    if (vkshOptBool(cmd, "autodestroy"))
-        flags |= VIR_DOMAIN_START_AUTODESTROY;
-    if (vkshOptBool(cmd, "validate"))
-        flags |= VIR_DOMAIN_START_VALIDATE;
     if (!(dom = virDomainCreateXML(ctl->conn, xml, flags))) {
         vkshError(ctl, "Failed to create domain from %s", file);
         return false;
@@ -54,7 +53,7 @@ static const vkshOptDef optsStart[] = {
 static bool
 cmdStart(vkshCtl *ctl, const vkshCmd *cmd)
 {
-    static const struct { const char *opt; unsigned int flag; } map[] = {
+    static const vkshOptFlag map[] = {
         { "paused", VIR_DOMAIN_START_PAUSED },
         { "autodestroy", VIR_DOMAIN_START_AUTODESTROY },
         { "bypass-cache", VIR_DOMAIN_START_BYPASS_CACHE },
@@ -64,7 +63,7 @@ cmdStart(vkshCtl *ctl, const vkshCmd *cmd)
     const char *name;
     g_autoptr(virDomain) dom = vkshCommandDomain(ctl, cmd, &name,
                                                  VKSH_BYNAME | VKSH_BYUUID);
-    unsigned int flags = 0;
+    unsigned int flags = VKSH_OPT_FLAGS(cmd, map);
     int rc;
 
     if (!dom)
@@ -72,10 +71,6 @@ cmdStart(vkshCtl *ctl, const vkshCmd *cmd)
     if (virDomainGetID(dom) != (unsigned int)-1) {
         vkshError(ctl, "Domain is already active");
         return false;
-    }
-    for (size_t i = 0; i < G_N_ELEMENTS(map); i++) {
-        if (vkshOptBool(cmd, map[i].opt))
-            flags |= map[i].flag;
     }
     /* A driver that does not know --force-boot gets the same effect from
      * removing the managed save image before a plain start. */
@@ -118,17 +113,17 @@ static const vkshOptDef optsDestroy[] = {
 static bool
 cmdDestroy(vkshCtl *ctl, const vkshCmd *cmd)
 {
+    static const vkshOptFlag map[] = {
+        { "graceful", VIR_DOMAIN_DESTROY_GRACEFUL },
+        { "remove-logs", VIR_DOMAIN_DESTROY_REMOVE_LOGS },
+    };
     const char *name;
     g_autoptr(virDomain) dom = vkshCommandDomain(ctl, cmd, &name, VKSH_BYANY);
-    unsigned int flags = 0;
+    unsigned int flags = VKSH_OPT_FLAGS(cmd, map);
     int rc;
 
     if (!dom)
         return false;
-    if (vkshOptBool(cmd, "graceful"))
-        flags |= VIR_DOMAIN_DESTROY_GRACEFUL;
-    if (vkshOptBool(cmd, "remove-logs"))
-        flags |= VIR_DOMAIN_DESTROY_REMOVE_LOGS;
     rc = flags ? virDomainDestroyFlags(dom, flags) : virDomainDestroy(dom);
     if (rc < 0) {
         vkshError(ctl, "Failed to destroy domain '%s'", name);
@@ -214,11 +209,6 @@ cmdReboot(vkshCtl *ctl, const vkshCmd *cmd)
     return true;
 }
 
-static const vkshOptDef optsDomainOnly[] = {
-    VKSH_OPT_DOMAIN,
-    { NULL, 0, 0, NULL },
-};
-
 static bool
 cmdReset(vkshCtl *ctl, const vkshCmd *cmd)
 {
@@ -271,15 +261,15 @@ cmdResume(vkshCtl *ctl, const vkshCmd *cmd)
 static bool
 saveFlags(vkshCtl *ctl, const vkshCmd *cmd, unsigned int *flags)
 {
+    static const vkshOptFlag map[] = {
+        { "bypass-cache", VIR_DOMAIN_SAVE_BYPASS_CACHE },
+        { "running", VIR_DOMAIN_SAVE_RUNNING },
+        { "paused", VIR_DOMAIN_SAVE_PAUSED },
+    };
+
     if (!vkshOptExclusive(ctl, cmd, "running", "paused"))
         return false;
-    *flags = 0;
-    if (vkshOptBool(cmd, "bypass-cache"))
-        *flags |= VIR_DOMAIN_SAVE_BYPASS_CACHE;
-    if (vkshOptBool(cmd, "running"))
-        *flags |= VIR_DOMAIN_SAVE_RUNNING;
-    if (vkshOptBool(cmd, "paused"))
-        *flags |= VIR_DOMAIN_SAVE_PAUSED;
+    *flags = VKSH_OPT_FLAGS(cmd, map);
     return true;
 }
 
@@ -381,39 +371,36 @@ cmdManagedSave(vkshCtl *ctl, const vkshCmd *cmd)
     return true;
 }
 
-#define CMD(var, nm, fn, opts, sum, desc) \
-    const vkshCmdDef var = { nm, fn, opts, sum, desc, 0 }
-
-CMD(vkshCmdCreate, "create", cmdCreate, optsCreate,
-    "create a domain from an XML file",
-    "Starts a transient domain described by the XML file.");
-CMD(vkshCmdStart, "start", cmdStart, optsStart,
-    "start a (previously defined) inactive domain",
-    "Boots a defined domain, or resumes it from its managed save image.");
-CMD(vkshCmdDestroy, "destroy", cmdDestroy, optsDestroy,
-    "destroy (stop) a domain",
-    "Stops the domain at once, like pulling its power cord.");
-CMD(vkshCmdShutdown, "shutdown", cmdShutdown, optsMode,
-    "gracefully shutdown a domain",
-    "Asks the guest to power itself off.");
-CMD(vkshCmdReboot, "reboot", cmdReboot, optsMode,
-    "reboot a domain",
-    "Asks the guest to reboot.");
-CMD(vkshCmdReset, "reset", cmdReset, optsDomainOnly,
-    "reset a domain",
-    "Resets the domain as the reset button of a machine would.");
-CMD(vkshCmdSuspend, "suspend", cmdSuspend, optsDomainOnly,
-    "suspend a domain",
-    "Pauses the domain's virtual CPUs; memory stays allocated.");
-CMD(vkshCmdResume, "resume", cmdResume, optsDomainOnly,
-    "resume a domain",
-    "Lets a paused domain run again.");
-CMD(vkshCmdSave, "save", cmdSave, optsSave,
-    "save a domain state to a file",
-    "Writes the running domain's memory to a file and stops it.");
-CMD(vkshCmdRestore, "restore", cmdRestore, optsRestore,
-    "restore a domain from a saved state in a file",
-    "Starts a domain again from a file written by save.");
-CMD(vkshCmdManagedSave, "managedsave", cmdManagedSave, optsManagedSave,
-    "managed save of a domain state",
-    "Saves the domain's state to a place the library manages; the next start resumes from it.");
+VKSH_CMD(vkshCmdCreate, "create", cmdCreate, optsCreate,
+         "create a domain from an XML file",
+         "Starts a transient domain described by the XML file.");
+VKSH_CMD(vkshCmdStart, "start", cmdStart, optsStart,
+         "start a (previously defined) inactive domain",
+         "Boots a defined domain, or resumes it from its managed save image.");
+VKSH_CMD(vkshCmdDestroy, "destroy", cmdDestroy, optsDestroy,
+         "destroy (stop) a domain",
+         "Stops the domain at once, like pulling its power cord.");
+VKSH_CMD(vkshCmdShutdown, "shutdown", cmdShutdown, optsMode,
+         "gracefully shutdown a domain",
+         "Asks the guest to power itself off.");
+VKSH_CMD(vkshCmdReboot, "reboot", cmdReboot, optsMode,
+         "reboot a domain",
+         "Asks the guest to reboot.");
+VKSH_CMD(vkshCmdReset, "reset", cmdReset, vkshOptsDomainOnly,
+         "reset a domain",
+         "Resets the domain as the reset button of a machine would.");
+VKSH_CMD(vkshCmdSuspend, "suspend", cmdSuspend, vkshOptsDomainOnly,
+         "suspend a domain",
+         "Pauses the domain's virtual CPUs; memory stays allocated.");
+VKSH_CMD(vkshCmdResume, "resume", cmdResume, vkshOptsDomainOnly,
+         "resume a domain",
+         "Lets a paused domain run again.");
+VKSH_CMD(vkshCmdSave, "save", cmdSave, optsSave,
+         "save a domain state to a file",
+         "Writes the running domain's memory to a file and stops it.");
+VKSH_CMD(vkshCmdRestore, "restore", cmdRestore, optsRestore,
+         "restore a domain from a saved state in a file",
+         "Starts a domain again from a file written by save.");
+VKSH_CMD(vkshCmdManagedSave, "managedsave", cmdManagedSave, optsManagedSave,
+         "managed save of a domain state",
+         "Saves the domain's state to a place the library manages; the next start resumes from it.");

@@ -71,7 +71,7 @@ domainTitle(virDomainPtr dom)
 static bool
 cmdList(vkshCtl *ctl, const vkshCmd *cmd)
 {
-    static const struct { const char *opt; unsigned int flag; } filters[] = {
+    static const vkshOptFlag filters[] = {
         { "transient", VIR_CONNECT_LIST_DOMAINS_TRANSIENT },
         { "persistent", VIR_CONNECT_LIST_DOMAINS_PERSISTENT },
         { "with-snapshot", VIR_CONNECT_LIST_DOMAINS_HAS_SNAPSHOT },
@@ -107,10 +107,7 @@ cmdList(vkshCtl *ctl, const vkshCmd *cmd)
         flags |= VIR_CONNECT_LIST_DOMAINS_INACTIVE;
     else
         flags |= VIR_CONNECT_LIST_DOMAINS_ACTIVE;
-    for (size_t i = 0; i < G_N_ELEMENTS(filters); i++) {
-        if (vkshOptBool(cmd, filters[i].opt))
-            flags |= filters[i].flag;
-    }
+    flags |= VKSH_OPT_FLAGS(cmd, filters);
     /* A state filter asks for domains in that state, active or not. */
     if (flags & (VIR_CONNECT_LIST_DOMAINS_RUNNING | VIR_CONNECT_LIST_DOMAINS_PAUSED |
                  VIR_CONNECT_LIST_DOMAINS_SHUTOFF | VIR_CONNECT_LIST_DOMAINS_OTHER))
@@ -181,11 +178,6 @@ cmdList(vkshCtl *ctl, const vkshCmd *cmd)
     free(doms);
     return true;
 }
-
-static const vkshOptDef optsDomainOnly[] = {
-    VKSH_OPT_DOMAIN,
-    { NULL, 0, 0, NULL },
-};
 
 #define FIELD "%-15s "
 
@@ -295,7 +287,7 @@ cmdDomstate(vkshCtl *ctl, const vkshCmd *cmd)
 }
 
 static const vkshCmdDef cmdDefDominfo = {
-    "dominfo", cmdDominfo, optsDomainOnly, "domain information",
+    "dominfo", cmdDominfo, vkshOptsDomainOnly, "domain information",
     "Shows the domain's id, state, CPUs, memory and other basic facts.", 0,
 };
 static const vkshCmdDef cmdDefDomstate = {

@@ -27,14 +27,7 @@ cmdNodecpumap(vkshCtl *ctl, const vkshCmd *cmd)
     vkshPrint(ctl, "%-15s %d\n", "CPUs present:", ncpus);
     vkshPrint(ctl, "%-15s %u\n", "CPUs online:", online);
     vkshPrint(ctl, "%-15s ", "CPU map:");
-    if (vkshOptBool(cmd, "pretty")) {
-        g_autofree char *s = vkshCpumapFormat(map, ncpus);
-
-        vkshPrint(ctl, "%s", s);
-    } else {
-        for (int i = 0; i < ncpus; i++)
-            vkshPrint(ctl, "%c", VIR_CPU_USED(map, i) ? 'y' : '-');
-    }
+    vkshCpumapPrint(ctl, map, ncpus, vkshOptBool(cmd, "pretty"));
     vkshPrint(ctl, "\n");
     free(map);
     return true;
@@ -203,27 +196,21 @@ cmdDomcapabilities(vkshCtl *ctl, const vkshCmd *cmd)
     return true;
 }
 
-const vkshCmdDef vkshCmdNodecpumap = {
-    "nodecpumap", cmdNodecpumap, optsNodecpumap, "node cpu map",
-    "Shows how many host CPUs exist, how many are online, and which.", 0,
-};
-const vkshCmdDef vkshCmdNodecpustats = {
-    "nodecpustats", cmdNodecpustats, optsNodecpustats, "Prints cpu stats of the node.",
-    "Shows the host's CPU time counters (in nanoseconds) for all CPUs or one; "
-    "with --percent, the share of each over the next second.", 0,
-};
-const vkshCmdDef vkshCmdNodememstats = {
-    "nodememstats", cmdNodememstats, optsNodememstats,
-    "Prints memory stats of the node.",
-    "Shows the host's memory counters (total, free, buffers, cached) for all "
-    "NUMA cells or one.", 0,
-};
-const vkshCmdDef vkshCmdCpuModels = {
-    "cpu-models", cmdCpuModels, optsCpuModels, "CPU models",
-    "Lists the CPU models the hypervisor offers for an architecture.", 0,
-};
-const vkshCmdDef vkshCmdDomcapabilities = {
-    "domcapabilities", cmdDomcapabilities, optsDomcapabilities, "domain capabilities",
-    "Prints, as XML, what a domain of one emulator, architecture, machine and "
-    "virtualization type may contain.", 0,
-};
+VKSH_CMD(vkshCmdNodecpumap, "nodecpumap", cmdNodecpumap, optsNodecpumap,
+         "node cpu map",
+         "Shows how many host CPUs exist, how many are online, and which.");
+VKSH_CMD(vkshCmdNodecpustats, "nodecpustats", cmdNodecpustats, optsNodecpustats,
+         "Prints cpu stats of the node.",
+         "Shows the host's CPU time counters (in nanoseconds) for all CPUs or one; "
+         "with --percent, the share of each over the next second.");
+VKSH_CMD(vkshCmdNodememstats, "nodememstats", cmdNodememstats, optsNodememstats,
+         "Prints memory stats of the node.",
+         "Shows the host's memory counters (total, free, buffers, cached) for all "
+         "NUMA cells or one.");
+VKSH_CMD(vkshCmdCpuModels, "cpu-models", cmdCpuModels, optsCpuModels,
+         "CPU models",
+         "Lists the CPU models the hypervisor offers for an architecture.");
+VKSH_CMD(vkshCmdDomcapabilities, "domcapabilities", cmdDomcapabilities,
+         optsDomcapabilities, "domain capabilities",
+         "Prints, as XML, what a domain of one emulator, architecture, machine and "
+         "virtualization type may contain.");

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* commands-vcpu.c: where a domain's virtual CPUs run and how they are
- * scheduled — vcpuinfo, vcpupin, emulatorpin, schedinfo — plus send-key.
+/* commands-vcpu.c: where a domain's virtual CPUs run — vcpuinfo, vcpupin,
+ * emulatorpin.
  * Host CPU sets travel as libvirt's cpumaps (one bit per host CPU, the
  * host's CPU count from virNodeGetInfo); the shell reads and writes them
  * in virsh's two spellings, "yy-y" (one character per CPU) and "0-1,3"
@@ -55,9 +55,16 @@ vkshCpumapFormat(const unsigned char *map, int ncpus)
     return g_string_free(s, FALSE);
 }
 
-static void
-printYesNoMap(vkshCtl *ctl, const unsigned char *map, int ncpus)
+void
+vkshCpumapPrint(vkshCtl *ctl, const unsigned char *map, int ncpus, bool pretty)
 {
+    g_autofree char *ranges = NULL;
+
+    if (pretty) {
+        ranges = vkshCpumapFormat(map, ncpus);
+        vkshPrint(ctl, "%s", ranges);
+        return;
+    }
     for (int i = 0; i < ncpus; i++)
         vkshPrint(ctl, "%c", VIR_CPU_USED(map, i) ? 'y' : '-');
 }
@@ -141,16 +148,8 @@ static const vkshOptDef optsVcpuinfo[] = {
     { NULL, 0, 0, NULL },
 };
 
-static const char *
-vcpuStateName(int state)
-{
-    switch (state) {
-    case VIR_VCPU_OFFLINE: return "offline";
-    case VIR_VCPU_RUNNING: return "running";
-    case VIR_VCPU_BLOCKED: return "blocked";
-    default: return "no state";
-    }
-}
+/* Indexed by VIR_VCPU_*. */
+static const char *const vcpuStateNames[] = { "offline", "running", "blocked" };
 
 static bool
 cmdVcpuinfo(vkshCtl *ctl, const vkshCmd *cmd)
@@ -188,7 +187,7 @@ cmdVcpuinfo(vkshCtl *ctl, const vkshCmd *cmd)
         vkshPrint(ctl, "%-15s %d\n", "VCPU:", info ? (int)info[n].number : n);
         if (info) {
             vkshPrint(ctl, "%-15s %d\n", "CPU:", info[n].cpu);
-            vkshPrint(ctl, "%-15s %s\n", "State:", vcpuStateName(info[n].state));
+            vkshPrint(ctl, "%-15s %s\n", "State:", VKSH_ENUM_NAME(vcpuStateNames, info[n].state, "no state"));
             if (info[n].cpuTime)
                 vkshPrint(ctl, "%-15s %.1lfs\n", "CPU time:", info[n].cpuTime / 1e9);
         } else {
@@ -198,26 +197,22 @@ cmdVcpuinfo(vkshCtl *ctl, const vkshCmd *cmd)
             vkshPrint(ctl, "%-15s %s\n", "CPU time", "N/A");
         }
         vkshPrint(ctl, "%-15s ", "CPU Affinity:");
-        if (pretty) {
-            g_autofree char *s = vkshCpumapFormat(map, ncpus);
-
-            vkshPrint(ctl, "%s (out of %d)", s, ncpus);
-        } else {
-            printYesNoMap(ctl, map, ncpus);
-        }
+        vkshCpumapPrint(ctl, map, ncpus, pretty);
+        if (pretty)
+            vkshPrint(ctl, " (out of %d)", ncpus);
         vkshPrint(ctl, "\n");
     }
     return true;
 }
 
+#define OPT_CPULIST \
+    { "cpulist", VKSH_OT_STRING, 0, "host cpu number(s) to set, or omit option to query" }
+
 static const vkshOptDef optsVcpupin[] = {
     VKSH_OPT_DOMAIN,
     { "vcpu", VKSH_OT_INT, 0, "vcpu number" },
-    { "cpulist", VKSH_OT_STRING, 0,
-      "host cpu number(s) to set, or omit option to query" },
-    { "config", VKSH_OT_BOOL, 0, "affect next boot" },
-    { "live", VKSH_OT_BOOL, 0, "affect running domain" },
-    { "current", VKSH_OT_BOOL, 0, "affect current domain" },
+    OPT_CPULIST,
+    VKSH_OPTS_AFFECT,
     { NULL, 0, 0, NULL },
 };
 
@@ -233,13 +228,6 @@ queryFlags(vkshCtl *ctl, const vkshCmd *cmd, unsigned int *flags)
         return false;
     }
     return true;
-}
-
-static bool
-anyAffectFlag(const vkshCmd *cmd)
-{
-    return vkshOptBool(cmd, "config") || vkshOptBool(cmd, "live") ||
-           vkshOptBool(cmd, "current");
 }
 
 static bool
@@ -307,7 +295,7 @@ cmdVcpupin(vkshCtl *ctl, const vkshCmd *cmd)
 
     if (!(map = parseCpulist(ctl, cpulist, ncpus, &maplen)))
         return false;
-    if (anyAffectFlag(cmd))
+    if (vkshAffectGiven(cmd))
         rc = virDomainPinVcpuFlags(dom, vcpu, map, maplen, flags);
     else
         rc = virDomainPinVcpu(dom, vcpu, map, maplen);
@@ -316,11 +304,8 @@ cmdVcpupin(vkshCtl *ctl, const vkshCmd *cmd)
 
 static const vkshOptDef optsEmulatorpin[] = {
     VKSH_OPT_DOMAIN,
-    { "cpulist", VKSH_OT_STRING, 0,
-      "host cpu number(s) to set, or omit option to query" },
-    { "config", VKSH_OT_BOOL, 0, "affect next boot" },
-    { "live", VKSH_OT_BOOL, 0, "affect running domain" },
-    { "current", VKSH_OT_BOOL, 0, "affect current domain" },
+    OPT_CPULIST,
+    VKSH_OPTS_AFFECT,
     { NULL, 0, 0, NULL },
 };
 
@@ -354,18 +339,14 @@ cmdEmulatorpin(vkshCtl *ctl, const vkshCmd *cmd)
     return true;
 }
 
-const vkshCmdDef vkshCmdVcpuinfo = {
-    "vcpuinfo", cmdVcpuinfo, optsVcpuinfo, "detailed domain vcpu information",
-    "Shows, for each virtual CPU, the host CPU it runs on, its state, the CPU "
-    "time it used and the host CPUs it may run on.", 0,
-};
-const vkshCmdDef vkshCmdVcpupin = {
-    "vcpupin", cmdVcpupin, optsVcpupin, "control or query domain vcpu affinity",
-    "Pins a virtual CPU to a set of host CPUs, or shows the pinning of every "
-    "virtual CPU.", 0,
-};
-const vkshCmdDef vkshCmdEmulatorpin = {
-    "emulatorpin", cmdEmulatorpin, optsEmulatorpin,
-    "control or query domain emulator affinity",
-    "Pins the emulator threads to a set of host CPUs, or shows their pinning.", 0,
-};
+VKSH_CMD(vkshCmdVcpuinfo, "vcpuinfo", cmdVcpuinfo, optsVcpuinfo,
+         "detailed domain vcpu information",
+         "Shows, for each virtual CPU, the host CPU it runs on, its state, the CPU "
+         "time it used and the host CPUs it may run on.");
+VKSH_CMD(vkshCmdVcpupin, "vcpupin", cmdVcpupin, optsVcpupin,
+         "control or query domain vcpu affinity",
+         "Pins a virtual CPU to a set of host CPUs, or shows the pinning of every "
+         "virtual CPU.");
+VKSH_CMD(vkshCmdEmulatorpin, "emulatorpin", cmdEmulatorpin, optsEmulatorpin,
+         "control or query domain emulator affinity",
+         "Pins the emulator threads to a set of host CPUs, or shows their pinning.");

@@ -127,8 +127,13 @@ static const char *const shutoffReasons[] = {
 };
 static const char *const crashedReasons[] = { "unknown", "panicked" };
 
-#define PICK(table, i) \
-    ((i) >= 0 && (size_t)(i) < G_N_ELEMENTS(table) ? (table)[i] : "unknown")
+const char *
+vkshEnumName(const char *const *table, size_t n, int value, const char *fallback)
+{
+    return value >= 0 && (size_t)value < n ? table[value] : fallback;
+}
+
+#define PICK(table, i) VKSH_ENUM_NAME(table, i, "unknown")
 
 const char *
 vkshStateReasonToString(int state, int reason)

@@ -428,6 +428,30 @@ vkshOptRequires(vkshCtl *ctl, const vkshCmd *cmd, const char *needed,
     return true;
 }
 
+unsigned int
+vkshOptFlags(const vkshCmd *cmd, const vkshOptFlag *map, size_t n)
+{
+    unsigned int flags = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        if (vkshOptBool(cmd, map[i].opt))
+            flags |= map[i].flag;
+    }
+    return flags;
+}
+
+const vkshOptDef vkshOptsDomainOnly[] = {
+    VKSH_OPT_DOMAIN,
+    { NULL, 0, 0, NULL },
+};
+
+bool
+vkshAffectGiven(const vkshCmd *cmd)
+{
+    return vkshOptBool(cmd, "config") || vkshOptBool(cmd, "live") ||
+           vkshOptBool(cmd, "current");
+}
+
 /* --config/--live/--current as most modifying commands take them. */
 bool
 vkshAffectFlags(vkshCtl *ctl, const vkshCmd *cmd, unsigned int *flags)

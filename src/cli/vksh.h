@@ -28,6 +28,11 @@ typedef struct {
 
 #define VKSH_OPT_DOMAIN \
     { "domain", VKSH_OT_DATA, VKSH_OFLAG_REQ, "domain name, id or uuid" }
+/* --config/--live/--current with virsh's help lines (see vkshAffectFlags). */
+#define VKSH_OPTS_AFFECT \
+    { "config", VKSH_OT_BOOL, 0, "affect next boot" }, \
+    { "live", VKSH_OT_BOOL, 0, "affect running domain" }, \
+    { "current", VKSH_OT_BOOL, 0, "affect current domain" }
 
 typedef struct _vkshCtl vkshCtl;
 typedef struct _vkshCmd vkshCmd;
@@ -45,6 +50,11 @@ typedef struct {
     const char *description;
     unsigned int flags;
 } vkshCmdDef;
+
+/* const vkshCmdDef var = ...: a command's entry (static in front for one
+ * listed only in its own file). */
+#define VKSH_CMD(var, nm, fn, opts, sum, desc) \
+    const vkshCmdDef var = { nm, fn, opts, sum, desc, 0 }
 
 typedef struct {
     const char *name;               /* "Domain Management" */
@@ -93,6 +103,20 @@ bool vkshOptExclusive(vkshCtl *ctl, const vkshCmd *cmd,
 bool vkshAffectFlags(vkshCtl *ctl, const vkshCmd *cmd, unsigned int *flags);
 bool vkshOptRequires(vkshCtl *ctl, const vkshCmd *cmd,
                      const char *needed, const char *by);
+/* True when any of --config/--live/--current is given: virsh then calls
+ * the *Flags variant of an API, else the plain one. */
+bool vkshAffectGiven(const vkshCmd *cmd);
+
+/* Boolean options that each add an API flag. */
+typedef struct {
+    const char *opt;
+    unsigned int flag;
+} vkshOptFlag;
+unsigned int vkshOptFlags(const vkshCmd *cmd, const vkshOptFlag *map, size_t n);
+#define VKSH_OPT_FLAGS(cmd, map) vkshOptFlags(cmd, map, G_N_ELEMENTS(map))
+
+/* The options of a command that takes nothing but <domain>. */
+extern const vkshOptDef vkshOptsDomainOnly[];
 
 /* output.c */
 void vkshPrint(vkshCtl *ctl, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
@@ -134,6 +158,14 @@ extern const vkshCmdDef vkshCmdCreate, vkshCmdStart, vkshCmdDestroy,
 /* commands-vcpu.c: cpumaps sized by the host's CPU count */
 int vkshHostCpuCount(vkshCtl *ctl);
 char *vkshCpumapFormat(const unsigned char *map, int ncpus);
+/* A cpumap as virsh prints it: "0-3,6" when pretty, else "yyyy--y". */
+void vkshCpumapPrint(vkshCtl *ctl, const unsigned char *map, int ncpus, bool pretty);
+
+/* table[value], or fallback when value is not an index of it. */
+const char *vkshEnumName(const char *const *table, size_t n, int value,
+                         const char *fallback);
+#define VKSH_ENUM_NAME(table, value, fallback) \
+    vkshEnumName(table, G_N_ELEMENTS(table), value, fallback)
 
 /* host/vCPU commands (commands-vcpu.c, commands-domstats.c,
  * commands-node.c), listed in the groups of the other files */

@@ -79,8 +79,13 @@ waitFd(int fd, short what)
     return 0;
 }
 
+/* One read (into dst) or write (from src) of the descriptor, retried on
+ * EINTR and, on a blocking stream, after waiting out EAGAIN.  A reader
+ * sees the end of the stream where a writer sees an error: the fd closed
+ * under it, or EIO from a pty whose master side closed (the guest, or its
+ * QEMU, went). */
 static int
-fdSend(virStreamPtr st, const char *data, size_t nbytes)
+fdTransfer(virStreamPtr st, const char *src, char *dst, size_t nbytes)
 {
     fdStream *fs = getPriv(st);
 
@@ -94,15 +99,17 @@ fdSend(virStreamPtr st, const char *data, size_t nbytes)
 
         g_mutex_lock(&fs->lock);
         fd = fs->fd;
-        if (fd >= 0)
-            n = write(fd, data, nbytes);
-        else
+        if (fd < 0)
             errno = EBADF;
+        else
+            n = src ? write(fd, src, nbytes) : read(fd, dst, nbytes);
         g_mutex_unlock(&fs->lock);
         if (n >= 0)
             return (int)n;
         if (errno == EINTR)
             continue;
+        if (!src && (errno == EIO || (errno == EBADF && fd < 0)))
+            return 0;
         if (errno == EBADF && fd < 0) {
             vkReportError(VIR_ERR_OPERATION_INVALID, "%s", "the stream was closed");
             return -1;
@@ -110,53 +117,27 @@ fdSend(virStreamPtr st, const char *data, size_t nbytes)
         if (errno == EAGAIN) {
             if (vkStreamIsNonBlock(st))
                 return -2;
-            if (waitFd(fd, POLLOUT) < 0)
+            if (waitFd(fd, src ? POLLOUT : POLLIN) < 0)
                 return -1;
             continue;
         }
-        vkReportSystemError(errno, "%s", "cannot write to the stream");
+        vkReportSystemError(errno, "%s", src ? "cannot write to the stream"
+                                             : "cannot read from the stream");
         return -1;
     }
 }
 
 static int
+fdSend(virStreamPtr st, const char *data, size_t nbytes)
+{
+    return fdTransfer(st, data, NULL, nbytes);
+}
+
+static int
 fdRecv(virStreamPtr st, char *data, size_t nbytes, unsigned int flags)
 {
-    fdStream *fs = getPriv(st);
-
     (void)flags;
-    if (!fs)
-        return -1;
-    if (nbytes > INT_MAX)
-        nbytes = INT_MAX;
-    for (;;) {
-        ssize_t n = -1;
-        int fd;
-
-        g_mutex_lock(&fs->lock);
-        fd = fs->fd;
-        if (fd >= 0)
-            n = read(fd, data, nbytes);
-        else
-            errno = EBADF;
-        g_mutex_unlock(&fs->lock);
-        if (n >= 0)
-            return (int)n;
-        if (errno == EINTR)
-            continue;
-        /* a pty whose master side closed: the guest (or its QEMU) went */
-        if (errno == EIO || (errno == EBADF && fd < 0))
-            return 0;
-        if (errno == EAGAIN) {
-            if (vkStreamIsNonBlock(st))
-                return -2;
-            if (waitFd(fd, POLLIN) < 0)
-                return -1;
-            continue;
-        }
-        vkReportSystemError(errno, "%s", "cannot read from the stream");
-        return -1;
-    }
+    return fdTransfer(st, NULL, data, nbytes);
 }
 
 static void

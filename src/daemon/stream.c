@@ -169,6 +169,21 @@ updateEventsLocked(vkRelay *r)
     vkErrorReset();
 }
 
+/* A local send or receive that moved nothing: it would block (the next
+ * event resumes it), or it failed and the relay ends with the error sent
+ * to the client.  False when n bytes did move. */
+static bool
+stalledLocked(vkRelayOut *o, vkRelay *r, int n)
+{
+    if (n >= 0)
+        return false;
+    if (n != -2) {
+        queueError(o, r);
+        closeLocked(o, r, true);
+    }
+    return true;
+}
+
 /* Client -> local: data until the local side would block; a finish or an
  * abort ends the relay with the confirmation libvirt's clients wait for. */
 static void
@@ -185,13 +200,8 @@ handleWriteLocked(vkRelayOut *o, vkRelay *r)
             int n = len > r->rxOffset ?
                     virStreamSend(r->st, p + r->rxOffset, len - r->rxOffset) : 0;
 
-            if (n == -2)
+            if (stalledLocked(o, r, n))
                 return;
-            if (n < 0) {
-                queueError(o, r);
-                closeLocked(o, r, true);
-                return;
-            }
             r->rxOffset += (size_t)n;
             if (r->rxOffset < len)
                 continue;
@@ -224,13 +234,8 @@ handleReadLocked(vkRelayOut *o, vkRelay *r)
     g_autofree char *buf = g_malloc(VK_RPC_STREAM_CHUNK);
     int n = virStreamRecv(r->st, buf, VK_RPC_STREAM_CHUNK);
 
-    if (n == -2)
+    if (stalledLocked(o, r, n))
         return;
-    if (n < 0) {
-        queueError(o, r);
-        closeLocked(o, r, true);
-        return;
-    }
     if (n == 0) {
         /* The end of the data is an empty CONTINUE packet: libvirt's
          * clients take a STREAM OK only as the answer to their finish. */

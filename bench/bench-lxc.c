@@ -21,42 +21,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
 
-static double
-nowMs(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-static int
-cmpDouble(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-
-    return (x > y) - (x < y);
-}
-
-static double
-median(double *v, int n)
-{
-    qsort(v, n, sizeof(*v), cmpDouble);
-    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
+#include "bench-util.h"
 
 /* 64 MiB, a private network namespace with only lo (privnet: libvirt's
  * LXC driver would otherwise share the host's network, which virtkit
  * never does), one pty console, and an init shell that waits forever.
  * The loop keeps the shell itself as the init, as a real init would be. */
 static char *
-containerXML(const char *name, const char *rootfs)
+containerXML(const char *name, void *opaque)
 {
+    const char *rootfs = opaque;
     char *xml = NULL;
 
     if (asprintf(&xml,
@@ -87,7 +65,7 @@ int
 main(int argc, char **argv)
 {
     int n = 20;
-    double *createMs, *destroyMs, t0;
+    double *createMs, *destroyMs;
     virConnectPtr conn;
 
     if (argc < 3) {
@@ -105,39 +83,14 @@ main(int argc, char **argv)
     createMs = calloc(n, sizeof(double));
     destroyMs = calloc(n, sizeof(double));
 
-    /* One warm-up pair: first-use costs (cgroup parents, page cache of
-     * the root filesystem) are not the per-container cost measured. */
-    for (int i = -1; i < n; i++) {
-        char name[64];
-        char *xml;
-        virDomainPtr dom;
-
-        snprintf(name, sizeof(name), "bl-seq-%d", i + 1);
-        xml = containerXML(name, argv[2]);
-        t0 = nowMs();
-        dom = virDomainCreateXML(conn, xml, 0);
-        if (!dom) {
-            fprintf(stderr, "bench-lxc: create %s: %s\n", name, virGetLastErrorMessage());
-            virConnectClose(conn);
-            return 1;
-        }
-        if (i >= 0)
-            createMs[i] = nowMs() - t0;
-        t0 = nowMs();
-        if (virDomainDestroy(dom) < 0) {
-            fprintf(stderr, "bench-lxc: destroy %s: %s\n", name, virGetLastErrorMessage());
-            virDomainFree(dom);
-            virConnectClose(conn);
-            return 1;
-        }
-        if (i >= 0)
-            destroyMs[i] = nowMs() - t0;
-        virDomainFree(dom);
-        free(xml);
+    if (benchCreateDestroy(conn, "bench-lxc", "bl-seq", n, containerXML, argv[2],
+                           createMs, destroyMs) < 0) {
+        virConnectClose(conn);
+        return 1;
     }
-    printf("create_ms_median %.1f\n", median(createMs, n));
+    printf("create_ms_median %.1f\n", benchMedian(createMs, n));
     printf("create_ms_min %.1f\n", createMs[0]);
-    printf("destroy_ms_median %.1f\n", median(destroyMs, n));
+    printf("destroy_ms_median %.1f\n", benchMedian(destroyMs, n));
     printf("destroy_ms_min %.1f\n", destroyMs[0]);
     free(createMs);
     free(destroyMs);

@@ -20,65 +20,31 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
+
+#include "bench-util.h"
+#include "micro-guest.h"
 
 static const char *guestElf;
 static const char *tmpDir;
 static const char *virtType = "kvm";
 static virConnectPtr conn;
 
-static double
-nowMs(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-static int
-cmpDouble(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-
-    return (x > y) - (x < y);
-}
-
-static double
-median(double *v, int n)
-{
-    qsort(v, n, sizeof(*v), cmpDouble);
-    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
-/* 128 MiB, 1 vCPU, no disk: the micro-guest on qboot. */
+/* 128 MiB, 1 vCPU, no disk: the micro-guest on qboot.  The emulator is
+ * named and the balloon left out so that libvirt's QEMU driver starts the
+ * same QEMU as virtkit's. */
 static char *
-guestXML(const char *name)
+guestXML(const char *name, void *opaque)
 {
-    char *xml = NULL;
+    microGuestSpec spec = {
+        .type = virtType, .name = name, .kernel = guestElf, .memoryMiB = 128, .logDir = tmpDir,
+        .devices = "    <emulator>/usr/bin/qemu-system-x86_64</emulator>\n"
+                   "    <memballoon model='none'/>\n",
+    };
 
-    if (asprintf(&xml,
-                 "<domain type='%s'>\n"
-                 "  <name>%s</name>\n"
-                 "  <memory unit='MiB'>128</memory>\n"
-                 "  <vcpu>1</vcpu>\n"
-                 "  <os>\n"
-                 "    <type arch='x86_64' machine='pc'>hvm</type>\n"
-                 "    <loader type='rom'>/usr/share/qemu/qboot.rom</loader>\n"
-                 "    <kernel>%s</kernel>\n"
-                 "  </os>\n"
-                 "  <features><acpi/></features>\n"
-                 "  <devices>\n"
-                 "    <emulator>/usr/bin/qemu-system-x86_64</emulator>\n"
-                 "    <serial type='file'><source path='%s/serial-%s.log'/></serial>\n"
-                 "    <memballoon model='none'/>\n"
-                 "  </devices>\n"
-                 "</domain>\n", virtType, name, guestElf, tmpDir, name) < 0)
-        abort();
-    return xml;
+    return microGuestXML(&spec);
 }
 
 typedef struct {
@@ -95,7 +61,7 @@ createOne(void *opaque)
     char *xml;
 
     snprintf(name, sizeof(name), "bq-conc-%d", j->index);
-    xml = guestXML(name);
+    xml = guestXML(name, NULL);
     pthread_barrier_wait(j->barrier);
     j->dom = virDomainCreateXML(conn, xml, 0);
     if (!j->dom)
@@ -135,35 +101,11 @@ main(int argc, char **argv)
     createMs = calloc(n, sizeof(double));
     destroyMs = calloc(n, sizeof(double));
 
-    /* One warm-up pair: capability probing and the like are not the
-     * per-guest cost being measured. */
-    for (int i = -1; i < n; i++) {
-        char name[64];
-        char *xml;
-        virDomainPtr dom;
-
-        snprintf(name, sizeof(name), "bq-seq-%d", i + 1);
-        xml = guestXML(name);
-        t0 = nowMs();
-        dom = virDomainCreateXML(conn, xml, 0);
-        if (!dom) {
-            fprintf(stderr, "bench-qemu: create %s: %s\n", name, virGetLastErrorMessage());
-            return 1;
-        }
-        if (i >= 0)
-            createMs[i] = nowMs() - t0;
-        t0 = nowMs();
-        if (virDomainDestroy(dom) < 0) {
-            fprintf(stderr, "bench-qemu: destroy %s: %s\n", name, virGetLastErrorMessage());
-            return 1;
-        }
-        if (i >= 0)
-            destroyMs[i] = nowMs() - t0;
-        virDomainFree(dom);
-        free(xml);
-    }
-    printf("create_ms_median %.1f\n", median(createMs, n));
-    printf("destroy_ms_median %.1f\n", median(destroyMs, n));
+    if (benchCreateDestroy(conn, "bench-qemu", "bq-seq", n, guestXML, NULL,
+                           createMs, destroyMs) < 0)
+        return 1;
+    printf("create_ms_median %.1f\n", benchMedian(createMs, n));
+    printf("destroy_ms_median %.1f\n", benchMedian(destroyMs, n));
 
     if (conc > 0) {
         threads = calloc(conc, sizeof(*threads));
@@ -174,11 +116,11 @@ main(int argc, char **argv)
             jobs[i].barrier = &barrier;
             pthread_create(&threads[i], NULL, createOne, &jobs[i]);
         }
-        t0 = nowMs();
+        t0 = benchNowMs();
         pthread_barrier_wait(&barrier);
         for (int i = 0; i < conc; i++)
             pthread_join(threads[i], NULL);
-        concMs = nowMs() - t0;
+        concMs = benchNowMs() - t0;
         for (int i = 0; i < conc; i++) {
             if (!jobs[i].dom) {
                 failures++;

@@ -31,8 +31,7 @@
 
 #include "virtkit/virtkit.h"
 #include "drivers/lxc/lxc-driver.h"
-
-#define BUSYBOX "/bin/busybox"
+#include "lxc-test-util.h"
 
 static char *tmp, *rootfs, *stateRoot;
 static int failures;
@@ -44,31 +43,6 @@ static int failures;
             failures++; \
         } \
     } while (0)
-
-static bool
-buildRootfs(void)
-{
-    static const char *const applets[] = { "sh", "cat", "sleep", "echo", "ls", NULL };
-    static const char *const dirs[] = { "bin", "proc", "sys", "tmp", "etc", NULL };
-    g_autofree char *bb = g_build_filename(rootfs, "bin", "busybox", NULL);
-    g_autofree char *data = NULL;
-    gsize len;
-
-    for (const char *const *d = dirs; *d; d++) {
-        g_autofree char *p = g_build_filename(rootfs, *d, NULL);
-        if (g_mkdir_with_parents(p, 0755) < 0)
-            return false;
-    }
-    if (!g_file_get_contents(BUSYBOX, &data, &len, NULL) ||
-        !g_file_set_contents(bb, data, len, NULL) || chmod(bb, 0755) < 0)
-        return false;
-    for (const char *const *a = applets; *a; a++) {
-        g_autofree char *p = g_build_filename(rootfs, "bin", *a, NULL);
-        if (symlink("busybox", p) < 0)
-            return false;
-    }
-    return true;
-}
 
 /* A fingerprint of a host directory: its entries and its mtime. */
 static char *
@@ -91,39 +65,23 @@ fingerprint(const char *dir)
     return g_string_free(out, FALSE);
 }
 
-static bool
-logHas(const char *name, const char *needle)
-{
-    g_autofree char *log = g_strdup_printf("%s/log/%s.log", stateRoot, name);
-
-    /* bounded wait for the container's output; not a timing assertion */
-    for (int i = 0; i < 100; i++) {
-        g_autofree char *text = NULL;
-
-        if (g_file_get_contents(log, &text, NULL, NULL) && strstr(text, needle))
-            return true;
-        g_usleep(50000);
-    }
-    return false;
-}
-
 int
 main(void)
 {
     g_autofree char *hostA = NULL, *hostB = NULL, *hostDev = NULL, *share = NULL;
     g_autofree char *fpA = NULL, *fpB = NULL, *fpDev = NULL, *uri = NULL;
-    g_autofree char *xml = NULL, *link = NULL, *climb = NULL, *cmd = NULL;
+    g_autofree char *xml = NULL, *link = NULL, *climb = NULL;
+    g_autofree char *secretA = NULL, *secretB = NULL, *shared = NULL;
     virConnectPtr conn;
     virDomainPtr dom;
 
-    if (geteuid() != 0) {
-        printf("# skip: containers need root\n");
-        return 77;
-    }
-    if (access(BUSYBOX, X_OK) < 0 || access("/proc/self/ns/pid", F_OK) < 0) {
-        printf("# skip: no %s (busybox-static) or no namespaces\n", BUSYBOX);
-        return 77;
-    }
+    /* no dev/: the test plants a symlink there */
+    static const char *const dirs[] = { "bin", "proc", "sys", "tmp", "etc", NULL };
+    static const char *const applets[] = { "sh", "cat", "sleep", "echo", "ls", NULL };
+    int rc;
+
+    if ((rc = lxcTestHostCheck("/proc/self/ns/pid")) != 0)
+        return rc;
     tmp = g_dir_make_tmp("vk-lxcpaths-XXXXXX", NULL);
     rootfs = g_build_filename(tmp, "rootfs", NULL);
     stateRoot = g_build_filename(tmp, "state", NULL);
@@ -131,11 +89,15 @@ main(void)
     hostB = g_build_filename(tmp, "host-b", NULL);
     hostDev = g_build_filename(tmp, "host-dev", NULL);
     share = g_build_filename(tmp, "share", NULL);
-    if (!buildRootfs() || g_mkdir(hostA, 0755) < 0 || g_mkdir(hostB, 0755) < 0 ||
+    secretA = g_build_filename(hostA, "secret", NULL);
+    secretB = g_build_filename(hostB, "secret", NULL);
+    shared = g_build_filename(share, "shared", NULL);
+    if (!lxcTestBuildRootfs(rootfs, dirs, applets) ||
+        g_mkdir(hostA, 0755) < 0 || g_mkdir(hostB, 0755) < 0 ||
         g_mkdir(hostDev, 0755) < 0 || g_mkdir(share, 0755) < 0 ||
-        !g_file_set_contents(g_build_filename(hostA, "secret", NULL), "A", 1, NULL) ||
-        !g_file_set_contents(g_build_filename(hostB, "secret", NULL), "B", 1, NULL) ||
-        !g_file_set_contents(g_build_filename(share, "shared", NULL), "SHARED-OK\n", -1, NULL)) {
+        !g_file_set_contents(secretA, "A", 1, NULL) ||
+        !g_file_set_contents(secretB, "B", 1, NULL) ||
+        !g_file_set_contents(shared, "SHARED-OK\n", -1, NULL)) {
         fprintf(stderr, "cannot prepare %s\n", tmp);
         return 1;
     }
@@ -199,10 +161,11 @@ main(void)
         g_autofree char *inA = g_build_filename(rootfs, hostA, "sub", NULL);
         g_autofree char *inB = g_build_filename(rootfs, hostB, "sub2", NULL);
 
-        CHECK(logHas("pathct", "DONE"), "the container never printed DONE");
-        CHECK(logHas("pathct", "SHARED-OK\r\nSHARED-OK"),
+        CHECK(lxcTestLogHas(stateRoot, "pathct", "DONE", 1), "the container never printed DONE");
+        CHECK(lxcTestLogHas(stateRoot, "pathct", "SHARED-OK\r\nSHARED-OK", 1),
               "the container does not see the share at /escape/sub and /climb/sub2");
-        CHECK(logHas("pathct", "DEV-/dev/null"), "the container has no /dev/null");
+        CHECK(lxcTestLogHas(stateRoot, "pathct", "DEV-/dev/null", 1),
+              "the container has no /dev/null");
         CHECK(g_file_test(inA, G_FILE_TEST_IS_DIR),
               "%s was not created inside the root filesystem", inA);
         CHECK(g_file_test(inB, G_FILE_TEST_IS_DIR),
@@ -226,9 +189,8 @@ main(void)
               fpDev, nowDev);
     }
     virConnectClose(conn);
-    cmd = g_strdup_printf("rm -rf '%s'", tmp);
-    if (failures == 0 && system(cmd) != 0)
-        fprintf(stderr, "could not remove %s\n", tmp);
+    if (failures == 0)
+        lxcTestRmTree(tmp);
     printf("%d failure(s)%s%s\n", failures, failures ? "; left " : "", failures ? tmp : "");
     return failures ? 1 : 0;
 }

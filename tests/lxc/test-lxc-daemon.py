@@ -12,10 +12,8 @@ destroyed through the new daemon.  This process is a child subreaper, so
 the supervisors orphaned by the kill become its children and are reaped
 here.  Skips (77) when not root or without busybox-static."""
 
-import ctypes
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -23,18 +21,12 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "daemon"))
 import vkwire  # noqa: E402
-
-import importlib.util  # noqa: E402
-_spec = importlib.util.spec_from_file_location(
-    "condaemon", os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "qemu",
-                              "test-qemu-console-daemon.py"))
-condaemon = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(condaemon)
+import vktest  # noqa: E402
+from vktest import alive, reap, status_attr, uri_of  # noqa: E402
 
 VIRTKITD = sys.argv[1]
 SHELL = sys.argv[2]
 BUSYBOX = "/bin/busybox"
-PR_SET_CHILD_SUBREAPER = 36
 
 
 def build_rootfs(root):
@@ -67,9 +59,7 @@ def domxml(name, rootfs):
 def console_hostname(sock, name):
     """`virtkit console` through the daemon: the container's own shell
     answers on it (what the typed line expands to, not its echo)."""
-    con = condaemon.PtyProc([SHELL, "-c", "lxc+unix:///system?socket=" + sock, "console", name])
-    con.read_until(b"Escape character is ^]")
-    con.wait_raw()
+    con = vktest.open_console([SHELL, "-c", uri_of(sock, "lxc"), "console", name])
     con.write(b"echo H=$(hostname)=\r")
     con.read_until(("H=%s=" % name).encode())
     con.write(b"\x1d")
@@ -77,42 +67,7 @@ def console_hostname(sock, name):
 
 
 def shell(sock, *args, ok=True):
-    uri = "lxc+unix:///system?socket=" + sock
-    r = subprocess.run([SHELL, "-c", uri] + list(args), capture_output=True, text=True,
-                       timeout=120)
-    if ok and r.returncode != 0:
-        raise AssertionError("virtkit %s failed (%d): %s%s" % (" ".join(args), r.returncode,
-                                                               r.stdout, r.stderr))
-    return r
-
-
-def status_attr(root, name, attr):
-    with open(os.path.join(root, "run", name + ".xml")) as f:
-        text = f.read()
-    return text.split(" %s='" % attr, 1)[1].split("'", 1)[0]
-
-
-def alive(pid):
-    """True while pid runs; a zombie is reaped (it is ours through the
-    subreaper) and counts as gone."""
-    try:
-        done, _ = os.waitpid(pid, os.WNOHANG)
-        if done == pid:
-            return False
-    except ChildProcessError:
-        pass
-    try:
-        with open("/proc/%d/stat" % pid) as f:
-            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except FileNotFoundError:
-        return False
-
-
-def reap(pid):
-    try:
-        os.waitpid(pid, 0)
-    except ChildProcessError:
-        pass
+    return vktest.client(SHELL, uri_of(sock, "lxc"), *args, ok=ok)
 
 
 def cgroup_dir(pid, ctrl):
@@ -150,8 +105,7 @@ def main():
     if not os.access(BUSYBOX, os.X_OK):
         print("SKIP: no busybox-static")
         return 77
-    libc = ctypes.CDLL(None, use_errno=True)
-    libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+    vktest.become_subreaper()
     tmp = tempfile.mkdtemp(prefix="vk-lxc-daemon-")
     root = os.path.join(tmp, "lxc")
     rootfs = os.path.join(tmp, "rootfs")
@@ -233,10 +187,7 @@ def main():
     finally:
         if daemon is not None:
             daemon.stop()
-        for pid in pids:
-            if alive(pid):
-                os.kill(pid, signal.SIGKILL)
-                reap(pid)
+        vktest.kill_all(pids)
         # a container left by a failure: its cgroups go with the rest
         subprocess.run(["find", "/sys/fs/cgroup", "-depth", "-type", "d", "-path",
                         "*/virtkit/lxc-*", "-path", "*vkct*", "-exec", "rmdir", "{}", ";"],

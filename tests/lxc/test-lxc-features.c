@@ -32,9 +32,9 @@
 
 #include "virtkit/virtkit.h"
 #include "drivers/lxc/lxc-driver.h"
+#include "lxc-test-util.h"
 #include "../events/loop-helper.h"
 
-#define BUSYBOX "/bin/busybox"
 #define BRIDGE "vktbr0"
 #define MAC "52:54:00:4c:58:43"
 
@@ -103,75 +103,6 @@ domainXML(const char *name, const char *init, const char *script, const char *ex
         name, extra ? extra : "", init, args ? args : "", rootfs, devices ? devices : "");
 }
 
-static int
-initPid(const char *name)
-{
-    g_autofree char *file = g_strdup_printf("%s/run/%s.xml", stateRoot, name);
-    g_autofree char *text = NULL;
-    const char *p;
-
-    if (!g_file_get_contents(file, &text, NULL, NULL) || !(p = strstr(text, " init='")))
-        return -1;
-    return atoi(p + 7);
-}
-
-/* Waits (inotify, bounded) until the console log has needle count times. */
-static bool
-logHasN(const char *name, const char *needle, int count)
-{
-    g_autofree char *log = g_strdup_printf("%s/log/%s.log", stateRoot, name);
-    int ifd = inotify_init1(IN_CLOEXEC);
-    bool found = false;
-
-    inotify_add_watch(ifd, log, IN_MODIFY);
-    for (int i = 0; i < 100 && !found; i++) {
-        g_autofree char *text = NULL;
-        struct pollfd p = { .fd = ifd, .events = POLLIN };
-        char buf[4096];
-
-        if (g_file_get_contents(log, &text, NULL, NULL)) {
-            int n = 0;
-
-            for (const char *s = text; (s = strstr(s, needle)); s++)
-                n++;
-            if (n >= count) {
-                found = true;
-                break;
-            }
-        }
-        if (poll(&p, 1, 100) > 0 && read(ifd, buf, sizeof(buf)) < 0)
-            break;
-    }
-    close(ifd);
-    return found;
-}
-
-static bool
-processGone(int pid)
-{
-    g_autofree char *path = g_strdup_printf("/proc/%d/stat", pid);
-    g_autofree char *text = NULL;
-    const char *p;
-
-    if (!g_file_get_contents(path, &text, NULL, NULL))
-        return true;
-    p = strrchr(text, ')');
-    return p && p[1] == ' ' && p[2] == 'Z';
-}
-
-static bool
-sameNs(int pid, const char *ns)
-{
-    g_autofree char *a = g_strdup_printf("/proc/%d/ns/%s", pid, ns);
-    g_autofree char *b = g_strdup_printf("/proc/self/ns/%s", ns);
-    g_autofree char *la = g_file_read_link(a, NULL);
-    g_autofree char *lb = g_file_read_link(b, NULL);
-
-    assert_non_null(la);
-    assert_non_null(lb);
-    return strcmp(la, lb) == 0;
-}
-
 static void
 test_console(void **state)
 {
@@ -201,7 +132,7 @@ test_console(void **state)
     assert_int_equal(virStreamFinish(st), 0);
     virStreamFree(st);
     /* the log keeps getting the output while a client is attached */
-    assert_true(logHasN("cons", "\n42", 1));
+    assert_true(lxcTestLogHas(stateRoot, "cons", "\n42", 1));
 
     assert_int_equal(virDomainDestroy(dom), 0);
     virDomainFree(dom);
@@ -242,10 +173,10 @@ test_bridge(void **state)
     if (!dom)
         fprintf(stderr, "# %s\n", virGetLastErrorMessage());
     assert_non_null(dom);
-    pid = initPid("net1");
-    assert_false(sameNs(pid, "net"));
+    pid = lxcTestInitPid(stateRoot, "net1");
+    assert_false(lxcTestSharesNs(pid, "net"));
     /* eth0 with our MAC, up (IFF_UP is bit 0), and lo up */
-    assert_true(logHasN("net1", "MAC=" MAC " FLAGS=", 1));
+    assert_true(lxcTestLogHas(stateRoot, "net1", "MAC=" MAC " FLAGS=", 1));
     {
         g_autofree char *log = g_strdup_printf("%s/log/net1.log", stateRoot);
         g_autofree char *text = NULL;
@@ -269,7 +200,7 @@ test_bridge(void **state)
     assert_true(linkExists(host));
 
     assert_int_equal(virDomainDestroy(dom), 0);
-    assert_true(processGone(pid));
+    assert_true(lxcTestProcessGone(pid));
     assert_false(linkExists(host));
     virDomainFree(dom);
     assert_int_equal(system("ip link del " BRIDGE), 0);
@@ -288,27 +219,27 @@ test_reboot(void **state)
     assert_int_equal(virDomainReboot(dom, 0), -1);
     assert_int_equal(virGetLastError()->code, VIR_ERR_OPERATION_INVALID);
     assert_int_equal(virDomainCreate(dom), 0);
-    assert_true(logHasN("boot", "BOOTED", 1));
-    pid1 = initPid("boot");
+    assert_true(lxcTestLogHas(stateRoot, "boot", "BOOTED", 1));
+    pid1 = lxcTestInitPid(stateRoot, "boot");
     id1 = virDomainGetID(dom);
     assert_int_equal(virDomainReboot(dom, VIR_DOMAIN_REBOOT_ACPI_POWER_BTN), -1);
     assert_int_equal(virDomainReboot(dom, 0), 0);
-    pid2 = initPid("boot");
+    pid2 = lxcTestInitPid(stateRoot, "boot");
     assert_true(pid2 > 0 && pid2 != pid1);
-    assert_true(processGone(pid1));
-    assert_false(processGone(pid2));
+    assert_true(lxcTestProcessGone(pid1));
+    assert_false(lxcTestProcessGone(pid2));
     assert_int_equal(virDomainGetState(dom, &st, &reason, 0), 0);
     assert_int_equal(st, VIR_DOMAIN_RUNNING);
     assert_int_equal(reason, VIR_DOMAIN_RUNNING_BOOTED);
     assert_true((int)virDomainGetID(dom) > id1);
-    assert_true(logHasN("boot", "BOOTED", 2));
+    assert_true(lxcTestLogHas(stateRoot, "boot", "BOOTED", 2));
     assert_true(waitEvent(VIR_DOMAIN_EVENT_ID_REBOOT, 0, 0));
     assert_true(waitEvent(VIR_DOMAIN_EVENT_ID_LIFECYCLE, VIR_DOMAIN_EVENT_STOPPED,
                           VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN));
     assert_true(waitEvent(VIR_DOMAIN_EVENT_ID_LIFECYCLE, VIR_DOMAIN_EVENT_STARTED,
                           VIR_DOMAIN_EVENT_STARTED_BOOTED));
     assert_int_equal(virDomainDestroy(dom), 0);
-    assert_true(processGone(pid2));
+    assert_true(lxcTestProcessGone(pid2));
     assert_int_equal(virDomainUndefine(dom), 0);
     virDomainFree(dom);
 }
@@ -340,9 +271,9 @@ test_idmap(void **state)
     if (!dom)
         fprintf(stderr, "# %s\n", virGetLastErrorMessage());
     assert_non_null(dom);
-    pid = initPid("uns");
-    assert_false(sameNs(pid, "user"));
-    assert_true(logHasN("uns", "UNS-UP", 1));
+    pid = lxcTestInitPid(stateRoot, "uns");
+    assert_false(lxcTestSharesNs(pid, "user"));
+    assert_true(lxcTestLogHas(stateRoot, "uns", "UNS-UP", 1));
     for (int i = 0; i < 2; i++) {
         path = g_strdup_printf("/proc/%d/%s", pid, i ? "gid_map" : "uid_map");
         assert_true(g_file_get_contents(path, &text, NULL, NULL));
@@ -358,35 +289,8 @@ test_idmap(void **state)
     assert_true(g_file_get_contents(path, &text, NULL, NULL));
     assert_non_null(strstr(text, "\nUid:\t100000\t100000\t100000\t100000\n"));
     assert_int_equal(virDomainDestroy(dom), 0);
-    assert_true(processGone(pid));
+    assert_true(lxcTestProcessGone(pid));
     virDomainFree(dom);
-}
-
-static bool
-buildRootfs(void)
-{
-    static const char *const applets[] = {
-        "sh", "echo", "hostname", "sleep", "cat", "true", NULL,
-    };
-    static const char *const dirs[] = { "bin", "proc", "sys", "dev", "tmp", "etc", NULL };
-    g_autofree char *bb = g_build_filename(rootfs, "bin", "busybox", NULL);
-    g_autofree char *data = NULL;
-    gsize len;
-
-    for (const char *const *d = dirs; *d; d++) {
-        g_autofree char *p = g_build_filename(rootfs, *d, NULL);
-        if (g_mkdir_with_parents(p, 0755) < 0)
-            return false;
-    }
-    if (!g_file_get_contents(BUSYBOX, &data, &len, NULL) ||
-        !g_file_set_contents(bb, data, len, NULL) || chmod(bb, 0755) < 0)
-        return false;
-    for (const char *const *a = applets; *a; a++) {
-        g_autofree char *p = g_build_filename(rootfs, "bin", *a, NULL);
-        if (symlink("busybox", p) < 0)
-            return false;
-    }
-    return true;
 }
 
 static int
@@ -445,23 +349,21 @@ main(int argc, char **argv)
         cmocka_unit_test_teardown(test_reboot, cleanup),
         cmocka_unit_test_teardown(test_idmap, cleanup),
     };
+    static const char *const dirs[] = { "bin", "proc", "sys", "dev", "tmp", "etc", NULL };
+    static const char *const applets[] = {
+        "sh", "echo", "hostname", "sleep", "cat", "true", NULL,
+    };
     int rc;
 
-    if (geteuid() != 0) {
-        printf("# skip: containers need root\n");
-        return 77;
-    }
-    if (access(BUSYBOX, X_OK) < 0 || access("/proc/self/ns/user", F_OK) < 0) {
-        printf("# skip: no %s (busybox-static) or no namespaces\n", BUSYBOX);
-        return 77;
-    }
+    if ((rc = lxcTestHostCheck("/proc/self/ns/user")) != 0)
+        return rc;
     tmp = g_dir_make_tmp("vk-lxcf-XXXXXX", NULL);
     /* the user-namespace container's root (uid 100000 on the host) must be
      * able to walk down to its root filesystem */
     chmod(tmp, 0755);
     rootfs = g_build_filename(tmp, "rootfs", NULL);
     stateRoot = g_build_filename(tmp, "state", NULL);
-    if (!buildRootfs()) {
+    if (!lxcTestBuildRootfs(rootfs, dirs, applets)) {
         printf("# cannot build the busybox root filesystem\n");
         return 1;
     }
@@ -469,11 +371,6 @@ main(int argc, char **argv)
     virEventRegisterDefaultImpl();
     vkLxcDriverRegister();
     rc = cmocka_run_group_tests(tests, setup, teardown);
-    {
-        g_autofree char *cmd = g_strdup_printf("rm -rf '%s'", tmp);
-        if (system(cmd)) {
-            /* nothing more to do */
-        }
-    }
+    lxcTestRmTree(tmp);
     return rc;
 }

@@ -28,59 +28,22 @@
 
 #include "virtkit/virtkit.h"
 #include "drivers/lxc/lxc-driver.h"
-#include "../events/loop-helper.h"
-
-#define BUSYBOX "/bin/busybox"
+#include "lxc-test-util.h"
+#include "../events/lifecycle-log.h"
 
 static char *tmp;
 static char *rootfs;
 static char *stateRoot;
 static char *uri;
 static virConnectPtr conn;
-static GArray *events;         /* pairs: event, detail */
-
-static void
-onLifecycle(virConnectPtr c, virDomainPtr dom, int event, int detail, void *opaque)
-{
-    g_array_append_val(events, event);
-    g_array_append_val(events, detail);
-}
-
-static bool
-hasEvent(int event, int detail)
-{
-    for (guint i = 0; i + 1 < events->len; i += 2) {
-        if (g_array_index(events, int, i) == event &&
-            g_array_index(events, int, i + 1) == detail)
-            return true;
-    }
-    return false;
-}
-
-typedef struct { int event, detail; } evWant;
-
-static bool
-predEvent(void *data)
-{
-    evWant *w = data;
-    return hasEvent(w->event, w->detail);
-}
-
-static bool
-waitEvent(int event, int detail)
-{
-    evWant w = { event, detail };
-    return loopRunUntil(predEvent, &w);
-}
+static lifecycleLog events;
 
 static void
 openConn(void)
 {
     conn = virConnectOpen(uri);
     assert_non_null(conn);
-    assert_true(virConnectDomainEventRegisterAny(conn, NULL, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
-                                                 VIR_DOMAIN_EVENT_CALLBACK(onLifecycle),
-                                                 NULL, NULL) >= 0);
+    assert_true(lifecycleLogAttach(&events, conn) >= 0);
 }
 
 static char *
@@ -95,19 +58,6 @@ domainXML(const char *name, const char *script)
         "<initarg>%s</initarg><initenv name='GREETING'>hello-env</initenv></os>"
         "<devices><filesystem type='mount'><source dir='%s'/><target dir='/'/></filesystem>"
         "<console type='pty'/></devices></domain>", name, esc, rootfs);
-}
-
-/* The init's pid, from the live state file. */
-static int
-initPid(const char *name)
-{
-    g_autofree char *file = g_strdup_printf("%s/run/%s.xml", stateRoot, name);
-    g_autofree char *text = NULL;
-    const char *p;
-
-    if (!g_file_get_contents(file, &text, NULL, NULL) || !(p = strstr(text, " init='")))
-        return -1;
-    return atoi(p + 7);
 }
 
 /* The directory of pid's group in one v1 controller (or the v2 group). */
@@ -139,58 +89,6 @@ readText(const char *dir, const char *file)
     if (!g_file_get_contents(p, &t, NULL, NULL))
         return NULL;
     return g_strstrip(t);
-}
-
-/* Waits (inotify, bounded) until the console log contains needle. */
-static bool
-logHas(const char *name, const char *needle)
-{
-    g_autofree char *log = g_strdup_printf("%s/log/%s.log", stateRoot, name);
-    int ifd = inotify_init1(IN_CLOEXEC);
-    bool found = false;
-
-    inotify_add_watch(ifd, log, IN_MODIFY);
-    for (int i = 0; i < 100 && !found; i++) {
-        g_autofree char *text = NULL;
-        struct pollfd p = { .fd = ifd, .events = POLLIN };
-        char buf[4096];
-
-        if (g_file_get_contents(log, &text, NULL, NULL) && strstr(text, needle)) {
-            found = true;
-            break;
-        }
-        if (poll(&p, 1, 100) > 0 && read(ifd, buf, sizeof(buf)) < 0)
-            break;
-    }
-    close(ifd);
-    return found;
-}
-
-static bool
-sameNs(int pid, const char *ns)
-{
-    g_autofree char *a = g_strdup_printf("/proc/%d/ns/%s", pid, ns);
-    g_autofree char *b = g_strdup_printf("/proc/self/ns/%s", ns);
-    g_autofree char *la = g_file_read_link(a, NULL);
-    g_autofree char *lb = g_file_read_link(b, NULL);
-
-    assert_non_null(la);
-    assert_non_null(lb);
-    return strcmp(la, lb) == 0;
-}
-
-static bool
-processGone(int pid)
-{
-    g_autofree char *path = g_strdup_printf("/proc/%d/stat", pid);
-    g_autofree char *text = NULL;
-    const char *p;
-
-    /* gone, or a zombie waiting for the host's init to reap it */
-    if (!g_file_get_contents(path, &text, NULL, NULL))
-        return true;
-    p = strrchr(text, ')');
-    return p && p[1] == ' ' && p[2] == 'Z';
 }
 
 static void
@@ -236,7 +134,7 @@ test_lifecycle(void **state)
     gint64 t0;
     int pid, st, reason;
 
-    g_array_set_size(events, 0);
+    lifecycleLogReset(&events);
     openConn();
     dom = virDomainDefineXML(conn, xml);
     assert_non_null(dom);
@@ -246,18 +144,20 @@ test_lifecycle(void **state)
     assert_int_equal(virDomainGetState(dom, &st, &reason, 0), 0);
     assert_int_equal(st, VIR_DOMAIN_RUNNING);
     assert_true(virDomainGetID(dom) > 0);
-    assert_true(waitEvent(VIR_DOMAIN_EVENT_STARTED, VIR_DOMAIN_EVENT_STARTED_BOOTED));
+    assert_true(lifecycleLogWait(&events, VIR_DOMAIN_EVENT_STARTED,
+                                 VIR_DOMAIN_EVENT_STARTED_BOOTED));
 
-    pid = initPid("ct1");
+    pid = lxcTestInitPid(stateRoot, "ct1");
     assert_true(pid > 1);
-    assert_false(sameNs(pid, "pid"));
-    assert_false(sameNs(pid, "mnt"));
-    assert_false(sameNs(pid, "uts"));
-    assert_false(sameNs(pid, "ipc"));
-    assert_false(sameNs(pid, "net"));
+    assert_false(lxcTestSharesNs(pid, "pid"));
+    assert_false(lxcTestSharesNs(pid, "mnt"));
+    assert_false(lxcTestSharesNs(pid, "uts"));
+    assert_false(lxcTestSharesNs(pid, "ipc"));
+    assert_false(lxcTestSharesNs(pid, "net"));
 
-    assert_true(logHas("ct1", "MARKER hello-env"));
-    assert_true(logHas("ct1", "\nct1"));      /* hostname's output on its own line */
+    assert_true(lxcTestLogHas(stateRoot, "ct1", "MARKER hello-env", 1));
+    assert_true(lxcTestLogHas(stateRoot, "ct1", "\nct1",
+                              1));      /* hostname's output on its own line */
 
     memDir = cgroupDir(pid, "memory");
     assert_non_null(memDir);
@@ -276,7 +176,8 @@ test_lifecycle(void **state)
     assert_int_equal(virDomainSuspend(dom), 0);
     assert_int_equal(virDomainGetState(dom, &st, &reason, 0), 0);
     assert_int_equal(st, VIR_DOMAIN_PAUSED);
-    assert_true(waitEvent(VIR_DOMAIN_EVENT_SUSPENDED, VIR_DOMAIN_EVENT_SUSPENDED_PAUSED));
+    assert_true(lifecycleLogWait(&events, VIR_DOMAIN_EVENT_SUSPENDED,
+                                 VIR_DOMAIN_EVENT_SUSPENDED_PAUSED));
     if (freezerDir) {
         fstate = readText(freezerDir, "freezer.state");
         assert_string_equal(fstate, "FROZEN");
@@ -285,7 +186,8 @@ test_lifecycle(void **state)
     assert_int_equal(virDomainSuspend(dom), -1);
     assert_int_equal(virGetLastError()->code, VIR_ERR_OPERATION_INVALID);
     assert_int_equal(virDomainResume(dom), 0);
-    assert_true(waitEvent(VIR_DOMAIN_EVENT_RESUMED, VIR_DOMAIN_EVENT_RESUMED_UNPAUSED));
+    assert_true(lifecycleLogWait(&events, VIR_DOMAIN_EVENT_RESUMED,
+                                 VIR_DOMAIN_EVENT_RESUMED_UNPAUSED));
     if (freezerDir) {
         fstate = readText(freezerDir, "freezer.state");
         assert_string_equal(fstate, "THAWED");
@@ -298,8 +200,9 @@ test_lifecycle(void **state)
     assert_int_equal(virDomainGetState(dom, &st, &reason, 0), 0);
     assert_int_equal(st, VIR_DOMAIN_SHUTOFF);
     assert_int_equal(reason, VIR_DOMAIN_SHUTOFF_DESTROYED);
-    assert_true(waitEvent(VIR_DOMAIN_EVENT_STOPPED, VIR_DOMAIN_EVENT_STOPPED_DESTROYED));
-    assert_true(processGone(pid));
+    assert_true(lifecycleLogWait(&events, VIR_DOMAIN_EVENT_STOPPED,
+                                 VIR_DOMAIN_EVENT_STOPPED_DESTROYED));
+    assert_true(lxcTestProcessGone(pid));
     assert_false(g_file_test(memDir, G_FILE_TEST_EXISTS));
     if (freezerDir)
         assert_false(g_file_test(freezerDir, G_FILE_TEST_EXISTS));
@@ -321,26 +224,28 @@ test_shutdown_and_exit(void **state)
     virDomainPtr dom;
     int st, reason;
 
-    g_array_set_size(events, 0);
+    lifecycleLogReset(&events);
     openConn();
     dom = virDomainCreateXML(conn, xml1, 0);
     assert_non_null(dom);
-    assert_true(logHas("ct2", "READY"));
+    assert_true(lxcTestLogHas(stateRoot, "ct2", "READY", 1));
     assert_int_equal(virDomainShutdown(dom), 0);
-    assert_true(logHas("ct2", "BYE"));
-    assert_true(waitEvent(VIR_DOMAIN_EVENT_STOPPED, VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN));
+    assert_true(lxcTestLogHas(stateRoot, "ct2", "BYE", 1));
+    assert_true(lifecycleLogWait(&events, VIR_DOMAIN_EVENT_STOPPED,
+                                 VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN));
     /* transient: gone once stopped */
     assert_int_equal(virDomainGetState(dom, &st, &reason, 0), -1);
     assert_int_equal(virGetLastError()->code, VIR_ERR_NO_DOMAIN);
     virDomainFree(dom);
 
     /* an init that ends by itself: seen through the supervisor's pidfd */
-    g_array_set_size(events, 0);
+    lifecycleLogReset(&events);
     dom = virDomainDefineXML(conn, xml2);
     assert_non_null(dom);
     assert_int_equal(virDomainCreate(dom), 0);
-    assert_true(waitEvent(VIR_DOMAIN_EVENT_STOPPED, VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN));
-    assert_true(logHas("ct3", "ONESHOT"));
+    assert_true(lifecycleLogWait(&events, VIR_DOMAIN_EVENT_STOPPED,
+                                 VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN));
+    assert_true(lxcTestLogHas(stateRoot, "ct3", "ONESHOT", 1));
     assert_int_equal(virDomainGetState(dom, &st, &reason, 0), 0);
     assert_int_equal(st, VIR_DOMAIN_SHUTOFF);
     assert_int_equal(reason, VIR_DOMAIN_SHUTOFF_SHUTDOWN);
@@ -362,11 +267,11 @@ test_reattach(void **state)
     assert_int_equal(virDomainGetState(dom, &st, &reason, 0), 0);
     assert_int_equal(st, VIR_DOMAIN_PAUSED);
     id = virDomainGetID(dom);
-    pid = initPid("ct4");
+    pid = lxcTestInitPid(stateRoot, "ct4");
     virDomainFree(dom);
     /* the last connection goes: the container keeps running */
     virConnectClose(conn);
-    assert_false(processGone(pid));
+    assert_false(lxcTestProcessGone(pid));
 
     openConn();
     dom = virDomainLookupByName(conn, "ct4");
@@ -376,7 +281,7 @@ test_reattach(void **state)
     assert_int_equal(st, VIR_DOMAIN_PAUSED);
     assert_int_equal(virDomainResume(dom), 0);
     assert_int_equal(virDomainDestroy(dom), 0);
-    assert_true(processGone(pid));
+    assert_true(lxcTestProcessGone(pid));
     virDomainFree(dom);
     assert_int_equal(virConnectNumOfDomains(conn), 0);
     virConnectClose(conn);
@@ -403,40 +308,6 @@ test_bad_init(void **state)
     virConnectClose(conn);
 }
 
-static bool
-buildRootfs(void)
-{
-    static const char *const applets[] = {
-        "sh", "echo", "hostname", "sleep", "cat", "ls", "true", NULL,
-    };
-    static const char *const dirs[] = { "bin", "proc", "sys", "dev", "tmp", "etc", NULL };
-    g_autofree char *bb = g_build_filename(rootfs, "bin", "busybox", NULL);
-    g_autofree char *data = NULL;
-    gsize len;
-
-    for (const char *const *d = dirs; *d; d++) {
-        g_autofree char *p = g_build_filename(rootfs, *d, NULL);
-        if (g_mkdir_with_parents(p, 0755) < 0)
-            return false;
-    }
-    if (!g_file_get_contents(BUSYBOX, &data, &len, NULL) ||
-        !g_file_set_contents(bb, data, len, NULL) || chmod(bb, 0755) < 0)
-        return false;
-    for (const char *const *a = applets; *a; a++) {
-        g_autofree char *p = g_build_filename(rootfs, "bin", *a, NULL);
-        if (symlink("busybox", p) < 0)
-            return false;
-    }
-    return true;
-}
-
-static int
-rmTree(const char *path)
-{
-    g_autofree char *cmd = g_strdup_printf("rm -rf '%s'", path);
-    return system(cmd);
-}
-
 int
 main(int argc, char **argv)
 {
@@ -447,28 +318,27 @@ main(int argc, char **argv)
         cmocka_unit_test(test_reattach),
         cmocka_unit_test(test_bad_init),
     };
+    static const char *const dirs[] = { "bin", "proc", "sys", "dev", "tmp", "etc", NULL };
+    static const char *const applets[] = {
+        "sh", "echo", "hostname", "sleep", "cat", "ls", "true", NULL,
+    };
     int rc;
 
-    if (geteuid() != 0) {
-        printf("# skip: containers need root\n");
-        return 77;
-    }
-    if (access(BUSYBOX, X_OK) < 0 || access("/proc/self/ns/pid", F_OK) < 0) {
-        printf("# skip: no %s (busybox-static) or no namespaces\n", BUSYBOX);
-        return 77;
-    }
+    if ((rc = lxcTestHostCheck("/proc/self/ns/pid")) != 0)
+        return rc;
     tmp = g_dir_make_tmp("vk-lxc-XXXXXX", NULL);
     rootfs = g_build_filename(tmp, "rootfs", NULL);
     stateRoot = g_build_filename(tmp, "state", NULL);
     uri = g_strdup_printf("lxc:///embed?root=%s", stateRoot);
-    if (!buildRootfs()) {
+    if (!lxcTestBuildRootfs(rootfs, dirs, applets)) {
         printf("# cannot build the busybox root filesystem\n");
         return 1;
     }
-    events = g_array_new(FALSE, FALSE, sizeof(int));
+    lifecycleLogInit(&events);
     virEventRegisterDefaultImpl();
     vkLxcDriverRegister();
     rc = cmocka_run_group_tests(tests, NULL, NULL);
-    rmTree(tmp);
+    lxcTestRmTree(tmp);
+    lifecycleLogClear(&events);
     return rc;
 }

@@ -17,149 +17,25 @@ packet on a live console -- each answered or dropped cleanly, and the
 daemon keeps serving.  Prints the console's round-trip time per byte
 (no assertion on it)."""
 
-import ctypes
 import os
-import pty
-import select
 import shutil
 import signal
 import struct
 import subprocess
 import sys
 import tempfile
-import termios
-import time
 import uuid as uuidlib
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "daemon"))
 import vkwire  # noqa: E402
+from vktest import VIRSH, PtyProc, console_session, open_console, uri_of, virsh  # noqa: E402
+import vktest  # noqa: E402
 
 BIN = sys.argv[1]
 MICRO = os.path.abspath(sys.argv[2])
 VIRTKIT = sys.argv[3] if len(sys.argv) > 3 else None
-VIRSH = "/usr/bin/virsh"
-PR_SET_CHILD_SUBREAPER = 36
 STREAM = 3
 CONTINUE = 2
-GUARD = 30          # seconds before a wait counts as a hang (not a timing check)
-
-
-def domxml(name, vtype):
-    return f"""<domain type='{vtype}'>
-  <name>{name}</name>
-  <memory unit='MiB'>64</memory>
-  <os>
-    <type arch='x86_64' machine='pc'>hvm</type>
-    <loader type='rom'>/usr/share/qemu/qboot.rom</loader>
-    <kernel>{MICRO}</kernel>
-  </os>
-  <features><acpi/></features>
-  <devices>
-    <serial type='pty'/>
-  </devices>
-</domain>
-"""
-
-
-def uri_of(sock):
-    return "qemu+unix:///system?socket=" + sock
-
-
-def virsh(sock, *args, ok=True):
-    r = subprocess.run([VIRSH, "-c", uri_of(sock)] + list(args), capture_output=True,
-                       text=True, timeout=int(os.environ.get("VK_VIRSH_TIMEOUT", "120")))
-    if ok and r.returncode != 0:
-        raise AssertionError("virsh %s failed (%d): %s%s" % (" ".join(args), r.returncode,
-                                                             r.stdout, r.stderr))
-    return r
-
-
-class PtyProc:
-    """A command on a pty of its own (its controlling terminal)."""
-
-    def __init__(self, argv):
-        self.pid, self.fd = pty.fork()
-        if self.pid == 0:
-            try:
-                os.execv(argv[0], argv)
-            finally:
-                os._exit(127)
-        self.out = b""
-
-    def read_until(self, needle, guard=GUARD):
-        end = time.monotonic() + guard
-        while needle not in self.out:
-            left = end - time.monotonic()
-            if left <= 0:
-                raise AssertionError("never saw %r; got %r" % (needle, self.out))
-            r, _, _ = select.select([self.fd], [], [], left)
-            if not r:
-                continue
-            try:
-                chunk = os.read(self.fd, 4096)
-            except OSError:
-                chunk = b""
-            if not chunk:
-                raise AssertionError("EOF before %r; got %r" % (needle, self.out))
-            self.out += chunk
-
-    def write(self, data):
-        os.write(self.fd, data)
-
-    def wait_raw(self, guard=GUARD):
-        """Waits until the program put its terminal in raw mode: bytes typed
-        before that would be eaten by the line discipline (virsh flushes
-        pending input when it switches)."""
-        end = time.monotonic() + guard
-        while termios.tcgetattr(self.fd)[3] & termios.ICANON:
-            if time.monotonic() > end:
-                raise AssertionError("terminal never went raw; output %r" % self.out)
-            time.sleep(0.01)
-
-    def wait(self, guard=GUARD):
-        end = time.monotonic() + guard
-        while True:
-            pid, status = os.waitpid(self.pid, os.WNOHANG)
-            if pid:
-                self.drain()
-                os.close(self.fd)
-                return os.waitstatus_to_exitcode(status)
-            if time.monotonic() > end:
-                os.kill(self.pid, signal.SIGKILL)
-                raise AssertionError("did not exit; output %r" % self.out)
-            r, _, _ = select.select([self.fd], [], [], 0.2)
-            if r:
-                self.drain()
-
-    def drain(self):
-        try:
-            while select.select([self.fd], [], [], 0)[0]:
-                chunk = os.read(self.fd, 4096)
-                if not chunk:
-                    break
-                self.out += chunk
-        except OSError:
-            pass
-
-
-def console_session(argv, name):
-    p = PtyProc(argv)
-    p.read_until(b"Escape character is ^]")
-    p.wait_raw()
-    assert ("Connected to domain '%s'" % name).encode() in p.out, p.out
-    p.write(b"ping")
-    p.read_until(b"PING")
-    # round trips, one byte each: printed, never asserted
-    t0 = time.monotonic()
-    n = 20
-    for i in range(n):
-        p.write(b"q")
-        p.read_until(b"Q" * (i + 1))
-    per = (time.monotonic() - t0) / n * 1000
-    p.write(b"\x1d")
-    rc = p.wait()
-    assert rc == 0, (rc, p.out)
-    return per
 
 
 def python_libvirt(sock, name):
@@ -227,9 +103,8 @@ def main():
     if not os.access("/usr/bin/qemu-system-x86_64", os.X_OK) or not os.access(VIRSH, os.X_OK):
         print("SKIP: no QEMU or no virsh")
         return 77
-    libc = ctypes.CDLL(None, use_errno=True)
-    libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
-    vtype = "kvm" if os.access("/dev/kvm", os.R_OK | os.W_OK) else "qemu"
+    vktest.become_subreaper()
+    vtype = vktest.virt_type()
     root = tempfile.mkdtemp(prefix="vk-qemu-console-")
     env = dict(os.environ, VIRTKIT_QEMU_ROOT=root)
     daemon = None
@@ -238,7 +113,7 @@ def main():
         daemon = vkwire.Daemon(BIN, env=env)
         path = os.path.join(root, name + ".xml")
         with open(path, "w") as f:
-            f.write(domxml(name, vtype))
+            f.write(vktest.micro_domxml(name, MICRO, vtype))
         virsh(daemon.rw, "define", path)
         virsh(daemon.rw, "start", name)
         xml = virsh(daemon.rw, "dumpxml", name).stdout
@@ -256,9 +131,7 @@ def main():
 
         # One session at a time: a second virsh console fails, one with
         # --force takes over and the first one ends (exit 0).
-        first = PtyProc([VIRSH, "-c", uri_of(daemon.rw), "console", name])
-        first.read_until(b"Escape character is ^]")
-        first.wait_raw()
+        first = open_console([VIRSH, "-c", uri_of(daemon.rw), "console", name])
         for client in [VIRSH] + ([VIRTKIT] if VIRTKIT else []):
             second = PtyProc([client, "-c", uri_of(daemon.rw), "console", name])
             assert second.wait() != 0 and b"Active console session" in second.out, second.out
@@ -291,9 +164,7 @@ def main():
         for i, client in enumerate(clients):
             if i:
                 virsh(daemon.rw, "start", name)
-            p = PtyProc([client, "-c", uri_of(daemon.rw), "console", name, "--force"])
-            p.read_until(b"Escape character is ^]")
-            p.wait_raw()
+            p = open_console([client, "-c", uri_of(daemon.rw), "console", name, "--force"])
             p.write(b"ping")
             p.read_until(b"PING")
             virsh(daemon.rw, "destroy", name)
@@ -319,13 +190,7 @@ def main():
                 pass
             daemon.stop()
         # QEMUs orphaned by the daemon are our children (subreaper)
-        while True:
-            try:
-                pid, _ = os.waitpid(-1, os.WNOHANG)
-            except ChildProcessError:
-                break
-            if pid == 0:
-                break
+        vktest.reap_all()
         shutil.rmtree(root, ignore_errors=True)
 
 

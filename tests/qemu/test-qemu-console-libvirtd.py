@@ -3,7 +3,7 @@
 """The console's wire protocol, checked against the real peer.
 
 A private libvirtd 9.0 with Debian's QEMU driver (own mount namespace,
-nothing of the host touched; the same setup as bench/run-qemu.sh) and a
+nothing of the host touched: scripts/private-libvirtd.sh) and a
 private virtkitd each run the micro-guest with a pty serial port.  The
 real virsh types "ping", reads "PING" and presses ^] through a logging
 proxy in front of each daemon; the STREAM packets of both sessions are
@@ -18,7 +18,6 @@ import os
 import shutil
 import socket
 import struct
-import subprocess
 import sys
 import tempfile
 import threading
@@ -26,87 +25,13 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "daemon"))
-sys.path.insert(0, HERE)
 import vkwire  # noqa: E402
+import vktest  # noqa: E402
+from vktest import VIRSH, console_session, open_console, uri_of, virsh  # noqa: E402
 
-import importlib.util  # noqa: E402
-_spec = importlib.util.spec_from_file_location("condaemon", os.path.join(HERE, "test-qemu-console-daemon.py"))
-condaemon = importlib.util.module_from_spec(_spec)
-sys.argv += [""] * (4 - len(sys.argv))
-_spec.loader.exec_module(condaemon)
-
-BIN, VIRTKIT = sys.argv[1], sys.argv[3]
+BIN, MICRO, VIRTKIT = sys.argv[1], os.path.abspath(sys.argv[2]), sys.argv[3]
 LIBVIRT_QEMU_SO = "/usr/lib/x86_64-linux-gnu/libvirt/connection-driver/libvirt_driver_qemu.so"
 STREAM = 3
-
-LIBVIRTD_CONF = """unix_sock_dir = "{d}/sock"
-auth_unix_rw = "none"
-auth_unix_ro = "none"
-listen_tls = 0
-listen_tcp = 0
-"""
-QEMU_CONF = """user = "root"
-group = "root"
-dynamic_ownership = 0
-remember_owner = 0
-security_driver = "none"
-namespaces = [ ]
-cgroup_controllers = [ ]
-stdio_handler = "file"
-"""
-START = """set -e
-mount --bind {d}/passwd /etc/passwd
-mount --bind {d}/group /etc/group
-mount --bind {d}/etc /etc/libvirt
-mkdir -p /var/lib/libvirt /var/cache/libvirt /var/log/libvirt /run/libvirt
-mount -t tmpfs tmpfs /run/libvirt
-mount --bind {d}/lib /var/lib/libvirt
-mount --bind {d}/cache /var/cache/libvirt
-mount --bind {d}/log /var/log/libvirt
-exec /usr/sbin/libvirtd --config /etc/libvirt/libvirtd.conf --pid-file {d}/pid
-"""
-
-
-def start_libvirtd(d):
-    os.chmod(d, 0o755)
-    for sub in ("etc", "sock", "drv", "lib", "cache", "log"):
-        os.mkdir(os.path.join(d, sub))
-    os.symlink(LIBVIRT_QEMU_SO, os.path.join(d, "drv", os.path.basename(LIBVIRT_QEMU_SO)))
-    with open(os.path.join(d, "etc", "libvirtd.conf"), "w") as f:
-        f.write(LIBVIRTD_CONF.format(d=d))
-    with open(os.path.join(d, "etc", "qemu.conf"), "w") as f:
-        f.write(QEMU_CONF)
-    passwd = open("/etc/passwd").read()
-    group = open("/etc/group").read()
-    if "\nlibvirt-qemu:" not in "\n" + passwd:
-        passwd += "libvirt-qemu:x:64055:64055:Libvirt Qemu:/var/lib/libvirt:/usr/sbin/nologin\n"
-    if "\nlibvirt-qemu:" not in "\n" + group:
-        group += "libvirt-qemu:x:64055:\n"
-    if "\nkvm:" not in "\n" + group:
-        group += "kvm:x:64054:\n"
-    with open(os.path.join(d, "passwd"), "w") as f:
-        f.write(passwd)
-    with open(os.path.join(d, "group"), "w") as f:
-        f.write(group)
-    with open(os.path.join(d, "start.sh"), "w") as f:
-        f.write(START.format(d=d))
-    env = dict(os.environ, LIBVIRT_DRIVER_DIR=os.path.join(d, "drv"))
-    log = open(os.path.join(d, "libvirtd.log"), "w")
-    proc = subprocess.Popen(["unshare", "--mount", "--propagation", "private", "sh",
-                             os.path.join(d, "start.sh")], env=env, stdout=log, stderr=log)
-    sock = os.path.join(d, "sock", "libvirt-sock")
-    end = time.monotonic() + 30
-    while time.monotonic() < end and proc.poll() is None:
-        s = socket.socket(socket.AF_UNIX)
-        try:
-            s.connect(sock)
-            return proc, sock
-        except OSError:
-            time.sleep(0.05)        # libvirtd has no ready fd (setup only)
-        finally:
-            s.close()
-    raise RuntimeError("private libvirtd did not start:\n" +
-                       open(os.path.join(d, "libvirtd.log")).read())
 
 
 class Proxy:
@@ -194,12 +119,8 @@ class Proxy:
         self.ls.close()
 
 
-def session(argv, name):
-    return condaemon.console_session(argv, name)
-
-
 def main():
-    for p in ("/usr/bin/qemu-system-x86_64", "/usr/sbin/libvirtd", condaemon.VIRSH, LIBVIRT_QEMU_SO):
+    for p in ("/usr/bin/qemu-system-x86_64", "/usr/sbin/libvirtd", VIRSH, LIBVIRT_QEMU_SO):
         if not os.path.exists(p):
             print("SKIP: %s missing" % p)
             return 77
@@ -208,7 +129,7 @@ def main():
         return 77
     # No child subreaper here: libvirtd daemonizes its QEMUs and must reap
     # them itself (as a subreaper we would keep its dead guests as zombies).
-    vtype = "kvm" if os.access("/dev/kvm", os.R_OK | os.W_OK) else "qemu"
+    vtype = vktest.virt_type()
     d = tempfile.mkdtemp(prefix="vk-con-lvd-")
     root = tempfile.mkdtemp(prefix="vk-con-vkd-")
     name = "vkconwire"
@@ -217,58 +138,52 @@ def main():
     shapes = {}
     codes = {}
     try:
-        lvd, lsock = start_libvirtd(d)
+        lvd = vktest.PrivateLibvirtd(d, "qemu")
+        lsock = lvd.sock
         daemon = vkwire.Daemon(BIN, env=dict(os.environ, VIRTKIT_QEMU_ROOT=root))
         xml = os.path.join(root, name + ".xml")
         with open(xml, "w") as f:
-            f.write(condaemon.domxml(name, vtype))
+            f.write(vktest.micro_domxml(name, MICRO, vtype))
         for label, sock in (("libvirtd", lsock), ("virtkitd", daemon.rw)):
-            condaemon.virsh(sock, "create", xml)
+            virsh(sock, "create", xml)
             proxy = Proxy(sock, os.path.join(root, label + "-proxy"))
             proxies.append(proxy)
-            uri = condaemon.uri_of(proxy.path)
-            per = session([condaemon.VIRSH, "-c", uri, "console", name], name)
+            uri = uri_of(proxy.path)
+            per = console_session([VIRSH, "-c", uri, "console", name], name)
             print("virsh console via %s: %.3f ms per byte round trip" % (label, per))
             # the end of data when the guest goes away under a console
-            p = condaemon.PtyProc([condaemon.VIRSH, "-c", uri, "console", name])
-            p.read_until(b"Escape character is ^]")
-            p.wait_raw()
+            p = open_console([VIRSH, "-c", uri, "console", name])
             p.write(b"ping")
             p.read_until(b"PING")
-            condaemon.virsh(sock, "destroy", name)
+            virsh(sock, "destroy", name)
             codes[label] = p.wait()
             time.sleep(0.2)     # let the proxy log the last packets (log only)
             shapes[label] = proxy.stream_shape()
-            condaemon.virsh(sock, "create", xml)
+            virsh(sock, "create", xml)
         print("libvirtd:", shapes["libvirtd"])
         print("virtkitd:", shapes["virtkitd"])
         assert shapes["libvirtd"] == shapes["virtkitd"], "wire shapes differ"
         assert codes["libvirtd"] == codes["virtkitd"], codes
 
         # virtkit's client against libvirt's server
-        per = session([VIRTKIT, "-c", condaemon.uri_of(lsock), "console", name], name)
+        per = console_session([VIRTKIT, "-c", uri_of(lsock), "console", name], name)
         print("virtkit console via libvirtd: %.3f ms per byte round trip" % per)
         for sock in (lsock, daemon.rw):
-            condaemon.virsh(sock, "destroy", name)
+            virsh(sock, "destroy", name)
         print("ok: console STREAM traffic matches libvirtd's; virtkit's client works with libvirtd")
         return 0
     finally:
         for p in proxies:
             p.close()
         if daemon is not None:
-            condaemon.virsh(daemon.rw, "destroy", name, ok=False)
+            virsh(daemon.rw, "destroy", name, ok=False)
             daemon.stop()
         if lvd is not None:
             try:
-                condaemon.virsh(lsock, "destroy", name, ok=False)
+                virsh(lsock, "destroy", name, ok=False)
             except Exception:
                 pass
-            lvd.terminate()
-            try:
-                lvd.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                lvd.kill()
-                lvd.wait()
+            lvd.stop()
         if not os.environ.get("VK_KEEP"):
             shutil.rmtree(d, ignore_errors=True)
         else:

@@ -16,59 +16,28 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
-#include <glib/gstdio.h>
+#include <glib.h>
 
-#include "virtkit/virtkit.h"
+#include "qemu-test-util.h"
 #include "../events/loop-helper.h"
-
-#define QEMU_BIN "/usr/bin/qemu-system-x86_64"
 
 static const char *microElf;
 static char *root;
 static char *uri;
 static virConnectPtr conn;
-static const char *virtType;
 
-static void
-rmTree(const char *path)
-{
-    g_autoptr(GDir) d = g_dir_open(path, 0, NULL);
-    const char *n;
-
-    while (d && (n = g_dir_read_name(d))) {
-        g_autofree char *p = g_build_filename(path, n, NULL);
-
-        if (g_file_test(p, G_FILE_TEST_IS_DIR) && !g_file_test(p, G_FILE_TEST_IS_SYMLINK))
-            rmTree(p);
-        else
-            g_unlink(p);
-    }
-    g_rmdir(path);
-}
-
+/* serial0 is the pty the console tests open, serial1 a log file. */
 static virDomainPtr
 startGuest(const char *name)
 {
-    g_autofree char *xml = g_strdup_printf(
-        "<domain type='%s'>\n"
-        "  <name>%s</name>\n"
-        "  <memory unit='MiB'>64</memory>\n"
-        "  <os>\n"
-        "    <type arch='x86_64' machine='pc'>hvm</type>\n"
-        "    <loader type='rom'>/usr/share/qemu/qboot.rom</loader>\n"
-        "    <kernel>%s</kernel>\n"
-        "  </os>\n"
-        "  <features><acpi/></features>\n"
-        "  <devices>\n"
-        "    <serial type='pty'/>\n"
-        "    <serial type='file'><source path='%s/serial1-%s.log'/></serial>\n"
-        "  </devices>\n"
-        "</domain>\n", virtType, name, microElf, root, name);
+    microGuestSpec spec = {
+        .type = qemuTestVirtType(), .name = name, .kernel = microElf, .memoryMiB = 64,
+        .logDir = root, .devices = "    <serial type='pty'/>\n",
+    };
+    g_autofree char *xml = microGuestXML(&spec);
     virDomainPtr dom = virDomainDefineXML(conn, xml);
 
     assert_non_null(dom);
@@ -358,42 +327,19 @@ test_console_errors(void **state)
 static int
 setup(void **state)
 {
-    int fd;
-
-    if (!g_file_test(QEMU_BIN, G_FILE_TEST_IS_EXECUTABLE) || !microElf)
+    if (!g_file_test(QEMU_TEST_BIN, G_FILE_TEST_IS_EXECUTABLE) || !microElf)
         return 0;
-    virtType = "qemu";
-    if (g_strcmp0(g_getenv("VK_TEST_QEMU_ACCEL"), "tcg") != 0 &&
-        (fd = open("/dev/kvm", O_RDWR | O_CLOEXEC)) >= 0) {
-        virtType = "kvm";
-        close(fd);
-    }
-    root = g_dir_make_tmp("vk-qemu-con-XXXXXX", NULL);
     virEventRegisterDefaultImpl();
-    uri = g_strdup_printf("qemu:///embed?root=%s", root);
-    conn = virConnectOpen(uri);
-    if (!conn) {
-        fprintf(stderr, "cannot open %s: %s\n", uri, virGetLastErrorMessage());
-        return -1;
-    }
-    return 0;
+    conn = qemuTestOpenEmbed("vk-qemu-con", &root, &uri);
+    return conn ? 0 : -1;
 }
 
 static int
 teardown(void **state)
 {
-    virDomainPtr *doms = NULL;
-    int n;
-
     if (!conn)
         return 0;
-    n = virConnectListAllDomains(conn, &doms, 0);
-    for (int i = 0; i < n; i++)
-        dropGuest(doms[i]);
-    free(doms);
-    virConnectClose(conn);
-    rmTree(root);
-    g_free(root);
+    qemuTestCloseEmbed(conn, root, 0);
     g_free(uri);
     return 0;
 }

@@ -7,94 +7,30 @@ still controllable, the autostart guest was started.  This process is a
 child subreaper, so the QEMUs orphaned by the kill become its children and
 it can reap them after the destroy; nothing is left behind."""
 
-import ctypes
 import os
 import shutil
-import signal
-import subprocess
 import sys
 import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "daemon"))
 import vkwire  # noqa: E402
+import vktest  # noqa: E402
+from vktest import VIRSH, alive, reap, status_pid, virsh  # noqa: E402
 
 BIN = sys.argv[1]
 MICRO = sys.argv[2]
-VIRSH = "/usr/bin/virsh"
-PR_SET_CHILD_SUBREAPER = 36
-
-
-def domxml(name, root, vtype):
-    return f"""<domain type='{vtype}'>
-  <name>{name}</name>
-  <memory unit='MiB'>64</memory>
-  <os>
-    <type arch='x86_64' machine='pc'>hvm</type>
-    <loader type='rom'>/usr/share/qemu/qboot.rom</loader>
-    <kernel>{MICRO}</kernel>
-  </os>
-  <features><acpi/></features>
-  <devices>
-    <serial type='file'><source path='{root}/serial-{name}.log'/></serial>
-  </devices>
-</domain>
-"""
-
-
-def virsh(sock, *args, ok=True):
-    uri = "qemu+unix:///system?socket=" + sock
-    r = subprocess.run([VIRSH, "-c", uri] + list(args), capture_output=True, text=True,
-                       timeout=120)
-    if ok and r.returncode != 0:
-        raise AssertionError("virsh %s failed (%d): %s%s" % (" ".join(args), r.returncode,
-                                                             r.stdout, r.stderr))
-    return r
-
-
-def status_pid(root, name):
-    with open(os.path.join(root, "run", name + ".xml")) as f:
-        text = f.read()
-    return int(text.split("pid='", 1)[1].split("'", 1)[0])
-
-
-def alive(pid):
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    # A zombie is not alive: reap it if it is ours.
-    try:
-        done, _ = os.waitpid(pid, os.WNOHANG)
-        return done == 0
-    except ChildProcessError:
-        return True
-
-
-def reap(pid):
-    """Waits for pid's exit (it is our child through the subreaper)."""
-    try:
-        os.waitpid(pid, 0)
-    except ChildProcessError:
-        pass
 
 
 def list_states(sock):
-    out = virsh(sock, "list", "--all").stdout
-    states = {}
-    for line in out.splitlines()[2:]:
-        parts = line.split(None, 2)
-        if len(parts) == 3:
-            states[parts[1]] = parts[2].strip()
-    return states
+    return vktest.list_states(virsh(sock, "list", "--all").stdout)
 
 
 def main():
     if not os.access("/usr/bin/qemu-system-x86_64", os.X_OK) or not os.access(VIRSH, os.X_OK):
         print("SKIP: no QEMU or no virsh")
         return 77
-    libc = ctypes.CDLL(None, use_errno=True)
-    libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
-    vtype = "kvm" if os.access("/dev/kvm", os.R_OK | os.W_OK) else "qemu"
+    vktest.become_subreaper()
+    vtype = vktest.virt_type()
     root = tempfile.mkdtemp(prefix="vk-qemu-daemon-")
     env = dict(os.environ, VIRTKIT_QEMU_ROOT=root)
     pids = []
@@ -104,7 +40,7 @@ def main():
         for name in ("vkq1", "vkq2"):
             path = os.path.join(root, name + ".xml")
             with open(path, "w") as f:
-                f.write(domxml(name, root, vtype))
+                f.write(vktest.micro_domxml(name, MICRO, vtype, root))
             virsh(daemon.rw, "define", path)
         virsh(daemon.rw, "start", "vkq1")
         virsh(daemon.rw, "autostart", "vkq2")
@@ -163,10 +99,7 @@ def main():
     finally:
         if daemon is not None:
             daemon.stop()
-        for pid in pids:
-            if alive(pid):
-                os.kill(pid, signal.SIGKILL)
-                reap(pid)
+        vktest.kill_all(pids)
         shutil.rmtree(root, ignore_errors=True)
 
 

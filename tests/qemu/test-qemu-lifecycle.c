@@ -14,212 +14,58 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/inotify.h>
-#include <unistd.h>
 
-#include <glib/gstdio.h>
+#include <glib.h>
 
-#include "virtkit/virtkit.h"
-#include "../events/loop-helper.h"
+#include "qemu-test-util.h"
+#include "../events/lifecycle-log.h"
 
-#define QEMU_BIN "/usr/bin/qemu-system-x86_64"
+#define SERIAL_GUARD_S 20
 
 static const char *microElf;
 static char *root;
 static virConnectPtr conn;
 static const char *virtType;
-static GArray *events;         /* pairs: event, detail */
+static lifecycleLog events;
 static int callbackId = -1;
-
-static void
-onLifecycle(virConnectPtr c, virDomainPtr dom, int event, int detail, void *opaque)
-{
-    g_array_append_val(events, event);
-    g_array_append_val(events, detail);
-}
-
-static bool
-hasEvent(int event, int detail)
-{
-    for (guint i = 0; i + 1 < events->len; i += 2) {
-        if (g_array_index(events, int, i) == event &&
-            (detail < 0 || g_array_index(events, int, i + 1) == detail))
-            return true;
-    }
-    return false;
-}
-
-typedef struct { int event, detail; } evWant;
-
-static bool
-predEvent(void *data)
-{
-    evWant *w = data;
-    return hasEvent(w->event, w->detail);
-}
-
-static bool
-waitEvent(int event, int detail)
-{
-    evWant w = { event, detail };
-    return loopRunUntil(predEvent, &w);
-}
-
-static int
-countDir(const char *sub)
-{
-    g_autofree char *p = g_build_filename(root, sub, NULL);
-    g_autoptr(GDir) d = g_dir_open(p, 0, NULL);
-    int n = 0;
-
-    while (d && g_dir_read_name(d))
-        n++;
-    return n;
-}
-
-static void
-rmTree(const char *path)
-{
-    g_autoptr(GDir) d = g_dir_open(path, 0, NULL);
-    const char *n;
-
-    while (d && (n = g_dir_read_name(d))) {
-        g_autofree char *p = g_build_filename(path, n, NULL);
-
-        if (g_file_test(p, G_FILE_TEST_IS_DIR) && !g_file_test(p, G_FILE_TEST_IS_SYMLINK))
-            rmTree(p);
-        else
-            g_unlink(p);
-    }
-    g_rmdir(path);
-}
 
 static char *
 domainXML(const char *name, const char *kernel)
 {
-    return g_strdup_printf(
-        "<domain type='%s'>\n"
-        "  <name>%s</name>\n"
-        "  <memory unit='MiB'>64</memory>\n"
-        "  <os>\n"
-        "    <type arch='x86_64' machine='pc'>hvm</type>\n"
-        "    <loader type='rom'>/usr/share/qemu/qboot.rom</loader>\n"
-        "    <kernel>%s</kernel>\n"
-        "  </os>\n"
-        "  <features><acpi/></features>\n"
-        "  <devices>\n"
-        "    <serial type='file'><source path='%s/serial-%s.log'/></serial>\n"
-        "  </devices>\n"
-        "</domain>\n", virtType, name, kernel, root, name);
-}
+    microGuestSpec spec = {
+        .type = virtType, .name = name, .kernel = kernel, .memoryMiB = 64, .logDir = root,
+    };
 
-/* Waits (inotify, no sleeping) until the serial log of name contains
- * needle; false after a 20 s guard. */
-static bool
-waitSerial(const char *name, const char *needle)
-{
-    g_autofree char *path = g_strdup_printf("%s/serial-%s.log", root, name);
-    int fd = inotify_init1(IN_CLOEXEC);
-    gint64 deadline = g_get_monotonic_time() + 20 * G_USEC_PER_SEC;
-    bool found = false;
-
-    inotify_add_watch(fd, root, IN_MODIFY | IN_CREATE | IN_CLOSE_WRITE);
-    for (;;) {
-        g_autofree char *text = NULL;
-        struct pollfd pfd = { .fd = fd, .events = POLLIN };
-        char buf[4096];
-        gint64 left = (deadline - g_get_monotonic_time()) / 1000;
-
-        if (g_file_get_contents(path, &text, NULL, NULL) && strstr(text, needle)) {
-            found = true;
-            break;
-        }
-        if (left <= 0 || poll(&pfd, 1, (int)left) <= 0)
-            break;
-        if (read(fd, buf, sizeof(buf)) < 0)
-            break;
-    }
-    close(fd);
-    return found;
-}
-
-static int
-statusPid(const char *name)
-{
-    g_autofree char *path = g_strdup_printf("%s/run/%s.xml", root, name);
-    g_autofree char *text = NULL;
-    const char *p;
-
-    if (!g_file_get_contents(path, &text, NULL, NULL) || !(p = strstr(text, "pid='")))
-        return -1;
-    return atoi(p + 5);
-}
-
-static bool
-processGone(int pid)
-{
-    return kill(pid, 0) < 0 && errno == ESRCH;
+    return microGuestXML(&spec);
 }
 
 static int
 setup(void **state)
 {
-    g_autofree char *uri = NULL;
-    int fd;
-
-    if (!g_file_test(QEMU_BIN, G_FILE_TEST_IS_EXECUTABLE) || !microElf)
+    if (!g_file_test(QEMU_TEST_BIN, G_FILE_TEST_IS_EXECUTABLE) || !microElf)
         return 0;
-    virtType = "qemu";
-    /* VK_TEST_QEMU_ACCEL=tcg forces TCG even where KVM works. */
-    if (g_strcmp0(g_getenv("VK_TEST_QEMU_ACCEL"), "tcg") != 0 &&
-        (fd = open("/dev/kvm", O_RDWR | O_CLOEXEC)) >= 0) {
-        virtType = "kvm";
-        close(fd);
-    }
-    root = g_dir_make_tmp("vk-qemu-XXXXXX", NULL);
+    virtType = qemuTestVirtType();
     virEventRegisterDefaultImpl();
-    uri = g_strdup_printf("qemu:///embed?root=%s", root);
-    conn = virConnectOpen(uri);
-    if (!conn) {
-        fprintf(stderr, "cannot open %s: %s\n", uri, virGetLastErrorMessage());
+    if (!(conn = qemuTestOpenEmbed("vk-qemu", &root, NULL)))
         return -1;
-    }
     fprintf(stderr, "# guests run with domain type '%s'\n", virtType);
-    events = g_array_new(FALSE, FALSE, sizeof(int));
-    callbackId = virConnectDomainEventRegisterAny(conn, NULL, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
-                                                  VIR_DOMAIN_EVENT_CALLBACK(onLifecycle),
-                                                  NULL, NULL);
+    lifecycleLogInit(&events);
+    callbackId = lifecycleLogAttach(&events, conn);
     return callbackId >= 0 ? 0 : -1;
 }
 
 static int
 teardown(void **state)
 {
-    virDomainPtr *doms = NULL;
-    int n;
-
     if (!conn)
         return 0;
-    /* Whatever a failed test left: stop and forget it. */
-    n = virConnectListAllDomains(conn, &doms, 0);
-    for (int i = 0; i < n; i++) {
-        if (virDomainIsActive(doms[i]) == 1)
-            virDomainDestroy(doms[i]);
-        virDomainUndefine(doms[i]);
-        virDomainFree(doms[i]);
-    }
-    free(doms);
     virConnectDomainEventDeregisterAny(conn, callbackId);
-    virConnectClose(conn);
-    rmTree(root);
-    g_free(root);
-    g_array_free(events, TRUE);
+    /* Whatever a failed test left: stop and forget it. */
+    qemuTestCloseEmbed(conn, root, 0);
+    lifecycleLogClear(&events);
     return 0;
 }
 
@@ -233,7 +79,7 @@ skipWithoutQemu(void)
 static void
 resetEvents(void)
 {
-    g_array_set_size(events, 0);
+    lifecycleLogReset(&events);
 }
 
 static void
@@ -247,7 +93,7 @@ test_host(void **state)
     skipWithoutQemu();
     assert_string_equal(virConnectGetType(conn), "QEMU");
     assert_int_equal(virConnectGetVersion(conn, &ver), 0);
-    assert_true(ver >= 2000000);    /* some real QEMU, major.minor.micro packed */
+    assert_true(ver >= 2000000);  /* some real QEMU, major.minor.micro packed */
     caps = virConnectGetCapabilities(conn);
     assert_non_null(caps);
     assert_non_null(strstr(caps, "<domain type='qemu'"));
@@ -282,7 +128,7 @@ test_define_refusals(void **state)
     assert_null(dom);
     assert_int_equal(virGetLastError()->code, VIR_ERR_CONFIG_UNSUPPORTED);
     assert_non_null(strstr(virGetLastErrorMessage(), "hostdev"));
-    assert_int_equal(countDir("etc"), 0);
+    assert_int_equal(qemuTestCountDir(root, "etc"), 0);
     assert_int_equal(virConnectNumOfDefinedDomains(conn), 0);
 }
 
@@ -311,10 +157,10 @@ test_lifecycle(void **state)
     assert_int_equal(virDomainGetState(dom, &st, &reason, 0), 0);
     assert_int_equal(st, VIR_DOMAIN_RUNNING);
     assert_int_equal(reason, VIR_DOMAIN_RUNNING_BOOTED);
-    assert_true(waitSerial("life", "VK-MICRO-READY"));
-    pid = statusPid("life");
+    assert_true(qemuTestWaitSerial(root, "life", "VK-MICRO-READY", SERIAL_GUARD_S));
+    pid = qemuTestStatusPid(root, "life");
     assert_true(pid > 0);
-    assert_false(processGone(pid));
+    assert_false(qemuTestProcessGone(pid));
     assert_int_equal(virDomainGetInfo(dom, &info), 0);
     assert_int_equal(info.state, VIR_DOMAIN_RUNNING);
     assert_int_equal(info.maxMem, 65536);
@@ -327,22 +173,26 @@ test_lifecycle(void **state)
     assert_int_equal(virDomainResume(dom), 0);
     assert_int_equal(virDomainGetState(dom, &st, &reason, 0), 0);
     assert_int_equal(st, VIR_DOMAIN_RUNNING);
-    assert_int_equal(virDomainResume(dom), -1);      /* not paused */
+    assert_int_equal(virDomainResume(dom), -1);  /* not paused */
     assert_int_equal(virGetLastError()->code, VIR_ERR_OPERATION_INVALID);
 
-    assert_int_equal(virDomainCreate(dom), -1);      /* already running */
+    assert_int_equal(virDomainCreate(dom), -1);  /* already running */
     assert_int_equal(virDomainDestroy(dom), 0);
     assert_int_equal(virDomainGetState(dom, &st, &reason, 0), 0);
     assert_int_equal(st, VIR_DOMAIN_SHUTOFF);
     assert_int_equal(reason, VIR_DOMAIN_SHUTOFF_DESTROYED);
-    assert_true(processGone(pid));                   /* gone, and reaped */
-    assert_int_equal(countDir("run"), 0);            /* socket, status file */
+    assert_true(qemuTestProcessGone(pid));  /* gone, and reaped */
+    assert_int_equal(qemuTestCountDir(root, "run"), 0);  /* socket, status file */
 
-    assert_true(waitEvent(VIR_DOMAIN_EVENT_STOPPED, VIR_DOMAIN_EVENT_STOPPED_DESTROYED));
-    assert_true(hasEvent(VIR_DOMAIN_EVENT_DEFINED, VIR_DOMAIN_EVENT_DEFINED_ADDED));
-    assert_true(hasEvent(VIR_DOMAIN_EVENT_STARTED, VIR_DOMAIN_EVENT_STARTED_BOOTED));
-    assert_true(hasEvent(VIR_DOMAIN_EVENT_SUSPENDED, VIR_DOMAIN_EVENT_SUSPENDED_PAUSED));
-    assert_true(hasEvent(VIR_DOMAIN_EVENT_RESUMED, VIR_DOMAIN_EVENT_RESUMED_UNPAUSED));
+    assert_true(lifecycleLogWait(&events, VIR_DOMAIN_EVENT_STOPPED,
+                                 VIR_DOMAIN_EVENT_STOPPED_DESTROYED));
+    assert_true(lifecycleLogHas(&events, VIR_DOMAIN_EVENT_DEFINED, VIR_DOMAIN_EVENT_DEFINED_ADDED));
+    assert_true(lifecycleLogHas(&events, VIR_DOMAIN_EVENT_STARTED,
+                                VIR_DOMAIN_EVENT_STARTED_BOOTED));
+    assert_true(lifecycleLogHas(&events, VIR_DOMAIN_EVENT_SUSPENDED,
+                                VIR_DOMAIN_EVENT_SUSPENDED_PAUSED));
+    assert_true(lifecycleLogHas(&events, VIR_DOMAIN_EVENT_RESUMED,
+                                VIR_DOMAIN_EVENT_RESUMED_UNPAUSED));
 
     /* It starts again after a destroy. */
     assert_int_equal(virDomainCreate(dom), 0);
@@ -364,19 +214,21 @@ test_acpi_shutdown(void **state)
 
     skipWithoutQemu();
     resetEvents();
-    dom = virDomainCreateXML(conn, xml, 0);       /* transient */
+    dom = virDomainCreateXML(conn, xml, 0);  /* transient */
     assert_non_null(dom);
     assert_int_equal(virDomainIsPersistent(dom), 0);
-    assert_true(waitSerial("acpi", "VK-MICRO-READY"));
-    pid = statusPid("acpi");
+    assert_true(qemuTestWaitSerial(root, "acpi", "VK-MICRO-READY", SERIAL_GUARD_S));
+    pid = qemuTestStatusPid(root, "acpi");
     assert_int_equal(virDomainShutdown(dom), 0);
-    assert_true(waitEvent(VIR_DOMAIN_EVENT_STOPPED, VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN));
-    assert_true(hasEvent(VIR_DOMAIN_EVENT_SHUTDOWN, VIR_DOMAIN_EVENT_SHUTDOWN_GUEST));
-    assert_true(waitSerial("acpi", "VK-MICRO-POWEROFF"));
-    assert_true(processGone(pid));
+    assert_true(lifecycleLogWait(&events, VIR_DOMAIN_EVENT_STOPPED,
+                                 VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN));
+    assert_true(lifecycleLogHas(&events, VIR_DOMAIN_EVENT_SHUTDOWN,
+                                VIR_DOMAIN_EVENT_SHUTDOWN_GUEST));
+    assert_true(qemuTestWaitSerial(root, "acpi", "VK-MICRO-POWEROFF", SERIAL_GUARD_S));
+    assert_true(qemuTestProcessGone(pid));
     /* A transient domain is forgotten once it stops. */
     assert_null(virDomainLookupByName(conn, "acpi"));
-    assert_int_equal(countDir("run"), 0);
+    assert_int_equal(qemuTestCountDir(root, "run"), 0);
     virDomainFree(dom);
 }
 
@@ -393,20 +245,21 @@ test_kill9(void **state)
     dom = virDomainDefineXML(conn, xml);
     assert_non_null(dom);
     assert_int_equal(virDomainCreate(dom), 0);
-    assert_true(waitSerial("crash", "VK-MICRO-READY"));
-    pid = statusPid("crash");
+    assert_true(qemuTestWaitSerial(root, "crash", "VK-MICRO-READY", SERIAL_GUARD_S));
+    pid = qemuTestStatusPid(root, "crash");
     assert_true(pid > 0);
 
     t0 = g_get_monotonic_time();
     assert_int_equal(kill(pid, SIGKILL), 0);
-    assert_true(waitEvent(VIR_DOMAIN_EVENT_STOPPED, VIR_DOMAIN_EVENT_STOPPED_FAILED));
+    assert_true(lifecycleLogWait(&events, VIR_DOMAIN_EVENT_STOPPED,
+                                 VIR_DOMAIN_EVENT_STOPPED_FAILED));
     fprintf(stderr, "# kill -9 -> STOPPED event after %.1f ms\n",
             (g_get_monotonic_time() - t0) / 1000.0);
     assert_int_equal(virDomainGetState(dom, &st, &reason, 0), 0);
     assert_int_equal(st, VIR_DOMAIN_SHUTOFF);
     assert_int_equal(reason, VIR_DOMAIN_SHUTOFF_CRASHED);
-    assert_true(processGone(pid));
-    assert_int_equal(countDir("run"), 0);
+    assert_true(qemuTestProcessGone(pid));
+    assert_int_equal(qemuTestCountDir(root, "run"), 0);
     assert_int_equal(virDomainUndefine(dom), 0);
     virDomainFree(dom);
 }
@@ -427,7 +280,7 @@ test_start_failure(void **state)
     assert_non_null(strstr(virGetLastErrorMessage(), "nonexistent/kernel.elf"));
     assert_int_equal(virDomainGetState(dom, &st, &reason, 0), 0);
     assert_int_equal(st, VIR_DOMAIN_SHUTOFF);
-    assert_int_equal(countDir("run"), 0);
+    assert_int_equal(qemuTestCountDir(root, "run"), 0);
     assert_int_equal(virDomainUndefine(dom), 0);
     virDomainFree(dom);
 }

@@ -17,28 +17,24 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include <errno.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/inotify.h>
-#include <unistd.h>
 
-#include <glib/gstdio.h>
+#include <glib.h>
 
-#include "virtkit/virtkit.h"
-#include "../events/loop-helper.h"
+#include "qemu-test-util.h"
+#include "../events/lifecycle-log.h"
 
-#define QEMU_BIN "/usr/bin/qemu-system-x86_64"
+/* a TCG boot takes a few seconds: a guard against hangs, not a timing */
+#define SERIAL_GUARD_S 50
 #define BUSYBOX "/bin/busybox"
 
 static char *root;
 static char *kernel;
 static char *initrd;
 static virConnectPtr conn;
-static GArray *events;          /* pairs: event, detail */
+static lifecycleLog events;
 static int callbackId = -1;
 
 static const char initScript[] =
@@ -61,23 +57,6 @@ static const char powerScript[] =
     "#!/bin/busybox sh\n"
     "echo VK-LINUX-POWEROFF > /dev/ttyS0\n"
     "/bin/busybox poweroff -f\n";
-
-static void
-rmTree(const char *path)
-{
-    g_autoptr(GDir) d = g_dir_open(path, 0, NULL);
-    const char *n;
-
-    while (d && (n = g_dir_read_name(d))) {
-        g_autofree char *p = g_build_filename(path, n, NULL);
-
-        if (g_file_test(p, G_FILE_TEST_IS_DIR) && !g_file_test(p, G_FILE_TEST_IS_SYMLINK))
-            rmTree(p);
-        else
-            g_unlink(p);
-    }
-    g_rmdir(path);
-}
 
 /* One newc cpio entry: a 110-byte ASCII header, the name, the data, each
  * padded to four bytes. */
@@ -169,97 +148,15 @@ buildInitrd(const char *modules)
 static char *
 domainXML(const char *name)
 {
-    return g_strdup_printf(
-        "<domain type='qemu'>\n"
-        "  <name>%s</name>\n"
-        "  <memory unit='MiB'>256</memory>\n"
-        "  <os>\n"
-        "    <type arch='x86_64' machine='pc'>hvm</type>\n"
-        "    <loader type='rom'>/usr/share/qemu/qboot.rom</loader>\n"
-        "    <kernel>%s</kernel>\n"
+    g_autofree char *os = g_strdup_printf(
         "    <initrd>%s</initrd>\n"
-        "    <cmdline>console=ttyS0 panic=-1 quiet</cmdline>\n"
-        "  </os>\n"
-        "  <features><acpi/></features>\n"
-        "  <devices>\n"
-        "    <serial type='file'><source path='%s/serial-%s.log'/></serial>\n"
-        "  </devices>\n"
-        "</domain>\n", name, kernel, initrd, root, name);
-}
+        "    <cmdline>console=ttyS0 panic=-1 quiet</cmdline>\n", initrd);
+    microGuestSpec spec = {
+        .type = "qemu", .name = name, .kernel = kernel, .memoryMiB = 256, .logDir = root,
+        .os = os,
+    };
 
-static bool
-serialHas(const char *name, const char *needle)
-{
-    g_autofree char *path = g_strdup_printf("%s/serial-%s.log", root, name);
-    g_autofree char *text = NULL;
-
-    return g_file_get_contents(path, &text, NULL, NULL) && strstr(text, needle);
-}
-
-/* Waits (inotify, no sleeping) until name's serial log holds needle;
- * false after a 50 s guard (a TCG boot takes a few seconds). */
-static bool
-waitSerial(const char *name, const char *needle)
-{
-    int fd = inotify_init1(IN_CLOEXEC);
-    gint64 deadline = g_get_monotonic_time() + 50 * G_USEC_PER_SEC;
-    bool found = false;
-
-    inotify_add_watch(fd, root, IN_MODIFY | IN_CREATE | IN_CLOSE_WRITE);
-    for (;;) {
-        struct pollfd pfd = { .fd = fd, .events = POLLIN };
-        char buf[4096];
-        gint64 left = (deadline - g_get_monotonic_time()) / 1000;
-
-        if (serialHas(name, needle)) {
-            found = true;
-            break;
-        }
-        if (left <= 0 || poll(&pfd, 1, (int)left) <= 0)
-            break;
-        if (read(fd, buf, sizeof(buf)) < 0)
-            break;
-    }
-    close(fd);
-    return found;
-}
-
-static int
-statusPid(const char *name)
-{
-    g_autofree char *path = g_strdup_printf("%s/run/%s.xml", root, name);
-    g_autofree char *text = NULL;
-    const char *p;
-
-    if (!g_file_get_contents(path, &text, NULL, NULL) || !(p = strstr(text, "pid='")))
-        return -1;
-    return atoi(p + 5);
-}
-
-static bool
-processGone(int pid)
-{
-    return kill(pid, 0) < 0 && errno == ESRCH;
-}
-
-static void
-onLifecycle(virConnectPtr c, virDomainPtr dom, int event, int detail, void *opaque)
-{
-    g_array_append_val(events, event);
-    g_array_append_val(events, detail);
-}
-
-static bool
-predStopped(void *data)
-{
-    int detail = *(int *)data;
-
-    for (guint i = 0; i + 1 < events->len; i += 2) {
-        if (g_array_index(events, int, i) == VIR_DOMAIN_EVENT_STOPPED &&
-            g_array_index(events, int, i + 1) == detail)
-            return true;
-    }
-    return false;
+    return microGuestXML(&spec);
 }
 
 static void
@@ -275,11 +172,10 @@ test_linux_acpi_shutdown(void **state)
 {
     g_autofree char *xml = NULL;
     virDomainPtr dom;
-    int detail = VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN;
     int st = -1, reason = -1, pid;
 
     skipWithoutLinux();
-    g_array_set_size(events, 0);
+    lifecycleLogReset(&events);
     xml = domainXML("linux-acpi");
     dom = virDomainCreateXML(conn, xml, 0);
     if (!dom)
@@ -287,21 +183,19 @@ test_linux_acpi_shutdown(void **state)
     assert_non_null(dom);
     assert_int_equal(virDomainGetState(dom, &st, &reason, 0), 0);
     assert_int_equal(st, VIR_DOMAIN_RUNNING);
-    pid = statusPid("linux-acpi");
+    pid = qemuTestStatusPid(root, "linux-acpi");
     assert_true(pid > 0);
 
-    assert_true(waitSerial("linux-acpi", "VK-LINUX-READY"));
-    assert_false(serialHas("linux-acpi", "VK-LINUX-POWEROFF"));
+    assert_true(qemuTestWaitSerial(root, "linux-acpi", "VK-LINUX-READY", SERIAL_GUARD_S));
+    assert_false(qemuTestSerialHas(root, "linux-acpi", "VK-LINUX-POWEROFF"));
     assert_int_equal(virDomainShutdown(dom), 0);
-    if (!loopRunUntil(predStopped, &detail)) {
-        for (guint i = 0; i + 1 < events->len; i += 2)
-            fprintf(stderr, "event %d/%d\n", g_array_index(events, int, i),
-                    g_array_index(events, int, i + 1));
+    if (!lifecycleLogWait(&events, VIR_DOMAIN_EVENT_STOPPED, VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN)) {
+        lifecycleLogDump(&events, stderr);
         fail_msg("no STOPPED/SHUTDOWN event");
     }
     /* It was the guest's own power-off, run by its acpid. */
-    assert_true(serialHas("linux-acpi", "VK-LINUX-POWEROFF"));
-    assert_true(processGone(pid));
+    assert_true(qemuTestSerialHas(root, "linux-acpi", "VK-LINUX-POWEROFF"));
+    assert_true(qemuTestProcessGone(pid));
     assert_int_equal(virConnectNumOfDomains(conn), 0);
     virDomainFree(dom);
 }
@@ -318,12 +212,12 @@ test_linux_destroy(void **state)
     xml = domainXML("linux-destroy");
     dom = virDomainCreateXML(conn, xml, 0);
     assert_non_null(dom);
-    pid = statusPid("linux-destroy");
+    pid = qemuTestStatusPid(root, "linux-destroy");
     assert_true(pid > 0);
-    assert_true(waitSerial("linux-destroy", "VK-LINUX-READY"));
+    assert_true(qemuTestWaitSerial(root, "linux-destroy", "VK-LINUX-READY", SERIAL_GUARD_S));
     assert_int_equal(virDomainDestroy(dom), 0);
-    assert_true(processGone(pid));
-    assert_false(serialHas("linux-destroy", "VK-LINUX-POWEROFF"));
+    assert_true(qemuTestProcessGone(pid));
+    assert_false(qemuTestSerialHas(root, "linux-destroy", "VK-LINUX-POWEROFF"));
     assert_int_equal(virConnectNumOfDomains(conn), 0);
     virDomainFree(dom);
 }
@@ -334,7 +228,7 @@ setup(void **state)
     g_autofree char *uri = NULL;
     g_autofree char *modules = NULL;
 
-    if (!g_file_test(QEMU_BIN, G_FILE_TEST_IS_EXECUTABLE) ||
+    if (!g_file_test(QEMU_TEST_BIN, G_FILE_TEST_IS_EXECUTABLE) ||
         !g_file_test(BUSYBOX, G_FILE_TEST_IS_EXECUTABLE) ||
         !(kernel = findKernel(&modules))) {
         fprintf(stderr, "no QEMU, busybox or cloud kernel: skipping\n");
@@ -351,34 +245,22 @@ setup(void **state)
         fprintf(stderr, "cannot open %s: %s\n", uri, virGetLastErrorMessage());
         return -1;
     }
-    events = g_array_new(FALSE, FALSE, sizeof(int));
-    callbackId = virConnectDomainEventRegisterAny(conn, NULL, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
-                                                  VIR_DOMAIN_EVENT_CALLBACK(onLifecycle),
-                                                  NULL, NULL);
+    lifecycleLogInit(&events);
+    callbackId = lifecycleLogAttach(&events, conn);
     return callbackId >= 0 ? 0 : -1;
 }
 
 static int
 teardown(void **state)
 {
-    virDomainPtr *doms = NULL;
-    int n;
-
     if (conn) {
-        n = virConnectListAllDomains(conn, &doms, 0);
-        for (int i = 0; i < n; i++) {
-            if (virDomainIsActive(doms[i]) == 1)
-                virDomainDestroy(doms[i]);
-            virDomainUndefine(doms[i]);
-            virDomainFree(doms[i]);
-        }
-        free(doms);
         virConnectDomainEventDeregisterAny(conn, callbackId);
+        qemuTestDropDomains(conn, 0);
         virConnectClose(conn);
-        g_array_free(events, TRUE);
+        lifecycleLogClear(&events);
     }
     if (root)
-        rmTree(root);
+        qemuTestRmTree(root);
     g_free(root);
     g_free(kernel);
     g_free(initrd);

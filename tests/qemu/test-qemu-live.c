@@ -17,255 +17,75 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/inotify.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <glib.h>
 #include <glib/gstdio.h>
 
-#include "virtkit/virtkit.h"
-#include "../events/loop-helper.h"
+#include "qemu-test-util.h"
+#include "../events/lifecycle-log.h"
 
-#define QEMU_BIN "/usr/bin/qemu-system-x86_64"
+#define SERIAL_GUARD_S 20
 
 static const char *microElf;
 static char *root;
 static char *reattachTop;      /* test_reattach's root, for cleanup */
 static virConnectPtr conn;
-static const char *virtType;
-static GArray *events;         /* pairs: event, detail */
+static lifecycleLog events;
 static int callbackId = -1;
-
-static void
-onLifecycle(virConnectPtr c, virDomainPtr dom, int event, int detail, void *opaque)
-{
-    g_array_append_val(events, event);
-    g_array_append_val(events, detail);
-}
-
-static bool
-hasEvent(int event, int detail)
-{
-    for (guint i = 0; i + 1 < events->len; i += 2) {
-        if (g_array_index(events, int, i) == event &&
-            (detail < 0 || g_array_index(events, int, i + 1) == detail))
-            return true;
-    }
-    return false;
-}
-
-typedef struct { int event, detail; } evWant;
-
-static bool
-predEvent(void *data)
-{
-    evWant *w = data;
-    return hasEvent(w->event, w->detail);
-}
-
-static bool
-waitEvent(int event, int detail)
-{
-    evWant w = { event, detail };
-    return loopRunUntil(predEvent, &w);
-}
-
-static int
-countDir(const char *top, const char *sub)
-{
-    g_autofree char *p = g_build_filename(top, sub, NULL);
-    g_autoptr(GDir) d = g_dir_open(p, 0, NULL);
-    int n = 0;
-
-    while (d && g_dir_read_name(d))
-        n++;
-    return n;
-}
-
-static void
-rmTree(const char *path)
-{
-    g_autoptr(GDir) d = g_dir_open(path, 0, NULL);
-    const char *n;
-
-    while (d && (n = g_dir_read_name(d))) {
-        g_autofree char *p = g_build_filename(path, n, NULL);
-
-        if (g_file_test(p, G_FILE_TEST_IS_DIR) && !g_file_test(p, G_FILE_TEST_IS_SYMLINK))
-            rmTree(p);
-        else
-            g_unlink(p);
-    }
-    g_rmdir(path);
-}
 
 static char *
 domainXML(const char *top, const char *name, const char *devices)
 {
-    return g_strdup_printf(
-        "<domain type='%s'>\n"
-        "  <name>%s</name>\n"
-        "  <memory unit='MiB'>64</memory>\n"
-        "  <os>\n"
-        "    <type arch='x86_64' machine='pc'>hvm</type>\n"
-        "    <loader type='rom'>/usr/share/qemu/qboot.rom</loader>\n"
-        "    <kernel>%s</kernel>\n"
-        "  </os>\n"
-        "  <features><acpi/></features>\n"
-        "  <devices>\n"
-        "    <serial type='file'><source path='%s/serial-%s.log'/></serial>\n"
-        "%s"
-        "  </devices>\n"
-        "</domain>\n", virtType, name, microElf, top, name, devices ? devices : "");
-}
+    microGuestSpec spec = {
+        .type = qemuTestVirtType(), .name = name, .kernel = microElf, .memoryMiB = 64,
+        .logDir = top, .devices = devices,
+    };
 
-/* Waits (inotify, no sleeping) until the serial log of name under top
- * contains needle; false after a 20 s guard. */
-static bool
-waitSerialIn(const char *top, const char *name, const char *needle)
-{
-    g_autofree char *path = g_strdup_printf("%s/serial-%s.log", top, name);
-    int fd = inotify_init1(IN_CLOEXEC);
-    gint64 deadline = g_get_monotonic_time() + 20 * G_USEC_PER_SEC;
-    bool found = false;
-
-    inotify_add_watch(fd, top, IN_MODIFY | IN_CREATE | IN_CLOSE_WRITE);
-    for (;;) {
-        g_autofree char *text = NULL;
-        struct pollfd pfd = { .fd = fd, .events = POLLIN };
-        char buf[4096];
-        gint64 left = (deadline - g_get_monotonic_time()) / 1000;
-
-        if (g_file_get_contents(path, &text, NULL, NULL) && strstr(text, needle)) {
-            found = true;
-            break;
-        }
-        if (left <= 0 || poll(&pfd, 1, (int)left) <= 0)
-            break;
-        if (read(fd, buf, sizeof(buf)) < 0)
-            break;
-    }
-    close(fd);
-    return found;
-}
-
-static bool
-waitSerial(const char *name, const char *needle)
-{
-    return waitSerialIn(root, name, needle);
-}
-
-static bool
-serialHas(const char *name, const char *needle)
-{
-    g_autofree char *path = g_strdup_printf("%s/serial-%s.log", root, name);
-    g_autofree char *text = NULL;
-
-    return g_file_get_contents(path, &text, NULL, NULL) && strstr(text, needle);
-}
-
-static int
-statusPidIn(const char *top, const char *name)
-{
-    g_autofree char *path = g_strdup_printf("%s/run/%s.xml", top, name);
-    g_autofree char *text = NULL;
-    const char *p;
-
-    if (!g_file_get_contents(path, &text, NULL, NULL) || !(p = strstr(text, "pid='")))
-        return -1;
-    return atoi(p + 5);
-}
-
-static bool
-processGone(int pid)
-{
-    return kill(pid, 0) < 0 && errno == ESRCH;
-}
-
-static void
-pickVirtType(void)
-{
-    int fd;
-
-    virtType = "qemu";
-    if (g_strcmp0(g_getenv("VK_TEST_QEMU_ACCEL"), "tcg") != 0 &&
-        (fd = open("/dev/kvm", O_RDWR | O_CLOEXEC)) >= 0) {
-        virtType = "kvm";
-        close(fd);
-    }
+    return microGuestXML(&spec);
 }
 
 static int
 setup(void **state)
 {
-    g_autofree char *uri = NULL;
-
-    if (!g_file_test(QEMU_BIN, G_FILE_TEST_IS_EXECUTABLE) || !microElf)
+    if (!g_file_test(QEMU_TEST_BIN, G_FILE_TEST_IS_EXECUTABLE) || !microElf)
         return 0;
-    pickVirtType();
     /* Orphaned QEMUs of the reattach helper become our children. */
     prctl(PR_SET_CHILD_SUBREAPER, 1);
-    root = g_dir_make_tmp("vk-qemu-live-XXXXXX", NULL);
     virEventRegisterDefaultImpl();
-    uri = g_strdup_printf("qemu:///embed?root=%s", root);
-    if (!(conn = virConnectOpen(uri))) {
-        fprintf(stderr, "cannot open %s: %s\n", uri, virGetLastErrorMessage());
+    if (!(conn = qemuTestOpenEmbed("vk-qemu-live", &root, NULL)))
         return -1;
-    }
-    events = g_array_new(FALSE, FALSE, sizeof(int));
-    callbackId = virConnectDomainEventRegisterAny(conn, NULL, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
-                                                  VIR_DOMAIN_EVENT_CALLBACK(onLifecycle),
-                                                  NULL, NULL);
+    lifecycleLogInit(&events);
+    callbackId = lifecycleLogAttach(&events, conn);
     return callbackId >= 0 ? 0 : -1;
 }
 
 static int
 teardown(void **state)
 {
-    virDomainPtr *doms = NULL;
-    int n;
-
     if (!conn)
         return 0;
-    n = virConnectListAllDomains(conn, &doms, 0);
-    for (int i = 0; i < n; i++) {
-        if (virDomainIsActive(doms[i]) == 1)
-            virDomainDestroy(doms[i]);
-        virDomainUndefineFlags(doms[i], VIR_DOMAIN_UNDEFINE_MANAGED_SAVE);
-        virDomainFree(doms[i]);
-    }
-    free(doms);
     virConnectDomainEventDeregisterAny(conn, callbackId);
-    virConnectClose(conn);
-    rmTree(root);
+    qemuTestCloseEmbed(conn, root, VIR_DOMAIN_UNDEFINE_MANAGED_SAVE);
     if (reattachTop) {
         /* A failed test_reattach left guests there: opening the root
          * reattaches them, so they can be stopped. */
         g_autofree char *uri = g_strdup_printf("qemu:///embed?root=%s", reattachTop);
         virConnectPtr c = virConnectOpen(uri);
 
-        n = c ? virConnectListAllDomains(c, &doms, 0) : 0;
-        for (int i = 0; i < n; i++) {
-            if (virDomainIsActive(doms[i]) == 1)
-                virDomainDestroy(doms[i]);
-            virDomainUndefine(doms[i]);
-            virDomainFree(doms[i]);
-        }
-        free(doms);
-        if (c)
+        if (c) {
+            qemuTestDropDomains(c, 0);
             virConnectClose(c);
-        rmTree(reattachTop);
+        }
+        qemuTestRmTree(reattachTop);
         g_free(reattachTop);
     }
-    g_free(root);
-    g_array_free(events, TRUE);
+    lifecycleLogClear(&events);
     return 0;
 }
 
@@ -279,7 +99,7 @@ skipWithoutQemu(void)
 static void
 resetEvents(void)
 {
-    g_array_set_size(events, 0);
+    lifecycleLogReset(&events);
 }
 
 /* ---- reattach ---- */
@@ -294,7 +114,6 @@ helperMain(const char *top)
     virConnectPtr c;
     virDomainPtr d;
 
-    pickVirtType();
     txml = domainXML(top, "trans", NULL);
     if (!(c = virConnectOpen(uri)))
         return 1;
@@ -302,12 +121,13 @@ helperMain(const char *top)
         g_autofree char *xml = domainXML(top, persistent[i], NULL);
 
         if (!(d = virDomainDefineXML(c, xml)) || virDomainCreate(d) < 0 ||
-            !waitSerialIn(top, persistent[i], "VK-MICRO-READY"))
+            !qemuTestWaitSerial(top, persistent[i], "VK-MICRO-READY", SERIAL_GUARD_S))
             return 2;
         if (strcmp(persistent[i], "held") == 0 && virDomainSuspend(d) < 0)
             return 3;
     }
-    if (!virDomainCreateXML(c, txml, 0) || !waitSerialIn(top, "trans", "VK-MICRO-READY"))
+    if (!virDomainCreateXML(c, txml, 0) || !qemuTestWaitSerial(top, "trans", "VK-MICRO-READY",
+                                                               SERIAL_GUARD_S))
         return 4;
     raise(SIGKILL);
     return 5;
@@ -339,10 +159,10 @@ test_reattach(void **state)
     assert_true(WIFSIGNALED(status));
     assert_int_equal(WTERMSIG(status), SIGKILL);
 
-    keepPid = statusPidIn(top, "keep");
-    deadPid = statusPidIn(top, "dead");
-    heldPid = statusPidIn(top, "held");
-    transPid = statusPidIn(top, "trans");
+    keepPid = qemuTestStatusPid(top, "keep");
+    deadPid = qemuTestStatusPid(top, "dead");
+    heldPid = qemuTestStatusPid(top, "held");
+    transPid = qemuTestStatusPid(top, "trans");
     assert_true(keepPid > 0 && deadPid > 0 && heldPid > 0 && transPid > 0);
     /* One guest dies while no process watches it. */
     assert_int_equal(kill(deadPid, SIGKILL), 0);
@@ -385,21 +205,21 @@ test_reattach(void **state)
     /* The pidfd and QMP watches are live too: a guest power-off ends
      * the transient guest, which is then forgotten. */
     resetEvents();
-    cb = virConnectDomainEventRegisterAny(c, NULL, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
-                                          VIR_DOMAIN_EVENT_CALLBACK(onLifecycle), NULL, NULL);
+    cb = lifecycleLogAttach(&events, c);
     assert_true(cb >= 0);
     assert_int_equal(virDomainShutdown(trans), 0);
-    assert_true(waitEvent(VIR_DOMAIN_EVENT_STOPPED, VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN));
-    assert_true(waitSerialIn(top, "trans", "VK-MICRO-POWEROFF"));
-    assert_true(processGone(transPid));
+    assert_true(lifecycleLogWait(&events, VIR_DOMAIN_EVENT_STOPPED,
+                                 VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN));
+    assert_true(qemuTestWaitSerial(top, "trans", "VK-MICRO-POWEROFF", SERIAL_GUARD_S));
+    assert_true(qemuTestProcessGone(transPid));
     assert_null(virDomainLookupByName(c, "trans"));
     virConnectDomainEventDeregisterAny(c, cb);
 
     assert_int_equal(virDomainDestroy(keep), 0);
     assert_int_equal(virDomainDestroy(held), 0);
-    assert_true(processGone(keepPid));
-    assert_true(processGone(heldPid));
-    assert_int_equal(countDir(top, "run"), 0);
+    assert_true(qemuTestProcessGone(keepPid));
+    assert_true(qemuTestProcessGone(heldPid));
+    assert_int_equal(qemuTestCountDir(top, "run"), 0);
 
     virDomainFree(keep);
     virDomainFree(held);
@@ -415,7 +235,7 @@ test_reattach(void **state)
         }
     }
     virConnectClose(c);
-    rmTree(top);
+    qemuTestRmTree(top);
     g_clear_pointer(&reattachTop, g_free);
 }
 
@@ -433,16 +253,17 @@ test_segv(void **state)
     dom = virDomainDefineXML(conn, xml);
     assert_non_null(dom);
     assert_int_equal(virDomainCreate(dom), 0);
-    assert_true(waitSerial("segv", "VK-MICRO-READY"));
-    pid = statusPidIn(root, "segv");
+    assert_true(qemuTestWaitSerial(root, "segv", "VK-MICRO-READY", SERIAL_GUARD_S));
+    pid = qemuTestStatusPid(root, "segv");
     assert_true(pid > 0);
     assert_int_equal(kill(pid, SIGSEGV), 0);
-    assert_true(waitEvent(VIR_DOMAIN_EVENT_STOPPED, VIR_DOMAIN_EVENT_STOPPED_FAILED));
+    assert_true(lifecycleLogWait(&events, VIR_DOMAIN_EVENT_STOPPED,
+                                 VIR_DOMAIN_EVENT_STOPPED_FAILED));
     assert_int_equal(virDomainGetState(dom, &st, &reason, 0), 0);
     assert_int_equal(st, VIR_DOMAIN_SHUTOFF);
     assert_int_equal(reason, VIR_DOMAIN_SHUTOFF_CRASHED);
-    assert_true(processGone(pid));
-    assert_int_equal(countDir(root, "run"), 0);
+    assert_true(qemuTestProcessGone(pid));
+    assert_int_equal(qemuTestCountDir(root, "run"), 0);
     assert_int_equal(virDomainUndefine(dom), 0);
     virDomainFree(dom);
 }
@@ -493,7 +314,7 @@ test_balloon(void **state)
     assert_non_null(strcasestr(virGetLastErrorMessage(), "balloon"));
     assert_int_equal(virDomainDestroy(other), 0);
     virDomainFree(other);
-    assert_int_equal(countDir(root, "run"), 0);
+    assert_int_equal(qemuTestCountDir(root, "run"), 0);
 }
 
 /* ---- save / restore ---- */
@@ -512,15 +333,16 @@ test_save_restore(void **state)
     dom = virDomainDefineXML(conn, xml);
     assert_non_null(dom);
     assert_int_equal(virDomainCreate(dom), 0);
-    assert_true(waitSerial("sav", "VK-MICRO-READY"));
-    pid = statusPidIn(root, "sav");
+    assert_true(qemuTestWaitSerial(root, "sav", "VK-MICRO-READY", SERIAL_GUARD_S));
+    pid = qemuTestStatusPid(root, "sav");
 
     assert_int_equal(virDomainSave(dom, image), 0);
     assert_int_equal(virDomainGetState(dom, &st, &reason, 0), 0);
     assert_int_equal(st, VIR_DOMAIN_SHUTOFF);
     assert_int_equal(reason, VIR_DOMAIN_SHUTOFF_SAVED);
-    assert_true(processGone(pid));
-    assert_true(waitEvent(VIR_DOMAIN_EVENT_STOPPED, VIR_DOMAIN_EVENT_STOPPED_SAVED));
+    assert_true(qemuTestProcessGone(pid));
+    assert_true(lifecycleLogWait(&events, VIR_DOMAIN_EVENT_STOPPED,
+                                 VIR_DOMAIN_EVENT_STOPPED_SAVED));
     assert_true(g_file_get_contents(image, &head, NULL, NULL));
     assert_true(g_str_has_prefix(head, "VirtkitQemuSave1 running\n<domain"));
 
@@ -543,7 +365,7 @@ test_save_restore(void **state)
         assert_int_equal(virDomainGetState(dom, &st, &reason, 0), 0);
         assert_int_equal(st, VIR_DOMAIN_SHUTOFF);
         assert_int_equal(virDomainIsActive(dom), 0);
-        assert_int_equal(countDir(root, "run"), 0);
+        assert_int_equal(qemuTestCountDir(root, "run"), 0);
         g_unlink(cut);
     }
 
@@ -551,16 +373,18 @@ test_save_restore(void **state)
     assert_int_equal(virDomainGetState(dom, &st, &reason, 0), 0);
     assert_int_equal(st, VIR_DOMAIN_RUNNING);
     assert_int_equal(reason, VIR_DOMAIN_RUNNING_RESTORED);
-    assert_true(waitEvent(VIR_DOMAIN_EVENT_STARTED, VIR_DOMAIN_EVENT_STARTED_RESTORED));
+    assert_true(lifecycleLogWait(&events, VIR_DOMAIN_EVENT_STARTED,
+                                 VIR_DOMAIN_EVENT_STARTED_RESTORED));
 
     /* The restored guest is the one that was saved, mid-loop: it powers
      * off on the button without booting again (QEMU truncated the
      * serial file when it reopened it, so a new boot would show). */
     assert_int_equal(virDomainShutdown(dom), 0);
-    assert_true(waitEvent(VIR_DOMAIN_EVENT_STOPPED, VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN));
-    assert_true(serialHas("sav", "VK-MICRO-POWEROFF"));
-    assert_false(serialHas("sav", "VK-MICRO-READY"));
-    assert_int_equal(countDir(root, "run"), 0);
+    assert_true(lifecycleLogWait(&events, VIR_DOMAIN_EVENT_STOPPED,
+                                 VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN));
+    assert_true(qemuTestSerialHas(root, "sav", "VK-MICRO-POWEROFF"));
+    assert_false(qemuTestSerialHas(root, "sav", "VK-MICRO-READY"));
+    assert_int_equal(qemuTestCountDir(root, "run"), 0);
     assert_int_equal(g_unlink(image), 0);
     assert_int_equal(virDomainUndefine(dom), 0);
     virDomainFree(dom);
@@ -579,10 +403,10 @@ test_managed_save(void **state)
     assert_non_null(dom);
     assert_int_equal(virDomainHasManagedSaveImage(dom, 0), 0);
     assert_int_equal(virDomainCreate(dom), 0);
-    assert_true(waitSerial("msav", "VK-MICRO-READY"));
+    assert_true(qemuTestWaitSerial(root, "msav", "VK-MICRO-READY", SERIAL_GUARD_S));
     assert_int_equal(virDomainManagedSave(dom, 0), 0);
     assert_int_equal(virDomainHasManagedSaveImage(dom, 0), 1);
-    assert_int_equal(countDir(root, "save"), 1);
+    assert_int_equal(qemuTestCountDir(root, "save"), 1);
     n = virConnectListAllDomains(conn, &list, VIR_CONNECT_LIST_DOMAINS_MANAGEDSAVE);
     assert_int_equal(n, 1);
     assert_string_equal(virDomainGetName(list[0]), "msav");
@@ -598,22 +422,22 @@ test_managed_save(void **state)
     assert_int_equal(st, VIR_DOMAIN_RUNNING);
     assert_int_equal(reason, VIR_DOMAIN_RUNNING_RESTORED);
     assert_int_equal(virDomainHasManagedSaveImage(dom, 0), 0);
-    assert_int_equal(countDir(root, "save"), 0);
-    assert_false(serialHas("msav", "VK-MICRO-READY"));
+    assert_int_equal(qemuTestCountDir(root, "save"), 0);
+    assert_false(qemuTestSerialHas(root, "msav", "VK-MICRO-READY"));
 
     /* A forced boot drops the image and boots afresh. */
     assert_int_equal(virDomainManagedSave(dom, 0), 0);
     assert_int_equal(virDomainCreateWithFlags(dom, VIR_DOMAIN_START_FORCE_BOOT), 0);
     assert_int_equal(virDomainGetState(dom, &st, &reason, 0), 0);
     assert_int_equal(reason, VIR_DOMAIN_RUNNING_BOOTED);
-    assert_int_equal(countDir(root, "save"), 0);
-    assert_true(waitSerial("msav", "VK-MICRO-READY"));
+    assert_int_equal(qemuTestCountDir(root, "save"), 0);
+    assert_true(qemuTestWaitSerial(root, "msav", "VK-MICRO-READY", SERIAL_GUARD_S));
 
     /* Managed save, then undefine with the flag removes the image. */
     assert_int_equal(virDomainManagedSave(dom, 0), 0);
     assert_int_equal(virDomainUndefineFlags(dom, VIR_DOMAIN_UNDEFINE_MANAGED_SAVE), 0);
-    assert_int_equal(countDir(root, "save"), 0);
-    assert_int_equal(countDir(root, "run"), 0);
+    assert_int_equal(qemuTestCountDir(root, "save"), 0);
+    assert_int_equal(qemuTestCountDir(root, "run"), 0);
     virDomainFree(dom);
 }
 
@@ -641,7 +465,7 @@ test_hotplug(void **state)
     dom = virDomainDefineXML(conn, xml);
     assert_non_null(dom);
     assert_int_equal(virDomainCreate(dom), 0);
-    assert_true(waitSerial("hp", "VK-MICRO-READY"));
+    assert_true(qemuTestWaitSerial(root, "hp", "VK-MICRO-READY", SERIAL_GUARD_S));
 
     assert_int_equal(virDomainAttachDevice(dom, disk), 0);
     assert_int_equal(virDomainAttachDevice(dom, nic), 0);
@@ -690,7 +514,7 @@ test_hotplug(void **state)
     assert_int_equal(virDomainUndefine(dom), 0);
     virDomainFree(dom);
     g_unlink(img);
-    assert_int_equal(countDir(root, "run"), 0);
+    assert_int_equal(qemuTestCountDir(root, "run"), 0);
 }
 
 /* Outside virtkitd qemu:///system is not ours: the remote driver takes

@@ -15,22 +15,15 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/inotify.h>
-#include <unistd.h>
 
-#include <glib/gstdio.h>
+#include <glib.h>
 
-#include "virtkit/virtkit.h"
+#include "qemu-test-util.h"
 
-#define QEMU_BIN "/usr/bin/qemu-system-x86_64"
 #define NGUESTS 20
 
 static const char *microElf;
@@ -38,114 +31,28 @@ static char *root;
 static virConnectPtr conn;
 static const char *virtType;
 
-static void
-rmTree(const char *path)
-{
-    g_autoptr(GDir) d = g_dir_open(path, 0, NULL);
-    const char *n;
-
-    while (d && (n = g_dir_read_name(d))) {
-        g_autofree char *p = g_build_filename(path, n, NULL);
-
-        if (g_file_test(p, G_FILE_TEST_IS_DIR) && !g_file_test(p, G_FILE_TEST_IS_SYMLINK))
-            rmTree(p);
-        else
-            g_unlink(p);
-    }
-    g_rmdir(path);
-}
-
 static char *
 domainXML(const char *name)
 {
-    return g_strdup_printf(
-        "<domain type='%s'>\n"
-        "  <name>%s</name>\n"
-        "  <memory unit='MiB'>32</memory>\n"
-        "  <os>\n"
-        "    <type arch='x86_64' machine='pc'>hvm</type>\n"
-        "    <loader type='rom'>/usr/share/qemu/qboot.rom</loader>\n"
-        "    <kernel>%s</kernel>\n"
-        "  </os>\n"
-        "  <features><acpi/></features>\n"
-        "  <devices>\n"
-        "    <serial type='file'><source path='%s/serial-%s.log'/></serial>\n"
-        "  </devices>\n"
-        "</domain>\n", virtType, name, microElf, root, name);
+    microGuestSpec spec = {
+        .type = virtType, .name = name, .kernel = microElf, .memoryMiB = 32, .logDir = root,
+    };
+
+    return microGuestXML(&spec);
 }
 
 static bool
-serialHas(const char *name, const char *needle)
+allBooted(void *data)
 {
-    g_autofree char *path = g_strdup_printf("%s/serial-%s.log", root, name);
-    g_autofree char *text = NULL;
+    const char *needle = data;
 
-    return g_file_get_contents(path, &text, NULL, NULL) && strstr(text, needle);
-}
+    for (int i = 0; i < NGUESTS; i++) {
+        g_autofree char *name = g_strdup_printf("many%02d", i);
 
-/* Waits (inotify on the root, no sleeping) until every guest's serial
- * log holds needle; false after a 60 s guard. */
-static bool
-waitAllSerial(const char *needle)
-{
-    int fd = inotify_init1(IN_CLOEXEC);
-    gint64 deadline = g_get_monotonic_time() + 60 * G_USEC_PER_SEC;
-    bool all = false;
-
-    inotify_add_watch(fd, root, IN_MODIFY | IN_CREATE | IN_CLOSE_WRITE);
-    for (;;) {
-        struct pollfd pfd = { .fd = fd, .events = POLLIN };
-        char buf[4096];
-        gint64 left = (deadline - g_get_monotonic_time()) / 1000;
-        int i;
-
-        for (i = 0; i < NGUESTS; i++) {
-            g_autofree char *name = g_strdup_printf("many%02d", i);
-
-            if (!serialHas(name, needle))
-                break;
-        }
-        if (i == NGUESTS) {
-            all = true;
-            break;
-        }
-        if (left <= 0 || poll(&pfd, 1, (int)left) <= 0)
-            break;
-        if (read(fd, buf, sizeof(buf)) < 0)
-            break;
+        if (!qemuTestSerialHas(root, name, needle))
+            return false;
     }
-    close(fd);
-    return all;
-}
-
-static int
-statusPid(const char *name)
-{
-    g_autofree char *path = g_strdup_printf("%s/run/%s.xml", root, name);
-    g_autofree char *text = NULL;
-    const char *p;
-
-    if (!g_file_get_contents(path, &text, NULL, NULL) || !(p = strstr(text, "pid='")))
-        return -1;
-    return atoi(p + 5);
-}
-
-static bool
-processGone(int pid)
-{
-    return kill(pid, 0) < 0 && errno == ESRCH;
-}
-
-static int
-countDir(const char *sub)
-{
-    g_autofree char *p = g_build_filename(root, sub, NULL);
-    g_autoptr(GDir) d = g_dir_open(p, 0, NULL);
-    int n = 0;
-
-    while (d && g_dir_read_name(d))
-        n++;
-    return n;
+    return true;
 }
 
 static void
@@ -251,13 +158,13 @@ test_twenty_at_once(void **state)
         int st = -1, reason = -1;
         g_autofree char *name = g_strdup_printf("many%02d", i);
 
-        pids[i] = statusPid(name);
+        pids[i] = qemuTestStatusPid(root, name);
         if (!jobs[i].dom)
             continue;
         assert_int_equal(virDomainGetState(jobs[i].dom, &st, &reason, 0), 0);
         assert_int_equal(st, VIR_DOMAIN_RUNNING);
         assert_true(pids[i] > 0);
-        assert_false(processGone(pids[i]));
+        assert_false(qemuTestProcessGone(pids[i]));
         for (int j = 0; j < i; j++)
             assert_int_not_equal(pids[i], pids[j]);
     }
@@ -268,8 +175,9 @@ test_twenty_at_once(void **state)
         virDomainFree(doms[i]);
     free(doms);
 
-    /* Every guest booted: its marker is in its own serial log. */
-    assert_true(waitAllSerial("VK-MICRO-READY"));
+    /* Every guest booted: its marker is in its own serial log (inotify on
+     * the root; the 60 s guard only stops a hang). */
+    assert_true(qemuTestWaitInDir(root, 60, allBooted, (void *)"VK-MICRO-READY"));
 
     /* Destroyed concurrently as well; each destroy returns once its
      * QEMU has exited. */
@@ -278,7 +186,7 @@ test_twenty_at_once(void **state)
         if (jobs[i].error)
             fprintf(stderr, "%s\n", jobs[i].error);
         assert_null(jobs[i].error);
-        assert_true(processGone(pids[i]));
+        assert_true(qemuTestProcessGone(pids[i]));
         /* Transient: once destroyed it is gone altogether. */
         assert_int_equal(virDomainIsActive(jobs[i].dom), -1);
         assert_int_equal(virGetLastErrorCode(), VIR_ERR_NO_DOMAIN);
@@ -290,51 +198,24 @@ test_twenty_at_once(void **state)
     assert_int_equal(virConnectListAllDomains(conn, &doms, 0), 0);
     free(doms);
     /* No live state left under run/ (status XML, monitor sockets). */
-    assert_int_equal(countDir("run"), 0);
+    assert_int_equal(qemuTestCountDir(root, "run"), 0);
 }
 
 static int
 setup(void **state)
 {
-    g_autofree char *uri = NULL;
-    int fd;
-
-    if (!g_file_test(QEMU_BIN, G_FILE_TEST_IS_EXECUTABLE) || !microElf)
+    if (!g_file_test(QEMU_TEST_BIN, G_FILE_TEST_IS_EXECUTABLE) || !microElf)
         return 0;
-    virtType = "qemu";
-    if (g_strcmp0(g_getenv("VK_TEST_QEMU_ACCEL"), "tcg") != 0 &&
-        (fd = open("/dev/kvm", O_RDWR | O_CLOEXEC)) >= 0) {
-        virtType = "kvm";
-        close(fd);
-    }
-    root = g_dir_make_tmp("vk-qemu-many-XXXXXX", NULL);
-    uri = g_strdup_printf("qemu:///embed?root=%s", root);
-    if (!(conn = virConnectOpen(uri))) {
-        fprintf(stderr, "cannot open %s: %s\n", uri, virGetLastErrorMessage());
-        return -1;
-    }
-    return 0;
+    virtType = qemuTestVirtType();
+    conn = qemuTestOpenEmbed("vk-qemu-many", &root, NULL);
+    return conn ? 0 : -1;
 }
 
 static int
 teardown(void **state)
 {
-    virDomainPtr *doms = NULL;
-    int n;
-
-    if (!conn)
-        return 0;
-    n = virConnectListAllDomains(conn, &doms, 0);
-    for (int i = 0; i < n; i++) {
-        if (virDomainIsActive(doms[i]) == 1)
-            virDomainDestroy(doms[i]);
-        virDomainUndefine(doms[i]);
-        virDomainFree(doms[i]);
-    }
-    free(doms);
-    virConnectClose(conn);
-    rmTree(root);
-    g_free(root);
+    if (conn)
+        qemuTestCloseEmbed(conn, root, 0);
     return 0;
 }
 

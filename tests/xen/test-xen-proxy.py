@@ -37,6 +37,7 @@ import xml.etree.ElementTree as ET
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "daemon"))
 import vkwire  # noqa: E402
+from vktest import list_states as list_rows  # noqa: E402
 
 VIRTKITD, VIRTKIT, FAKE_XEND = sys.argv[1:4]
 DATA = os.path.join(HERE, "..", "data", "xen-sxpr")
@@ -133,16 +134,6 @@ def expect_in(text, *fragments):
     for f in fragments:
         if f not in text:
             raise AssertionError("expected %r in:\n%s" % (f, text))
-
-
-def list_rows(out):
-    """`list --all` -> {name: state}."""
-    rows = {}
-    for line in out.splitlines()[2:]:
-        parts = line.split(None, 2)
-        if len(parts) == 3:
-            rows[parts[1]] = parts[2].strip()
-    return rows
 
 
 def root_lifecycle(xend, root_env):

@@ -23,23 +23,6 @@
 static vkTestState *defaultState;
 static GMutex defaultLock;
 
-static guint
-uuidHash(gconstpointer key)
-{
-    const unsigned char *u = key;
-    guint h = 0;
-
-    for (size_t i = 0; i < VIR_UUID_BUFLEN; i++)
-        h = h * 31 + u[i];
-    return h;
-}
-
-static gboolean
-uuidEqual(gconstpointer a, gconstpointer b)
-{
-    return memcmp(a, b, VIR_UUID_BUFLEN) == 0;
-}
-
 static void
 domainFree(vkTestDomain *obj)
 {
@@ -61,7 +44,7 @@ vkTestStateNew(void)
     st->refs = 1;
     st->byName = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
                                        (GDestroyNotify)domainFree);
-    st->byUUID = g_hash_table_new(uuidHash, uuidEqual);
+    st->byUUID = g_hash_table_new(vkUUIDHash, vkUUIDEqual);
     st->byID = g_hash_table_new(g_direct_hash, g_direct_equal);
     g_queue_init(&st->order);
     st->nextId = 1;

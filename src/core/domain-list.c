@@ -30,23 +30,6 @@
 #define DEF(list, obj) FIELD(list, obj, def, vkDomainDef *)
 #define NEWDEF(list, obj) FIELD(list, obj, newDef, vkDomainDef *)
 
-static guint
-uuidHash(gconstpointer key)
-{
-    const unsigned char *u = key;
-    guint h = 0;
-
-    for (size_t i = 0; i < VIR_UUID_BUFLEN; i++)
-        h = h * 31 + u[i];
-    return h;
-}
-
-static gboolean
-uuidEqual(gconstpointer a, gconstpointer b)
-{
-    return memcmp(a, b, VIR_UUID_BUFLEN) == 0;
-}
-
 void
 vkDomainListInit(vkDomainList *list, const vkDomainObjOps *ops, int from, GMutex *lock)
 {
@@ -54,7 +37,7 @@ vkDomainListInit(vkDomainList *list, const vkDomainObjOps *ops, int from, GMutex
     list->from = from;
     list->lock = lock;
     list->byName = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, ops->unref);
-    list->byUUID = g_hash_table_new(uuidHash, uuidEqual);
+    list->byUUID = g_hash_table_new(vkUUIDHash, vkUUIDEqual);
     g_queue_init(&list->order);
     list->nextId = 1;
 }

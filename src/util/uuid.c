@@ -62,3 +62,21 @@ vkUUIDIsNull(const unsigned char *uuid)
     }
     return true;
 }
+
+/* GHashTable callbacks for keys that are raw 16-byte UUIDs. */
+guint
+vkUUIDHash(gconstpointer key)
+{
+    const unsigned char *u = key;
+    guint h = 0;
+
+    for (size_t i = 0; i < VIR_UUID_BUFLEN; i++)
+        h = h * 31 + u[i];
+    return h;
+}
+
+gboolean
+vkUUIDEqual(gconstpointer a, gconstpointer b)
+{
+    return memcmp(a, b, VIR_UUID_BUFLEN) == 0;
+}

@@ -4,6 +4,7 @@
 #define VK_UTIL_UUID_H
 
 #include <stdbool.h>
+#include <glib.h>
 
 #include "virtkit/virtkit.h"
 
@@ -15,5 +16,8 @@ char *vkUUIDFormat(const unsigned char *uuid, char *buf);
 /* A random (version 4) UUID. */
 void vkUUIDGenerate(unsigned char *uuid);
 bool vkUUIDIsNull(const unsigned char *uuid);
+/* Hash table callbacks for raw UUID keys (g_hash_table_new). */
+guint vkUUIDHash(gconstpointer key);
+gboolean vkUUIDEqual(gconstpointer a, gconstpointer b);
 
 #endif

@@ -17,6 +17,7 @@
 #define VIR_FROM_THIS VIR_FROM_OPENVZ
 #include "util/error.h"
 #include "util/uuid.h"
+#include "core/domain-list.h"
 #include "drivers/openvz/openvz-private.h"
 
 static vkOpenvzState *
@@ -129,30 +130,19 @@ vkOpenvzConnectListAllDomains(virConnectPtr conn, virDomainPtr **domains,
         bool frozen = e->running && vkOpenvzFrozenGet(st, e->ctid);
         virDomainPtr d;
 
-        if ((flags & VIR_CONNECT_LIST_DOMAINS_ACTIVE) &&
-            !(flags & VIR_CONNECT_LIST_DOMAINS_INACTIVE) && !e->running)
-            continue;
-        if ((flags & VIR_CONNECT_LIST_DOMAINS_INACTIVE) &&
-            !(flags & VIR_CONNECT_LIST_DOMAINS_ACTIVE) && e->running)
-            continue;
-        /* Every container is persistent: its ctid.conf outlives it. */
-        if ((flags & VIR_CONNECT_LIST_DOMAINS_TRANSIENT) &&
-            !(flags & VIR_CONNECT_LIST_DOMAINS_PERSISTENT))
-            continue;
-        if ((flags & (VIR_CONNECT_LIST_DOMAINS_RUNNING | VIR_CONNECT_LIST_DOMAINS_PAUSED |
-                      VIR_CONNECT_LIST_DOMAINS_SHUTOFF | VIR_CONNECT_LIST_DOMAINS_OTHER)) &&
-            !((flags & VIR_CONNECT_LIST_DOMAINS_RUNNING && e->running && !frozen) ||
-              (flags & VIR_CONNECT_LIST_DOMAINS_PAUSED && e->running && frozen) ||
-              (flags & VIR_CONNECT_LIST_DOMAINS_SHUTOFF && !e->running)))
-            continue;
-        if (flags & (VIR_CONNECT_LIST_DOMAINS_AUTOSTART | VIR_CONNECT_LIST_DOMAINS_NO_AUTOSTART)) {
-            bool a = autostartOf(st, e->ctid);
+        /* Every container is persistent (its ctid.conf outlives it); none
+         * has a managed save image. */
+        vkDomainFilterFacts facts = {
+            .active = e->running,
+            .persistent = true,
+            .state = !e->running ? VIR_DOMAIN_SHUTOFF
+                     : frozen ? VIR_DOMAIN_PAUSED : VIR_DOMAIN_RUNNING,
+        };
 
-            if (!((flags & VIR_CONNECT_LIST_DOMAINS_AUTOSTART && a) ||
-                  (flags & VIR_CONNECT_LIST_DOMAINS_NO_AUTOSTART && !a)))
-                continue;
-        }
-        if (flags & VIR_CONNECT_LIST_DOMAINS_HAS_SNAPSHOT)
+        /* ctid.conf is read only when the flags ask about autostart */
+        if (flags & (VIR_CONNECT_LIST_DOMAINS_AUTOSTART | VIR_CONNECT_LIST_DOMAINS_NO_AUTOSTART))
+            facts.autostart = autostartOf(st, e->ctid);
+        if (!vkDomainListFilterMatch(flags, &facts))
             continue;
         if (!(d = makeHandle(conn, st, e->ctid, e->running))) {
             vkErrorReset();     /* removed meanwhile */

@@ -153,6 +153,7 @@ vkXenDomainInfo(virDomainPtr dom, vkXenDomInfo *info)
     if (rc < 0)
         return -1;
     if (rc != 0) {
+        vkXenEventsGone(dom->name, dom->uuid);
         vkXenReportNoDomain(info, VK_XEN_KEY_NAME);
         return -1;
     }
@@ -160,6 +161,8 @@ vkXenDomainInfo(virDomainPtr dom, vkXenDomInfo *info)
     if (info->id >= 0 && vkXenOrderInfo[0] == HV && vkXenHypervisorSub.lookup &&
         vkXenHypervisorSub.lookup(p, VK_XEN_KEY_ID, info) < 0)
         return -1;
+    /* every domain call passes here: a shutdown asked earlier shows done */
+    vkXenEventsSeen(info);
     return 0;
 }
 

@@ -42,8 +42,8 @@ static gint servesSystem;
 static char *daemonXendSocket;
 
 
-static virDomainPtr
-domainFromInfo(virConnectPtr conn, const vkXenDomInfo *info)
+virDomainPtr
+vkXenDomainFromInfo(virConnectPtr conn, const vkXenDomInfo *info)
 {
     return vkGetDomain(conn, info->name, info->haveUUID ? info->uuid : NULL, info->id);
 }
@@ -137,12 +137,14 @@ xenConnectOpen(virConnectPtr conn, virConnectAuthPtr auth, unsigned int flags)
         return VK_DRV_OPEN_ERROR;
     }
     conn->privateData = p;
+    vkXenEventsRef();
     return VK_DRV_OPEN_SUCCESS;
 }
 
 static int
 xenConnectClose(virConnectPtr conn)
 {
+    vkXenEventsUnref(conn);
     privFree(vkXenPrivOf(conn));
     conn->privateData = NULL;
     return 0;
@@ -208,141 +210,6 @@ xenNodeGetInfo(virConnectPtr conn, virNodeInfoPtr info)
     return -1;
 }
 
-/* ---- listing ---- */
-
-/* The domains of one kind, completed so each has a name. */
-static GPtrArray *
-listDomains(virConnectPtr conn, bool inactive)
-{
-    vkXenPriv *p = vkXenPrivOf(conn);
-    g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func((GDestroyNotify)vkXenDomInfoFree);
-    const int *order = inactive ? vkXenOrderListDefined : vkXenOrderList;
-    bool handled = false;
-
-    for (size_t i = 0; order[i] != VK_XEN_END && !handled; i++) {
-        const vkXenSubDriver *s = vkXenSub(order[i]);
-        if (!s->list)
-            continue;
-        int rc = s->list(p, inactive, out);
-        if (rc < 0)
-            return NULL;
-        handled = rc == 0;
-    }
-    for (guint i = 0; i < out->len; i++) {
-        vkXenDomInfo *info = out->pdata[i];
-        if (!vkXenDomInfoComplete(info) && info->id >= 0 &&
-            vkXenLookupMerge(p, VK_XEN_KEY_ID, info, vkXenOrderLookupID) < 0)
-            return NULL;
-    }
-    return g_steal_pointer(&out);
-}
-
-static int
-xenConnectNumOfDomains(virConnectPtr conn)
-{
-    g_autoptr(GPtrArray) l = listDomains(conn, false);
-    return l ? (int)l->len : -1;
-}
-
-static int
-xenConnectListDomains(virConnectPtr conn, int *ids, int maxids)
-{
-    g_autoptr(GPtrArray) l = listDomains(conn, false);
-    int n = 0;
-
-    if (!l)
-        return -1;
-    for (guint i = 0; i < l->len && n < maxids; i++)
-        ids[n++] = ((vkXenDomInfo *)l->pdata[i])->id;
-    return n;
-}
-
-static int
-xenConnectNumOfDefinedDomains(virConnectPtr conn)
-{
-    g_autoptr(GPtrArray) l = listDomains(conn, true);
-    return l ? (int)l->len : -1;
-}
-
-static int
-xenConnectListDefinedDomains(virConnectPtr conn, char **const names, int maxnames)
-{
-    g_autoptr(GPtrArray) l = listDomains(conn, true);
-    int n = 0;
-
-    if (!l)
-        return -1;
-    for (guint i = 0; i < l->len && n < maxnames; i++) {
-        const vkXenDomInfo *info = l->pdata[i];
-        if (info->name)
-            names[n++] = g_strdup(info->name);
-    }
-    return n;
-}
-
-static bool
-matchesFilter(const vkXenDomInfo *info, unsigned int flags)
-{
-    bool active = info->id >= 0;
-
-    if ((flags & (VIR_CONNECT_LIST_DOMAINS_ACTIVE | VIR_CONNECT_LIST_DOMAINS_INACTIVE)) &&
-        !((flags & VIR_CONNECT_LIST_DOMAINS_ACTIVE && active) ||
-          (flags & VIR_CONNECT_LIST_DOMAINS_INACTIVE && !active)))
-        return false;
-    /* xend owns every definition it lists: all its domains persist */
-    if ((flags & VIR_CONNECT_LIST_DOMAINS_TRANSIENT) &&
-        !(flags & VIR_CONNECT_LIST_DOMAINS_PERSISTENT))
-        return false;
-    unsigned int stateFlags = flags & (VIR_CONNECT_LIST_DOMAINS_RUNNING |
-                                       VIR_CONNECT_LIST_DOMAINS_PAUSED |
-                                       VIR_CONNECT_LIST_DOMAINS_SHUTOFF |
-                                       VIR_CONNECT_LIST_DOMAINS_OTHER);
-    if (stateFlags) {
-        unsigned int mine = info->state == VIR_DOMAIN_RUNNING || info->state == VIR_DOMAIN_BLOCKED
-                            ? VIR_CONNECT_LIST_DOMAINS_RUNNING
-                            : info->state == VIR_DOMAIN_PAUSED ? VIR_CONNECT_LIST_DOMAINS_PAUSED
-                            : info->state == VIR_DOMAIN_SHUTOFF ? VIR_CONNECT_LIST_DOMAINS_SHUTOFF
-                            : VIR_CONNECT_LIST_DOMAINS_OTHER;
-        if (!(stateFlags & mine))
-            return false;
-    }
-    return true;
-}
-
-static int
-xenConnectListAllDomains(virConnectPtr conn, virDomainPtr **domains, unsigned int flags)
-{
-    vkCheckFlags(VIR_CONNECT_LIST_DOMAINS_ACTIVE | VIR_CONNECT_LIST_DOMAINS_INACTIVE |
-                 VIR_CONNECT_LIST_DOMAINS_PERSISTENT | VIR_CONNECT_LIST_DOMAINS_TRANSIENT |
-                 VIR_CONNECT_LIST_DOMAINS_RUNNING | VIR_CONNECT_LIST_DOMAINS_PAUSED |
-                 VIR_CONNECT_LIST_DOMAINS_SHUTOFF | VIR_CONNECT_LIST_DOMAINS_OTHER, -1);
-    g_autoptr(GPtrArray) act = listDomains(conn, false);
-    g_autoptr(GPtrArray) inact = act ? listDomains(conn, true) : NULL;
-    g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func((GDestroyNotify)vkDomainUnref);
-
-    if (!act || !inact)
-        return -1;
-    for (int k = 0; k < 2; k++) {
-        GPtrArray *l = k ? inact : act;
-        for (guint i = 0; i < l->len; i++) {
-            const vkXenDomInfo *info = l->pdata[i];
-            if (!info->name || !matchesFilter(info, flags))
-                continue;
-            virDomainPtr d = domainFromInfo(conn, info);
-            if (!d)
-                return -1;
-            g_ptr_array_add(out, d);
-        }
-    }
-    int n = out->len;
-    if (domains) {
-        g_ptr_array_add(out, NULL);
-        g_ptr_array_set_free_func(out, NULL);
-        *domains = (virDomainPtr *)g_ptr_array_free(g_steal_pointer(&out), FALSE);
-    }
-    return n;
-}
-
 /* ---- lookups ---- */
 
 static virDomainPtr
@@ -355,7 +222,7 @@ lookup(virConnectPtr conn, vkXenKeyType key, vkXenDomInfo *info, const int *orde
         vkXenReportNoDomain(info, key);
         return NULL;
     }
-    return domainFromInfo(conn, info);
+    return vkXenDomainFromInfo(conn, info);
 }
 
 static virDomainPtr
@@ -467,17 +334,42 @@ xenDomainGetOSType(virDomainPtr dom)
 
 /* ---- definitions ---- */
 
+/* Whether xend already has a definition named name (DEFINED's detail). */
+static bool
+known(vkXenPriv *p, const char *name)
+{
+    g_auto(vkXenDomInfo) info = { .id = -1, .name = g_strdup(name) };
+    int rc = vkXenLookupMerge(p, VK_XEN_KEY_NAME, &info, vkXenOrderLookupName);
+
+    vkErrorReset();
+    return rc == 0;
+}
+
 static virDomainPtr
 createOrDefine(virConnectPtr conn, const char *xml, bool start)
 {
     g_autoptr(vkDomainDef) def = vkDomainDefParseString(xml, "xen", VK_DOMAIN_PARSE_INACTIVE);
     g_auto(vkXenDomInfo) info = { .id = -1 };
+    vkXenPriv *p = vkXenPrivOf(conn);
+    bool existed;
 
     if (!def)
         return NULL;
-    if (vkXenXendCreate(vkXenPrivOf(conn), def, start, &info) < 0)
+    existed = !start && known(p, def->name);
+    if (vkXenXendCreate(p, def, start, &info) < 0)
         return NULL;
-    return domainFromInfo(conn, &info);
+    if (!info.haveUUID) {
+        memcpy(info.uuid, def->uuid, VIR_UUID_BUFLEN);
+        info.haveUUID = true;
+    }
+    if (start)
+        vkXenEventsLifecycle(info.name, info.uuid, info.id, VIR_DOMAIN_EVENT_STARTED,
+                             VIR_DOMAIN_EVENT_STARTED_BOOTED);
+    else
+        vkXenEventsLifecycle(info.name, info.uuid, -1, VIR_DOMAIN_EVENT_DEFINED,
+                             existed ? VIR_DOMAIN_EVENT_DEFINED_UPDATED
+                                     : VIR_DOMAIN_EVENT_DEFINED_ADDED);
+    return vkXenDomainFromInfo(conn, &info);
 }
 
 static virDomainPtr
@@ -513,7 +405,11 @@ xenDomainUndefineFlags(virDomainPtr dom, unsigned int flags)
                       "domain '%s' is running: xend undefines only halted domains", dom->name);
         return -1;
     }
-    return vkXenControl(dom, vkXenOrderLifecycle, VK_XEN_OP_UNDEFINE, 0, "undefine");
+    if (vkXenControl(dom, vkXenOrderLifecycle, VK_XEN_OP_UNDEFINE, 0, "undefine") < 0)
+        return -1;
+    vkXenEventsLifecycle(dom->name, dom->uuid, -1, VIR_DOMAIN_EVENT_UNDEFINED,
+                         VIR_DOMAIN_EVENT_UNDEFINED_REMOVED);
+    return 0;
 }
 
 static int
@@ -542,23 +438,22 @@ requireActive(virDomainPtr dom, bool want)
 }
 
 static int
-refreshId(virDomainPtr dom)
-{
-    g_auto(vkXenDomInfo) info = { .id = -1 };
-    if (vkXenDomainInfo(dom, &info) < 0)
-        return -1;
-    dom->id = info.id;
-    return 0;
-}
-
-static int
 xenDomainCreateWithFlags(virDomainPtr dom, unsigned int flags)
 {
+    g_auto(vkXenDomInfo) info = { .id = -1 };
+
     vkCheckFlags(0, -1);
     if (requireActive(dom, false) < 0 ||
         vkXenControl(dom, vkXenOrderLifecycle, VK_XEN_OP_START, 0, "start") < 0)
         return -1;
-    return refreshId(dom);
+    /* the event goes out once started, even if the new id cannot be read */
+    int rc = vkXenDomainInfo(dom, &info);
+    vkXenEventsLifecycle(dom->name, dom->uuid, rc < 0 ? -1 : info.id,
+                         VIR_DOMAIN_EVENT_STARTED, VIR_DOMAIN_EVENT_STARTED_BOOTED);
+    if (rc < 0)
+        return -1;
+    dom->id = info.id;
+    return 0;
 }
 
 static int
@@ -570,26 +465,46 @@ xenDomainCreate(virDomainPtr dom)
 static int
 xenDomainSuspend(virDomainPtr dom)
 {
-    if (requireActive(dom, true) < 0)
+    if (requireActive(dom, true) < 0 ||
+        vkXenControl(dom, vkXenOrderPauseDestroy, VK_XEN_OP_PAUSE, 0, "suspend") < 0)
         return -1;
-    return vkXenControl(dom, vkXenOrderPauseDestroy, VK_XEN_OP_PAUSE, 0, "suspend");
+    vkXenEventsLifecycle(dom->name, dom->uuid, dom->id, VIR_DOMAIN_EVENT_SUSPENDED,
+                         VIR_DOMAIN_EVENT_SUSPENDED_PAUSED);
+    return 0;
 }
 
 static int
 xenDomainResume(virDomainPtr dom)
 {
-    if (requireActive(dom, true) < 0)
+    if (requireActive(dom, true) < 0 ||
+        vkXenControl(dom, vkXenOrderPauseDestroy, VK_XEN_OP_UNPAUSE, 0, "resume") < 0)
         return -1;
-    return vkXenControl(dom, vkXenOrderPauseDestroy, VK_XEN_OP_UNPAUSE, 0, "resume");
+    vkXenEventsLifecycle(dom->name, dom->uuid, dom->id, VIR_DOMAIN_EVENT_RESUMED,
+                         VIR_DOMAIN_EVENT_RESUMED_UNPAUSED);
+    return 0;
 }
 
 static int
 xenDomainShutdownFlags(virDomainPtr dom, unsigned int flags)
 {
+    g_auto(vkXenDomInfo) info = { .id = -1 };
+    g_auto(vkXenDomInfo) after = { .id = -1 };
+
     vkCheckFlags(0, -1);
-    if (requireActive(dom, true) < 0)
+    if (vkXenDomainInfo(dom, &info) < 0)
         return -1;
-    return vkXenControl(dom, vkXenOrderShutdown, VK_XEN_OP_SHUTDOWN, 0, "shut down");
+    if (info.id < 0) {
+        vkReportError(VIR_ERR_OPERATION_INVALID, "domain '%s' is not running", dom->name);
+        return -1;
+    }
+    if (vkXenControl(dom, vkXenOrderShutdown, VK_XEN_OP_SHUTDOWN, 0, "shut down") < 0)
+        return -1;
+    /* the guest goes down in its own time: announced when seen done,
+     * which the lookup below already does if it is */
+    vkXenEventsShutdownAsked(dom->uuid, info.id);
+    if (vkXenDomainInfo(dom, &after) < 0)
+        vkErrorReset();     /* gone already: the lookup announced it */
+    return 0;
 }
 
 static int
@@ -611,9 +526,15 @@ static int
 xenDomainDestroyFlags(virDomainPtr dom, unsigned int flags)
 {
     vkCheckFlags(0, -1);
-    if (requireActive(dom, true) < 0 ||
-        vkXenControl(dom, vkXenOrderPauseDestroy, VK_XEN_OP_DESTROY, 0, "destroy") < 0)
+    if (requireActive(dom, true) < 0)
         return -1;
+    vkXenEventsExpect(dom->uuid, VIR_DOMAIN_EVENT_STOPPED, VIR_DOMAIN_EVENT_STOPPED_DESTROYED);
+    if (vkXenControl(dom, vkXenOrderPauseDestroy, VK_XEN_OP_DESTROY, 0, "destroy") < 0) {
+        vkXenEventsForget(dom->uuid, VIR_DOMAIN_EVENT_STOPPED);
+        return -1;
+    }
+    vkXenEventsLifecycle(dom->name, dom->uuid, -1, VIR_DOMAIN_EVENT_STOPPED,
+                         VIR_DOMAIN_EVENT_STOPPED_DESTROYED);
     dom->id = -1;
     return 0;
 }

@@ -91,8 +91,6 @@ struct _vkXenPriv {
     void *hv;                      /* hypervisor.c's handle, or NULL */
     void *xs;                      /* xenstore.c's handle, or NULL */
     vkXend *xend;                  /* NULL when xend did not answer */
-    vkEventState *events;          /* with xs: lifecycle event callbacks */
-    struct _vkXenWatch *watch;     /* xenstore-watch.c, once one registers */
 };
 
 extern const vkXenSubDriver vkXenHypervisorSub;
@@ -152,7 +150,29 @@ int vkXenXendCreate(vkXenPriv *p, const vkDomainDef *def, bool start,
 vkCaps *vkXenCapsFromString(const char *xenCaps, unsigned long version);
 char *vkXenConnectGetCapabilities(virConnectPtr conn);
 
-/* ---- xenstore-watch.c: lifecycle events from XenStore watches ---- */
+/* ---- xen-events.c: lifecycle events, one state for the process ---- */
+/* Every open connection holds a reference; Unref also forgets conn's
+ * callbacks. */
+void vkXenEventsRef(void);
+void vkXenEventsUnref(virConnectPtr conn);
+/* Queues a lifecycle event raised by the driver's own operation.  While
+ * the XenStore watch runs, a start or stop goes through its rescan
+ * instead, so that it is announced once. */
+void vkXenEventsLifecycle(const char *name, const unsigned char *uuid, int id,
+                          int event, int detail);
+/* Before an operation whose stop the watch may see before the driver
+ * announces it: the detail to use; Forget when the operation failed. */
+void vkXenEventsExpect(const unsigned char *uuid, int event, int detail);
+void vkXenEventsForget(const unsigned char *uuid, int event);
+/* For the watch's rescan: the detail the driver left for the domain's
+ * event (then forgotten), false when none. */
+bool vkXenEventsTakeHint(const unsigned char *uuid, int event, int *detail);
+/* A shutdown of the domain running as id was asked for; Seen announces
+ * STOPPED/SHUTDOWN when info shows that run over. */
+void vkXenEventsShutdownAsked(const unsigned char *uuid, int id);
+void vkXenEventsSeen(const vkXenDomInfo *info);
+/* The domain is not there any more (a transient one xend forgot). */
+void vkXenEventsGone(const char *name, const unsigned char *uuid);
 int vkXenConnectDomainEventRegister(virConnectPtr conn, virConnectDomainEventCallback cb,
                                     void *opaque, virFreeCallback freecb);
 int vkXenConnectDomainEventDeregister(virConnectPtr conn, virConnectDomainEventCallback cb);
@@ -160,7 +180,22 @@ int vkXenConnectDomainEventRegisterAny(virConnectPtr conn, virDomainPtr dom, int
                                        virConnectDomainEventGenericCallback cb,
                                        void *opaque, virFreeCallback freecb);
 int vkXenConnectDomainEventDeregisterAny(virConnectPtr conn, int callbackID);
-/* Stops the watch and drops every callback: xenstore.c's close. */
-void vkXenWatchFree(vkXenPriv *p);
+
+/* ---- xenstore-watch.c: starts and stops seen in XenStore ---- */
+typedef struct _vkXenWatch vkXenWatch;
+/* NULL with an error (VIR_ERR_NO_SUPPORT in a build without libxenstore). */
+vkXenWatch *vkXenWatchStart(vkEventState *events);
+/* Joins the watch's thread; NULL is fine. */
+void vkXenWatchStop(vkXenWatch *w);
+/* Compares XenStore with the last scan now, from the caller's thread. */
+void vkXenWatchRescan(vkXenWatch *w);
+
+/* ---- driver.c / xen-list.c: the connection driver's listing ---- */
+virDomainPtr vkXenDomainFromInfo(virConnectPtr conn, const vkXenDomInfo *info);
+int xenConnectNumOfDomains(virConnectPtr conn);
+int xenConnectListDomains(virConnectPtr conn, int *ids, int maxids);
+int xenConnectNumOfDefinedDomains(virConnectPtr conn);
+int xenConnectListDefinedDomains(virConnectPtr conn, char **const names, int maxnames);
+int xenConnectListAllDomains(virConnectPtr conn, virDomainPtr **domains, unsigned int flags);
 
 #endif

@@ -12,9 +12,13 @@
  *
  * The watch has its own XenStore connection, read on a private event
  * thread (libxenstore signals queued watch events on xs_fileno), so it
- * neither blocks nor shares the connection's handle; the first event
- * registration on a connection starts it, closing the connection stops
- * it.  Events reach callbacks through the application's event loop.
+ * neither blocks nor shares a connection's handle.  There is one for the
+ * process (xen-events.c starts it at the first event registration where
+ * XenStore is reachable and stops it with the last connection).  The
+ * driver's own starts and stops rescan from the caller's thread, leaving
+ * the detail to use as a hint; rescans are serialised, so each change is
+ * announced by exactly one of them.  Events reach callbacks through the
+ * application's event loop.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -39,13 +43,12 @@ typedef struct {
     unsigned char uuid[VIR_UUID_BUFLEN];
 } watchDom;
 
-typedef struct _vkXenWatch vkXenWatch;
-
 struct _vkXenWatch {
+    GMutex lock;                   /* one rescan at a time, over xs and known */
     struct xs_handle *xs;          /* this watch's own connection */
     vkEventThread *thread;
     GSource *source;
-    vkEventState *events;          /* the connection's; outlives the watch */
+    vkEventState *events;          /* xen-events.c's; outlives the watch */
     GHashTable *known;             /* domid -> watchDom*, the last scan */
 };
 
@@ -102,32 +105,42 @@ scan(struct xs_handle *xs)
     return doms;
 }
 
-/* Queues an event for every domain that came or went since the last scan. */
+/* The event for a domain that came (started) or went, with the detail a
+ * driver operation left for it or the legacy driver's default. */
 static void
-rescan(vkXenWatch *w)
+announce(vkXenWatch *w, const watchDom *d, int id, bool started)
 {
-    GHashTable *now = scan(w->xs);
+    int event = started ? VIR_DOMAIN_EVENT_STARTED : VIR_DOMAIN_EVENT_STOPPED;
+    int detail;
+
+    if (!vkXenEventsTakeHint(d->uuid, event, &detail))
+        detail = started ? VIR_DOMAIN_EVENT_STARTED_BOOTED : VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN;
+    vkDomainEventQueueLifecycle(w->events, d->name, d->uuid, started ? id : -1, event, detail);
+}
+
+/* Queues an event for every domain that came or went since the last scan. */
+void
+vkXenWatchRescan(vkXenWatch *w)
+{
+    GHashTable *now;
     GHashTableIter it;
     gpointer key, value;
 
+    g_mutex_lock(&w->lock);
+    now = scan(w->xs);
     g_hash_table_iter_init(&it, now);
     while (g_hash_table_iter_next(&it, &key, &value)) {
-        watchDom *d = value;
         if (!g_hash_table_contains(w->known, key))
-            vkDomainEventQueueLifecycle(w->events, d->name, d->uuid, GPOINTER_TO_INT(key),
-                                        VIR_DOMAIN_EVENT_STARTED,
-                                        VIR_DOMAIN_EVENT_STARTED_BOOTED);
+            announce(w, value, GPOINTER_TO_INT(key), true);
     }
     g_hash_table_iter_init(&it, w->known);
     while (g_hash_table_iter_next(&it, &key, &value)) {
-        watchDom *d = value;
         if (!g_hash_table_contains(now, key))
-            vkDomainEventQueueLifecycle(w->events, d->name, d->uuid, -1,
-                                        VIR_DOMAIN_EVENT_STOPPED,
-                                        VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN);
+            announce(w, value, -1, false);
     }
     g_hash_table_unref(w->known);
     w->known = now;
+    g_mutex_unlock(&w->lock);
 }
 
 static gboolean
@@ -144,12 +157,12 @@ onReadable(gint fd, GIOCondition cond, gpointer opaque)
         free(ev);
     }
     if (fired)
-        rescan(w);
+        vkXenWatchRescan(w);
     return G_SOURCE_CONTINUE;
 }
 
-static void
-watchFree(vkXenWatch *w)
+void
+vkXenWatchStop(vkXenWatch *w)
 {
     if (!w)
         return;
@@ -164,19 +177,22 @@ watchFree(vkXenWatch *w)
         g_hash_table_unref(w->known);
     if (w->xs)
         xs_close(w->xs);
+    g_mutex_clear(&w->lock);
     g_free(w);
 }
 
-static vkXenWatch *
-watchStart(vkEventState *events)
+vkXenWatch *
+vkXenWatchStart(vkEventState *events)
 {
     vkXenWatch *w = g_new0(vkXenWatch, 1);
+
+    g_mutex_init(&w->lock);
 
     w->events = events;
     w->xs = xs_open(0);
     if (!w->xs) {
         vkReportSystemError(errno, "%s", "cannot open a XenStore connection for watches");
-        watchFree(w);
+        vkXenWatchStop(w);
         return NULL;
     }
     /* the baseline; xenstored fires each new watch once at once, and
@@ -185,7 +201,7 @@ watchStart(vkEventState *events)
     if (!xs_watch(w->xs, "@introduceDomain", TOKEN_INTRODUCE) ||
         !xs_watch(w->xs, "@releaseDomain", TOKEN_RELEASE)) {
         vkReportSystemError(errno, "%s", "cannot watch XenStore for domains coming and going");
-        watchFree(w);
+        vkXenWatchStop(w);
         return NULL;
     }
     w->thread = vkEventThreadNew("vk-xen-watch");
@@ -195,89 +211,24 @@ watchStart(vkEventState *events)
     return w;
 }
 
-/* The connection's event state with its watch running; NULL with an error
- * when XenStore is not open here. */
-static vkEventState *
-eventsWithWatch(virConnectPtr conn)
-{
-    vkXenPriv *p = vkXenPrivOf(conn);
-    vkEventState *st = NULL;
-
-    g_mutex_lock(&p->lock);
-    if (!p->events) {
-        vkReportError(VIR_ERR_NO_SUPPORT, "%s",
-                      "domain events need XenStore, which is not reachable here");
-    } else if (p->watch || (p->watch = watchStart(p->events))) {
-        st = p->events;
-    }
-    g_mutex_unlock(&p->lock);
-    return st;
-}
-
-void
-vkXenWatchFree(vkXenPriv *p)
-{
-    watchFree(p->watch);
-    p->watch = NULL;
-    if (p->events)
-        vkEventStateFree(p->events);
-    p->events = NULL;
-}
-
 #else /* !WITH_XENSTORE */
 
-static vkEventState *
-eventsWithWatch(virConnectPtr conn)
+vkXenWatch *
+vkXenWatchStart(vkEventState *events)
 {
     vkReportError(VIR_ERR_NO_SUPPORT, "%s",
-                  "domain events need XenStore: this build has no libxenstore");
+                  "XenStore watches need libxenstore, which this build lacks");
     return NULL;
 }
 
 void
-vkXenWatchFree(vkXenPriv *p)
+vkXenWatchStop(vkXenWatch *w)
+{
+}
+
+void
+vkXenWatchRescan(vkXenWatch *w)
 {
 }
 
 #endif
-
-int
-vkXenConnectDomainEventRegister(virConnectPtr conn, virConnectDomainEventCallback cb,
-                                void *opaque, virFreeCallback freecb)
-{
-    vkEventState *st = eventsWithWatch(conn);
-    return st ? vkDomainEventRegister(st, conn, cb, opaque, freecb) : -1;
-}
-
-int
-vkXenConnectDomainEventRegisterAny(virConnectPtr conn, virDomainPtr dom, int eventID,
-                                   virConnectDomainEventGenericCallback cb,
-                                   void *opaque, virFreeCallback freecb)
-{
-    vkEventState *st = eventsWithWatch(conn);
-    return st ? vkDomainEventRegisterAny(st, conn, dom, eventID, cb, opaque, freecb) : -1;
-}
-
-int
-vkXenConnectDomainEventDeregister(virConnectPtr conn, virConnectDomainEventCallback cb)
-{
-    vkXenPriv *p = vkXenPrivOf(conn);
-
-    if (!p->events) {
-        vkReportError(VIR_ERR_INVALID_ARG, "%s", "no domain event callback is registered");
-        return -1;
-    }
-    return vkDomainEventDeregister(p->events, conn, cb);
-}
-
-int
-vkXenConnectDomainEventDeregisterAny(virConnectPtr conn, int callbackID)
-{
-    vkXenPriv *p = vkXenPrivOf(conn);
-
-    if (!p->events) {
-        vkReportError(VIR_ERR_INVALID_ARG, "no domain event callback with id %d", callbackID);
-        return -1;
-    }
-    return vkDomainEventDeregisterAny(p->events, conn, callbackID);
-}

@@ -29,14 +29,12 @@ vkXenStoreOpen(vkXenPriv *p)
     if (!xs)
         return VK_XEN_UNHANDLED;
     p->xs = xs;
-    p->events = vkEventStateNew();
     return 0;
 }
 
 void
 vkXenStoreClose(vkXenPriv *p)
 {
-    vkXenWatchFree(p);
     if (p->xs)
         xs_close(p->xs);
     p->xs = NULL;

@@ -207,27 +207,21 @@ pairMatch(unsigned int flags, unsigned int yes, unsigned int no, bool value)
     return value ? pair == yes : pair == no;
 }
 
-/* Whether obj passes ListAllDomains' filter flags. */
-static bool
-match(vkDomainList *list, const void *obj, unsigned int flags,
-      vkDomainListManagedSaveFunc managedSave, void *opaque)
+bool
+vkDomainListFilterMatch(unsigned int flags, const vkDomainFilterFacts *f)
 {
     unsigned int bit;
 
     if (!pairMatch(flags, VIR_CONNECT_LIST_DOMAINS_ACTIVE, VIR_CONNECT_LIST_DOMAINS_INACTIVE,
-                   ID(list, obj) >= 0) ||
+                   f->active) ||
         !pairMatch(flags, VIR_CONNECT_LIST_DOMAINS_PERSISTENT,
-                   VIR_CONNECT_LIST_DOMAINS_TRANSIENT, PERSISTENT(list, obj)) ||
+                   VIR_CONNECT_LIST_DOMAINS_TRANSIENT, f->persistent) ||
         !pairMatch(flags, VIR_CONNECT_LIST_DOMAINS_AUTOSTART,
-                   VIR_CONNECT_LIST_DOMAINS_NO_AUTOSTART, AUTOSTART(list, obj)))
-        return false;
-    if ((flags & (VIR_CONNECT_LIST_DOMAINS_MANAGEDSAVE |
-                  VIR_CONNECT_LIST_DOMAINS_NO_MANAGEDSAVE)) &&
+                   VIR_CONNECT_LIST_DOMAINS_NO_AUTOSTART, f->autostart) ||
         !pairMatch(flags, VIR_CONNECT_LIST_DOMAINS_MANAGEDSAVE,
-                   VIR_CONNECT_LIST_DOMAINS_NO_MANAGEDSAVE,
-                   managedSave && managedSave(obj, opaque)))
+                   VIR_CONNECT_LIST_DOMAINS_NO_MANAGEDSAVE, f->managedSave))
         return false;
-    /* No stateful driver keeps snapshots or checkpoints. */
+    /* No driver using this filter keeps snapshots or checkpoints. */
     if (!pairMatch(flags, VIR_CONNECT_LIST_DOMAINS_HAS_SNAPSHOT,
                    VIR_CONNECT_LIST_DOMAINS_NO_SNAPSHOT, false) ||
         !pairMatch(flags, VIR_CONNECT_LIST_DOMAINS_HAS_CHECKPOINT,
@@ -236,13 +230,31 @@ match(vkDomainList *list, const void *obj, unsigned int flags,
     if (!(flags & (VIR_CONNECT_LIST_DOMAINS_RUNNING | VIR_CONNECT_LIST_DOMAINS_PAUSED |
                    VIR_CONNECT_LIST_DOMAINS_SHUTOFF | VIR_CONNECT_LIST_DOMAINS_OTHER)))
         return true;
-    switch (STATE(list, obj)) {
+    switch (f->state) {
     case VIR_DOMAIN_RUNNING: bit = VIR_CONNECT_LIST_DOMAINS_RUNNING; break;
     case VIR_DOMAIN_PAUSED: bit = VIR_CONNECT_LIST_DOMAINS_PAUSED; break;
     case VIR_DOMAIN_SHUTOFF: bit = VIR_CONNECT_LIST_DOMAINS_SHUTOFF; break;
     default: bit = VIR_CONNECT_LIST_DOMAINS_OTHER; break;
     }
     return flags & bit;
+}
+
+/* Whether obj passes ListAllDomains' filter flags. */
+static bool
+match(vkDomainList *list, const void *obj, unsigned int flags,
+      vkDomainListManagedSaveFunc managedSave, void *opaque)
+{
+    vkDomainFilterFacts f = {
+        .active = ID(list, obj) >= 0,
+        .persistent = PERSISTENT(list, obj),
+        .autostart = AUTOSTART(list, obj),
+        .state = STATE(list, obj),
+    };
+
+    /* asked only when the flags filter on it: it may look at files */
+    if (flags & (VIR_CONNECT_LIST_DOMAINS_MANAGEDSAVE | VIR_CONNECT_LIST_DOMAINS_NO_MANAGEDSAVE))
+        f.managedSave = managedSave && managedSave(obj, opaque);
+    return vkDomainListFilterMatch(flags, &f);
 }
 
 int

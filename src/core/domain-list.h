@@ -98,6 +98,22 @@ void vkDomainListReserveID(vkDomainList *list, int id);
  * ListAll flags filter on it. */
 typedef bool (*vkDomainListManagedSaveFunc)(const void *obj, void *opaque);
 
+/* What ListAllDomains' flags look at in one domain.  A driver that keeps
+ * no objects (OpenVZ) fills it in itself; a fact the flags do not filter
+ * on may be left false. */
+typedef struct {
+    bool active;
+    bool persistent;
+    bool autostart;
+    bool managedSave;
+    int state;               /* virDomainState */
+} vkDomainFilterFacts;
+
+/* libvirt's ListAllDomains filter: each yes/no pair passes everything
+ * when neither or both of its bits are set; no domain has snapshots or
+ * checkpoints; the state bits, when any is set, are alternatives. */
+bool vkDomainListFilterMatch(unsigned int flags, const vkDomainFilterFacts *facts);
+
 /* Entry points (take the lock).  The caller has checked flags.  Export
  * is ListAllDomains (managedSave NULL: no domain has an image); with
  * domains NULL it only counts. */

@@ -386,6 +386,75 @@ testLookupAndUUID(void **state)
     assertError(VIR_ERR_NO_DOMAIN, "web");
 }
 
+/* Counts what ListAllDomains returns for flags, checking the names. */
+static int
+countListed(Fixture *f, unsigned int flags)
+{
+    virDomainPtr *list = NULL;
+    int n = virConnectListAllDomains(f->conn, &list, flags);
+
+    assert_true(n >= 0);
+    assert_int_equal(virConnectListAllDomains(f->conn, NULL, flags), n);
+    for (int i = 0; i < n; i++) {
+        const char *name = virDomainGetName(list[i]);
+        assert_true(strcmp(name, "101") == 0 || strcmp(name, "150") == 0);
+        virDomainFree(list[i]);
+    }
+    assert_null(list[n]);
+    free(list);
+    return n;
+}
+
+/* libvirt's filter corners: OpenVZ has no managed save, no snapshots and
+ * no checkpoints, so asking for them finds nothing, asking for their
+ * absence finds all, and a yes/no pair together filters nothing. */
+static void
+testListAllFilter(void **state)
+{
+    Fixture *f = *state;
+    g_autofree char *cmd = g_strdup_printf("%s/fake-vzctl --quiet create 150 --ostemplate "
+                                           TEMPLATE, toolDir);
+    int status = -1;
+    virDomainPtr dom = virDomainDefineXML(f->conn, ctXML);
+
+    assert_non_null(dom);
+    assert_true(g_spawn_command_line_sync(cmd, NULL, NULL, &status, NULL));
+    assert_int_equal(status, 0);
+    assert_int_equal(virDomainCreate(dom), 0);
+
+    const struct { unsigned int flags; int want; } cases[] = {
+        { 0, 2 },
+        { VIR_CONNECT_LIST_DOMAINS_MANAGEDSAVE, 0 },
+        { VIR_CONNECT_LIST_DOMAINS_NO_MANAGEDSAVE, 2 },
+        { VIR_CONNECT_LIST_DOMAINS_MANAGEDSAVE | VIR_CONNECT_LIST_DOMAINS_NO_MANAGEDSAVE, 2 },
+        { VIR_CONNECT_LIST_DOMAINS_HAS_SNAPSHOT, 0 },
+        { VIR_CONNECT_LIST_DOMAINS_NO_SNAPSHOT, 2 },
+        { VIR_CONNECT_LIST_DOMAINS_HAS_SNAPSHOT | VIR_CONNECT_LIST_DOMAINS_NO_SNAPSHOT, 2 },
+        { VIR_CONNECT_LIST_DOMAINS_HAS_CHECKPOINT, 0 },
+        { VIR_CONNECT_LIST_DOMAINS_NO_CHECKPOINT, 2 },
+        { VIR_CONNECT_LIST_DOMAINS_HAS_CHECKPOINT | VIR_CONNECT_LIST_DOMAINS_NO_CHECKPOINT, 2 },
+        { VIR_CONNECT_LIST_DOMAINS_ACTIVE, 1 },
+        { VIR_CONNECT_LIST_DOMAINS_INACTIVE, 1 },
+        { VIR_CONNECT_LIST_DOMAINS_ACTIVE | VIR_CONNECT_LIST_DOMAINS_INACTIVE, 2 },
+        { VIR_CONNECT_LIST_DOMAINS_ACTIVE | VIR_CONNECT_LIST_DOMAINS_NO_CHECKPOINT, 1 },
+        { VIR_CONNECT_LIST_DOMAINS_INACTIVE | VIR_CONNECT_LIST_DOMAINS_MANAGEDSAVE, 0 },
+        { VIR_CONNECT_LIST_DOMAINS_TRANSIENT, 0 },
+        { VIR_CONNECT_LIST_DOMAINS_PERSISTENT | VIR_CONNECT_LIST_DOMAINS_TRANSIENT, 2 },
+        { VIR_CONNECT_LIST_DOMAINS_RUNNING, 1 },
+        { VIR_CONNECT_LIST_DOMAINS_RUNNING | VIR_CONNECT_LIST_DOMAINS_SHUTOFF, 2 },
+        { VIR_CONNECT_LIST_DOMAINS_OTHER, 0 },
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+        int n = countListed(f, cases[i].flags);
+        if (n != cases[i].want)
+            fail_msg("flags 0x%x: %d domains, want %d", cases[i].flags, n, cases[i].want);
+    }
+    assert_int_equal(virConnectListAllDomains(f->conn, NULL, 1U << 16), -1);
+    assertError(VIR_ERR_INVALID_ARG, "");
+    assert_int_equal(virDomainDestroy(dom), 0);
+    virDomainFree(dom);
+}
+
 static void
 testSettings(void **state)
 {
@@ -522,6 +591,7 @@ main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(testDefineConfig, setup, teardown),
         cmocka_unit_test_setup_teardown(testLifecycle, setup, teardown),
         cmocka_unit_test_setup_teardown(testLookupAndUUID, setup, teardown),
+        cmocka_unit_test_setup_teardown(testListAllFilter, setup, teardown),
         cmocka_unit_test_setup_teardown(testSettings, setup, teardown),
         cmocka_unit_test_setup_teardown(testDefineErrors, setup, teardown),
         cmocka_unit_test_setup_teardown(testEvents, setup, teardown),

@@ -29,15 +29,19 @@ def run_bench(argv, what):
     return out
 
 
-def through_virtkitd(virtkitd, prefix, root_option, scheme, measure):
+def through_virtkitd(virtkitd, prefix, root_option, scheme, measure, conf=""):
     """measure(uri, tmpdir) against a private virtkitd whose driver keeps
-    its state in TMPDIR/<root_option's name>; {} when it does not start."""
+    its state in TMPDIR/<root_option's name>, with the config file lines
+    conf; {} when it does not start."""
     d = tempfile.mkdtemp(prefix=prefix)
     os.chmod(d, 0o755)
+    with open(os.path.join(d, "virtkitd.conf"), "w") as f:
+        f.write(conf + "\n")
     rfd, wfd = os.pipe()
     with open(os.path.join(d, "log"), "w") as log:
         proc = subprocess.Popen([virtkitd, "--socket-dir", d, root_option,
-                                 os.path.join(d, scheme), "--ready-fd", str(wfd)],
+                                 os.path.join(d, scheme), "--ready-fd", str(wfd),
+                                 "--config", os.path.join(d, "virtkitd.conf")],
                                 pass_fds=(wfd,), stdout=subprocess.DEVNULL, stderr=log)
     os.close(wfd)
     try:
@@ -52,15 +56,16 @@ def through_virtkitd(virtkitd, prefix, root_option, scheme, measure):
         shutil.rmtree(d, ignore_errors=True)
 
 
-def through_libvirtd(driver, prefix, measure, on_failure=None):
-    """measure(uri, tmpdir) against a private libvirtd with driver; {}
-    when it does not start.  on_failure(tmpdir), if given, reports what
-    libvirtd logged when measure returned nothing."""
+def through_libvirtd(driver, prefix, measure, on_failure=None, conf=""):
+    """measure(uri, tmpdir) against a private libvirtd with driver and the
+    extra libvirtd.conf lines conf; {} when it does not start.
+    on_failure(tmpdir), if given, reports what libvirtd logged when measure
+    returned nothing."""
     d = tempfile.mkdtemp(prefix=prefix)
     lvd = None
     try:
         try:
-            lvd = vktest.PrivateLibvirtd(d, driver)
+            lvd = vktest.PrivateLibvirtd(d, driver, extra_conf=conf)
         except RuntimeError as e:
             sys.stderr.write("%s\n" % e)
             return {}

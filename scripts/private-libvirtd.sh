@@ -47,6 +47,9 @@ auth_unix_ro = "none"
 listen_tls = 0
 listen_tcp = 0
 CONF
+# extra libvirtd.conf lines from the caller (the benchmarks set the same
+# limits for both daemons they compare)
+[ -z "${LIBVIRTD_EXTRA_CONF:-}" ] || printf '%s\n' "$LIBVIRTD_EXTRA_CONF" >> "$dir/etc/libvirtd.conf"
 
 if [ "$driver" = qemu ]; then
     cat > "$dir/etc/qemu.conf" <<'CONF'

@@ -246,14 +246,15 @@ class PrivateLibvirtd:
     directory d, set up by scripts/private-libvirtd.sh; ready once its
     sd_notify READY=1 arrives (no polling of the socket)."""
 
-    def __init__(self, d, driver, guard=60):
+    def __init__(self, d, driver, guard=60, extra_conf=""):
         self.dir = d
         self.sock = os.path.join(d, "sock", "libvirt-sock")
         notify = os.path.join(d, "notify")
         ns = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
         ns.bind(notify)
         self.proc = subprocess.Popen(["sh", PRIVATE_LIBVIRTD, d, driver],
-                                     env=dict(os.environ, NOTIFY_SOCKET=notify))
+                                     env=dict(os.environ, NOTIFY_SOCKET=notify,
+                                              LIBVIRTD_EXTRA_CONF=extra_conf))
         try:
             end = time.monotonic() + guard
             while True:

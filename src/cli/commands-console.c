@@ -127,19 +127,13 @@ static const vkshOptFlag consoleFlags[] = {
     { "safe", VIR_DOMAIN_CONSOLE_SAFE },
 };
 
-static bool
-cmdConsole(vkshCtl *ctl, const vkshCmd *cmd)
+bool
+vkshRunConsole(vkshCtl *ctl, virDomainPtr dom, const char *devname, unsigned int flags)
 {
-    const char *name = NULL;
-    g_autoptr(virDomain) dom = vkshCommandDomain(ctl, cmd, &name, VKSH_BYANY);
-    const char *devname = vkshOptString(cmd, "devname");
     consoleSession s = { .ctl = ctl, .stdinWatch = -1 };
-    unsigned int flags = VKSH_OPT_FLAGS(cmd, consoleFlags);
     struct termios saved;
     bool raw = false;
 
-    if (!dom)
-        return false;
     if (!(s.st = virStreamNew(ctl->conn, VIR_STREAM_NONBLOCK))) {
         vkshSaveLibError(ctl);
         return false;
@@ -188,6 +182,18 @@ cmdConsole(vkshCtl *ctl, const vkshCmd *cmd)
     g_byte_array_free(s.toGuest, TRUE);
     vkshPrintExtra(ctl, "\n");
     return !s.failed;     /* the shell prints the library's error */
+}
+
+static bool
+cmdConsole(vkshCtl *ctl, const vkshCmd *cmd)
+{
+    const char *name = NULL;
+    g_autoptr(virDomain) dom = vkshCommandDomain(ctl, cmd, &name, VKSH_BYANY);
+
+    if (!dom)
+        return false;
+    return vkshRunConsole(ctl, dom, vkshOptString(cmd, "devname"),
+                          VKSH_OPT_FLAGS(cmd, consoleFlags));
 }
 
 static const vkshOptDef optsConsole[] = {

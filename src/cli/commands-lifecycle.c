@@ -14,6 +14,7 @@ static const vkshOptDef optsCreate[] = {
     { "paused", VKSH_OT_BOOL, 0, "leave the new domain paused" },
     { "autodestroy", VKSH_OT_BOOL, 0, "destroy the domain when the connection closes" },
     { "validate", VKSH_OT_BOOL, 0, "check the XML against the domain schema" },
+    { "console", VKSH_OT_BOOL, 0, "attach to console after creation" },
     { NULL, 0, 0, NULL },
 };
 
@@ -37,6 +38,8 @@ cmdCreate(vkshCtl *ctl, const vkshCmd *cmd)
         return false;
     }
     vkshPrintExtra(ctl, "Domain '%s' created from %s\n", virDomainGetName(dom), file);
+    if (vkshOptBool(cmd, "console"))
+        return vkshRunConsole(ctl, dom, NULL, 0);
     return true;
 }
 
@@ -47,6 +50,7 @@ static const vkshOptDef optsStart[] = {
     { "bypass-cache", VKSH_OT_BOOL, 0, "avoid the file system cache when restoring" },
     { "force-boot", VKSH_OT_BOOL, 0, "boot afresh, ignoring any managed save image" },
     { "reset-nvram", VKSH_OT_BOOL, 0, "start with a fresh NVRAM" },
+    { "console", VKSH_OT_BOOL, 0, "attach to console after creation" },
     { NULL, 0, 0, NULL },
 };
 
@@ -100,6 +104,8 @@ cmdStart(vkshCtl *ctl, const vkshCmd *cmd)
     }
  started:
     vkshPrintExtra(ctl, "Domain '%s' started\n", virDomainGetName(dom));
+    if (vkshOptBool(cmd, "console"))
+        return vkshRunConsole(ctl, dom, NULL, 0);
     return true;
 }
 

@@ -88,6 +88,9 @@ vkshCmd *vkshParseString(const char *input);
 vkshCmd *vkshParseArgv(int argc, char **argv);
 void vkshCmdListFree(vkshCmd *list);
 bool vkshRunCommands(vkshCtl *ctl, vkshCmd *list);
+/* Relays the terminal and dom's console until ^] or the console's end
+ * (commands-console.c; console, start --console, create --console). */
+bool vkshRunConsole(vkshCtl *ctl, virDomainPtr dom, const char *devname, unsigned int flags);
 bool vkshConnect(vkshCtl *ctl, const char *uri, bool readonly);
 
 /* option accessors (parse.c) */

@@ -8,7 +8,8 @@ types them): define three micro-guests, start them, suspend and resume
 one; open `virtkit console` on it (a pty of its own) and see the guest
 itself speak there -- the echo of typed bytes, its boot marker after a
 `reset` -- and, after an ACPI `shutdown`, the console end by itself and
-the domain shut off with reason shutdown.  Start it again, SIGKILL
+the domain shut off with reason shutdown.  `start --console` starts it
+again and stays on its console.  Start it again, SIGKILL
 virtkitd with the three guests running, restart it: all three are running
 with the same QEMU processes and are controllable (suspend/resume, a
 console, destroy).  Nothing is left behind."""
@@ -93,7 +94,14 @@ def main():
         assert con.wait() == 0, con.out
         wait_state(sock, "vks1", "shut off")
         assert vk(sock, "domstate", "vks1", "--reason").stdout.strip() == "shut off (shutdown)"
-        vk(sock, "start", "vks1")
+        # start --console: the shell starts it and stays on its console
+        con = vktest.open_console([VIRTKIT, "-c", uri_of(sock), "start", "vks1", "--console"])
+        assert b"Domain 'vks1' started" in con.out, con.out
+        con.write(b"pong")
+        con.read_until(b"PONG")
+        con.write(b"\x1d")
+        assert con.wait() == 0, con.out
+        assert state(sock, "vks1") == "running"
         pids = [status_pid(root, n) for n in NAMES]
 
         # kill -9 of virtkitd with three guests running, then a restart

@@ -178,7 +178,8 @@ supportsFeature(virConnectPtr conn, int feature)
 }
 
 /* AUTH_LIST; "none" and servers too old to know the call are fine, polkit
- * is a single call, SASL is not implemented here. */
+ * is a single call.  A server that offers only SASL is refused with an
+ * error saying so: this client has no SASL mechanism. */
 static int
 authenticate(virConnectPtr conn)
 {

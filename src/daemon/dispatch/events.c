@@ -55,284 +55,396 @@ privateGet(vkServerClient *client)
     return priv;
 }
 
-static void
-sendMsg(vkEventReg *reg, int proc, xdrproc_t filter, void *body)
-{
-    /* A full queue is reported by sendEvent itself (the daemon closes or
-     * flags the slow client); nothing to add here. */
-    reg->client->sendEvent(reg->client, proc, filter, body);
-}
+/* How one event type crosses the wire: the handler registered locally, and
+ * the procedure and XDR filter of the message it sends. */
+typedef void (*vkEventHandler)(void);
 
-/* ---- domain handlers: one per callback signature ---- */
+typedef struct {
+    vkEventHandler handler;
+    int proc;
+    xdrproc_t filter;
+} vkEventForward;
+
+static void forward(vkEventReg *reg, void *msg);
+
+/* ---- handlers: one per callback signature ---- */
 
 static int
-onDomainLifecycle(virConnectPtr conn, virDomainPtr dom, int event, int detail, void *opaque)
+onDomainLifecycle(virConnectPtr conn G_GNUC_UNUSED, virDomainPtr dom, int event, int detail,
+                  void *opaque)
 {
     vkEventReg *reg = opaque;
-    remote_domain_event_callback_lifecycle_msg msg;
+    remote_domain_event_callback_lifecycle_msg msg = { .callbackID = reg->callbackID };
 
-    (void)conn;
-    memset(&msg, 0, sizeof(msg));
-    msg.callbackID = reg->callbackID;
     vkRemoteArgDomain(&msg.msg.dom, dom);
     msg.msg.event = event;
     msg.msg.detail = detail;
-    sendMsg(reg, REMOTE_PROC_DOMAIN_EVENT_CALLBACK_LIFECYCLE,
-            (xdrproc_t)xdr_remote_domain_event_callback_lifecycle_msg, &msg);
+    forward(reg, &msg);
     return 0;
 }
 
 static void
-onDomainReboot(virConnectPtr conn, virDomainPtr dom, void *opaque)
+onDomainReboot(virConnectPtr conn G_GNUC_UNUSED, virDomainPtr dom, void *opaque)
 {
     vkEventReg *reg = opaque;
-    remote_domain_event_callback_reboot_msg msg;
+    remote_domain_event_callback_reboot_msg msg = { .callbackID = reg->callbackID };
 
-    (void)conn;
-    memset(&msg, 0, sizeof(msg));
-    msg.callbackID = reg->callbackID;
     vkRemoteArgDomain(&msg.msg.dom, dom);
-    sendMsg(reg, REMOTE_PROC_DOMAIN_EVENT_CALLBACK_REBOOT,
-            (xdrproc_t)xdr_remote_domain_event_callback_reboot_msg, &msg);
+    forward(reg, &msg);
 }
 
 static void
-onDomainRTCChange(virConnectPtr conn, virDomainPtr dom, long long offset, void *opaque)
+onDomainRTCChange(virConnectPtr conn G_GNUC_UNUSED, virDomainPtr dom, long long offset,
+                  void *opaque)
 {
     vkEventReg *reg = opaque;
-    remote_domain_event_callback_rtc_change_msg msg;
+    remote_domain_event_callback_rtc_change_msg msg = { .callbackID = reg->callbackID };
 
-    (void)conn;
-    memset(&msg, 0, sizeof(msg));
-    msg.callbackID = reg->callbackID;
     vkRemoteArgDomain(&msg.msg.dom, dom);
     msg.msg.offset = offset;
-    sendMsg(reg, REMOTE_PROC_DOMAIN_EVENT_CALLBACK_RTC_CHANGE,
-            (xdrproc_t)xdr_remote_domain_event_callback_rtc_change_msg, &msg);
+    forward(reg, &msg);
 }
 
 static void
-onDomainWatchdog(virConnectPtr conn, virDomainPtr dom, int action, void *opaque)
+onDomainWatchdog(virConnectPtr conn G_GNUC_UNUSED, virDomainPtr dom, int action, void *opaque)
 {
     vkEventReg *reg = opaque;
-    remote_domain_event_callback_watchdog_msg msg;
+    remote_domain_event_callback_watchdog_msg msg = { .callbackID = reg->callbackID };
 
-    (void)conn;
-    memset(&msg, 0, sizeof(msg));
-    msg.callbackID = reg->callbackID;
     vkRemoteArgDomain(&msg.msg.dom, dom);
     msg.msg.action = action;
-    sendMsg(reg, REMOTE_PROC_DOMAIN_EVENT_CALLBACK_WATCHDOG,
-            (xdrproc_t)xdr_remote_domain_event_callback_watchdog_msg, &msg);
+    forward(reg, &msg);
 }
 
 static void
-onDomainTrayChange(virConnectPtr conn, virDomainPtr dom, const char *devAlias,
+onDomainTrayChange(virConnectPtr conn G_GNUC_UNUSED, virDomainPtr dom, const char *devAlias,
                    int reason, void *opaque)
 {
     vkEventReg *reg = opaque;
-    remote_domain_event_callback_tray_change_msg msg;
+    remote_domain_event_callback_tray_change_msg msg = { .callbackID = reg->callbackID };
 
-    (void)conn;
-    memset(&msg, 0, sizeof(msg));
-    msg.callbackID = reg->callbackID;
     vkRemoteArgDomain(&msg.msg.dom, dom);
     msg.msg.devAlias = (char *)devAlias;
     msg.msg.reason = reason;
-    sendMsg(reg, REMOTE_PROC_DOMAIN_EVENT_CALLBACK_TRAY_CHANGE,
-            (xdrproc_t)xdr_remote_domain_event_callback_tray_change_msg, &msg);
+    forward(reg, &msg);
 }
 
 static void
-onDomainBalloonChange(virConnectPtr conn, virDomainPtr dom, unsigned long long actual,
-                      void *opaque)
+onDomainBalloonChange(virConnectPtr conn G_GNUC_UNUSED, virDomainPtr dom,
+                      unsigned long long actual, void *opaque)
 {
     vkEventReg *reg = opaque;
-    remote_domain_event_callback_balloon_change_msg msg;
+    remote_domain_event_callback_balloon_change_msg msg = { .callbackID = reg->callbackID };
 
-    (void)conn;
-    memset(&msg, 0, sizeof(msg));
-    msg.callbackID = reg->callbackID;
     vkRemoteArgDomain(&msg.msg.dom, dom);
     msg.msg.actual = actual;
-    sendMsg(reg, REMOTE_PROC_DOMAIN_EVENT_CALLBACK_BALLOON_CHANGE,
-            (xdrproc_t)xdr_remote_domain_event_callback_balloon_change_msg, &msg);
+    forward(reg, &msg);
 }
 
 static void
-onDomainDeviceRemoved(virConnectPtr conn, virDomainPtr dom, const char *devAlias,
+onDomainDeviceRemoved(virConnectPtr conn G_GNUC_UNUSED, virDomainPtr dom, const char *devAlias,
                       void *opaque)
 {
     vkEventReg *reg = opaque;
-    remote_domain_event_callback_device_removed_msg msg;
+    remote_domain_event_callback_device_removed_msg msg = { .callbackID = reg->callbackID };
 
-    (void)conn;
-    memset(&msg, 0, sizeof(msg));
-    msg.callbackID = reg->callbackID;
     vkRemoteArgDomain(&msg.msg.dom, dom);
     msg.msg.devAlias = (char *)devAlias;
-    sendMsg(reg, REMOTE_PROC_DOMAIN_EVENT_CALLBACK_DEVICE_REMOVED,
-            (xdrproc_t)xdr_remote_domain_event_callback_device_removed_msg, &msg);
+    forward(reg, &msg);
 }
 
 static void
-onDomainDeviceAdded(virConnectPtr conn, virDomainPtr dom, const char *devAlias,
+onDomainDeviceAdded(virConnectPtr conn G_GNUC_UNUSED, virDomainPtr dom, const char *devAlias,
                     void *opaque)
 {
     vkEventReg *reg = opaque;
-    remote_domain_event_callback_device_added_msg msg;
+    remote_domain_event_callback_device_added_msg msg = { .callbackID = reg->callbackID };
 
-    (void)conn;
-    memset(&msg, 0, sizeof(msg));
-    msg.callbackID = reg->callbackID;
     vkRemoteArgDomain(&msg.dom, dom);
     msg.devAlias = (char *)devAlias;
-    sendMsg(reg, REMOTE_PROC_DOMAIN_EVENT_CALLBACK_DEVICE_ADDED,
-            (xdrproc_t)xdr_remote_domain_event_callback_device_added_msg, &msg);
+    forward(reg, &msg);
 }
 
 static void
-onDomainAgentLifecycle(virConnectPtr conn, virDomainPtr dom, int state, int reason,
-                       void *opaque)
+onDomainAgentLifecycle(virConnectPtr conn G_GNUC_UNUSED, virDomainPtr dom, int state,
+                       int reason, void *opaque)
 {
     vkEventReg *reg = opaque;
-    remote_domain_event_callback_agent_lifecycle_msg msg;
+    remote_domain_event_callback_agent_lifecycle_msg msg = { .callbackID = reg->callbackID };
 
-    (void)conn;
-    memset(&msg, 0, sizeof(msg));
-    msg.callbackID = reg->callbackID;
     vkRemoteArgDomain(&msg.dom, dom);
     msg.state = state;
     msg.reason = reason;
-    sendMsg(reg, REMOTE_PROC_DOMAIN_EVENT_CALLBACK_AGENT_LIFECYCLE,
-            (xdrproc_t)xdr_remote_domain_event_callback_agent_lifecycle_msg, &msg);
+    forward(reg, &msg);
 }
 
 static void
-onDomainMetadataChange(virConnectPtr conn, virDomainPtr dom, int type, const char *nsuri,
-                       void *opaque)
+onDomainMetadataChange(virConnectPtr conn G_GNUC_UNUSED, virDomainPtr dom, int type,
+                       const char *nsuri, void *opaque)
 {
     vkEventReg *reg = opaque;
-    remote_domain_event_callback_metadata_change_msg msg;
+    remote_domain_event_callback_metadata_change_msg msg = { .callbackID = reg->callbackID };
     char *ns = (char *)nsuri;
 
-    (void)conn;
-    memset(&msg, 0, sizeof(msg));
-    msg.callbackID = reg->callbackID;
     vkRemoteArgDomain(&msg.dom, dom);
     msg.type = type;
     msg.nsuri = nsuri ? &ns : NULL;
-    sendMsg(reg, REMOTE_PROC_DOMAIN_EVENT_CALLBACK_METADATA_CHANGE,
-            (xdrproc_t)xdr_remote_domain_event_callback_metadata_change_msg, &msg);
+    forward(reg, &msg);
 }
-
-static virConnectDomainEventGenericCallback
-domainHandler(int eventID)
-{
-    switch (eventID) {
-    case VIR_DOMAIN_EVENT_ID_LIFECYCLE:
-        return VIR_DOMAIN_EVENT_CALLBACK(onDomainLifecycle);
-    case VIR_DOMAIN_EVENT_ID_REBOOT:
-        return VIR_DOMAIN_EVENT_CALLBACK(onDomainReboot);
-    case VIR_DOMAIN_EVENT_ID_RTC_CHANGE:
-        return VIR_DOMAIN_EVENT_CALLBACK(onDomainRTCChange);
-    case VIR_DOMAIN_EVENT_ID_WATCHDOG:
-        return VIR_DOMAIN_EVENT_CALLBACK(onDomainWatchdog);
-    case VIR_DOMAIN_EVENT_ID_TRAY_CHANGE:
-        return VIR_DOMAIN_EVENT_CALLBACK(onDomainTrayChange);
-    case VIR_DOMAIN_EVENT_ID_BALLOON_CHANGE:
-        return VIR_DOMAIN_EVENT_CALLBACK(onDomainBalloonChange);
-    case VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED:
-        return VIR_DOMAIN_EVENT_CALLBACK(onDomainDeviceRemoved);
-    case VIR_DOMAIN_EVENT_ID_AGENT_LIFECYCLE:
-        return VIR_DOMAIN_EVENT_CALLBACK(onDomainAgentLifecycle);
-    case VIR_DOMAIN_EVENT_ID_DEVICE_ADDED:
-        return VIR_DOMAIN_EVENT_CALLBACK(onDomainDeviceAdded);
-    case VIR_DOMAIN_EVENT_ID_METADATA_CHANGE:
-        return VIR_DOMAIN_EVENT_CALLBACK(onDomainMetadataChange);
-    default:
-        return NULL;
-    }
-}
-
-/* ---- other families ---- */
 
 static void
-onNetworkLifecycle(virConnectPtr conn, virNetworkPtr net, int event, int detail, void *opaque)
+onNetworkLifecycle(virConnectPtr conn G_GNUC_UNUSED, virNetworkPtr net, int event, int detail,
+                   void *opaque)
 {
     vkEventReg *reg = opaque;
-    remote_network_event_lifecycle_msg msg;
+    remote_network_event_lifecycle_msg msg = { .callbackID = reg->callbackID };
 
-    (void)conn;
-    memset(&msg, 0, sizeof(msg));
-    msg.callbackID = reg->callbackID;
     vkRemoteArgNetwork(&msg.net, net);
     msg.event = event;
     msg.detail = detail;
-    sendMsg(reg, REMOTE_PROC_NETWORK_EVENT_LIFECYCLE,
-            (xdrproc_t)xdr_remote_network_event_lifecycle_msg, &msg);
+    forward(reg, &msg);
 }
 
 static void
-onPoolLifecycle(virConnectPtr conn, virStoragePoolPtr pool, int event, int detail,
-                void *opaque)
+onPoolLifecycle(virConnectPtr conn G_GNUC_UNUSED, virStoragePoolPtr pool, int event,
+                int detail, void *opaque)
 {
     vkEventReg *reg = opaque;
-    remote_storage_pool_event_lifecycle_msg msg;
+    remote_storage_pool_event_lifecycle_msg msg = { .callbackID = reg->callbackID };
 
-    (void)conn;
-    memset(&msg, 0, sizeof(msg));
-    msg.callbackID = reg->callbackID;
     vkRemoteArgStoragePool(&msg.pool, pool);
     msg.event = event;
     msg.detail = detail;
-    sendMsg(reg, REMOTE_PROC_STORAGE_POOL_EVENT_LIFECYCLE,
-            (xdrproc_t)xdr_remote_storage_pool_event_lifecycle_msg, &msg);
+    forward(reg, &msg);
 }
 
 static void
-onPoolRefresh(virConnectPtr conn, virStoragePoolPtr pool, void *opaque)
+onPoolRefresh(virConnectPtr conn G_GNUC_UNUSED, virStoragePoolPtr pool, void *opaque)
 {
     vkEventReg *reg = opaque;
-    remote_storage_pool_event_refresh_msg msg;
+    remote_storage_pool_event_refresh_msg msg = { .callbackID = reg->callbackID };
 
-    (void)conn;
-    memset(&msg, 0, sizeof(msg));
-    msg.callbackID = reg->callbackID;
     vkRemoteArgStoragePool(&msg.pool, pool);
-    sendMsg(reg, REMOTE_PROC_STORAGE_POOL_EVENT_REFRESH,
-            (xdrproc_t)xdr_remote_storage_pool_event_refresh_msg, &msg);
+    forward(reg, &msg);
 }
 
 static void
-onNodeDeviceLifecycle(virConnectPtr conn, virNodeDevicePtr dev, int event, int detail,
-                      void *opaque)
+onNodeDeviceLifecycle(virConnectPtr conn G_GNUC_UNUSED, virNodeDevicePtr dev, int event,
+                      int detail, void *opaque)
 {
     vkEventReg *reg = opaque;
-    remote_node_device_event_lifecycle_msg msg;
+    remote_node_device_event_lifecycle_msg msg = { .callbackID = reg->callbackID };
 
-    (void)conn;
-    memset(&msg, 0, sizeof(msg));
-    msg.callbackID = reg->callbackID;
     vkRemoteArgNodeDevice(&msg.dev, dev);
     msg.event = event;
     msg.detail = detail;
-    sendMsg(reg, REMOTE_PROC_NODE_DEVICE_EVENT_LIFECYCLE,
-            (xdrproc_t)xdr_remote_node_device_event_lifecycle_msg, &msg);
+    forward(reg, &msg);
 }
 
 static void
-onNodeDeviceUpdate(virConnectPtr conn, virNodeDevicePtr dev, void *opaque)
+onNodeDeviceUpdate(virConnectPtr conn G_GNUC_UNUSED, virNodeDevicePtr dev, void *opaque)
 {
     vkEventReg *reg = opaque;
-    remote_node_device_event_update_msg msg;
+    remote_node_device_event_update_msg msg = { .callbackID = reg->callbackID };
 
-    (void)conn;
-    memset(&msg, 0, sizeof(msg));
-    msg.callbackID = reg->callbackID;
     vkRemoteArgNodeDevice(&msg.dev, dev);
-    sendMsg(reg, REMOTE_PROC_NODE_DEVICE_EVENT_UPDATE,
-            (xdrproc_t)xdr_remote_node_device_event_update_msg, &msg);
+    forward(reg, &msg);
+}
+
+/* ---- what each family forwards, indexed by eventID (gaps: not forwarded) ---- */
+
+#define FORWARD(handler, proc, xdr) \
+    { (vkEventHandler)(handler), (proc), (xdrproc_t)(void (*)(void))(xdr) }
+
+static const vkEventForward domainEvents[] = {
+    [VIR_DOMAIN_EVENT_ID_LIFECYCLE] = FORWARD(onDomainLifecycle,
+        REMOTE_PROC_DOMAIN_EVENT_CALLBACK_LIFECYCLE,
+        xdr_remote_domain_event_callback_lifecycle_msg),
+    [VIR_DOMAIN_EVENT_ID_REBOOT] = FORWARD(onDomainReboot,
+        REMOTE_PROC_DOMAIN_EVENT_CALLBACK_REBOOT,
+        xdr_remote_domain_event_callback_reboot_msg),
+    [VIR_DOMAIN_EVENT_ID_RTC_CHANGE] = FORWARD(onDomainRTCChange,
+        REMOTE_PROC_DOMAIN_EVENT_CALLBACK_RTC_CHANGE,
+        xdr_remote_domain_event_callback_rtc_change_msg),
+    [VIR_DOMAIN_EVENT_ID_WATCHDOG] = FORWARD(onDomainWatchdog,
+        REMOTE_PROC_DOMAIN_EVENT_CALLBACK_WATCHDOG,
+        xdr_remote_domain_event_callback_watchdog_msg),
+    [VIR_DOMAIN_EVENT_ID_TRAY_CHANGE] = FORWARD(onDomainTrayChange,
+        REMOTE_PROC_DOMAIN_EVENT_CALLBACK_TRAY_CHANGE,
+        xdr_remote_domain_event_callback_tray_change_msg),
+    [VIR_DOMAIN_EVENT_ID_BALLOON_CHANGE] = FORWARD(onDomainBalloonChange,
+        REMOTE_PROC_DOMAIN_EVENT_CALLBACK_BALLOON_CHANGE,
+        xdr_remote_domain_event_callback_balloon_change_msg),
+    [VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED] = FORWARD(onDomainDeviceRemoved,
+        REMOTE_PROC_DOMAIN_EVENT_CALLBACK_DEVICE_REMOVED,
+        xdr_remote_domain_event_callback_device_removed_msg),
+    [VIR_DOMAIN_EVENT_ID_AGENT_LIFECYCLE] = FORWARD(onDomainAgentLifecycle,
+        REMOTE_PROC_DOMAIN_EVENT_CALLBACK_AGENT_LIFECYCLE,
+        xdr_remote_domain_event_callback_agent_lifecycle_msg),
+    [VIR_DOMAIN_EVENT_ID_DEVICE_ADDED] = FORWARD(onDomainDeviceAdded,
+        REMOTE_PROC_DOMAIN_EVENT_CALLBACK_DEVICE_ADDED,
+        xdr_remote_domain_event_callback_device_added_msg),
+    [VIR_DOMAIN_EVENT_ID_METADATA_CHANGE] = FORWARD(onDomainMetadataChange,
+        REMOTE_PROC_DOMAIN_EVENT_CALLBACK_METADATA_CHANGE,
+        xdr_remote_domain_event_callback_metadata_change_msg),
+};
+
+static const vkEventForward networkEvents[] = {
+    [VIR_NETWORK_EVENT_ID_LIFECYCLE] = FORWARD(onNetworkLifecycle,
+        REMOTE_PROC_NETWORK_EVENT_LIFECYCLE, xdr_remote_network_event_lifecycle_msg),
+};
+
+static const vkEventForward storagePoolEvents[] = {
+    [VIR_STORAGE_POOL_EVENT_ID_LIFECYCLE] = FORWARD(onPoolLifecycle,
+        REMOTE_PROC_STORAGE_POOL_EVENT_LIFECYCLE, xdr_remote_storage_pool_event_lifecycle_msg),
+    [VIR_STORAGE_POOL_EVENT_ID_REFRESH] = FORWARD(onPoolRefresh,
+        REMOTE_PROC_STORAGE_POOL_EVENT_REFRESH, xdr_remote_storage_pool_event_refresh_msg),
+};
+
+static const vkEventForward nodeDeviceEvents[] = {
+    [VIR_NODE_DEVICE_EVENT_ID_LIFECYCLE] = FORWARD(onNodeDeviceLifecycle,
+        REMOTE_PROC_NODE_DEVICE_EVENT_LIFECYCLE, xdr_remote_node_device_event_lifecycle_msg),
+    [VIR_NODE_DEVICE_EVENT_ID_UPDATE] = FORWARD(onNodeDeviceUpdate,
+        REMOTE_PROC_NODE_DEVICE_EVENT_UPDATE, xdr_remote_node_device_event_update_msg),
+};
+
+#undef FORWARD
+
+/* ---- per-family adapters: the public API is typed per object kind ---- */
+
+static void *
+domainLookup(virConnectPtr conn, const void *wire)
+{
+    return vkRemoteGetDomain(conn, wire);
+}
+
+static void
+domainUnref(void *obj)
+{
+    vkDomainUnref(obj);
+}
+
+static int
+domainRegister(virConnectPtr conn, void *obj, int eventID, vkEventHandler cb, void *opaque)
+{
+    return virConnectDomainEventRegisterAny(conn, obj, eventID,
+                                            (virConnectDomainEventGenericCallback)cb,
+                                            opaque, g_free);
+}
+
+static void *
+networkLookup(virConnectPtr conn, const void *wire)
+{
+    return vkRemoteGetNetwork(conn, wire);
+}
+
+static void
+networkUnref(void *obj)
+{
+    vkNetworkUnref(obj);
+}
+
+static int
+networkRegister(virConnectPtr conn, void *obj, int eventID, vkEventHandler cb, void *opaque)
+{
+    return virConnectNetworkEventRegisterAny(conn, obj, eventID,
+                                             (virConnectNetworkEventGenericCallback)cb,
+                                             opaque, g_free);
+}
+
+static void *
+storagePoolLookup(virConnectPtr conn, const void *wire)
+{
+    return vkRemoteGetStoragePool(conn, wire);
+}
+
+static void
+storagePoolUnref(void *obj)
+{
+    vkStoragePoolUnref(obj);
+}
+
+static int
+storagePoolRegister(virConnectPtr conn, void *obj, int eventID, vkEventHandler cb,
+                    void *opaque)
+{
+    return virConnectStoragePoolEventRegisterAny(conn, obj, eventID,
+                                                 (virConnectStoragePoolEventGenericCallback)cb,
+                                                 opaque, g_free);
+}
+
+static void *
+nodeDeviceLookup(virConnectPtr conn, const void *wire)
+{
+    return vkRemoteGetNodeDevice(conn, wire);
+}
+
+static void
+nodeDeviceUnref(void *obj)
+{
+    vkNodeDeviceUnref(obj);
+}
+
+static int
+nodeDeviceRegister(virConnectPtr conn, void *obj, int eventID, vkEventHandler cb,
+                   void *opaque)
+{
+    return virConnectNodeDeviceEventRegisterAny(conn, obj, eventID,
+                                                (virConnectNodeDeviceEventGenericCallback)cb,
+                                                opaque, g_free);
+}
+
+typedef struct {
+    const char *name;                   /* as error messages say it */
+    const vkEventForward *events;
+    size_t nevents;
+    void *(*lookup)(virConnectPtr conn, const void *wire);
+    void (*unref)(void *obj);
+    /* The record passed as opaque is freed with g_free once deregistered. */
+    int (*registerAny)(virConnectPtr conn, void *obj, int eventID, vkEventHandler cb,
+                       void *opaque);
+    int (*deregisterAny)(virConnectPtr conn, int localID);
+} vkEventFamilyOps;
+
+static const vkEventFamilyOps families[] = {
+    [FAMILY_DOMAIN] = {
+        "domain", domainEvents, G_N_ELEMENTS(domainEvents),
+        domainLookup, domainUnref, domainRegister, virConnectDomainEventDeregisterAny,
+    },
+    [FAMILY_NETWORK] = {
+        "network", networkEvents, G_N_ELEMENTS(networkEvents),
+        networkLookup, networkUnref, networkRegister, virConnectNetworkEventDeregisterAny,
+    },
+    [FAMILY_STORAGE_POOL] = {
+        "storage pool", storagePoolEvents, G_N_ELEMENTS(storagePoolEvents),
+        storagePoolLookup, storagePoolUnref, storagePoolRegister,
+        virConnectStoragePoolEventDeregisterAny,
+    },
+    [FAMILY_NODE_DEVICE] = {
+        "node device", nodeDeviceEvents, G_N_ELEMENTS(nodeDeviceEvents),
+        nodeDeviceLookup, nodeDeviceUnref, nodeDeviceRegister,
+        virConnectNodeDeviceEventDeregisterAny,
+    },
+};
+
+static const vkEventForward *
+forwardFor(vkEventFamily family, int eventID)
+{
+    const vkEventFamilyOps *ops = &families[family];
+
+    if (eventID < 0 || (size_t)eventID >= ops->nevents || !ops->events[eventID].handler)
+        return NULL;
+    return &ops->events[eventID];
+}
+
+static void
+forward(vkEventReg *reg, void *msg)
+{
+    const vkEventForward *fwd = forwardFor(reg->family, reg->eventID);
+
+    /* A full queue is reported by sendEvent itself (the daemon closes or
+     * flags the slow client); nothing to add here. */
+    reg->client->sendEvent(reg->client, fwd->proc, fwd->filter, msg);
 }
 
 /* ---- registration bookkeeping ---- */
@@ -362,22 +474,6 @@ regAdd(vkServerClient *client, vkEventReg *reg, int localID)
 }
 
 static int
-localDeregister(virConnectPtr conn, vkEventFamily family, int localID)
-{
-    switch (family) {
-    case FAMILY_DOMAIN:
-        return virConnectDomainEventDeregisterAny(conn, localID);
-    case FAMILY_NETWORK:
-        return virConnectNetworkEventDeregisterAny(conn, localID);
-    case FAMILY_STORAGE_POOL:
-        return virConnectStoragePoolEventDeregisterAny(conn, localID);
-    case FAMILY_NODE_DEVICE:
-        return virConnectNodeDeviceEventDeregisterAny(conn, localID);
-    }
-    return -1;
-}
-
-static int
 deregister(vkServerClient *client, vkEventFamily family, int callbackID)
 {
     vkDispatchPrivate *priv = privateGet(client);
@@ -399,7 +495,7 @@ deregister(vkServerClient *client, vkEventFamily family, int callbackID)
         return -1;
     }
     /* found is freed by the API's freecb once deregistered. */
-    return localDeregister(client->conn, family, found->localID) < 0 ? -1 : 0;
+    return families[family].deregisterAny(client->conn, found->localID) < 0 ? -1 : 0;
 }
 
 void
@@ -418,7 +514,7 @@ vkDispatchEventsDropAll(vkServerClient *client)
         virErrorPtr saved = vkErrorSave();
         for (guint i = 0; i < regs->len; i++) {
             vkEventReg *reg = g_ptr_array_index(regs, i);
-            localDeregister(client->conn, reg->family, reg->localID);
+            families[reg->family].deregisterAny(client->conn, reg->localID);
         }
         vkErrorRestore(&saved);
     }
@@ -428,6 +524,36 @@ vkDispatchEventsDropAll(vkServerClient *client)
     client->dispatchPrivate = NULL;
 }
 
+static int
+registerAny(vkServerClient *client, vkEventFamily family, int eventID, const void *wire,
+            int *callbackID)
+{
+    const vkEventFamilyOps *ops = &families[family];
+    const vkEventForward *fwd = forwardFor(family, eventID);
+    void *obj = NULL;
+    vkEventReg *reg;
+    int localID;
+
+    if (!fwd) {
+        vkReportError(VIR_ERR_NO_SUPPORT, "%s event %d is not forwarded by this daemon",
+                      ops->name, eventID);
+        return -1;
+    }
+    if (wire && !(obj = ops->lookup(client->conn, wire)))
+        return -1;
+    reg = regNew(client, family, eventID);
+    localID = ops->registerAny(client->conn, obj, eventID, fwd->handler, reg);
+    if (obj)
+        ops->unref(obj);
+    if (localID < 0) {
+        g_free(reg);
+        return -1;
+    }
+    regAdd(client, reg, localID);
+    *callbackID = reg->callbackID;
+    return 0;
+}
+
 /* ---- the procedures ---- */
 
 int
@@ -435,30 +561,8 @@ vkDispatchDomainEventRegisterAny(vkServerClient *client, void *argsp, void *retp
 {
     remote_connect_domain_event_callback_register_any_args *args = argsp;
     remote_connect_domain_event_callback_register_any_ret *ret = retp;
-    virConnectDomainEventGenericCallback cb = domainHandler(args->eventID);
-    virDomainPtr dom = NULL;
-    vkEventReg *reg;
-    int localID;
 
-    if (!cb) {
-        vkReportError(VIR_ERR_NO_SUPPORT, "domain event %d is not forwarded by this daemon",
-                      args->eventID);
-        return -1;
-    }
-    if (args->dom && !(dom = vkRemoteGetDomain(client->conn, args->dom)))
-        return -1;
-    reg = regNew(client, FAMILY_DOMAIN, args->eventID);
-    localID = virConnectDomainEventRegisterAny(client->conn, dom, args->eventID, cb,
-                                               reg, g_free);
-    if (dom)
-        vkDomainUnref(dom);
-    if (localID < 0) {
-        g_free(reg);
-        return -1;
-    }
-    regAdd(client, reg, localID);
-    ret->callbackID = reg->callbackID;
-    return 0;
+    return registerAny(client, FAMILY_DOMAIN, args->eventID, args->dom, &ret->callbackID);
 }
 
 int
@@ -475,30 +579,8 @@ vkDispatchNetworkEventRegisterAny(vkServerClient *client, void *argsp, void *ret
 {
     remote_connect_network_event_register_any_args *args = argsp;
     remote_connect_network_event_register_any_ret *ret = retp;
-    virNetworkPtr net = NULL;
-    vkEventReg *reg;
-    int localID;
 
-    if (args->eventID != VIR_NETWORK_EVENT_ID_LIFECYCLE) {
-        vkReportError(VIR_ERR_NO_SUPPORT, "network event %d is not forwarded by this daemon",
-                      args->eventID);
-        return -1;
-    }
-    if (args->net && !(net = vkRemoteGetNetwork(client->conn, args->net)))
-        return -1;
-    reg = regNew(client, FAMILY_NETWORK, args->eventID);
-    localID = virConnectNetworkEventRegisterAny(client->conn, net, args->eventID,
-                                                VIR_NETWORK_EVENT_CALLBACK(onNetworkLifecycle),
-                                                reg, g_free);
-    if (net)
-        vkNetworkUnref(net);
-    if (localID < 0) {
-        g_free(reg);
-        return -1;
-    }
-    regAdd(client, reg, localID);
-    ret->callbackID = reg->callbackID;
-    return 0;
+    return registerAny(client, FAMILY_NETWORK, args->eventID, args->net, &ret->callbackID);
 }
 
 int
@@ -515,34 +597,9 @@ vkDispatchStoragePoolEventRegisterAny(vkServerClient *client, void *argsp, void 
 {
     remote_connect_storage_pool_event_register_any_args *args = argsp;
     remote_connect_storage_pool_event_register_any_ret *ret = retp;
-    virConnectStoragePoolEventGenericCallback cb;
-    virStoragePoolPtr pool = NULL;
-    vkEventReg *reg;
-    int localID;
 
-    if (args->eventID == VIR_STORAGE_POOL_EVENT_ID_LIFECYCLE) {
-        cb = (virConnectStoragePoolEventGenericCallback)(void (*)(void))onPoolLifecycle;
-    } else if (args->eventID == VIR_STORAGE_POOL_EVENT_ID_REFRESH) {
-        cb = onPoolRefresh;
-    } else {
-        vkReportError(VIR_ERR_NO_SUPPORT,
-                      "storage pool event %d is not forwarded by this daemon", args->eventID);
-        return -1;
-    }
-    if (args->pool && !(pool = vkRemoteGetStoragePool(client->conn, args->pool)))
-        return -1;
-    reg = regNew(client, FAMILY_STORAGE_POOL, args->eventID);
-    localID = virConnectStoragePoolEventRegisterAny(client->conn, pool, args->eventID, cb,
-                                                    reg, g_free);
-    if (pool)
-        vkStoragePoolUnref(pool);
-    if (localID < 0) {
-        g_free(reg);
-        return -1;
-    }
-    regAdd(client, reg, localID);
-    ret->callbackID = reg->callbackID;
-    return 0;
+    return registerAny(client, FAMILY_STORAGE_POOL, args->eventID, args->pool,
+                       &ret->callbackID);
 }
 
 int
@@ -559,34 +616,9 @@ vkDispatchNodeDeviceEventRegisterAny(vkServerClient *client, void *argsp, void *
 {
     remote_connect_node_device_event_register_any_args *args = argsp;
     remote_connect_node_device_event_register_any_ret *ret = retp;
-    virConnectNodeDeviceEventGenericCallback cb;
-    virNodeDevicePtr dev = NULL;
-    vkEventReg *reg;
-    int localID;
 
-    if (args->eventID == VIR_NODE_DEVICE_EVENT_ID_LIFECYCLE) {
-        cb = (virConnectNodeDeviceEventGenericCallback)(void (*)(void))onNodeDeviceLifecycle;
-    } else if (args->eventID == VIR_NODE_DEVICE_EVENT_ID_UPDATE) {
-        cb = onNodeDeviceUpdate;
-    } else {
-        vkReportError(VIR_ERR_NO_SUPPORT,
-                      "node device event %d is not forwarded by this daemon", args->eventID);
-        return -1;
-    }
-    if (args->dev && !(dev = vkRemoteGetNodeDevice(client->conn, args->dev)))
-        return -1;
-    reg = regNew(client, FAMILY_NODE_DEVICE, args->eventID);
-    localID = virConnectNodeDeviceEventRegisterAny(client->conn, dev, args->eventID, cb,
-                                                   reg, g_free);
-    if (dev)
-        vkNodeDeviceUnref(dev);
-    if (localID < 0) {
-        g_free(reg);
-        return -1;
-    }
-    regAdd(client, reg, localID);
-    ret->callbackID = reg->callbackID;
-    return 0;
+    return registerAny(client, FAMILY_NODE_DEVICE, args->eventID, args->dev,
+                       &ret->callbackID);
 }
 
 int

@@ -11,6 +11,7 @@
  * cpumap replies always carry the full requested size (count * maplen)
  * because the caller lays them out by position, as libvirt's peers expect.
  */
+#include <stddef.h>
 #include <string.h>
 
 #include "virtkit/virtkit.h"
@@ -34,6 +35,23 @@ checkCount(const char *what, long long n, long long max)
     return true;
 }
 
+/* count cpumaps of maplen bytes each, as the vcpu calls lay them out. */
+static bool
+checkCpumaps(const char *countWhat, int count, int maplen)
+{
+    return checkCount(countWhat, count, REMOTE_VCPUINFO_MAX) &&
+           checkCount("cpumap length", maplen, REMOTE_CPUMAP_MAX) &&
+           checkCount("cpumaps size", (long long)count * maplen, REMOTE_CPUMAPS_MAX);
+}
+
+/* A list the driver allocated that the reply's array cannot carry. */
+static int
+tooManyForReply(const char *what, int n)
+{
+    vkReportError(VIR_ERR_RPC, "too many %s (%d) for one reply", what, n);
+    return -1;
+}
+
 int
 vkDispatchDomainGetVcpus(vkServerClient *client, void *argsp, void *retp)
 {
@@ -44,10 +62,7 @@ vkDispatchDomainGetVcpus(vkServerClient *client, void *argsp, void *retp)
     int n;
     int i;
 
-    if (!checkCount("vcpu info count", args->maxinfo, REMOTE_VCPUINFO_MAX) ||
-        !checkCount("cpumap length", args->maplen, REMOTE_CPUMAP_MAX) ||
-        !checkCount("cpumaps size", (long long)args->maxinfo * args->maplen,
-                    REMOTE_CPUMAPS_MAX))
+    if (!checkCpumaps("vcpu info count", args->maxinfo, args->maplen))
         return -1;
     if (!(dom = vkRemoteGetDomain(client->conn, &args->dom)))
         return -1;
@@ -222,10 +237,7 @@ vkDispatchDomainGetVcpuPinInfo(vkServerClient *client, void *argsp, void *retp)
     virDomainPtr dom;
     int n;
 
-    if (!checkCount("cpumap count", args->ncpumaps, REMOTE_VCPUINFO_MAX) ||
-        !checkCount("cpumap length", args->maplen, REMOTE_CPUMAP_MAX) ||
-        !checkCount("cpumaps size", (long long)args->ncpumaps * args->maplen,
-                    REMOTE_CPUMAPS_MAX))
+    if (!checkCpumaps("cpumap count", args->ncpumaps, args->maplen))
         return -1;
     if (!(dom = vkRemoteGetDomain(client->conn, &args->dom)))
         return -1;
@@ -310,8 +322,7 @@ vkDispatchDomainGetIOThreadInfo(vkServerClient *client, void *argsp, void *retp)
         for (i = 0; i < n; i++)
             virDomainIOThreadInfoFree(info[i]);
         g_free(info);
-        vkReportError(VIR_ERR_RPC, "too many iothreads (%d) for one reply", n);
-        return -1;
+        return tooManyForReply("iothreads", n);
     }
     ret->info.info_len = n;
     ret->info.info_val = g_new0(remote_domain_iothread_info, n > 0 ? n : 1);
@@ -328,26 +339,40 @@ vkDispatchDomainGetIOThreadInfo(vkServerClient *client, void *argsp, void *retp)
 }
 
 /* Node CPU and memory stats share a shape: nparams 0 asks for the count,
- * otherwise up to nparams {field, value} pairs come back. */
-int
-vkDispatchNodeGetCPUStats(vkServerClient *client, void *argsp, void *retp)
+ * otherwise up to nparams {field, value} pairs come back.  The two public
+ * structs, and the two replies, have one layout, so one body serves both. */
+G_STATIC_ASSERT(sizeof(virNodeCPUStats) == sizeof(virNodeMemoryStats));
+G_STATIC_ASSERT(offsetof(virNodeCPUStats, value) == offsetof(virNodeMemoryStats, value));
+G_STATIC_ASSERT(VIR_NODE_CPU_STATS_FIELD_LENGTH == VIR_NODE_MEMORY_STATS_FIELD_LENGTH);
+G_STATIC_ASSERT(sizeof(remote_node_get_cpu_stats_ret) ==
+                sizeof(remote_node_get_memory_stats_ret));
+G_STATIC_ASSERT(sizeof(remote_node_get_cpu_stats) == sizeof(remote_node_get_memory_stats));
+
+static int
+getNodeStats(vkServerClient *client, bool memory, int which, int nparams,
+             unsigned int flags, remote_node_get_cpu_stats_ret *ret)
 {
-    remote_node_get_cpu_stats_args *args = argsp;
-    remote_node_get_cpu_stats_ret *ret = retp;
     g_autofree virNodeCPUStats *params = NULL;
-    int n = args->nparams;
+    int n = nparams;
+    int rc;
     int i;
 
-    if (!checkCount("cpu stat count", args->nparams, REMOTE_NODE_CPU_STATS_MAX))
+    if (!checkCount(memory ? "memory stat count" : "cpu stat count", nparams,
+                    memory ? REMOTE_NODE_MEMORY_STATS_MAX : REMOTE_NODE_CPU_STATS_MAX))
         return -1;
     if (n > 0)
         params = g_new0(virNodeCPUStats, n);
-    if (virNodeGetCPUStats(client->conn, args->cpuNum, params, &n, args->flags) < 0)
+    if (memory)
+        rc = virNodeGetMemoryStats(client->conn, which, (virNodeMemoryStatsPtr)params,
+                                   &n, flags);
+    else
+        rc = virNodeGetCPUStats(client->conn, which, params, &n, flags);
+    if (rc < 0)
         return -1;
     ret->nparams = n;
-    if (args->nparams == 0)
+    if (nparams == 0)
         return 0;
-    n = MIN(n, args->nparams);
+    n = MIN(n, nparams);
     ret->params.params_len = n;
     ret->params.params_val = g_new0(remote_node_get_cpu_stats, n > 0 ? n : 1);
     for (i = 0; i < n; i++) {
@@ -359,32 +384,19 @@ vkDispatchNodeGetCPUStats(vkServerClient *client, void *argsp, void *retp)
 }
 
 int
+vkDispatchNodeGetCPUStats(vkServerClient *client, void *argsp, void *retp)
+{
+    remote_node_get_cpu_stats_args *args = argsp;
+
+    return getNodeStats(client, false, args->cpuNum, args->nparams, args->flags, retp);
+}
+
+int
 vkDispatchNodeGetMemoryStats(vkServerClient *client, void *argsp, void *retp)
 {
     remote_node_get_memory_stats_args *args = argsp;
-    remote_node_get_memory_stats_ret *ret = retp;
-    g_autofree virNodeMemoryStats *params = NULL;
-    int n = args->nparams;
-    int i;
 
-    if (!checkCount("memory stat count", args->nparams, REMOTE_NODE_MEMORY_STATS_MAX))
-        return -1;
-    if (n > 0)
-        params = g_new0(virNodeMemoryStats, n);
-    if (virNodeGetMemoryStats(client->conn, args->cellNum, params, &n, args->flags) < 0)
-        return -1;
-    ret->nparams = n;
-    if (args->nparams == 0)
-        return 0;
-    n = MIN(n, args->nparams);
-    ret->params.params_len = n;
-    ret->params.params_val = g_new0(remote_node_get_memory_stats, n > 0 ? n : 1);
-    for (i = 0; i < n; i++) {
-        ret->params.params_val[i].field = g_strndup(params[i].field,
-                                                    VIR_NODE_MEMORY_STATS_FIELD_LENGTH);
-        ret->params.params_val[i].value = params[i].value;
-    }
-    return 0;
+    return getNodeStats(client, true, args->cellNum, args->nparams, args->flags, retp);
 }
 
 int
@@ -523,8 +535,7 @@ vkDispatchNetworkGetDHCPLeases(vkServerClient *client, void *argsp, void *retp)
         return -1;
     count = n;
     if (n > REMOTE_NETWORK_DHCP_LEASES_MAX) {
-        vkReportError(VIR_ERR_RPC, "too many DHCP leases (%d) for one reply", n);
-        n = -1;
+        n = tooManyForReply("DHCP leases", n);
     } else if (leases) {
         ret->leases.leases_len = n;
         ret->leases.leases_val = g_new0(remote_network_dhcp_lease, n > 0 ? n : 1);
@@ -553,51 +564,52 @@ vkDispatchNetworkGetDHCPLeases(vkServerClient *client, void *argsp, void *retp)
     return 0;
 }
 
-/* Peeks read raw guest bytes; size is bounded by the reply buffer limit. */
+/* Peeks read raw guest bytes; size is bounded by the reply buffer limit.
+ * A disk path means a block peek, none a memory peek; both replies are
+ * one byte buffer. */
+G_STATIC_ASSERT(sizeof(remote_domain_block_peek_ret) == sizeof(remote_domain_memory_peek_ret));
+
+static int
+peek(vkServerClient *client, remote_nonnull_domain *wdom, const char *path,
+     unsigned long long offset, u_int size, unsigned int flags,
+     remote_domain_block_peek_ret *ret)
+{
+    virDomainPtr dom;
+    int rc;
+
+    if (!checkCount("peek size", size, path ? REMOTE_DOMAIN_BLOCK_PEEK_BUFFER_MAX
+                                            : REMOTE_DOMAIN_MEMORY_PEEK_BUFFER_MAX))
+        return -1;
+    if (!(dom = vkRemoteGetDomain(client->conn, wdom)))
+        return -1;
+    ret->buffer.buffer_val = g_malloc0(size + 1);
+    if (path)
+        rc = virDomainBlockPeek(dom, path, offset, size, ret->buffer.buffer_val, flags);
+    else
+        rc = virDomainMemoryPeek(dom, offset, size, ret->buffer.buffer_val, flags);
+    vkDomainUnref(dom);
+    if (rc < 0) {
+        g_clear_pointer(&ret->buffer.buffer_val, g_free);
+        return -1;
+    }
+    ret->buffer.buffer_len = size;
+    return 0;
+}
+
 int
 vkDispatchDomainBlockPeek(vkServerClient *client, void *argsp, void *retp)
 {
     remote_domain_block_peek_args *args = argsp;
-    remote_domain_block_peek_ret *ret = retp;
-    virDomainPtr dom;
 
-    if (!checkCount("peek size", args->size, REMOTE_DOMAIN_BLOCK_PEEK_BUFFER_MAX))
-        return -1;
-    if (!(dom = vkRemoteGetDomain(client->conn, &args->dom)))
-        return -1;
-    ret->buffer.buffer_val = g_malloc0(args->size + 1);
-    if (virDomainBlockPeek(dom, args->path, args->offset, args->size,
-                           ret->buffer.buffer_val, args->flags) < 0) {
-        vkDomainUnref(dom);
-        g_clear_pointer(&ret->buffer.buffer_val, g_free);
-        return -1;
-    }
-    vkDomainUnref(dom);
-    ret->buffer.buffer_len = args->size;
-    return 0;
+    return peek(client, &args->dom, args->path, args->offset, args->size, args->flags, retp);
 }
 
 int
 vkDispatchDomainMemoryPeek(vkServerClient *client, void *argsp, void *retp)
 {
     remote_domain_memory_peek_args *args = argsp;
-    remote_domain_memory_peek_ret *ret = retp;
-    virDomainPtr dom;
 
-    if (!checkCount("peek size", args->size, REMOTE_DOMAIN_MEMORY_PEEK_BUFFER_MAX))
-        return -1;
-    if (!(dom = vkRemoteGetDomain(client->conn, &args->dom)))
-        return -1;
-    ret->buffer.buffer_val = g_malloc0(args->size + 1);
-    if (virDomainMemoryPeek(dom, args->offset, args->size,
-                            ret->buffer.buffer_val, args->flags) < 0) {
-        vkDomainUnref(dom);
-        g_clear_pointer(&ret->buffer.buffer_val, g_free);
-        return -1;
-    }
-    vkDomainUnref(dom);
-    ret->buffer.buffer_len = args->size;
-    return 0;
+    return peek(client, &args->dom, NULL, args->offset, args->size, args->flags, retp);
 }
 
 int
@@ -618,8 +630,7 @@ vkDispatchDomainGetSecurityLabelList(vkServerClient *client, void *argsp, void *
         return -1;
     if (n > REMOTE_SECURITY_LABEL_LIST_MAX) {
         g_free(labels);
-        vkReportError(VIR_ERR_RPC, "too many security labels (%d) for one reply", n);
-        return -1;
+        return tooManyForReply("security labels", n);
     }
     ret->labels.labels_len = n;
     ret->labels.labels_val = g_new0(remote_domain_get_security_label_ret, n > 0 ? n : 1);

@@ -10,6 +10,7 @@
  * claims more than those sizes is refused before anything is copied, so a
  * misbehaving daemon cannot write past the caller's buffers.
  */
+#include <stddef.h>
 #include <string.h>
 
 #include "virtkit/virtkit.h"
@@ -378,29 +379,51 @@ vkRemoteDomainGetIOThreadInfo(virDomainPtr dom, virDomainIOThreadInfoPtr **info,
     return rv;
 }
 
-int
-vkRemoteNodeGetCPUStats(virConnectPtr conn, int cpuNum, virNodeCPUStatsPtr params,
-                        int *nparams, unsigned int flags)
-{
-    remote_node_get_cpu_stats_args args = { 0 };
-    remote_node_get_cpu_stats_ret ret = { 0 };
-    int rv = -1;
+/* Node CPU and memory stats: the two public structs, and the two replies,
+ * have one layout, so one body serves both; *nparams 0 asks for the count. */
+G_STATIC_ASSERT(sizeof(virNodeCPUStats) == sizeof(virNodeMemoryStats));
+G_STATIC_ASSERT(offsetof(virNodeCPUStats, value) == offsetof(virNodeMemoryStats, value));
+G_STATIC_ASSERT(VIR_NODE_CPU_STATS_FIELD_LENGTH == VIR_NODE_MEMORY_STATS_FIELD_LENGTH);
+G_STATIC_ASSERT(sizeof(remote_node_get_cpu_stats_ret) ==
+                sizeof(remote_node_get_memory_stats_ret));
+G_STATIC_ASSERT(sizeof(remote_node_get_cpu_stats) == sizeof(remote_node_get_memory_stats));
 
-    if (*nparams < 0 || *nparams > REMOTE_NODE_CPU_STATS_MAX) {
-        vkReportError(VIR_ERR_RPC, "cpu stat count %d exceeds the protocol limit %d",
-                      *nparams, REMOTE_NODE_CPU_STATS_MAX);
+static int
+getNodeStats(virConnectPtr conn, bool memory, int which, virNodeCPUStatsPtr params,
+             int *nparams, unsigned int flags)
+{
+    remote_node_get_cpu_stats_ret ret = { 0 };
+    int max = memory ? REMOTE_NODE_MEMORY_STATS_MAX : REMOTE_NODE_CPU_STATS_MAX;
+    int rv = -1;
+    int rc;
+
+    if (*nparams < 0 || *nparams > max) {
+        vkReportError(VIR_ERR_RPC, "%s stat count %d exceeds the protocol limit %d",
+                      memory ? "memory" : "cpu", *nparams, max);
         return -1;
     }
-    args.cpuNum = cpuNum;
-    args.nparams = *nparams;
-    args.flags = flags;
-    if (CALL(conn, NODE_GET_CPU_STATS, node_get_cpu_stats, &args, &ret) < 0)
+    if (memory) {
+        remote_node_get_memory_stats_args args = { 0 };
+
+        args.cellNum = which;
+        args.nparams = *nparams;
+        args.flags = flags;
+        rc = CALL(conn, NODE_GET_MEMORY_STATS, node_get_memory_stats, &args, &ret);
+    } else {
+        remote_node_get_cpu_stats_args args = { 0 };
+
+        args.cpuNum = which;
+        args.nparams = *nparams;
+        args.flags = flags;
+        rc = CALL(conn, NODE_GET_CPU_STATS, node_get_cpu_stats, &args, &ret);
+    }
+    if (rc < 0)
         return -1;
     if (*nparams == 0) {
         *nparams = ret.nparams;
         rv = 0;
     } else if (ret.params.params_len > (u_int)*nparams) {
-        tooMuch("cpu stats", ret.params.params_len, *nparams);
+        tooMuch(memory ? "memory stats" : "cpu stats", ret.params.params_len, *nparams);
     } else {
         for (u_int i = 0; i < ret.params.params_len; i++) {
             g_strlcpy(params[i].field, ret.params.params_val[i].field,
@@ -415,39 +438,17 @@ vkRemoteNodeGetCPUStats(virConnectPtr conn, int cpuNum, virNodeCPUStatsPtr param
 }
 
 int
+vkRemoteNodeGetCPUStats(virConnectPtr conn, int cpuNum, virNodeCPUStatsPtr params,
+                        int *nparams, unsigned int flags)
+{
+    return getNodeStats(conn, false, cpuNum, params, nparams, flags);
+}
+
+int
 vkRemoteNodeGetMemoryStats(virConnectPtr conn, int cellNum, virNodeMemoryStatsPtr params,
                            int *nparams, unsigned int flags)
 {
-    remote_node_get_memory_stats_args args = { 0 };
-    remote_node_get_memory_stats_ret ret = { 0 };
-    int rv = -1;
-
-    if (*nparams < 0 || *nparams > REMOTE_NODE_MEMORY_STATS_MAX) {
-        vkReportError(VIR_ERR_RPC, "memory stat count %d exceeds the protocol limit %d",
-                      *nparams, REMOTE_NODE_MEMORY_STATS_MAX);
-        return -1;
-    }
-    args.cellNum = cellNum;
-    args.nparams = *nparams;
-    args.flags = flags;
-    if (CALL(conn, NODE_GET_MEMORY_STATS, node_get_memory_stats, &args, &ret) < 0)
-        return -1;
-    if (*nparams == 0) {
-        *nparams = ret.nparams;
-        rv = 0;
-    } else if (ret.params.params_len > (u_int)*nparams) {
-        tooMuch("memory stats", ret.params.params_len, *nparams);
-    } else {
-        for (u_int i = 0; i < ret.params.params_len; i++) {
-            g_strlcpy(params[i].field, ret.params.params_val[i].field,
-                      VIR_NODE_MEMORY_STATS_FIELD_LENGTH);
-            params[i].value = ret.params.params_val[i].value;
-        }
-        *nparams = ret.params.params_len;
-        rv = 0;
-    }
-    FREE_RET(node_get_memory_stats, &ret);
-    return rv;
+    return getNodeStats(conn, true, cellNum, (virNodeCPUStatsPtr)params, nparams, flags);
 }
 
 int
@@ -653,66 +654,68 @@ vkRemoteNetworkGetDHCPLeases(virNetworkPtr network, const char *mac,
     return rv;
 }
 
+/* A disk names a block peek, none a memory peek; both replies are one
+ * byte buffer that must hold exactly what was asked for. */
+G_STATIC_ASSERT(sizeof(remote_domain_block_peek_ret) == sizeof(remote_domain_memory_peek_ret));
+
 static int
-peekCopy(const char *what, virDomainPtr dom, const char *buf, u_int len, size_t size,
-         void *buffer)
+peek(virDomainPtr dom, const char *disk, unsigned long long offset, size_t size,
+     void *buffer, unsigned int flags)
 {
-    if (len != size) {
-        vkReportError(VIR_ERR_RPC, "%s of domain '%s' returned %u bytes, asked for %zu",
-                      what, dom->name, len, size);
+    remote_domain_block_peek_ret ret = { 0 };
+    const char *what = disk ? "block peek" : "memory peek";
+    int max = disk ? REMOTE_DOMAIN_BLOCK_PEEK_BUFFER_MAX : REMOTE_DOMAIN_MEMORY_PEEK_BUFFER_MAX;
+    int rv = -1;
+    int rc;
+
+    if (size > (size_t)max) {
+        vkReportError(VIR_ERR_RPC, "%s of %zu bytes on domain '%s' exceeds the "
+                      "protocol limit %d", what, size, dom->name, max);
         return -1;
     }
-    memcpy(buffer, buf, size);
-    return 0;
+    if (disk) {
+        remote_domain_block_peek_args args = { 0 };
+
+        vkRemoteArgDomain(&args.dom, dom);
+        args.path = (char *)disk;
+        args.offset = offset;
+        args.size = size;
+        args.flags = flags;
+        rc = CALL(dom->conn, DOMAIN_BLOCK_PEEK, domain_block_peek, &args, &ret);
+    } else {
+        remote_domain_memory_peek_args args = { 0 };
+
+        vkRemoteArgDomain(&args.dom, dom);
+        args.offset = offset;
+        args.size = size;
+        args.flags = flags;
+        rc = CALL(dom->conn, DOMAIN_MEMORY_PEEK, domain_memory_peek, &args, &ret);
+    }
+    if (rc < 0)
+        return -1;
+    if (ret.buffer.buffer_len != size) {
+        vkReportError(VIR_ERR_RPC, "%s of domain '%s' returned %u bytes, asked for %zu",
+                      what, dom->name, ret.buffer.buffer_len, size);
+    } else {
+        memcpy(buffer, ret.buffer.buffer_val, size);
+        rv = 0;
+    }
+    FREE_RET(domain_block_peek, &ret);
+    return rv;
 }
 
 int
 vkRemoteDomainBlockPeek(virDomainPtr dom, const char *disk, unsigned long long offset,
                         size_t size, void *buffer, unsigned int flags)
 {
-    remote_domain_block_peek_args args = { 0 };
-    remote_domain_block_peek_ret ret = { 0 };
-    int rv;
-
-    if (size > REMOTE_DOMAIN_BLOCK_PEEK_BUFFER_MAX) {
-        vkReportError(VIR_ERR_RPC, "block peek of %zu bytes on domain '%s' exceeds the "
-                      "protocol limit %d", size, dom->name, REMOTE_DOMAIN_BLOCK_PEEK_BUFFER_MAX);
-        return -1;
-    }
-    vkRemoteArgDomain(&args.dom, dom);
-    args.path = (char *)disk;
-    args.offset = offset;
-    args.size = size;
-    args.flags = flags;
-    if (CALL(dom->conn, DOMAIN_BLOCK_PEEK, domain_block_peek, &args, &ret) < 0)
-        return -1;
-    rv = peekCopy("block peek", dom, ret.buffer.buffer_val, ret.buffer.buffer_len, size, buffer);
-    FREE_RET(domain_block_peek, &ret);
-    return rv;
+    return peek(dom, disk, offset, size, buffer, flags);
 }
 
 int
 vkRemoteDomainMemoryPeek(virDomainPtr dom, unsigned long long start, size_t size,
                          void *buffer, unsigned int flags)
 {
-    remote_domain_memory_peek_args args = { 0 };
-    remote_domain_memory_peek_ret ret = { 0 };
-    int rv;
-
-    if (size > REMOTE_DOMAIN_MEMORY_PEEK_BUFFER_MAX) {
-        vkReportError(VIR_ERR_RPC, "memory peek of %zu bytes on domain '%s' exceeds the "
-                      "protocol limit %d", size, dom->name, REMOTE_DOMAIN_MEMORY_PEEK_BUFFER_MAX);
-        return -1;
-    }
-    vkRemoteArgDomain(&args.dom, dom);
-    args.offset = start;
-    args.size = size;
-    args.flags = flags;
-    if (CALL(dom->conn, DOMAIN_MEMORY_PEEK, domain_memory_peek, &args, &ret) < 0)
-        return -1;
-    rv = peekCopy("memory peek", dom, ret.buffer.buffer_val, ret.buffer.buffer_len, size, buffer);
-    FREE_RET(domain_memory_peek, &ret);
-    return rv;
+    return peek(dom, NULL, start, size, buffer, flags);
 }
 
 int vkRemoteDomainGetSecurityLabelList(virDomainPtr domain, virSecurityLabelPtr *seclabels);

@@ -15,7 +15,7 @@
 #include "util/error.h"
 #include "util/uuid.h"
 #include "conf/network-conf.h"
-#include "drivers/test/test-private.h"
+#include "drivers/test/test-objects.h"
 
 typedef struct {
     vkNetworkDef *def;
@@ -66,52 +66,52 @@ vkTestNetworkInit(vkTestState *st, bool defaults)
     return 0;
 }
 
-static vkTestNetwork *
-findByName(vkTestState *st, const char *name)
+static virNetworkPtr
+makeHandle(virConnectPtr conn, vkTestNetwork *obj)
 {
-    for (guint i = 0; i < st->networks->len; i++) {
-        vkTestNetwork *obj = st->networks->pdata[i];
-        if (strcmp(obj->def->name, name) == 0)
-            return obj;
-    }
-    return NULL;
+    return vkGetNetwork(conn, obj->def->name, obj->def->uuid);
 }
 
-static vkTestNetwork *
-findByUUID(vkTestState *st, const unsigned char *uuid)
+static GPtrArray *
+networkObjects(vkTestState *st)
 {
-    for (guint i = 0; i < st->networks->len; i++) {
-        vkTestNetwork *obj = st->networks->pdata[i];
-        if (memcmp(obj->def->uuid, uuid, VIR_UUID_BUFLEN) == 0)
-            return obj;
-    }
-    return NULL;
+    return st->networks;
 }
+
+static void
+networkFields(void *opaque, vkTestObjFields *out)
+{
+    vkTestNetwork *obj = opaque;
+
+    out->name = obj->def->name;
+    out->uuid = obj->def->uuid;
+    out->active = &obj->active;
+    out->persistent = &obj->persistent;
+    out->autostart = &obj->autostart;
+}
+
+static void *
+networkHandle(virConnectPtr conn, void *obj)
+{
+    return makeHandle(conn, obj);
+}
+
+static const vkTestObjClass networkClass = {
+    .noun = "network",
+    .conflictNoun = "network",
+    .conflictDomain = VIR_FROM_NETWORK,
+    .noObjectError = VIR_ERR_NO_NETWORK,
+    .objects = networkObjects,
+    .fields = networkFields,
+    .handle = networkHandle,
+};
 
 /* Locks the state and finds the network of a handle; on failure reports
  * VIR_ERR_NO_NETWORK and returns NULL unlocked. */
 static vkTestNetwork *
 networkGet(virNetworkPtr net, vkTestState **stp)
 {
-    vkTestState *st = net->conn->privateData;
-    vkTestNetwork *obj;
-    char uuidstr[VIR_UUID_STRING_BUFLEN];
-
-    g_mutex_lock(&st->lock);
-    if (!(obj = findByUUID(st, net->uuid))) {
-        g_mutex_unlock(&st->lock);
-        vkReportError(VIR_ERR_NO_NETWORK, "no network with matching uuid '%s' (%s)",
-                      vkUUIDFormat(net->uuid, uuidstr), net->name);
-        return NULL;
-    }
-    *stp = st;
-    return obj;
-}
-
-static virNetworkPtr
-makeHandle(virConnectPtr conn, vkTestNetwork *obj)
-{
-    return vkGetNetwork(conn, obj->def->name, obj->def->uuid);
+    return vkTestObjGet(&networkClass, net->conn, net->name, net->uuid, stp);
 }
 
 static void
@@ -130,106 +130,43 @@ removeNetwork(vkTestState *st, vkTestNetwork *obj)
 
 /* ---- listing ---- */
 
-static int
-countNetworks(virConnectPtr conn, bool active)
-{
-    vkTestState *st = conn->privateData;
-    int n = 0;
-
-    g_mutex_lock(&st->lock);
-    for (guint i = 0; i < st->networks->len; i++)
-        n += ((vkTestNetwork *)st->networks->pdata[i])->active == active;
-    g_mutex_unlock(&st->lock);
-    return n;
-}
-
-static int
-listNetworks(virConnectPtr conn, char **const names, int maxnames, bool active)
-{
-    vkTestState *st = conn->privateData;
-    int n = 0;
-
-    g_mutex_lock(&st->lock);
-    for (guint i = 0; i < st->networks->len && n < maxnames; i++) {
-        vkTestNetwork *obj = st->networks->pdata[i];
-        if (obj->active == active)
-            names[n++] = g_strdup(obj->def->name);
-    }
-    g_mutex_unlock(&st->lock);
-    return n;
-}
-
 int
 vkTestConnectNumOfNetworks(virConnectPtr conn)
 {
-    return countNetworks(conn, true);
+    return vkTestObjCount(&networkClass, conn, true);
 }
 
 int
 vkTestConnectListNetworks(virConnectPtr conn, char **const names, int maxnames)
 {
-    return listNetworks(conn, names, maxnames, true);
+    return vkTestObjListNames(&networkClass, conn, names, maxnames, true);
 }
 
 int
 vkTestConnectNumOfDefinedNetworks(virConnectPtr conn)
 {
-    return countNetworks(conn, false);
+    return vkTestObjCount(&networkClass, conn, false);
 }
 
 int
 vkTestConnectListDefinedNetworks(virConnectPtr conn, char **const names, int maxnames)
 {
-    return listNetworks(conn, names, maxnames, false);
-}
-
-/* A flag pair filters only when exactly one of its two bits is set. */
-static bool
-pairMatches(unsigned int flags, unsigned int yes, unsigned int no, bool value)
-{
-    if (!(flags & yes) == !(flags & no))
-        return true;
-    return (flags & yes) ? value : !value;
+    return vkTestObjListNames(&networkClass, conn, names, maxnames, false);
 }
 
 int
 vkTestConnectListAllNetworks(virConnectPtr conn, virNetworkPtr **nets, unsigned int flags)
 {
-    vkTestState *st = conn->privateData;
-    GPtrArray *out;
+    void **handles = NULL;
     int n;
 
     vkCheckFlags(VIR_CONNECT_LIST_NETWORKS_ACTIVE | VIR_CONNECT_LIST_NETWORKS_INACTIVE |
                  VIR_CONNECT_LIST_NETWORKS_PERSISTENT | VIR_CONNECT_LIST_NETWORKS_TRANSIENT |
                  VIR_CONNECT_LIST_NETWORKS_AUTOSTART | VIR_CONNECT_LIST_NETWORKS_NO_AUTOSTART,
                  -1);
-    out = g_ptr_array_new();
-
-    g_mutex_lock(&st->lock);
-    for (guint i = 0; i < st->networks->len; i++) {
-        vkTestNetwork *obj = st->networks->pdata[i];
-
-        if (!pairMatches(flags, VIR_CONNECT_LIST_NETWORKS_ACTIVE,
-                         VIR_CONNECT_LIST_NETWORKS_INACTIVE, obj->active) ||
-            !pairMatches(flags, VIR_CONNECT_LIST_NETWORKS_PERSISTENT,
-                         VIR_CONNECT_LIST_NETWORKS_TRANSIENT, obj->persistent) ||
-            !pairMatches(flags, VIR_CONNECT_LIST_NETWORKS_AUTOSTART,
-                         VIR_CONNECT_LIST_NETWORKS_NO_AUTOSTART, obj->autostart))
-            continue;
-        if (nets)
-            g_ptr_array_add(out, makeHandle(conn, obj));
-        else
-            g_ptr_array_add(out, obj);
-    }
-    g_mutex_unlock(&st->lock);
-
-    n = (int)out->len;
-    if (nets) {
-        g_ptr_array_add(out, NULL);
-        *nets = (virNetworkPtr *)g_ptr_array_free(out, FALSE);
-    } else {
-        g_ptr_array_unref(out);
-    }
+    n = vkTestObjListAll(&networkClass, conn, flags, NULL, nets ? &handles : NULL);
+    if (nets)
+        *nets = (virNetworkPtr *)handles;
     return n;
 }
 
@@ -238,70 +175,20 @@ vkTestConnectListAllNetworks(virConnectPtr conn, virNetworkPtr **nets, unsigned 
 virNetworkPtr
 vkTestNetworkLookupByName(virConnectPtr conn, const char *name)
 {
-    vkTestState *st = conn->privateData;
-    virNetworkPtr ret = NULL;
-    vkTestNetwork *obj;
-
-    g_mutex_lock(&st->lock);
-    if ((obj = findByName(st, name)))
-        ret = makeHandle(conn, obj);
-    g_mutex_unlock(&st->lock);
-    if (!obj)
-        vkReportError(VIR_ERR_NO_NETWORK, "no network with matching name '%s'", name);
-    return ret;
+    return vkTestObjLookupByName(&networkClass, conn, name);
 }
 
 virNetworkPtr
 vkTestNetworkLookupByUUID(virConnectPtr conn, const unsigned char *uuid)
 {
-    vkTestState *st = conn->privateData;
-    virNetworkPtr ret = NULL;
-    vkTestNetwork *obj;
-    char uuidstr[VIR_UUID_STRING_BUFLEN];
-
-    g_mutex_lock(&st->lock);
-    if ((obj = findByUUID(st, uuid)))
-        ret = makeHandle(conn, obj);
-    g_mutex_unlock(&st->lock);
-    if (!obj)
-        vkReportError(VIR_ERR_NO_NETWORK, "no network with matching uuid '%s'",
-                      vkUUIDFormat(uuid, uuidstr));
-    return ret;
+    return vkTestObjLookupByUUID(&networkClass, conn, uuid);
 }
 
 /* ---- define, create, undefine, start, stop ---- */
 
-/* libvirt's name/UUID conflict rules; returns the existing network with
- * the same name and UUID, NULL when there is none, or sets *err. */
-static vkTestNetwork *
-checkConflict(vkTestState *st, const vkNetworkDef *def, bool *err)
-{
-    vkTestNetwork *obj;
-    char uuidstr[VIR_UUID_STRING_BUFLEN];
-
-    *err = false;
-    if ((obj = findByUUID(st, def->uuid))) {
-        if (strcmp(obj->def->name, def->name) != 0) {
-            vkReportErrorFull(VIR_FROM_NETWORK, VIR_ERR_OPERATION_FAILED, __FILE__,
-                              __func__, __LINE__,
-                              "network '%s' is already defined with uuid %s",
-                              obj->def->name, vkUUIDFormat(obj->def->uuid, uuidstr));
-            *err = true;
-            return NULL;
-        }
-        return obj;
-    }
-    if ((obj = findByName(st, def->name))) {
-        vkReportErrorFull(VIR_FROM_NETWORK, VIR_ERR_OPERATION_FAILED, __FILE__,
-                          __func__, __LINE__, "network '%s' already exists with uuid %s",
-                          obj->def->name, vkUUIDFormat(obj->def->uuid, uuidstr));
-        *err = true;
-    }
-    return NULL;
-}
-
-virNetworkPtr
-vkTestNetworkDefineXMLFlags(virConnectPtr conn, const char *xml, unsigned int flags)
+/* defineXML (start false) and createXML (start true), flags checked. */
+static virNetworkPtr
+networkAdd(virConnectPtr conn, const char *xml, bool start)
 {
     vkTestState *st = conn->privateData;
     g_autoptr(vkNetworkDef) def = NULL;
@@ -309,32 +196,51 @@ vkTestNetworkDefineXMLFlags(virConnectPtr conn, const char *xml, unsigned int fl
     virNetworkPtr ret;
     bool err;
 
-    vkCheckFlags(VIR_NETWORK_DEFINE_VALIDATE, NULL);
     if (!(def = vkNetworkDefParseString(xml)))
         return NULL;
 
     g_mutex_lock(&st->lock);
-    obj = checkConflict(st, def, &err);
+    obj = vkTestObjCheckConflict(&networkClass, st, def->name, def->uuid, &err);
     if (err) {
         g_mutex_unlock(&st->lock);
         return NULL;
     }
-    if (obj && obj->active) {
-        vkNetworkDefFree(obj->newDef);
-        obj->newDef = g_steal_pointer(&def);
-    } else if (obj) {
-        vkNetworkDefFree(obj->def);
-        obj->def = g_steal_pointer(&def);
-    } else {
+    if (start && obj && obj->active) {
+        g_mutex_unlock(&st->lock);
+        vkReportError(VIR_ERR_OPERATION_INVALID, "network '%s' is already active",
+                      def->name);
+        return NULL;
+    }
+    if (!obj) {
         obj = g_new0(vkTestNetwork, 1);
         obj->def = g_steal_pointer(&def);
         g_ptr_array_add(st->networks, obj);
+    } else if (start) {
+        /* Started from a new live config; the stored one stays for next time. */
+        obj->newDef = obj->def;
+        obj->def = g_steal_pointer(&def);
+    } else if (obj->active) {
+        vkNetworkDefFree(obj->newDef);
+        obj->newDef = g_steal_pointer(&def);
+    } else {
+        vkNetworkDefFree(obj->def);
+        obj->def = g_steal_pointer(&def);
     }
-    obj->persistent = true;
-    emit(st, obj, VIR_NETWORK_EVENT_DEFINED);
+    if (start)
+        obj->active = true;
+    else
+        obj->persistent = true;
+    emit(st, obj, start ? VIR_NETWORK_EVENT_STARTED : VIR_NETWORK_EVENT_DEFINED);
     ret = makeHandle(conn, obj);
     g_mutex_unlock(&st->lock);
     return ret;
+}
+
+virNetworkPtr
+vkTestNetworkDefineXMLFlags(virConnectPtr conn, const char *xml, unsigned int flags)
+{
+    vkCheckFlags(VIR_NETWORK_DEFINE_VALIDATE, NULL);
+    return networkAdd(conn, xml, false);
 }
 
 virNetworkPtr
@@ -346,42 +252,8 @@ vkTestNetworkDefineXML(virConnectPtr conn, const char *xml)
 virNetworkPtr
 vkTestNetworkCreateXMLFlags(virConnectPtr conn, const char *xml, unsigned int flags)
 {
-    vkTestState *st = conn->privateData;
-    g_autoptr(vkNetworkDef) def = NULL;
-    vkTestNetwork *obj;
-    virNetworkPtr ret;
-    bool err;
-
     vkCheckFlags(VIR_NETWORK_CREATE_VALIDATE, NULL);
-    if (!(def = vkNetworkDefParseString(xml)))
-        return NULL;
-
-    g_mutex_lock(&st->lock);
-    obj = checkConflict(st, def, &err);
-    if (err) {
-        g_mutex_unlock(&st->lock);
-        return NULL;
-    }
-    if (obj && obj->active) {
-        g_mutex_unlock(&st->lock);
-        vkReportError(VIR_ERR_OPERATION_INVALID, "network '%s' is already active",
-                      def->name);
-        return NULL;
-    }
-    if (obj) {
-        /* Started from a new live config; the stored one stays for next time. */
-        obj->newDef = obj->def;
-        obj->def = g_steal_pointer(&def);
-    } else {
-        obj = g_new0(vkTestNetwork, 1);
-        obj->def = g_steal_pointer(&def);
-        g_ptr_array_add(st->networks, obj);
-    }
-    obj->active = true;
-    emit(st, obj, VIR_NETWORK_EVENT_STARTED);
-    ret = makeHandle(conn, obj);
-    g_mutex_unlock(&st->lock);
-    return ret;
+    return networkAdd(conn, xml, true);
 }
 
 virNetworkPtr
@@ -493,61 +365,25 @@ vkTestNetworkGetBridgeName(virNetworkPtr net)
 int
 vkTestNetworkGetAutostart(virNetworkPtr net, int *autostart)
 {
-    vkTestState *st;
-    vkTestNetwork *obj;
-
-    if (!(obj = networkGet(net, &st)))
-        return -1;
-    *autostart = obj->autostart;
-    g_mutex_unlock(&st->lock);
-    return 0;
+    return vkTestObjGetAutostart(&networkClass, net->conn, net->name, net->uuid, autostart);
 }
 
 int
 vkTestNetworkSetAutostart(virNetworkPtr net, int autostart)
 {
-    vkTestState *st;
-    vkTestNetwork *obj;
-
-    if (!(obj = networkGet(net, &st)))
-        return -1;
-    if (!obj->persistent) {
-        g_mutex_unlock(&st->lock);
-        vkReportError(VIR_ERR_OPERATION_INVALID,
-                      "cannot set autostart for transient network '%s'", net->name);
-        return -1;
-    }
-    obj->autostart = autostart != 0;
-    g_mutex_unlock(&st->lock);
-    return 0;
+    return vkTestObjSetAutostart(&networkClass, net->conn, net->name, net->uuid, autostart);
 }
 
 int
 vkTestNetworkIsActive(virNetworkPtr net)
 {
-    vkTestState *st;
-    vkTestNetwork *obj;
-    int ret;
-
-    if (!(obj = networkGet(net, &st)))
-        return -1;
-    ret = obj->active;
-    g_mutex_unlock(&st->lock);
-    return ret;
+    return vkTestObjIsActive(&networkClass, net->conn, net->name, net->uuid);
 }
 
 int
 vkTestNetworkIsPersistent(virNetworkPtr net)
 {
-    vkTestState *st;
-    vkTestNetwork *obj;
-    int ret;
-
-    if (!(obj = networkGet(net, &st)))
-        return -1;
-    ret = obj->persistent;
-    g_mutex_unlock(&st->lock);
-    return ret;
+    return vkTestObjIsPersistent(&networkClass, net->conn, net->name, net->uuid);
 }
 
 /* ---- events ---- */

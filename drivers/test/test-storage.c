@@ -16,7 +16,7 @@
 #include "util/error.h"
 #include "util/uuid.h"
 #include "conf/storage-conf.h"
-#include "drivers/test/test-private.h"
+#include "drivers/test/test-objects.h"
 
 #define DEFAULT_POOL_CAPACITY (100ULL << 30)
 
@@ -69,47 +69,52 @@ vkTestStorageInit(vkTestState *st, bool defaults)
     return 0;
 }
 
-static vkTestPool *
-findByName(vkTestState *st, const char *name)
+static virStoragePoolPtr
+makeHandle(virConnectPtr conn, vkTestPool *obj)
 {
-    for (guint i = 0; i < st->pools->len; i++) {
-        vkTestPool *obj = st->pools->pdata[i];
-        if (strcmp(obj->def->name, name) == 0)
-            return obj;
-    }
-    return NULL;
+    return vkGetStoragePool(conn, obj->def->name, obj->def->uuid);
 }
 
-static vkTestPool *
-findByUUID(vkTestState *st, const unsigned char *uuid)
+static GPtrArray *
+poolObjects(vkTestState *st)
 {
-    for (guint i = 0; i < st->pools->len; i++) {
-        vkTestPool *obj = st->pools->pdata[i];
-        if (memcmp(obj->def->uuid, uuid, VIR_UUID_BUFLEN) == 0)
-            return obj;
-    }
-    return NULL;
+    return st->pools;
 }
+
+static void
+poolFields(void *opaque, vkTestObjFields *out)
+{
+    vkTestPool *obj = opaque;
+
+    out->name = obj->def->name;
+    out->uuid = obj->def->uuid;
+    out->active = &obj->active;
+    out->persistent = &obj->persistent;
+    out->autostart = &obj->autostart;
+}
+
+static void *
+poolHandle(virConnectPtr conn, void *obj)
+{
+    return makeHandle(conn, obj);
+}
+
+static const vkTestObjClass poolClass = {
+    .noun = "storage pool",
+    .conflictNoun = "pool",
+    .conflictDomain = VIR_FROM_STORAGE,
+    .noObjectError = VIR_ERR_NO_STORAGE_POOL,
+    .objects = poolObjects,
+    .fields = poolFields,
+    .handle = poolHandle,
+};
 
 /* Locks the state and finds a handle's pool; NULL unlocked with
  * VIR_ERR_NO_STORAGE_POOL when it is gone. */
 static vkTestPool *
 poolGet(virStoragePoolPtr pool, vkTestState **stp)
 {
-    vkTestState *st = pool->conn->privateData;
-    vkTestPool *obj;
-    char uuidstr[VIR_UUID_STRING_BUFLEN];
-
-    g_mutex_lock(&st->lock);
-    if (!(obj = findByUUID(st, pool->uuid))) {
-        g_mutex_unlock(&st->lock);
-        vkReportError(VIR_ERR_NO_STORAGE_POOL,
-                      "no storage pool with matching uuid '%s' (%s)",
-                      vkUUIDFormat(pool->uuid, uuidstr), pool->name);
-        return NULL;
-    }
-    *stp = st;
-    return obj;
+    return vkTestObjGet(&poolClass, pool->conn, pool->name, pool->uuid, stp);
 }
 
 /* Called locked: reports and unlocks unless the pool is active (want
@@ -136,12 +141,6 @@ poolGetActive(virStoragePoolPtr pool, vkTestState **stp)
     return obj;
 }
 
-static virStoragePoolPtr
-makeHandle(virConnectPtr conn, vkTestPool *obj)
-{
-    return vkGetStoragePool(conn, obj->def->name, obj->def->uuid);
-}
-
 static void
 emit(vkTestState *st, vkTestPool *obj, int event)
 {
@@ -152,75 +151,46 @@ emit(vkTestState *st, vkTestPool *obj, int event)
 
 /* ---- listing ---- */
 
-static int
-countPools(virConnectPtr conn, bool active)
-{
-    vkTestState *st = conn->privateData;
-    int n = 0;
-
-    g_mutex_lock(&st->lock);
-    for (guint i = 0; i < st->pools->len; i++)
-        n += ((vkTestPool *)st->pools->pdata[i])->active == active;
-    g_mutex_unlock(&st->lock);
-    return n;
-}
-
-static int
-listPools(virConnectPtr conn, char **const names, int maxnames, bool active)
-{
-    vkTestState *st = conn->privateData;
-    int n = 0;
-
-    g_mutex_lock(&st->lock);
-    for (guint i = 0; i < st->pools->len && n < maxnames; i++) {
-        vkTestPool *obj = st->pools->pdata[i];
-        if (obj->active == active)
-            names[n++] = g_strdup(obj->def->name);
-    }
-    g_mutex_unlock(&st->lock);
-    return n;
-}
-
 int
 vkTestConnectNumOfStoragePools(virConnectPtr conn)
 {
-    return countPools(conn, true);
+    return vkTestObjCount(&poolClass, conn, true);
 }
 
 int
 vkTestConnectListStoragePools(virConnectPtr conn, char **const names, int maxnames)
 {
-    return listPools(conn, names, maxnames, true);
+    return vkTestObjListNames(&poolClass, conn, names, maxnames, true);
 }
 
 int
 vkTestConnectNumOfDefinedStoragePools(virConnectPtr conn)
 {
-    return countPools(conn, false);
+    return vkTestObjCount(&poolClass, conn, false);
 }
 
 int
 vkTestConnectListDefinedStoragePools(virConnectPtr conn, char **const names, int maxnames)
 {
-    return listPools(conn, names, maxnames, false);
-}
-
-static bool
-pairMatches(unsigned int flags, unsigned int yes, unsigned int no, bool value)
-{
-    if (!(flags & yes) == !(flags & no))
-        return true;
-    return (flags & yes) ? value : !value;
+    return vkTestObjListNames(&poolClass, conn, names, maxnames, false);
 }
 
 #define POOL_TYPE_FLAGS (((1u << VK_STORAGE_POOL_LAST) - 1) << 6)
+
+/* The pool type bits of listAllStoragePools, one per vkStoragePoolType. */
+static bool
+poolTypeMatches(void *opaque, unsigned int flags)
+{
+    vkTestPool *obj = opaque;
+
+    return !(flags & POOL_TYPE_FLAGS) || (flags & (1u << (6 + obj->def->type)));
+}
 
 int
 vkTestConnectListAllStoragePools(virConnectPtr conn, virStoragePoolPtr **pools,
                                  unsigned int flags)
 {
-    vkTestState *st = conn->privateData;
-    GPtrArray *out;
+    void **handles = NULL;
     int n;
 
     vkCheckFlags(VIR_CONNECT_LIST_STORAGE_POOLS_ACTIVE |
@@ -229,32 +199,9 @@ vkTestConnectListAllStoragePools(virConnectPtr conn, virStoragePoolPtr **pools,
                  VIR_CONNECT_LIST_STORAGE_POOLS_TRANSIENT |
                  VIR_CONNECT_LIST_STORAGE_POOLS_AUTOSTART |
                  VIR_CONNECT_LIST_STORAGE_POOLS_NO_AUTOSTART | POOL_TYPE_FLAGS, -1);
-
-    out = g_ptr_array_new();
-    g_mutex_lock(&st->lock);
-    for (guint i = 0; i < st->pools->len; i++) {
-        vkTestPool *obj = st->pools->pdata[i];
-
-        if (!pairMatches(flags, VIR_CONNECT_LIST_STORAGE_POOLS_ACTIVE,
-                         VIR_CONNECT_LIST_STORAGE_POOLS_INACTIVE, obj->active) ||
-            !pairMatches(flags, VIR_CONNECT_LIST_STORAGE_POOLS_PERSISTENT,
-                         VIR_CONNECT_LIST_STORAGE_POOLS_TRANSIENT, obj->persistent) ||
-            !pairMatches(flags, VIR_CONNECT_LIST_STORAGE_POOLS_AUTOSTART,
-                         VIR_CONNECT_LIST_STORAGE_POOLS_NO_AUTOSTART, obj->autostart))
-            continue;
-        if ((flags & POOL_TYPE_FLAGS) && !(flags & (1u << (6 + obj->def->type))))
-            continue;
-        g_ptr_array_add(out, pools ? (gpointer)makeHandle(conn, obj) : (gpointer)obj);
-    }
-    g_mutex_unlock(&st->lock);
-
-    n = (int)out->len;
-    if (pools) {
-        g_ptr_array_add(out, NULL);
-        *pools = (virStoragePoolPtr *)g_ptr_array_free(out, FALSE);
-    } else {
-        g_ptr_array_unref(out);
-    }
+    n = vkTestObjListAll(&poolClass, conn, flags, poolTypeMatches, pools ? &handles : NULL);
+    if (pools)
+        *pools = (virStoragePoolPtr *)handles;
     return n;
 }
 
@@ -263,37 +210,13 @@ vkTestConnectListAllStoragePools(virConnectPtr conn, virStoragePoolPtr **pools,
 virStoragePoolPtr
 vkTestStoragePoolLookupByName(virConnectPtr conn, const char *name)
 {
-    vkTestState *st = conn->privateData;
-    virStoragePoolPtr ret = NULL;
-    vkTestPool *obj;
-
-    g_mutex_lock(&st->lock);
-    if ((obj = findByName(st, name)))
-        ret = makeHandle(conn, obj);
-    g_mutex_unlock(&st->lock);
-    if (!obj)
-        vkReportError(VIR_ERR_NO_STORAGE_POOL,
-                      "no storage pool with matching name '%s'", name);
-    return ret;
+    return vkTestObjLookupByName(&poolClass, conn, name);
 }
 
 virStoragePoolPtr
 vkTestStoragePoolLookupByUUID(virConnectPtr conn, const unsigned char *uuid)
 {
-    vkTestState *st = conn->privateData;
-    virStoragePoolPtr ret = NULL;
-    vkTestPool *obj;
-    char uuidstr[VIR_UUID_STRING_BUFLEN];
-
-    g_mutex_lock(&st->lock);
-    if ((obj = findByUUID(st, uuid)))
-        ret = makeHandle(conn, obj);
-    g_mutex_unlock(&st->lock);
-    if (!obj)
-        vkReportError(VIR_ERR_NO_STORAGE_POOL,
-                      "no storage pool with matching uuid '%s'",
-                      vkUUIDFormat(uuid, uuidstr));
-    return ret;
+    return vkTestObjLookupByUUID(&poolClass, conn, uuid);
 }
 
 virStoragePoolPtr
@@ -323,33 +246,6 @@ vkTestStoragePoolLookupByTargetPath(virConnectPtr conn, const char *path)
 
 /* ---- pool define, create, build, undefine, destroy, delete, refresh ---- */
 
-static vkTestPool *
-checkConflict(vkTestState *st, const vkStoragePoolDef *def, bool *err)
-{
-    vkTestPool *obj;
-    char uuidstr[VIR_UUID_STRING_BUFLEN];
-
-    *err = false;
-    if ((obj = findByUUID(st, def->uuid))) {
-        if (strcmp(obj->def->name, def->name) != 0) {
-            vkReportErrorFull(VIR_FROM_STORAGE, VIR_ERR_OPERATION_FAILED, __FILE__,
-                              __func__, __LINE__,
-                              "pool '%s' is already defined with uuid %s",
-                              obj->def->name, vkUUIDFormat(obj->def->uuid, uuidstr));
-            *err = true;
-            return NULL;
-        }
-        return obj;
-    }
-    if ((obj = findByName(st, def->name))) {
-        vkReportErrorFull(VIR_FROM_STORAGE, VIR_ERR_OPERATION_FAILED, __FILE__,
-                          __func__, __LINE__, "pool '%s' already exists with uuid %s",
-                          obj->def->name, vkUUIDFormat(obj->def->uuid, uuidstr));
-        *err = true;
-    }
-    return NULL;
-}
-
 /* Moves the run-time sizes of the old definition onto its replacement. */
 static void
 replaceDef(vkTestPool *obj, vkStoragePoolDef *def)
@@ -361,8 +257,9 @@ replaceDef(vkTestPool *obj, vkStoragePoolDef *def)
     obj->def = def;
 }
 
-virStoragePoolPtr
-vkTestStoragePoolDefineXML(virConnectPtr conn, const char *xml, unsigned int flags)
+/* defineXML (start false) and createXML (start true), flags checked. */
+static virStoragePoolPtr
+poolAdd(virConnectPtr conn, const char *xml, bool start)
 {
     vkTestState *st = conn->privateData;
     g_autoptr(vkStoragePoolDef) def = NULL;
@@ -370,21 +267,26 @@ vkTestStoragePoolDefineXML(virConnectPtr conn, const char *xml, unsigned int fla
     vkTestPool *obj;
     bool err;
 
-    vkCheckFlags(VIR_STORAGE_POOL_DEFINE_VALIDATE, NULL);
     if (!(def = vkStoragePoolDefParseString(xml)))
         return NULL;
 
     g_mutex_lock(&st->lock);
-    obj = checkConflict(st, def, &err);
+    obj = vkTestObjCheckConflict(&poolClass, st, def->name, def->uuid, &err);
     if (err) {
         g_mutex_unlock(&st->lock);
         return NULL;
     }
-    if (obj && obj->active) {
+    if (obj && (start || obj->active)) {
+        bool active = obj->active;
+
         g_mutex_unlock(&st->lock);
-        vkReportError(VIR_ERR_OPERATION_INVALID,
-                      "storage pool '%s' is active; destroy it before redefining it",
-                      obj->def->name);
+        if (start)
+            vkReportError(VIR_ERR_OPERATION_INVALID, "storage pool '%s' is already %s",
+                          def->name, active ? "active" : "defined");
+        else
+            vkReportError(VIR_ERR_OPERATION_INVALID,
+                          "storage pool '%s' is active; destroy it before redefining it",
+                          def->name);
         return NULL;
     }
     if (obj) {
@@ -393,11 +295,21 @@ vkTestStoragePoolDefineXML(virConnectPtr conn, const char *xml, unsigned int fla
         obj = poolNew(g_steal_pointer(&def));
         g_ptr_array_add(st->pools, obj);
     }
-    obj->persistent = true;
-    emit(st, obj, VIR_STORAGE_POOL_EVENT_DEFINED);
+    if (start)
+        obj->active = true;
+    else
+        obj->persistent = true;
+    emit(st, obj, start ? VIR_STORAGE_POOL_EVENT_STARTED : VIR_STORAGE_POOL_EVENT_DEFINED);
     ret = makeHandle(conn, obj);
     g_mutex_unlock(&st->lock);
     return ret;
+}
+
+virStoragePoolPtr
+vkTestStoragePoolDefineXML(virConnectPtr conn, const char *xml, unsigned int flags)
+{
+    vkCheckFlags(VIR_STORAGE_POOL_DEFINE_VALIDATE, NULL);
+    return poolAdd(conn, xml, false);
 }
 
 #define POOL_CREATE_FLAGS (VIR_STORAGE_POOL_CREATE_WITH_BUILD | \
@@ -418,38 +330,11 @@ checkBuildFlags(unsigned int flags, unsigned int overwrite, unsigned int noOverw
 virStoragePoolPtr
 vkTestStoragePoolCreateXML(virConnectPtr conn, const char *xml, unsigned int flags)
 {
-    vkTestState *st = conn->privateData;
-    g_autoptr(vkStoragePoolDef) def = NULL;
-    virStoragePoolPtr ret;
-    vkTestPool *obj;
-    bool err;
-
     vkCheckFlags(POOL_CREATE_FLAGS, NULL);
     if (checkBuildFlags(flags, VIR_STORAGE_POOL_CREATE_WITH_BUILD_OVERWRITE,
                         VIR_STORAGE_POOL_CREATE_WITH_BUILD_NO_OVERWRITE) < 0)
         return NULL;
-    if (!(def = vkStoragePoolDefParseString(xml)))
-        return NULL;
-
-    g_mutex_lock(&st->lock);
-    obj = checkConflict(st, def, &err);
-    if (err) {
-        g_mutex_unlock(&st->lock);
-        return NULL;
-    }
-    if (obj) {
-        g_mutex_unlock(&st->lock);
-        vkReportError(VIR_ERR_OPERATION_INVALID, "storage pool '%s' is already %s",
-                      obj->def->name, obj->active ? "active" : "defined");
-        return NULL;
-    }
-    obj = poolNew(g_steal_pointer(&def));
-    obj->active = true;
-    g_ptr_array_add(st->pools, obj);
-    emit(st, obj, VIR_STORAGE_POOL_EVENT_STARTED);
-    ret = makeHandle(conn, obj);
-    g_mutex_unlock(&st->lock);
-    return ret;
+    return poolAdd(conn, xml, true);
 }
 
 int
@@ -585,62 +470,25 @@ vkTestStoragePoolGetXMLDesc(virStoragePoolPtr pool, unsigned int flags)
 int
 vkTestStoragePoolGetAutostart(virStoragePoolPtr pool, int *autostart)
 {
-    vkTestState *st;
-    vkTestPool *obj;
-
-    if (!(obj = poolGet(pool, &st)))
-        return -1;
-    *autostart = obj->autostart;
-    g_mutex_unlock(&st->lock);
-    return 0;
+    return vkTestObjGetAutostart(&poolClass, pool->conn, pool->name, pool->uuid, autostart);
 }
 
 int
 vkTestStoragePoolSetAutostart(virStoragePoolPtr pool, int autostart)
 {
-    vkTestState *st;
-    vkTestPool *obj;
-
-    if (!(obj = poolGet(pool, &st)))
-        return -1;
-    if (!obj->persistent) {
-        g_mutex_unlock(&st->lock);
-        vkReportError(VIR_ERR_OPERATION_INVALID,
-                      "cannot set autostart for transient storage pool '%s'",
-                      pool->name);
-        return -1;
-    }
-    obj->autostart = autostart != 0;
-    g_mutex_unlock(&st->lock);
-    return 0;
+    return vkTestObjSetAutostart(&poolClass, pool->conn, pool->name, pool->uuid, autostart);
 }
 
 int
 vkTestStoragePoolIsActive(virStoragePoolPtr pool)
 {
-    vkTestState *st;
-    vkTestPool *obj;
-    int ret;
-
-    if (!(obj = poolGet(pool, &st)))
-        return -1;
-    ret = obj->active;
-    g_mutex_unlock(&st->lock);
-    return ret;
+    return vkTestObjIsActive(&poolClass, pool->conn, pool->name, pool->uuid);
 }
 
 int
 vkTestStoragePoolIsPersistent(virStoragePoolPtr pool)
 {
-    vkTestState *st;
-    vkTestPool *obj;
-    int ret;
-
-    if (!(obj = poolGet(pool, &st)))
-        return -1;
-    ret = obj->persistent;
-    g_mutex_unlock(&st->lock);
-    return ret;
+    return vkTestObjIsPersistent(&poolClass, pool->conn, pool->name, pool->uuid);
 }
 
 /* ---- events ---- */
@@ -677,7 +525,7 @@ vkTestStoragePoolGetActive(virStoragePoolPtr pool, vkTestState **stp)
 vkTestPool *
 vkTestStoragePoolFind(vkTestState *st, const char *name)
 {
-    return findByName(st, name);
+    return vkTestObjFindByName(&poolClass, st, name);
 }
 
 bool

@@ -498,6 +498,7 @@ static virHypervisorDriver lxcHypervisorDriver = {
 static const char *const lxcUriSchemes[] = { "lxc", NULL };
 
 static const vkConnectDriver lxcConnectDriver = {
+    .features = VK_CONNECT_FEATURE_HOST_SERVICES,
     .name = "LXC",
     .uriSchemes = lxcUriSchemes,
     .localOnly = true,

@@ -501,6 +501,7 @@ static virHypervisorDriver qemuHypervisorDriver = {
 static const char *const qemuUriSchemes[] = { "qemu", NULL };
 
 static const vkConnectDriver qemuConnectDriver = {
+    .features = VK_CONNECT_FEATURE_HOST_SERVICES,
     .name = "QEMU",
     .uriSchemes = qemuUriSchemes,
     .localOnly = true,

@@ -576,6 +576,7 @@ static virHypervisorDriver testHypervisorDriver = {
 static const char *const testUriSchemes[] = { "test", NULL };
 
 static const vkConnectDriver testConnectDriver = {
+    .features = VK_CONNECT_FEATURE_NONBLOCKING,
     .name = "Test",
     .uriSchemes = testUriSchemes,
     .localOnly = true,

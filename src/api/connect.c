@@ -98,8 +98,12 @@ connectOpenInternal(const char *name, virConnectAuthPtr auth, unsigned int flags
         conn->connectDriver = drv;
         conn->driver = drv->hypervisorDriver;
         st = conn->driver->connectOpen(conn, auth, flags);
-        if (st == VK_DRV_OPEN_SUCCESS)
+        if (st == VK_DRV_OPEN_SUCCESS) {
+            /* On failure the last unref closes the hypervisor driver. */
+            if (vkSecondaryDriversOpen(conn, flags) < 0)
+                goto error_opened;
             return conn;
+        }
         conn->connectDriver = NULL;
         conn->driver = NULL;
         if (st == VK_DRV_OPEN_ERROR)
@@ -108,12 +112,14 @@ connectOpenInternal(const char *name, virConnectAuthPtr auth, unsigned int flags
     vkReportError(VIR_ERR_NO_CONNECT, "no driver serves the URI '%s'", uristr);
 
  error:
-    vkDispatchError(NULL);
-    if (conn) {
-        /* never call connectClose for a connection no driver opened */
+    if (conn)
         conn->driver = NULL;
+ error_opened:
+    vkDispatchError(NULL);
+    /* connectClose runs only for a connection its driver opened: the
+     * error path above clears conn->driver otherwise. */
+    if (conn)
         vkConnectUnref(conn);
-    }
     return NULL;
 }
 

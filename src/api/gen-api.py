@@ -88,6 +88,22 @@ def error_domain(fname):
     return "VIR_FROM_NONE"
 
 
+def family(fname):
+    """The driver family (vkDriverFamily) fname dispatches through."""
+    if fname.startswith("virDomain"):
+        return "VK_FAMILY_HYPERVISOR"
+    for pattern, fam in ((r"Storage", "VK_FAMILY_STORAGE"),
+                         (r"Network", "VK_FAMILY_NETWORK"),
+                         (r"NodeDevice|NodeListDevices|NodeNumOfDevices", "VK_FAMILY_NODEDEV"),
+                         (r"Secret", "VK_FAMILY_SECRET"),
+                         (r"NWFilter", "VK_FAMILY_NWFILTER"),
+                         (r"^virInterface|Interfaces?\b|InterfaceEvent|Interface(Change|Define)",
+                          "VK_FAMILY_INTERFACE")):
+        if re.search(pattern, fname):
+            return fam
+    return "VK_FAMILY_HYPERVISOR"
+
+
 def member_name(fname):
     base = fname[3:]
     return base[0].lower() + base[1:]
@@ -180,11 +196,16 @@ def main(incdir, deffile, out_h, out_c, out_syms):
                 c.append('        vkReportNullArg(%s, "%s", __func__);' % (errdom, n))
                 c.append("        goto error;")
                 c.append("    }")
-        c.append("    if (!vkconn->driver->%s) {" % member)
+        fam = family(name)
+        if fam == "VK_FAMILY_HYPERVISOR":
+            table = "vkconn->driver"
+        else:
+            table = "vkConnFamilyDriver(vkconn, %s)" % fam
+        c.append("    if (!%s->%s) {" % (table, member))
         c.append("        vkReportUnsupported(vkconn, %s, __func__);" % errdom)
         c.append("        goto error;")
         c.append("    }")
-        call = "vkconn->driver->%s(%s)" % (member, ", ".join(n for _, n in args))
+        call = "%s->%s(%s)" % (table, member, ", ".join(n for _, n in args))
         if ret == "void":
             c.append("    %s;" % call)
             c.append("    return;")

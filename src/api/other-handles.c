@@ -147,7 +147,7 @@ virNetworkDHCPLeaseFree(virNetworkDHCPLeasePtr lease)
 }
 
 /* Lookup by UUID string: parse, then the driver's by-UUID member. */
-#define LOOKUP_BY_UUID_STRING(fn, rettype, objtype, check, reach, member) \
+#define LOOKUP_BY_UUID_STRING(fn, rettype, objtype, check, reach, family, member) \
     rettype fn(objtype obj, const char *uuidstr) \
     { \
         unsigned char uuid[VIR_UUID_BUFLEN]; \
@@ -165,11 +165,11 @@ virNetworkDHCPLeaseFree(virNetworkDHCPLeasePtr lease)
             vkReportError(VIR_ERR_INVALID_ARG, "invalid UUID '%s' in %s", uuidstr, __func__); \
             goto error; \
         } \
-        if (!conn->driver->member) { \
+        if (!vkConnFamilyDriver(conn, family)->member) { \
             vkReportUnsupported(conn, VIR_FROM_THIS, __func__); \
             goto error; \
         } \
-        if (!(ret = conn->driver->member(obj, uuid))) \
+        if (!(ret = vkConnFamilyDriver(conn, family)->member(obj, uuid))) \
             goto error; \
         return ret; \
      error: \
@@ -178,8 +178,8 @@ virNetworkDHCPLeaseFree(virNetworkDHCPLeasePtr lease)
     }
 
 LOOKUP_BY_UUID_STRING(virNetworkLookupByUUIDString, virNetworkPtr, virConnectPtr,
-                      vkCheckConnect, obj, networkLookupByUUID)
+                      vkCheckConnect, obj, VK_FAMILY_NETWORK, networkLookupByUUID)
 LOOKUP_BY_UUID_STRING(virStoragePoolLookupByUUIDString, virStoragePoolPtr, virConnectPtr,
-                      vkCheckConnect, obj, storagePoolLookupByUUID)
+                      vkCheckConnect, obj, VK_FAMILY_STORAGE, storagePoolLookupByUUID)
 LOOKUP_BY_UUID_STRING(virNetworkPortLookupByUUIDString, virNetworkPortPtr, virNetworkPtr,
-                      vkCheckNetwork, obj->conn, networkPortLookupByUUID)
+                      vkCheckNetwork, obj->conn, VK_FAMILY_NETWORK, networkPortLookupByUUID)

@@ -56,7 +56,6 @@ vkRegisterConnectDriver(const vkConnectDriver *drv)
 
 size_t vkRegistryCount(void);
 const vkConnectDriver *vkRegistryGet(size_t i);
-
 size_t
 vkRegistryCount(void)
 {
@@ -127,6 +126,8 @@ vkReportNullArg(int errdom, const char *arg, const char *func)
 void
 vkReportUnsupported(virConnectPtr conn, int errdom, const char *func)
 {
+    /* libvirt names the connection's hypervisor driver, whichever family
+     * the call belongs to ("... (driver 'QEMU')"). */
     vkReportErrorFull(errdom, VIR_ERR_NO_SUPPORT, __FILE__, __func__, __LINE__,
                       "%s (driver '%s')", func,
                       conn->driver && conn->driver->name ? conn->driver->name : "none");

@@ -38,8 +38,19 @@ typedef enum {
 
 #include "hypervisor-driver-table.h"
 
+/* Properties of a connection driver, as bits rather than names. */
+enum {
+    /* Its calls never block (in-memory state): virtkitd answers them on
+     * the I/O thread instead of a worker. */
+    VK_CONNECT_FEATURE_NONBLOCKING = 1 << 0,
+    /* Its connections manage this host: the host's secondary drivers
+     * (storage, network, secrets, ...) may claim their families. */
+    VK_CONNECT_FEATURE_HOST_SERVICES = 1 << 1,
+};
+
 struct _vkConnectDriver {
     const char *name;
+    unsigned int features;           /* VK_CONNECT_FEATURE_* */
     /* NULL-terminated; a NULL list accepts every scheme. */
     const char * const *uriSchemes;
     bool localOnly;      /* refuses URIs naming a server */
@@ -49,6 +60,37 @@ struct _vkConnectDriver {
 
 /* Appends drv to the registry; drivers are tried in registration order. */
 int vkRegisterConnectDriver(const vkConnectDriver *drv);
+
+/* A driver for one family of objects, offered every connection once its
+ * hypervisor driver has accepted it.  open returns SUCCESS to serve the
+ * family for conn (it may set conn->familyPrivate[family]), DECLINED to
+ * leave it to the hypervisor driver's table, ERROR to fail the open.
+ * close undoes a successful open; it runs before the hypervisor driver's
+ * connectClose.  Only the family's members of table are ever called. */
+struct _vkSecondaryDriver {
+    const char *name;
+    vkDriverFamily family;
+    const virHypervisorDriver *table;
+    vkDrvOpenStatus (*open)(virConnectPtr conn, unsigned int flags);
+    void (*close)(virConnectPtr conn);
+};
+
+/* Appends drv to the secondary registry; the first of a family to
+ * accept a connection serves it. */
+int vkRegisterSecondaryDriver(const vkSecondaryDriver *drv);
+
+/* Offers conn to every secondary driver (after its hypervisor driver
+ * accepted it); -1 with the error set when one fails the open. */
+int vkSecondaryDriversOpen(virConnectPtr conn, unsigned int flags);
+/* Closes the families secondary drivers serve for conn. */
+void vkSecondaryDriversClose(virConnectPtr conn);
+
+/* The table conn dispatches family to (never NULL once open). */
+static inline const virHypervisorDriver *
+vkConnFamilyDriver(virConnectPtr conn, vkDriverFamily family)
+{
+    return conn->familyDriver[family] ? conn->familyDriver[family] : conn->driver;
+}
 
 /* Reject unknown flag bits: reports VIR_ERR_INVALID_ARG and returns ret. */
 #define vkCheckFlags(supported, ret) \

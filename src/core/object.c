@@ -38,6 +38,7 @@ vkConnectUnref(virConnectPtr conn)
         return;
     /* The driver closes with the last reference, so that domain handles
      * that outlive virConnectClose keep a working connection. */
+    vkSecondaryDriversClose(conn);
     if (conn->driver && conn->driver->connectClose)
         conn->driver->connectClose(conn);
     if (conn->closeFree)

@@ -20,6 +20,21 @@
 
 typedef struct _virHypervisorDriver virHypervisorDriver;
 typedef struct _vkConnectDriver vkConnectDriver;
+typedef struct _vkSecondaryDriver vkSecondaryDriver;
+
+/* The API sections a connection dispatches through separate tables (as
+ * libvirt's secondary drivers): a qemu:///system connection reaches the
+ * QEMU driver for domains but the daemon's storage driver for pools. */
+typedef enum {
+    VK_FAMILY_HYPERVISOR = 0,       /* domains, host, and everything else */
+    VK_FAMILY_NETWORK,              /* networks and their ports */
+    VK_FAMILY_STORAGE,              /* pools and volumes */
+    VK_FAMILY_NODEDEV,
+    VK_FAMILY_SECRET,
+    VK_FAMILY_INTERFACE,
+    VK_FAMILY_NWFILTER,
+    VK_FAMILY_LAST
+} vkDriverFamily;
 
 #define VK_CONNECT_MAGIC 0x7643434fu
 #define VK_DOMAIN_MAGIC 0x76444f4du
@@ -32,6 +47,11 @@ struct _virConnect {
     const vkConnectDriver *connectDriver;
     const virHypervisorDriver *driver;
     void *privateData;              /* the driver's, set by connectOpen */
+    /* The table each family dispatches to: conn->driver unless a
+     * secondary driver claimed the family at open. */
+    const virHypervisorDriver *familyDriver[VK_FAMILY_LAST];
+    const vkSecondaryDriver *secondary[VK_FAMILY_LAST];
+    void *familyPrivate[VK_FAMILY_LAST];   /* a secondary driver's own data */
 
     GMutex lock;                    /* guards the fields below */
     virError err;                   /* last error seen on this connection */

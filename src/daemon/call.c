@@ -87,19 +87,11 @@ testDelay(int procnum)
         g_usleep((gulong)slowMs * 1000);
 }
 
-/* Drivers whose every call returns without waiting on anything outside the
- * process (a guest, a monitor, a disk, another daemon): all their state is
- * in memory behind short locks.  Only their connections get inline calls.
- * The QEMU driver is not here: its calls may wait for a domain job or a
- * monitor reply, and the I/O thread must never wait. */
-static const char *const nonBlockingDrivers[] = { "Test", NULL };
-
 bool
 vkDaemonCallInline(vkDaemonClient *client, const vkRpcHeader *hdr)
 {
     const vkServerClient *pub = vkDaemonClientPublic(client);
     const vkServerProc *proc = vkServerProcLookup(hdr->proc);
-    const char *drv;
 
     if (!proc || !proc->inlineSafe)
         return false;
@@ -111,9 +103,14 @@ vkDaemonCallInline(vkDaemonClient *client, const vkRpcHeader *hdr)
     /* Without a connection the call is refused at once: cheap too. */
     if (!pub->conn)
         return true;
-    if (!pub->conn->connectDriver || !(drv = pub->conn->connectDriver->name))
-        return false;
-    return g_strv_contains(nonBlockingDrivers, drv);
+    /* Only drivers whose every call returns without waiting on anything
+     * outside the process (all state in memory behind short locks) say
+     * so.  The QEMU driver does not: its calls may wait for a domain job
+     * or a monitor reply, and the I/O thread must never wait.  A
+     * secondary driver (storage, network) on such a connection is never
+     * inline, since the connection driver itself is not. */
+    return pub->conn->connectDriver &&
+           (pub->conn->connectDriver->features & VK_CONNECT_FEATURE_NONBLOCKING);
 }
 
 /* The CALL this thread is dispatching: procedures that open a stream tie

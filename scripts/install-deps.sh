@@ -32,3 +32,6 @@ $SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends l
 # Xen's tools and the generic (dom0-capable) kernel, unpacked into a cache
 # directory without installing them (cached: instant on a second run).
 "$(dirname "$0")/fetch-xen-testbed.sh"
+# libvirt 9.0's own test data (its source package's tests/ folders) for
+# the corpus comparisons in tests/corpus, unpacked into the same cache.
+"$(dirname "$0")/fetch-libvirt-corpus.sh" >/dev/null

@@ -15,6 +15,7 @@
 #define VIR_FROM_THIS VIR_FROM_TEST
 #include "util/error.h"
 #include "util/uuid.h"
+#include "conf/domain-conf-priv.h"
 #include "drivers/test/test-private.h"
 #include "drivers/test/test-driver.h"
 
@@ -137,7 +138,24 @@ vkTestParseDef(const char *xml, unsigned int parseFlags)
 {
     /* Like libvirt's test driver, any known domain type is accepted, so a
      * kvm definition can be tried out here unchanged. */
-    return vkDomainDefParseString(xml, NULL, parseFlags);
+    vkDomainDef *def = vkDomainDefParseString(xml, NULL, parseFlags);
+    GPtrArray *nets;
+
+    if (!def)
+        return NULL;
+    /* The test host's first guest architecture is every guest's default. */
+    if (!def->osArch)
+        def->osArch = g_strdup("i686");
+    /* libvirt's test driver names every interface that has no target, by
+     * its position in the definition, as if it had made a host device. */
+    if ((nets = def->priv->devs[VK_DOMAIN_DEVICE_NET])) {
+        for (guint i = 0; i < nets->len; i++) {
+            vkDomainNetDef *net = nets->pdata[i];
+            if (!net->ifname)
+                net->ifname = g_strdup_printf("testnet%u", i);
+        }
+    }
+    return def;
 }
 
 vkTestDomain *

@@ -34,6 +34,9 @@ void vkXmlElemFree(vkXmlElem *e);
 const char *vkXmlElemGetAttr(const vkXmlElem *e, const char *name);
 void vkXmlElemSetAttr(vkXmlElem *e, const char *name, const char *value);
 bool vkXmlElemEqual(const vkXmlElem *a, const vkXmlElem *b);
+/* Rewrites a kept <address> in libvirt's canonical form (numbers in the
+ * type's notation, implied coordinates filled, libvirt's attribute order). */
+void vkDomainAddressCanonicalize(vkXmlElem *addr);
 
 /* Reading the parsed tree without XPath (the parser's hot path). */
 /* The value of attribute name, straight from the tree (no copy): with no
@@ -183,6 +186,7 @@ typedef struct {
     char *type;                /* pty, file, unix, tcp, udp, null, vc, ... */
     GPtrArray *sources;        /* vkXmlElem* <source .../> (udp has two) */
     vkXmlElem *protocol;
+    vkXmlElem *log;            /* <log file='' append=''/> */
     vkXmlElem *target;         /* <target type='' port='' name=''/> */
     vkXmlElem *address;
 } vkDomainChrDef;
@@ -199,7 +203,9 @@ typedef struct {
     int port;                  /* -1: not allocated yet */
     int tlsPort;               /* spice; -1 when absent */
     bool autoport;
-    char *listen;              /* listen address */
+    char *listen;              /* the first <listen type='address'>'s address */
+    GPtrArray *listens;        /* vkXmlElem* <listen/>, in order; never empty
+                                * for vnc and spice after parsing */
     char *passwd;              /* formatted only with VIR_DOMAIN_XML_SECURE */
     char *passwdValidTo;
     char *keymap;
@@ -213,6 +219,9 @@ typedef struct {
     unsigned int vram;         /* KiB, 0 when absent */
     unsigned int heads;        /* 0 when absent */
     bool primary;
+    GPtrArray *modelAttrs;     /* other <model> attributes (ram, vgamem, ...):
+                                * name, value pairs */
+    GPtrArray *modelChildren;  /* vkXmlElem*: <acceleration>, <resolution> */
     GPtrArray *extra;
     vkXmlElem *address;
 } vkDomainVideoDef;
@@ -297,7 +306,16 @@ int vkDomainDeviceParseNode(xmlNodePtr node, const char *virtType,
                             vkDomainDeviceDef *dev);
 /* Defaults and checks that need the whole device list (unique disk
  * targets, controller indexes, serial ports, the console of a serial). */
-int vkDomainDefPostParseDevices(vkDomainDef *def);
+/* driverTypes is the parser's virtType filter: the domain types of the
+ * driver that parses ("kvm,qemu"), NULL for any (the test driver). */
+int vkDomainDefPostParseDevices(vkDomainDef *def, const char *driverTypes);
+/* libvirt's generic defaults (domain-defaults.c): implicit video and
+ * controllers, video sizes, drive addresses. */
+void vkDomainDefAddDefaults(vkDomainDef *def, const char *driverTypes);
+/* An HVM guest's first serial port and its first console are one device:
+ * whichever of the two the definition gives, the other is added. */
+void vkDomainChrConsoleCompat(vkDomainDef *def, vkDomainChrDef *firstSerial,
+                              int nconsole);
 /* Drops whitespace-only text between elements so the formatter can
  * indent kept metadata itself. */
 void vkDomainMetadataStripBlanks(xmlNodePtr node);

@@ -218,7 +218,7 @@ formatChr(GString *buf, const vkDomainChrDef *chr, unsigned int flags)
     if (pty && chr->sources && chr->sources->len)
         ptyPath = vkXmlElemGetAttr(chr->sources->pdata[0], "path");
     children = (chr->sources && chr->sources->len && (!pty || live)) ||
-               chr->protocol || chr->target || chr->address;
+               chr->protocol || chr->log || chr->target || chr->address;
     g_string_append_printf(buf, IND "<%s", name);
     vkConfAttr(buf, "type", chr->type);
     if (chr->kind == VK_DOMAIN_CHR_CONSOLE && pty && live)
@@ -232,6 +232,8 @@ formatChr(GString *buf, const vkDomainChrDef *chr, unsigned int flags)
         elems(buf, chr->sources, 6);
     if (chr->protocol)
         vkXmlElemFormat(buf, chr->protocol, 6);
+    if (chr->log)
+        vkXmlElemFormat(buf, chr->log, 6);
     if (chr->target)
         vkXmlElemFormat(buf, chr->target, 6);
     address(buf, chr->address);
@@ -257,24 +259,27 @@ formatInput(GString *buf, const vkDomainInputDef *in)
 static void
 formatGraphics(GString *buf, const vkDomainGraphicsDef *g, unsigned int flags)
 {
-    bool remote = strcmp(g->type, "vnc") == 0 || strcmp(g->type, "spice") == 0 ||
-                  strcmp(g->type, "rdp") == 0;
-    bool listenChild = remote && !g->socket;
+    bool vnc = strcmp(g->type, "vnc") == 0, spice = strcmp(g->type, "spice") == 0;
+    const char *ltype = g->listens && g->listens->len ?
+                        vkXmlElemGetAttr(g->listens->pdata[0], "type") : NULL;
+    bool tcp = (vnc || spice || strcmp(g->type, "rdp") == 0) &&
+               g_strcmp0(ltype, "socket") != 0 && g_strcmp0(ltype, "none") != 0;
+    bool inactive = flags & VIR_DOMAIN_XML_INACTIVE;
     guint i;
 
     g_string_append(buf, IND "<graphics");
     vkConfAttr(buf, "type", g->type);
-    if (g->socket) {
+    if (vnc && g_strcmp0(ltype, "socket") == 0)
         vkConfAttr(buf, "socket", g->socket);
-    } else if (remote) {
-        int port = g->autoport && (flags & VIR_DOMAIN_XML_INACTIVE) ? -1 : g->port;
-        g_string_append_printf(buf, " port='%d'", port);
-        if (g->tlsPort != -1 || strcmp(g->type, "spice") == 0) {
-            if (g->tlsPort != -1)
-                g_string_append_printf(buf, " tlsPort='%d'",
-                                       g->autoport && (flags & VIR_DOMAIN_XML_INACTIVE) ?
-                                       -1 : g->tlsPort);
-        }
+    if (tcp) {
+        /* libvirt writes -1 for a vnc port still to be chosen, but leaves
+         * an unchosen spice port out */
+        int port = g->autoport && inactive ? -1 : g->port;
+        int tlsPort = g->autoport && inactive ? -1 : g->tlsPort;
+        if (!spice || port > 0)
+            g_string_append_printf(buf, " port='%d'", port);
+        if (spice && tlsPort > 0)
+            g_string_append_printf(buf, " tlsPort='%d'", tlsPort);
         g_string_append_printf(buf, " autoport='%s'", g->autoport ? "yes" : "no");
     }
     vkConfAttr(buf, "listen", g->listen);
@@ -285,18 +290,24 @@ formatGraphics(GString *buf, const vkDomainGraphicsDef *g, unsigned int flags)
         vkConfAttr(buf, "passwd", g->passwd);
         vkConfAttr(buf, "passwdValidTo", g->passwdValidTo);
     }
-    if (!listenChild && !(g->extra && g->extra->len)) {
+    if (!(g->listens && g->listens->len) && !(g->extra && g->extra->len)) {
         g_string_append(buf, "/>\n");
         return;
     }
     g_string_append(buf, ">\n");
-    if (listenChild) {
-        g_string_append(buf, IND2 "<listen type='address'");
-        vkConfAttr(buf, "address", g->listen);
-        g_string_append(buf, "/>\n");
-    }
+    elems(buf, g->listens, 6);
     elems(buf, g->extra, 6);
     g_string_append(buf, IND "</graphics>\n");
+}
+
+static const char *
+videoModelAttr(const vkDomainVideoDef *v, const char *name)
+{
+    for (guint i = 0; v->modelAttrs && i + 1 < v->modelAttrs->len; i += 2) {
+        if (g_str_equal(v->modelAttrs->pdata[i], name))
+            return v->modelAttrs->pdata[i + 1];
+    }
+    return NULL;
 }
 
 static void
@@ -304,13 +315,29 @@ formatVideo(GString *buf, const vkDomainVideoDef *v)
 {
     g_string_append(buf, IND "<video>\n" IND2 "<model");
     vkConfAttr(buf, "type", v->modelType);
+    /* libvirt's order: type ram vram vram64 vgamem heads primary */
+    vkConfAttr(buf, "ram", videoModelAttr(v, "ram"));
     if (v->vram)
         g_string_append_printf(buf, " vram='%u'", v->vram);
+    vkConfAttr(buf, "vram64", videoModelAttr(v, "vram64"));
+    vkConfAttr(buf, "vgamem", videoModelAttr(v, "vgamem"));
     if (v->heads)
         g_string_append_printf(buf, " heads='%u'", v->heads);
     if (v->primary)
         g_string_append(buf, " primary='yes'");
-    g_string_append(buf, "/>\n");
+    for (guint i = 0; v->modelAttrs && i + 1 < v->modelAttrs->len; i += 2) {
+        const char *name = v->modelAttrs->pdata[i];
+        if (!g_str_equal(name, "ram") && !g_str_equal(name, "vram64") &&
+            !g_str_equal(name, "vgamem"))
+            vkConfAttr(buf, name, v->modelAttrs->pdata[i + 1]);
+    }
+    if (v->modelChildren && v->modelChildren->len) {
+        g_string_append(buf, ">\n");
+        elems(buf, v->modelChildren, 8);
+        g_string_append(buf, IND2 "</model>\n");
+    } else {
+        g_string_append(buf, "/>\n");
+    }
     elems(buf, v->extra, 6);
     address(buf, v->address);
     g_string_append(buf, IND "</video>\n");

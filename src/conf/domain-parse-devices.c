@@ -255,6 +255,9 @@ parseChr(xmlNodePtr node, int kind, vkDomainChrDef *chr)
         } else if (NAME_IS(n, "address")) {
             vkXmlElemFree(chr->address);
             chr->address = vkXmlElemFromNode(n);
+        } else if (NAME_IS(n, "log")) {
+            vkXmlElemFree(chr->log);
+            chr->log = vkXmlElemFromNode(n);
         }
     }
     if (kind == VK_DOMAIN_CHR_CHANNEL && !chr->target) {
@@ -382,6 +385,93 @@ parseInput(xmlNodePtr node, const char *osType, vkDomainInputDef *in)
     return 0;
 }
 
+/* One <listen>, kept with libvirt's attributes in libvirt's order. */
+static int
+graphicsAddListen(vkDomainGraphicsDef *g, xmlNodePtr n)
+{
+    static const char *const types[] = { "address", "network", "socket", "none", NULL };
+    const char *type = vkXmlAttr(n, "type");
+    vkXmlElem *l;
+
+    if (!type || vkDomainEnumFromString(types, 100, type) < 0) {
+        vkReportError(VIR_ERR_XML_DETAIL, "invalid listen type '%s' in <graphics type='%s'>",
+                      type ? type : "", g->type);
+        return -1;
+    }
+    if (g_str_equal(type, "network") && !vkXmlAttr(n, "network")) {
+        vkReportError(VIR_ERR_XML_ERROR, "%s",
+                      "'network' attribute is required for listen type 'network'");
+        return -1;
+    }
+    l = g_new0(vkXmlElem, 1);
+    l->name = g_strdup("listen");
+    vkXmlElemSetAttr(l, "type", type);
+    if (g_str_equal(type, "address") && vkXmlAttr(n, "address"))
+        vkXmlElemSetAttr(l, "address", vkXmlAttr(n, "address"));
+    if (g_str_equal(type, "network"))
+        vkXmlElemSetAttr(l, "network", vkXmlAttr(n, "network"));
+    if (g_str_equal(type, "socket") && vkXmlAttr(n, "socket"))
+        vkXmlElemSetAttr(l, "socket", vkXmlAttr(n, "socket"));
+    if (!g->listens)
+        g->listens = g_ptr_array_new_with_free_func((GDestroyNotify)vkXmlElemFree);
+    g_ptr_array_add(g->listens, l);
+    return 0;
+}
+
+/* The graphics attributes listen= and socket= are the first <listen> in
+ * another spelling: both are kept in step.  A vnc or spice display always
+ * has a listen; spice with neither a port nor autoport listens nowhere. */
+static int
+graphicsListenDefaults(vkDomainGraphicsDef *g, bool havePort, bool haveTls, bool haveAutoport)
+{
+    bool remote = g_str_equal(g->type, "vnc") || g_str_equal(g->type, "spice");
+    const vkXmlElem *first;
+    const char *ftype;
+
+    if (!remote)
+        return 0;
+    if (!g->listens || !g->listens->len) {
+        vkXmlElem *l = g_new0(vkXmlElem, 1);
+        l->name = g_strdup("listen");
+        if (g->socket) {
+            vkXmlElemSetAttr(l, "type", "socket");
+            vkXmlElemSetAttr(l, "socket", g->socket);
+        } else if (g_str_equal(g->type, "spice") && !g->listen && !havePort && !haveTls &&
+                   !haveAutoport) {
+            vkXmlElemSetAttr(l, "type", "none");
+        } else {
+            vkXmlElemSetAttr(l, "type", "address");
+            if (g->listen)
+                vkXmlElemSetAttr(l, "address", g->listen);
+        }
+        if (!g->listens)
+            g->listens = g_ptr_array_new_with_free_func((GDestroyNotify)vkXmlElemFree);
+        g_ptr_array_add(g->listens, l);
+    }
+    first = g->listens->pdata[0];
+    ftype = vkXmlElemGetAttr(first, "type");
+    if (g_str_equal(ftype, "address") && vkXmlElemGetAttr(first, "address")) {
+        if (g->listen && strcmp(g->listen, vkXmlElemGetAttr(first, "address")) != 0) {
+            vkReportError(VIR_ERR_XML_ERROR,
+                          "graphics 'listen' attribute '%s' must match 'address' attribute "
+                          "of first listen element (found '%s')",
+                          g->listen, vkXmlElemGetAttr(first, "address"));
+            return -1;
+        }
+        g_free(g->listen);
+        g->listen = g_strdup(vkXmlElemGetAttr(first, "address"));
+    }
+    if (g_str_equal(ftype, "socket") && vkXmlElemGetAttr(first, "socket") && !g->socket)
+        g->socket = g_strdup(vkXmlElemGetAttr(first, "socket"));
+    if (g_str_equal(ftype, "socket") || g_str_equal(ftype, "none")) {
+        /* no TCP port to allocate */
+        g->autoport = false;
+        g->port = -1;
+        g->tlsPort = -1;
+    }
+    return 0;
+}
+
 static int
 parseGraphics(xmlNodePtr node, unsigned int flags, vkDomainGraphicsDef *g)
 {
@@ -460,11 +550,45 @@ parseGraphics(xmlNodePtr node, unsigned int flags, vkDomainGraphicsDef *g)
         if (n->type != XML_ELEMENT_NODE)
             continue;
         if (NAME_IS(n, "listen")) {
-            if (!g->listen && g_strcmp0(vkXmlAttr(n, "type"), "address") == 0)
-                vkXmlSetAttr(&g->listen, n, "address");
+            if (graphicsAddListen(g, n) < 0)
+                return -1;
         } else {
             vkXmlKeep(&g->extra, n);
         }
+    }
+    return graphicsListenDefaults(g, port != NULL, tls != NULL, autoport != NULL);
+}
+
+/* The <model> attributes and children virtkit does not interpret are kept
+ * for the formatter (ram, vram64, vgamem, blob; <acceleration>,
+ * <resolution>); the numeric ones are checked as libvirt does. */
+static int
+parseVideoModelRest(xmlNodePtr model, vkDomainVideoDef *v)
+{
+    static const char *const numeric[] = { "ram", "vram64", "vgamem", NULL };
+    xmlAttrPtr a;
+    xmlNodePtr n;
+
+    for (a = model->properties; a; a = a->next) {
+        const char *name = (const char *)a->name;
+        const char *value = vkXmlAttr(model, name);
+        unsigned int num;
+
+        if (g_str_equal(name, "type") || g_str_equal(name, "vram") ||
+            g_str_equal(name, "heads") || g_str_equal(name, "primary") || !value)
+            continue;
+        if (g_strv_contains(numeric, name) && vkDomainParseUInt(value, &num) < 0) {
+            vkReportError(VIR_ERR_XML_DETAIL, "invalid %s '%s' in <video><model>", name, value);
+            return -1;
+        }
+        if (!v->modelAttrs)
+            v->modelAttrs = g_ptr_array_new_with_free_func(g_free);
+        g_ptr_array_add(v->modelAttrs, g_strdup(name));
+        g_ptr_array_add(v->modelAttrs, g_strdup(value));
+    }
+    for (n = model->children; n; n = n->next) {
+        if (n->type == XML_ELEMENT_NODE)
+            vkXmlKeep(&v->modelChildren, n);
     }
     return 0;
 }
@@ -502,6 +626,8 @@ parseVideo(xmlNodePtr node, vkDomainVideoDef *v)
                               "invalid primary '%s' in <video><model>", primary);
                 return -1;
             }
+            if (parseVideoModelRest(n, v) < 0)
+                return -1;
         } else if (NAME_IS(n, "address")) {
             vkXmlElemFree(v->address);
             v->address = vkXmlElemFromNode(n);
@@ -509,11 +635,10 @@ parseVideo(xmlNodePtr node, vkDomainVideoDef *v)
             vkXmlKeep(&v->extra, n);
         }
     }
-    if (!haveModel) {
-        v->modelType = g_strdup("cirrus");
-        v->vram = 16384;
-        v->heads = 1;
-    }
+    /* A <video> without <model> takes the driver's default type, chosen
+     * after the whole definition is known (vkDomainDefAddDefaults). */
+    if (!haveModel)
+        v->modelType = g_strdup("default");
     return 0;
 }
 
@@ -628,7 +753,9 @@ consoleDefaults(const vkDomainDef *def, vkDomainChrDef *con)
         ttype = vkXmlElemGetAttr(con->target, "type");
     if (ttype)
         vkXmlElemSetAttr(t, "type", ttype);
-    vkXmlElemSetAttr(t, "port", vkXmlElemGetAttr(con->target, "port") ?: "0");
+    /* a missing port is the console's position (vkDomainChrConsoleCompat) */
+    if (vkXmlElemGetAttr(con->target, "port"))
+        vkXmlElemSetAttr(t, "port", vkXmlElemGetAttr(con->target, "port"));
     if (con->target && con->target->attrs) {
         guint i;
         for (i = 0; i + 1 < con->target->attrs->len; i += 2)
@@ -640,7 +767,7 @@ consoleDefaults(const vkDomainDef *def, vkDomainChrDef *con)
 }
 
 int
-vkDomainDefPostParseDevices(vkDomainDef *def)
+vkDomainDefPostParseDevices(vkDomainDef *def, const char *driverTypes)
 {
     GPtrArray *a;
     guint i, j;
@@ -707,22 +834,10 @@ vkDomainDefPostParseDevices(vkDomainDef *def)
                 consoleDefaults(def, c);
             }
         }
-        /* an HVM guest's first serial port is also its console */
-        if (firstSerial && nconsole == 0 && g_strcmp0(def->osType, "hvm") == 0) {
-            vkDomainChrDef *con = g_new0(vkDomainChrDef, 1);
-            con->kind = VK_DOMAIN_CHR_CONSOLE;
-            con->type = g_strdup(firstSerial->type);
-            if (firstSerial->sources) {
-                con->sources = g_ptr_array_new_with_free_func((GDestroyNotify)vkXmlElemFree);
-                for (i = 0; i < firstSerial->sources->len; i++)
-                    g_ptr_array_add(con->sources, vkXmlElemCopy(firstSerial->sources->pdata[i]));
-            }
-            con->protocol = vkXmlElemCopy(firstSerial->protocol);
-            consoleDefaults(def, con);
-            g_ptr_array_add(a, con);
-        }
+        vkDomainChrConsoleCompat(def, firstSerial, nconsole);
     }
 
+    vkDomainDefAddDefaults(def, driverTypes);
     if ((a = def->priv->devs[VK_DOMAIN_DEVICE_VIDEO]) && a->len) {
         bool havePrimary = false;
         for (i = 0; i < a->len; i++)

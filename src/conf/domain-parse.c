@@ -533,7 +533,7 @@ vkDomainDefParseNode(vkXmlNodePtr root, const char *virtType,
                       def->name);
         return NULL;
     }
-    if (vkDomainDefPostParseDevices(def) < 0)
+    if (vkDomainDefPostParseDevices(def, virtType) < 0)
         return NULL;
     return g_steal_pointer(&def);
 }

@@ -294,6 +294,7 @@ vkDomainDevicePayloadFree(int type, void *payload)
         if (c->sources)
             g_ptr_array_unref(c->sources);
         vkXmlElemFree(c->protocol);
+        vkXmlElemFree(c->log);
         vkXmlElemFree(c->target);
         vkXmlElemFree(c->address);
         break;
@@ -315,6 +316,8 @@ vkDomainDevicePayloadFree(int type, void *payload)
         g_free(g->passwdValidTo);
         g_free(g->keymap);
         g_free(g->socket);
+        if (g->listens)
+            g_ptr_array_unref(g->listens);
         if (g->attrs)
             g_ptr_array_unref(g->attrs);
         if (g->extra)
@@ -324,6 +327,10 @@ vkDomainDevicePayloadFree(int type, void *payload)
     case VK_DOMAIN_DEVICE_VIDEO: {
         vkDomainVideoDef *v = payload;
         g_free(v->modelType);
+        if (v->modelAttrs)
+            g_ptr_array_unref(v->modelAttrs);
+        if (v->modelChildren)
+            g_ptr_array_unref(v->modelChildren);
         if (v->extra)
             g_ptr_array_unref(v->extra);
         vkXmlElemFree(v->address);

@@ -54,6 +54,9 @@ vkXmlElemFromNode(xmlNodePtr node)
             e->text = g_strdup((const char *)t);
         xmlFree(t);
     }
+    /* Addresses are kept as trees but written in libvirt's form. */
+    if (strcmp(e->name, "address") == 0)
+        vkDomainAddressCanonicalize(e);
     return e;
 }
 

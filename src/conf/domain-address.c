@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Device addresses in libvirt's canonical form.
+ *
+ * virtkit keeps <address> elements as small trees, but libvirt parses
+ * them and writes them back in one form per address type (PCI numbers in
+ * zero-padded hex, every drive coordinate present, ...): a definition
+ * that says slot='18' comes back as slot='0x12'.  Rewriting the kept tree
+ * once, when it is read, gives the same output without a struct per
+ * address type.  A value that is not a number is left as written.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conf/domain-conf-priv.h"
+
+typedef struct {
+    const char *name;
+    const char *format;     /* NULL: decimal, kept only when present */
+    bool always;            /* written with 0 when absent */
+} addrField;
+
+typedef struct {
+    const char *type;
+    addrField fields[6];
+} addrLayout;
+
+static const addrLayout layouts[] = {
+    { "pci", { { "domain", "0x%04llx", true }, { "bus", "0x%02llx", true },
+               { "slot", "0x%02llx", true }, { "function", "0x%llx", true } } },
+    { "drive", { { "controller", "%llu", true }, { "bus", "%llu", true },
+                 { "target", "%llu", true }, { "unit", "%llu", true } } },
+    { "ccw", { { "cssid", "0x%llx", false }, { "ssid", "0x%llx", false },
+               { "devno", "0x%04llx", false } } },
+    { "virtio-serial", { { "controller", "%llu", true }, { "bus", "%llu", true },
+                         { "port", "%llu", true } } },
+    { "isa", { { "iobase", "0x%llx", false }, { "irq", "0x%llx", false } } },
+    { "spapr-vio", { { "reg", "0x%llx", false } } },
+};
+
+static bool
+parseNumber(const char *s, unsigned long long *out)
+{
+    char *end;
+
+    if (!s || !*s || *s == '-' || *s == '+' || *s == ' ')
+        return false;
+    errno = 0;
+    *out = strtoull(s, &end, g_str_has_prefix(s, "0x") || g_str_has_prefix(s, "0X") ? 16 : 10);
+    return errno == 0 && *end == '\0';
+}
+
+/* A host PCI address (<hostdev><source><address domain= bus= slot=
+ * function=/>) carries no type attribute. */
+static const addrLayout *
+layoutOf(const vkXmlElem *addr)
+{
+    const char *type = vkXmlElemGetAttr(addr, "type");
+
+    if (!type && vkXmlElemGetAttr(addr, "slot") && vkXmlElemGetAttr(addr, "function") &&
+        !vkXmlElemGetAttr(addr, "device"))
+        type = "pci";
+    for (size_t i = 0; type && i < G_N_ELEMENTS(layouts); i++) {
+        if (strcmp(layouts[i].type, type) == 0)
+            return &layouts[i];
+    }
+    return NULL;
+}
+
+void
+vkDomainAddressCanonicalize(vkXmlElem *addr)
+{
+    const addrLayout *layout = layoutOf(addr);
+    g_autoptr(GPtrArray) attrs = NULL;
+    const char *type;
+
+    if (!layout || !addr->attrs)
+        return;
+    /* every value must be a number, or the address is left alone */
+    for (const addrField *f = layout->fields; f->name; f++) {
+        unsigned long long v;
+        const char *s = vkXmlElemGetAttr(addr, f->name);
+        if (s && !parseNumber(s, &v))
+            return;
+    }
+    attrs = g_ptr_array_new_with_free_func(g_free);
+    if ((type = vkXmlElemGetAttr(addr, "type"))) {
+        g_ptr_array_add(attrs, g_strdup("type"));
+        g_ptr_array_add(attrs, g_strdup(type));
+    }
+    for (const addrField *f = layout->fields; f->name; f++) {
+        const char *s = vkXmlElemGetAttr(addr, f->name);
+        unsigned long long v = 0;
+
+        if (!s && !f->always)
+            continue;
+        if (s)
+            parseNumber(s, &v);
+        g_ptr_array_add(attrs, g_strdup(f->name));
+        g_ptr_array_add(attrs, g_strdup_printf(f->format, v));
+    }
+    /* the attributes of no field (multifunction, ...) follow in order */
+    for (guint i = 0; i + 1 < addr->attrs->len; i += 2) {
+        const char *name = addr->attrs->pdata[i];
+        bool known = strcmp(name, "type") == 0;
+        for (const addrField *f = layout->fields; f->name && !known; f++)
+            known = strcmp(f->name, name) == 0;
+        if (known)
+            continue;
+        g_ptr_array_add(attrs, g_strdup(name));
+        g_ptr_array_add(attrs, g_strdup(addr->attrs->pdata[i + 1]));
+    }
+    g_ptr_array_unref(addr->attrs);
+    addr->attrs = g_steal_pointer(&attrs);
+}

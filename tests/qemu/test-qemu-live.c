@@ -2,7 +2,8 @@
 /*
  * The QEMU driver's longer-lived features against real QEMU and the
  * micro-guest: reattach after the owning process died (SIGKILL, no
- * cleanup), a QEMU that crashes (SIGSEGV), the memory balloon,
+ * cleanup), also from a status file in the format before the status
+ * codec, a QEMU that crashes (SIGSEGV), the memory balloon,
  * save/restore, managed save, and hot-plug of disks and interfaces.
  *
  * The reattach test re-executes this binary as a helper that starts
@@ -27,6 +28,7 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 
+#include "conf/domain-status.h"
 #include "qemu-test-util.h"
 #include "../events/lifecycle-log.h"
 
@@ -234,6 +236,101 @@ test_reattach(void **state)
             virDomainFree(d);
         }
     }
+    virConnectClose(c);
+    qemuTestRmTree(top);
+    g_clear_pointer(&reattachTop, g_free);
+}
+
+/* ---- a daemon upgraded across the status codec ---- */
+
+/* '&' and '"' in the name: the old writer left them unescaped in the
+ * monitor path, which made the file not well formed. */
+#define OLD_NAME "old&new \"q\""
+#define OLD_NAME_XML "old&amp;new \"q\""
+
+static int
+helperOldMain(const char *top)
+{
+    g_autofree char *uri = g_strdup_printf("qemu:///embed?root=%s", top);
+    g_autofree char *xml = domainXML(top, OLD_NAME_XML, NULL);
+    virConnectPtr c;
+    virDomainPtr d;
+
+    if (!(c = virConnectOpen(uri)) || !(d = virDomainDefineXML(c, xml)) ||
+        virDomainCreate(d) < 0 || !qemuTestWaitSerial(top, OLD_NAME, "VK-MICRO-READY",
+                                                      SERIAL_GUARD_S))
+        return 2;
+    raise(SIGKILL);
+    return 5;
+}
+
+/* Rewrites top/run/NAME.xml as qemu-lifecycle.c's printf wrote it before
+ * the status codec; returns the pid it names. */
+static int
+rewriteOldFormat(const char *top, const char *name)
+{
+    g_autofree char *path = g_strdup_printf("%s/run/%s.xml", top, name);
+    g_autofree char *text = NULL;
+    g_autofree char *xml = NULL;
+    g_autofree char *old = NULL;
+    g_autoptr(vkDomainDef) def = NULL;
+    g_autoptr(vkDomainStatus) st = NULL;
+
+    assert_true(g_file_get_contents(path, &text, NULL, NULL));
+    assert_non_null(st = vkDomainStatusParse(text, NULL, &def));
+    assert_non_null(xml = vkDomainDefFormat(def, VIR_DOMAIN_XML_SECURE));
+    old = g_strdup_printf("<domstatus state='%d' reason='%d' pid='%d' id='%d' monitor='%s'>\n%s"
+                          "</domstatus>\n", st->state, st->reason, st->pid, st->id,
+                          st->monitor, xml);
+    assert_true(g_file_set_contents(path, old, -1, NULL));
+    return st->pid;
+}
+
+static void
+test_reattach_old_format(void **state)
+{
+    g_autofree char *top = g_dir_make_tmp("vk-qemu-oldstatus-XXXXXX", NULL);
+    g_autofree char *uri = g_strdup_printf("qemu:///embed?root=%s", top);
+    g_autofree char *self = g_file_read_link("/proc/self/exe", NULL);
+    g_autofree char *path = g_strdup_printf("%s/run/%s.xml", top, OLD_NAME);
+    g_autofree char *text = NULL;
+    char *argv[] = { self, (char *)"--helper-old", top, (char *)microElf, NULL };
+    virConnectPtr c;
+    virDomainPtr d;
+    int st = -1, reason = -1, status = 0, pid;
+    pid_t helper;
+
+    skipWithoutQemu();
+    assert_non_null(self);
+    reattachTop = g_strdup(top);
+    helper = fork();
+    assert_true(helper >= 0);
+    if (helper == 0) {
+        execv(self, argv);
+        _exit(127);
+    }
+    assert_int_equal(waitpid(helper, &status, 0), helper);
+    assert_true(WIFSIGNALED(status));
+    pid = rewriteOldFormat(top, OLD_NAME);
+    assert_true(pid > 0);
+
+    c = virConnectOpen(uri);
+    assert_non_null(c);
+    d = virDomainLookupByName(c, OLD_NAME);
+    assert_non_null(d);
+    assert_int_equal(virDomainGetState(d, &st, &reason, 0), 0);
+    assert_int_equal(st, VIR_DOMAIN_RUNNING);
+    assert_false(qemuTestProcessGone(pid));
+    /* The monitor answers, and the next status write is the new format. */
+    assert_int_equal(virDomainSuspend(d), 0);
+    assert_true(g_file_get_contents(path, &text, NULL, NULL));
+    assert_non_null(strstr(text, "<domstatus version='1' state='3'"));
+    assert_non_null(strstr(text, "old&amp;new &quot;q&quot;.monitor'"));
+    assert_int_equal(virDomainResume(d), 0);
+    assert_int_equal(virDomainDestroy(d), 0);
+    assert_true(qemuTestProcessGone(pid));
+    assert_int_equal(virDomainUndefine(d), 0);
+    virDomainFree(d);
     virConnectClose(c);
     qemuTestRmTree(top);
     g_clear_pointer(&reattachTop, g_free);
@@ -540,6 +637,7 @@ main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_reattach),
+        cmocka_unit_test(test_reattach_old_format),
         cmocka_unit_test(test_segv),
         cmocka_unit_test(test_balloon),
         cmocka_unit_test(test_save_restore),
@@ -551,6 +649,10 @@ main(int argc, char **argv)
     if (argc == 4 && strcmp(argv[1], "--helper") == 0) {
         microElf = argv[3];
         return helperMain(argv[2]);
+    }
+    if (argc == 4 && strcmp(argv[1], "--helper-old") == 0) {
+        microElf = argv[3];
+        return helperOldMain(argv[2]);
     }
     microElf = argc > 1 ? argv[1] : NULL;
     return cmocka_run_group_tests(tests, setup, teardown);

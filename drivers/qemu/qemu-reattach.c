@@ -208,7 +208,9 @@ reattachOne(vkQemuState *st, const char *statusPath)
 }
 
 /* The inodes of the listening sockets bound to path, from /proc/net/unix
- * ("Num RefCount Protocol Flags Type St Inode Path"). */
+ * ("Num RefCount Protocol Flags Type St Inode Path").  The path is the
+ * rest of the line after the inode: it may hold spaces, as a domain's
+ * name may. */
 static GArray *
 listenerInodes(const char *path)
 {
@@ -220,16 +222,19 @@ listenerInodes(const char *path)
         return inodes;
     lines = g_strsplit(text, "\n", -1);
     for (size_t i = 1; lines[i]; i++) {
-        g_auto(GStrv) f = g_strsplit_set(g_strstrip(lines[i]), " ", -1);
-        g_autoptr(GPtrArray) col = g_ptr_array_new();
+        const char *p = lines[i];
+        guint64 ino = 0;
 
-        for (size_t j = 0; f[j]; j++)
-            if (*f[j])
-                g_ptr_array_add(col, f[j]);
-        if (col->len >= 8 && strcmp(col->pdata[7], path) == 0) {
-            guint64 ino = g_ascii_strtoull(col->pdata[6], NULL, 10);
-            g_array_append_val(inodes, ino);
+        for (int col = 0; col < 7 && *p; col++) {
+            while (*p == ' ')
+                p++;
+            if (col == 6)
+                ino = g_ascii_strtoull(p, NULL, 10);
+            while (*p && *p != ' ')
+                p++;
         }
+        if (*p == ' ' && strcmp(p + 1, path) == 0)
+            g_array_append_val(inodes, ino);
     }
     return inodes;
 }

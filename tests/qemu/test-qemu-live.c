@@ -3,8 +3,9 @@
  * The QEMU driver's longer-lived features against real QEMU and the
  * micro-guest: reattach after the owning process died (SIGKILL, no
  * cleanup), also from a status file in the format before the status
- * codec, a QEMU that crashes (SIGSEGV), the memory balloon,
- * save/restore, managed save, and hot-plug of disks and interfaces.
+ * codec or from one cut short, a QEMU that crashes (SIGSEGV), the memory
+ * balloon, save/restore, managed save, and hot-plug of disks and
+ * interfaces.
  *
  * The reattach test re-executes this binary as a helper that starts
  * guests under a second root and kills itself.  The test process is a
@@ -248,8 +249,9 @@ test_reattach(void **state)
 #define OLD_NAME "old&new \"q\""
 #define OLD_NAME_XML "old&amp;new \"q\""
 
+/* The helper for one guest named OLD_NAME: starts it and dies. */
 static int
-helperOldMain(const char *top)
+helperOneMain(const char *top)
 {
     g_autofree char *uri = g_strdup_printf("qemu:///embed?root=%s", top);
     g_autofree char *xml = domainXML(top, OLD_NAME_XML, NULL);
@@ -262,6 +264,28 @@ helperOldMain(const char *top)
         return 2;
     raise(SIGKILL);
     return 5;
+}
+
+/* Runs helperOneMain under top (also reattachTop, for cleanup) and
+ * waits for it to kill itself. */
+static void
+runHelperOne(const char *top)
+{
+    g_autofree char *self = g_file_read_link("/proc/self/exe", NULL);
+    char *argv[] = { self, (char *)"--helper-one", (char *)top, (char *)microElf, NULL };
+    int status = 0;
+    pid_t helper;
+
+    assert_non_null(self);
+    reattachTop = g_strdup(top);
+    helper = fork();
+    assert_true(helper >= 0);
+    if (helper == 0) {
+        execv(self, argv);
+        _exit(127);
+    }
+    assert_int_equal(waitpid(helper, &status, 0), helper);
+    assert_true(WIFSIGNALED(status));
 }
 
 /* Rewrites top/run/NAME.xml as qemu-lifecycle.c's printf wrote it before
@@ -291,26 +315,14 @@ test_reattach_old_format(void **state)
 {
     g_autofree char *top = g_dir_make_tmp("vk-qemu-oldstatus-XXXXXX", NULL);
     g_autofree char *uri = g_strdup_printf("qemu:///embed?root=%s", top);
-    g_autofree char *self = g_file_read_link("/proc/self/exe", NULL);
     g_autofree char *path = g_strdup_printf("%s/run/%s.xml", top, OLD_NAME);
     g_autofree char *text = NULL;
-    char *argv[] = { self, (char *)"--helper-old", top, (char *)microElf, NULL };
     virConnectPtr c;
     virDomainPtr d;
-    int st = -1, reason = -1, status = 0, pid;
-    pid_t helper;
+    int st = -1, reason = -1, pid;
 
     skipWithoutQemu();
-    assert_non_null(self);
-    reattachTop = g_strdup(top);
-    helper = fork();
-    assert_true(helper >= 0);
-    if (helper == 0) {
-        execv(self, argv);
-        _exit(127);
-    }
-    assert_int_equal(waitpid(helper, &status, 0), helper);
-    assert_true(WIFSIGNALED(status));
+    runHelperOne(top);
     pid = rewriteOldFormat(top, OLD_NAME);
     assert_true(pid > 0);
 
@@ -329,6 +341,44 @@ test_reattach_old_format(void **state)
     assert_int_equal(virDomainResume(d), 0);
     assert_int_equal(virDomainDestroy(d), 0);
     assert_true(qemuTestProcessGone(pid));
+    assert_int_equal(virDomainUndefine(d), 0);
+    virDomainFree(d);
+    virConnectClose(c);
+    qemuTestRmTree(top);
+    g_clear_pointer(&reattachTop, g_free);
+}
+
+/* A status file cut short (a full disk, an editor): the codec says why,
+ * and the driver does what it always did with an unreadable one: the
+ * file goes, the QEMU holding the domain's monitor socket is killed, the
+ * persistent domain stays defined and shut off. */
+static void
+test_reattach_truncated(void **state)
+{
+    g_autofree char *top = g_dir_make_tmp("vk-qemu-cutstatus-XXXXXX", NULL);
+    g_autofree char *uri = g_strdup_printf("qemu:///embed?root=%s", top);
+    g_autofree char *path = g_strdup_printf("%s/run/%s.xml", top, OLD_NAME);
+    g_autofree char *text = NULL;
+    gsize len = 0;
+    virConnectPtr c;
+    virDomainPtr d;
+    int st = -1, reason = -1, pid;
+
+    skipWithoutQemu();
+    runHelperOne(top);
+    pid = qemuTestStatusPid(top, OLD_NAME);
+    assert_true(pid > 0);
+    assert_true(g_file_get_contents(path, &text, &len, NULL));
+    assert_true(g_file_set_contents(path, text, len / 2, NULL));
+
+    c = virConnectOpen(uri);
+    assert_non_null(c);
+    assert_true(qemuTestProcessGone(pid));
+    assert_int_equal(qemuTestCountDir(top, "run"), 0);
+    d = virDomainLookupByName(c, OLD_NAME);
+    assert_non_null(d);
+    assert_int_equal(virDomainGetState(d, &st, &reason, 0), 0);
+    assert_int_equal(st, VIR_DOMAIN_SHUTOFF);
     assert_int_equal(virDomainUndefine(d), 0);
     virDomainFree(d);
     virConnectClose(c);
@@ -638,6 +688,7 @@ main(int argc, char **argv)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_reattach),
         cmocka_unit_test(test_reattach_old_format),
+        cmocka_unit_test(test_reattach_truncated),
         cmocka_unit_test(test_segv),
         cmocka_unit_test(test_balloon),
         cmocka_unit_test(test_save_restore),
@@ -650,9 +701,9 @@ main(int argc, char **argv)
         microElf = argv[3];
         return helperMain(argv[2]);
     }
-    if (argc == 4 && strcmp(argv[1], "--helper-old") == 0) {
+    if (argc == 4 && strcmp(argv[1], "--helper-one") == 0) {
         microElf = argv[3];
-        return helperOldMain(argv[2]);
+        return helperOneMain(argv[2]);
     }
     microElf = argc > 1 ? argv[1] : NULL;
     return cmocka_run_group_tests(tests, setup, teardown);

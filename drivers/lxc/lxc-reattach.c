@@ -33,8 +33,8 @@ isSupervisor(int pid)
            g_str_has_prefix(comm, VK_LXC_PROC_PREFIX);
 }
 
-/* An int extra of the status; *out keeps its default when it is absent,
- * as files before the status codec had no notion of a missing value. */
+/* An int extra of the status file, range-checked; *out keeps the
+ * caller's default when the file has none. */
 static bool
 statusInt(const vkDomainStatus *status, const char *key, long long max, int *out)
 {

@@ -31,6 +31,7 @@
 #include "drivers/lxc/lxc-process.h"
 #include "drivers/lxc/lxc-netlink.h"
 #include "conf/domain-conf-priv.h"
+#include "conf/domain-status.h"
 
 typedef struct {
     vkLxcState *st;
@@ -70,19 +71,23 @@ vkLxcRunFile(vkLxcState *st, const char *name, const char *suffix)
     return g_build_filename(st->runDir, file, NULL);
 }
 
+/* The supervisor is the pid followed; LXC's own facts are extras. */
 static int
 writeStatus(vkLxcState *st, vkLxcDomain *obj)
 {
-    g_autofree char *xml = vkDomainDefFormat(obj->def, VIR_DOMAIN_XML_SECURE);
+    g_autoptr(vkDomainStatus) status = vkDomainStatusNew();
     g_autofree char *text = NULL;
     vkLxcRun *run = obj->run;
 
-    if (!xml)
+    status->state = obj->state;
+    status->reason = obj->reason;
+    status->id = obj->id;
+    status->pid = run->supervisor;
+    status->cgroup = g_strdup(vkCgroupPath(run->cgroup));
+    vkDomainStatusSetInt(status, "init", run->init);
+    vkDomainStatusSetInt(status, "cstate", obj->cstate);
+    if (!(text = vkDomainStatusFormat(status, obj->def)))
         return -1;
-    text = g_strdup_printf("<domstatus state='%d' reason='%d' cstate='%d' id='%d' "
-                           "supervisor='%d' init='%d' cgroup='%s'>\n%s</domstatus>\n",
-                           obj->state, obj->reason, obj->cstate, obj->id, run->supervisor,
-                           run->init, vkCgroupPath(run->cgroup), xml);
     return vkAtomicFileWrite(run->statusPath, text, strlen(text), 0600);
 }
 

@@ -15,11 +15,10 @@
 #include <unistd.h>
 
 #include <glib/gstdio.h>
-#include <libxml/parser.h>
-#include <libxml/tree.h>
 
 #define VIR_FROM_THIS VIR_FROM_LXC
 #include "util/error.h"
+#include "conf/domain-status.h"
 #include "drivers/lxc/lxc-private.h"
 #include "drivers/lxc/lxc-process.h"
 
@@ -34,49 +33,46 @@ isSupervisor(int pid)
            g_str_has_prefix(comm, VK_LXC_PROC_PREFIX);
 }
 
-static int
-attrInt(xmlNodePtr n, const char *name)
+/* An int extra of the status file, range-checked; *out keeps the
+ * caller's default when the file has none. */
+static bool
+statusInt(const vkDomainStatus *status, const char *key, long long max, int *out)
 {
-    xmlChar *v = xmlGetProp(n, (const xmlChar *)name);
-    int r = v ? atoi((const char *)v) : -1;
+    long long v;
+    int r = vkDomainStatusGetInt(status, key, &v);
 
-    xmlFree(v);
-    return r;
+    if (r > 0 && (v < -1 || v > max)) {
+        vkReportError(VIR_ERR_INTERNAL_ERROR, "status value '%s' is out of range: %lld",
+                      key, v);
+        return false;
+    }
+    if (r > 0)
+        *out = (int)v;
+    return r >= 0;
 }
 
 static void
 reattachOne(vkLxcState *st, const char *path)
 {
     g_autofree char *text = NULL;
-    g_autofree char *cgPath = NULL;
     g_autoptr(vkDomainDef) def = NULL;
-    xmlDocPtr doc = NULL;
-    xmlNodePtr root, n;
+    g_autoptr(vkDomainStatus) status = NULL;
     vkLxcDomain *obj;
     vkLxcRun *run;
-    int sup, init, cstate, id, pidfd = -1;
+    int sup, init = -1, cstate = VK_CONTAINER_RUNNING, pidfd = -1;
     g_autofree char *exitPath = NULL;
 
     if (!g_file_get_contents(path, &text, NULL, NULL))
         return;
-    doc = xmlReadMemory(text, strlen(text), path, NULL, XML_PARSE_NONET);
-    if (!doc || !(root = xmlDocGetRootElement(doc)) ||
-        strcmp((const char *)root->name, "domstatus") != 0)
+    if (!(status = vkDomainStatusParse(text, "lxc", &def)) ||
+        !statusInt(status, "init", G_MAXINT, &init) ||
+        !statusInt(status, "cstate", VK_CONTAINER_LAST - 1, &cstate))
         goto bad;
-    sup = attrInt(root, "supervisor");
-    init = attrInt(root, "init");
-    cstate = attrInt(root, "cstate");
-    id = attrInt(root, "id");
-    {
-        xmlChar *v = xmlGetProp(root, (const xmlChar *)"cgroup");
-
-        cgPath = v ? g_strdup((const char *)v) : NULL;
-        xmlFree(v);
+    if (!status->cgroup) {
+        vkReportError(VIR_ERR_INTERNAL_ERROR, "%s", "no cgroup in the status file");
+        goto bad;
     }
-    for (n = root->children; n && n->type != XML_ELEMENT_NODE; n = n->next)
-        ;
-    if (!n || sup <= 0 || !cgPath || !(def = vkDomainDefParseNode(n, "lxc", 0)))
-        goto bad;
+    sup = status->pid;
     exitPath = g_strndup(path, strlen(path) - 4);
     {
         char *e = g_strconcat(exitPath, ".exit", NULL);
@@ -86,7 +82,7 @@ reattachOne(vkLxcState *st, const char *path)
     }
     if (!isSupervisor(sup) || (pidfd = pidfd_open(sup, 0)) < 0) {
         /* It ended while nobody watched: clean up what it left. */
-        g_autoptr(vkCgroup) cg = vkCgroupOpen(cgPath);
+        g_autoptr(vkCgroup) cg = vkCgroupOpen(status->cgroup);
 
         if (cg) {
             vkCgroupKill(cg);
@@ -95,7 +91,6 @@ reattachOne(vkLxcState *st, const char *path)
         vkErrorReset();
         g_unlink(path);
         g_unlink(exitPath);
-        xmlFreeDoc(doc);
         return;
     }
     if (!(obj = vkLxcDomainAdd(st, &def, true)))
@@ -110,7 +105,7 @@ reattachOne(vkLxcState *st, const char *path)
     run->statusPath = g_strdup(path);
     run->consolePath = vkLxcRunFile(st, obj->name, ".console");
     run->exitPath = g_steal_pointer(&exitPath);
-    run->cgroup = vkCgroupOpen(cgPath);
+    run->cgroup = vkCgroupOpen(status->cgroup);
     if (!run->cgroup) {
         close(pidfd);
         g_free(run->statusPath);
@@ -120,7 +115,7 @@ reattachOne(vkLxcState *st, const char *path)
         goto bad;
     }
     obj->run = run;
-    obj->id = id > 0 ? id : vkDomainListNewID(&st->domains);
+    obj->id = status->id > 0 ? status->id : vkDomainListNewID(&st->domains);
     obj->def->id = obj->id;
     vkDomainListReserveID(&st->domains, obj->id);
     if (obj->persistent && !obj->newDef)
@@ -128,7 +123,6 @@ reattachOne(vkLxcState *st, const char *path)
     vkLxcSetState(st, obj, cstate == VK_CONTAINER_PAUSED ? VK_CONTAINER_PAUSED :
                   VK_CONTAINER_RUNNING, VK_CONTAINER_WHY_RESTORED);
     vkLxcWatchRun(st, obj);
-    xmlFreeDoc(doc);
     return;
 
  bad:
@@ -137,8 +131,6 @@ reattachOne(vkLxcState *st, const char *path)
     vkErrorReset();
     if (pidfd >= 0)
         close(pidfd);
-    if (doc)
-        xmlFreeDoc(doc);
 }
 
 void

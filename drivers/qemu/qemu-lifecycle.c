@@ -23,6 +23,7 @@
 #define VIR_FROM_THIS VIR_FROM_QEMU
 #include "util/error.h"
 #include "util/atomic-file.h"
+#include "conf/domain-status.h"
 #include "drivers/qemu/qemu-private.h"
 #include "drivers/qemu/command.h"
 #include "drivers/qemu/process.h"
@@ -70,16 +71,18 @@ watchRun(qemuWatch *w)
 int
 vkQemuWriteStatus(vkQemuState *st, vkQemuDomain *obj)
 {
-    g_autofree char *xml = vkDomainDefFormat(obj->def, VIR_DOMAIN_XML_SECURE);
+    g_autoptr(vkDomainStatus) status = vkDomainStatusNew();
     g_autofree char *text = NULL;
 
-    if (!xml)
-        return -1;
+    status->state = obj->state;
+    status->reason = obj->reason;
+    status->id = obj->id;
+    status->pid = obj->run->pid;
     /* The monitor path is derived from the name on reattach; it is here
      * for people reading the file. */
-    text = g_strdup_printf("<domstatus state='%d' reason='%d' pid='%d' id='%d' monitor='%s'>\n%s"
-                           "</domstatus>\n", obj->state, obj->reason, obj->run->pid,
-                           obj->id, obj->run->monitorPath, xml);
+    status->monitor = g_strdup(obj->run->monitorPath);
+    if (!(text = vkDomainStatusFormat(status, obj->def)))
+        return -1;
     return vkAtomicFileWrite(obj->run->statusPath, text, strlen(text), 0600);
 }
 

@@ -31,6 +31,7 @@
 #include "util/error.h"
 #include "util/atomic-file.h"
 #include "util/uuid.h"
+#include "conf/domain-status.h"
 #include "drivers/qemu/qemu-private.h"
 #include "drivers/qemu/process.h"
 
@@ -39,36 +40,19 @@ typedef struct {
     vkDomainDef *def;
 } qemuStatus;
 
-static int
-statusAttr(const char *head, const char *name)
-{
-    g_autofree char *key = g_strdup_printf(" %s='", name);
-    const char *p = strstr(head, key);
-
-    return p ? atoi(p + strlen(key)) : -1;
-}
-
-/* <domstatus state='' reason='' pid='' id='' monitor=''>DOMAIN</domstatus> */
+/* ROOT/run/NAME.xml through the status codec; false with the error set. */
 static bool
 statusParse(const char *text, qemuStatus *out)
 {
-    const char *end = strchr(text, '>');
-    const char *close = g_strrstr(text, "</domstatus>");
-    g_autofree char *head = NULL;
-    g_autofree char *xml = NULL;
+    g_autoptr(vkDomainStatus) status = vkDomainStatusParse(text, "kvm,qemu", &out->def);
 
-    if (!g_str_has_prefix(text, "<domstatus ") || !end || !close || close < end)
+    if (!status)
         return false;
-    head = g_strndup(text, end - text);
-    out->state = statusAttr(head, "state");
-    out->reason = statusAttr(head, "reason");
-    out->pid = statusAttr(head, "pid");
-    out->id = statusAttr(head, "id");
-    if (out->pid <= 0)
-        return false;
-    xml = g_strndup(end + 1, close - end - 1);
-    out->def = vkDomainDefParseString(xml, "kvm,qemu", 0);
-    return out->def != NULL;
+    out->state = status->state;
+    out->reason = status->reason;
+    out->pid = status->pid;
+    out->id = status->id;
+    return true;
 }
 
 /* Is pid (pinned by pidfd) the QEMU of the domain with this uuid? */
@@ -158,7 +142,10 @@ reattachOne(vkQemuState *st, const char *statusPath)
     int pidfd, monFd = -1;
 
     if (!g_file_get_contents(statusPath, &text, NULL, NULL) || !statusParse(text, &status)) {
-        g_warning("QEMU driver: ignoring unreadable status file '%s'", statusPath);
+        /* Its QEMU, if any, is killed by vkQemuReattachAll as the holder
+         * of a monitor socket no domain claims. */
+        g_warning("QEMU driver: ignoring unreadable status file '%s': %s", statusPath,
+                  vkErrorIsSet() ? vkErrorGetLast()->message : "cannot read it");
         vkErrorReset();
         vkDomainDefFree(status.def);
         g_unlink(statusPath);
@@ -221,7 +208,9 @@ reattachOne(vkQemuState *st, const char *statusPath)
 }
 
 /* The inodes of the listening sockets bound to path, from /proc/net/unix
- * ("Num RefCount Protocol Flags Type St Inode Path"). */
+ * ("Num RefCount Protocol Flags Type St Inode Path").  The path is the
+ * rest of the line after the inode: it may hold spaces, as a domain's
+ * name may. */
 static GArray *
 listenerInodes(const char *path)
 {
@@ -233,16 +222,19 @@ listenerInodes(const char *path)
         return inodes;
     lines = g_strsplit(text, "\n", -1);
     for (size_t i = 1; lines[i]; i++) {
-        g_auto(GStrv) f = g_strsplit_set(g_strstrip(lines[i]), " ", -1);
-        g_autoptr(GPtrArray) col = g_ptr_array_new();
+        const char *p = lines[i];
+        guint64 ino = 0;
 
-        for (size_t j = 0; f[j]; j++)
-            if (*f[j])
-                g_ptr_array_add(col, f[j]);
-        if (col->len >= 8 && strcmp(col->pdata[7], path) == 0) {
-            guint64 ino = g_ascii_strtoull(col->pdata[6], NULL, 10);
-            g_array_append_val(inodes, ino);
+        for (int col = 0; col < 7 && *p; col++) {
+            while (*p == ' ')
+                p++;
+            if (col == 6)
+                ino = g_ascii_strtoull(p, NULL, 10);
+            while (*p && *p != ' ')
+                p++;
         }
+        if (*p == ' ' && strcmp(p + 1, path) == 0)
+            g_array_append_val(inodes, ino);
     }
     return inodes;
 }

@@ -9,23 +9,14 @@
  * files use libvirt's format: <node> with <cpu>, <memory> and <domain>
  * children; every domain they describe starts out running.
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <libxml/parser.h>
-#include <libxml/tree.h>
 
 #define VIR_FROM_THIS VIR_FROM_TEST
 #include "util/error.h"
 #include "conf/capabilities.h"
 #include "conf/domaincaps.h"
+#include "conf/host-desc.h"
 #include "drivers/test/test-private.h"
-
-/* Host description files are small; anything bigger is a mistake. */
-#define VK_TEST_HOST_FILE_MAX (64 * 1024 * 1024)
 
 static const virNodeInfo defaultNodeInfo = {
     .model = "i686",
@@ -100,287 +91,33 @@ vkTestHostInitDefault(vkTestState *st)
     return 0;
 }
 
-static char *
-nodeText(xmlNodePtr node)
-{
-    xmlChar *content = xmlNodeGetContent(node);
-    char *ret = g_strdup(content ? g_strstrip((char *)content) : "");
-
-    xmlFree(content);
-    return ret;
-}
-
-static int
-parseUInt(xmlNodePtr node, const char *path, const char *what, unsigned long long max,
-          unsigned long long *value)
-{
-    g_autofree char *text = nodeText(node);
-    char *end = NULL;
-    unsigned long long v;
-
-    errno = 0;
-    v = g_ascii_strtoull(text, &end, 10);
-    if (!*text || *end || errno != 0 || text[0] == '-' || v > max) {
-        vkReportError(VIR_ERR_XML_ERROR,
-                      "invalid value '%s' for %s in host description file '%s' (line %ld)",
-                      text, what, path, (long)xmlGetLineNo(node));
-        return -1;
-    }
-    *value = v;
-    return 0;
-}
-
-static int
-parseCpu(vkTestState *st, xmlNodePtr cpu, const char *path, unsigned long long *active)
-{
-    for (xmlNodePtr n = cpu->children; n; n = n->next) {
-        const char *name = (const char *)n->name;
-        unsigned long long v;
-        unsigned int *field = NULL;
-
-        if (n->type != XML_ELEMENT_NODE)
-            continue;
-        if (strcmp(name, "model") == 0) {
-            g_autofree char *model = nodeText(n);
-
-            if (*model)
-                g_strlcpy(st->nodeInfo.model, model, sizeof(st->nodeInfo.model));
-            continue;
-        }
-        if (strcmp(name, "mhz") == 0)
-            field = &st->nodeInfo.mhz;
-        else if (strcmp(name, "nodes") == 0)
-            field = &st->nodeInfo.nodes;
-        else if (strcmp(name, "sockets") == 0)
-            field = &st->nodeInfo.sockets;
-        else if (strcmp(name, "cores") == 0)
-            field = &st->nodeInfo.cores;
-        else if (strcmp(name, "threads") == 0)
-            field = &st->nodeInfo.threads;
-        else if (strcmp(name, "active") != 0)
-            continue;
-
-        {
-            g_autofree char *what = g_strdup_printf("<cpu><%s>", name);
-
-            if (parseUInt(n, path, what, 65536, &v) < 0)
-                return -1;
-            if (v == 0) {
-                vkReportError(VIR_ERR_XML_ERROR,
-                              "%s must be positive in host description file '%s' (line %ld)",
-                              what, path, (long)xmlGetLineNo(n));
-                return -1;
-            }
-        }
-        if (field)
-            *field = v;
-        else
-            *active = v;
-    }
-    return 0;
-}
-
-/* Reads a whole file with a precise error; libxml2 never opens files. */
-static char *
-readFile(const char *path, const char *what, size_t *len)
-{
-    g_autofree char *data = NULL;
-    struct stat sb;
-    size_t got = 0;
-    int fd;
-
-    if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
-        vkReportSystemError(errno, "cannot read %s '%s'", what, path);
-        return NULL;
-    }
-    if (fstat(fd, &sb) < 0) {
-        vkReportSystemError(errno, "cannot read %s '%s'", what, path);
-        goto error;
-    }
-    if (!S_ISREG(sb.st_mode)) {
-        vkReportError(VIR_ERR_INVALID_ARG, "%s '%s' is not a regular file", what, path);
-        goto error;
-    }
-    if (sb.st_size > VK_TEST_HOST_FILE_MAX) {
-        vkReportError(VIR_ERR_INVALID_ARG, "%s '%s' is too large (%lld bytes, limit %d)",
-                      what, path, (long long)sb.st_size, VK_TEST_HOST_FILE_MAX);
-        goto error;
-    }
-    data = g_malloc(sb.st_size + 1);
-    while (got < (size_t)sb.st_size) {
-        ssize_t n = read(fd, data + got, sb.st_size - got);
-
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            vkReportSystemError(errno, "cannot read %s '%s'", what, path);
-            goto error;
-        }
-        if (n == 0)
-            break;
-        got += n;
-    }
-    close(fd);
-    data[got] = '\0';
-    *len = got;
-    return g_steal_pointer(&data);
-
- error:
-    close(fd);
-    return NULL;
-}
-
-typedef struct {
-    int line;
-    char *message;
-} firstError;
-
-/* libxml2 reports follow-on errors after the first one; the first is the
- * one that names the real mistake, so keep only that. */
-static void
-keepFirstError(void *userData, xmlErrorPtr err)
-{
-    xmlParserCtxtPtr ctxt = userData;
-    firstError *first = ctxt->_private;
-
-    if (first->message || !err)
-        return;
-    first->line = err->line;
-    first->message = g_strdup(err->message ? err->message : "unknown error");
-    g_strchomp(first->message);
-}
-
-/* Safe parse: no network, no DTD loading, entities left unexpanded. */
-static xmlDocPtr
-parseXMLFile(const char *path, const char *what)
-{
-    g_autofree char *data = NULL;
-    size_t len = 0;
-    xmlParserCtxtPtr ctxt;
-    xmlDocPtr doc;
-    firstError first = { 0, NULL };
-
-    if (!(data = readFile(path, what, &len)))
-        return NULL;
-    if (!(ctxt = xmlNewParserCtxt())) {
-        vkReportOOM();
-        return NULL;
-    }
-    ctxt->_private = &first;
-    ctxt->sax->serror = keepFirstError;
-    doc = xmlCtxtReadMemory(ctxt, data, (int)len, path, NULL,
-                            XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-    if (!doc || !xmlDocGetRootElement(doc)) {
-        vkReportError(VIR_ERR_XML_ERROR, "%s '%s' is not well-formed (line %d): %s",
-                      what, path, first.line,
-                      first.message ? first.message : "no root element");
-        xmlFreeDoc(doc);
-        doc = NULL;
-    }
-    g_free(first.message);
-    xmlFreeParserCtxt(ctxt);
-    return doc;
-}
-
-static int
-loadDomain(vkTestState *st, xmlNodePtr node, const char *path)
-{
-    g_autoptr(vkDomainDef) def = NULL;
-    xmlDocPtr sub = NULL;
-    xmlChar *file = xmlGetProp(node, (const xmlChar *)"file");
-    vkTestDomain *obj;
-    int ret = -1;
-
-    if (file) {
-        g_autofree char *dir = g_path_get_dirname(path);
-        g_autofree char *full = g_path_is_absolute((const char *)file) ?
-            g_strdup((const char *)file) :
-            g_build_filename(dir, (const char *)file, NULL);
-
-        xmlFree(file);
-        if (!(sub = parseXMLFile(full, "domain file")))
-            return -1;
-        node = xmlDocGetRootElement(sub);
-        if (strcmp((const char *)node->name, "domain") != 0) {
-            vkReportError(VIR_ERR_XML_ERROR,
-                          "domain file '%s' has root element <%s>, expected <domain>",
-                          full, (const char *)node->name);
-            goto cleanup;
-        }
-    }
-
-    if (!(def = vkDomainDefParseNode(node, NULL, VK_DOMAIN_PARSE_INACTIVE)))
-        goto cleanup;
-    if (g_hash_table_contains(st->byName, def->name)) {
-        vkReportError(VIR_ERR_XML_ERROR,
-                      "host description file '%s' describes domain '%s' twice",
-                      path, def->name);
-        goto cleanup;
-    }
-    if (!(obj = vkTestDomainAdd(st, &def, false, NULL)))
-        goto cleanup;
-    /* libvirt reports these as running for an unknown reason. */
-    if (vkTestDomainStart(st, obj, VIR_DOMAIN_RUNNING_UNKNOWN) < 0)
-        goto cleanup;
-    ret = 0;
-
- cleanup:
-    xmlFreeDoc(sub);
-    return ret;
-}
-
 int
 vkTestHostLoadFile(vkTestState *st, const char *path)
 {
-    xmlDocPtr doc;
-    xmlNodePtr root;
-    unsigned long long active = 0, total;
-    int ret = -1;
+    g_autoptr(vkHostDesc) desc = vkHostDescLoad(path, &defaultNodeInfo);
+    unsigned long long total;
 
-    st->nodeInfo = defaultNodeInfo;
-    if (!(doc = parseXMLFile(path, "host description file")))
+    if (!desc)
         return -1;
-    root = xmlDocGetRootElement(doc);
-    if (strcmp((const char *)root->name, "node") != 0) {
-        vkReportError(VIR_ERR_XML_ERROR,
-                      "host description file '%s' has root element <%s>, expected <node>",
-                      path, (const char *)root->name);
-        goto cleanup;
-    }
-
-    for (xmlNodePtr n = root->children; n; n = n->next) {
-        if (n->type != XML_ELEMENT_NODE)
-            continue;
-        if (strcmp((const char *)n->name, "cpu") == 0) {
-            if (parseCpu(st, n, path, &active) < 0)
-                goto cleanup;
-        } else if (strcmp((const char *)n->name, "memory") == 0) {
-            unsigned long long mem;
-
-            if (parseUInt(n, path, "<memory>", G_MAXUINT64 / 1024, &mem) < 0)
-                goto cleanup;
-            st->nodeInfo.memory = mem;
-        }
-    }
-
+    st->nodeInfo = desc->info;
     total = (unsigned long long)st->nodeInfo.nodes * st->nodeInfo.sockets *
             st->nodeInfo.cores * st->nodeInfo.threads;
-    st->nodeInfo.cpus = (active && active < total) ? active : total;
+    st->nodeInfo.cpus = (desc->active && desc->active < total) ? desc->active : total;
     st->ncells = MIN(st->nodeInfo.nodes, VK_TEST_MAX_CELLS);
     for (int i = 0; i < st->ncells; i++)
         st->cellFreeMem[i] = st->nodeInfo.memory / st->ncells;
 
-    /* Domains last, so one failing leaves nothing half-described above. */
-    for (xmlNodePtr n = root->children; n; n = n->next) {
-        if (n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, "domain") == 0 &&
-            loadDomain(st, n, path) < 0)
-            goto cleanup;
-    }
-    ret = 0;
+    for (guint i = 0; i < desc->domains->len; i++) {
+        g_autoptr(vkDomainDef) def = g_steal_pointer(&desc->domains->pdata[i]);
+        vkTestDomain *obj;
 
- cleanup:
-    xmlFreeDoc(doc);
-    return ret;
+        if (!(obj = vkTestDomainAdd(st, &def, false, NULL)))
+            return -1;
+        /* libvirt reports these as running for an unknown reason. */
+        if (vkTestDomainStart(st, obj, VIR_DOMAIN_RUNNING_UNKNOWN) < 0)
+            return -1;
+    }
+    return 0;
 }
 
 const char *

@@ -326,6 +326,9 @@ void vkDomainDeviceFormat(GString *buf, const vkDomainDeviceDef *dev,
  * errors collected into VIR_ERR_XML_ERROR.  what names the document in
  * messages ("domain", "device", "metadata"). */
 xmlDocPtr vkConfReadXML(const char *xml, const char *what);
+/* The same with another size limit than VK_DOMAIN_XML_MAX (a status file
+ * holds a whole domain plus its runtime facts). */
+xmlDocPtr vkConfReadXMLLimit(const char *xml, const char *what, int max);
 
 bool vkDomainParseBool(const char *s, bool *out);  /* yes/no, on/off */
 int vkDomainParseUInt(const char *s, unsigned int *out);

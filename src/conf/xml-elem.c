@@ -267,6 +267,12 @@ readEntityDecl(void *data, const xmlChar *name, int type,
 xmlDocPtr
 vkConfReadXML(const char *xml, const char *what)
 {
+    return vkConfReadXMLLimit(xml, what, VK_DOMAIN_XML_MAX);
+}
+
+xmlDocPtr
+vkConfReadXMLLimit(const char *xml, const char *what, int max)
+{
     static gsize once;
     vkXmlReadState st = { 0 };
     xmlParserCtxtPtr ctxt;
@@ -281,11 +287,11 @@ vkConfReadXML(const char *xml, const char *what)
         vkReportError(VIR_ERR_XML_ERROR, "no %s XML document given", what);
         return NULL;
     }
-    len = strnlen(xml, VK_DOMAIN_XML_MAX + 1);
-    if (len > VK_DOMAIN_XML_MAX) {
+    len = strnlen(xml, (size_t)max + 1);
+    if (len > (size_t)max) {
         vkReportError(VIR_ERR_XML_ERROR,
                       "%s XML document is larger than the limit of %d bytes",
-                      what, VK_DOMAIN_XML_MAX);
+                      what, max);
         return NULL;
     }
     if (!(ctxt = xmlNewParserCtxt())) {

@@ -15,6 +15,7 @@ import socket
 import subprocess
 import termios
 import time
+import xml.etree.ElementTree as ET
 
 VIRSH = "/usr/bin/virsh"
 PR_SET_CHILD_SUBREAPER = 36
@@ -88,10 +89,16 @@ def micro_domxml(name, kernel, vtype, log_dir=None):
 
 
 def status_attr(root, name, attr):
-    """An attribute of a driver's live-state file ROOT/run/NAME.xml."""
-    with open(os.path.join(root, "run", name + ".xml")) as f:
-        text = f.read()
-    return text.split(" %s='" % attr, 1)[1].split("'", 1)[0]
+    """A value of a driver's live-state file ROOT/run/NAME.xml
+    (src/conf/domain-status.h): an attribute of <domstatus>, or the
+    driver's <extra> of that name."""
+    top = ET.parse(os.path.join(root, "run", name + ".xml")).getroot()
+    if attr in top.attrib:
+        return top.attrib[attr]
+    for extra in top.findall("extra"):
+        if extra.get("name") == attr:
+            return extra.text or ""
+    raise KeyError("no %s in the status file of %s" % (attr, name))
 
 
 def status_pid(root, name):

@@ -9,6 +9,7 @@
 
 #include <glib.h>
 
+#include "conf/domain-status.h"
 #include "lxc-test-util.h"
 
 int
@@ -53,11 +54,15 @@ lxcTestInitPid(const char *stateRoot, const char *name)
 {
     g_autofree char *file = g_strdup_printf("%s/run/%s.xml", stateRoot, name);
     g_autofree char *text = NULL;
-    const char *p;
+    g_autoptr(vkDomainDef) def = NULL;
+    g_autoptr(vkDomainStatus) status = NULL;
+    long long init = -1;
 
-    if (!g_file_get_contents(file, &text, NULL, NULL) || !(p = strstr(text, " init='")))
+    if (!g_file_get_contents(file, &text, NULL, NULL) ||
+        !(status = vkDomainStatusParse(text, "lxc", &def)) ||
+        vkDomainStatusGetInt(status, "init", &init) <= 0)
         return -1;
-    return atoi(p + 7);
+    return (int)init;
 }
 
 static int

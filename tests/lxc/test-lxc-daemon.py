@@ -123,7 +123,7 @@ def main():
         shell(daemon.rw, "define", xmlpath)
         shell(daemon.rw, "start", "vkct")
         assert shell(daemon.rw, "domstate", "vkct").stdout.strip() == "running"
-        sup = int(status_attr(root, "vkct", "supervisor"))
+        sup = int(status_attr(root, "vkct", "pid"))
         init = int(status_attr(root, "vkct", "init"))
         pids += [sup, init]
         for ns in ("pid", "mnt", "uts", "ipc", "net"):
@@ -153,7 +153,7 @@ def main():
 
         # SIGKILL of the daemon with the container running
         shell(daemon.rw, "start", "vkct")
-        sup = int(status_attr(root, "vkct", "supervisor"))
+        sup = int(status_attr(root, "vkct", "pid"))
         init = int(status_attr(root, "vkct", "init"))
         pids += [sup, init]
         mem = cgroup_dir(init, "memory")

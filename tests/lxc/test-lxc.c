@@ -28,6 +28,7 @@
 
 #include "virtkit/virtkit.h"
 #include "drivers/lxc/lxc-driver.h"
+#include "conf/domain-status.h"
 #include "lxc-test-util.h"
 #include "../events/lifecycle-log.h"
 
@@ -287,6 +288,65 @@ test_reattach(void **state)
     virConnectClose(conn);
 }
 
+/* A daemon upgraded across the status codec: a status file as
+ * lxc-lifecycle.c's printf wrote it before (the cgroup path unescaped,
+ * the pid called supervisor) still finds the container. */
+static void
+test_reattach_old_format(void **state)
+{
+    g_autofree char *xml = domainXML("o&amp;ld's", "sleep 1000");
+    g_autofree char *path = g_strdup_printf("%s/run/o&ld's.xml", stateRoot);
+    g_autofree char *text = NULL;
+    g_autofree char *defXML = NULL;
+    g_autofree char *old = NULL;
+    g_autoptr(vkDomainDef) def = NULL;
+    g_autoptr(vkDomainStatus) status = NULL;
+    long long init = 0, cstate = 0;
+    virDomainPtr dom;
+    int pid, id, st, reason;
+
+    openConn();
+    dom = virDomainCreateXML(conn, xml, 0);
+    assert_non_null(dom);
+    id = virDomainGetID(dom);
+    pid = lxcTestInitPid(stateRoot, "o&ld's");
+    assert_true(pid > 0);
+    virDomainFree(dom);
+    virConnectClose(conn);
+
+    assert_true(g_file_get_contents(path, &text, NULL, NULL));
+    assert_non_null(status = vkDomainStatusParse(text, "lxc", &def));
+    assert_int_equal(vkDomainStatusGetInt(status, "init", &init), 1);
+    assert_int_equal(vkDomainStatusGetInt(status, "cstate", &cstate), 1);
+    assert_non_null(defXML = vkDomainDefFormat(def, VIR_DOMAIN_XML_SECURE));
+    old = g_strdup_printf("<domstatus state='%d' reason='%d' cstate='%d' id='%d' "
+                          "supervisor='%d' init='%d' cgroup='%s'>\n%s</domstatus>\n",
+                          status->state, status->reason, (int)cstate, status->id,
+                          status->pid, (int)init, status->cgroup, defXML);
+    assert_true(g_file_set_contents(path, old, -1, NULL));
+
+    openConn();
+    dom = virDomainLookupByName(conn, "o&ld's");
+    assert_non_null(dom);
+    assert_int_equal(virDomainGetID(dom), id);
+    assert_int_equal(virDomainGetState(dom, &st, &reason, 0), 0);
+    assert_int_equal(st, VIR_DOMAIN_RUNNING);
+    /* The freezer is reached through the old file's cgroup path; the
+     * status is then written in the new format. */
+    assert_int_equal(virDomainSuspend(dom), 0);
+    g_clear_pointer(&text, g_free);
+    assert_true(g_file_get_contents(path, &text, NULL, NULL));
+    assert_non_null(strstr(text, "<domstatus version='1' state='3'"));
+    assert_int_equal(lxcTestInitPid(stateRoot, "o&ld's"), pid);
+    assert_int_equal(virDomainResume(dom), 0);
+    assert_int_equal(virDomainDestroy(dom), 0);
+    assert_true(lxcTestProcessGone(pid));
+    assert_false(g_file_test(path, G_FILE_TEST_EXISTS));
+    virDomainFree(dom);
+    assert_int_equal(virConnectNumOfDomains(conn), 0);
+    virConnectClose(conn);
+}
+
 static void
 test_bad_init(void **state)
 {
@@ -316,6 +376,7 @@ main(int argc, char **argv)
         cmocka_unit_test(test_lifecycle),
         cmocka_unit_test(test_shutdown_and_exit),
         cmocka_unit_test(test_reattach),
+        cmocka_unit_test(test_reattach_old_format),
         cmocka_unit_test(test_bad_init),
     };
     static const char *const dirs[] = { "bin", "proc", "sys", "dev", "tmp", "etc", NULL };

@@ -2,8 +2,10 @@
 /*
  * The QEMU driver's longer-lived features against real QEMU and the
  * micro-guest: reattach after the owning process died (SIGKILL, no
- * cleanup), a QEMU that crashes (SIGSEGV), the memory balloon,
- * save/restore, managed save, and hot-plug of disks and interfaces.
+ * cleanup), also from a status file in the format before the status
+ * codec or from one cut short, a QEMU that crashes (SIGSEGV), the memory
+ * balloon, save/restore, managed save, and hot-plug of disks and
+ * interfaces.
  *
  * The reattach test re-executes this binary as a helper that starts
  * guests under a second root and kills itself.  The test process is a
@@ -27,6 +29,7 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 
+#include "conf/domain-status.h"
 #include "qemu-test-util.h"
 #include "../events/lifecycle-log.h"
 
@@ -234,6 +237,150 @@ test_reattach(void **state)
             virDomainFree(d);
         }
     }
+    virConnectClose(c);
+    qemuTestRmTree(top);
+    g_clear_pointer(&reattachTop, g_free);
+}
+
+/* ---- a daemon upgraded across the status codec ---- */
+
+/* '&' and '"' in the name: the old writer left them unescaped in the
+ * monitor path, which made the file not well formed. */
+#define OLD_NAME "old&new \"q\""
+#define OLD_NAME_XML "old&amp;new \"q\""
+
+/* The helper for one guest named OLD_NAME: starts it and dies. */
+static int
+helperOneMain(const char *top)
+{
+    g_autofree char *uri = g_strdup_printf("qemu:///embed?root=%s", top);
+    g_autofree char *xml = domainXML(top, OLD_NAME_XML, NULL);
+    virConnectPtr c;
+    virDomainPtr d;
+
+    if (!(c = virConnectOpen(uri)) || !(d = virDomainDefineXML(c, xml)) ||
+        virDomainCreate(d) < 0 || !qemuTestWaitSerial(top, OLD_NAME, "VK-MICRO-READY",
+                                                      SERIAL_GUARD_S))
+        return 2;
+    raise(SIGKILL);
+    return 5;
+}
+
+/* Runs helperOneMain under top (also reattachTop, for cleanup) and
+ * waits for it to kill itself. */
+static void
+runHelperOne(const char *top)
+{
+    g_autofree char *self = g_file_read_link("/proc/self/exe", NULL);
+    char *argv[] = { self, (char *)"--helper-one", (char *)top, (char *)microElf, NULL };
+    int status = 0;
+    pid_t helper;
+
+    assert_non_null(self);
+    reattachTop = g_strdup(top);
+    helper = fork();
+    assert_true(helper >= 0);
+    if (helper == 0) {
+        execv(self, argv);
+        _exit(127);
+    }
+    assert_int_equal(waitpid(helper, &status, 0), helper);
+    assert_true(WIFSIGNALED(status));
+}
+
+/* Rewrites top/run/NAME.xml as qemu-lifecycle.c's printf wrote it before
+ * the status codec; returns the pid it names. */
+static int
+rewriteOldFormat(const char *top, const char *name)
+{
+    g_autofree char *path = g_strdup_printf("%s/run/%s.xml", top, name);
+    g_autofree char *text = NULL;
+    g_autofree char *xml = NULL;
+    g_autofree char *old = NULL;
+    g_autoptr(vkDomainDef) def = NULL;
+    g_autoptr(vkDomainStatus) st = NULL;
+
+    assert_true(g_file_get_contents(path, &text, NULL, NULL));
+    assert_non_null(st = vkDomainStatusParse(text, NULL, &def));
+    assert_non_null(xml = vkDomainDefFormat(def, VIR_DOMAIN_XML_SECURE));
+    old = g_strdup_printf("<domstatus state='%d' reason='%d' pid='%d' id='%d' monitor='%s'>\n%s"
+                          "</domstatus>\n", st->state, st->reason, st->pid, st->id,
+                          st->monitor, xml);
+    assert_true(g_file_set_contents(path, old, -1, NULL));
+    return st->pid;
+}
+
+static void
+test_reattach_old_format(void **state)
+{
+    g_autofree char *top = g_dir_make_tmp("vk-qemu-oldstatus-XXXXXX", NULL);
+    g_autofree char *uri = g_strdup_printf("qemu:///embed?root=%s", top);
+    g_autofree char *path = g_strdup_printf("%s/run/%s.xml", top, OLD_NAME);
+    g_autofree char *text = NULL;
+    virConnectPtr c;
+    virDomainPtr d;
+    int st = -1, reason = -1, pid;
+
+    skipWithoutQemu();
+    runHelperOne(top);
+    pid = rewriteOldFormat(top, OLD_NAME);
+    assert_true(pid > 0);
+
+    c = virConnectOpen(uri);
+    assert_non_null(c);
+    d = virDomainLookupByName(c, OLD_NAME);
+    assert_non_null(d);
+    assert_int_equal(virDomainGetState(d, &st, &reason, 0), 0);
+    assert_int_equal(st, VIR_DOMAIN_RUNNING);
+    assert_false(qemuTestProcessGone(pid));
+    /* The monitor answers, and the next status write is the new format. */
+    assert_int_equal(virDomainSuspend(d), 0);
+    assert_true(g_file_get_contents(path, &text, NULL, NULL));
+    assert_non_null(strstr(text, "<domstatus version='1' state='3'"));
+    assert_non_null(strstr(text, "old&amp;new &quot;q&quot;.monitor'"));
+    assert_int_equal(virDomainResume(d), 0);
+    assert_int_equal(virDomainDestroy(d), 0);
+    assert_true(qemuTestProcessGone(pid));
+    assert_int_equal(virDomainUndefine(d), 0);
+    virDomainFree(d);
+    virConnectClose(c);
+    qemuTestRmTree(top);
+    g_clear_pointer(&reattachTop, g_free);
+}
+
+/* A status file cut short (a full disk, an editor): the codec says why,
+ * and the driver does what it always did with an unreadable one: the
+ * file goes, the QEMU holding the domain's monitor socket is killed, the
+ * persistent domain stays defined and shut off. */
+static void
+test_reattach_truncated(void **state)
+{
+    g_autofree char *top = g_dir_make_tmp("vk-qemu-cutstatus-XXXXXX", NULL);
+    g_autofree char *uri = g_strdup_printf("qemu:///embed?root=%s", top);
+    g_autofree char *path = g_strdup_printf("%s/run/%s.xml", top, OLD_NAME);
+    g_autofree char *text = NULL;
+    gsize len = 0;
+    virConnectPtr c;
+    virDomainPtr d;
+    int st = -1, reason = -1, pid;
+
+    skipWithoutQemu();
+    runHelperOne(top);
+    pid = qemuTestStatusPid(top, OLD_NAME);
+    assert_true(pid > 0);
+    assert_true(g_file_get_contents(path, &text, &len, NULL));
+    assert_true(g_file_set_contents(path, text, len / 2, NULL));
+
+    c = virConnectOpen(uri);
+    assert_non_null(c);
+    assert_true(qemuTestProcessGone(pid));
+    assert_int_equal(qemuTestCountDir(top, "run"), 0);
+    d = virDomainLookupByName(c, OLD_NAME);
+    assert_non_null(d);
+    assert_int_equal(virDomainGetState(d, &st, &reason, 0), 0);
+    assert_int_equal(st, VIR_DOMAIN_SHUTOFF);
+    assert_int_equal(virDomainUndefine(d), 0);
+    virDomainFree(d);
     virConnectClose(c);
     qemuTestRmTree(top);
     g_clear_pointer(&reattachTop, g_free);
@@ -540,6 +687,8 @@ main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_reattach),
+        cmocka_unit_test(test_reattach_old_format),
+        cmocka_unit_test(test_reattach_truncated),
         cmocka_unit_test(test_segv),
         cmocka_unit_test(test_balloon),
         cmocka_unit_test(test_save_restore),
@@ -551,6 +700,10 @@ main(int argc, char **argv)
     if (argc == 4 && strcmp(argv[1], "--helper") == 0) {
         microElf = argv[3];
         return helperMain(argv[2]);
+    }
+    if (argc == 4 && strcmp(argv[1], "--helper-one") == 0) {
+        microElf = argv[3];
+        return helperOneMain(argv[2]);
     }
     microElf = argc > 1 ? argv[1] : NULL;
     return cmocka_run_group_tests(tests, setup, teardown);

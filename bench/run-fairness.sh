@@ -17,22 +17,13 @@
 # flooders got (a daemon that starves its flooders is not fair either).
 #
 # Without BUILD_DIR a release build is made in build-bench/; NO_BUILD=1
-# uses BUILD_DIR as it is.  Environment: REPEATS (3), SECONDS_PER_RUN (5).
+# uses BUILD_DIR as it is; root is required (bench/lib.sh).  Environment:
+# REPEATS (3), SECONDS_PER_RUN (5).
 # Timings are for people to read: nothing here is a test.
 set -eu
 
-src=$(cd "$(dirname "$0")/.." && pwd)
-build=${1:-}
-
-if [ -z "$build" ]; then
-    build=$src/build-bench
-    [ -f "$build/build.ninja" ] ||
-        meson setup "$build" "$src" -Dbuildtype=release -Dtests=false >/dev/null
-fi
-if [ -z "${NO_BUILD:-}" ]; then
-    ninja -C "$build" src/daemon/virtkitd >&2
-fi
-[ -x /usr/sbin/libvirtd ] || { echo "run-fairness.sh: /usr/sbin/libvirtd is not installed" >&2; exit 1; }
+. "$(dirname "$0")/lib.sh"
+bench_prepare run-fairness "${1:-}" src/daemon/virtkitd
 
 exec /usr/bin/python3 - "$build" "$src" <<'PY'
 import os, sys

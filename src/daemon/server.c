@@ -50,7 +50,7 @@ typedef struct {
 static void clientHandleIO(vkDaemonClient *client, GIOCondition rev);
 
 /* One turn of a client on the I/O loop (see the top of the file). */
-#define TURN_MESSAGES 8
+#define TURN_MESSAGES 4
 #define TURN_BYTES (256 * 1024)
 
 /* ---- small helpers ---- */

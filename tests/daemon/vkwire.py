@@ -328,5 +328,25 @@ def round_trips(conn, proc, seconds, guard=20):
     return lat
 
 
+def served(sock):
+    """A well-behaved python3-libvirt client on sock gets answers."""
+    import libvirt
+    conn = libvirt.open("test+unix:///default?socket=" + sock)
+    try:
+        assert conn.getVersion() > 0
+        assert isinstance(conn.listAllDomains(), list)
+    finally:
+        conn.close()
+
+
+def rss_kib(pid):
+    """The resident memory of process pid (VmRSS), in KiB."""
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    raise AssertionError("no VmRSS for pid %d" % pid)
+
+
 def percentile(sorted_xs, p):
     return sorted_xs[min(len(sorted_xs) - 1, int(len(sorted_xs) * p))]

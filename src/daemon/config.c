@@ -42,6 +42,10 @@ static const vkConfigKey keys[] = {
     K("keepalive_interval", KEY_INT, keepaliveInterval),
     K("keepalive_count", KEY_INT, keepaliveCount),
     K("max_queued_events", KEY_INT, maxQueuedEvents),
+    /* back-pressure on one client (libvirtd has no such keys) */
+    K("max_client_queued_messages", KEY_INT, maxClientQueuedMessages),
+    K("max_client_queued_bytes", KEY_INT, maxClientQueuedBytes),
+    K("client_stall_timeout", KEY_INT, clientStallTimeout),
 };
 #undef K
 
@@ -77,6 +81,9 @@ vkDaemonConfigNew(void)
     cfg->keepaliveInterval = 5;
     cfg->keepaliveCount = 5;
     cfg->maxQueuedEvents = 1024;
+    cfg->maxClientQueuedMessages = 256;
+    cfg->maxClientQueuedBytes = 4 * 1024 * 1024;
+    cfg->clientStallTimeout = 30;
     return cfg;
 }
 
@@ -214,9 +221,11 @@ vkDaemonConfigLoadData(vkDaemonConfig *cfg, const char *data,
         if (!storeValue(cfg, key, value, quoted, origin, lineno, error))
             return -1;
     }
-    if (cfg->maxClientRequests < 1 || cfg->maxWorkers < 1 || cfg->maxClients < 1) {
+    if (cfg->maxClientRequests < 1 || cfg->maxWorkers < 1 || cfg->maxClients < 1 ||
+        cfg->maxClientQueuedMessages < 1 || cfg->maxClientQueuedBytes < 1) {
         g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
-                    "%s: max_clients, max_client_requests and max_workers must be at least 1",
+                    "%s: max_clients, max_client_requests, max_workers, "
+                    "max_client_queued_messages and max_client_queued_bytes must be at least 1",
                     origin);
         return -1;
     }

@@ -35,6 +35,9 @@ typedef struct {
     int keepaliveInterval;
     int keepaliveCount;
     int maxQueuedEvents;
+    int maxClientQueuedMessages;
+    int maxClientQueuedBytes;
+    int clientStallTimeout;
 } vkDaemonConfig;
 
 vkDaemonConfig *vkDaemonConfigNew(void);

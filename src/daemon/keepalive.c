@@ -52,7 +52,9 @@ vkDaemonKeepaliveTick(gpointer opaque)
         vkDaemonClient *client = key;
         bool take;
         g_mutex_lock(&client->lock);
-        take = client->keepalive && !client->closing &&
+        /* A client held back by back-pressure is not read, so its PONGs
+         * could not be seen; the stall timer (backpressure.c) watches it. */
+        take = client->keepalive && !client->closing && !client->paused &&
                now - g_atomic_int_get(&client->lastRx) >= srv->cfg->keepaliveInterval;
         if (take)
             vkDaemonClientRef(client);

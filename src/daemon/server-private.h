@@ -51,17 +51,32 @@ struct _vkDaemonClient {
     GMutex lock;                /* guards everything below */
     GIOCondition cond;
     bool closing;
-    bool readPaused;
+    bool paused;                /* over a back-pressure bound: not read */
     GQueue tx;                  /* vkRpcMessage*, head is being written */
+    size_t txBytes;             /* bytes of the packets in tx */
+    unsigned int txReplies;     /* REPLY packets in tx */
     unsigned int nevents;       /* tracked (event) messages in tx */
+    gint64 txProgress;          /* monotonic us: tx last started or moved */
+    GSource *stallTimer;        /* armed while paused with output waiting */
     unsigned int inflight;      /* calls on the worker pool */
     GQueue pending;             /* calls waiting for a request slot */
+    size_t pendingBytes;        /* bytes of the packets in pending */
     bool keepalive;
     int unanswered;             /* PINGs sent since the last byte received */
 
     vkRpcMessage *rx;           /* main loop only */
     gint lastRx;                /* monotonic seconds; atomic */
 };
+
+/* backpressure.c, all with client->lock held.  TxAccount: msg was added
+ * to (added) or removed from client->tx; call it before the queue
+ * changes.  PausedLocked: whether the client is over a bound and must not
+ * be read now (arms the stall timer).  KickLocked: dispatch the client's
+ * source on the next loop iteration as if its socket were readable. */
+void vkDaemonTxAccountLocked(vkDaemonClient *client, const vkRpcMessage *msg, bool added);
+bool vkDaemonClientPausedLocked(vkDaemonClient *client);
+void vkDaemonClientKickLocked(vkDaemonClient *client);
+void vkDaemonStallDisarmLocked(vkDaemonClient *client);
 
 /* server.c: monotonic seconds (client->lastRx). */
 gint vkDaemonNowSeconds(void);

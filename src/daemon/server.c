@@ -14,6 +14,13 @@
  * no extra hop back to the main loop.  Only when the socket is full does
  * the main loop take over writing (G_IO_OUT).
  *
+ * A client over its back-pressure bounds (backpressure.c) is not read.
+ * Fair service: one dispatch of a client (a "turn") reads at most
+ * TURN_MESSAGES packets and TURN_BYTES bytes and writes at most TURN_BYTES;
+ * then the main loop moves on.  GLib dispatches every ready source once per
+ * iteration, so ready clients take turns round-robin and a flooding client
+ * cannot hold the I/O thread while its socket stays full.
+ *
  * Lifetime: a client holds one "base" reference while it is served; close
  * drops it, queued calls and the GSource hold their own.  The last unref
  * schedules the real teardown on the main loop, so it never races with an
@@ -22,6 +29,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <stdint.h>
 #include <unistd.h>
 #include <sys/socket.h>
 #include <glib-unix.h>
@@ -40,6 +48,10 @@ typedef struct {
 } vkClientSource;
 
 static void clientHandleIO(vkDaemonClient *client, GIOCondition rev);
+
+/* One turn of a client on the I/O loop (see the top of the file). */
+#define TURN_MESSAGES 4
+#define TURN_BYTES (256 * 1024)
 
 /* ---- small helpers ---- */
 
@@ -93,7 +105,7 @@ updateCondLocked(vkDaemonClient *client)
     if (client->handshaking) {
         cond = vkDaemonTlsWantWrite(client->tls) ? G_IO_OUT : G_IO_IN;
     } else {
-        if (!client->readPaused)
+        if (!vkDaemonClientPausedLocked(client))
             cond |= G_IO_IN;
         if (client->tx.length)
             cond |= G_IO_OUT;
@@ -206,9 +218,13 @@ closeLocked(vkDaemonClient *client, const char *reason, bool normal)
     if (client->source)
         g_source_destroy(client->source);
     shutdown(client->fd, SHUT_RDWR);
+    vkDaemonStallDisarmLocked(client);
     freeQueue(&client->tx);
+    client->txBytes = 0;
+    client->txReplies = 0;
     client->nevents = 0;
     freeQueue(&client->pending);
+    client->pendingBytes = 0;
 }
 
 void
@@ -239,13 +255,16 @@ clientCloseQuiet(vkDaemonClient *client, const char *reason)
 
 /* ---- writing ---- */
 
-/* Returns -1 on a dead socket (the caller closes). */
+/* Writes queued packets until the socket is full, the queue is empty or
+ * about limit bytes went out.  Returns -1 on a dead socket (the caller
+ * closes). */
 static int
-flushLocked(vkDaemonClient *client)
+flushLocked(vkDaemonClient *client, size_t limit)
 {
     vkRpcMessage *msg;
+    size_t sent = 0;
 
-    while ((msg = g_queue_peek_head(&client->tx))) {
+    while (sent < limit && (msg = g_queue_peek_head(&client->tx))) {
         ssize_t n = transportSend(client, msg->buffer + msg->offset,
                                   msg->length - msg->offset);
         if (n < 0) {
@@ -254,11 +273,12 @@ flushLocked(vkDaemonClient *client)
             return -1;
         }
         msg->offset += n;
+        sent += n;
+        client->txProgress = g_get_monotonic_time();
         if (msg->offset < msg->length)
             continue;
+        vkDaemonTxAccountLocked(client, msg, false);
         g_queue_pop_head(&client->tx);
-        if (msg->tracked)
-            client->nevents--;
         if (msg->header.type == VK_RPC_STREAM)
             vkDaemonStreamWritten(client, &msg->header);
         vkRpcMessageFree(msg);
@@ -274,11 +294,10 @@ sendLocked(vkDaemonClient *client, vkRpcMessage *msg)
         vkRpcMessageFree(msg);
         return true;
     }
+    vkDaemonTxAccountLocked(client, msg, true);
     g_queue_push_tail(&client->tx, msg);
-    if (msg->tracked)
-        client->nevents++;
     if (client->tx.length == 1 && !client->handshaking &&
-        flushLocked(client) < 0) {
+        flushLocked(client, SIZE_MAX) < 0) {
         closeLocked(client, "write failed", true);
         return false;
     }
@@ -374,6 +393,8 @@ startCallLocked(vkDaemonClient *client, vkRpcMessage *msg)
     g_thread_pool_push(client->srv->pool, job, NULL);
 }
 
+/* A call waits for a worker while its client has max_client_requests
+ * running; reading stops once as many wait (backpressure.c). */
 static void
 queueCall(vkDaemonClient *client, vkRpcMessage *msg)
 {
@@ -385,14 +406,10 @@ queueCall(vkDaemonClient *client, vkRpcMessage *msg)
     } else if (client->inflight < max) {
         startCallLocked(client, msg);
     } else {
-        /* Keep reading (so keepalive PINGs are still answered) until as
-         * many calls wait as may run; then let the socket push back. */
         g_queue_push_tail(&client->pending, msg);
-        if (client->pending.length >= max) {
-            client->readPaused = true;
-            updateCondLocked(client);
-        }
+        client->pendingBytes += msg->length;
     }
+    updateCondLocked(client);
     g_mutex_unlock(&client->lock);
 }
 
@@ -403,22 +420,21 @@ vkDaemonClientCallDone(vkDaemonClient *client)
 
     g_mutex_lock(&client->lock);
     client->inflight--;
-    if (!client->closing && (next = g_queue_pop_head(&client->pending)))
+    if (!client->closing && (next = g_queue_pop_head(&client->pending))) {
+        client->pendingBytes -= next->length;
         startCallLocked(client, next);
-    if (client->readPaused &&
-        client->pending.length < (unsigned int)client->srv->cfg->maxClientRequests) {
-        client->readPaused = false;
-        updateCondLocked(client);
     }
+    updateCondLocked(client);
     g_mutex_unlock(&client->lock);
 }
 
 /* ---- reading ---- */
 
 /* Returns a complete packet, or NULL: *why is then NULL for "no more data
- * now", or the reason to close the connection. */
+ * now" (or *budget, the bytes this turn may still read, is spent), or the
+ * reason to close the connection. */
 static vkRpcMessage *
-readOne(vkDaemonClient *client, char **why, bool *normal)
+readOne(vkDaemonClient *client, size_t *budget, char **why, bool *normal)
 {
     vkRpcMessage *msg = client->rx;
 
@@ -429,8 +445,12 @@ readOne(vkDaemonClient *client, char **why, bool *normal)
         vkRpcMessageBeginRead(msg);
     }
     while (msg->offset < msg->length) {
-        ssize_t n = transportRecv(client, msg->buffer + msg->offset,
-                                  msg->length - msg->offset);
+        ssize_t n;
+
+        if (!*budget)
+            return NULL;
+        n = transportRecv(client, msg->buffer + msg->offset,
+                          MIN(msg->length - msg->offset, *budget));
         if (n == 0) {
             *normal = msg->offset == 0;
             *why = g_strdup_printf(*normal ? "disconnected" :
@@ -445,6 +465,7 @@ readOne(vkDaemonClient *client, char **why, bool *normal)
         }
         g_atomic_int_set(&client->lastRx, vkDaemonNowSeconds());
         msg->offset += n;
+        *budget -= n;
         if (msg->offset == VK_RPC_LEN_WORD && msg->length == VK_RPC_LEN_WORD &&
             vkRpcMessageDecodeLength(msg) < 0) {
             virErrorPtr err = vkErrorGetLast();
@@ -526,6 +547,8 @@ clientHandleIO(vkDaemonClient *client, GIOCondition rev)
 {
     bool dead = false;
     bool paused;
+    size_t budget = TURN_BYTES;
+    unsigned int nread;
 
     if (client->handshaking) {
         g_autofree char *why = NULL;
@@ -542,8 +565,9 @@ clientHandleIO(vkDaemonClient *client, GIOCondition rev)
             ok->length = ok->capacity = 1;
             client->handshaking = false;
             VK_DLOG("client %s: TLS session established", client->name);
+            vkDaemonTxAccountLocked(client, ok, true);
             g_queue_push_head(&client->tx, ok);
-            if (flushLocked(client) < 0) {
+            if (flushLocked(client, SIZE_MAX) < 0) {
                 rv = -1;
                 why = g_strdup("write failed after the TLS handshake");
             }
@@ -561,7 +585,7 @@ clientHandleIO(vkDaemonClient *client, GIOCondition rev)
     if (rev & G_IO_OUT) {
         g_mutex_lock(&client->lock);
         if (!client->closing) {
-            if (flushLocked(client) < 0) {
+            if (flushLocked(client, TURN_BYTES) < 0) {
                 closeLocked(client, "write failed", true);
                 dead = true;
             }
@@ -576,23 +600,37 @@ clientHandleIO(vkDaemonClient *client, GIOCondition rev)
 
     if (!(rev & (G_IO_IN | G_IO_HUP | G_IO_ERR)))
         return;
-    for (;;) {
+    for (nread = 0; ; nread++) {
         g_autofree char *why = NULL;
         bool normal;
         vkRpcMessage *msg;
 
         g_mutex_lock(&client->lock);
-        paused = client->readPaused || client->closing;
+        paused = client->paused || client->closing;
+        if (!paused && (nread == TURN_MESSAGES || !budget)) {
+            /* the turn is over; the rest waits for the next iteration */
+            vkDaemonClientKickLocked(client);
+            paused = true;
+        }
         g_mutex_unlock(&client->lock);
-        if (paused)
+        if (paused) {
+            /* A peer that hung up while not being read (HUP is reported
+             * whether polled for or not) would make the loop spin. */
+            if (nread == 0 && (rev & (G_IO_HUP | G_IO_ERR)))
+                clientCloseQuiet(client, "hung up while not being read");
             return;
-        msg = readOne(client, &why, &normal);
+        }
+        msg = readOne(client, &budget, &why, &normal);
         if (!msg) {
             if (why) {
                 if (normal)
                     clientCloseQuiet(client, why);
                 else
                     vkDaemonClientClose(client, why);
+            } else if (!budget) {
+                g_mutex_lock(&client->lock);
+                vkDaemonClientKickLocked(client);
+                g_mutex_unlock(&client->lock);
             }
             return;
         }
@@ -604,8 +642,14 @@ static gboolean
 clientSourceDispatch(GSource *source, GSourceFunc cb, gpointer data)
 {
     vkClientSource *cs = (vkClientSource *)source;
+    GIOCondition rev = g_source_query_unix_fd(source, cs->client->fdTag);
 
-    clientHandleIO(cs->client, g_source_query_unix_fd(source, cs->client->fdTag));
+    if (g_source_get_ready_time(source) != -1) {
+        /* kicked (vkDaemonClientKickLocked): read as if the socket said so */
+        g_source_set_ready_time(source, -1);
+        rev |= G_IO_IN;
+    }
+    clientHandleIO(cs->client, rev);
     return G_SOURCE_CONTINUE;
 }
 

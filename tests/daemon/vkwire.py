@@ -4,11 +4,13 @@ by hand (struct.pack), so the daemon's handling of good and bad packets can
 be checked byte by byte without any client library in between."""
 
 import os
+import select
 import socket
 import struct
 import subprocess
 import tempfile
 import threading
+import time
 
 REMOTE_PROG = 0x20008086
 KEEPALIVE_PROG = 0x6B656570
@@ -25,14 +27,14 @@ class Daemon:
     log (stderr, -v) is collected by a thread; wait_for() blocks on a
     condition until a line matches."""
 
-    def __init__(self, binary, config=None, extra=(), env=None):
+    def __init__(self, binary, config=None, extra=(), env=None, verbose=True):
         self.tmp = tempfile.TemporaryDirectory(prefix="vkd-test-")
         self.dir = self.tmp.name
         self.lines = []
         self.cond = threading.Condition()
         # the daemon's QEMU driver keeps its files under the test's own
         # dir, never under /etc or /run of the host
-        args = [binary, "--socket-dir", self.dir, "-v"]
+        args = [binary, "--socket-dir", self.dir] + (["-v"] if verbose else [])
         if "VIRTKIT_QEMU_ROOT" not in (env or os.environ) and "--qemu-root" not in extra:
             args += ["--qemu-root", os.path.join(self.dir, "qemu")]
         if config is not None:
@@ -225,3 +227,126 @@ class Libvirtd:
             self.proc.kill()
             self.proc.wait()
         self.tmp.cleanup()
+
+
+class Flooders:
+    """n child processes, each on its own connection to path: a thread
+    pipelines copies of one CALL (procedure proc, no arguments) as fast as
+    the socket takes them while the process reads and discards the
+    replies.  Started once every child has done its handshake; stop()
+    ends them and returns the reply bytes each one read."""
+
+    def __init__(self, path, n, proc):
+        self.kids = []
+        stop_r, self.stop_w = os.pipe()
+        ready_r, ready_w = os.pipe()
+        for _ in range(n):
+            count_r, count_w = os.pipe()
+            pid = os.fork()
+            if pid == 0:
+                status = 1
+                try:
+                    os.close(self.stop_w)
+                    os.close(count_r)
+                    self._flood(path, proc, ready_w, stop_r, count_w)
+                    status = 0
+                finally:
+                    os._exit(status)
+            os.close(count_w)
+            self.kids.append((pid, count_r))
+        os.close(stop_r)
+        os.close(ready_w)
+        with os.fdopen(ready_r, "rb") as r:
+            if r.read(n) != b"r" * n:
+                self.stop()
+                raise AssertionError("a flooder did not start")
+
+    @staticmethod
+    def _flood(path, proc, ready_fd, stop_fd, count_fd):
+        c = Conn(path)
+        handshake(c)
+        os.write(ready_fd, b"r")
+        stopping = threading.Event()
+        batch = packet(REMOTE_PROG, 1, proc, 0, 9) * 64
+
+        def sender():
+            c.s.settimeout(None)
+            try:
+                while not stopping.is_set():
+                    c.s.sendall(batch)
+            except OSError:
+                pass
+        threading.Thread(target=sender, daemon=True).start()
+        got = 0
+        while True:
+            r, _, _ = select.select([c.s, stop_fd], [], [])
+            if stop_fd in r:
+                break
+            chunk = c.s.recv(1 << 20)
+            if not chunk:
+                break
+            got += len(chunk)
+        stopping.set()
+        os.write(count_fd, b"%d" % got)
+
+    def stop(self):
+        if self.stop_w is not None:
+            os.close(self.stop_w)
+            self.stop_w = None
+        got = []
+        for pid, count_r in self.kids:
+            with os.fdopen(count_r, "rb") as r:
+                text = r.read()
+            os.waitpid(pid, 0)
+            got.append(int(text) if text else 0)
+        self.kids = []
+        return got
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+def round_trips(conn, proc, seconds, guard=20):
+    """Round trips of CALL proc (no arguments) on conn for seconds; the
+    sorted latencies in seconds.  A reply that takes longer than guard
+    raises AssertionError (the client is starved)."""
+    lat = []
+    conn.s.settimeout(guard)
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        t0 = time.monotonic()
+        try:
+            hdr, body = conn.call(proc)
+        except socket.timeout:
+            raise AssertionError("procedure %d got no reply in %d s" % (proc, guard))
+        lat.append(time.monotonic() - t0)
+        assert hdr[5] == OK, decode_error(body)
+    lat.sort()
+    return lat
+
+
+def served(sock):
+    """A well-behaved python3-libvirt client on sock gets answers."""
+    import libvirt
+    conn = libvirt.open("test+unix:///default?socket=" + sock)
+    try:
+        assert conn.getVersion() > 0
+        assert isinstance(conn.listAllDomains(), list)
+    finally:
+        conn.close()
+
+
+def rss_kib(pid):
+    """The resident memory of process pid (VmRSS), in KiB."""
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    raise AssertionError("no VmRSS for pid %d" % pid)
+
+
+def percentile(sorted_xs, p):
+    return sorted_xs[min(len(sorted_xs) - 1, int(len(sorted_xs) * p))]

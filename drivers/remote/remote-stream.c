@@ -601,3 +601,50 @@ vkRemoteDomainOpenConsole(virDomainPtr dom, const char *dev_name, virStreamPtr s
     }
     return 0;
 }
+
+/* Upload and download: the same arguments under two procedures. */
+static int
+volStream(virStorageVolPtr vol, virStreamPtr st, int proc, unsigned long long offset,
+          unsigned long long length, unsigned int flags)
+{
+    vkRemoteClient *client = vol->conn->privateData;
+    remote_storage_vol_upload_args args = { 0 };
+    unsigned int serial;
+    vkRemoteStream *rs;
+
+    if (!client) {
+        vkReportError(VIR_ERR_INTERNAL_ERROR, "%s", "the remote connection is not open");
+        return -1;
+    }
+    serial = vkRemoteClientNextSerial(client);
+    if (!(rs = streamOpen(st, client, proc, serial)))
+        return -1;
+    vkRemoteArgStorageVol(&args.vol, vol);
+    args.offset = offset;
+    args.length = length;
+    args.flags = flags;
+    if (vkRemoteClientCallSerial(client, proc, serial,
+                                 (xdrproc_t)xdr_remote_storage_vol_upload_args, &args,
+                                 VK_XDR_VOID, NULL) < 0) {
+        tableRemove(rs);
+        g_mutex_lock(&st->lock);
+        st->closed = true;
+        g_mutex_unlock(&st->lock);
+        return -1;
+    }
+    return 0;
+}
+
+int
+vkRemoteStorageVolUpload(virStorageVolPtr vol, virStreamPtr st, unsigned long long offset,
+                         unsigned long long length, unsigned int flags)
+{
+    return volStream(vol, st, REMOTE_PROC_STORAGE_VOL_UPLOAD, offset, length, flags);
+}
+
+int
+vkRemoteStorageVolDownload(virStorageVolPtr vol, virStreamPtr st, unsigned long long offset,
+                           unsigned long long length, unsigned int flags)
+{
+    return volStream(vol, st, REMOTE_PROC_STORAGE_VOL_DOWNLOAD, offset, length, flags);
+}

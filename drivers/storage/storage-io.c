@@ -7,9 +7,9 @@
  * random data), written over the whole file; "zero" on a regular file
  * punches the whole range instead, which reads back as zeros at once.
  *
- * A stream over the whole rest of the file is the file's descriptor
- * itself.  A stream limited to a length goes through a socket pair with a
- * thread copying exactly that many bytes between the file and the
+ * A download over the whole rest of the file is the file's descriptor
+ * itself.  Uploads and length-limited downloads go through a socket pair
+ * with a thread copying at most that many bytes between the file and the
  * socket; the stream's close waits for the thread, so an upload is on
  * disk when virStreamFinish returns.
  */
@@ -230,8 +230,13 @@ vkStorageFileOpenStream(virStreamPtr st, const char *path, bool upload,
             close(fd);
         return -1;
     }
-    if (!length)
+    /* A download to the end is the file itself.  An upload never is: a
+     * stream relay (virtkitd's) also reads from the stream it writes to,
+     * which a write-only file descriptor refuses. */
+    if (!length && !upload)
         return vkFdStreamOpen(st, fd);
+    if (!length)
+        length = G_MAXUINT64;
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) < 0) {
         vkReportSystemError(errno, "%s", "cannot create a socket pair for the stream");
         close(fd);

@@ -17,6 +17,8 @@
 #define VIR_FROM_THIS VIR_FROM_STORAGE
 #include "util/error.h"
 #include "core/uri.h"
+#include "conf/domain-conf.h"
+#include "conf/domain-conf-priv.h"
 #include "drivers/storage/storage-private.h"
 #include "drivers/storage/storage-driver.h"
 
@@ -209,4 +211,76 @@ vkStorageDriverRegister(void)
     vkStoragePoolFillTable(&storageTable);
     vkStorageVolFillTable(&storageTable);
     return vkRegisterSecondaryDriver(&storageDriver);
+}
+
+/* ---- for hypervisor drivers ---- */
+
+static int
+resolveDisk(vkStorageState *st, vkDomainDiskDef *d)
+{
+    vkStoragePoolObj *obj = vkStoragePoolFindByName(st, d->srcPool);
+    vkStorageVol *v;
+
+    if (!obj) {
+        vkReportError(VIR_ERR_NO_STORAGE_POOL, "no storage pool with matching name '%s'",
+                      d->srcPool);
+        return -1;
+    }
+    if (!obj->active) {
+        vkReportError(VIR_ERR_OPERATION_INVALID, "storage pool '%s' containing volume "
+                      "'%s' is not active", d->srcPool, d->src);
+        return -1;
+    }
+    if (!(v = vkStorageVolFindIn(obj->vols, d->src)) || v->building) {
+        vkReportError(VIR_ERR_NO_STORAGE_VOL, "no storage vol with matching name '%s'",
+                      d->src);
+        return -1;
+    }
+    g_free(d->src);
+    d->src = g_strdup(v->def->path);
+    g_clear_pointer(&d->srcPool, g_free);
+    d->type = VK_DOMAIN_DISK_TYPE_FILE;
+    if (!d->driverType)
+        d->driverType = g_strdup(v->def->format);
+    return 0;
+}
+
+int
+vkStorageResolveDiskVolumes(const char *root, vkDomainDef *def)
+{
+    GPtrArray *disks = vkDomainDevList(def, VK_DOMAIN_DEVICE_DISK);
+    g_autofree char *canon = root ? g_canonicalize_filename(root, "/") : NULL;
+    vkStorageState *st = NULL;
+    int ret = 0;
+
+    for (guint i = 0; disks && i < disks->len && ret == 0; i++) {
+        vkDomainDiskDef *d = disks->pdata[i];
+
+        if (d->type != VK_DOMAIN_DISK_TYPE_VOLUME)
+            continue;
+        if (!d->srcPool || !d->src) {
+            vkReportError(VIR_ERR_XML_ERROR, "disk '%s' of type 'volume' needs a pool "
+                          "and a volume", d->dst ? d->dst : "");
+            return -1;
+        }
+        if (!st) {
+            g_mutex_lock(&statesLock);
+            if (states && (st = g_hash_table_lookup(states, canon ? canon : SYSTEM_KEY)))
+                st->refs++;
+            g_mutex_unlock(&statesLock);
+            if (!st) {
+                vkReportError(VIR_ERR_NO_STORAGE_POOL, "no storage pool with matching "
+                              "name '%s' (no storage driver serves this connection)",
+                              d->srcPool);
+                return -1;
+            }
+            g_mutex_lock(&st->lock);
+        }
+        ret = resolveDisk(st, d);
+    }
+    if (st) {
+        g_mutex_unlock(&st->lock);
+        stateRelease(st);
+    }
+    return ret;
 }

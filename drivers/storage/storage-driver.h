@@ -14,4 +14,13 @@ int vkStorageDriverRegister(void);
  * and starts the autostart ones. */
 int vkStorageDriverSetPrivileged(const char *root);
 
+typedef struct _vkDomainDef vkDomainDef;
+
+/* For hypervisor drivers: every <disk type='volume'> of def (pool +
+ * volume) becomes a file disk on the volume's path, its driver type
+ * taken from the volume's format when unset.  root: the embed root, NULL
+ * for /system.  0, or -1 with the error set (no such pool, pool not
+ * running, no such volume). */
+int vkStorageResolveDiskVolumes(const char *root, vkDomainDef *def);
+
 #endif

@@ -155,14 +155,9 @@ main(int argc, char **argv)
     /* Inside the daemon a URI no local driver serves is an error, never a
      * hop to another daemon (or to this one). */
     vkRemoteDriverDisableLocal();
-    /* qemu:///system is served here (reattaching to running guests,
-     * autostart); a failure leaves the other drivers working. */
-    if (vkQemuDriverSetPrivileged(qemuRoot) < 0)
-        VK_LOG("QEMU driver unavailable: %s", virGetLastErrorMessage());
-    if (vkLxcDriverSetPrivileged(lxcRoot) < 0)
-        VK_LOG("LXC driver unavailable: %s", virGetLastErrorMessage());
-    /* Pools for every /system connection (QEMU, LXC); a daemon given a
-     * private QEMU root keeps its pools there too, never in /etc. */
+    /* Pools for every /system connection (QEMU, LXC), before QEMU's
+     * autostart needs them for volume disks; a daemon given a private
+     * QEMU root keeps its pools there too, never in /etc. */
     if (!storageRoot && !g_getenv("VIRTKIT_STORAGE_ROOT")) {
         const char *env = g_getenv("VIRTKIT_QEMU_ROOT");
 
@@ -170,6 +165,12 @@ main(int argc, char **argv)
     }
     if (vkStorageDriverSetPrivileged(storageRoot) < 0)
         VK_LOG("storage driver unavailable: %s", virGetLastErrorMessage());
+    /* qemu:///system is served here (reattaching to running guests,
+     * autostart); a failure leaves the other drivers working. */
+    if (vkQemuDriverSetPrivileged(qemuRoot) < 0)
+        VK_LOG("QEMU driver unavailable: %s", virGetLastErrorMessage());
+    if (vkLxcDriverSetPrivileged(lxcRoot) < 0)
+        VK_LOG("LXC driver unavailable: %s", virGetLastErrorMessage());
     /* xen:///system is served here to every client; the read-only socket
      * is how users other than root reach it (see drivers/xen/driver.c) */
     if (vkXenDriverServeSystem(xendSocket) < 0)

@@ -33,7 +33,7 @@ if os.environ.get("VK_STORAGE_NS") != "1":
 
 import libvirt  # noqa: E402
 import vkwire  # noqa: E402
-from vktest import virsh  # noqa: E402
+from vktest import VIRSH, client, virsh  # noqa: E402
 
 BIN = sys.argv[1]
 MiB = 1024 * 1024
@@ -110,7 +110,10 @@ def dir_pool(sock, tmp):
     assert virsh(sock, "vol-pool", a).stdout.strip() == "p1"
     virsh(sock, "vol-delete", "c.img", "--pool", "p1")
     assert not os.path.exists(os.path.join(pool, "c.img"))
-    print("ok dir pool and raw/qcow2 volumes through virsh")
+    # storage:///system: the same driver (and pools) without a hypervisor
+    out = client(VIRSH, "storage+unix:///system?socket=" + sock, "pool-list").stdout
+    assert " p1 " in out, out
+    print("ok dir pool and raw/qcow2 volumes through virsh; storage:///system sees them")
     return pool
 
 

@@ -29,6 +29,14 @@ tmpPath(const char *name)
     return g_build_filename(tmpdir, name, NULL);
 }
 
+static bool
+haveProgram(const char *name)
+{
+    g_autofree char *path = g_find_program_in_path(name);
+
+    return path != NULL;
+}
+
 static void
 run(const char *const *argv)
 {
@@ -79,7 +87,7 @@ testProbeQcow2(void **state)
     assert_non_null(strstr(xml, "<btime>0</btime>"));
     assert_non_null(strstr(xml, "<backingStore>\n    <path>"));
     if (g_file_test("/usr/share/libvirt/schemas/storagevol.rng", G_FILE_TEST_EXISTS) &&
-        g_find_program_in_path("xmllint")) {
+        haveProgram("xmllint")) {
         g_autofree char *file = tmpPath("vol.xml");
         const char *lint[] = { "xmllint", "--noout", "--relaxng",
                                "/usr/share/libvirt/schemas/storagevol.rng", file, NULL };
@@ -242,7 +250,7 @@ main(void)
         cmocka_unit_test(testRawRefusesBacking),
     };
 
-    if (!g_find_program_in_path("qemu-img")) {
+    if (!haveProgram("qemu-img")) {
         printf("qemu-img not installed: skipped\n");
         return 77;
     }

@@ -4,6 +4,7 @@
 # tests/qemu/test-qemu-console-libvirtd.py run it.
 #
 #   scripts/private-libvirtd.sh DIR qemu|lxc
+#   PRIVATE_LIBVIRTD_EXTRA_DRIVERS="storage" scripts/private-libvirtd.sh DIR qemu
 #
 # DIR is an empty directory the caller made (and removes afterwards).  The
 # script fills it and then becomes libvirtd, in the foreground, in a mount
@@ -40,6 +41,11 @@ for sub in etc sock drv lib cache log; do
     mkdir "$dir/$sub"
 done
 ln -s "$so" "$dir/drv/"
+# extra connection drivers beside the one named (e.g. "storage" for the
+# storage benchmark); their storage backends are found by libvirt itself
+for extra in ${PRIVATE_LIBVIRTD_EXTRA_DRIVERS:-}; do
+    ln -s "${so%_$driver.so}_$extra.so" "$dir/drv/"
+done
 cat > "$dir/etc/libvirtd.conf" <<CONF
 unix_sock_dir = "$dir/sock"
 auth_unix_rw = "none"

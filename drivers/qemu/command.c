@@ -241,7 +241,10 @@ buildDisks(cmdBuf *b)
         bool cdrom = d->device == VK_DOMAIN_DISK_DEVICE_CDROM;
         const char *bus = d->bus ? d->bus : "";
 
-        if (d->type != VK_DOMAIN_DISK_TYPE_FILE && d->type != VK_DOMAIN_DISK_TYPE_BLOCK) {
+        /* A volume disk reaches a command line resolved to its file (the
+         * storage driver, at start); at define it is only checked. */
+        if (d->type != VK_DOMAIN_DISK_TYPE_FILE && d->type != VK_DOMAIN_DISK_TYPE_BLOCK &&
+            d->type != VK_DOMAIN_DISK_TYPE_VOLUME) {
             unsupported("disk type '%s' of disk '%s'",
                         vkDomainDiskTypeTable[d->type], d->dst);
             return -1;

@@ -28,6 +28,7 @@
 #include "drivers/qemu/command.h"
 #include "drivers/qemu/process.h"
 #include "drivers/qemu/qemu-console.h"
+#include "drivers/storage/storage-driver.h"
 
 typedef struct {
     vkQemuState *st;
@@ -360,9 +361,12 @@ vkQemuStartDomain(vkQemuState *st, vkQemuDomain *obj, unsigned int flags,
     vkQemuRun *run;
     bool paused = flags & VIR_DOMAIN_START_PAUSED;
     g_autoptr(GHashTable) ptys = NULL;
+    g_autoptr(vkDomainDef) resolved = NULL;
 
-    if (vkQemuCapsCheckDef(st, obj->def) < 0 ||
-        !(argv = vkQemuBuildArgv(obj->def, &opts)))
+    /* <disk type='volume'>: the command line gets the volume's path */
+    if (vkQemuCapsCheckDef(st, obj->def) < 0 || !(resolved = vkDomainDefCopy(obj->def)) ||
+        vkStorageResolveDiskVolumes(st->privileged ? NULL : st->root, resolved) < 0 ||
+        !(argv = vkQemuBuildArgv(resolved, &opts)))
         return -1;
 
     run = runNew(st, obj);

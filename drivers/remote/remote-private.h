@@ -110,5 +110,10 @@ void vkRemoteStreamDispatch(vkRemoteClient *client, vkRpcMessage *msg);
 void vkRemoteStreamsClientClosed(vkRemoteClient *client, const char *cause);
 int vkRemoteDomainOpenConsole(virDomainPtr dom, const char *dev_name, virStreamPtr st,
                               unsigned int flags);
+int vkRemoteStorageVolUpload(virStorageVolPtr vol, virStreamPtr st, unsigned long long offset,
+                             unsigned long long length, unsigned int flags);
+int vkRemoteStorageVolDownload(virStorageVolPtr vol, virStreamPtr st,
+                               unsigned long long offset, unsigned long long length,
+                               unsigned int flags);
 
 #endif

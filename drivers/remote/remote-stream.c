@@ -567,13 +567,12 @@ streamOpen(virStreamPtr st, vkRemoteClient *client, int proc, unsigned int seria
     return rs;
 }
 
-int
-vkRemoteDomainOpenConsole(virDomainPtr dom, const char *dev_name, virStreamPtr st,
-                          unsigned int flags)
+/* Sends the call that opens a stream under proc, the stream registered
+ * first so that no STREAM packet of the reply's serial is missed. */
+static int
+callOpeningStream(vkRemoteClient *client, virStreamPtr st, int proc, xdrproc_t xargs,
+                  void *args)
 {
-    vkRemoteClient *client = dom->conn->privateData;
-    remote_domain_open_console_args args = { 0 };
-    char *devName = (char *)dev_name;
     unsigned int serial;
     vkRemoteStream *rs;
 
@@ -582,16 +581,9 @@ vkRemoteDomainOpenConsole(virDomainPtr dom, const char *dev_name, virStreamPtr s
         return -1;
     }
     serial = vkRemoteClientNextSerial(client);
-    if (!(rs = streamOpen(st, client, REMOTE_PROC_DOMAIN_OPEN_CONSOLE, serial)))
+    if (!(rs = streamOpen(st, client, proc, serial)))
         return -1;
-    args.dom.name = dom->name;
-    memcpy(args.dom.uuid, dom->uuid, VIR_UUID_BUFLEN);
-    args.dom.id = dom->id;
-    args.dev_name = dev_name ? &devName : NULL;
-    args.flags = flags;
-    if (vkRemoteClientCallSerial(client, REMOTE_PROC_DOMAIN_OPEN_CONSOLE, serial,
-                                 (xdrproc_t)xdr_remote_domain_open_console_args, &args,
-                                 VK_XDR_VOID, NULL) < 0) {
+    if (vkRemoteClientCallSerial(client, proc, serial, xargs, args, VK_XDR_VOID, NULL) < 0) {
         /* The stream never opened: nothing to tell the server. */
         tableRemove(rs);
         g_mutex_lock(&st->lock);
@@ -600,4 +592,49 @@ vkRemoteDomainOpenConsole(virDomainPtr dom, const char *dev_name, virStreamPtr s
         return -1;
     }
     return 0;
+}
+
+int
+vkRemoteDomainOpenConsole(virDomainPtr dom, const char *dev_name, virStreamPtr st,
+                          unsigned int flags)
+{
+    remote_domain_open_console_args args = { 0 };
+    char *devName = (char *)dev_name;
+
+    args.dom.name = dom->name;
+    memcpy(args.dom.uuid, dom->uuid, VIR_UUID_BUFLEN);
+    args.dom.id = dom->id;
+    args.dev_name = dev_name ? &devName : NULL;
+    args.flags = flags;
+    return callOpeningStream(dom->conn->privateData, st, REMOTE_PROC_DOMAIN_OPEN_CONSOLE,
+                             (xdrproc_t)xdr_remote_domain_open_console_args, &args);
+}
+
+/* Upload and download: the same arguments under two procedures. */
+static int
+volStream(virStorageVolPtr vol, virStreamPtr st, int proc, unsigned long long offset,
+          unsigned long long length, unsigned int flags)
+{
+    remote_storage_vol_upload_args args = { 0 };
+
+    vkRemoteArgStorageVol(&args.vol, vol);
+    args.offset = offset;
+    args.length = length;
+    args.flags = flags;
+    return callOpeningStream(vol->conn->privateData, st, proc,
+                             (xdrproc_t)xdr_remote_storage_vol_upload_args, &args);
+}
+
+int
+vkRemoteStorageVolUpload(virStorageVolPtr vol, virStreamPtr st, unsigned long long offset,
+                         unsigned long long length, unsigned int flags)
+{
+    return volStream(vol, st, REMOTE_PROC_STORAGE_VOL_UPLOAD, offset, length, flags);
+}
+
+int
+vkRemoteStorageVolDownload(virStorageVolPtr vol, virStreamPtr st, unsigned long long offset,
+                           unsigned long long length, unsigned int flags)
+{
+    return volStream(vol, st, REMOTE_PROC_STORAGE_VOL_DOWNLOAD, offset, length, flags);
 }

@@ -16,6 +16,7 @@
 #include <readline/history.h>
 
 #include "vksh.h"
+#include "vksh-storage.h"
 
 #ifndef VKSH_VERSION
 # define VKSH_VERSION "0.1.0"
@@ -26,6 +27,8 @@ const vkshCmdGroup vkshGroups[] = {
     { "Domain Monitoring", "monitor", vkshMonitorCmds },
     { "Domain Events", "events", vkshEventCmds },
     { "Host and Hypervisor", "host", vkshHostCmds },
+    { "Storage Pool", "pool", vkshPoolCmds },
+    { "Storage Volume", "volume", vkshVolCmds },
     { "Virtkit itself", "virtkit", vkshShellCmds },
     { NULL, NULL, NULL },
 };

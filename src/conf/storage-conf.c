@@ -269,12 +269,38 @@ vkStoragePoolDefParseString(const char *xml)
 }
 
 static void
-formatTarget(GString *buf, const char *path, const char *format,
-             const GPtrArray *extra)
+formatTime(GString *buf, const char *name, const long long t[2])
 {
-    if (!path && !format && (!extra || !extra->len))
+    g_string_append_printf(buf, "      <%s>%lld", name, t[0]);
+    if (t[1])
+        g_string_append_printf(buf, ".%09lld", t[1]);
+    g_string_append_printf(buf, "</%s>\n", name);
+}
+
+/* <permissions> and <timestamps> as libvirt writes them for a file it
+ * looked at (btime is always 0 there: it does not read it). */
+static void
+formatHostInfo(GString *buf, const vkStorageHostInfo *info)
+{
+    g_string_append_printf(buf,
+                           "    <permissions>\n"
+                           "      <mode>0%o</mode>\n"
+                           "      <owner>%u</owner>\n"
+                           "      <group>%u</group>\n"
+                           "    </permissions>\n",
+                           info->mode & 07777, info->uid, info->gid);
+    if (!info->hasTimes)
         return;
-    g_string_append(buf, "  <target>\n");
+    g_string_append(buf, "    <timestamps>\n");
+    formatTime(buf, "atime", info->atime);
+    formatTime(buf, "mtime", info->mtime);
+    formatTime(buf, "ctime", info->ctime);
+    g_string_append(buf, "      <btime>0</btime>\n    </timestamps>\n");
+}
+
+static void
+formatPathFormat(GString *buf, const char *path, const char *format)
+{
     if (path) {
         g_string_append(buf, "    <path>");
         vkConfEscape(buf, path);
@@ -285,8 +311,26 @@ formatTarget(GString *buf, const char *path, const char *format,
         vkConfAttr(buf, "type", format);
         g_string_append(buf, "/>\n");
     }
-    for (guint i = 0; extra && i < extra->len; i++)
-        vkXmlElemFormat(buf, extra->pdata[i], 4);
+}
+
+static void
+formatTarget(GString *buf, const char *path, const char *format,
+             const GPtrArray *extra, const vkStorageHostInfo *info)
+{
+    if (!path && !format && (!extra || !extra->len) && !info->set)
+        return;
+    g_string_append(buf, "  <target>\n");
+    formatPathFormat(buf, path, format);
+    if (info->set)
+        formatHostInfo(buf, info);
+    for (guint i = 0; extra && i < extra->len; i++) {
+        const vkXmlElem *e = extra->pdata[i];
+
+        if (info->set && (strcmp(e->name, "permissions") == 0 ||
+                          strcmp(e->name, "timestamps") == 0))
+            continue;
+        vkXmlElemFormat(buf, e, 4);
+    }
     g_string_append(buf, "  </target>\n");
 }
 
@@ -311,7 +355,7 @@ vkStoragePoolDefFormat(const vkStoragePoolDef *def)
         vkXmlElemFormat(buf, src, 2);
     else
         g_string_append(buf, "  <source>\n  </source>\n");
-    formatTarget(buf, def->targetPath, NULL, def->targetExtra);
+    formatTarget(buf, def->targetPath, NULL, def->targetExtra, &def->targetInfo);
     g_string_append(buf, "</pool>\n");
     return g_string_free(buf, FALSE);
 }
@@ -328,6 +372,9 @@ vkStorageVolDefFree(vkStorageVolDef *def)
     if (def->targetExtra)
         g_ptr_array_unref(def->targetExtra);
     vkXmlElemFree(def->backingStore);
+    g_free(def->compat);
+    g_free(def->backingPath);
+    g_free(def->backingFormat);
     g_free(def);
 }
 
@@ -342,6 +389,35 @@ volSize(xmlNodePtr node, const char *vol, unsigned long long *out)
                       (const char *)node->name, text, unit ? " " : "",
                       unit ? unit : "", vol);
         return -1;
+    }
+    return 0;
+}
+
+/* The parts of <target> a create honours: <compat>, <features>,
+ * <permissions><mode>. */
+static int
+volParseCreateOptions(vkStorageVolDef *def, xmlNodePtr target)
+{
+    xmlNodePtr n, m;
+
+    def->mode = -1;
+    if (!target)
+        return 0;
+    if ((n = childNamed(target, "compat")))
+        def->compat = nodeText(n);
+    if ((n = childNamed(target, "features")) && childNamed(n, "lazy_refcounts"))
+        def->lazyRefcounts = true;
+    if ((n = childNamed(target, "permissions")) && (m = childNamed(n, "mode"))) {
+        g_autofree char *text = nodeText(m);
+        char *end = NULL;
+        long v = strtol(text, &end, 8);
+
+        if (!*text || *end || v < 0 || v > 07777) {
+            vkReportError(VIR_ERR_XML_ERROR, "malformed octal mode '%s' in volume '%s'",
+                          text, def->name);
+            return -1;
+        }
+        def->mode = (int)v;
     }
     return 0;
 }
@@ -376,8 +452,17 @@ volParse(vkStorageVolDef *def, xmlNodePtr root)
     if ((target = childNamed(root, "target")) && (n = childNamed(target, "format")))
         def->format = propDup(n, "type");
     def->targetExtra = targetExtra(target, true);
-    if ((n = childNamed(root, "backingStore")))
+    if (volParseCreateOptions(def, target) < 0)
+        return -1;
+    if ((n = childNamed(root, "backingStore"))) {
+        xmlNodePtr c;
+
         def->backingStore = vkXmlElemFromNode(n);
+        if ((c = childNamed(n, "path")))
+            def->backingPath = nodeText(c);
+        if ((c = childNamed(n, "format")))
+            def->backingFormat = propDup(c, "type");
+    }
     return 0;
 }
 
@@ -414,9 +499,20 @@ vkStorageVolDefFormat(const vkStorageVolDef *def)
                            def->capacity);
     g_string_append_printf(buf, "  <allocation unit='bytes'>%llu</allocation>\n",
                            def->hasAllocation ? def->allocation : def->capacity);
-    formatTarget(buf, def->path, def->format, def->targetExtra);
-    if (def->backingStore)
+    if (def->hasPhysical)
+        g_string_append_printf(buf, "  <physical unit='bytes'>%llu</physical>\n",
+                               def->physical);
+    formatTarget(buf, def->path, def->format, def->info.set ? NULL : def->targetExtra,
+                 &def->info);
+    if (def->info.set && def->backingPath) {
+        g_string_append(buf, "  <backingStore>\n");
+        formatPathFormat(buf, def->backingPath, def->backingFormat);
+        if (def->backingInfo.set)
+            formatHostInfo(buf, &def->backingInfo);
+        g_string_append(buf, "  </backingStore>\n");
+    } else if (def->backingStore) {
         vkXmlElemFormat(buf, def->backingStore, 2);
+    }
     g_string_append(buf, "</volume>\n");
     return g_string_free(buf, FALSE);
 }
@@ -438,5 +534,14 @@ vkStorageVolDefCopy(const vkStorageVolDef *def)
     for (guint i = 0; def->targetExtra && i < def->targetExtra->len; i++)
         g_ptr_array_add(n->targetExtra, vkXmlElemCopy(def->targetExtra->pdata[i]));
     n->backingStore = vkXmlElemCopy(def->backingStore);
+    n->compat = g_strdup(def->compat);
+    n->lazyRefcounts = def->lazyRefcounts;
+    n->mode = def->mode;
+    n->backingPath = g_strdup(def->backingPath);
+    n->backingFormat = g_strdup(def->backingFormat);
+    n->hasPhysical = def->hasPhysical;
+    n->physical = def->physical;
+    n->info = def->info;
+    n->backingInfo = def->backingInfo;
     return n;
 }

@@ -39,6 +39,16 @@ typedef enum {
 
 const char *vkStoragePoolTypeToString(int type);
 
+/* What a driver reads from the host about a file or device: formatted
+ * as <permissions> and <timestamps>, never parsed. */
+typedef struct {
+    bool set;
+    unsigned int mode;
+    unsigned int uid, gid;
+    bool hasTimes;
+    long long atime[2], mtime[2], ctime[2];   /* seconds, nanoseconds */
+} vkStorageHostInfo;
+
 typedef struct {
     int type;                     /* vkStoragePoolType */
     char *name;
@@ -49,6 +59,7 @@ typedef struct {
     vkXmlElem *source;            /* may be NULL */
     char *targetPath;             /* NULL for network pools without one */
     GPtrArray *targetExtra;       /* vkXmlElem *: <permissions>, ... */
+    vkStorageHostInfo targetInfo; /* set: replaces <permissions> of targetExtra */
 } vkStoragePoolDef;
 
 void vkStoragePoolDefFree(vkStoragePoolDef *def);
@@ -68,6 +79,18 @@ typedef struct {
     char *format;                 /* <target><format type=''/>, may be NULL */
     GPtrArray *targetExtra;       /* vkXmlElem *: <permissions>, ... */
     vkXmlElem *backingStore;      /* may be NULL */
+    /* Parsed from the input for a create (NULL/false when absent). */
+    char *compat;                 /* <target><compat> */
+    bool lazyRefcounts;           /* <target><features><lazy_refcounts/> */
+    int mode;                     /* <target><permissions><mode>, -1 if none */
+    char *backingPath;            /* <backingStore><path> */
+    char *backingFormat;          /* <backingStore><format type=''/> */
+    /* Set by a driver from the host; when info.set the formatter writes
+     * these instead of targetExtra and backingStore. */
+    bool hasPhysical;
+    unsigned long long physical;
+    vkStorageHostInfo info;
+    vkStorageHostInfo backingInfo;
 } vkStorageVolDef;
 
 void vkStorageVolDefFree(vkStorageVolDef *def);

@@ -25,6 +25,7 @@
 #include "drivers/qemu/qemu-driver.h"
 #include "drivers/xen/xen-driver.h"
 #include "drivers/lxc/lxc-driver.h"
+#include "drivers/storage/storage-driver.h"
 
 int vkDaemonVerbose;
 
@@ -82,6 +83,7 @@ main(int argc, char **argv)
     g_autofree char *qemuRoot = NULL;
     g_autofree char *xendSocket = NULL;
     g_autofree char *lxcRoot = NULL;
+    g_autofree char *storageRoot = NULL;
     int timeout = 0;
     int readyFd = -1;
     gboolean verbose = FALSE;
@@ -103,6 +105,10 @@ main(int argc, char **argv)
         { "lxc-root", 0, 0, G_OPTION_ARG_FILENAME, &lxcRoot,
           "keep lxc:///system's files under DIR (default: VIRTKIT_LXC_ROOT, "
           "else /etc/virtkit/lxc, /run/virtkit/lxc, ...)", "DIR" },
+        { "storage-root", 0, 0, G_OPTION_ARG_FILENAME, &storageRoot,
+          "keep the storage driver's pool configs and state under DIR/etc/storage and "
+          "DIR/run/storage (default: VIRTKIT_STORAGE_ROOT, else the QEMU root when one "
+          "is given, else /etc/virtkit/storage, /run/virtkit/storage)", "DIR" },
         { "xend-socket", 0, 0, G_OPTION_ARG_FILENAME, &xendSocket,
           "reach xend for xen:///system at this UNIX socket (default: VIRTKIT_XEND_SOCKET, "
           "else /var/lib/xend/xend-socket, then localhost:8000)", "PATH" },
@@ -149,6 +155,16 @@ main(int argc, char **argv)
     /* Inside the daemon a URI no local driver serves is an error, never a
      * hop to another daemon (or to this one). */
     vkRemoteDriverDisableLocal();
+    /* Pools for every /system connection (QEMU, LXC), before QEMU's
+     * autostart needs them for volume disks; a daemon given a private
+     * QEMU root keeps its pools there too, never in /etc. */
+    if (!storageRoot && !g_getenv("VIRTKIT_STORAGE_ROOT")) {
+        const char *env = g_getenv("VIRTKIT_QEMU_ROOT");
+
+        storageRoot = g_strdup(qemuRoot ? qemuRoot : (env && *env ? env : NULL));
+    }
+    if (vkStorageDriverSetPrivileged(storageRoot) < 0)
+        VK_LOG("storage driver unavailable: %s", virGetLastErrorMessage());
     /* qemu:///system is served here (reattaching to running guests,
      * autostart); a failure leaves the other drivers working. */
     if (vkQemuDriverSetPrivileged(qemuRoot) < 0)

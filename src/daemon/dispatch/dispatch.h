@@ -55,6 +55,8 @@ int vkDispatchDomainGetSecurityLabelList(vkServerClient *client, void *args, voi
 
 /* Calls that open a stream (stream.c). */
 int vkDispatchDomainOpenConsole(vkServerClient *client, void *args, void *ret);
+int vkDispatchStorageVolUpload(vkServerClient *client, void *args, void *ret);
+int vkDispatchStorageVolDownload(vkServerClient *client, void *args, void *ret);
 
 /* Drops every event registration the client made (events.c). */
 void vkDispatchEventsDropAll(vkServerClient *client);

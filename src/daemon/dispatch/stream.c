@@ -13,26 +13,27 @@
 #include "remote-convert.h"
 #include "dispatch/dispatch.h"
 
-int
-vkDispatchDomainOpenConsole(vkServerClient *client, void *argsp, void *retp)
+/* What opens the local stream: a public call on the call's object. */
+typedef int (*openFn)(vkServerClient *client, void *args, virStreamPtr st, void **obj);
+typedef void (*freeFn)(void *obj);
+
+/* Opens a nonblocking local stream through fn and hands it to the
+ * daemon's relay; the object fn looked up is freed with objFree. */
+static int
+relayStream(vkServerClient *client, void *args, openFn fn, freeFn objFree)
 {
-    remote_domain_open_console_args *args = argsp;
-    virDomainPtr dom = NULL;
     virStreamPtr st = NULL;
+    void *obj = NULL;
     int rv = -1;
 
-    (void)retp;
     if (!client->openStream) {
         vkReportError(VIR_ERR_NO_SUPPORT, "%s", "this server does not relay streams");
         return -1;
     }
-    if (!(dom = vkRemoteGetDomain(client->conn, &args->dom)))
-        return -1;
     /* Nonblocking: the relay runs on the daemon's event loop. */
     if (!(st = virStreamNew(client->conn, VIR_STREAM_NONBLOCK)))
-        goto cleanup;
-    if (virDomainOpenConsole(dom, args->dev_name ? *args->dev_name : NULL, st,
-                             args->flags) < 0)
+        return -1;
+    if (fn(client, args, st, &obj) < 0)
         goto cleanup;
     if (client->openStream(client, st) < 0) {
         virErrorPtr saved = vkErrorSave();
@@ -48,10 +49,85 @@ vkDispatchDomainOpenConsole(vkServerClient *client, void *argsp, void *retp)
         /* the frees are API calls: they would reset the call's error */
         virErrorPtr saved = vkErrorSave();
 
-        if (st)
-            virStreamFree(st);
-        virDomainFree(dom);
+        virStreamFree(st);
+        if (obj)
+            objFree(obj);
         vkErrorRestore(&saved);
     }
     return rv;
+}
+
+static void
+freeDomain(void *obj)
+{
+    virDomainFree(obj);
+}
+
+static void
+freeVol(void *obj)
+{
+    virStorageVolFree(obj);
+}
+
+static int
+openConsole(vkServerClient *client, void *argsp, virStreamPtr st, void **obj)
+{
+    remote_domain_open_console_args *args = argsp;
+    virDomainPtr dom;
+
+    if (!(dom = vkRemoteGetDomain(client->conn, &args->dom)))
+        return -1;
+    *obj = dom;
+    return virDomainOpenConsole(dom, args->dev_name ? *args->dev_name : NULL, st,
+                                args->flags);
+}
+
+int
+vkDispatchDomainOpenConsole(vkServerClient *client, void *argsp, void *retp)
+{
+    (void)retp;
+    return relayStream(client, argsp, openConsole, freeDomain);
+}
+
+/* Upload and download share their argument layout. */
+static int
+openVol(vkServerClient *client, void *argsp, virStreamPtr st, void **obj, bool upload)
+{
+    remote_storage_vol_upload_args *args = argsp;
+    virStorageVolPtr vol;
+
+    if (!(vol = vkRemoteGetStorageVol(client->conn, &args->vol)))
+        return -1;
+    *obj = vol;
+    if (upload)
+        return virStorageVolUpload(vol, st, args->offset, args->length, args->flags);
+    return virStorageVolDownload(vol, st, args->offset, args->length, args->flags);
+}
+
+static int
+openUpload(vkServerClient *client, void *args, virStreamPtr st, void **obj)
+{
+    return openVol(client, args, st, obj, true);
+}
+
+static int
+openDownload(vkServerClient *client, void *args, virStreamPtr st, void **obj)
+{
+    return openVol(client, args, st, obj, false);
+}
+
+int
+vkDispatchStorageVolUpload(vkServerClient *client, void *argsp, void *retp)
+{
+    (void)retp;
+    return relayStream(client, argsp, openUpload, freeVol);
+}
+
+int
+vkDispatchStorageVolDownload(vkServerClient *client, void *argsp, void *retp)
+{
+    (void)retp;
+    G_STATIC_ASSERT(sizeof(remote_storage_vol_upload_args) ==
+                    sizeof(remote_storage_vol_download_args));
+    return relayStream(client, argsp, openDownload, freeVol);
 }

@@ -47,6 +47,8 @@ HAND_SERVER = {
     "DOMAIN_GET_SECURITY_LABEL_LIST": ("vkDispatchDomainGetSecurityLabelList", ""),
     # Calls that open a stream (src/daemon/dispatch/stream.c).
     "DOMAIN_OPEN_CONSOLE": ("vkDispatchDomainOpenConsole", "rw"),
+    "STORAGE_VOL_UPLOAD": ("vkDispatchStorageVolUpload", "rw"),
+    "STORAGE_VOL_DOWNLOAD": ("vkDispatchStorageVolDownload", "rw"),
 }
 
 # Procedures cheap enough to answer on the daemon's I/O thread (the flag
@@ -114,4 +116,6 @@ CLIENT_HAND = {
     "virDomainGetSecurityLabelList": "vkRemoteDomainGetSecurityLabelList",
     # Calls that open a stream (remote-stream.c).
     "virDomainOpenConsole": "vkRemoteDomainOpenConsole",
+    "virStorageVolUpload": "vkRemoteStorageVolUpload",
+    "virStorageVolDownload": "vkRemoteStorageVolDownload",
 }

@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The storage driver's internals, shared by its files:
+ *
+ *   storage-driver.c   the table, per-root state, connection open/close
+ *   storage-pool.c     the pool calls (define ... refresh, listing, events)
+ *   storage-vol.c      the volume calls
+ *   storage-state.c    persistence: configs, autostart links, live state
+ *   storage-backend.c  pool types: what build/start/stop/delete do on the host
+ *   storage-file.c     volume files: probe, create, clone, wipe, resize
+ *
+ * Locking: one mutex per state guards the pool list, every pool object
+ * and the volume lists.  Work that takes long (qemu-img, a clone, a wipe)
+ * runs unlocked; the pool's "busy" count keeps it from being stopped or
+ * deleted meanwhile and the volume's "building" flag hides it from other
+ * calls until it is ready.
+ */
+#ifndef VK_STORAGE_PRIVATE_H
+#define VK_STORAGE_PRIVATE_H
+
+#include <glib.h>
+#include <sys/stat.h>
+
+#include "core/driver.h"
+#include "core/domain-event.h"
+#include "conf/storage-conf.h"
+
+typedef struct {
+    vkStorageVolDef *def;         /* name, key (= path), sizes, format */
+    bool building;                /* being created: invisible to other calls */
+    int users;                    /* unlocked jobs reading or writing it */
+} vkStorageVol;
+
+typedef struct {
+    vkStoragePoolDef *def;        /* the running (or only) definition */
+    vkStoragePoolDef *newDef;     /* persistent one for the next start */
+    bool active, persistent, autostart;
+    int busy;                     /* unlocked volume jobs in progress */
+    GPtrArray *vols;              /* vkStorageVol* */
+} vkStoragePoolObj;
+
+typedef struct {
+    GMutex lock;
+    int refs;                     /* under the driver's states lock */
+    char *key;                    /* "system" or the embed root */
+    char *configDir;              /* <config root>/storage: NAME.xml */
+    char *autostartDir;           /* configDir/autostart: NAME.xml links */
+    char *runDir;                 /* <run root>/storage: live NAME.xml */
+    GPtrArray *pools;             /* vkStoragePoolObj* */
+    vkEventState *events;
+} vkStorageState;
+
+/* ---- storage-driver.c ---- */
+vkStorageState *vkStorageConnState(virConnectPtr conn);
+
+/* ---- storage-pool.c ---- */
+extern const char *const vkStoragePoolTypeNames[];
+vkStoragePoolObj *vkStoragePoolObjNew(vkStoragePoolDef *def);
+void vkStoragePoolObjFree(vkStoragePoolObj *obj);
+vkStoragePoolObj *vkStoragePoolFindByName(vkStorageState *st, const char *name);
+/* Locks st and finds the pool named; NULL (unlocked, error set) when
+ * missing or, with wantActive, not running. */
+vkStoragePoolObj *vkStoragePoolGetLocked(virConnectPtr conn, const char *name,
+                                         bool wantActive, vkStorageState **stp);
+/* Rescans an active pool's volumes and sizes; locked. */
+int vkStoragePoolRefreshLocked(vkStoragePoolObj *obj);
+/* Starts the autostart pools of a fresh state; locked. */
+void vkStoragePoolAutostartAll(vkStorageState *st);
+void vkStoragePoolEmit(vkStorageState *st, vkStoragePoolObj *obj, int event);
+
+/* ---- storage-state.c ---- */
+int vkStorageStateLoad(vkStorageState *st);
+int vkStorageStateSaveConfig(vkStorageState *st, const vkStoragePoolDef *def);
+int vkStorageStateDeleteConfig(vkStorageState *st, const char *name);
+int vkStorageStateSetAutostart(vkStorageState *st, const char *name, bool on);
+int vkStorageStateSaveLive(vkStorageState *st, const vkStoragePoolDef *def);
+void vkStorageStateDeleteLive(vkStorageState *st, const char *name);
+
+/* ---- storage-backend.c ---- */
+typedef struct {
+    int type;                                  /* vkStoragePoolType */
+    int (*build)(vkStoragePoolDef *def, unsigned int flags);
+    int (*start)(vkStoragePoolDef *def);
+    /* Is the pool's storage there as a started pool has it? (reload) */
+    bool (*isRunning)(vkStoragePoolDef *def);
+    int (*stop)(vkStoragePoolDef *def);
+    int (*remove)(vkStoragePoolDef *def, unsigned int flags);
+    /* Sizes into def, the volumes into vols (vkStorageVolDef*). */
+    int (*refresh)(vkStoragePoolDef *def, GPtrArray *vols);
+} vkStorageBackend;
+
+/* The backend of a pool type; NULL with VIR_ERR_NO_SUPPORT reported
+ * (naming why) for types that cannot run here. */
+const vkStorageBackend *vkStorageBackendFor(int type);
+/* Refuses a pool whose target overlaps another pool's (or whose source
+ * device another pool uses); locked. */
+int vkStorageBackendCheckOverlap(vkStorageState *st, const vkStoragePoolDef *def);
+char *vkStorageBackendFindSources(const char *type, const char *srcSpec);
+
+/* ---- storage-file.c ---- */
+/* Stats path into a volume definition (format probed from the header). */
+vkStorageVolDef *vkStorageFileProbe(const char *path, const char *name);
+void vkStorageFileHostInfo(const struct stat *sb, vkStorageHostInfo *info);
+int vkStorageFileCreate(const vkStorageVolDef *def, unsigned int flags);
+int vkStorageFileClone(const vkStorageVolDef *def, const vkStorageVolDef *src,
+                       unsigned int flags);
+int vkStorageFileResize(const vkStorageVolDef *def, unsigned long long capacity,
+                        unsigned int flags);
+
+/* ---- storage-io.c ---- */
+int vkStorageFileWipe(const vkStorageVolDef *def, unsigned int algorithm);
+/* Attaches the volume's data from offset (length 0: to the end) to st,
+ * for reading (download) or writing (upload); -1 with an error set. */
+int vkStorageFileOpenStream(virStreamPtr st, const char *path, bool upload,
+                            unsigned long long offset, unsigned long long length);
+
+/* ---- storage-vol.c ---- */
+/* The volume named in vols, building or not. */
+vkStorageVol *vkStorageVolFindIn(GPtrArray *vols, const char *name);
+
+#endif

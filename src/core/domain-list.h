@@ -54,7 +54,10 @@ typedef struct {
     .def = offsetof(type, def), .newDef = offsetof(type, newDef), \
     .alloc = (allocFn), .unref = (GDestroyNotify)(unrefFn), .busy = (busyFn) }
 
-typedef struct {
+/* A common field of obj, by its offset in ops. */
+#define VK_DOMAIN_OBJ_FIELD(list, obj, f, type) (*(type *)((char *)(obj) + (list)->ops->f))
+
+typedef struct _vkDomainList {
     const vkDomainObjOps *ops;
     int from;                /* virErrorDomain of the errors reported */
     GMutex *lock;
@@ -86,6 +89,13 @@ bool vkDomainListCheckNew(vkDomainList *list, const vkDomainDef *def);
  * whether an existing persistent domain was updated. */
 void *vkDomainListAdd(vkDomainList *list, vkDomainDef **def, bool live,
                       bool *wasPersistent);
+/* Locked: a new handle on obj for conn. */
+virDomainPtr vkDomainListMakeHandle(vkDomainList *list, virConnectPtr conn, const void *obj);
+/* Locked: running, or busy starting (ops->busy). */
+bool vkDomainListObjActive(vkDomainList *list, const void *obj);
+/* Takes the lock and finds the object behind dom; NULL (unlocked, error
+ * reported) when it is gone. */
+void *vkDomainListLockHandle(vkDomainList *list, virDomainPtr dom);
 /* Locked: forgets obj (its removed flag set) and drops the list's
  * reference. */
 void vkDomainListRemove(vkDomainList *list, void *obj);

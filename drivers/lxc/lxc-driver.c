@@ -24,46 +24,10 @@
 #include "drivers/lxc/lxc-private.h"
 #include "drivers/lxc/lxc-driver.h"
 
-vkLxcDomain *
-vkLxcDomainRef(vkLxcDomain *obj)
-{
-    g_atomic_int_inc(&obj->refs);
-    return obj;
-}
-
-void
-vkLxcDomainUnref(vkLxcDomain *obj)
-{
-    if (!obj || !g_atomic_int_dec_and_test(&obj->refs))
-        return;
-    vkDomainDefFree(obj->def);
-    vkDomainDefFree(obj->newDef);
-    g_free(obj->name);
-    g_free(obj);
-}
-
-vkLxcDomain *
-vkLxcDomainGet(virDomainPtr dom, vkLxcState **stp)
-{
-    vkLxcState *st = dom->conn->privateData;
-    vkLxcDomain *obj = vkDomainListLockHandle(&st->domains, dom);
-
-    if (obj)
-        *stp = st;
-    return obj;
-}
-
-static void *
-domainAlloc(void)
-{
-    vkLxcDomain *obj = g_new0(vkLxcDomain, 1);
-
-    obj->refs = 1;
-    return obj;
-}
+VK_DOMAIN_OBJ_DEFINE_REFS(vkLxcDomain, vkLxcDomain)
 
 static const vkDomainObjOps domainOps =
-    VK_DOMAIN_OBJ_OPS(vkLxcDomain, domainAlloc, vkLxcDomainUnref, NULL);
+    VK_DOMAIN_OBJ_OPS(vkLxcDomain, vkLxcDomainNew, vkLxcDomainUnref, NULL);
 
 static int
 stateInit(vkStateBase *base)
@@ -125,11 +89,16 @@ static const vkStateClass lxcStateClass = {
 
 static vkStateRegistry registry = VK_STATE_REGISTRY_INIT(&lxcStateClass);
 
-int
-vkLxcDriverSetPrivileged(const char *root)
-{
-    return vkStateRegistrySetPrivileged(&registry, root);
-}
+static const vkStateDriver lxcStateDriver = {
+    .name = "LXC",
+    .option = "lxc-root",
+    .optionArg = "DIR",
+    .optionHelp = "keep lxc:///system's files under DIR (default: VIRTKIT_LXC_ROOT, "
+                  "else /etc/virtkit/lxc, /run/virtkit/lxc, ...)",
+    .init = vkStateRegistryStateInit,
+    .cleanup = vkStateRegistryStateCleanup,
+    .opaque = &registry,
+};
 
 static vkDrvOpenStatus
 lxcConnectOpen(virConnectPtr conn, virConnectAuthPtr auth, unsigned int flags)
@@ -258,5 +227,7 @@ static const vkConnectDriver lxcConnectDriver = {
 int
 vkLxcDriverRegister(void)
 {
+    if (vkRegisterStateDriver(&lxcStateDriver) < 0)
+        return -1;
     return vkRegisterConnectDriver(&lxcConnectDriver);
 }

@@ -73,7 +73,14 @@ vkLxcConnState(virConnectPtr conn)
 {
     return conn->privateData;
 }
-vkLxcDomain *vkLxcDomainGet(virDomainPtr dom, vkLxcState **st);
+/* Lookup by the handle's UUID, locked; on failure unlocks and reports
+ * VIR_ERR_NO_DOMAIN. */
+static inline vkLxcDomain *
+vkLxcDomainGet(virDomainPtr dom, vkLxcState **stp)
+{
+    *stp = vkLxcConnState(dom->conn);
+    return vkDomainListLockHandle(&(*stp)->domains, dom);
+}
 vkLxcDomain *vkLxcDomainRef(vkLxcDomain *obj);
 void vkLxcDomainUnref(vkLxcDomain *obj);
 /* The state's domain list (core/domain-list.h), called locked. */

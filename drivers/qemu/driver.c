@@ -21,34 +21,7 @@
 #include "drivers/qemu/qemu-driver.h"
 #include "drivers/qemu/qemu-console.h"
 
-vkQemuDomain *
-vkQemuDomainRef(vkQemuDomain *obj)
-{
-    g_atomic_int_inc(&obj->refs);
-    return obj;
-}
-
-void
-vkQemuDomainUnref(vkQemuDomain *obj)
-{
-    if (!obj || !g_atomic_int_dec_and_test(&obj->refs))
-        return;
-    vkDomainDefFree(obj->def);
-    vkDomainDefFree(obj->newDef);
-    g_free(obj->name);
-    g_free(obj);
-}
-
-vkQemuDomain *
-vkQemuDomainGet(virDomainPtr dom, vkQemuState **stp)
-{
-    vkQemuState *st = dom->conn->privateData;
-    vkQemuDomain *obj = vkDomainListLockHandle(&st->domains, dom);
-
-    if (obj)
-        *stp = st;
-    return obj;
-}
+VK_DOMAIN_OBJ_DEFINE_REFS(vkQemuDomain, vkQemuDomain)
 
 void
 vkQemuBeginJob(vkQemuState *st, vkQemuDomain *obj)
@@ -65,15 +38,6 @@ vkQemuEndJob(vkQemuState *st, vkQemuDomain *obj)
     g_cond_broadcast(&st->jobCond);
 }
 
-static void *
-domainAlloc(void)
-{
-    vkQemuDomain *obj = g_new0(vkQemuDomain, 1);
-
-    obj->refs = 1;
-    return obj;
-}
-
 /* A domain whose QEMU is being started takes no new live definition. */
 static bool
 domainBusy(const void *obj)
@@ -82,7 +46,7 @@ domainBusy(const void *obj)
 }
 
 static const vkDomainObjOps domainOps =
-    VK_DOMAIN_OBJ_OPS(vkQemuDomain, domainAlloc, vkQemuDomainUnref, domainBusy);
+    VK_DOMAIN_OBJ_OPS(vkQemuDomain, vkQemuDomainNew, vkQemuDomainUnref, domainBusy);
 
 static int
 stateInit(vkStateBase *base)
@@ -142,11 +106,16 @@ static const vkStateClass qemuStateClass = {
 
 static vkStateRegistry registry = VK_STATE_REGISTRY_INIT(&qemuStateClass);
 
-int
-vkQemuDriverSetPrivileged(const char *root)
-{
-    return vkStateRegistrySetPrivileged(&registry, root);
-}
+static const vkStateDriver qemuStateDriver = {
+    .name = "QEMU",
+    .option = "qemu-root",
+    .optionArg = "DIR",
+    .optionHelp = "keep qemu:///system's files under DIR (default: VIRTKIT_QEMU_ROOT, "
+                  "else /etc/virtkit/qemu, /run/virtkit/qemu, ...)",
+    .init = vkStateRegistryStateInit,
+    .cleanup = vkStateRegistryStateCleanup,
+    .opaque = &registry,
+};
 
 static vkDrvOpenStatus
 qemuConnectOpen(virConnectPtr conn, virConnectAuthPtr auth, unsigned int flags)
@@ -243,5 +212,7 @@ static const vkConnectDriver qemuConnectDriver = {
 int
 vkQemuDriverRegister(void)
 {
+    if (vkRegisterStateDriver(&qemuStateDriver) < 0)
+        return -1;
     return vkRegisterConnectDriver(&qemuConnectDriver);
 }

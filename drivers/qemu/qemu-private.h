@@ -108,7 +108,12 @@ vkQemuConnState(virConnectPtr conn)
 }
 /* Lookup by the handle's UUID, locked; on failure unlocks and reports
  * VIR_ERR_NO_DOMAIN. */
-vkQemuDomain *vkQemuDomainGet(virDomainPtr dom, vkQemuState **st);
+static inline vkQemuDomain *
+vkQemuDomainGet(virDomainPtr dom, vkQemuState **stp)
+{
+    *stp = vkQemuConnState(dom->conn);
+    return vkDomainListLockHandle(&(*stp)->domains, dom);
+}
 vkQemuDomain *vkQemuDomainRef(vkQemuDomain *obj);
 void vkQemuDomainUnref(vkQemuDomain *obj);
 /* The state's domain list (core/domain-list.h), called locked. */

@@ -54,6 +54,32 @@ typedef struct {
     .def = offsetof(type, def), .newDef = offsetof(type, newDef), \
     .alloc = (allocFn), .unref = (GDestroyNotify)(unrefFn), .busy = (busyFn) }
 
+/* Defines the reference counting of a driver object type that has the
+ * common fields and a `gint refs`: PREFIX##New (one reference, for
+ * VK_DOMAIN_OBJ_OPS's alloc), PREFIX##Ref and PREFIX##Unref (the last
+ * frees the definitions and the name; the driver has dropped its run). */
+#define VK_DOMAIN_OBJ_DEFINE_REFS(type, prefix) \
+    static void *prefix##New(void) \
+    { \
+        type *obj_ = g_new0(type, 1); \
+        obj_->refs = 1; \
+        return obj_; \
+    } \
+    type *prefix##Ref(type *obj) \
+    { \
+        g_atomic_int_inc(&obj->refs); \
+        return obj; \
+    } \
+    void prefix##Unref(type *obj) \
+    { \
+        if (!obj || !g_atomic_int_dec_and_test(&obj->refs)) \
+            return; \
+        vkDomainDefFree(obj->def); \
+        vkDomainDefFree(obj->newDef); \
+        g_free(obj->name); \
+        g_free(obj); \
+    }
+
 /* A common field of obj, by its offset in ops. */
 #define VK_DOMAIN_OBJ_FIELD(list, obj, f, type) (*(type *)((char *)(obj) + (list)->ops->f))
 

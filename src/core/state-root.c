@@ -255,6 +255,18 @@ vkStateRegistryCleanup(vkStateRegistry *reg)
         stateFree(st);
 }
 
+int
+vkStateRegistryStateInit(const vkStateDriver *drv, bool privileged, const char *root)
+{
+    return vkStateRegistrySetPrivileged(drv->opaque, root);
+}
+
+void
+vkStateRegistryStateCleanup(const vkStateDriver *drv)
+{
+    vkStateRegistryCleanup(drv->opaque);
+}
+
 static bool
 checkOpenFlags(const vkStateClass *cls, unsigned int flags)
 {

@@ -126,6 +126,10 @@ vkStateBase *vkStateRegistryAcquire(vkStateRegistry *reg, const vkStateDirs *dir
 int vkStateRegistrySetPrivileged(vkStateRegistry *reg, const char *root);
 /* virtkitd's exit: drops the daemon's reference on the system state. */
 void vkStateRegistryCleanup(vkStateRegistry *reg);
+/* The two above as a state driver's init and cleanup, for a driver whose
+ * vkStateDriver has its registry as opaque (core/state-driver.h). */
+int vkStateRegistryStateInit(const vkStateDriver *drv, bool privileged, const char *root);
+void vkStateRegistryStateCleanup(const vkStateDriver *drv);
 
 /* Creates the config, run and log directories (and save when the class
  * creates them at start), at the driver's first need. */

@@ -5,15 +5,14 @@
 #ifndef VK_DRIVERS_LXC_DRIVER_H
 #define VK_DRIVERS_LXC_DRIVER_H
 
-/* Adds the LXC driver to the connect driver registry.  It accepts
- * lxc:///embed?root=DIR and declines every other lxc URI, so the remote
- * driver (registered after it) takes lxc:///system. */
+/* Adds the LXC driver to the connect and state driver registries.  It
+ * accepts lxc:///embed?root=DIR and, once virtkitd has started its state
+ * driver, lxc:///system; it declines every other lxc URI, so the remote
+ * driver (registered after it) takes lxc:///system elsewhere.
+ *
+ * The state driver's option --lxc-root=DIR puts lxc:///system's files
+ * under DIR (default: VIRTKIT_LXC_ROOT, else the system directories);
+ * containers still running from an earlier daemon are reattached. */
 int vkLxcDriverRegister(void);
-
-/* Called by virtkitd at start-up: makes lxc:///system open in this
- * process, with its files under root (or the system directories when
- * root is NULL and VIRTKIT_LXC_ROOT is unset), and reattaches to the
- * containers still running. */
-int vkLxcDriverSetPrivileged(const char *root);
 
 #endif

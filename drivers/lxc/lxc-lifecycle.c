@@ -33,36 +33,6 @@
 #include "conf/domain-conf-priv.h"
 #include "conf/domain-status.h"
 
-typedef struct {
-    vkLxcState *st;
-    vkLxcDomain *obj;        /* a reference */
-    guint64 gen;
-} lxcWatch;
-
-static void
-watchFree(lxcWatch *w)
-{
-    vkLxcDomainUnref(w->obj);
-    g_free(w);
-}
-
-static gboolean
-idleOnce(gpointer opaque)
-{
-    return G_SOURCE_REMOVE;
-}
-
-/* Frees w from the event loop, after any callback using it has returned. */
-static void
-watchFreeLater(vkLxcState *st, lxcWatch *w)
-{
-    GSource *idle = g_idle_source_new();
-
-    g_source_set_callback(idle, G_SOURCE_FUNC(idleOnce), w, (GDestroyNotify)watchFree);
-    g_source_attach(idle, st->ctx);
-    g_source_unref(idle);
-}
-
 char *
 vkLxcRunFile(vkLxcState *st, const char *name, const char *suffix)
 {
@@ -113,10 +83,7 @@ runRelease(vkLxcState *st, vkLxcDomain *obj, bool keepFiles)
 {
     vkLxcRun *run = g_steal_pointer(&obj->run);
 
-    if (run->exitSource) {
-        g_source_destroy(run->exitSource);
-        g_source_unref(run->exitSource);
-    }
+    vkProcWatchRelease(run->watch);
     if (!keepFiles) {
         /* The namespace died with its init; anything that still sits in
          * the group (a process that joined it from outside) goes too. */
@@ -134,8 +101,6 @@ runRelease(vkLxcState *st, vkLxcDomain *obj, bool keepFiles)
     close(run->supervisorPidfd);
     if (run->initPidfd >= 0)
         close(run->initPidfd);
-    if (run->watch)
-        watchFreeLater(st, run->watch);
     vkCgroupFree(run->cgroup);
     g_free(run->statusPath);
     g_free(run->exitPath);
@@ -173,15 +138,14 @@ initExitedNormally(vkLxcRun *run)
     return WIFEXITED(status);
 }
 
-static gboolean
-onExit(gint fd, GIOCondition cond, gpointer opaque)
+static void
+onExit(vkProcWatch *w)
 {
-    lxcWatch *w = opaque;
     vkLxcState *st = w->st;
     vkLxcRun *run;
 
     g_mutex_lock(&st->lock);
-    run = w->obj->run;
+    run = ((vkLxcDomain *)w->obj)->run;
     if (run && run->gen == w->gen) {
         if (run->stopWhy >= 0)
             endRun(st, w->obj, VK_CONTAINER_SHUTOFF, run->stopWhy);
@@ -191,22 +155,16 @@ onExit(gint fd, GIOCondition cond, gpointer opaque)
             endRun(st, w->obj, VK_CONTAINER_CRASHED, VK_CONTAINER_WHY_FAILED);
     }
     g_mutex_unlock(&st->lock);
-    return G_SOURCE_REMOVE;
 }
 
 void
 vkLxcWatchRun(vkLxcState *st, vkLxcDomain *obj)
 {
     vkLxcRun *run = obj->run;
-    lxcWatch *w = g_new0(lxcWatch, 1);
 
-    w->st = st;
-    w->obj = vkLxcDomainRef(obj);
-    w->gen = run->gen;
-    run->watch = w;
-    run->exitSource = g_unix_fd_source_new(run->supervisorPidfd, G_IO_IN);
-    g_source_set_callback(run->exitSource, G_SOURCE_FUNC(onExit), w, NULL);
-    g_source_attach(run->exitSource, st->ctx);
+    run->watch = vkProcWatchNew(st, vkLxcDomainRef(obj), (GDestroyNotify)vkLxcDomainUnref,
+                                run->gen, st->ctx);
+    vkProcWatchStart(run->watch, run->supervisorPidfd, onExit);
 }
 
 /* Waits up to ms for the supervisor's exit; true when it has exited. */

@@ -17,8 +17,10 @@
 #include "util/event-thread.h"
 
 #include "core/driver.h"
+#include "core/proc-watch.h"
 #include "core/domain-event.h"
 #include "core/domain-list.h"
+#include "core/state-domains.h"
 #include "conf/domain-conf.h"
 #include "drivers/container/container.h"
 
@@ -33,12 +35,11 @@ typedef struct {
     int supervisorPidfd;
     int initPidfd;             /* -1 when it could not be opened */
     vkCgroup *cgroup;
-    GSource *exitSource;
     char *statusPath;
     char *exitPath;
     char *consolePath;         /* the supervisor's console socket */
     int stopWhy;               /* vkContainerWhy we asked for, or -1 */
-    void *watch;
+    vkProcWatch *watch;        /* the supervisor's pidfd */
 } vkLxcRun;
 
 /* name, uuid, id, state, reason, persistent, autostart, removed, def and
@@ -61,26 +62,25 @@ typedef struct {
 } vkLxcDomain;
 
 typedef struct {
-    GMutex lock;
-    int refs;
-    char *root;
-    char *configDir;
-    char *runDir;
-    char *logDir;
-    char *saveDir;
-    char *autostartDir;
-    bool privileged;           /* lxc:///system inside the daemon */
+    VK_STATE_BASE;             /* lock, root, directories, events, ctx (frame) */
     char *cgroupBase;          /* "virtkit/lxc-<hash of root>" */
     vkDomainList domains;      /* vkLxcDomain objects */
-    vkEventState *events;
-    vkEventThread *evthread;  /* owns ctx and the thread running it */
-    GMainContext *ctx;
 } vkLxcState;
 
 /* lxc-driver.c */
-vkLxcState *vkLxcConnState(virConnectPtr conn);
-void vkLxcEmitLifecycle(vkLxcState *st, vkLxcDomain *obj, int event, int detail);
-vkLxcDomain *vkLxcDomainGet(virDomainPtr dom, vkLxcState **st);
+static inline vkLxcState *
+vkLxcConnState(virConnectPtr conn)
+{
+    return conn->privateData;
+}
+/* Lookup by the handle's UUID, locked; on failure unlocks and reports
+ * VIR_ERR_NO_DOMAIN. */
+static inline vkLxcDomain *
+vkLxcDomainGet(virDomainPtr dom, vkLxcState **stp)
+{
+    *stp = vkLxcConnState(dom->conn);
+    return vkDomainListLockHandle(&(*stp)->domains, dom);
+}
 vkLxcDomain *vkLxcDomainRef(vkLxcDomain *obj);
 void vkLxcDomainUnref(vkLxcDomain *obj);
 /* The state's domain list (core/domain-list.h), called locked. */
@@ -100,36 +100,35 @@ vkLxcDomainRemove(vkLxcState *st, vkLxcDomain *obj)
 {
     vkDomainListRemove(&st->domains, obj);
 }
-virDomainPtr vkLxcMakeHandle(virConnectPtr conn, vkLxcDomain *obj);
-bool vkLxcCheckActive(vkLxcDomain *obj);
+static inline void
+vkLxcEmitLifecycle(vkLxcState *st, vkLxcDomain *obj, int event, int detail)
+{
+    vkStateDomainEmit(&st->base, obj, event, detail);
+}
+static inline virDomainPtr
+vkLxcMakeHandle(virConnectPtr conn, vkLxcDomain *obj)
+{
+    return vkDomainListMakeHandle(&vkLxcConnState(conn)->domains, conn, obj);
+}
+static inline bool
+vkLxcCheckActive(vkLxcDomain *obj)
+{
+    return vkStateDomainCheckActive(VIR_FROM_LXC, obj->name, obj->id);
+}
 /* Moves obj through the state machine and sends the event; false (and
  * VIR_ERR_OPERATION_INVALID) when the transition is not allowed. */
 bool vkLxcSetState(vkLxcState *st, vkLxcDomain *obj, vkContainerState to, vkContainerWhy why);
 vkDomainDef *vkLxcParseDef(const char *xml, unsigned int flags);
 /* Creates the config, run and log directories (at first need). */
-int vkLxcEnsureDirs(vkLxcState *st);
+static inline int
+vkLxcEnsureDirs(vkLxcState *st)
+{
+    return vkStateEnsureDirs(&st->base);
+}
 
-/* lxc-domain.c */
-int vkLxcConnectListAllDomains(virConnectPtr conn, virDomainPtr **domains, unsigned int flags);
-int vkLxcConnectListDomains(virConnectPtr conn, int *ids, int maxids);
-int vkLxcConnectNumOfDomains(virConnectPtr conn);
-int vkLxcConnectListDefinedDomains(virConnectPtr conn, char **const names, int maxnames);
-int vkLxcConnectNumOfDefinedDomains(virConnectPtr conn);
-virDomainPtr vkLxcDomainLookupByID(virConnectPtr conn, int id);
-virDomainPtr vkLxcDomainLookupByUUID(virConnectPtr conn, const unsigned char *uuid);
-virDomainPtr vkLxcDomainLookupByName(virConnectPtr conn, const char *name);
+/* lxc-domain.c: what LXC adds to the frame's domains (state-domains.h) */
+extern const vkStateDomainOps vkLxcStateDomainOps;
 int vkLxcDomainGetInfo(virDomainPtr dom, virDomainInfoPtr info);
-int vkLxcDomainGetState(virDomainPtr dom, int *state, int *reason, unsigned int flags);
-char *vkLxcDomainGetXMLDesc(virDomainPtr dom, unsigned int flags);
-char *vkLxcDomainGetOSType(virDomainPtr dom);
-unsigned long vkLxcDomainGetMaxMemory(virDomainPtr dom);
-int vkLxcDomainIsActive(virDomainPtr dom);
-int vkLxcDomainIsPersistent(virDomainPtr dom);
-virDomainPtr vkLxcDomainDefineXMLFlags(virConnectPtr conn, const char *xml, unsigned int flags);
-virDomainPtr vkLxcDomainDefineXML(virConnectPtr conn, const char *xml);
-int vkLxcDomainUndefineFlags(virDomainPtr dom, unsigned int flags);
-int vkLxcDomainUndefine(virDomainPtr dom);
-int vkLxcLoadConfigs(vkLxcState *st);
 int vkLxcDomainOpenConsole(virDomainPtr dom, const char *devName, virStreamPtr stream,
                            unsigned int flags);
 

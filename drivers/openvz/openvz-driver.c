@@ -3,7 +3,8 @@
  * The OpenVZ driver: its table, connection open/close and host queries.
  *
  * The idea: one vkOpenvzState per root ("/" on an OpenVZ host, or the
- * directory named by VIRTKIT_OPENVZ_ROOT in tests), shared by every
+ * directory named by VIRTKIT_OPENVZ_ROOT in tests), kept in the
+ * stateful-driver frame's registry (src/core/state-root.h), shared by every
  * connection of the process to it, so that the events one connection's
  * calls cause reach the callbacks of all of them.  Everything else about
  * containers lives in the tools and their files (openvz-private.h).
@@ -18,39 +19,41 @@
 #include "drivers/openvz/openvz-private.h"
 #include "drivers/openvz/openvz-driver.h"
 
-static GMutex statesLock;
-static GHashTable *states;   /* root -> vkOpenvzState */
-
-static void
-stateFree(vkOpenvzState *st)
+static int
+stateInit(vkStateBase *base)
 {
-    g_free(st->runDir);
-    vkEventStateFree(st->events);
-    g_free(st->root);
-    g_free(st->confDir);
-    g_free(st->vzctl);
-    g_free(st->vzlist);
-    g_mutex_clear(&st->lock);
-    g_free(st);
-}
-
-static vkOpenvzState *
-stateNew(const char *root)
-{
-    vkOpenvzState *st = g_new0(vkOpenvzState, 1);
+    vkOpenvzState *st = (vkOpenvzState *)base;
     const char *vzctl = g_getenv("VIRTKIT_VZCTL");
     const char *vzlist = g_getenv("VIRTKIT_VZLIST");
 
-    g_mutex_init(&st->lock);
-    st->refs = 1;
-    st->root = g_strdup(root);
-    st->confDir = g_build_filename(root, "etc", "vz", "conf", NULL);
+    st->confDir = g_build_filename(st->root, "etc", "vz", "conf", NULL);
     st->vzctl = g_strdup(vzctl && *vzctl ? vzctl : VK_OPENVZ_DEFAULT_VZCTL);
     st->vzlist = g_strdup(vzlist && *vzlist ? vzlist : VK_OPENVZ_DEFAULT_VZLIST);
-    st->runDir = g_build_filename(root, "run", "virtkit", "openvz", NULL);
-    st->events = vkEventStateNew();
-    return st;
+    return 0;
 }
+
+static void
+stateFinalize(vkStateBase *base)
+{
+    vkOpenvzState *st = (vkOpenvzState *)base;
+
+    g_free(st->confDir);
+    g_free(st->vzctl);
+    g_free(st->vzlist);
+}
+
+/* One state per root ("/" or $VIRTKIT_OPENVZ_ROOT); the tools keep the
+ * containers, so there is nothing to load, reattach or watch. */
+static const vkStateClass openvzStateClass = {
+    .scheme = "openvz",
+    .label = "OpenVZ",
+    .errdom = VIR_FROM_OPENVZ,
+    .size = sizeof(vkOpenvzState),
+    .init = stateInit,
+    .finalize = stateFinalize,
+};
+
+static vkStateRegistry registry = VK_STATE_REGISTRY_INIT(&openvzStateClass);
 
 static vkDrvOpenStatus
 openvzConnectOpen(virConnectPtr conn, virConnectAuthPtr auth, unsigned int flags)
@@ -58,7 +61,9 @@ openvzConnectOpen(virConnectPtr conn, virConnectAuthPtr auth, unsigned int flags
     const vkURI *uri = conn->uri;
     const char *testRoot = g_getenv("VIRTKIT_OPENVZ_ROOT");
     g_autofree char *root = NULL;
-    vkOpenvzState *st;
+    g_autofree char *runDir = NULL;
+    vkStateDirs dirs = { 0 };
+    vkStateBase *st;
 
     if (!uri || !uri->scheme || strcmp(uri->scheme, "openvz") != 0 ||
         (uri->server && *uri->server) || uri->transport)
@@ -79,19 +84,11 @@ openvzConnectOpen(virConnectPtr conn, virConnectAuthPtr auth, unsigned int flags
                       uri->path ? uri->path : "");
         return VK_DRV_OPEN_ERROR;
     }
-
-    g_mutex_lock(&statesLock);
-    if (!states)
-        states = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    if ((st = g_hash_table_lookup(states, root))) {
-        g_mutex_lock(&st->lock);
-        st->refs++;
-        g_mutex_unlock(&st->lock);
-    } else {
-        st = stateNew(root);
-        g_hash_table_insert(states, g_strdup(root), st);
-    }
-    g_mutex_unlock(&statesLock);
+    runDir = g_build_filename(root, "run", "virtkit", "openvz", NULL);
+    dirs.key = root;
+    dirs.runDir = runDir;
+    if (!(st = vkStateRegistryAcquire(&registry, &dirs, false)))
+        return VK_DRV_OPEN_ERROR;
     conn->privateData = st;
     return VK_DRV_OPEN_SUCCESS;
 }
@@ -99,23 +96,7 @@ openvzConnectOpen(virConnectPtr conn, virConnectAuthPtr auth, unsigned int flags
 static int
 openvzConnectClose(virConnectPtr conn)
 {
-    vkOpenvzState *st = conn->privateData;
-    bool last;
-
-    if (!st)
-        return 0;
-    vkEventStateRemoveConnect(st->events, conn);
-    conn->privateData = NULL;
-    g_mutex_lock(&statesLock);
-    g_mutex_lock(&st->lock);
-    last = --st->refs == 0;
-    g_mutex_unlock(&st->lock);
-    if (last)
-        g_hash_table_remove(states, st->root);
-    g_mutex_unlock(&statesLock);
-    if (last)
-        stateFree(st);
-    return 0;
+    return vkStateRegistryClose(&registry, conn);
 }
 
 static const char *
@@ -134,30 +115,6 @@ openvzConnectGetVersion(virConnectPtr conn, unsigned long *hvVer)
     ret = vkOpenvzVersion(st, hvVer);
     g_mutex_unlock(&st->lock);
     return ret;
-}
-
-static char *
-openvzConnectGetHostname(virConnectPtr conn)
-{
-    return g_strdup(g_get_host_name());
-}
-
-static int
-openvzConnectIsAlive(virConnectPtr conn)
-{
-    return 1;
-}
-
-static int
-openvzConnectIsSecure(virConnectPtr conn)
-{
-    return 1;
-}
-
-static int
-openvzConnectIsEncrypted(virConnectPtr conn)
-{
-    return 0;
 }
 
 static char *
@@ -200,41 +157,6 @@ openvzNodeGetInfo(virConnectPtr conn, virNodeInfoPtr info)
     return 0;
 }
 
-static int
-openvzEventRegister(virConnectPtr conn, virConnectDomainEventCallback cb,
-                    void *opaque, virFreeCallback freecb)
-{
-    vkOpenvzState *st = conn->privateData;
-
-    return vkDomainEventRegister(st->events, conn, cb, opaque, freecb);
-}
-
-static int
-openvzEventDeregister(virConnectPtr conn, virConnectDomainEventCallback cb)
-{
-    vkOpenvzState *st = conn->privateData;
-
-    return vkDomainEventDeregister(st->events, conn, cb);
-}
-
-static int
-openvzEventRegisterAny(virConnectPtr conn, virDomainPtr dom, int eventID,
-                       virConnectDomainEventGenericCallback cb, void *opaque,
-                       virFreeCallback freecb)
-{
-    vkOpenvzState *st = conn->privateData;
-
-    return vkDomainEventRegisterAny(st->events, conn, dom, eventID, cb, opaque, freecb);
-}
-
-static int
-openvzEventDeregisterAny(virConnectPtr conn, int callbackID)
-{
-    vkOpenvzState *st = conn->privateData;
-
-    return vkDomainEventDeregisterAny(st->events, conn, callbackID);
-}
-
 static virHypervisorDriver openvzHypervisorDriver = {
     .name = "OPENVZ",
     .connectOpen = openvzConnectOpen,
@@ -242,11 +164,11 @@ static virHypervisorDriver openvzHypervisorDriver = {
 
     .connectGetType = openvzConnectGetType,
     .connectGetVersion = openvzConnectGetVersion,
-    .connectGetHostname = openvzConnectGetHostname,
+    .connectGetHostname = vkStateConnectGetHostname,
     .connectGetCapabilities = openvzConnectGetCapabilities,
-    .connectIsAlive = openvzConnectIsAlive,
-    .connectIsSecure = openvzConnectIsSecure,
-    .connectIsEncrypted = openvzConnectIsEncrypted,
+    .connectIsAlive = vkStateConnectIsAlive,
+    .connectIsSecure = vkStateConnectIsSecure,
+    .connectIsEncrypted = vkStateConnectIsEncrypted,
     .nodeGetInfo = openvzNodeGetInfo,
 
     .connectListAllDomains = vkOpenvzConnectListAllDomains,
@@ -285,10 +207,10 @@ static virHypervisorDriver openvzHypervisorDriver = {
     .domainGetAutostart = vkOpenvzDomainGetAutostart,
     .domainSetAutostart = vkOpenvzDomainSetAutostart,
 
-    .connectDomainEventRegister = openvzEventRegister,
-    .connectDomainEventDeregister = openvzEventDeregister,
-    .connectDomainEventRegisterAny = openvzEventRegisterAny,
-    .connectDomainEventDeregisterAny = openvzEventDeregisterAny,
+    .connectDomainEventRegister = vkStateDomainEventRegister,
+    .connectDomainEventDeregister = vkStateDomainEventDeregister,
+    .connectDomainEventRegisterAny = vkStateDomainEventRegisterAny,
+    .connectDomainEventDeregisterAny = vkStateDomainEventDeregisterAny,
 };
 
 static const char *const openvzUriSchemes[] = { "openvz", NULL };

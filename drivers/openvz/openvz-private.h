@@ -26,6 +26,7 @@
 
 #include "core/driver.h"
 #include "core/domain-event.h"
+#include "core/state-root.h"
 #include "conf/domain-conf.h"
 
 #define VK_OPENVZ_DEFAULT_VZCTL "/usr/sbin/vzctl"
@@ -35,14 +36,12 @@
 #define VK_OPENVZ_MAX_CTID 2147483644
 
 typedef struct {
-    GMutex lock;
-    int refs;                /* open connections */
-    char *root;              /* "/" or $VIRTKIT_OPENVZ_ROOT */
+    VK_STATE_BASE;           /* lock, root ("/" or $VIRTKIT_OPENVZ_ROOT), runDir */
+                             /* (ROOT/run/virtkit/openvz: CTID.frozen markers), */
+                             /* events (frame) */
     char *confDir;           /* ROOT/etc/vz/conf */
     char *vzctl;
     char *vzlist;
-    char *runDir;            /* ROOT/run/virtkit/openvz: CTID.frozen markers */
-    vkEventState *events;
 } vkOpenvzState;
 
 /* ---- openvz-conf.c: ctid.conf files (pure) ---- */

@@ -5,21 +5,18 @@
 #ifndef VK_DRIVERS_QEMU_DRIVER_H
 #define VK_DRIVERS_QEMU_DRIVER_H
 
-/* Adds the QEMU driver to the connect driver registry.  It accepts only
- * qemu:///embed?root=DIR and, only after vkQemuDriverSetPrivileged (in
- * virtkitd), qemu:///system; it declines every other qemu URI, so the
- * remote driver (registered after it) takes qemu:///system elsewhere. */
+/* Adds the QEMU driver to the connect and state driver registries.  It
+ * accepts only qemu:///embed?root=DIR and, once virtkitd has started its
+ * state driver, qemu:///system; it declines every other qemu URI, so the
+ * remote driver (registered after it) takes qemu:///system elsewhere.
+ *
+ * The state driver's option --qemu-root=DIR puts qemu:///system's files
+ * under DIR/{etc,run,log,save} (default: VIRTKIT_QEMU_ROOT, else
+ * /etc/virtkit/qemu, /run/virtkit/qemu, /var/log/virtkit/qemu and
+ * /var/lib/virtkit/qemu/save).  The system state is created at start when
+ * those directories exist (or a root was given): guests still running
+ * from an earlier daemon are reattached, autostart domains are started;
+ * otherwise at the first qemu:///system open. */
 int vkQemuDriverRegister(void);
-
-/* Called by virtkitd only: from now on the driver also accepts
- * qemu:///system in this process.  Its files live under root
- * (root/{etc,run,log,save}) when root or the environment variable
- * VIRTKIT_QEMU_ROOT names one, else in /etc/virtkit/qemu,
- * /run/virtkit/qemu, /var/log/virtkit/qemu and /var/lib/virtkit/qemu.
- * Creates the driver state at once when those directories exist (or a
- * root was given): guests still running from an earlier daemon are
- * reattached, autostart domains are started; otherwise at the first
- * qemu:///system open. */
-int vkQemuDriverSetPrivileged(const char *root);
 
 #endif

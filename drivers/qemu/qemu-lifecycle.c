@@ -30,41 +30,11 @@
 #include "drivers/qemu/qemu-console.h"
 #include "drivers/storage/storage-driver.h"
 
-typedef struct {
-    vkQemuState *st;
-    vkQemuDomain *obj;        /* a reference */
-    guint64 gen;
-} qemuWatch;
-
-static void
-watchFree(qemuWatch *w)
-{
-    vkQemuDomainUnref(w->obj);
-    g_free(w);
-}
-
-static gboolean
-idleOnce(gpointer opaque)
-{
-    return G_SOURCE_REMOVE;
-}
-
-/* Frees w from the event loop, after any callback using it has returned. */
-static void
-watchFreeLater(vkQemuState *st, qemuWatch *w)
-{
-    GSource *idle = g_idle_source_new();
-
-    g_source_set_callback(idle, G_SOURCE_FUNC(idleOnce), w, (GDestroyNotify)watchFree);
-    g_source_attach(idle, st->ctx);
-    g_source_unref(idle);
-}
-
 /* Called locked: is w still about the domain's current run? */
 static vkQemuRun *
-watchRun(qemuWatch *w)
+watchRun(vkProcWatch *w)
 {
-    vkQemuRun *run = w->obj->run;
+    vkQemuRun *run = ((vkQemuDomain *)w->obj)->run;
 
     return run && run->gen == w->gen ? run : NULL;
 }
@@ -104,7 +74,7 @@ runFree(vkQemuRun *run)
     g_free(run);
 }
 
-static gboolean onExit(gint fd, GIOCondition cond, gpointer opaque);
+static void onExit(vkProcWatch *w);
 
 /* A run for obj's next QEMU, with its watch; not yet installed. */
 static vkQemuRun *
@@ -113,7 +83,6 @@ runNew(vkQemuState *st, vkQemuDomain *obj)
     g_autofree char *monitorFile = g_strdup_printf("%s.monitor", obj->name);
     g_autofree char *statusFile = g_strdup_printf("%s.xml", obj->name);
     vkQemuRun *run = g_new0(vkQemuRun, 1);
-    qemuWatch *w = g_new0(qemuWatch, 1);
 
     run->gen = ++obj->nextGen;
     run->stopReason = -1;
@@ -121,10 +90,8 @@ runNew(vkQemuState *st, vkQemuDomain *obj)
     run->monitorPath = g_build_filename(st->runDir, monitorFile, NULL);
     run->statusPath = g_build_filename(st->runDir, statusFile, NULL);
     run->deleted = g_ptr_array_new_with_free_func(g_free);
-    w->st = st;
-    w->obj = vkQemuDomainRef(obj);
-    w->gen = run->gen;
-    run->watch = w;
+    run->watch = vkProcWatchNew(st, vkQemuDomainRef(obj), (GDestroyNotify)vkQemuDomainUnref,
+                                run->gen, st->ctx);
     return run;
 }
 
@@ -133,9 +100,7 @@ static void
 runInstall(vkQemuState *st, vkQemuDomain *obj, vkQemuRun *run)
 {
     obj->run = run;
-    run->exitSource = g_unix_fd_source_new(run->pidfd, G_IO_IN);
-    g_source_set_callback(run->exitSource, G_SOURCE_FUNC(onExit), run->watch, NULL);
-    g_source_attach(run->exitSource, st->ctx);
+    vkProcWatchStart(run->watch, run->pidfd, onExit);
 }
 
 /* Ends the current run: QEMU is gone (or being abandoned).  Locked. */
@@ -145,17 +110,13 @@ runRelease(vkQemuState *st, vkQemuDomain *obj, bool keepFiles)
     vkQemuRun *run = g_steal_pointer(&obj->run);
 
     vkQemuMonitorClose(run->mon);
-    if (run->exitSource) {
-        g_source_destroy(run->exitSource);
-        g_source_unref(run->exitSource);
-    }
+    vkProcWatchRelease(run->watch);
     if (!keepFiles) {
         vkQemuProcessReap(run->pid);
         g_unlink(run->monitorPath);
         g_unlink(run->statusPath);
     }
     close(run->pidfd);
-    watchFreeLater(st, run->watch);
     runFree(run);
     /* Anyone waiting for an event of this run must look again. */
     g_cond_broadcast(&st->jobCond);
@@ -188,10 +149,9 @@ vkQemuDetachAll(vkQemuState *st)
     }
 }
 
-static gboolean
-onExit(gint fd, GIOCondition cond, gpointer opaque)
+static void
+onExit(vkProcWatch *w)
 {
-    qemuWatch *w = opaque;
     vkQemuState *st = w->st;
     vkQemuRun *run;
 
@@ -206,18 +166,15 @@ onExit(gint fd, GIOCondition cond, gpointer opaque)
                  reason == VIR_DOMAIN_SHUTOFF_DESTROYED ? VIR_DOMAIN_EVENT_STOPPED_DESTROYED :
                  reason == VIR_DOMAIN_SHUTOFF_SAVED ? VIR_DOMAIN_EVENT_STOPPED_SAVED :
                  VIR_DOMAIN_EVENT_STOPPED_FAILED;
-        /* runRelease destroys this very source; returning REMOVE after
-         * that is harmless. */
         vkQemuStopProcess(st, w->obj, reason, detail);
     }
     g_mutex_unlock(&st->lock);
-    return G_SOURCE_REMOVE;
 }
 
 static void
 onMonitorEvent(vkQemuMonitor *mon, const char *name, vkJSON *data, void *opaque)
 {
-    qemuWatch *w = opaque;
+    vkProcWatch *w = opaque;
     vkQemuState *st = w->st;
     vkQemuDomain *obj = w->obj;
     vkQemuRun *run;
@@ -285,18 +242,19 @@ onMonitorEOF(vkQemuMonitor *mon, const char *error, void *opaque)
     /* The pidfd tells when QEMU is gone; a monitor that breaks while QEMU
      * lives just makes later commands fail.  A start waiting for an
      * incoming migration must look again, though. */
-    qemuWatch *w = opaque;
+    vkProcWatch *w = opaque;
+    vkQemuState *st = w->st;
     vkQemuDomain *obj = w->obj;
     vkQemuRun *run;
 
-    g_mutex_lock(&w->st->lock);
+    g_mutex_lock(&st->lock);
     run = watchRun(w);
     if (!run && obj->starting && obj->starting->gen == w->gen)
         run = obj->starting;
     if (run)
         run->monitorEOF = true;
-    g_cond_broadcast(&w->st->jobCond);
-    g_mutex_unlock(&w->st->lock);
+    g_cond_broadcast(&st->jobCond);
+    g_mutex_unlock(&st->lock);
 }
 
 static const vkQemuMonitorCallbacks monitorCallbacks = {
@@ -430,7 +388,7 @@ vkQemuStartDomain(vkQemuState *st, vkQemuDomain *obj, unsigned int flags,
  error:
     obj->starting = NULL;
     vkQemuSetState(obj, VIR_DOMAIN_SHUTOFF, VIR_DOMAIN_SHUTOFF_FAILED);
-    watchFreeLater(st, run->watch);
+    vkProcWatchRelease(run->watch);
     runFree(run);
     return -1;
 }
@@ -452,7 +410,7 @@ vkQemuRunAttach(vkQemuState *st, vkQemuDomain *obj, int pid, int pidfd, int moni
         !(status = vkQemuMonitorQueryStatus(run->mon, &running))) {
         vkQemuMonitorClose(run->mon);
         g_mutex_lock(&st->lock);
-        watchFreeLater(st, run->watch);
+        vkProcWatchRelease(run->watch);
         run->pidfd = -1;            /* the caller's */
         runFree(run);
         g_mutex_unlock(&st->lock);

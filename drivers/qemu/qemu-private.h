@@ -20,8 +20,10 @@
 #include "util/event-thread.h"
 
 #include "core/driver.h"
+#include "core/proc-watch.h"
 #include "core/domain-event.h"
 #include "core/domain-list.h"
+#include "core/state-domains.h"
 #include "conf/domain-conf.h"
 #include "conf/capabilities.h"
 #include "drivers/qemu/monitor.h"
@@ -38,13 +40,12 @@ typedef struct {
     guint64 gen;             /* matches the watchers' copy */
     int pid;
     int pidfd;
-    GSource *exitSource;
     vkQemuMonitor *mon;
     char *monitorPath;
     char *statusPath;
     int stopReason;          /* virDomainShutoffReason we asked for, or -1 */
     bool guestShutdown;      /* QMP SHUTDOWN seen */
-    void *watch;             /* the callbacks' opaque (freed on the loop) */
+    vkProcWatch *watch;      /* pidfd exit; also the QMP callbacks' opaque */
     char *migStatus;         /* last MIGRATION event's status */
     bool monitorEOF;         /* QEMU closed the monitor (went away) */
     GPtrArray *deleted;      /* device ids of DEVICE_DELETED events */
@@ -93,31 +94,26 @@ typedef struct {
 } vkQemuCaps;
 
 typedef struct {
-    GMutex lock;
+    VK_STATE_BASE;           /* lock, root, directories, events, ctx (frame) */
     GCond jobCond;
-    int refs;                /* open connections */
-    char *root;
-    char *configDir;         /* ROOT/etc */
-    char *runDir;            /* ROOT/run */
-    char *logDir;            /* ROOT/log */
-    char *saveDir;           /* ROOT/save: managed save images */
-    char *autostartDir;      /* ROOT/etc/autostart: one symlink per domain */
-    bool privileged;         /* qemu:///system inside virtkitd */
-
     vkDomainList domains;    /* vkQemuDomain objects */
-
     vkQemuCaps *caps;        /* probed lazily, under lock */
-
-    vkEventState *events;
-    vkEventThread *evthread;  /* owns ctx and the thread running it */
-    GMainContext *ctx;       /* QMP and exit watches run here */
 } vkQemuState;
 
-/* qemu-driver.c */
-vkQemuState *vkQemuConnState(virConnectPtr conn);
+/* driver.c */
+static inline vkQemuState *
+vkQemuConnState(virConnectPtr conn)
+{
+    return conn->privateData;
+}
 /* Lookup by the handle's UUID, locked; on failure unlocks and reports
  * VIR_ERR_NO_DOMAIN. */
-vkQemuDomain *vkQemuDomainGet(virDomainPtr dom, vkQemuState **st);
+static inline vkQemuDomain *
+vkQemuDomainGet(virDomainPtr dom, vkQemuState **stp)
+{
+    *stp = vkQemuConnState(dom->conn);
+    return vkDomainListLockHandle(&(*stp)->domains, dom);
+}
 vkQemuDomain *vkQemuDomainRef(vkQemuDomain *obj);
 void vkQemuDomainUnref(vkQemuDomain *obj);
 /* The state's domain list (core/domain-list.h), called locked. */
@@ -137,9 +133,21 @@ vkQemuDomainRemove(vkQemuState *st, vkQemuDomain *obj)
 {
     vkDomainListRemove(&st->domains, obj);
 }
-void vkQemuEmitLifecycle(vkQemuState *st, vkQemuDomain *obj, int event, int detail);
-virDomainPtr vkQemuMakeHandle(virConnectPtr conn, vkQemuDomain *obj);
-bool vkQemuCheckActive(vkQemuDomain *obj);
+static inline void
+vkQemuEmitLifecycle(vkQemuState *st, vkQemuDomain *obj, int event, int detail)
+{
+    vkStateDomainEmit(&st->base, obj, event, detail);
+}
+static inline virDomainPtr
+vkQemuMakeHandle(virConnectPtr conn, vkQemuDomain *obj)
+{
+    return vkDomainListMakeHandle(&vkQemuConnState(conn)->domains, conn, obj);
+}
+static inline bool
+vkQemuCheckActive(vkQemuDomain *obj)
+{
+    return vkStateDomainCheckActive(VIR_FROM_QEMU, obj->name, obj->id);
+}
 /* The job: called and returning locked; BeginJob may wait. */
 void vkQemuBeginJob(vkQemuState *st, vkQemuDomain *obj);
 void vkQemuEndJob(vkQemuState *st, vkQemuDomain *obj);
@@ -169,32 +177,15 @@ char *vkQemuConnectGetDomainCapabilities(virConnectPtr conn, const char *emulato
 int vkQemuConnectGetCPUModelNames(virConnectPtr conn, const char *arch,
                                   char ***models, unsigned int flags);
 
-/* qemu-domain.c: queries and persistent configuration */
-int vkQemuConnectListAllDomains(virConnectPtr conn, virDomainPtr **domains,
-                                unsigned int flags);
-int vkQemuConnectListDomains(virConnectPtr conn, int *ids, int maxids);
-int vkQemuConnectNumOfDomains(virConnectPtr conn);
-int vkQemuConnectListDefinedDomains(virConnectPtr conn, char **const names, int maxnames);
-int vkQemuConnectNumOfDefinedDomains(virConnectPtr conn);
-virDomainPtr vkQemuDomainLookupByID(virConnectPtr conn, int id);
-virDomainPtr vkQemuDomainLookupByUUID(virConnectPtr conn, const unsigned char *uuid);
-virDomainPtr vkQemuDomainLookupByName(virConnectPtr conn, const char *name);
+/* qemu-domain.c: what QEMU adds to the frame's domains (state-domains.h) */
+extern const vkStateDomainOps vkQemuStateDomainOps;
 int vkQemuDomainGetInfo(virDomainPtr dom, virDomainInfoPtr info);
-int vkQemuDomainGetState(virDomainPtr dom, int *state, int *reason, unsigned int flags);
-char *vkQemuDomainGetXMLDesc(virDomainPtr dom, unsigned int flags);
-char *vkQemuDomainGetOSType(virDomainPtr dom);
-unsigned long vkQemuDomainGetMaxMemory(virDomainPtr dom);
-int vkQemuDomainIsActive(virDomainPtr dom);
-int vkQemuDomainIsPersistent(virDomainPtr dom);
-virDomainPtr vkQemuDomainDefineXMLFlags(virConnectPtr conn, const char *xml,
-                                        unsigned int flags);
-virDomainPtr vkQemuDomainDefineXML(virConnectPtr conn, const char *xml);
-int vkQemuDomainUndefineFlags(virDomainPtr dom, unsigned int flags);
-int vkQemuDomainUndefine(virDomainPtr dom);
 /* Writes def as ROOT/etc/NAME.xml, atomically. */
-int vkQemuSaveConfig(vkQemuState *st, const vkDomainDef *def);
-/* Loads ROOT/etc/\*.xml at state creation. */
-int vkQemuLoadConfigs(vkQemuState *st);
+static inline int
+vkQemuSaveConfig(vkQemuState *st, const vkDomainDef *def)
+{
+    return vkStateDomainSaveConfig(&st->base, def);
+}
 
 /* qemu-lifecycle.c: running QEMU */
 virDomainPtr vkQemuDomainCreateXML(virConnectPtr conn, const char *xml, unsigned int flags);
@@ -235,10 +226,6 @@ int vkQemuDomainMonitorCommand(vkQemuState *st, vkQemuDomain *obj, const char *c
 void vkQemuReattachAll(vkQemuState *st);
 /* Starts every inactive persistent domain marked autostart. */
 void vkQemuAutostartAll(vkQemuState *st);
-int vkQemuDomainSetAutostart(virDomainPtr dom, int autostart);
-int vkQemuDomainGetAutostart(virDomainPtr dom, int *autostart);
-/* Reads ROOT/etc/autostart at load time. */
-bool vkQemuAutostartLink(vkQemuState *st, const char *name, int set);
 
 /* qemu-save.c: memory balloon, save/restore, managed save */
 int vkQemuDomainSetMemoryFlags(virDomainPtr dom, unsigned long memory, unsigned int flags);

@@ -328,64 +328,6 @@ vkQemuReattachAll(vkQemuState *st)
     }
 }
 
-bool
-vkQemuAutostartLink(vkQemuState *st, const char *name, int set)
-{
-    g_autofree char *file = g_strdup_printf("%s.xml", name);
-    g_autofree char *link = g_build_filename(st->autostartDir, file, NULL);
-    g_autofree char *target = NULL;
-
-    if (set < 0)
-        return g_file_test(link, G_FILE_TEST_IS_SYMLINK);
-    if (!set) {
-        if (g_unlink(link) < 0 && errno != ENOENT) {
-            vkReportSystemError(errno, "cannot remove autostart link '%s'", link);
-            return false;
-        }
-        return true;
-    }
-    target = g_build_filename("..", file, NULL);
-    if (g_mkdir_with_parents(st->autostartDir, 0700) < 0 ||
-        ((symlink(target, link) < 0) && errno != EEXIST)) {
-        vkReportSystemError(errno, "cannot create autostart link '%s'", link);
-        return false;
-    }
-    return true;
-}
-
-int
-vkQemuDomainSetAutostart(virDomainPtr dom, int autostart)
-{
-    vkQemuState *st;
-    vkQemuDomain *obj;
-    int ret = -1;
-
-    if (!(obj = vkQemuDomainGet(dom, &st)))
-        return -1;
-    if (!obj->persistent)
-        vkReportError(VIR_ERR_OPERATION_INVALID,
-                      "cannot set autostart for transient domain '%s'", obj->name);
-    else if (vkQemuAutostartLink(st, obj->name, autostart != 0)) {
-        obj->autostart = autostart != 0;
-        ret = 0;
-    }
-    g_mutex_unlock(&st->lock);
-    return ret;
-}
-
-int
-vkQemuDomainGetAutostart(virDomainPtr dom, int *autostart)
-{
-    vkQemuState *st;
-    vkQemuDomain *obj;
-
-    if (!(obj = vkQemuDomainGet(dom, &st)))
-        return -1;
-    *autostart = obj->autostart;
-    g_mutex_unlock(&st->lock);
-    return 0;
-}
-
 void
 vkQemuAutostartAll(vkQemuState *st)
 {

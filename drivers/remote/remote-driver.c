@@ -365,6 +365,20 @@ static const vkConnectDriver remoteConnectDriver = {
     .hypervisorDriver = &remoteHypervisorDriver,
 };
 
+/* Inside virtkitd (which starts the state drivers) a URI no local driver
+ * serves is an error, never a hop to another daemon, or to this one. */
+static int
+remoteStateInitialize(const vkStateDriver *drv, bool privileged, const char *location)
+{
+    vkRemoteDriverDisableLocal();
+    return 0;
+}
+
+static const vkStateDriver remoteStateDriver = {
+    .name = "Remote",
+    .init = remoteStateInitialize,
+};
+
 static gpointer
 registerOnce(gpointer data)
 {
@@ -380,6 +394,8 @@ registerOnce(gpointer data)
     drv->connectIsSecure = remoteConnectIsSecure;
     drv->connectIsEncrypted = remoteConnectIsEncrypted;
     drv->connectSetKeepAlive = remoteConnectSetKeepAlive;
+    if (vkRegisterStateDriver(&remoteStateDriver) < 0)
+        return GINT_TO_POINTER(-1);
     return GINT_TO_POINTER(vkRegisterConnectDriver(&remoteConnectDriver));
 }
 

@@ -17,6 +17,7 @@
 #define VIR_FROM_THIS VIR_FROM_STORAGE
 #include "util/error.h"
 #include "core/uri.h"
+#include "core/state-driver.h"
 #include "conf/domain-conf.h"
 #include "conf/domain-conf-priv.h"
 #include "drivers/storage/storage-private.h"
@@ -280,11 +281,38 @@ static const vkConnectDriver storageConnectDriver = {
     .hypervisorDriver = &storageAloneTable,
 };
 
+/* In virtkitd: pools for every /system connection.  A daemon given a
+ * private QEMU root through the environment keeps its pools there too,
+ * never in /etc. */
+static int
+storageStateInit(const vkStateDriver *drv, bool privileged, const char *location)
+{
+    const char *env = g_getenv("VIRTKIT_QEMU_ROOT");
+
+    (void)drv;
+    (void)privileged;
+    if ((!location || !*location) && !g_getenv("VIRTKIT_STORAGE_ROOT") && env && *env)
+        location = env;
+    return vkStorageDriverSetPrivileged(location);
+}
+
+static const vkStateDriver storageStateDriver = {
+    .name = "storage",
+    .option = "storage-root",
+    .optionArg = "DIR",
+    .optionHelp = "keep the storage driver's pool configs and state under DIR/etc/storage "
+                  "and DIR/run/storage (default: VIRTKIT_STORAGE_ROOT, else "
+                  "VIRTKIT_QEMU_ROOT, else /etc/virtkit/storage, /run/virtkit/storage)",
+    .init = storageStateInit,
+};
+
 int
 vkStorageDriverRegister(void)
 {
     vkStoragePoolFillTable(&storageTable);
     vkStorageVolFillTable(&storageTable);
+    if (vkRegisterStateDriver(&storageStateDriver) < 0)
+        return -1;
     if (vkRegisterConnectDriver(&storageConnectDriver) < 0)
         return -1;
     return vkRegisterSecondaryDriver(&storageDriver);

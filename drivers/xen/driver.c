@@ -12,7 +12,7 @@
  * VIR_ERR_NO_CONNECT saying Xen is not running here.
  *
  * Where xen:///system is opened:
- *  - in virtkitd, which called vkXenDriverServeSystem: here, for every
+ *  - in virtkitd, which started the state driver: here, for every
  *    client.  Clients of its read-only socket get read-only connections,
  *    so that socket is the privileged read-only proxy for non-root users.
  *  - in any other process run by root: here, in-process.  The driver keeps
@@ -37,7 +37,8 @@
 #include "drivers/xen/xen-private.h"
 #include "drivers/xen/xen-driver.h"
 
-/* Set once by virtkitd (vkXenDriverServeSystem), read by every open. */
+/* Set once by virtkitd (xenServeSystem, the state driver's init), read
+ * by every open. */
 static gint servesSystem;
 static char *daemonXendSocket;
 
@@ -636,8 +637,10 @@ static const vkConnectDriver xenConnectDriver = {
     .hypervisorDriver = &xenHypervisorDriver,
 };
 
-int
-vkXenDriverServeSystem(const char *xendSocket)
+/* virtkitd's state driver init: xendSocket, when not NULL, is the xend
+ * socket to use instead of VIRTKIT_XEND_SOCKET / the default ones. */
+static int
+xenServeSystem(const vkStateDriver *drv, bool privileged, const char *xendSocket)
 {
     if (xendSocket && xendSocket[0] != '/') {
         vkReportError(VIR_ERR_INVALID_ARG,
@@ -649,8 +652,17 @@ vkXenDriverServeSystem(const char *xendSocket)
         daemonXendSocket = g_strdup(xendSocket);
         g_atomic_int_set(&servesSystem, 1);
     }
-    return vkXenDriverRegister();
+    return 0;
 }
+
+static const vkStateDriver xenStateDriver = {
+    .name = "Xen",
+    .option = "xend-socket",
+    .optionArg = "PATH",
+    .optionHelp = "reach xend for xen:///system at this UNIX socket (default: "
+                  "VIRTKIT_XEND_SOCKET, else /var/lib/xend/xend-socket, then localhost:8000)",
+    .init = xenServeSystem,
+};
 
 int
 vkXenDriverRegister(void)
@@ -660,7 +672,8 @@ vkXenDriverRegister(void)
     static int rc;
 
     if (g_once_init_enter(&done)) {
-        rc = vkRegisterConnectDriver(&xenConnectDriver);
+        rc = vkRegisterStateDriver(&xenStateDriver) < 0 ? -1 :
+             vkRegisterConnectDriver(&xenConnectDriver);
         g_once_init_leave(&done, 1);
     }
     return rc;

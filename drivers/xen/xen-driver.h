@@ -12,12 +12,10 @@
  * /var/lib/xend/xend-socket, localhost:8000) is there. */
 int vkXenDriverRegister(void);
 
-/* Called by virtkitd only: from now on this process serves xen:///system
- * to every caller, whatever its own uid (elsewhere the driver serves root
- * only and declines for other users, so that the remote driver takes them
- * to virtkitd's read-only socket).  xendSocket, when not NULL, is the xend
- * socket to use instead of VIRTKIT_XEND_SOCKET / the default ones.  Also
- * registers the driver. */
-int vkXenDriverServeSystem(const char *xendSocket);
+/* Its state driver (core/state-driver.h), started by virtkitd only: from
+ * then on this process serves xen:///system to every caller, whatever its
+ * own uid (elsewhere the driver serves root only and declines for other
+ * users, so that the remote driver takes them to virtkitd's read-only
+ * socket); its option --xend-socket names the xend socket. */
 
 #endif

@@ -18,7 +18,7 @@
     vkReportErrorFull((list)->from, code, __FILE__, __func__, __LINE__, __VA_ARGS__)
 
 /* The common fields of a driver object, by their offsets. */
-#define FIELD(list, obj, f, type) (*(type *)((char *)(obj) + (list)->ops->f))
+#define FIELD VK_DOMAIN_OBJ_FIELD
 #define NAME(list, obj) FIELD(list, obj, name, char *)
 #define UUID(list, obj) ((unsigned char *)(obj) + (list)->ops->uuid)
 #define ID(list, obj) FIELD(list, obj, id, int)
@@ -76,14 +76,14 @@ vkDomainListFindHandle(vkDomainList *list, virDomainPtr dom)
     return NULL;
 }
 
-static virDomainPtr
-makeHandle(vkDomainList *list, virConnectPtr conn, const void *obj)
+virDomainPtr
+vkDomainListMakeHandle(vkDomainList *list, virConnectPtr conn, const void *obj)
 {
     return vkGetDomain(conn, NAME(list, obj), UUID(list, obj), ID(list, obj));
 }
 
-static bool
-isActive(vkDomainList *list, const void *obj)
+bool
+vkDomainListObjActive(vkDomainList *list, const void *obj)
 {
     return ID(list, obj) >= 0 || (list->ops->busy && list->ops->busy(obj));
 }
@@ -118,7 +118,7 @@ update(vkDomainList *list, void *obj, vkDomainDef **defp, bool live, bool *wasPe
     vkDomainDef **newDef = &NEWDEF(list, obj);
 
     if (live) {
-        if (isActive(list, obj)) {
+        if (vkDomainListObjActive(list, obj)) {
             listError(list, VIR_ERR_OPERATION_INVALID, "domain '%s' is already active",
                       NAME(list, obj));
             return NULL;
@@ -270,7 +270,7 @@ vkDomainListExport(vkDomainList *list, virConnectPtr conn, virDomainPtr **domain
         if (!match(list, l->data, flags, managedSave, opaque))
             continue;
         if (out)
-            g_ptr_array_add(out, makeHandle(list, conn, l->data));
+            g_ptr_array_add(out, vkDomainListMakeHandle(list, conn, l->data));
         n++;
     }
     g_mutex_unlock(list->lock);
@@ -317,7 +317,7 @@ vkDomainListLookupByID(vkDomainList *list, virConnectPtr conn, int id)
     g_mutex_lock(list->lock);
     for (GList *l = list->order.head; l && id >= 0; l = l->next) {
         if (ID(list, l->data) == id) {
-            ret = makeHandle(list, conn, l->data);
+            ret = vkDomainListMakeHandle(list, conn, l->data);
             break;
         }
     }
@@ -335,7 +335,7 @@ vkDomainListLookupByUUID(vkDomainList *list, virConnectPtr conn, const unsigned 
 
     g_mutex_lock(list->lock);
     if ((obj = g_hash_table_lookup(list->byUUID, uuid)))
-        ret = makeHandle(list, conn, obj);
+        ret = vkDomainListMakeHandle(list, conn, obj);
     g_mutex_unlock(list->lock);
     if (!obj) {
         char s[VIR_UUID_STRING_BUFLEN];
@@ -354,17 +354,15 @@ vkDomainListLookupByName(vkDomainList *list, virConnectPtr conn, const char *nam
 
     g_mutex_lock(list->lock);
     if ((obj = g_hash_table_lookup(list->byName, name)))
-        ret = makeHandle(list, conn, obj);
+        ret = vkDomainListMakeHandle(list, conn, obj);
     g_mutex_unlock(list->lock);
     if (!obj)
         listError(list, VIR_ERR_NO_DOMAIN, "no domain with matching name '%s'", name);
     return ret;
 }
 
-/* The object behind dom, locked; NULL (unlocked, error reported) when it
- * is gone. */
-static void *
-lockHandle(vkDomainList *list, virDomainPtr dom)
+void *
+vkDomainListLockHandle(vkDomainList *list, virDomainPtr dom)
 {
     void *obj;
 
@@ -377,7 +375,7 @@ lockHandle(vkDomainList *list, virDomainPtr dom)
 int
 vkDomainListGetState(vkDomainList *list, virDomainPtr dom, int *state, int *reason)
 {
-    void *obj = lockHandle(list, dom);
+    void *obj = vkDomainListLockHandle(list, dom);
 
     if (!obj)
         return -1;
@@ -391,7 +389,7 @@ vkDomainListGetState(vkDomainList *list, virDomainPtr dom, int *state, int *reas
 char *
 vkDomainListGetXMLDesc(vkDomainList *list, virDomainPtr dom, unsigned int flags)
 {
-    void *obj = lockHandle(list, dom);
+    void *obj = vkDomainListLockHandle(list, dom);
     const vkDomainDef *def;
     char *ret;
 
@@ -407,7 +405,7 @@ vkDomainListGetXMLDesc(vkDomainList *list, virDomainPtr dom, unsigned int flags)
 char *
 vkDomainListGetOSType(vkDomainList *list, virDomainPtr dom)
 {
-    void *obj = lockHandle(list, dom);
+    void *obj = vkDomainListLockHandle(list, dom);
     char *ret;
 
     if (!obj)
@@ -420,7 +418,7 @@ vkDomainListGetOSType(vkDomainList *list, virDomainPtr dom)
 unsigned long
 vkDomainListGetMaxMemory(vkDomainList *list, virDomainPtr dom)
 {
-    void *obj = lockHandle(list, dom);
+    void *obj = vkDomainListLockHandle(list, dom);
     unsigned long ret;
 
     if (!obj)
@@ -433,7 +431,7 @@ vkDomainListGetMaxMemory(vkDomainList *list, virDomainPtr dom)
 int
 vkDomainListIsActive(vkDomainList *list, virDomainPtr dom)
 {
-    void *obj = lockHandle(list, dom);
+    void *obj = vkDomainListLockHandle(list, dom);
     int ret;
 
     if (!obj)
@@ -446,7 +444,7 @@ vkDomainListIsActive(vkDomainList *list, virDomainPtr dom)
 int
 vkDomainListIsPersistent(vkDomainList *list, virDomainPtr dom)
 {
-    void *obj = lockHandle(list, dom);
+    void *obj = vkDomainListLockHandle(list, dom);
     int ret;
 
     if (!obj)

@@ -54,7 +54,36 @@ typedef struct {
     .def = offsetof(type, def), .newDef = offsetof(type, newDef), \
     .alloc = (allocFn), .unref = (GDestroyNotify)(unrefFn), .busy = (busyFn) }
 
-typedef struct {
+/* Defines the reference counting of a driver object type that has the
+ * common fields and a `gint refs`: PREFIX##New (one reference, for
+ * VK_DOMAIN_OBJ_OPS's alloc), PREFIX##Ref and PREFIX##Unref (the last
+ * frees the definitions and the name; the driver has dropped its run). */
+#define VK_DOMAIN_OBJ_DEFINE_REFS(type, prefix) \
+    static void *prefix##New(void) \
+    { \
+        type *obj_ = g_new0(type, 1); \
+        obj_->refs = 1; \
+        return obj_; \
+    } \
+    type *prefix##Ref(type *obj) \
+    { \
+        g_atomic_int_inc(&obj->refs); \
+        return obj; \
+    } \
+    void prefix##Unref(type *obj) \
+    { \
+        if (!obj || !g_atomic_int_dec_and_test(&obj->refs)) \
+            return; \
+        vkDomainDefFree(obj->def); \
+        vkDomainDefFree(obj->newDef); \
+        g_free(obj->name); \
+        g_free(obj); \
+    }
+
+/* A common field of obj, by its offset in ops. */
+#define VK_DOMAIN_OBJ_FIELD(list, obj, f, type) (*(type *)((char *)(obj) + (list)->ops->f))
+
+typedef struct _vkDomainList {
     const vkDomainObjOps *ops;
     int from;                /* virErrorDomain of the errors reported */
     GMutex *lock;
@@ -86,6 +115,13 @@ bool vkDomainListCheckNew(vkDomainList *list, const vkDomainDef *def);
  * whether an existing persistent domain was updated. */
 void *vkDomainListAdd(vkDomainList *list, vkDomainDef **def, bool live,
                       bool *wasPersistent);
+/* Locked: a new handle on obj for conn. */
+virDomainPtr vkDomainListMakeHandle(vkDomainList *list, virConnectPtr conn, const void *obj);
+/* Locked: running, or busy starting (ops->busy). */
+bool vkDomainListObjActive(vkDomainList *list, const void *obj);
+/* Takes the lock and finds the object behind dom; NULL (unlocked, error
+ * reported) when it is gone. */
+void *vkDomainListLockHandle(vkDomainList *list, virDomainPtr dom);
 /* Locked: forgets obj (its removed flag set) and drops the list's
  * reference. */
 void vkDomainListRemove(vkDomainList *list, void *obj);

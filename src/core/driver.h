@@ -20,6 +20,7 @@
 #define VK_CORE_DRIVER_H
 
 #include "core/object.h"
+#include "core/state-driver.h"
 #include "util/error.h"
 
 typedef enum {

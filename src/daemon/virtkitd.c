@@ -4,7 +4,9 @@
  *
  * main() parses options, loads the config, registers the default event
  * loop implementation (so the drivers' events and our sockets share one
- * GLib main context), listens, and only then announces readiness: the
+ * GLib main context), starts the state drivers through their table (each
+ * may add one option, such as --qemu-root; none is named here), listens,
+ * and only then announces readiness: the
  * pidfile and the --ready-fd byte are written after the sockets exist, so
  * a test or a service manager waits on that instead of polling for files.
  */
@@ -21,11 +23,7 @@
 
 #include "virtkit/virtkit.h"
 #include "daemon/daemon.h"
-#include "drivers/remote/remote-driver.h"
-#include "drivers/qemu/qemu-driver.h"
-#include "drivers/xen/xen-driver.h"
-#include "drivers/lxc/lxc-driver.h"
-#include "drivers/storage/storage-driver.h"
+#include "core/state-driver.h"
 
 int vkDaemonVerbose;
 
@@ -66,6 +64,35 @@ onSignal(gpointer opaque)
     return G_SOURCE_CONTINUE;
 }
 
+/* One --OPTION=ARG per state driver that declares one; values[i] is
+ * driver i's. */
+static GOptionEntry *
+stateDriverOptions(GPtrArray *values)
+{
+    size_t n = vkStateDriverCount();
+    GOptionEntry *entries = g_new0(GOptionEntry, n + 1);
+    size_t k = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        const vkStateDriver *drv = vkStateDriverGet(i);
+
+        if (!drv->option)
+            continue;
+        entries[k++] = (GOptionEntry) {
+            drv->option, 0, 0, G_OPTION_ARG_FILENAME, &values->pdata[i], drv->optionHelp,
+            drv->optionArg,
+        };
+    }
+    return entries;
+}
+
+static void
+stateDriverFailed(const vkStateDriver *drv, void *opaque)
+{
+    /* the other drivers keep working */
+    VK_LOG("%s driver unavailable: %s", drv->name, virGetLastErrorMessage());
+}
+
 static bool
 writePidfile(const char *path, GError **error)
 {
@@ -80,10 +107,8 @@ main(int argc, char **argv)
     g_autofree char *socketDir = NULL;
     g_autofree char *configFile = NULL;
     g_autofree char *pidfile = NULL;
-    g_autofree char *qemuRoot = NULL;
-    g_autofree char *xendSocket = NULL;
-    g_autofree char *lxcRoot = NULL;
-    g_autofree char *storageRoot = NULL;
+    g_autoptr(GPtrArray) locations = NULL;    /* the state drivers' options */
+    g_autofree GOptionEntry *driverEntries = NULL;
     int timeout = 0;
     int readyFd = -1;
     gboolean verbose = FALSE;
@@ -99,19 +124,6 @@ main(int argc, char **argv)
           "exit after SEC seconds without any client", "SEC" },
         { "ready-fd", 0, 0, G_OPTION_ARG_INT, &readyFd,
           "write a newline to FD and close it once listening", "FD" },
-        { "qemu-root", 0, 0, G_OPTION_ARG_FILENAME, &qemuRoot,
-          "keep qemu:///system's files under DIR (default: VIRTKIT_QEMU_ROOT, "
-          "else /etc/virtkit/qemu, /run/virtkit/qemu, ...)", "DIR" },
-        { "lxc-root", 0, 0, G_OPTION_ARG_FILENAME, &lxcRoot,
-          "keep lxc:///system's files under DIR (default: VIRTKIT_LXC_ROOT, "
-          "else /etc/virtkit/lxc, /run/virtkit/lxc, ...)", "DIR" },
-        { "storage-root", 0, 0, G_OPTION_ARG_FILENAME, &storageRoot,
-          "keep the storage driver's pool configs and state under DIR/etc/storage and "
-          "DIR/run/storage (default: VIRTKIT_STORAGE_ROOT, else the QEMU root when one "
-          "is given, else /etc/virtkit/storage, /run/virtkit/storage)", "DIR" },
-        { "xend-socket", 0, 0, G_OPTION_ARG_FILENAME, &xendSocket,
-          "reach xend for xen:///system at this UNIX socket (default: VIRTKIT_XEND_SOCKET, "
-          "else /var/lib/xend/xend-socket, then localhost:8000)", "PATH" },
         { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "log debug messages", NULL },
         { "version", 'V', 0, G_OPTION_ARG_NONE, &showVersion, "print the version", NULL },
         { NULL },
@@ -123,7 +135,17 @@ main(int argc, char **argv)
     int ret = EXIT_FAILURE;
 
     setlocale(LC_ALL, "");
+    /* The drivers register themselves (no connection is opened): their
+     * options are known before the command line is read. */
+    if (virInitialize() < 0) {
+        fprintf(stderr, "virtkitd: cannot initialise the library\n");
+        return EXIT_FAILURE;
+    }
+    locations = g_ptr_array_new_full(vkStateDriverCount(), g_free);
+    g_ptr_array_set_size(locations, vkStateDriverCount());
+    driverEntries = stateDriverOptions(locations);
     g_option_context_add_main_entries(octx, entries, NULL);
+    g_option_context_add_main_entries(octx, driverEntries, NULL);
     if (!g_option_context_parse(octx, &argc, &argv, &err)) {
         fprintf(stderr, "virtkitd: %s\n", err->message);
         return EXIT_FAILURE;
@@ -147,34 +169,16 @@ main(int argc, char **argv)
 
     /* The drivers deliver events through virEvent*: they must land on the
      * loop this process runs. */
-    if (virEventRegisterDefaultImpl() < 0 || virInitialize() < 0) {
+    if (virEventRegisterDefaultImpl() < 0) {
         fprintf(stderr, "virtkitd: cannot initialise the library\n");
         vkDaemonConfigFree(cfg);
         return EXIT_FAILURE;
     }
-    /* Inside the daemon a URI no local driver serves is an error, never a
-     * hop to another daemon (or to this one). */
-    vkRemoteDriverDisableLocal();
-    /* Pools for every /system connection (QEMU, LXC), before QEMU's
-     * autostart needs them for volume disks; a daemon given a private
-     * QEMU root keeps its pools there too, never in /etc. */
-    if (!storageRoot && !g_getenv("VIRTKIT_STORAGE_ROOT")) {
-        const char *env = g_getenv("VIRTKIT_QEMU_ROOT");
-
-        storageRoot = g_strdup(qemuRoot ? qemuRoot : (env && *env ? env : NULL));
-    }
-    if (vkStorageDriverSetPrivileged(storageRoot) < 0)
-        VK_LOG("storage driver unavailable: %s", virGetLastErrorMessage());
-    /* qemu:///system is served here (reattaching to running guests,
-     * autostart); a failure leaves the other drivers working. */
-    if (vkQemuDriverSetPrivileged(qemuRoot) < 0)
-        VK_LOG("QEMU driver unavailable: %s", virGetLastErrorMessage());
-    if (vkLxcDriverSetPrivileged(lxcRoot) < 0)
-        VK_LOG("LXC driver unavailable: %s", virGetLastErrorMessage());
-    /* xen:///system is served here to every client; the read-only socket
-     * is how users other than root reach it (see drivers/xen/driver.c) */
-    if (vkXenDriverServeSystem(xendSocket) < 0)
-        VK_LOG("Xen driver unavailable: %s", virGetLastErrorMessage());
+    /* DRIVER:///system is served here from now on: guests are reattached
+     * and autostarted, and a URI no local driver serves is an error, never
+     * a hop to another daemon (or to this one). */
+    vkStateDriversInitialize(true, (const char *const *)locations->pdata, stateDriverFailed,
+                             NULL);
     g_unix_signal_add(SIGTERM, onSignal, (gpointer)"SIGTERM");
     g_unix_signal_add(SIGINT, onSignal, (gpointer)"SIGINT");
     g_unix_signal_add(SIGHUP, onSignal, (gpointer)"SIGHUP");
@@ -205,6 +209,7 @@ main(int argc, char **argv)
     /* waits for the calls still running, so the config can go after it;
      * connected clients are left to the process exit */
     vkDaemonServerFree(srv);
+    vkStateDriversCleanup();
     vkDaemonConfigFree(cfg);
     if (pidfile && ret == EXIT_SUCCESS)
         unlink(pidfile);

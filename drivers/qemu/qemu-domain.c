@@ -248,17 +248,26 @@ vkQemuDomainUndefineFlags(virDomainPtr dom, unsigned int flags)
     vkQemuDomain *obj;
     g_autofree char *path = NULL;
     g_autofree char *image = NULL;
+    int ret = -1;
 
     vkCheckFlags(VIR_DOMAIN_UNDEFINE_MANAGED_SAVE | VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA |
                  VIR_DOMAIN_UNDEFINE_NVRAM | VIR_DOMAIN_UNDEFINE_KEEP_NVRAM |
                  VIR_DOMAIN_UNDEFINE_CHECKPOINTS_METADATA, -1);
     if (!(obj = vkQemuDomainGet(dom, &st)))
         return -1;
+    /* The job orders us with a start (which may resume from the managed
+     * save image we remove) and every other call on the domain. */
+    vkQemuDomainRef(obj);
+    if (vkQemuBeginJob(st, obj) < 0)
+        goto nojob;
+    if (obj->removed) {
+        vkReportError(VIR_ERR_NO_DOMAIN, "domain '%s' was undefined", obj->name);
+        goto out;
+    }
     if (!obj->persistent) {
-        g_mutex_unlock(&st->lock);
         vkReportError(VIR_ERR_OPERATION_INVALID, "cannot undefine transient domain '%s'",
                       obj->name);
-        return -1;
+        goto out;
     }
     image = vkQemuManagedSavePath(st, obj->name);
     if (g_file_test(image, G_FILE_TEST_EXISTS)) {
@@ -266,37 +275,37 @@ vkQemuDomainUndefineFlags(virDomainPtr dom, unsigned int flags)
             vkReportError(VIR_ERR_OPERATION_INVALID,
                           "domain '%s' has a managed save image; remove it or undefine "
                           "with the managed-save flag", obj->name);
-            g_mutex_unlock(&st->lock);
-            return -1;
+            goto out;
         }
         if (g_unlink(image) < 0) {
             vkReportSystemError(errno, "cannot remove managed save image '%s'", image);
-            g_mutex_unlock(&st->lock);
-            return -1;
+            goto out;
         }
     }
-    if (!vkQemuAutostartLink(st, obj->name, 0)) {
-        g_mutex_unlock(&st->lock);
-        return -1;
-    }
+    if (!vkQemuAutostartLink(st, obj->name, 0))
+        goto out;
     obj->autostart = false;
     path = configPath(st, obj->name);
     if (g_unlink(path) < 0 && errno != ENOENT) {
         vkReportSystemError(errno, "cannot remove config file '%s'", path);
-        g_mutex_unlock(&st->lock);
-        return -1;
+        goto out;
     }
     vkQemuEmitLifecycle(st, obj, VIR_DOMAIN_EVENT_UNDEFINED,
                         VIR_DOMAIN_EVENT_UNDEFINED_REMOVED);
-    if (obj->id >= 0 || obj->job) {
+    if (obj->id >= 0) {
         /* Runs on as a transient domain; forgotten when it stops. */
         obj->persistent = false;
         vkDomainDefFree(g_steal_pointer(&obj->newDef));
     } else {
         vkQemuDomainRemove(st, obj);
     }
+    ret = 0;
+ out:
+    vkQemuEndJob(st, obj);
+ nojob:
     g_mutex_unlock(&st->lock);
-    return 0;
+    vkQemuDomainUnref(obj);
+    return ret;
 }
 
 int

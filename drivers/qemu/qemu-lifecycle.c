@@ -327,13 +327,13 @@ incomingPos(int fd)
  * fd on the saved state (QMP getfd, then migrate-incoming "fd:NAME") and
  * waits for the MIGRATION event saying it finished.  The wait ends too
  * when QEMU goes away, when a destroy ends the start, or when QEMU reads
- * nothing for VK_QEMU_INCOMING_STALL_MS (on a pipe, where progress cannot
+ * nothing for VK_QEMU_MIGRATION_STALL_MS (on a pipe, where progress cannot
  * be seen, that is the whole allowance).  Unlocked; mon is the caller's
  * reference. */
 static int
 runIncoming(vkQemuState *st, vkQemuDomain *obj, vkQemuRun *run, vkQemuMonitor *mon, int fd)
 {
-    const gint64 stall = (gint64)VK_QEMU_INCOMING_STALL_MS * G_TIME_SPAN_MILLISECOND;
+    const gint64 stall = (gint64)VK_QEMU_MIGRATION_STALL_MS * G_TIME_SPAN_MILLISECOND;
     vkJSON *args;
     gint64 deadline;
     off_t pos;
@@ -370,7 +370,7 @@ runIncoming(vkQemuState *st, vkQemuDomain *obj, vkQemuRun *run, vkQemuMonitor *m
     if (stalled)
         vkReportError(VIR_ERR_OPERATION_TIMEOUT,
                       "QEMU for domain '%s' read nothing of the saved state for %d s",
-                      obj->name, VK_QEMU_INCOMING_STALL_MS / 1000);
+                      obj->name, VK_QEMU_MIGRATION_STALL_MS / 1000);
     else
         vkReportError(VIR_ERR_OPERATION_FAILED,
                       "QEMU for domain '%s' could not load the saved state (migration %s)",

@@ -33,9 +33,9 @@
 /* How long a call waits for another's job on the same domain (libvirt
  * waits 30 s too). */
 #define VK_QEMU_JOB_WAIT_MS 30000
-/* A restore fails when QEMU reads nothing of the saved state for this
- * long (the image's read position is the progress measure). */
-#define VK_QEMU_INCOMING_STALL_MS 60000
+/* A save or restore fails when QEMU moves none of the saved state for
+ * this long (the image's size, or read position, measures progress). */
+#define VK_QEMU_MIGRATION_STALL_MS 60000
 
 typedef struct _vkQemuDomain vkQemuDomain;
 

@@ -218,6 +218,34 @@ openImage(const char *path, char **xml, bool *running)
     return -1;
 }
 
+/* Waits (locked) until the save of run gen to path ends: a final
+ * MIGRATION status, or QEMU's end.  Fails with VIR_ERR_OPERATION_TIMEOUT
+ * when the image has not grown for VK_QEMU_MIGRATION_STALL_MS. */
+static int
+waitSaved(vkQemuState *st, vkQemuDomain *obj, guint64 gen, const char *path)
+{
+    const gint64 stall = (gint64)VK_QEMU_MIGRATION_STALL_MS * G_TIME_SPAN_MILLISECOND;
+    gint64 deadline = g_get_monotonic_time() + stall;
+    off_t size = -1;
+
+    while (obj->run && obj->run->gen == gen && !vkQemuMigrationDone(obj->run->migStatus)) {
+        struct stat sb;
+
+        if (g_cond_wait_until(&st->jobCond, &st->lock, deadline))
+            continue;
+        if (stat(path, &sb) == 0 && sb.st_size != size) {
+            size = sb.st_size;
+            deadline = g_get_monotonic_time() + stall;
+            continue;
+        }
+        vkReportError(VIR_ERR_OPERATION_TIMEOUT,
+                      "saving domain '%s' to '%s' made no progress for %d s", obj->name, path,
+                      VK_QEMU_MIGRATION_STALL_MS / 1000);
+        return -1;
+    }
+    return 0;
+}
+
 /* Saves obj (job held, locked) to path and stops its QEMU. */
 static int
 saveLocked(vkQemuState *st, vkQemuDomain *obj, const char *path, unsigned int flags)
@@ -260,10 +288,16 @@ saveLocked(vkQemuState *st, vkQemuDomain *obj, const char *path, unsigned int fl
     vkQemuMonitorUnref(mon);
     g_mutex_lock(&st->lock);
 
-    while (rc == 0 && obj->run && obj->run->gen == gen &&
-           !vkQemuMigrationDone(obj->run->migStatus))
-        g_cond_wait(&st->jobCond, &st->lock);
-    if (rc == 0 && (!obj->run || obj->run->gen != gen)) {
+    if (rc == 0 && waitSaved(st, obj, gen, path) < 0) {
+        /* Stuck: stop QEMU writing, then report the stall. */
+        g_autofree char *msg = g_strdup(vkErrorGetLast()->message);
+
+        if (obj->run && obj->run->gen == gen)
+            vkQemuDomainMonitorCommand(st, obj, "migrate_cancel", NULL, NULL);
+        vkErrorReset();
+        vkReportError(VIR_ERR_OPERATION_TIMEOUT, "%s", msg);
+        rc = -1;
+    } else if (rc == 0 && (!obj->run || obj->run->gen != gen)) {
         vkReportError(VIR_ERR_OPERATION_FAILED, "QEMU of domain '%s' ended during save",
                       obj->name);
         rc = -1;

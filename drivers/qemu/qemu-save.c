@@ -24,6 +24,7 @@
 
 #define VIR_FROM_THIS VIR_FROM_QEMU
 #include "util/error.h"
+#include "util/fd-io.h"
 #include "drivers/qemu/qemu-private.h"
 #include "drivers/qemu/process.h"
 
@@ -149,26 +150,6 @@ writeHeader(const char *path, const char *xml, bool running)
     return ok ? (long)h->len : -1;
 }
 
-/* Reads up to len bytes, short only at EOF; -1 on error. */
-static ssize_t
-readFull(int fd, char *buf, size_t len)
-{
-    size_t got = 0;
-
-    while (got < len) {
-        ssize_t n = read(fd, buf + got, len - got);
-
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            return -1;
-        if (n == 0)
-            break;
-        got += n;
-    }
-    return got;
-}
-
 /* Opens the image and reads its header (the domain XML, whether it ran)
  * in whole blocks, so the fd returned is positioned exactly at QEMU's
  * stream even when the image is a pipe.  -1 on error. */
@@ -191,7 +172,7 @@ openImage(const char *path, char **xml, bool *running)
         goto error;
     }
     while (!memchr(h->str, '\0', h->len) && h->len < SAVE_HEADER_MAX &&
-           (n = readFull(fd, buf, sizeof(buf))) == (ssize_t)sizeof(buf))
+           (n = vkReadFull(fd, buf, sizeof(buf))) == (ssize_t)sizeof(buf))
         g_string_append_len(h, buf, n);
     if (n < 0) {
         vkReportSystemError(errno, "cannot read save image '%s'", path);

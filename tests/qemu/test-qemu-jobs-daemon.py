@@ -161,6 +161,7 @@ def stuck_restore_destroyed(d, root, xml):
     """A restore whose QEMU waits for more of the saved state (a FIFO
     that stops delivering) is ended by destroy."""
     conn = libvirt.open(vktest.uri_of(d.rw))
+    other = libvirt.open(vktest.uri_of(d.rw))
     image = os.path.join(root, "vkjob.sav")
     fifo = os.path.join(root, "vkjob.fifo")
     try:
@@ -185,7 +186,8 @@ def stuck_restore_destroyed(d, root, xml):
         w = os.open(fifo, os.O_WRONLY)
         try:
             os.write(w, data[:len(data) // 2])
-            dom = conn.lookupByName(NAME)
+            # from another connection, as another virsh would
+            dom = other.lookupByName(NAME)
             assert dom.state() == [libvirt.VIR_DOMAIN_PAUSED,
                                    libvirt.VIR_DOMAIN_PAUSED_STARTING_UP], dom.state()
             assert dom.destroy() == 0
@@ -208,6 +210,7 @@ def stuck_restore_destroyed(d, root, xml):
             if os.path.exists(p):
                 os.unlink(p)
         conn.close()
+        other.close()
 
 
 def check_suspend(res, what):

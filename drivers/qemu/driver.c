@@ -23,12 +23,24 @@
 
 VK_DOMAIN_OBJ_DEFINE_REFS(vkQemuDomain, vkQemuDomain)
 
-void
+int
 vkQemuBeginJob(vkQemuState *st, vkQemuDomain *obj)
 {
-    while (obj->job)
-        g_cond_wait(&st->jobCond, &st->lock);
+    gint64 deadline = g_get_monotonic_time() + VK_QEMU_JOB_WAIT_MS * G_TIME_SPAN_MILLISECOND;
+
+    /* Bounded, so a call stuck on a hung QEMU never parks every later
+     * call (and the daemon's shutdown) behind it. */
+    while (obj->job) {
+        if (!g_cond_wait_until(&st->jobCond, &st->lock, deadline) && obj->job) {
+            vkReportError(VIR_ERR_OPERATION_TIMEOUT,
+                          "cannot acquire state change lock of domain '%s' "
+                          "(another call has held it for %d s)",
+                          obj->name, VK_QEMU_JOB_WAIT_MS / 1000);
+            return -1;
+        }
+    }
     obj->job = true;
+    return 0;
 }
 
 void

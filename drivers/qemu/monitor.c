@@ -10,8 +10,10 @@
  * caller's thread: a command waits its turn (one in flight), writes its
  * line, then sleeps on the condition until the reader fills the slot.  So
  * no thread ever polls, and a caller blocked on a reply never blocks event
- * delivery.  The monitor is reference counted because the fd source and
- * callers may outlive each other by one dispatch.
+ * delivery.  No wait is unbounded: QEMU's death ends it (EOF), and so does
+ * a deadline, after which the reply, if it ever comes, is recognised by
+ * its id and dropped.  The monitor is reference counted because the fd
+ * source and callers may outlive each other by one dispatch.
  */
 #include <errno.h>
 #include <poll.h>
@@ -39,13 +41,14 @@ struct _vkQemuMonitor {
     bool greeted;
     bool closed;          /* by us: no more callbacks */
     bool eof;             /* by the peer or a protocol error */
+    bool writeFailed;     /* a command could not be sent: QEMU is gone */
     char *eofError;
     bool busy;            /* a command is in flight */
     char *pendingId;
     bool replied;
     vkJSON *reply;        /* the whole reply message */
     unsigned long long nextId;
-    int commandTimeoutMs; /* 0: wait for replies as long as QEMU lives */
+    int commandTimeoutMs; /* how long a reply may take */
 };
 
 static void
@@ -198,6 +201,7 @@ vkQemuMonitorOpen(int fd, GMainContext *ctx, const vkQemuMonitorCallbacks *cb,
     mon->cb = *cb;
     mon->opaque = opaque;
     mon->rbuf = g_string_new(NULL);
+    mon->commandTimeoutMs = VK_QEMU_MONITOR_REPLY_TIMEOUT_MS;
     g_mutex_init(&mon->lock);
     g_cond_init(&mon->cond);
     g_unix_set_fd_nonblocking(fd, TRUE, NULL);
@@ -226,11 +230,34 @@ vkQemuMonitorClose(vkQemuMonitor *mon)
     monitorUnref(mon);
 }
 
+/* Writes the whole line; passFd (>= 0) rides along with its first byte
+ * as SCM_RIGHTS, which is how QMP's getfd receives a descriptor. */
 static int
-writeAll(vkQemuMonitor *mon, const char *p, size_t len)
+writeAll(vkQemuMonitor *mon, const char *p, size_t len, int passFd)
 {
     while (len > 0) {
-        ssize_t n = send(mon->fd, p, len, MSG_NOSIGNAL);
+        ssize_t n;
+
+        if (passFd >= 0) {
+            union {
+                struct cmsghdr hdr;
+                char buf[CMSG_SPACE(sizeof(int))];
+            } ctl = { 0 };
+            struct iovec iov = { .iov_base = (void *)p, .iov_len = len };
+            struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
+                                  .msg_control = ctl.buf, .msg_controllen = sizeof(ctl.buf) };
+            struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+
+            c->cmsg_level = SOL_SOCKET;
+            c->cmsg_type = SCM_RIGHTS;
+            c->cmsg_len = CMSG_LEN(sizeof(int));
+            memcpy(CMSG_DATA(c), &passFd, sizeof(int));
+            n = sendmsg(mon->fd, &msg, MSG_NOSIGNAL);
+            if (n > 0)
+                passFd = -1;
+        } else {
+            n = send(mon->fd, p, len, MSG_NOSIGNAL);
+        }
 
         if (n < 0) {
             struct pollfd pfd = { .fd = mon->fd, .events = POLLOUT };
@@ -239,8 +266,12 @@ writeAll(vkQemuMonitor *mon, const char *p, size_t len)
                 continue;
             if (errno != EAGAIN && errno != EWOULDBLOCK)
                 return -1;
-            if (poll(&pfd, 1, -1) < 0 && errno != EINTR)
+            /* A peer that stopped reading is a hung QEMU: the reply
+             * deadline bounds the write too. */
+            if (poll(&pfd, 1, mon->commandTimeoutMs) == 0) {
+                errno = ETIMEDOUT;
                 return -1;
+            }
             continue;
         }
         p += n;
@@ -275,8 +306,8 @@ vkQemuMonitorHandshake(vkQemuMonitor *mon, int timeoutMs)
     return vkQemuMonitorCommand(mon, "qmp_capabilities", NULL, NULL);
 }
 
-int
-vkQemuMonitorCommand(vkQemuMonitor *mon, const char *cmd, vkJSON *args, vkJSON **ret)
+static int
+command(vkQemuMonitor *mon, const char *cmd, vkJSON *args, vkJSON **ret, int passFd)
 {
     g_autoptr(vkJSON) msg = vkJSONNewObject();
     g_autoptr(vkJSON) reply = NULL;
@@ -311,30 +342,28 @@ vkQemuMonitorCommand(vkQemuMonitor *mon, const char *cmd, vkJSON *args, vkJSON *
     g_mutex_unlock(&mon->lock);
 
     /* Only the command holder writes, so the write needs no lock. */
-    if (writeAll(mon, line, strlen(line)) < 0) {
-        vkReportSystemError(errno, "cannot send QMP command '%s'", cmd);
+    if (writeAll(mon, line, strlen(line), passFd) < 0) {
+        int err = errno;
+
+        vkReportSystemError(err, "cannot send QMP command '%s'", cmd);
         g_mutex_lock(&mon->lock);
+        if (err == EPIPE || err == ECONNRESET)
+            mon->writeFailed = true;
         goto done;
     }
 
     g_mutex_lock(&mon->lock);
     {
-        gint64 deadline = mon->commandTimeoutMs > 0 ?
-            g_get_monotonic_time() + (gint64)mon->commandTimeoutMs * 1000 : 0;
+        gint64 deadline = g_get_monotonic_time() + (gint64)mon->commandTimeoutMs * 1000;
 
         while (!mon->replied && !mon->eof) {
-            if (!deadline)
-                g_cond_wait(&mon->cond, &mon->lock);
-            else if (!g_cond_wait_until(&mon->cond, &mon->lock, deadline))
+            if (!g_cond_wait_until(&mon->cond, &mon->lock, deadline))
                 break;
         }
     }
     if (!mon->replied && !mon->eof) {
-        /* A late reply would be taken for the next command's: the
-         * monitor is done for. */
-        mon->eof = true;
-        g_free(mon->eofError);
-        mon->eofError = g_strdup_printf("no reply to '%s' in time", cmd);
+        /* The monitor stays usable: a late reply carries this command's
+         * id, which the next command's never matches. */
         vkReportError(VIR_ERR_OPERATION_TIMEOUT,
                       "QEMU did not answer QMP command '%s' within %d ms", cmd,
                       mon->commandTimeoutMs);
@@ -370,11 +399,37 @@ vkQemuMonitorCommand(vkQemuMonitor *mon, const char *cmd, vkJSON *args, vkJSON *
     return rc;
 }
 
+int
+vkQemuMonitorCommand(vkQemuMonitor *mon, const char *cmd, vkJSON *args, vkJSON **ret)
+{
+    return command(mon, cmd, args, ret, -1);
+}
+
+int
+vkQemuMonitorSendFd(vkQemuMonitor *mon, const char *name, int fd)
+{
+    vkJSON *args = vkJSONNewObject();
+
+    vkJSONObjectAppendString(args, "fdname", name);
+    return command(mon, "getfd", args, NULL, fd);
+}
+
+bool
+vkQemuMonitorIsBroken(vkQemuMonitor *mon)
+{
+    bool broken;
+
+    g_mutex_lock(&mon->lock);
+    broken = mon->eof || mon->writeFailed;
+    g_mutex_unlock(&mon->lock);
+    return broken;
+}
+
 void
 vkQemuMonitorSetCommandTimeout(vkQemuMonitor *mon, int timeoutMs)
 {
     g_mutex_lock(&mon->lock);
-    mon->commandTimeoutMs = timeoutMs > 0 ? timeoutMs : 0;
+    mon->commandTimeoutMs = timeoutMs > 0 ? timeoutMs : VK_QEMU_MONITOR_REPLY_TIMEOUT_MS;
     g_mutex_unlock(&mon->lock);
 }
 

@@ -11,6 +11,11 @@
 
 typedef struct _vkQemuMonitor vkQemuMonitor;
 
+/* How long a QMP reply may take by default: far more than any command
+ * we send needs, even under TCG on a loaded host; past it QEMU is taken
+ * for hung (destroy still works: it never asks the monitor). */
+#define VK_QEMU_MONITOR_REPLY_TIMEOUT_MS 60000
+
 /* A longer line from QEMU is refused and the monitor closed. */
 #define VK_QEMU_MONITOR_MAX_LINE (10 * 1024 * 1024)
 
@@ -43,17 +48,27 @@ vkQemuMonitor *vkQemuMonitorRef(vkQemuMonitor *mon);
 void vkQemuMonitorUnref(vkQemuMonitor *mon);
 
 /* Runs one command (one in flight per monitor; callers queue up) and
- * waits for its reply.  args (taken, may be NULL) is its "arguments".
- * Returns the "return" member in *ret (may be NULL if not wanted), or -1
- * with VIR_ERR_OPERATION_FAILED carrying QMP's error description, or
- * VIR_ERR_OPERATION_INVALID when the monitor is closed. */
+ * waits for its reply, at most the command timeout.  args (taken, may be
+ * NULL) is its "arguments".  Returns the "return" member in *ret (may be
+ * NULL if not wanted), or -1 with VIR_ERR_OPERATION_FAILED carrying QMP's
+ * error description, VIR_ERR_OPERATION_TIMEOUT when no reply came in
+ * time (a late one is dropped), or VIR_ERR_OPERATION_INVALID when the
+ * monitor is closed. */
 int vkQemuMonitorCommand(vkQemuMonitor *mon, const char *cmd, vkJSON *args,
                          vkJSON **ret);
 
+/* QMP getfd: hands QEMU a copy of fd under name (for "fd:NAME" URIs).
+ * The caller keeps its own fd. */
+int vkQemuMonitorSendFd(vkQemuMonitor *mon, const char *name, int fd);
+
+/* True once the monitor is unusable: QEMU's end is gone (EOF read, or a
+ * command could not be written to it, as when QEMU exits), a protocol
+ * error, or our own vkQemuMonitorClose. */
+bool vkQemuMonitorIsBroken(vkQemuMonitor *mon);
+
 /* From now on a command whose reply takes longer than timeoutMs fails
- * with VIR_ERR_OPERATION_TIMEOUT and leaves the monitor closed for
- * commands (a late reply cannot be told from the next one's); 0, the
- * default, waits as long as the stream is open.  For monitors whose
+ * with VIR_ERR_OPERATION_TIMEOUT; 0 restores the default
+ * (VK_QEMU_MONITOR_REPLY_TIMEOUT_MS).  A shorter one suits monitors whose
  * QEMU is disposable, like the capability probe's. */
 void vkQemuMonitorSetCommandTimeout(vkQemuMonitor *mon, int timeoutMs);
 

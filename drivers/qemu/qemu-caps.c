@@ -11,6 +11,7 @@
  * capabilities and nothing else does.  KVM is offered where that second
  * run works; TCG ("qemu") always.
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -140,13 +141,21 @@ fillFromTCG(vkQemuCaps *c, const vkJSON *ver, const vkJSON *machines)
     vkCapsGuestAddFeature(guest, "apic", true, true, false);
 }
 
+/* The probe's files live in a directory of their own under the run and
+ * log directories: a domain's files there are always NAME.SUFFIX, and a
+ * name never holds '/', so no domain (not even one called "probe") can
+ * reach them, nor the probe a domain's. */
+#define PROBE_DIR ".probe"
+
 /* One probe run of the emulator under accel ("tcg" or "kvm").  The TCG
  * run answers everything; the KVM run only the CPU models. */
 static int
 probeQMP(vkQemuState *st, vkQemuCaps *c, const char *accel)
 {
-    g_autofree char *monPath = g_build_filename(st->runDir, "probe.monitor", NULL);
-    g_autofree char *logPath = g_build_filename(st->logDir, "probe.log", NULL);
+    g_autofree char *monDir = g_build_filename(st->runDir, PROBE_DIR, NULL);
+    g_autofree char *logDir = g_build_filename(st->logDir, PROBE_DIR, NULL);
+    g_autofree char *monPath = g_build_filename(monDir, "monitor", NULL);
+    g_autofree char *logPath = g_build_filename(logDir, "qemu.log", NULL);
     char *argv[] = { c->emulator, "-S", "-no-user-config", "-nodefaults",
                      "-display", "none", "-machine", "none", "-accel", (char *)accel,
                      "-chardev", "socket,id=charmonitor,fd=3,server=on,wait=off",
@@ -159,8 +168,15 @@ probeQMP(vkQemuState *st, vkQemuCaps *c, const char *accel)
     vkQemuMonitor *mon;
     int ret = -1;
 
-    if (vkQemuProcessLaunch(argv, monPath, logPath, st->runDir, &proc) < 0)
+    if (g_mkdir_with_parents(monDir, 0700) < 0 || g_mkdir_with_parents(logDir, 0700) < 0) {
+        vkReportSystemError(errno, "cannot create the QEMU probe's directories under '%s'",
+                            st->runDir);
         return -1;
+    }
+    if (vkQemuProcessLaunch(argv, monPath, logPath, st->runDir, &proc) < 0) {
+        g_rmdir(monDir);
+        return -1;
+    }
     mon = vkQemuMonitorOpen(proc.monitorFd, st->ctx, &probeCallbacks, NULL);
     /* A probe QEMU has been seen to stall before answering
      * qmp_capabilities; it is only a probe, so it gets a deadline, then
@@ -186,8 +202,12 @@ probeQMP(vkQemuState *st, vkQemuCaps *c, const char *accel)
     vkQemuProcessReap(proc.pid);
     close(proc.pidfd);
     unlink(monPath);
-    if (ret == 0)
+    g_rmdir(monDir);
+    /* The log stays after a failure, for whoever wonders why. */
+    if (ret == 0) {
         unlink(logPath);
+        g_rmdir(logDir);
+    }
     return ret;
 }
 

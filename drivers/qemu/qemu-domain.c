@@ -27,26 +27,51 @@ parseForDefine(vkStateBase *st, const char *xml)
     return vkQemuParseDef((vkQemuState *)st, xml);
 }
 
-/* A managed save image goes with the domain only when asked for. */
+/* A managed save image goes with the domain only when asked for.  The
+ * domain's job orders the removal with a start that may be resuming from
+ * that image; the frame finishes the undefine under the lock the job
+ * returns with, so no start slips in between. */
 static int
-undefineManagedSave(vkStateBase *st, void *opaque, unsigned int flags)
+undefineManagedSave(vkStateBase *base, void *opaque, unsigned int flags)
 {
+    vkQemuState *st = (vkQemuState *)base;
     vkQemuDomain *obj = opaque;
-    g_autofree char *image = vkQemuManagedSavePath((vkQemuState *)st, obj->name);
+    g_autofree char *image = NULL;
+    int ret = -1;
 
-    if (!g_file_test(image, G_FILE_TEST_EXISTS))
-        return 0;
-    if (!(flags & VIR_DOMAIN_UNDEFINE_MANAGED_SAVE)) {
-        vkReportError(VIR_ERR_OPERATION_INVALID,
-                      "domain '%s' has a managed save image; remove it or undefine "
-                      "with the managed-save flag", obj->name);
-        return -1;
+    vkQemuDomainRef(obj);
+    if (vkQemuBeginJob(st, obj) < 0)
+        goto nojob;
+    if (obj->removed) {
+        vkReportError(VIR_ERR_NO_DOMAIN, "domain '%s' was undefined", obj->name);
+        goto out;
     }
-    if (g_unlink(image) < 0) {
-        vkReportSystemError(errno, "cannot remove managed save image '%s'", image);
-        return -1;
+    if (!obj->persistent) {
+        vkReportError(VIR_ERR_OPERATION_INVALID, "cannot undefine transient domain '%s'",
+                      obj->name);
+        goto out;
     }
-    return 0;
+    image = vkQemuManagedSavePath(st, obj->name);
+    if (g_file_test(image, G_FILE_TEST_EXISTS)) {
+        if (!(flags & VIR_DOMAIN_UNDEFINE_MANAGED_SAVE)) {
+            vkReportError(VIR_ERR_OPERATION_INVALID,
+                          "domain '%s' has a managed save image; remove it or undefine "
+                          "with the managed-save flag", obj->name);
+            goto out;
+        }
+        if (g_unlink(image) < 0) {
+            vkReportSystemError(errno, "cannot remove managed save image '%s'", image);
+            goto out;
+        }
+    }
+    ret = 0;
+ out:
+    vkQemuEndJob(st, obj);
+ nojob:
+    /* the domain list still holds the domain unless it was undefined
+     * meanwhile, in which case the frame stops here */
+    vkQemuDomainUnref(obj);
+    return ret;
 }
 
 const vkStateDomainOps vkQemuStateDomainOps = {

@@ -406,7 +406,8 @@ changeDevice(virDomainPtr dom, const char *xml, unsigned int flags, bool attach)
     if (!(obj = vkQemuDomainGet(dom, &st)))
         return -1;
     vkQemuDomainRef(obj);
-    vkQemuBeginJob(st, obj);
+    if (vkQemuBeginJob(st, obj) < 0)
+        goto nojob;
     live = flags & VIR_DOMAIN_AFFECT_LIVE;
     config = flags & VIR_DOMAIN_AFFECT_CONFIG;
     if (!live && !config) {
@@ -423,6 +424,7 @@ changeDevice(virDomainPtr dom, const char *xml, unsigned int flags, bool attach)
              (!config || changeConfig(st, obj, xml, attach) == 0))
         ret = 0;
     vkQemuEndJob(st, obj);
+ nojob:
     g_mutex_unlock(&st->lock);
     vkQemuDomainUnref(obj);
     return ret;

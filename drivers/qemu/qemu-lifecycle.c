@@ -9,7 +9,9 @@
  * a kill -9 from outside ends the run exactly once, whichever notices
  * first.  The process's exit, seen on its pidfd, is the one fact that
  * ends a run; QMP events only say why (SHUTDOWN -> shut down, a destroy
- * in progress -> destroyed, nothing -> crashed).
+ * in progress -> destroyed, nothing -> crashed).  A run being started
+ * (obj->starting) is destroyed the same way: the kill ends every wait of
+ * the start on QEMU, and the start then fails instead of installing it.
  */
 #include <errno.h>
 #include <signal.h>
@@ -275,51 +277,111 @@ logTail(const char *path)
     return g_strstrip(g_strdup(p));
 }
 
-/* After the handshake of an incoming QEMU (-incoming defer): feeds it the
- * saved stream from uri and waits for the MIGRATION event saying it
- * finished.  Unlocked; mon is the caller's reference. */
-static int
-runIncoming(vkQemuState *st, vkQemuDomain *obj, vkQemuRun *run, vkQemuMonitor *mon,
-            const char *uri)
+/* Where QEMU is in the saved state (it shares the file offset with our
+ * fd), or -1 for a stream without one (a pipe). */
+static off_t
+incomingPos(int fd)
 {
-    vkJSON *args;
-    bool ok;
+    return lseek(fd, 0, SEEK_CUR);
+}
 
-    if (vkQemuMonitorSetMigrationEvents(mon) < 0)
+/* After the handshake of an incoming QEMU (-incoming defer): hands it our
+ * fd on the saved state (QMP getfd, then migrate-incoming "fd:NAME") and
+ * waits for the MIGRATION event saying it finished.  The wait ends too
+ * when QEMU goes away, when a destroy ends the start, or when QEMU reads
+ * nothing for VK_QEMU_MIGRATION_STALL_MS (on a pipe, where progress cannot
+ * be seen, that is the whole allowance).  Unlocked; mon is the caller's
+ * reference. */
+static int
+runIncoming(vkQemuState *st, vkQemuDomain *obj, vkQemuRun *run, vkQemuMonitor *mon, int fd)
+{
+    const gint64 stall = (gint64)VK_QEMU_MIGRATION_STALL_MS * G_TIME_SPAN_MILLISECOND;
+    vkJSON *args;
+    gint64 deadline;
+    off_t pos;
+    bool ok, stalled = false;
+
+    if (vkQemuMonitorSetMigrationEvents(mon) < 0 ||
+        vkQemuMonitorSendFd(mon, "vk-incoming", fd) < 0)
         return -1;
     args = vkJSONNewObject();
-    vkJSONObjectAppendString(args, "uri", uri);
+    vkJSONObjectAppendString(args, "uri", "fd:vk-incoming");
     if (vkQemuMonitorCommand(mon, "migrate-incoming", args, NULL) < 0)
         return -1;
     g_mutex_lock(&st->lock);
-    while (!vkQemuMigrationDone(run->migStatus) && !run->monitorEOF)
-        g_cond_wait(&st->jobCond, &st->lock);
+    pos = incomingPos(fd);
+    deadline = g_get_monotonic_time() + stall;
+    while (!vkQemuMigrationDone(run->migStatus) && !run->monitorEOF &&
+           run->stopReason != VIR_DOMAIN_SHUTOFF_DESTROYED) {
+        off_t now;
+
+        if (g_cond_wait_until(&st->jobCond, &st->lock, deadline))
+            continue;
+        if ((now = incomingPos(fd)) >= 0 && now != pos) {
+            pos = now;
+            deadline = g_get_monotonic_time() + stall;
+            continue;
+        }
+        stalled = true;
+        break;
+    }
     ok = g_strcmp0(run->migStatus, "completed") == 0;
     g_mutex_unlock(&st->lock);
-    if (!ok) {
+    if (ok)
+        return 0;
+    if (stalled)
+        vkReportError(VIR_ERR_OPERATION_TIMEOUT,
+                      "QEMU for domain '%s' read nothing of the saved state for %d s",
+                      obj->name, VK_QEMU_MIGRATION_STALL_MS / 1000);
+    else
         vkReportError(VIR_ERR_OPERATION_FAILED,
                       "QEMU for domain '%s' could not load the saved state (migration %s)",
                       obj->name, run->migStatus ? run->migStatus : "ended with QEMU");
-        return -1;
+    return -1;
+}
+
+/* A start that went wrong after the launch: QEMU is killed (it may be
+ * dead already) and the error says why, with QEMU's last words.
+ * Unlocked; the pidfd stays open for the caller to close locked, since a
+ * destroy may be dup()ing it. */
+static void
+startAbort(vkQemuDomain *obj, vkQemuRun *run, const char *logPath, bool destroyed)
+{
+    g_autofree char *tail = NULL;
+    g_autofree char *first = g_strdup(vkErrorIsSet() ? vkErrorGetLast()->message : "");
+
+    vkQemuProcessKill(run->pidfd, run->pid, 1000, true);
+    vkQemuProcessReap(run->pid);
+    vkErrorReset();
+    if (destroyed) {
+        vkReportError(VIR_ERR_OPERATION_FAILED,
+                      "domain '%s' was destroyed while it was starting", obj->name);
+    } else {
+        tail = logTail(logPath);
+        vkReportError(VIR_ERR_OPERATION_FAILED, "QEMU for domain '%s' failed to start: %s%s%s",
+                      obj->name, first, *first ? ": " : "", tail);
     }
-    return 0;
+    vkQemuMonitorClose(g_steal_pointer(&run->mon));
+    g_unlink(run->monitorPath);
 }
 
 int
 vkQemuStartDomain(vkQemuState *st, vkQemuDomain *obj, unsigned int flags,
-                  const char *incomingUri)
+                  const vkQemuIncoming *incoming)
 {
     g_autofree char *logFile = g_strdup_printf("%s.log", obj->name);
     g_autofree char *logPath = g_build_filename(st->logDir, logFile, NULL);
     vkQemuCommandOpts opts = { .emulator = VK_QEMU_DEFAULT_EMULATOR,
                                .monitorFd = VK_QEMU_MONITOR_FD,
-                               .incoming = incomingUri ? "defer" : NULL };
+                               .incoming = incoming ? "defer" : NULL };
     g_auto(GStrv) argv = NULL;
     vkQemuLaunched proc;
     vkQemuRun *run;
     bool paused = flags & VIR_DOMAIN_START_PAUSED;
+    bool destroyed;
     g_autoptr(GHashTable) ptys = NULL;
     g_autoptr(vkDomainDef) resolved = NULL;
+    int rc;
 
     /* <disk type='volume'>: the command line gets the volume's path */
     if (vkQemuCapsCheckDef(st, obj->def) < 0 || !(resolved = vkDomainDefCopy(obj->def)) ||
@@ -332,37 +394,31 @@ vkQemuStartDomain(vkQemuState *st, vkQemuDomain *obj, unsigned int flags,
     vkQemuSetState(obj, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_STARTING_UP);
 
     g_mutex_unlock(&st->lock);
-    if (vkQemuProcessLaunch(argv, run->monitorPath, logPath, st->runDir, &proc) < 0) {
-        g_mutex_lock(&st->lock);
+    rc = vkQemuProcessLaunch(argv, run->monitorPath, logPath, st->runDir, &proc);
+    g_mutex_lock(&st->lock);
+    if (rc < 0)
         goto error;
-    }
+    /* Published locked: a destroy reads them to kill this QEMU. */
     run->pid = proc.pid;
     run->pidfd = proc.pidfd;
     run->mon = vkQemuMonitorOpen(proc.monitorFd, st->ctx, &monitorCallbacks, run->watch);
-    if (vkQemuMonitorHandshake(run->mon, VK_QEMU_HANDSHAKE_TIMEOUT_MS) < 0 ||
-        (incomingUri && runIncoming(st, obj, run, run->mon, incomingUri) < 0) ||
-        (!paused && vkQemuMonitorCont(run->mon) < 0)) {
-        g_autofree char *tail = NULL;
-        g_autofree char *first = g_strdup(vkErrorIsSet() ? vkErrorGetLast()->message : "");
+    destroyed = run->stopReason == VIR_DOMAIN_SHUTOFF_DESTROYED;
+    g_mutex_unlock(&st->lock);
 
-        vkQemuProcessKill(run->pidfd, run->pid, 1000, true);
-        vkQemuProcessReap(run->pid);
-        tail = logTail(logPath);
-        vkErrorReset();
-        vkReportError(VIR_ERR_OPERATION_FAILED, "QEMU for domain '%s' failed to start: %s%s%s",
-                      obj->name, first, *first ? ": " : "", tail);
-        vkQemuMonitorClose(run->mon);
-        close(run->pidfd);
-        run->pidfd = -1;
-        g_unlink(run->monitorPath);
-        g_mutex_lock(&st->lock);
-        goto error;
-    }
+    if (destroyed ||
+        vkQemuMonitorHandshake(run->mon, VK_QEMU_HANDSHAKE_TIMEOUT_MS) < 0 ||
+        (incoming && runIncoming(st, obj, run, run->mon, incoming->fd) < 0) ||
+        (!paused && vkQemuMonitorCont(run->mon) < 0))
+        goto abort;
 
     ptys = vkQemuConsoleQueryPtys(run->mon);
     if (!ptys)
         vkErrorReset();     /* the guest runs; only its consoles are unknown */
     g_mutex_lock(&st->lock);
+    if (run->stopReason == VIR_DOMAIN_SHUTOFF_DESTROYED) {
+        g_mutex_unlock(&st->lock);
+        goto abort;
+    }
     vkQemuConsoleApplyPtys(obj->def, ptys);
     obj->starting = NULL;
     obj->id = vkDomainListNewID(&st->domains);
@@ -372,24 +428,36 @@ vkQemuStartDomain(vkQemuState *st, vkQemuDomain *obj, unsigned int flags,
     if (paused)
         vkQemuSetState(obj, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_USER);
     else
-        vkQemuSetState(obj, VIR_DOMAIN_RUNNING, incomingUri ? VIR_DOMAIN_RUNNING_RESTORED :
+        vkQemuSetState(obj, VIR_DOMAIN_RUNNING, incoming ? VIR_DOMAIN_RUNNING_RESTORED :
                        VIR_DOMAIN_RUNNING_BOOTED);
     runInstall(st, obj, run);
     if (vkQemuWriteStatus(st, obj) < 0)
         vkErrorReset();     /* only reattach needs it; the guest runs */
     vkQemuEmitLifecycle(st, obj, VIR_DOMAIN_EVENT_STARTED,
-                        incomingUri ? VIR_DOMAIN_EVENT_STARTED_RESTORED :
+                        incoming ? VIR_DOMAIN_EVENT_STARTED_RESTORED :
                         VIR_DOMAIN_EVENT_STARTED_BOOTED);
     if (paused)
         vkQemuEmitLifecycle(st, obj, VIR_DOMAIN_EVENT_SUSPENDED,
                             VIR_DOMAIN_EVENT_SUSPENDED_PAUSED);
     return 0;
 
+ abort:
+    g_mutex_lock(&st->lock);
+    destroyed = run->stopReason == VIR_DOMAIN_SHUTOFF_DESTROYED;
+    g_mutex_unlock(&st->lock);
+    startAbort(obj, run, logPath, destroyed);
+    g_mutex_lock(&st->lock);
+    close(run->pidfd);
+    run->pidfd = -1;
  error:
     obj->starting = NULL;
-    vkQemuSetState(obj, VIR_DOMAIN_SHUTOFF, VIR_DOMAIN_SHUTOFF_FAILED);
+    vkQemuSetState(obj, VIR_DOMAIN_SHUTOFF,
+                   run->stopReason == VIR_DOMAIN_SHUTOFF_DESTROYED ?
+                   VIR_DOMAIN_SHUTOFF_DESTROYED : VIR_DOMAIN_SHUTOFF_FAILED);
     vkProcWatchRelease(run->watch);
     runFree(run);
+    /* A destroy waiting for this start's end looks again. */
+    g_cond_broadcast(&st->jobCond);
     return -1;
 }
 
@@ -464,7 +532,10 @@ vkQemuDomainCreateXML(virConnectPtr conn, const char *xml, unsigned int flags)
     if (!obj)
         goto cleanup;
     vkQemuDomainRef(obj);
-    vkQemuBeginJob(st, obj);
+    if (vkQemuBeginJob(st, obj) < 0) {
+        vkQemuDomainUnref(obj);
+        goto cleanup;
+    }
     if (vkQemuStartDomain(st, obj, flags, NULL) < 0) {
         if (!existed && !obj->removed)
             vkQemuDomainRemove(st, obj);
@@ -494,7 +565,8 @@ vkQemuDomainCreateWithFlags(virDomainPtr dom, unsigned int flags)
     if (!(obj = vkQemuDomainGet(dom, &st)))
         return -1;
     vkQemuDomainRef(obj);
-    vkQemuBeginJob(st, obj);
+    if (vkQemuBeginJob(st, obj) < 0)
+        goto nojob;
     if (obj->id < 0 && (flags & VIR_DOMAIN_START_FORCE_BOOT)) {
         g_autofree char *image = vkQemuManagedSavePath(st, obj->name);
 
@@ -518,6 +590,7 @@ vkQemuDomainCreateWithFlags(virDomainPtr dom, unsigned int flags)
         }
     }
     vkQemuEndJob(st, obj);
+ nojob:
     g_mutex_unlock(&st->lock);
     vkQemuDomainUnref(obj);
     return ret;
@@ -534,37 +607,50 @@ vkQemuDomainDestroyFlags(virDomainPtr dom, unsigned int flags)
 {
     vkQemuState *st;
     vkQemuDomain *obj;
+    vkQemuRun *run;
     guint64 gen;
-    int pidfd, pid, rc;
+    int pidfd = -1, pid, rc = 0;
+    bool job;
 
     vkCheckFlags(VIR_DOMAIN_DESTROY_GRACEFUL, -1);
     if (!(obj = vkQemuDomainGet(dom, &st)))
         return -1;
-    if (!obj->run) {
+    if (!(run = obj->run ? obj->run : obj->starting)) {
         g_mutex_unlock(&st->lock);
         return vkQemuCheckActive(obj) ? 0 : -1;
     }
-    /* Kill first, without the job: a call stuck on a hung QEMU must not
-     * keep destroy from working; its monitor then fails at once. */
+    /* Kill first, without the job: a call stuck on a hung QEMU, or a
+     * start still waiting on its QEMU, must not keep destroy from
+     * working; their waits on QEMU end with it.  A start whose QEMU is
+     * not launched yet sees the mark and kills it itself. */
     vkQemuDomainRef(obj);
-    obj->run->stopReason = VIR_DOMAIN_SHUTOFF_DESTROYED;
-    gen = obj->run->gen;
-    pid = obj->run->pid;
-    pidfd = dup(obj->run->pidfd);
+    run->stopReason = VIR_DOMAIN_SHUTOFF_DESTROYED;
+    gen = run->gen;
+    pid = run->pid;
+    if (run->pidfd >= 0)
+        pidfd = dup(run->pidfd);
+    g_cond_broadcast(&st->jobCond);
     g_mutex_unlock(&st->lock);
 
-    rc = vkQemuProcessKill(pidfd, pid, VK_QEMU_DESTROY_GRACE_MS,
-                           !(flags & VIR_DOMAIN_DESTROY_GRACEFUL));
-    close(pidfd);
+    if (pidfd >= 0) {
+        rc = vkQemuProcessKill(pidfd, pid, VK_QEMU_DESTROY_GRACE_MS,
+                               !(flags & VIR_DOMAIN_DESTROY_GRACEFUL));
+        close(pidfd);
+    }
 
     g_mutex_lock(&st->lock);
-    vkQemuBeginJob(st, obj);
+    /* The job orders us after a start (which fails now) or any other
+     * call; past its deadline the exit watch does what we would. */
+    job = vkQemuBeginJob(st, obj) == 0;
+    if (!job && rc == 0)
+        vkErrorReset();
     /* The exit watch may have ended the run already; then we are done. */
     if (rc == 0 && obj->run && obj->run->gen == gen)
         vkQemuStopProcess(st, obj, VIR_DOMAIN_SHUTOFF_DESTROYED, VIR_DOMAIN_EVENT_STOPPED_DESTROYED);
-    else if (rc < 0 && obj->run && obj->run->gen == gen)
-        obj->run->stopReason = -1;      /* still running: not destroyed */
-    vkQemuEndJob(st, obj);
+    else if (rc < 0 && (run = obj->run ? obj->run : obj->starting) && run->gen == gen)
+        run->stopReason = -1;      /* still running: not destroyed */
+    if (job)
+        vkQemuEndJob(st, obj);
     g_mutex_unlock(&st->lock);
     if (rc == 0)
         dom->id = -1;
@@ -576,140 +662,4 @@ int
 vkQemuDomainDestroy(virDomainPtr dom)
 {
     return vkQemuDomainDestroyFlags(dom, 0);
-}
-
-/* Runs fn on the domain's monitor under the job; called and returning
- * locked.  *gen gets the run it talked to. */
-static int
-monitorCall(vkQemuState *st, vkQemuDomain *obj, int (*fn)(vkQemuMonitor *), guint64 *gen)
-{
-    vkQemuMonitor *mon;
-    int rc;
-
-    if (!obj->run || obj->state == VIR_DOMAIN_SHUTOFF) {
-        vkReportError(VIR_ERR_OPERATION_INVALID, "domain '%s' is not running", obj->name);
-        return -1;
-    }
-    mon = vkQemuMonitorRef(obj->run->mon);
-    *gen = obj->run->gen;
-    g_mutex_unlock(&st->lock);
-    rc = fn(mon);
-    vkQemuMonitorUnref(mon);
-    g_mutex_lock(&st->lock);
-    return rc;
-}
-
-typedef enum { OP_SUSPEND, OP_RESUME, OP_POWERDOWN, OP_RESET } qemuOp;
-
-static int
-runOp(virDomainPtr dom, qemuOp op)
-{
-    static int (*const fns[])(vkQemuMonitor *) = {
-        [OP_SUSPEND] = vkQemuMonitorStop,
-        [OP_RESUME] = vkQemuMonitorCont,
-        [OP_POWERDOWN] = vkQemuMonitorSystemPowerdown,
-        [OP_RESET] = vkQemuMonitorSystemReset,
-    };
-    vkQemuState *st;
-    vkQemuDomain *obj;
-    guint64 gen = 0;
-    int rc;
-
-    if (!(obj = vkQemuDomainGet(dom, &st)))
-        return -1;
-    vkQemuDomainRef(obj);
-    vkQemuBeginJob(st, obj);
-    if (op == OP_RESUME && obj->run && obj->state != VIR_DOMAIN_PAUSED) {
-        vkReportError(VIR_ERR_OPERATION_INVALID, "domain '%s' is not paused", obj->name);
-        rc = -1;
-        goto out;
-    }
-    if (op == OP_SUSPEND && obj->run && obj->state == VIR_DOMAIN_PAUSED) {
-        rc = 0;          /* libvirt: suspending a paused domain succeeds */
-        goto out;
-    }
-    rc = monitorCall(st, obj, fns[op], &gen);
-    if (rc == 0 && obj->run && obj->run->gen == gen) {
-        /* The STOP/RESUME events may not have arrived yet: the reply is
-         * what makes the new state true for our caller. */
-        if (op == OP_SUSPEND && obj->state == VIR_DOMAIN_RUNNING) {
-            vkQemuSetState(obj, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_USER);
-            vkQemuEmitLifecycle(st, obj, VIR_DOMAIN_EVENT_SUSPENDED,
-                                VIR_DOMAIN_EVENT_SUSPENDED_PAUSED);
-        } else if (op == OP_RESUME && obj->state == VIR_DOMAIN_PAUSED) {
-            vkQemuSetState(obj, VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_UNPAUSED);
-            vkQemuEmitLifecycle(st, obj, VIR_DOMAIN_EVENT_RESUMED,
-                                VIR_DOMAIN_EVENT_RESUMED_UNPAUSED);
-        }
-        if (op == OP_SUSPEND || op == OP_RESUME) {
-            if (vkQemuWriteStatus(st, obj) < 0)
-                vkErrorReset();
-        }
-    }
- out:
-    vkQemuEndJob(st, obj);
-    g_mutex_unlock(&st->lock);
-    vkQemuDomainUnref(obj);
-    return rc;
-}
-
-int
-vkQemuDomainSuspend(virDomainPtr dom)
-{
-    return runOp(dom, OP_SUSPEND);
-}
-
-int
-vkQemuDomainResume(virDomainPtr dom)
-{
-    return runOp(dom, OP_RESUME);
-}
-
-int
-vkQemuDomainShutdownFlags(virDomainPtr dom, unsigned int flags)
-{
-    vkCheckFlags(VIR_DOMAIN_SHUTDOWN_ACPI_POWER_BTN, -1);
-    return runOp(dom, OP_POWERDOWN);
-}
-
-int
-vkQemuDomainShutdown(virDomainPtr dom)
-{
-    return vkQemuDomainShutdownFlags(dom, 0);
-}
-
-int
-vkQemuDomainReboot(virDomainPtr dom, unsigned int flags)
-{
-    /* Without a guest agent or a fake-reboot cycle yet, a reboot is the
-     * hardware reset; the guest's state is lost as with reset. */
-    vkCheckFlags(VIR_DOMAIN_REBOOT_ACPI_POWER_BTN, -1);
-    return runOp(dom, OP_RESET);
-}
-
-int
-vkQemuDomainReset(virDomainPtr dom, unsigned int flags)
-{
-    vkCheckFlags(0, -1);
-    return runOp(dom, OP_RESET);
-}
-
-int
-vkQemuDomainMonitorCommand(vkQemuState *st, vkQemuDomain *obj, const char *cmd,
-                           vkJSON *args, vkJSON **ret)
-{
-    vkQemuMonitor *mon;
-    int rc;
-
-    if (!obj->run || obj->state == VIR_DOMAIN_SHUTOFF) {
-        vkJSONFree(args);
-        vkReportError(VIR_ERR_OPERATION_INVALID, "domain '%s' is not running", obj->name);
-        return -1;
-    }
-    mon = vkQemuMonitorRef(obj->run->mon);
-    g_mutex_unlock(&st->lock);
-    rc = vkQemuMonitorCommand(mon, cmd, args, ret);
-    vkQemuMonitorUnref(mon);
-    g_mutex_lock(&st->lock);
-    return rc;
 }

@@ -32,6 +32,12 @@
 /* destroy: SIGTERM, then SIGKILL when QEMU is still there after this. */
 #define VK_QEMU_DESTROY_GRACE_MS 10000
 #define VK_QEMU_HANDSHAKE_TIMEOUT_MS 30000
+/* How long a call waits for another's job on the same domain (libvirt
+ * waits 30 s too). */
+#define VK_QEMU_JOB_WAIT_MS 30000
+/* A save or restore fails when QEMU moves none of the saved state for
+ * this long (the image's size, or read position, measures progress). */
+#define VK_QEMU_MIGRATION_STALL_MS 60000
 
 typedef struct _vkQemuDomain vkQemuDomain;
 
@@ -148,8 +154,10 @@ vkQemuCheckActive(vkQemuDomain *obj)
 {
     return vkStateDomainCheckActive(VIR_FROM_QEMU, obj->name, obj->id);
 }
-/* The job: called and returning locked; BeginJob may wait. */
-void vkQemuBeginJob(vkQemuState *st, vkQemuDomain *obj);
+/* The job: called and returning locked; BeginJob waits at most
+ * VK_QEMU_JOB_WAIT_MS, then fails with VIR_ERR_OPERATION_TIMEOUT.  The
+ * caller holds a reference on obj (the lock is dropped while waiting). */
+int vkQemuBeginJob(vkQemuState *st, vkQemuDomain *obj) G_GNUC_WARN_UNUSED_RESULT;
 void vkQemuEndJob(vkQemuState *st, vkQemuDomain *obj);
 
 /* qemu-caps.c */
@@ -193,17 +201,26 @@ int vkQemuDomainCreateWithFlags(virDomainPtr dom, unsigned int flags);
 int vkQemuDomainCreate(virDomainPtr dom);
 int vkQemuDomainDestroyFlags(virDomainPtr dom, unsigned int flags);
 int vkQemuDomainDestroy(virDomainPtr dom);
+/* qemu-ops.c: suspend/resume/shutdown/reboot/reset over the monitor */
 int vkQemuDomainShutdownFlags(virDomainPtr dom, unsigned int flags);
 int vkQemuDomainShutdown(virDomainPtr dom);
 int vkQemuDomainReboot(virDomainPtr dom, unsigned int flags);
 int vkQemuDomainReset(virDomainPtr dom, unsigned int flags);
 int vkQemuDomainSuspend(virDomainPtr dom);
 int vkQemuDomainResume(virDomainPtr dom);
+/* A saved state to start from: fd is open on it, positioned at QEMU's
+ * migration stream (after virtkit's header); its owner closes it. */
+typedef struct {
+    int fd;
+} vkQemuIncoming;
+
 /* Starts obj's QEMU: called locked with the job held; returns locked.
- * With incomingUri, QEMU starts with -incoming defer and loads the saved
- * state from that migration URI before it runs. */
+ * With incoming (NULL: a boot), QEMU starts with -incoming defer and
+ * loads that state, read from the daemon's fd (so the file may vanish
+ * meanwhile), before it runs.  A destroy meanwhile kills the QEMU being
+ * started and makes this fail. */
 int vkQemuStartDomain(vkQemuState *st, vkQemuDomain *obj, unsigned int flags,
-                      const char *incomingUri);
+                      const vkQemuIncoming *incoming);
 /* Called locked: obj's QEMU is gone; state shut off with reason, the
  * STOPPED event with detail; a transient domain is forgotten. */
 void vkQemuStopProcess(vkQemuState *st, vkQemuDomain *obj, int reason, int detail);
@@ -214,8 +231,9 @@ int vkQemuWriteStatus(vkQemuState *st, vkQemuDomain *obj);
  * success; the caller closes them on failure).  obj's id, state and live
  * definition come from the status file.  Unlocked. */
 int vkQemuRunAttach(vkQemuState *st, vkQemuDomain *obj, int pid, int pidfd, int monitorFd);
-/* Runs cmd on obj's monitor without the lock (called and returning
- * locked, job held). */
+/* qemu-ops.c: runs cmd on obj's monitor without the lock (called and
+ * returning locked, job held); a failure because QEMU went away is
+ * "domain is not running". */
 int vkQemuDomainMonitorCommand(vkQemuState *st, vkQemuDomain *obj, const char *cmd,
                                vkJSON *args, vkJSON **ret);
 

@@ -344,16 +344,20 @@ vkQemuAutostartAll(vkQemuState *st)
         vkQemuDomain *obj = list->pdata[i];
         int rc = 0;
 
-        vkQemuBeginJob(st, obj);
-        if (obj->id < 0 && !obj->removed &&
-            (rc = vkQemuRestoreManaged(st, obj, 0)) == 0)
+        bool job = vkQemuBeginJob(st, obj) == 0;
+
+        if (!job)
+            rc = -1;
+        else if (obj->id < 0 && !obj->removed &&
+                 (rc = vkQemuRestoreManaged(st, obj, 0)) == 0)
             rc = vkQemuStartDomain(st, obj, 0, NULL);
         if (rc < 0) {
             g_warning("QEMU driver: autostart of domain '%s' failed: %s", obj->name,
                       vkErrorIsSet() ? vkErrorGetLast()->message : "");
             vkErrorReset();
         }
-        vkQemuEndJob(st, obj);
+        if (job)
+            vkQemuEndJob(st, obj);
     }
     g_mutex_unlock(&st->lock);
 }

@@ -6,9 +6,13 @@
  * live domain XML, NUL-padded to a 4 KiB boundary) followed by QEMU's own
  * migration stream: we write the header, then let QEMU append the stream
  * through "exec:cat >> FILE" (QEMU 7.2 has no "file:" migration URI).
- * Restore starts QEMU with -incoming defer and feeds it the bytes after
- * the header with "exec:tail -c +N FILE".  Completion is never polled for:
- * both ends wait for QMP's MIGRATION event with a final status.
+ * Restore opens the image, reads the header, and hands QEMU (started with
+ * -incoming defer) that very fd, positioned after the header: QEMU reads
+ * what the daemon opened, so the file may be removed or replaced
+ * meanwhile without harm.  Completion is never polled for: both ends wait
+ * for QMP's MIGRATION event with a final status.  Removing a managed save
+ * image takes the domain's job, so it is ordered with a start that
+ * resumes from it.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -20,6 +24,7 @@
 
 #define VIR_FROM_THIS VIR_FROM_QEMU
 #include "util/error.h"
+#include "util/fd-io.h"
 #include "drivers/qemu/qemu-private.h"
 #include "drivers/qemu/process.h"
 
@@ -39,7 +44,8 @@ vkQemuDomainSetMemoryFlags(virDomainPtr dom, unsigned long memory, unsigned int 
     if (!(obj = vkQemuDomainGet(dom, &st)))
         return -1;
     vkQemuDomainRef(obj);
-    vkQemuBeginJob(st, obj);
+    if (vkQemuBeginJob(st, obj) < 0)
+        goto nojob;
     live = flags & VIR_DOMAIN_MEM_LIVE;
     config = flags & VIR_DOMAIN_MEM_CONFIG;
     if (!live && !config) {
@@ -101,6 +107,7 @@ vkQemuDomainSetMemoryFlags(virDomainPtr dom, unsigned long memory, unsigned int 
     ret = 0;
  out:
     vkQemuEndJob(st, obj);
+ nojob:
     g_mutex_unlock(&st->lock);
     vkQemuDomainUnref(obj);
     return ret;
@@ -143,14 +150,16 @@ writeHeader(const char *path, const char *xml, bool running)
     return ok ? (long)h->len : -1;
 }
 
-/* Reads the header: the domain XML, whether it ran, the stream offset. */
+/* Opens the image and reads its header (the domain XML, whether it ran)
+ * in whole blocks, so the fd returned is positioned exactly at QEMU's
+ * stream even when the image is a pipe.  -1 on error. */
 static int
-readHeader(const char *path, char **xml, bool *running, long *offset)
+openImage(const char *path, char **xml, bool *running)
 {
     g_autoptr(GString) h = g_string_new(NULL);
     char buf[SAVE_ALIGN];
     const char *nl;
-    ssize_t n;
+    ssize_t n = 0;
     struct stat sb;
     int fd;
 
@@ -158,25 +167,61 @@ readHeader(const char *path, char **xml, bool *running, long *offset)
         vkReportSystemError(errno, "cannot open save image '%s'", path);
         return -1;
     }
-    if (fstat(fd, &sb) < 0)
-        sb.st_size = 0;
+    if (fstat(fd, &sb) < 0) {
+        vkReportSystemError(errno, "cannot read save image '%s'", path);
+        goto error;
+    }
     while (!memchr(h->str, '\0', h->len) && h->len < SAVE_HEADER_MAX &&
-           (n = read(fd, buf, sizeof(buf))) > 0)
+           (n = vkReadFull(fd, buf, sizeof(buf))) == (ssize_t)sizeof(buf))
         g_string_append_len(h, buf, n);
-    close(fd);
+    if (n < 0) {
+        vkReportSystemError(errno, "cannot read save image '%s'", path);
+        goto error;
+    }
     if (!g_str_has_prefix(h->str, SAVE_MAGIC " ") || !memchr(h->str, '\0', h->len) ||
         !(nl = strchr(h->str, '\n'))) {
         vkReportError(VIR_ERR_OPERATION_FAILED, "'%s' is not a virtkit QEMU save image", path);
-        return -1;
+        goto error;
+    }
+    /* An empty stream would make QEMU wait for data forever (or until
+     * the stall deadline); a regular file tells us up front. */
+    if (S_ISREG(sb.st_mode) && sb.st_size <= (off_t)h->len) {
+        vkReportError(VIR_ERR_OPERATION_FAILED,
+                      "save image '%s' holds no guest state after its header", path);
+        goto error;
     }
     *running = g_str_has_prefix(h->str + strlen(SAVE_MAGIC) + 1, "running");
     *xml = g_strdup(nl + 1);
-    *offset = ((strlen(h->str) + 1 + SAVE_ALIGN - 1) / SAVE_ALIGN) * SAVE_ALIGN;
-    /* QEMU would wait forever on an empty stream (a pipe at EOF is never
-     * readable for it), so that case is refused here. */
-    if (sb.st_size <= *offset) {
-        vkReportError(VIR_ERR_OPERATION_FAILED,
-                      "save image '%s' holds no guest state after its header", path);
+    return fd;
+
+ error:
+    close(fd);
+    return -1;
+}
+
+/* Waits (locked) until the save of run gen to path ends: a final
+ * MIGRATION status, or QEMU's end.  Fails with VIR_ERR_OPERATION_TIMEOUT
+ * when the image has not grown for VK_QEMU_MIGRATION_STALL_MS. */
+static int
+waitSaved(vkQemuState *st, vkQemuDomain *obj, guint64 gen, const char *path)
+{
+    const gint64 stall = (gint64)VK_QEMU_MIGRATION_STALL_MS * G_TIME_SPAN_MILLISECOND;
+    gint64 deadline = g_get_monotonic_time() + stall;
+    off_t size = -1;
+
+    while (obj->run && obj->run->gen == gen && !vkQemuMigrationDone(obj->run->migStatus)) {
+        struct stat sb;
+
+        if (g_cond_wait_until(&st->jobCond, &st->lock, deadline))
+            continue;
+        if (stat(path, &sb) == 0 && sb.st_size != size) {
+            size = sb.st_size;
+            deadline = g_get_monotonic_time() + stall;
+            continue;
+        }
+        vkReportError(VIR_ERR_OPERATION_TIMEOUT,
+                      "saving domain '%s' to '%s' made no progress for %d s", obj->name, path,
+                      VK_QEMU_MIGRATION_STALL_MS / 1000);
         return -1;
     }
     return 0;
@@ -224,10 +269,16 @@ saveLocked(vkQemuState *st, vkQemuDomain *obj, const char *path, unsigned int fl
     vkQemuMonitorUnref(mon);
     g_mutex_lock(&st->lock);
 
-    while (rc == 0 && obj->run && obj->run->gen == gen &&
-           !vkQemuMigrationDone(obj->run->migStatus))
-        g_cond_wait(&st->jobCond, &st->lock);
-    if (rc == 0 && (!obj->run || obj->run->gen != gen)) {
+    if (rc == 0 && waitSaved(st, obj, gen, path) < 0) {
+        /* Stuck: stop QEMU writing, then report the stall. */
+        g_autofree char *msg = g_strdup(vkErrorGetLast()->message);
+
+        if (obj->run && obj->run->gen == gen)
+            vkQemuDomainMonitorCommand(st, obj, "migrate_cancel", NULL, NULL);
+        vkErrorReset();
+        vkReportError(VIR_ERR_OPERATION_TIMEOUT, "%s", msg);
+        rc = -1;
+    } else if (rc == 0 && (!obj->run || obj->run->gen != gen)) {
         vkReportError(VIR_ERR_OPERATION_FAILED, "QEMU of domain '%s' ended during save",
                       obj->name);
         rc = -1;
@@ -267,7 +318,10 @@ saveDomain(virDomainPtr dom, const char *to, unsigned int flags, bool managed)
     if (!(obj = vkQemuDomainGet(dom, &st)))
         return -1;
     vkQemuDomainRef(obj);
-    vkQemuBeginJob(st, obj);
+    if (vkQemuBeginJob(st, obj) < 0) {
+        rc = -1;
+        goto nojob;
+    }
     if (managed && !obj->persistent) {
         vkReportError(VIR_ERR_OPERATION_INVALID,
                       "cannot do managed save for transient domain '%s'", obj->name);
@@ -280,6 +334,7 @@ saveDomain(virDomainPtr dom, const char *to, unsigned int flags, bool managed)
     if (rc == 0)
         dom->id = -1;
     vkQemuEndJob(st, obj);
+ nojob:
     g_mutex_unlock(&st->lock);
     vkQemuDomainUnref(obj);
     return rc;
@@ -313,14 +368,6 @@ vkQemuDomainManagedSave(virDomainPtr dom, unsigned int flags)
     return saveDomain(dom, NULL, flags, true);
 }
 
-static char *
-incomingUri(const char *path, long offset)
-{
-    g_autofree char *quoted = g_shell_quote(path);
-
-    return g_strdup_printf("exec:tail -c +%ld %s", offset + 1, quoted);
-}
-
 static unsigned int
 startFlags(bool running, unsigned int flags)
 {
@@ -338,19 +385,17 @@ vkQemuDomainRestoreFlags(virConnectPtr conn, const char *from, const char *dxml,
     vkQemuState *st = vkQemuConnState(conn);
     g_autofree char *path = NULL;
     g_autofree char *xml = NULL;
-    g_autofree char *uri = NULL;
+    vkQemuIncoming in;
     vkDomainDef *def;
     vkQemuDomain *obj;
     bool running, existed;
-    long offset;
     int ret = -1;
 
     vkCheckFlags(VIR_DOMAIN_SAVE_BYPASS_CACHE | VIR_DOMAIN_SAVE_RUNNING |
                  VIR_DOMAIN_SAVE_PAUSED, -1);
     path = g_canonicalize_filename(from, NULL);
-    if (readHeader(path, &xml, &running, &offset) < 0)
+    if ((in.fd = openImage(path, &xml, &running)) < 0)
         return -1;
-    uri = incomingUri(path, offset);
     g_mutex_lock(&st->lock);
     if (!(def = vkQemuParseDef(st, dxml ? dxml : xml)))
         goto cleanup;
@@ -360,8 +405,11 @@ vkQemuDomainRestoreFlags(virConnectPtr conn, const char *from, const char *dxml,
     if (!obj)
         goto cleanup;
     vkQemuDomainRef(obj);
-    vkQemuBeginJob(st, obj);
-    if (vkQemuStartDomain(st, obj, startFlags(running, flags), uri) < 0) {
+    if (vkQemuBeginJob(st, obj) < 0) {
+        vkQemuDomainUnref(obj);
+        goto cleanup;
+    }
+    if (vkQemuStartDomain(st, obj, startFlags(running, flags), &in) < 0) {
         if (!existed && !obj->removed)
             vkQemuDomainRemove(st, obj);
         else if (obj->persistent && obj->newDef) {
@@ -375,6 +423,7 @@ vkQemuDomainRestoreFlags(virConnectPtr conn, const char *from, const char *dxml,
     vkQemuDomainUnref(obj);
  cleanup:
     g_mutex_unlock(&st->lock);
+    close(in.fd);
     return ret;
 }
 
@@ -389,24 +438,28 @@ vkQemuRestoreManaged(vkQemuState *st, vkQemuDomain *obj, unsigned int flags)
 {
     g_autofree char *path = vkQemuManagedSavePath(st, obj->name);
     g_autofree char *xml = NULL;
-    g_autofree char *uri = NULL;
+    vkQemuIncoming in;
     vkDomainDef *def;
     bool running;
-    long offset;
+    int rc;
 
     if (!g_file_test(path, G_FILE_TEST_EXISTS))
         return 0;
-    if (readHeader(path, &xml, &running, &offset) < 0 ||
-        !(def = vkQemuParseDef(st, xml)))
+    if ((in.fd = openImage(path, &xml, &running)) < 0)
         return -1;
-    uri = incomingUri(path, offset);
+    if (!(def = vkQemuParseDef(st, xml))) {
+        close(in.fd);
+        return -1;
+    }
     /* The image's definition is the live one; the persistent one waits
      * in newDef for the next cold boot. */
     vkDomainDefFree(obj->newDef);
     obj->newDef = obj->def;
     obj->def = def;
-    if (vkQemuStartDomain(st, obj, (flags & VIR_DOMAIN_START_PAUSED) ? VIR_DOMAIN_START_PAUSED :
-                          startFlags(running, 0), uri) < 0) {
+    rc = vkQemuStartDomain(st, obj, (flags & VIR_DOMAIN_START_PAUSED) ? VIR_DOMAIN_START_PAUSED :
+                           startFlags(running, 0), &in);
+    close(in.fd);
+    if (rc < 0) {
         vkDomainDefFree(obj->def);
         obj->def = g_steal_pointer(&obj->newDef);
         return -1;
@@ -436,16 +489,24 @@ vkQemuDomainManagedSaveRemove(virDomainPtr dom, unsigned int flags)
     vkQemuState *st;
     vkQemuDomain *obj;
     g_autofree char *path = NULL;
-    int ret = 0;
+    int ret = -1;
 
     vkCheckFlags(0, -1);
     if (!(obj = vkQemuDomainGet(dom, &st)))
         return -1;
+    /* The job puts us before or after a start resuming from the image,
+     * never in its middle. */
+    vkQemuDomainRef(obj);
+    if (vkQemuBeginJob(st, obj) < 0)
+        goto nojob;
     path = vkQemuManagedSavePath(st, obj->name);
-    if (g_unlink(path) < 0 && errno != ENOENT) {
+    if (g_unlink(path) < 0 && errno != ENOENT)
         vkReportSystemError(errno, "cannot remove managed save image '%s'", path);
-        ret = -1;
-    }
+    else
+        ret = 0;
+    vkQemuEndJob(st, obj);
+ nojob:
     g_mutex_unlock(&st->lock);
+    vkQemuDomainUnref(obj);
     return ret;
 }

@@ -17,6 +17,7 @@
 
 #define VIR_FROM_THIS VIR_FROM_TEST
 #include "util/error.h"
+#include "util/fd-io.h"
 #include "drivers/test/test-private.h"
 
 #define SAVE_MAGIC "VirtkitTestSave\n"
@@ -50,28 +51,6 @@ writeAll(int fd, const void *buf, size_t len)
         len -= n;
     }
     return 0;
-}
-
-/* Reads exactly len bytes; returns the count read (short at end of file)
- * or -1 with errno set. */
-static ssize_t
-readAll(int fd, void *buf, size_t len)
-{
-    char *p = buf;
-    size_t got = 0;
-
-    while (got < len) {
-        ssize_t n = read(fd, p + got, len - got);
-
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            return -1;
-        if (n == 0)
-            break;
-        got += n;
-    }
-    return got;
 }
 
 /* dxml replaces the definition stored in an image; it must describe the
@@ -216,7 +195,7 @@ readImage(const char *from, bool *paused)
         vkReportSystemError(errno, "cannot read domain image '%s'", from);
         return NULL;
     }
-    n = readAll(fd, &hdr, sizeof(hdr));
+    n = vkReadFull(fd, &hdr, sizeof(hdr));
     if (n < 0) {
         vkReportSystemError(errno, "cannot read domain image '%s'", from);
         goto error;
@@ -245,7 +224,7 @@ readImage(const char *from, bool *paused)
         goto error;
     }
     xml = g_malloc(len + 1);
-    n = readAll(fd, xml, len);
+    n = vkReadFull(fd, xml, len);
     if (n < 0) {
         vkReportSystemError(errno, "cannot read domain image '%s'", from);
         goto error;

@@ -2,8 +2,10 @@
 /*
  * The QMP client against a scripted fake QEMU on a socketpair: greeting and
  * capabilities, commands with replies and errors, events delivered to the
- * callback, EOF failing a pending command, the 10 MiB line limit, and
- * commands from several threads kept one at a time.
+ * callback, EOF failing a pending command, the 10 MiB line limit,
+ * commands from several threads kept one at a time, a reply past the
+ * deadline (the command fails, the late reply is dropped, the monitor
+ * goes on), and getfd passing a descriptor.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,6 +13,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <fcntl.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -333,6 +336,126 @@ test_threads(void **state)
     loopStop(ls);
 }
 
+/* ---- a fake QEMU that answers late and receives descriptors ---- */
+
+/* One line, with the descriptor that came along with it (SCM_RIGHTS) in
+ * *fdOut when there was one. */
+static char *
+readLineFd(int fd, int *fdOut)
+{
+    GString *s = g_string_new(NULL);
+    char c;
+
+    for (;;) {
+        union {
+            struct cmsghdr hdr;
+            char buf[CMSG_SPACE(sizeof(int))];
+        } ctl;
+        struct iovec iov = { .iov_base = &c, .iov_len = 1 };
+        struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
+                              .msg_control = ctl.buf, .msg_controllen = sizeof(ctl.buf) };
+        struct cmsghdr *cm;
+
+        if (recvmsg(fd, &msg, 0) != 1) {
+            g_string_free(s, TRUE);
+            return NULL;
+        }
+        for (cm = CMSG_FIRSTHDR(&msg); cm; cm = CMSG_NXTHDR(&msg, cm)) {
+            if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS)
+                memcpy(fdOut, CMSG_DATA(cm), sizeof(int));
+        }
+        if (c == '\n')
+            return g_string_free(s, FALSE);
+        g_string_append_c(s, c);
+    }
+}
+
+static gpointer
+fakeSlowQemu(gpointer opaque)
+{
+    int fd = GPOINTER_TO_INT(opaque);
+    g_autofree char *hungId = NULL;
+    char *line;
+    int passed = -1;
+
+    say(fd, "{\"QMP\": {\"version\": {}, \"capabilities\": []}}\r\n");
+    while ((line = readLineFd(fd, &passed))) {
+        g_autofree char *id = idOf(line);
+        g_autofree char *cmd = cmdOf(line);
+        g_autofree char *out = NULL;
+
+        g_free(line);
+        if (strcmp(cmd, "hang") == 0) {
+            hungId = g_strdup(id);      /* answered with the next one */
+            continue;
+        }
+        if (hungId) {
+            g_autofree char *late = g_strdup_printf(
+                "{\"return\": {\"status\": \"late\", \"running\": true}, \"id\": \"%s\"}\r\n",
+                hungId);
+
+            say(fd, late);
+            g_clear_pointer(&hungId, g_free);
+        }
+        if (strcmp(cmd, "getfd") == 0 && passed >= 0) {
+            g_assert(write(passed, "hello", 5) == 5);
+            close(passed);
+            passed = -1;
+        }
+        if (strcmp(cmd, "query-status") == 0)
+            out = g_strdup_printf("{\"return\": {\"status\": \"paused\", \"running\": false}, "
+                                  "\"id\": \"%s\"}\r\n", id);
+        else
+            out = g_strdup_printf("{\"return\": {}, \"id\": \"%s\"}\r\n", id);
+        say(fd, out);
+    }
+    close(fd);
+    return NULL;
+}
+
+static void
+test_deadline_and_fd(void **state)
+{
+    loopState *ls = loopStart();
+    int sv[2], pfd[2];
+    GThread *fake;
+    vkQemuMonitor *mon;
+    g_autofree char *status = NULL;
+    bool running = true;
+    char buf[8] = { 0 };
+
+    assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);
+    fake = g_thread_new("fake", fakeSlowQemu, GINT_TO_POINTER(sv[1]));
+    mon = vkQemuMonitorOpen(sv[0], ls->ctx, &callbacks, ls);
+    assert_int_equal(vkQemuMonitorHandshake(mon, 10000), 0);
+
+    /* No reply in time: the command fails with a timeout... */
+    vkQemuMonitorSetCommandTimeout(mon, 200);
+    vkErrorReset();
+    assert_int_equal(vkQemuMonitorCommand(mon, "hang", NULL, NULL), -1);
+    assert_int_equal(vkErrorGetLast()->code, VIR_ERR_OPERATION_TIMEOUT);
+    assert_false(vkQemuMonitorIsBroken(mon));
+    /* ...and its late reply, which arrives first, is not taken for the
+     * next command's. */
+    vkQemuMonitorSetCommandTimeout(mon, 0);
+    status = vkQemuMonitorQueryStatus(mon, &running);
+    assert_non_null(status);
+    assert_string_equal(status, "paused");
+    assert_false(running);
+
+    /* getfd: QEMU gets a working copy of our descriptor. */
+    assert_int_equal(pipe2(pfd, O_CLOEXEC), 0);
+    assert_int_equal(vkQemuMonitorSendFd(mon, "vk-test", pfd[1]), 0);
+    close(pfd[1]);
+    assert_int_equal(read(pfd[0], buf, 5), 5);
+    assert_string_equal(buf, "hello");
+    close(pfd[0]);
+
+    vkQemuMonitorClose(mon);
+    g_thread_join(fake);
+    loopStop(ls);
+}
+
 int
 main(void)
 {
@@ -341,6 +464,7 @@ main(void)
         cmocka_unit_test(test_line_limit),
         cmocka_unit_test(test_no_greeting),
         cmocka_unit_test(test_threads),
+        cmocka_unit_test(test_deadline_and_fd),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -17,25 +17,18 @@
 #include "core/fd-stream.h"
 #include "drivers/lxc/lxc-private.h"
 #include "drivers/lxc/lxc-process.h"
+#include "conf/domain-name.h"
 
 static char *
 configPath(vkLxcState *st, const char *name)
 {
-    g_autofree char *file = g_strdup_printf("%s.xml", name);
-
-    return g_build_filename(st->configDir, file, NULL);
+    return vkDomainNameFile(st->configDir, name, ".xml");
 }
 
 static int
 saveConfig(vkLxcState *st, const vkDomainDef *def)
 {
-    g_autofree char *path = configPath(st, def->name);
-    g_autofree char *xml = vkDomainDefFormat(def, VIR_DOMAIN_XML_SECURE |
-                                             VIR_DOMAIN_XML_INACTIVE);
-
-    if (!xml)
-        return -1;
-    return vkAtomicFileWrite(path, xml, strlen(xml), 0600);
+    return vkDomainDefSaveConfig(st->configDir, def);
 }
 
 int

@@ -16,25 +16,18 @@
 #include "util/atomic-file.h"
 #include "drivers/qemu/qemu-private.h"
 #include "drivers/qemu/process.h"
+#include "conf/domain-name.h"
 
 static char *
 configPath(vkQemuState *st, const char *name)
 {
-    g_autofree char *file = g_strdup_printf("%s.xml", name);
-
-    return g_build_filename(st->configDir, file, NULL);
+    return vkDomainNameFile(st->configDir, name, ".xml");
 }
 
 int
 vkQemuSaveConfig(vkQemuState *st, const vkDomainDef *def)
 {
-    g_autofree char *path = configPath(st, def->name);
-    g_autofree char *xml = vkDomainDefFormat(def, VIR_DOMAIN_XML_SECURE |
-                                             VIR_DOMAIN_XML_INACTIVE);
-
-    if (!xml)
-        return -1;
-    return vkAtomicFileWrite(path, xml, strlen(xml), 0600);
+    return vkDomainDefSaveConfig(st->configDir, def);
 }
 
 int

@@ -78,6 +78,21 @@ vkDomainNameCgroupLeaf(const char *name, const char *suffix)
     return g_string_free(leaf, FALSE);
 }
 
+char *
+vkDomainNameURISegment(const char *name)
+{
+    g_autofree char *esc = g_uri_escape_string(name, NULL, FALSE);
+    GString *out = g_string_sized_new(strlen(esc));
+
+    for (const char *p = esc; *p; p++) {
+        if (*p == '.')
+            g_string_append(out, "%2E");
+        else
+            g_string_append_c(out, *p);
+    }
+    return g_string_free(out, FALSE);
+}
+
 int
 vkDomainDefSaveConfig(const char *dir, const vkDomainDef *def)
 {

@@ -32,6 +32,11 @@ char *vkDomainNameFile(const char *dir, const char *name, const char *ext);
  * Distinct names always give distinct leaves. */
 char *vkDomainNameCgroupLeaf(const char *name, const char *suffix);
 
+/* The name as one URI path segment (xend's /xend/domain/<name>): every
+ * byte but letters, digits, '-', '_' and '~' percent-encoded, dots too,
+ * so "." and ".." cannot become dot-segments. */
+char *vkDomainNameURISegment(const char *name);
+
 /* Writes def's inactive XML to "<dir>/<name>.xml" atomically; failures
  * carry the XML error domain, as libvirt's config saving does. */
 int vkDomainDefSaveConfig(const char *dir, const vkDomainDef *def);

@@ -362,6 +362,13 @@ testNameDerived(void **s)
     assert_int_equal(strlen(la), 255);
     assert_string_not_equal(la, lb);
     assert_null(strchr(la, '/'));
+    {
+        g_autofree char *seg = vkDomainNameURISegment("..");
+        g_autofree char *seg2 = vkDomainNameURISegment("a b/.x");
+
+        assert_string_equal(seg, "%2E%2E");
+        assert_string_equal(seg2, "a%20b%2F%2Ex");
+    }
 }
 
 static void

@@ -476,6 +476,7 @@ static virHypervisorDriver qemuHypervisorDriver = {
     .domainSuspend = vkQemuDomainSuspend,
     .domainResume = vkQemuDomainResume,
     .domainSetAutostart = vkQemuDomainSetAutostart,
+    .domainRename = vkQemuDomainRename,
     .domainGetAutostart = vkQemuDomainGetAutostart,
     .domainSetMemory = vkQemuDomainSetMemory,
     .domainSetMemoryFlags = vkQemuDomainSetMemoryFlags,

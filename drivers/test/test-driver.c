@@ -480,6 +480,7 @@ static virHypervisorDriver testHypervisorDriver = {
     .domainGetMaxVcpus = vkTestDomainGetMaxVcpus,
     .domainGetAutostart = vkTestDomainGetAutostart,
     .domainSetAutostart = vkTestDomainSetAutostart,
+    .domainRename = vkTestDomainRename,
     .domainAttachDevice = vkTestDomainAttachDevice,
     .domainAttachDeviceFlags = vkTestDomainAttachDeviceFlags,
     .domainDetachDevice = vkTestDomainDetachDevice,

@@ -40,6 +40,21 @@ vkDomainNameCheck(const char *name)
     return 0;
 }
 
+int
+vkDomainRenameCheck(const char *oldName, const char *newName)
+{
+    if (!newName || !*newName) {
+        vkReportError(VIR_ERR_INVALID_ARG, "%s",
+                      "string new_name in virDomainRename must not be empty");
+        return -1;
+    }
+    if (strcmp(oldName, newName) == 0) {
+        vkReportError(VIR_ERR_OPERATION_INVALID, "%s", "Can't rename domain to itself");
+        return -1;
+    }
+    return vkDomainNameCheck(newName);
+}
+
 char *
 vkDomainNameFile(const char *dir, const char *name, const char *ext)
 {

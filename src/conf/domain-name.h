@@ -20,6 +20,12 @@
  * '/'.  0 when acceptable. */
 int vkDomainNameCheck(const char *name);
 
+/* libvirt's checks of virDomainRename's new name that need no driver
+ * state: empty -> VIR_ERR_INVALID_ARG, the current name ->
+ * VIR_ERR_OPERATION_INVALID, then vkDomainNameCheck.  A driver adds its
+ * own (running, transient, name taken). */
+int vkDomainRenameCheck(const char *oldName, const char *newName);
+
 /* "<dir>/<name><ext>"; ext must be non-empty ("." + ".xml" is "..xml").
  * NULL with the vkDomainNameCheck error when the name is not acceptable,
  * so a name that skipped the parser (read back from disk, given to

@@ -143,6 +143,14 @@ def main():
     finally:
         if daemon is not None:
             daemon.stop()
+        # a guest a failed assertion left running (autostart starts one)
+        rundir = os.path.join(root, "run")
+        for f in os.listdir(rundir) if os.path.isdir(rundir) else []:
+            if f.endswith(".xml"):
+                try:
+                    pids.append(status_pid(root, f[:-4]))
+                except Exception:
+                    pass
         vktest.kill_all(pids)
         shutil.rmtree(root, ignore_errors=True)
 

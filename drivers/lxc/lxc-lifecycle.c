@@ -32,13 +32,12 @@
 #include "drivers/lxc/lxc-netlink.h"
 #include "conf/domain-conf-priv.h"
 #include "conf/domain-status.h"
+#include "conf/domain-name.h"
 
 char *
 vkLxcRunFile(vkLxcState *st, const char *name, const char *suffix)
 {
-    g_autofree char *file = g_strdup_printf("%s%s", name, suffix);
-
-    return g_build_filename(st->runDir, file, NULL);
+    return vkDomainNameFile(st->runDir, name, suffix);
 }
 
 /* The supervisor is the pid followed; LXC's own facts are extras. */
@@ -292,7 +291,12 @@ startDomain(vkLxcState *st, vkLxcDomain *obj, unsigned int flags)
     if (!vkLxcSetState(st, obj, VK_CONTAINER_STARTING, VK_CONTAINER_WHY_BOOT))
         return -1;
 
-    cgPath = g_strdup_printf("%s/%s", st->cgroupBase, obj->name);
+    {
+        /* never the bare name: "." or ".." would be the base or its parent */
+        g_autofree char *leaf = vkDomainNameCgroupLeaf(obj->name, ".libvirt-lxc");
+
+        cgPath = g_strdup_printf("%s/%s", st->cgroupBase, leaf);
+    }
     if (!(cg = vkCgroupCreate(cgPath)))
         goto error;
     if (!vkCgroupIsEmpty(cg)) {
@@ -307,7 +311,7 @@ startDomain(vkLxcState *st, vkLxcDomain *obj, unsigned int flags)
         goto error;
 
     env = buildEnv(obj->def, cdef);
-    logPath = g_strdup_printf("%s/%s.log", st->logDir, obj->name);
+    logPath = vkDomainNameFile(st->logDir, obj->name, ".log");
     procName = g_strndup(VK_LXC_PROC_PREFIX, 15);
     {
         g_autofree char *full = g_strdup_printf(VK_LXC_PROC_PREFIX "%s", obj->name);

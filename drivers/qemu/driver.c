@@ -190,6 +190,7 @@ static virHypervisorDriver qemuHypervisorDriver = {
     .domainResume = vkQemuDomainResume,
     .domainSetAutostart = vkStateDomainSetAutostart,
     .domainGetAutostart = vkStateDomainGetAutostart,
+    .domainRename = vkQemuDomainRename,
     .domainSetMemory = vkQemuDomainSetMemory,
     .domainSetMemoryFlags = vkQemuDomainSetMemoryFlags,
     .domainSave = vkQemuDomainSave,

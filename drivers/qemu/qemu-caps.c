@@ -21,6 +21,7 @@
 #define VIR_FROM_THIS VIR_FROM_QEMU
 #include "util/error.h"
 #include "conf/domain-conf-priv.h"
+#include "conf/domain-name.h"
 #include "drivers/qemu/qemu-private.h"
 #include "drivers/qemu/process.h"
 #include "drivers/qemu/command.h"
@@ -337,11 +338,9 @@ vkQemuParseDef(vkQemuState *st, const char *xml)
 
     if (!def)
         return NULL;
-    if (strchr(def->name, '/')) {
-        vkReportError(VIR_ERR_XML_DETAIL, "domain name '%s' must not contain '/'",
-                      def->name);
+    /* the name becomes file names under the driver's directories */
+    if (vkDomainNameCheck(def->name) < 0)
         return NULL;
-    }
     if (!(c = vkQemuGetCaps(st)))
         return NULL;
     if (strcmp(def->virtType, "kvm") == 0 && !c->kvm) {

@@ -258,6 +258,9 @@ int vkQemuDomainManagedSave(virDomainPtr dom, unsigned int flags);
 int vkQemuDomainHasManagedSaveImage(virDomainPtr dom, unsigned int flags);
 int vkQemuDomainManagedSaveRemove(virDomainPtr dom, unsigned int flags);
 char *vkQemuManagedSavePath(vkQemuState *st, const char *name);
+
+/* qemu-rename.c */
+int vkQemuDomainRename(virDomainPtr dom, const char *new_name, unsigned int flags);
 /* Called locked with the job: restores obj from its managed save image
  * when one exists (1), else 0; -1 on error. */
 int vkQemuRestoreManaged(vkQemuState *st, vkQemuDomain *obj, unsigned int flags);

@@ -14,6 +14,7 @@
 #define VIR_FROM_THIS VIR_FROM_TEST
 #include "util/error.h"
 #include "drivers/test/test-private.h"
+#include "conf/domain-name.h"
 
 static void
 noteConfigChange(vkTestDomain *obj, const vkDomainDef *config)
@@ -366,4 +367,58 @@ vkTestDomainSetMetadata(virDomainPtr dom, int type, const char *metadata,
  cleanup:
     g_mutex_unlock(&st->lock);
     return ret;
+}
+
+/* As libvirt's test driver: only an inactive persistent domain without a
+ * managed save image; UNDEFINED/RENAMED for the old name, then
+ * DEFINED/RENAMED for the new one.  The caller's handle keeps its name
+ * (libvirt's in-process drivers do not touch it either). */
+int
+vkTestDomainRename(virDomainPtr dom, const char *new_name, unsigned int flags)
+{
+    vkTestState *st;
+    vkTestDomain *obj;
+    char *name;
+
+    vkCheckFlags(0, -1);
+    if (!(obj = vkTestDomainGet(dom, &st)))
+        return -1;
+    if (vkDomainRenameCheck(obj->name, new_name) < 0)
+        goto error;
+    if (obj->id >= 0) {
+        vkReportError(VIR_ERR_OPERATION_INVALID, "%s", "cannot rename active domain");
+        goto error;
+    }
+    if (!obj->persistent) {
+        vkReportError(VIR_ERR_OPERATION_INVALID, "%s", "cannot rename a transient domain");
+        goto error;
+    }
+    if (obj->managedSaveXML) {
+        vkReportError(VIR_ERR_OPERATION_INVALID, "%s",
+                      "domain with a managed saved state can't be renamed");
+        goto error;
+    }
+    if (g_hash_table_contains(st->byName, new_name)) {
+        vkTestReportDomError(VIR_ERR_OPERATION_INVALID,
+                             "domain with name '%s' already exists", new_name);
+        goto error;
+    }
+    vkTestEmitLifecycle(st, obj, VIR_DOMAIN_EVENT_UNDEFINED,
+                        VIR_DOMAIN_EVENT_UNDEFINED_RENAMED);
+    /* the name is the hash key: take the object out while it changes */
+    g_hash_table_steal(st->byName, obj->name);
+    name = g_strdup(new_name);
+    g_free(obj->name);
+    obj->name = name;
+    g_free(obj->def->name);
+    obj->def->name = g_strdup(name);
+    g_hash_table_insert(st->byName, obj->name, obj);
+    vkTestEmitLifecycle(st, obj, VIR_DOMAIN_EVENT_DEFINED,
+                        VIR_DOMAIN_EVENT_DEFINED_RENAMED);
+    g_mutex_unlock(&st->lock);
+    return 0;
+
+ error:
+    g_mutex_unlock(&st->lock);
+    return -1;
 }

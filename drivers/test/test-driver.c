@@ -498,6 +498,7 @@ static virHypervisorDriver testHypervisorDriver = {
     .domainGetMaxVcpus = vkTestDomainGetMaxVcpus,
     .domainGetAutostart = vkTestDomainGetAutostart,
     .domainSetAutostart = vkTestDomainSetAutostart,
+    .domainRename = vkTestDomainRename,
     .domainAttachDevice = vkTestDomainAttachDevice,
     .domainAttachDeviceFlags = vkTestDomainAttachDeviceFlags,
     .domainDetachDevice = vkTestDomainDetachDevice,

@@ -207,6 +207,7 @@ int vkTestDomainGetVcpusFlags(virDomainPtr dom, unsigned int flags);
 int vkTestDomainGetMaxVcpus(virDomainPtr dom);
 int vkTestDomainGetAutostart(virDomainPtr dom, int *autostart);
 int vkTestDomainSetAutostart(virDomainPtr dom, int autostart);
+int vkTestDomainRename(virDomainPtr dom, const char *new_name, unsigned int flags);
 int vkTestDomainAttachDeviceFlags(virDomainPtr dom, const char *xml, unsigned int flags);
 int vkTestDomainAttachDevice(virDomainPtr dom, const char *xml);
 int vkTestDomainDetachDeviceFlags(virDomainPtr dom, const char *xml, unsigned int flags);

@@ -15,6 +15,7 @@
 #include "util/uuid.h"
 #include "drivers/xen/xen-private.h"
 #include "drivers/xen/sxpr-conf.h"
+#include "conf/domain-name.h"
 
 /* xend's state string is six flag letters, '-' where unset: "-b----". */
 static int
@@ -106,7 +107,7 @@ xendLookup(vkXenPriv *p, vkXenKeyType key, vkXenDomInfo *info)
         ref = g_strdup_printf("%d", info->id);
         break;
     case VK_XEN_KEY_NAME:
-        ref = g_uri_escape_string(info->name, NULL, FALSE);
+        ref = vkDomainNameURISegment(info->name);
         break;
     case VK_XEN_KEY_UUID:
         ref = g_strdup(vkUUIDFormat(info->uuid, uuid));
@@ -231,7 +232,7 @@ vkDomainDef *
 vkXenXendGetDef(vkXenPriv *p, const char *name, bool inactive)
 {
     g_autoptr(vkSexpr) d = NULL;
-    g_autofree char *esc = g_uri_escape_string(name, NULL, FALSE);
+    g_autofree char *esc = vkDomainNameURISegment(name);
     g_autofree char *path = g_strdup_printf("/xend/domain/%s?detail=1", esc);
 
     if (!p->xend) {

@@ -25,6 +25,7 @@
 #define VIR_FROM_THIS VIR_FROM_XEND
 #include "util/error.h"
 #include "drivers/xen/xend.h"
+#include "conf/domain-name.h"
 
 #define XEND_IO_TIMEOUT_SEC 30
 
@@ -334,7 +335,7 @@ int
 vkXendPost(vkXend *x, const char *dom, vkSexpr **out, ...)
 {
     g_autoptr(GString) form = g_string_new(NULL);
-    g_autofree char *escDom = g_uri_escape_string(dom, NULL, FALSE);
+    g_autofree char *escDom = vkDomainNameURISegment(dom);
     g_autofree char *path = g_strdup_printf("/xend/domain/%s", escDom);
     g_autofree char *body = NULL;
     const char *op = "?";

@@ -185,6 +185,24 @@ cmdAutostart(vkshCtl *ctl, const vkshCmd *cmd)
     return true;
 }
 
+static const vkshOptDef optsDomrename[] = {
+    VKSH_OPT_DOMAIN,
+    { "new-name", VKSH_OT_DATA, VKSH_OFLAG_REQ, "new domain name" },
+    { NULL, 0, 0, NULL },
+};
+
+/* virsh prints only the library's error when the rename fails */
+static bool
+cmdDomrename(vkshCtl *ctl, const vkshCmd *cmd)
+{
+    g_autoptr(virDomain) dom = vkshCommandDomain(ctl, cmd, NULL, VKSH_BYANY);
+
+    if (!dom || virDomainRename(dom, vkshOptString(cmd, "new-name"), 0) < 0)
+        return false;
+    vkshPrintExtra(ctl, "Domain successfully renamed\n");
+    return true;
+}
+
 static const vkshOptDef optsSetmem[] = {
     VKSH_OPT_DOMAIN,
     { "size", VKSH_OT_INT, VKSH_OFLAG_REQ, "new size, a scaled integer (KiB by default)" },
@@ -499,6 +517,9 @@ CMD(cmdDefDomuuid, "domuuid", cmdDomuuid, vkshOptsDomainOnly,
 CMD(cmdDefAutostart, "autostart", cmdAutostart, optsAutostart,
     "autostart a domain",
     "Sets whether the domain starts when the host (daemon) starts.");
+CMD(cmdDefDomrename, "domrename", cmdDomrename, optsDomrename,
+    "rename a domain",
+    "Rename an inactive domain.");
 CMD(cmdDefSetmem, "setmem", cmdSetmem, optsSetmem,
     "change memory allocation",
     "Changes the memory the domain is given (the balloon target).");
@@ -535,6 +556,7 @@ const vkshCmdDef *const vkshDomainCmds[] = {
     &cmdDefDetachDevice,
     &cmdDefDomid,
     &cmdDefDomname,
+    &cmdDefDomrename,
     &cmdDefDomuuid,
     &cmdDefDumpxml,
     &vkshCmdEmulatorpin,

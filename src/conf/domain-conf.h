@@ -44,9 +44,10 @@ typedef enum {
 /* Parses a domain document.  On failure returns NULL with
  * VIR_ERR_XML_ERROR (not well-formed: line and libxml2's reason),
  * VIR_ERR_XML_DETAIL (a bad value: element/attribute and value),
- * VIR_ERR_CONFIG_UNSUPPORTED or VIR_ERR_XML_INVALID_SCHEMA set.  Never
- * expands entities, never loads a DTD or anything from the network, and
- * refuses documents over VK_DOMAIN_XML_MAX bytes.  A missing <uuid> is
+ * VIR_ERR_CONFIG_UNSUPPORTED or VIR_ERR_XML_INVALID_SCHEMA set.  Expands
+ * the document's internal entities (as libvirt does) but never loads an
+ * external entity, a DTD or anything from the network, and refuses
+ * documents over VK_DOMAIN_XML_MAX bytes.  A missing <uuid> is
  * generated. */
 #define VK_DOMAIN_XML_MAX (10 * 1024 * 1024)
 /* virtType: NULL accepts any domain type; otherwise a comma separated list
@@ -98,8 +99,19 @@ int vkConfSchemaValidate(const char *xml, const char *rngFile);
 void vkConfMACGenerate(unsigned char mac[6]);          /* 52:54:00:xx:xx:xx */
 int vkConfMACParse(const char *str, unsigned char mac[6]);
 void vkConfMACFormat(const unsigned char mac[6], char str[18]);
-/* "512" + "MiB" -> KiB (rounded up); unit NULL means KiB.  -1 (no error
- * reported) on a bad number, unknown unit or overflow. */
+/* Sizes with libvirt's units ("512" + "MiB"), capped at LLONG_MAX bytes as
+ * libvirt does.  Negative without an error reported: */
+enum {
+    VK_CONF_SCALE_BAD_NUMBER = -1,
+    VK_CONF_SCALE_BAD_UNIT = -2,
+    VK_CONF_SCALE_OVERFLOW = -3,
+};
+/* unit "b", "KiB", "kb", "M"...; NULL or "" means dflt bytes */
+int vkConfUnitScale(const char *unit, unsigned long long dflt,
+                    unsigned long long *scale);
+int vkConfScaleToBytes(const char *num, const char *unit,
+                       unsigned long long dflt, unsigned long long *bytes);
+/* -> KiB (rounded up); unit NULL means KiB */
 int vkConfScaleToKiB(const char *num, const char *unit,
                      unsigned long long *kib);
 

@@ -14,6 +14,7 @@
 #include <errno.h>
 
 #include "conf/domain-conf-priv.h"
+#include "conf/domain-name.h"
 #include "util/uuid.h"
 
 #define VIR_FROM_THIS VIR_FROM_DOMAIN
@@ -27,22 +28,35 @@ static const char *const virtTypes[] = {
 };
 static const char *const osTypes[] = { "hvm", "xen", "linux", "exe", "uml", NULL };
 
+/* Errors as libvirt gives them: a value that is not a number is the XML's
+ * fault, an unknown unit or a size past LLONG_MAX bytes come from its
+ * generic integer scaler (no error domain), and the KiB value rounded up
+ * past that cap is the domain code's overflow. */
 static int
 parseMemory(xmlNodePtr node, unsigned long long *out)
 {
     g_autofree char *t = vkXmlText(node);
     const char *unit = vkXmlAttr(node, "unit");
-    unsigned long long dummy;
 
-    if (unit && vkConfScaleToKiB("0", unit, &dummy) < 0) {
-        vkReportError(VIR_ERR_XML_DETAIL, "invalid unit '%s' in <%s>",
-                      unit, node->name);
+    switch (vkConfScaleToKiB(t, unit, out)) {
+    case 0:
+        break;
+    case VK_CONF_SCALE_BAD_UNIT:
+        vkReportErrorFull(VIR_FROM_NONE, VIR_ERR_INVALID_ARG, __FILE__, __func__, __LINE__,
+                          "unknown suffix '%s'", unit);
         return -1;
-    }
-    if (vkConfScaleToKiB(t, unit, out) < 0) {
+    case VK_CONF_SCALE_OVERFLOW:
+        vkReportErrorFull(VIR_FROM_NONE, VIR_ERR_OVERFLOW, __FILE__, __func__, __LINE__,
+                          "value too large: %s%s", g_strstrip(t), unit ? unit : "");
+        return -1;
+    default:
         vkReportErrorFull(VIR_FROM_XML, VIR_ERR_XML_ERROR, __FILE__, __func__, __LINE__,
                           "invalid memory value '%s' in <%s>",
                           t ? t : "", node->name);
+        return -1;
+    }
+    if (*out > (unsigned long long)G_MAXINT64 / 1024) {
+        vkReportError(VIR_ERR_OVERFLOW, "size value too large in <%s>", node->name);
         return -1;
     }
     return 0;
@@ -81,10 +95,17 @@ parseVcpu(vkDomainDef *def, xmlNodePtr node)
     }
     if ((r = parseUIntAttr(node, "current", &cur)) < 0)
         return -1;
-    if (r == 1 && (cur == 0 || cur > def->maxVcpus)) {
+    if (r == 1 && cur > def->maxVcpus) {
+        /* libvirt's code: a valid value the configuration cannot have */
+        vkReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                      "maximum vCPU count must not be less than current vCPU "
+                      "count (%u > %u in <vcpu>)", cur, def->maxVcpus);
+        return -1;
+    }
+    if (r == 1 && cur == 0) {
         vkReportError(VIR_ERR_XML_DETAIL,
-                      "invalid current vcpu count %u in <vcpu>: must be "
-                      "between 1 and the maximum %u", cur, def->maxVcpus);
+                      "invalid current vcpu count 0 in <vcpu>: must be "
+                      "between 1 and the maximum %u", def->maxVcpus);
         return -1;
     }
     def->vcpus = r == 1 ? cur : def->maxVcpus;
@@ -368,11 +389,27 @@ static int
 parseTop(vkDomainDef *def, xmlNodePtr root, unsigned int flags,
          bool *haveUUID)
 {
+    /* libvirt reads these through "./x[1]": the first one counts, later
+     * copies are ignored */
+    static const char *const firstWins[] = {
+        "name", "uuid", "title", "description", "memory", "currentMemory",
+        "maxMemory", "vcpu",
+    };
+    unsigned int seen = 0;
     xmlNodePtr n, devices = NULL;
 
     for (n = root->children; n; n = n->next) {
+        size_t i;
+
         if (n->type != XML_ELEMENT_NODE)
             continue;
+        for (i = 0; i < G_N_ELEMENTS(firstWins) && !NAME_IS(n, firstWins[i]); i++)
+            ;
+        if (i < G_N_ELEMENTS(firstWins)) {
+            if (seen & (1u << i))
+                continue;
+            seen |= 1u << i;
+        }
         if (NAME_IS(n, "name")) {
             g_free(def->name);
             def->name = vkXmlText(n);
@@ -495,16 +532,8 @@ vkDomainDefParseNode(vkXmlNodePtr root, const char *virtType,
     if (parseTop(def, root, flags, &haveUUID) < 0)
         return NULL;
 
-    if (!def->name || !*def->name) {
-        vkReportError(VIR_ERR_NO_NAME, "%s", "missing domain name");
+    if (vkDomainNameCheck(def->name) < 0)
         return NULL;
-    }
-    if (strchr(def->name, '/') || strchr(def->name, '\n')) {
-        vkReportError(VIR_ERR_XML_DETAIL,
-                      "invalid domain name '%s': it cannot contain '/' or a newline",
-                      def->name);
-        return NULL;
-    }
     if (def->title && strchr(def->title, '\n')) {
         vkReportError(VIR_ERR_XML_DETAIL,
                       "invalid title of domain '%s': it cannot contain a newline",

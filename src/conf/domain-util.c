@@ -160,56 +160,74 @@ vkConfMACFormat(const unsigned char mac[6], char str[18])
 
 /* ---- units ---- */
 
-static const struct {
-    const char *name;
-    unsigned long long bytes;
-} units[] = {
-    { "b", 1ULL }, { "bytes", 1ULL },
-    { "KB", 1000ULL }, { "k", 1024ULL }, { "K", 1024ULL }, { "KiB", 1024ULL },
-    { "MB", 1000000ULL }, { "M", 1ULL << 20 }, { "m", 1ULL << 20 },
-    { "MiB", 1ULL << 20 },
-    { "GB", 1000000000ULL }, { "G", 1ULL << 30 }, { "g", 1ULL << 30 },
-    { "GiB", 1ULL << 30 },
-    { "TB", 1000000000000ULL }, { "T", 1ULL << 40 }, { "t", 1ULL << 40 },
-    { "TiB", 1ULL << 40 },
-    { "PB", 1000000000000000ULL }, { "P", 1ULL << 50 }, { "PiB", 1ULL << 50 },
-    { "EB", 1000000000000000000ULL }, { "E", 1ULL << 60 }, { "EiB", 1ULL << 60 },
-};
+/* libvirt's size units: "b"/"bytes", then k, m, g, t, p, e (any case),
+ * alone or followed by "iB" for powers of 1024, "B" for powers of 1000.
+ * No unit (NULL or "") means dflt. */
+int
+vkConfUnitScale(const char *unit, unsigned long long dflt, unsigned long long *scale)
+{
+    static const char powers[] = "kmgtpe";
+    const char *p;
+    unsigned long long base;
+
+    if (!unit || !*unit) {
+        *scale = dflt;
+        return 0;
+    }
+    if (g_ascii_strcasecmp(unit, "b") == 0 || g_ascii_strcasecmp(unit, "bytes") == 0) {
+        *scale = 1;
+        return 0;
+    }
+    if (!(p = strchr(powers, g_ascii_tolower(unit[0]))))
+        return -1;
+    if (!unit[1] || g_ascii_strcasecmp(unit + 1, "iB") == 0)
+        base = 1024;
+    else if (g_ascii_strcasecmp(unit + 1, "B") == 0)
+        base = 1000;
+    else
+        return -1;
+    *scale = 1;
+    for (long i = 0; i <= p - powers; i++)
+        *scale *= base;
+    return 0;
+}
 
 int
-vkConfScaleToKiB(const char *num, const char *unit, unsigned long long *kib)
+vkConfScaleToBytes(const char *num, const char *unit, unsigned long long dflt,
+                   unsigned long long *bytes)
 {
-    unsigned long long v, scale = 1024, bytes;
+    unsigned long long v, scale;
     char *end;
-    size_t i;
 
     if (!num)
-        return -1;
+        return VK_CONF_SCALE_BAD_NUMBER;
     while (g_ascii_isspace(*num))
         num++;
     if (!g_ascii_isdigit(*num))
-        return -1;
+        return VK_CONF_SCALE_BAD_NUMBER;
     errno = 0;
     v = strtoull(num, &end, 10);
     while (g_ascii_isspace(*end))
         end++;
     if (errno || *end)
-        return -1;
-    if (unit) {
-        for (i = 0; i < G_N_ELEMENTS(units); i++) {
-            if (strcmp(units[i].name, unit) == 0)
-                break;
-        }
-        if (i == G_N_ELEMENTS(units))
-            return -1;
-        scale = units[i].bytes;
-    }
-    if (v && scale > G_MAXUINT64 / v)
-        return -1;
-    bytes = v * scale;
+        return VK_CONF_SCALE_BAD_NUMBER;
+    if (vkConfUnitScale(unit, dflt, &scale) < 0)
+        return VK_CONF_SCALE_BAD_UNIT;
     /* libvirt caps sizes at LLONG_MAX bytes */
-    if (bytes > (unsigned long long)G_MAXINT64)
-        return -1;
+    if ((v && scale > G_MAXUINT64 / v) || v * scale > (unsigned long long)G_MAXINT64)
+        return VK_CONF_SCALE_OVERFLOW;
+    *bytes = v * scale;
+    return 0;
+}
+
+int
+vkConfScaleToKiB(const char *num, const char *unit, unsigned long long *kib)
+{
+    unsigned long long bytes;
+    int r = vkConfScaleToBytes(num, unit, 1024, &bytes);
+
+    if (r < 0)
+        return r;
     *kib = bytes / 1024 + (bytes % 1024 ? 1 : 0);
     return 0;
 }

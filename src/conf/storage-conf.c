@@ -44,58 +44,10 @@ poolNeedsTarget(int type)
            type != VK_STORAGE_POOL_ZFS && type != VK_STORAGE_POOL_VSTORAGE;
 }
 
-/* libvirt's size units: "b"/"bytes", then k, m, g, t, p, e (any case),
- * alone or followed by "iB" for powers of 1024, "B" for powers of 1000. */
-static int
-unitScale(const char *unit, unsigned long long *scale)
-{
-    static const char powers[] = "kmgtpe";
-    const char *p;
-    unsigned long long base;
-
-    if (!unit || !*unit || g_ascii_strcasecmp(unit, "b") == 0 ||
-        g_ascii_strcasecmp(unit, "bytes") == 0) {
-        *scale = 1;
-        return 0;
-    }
-    if (!(p = strchr(powers, g_ascii_tolower(unit[0]))))
-        return -1;
-    if (!unit[1] || g_ascii_strcasecmp(unit + 1, "iB") == 0)
-        base = 1024;
-    else if (g_ascii_strcasecmp(unit + 1, "B") == 0)
-        base = 1000;
-    else
-        return -1;
-    *scale = 1;
-    for (long i = 0; i <= p - powers; i++)
-        *scale *= base;
-    return 0;
-}
-
 int
 vkStorageParseSize(const char *num, const char *unit, unsigned long long *bytes)
 {
-    unsigned long long v, scale;
-    char *end;
-
-    if (!num)
-        return -1;
-    while (g_ascii_isspace(*num))
-        num++;
-    if (!g_ascii_isdigit(*num))
-        return -1;
-    errno = 0;
-    v = strtoull(num, &end, 10);
-    while (g_ascii_isspace(*end))
-        end++;
-    if (errno || *end || unitScale(unit, &scale) < 0)
-        return -1;
-    if (v && scale > G_MAXUINT64 / v)
-        return -1;
-    if (v * scale > (unsigned long long)G_MAXINT64)
-        return -1;
-    *bytes = v * scale;
-    return 0;
+    return vkConfScaleToBytes(num, unit, 1, bytes) < 0 ? -1 : 0;
 }
 
 static char *

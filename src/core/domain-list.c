@@ -183,6 +183,18 @@ vkDomainListRemove(vkDomainList *list, void *obj)
     g_hash_table_remove(list->byName, NAME(list, obj));   /* drops the list's ref */
 }
 
+void
+vkDomainListRename(vkDomainList *list, void *obj, const char *newName)
+{
+    /* the name is the key: out of the table while it changes */
+    g_hash_table_steal(list->byName, NAME(list, obj));
+    g_free(NAME(list, obj));
+    NAME(list, obj) = g_strdup(newName);
+    g_free(DEF(list, obj)->name);
+    DEF(list, obj)->name = g_strdup(newName);
+    g_hash_table_insert(list->byName, NAME(list, obj), obj);
+}
+
 int
 vkDomainListNewID(vkDomainList *list)
 {

@@ -28,7 +28,7 @@
 
 typedef struct {
     /* Where the common fields are in the driver's object type. */
-    size_t name;             /* char *: also the byName key, never changes */
+    size_t name;             /* char *: also the byName key (see Rename) */
     size_t uuid;             /* unsigned char[VIR_UUID_BUFLEN] */
     size_t id;               /* int: -1 while inactive */
     size_t state;            /* int: virDomainState */
@@ -125,6 +125,9 @@ void *vkDomainListLockHandle(vkDomainList *list, virDomainPtr dom);
 /* Locked: forgets obj (its removed flag set) and drops the list's
  * reference. */
 void vkDomainListRemove(vkDomainList *list, void *obj);
+/* Locked: renames an inactive obj (the byName key and its definition's
+ * name); the caller has checked newName is free. */
+void vkDomainListRename(vkDomainList *list, void *obj, const char *newName);
 /* Locked: the id for a domain being started; ReserveID keeps an id that
  * a reattached domain already has from being handed out again. */
 int vkDomainListNewID(vkDomainList *list);

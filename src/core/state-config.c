@@ -29,7 +29,9 @@ vkStateConfigSave(const vkStateConfigOps *ops, const char *dir, const void *def)
 
     if (!xml)
         return -1;
-    return vkAtomicFileWrite(path, xml, strlen(xml), 0600);
+    /* libvirt reports a failed config write (a full disk) in the XML
+     * error domain, whichever driver saves */
+    return vkAtomicFileWriteFrom(VIR_FROM_XML, path, xml, strlen(xml), 0600);
 }
 
 int

@@ -55,6 +55,13 @@ writeAll(int fd, const char *p, size_t len)
 int
 vkAtomicFileWrite(const char *path, const void *data, size_t len, mode_t mode)
 {
+    return vkAtomicFileWriteFrom(VIR_FROM_THIS, path, data, len, mode);
+}
+
+int
+vkAtomicFileWriteFrom(int errDomain, const char *path, const void *data,
+                      size_t len, mode_t mode)
+{
     g_autofree char *dir = g_path_get_dirname(path);
     g_autofree char *base = g_path_get_basename(path);
     g_autofree char *tmp = g_strdup_printf("%s/.%s.XXXXXX", dir, base);
@@ -128,7 +135,8 @@ vkAtomicFileWrite(const char *path, const void *data, size_t len, mode_t mode)
         close(dfd);
     if (tmp)
         unlink(tmp);   /* harmless ENOENT when not yet created */
-    vkReportSystemError(err, "cannot %s file '%s'", what, path);
+    vkReportSystemErrorFull(errDomain, err, __FILE__, __func__, __LINE__,
+                            "cannot %s file '%s'", what, path);
     return -1;
 }
 

@@ -29,6 +29,10 @@ void vkAtomicFileSetFaultHook(vkAtomicFileFaultHook hook);
 /* Replaces path with len bytes of data, file mode mode.  -1 with a system
  * error naming path on failure; path is then unchanged. */
 int vkAtomicFileWrite(const char *path, const void *data, size_t len, mode_t mode);
+/* The same with the error reported from errDomain (a virErrorDomain), for
+ * callers whose failures libvirt attributes to a subsystem. */
+int vkAtomicFileWriteFrom(int errDomain, const char *path, const void *data,
+                          size_t len, mode_t mode);
 
 /* Removes the temporary files a crashed vkAtomicFileWrite left in dir
  * (".<name>.XXXXXX" next to their target); call it where a directory of

@@ -29,6 +29,7 @@
 #include "virtkit/virtkit.h"
 #include "drivers/lxc/lxc-driver.h"
 #include "conf/domain-status.h"
+#include "util/atomic-file.h"
 #include "lxc-test-util.h"
 #include "../events/lifecycle-log.h"
 
@@ -347,6 +348,93 @@ test_reattach_old_format(void **state)
     virConnectClose(conn);
 }
 
+/* Containers named "." and ".." are valid names (as in libvirt) but their
+ * cgroups are their own: starting and destroying them leaves another
+ * container's group and processes alone. */
+static void
+test_dot_names(void **state)
+{
+    static const char *const names[] = { ".", ".." };
+    g_autofree char *otherXML = domainXML("other", "echo MARKER; sleep 1000");
+    g_autofree char *otherMem = NULL, *otherParent = NULL;
+    virDomainPtr other;
+    int otherPid, st, reason;
+
+    openConn();
+    other = virDomainDefineXML(conn, otherXML);
+    assert_non_null(other);
+    assert_int_equal(virDomainCreate(other), 0);
+    otherPid = lxcTestInitPid(stateRoot, "other");
+    assert_true(otherPid > 1);
+    otherMem = cgroupDir(otherPid, "memory");
+    assert_non_null(otherMem);
+    otherParent = g_path_get_dirname(otherMem);
+
+    for (size_t i = 0; i < G_N_ELEMENTS(names); i++) {
+        g_autofree char *xml = domainXML(names[i], "echo MARKER; sleep 1000");
+        g_autofree char *mem = NULL, *prefix = NULL;
+        virDomainPtr dom = virDomainDefineXML(conn, xml);
+        int pid;
+
+        assert_non_null(dom);
+        assert_string_equal(virDomainGetName(dom), names[i]);
+        assert_int_equal(virDomainCreate(dom), 0);
+        pid = lxcTestInitPid(stateRoot, names[i]);
+        assert_true(pid > 1);
+        mem = cgroupDir(pid, "memory");
+        assert_non_null(mem);
+        /* a sibling of the other container's group, not it nor an ancestor */
+        assert_string_not_equal(mem, otherMem);
+        assert_string_not_equal(mem, otherParent);
+        prefix = g_strconcat(mem, "/", NULL);
+        assert_false(g_str_has_prefix(otherMem, prefix));
+        assert_true(g_str_has_prefix(mem, otherParent));
+
+        assert_int_equal(virDomainDestroy(dom), 0);
+        assert_true(lxcTestProcessGone(pid));
+        assert_false(g_file_test(mem, G_FILE_TEST_EXISTS));
+        /* the other container kept its processes and its group */
+        assert_false(lxcTestProcessGone(otherPid));
+        assert_true(g_file_test(otherMem, G_FILE_TEST_IS_DIR));
+        assert_int_equal(virDomainGetState(other, &st, &reason, 0), 0);
+        assert_int_equal(st, VIR_DOMAIN_RUNNING);
+        assert_int_equal(virDomainUndefine(dom), 0);
+        virDomainFree(dom);
+    }
+    assert_int_equal(virDomainDestroy(other), 0);
+    assert_true(lxcTestProcessGone(otherPid));
+    assert_int_equal(virDomainUndefine(other), 0);
+    virDomainFree(other);
+    virConnectClose(conn);
+}
+
+static int
+failWrite(vkAtomicFileStep step, const char *path)
+{
+    return step == VK_ATOMIC_FILE_STEP_WRITE ? ENOSPC : 0;
+}
+
+/* A full disk while saving a config: libvirt's code and error domain
+ * (VIR_ERR_SYSTEM_ERROR from the XML module), nothing defined. */
+static void
+test_config_enospc(void **state)
+{
+    g_autofree char *xml = domainXML("full", "true");
+    virErrorPtr err;
+
+    openConn();
+    vkAtomicFileSetFaultHook(failWrite);
+    assert_null(virDomainDefineXML(conn, xml));
+    vkAtomicFileSetFaultHook(NULL);
+    err = virGetLastError();
+    assert_non_null(err);
+    assert_int_equal(err->code, VIR_ERR_SYSTEM_ERROR);
+    assert_int_equal(err->domain, VIR_FROM_XML);
+    assert_non_null(strstr(err->message, "No space left on device"));
+    assert_int_equal(virConnectNumOfDefinedDomains(conn), 0);
+    virConnectClose(conn);
+}
+
 static void
 test_bad_init(void **state)
 {
@@ -378,6 +466,8 @@ main(int argc, char **argv)
         cmocka_unit_test(test_reattach),
         cmocka_unit_test(test_reattach_old_format),
         cmocka_unit_test(test_bad_init),
+        cmocka_unit_test(test_dot_names),
+        cmocka_unit_test(test_config_enospc),
     };
     static const char *const dirs[] = { "bin", "proc", "sys", "dev", "tmp", "etc", NULL };
     static const char *const applets[] = {

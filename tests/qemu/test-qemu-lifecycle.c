@@ -14,6 +14,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -21,6 +22,7 @@
 #include <glib.h>
 
 #include "qemu-test-util.h"
+#include "util/atomic-file.h"
 #include "../events/lifecycle-log.h"
 
 #define SERIAL_GUARD_S 20
@@ -130,6 +132,73 @@ test_define_refusals(void **state)
     assert_non_null(strstr(virGetLastErrorMessage(), "hostdev"));
     assert_int_equal(qemuTestCountDir(root, "etc"), 0);
     assert_int_equal(virConnectNumOfDefinedDomains(conn), 0);
+}
+
+static int
+failWrite(vkAtomicFileStep step, const char *path)
+{
+    return step == VK_ATOMIC_FILE_STEP_WRITE ? ENOSPC : 0;
+}
+
+/* Names are data: "." and ".." are valid (as in libvirt) and their files
+ * stay inside the driver's directories; a rename moves the config; a full
+ * disk reports libvirt's code and error domain. */
+static void
+test_names_and_rename(void **state)
+{
+    g_autofree char *dotXML = domainXML(".", microElf);
+    g_autofree char *dotdotXML = domainXML("..", microElf);
+    g_autofree char *slashXML = domainXML("a/b", microElf);
+    g_autofree char *dotCfg = g_strdup_printf("%s/etc/..xml", root);
+    g_autofree char *newCfg = g_strdup_printf("%s/etc/dot.xml", root);
+    g_autofree char *etc = g_strdup_printf("%s/etc", root);
+    virDomainPtr dot, dotdot, found;
+    int st = -1, reason = -1, pid;
+
+    skipWithoutQemu();
+    dot = virDomainDefineXML(conn, dotXML);
+    assert_non_null(dot);
+    dotdot = virDomainDefineXML(conn, dotdotXML);
+    assert_non_null(dotdot);
+    assert_true(g_file_test(dotCfg, G_FILE_TEST_IS_REGULAR));
+    assert_true(g_file_test(etc, G_FILE_TEST_IS_DIR));
+    assert_null(virDomainDefineXML(conn, slashXML));
+    assert_int_equal(virGetLastError()->code, VIR_ERR_XML_ERROR);
+
+    assert_int_equal(virDomainCreate(dot), 0);
+    pid = qemuTestStatusPid(root, ".");
+    assert_true(pid > 0);
+    assert_int_equal(virDomainRename(dot, "dot", 0), -1);
+    assert_int_equal(virGetLastError()->code, VIR_ERR_OPERATION_INVALID);
+    assert_non_null(strstr(virGetLastErrorMessage(), "cannot rename active domain"));
+    assert_int_equal(virDomainDestroy(dot), 0);
+    assert_true(qemuTestProcessGone(pid));
+
+    assert_int_equal(virDomainRename(dot, "..", 0), -1);
+    assert_non_null(strstr(virGetLastErrorMessage(), "already exists"));
+    assert_int_equal(virDomainRename(dot, "dot", 0), 0);
+    assert_false(g_file_test(dotCfg, G_FILE_TEST_EXISTS));
+    assert_true(g_file_test(newCfg, G_FILE_TEST_IS_REGULAR));
+    found = virDomainLookupByName(conn, "dot");
+    assert_non_null(found);
+    assert_int_equal(virDomainGetState(found, &st, &reason, 0), 0);
+    assert_int_equal(st, VIR_DOMAIN_SHUTOFF);
+
+    /* ENOSPC while saving a config */
+    vkAtomicFileSetFaultHook(failWrite);
+    assert_int_equal(virDomainRename(found, "full", 0), -1);
+    assert_int_equal(virGetLastError()->code, VIR_ERR_SYSTEM_ERROR);
+    assert_int_equal(virGetLastError()->domain, VIR_FROM_XML);
+    vkAtomicFileSetFaultHook(NULL);
+    assert_true(g_file_test(newCfg, G_FILE_TEST_IS_REGULAR));
+    assert_null(virDomainLookupByName(conn, "full"));
+
+    assert_int_equal(virDomainUndefine(found), 0);
+    assert_int_equal(virDomainUndefine(dotdot), 0);
+    assert_int_equal(qemuTestCountDir(root, "etc"), 0);
+    virDomainFree(found);
+    virDomainFree(dot);
+    virDomainFree(dotdot);
 }
 
 static void
@@ -291,6 +360,7 @@ main(int argc, char **argv)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_host),
         cmocka_unit_test(test_define_refusals),
+        cmocka_unit_test(test_names_and_rename),
         cmocka_unit_test(test_lifecycle),
         cmocka_unit_test(test_acpi_shutdown),
         cmocka_unit_test(test_kill9),

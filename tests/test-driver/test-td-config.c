@@ -116,6 +116,59 @@ test_autostart(void **state)
     virDomainFree(dom);
 }
 
+/* virDomainRename as libvirt 9.0's test driver does it (checked there):
+ * only inactive persistent domains; libvirt's codes and messages; the
+ * caller's in-process handle keeps its old name. */
+static void
+test_rename(void **state)
+{
+    virConnectPtr conn = *state;
+    virDomainPtr dom = tdDefine(conn, "rn1");
+    virDomainPtr other = tdDefine(conn, "rn2");
+    virDomainPtr running = virDomainLookupByName(conn, "test");
+    virDomainPtr found;
+    unsigned char u1[VIR_UUID_BUFLEN], u2[VIR_UUID_BUFLEN];
+    char *xml;
+
+    assert_int_equal(virDomainRename(dom, "rn1b", 0), 0);
+    assert_string_equal(virDomainGetName(dom), "rn1");
+    found = virDomainLookupByName(conn, "rn1b");
+    assert_non_null(found);
+    assert_int_equal(virDomainGetUUID(dom, u1), 0);
+    assert_int_equal(virDomainGetUUID(found, u2), 0);
+    assert_memory_equal(u1, u2, VIR_UUID_BUFLEN);
+    xml = virDomainGetXMLDesc(found, 0);
+    assert_non_null(strstr(xml, "<name>rn1b</name>"));
+    free(xml);
+    assert_null(virDomainLookupByName(conn, "rn1"));
+    tdAssertError(VIR_ERR_NO_DOMAIN, NULL);
+
+    assert_int_equal(virDomainRename(found, "rn2", 0), -1);
+    tdAssertError(VIR_ERR_OPERATION_INVALID, "domain with name 'rn2' already exists");
+    assert_int_equal(virGetLastError()->domain, VIR_FROM_DOMAIN);
+    assert_int_equal(virDomainRename(found, "rn1b", 0), -1);
+    tdAssertError(VIR_ERR_OPERATION_INVALID, "Can't rename domain to itself");
+    assert_int_equal(virDomainRename(found, "", 0), -1);
+    tdAssertError(VIR_ERR_INVALID_ARG, "must not be empty");
+    assert_int_equal(virDomainRename(found, NULL, 0), -1);
+    tdAssertError(VIR_ERR_INVALID_ARG, NULL);
+    assert_int_equal(virDomainRename(found, "a/b", 0), -1);
+    tdAssertError(VIR_ERR_XML_ERROR, "cannot contain '/'");
+    assert_int_equal(virDomainRename(found, "x", 1), -1);
+    tdAssertError(VIR_ERR_INVALID_ARG, NULL);
+    assert_int_equal(virDomainRename(running, "t2", 0), -1);
+    tdAssertError(VIR_ERR_OPERATION_INVALID, "cannot rename active domain");
+    /* "." is a valid name, for libvirt too */
+    assert_int_equal(virDomainRename(found, ".", 0), 0);
+
+    assert_int_equal(virDomainUndefine(found), 0);
+    assert_int_equal(virDomainUndefine(other), 0);
+    virDomainFree(found);
+    virDomainFree(dom);
+    virDomainFree(other);
+    virDomainFree(running);
+}
+
 #define DISK_VDB "<disk type='file' device='disk'><source file='/x.img'/>" \
                  "<target dev='vdb' bus='virtio'/></disk>"
 #define DISK_VDB2 "<disk type='file' device='disk'><source file='/y.img'/>" \
@@ -220,6 +273,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_memory, tdSetupConn, tdTeardownConn),
         cmocka_unit_test_setup_teardown(test_vcpus, tdSetupConn, tdTeardownConn),
         cmocka_unit_test_setup_teardown(test_autostart, tdSetupConn, tdTeardownConn),
+        cmocka_unit_test_setup_teardown(test_rename, tdSetupConn, tdTeardownConn),
         cmocka_unit_test_setup_teardown(test_devices, tdSetupConn, tdTeardownConn),
         cmocka_unit_test_setup_teardown(test_metadata, tdSetupConn, tdTeardownConn),
     };

@@ -4,7 +4,8 @@
  * changes its id, and the caller's handle must show the new one (virsh
  * prints it right after "start").  CREATE_WITH_FLAGS returns the identity;
  * plain CREATE does not, so a LOOKUP_BY_UUID follows, as libvirt's own
- * client does.
+ * client does.  A rename likewise renames the caller's handle (libvirt's
+ * client does; its in-process drivers leave the handle alone).
  */
 #include <string.h>
 
@@ -19,6 +20,7 @@
 
 int vkRemoteDomainCreate(virDomainPtr domain);
 int vkRemoteDomainCreateWithFlags(virDomainPtr domain, unsigned int flags);
+int vkRemoteDomainRename(virDomainPtr domain, const char *new_name, unsigned int flags);
 
 int
 vkRemoteDomainCreate(virDomainPtr domain)
@@ -63,4 +65,25 @@ vkRemoteDomainCreateWithFlags(virDomainPtr domain, unsigned int flags)
     domain->id = ret.dom.id;
     xdr_free((xdrproc_t)xdr_remote_domain_create_with_flags_ret, (char *)&ret);
     return 0;
+}
+
+int
+vkRemoteDomainRename(virDomainPtr domain, const char *new_name, unsigned int flags)
+{
+    remote_domain_rename_args args;
+    remote_domain_rename_ret ret;
+    char *name = (char *)new_name;
+
+    memset(&args, 0, sizeof(args));
+    memset(&ret, 0, sizeof(ret));
+    vkRemoteArgDomain(&args.dom, domain);
+    args.new_name = &name;
+    args.flags = flags;
+    if (vkRemoteCall(domain->conn, REMOTE_PROC_DOMAIN_RENAME,
+                     (xdrproc_t)xdr_remote_domain_rename_args, &args,
+                     (xdrproc_t)xdr_remote_domain_rename_ret, &ret) < 0)
+        return -1;
+    g_free(domain->name);
+    domain->name = g_strdup(new_name);
+    return ret.retcode;
 }

@@ -93,6 +93,8 @@ CLIENT_SKIP = {"virConnectGetURI"}
 CLIENT_HAND = {
     "virDomainCreate": "vkRemoteDomainCreate",
     "virDomainCreateWithFlags": "vkRemoteDomainCreateWithFlags",
+    # as libvirt's client: the caller's handle takes the new name
+    "virDomainRename": "vkRemoteDomainRename",
     # Caller-sized array replies (remote-client-info.c).
     "virDomainGetVcpus": "vkRemoteDomainGetVcpus",
     "virDomainGetSchedulerParameters": "vkRemoteDomainGetSchedulerParameters",

@@ -1,0 +1,1 @@
+-c test:///default 'destroy test; domrename test renamed; list --all; domrename renamed renamed; list --all --name'

@@ -11,7 +11,7 @@
 #include "util/error.h"
 #include "remote_protocol.h"
 #include "remote-convert.h"
-#include "dispatch/dispatch.h"
+#include "daemon/dispatch/dispatch.h"
 
 int
 vkDispatchDomainOpenConsole(vkServerClient *client, void *argsp, void *retp)

@@ -12,9 +12,15 @@
 #include <string.h>
 
 #include "drivers/test/test-driver.h"
-#include "drivers/qemu/qemu-driver.h"
-#include "drivers/lxc/lxc-driver.h"
-#include "drivers/openvz/openvz-driver.h"
+#ifdef WITH_QEMU
+# include "drivers/qemu/qemu-driver.h"
+#endif
+#ifdef WITH_LXC
+# include "drivers/lxc/lxc-driver.h"
+#endif
+#ifdef WITH_OPENVZ
+# include "drivers/openvz/openvz-driver.h"
+#endif
 #include "drivers/xen/xen-driver.h"
 #ifdef WITH_REMOTE
 # include "drivers/remote/remote-driver.h"
@@ -75,12 +81,18 @@ globalInitOnce(gpointer data)
      * it must come last. */
     if (vkTestDriverRegister() < 0)
         return GINT_TO_POINTER(-1);
+#ifdef WITH_QEMU
     if (vkQemuDriverRegister() < 0)
         return GINT_TO_POINTER(-1);
+#endif
+#ifdef WITH_LXC
     if (vkLxcDriverRegister() < 0)
         return GINT_TO_POINTER(-1);
+#endif
+#ifdef WITH_OPENVZ
     if (vkOpenvzDriverRegister() < 0)
         return GINT_TO_POINTER(-1);
+#endif
     if (vkXenDriverRegister() < 0)
         return GINT_TO_POINTER(-1);
 #ifdef WITH_REMOTE

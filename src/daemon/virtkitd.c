@@ -22,9 +22,13 @@
 #include "virtkit/virtkit.h"
 #include "daemon/daemon.h"
 #include "drivers/remote/remote-driver.h"
-#include "drivers/qemu/qemu-driver.h"
+#ifdef WITH_QEMU
+# include "drivers/qemu/qemu-driver.h"
+#endif
 #include "drivers/xen/xen-driver.h"
-#include "drivers/lxc/lxc-driver.h"
+#ifdef WITH_LXC
+# include "drivers/lxc/lxc-driver.h"
+#endif
 
 int vkDaemonVerbose;
 
@@ -151,10 +155,14 @@ main(int argc, char **argv)
     vkRemoteDriverDisableLocal();
     /* qemu:///system is served here (reattaching to running guests,
      * autostart); a failure leaves the other drivers working. */
+#ifdef WITH_QEMU
     if (vkQemuDriverSetPrivileged(qemuRoot) < 0)
         VK_LOG("QEMU driver unavailable: %s", virGetLastErrorMessage());
+#endif
+#ifdef WITH_LXC
     if (vkLxcDriverSetPrivileged(lxcRoot) < 0)
         VK_LOG("LXC driver unavailable: %s", virGetLastErrorMessage());
+#endif
     /* xen:///system is served here to every client; the read-only socket
      * is how users other than root reach it (see drivers/xen/driver.c) */
     if (vkXenDriverServeSystem(xendSocket) < 0)

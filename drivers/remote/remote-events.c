@@ -141,23 +141,28 @@ serverDeregister(virConnectPtr conn, vkRemoteEvents *ev, vkEventFamily family, i
                  &args, NULL, NULL);
 }
 
-/* Called with regLock held right after the local registration that
- * returned id: has the daemon send the event ID, or undoes the local
- * registration when it will not. */
+/* Right after the local registration that returned id: has the daemon
+ * send the event ID, or undoes the local registration when it will not.
+ * The local registration needs no regLock: until it returns, nobody else
+ * knows the id, and the counts below are only touched under the lock. */
 static int
-serverFollow(virConnectPtr conn, vkRemoteEvents *ev, vkEventFamily family,
-             int eventID, int id)
+serverFollow(virConnectPtr conn, vkEventFamily family, int eventID, int id)
 {
+    vkRemoteEvents *ev = eventsOf(conn);
+
     if (id < 0)
         return -1;
+    g_mutex_lock(&ev->regLock);
     if (serverRegister(conn, ev, family, eventID) < 0) {
         virErrorPtr saved = vkErrorSave();
 
         vkObjectEventDeregisterAny(stateOf(conn), conn, family, id);
         vkErrorRestore(&saved);
-        return -1;
+        id = -1;
+    } else {
+        g_hash_table_insert(ev->localIDs, GINT_TO_POINTER(id), ID_KEY(family, eventID));
     }
-    g_hash_table_insert(ev->localIDs, GINT_TO_POINTER(id), ID_KEY(family, eventID));
+    g_mutex_unlock(&ev->regLock);
     return id;
 }
 
@@ -187,14 +192,9 @@ remoteDomainEventRegisterAny(virConnectPtr conn, virDomainPtr dom, int eventID,
                              virConnectDomainEventGenericCallback cb,
                              void *opaque, virFreeCallback freecb)
 {
-    vkRemoteEvents *ev = eventsOf(conn);
-    int id;
+    int id = vkDomainEventRegisterAny(stateOf(conn), conn, dom, eventID, cb, opaque, freecb);
 
-    g_mutex_lock(&ev->regLock);
-    id = vkDomainEventRegisterAny(stateOf(conn), conn, dom, eventID, cb, opaque, freecb);
-    id = serverFollow(conn, ev, VK_EVENT_FAMILY_DOMAIN, eventID, id);
-    g_mutex_unlock(&ev->regLock);
-    return id;
+    return serverFollow(conn, VK_EVENT_FAMILY_DOMAIN, eventID, id);
 }
 
 static int
@@ -249,14 +249,9 @@ remoteNetworkEventRegisterAny(virConnectPtr conn, virNetworkPtr net, int eventID
                               virConnectNetworkEventGenericCallback cb,
                               void *opaque, virFreeCallback freecb)
 {
-    vkRemoteEvents *ev = eventsOf(conn);
-    int id;
+    int id = vkNetworkEventRegisterAny(stateOf(conn), conn, net, eventID, cb, opaque, freecb);
 
-    g_mutex_lock(&ev->regLock);
-    id = vkNetworkEventRegisterAny(stateOf(conn), conn, net, eventID, cb, opaque, freecb);
-    id = serverFollow(conn, ev, VK_EVENT_FAMILY_NETWORK, eventID, id);
-    g_mutex_unlock(&ev->regLock);
-    return id;
+    return serverFollow(conn, VK_EVENT_FAMILY_NETWORK, eventID, id);
 }
 
 static int
@@ -271,15 +266,9 @@ remoteStoragePoolEventRegisterAny(virConnectPtr conn, virStoragePoolPtr pool,
                                   virConnectStoragePoolEventGenericCallback cb,
                                   void *opaque, virFreeCallback freecb)
 {
-    vkRemoteEvents *ev = eventsOf(conn);
-    int id;
+    int id = vkStoragePoolEventRegisterAny(stateOf(conn), conn, pool, eventID, cb, opaque, freecb);
 
-    g_mutex_lock(&ev->regLock);
-    id = vkStoragePoolEventRegisterAny(stateOf(conn), conn, pool, eventID, cb, opaque,
-                                       freecb);
-    id = serverFollow(conn, ev, VK_EVENT_FAMILY_STORAGE_POOL, eventID, id);
-    g_mutex_unlock(&ev->regLock);
-    return id;
+    return serverFollow(conn, VK_EVENT_FAMILY_STORAGE_POOL, eventID, id);
 }
 
 static int
@@ -294,14 +283,9 @@ remoteNodeDeviceEventRegisterAny(virConnectPtr conn, virNodeDevicePtr dev,
                                  virConnectNodeDeviceEventGenericCallback cb,
                                  void *opaque, virFreeCallback freecb)
 {
-    vkRemoteEvents *ev = eventsOf(conn);
-    int id;
+    int id = vkNodeDeviceEventRegisterAny(stateOf(conn), conn, dev, eventID, cb, opaque, freecb);
 
-    g_mutex_lock(&ev->regLock);
-    id = vkNodeDeviceEventRegisterAny(stateOf(conn), conn, dev, eventID, cb, opaque, freecb);
-    id = serverFollow(conn, ev, VK_EVENT_FAMILY_NODE_DEVICE, eventID, id);
-    g_mutex_unlock(&ev->regLock);
-    return id;
+    return serverFollow(conn, VK_EVENT_FAMILY_NODE_DEVICE, eventID, id);
 }
 
 static int

@@ -60,8 +60,6 @@ vkRegisterConnectDriver(const vkConnectDriver *drv)
     return 0;
 }
 
-size_t vkRegistryCount(void);
-const vkConnectDriver *vkRegistryGet(size_t i);
 size_t
 vkRegistryCount(void)
 {

@@ -25,6 +25,7 @@
 #include "util/event-loop.h"
 #include "drivers/remote/remote-private.h"
 #include "remote_protocol.h"
+#include "keepalive_protocol.h"
 
 typedef struct {
     unsigned int serial;
@@ -373,7 +374,7 @@ keepAliveTick(vkRemoteClient *client)
         clientFail(client, VIR_CONNECT_CLOSE_REASON_KEEPALIVE, cause);
         return false;
     }
-    sendKeepAlive(client, 1);
+    sendKeepAlive(client, KEEPALIVE_PROC_PING);
     return true;
 }
 
@@ -427,8 +428,8 @@ readerMain(gpointer opaque)
         g_mutex_unlock(&client->lock);
 
         if (msg->header.prog == VK_KEEPALIVE_PROGRAM) {
-            if (msg->header.proc == 1)          /* PING */
-                sendKeepAlive(client, 2);
+            if (msg->header.proc == KEEPALIVE_PROC_PING)
+                sendKeepAlive(client, KEEPALIVE_PROC_PONG);
             continue;
         }
         if (msg->header.prog != VK_REMOTE_PROGRAM)

@@ -5,9 +5,9 @@
  * The idea: the daemon is told about each event ID once per connection
  * (one *_REGISTER_ANY for every (family, eventID) with at least one local
  * callback, with no object filter), and everything else is local.  Local
- * callbacks live in the connection's vkEventState for domain events and in
- * a small list here for networks, storage pools and node devices; an event
- * MESSAGE read by the reader thread is decoded and queued, and the
+ * callbacks of every family live in the connection's vkEventState, the same
+ * registry every in-process driver uses (src/core/domain-event.c); an event
+ * MESSAGE read by the reader thread is decoded and queued there, and the
  * application's event loop delivers it -- never the reader thread, so a
  * callback may make remote calls without deadlocking the connection.
  * Object filters are applied locally, which is why the daemon never needs
@@ -20,112 +20,47 @@
 #include "drivers/remote/remote-private.h"
 #include "remote_protocol.h"
 
-enum {
-    FAMILY_DOMAIN,
-    FAMILY_NETWORK,
-    FAMILY_POOL,
-    FAMILY_NODEDEV,
-    FAMILY_LAST,
-};
-
+#define NFAMILIES (VK_EVENT_FAMILY_NODE_DEVICE + 1)
 #define MAX_EVENT_IDS 32
 
-/* Procedure numbers of each family's register / deregister calls. */
-static const int registerProc[FAMILY_LAST] = { 316, 313, 368, 374 };
-static const int deregisterProc[FAMILY_LAST] = { 317, 314, 369, 375 };
-static const int eventIDLast[FAMILY_LAST] = {
-    VIR_DOMAIN_EVENT_ID_LAST, VIR_NETWORK_EVENT_ID_LAST,
-    VIR_STORAGE_POOL_EVENT_ID_LAST, VIR_NODE_DEVICE_EVENT_ID_LAST,
+/* Each family's register / deregister procedures. */
+static const struct {
+    int reg;
+    int dereg;
+} familyProcs[NFAMILIES] = {
+    [VK_EVENT_FAMILY_DOMAIN] = {
+        REMOTE_PROC_CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY,
+        REMOTE_PROC_CONNECT_DOMAIN_EVENT_CALLBACK_DEREGISTER_ANY },
+    [VK_EVENT_FAMILY_NETWORK] = {
+        REMOTE_PROC_CONNECT_NETWORK_EVENT_REGISTER_ANY,
+        REMOTE_PROC_CONNECT_NETWORK_EVENT_DEREGISTER_ANY },
+    [VK_EVENT_FAMILY_STORAGE_POOL] = {
+        REMOTE_PROC_CONNECT_STORAGE_POOL_EVENT_REGISTER_ANY,
+        REMOTE_PROC_CONNECT_STORAGE_POOL_EVENT_DEREGISTER_ANY },
+    [VK_EVENT_FAMILY_NODE_DEVICE] = {
+        REMOTE_PROC_CONNECT_NODE_DEVICE_EVENT_REGISTER_ANY,
+        REMOTE_PROC_CONNECT_NODE_DEVICE_EVENT_DEREGISTER_ANY },
 };
 
-#define CB_AS(type, fn) ((type)(void (*)(void))(fn))
-
-typedef void (*vkGenericFn)(void);
-
-/* A local callback of the non-domain families. */
+/* What the connection registered on the daemon.  The local callbacks
+ * themselves are in vkRemoteClientEvents(). */
 typedef struct {
-    gint refs;
-    gint deleted;
-    int id;
-    int family;
-    int eventID;
-    virConnectPtr conn;         /* not referenced; removed on close */
-    char *filterName;           /* NULL: every object */
-    vkGenericFn cb;
-    void *opaque;
-    virFreeCallback freecb;
-} vkObjCallback;
-
-typedef struct {
-    int family;
-    int eventID;
-    char *name;
-    unsigned char uuid[VIR_UUID_BUFLEN];
-    int event;
-    int detail;
-} vkObjEvent;
-
-typedef struct {
-    gint refs;                  /* the client's, plus one for the timer */
     GMutex regLock;             /* serialises (de)registration RPCs */
-    int serverCount[FAMILY_LAST][MAX_EVENT_IDS];
-    int serverID[FAMILY_LAST][MAX_EVENT_IDS];
-    GHashTable *domainIDs;      /* local domain callback id -> eventID */
-
-    GMutex lock;                /* guards the object-event part */
-    GPtrArray *callbacks;       /* vkObjCallback * */
-    GQueue queue;               /* vkObjEvent * */
-    int timer;
-    int nextID;
+    int serverCount[NFAMILIES][MAX_EVENT_IDS];
+    int serverID[NFAMILIES][MAX_EVENT_IDS];
+    GHashTable *localIDs;       /* local callback id -> family/eventID key */
 } vkRemoteEvents;
 
-static void
-objCallbackUnref(vkObjCallback *cb)
-{
-    if (!g_atomic_int_dec_and_test(&cb->refs))
-        return;
-    if (cb->freecb)
-        cb->freecb(cb->opaque);
-    g_free(cb->filterName);
-    g_free(cb);
-}
+#define ID_KEY(family, eventID) GINT_TO_POINTER((family) * MAX_EVENT_IDS + (eventID))
 
 static void
-objEventFree(vkObjEvent *ev)
-{
-    g_free(ev->name);
-    g_free(ev);
-}
-
-static void
-eventsUnref(void *opaque)
+eventsFree(void *opaque)
 {
     vkRemoteEvents *ev = opaque;
 
-    if (!g_atomic_int_dec_and_test(&ev->refs))
-        return;
-    g_hash_table_unref(ev->domainIDs);
-    g_ptr_array_unref(ev->callbacks);
-    g_queue_clear_full(&ev->queue, (GDestroyNotify)objEventFree);
-    g_mutex_clear(&ev->lock);
+    g_hash_table_unref(ev->localIDs);
     g_mutex_clear(&ev->regLock);
     g_free(ev);
-}
-
-/* The client's reference goes with the client. */
-static void
-eventsRelease(void *opaque)
-{
-    vkRemoteEvents *ev = opaque;
-    int timer;
-
-    g_mutex_lock(&ev->lock);
-    timer = ev->timer;
-    ev->timer = -1;
-    g_mutex_unlock(&ev->lock);
-    if (timer >= 0)
-        virEventRemoveTimeout(timer);
-    eventsUnref(ev);
 }
 
 static vkRemoteEvents *
@@ -143,24 +78,25 @@ eventsOf(virConnectPtr conn)
         g_mutex_lock(&createLock);
         if (!(ev = vkRemoteClientEventPrivate(client))) {
             ev = g_new0(vkRemoteEvents, 1);
-            ev->refs = 1;
             g_mutex_init(&ev->regLock);
-            g_mutex_init(&ev->lock);
-            ev->domainIDs = g_hash_table_new(g_direct_hash, g_direct_equal);
-            ev->callbacks = g_ptr_array_new();
-            g_queue_init(&ev->queue);
-            ev->timer = -1;
-            vkRemoteClientSetEventPrivate(client, ev, eventsRelease);
+            ev->localIDs = g_hash_table_new(g_direct_hash, g_direct_equal);
+            vkRemoteClientSetEventPrivate(client, ev, eventsFree);
         }
         g_mutex_unlock(&createLock);
     }
     return ev;
 }
 
+static vkEventState *
+stateOf(virConnectPtr conn)
+{
+    return vkRemoteClientEvents(conn->privateData);
+}
+
 /* ---- registrations on the server (regLock held) ---- */
 
 static int
-serverRegister(virConnectPtr conn, vkRemoteEvents *ev, int family, int eventID)
+serverRegister(virConnectPtr conn, vkRemoteEvents *ev, vkEventFamily family, int eventID)
 {
     /* Every family's register args are {int eventID; optional object},
      * and the object is always absent here, so one layout serves all. */
@@ -175,7 +111,7 @@ serverRegister(virConnectPtr conn, vkRemoteEvents *ev, int family, int eventID)
     }
     if (ev->serverCount[family][eventID]++ > 0)
         return 0;
-    if (vkRemoteCall(conn, registerProc[family],
+    if (vkRemoteCall(conn, familyProcs[family].reg,
                      (xdrproc_t)xdr_remote_connect_domain_event_callback_register_any_args,
                      &args,
                      (xdrproc_t)xdr_remote_connect_domain_event_callback_register_any_ret,
@@ -188,7 +124,7 @@ serverRegister(virConnectPtr conn, vkRemoteEvents *ev, int family, int eventID)
 }
 
 static void
-serverDeregister(virConnectPtr conn, vkRemoteEvents *ev, int family, int eventID)
+serverDeregister(virConnectPtr conn, vkRemoteEvents *ev, vkEventFamily family, int eventID)
 {
     remote_connect_domain_event_callback_deregister_any_args args = { 0 };
 
@@ -200,73 +136,86 @@ serverDeregister(virConnectPtr conn, vkRemoteEvents *ev, int family, int eventID
     args.callbackID = ev->serverID[family][eventID];
     /* The local side is already gone; a failure here (a dead connection)
      * leaves nothing to undo, but the caller still sees it. */
-    vkRemoteCall(conn, deregisterProc[family],
+    vkRemoteCall(conn, familyProcs[family].dereg,
                  (xdrproc_t)xdr_remote_connect_domain_event_callback_deregister_any_args,
                  &args, NULL, NULL);
 }
 
-/* ---- domain events: vkEventState does the local part ---- */
-
+/* Right after the local registration that returned id: has the daemon
+ * send the event ID, or undoes the local registration when it will not.
+ * The local registration needs no regLock: until it returns, nobody else
+ * knows the id, and the counts below are only touched under the lock. */
 static int
-remoteDomainEventRegisterAny(virConnectPtr conn, virDomainPtr dom, int eventID,
-                             virConnectDomainEventGenericCallback cb,
-                             void *opaque, virFreeCallback freecb)
+serverFollow(virConnectPtr conn, vkEventFamily family, int eventID, int id)
 {
     vkRemoteEvents *ev = eventsOf(conn);
-    vkEventState *st = vkRemoteClientEvents(conn->privateData);
-    int id;
 
+    if (id < 0)
+        return -1;
     g_mutex_lock(&ev->regLock);
-    if ((id = vkDomainEventRegisterAny(st, conn, dom, eventID, cb, opaque,
-                                       freecb)) < 0)
-        goto out;
-    if (serverRegister(conn, ev, FAMILY_DOMAIN, eventID) < 0) {
+    if (serverRegister(conn, ev, family, eventID) < 0) {
         virErrorPtr saved = vkErrorSave();
 
-        vkDomainEventDeregisterAny(st, conn, id);
+        vkObjectEventDeregisterAny(stateOf(conn), conn, family, id);
         vkErrorRestore(&saved);
         id = -1;
-        goto out;
+    } else {
+        g_hash_table_insert(ev->localIDs, GINT_TO_POINTER(id), ID_KEY(family, eventID));
     }
-    g_hash_table_insert(ev->domainIDs, GINT_TO_POINTER(id),
-                        GINT_TO_POINTER(eventID));
- out:
     g_mutex_unlock(&ev->regLock);
     return id;
 }
 
 static int
-remoteDomainEventDeregisterAny(virConnectPtr conn, int callbackID)
+deregisterAny(virConnectPtr conn, vkEventFamily family, int callbackID)
 {
     vkRemoteEvents *ev = eventsOf(conn);
-    gpointer eventID;
+    gpointer key;
     int ret = -1;
 
     g_mutex_lock(&ev->regLock);
-    if (vkDomainEventDeregisterAny(vkRemoteClientEvents(conn->privateData), conn,
-                                   callbackID) < 0)
+    if (vkObjectEventDeregisterAny(stateOf(conn), conn, family, callbackID) < 0)
         goto out;
-    if (g_hash_table_steal_extended(ev->domainIDs, GINT_TO_POINTER(callbackID),
-                                    NULL, &eventID))
-        serverDeregister(conn, ev, FAMILY_DOMAIN, GPOINTER_TO_INT(eventID));
+    if (g_hash_table_steal_extended(ev->localIDs, GINT_TO_POINTER(callbackID),
+                                    NULL, &key))
+        serverDeregister(conn, ev, family, GPOINTER_TO_INT(key) % MAX_EVENT_IDS);
     ret = 0;
  out:
     g_mutex_unlock(&ev->regLock);
     return ret;
 }
 
+/* ---- the driver members ---- */
+
+static int
+remoteDomainEventRegisterAny(virConnectPtr conn, virDomainPtr dom, int eventID,
+                             virConnectDomainEventGenericCallback cb,
+                             void *opaque, virFreeCallback freecb)
+{
+    int id = vkDomainEventRegisterAny(stateOf(conn), conn, dom, eventID, cb, opaque, freecb);
+
+    return serverFollow(conn, VK_EVENT_FAMILY_DOMAIN, eventID, id);
+}
+
+static int
+remoteDomainEventDeregisterAny(virConnectPtr conn, int callbackID)
+{
+    return deregisterAny(conn, VK_EVENT_FAMILY_DOMAIN, callbackID);
+}
+
+/* The legacy registration has no id: it is found by its function. */
 static int
 remoteDomainEventRegister(virConnectPtr conn, virConnectDomainEventCallback cb,
                           void *opaque, virFreeCallback freecb)
 {
     vkRemoteEvents *ev = eventsOf(conn);
-    vkEventState *st = vkRemoteClientEvents(conn->privateData);
+    vkEventState *st = stateOf(conn);
     int ret = -1;
 
     g_mutex_lock(&ev->regLock);
     if (vkDomainEventRegister(st, conn, cb, opaque, freecb) < 0)
         goto out;
-    if (serverRegister(conn, ev, FAMILY_DOMAIN, VIR_DOMAIN_EVENT_ID_LIFECYCLE) < 0) {
+    if (serverRegister(conn, ev, VK_EVENT_FAMILY_DOMAIN, VIR_DOMAIN_EVENT_ID_LIFECYCLE) < 0) {
         virErrorPtr saved = vkErrorSave();
 
         vkDomainEventDeregister(st, conn, cb);
@@ -286,209 +235,13 @@ remoteDomainEventDeregister(virConnectPtr conn, virConnectDomainEventCallback cb
     int ret = -1;
 
     g_mutex_lock(&ev->regLock);
-    if (vkDomainEventDeregister(vkRemoteClientEvents(conn->privateData), conn, cb) < 0)
+    if (vkDomainEventDeregister(stateOf(conn), conn, cb) < 0)
         goto out;
-    serverDeregister(conn, ev, FAMILY_DOMAIN, VIR_DOMAIN_EVENT_ID_LIFECYCLE);
+    serverDeregister(conn, ev, VK_EVENT_FAMILY_DOMAIN, VIR_DOMAIN_EVENT_ID_LIFECYCLE);
     ret = 0;
  out:
     g_mutex_unlock(&ev->regLock);
     return ret;
-}
-
-/* ---- the other families: a list and a timer of our own ---- */
-
-static bool
-connTryRef(virConnectPtr conn)
-{
-    gint refs;
-
-    do {
-        refs = g_atomic_int_get(&conn->refs);
-        if (refs <= 0)
-            return false;
-    } while (!g_atomic_int_compare_and_exchange(&conn->refs, refs, refs + 1));
-    return true;
-}
-
-static void
-objDeliver(vkObjCallback *cb, const vkObjEvent *e)
-{
-    virConnectPtr conn = cb->conn;
-
-    if (g_atomic_int_get(&cb->deleted) || cb->family != e->family ||
-        cb->eventID != e->eventID)
-        return;
-    if (cb->filterName && strcmp(cb->filterName, e->name) != 0)
-        return;
-
-    switch (e->family) {
-    case FAMILY_NETWORK: {
-        virNetworkPtr net = vkGetNetwork(conn, e->name, e->uuid);
-
-        if (!net)
-            return;
-        CB_AS(virConnectNetworkEventLifecycleCallback, cb->cb)(
-            conn, net, e->event, e->detail, cb->opaque);
-        vkNetworkUnref(net);
-        break;
-    }
-    case FAMILY_POOL: {
-        virStoragePoolPtr pool = vkGetStoragePool(conn, e->name, e->uuid);
-
-        if (!pool)
-            return;
-        if (e->eventID == VIR_STORAGE_POOL_EVENT_ID_LIFECYCLE)
-            CB_AS(virConnectStoragePoolEventLifecycleCallback, cb->cb)(
-                conn, pool, e->event, e->detail, cb->opaque);
-        else
-            CB_AS(virConnectStoragePoolEventGenericCallback, cb->cb)(
-                conn, pool, cb->opaque);
-        vkStoragePoolUnref(pool);
-        break;
-    }
-    case FAMILY_NODEDEV: {
-        virNodeDevicePtr dev = vkGetNodeDevice(conn, e->name, NULL);
-
-        if (!dev)
-            return;
-        if (e->eventID == VIR_NODE_DEVICE_EVENT_ID_LIFECYCLE)
-            CB_AS(virConnectNodeDeviceEventLifecycleCallback, cb->cb)(
-                conn, dev, e->event, e->detail, cb->opaque);
-        else
-            CB_AS(virConnectNodeDeviceEventGenericCallback, cb->cb)(
-                conn, dev, cb->opaque);
-        vkNodeDeviceUnref(dev);
-        break;
-    }
-    default:
-        break;
-    }
-}
-
-static void
-objFlush(int timer, void *opaque)
-{
-    vkRemoteEvents *ev = opaque;
-    g_autoptr(GPtrArray) snapshot = g_ptr_array_new();
-    GQueue batch;
-    vkObjEvent *e;
-
-    g_mutex_lock(&ev->lock);
-    batch = ev->queue;
-    g_queue_init(&ev->queue);
-    if (ev->timer >= 0)
-        virEventUpdateTimeout(ev->timer, -1);
-    for (guint i = 0; i < ev->callbacks->len; i++) {
-        vkObjCallback *cb = g_ptr_array_index(ev->callbacks, i);
-
-        if (!connTryRef(cb->conn))
-            continue;
-        g_atomic_int_inc(&cb->refs);
-        g_ptr_array_add(snapshot, cb);
-    }
-    g_mutex_unlock(&ev->lock);
-
-    while ((e = g_queue_pop_head(&batch))) {
-        for (guint i = 0; i < snapshot->len; i++)
-            objDeliver(g_ptr_array_index(snapshot, i), e);
-        objEventFree(e);
-    }
-    for (guint i = 0; i < snapshot->len; i++) {
-        vkObjCallback *cb = g_ptr_array_index(snapshot, i);
-        virConnectPtr conn = cb->conn;
-
-        objCallbackUnref(cb);
-        vkConnectUnref(conn);
-    }
-}
-
-static int
-objRegister(virConnectPtr conn, int family, const char *filterName, int eventID,
-            vkGenericFn fn, void *opaque, virFreeCallback freecb)
-{
-    vkRemoteEvents *ev = eventsOf(conn);
-    vkObjCallback *cb;
-    int id = -1;
-
-    if (eventID < 0 || eventID >= eventIDLast[family]) {
-        vkReportError(VIR_ERR_INVALID_ARG,
-                      "unknown event ID %d (valid IDs are 0 to %d)",
-                      eventID, eventIDLast[family] - 1);
-        return -1;
-    }
-    if (!fn) {
-        vkReportError(VIR_ERR_INVALID_ARG, "%s",
-                      "an event callback function is required");
-        return -1;
-    }
-
-    g_mutex_lock(&ev->regLock);
-    g_mutex_lock(&ev->lock);
-    if (ev->timer < 0) {
-        g_atomic_int_inc(&ev->refs);
-        ev->timer = virEventAddTimeout(-1, objFlush, ev, eventsUnref);
-        if (ev->timer < 0) {
-            g_atomic_int_add(&ev->refs, -1);
-            g_mutex_unlock(&ev->lock);
-            vkReportError(VIR_ERR_INTERNAL_ERROR, "%s",
-                          "could not initialize event timer: no event loop "
-                          "implementation is registered");
-            goto out;
-        }
-    }
-    g_mutex_unlock(&ev->lock);
-
-    if (serverRegister(conn, ev, family, eventID) < 0)
-        goto out;
-
-    cb = g_new0(vkObjCallback, 1);
-    cb->refs = 1;
-    cb->family = family;
-    cb->eventID = eventID;
-    cb->conn = conn;
-    cb->filterName = g_strdup(filterName);
-    cb->cb = fn;
-    cb->opaque = opaque;
-    cb->freecb = freecb;
-    g_mutex_lock(&ev->lock);
-    cb->id = id = ev->nextID++;
-    g_ptr_array_add(ev->callbacks, cb);
-    g_mutex_unlock(&ev->lock);
- out:
-    g_mutex_unlock(&ev->regLock);
-    return id;
-}
-
-static int
-objDeregister(virConnectPtr conn, int family, int callbackID)
-{
-    vkRemoteEvents *ev = eventsOf(conn);
-    vkObjCallback *found = NULL;
-
-    g_mutex_lock(&ev->regLock);
-    g_mutex_lock(&ev->lock);
-    for (guint i = 0; i < ev->callbacks->len; i++) {
-        vkObjCallback *cb = g_ptr_array_index(ev->callbacks, i);
-
-        if (cb->id == callbackID && cb->family == family) {
-            found = cb;
-            g_atomic_int_set(&cb->deleted, 1);
-            g_ptr_array_remove_index(ev->callbacks, i);
-            break;
-        }
-    }
-    g_mutex_unlock(&ev->lock);
-    if (found)
-        serverDeregister(conn, ev, family, found->eventID);
-    g_mutex_unlock(&ev->regLock);
-
-    if (!found) {
-        vkReportError(VIR_ERR_INVALID_ARG,
-                      "could not find event callback %d for deletion", callbackID);
-        return -1;
-    }
-    objCallbackUnref(found);
-    return 0;
 }
 
 static int
@@ -496,14 +249,15 @@ remoteNetworkEventRegisterAny(virConnectPtr conn, virNetworkPtr net, int eventID
                               virConnectNetworkEventGenericCallback cb,
                               void *opaque, virFreeCallback freecb)
 {
-    return objRegister(conn, FAMILY_NETWORK, net ? net->name : NULL, eventID,
-                       (vkGenericFn)cb, opaque, freecb);
+    int id = vkNetworkEventRegisterAny(stateOf(conn), conn, net, eventID, cb, opaque, freecb);
+
+    return serverFollow(conn, VK_EVENT_FAMILY_NETWORK, eventID, id);
 }
 
 static int
 remoteNetworkEventDeregisterAny(virConnectPtr conn, int callbackID)
 {
-    return objDeregister(conn, FAMILY_NETWORK, callbackID);
+    return deregisterAny(conn, VK_EVENT_FAMILY_NETWORK, callbackID);
 }
 
 static int
@@ -512,14 +266,15 @@ remoteStoragePoolEventRegisterAny(virConnectPtr conn, virStoragePoolPtr pool,
                                   virConnectStoragePoolEventGenericCallback cb,
                                   void *opaque, virFreeCallback freecb)
 {
-    return objRegister(conn, FAMILY_POOL, pool ? pool->name : NULL, eventID,
-                       (vkGenericFn)cb, opaque, freecb);
+    int id = vkStoragePoolEventRegisterAny(stateOf(conn), conn, pool, eventID, cb, opaque, freecb);
+
+    return serverFollow(conn, VK_EVENT_FAMILY_STORAGE_POOL, eventID, id);
 }
 
 static int
 remoteStoragePoolEventDeregisterAny(virConnectPtr conn, int callbackID)
 {
-    return objDeregister(conn, FAMILY_POOL, callbackID);
+    return deregisterAny(conn, VK_EVENT_FAMILY_STORAGE_POOL, callbackID);
 }
 
 static int
@@ -528,14 +283,15 @@ remoteNodeDeviceEventRegisterAny(virConnectPtr conn, virNodeDevicePtr dev,
                                  virConnectNodeDeviceEventGenericCallback cb,
                                  void *opaque, virFreeCallback freecb)
 {
-    return objRegister(conn, FAMILY_NODEDEV, dev ? dev->name : NULL, eventID,
-                       (vkGenericFn)cb, opaque, freecb);
+    int id = vkNodeDeviceEventRegisterAny(stateOf(conn), conn, dev, eventID, cb, opaque, freecb);
+
+    return serverFollow(conn, VK_EVENT_FAMILY_NODE_DEVICE, eventID, id);
 }
 
 static int
 remoteNodeDeviceEventDeregisterAny(virConnectPtr conn, int callbackID)
 {
-    return objDeregister(conn, FAMILY_NODEDEV, callbackID);
+    return deregisterAny(conn, VK_EVENT_FAMILY_NODE_DEVICE, callbackID);
 }
 
 void
@@ -556,56 +312,10 @@ vkRemoteEventsFillMembers(virHypervisorDriver *drv)
 void
 vkRemoteEventsForget(virConnectPtr conn)
 {
-    vkRemoteClient *client = conn->privateData;
-    vkRemoteEvents *ev = vkRemoteClientEventPrivate(client);
-    g_autoptr(GPtrArray) removed = NULL;
-
-    vkEventStateRemoveConnect(vkRemoteClientEvents(client), conn);
-    if (!ev)
-        return;
-    g_mutex_lock(&ev->lock);
-    removed = g_steal_pointer(&ev->callbacks);
-    ev->callbacks = g_ptr_array_new();
-    g_mutex_unlock(&ev->lock);
-    for (guint i = 0; i < removed->len; i++) {
-        vkObjCallback *cb = g_ptr_array_index(removed, i);
-
-        g_atomic_int_set(&cb->deleted, 1);
-        objCallbackUnref(cb);
-    }
+    vkEventStateRemoveConnect(stateOf(conn), conn);
 }
 
 /* ---- MESSAGEs from the daemon (reader thread) ---- */
-
-static void
-objQueue(vkRemoteClient *client, int family, int eventID, const char *name,
-         const unsigned char *uuid, int event, int detail)
-{
-    vkRemoteEvents *ev = vkRemoteClientEventPrivate(client);
-    vkObjEvent *e;
-
-    if (!ev)
-        return;
-    e = g_new0(vkObjEvent, 1);
-    e->family = family;
-    e->eventID = eventID;
-    e->name = g_strdup(name);
-    if (uuid)
-        memcpy(e->uuid, uuid, VIR_UUID_BUFLEN);
-    e->event = event;
-    e->detail = detail;
-
-    g_mutex_lock(&ev->lock);
-    if (ev->timer < 0) {
-        g_mutex_unlock(&ev->lock);
-        objEventFree(e);
-        return;
-    }
-    g_queue_push_tail(&ev->queue, e);
-    if (ev->queue.length == 1)
-        virEventUpdateTimeout(ev->timer, 0);
-    g_mutex_unlock(&ev->lock);
-}
 
 /* Decodes body with filter into a zeroed buffer of size bytes; the
  * caller frees it with xdr_free. */
@@ -623,7 +333,7 @@ vkRemoteEventDispatch(vkRemoteClient *client, vkRpcMessage *msg)
     vkEventState *st = vkRemoteClientEvents(client);
 
     switch (msg->header.proc) {
-    case 318: {
+    case REMOTE_PROC_DOMAIN_EVENT_CALLBACK_LIFECYCLE: {
         DECODE(msg, remote_domain_event_callback_lifecycle_msg, m);
         vkDomainEventQueueLifecycle(st, m.msg.dom.name,
                                     (unsigned char *)m.msg.dom.uuid,
@@ -632,7 +342,7 @@ vkRemoteEventDispatch(vkRemoteClient *client, vkRpcMessage *msg)
                  (char *)&m);
         break;
     }
-    case 319: {
+    case REMOTE_PROC_DOMAIN_EVENT_CALLBACK_REBOOT: {
         DECODE(msg, remote_domain_event_callback_reboot_msg, m);
         vkDomainEventQueueReboot(st, m.msg.dom.name,
                                  (unsigned char *)m.msg.dom.uuid, m.msg.dom.id);
@@ -640,7 +350,7 @@ vkRemoteEventDispatch(vkRemoteClient *client, vkRpcMessage *msg)
                  (char *)&m);
         break;
     }
-    case 333: {
+    case REMOTE_PROC_DOMAIN_EVENT_CALLBACK_DEVICE_REMOVED: {
         DECODE(msg, remote_domain_event_callback_device_removed_msg, m);
         vkDomainEventQueueDevice(st, m.msg.dom.name,
                                  (unsigned char *)m.msg.dom.uuid, m.msg.dom.id,
@@ -650,7 +360,7 @@ vkRemoteEventDispatch(vkRemoteClient *client, vkRpcMessage *msg)
                  (char *)&m);
         break;
     }
-    case 354: {
+    case REMOTE_PROC_DOMAIN_EVENT_CALLBACK_DEVICE_ADDED: {
         DECODE(msg, remote_domain_event_callback_device_added_msg, m);
         vkDomainEventQueueDevice(st, m.dom.name, (unsigned char *)m.dom.uuid,
                                  m.dom.id, VIR_DOMAIN_EVENT_ID_DEVICE_ADDED,
@@ -659,7 +369,7 @@ vkRemoteEventDispatch(vkRemoteClient *client, vkRpcMessage *msg)
                  (char *)&m);
         break;
     }
-    case 379: {
+    case REMOTE_PROC_DOMAIN_EVENT_CALLBACK_METADATA_CHANGE: {
         DECODE(msg, remote_domain_event_callback_metadata_change_msg, m);
         vkDomainEventQueueMetadataChange(st, m.dom.name,
                                          (unsigned char *)m.dom.uuid, m.dom.id,
@@ -668,41 +378,38 @@ vkRemoteEventDispatch(vkRemoteClient *client, vkRpcMessage *msg)
                  (char *)&m);
         break;
     }
-    case 315: {
+    case REMOTE_PROC_NETWORK_EVENT_LIFECYCLE: {
         DECODE(msg, remote_network_event_lifecycle_msg, m);
-        objQueue(client, FAMILY_NETWORK, VIR_NETWORK_EVENT_ID_LIFECYCLE,
-                 m.net.name, (unsigned char *)m.net.uuid, m.event, m.detail);
+        vkNetworkEventQueueLifecycle(st, m.net.name, (unsigned char *)m.net.uuid,
+                                     m.event, m.detail);
         xdr_free((xdrproc_t)xdr_remote_network_event_lifecycle_msg, (char *)&m);
         break;
     }
-    case 370: {
+    case REMOTE_PROC_STORAGE_POOL_EVENT_LIFECYCLE: {
         DECODE(msg, remote_storage_pool_event_lifecycle_msg, m);
-        objQueue(client, FAMILY_POOL, VIR_STORAGE_POOL_EVENT_ID_LIFECYCLE,
-                 m.pool.name, (unsigned char *)m.pool.uuid, m.event, m.detail);
+        vkStoragePoolEventQueueLifecycle(st, m.pool.name, (unsigned char *)m.pool.uuid,
+                                         m.event, m.detail);
         xdr_free((xdrproc_t)xdr_remote_storage_pool_event_lifecycle_msg,
                  (char *)&m);
         break;
     }
-    case 373: {
+    case REMOTE_PROC_STORAGE_POOL_EVENT_REFRESH: {
         DECODE(msg, remote_storage_pool_event_refresh_msg, m);
-        objQueue(client, FAMILY_POOL, VIR_STORAGE_POOL_EVENT_ID_REFRESH,
-                 m.pool.name, (unsigned char *)m.pool.uuid, 0, 0);
+        vkStoragePoolEventQueueRefresh(st, m.pool.name, (unsigned char *)m.pool.uuid);
         xdr_free((xdrproc_t)xdr_remote_storage_pool_event_refresh_msg,
                  (char *)&m);
         break;
     }
-    case 376: {
+    case REMOTE_PROC_NODE_DEVICE_EVENT_LIFECYCLE: {
         DECODE(msg, remote_node_device_event_lifecycle_msg, m);
-        objQueue(client, FAMILY_NODEDEV, VIR_NODE_DEVICE_EVENT_ID_LIFECYCLE,
-                 m.dev.name, NULL, m.event, m.detail);
+        vkNodeDeviceEventQueueLifecycle(st, m.dev.name, NULL, m.event, m.detail);
         xdr_free((xdrproc_t)xdr_remote_node_device_event_lifecycle_msg,
                  (char *)&m);
         break;
     }
-    case 377: {
+    case REMOTE_PROC_NODE_DEVICE_EVENT_UPDATE: {
         DECODE(msg, remote_node_device_event_update_msg, m);
-        objQueue(client, FAMILY_NODEDEV, VIR_NODE_DEVICE_EVENT_ID_UPDATE,
-                 m.dev.name, NULL, 0, 0);
+        vkNodeDeviceEventQueueUpdate(st, m.dev.name, NULL);
         xdr_free((xdrproc_t)xdr_remote_node_device_event_update_msg, (char *)&m);
         break;
     }

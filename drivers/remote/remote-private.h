@@ -21,6 +21,7 @@
 #include "core/domain-event.h"
 #include "rpc/rpc-interfaces.h"
 #include "rpc/message.h"
+#include "drivers/remote/remote-members.h"
 
 /* ---- transport ---- */
 
@@ -108,12 +109,5 @@ void vkRemoteEventsForget(virConnectPtr conn);
 void vkRemoteStreamDispatch(vkRemoteClient *client, vkRpcMessage *msg);
 /* The connection ended: every stream of client fails with cause. */
 void vkRemoteStreamsClientClosed(vkRemoteClient *client, const char *cause);
-int vkRemoteDomainOpenConsole(virDomainPtr dom, const char *dev_name, virStreamPtr st,
-                              unsigned int flags);
-int vkRemoteStorageVolUpload(virStorageVolPtr vol, virStreamPtr st, unsigned long long offset,
-                             unsigned long long length, unsigned int flags);
-int vkRemoteStorageVolDownload(virStorageVolPtr vol, virStreamPtr st,
-                               unsigned long long offset, unsigned long long length,
-                               unsigned int flags);
 
 #endif

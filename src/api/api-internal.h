@@ -23,5 +23,8 @@ bool vkCheckStreamArg(virStreamPtr st, virConnectPtr conn, int errdom, const cha
 
 /* Opens the driver registry once (virInitialize). */
 int vkGlobalInit(void);
+/* The registered connection drivers, in the order virConnectOpen tries them. */
+size_t vkRegistryCount(void);
+const vkConnectDriver *vkRegistryGet(size_t i);
 
 #endif

@@ -15,9 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-size_t vkRegistryCount(void);
-const vkConnectDriver *vkRegistryGet(size_t i);
-
 #define VK_FALLBACK_URI "test:///default"
 
 /* Bare names libvirt accepts for historical reasons. */

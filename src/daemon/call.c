@@ -25,7 +25,6 @@
 #include "daemon/stream.h"
 #include "remote_protocol.h"
 
-#define VK_PROC_SUPPORTS_FEATURE 60
 #define VK_FEATURE_PROGRAM_KEEPALIVE 10
 
 static void
@@ -180,7 +179,7 @@ vkDaemonCallRun(vkDaemonClient *client, vkRpcMessage *msg)
     /* The server answers keepalive PINGs always, but only sends its own to
      * clients that said they understand them (libvirt does the same).  Both
      * structs of SUPPORTS_FEATURE are a single int. */
-    if (rv == 0 && hdr->proc == VK_PROC_SUPPORTS_FEATURE &&
+    if (rv == 0 && hdr->proc == REMOTE_PROC_CONNECT_SUPPORTS_FEATURE &&
         *(int *)args == VK_FEATURE_PROGRAM_KEEPALIVE && *(int *)ret)
         vkDaemonClientEnableKeepalive(client);
     if (proc->argsFilter)

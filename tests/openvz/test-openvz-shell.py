@@ -9,7 +9,8 @@ checks its stdout, stderr and exit status exactly, then what the
 stand-in holds: the container's ctid.conf, the "kernel" files under
 proc/vz and var/lib/fakevz, and the driver's own marker files.
 
-Usage: test-openvz-shell.py VIRTKIT TOOL_DIR DATA_DIR
+Usage: test-openvz-shell.py VIRTKIT TOOL_DIR DATA_DIR [FAKEVZ_SERVER]
+(with FAKEVZ_SERVER, the tools in TOOL_DIR are its clients)
 """
 import os
 import shutil
@@ -73,9 +74,10 @@ failures = []
 
 
 class Session:
-    def __init__(self, virtkit, tools, data):
+    def __init__(self, virtkit, tools, data, server=None):
         self.virtkit = virtkit
         self.root = tempfile.mkdtemp(prefix="vk-openvz-shell-")
+        self.server = None
         for d in ("etc/vz/conf", "vz/template/cache", "proc/vz"):
             os.makedirs(os.path.join(self.root, d))
         shutil.copy(os.path.join(data, "vz.conf"), os.path.join(self.root, "etc/vz/vz.conf"))
@@ -90,8 +92,21 @@ class Session:
                         VIRTKIT_VZCTL=os.path.join(tools, "fake-vzctl"),
                         VIRTKIT_VZLIST=os.path.join(tools, "fake-vzlist"),
                         LC_ALL="C")
+        if server:
+            # The tools in `tools` are then clients of this one interpreter
+            # (see fakevz-server.py); it exits when its stdin closes.
+            sock = os.path.join(self.root, "fakevz.sock")
+            self.server = subprocess.Popen([sys.executable, server, sock],
+                                           stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+            if self.server.stdout.readline() != b"ready\n":
+                raise RuntimeError("the stand-in server did not start")
+            self.env["VIRTKIT_FAKEVZ_SOCKET"] = sock
 
     def close(self):
+        if self.server:
+            self.server.stdin.close()
+            self.server.wait()
+            self.server.stdout.close()
         shutil.rmtree(self.root, ignore_errors=True)
 
     def path(self, rel):
@@ -269,7 +284,7 @@ def session(s):
 
 
 def main():
-    if len(sys.argv) != 4:
+    if len(sys.argv) not in (4, 5):
         sys.stderr.write(__doc__)
         return 2
     s = Session(*(os.path.abspath(a) for a in sys.argv[1:]))

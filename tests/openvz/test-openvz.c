@@ -4,7 +4,9 @@
  * stand-in (fake-vzctl, fake-vzlist) in a private root per test.
  *
  * argv[1]: the directory holding the stand-in tools; argv[2]:
- * tests/data/openvz (vz.conf, the "basic" sample config).
+ * tests/data/openvz (vz.conf, the "basic" sample config); optional
+ * argv[3], argv[4]: python3 and fakevz-server.py, which then serves the
+ * tools from one interpreter (the tools in argv[1] are its clients).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,6 +17,8 @@
 #include <cmocka.h>
 #include <glib.h>
 #include <glib/gstdio.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "virtkit/virtkit.h"
 #include "conf/domain-conf.h"
@@ -597,14 +601,44 @@ main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(testEvents, setup, teardown),
     };
 
-    if (argc < 3) {
-        fprintf(stderr, "usage: %s TOOL_DIR DATA_DIR\n", argv[0]);
+    g_autofree char *serverDir = NULL;
+    g_autofree char *sock = NULL;
+    GPid server = 0;
+    int toServer = -1, fromServer = -1;
+    int rc;
+
+    if (argc != 3 && argc != 5) {
+        fprintf(stderr, "usage: %s TOOL_DIR DATA_DIR [PYTHON FAKEVZ_SERVER]\n", argv[0]);
         return 2;
     }
     toolDir = argv[1];
     dataDir = argv[2];
+    if (argc == 5) {
+        const char *serverArgv[] = { argv[3], argv[4], NULL, NULL };
+        char ready[8] = "";
+
+        serverDir = g_dir_make_tmp("vk-fakevz-XXXXXX", NULL);
+        sock = g_build_filename(serverDir, "sock", NULL);
+        serverArgv[2] = sock;
+        /* It exits when its stdin (toServer) closes, even if we crash. */
+        if (!serverDir ||
+            !g_spawn_async_with_pipes(NULL, (char **)serverArgv, NULL, G_SPAWN_DO_NOT_REAP_CHILD,
+                                      NULL, NULL, &server, &toServer, &fromServer, NULL, NULL) ||
+            read(fromServer, ready, sizeof(ready) - 1) < 5 || strcmp(ready, "ready\n") != 0) {
+            fprintf(stderr, "cannot start %s\n", argv[4]);
+            return 1;
+        }
+        g_setenv("VIRTKIT_FAKEVZ_SOCKET", sock, TRUE);
+    }
     virEventRegisterDefaultImpl();
     if (virInitialize() < 0 || vkOpenvzDriverRegister() < 0)
         return 1;
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    rc = cmocka_run_group_tests(tests, NULL, NULL);
+    if (server) {
+        close(toServer);
+        waitpid(server, NULL, 0);
+        close(fromServer);
+        g_rmdir(serverDir);
+    }
+    return rc;
 }

@@ -14,7 +14,7 @@
 #define VIR_FROM_THIS VIR_FROM_RPC
 #include "util/error.h"
 #include "remote_protocol.h"
-#include "dispatch/dispatch.h"
+#include "daemon/dispatch/dispatch.h"
 
 /* libvirt's connection feature numbers that matter on the wire. */
 enum {

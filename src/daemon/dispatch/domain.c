@@ -17,7 +17,7 @@
 #include "util/error.h"
 #include "remote_protocol.h"
 #include "remote-convert.h"
-#include "dispatch/dispatch.h"
+#include "daemon/dispatch/dispatch.h"
 
 int
 vkDispatchDomainCreateWithFlags(vkServerClient *client, void *argsp, void *retp)

@@ -19,7 +19,7 @@
 #include "util/error.h"
 #include "remote_protocol.h"
 #include "remote-convert.h"
-#include "dispatch/dispatch.h"
+#include "daemon/dispatch/dispatch.h"
 
 typedef enum {
     FAMILY_DOMAIN,

@@ -20,7 +20,7 @@
 #include "util/error.h"
 #include "remote_protocol.h"
 #include "remote-convert.h"
-#include "dispatch/dispatch.h"
+#include "daemon/dispatch/dispatch.h"
 
 /* Bounds a requested count; a negative or oversized one is a protocol
  * error, not something to allocate. */

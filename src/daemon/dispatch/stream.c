@@ -11,7 +11,7 @@
 #include "util/error.h"
 #include "remote_protocol.h"
 #include "remote-convert.h"
-#include "dispatch/dispatch.h"
+#include "daemon/dispatch/dispatch.h"
 
 /* What opens the local stream: a public call on the call's object. */
 typedef int (*openFn)(vkServerClient *client, void *args, virStreamPtr st, void **obj);

@@ -702,7 +702,7 @@ def main():
         f.write("#include <string.h>\n#include <glib.h>\n\n")
         f.write("#define VIR_FROM_THIS VIR_FROM_RPC\n#include \"util/error.h\"\n")
         f.write("#include \"rpc-interfaces.h\"\n#include \"remote_protocol.h\"\n")
-        f.write("#include \"remote-convert.h\"\n#include \"dispatch/dispatch.h\"\n\n")
+        f.write("#include \"remote-convert.h\"\n#include \"daemon/dispatch/dispatch.h\"\n\n")
         f.write("/* Not generated (no rule fits, or no public function):\n")
         for num, proc, why in skipped:
             f.write(" *   %d %s: %s\n" % (num, proc, why))
@@ -730,13 +730,9 @@ def main():
         f.write("#define VIR_FROM_THIS VIR_FROM_REMOTE\n#include \"util/error.h\"\n")
         f.write("#include \"core/driver.h\"\n")
         f.write("#include \"rpc-interfaces.h\"\n#include \"remote_protocol.h\"\n")
-        f.write("#include \"remote-convert.h\"\n\n")
-        f.write("/* Written by hand (remote-client-special.c, remote-client-info.c). */\n")
-        for func, fn in sorted(CLIENT_HAND.items()):
-            ret, params = funcs[func]
-            f.write("%s %s(%s);\n" % (ret, fn, ", ".join(
-                "%s%s%s" % (t, "" if t.endswith("*") else " ", nm) for t, nm in params)))
-        f.write("\n")
+        f.write("#include \"remote-convert.h\"\n")
+        f.write("/* The members written by hand (CLIENT_HAND). */\n")
+        f.write("#include \"drivers/remote/remote-members.h\"\n\n")
         members = []
         for func, fn in sorted(CLIENT_HAND.items()):
             m = c_name(func)

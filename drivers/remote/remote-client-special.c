@@ -17,10 +17,7 @@
 #include "rpc-interfaces.h"
 #include "remote_protocol.h"
 #include "remote-convert.h"
-
-int vkRemoteDomainCreate(virDomainPtr domain);
-int vkRemoteDomainCreateWithFlags(virDomainPtr domain, unsigned int flags);
-int vkRemoteDomainRename(virDomainPtr domain, const char *new_name, unsigned int flags);
+#include "drivers/remote/remote-members.h"
 
 int
 vkRemoteDomainCreate(virDomainPtr domain)

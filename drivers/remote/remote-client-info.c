@@ -21,35 +21,7 @@
 #include "rpc-interfaces.h"
 #include "remote_protocol.h"
 #include "remote-convert.h"
-
-int vkRemoteDomainGetVcpus(virDomainPtr domain, virVcpuInfoPtr info, int maxinfo,
-                           unsigned char *cpumaps, int maplen);
-int vkRemoteDomainGetSchedulerParameters(virDomainPtr domain, virTypedParameterPtr params,
-                                         int *nparams);
-int vkRemoteDomainGetSchedulerParametersFlags(virDomainPtr domain,
-                                              virTypedParameterPtr params,
-                                              int *nparams, unsigned int flags);
-int vkRemoteNodeGetCellsFreeMemory(virConnectPtr conn, unsigned long long *freeMems,
-                                   int startCell, int maxCells);
-int vkRemoteDomainMemoryStats(virDomainPtr dom, virDomainMemoryStatPtr stats,
-                              unsigned int nr_stats, unsigned int flags);
-int vkRemoteDomainGetDiskErrors(virDomainPtr dom, virDomainDiskErrorPtr errors,
-                                unsigned int maxerrors, unsigned int flags);
-int vkRemoteDomainGetVcpuPinInfo(virDomainPtr domain, int ncpumaps, unsigned char *cpumaps,
-                                 int maplen, unsigned int flags);
-int vkRemoteDomainGetEmulatorPinInfo(virDomainPtr domain, unsigned char *cpumap,
-                                     int maplen, unsigned int flags);
-int vkRemoteNodeGetCPUMap(virConnectPtr conn, unsigned char **cpumap, unsigned int *online,
-                          unsigned int flags);
-int vkRemoteDomainGetIOThreadInfo(virDomainPtr dom, virDomainIOThreadInfoPtr **info,
-                                  unsigned int flags);
-int vkRemoteNodeGetCPUStats(virConnectPtr conn, int cpuNum, virNodeCPUStatsPtr params,
-                            int *nparams, unsigned int flags);
-int vkRemoteNodeGetMemoryStats(virConnectPtr conn, int cellNum,
-                               virNodeMemoryStatsPtr params, int *nparams,
-                               unsigned int flags);
-int vkRemoteDomainSendKey(virDomainPtr domain, unsigned int codeset, unsigned int holdtime,
-                          unsigned int *keycodes, int nkeycodes, unsigned int flags);
+#include "drivers/remote/remote-members.h"
 
 #define CALL(conn, PROC, name, args, ret) \
     vkRemoteCall(conn, REMOTE_PROC_##PROC, (xdrproc_t)xdr_remote_##name##_args, args, \
@@ -473,22 +445,6 @@ vkRemoteDomainSendKey(virDomainPtr domain, unsigned int codeset, unsigned int ho
                         VK_XDR_VOID, NULL) < 0 ? -1 : 0;
 }
 
-int vkRemoteDomainGetCPUStats(virDomainPtr domain, virTypedParameterPtr params,
-                              unsigned int nparams, int start_cpu, unsigned int ncpus,
-                              unsigned int flags);
-int vkRemoteNodeGetFreePages(virConnectPtr conn, unsigned int npages, unsigned int *pages,
-                             int startCell, unsigned int cellCount,
-                             unsigned long long *counts, unsigned int flags);
-int vkRemoteNodeAllocPages(virConnectPtr conn, unsigned int npages, unsigned int *pageSizes,
-                           unsigned long long *pageCounts, int startCell,
-                           unsigned int cellCount, unsigned int flags);
-int vkRemoteNetworkGetDHCPLeases(virNetworkPtr network, const char *mac,
-                                 virNetworkDHCPLeasePtr **leases, unsigned int flags);
-int vkRemoteDomainBlockPeek(virDomainPtr dom, const char *disk, unsigned long long offset,
-                            size_t size, void *buffer, unsigned int flags);
-int vkRemoteDomainMemoryPeek(virDomainPtr dom, unsigned long long start, size_t size,
-                             void *buffer, unsigned int flags);
-
 /* The reply holds, per cpu, ret.nparams filled stats (holes left out);
  * they go back to the caller's layout of nparams slots per cpu. */
 int
@@ -717,8 +673,6 @@ vkRemoteDomainMemoryPeek(virDomainPtr dom, unsigned long long start, size_t size
 {
     return peek(dom, NULL, start, size, buffer, flags);
 }
-
-int vkRemoteDomainGetSecurityLabelList(virDomainPtr domain, virSecurityLabelPtr *seclabels);
 
 int
 vkRemoteDomainGetSecurityLabelList(virDomainPtr domain, virSecurityLabelPtr *seclabels)

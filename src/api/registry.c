@@ -16,6 +16,7 @@
 #include "drivers/lxc/lxc-driver.h"
 #include "drivers/openvz/openvz-driver.h"
 #include "drivers/xen/xen-driver.h"
+#include "drivers/network/network-driver.h"
 #ifdef WITH_REMOTE
 # include "drivers/remote/remote-driver.h"
 #endif
@@ -82,6 +83,8 @@ globalInitOnce(gpointer data)
     if (vkOpenvzDriverRegister() < 0)
         return GINT_TO_POINTER(-1);
     if (vkXenDriverRegister() < 0)
+        return GINT_TO_POINTER(-1);
+    if (vkNetworkDriverRegister() < 0)
         return GINT_TO_POINTER(-1);
 #ifdef WITH_REMOTE
     if (vkRemoteDriverRegister() < 0)

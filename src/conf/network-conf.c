@@ -173,6 +173,36 @@ vkNetworkDefBridgeName(const vkNetworkDef *def)
     return vkXmlElemGetAttr(def->bridge, "name");
 }
 
+void
+vkNetworkDefSetBridgeName(vkNetworkDef *def, const char *name)
+{
+    if (!def->bridge) {
+        def->bridge = g_new0(vkXmlElem, 1);
+        def->bridge->name = g_strdup("bridge");
+    }
+    if (!def->bridge->attrs)
+        def->bridge->attrs = g_ptr_array_new_with_free_func(g_free);
+    if (vkXmlElemGetAttr(def->bridge, "name")) {
+        vkXmlElemSetAttr(def->bridge, "name", name);
+        return;
+    }
+    /* libvirt writes the name first */
+    g_ptr_array_insert(def->bridge->attrs, 0, g_strdup(name));
+    g_ptr_array_insert(def->bridge->attrs, 0, g_strdup("name"));
+}
+
+vkXmlElem *
+vkNetworkDefFindExtra(const vkNetworkDef *def, const char *name)
+{
+    for (guint i = 0; def->extra && i < def->extra->len; i++) {
+        vkXmlElem *e = def->extra->pdata[i];
+
+        if (strcmp(e->name, name) == 0)
+            return e;
+    }
+    return NULL;
+}
+
 char *
 vkNetworkDefFormat(const vkNetworkDef *def, unsigned int flags)
 {

@@ -25,6 +25,7 @@
 #include "drivers/qemu/qemu-driver.h"
 #include "drivers/xen/xen-driver.h"
 #include "drivers/lxc/lxc-driver.h"
+#include "drivers/network/network-driver.h"
 
 int vkDaemonVerbose;
 
@@ -82,6 +83,7 @@ main(int argc, char **argv)
     g_autofree char *qemuRoot = NULL;
     g_autofree char *xendSocket = NULL;
     g_autofree char *lxcRoot = NULL;
+    g_autofree char *networkRoot = NULL;
     int timeout = 0;
     int readyFd = -1;
     gboolean verbose = FALSE;
@@ -103,6 +105,10 @@ main(int argc, char **argv)
         { "lxc-root", 0, 0, G_OPTION_ARG_FILENAME, &lxcRoot,
           "keep lxc:///system's files under DIR (default: VIRTKIT_LXC_ROOT, "
           "else /etc/virtkit/lxc, /run/virtkit/lxc, ...)", "DIR" },
+        { "network-root", 0, 0, G_OPTION_ARG_FILENAME, &networkRoot,
+          "keep the virtual networks' files under DIR/etc/network and DIR/run/network "
+          "(default: VIRTKIT_NETWORK_ROOT, else the QEMU root, else /etc/virtkit/network, "
+          "/run/virtkit/network)", "DIR" },
         { "xend-socket", 0, 0, G_OPTION_ARG_FILENAME, &xendSocket,
           "reach xend for xen:///system at this UNIX socket (default: VIRTKIT_XEND_SOCKET, "
           "else /var/lib/xend/xend-socket, then localhost:8000)", "PATH" },
@@ -155,6 +161,11 @@ main(int argc, char **argv)
         VK_LOG("QEMU driver unavailable: %s", virGetLastErrorMessage());
     if (vkLxcDriverSetPrivileged(lxcRoot) < 0)
         VK_LOG("LXC driver unavailable: %s", virGetLastErrorMessage());
+    /* the networks of qemu:///system and lxc:///system ('default' on a
+     * first start, autostart, reattach to running ones) */
+    if (vkNetworkDriverSetPrivileged(networkRoot,
+                                     qemuRoot ? qemuRoot : g_getenv("VIRTKIT_QEMU_ROOT")) < 0)
+        VK_LOG("network driver unavailable: %s", virGetLastErrorMessage());
     /* xen:///system is served here to every client; the read-only socket
      * is how users other than root reach it (see drivers/xen/driver.c) */
     if (vkXenDriverServeSystem(xendSocket) < 0)

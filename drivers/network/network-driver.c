@@ -189,7 +189,8 @@ stateNew(const char *key, const char *configDir, const char *runDir, bool privil
     st->runDir = g_strdup(runDir);
     st->nets = g_ptr_array_new_with_free_func((GDestroyNotify)objFree);
     st->events = vkEventStateNew();
-    if (vkNetStateMakeDirs(st) < 0 || vkNetStateLoadConfigs(st) < 0) {
+    vkNetStateRemoveStale(st);
+    if (vkNetStateLoadConfigs(st) < 0) {
         stateFree(st);
         return NULL;
     }

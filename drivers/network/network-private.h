@@ -66,7 +66,8 @@ int vkNetObjStart(vkNetState *st, vkNetObj *obj);
 int vkNetObjStop(vkNetState *st, vkNetObj *obj);
 
 /* ---- network-state.c ---- */
-int vkNetStateMakeDirs(vkNetState *st);
+/* Removes what crashed atomic writes left in the directories. */
+void vkNetStateRemoveStale(vkNetState *st);
 /* Loads persistent configs and autostart marks into st->nets. */
 int vkNetStateLoadConfigs(vkNetState *st);
 int vkNetStateSaveConfig(vkNetState *st, const vkNetworkDef *def);

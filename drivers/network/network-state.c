@@ -33,21 +33,25 @@ vkNetResourcesClear(vkNetResources *r)
     r->dnsmasq = false;
 }
 
-int
-vkNetStateMakeDirs(vkNetState *st)
+/* Directories are made when the first file goes in, so a root whose
+ * connections never touch a network gets nothing of ours. */
+static int
+makeDir(const char *dir)
 {
-    const char *dirs[] = { st->configDir, st->autostartDir, st->runDir };
-
-    for (size_t i = 0; i < G_N_ELEMENTS(dirs); i++) {
-        if (g_mkdir_with_parents(dirs[i], 0755) < 0) {
-            vkReportSystemError(errno, "cannot create network driver directory '%s'",
-                                dirs[i]);
-            return -1;
-        }
+    if (g_mkdir_with_parents(dir, 0755) < 0) {
+        vkReportSystemError(errno, "cannot create network driver directory '%s'", dir);
+        return -1;
     }
-    vkAtomicFileRemoveStale(st->configDir);
-    vkAtomicFileRemoveStale(st->runDir);
     return 0;
+}
+
+void
+vkNetStateRemoveStale(vkNetState *st)
+{
+    if (g_file_test(st->configDir, G_FILE_TEST_IS_DIR))
+        vkAtomicFileRemoveStale(st->configDir);
+    if (g_file_test(st->runDir, G_FILE_TEST_IS_DIR))
+        vkAtomicFileRemoveStale(st->runDir);
 }
 
 static char *
@@ -134,6 +138,8 @@ vkNetStateSaveConfig(vkNetState *st, const vkNetworkDef *def)
 {
     g_autofree char *path = configPath(st, def->name);
 
+    if (makeDir(st->configDir) < 0)
+        return -1;
     return writeDef(path, def);
 }
 
@@ -165,6 +171,8 @@ vkNetStateSetAutostart(vkNetState *st, const char *name, bool on)
         return 0;
     }
     target = configPath(st, name);
+    if (makeDir(st->autostartDir) < 0)
+        return -1;
     if (symlink(target, mark) < 0 && errno != EEXIST) {
         vkReportSystemError(errno, "cannot create autostart link '%s'", mark);
         return -1;
@@ -181,7 +189,7 @@ vkNetStateSaveLive(vkNetState *st, const vkNetworkDef *def, const vkNetResources
     g_autofree char *data = NULL;
     gsize len;
 
-    if (writeDef(defPath, def) < 0)
+    if (makeDir(st->runDir) < 0 || writeDef(defPath, def) < 0)
         return -1;
     g_key_file_set_string(kf, "network", "bridge", res->bridge ? res->bridge : "");
     g_key_file_set_boolean(kf, "network", "bridge-owned", res->bridgeOwned);

@@ -24,6 +24,7 @@
 #include "util/error.h"
 #include "util/atomic-file.h"
 #include "drivers/qemu/qemu-private.h"
+#include "drivers/qemu/qemu-net.h"
 #include "drivers/qemu/command.h"
 #include "drivers/qemu/process.h"
 #include "drivers/qemu/qemu-console.h"
@@ -357,9 +358,14 @@ vkQemuStartDomain(vkQemuState *st, vkQemuDomain *obj, unsigned int flags,
     vkQemuRun *run;
     bool paused = flags & VIR_DOMAIN_START_PAUSED;
     g_autoptr(GHashTable) ptys = NULL;
+    g_auto(vkQemuNetPlan) net = { 0 };   /* our tap fds: closed on return */
 
     if (vkQemuCapsCheckDef(st, obj->def) < 0 ||
-        !(argv = vkQemuBuildArgv(obj->def, &opts)))
+        vkQemuNetPrepare(st->root, obj->def, &net) < 0)
+        return -1;
+    opts.netFds = net.netFds;
+    opts.vhostFds = net.vhostFds;
+    if (!(argv = vkQemuBuildArgv(obj->def, &opts)))
         return -1;
 
     run = runNew(st, obj);
@@ -367,7 +373,9 @@ vkQemuStartDomain(vkQemuState *st, vkQemuDomain *obj, unsigned int flags,
     vkQemuSetState(obj, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_STARTING_UP);
 
     g_mutex_unlock(&st->lock);
-    if (vkQemuProcessLaunch(argv, run->monitorPath, logPath, st->runDir, &proc) < 0) {
+    if (vkQemuProcessLaunchFds(argv, run->monitorPath, logPath, st->runDir,
+                               (const int *)(void *)net.passFds->data, net.passFds->len,
+                               &proc) < 0) {
         g_mutex_lock(&st->lock);
         goto error;
     }
@@ -404,6 +412,7 @@ vkQemuStartDomain(vkQemuState *st, vkQemuDomain *obj, unsigned int flags,
     obj->def->id = obj->id;
     if (obj->persistent && !obj->newDef)
         obj->newDef = vkDomainDefCopy(obj->def);
+    vkQemuNetApplyNames(obj->def, &net);
     if (paused)
         vkQemuSetState(obj, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_USER);
     else

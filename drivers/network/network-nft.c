@@ -153,7 +153,9 @@ vkNftDelete(const char *table)
     g_autofree char *what = g_strdup_printf("delete table %s", table);
     const char *argv[] = { NFT, "delete", "table", "inet", table, NULL };
 
-    if (!vkNftTableExists(table))
+    /* one nft run in the common case; a table already gone is not an
+     * error, which only the failing case has to find out */
+    if (runNft(argv, what, true) == 0 || !vkNftTableExists(table))
         return 0;
     return runNft(argv, what, false);
 }

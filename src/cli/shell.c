@@ -26,6 +26,7 @@ const vkshCmdGroup vkshGroups[] = {
     { "Domain Monitoring", "monitor", vkshMonitorCmds },
     { "Domain Events", "events", vkshEventCmds },
     { "Host and Hypervisor", "host", vkshHostCmds },
+    { "Networking", "network", vkshNetworkCmds },
     { "Virtkit itself", "virtkit", vkshShellCmds },
     { NULL, NULL, NULL },
 };

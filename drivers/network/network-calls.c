@@ -65,15 +65,6 @@ vkNetCallListDefinedNetworks(virConnectPtr conn, char **const names, int maxname
     return countOrList(conn, names, maxnames, false);
 }
 
-/* Does value pass a yes/no flag pair (neither or both set: anything)? */
-static bool
-pairMatches(unsigned int flags, unsigned int yes, unsigned int no, bool value)
-{
-    if (!(flags & yes) == !(flags & no))
-        return true;
-    return (flags & yes) ? value : !value;
-}
-
 int
 vkNetCallListAllNetworks(virConnectPtr conn, virNetworkPtr **nets, unsigned int flags)
 {
@@ -89,12 +80,7 @@ vkNetCallListAllNetworks(virConnectPtr conn, virNetworkPtr **nets, unsigned int 
     for (guint i = 0; i < st->nets->len; i++) {
         vkNetObj *obj = st->nets->pdata[i];
 
-        if (!pairMatches(flags, VIR_CONNECT_LIST_NETWORKS_ACTIVE,
-                         VIR_CONNECT_LIST_NETWORKS_INACTIVE, obj->active) ||
-            !pairMatches(flags, VIR_CONNECT_LIST_NETWORKS_PERSISTENT,
-                         VIR_CONNECT_LIST_NETWORKS_TRANSIENT, obj->persistent) ||
-            !pairMatches(flags, VIR_CONNECT_LIST_NETWORKS_AUTOSTART,
-                         VIR_CONNECT_LIST_NETWORKS_NO_AUTOSTART, obj->autostart))
+        if (!vkListFlagsMatch(flags, obj->active, obj->persistent, obj->autostart))
             continue;
         g_ptr_array_add(list, nets ? (gpointer)vkNetHandle(conn, obj) : NULL);
     }
@@ -428,16 +414,29 @@ vkNetCallGetBridgeName(virNetworkPtr net)
     return ret;
 }
 
-int
-vkNetCallGetAutostart(virNetworkPtr net, int *autostart)
+/* One of a network's flags (a field of vkNetObj), or -1. */
+static int
+flagOf(virNetworkPtr net, size_t offset)
 {
     vkNetState *st;
     vkNetObj *obj;
+    int ret;
 
     if (!(obj = vkNetGet(net, &st)))
         return -1;
-    *autostart = obj->autostart;
+    ret = *(bool *)((char *)obj + offset);
     g_mutex_unlock(&st->lock);
+    return ret;
+}
+
+int
+vkNetCallGetAutostart(virNetworkPtr net, int *autostart)
+{
+    int v = flagOf(net, G_STRUCT_OFFSET(vkNetObj, autostart));
+
+    if (v < 0)
+        return -1;
+    *autostart = v;
     return 0;
 }
 
@@ -464,29 +463,13 @@ vkNetCallSetAutostart(virNetworkPtr net, int autostart)
 int
 vkNetCallIsActive(virNetworkPtr net)
 {
-    vkNetState *st;
-    vkNetObj *obj;
-    int ret;
-
-    if (!(obj = vkNetGet(net, &st)))
-        return -1;
-    ret = obj->active;
-    g_mutex_unlock(&st->lock);
-    return ret;
+    return flagOf(net, G_STRUCT_OFFSET(vkNetObj, active));
 }
 
 int
 vkNetCallIsPersistent(virNetworkPtr net)
 {
-    vkNetState *st;
-    vkNetObj *obj;
-    int ret;
-
-    if (!(obj = vkNetGet(net, &st)))
-        return -1;
-    ret = obj->persistent;
-    g_mutex_unlock(&st->lock);
-    return ret;
+    return flagOf(net, G_STRUCT_OFFSET(vkNetObj, persistent));
 }
 
 int

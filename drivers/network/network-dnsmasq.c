@@ -193,24 +193,11 @@ vkDnsmasqStart(vkNetState *st, const char *name)
 {
     g_autofree char *conf = vkNetStateRunFile(st, name, "conf");
     g_autofree char *confArg = g_strdup_printf("--conf-file=%s", conf);
+    g_autofree char *what = g_strdup_printf("start dnsmasq for network '%s'", name);
     const char *argv[] = { DNSMASQ, confArg, NULL };
-    g_autofree char *errout = NULL;
-    g_autoptr(GError) err = NULL;
-    int status;
 
-    if (!g_spawn_sync(NULL, (char **)argv, NULL,
-                      G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
-                      NULL, &errout, &status, &err)) {
-        vkReportError(VIR_ERR_OPERATION_FAILED,
-                      "cannot start dnsmasq for network '%s': %s", name, err->message);
-        return -1;
-    }
-    if (!g_spawn_check_wait_status(status, NULL)) {
-        vkReportError(VIR_ERR_OPERATION_FAILED, "dnsmasq for network '%s' failed: %s",
-                      name, errout ? g_strstrip(errout) : "");
-        return -1;
-    }
-    return 0;
+    /* returns when dnsmasq's first process exits: bound and daemonized */
+    return vkNetRunTool(argv, what, false);
 }
 
 pid_t

@@ -30,16 +30,6 @@ static bool systemAllowed;
 static char *systemConfigDir, *systemRunDir;
 static vkNetState *systemState;     /* the daemon's reference, never dropped */
 
-static const char defaultNetworkXML[] =
-    "<network>"
-    "<name>default</name>"
-    "<forward mode='nat'/>"
-    "<bridge name='virbr0' stp='on' delay='0'/>"
-    "<ip address='192.168.122.1' netmask='255.255.255.0'>"
-    "<dhcp><range start='192.168.122.2' end='192.168.122.254'/></dhcp>"
-    "</ip>"
-    "</network>";
-
 static void
 objFree(vkNetObj *obj)
 {
@@ -249,7 +239,7 @@ defineDefault(const char *configDir)
         g_message("network 'default' not created: 192.168.122.0/24 is in use on the host");
         return false;
     }
-    if (!(def = vkNetworkDefParseString(defaultNetworkXML)))
+    if (!(def = vkNetworkDefParseString(vkNetworkDefaultXML)))
         return false;
     /* a MAC of its own for the bridge, as any defined network gets */
     vkUUIDGenerate(uuid);

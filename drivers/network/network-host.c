@@ -23,6 +23,29 @@
 #include "util/netlink.h"
 #include "drivers/network/network-private.h"
 
+int
+vkNetRunTool(const char *const *argv, const char *what, bool quiet)
+{
+    g_autofree char *errout = NULL;
+    g_autoptr(GError) err = NULL;
+    int status;
+
+    if (!g_spawn_sync(NULL, (char **)argv, NULL,
+                      G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
+                      NULL, &errout, &status, &err)) {
+        if (!quiet)
+            vkReportError(VIR_ERR_OPERATION_FAILED, "cannot %s: %s", what, err->message);
+        return -1;
+    }
+    if (!g_spawn_check_wait_status(status, NULL)) {
+        if (!quiet)
+            vkReportError(VIR_ERR_OPERATION_FAILED, "failed to %s: %s", what,
+                          errout ? g_strstrip(errout) : "");
+        return -1;
+    }
+    return 0;
+}
+
 static bool
 modeIs(const vkNetworkSetup *s, const char *mode)
 {

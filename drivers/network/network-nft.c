@@ -111,30 +111,6 @@ vkNftRuleset(const vkNetworkSetup *s, const char *bridge, const char *table)
     return g_string_free(r, FALSE);
 }
 
-static int
-runNft(const char *const *argv, const char *what, bool quiet)
-{
-    g_autofree char *errout = NULL;
-    g_autoptr(GError) err = NULL;
-    int status;
-
-    if (!g_spawn_sync(NULL, (char **)argv, NULL,
-                      G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
-                      NULL, &errout, &status, &err)) {
-        if (!quiet)
-            vkReportError(VIR_ERR_OPERATION_FAILED, "cannot run nft to %s: %s", what,
-                          err->message);
-        return -1;
-    }
-    if (!g_spawn_check_wait_status(status, NULL)) {
-        if (!quiet)
-            vkReportError(VIR_ERR_OPERATION_FAILED, "nft failed to %s: %s", what,
-                          errout ? g_strstrip(errout) : "");
-        return -1;
-    }
-    return 0;
-}
-
 int
 vkNftApply(vkNetState *st, const char *name, const char *ruleset)
 {
@@ -144,7 +120,7 @@ vkNftApply(vkNetState *st, const char *name, const char *ruleset)
 
     if (vkAtomicFileWrite(path, ruleset, strlen(ruleset), 0600) < 0)
         return -1;
-    return runNft(argv, what, false);
+    return vkNetRunTool(argv, what, false);
 }
 
 int
@@ -155,9 +131,9 @@ vkNftDelete(const char *table)
 
     /* one nft run in the common case; a table already gone is not an
      * error, which only the failing case has to find out */
-    if (runNft(argv, what, true) == 0 || !vkNftTableExists(table))
+    if (vkNetRunTool(argv, what, true) == 0 || !vkNftTableExists(table))
         return 0;
-    return runNft(argv, what, false);
+    return vkNetRunTool(argv, what, false);
 }
 
 bool
@@ -165,5 +141,5 @@ vkNftTableExists(const char *table)
 {
     const char *argv[] = { NFT, "list", "table", "inet", table, NULL };
 
-    return runNft(argv, "list a table", true) == 0;
+    return vkNetRunTool(argv, "list a table", true) == 0;
 }

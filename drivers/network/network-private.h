@@ -86,6 +86,9 @@ GPtrArray *vkNetStateListLive(vkNetState *st);
 char *vkNetStateRunFile(vkNetState *st, const char *name, const char *suffix);
 
 /* ---- network-host.c ---- */
+/* Runs a helper (nft, dnsmasq) to completion; unless quiet, a failure is
+ * reported as "failed to <what>: <its stderr>". */
+int vkNetRunTool(const char *const *argv, const char *what, bool quiet);
 /* Brings def up; def may get its bridge name filled in.  Records
  * resources through vkNetStateSaveLive first. */
 int vkNetHostStart(vkNetState *st, vkNetworkDef *def);

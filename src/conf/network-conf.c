@@ -21,6 +21,16 @@ static const char *const forwardModes[] = {
     "nat", "route", "open", "bridge", "private", "vepa", "passthrough", "hostdev",
 };
 
+const char vkNetworkDefaultXML[] =
+    "<network>"
+    "<name>default</name>"
+    "<forward mode='nat'/>"
+    "<bridge name='virbr0' stp='on' delay='0'/>"
+    "<ip address='192.168.122.1' netmask='255.255.255.0'>"
+    "<dhcp><range start='192.168.122.2' end='192.168.122.254'/></dhcp>"
+    "</ip>"
+    "</network>";
+
 void
 vkNetworkDefFree(vkNetworkDef *def)
 {

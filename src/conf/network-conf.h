@@ -29,6 +29,10 @@ typedef struct {
     GPtrArray *extra;             /* vkXmlElem *, the other children */
 } vkNetworkDef;
 
+/* libvirt's 'default' network (192.168.122.0/24 NAT on virbr0 with DHCP),
+ * without a UUID: each user gives it its own. */
+extern const char vkNetworkDefaultXML[];
+
 void vkNetworkDefFree(vkNetworkDef *def);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(vkNetworkDef, vkNetworkDefFree)
 

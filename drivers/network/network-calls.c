@@ -231,6 +231,26 @@ parseChecked(const char *xml)
     return g_steal_pointer(&def);
 }
 
+/* Define and create: parses xml, locks the state, finds the network of
+ * the same name and UUID (*obj, or NULL) and completes the definition;
+ * false, unlocked and with the error set, on failure. */
+static bool
+addBegin(vkNetState *st, const char *xml, vkNetworkDef **def, vkNetObj **obj)
+{
+    bool err;
+
+    if (!(*def = parseChecked(xml)))
+        return false;
+    g_mutex_lock(&st->lock);
+    *obj = checkConflict(st, *def, &err);
+    if (err || completeDef(st, *def) < 0) {
+        g_mutex_unlock(&st->lock);
+        g_clear_pointer(def, vkNetworkDefFree);
+        return false;
+    }
+    return true;
+}
+
 virNetworkPtr
 vkNetCallDefineXMLFlags(virConnectPtr conn, const char *xml, unsigned int flags)
 {
@@ -238,14 +258,11 @@ vkNetCallDefineXMLFlags(virConnectPtr conn, const char *xml, unsigned int flags)
     g_autoptr(vkNetworkDef) def = NULL;
     virNetworkPtr ret = NULL;
     vkNetObj *obj;
-    bool err;
 
     vkCheckFlags(VIR_NETWORK_DEFINE_VALIDATE, NULL);
-    if (!(def = parseChecked(xml)))
+    if (!addBegin(st, xml, &def, &obj))
         return NULL;
-    g_mutex_lock(&st->lock);
-    obj = checkConflict(st, def, &err);
-    if (err || completeDef(st, def) < 0 || vkNetStateSaveConfig(st, def) < 0)
+    if (vkNetStateSaveConfig(st, def) < 0)
         goto out;
     if (!obj) {
         obj = g_new0(vkNetObj, 1);
@@ -279,15 +296,10 @@ vkNetCallCreateXMLFlags(virConnectPtr conn, const char *xml, unsigned int flags)
     g_autoptr(vkNetworkDef) def = NULL;
     virNetworkPtr ret = NULL;
     vkNetObj *obj;
-    bool err;
 
     vkCheckFlags(VIR_NETWORK_CREATE_VALIDATE, NULL);
-    if (!(def = parseChecked(xml)))
+    if (!addBegin(st, xml, &def, &obj))
         return NULL;
-    g_mutex_lock(&st->lock);
-    obj = checkConflict(st, def, &err);
-    if (err)
-        goto out;
     if (obj) {
         /* libvirt refuses to start a defined network from other XML */
         vkReportError(VIR_ERR_OPERATION_INVALID, "network '%s' is already %s", def->name,

@@ -12,7 +12,9 @@ back."""
 
 import os
 import shutil
+import select
 import signal
+import subprocess
 import sys
 import tempfile
 
@@ -155,6 +157,14 @@ def main():
               "net-info")
 
         # ---- a NAT network gets a free bridge name and MAC at define ----
+        # (its lifecycle events watched by the real virsh meanwhile)
+        mark = n.daemon.mark()
+        events = subprocess.Popen([VIRSH, "-c", vktest.uri_of(n.daemon.rw), "net-event",
+                                   "--event", "lifecycle", "--loop"],
+                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        # registered once the daemon has dispatched its call (the define
+        # below is a new virsh process, far slower than that call)
+        n.daemon.wait_for("CONNECT_NETWORK_EVENT_REGISTER_ANY", start=mark)
         define_start(n, NAT_XML, "vknat")
         xml = n.virsh("net-dumpxml", "vknat").stdout
         check("<bridge name='virbr1' stp='on' delay='0'/>" in xml, "vknat's bridge:\n" + xml)
@@ -169,6 +179,20 @@ def main():
         check(r.returncode != 0 and "already active" in r.stderr, r.stderr)
         destroyed_clean(n, "vknat", "virbr1")
         check(n.table()["vknat"] == ["inactive", "no", "yes"], "vknat after destroy")
+        # events arrive on their own: read up to the last one, then ^C
+        out = ""
+        while "for network vknat: Stopped" not in out:
+            if not select.select([events.stdout], [], [], 60)[0]:
+                break                      # a guard against a hang, not a timing
+            line = events.stdout.readline()
+            if not line:
+                break
+            out += line
+        events.send_signal(signal.SIGINT)
+        out += events.communicate(timeout=60)[0]
+        check(["Defined", "Started", "Stopped"] ==
+              [l.rsplit(": ", 1)[1] for l in out.splitlines() if "for network vknat" in l],
+              "lifecycle events:\n" + out)
 
         # ---- isolated (DNS only), routed (MTU), open: start and clean stop ----
         define_start(n, ISOLATED_XML, "vkiso")

@@ -159,7 +159,9 @@ def main():
         # ---- a NAT network gets a free bridge name and MAC at define ----
         # (its lifecycle events watched by the real virsh meanwhile)
         mark = n.daemon.mark()
-        events = subprocess.Popen([VIRSH, "-c", vktest.uri_of(n.daemon.rw), "net-event",
+        # (stdbuf: virsh's stdout to a pipe would hold the lines back)
+        events = subprocess.Popen(["stdbuf", "-oL", VIRSH, "-c", vktest.uri_of(n.daemon.rw),
+                                   "net-event",
                                    "--event", "lifecycle", "--loop"],
                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         # registered once the daemon has dispatched its call (the define
@@ -180,16 +182,17 @@ def main():
         destroyed_clean(n, "vknat", "virbr1")
         check(n.table()["vknat"] == ["inactive", "no", "yes"], "vknat after destroy")
         # events arrive on their own: read up to the last one, then ^C
-        out = ""
-        while "for network vknat: Stopped" not in out:
-            if not select.select([events.stdout], [], [], 60)[0]:
+        raw = b""
+        fd = events.stdout.fileno()
+        while b"for network vknat: Stopped" not in raw:
+            if not select.select([fd], [], [], 60)[0]:
                 break                      # a guard against a hang, not a timing
-            line = events.stdout.readline()
-            if not line:
+            chunk = os.read(fd, 4096)
+            if not chunk:
                 break
-            out += line
+            raw += chunk
         events.send_signal(signal.SIGINT)
-        out += events.communicate(timeout=60)[0]
+        out = raw.decode() + events.communicate(timeout=60)[0]
         check(["Defined", "Started", "Stopped"] ==
               [l.rsplit(": ", 1)[1] for l in out.splitlines() if "for network vknat" in l],
               "lifecycle events:\n" + out)

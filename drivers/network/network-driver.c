@@ -291,9 +291,12 @@ vkNetworkDriverSetPrivileged(const char *root, const char *fallbackRoot)
         systemRunDir = g_strdup("/run/virtkit/network");
     }
     systemAllowed = true;
-    /* A daemon for tests (a QEMU root but no network root of its own)
-     * gets no 'default': it would be made in the caller's namespace. */
-    makeDefault = root || !fallbackRoot;
+    /* Only a daemon told where its networks live makes 'default' on its
+     * first start: one started for tests (with or without a QEMU root)
+     * must not make a bridge in the caller's namespace.  An installed
+     * system gets it from packaging that passes the root or ships
+     * /etc/virtkit/network/default.xml, as libvirt's packaging does. */
+    makeDefault = root != NULL;
     firstStart = !g_file_test(systemConfigDir, G_FILE_TEST_IS_DIR);
     autostartDir = g_build_filename(systemConfigDir, "autostart", NULL);
     if (makeDefault && firstStart) {

@@ -15,9 +15,9 @@ int vkNetworkDriverRegister(void);
  * puts the files under ROOT/etc/network and ROOT/run/network; without
  * one, fallbackRoot (the QEMU root a test daemon was given) does, else
  * /etc/virtkit/network and /run/virtkit/network.  On the first start
- * with a root of its own or the system directories, the 'default' NAT
- * network is defined and marked autostart unless 192.168.122.0/24 is in
- * use; then autostart networks start. */
+ * with a network root of its own, the 'default' NAT network is defined
+ * and marked autostart unless 192.168.122.0/24 is in use; then autostart
+ * networks start. */
 int vkNetworkDriverSetPrivileged(const char *root, const char *fallbackRoot);
 
 /* The bridge a guest interface on network netName plugs into, for a

@@ -21,6 +21,11 @@ $SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends \
 # virt-install and virt-manager (headless under xvfb-run) against virtkitd: tests/compat2.
 $SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends \
     virtinst virt-manager xvfb xauth
+# virtual networks (drivers/network): dnsmasq for DHCP/DNS, nft for NAT and
+# forwarding rules; tests/network runs them inside its own network namespaces;
+# iptables only for libvirt 9.0's network driver in bench/run-network.sh
+$SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends \
+    dnsmasq-base nftables iptables
 # real containers for tests/lxc (busybox root filesystem)
 $SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends busybox-static
 # Xen driver: libxenctrl and libxenstore headers (optional at build time, -Dxen=auto).

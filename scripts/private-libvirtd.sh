@@ -3,7 +3,7 @@
 # virtkit against: bench/run-qemu.sh, bench/run-lxc.sh and
 # tests/qemu/test-qemu-console-libvirtd.py run it.
 #
-#   scripts/private-libvirtd.sh DIR qemu|lxc
+#   scripts/private-libvirtd.sh DIR qemu|lxc|network
 #   PRIVATE_LIBVIRTD_EXTRA_DRIVERS="storage" scripts/private-libvirtd.sh DIR qemu
 #
 # DIR is an empty directory the caller made (and removes afterwards).  The
@@ -26,25 +26,35 @@
 # host is touched.
 set -eu
 
-[ $# = 2 ] || { echo "usage: $0 DIR qemu|lxc" >&2; exit 2; }
+[ $# = 2 ] || { echo "usage: $0 DIR qemu|lxc|network" >&2; exit 2; }
 dir=$1
 driver=$2
-so=/usr/lib/x86_64-linux-gnu/libvirt/connection-driver/libvirt_driver_$driver.so
+drvdir=/usr/lib/x86_64-linux-gnu/libvirt/connection-driver
 case $driver in
-    qemu|lxc) ;;
+    qemu|lxc) sos="$drvdir/libvirt_driver_$driver.so" ;;
+    # network: the QEMU driver with its network driver (qemu:///system
+    # serves net-*, as for virtkitd); the caller runs this script inside a
+    # network namespace of its own, since libvirt's network driver changes
+    # links and firewall rules
+    network) sos="$drvdir/libvirt_driver_qemu.so $drvdir/libvirt_driver_network.so"
+             driver=qemu ;;
     *) echo "$0: unknown driver '$driver'" >&2; exit 2 ;;
 esac
-[ -e "$so" ] || { echo "$0: $so is not installed" >&2; exit 1; }
+# extra connection drivers beside the one named (e.g. "storage" for the
+# storage benchmark)
+for extra in ${PRIVATE_LIBVIRTD_EXTRA_DRIVERS:-}; do
+    sos="$sos $drvdir/libvirt_driver_$extra.so"
+done
+for so in $sos; do
+    [ -e "$so" ] || { echo "$0: $so is not installed" >&2; exit 1; }
+done
 
 chmod 755 "$dir"
 for sub in etc sock drv lib cache log; do
     mkdir "$dir/$sub"
 done
-ln -s "$so" "$dir/drv/"
-# extra connection drivers beside the one named (e.g. "storage" for the
-# storage benchmark); their storage backends are found by libvirt itself
-for extra in ${PRIVATE_LIBVIRTD_EXTRA_DRIVERS:-}; do
-    ln -s "${so%_$driver.so}_$extra.so" "$dir/drv/"
+for so in $sos; do
+    ln -s "$so" "$dir/drv/"
 done
 cat > "$dir/etc/libvirtd.conf" <<CONF
 unix_sock_dir = "$dir/sock"

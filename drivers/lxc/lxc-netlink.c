@@ -26,97 +26,19 @@
 #define VIR_FROM_THIS VIR_FROM_LXC
 #include "util/error.h"
 #include "drivers/lxc/lxc-netlink.h"
-
-#define MSG_SPACE 1024
-
-typedef struct {
-    union {
-        struct nlmsghdr hdr;
-        char buf[MSG_SPACE];
-    } u;
-} nlMsg;
-
-static struct rtattr *
-attrAdd(nlMsg *m, unsigned short type, const void *data, size_t len)
-{
-    struct rtattr *a = (struct rtattr *)(m->u.buf + NLMSG_ALIGN(m->u.hdr.nlmsg_len));
-
-    g_assert(NLMSG_ALIGN(m->u.hdr.nlmsg_len) + RTA_SPACE(len) <= sizeof(m->u.buf));
-    a->rta_type = type;
-    a->rta_len = RTA_LENGTH(len);
-    if (len)
-        memcpy(RTA_DATA(a), data, len);
-    m->u.hdr.nlmsg_len = NLMSG_ALIGN(m->u.hdr.nlmsg_len) + RTA_ALIGN(a->rta_len);
-    return a;
-}
-
-static struct rtattr *
-nestBegin(nlMsg *m, unsigned short type)
-{
-    return attrAdd(m, type, NULL, 0);
-}
-
-static void
-nestEnd(nlMsg *m, struct rtattr *nest)
-{
-    nest->rta_len = (char *)m->u.buf + m->u.hdr.nlmsg_len - (char *)nest;
-}
-
-/* Sends m and waits for the kernel's acknowledgement: 0, or -errno. */
-static int
-nlTalk(nlMsg *m)
-{
-    struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
-    char reply[4096];
-    int fd, err = 0;
-    ssize_t n;
-
-    if ((fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE)) < 0)
-        return -errno;
-    m->u.hdr.nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
-    m->u.hdr.nlmsg_seq = 1;
-    if (sendto(fd, m->u.buf, m->u.hdr.nlmsg_len, 0,
-               (struct sockaddr *)&kernel, sizeof(kernel)) < 0) {
-        err = -errno;
-        goto out;
-    }
-    for (;;) {
-        struct nlmsghdr *h;
-
-        do {
-            n = recv(fd, reply, sizeof(reply), 0);
-        } while (n < 0 && errno == EINTR);
-        if (n < 0) {
-            err = -errno;
-            goto out;
-        }
-        for (h = (struct nlmsghdr *)reply; NLMSG_OK(h, (size_t)n); h = NLMSG_NEXT(h, n)) {
-            if (h->nlmsg_type == NLMSG_ERROR) {
-                struct nlmsgerr *e = NLMSG_DATA(h);
-
-                err = e->error;
-                goto out;
-            }
-        }
-    }
- out:
-    close(fd);
-    return err;
-}
+#include "util/netlink.h"
 
 bool
 vkLxcBridgeExists(const char *bridge)
 {
-    g_autofree char *path = g_strdup_printf("/sys/class/net/%s/bridge", bridge);
-
-    return if_nametoindex(bridge) > 0 && g_file_test(path, G_FILE_TEST_IS_DIR);
+    return vkNetlinkBridgeExists(bridge);
 }
 
 int
 vkLxcNetAttach(const char *ctName, const vkContainerNet *net, const char *hostName,
                const char *peerName, pid_t initPid)
 {
-    nlMsg m = { 0 };
+    vkNlMsg m;
     struct ifinfomsg *ifi;
     struct ifinfomsg peer = { .ifi_family = AF_UNSPEC };
     struct rtattr *linkinfo, *data, *peerAttr;
@@ -135,33 +57,30 @@ vkLxcNetAttach(const char *ctName, const vkContainerNet *net, const char *hostNa
                       ctName, hostName);
         return -1;
     }
-    m.u.hdr.nlmsg_len = NLMSG_LENGTH(sizeof(struct ifinfomsg));
-    m.u.hdr.nlmsg_type = RTM_NEWLINK;
-    m.u.hdr.nlmsg_flags = NLM_F_CREATE | NLM_F_EXCL;
-    ifi = NLMSG_DATA(&m.u.hdr);
+    ifi = vkNlMsgInit(&m, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, sizeof(*ifi));
     ifi->ifi_family = AF_UNSPEC;
     ifi->ifi_flags = IFF_UP;
     ifi->ifi_change = IFF_UP;
-    attrAdd(&m, IFLA_IFNAME, hostName, strlen(hostName) + 1);
-    attrAdd(&m, IFLA_MASTER, &master, sizeof(master));
-    linkinfo = nestBegin(&m, IFLA_LINKINFO);
-    attrAdd(&m, IFLA_INFO_KIND, "veth", strlen("veth"));
-    data = nestBegin(&m, IFLA_INFO_DATA);
+    vkNlAttrAdd(&m, IFLA_IFNAME, hostName, strlen(hostName) + 1);
+    vkNlAttrAdd(&m, IFLA_MASTER, &master, sizeof(master));
+    linkinfo = vkNlNestBegin(&m, IFLA_LINKINFO);
+    vkNlAttrAdd(&m, IFLA_INFO_KIND, "veth", strlen("veth"));
+    data = vkNlNestBegin(&m, IFLA_INFO_DATA);
     /* the peer's attributes follow its own ifinfomsg */
-    peerAttr = attrAdd(&m, VETH_INFO_PEER, &peer, sizeof(peer));
+    peerAttr = vkNlAttrAdd(&m, VETH_INFO_PEER, &peer, sizeof(peer));
     {
         guint32 pid = initPid;
 
-        attrAdd(&m, IFLA_IFNAME, peerName, strlen(peerName) + 1);
-        attrAdd(&m, IFLA_NET_NS_PID, &pid, sizeof(pid));
+        vkNlAttrAdd(&m, IFLA_IFNAME, peerName, strlen(peerName) + 1);
+        vkNlAttrAdd(&m, IFLA_NET_NS_PID, &pid, sizeof(pid));
         if (memcmp(net->mac, zero, 6) != 0)
-            attrAdd(&m, IFLA_ADDRESS, net->mac, 6);
+            vkNlAttrAdd(&m, IFLA_ADDRESS, net->mac, 6);
     }
-    nestEnd(&m, peerAttr);
-    nestEnd(&m, data);
-    nestEnd(&m, linkinfo);
+    vkNlNestEnd(&m, peerAttr);
+    vkNlNestEnd(&m, data);
+    vkNlNestEnd(&m, linkinfo);
 
-    if ((err = nlTalk(&m)) < 0) {
+    if ((err = vkNlTalk(&m)) < 0) {
         vkReportSystemError(-err, "container '%s': cannot create veth '%s' on bridge '%s'",
                             ctName, hostName, net->bridge);
         return -1;
@@ -172,19 +91,9 @@ vkLxcNetAttach(const char *ctName, const vkContainerNet *net, const char *hostNa
 int
 vkLxcNetDetach(const char *hostName)
 {
-    nlMsg m = { 0 };
-    struct ifinfomsg *ifi;
-    int err;
+    int err = vkNetlinkLinkDelete(hostName);
 
-    if (strlen(hostName) >= IFNAMSIZ)
-        return 0;
-    m.u.hdr.nlmsg_len = NLMSG_LENGTH(sizeof(struct ifinfomsg));
-    m.u.hdr.nlmsg_type = RTM_DELLINK;
-    ifi = NLMSG_DATA(&m.u.hdr);
-    ifi->ifi_family = AF_UNSPEC;
-    attrAdd(&m, IFLA_IFNAME, hostName, strlen(hostName) + 1);
-    err = nlTalk(&m);
-    if (err < 0 && err != -ENODEV) {
+    if (err < 0) {
         vkReportSystemError(-err, "cannot delete interface '%s'", hostName);
         return -1;
     }

@@ -26,6 +26,7 @@
 typedef struct {
     GPtrArray *argv;
     const vkDomainDef *def;
+    const vkQemuCommandOpts *opts;   /* may be NULL (define-time check) */
 } cmdBuf;
 
 static void
@@ -322,6 +323,16 @@ buildNets(cmdBuf *b)
         add(b, "-netdev");
         if (n->type == VK_DOMAIN_NET_TYPE_USER) {
             addf(b, "user,id=hostnet%u", i);
+        } else if (n->type == VK_DOMAIN_NET_TYPE_NETWORK ||
+                   n->type == VK_DOMAIN_NET_TYPE_BRIDGE) {
+            /* the daemon made the tap and plugged it in: QEMU gets an fd */
+            int fd = b->opts && b->opts->netFds ? b->opts->netFds[i] : -1;
+            int vfd = b->opts && b->opts->vhostFds ? b->opts->vhostFds[i] : -1;
+
+            if (vfd >= 0)
+                addf(b, "tap,fd=%d,id=hostnet%u,vhost=on,vhostfd=%d", fd, i, vfd);
+            else
+                addf(b, "tap,fd=%d,id=hostnet%u", fd, i);
         } else if (n->type == VK_DOMAIN_NET_TYPE_ETHERNET && n->ifname && !n->script) {
             g_autofree char *ifn = esc(n->ifname);
             addf(b, "tap,id=hostnet%u,ifname=%s,script=no,downscript=no", i, ifn);
@@ -542,7 +553,7 @@ buildControllersAndOthers(cmdBuf *b)
 static char **
 build(const vkDomainDef *def, const vkQemuCommandOpts *opts)
 {
-    cmdBuf b = { .argv = g_ptr_array_new_with_free_func(g_free), .def = def };
+    cmdBuf b = { .argv = g_ptr_array_new_with_free_func(g_free), .def = def, .opts = opts };
     char uuid[VIR_UUID_STRING_BUFLEN];
     g_autofree char *name = esc(def->name);
 

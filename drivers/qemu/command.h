@@ -18,6 +18,10 @@ typedef struct {
     const char *monitorPath;
     /* -incoming's value ("defer" for a restore), or NULL. */
     const char *incoming;
+    /* Per <interface> (in order): the fd QEMU finds the tap of a network
+     * or bridge interface on, and its vhost-net fd, or -1 (qemu-net.c). */
+    const int *netFds;
+    const int *vhostFds;
 } vkQemuCommandOpts;
 
 /* The full argv (NULL-terminated, g_strfreev) for def, or NULL with

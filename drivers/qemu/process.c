@@ -66,23 +66,36 @@ bindMonitor(const char *path, int *listenFd, int *connFd)
 
 /* Only async-signal-safe calls between fork and exec. */
 static void G_GNUC_NORETURN
-child(char **argv, char **envp, int nullFd, int logFd, int listenFd, int errPipe)
+child(char **argv, char **envp, int nullFd, int logFd, int listenFd, int errPipe,
+      const int *passFds, size_t npass)
 {
     sigset_t all;
     int err;
+    int parked[VK_QEMU_MAX_PASS_FDS];
+    int park = VK_QEMU_MONITOR_FD + 1 + (int)npass + 10;
+    int last = VK_QEMU_MONITOR_FD + (int)npass;
 
     /* Park the fds above the ones we are about to fill. */
-    nullFd = fcntl(nullFd, F_DUPFD_CLOEXEC, 10);
-    logFd = fcntl(logFd, F_DUPFD_CLOEXEC, 10);
-    listenFd = fcntl(listenFd, F_DUPFD_CLOEXEC, 10);
-    errPipe = fcntl(errPipe, F_DUPFD_CLOEXEC, 10);
+    nullFd = fcntl(nullFd, F_DUPFD_CLOEXEC, park);
+    logFd = fcntl(logFd, F_DUPFD_CLOEXEC, park);
+    listenFd = fcntl(listenFd, F_DUPFD_CLOEXEC, park);
+    errPipe = fcntl(errPipe, F_DUPFD_CLOEXEC, park);
     if (nullFd < 0 || logFd < 0 || listenFd < 0 || errPipe < 0)
         goto fail;
+    for (size_t i = 0; i < npass; i++) {
+        if ((parked[i] = fcntl(passFds[i], F_DUPFD_CLOEXEC, park)) < 0)
+            goto fail;
+    }
     if (dup2(nullFd, 0) < 0 || dup2(logFd, 1) < 0 || dup2(logFd, 2) < 0 ||
         dup2(listenFd, VK_QEMU_MONITOR_FD) < 0)
         goto fail;
+    /* the passed fds (taps, vhost-net) follow the monitor's, in order */
+    for (size_t i = 0; i < npass; i++) {
+        if (dup2(parked[i], VK_QEMU_MONITOR_FD + 1 + (int)i) < 0)
+            goto fail;
+    }
     /* Everything else goes, except the error pipe (close-on-exec). */
-    if (close_range(VK_QEMU_MONITOR_FD + 1, errPipe - 1, 0) < 0 ||
+    if (close_range(last + 1, errPipe - 1, 0) < 0 ||
         close_range(errPipe + 1, ~0U, 0) < 0)
         goto fail;
 
@@ -105,6 +118,14 @@ int
 vkQemuProcessLaunch(char **argv, const char *monitorPath, const char *logPath,
                     const char *home, vkQemuLaunched *out)
 {
+    return vkQemuProcessLaunchFds(argv, monitorPath, logPath, home, NULL, 0, out);
+}
+
+int
+vkQemuProcessLaunchFds(char **argv, const char *monitorPath, const char *logPath,
+                       const char *home, const int *passFds, size_t npass,
+                       vkQemuLaunched *out)
+{
     g_autofree char *envHome = g_strdup_printf("HOME=%s", home);
     char *envp[] = { "LC_ALL=C", "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
                      envHome, NULL };
@@ -114,6 +135,10 @@ vkQemuProcessLaunch(char **argv, const char *monitorPath, const char *logPath,
     ssize_t n;
     pid_t pid;
 
+    if (npass > VK_QEMU_MAX_PASS_FDS) {
+        vkReportError(VIR_ERR_INTERNAL_ERROR, "too many fds (%zu) to pass to QEMU", npass);
+        return -1;
+    }
     if ((logFd = open(logPath, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600)) < 0) {
         vkReportSystemError(errno, "cannot open log file '%s'", logPath);
         goto error;
@@ -135,7 +160,7 @@ vkQemuProcessLaunch(char **argv, const char *monitorPath, const char *logPath,
         goto error;
     }
     if (pid == 0)
-        child(argv, envp, nullFd, logFd, listenFd, pipeFds[1]);
+        child(argv, envp, nullFd, logFd, listenFd, pipeFds[1], passFds, npass);
 
     close(pipeFds[1]);
     pipeFds[1] = -1;

@@ -25,6 +25,12 @@ typedef struct {
  * once exec succeeded (an exec failure is reported with its errno). */
 int vkQemuProcessLaunch(char **argv, const char *monitorPath, const char *logPath,
                         const char *home, vkQemuLaunched *out);
+/* The same, also handing QEMU passFds[i] as fd VK_QEMU_MONITOR_FD + 1 + i
+ * (tap and vhost-net fds); the caller keeps and closes its copies. */
+#define VK_QEMU_MAX_PASS_FDS 64
+int vkQemuProcessLaunchFds(char **argv, const char *monitorPath, const char *logPath,
+                           const char *home, const int *passFds, size_t npass,
+                           vkQemuLaunched *out);
 
 /* Sends SIGTERM, waits up to graceMs for the exit on the pidfd, then (if
  * force) SIGKILL and waits for the exit.  Does not reap.  0 once the

@@ -27,6 +27,7 @@
 #include "util/atomic-file.h"
 #include "conf/domain-status.h"
 #include "drivers/qemu/qemu-private.h"
+#include "drivers/qemu/qemu-net.h"
 #include "drivers/qemu/command.h"
 #include "drivers/qemu/process.h"
 #include "drivers/qemu/qemu-console.h"
@@ -382,11 +383,18 @@ vkQemuStartDomain(vkQemuState *st, vkQemuDomain *obj, unsigned int flags,
     g_autoptr(GHashTable) ptys = NULL;
     g_autoptr(vkDomainDef) resolved = NULL;
     int rc;
+    g_auto(vkQemuNetPlan) net = { 0 };   /* our tap fds: closed on return */
 
-    /* <disk type='volume'>: the command line gets the volume's path */
-    if (vkQemuCapsCheckDef(st, obj->def) < 0 || !(resolved = vkDomainDefCopy(obj->def)) ||
-        vkStorageResolveDiskVolumes(st->privileged ? NULL : st->root, resolved) < 0 ||
-        !(argv = vkQemuBuildArgv(resolved, &opts)))
+    /* Taps first (their names go into the live definition), then
+     * <disk type='volume'>: the command line gets the volume's path */
+    if (vkQemuCapsCheckDef(st, obj->def) < 0 ||
+        vkQemuNetPrepare(st->root, obj->def, &net) < 0 ||
+        !(resolved = vkDomainDefCopy(obj->def)) ||
+        vkStorageResolveDiskVolumes(st->privileged ? NULL : st->root, resolved) < 0)
+        return -1;
+    opts.netFds = net.netFds;
+    opts.vhostFds = net.vhostFds;
+    if (!(argv = vkQemuBuildArgv(resolved, &opts)))
         return -1;
 
     run = runNew(st, obj);
@@ -394,7 +402,9 @@ vkQemuStartDomain(vkQemuState *st, vkQemuDomain *obj, unsigned int flags,
     vkQemuSetState(obj, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_STARTING_UP);
 
     g_mutex_unlock(&st->lock);
-    rc = vkQemuProcessLaunch(argv, run->monitorPath, logPath, st->runDir, &proc);
+    rc = vkQemuProcessLaunchFds(argv, run->monitorPath, logPath, st->runDir,
+                                (const int *)(void *)net.passFds->data, net.passFds->len,
+                                &proc);
     g_mutex_lock(&st->lock);
     if (rc < 0)
         goto error;
@@ -425,6 +435,7 @@ vkQemuStartDomain(vkQemuState *st, vkQemuDomain *obj, unsigned int flags,
     obj->def->id = obj->id;
     if (obj->persistent && !obj->newDef)
         obj->newDef = vkDomainDefCopy(obj->def);
+    vkQemuNetApplyNames(obj->def, &net);
     if (paused)
         vkQemuSetState(obj, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_USER);
     else

@@ -287,12 +287,15 @@ static const vkConnectDriver storageConnectDriver = {
 static int
 storageStateInit(const vkStateDriver *drv, bool privileged, const char *location)
 {
+    const char *qemuRoot = vkStateDriverLocation("qemu-root");
     const char *env = g_getenv("VIRTKIT_QEMU_ROOT");
 
     (void)drv;
     (void)privileged;
-    if ((!location || !*location) && !g_getenv("VIRTKIT_STORAGE_ROOT") && env && *env)
-        location = env;
+    if (!qemuRoot && env && *env)
+        qemuRoot = env;
+    if ((!location || !*location) && !g_getenv("VIRTKIT_STORAGE_ROOT"))
+        location = qemuRoot;
     return vkStorageDriverSetPrivileged(location);
 }
 
@@ -302,7 +305,7 @@ static const vkStateDriver storageStateDriver = {
     .optionArg = "DIR",
     .optionHelp = "keep the storage driver's pool configs and state under DIR/etc/storage "
                   "and DIR/run/storage (default: VIRTKIT_STORAGE_ROOT, else "
-                  "VIRTKIT_QEMU_ROOT, else /etc/virtkit/storage, /run/virtkit/storage)",
+                  "the QEMU root, else /etc/virtkit/storage, /run/virtkit/storage)",
     .init = storageStateInit,
 };
 

@@ -25,16 +25,8 @@ typedef struct {
     bool autostart;
 } vkTestNetwork;
 
-static const char defaultNetworkXML[] =
-    "<network>"
-    "<name>default</name>"
-    "<uuid>dd8fe884-6c02-601e-7551-cca97df1c5df</uuid>"
-    "<forward mode='nat'/>"
-    "<bridge name='virbr0' stp='on' delay='0'/>"
-    "<ip address='192.168.122.1' netmask='255.255.255.0'>"
-    "<dhcp><range start='192.168.122.2' end='192.168.122.254'/></dhcp>"
-    "</ip>"
-    "</network>";
+/* libvirt's test driver gives its 'default' this UUID */
+#define DEFAULT_NETWORK_UUID "dd8fe884-6c02-601e-7551-cca97df1c5df"
 
 static void
 networkFree(vkTestNetwork *obj)
@@ -56,8 +48,9 @@ vkTestNetworkInit(vkTestState *st, bool defaults)
         st->networks = g_ptr_array_new_with_free_func((GDestroyNotify)networkFree);
     if (!defaults)
         return 0;
-    if (!(def = vkNetworkDefParseString(defaultNetworkXML)))
+    if (!(def = vkNetworkDefParseString(vkNetworkDefaultXML)))
         return -1;
+    vkUUIDParse(DEFAULT_NETWORK_UUID, def->uuid);
     obj = g_new0(vkTestNetwork, 1);
     obj->def = def;
     obj->active = true;

@@ -106,14 +106,6 @@ vkTestObjListNames(const vkTestObjClass *cls, virConnectPtr conn, char **const n
 }
 
 /* A flag pair filters only when exactly one of its two bits is set. */
-static bool
-pairMatches(unsigned int flags, unsigned int yes, unsigned int no, bool value)
-{
-    if (!(flags & yes) == !(flags & no))
-        return true;
-    return (flags & yes) ? value : !value;
-}
-
 int
 vkTestObjListAll(const vkTestObjClass *cls, virConnectPtr conn, unsigned int flags,
                  bool (*match)(void *obj, unsigned int flags), void ***handles)
@@ -129,12 +121,7 @@ vkTestObjListAll(const vkTestObjClass *cls, virConnectPtr conn, unsigned int fla
         void *obj = objs->pdata[i];
         vkTestObjFields f = fieldsOf(cls, obj);
 
-        if (!pairMatches(flags, VIR_CONNECT_LIST_NETWORKS_ACTIVE,
-                         VIR_CONNECT_LIST_NETWORKS_INACTIVE, *f.active) ||
-            !pairMatches(flags, VIR_CONNECT_LIST_NETWORKS_PERSISTENT,
-                         VIR_CONNECT_LIST_NETWORKS_TRANSIENT, *f.persistent) ||
-            !pairMatches(flags, VIR_CONNECT_LIST_NETWORKS_AUTOSTART,
-                         VIR_CONNECT_LIST_NETWORKS_NO_AUTOSTART, *f.autostart) ||
+        if (!vkListFlagsMatch(flags, *f.active, *f.persistent, *f.autostart) ||
             (match && !match(obj, flags)))
             continue;
         g_ptr_array_add(out, handles ? cls->handle(conn, obj) : obj);

@@ -27,6 +27,7 @@ const vkshCmdGroup vkshGroups[] = {
     { "Domain Monitoring", "monitor", vkshMonitorCmds },
     { "Domain Events", "events", vkshEventCmds },
     { "Host and Hypervisor", "host", vkshHostCmds },
+    { "Networking", "network", vkshNetworkCmds },
     { "Storage Pool", "pool", vkshPoolCmds },
     { "Storage Volume", "volume", vkshVolCmds },
     { "Virtkit itself", "virtkit", vkshShellCmds },

@@ -186,5 +186,6 @@ extern const vkshCmdDef *const vkshMonitorCmds[];
 extern const vkshCmdDef *const vkshEventCmds[];
 extern const vkshCmdDef *const vkshHostCmds[];
 extern const vkshCmdDef *const vkshShellCmds[];
+extern const vkshCmdDef *const vkshNetworkCmds[];
 
 #endif /* VKSH_H */

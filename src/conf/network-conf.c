@@ -21,6 +21,16 @@ static const char *const forwardModes[] = {
     "nat", "route", "open", "bridge", "private", "vepa", "passthrough", "hostdev",
 };
 
+const char vkNetworkDefaultXML[] =
+    "<network>"
+    "<name>default</name>"
+    "<forward mode='nat'/>"
+    "<bridge name='virbr0' stp='on' delay='0'/>"
+    "<ip address='192.168.122.1' netmask='255.255.255.0'>"
+    "<dhcp><range start='192.168.122.2' end='192.168.122.254'/></dhcp>"
+    "</ip>"
+    "</network>";
+
 void
 vkNetworkDefFree(vkNetworkDef *def)
 {
@@ -171,6 +181,36 @@ const char *
 vkNetworkDefBridgeName(const vkNetworkDef *def)
 {
     return vkXmlElemGetAttr(def->bridge, "name");
+}
+
+void
+vkNetworkDefSetBridgeName(vkNetworkDef *def, const char *name)
+{
+    if (!def->bridge) {
+        def->bridge = g_new0(vkXmlElem, 1);
+        def->bridge->name = g_strdup("bridge");
+    }
+    if (!def->bridge->attrs)
+        def->bridge->attrs = g_ptr_array_new_with_free_func(g_free);
+    if (vkXmlElemGetAttr(def->bridge, "name")) {
+        vkXmlElemSetAttr(def->bridge, "name", name);
+        return;
+    }
+    /* libvirt writes the name first */
+    g_ptr_array_insert(def->bridge->attrs, 0, g_strdup(name));
+    g_ptr_array_insert(def->bridge->attrs, 0, g_strdup("name"));
+}
+
+vkXmlElem *
+vkNetworkDefFindExtra(const vkNetworkDef *def, const char *name)
+{
+    for (guint i = 0; def->extra && i < def->extra->len; i++) {
+        vkXmlElem *e = def->extra->pdata[i];
+
+        if (strcmp(e->name, name) == 0)
+            return e;
+    }
+    return NULL;
 }
 
 char *

@@ -93,6 +93,28 @@ vkConnFamilyDriver(virConnectPtr conn, vkDriverFamily family)
     return conn->familyDriver[family] ? conn->familyDriver[family] : conn->driver;
 }
 
+/* The listAll filter networks and storage pools share (the same bits):
+ * each ACTIVE/INACTIVE, PERSISTENT/TRANSIENT, AUTOSTART/NO_AUTOSTART pair
+ * with one side set keeps only the objects on that side. */
+static inline bool
+vkListFlagPairMatches(unsigned int flags, unsigned int yes, unsigned int no, bool value)
+{
+    if (!(flags & yes) == !(flags & no))
+        return true;
+    return (flags & yes) ? value : !value;
+}
+
+static inline bool
+vkListFlagsMatch(unsigned int flags, bool active, bool persistent, bool autostart)
+{
+    return vkListFlagPairMatches(flags, VIR_CONNECT_LIST_NETWORKS_ACTIVE,
+                                 VIR_CONNECT_LIST_NETWORKS_INACTIVE, active) &&
+           vkListFlagPairMatches(flags, VIR_CONNECT_LIST_NETWORKS_PERSISTENT,
+                                 VIR_CONNECT_LIST_NETWORKS_TRANSIENT, persistent) &&
+           vkListFlagPairMatches(flags, VIR_CONNECT_LIST_NETWORKS_AUTOSTART,
+                                 VIR_CONNECT_LIST_NETWORKS_NO_AUTOSTART, autostart);
+}
+
 /* Reject unknown flag bits: reports VIR_ERR_INVALID_ARG and returns ret. */
 #define vkCheckFlags(supported, ret) \
     do { \

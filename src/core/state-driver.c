@@ -38,12 +38,16 @@ vkStateDriverGet(size_t i)
     return i < nstateDrivers ? stateDrivers[i] : NULL;
 }
 
+/* The options' values, while vkStateDriversInitialize runs. */
+static const char *const *initLocations;
+
 int
 vkStateDriversInitialize(bool privileged, const char *const *locations,
                          vkStateDriverFailFunc failed, void *opaque)
 {
     int nfailed = 0;
 
+    initLocations = locations;
     for (size_t i = 0; i < nstateDrivers; i++) {
         const vkStateDriver *drv = stateDrivers[i];
 
@@ -55,7 +59,18 @@ vkStateDriversInitialize(bool privileged, const char *const *locations,
         }
     }
     vkErrorReset();
+    initLocations = NULL;
     return nfailed;
+}
+
+const char *
+vkStateDriverLocation(const char *option)
+{
+    for (size_t i = 0; initLocations && i < nstateDrivers; i++) {
+        if (g_strcmp0(stateDrivers[i]->option, option) == 0)
+            return initLocations[i];
+    }
+    return NULL;
 }
 
 int

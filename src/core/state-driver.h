@@ -48,6 +48,10 @@ typedef void (*vkStateDriverFailFunc)(const vkStateDriver *drv, void *opaque);
  * the others still start; returns the number that failed. */
 int vkStateDriversInitialize(bool privileged, const char *const *locations,
                              vkStateDriverFailFunc failed, void *opaque);
+/* During an init: the value another driver's option was given (NULL when
+ * none), for a driver whose files default to live beside another's (the
+ * network and storage drivers beside --qemu-root). */
+const char *vkStateDriverLocation(const char *option);
 /* Reloads every driver that can; returns the number that failed. */
 int vkStateDriversReload(vkStateDriverFailFunc failed, void *opaque);
 /* Cleans up, in reverse order. */

@@ -37,12 +37,6 @@ class Daemon:
         args = [binary, "--socket-dir", self.dir] + (["-v"] if verbose else [])
         if "VIRTKIT_QEMU_ROOT" not in (env or os.environ) and "--qemu-root" not in extra:
             args += ["--qemu-root", os.path.join(self.dir, "qemu")]
-        # ... and so do its pools: beside the QEMU root the test chose
-        if "VIRTKIT_STORAGE_ROOT" not in (env or os.environ) and "--storage-root" not in extra:
-            if "--qemu-root" in extra:
-                args += ["--storage-root", extra[list(extra).index("--qemu-root") + 1]]
-            elif "VIRTKIT_QEMU_ROOT" not in (env or os.environ):
-                args += ["--storage-root", os.path.join(self.dir, "qemu")]
         if config is not None:
             cfg = os.path.join(self.dir, "virtkitd.conf")
             with open(cfg, "w") as f:

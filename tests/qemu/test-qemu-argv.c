@@ -40,10 +40,19 @@ runCase(void **state)
     g_autoptr(vkDomainDef) def = NULL;
     g_auto(GStrv) argv = NULL;
     vkQemuCommandOpts opts = { .emulator = "/usr/bin/qemu-system-x86_64", .monitorFd = 3 };
+    /* taps of network/bridge interfaces as the launcher numbers them (the
+     * monitor's fd 3, then one per tap and vhost-net fd); the second
+     * interface has vhost-net */
+    static const int netFds[] = { 4, 5, 7, 8, 9, 10 };
+    static const int vhostFds[] = { -1, 6, -1, -1, -1, -1 };
 
     /* restore-*: QEMU started to receive a saved state. */
     if (g_str_has_prefix(name, "restore-"))
         opts.incoming = "defer";
+    if (g_str_has_prefix(name, "net-")) {
+        opts.netFds = netFds;
+        opts.vhostFds = vhostFds;
+    }
     assert_non_null(xml);
     def = vkDomainDefParseString(xml, "kvm,qemu", 0);
     if (!def)

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The host's virtual network driver: serves the network family of the
+ * connections whose driver manages this host (qemu://, lxc://), from one
+ * state per root: the daemon's system state, or an embedded root's.
+ */
+#ifndef VK_DRIVERS_NETWORK_DRIVER_H
+#define VK_DRIVERS_NETWORK_DRIVER_H
+
+#include <stdbool.h>
+
+int vkNetworkDriverRegister(void);
+
+/* Inside virtkitd: serve the SCHEME:///system URIs.  root (or VIRTKIT_NETWORK_ROOT)
+ * puts the files under ROOT/etc/network and ROOT/run/network; without
+ * one, fallbackRoot (the QEMU root a test daemon was given) does, else
+ * /etc/virtkit/network and /run/virtkit/network.  On the first start
+ * with a network root of its own, the 'default' NAT network is defined
+ * and marked autostart unless 192.168.122.0/24 is in use; then autostart
+ * networks start. */
+int vkNetworkDriverSetPrivileged(const char *root, const char *fallbackRoot);
+
+/* The bridge a guest interface on network netName plugs into, for a
+ * hypervisor driver's state named rootKey ("<scheme>:///system" or an
+ * embedded root directory): a new string, or NULL with an error (no
+ * such network, not active). */
+char *vkNetworkDriverBridgeFor(const char *rootKey, const char *netName);
+
+#endif

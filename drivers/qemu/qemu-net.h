@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Guest interfaces on networks and bridges: taps the daemon makes and
+ * hands to QEMU as fds.
+ */
+#ifndef VK_QEMU_NET_H
+#define VK_QEMU_NET_H
+
+#include <glib.h>
+
+#include "conf/domain-conf.h"
+
+typedef struct {
+    guint n;                  /* interfaces in the definition */
+    int *netFds;              /* per interface: the fd number QEMU sees, or -1 */
+    int *vhostFds;            /* per interface: vhost-net fd number, or -1 */
+    GArray *passFds;          /* int: our fds, QEMU gets them in this order */
+    GPtrArray *ifnames;       /* per interface: the tap's name, or NULL */
+} vkQemuNetPlan;
+
+/* For every <interface type='network'|'bridge'> of def: finds the bridge
+ * (the network driver's, for rootKey's state), creates a tap (vnetN
+ * unless the definition names one), plugs it into the bridge, up, and
+ * opens vhost-net where the host has it.  -1 with an error, nothing
+ * left behind. */
+int vkQemuNetPrepare(const char *rootKey, const vkDomainDef *def, vkQemuNetPlan *plan);
+/* Writes the taps' names into def's <target dev=''/> (the live XML). */
+void vkQemuNetApplyNames(vkDomainDef *def, const vkQemuNetPlan *plan);
+/* Closes our copies of the fds.  Taps are not persistent: once QEMU, the
+ * only other holder, exits, the kernel deletes them, so a destroy (or a
+ * failed start) leaves no link behind without any bookkeeping. */
+void vkQemuNetPlanClear(vkQemuNetPlan *plan);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(vkQemuNetPlan, vkQemuNetPlanClear)
+
+#endif

@@ -1,0 +1,213 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""Guests on virtkitd's networks, inside a network namespace of the test's
+own: a real Linux guest under TCG (Debian's cloud kernel, a busybox
+initramfs written here with the virtio-net modules) boots on 'default'
+through a tap the daemon made and passed to QEMU as an fd; busybox udhcpc
+gets a lease from the network's dnsmasq, the guest pings the bridge, and
+virsh net-dhcp-leases reports the lease.  A second guest on a host
+bridge (<interface type='bridge'>) gets its tap too.  Destroying the
+guests removes their taps; net-destroy then leaves no link, rule,
+process or file.  Skipped without a cloud kernel or busybox-static."""
+
+import glob
+import os
+import shutil
+import struct
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "daemon"))
+sys.path.insert(0, HERE)
+import netns  # noqa: E402
+import vkwire  # noqa: E402
+import vktest  # noqa: E402
+from vktest import VIRSH  # noqa: E402
+
+netns.enter([os.path.abspath(__file__)] + sys.argv[1:])
+BIN = sys.argv[1]
+BUSYBOX = "/bin/busybox"
+MODULES = ["drivers/virtio/virtio_ring.ko", "drivers/virtio/virtio.ko",
+           "drivers/virtio/virtio_pci_legacy_dev.ko", "drivers/virtio/virtio_pci_modern_dev.ko",
+           "drivers/virtio/virtio_pci.ko", "net/core/failover.ko",
+           "drivers/net/net_failover.ko", "drivers/net/virtio_net.ko"]
+GUARD = 90          # a TCG boot plus DHCP: a guard against hangs, not a timing
+
+INIT = """#!/bin/busybox sh
+/bin/busybox mount -t devtmpfs dev /dev
+/bin/busybox mount -t proc proc /proc
+/bin/busybox mount -t sysfs sys /sys
+for m in %s; do /bin/busybox insmod /$m.ko; done
+/bin/busybox ip link set lo up
+/bin/busybox ip link set eth0 up
+/bin/busybox udhcpc -i eth0 -n -q -f -t 20 -T 1 -s /dhcp.sh -x hostname:%s
+/bin/busybox ping -c 1 -W 5 %s && echo VK-PING-OK > /dev/ttyS0
+echo VK-NET-DONE > /dev/ttyS0
+exec /bin/busybox sleep 1000000
+"""
+DHCP_SCRIPT = """#!/bin/busybox sh
+if [ "$1" = bound ]; then
+  /bin/busybox ifconfig $interface $ip netmask $subnet up
+  echo VK-LEASE $ip > /dev/ttyS0
+fi
+"""
+
+
+def cpio(entries):
+    """A newc cpio archive (the kernel unpacks it uncompressed)."""
+    out = b""
+    for ino, (name, mode, data) in enumerate(entries + [("TRAILER!!!", 0, b"")], 1):
+        nb = name.encode() + b"\0"
+        hdr = "070701" + "".join("%08x" % v for v in (
+            ino, mode, 0, 0, 1, 0, len(data), 0, 0, 0, 0, len(nb), 0))
+        out += hdr.encode() + nb
+        out += b"\0" * (-len(out) % 4) + data
+        out += b"\0" * (-len(out) % 4)
+    return out
+
+
+def build_initrd(path, modules_dir, hostname, ping):
+    entries = [(d, 0o40755, b"") for d in ("bin", "dev", "proc", "sys", "etc")]
+    with open(BUSYBOX, "rb") as f:
+        entries.append(("bin/busybox", 0o100755, f.read()))
+    names = []
+    for m in MODULES:
+        with open(os.path.join(modules_dir, "kernel", m), "rb") as f:
+            name = os.path.basename(m)[:-3]
+            names.append(name)
+            entries.append((name + ".ko", 0o100644, f.read()))
+    entries.append(("init", 0o100755, (INIT % (" ".join(names), hostname, ping)).encode()))
+    entries.append(("dhcp.sh", 0o100755, DHCP_SCRIPT.encode()))
+    with open(path, "wb") as f:
+        f.write(cpio(entries))
+
+
+def find_kernel():
+    env = os.environ.get("VK_TEST_LINUX_KERNEL")
+    kernels = [env] if env else sorted(glob.glob("/boot/vmlinuz-*-cloud-amd64"))
+    for k in kernels:
+        mods = "/lib/modules/" + os.path.basename(k)[len("vmlinuz-"):]
+        if all(os.path.exists(os.path.join(mods, "kernel", m)) for m in MODULES):
+            return k, mods
+    return None, None
+
+
+def domxml(name, kernel, initrd, mac, iface):
+    return f"""<domain type='qemu'>
+  <name>{name}</name>
+  <memory unit='MiB'>256</memory>
+  <os>
+    <type arch='x86_64' machine='pc'>hvm</type>
+    <kernel>{kernel}</kernel>
+    <initrd>{initrd}</initrd>
+    <cmdline>console=ttyS0 panic=-1 quiet</cmdline>
+  </os>
+  <devices>
+    {iface.format(mac=mac)}
+    <serial type='pty'/>
+  </devices>
+</domain>
+"""
+
+
+def check(cond, what):
+    if not cond:
+        raise AssertionError(what)
+
+
+def main():
+    kernel, mods = find_kernel()
+    if not kernel or not os.access(BUSYBOX, os.X_OK) or \
+            not os.access("/usr/bin/qemu-system-x86_64", os.X_OK):
+        print("SKIP: no cloud kernel with virtio-net modules, busybox-static or QEMU")
+        return 77
+    root = tempfile.mkdtemp(prefix="vk-net-guest-")
+    daemon = None
+    consoles = []
+    try:
+        initrd = os.path.join(root, "initrd.cpio")
+        build_initrd(initrd, mods, "vkguest", "192.168.122.1")
+        daemon = vkwire.Daemon(BIN, extra=["--network-root", os.path.join(root, "net"),
+                                           "--qemu-root", os.path.join(root, "qemu")])
+        uri = vktest.uri_of(daemon.rw)
+
+        def virsh(*args, ok=True):
+            return vktest.client(VIRSH, uri, *args, ok=ok)
+
+        check("active" in virsh("net-list").stdout, "default is not running")
+        mac = "52:54:00:4e:00:01"
+        path = os.path.join(root, "g1.xml")
+        with open(path, "w") as f:
+            f.write(domxml("vknetg1", kernel, initrd, mac,
+                           "<interface type='network'><mac address='{mac}'/>"
+                           "<source network='default'/><model type='virtio'/></interface>"))
+        # paused, so the console is attached before the guest says anything
+        virsh("create", path, "--paused")
+        con = vktest.open_console([VIRSH, "-c", uri, "console", "vknetg1"])
+        consoles.append(con)
+        xml = virsh("dumpxml", "vknetg1").stdout
+        check("<target dev='vnet0'/>" in xml, "no vnet0 in the live XML:\n" + xml)
+        link = os.popen("ip -o link show vnet0").read()
+        check("master virbr0" in link, "vnet0 not on virbr0: %r" % link)
+        virsh("resume", "vknetg1")
+        con.read_until(b"VK-NET-DONE", guard=GUARD)
+        out = con.out.decode(errors="replace")
+        check("VK-LEASE 192.168.122." in out, "no lease in the guest:\n" + out)
+        ip = out.split("VK-LEASE ", 1)[1].split()[0]
+        check("VK-PING-OK" in out, "the guest could not ping the bridge:\n" + out)
+        leases = virsh("net-dhcp-leases", "default").stdout
+        check(mac in leases and ip + "/24" in leases and "ipv4" in leases and
+              "vkguest" in leases, "net-dhcp-leases:\n" + leases)
+        leases = virsh("net-dhcp-leases", "default", "--mac", "52:54:00:99:99:99").stdout
+        check(mac not in leases, "--mac filter:\n" + leases)
+
+        # a guest on a host bridge
+        os.system("ip link add vkhostbr0 type bridge")
+        path = os.path.join(root, "g2.xml")
+        with open(path, "w") as f:
+            f.write(domxml("vknetg2", kernel, initrd, "52:54:00:4e:00:02",
+                           "<interface type='bridge'><mac address='{mac}'/>"
+                           "<source bridge='vkhostbr0'/><model type='e1000'/></interface>"))
+        virsh("create", path, "--paused")
+        link = os.popen("ip -o link show vnet1").read()
+        check("master vkhostbr0" in link, "vnet1 not on vkhostbr0: %r" % link)
+        check("fe:54:00:4e:00:02" in link, "tap MAC: %r" % link)
+
+        virsh("destroy", "vknetg1")
+        virsh("destroy", "vknetg2")
+        check([l for l in netns.links() if l.startswith("vnet")] == [],
+              "taps left: %s" % netns.links())
+        os.system("ip link del vkhostbr0")
+        virsh("net-destroy", "default")
+        check(netns.links() == ["lo"], "links left: %s" % netns.links())
+        check(netns.tables() == [], "rules left: %s" % netns.ruleset())
+        check(not netns.dnsmasqs(root), "dnsmasq left")
+        print("guest lease %s on %s" % (ip, mac))
+        return 0
+    except BaseException:
+        if daemon:
+            print("---- virtkitd log ----\n" + daemon.logtext()[-20000:])
+        for c in consoles:
+            print("---- console ----\n" + c.out.decode(errors="replace"))
+        raise
+    finally:
+        for c in consoles:
+            try:
+                os.kill(c.pid, 9)
+                os.waitpid(c.pid, 0)
+            except OSError:
+                pass
+        if daemon:
+            try:
+                vktest.client(VIRSH, vktest.uri_of(daemon.rw), "destroy", "vknetg1", ok=False)
+                vktest.client(VIRSH, vktest.uri_of(daemon.rw), "destroy", "vknetg2", ok=False)
+            except Exception:
+                pass
+            daemon.stop()
+        netns.kill_leftovers(root)
+        vktest.reap_all()
+        shutil.rmtree(root, ignore_errors=True)
+
+
+sys.exit(main())

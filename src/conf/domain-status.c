@@ -464,6 +464,15 @@ vkDomainStatusParse(const char *text, const char *virtType, vkDomainDef **def)
         repaired = legacyRepair(text);
     if (!(doc = vkConfReadXMLLimit(repaired ? repaired : text, "status", VK_DOMAIN_STATUS_MAX)))
         return NULL;
+    /* Domain documents may carry a DOCTYPE (libvirt parses them); the
+     * daemon never writes one into a status file, so one there means the
+     * file is not the daemon's. */
+    if (doc->intSubset || doc->extSubset) {
+        vkReportErrorFull(VIR_FROM_XML, VIR_ERR_XML_ERROR, __FILE__, __func__, __LINE__,
+                          "%s", "DOCTYPE and entity declarations are not allowed in a status file");
+        xmlFreeDoc(doc);
+        return NULL;
+    }
     if ((s = parseRoot(xmlDocGetRootElement(doc), &domain)))
         *def = vkDomainDefParseNode(domain, virtType, 0);
     xmlFreeDoc(doc);

@@ -304,6 +304,10 @@ GPtrArray *vkDomainDevList(vkDomainDef *def, int type);
 int vkDomainDeviceParseNode(xmlNodePtr node, const char *virtType,
                             const char *osType, unsigned int flags,
                             vkDomainDeviceDef *dev);
+/* <graphics> and <video> (domain-parse-display.c): 0, or -1 with an
+ * error reported. */
+int vkDomainGraphicsParse(xmlNodePtr node, unsigned int flags, vkDomainGraphicsDef *g);
+int vkDomainVideoParse(xmlNodePtr node, vkDomainVideoDef *v);
 /* Defaults and checks that need the whole device list (unique disk
  * targets, controller indexes, serial ports, the console of a serial). */
 /* driverTypes is the parser's virtType filter: the domain types of the

@@ -93,4 +93,10 @@ void vkDaemonClientNew(vkListener *l, int fd);
 /* listen.c: the free function of srv->listeners. */
 void vkDaemonListenerFree(gpointer data);
 
+/* server-object.c: arms the exit-when-idle timer when no client is left
+ * (srv->lock held). */
+void vkDaemonServerArmIdleLocked(vkDaemonServer *srv);
+/* server.c: runs one queued call on a worker thread. */
+void vkDaemonWorkerRun(gpointer data, gpointer opaque);
+
 #endif

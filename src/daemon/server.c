@@ -133,27 +133,6 @@ freeQueue(GQueue *q)
         vkRpcMessageFree(msg);
 }
 
-static gboolean
-idleTimeoutFire(gpointer opaque)
-{
-    vkDaemonServer *srv = opaque;
-
-    g_mutex_lock(&srv->lock);
-    srv->idleTimer = 0;
-    g_mutex_unlock(&srv->lock);
-    VK_LOG("no client for %d seconds; exiting", srv->idleTimeout);
-    srv->quit(srv->quitOpaque);
-    return G_SOURCE_REMOVE;
-}
-
-/* Must hold srv->lock. */
-static void
-armIdleTimerLocked(vkDaemonServer *srv)
-{
-    if (srv->nclients == 0 && srv->idleTimeout > 0 && !srv->idleTimer)
-        srv->idleTimer = g_timeout_add_seconds(srv->idleTimeout, idleTimeoutFire, srv);
-}
-
 static void
 clientDestroy(vkDaemonClient *client)
 {
@@ -178,7 +157,7 @@ clientFreeIdle(gpointer opaque)
     g_mutex_lock(&srv->lock);
     g_hash_table_remove(srv->clients, client);
     srv->nclients--;
-    armIdleTimerLocked(srv);
+    vkDaemonServerArmIdleLocked(srv);
     g_mutex_unlock(&srv->lock);
     VK_DLOG("client %s: released", client->name);
     clientDestroy(client);
@@ -369,8 +348,8 @@ typedef struct {
     vkRpcMessage *msg;
 } vkJob;
 
-static void
-workerRun(gpointer data, gpointer opaque)
+void
+vkDaemonWorkerRun(gpointer data, gpointer opaque)
 {
     vkJob *job = data;
 
@@ -753,63 +732,4 @@ vkDaemonClientNew(vkListener *l, int fd)
     g_source_attach(&cs->base, NULL);
     g_source_unref(&cs->base);
     VK_DLOG("client %s: connected on %s", client->name, l->desc);
-}
-
-/* ---- the server ---- */
-
-vkDaemonServer *
-vkDaemonServerNew(vkDaemonConfig *cfg, GError **error)
-{
-    vkDaemonServer *srv = g_new0(vkDaemonServer, 1);
-
-    srv->cfg = cfg;
-    srv->listeners = g_ptr_array_new_with_free_func(vkDaemonListenerFree);
-    g_mutex_init(&srv->lock);
-    srv->clients = g_hash_table_new(NULL, NULL);
-    srv->spareFd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-    srv->pool = g_thread_pool_new(workerRun, srv, cfg->maxWorkers, FALSE, error);
-    if (!srv->pool) {
-        vkDaemonServerFree(srv);
-        return NULL;
-    }
-    if (cfg->keepaliveInterval > 0 && cfg->keepaliveCount > 0)
-        srv->keepaliveTimer = g_timeout_add_seconds(cfg->keepaliveInterval,
-                                                    vkDaemonKeepaliveTick, srv);
-    return srv;
-}
-
-void
-vkDaemonServerSetIdleTimeout(vkDaemonServer *srv, int timeoutSec,
-                             void (*quit)(void *), void *opaque)
-{
-    g_mutex_lock(&srv->lock);
-    srv->idleTimeout = timeoutSec;
-    srv->quit = quit;
-    srv->quitOpaque = opaque;
-    armIdleTimerLocked(srv);
-    g_mutex_unlock(&srv->lock);
-}
-
-void
-vkDaemonServerFree(vkDaemonServer *srv)
-{
-    if (!srv)
-        return;
-    /* Sockets go first so nobody connects to a daemon that is leaving;
-     * clients are left to the process exit. */
-    g_ptr_array_free(srv->listeners, TRUE);
-    if (srv->keepaliveTimer)
-        g_source_remove(srv->keepaliveTimer);
-    if (srv->idleTimer)
-        g_source_remove(srv->idleTimer);
-    /* Calls still running finish first (queued ones are dropped): after
-     * this nothing refers to srv or its config from another thread. */
-    if (srv->pool)
-        g_thread_pool_free(srv->pool, TRUE, TRUE);
-    vkDaemonTlsFree(srv->tls);
-    if (srv->spareFd >= 0)
-        close(srv->spareFd);
-    /* the table only, not the clients in it (see above) */
-    g_hash_table_destroy(srv->clients);
-    g_free(srv);
 }

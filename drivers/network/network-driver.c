@@ -228,8 +228,6 @@ stateRelease(vkNetState *st)
 static bool
 defineDefault(const char *configDir)
 {
-    g_autofree char *path = g_build_filename(configDir, "default.xml", NULL);
-    g_autofree char *mark = NULL;
     g_autoptr(vkNetworkDef) def = NULL;
     vkNetState tmp = { 0 };
     char mac[18];

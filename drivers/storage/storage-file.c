@@ -402,7 +402,6 @@ vkStorageFileClone(const vkStorageVolDef *def, const vkStorageVolDef *src,
     }
     {
         g_autofree char *opts = imageOptions(def, flags, def->backingFormat);
-        g_autofree char *size = g_strdup_printf("%llu", def->capacity);
         const char *argv[16];
         size_t n = 0;
 

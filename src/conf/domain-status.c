@@ -275,6 +275,9 @@ legacyRepair(const char *text)
         if (len == 0 || strncmp(p, "='", 2) != 0)
             return NULL;
         p += 2;
+        /* the value's closing quote is the head's own "'>" */
+        if (p > nl - 2)
+            return NULL;
         if ((len == 7 && strncmp(name, "monitor", 7) == 0) ||
             (len == 6 && strncmp(name, "cgroup", 6) == 0)) {
             g_autofree char *value = g_strndup(p, nl - 2 - p);

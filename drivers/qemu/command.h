@@ -29,6 +29,13 @@ typedef struct {
  * virtkit does not cover.  Reads nothing but its arguments. */
 char **vkQemuBuildArgv(const vkDomainDef *def, const vkQemuCommandOpts *opts);
 
+/* libvirt's QEMU post-parse defaults (addresses, implicit controllers and
+ * devices, canonical values), filled once when a definition is accepted
+ * and persisted with it, so the guest sees the same hardware on every
+ * start.  Runs before vkQemuValidateDef; the machine name is already
+ * canonical (vkQemuParseDef).  0, or -1 with an error reported. */
+int vkQemuPostParse(vkDomainDef *def);
+
 /* Define-time check: the same refusals as vkQemuBuildArgv, no argv. */
 int vkQemuValidateDef(const vkDomainDef *def);
 

@@ -359,6 +359,8 @@ vkQemuParseDef(vkQemuState *st, const char *xml)
     }
     if (!def->emulator)
         def->emulator = g_strdup(c->emulator);
+    if (vkQemuPostParse(def) < 0)
+        return NULL;
     if (vkQemuCapsCheckDef(st, def) < 0 || vkQemuValidateDef(def) < 0)
         return NULL;
     return g_steal_pointer(&def);

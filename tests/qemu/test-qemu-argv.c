@@ -4,7 +4,10 @@
  * the argv must equal <case>.args (one argument per line), or, when a
  * <case>.err exists instead, building must fail with
  * VIR_ERR_CONFIG_UNSUPPORTED and a message containing that file's text.
- * VK_TEST_REGENERATE=1 rewrites the .args files from the current output.
+ * The driver's post-parse defaults run first, as at define; when a
+ * <case>.out.xml exists, the persisted (inactive) XML must equal it.
+ * VK_TEST_REGENERATE=1 rewrites the .args files (and existing .out.xml
+ * files) from the current output.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -36,6 +39,7 @@ runCase(void **state)
     g_autofree char *xmlPath = g_strdup_printf("%s/%s.xml", dataDir, name);
     g_autofree char *argsPath = g_strdup_printf("%s/%s.args", dataDir, name);
     g_autofree char *errPath = g_strdup_printf("%s/%s.err", dataDir, name);
+    g_autofree char *outPath = g_strdup_printf("%s/%s.out.xml", dataDir, name);
     g_autofree char *xml = slurp(xmlPath);
     g_autoptr(vkDomainDef) def = NULL;
     g_auto(GStrv) argv = NULL;
@@ -57,6 +61,27 @@ runCase(void **state)
     def = vkDomainDefParseString(xml, "kvm,qemu", 0);
     if (!def)
         fail_msg("%s: parse failed: %s", name, vkErrorGetLast()->message);
+    if (vkQemuPostParse(def) < 0) {
+        if (g_file_test(errPath, G_FILE_TEST_EXISTS)) {
+            g_autofree char *want = slurp(errPath);
+
+            g_strchomp(want);
+            if (!strstr(vkErrorGetLast()->message, want))
+                fail_msg("%s: message '%s' lacks '%s'", name, vkErrorGetLast()->message, want);
+            return;
+        }
+        fail_msg("%s: post-parse failed: %s", name, vkErrorGetLast()->message);
+    }
+    if (g_file_test(outPath, G_FILE_TEST_EXISTS)) {
+        g_autofree char *got = vkDomainDefFormat(def, VIR_DOMAIN_XML_INACTIVE);
+        g_autofree char *want = NULL;
+
+        if (g_getenv("VK_TEST_REGENERATE"))
+            g_file_set_contents(outPath, got, -1, NULL);
+        want = slurp(outPath);
+        if (strcmp(got, want) != 0)
+            fail_msg("%s: persisted XML differs.\n--- expected\n%s--- got\n%s", name, want, got);
+    }
 
     vkErrorReset();
     argv = vkQemuBuildArgv(def, &opts);
@@ -109,7 +134,7 @@ main(int argc, char **argv)
     if (!dir)
         return 2;
     while ((n = g_dir_read_name(dir))) {
-        if (g_str_has_suffix(n, ".xml"))
+        if (g_str_has_suffix(n, ".xml") && !g_str_has_suffix(n, ".out.xml"))
             g_ptr_array_add(names, g_strndup(n, strlen(n) - 4));
     }
     g_ptr_array_sort(names, (GCompareFunc)g_strcmp0);

@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * What the files of the argv builder share (command*.c only).
+ *
+ * The builder is split by device class so each file reads in one sitting;
+ * build() in command.c calls the classes in a fixed order, which is the
+ * order of the resulting argv.  Every function here is pure: it reads the
+ * definition and the options, and appends to b->argv or refuses with
+ * VIR_ERR_CONFIG_UNSUPPORTED (b->opts is NULL at define-time checks).
+ */
+#ifndef VK_QEMU_COMMAND_PRIV_H
+#define VK_QEMU_COMMAND_PRIV_H
+
+#include <stdarg.h>
+#include <string.h>
+
+#include "drivers/qemu/command.h"
+#include "conf/domain-conf-priv.h"
+
+#define unsupported(...) vkReportError(VIR_ERR_CONFIG_UNSUPPORTED, __VA_ARGS__)
+
+typedef struct {
+    GPtrArray *argv;
+    const vkDomainDef *def;
+    const vkQemuCommandOpts *opts;   /* may be NULL (define-time check) */
+} cmdBuf;
+
+static inline void
+add(cmdBuf *b, const char *arg)
+{
+    g_ptr_array_add(b->argv, g_strdup(arg));
+}
+
+static inline void G_GNUC_PRINTF(2, 3)
+addf(cmdBuf *b, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    g_ptr_array_add(b->argv, g_strdup_vprintf(fmt, ap));
+    va_end(ap);
+}
+
+static inline void
+add2(cmdBuf *b, const char *opt, const char *val)
+{
+    add(b, opt);
+    add(b, val);
+}
+
+/* QEMU's option syntax splits on ','; a literal comma is written twice. */
+static inline char *
+esc(const char *s)
+{
+    GString *out = g_string_new(NULL);
+
+    for (; *s; s++) {
+        if (*s == ',')
+            g_string_append_c(out, ',');
+        g_string_append_c(out, *s);
+    }
+    return g_string_free(out, FALSE);
+}
+
+static inline GPtrArray *
+devs(const vkDomainDef *def, int type)
+{
+    return def->priv ? def->priv->devs[type] : NULL;
+}
+
+static inline bool
+hasFeature(const vkDomainDef *def, const char *name)
+{
+    GPtrArray *f = def->priv ? def->priv->features : NULL;
+
+    for (guint i = 0; f && i < f->len; i++) {
+        if (strcmp(((vkXmlElem *)f->pdata[i])->name, name) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* One per device class, in argv order; each returns 0 or -1 with an
+ * error reported. */
+int vkQemuCmdMachine(cmdBuf *b);       /* command-machine.c */
+int vkQemuCmdCpu(cmdBuf *b);
+int vkQemuCmdOS(cmdBuf *b);
+int vkQemuCmdClock(cmdBuf *b);
+int vkQemuCmdGraphics(cmdBuf *b);      /* command-display.c */
+int vkQemuCmdControllersAndOthers(cmdBuf *b); /* command-controller.c */
+int vkQemuCmdDisks(cmdBuf *b);         /* command-disk.c */
+int vkQemuCmdNets(cmdBuf *b);          /* command-net.c */
+int vkQemuCmdChardevs(cmdBuf *b);      /* command-chr.c */
+
+#endif

@@ -80,6 +80,13 @@ hasFeature(const vkDomainDef *def, const char *name)
     return false;
 }
 
+/* Appends the ",bus=...,addr=..." that puts a device where its kept
+ * <address> says (PCI: pci.N, or pcie.0 for bus 0 of a q35 machine);
+ * nothing for a NULL or unknown address type.  command.c. */
+void vkQemuCmdAddress(GString *dev, const vkDomainDef *def, const vkXmlElem *addr);
+/* True for a q35 machine (PCI Express root). */
+bool vkQemuCmdIsQ35(const vkDomainDef *def);
+
 /* One per device class, in argv order; each returns 0 or -1 with an
  * error reported. */
 int vkQemuCmdMachine(cmdBuf *b);       /* command-machine.c */

@@ -19,6 +19,39 @@
 
 #define DEFAULT_EMULATOR "/usr/bin/qemu-system-x86_64"
 
+bool
+vkQemuCmdIsQ35(const vkDomainDef *def)
+{
+    return def->osMachine && strstr(def->osMachine, "q35") != NULL;
+}
+
+void
+vkQemuCmdAddress(GString *dev, const vkDomainDef *def, const vkXmlElem *addr)
+{
+    const char *type = addr ? vkXmlElemGetAttr(addr, "type") : NULL;
+
+    if (g_strcmp0(type, "pci") == 0) {
+        const char *busStr = vkXmlElemGetAttr(addr, "bus");
+        const char *slotStr = vkXmlElemGetAttr(addr, "slot");
+        const char *fnStr = vkXmlElemGetAttr(addr, "function");
+        const char *multi = vkXmlElemGetAttr(addr, "multifunction");
+        unsigned int bus = busStr ? (unsigned int)g_ascii_strtoull(busStr, NULL, 0) : 0;
+        unsigned int slot = slotStr ? (unsigned int)g_ascii_strtoull(slotStr, NULL, 0) : 0;
+        unsigned int fn = fnStr ? (unsigned int)g_ascii_strtoull(fnStr, NULL, 0) : 0;
+
+        if (bus == 0 && vkQemuCmdIsQ35(def))
+            g_string_append(dev, ",bus=pcie.0");
+        else
+            g_string_append_printf(dev, ",bus=pci.%u", bus);
+        if (fn)
+            g_string_append_printf(dev, ",addr=0x%x.0x%x", slot, fn);
+        else
+            g_string_append_printf(dev, ",addr=0x%x", slot);
+        if (g_strcmp0(multi, "on") == 0)
+            g_string_append(dev, ",multifunction=on");
+    }
+}
+
 static char **
 build(const vkDomainDef *def, const vkQemuCommandOpts *opts)
 {

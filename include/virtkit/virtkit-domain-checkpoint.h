@@ -36,6 +36,30 @@ typedef enum {
     VIR_DOMAIN_CHECKPOINT_XML_SIZE = 4,
 } virDomainCheckpointXMLFlags;
 
+/* Creates a checkpoint of domain's disks from its XML description. */
+virDomainCheckpointPtr virDomainCheckpointCreateXML(virDomainPtr domain, const char *xmlDesc, unsigned int flags);
+/* Deletes a checkpoint (and, by flags, its children or only its metadata). */
+int virDomainCheckpointDelete(virDomainCheckpointPtr checkpoint, unsigned int flags);
+/* Drops a reference to a checkpoint handle. */
+int virDomainCheckpointFree(virDomainCheckpointPtr checkpoint);
+/* The connection a checkpoint handle belongs to. */
+virConnectPtr virDomainCheckpointGetConnect(virDomainCheckpointPtr checkpoint);
+/* The domain a checkpoint handle belongs to. */
+virDomainPtr virDomainCheckpointGetDomain(virDomainCheckpointPtr checkpoint);
+/* The name of a checkpoint. */
+const char *virDomainCheckpointGetName(virDomainCheckpointPtr checkpoint);
+/* The checkpoint this one was taken after, or NULL with an error if none. */
+virDomainCheckpointPtr virDomainCheckpointGetParent(virDomainCheckpointPtr checkpoint, unsigned int flags);
+/* The XML description of a checkpoint. */
+char *virDomainCheckpointGetXMLDesc(virDomainCheckpointPtr checkpoint, unsigned int flags);
+/* Lists the children of a checkpoint into a new array; returns how many. */
+int virDomainCheckpointListAllChildren(virDomainCheckpointPtr checkpoint, virDomainCheckpointPtr **children, unsigned int flags);
+/* The checkpoint of domain with this name. */
+virDomainCheckpointPtr virDomainCheckpointLookupByName(virDomainPtr domain, const char *name, unsigned int flags);
+/* Adds a reference to a checkpoint handle. */
+int virDomainCheckpointRef(virDomainCheckpointPtr checkpoint);
+/* Lists the checkpoints of domain into a new array; returns how many. */
+int virDomainListAllCheckpoints(virDomainPtr domain, virDomainCheckpointPtr **checkpoints, unsigned int flags);
 
 #ifdef __cplusplus
 }

@@ -18,6 +18,54 @@ typedef enum {
     VIR_NWFILTER_DEFINE_VALIDATE = 1,
 } virNWFilterDefineFlags;
 
+/* Lists the network filter bindings of conn into a new array; returns how many. */
+int virConnectListAllNWFilterBindings(virConnectPtr conn, virNWFilterBindingPtr **bindings, unsigned int flags);
+/* Lists the network filters of conn into a new array; returns how many. */
+int virConnectListAllNWFilters(virConnectPtr conn, virNWFilterPtr **filters, unsigned int flags);
+/* Fills names with up to maxnames network filter names; returns how many. */
+int virConnectListNWFilters(virConnectPtr conn, char ** const names, int maxnames);
+/* The number of network filters defined on conn. */
+int virConnectNumOfNWFilters(virConnectPtr conn);
+/* Binds a network filter to a port from its XML description. */
+virNWFilterBindingPtr virNWFilterBindingCreateXML(virConnectPtr conn, const char *xml, unsigned int flags);
+/* Removes a network filter binding. */
+int virNWFilterBindingDelete(virNWFilterBindingPtr binding);
+/* Drops a reference to a network filter binding handle. */
+int virNWFilterBindingFree(virNWFilterBindingPtr binding);
+/* The name of the filter a binding applies. */
+const char *virNWFilterBindingGetFilterName(virNWFilterBindingPtr binding);
+/* The host port device a binding applies to. */
+const char *virNWFilterBindingGetPortDev(virNWFilterBindingPtr binding);
+/* The XML description of a network filter binding. */
+char *virNWFilterBindingGetXMLDesc(virNWFilterBindingPtr binding, unsigned int flags);
+/* The network filter binding of a host port device. */
+virNWFilterBindingPtr virNWFilterBindingLookupByPortDev(virConnectPtr conn, const char *portdev);
+/* Adds a reference to a network filter binding handle. */
+int virNWFilterBindingRef(virNWFilterBindingPtr binding);
+/* Defines or redefines a network filter from its XML description. */
+virNWFilterPtr virNWFilterDefineXML(virConnectPtr conn, const char *xmlDesc);
+/* Like virNWFilterDefineXML, with flags (validation). */
+virNWFilterPtr virNWFilterDefineXMLFlags(virConnectPtr conn, const char *xmlDesc, unsigned int flags);
+/* Drops a reference to a network filter handle. */
+int virNWFilterFree(virNWFilterPtr nwfilter);
+/* The name of a network filter. */
+const char *virNWFilterGetName(virNWFilterPtr nwfilter);
+/* Copies the network filter's raw UUID into uuid. */
+int virNWFilterGetUUID(virNWFilterPtr nwfilter, unsigned char *uuid);
+/* Writes the network filter's UUID as a string into buf. */
+int virNWFilterGetUUIDString(virNWFilterPtr nwfilter, char *buf);
+/* The XML description of a network filter. */
+char *virNWFilterGetXMLDesc(virNWFilterPtr nwfilter, unsigned int flags);
+/* The network filter with this name. */
+virNWFilterPtr virNWFilterLookupByName(virConnectPtr conn, const char *name);
+/* The network filter with this raw UUID. */
+virNWFilterPtr virNWFilterLookupByUUID(virConnectPtr conn, const unsigned char *uuid);
+/* The network filter with this UUID string. */
+virNWFilterPtr virNWFilterLookupByUUIDString(virConnectPtr conn, const char *uuidstr);
+/* Adds a reference to a network filter handle. */
+int virNWFilterRef(virNWFilterPtr nwfilter);
+/* Removes a network filter's definition. */
+int virNWFilterUndefine(virNWFilterPtr nwfilter);
 
 #ifdef __cplusplus
 }

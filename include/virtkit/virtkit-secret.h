@@ -48,6 +48,46 @@ typedef enum {
 typedef void (*virConnectSecretEventGenericCallback)(virConnectPtr conn, virSecretPtr secret, void *opaque);
 typedef void (*virConnectSecretEventLifecycleCallback)(virConnectPtr conn, virSecretPtr secret, int event, int detail, void *opaque);
 
+/* Lists the secrets of conn (filtered by flags) into a new array; returns how many. */
+int virConnectListAllSecrets(virConnectPtr conn, virSecretPtr **secrets, unsigned int flags);
+/* Fills uuids with up to maxuuids secret UUID strings; returns how many. */
+int virConnectListSecrets(virConnectPtr conn, char **uuids, int maxuuids);
+/* The number of secrets defined on conn. */
+int virConnectNumOfSecrets(virConnectPtr conn);
+/* Removes the secret event callback with this id. */
+int virConnectSecretEventDeregisterAny(virConnectPtr conn, int callbackID);
+/* Adds a callback for one secret event ID, optionally for one secret; returns its id. */
+int virConnectSecretEventRegisterAny(virConnectPtr conn, virSecretPtr secret, int eventID, virConnectSecretEventGenericCallback cb, void *opaque, virFreeCallback freecb);
+/* Defines or redefines a secret from its XML description (without its value). */
+virSecretPtr virSecretDefineXML(virConnectPtr conn, const char *xml, unsigned int flags);
+/* Drops a reference to a secret handle. */
+int virSecretFree(virSecretPtr secret);
+/* The connection a secret handle belongs to. */
+virConnectPtr virSecretGetConnect(virSecretPtr secret);
+/* Copies the secret's raw UUID into uuid. */
+int virSecretGetUUID(virSecretPtr secret, unsigned char *uuid);
+/* Writes the secret's UUID as a string into buf. */
+int virSecretGetUUIDString(virSecretPtr secret, char *buf);
+/* What the secret is used for (a volume path, a Ceph name...), by its usage type. */
+const char *virSecretGetUsageID(virSecretPtr secret);
+/* The secret's usage type (a virSecretUsageType). */
+int virSecretGetUsageType(virSecretPtr secret);
+/* A copy of the secret's value and its size; private secrets refuse. */
+unsigned char *virSecretGetValue(virSecretPtr secret, size_t *value_size, unsigned int flags);
+/* The XML description of a secret (never its value). */
+char *virSecretGetXMLDesc(virSecretPtr secret, unsigned int flags);
+/* The secret with this raw UUID. */
+virSecretPtr virSecretLookupByUUID(virConnectPtr conn, const unsigned char *uuid);
+/* The secret with this UUID string. */
+virSecretPtr virSecretLookupByUUIDString(virConnectPtr conn, const char *uuidstr);
+/* The secret of this usage type and usage ID. */
+virSecretPtr virSecretLookupByUsage(virConnectPtr conn, int usageType, const char *usageID);
+/* Adds a reference to a secret handle. */
+int virSecretRef(virSecretPtr secret);
+/* Sets the secret's value. */
+int virSecretSetValue(virSecretPtr secret, const unsigned char *value, size_t value_size, unsigned int flags);
+/* Removes a secret and its value. */
+int virSecretUndefine(virSecretPtr secret);
 
 #ifdef __cplusplus
 }

@@ -21,7 +21,8 @@ import sys
 
 SECTIONS = ["virtkit-common.h", "virtkit-host.h", "virtkit-domain.h",
             "virtkit-event.h", "virterror.h", "virtkit-network.h",
-            "virtkit-storage.h", "virtkit-nodedev.h", "virtkit-stream.h"]
+            "virtkit-storage.h", "virtkit-nodedev.h", "virtkit-stream.h",
+            "virtkit-secret.h", "virtkit-nwfilter.h", "virtkit-domain-checkpoint.h"]
 # The handle types a dispatched function may take first: its check and the
 # expression that reaches the connection.
 HANDLES = {
@@ -32,6 +33,10 @@ HANDLES = {
     "virStoragePoolPtr": ("vkCheckStoragePool", "%s->conn"),
     "virStorageVolPtr": ("vkCheckStorageVol", "%s->conn"),
     "virNodeDevicePtr": ("vkCheckNodeDevice", "%s->conn"),
+    "virSecretPtr": ("vkCheckSecret", "%s->conn"),
+    "virNWFilterPtr": ("vkCheckNWFilter", "%s->conn"),
+    "virNWFilterBindingPtr": ("vkCheckNWFilterBinding", "%s->conn"),
+    "virDomainCheckpointPtr": ("vkCheckDomainCheckpoint", "%s->domain->conn"),
 }
 PROTO = re.compile(r"^(?!typedef)([A-Za-z_][\w \*]*?)\s*\**\s*\b(vir\w+)\((.*)\);$")
 # Arguments that are optional by their nature wherever they appear.
@@ -80,7 +85,9 @@ def parse_def(path):
 
 def error_domain(fname):
     """The error domain libvirt reports argument problems of fname under."""
-    for key, dom in (("NodeDevice", "VIR_FROM_NODEDEV"), ("NodeListDevices", "VIR_FROM_NODEDEV"),
+    for key, dom in (("Secret", "VIR_FROM_SECRET"), ("NWFilter", "VIR_FROM_NWFILTER"),
+                     ("Checkpoint", "VIR_FROM_DOMAIN_CHECKPOINT"),
+                     ("NodeDevice", "VIR_FROM_NODEDEV"), ("NodeListDevices", "VIR_FROM_NODEDEV"),
                      ("NodeNumOfDevices", "VIR_FROM_NODEDEV"), ("Storage", "VIR_FROM_STORAGE"),
                      ("Network", "VIR_FROM_NETWORK"), ("Domain", "VIR_FROM_DOMAIN")):
         if key in fname:
@@ -106,6 +113,8 @@ def family(fname):
 
 def member_name(fname):
     base = fname[3:]
+    if base.startswith("NWFilter"):     # an acronym: nwfilterDefineXML
+        return "nwfilter" + base[len("NWFilter"):]
     return base[0].lower() + base[1:]
 
 

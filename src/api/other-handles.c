@@ -9,83 +9,8 @@
 
 #include <string.h>
 
+#include "api/handle-macros.h"
 #include "util/uuid.h"
-
-#define HANDLE_FREE_REF(Kind, type, check, unref, refs) \
-    int vir##Kind##Free(type obj) \
-    { \
-        vkErrorReset(); \
-        if (!check(obj, __func__)) { \
-            vkDispatchError(NULL); \
-            return -1; \
-        } \
-        unref(obj); \
-        return 0; \
-    } \
-    int vir##Kind##Ref(type obj) \
-    { \
-        vkErrorReset(); \
-        if (!check(obj, __func__)) { \
-            vkDispatchError(NULL); \
-            return -1; \
-        } \
-        g_atomic_int_inc(&obj->refs); \
-        return 0; \
-    }
-
-#define HANDLE_STRING(fn, type, check, expr) \
-    const char *fn(type obj) \
-    { \
-        vkErrorReset(); \
-        if (!check(obj, __func__)) { \
-            vkDispatchError(NULL); \
-            return NULL; \
-        } \
-        return expr; \
-    }
-
-#define HANDLE_CONNECT(fn, type, check, expr) \
-    virConnectPtr fn(type obj) \
-    { \
-        vkErrorReset(); \
-        if (!check(obj, __func__)) { \
-            vkDispatchError(NULL); \
-            return NULL; \
-        } \
-        return expr; \
-    }
-
-#define HANDLE_UUID(Kind, type, check) \
-    int vir##Kind##GetUUID(type obj, unsigned char *uuid) \
-    { \
-        vkErrorReset(); \
-        if (!check(obj, __func__)) \
-            goto error; \
-        if (!uuid) { \
-            vkReportNullArg(VIR_FROM_THIS, "uuid", __func__); \
-            goto error; \
-        } \
-        memcpy(uuid, obj->uuid, VIR_UUID_BUFLEN); \
-        return 0; \
-     error: \
-        vkDispatchError(NULL); \
-        return -1; \
-    } \
-    int vir##Kind##GetUUIDString(type obj, char *buf) \
-    { \
-        vkErrorReset(); \
-        if (!check(obj, __func__)) \
-            goto error; \
-        if (!buf) { \
-            vkReportNullArg(VIR_FROM_THIS, "buf", __func__); \
-            goto error; \
-        } \
-        vkUUIDFormat(obj->uuid, buf); \
-        return 0; \
-     error: \
-        vkDispatchError(NULL); \
-        return -1; \
-    }
 
 HANDLE_FREE_REF(Network, virNetworkPtr, vkCheckNetwork, vkNetworkUnref, refs)
 HANDLE_STRING(virNetworkGetName, virNetworkPtr, vkCheckNetwork, obj->name)
@@ -145,37 +70,6 @@ virNetworkDHCPLeaseFree(virNetworkDHCPLeasePtr lease)
     g_free(lease->clientid);
     g_free(lease);
 }
-
-/* Lookup by UUID string: parse, then the driver's by-UUID member. */
-#define LOOKUP_BY_UUID_STRING(fn, rettype, objtype, check, reach, family, member) \
-    rettype fn(objtype obj, const char *uuidstr) \
-    { \
-        unsigned char uuid[VIR_UUID_BUFLEN]; \
-        virConnectPtr conn = NULL; \
-        rettype ret; \
-        vkErrorReset(); \
-        if (!check(obj, __func__)) \
-            goto error; \
-        conn = reach; \
-        if (!uuidstr) { \
-            vkReportNullArg(VIR_FROM_THIS, "uuidstr", __func__); \
-            goto error; \
-        } \
-        if (vkUUIDParse(uuidstr, uuid) < 0) { \
-            vkReportError(VIR_ERR_INVALID_ARG, "invalid UUID '%s' in %s", uuidstr, __func__); \
-            goto error; \
-        } \
-        if (!vkConnFamilyDriver(conn, family)->member) { \
-            vkReportUnsupported(conn, VIR_FROM_THIS, __func__); \
-            goto error; \
-        } \
-        if (!(ret = vkConnFamilyDriver(conn, family)->member(obj, uuid))) \
-            goto error; \
-        return ret; \
-     error: \
-        vkDispatchError(conn); \
-        return NULL; \
-    }
 
 LOOKUP_BY_UUID_STRING(virNetworkLookupByUUIDString, virNetworkPtr, virConnectPtr,
                       vkCheckConnect, obj, VK_FAMILY_NETWORK, networkLookupByUUID)

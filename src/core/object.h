@@ -118,6 +118,43 @@ struct _virNodeDevice {
     char *parentName;               /* may be NULL */
 };
 
+#define VK_SECRET_MAGIC 0x76534543u
+#define VK_NWFILTER_MAGIC 0x764e5746u
+#define VK_NWFILTER_BINDING_MAGIC 0x764e5742u
+#define VK_CHECKPOINT_MAGIC 0x76434b50u
+
+struct _virSecret {
+    unsigned int magic;
+    gint refs;
+    virConnectPtr conn;
+    unsigned char uuid[VIR_UUID_BUFLEN];
+    int usageType;                  /* virSecretUsageType */
+    char *usageID;                  /* NULL for usage type none */
+};
+
+struct _virNWFilter {
+    unsigned int magic;
+    gint refs;
+    virConnectPtr conn;
+    char *name;
+    unsigned char uuid[VIR_UUID_BUFLEN];
+};
+
+struct _virNWFilterBinding {
+    unsigned int magic;
+    gint refs;
+    virConnectPtr conn;
+    char *portdev;                  /* the host side of the port */
+    char *filtername;
+};
+
+struct _virDomainCheckpoint {
+    unsigned int magic;
+    gint refs;
+    virDomainPtr domain;            /* a reference is held */
+    char *name;
+};
+
 virConnectPtr vkConnectNew(void);
 void vkConnectRef(virConnectPtr conn);
 /* Drops a reference; the last one closes the driver and frees. */
@@ -143,6 +180,18 @@ void vkStorageVolUnref(virStorageVolPtr vol);
 virNodeDevicePtr vkGetNodeDevice(virConnectPtr conn, const char *name,
                                  const char *parentName);
 void vkNodeDeviceUnref(virNodeDevicePtr dev);
+/* object-secret.c: secrets, network filters, bindings, checkpoints */
+virSecretPtr vkGetSecret(virConnectPtr conn, const unsigned char *uuid,
+                         int usageType, const char *usageID);
+void vkSecretUnref(virSecretPtr secret);
+virNWFilterPtr vkGetNWFilter(virConnectPtr conn, const char *name,
+                             const unsigned char *uuid);
+void vkNWFilterUnref(virNWFilterPtr filter);
+virNWFilterBindingPtr vkGetNWFilterBinding(virConnectPtr conn, const char *portdev,
+                                           const char *filtername);
+void vkNWFilterBindingUnref(virNWFilterBindingPtr binding);
+virDomainCheckpointPtr vkGetDomainCheckpoint(virDomainPtr domain, const char *name);
+void vkDomainCheckpointUnref(virDomainCheckpointPtr checkpoint);
 
 /* Validity checks used at the API door: they report VIR_ERR_INVALID_CONN /
  * VIR_ERR_INVALID_DOMAIN and return false for NULL or freed handles. */
@@ -153,5 +202,9 @@ bool vkCheckNetworkPort(virNetworkPortPtr port, const char *func);
 bool vkCheckStoragePool(virStoragePoolPtr pool, const char *func);
 bool vkCheckStorageVol(virStorageVolPtr vol, const char *func);
 bool vkCheckNodeDevice(virNodeDevicePtr dev, const char *func);
+bool vkCheckSecret(virSecretPtr secret, const char *func);
+bool vkCheckNWFilter(virNWFilterPtr filter, const char *func);
+bool vkCheckNWFilterBinding(virNWFilterBindingPtr binding, const char *func);
+bool vkCheckDomainCheckpoint(virDomainCheckpointPtr checkpoint, const char *func);
 
 #endif

@@ -24,6 +24,8 @@ typedef struct {
 #define K(n, k, f) { n, k, offsetof(vkDaemonConfig, f) }
 static const vkConfigKey keys[] = {
     K("unix_sock_dir", KEY_STRING, unixSockDir),
+    /* virtkitd's own: take libvirtd's place (daemon.h) */
+    K("libvirt_sockets", KEY_BOOL, libvirtSockets),
     K("unix_sock_ro_perms", KEY_PERMS, unixSockRoPerms),
     K("unix_sock_rw_perms", KEY_PERMS, unixSockRwPerms),
     K("listen_tcp", KEY_BOOL, listenTcp),
@@ -67,7 +69,7 @@ vkDaemonConfigNew(void)
 {
     vkDaemonConfig *cfg = g_new0(vkDaemonConfig, 1);
 
-    cfg->unixSockDir = g_strdup("/run/virtkit");
+    cfg->unixSockDir = g_strdup(VK_DAEMON_SOCK_DIR);
     cfg->unixSockRoPerms = 0777;
     cfg->unixSockRwPerms = 0700;
     cfg->tcpPort = g_strdup("16509");

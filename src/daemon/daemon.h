@@ -15,8 +15,14 @@
 
 /* ---- configuration (libvirtd.conf's key names) ---- */
 
+#define VK_DAEMON_SOCK_DIR "/run/virtkit"
+
 typedef struct {
     char *unixSockDir;
+    /* Serve libvirtd's socket names (libvirt-sock, libvirt-sock-ro) so
+     * stock clients reach virtkitd with plain qemu:///system; the
+     * directory then defaults to /run/libvirt. */
+    bool libvirtSockets;
     unsigned int unixSockRoPerms;
     unsigned int unixSockRwPerms;
     bool listenTcp;

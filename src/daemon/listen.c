@@ -103,6 +103,24 @@ addListener(vkDaemonServer *srv, int fd, bool readonly, bool tls,
     VK_DLOG("listening on %s", desc);
 }
 
+/* True when something accepts connections on path. */
+static bool
+socketIsLive(const char *path)
+{
+    struct sockaddr_un sa = { .sun_family = AF_UNIX };
+    int probe;
+    bool live;
+
+    if (strlen(path) >= sizeof(sa.sun_path))
+        return false;
+    strcpy(sa.sun_path, path);
+    if ((probe = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
+        return false;
+    live = connect(probe, (struct sockaddr *)&sa, sizeof(sa)) == 0;
+    close(probe);
+    return live;
+}
+
 static bool
 listenUnix(vkDaemonServer *srv, const char *name, unsigned int mode,
            bool readonly, GError **error)
@@ -123,11 +141,10 @@ listenUnix(vkDaemonServer *srv, const char *name, unsigned int mode,
     if (fd < 0)
         goto syserr;
     if (lstat(path, &st) == 0) {
-        /* A socket left by a crashed daemon is removed; a live one is not. */
-        int probe = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        bool live = probe >= 0 && connect(probe, (struct sockaddr *)&sa, sizeof(sa)) == 0;
-        if (probe >= 0)
-            close(probe);
+        /* A socket left by a crashed daemon is removed; a live one (a
+         * libvirtd's, in libvirt_sockets mode) is not. */
+        bool live = socketIsLive(path);
+
         if (live || !S_ISSOCK(st.st_mode)) {
             close(fd);
             g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_EXIST,
@@ -212,20 +229,72 @@ listenTcp(vkDaemonServer *srv, const char *port, bool tls, GError **error)
     return true;
 }
 
+/* systemd socket activation (sd_listen_fds(3)'s protocol, without
+ * libsystemd): the sockets arrive as fds 3.. with their unit's
+ * FileDescriptorName; a name ending in "-ro" is the read-only socket.
+ * Returns how many were adopted (0: not activated). */
+static int
+adoptActivatedSockets(vkDaemonServer *srv)
+{
+    const char *pid = g_getenv("LISTEN_PID");
+    const char *fds = g_getenv("LISTEN_FDS");
+    g_auto(GStrv) names = NULL;
+    long n;
+
+    if (!pid || !fds || g_ascii_strtoll(pid, NULL, 10) != (gint64)getpid())
+        return 0;
+    n = g_ascii_strtoll(fds, NULL, 10);
+    names = g_strsplit(g_getenv("LISTEN_FDNAMES") ? g_getenv("LISTEN_FDNAMES") : "", ":", -1);
+    for (long i = 0; i < n && i < 64; i++) {
+        int fd = 3 + (int)i;
+        const char *name = names[0] && (guint)i < g_strv_length(names) ? names[i] : "";
+        bool ro = g_str_has_suffix(name, "-ro");
+
+        fcntl(fd, F_SETFD, FD_CLOEXEC);
+        fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+        /* systemd owns the socket files: no path, nothing unlinked */
+        addListener(srv, fd, ro, false, NULL,
+                    g_strdup_printf("activated socket %s%s", *name ? name : "(unnamed)",
+                                    ro ? " (read-only)" : ""));
+    }
+    g_unsetenv("LISTEN_PID");
+    g_unsetenv("LISTEN_FDS");
+    g_unsetenv("LISTEN_FDNAMES");
+    return (int)n;
+}
+
 bool
 vkDaemonServerListen(vkDaemonServer *srv, GError **error)
 {
     vkDaemonConfig *cfg = srv->cfg;
+    const char *prefix = cfg->libvirtSockets ? "libvirt" : "virtkit";
+    g_autofree char *rw = g_strdup_printf("%s-sock", prefix);
+    g_autofree char *ro = g_strdup_printf("%s-sock-ro", prefix);
 
+    if (adoptActivatedSockets(srv) > 0)
+        goto network;
     if (g_mkdir_with_parents(cfg->unixSockDir, 0755) < 0) {
         g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(errno),
                     "cannot create socket directory '%s': %s",
                     cfg->unixSockDir, g_strerror(errno));
         return false;
     }
-    if (!listenUnix(srv, "virtkit-sock", cfg->unixSockRwPerms, false, error) ||
-        !listenUnix(srv, "virtkit-sock-ro", cfg->unixSockRoPerms, true, error))
+    if (cfg->libvirtSockets) {
+        /* libvirt's clients try the modular daemon's socket before
+         * libvirt-sock: with a virtqemud there, they would never get here */
+        g_autofree char *modular = g_build_filename(cfg->unixSockDir, "virtqemud-sock", NULL);
+
+        if (socketIsLive(modular)) {
+            g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_EXIST,
+                        "virtqemud is listening on '%s': libvirt's clients would reach it, "
+                        "not virtkitd; stop it first", modular);
+            return false;
+        }
+    }
+    if (!listenUnix(srv, rw, cfg->unixSockRwPerms, false, error) ||
+        !listenUnix(srv, ro, cfg->unixSockRoPerms, true, error))
         goto fail;
+ network:
     if (cfg->listenTls) {
         if (!(srv->tls = vkDaemonTlsNew(cfg, error)) ||
             !listenTcp(srv, cfg->tlsPort, true, error))

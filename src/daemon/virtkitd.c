@@ -17,7 +17,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stddef.h>
 #include <unistd.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <glib-unix.h>
 #include <gnutls/gnutls.h>
 
@@ -101,6 +104,29 @@ writePidfile(const char *path, GError **error)
     return g_file_set_contents(path, text, -1, error);
 }
 
+/* sd_notify(3)'s READY=1 without libsystemd: one datagram to the socket
+ * systemd names (Type=notify units); "@" is the abstract namespace. */
+static void
+notifySystemd(void)
+{
+    const char *path = g_getenv("NOTIFY_SOCKET");
+    struct sockaddr_un sa = { .sun_family = AF_UNIX };
+    socklen_t len;
+    int fd;
+
+    if (!path || !*path || strlen(path) >= sizeof(sa.sun_path))
+        return;
+    strcpy(sa.sun_path, path);
+    if (sa.sun_path[0] == '@')
+        sa.sun_path[0] = '\0';
+    len = offsetof(struct sockaddr_un, sun_path) + strlen(path);
+    if ((fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)) < 0)
+        return;
+    if (sendto(fd, "READY=1", 7, MSG_NOSIGNAL, (struct sockaddr *)&sa, len) < 0)
+        VK_LOG("cannot notify systemd on %s: %s", path, g_strerror(errno));
+    close(fd);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -113,9 +139,13 @@ main(int argc, char **argv)
     int readyFd = -1;
     gboolean verbose = FALSE;
     gboolean showVersion = FALSE;
+    gboolean libvirtSockets = FALSE;
     GOptionEntry entries[] = {
         { "socket-dir", 0, 0, G_OPTION_ARG_FILENAME, &socketDir,
           "directory for virtkit-sock and virtkit-sock-ro (default /run/virtkit)", "DIR" },
+        { "libvirt-sockets", 0, 0, G_OPTION_ARG_NONE, &libvirtSockets,
+          "serve libvirtd's sockets (libvirt-sock, libvirt-sock-ro; default directory "
+          "/run/libvirt) so stock clients reach this daemon", NULL },
         { "config", 'f', 0, G_OPTION_ARG_FILENAME, &configFile,
           "configuration file (libvirtd.conf syntax)", "FILE" },
         { "pidfile", 'p', 0, G_OPTION_ARG_FILENAME, &pidfile,
@@ -162,9 +192,14 @@ main(int argc, char **argv)
         vkDaemonConfigFree(cfg);
         return EXIT_FAILURE;
     }
+    if (libvirtSockets)
+        cfg->libvirtSockets = true;
     if (socketDir) {
         g_free(cfg->unixSockDir);
         cfg->unixSockDir = g_strdup(socketDir);
+    } else if (cfg->libvirtSockets && strcmp(cfg->unixSockDir, VK_DAEMON_SOCK_DIR) == 0) {
+        g_free(cfg->unixSockDir);
+        cfg->unixSockDir = g_strdup("/run/libvirt");
     }
 
     /* The drivers deliver events through virEvent*: they must land on the
@@ -194,6 +229,7 @@ main(int argc, char **argv)
         fprintf(stderr, "virtkitd: cannot write pidfile: %s\n", err->message);
         goto cleanup;
     }
+    notifySystemd();
     if (readyFd >= 0) {
         if (write(readyFd, "\n", 1) != 1)
             VK_LOG("cannot signal readiness on fd %d: %s", readyFd, g_strerror(errno));

@@ -26,6 +26,10 @@ $SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends \
 # iptables only for libvirt 9.0's network driver in bench/run-network.sh
 $SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends \
     dnsmasq-base nftables iptables
+# virtkitd in libvirtd's place (tests/daemon: systemd-socket-activate) and
+# the ssh transport through a real sshd (tests/remote-driver/test-ssh.py)
+$SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends \
+    systemd openssh-server openssh-client netcat-openbsd
 # real containers for tests/lxc (busybox root filesystem)
 $SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends busybox-static
 # Xen driver: libxenctrl and libxenstore headers (optional at build time, -Dxen=auto).

@@ -158,8 +158,10 @@ openTransport(virConnectPtr conn, const char *transport)
         return vkRemoteTransportTLS(server, port, vkURIGetParam(uri, "pkipath"),
                                     !paramTrue(uri, "no_verify"));
     }
+    if (strcmp(transport, "ssh") == 0)
+        return vkRemoteTransportSSH(uri, conn->flags & VIR_CONNECT_RO);
     vkReportError(VIR_ERR_NO_SUPPORT,
-                  "transport '%s' is not supported (use unix, tcp or tls)",
+                  "transport '%s' is not supported (use unix, ssh, tcp or tls)",
                   transport);
     return NULL;
 }

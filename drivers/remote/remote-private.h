@@ -18,6 +18,7 @@
 #include <glib.h>
 
 #include "core/driver.h"
+#include "core/uri.h"
 #include "core/domain-event.h"
 #include "rpc/rpc-interfaces.h"
 #include "rpc/message.h"
@@ -33,6 +34,7 @@ struct _vkRemoteTransport {
     bool encrypted;     /* tls */
     void *tls;          /* gnutls_session_t when encrypted */
     void *tlsCred;      /* gnutls_certificate_credentials_t */
+    int child;          /* ssh: the process at the other end of fd, or 0 */
 };
 
 /* Connects according to uri (transport and server already resolved by the
@@ -44,6 +46,13 @@ vkRemoteTransport *vkRemoteTransportTCP(const char *host, int port);
  * "?no_verify=1". */
 vkRemoteTransport *vkRemoteTransportTLS(const char *host, int port,
                                         const char *pkipath, bool verify);
+/* ssh (remote-ssh.c): fd is a socketpair to an ssh process that runs
+ * the far side's proxy (virt-ssh-helper, or nc on the daemon's socket)
+ * as libvirt's clients do; the URI's ssh parameters (keyfile, no_verify,
+ * no_tty, netcat, socket, proxy, command) apply. */
+vkRemoteTransport *vkRemoteTransportSSH(const vkURI *uri, bool readonly);
+/* Ends and waits for the ssh process (the transport's fd closed first). */
+void vkRemoteTransportReapChild(vkRemoteTransport *t);
 /* Both return bytes moved, 0 at end of file, -1 with errno set. */
 ssize_t vkRemoteTransportRead(vkRemoteTransport *t, void *buf, size_t len);
 ssize_t vkRemoteTransportWrite(vkRemoteTransport *t, const void *buf, size_t len);

@@ -297,5 +297,6 @@ vkRemoteTransportFree(vkRemoteTransport *t)
         gnutls_certificate_free_credentials(t->tlsCred);
     if (t->fd >= 0)
         close(t->fd);
+    vkRemoteTransportReapChild(t);
     g_free(t);
 }

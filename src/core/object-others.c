@@ -11,8 +11,8 @@
 
 #include "util/error.h"
 
-static bool
-checkName(const char *name, const char *what)
+bool
+vkHandleCheckName(const char *name, const char *what)
 {
     if (!name || !*name) {
         vkReportError(VIR_ERR_INTERNAL_ERROR, "%s handle without a name", what);
@@ -25,7 +25,7 @@ virNetworkPtr
 vkGetNetwork(virConnectPtr conn, const char *name, const unsigned char *uuid)
 {
     virNetworkPtr net;
-    if (!checkName(name, "network"))
+    if (!vkHandleCheckName(name, "network"))
         return NULL;
     net = g_new0(virNetwork, 1);
     net->magic = VK_NETWORK_MAGIC;
@@ -75,7 +75,7 @@ virStoragePoolPtr
 vkGetStoragePool(virConnectPtr conn, const char *name, const unsigned char *uuid)
 {
     virStoragePoolPtr pool;
-    if (!checkName(name, "storage pool"))
+    if (!vkHandleCheckName(name, "storage pool"))
         return NULL;
     pool = g_new0(virStoragePool, 1);
     pool->magic = VK_STORAGE_POOL_MAGIC;
@@ -104,8 +104,9 @@ vkGetStorageVol(virConnectPtr conn, const char *pool, const char *name,
                 const char *key)
 {
     virStorageVolPtr vol;
-    if (!checkName(name, "storage volume") || !checkName(pool, "storage volume pool") ||
-        !checkName(key, "storage volume key"))
+    if (!vkHandleCheckName(name, "storage volume") ||
+        !vkHandleCheckName(pool, "storage volume pool") ||
+        !vkHandleCheckName(key, "storage volume key"))
         return NULL;
     vol = g_new0(virStorageVol, 1);
     vol->magic = VK_STORAGE_VOL_MAGIC;
@@ -135,7 +136,7 @@ virNodeDevicePtr
 vkGetNodeDevice(virConnectPtr conn, const char *name, const char *parentName)
 {
     virNodeDevicePtr dev;
-    if (!checkName(name, "node device"))
+    if (!vkHandleCheckName(name, "node device"))
         return NULL;
     dev = g_new0(virNodeDevice, 1);
     dev->magic = VK_NODE_DEVICE_MAGIC;
@@ -159,21 +160,11 @@ vkNodeDeviceUnref(virNodeDevicePtr dev)
     g_free(dev);
 }
 
-#define DEFINE_CHECK(fn, type, magicval, code) \
-    bool fn(type obj, const char *func) \
-    { \
-        if (!obj || obj->magic != magicval || obj->refs <= 0) { \
-            vkReportError(code, "%s", func); \
-            return false; \
-        } \
-        return true; \
-    }
-
-static DEFINE_CHECK(checkNetworkOnly, virNetworkPtr, VK_NETWORK_MAGIC, VIR_ERR_INVALID_NETWORK)
-static DEFINE_CHECK(checkPortOnly, virNetworkPortPtr, VK_NETWORK_PORT_MAGIC, VIR_ERR_INVALID_NETWORK_PORT)
-static DEFINE_CHECK(checkPoolOnly, virStoragePoolPtr, VK_STORAGE_POOL_MAGIC, VIR_ERR_INVALID_STORAGE_POOL)
-static DEFINE_CHECK(checkVolOnly, virStorageVolPtr, VK_STORAGE_VOL_MAGIC, VIR_ERR_INVALID_STORAGE_VOL)
-static DEFINE_CHECK(checkDevOnly, virNodeDevicePtr, VK_NODE_DEVICE_MAGIC, VIR_ERR_INVALID_NODE_DEVICE)
+static VK_DEFINE_HANDLE_CHECK(checkNetworkOnly, virNetworkPtr, VK_NETWORK_MAGIC, VIR_ERR_INVALID_NETWORK)
+static VK_DEFINE_HANDLE_CHECK(checkPortOnly, virNetworkPortPtr, VK_NETWORK_PORT_MAGIC, VIR_ERR_INVALID_NETWORK_PORT)
+static VK_DEFINE_HANDLE_CHECK(checkPoolOnly, virStoragePoolPtr, VK_STORAGE_POOL_MAGIC, VIR_ERR_INVALID_STORAGE_POOL)
+static VK_DEFINE_HANDLE_CHECK(checkVolOnly, virStorageVolPtr, VK_STORAGE_VOL_MAGIC, VIR_ERR_INVALID_STORAGE_VOL)
+static VK_DEFINE_HANDLE_CHECK(checkDevOnly, virNodeDevicePtr, VK_NODE_DEVICE_MAGIC, VIR_ERR_INVALID_NODE_DEVICE)
 
 bool
 vkCheckNetwork(virNetworkPtr net, const char *func)

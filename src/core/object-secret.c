@@ -11,16 +11,6 @@
 
 #include "util/error.h"
 
-static bool
-checkName(const char *name, const char *what)
-{
-    if (!name || !*name) {
-        vkReportError(VIR_ERR_INTERNAL_ERROR, "%s handle without a name", what);
-        return false;
-    }
-    return true;
-}
-
 virSecretPtr
 vkGetSecret(virConnectPtr conn, const unsigned char *uuid, int usageType,
             const char *usageID)
@@ -53,7 +43,7 @@ vkGetNWFilter(virConnectPtr conn, const char *name, const unsigned char *uuid)
 {
     virNWFilterPtr filter;
 
-    if (!checkName(name, "network filter"))
+    if (!vkHandleCheckName(name, "network filter"))
         return NULL;
     filter = g_new0(virNWFilter, 1);
     filter->magic = VK_NWFILTER_MAGIC;
@@ -82,8 +72,8 @@ vkGetNWFilterBinding(virConnectPtr conn, const char *portdev, const char *filter
 {
     virNWFilterBindingPtr binding;
 
-    if (!checkName(portdev, "network filter binding") ||
-        !checkName(filtername, "network filter binding filter"))
+    if (!vkHandleCheckName(portdev, "network filter binding") ||
+        !vkHandleCheckName(filtername, "network filter binding filter"))
         return NULL;
     binding = g_new0(virNWFilterBinding, 1);
     binding->magic = VK_NWFILTER_BINDING_MAGIC;
@@ -112,7 +102,7 @@ vkGetDomainCheckpoint(virDomainPtr domain, const char *name)
 {
     virDomainCheckpointPtr checkpoint;
 
-    if (!checkName(name, "checkpoint"))
+    if (!vkHandleCheckName(name, "checkpoint"))
         return NULL;
     checkpoint = g_new0(virDomainCheckpoint, 1);
     checkpoint->magic = VK_CHECKPOINT_MAGIC;
@@ -134,21 +124,11 @@ vkDomainCheckpointUnref(virDomainCheckpointPtr checkpoint)
     g_free(checkpoint);
 }
 
-#define DEFINE_CHECK(fn, type, magicval, code) \
-    static bool fn(type obj, const char *func) \
-    { \
-        if (!obj || obj->magic != magicval || obj->refs <= 0) { \
-            vkReportError(code, "%s", func); \
-            return false; \
-        } \
-        return true; \
-    }
-
-DEFINE_CHECK(checkSecretOnly, virSecretPtr, VK_SECRET_MAGIC, VIR_ERR_INVALID_SECRET)
-DEFINE_CHECK(checkFilterOnly, virNWFilterPtr, VK_NWFILTER_MAGIC, VIR_ERR_INVALID_NWFILTER)
-DEFINE_CHECK(checkBindingOnly, virNWFilterBindingPtr, VK_NWFILTER_BINDING_MAGIC,
+static VK_DEFINE_HANDLE_CHECK(checkSecretOnly, virSecretPtr, VK_SECRET_MAGIC, VIR_ERR_INVALID_SECRET)
+static VK_DEFINE_HANDLE_CHECK(checkFilterOnly, virNWFilterPtr, VK_NWFILTER_MAGIC, VIR_ERR_INVALID_NWFILTER)
+static VK_DEFINE_HANDLE_CHECK(checkBindingOnly, virNWFilterBindingPtr, VK_NWFILTER_BINDING_MAGIC,
              VIR_ERR_INVALID_NWFILTER_BINDING)
-DEFINE_CHECK(checkCheckpointOnly, virDomainCheckpointPtr, VK_CHECKPOINT_MAGIC,
+static VK_DEFINE_HANDLE_CHECK(checkCheckpointOnly, virDomainCheckpointPtr, VK_CHECKPOINT_MAGIC,
              VIR_ERR_INVALID_DOMAIN_CHECKPOINT)
 
 bool

@@ -193,6 +193,20 @@ void vkNWFilterBindingUnref(virNWFilterBindingPtr binding);
 virDomainCheckpointPtr vkGetDomainCheckpoint(virDomainPtr domain, const char *name);
 void vkDomainCheckpointUnref(virDomainCheckpointPtr checkpoint);
 
+/* false with VIR_ERR_INTERNAL_ERROR for a handle made without a name. */
+bool vkHandleCheckName(const char *name, const char *what);
+/* Defines fn(obj, func): false with error code for NULL, a freed handle or
+ * another kind of handle (magicval tells them apart). */
+#define VK_DEFINE_HANDLE_CHECK(fn, type, magicval, code) \
+    bool fn(type obj, const char *func) \
+    { \
+        if (!obj || obj->magic != magicval || obj->refs <= 0) { \
+            vkReportError(code, "%s", func); \
+            return false; \
+        } \
+        return true; \
+    }
+
 /* Validity checks used at the API door: they report VIR_ERR_INVALID_CONN /
  * VIR_ERR_INVALID_DOMAIN and return false for NULL or freed handles. */
 bool vkCheckConnect(virConnectPtr conn, const char *func);

@@ -205,6 +205,7 @@ static virHypervisorDriver qemuHypervisorDriver = {
     .domainDetachDevice = vkQemuDomainDetachDevice,
     .domainDetachDeviceFlags = vkQemuDomainDetachDeviceFlags,
     .domainOpenConsole = vkQemuDomainOpenConsole,
+    .domainOpenGraphicsFD = vkQemuDomainOpenGraphicsFD,
 
     .connectDomainEventRegister = vkStateDomainEventRegister,
     .connectDomainEventDeregister = vkStateDomainEventDeregister,

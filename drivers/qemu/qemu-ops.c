@@ -180,26 +180,68 @@ vkQemuDomainReset(virDomainPtr dom, unsigned int flags)
     return runOp(dom, OP_RESET);
 }
 
-int
-vkQemuDomainMonitorCommand(vkQemuState *st, vkQemuDomain *obj, const char *cmd,
-                           vkJSON *args, vkJSON **ret)
+/* The monitor of obj's run, unlocked around fn; see the header. */
+static int
+withMonitor(vkQemuState *st, vkQemuDomain *obj,
+            int (*fn)(vkQemuMonitor *mon, void *opaque), void *opaque)
 {
     vkQemuMonitor *mon;
     vkQemuRun *run;
     guint64 gen;
     int rc;
 
-    if (!(run = liveRun(obj))) {
-        vkJSONFree(args);
+    if (!(run = liveRun(obj)))
         return -1;
-    }
     mon = vkQemuMonitorRef(run->mon);
     gen = run->gen;
     g_mutex_unlock(&st->lock);
-    rc = vkQemuMonitorCommand(mon, cmd, args, ret);
+    rc = fn(mon, opaque);
     g_mutex_lock(&st->lock);
     if (rc < 0)
         monitorFailed(st, obj, gen, mon);
     vkQemuMonitorUnref(mon);
     return rc;
+}
+
+typedef struct {
+    const char *cmd;
+    vkJSON *args;
+    vkJSON **ret;
+    int fd;
+} monitorCmd;
+
+static int
+runCommand(vkQemuMonitor *mon, void *opaque)
+{
+    monitorCmd *c = opaque;
+    vkJSON *args = g_steal_pointer(&c->args);
+
+    return vkQemuMonitorCommand(mon, c->cmd, args, c->ret);
+}
+
+static int
+runSendFd(vkQemuMonitor *mon, void *opaque)
+{
+    monitorCmd *c = opaque;
+
+    return vkQemuMonitorSendFd(mon, c->cmd, c->fd);
+}
+
+int
+vkQemuDomainMonitorCommand(vkQemuState *st, vkQemuDomain *obj, const char *cmd,
+                           vkJSON *args, vkJSON **ret)
+{
+    monitorCmd c = { .cmd = cmd, .args = args, .ret = ret, .fd = -1 };
+    int rc = withMonitor(st, obj, runCommand, &c);
+
+    vkJSONFree(c.args);          /* not sent: the domain was not running */
+    return rc;
+}
+
+int
+vkQemuDomainMonitorSendFd(vkQemuState *st, vkQemuDomain *obj, const char *name, int fd)
+{
+    monitorCmd c = { .cmd = name, .fd = fd };
+
+    return withMonitor(st, obj, runSendFd, &c);
 }

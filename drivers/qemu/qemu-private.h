@@ -236,6 +236,11 @@ int vkQemuRunAttach(vkQemuState *st, vkQemuDomain *obj, int pid, int pidfd, int 
  * "domain is not running". */
 int vkQemuDomainMonitorCommand(vkQemuState *st, vkQemuDomain *obj, const char *cmd,
                                vkJSON *args, vkJSON **ret);
+/* The same for QMP getfd: QEMU gets a copy of fd under name. */
+int vkQemuDomainMonitorSendFd(vkQemuState *st, vkQemuDomain *obj, const char *name, int fd);
+
+/* qemu-graphics.c */
+int vkQemuDomainOpenGraphicsFD(virDomainPtr dom, unsigned int idx, unsigned int flags);
 
 /* qemu-reattach.c: live state read back at state creation */
 /* For each ROOT/run/NAME.xml: reattach to the QEMU still running, or

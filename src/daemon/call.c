@@ -16,6 +16,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #define VIR_FROM_THIS VIR_FROM_RPC
 #include "util/error.h"
@@ -122,6 +123,24 @@ vkDaemonCallCurrent(void)
     return currentCall;
 }
 
+/* A descriptor the dispatched call sends back with its reply: one per
+ * call at most (the procedures that pass one return exactly one). */
+static __thread int currentReplyFd = -1;
+
+int
+vkDaemonCallReplyFd(vkServerClient *client, int fd)
+{
+    (void)client;
+    if (!currentCall || currentReplyFd >= 0) {
+        close(fd);
+        vkReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+                      "a reply descriptor outside a call, or a second one");
+        return -1;
+    }
+    currentReplyFd = fd;
+    return 0;
+}
+
 void
 vkDaemonCallRun(vkDaemonClient *client, vkRpcMessage *msg)
 {
@@ -132,6 +151,7 @@ vkDaemonCallRun(vkDaemonClient *client, vkRpcMessage *msg)
     g_autofree void *ret = NULL;
     vkRpcHeader rh = *hdr;
     vkRpcMessage *reply;
+    int replyFd;
     int rv;
 
     if (!proc) {
@@ -174,8 +194,11 @@ vkDaemonCallRun(vkDaemonClient *client, vkRpcMessage *msg)
 
     testDelay(hdr->proc);
     currentCall = hdr;
+    currentReplyFd = -1;
     rv = proc->func(pub, args, ret);
     currentCall = NULL;
+    replyFd = currentReplyFd;
+    currentReplyFd = -1;
     /* The server answers keepalive PINGs always, but only sends its own to
      * clients that said they understand them (libvirt does the same).  Both
      * structs of SUPPORTS_FEATURE are a single int. */
@@ -185,6 +208,8 @@ vkDaemonCallRun(vkDaemonClient *client, vkRpcMessage *msg)
     if (proc->argsFilter)
         xdr_free(proc->argsFilter, args);
     if (rv < 0) {
+        if (replyFd >= 0)
+            close(replyFd);
         replyWithError(client, hdr, vkErrorGetLast());
         vkErrorReset();
         return;
@@ -193,7 +218,12 @@ vkDaemonCallRun(vkDaemonClient *client, vkRpcMessage *msg)
     rh.type = VK_RPC_REPLY;
     rh.status = VK_RPC_OK;
     reply = vkRpcMessageNew();
-    rv = vkRpcMessageEncode(reply, &rh, proc->retFilter, ret);
+    if (replyFd >= 0) {
+        /* the message owns a copy of the descriptor list; ours goes */
+        rv = vkRpcMessageEncodeWithFds(reply, &rh, proc->retFilter, ret, &replyFd, 1);
+    } else {
+        rv = vkRpcMessageEncode(reply, &rh, proc->retFilter, ret);
+    }
     if (proc->retFilter)
         xdr_free(proc->retFilter, ret);
     if (rv < 0) {

@@ -96,6 +96,8 @@ void vkDaemonClientEnableKeepalive(vkDaemonClient *client);
 bool vkDaemonCallInline(vkDaemonClient *client, const vkRpcHeader *hdr);
 /* Runs one complete CALL on the current thread and sends its reply. */
 void vkDaemonCallRun(vkDaemonClient *client, vkRpcMessage *msg);
+/* vkServerClient.replyFd: fd goes back with the current call's reply. */
+int vkDaemonCallReplyFd(vkServerClient *client, int fd);
 /* Replies to msg with an error (code, VIR_FROM_RPC, message). */
 void vkDaemonReplyError(vkDaemonClient *client, const vkRpcHeader *call,
                         int code, const char *fmt, ...) G_GNUC_PRINTF(4, 5);

@@ -87,6 +87,32 @@ transportRecv(vkDaemonClient *client, char *buf, size_t len)
     return recv(client->fd, buf, len, 0);
 }
 
+/* One descriptor as libvirt's peers expect it: a single byte carrying an
+ * SCM_RIGHTS message (UNIX sockets only; never on TLS). */
+static ssize_t
+sendFd(vkDaemonClient *client, int fd)
+{
+    char byte = 0;
+    struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
+    union {
+        struct cmsghdr hdr;
+        char buf[CMSG_SPACE(sizeof(int))];
+    } ctl;
+    struct msghdr mh = {
+        .msg_iov = &iov, .msg_iovlen = 1,
+        .msg_control = ctl.buf, .msg_controllen = sizeof(ctl.buf),
+    };
+    struct cmsghdr *c;
+
+    memset(&ctl, 0, sizeof(ctl));
+    c = CMSG_FIRSTHDR(&mh);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(c), &fd, sizeof(int));
+    return sendmsg(client->fd, &mh, MSG_NOSIGNAL);
+}
+
 static ssize_t
 transportSend(vkDaemonClient *client, const char *buf, size_t len)
 {
@@ -256,6 +282,14 @@ flushLocked(vkDaemonClient *client, size_t limit)
         client->txProgress = g_get_monotonic_time();
         if (msg->offset < msg->length)
             continue;
+        while (msg->donefds < msg->nfds) {
+            if (sendFd(client, msg->fds[msg->donefds]) < 0) {
+                if (errno == EAGAIN || errno == EINTR)
+                    return 0;
+                return -1;
+            }
+            msg->donefds++;
+        }
         vkDaemonTxAccountLocked(client, msg, false);
         g_queue_pop_head(&client->tx);
         if (msg->header.type == VK_RPC_STREAM)
@@ -701,6 +735,9 @@ vkDaemonClientNew(vkListener *l, int fd)
     client->pub.pid = cred.pid;
     client->pub.sendEvent = clientSendEvent;
     client->pub.openStream = vkDaemonStreamOpen;
+    client->pub.replyFd = vkDaemonCallReplyFd;
+    /* a UNIX listener has a path; TCP and TLS ones do not */
+    client->pub.fdPassing = l->path != NULL && !l->tls;
     client->pub.daemonPrivate = client;
     client->lastRx = vkDaemonNowSeconds();
     if (l->tls) {

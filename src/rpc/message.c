@@ -11,6 +11,7 @@
  * be consumed exactly.
  */
 #include <string.h>
+#include <unistd.h>
 #include <rpc/xdr.h>
 
 #define VIR_FROM_THIS VIR_FROM_RPC
@@ -35,6 +36,9 @@ vkRpcMessageFree(vkRpcMessage *msg)
 {
     if (!msg)
         return;
+    for (size_t i = 0; i < msg->nfds; i++)
+        close(msg->fds[i]);
+    g_free(msg->fds);
     g_free(msg->buffer);
     g_free(msg);
 }
@@ -205,6 +209,38 @@ vkRpcMessageEncode(vkRpcMessage *msg, const vkRpcHeader *hdr,
         return -1;
     }
     return 0;
+}
+
+/* The body of a *_WITH_FDS packet: the descriptor count, then the
+ * procedure's own body. */
+typedef struct {
+    unsigned int nfds;
+    xdrproc_t filter;
+    void *body;
+} withFds;
+
+static bool_t
+xdrWithFds(XDR *xdr, void *opaque)
+{
+    withFds *w = opaque;
+
+    if (!xdr_u_int(xdr, &w->nfds))
+        return FALSE;
+    return !w->filter || w->filter(xdr, w->body);
+}
+
+int
+vkRpcMessageEncodeWithFds(vkRpcMessage *msg, const vkRpcHeader *hdr,
+                          xdrproc_t filter, void *body, int *fds, size_t nfds)
+{
+    withFds w = { .nfds = nfds, .filter = filter, .body = body };
+    vkRpcHeader h = *hdr;
+
+    h.type = hdr->type == VK_RPC_CALL ? VK_RPC_CALL_WITH_FDS : VK_RPC_REPLY_WITH_FDS;
+    msg->fds = g_memdup2(fds, nfds * sizeof(int));
+    msg->nfds = nfds;
+    msg->donefds = 0;
+    return vkRpcMessageEncode(msg, &h, (xdrproc_t)xdrWithFds, &w);
 }
 
 /* ---- remote_error ---- */

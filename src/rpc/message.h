@@ -35,6 +35,9 @@ struct _vkRpcMessage {
     size_t bodyOffset;      /* where the XDR body starts (after the header) */
     size_t capacity;        /* bytes allocated at buffer */
     bool tracked;           /* counted against a bounded queue (events) */
+    int *fds;               /* REPLY_WITH_FDS: descriptors sent after the */
+    size_t nfds;            /* packet, one per byte (SCM_RIGHTS); owned */
+    size_t donefds;
     vkRpcMessage *next;     /* for intrusive queues */
 };
 
@@ -59,6 +62,10 @@ int vkRpcMessageDecodeBody(vkRpcMessage *msg, xdrproc_t filter, void *body);
  * VK_RPC_MAX_MESSAGE; -1 with an error reported when it does not fit. */
 int vkRpcMessageEncode(vkRpcMessage *msg, const vkRpcHeader *hdr,
                        xdrproc_t filter, void *body);
+/* The same with descriptors (type *_WITH_FDS): their count goes between
+ * the header and the body, as libvirt's wire has it; msg takes fds. */
+int vkRpcMessageEncodeWithFds(vkRpcMessage *msg, const vkRpcHeader *hdr,
+                              xdrproc_t filter, void *body, int *fds, size_t nfds);
 /* Builds a REPLY with status ERROR whose body is a remote_error made from
  * err (or a generic internal error when err is NULL). */
 int vkRpcMessageEncodeError(vkRpcMessage *msg, const vkRpcHeader *call,

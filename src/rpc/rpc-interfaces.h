@@ -74,6 +74,12 @@ struct _vkServerClient {
      * to this client under the current call's procedure and serial.  NULL
      * where no daemon runs the table (unit tests). */
     int (*openStream)(vkServerClient *client, virStreamPtr st);
+    /* The client's socket can carry descriptors (a UNIX socket): the
+     * answer to VIR_DRV_FEATURE_FD_PASSING. */
+    bool fdPassing;
+    /* Sends fd (taken over) with the reply of the call being dispatched
+     * (REPLY_WITH_FDS).  NULL where no daemon runs the table. */
+    int (*replyFd)(vkServerClient *client, int fd);
     void *daemonPrivate;    /* the daemon's own state for the client */
     void *dispatchPrivate;  /* the dispatch code's own state (event regs) */
 };

@@ -18,6 +18,7 @@
 
 /* libvirt's connection feature numbers that matter on the wire. */
 enum {
+    FEATURE_FD_PASSING = 8,
     FEATURE_TYPED_PARAM_STRING = 9,
     FEATURE_PROGRAM_KEEPALIVE = 10,
     FEATURE_REMOTE_EVENT_CALLBACK = 14,
@@ -62,8 +63,10 @@ vkDispatchConnectSupportsFeature(vkServerClient *client, void *argsp, void *retp
     remote_connect_supports_feature_args *args = argsp;
     remote_connect_supports_feature_ret *ret = retp;
 
-    (void)client;
     switch (args->feature) {
+    case FEATURE_FD_PASSING:
+        ret->supported = client->fdPassing;
+        break;
     case FEATURE_TYPED_PARAM_STRING:
     case FEATURE_PROGRAM_KEEPALIVE:
     case FEATURE_REMOTE_EVENT_CALLBACK:
@@ -71,7 +74,7 @@ vkDispatchConnectSupportsFeature(vkServerClient *client, void *argsp, void *retp
         ret->supported = 1;
         break;
     default:
-        /* Migration, FD passing and the rest are not served. */
+        /* Migration and the rest are not served. */
         ret->supported = 0;
         break;
     }

@@ -28,6 +28,8 @@ int vkDispatchNodeDeviceEventRegisterAny(vkServerClient *client, void *args, voi
 int vkDispatchNodeDeviceEventDeregisterAny(vkServerClient *client, void *args, void *ret);
 
 int vkDispatchDomainCreateWithFlags(vkServerClient *client, void *args, void *ret);
+/* The descriptor goes back beside the reply (client->replyFd). */
+int vkDispatchDomainOpenGraphicsFD(vkServerClient *client, void *args, void *ret);
 int vkDispatchDomainSnapshotNum(vkServerClient *client, void *args, void *ret);
 int vkDispatchDomainListAllSnapshots(vkServerClient *client, void *args, void *ret);
 

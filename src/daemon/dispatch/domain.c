@@ -43,6 +43,28 @@ vkDispatchDomainCreateWithFlags(vkServerClient *client, void *argsp, void *retp)
     return rv;
 }
 
+int
+vkDispatchDomainOpenGraphicsFD(vkServerClient *client, void *argsp, void *retp)
+{
+    remote_domain_open_graphics_fd_args *args = argsp;
+    virDomainPtr dom;
+    int fd;
+
+    (void)retp;
+    if (!client->fdPassing || !client->replyFd) {
+        vkReportError(VIR_ERR_OPERATION_INVALID, "%s",
+                      "file descriptors can only be passed over a UNIX socket");
+        return -1;
+    }
+    if (!(dom = vkRemoteGetDomain(client->conn, &args->dom)))
+        return -1;
+    fd = virDomainOpenGraphicsFD(dom, args->idx, args->flags);
+    vkDomainUnref(dom);
+    if (fd < 0)
+        return -1;
+    return client->replyFd(client, fd);
+}
+
 /* virtkit has no snapshots yet, so a domain that exists has none; virsh
  * asks before undefining.  The lookup keeps "no such domain" an error. */
 int

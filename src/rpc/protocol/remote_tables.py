@@ -49,6 +49,8 @@ HAND_SERVER = {
     "DOMAIN_OPEN_CONSOLE": ("vkDispatchDomainOpenConsole", "rw"),
     "STORAGE_VOL_UPLOAD": ("vkDispatchStorageVolUpload", "rw"),
     "STORAGE_VOL_DOWNLOAD": ("vkDispatchStorageVolDownload", "rw"),
+    # A reply that carries a file descriptor (src/daemon/dispatch/domain.c).
+    "DOMAIN_OPEN_GRAPHICS_FD": ("vkDispatchDomainOpenGraphicsFD", "rw"),
 }
 
 # Procedures cheap enough to answer on the daemon's I/O thread (the flag
@@ -86,7 +88,9 @@ FUNC_OVERRIDE = {
 }
 # Driver members the client side must not generate (the remote driver
 # implements them itself: connection state, events, local answers).
-CLIENT_SKIP = {"virConnectGetURI"}
+# virDomainOpenGraphicsFD: the reply's descriptor arrives beside the bytes,
+# which the client's reader does not take yet (the member stays unset).
+CLIENT_SKIP = {"virConnectGetURI", "virDomainOpenGraphicsFD"}
 # Client members written by hand in remote-client-special.c (starting a
 # domain must also refresh the handle's id) and remote-client-info.c
 # (replies that fill caller-sized arrays).

@@ -8,6 +8,7 @@
  * client does; its in-process drivers leave the handle alone).
  */
 #include <string.h>
+#include <unistd.h>
 
 #include "virtkit/virtkit.h"
 
@@ -18,6 +19,7 @@
 #include "remote_protocol.h"
 #include "remote-convert.h"
 #include "drivers/remote/remote-members.h"
+#include "drivers/remote/remote-private.h"
 
 int
 vkRemoteDomainCreate(virDomainPtr domain)
@@ -83,4 +85,33 @@ vkRemoteDomainRename(virDomainPtr domain, const char *new_name, unsigned int fla
     g_free(domain->name);
     domain->name = g_strdup(new_name);
     return ret.retcode;
+}
+
+/* The display's descriptor comes back beside the reply (REPLY_WITH_FDS). */
+int
+vkRemoteDomainOpenGraphicsFD(virDomainPtr dom, unsigned int idx, unsigned int flags)
+{
+    remote_domain_open_graphics_fd_args args;
+    g_autofree int *fds = NULL;
+    size_t nfds = 0;
+
+    if (!dom->conn->privateData) {
+        vkReportError(VIR_ERR_INTERNAL_ERROR, "%s", "the remote connection is not open");
+        return -1;
+    }
+    memset(&args, 0, sizeof(args));
+    vkRemoteArgDomain(&args.dom, dom);
+    args.idx = idx;
+    args.flags = flags;
+    if (vkRemoteClientCallWithFds(dom->conn->privateData, REMOTE_PROC_DOMAIN_OPEN_GRAPHICS_FD,
+                                  (xdrproc_t)xdr_remote_domain_open_graphics_fd_args, &args,
+                                  NULL, NULL, &fds, &nfds) < 0)
+        return -1;
+    if (nfds != 1) {
+        for (size_t i = 0; i < nfds; i++)
+            close(fds[i]);
+        vkReportError(VIR_ERR_RPC, "the server sent %zu descriptors for one display", nfds);
+        return -1;
+    }
+    return fds[0];
 }

@@ -282,6 +282,43 @@ readAll(vkRemoteClient *client, char *buf, size_t len, vkReadFailure *f)
     return 0;
 }
 
+/* The descriptors of a *_WITH_FDS packet: their count opens the body, and
+ * each follows the packet as one byte with SCM_RIGHTS.  A server may send
+ * a handful; more is a broken or hostile peer. */
+#define MAX_REPLY_FDS 32
+
+static int
+readFds(vkRemoteClient *client, vkRpcMessage *msg, vkReadFailure *f)
+{
+    guint32 count;
+
+    if (msg->length - msg->bodyOffset < 4) {
+        f->cause = "the server sent a descriptor count beyond its packet";
+        f->reason = VIR_CONNECT_CLOSE_REASON_ERROR;
+        return -1;
+    }
+    memcpy(&count, msg->buffer + msg->bodyOffset, 4);
+    count = GUINT32_FROM_BE(count);
+    msg->bodyOffset += 4;
+    if (count > MAX_REPLY_FDS) {
+        f->cause = "the server announced too many descriptors";
+        f->reason = VIR_CONNECT_CLOSE_REASON_ERROR;
+        return -1;
+    }
+    msg->fds = g_new0(int, count ? count : 1);
+    for (msg->nfds = 0; msg->nfds < count; msg->nfds++) {
+        int fd = vkRemoteTransportRecvFd(client->transport);
+
+        if (fd < 0) {
+            f->cause = "the server's descriptor did not arrive";
+            f->reason = VIR_CONNECT_CLOSE_REASON_ERROR;
+            return -1;
+        }
+        msg->fds[msg->nfds] = fd;
+    }
+    return 0;
+}
+
 static vkRpcMessage *
 readMessage(vkRemoteClient *client, vkReadFailure *f)
 {
@@ -306,6 +343,8 @@ readMessage(vkRemoteClient *client, vkReadFailure *f)
         f->reason = VIR_CONNECT_CLOSE_REASON_ERROR;
         return NULL;
     }
+    if (msg->header.type == VK_RPC_REPLY_WITH_FDS && readFds(client, msg, f) < 0)
+        return NULL;
     return g_steal_pointer(&msg);
 }
 
@@ -434,7 +473,7 @@ readerMain(gpointer opaque)
         }
         if (msg->header.prog != VK_REMOTE_PROGRAM)
             continue;
-        if (msg->header.type == VK_RPC_REPLY)
+        if (msg->header.type == VK_RPC_REPLY || msg->header.type == VK_RPC_REPLY_WITH_FDS)
             handleReply(client, g_steal_pointer(&msg));
         else if (msg->header.type == VK_RPC_MESSAGE)
             vkRemoteEventDispatch(client, msg);
@@ -548,6 +587,10 @@ vkRemoteClientNextSerial(vkRemoteClient *client)
     return serial;
 }
 
+static int callFull(vkRemoteClient *client, int proc, unsigned int serial,
+                    xdrproc_t argsFilter, void *args, xdrproc_t retFilter, void *ret,
+                    int **fds, size_t *nfds);
+
 int
 vkRemoteClientCall(vkRemoteClient *client, int proc, xdrproc_t argsFilter,
                    void *args, xdrproc_t retFilter, void *ret)
@@ -560,6 +603,23 @@ int
 vkRemoteClientCallSerial(vkRemoteClient *client, int proc, unsigned int serial,
                          xdrproc_t argsFilter, void *args, xdrproc_t retFilter,
                          void *ret)
+{
+    return callFull(client, proc, serial, argsFilter, args, retFilter, ret, NULL, NULL);
+}
+
+int
+vkRemoteClientCallWithFds(vkRemoteClient *client, int proc, xdrproc_t argsFilter,
+                          void *args, xdrproc_t retFilter, void *ret, int **fds,
+                          size_t *nfds)
+{
+    return callFull(client, proc, vkRemoteClientNextSerial(client), argsFilter, args,
+                    retFilter, ret, fds, nfds);
+}
+
+static int
+callFull(vkRemoteClient *client, int proc, unsigned int serial,
+         xdrproc_t argsFilter, void *args, xdrproc_t retFilter, void *ret,
+         int **fds, size_t *nfds)
 {
     g_autoptr(vkRpcMessage) msg = vkRpcMessageNew();
     g_autoptr(vkRpcMessage) reply = NULL;
@@ -621,8 +681,15 @@ vkRemoteClientCallSerial(vkRemoteClient *client, int proc, unsigned int serial,
                       reply->header.status, proc);
         return -1;
     }
-    return vkRpcMessageDecodeBody(reply, retFilter,
-                                  ret);
+    if (vkRpcMessageDecodeBody(reply, retFilter, ret) < 0)
+        return -1;
+    if (fds) {
+        /* the reply's descriptors become the caller's */
+        *nfds = reply->nfds;
+        *fds = g_steal_pointer(&reply->fds);
+        reply->nfds = 0;
+    }
+    return 0;
 }
 
 bool

@@ -73,5 +73,6 @@ int vkRemoteStorageVolDownload(virStorageVolPtr vol, virStreamPtr st,
                                unsigned long long offset, unsigned long long length,
                                unsigned int flags);
 int vkRemoteDomainRename(virDomainPtr domain, const char *new_name, unsigned int flags);
+int vkRemoteDomainOpenGraphicsFD(virDomainPtr dom, unsigned int idx, unsigned int flags);
 
 #endif

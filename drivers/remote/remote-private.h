@@ -58,6 +58,9 @@ ssize_t vkRemoteTransportRead(vkRemoteTransport *t, void *buf, size_t len);
 ssize_t vkRemoteTransportWrite(vkRemoteTransport *t, const void *buf, size_t len);
 /* True when the TLS layer holds decrypted bytes poll() cannot see. */
 bool vkRemoteTransportPending(vkRemoteTransport *t);
+/* One descriptor sent beside the bytes (SCM_RIGHTS with one byte, after
+ * a *_WITH_FDS packet); -1 with errno, EINVAL on TLS. */
+int vkRemoteTransportRecvFd(vkRemoteTransport *t);
 /* Wakes a blocked reader (shutdown), without freeing. */
 void vkRemoteTransportShutdown(vkRemoteTransport *t);
 void vkRemoteTransportFree(vkRemoteTransport *t);
@@ -83,6 +86,11 @@ unsigned int vkRemoteClientNextSerial(vkRemoteClient *client);
 int vkRemoteClientCallSerial(vkRemoteClient *client, int proc, unsigned int serial,
                              xdrproc_t argsFilter, void *args,
                              xdrproc_t retFilter, void *ret);
+/* The same for a procedure whose reply carries descriptors: *fds (may be
+ * NULL, else g_free) gets them, the caller owns them. */
+int vkRemoteClientCallWithFds(vkRemoteClient *client, int proc,
+                              xdrproc_t argsFilter, void *args,
+                              xdrproc_t retFilter, void *ret, int **fds, size_t *nfds);
 /* Writes one complete packet (STREAM data); -1 with an error set. */
 int vkRemoteClientSendPacket(vkRemoteClient *client, vkRpcMessage *msg);
 bool vkRemoteClientIsAlive(vkRemoteClient *client);

@@ -3,7 +3,8 @@
 """virDomainOpenGraphicsFD through virtkitd, as virt-manager's console
 uses it: a micro-guest runs with a VNC display; python3-libvirt (libvirt's
 own client) asks virtkitd for a descriptor, which arrives beside the reply
-(REPLY_WITH_FDS), and QEMU's VNC server greets on it ("RFB 003.008").
+(REPLY_WITH_FDS), and QEMU's VNC server greets on it ("RFB 003.008");
+then virtkit's own remote driver does the same (graphics-client).
 An index with no display and a read-only connection are refused with
 libvirt's codes, and the daemon keeps serving.
 
@@ -73,6 +74,15 @@ def main():
             print("python3-libvirt: rc %d\n%s%s" % (r.returncode, r.stdout, r.stderr))
             print(daemon.logtext())
             return 1
+        # virtkit's own client: the remote driver takes the descriptor too
+        client = os.environ.get("VK_GRAPHICS_CLIENT")
+        if client:
+            r = subprocess.run([client, uri_of(daemon.rw), name], capture_output=True,
+                               text=True, timeout=120)
+            if r.returncode != 0 or r.stdout != "RFB 003.008\n":
+                print("virtkit client: rc %d %r %s" % (r.returncode, r.stdout, r.stderr))
+                return 1
+            print("virtkit's remote driver: RFB greeting received")
         if not daemon.alive():
             print("virtkitd died:\n" + daemon.logtext())
             return 1

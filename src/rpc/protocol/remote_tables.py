@@ -88,9 +88,7 @@ FUNC_OVERRIDE = {
 }
 # Driver members the client side must not generate (the remote driver
 # implements them itself: connection state, events, local answers).
-# virDomainOpenGraphicsFD: the reply's descriptor arrives beside the bytes,
-# which the client's reader does not take yet (the member stays unset).
-CLIENT_SKIP = {"virConnectGetURI", "virDomainOpenGraphicsFD"}
+CLIENT_SKIP = {"virConnectGetURI"}
 # Client members written by hand in remote-client-special.c (starting a
 # domain must also refresh the handle's id) and remote-client-info.c
 # (replies that fill caller-sized arrays).
@@ -99,6 +97,8 @@ CLIENT_HAND = {
     "virDomainCreateWithFlags": "vkRemoteDomainCreateWithFlags",
     # as libvirt's client: the caller's handle takes the new name
     "virDomainRename": "vkRemoteDomainRename",
+    # the reply's descriptor arrives beside the bytes
+    "virDomainOpenGraphicsFD": "vkRemoteDomainOpenGraphicsFD",
     # Caller-sized array replies (remote-client-info.c).
     "virDomainGetVcpus": "vkRemoteDomainGetVcpus",
     "virDomainGetSchedulerParameters": "vkRemoteDomainGetSchedulerParameters",

@@ -93,10 +93,23 @@ int vkQemuCmdMachine(cmdBuf *b);       /* command-machine.c */
 int vkQemuCmdCpu(cmdBuf *b);
 int vkQemuCmdOS(cmdBuf *b);
 int vkQemuCmdClock(cmdBuf *b);
-int vkQemuCmdGraphics(cmdBuf *b);      /* command-display.c */
+int vkQemuCmdGraphics(cmdBuf *b);      /* command-display.c (with -audiodev) */
 int vkQemuCmdControllersAndOthers(cmdBuf *b); /* command-controller.c */
+int vkQemuCmdVideo(cmdBuf *b);         /* command-display.c */
+int vkQemuCmdInputAndSound(cmdBuf *b); /* command-sound.c */
 int vkQemuCmdDisks(cmdBuf *b);         /* command-disk.c */
 int vkQemuCmdNets(cmdBuf *b);          /* command-net.c */
 int vkQemuCmdChardevs(cmdBuf *b);      /* command-chr.c */
+
+int vkQemuCmdAudio(cmdBuf *b);         /* command-sound.c, from vkQemuCmdGraphics */
+
+/* Paths libvirt chooses itself under the domain's directory (g_free;
+ * NULL when opts or its domainDir is NULL): a socket of a display
+ * <listen type='socket'/> without one (command-display.c), and of a unix
+ * virtio channel without <source path> (command-chr.c; NULL too when c
+ * has a path or is no such channel).  The start writes the same paths
+ * into the live definition (qemu-graphics.c). */
+char *vkQemuDisplaySocketPath(const vkQemuCommandOpts *opts, const char *name);
+char *vkQemuChrDefaultPath(const vkDomainChrDef *c, const char *domainDir);
 
 #endif

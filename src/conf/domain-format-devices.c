@@ -273,12 +273,12 @@ formatGraphics(GString *buf, const vkDomainGraphicsDef *g, unsigned int flags)
         vkConfAttr(buf, "socket", g->socket);
     if (tcp) {
         /* libvirt writes -1 for a vnc port still to be chosen, but leaves
-         * an unchosen spice port out */
-        int port = g->autoport && inactive ? -1 : g->port;
-        int tlsPort = g->autoport && inactive ? -1 : g->tlsPort;
-        if (!spice || port > 0)
+         * an unchosen spice port out; a port of 0 is none */
+        int port = g->autoport && inactive ? (spice ? 0 : -1) : g->port;
+        int tlsPort = g->autoport && inactive ? 0 : g->tlsPort;
+        if (port != 0)
             g_string_append_printf(buf, " port='%d'", port);
-        if (spice && tlsPort > 0)
+        if (spice && tlsPort != 0)
             g_string_append_printf(buf, " tlsPort='%d'", tlsPort);
         g_string_append_printf(buf, " autoport='%s'", g->autoport ? "yes" : "no");
     }

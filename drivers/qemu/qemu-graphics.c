@@ -1,0 +1,180 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Displays and channels of a starting guest: the ports and socket paths
+ * a definition leaves to the start, chosen and then recorded in the live
+ * definition, so `virsh vncdisplay` prints ":0" rather than the
+ * definition's "-1" and a client finds the qemu-ga socket.
+ *
+ * VNC ports are QEMU's choice (-vnc ...:0,to=100) read back with
+ * query-vnc: no window between a check and QEMU's bind.  SPICE has no
+ * such option, so its port is chosen here just before the launch, as
+ * libvirt does; QEMU initialises SPICE before VNC, so a VNC display of
+ * the same guest steps over it.
+ */
+#include <string.h>
+#include <netdb.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <glib/gstdio.h>
+
+#include "drivers/qemu/qemu-graphics.h"
+#include "drivers/qemu/command-priv.h"
+
+#define VIR_FROM_THIS VIR_FROM_QEMU
+#include "util/error.h"
+
+/* Whether port binds on the numeric address addr (AI_NUMERICHOST: a host
+ * name is checked on the IPv4 wildcard, which any listener blocks). */
+static bool
+portFree(const char *addr, int port)
+{
+    struct addrinfo hints = { .ai_socktype = SOCK_STREAM, .ai_flags = AI_NUMERICHOST };
+    struct addrinfo *ai = NULL;
+    char service[16];
+    bool ok = false;
+    int fd;
+
+    g_snprintf(service, sizeof(service), "%d", port);
+    if (getaddrinfo(addr, service, &hints, &ai) != 0 &&
+        getaddrinfo("0.0.0.0", service, &hints, &ai) != 0)
+        return false;
+    if ((fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0)) >= 0) {
+        ok = bind(fd, ai->ai_addr, ai->ai_addrlen) == 0;
+        close(fd);
+    }
+    freeaddrinfo(ai);
+    return ok;
+}
+
+int
+vkQemuGraphicsAllocPorts(vkDomainDef *def)
+{
+    GPtrArray *g = def->priv ? def->priv->devs[VK_DOMAIN_DEVICE_GRAPHICS] : NULL;
+
+    for (guint i = 0; g && i < g->len; i++) {
+        vkDomainGraphicsDef *gr = g->pdata[i];
+        const char *ltype = gr->listens && gr->listens->len ?
+                            vkXmlElemGetAttr(gr->listens->pdata[0], "type") : "address";
+        int port;
+
+        if (strcmp(gr->type, "spice") != 0 || !gr->autoport || gr->port > 0 ||
+            g_strcmp0(ltype, "address") != 0)
+            continue;
+        for (port = VK_QEMU_GRAPHICS_PORT_MIN;
+             port <= 65535 && !portFree(gr->listen ? gr->listen : "127.0.0.1", port); port++)
+            ;
+        if (port > 65535) {
+            vkReportError(VIR_ERR_INTERNAL_ERROR,
+                          "no free port for the spice display of domain '%s'", def->name);
+            return -1;
+        }
+        gr->port = port;
+    }
+    return 0;
+}
+
+int
+vkQemuGraphicsQueryVncPort(vkQemuMonitor *mon)
+{
+    vkJSON *ret = NULL;
+    const char *service;
+    int port = -1;
+
+    if (vkQemuMonitorCommand(mon, "query-vnc", NULL, &ret) < 0) {
+        vkErrorReset();
+        return -1;
+    }
+    service = vkJSONObjectGetString(ret, "service");
+    if (service && g_ascii_isdigit(*service))
+        port = (int)g_ascii_strtoll(service, NULL, 10);
+    vkJSONFree(ret);
+    return port > 0 && port <= 65535 ? port : -1;
+}
+
+/* A display listening on an address the definition leaves out listens
+ * on the loopback one (libvirt's vnc_listen/spice_listen default); the
+ * live definition says which. */
+static void
+setListenAddress(vkDomainGraphicsDef *g)
+{
+    vkXmlElem *l = g->listens && g->listens->len ? g->listens->pdata[0] : NULL;
+
+    if (!l || g_strcmp0(vkXmlElemGetAttr(l, "type"), "address") != 0 ||
+        vkXmlElemGetAttr(l, "address"))
+        return;
+    vkXmlElemSetAttr(l, "address", "127.0.0.1");
+    g_free(g->listen);
+    g->listen = g_strdup("127.0.0.1");
+}
+
+static void
+setSocket(vkDomainGraphicsDef *g, const char *domainDir, const char *file)
+{
+    vkXmlElem *l = g->listens && g->listens->len ? g->listens->pdata[0] : NULL;
+    g_autofree char *path = NULL;
+
+    if (!l || g_strcmp0(vkXmlElemGetAttr(l, "type"), "socket") != 0 ||
+        vkXmlElemGetAttr(l, "socket") || g->socket || !domainDir)
+        return;
+    path = g_build_filename(domainDir, file, NULL);
+    vkXmlElemSetAttr(l, "socket", path);
+    g->socket = g_steal_pointer(&path);
+}
+
+static void
+setChannelPath(vkDomainChrDef *c, const char *domainDir)
+{
+    g_autofree char *path = vkQemuChrDefaultPath(c, domainDir);
+    vkXmlElem *src;
+
+    if (!path)
+        return;
+    if (!c->sources)
+        c->sources = g_ptr_array_new_with_free_func((GDestroyNotify)vkXmlElemFree);
+    src = g_new0(vkXmlElem, 1);
+    src->name = g_strdup("source");
+    vkXmlElemSetAttr(src, "mode", "bind");
+    vkXmlElemSetAttr(src, "path", path);
+    g_ptr_array_insert(c->sources, 0, src);
+}
+
+void
+vkQemuGraphicsApplyLive(vkDomainDef *live, const vkDomainDef *resolved, int vncPort,
+                        const char *domainDir)
+{
+    GPtrArray *g = live->priv ? live->priv->devs[VK_DOMAIN_DEVICE_GRAPHICS] : NULL;
+    GPtrArray *rg = resolved->priv ? resolved->priv->devs[VK_DOMAIN_DEVICE_GRAPHICS] : NULL;
+    GPtrArray *chr = live->priv ? live->priv->devs[VK_DOMAIN_DEVICE_CHR] : NULL;
+
+    for (guint i = 0; g && i < g->len; i++) {
+        vkDomainGraphicsDef *gr = g->pdata[i];
+
+        if (strcmp(gr->type, "vnc") == 0) {
+            if (vncPort > 0 && (gr->autoport || gr->port < 5900) && !gr->socket)
+                gr->port = vncPort;
+            setSocket(gr, domainDir, "vnc.sock");
+            setListenAddress(gr);
+        } else if (strcmp(gr->type, "spice") == 0) {
+            const vkDomainGraphicsDef *r = rg && i < rg->len ? rg->pdata[i] : NULL;
+            if (r && gr->autoport && r->port > 0)
+                gr->port = r->port;
+            setSocket(gr, domainDir, "spice.sock");
+            setListenAddress(gr);
+        }
+    }
+    for (guint i = 0; chr && i < chr->len; i++)
+        setChannelPath(chr->pdata[i], domainDir);
+}
+
+void
+vkQemuGraphicsRemoveDir(const char *dir)
+{
+    g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+    const char *n;
+
+    while (d && (n = g_dir_read_name(d))) {
+        g_autofree char *p = g_build_filename(dir, n, NULL);
+        g_unlink(p);
+    }
+    g_rmdir(dir);
+}

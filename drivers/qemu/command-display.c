@@ -81,16 +81,24 @@ vncAudioId(const vkDomainDef *def, const vkDomainGraphicsDef *g)
     return NULL;
 }
 
-/* A display password never goes on the command line in clear: QEMU reads
- * it from a secret object (base64, so any byte survives the option
- * syntax). */
+/* A display password never goes on the command line: QEMU reads it
+ * from a secret object whose file the start writes into the domain's
+ * directory (vkQemuGraphicsWriteSecrets).  Without a directory (a
+ * define-time check) the object carries the data, base64. */
 static void
-addPasswordSecret(cmdBuf *b, GString *opt, const char *id, const char *passwd)
+addPasswordSecret(cmdBuf *b, GString *opt, guint idx, const char *passwd)
 {
-    g_autofree char *data = g_base64_encode((const guchar *)passwd, strlen(passwd));
+    g_autofree char *id = g_strdup_printf(VK_QEMU_GRAPHICS_SECRET, idx);
+    g_autofree char *file = vkQemuDisplaySocketPath(b->opts, id);
 
     add(b, "-object");
-    addf(b, "secret,id=%s,data=%s,format=base64", id, data);
+    if (file) {
+        g_autofree char *f = esc(file);
+        addf(b, "secret,id=%s,file=%s,format=raw", id, f);
+    } else {
+        g_autofree char *data = g_base64_encode((const guchar *)passwd, strlen(passwd));
+        addf(b, "secret,id=%s,data=%s,format=base64", id, data);
+    }
     g_string_append_printf(opt, ",password-secret=%s", id);
 }
 
@@ -141,10 +149,8 @@ cmdVnc(cmdBuf *b, const vkDomainGraphicsDef *g, int idx)
     }
     if (share)
         g_string_append_printf(opt, ",share=%s", share);
-    if (g->passwd) {
-        g_autofree char *id = g_strdup_printf("graphics%d-secret0", idx);
-        addPasswordSecret(b, opt, id, g->passwd);
-    }
+    if (g->passwd)
+        addPasswordSecret(b, opt, (guint)idx, g->passwd);
     if (g_strcmp0(power, "yes") == 0)
         g_string_append(opt, ",power-control=on");
     if (audio)
@@ -253,8 +259,7 @@ cmdSpice(cmdBuf *b, const vkDomainGraphicsDef *g, int idx)
                                strcmp(vkXmlElemGetAttr(mouse, "mode"), "client") == 0 ?
                                "on" : "off");
     if (g->passwd) {
-        g_autofree char *id = g_strdup_printf("graphics%d-secret0", idx);
-        addPasswordSecret(b, opt, id, g->passwd);
+        addPasswordSecret(b, opt, (guint)idx, g->passwd);
     } else {
         g_string_append(opt, ",disable-ticketing=on");
     }

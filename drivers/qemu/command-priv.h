@@ -109,6 +109,9 @@ int vkQemuCmdAudio(cmdBuf *b);         /* command-sound.c, from vkQemuCmdGraphic
  * virtio channel without <source path> (command-chr.c; NULL too when c
  * has a path or is no such channel).  The start writes the same paths
  * into the live definition (qemu-graphics.c). */
+/* The secret object (and file under domainDir) of graphics device N's
+ * password. */
+#define VK_QEMU_GRAPHICS_SECRET "graphics%u-secret0"
 char *vkQemuDisplaySocketPath(const vkQemuCommandOpts *opts, const char *name);
 char *vkQemuChrDefaultPath(const vkDomainChrDef *c, const char *domainDir);
 

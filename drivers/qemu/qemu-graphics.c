@@ -22,6 +22,7 @@
 
 #define VIR_FROM_THIS VIR_FROM_QEMU
 #include "util/error.h"
+#include "util/atomic-file.h"
 
 /* Whether port binds on the numeric address addr (AI_NUMERICHOST: a host
  * name is checked on the IPv4 wildcard, which any listener blocks). */
@@ -138,6 +139,36 @@ setChannelPath(vkDomainChrDef *c, const char *domainDir)
     g_ptr_array_insert(c->sources, 0, src);
 }
 
+int
+vkQemuGraphicsWriteSecrets(const vkDomainDef *def, const char *dir)
+{
+    GPtrArray *g = def->priv ? def->priv->devs[VK_DOMAIN_DEVICE_GRAPHICS] : NULL;
+
+    for (guint i = 0; g && i < g->len; i++) {
+        const vkDomainGraphicsDef *gr = g->pdata[i];
+        g_autofree char *id = g_strdup_printf(VK_QEMU_GRAPHICS_SECRET, i);
+        g_autofree char *path = g_build_filename(dir, id, NULL);
+
+        if (!gr->passwd)
+            continue;
+        if (vkAtomicFileWrite(path, gr->passwd, strlen(gr->passwd), 0600) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static void
+removeSecrets(const vkDomainDef *def, const char *dir)
+{
+    GPtrArray *g = def->priv ? def->priv->devs[VK_DOMAIN_DEVICE_GRAPHICS] : NULL;
+
+    for (guint i = 0; g && dir && i < g->len; i++) {
+        g_autofree char *id = g_strdup_printf(VK_QEMU_GRAPHICS_SECRET, i);
+        g_autofree char *path = g_build_filename(dir, id, NULL);
+        g_unlink(path);
+    }
+}
+
 void
 vkQemuGraphicsApplyLive(vkDomainDef *live, const vkDomainDef *resolved, int vncPort,
                         const char *domainDir)
@@ -164,6 +195,8 @@ vkQemuGraphicsApplyLive(vkDomainDef *live, const vkDomainDef *resolved, int vncP
     }
     for (guint i = 0; chr && i < chr->len; i++)
         setChannelPath(chr->pdata[i], domainDir);
+    /* QEMU read its secrets when it created the objects */
+    removeSecrets(resolved, domainDir);
 }
 
 void

@@ -27,9 +27,14 @@ int vkQemuGraphicsQueryVncPort(vkQemuMonitor *mon);
  * from resolved (the copy the argv was built from), the VNC port QEMU
  * bound (vncPort, -1 if unknown), and the socket paths libvirt names
  * itself under domainDir (a <listen type='socket'/> without a path, a
- * qemu-ga channel without <source>). */
+ * qemu-ga channel without <source>); removes the password files. */
 void vkQemuGraphicsApplyLive(vkDomainDef *live, const vkDomainDef *resolved, int vncPort,
                              const char *domainDir);
+
+/* Writes the password of each graphics device that has one into its
+ * secret file under dir (0600), for QEMU to read at start.  0, or -1
+ * with an error.  vkQemuGraphicsApplyLive removes them again. */
+int vkQemuGraphicsWriteSecrets(const vkDomainDef *def, const char *dir);
 
 /* Removes a guest's socket directory and what QEMU left in it (a killed
  * QEMU does not unlink its listening sockets).  Best effort. */

@@ -413,11 +413,17 @@ vkQemuStartDomain(vkQemuState *st, vkQemuDomain *obj, unsigned int flags,
         vkReportSystemError(errno, "cannot create '%s'", dir);
         return -1;
     }
+    if (vkQemuGraphicsWriteSecrets(resolved, dir) < 0) {
+        vkQemuGraphicsRemoveDir(dir);
+        return -1;
+    }
     opts.domainDir = dir;
     opts.netFds = net.netFds;
     opts.vhostFds = net.vhostFds;
-    if (!(argv = vkQemuBuildArgv(resolved, &opts)))
+    if (!(argv = vkQemuBuildArgv(resolved, &opts))) {
+        vkQemuGraphicsRemoveDir(dir);
         return -1;
+    }
 
     run = runNew(st, obj);
     obj->starting = run;

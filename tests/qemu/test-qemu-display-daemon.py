@@ -9,10 +9,10 @@ path, a spicevmc channel, a pty serial console.  The persisted XML must
 carry libvirt 9.0's defaults (one <audio type='spice'>, the PS/2 inputs,
 the virtio-serial controller); under TCG the guest starts; the real
 virsh's `vncdisplay` and `domdisplay` name the ports QEMU really listens
-on (the VNC one answers with an RFB greeting); the live XML gives the
+on (the VNC one asks for its password); the live XML gives the
 qemu-ga socket, which exists; after a destroy the guest's socket
-directory is gone.  A VNC password is set through a secret object (the
-password is never on QEMU's command line in clear)."""
+directory is gone.  A VNC password reaches QEMU through a secret file,
+never on its command line, and the file is gone once the guest runs."""
 
 import os
 import re
@@ -68,15 +68,25 @@ def domxml(name, vtype):
 """
 
 
-def tcp_greeting(port, n):
+def recv_n(s, n):
+    got = b""
+    while len(got) < n:
+        chunk = s.recv(n - len(got))
+        if not chunk:
+            break
+        got += chunk
+    return got
+
+
+def vnc_security_types(port):
+    """The RFB 3.8 handshake up to the server's list of security types:
+    2 (VNC authentication) when a password is set, 1 (none) otherwise."""
     with socket.create_connection(("127.0.0.1", port), timeout=30) as s:
-        got = b""
-        while len(got) < n:
-            chunk = s.recv(n - len(got))
-            if not chunk:
-                break
-            got += chunk
-        return got
+        version = recv_n(s, 12)
+        assert version.startswith(b"RFB 003."), version
+        s.sendall(b"RFB 003.008\n")
+        n = recv_n(s, 1)[0]
+        return list(recv_n(s, n))
 
 
 def check_persisted(sock, name):
@@ -108,7 +118,7 @@ def check_live(sock, name, root):
 
     # QEMU really serves there: VNC greets with its protocol version,
     # SPICE accepts the connection
-    assert tcp_greeting(ports["vnc"], 12).startswith(b"RFB 003."), ports
+    assert vnc_security_types(ports["vnc"]) == [2], ports
     socket.create_connection(("127.0.0.1", ports["spice"]), timeout=30).close()
 
     ga = [c for c in dev.findall("channel") if c.get("type") == "unix"][0]
@@ -119,13 +129,17 @@ def check_live(sock, name, root):
     assert path.endswith("/org.qemu.guest_agent.0"), path
     assert os.path.exists(path) and os.stat(path).st_mode & 0o170000 == 0o140000, path
 
-    # the password travels in a secret object, never in clear
+    # the password travels in a secret file QEMU has read (and that is
+    # gone once the guest runs), never on the command line
     pid = status_pid(root, name)
     with open("/proc/%d/cmdline" % pid, "rb") as f:
         cmdline = f.read().split(b"\0")
     assert not any(b"pw,1" in a for a in cmdline), cmdline
     vnc = [a for a in cmdline if re.match(rb"127\.0\.0\.1:0,to=100", a)]
-    assert vnc and b"password-secret=" in vnc[0], cmdline
+    assert vnc and b"password-secret=graphics0-secret0" in vnc[0], cmdline
+    secret = [a for a in cmdline if a.startswith(b"secret,id=graphics0-secret0,file=")]
+    assert secret, cmdline
+    assert not os.path.exists(secret[0].split(b"file=")[1].split(b",")[0]), secret
     return os.path.dirname(path)
 
 

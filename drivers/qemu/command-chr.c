@@ -66,21 +66,35 @@ portName(const vkDomainChrDef *c)
 }
 
 /* A unix virtio channel without a path (virt-install's qemu-ga channel)
- * gets one under the domain's directory, named after the port. */
+ * gets one under the domain's directory: the port's name, or for a port
+ * without one libvirt's vioser-CC-BB-PP.sock after its address. */
 static bool
 wantsDefaultPath(const vkDomainChrDef *c)
 {
     return c->kind == VK_DOMAIN_CHR_CHANNEL && g_strcmp0(c->type, "unix") == 0 &&
-           !srcAttr(c, "path") && portName(c) &&
-           g_strcmp0(targetAttr(c, "type"), "virtio") == 0;
+           !srcAttr(c, "path") && g_strcmp0(targetAttr(c, "type"), "virtio") == 0;
+}
+
+static int
+addrNum(const vkXmlElem *addr, const char *name)
+{
+    const char *v = addr ? vkXmlElemGetAttr(addr, name) : NULL;
+
+    return v ? (int)g_ascii_strtoll(v, NULL, 0) : 0;
 }
 
 char *
 vkQemuChrDefaultPath(const vkDomainChrDef *c, const char *domainDir)
 {
+    g_autofree char *leaf = NULL;
+
     if (!domainDir || !wantsDefaultPath(c))
         return NULL;
-    return g_build_filename(domainDir, portName(c), NULL);
+    if (portName(c))
+        return g_build_filename(domainDir, portName(c), NULL);
+    leaf = g_strdup_printf("vioser-%02d-%02d-%02d.sock", addrNum(c->address, "controller"),
+                           addrNum(c->address, "bus"), addrNum(c->address, "port"));
+    return g_build_filename(domainDir, leaf, NULL);
 }
 
 static void
@@ -225,14 +239,17 @@ serialDevice(cmdBuf *b, const vkDomainChrDef *c, int n)
     GString *d = g_string_new(NULL);
 
     if (!tt || strcmp(tt, "isa-serial") == 0) {
-        if (mname && strcmp(mname, "isa-serial") != 0 && strcmp(mname, "isa-debugcon") != 0)
+        if (mname && strcmp(mname, "isa-serial") != 0)
             goto refuse;
-        if (g_strcmp0(mname, "isa-debugcon") == 0)
-            g_string_append_printf(d, "isa-debugcon,iobase=0x402,chardev=charserial%d,"
-                                   "id=serial%d", n, n);
-        else
-            g_string_append_printf(d, "isa-serial,chardev=charserial%d,id=serial%d,index=%s",
-                                   n, n, port ? port : "0");
+        g_string_append_printf(d, "isa-serial,chardev=charserial%d,id=serial%d,index=%s",
+                               n, n, port ? port : "0");
+    } else if (strcmp(tt, "isa-debug") == 0) {
+        const char *io = c->address ? vkXmlElemGetAttr(c->address, "iobase") : NULL;
+
+        if (mname && strcmp(mname, "isa-debugcon") != 0)
+            goto refuse;
+        g_string_append_printf(d, "isa-debugcon,chardev=charserial%d,id=serial%d,iobase=%s",
+                               n, n, io ? io : "0x402");
     } else if (strcmp(tt, "pci-serial") == 0) {
         g_string_append_printf(d, "pci-serial,chardev=charserial%d,id=serial%d", n, n);
         vkQemuCmdAddress(d, b->def, c->address);
@@ -270,18 +287,6 @@ virtioPort(cmdBuf *b, const vkDomainChrDef *c, const char *driver, const char *a
     return g_string_free(d, FALSE);
 }
 
-static bool
-hasUserNet(const vkDomainDef *def)
-{
-    GPtrArray *n = devs(def, VK_DOMAIN_DEVICE_NET);
-
-    for (guint i = 0; n && i < n->len; i++) {
-        if (((vkDomainNetDef *)n->pdata[i])->type == VK_DOMAIN_NET_TYPE_USER)
-            return true;
-    }
-    return false;
-}
-
 /* The guest side of c (alias is serial0, channel1, ...): 0 with *dev set
  * (NULL for none), -1 with an error reported. */
 static int
@@ -310,11 +315,7 @@ guestDevice(cmdBuf *b, const vkDomainChrDef *c, const char *alias, int n, char *
             return 0;
         }
         if (g_strcmp0(tt, "guestfwd") == 0) {
-            if (!hasUserNet(def)) {
-                unsupported("channel target type 'guestfwd' of domain '%s' needs an "
-                            "<interface type='user'>", def->name);
-                return -1;
-            }
+            /* a user-mode network of its own, as libvirt does it */
             add(b, "-netdev");
             addf(b, "user,guestfwd=tcp:%s:%s-chardev:char%s,id=%s",
                  targetAttr(c, "address") ? targetAttr(c, "address") : "",

@@ -313,7 +313,14 @@ videoModelAttr(const vkDomainVideoDef *v, const char *name)
 static void
 formatVideo(GString *buf, const vkDomainVideoDef *v)
 {
-    g_string_append(buf, IND "<video>\n" IND2 "<model");
+    g_string_append(buf, IND "<video>\n");
+    /* libvirt writes <driver> before <model>, the rest after */
+    for (guint i = 0; v->extra && i < v->extra->len; i++) {
+        const vkXmlElem *e = v->extra->pdata[i];
+        if (g_str_equal(e->name, "driver"))
+            vkXmlElemFormat(buf, e, 6);
+    }
+    g_string_append(buf, IND2 "<model");
     vkConfAttr(buf, "type", v->modelType);
     /* libvirt's order: type ram vram vram64 vgamem heads primary */
     vkConfAttr(buf, "ram", videoModelAttr(v, "ram"));
@@ -338,7 +345,11 @@ formatVideo(GString *buf, const vkDomainVideoDef *v)
     } else {
         g_string_append(buf, "/>\n");
     }
-    elems(buf, v->extra, 6);
+    for (guint i = 0; v->extra && i < v->extra->len; i++) {
+        const vkXmlElem *e = v->extra->pdata[i];
+        if (!g_str_equal(e->name, "driver"))
+            vkXmlElemFormat(buf, e, 6);
+    }
     address(buf, v->address);
     g_string_append(buf, IND "</video>\n");
 }

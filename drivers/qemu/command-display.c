@@ -139,12 +139,12 @@ cmdVnc(cmdBuf *b, const vkDomainGraphicsDef *g, int idx)
             g_string_append_printf(opt, "%s:0,to=100", host);
         else
             g_string_append_printf(opt, "%s:%d", host, g->port - 5900);
-        if (ws && strcmp(ws, "-1") == 0) {
-            unsupported("vnc websocket='-1' (automatic websocket port) of domain '%s'",
-                        def->name);
+        /* websocket='-1' is chosen at start (vkQemuGraphicsAllocPorts) */
+        if (ws && strcmp(ws, "-1") == 0 && b->opts) {
+            unsupported("vnc websocket of domain '%s' has no port allocated", def->name);
             return -1;
         }
-        if (ws)
+        if (ws && strcmp(ws, "-1") != 0)
             g_string_append_printf(opt, ",websocket=%s", ws);
     }
     if (share)

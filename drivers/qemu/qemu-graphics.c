@@ -47,6 +47,33 @@ portFree(const char *addr, int port)
     return ok;
 }
 
+static int
+freePort(const vkDomainDef *def, const vkDomainGraphicsDef *g, int from, const char *what)
+{
+    int port;
+
+    for (port = from; port <= 65535 && !portFree(g->listen ? g->listen : "127.0.0.1", port);
+         port++)
+        ;
+    if (port > 65535) {
+        vkReportError(VIR_ERR_INTERNAL_ERROR, "no free port for the %s of domain '%s'", what,
+                      def->name);
+        return -1;
+    }
+    return port;
+}
+
+/* The value slot of attribute name in g->attrs, NULL if absent. */
+static gpointer *
+attrSlot(vkDomainGraphicsDef *g, const char *name)
+{
+    for (guint i = 0; g->attrs && i + 1 < g->attrs->len; i += 2) {
+        if (strcmp(g->attrs->pdata[i], name) == 0)
+            return &g->attrs->pdata[i + 1];
+    }
+    return NULL;
+}
+
 int
 vkQemuGraphicsAllocPorts(vkDomainDef *def)
 {
@@ -56,20 +83,22 @@ vkQemuGraphicsAllocPorts(vkDomainDef *def)
         vkDomainGraphicsDef *gr = g->pdata[i];
         const char *ltype = gr->listens && gr->listens->len ?
                             vkXmlElemGetAttr(gr->listens->pdata[0], "type") : "address";
+        gpointer *ws = attrSlot(gr, "websocket");
         int port;
 
-        if (strcmp(gr->type, "spice") != 0 || !gr->autoport || gr->port > 0 ||
-            g_strcmp0(ltype, "address") != 0)
+        if (g_strcmp0(ltype, "address") != 0)
             continue;
-        for (port = VK_QEMU_GRAPHICS_PORT_MIN;
-             port <= 65535 && !portFree(gr->listen ? gr->listen : "127.0.0.1", port); port++)
-            ;
-        if (port > 65535) {
-            vkReportError(VIR_ERR_INTERNAL_ERROR,
-                          "no free port for the spice display of domain '%s'", def->name);
-            return -1;
+        if (strcmp(gr->type, "spice") == 0 && gr->autoport && gr->port <= 0) {
+            if ((port = freePort(def, gr, VK_QEMU_GRAPHICS_PORT_MIN, "spice display")) < 0)
+                return -1;
+            gr->port = port;
         }
-        gr->port = port;
+        if (strcmp(gr->type, "vnc") == 0 && ws && strcmp(*ws, "-1") == 0) {
+            if ((port = freePort(def, gr, VK_QEMU_WEBSOCKET_PORT_MIN, "vnc websocket")) < 0)
+                return -1;
+            g_free(*ws);
+            *ws = g_strdup_printf("%d", port);
+        }
     }
     return 0;
 }
@@ -181,8 +210,16 @@ vkQemuGraphicsApplyLive(vkDomainDef *live, const vkDomainDef *resolved, int vncP
         vkDomainGraphicsDef *gr = g->pdata[i];
 
         if (strcmp(gr->type, "vnc") == 0) {
+            const vkDomainGraphicsDef *r = rg && i < rg->len ? rg->pdata[i] : NULL;
+            gpointer *ws = attrSlot(gr, "websocket");
+            gpointer *rws = r ? attrSlot((vkDomainGraphicsDef *)r, "websocket") : NULL;
+
             if (vncPort > 0 && (gr->autoport || gr->port < 5900) && !gr->socket)
                 gr->port = vncPort;
+            if (ws && rws && strcmp(*ws, *rws) != 0) {
+                g_free(*ws);
+                *ws = g_strdup(*rws);
+            }
             setSocket(gr, domainDir, "vnc.sock");
             setListenAddress(gr);
         } else if (strcmp(gr->type, "spice") == 0) {

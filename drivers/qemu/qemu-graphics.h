@@ -9,13 +9,14 @@
 #include "conf/domain-conf.h"
 #include "drivers/qemu/monitor.h"
 
-/* The first port of a SPICE display's range libvirt uses. */
+/* The first ports of libvirt's ranges: displays, VNC websockets. */
 #define VK_QEMU_GRAPHICS_PORT_MIN 5900
+#define VK_QEMU_WEBSOCKET_PORT_MIN 5700
 
 /* Picks the port of a SPICE display with autoport (QEMU's -spice has no
- * "first free port" option, unlike -vnc's to=): the first port from
- * 5900 up that binds on the display's address now.  0, or -1 with an
- * error when none is free. */
+ * "first free port" option, unlike -vnc's to=) and of a VNC websocket='-1':
+ * the first port of libvirt's range that binds on the display's address
+ * now.  0, or -1 with an error when none is free. */
 int vkQemuGraphicsAllocPorts(vkDomainDef *def);
 
 /* The TCP port QEMU's VNC server listens on (query-vnc), -1 when there

@@ -312,9 +312,10 @@ vkDomainChrConsoleCompat(vkDomainDef *def, vkDomainChrDef *firstSerial, int ncon
 
     if (hvm && firstSerial && (!con || g_strcmp0(ttype, "serial") != 0)) {
         /* The first serial port is the first console, unless it is a
-         * port on a PCI or USB card. */
+         * port on a PCI or USB card or QEMU's debug console. */
         const char *stype = vkXmlElemGetAttr(firstSerial->target, "type");
-        if (g_strcmp0(stype, "pci-serial") != 0 && g_strcmp0(stype, "usb-serial") != 0) {
+        if (g_strcmp0(stype, "pci-serial") != 0 && g_strcmp0(stype, "usb-serial") != 0 &&
+            g_strcmp0(stype, "isa-debug") != 0) {
             vkDomainChrDef *compat = chrCopyAs(firstSerial, VK_DOMAIN_CHR_CONSOLE);
             compat->target = chrTarget("serial", "0");
             g_ptr_array_insert(chrs, (gint)at, compat);

@@ -3,8 +3,8 @@
 """virt-install's default display set, for real, through virtkitd.
 
 A private virtkitd serves qemu:///system; the micro-guest is defined with
-what virt-install puts in a desktop VM: VNC and SPICE with automatic
-ports, a qxl video, ich9 sound, a USB tablet, a qemu-ga channel without a
+what virt-install puts in a desktop VM: VNC (and its websocket) and SPICE
+with automatic ports, a qxl video, ich9 sound, a USB tablet, a qemu-ga channel without a
 path, a spicevmc channel, a pty serial console.  The persisted XML must
 carry libvirt 9.0's defaults (one <audio type='spice'>, the PS/2 inputs,
 the virtio-serial controller); under TCG the guest starts; the real
@@ -52,7 +52,7 @@ def domxml(name, vtype):
       <target type='virtio' name='com.redhat.spice.0'/>
     </channel>
     <input type='tablet' bus='usb'/>
-    <graphics type='vnc' autoport='yes' passwd='pw,1'>
+    <graphics type='vnc' autoport='yes' websocket='-1' passwd='pw,1'>
       <listen type='address'/>
     </graphics>
     <graphics type='spice' autoport='yes'>
@@ -100,6 +100,7 @@ def check_persisted(sock, name):
         ET.tostring(dev)
     for g in dev.findall("graphics"):
         assert g.get("autoport") == "yes" and g.get("port") in (None, "-1"), ET.tostring(g)
+        assert g.get("websocket") in (None, "-1"), ET.tostring(g)
 
 
 def check_live(sock, name, root):
@@ -119,6 +120,11 @@ def check_live(sock, name, root):
     # QEMU really serves there: VNC greets with its protocol version,
     # SPICE accepts the connection
     assert vnc_security_types(ports["vnc"]) == [2], ports
+    # websocket='-1' got a port of libvirt's websocket range, and QEMU
+    # listens there (an HTTP upgrade handshake is its business)
+    ws = int([g for g in dev.findall("graphics") if g.get("type") == "vnc"][0].get("websocket"))
+    assert ws >= 5700, ws
+    socket.create_connection(("127.0.0.1", ws), timeout=30).close()
     socket.create_connection(("127.0.0.1", ports["spice"]), timeout=30).close()
 
     ga = [c for c in dev.findall("channel") if c.get("type") == "unix"][0]

@@ -10,8 +10,8 @@ carry libvirt 9.0's defaults (one <audio type='spice'>, the PS/2 inputs,
 the virtio-serial controller); under TCG the guest starts; the real
 virsh's `vncdisplay` and `domdisplay` name the ports QEMU really listens
 on (the VNC one asks for its password); the live XML gives the
-qemu-ga socket, which exists; after a destroy the guest's socket
-directory is gone.  A VNC password reaches QEMU through a secret file,
+qemu-ga socket, which exists, and all of it survives a daemon restart;
+after a destroy the guest's socket directory is gone.  A VNC password reaches QEMU through a secret file,
 never on its command line, and the file is gone once the guest runs."""
 
 import os
@@ -172,6 +172,12 @@ def main():
         sockdir = check_live(daemon.rw, name, root)
         # the running guest does not change the persisted definition
         check_persisted(daemon.rw, name)
+        # a restarted daemon reattaches with the same displays and sockets
+        before = virsh(daemon.rw, "dumpxml", name).stdout
+        daemon.stop()
+        daemon = vkwire.Daemon(BIN, env=env)
+        assert virsh(daemon.rw, "dumpxml", name).stdout == before
+        check_live(daemon.rw, name, root)
 
         virsh(daemon.rw, "destroy", name)
         reap(pids[-1])

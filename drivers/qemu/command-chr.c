@@ -38,16 +38,6 @@ srcAttr(const vkDomainChrDef *c, const char *name)
     return NULL;
 }
 
-static const vkXmlElem *
-elemChild(const vkXmlElem *e, const char *name)
-{
-    for (guint i = 0; e && e->children && i < e->children->len; i++) {
-        if (strcmp(((vkXmlElem *)e->children->pdata[i])->name, name) == 0)
-            return e->children->pdata[i];
-    }
-    return NULL;
-}
-
 static const char *
 targetAttr(const vkDomainChrDef *c, const char *name)
 {
@@ -97,15 +87,26 @@ vkQemuChrDefaultPath(const vkDomainChrDef *c, const char *domainDir)
     return g_build_filename(domainDir, leaf, NULL);
 }
 
-static void
+/* <reconnect enabled='yes' timeout='N'/> of a client socket: QEMU
+ * retries every N seconds.  0 or -1 with an error (libvirt's words). */
+static int
 reconnect(GString *o, const vkXmlElem *src)
 {
-    const vkXmlElem *r = elemChild(src, "reconnect");
+    const vkXmlElem *r = elemChild(src, "reconnect", NULL);
+    const char *timeout = r ? vkXmlElemGetAttr(r, "timeout") : NULL;
 
-    if (r && g_strcmp0(vkXmlElemGetAttr(r, "enabled"), "yes") == 0)
-        g_string_append_printf(o, ",reconnect=%s",
-                               vkXmlElemGetAttr(r, "timeout") ? vkXmlElemGetAttr(r, "timeout")
-                                                              : "1");
+    if (!r || g_strcmp0(vkXmlElemGetAttr(r, "enabled"), "yes") != 0)
+        return 0;
+    if (g_strcmp0(vkXmlElemGetAttr(src, "mode"), "connect") != 0) {
+        unsupported("%s", "chardev reconnect is possible only for connect mode");
+        return -1;
+    }
+    if (!timeout || g_ascii_strtoll(timeout, NULL, 10) <= 0) {
+        unsupported("chardev reconnect source timeout cannot be '%s'", timeout ? timeout : "");
+        return -1;
+    }
+    g_string_append_printf(o, ",reconnect=%s", timeout);
+    return 0;
 }
 
 /* The -chardev value for c with id, NULL with an error reported. */
@@ -144,7 +145,8 @@ chardev(cmdBuf *b, const vkDomainChrDef *c, const char *id)
         g_string_append_printf(o, "socket,id=%s,path=%s", id, p);
         if (g_strcmp0(vkXmlElemGetAttr(s, "mode"), "connect") != 0)
             g_string_append(o, ",server=on,wait=off");
-        reconnect(o, s);
+        if (reconnect(o, s) < 0)
+            return NULL;
     } else if (strcmp(t, "tcp") == 0) {
         const vkXmlElem *s = source(c, NULL);
         const char *proto = c->protocol ? vkXmlElemGetAttr(c->protocol, "type") : NULL;
@@ -168,7 +170,8 @@ chardev(cmdBuf *b, const vkDomainChrDef *c, const char *id)
             g_string_append(o, ",telnet=on");
         if (g_strcmp0(vkXmlElemGetAttr(s, "mode"), "bind") == 0)
             g_string_append(o, ",server=on,wait=off");
-        reconnect(o, s);
+        if (reconnect(o, s) < 0)
+            return NULL;
     } else if (strcmp(t, "udp") == 0) {
         const vkXmlElem *con = source(c, "connect");
         const vkXmlElem *bind = source(c, "bind");
@@ -195,8 +198,8 @@ chardev(cmdBuf *b, const vkDomainChrDef *c, const char *id)
         g_string_append_printf(o, "spiceport,id=%s,name=%s", id, srcAttr(c, "channel"));
     } else if (strcmp(t, "qemu-vdagent") == 0) {
         const vkXmlElem *s = source(c, NULL);
-        const vkXmlElem *clip = elemChild(s, "clipboard");
-        const vkXmlElem *mouse = elemChild(s, "mouse");
+        const vkXmlElem *clip = elemChild(s, "clipboard", NULL);
+        const vkXmlElem *mouse = elemChild(s, "mouse", NULL);
 
         g_string_append_printf(o, "qemu-vdagent,id=%s,name=vdagent", id);
         if (clip && vkXmlElemGetAttr(clip, "copypaste"))
@@ -233,7 +236,7 @@ static char *
 serialDevice(cmdBuf *b, const vkDomainChrDef *c, int n)
 {
     const char *tt = targetAttr(c, "type");
-    const vkXmlElem *model = elemChild(c->target, "model");
+    const vkXmlElem *model = elemChild(c->target, "model", NULL);
     const char *mname = model ? vkXmlElemGetAttr(model, "name") : NULL;
     const char *port = targetAttr(c, "port");
     GString *d = g_string_new(NULL);

@@ -80,6 +80,22 @@ hasFeature(const vkDomainDef *def, const char *name)
     return false;
 }
 
+/* The first child of e named name at or after *from (NULL: from the
+ * start), moving *from past it; NULL when there is none. */
+static inline const vkXmlElem *
+elemChild(const vkXmlElem *e, const char *name, guint *from)
+{
+    for (guint i = from ? *from : 0; e && e->children && i < e->children->len; i++) {
+        const vkXmlElem *c = e->children->pdata[i];
+        if (strcmp(c->name, name) == 0) {
+            if (from)
+                *from = i + 1;
+            return c;
+        }
+    }
+    return NULL;
+}
+
 /* Appends the ",bus=...,addr=..." that puts a device where its kept
  * <address> says (PCI: pci.N, or pcie.0 for bus 0 of a q35 machine);
  * nothing for a NULL or unknown address type.  command.c. */

@@ -129,25 +129,11 @@ vkQemuCmdAudio(cmdBuf *b)
 
 /* ---- sound ---- */
 
-static const vkXmlElem *
-child(const vkXmlElem *e, const char *name, guint *from)
-{
-    for (guint i = from ? *from : 0; e->children && i < e->children->len; i++) {
-        const vkXmlElem *c = e->children->pdata[i];
-        if (strcmp(c->name, name) == 0) {
-            if (from)
-                *from = i + 1;
-            return c;
-        }
-    }
-    return NULL;
-}
-
 /* A sound card plays into its own <audio id=''/>, else the first one. */
 static const char *
 soundAudioId(const vkDomainDef *def, const vkXmlElem *snd)
 {
-    const vkXmlElem *own = child(snd, "audio", NULL);
+    const vkXmlElem *own = elemChild(snd, "audio", NULL);
     GPtrArray *o = devs(def, VK_DOMAIN_DEVICE_OTHER);
 
     if (own && vkXmlElemGetAttr(own, "id"))
@@ -194,7 +180,7 @@ soundCard(cmdBuf *b, const vkXmlElem *snd, int n)
     const vkDomainDef *def = b->def;
     const char *model = vkXmlElemGetAttr(snd, "model");
     const char *audio = soundAudioId(def, snd);
-    const vkXmlElem *addr = child(snd, "address", NULL);
+    const vkXmlElem *addr = elemChild(snd, "address", NULL);
     const vkXmlElem *codec;
     g_autoptr(GString) d = g_string_new(NULL);
     size_t i;
@@ -225,7 +211,7 @@ soundCard(cmdBuf *b, const vkXmlElem *snd, int n)
     if (!models[i].hda)
         return 0;
     /* An HDA controller without codecs gets a duplex one. */
-    while ((codec = child(snd, "codec", &at)) || ncodec == 0) {
+    while ((codec = elemChild(snd, "codec", &at)) || ncodec == 0) {
         const char *ct = codec ? vkXmlElemGetAttr(codec, "type") : "duplex";
 
         if (g_strcmp0(ct, "duplex") != 0 && g_strcmp0(ct, "micro") != 0 &&
@@ -255,15 +241,17 @@ inputDevice(cmdBuf *b, const vkDomainInputDef *in, guint idx)
 
     if (strcmp(t, "evdev") == 0 || strcmp(t, "passthrough") == 0) {
         const vkXmlElem *src = NULL;
+        const char *path;
+        g_autofree char *p = NULL;
+
         for (guint i = 0; in->extra && i < in->extra->len && !src; i++) {
             if (strcmp(((vkXmlElem *)in->extra->pdata[i])->name, "source") == 0)
                 src = in->extra->pdata[i];
         }
-        const char *path = src ? vkXmlElemGetAttr(src, strcmp(t, "evdev") == 0 ? "dev" :
-                                                  "evdev") : NULL;
-        g_autofree char *p = path ? esc(path) : NULL;
-
-        if (!p) {
+        /* a missing host device is QEMU's to report at start, as under
+         * libvirt ("Could not open '/dev/input/...'") */
+        path = src ? vkXmlElemGetAttr(src, strcmp(t, "evdev") == 0 ? "dev" : "evdev") : NULL;
+        if (!(p = path ? esc(path) : NULL)) {
             unsupported("input type '%s' without a source device in domain '%s'", t,
                         def->name);
             return -1;
@@ -286,6 +274,16 @@ inputDevice(cmdBuf *b, const vkDomainInputDef *in, guint idx)
     }
     if (strcmp(t, "mouse") != 0 && strcmp(t, "keyboard") != 0 && strcmp(t, "tablet") != 0)
         goto refuse;
+    /* QEMU's virtio input devices are virtio 1.0 only (libvirt's words) */
+    if (in->model && g_str_has_suffix(in->model, "transitional")) {
+        unsupported("virtio (non-)transitional models are not supported for input type=%s",
+                    t);
+        return -1;
+    }
+    if (in->model && strcmp(in->model, "virtio") != 0) {
+        unsupported("input model '%s' of domain '%s'", in->model, def->name);
+        return -1;
+    }
     /* The PS/2 mouse and keyboard are the machine's own i8042. */
     if (strcmp(bus, "ps2") == 0 && strcmp(t, "tablet") != 0)
         return 0;

@@ -246,6 +246,7 @@ formatInput(GString *buf, const vkDomainInputDef *in)
     g_string_append(buf, IND "<input");
     vkConfAttr(buf, "type", in->type);
     vkConfAttr(buf, "bus", in->bus);
+    vkConfAttr(buf, "model", in->model);
     if (!(in->extra && in->extra->len) && !in->address) {
         g_string_append(buf, "/>\n");
         return;

@@ -258,10 +258,7 @@ serialDevice(cmdBuf *b, const vkDomainChrDef *c, int n)
         vkQemuCmdAddress(d, b->def, c->address);
     } else if (strcmp(tt, "usb-serial") == 0) {
         g_string_append_printf(d, "usb-serial,chardev=charserial%d,id=serial%d", n, n);
-        if (g_strcmp0(c->address ? vkXmlElemGetAttr(c->address, "type") : NULL, "usb") == 0)
-            vkQemuCmdAddress(d, b->def, c->address);
-        else
-            g_string_append(d, ",bus=usb.0");
+        usbPlace(d, b->def, c->address);
     } else {
         goto refuse;
     }
@@ -343,11 +340,53 @@ hasSpice(const vkDomainDef *def)
     return false;
 }
 
+/* <redirdev bus='usb'>: a USB device of the client's (SPICE's usbredir
+ * channel) or of a usbredir server over TCP, plugged into a usb-redir
+ * port of the guest. */
+static int
+redirdev(cmdBuf *b, const vkXmlElem *r, int n)
+{
+    const vkDomainDef *def = b->def;
+    const char *type = vkXmlElemGetAttr(r, "type");
+    const vkXmlElem *src = elemChild(r, "source", NULL);
+    const vkXmlElem *addr = elemChild(r, "address", NULL);
+    g_autoptr(GString) d = g_string_new(NULL);
+
+    if (g_strcmp0(vkXmlElemGetAttr(r, "bus"), "usb") != 0 || !hasUsb(def)) {
+        unsupported("<redirdev> of domain '%s' (no USB controller)", def->name);
+        return -1;
+    }
+    if (g_strcmp0(type, "spicevmc") == 0) {
+        if (!hasSpice(def)) {
+            unsupported("%s", "chardev 'spicevmc' not supported without spice graphics");
+            return -1;
+        }
+        add(b, "-chardev");
+        addf(b, "spicevmc,id=charredir%d,name=usbredir", n);
+    } else if (g_strcmp0(type, "tcp") == 0 && src && vkXmlElemGetAttr(src, "service") &&
+               g_strcmp0(vkXmlElemGetAttr(src, "mode"), "connect") == 0) {
+        g_autofree char *host = esc(vkXmlElemGetAttr(src, "host") ?
+                                    vkXmlElemGetAttr(src, "host") : "");
+        add(b, "-chardev");
+        addf(b, "socket,id=charredir%d,host=%s,port=%s", n, host,
+             vkXmlElemGetAttr(src, "service"));
+    } else {
+        unsupported("<redirdev type='%s'> of domain '%s'", type ? type : "", def->name);
+        return -1;
+    }
+    g_string_append_printf(d, "usb-redir,chardev=charredir%d,id=redir%d", n, n);
+    usbPlace(d, def, addr);
+    add2(b, "-device", d->str);
+    return 0;
+}
+
 int
 vkQemuCmdChardevs(cmdBuf *b)
 {
     GPtrArray *a = devs(b->def, VK_DOMAIN_DEVICE_CHR);
+    GPtrArray *o = devs(b->def, VK_DOMAIN_DEVICE_OTHER);
     int count[VK_DOMAIN_CHR_LAST] = { 0 };
+    int nredir = 0;
 
     for (guint i = 0; a && i < a->len; i++) {
         const vkDomainChrDef *c = a->pdata[i];
@@ -375,6 +414,11 @@ vkQemuCmdChardevs(cmdBuf *b)
             return -1;
         if (dev)
             add2(b, "-device", dev);
+    }
+    for (guint i = 0; o && i < o->len; i++) {
+        const vkXmlElem *e = o->pdata[i];
+        if (strcmp(e->name, "redirdev") == 0 && redirdev(b, e, nredir++) < 0)
+            return -1;
     }
     return 0;
 }

@@ -54,8 +54,9 @@ vkQemuCmdControllersAndOthers(cmdBuf *b)
         const vkXmlElem *e = o->pdata[i];
         const char *model = vkXmlElemGetAttr(e, "model");
 
-        /* command-sound.c */
-        if (strcmp(e->name, "sound") == 0 || strcmp(e->name, "audio") == 0)
+        /* command-sound.c, command-chr.c */
+        if (strcmp(e->name, "sound") == 0 || strcmp(e->name, "audio") == 0 ||
+            strcmp(e->name, "redirdev") == 0)
             continue;
         if (strcmp(e->name, "memballoon") == 0 && model) {
             if (strcmp(model, "none") == 0)

@@ -96,12 +96,37 @@ elemChild(const vkXmlElem *e, const char *name, guint *from)
     return NULL;
 }
 
+/* True when the guest has a USB bus (a USB controller not model none). */
+static inline bool
+hasUsb(const vkDomainDef *def)
+{
+    GPtrArray *c = devs(def, VK_DOMAIN_DEVICE_CONTROLLER);
+
+    for (guint i = 0; c && i < c->len; i++) {
+        const vkDomainControllerDef *ct = c->pdata[i];
+        if (strcmp(ct->type, "usb") == 0 && g_strcmp0(ct->model, "none") != 0)
+            return true;
+    }
+    return false;
+}
+
 /* Appends the ",bus=...,addr=..." that puts a device where its kept
  * <address> says (PCI: pci.N, or pcie.0 for bus 0 of a q35 machine);
  * nothing for a NULL or unknown address type.  command.c. */
 void vkQemuCmdAddress(GString *dev, const vkDomainDef *def, const vkXmlElem *addr);
 /* True for a q35 machine (PCI Express root). */
 bool vkQemuCmdIsQ35(const vkDomainDef *def);
+
+/* A USB device goes where its <address type='usb'> says, or on the
+ * first USB bus. */
+static inline void
+usbPlace(GString *d, const vkDomainDef *def, const vkXmlElem *addr)
+{
+    if (g_strcmp0(addr ? vkXmlElemGetAttr(addr, "type") : NULL, "usb") == 0)
+        vkQemuCmdAddress(d, def, addr);
+    else
+        g_string_append(d, ",bus=usb.0");
+}
 
 /* One per device class, in argv order; each returns 0 or -1 with an
  * error reported. */

@@ -145,30 +145,6 @@ soundAudioId(const vkDomainDef *def, const vkXmlElem *snd)
     return NULL;
 }
 
-static bool
-hasUsbController(const vkDomainDef *def)
-{
-    GPtrArray *c = devs(def, VK_DOMAIN_DEVICE_CONTROLLER);
-
-    for (guint i = 0; c && i < c->len; i++) {
-        const vkDomainControllerDef *ct = c->pdata[i];
-        if (strcmp(ct->type, "usb") == 0 && g_strcmp0(ct->model, "none") != 0)
-            return true;
-    }
-    return false;
-}
-
-/* A USB device without a USB address goes on the first USB bus; one
- * with an address goes where vkQemuCmdAddress says. */
-static void
-usbPlace(GString *d, const vkDomainDef *def, const vkXmlElem *addr)
-{
-    if (g_strcmp0(addr ? vkXmlElemGetAttr(addr, "type") : NULL, "usb") == 0)
-        vkQemuCmdAddress(d, def, addr);
-    else
-        g_string_append(d, ",bus=usb.0");
-}
-
 static int
 soundCard(cmdBuf *b, const vkXmlElem *snd, int n)
 {
@@ -196,7 +172,7 @@ soundCard(cmdBuf *b, const vkXmlElem *snd, int n)
         unsupported("sound model '%s' of domain '%s'", model ? model : "", def->name);
         return -1;
     }
-    if (models[i].usb && !hasUsbController(def)) {
+    if (models[i].usb && !hasUsb(def)) {
         unsupported("sound model 'usb' of domain '%s' (no USB controller)", def->name);
         return -1;
     }
@@ -288,7 +264,7 @@ inputDevice(cmdBuf *b, const vkDomainInputDef *in, guint idx)
     if (strcmp(bus, "ps2") == 0 && strcmp(t, "tablet") != 0)
         return 0;
     if (strcmp(bus, "usb") == 0) {
-        if (!hasUsbController(def))
+        if (!hasUsb(def))
             goto refuse;
         g_string_append_printf(d, "usb-%s,id=input%u", strcmp(t, "keyboard") == 0 ? "kbd" : t,
                                idx);
@@ -304,7 +280,7 @@ inputDevice(cmdBuf *b, const vkDomainInputDef *in, guint idx)
 
  refuse:
     unsupported("input type '%s' on bus '%s' of domain '%s'%s", t, bus, def->name,
-                strcmp(bus, "usb") == 0 && !hasUsbController(def) ?
+                strcmp(bus, "usb") == 0 && !hasUsb(def) ?
                 " (no USB controller)" : "");
     return -1;
 }

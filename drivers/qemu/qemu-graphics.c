@@ -161,11 +161,16 @@ setChannelPath(vkDomainChrDef *c, const char *domainDir)
         return;
     if (!c->sources)
         c->sources = g_ptr_array_new_with_free_func((GDestroyNotify)vkXmlElemFree);
-    src = g_new0(vkXmlElem, 1);
-    src->name = g_strdup("source");
+    /* virt-install writes <source mode='bind'/>: it gets the path */
+    if (c->sources->len) {
+        src = c->sources->pdata[0];
+    } else {
+        src = g_new0(vkXmlElem, 1);
+        src->name = g_strdup("source");
+        g_ptr_array_add(c->sources, src);
+    }
     vkXmlElemSetAttr(src, "mode", "bind");
     vkXmlElemSetAttr(src, "path", path);
-    g_ptr_array_insert(c->sources, 0, src);
 }
 
 int

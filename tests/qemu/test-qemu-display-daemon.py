@@ -5,7 +5,7 @@
 A private virtkitd serves qemu:///system; the micro-guest is defined with
 what virt-install puts in a desktop VM: VNC (and its websocket) and SPICE
 with automatic ports, a qxl video, ich9 sound, a USB tablet, a qemu-ga channel without a
-path, a spicevmc channel, a pty serial console.  The persisted XML must
+path, a spicevmc channel, two USB redirections, a pty serial console.  The persisted XML must
 carry libvirt 9.0's defaults (one <audio type='spice'>, the PS/2 inputs,
 the virtio-serial controller); under TCG the guest starts; the real
 virsh's `vncdisplay` and `domdisplay` name the ports QEMU really listens
@@ -46,6 +46,7 @@ def domxml(name, vtype):
     <serial type='pty'/>
     <console type='pty'/>
     <channel type='unix'>
+      <source mode='bind'/>
       <target type='virtio' name='org.qemu.guest_agent.0'/>
     </channel>
     <channel type='spicevmc'>
@@ -63,6 +64,8 @@ def domxml(name, vtype):
     <video>
       <model type='qxl' ram='65536' vram='65536' vgamem='16384' heads='1' primary='yes'/>
     </video>
+    <redirdev bus='usb' type='spicevmc'/>
+    <redirdev bus='usb' type='spicevmc'/>
   </devices>
 </domain>
 """
@@ -128,6 +131,7 @@ def check_live(sock, name, root):
     socket.create_connection(("127.0.0.1", ports["spice"]), timeout=30).close()
 
     ga = [c for c in dev.findall("channel") if c.get("type") == "unix"][0]
+    assert len(ga.findall("source")) == 1, ET.tostring(ga)
     src = ga.find("source")
     assert src is not None and src.get("mode") == "bind", ET.tostring(ga)
     path = src.get("path")

@@ -173,6 +173,28 @@ setChannelPath(vkDomainChrDef *c, const char *domainDir)
     vkXmlElemSetAttr(src, "path", path);
 }
 
+bool
+vkQemuGraphicsNeedsDir(const vkDomainDef *def)
+{
+    GPtrArray *g = def->priv ? def->priv->devs[VK_DOMAIN_DEVICE_GRAPHICS] : NULL;
+    GPtrArray *chr = def->priv ? def->priv->devs[VK_DOMAIN_DEVICE_CHR] : NULL;
+
+    for (guint i = 0; g && i < g->len; i++) {
+        const vkDomainGraphicsDef *gr = g->pdata[i];
+        const vkXmlElem *l = gr->listens && gr->listens->len ? gr->listens->pdata[0] : NULL;
+
+        if (gr->passwd || (l && g_strcmp0(vkXmlElemGetAttr(l, "type"), "socket") == 0 &&
+                           !gr->socket))
+            return true;
+    }
+    for (guint i = 0; chr && i < chr->len; i++) {
+        g_autofree char *path = vkQemuChrDefaultPath(chr->pdata[i], "/");
+        if (path)
+            return true;
+    }
+    return false;
+}
+
 int
 vkQemuGraphicsWriteSecrets(const vkDomainDef *def, const char *dir)
 {

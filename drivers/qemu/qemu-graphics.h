@@ -32,6 +32,11 @@ int vkQemuGraphicsQueryVncPort(vkQemuMonitor *mon);
 void vkQemuGraphicsApplyLive(vkDomainDef *live, const vkDomainDef *resolved, int vncPort,
                              const char *domainDir);
 
+/* Whether a start of def puts anything into its socket directory (a
+ * password file, a socket libvirt names itself): the directory is made
+ * only then. */
+bool vkQemuGraphicsNeedsDir(const vkDomainDef *def);
+
 /* Writes the password of each graphics device that has one into its
  * secret file under dir (0600), for QEMU to read at start.  0, or -1
  * with an error.  vkQemuGraphicsApplyLive removes them again. */

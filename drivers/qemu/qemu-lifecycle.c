@@ -409,7 +409,7 @@ vkQemuStartDomain(vkQemuState *st, vkQemuDomain *obj, unsigned int flags,
         vkStorageResolveDiskVolumes(st->privileged ? NULL : st->root, resolved) < 0 ||
         vkQemuGraphicsAllocPorts(resolved) < 0)
         return -1;
-    if (g_mkdir_with_parents(dir, 0700) < 0) {
+    if (vkQemuGraphicsNeedsDir(resolved) && g_mkdir_with_parents(dir, 0700) < 0) {
         vkReportSystemError(errno, "cannot create '%s'", dir);
         return -1;
     }

@@ -11,12 +11,14 @@ the virtio-serial controller); under TCG the guest starts; the real
 virsh's `vncdisplay` and `domdisplay` name the ports QEMU really listens
 on (the VNC one asks for its password); the live XML gives the
 qemu-ga socket, which exists, and all of it survives a daemon restart;
-after a destroy the guest's socket directory is gone.  A VNC password reaches QEMU through a secret file,
+after a destroy, or a guest's death while no daemon runs, the guest's
+socket directory is gone.  A VNC password reaches QEMU through a secret file,
 never on its command line, and the file is gone once the guest runs."""
 
 import os
 import re
 import shutil
+import signal
 import socket
 import sys
 import tempfile
@@ -185,6 +187,19 @@ def main():
 
         virsh(daemon.rw, "destroy", name)
         reap(pids[-1])
+        assert not os.path.exists(sockdir), os.listdir(sockdir)
+
+        # a guest that dies while no daemon watches leaves its socket
+        # directory to the next daemon, which removes it
+        virsh(daemon.rw, "start", name)
+        pids.append(status_pid(root, name))
+        assert os.path.isdir(sockdir)
+        daemon.stop()
+        os.kill(pids[-1], signal.SIGKILL)
+        reap(pids[-1])
+        daemon = vkwire.Daemon(BIN, env=env)
+        assert vktest.list_states(virsh(daemon.rw, "list", "--all").stdout) == \
+            {name: "shut off"}
         assert not os.path.exists(sockdir), os.listdir(sockdir)
         virsh(daemon.rw, "undefine", name)
         print("ok: virt-install's display set runs; vncdisplay/domdisplay give QEMU's ports")

@@ -5,7 +5,7 @@
 A private virtkitd serves qemu:///system; the micro-guest is defined with
 what virt-install puts in a desktop VM: VNC (and its websocket) and SPICE
 with automatic ports, a qxl video, ich9 sound, a USB tablet, a qemu-ga channel without a
-path, a spicevmc channel, two USB redirections, a pty serial console.  The persisted XML must
+path, a spicevmc channel, two USB redirections, a pty serial console and a virtio one.  The persisted XML must
 carry libvirt 9.0's defaults (one <audio type='spice'>, the PS/2 inputs,
 the virtio-serial controller); under TCG the guest starts; the real
 virsh's `vncdisplay` and `domdisplay` name the ports QEMU really listens
@@ -47,6 +47,9 @@ def domxml(name, vtype):
     <controller type='usb' index='0' model='piix3-uhci'/>
     <serial type='pty'/>
     <console type='pty'/>
+    <console type='pty'>
+      <target type='virtio'/>
+    </console>
     <channel type='unix'>
       <source mode='bind'/>
       <target type='virtio' name='org.qemu.guest_agent.0'/>
@@ -131,6 +134,14 @@ def check_live(sock, name, root):
     assert ws >= 5700, ws
     socket.create_connection(("127.0.0.1", ws), timeout=30).close()
     socket.create_connection(("127.0.0.1", ports["spice"]), timeout=30).close()
+
+    # every pty has its path: the serial port and its console, the
+    # virtio console
+    for c in dev.findall("serial") + dev.findall("console"):
+        path = c.find("source").get("path")
+        assert path.startswith("/dev/pts/") and os.path.exists(path), ET.tostring(c)
+    virtio = [c for c in dev.findall("console") if c.find("target").get("type") == "virtio"]
+    assert len(virtio) == 1 and virtio[0].find("target").get("port") == "1", ET.tostring(dev)
 
     ga = [c for c in dev.findall("channel") if c.get("type") == "unix"][0]
     assert len(ga.findall("source")) == 1, ET.tostring(ga)

@@ -15,9 +15,7 @@ vkQemuCmdControllersAndOthers(cmdBuf *b)
 {
     const vkDomainDef *def = b->def;
     GPtrArray *c = devs(def, VK_DOMAIN_DEVICE_CONTROLLER);
-    GPtrArray *in = devs(def, VK_DOMAIN_DEVICE_INPUT);
     GPtrArray *o = devs(def, VK_DOMAIN_DEVICE_OTHER);
-    bool usb = false;
 
     if (devs(def, VK_DOMAIN_DEVICE_FS) && devs(def, VK_DOMAIN_DEVICE_FS)->len) {
         unsupported("<filesystem> device of domain '%s'", def->name);
@@ -38,37 +36,28 @@ vkQemuCmdControllersAndOthers(cmdBuf *b)
                 return -1;
             }
             add2(b, "-device", "piix3-usb-uhci,id=usb");
-            usb = true;
+            continue;
+        }
+        /* The bus of virtio channels and consoles (command-chr.c). */
+        if (strcmp(ct->type, "virtio-serial") == 0) {
+            g_autoptr(GString) d = g_string_new(NULL);
+            g_string_append_printf(d, "virtio-serial-pci,id=virtio-serial%d", ct->idx);
+            vkQemuCmdAddress(d, def, ct->address);
+            add2(b, "-device", d->str);
             continue;
         }
         unsupported("controller type '%s' index %d of domain '%s'", ct->type, ct->idx,
                     def->name);
         return -1;
     }
-    for (guint i = 0; in && i < in->len; i++) {
-        const vkDomainInputDef *id = in->pdata[i];
-        const char *bus = id->bus ? id->bus : "ps2";
-
-        if (strcmp(bus, "ps2") == 0 &&
-            (strcmp(id->type, "mouse") == 0 || strcmp(id->type, "keyboard") == 0))
-            continue;
-        if (strcmp(bus, "usb") == 0 && usb &&
-            (strcmp(id->type, "tablet") == 0 || strcmp(id->type, "mouse") == 0 ||
-             strcmp(id->type, "keyboard") == 0)) {
-            add(b, "-device");
-            addf(b, "usb-%s,id=input%u,bus=usb.0", strcmp(id->type, "keyboard") == 0 ?
-                 "kbd" : id->type, i);
-            continue;
-        }
-        unsupported("input type '%s' on bus '%s' of domain '%s'%s", id->type, bus,
-                    def->name, strcmp(bus, "usb") == 0 && !usb ?
-                    " (no USB controller)" : "");
-        return -1;
-    }
     for (guint i = 0; o && i < o->len; i++) {
         const vkXmlElem *e = o->pdata[i];
         const char *model = vkXmlElemGetAttr(e, "model");
 
+        /* command-sound.c, command-chr.c */
+        if (strcmp(e->name, "sound") == 0 || strcmp(e->name, "audio") == 0 ||
+            strcmp(e->name, "redirdev") == 0)
+            continue;
         if (strcmp(e->name, "memballoon") == 0 && model) {
             if (strcmp(model, "none") == 0)
                 continue;

@@ -80,6 +80,36 @@ hasFeature(const vkDomainDef *def, const char *name)
     return false;
 }
 
+/* The first child of e named name at or after *from (NULL: from the
+ * start), moving *from past it; NULL when there is none. */
+static inline const vkXmlElem *
+elemChild(const vkXmlElem *e, const char *name, guint *from)
+{
+    for (guint i = from ? *from : 0; e && e->children && i < e->children->len; i++) {
+        const vkXmlElem *c = e->children->pdata[i];
+        if (strcmp(c->name, name) == 0) {
+            if (from)
+                *from = i + 1;
+            return c;
+        }
+    }
+    return NULL;
+}
+
+/* True when the guest has a USB bus (a USB controller not model none). */
+static inline bool
+hasUsb(const vkDomainDef *def)
+{
+    GPtrArray *c = devs(def, VK_DOMAIN_DEVICE_CONTROLLER);
+
+    for (guint i = 0; c && i < c->len; i++) {
+        const vkDomainControllerDef *ct = c->pdata[i];
+        if (strcmp(ct->type, "usb") == 0 && g_strcmp0(ct->model, "none") != 0)
+            return true;
+    }
+    return false;
+}
+
 /* Appends the ",bus=...,addr=..." that puts a device where its kept
  * <address> says (PCI: pci.N, or pcie.0 for bus 0 of a q35 machine);
  * nothing for a NULL or unknown address type.  command.c. */
@@ -87,16 +117,43 @@ void vkQemuCmdAddress(GString *dev, const vkDomainDef *def, const vkXmlElem *add
 /* True for a q35 machine (PCI Express root). */
 bool vkQemuCmdIsQ35(const vkDomainDef *def);
 
+/* A USB device goes where its <address type='usb'> says, or on the
+ * first USB bus. */
+static inline void
+usbPlace(GString *d, const vkDomainDef *def, const vkXmlElem *addr)
+{
+    if (g_strcmp0(addr ? vkXmlElemGetAttr(addr, "type") : NULL, "usb") == 0)
+        vkQemuCmdAddress(d, def, addr);
+    else
+        g_string_append(d, ",bus=usb.0");
+}
+
 /* One per device class, in argv order; each returns 0 or -1 with an
  * error reported. */
 int vkQemuCmdMachine(cmdBuf *b);       /* command-machine.c */
 int vkQemuCmdCpu(cmdBuf *b);
 int vkQemuCmdOS(cmdBuf *b);
 int vkQemuCmdClock(cmdBuf *b);
-int vkQemuCmdGraphics(cmdBuf *b);      /* command-display.c */
+int vkQemuCmdGraphics(cmdBuf *b);      /* command-display.c (with -audiodev) */
 int vkQemuCmdControllersAndOthers(cmdBuf *b); /* command-controller.c */
+int vkQemuCmdVideo(cmdBuf *b);         /* command-display.c */
+int vkQemuCmdInputAndSound(cmdBuf *b); /* command-sound.c */
 int vkQemuCmdDisks(cmdBuf *b);         /* command-disk.c */
 int vkQemuCmdNets(cmdBuf *b);          /* command-net.c */
 int vkQemuCmdChardevs(cmdBuf *b);      /* command-chr.c */
+
+int vkQemuCmdAudio(cmdBuf *b);         /* command-sound.c, from vkQemuCmdGraphics */
+
+/* Paths libvirt chooses itself under the domain's directory (g_free;
+ * NULL when opts or its domainDir is NULL): a socket of a display
+ * <listen type='socket'/> without one (command-display.c), and of a unix
+ * virtio channel without <source path> (command-chr.c; NULL too when c
+ * has a path or is no such channel).  The start writes the same paths
+ * into the live definition (qemu-graphics.c). */
+/* The secret object (and file under domainDir) of graphics device N's
+ * password. */
+#define VK_QEMU_GRAPHICS_SECRET "graphics%u-secret0"
+char *vkQemuDisplaySocketPath(const vkQemuCommandOpts *opts, const char *name);
+char *vkQemuChrDefaultPath(const vkDomainChrDef *c, const char *domainDir);
 
 #endif

@@ -22,6 +22,10 @@ typedef struct {
      * or bridge interface on, and its vhost-net fd, or -1 (qemu-net.c). */
     const int *netFds;
     const int *vhostFds;
+    /* The domain's own directory, where sockets libvirt names itself go
+     * (a qemu-ga channel without a path, <listen type='socket'/>);
+     * NULL leaves such devices refused. */
+    const char *domainDir;
 } vkQemuCommandOpts;
 
 /* The full argv (NULL-terminated, g_strfreev) for def, or NULL with

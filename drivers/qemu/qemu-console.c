@@ -66,26 +66,29 @@ vkQemuConsoleApplyPtys(vkDomainDef *def, GHashTable *ptys)
 {
     GPtrArray *a = def->priv ? def->priv->devs[VK_DOMAIN_DEVICE_CHR] : NULL;
     const char *firstPath = NULL;
-    int nserial = 0;
+    int count[VK_DOMAIN_CHR_LAST] = { 0 };
 
     if (!ptys)
         return;
-    /* Serial ports are numbered as command.c numbers their chardevs. */
+    /* Devices are numbered per kind as command-chr.c numbers their
+     * chardevs ("charserial0", "charconsole1", "charchannel0"); a serial
+     * console is its serial port (below). */
     for (guint i = 0; a && i < a->len; i++) {
         vkDomainChrDef *c = a->pdata[i];
+        const char *ttype = c->target ? vkXmlElemGetAttr(c->target, "type") : NULL;
+        int n = count[c->kind]++;
         g_autofree char *label = NULL;
         const char *path;
 
-        if (c->kind != VK_DOMAIN_CHR_SERIAL)
+        if (c->kind == VK_DOMAIN_CHR_CONSOLE && (!ttype || strcmp(ttype, "serial") == 0))
             continue;
-        label = g_strdup_printf("charserial%d", nserial);
+        label = g_strdup_printf("char%s%d", vkDomainChrKindTable[c->kind], n);
         path = g_hash_table_lookup(ptys, label);
         if (g_strcmp0(c->type, "pty") == 0 && path) {
             setSourcePath(c, path);
-            if (nserial == 0)
+            if (c->kind == VK_DOMAIN_CHR_SERIAL && n == 0)
                 firstPath = path;
         }
-        nserial++;
     }
     /* A console whose target is a serial port is serial port 0. */
     for (guint i = 0; firstPath && a && i < a->len; i++) {

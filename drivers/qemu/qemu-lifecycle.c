@@ -31,6 +31,7 @@
 #include "drivers/qemu/command.h"
 #include "drivers/qemu/process.h"
 #include "drivers/qemu/qemu-console.h"
+#include "drivers/qemu/qemu-graphics.h"
 #include "drivers/storage/storage-driver.h"
 
 /* Called locked: is w still about the domain's current run? */
@@ -106,6 +107,16 @@ runInstall(vkQemuState *st, vkQemuDomain *obj, vkQemuRun *run)
     vkProcWatchStart(run->watch, run->pidfd, onExit);
 }
 
+/* Where a guest's sockets that libvirt names itself go (qemu-ga
+ * channel, <listen type='socket'/>): a directory of its own. */
+static char *
+domainDir(vkQemuState *st, vkQemuDomain *obj)
+{
+    g_autofree char *leaf = g_strdup_printf("%s.d", obj->name);
+
+    return g_build_filename(st->runDir, leaf, NULL);
+}
+
 /* Ends the current run: QEMU is gone (or being abandoned).  Locked. */
 static void
 runRelease(vkQemuState *st, vkQemuDomain *obj, bool keepFiles)
@@ -116,8 +127,11 @@ runRelease(vkQemuState *st, vkQemuDomain *obj, bool keepFiles)
     vkProcWatchRelease(run->watch);
     if (!keepFiles) {
         vkQemuProcessReap(run->pid);
+        g_autofree char *dir = domainDir(st, obj);
+
         g_unlink(run->monitorPath);
         g_unlink(run->statusPath);
+        vkQemuGraphicsRemoveDir(dir);
     }
     close(run->pidfd);
     runFree(run);
@@ -384,18 +398,32 @@ vkQemuStartDomain(vkQemuState *st, vkQemuDomain *obj, unsigned int flags,
     g_autoptr(vkDomainDef) resolved = NULL;
     int rc;
     g_auto(vkQemuNetPlan) net = { 0 };   /* our tap fds: closed on return */
+    g_autofree char *dir = domainDir(st, obj);
+    int vncPort;
 
     /* Taps first (their names go into the live definition), then
      * <disk type='volume'>: the command line gets the volume's path */
     if (vkQemuCapsCheckDef(st, obj->def) < 0 ||
         vkQemuNetPrepare(st->root, obj->def, &net) < 0 ||
         !(resolved = vkDomainDefCopy(obj->def)) ||
-        vkStorageResolveDiskVolumes(st->privileged ? NULL : st->root, resolved) < 0)
+        vkStorageResolveDiskVolumes(st->privileged ? NULL : st->root, resolved) < 0 ||
+        vkQemuGraphicsAllocPorts(resolved) < 0)
         return -1;
+    if (vkQemuGraphicsNeedsDir(resolved) && g_mkdir_with_parents(dir, 0700) < 0) {
+        vkReportSystemError(errno, "cannot create '%s'", dir);
+        return -1;
+    }
+    if (vkQemuGraphicsWriteSecrets(resolved, dir) < 0) {
+        vkQemuGraphicsRemoveDir(dir);
+        return -1;
+    }
+    opts.domainDir = dir;
     opts.netFds = net.netFds;
     opts.vhostFds = net.vhostFds;
-    if (!(argv = vkQemuBuildArgv(resolved, &opts)))
+    if (!(argv = vkQemuBuildArgv(resolved, &opts))) {
+        vkQemuGraphicsRemoveDir(dir);
         return -1;
+    }
 
     run = runNew(st, obj);
     obj->starting = run;
@@ -424,6 +452,7 @@ vkQemuStartDomain(vkQemuState *st, vkQemuDomain *obj, unsigned int flags,
     ptys = vkQemuConsoleQueryPtys(run->mon);
     if (!ptys)
         vkErrorReset();     /* the guest runs; only its consoles are unknown */
+    vncPort = vkQemuGraphicsQueryVncPort(run->mon);
     g_mutex_lock(&st->lock);
     if (run->stopReason == VIR_DOMAIN_SHUTOFF_DESTROYED) {
         g_mutex_unlock(&st->lock);
@@ -436,6 +465,7 @@ vkQemuStartDomain(vkQemuState *st, vkQemuDomain *obj, unsigned int flags,
     if (obj->persistent && !obj->newDef)
         obj->newDef = vkDomainDefCopy(obj->def);
     vkQemuNetApplyNames(obj->def, &net);
+    vkQemuGraphicsApplyLive(obj->def, resolved, vncPort, dir);
     if (paused)
         vkQemuSetState(obj, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_USER);
     else
@@ -469,6 +499,7 @@ vkQemuStartDomain(vkQemuState *st, vkQemuDomain *obj, unsigned int flags,
     runFree(run);
     /* A destroy waiting for this start's end looks again. */
     g_cond_broadcast(&st->jobCond);
+    vkQemuGraphicsRemoveDir(dir);
     return -1;
 }
 

@@ -239,7 +239,7 @@ int vkQemuDomainMonitorCommand(vkQemuState *st, vkQemuDomain *obj, const char *c
 /* The same for QMP getfd: QEMU gets a copy of fd under name. */
 int vkQemuDomainMonitorSendFd(vkQemuState *st, vkQemuDomain *obj, const char *name, int fd);
 
-/* qemu-graphics.c */
+/* qemu-graphics-fd.c */
 int vkQemuDomainOpenGraphicsFD(virDomainPtr dom, unsigned int idx, unsigned int flags);
 
 /* qemu-reattach.c: live state read back at state creation */

@@ -34,6 +34,7 @@
 #include "conf/domain-status.h"
 #include "drivers/qemu/qemu-private.h"
 #include "drivers/qemu/process.h"
+#include "drivers/qemu/qemu-graphics.h"
 
 typedef struct {
     int state, reason, pid, id;
@@ -298,6 +299,7 @@ vkQemuReattachAll(vkQemuState *st)
     g_autoptr(GDir) dir = NULL;
     g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func(g_free);
     g_autoptr(GPtrArray) monitors = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(GPtrArray) sockdirs = g_ptr_array_new_with_free_func(g_free);
     const char *n;
 
     /* A status write cut short leaves its temporary behind. */
@@ -308,6 +310,8 @@ vkQemuReattachAll(vkQemuState *st)
             g_ptr_array_add(files, g_build_filename(st->runDir, n, NULL));
         else if (n[0] != '.' && g_str_has_suffix(n, ".monitor"))
             g_ptr_array_add(monitors, g_strndup(n, strlen(n) - strlen(".monitor")));
+        else if (n[0] != '.' && g_str_has_suffix(n, ".d"))
+            g_ptr_array_add(sockdirs, g_strndup(n, strlen(n) - strlen(".d")));
     }
     for (guint i = 0; i < files->len; i++)
         reattachOne(st, files->pdata[i]);
@@ -325,6 +329,21 @@ vkQemuReattachAll(vkQemuState *st)
         g_mutex_unlock(&st->lock);
         if (!active)
             killUnrecorded(st, path);
+    }
+    /* The socket directory of a guest that is gone (qemu-graphics.c). */
+    for (guint i = 0; i < sockdirs->len; i++) {
+        const char *name = sockdirs->pdata[i];
+        g_autofree char *file = g_strdup_printf("%s.d", name);
+        g_autofree char *path = g_build_filename(st->runDir, file, NULL);
+        vkQemuDomain *obj;
+        bool active;
+
+        g_mutex_lock(&st->lock);
+        obj = vkDomainListFindByName(&st->domains, name);
+        active = obj && obj->id >= 0;
+        g_mutex_unlock(&st->lock);
+        if (!active)
+            vkQemuGraphicsRemoveDir(path);
     }
 }
 

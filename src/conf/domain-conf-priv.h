@@ -194,6 +194,7 @@ typedef struct {
 typedef struct {
     char *type;                /* mouse, tablet, keyboard, passthrough, evdev */
     char *bus;                 /* ps2, usb, virtio, xen */
+    char *model;               /* virtio, virtio-transitional, ...; NULL */
     GPtrArray *extra;
     vkXmlElem *address;
 } vkDomainInputDef;

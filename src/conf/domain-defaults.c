@@ -32,7 +32,11 @@ defaultVideoTypeQemu(const vkDomainDef *def)
     if (g_str_has_prefix(arch, "aarch64") || g_str_has_prefix(arch, "arm") ||
         g_str_has_prefix(arch, "riscv") || g_str_has_prefix(arch, "s390"))
         return "virtio";
-    return "vga";
+    /* libvirt 9.0 takes cirrus wherever QEMU has cirrus-vga (Debian's
+     * x86 QEMU does), VGA only where it lacks it; ppc64 is VGA. */
+    if (g_str_has_prefix(arch, "ppc64"))
+        return "vga";
+    return "cirrus";
 }
 
 static bool
@@ -92,6 +96,9 @@ videoDefaults(const vkDomainDef *def, const char *driverTypes, vkDomainVideoDef 
     }
     if (g_str_equal(t, "qxl"))
         setModelAttrIfMissing(v, "ram", "65536");
+    /* QEMU's qxl has a VGA memory of its own, 16 MiB unless told */
+    if (g_str_equal(t, "qxl") && driverIsQemu(driverTypes))
+        setModelAttrIfMissing(v, "vgamem", "16384");
     if (!v->heads)
         v->heads = 1;
 }
@@ -305,9 +312,10 @@ vkDomainChrConsoleCompat(vkDomainDef *def, vkDomainChrDef *firstSerial, int ncon
 
     if (hvm && firstSerial && (!con || g_strcmp0(ttype, "serial") != 0)) {
         /* The first serial port is the first console, unless it is a
-         * port on a PCI or USB card. */
+         * port on a PCI or USB card or QEMU's debug console. */
         const char *stype = vkXmlElemGetAttr(firstSerial->target, "type");
-        if (g_strcmp0(stype, "pci-serial") != 0 && g_strcmp0(stype, "usb-serial") != 0) {
+        if (g_strcmp0(stype, "pci-serial") != 0 && g_strcmp0(stype, "usb-serial") != 0 &&
+            g_strcmp0(stype, "isa-debug") != 0) {
             vkDomainChrDef *compat = chrCopyAs(firstSerial, VK_DOMAIN_CHR_CONSOLE);
             compat->target = chrTarget("serial", "0");
             g_ptr_array_insert(chrs, (gint)at, compat);

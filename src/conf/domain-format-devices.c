@@ -246,6 +246,7 @@ formatInput(GString *buf, const vkDomainInputDef *in)
     g_string_append(buf, IND "<input");
     vkConfAttr(buf, "type", in->type);
     vkConfAttr(buf, "bus", in->bus);
+    vkConfAttr(buf, "model", in->model);
     if (!(in->extra && in->extra->len) && !in->address) {
         g_string_append(buf, "/>\n");
         return;
@@ -273,12 +274,12 @@ formatGraphics(GString *buf, const vkDomainGraphicsDef *g, unsigned int flags)
         vkConfAttr(buf, "socket", g->socket);
     if (tcp) {
         /* libvirt writes -1 for a vnc port still to be chosen, but leaves
-         * an unchosen spice port out */
-        int port = g->autoport && inactive ? -1 : g->port;
-        int tlsPort = g->autoport && inactive ? -1 : g->tlsPort;
-        if (!spice || port > 0)
+         * an unchosen spice port out; a port of 0 is none */
+        int port = g->autoport && inactive ? (spice ? 0 : -1) : g->port;
+        int tlsPort = g->autoport && inactive ? 0 : g->tlsPort;
+        if (port != 0)
             g_string_append_printf(buf, " port='%d'", port);
-        if (spice && tlsPort > 0)
+        if (spice && tlsPort != 0)
             g_string_append_printf(buf, " tlsPort='%d'", tlsPort);
         g_string_append_printf(buf, " autoport='%s'", g->autoport ? "yes" : "no");
     }
@@ -313,7 +314,14 @@ videoModelAttr(const vkDomainVideoDef *v, const char *name)
 static void
 formatVideo(GString *buf, const vkDomainVideoDef *v)
 {
-    g_string_append(buf, IND "<video>\n" IND2 "<model");
+    g_string_append(buf, IND "<video>\n");
+    /* libvirt writes <driver> before <model>, the rest after */
+    for (guint i = 0; v->extra && i < v->extra->len; i++) {
+        const vkXmlElem *e = v->extra->pdata[i];
+        if (g_str_equal(e->name, "driver"))
+            vkXmlElemFormat(buf, e, 6);
+    }
+    g_string_append(buf, IND2 "<model");
     vkConfAttr(buf, "type", v->modelType);
     /* libvirt's order: type ram vram vram64 vgamem heads primary */
     vkConfAttr(buf, "ram", videoModelAttr(v, "ram"));
@@ -338,7 +346,11 @@ formatVideo(GString *buf, const vkDomainVideoDef *v)
     } else {
         g_string_append(buf, "/>\n");
     }
-    elems(buf, v->extra, 6);
+    for (guint i = 0; v->extra && i < v->extra->len; i++) {
+        const vkXmlElem *e = v->extra->pdata[i];
+        if (!g_str_equal(e->name, "driver"))
+            vkXmlElemFormat(buf, e, 6);
+    }
     address(buf, v->address);
     g_string_append(buf, IND "</video>\n");
 }

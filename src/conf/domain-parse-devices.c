@@ -359,6 +359,7 @@ parseInput(xmlNodePtr node, const char *osType, vkDomainInputDef *in)
 
     vkXmlSetAttr(&in->type, node, "type");
     vkXmlSetAttr(&in->bus, node, "bus");
+    vkXmlSetAttr(&in->model, node, "model");
     if (!in->type) {
         vkReportError(VIR_ERR_XML_DETAIL, "%s", "missing type in <input>");
         return -1;

@@ -55,7 +55,7 @@ graphicsAddListen(vkDomainGraphicsDef *g, xmlNodePtr n)
  * another spelling: both are kept in step.  A vnc or spice display always
  * has a listen; spice with neither a port nor autoport listens nowhere. */
 static int
-graphicsListenDefaults(vkDomainGraphicsDef *g, bool havePort, bool haveTls, bool haveAutoport)
+graphicsListenDefaults(vkDomainGraphicsDef *g)
 {
     bool remote = g_str_equal(g->type, "vnc") || g_str_equal(g->type, "spice");
     const vkXmlElem *first;
@@ -69,8 +69,8 @@ graphicsListenDefaults(vkDomainGraphicsDef *g, bool havePort, bool haveTls, bool
         if (g->socket) {
             vkXmlElemSetAttr(l, "type", "socket");
             vkXmlElemSetAttr(l, "socket", g->socket);
-        } else if (g_str_equal(g->type, "spice") && !g->listen && !havePort && !haveTls &&
-                   !haveAutoport) {
+        } else if (g_str_equal(g->type, "spice") && !g->listen && g->port == 0 &&
+                   g->tlsPort == 0 && !g->autoport) {
             vkXmlElemSetAttr(l, "type", "none");
         } else {
             vkXmlElemSetAttr(l, "type", "address");
@@ -148,9 +148,25 @@ vkDomainGraphicsParse(xmlNodePtr node, unsigned int flags, vkDomainGraphicsDef *
                       autoport, g->type);
         return -1;
     }
-    if (strcmp(g->type, "vnc") == 0 || strcmp(g->type, "spice") == 0 ||
-        strcmp(g->type, "rdp") == 0) {
-        if (g->port == -1 && (!port || !autoport))
+    if (strcmp(g->type, "spice") == 0) {
+        /* libvirt's spice: an absent port is 0 (none); only the legacy
+         * port='-1' tlsPort='-1' pair means autoport */
+        if (!port)
+            g->port = 0;
+        if (!tls)
+            g->tlsPort = 0;
+        if (g->port == -1 && g->tlsPort == -1)
+            g->autoport = true;
+        if (g->autoport && (flags & VK_DOMAIN_PARSE_INACTIVE)) {
+            g->port = 0;
+            g->tlsPort = 0;
+        }
+    } else if (strcmp(g->type, "vnc") == 0 || strcmp(g->type, "rdp") == 0) {
+        /* vnc: no port (or -1) is autoport unless autoport='no' says
+         * otherwise, and then there is no port at all (0) */
+        if (!port && autoport && !g->autoport)
+            g->port = 0;
+        else if (g->port == -1 && (!port || !autoport))
             g->autoport = true;
         if (g->autoport && (flags & VK_DOMAIN_PARSE_INACTIVE)) {
             g->port = -1;
@@ -189,7 +205,7 @@ vkDomainGraphicsParse(xmlNodePtr node, unsigned int flags, vkDomainGraphicsDef *
             vkXmlKeep(&g->extra, n);
         }
     }
-    return graphicsListenDefaults(g, port != NULL, tls != NULL, autoport != NULL);
+    return graphicsListenDefaults(g);
 }
 
 /* The <model> attributes and children virtkit does not interpret are kept

@@ -321,6 +321,7 @@ vkDomainDevicePayloadFree(int type, void *payload)
         vkDomainInputDef *i = payload;
         g_free(i->type);
         g_free(i->bus);
+        g_free(i->model);
         if (i->extra)
             g_ptr_array_unref(i->extra);
         vkXmlElemFree(i->address);

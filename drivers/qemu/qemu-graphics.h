@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * What a start decides about displays and channels, and how it reaches
+ * the live definition (qemu-graphics.c).
+ */
+#ifndef VK_DRIVERS_QEMU_GRAPHICS_H
+#define VK_DRIVERS_QEMU_GRAPHICS_H
+
+#include "conf/domain-conf.h"
+#include "drivers/qemu/monitor.h"
+
+/* The first ports of libvirt's ranges: displays, VNC websockets. */
+#define VK_QEMU_GRAPHICS_PORT_MIN 5900
+#define VK_QEMU_WEBSOCKET_PORT_MIN 5700
+
+/* Picks the port of a SPICE display with autoport (QEMU's -spice has no
+ * "first free port" option, unlike -vnc's to=) and of a VNC websocket='-1':
+ * the first port of libvirt's range that binds on the display's address
+ * now.  0, or -1 with an error when none is free. */
+int vkQemuGraphicsAllocPorts(vkDomainDef *def);
+
+/* The TCP port QEMU's VNC server listens on (query-vnc), -1 when there
+ * is none (no VNC, a UNIX socket) or the monitor failed (no error kept:
+ * the guest runs either way). */
+int vkQemuGraphicsQueryVncPort(vkQemuMonitor *mon);
+
+/* Writes into the live definition what the start chose: the SPICE port
+ * from resolved (the copy the argv was built from), the VNC port QEMU
+ * bound (vncPort, -1 if unknown), and the socket paths libvirt names
+ * itself under domainDir (a <listen type='socket'/> without a path, a
+ * qemu-ga channel without <source>); removes the password files. */
+void vkQemuGraphicsApplyLive(vkDomainDef *live, const vkDomainDef *resolved, int vncPort,
+                             const char *domainDir);
+
+/* Whether a start of def puts anything into its socket directory (a
+ * password file, a socket libvirt names itself): the directory is made
+ * only then. */
+bool vkQemuGraphicsNeedsDir(const vkDomainDef *def);
+
+/* Writes the password of each graphics device that has one into its
+ * secret file under dir (0600), for QEMU to read at start.  0, or -1
+ * with an error.  vkQemuGraphicsApplyLive removes them again. */
+int vkQemuGraphicsWriteSecrets(const vkDomainDef *def, const char *dir);
+
+/* Removes a guest's socket directory and what QEMU left in it (a killed
+ * QEMU does not unlink its listening sockets).  Best effort. */
+void vkQemuGraphicsRemoveDir(const char *dir);
+
+#endif

@@ -206,6 +206,7 @@ static virHypervisorDriver qemuHypervisorDriver = {
     .domainDetachDeviceFlags = vkQemuDomainDetachDeviceFlags,
     .domainOpenConsole = vkQemuDomainOpenConsole,
     .domainOpenGraphicsFD = vkQemuDomainOpenGraphicsFD,
+    .domainScreenshot = vkQemuDomainScreenshot,
 
     .connectDomainEventRegister = vkStateDomainEventRegister,
     .connectDomainEventDeregister = vkStateDomainEventDeregister,

@@ -7,15 +7,22 @@
  * One end of a socketpair goes to QEMU (QMP getfd, then add_client, which
  * makes it a client of that display as if it had connected); the other
  * is the caller's.  Through virtkitd it travels back beside the reply.
+ *
+ * virDomainScreenshot: QEMU writes the display (QMP screendump, PPM as
+ * libvirt asks for) into a file of the run directory, which is opened,
+ * unlinked and handed to the caller's stream.
  */
 #include <errno.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <fcntl.h>
 #include <unistd.h>
+#include <glib/gstdio.h>
 
 #define VIR_FROM_THIS VIR_FROM_QEMU
 #include "util/error.h"
 #include "conf/domain-conf-priv.h"
+#include "core/fd-stream.h"
 #include "drivers/qemu/qemu-private.h"
 
 #define GRAPHICS_FDNAME "vk-graphics-client"
@@ -77,4 +84,58 @@ vkQemuDomainOpenGraphicsFD(virDomainPtr dom, unsigned int idx, unsigned int flag
     g_mutex_unlock(&st->lock);
     vkQemuDomainUnref(obj);
     return ret;
+}
+
+char *
+vkQemuDomainScreenshot(virDomainPtr dom, virStreamPtr stream, unsigned int screen,
+                       unsigned int flags)
+{
+    vkQemuState *st;
+    vkQemuDomain *obj;
+    GPtrArray *video;
+    g_autofree char *path = NULL;
+    vkJSON *args;
+    char *mime = NULL;
+    int fd = -1;
+
+    vkCheckFlags(0, NULL);
+    if (!(obj = vkQemuDomainGet(dom, &st)))
+        return NULL;
+    vkQemuDomainRef(obj);
+    if (vkQemuBeginJob(st, obj) < 0)
+        goto nojob;
+    if (!vkQemuCheckActive(obj))
+        goto out;
+    video = obj->def->priv ? obj->def->priv->devs[VK_DOMAIN_DEVICE_VIDEO] : NULL;
+    if (!video || video->len == 0) {
+        vkReportError(VIR_ERR_OPERATION_INVALID, "domain '%s' has no video device", obj->name);
+        goto out;
+    }
+    if (screen >= video->len) {
+        /* one head per video device is what virtkit shows QEMU */
+        vkReportError(VIR_ERR_INVALID_ARG, "no screen %u in domain '%s'", screen, obj->name);
+        goto out;
+    }
+    path = g_strdup_printf("%s/%s.screendump", st->runDir, obj->name);
+    args = vkJSONNewObject();
+    vkJSONObjectAppendString(args, "filename", path);
+    vkJSONObjectAppendString(args, "format", "ppm");
+    if (vkQemuDomainMonitorCommand(st, obj, "screendump", args, NULL) < 0)
+        goto out;
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    g_unlink(path);
+    if (fd < 0) {
+        vkReportSystemError(errno, "cannot open the screenshot of domain '%s'", obj->name);
+        goto out;
+    }
+    if (vkFdStreamOpen(stream, fd) < 0)
+        goto out;
+    mime = g_strdup("image/x-portable-pixmap");
+
+ out:
+    vkQemuEndJob(st, obj);
+ nojob:
+    g_mutex_unlock(&st->lock);
+    vkQemuDomainUnref(obj);
+    return mime;
 }

@@ -241,6 +241,8 @@ int vkQemuDomainMonitorSendFd(vkQemuState *st, vkQemuDomain *obj, const char *na
 
 /* qemu-graphics-fd.c */
 int vkQemuDomainOpenGraphicsFD(virDomainPtr dom, unsigned int idx, unsigned int flags);
+char *vkQemuDomainScreenshot(virDomainPtr dom, virStreamPtr stream, unsigned int screen,
+                             unsigned int flags);
 
 /* qemu-reattach.c: live state read back at state creation */
 /* For each ROOT/run/NAME.xml: reattach to the QEMU still running, or

@@ -74,5 +74,7 @@ int vkRemoteStorageVolDownload(virStorageVolPtr vol, virStreamPtr st,
                                unsigned int flags);
 int vkRemoteDomainRename(virDomainPtr domain, const char *new_name, unsigned int flags);
 int vkRemoteDomainOpenGraphicsFD(virDomainPtr dom, unsigned int idx, unsigned int flags);
+char *vkRemoteDomainScreenshot(virDomainPtr dom, virStreamPtr st, unsigned int screen,
+                               unsigned int flags);
 
 #endif

@@ -570,8 +570,8 @@ streamOpen(virStreamPtr st, vkRemoteClient *client, int proc, unsigned int seria
 /* Sends the call that opens a stream under proc, the stream registered
  * first so that no STREAM packet of the reply's serial is missed. */
 static int
-callOpeningStream(vkRemoteClient *client, virStreamPtr st, int proc, xdrproc_t xargs,
-                  void *args)
+callOpeningStreamRet(vkRemoteClient *client, virStreamPtr st, int proc, xdrproc_t xargs,
+                     void *args, xdrproc_t xret, void *ret)
 {
     unsigned int serial;
     vkRemoteStream *rs;
@@ -583,7 +583,7 @@ callOpeningStream(vkRemoteClient *client, virStreamPtr st, int proc, xdrproc_t x
     serial = vkRemoteClientNextSerial(client);
     if (!(rs = streamOpen(st, client, proc, serial)))
         return -1;
-    if (vkRemoteClientCallSerial(client, proc, serial, xargs, args, VK_XDR_VOID, NULL) < 0) {
+    if (vkRemoteClientCallSerial(client, proc, serial, xargs, args, xret, ret) < 0) {
         /* The stream never opened: nothing to tell the server. */
         tableRemove(rs);
         g_mutex_lock(&st->lock);
@@ -592,6 +592,38 @@ callOpeningStream(vkRemoteClient *client, virStreamPtr st, int proc, xdrproc_t x
         return -1;
     }
     return 0;
+}
+
+static int
+callOpeningStream(vkRemoteClient *client, virStreamPtr st, int proc, xdrproc_t xargs,
+                  void *args)
+{
+    return callOpeningStreamRet(client, st, proc, xargs, args, VK_XDR_VOID, NULL);
+}
+
+/* The image arrives on the stream; the reply names its type. */
+char *
+vkRemoteDomainScreenshot(virDomainPtr dom, virStreamPtr st, unsigned int screen,
+                         unsigned int flags)
+{
+    remote_domain_screenshot_args args = { 0 };
+    remote_domain_screenshot_ret ret = { 0 };
+    char *mime;
+
+    vkRemoteArgDomain(&args.dom, dom);
+    args.screen = screen;
+    args.flags = flags;
+    if (callOpeningStreamRet(dom->conn->privateData, st, REMOTE_PROC_DOMAIN_SCREENSHOT,
+                             (xdrproc_t)xdr_remote_domain_screenshot_args, &args,
+                             (xdrproc_t)xdr_remote_domain_screenshot_ret, &ret) < 0)
+        return NULL;
+    if (!ret.mime) {
+        vkReportError(VIR_ERR_RPC, "%s", "the server sent a screenshot without its type");
+        return NULL;
+    }
+    mime = g_strdup(*ret.mime);
+    xdr_free((xdrproc_t)xdr_remote_domain_screenshot_ret, (char *)&ret);
+    return mime;
 }
 
 int

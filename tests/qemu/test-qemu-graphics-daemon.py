@@ -4,7 +4,8 @@
 uses it: a micro-guest runs with a VNC display; python3-libvirt (libvirt's
 own client) asks virtkitd for a descriptor, which arrives beside the reply
 (REPLY_WITH_FDS), and QEMU's VNC server greets on it ("RFB 003.008");
-then virtkit's own remote driver does the same (graphics-client).
+then virtkit's own remote driver does the same (graphics-client).  virsh
+screenshot receives the display as a PPM image over a stream.
 An index with no display and a read-only connection are refused with
 libvirt's codes, and the daemon keeps serving.
 
@@ -74,6 +75,18 @@ def main():
             print("python3-libvirt: rc %d\n%s%s" % (r.returncode, r.stdout, r.stderr))
             print(daemon.logtext())
             return 1
+        # virDomainScreenshot: the image on a stream, its type in the reply
+        shot = os.path.join(root, "shot.ppm")
+        virsh(daemon.rw, "screenshot", name, shot)
+        data = open(shot, "rb").read()
+        if not data.startswith(b"P6\n"):
+            print("virsh screenshot wrote %r..." % data[:20])
+            return 1
+        w, h = [int(x) for x in data.split(b"\n")[1].split()]
+        if len(data) < w * h * 3:
+            print("screenshot of %dx%d has only %d bytes" % (w, h, len(data)))
+            return 1
+        print("virsh screenshot through virtkitd: %dx%d PPM" % (w, h))
         # virtkit's own client: the remote driver takes the descriptor too
         client = os.environ.get("VK_GRAPHICS_CLIENT")
         if client:

@@ -59,6 +59,7 @@ int vkDispatchDomainGetSecurityLabelList(vkServerClient *client, void *args, voi
 int vkDispatchDomainOpenConsole(vkServerClient *client, void *args, void *ret);
 int vkDispatchStorageVolUpload(vkServerClient *client, void *args, void *ret);
 int vkDispatchStorageVolDownload(vkServerClient *client, void *args, void *ret);
+int vkDispatchDomainScreenshot(vkServerClient *client, void *args, void *ret);
 
 /* Drops every event registration the client made (events.c). */
 void vkDispatchEventsDropAll(vkServerClient *client);

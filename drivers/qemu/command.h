@@ -22,6 +22,9 @@ typedef struct {
      * or bridge interface on, and its vhost-net fd, or -1 (qemu-net.c). */
     const int *netFds;
     const int *vhostFds;
+    /* The start's time (seconds since the epoch) for clock offsets that
+     * count from it (variable, timezone); 0: now. */
+    gint64 now;
 } vkQemuCommandOpts;
 
 /* The full argv (NULL-terminated, g_strfreev) for def, or NULL with
@@ -35,6 +38,10 @@ char **vkQemuBuildArgv(const vkDomainDef *def, const vkQemuCommandOpts *opts);
  * start.  Runs before vkQemuValidateDef; the machine name is already
  * canonical (vkQemuParseDef).  0, or -1 with an error reported. */
 int vkQemuPostParse(vkDomainDef *def);
+
+/* The Hyper-V enlightenments (<features><hyperv> children) in libvirt's
+ * order, which both its formatter and its -cpu properties follow. */
+extern const char *const vkQemuHypervFeatures[];
 
 /* Define-time check: the same refusals as vkQemuBuildArgv, no argv. */
 int vkQemuValidateDef(const vkDomainDef *def);

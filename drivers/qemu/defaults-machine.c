@@ -1,12 +1,161 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Post-parse defaults of the QEMU driver: the platform: machine, CPU, clock, features, firmware.
+ *
+ * What libvirt 9.0 writes into a persisted x86 definition, measured by
+ * defining into its qemu:///embed driver and dumping: the CPU a guest gets
+ * when it names none (the machine's default model, never compared with
+ * the host's under TCG), the check level each CPU mode implies, and the
+ * <features> in libvirt's canonical order with <hyperv mode='custom'>.
+ * Persisting them means a later QEMU with another default still gives
+ * the guest the same CPU.
  */
+#include <string.h>
+
 #include "drivers/qemu/defaults-priv.h"
+
+/* The CPU model QEMU's pc and q35 machines use when none is given. */
+#define DEFAULT_CPU_MODEL "qemu64"
+
+static void
+defaultCpu(vkDomainDef *def)
+{
+    vkDomainCpuDef *cpu = def->priv->cpu;
+    bool tcg = g_strcmp0(def->virtType, "kvm") != 0;
+
+    if (!cpu)
+        cpu = def->priv->cpu = g_new0(vkDomainCpuDef, 1);
+    if (!cpu->mode)
+        cpu->mode = g_strdup("custom");
+    if (strcmp(cpu->mode, "custom") == 0) {
+        if (!cpu->model) {
+            cpu->model = g_strdup(DEFAULT_CPU_MODEL);
+            g_free(cpu->modelFallback);
+            cpu->modelFallback = g_strdup("forbid");
+        }
+        if (!cpu->match)
+            cpu->match = g_strdup("exact");
+        if (!cpu->modelFallback)
+            cpu->modelFallback = g_strdup("allow");
+    }
+    if (cpu->check)
+        return;
+    /* libvirt compares a custom CPU with the host's only where the host's
+     * CPU runs it (KVM); a TCG guest's CPU is emulated whatever it is. */
+    if (strcmp(cpu->mode, "host-model") == 0)
+        cpu->check = g_strdup("partial");
+    else if (strcmp(cpu->mode, "custom") == 0)
+        cpu->check = g_strdup(tcg ? "none" : "partial");
+    else
+        cpu->check = g_strdup("none");
+}
+
+/* libvirt's order of <features> children (its enum), which its formatter
+ * follows whatever order the input had. */
+static const char *const featureOrder[] = {
+    "acpi", "apic", "pae", "hap", "viridian", "privnet", "hyperv", "kvm",
+    "pvspinlock", "capabilities", "pmu", "vmport", "gic", "smm", "ioapic",
+    "hpt", "vmcoreinfo", "htm", "nested-hv", "msrs", "ccf-assist", "xen",
+    "cfpc", "sbbc", "ibs", "tcg", "async-teardown", NULL,
+};
+
+static int
+featureRank(const vkXmlElem *e)
+{
+    int i;
+
+    for (i = 0; featureOrder[i]; i++) {
+        if (strcmp(featureOrder[i], e->name) == 0)
+            return i;
+    }
+    return i;   /* unknown ones last, in their order (refused later) */
+}
+
+static gint
+featureCmp(gconstpointer a, gconstpointer b)
+{
+    return featureRank(*(vkXmlElem *const *)a) - featureRank(*(vkXmlElem *const *)b);
+}
+
+static int
+hypervRank(const vkXmlElem *e)
+{
+    int i;
+
+    for (i = 0; vkQemuHypervFeatures[i]; i++) {
+        if (strcmp(vkQemuHypervFeatures[i], e->name) == 0)
+            return i;
+    }
+    return i;
+}
+
+static gint
+hypervCmp(gconstpointer a, gconstpointer b)
+{
+    return hypervRank(*(vkXmlElem *const *)a) - hypervRank(*(vkXmlElem *const *)b);
+}
+
+static void
+canonicalFeatures(vkDomainDef *def)
+{
+    GPtrArray *f = def->priv->features;
+
+    if (!f)
+        return;
+    /* g_ptr_array_sort is stable since GLib 2.76 only; with distinct
+     * names per feature (libvirt keeps one of each) order is total. */
+    g_ptr_array_sort(f, featureCmp);
+    for (guint i = 0; i < f->len; i++) {
+        vkXmlElem *e = f->pdata[i];
+
+        if (strcmp(e->name, "hyperv") != 0)
+            continue;
+        if (!vkXmlElemGetAttr(e, "mode"))
+            vkXmlElemSetAttr(e, "mode", "custom");
+        if (e->children)
+            g_ptr_array_sort(e->children, hypervCmp);
+    }
+}
+
+/* NUMA cells: sizes in KiB, and the guest's memory is their sum, as
+ * libvirt has it (a cell's memory is what QEMU allocates). */
+static void
+numaMemory(vkDomainDef *def)
+{
+    vkDomainCpuDef *cpu = def->priv->cpu;
+    unsigned long long total = 0;
+    vkXmlElem *numa = NULL;
+
+    for (guint i = 0; cpu && cpu->extra && i < cpu->extra->len; i++) {
+        if (strcmp(((vkXmlElem *)cpu->extra->pdata[i])->name, "numa") == 0)
+            numa = cpu->extra->pdata[i];
+    }
+    for (guint i = 0; numa && numa->children && i < numa->children->len; i++) {
+        vkXmlElem *cell = numa->children->pdata[i];
+        unsigned long long kib = 0;
+        g_autofree char *num = NULL;
+
+        if (strcmp(cell->name, "cell") != 0 ||
+            vkConfScaleToKiB(vkXmlElemGetAttr(cell, "memory"),
+                             vkXmlElemGetAttr(cell, "unit"), &kib) < 0)
+            return;   /* the argv builder refuses it, naming the cell */
+        num = g_strdup_printf("%llu", kib);
+        vkXmlElemSetAttr(cell, "memory", num);
+        vkXmlElemSetAttr(cell, "unit", "KiB");
+        total += kib;
+    }
+    if (total) {
+        def->maxMemory = total;
+        if (!def->currentMemory || def->currentMemory > total)
+            def->currentMemory = total;
+    }
+}
 
 int
 vkQemuDefaultsMachine(vkDomainDef *def)
 {
-    (void)def;
+    defaultCpu(def);
+    numaMemory(def);
+    canonicalFeatures(def);
     return 0;
 }

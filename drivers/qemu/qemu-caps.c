@@ -101,12 +101,34 @@ parseCpuDefinitions(const vkJSON *defs)
     return list;
 }
 
+/* One machine and its alias, the alias right after it, as libvirt lists
+ * them; clients such as virt-install pick the first q35/pc entry. */
+static void
+addMachine(vkQemuCaps *c, vkCapsGuest *guest, const vkJSON *m)
+{
+    const char *name = vkJSONObjectGetString(m, "name");
+    const char *alias = vkJSONObjectGetString(m, "alias");
+    unsigned long long maxCpus = 0;
+    bool deprecated = false;
+
+    vkJSONGetUInt64(vkJSONObjectGet(m, "cpu-max"), &maxCpus);
+    vkJSONGetBool(vkJSONObjectGet(m, "deprecated"), &deprecated);
+    vkCapsGuestAddMachine(guest, name, NULL, (unsigned int)maxCpus);
+    ((vkCapsMachine *)g_ptr_array_index(guest->machines, guest->machines->len - 1))->deprecated =
+        deprecated;
+    if (alias) {
+        vkCapsGuestAddMachine(guest, alias, name, (unsigned int)maxCpus);
+        g_hash_table_insert(c->aliases, g_strdup(alias), g_strdup(name));
+    }
+}
+
 static void
 fillFromTCG(vkQemuCaps *c, const vkJSON *ver, const vkJSON *machines)
 {
     vkJSON *q = vkJSONObjectGet(ver, "qemu");
     unsigned long long maj = 0, min = 0, mic = 0;
     vkCapsGuest *guest;
+    vkJSON *dflt = NULL;
 
     vkJSONGetUInt64(vkJSONObjectGet(q, "major"), &maj);
     vkJSONGetUInt64(vkJSONObjectGet(q, "minor"), &min);
@@ -116,30 +138,35 @@ fillFromTCG(vkQemuCaps *c, const vkJSON *ver, const vkJSON *machines)
     c->caps = vkCapsNew(NULL);
     c->aliases = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     guest = vkCapsAddGuest(c->caps, "hvm", "x86_64", 64, c->emulator, NULL);
+    /* The default machine first (libvirt moves it there), then QEMU's order. */
+    for (size_t i = 0; i < vkJSONArraySize(machines); i++) {
+        vkJSON *m = vkJSONArrayGet(machines, i);
+        bool isDefault = false;
+
+        vkJSONGetBool(vkJSONObjectGet(m, "is-default"), &isDefault);
+        if (isDefault && vkJSONObjectGetString(m, "name")) {
+            dflt = m;
+            c->defaultMachine = g_strdup(vkJSONObjectGetString(m, "name"));
+            addMachine(c, guest, m);
+            break;
+        }
+    }
     for (size_t i = 0; i < vkJSONArraySize(machines); i++) {
         vkJSON *m = vkJSONArrayGet(machines, i);
         const char *name = vkJSONObjectGetString(m, "name");
-        const char *alias = vkJSONObjectGetString(m, "alias");
-        unsigned long long maxCpus = 0;
-        bool isDefault = false;
 
-        if (!name || strcmp(name, "none") == 0)
+        if (!name || strcmp(name, "none") == 0 || m == dflt)
             continue;
-        vkJSONGetUInt64(vkJSONObjectGet(m, "cpu-max"), &maxCpus);
-        vkJSONGetBool(vkJSONObjectGet(m, "is-default"), &isDefault);
-        vkCapsGuestAddMachine(guest, name, NULL, (unsigned int)maxCpus);
-        if (alias) {
-            vkCapsGuestAddMachine(guest, alias, name, (unsigned int)maxCpus);
-            g_hash_table_insert(c->aliases, g_strdup(alias), g_strdup(name));
-        }
-        if (isDefault)
-            c->defaultMachine = g_strdup(name);
+        addMachine(c, guest, m);
     }
     vkCapsGuestAddDomain(guest, "qemu", NULL);
     if (c->kvm)
         vkCapsGuestAddDomain(guest, "kvm", NULL);
     vkCapsGuestAddFeature(guest, "acpi", true, true, true);
     vkCapsGuestAddFeature(guest, "apic", true, true, false);
+    vkCapsGuestAddFeature(guest, "cpuselection", false, false, false);
+    vkCapsGuestAddFeature(guest, "deviceboot", false, false, false);
+    vkCapsGuestAddFeature(guest, "disksnapshot", true, true, false);
 }
 
 /* The probe's files live in a directory of their own under the run and

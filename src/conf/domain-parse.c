@@ -127,8 +127,15 @@ static int
 parseOS(vkDomainDef *def, xmlNodePtr os)
 {
     vkDomainDefPriv *p = def->priv;
+    const char *firmware = vkXmlAttr(os, "firmware");
     xmlNodePtr n;
 
+    if (firmware && strcmp(firmware, "efi") != 0 && strcmp(firmware, "bios") != 0) {
+        vkReportError(VIR_ERR_XML_DETAIL, "invalid firmware '%s' in <os firmware>", firmware);
+        return -1;
+    }
+    g_free(p->osFirmware);
+    p->osFirmware = g_strdup(firmware);
     for (n = os->children; n; n = n->next) {
         if (n->type != XML_ELEMENT_NODE)
             continue;
@@ -278,6 +285,7 @@ parseClock(vkDomainDef *def, xmlNodePtr node)
     p->clockAdjustment = g_strdup(vkXmlAttr(node, "adjustment"));
     p->clockTimezone = g_strdup(vkXmlAttr(node, "timezone"));
     p->clockBasis = g_strdup(vkXmlAttr(node, "basis"));
+    p->clockStart = g_strdup(vkXmlAttr(node, "start"));
     for (n = node->children; n; n = n->next) {
         if (n->type != XML_ELEMENT_NODE)
             continue;

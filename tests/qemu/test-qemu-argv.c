@@ -43,7 +43,8 @@ runCase(void **state)
     g_autofree char *xml = slurp(xmlPath);
     g_autoptr(vkDomainDef) def = NULL;
     g_auto(GStrv) argv = NULL;
-    vkQemuCommandOpts opts = { .emulator = "/usr/bin/qemu-system-x86_64", .monitorFd = 3 };
+    vkQemuCommandOpts opts = { .emulator = "/usr/bin/qemu-system-x86_64", .monitorFd = 3,
+                               .now = 1234567890 };
     /* taps of network/bridge interfaces as the launcher numbers them (the
      * monitor's fd 3, then one per tap and vhost-net fd); the second
      * interface has vhost-net */

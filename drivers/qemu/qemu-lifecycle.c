@@ -27,6 +27,7 @@
 #include "util/atomic-file.h"
 #include "conf/domain-status.h"
 #include "drivers/qemu/qemu-private.h"
+#include "drivers/qemu/qemu-firmware.h"
 #include "drivers/qemu/qemu-net.h"
 #include "drivers/qemu/command.h"
 #include "drivers/qemu/process.h"
@@ -390,7 +391,8 @@ vkQemuStartDomain(vkQemuState *st, vkQemuDomain *obj, unsigned int flags,
     if (vkQemuCapsCheckDef(st, obj->def) < 0 ||
         vkQemuNetPrepare(st->root, obj->def, &net) < 0 ||
         !(resolved = vkDomainDefCopy(obj->def)) ||
-        vkStorageResolveDiskVolumes(st->privileged ? NULL : st->root, resolved) < 0)
+        vkStorageResolveDiskVolumes(st->privileged ? NULL : st->root, resolved) < 0 ||
+        vkQemuPrepareFirmware(st, resolved) < 0)
         return -1;
     opts.netFds = net.netFds;
     opts.vhostFds = net.vhostFds;
@@ -435,6 +437,7 @@ vkQemuStartDomain(vkQemuState *st, vkQemuDomain *obj, unsigned int flags,
     obj->def->id = obj->id;
     if (obj->persistent && !obj->newDef)
         obj->newDef = vkDomainDefCopy(obj->def);
+    vkQemuFirmwareApplyLive(obj->def, resolved);
     vkQemuNetApplyNames(obj->def, &net);
     if (paused)
         vkQemuSetState(obj, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_USER);

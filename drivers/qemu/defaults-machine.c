@@ -77,6 +77,10 @@ featureCmp(gconstpointer a, gconstpointer b)
     return featureRank(*(vkXmlElem *const *)a) - featureRank(*(vkXmlElem *const *)b);
 }
 
+static const char *const onWhenPresent[] = {
+    "pvspinlock", "pmu", "vmport", "smm", "vmcoreinfo", NULL,
+};
+
 static int
 hypervRank(const vkXmlElem *e)
 {
@@ -108,6 +112,9 @@ canonicalFeatures(vkDomainDef *def)
     for (guint i = 0; i < f->len; i++) {
         vkXmlElem *e = f->pdata[i];
 
+        /* these switch on by being there, and libvirt writes so */
+        if (g_strv_contains(onWhenPresent, e->name) && !vkXmlElemGetAttr(e, "state"))
+            vkXmlElemSetAttr(e, "state", "on");
         if (strcmp(e->name, "hyperv") != 0)
             continue;
         if (!vkXmlElemGetAttr(e, "mode"))

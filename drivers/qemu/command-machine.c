@@ -182,7 +182,13 @@ firmware(cmdBuf *b, GString *machine)
     if (nvram && nvram->text) {
         pflashBlockdev(b, 1, nvram->text, false);
         g_string_append(machine, ",pflash1=libvirt-pflash1-format");
-    } else if (nvram) {
+    } else if (nvram && (nvram->children || vkXmlElemGetAttr(nvram, "type"))) {
+        unsupported("<nvram type='%s'> with a <source> in domain '%s' (only a path)",
+                    vkXmlElemGetAttr(nvram, "type") ? vkXmlElemGetAttr(nvram, "type") : "",
+                    def->name);
+        return -1;
+    } else if (nvram && b->opts) {
+        /* the driver names the file at define and start (qemu-firmware.c) */
         unsupported("<nvram> without a path in domain '%s'", def->name);
         return -1;
     }

@@ -15,7 +15,9 @@
 #include "drivers/qemu/defaults-priv.h"
 
 /* The CPU model QEMU's pc and q35 machines use when none is given. */
+/* ... and for a 32-bit guest (arch i686). */
 #define DEFAULT_CPU_MODEL "qemu64"
+#define DEFAULT_CPU_MODEL_32 "qemu32"
 
 static void
 defaultCpu(vkDomainDef *def)
@@ -29,7 +31,8 @@ defaultCpu(vkDomainDef *def)
         cpu->mode = g_strdup("custom");
     if (strcmp(cpu->mode, "custom") == 0) {
         if (!cpu->model) {
-            cpu->model = g_strdup(DEFAULT_CPU_MODEL);
+            cpu->model = g_strdup(g_strcmp0(def->osArch, "i686") == 0 ?
+                                  DEFAULT_CPU_MODEL_32 : DEFAULT_CPU_MODEL);
             g_free(cpu->modelFallback);
             cpu->modelFallback = g_strdup("forbid");
         }

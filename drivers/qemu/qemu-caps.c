@@ -386,7 +386,7 @@ vkQemuParseDef(vkQemuState *st, const char *xml)
     }
     if (!def->emulator)
         def->emulator = g_strdup(c->emulator);
-    if (vkQemuPostParse(def) < 0)
+    if (vkQemuPostParse(def) < 0 || vkQemuDefineFirmware(st, def) < 0)
         return NULL;
     if (vkQemuCapsCheckDef(st, def) < 0 || vkQemuValidateDef(def) < 0)
         return NULL;

@@ -238,6 +238,18 @@ setNvram(vkDomainDef *def, const char *tmpl, const char *nvramDir)
         nv->text = nvramPath(def, nvramDir);
 }
 
+void
+vkQemuFirmwareDefineNvram(vkDomainDef *def, const char *nvramDir)
+{
+    vkXmlElem *nv = osExtra(def, "nvram");
+
+    if (!def->loader || g_strcmp0(vkXmlElemGetAttr(def->priv->loader, "type"), "pflash") != 0 ||
+        g_strcmp0(vkXmlElemGetAttr(def->priv->loader, "readonly"), "yes") != 0 ||
+        (nv && (nv->text || nv->children || vkXmlElemGetAttr(nv, "type"))))
+        return;
+    setNvram(def, NULL, nvramDir);
+}
+
 int
 vkQemuFirmwareResolve(vkDomainDef *def, const GPtrArray *fws, const char *nvramDir)
 {
@@ -399,6 +411,15 @@ vkQemuFirmwareUndefine(const vkDomainDef *def, const char *nvramDir, unsigned in
         vkReportError(VIR_ERR_OPERATION_INVALID, "cannot undefine domain with nvram");
         return -1;
     }
+    return 0;
+}
+
+int
+vkQemuDefineFirmware(vkQemuState *st, vkDomainDef *def)
+{
+    g_autofree char *dir = vkQemuFirmwareNvramDir(st->saveDir, st->privileged);
+
+    vkQemuFirmwareDefineNvram(def, dir);
     return 0;
 }
 

@@ -39,6 +39,10 @@ const vkQemuFirmware *vkQemuFirmwareSelect(const GPtrArray *fws, const char *mac
  * qemu:///embed?root=ROOT). */
 char *vkQemuFirmwareNvramDir(const char *saveDir, bool privileged);
 
+/* At define, as libvirt: a read-only pflash loader's <nvram> names its
+ * file (nvramDir/NAME_VARS.fd) when the definition gives none. */
+void vkQemuFirmwareDefineNvram(vkDomainDef *def, const char *nvramDir);
+
 /* The start's copy of def gets its firmware as files: <os firmware='efi'>
  * becomes <loader readonly='yes' type='pflash'> (secure='yes' and
  * <smm state='on'/> where the firmware needs them) plus <nvram

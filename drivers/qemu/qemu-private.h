@@ -261,6 +261,7 @@ char *vkQemuManagedSavePath(vkQemuState *st, const char *name);
 /* UEFI (qemu-firmware.c): a start's copy of the definition gets its
  * firmware files and NVRAM; undefine applies libvirt's NVRAM rule. */
 int vkQemuPrepareFirmware(vkQemuState *st, vkDomainDef *def);
+int vkQemuDefineFirmware(vkQemuState *st, vkDomainDef *def);
 int vkQemuUndefineFirmware(vkQemuState *st, const vkDomainDef *def, unsigned int flags);
 
 /* qemu-rename.c */

@@ -41,6 +41,9 @@ defaultCpu(vkDomainDef *def)
         if (!cpu->modelFallback)
             cpu->modelFallback = g_strdup("allow");
     }
+    /* libvirt 9.0 fills this for a passed-through host CPU only */
+    if (strcmp(cpu->mode, "host-passthrough") == 0 && !cpu->migratable)
+        cpu->migratable = g_strdup("on");
     if (cpu->check)
         return;
     /* libvirt compares a custom CPU with the host's only where the host's
@@ -127,6 +130,33 @@ canonicalFeatures(vkDomainDef *def)
     }
 }
 
+/* A <cell>'s attributes in the order libvirt writes them. */
+static void
+cellAttrOrder(vkXmlElem *cell)
+{
+    static const char *const order[] = {
+        "id", "cpus", "memory", "unit", "discard", "memAccess", NULL,
+    };
+    GPtrArray *sorted = g_ptr_array_new_with_free_func(g_free);
+
+    for (size_t k = 0; order[k]; k++) {
+        const char *v = vkXmlElemGetAttr(cell, order[k]);
+
+        if (v) {
+            g_ptr_array_add(sorted, g_strdup(order[k]));
+            g_ptr_array_add(sorted, g_strdup(v));
+        }
+    }
+    for (guint i = 0; i + 1 < cell->attrs->len; i += 2) {
+        if (!g_strv_contains(order, cell->attrs->pdata[i])) {
+            g_ptr_array_add(sorted, g_strdup(cell->attrs->pdata[i]));
+            g_ptr_array_add(sorted, g_strdup(cell->attrs->pdata[i + 1]));
+        }
+    }
+    g_ptr_array_unref(cell->attrs);
+    cell->attrs = sorted;
+}
+
 /* NUMA cells: sizes in KiB, and the guest's memory is their sum, as
  * libvirt has it (a cell's memory is what QEMU allocates). */
 static void
@@ -152,6 +182,7 @@ numaMemory(vkDomainDef *def)
         num = g_strdup_printf("%llu", kib);
         vkXmlElemSetAttr(cell, "memory", num);
         vkXmlElemSetAttr(cell, "unit", "KiB");
+        cellAttrOrder(cell);
         total += kib;
     }
     if (total) {

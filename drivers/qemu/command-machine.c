@@ -282,6 +282,101 @@ vkQemuCmdMachine(cmdBuf *b)
     return 0;
 }
 
+/* <sysinfo type='smbios'> as -smbios tables: each block's entries in
+ * libvirt's order (names are QEMU's -smbios keys). */
+static const struct {
+    const char *block;
+    int type;
+    const char *keys[8];
+} smbiosTables[] = {
+    { "bios", 0, { "vendor", "version", "date", "release", NULL } },
+    { "system", 1, { "manufacturer", "product", "version", "serial", "uuid", "sku",
+                     "family", NULL } },
+    { "baseBoard", 2, { "manufacturer", "product", "version", "serial", "asset",
+                        "location", NULL } },
+    { "chassis", 3, { "manufacturer", "version", "serial", "asset", "sku", NULL } },
+};
+
+static const char *
+entryValue(const vkXmlElem *block, const char *name)
+{
+    for (guint i = 0; block->children && i < block->children->len; i++) {
+        const vkXmlElem *e = block->children->pdata[i];
+
+        if (g_strcmp0(vkXmlElemGetAttr(e, "name"), name) == 0)
+            return e->text;
+    }
+    return NULL;
+}
+
+static void
+smbiosArgs(cmdBuf *b, const vkXmlElem *sysinfo)
+{
+    for (size_t t = 0; t < G_N_ELEMENTS(smbiosTables); t++) {
+        for (guint i = 0; sysinfo->children && i < sysinfo->children->len; i++) {
+            const vkXmlElem *block = sysinfo->children->pdata[i];
+            g_autoptr(GString) arg = NULL;
+
+            if (strcmp(block->name, smbiosTables[t].block) != 0)
+                continue;
+            arg = g_string_new(NULL);
+            g_string_append_printf(arg, "type=%d", smbiosTables[t].type);
+            for (size_t k = 0; smbiosTables[t].keys[k]; k++) {
+                const char *v = entryValue(block, smbiosTables[t].keys[k]);
+                g_autofree char *ev = v ? esc(v) : NULL;
+
+                if (ev)
+                    g_string_append_printf(arg, ",%s=%s", smbiosTables[t].keys[k], ev);
+            }
+            add2(b, "-smbios", arg->str);
+        }
+    }
+    for (guint i = 0; sysinfo->children && i < sysinfo->children->len; i++) {
+        const vkXmlElem *block = sysinfo->children->pdata[i];
+
+        if (strcmp(block->name, "oemStrings") != 0)
+            continue;
+        for (guint k = 0; block->children && k < block->children->len; k++) {
+            const vkXmlElem *e = block->children->pdata[k];
+            g_autofree char *ev = esc(e->text ? e->text : "");
+
+            add(b, "-smbios");
+            addf(b, "type=11,value=%s", ev);
+        }
+    }
+}
+
+static int
+sysinfoArgs(cmdBuf *b, const char *mode)
+{
+    GPtrArray *top = b->def->priv ? b->def->priv->topExtra : NULL;
+    const vkXmlElem *smbios = NULL;
+
+    for (guint i = 0; top && i < top->len; i++) {
+        const vkXmlElem *e = top->pdata[i];
+        const char *type = vkXmlElemGetAttr(e, "type");
+
+        if (strcmp(e->name, "sysinfo") != 0)
+            continue;
+        if (g_strcmp0(type, "smbios") == 0) {
+            smbios = e;
+        } else {
+            unsupported("<sysinfo type='%s'> of domain '%s'", type ? type : "",
+                        b->def->name);
+            return -1;
+        }
+    }
+    if (g_strcmp0(mode, "sysinfo") != 0)
+        return 0;
+    if (!smbios) {
+        unsupported("<smbios mode='sysinfo'> of domain '%s' needs a <sysinfo type='smbios'>",
+                    b->def->name);
+        return -1;
+    }
+    smbiosArgs(b, smbios);
+    return 0;
+}
+
 /* -boot's menu/splash/reboot-timeout parts and -smbios from <sysinfo>. */
 static int
 bootOptions(cmdBuf *b, GString *boot)
@@ -302,13 +397,13 @@ bootOptions(cmdBuf *b, GString *boot)
         g_string_append_printf(boot, "%sreboot-timeout=%s", boot->len ? "," : "", v);
     if (bios && g_strcmp0(vkXmlElemGetAttr(bios, "useserial"), "yes") == 0)
         add2(b, "-device", "sga");
-    if (smbios && (v = vkXmlElemGetAttr(smbios, "mode")) && strcmp(v, "emulate") != 0) {
-        /* sysinfo needs -smbios type=N tables, host needs the host's
-         * DMI tables copied: neither is built yet. */
+    v = smbios ? vkXmlElemGetAttr(smbios, "mode") : NULL;
+    if (v && strcmp(v, "emulate") != 0 && strcmp(v, "sysinfo") != 0) {
+        /* host needs the host's DMI tables copied: not built yet */
         unsupported("<smbios mode='%s'> of domain '%s'", v, def->name);
         return -1;
     }
-    return 0;
+    return sysinfoArgs(b, v);
 }
 
 int

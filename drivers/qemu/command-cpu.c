@@ -323,8 +323,10 @@ numaCells(cmdBuf *b, const vkXmlElem *numa, const memPlan *mp)
 
         if (strcmp(cell->name, "cell") != 0)
             continue;
-        if (!id) {
-            unsupported("NUMA cell without an id in domain '%s'", b->def->name);
+        if (!id || g_ascii_strtoull(id, NULL, 10) != i) {
+            /* libvirt indexes cells by id: 0, 1, ... in order */
+            unsupported("Invalid 'id' attribute in NUMA cell of domain '%s': '%s'. "
+                        "Expected '%u'", b->def->name, id ? id : "", i);
             return -1;
         }
         if (vkConfScaleToKiB(vkXmlElemGetAttr(cell, "memory"),

@@ -68,7 +68,7 @@ state(const vkXmlElem *e)
  * libvirt's QEMU driver accepts and ignores; all others are refused. */
 static const char *const x86Features[] = {
     "acpi", "apic", "pae", "hap", "viridian", "privnet", "hyperv", "kvm",
-    "pvspinlock", "pmu", "vmport", "smm", "ioapic", "vmcoreinfo", NULL,
+    "pvspinlock", "pmu", "vmport", "smm", "ioapic", "vmcoreinfo", "tcg", NULL,
 };
 /* libvirt's features of other architectures, refused with its words. */
 static const char *const otherArchFeatures[] = {
@@ -114,6 +114,11 @@ checkFeatures(cmdBuf *b)
     if (vkQemuCmdChild(kvm, "dirty-ring") && g_strcmp0(def->virtType, "kvm") != 0 &&
         g_strcmp0(state(vkQemuCmdChild(kvm, "dirty-ring")), "on") == 0) {
         unsupported("the KVM dirty ring of domain '%s' needs domain type 'kvm'", def->name);
+        return -1;
+    }
+    if (vkQemuCmdFeature(def, "tcg") && g_strcmp0(def->virtType, "kvm") == 0) {
+        unsupported("TCG features of domain '%s' are incompatible with domain type 'kvm'",
+                    def->name);
         return -1;
     }
     if (g_strcmp0(def->priv ? def->priv->osFirmware : NULL, "efi") == 0 &&
@@ -260,13 +265,27 @@ vkQemuCmdMachine(cmdBuf *b)
     if (kvm && ring && g_strcmp0(state(ring), "on") == 0 && vkXmlElemGetAttr(ring, "size")) {
         add(b, "-accel");
         addf(b, "kvm,dirty-ring-size=%s", vkXmlElemGetAttr(ring, "size"));
+    } else if (vkQemuCmdChild(vkQemuCmdFeature(def, "tcg"), "tb-cache")) {
+        const vkXmlElem *tb = vkQemuCmdChild(vkQemuCmdFeature(def, "tcg"), "tb-cache");
+        const char *unit = vkXmlElemGetAttr(tb, "unit");
+        unsigned long long kib = 0;
+
+        if (vkConfScaleToKiB(tb->text, unit ? unit : "MiB", &kib) < 0 || kib % 1024) {
+            unsupported("TCG tb-cache size of domain '%s' must be whole MiB", def->name);
+            return -1;
+        }
+        add(b, "-accel");
+        addf(b, "tcg,tb-size=%llu", kib / 1024);
     } else {
         add2(b, "-accel", kvm ? "kvm" : "tcg");
     }
     if (tseg && g_strcmp0(state(smm), "on") == 0) {
         unsigned long long kib = 0;
 
-        if (vkConfScaleToKiB(tseg->text, vkXmlElemGetAttr(tseg, "unit"), &kib) < 0 ||
+        const char *unit = vkXmlElemGetAttr(tseg, "unit");
+
+        /* a bare TSEG size is in MiB (libvirt's schema) */
+        if (vkConfScaleToKiB(tseg->text, unit ? unit : "MiB", &kib) < 0 ||
             kib % 1024) {
             unsupported("SMM TSEG size of domain '%s' must be whole MiB", def->name);
             return -1;
@@ -346,6 +365,21 @@ smbiosArgs(cmdBuf *b, const vkXmlElem *sysinfo)
     }
 }
 
+/* <sysinfo type='fwcfg'>: each entry a -fw_cfg blob, a string or a file. */
+static void
+fwcfgArgs(cmdBuf *b, const vkXmlElem *sysinfo)
+{
+    for (guint i = 0; sysinfo->children && i < sysinfo->children->len; i++) {
+        const vkXmlElem *e = sysinfo->children->pdata[i];
+        const char *file = vkXmlElemGetAttr(e, "file");
+        g_autofree char *name = esc(vkXmlElemGetAttr(e, "name") ?: "");
+        g_autofree char *val = esc(file ? file : e->text ? e->text : "");
+
+        add(b, "-fw_cfg");
+        addf(b, "name=%s,%s=%s", name, file ? "file" : "string", val);
+    }
+}
+
 static int
 sysinfoArgs(cmdBuf *b, const char *mode)
 {
@@ -360,6 +394,8 @@ sysinfoArgs(cmdBuf *b, const char *mode)
             continue;
         if (g_strcmp0(type, "smbios") == 0) {
             smbios = e;
+        } else if (g_strcmp0(type, "fwcfg") == 0) {
+            fwcfgArgs(b, e);
         } else {
             unsupported("<sysinfo type='%s'> of domain '%s'", type ? type : "",
                         b->def->name);

@@ -175,6 +175,12 @@ numaMemory(vkDomainDef *def)
         unsigned long long kib = 0;
         g_autofree char *num = NULL;
 
+        if (strcmp(cell->name, "cell") == 0 && !vkXmlElemGetAttr(cell, "id")) {
+            /* libvirt numbers cells without an id in document order */
+            g_autofree char *id = g_strdup_printf("%u", i);
+
+            vkXmlElemSetAttr(cell, "id", id);
+        }
         if (strcmp(cell->name, "cell") != 0 ||
             vkConfScaleToKiB(vkXmlElemGetAttr(cell, "memory"),
                              vkXmlElemGetAttr(cell, "unit"), &kib) < 0)

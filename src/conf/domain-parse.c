@@ -492,6 +492,30 @@ parseTop(vkDomainDef *def, xmlNodePtr root, unsigned int flags,
     return 0;
 }
 
+/* The sum of the <cpu><numa> cells' memory in KiB, 0 without cells (or
+ * with a cell whose size does not parse: the driver names it). */
+static unsigned long long
+numaMemory(const vkDomainDef *def)
+{
+    const vkDomainCpuDef *cpu = def->priv->cpu;
+    unsigned long long total = 0, kib;
+
+    for (guint i = 0; cpu && cpu->extra && i < cpu->extra->len; i++) {
+        const vkXmlElem *e = cpu->extra->pdata[i];
+
+        for (guint k = 0; strcmp(e->name, "numa") == 0 && e->children &&
+             k < e->children->len; k++) {
+            const vkXmlElem *cell = e->children->pdata[k];
+
+            if (vkConfScaleToKiB(vkXmlElemGetAttr(cell, "memory"),
+                                 vkXmlElemGetAttr(cell, "unit"), &kib) < 0)
+                return 0;
+            total += kib;
+        }
+    }
+    return total;
+}
+
 vkDomainDef *
 vkDomainDefParseNode(vkXmlNodePtr root, const char *virtType,
                      unsigned int flags)
@@ -550,6 +574,9 @@ vkDomainDefParseNode(vkXmlNodePtr root, const char *virtType,
     }
     if (!haveUUID)
         vkUUIDGenerate(def->uuid);
+    /* with NUMA cells, the guest's memory is theirs, as in libvirt */
+    if (def->maxMemory == 0)
+        def->maxMemory = numaMemory(def);
     if (def->maxMemory == 0) {
         vkReportError(VIR_ERR_XML_ERROR,
                       "memory size of domain '%s' must be given in <memory>",

@@ -393,11 +393,52 @@ vkQemuParseDef(vkQemuState *st, const char *xml)
     return g_steal_pointer(&def);
 }
 
+/* Guest RAM from huge pages needs pages reserved on the host and
+ * hugetlbfs at /dev/hugepages (where the argv puts the backend). */
+static int
+checkHugepages(const vkDomainDef *def)
+{
+    GPtrArray *top = def->priv ? def->priv->topExtra : NULL;
+    g_autofree char *meminfo = NULL;
+    g_autofree char *mounts = NULL;
+    const char *p;
+    bool wanted = false;
+
+    for (guint i = 0; top && i < top->len; i++) {
+        const vkXmlElem *e = top->pdata[i];
+
+        for (guint k = 0; strcmp(e->name, "memoryBacking") == 0 && e->children &&
+             k < e->children->len; k++)
+            wanted |= strcmp(((vkXmlElem *)e->children->pdata[k])->name, "hugepages") == 0;
+    }
+    if (!wanted)
+        return 0;
+    if (!g_file_get_contents("/proc/meminfo", &meminfo, NULL, NULL) ||
+        !(p = strstr(meminfo, "HugePages_Total:")) ||
+        g_ascii_strtoull(p + strlen("HugePages_Total:"), NULL, 10) == 0) {
+        vkReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                      "<hugepages> of domain '%s': this host has no huge pages "
+                      "reserved (HugePages_Total is 0 in /proc/meminfo)", def->name);
+        return -1;
+    }
+    if (!g_file_get_contents("/proc/mounts", &mounts, NULL, NULL) ||
+        !strstr(mounts, " /dev/hugepages hugetlbfs ")) {
+        vkReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                      "<hugepages> of domain '%s': no hugetlbfs is mounted at /dev/hugepages",
+                      def->name);
+        return -1;
+    }
+    return 0;
+}
+
 int
 vkQemuCapsCheckDef(vkQemuState *st, const vkDomainDef *def)
 {
     const vkDomainCpuDef *cpu = def->priv ? def->priv->cpu : NULL;
     vkQemuCaps *c;
+
+    if (checkHugepages(def) < 0)
+        return -1;
 
     if (!cpu || !cpu->model || g_strcmp0(cpu->mode, "custom") != 0)
         return 0;

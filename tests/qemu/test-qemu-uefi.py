@@ -14,6 +14,8 @@ in-process, a real QEMU under TCG):
   persistent XML keeps firmware='efi' only; QEMU got pflash0/pflash1;
 - undefine is refused while the NVRAM exists, unless --keep-nvram or
   --nvram, which removes it;
+- (a platform check that needs the driver too) <hugepages> is refused
+  at define exactly when the host reserves none;
 - descriptors are chosen by name order, machine glob and the features
   asked for (a private descriptor folder through VIRTKIT_FIRMWARE_DIR):
   secure-boot on a pc machine finds nothing and the start says so.
@@ -160,6 +162,21 @@ def main():
               'undefine refused while the NVRAM exists: ' + err.strip())
         rc, out, err = run(shell, uri, 'undefine --nvram ' + name)
         check(rc == 0 and not os.path.exists(nvram), 'undefine --nvram removes it: ' + err.strip())
+
+        path = os.path.join(tmp, 'huge.xml')
+        with open(path, 'w') as f:
+            f.write(domain('vk-huge', 'pc').replace(
+                "<os firmware='efi'>", "<memoryBacking><hugepages/></memoryBacking><os>"))
+        with open('/proc/meminfo') as f:
+            total = [int(l.split()[1]) for l in f if l.startswith('HugePages_Total:')][0]
+        with open('/proc/mounts') as f:
+            mounted = ' /dev/hugepages hugetlbfs ' in f.read()
+        rc, out, err = run(shell, uri, 'define %s; undefine vk-huge' % path)
+        if total and mounted:
+            check(rc == 0, 'hugepages accepted on a host that has them: ' + err.strip())
+        else:
+            check(rc != 0 and '<hugepages> of domain' in err,
+                  'hugepages refused on a host without: ' + err.strip())
 
         # private descriptors: order, machine globs, features
         fwdir = os.path.join(tmp, 'fw')

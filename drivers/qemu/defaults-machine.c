@@ -201,6 +201,15 @@ numaMemory(vkDomainDef *def)
 int
 vkQemuDefaultsMachine(vkDomainDef *def)
 {
+    vkDomainDefPriv *p = def->priv;
+
+    /* a variable clock counts from UTC by 0 s unless told otherwise */
+    if (p->clockOffset == VK_DOMAIN_CLOCK_VARIABLE) {
+        if (!p->clockAdjustment)
+            p->clockAdjustment = g_strdup("0");
+        if (!p->clockBasis)
+            p->clockBasis = g_strdup("utc");
+    }
     defaultCpu(def);
     numaMemory(def);
     canonicalFeatures(def);

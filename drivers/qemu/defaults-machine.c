@@ -130,32 +130,40 @@ canonicalFeatures(vkDomainDef *def)
     }
 }
 
-/* A <cell>'s attributes in the order libvirt writes them. */
+/* An element's attributes in the order libvirt writes them (order[]),
+ * any others after them as they were. */
 static void
-cellAttrOrder(vkXmlElem *cell)
+attrOrder(vkXmlElem *e, const char *const *order)
 {
-    static const char *const order[] = {
-        "id", "cpus", "memory", "unit", "discard", "memAccess", NULL,
-    };
-    GPtrArray *sorted = g_ptr_array_new_with_free_func(g_free);
+    GPtrArray *sorted;
 
+    if (!e->attrs)
+        return;
+    sorted = g_ptr_array_new_with_free_func(g_free);
     for (size_t k = 0; order[k]; k++) {
-        const char *v = vkXmlElemGetAttr(cell, order[k]);
+        const char *v = vkXmlElemGetAttr(e, order[k]);
 
         if (v) {
             g_ptr_array_add(sorted, g_strdup(order[k]));
             g_ptr_array_add(sorted, g_strdup(v));
         }
     }
-    for (guint i = 0; i + 1 < cell->attrs->len; i += 2) {
-        if (!g_strv_contains(order, cell->attrs->pdata[i])) {
-            g_ptr_array_add(sorted, g_strdup(cell->attrs->pdata[i]));
-            g_ptr_array_add(sorted, g_strdup(cell->attrs->pdata[i + 1]));
+    for (guint i = 0; i + 1 < e->attrs->len; i += 2) {
+        if (!g_strv_contains(order, e->attrs->pdata[i])) {
+            g_ptr_array_add(sorted, g_strdup(e->attrs->pdata[i]));
+            g_ptr_array_add(sorted, g_strdup(e->attrs->pdata[i + 1]));
         }
     }
-    g_ptr_array_unref(cell->attrs);
-    cell->attrs = sorted;
+    g_ptr_array_unref(e->attrs);
+    e->attrs = sorted;
 }
+
+static const char *const cellAttrs[] = {
+    "id", "cpus", "memory", "unit", "discard", "memAccess", NULL,
+};
+static const char *const loaderAttrs[] = {
+    "readonly", "secure", "type", "stateless", NULL,
+};
 
 /* NUMA cells: sizes in KiB, and the guest's memory is their sum, as
  * libvirt has it (a cell's memory is what QEMU allocates). */
@@ -188,7 +196,7 @@ numaMemory(vkDomainDef *def)
         num = g_strdup_printf("%llu", kib);
         vkXmlElemSetAttr(cell, "memory", num);
         vkXmlElemSetAttr(cell, "unit", "KiB");
-        cellAttrOrder(cell);
+        attrOrder(cell, cellAttrs);
         total += kib;
     }
     if (total) {
@@ -210,6 +218,8 @@ vkQemuDefaultsMachine(vkDomainDef *def)
         if (!p->clockBasis)
             p->clockBasis = g_strdup("utc");
     }
+    if (p->loader && p->loader->attrs)
+        attrOrder(p->loader, loaderAttrs);
     defaultCpu(def);
     numaMemory(def);
     canonicalFeatures(def);

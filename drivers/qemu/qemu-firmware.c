@@ -245,6 +245,7 @@ vkQemuFirmwareDefineNvram(vkDomainDef *def, const char *nvramDir)
 
     if (!def->loader || g_strcmp0(vkXmlElemGetAttr(def->priv->loader, "type"), "pflash") != 0 ||
         g_strcmp0(vkXmlElemGetAttr(def->priv->loader, "readonly"), "yes") != 0 ||
+        g_strcmp0(vkXmlElemGetAttr(def->priv->loader, "stateless"), "yes") == 0 ||
         (nv && (nv->text || nv->children || vkXmlElemGetAttr(nv, "type"))))
         return;
     setNvram(def, NULL, nvramDir);
@@ -259,7 +260,9 @@ vkQemuFirmwareResolve(vkDomainDef *def, const GPtrArray *fws, const char *nvramD
     if (def->loader && g_strcmp0(vkXmlElemGetAttr(p->loader, "type"), "pflash") == 0) {
         /* An explicit read-only pflash loader: the NVRAM next to it is the
          * domain's, its template the descriptor's that names the loader. */
-        if (g_strcmp0(vkXmlElemGetAttr(p->loader, "readonly"), "yes") == 0) {
+        /* stateless firmware keeps no variables: no NVRAM */
+        if (g_strcmp0(vkXmlElemGetAttr(p->loader, "readonly"), "yes") == 0 &&
+            g_strcmp0(vkXmlElemGetAttr(p->loader, "stateless"), "yes") != 0) {
             const char *tmpl = NULL;
 
             for (guint i = 0; i < fws->len; i++) {

@@ -18,6 +18,9 @@ $SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends \
 # QEMU driver: the emulator, qemu-img, yajl for QMP, binutils for the micro-guest.
 $SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends \
     qemu-system-x86 qemu-utils libyajl-dev binutils
+# UEFI guests: OVMF and the firmware descriptors (/usr/share/qemu/firmware)
+# that <os firmware='efi'> is resolved through.
+$SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends ovmf
 # virt-install and virt-manager (headless under xvfb-run) against virtkitd: tests/compat2.
 $SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends \
     virtinst virt-manager xvfb xauth

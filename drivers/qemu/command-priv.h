@@ -128,10 +128,19 @@ usbPlace(GString *d, const vkDomainDef *def, const vkXmlElem *addr)
         g_string_append(d, ",bus=usb.0");
 }
 
+/* The platform's kept elements (command-machine.c): the <features> child,
+ * the top-level element (memoryBacking, pm, iothreads, ...) and an
+ * element's first child of that name; NULL when absent. */
+const vkXmlElem *vkQemuCmdFeature(const vkDomainDef *def, const char *name);
+const vkXmlElem *vkQemuCmdTopExtra(const vkDomainDef *def, const char *name);
+const vkXmlElem *vkQemuCmdChild(const vkXmlElem *e, const char *name);
+/* True when guest RAM is a backend object pc.ram (command-cpu.c). */
+bool vkQemuCmdMemoryBackend(const vkDomainDef *def);
+
 /* One per device class, in argv order; each returns 0 or -1 with an
  * error reported. */
 int vkQemuCmdMachine(cmdBuf *b);       /* command-machine.c */
-int vkQemuCmdCpu(cmdBuf *b);
+int vkQemuCmdCpu(cmdBuf *b);           /* command-cpu.c: -cpu, -m, -smp, NUMA */
 int vkQemuCmdOS(cmdBuf *b);
 int vkQemuCmdClock(cmdBuf *b);
 int vkQemuCmdGraphics(cmdBuf *b);      /* command-display.c (with -audiodev) */

@@ -26,6 +26,9 @@ typedef struct {
      * (a qemu-ga channel without a path, <listen type='socket'/>);
      * NULL leaves such devices refused. */
     const char *domainDir;
+    /* The start's time (seconds since the epoch) for clock offsets that
+     * count from it (variable, timezone); 0: now. */
+    gint64 now;
 } vkQemuCommandOpts;
 
 /* The full argv (NULL-terminated, g_strfreev) for def, or NULL with
@@ -39,6 +42,10 @@ char **vkQemuBuildArgv(const vkDomainDef *def, const vkQemuCommandOpts *opts);
  * start.  Runs before vkQemuValidateDef; the machine name is already
  * canonical (vkQemuParseDef).  0, or -1 with an error reported. */
 int vkQemuPostParse(vkDomainDef *def);
+
+/* The Hyper-V enlightenments (<features><hyperv> children) in libvirt's
+ * order, which both its formatter and its -cpu properties follow. */
+extern const char *const vkQemuHypervFeatures[];
 
 /* Define-time check: the same refusals as vkQemuBuildArgv, no argv. */
 int vkQemuValidateDef(const vkDomainDef *def);

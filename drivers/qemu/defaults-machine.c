@@ -1,12 +1,227 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Post-parse defaults of the QEMU driver: the platform: machine, CPU, clock, features, firmware.
+ *
+ * What libvirt 9.0 writes into a persisted x86 definition, measured by
+ * defining into its qemu:///embed driver and dumping: the CPU a guest gets
+ * when it names none (the machine's default model, never compared with
+ * the host's under TCG), the check level each CPU mode implies, and the
+ * <features> in libvirt's canonical order with <hyperv mode='custom'>.
+ * Persisting them means a later QEMU with another default still gives
+ * the guest the same CPU.
  */
+#include <string.h>
+
 #include "drivers/qemu/defaults-priv.h"
+
+/* The CPU model QEMU's pc and q35 machines use when none is given. */
+/* ... and for a 32-bit guest (arch i686). */
+#define DEFAULT_CPU_MODEL "qemu64"
+#define DEFAULT_CPU_MODEL_32 "qemu32"
+
+static void
+defaultCpu(vkDomainDef *def)
+{
+    vkDomainCpuDef *cpu = def->priv->cpu;
+    bool tcg = g_strcmp0(def->virtType, "kvm") != 0;
+
+    if (!cpu)
+        cpu = def->priv->cpu = g_new0(vkDomainCpuDef, 1);
+    if (!cpu->mode)
+        cpu->mode = g_strdup("custom");
+    if (strcmp(cpu->mode, "custom") == 0) {
+        if (!cpu->model) {
+            cpu->model = g_strdup(g_strcmp0(def->osArch, "i686") == 0 ?
+                                  DEFAULT_CPU_MODEL_32 : DEFAULT_CPU_MODEL);
+            g_free(cpu->modelFallback);
+            cpu->modelFallback = g_strdup("forbid");
+        }
+        if (!cpu->match)
+            cpu->match = g_strdup("exact");
+        if (!cpu->modelFallback)
+            cpu->modelFallback = g_strdup("allow");
+    }
+    /* libvirt 9.0 fills this for a passed-through host CPU only */
+    if (strcmp(cpu->mode, "host-passthrough") == 0 && !cpu->migratable)
+        cpu->migratable = g_strdup("on");
+    if (cpu->check)
+        return;
+    /* libvirt compares a custom CPU with the host's only where the host's
+     * CPU runs it (KVM); a TCG guest's CPU is emulated whatever it is. */
+    if (strcmp(cpu->mode, "host-model") == 0)
+        cpu->check = g_strdup("partial");
+    else if (strcmp(cpu->mode, "custom") == 0)
+        cpu->check = g_strdup(tcg ? "none" : "partial");
+    else
+        cpu->check = g_strdup("none");
+}
+
+/* libvirt's order of <features> children (its enum), which its formatter
+ * follows whatever order the input had. */
+static const char *const featureOrder[] = {
+    "acpi", "apic", "pae", "hap", "viridian", "privnet", "hyperv", "kvm",
+    "pvspinlock", "capabilities", "pmu", "vmport", "gic", "smm", "ioapic",
+    "hpt", "vmcoreinfo", "htm", "nested-hv", "msrs", "ccf-assist", "xen",
+    "cfpc", "sbbc", "ibs", "tcg", "async-teardown", NULL,
+};
+
+static int
+featureRank(const vkXmlElem *e)
+{
+    int i;
+
+    for (i = 0; featureOrder[i]; i++) {
+        if (strcmp(featureOrder[i], e->name) == 0)
+            return i;
+    }
+    return i;   /* unknown ones last, in their order (refused later) */
+}
+
+static gint
+featureCmp(gconstpointer a, gconstpointer b)
+{
+    return featureRank(*(vkXmlElem *const *)a) - featureRank(*(vkXmlElem *const *)b);
+}
+
+static const char *const onWhenPresent[] = {
+    "pvspinlock", "pmu", "vmport", "smm", "vmcoreinfo", NULL,
+};
+
+static int
+hypervRank(const vkXmlElem *e)
+{
+    int i;
+
+    for (i = 0; vkQemuHypervFeatures[i]; i++) {
+        if (strcmp(vkQemuHypervFeatures[i], e->name) == 0)
+            return i;
+    }
+    return i;
+}
+
+static gint
+hypervCmp(gconstpointer a, gconstpointer b)
+{
+    return hypervRank(*(vkXmlElem *const *)a) - hypervRank(*(vkXmlElem *const *)b);
+}
+
+static void
+canonicalFeatures(vkDomainDef *def)
+{
+    GPtrArray *f = def->priv->features;
+
+    if (!f)
+        return;
+    /* g_ptr_array_sort is stable since GLib 2.76 only; with distinct
+     * names per feature (libvirt keeps one of each) order is total. */
+    g_ptr_array_sort(f, featureCmp);
+    for (guint i = 0; i < f->len; i++) {
+        vkXmlElem *e = f->pdata[i];
+
+        /* these switch on by being there, and libvirt writes so */
+        if (g_strv_contains(onWhenPresent, e->name) && !vkXmlElemGetAttr(e, "state"))
+            vkXmlElemSetAttr(e, "state", "on");
+        if (strcmp(e->name, "hyperv") != 0)
+            continue;
+        if (!vkXmlElemGetAttr(e, "mode"))
+            vkXmlElemSetAttr(e, "mode", "custom");
+        if (e->children)
+            g_ptr_array_sort(e->children, hypervCmp);
+    }
+}
+
+/* An element's attributes in the order libvirt writes them (order[]),
+ * any others after them as they were. */
+static void
+attrOrder(vkXmlElem *e, const char *const *order)
+{
+    GPtrArray *sorted;
+
+    if (!e->attrs)
+        return;
+    sorted = g_ptr_array_new_with_free_func(g_free);
+    for (size_t k = 0; order[k]; k++) {
+        const char *v = vkXmlElemGetAttr(e, order[k]);
+
+        if (v) {
+            g_ptr_array_add(sorted, g_strdup(order[k]));
+            g_ptr_array_add(sorted, g_strdup(v));
+        }
+    }
+    for (guint i = 0; i + 1 < e->attrs->len; i += 2) {
+        if (!g_strv_contains(order, e->attrs->pdata[i])) {
+            g_ptr_array_add(sorted, g_strdup(e->attrs->pdata[i]));
+            g_ptr_array_add(sorted, g_strdup(e->attrs->pdata[i + 1]));
+        }
+    }
+    g_ptr_array_unref(e->attrs);
+    e->attrs = sorted;
+}
+
+static const char *const cellAttrs[] = {
+    "id", "cpus", "memory", "unit", "discard", "memAccess", NULL,
+};
+static const char *const loaderAttrs[] = {
+    "readonly", "secure", "type", "stateless", NULL,
+};
+
+/* NUMA cells: sizes in KiB, and the guest's memory is their sum, as
+ * libvirt has it (a cell's memory is what QEMU allocates). */
+static void
+numaMemory(vkDomainDef *def)
+{
+    vkDomainCpuDef *cpu = def->priv->cpu;
+    unsigned long long total = 0;
+    vkXmlElem *numa = NULL;
+
+    for (guint i = 0; cpu && cpu->extra && i < cpu->extra->len; i++) {
+        if (strcmp(((vkXmlElem *)cpu->extra->pdata[i])->name, "numa") == 0)
+            numa = cpu->extra->pdata[i];
+    }
+    for (guint i = 0; numa && numa->children && i < numa->children->len; i++) {
+        vkXmlElem *cell = numa->children->pdata[i];
+        unsigned long long kib = 0;
+        g_autofree char *num = NULL;
+
+        if (strcmp(cell->name, "cell") == 0 && !vkXmlElemGetAttr(cell, "id")) {
+            /* libvirt numbers cells without an id in document order */
+            g_autofree char *id = g_strdup_printf("%u", i);
+
+            vkXmlElemSetAttr(cell, "id", id);
+        }
+        if (strcmp(cell->name, "cell") != 0 ||
+            vkConfScaleToKiB(vkXmlElemGetAttr(cell, "memory"),
+                             vkXmlElemGetAttr(cell, "unit"), &kib) < 0)
+            return;   /* the argv builder refuses it, naming the cell */
+        num = g_strdup_printf("%llu", kib);
+        vkXmlElemSetAttr(cell, "memory", num);
+        vkXmlElemSetAttr(cell, "unit", "KiB");
+        attrOrder(cell, cellAttrs);
+        total += kib;
+    }
+    if (total) {
+        def->maxMemory = total;
+        if (!def->currentMemory || def->currentMemory > total)
+            def->currentMemory = total;
+    }
+}
 
 int
 vkQemuDefaultsMachine(vkDomainDef *def)
 {
-    (void)def;
+    vkDomainDefPriv *p = def->priv;
+
+    /* a variable clock counts from UTC by 0 s unless told otherwise */
+    if (p->clockOffset == VK_DOMAIN_CLOCK_VARIABLE) {
+        if (!p->clockAdjustment)
+            p->clockAdjustment = g_strdup("0");
+        if (!p->clockBasis)
+            p->clockBasis = g_strdup("utc");
+    }
+    if (p->loader && p->loader->attrs)
+        attrOrder(p->loader, loaderAttrs);
+    defaultCpu(def);
+    numaMemory(def);
+    canonicalFeatures(def);
     return 0;
 }

@@ -101,12 +101,34 @@ parseCpuDefinitions(const vkJSON *defs)
     return list;
 }
 
+/* One machine and its alias, the alias right after it, as libvirt lists
+ * them; clients such as virt-install pick the first q35/pc entry. */
+static void
+addMachine(vkQemuCaps *c, vkCapsGuest *guest, const vkJSON *m)
+{
+    const char *name = vkJSONObjectGetString(m, "name");
+    const char *alias = vkJSONObjectGetString(m, "alias");
+    unsigned long long maxCpus = 0;
+    bool deprecated = false;
+
+    vkJSONGetUInt64(vkJSONObjectGet(m, "cpu-max"), &maxCpus);
+    vkJSONGetBool(vkJSONObjectGet(m, "deprecated"), &deprecated);
+    vkCapsGuestAddMachine(guest, name, NULL, (unsigned int)maxCpus);
+    ((vkCapsMachine *)g_ptr_array_index(guest->machines, guest->machines->len - 1))->deprecated =
+        deprecated;
+    if (alias) {
+        vkCapsGuestAddMachine(guest, alias, name, (unsigned int)maxCpus);
+        g_hash_table_insert(c->aliases, g_strdup(alias), g_strdup(name));
+    }
+}
+
 static void
 fillFromTCG(vkQemuCaps *c, const vkJSON *ver, const vkJSON *machines)
 {
     vkJSON *q = vkJSONObjectGet(ver, "qemu");
     unsigned long long maj = 0, min = 0, mic = 0;
     vkCapsGuest *guest;
+    vkJSON *dflt = NULL;
 
     vkJSONGetUInt64(vkJSONObjectGet(q, "major"), &maj);
     vkJSONGetUInt64(vkJSONObjectGet(q, "minor"), &min);
@@ -116,30 +138,35 @@ fillFromTCG(vkQemuCaps *c, const vkJSON *ver, const vkJSON *machines)
     c->caps = vkCapsNew(NULL);
     c->aliases = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     guest = vkCapsAddGuest(c->caps, "hvm", "x86_64", 64, c->emulator, NULL);
+    /* The default machine first (libvirt moves it there), then QEMU's order. */
+    for (size_t i = 0; i < vkJSONArraySize(machines); i++) {
+        vkJSON *m = vkJSONArrayGet(machines, i);
+        bool isDefault = false;
+
+        vkJSONGetBool(vkJSONObjectGet(m, "is-default"), &isDefault);
+        if (isDefault && vkJSONObjectGetString(m, "name")) {
+            dflt = m;
+            c->defaultMachine = g_strdup(vkJSONObjectGetString(m, "name"));
+            addMachine(c, guest, m);
+            break;
+        }
+    }
     for (size_t i = 0; i < vkJSONArraySize(machines); i++) {
         vkJSON *m = vkJSONArrayGet(machines, i);
         const char *name = vkJSONObjectGetString(m, "name");
-        const char *alias = vkJSONObjectGetString(m, "alias");
-        unsigned long long maxCpus = 0;
-        bool isDefault = false;
 
-        if (!name || strcmp(name, "none") == 0)
+        if (!name || strcmp(name, "none") == 0 || m == dflt)
             continue;
-        vkJSONGetUInt64(vkJSONObjectGet(m, "cpu-max"), &maxCpus);
-        vkJSONGetBool(vkJSONObjectGet(m, "is-default"), &isDefault);
-        vkCapsGuestAddMachine(guest, name, NULL, (unsigned int)maxCpus);
-        if (alias) {
-            vkCapsGuestAddMachine(guest, alias, name, (unsigned int)maxCpus);
-            g_hash_table_insert(c->aliases, g_strdup(alias), g_strdup(name));
-        }
-        if (isDefault)
-            c->defaultMachine = g_strdup(name);
+        addMachine(c, guest, m);
     }
     vkCapsGuestAddDomain(guest, "qemu", NULL);
     if (c->kvm)
         vkCapsGuestAddDomain(guest, "kvm", NULL);
     vkCapsGuestAddFeature(guest, "acpi", true, true, true);
     vkCapsGuestAddFeature(guest, "apic", true, true, false);
+    vkCapsGuestAddFeature(guest, "cpuselection", false, false, false);
+    vkCapsGuestAddFeature(guest, "deviceboot", false, false, false);
+    vkCapsGuestAddFeature(guest, "disksnapshot", true, true, false);
 }
 
 /* The probe's files live in a directory of their own under the run and
@@ -359,11 +386,49 @@ vkQemuParseDef(vkQemuState *st, const char *xml)
     }
     if (!def->emulator)
         def->emulator = g_strdup(c->emulator);
-    if (vkQemuPostParse(def) < 0)
+    if (vkQemuPostParse(def) < 0 || vkQemuDefineFirmware(st, def) < 0)
         return NULL;
     if (vkQemuCapsCheckDef(st, def) < 0 || vkQemuValidateDef(def) < 0)
         return NULL;
     return g_steal_pointer(&def);
+}
+
+/* Guest RAM from huge pages needs pages reserved on the host and
+ * hugetlbfs at /dev/hugepages (where the argv puts the backend). */
+static int
+checkHugepages(const vkDomainDef *def)
+{
+    GPtrArray *top = def->priv ? def->priv->topExtra : NULL;
+    g_autofree char *meminfo = NULL;
+    g_autofree char *mounts = NULL;
+    const char *p;
+    bool wanted = false;
+
+    for (guint i = 0; top && i < top->len; i++) {
+        const vkXmlElem *e = top->pdata[i];
+
+        for (guint k = 0; strcmp(e->name, "memoryBacking") == 0 && e->children &&
+             k < e->children->len; k++)
+            wanted |= strcmp(((vkXmlElem *)e->children->pdata[k])->name, "hugepages") == 0;
+    }
+    if (!wanted)
+        return 0;
+    if (!g_file_get_contents("/proc/meminfo", &meminfo, NULL, NULL) ||
+        !(p = strstr(meminfo, "HugePages_Total:")) ||
+        g_ascii_strtoull(p + strlen("HugePages_Total:"), NULL, 10) == 0) {
+        vkReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                      "<hugepages> of domain '%s': this host has no huge pages "
+                      "reserved (HugePages_Total is 0 in /proc/meminfo)", def->name);
+        return -1;
+    }
+    if (!g_file_get_contents("/proc/mounts", &mounts, NULL, NULL) ||
+        !strstr(mounts, " /dev/hugepages hugetlbfs ")) {
+        vkReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                      "<hugepages> of domain '%s': no hugetlbfs is mounted at /dev/hugepages",
+                      def->name);
+        return -1;
+    }
+    return 0;
 }
 
 int
@@ -371,6 +436,9 @@ vkQemuCapsCheckDef(vkQemuState *st, const vkDomainDef *def)
 {
     const vkDomainCpuDef *cpu = def->priv ? def->priv->cpu : NULL;
     vkQemuCaps *c;
+
+    if (checkHugepages(def) < 0)
+        return -1;
 
     if (!cpu || !cpu->model || g_strcmp0(cpu->mode, "custom") != 0)
         return 0;

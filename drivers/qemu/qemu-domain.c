@@ -51,6 +51,8 @@ undefineManagedSave(vkStateBase *base, void *opaque, unsigned int flags)
                       obj->name);
         goto out;
     }
+    if (vkQemuUndefineFirmware(st, obj->newDef ? obj->newDef : obj->def, flags) < 0)
+        goto out;
     image = vkQemuManagedSavePath(st, obj->name);
     if (g_file_test(image, G_FILE_TEST_EXISTS)) {
         if (!(flags & VIR_DOMAIN_UNDEFINE_MANAGED_SAVE)) {

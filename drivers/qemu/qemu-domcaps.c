@@ -16,6 +16,7 @@
 #include "util/error.h"
 #include "conf/domaincaps.h"
 #include "drivers/qemu/qemu-private.h"
+#include "drivers/qemu/qemu-firmware.h"
 
 static bool
 archServed(const char *arch)
@@ -67,6 +68,44 @@ addDevices(vkDomainCaps *dc)
     vkDomainCapsAddFeature(dc, "sgx", false);
 }
 
+/* <os>: firmware='efi' where a descriptor serves the machine, and the
+ * loaders, as libvirt lists them: each descriptor's executable, then
+ * what <loader> may say (secure='yes' only where one has secure boot). */
+static vkDomCapsBlock *
+osBlock(const char *machine)
+{
+    g_autoptr(GPtrArray) fws = vkQemuFirmwareLoad(NULL);
+    vkDomCapsBlock *os = vkDomCapsBlockNew("os", true);
+    vkDomCapsBlock *loader = vkDomCapsBlockNew("loader", true);
+    bool secure = false;
+
+    loader->values = g_ptr_array_new_with_free_func(g_free);
+    for (guint i = 0; i < fws->len; i++) {
+        const vkQemuFirmware *f = fws->pdata[i];
+        g_autoptr(GPtrArray) one = g_ptr_array_new();
+
+        /* the descriptor serves the machine if it alone would be chosen */
+        g_ptr_array_add(one, (gpointer)f);
+        if (!vkQemuFirmwareSelect(one, machine, -1, -1) ||
+            g_ptr_array_find_with_equal_func(loader->values, f->executable, g_str_equal, NULL))
+            continue;
+        g_ptr_array_add(loader->values, g_strdup(f->executable));
+        secure |= f->secureBoot;
+    }
+    if (loader->values->len)
+        vkDomCapsBlockAddEnum(os, "firmware", "efi", NULL);
+    else
+        vkDomCapsBlockAddEnum(os, "firmware", NULL);
+    vkDomCapsBlockAddEnum(loader, "type", "rom", "pflash", NULL);
+    vkDomCapsBlockAddEnum(loader, "readonly", "yes", "no", NULL);
+    if (secure)
+        vkDomCapsBlockAddEnum(loader, "secure", "yes", "no", NULL);
+    else
+        vkDomCapsBlockAddEnum(loader, "secure", "no", NULL);
+    os->child = loader;
+    return os;
+}
+
 static void
 addCPU(vkDomainCaps *dc, const vkQemuCaps *c, bool kvm)
 {
@@ -107,8 +146,7 @@ formatDomainCaps(const vkQemuCaps *c, const char *arch, const char *machine,
     dc = vkDomainCapsNew(c->emulator, kvm ? "kvm" : "qemu", m->name, arch);
     dc->maxVcpus = m->maxCpus;
     dc->iothreads = 0;
-    dc->os = vkDomCapsBlockNew("os", true);
-    vkDomCapsBlockAddEnum(dc->os, "firmware", NULL);
+    dc->os = osBlock(m->name);
     addCPU(dc, c, kvm);
     dc->memoryBacking = vkDomCapsBlockNew("memoryBacking", false);
     addDevices(dc);

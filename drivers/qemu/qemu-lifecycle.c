@@ -27,6 +27,7 @@
 #include "util/atomic-file.h"
 #include "conf/domain-status.h"
 #include "drivers/qemu/qemu-private.h"
+#include "drivers/qemu/qemu-firmware.h"
 #include "drivers/qemu/qemu-net.h"
 #include "drivers/qemu/command.h"
 #include "drivers/qemu/process.h"
@@ -407,7 +408,8 @@ vkQemuStartDomain(vkQemuState *st, vkQemuDomain *obj, unsigned int flags,
         vkQemuNetPrepare(st->root, obj->def, &net) < 0 ||
         !(resolved = vkDomainDefCopy(obj->def)) ||
         vkStorageResolveDiskVolumes(st->privileged ? NULL : st->root, resolved) < 0 ||
-        vkQemuGraphicsAllocPorts(resolved) < 0)
+        vkQemuGraphicsAllocPorts(resolved) < 0 ||
+        vkQemuPrepareFirmware(st, resolved) < 0)
         return -1;
     if (vkQemuGraphicsNeedsDir(resolved) && g_mkdir_with_parents(dir, 0700) < 0) {
         vkReportSystemError(errno, "cannot create '%s'", dir);
@@ -464,6 +466,7 @@ vkQemuStartDomain(vkQemuState *st, vkQemuDomain *obj, unsigned int flags,
     obj->def->id = obj->id;
     if (obj->persistent && !obj->newDef)
         obj->newDef = vkDomainDefCopy(obj->def);
+    vkQemuFirmwareApplyLive(obj->def, resolved);
     vkQemuNetApplyNames(obj->def, &net);
     vkQemuGraphicsApplyLive(obj->def, resolved, vncPort, dir);
     if (paused)

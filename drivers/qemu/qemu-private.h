@@ -265,6 +265,11 @@ int vkQemuDomainManagedSave(virDomainPtr dom, unsigned int flags);
 int vkQemuDomainHasManagedSaveImage(virDomainPtr dom, unsigned int flags);
 int vkQemuDomainManagedSaveRemove(virDomainPtr dom, unsigned int flags);
 char *vkQemuManagedSavePath(vkQemuState *st, const char *name);
+/* UEFI (qemu-firmware.c): a start's copy of the definition gets its
+ * firmware files and NVRAM; undefine applies libvirt's NVRAM rule. */
+int vkQemuPrepareFirmware(vkQemuState *st, vkDomainDef *def);
+int vkQemuDefineFirmware(vkQemuState *st, vkDomainDef *def);
+int vkQemuUndefineFirmware(vkQemuState *st, const vkDomainDef *def, unsigned int flags);
 
 /* qemu-rename.c */
 int vkQemuDomainRename(virDomainPtr dom, const char *new_name, unsigned int flags);

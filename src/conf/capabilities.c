@@ -358,6 +358,8 @@ formatGuest(GString *buf, const vkCapsGuest *g)
         vkConfAttr(buf, "canonical", m->canonical);
         if (m->maxCpus)
             g_string_append_printf(buf, " maxCpus='%u'", m->maxCpus);
+        if (m->deprecated)
+            g_string_append(buf, " deprecated='yes'");
         g_string_append_c(buf, '>');
         vkConfEscape(buf, m->name);
         g_string_append(buf, "</machine>\n");

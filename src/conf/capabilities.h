@@ -19,6 +19,7 @@ typedef struct {
     char *name;                /* "pc-i440fx-7.2" */
     char *canonical;           /* set on aliases: "pc" -> canonical name */
     unsigned int maxCpus;      /* 0: not given */
+    bool deprecated;           /* written as deprecated='yes' */
 } vkCapsMachine;
 
 typedef struct {

@@ -262,6 +262,7 @@ struct _vkDomainDefPriv {
     bool placementAuto;        /* <vcpu placement='auto'> */
     char *cpuset;
 
+    char *osFirmware;          /* <os firmware=''>: efi, bios; NULL when absent */
     vkXmlElem *loader;         /* <loader> attributes (its text is def->loader) */
     GPtrArray *initargs;       /* char* */
     GPtrArray *osExtra;        /* vkXmlElem*: bootmenu, smbios, bios, ... */
@@ -273,6 +274,7 @@ struct _vkDomainDefPriv {
     char *clockAdjustment;
     char *clockTimezone;
     char *clockBasis;
+    char *clockStart;          /* offset='absolute': seconds since the epoch */
     GPtrArray *timers;         /* vkXmlElem* */
 
     GPtrArray *topExtra;       /* kept top-level elements: memtune, ... */

@@ -55,6 +55,7 @@ nameIn(const char *name, const char *const *names)
     return false;
 }
 
+static const char *const osBeforeLoader[] = { "firmware", NULL };
 static const char *const osAfterLoader[] = { "nvram", NULL };
 static const char *const osAfterInit[] = {
     "initenv", "initdir", "inituser", "initgroup", NULL,
@@ -70,7 +71,7 @@ osExtra(GString *buf, const vkDomainDef *def, const char *const *names,
 
     for (i = 0; a && i < a->len; i++) {
         vkXmlElem *e = a->pdata[i];
-        bool listed = nameIn(e->name, osAfterLoader) ||
+        bool listed = nameIn(e->name, osBeforeLoader) || nameIn(e->name, osAfterLoader) ||
                       nameIn(e->name, osAfterInit) ||
                       nameIn(e->name, osAfterCmdline);
         if (rest ? !listed : nameIn(e->name, names))
@@ -84,12 +85,15 @@ formatOS(GString *buf, const vkDomainDef *def)
     const vkDomainDefPriv *p = def->priv;
     size_t i;
 
-    g_string_append(buf, "  <os>\n    <type");
+    g_string_append(buf, "  <os");
+    vkConfAttr(buf, "firmware", p->osFirmware);
+    g_string_append(buf, ">\n    <type");
     vkConfAttr(buf, "arch", def->osArch);
     vkConfAttr(buf, "machine", def->osMachine);
     g_string_append_c(buf, '>');
     vkConfEscape(buf, def->osType ? def->osType : "hvm");
     g_string_append(buf, "</type>\n");
+    osExtra(buf, def, osBeforeLoader, false);
     if (def->loader || p->loader) {
         guint j;
         g_string_append(buf, "    <loader");
@@ -182,6 +186,7 @@ formatClock(GString *buf, const vkDomainDef *def)
     vkConfAttr(buf, "adjustment", p->clockAdjustment);
     vkConfAttr(buf, "basis", p->clockBasis);
     vkConfAttr(buf, "timezone", p->clockTimezone);
+    vkConfAttr(buf, "start", p->clockStart);
     if (!p->timers || !p->timers->len) {
         g_string_append(buf, "/>\n");
         return;

@@ -127,8 +127,15 @@ static int
 parseOS(vkDomainDef *def, xmlNodePtr os)
 {
     vkDomainDefPriv *p = def->priv;
+    const char *firmware = vkXmlAttr(os, "firmware");
     xmlNodePtr n;
 
+    if (firmware && strcmp(firmware, "efi") != 0 && strcmp(firmware, "bios") != 0) {
+        vkReportError(VIR_ERR_XML_DETAIL, "invalid firmware '%s' in <os firmware>", firmware);
+        return -1;
+    }
+    g_free(p->osFirmware);
+    p->osFirmware = g_strdup(firmware);
     for (n = os->children; n; n = n->next) {
         if (n->type != XML_ELEMENT_NODE)
             continue;
@@ -278,6 +285,7 @@ parseClock(vkDomainDef *def, xmlNodePtr node)
     p->clockAdjustment = g_strdup(vkXmlAttr(node, "adjustment"));
     p->clockTimezone = g_strdup(vkXmlAttr(node, "timezone"));
     p->clockBasis = g_strdup(vkXmlAttr(node, "basis"));
+    p->clockStart = g_strdup(vkXmlAttr(node, "start"));
     for (n = node->children; n; n = n->next) {
         if (n->type != XML_ELEMENT_NODE)
             continue;
@@ -484,6 +492,30 @@ parseTop(vkDomainDef *def, xmlNodePtr root, unsigned int flags,
     return 0;
 }
 
+/* The sum of the <cpu><numa> cells' memory in KiB, 0 without cells (or
+ * with a cell whose size does not parse: the driver names it). */
+static unsigned long long
+numaMemory(const vkDomainDef *def)
+{
+    const vkDomainCpuDef *cpu = def->priv->cpu;
+    unsigned long long total = 0, kib;
+
+    for (guint i = 0; cpu && cpu->extra && i < cpu->extra->len; i++) {
+        const vkXmlElem *e = cpu->extra->pdata[i];
+
+        for (guint k = 0; strcmp(e->name, "numa") == 0 && e->children &&
+             k < e->children->len; k++) {
+            const vkXmlElem *cell = e->children->pdata[k];
+
+            if (vkConfScaleToKiB(vkXmlElemGetAttr(cell, "memory"),
+                                 vkXmlElemGetAttr(cell, "unit"), &kib) < 0)
+                return 0;
+            total += kib;
+        }
+    }
+    return total;
+}
+
 vkDomainDef *
 vkDomainDefParseNode(vkXmlNodePtr root, const char *virtType,
                      unsigned int flags)
@@ -542,6 +574,9 @@ vkDomainDefParseNode(vkXmlNodePtr root, const char *virtType,
     }
     if (!haveUUID)
         vkUUIDGenerate(def->uuid);
+    /* with NUMA cells, the guest's memory is theirs, as in libvirt */
+    if (def->maxMemory == 0)
+        def->maxMemory = numaMemory(def);
     if (def->maxMemory == 0) {
         vkReportError(VIR_ERR_XML_ERROR,
                       "memory size of domain '%s' must be given in <memory>",

@@ -490,6 +490,8 @@ vkDomainDefFree(vkDomainDef *def)
         cpuFree(p->cpu);
         g_free(p->clockAdjustment);
         g_free(p->clockTimezone);
+        g_free(p->osFirmware);
+        g_free(p->clockStart);
         g_free(p->clockBasis);
         unrefArray(p->timers);
         unrefArray(p->topExtra);

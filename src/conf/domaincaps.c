@@ -31,7 +31,10 @@ blockFree(gpointer p)
     if (!b)
         return;
     g_free(b->name);
+    if (b->values)
+        g_ptr_array_unref(b->values);
     g_ptr_array_unref(b->enums);
+    blockFree(b->child);
     g_free(b);
 }
 
@@ -150,11 +153,13 @@ formatBlock(GString *buf, int indent, const vkDomCapsBlock *b)
 {
     g_string_append_printf(buf, "%*s<%s supported='%s'", indent, "", b->name,
                            b->supported ? "yes" : "no");
-    if (b->enums->len == 0) {
+    if (b->enums->len == 0 && !b->child && !(b->values && b->values->len)) {
         g_string_append(buf, "/>\n");
         return;
     }
     g_string_append(buf, ">\n");
+    for (guint i = 0; b->values && i < b->values->len; i++)
+        formatText(buf, indent + 2, "value", b->values->pdata[i]);
     for (guint i = 0; i < b->enums->len; i++) {
         const vkDomCapsEnum *e = b->enums->pdata[i];
 
@@ -169,6 +174,8 @@ formatBlock(GString *buf, int indent, const vkDomCapsBlock *b)
             formatText(buf, indent + 4, "value", e->values->pdata[j]);
         g_string_append_printf(buf, "%*s</enum>\n", indent + 2, "");
     }
+    if (b->child)
+        formatBlock(buf, indent + 2, b->child);
     g_string_append_printf(buf, "%*s</%s>\n", indent, "", b->name);
 }
 

@@ -21,10 +21,14 @@ typedef struct {
     GPtrArray *values;         /* char* */
 } vkDomCapsEnum;
 
-typedef struct {
+typedef struct _vkDomCapsBlock {
     char *name;                /* element name: "disk", "graphics", "vmcoreinfo" */
     bool supported;
+    GPtrArray *values;         /* char*: bare <value>s before the enums
+                                * (<loader>'s paths); NULL: none */
     GPtrArray *enums;          /* vkDomCapsEnum* */
+    struct _vkDomCapsBlock *child;  /* one nested block after the enums
+                                     * (<os><loader>); NULL: none */
 } vkDomCapsBlock;
 
 typedef struct {

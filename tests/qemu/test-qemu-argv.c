@@ -44,7 +44,8 @@ runCase(void **state)
     g_autoptr(vkDomainDef) def = NULL;
     g_auto(GStrv) argv = NULL;
     vkQemuCommandOpts opts = { .emulator = "/usr/bin/qemu-system-x86_64", .monitorFd = 3,
-                               .domainDir = "/run/virtkit/qemu/guest.d" };
+                               .domainDir = "/run/virtkit/qemu/guest.d",
+                               .now = 1234567890 };
     /* taps of network/bridge interfaces as the launcher numbers them (the
      * monitor's fd 3, then one per tap and vhost-net fd); the second
      * interface has vhost-net */

@@ -38,9 +38,9 @@ def check(cond, what):
         failures.append(what)
 
 
-def qmp_cpu_definitions(accel, tmp):
-    """query-cpu-definitions from a QEMU of our own, not the driver's."""
-    path = os.path.join(tmp, 'qmp-%s.sock' % accel)
+def qmp_cpu_definitions(accel, tmp, cmd='query-cpu-definitions'):
+    """query-cpu-definitions (or cmd) from a QEMU of our own, not the driver's."""
+    path = os.path.join(tmp, 'qmp-%s-%s.sock' % (accel, cmd))
     srv = socket.socket(socket.AF_UNIX)
     srv.bind(path)
     srv.listen(1)
@@ -62,7 +62,7 @@ def qmp_cpu_definitions(accel, tmp):
                 if 'return' in msg or 'error' in msg:
                     return msg
         call('qmp_capabilities')
-        return call('query-cpu-definitions')['return']
+        return call(cmd)['return']
     finally:
         proc.kill()
         proc.wait()
@@ -134,6 +134,24 @@ def main():
             if vt == 'qemu':
                 listed_tcg = [n for n, _ in want]
                 check(('qemu64', 'yes') in got, 'qemu: qemu64 is usable under TCG')
+
+        # the machines as libvirt lists them: QEMU's default first, then
+        # QEMU's order, each alias right after its machine
+        rc, out, err = run(shell, uri, 'capabilities')
+        got = []
+        if rc == 0:
+            arch = [a for a in ET.fromstring(out).iter('arch') if a.get('name') == 'x86_64'][0]
+            got = [(m.text, m.get('canonical')) for m in arch.findall('machine')]
+        machines = [m for m in qmp_cpu_definitions('tcg', root, 'query-machines')
+                    if m['name'] != 'none']
+        machines.sort(key=lambda m: not m.get('is-default', False))
+        want = []
+        for m in machines:
+            want.append((m['name'], None))
+            if m.get('alias'):
+                want.append((m['alias'], m['name']))
+        check(got == want, 'capabilities list the machines in libvirt\'s order (%s...)'
+              % got[:3])
 
         rc, out, err = run(shell, uri, 'cpu-models x86_64')
         check(rc == 0 and out.rstrip('\n').split('\n') == listed_tcg,

@@ -396,12 +396,12 @@ vkNetHandle(virConnectPtr conn, vkNetObj *obj)
 }
 
 
-char *
-vkNetworkDriverBridgeFor(const char *rootKey, const char *netName)
+/* The state a hypervisor driver's root shares, with a reference; NULL
+ * with libvirt's "no network" error when there is none. */
+static vkNetState *
+stateForRoot(const char *rootKey, const char *netName)
 {
     vkNetState *st;
-    vkNetObj *obj;
-    char *ret = NULL;
 
     g_mutex_lock(&statesLock);
     st = g_str_has_suffix(rootKey, ":///system") ? systemState :
@@ -409,10 +409,20 @@ vkNetworkDriverBridgeFor(const char *rootKey, const char *netName)
     if (st)
         st->refs++;
     g_mutex_unlock(&statesLock);
-    if (!st) {
+    if (!st)
         vkReportError(VIR_ERR_NO_NETWORK, "no network with matching name '%s'", netName);
+    return st;
+}
+
+char *
+vkNetworkDriverBridgeFor(const char *rootKey, const char *netName)
+{
+    vkNetState *st;
+    vkNetObj *obj;
+    char *ret = NULL;
+
+    if (!(st = stateForRoot(rootKey, netName)))
         return NULL;
-    }
     g_mutex_lock(&st->lock);
     if (!(obj = vkNetFindByName(st, netName)))
         vkReportError(VIR_ERR_NO_NETWORK, "no network with matching name '%s'", netName);
@@ -421,6 +431,26 @@ vkNetworkDriverBridgeFor(const char *rootKey, const char *netName)
     else if (!(ret = g_strdup(vkNetworkDefBridgeName(obj->def))))
         vkReportError(VIR_ERR_CONFIG_UNSUPPORTED,
                       "network '%s' has no bridge a guest could plug into", netName);
+    g_mutex_unlock(&st->lock);
+    stateRelease(st);
+    return ret;
+}
+
+int
+vkNetworkDriverLeasesFor(const char *rootKey, const char *netName, const char *mac,
+                         virNetworkDHCPLeasePtr **leases)
+{
+    vkNetState *st;
+    vkNetObj *obj;
+    int ret = -1;
+
+    if (!(st = stateForRoot(rootKey, netName)))
+        return -1;
+    g_mutex_lock(&st->lock);
+    if (!(obj = vkNetFindByName(st, netName)))
+        vkReportError(VIR_ERR_NO_NETWORK, "no network with matching name '%s'", netName);
+    else
+        ret = vkNetObjLeases(st, obj, mac, leases);
     g_mutex_unlock(&st->lock);
     stateRelease(st);
     return ret;

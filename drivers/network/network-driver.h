@@ -9,6 +9,8 @@
 
 #include <stdbool.h>
 
+#include "virtkit/virtkit.h"
+
 int vkNetworkDriverRegister(void);
 
 /* Inside virtkitd: serve the SCHEME:///system URIs.  root (or VIRTKIT_NETWORK_ROOT)
@@ -25,5 +27,11 @@ int vkNetworkDriverSetPrivileged(const char *root, const char *fallbackRoot);
  * embedded root directory): a new string, or NULL with an error (no
  * such network, not active). */
 char *vkNetworkDriverBridgeFor(const char *rootKey, const char *netName);
+
+/* The DHCP leases of mac on network netName, for the same states as
+ * above, as virNetworkGetDHCPLeases gives them (NULL-terminated array in
+ * *leases); the count, or -1 with an error (no such network). */
+int vkNetworkDriverLeasesFor(const char *rootKey, const char *netName, const char *mac,
+                             virNetworkDHCPLeasePtr **leases);
 
 #endif

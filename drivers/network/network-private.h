@@ -60,6 +60,10 @@ vkNetState *vkNetConnState(virConnectPtr conn);
 vkNetObj *vkNetGet(virNetworkPtr net, vkNetState **stp);
 virNetworkPtr vkNetHandle(virConnectPtr conn, vkNetObj *obj);
 void vkNetEmit(vkNetState *st, vkNetObj *obj, int event);
+/* network-calls.c: the leases of obj (only mac's when mac is set), as
+ * virNetworkGetDHCPLeases gives them; under st->lock. */
+int vkNetObjLeases(vkNetState *st, vkNetObj *obj, const char *mac,
+                   virNetworkDHCPLeasePtr **leases);
 /* Start an inactive network / stop an active one (a transient one is
  * then removed and freed); under st->lock. */
 int vkNetObjStart(vkNetState *st, vkNetObj *obj);

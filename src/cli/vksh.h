@@ -179,6 +179,8 @@ extern const vkshCmdDef vkshCmdVcpuinfo, vkshCmdVcpupin, vkshCmdEmulatorpin,
 
 /* commands-console.c */
 extern const vkshCmdDef vkshCmdConsole;
+/* commands-ifaddr.c */
+extern const vkshCmdDef vkshCmdDomifaddr;
 
 /* command groups */
 extern const vkshCmdDef *const vkshDomainCmds[];

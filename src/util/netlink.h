@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <glib.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 
@@ -47,5 +48,14 @@ int vkNetlinkLinkSetMTU(const char *name, unsigned int mtu);
 int vkNetlinkAddrAdd(const char *name, int family, const void *addr, unsigned int prefix);
 bool vkNetlinkLinkExists(const char *name);
 bool vkNetlinkBridgeExists(const char *name);
+
+/* ---- netlink-dump.c ---- */
+typedef void (*vkNlDumpFunc)(const struct nlmsghdr *h, void *opaque);
+/* Sends m (a RTM_GET* request) as a dump and calls fn on every message
+ * of the answer: 0, or -errno. */
+int vkNlDump(vkNlMsg *m, vkNlDumpFunc fn, void *opaque);
+/* The host's IPv4 neighbours with a link-layer address: *out gets pairs
+ * of strings (MAC as aa:bb:.., lower case; then the address). */
+int vkNetlinkNeighbours(GPtrArray **out);
 
 #endif

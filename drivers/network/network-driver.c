@@ -36,6 +36,8 @@ objFree(vkNetObj *obj)
 {
     vkNetworkDefFree(obj->def);
     vkNetworkDefFree(obj->newDef);
+    if (obj->ports)
+        g_ptr_array_unref(obj->ports);
     g_free(obj);
 }
 
@@ -109,6 +111,7 @@ vkNetObjStop(vkNetState *st, vkNetObj *obj)
 {
     if (vkNetHostStop(st, obj->def->name) < 0)
         return -1;
+    vkNetPortsClear(st, obj->def->name, obj);
     obj->active = false;
     vkNetEmit(st, obj, VIR_NETWORK_EVENT_STOPPED);
     if (obj->newDef) {
@@ -144,8 +147,10 @@ reattachAll(vkNetState *st)
             }
             obj->def = live;
             obj->active = true;
+            vkNetPortsLoad(st, obj);
         } else {
             vkNetworkDefFree(live);
+            vkNetPortsClear(st, name, NULL);
             if (vkNetHostStop(st, name) < 0)
                 g_warning("network '%s': leftovers not removed: %s", name,
                           virGetLastErrorMessage());
@@ -456,6 +461,46 @@ vkNetworkDriverLeasesFor(const char *rootKey, const char *netName, const char *m
     return ret;
 }
 
+int
+vkNetworkDriverPortPlug(const char *rootKey, const char *netName, const char *ownerName,
+                        const unsigned char *ownerUUID, const unsigned char *mac,
+                        unsigned char *uuid)
+{
+    vkNetState *st;
+    vkNetObj *obj;
+    int ret = -1;
+
+    if (!(st = stateForRoot(rootKey, netName)))
+        return -1;
+    g_mutex_lock(&st->lock);
+    if (!(obj = vkNetFindByName(st, netName)))
+        vkReportError(VIR_ERR_NO_NETWORK, "no network with matching name '%s'", netName);
+    else
+        ret = vkNetPortPlug(st, obj, ownerName, ownerUUID, mac, uuid);
+    g_mutex_unlock(&st->lock);
+    stateRelease(st);
+    return ret;
+}
+
+void
+vkNetworkDriverPortUnplug(const char *rootKey, const char *netName, const unsigned char *uuid)
+{
+    vkNetState *st;
+    vkNetObj *obj;
+
+    if (!(st = stateForRoot(rootKey, netName))) {
+        vkErrorReset();
+        return;
+    }
+    g_mutex_lock(&st->lock);
+    /* a network stopped meanwhile took its ports with it */
+    if ((obj = vkNetFindByName(st, netName)) && obj->active)
+        vkNetPortUnplug(st, obj, uuid);
+    vkErrorReset();
+    g_mutex_unlock(&st->lock);
+    stateRelease(st);
+}
+
 static virHypervisorDriver networkTable = {
     .name = "network",
     .connectNumOfNetworks = vkNetCallNumOfNetworks,
@@ -481,6 +526,11 @@ static virHypervisorDriver networkTable = {
     .networkIsActive = vkNetCallIsActive,
     .networkIsPersistent = vkNetCallIsPersistent,
     .networkGetDHCPLeases = vkNetCallGetDHCPLeases,
+    .networkListAllPorts = vkNetCallListAllPorts,
+    .networkPortLookupByUUID = vkNetCallPortLookupByUUID,
+    .networkPortCreateXML = vkNetCallPortCreateXML,
+    .networkPortGetXMLDesc = vkNetCallPortGetXMLDesc,
+    .networkPortDelete = vkNetCallPortDelete,
 };
 
 static const vkSecondaryDriver networkDriver = {

@@ -34,4 +34,14 @@ char *vkNetworkDriverBridgeFor(const char *rootKey, const char *netName);
 int vkNetworkDriverLeasesFor(const char *rootKey, const char *netName, const char *mac,
                              virNetworkDHCPLeasePtr **leases);
 
+/* A network port for a guest NIC plugged into netName (as libvirt's
+ * hypervisor drivers make one per interface); its UUID in uuid.  0, or
+ * -1 with an error. */
+int vkNetworkDriverPortPlug(const char *rootKey, const char *netName, const char *ownerName,
+                            const unsigned char *ownerUUID, const unsigned char *mac,
+                            unsigned char *uuid);
+/* Deletes that port; quiet when it or its network is gone already. */
+void vkNetworkDriverPortUnplug(const char *rootKey, const char *netName,
+                               const unsigned char *uuid);
+
 #endif

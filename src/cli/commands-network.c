@@ -60,6 +60,12 @@ commandNetwork(vkshCtl *ctl, const vkshCmd *cmd, const char *opt, bool uuidOnly,
     return net;
 }
 
+virNetworkPtr
+vkshCommandNetwork(vkshCtl *ctl, const vkshCmd *cmd, const char *opt)
+{
+    return commandNetwork(ctl, cmd, opt, false, NULL);
+}
+
 /* ---- net-list ---- */
 
 static const vkshOptDef optsList[] = {
@@ -425,6 +431,7 @@ static VKSH_CMD(cmdDefNetDhcpLeases, "net-dhcp-leases", cmdNetDhcpLeases, optsLe
 const vkshCmdDef *const vkshNetworkCmds[] = {
     &cmdDefNetAutostart, &cmdDefNetCreate, &cmdDefNetDefine, &cmdDefNetDestroy,
     &cmdDefNetDhcpLeases, &cmdDefNetDumpxml, &cmdDefNetInfo, &cmdDefNetList,
-    &cmdDefNetName, &cmdDefNetStart, &cmdDefNetUndefine, &cmdDefNetUuid,
+    &cmdDefNetName, &vkshCmdNetPortCreate, &vkshCmdNetPortDelete, &vkshCmdNetPortDumpxml,
+    &vkshCmdNetPortList, &cmdDefNetStart, &cmdDefNetUndefine, &cmdDefNetUuid,
     NULL,
 };

@@ -485,20 +485,19 @@ vkNetworkDriverPortPlug(const char *rootKey, const char *netName, const char *ow
 void
 vkNetworkDriverPortUnplug(const char *rootKey, const char *netName, const unsigned char *uuid)
 {
+    virErrorPtr saved = vkErrorSave();     /* the caller's error, if any, stays */
     vkNetState *st;
     vkNetObj *obj;
 
-    if (!(st = stateForRoot(rootKey, netName))) {
-        vkErrorReset();
-        return;
+    if ((st = stateForRoot(rootKey, netName))) {
+        g_mutex_lock(&st->lock);
+        /* a network stopped meanwhile took its ports with it */
+        if ((obj = vkNetFindByName(st, netName)) && obj->active)
+            vkNetPortUnplug(st, obj, uuid);
+        g_mutex_unlock(&st->lock);
+        stateRelease(st);
     }
-    g_mutex_lock(&st->lock);
-    /* a network stopped meanwhile took its ports with it */
-    if ((obj = vkNetFindByName(st, netName)) && obj->active)
-        vkNetPortUnplug(st, obj, uuid);
-    vkErrorReset();
-    g_mutex_unlock(&st->lock);
-    stateRelease(st);
+    vkErrorRestore(&saved);
 }
 
 static virHypervisorDriver networkTable = {

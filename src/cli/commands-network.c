@@ -431,7 +431,9 @@ static VKSH_CMD(cmdDefNetDhcpLeases, "net-dhcp-leases", cmdNetDhcpLeases, optsLe
 const vkshCmdDef *const vkshNetworkCmds[] = {
     &cmdDefNetAutostart, &cmdDefNetCreate, &cmdDefNetDefine, &cmdDefNetDestroy,
     &cmdDefNetDhcpLeases, &cmdDefNetDumpxml, &cmdDefNetInfo, &cmdDefNetList,
-    &cmdDefNetName, &vkshCmdNetPortCreate, &vkshCmdNetPortDelete, &vkshCmdNetPortDumpxml,
-    &vkshCmdNetPortList, &cmdDefNetStart, &cmdDefNetUndefine, &cmdDefNetUuid,
+    &cmdDefNetName, &cmdDefNetStart, &cmdDefNetUndefine, &cmdDefNetUuid,
+    /* virsh lists the port commands last, in this order */
+    &vkshCmdNetPortList, &vkshCmdNetPortCreate, &vkshCmdNetPortDumpxml,
+    &vkshCmdNetPortDelete,
     NULL,
 };

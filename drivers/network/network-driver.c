@@ -441,9 +441,12 @@ vkNetworkDriverBridgeFor(const char *rootKey, const char *netName)
     return ret;
 }
 
-int
-vkNetworkDriverLeasesFor(const char *rootKey, const char *netName, const char *mac,
-                         virNetworkDHCPLeasePtr **leases)
+typedef int (*vkNetNamedFunc)(vkNetState *st, vkNetObj *obj, void *opaque);
+
+/* Runs fn on network netName of rootKey's state, locked; -1 with libvirt's
+ * "no network" error when there is none. */
+static int
+withNamedNetwork(const char *rootKey, const char *netName, vkNetNamedFunc fn, void *opaque)
 {
     vkNetState *st;
     vkNetObj *obj;
@@ -455,10 +458,46 @@ vkNetworkDriverLeasesFor(const char *rootKey, const char *netName, const char *m
     if (!(obj = vkNetFindByName(st, netName)))
         vkReportError(VIR_ERR_NO_NETWORK, "no network with matching name '%s'", netName);
     else
-        ret = vkNetObjLeases(st, obj, mac, leases);
+        ret = fn(st, obj, opaque);
     g_mutex_unlock(&st->lock);
     stateRelease(st);
     return ret;
+}
+
+typedef struct {
+    const char *mac;
+    virNetworkDHCPLeasePtr **leases;
+} leasesArgs;
+
+static int
+leasesOf(vkNetState *st, vkNetObj *obj, void *opaque)
+{
+    leasesArgs *a = opaque;
+
+    return vkNetObjLeases(st, obj, a->mac, a->leases);
+}
+
+int
+vkNetworkDriverLeasesFor(const char *rootKey, const char *netName, const char *mac,
+                         virNetworkDHCPLeasePtr **leases)
+{
+    leasesArgs a = { mac, leases };
+
+    return withNamedNetwork(rootKey, netName, leasesOf, &a);
+}
+
+typedef struct {
+    const char *ownerName;
+    const unsigned char *ownerUUID, *mac;
+    unsigned char *uuid;
+} plugArgs;
+
+static int
+plugInto(vkNetState *st, vkNetObj *obj, void *opaque)
+{
+    plugArgs *a = opaque;
+
+    return vkNetPortPlug(st, obj, a->ownerName, a->ownerUUID, a->mac, a->uuid);
 }
 
 int
@@ -466,20 +505,9 @@ vkNetworkDriverPortPlug(const char *rootKey, const char *netName, const char *ow
                         const unsigned char *ownerUUID, const unsigned char *mac,
                         unsigned char *uuid)
 {
-    vkNetState *st;
-    vkNetObj *obj;
-    int ret = -1;
+    plugArgs a = { ownerName, ownerUUID, mac, uuid };
 
-    if (!(st = stateForRoot(rootKey, netName)))
-        return -1;
-    g_mutex_lock(&st->lock);
-    if (!(obj = vkNetFindByName(st, netName)))
-        vkReportError(VIR_ERR_NO_NETWORK, "no network with matching name '%s'", netName);
-    else
-        ret = vkNetPortPlug(st, obj, ownerName, ownerUUID, mac, uuid);
-    g_mutex_unlock(&st->lock);
-    stateRelease(st);
-    return ret;
+    return withNamedNetwork(rootKey, netName, plugInto, &a);
 }
 
 void

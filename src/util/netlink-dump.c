@@ -8,9 +8,7 @@
  * several datagrams, each holding several messages, until NLMSG_DONE.
  */
 #include <arpa/inet.h>
-#include <errno.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <unistd.h>
 #include <linux/neighbour.h>
 
@@ -21,28 +19,17 @@
 int
 vkNlDump(vkNlMsg *m, vkNlDumpFunc fn, void *opaque)
 {
-    struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
     g_autofree char *reply = g_malloc(32768);
     int fd, err = 0;
     ssize_t n;
 
-    if ((fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE)) < 0)
-        return -errno;
-    m->u.hdr.nlmsg_flags |= NLM_F_REQUEST | NLM_F_DUMP;
-    m->u.hdr.nlmsg_seq = 1;
-    if (sendto(fd, m->u.buf, m->u.hdr.nlmsg_len, 0,
-               (struct sockaddr *)&kernel, sizeof(kernel)) < 0) {
-        err = -errno;
-        goto out;
-    }
+    if ((fd = vkNlSend(m, NLM_F_DUMP)) < 0)
+        return fd;
     for (;;) {
         struct nlmsghdr *h;
 
-        do {
-            n = recv(fd, reply, 32768, 0);
-        } while (n < 0 && errno == EINTR);
-        if (n < 0) {
-            err = -errno;
+        if ((n = vkNlRecv(fd, reply, 32768)) < 0) {
+            err = (int)n;
             goto out;
         }
         for (h = (struct nlmsghdr *)reply; NLMSG_OK(h, (size_t)n); h = NLMSG_NEXT(h, n)) {

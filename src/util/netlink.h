@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 #include <glib.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
@@ -31,6 +32,11 @@ void *vkNlMsgInit(vkNlMsg *m, unsigned short type, unsigned short flags, size_t 
 struct rtattr *vkNlAttrAdd(vkNlMsg *m, unsigned short type, const void *data, size_t len);
 struct rtattr *vkNlNestBegin(vkNlMsg *m, unsigned short type);
 void vkNlNestEnd(vkNlMsg *m, struct rtattr *nest);
+/* Sends m (with NLM_F_REQUEST and flags) on a new socket: the socket, or
+ * -errno. */
+int vkNlSend(vkNlMsg *m, unsigned short flags);
+/* One datagram of the answer (EINTR retried): its length, or -errno. */
+ssize_t vkNlRecv(int fd, void *buf, size_t len);
 /* Sends m and waits for the kernel's acknowledgement: 0, or -errno. */
 int vkNlTalk(vkNlMsg *m);
 

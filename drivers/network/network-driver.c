@@ -419,28 +419,6 @@ stateForRoot(const char *rootKey, const char *netName)
     return st;
 }
 
-char *
-vkNetworkDriverBridgeFor(const char *rootKey, const char *netName)
-{
-    vkNetState *st;
-    vkNetObj *obj;
-    char *ret = NULL;
-
-    if (!(st = stateForRoot(rootKey, netName)))
-        return NULL;
-    g_mutex_lock(&st->lock);
-    if (!(obj = vkNetFindByName(st, netName)))
-        vkReportError(VIR_ERR_NO_NETWORK, "no network with matching name '%s'", netName);
-    else if (!obj->active)
-        vkReportError(VIR_ERR_OPERATION_INVALID, "network '%s' is not active", netName);
-    else if (!(ret = g_strdup(vkNetworkDefBridgeName(obj->def))))
-        vkReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                      "network '%s' has no bridge a guest could plug into", netName);
-    g_mutex_unlock(&st->lock);
-    stateRelease(st);
-    return ret;
-}
-
 typedef int (*vkNetNamedFunc)(vkNetState *st, vkNetObj *obj, void *opaque);
 
 /* Runs fn on network netName of rootKey's state, locked; -1 with libvirt's
@@ -462,6 +440,35 @@ withNamedNetwork(const char *rootKey, const char *netName, vkNetNamedFunc fn, vo
     g_mutex_unlock(&st->lock);
     stateRelease(st);
     return ret;
+}
+
+static int
+bridgeOf(vkNetState *st, vkNetObj *obj, void *opaque)
+{
+    char **bridge = opaque;
+
+    (void)st;
+    if (!obj->active) {
+        vkReportError(VIR_ERR_OPERATION_INVALID, "network '%s' is not active",
+                      obj->def->name);
+        return -1;
+    }
+    if (!(*bridge = g_strdup(vkNetworkDefBridgeName(obj->def)))) {
+        vkReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                      "network '%s' has no bridge a guest could plug into", obj->def->name);
+        return -1;
+    }
+    return 0;
+}
+
+char *
+vkNetworkDriverBridgeFor(const char *rootKey, const char *netName)
+{
+    char *bridge = NULL;
+
+    if (withNamedNetwork(rootKey, netName, bridgeOf, &bridge) < 0)
+        return NULL;
+    return bridge;
 }
 
 typedef struct {

@@ -484,27 +484,34 @@ vkNetCallIsPersistent(virNetworkPtr net)
     return flagOf(net, G_STRUCT_OFFSET(vkNetObj, persistent));
 }
 
+/* The leases of obj (only mac's when mac is set); under st->lock. */
+int
+vkNetObjLeases(vkNetState *st, vkNetObj *obj, const char *mac, virNetworkDHCPLeasePtr **leases)
+{
+    g_autoptr(vkNetworkSetup) s = NULL;
+    g_autofree char *path = NULL, *text = NULL;
+
+    if (!(s = vkNetworkSetupFromDef(obj->def)))
+        return -1;
+    path = vkNetStateRunFile(st, obj->def->name, "leases");
+    /* no file: dnsmasq has handed out nothing yet (or is not running) */
+    if (obj->active)
+        g_file_get_contents(path, &text, NULL, NULL);
+    return vkDnsmasqParseLeases(text, s, vkNetworkDefBridgeName(obj->def), mac, leases);
+}
+
 int
 vkNetCallGetDHCPLeases(virNetworkPtr net, const char *mac, virNetworkDHCPLeasePtr **leases,
                        unsigned int flags)
 {
     vkNetState *st;
     vkNetObj *obj;
-    g_autoptr(vkNetworkSetup) s = NULL;
-    g_autofree char *path = NULL, *text = NULL;
-    int ret = -1;
+    int ret;
 
     vkCheckFlags(0, -1);
     if (!(obj = vkNetGet(net, &st)))
         return -1;
-    if (!(s = vkNetworkSetupFromDef(obj->def)))
-        goto out;
-    path = vkNetStateRunFile(st, obj->def->name, "leases");
-    /* no file: dnsmasq has handed out nothing yet (or is not running) */
-    if (obj->active)
-        g_file_get_contents(path, &text, NULL, NULL);
-    ret = vkDnsmasqParseLeases(text, s, vkNetworkDefBridgeName(obj->def), mac, leases);
- out:
+    ret = vkNetObjLeases(st, obj, mac, leases);
     g_mutex_unlock(&st->lock);
     return ret;
 }

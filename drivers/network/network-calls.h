@@ -27,6 +27,12 @@ int vkNetCallIsActive(virNetworkPtr net);
 int vkNetCallIsPersistent(virNetworkPtr net);
 int vkNetCallGetDHCPLeases(virNetworkPtr net, const char *mac,
                            virNetworkDHCPLeasePtr **leases, unsigned int flags);
+/* network-port.c */
+int vkNetCallListAllPorts(virNetworkPtr net, virNetworkPortPtr **ports, unsigned int flags);
+virNetworkPortPtr vkNetCallPortLookupByUUID(virNetworkPtr net, const unsigned char *uuid);
+virNetworkPortPtr vkNetCallPortCreateXML(virNetworkPtr net, const char *xml, unsigned int flags);
+char *vkNetCallPortGetXMLDesc(virNetworkPortPtr port, unsigned int flags);
+int vkNetCallPortDelete(virNetworkPortPtr port, unsigned int flags);
 int vkNetCallEventRegisterAny(virConnectPtr conn, virNetworkPtr net, int eventID,
                               virConnectNetworkEventGenericCallback cb, void *opaque,
                               virFreeCallback freecb);

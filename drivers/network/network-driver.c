@@ -36,6 +36,8 @@ objFree(vkNetObj *obj)
 {
     vkNetworkDefFree(obj->def);
     vkNetworkDefFree(obj->newDef);
+    if (obj->ports)
+        g_ptr_array_unref(obj->ports);
     g_free(obj);
 }
 
@@ -109,6 +111,7 @@ vkNetObjStop(vkNetState *st, vkNetObj *obj)
 {
     if (vkNetHostStop(st, obj->def->name) < 0)
         return -1;
+    vkNetPortsClear(st, obj->def->name, obj);
     obj->active = false;
     vkNetEmit(st, obj, VIR_NETWORK_EVENT_STOPPED);
     if (obj->newDef) {
@@ -144,8 +147,10 @@ reattachAll(vkNetState *st)
             }
             obj->def = live;
             obj->active = true;
+            vkNetPortsLoad(st, obj);
         } else {
             vkNetworkDefFree(live);
+            vkNetPortsClear(st, name, NULL);
             if (vkNetHostStop(st, name) < 0)
                 g_warning("network '%s': leftovers not removed: %s", name,
                           virGetLastErrorMessage());
@@ -396,12 +401,12 @@ vkNetHandle(virConnectPtr conn, vkNetObj *obj)
 }
 
 
-char *
-vkNetworkDriverBridgeFor(const char *rootKey, const char *netName)
+/* The state a hypervisor driver's root shares, with a reference; NULL
+ * with libvirt's "no network" error when there is none. */
+static vkNetState *
+stateForRoot(const char *rootKey, const char *netName)
 {
     vkNetState *st;
-    vkNetObj *obj;
-    char *ret = NULL;
 
     g_mutex_lock(&statesLock);
     st = g_str_has_suffix(rootKey, ":///system") ? systemState :
@@ -409,21 +414,125 @@ vkNetworkDriverBridgeFor(const char *rootKey, const char *netName)
     if (st)
         st->refs++;
     g_mutex_unlock(&statesLock);
-    if (!st) {
+    if (!st)
         vkReportError(VIR_ERR_NO_NETWORK, "no network with matching name '%s'", netName);
-        return NULL;
-    }
+    return st;
+}
+
+typedef int (*vkNetNamedFunc)(vkNetState *st, vkNetObj *obj, void *opaque);
+
+/* Runs fn on network netName of rootKey's state, locked; -1 with libvirt's
+ * "no network" error when there is none. */
+static int
+withNamedNetwork(const char *rootKey, const char *netName, vkNetNamedFunc fn, void *opaque)
+{
+    vkNetState *st;
+    vkNetObj *obj;
+    int ret = -1;
+
+    if (!(st = stateForRoot(rootKey, netName)))
+        return -1;
     g_mutex_lock(&st->lock);
     if (!(obj = vkNetFindByName(st, netName)))
         vkReportError(VIR_ERR_NO_NETWORK, "no network with matching name '%s'", netName);
-    else if (!obj->active)
-        vkReportError(VIR_ERR_OPERATION_INVALID, "network '%s' is not active", netName);
-    else if (!(ret = g_strdup(vkNetworkDefBridgeName(obj->def))))
-        vkReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                      "network '%s' has no bridge a guest could plug into", netName);
+    else
+        ret = fn(st, obj, opaque);
     g_mutex_unlock(&st->lock);
     stateRelease(st);
     return ret;
+}
+
+static int
+bridgeOf(vkNetState *st, vkNetObj *obj, void *opaque)
+{
+    char **bridge = opaque;
+
+    (void)st;
+    if (!obj->active) {
+        vkReportError(VIR_ERR_OPERATION_INVALID, "network '%s' is not active",
+                      obj->def->name);
+        return -1;
+    }
+    if (!(*bridge = g_strdup(vkNetworkDefBridgeName(obj->def)))) {
+        vkReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                      "network '%s' has no bridge a guest could plug into", obj->def->name);
+        return -1;
+    }
+    return 0;
+}
+
+char *
+vkNetworkDriverBridgeFor(const char *rootKey, const char *netName)
+{
+    char *bridge = NULL;
+
+    if (withNamedNetwork(rootKey, netName, bridgeOf, &bridge) < 0)
+        return NULL;
+    return bridge;
+}
+
+typedef struct {
+    const char *mac;
+    virNetworkDHCPLeasePtr **leases;
+} leasesArgs;
+
+static int
+leasesOf(vkNetState *st, vkNetObj *obj, void *opaque)
+{
+    leasesArgs *a = opaque;
+
+    return vkNetObjLeases(st, obj, a->mac, a->leases);
+}
+
+int
+vkNetworkDriverLeasesFor(const char *rootKey, const char *netName, const char *mac,
+                         virNetworkDHCPLeasePtr **leases)
+{
+    leasesArgs a = { mac, leases };
+
+    return withNamedNetwork(rootKey, netName, leasesOf, &a);
+}
+
+typedef struct {
+    const char *ownerName;
+    const unsigned char *ownerUUID, *mac;
+    unsigned char *uuid;
+} plugArgs;
+
+static int
+plugInto(vkNetState *st, vkNetObj *obj, void *opaque)
+{
+    plugArgs *a = opaque;
+
+    return vkNetPortPlug(st, obj, a->ownerName, a->ownerUUID, a->mac, a->uuid);
+}
+
+int
+vkNetworkDriverPortPlug(const char *rootKey, const char *netName, const char *ownerName,
+                        const unsigned char *ownerUUID, const unsigned char *mac,
+                        unsigned char *uuid)
+{
+    plugArgs a = { ownerName, ownerUUID, mac, uuid };
+
+    return withNamedNetwork(rootKey, netName, plugInto, &a);
+}
+
+void
+vkNetworkDriverPortUnplug(const char *rootKey, const char *netName, const unsigned char *uuid)
+{
+    virErrorPtr saved = vkErrorSave();     /* the caller's error, if any, stays */
+    vkNetState *st;
+    vkNetObj *obj;
+
+    if ((st = stateForRoot(rootKey, netName))) {
+        g_mutex_lock(&st->lock);
+        /* a network stopped meanwhile took its ports with it */
+        if ((obj = vkNetFindByName(st, netName)) && obj->active)
+            vkNetPortUnplug(st, obj, uuid);
+        g_mutex_unlock(&st->lock);
+        stateRelease(st);
+    }
+    vkErrorRestore(&saved);
 }
 
 static virHypervisorDriver networkTable = {
@@ -451,6 +560,11 @@ static virHypervisorDriver networkTable = {
     .networkIsActive = vkNetCallIsActive,
     .networkIsPersistent = vkNetCallIsPersistent,
     .networkGetDHCPLeases = vkNetCallGetDHCPLeases,
+    .networkListAllPorts = vkNetCallListAllPorts,
+    .networkPortLookupByUUID = vkNetCallPortLookupByUUID,
+    .networkPortCreateXML = vkNetCallPortCreateXML,
+    .networkPortGetXMLDesc = vkNetCallPortGetXMLDesc,
+    .networkPortDelete = vkNetCallPortDelete,
 };
 
 static const vkSecondaryDriver networkDriver = {

@@ -9,6 +9,8 @@
 
 #include <stdbool.h>
 
+#include "virtkit/virtkit.h"
+
 int vkNetworkDriverRegister(void);
 
 /* Inside virtkitd: serve the SCHEME:///system URIs.  root (or VIRTKIT_NETWORK_ROOT)
@@ -25,5 +27,21 @@ int vkNetworkDriverSetPrivileged(const char *root, const char *fallbackRoot);
  * embedded root directory): a new string, or NULL with an error (no
  * such network, not active). */
 char *vkNetworkDriverBridgeFor(const char *rootKey, const char *netName);
+
+/* The DHCP leases of mac on network netName, for the same states as
+ * above, as virNetworkGetDHCPLeases gives them (NULL-terminated array in
+ * *leases); the count, or -1 with an error (no such network). */
+int vkNetworkDriverLeasesFor(const char *rootKey, const char *netName, const char *mac,
+                             virNetworkDHCPLeasePtr **leases);
+
+/* A network port for a guest NIC plugged into netName (as libvirt's
+ * hypervisor drivers make one per interface); its UUID in uuid.  0, or
+ * -1 with an error. */
+int vkNetworkDriverPortPlug(const char *rootKey, const char *netName, const char *ownerName,
+                            const unsigned char *ownerUUID, const unsigned char *mac,
+                            unsigned char *uuid);
+/* Deletes that port; quiet when it or its network is gone already. */
+void vkNetworkDriverPortUnplug(const char *rootKey, const char *netName,
+                               const unsigned char *uuid);
 
 #endif

@@ -18,6 +18,7 @@
 #include "core/driver.h"
 #include "core/domain-event.h"
 #include "conf/network-conf.h"
+#include "conf/netport-conf.h"
 
 typedef struct {
     vkNetworkDef *def;            /* the live definition while active */
@@ -25,6 +26,7 @@ typedef struct {
     bool active;
     bool persistent;
     bool autostart;
+    GPtrArray *ports;             /* vkNetworkPortDef *, while active */
 } vkNetObj;
 
 typedef struct {
@@ -60,6 +62,10 @@ vkNetState *vkNetConnState(virConnectPtr conn);
 vkNetObj *vkNetGet(virNetworkPtr net, vkNetState **stp);
 virNetworkPtr vkNetHandle(virConnectPtr conn, vkNetObj *obj);
 void vkNetEmit(vkNetState *st, vkNetObj *obj, int event);
+/* network-calls.c: the leases of obj (only mac's when mac is set), as
+ * virNetworkGetDHCPLeases gives them; under st->lock. */
+int vkNetObjLeases(vkNetState *st, vkNetObj *obj, const char *mac,
+                   virNetworkDHCPLeasePtr **leases);
 /* Start an inactive network / stop an active one (a transient one is
  * then removed and freed); under st->lock. */
 int vkNetObjStart(vkNetState *st, vkNetObj *obj);
@@ -116,6 +122,18 @@ int vkDnsmasqStop(vkNetState *st, const char *name);
  * NULL-terminated array.  Returns the count. */
 int vkDnsmasqParseLeases(const char *text, const vkNetworkSetup *s, const char *iface,
                          const char *mac, virNetworkDHCPLeasePtr **out);
+
+/* ---- network-port.c ---- */
+/* Reads the ports a previous daemon recorded for the running obj. */
+void vkNetPortsLoad(vkNetState *st, vkNetObj *obj);
+/* Forgets every port of network name (obj may be NULL) and removes
+ * their records; at the end of the network's run. */
+void vkNetPortsClear(vkNetState *st, const char *name, vkNetObj *obj);
+/* A port for a guest NIC (its plug allocated from obj's bridge); its
+ * new UUID in uuid.  Under st->lock. */
+int vkNetPortPlug(vkNetState *st, vkNetObj *obj, const char *ownerName,
+                  const unsigned char *ownerUUID, const unsigned char *mac, unsigned char *uuid);
+int vkNetPortUnplug(vkNetState *st, vkNetObj *obj, const unsigned char *uuid);
 
 /* ---- network-nft.c ---- */
 /* The nftables ruleset for s on bridge (pure); NULL when the forward

@@ -166,6 +166,7 @@ static virHypervisorDriver qemuHypervisorDriver = {
     .domainLookupByUUID = vkStateDomainLookupByUUID,
     .domainLookupByName = vkStateDomainLookupByName,
     .domainGetInfo = vkQemuDomainGetInfo,
+    .domainInterfaceAddresses = vkQemuDomainInterfaceAddresses,
     .domainGetState = vkStateDomainGetState,
     .domainGetXMLDesc = vkStateDomainGetXMLDesc,
     .domainGetOSType = vkStateDomainGetOSType,

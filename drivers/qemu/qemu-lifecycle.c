@@ -144,6 +144,7 @@ void
 vkQemuStopProcess(vkQemuState *st, vkQemuDomain *obj, int reason, int detail)
 {
     runRelease(st, obj, false);
+    vkQemuNetReleasePorts(st->root, obj->def);
     obj->id = -1;
     obj->def->id = -1;
     vkQemuSetState(obj, VIR_DOMAIN_SHUTOFF, reason);

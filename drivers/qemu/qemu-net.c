@@ -23,6 +23,7 @@
 #define VIR_FROM_THIS VIR_FROM_QEMU
 #include "util/error.h"
 #include "util/netlink.h"
+#include "util/uuid.h"
 #include "conf/domain-conf-priv.h"
 #include "drivers/qemu/process.h"
 #include "drivers/qemu/qemu-net.h"
@@ -30,9 +31,23 @@
 
 #define VHOST_NET "/dev/vhost-net"
 
+static void
+unplugPort(const char *rootKey, const char *net, const char *portid)
+{
+    unsigned char uuid[VIR_UUID_BUFLEN];
+
+    if (net && portid && vkUUIDParse(portid, uuid) == 0)
+        vkNetworkDriverPortUnplug(rootKey, net, uuid);
+}
+
 void
 vkQemuNetPlanClear(vkQemuNetPlan *plan)
 {
+    for (guint i = 0; !plan->portsKept && plan->portids && i < plan->portids->len; i++)
+        unplugPort(plan->rootKey, plan->portNets->pdata[i], plan->portids->pdata[i]);
+    g_clear_pointer(&plan->portids, g_ptr_array_unref);
+    g_clear_pointer(&plan->portNets, g_ptr_array_unref);
+    g_clear_pointer(&plan->rootKey, g_free);
     for (guint i = 0; plan->passFds && i < plan->passFds->len; i++)
         close(g_array_index(plan->passFds, int, i));
     g_clear_pointer(&plan->passFds, g_array_unref);
@@ -122,6 +137,9 @@ vkQemuNetPrepare(const char *rootKey, const vkDomainDef *def, vkQemuNetPlan *pla
     plan->vhostFds = g_new(int, plan->n + 1);
     plan->passFds = g_array_new(FALSE, FALSE, sizeof(int));
     plan->ifnames = g_ptr_array_new_full(plan->n, g_free);
+    plan->portids = g_ptr_array_new_full(plan->n, g_free);
+    plan->portNets = g_ptr_array_new_full(plan->n, g_free);
+    plan->rootKey = g_strdup(rootKey);
     for (guint i = 0; i < plan->n; i++) {
         const vkDomainNetDef *n = nets->pdata[i];
         bool virtio = !n->model || strcmp(n->model, "virtio") == 0;
@@ -131,6 +149,8 @@ vkQemuNetPrepare(const char *rootKey, const vkDomainDef *def, vkQemuNetPlan *pla
 
         plan->netFds[i] = plan->vhostFds[i] = -1;
         g_ptr_array_add(plan->ifnames, NULL);
+        g_ptr_array_add(plan->portids, NULL);
+        g_ptr_array_add(plan->portNets, NULL);
         if (n->type != VK_DOMAIN_NET_TYPE_NETWORK && n->type != VK_DOMAIN_NET_TYPE_BRIDGE)
             continue;
         if (!(bridge = bridgeOf(rootKey, def, n)))
@@ -149,6 +169,17 @@ vkQemuNetPrepare(const char *rootKey, const vkDomainDef *def, vkQemuNetPlan *pla
                                 name, def->name, bridge);
             goto error;
         }
+        /* a network port per NIC, as libvirt's network driver keeps */
+        if (n->type == VK_DOMAIN_NET_TYPE_NETWORK) {
+            unsigned char uuid[VIR_UUID_BUFLEN];
+            char str[VIR_UUID_STRING_BUFLEN];
+
+            if (vkNetworkDriverPortPlug(rootKey, n->source, def->name, def->uuid, n->mac,
+                                        uuid) < 0)
+                goto error;
+            plan->portids->pdata[i] = g_strdup(vkUUIDFormat(uuid, str));
+            plan->portNets->pdata[i] = g_strdup(n->source);
+        }
         if (virtio && access(VHOST_NET, F_OK) == 0) {
             int vfd = open(VHOST_NET, O_RDWR | O_CLOEXEC);
 
@@ -165,16 +196,35 @@ vkQemuNetPrepare(const char *rootKey, const vkDomainDef *def, vkQemuNetPlan *pla
 }
 
 void
-vkQemuNetApplyNames(vkDomainDef *def, const vkQemuNetPlan *plan)
+vkQemuNetApplyNames(vkDomainDef *def, vkQemuNetPlan *plan)
 {
     GPtrArray *nets = def->priv ? def->priv->devs[VK_DOMAIN_DEVICE_NET] : NULL;
 
+    plan->portsKept = true;
     for (guint i = 0; nets && i < nets->len && i < plan->n; i++) {
         vkDomainNetDef *n = nets->pdata[i];
 
+        if (plan->portids->pdata[i]) {
+            g_free(n->portid);
+            n->portid = g_strdup(plan->portids->pdata[i]);
+        }
         if (!plan->ifnames->pdata[i])
             continue;
         g_free(n->ifname);
         n->ifname = g_strdup(plan->ifnames->pdata[i]);
+    }
+}
+
+void
+vkQemuNetReleasePorts(const char *rootKey, vkDomainDef *def)
+{
+    GPtrArray *nets = def->priv ? def->priv->devs[VK_DOMAIN_DEVICE_NET] : NULL;
+
+    for (guint i = 0; nets && i < nets->len; i++) {
+        vkDomainNetDef *n = nets->pdata[i];
+
+        if (n->type == VK_DOMAIN_NET_TYPE_NETWORK)
+            unplugPort(rootKey, n->source, n->portid);
+        g_clear_pointer(&n->portid, g_free);
     }
 }

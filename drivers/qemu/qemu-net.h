@@ -16,6 +16,10 @@ typedef struct {
     int *vhostFds;            /* per interface: vhost-net fd number, or -1 */
     GArray *passFds;          /* int: our fds, QEMU gets them in this order */
     GPtrArray *ifnames;       /* per interface: the tap's name, or NULL */
+    GPtrArray *portids;       /* per interface: its network port's UUID, or NULL */
+    char *rootKey;            /* whose network driver state made the ports */
+    GPtrArray *portNets;      /* per interface: the port's network, or NULL */
+    bool portsKept;           /* the live definition records the ports */
 } vkQemuNetPlan;
 
 /* For every <interface type='network'|'bridge'> of def: finds the bridge
@@ -24,11 +28,15 @@ typedef struct {
  * opens vhost-net where the host has it.  -1 with an error, nothing
  * left behind. */
 int vkQemuNetPrepare(const char *rootKey, const vkDomainDef *def, vkQemuNetPlan *plan);
-/* Writes the taps' names into def's <target dev=''/> (the live XML). */
-void vkQemuNetApplyNames(vkDomainDef *def, const vkQemuNetPlan *plan);
-/* Closes our copies of the fds.  Taps are not persistent: once QEMU, the
- * only other holder, exits, the kernel deletes them, so a destroy (or a
- * failed start) leaves no link behind without any bookkeeping. */
+/* Writes the taps' names into def's <target dev=''/> and the network
+ * ports into <source portid=''/> (the live XML), which then own them. */
+void vkQemuNetApplyNames(vkDomainDef *def, vkQemuNetPlan *plan);
+/* Deletes the network ports def's interfaces record (the run ended). */
+void vkQemuNetReleasePorts(const char *rootKey, vkDomainDef *def);
+/* Closes our copies of the fds, and deletes the network ports unless
+ * vkQemuNetApplyNames handed them to the live definition.  Taps are not
+ * persistent: once QEMU, the only other holder, exits, the kernel deletes
+ * them, so a destroy (or a failed start) leaves no link behind. */
 void vkQemuNetPlanClear(vkQemuNetPlan *plan);
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(vkQemuNetPlan, vkQemuNetPlanClear)
 

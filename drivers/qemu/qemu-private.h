@@ -188,6 +188,9 @@ int vkQemuConnectGetCPUModelNames(virConnectPtr conn, const char *arch,
 /* qemu-domain.c: what QEMU adds to the frame's domains (state-domains.h) */
 extern const vkStateDomainOps vkQemuStateDomainOps;
 int vkQemuDomainGetInfo(virDomainPtr dom, virDomainInfoPtr info);
+/* qemu-ifaddr.c */
+int vkQemuDomainInterfaceAddresses(virDomainPtr dom, virDomainInterfacePtr **ifaces,
+                                   unsigned int source, unsigned int flags);
 /* Writes def as ROOT/etc/NAME.xml, atomically. */
 static inline int
 vkQemuSaveConfig(vkQemuState *st, const vkDomainDef *def)

@@ -65,6 +65,8 @@ int vkRemoteDomainBlockPeek(virDomainPtr dom, const char *disk, unsigned long lo
 int vkRemoteDomainMemoryPeek(virDomainPtr dom, unsigned long long start, size_t size,
                              void *buffer, unsigned int flags);
 int vkRemoteDomainGetSecurityLabelList(virDomainPtr domain, virSecurityLabelPtr *seclabels);
+int vkRemoteDomainInterfaceAddresses(virDomainPtr dom, virDomainInterfacePtr **ifaces,
+                                     unsigned int source, unsigned int flags);
 int vkRemoteDomainOpenConsole(virDomainPtr dom, const char *dev_name, virStreamPtr st,
                               unsigned int flags);
 int vkRemoteStorageVolUpload(virStorageVolPtr vol, virStreamPtr st, unsigned long long offset,

@@ -146,13 +146,15 @@ vkTestParseDef(const char *xml, unsigned int parseFlags)
     /* The test host's first guest architecture is every guest's default. */
     if (!def->osArch)
         def->osArch = g_strdup("i686");
-    /* libvirt's test driver names every interface that has no target, by
-     * its position in the definition, as if it had made a host device. */
+    /* libvirt's test driver names every interface that has no target,
+     * counting only those, as if it had made a host device for each. */
     if ((nets = def->priv->devs[VK_DOMAIN_DEVICE_NET])) {
+        unsigned int unnamed = 0;
+
         for (guint i = 0; i < nets->len; i++) {
             vkDomainNetDef *net = nets->pdata[i];
             if (!net->ifname)
-                net->ifname = g_strdup_printf("testnet%u", i);
+                net->ifname = g_strdup_printf("testnet%u", unnamed++);
         }
     }
     return def;
@@ -445,6 +447,7 @@ static virHypervisorDriver testHypervisorDriver = {
     .domainGetInfo = vkTestDomainGetInfo,
     .domainGetState = vkTestDomainGetState,
     .domainGetXMLDesc = vkTestDomainGetXMLDesc,
+    .domainInterfaceAddresses = vkTestDomainInterfaceAddresses,
     .domainGetOSType = vkTestDomainGetOSType,
     .domainGetMaxMemory = vkTestDomainGetMaxMemory,
     .domainIsActive = vkTestDomainIsActive,

@@ -399,3 +399,31 @@ vkTestConnectNetworkEventDeregisterAny(virConnectPtr conn, int callbackID)
     return vkObjectEventDeregisterAny(st->events, conn, VK_EVENT_FAMILY_NETWORK,
                                       callbackID);
 }
+
+/* For a guest interface on network name: the first address of its first
+ * IPv4 DHCP range and the subnet's prefix (test-ifaddr.c). */
+int
+vkTestNetworkDHCPStart(vkTestState *st, const char *name, char **start, unsigned int *prefix)
+{
+    g_autoptr(vkNetworkSetup) s = NULL;
+    const vkNetworkIP *ip;
+
+    for (guint i = 0; i < st->networks->len; i++) {
+        vkTestNetwork *obj = st->networks->pdata[i];
+
+        if (strcmp(obj->def->name, name) != 0)
+            continue;
+        if (!(s = vkNetworkSetupFromDef(obj->def)))
+            return -1;
+        if (!(ip = vkNetworkSetupIPv4(s)) || !ip->rangeStart->len) {
+            vkReportError(VIR_ERR_OPERATION_FAILED,
+                          "network '%s' has no IPv4 DHCP range to give addresses from", name);
+            return -1;
+        }
+        *start = g_strdup(ip->rangeStart->pdata[0]);
+        *prefix = ip->prefix;
+        return 0;
+    }
+    vkReportError(VIR_ERR_NO_NETWORK, "no network with matching name '%s'", name);
+    return -1;
+}

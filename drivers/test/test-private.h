@@ -271,6 +271,10 @@ int vkTestNetworkIsActive(virNetworkPtr net);
 int vkTestNetworkIsPersistent(virNetworkPtr net);
 int vkTestConnectNetworkEventRegisterAny(virConnectPtr conn, virNetworkPtr net, int eventID, virConnectNetworkEventGenericCallback cb, void *opaque, virFreeCallback freecb);
 int vkTestConnectNetworkEventDeregisterAny(virConnectPtr conn, int callbackID);
+int vkTestNetworkDHCPStart(vkTestState *st, const char *name, char **start, unsigned int *prefix);
+/* test-ifaddr.c */
+int vkTestDomainInterfaceAddresses(virDomainPtr dom, virDomainInterfacePtr **ifaces,
+                                   unsigned int source, unsigned int flags);
 
 /* test-storage.c */
 int vkTestConnectNumOfStoragePools(virConnectPtr conn);

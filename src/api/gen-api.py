@@ -8,7 +8,8 @@ dispatches: 'ro' (allowed on read-only connections) or 'rw' (mutating),
 plus options:
     null=a,b        pointer arguments that may be NULL
     secure=FLAG     'ro' call that is denied on read-only connections when
-                    FLAG is set in flags (e.g. VIR_DOMAIN_XML_SECURE)
+                    FLAG is set in flags (e.g. VIR_DOMAIN_XML_SECURE), or
+                    when an argument has a value (secure=arg==VALUE)
     member=name     driver member to call (default: the name without 'vir')
 
 Outputs:
@@ -191,7 +192,10 @@ def main(incdir, deffile, out_h, out_c, out_syms):
             c.append("    if (!vkCheckWritable(vkconn, %s, __func__))" % errdom)
             c.append("        goto error;")
         if "secure" in opts:
-            c.append("    if ((flags & %s) && !vkCheckWritable(vkconn, %s, __func__))" % (opts["secure"], errdom))
+            # a flag, or a test of an argument ("source==VALUE")
+            cond = opts["secure"]
+            cond = "(%s)" % cond.replace("==", " == ") if "==" in cond else "(flags & %s)" % cond
+            c.append("    if (%s && !vkCheckWritable(vkconn, %s, __func__))" % (cond, errdom))
             c.append("        goto error;")
         for t, n in args[1:]:
             if t == "virStreamPtr":

@@ -301,6 +301,7 @@ static const vkshCmdDef cmdDefList = {
 
 const vkshCmdDef *const vkshMonitorCmds[] = {
     &vkshCmdDomblkerror,
+    &vkshCmdDomifaddr,
     &cmdDefDominfo,
     &vkshCmdDommemstat,
     &cmdDefDomstate,

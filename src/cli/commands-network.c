@@ -60,6 +60,12 @@ commandNetwork(vkshCtl *ctl, const vkshCmd *cmd, const char *opt, bool uuidOnly,
     return net;
 }
 
+virNetworkPtr
+vkshCommandNetwork(vkshCtl *ctl, const vkshCmd *cmd, const char *opt)
+{
+    return commandNetwork(ctl, cmd, opt, false, NULL);
+}
+
 /* ---- net-list ---- */
 
 static const vkshOptDef optsList[] = {
@@ -426,5 +432,8 @@ const vkshCmdDef *const vkshNetworkCmds[] = {
     &cmdDefNetAutostart, &cmdDefNetCreate, &cmdDefNetDefine, &cmdDefNetDestroy,
     &cmdDefNetDhcpLeases, &cmdDefNetDumpxml, &cmdDefNetInfo, &cmdDefNetList,
     &cmdDefNetName, &cmdDefNetStart, &cmdDefNetUndefine, &cmdDefNetUuid,
+    /* virsh lists the port commands last, in this order */
+    &vkshCmdNetPortList, &vkshCmdNetPortCreate, &vkshCmdNetPortDumpxml,
+    &vkshCmdNetPortDelete,
     NULL,
 };

@@ -179,6 +179,13 @@ extern const vkshCmdDef vkshCmdVcpuinfo, vkshCmdVcpupin, vkshCmdEmulatorpin,
 
 /* commands-console.c */
 extern const vkshCmdDef vkshCmdConsole;
+/* The network named by option opt: by UUID, then by name (commands-network.c). */
+virNetworkPtr vkshCommandNetwork(vkshCtl *ctl, const vkshCmd *cmd, const char *opt);
+/* commands-netport.c */
+extern const vkshCmdDef vkshCmdNetPortList, vkshCmdNetPortCreate, vkshCmdNetPortDumpxml,
+    vkshCmdNetPortDelete;
+/* commands-ifaddr.c */
+extern const vkshCmdDef vkshCmdDomifaddr;
 
 /* command groups */
 extern const vkshCmdDef *const vkshDomainCmds[];

@@ -173,6 +173,7 @@ typedef struct {
     bool macGenerated;         /* no <mac> given: detach matches otherwise */
     char *source;              /* network name, bridge name, host dev */
     char *sourceMode;          /* direct: vepa, bridge, ...  */
+    char *portid;              /* network: the network port while running */
     char *ifname;              /* <target dev=''/> */
     char *model;               /* virtio, e1000, rtl8139 */
     char *script;

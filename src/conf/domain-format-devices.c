@@ -165,6 +165,7 @@ formatNet(GString *buf, const vkDomainNetDef *net)
         switch ((vkDomainNetType)net->type) {
         case VK_DOMAIN_NET_TYPE_NETWORK:
             vkConfAttr(buf, "network", net->source);
+            vkConfAttr(buf, "portid", net->portid);
             break;
         case VK_DOMAIN_NET_TYPE_BRIDGE:
             vkConfAttr(buf, "bridge", net->source);

@@ -192,6 +192,7 @@ parseNet(xmlNodePtr node, vkDomainNetDef *net)
             switch ((vkDomainNetType)net->type) {
             case VK_DOMAIN_NET_TYPE_NETWORK:
                 vkXmlSetAttr(&net->source, n, "network");
+                vkXmlSetAttr(&net->portid, n, "portid");
                 break;
             case VK_DOMAIN_NET_TYPE_BRIDGE:
                 vkXmlSetAttr(&net->source, n, "bridge");

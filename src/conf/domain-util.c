@@ -298,6 +298,7 @@ vkDomainDevicePayloadFree(int type, void *payload)
         vkDomainNetDef *n = payload;
         g_free(n->source);
         g_free(n->sourceMode);
+        g_free(n->portid);
         g_free(n->ifname);
         g_free(n->model);
         g_free(n->script);

@@ -55,30 +55,50 @@ vkNlNestEnd(vkNlMsg *m, struct rtattr *nest)
 }
 
 int
-vkNlTalk(vkNlMsg *m)
+vkNlSend(vkNlMsg *m, unsigned short flags)
 {
     struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
+    int fd;
+
+    if ((fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE)) < 0)
+        return -errno;
+    m->u.hdr.nlmsg_flags |= NLM_F_REQUEST | flags;
+    m->u.hdr.nlmsg_seq = 1;
+    if (sendto(fd, m->u.buf, m->u.hdr.nlmsg_len, 0,
+               (struct sockaddr *)&kernel, sizeof(kernel)) < 0) {
+        int err = -errno;
+
+        close(fd);
+        return err;
+    }
+    return fd;
+}
+
+ssize_t
+vkNlRecv(int fd, void *buf, size_t len)
+{
+    ssize_t n;
+
+    do {
+        n = recv(fd, buf, len, 0);
+    } while (n < 0 && errno == EINTR);
+    return n < 0 ? -errno : n;
+}
+
+int
+vkNlTalk(vkNlMsg *m)
+{
     char reply[4096];
     int fd, err = 0;
     ssize_t n;
 
-    if ((fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE)) < 0)
-        return -errno;
-    m->u.hdr.nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
-    m->u.hdr.nlmsg_seq = 1;
-    if (sendto(fd, m->u.buf, m->u.hdr.nlmsg_len, 0,
-               (struct sockaddr *)&kernel, sizeof(kernel)) < 0) {
-        err = -errno;
-        goto out;
-    }
+    if ((fd = vkNlSend(m, NLM_F_ACK)) < 0)
+        return fd;
     for (;;) {
         struct nlmsghdr *h;
 
-        do {
-            n = recv(fd, reply, sizeof(reply), 0);
-        } while (n < 0 && errno == EINTR);
-        if (n < 0) {
-            err = -errno;
+        if ((n = vkNlRecv(fd, reply, sizeof(reply))) < 0) {
+            err = (int)n;
             goto out;
         }
         for (h = (struct nlmsghdr *)reply; NLMSG_OK(h, (size_t)n); h = NLMSG_NEXT(h, n)) {

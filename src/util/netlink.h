@@ -12,6 +12,8 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
+#include <glib.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 
@@ -30,6 +32,11 @@ void *vkNlMsgInit(vkNlMsg *m, unsigned short type, unsigned short flags, size_t 
 struct rtattr *vkNlAttrAdd(vkNlMsg *m, unsigned short type, const void *data, size_t len);
 struct rtattr *vkNlNestBegin(vkNlMsg *m, unsigned short type);
 void vkNlNestEnd(vkNlMsg *m, struct rtattr *nest);
+/* Sends m (with NLM_F_REQUEST and flags) on a new socket: the socket, or
+ * -errno. */
+int vkNlSend(vkNlMsg *m, unsigned short flags);
+/* One datagram of the answer (EINTR retried): its length, or -errno. */
+ssize_t vkNlRecv(int fd, void *buf, size_t len);
 /* Sends m and waits for the kernel's acknowledgement: 0, or -errno. */
 int vkNlTalk(vkNlMsg *m);
 
@@ -47,5 +54,14 @@ int vkNetlinkLinkSetMTU(const char *name, unsigned int mtu);
 int vkNetlinkAddrAdd(const char *name, int family, const void *addr, unsigned int prefix);
 bool vkNetlinkLinkExists(const char *name);
 bool vkNetlinkBridgeExists(const char *name);
+
+/* ---- netlink-dump.c ---- */
+typedef void (*vkNlDumpFunc)(const struct nlmsghdr *h, void *opaque);
+/* Sends m (a RTM_GET* request) as a dump and calls fn on every message
+ * of the answer: 0, or -errno. */
+int vkNlDump(vkNlMsg *m, vkNlDumpFunc fn, void *opaque);
+/* The host's IPv4 neighbours with a link-layer address: *out gets pairs
+ * of strings (MAC as aa:bb:.., lower case; then the address). */
+int vkNetlinkNeighbours(GPtrArray **out);
 
 #endif

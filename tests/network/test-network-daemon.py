@@ -6,7 +6,7 @@ fresh root defines and autostarts 'default' (192.168.122.0/24 NAT: bridge,
 address, nftables table, dnsmasq); NAT, routed, isolated, open and
 host-bridge networks start and stop; hostdev is refused precisely; after
 net-destroy not one link, rule, process or file is left.  virtkitd is
-then SIGKILLed: a restart reattaches to a network whose pieces are all
+then SIGKILLed: a restart reattaches to a network (and its ports) whose pieces are all
 there, and cleans up and restarts one whose rules were removed behind its
 back."""
 
@@ -243,7 +243,17 @@ def main():
         n.virsh("net-autostart", "vknat", "--disable")
         check(not os.path.lexists(os.path.join(n.etc, "autostart", "vknat.xml")), "autostart off")
 
-        # ---- SIGKILL: a whole network is reattached ----
+        # ---- a network port, recorded in the run directory ----
+        puuid = "3f1e9a7c-5b2d-4c8e-a1f0-6d7e8f9a0b1c"
+        port = os.path.join(root, "port.xml")
+        with open(port, "w") as f:
+            f.write("<networkport><uuid>%s</uuid><owner><name>g</name>"
+                    "<uuid>0c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f</uuid></owner>"
+                    "<mac address='52:54:00:12:00:01'/></networkport>" % puuid)
+        n.virsh("net-port-create", "default", port)
+        check(n.live_files("default").count("default.ports") == 1, "no port record")
+
+        # ---- SIGKILL: a whole network is reattached, with its port ----
         n.daemon.proc.kill()
         n.daemon.proc.wait()
         n.daemon.stop()
@@ -251,6 +261,8 @@ def main():
         n.start_daemon()
         check(n.table()["default"][0] == "active", "default reattached")
         check(netns.dnsmasqs(os.path.join(n.run, "default.conf")) == d0, "same dnsmasq")
+        ports = n.virsh("net-port-list", "default", "--uuid").stdout.split()
+        check(ports == [puuid], "ports after reattach: %s" % ports)
 
         # ---- SIGKILL, rules removed behind its back: cleaned, restarted ----
         n.daemon.proc.kill()
@@ -263,6 +275,8 @@ def main():
         check(len(d1) == 1 and d1 != d0, "a fresh dnsmasq: %s vs %s" % (d1, d0))
         check(not alive(d0[0]), "the old dnsmasq was stopped")
         check("virtkit_virbr0" in netns.tables(), "rules back")
+        ports = n.virsh("net-port-list", "default", "--uuid").stdout.split()
+        check(ports == [], "a restarted network kept ports: %s" % ports)
 
         # ---- the end: nothing left ----
         destroyed_clean(n, "default", "virbr0")

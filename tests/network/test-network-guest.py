@@ -5,7 +5,7 @@ own: a real Linux guest under TCG (Debian's cloud kernel, a busybox
 initramfs written here with the virtio-net modules) boots on 'default'
 through a tap the daemon made and passed to QEMU as an fd; busybox udhcpc
 gets a lease from the network's dnsmasq, the guest pings the bridge, and
-virsh net-dhcp-leases reports the lease.  A second guest on a host
+virsh net-dhcp-leases and domifaddr (lease and arp sources) report it; the guest's network port exists while it runs.  A second guest on a host
 bridge (<interface type='bridge'>) gets its tap too.  Destroying the
 guests removes their taps; net-destroy then leaves no link, rule,
 process or file.  Skipped without a cloud kernel or busybox-static."""
@@ -150,6 +150,13 @@ def main():
         check("<target dev='vnet0'/>" in xml, "no vnet0 in the live XML:\n" + xml)
         link = os.popen("ip -o link show vnet0").read()
         check("master virbr0" in link, "vnet0 not on virbr0: %r" % link)
+        # the NIC's network port: in the live XML and the network's list
+        ports = virsh("net-port-list", "default", "--uuid").stdout.split()
+        check(len(ports) == 1 and "portid='%s'" % ports[0] in xml,
+              "ports %s, live XML:\n%s" % (ports, xml))
+        port = virsh("net-port-dumpxml", "default", ports[0]).stdout
+        check("<name>vknetg1</name>" in port and mac in port and
+              "<plug type='network' bridge='virbr0'/>" in port, "port XML:\n" + port)
         virsh("resume", "vknetg1")
         con.read_until(b"VK-NET-DONE", guard=GUARD)
         out = con.out.decode(errors="replace")
@@ -161,6 +168,17 @@ def main():
               "vkguest" in leases, "net-dhcp-leases:\n" + leases)
         leases = virsh("net-dhcp-leases", "default", "--mac", "52:54:00:99:99:99").stdout
         check(mac not in leases, "--mac filter:\n" + leases)
+        # domifaddr: the lease (through the network driver), the host's
+        # neighbour table (the ping made the guest known), no agent
+        addrs = virsh("domifaddr", "vknetg1").stdout
+        check(" vnet0 " in addrs and mac in addrs and "ipv4" in addrs and
+              ip + "/24" in addrs, "domifaddr:\n" + addrs)
+        addrs = virsh("domifaddr", "vknetg1", "--source", "arp").stdout
+        check(" vnet0 " in addrs and mac in addrs and ip + "/0" in addrs,
+              "domifaddr --source arp:\n" + addrs)
+        r = virsh("domifaddr", "vknetg1", "--source", "agent", ok=False)
+        check(r.returncode != 0 and "QEMU guest agent is not configured" in r.stderr,
+              "domifaddr --source agent: %r" % r.stderr)
 
         # a guest on a host bridge
         os.system("ip link add vkhostbr0 type bridge")
@@ -173,8 +191,14 @@ def main():
         link = os.popen("ip -o link show vnet1").read()
         check("master vkhostbr0" in link, "vnet1 not on vkhostbr0: %r" % link)
         check("fe:54:00:4e:00:02" in link, "tap MAC: %r" % link)
+        # no virtual network, no lease source: an empty table
+        addrs = virsh("domifaddr", "vknetg2").stdout
+        check("52:54:00:4e:00:02" not in addrs and "Address" in addrs,
+              "domifaddr of a bridged guest:\n" + addrs)
 
         virsh("destroy", "vknetg1")
+        ports = virsh("net-port-list", "default", "--uuid").stdout.split()
+        check(ports == [], "ports left after destroy: %s" % ports)
         virsh("destroy", "vknetg2")
         check([l for l in netns.links() if l.startswith("vnet")] == [],
               "taps left: %s" % netns.links())

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 """virtkit's net-* commands against virsh's, byte for byte: the same
 sequence of commands (list, info, XML, define, start, autostart, leases,
-errors, destroy, undefine) runs once through the real virsh and once
+errors, network ports, destroy, undefine) runs once through the real virsh and once
 through the virtkit shell, against one virtkitd in a network namespace
 of the test's own; every command's exit status, stdout and stderr must be
 identical.  The sequence leaves the daemon as it found it, so both runs
@@ -35,12 +35,24 @@ NET = """<network>
   </ip>
 </network>
 """
+PORT = """<networkport>
+  <uuid>3f1e9a7c-5b2d-4c8e-a1f0-6d7e8f9a0b1c</uuid>
+  <owner>
+    <name>vkguest</name>
+    <uuid>0c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f</uuid>
+  </owner>
+  <mac address='52:54:00:12:00:01'/>
+</networkport>
+"""
+PORT_PLUG = PORT.replace("</networkport>", "  <plug type='network' bridge='vksh0'/>\n</networkport>")
 BAD = "<network><name>bad</name><ip address='10.1.0.1' netmask='255.0.255.0'/></network>"
 
 
 def sequence(d):
     net, bad = os.path.join(d, "net.xml"), os.path.join(d, "bad.xml")
+    port, plug = os.path.join(d, "port.xml"), os.path.join(d, "plug.xml")
     uuid = "8d2b1c5e-7a41-4f0e-9c3d-2e6f5a4b3c21"
+    puuid = "3f1e9a7c-5b2d-4c8e-a1f0-6d7e8f9a0b1c"
     return [
         ["net-list"], ["net-list", "--all"], ["net-list", "--name"], ["net-list", "--uuid"],
         ["net-list", "--uuid", "--name"], ["net-list", "--inactive"],
@@ -56,6 +68,15 @@ def sequence(d):
         ["net-dhcp-leases", "vkshnet"], ["net-dhcp-leases", "vkshnet", "--mac",
                                          "52:54:00:00:00:01"],
         ["net-dhcp-leases", "nosuch"],
+        ["net-port-list", "vkshnet"], ["net-port-create", "vkshnet", port],
+        ["net-port-create", "vkshnet", port], ["net-port-create", "vkshnet", plug],
+        ["net-port-list", "vkshnet"], ["net-port-list", "vkshnet", "--uuid"],
+        ["net-port-dumpxml", "vkshnet", puuid],
+        ["net-port-dumpxml", "vkshnet", "00000000-0000-4000-8000-000000000000"],
+        ["net-port-delete", "vkshnet", puuid], ["net-port-delete", "vkshnet", puuid],
+        ["net-port-list", "vkshnet", "--uuid"], ["net-port-create", "vkshnet", port],
+        ["net-port-create", "default", port], ["net-port-list", "default"],
+        ["net-port-delete", "default", puuid],
         ["net-destroy", "vkshnet"], ["net-destroy", "vkshnet"],
         ["net-undefine", "vkshnet"], ["net-undefine", "vkshnet"],
         ["net-create", net], ["net-list", "--transient"], ["net-autostart", "vkshnet"],
@@ -80,6 +101,10 @@ def main():
             f.write(NET)
         with open(os.path.join(d, "bad.xml"), "w") as f:
             f.write(BAD)
+        with open(os.path.join(d, "port.xml"), "w") as f:
+            f.write(PORT)
+        with open(os.path.join(d, "plug.xml"), "w") as f:
+            f.write(PORT_PLUG)
         daemon = vkwire.Daemon(BIN, extra=["--network-root", os.path.join(d, "root")])
         uri = "qemu+unix:///system?socket=" + daemon.rw
         want = run_all(VIRSH, uri, d)

@@ -133,7 +133,8 @@ def main():
 
         for args in (["list", "--all"], ["dominfo", "test"], ["domstate", "test"],
                      ["domstate", "test", "--reason"], ["nodeinfo"], ["hostname"],
-                     ["dumpxml", "test"], ["uri"], ["dominfo", "no-such-domain"]):
+                     ["dumpxml", "test"], ["uri"], ["dominfo", "no-such-domain"],
+                     ["domifaddr", "test"], ["domifaddr", "test", "--source", "arp", "--full"]):
             r.same(args)
 
         for name in ("alpha", "bravo"):

@@ -45,6 +45,8 @@ HAND_SERVER = {
     "DOMAIN_BLOCK_PEEK": ("vkDispatchDomainBlockPeek", "rw"),
     "DOMAIN_MEMORY_PEEK": ("vkDispatchDomainMemoryPeek", "rw"),
     "DOMAIN_GET_SECURITY_LABEL_LIST": ("vkDispatchDomainGetSecurityLabelList", ""),
+    # Nested array reply (src/daemon/dispatch/ifaddr.c).
+    "DOMAIN_INTERFACE_ADDRESSES": ("vkDispatchDomainInterfaceAddresses", ""),
     # Calls that open a stream (src/daemon/dispatch/stream.c).
     "DOMAIN_OPEN_CONSOLE": ("vkDispatchDomainOpenConsole", "rw"),
     "STORAGE_VOL_UPLOAD": ("vkDispatchStorageVolUpload", "rw"),
@@ -121,6 +123,8 @@ CLIENT_HAND = {
     "virDomainBlockPeek": "vkRemoteDomainBlockPeek",
     "virDomainMemoryPeek": "vkRemoteDomainMemoryPeek",
     "virDomainGetSecurityLabelList": "vkRemoteDomainGetSecurityLabelList",
+    # Nested array reply (remote-ifaddr.c).
+    "virDomainInterfaceAddresses": "vkRemoteDomainInterfaceAddresses",
     # Calls that open a stream (remote-stream.c).
     "virDomainOpenConsole": "vkRemoteDomainOpenConsole",
     "virStorageVolUpload": "vkRemoteStorageVolUpload",

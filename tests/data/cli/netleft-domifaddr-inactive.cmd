@@ -1,0 +1,1 @@
+-c test:///default 'define @DATA@/netleft-ifaddr.xml; domifaddr ifaddr'

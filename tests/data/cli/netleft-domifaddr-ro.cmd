@@ -1,0 +1,1 @@
+-r -c test:///default 'domifaddr test; domifaddr test --source agent'

@@ -1,0 +1,1 @@
+-c test:///default 'domifaddr test; define @DATA@/netleft-ifaddr.xml; start ifaddr; domifaddr ifaddr --source arp; domifaddr ifaddr foo3 --full; domifaddr test --source foo'

@@ -81,9 +81,16 @@ hasFeature(const vkDomainDef *def, const char *name)
 }
 
 /* Appends the ",bus=...,addr=..." that puts a device where its kept
- * <address> says (PCI: pci.N, or pcie.0 for bus 0 of a q35 machine);
+ * <address> says (PCI: pci.N, or pcie.0 for bus 0 of a q35 machine;
+ * USB: usb.0 and the port; virtio-serial: virtio-serialN.0 and nr);
  * nothing for a NULL or unknown address type.  command.c. */
 void vkQemuCmdAddress(GString *dev, const vkDomainDef *def, const vkXmlElem *addr);
+
+static inline bool
+isPciAddr(const vkXmlElem *addr)
+{
+    return addr && g_strcmp0(vkXmlElemGetAttr(addr, "type"), "pci") == 0;
+}
 /* True for a q35 machine (PCI Express root). */
 bool vkQemuCmdIsQ35(const vkDomainDef *def);
 
@@ -95,6 +102,7 @@ int vkQemuCmdOS(cmdBuf *b);
 int vkQemuCmdClock(cmdBuf *b);
 int vkQemuCmdGraphics(cmdBuf *b);      /* command-display.c */
 int vkQemuCmdControllersAndOthers(cmdBuf *b); /* command-controller.c */
+int vkQemuCmdOthers(cmdBuf *b);        /* command-other.c: memballoon, rng, ... */
 int vkQemuCmdDisks(cmdBuf *b);         /* command-disk.c */
 int vkQemuCmdNets(cmdBuf *b);          /* command-net.c */
 int vkQemuCmdChardevs(cmdBuf *b);      /* command-chr.c */

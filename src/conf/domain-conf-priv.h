@@ -153,6 +153,8 @@ typedef struct {
     GPtrArray *attrs;          /* other attributes: name, value pairs */
     GPtrArray *extra;
     vkXmlElem *address;
+    bool implicit;             /* added by the generic defaults for a disk;
+                                * drivers put their own implicit ones first */
 } vkDomainControllerDef;
 
 typedef struct {

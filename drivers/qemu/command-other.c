@@ -206,3 +206,37 @@ vkQemuCmdOthers(cmdBuf *b)
     }
     return 0;
 }
+
+/* <qemu:commandline> (libvirt's QEMU namespace): its arguments go last,
+ * as libvirt puts them.  What virtkit cannot honour is refused rather
+ * than dropped: the environment of QEMU is fixed by the launcher, and
+ * capability or device overrides have nothing here to act on. */
+int
+vkQemuCmdPassthrough(cmdBuf *b)
+{
+    GPtrArray *a = b->def->priv ? b->def->priv->topExtra : NULL;
+
+    for (guint i = 0; a && i < a->len; i++) {
+        const vkXmlElem *e = a->pdata[i];
+
+        if (!g_str_has_prefix(e->name, "qemu:"))
+            continue;
+        if (strcmp(e->name, "qemu:commandline") != 0) {
+            unsupported("<%s> of domain '%s'", e->name, b->def->name);
+            return -1;
+        }
+        for (guint j = 0; e->children && j < e->children->len; j++) {
+            const vkXmlElem *c = e->children->pdata[j];
+            const char *value = vkXmlElemGetAttr(c, "value");
+
+            if (strcmp(c->name, "qemu:arg") != 0 || !value) {
+                unsupported("<%s> in <qemu:commandline> of domain '%s'%s", c->name,
+                            b->def->name, strcmp(c->name, "qemu:env") == 0 ?
+                            " (the QEMU process environment is fixed)" : "");
+                return -1;
+            }
+            add(b, value);
+        }
+    }
+    return 0;
+}

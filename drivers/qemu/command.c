@@ -114,6 +114,8 @@ build(const vkDomainDef *def, const vkQemuCommandOpts *opts)
 
     if (opts && opts->incoming)
         add2(&b, "-incoming", opts->incoming);
+    if (vkQemuCmdPassthrough(&b) < 0)
+        goto error;
 
     g_ptr_array_add(b.argv, NULL);
     return (char **)g_ptr_array_free(b.argv, FALSE);

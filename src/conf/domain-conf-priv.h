@@ -282,6 +282,10 @@ struct _vkDomainDefPriv {
 };
 typedef struct _vkDomainDefPriv vkDomainDefPriv;
 
+/* libvirt's QEMU XML namespace; its elements are kept in topExtra named
+ * "qemu:commandline", "qemu:arg", ... (domain-parse.c). */
+#define VK_DOMAIN_QEMU_NS "http://libvirt.org/schemas/domain/qemu/1.0"
+
 /* ---- helpers shared by the conf files ---- */
 int vkDomainEnumFromString(const char *const *table, int n, const char *str);
 extern const char *const vkDomainLifecycleTable[];

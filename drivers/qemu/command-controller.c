@@ -240,6 +240,7 @@ vkQemuCmdControllersAndOthers(cmdBuf *b)
                 return -1;
         }
     }
+    vkQemuCmdUsbHubs(b);
     for (guint i = 0; in && i < in->len; i++) {
         const vkDomainInputDef *id = in->pdata[i];
         const char *bus = id->bus ? id->bus : "ps2";

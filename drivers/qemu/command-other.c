@@ -142,6 +142,24 @@ panic(cmdBuf *b, const vkXmlElem *e)
     return -1;
 }
 
+void
+vkQemuCmdUsbHubs(cmdBuf *b)
+{
+    GPtrArray *o = devs(b->def, VK_DOMAIN_DEVICE_OTHER);
+    unsigned int n = 0;
+
+    for (guint i = 0; o && i < o->len; i++) {
+        const vkXmlElem *e = o->pdata[i];
+        g_autoptr(GString) d = NULL;
+
+        if (strcmp(e->name, "hub") != 0 || g_strcmp0(vkXmlElemGetAttr(e, "type"), "usb") != 0)
+            continue;
+        d = g_string_new(NULL);
+        g_string_append_printf(d, "usb-hub,id=hub%u", n++);
+        device(b, d, e);
+    }
+}
+
 /* A host PCI device that does not exist is named as such; one that does
  * still cannot be assigned (virtkit has no VFIO support). */
 static int
@@ -197,6 +215,9 @@ vkQemuCmdOthers(cmdBuf *b)
             rc = panic(b, e);
         else if (strcmp(e->name, "hostdev") == 0)
             rc = hostdev(b, e);
+        else if (strcmp(e->name, "hub") == 0 &&
+                 g_strcmp0(vkXmlElemGetAttr(e, "type"), "usb") == 0)
+            rc = 0;     /* vkQemuCmdUsbHubs, before the devices behind them */
         else {
             unsupported("<%s> device of domain '%s'", e->name, b->def->name);
             rc = -1;

@@ -103,7 +103,8 @@ int vkQemuCmdClock(cmdBuf *b);
 int vkQemuCmdGraphics(cmdBuf *b);      /* command-display.c */
 int vkQemuCmdControllersAndOthers(cmdBuf *b); /* command-controller.c */
 int vkQemuCmdOthers(cmdBuf *b);        /* command-other.c: memballoon, rng, ... */
-int vkQemuCmdPassthrough(cmdBuf *b);   /* command-other.c: <qemu:commandline>, last */
+int vkQemuCmdPassthrough(cmdBuf *b);
+void vkQemuCmdUsbHubs(cmdBuf *b);      /* command-other.c: after the controllers */   /* command-other.c: <qemu:commandline>, last */
 int vkQemuCmdDisks(cmdBuf *b);         /* command-disk.c */
 int vkQemuCmdNets(cmdBuf *b);          /* command-net.c */
 int vkQemuCmdChardevs(cmdBuf *b);      /* command-chr.c */

@@ -246,31 +246,66 @@ virtioSerial(vkDomainDef *def)
     }
 }
 
-/* ---- USB ports on the first controller's root hub, in libvirt's order ---- */
+/* ---- USB ports on the first controller, in libvirt's order ----
+ *
+ * Ports are numbered from 1 on the controller's root hub; when the
+ * devices outnumber its ports libvirt adds a usb-hub at port 1 and,
+ * once the root ports are taken, fills the hub's ("1.1", "1.2", ...). */
+
+#define HUB_PORTS 8
 
 typedef struct {
-    GHashTable *used;
-    guint next;
+    GHashTable *used;          /* port strings taken */
+    unsigned int rootPorts;
+    bool hub;                  /* a hub sits at port 1 */
 } usbPorts;
+
+static unsigned int
+usbRootPorts(const vkDomainControllerDef *usb)
+{
+    const char *m = usb->model ? usb->model : "";
+
+    for (guint i = 0; usb->attrs && i + 1 < usb->attrs->len; i += 2) {
+        if (strcmp(usb->attrs->pdata[i], "ports") == 0)
+            return (unsigned int)g_ascii_strtoull(usb->attrs->pdata[i + 1], NULL, 10);
+    }
+    if (strstr(m, "xhci"))
+        return 4;
+    if (strcmp(m, "ich9-ehci1") == 0)
+        return 6;
+    return 2;
+}
 
 static vkXmlElem *
 usbNext(usbPorts *u)
 {
     char p[16];
 
-    while (g_hash_table_contains(u->used, GUINT_TO_POINTER(u->next)))
-        u->next++;
-    g_snprintf(p, sizeof(p), "%u", u->next++);
+    for (unsigned int i = 1; i <= u->rootPorts; i++) {
+        g_snprintf(p, sizeof(p), "%u", i);
+        if (!g_hash_table_contains(u->used, p))
+            goto found;
+    }
+    for (unsigned int i = 1; u->hub && i <= HUB_PORTS; i++) {
+        g_snprintf(p, sizeof(p), "1.%u", i);
+        if (!g_hash_table_contains(u->used, p))
+            goto found;
+    }
+    return NULL;       /* QEMU refuses the device at start, naming it */
+ found:
+    g_hash_table_add(u->used, g_strdup(p));
     return newAddress("usb", (const char *const[]){ "bus", "0", "port", p, NULL });
 }
 
 static void
-usbTake(usbPorts *u, const vkXmlElem *a)
+usbTake(usbPorts *u, const vkXmlElem *a, unsigned int *n)
 {
     const char *port = a ? vkXmlElemGetAttr(a, "port") : NULL;
 
-    if (port && g_strcmp0(vkXmlElemGetAttr(a, "type"), "usb") == 0 && !strchr(port, '.'))
-        g_hash_table_add(u->used, GUINT_TO_POINTER((guint)g_ascii_strtoull(port, NULL, 10)));
+    if (!a)
+        (*n)++;
+    if (port && g_strcmp0(vkXmlElemGetAttr(a, "type"), "usb") == 0)
+        g_hash_table_add(u->used, g_strdup(port));
 }
 
 static bool
@@ -288,24 +323,45 @@ usbAddresses(vkDomainDef *def)
     GPtrArray *disks = vkDomainDevList(def, VK_DOMAIN_DEVICE_DISK);
     GPtrArray *inputs = vkDomainDevList(def, VK_DOMAIN_DEVICE_INPUT);
     GPtrArray *others = vkDomainDevList(def, VK_DOMAIN_DEVICE_OTHER);
-    g_autoptr(GHashTable) used = g_hash_table_new(g_direct_hash, g_direct_equal);
-    usbPorts u = { used, 1 };
+    g_autoptr(GHashTable) used = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    usbPorts u = { used, 0, false };
+    unsigned int n = 0;
+    bool haveHub = false;
 
     if (!usb || g_strcmp0(usb->model, "none") == 0)
         return;
-    for (guint i = 0; i < disks->len; i++)
-        usbTake(&u, ((vkDomainDiskDef *)disks->pdata[i])->address);
-    for (guint i = 0; i < inputs->len; i++)
-        usbTake(&u, ((vkDomainInputDef *)inputs->pdata[i])->address);
+    u.rootPorts = usbRootPorts(usb);
+    for (guint i = 0; i < disks->len; i++) {
+        vkDomainDiskDef *d = disks->pdata[i];
+        if (g_strcmp0(d->bus, "usb") == 0)
+            usbTake(&u, d->address, &n);
+    }
+    for (guint i = 0; i < inputs->len; i++) {
+        vkDomainInputDef *in = inputs->pdata[i];
+        if (g_strcmp0(in->bus, "usb") == 0)
+            usbTake(&u, in->address, &n);
+    }
     for (guint i = 0; i < others->len; i++) {
         vkXmlElem **a = otherAddressSlot(others->pdata[i]);
-        usbTake(&u, a ? *a : NULL);
+        if (otherOnUsb(others->pdata[i]))
+            usbTake(&u, a ? *a : NULL, &n);
+        haveHub |= strcmp(((vkXmlElem *)others->pdata[i])->name, "hub") == 0;
     }
-    /* hubs first, so devices behind them could follow */
+    if (!haveHub && !g_hash_table_contains(used, "1") && n + g_hash_table_size(used) > u.rootPorts) {
+        vkXmlElem *hub = g_new0(vkXmlElem, 1);
+        hub->name = g_strdup("hub");
+        vkXmlElemSetAttr(hub, "type", "usb");
+        g_ptr_array_add(others, hub);
+    }
+    /* hubs first, so the devices can go behind them */
     for (guint i = 0; i < others->len; i++) {
         vkXmlElem *e = others->pdata[i];
-        if (strcmp(e->name, "hub") == 0 && otherOnUsb(e) && !otherAddressSlot(e))
-            otherSetAddress(e, usbNext(&u));
+        vkXmlElem *a;
+        if (strcmp(e->name, "hub") == 0 && otherOnUsb(e) && !otherAddressSlot(e) &&
+            (a = usbNext(&u))) {
+            otherSetAddress(e, a);
+            u.hub |= strcmp(vkXmlElemGetAttr(a, "port"), "1") == 0;
+        }
     }
     for (guint i = 0; i < disks->len; i++) {
         vkDomainDiskDef *d = disks->pdata[i];
@@ -319,8 +375,10 @@ usbAddresses(vkDomainDef *def)
     }
     for (guint i = 0; i < others->len; i++) {
         vkXmlElem *e = others->pdata[i];
-        if (strcmp(e->name, "hub") != 0 && otherOnUsb(e) && !otherAddressSlot(e))
-            otherSetAddress(e, usbNext(&u));
+        vkXmlElem *a;
+        if (strcmp(e->name, "hub") != 0 && otherOnUsb(e) && !otherAddressSlot(e) &&
+            (a = usbNext(&u)))
+            otherSetAddress(e, a);
     }
 }
 

@@ -12,7 +12,7 @@
  * accepts it.  On q35, PCI Express endpoints go behind their own
  * pcie-root-port and conventional PCI devices behind a
  * pcie-to-pci-bridge; ports are added on demand, packed eight to a slot
- * of pcie-root, plus one spare for hotplug when any was added.
+ * of pcie-root, plus one spare for hotplug when the definition had none.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +46,7 @@ typedef struct {
     int aggSlot;               /* slot of pcie-root collecting root ports */
     vkXmlElem *aggFirst;       /* the address of its function 0 */
     unsigned int added;        /* root ports added */
+    unsigned int userPorts;    /* root ports the definition had */
 } pciSet;
 
 static const struct { const char *model; busModel bus; } busModels[] = {
@@ -223,6 +224,8 @@ setNew(vkDomainDef *def)
         b = busAt(s, (unsigned int)ct->idx);
         b->present = true;
         b->model = busModelOf(ct->model);
+        if (b->model == BUS_ROOT_PORT)
+            s->userPorts++;
     }
     /* slot 0 of a root bus is the host bridge; of a PCI bridge, its SHPC */
     for (guint i = 0; i < s->buses->len; i++) {
@@ -746,8 +749,10 @@ vkQemuPciAssign(vkDomainDef *def)
     fixedSlots(s);
     if (assignAll(s) < 0)
         goto out;
-    /* one spare port for hotplug once any was needed */
-    if (s->added) {
+    /* one spare port for hotplug, when the definition had none and some
+     * were needed (libvirt 9.0 leaves a definition with its own ports
+     * as it is) */
+    if (s->added && !s->userPorts) {
         vkDomainControllerDef *ct = addController(s, "pcie-root-port");
         if (!(ct->address = rootPortAddress(s))) {
             noSlot(s);

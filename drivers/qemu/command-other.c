@@ -195,6 +195,29 @@ hostdev(cmdBuf *b, const vkXmlElem *e)
     return -1;
 }
 
+/* Why a kept device has no QEMU device here, where there is more to say
+ * than its name. */
+static const char *
+refusalReason(const vkXmlElem *e)
+{
+    const vkXmlElem *be = child(e, "backend");
+
+    if (strcmp(e->name, "tpm") == 0 && be &&
+        g_strcmp0(vkXmlElemGetAttr(be, "type"), "emulator") == 0) {
+        g_autofree char *swtpm = g_find_program_in_path("swtpm");
+        return swtpm ? " (TPM emulation is not supported)" :
+               " (the TPM emulator needs swtpm, which is not installed)";
+    }
+    if (strcmp(e->name, "tpm") == 0)
+        return " (TPM passthrough is not supported)";
+    if (strcmp(e->name, "vsock") == 0)
+        return g_file_test("/dev/vhost-vsock", G_FILE_TEST_EXISTS) ?
+               " (vsock is not supported)" : " (the host has no /dev/vhost-vsock)";
+    if (strcmp(e->name, "iommu") == 0)
+        return " (IOMMU devices are not supported)";
+    return "";
+}
+
 int
 vkQemuCmdOthers(cmdBuf *b)
 {
@@ -219,7 +242,8 @@ vkQemuCmdOthers(cmdBuf *b)
                  g_strcmp0(vkXmlElemGetAttr(e, "type"), "usb") == 0)
             rc = 0;     /* vkQemuCmdUsbHubs, before the devices behind them */
         else {
-            unsupported("<%s> device of domain '%s'", e->name, b->def->name);
+            unsupported("<%s> device of domain '%s'%s", e->name, b->def->name,
+                        refusalReason(e));
             rc = -1;
         }
         if (rc < 0)

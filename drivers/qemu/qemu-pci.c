@@ -619,7 +619,6 @@ assignAll(pciSet *s)
     vkDomainDefPriv *p = s->def->priv;
     GPtrArray *c = p->devs[VK_DOMAIN_DEVICE_CONTROLLER];
     GPtrArray *a;
-    vkDomainVideoDef *pv = primaryVideo(s->def);
     bool skip;
 
     for (int pass = 0; pass < 2; pass++) {
@@ -663,7 +662,6 @@ assignAll(pciSet *s)
             assign(s, strcmp(v->modelType, "virtio") == 0 ? DEV_PCIE : DEV_PCI, &v->address) < 0)
             return -1;
     }
-    (void)pv;
     if (assignOthers(s, "shmem") < 0)
         return -1;
     for (guint i = 0; (a = p->devs[VK_DOMAIN_DEVICE_INPUT]) && i < a->len; i++) {

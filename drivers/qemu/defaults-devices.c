@@ -65,7 +65,10 @@ implicitControllers(vkDomainDef *def)
             break;
         }
     }
-    if (q35 && (sata = findController(def, "sata", 0)) && sata->implicit) {
+    bool addSata = q35 && (!(sata = findController(def, "sata", 0)) || sata->implicit);
+
+    /* a SATA controller only a disk implied moves to the machine's place */
+    if (addSata && sata) {
         guint pos;
         if (g_ptr_array_find(c, sata, &pos)) {
             g_ptr_array_steal_index(c, pos);
@@ -74,12 +77,10 @@ implicitControllers(vkDomainDef *def)
             if (at > c->len)
                 at = c->len;
         }
-    } else {
-        sata = NULL;
     }
     if (!findController(def, "usb", -1))
         g_ptr_array_insert(c, (gint)at++, newController("usb", 0, q35 ? "qemu-xhci" : "piix3-uhci"));
-    if (q35)
+    if (addSata)
         g_ptr_array_insert(c, (gint)at++, sata ? sata : newController("sata", 0, NULL));
     if (!findController(def, "pci", 0))
         g_ptr_array_insert(c, (gint)at++, newController("pci", 0, q35 ? "pcie-root" : "pci-root"));

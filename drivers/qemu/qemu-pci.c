@@ -638,6 +638,13 @@ assignAll(pciSet *s)
         }
         if (pass == 1)
             break;
+        /* virtio-9p shares (the argv builder decides whether it runs them) */
+        for (guint i = 0; (a = p->devs[VK_DOMAIN_DEVICE_FS]) && i < a->len; i++) {
+            vkDomainFSDef *fs = a->pdata[i];
+            if (g_strcmp0(fs->type ? fs->type : "mount", "mount") == 0 &&
+                assign(s, DEV_PCIE, &fs->address) < 0)
+                return -1;
+        }
         for (guint i = 0; (a = p->devs[VK_DOMAIN_DEVICE_NET]) && i < a->len; i++) {
             vkDomainNetDef *n = a->pdata[i];
             if (n->type == VK_DOMAIN_NET_TYPE_HOSTDEV)

@@ -111,9 +111,16 @@ hasUsb(const vkDomainDef *def)
 }
 
 /* Appends the ",bus=...,addr=..." that puts a device where its kept
- * <address> says (PCI: pci.N, or pcie.0 for bus 0 of a q35 machine);
+ * <address> says (PCI: pci.N, or pcie.0 for bus 0 of a q35 machine;
+ * USB: usb.0 and the port; virtio-serial: virtio-serialN.0 and nr);
  * nothing for a NULL or unknown address type.  command.c. */
 void vkQemuCmdAddress(GString *dev, const vkDomainDef *def, const vkXmlElem *addr);
+
+static inline bool
+isPciAddr(const vkXmlElem *addr)
+{
+    return addr && g_strcmp0(vkXmlElemGetAttr(addr, "type"), "pci") == 0;
+}
 /* True for a q35 machine (PCI Express root). */
 bool vkQemuCmdIsQ35(const vkDomainDef *def);
 
@@ -147,6 +154,9 @@ int vkQemuCmdGraphics(cmdBuf *b);      /* command-display.c (with -audiodev) */
 int vkQemuCmdControllersAndOthers(cmdBuf *b); /* command-controller.c */
 int vkQemuCmdVideo(cmdBuf *b);         /* command-display.c */
 int vkQemuCmdInputAndSound(cmdBuf *b); /* command-sound.c */
+int vkQemuCmdOthers(cmdBuf *b);        /* command-other.c: memballoon, rng, ... */
+int vkQemuCmdPassthrough(cmdBuf *b);   /* command-other.c: <qemu:commandline>, last */
+void vkQemuCmdUsbHubs(cmdBuf *b);      /* command-other.c: after the controllers */
 int vkQemuCmdDisks(cmdBuf *b);         /* command-disk.c */
 int vkQemuCmdNets(cmdBuf *b);          /* command-net.c */
 int vkQemuCmdChardevs(cmdBuf *b);      /* command-chr.c */

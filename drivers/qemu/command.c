@@ -49,6 +49,27 @@ vkQemuCmdAddress(GString *dev, const vkDomainDef *def, const vkXmlElem *addr)
             g_string_append_printf(dev, ",addr=0x%x", slot);
         if (g_strcmp0(multi, "on") == 0)
             g_string_append(dev, ",multifunction=on");
+    } else if (g_strcmp0(type, "usb") == 0) {
+        const char *bus = vkXmlElemGetAttr(addr, "bus");
+        const char *port = vkXmlElemGetAttr(addr, "port");
+        unsigned int b = bus ? (unsigned int)g_ascii_strtoull(bus, NULL, 10) : 0;
+
+        /* the controller of index 0 is "usb", others "usbN" */
+        if (b)
+            g_string_append_printf(dev, ",bus=usb%u.0", b);
+        else
+            g_string_append(dev, ",bus=usb.0");
+        if (port)
+            g_string_append_printf(dev, ",port=%s", port);
+    } else if (g_strcmp0(type, "virtio-serial") == 0) {
+        const char *ctrl = vkXmlElemGetAttr(addr, "controller");
+        const char *bus = vkXmlElemGetAttr(addr, "bus");
+        const char *port = vkXmlElemGetAttr(addr, "port");
+
+        g_string_append_printf(dev, ",bus=virtio-serial%s.%s", ctrl ? ctrl : "0",
+                               bus ? bus : "0");
+        if (port)
+            g_string_append_printf(dev, ",nr=%s", port);
     }
 }
 
@@ -88,11 +109,14 @@ build(const vkDomainDef *def, const vkQemuCommandOpts *opts)
         add(&b, "-no-reboot");
 
     if (vkQemuCmdGraphics(&b) < 0 || vkQemuCmdControllersAndOthers(&b) < 0 ||
-        vkQemuCmdVideo(&b) < 0 || vkQemuCmdInputAndSound(&b) < 0 || vkQemuCmdDisks(&b) < 0 || vkQemuCmdNets(&b) < 0 || vkQemuCmdChardevs(&b) < 0)
+        vkQemuCmdVideo(&b) < 0 || vkQemuCmdInputAndSound(&b) < 0 ||
+        vkQemuCmdDisks(&b) < 0 || vkQemuCmdNets(&b) < 0 || vkQemuCmdChardevs(&b) < 0)
         goto error;
 
     if (opts && opts->incoming)
         add2(&b, "-incoming", opts->incoming);
+    if (vkQemuCmdPassthrough(&b) < 0)
+        goto error;
 
     g_ptr_array_add(b.argv, NULL);
     return (char **)g_ptr_array_free(b.argv, FALSE);

@@ -19,6 +19,7 @@
 #include "conf/domain-conf-priv.h"
 #include "drivers/qemu/qemu-private.h"
 #include "drivers/qemu/command.h"
+#include "drivers/qemu/qemu-pci.h"
 
 /* How long a detach waits for the guest to let go of the device. */
 #define UNPLUG_WAIT_MS 10000
@@ -108,6 +109,45 @@ findNic(vkQemuState *st, vkQemuDomain *obj, const char *mac)
     return NULL;
 }
 
+/* The slot a hot-plugged PCI device takes, kept in its definition like
+ * a cold-plugged one's (on q35 that is a free pcie-root-port: pcie.0
+ * itself takes no hotplug).  live: no bus may be added. */
+static int
+assignAddress(vkDomainDef *def, const vkDomainDeviceDef *dev, bool live)
+{
+    vkXmlElem **addr = NULL;
+    bool pcie = true;
+
+    if (dev->type == VK_DOMAIN_DEVICE_DISK && isVirtioDisk(dev->data.disk)) {
+        addr = &dev->data.disk->address;
+    } else if (dev->type == VK_DOMAIN_DEVICE_NET) {
+        addr = &dev->data.net->address;
+        pcie = vkQemuPciNetIsPCIe(dev->data.net->model ? dev->data.net->model : "virtio");
+    }
+    if (!addr || *addr)
+        return 0;
+    return live ? vkQemuPciAssignHotplug(def, pcie, addr) : vkQemuPciAssign(def);
+}
+
+/* device_add's bus and addr for a kept PCI address. */
+static void
+addressArgs(vkJSON *args, const vkDomainDef *def, const vkXmlElem *addr)
+{
+    const char *bus = addr ? vkXmlElemGetAttr(addr, "bus") : NULL;
+    const char *slot = addr ? vkXmlElemGetAttr(addr, "slot") : NULL;
+    unsigned int b = bus ? (unsigned int)g_ascii_strtoull(bus, NULL, 0) : 0;
+    g_autofree char *busName = NULL;
+    g_autofree char *at = NULL;
+
+    if (!addr || g_strcmp0(vkXmlElemGetAttr(addr, "type"), "pci") != 0)
+        return;
+    busName = b == 0 && def->osMachine && strstr(def->osMachine, "q35") ?
+        g_strdup("pcie.0") : g_strdup_printf("pci.%u", b);
+    at = g_strdup_printf("0x%x", slot ? (unsigned int)g_ascii_strtoull(slot, NULL, 0) : 0);
+    vkJSONObjectAppendString(args, "bus", busName);
+    vkJSONObjectAppendString(args, "addr", at);
+}
+
 static int
 attachLive(vkQemuState *st, vkQemuDomain *obj, const vkDomainDeviceDef *dev)
 {
@@ -132,6 +172,7 @@ attachLive(vkQemuState *st, vkQemuDomain *obj, const vkDomainDeviceDef *dev)
         vkJSONObjectAppendString(args, "driver", "virtio-blk-pci");
         vkJSONObjectAppendString(args, "drive", node);
         vkJSONObjectAppendString(args, "id", d->dst);
+        addressArgs(args, obj->def, d->address);
         if (cmd(st, obj, "device_add", args, NULL) < 0) {
             args = vkJSONNewObject();
             vkJSONObjectAppendString(args, "node-name", node);
@@ -170,6 +211,7 @@ attachLive(vkQemuState *st, vkQemuDomain *obj, const vkDomainDeviceDef *dev)
         vkJSONObjectAppendString(args, "netdev", netdev);
         vkJSONObjectAppendString(args, "id", id);
         vkJSONObjectAppendString(args, "mac", mac);
+        addressArgs(args, obj->def, n->address);
         if (cmd(st, obj, "device_add", args, NULL) < 0) {
             args = vkJSONNewObject();
             vkJSONObjectAppendString(args, "id", netdev);
@@ -339,10 +381,10 @@ changeLive(vkQemuState *st, vkQemuDomain *obj, const char *xml, bool attach)
             vkDomainDeviceDefFree(tmp);
             return -1;
         }
-        if (vkQemuValidateDef(copy) < 0)
-            return -1;
         list = copy->priv->devs[type];
         view.data.disk = list->pdata[list->len - 1];
+        if (assignAddress(copy, &view, true) < 0 || vkQemuValidateDef(copy) < 0)
+            return -1;
         rc = attachLive(st, obj, &view);
     } else {
         liveDevice ld = { 0 };
@@ -378,12 +420,19 @@ changeConfig(vkQemuState *st, vkQemuDomain *obj, const char *xml, bool attach)
         return -1;
     copy = vkDomainDefCopy(*target);
     if (attach) {
+        int type = dev->type;
         vkDomainDeviceDef *tmp = g_steal_pointer(&dev);
+        vkDomainDeviceDef view = { .type = type };
+        GPtrArray *list;
 
         if (vkDomainDefAttachDevice(copy, &tmp) < 0) {
             vkDomainDeviceDefFree(tmp);
             return -1;
         }
+        list = copy->priv->devs[type];
+        view.data.disk = list->pdata[list->len - 1];
+        if (assignAddress(copy, &view, false) < 0)
+            return -1;
     } else if (vkDomainDefDetachDevice(copy, dev) < 0) {
         return -1;
     }

@@ -153,6 +153,8 @@ typedef struct {
     GPtrArray *attrs;          /* other attributes: name, value pairs */
     GPtrArray *extra;
     vkXmlElem *address;
+    bool implicit;             /* added by the generic defaults for a disk;
+                                * drivers put their own implicit ones first */
 } vkDomainControllerDef;
 
 typedef struct {
@@ -283,6 +285,10 @@ struct _vkDomainDefPriv {
     GPtrArray *devs[VK_DOMAIN_DEVICE_LAST];  /* one array per kind */
 };
 typedef struct _vkDomainDefPriv vkDomainDefPriv;
+
+/* libvirt's QEMU XML namespace; its elements are kept in topExtra named
+ * "qemu:commandline", "qemu:arg", ... (domain-parse.c). */
+#define VK_DOMAIN_QEMU_NS "http://libvirt.org/schemas/domain/qemu/1.0"
 
 /* ---- helpers shared by the conf files ---- */
 int vkDomainEnumFromString(const char *const *table, int n, const char *str);

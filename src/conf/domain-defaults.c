@@ -196,6 +196,7 @@ ensureController(vkDomainDef *def, const char *type, int idx)
     c = g_new0(vkDomainControllerDef, 1);
     c->type = g_strdup(type);
     c->idx = idx;
+    c->implicit = true;
     g_ptr_array_add(ctrls, c);
 }
 

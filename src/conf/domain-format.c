@@ -294,6 +294,9 @@ static const char *const extraAfterDevices[] = {
     "seclabel", "keywrap", "launchSecurity", NULL,
 };
 static const char *const extraGenid[] = { "genid", NULL };
+static const char *const extraQemuNs[] = {
+    "qemu:commandline", "qemu:capabilities", "qemu:deprecation", "qemu:override", NULL,
+};
 
 char *
 vkDomainDefFormat(const vkDomainDef *def, unsigned int flags)
@@ -307,6 +310,12 @@ vkDomainDefFormat(const vkDomainDef *def, unsigned int flags)
     vkConfAttr(buf, "type", def->virtType ? def->virtType : "test");
     if (def->id >= 0 && !(flags & VIR_DOMAIN_XML_INACTIVE))
         g_string_append_printf(buf, " id='%d'", def->id);
+    for (i = 0; p->topExtra && i < p->topExtra->len; i++) {
+        if (nameIn(((vkXmlElem *)p->topExtra->pdata[i])->name, extraQemuNs)) {
+            g_string_append(buf, " xmlns:qemu='" VK_DOMAIN_QEMU_NS "'");
+            break;
+        }
+    }
     g_string_append(buf, ">\n");
     textElem(buf, 2, "name", def->name);
     vkUUIDFormat(def->uuid, uuid);
@@ -352,6 +361,7 @@ vkDomainDefFormat(const vkDomainDef *def, unsigned int flags)
     topExtra(buf, def, extraBeforeDevices);
     formatDevices(buf, def, flags);
     topExtra(buf, def, extraAfterDevices);
+    topExtra(buf, def, extraQemuNs);
     g_string_append(buf, "</domain>\n");
     return g_string_free(buf, FALSE);
 }

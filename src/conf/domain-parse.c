@@ -393,6 +393,40 @@ parseDevices(vkDomainDef *def, xmlNodePtr devices, unsigned int flags)
     return 0;
 }
 
+static void
+prefixQemu(vkXmlElem *e)
+{
+    char *n = g_strconcat("qemu:", e->name, NULL);
+
+    g_free(e->name);
+    e->name = n;
+    for (guint i = 0; e->children && i < e->children->len; i++)
+        prefixQemu(e->children->pdata[i]);
+}
+
+/* libvirt's QEMU namespace (<qemu:commandline>, <qemu:capabilities>,
+ * <qemu:override>, <qemu:deprecation>), whatever prefix the document
+ * binds it to: kept under the prefix libvirt writes, for the QEMU driver
+ * to apply or refuse.  A second copy of one is ignored, as libvirt does. */
+static void
+keepQemuNs(vkDomainDef *def, xmlNodePtr n)
+{
+    static const char *const names[] = {
+        "commandline", "capabilities", "override", "deprecation", NULL,
+    };
+    g_autofree char *name = g_strconcat("qemu:", (const char *)n->name, NULL);
+    GPtrArray *a;
+
+    if (vkDomainEnumFromString(names, 100, (const char *)n->name) < 0)
+        return;
+    for (guint i = 0; (a = def->priv->topExtra) && i < a->len; i++) {
+        if (strcmp(((vkXmlElem *)a->pdata[i])->name, name) == 0)
+            return;
+    }
+    vkXmlKeep(&def->priv->topExtra, n);
+    prefixQemu(def->priv->topExtra->pdata[def->priv->topExtra->len - 1]);
+}
+
 static int
 parseTop(vkDomainDef *def, xmlNodePtr root, unsigned int flags,
          bool *haveUUID)
@@ -481,8 +515,11 @@ parseTop(vkDomainDef *def, xmlNodePtr root, unsigned int flags,
                 return -1;
         } else if (NAME_IS(n, "devices")) {
             devices = n;
-        } else if (vkDomainEnumFromString(vkDomainTopExtraTable, 100,
-                                          (const char *)n->name) >= 0) {
+        } else if (n->ns && n->ns->href &&
+                   xmlStrEqual(n->ns->href, BAD_CAST VK_DOMAIN_QEMU_NS)) {
+            keepQemuNs(def, n);
+        } else if (!n->ns && vkDomainEnumFromString(vkDomainTopExtraTable, 100,
+                                                    (const char *)n->name) >= 0) {
             vkXmlKeep(&def->priv->topExtra, n);
         }
     }

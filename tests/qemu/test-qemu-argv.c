@@ -5,7 +5,8 @@
  * <case>.err exists instead, building must fail with
  * VIR_ERR_CONFIG_UNSUPPORTED and a message containing that file's text.
  * The driver's post-parse defaults run first, as at define; when a
- * <case>.out.xml exists, the persisted (inactive) XML must equal it.
+ * <case>.out.xml exists, the persisted (inactive) XML must equal it and
+ * define again into itself.
  * VK_TEST_REGENERATE=1 rewrites the .args files (and existing .out.xml
  * files) from the current output.
  */
@@ -83,6 +84,18 @@ runCase(void **state)
         want = slurp(outPath);
         if (strcmp(got, want) != 0)
             fail_msg("%s: persisted XML differs.\n--- expected\n%s--- got\n%s", name, want, got);
+        /* Defining the persisted XML again (a daemon restart, a client
+         * redefining what it read) changes nothing. */
+        {
+            g_autoptr(vkDomainDef) again = vkDomainDefParseString(got, "kvm,qemu", 0);
+            g_autofree char *twice = NULL;
+
+            assert_non_null(again);
+            assert_int_equal(vkQemuPostParse(again), 0);
+            twice = vkDomainDefFormat(again, VIR_DOMAIN_XML_INACTIVE);
+            if (strcmp(got, twice) != 0)
+                fail_msg("%s: persisted XML changes when defined again:\n%s", name, twice);
+        }
     }
 
     vkErrorReset();

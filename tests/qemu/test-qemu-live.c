@@ -421,7 +421,7 @@ static void
 test_balloon(void **state)
 {
     g_autofree char *xml = domainXML(root, "bal", "    <memballoon model='virtio'/>\n");
-    g_autofree char *plain = domainXML(root, "nobal", NULL);
+    g_autofree char *plain = domainXML(root, "nobal", "    <memballoon model='none'/>\n");
     g_autofree char *cfgPath = g_strdup_printf("%s/etc/bal.xml", root);
     g_autofree char *cfg = NULL;
     g_autofree char *live = NULL;
@@ -619,6 +619,11 @@ test_hotplug(void **state)
     desc = virDomainGetXMLDesc(dom, 0);
     assert_non_null(strstr(desc, "<target dev='vdb' bus='virtio'/>"));
     assert_non_null(strstr(desc, "52:54:00:12:34:56"));
+    /* Each took the next free slot (00:02 is the default balloon's) and
+     * kept it, as a cold-plugged device would. */
+    assert_non_null(strstr(desc, "<target dev='vdb' bus='virtio'/>\n      <address type='pci' "
+                                 "domain='0x0000' bus='0x00' slot='0x03' function='0x0'/>"));
+    assert_non_null(strstr(desc, "slot='0x04' function='0x0'/>\n    </interface>"));
     free(desc);
     /* Live only: the persistent definition has neither. */
     desc = virDomainGetXMLDesc(dom, VIR_DOMAIN_XML_INACTIVE);

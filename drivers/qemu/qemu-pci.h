@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Where each device of a QEMU domain sits on the guest's PCI/PCIe
+ * topology (qemu-pci.c), decided at define and kept in the definition so
+ * the guest sees the same buses on every start and after hotplug.
+ */
+#ifndef VK_QEMU_PCI_H
+#define VK_QEMU_PCI_H
+
+#include "conf/domain-conf-priv.h"
+
+/* Gives every PCI device of def that has no address one, as libvirt 9.0
+ * does for i440fx and q35: the machine's fixed slots first, then first
+ * fit in libvirt's device order, adding pcie-root-ports (q35, plus one
+ * spare for hotplug), pcie-to-pci-bridges or pci-bridges when no bus has
+ * room.  0, or -1 with VIR_ERR_CONFIG_UNSUPPORTED / VIR_ERR_XML_ERROR. */
+int vkQemuPciAssign(vkDomainDef *def);
+
+/* For a device being hot-plugged into def: a free hotpluggable slot (no
+ * bus is added to a running guest).  pcie: the device is PCI Express
+ * (virtio, xhci, e1000e ...).  Stores a new <address> in *addr; 0, or -1
+ * with VIR_ERR_OPERATION_FAILED when every slot is taken. */
+int vkQemuPciAssignHotplug(const vkDomainDef *def, bool pcie, vkXmlElem **addr);
+
+/* True when QEMU's device for this model is PCI Express on q35. */
+bool vkQemuPciNetIsPCIe(const char *model);
+
+#endif

@@ -1,83 +1,116 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * Disks: -drive/-blockdev and the device that shows each to the guest.
+ * Disks: the -blockdev nodes and the -device of each (qemu-blockdev.c
+ * builds both as JSON; this file only numbers and prints them).
+ *
+ * Node indexes follow libvirt: counted from the last disk up, so the
+ * first disk's top image has the highest number and a hot-plugged disk
+ * can take the next free one.
  */
 #include <string.h>
 
 #include "drivers/qemu/command-priv.h"
+#include "drivers/qemu/qemu-blockdev.h"
 
 #define VIR_FROM_THIS VIR_FROM_QEMU
 #include "util/error.h"
+
+static void
+addJSON(cmdBuf *b, const char *opt, const vkJSON *v)
+{
+    add(b, opt);
+    g_ptr_array_add(b->argv, vkJSONFormat(v));
+}
+
+/* A source the guest may start without: <source startupPolicy='optional'>
+ * (or 'requisite') naming a file that is not there at start. */
+static bool
+missingOptional(const cmdBuf *b, const vkDomainDiskDef *d)
+{
+    const char *policy = vkXmlElemGetAttr(d->srcRest, "startupPolicy");
+
+    if (!b->opts || !policy || strcmp(policy, "mandatory") == 0 || !d->src ||
+        d->type != VK_DOMAIN_DISK_TYPE_FILE)
+        return false;
+    return !g_file_test(d->src, G_FILE_TEST_EXISTS);
+}
+
+static int
+checkDisk(const vkDomainDiskDef *d)
+{
+    const char *policy = vkXmlElemGetAttr(d->srcRest, "startupPolicy");
+
+    if (d->type == VK_DOMAIN_DISK_TYPE_DIR) {
+        unsupported("disk type 'dir' of disk '%s' (QEMU's vvfat is not offered)", d->dst);
+        return -1;
+    }
+    if (policy && d->device == VK_DOMAIN_DISK_DEVICE_DISK && strcmp(policy, "optional") != 0 &&
+        strcmp(policy, "mandatory") != 0) {
+        unsupported("startupPolicy '%s' of disk '%s' (a disk takes only 'optional' or "
+                    "'mandatory')", policy, d->dst);
+        return -1;
+    }
+    if (vkXmlElemGetAttr(d->driverRest, "iothread")) {
+        unsupported("<driver iothread=''> of disk '%s' (no <iothreads> in virtkit's QEMU "
+                    "driver yet)", d->dst);
+        return -1;
+    }
+    if (d->extra) {
+        for (guint i = 0; i < d->extra->len; i++) {
+            const vkXmlElem *e = d->extra->pdata[i];
+
+            if (strcmp(e->name, "iotune") == 0 || strcmp(e->name, "encryption") == 0 ||
+                strcmp(e->name, "auth") == 0 || strcmp(e->name, "mirror") == 0) {
+                unsupported("<%s> of disk '%s'", e->name, d->dst);
+                return -1;
+            }
+        }
+    }
+    if (d->srcRest && d->srcRest->children && d->srcRest->children->len) {
+        unsupported("<source><%s> of disk '%s'",
+                    ((vkXmlElem *)d->srcRest->children->pdata[0])->name, d->dst);
+        return -1;
+    }
+    if (d->transient) {
+        unsupported("<transient/> of disk '%s'", d->dst);
+        return -1;
+    }
+    return 0;
+}
 
 int
 vkQemuCmdDisks(cmdBuf *b)
 {
     const vkDomainDef *def = b->def;
     GPtrArray *a = devs(def, VK_DOMAIN_DEVICE_DISK);
+    unsigned int index = 1;
+    bool fdc = false;
+
+    for (guint i = 0; a && i < a->len; i++)
+        index += vkQemuDiskSourceCount(a->pdata[i]);
 
     for (guint i = 0; a && i < a->len; i++) {
-        const vkDomainDiskDef *d = a->pdata[i];
-        g_autofree char *src = NULL;
-        g_autofree char *dev = NULL;
-        GString *drive;
-        const char *format = d->driverType ? d->driverType : "raw";
-        bool cdrom = d->device == VK_DOMAIN_DISK_DEVICE_CDROM;
-        const char *bus = d->bus ? d->bus : "";
+        vkDomainDiskDef *d = a->pdata[i];
+        g_autoptr(GPtrArray) nodes = g_ptr_array_new_with_free_func((GDestroyNotify)vkJSONFree);
+        g_autofree char *top = NULL;
+        g_autoptr(vkJSON) dev = NULL;
 
-        /* A volume disk reaches a command line resolved to its file (the
-         * storage driver, at start); at define it is only checked. */
-        if (d->type != VK_DOMAIN_DISK_TYPE_FILE && d->type != VK_DOMAIN_DISK_TYPE_BLOCK &&
-            d->type != VK_DOMAIN_DISK_TYPE_VOLUME) {
-            unsupported("disk type '%s' of disk '%s'",
-                        vkDomainDiskTypeTable[d->type], d->dst);
+        index -= vkQemuDiskSourceCount(d);
+        if (checkDisk(d) < 0)
             return -1;
-        }
-        if (d->device != VK_DOMAIN_DISK_DEVICE_DISK && !cdrom) {
-            unsupported("disk device '%s' of disk '%s'",
-                        vkDomainDiskDeviceTable[d->device], d->dst);
+        if (!missingOptional(b, d) &&
+            vkQemuDiskBlockdevs(d, index, nodes, &top) < 0)
             return -1;
-        }
-        if (strcmp(format, "raw") != 0 && strcmp(format, "qcow2") != 0) {
-            unsupported("disk format '%s' of disk '%s'", format, d->dst);
+        if (!(dev = vkQemuDiskDeviceProps(def, d, top)))
             return -1;
+        /* q35 has no floppy controller of its own */
+        if (g_strcmp0(d->bus, "fdc") == 0 && !fdc && vkQemuCmdIsQ35(def)) {
+            add2(b, "-device", "{\"driver\":\"isa-fdc\"}");
+            fdc = true;
         }
-        if (strcmp(bus, "virtio") == 0 && !cdrom) {
-            dev = g_strdup_printf("virtio-blk-pci,drive=drive-%s,id=%s", d->dst, d->dst);
-        } else if (strcmp(bus, "ide") == 0) {
-            /* hda..hdd name the primary/secondary master/slave. */
-            int unit = strlen(d->dst) == 3 && g_str_has_prefix(d->dst, "hd") ?
-                d->dst[2] - 'a' : -1;
-
-            if (unit < 0 || unit > 3) {
-                unsupported("IDE target '%s' (only hda to hdd)", d->dst);
-                return -1;
-            }
-            dev = g_strdup_printf("%s,bus=ide.%d,unit=%d,drive=drive-%s,id=%s",
-                                  cdrom ? "ide-cd" : "ide-hd", unit / 2, unit % 2,
-                                  d->dst, d->dst);
-        } else {
-            unsupported("disk bus '%s' of disk '%s'%s", bus, d->dst,
-                        cdrom ? " (a cdrom needs bus 'ide')" : "");
-            return -1;
-        }
-
-        drive = g_string_new(NULL);
-        if (d->src) {
-            src = esc(d->src);
-            g_string_append_printf(drive, "file=%s,format=%s,", src, format);
-        }
-        g_string_append_printf(drive, "if=none,id=drive-%s", d->dst);
-        if (d->readonly || cdrom)
-            g_string_append(drive, ",readonly=on");
-        if (d->driverCache)
-            g_string_append_printf(drive, ",cache=%s", d->driverCache);
-        add(b, "-drive");
-        g_ptr_array_add(b->argv, g_string_free(drive, FALSE));
-        add(b, "-device");
-        if (d->bootIndex)
-            addf(b, "%s,bootindex=%u", dev, d->bootIndex);
-        else
-            add(b, dev);
+        for (guint j = 0; j < nodes->len; j++)
+            addJSON(b, "-blockdev", nodes->pdata[j]);
+        addJSON(b, "-device", dev);
     }
     return 0;
 }

@@ -131,12 +131,17 @@ typedef struct {
     char *driverName;
     char *driverType;          /* raw, qcow2, ... */
     char *driverCache;
+    vkXmlElem *driverRest;     /* <driver>'s other attributes and children */
     char *src;                 /* file / dev / dir path, network name, volume */
     char *srcProtocol;         /* network disks: nbd, rbd, iscsi, ... */
     char *srcPool;             /* volume disks */
     GPtrArray *srcHosts;       /* vkXmlElem* <host .../>, network disks */
+    vkXmlElem *srcRest;        /* <source>'s other attributes (startupPolicy,
+                                * index, ...) and children but <host> */
     char *dst;                 /* [core] target dev: vda, hdc, ... */
     char *bus;                 /* virtio, ide, scsi, sata, usb, fdc, xen */
+    GPtrArray *targetAttrs;    /* <target>'s other attributes (tray,
+                                * removable, rotation_rate): name, value */
     bool readonly;
     bool shareable;
     bool transient;

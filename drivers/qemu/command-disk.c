@@ -40,10 +40,6 @@ checkDisk(const vkDomainDiskDef *d)
 {
     const char *policy = vkXmlElemGetAttr(d->srcRest, "startupPolicy");
 
-    if (d->type == VK_DOMAIN_DISK_TYPE_DIR) {
-        unsupported("disk type 'dir' of disk '%s' (QEMU's vvfat is not offered)", d->dst);
-        return -1;
-    }
     if (policy && d->device == VK_DOMAIN_DISK_DEVICE_DISK && strcmp(policy, "optional") != 0 &&
         strcmp(policy, "mandatory") != 0) {
         unsupported("startupPolicy '%s' of disk '%s' (a disk takes only 'optional' or "
@@ -71,6 +67,11 @@ checkDisk(const vkDomainDiskDef *d)
                     ((vkXmlElem *)d->srcRest->children->pdata[0])->name, d->dst);
         return -1;
     }
+    if (d->readonly && d->device == VK_DOMAIN_DISK_DEVICE_DISK &&
+        (g_strcmp0(d->bus, "ide") == 0 || g_strcmp0(d->bus, "sata") == 0)) {
+        unsupported("readonly %s disks are not supported", d->bus);
+        return -1;
+    }
     if (d->transient) {
         unsupported("<transient/> of disk '%s'", d->dst);
         return -1;
@@ -86,8 +87,10 @@ vkQemuCmdDisks(cmdBuf *b)
     unsigned int index = 1;
     bool fdc = false;
 
-    for (guint i = 0; a && i < a->len; i++)
-        index += vkQemuDiskSourceCount(a->pdata[i]);
+    for (guint i = 0; a && i < a->len; i++) {
+        if (!missingOptional(b, a->pdata[i]))
+            index += vkQemuDiskSourceCount(a->pdata[i]);
+    }
 
     for (guint i = 0; a && i < a->len; i++) {
         vkDomainDiskDef *d = a->pdata[i];
@@ -95,12 +98,17 @@ vkQemuCmdDisks(cmdBuf *b)
         g_autofree char *top = NULL;
         g_autoptr(vkJSON) dev = NULL;
 
-        index -= vkQemuDiskSourceCount(d);
         if (checkDisk(d) < 0)
             return -1;
-        if (!missingOptional(b, d) &&
-            vkQemuDiskBlockdevs(d, index, nodes, &top) < 0)
-            return -1;
+        if (missingOptional(b, d)) {
+            /* a cdrom or floppy starts empty, a disk is left out */
+            if (d->device == VK_DOMAIN_DISK_DEVICE_DISK)
+                continue;
+        } else {
+            index -= vkQemuDiskSourceCount(d);
+            if (vkQemuDiskBlockdevs(d, index, nodes, &top) < 0)
+                return -1;
+        }
         if (!(dev = vkQemuDiskDeviceProps(def, d, top)))
             return -1;
         /* q35 has no floppy controller of its own */

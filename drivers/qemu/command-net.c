@@ -288,6 +288,13 @@ vkQemuCmdNets(cmdBuf *b)
             unsupported("<link state='down'> of interface %u of domain '%s'", i, def->name);
             return -1;
         }
+        if (netChild(n, "mtu") && n->type != VK_DOMAIN_NET_TYPE_NETWORK &&
+            n->type != VK_DOMAIN_NET_TYPE_BRIDGE && n->type != VK_DOMAIN_NET_TYPE_ETHERNET &&
+            n->type != VK_DOMAIN_NET_TYPE_VHOSTUSER) {
+            unsupported("setting MTU on interface type %s is not supported yet",
+                        vkDomainNetTypeTable[n->type]);
+            return -1;
+        }
         if (checkNet(def, n) < 0 || !(nd = netdevProps(b, n, i)))
             return -1;
         dev = vkJSONNewObject();

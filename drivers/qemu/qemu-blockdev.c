@@ -266,14 +266,20 @@ imageNodes(const vkDomainDiskDef *d, int type, const char *src, const char *prot
                                  "host_cdrom" : "host_device");
         vkJSONObjectAppendString(st, "filename", src);
         break;
+    case VK_DOMAIN_DISK_TYPE_DIR:
+        /* a host directory shown as a FAT image, read-only */
+        vkJSONObjectAppendString(st, "driver", "vvfat");
+        vkJSONObjectAppendString(st, "dir", src);
+        vkJSONObjectAppendBool(st, "floppy", d->device == VK_DOMAIN_DISK_DEVICE_FLOPPY);
+        vkJSONObjectAppendBool(st, "rw", false);
+        break;
     case VK_DOMAIN_DISK_TYPE_NETWORK:
         vkJSONObjectAppendString(st, "driver", proto);
         if (networkProps(st, d, proto, src, hosts) < 0)
             return -1;
         break;
     default:
-        unsupported("disk type '%s' of disk '%s' (QEMU opens file, block, network "
-                    "and volume disks)", vkDomainDiskTypeTable[type], d->dst);
+        unsupported("disk type '%s' of disk '%s'", vkDomainDiskTypeTable[type], d->dst);
         return -1;
     }
     if (io && type != VK_DOMAIN_DISK_TYPE_NETWORK && strcmp(io, "default") != 0)
@@ -360,6 +366,14 @@ vkQemuDiskBlockdevs(const vkDomainDiskDef *d, unsigned int index,
     bool ro = d->readonly || d->device == VK_DOMAIN_DISK_DEVICE_CDROM;
 
     *top = NULL;
+    if (d->type == VK_DOMAIN_DISK_TYPE_DIR) {
+        if (strcmp(format, "fat") != 0) {
+            unsupported("storage type 'dir' requires use of storage format 'fat'");
+            return -1;
+        }
+        format = "raw";
+        ro = true;
+    }
     if (isEmpty(d))
         return 0;
     if (!formatKnown(format)) {
@@ -475,10 +489,6 @@ deviceHead(vkJSON *props, const vkDomainDef *def, const vkDomainDiskDef *d)
     } else if (strcmp(bus, "usb") == 0) {
         const char *port = vkXmlElemGetAttr(a, "port");
 
-        if (cdrom) {
-            unsupported("cdrom '%s' on bus 'usb' (QEMU has no usb cdrom device)", d->dst);
-            return -1;
-        }
         vkJSONObjectAppendString(props, "driver", "usb-storage");
         if (g_strcmp0(vkXmlElemGetAttr(a, "type"), "usb") == 0) {
             g_autofree char *b = g_strdup_printf("usb.%u", addrNum(a, "bus"));
@@ -541,8 +551,8 @@ vkQemuDiskDeviceProps(const vkDomainDef *def, const vkDomainDiskDef *d, const ch
         vkJSONObjectAppendString(props, "vendor", vendor->text);
     if (product && product->text)
         vkJSONObjectAppendString(props, "product", product->text);
-    if (removable && strcmp(bus, "usb") == 0)
-        vkJSONObjectAppendBool(props, "removable", strcmp(removable, "on") == 0);
+    if (strcmp(bus, "usb") == 0)
+        vkJSONObjectAppendBool(props, "removable", g_strcmp0(removable, "on") == 0);
     if (d->driverCache && strcmp(bus, "fdc") != 0 &&
         d->device != VK_DOMAIN_DISK_DEVICE_LUN &&
         cacheMode(d->driverCache, &direct, &noFlush, &wce))

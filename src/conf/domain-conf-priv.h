@@ -302,6 +302,13 @@ extern const char *const vkDomainTopExtraTable[];
 void vkDomainDeviceDefClear(vkDomainDeviceDef *dev);
 void vkDomainDevicePayloadFree(int type, void *payload);
 GPtrArray *vkDomainDevList(vkDomainDef *def, int type);
+/* The index a disk's target name stands for (hda 0, sdb 1, vdaa 26), -1
+ * for a name that has none.  domain-defaults.c */
+int vkDomainDiskIndex(const char *dst);
+/* Adds d to the disk list where libvirt puts it: after the last disk of
+ * its bus with a lower index, before the first one with a higher index,
+ * at the end when its bus has no disk yet.  domain-devices.c */
+void vkDomainDiskInsert(GPtrArray *disks, vkDomainDiskDef *d);
 
 /* Parse one device element (<disk>, <interface>, ...).  Returns 0 and
  * fills *dev, 1 when the element is not a device libvirt knows (ignored),

@@ -187,6 +187,9 @@ formatFS(GString *buf, const vkDomainFSDef *fs)
     g_string_append(buf, IND "</filesystem>\n");
 }
 
+/* Kept children of an interface that libvirt writes before <script>. */
+static const char *const netBeforeScript[] = { "source", "virtualport", "ip", "route", NULL };
+
 static void
 formatNet(GString *buf, const vkDomainNetDef *net)
 {
@@ -216,7 +219,7 @@ formatNet(GString *buf, const vkDomainNetDef *net)
     }
     for (i = 0; net->extra && i < net->extra->len; i++) {
         vkXmlElem *e = net->extra->pdata[i];
-        if (strcmp(e->name, "source") == 0)
+        if (g_strv_contains(netBeforeScript, e->name))
             vkXmlElemFormat(buf, e, 6);
     }
     if (net->script) {
@@ -236,7 +239,7 @@ formatNet(GString *buf, const vkDomainNetDef *net)
     }
     for (i = 0; net->extra && i < net->extra->len; i++) {
         vkXmlElem *e = net->extra->pdata[i];
-        if (strcmp(e->name, "source") != 0)
+        if (!g_strv_contains(netBeforeScript, e->name))
             vkXmlElemFormat(buf, e, 6);
     }
     bootOrder(buf, net->bootIndex);

@@ -39,6 +39,8 @@ static int
 checkDisk(const vkDomainDiskDef *d)
 {
     const char *policy = vkXmlElemGetAttr(d->srcRest, "startupPolicy");
+    const char *addrType = vkXmlElemGetAttr(d->address, "type");
+    const char *bus = d->bus ? d->bus : "";
 
     if (policy && d->device == VK_DOMAIN_DISK_DEVICE_DISK && strcmp(policy, "optional") != 0 &&
         strcmp(policy, "mandatory") != 0) {
@@ -62,9 +64,26 @@ checkDisk(const vkDomainDiskDef *d)
             }
         }
     }
-    if (d->srcRest && d->srcRest->children && d->srcRest->children->len) {
-        unsupported("<source><%s> of disk '%s'",
-                    ((vkXmlElem *)d->srcRest->children->pdata[0])->name, d->dst);
+    for (guint i = 0; d->srcRest && d->srcRest->children && i < d->srcRest->children->len; i++) {
+        const char *name = ((vkXmlElem *)d->srcRest->children->pdata[i])->name;
+
+        /* virtkit relabels no image, so a per-image label asks nothing
+         * of it; rbd snapshots are opened as such */
+        if (strcmp(name, "seclabel") == 0 ||
+            (strcmp(name, "snapshot") == 0 && g_strcmp0(d->srcProtocol, "rbd") == 0))
+            continue;
+        unsupported("<source><%s> of disk '%s'", name, d->dst);
+        return -1;
+    }
+    if (addrType && (strcmp(bus, "ide") == 0 || strcmp(bus, "sata") == 0 ||
+                     strcmp(bus, "scsi") == 0 || strcmp(bus, "fdc") == 0) &&
+        strcmp(addrType, "drive") != 0) {
+        unsupported("Invalid address type '%s' for the disk '%s' with the bus type '%s'",
+                    addrType, d->dst, bus);
+        return -1;
+    }
+    if (addrType && strcmp(bus, "usb") == 0 && strcmp(addrType, "usb") != 0) {
+        unsupported("%s", "unexpected address type for usb disk");
         return -1;
     }
     if (d->readonly && d->device == VK_DOMAIN_DISK_DEVICE_DISK &&

@@ -64,15 +64,6 @@ appendOnOff(vkJSON *props, const char *key, const vkXmlElem *e, const char *attr
         vkJSONObjectAppendBool(props, key, strcmp(v, "on") == 0);
 }
 
-static void
-appendUInt(vkJSON *props, const char *key, const vkXmlElem *e, const char *attr)
-{
-    const char *v = vkXmlElemGetAttr(e, attr);
-
-    if (v)
-        vkJSONObjectAppend(props, key, vkJSONNewUInt(g_ascii_strtoull(v, NULL, 10)));
-}
-
 /* virtio-net's <driver> settings, as QEMU properties. */
 static int
 virtioProps(vkJSON *props, const vkDomainNetDef *n)
@@ -109,8 +100,8 @@ virtioProps(vkJSON *props, const vkDomainNetDef *n)
         vkJSONObjectAppendBool(props, "mq", true);
         vkJSONObjectAppend(props, "vectors", vkJSONNewUInt(2 * q + 2));
     }
-    appendUInt(props, "rx_queue_size", drv, "rx_queue_size");
-    appendUInt(props, "tx_queue_size", drv, "tx_queue_size");
+    vkQemuPropUInt(props, "rx_queue_size", drv, "rx_queue_size");
+    vkQemuPropUInt(props, "tx_queue_size", drv, "tx_queue_size");
     return 0;
 }
 
@@ -241,7 +232,8 @@ static int
 checkNet(const vkDomainDef *def, const vkDomainNetDef *n)
 {
     static const char *const known[] = {
-        "source", "driver", "link", "mtu", "rom", "ip", "backend", "portForward", NULL
+        "source", "driver", "link", "mtu", "rom", "ip", "backend", "portForward", "acpi",
+        NULL
     };
 
     for (guint i = 0; n->extra && i < n->extra->len; i++) {
@@ -306,10 +298,11 @@ vkQemuCmdNets(cmdBuf *b)
         vkConfMACFormat(n->mac, mac);
         vkJSONObjectAppendString(dev, "mac", mac);
         if (virtio)
-            appendUInt(dev, "host_mtu", netChild(n, "mtu"), "size");
+            vkQemuPropUInt(dev, "host_mtu", netChild(n, "mtu"), "size");
         if (n->bootIndex)
             vkJSONObjectAppendInt(dev, "bootindex", n->bootIndex);
         vkQemuPCIAddressProps(dev, def, n->address);
+        vkQemuPropUInt(dev, "acpi-index", netChild(n, "acpi"), "index");
         if (rom) {
             const char *bar = vkXmlElemGetAttr(rom, "bar");
             const char *file = vkXmlElemGetAttr(rom, "file");

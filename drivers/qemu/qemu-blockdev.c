@@ -177,6 +177,31 @@ addCache(vkJSON *node, const char *mode)
     vkJSONObjectAppend(node, "cache", c);
 }
 
+/* gluster's and rbd's "server" array, one entry per <host>. */
+static vkJSON *
+serverList(const GPtrArray *hosts, bool typed)
+{
+    vkJSON *list = vkJSONNewArray();
+
+    for (guint i = 0; i < hosts->len; i++) {
+        const vkXmlElem *h = hosts->pdata[i];
+        vkJSON *srv = vkJSONNewObject();
+        bool unixSock = g_strcmp0(vkXmlElemGetAttr(h, "transport"), "unix") == 0;
+
+        if (typed)
+            vkJSONObjectAppendString(srv, "type", unixSock ? "unix" : "inet");
+        if (unixSock) {
+            vkJSONObjectAppendString(srv, "path", vkXmlElemGetAttr(h, "socket") ?: "");
+        } else {
+            vkJSONObjectAppendString(srv, "host", vkXmlElemGetAttr(h, "name") ?: "");
+            if (vkXmlElemGetAttr(h, "port"))
+                vkJSONObjectAppendString(srv, "port", vkXmlElemGetAttr(h, "port"));
+        }
+        vkJSONArrayAppend(list, srv);
+    }
+    return list;
+}
+
 /* The location part of a network disk's protocol node. */
 static int
 networkProps(vkJSON *node, const vkDomainDiskDef *d, const char *proto,
@@ -235,8 +260,42 @@ networkProps(vkJSON *node, const vkDomainDiskDef *d, const char *proto,
         vkJSONObjectAppendString(node, "transport", "tcp");
         return 0;
     }
+    if (strcmp(proto, "gluster") == 0 || strcmp(proto, "rbd") == 0) {
+        g_autofree char *pool = g_strdup(name ? name : "");
+        char *slash = strchr(pool, '/');
+        const char *snap = vkXmlElemGetAttr(child(d->srcRest ? d->srcRest->children : NULL,
+                                                  "snapshot"), "name");
+        bool gluster = strcmp(proto, "gluster") == 0;
+
+        if (slash)
+            *slash = '\0';
+        vkJSONObjectAppendString(node, gluster ? "volume" : "pool", pool);
+        vkJSONObjectAppendString(node, gluster ? "path" : "image", slash ? slash + 1 : "");
+        if (snap && !gluster)
+            vkJSONObjectAppendString(node, "snapshot", snap);
+        if (hosts && hosts->len)
+            vkJSONObjectAppend(node, "server", serverList(hosts, gluster));
+        if (gluster)
+            vkJSONObjectAppendInt(node, "debug", 4);
+        return 0;
+    }
+    if (strcmp(proto, "nfs") == 0 || strcmp(proto, "ssh") == 0) {
+        vkJSON *srv = vkJSONNewObject();
+
+        vkJSONObjectAppendString(srv, "host", hname ? hname : "");
+        if (strcmp(proto, "nfs") == 0)
+            vkJSONObjectAppendString(srv, "type", "inet");
+        else
+            vkJSONObjectAppendString(srv, "port", port ? port : "22");
+        if (strcmp(proto, "ssh") == 0)
+            vkJSONObjectAppendString(node, "path", name ? name : "");
+        vkJSONObjectAppend(node, "server", srv);
+        if (strcmp(proto, "nfs") == 0)
+            vkJSONObjectAppendString(node, "path", name ? name : "");
+        return 0;
+    }
     unsupported("network disk protocol '%s' of disk '%s' (QEMU 7.2 here opens nbd, "
-                "iscsi, http, https, ftp and ftps)", proto, d->dst);
+                "iscsi, http(s), ftp(s), rbd, gluster, nfs and ssh)", proto, d->dst);
     return -1;
 }
 
@@ -406,8 +465,8 @@ vkQemuDiskBlockdevs(const vkDomainDiskDef *d, unsigned int index,
     return 0;
 }
 
-static void
-appendUIntAttr(vkJSON *props, const char *key, const vkXmlElem *e, const char *attr)
+void
+vkQemuPropUInt(vkJSON *props, const char *key, const vkXmlElem *e, const char *attr)
 {
     const char *v = vkXmlElemGetAttr(e, attr);
 
@@ -429,8 +488,6 @@ deviceHead(vkJSON *props, const vkDomainDef *def, const vkDomainDiskDef *d)
         return -1;
     }
     if (strcmp(bus, "virtio") == 0) {
-        const char *queues = driverAttr(d, "queues");
-        const char *qsize = driverAttr(d, "queue_size");
         const char *iothread = driverAttr(d, "iothread");
 
         if (cdrom || d->device == VK_DOMAIN_DISK_DEVICE_FLOPPY) {
@@ -449,22 +506,14 @@ deviceHead(vkJSON *props, const vkDomainDef *def, const vkDomainDiskDef *d)
             g_autofree char *io = g_strdup_printf("iothread%s", iothread);
             vkJSONObjectAppendString(props, "iothread", io);
         }
-        if (queues)
-            vkJSONObjectAppend(props, "num-queues", vkJSONNewUInt(g_ascii_strtoull(queues, NULL, 10)));
-        if (qsize)
-            vkJSONObjectAppend(props, "queue-size", vkJSONNewUInt(g_ascii_strtoull(qsize, NULL, 10)));
+        vkQemuPropUInt(props, "num-queues", d->driverRest, "queues");
+        vkQemuPropUInt(props, "queue-size", d->driverRest, "queue_size");
         vkQemuPCIAddressProps(props, def, a);
     } else if (strcmp(bus, "ide") == 0 || strcmp(bus, "sata") == 0) {
         vkJSONObjectAppendString(props, "driver", cdrom ? "ide-cd" : "ide-hd");
         if (strcmp(bus, "ide") == 0) {
             g_autofree char *b = g_strdup_printf("ide.%u", addrNum(a, "bus"));
 
-            if (addrNum(a, "controller") != 0 || addrNum(a, "bus") > 1 ||
-                addrNum(a, "unit") > 1) {
-                unsupported("IDE address of disk '%s' (one controller, two buses of two "
-                            "units)", d->dst);
-                return -1;
-            }
             vkJSONObjectAppendString(props, "bus", b);
             vkJSONObjectAppendInt(props, "unit", addrNum(a, "unit"));
         } else {
@@ -541,12 +590,13 @@ vkQemuDiskDeviceProps(const vkDomainDef *def, const vkDomainDiskDef *d, const ch
     vkJSONObjectAppendString(props, "id", alias);
     if (d->bootIndex)
         vkJSONObjectAppendInt(props, "bootindex", d->bootIndex);
-    appendUIntAttr(props, "logical_block_size", blockio, "logical_block_size");
-    appendUIntAttr(props, "physical_block_size", blockio, "physical_block_size");
+    vkQemuPropUInt(props, "logical_block_size", blockio, "logical_block_size");
+    vkQemuPropUInt(props, "physical_block_size", blockio, "physical_block_size");
     if (wwn && wwn->text)
         vkJSONObjectAppend(props, "wwn", vkJSONNewUInt(g_ascii_strtoull(wwn->text, NULL, 16)));
     if (rotation)
-        vkJSONObjectAppend(props, "rotation_rate", vkJSONNewUInt(g_ascii_strtoull(rotation, NULL, 10)));
+        vkJSONObjectAppend(props, "rotation_rate",
+                           vkJSONNewUInt(g_ascii_strtoull(rotation, NULL, 10)));
     if (vendor && vendor->text)
         vkJSONObjectAppendString(props, "vendor", vendor->text);
     if (product && product->text)
@@ -557,9 +607,9 @@ vkQemuDiskDeviceProps(const vkDomainDef *def, const vkDomainDiskDef *d, const ch
         d->device != VK_DOMAIN_DISK_DEVICE_LUN &&
         cacheMode(d->driverCache, &direct, &noFlush, &wce))
         vkJSONObjectAppendString(props, "write-cache", wce ? "on" : "off");
-    appendUIntAttr(props, "cyls", geometry, "cyls");
-    appendUIntAttr(props, "heads", geometry, "heads");
-    appendUIntAttr(props, "secs", geometry, "secs");
+    vkQemuPropUInt(props, "cyls", geometry, "cyls");
+    vkQemuPropUInt(props, "heads", geometry, "heads");
+    vkQemuPropUInt(props, "secs", geometry, "secs");
     if (vkXmlElemGetAttr(geometry, "trans"))
         vkJSONObjectAppendString(props, "bios-chs-trans", vkXmlElemGetAttr(geometry, "trans"));
     if (d->serial)

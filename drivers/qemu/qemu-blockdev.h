@@ -32,6 +32,9 @@ int vkQemuDiskBlockdevs(const vkDomainDiskDef *d, unsigned int index,
 vkJSON *vkQemuDiskDeviceProps(const vkDomainDef *def, const vkDomainDiskDef *d,
                               const char *top);
 
+/* Adds key: the unsigned number in attribute attr of e, if e has it. */
+void vkQemuPropUInt(vkJSON *props, const char *key, const vkXmlElem *e, const char *attr);
+
 /* Puts a kept <address type='pci'> into a -device JSON object as QEMU's
  * bus/addr: the JSON form of vkQemuCmdAddress (defined in command.c). */
 void vkQemuPCIAddressProps(vkJSON *props, const vkDomainDef *def, const vkXmlElem *addr);

@@ -53,17 +53,6 @@ checkDisk(const vkDomainDiskDef *d)
                     "driver yet)", d->dst);
         return -1;
     }
-    if (d->extra) {
-        for (guint i = 0; i < d->extra->len; i++) {
-            const vkXmlElem *e = d->extra->pdata[i];
-
-            if (strcmp(e->name, "iotune") == 0 || strcmp(e->name, "encryption") == 0 ||
-                strcmp(e->name, "auth") == 0 || strcmp(e->name, "mirror") == 0) {
-                unsupported("<%s> of disk '%s'", e->name, d->dst);
-                return -1;
-            }
-        }
-    }
     for (guint i = 0; d->srcRest && d->srcRest->children && i < d->srcRest->children->len; i++) {
         const char *name = ((vkXmlElem *)d->srcRest->children->pdata[i])->name;
 
@@ -90,6 +79,24 @@ checkDisk(const vkDomainDiskDef *d)
         (g_strcmp0(d->bus, "ide") == 0 || g_strcmp0(d->bus, "sata") == 0)) {
         unsupported("readonly %s disks are not supported", d->bus);
         return -1;
+    }
+    for (guint i = 0; d->extra && i < d->extra->len; i++) {
+        const char *name = ((vkXmlElem *)d->extra->pdata[i])->name;
+
+        if (strcmp(name, "iotune") == 0 || strcmp(name, "encryption") == 0 ||
+            strcmp(name, "auth") == 0 || strcmp(name, "mirror") == 0) {
+            unsupported("<%s> of disk '%s'", name, d->dst);
+            return -1;
+        }
+        if (strcmp(name, "wwn") == 0 && strcmp(bus, "ide") != 0 && strcmp(bus, "scsi") != 0) {
+            unsupported("%s", "Only ide and scsi disk support wwn");
+            return -1;
+        }
+        if ((strcmp(name, "vendor") == 0 || strcmp(name, "product") == 0) &&
+            strcmp(bus, "scsi") != 0) {
+            unsupported("%s", "Only scsi disk supports vendor and product");
+            return -1;
+        }
     }
     if (d->transient) {
         unsupported("<transient/> of disk '%s'", d->dst);

@@ -366,13 +366,14 @@ imageNodes(const vkDomainDiskDef *d, int type, const char *src, const char *prot
     return 0;
 }
 
-/* The image formats this QEMU opens read-write (-drive format=help). */
+/* The image formats this QEMU opens (-drive format=help); luks needs the
+ * <encryption> secrets virtkit does not handle yet. */
 static bool
 formatKnown(const char *f)
 {
     static const char *const known[] = {
         "raw", "qcow2", "qcow", "qed", "vmdk", "vdi", "vpc", "vhdx", "parallels",
-        "luks", "bochs", "cloop", "dmg", NULL
+        "bochs", "cloop", "dmg", NULL
     };
 
     return g_strv_contains(known, f);

@@ -98,6 +98,18 @@ checkDisk(const vkDomainDiskDef *d)
             return -1;
         }
     }
+    if (g_ascii_isdigit(d->dst[strlen(d->dst) - 1])) {
+        unsupported("invalid disk target '%s', partitions can't appear in disk targets",
+                    d->dst);
+        return -1;
+    }
+    /* two guests writing one image need a format with no metadata */
+    if (d->shareable && !d->readonly && g_strcmp0(d->driverType, "raw") != 0 &&
+        d->type != VK_DOMAIN_DISK_TYPE_VOLUME) {
+        unsupported("shared access for disk '%s' requires use of supported storage format",
+                    d->dst);
+        return -1;
+    }
     if (d->transient) {
         unsupported("<transient/> of disk '%s'", d->dst);
         return -1;

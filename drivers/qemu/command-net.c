@@ -100,6 +100,16 @@ virtioProps(vkJSON *props, const vkDomainNetDef *n)
         vkJSONObjectAppendBool(props, "mq", true);
         vkJSONObjectAppend(props, "vectors", vkJSONNewUInt(2 * q + 2));
     }
+    for (size_t i = 0; i < 2; i++) {
+        const char *attr = i ? "tx_queue_size" : "rx_queue_size";
+        const char *v = vkXmlElemGetAttr(drv, attr);
+        guint64 size = v ? g_ascii_strtoull(v, NULL, 10) : 0;
+
+        if (v && (size == 0 || (size & (size - 1)) != 0)) {
+            unsupported("%s has to be a power of two", attr);
+            return -1;
+        }
+    }
     vkQemuPropUInt(props, "rx_queue_size", drv, "rx_queue_size");
     vkQemuPropUInt(props, "tx_queue_size", drv, "tx_queue_size");
     return 0;

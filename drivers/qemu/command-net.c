@@ -257,6 +257,45 @@ checkNet(const vkDomainDef *def, const vkDomainNetDef *n)
     return 0;
 }
 
+vkJSON *
+vkQemuNicDeviceProps(const vkDomainDef *def, const vkDomainNetDef *n, const char *netdev,
+                     const char *id)
+{
+    const char *model = n->model ? n->model : "virtio";
+    bool virtio = g_str_has_prefix(model, "virtio");
+    const vkXmlElem *rom = netChild(n, "rom");
+    g_autoptr(vkJSON) dev = vkJSONNewObject();
+    char mac[18];
+
+    vkJSONObjectAppendString(dev, "driver", nicDevice(model) ? nicDevice(model) : model);
+    if (virtio && virtioProps(dev, n) < 0)
+        return NULL;
+    vkJSONObjectAppendString(dev, "netdev", netdev);
+    vkJSONObjectAppendString(dev, "id", id);
+    vkConfMACFormat(n->mac, mac);
+    vkJSONObjectAppendString(dev, "mac", mac);
+    if (virtio)
+        vkQemuPropUInt(dev, "host_mtu", netChild(n, "mtu"), "size");
+    if (n->bootIndex)
+        vkJSONObjectAppendInt(dev, "bootindex", n->bootIndex);
+    vkQemuPCIAddressProps(dev, def, n->address);
+    vkQemuPropUInt(dev, "acpi-index", netChild(n, "acpi"), "index");
+    if (rom) {
+        const char *bar = vkXmlElemGetAttr(rom, "bar");
+        const char *file = vkXmlElemGetAttr(rom, "file");
+
+        if (g_strcmp0(vkXmlElemGetAttr(rom, "enabled"), "no") == 0) {
+            vkJSONObjectAppendString(dev, "romfile", "");
+        } else {
+            if (bar)
+                vkJSONObjectAppendInt(dev, "rombar", strcmp(bar, "on") == 0);
+            if (file)
+                vkJSONObjectAppendString(dev, "romfile", file);
+        }
+    }
+    return g_steal_pointer(&dev);
+}
+
 int
 vkQemuCmdNets(cmdBuf *b)
 {
@@ -268,13 +307,11 @@ vkQemuCmdNets(cmdBuf *b)
         const char *model = n->model ? n->model : "virtio";
         const char *qdev = nicDevice(model);
         bool virtio = g_str_has_prefix(model, "virtio");
-        const vkXmlElem *rom = netChild(n, "rom");
         const vkXmlElem *link = netChild(n, "link");
         g_autoptr(vkJSON) nd = NULL;
         g_autoptr(vkJSON) dev = NULL;
         g_autofree char *netdev = g_strdup_printf("hostnet%u", i);
         g_autofree char *id = g_strdup_printf("net%u", i);
-        char mac[18];
 
         if (!qdev) {
             unsupported("interface model '%s' of domain '%s'", model, def->name);
@@ -299,33 +336,8 @@ vkQemuCmdNets(cmdBuf *b)
         }
         if (checkNet(def, n) < 0 || !(nd = netdevProps(b, n, i)))
             return -1;
-        dev = vkJSONNewObject();
-        vkJSONObjectAppendString(dev, "driver", qdev);
-        if (virtio && virtioProps(dev, n) < 0)
+        if (!(dev = vkQemuNicDeviceProps(def, n, netdev, id)))
             return -1;
-        vkJSONObjectAppendString(dev, "netdev", netdev);
-        vkJSONObjectAppendString(dev, "id", id);
-        vkConfMACFormat(n->mac, mac);
-        vkJSONObjectAppendString(dev, "mac", mac);
-        if (virtio)
-            vkQemuPropUInt(dev, "host_mtu", netChild(n, "mtu"), "size");
-        if (n->bootIndex)
-            vkJSONObjectAppendInt(dev, "bootindex", n->bootIndex);
-        vkQemuPCIAddressProps(dev, def, n->address);
-        vkQemuPropUInt(dev, "acpi-index", netChild(n, "acpi"), "index");
-        if (rom) {
-            const char *bar = vkXmlElemGetAttr(rom, "bar");
-            const char *file = vkXmlElemGetAttr(rom, "file");
-
-            if (g_strcmp0(vkXmlElemGetAttr(rom, "enabled"), "no") == 0)
-                vkJSONObjectAppendString(dev, "romfile", "");
-            else {
-                if (bar)
-                    vkJSONObjectAppendInt(dev, "rombar", strcmp(bar, "on") == 0);
-                if (file)
-                    vkJSONObjectAppendString(dev, "romfile", file);
-            }
-        }
         add(b, "-netdev");
         g_ptr_array_add(b->argv, vkJSONFormat(nd));
         add(b, "-device");

@@ -32,6 +32,11 @@ int vkQemuDiskBlockdevs(const vkDomainDiskDef *d, unsigned int index,
 vkJSON *vkQemuDiskDeviceProps(const vkDomainDef *def, const vkDomainDiskDef *d,
                               const char *top);
 
+/* The -device object of interface n (command-net.c), plugged to netdev
+ * under QEMU id id; NULL with an error for settings QEMU refuses. */
+vkJSON *vkQemuNicDeviceProps(const vkDomainDef *def, const vkDomainNetDef *n,
+                             const char *netdev, const char *id);
+
 /* Adds key: the unsigned number in attribute attr of e, if e has it. */
 void vkQemuPropUInt(vkJSON *props, const char *key, const vkXmlElem *e, const char *attr);
 

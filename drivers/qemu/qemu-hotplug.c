@@ -205,10 +205,8 @@ attachLive(vkQemuState *st, vkQemuDomain *obj, const vkDomainDef *def,
         return -1;
     } else {
         const vkDomainNetDef *n = dev->data.net;
-        const char *model = n->model ? n->model : "virtio";
         g_autofree char *id = NULL;
         g_autofree char *netdev = NULL;
-        char mac[18];
 
         vkJSONFree(args);
         if (!(id = findNic(st, obj, NULL)))
@@ -226,14 +224,9 @@ attachLive(vkQemuState *st, vkQemuDomain *obj, const vkDomainDef *def,
         }
         if (cmd(st, obj, "netdev_add", args, NULL) < 0)
             return -1;
-        vkConfMACFormat(n->mac, mac);
-        args = vkJSONNewObject();
-        vkJSONObjectAppendString(args, "driver",
-                                 strcmp(model, "virtio") == 0 ? "virtio-net-pci" : model);
-        vkJSONObjectAppendString(args, "netdev", netdev);
-        vkJSONObjectAppendString(args, "id", id);
-        vkJSONObjectAppendString(args, "mac", mac);
-        if (cmd(st, obj, "device_add", args, NULL) < 0) {
+        /* the same device as at start */
+        if (!(args = vkQemuNicDeviceProps(def, n, netdev, id)) ||
+            cmd(st, obj, "device_add", args, NULL) < 0) {
             args = vkJSONNewObject();
             vkJSONObjectAppendString(args, "id", netdev);
             if (cmd(st, obj, "netdev_del", args, NULL) < 0)

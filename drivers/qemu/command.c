@@ -13,6 +13,7 @@
 
 #include "drivers/qemu/command-priv.h"
 #include "util/uuid.h"
+#include "drivers/qemu/qemu-blockdev.h"
 
 #define VIR_FROM_THIS VIR_FROM_QEMU
 #include "util/error.h"
@@ -70,6 +71,27 @@ vkQemuCmdAddress(GString *dev, const vkDomainDef *def, const vkXmlElem *addr)
                                bus ? bus : "0");
         if (port)
             g_string_append_printf(dev, ",nr=%s", port);
+    }
+}
+
+void
+vkQemuPCIAddressProps(vkJSON *props, const vkDomainDef *def, const vkXmlElem *addr)
+{
+    g_autoptr(GString) s = g_string_new(NULL);
+    g_auto(GStrv) parts = NULL;
+
+    vkQemuCmdAddress(s, def, addr);
+    parts = g_strsplit(s->str, ",", 0);
+    for (guint i = 0; parts[i]; i++) {
+        char *eq = strchr(parts[i], '=');
+
+        if (!eq)
+            continue;
+        *eq = '\0';
+        if (strcmp(parts[i], "multifunction") == 0)
+            vkJSONObjectAppendBool(props, parts[i], strcmp(eq + 1, "on") == 0);
+        else
+            vkJSONObjectAppendString(props, parts[i], eq + 1);
     }
 }
 

@@ -14,6 +14,7 @@
 
 int vkQemuDefaultsMachine(vkDomainDef *def);   /* defaults-machine.c */
 int vkQemuDefaultsDisplay(vkDomainDef *def);   /* defaults-display.c */
+int vkQemuDefaultsDiskNet(vkDomainDef *def);   /* defaults-disknet.c */
 int vkQemuDefaultsDevices(vkDomainDef *def);   /* defaults-devices.c */
 
 #endif

@@ -9,6 +9,7 @@ int
 vkQemuPostParse(vkDomainDef *def)
 {
     if (vkQemuDefaultsMachine(def) < 0 || vkQemuDefaultsDisplay(def) < 0 ||
+        vkQemuDefaultsDiskNet(def) < 0 ||
         vkQemuDefaultsDevices(def) < 0)
         return -1;
     return 0;

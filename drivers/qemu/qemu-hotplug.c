@@ -8,8 +8,9 @@
  * the definition only once QEMU agreed.  Unplug needs the guest: device_del
  * only asks, and the device is gone when QMP's DEVICE_DELETED names it,
  * which we wait for (bounded) on the state's job condition.  QEMU device
- * ids follow the argv builder: a disk is its target name (backend
- * drive-TARGET), an interface is found by its MAC through QOM, because
+ * ids follow the argv builder: a disk has libvirt's alias (virtio-disk0)
+ * and -blockdev nodes libvirt-N-format/-storage, a hot-plugged one the
+ * next free N; an interface is found by its MAC through QOM, because
  * cold-plugged ones are named by position.
  */
 #include <string.h>
@@ -20,6 +21,7 @@
 #include "drivers/qemu/qemu-private.h"
 #include "drivers/qemu/command.h"
 #include "drivers/qemu/qemu-pci.h"
+#include "drivers/qemu/qemu-blockdev.h"
 
 /* How long a detach waits for the guest to let go of the device. */
 #define UNPLUG_WAIT_MS 10000
@@ -129,64 +131,104 @@ assignAddress(vkDomainDef *def, const vkDomainDeviceDef *dev, bool live)
     return live ? vkQemuPciAssignHotplug(def, pcie, addr) : vkQemuPciAssign(def);
 }
 
-/* device_add's bus and addr for a kept PCI address. */
-static void
-addressArgs(vkJSON *args, const vkDomainDef *def, const vkXmlElem *addr)
-{
-    const char *bus = addr ? vkXmlElemGetAttr(addr, "bus") : NULL;
-    const char *slot = addr ? vkXmlElemGetAttr(addr, "slot") : NULL;
-    unsigned int b = bus ? (unsigned int)g_ascii_strtoull(bus, NULL, 0) : 0;
-    g_autofree char *busName = NULL;
-    g_autofree char *at = NULL;
 
-    if (!addr || g_strcmp0(vkXmlElemGetAttr(addr, "type"), "pci") != 0)
-        return;
-    busName = b == 0 && def->osMachine && strstr(def->osMachine, "q35") ?
-        g_strdup("pcie.0") : g_strdup_printf("pci.%u", b);
-    at = g_strdup_printf("0x%x", slot ? (unsigned int)g_ascii_strtoull(slot, NULL, 0) : 0);
-    vkJSONObjectAppendString(args, "bus", busName);
-    vkJSONObjectAppendString(args, "addr", at);
+/* 1 + the highest N of the libvirt-N-* nodes QEMU has; 0 on error. */
+static unsigned int
+nextNodeIndex(vkQemuState *st, vkQemuDomain *obj)
+{
+    g_autoptr(vkJSON) ret = NULL;
+    unsigned int max = 0;
+
+    if (cmd(st, obj, "query-named-block-nodes", NULL, &ret) < 0)
+        return 0;
+    for (size_t i = 0; i < vkJSONArraySize(ret); i++) {
+        const char *name = vkJSONObjectGetString(vkJSONArrayGet(ret, i), "node-name");
+        unsigned int n;
+
+        if (name && sscanf(name, "libvirt-%u-", &n) == 1 && n > max)
+            max = n;
+    }
+    return max + 1;
+}
+
+/* blockdev-del of a disk's nodes from its top one down (copy-on-read,
+ * format, storage), errors ignored: what is not there is already gone. */
+static void
+deleteNodes(vkQemuState *st, vkQemuDomain *obj, const char *top)
+{
+    g_autofree char *name = g_strdup(top);
+    unsigned int n;
+
+    while (name && *name) {
+        vkJSON *args = vkJSONNewObject();
+        char *next = NULL;
+
+        vkJSONObjectAppendString(args, "node-name", name);
+        if (cmd(st, obj, "blockdev-del", args, NULL) < 0)
+            vkErrorReset();
+        if (g_str_has_suffix(name, "-format") && sscanf(name, "libvirt-%u-", &n) == 1)
+            next = g_strdup_printf("libvirt-%u-storage", n);
+        g_free(name);
+        name = next;
+    }
+}
+
+/* The node a disk device reads from (query-block), NULL if none. */
+static char *
+diskTopNode(vkQemuState *st, vkQemuDomain *obj, const char *alias)
+{
+    g_autoptr(vkJSON) ret = NULL;
+
+    if (cmd(st, obj, "query-block", NULL, &ret) < 0) {
+        vkErrorReset();
+        return NULL;
+    }
+    for (size_t i = 0; i < vkJSONArraySize(ret); i++) {
+        vkJSON *b = vkJSONArrayGet(ret, i);
+        const char *qdev = vkJSONObjectGetString(b, "qdev");
+        vkJSON *ins = vkJSONObjectGet(b, "inserted");
+        g_autofree char *prefix = g_strdup_printf("/machine/peripheral/%s/", alias);
+
+        if (qdev && ins && (g_strcmp0(qdev, alias) == 0 || g_str_has_prefix(qdev, prefix)))
+            return g_strdup(vkJSONObjectGetString(ins, "node-name"));
+    }
+    return NULL;
 }
 
 static int
-attachLive(vkQemuState *st, vkQemuDomain *obj, const vkDomainDeviceDef *dev)
+attachLive(vkQemuState *st, vkQemuDomain *obj, const vkDomainDef *def,
+           const vkDomainDeviceDef *dev)
 {
     vkJSON *args = vkJSONNewObject();
 
     if (dev->type == VK_DOMAIN_DEVICE_DISK) {
         const vkDomainDiskDef *d = dev->data.disk;
-        g_autofree char *node = g_strdup_printf("drive-%s", d->dst);
-        vkJSON *file = vkJSONNewObject();
+        g_autoptr(GPtrArray) nodes = g_ptr_array_new_with_free_func((GDestroyNotify)vkJSONFree);
+        g_autofree char *top = NULL;
+        unsigned int index;
+        guint added = 0;
 
-        vkJSONObjectAppendString(file, "driver",
-                                 d->type == VK_DOMAIN_DISK_TYPE_BLOCK ? "host_device" : "file");
-        vkJSONObjectAppendString(file, "filename", d->src ? d->src : "");
-        vkJSONObjectAppendBool(file, "read-only", d->readonly);
-        vkJSONObjectAppendString(args, "driver", d->driverType ? d->driverType : "raw");
-        vkJSONObjectAppendString(args, "node-name", node);
-        vkJSONObjectAppendBool(args, "read-only", d->readonly);
-        vkJSONObjectAppend(args, "file", file);
-        if (cmd(st, obj, "blockdev-add", args, NULL) < 0)
+        vkJSONFree(args);
+        /* the same nodes and device as at start, numbered after the
+         * highest node index QEMU has now */
+        if ((index = nextNodeIndex(st, obj)) == 0 ||
+            vkQemuDiskBlockdevs(d, index, nodes, &top) < 0 ||
+            !(args = vkQemuDiskDeviceProps(def, d, top)))
             return -1;
-        args = vkJSONNewObject();
-        vkJSONObjectAppendString(args, "driver", "virtio-blk-pci");
-        vkJSONObjectAppendString(args, "drive", node);
-        vkJSONObjectAppendString(args, "id", d->dst);
-        addressArgs(args, obj->def, d->address);
-        if (cmd(st, obj, "device_add", args, NULL) < 0) {
-            args = vkJSONNewObject();
-            vkJSONObjectAppendString(args, "node-name", node);
-            if (cmd(st, obj, "blockdev-del", args, NULL) < 0)
-                vkErrorReset();
-            return -1;
+        for (; added < nodes->len; added++) {
+            if (cmd(st, obj, "blockdev-add", g_steal_pointer(&nodes->pdata[added]), NULL) < 0)
+                break;
         }
-        return 0;
+        if (added < nodes->len)
+            vkJSONFree(args);
+        else if (cmd(st, obj, "device_add", args, NULL) == 0)
+            return 0;
+        deleteNodes(st, obj, top ? top : "");
+        return -1;
     } else {
         const vkDomainNetDef *n = dev->data.net;
-        const char *model = n->model ? n->model : "virtio";
         g_autofree char *id = NULL;
         g_autofree char *netdev = NULL;
-        char mac[18];
 
         vkJSONFree(args);
         if (!(id = findNic(st, obj, NULL)))
@@ -204,15 +246,9 @@ attachLive(vkQemuState *st, vkQemuDomain *obj, const vkDomainDeviceDef *dev)
         }
         if (cmd(st, obj, "netdev_add", args, NULL) < 0)
             return -1;
-        vkConfMACFormat(n->mac, mac);
-        args = vkJSONNewObject();
-        vkJSONObjectAppendString(args, "driver",
-                                 strcmp(model, "virtio") == 0 ? "virtio-net-pci" : model);
-        vkJSONObjectAppendString(args, "netdev", netdev);
-        vkJSONObjectAppendString(args, "id", id);
-        vkJSONObjectAppendString(args, "mac", mac);
-        addressArgs(args, obj->def, n->address);
-        if (cmd(st, obj, "device_add", args, NULL) < 0) {
+        /* the same device as at start */
+        if (!(args = vkQemuNicDeviceProps(def, n, netdev, id)) ||
+            cmd(st, obj, "device_add", args, NULL) < 0) {
             args = vkJSONNewObject();
             vkJSONObjectAppendString(args, "id", netdev);
             if (cmd(st, obj, "netdev_del", args, NULL) < 0)
@@ -280,16 +316,13 @@ detachLive(vkQemuState *st, vkQemuDomain *obj, const liveDevice *ld)
     vkJSON *args;
 
     if (ld->type == VK_DOMAIN_DEVICE_DISK) {
-        g_autofree char *node = g_strdup_printf("drive-%s", ld->dst);
+        g_autofree char *node = diskTopNode(st, obj, ld->dst);
 
         if (unplug(st, obj, ld->dst) < 0)
             return -1;
-        /* A hot-plugged disk's node stays until deleted; a cold one's
-         * -drive backend went with its device. */
-        args = vkJSONNewObject();
-        vkJSONObjectAppendString(args, "node-name", node);
-        if (cmd(st, obj, "blockdev-del", args, NULL) < 0)
-            vkErrorReset();
+        /* -blockdev nodes outlive their device until deleted */
+        if (node)
+            deleteNodes(st, obj, node);
         return 0;
     } else {
         g_autofree char *id = NULL;
@@ -352,7 +385,9 @@ findLive(vkQemuDomain *obj, const vkDomainDef *def, const vkDomainDeviceDef *dev
                           d->dst, obj->name);
             return false;
         }
-        g_strlcpy(out->dst, d->dst, sizeof(out->dst));
+        g_autofree char *alias = vkQemuDiskAlias(def, d);
+
+        g_strlcpy(out->dst, alias, sizeof(out->dst));
     } else {
         vkConfMACFormat(((vkDomainNetDef *)list->pdata[found])->mac, out->mac);
     }
@@ -385,7 +420,7 @@ changeLive(vkQemuState *st, vkQemuDomain *obj, const char *xml, bool attach)
         view.data.disk = list->pdata[list->len - 1];
         if (assignAddress(copy, &view, true) < 0 || vkQemuValidateDef(copy) < 0)
             return -1;
-        rc = attachLive(st, obj, &view);
+        rc = attachLive(st, obj, copy, &view);
     } else {
         liveDevice ld = { 0 };
 

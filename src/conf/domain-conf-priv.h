@@ -131,12 +131,17 @@ typedef struct {
     char *driverName;
     char *driverType;          /* raw, qcow2, ... */
     char *driverCache;
+    vkXmlElem *driverRest;     /* <driver>'s other attributes and children */
     char *src;                 /* file / dev / dir path, network name, volume */
     char *srcProtocol;         /* network disks: nbd, rbd, iscsi, ... */
     char *srcPool;             /* volume disks */
     GPtrArray *srcHosts;       /* vkXmlElem* <host .../>, network disks */
+    vkXmlElem *srcRest;        /* <source>'s other attributes (startupPolicy,
+                                * index, ...) and children but <host> */
     char *dst;                 /* [core] target dev: vda, hdc, ... */
     char *bus;                 /* virtio, ide, scsi, sata, usb, fdc, xen */
+    GPtrArray *targetAttrs;    /* <target>'s other attributes (tray,
+                                * removable, rotation_rate): name, value */
     bool readonly;
     bool shareable;
     bool transient;
@@ -307,6 +312,13 @@ extern const char *const vkDomainTopExtraTable[];
 void vkDomainDeviceDefClear(vkDomainDeviceDef *dev);
 void vkDomainDevicePayloadFree(int type, void *payload);
 GPtrArray *vkDomainDevList(vkDomainDef *def, int type);
+/* The index a disk's target name stands for (hda 0, sdb 1, vdaa 26), -1
+ * for a name that has none.  domain-defaults.c */
+int vkDomainDiskIndex(const char *dst);
+/* Adds d to the disk list where libvirt puts it: after the last disk of
+ * its bus with a lower index, before the first one with a higher index,
+ * at the end when its bus has no disk yet.  domain-devices.c */
+void vkDomainDiskInsert(GPtrArray *disks, vkDomainDiskDef *d);
 
 /* Parse one device element (<disk>, <interface>, ...).  Returns 0 and
  * fills *dev, 1 when the element is not a device libvirt knows (ignored),

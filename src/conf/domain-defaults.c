@@ -144,6 +144,12 @@ diskIndex(const char *dst)
     return idx - 1;
 }
 
+int
+vkDomainDiskIndex(const char *dst)
+{
+    return diskIndex(dst);
+}
+
 /* controller, bus, target, unit of a disk with index idx on bus */
 static bool
 driveCoordinates(const char *bus, int idx, int c[4])

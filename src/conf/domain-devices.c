@@ -46,6 +46,28 @@ formatOne(const vkDomainDeviceDef *dev)
     return g_string_free(buf, FALSE);
 }
 
+void
+vkDomainDiskInsert(GPtrArray *disks, vkDomainDiskDef *d)
+{
+    int idx = vkDomainDiskIndex(d->dst);
+    int at = -1;
+
+    for (int i = (int)disks->len - 1; i >= 0; i--) {
+        const vkDomainDiskDef *o = disks->pdata[i];
+
+        if (g_strcmp0(o->bus, d->bus) != 0)
+            continue;
+        if (vkDomainDiskIndex(o->dst) > idx)
+            at = i;
+        else if (at == -1)
+            at = i + 1;
+    }
+    if (at < 0)
+        g_ptr_array_add(disks, d);
+    else
+        g_ptr_array_insert(disks, at, d);
+}
+
 int
 vkDomainDefAttachDevice(vkDomainDef *def, vkDomainDeviceDef **devp)
 {

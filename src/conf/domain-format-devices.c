@@ -38,6 +38,46 @@ bootOrder(GString *buf, unsigned int order)
         g_string_append_printf(buf, IND2 "<boot order='%u'/>\n", order);
 }
 
+/* Closes an element opened with its own attributes written: rest's
+ * attributes, then rest's children (and extra ones, if any) or "/>". */
+static void
+closeRest(GString *buf, const char *name, const vkXmlElem *rest, const GPtrArray *more)
+{
+    bool children = (rest && rest->children && rest->children->len) ||
+                    (more && more->len);
+
+    for (guint i = 0; rest && rest->attrs && i + 1 < rest->attrs->len; i += 2)
+        vkConfAttr(buf, rest->attrs->pdata[i], rest->attrs->pdata[i + 1]);
+    if (!children) {
+        g_string_append(buf, "/>\n");
+        return;
+    }
+    g_string_append(buf, ">\n");
+    elems(buf, more, 8);
+    elems(buf, rest ? rest->children : NULL, 8);
+    g_string_append_printf(buf, IND2 "</%s>\n", name);
+}
+
+/* Kept children of a disk that libvirt writes before <target>, and the
+ * one it writes between <target> and <readonly>; the rest follow
+ * <serial>. */
+static const char *const diskBeforeTarget[] = {
+    "backingStore", "backenddomain", "geometry", "blockio", "mirror", NULL
+};
+
+static void
+diskExtra(GString *buf, const vkDomainDiskDef *d, int where)
+{
+    for (guint i = 0; d->extra && i < d->extra->len; i++) {
+        const vkXmlElem *e = d->extra->pdata[i];
+        int w = g_strv_contains(diskBeforeTarget, e->name) ? 0 :
+                strcmp(e->name, "iotune") == 0 ? 1 : 2;
+
+        if (w == where)
+            vkXmlElemFormat(buf, e, 6);
+    }
+}
+
 static void
 formatDisk(GString *buf, const vkDomainDiskDef *d)
 {
@@ -45,47 +85,45 @@ formatDisk(GString *buf, const vkDomainDiskDef *d)
     vkConfAttr(buf, "type", vkDomainDiskTypeTable[d->type]);
     vkConfAttr(buf, "device", vkDomainDiskDeviceTable[d->device]);
     g_string_append(buf, ">\n");
-    if (d->driverName || d->driverType || d->driverCache) {
+    if (d->driverName || d->driverType || d->driverCache || d->driverRest) {
         g_string_append(buf, IND2 "<driver");
         vkConfAttr(buf, "name", d->driverName);
         vkConfAttr(buf, "type", d->driverType);
         vkConfAttr(buf, "cache", d->driverCache);
-        g_string_append(buf, "/>\n");
+        closeRest(buf, "driver", d->driverRest, NULL);
     }
     switch ((vkDomainDiskType)d->type) {
     case VK_DOMAIN_DISK_TYPE_NETWORK:
         g_string_append(buf, IND2 "<source");
         vkConfAttr(buf, "protocol", d->srcProtocol);
         vkConfAttr(buf, "name", d->src);
-        if (d->srcHosts && d->srcHosts->len) {
-            g_string_append(buf, ">\n");
-            elems(buf, d->srcHosts, 8);
-            g_string_append(buf, IND2 "</source>\n");
-        } else {
-            g_string_append(buf, "/>\n");
-        }
+        closeRest(buf, "source", d->srcRest, d->srcHosts);
         break;
     case VK_DOMAIN_DISK_TYPE_VOLUME:
-        if (d->srcPool || d->src) {
+        if (d->srcPool || d->src || d->srcRest) {
             g_string_append(buf, IND2 "<source");
             vkConfAttr(buf, "pool", d->srcPool);
             vkConfAttr(buf, "volume", d->src);
-            g_string_append(buf, "/>\n");
+            closeRest(buf, "source", d->srcRest, NULL);
         }
         break;
     default:
-        if (d->src) {
+        if (d->src || d->srcRest) {
             static const char *const attrName[] = { "file", "dev", "dir" };
             g_string_append(buf, IND2 "<source");
             vkConfAttr(buf, attrName[d->type], d->src);
-            g_string_append(buf, "/>\n");
+            closeRest(buf, "source", d->srcRest, NULL);
         }
         break;
     }
+    diskExtra(buf, d, 0);
     g_string_append(buf, IND2 "<target");
     vkConfAttr(buf, "dev", d->dst);
     vkConfAttr(buf, "bus", d->bus);
+    for (guint i = 0; d->targetAttrs && i + 1 < d->targetAttrs->len; i += 2)
+        vkConfAttr(buf, d->targetAttrs->pdata[i], d->targetAttrs->pdata[i + 1]);
     g_string_append(buf, "/>\n");
+    diskExtra(buf, d, 1);
     if (d->readonly)
         g_string_append(buf, IND2 "<readonly/>\n");
     if (d->shareable)
@@ -97,7 +135,7 @@ formatDisk(GString *buf, const vkDomainDiskDef *d)
         vkConfEscape(buf, d->serial);
         g_string_append(buf, "</serial>\n");
     }
-    elems(buf, d->extra, 6);
+    diskExtra(buf, d, 2);
     bootOrder(buf, d->bootIndex);
     address(buf, d->address);
     g_string_append(buf, IND "</disk>\n");
@@ -149,6 +187,9 @@ formatFS(GString *buf, const vkDomainFSDef *fs)
     g_string_append(buf, IND "</filesystem>\n");
 }
 
+/* Kept children of an interface that libvirt writes before <script>. */
+static const char *const netBeforeScript[] = { "source", "virtualport", "ip", "route", NULL };
+
 static void
 formatNet(GString *buf, const vkDomainNetDef *net)
 {
@@ -179,7 +220,7 @@ formatNet(GString *buf, const vkDomainNetDef *net)
     }
     for (i = 0; net->extra && i < net->extra->len; i++) {
         vkXmlElem *e = net->extra->pdata[i];
-        if (strcmp(e->name, "source") == 0)
+        if (g_strv_contains(netBeforeScript, e->name))
             vkXmlElemFormat(buf, e, 6);
     }
     if (net->script) {
@@ -199,7 +240,7 @@ formatNet(GString *buf, const vkDomainNetDef *net)
     }
     for (i = 0; net->extra && i < net->extra->len; i++) {
         vkXmlElem *e = net->extra->pdata[i];
-        if (strcmp(e->name, "source") != 0)
+        if (!g_strv_contains(netBeforeScript, e->name))
             vkXmlElemFormat(buf, e, 6);
     }
     bootOrder(buf, net->bootIndex);

@@ -51,6 +51,32 @@ busFromTarget(const char *dst)
     return NULL;
 }
 
+/* The element n without the attributes named in skip (NULL-terminated)
+ * and without children named skipChild; NULL when nothing is left.  What
+ * a disk's <driver>, <source> hold beyond the attributes virtkit reads
+ * is kept this way, so it is written back instead of dropped. */
+static vkXmlElem *
+keepRest(xmlNodePtr n, const char *const *skip, const char *skipChild)
+{
+    g_autoptr(vkXmlElem) e = vkXmlElemFromNode(n);
+
+    for (guint i = 0; e->attrs && i + 1 < e->attrs->len;) {
+        if (g_strv_contains(skip, e->attrs->pdata[i]))
+            g_ptr_array_remove_range(e->attrs, i, 2);
+        else
+            i += 2;
+    }
+    for (guint i = 0; skipChild && e->children && i < e->children->len;) {
+        if (strcmp(((vkXmlElem *)e->children->pdata[i])->name, skipChild) == 0)
+            g_ptr_array_remove_index(e->children, i);
+        else
+            i++;
+    }
+    if ((!e->attrs || !e->attrs->len) && (!e->children || !e->children->len))
+        return NULL;
+    return g_steal_pointer(&e);
+}
+
 static int
 parseDisk(xmlNodePtr node, vkDomainDiskDef *d)
 {
@@ -80,8 +106,17 @@ parseDisk(xmlNodePtr node, vkDomainDiskDef *d)
             vkXmlSetAttr(&d->driverName, n, "name");
             vkXmlSetAttr(&d->driverType, n, "type");
             vkXmlSetAttr(&d->driverCache, n, "cache");
+            vkXmlElemFree(d->driverRest);
+            d->driverRest = keepRest(n, (const char *const[]){ "name", "type", "cache",
+                                                               NULL }, NULL);
         } else if (NAME_IS(n, "source") && !d->src && !d->srcProtocol) {
+            static const char *const srcMain[] = {
+                "file", "dev", "dir", "protocol", "name", "pool", "volume", NULL
+            };
             xmlNodePtr h;
+
+            vkXmlElemFree(d->srcRest);
+            d->srcRest = keepRest(n, srcMain, "host");
             switch ((vkDomainDiskType)d->type) {
             case VK_DOMAIN_DISK_TYPE_FILE:
                 vkXmlSetAttr(&d->src, n, "file");
@@ -115,6 +150,18 @@ parseDisk(xmlNodePtr node, vkDomainDiskDef *d)
         } else if (NAME_IS(n, "target")) {
             vkXmlSetAttr(&d->dst, n, "dev");
             vkXmlSetAttr(&d->bus, n, "bus");
+            if (d->targetAttrs)
+                g_ptr_array_set_size(d->targetAttrs, 0);
+            for (xmlAttrPtr a = n->properties; a; a = a->next) {
+                const char *an = (const char *)a->name;
+
+                if (strcmp(an, "dev") == 0 || strcmp(an, "bus") == 0)
+                    continue;
+                if (!d->targetAttrs)
+                    d->targetAttrs = g_ptr_array_new_with_free_func(g_free);
+                g_ptr_array_add(d->targetAttrs, g_strdup(an));
+                g_ptr_array_add(d->targetAttrs, g_strdup(vkXmlAttr(n, an)));
+            }
         } else if (NAME_IS(n, "readonly")) {
             d->readonly = true;
         } else if (NAME_IS(n, "shareable")) {

@@ -387,7 +387,9 @@ parseDevices(vkDomainDef *def, xmlNodePtr devices, unsigned int flags)
         r = vkDomainDeviceParseNode(n, def->virtType, def->osType, flags, &dev);
         if (r < 0)
             return -1;
-        if (r == 0)
+        if (r == 0 && dev.type == VK_DOMAIN_DEVICE_DISK)
+            vkDomainDiskInsert(vkDomainDevList(def, dev.type), dev.data.disk);
+        else if (r == 0)
             g_ptr_array_add(vkDomainDevList(def, dev.type), dev.data.disk);
     }
     return 0;

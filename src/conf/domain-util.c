@@ -257,6 +257,10 @@ vkDomainDevicePayloadFree(int type, void *payload)
         g_free(d->driverName);
         g_free(d->driverType);
         g_free(d->driverCache);
+        vkXmlElemFree(d->driverRest);
+        vkXmlElemFree(d->srcRest);
+        if (d->targetAttrs)
+            g_ptr_array_unref(d->targetAttrs);
         g_free(d->src);
         g_free(d->srcProtocol);
         g_free(d->srcPool);

@@ -590,11 +590,36 @@ test_managed_save(void **state)
 
 /* ---- hot-plug ---- */
 
+/* Whether process pid has path open (its /proc fd links). */
+static bool
+processHasOpen(int pid, const char *path)
+{
+    g_autofree char *dir = g_strdup_printf("/proc/%d/fd", pid);
+    g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+    const char *n;
+
+    while (d && (n = g_dir_read_name(d))) {
+        g_autofree char *link = g_strdup_printf("%s/%s", dir, n);
+        g_autofree char *target = g_file_read_link(link, NULL);
+
+        if (g_strcmp0(target, path) == 0)
+            return true;
+    }
+    return false;
+}
+
 static void
 test_hotplug(void **state)
 {
-    g_autofree char *xml = domainXML(root, "hp", NULL);
     g_autofree char *img = g_strdup_printf("%s/hp-disk.img", root);
+    g_autofree char *coldImg = g_strdup_printf("%s/hp-cold.img", root);
+    /* a disk there from the start, with the cache and discard settings
+     * that split over its -blockdev nodes and its device */
+    g_autofree char *cold = g_strdup_printf(
+        "<disk type='file' device='disk'>"
+        "<driver name='qemu' type='raw' cache='writeback' discard='unmap'/>"
+        "<source file='%s'/><target dev='vdc' bus='virtio'/></disk>", coldImg);
+    g_autofree char *xml = domainXML(root, "hp", cold);
     g_autofree char *disk = g_strdup_printf(
         "<disk type='file' device='disk'><driver name='qemu' type='raw'/>"
         "<source file='%s'/><target dev='vdb' bus='virtio'/></disk>", img);
@@ -609,6 +634,8 @@ test_hotplug(void **state)
     skipWithoutQemu();
     assert_true(g_file_set_contents(img, "", 0, NULL));
     assert_int_equal(truncate(img, 1 << 20), 0);
+    assert_true(g_file_set_contents(coldImg, "", 0, NULL));
+    assert_int_equal(truncate(coldImg, 1 << 20), 0);
     dom = virDomainDefineXML(conn, xml);
     assert_non_null(dom);
     assert_int_equal(virDomainCreate(dom), 0);
@@ -647,6 +674,16 @@ test_hotplug(void **state)
     assert_int_equal(virGetLastError()->code, VIR_ERR_DEVICE_MISSING);
     /* Attach again after detach: the ids are free again. */
     assert_int_equal(virDomainAttachDevice(dom, disk), 0);
+    /* The disk given at start goes by libvirt's alias and its nodes are
+     * deleted with it: plugging its image back in finds it unlocked. */
+    assert_true(processHasOpen(qemuTestStatusPid(root, "hp"), coldImg));
+    assert_int_equal(virDomainDetachDevice(dom, cold), 0);
+    desc = virDomainGetXMLDesc(dom, 0);
+    assert_null(strstr(desc, "vdc"));
+    free(desc);
+    assert_false(processHasOpen(qemuTestStatusPid(root, "hp"), coldImg));
+    assert_int_equal(virDomainAttachDevice(dom, cold), 0);
+    assert_true(processHasOpen(qemuTestStatusPid(root, "hp"), coldImg));
 
     /* Config: only the persistent definition and its file change. */
     assert_int_equal(virDomainAttachDeviceFlags(dom, nic, VIR_DOMAIN_AFFECT_CONFIG), 0);
@@ -666,6 +703,7 @@ test_hotplug(void **state)
     assert_int_equal(virDomainUndefine(dom), 0);
     virDomainFree(dom);
     g_unlink(img);
+    g_unlink(coldImg);
     assert_int_equal(qemuTestCountDir(root, "run"), 0);
 }
 

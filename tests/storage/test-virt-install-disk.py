@@ -124,7 +124,8 @@ def volume_disk(d):
     r = virsh(d.rw, "start", "vk-voldisk", ok=False)
     try:
         assert r.returncode == 0, r.stderr
-        assert IMAGES + "/v2.img,format=raw" in cmdline_of(None, "vk-voldisk"), \
+        assert '"filename":"' + IMAGES + '/v2.img"' in cmdline_of(None, "vk-voldisk") and \
+            '"driver":"raw"' in cmdline_of(None, "vk-voldisk"), \
             cmdline_of(None, "vk-voldisk")
         print("ok <disk type='volume'> starts on the volume's path")
     finally:

@@ -49,7 +49,8 @@ import xml.etree.ElementTree as ET
 # are declared, so that any prototype can name them.
 FUNC_SECTIONS = ["libvirt-common", "libvirt-host", "libvirt-domain",
                  "libvirt-event", "virterror", "libvirt-network",
-                 "libvirt-storage", "libvirt-nodedev", "libvirt-stream"]
+                 "libvirt-storage", "libvirt-nodedev", "libvirt-stream",
+                 "libvirt-domain-snapshot"]
 TYPE_SECTIONS = ["libvirt-common", "libvirt-host", "libvirt-domain",
                  "libvirt-event", "virterror", "libvirt-stream",
                  "libvirt-network", "libvirt-storage", "libvirt-nodedev",

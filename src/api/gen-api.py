@@ -21,7 +21,8 @@ import sys
 
 SECTIONS = ["virtkit-common.h", "virtkit-host.h", "virtkit-domain.h",
             "virtkit-event.h", "virterror.h", "virtkit-network.h",
-            "virtkit-storage.h", "virtkit-nodedev.h", "virtkit-stream.h"]
+            "virtkit-storage.h", "virtkit-nodedev.h", "virtkit-stream.h",
+            "virtkit-domain-snapshot.h"]
 # The handle types a dispatched function may take first: its check and the
 # expression that reaches the connection.
 HANDLES = {
@@ -32,6 +33,7 @@ HANDLES = {
     "virStoragePoolPtr": ("vkCheckStoragePool", "%s->conn"),
     "virStorageVolPtr": ("vkCheckStorageVol", "%s->conn"),
     "virNodeDevicePtr": ("vkCheckNodeDevice", "%s->conn"),
+    "virDomainSnapshotPtr": ("vkCheckDomainSnapshot", "%s->domain->conn"),
 }
 PROTO = re.compile(r"^(?!typedef)([A-Za-z_][\w \*]*?)\s*\**\s*\b(vir\w+)\((.*)\);$")
 # Arguments that are optional by their nature wherever they appear.

@@ -28,8 +28,6 @@ int vkDispatchNodeDeviceEventRegisterAny(vkServerClient *client, void *args, voi
 int vkDispatchNodeDeviceEventDeregisterAny(vkServerClient *client, void *args, void *ret);
 
 int vkDispatchDomainCreateWithFlags(vkServerClient *client, void *args, void *ret);
-int vkDispatchDomainSnapshotNum(vkServerClient *client, void *args, void *ret);
-int vkDispatchDomainListAllSnapshots(vkServerClient *client, void *args, void *ret);
 
 /* Caller-sized array replies (info.c). */
 int vkDispatchDomainGetVcpus(vkServerClient *client, void *args, void *ret);

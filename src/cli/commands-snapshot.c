@@ -529,6 +529,6 @@ CMD(cmdDefDelete, "snapshot-delete", cmdSnapshotDelete, optsDelete,
 
 const vkshCmdDef *const vkshSnapshotCmds[] = {
     &cmdDefCreate, &cmdDefCreateAs, &cmdDefCurrent, &cmdDefDelete, &cmdDefDumpxml,
-    &vkshCmdSnapshotList, &cmdDefParent, &cmdDefInfo, &cmdDefRevert,
+    &cmdDefInfo, &vkshCmdSnapshotList, &cmdDefParent, &cmdDefRevert,
     NULL,
 };

@@ -12,6 +12,7 @@
 #include "util/error.h"
 #include "drivers/qemu/qemu-private.h"
 #include "drivers/qemu/process.h"
+#include "drivers/qemu/qemu-snapshot.h"
 
 static bool
 hasManagedSave(const void *obj, void *opaque)
@@ -51,6 +52,17 @@ undefineManagedSave(vkStateBase *base, void *opaque, unsigned int flags)
                       obj->name);
         goto out;
     }
+    /* libvirt keeps an inactive domain with snapshots unless told */
+    if (obj->id < 0) {
+        int n = vkQemuSnapshotCount(st, obj->name);
+        if (n < 0)
+            goto out;
+        if (n > 0 && !(flags & VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA)) {
+            vkReportError(VIR_ERR_OPERATION_INVALID,
+                          "cannot delete inactive domain with %d snapshots", n);
+            goto out;
+        }
+    }
     image = vkQemuManagedSavePath(st, obj->name);
     if (g_file_test(image, G_FILE_TEST_EXISTS)) {
         if (!(flags & VIR_DOMAIN_UNDEFINE_MANAGED_SAVE)) {
@@ -64,6 +76,8 @@ undefineManagedSave(vkStateBase *base, void *opaque, unsigned int flags)
             goto out;
         }
     }
+    if (flags & VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA)
+        vkQemuSnapshotDropAll(st, obj->name);
     ret = 0;
  out:
     vkQemuEndJob(st, obj);

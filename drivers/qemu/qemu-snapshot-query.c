@@ -50,14 +50,6 @@ beginSnap(virDomainSnapshotPtr snapshot, vkQemuState **st, vkSnapshotDef **def)
     return list;
 }
 
-#define LIST_FLAGS \
-    (VIR_DOMAIN_SNAPSHOT_LIST_ROOTS | VIR_DOMAIN_SNAPSHOT_LIST_TOPOLOGICAL | \
-     VIR_DOMAIN_SNAPSHOT_LIST_LEAVES | VIR_DOMAIN_SNAPSHOT_LIST_NO_LEAVES | \
-     VIR_DOMAIN_SNAPSHOT_LIST_METADATA | VIR_DOMAIN_SNAPSHOT_LIST_NO_METADATA | \
-     VIR_DOMAIN_SNAPSHOT_LIST_INACTIVE | VIR_DOMAIN_SNAPSHOT_LIST_ACTIVE | \
-     VIR_DOMAIN_SNAPSHOT_LIST_DISK_ONLY | VIR_DOMAIN_SNAPSHOT_LIST_INTERNAL | \
-     VIR_DOMAIN_SNAPSHOT_LIST_EXTERNAL)
-
 /* Names under from (NULL: the domain) matching flags; NULL on error. */
 static char **
 names(virDomainPtr dom, const char *from, unsigned int flags)
@@ -77,35 +69,12 @@ names(virDomainPtr dom, const char *from, unsigned int flags)
     return ret;
 }
 
-static int
-fill(char **all, char **out, int max)
-{
-    int n = 0;
-
-    for (; all[n] && n < max; n++)
-        out[n] = g_strdup(all[n]);
-    return n;
-}
-
-static int
-handles(virDomainPtr dom, char **all, virDomainSnapshotPtr **snaps)
-{
-    int n = (int)g_strv_length(all);
-
-    if (snaps) {
-        *snaps = g_new0(virDomainSnapshotPtr, n + 1);
-        for (int i = 0; i < n; i++)
-            (*snaps)[i] = vkGetDomainSnapshot(dom, all[i]);
-    }
-    return n;
-}
-
 int
 vkQemuDomainSnapshotNum(virDomainPtr dom, unsigned int flags)
 {
     g_auto(GStrv) all = NULL;
 
-    vkCheckFlags(LIST_FLAGS, -1);
+    vkCheckFlags(VK_SNAPSHOT_LIST_FLAGS, -1);
     return (all = names(dom, NULL, flags)) ? (int)g_strv_length(all) : -1;
 }
 
@@ -114,8 +83,8 @@ vkQemuDomainSnapshotListNames(virDomainPtr dom, char **out, int nameslen, unsign
 {
     g_auto(GStrv) all = NULL;
 
-    vkCheckFlags(LIST_FLAGS, -1);
-    return (all = names(dom, NULL, flags)) ? fill(all, out, nameslen) : -1;
+    vkCheckFlags(VK_SNAPSHOT_LIST_FLAGS, -1);
+    return (all = names(dom, NULL, flags)) ? vkSnapshotNamesCopy(all, out, nameslen) : -1;
 }
 
 int
@@ -124,8 +93,8 @@ vkQemuDomainListAllSnapshots(virDomainPtr dom, virDomainSnapshotPtr **snaps,
 {
     g_auto(GStrv) all = NULL;
 
-    vkCheckFlags(LIST_FLAGS, -1);
-    return (all = names(dom, NULL, flags)) ? handles(dom, all, snaps) : -1;
+    vkCheckFlags(VK_SNAPSHOT_LIST_FLAGS, -1);
+    return (all = names(dom, NULL, flags)) ? vkGetDomainSnapshots(dom, all, snaps) : -1;
 }
 
 int
@@ -133,7 +102,7 @@ vkQemuDomainSnapshotNumChildren(virDomainSnapshotPtr snapshot, unsigned int flag
 {
     g_auto(GStrv) all = NULL;
 
-    vkCheckFlags(LIST_FLAGS, -1);
+    vkCheckFlags(VK_SNAPSHOT_LIST_FLAGS, -1);
     return (all = names(snapshot->domain, snapshot->name, flags))
         ? (int)g_strv_length(all) : -1;
 }
@@ -144,9 +113,9 @@ vkQemuDomainSnapshotListChildrenNames(virDomainSnapshotPtr snapshot, char **out,
 {
     g_auto(GStrv) all = NULL;
 
-    vkCheckFlags(LIST_FLAGS, -1);
+    vkCheckFlags(VK_SNAPSHOT_LIST_FLAGS, -1);
     return (all = names(snapshot->domain, snapshot->name, flags))
-        ? fill(all, out, nameslen) : -1;
+        ? vkSnapshotNamesCopy(all, out, nameslen) : -1;
 }
 
 int
@@ -155,9 +124,9 @@ vkQemuDomainSnapshotListAllChildren(virDomainSnapshotPtr snapshot,
 {
     g_auto(GStrv) all = NULL;
 
-    vkCheckFlags(LIST_FLAGS, -1);
+    vkCheckFlags(VK_SNAPSHOT_LIST_FLAGS, -1);
     return (all = names(snapshot->domain, snapshot->name, flags))
-        ? handles(snapshot->domain, all, snaps) : -1;
+        ? vkGetDomainSnapshots(snapshot->domain, all, snaps) : -1;
 }
 
 char *

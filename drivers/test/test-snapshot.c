@@ -141,14 +141,6 @@ vkTestDomainSnapshotGetXMLDesc(virDomainSnapshotPtr snapshot, unsigned int flags
     return xml;
 }
 
-#define LIST_FLAGS \
-    (VIR_DOMAIN_SNAPSHOT_LIST_ROOTS | VIR_DOMAIN_SNAPSHOT_LIST_TOPOLOGICAL | \
-     VIR_DOMAIN_SNAPSHOT_LIST_LEAVES | VIR_DOMAIN_SNAPSHOT_LIST_NO_LEAVES | \
-     VIR_DOMAIN_SNAPSHOT_LIST_METADATA | VIR_DOMAIN_SNAPSHOT_LIST_NO_METADATA | \
-     VIR_DOMAIN_SNAPSHOT_LIST_INACTIVE | VIR_DOMAIN_SNAPSHOT_LIST_ACTIVE | \
-     VIR_DOMAIN_SNAPSHOT_LIST_DISK_ONLY | VIR_DOMAIN_SNAPSHOT_LIST_INTERNAL | \
-     VIR_DOMAIN_SNAPSHOT_LIST_EXTERNAL)
-
 /* Names of the domain's snapshots (from NULL) or of from's children. */
 static char **
 listNames(virDomainPtr dom, const char *from, unsigned int flags)
@@ -170,35 +162,12 @@ listNames(virDomainPtr dom, const char *from, unsigned int flags)
     return names;
 }
 
-static int
-copyNames(char **all, char **names, int nameslen)
-{
-    int n = 0;
-
-    for (; all[n] && n < nameslen; n++)
-        names[n] = g_strdup(all[n]);
-    return n;
-}
-
-static int
-makeHandles(virDomainPtr dom, char **all, virDomainSnapshotPtr **snaps)
-{
-    int n = (int)g_strv_length(all);
-
-    if (snaps) {
-        *snaps = g_new0(virDomainSnapshotPtr, n + 1);
-        for (int i = 0; i < n; i++)
-            (*snaps)[i] = makeHandle(dom, all[i]);
-    }
-    return n;
-}
-
 int
 vkTestDomainSnapshotNum(virDomainPtr dom, unsigned int flags)
 {
     g_auto(GStrv) all = NULL;
 
-    vkCheckFlags(LIST_FLAGS, -1);
+    vkCheckFlags(VK_SNAPSHOT_LIST_FLAGS, -1);
     if (!(all = listNames(dom, NULL, flags)))
         return -1;
     return (int)g_strv_length(all);
@@ -210,10 +179,10 @@ vkTestDomainSnapshotListNames(virDomainPtr dom, char **names, int nameslen,
 {
     g_auto(GStrv) all = NULL;
 
-    vkCheckFlags(LIST_FLAGS, -1);
+    vkCheckFlags(VK_SNAPSHOT_LIST_FLAGS, -1);
     if (!(all = listNames(dom, NULL, flags)))
         return -1;
-    return copyNames(all, names, nameslen);
+    return vkSnapshotNamesCopy(all, names, nameslen);
 }
 
 int
@@ -222,10 +191,10 @@ vkTestDomainListAllSnapshots(virDomainPtr dom, virDomainSnapshotPtr **snaps,
 {
     g_auto(GStrv) all = NULL;
 
-    vkCheckFlags(LIST_FLAGS, -1);
+    vkCheckFlags(VK_SNAPSHOT_LIST_FLAGS, -1);
     if (!(all = listNames(dom, NULL, flags)))
         return -1;
-    return makeHandles(dom, all, snaps);
+    return vkGetDomainSnapshots(dom, all, snaps);
 }
 
 int
@@ -233,7 +202,7 @@ vkTestDomainSnapshotNumChildren(virDomainSnapshotPtr snapshot, unsigned int flag
 {
     g_auto(GStrv) all = NULL;
 
-    vkCheckFlags(LIST_FLAGS, -1);
+    vkCheckFlags(VK_SNAPSHOT_LIST_FLAGS, -1);
     if (!(all = listNames(snapshot->domain, snapshot->name, flags)))
         return -1;
     return (int)g_strv_length(all);
@@ -245,10 +214,10 @@ vkTestDomainSnapshotListChildrenNames(virDomainSnapshotPtr snapshot, char **name
 {
     g_auto(GStrv) all = NULL;
 
-    vkCheckFlags(LIST_FLAGS, -1);
+    vkCheckFlags(VK_SNAPSHOT_LIST_FLAGS, -1);
     if (!(all = listNames(snapshot->domain, snapshot->name, flags)))
         return -1;
-    return copyNames(all, names, nameslen);
+    return vkSnapshotNamesCopy(all, names, nameslen);
 }
 
 int
@@ -257,10 +226,10 @@ vkTestDomainSnapshotListAllChildren(virDomainSnapshotPtr snapshot,
 {
     g_auto(GStrv) all = NULL;
 
-    vkCheckFlags(LIST_FLAGS, -1);
+    vkCheckFlags(VK_SNAPSHOT_LIST_FLAGS, -1);
     if (!(all = listNames(snapshot->domain, snapshot->name, flags)))
         return -1;
-    return makeHandles(snapshot->domain, all, snaps);
+    return vkGetDomainSnapshots(snapshot->domain, all, snaps);
 }
 
 virDomainSnapshotPtr

@@ -97,6 +97,17 @@ void vkSnapshotListSetCurrent(vkSnapshotList *list, const char *name);
  * meaning all below).  Returns a NULL-terminated array (g_strfreev), in
  * creation order, or in topological order (parents first) when asked. */
 char **vkSnapshotListNames(vkSnapshotList *list, const char *from, unsigned int flags);
+/* The virDomainSnapshotListFlags vkSnapshotListNames understands. */
+#define VK_SNAPSHOT_LIST_FLAGS \
+    (VIR_DOMAIN_SNAPSHOT_LIST_ROOTS | VIR_DOMAIN_SNAPSHOT_LIST_TOPOLOGICAL | \
+     VIR_DOMAIN_SNAPSHOT_LIST_LEAVES | VIR_DOMAIN_SNAPSHOT_LIST_NO_LEAVES | \
+     VIR_DOMAIN_SNAPSHOT_LIST_METADATA | VIR_DOMAIN_SNAPSHOT_LIST_NO_METADATA | \
+     VIR_DOMAIN_SNAPSHOT_LIST_INACTIVE | VIR_DOMAIN_SNAPSHOT_LIST_ACTIVE | \
+     VIR_DOMAIN_SNAPSHOT_LIST_DISK_ONLY | VIR_DOMAIN_SNAPSHOT_LIST_INTERNAL | \
+     VIR_DOMAIN_SNAPSHOT_LIST_EXTERNAL)
+/* Copies up to max of the NULL-terminated names into out; returns how
+ * many (the ListNames calls' answer). */
+int vkSnapshotNamesCopy(char **names, char **out, int max);
 /* All descendants of name, deepest first (safe deletion order). */
 char **vkSnapshotListDescendants(vkSnapshotList *list, const char *name);
 size_t vkSnapshotListNumChildren(vkSnapshotList *list, const char *name);

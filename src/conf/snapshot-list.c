@@ -201,3 +201,13 @@ vkSnapshotListDescendants(vkSnapshotList *list, const char *name)
     g_ptr_array_add(names, NULL);
     return (char **)g_ptr_array_free(names, FALSE);
 }
+
+int
+vkSnapshotNamesCopy(char **names, char **out, int max)
+{
+    int n = 0;
+
+    for (; names[n] && n < max; n++)
+        out[n] = g_strdup(names[n]);
+    return n;
+}

@@ -185,6 +185,19 @@ vkDomainSnapshotUnref(virDomainSnapshotPtr snap)
     g_free(snap);
 }
 
+int
+vkGetDomainSnapshots(virDomainPtr dom, char **names, virDomainSnapshotPtr **snaps)
+{
+    int n = (int)g_strv_length(names);
+
+    if (snaps) {
+        *snaps = g_new0(virDomainSnapshotPtr, n + 1);
+        for (int i = 0; i < n; i++)
+            (*snaps)[i] = vkGetDomainSnapshot(dom, names[i]);
+    }
+    return n;
+}
+
 #define DEFINE_CHECK(fn, type, magicval, code) \
     bool fn(type obj, const char *func) \
     { \

@@ -154,6 +154,9 @@ virNodeDevicePtr vkGetNodeDevice(virConnectPtr conn, const char *name,
 void vkNodeDeviceUnref(virNodeDevicePtr dev);
 virDomainSnapshotPtr vkGetDomainSnapshot(virDomainPtr dom, const char *name);
 void vkDomainSnapshotUnref(virDomainSnapshotPtr snap);
+/* With snaps (may be NULL), a new NULL-terminated array of handles of
+ * dom's snapshots named by names; returns how many names there are. */
+int vkGetDomainSnapshots(virDomainPtr dom, char **names, virDomainSnapshotPtr **snaps);
 
 /* Validity checks used at the API door: they report VIR_ERR_INVALID_CONN /
  * VIR_ERR_INVALID_DOMAIN and return false for NULL or freed handles. */

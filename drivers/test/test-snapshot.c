@@ -56,7 +56,6 @@ vkTestDomainSnapshotCreateXML(virDomainPtr dom, const char *xml, unsigned int fl
     g_autoptr(vkSnapshotDef) def = NULL;
     bool redefine = flags & VIR_DOMAIN_SNAPSHOT_CREATE_REDEFINE;
     vkSnapshotList *list;
-    vkSnapshotDef *old;
     virDomainSnapshotPtr ret;
 
     vkCheckFlags(VIR_DOMAIN_SNAPSHOT_CREATE_REDEFINE | VIR_DOMAIN_SNAPSHOT_CREATE_CURRENT |
@@ -87,8 +86,6 @@ vkTestDomainSnapshotCreateXML(virDomainPtr dom, const char *xml, unsigned int fl
         }
         if (!def->dom && !(def->dom = vkDomainDefCopy(obj->def)))
             goto error;
-        if ((old = vkSnapshotListFind(list, def->name)))
-            vkSnapshotListRemove(list, def->name);
     } else {
         def->creationTime = g_get_real_time() / G_USEC_PER_SEC;
         if (!def->name)

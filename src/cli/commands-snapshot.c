@@ -298,7 +298,7 @@ cmdSnapshotCurrent(vkshCtl *ctl, const vkshCmd *cmd)
             vkshSaveLibError(ctl);
             return false;
         }
-        vkshPrintExtra(ctl, "Snapshot %s set as current\n", setName);
+        vkshPrintExtra(ctl, "Snapshot %s set as current", setName);
         return true;
     }
     if ((has = virDomainHasCurrentSnapshot(dom, 0)) < 0) {

@@ -275,7 +275,7 @@ vkSnapshotDefParseString(const char *xml, const char *virtType, unsigned int fla
     }
     if (flags & VK_SNAPSHOT_PARSE_REDEFINE) {
         if (!def->name) {
-            vkReportError(VIR_ERR_XML_ERROR, "%s", "a redefined snapshot must have a name");
+            vkReportError(VIR_ERR_XML_DETAIL, "%s", "a redefined snapshot must have a name");
             return NULL;
         }
         if (!def->creationTime) {

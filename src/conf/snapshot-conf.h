@@ -83,7 +83,8 @@ vkSnapshotList *vkSnapshotListNew(void);
 void vkSnapshotListFree(vkSnapshotList *list);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(vkSnapshotList, vkSnapshotListFree)
 
-/* Takes def, whose name the caller checked is unused; returns it. */
+/* Takes def and returns it; a definition of the same name is replaced in
+ * place (a redefinition), its children keep it as their parent. */
 vkSnapshotDef *vkSnapshotListAdd(vkSnapshotList *list, vkSnapshotDef *def);
 vkSnapshotDef *vkSnapshotListFind(vkSnapshotList *list, const char *name);
 /* Removes and frees one; its children move to its parent. */

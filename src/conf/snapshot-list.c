@@ -35,6 +35,15 @@ vkSnapshotListFree(vkSnapshotList *list)
 vkSnapshotDef *
 vkSnapshotListAdd(vkSnapshotList *list, vkSnapshotDef *def)
 {
+    /* a redefinition takes the old one's place; children name it still */
+    for (guint i = 0; i < list->defs->len; i++) {
+        vkSnapshotDef *old = list->defs->pdata[i];
+        if (strcmp(old->name, def->name) == 0) {
+            vkSnapshotDefFree(old);
+            list->defs->pdata[i] = def;
+            return def;
+        }
+    }
     g_ptr_array_add(list->defs, def);
     return def;
 }

@@ -95,6 +95,26 @@ test_tree_and_current(void **state)
     g_free(all);
     assert_int_equal(virDomainListAllSnapshots(dom, NULL, 0), 3);
 
+    /* redefining s1 as current (virsh snapshot-current --snapshotname)
+     * keeps its children */
+    {
+        g_autofree char *x = virDomainSnapshotGetXMLDesc(s1, VIR_DOMAIN_SNAPSHOT_XML_SECURE);
+        virDomainSnapshotPtr r = virDomainSnapshotCreateXML(
+            dom, x, VIR_DOMAIN_SNAPSHOT_CREATE_REDEFINE | VIR_DOMAIN_SNAPSHOT_CREATE_CURRENT);
+        assert_non_null(r);
+        assert_int_equal(virDomainSnapshotIsCurrent(s1, 0), 1);
+        assert_int_equal(virDomainSnapshotNumChildren(s1, 0), 2);
+        assert_int_equal(virDomainSnapshotNum(dom, 0), 3);
+        virDomainSnapshotFree(r);
+        assert_non_null(r = virDomainSnapshotCreateXML(
+            dom, x, VIR_DOMAIN_SNAPSHOT_CREATE_REDEFINE));
+        virDomainSnapshotFree(r);
+        virDomainSnapshotFree(cur);
+        assert_non_null(cur = virDomainSnapshotCurrent(dom, 0));
+        assert_string_equal(virDomainSnapshotGetName(cur), "s1");
+        assert_int_equal(virDomainRevertToSnapshot(s3, 0), 0);
+    }
+
     /* deleting the current one moves current to its parent */
     assert_int_equal(virDomainSnapshotDelete(s3, 0), 0);
     virDomainSnapshotFree(cur);

@@ -68,10 +68,10 @@ setup(void **state)
 {
     fixture *f = g_new0(fixture, 1);
     const char *argv[] = { "qemu-img", "create", "-f", "qcow2", NULL, "16M", NULL };
+    g_autofree char *qemuIo = g_find_program_in_path("qemu-io");
 
     *state = f;
-    if (!g_file_test(QEMU_TEST_BIN, G_FILE_TEST_IS_EXECUTABLE) ||
-        !g_find_program_in_path("qemu-io"))
+    if (!g_file_test(QEMU_TEST_BIN, G_FILE_TEST_IS_EXECUTABLE) || !qemuIo)
         return 0;
     if (!(f->conn = qemuTestOpenEmbed("vk-qsnap", &f->root, &f->uri)))
         return -1;

@@ -22,6 +22,12 @@ hasManagedSave(const void *obj, void *opaque)
     return g_file_test(image, G_FILE_TEST_EXISTS);
 }
 
+static bool
+hasSnapshot(const void *obj, void *opaque)
+{
+    return vkQemuSnapshotCount(opaque, ((const vkQemuDomain *)obj)->name) > 0;
+}
+
 static vkDomainDef *
 parseForDefine(vkStateBase *st, const char *xml)
 {
@@ -92,6 +98,7 @@ const vkStateDomainOps vkQemuStateDomainOps = {
     .virtTypes = "kvm,qemu",
     .parse = parseForDefine,
     .hasManagedSave = hasManagedSave,
+    .hasSnapshot = hasSnapshot,
     .undefine = undefineManagedSave,
 };
 

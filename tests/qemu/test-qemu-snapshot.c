@@ -153,6 +153,8 @@ test_inactive(void **state)
 
     assert_int_equal(virDomainUndefine(dom), -1);
     assert_int_equal(lastCode(), VIR_ERR_OPERATION_INVALID);
+    assert_int_equal(virConnectListAllDomains(f->conn, NULL,
+                                              VIR_CONNECT_LIST_DOMAINS_HAS_SNAPSHOT), 1);
 
     /* a raw disk cannot hold an internal snapshot */
     raw = g_build_filename(f->root, "disk.raw", NULL);
@@ -165,6 +167,8 @@ test_inactive(void **state)
     assert_null(virDomainSnapshotCreateXML(rawDom, "<domainsnapshot/>",
                                            VIR_DOMAIN_SNAPSHOT_CREATE_DISK_ONLY));
     assert_int_equal(lastCode(), VIR_ERR_CONFIG_UNSUPPORTED);
+    assert_int_equal(virConnectListAllDomains(f->conn, NULL,
+                                              VIR_CONNECT_LIST_DOMAINS_NO_SNAPSHOT), 1);
     assert_int_equal(virDomainUndefine(rawDom), 0);
     virDomainFree(rawDom);
 

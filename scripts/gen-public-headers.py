@@ -50,7 +50,8 @@ import xml.etree.ElementTree as ET
 FUNC_SECTIONS = ["libvirt-common", "libvirt-host", "libvirt-domain",
                  "libvirt-event", "virterror", "libvirt-network",
                  "libvirt-storage", "libvirt-nodedev", "libvirt-stream",
-                 "libvirt-secret", "libvirt-nwfilter", "libvirt-domain-checkpoint"]
+                 "libvirt-secret", "libvirt-nwfilter", "libvirt-domain-checkpoint",
+                 "libvirt-domain-snapshot"]
 TYPE_SECTIONS = ["libvirt-common", "libvirt-host", "libvirt-domain",
                  "libvirt-event", "virterror", "libvirt-stream",
                  "libvirt-network", "libvirt-storage", "libvirt-nodedev",

@@ -18,6 +18,7 @@
 #define VIR_FROM_THIS VIR_FROM_QEMU
 #include "util/error.h"
 #include "drivers/qemu/qemu-private.h"
+#include "drivers/qemu/qemu-snapshot.h"
 #include "drivers/qemu/qemu-driver.h"
 #include "drivers/qemu/qemu-console.h"
 
@@ -177,6 +178,22 @@ static virHypervisorDriver qemuHypervisorDriver = {
     .domainDefineXMLFlags = vkStateDomainDefineXMLFlags,
     .domainUndefine = vkStateDomainUndefine,
     .domainUndefineFlags = vkStateDomainUndefineFlags,
+    .domainSnapshotCreateXML = vkQemuDomainSnapshotCreateXML,
+    .domainSnapshotGetXMLDesc = vkQemuDomainSnapshotGetXMLDesc,
+    .domainSnapshotNum = vkQemuDomainSnapshotNum,
+    .domainSnapshotListNames = vkQemuDomainSnapshotListNames,
+    .domainListAllSnapshots = vkQemuDomainListAllSnapshots,
+    .domainSnapshotNumChildren = vkQemuDomainSnapshotNumChildren,
+    .domainSnapshotListChildrenNames = vkQemuDomainSnapshotListChildrenNames,
+    .domainSnapshotListAllChildren = vkQemuDomainSnapshotListAllChildren,
+    .domainSnapshotLookupByName = vkQemuDomainSnapshotLookupByName,
+    .domainHasCurrentSnapshot = vkQemuDomainHasCurrentSnapshot,
+    .domainSnapshotCurrent = vkQemuDomainSnapshotCurrent,
+    .domainSnapshotGetParent = vkQemuDomainSnapshotGetParent,
+    .domainSnapshotIsCurrent = vkQemuDomainSnapshotIsCurrent,
+    .domainSnapshotHasMetadata = vkQemuDomainSnapshotHasMetadata,
+    .domainRevertToSnapshot = vkQemuDomainRevertToSnapshot,
+    .domainSnapshotDelete = vkQemuDomainSnapshotDelete,
 
     .domainCreateXML = vkQemuDomainCreateXML,
     .domainCreate = vkQemuDomainCreate,

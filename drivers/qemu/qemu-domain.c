@@ -12,6 +12,7 @@
 #include "util/error.h"
 #include "drivers/qemu/qemu-private.h"
 #include "drivers/qemu/process.h"
+#include "drivers/qemu/qemu-snapshot.h"
 
 static bool
 hasManagedSave(const void *obj, void *opaque)
@@ -19,6 +20,12 @@ hasManagedSave(const void *obj, void *opaque)
     g_autofree char *image = vkQemuManagedSavePath(opaque, ((const vkQemuDomain *)obj)->name);
 
     return g_file_test(image, G_FILE_TEST_EXISTS);
+}
+
+static bool
+hasSnapshot(const void *obj, void *opaque)
+{
+    return vkQemuSnapshotCount(opaque, ((const vkQemuDomain *)obj)->name) > 0;
 }
 
 static vkDomainDef *
@@ -53,6 +60,17 @@ undefineManagedSave(vkStateBase *base, void *opaque, unsigned int flags)
     }
     if (vkQemuUndefineFirmware(st, obj->newDef ? obj->newDef : obj->def, flags) < 0)
         goto out;
+    /* libvirt keeps an inactive domain with snapshots unless told */
+    if (obj->id < 0) {
+        int n = vkQemuSnapshotCount(st, obj->name);
+        if (n < 0)
+            goto out;
+        if (n > 0 && !(flags & VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA)) {
+            vkReportError(VIR_ERR_OPERATION_INVALID,
+                          "cannot delete inactive domain with %d snapshots", n);
+            goto out;
+        }
+    }
     image = vkQemuManagedSavePath(st, obj->name);
     if (g_file_test(image, G_FILE_TEST_EXISTS)) {
         if (!(flags & VIR_DOMAIN_UNDEFINE_MANAGED_SAVE)) {
@@ -66,6 +84,8 @@ undefineManagedSave(vkStateBase *base, void *opaque, unsigned int flags)
             goto out;
         }
     }
+    if (flags & VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA)
+        vkQemuSnapshotDropAll(st, obj->name);
     ret = 0;
  out:
     vkQemuEndJob(st, obj);
@@ -80,6 +100,7 @@ const vkStateDomainOps vkQemuStateDomainOps = {
     .virtTypes = "kvm,qemu",
     .parse = parseForDefine,
     .hasManagedSave = hasManagedSave,
+    .hasSnapshot = hasSnapshot,
     .undefine = undefineManagedSave,
 };
 

@@ -74,6 +74,14 @@ vkTestDomainUndefineFlags(virDomainPtr dom, unsigned int flags)
                       "Refusing to undefine while domain managed save image exists");
         return -1;
     }
+    if (obj->id < 0 && vkTestDomainSnapshotCount(obj) > 0 &&
+        !(flags & VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA)) {
+        int n = vkTestDomainSnapshotCount(obj);
+        g_mutex_unlock(&st->lock);
+        vkReportError(VIR_ERR_OPERATION_INVALID,
+                      "cannot delete inactive domain with %d snapshots", n);
+        return -1;
+    }
     g_clear_pointer(&obj->managedSaveXML, g_free);
 
     vkTestEmitLifecycle(st, obj, VIR_DOMAIN_EVENT_UNDEFINED,

@@ -82,9 +82,9 @@ listMatch(const vkTestDomain *obj, unsigned int flags)
     if (!groupMatch(flags, VIR_CONNECT_LIST_DOMAINS_AUTOSTART,
                     VIR_CONNECT_LIST_DOMAINS_NO_AUTOSTART, obj->autostart))
         return false;
-    /* The test driver keeps no snapshots and no checkpoints. */
+    /* The test driver keeps no checkpoints. */
     if (!groupMatch(flags, VIR_CONNECT_LIST_DOMAINS_HAS_SNAPSHOT,
-                    VIR_CONNECT_LIST_DOMAINS_NO_SNAPSHOT, false))
+                    VIR_CONNECT_LIST_DOMAINS_NO_SNAPSHOT, vkTestDomainSnapshotCount(obj) > 0))
         return false;
     if (!groupMatch(flags, VIR_CONNECT_LIST_DOMAINS_HAS_CHECKPOINT,
                     VIR_CONNECT_LIST_DOMAINS_NO_CHECKPOINT, false))

@@ -18,6 +18,7 @@
 #include "conf/domain-conf-priv.h"
 #include "drivers/test/test-private.h"
 #include "drivers/test/test-driver.h"
+#include "conf/snapshot-conf.h"
 
 /* The process-wide state behind test:///default: created by the first
  * open, shared by every later one, freed by the last close. */
@@ -32,6 +33,7 @@ domainFree(vkTestDomain *obj)
     vkDomainDefFree(obj->def);
     vkDomainDefFree(obj->newDef);
     g_free(obj->managedSaveXML);
+    vkSnapshotListFree(obj->snapshots);
     g_free(obj->name);
     g_free(obj);
 }
@@ -472,6 +474,22 @@ static virHypervisorDriver testHypervisorDriver = {
     .domainDefineXMLFlags = vkTestDomainDefineXMLFlags,
     .domainUndefine = vkTestDomainUndefine,
     .domainUndefineFlags = vkTestDomainUndefineFlags,
+    .domainSnapshotCreateXML = vkTestDomainSnapshotCreateXML,
+    .domainSnapshotGetXMLDesc = vkTestDomainSnapshotGetXMLDesc,
+    .domainSnapshotNum = vkTestDomainSnapshotNum,
+    .domainSnapshotListNames = vkTestDomainSnapshotListNames,
+    .domainListAllSnapshots = vkTestDomainListAllSnapshots,
+    .domainSnapshotNumChildren = vkTestDomainSnapshotNumChildren,
+    .domainSnapshotListChildrenNames = vkTestDomainSnapshotListChildrenNames,
+    .domainSnapshotListAllChildren = vkTestDomainSnapshotListAllChildren,
+    .domainSnapshotLookupByName = vkTestDomainSnapshotLookupByName,
+    .domainHasCurrentSnapshot = vkTestDomainHasCurrentSnapshot,
+    .domainSnapshotCurrent = vkTestDomainSnapshotCurrent,
+    .domainSnapshotGetParent = vkTestDomainSnapshotGetParent,
+    .domainSnapshotIsCurrent = vkTestDomainSnapshotIsCurrent,
+    .domainSnapshotHasMetadata = vkTestDomainSnapshotHasMetadata,
+    .domainRevertToSnapshot = vkTestDomainRevertToSnapshot,
+    .domainSnapshotDelete = vkTestDomainSnapshotDelete,
     .domainCreateXML = vkTestDomainCreateXML,
     .domainCreate = vkTestDomainCreate,
     .domainCreateWithFlags = vkTestDomainCreateWithFlags,

@@ -39,6 +39,7 @@ typedef struct {
     /* A managed save image: the saved live XML, kept in memory. */
     char *managedSaveXML;
     bool managedSavePaused;
+    struct _vkSnapshotList *snapshots;   /* test-snapshot.c; NULL: none yet */
     GList *link;                  /* our node in state->order */
 } vkTestDomain;
 
@@ -106,6 +107,33 @@ int vkTestGetDefs(vkTestDomain *obj, unsigned int flags,
                   vkDomainDef **live, vkDomainDef **config);
 /* Parse with the driver's virt type. */
 vkDomainDef *vkTestParseDef(const char *xml, unsigned int parseFlags);
+
+/* test-snapshot.c */
+virDomainSnapshotPtr vkTestDomainSnapshotCreateXML(virDomainPtr dom, const char *xml,
+                                                   unsigned int flags);
+char *vkTestDomainSnapshotGetXMLDesc(virDomainSnapshotPtr snapshot, unsigned int flags);
+int vkTestDomainSnapshotNum(virDomainPtr dom, unsigned int flags);
+int vkTestDomainSnapshotListNames(virDomainPtr dom, char **names, int nameslen,
+                                  unsigned int flags);
+int vkTestDomainListAllSnapshots(virDomainPtr dom, virDomainSnapshotPtr **snaps,
+                                 unsigned int flags);
+int vkTestDomainSnapshotNumChildren(virDomainSnapshotPtr snapshot, unsigned int flags);
+int vkTestDomainSnapshotListChildrenNames(virDomainSnapshotPtr snapshot, char **names,
+                                          int nameslen, unsigned int flags);
+int vkTestDomainSnapshotListAllChildren(virDomainSnapshotPtr snapshot,
+                                        virDomainSnapshotPtr **snaps, unsigned int flags);
+virDomainSnapshotPtr vkTestDomainSnapshotLookupByName(virDomainPtr dom, const char *name,
+                                                      unsigned int flags);
+int vkTestDomainHasCurrentSnapshot(virDomainPtr dom, unsigned int flags);
+virDomainSnapshotPtr vkTestDomainSnapshotCurrent(virDomainPtr dom, unsigned int flags);
+virDomainSnapshotPtr vkTestDomainSnapshotGetParent(virDomainSnapshotPtr snapshot,
+                                                   unsigned int flags);
+int vkTestDomainSnapshotIsCurrent(virDomainSnapshotPtr snapshot, unsigned int flags);
+int vkTestDomainSnapshotHasMetadata(virDomainSnapshotPtr snapshot, unsigned int flags);
+int vkTestDomainRevertToSnapshot(virDomainSnapshotPtr snapshot, unsigned int flags);
+int vkTestDomainSnapshotDelete(virDomainSnapshotPtr snapshot, unsigned int flags);
+/* How many snapshots obj has (undefine and the list filters ask). */
+int vkTestDomainSnapshotCount(const vkTestDomain *obj);
 
 /* test-host.c */
 int vkTestHostInitDefault(vkTestState *st);

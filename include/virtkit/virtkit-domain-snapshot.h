@@ -55,6 +55,51 @@ typedef enum {
     VIR_DOMAIN_SNAPSHOT_XML_SECURE = 1,
 } virDomainSnapshotXMLFlags;
 
+/* 1 if the domain has a current snapshot, 0 if not, -1 on error. */
+int virDomainHasCurrentSnapshot(virDomainPtr domain, unsigned int flags);
+/* Allocates handles of the domain's snapshots matching flags (NULL snaps: count only); returns
+ * how many. */
+int virDomainListAllSnapshots(virDomainPtr domain, virDomainSnapshotPtr **snaps, unsigned int flags);
+/* Returns the domain to the state and configuration recorded in the snapshot. */
+int virDomainRevertToSnapshot(virDomainSnapshotPtr snapshot, unsigned int flags);
+/* Takes a snapshot of the domain as described by snapshot XML (or redefines one's metadata);
+ * returns its handle. */
+virDomainSnapshotPtr virDomainSnapshotCreateXML(virDomainPtr domain, const char *xmlDesc, unsigned int flags);
+/* The domain's current snapshot (the parent of the next one taken), or NULL with an error. */
+virDomainSnapshotPtr virDomainSnapshotCurrent(virDomainPtr domain, unsigned int flags);
+/* Deletes a snapshot (and per flags its descendants, or only the metadata). */
+int virDomainSnapshotDelete(virDomainSnapshotPtr snapshot, unsigned int flags);
+/* Drops a reference to the snapshot handle; the snapshot itself stays. */
+int virDomainSnapshotFree(virDomainSnapshotPtr snapshot);
+/* The connection of the snapshot's domain (no reference is added). */
+virConnectPtr virDomainSnapshotGetConnect(virDomainSnapshotPtr snapshot);
+/* The domain the snapshot belongs to (no reference is added). */
+virDomainPtr virDomainSnapshotGetDomain(virDomainSnapshotPtr snapshot);
+/* The snapshot's name (owned by the handle). */
+const char *virDomainSnapshotGetName(virDomainSnapshotPtr snapshot);
+/* The snapshot this one was taken from, or NULL with VIR_ERR_NO_DOMAIN_SNAPSHOT for a root. */
+virDomainSnapshotPtr virDomainSnapshotGetParent(virDomainSnapshotPtr snapshot, unsigned int flags);
+/* The snapshot as <domainsnapshot> XML (caller frees). */
+char *virDomainSnapshotGetXMLDesc(virDomainSnapshotPtr snapshot, unsigned int flags);
+/* 1 if the driver keeps metadata for the snapshot, 0 if not, -1 on error. */
+int virDomainSnapshotHasMetadata(virDomainSnapshotPtr snapshot, unsigned int flags);
+/* 1 if the snapshot is its domain's current snapshot, 0 if not, -1 on error. */
+int virDomainSnapshotIsCurrent(virDomainSnapshotPtr snapshot, unsigned int flags);
+/* Allocates handles of the snapshot's children (or descendants) matching flags; returns how
+ * many. */
+int virDomainSnapshotListAllChildren(virDomainSnapshotPtr snapshot, virDomainSnapshotPtr **snaps, unsigned int flags);
+/* Fills names with the snapshot's children (or descendants), up to nameslen; returns how many. */
+int virDomainSnapshotListChildrenNames(virDomainSnapshotPtr snapshot, char **names, int nameslen, unsigned int flags);
+/* Fills names with the domain's snapshots matching flags, up to nameslen; returns how many. */
+int virDomainSnapshotListNames(virDomainPtr domain, char **names, int nameslen, unsigned int flags);
+/* The domain's snapshot of this name, or NULL with VIR_ERR_NO_DOMAIN_SNAPSHOT. */
+virDomainSnapshotPtr virDomainSnapshotLookupByName(virDomainPtr domain, const char *name, unsigned int flags);
+/* The number of the domain's snapshots matching flags. */
+int virDomainSnapshotNum(virDomainPtr domain, unsigned int flags);
+/* The number of the snapshot's children (or descendants) matching flags. */
+int virDomainSnapshotNumChildren(virDomainSnapshotPtr snapshot, unsigned int flags);
+/* Adds a reference to the snapshot handle; each needs a virDomainSnapshotFree. */
+int virDomainSnapshotRef(virDomainSnapshotPtr snapshot);
 
 #ifdef __cplusplus
 }

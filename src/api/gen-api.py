@@ -23,7 +23,8 @@ import sys
 SECTIONS = ["virtkit-common.h", "virtkit-host.h", "virtkit-domain.h",
             "virtkit-event.h", "virterror.h", "virtkit-network.h",
             "virtkit-storage.h", "virtkit-nodedev.h", "virtkit-stream.h",
-            "virtkit-secret.h", "virtkit-nwfilter.h", "virtkit-domain-checkpoint.h"]
+            "virtkit-secret.h", "virtkit-nwfilter.h", "virtkit-domain-checkpoint.h",
+            "virtkit-domain-snapshot.h"]
 # The handle types a dispatched function may take first: its check and the
 # expression that reaches the connection.
 HANDLES = {
@@ -38,6 +39,7 @@ HANDLES = {
     "virNWFilterPtr": ("vkCheckNWFilter", "%s->conn"),
     "virNWFilterBindingPtr": ("vkCheckNWFilterBinding", "%s->conn"),
     "virDomainCheckpointPtr": ("vkCheckDomainCheckpoint", "%s->domain->conn"),
+    "virDomainSnapshotPtr": ("vkCheckDomainSnapshot", "%s->domain->conn"),
 }
 PROTO = re.compile(r"^(?!typedef)([A-Za-z_][\w \*]*?)\s*\**\s*\b(vir\w+)\((.*)\);$")
 # Arguments that are optional by their nature wherever they appear.

@@ -28,6 +28,7 @@ const vkshCmdGroup vkshGroups[] = {
     { "Domain Events", "events", vkshEventCmds },
     { "Host and Hypervisor", "host", vkshHostCmds },
     { "Networking", "network", vkshNetworkCmds },
+    { "Snapshot", "snapshot", vkshSnapshotCmds },
     { "Storage Pool", "pool", vkshPoolCmds },
     { "Storage Volume", "volume", vkshVolCmds },
     { "Virtkit itself", "virtkit", vkshShellCmds },

@@ -187,6 +187,13 @@ extern const vkshCmdDef vkshCmdNetPortList, vkshCmdNetPortCreate, vkshCmdNetPort
 /* commands-ifaddr.c */
 extern const vkshCmdDef vkshCmdDomifaddr;
 
+/* commands-snapshot.c, commands-snapshot-list.c */
+static inline void vkshSnapUnref(virDomainSnapshot *s) { if (s) virDomainSnapshotFree(s); }
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(virDomainSnapshot, vkshSnapUnref)
+/* The text of the first <tag> of a snapshot document (not one of the
+ * embedded domain: the snapshot's own fields come before <domain>). */
+char *vkshSnapshotField(const char *xml, const char *tag);
+extern const vkshCmdDef vkshCmdSnapshotList;
 /* command groups */
 extern const vkshCmdDef *const vkshDomainCmds[];
 extern const vkshCmdDef *const vkshMonitorCmds[];
@@ -194,5 +201,6 @@ extern const vkshCmdDef *const vkshEventCmds[];
 extern const vkshCmdDef *const vkshHostCmds[];
 extern const vkshCmdDef *const vkshShellCmds[];
 extern const vkshCmdDef *const vkshNetworkCmds[];
+extern const vkshCmdDef *const vkshSnapshotCmds[];
 
 #endif /* VKSH_H */

@@ -187,6 +187,7 @@ typedef struct {
 static vkSchema schemas[] = {
     { "domain.rng", G_ONCE_INIT },
     { "capability.rng", G_ONCE_INIT },
+    { "domainsnapshot.rng", G_ONCE_INIT },
 };
 
 static void

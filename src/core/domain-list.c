@@ -233,9 +233,9 @@ vkDomainListFilterMatch(unsigned int flags, const vkDomainFilterFacts *f)
         !pairMatch(flags, VIR_CONNECT_LIST_DOMAINS_MANAGEDSAVE,
                    VIR_CONNECT_LIST_DOMAINS_NO_MANAGEDSAVE, f->managedSave))
         return false;
-    /* No driver using this filter keeps snapshots or checkpoints. */
+    /* No driver using this filter keeps checkpoints. */
     if (!pairMatch(flags, VIR_CONNECT_LIST_DOMAINS_HAS_SNAPSHOT,
-                   VIR_CONNECT_LIST_DOMAINS_NO_SNAPSHOT, false) ||
+                   VIR_CONNECT_LIST_DOMAINS_NO_SNAPSHOT, f->snapshot) ||
         !pairMatch(flags, VIR_CONNECT_LIST_DOMAINS_HAS_CHECKPOINT,
                    VIR_CONNECT_LIST_DOMAINS_NO_CHECKPOINT, false))
         return false;
@@ -254,7 +254,8 @@ vkDomainListFilterMatch(unsigned int flags, const vkDomainFilterFacts *f)
 /* Whether obj passes ListAllDomains' filter flags. */
 static bool
 match(vkDomainList *list, const void *obj, unsigned int flags,
-      vkDomainListManagedSaveFunc managedSave, void *opaque)
+      vkDomainListManagedSaveFunc managedSave, vkDomainListManagedSaveFunc hasSnapshot,
+      void *opaque)
 {
     vkDomainFilterFacts f = {
         .active = ID(list, obj) >= 0,
@@ -266,20 +267,22 @@ match(vkDomainList *list, const void *obj, unsigned int flags,
     /* asked only when the flags filter on it: it may look at files */
     if (flags & (VIR_CONNECT_LIST_DOMAINS_MANAGEDSAVE | VIR_CONNECT_LIST_DOMAINS_NO_MANAGEDSAVE))
         f.managedSave = managedSave && managedSave(obj, opaque);
+    if (flags & (VIR_CONNECT_LIST_DOMAINS_HAS_SNAPSHOT | VIR_CONNECT_LIST_DOMAINS_NO_SNAPSHOT))
+        f.snapshot = hasSnapshot && hasSnapshot(obj, opaque);
     return vkDomainListFilterMatch(flags, &f);
 }
 
 int
 vkDomainListExport(vkDomainList *list, virConnectPtr conn, virDomainPtr **domains,
                    unsigned int flags, vkDomainListManagedSaveFunc managedSave,
-                   void *opaque)
+                   vkDomainListManagedSaveFunc hasSnapshot, void *opaque)
 {
     g_autoptr(GPtrArray) out = domains ? g_ptr_array_new() : NULL;
     int n = 0;
 
     g_mutex_lock(list->lock);
     for (GList *l = list->order.head; l; l = l->next) {
-        if (!match(list, l->data, flags, managedSave, opaque))
+        if (!match(list, l->data, flags, managedSave, hasSnapshot, opaque))
             continue;
         if (out)
             g_ptr_array_add(out, vkDomainListMakeHandle(list, conn, l->data));

@@ -145,20 +145,22 @@ typedef struct {
     bool persistent;
     bool autostart;
     bool managedSave;
+    bool snapshot;           /* has at least one snapshot */
     int state;               /* virDomainState */
 } vkDomainFilterFacts;
 
 /* libvirt's ListAllDomains filter: each yes/no pair passes everything
- * when neither or both of its bits are set; no domain has snapshots or
- * checkpoints; the state bits, when any is set, are alternatives. */
+ * when neither or both of its bits are set; no domain has checkpoints;
+ * the state bits, when any is set, are alternatives. */
 bool vkDomainListFilterMatch(unsigned int flags, const vkDomainFilterFacts *facts);
 
 /* Entry points (take the lock).  The caller has checked flags.  Export
- * is ListAllDomains (managedSave NULL: no domain has an image); with
- * domains NULL it only counts. */
+ * is ListAllDomains (managedSave NULL: no domain has an image;
+ * hasSnapshot, the same question for snapshots, NULL: none has one);
+ * with domains NULL it only counts. */
 int vkDomainListExport(vkDomainList *list, virConnectPtr conn, virDomainPtr **domains,
                        unsigned int flags, vkDomainListManagedSaveFunc managedSave,
-                       void *opaque);
+                       vkDomainListManagedSaveFunc hasSnapshot, void *opaque);
 int vkDomainListActiveIDs(vkDomainList *list, int *ids, int maxids);
 int vkDomainListInactiveNames(vkDomainList *list, char **const names, int maxnames);
 virDomainPtr vkDomainListLookupByID(vkDomainList *list, virConnectPtr conn, int id);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * Network, network port, storage pool, storage volume and node device
- * handles: the same refcount + magic pattern as virDomain (object.c), each
+ * Network, network port, storage pool, storage volume, node device and
+ * domain snapshot handles: the same refcount + magic pattern as virDomain (object.c), each
  * holding a reference on its connection (a port on its network).
  */
 #define VIR_FROM_THIS VIR_FROM_NONE
@@ -160,11 +160,52 @@ vkNodeDeviceUnref(virNodeDevicePtr dev)
     g_free(dev);
 }
 
+virDomainSnapshotPtr
+vkGetDomainSnapshot(virDomainPtr dom, const char *name)
+{
+    virDomainSnapshotPtr snap;
+    if (!vkHandleCheckName(name, "snapshot"))
+        return NULL;
+    snap = g_new0(virDomainSnapshot, 1);
+    snap->magic = VK_DOMAIN_SNAPSHOT_MAGIC;
+    snap->refs = 1;
+    snap->name = g_strdup(name);
+    vkDomainRef(dom);
+    snap->domain = dom;
+    return snap;
+}
+
+void
+vkDomainSnapshotUnref(virDomainSnapshotPtr snap)
+{
+    if (!snap || !g_atomic_int_dec_and_test(&snap->refs))
+        return;
+    vkDomainUnref(snap->domain);
+    g_free(snap->name);
+    snap->magic = 0;
+    g_free(snap);
+}
+
+int
+vkGetDomainSnapshots(virDomainPtr dom, char **names, virDomainSnapshotPtr **snaps)
+{
+    int n = (int)g_strv_length(names);
+
+    if (snaps) {
+        *snaps = g_new0(virDomainSnapshotPtr, n + 1);
+        for (int i = 0; i < n; i++)
+            (*snaps)[i] = vkGetDomainSnapshot(dom, names[i]);
+    }
+    return n;
+}
+
 static VK_DEFINE_HANDLE_CHECK(checkNetworkOnly, virNetworkPtr, VK_NETWORK_MAGIC, VIR_ERR_INVALID_NETWORK)
 static VK_DEFINE_HANDLE_CHECK(checkPortOnly, virNetworkPortPtr, VK_NETWORK_PORT_MAGIC, VIR_ERR_INVALID_NETWORK_PORT)
 static VK_DEFINE_HANDLE_CHECK(checkPoolOnly, virStoragePoolPtr, VK_STORAGE_POOL_MAGIC, VIR_ERR_INVALID_STORAGE_POOL)
 static VK_DEFINE_HANDLE_CHECK(checkVolOnly, virStorageVolPtr, VK_STORAGE_VOL_MAGIC, VIR_ERR_INVALID_STORAGE_VOL)
 static VK_DEFINE_HANDLE_CHECK(checkDevOnly, virNodeDevicePtr, VK_NODE_DEVICE_MAGIC, VIR_ERR_INVALID_NODE_DEVICE)
+static VK_DEFINE_HANDLE_CHECK(checkSnapOnly, virDomainSnapshotPtr, VK_DOMAIN_SNAPSHOT_MAGIC,
+                              VIR_ERR_INVALID_DOMAIN_SNAPSHOT)
 
 bool
 vkCheckNetwork(virNetworkPtr net, const char *func)
@@ -194,4 +235,10 @@ bool
 vkCheckNodeDevice(virNodeDevicePtr dev, const char *func)
 {
     return checkDevOnly(dev, func) && vkCheckConnect(dev->conn, func);
+}
+
+bool
+vkCheckDomainSnapshot(virDomainSnapshotPtr snap, const char *func)
+{
+    return checkSnapOnly(snap, func) && vkCheckDomain(snap->domain, func);
 }

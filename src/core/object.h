@@ -76,6 +76,7 @@ struct _virDomain {
 #define VK_STORAGE_POOL_MAGIC 0x7653504fu
 #define VK_STORAGE_VOL_MAGIC 0x7653564fu
 #define VK_NODE_DEVICE_MAGIC 0x764e4456u
+#define VK_DOMAIN_SNAPSHOT_MAGIC 0x76534e50u
 
 /* The other handle kinds follow the same pattern as virDomain. */
 struct _virNetwork {
@@ -108,6 +109,14 @@ struct _virStorageVol {
     char *pool;                     /* name of the pool holding it */
     char *name;
     char *key;                      /* unique, usually the path */
+};
+
+/* A snapshot is named within its domain; the handle holds the domain. */
+struct _virDomainSnapshot {
+    unsigned int magic;
+    gint refs;
+    virDomainPtr domain;            /* a reference is held */
+    char *name;
 };
 
 struct _virNodeDevice {
@@ -206,6 +215,11 @@ bool vkHandleCheckName(const char *name, const char *what);
         } \
         return true; \
     }
+virDomainSnapshotPtr vkGetDomainSnapshot(virDomainPtr dom, const char *name);
+void vkDomainSnapshotUnref(virDomainSnapshotPtr snap);
+/* With snaps (may be NULL), a new NULL-terminated array of handles of
+ * dom's snapshots named by names; returns how many names there are. */
+int vkGetDomainSnapshots(virDomainPtr dom, char **names, virDomainSnapshotPtr **snaps);
 
 /* Validity checks used at the API door: they report VIR_ERR_INVALID_CONN /
  * VIR_ERR_INVALID_DOMAIN and return false for NULL or freed handles. */
@@ -220,5 +234,6 @@ bool vkCheckSecret(virSecretPtr secret, const char *func);
 bool vkCheckNWFilter(virNWFilterPtr filter, const char *func);
 bool vkCheckNWFilterBinding(virNWFilterBindingPtr binding, const char *func);
 bool vkCheckDomainCheckpoint(virDomainCheckpointPtr checkpoint, const char *func);
+bool vkCheckDomainSnapshot(virDomainSnapshotPtr snap, const char *func);
 
 #endif

@@ -265,7 +265,7 @@ vkStateConnectListAllDomains(virConnectPtr conn, virDomainPtr **domains, unsigne
 
     checkFlags(st, 0xffff, -1);
     return vkDomainListExport(st->domainList, conn, domains, flags,
-                              st->domainOps->hasManagedSave, st);
+                              st->domainOps->hasManagedSave, st->domainOps->hasSnapshot, st);
 }
 
 int

@@ -24,6 +24,8 @@ struct _vkStateDomainOps {
     /* Optional, called locked with st as opaque: whether obj has a
      * managed save image (ListAllDomains' filter). */
     vkDomainListManagedSaveFunc hasManagedSave;
+    /* Optional, the same for "has a snapshot". */
+    vkDomainListManagedSaveFunc hasSnapshot;
     /* Optional, undefine's driver part before the config goes (the
      * managed save image); called locked; -1 with the error set. */
     int (*undefine)(vkStateBase *st, void *obj, unsigned int flags);

@@ -30,8 +30,6 @@ int vkDispatchNodeDeviceEventDeregisterAny(vkServerClient *client, void *args, v
 int vkDispatchDomainCreateWithFlags(vkServerClient *client, void *args, void *ret);
 /* The descriptor goes back beside the reply (client->replyFd). */
 int vkDispatchDomainOpenGraphicsFD(vkServerClient *client, void *args, void *ret);
-int vkDispatchDomainSnapshotNum(vkServerClient *client, void *args, void *ret);
-int vkDispatchDomainListAllSnapshots(vkServerClient *client, void *args, void *ret);
 
 /* Caller-sized array replies (info.c). */
 int vkDispatchDomainGetVcpus(vkServerClient *client, void *args, void *ret);

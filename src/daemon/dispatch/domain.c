@@ -6,8 +6,7 @@
  * DOMAIN_CREATE_WITH_FLAGS answers with the domain's identity after the
  * start, so the client learns the new id without another round trip; the
  * handle the daemon built from the request still has the old id, so the
- * identity comes from a fresh lookup by UUID.  DOMAIN_SNAPSHOT_NUM and
- * DOMAIN_LIST_ALL_SNAPSHOTS have no public function behind them yet.
+ * identity comes from a fresh lookup by UUID.
  */
 #include <string.h>
 
@@ -63,39 +62,4 @@ vkDispatchDomainOpenGraphicsFD(vkServerClient *client, void *argsp, void *retp)
     if (fd < 0)
         return -1;
     return client->replyFd(client, fd);
-}
-
-/* virtkit has no snapshots yet, so a domain that exists has none; virsh
- * asks before undefining.  The lookup keeps "no such domain" an error. */
-int
-vkDispatchDomainSnapshotNum(vkServerClient *client, void *argsp, void *retp)
-{
-    remote_domain_snapshot_num_args *args = argsp;
-    remote_domain_snapshot_num_ret *ret = retp;
-    virDomainPtr dom;
-
-    if (!(dom = virDomainLookupByUUID(client->conn, (const unsigned char *)args->dom.uuid)))
-        return -1;
-    vkDomainUnref(dom);
-    ret->num = 0;
-    return 0;
-}
-
-/* virt-manager lists a domain's snapshots when it shows the domain; an
- * empty list (not "unknown procedure") is the truthful answer while
- * virtkit has no snapshots. */
-int
-vkDispatchDomainListAllSnapshots(vkServerClient *client, void *argsp, void *retp)
-{
-    remote_domain_list_all_snapshots_args *args = argsp;
-    remote_domain_list_all_snapshots_ret *ret = retp;
-    virDomainPtr dom;
-
-    if (!(dom = virDomainLookupByUUID(client->conn, (const unsigned char *)args->dom.uuid)))
-        return -1;
-    vkDomainUnref(dom);
-    ret->snapshots.snapshots_len = 0;
-    ret->snapshots.snapshots_val = NULL;
-    ret->ret = 0;
-    return 0;
 }

@@ -26,7 +26,7 @@ import sys
 
 HEADERS = ["virtkit-common.h", "virtkit-host.h", "virtkit-domain.h",
            "virtkit-event.h", "virtkit-network.h", "virtkit-storage.h",
-           "virtkit-nodedev.h"]
+           "virtkit-nodedev.h", "virtkit-domain-snapshot.h"]
 
 # Public handle type -> (wire struct, kind used in helper names,
 #                         expression reaching the connection)
@@ -37,6 +37,8 @@ HANDLES = {
     "virStoragePoolPtr": ("remote_nonnull_storage_pool", "StoragePool", "%s->conn"),
     "virStorageVolPtr": ("remote_nonnull_storage_vol", "StorageVol", "%s->conn"),
     "virNodeDevicePtr": ("remote_nonnull_node_device", "NodeDevice", "%s->conn"),
+    "virDomainSnapshotPtr": ("remote_nonnull_domain_snapshot", "DomainSnapshot",
+                             "%s->domain->conn"),
 }
 WIRE_HANDLES = {v[0]: k for k, v in HANDLES.items()}
 
@@ -317,7 +319,7 @@ def plan_proc(proc, num, funcs, cstructs, structs, modes):
             p.c_pre.append("args.%s.%s_val = (char *)%s;\n    args.%s.%s_len = %s;"
                            % (f.name, f.name, pname, f.name, f.name, nxt[1]))
             i += 1
-        elif ctype in ("char ** const", "char **const") and nxt[0] == "int":
+        elif ctype in ("char ** const", "char **const", "char **") and nxt[0] == "int":
             # legacy name list into a caller array of maxnames
             fa = next_arg()
             fr = take_ret(pname)

@@ -57,6 +57,13 @@ vkRemoteMakeNodeDevice(remote_nonnull_node_device *dst, virNodeDevicePtr dev)
     dst->name = g_strdup(dev->name);
 }
 
+void
+vkRemoteMakeDomainSnapshot(remote_nonnull_domain_snapshot *dst, virDomainSnapshotPtr snap)
+{
+    dst->name = g_strdup(snap->name);
+    vkRemoteMakeDomain(&dst->dom, snap->domain);
+}
+
 virDomainPtr
 vkRemoteGetDomain(virConnectPtr conn, const remote_nonnull_domain *src)
 {
@@ -98,6 +105,19 @@ virNodeDevicePtr
 vkRemoteGetNodeDevice(virConnectPtr conn, const remote_nonnull_node_device *src)
 {
     return vkGetNodeDevice(conn, src->name, NULL);
+}
+
+virDomainSnapshotPtr
+vkRemoteGetDomainSnapshot(virConnectPtr conn, const remote_nonnull_domain_snapshot *src)
+{
+    virDomainPtr dom = vkRemoteGetDomain(conn, &src->dom);
+    virDomainSnapshotPtr snap;
+
+    if (!dom)
+        return NULL;
+    snap = vkGetDomainSnapshot(dom, src->name);
+    vkDomainUnref(dom);
+    return snap;
 }
 
 void

@@ -65,6 +65,13 @@ vkRemoteArgNodeDevice(remote_nonnull_node_device *dst, virNodeDevicePtr dev)
     dst->name = dev->name;
 }
 
+static inline void
+vkRemoteArgDomainSnapshot(remote_nonnull_domain_snapshot *dst, virDomainSnapshotPtr snap)
+{
+    dst->name = snap->name;
+    vkRemoteArgDomain(&dst->dom, snap->domain);
+}
+
 /* ---- handle -> reply (copying; freed by xdr_free) ---- */
 void vkRemoteMakeDomain(remote_nonnull_domain *dst, virDomainPtr dom);
 void vkRemoteMakeNetwork(remote_nonnull_network *dst, virNetworkPtr net);
@@ -72,6 +79,7 @@ void vkRemoteMakeNetworkPort(remote_nonnull_network_port *dst, virNetworkPortPtr
 void vkRemoteMakeStoragePool(remote_nonnull_storage_pool *dst, virStoragePoolPtr pool);
 void vkRemoteMakeStorageVol(remote_nonnull_storage_vol *dst, virStorageVolPtr vol);
 void vkRemoteMakeNodeDevice(remote_nonnull_node_device *dst, virNodeDevicePtr dev);
+void vkRemoteMakeDomainSnapshot(remote_nonnull_domain_snapshot *dst, virDomainSnapshotPtr snap);
 
 /* ---- wire -> new handle (refs = 1; NULL with an error set) ---- */
 virDomainPtr vkRemoteGetDomain(virConnectPtr conn, const remote_nonnull_domain *src);
@@ -84,6 +92,8 @@ virStorageVolPtr vkRemoteGetStorageVol(virConnectPtr conn,
                                        const remote_nonnull_storage_vol *src);
 virNodeDevicePtr vkRemoteGetNodeDevice(virConnectPtr conn,
                                        const remote_nonnull_node_device *src);
+virDomainSnapshotPtr vkRemoteGetDomainSnapshot(virConnectPtr conn,
+                                               const remote_nonnull_domain_snapshot *src);
 
 /* ---- typed parameters ----
  * Serialize: params -> a malloc'd wire array (reply or args).  More than

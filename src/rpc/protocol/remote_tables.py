@@ -22,8 +22,6 @@ HAND_SERVER = {
     "CONNECT_NODE_DEVICE_EVENT_REGISTER_ANY": ("vkDispatchNodeDeviceEventRegisterAny", ""),
     "CONNECT_NODE_DEVICE_EVENT_DEREGISTER_ANY": ("vkDispatchNodeDeviceEventDeregisterAny", ""),
     "DOMAIN_CREATE_WITH_FLAGS": ("vkDispatchDomainCreateWithFlags", "rw"),
-    "DOMAIN_SNAPSHOT_NUM": ("vkDispatchDomainSnapshotNum", ""),
-    "DOMAIN_LIST_ALL_SNAPSHOTS": ("vkDispatchDomainListAllSnapshots", ""),
     # Caller-sized array replies (src/daemon/dispatch/info.c).
     "DOMAIN_GET_VCPUS": ("vkDispatchDomainGetVcpus", ""),
     "DOMAIN_GET_SCHEDULER_PARAMETERS": ("vkDispatchDomainGetSchedulerParameters", ""),

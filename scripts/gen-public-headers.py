@@ -51,7 +51,7 @@ FUNC_SECTIONS = ["libvirt-common", "libvirt-host", "libvirt-domain",
                  "libvirt-event", "virterror", "libvirt-network",
                  "libvirt-storage", "libvirt-nodedev", "libvirt-stream",
                  "libvirt-secret", "libvirt-nwfilter", "libvirt-domain-checkpoint",
-                 "libvirt-domain-snapshot"]
+                 "libvirt-domain-snapshot", "libvirt-interface"]
 TYPE_SECTIONS = ["libvirt-common", "libvirt-host", "libvirt-domain",
                  "libvirt-event", "virterror", "libvirt-stream",
                  "libvirt-network", "libvirt-storage", "libvirt-nodedev",

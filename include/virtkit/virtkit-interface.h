@@ -23,6 +23,48 @@ typedef enum {
     VIR_INTERFACE_XML_INACTIVE = 1,
 } virInterfaceXMLFlags;
 
+/* Lists the host interfaces of conn (filtered by flags) into a new array; returns how many. */
+int virConnectListAllInterfaces(virConnectPtr conn, virInterfacePtr **ifaces, unsigned int flags);
+/* Fills names with up to maxnames inactive host interface names; returns how many. */
+int virConnectListDefinedInterfaces(virConnectPtr conn, char ** const names, int maxnames);
+/* Fills names with up to maxnames active host interface names; returns how many. */
+int virConnectListInterfaces(virConnectPtr conn, char ** const names, int maxnames);
+/* The number of inactive host interfaces. */
+int virConnectNumOfDefinedInterfaces(virConnectPtr conn);
+/* The number of active host interfaces. */
+int virConnectNumOfInterfaces(virConnectPtr conn);
+/* Starts a transaction on the host's network configuration. */
+int virInterfaceChangeBegin(virConnectPtr conn, unsigned int flags);
+/* Makes the network configuration changes since ChangeBegin permanent. */
+int virInterfaceChangeCommit(virConnectPtr conn, unsigned int flags);
+/* Undoes the network configuration changes since ChangeBegin. */
+int virInterfaceChangeRollback(virConnectPtr conn, unsigned int flags);
+/* Brings a defined host interface up. */
+int virInterfaceCreate(virInterfacePtr iface, unsigned int flags);
+/* Defines a host interface from its XML description. */
+virInterfacePtr virInterfaceDefineXML(virConnectPtr conn, const char *xml, unsigned int flags);
+/* Takes a host interface down. */
+int virInterfaceDestroy(virInterfacePtr iface, unsigned int flags);
+/* Drops a reference to a host interface handle. */
+int virInterfaceFree(virInterfacePtr iface);
+/* The connection a host interface handle belongs to. */
+virConnectPtr virInterfaceGetConnect(virInterfacePtr iface);
+/* The MAC address of a host interface, as a string. */
+const char *virInterfaceGetMACString(virInterfacePtr iface);
+/* The name of a host interface. */
+const char *virInterfaceGetName(virInterfacePtr iface);
+/* The XML description of a host interface. */
+char *virInterfaceGetXMLDesc(virInterfacePtr iface, unsigned int flags);
+/* 1 when the host interface is up, 0 when not, -1 on error. */
+int virInterfaceIsActive(virInterfacePtr iface);
+/* The host interface with this MAC address. */
+virInterfacePtr virInterfaceLookupByMACString(virConnectPtr conn, const char *macstr);
+/* The host interface with this name. */
+virInterfacePtr virInterfaceLookupByName(virConnectPtr conn, const char *name);
+/* Adds a reference to a host interface handle. */
+int virInterfaceRef(virInterfacePtr iface);
+/* Removes a host interface's definition. */
+int virInterfaceUndefine(virInterfacePtr iface);
 
 #ifdef __cplusplus
 }

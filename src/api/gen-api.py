@@ -24,7 +24,7 @@ SECTIONS = ["virtkit-common.h", "virtkit-host.h", "virtkit-domain.h",
             "virtkit-event.h", "virterror.h", "virtkit-network.h",
             "virtkit-storage.h", "virtkit-nodedev.h", "virtkit-stream.h",
             "virtkit-secret.h", "virtkit-nwfilter.h", "virtkit-domain-checkpoint.h",
-            "virtkit-domain-snapshot.h"]
+            "virtkit-domain-snapshot.h", "virtkit-interface.h"]
 # The handle types a dispatched function may take first: its check and the
 # expression that reaches the connection.
 HANDLES = {
@@ -36,6 +36,7 @@ HANDLES = {
     "virStorageVolPtr": ("vkCheckStorageVol", "%s->conn"),
     "virNodeDevicePtr": ("vkCheckNodeDevice", "%s->conn"),
     "virSecretPtr": ("vkCheckSecret", "%s->conn"),
+    "virInterfacePtr": ("vkCheckInterface", "%s->conn"),
     "virNWFilterPtr": ("vkCheckNWFilter", "%s->conn"),
     "virNWFilterBindingPtr": ("vkCheckNWFilterBinding", "%s->conn"),
     "virDomainCheckpointPtr": ("vkCheckDomainCheckpoint", "%s->domain->conn"),
@@ -88,7 +89,7 @@ def parse_def(path):
 
 def error_domain(fname):
     """The error domain libvirt reports argument problems of fname under."""
-    for key, dom in (("Secret", "VIR_FROM_SECRET"), ("NWFilter", "VIR_FROM_NWFILTER"),
+    for key, dom in (("Secret", "VIR_FROM_SECRET"), ("Interface", "VIR_FROM_INTERFACE"), ("NWFilter", "VIR_FROM_NWFILTER"),
                      ("Checkpoint", "VIR_FROM_DOMAIN_CHECKPOINT"),
                      ("NodeDevice", "VIR_FROM_NODEDEV"), ("NodeListDevices", "VIR_FROM_NODEDEV"),
                      ("NodeNumOfDevices", "VIR_FROM_NODEDEV"), ("Storage", "VIR_FROM_STORAGE"),

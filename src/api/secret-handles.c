@@ -29,6 +29,11 @@ virSecretGetUsageType(virSecretPtr secret)
 LOOKUP_BY_UUID_STRING(virSecretLookupByUUIDString, virSecretPtr, virConnectPtr,
                       vkCheckConnect, obj, VK_FAMILY_SECRET, secretLookupByUUID)
 
+HANDLE_FREE_REF(Interface, virInterfacePtr, vkCheckInterface, vkInterfaceUnref, refs)
+HANDLE_STRING(virInterfaceGetName, virInterfacePtr, vkCheckInterface, obj->name)
+HANDLE_STRING(virInterfaceGetMACString, virInterfacePtr, vkCheckInterface, obj->mac)
+HANDLE_CONNECT(virInterfaceGetConnect, virInterfacePtr, vkCheckInterface, obj->conn)
+
 HANDLE_FREE_REF(NWFilter, virNWFilterPtr, vkCheckNWFilter, vkNWFilterUnref, refs)
 HANDLE_STRING(virNWFilterGetName, virNWFilterPtr, vkCheckNWFilter, obj->name)
 HANDLE_UUID(NWFilter, virNWFilterPtr, vkCheckNWFilter)

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * Secret, network filter, filter binding and checkpoint handles: the same
+ * Secret, host interface, network filter, filter binding and checkpoint handles: the same
  * refcount + magic pattern as the others (object-others.c), each holding a
  * reference on its connection (a checkpoint on its domain).
  */
@@ -36,6 +36,35 @@ vkSecretUnref(virSecretPtr secret)
     g_free(secret->usageID);
     secret->magic = 0;
     g_free(secret);
+}
+
+virInterfacePtr
+vkGetInterface(virConnectPtr conn, const char *name, const char *mac)
+{
+    virInterfacePtr iface;
+
+    if (!vkHandleCheckName(name, "interface"))
+        return NULL;
+    iface = g_new0(virInterface, 1);
+    iface->magic = VK_INTERFACE_MAGIC;
+    iface->refs = 1;
+    iface->name = g_strdup(name);
+    iface->mac = g_strdup(mac ? mac : "");
+    vkConnectRef(conn);
+    iface->conn = conn;
+    return iface;
+}
+
+void
+vkInterfaceUnref(virInterfacePtr iface)
+{
+    if (!iface || !g_atomic_int_dec_and_test(&iface->refs))
+        return;
+    vkConnectUnref(iface->conn);
+    g_free(iface->name);
+    g_free(iface->mac);
+    iface->magic = 0;
+    g_free(iface);
 }
 
 virNWFilterPtr
@@ -125,6 +154,8 @@ vkDomainCheckpointUnref(virDomainCheckpointPtr checkpoint)
 }
 
 static VK_DEFINE_HANDLE_CHECK(checkSecretOnly, virSecretPtr, VK_SECRET_MAGIC, VIR_ERR_INVALID_SECRET)
+static VK_DEFINE_HANDLE_CHECK(checkInterfaceOnly, virInterfacePtr, VK_INTERFACE_MAGIC,
+                              VIR_ERR_INVALID_INTERFACE)
 static VK_DEFINE_HANDLE_CHECK(checkFilterOnly, virNWFilterPtr, VK_NWFILTER_MAGIC, VIR_ERR_INVALID_NWFILTER)
 static VK_DEFINE_HANDLE_CHECK(checkBindingOnly, virNWFilterBindingPtr, VK_NWFILTER_BINDING_MAGIC,
              VIR_ERR_INVALID_NWFILTER_BINDING)
@@ -135,6 +166,12 @@ bool
 vkCheckSecret(virSecretPtr secret, const char *func)
 {
     return checkSecretOnly(secret, func) && vkCheckConnect(secret->conn, func);
+}
+
+bool
+vkCheckInterface(virInterfacePtr iface, const char *func)
+{
+    return checkInterfaceOnly(iface, func) && vkCheckConnect(iface->conn, func);
 }
 
 bool

@@ -128,6 +128,7 @@ struct _virNodeDevice {
 };
 
 #define VK_SECRET_MAGIC 0x76534543u
+#define VK_INTERFACE_MAGIC 0x76494643u
 #define VK_NWFILTER_MAGIC 0x764e5746u
 #define VK_NWFILTER_BINDING_MAGIC 0x764e5742u
 #define VK_CHECKPOINT_MAGIC 0x76434b50u
@@ -139,6 +140,14 @@ struct _virSecret {
     unsigned char uuid[VIR_UUID_BUFLEN];
     int usageType;                  /* virSecretUsageType */
     char *usageID;                  /* NULL for usage type none */
+};
+
+struct _virInterface {
+    unsigned int magic;
+    gint refs;
+    virConnectPtr conn;
+    char *name;
+    char *mac;                      /* "" for links without one */
 };
 
 struct _virNWFilter {
@@ -193,6 +202,8 @@ void vkNodeDeviceUnref(virNodeDevicePtr dev);
 virSecretPtr vkGetSecret(virConnectPtr conn, const unsigned char *uuid,
                          int usageType, const char *usageID);
 void vkSecretUnref(virSecretPtr secret);
+virInterfacePtr vkGetInterface(virConnectPtr conn, const char *name, const char *mac);
+void vkInterfaceUnref(virInterfacePtr iface);
 virNWFilterPtr vkGetNWFilter(virConnectPtr conn, const char *name,
                              const unsigned char *uuid);
 void vkNWFilterUnref(virNWFilterPtr filter);
@@ -231,6 +242,7 @@ bool vkCheckStoragePool(virStoragePoolPtr pool, const char *func);
 bool vkCheckStorageVol(virStorageVolPtr vol, const char *func);
 bool vkCheckNodeDevice(virNodeDevicePtr dev, const char *func);
 bool vkCheckSecret(virSecretPtr secret, const char *func);
+bool vkCheckInterface(virInterfacePtr iface, const char *func);
 bool vkCheckNWFilter(virNWFilterPtr filter, const char *func);
 bool vkCheckNWFilterBinding(virNWFilterBindingPtr binding, const char *func);
 bool vkCheckDomainCheckpoint(virDomainCheckpointPtr checkpoint, const char *func);

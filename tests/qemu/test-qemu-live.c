@@ -646,11 +646,11 @@ test_hotplug(void **state)
     desc = virDomainGetXMLDesc(dom, 0);
     assert_non_null(strstr(desc, "<target dev='vdb' bus='virtio'/>"));
     assert_non_null(strstr(desc, "52:54:00:12:34:56"));
-    /* Each took the next free slot (00:02 is the default balloon's) and
-     * kept it, as a cold-plugged device would. */
+    /* Each took the next free slot (00:02 is the cold disk's, 00:03 the
+     * default balloon's) and kept it, as a cold-plugged device would. */
     assert_non_null(strstr(desc, "<target dev='vdb' bus='virtio'/>\n      <address type='pci' "
-                                 "domain='0x0000' bus='0x00' slot='0x03' function='0x0'/>"));
-    assert_non_null(strstr(desc, "slot='0x04' function='0x0'/>\n    </interface>"));
+                                 "domain='0x0000' bus='0x00' slot='0x04' function='0x0'/>"));
+    assert_non_null(strstr(desc, "slot='0x05' function='0x0'/>\n    </interface>"));
     free(desc);
     /* Live only: the persistent definition has neither. */
     desc = virDomainGetXMLDesc(dom, VIR_DOMAIN_XML_INACTIVE);

@@ -49,7 +49,7 @@ HAND_SERVER = {
     "DOMAIN_OPEN_CONSOLE": ("vkDispatchDomainOpenConsole", "rw"),
     "STORAGE_VOL_UPLOAD": ("vkDispatchStorageVolUpload", "rw"),
     "STORAGE_VOL_DOWNLOAD": ("vkDispatchStorageVolDownload", "rw"),
-    "DOMAIN_SCREENSHOT": ("vkDispatchDomainScreenshot", ""),
+    "DOMAIN_SCREENSHOT": ("vkDispatchDomainScreenshot", "rw"),
     # A reply that carries a file descriptor (src/daemon/dispatch/domain.c).
     "DOMAIN_OPEN_GRAPHICS_FD": ("vkDispatchDomainOpenGraphicsFD", "rw"),
 }

@@ -199,6 +199,9 @@ parseDisk(xmlNodePtr node, vkDomainDiskDef *d)
             bus = "fdc";
         d->bus = g_strdup(bus);
     }
+    /* a CD-ROM is read-only media: libvirt marks it so in every driver */
+    if (d->device == VK_DOMAIN_DISK_DEVICE_CDROM)
+        d->readonly = true;
     return 0;
 }
 

@@ -212,38 +212,104 @@ chrIsVirtio(const vkDomainChrDef *c)
            g_strcmp0(vkXmlElemGetAttr(c->target, "type"), "virtio") == 0;
 }
 
+/* The controller and port a channel's virtio-serial address names;
+ * port 0 (or none) means "pick one": it is the console's. */
+static bool
+vioserAddr(const vkDomainChrDef *c, guint *ctrl, guint *port)
+{
+    const char *v;
+
+    if (!c->address || g_strcmp0(vkXmlElemGetAttr(c->address, "type"), "virtio-serial") != 0)
+        return false;
+    v = vkXmlElemGetAttr(c->address, "controller");
+    *ctrl = v ? (guint)g_ascii_strtoull(v, NULL, 10) : 0;
+    v = vkXmlElemGetAttr(c->address, "port");
+    *port = v ? (guint)g_ascii_strtoull(v, NULL, 10) : 0;
+    return true;
+}
+
+#define VIOSER_KEY(ctrl, port) GUINT_TO_POINTER(((ctrl) << 16) | (port))
+
+/* The virtio-serial controller idx, added when missing (libvirt adds the
+ * ones addresses name, and new ones when the others are full). */
+static vkDomainControllerDef *
+vioserController(vkDomainDef *def, guint idx)
+{
+    vkDomainControllerDef *ct = findController(def, "virtio-serial", (int)idx);
+
+    if (!ct) {
+        ct = newController("virtio-serial", (int)idx, NULL);
+        g_ptr_array_add(vkDomainDevList(def, VK_DOMAIN_DEVICE_CONTROLLER), ct);
+    }
+    return ct;
+}
+
+/* Ports a controller offers channels: 1 .. ports-1 (QEMU's default 31). */
+static guint
+vioserCapacity(const vkDomainControllerDef *ct)
+{
+    for (guint i = 0; ct->attrs && i + 1 < ct->attrs->len; i += 2) {
+        if (strcmp(ct->attrs->pdata[i], "ports") == 0)
+            return (guint)g_ascii_strtoull(ct->attrs->pdata[i + 1], NULL, 10);
+    }
+    return 31;
+}
+
 static void
 virtioSerial(vkDomainDef *def)
 {
     GPtrArray *chrs = vkDomainDevList(def, VK_DOMAIN_DEVICE_CHR);
     g_autoptr(GHashTable) used = g_hash_table_new(g_direct_hash, g_direct_equal);
-    bool need = false;
-    guint port = 1;
 
     for (guint i = 0; i < chrs->len; i++) {
         vkDomainChrDef *c = chrs->pdata[i];
+        guint ctrl, port;
+
         if (!chrIsVirtio(c))
             continue;
-        need = true;
-        if (c->address && g_strcmp0(vkXmlElemGetAttr(c->address, "type"), "virtio-serial") == 0 &&
-            vkXmlElemGetAttr(c->address, "port"))
-            g_hash_table_add(used, GUINT_TO_POINTER(
-                (guint)g_ascii_strtoull(vkXmlElemGetAttr(c->address, "port"), NULL, 10)));
+        if (vioserAddr(c, &ctrl, &port)) {
+            vioserController(def, ctrl);
+            if (port)
+                g_hash_table_add(used, VIOSER_KEY(ctrl, port));
+        }
     }
-    if (need && !findController(def, "virtio-serial", -1))
-        g_ptr_array_add(vkDomainDevList(def, VK_DOMAIN_DEVICE_CONTROLLER),
-                        newController("virtio-serial", 0, NULL));
     for (guint i = 0; i < chrs->len; i++) {
         vkDomainChrDef *c = chrs->pdata[i];
-        char p[16];
+        guint ctrl = 0, port = 0, next = 1;
+        bool pinned = false;
+        char cs[16], ps[16];
 
-        if (!chrIsVirtio(c) || c->kind != VK_DOMAIN_CHR_CHANNEL || c->address)
+        if (!chrIsVirtio(c) || c->kind != VK_DOMAIN_CHR_CHANNEL)
             continue;
-        while (g_hash_table_contains(used, GUINT_TO_POINTER(port)))
-            port++;
-        g_snprintf(p, sizeof(p), "%u", port++);
+        if (c->address) {
+            if (!vioserAddr(c, &ctrl, &port) || port)
+                continue;
+            pinned = true;           /* its controller, any free port */
+        }
+        for (;;) {
+            vkDomainControllerDef *ct = vioserController(def, ctrl);
+
+            next = 1;
+            while (g_hash_table_contains(used, VIOSER_KEY(ctrl, next)))
+                next++;
+            if (pinned || next < vioserCapacity(ct))
+                break;
+            ctrl++;                  /* full: the next controller */
+        }
+        g_hash_table_add(used, VIOSER_KEY(ctrl, next));
+        g_snprintf(cs, sizeof(cs), "%u", ctrl);
+        g_snprintf(ps, sizeof(ps), "%u", next);
+        vkXmlElemFree(c->address);
         c->address = newAddress("virtio-serial", (const char *const[]){
-            "controller", "0", "bus", "0", "port", p, NULL });
+            "controller", cs, "bus", "0", "port", ps, NULL });
+    }
+    /* a virtio console alone still needs its bus */
+    for (guint i = 0; i < chrs->len; i++) {
+        if (chrIsVirtio(chrs->pdata[i])) {
+            if (!findController(def, "virtio-serial", -1))
+                vioserController(def, 0);
+            break;
+        }
     }
 }
 

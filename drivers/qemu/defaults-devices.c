@@ -114,8 +114,10 @@ controllerModels(vkDomainDef *def)
     for (guint i = 0; i < c->len; i++) {
         vkDomainControllerDef *ct = c->pdata[i];
 
+        /* libvirt: a USB controller given without a model is piix3-uhci
+         * on any x86 machine (only the implicit q35 one is qemu-xhci) */
         if (strcmp(ct->type, "usb") == 0 && !ct->model)
-            ct->model = g_strdup(q35 ? "qemu-xhci" : "piix3-uhci");
+            ct->model = g_strdup("piix3-uhci");
         else if (strcmp(ct->type, "scsi") == 0 && !ct->model)
             ct->model = g_strdup("lsilogic");
         else if (strcmp(ct->type, "pci") == 0 && ct->idx == 0 && !ct->model)

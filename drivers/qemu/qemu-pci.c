@@ -705,6 +705,41 @@ setChild(vkDomainControllerDef *ct, const char *name, const char *attr, const ch
         vkXmlElemSetAttr(e, attr, value);
 }
 
+/* libvirt writes a controller's <target> attributes in one order,
+ * whatever order the document gave them in. */
+static void
+targetOrder(vkDomainControllerDef *ct)
+{
+    static const char *const order[] = {
+        "chassisNr", "chassis", "port", "busNr", "index", "hotplug", NULL
+    };
+    vkXmlElem *t = NULL;
+    GPtrArray *sorted;
+
+    for (guint i = 0; ct->extra && i < ct->extra->len; i++) {
+        if (strcmp(((vkXmlElem *)ct->extra->pdata[i])->name, "target") == 0)
+            t = ct->extra->pdata[i];
+    }
+    if (!t || !t->attrs)
+        return;
+    sorted = g_ptr_array_new_with_free_func(g_free);
+    for (size_t k = 0; order[k]; k++) {
+        const char *v = vkXmlElemGetAttr(t, order[k]);
+        if (v) {
+            g_ptr_array_add(sorted, g_strdup(order[k]));
+            g_ptr_array_add(sorted, g_strdup(v));
+        }
+    }
+    for (guint i = 0; i + 1 < t->attrs->len; i += 2) {
+        if (!g_strv_contains(order, t->attrs->pdata[i])) {
+            g_ptr_array_add(sorted, g_strdup(t->attrs->pdata[i]));
+            g_ptr_array_add(sorted, g_strdup(t->attrs->pdata[i + 1]));
+        }
+    }
+    g_ptr_array_unref(t->attrs);
+    t->attrs = sorted;
+}
+
 static void
 controllerNames(vkDomainDef *def)
 {
@@ -733,11 +768,17 @@ controllerNames(vkDomainDef *def)
                    strcmp(ct->model, "pcie-switch-downstream-port") == 0) {
             setChild(ct, "target", "chassis", v);
             if (isPci(ct->address)) {
-                g_snprintf(v, sizeof(v), "0x%x", (attrNum(ct->address, "slot") << 3) |
-                           attrNum(ct->address, "function"));
+                /* a root port's number encodes slot and function; a switch's
+                 * downstream ports count by slot on the upstream port's bus */
+                if (strcmp(ct->model, "pcie-root-port") == 0)
+                    g_snprintf(v, sizeof(v), "0x%x", (attrNum(ct->address, "slot") << 3) |
+                               attrNum(ct->address, "function"));
+                else
+                    g_snprintf(v, sizeof(v), "0x%x", attrNum(ct->address, "slot"));
                 setChild(ct, "target", "port", v);
             }
         }
+        targetOrder(ct);
     }
 }
 

@@ -34,6 +34,9 @@ void vkXmlElemFree(vkXmlElem *e);
 const char *vkXmlElemGetAttr(const vkXmlElem *e, const char *name);
 void vkXmlElemSetAttr(vkXmlElem *e, const char *name, const char *value);
 bool vkXmlElemEqual(const vkXmlElem *a, const vkXmlElem *b);
+/* Reorders e's children by their name's place in order[] (NULL-ended),
+ * keeping the relative order of equals; unknown names go last. */
+void vkXmlElemSortChildren(vkXmlElem *e, const char *const *order);
 /* Rewrites a kept <address> in libvirt's canonical form (numbers in the
  * type's notation, implied coordinates filled, libvirt's attribute order). */
 void vkDomainAddressCanonicalize(vkXmlElem *addr);

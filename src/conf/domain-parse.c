@@ -429,6 +429,31 @@ keepQemuNs(vkDomainDef *def, xmlNodePtr n)
     prefixQemu(def->priv->topExtra->pdata[def->priv->topExtra->len - 1]);
 }
 
+/* libvirt writes the children of these kept elements in a fixed order,
+ * whatever order the document used. */
+static void
+canonicalChildren(vkXmlElem *e)
+{
+    static const char *const cputune[] = {
+        "shares", "period", "quota", "global_period", "global_quota", "emulator_period",
+        "emulator_quota", "iothread_period", "iothread_quota", "vcpupin", "emulatorpin",
+        "iothreadpin", "vcpusched", "iothreadsched", "emulatorsched", "cachetune",
+        "memorytune", NULL
+    };
+    static const char *const numatune[] = { "memory", "memnode", NULL };
+    static const char *const memoryBacking[] = {
+        "hugepages", "nosharepages", "locked", "source", "access", "allocation", "discard",
+        NULL
+    };
+
+    if (strcmp(e->name, "cputune") == 0)
+        vkXmlElemSortChildren(e, cputune);
+    else if (strcmp(e->name, "numatune") == 0)
+        vkXmlElemSortChildren(e, numatune);
+    else if (strcmp(e->name, "memoryBacking") == 0)
+        vkXmlElemSortChildren(e, memoryBacking);
+}
+
 static int
 parseTop(vkDomainDef *def, xmlNodePtr root, unsigned int flags,
          bool *haveUUID)
@@ -523,6 +548,7 @@ parseTop(vkDomainDef *def, xmlNodePtr root, unsigned int flags,
         } else if (!n->ns && vkDomainEnumFromString(vkDomainTopExtraTable, 100,
                                                     (const char *)n->name) >= 0) {
             vkXmlKeep(&def->priv->topExtra, n);
+            canonicalChildren(def->priv->topExtra->pdata[def->priv->topExtra->len - 1]);
         }
     }
     /* devices last: their defaults depend on the os type */

@@ -448,3 +448,35 @@ vkXmlKeep(GPtrArray **list, xmlNodePtr node)
         *list = g_ptr_array_new_with_free_func((GDestroyNotify)vkXmlElemFree);
     g_ptr_array_add(*list, vkXmlElemFromNode(node));
 }
+
+/* Rank of a child in order[]; unknown names after all known ones. */
+static guint
+childRank(const vkXmlElem *c, const char *const *order)
+{
+    guint r = 0;
+
+    for (; order[r]; r++) {
+        if (strcmp(c->name, order[r]) == 0)
+            return r;
+    }
+    return r;
+}
+
+void
+vkXmlElemSortChildren(vkXmlElem *e, const char *const *order)
+{
+    GPtrArray *c = e->children;
+
+    /* insertion sort: stable, and these lists are short */
+    for (guint i = 1; c && i < c->len; i++) {
+        vkXmlElem *x = c->pdata[i];
+        guint r = childRank(x, order);
+        guint j = i;
+
+        while (j > 0 && childRank(c->pdata[j - 1], order) > r) {
+            c->pdata[j] = c->pdata[j - 1];
+            j--;
+        }
+        c->pdata[j] = x;
+    }
+}

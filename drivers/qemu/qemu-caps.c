@@ -394,9 +394,11 @@ vkQemuParseDef(vkQemuState *st, const char *xml)
 }
 
 /* Guest RAM from huge pages needs pages reserved on the host and
- * hugetlbfs at /dev/hugepages (where the argv puts the backend). */
-static int
-checkHugepages(const vkDomainDef *def)
+ * hugetlbfs at /dev/hugepages (where the argv puts the backend).  Checked
+ * at start only: as with libvirt, a definition is not refused for the
+ * host's state, which the administrator may change before the start. */
+int
+vkQemuCapsCheckHugepages(const vkDomainDef *def)
 {
     GPtrArray *top = def->priv ? def->priv->topExtra : NULL;
     g_autofree char *meminfo = NULL;
@@ -436,9 +438,6 @@ vkQemuCapsCheckDef(vkQemuState *st, const vkDomainDef *def)
 {
     const vkDomainCpuDef *cpu = def->priv ? def->priv->cpu : NULL;
     vkQemuCaps *c;
-
-    if (checkHugepages(def) < 0)
-        return -1;
 
     if (!cpu || !cpu->model || g_strcmp0(cpu->mode, "custom") != 0)
         return 0;

@@ -405,7 +405,7 @@ vkQemuStartDomain(vkQemuState *st, vkQemuDomain *obj, unsigned int flags,
 
     /* Taps first (their names go into the live definition), then
      * <disk type='volume'>: the command line gets the volume's path */
-    if (vkQemuCapsCheckDef(st, obj->def) < 0 ||
+    if (vkQemuCapsCheckDef(st, obj->def) < 0 || vkQemuCapsCheckHugepages(obj->def) < 0 ||
         vkQemuNetPrepare(st->root, obj->def, &net) < 0 ||
         !(resolved = vkDomainDefCopy(obj->def)) ||
         vkStorageResolveDiskVolumes(st->privileged ? NULL : st->root, resolved) < 0 ||

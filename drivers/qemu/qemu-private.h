@@ -177,6 +177,8 @@ vkDomainDef *vkQemuParseDef(vkQemuState *st, const char *xml);
  * model it does not know); called locked, at define and again at start
  * since QEMU may have been replaced in between. */
 int vkQemuCapsCheckDef(vkQemuState *st, const vkDomainDef *def);
+/* At start: the huge pages a definition asks for exist on the host. */
+int vkQemuCapsCheckHugepages(const vkDomainDef *def);
 
 /* qemu-domcaps.c: domain capabilities and CPU model names */
 char *vkQemuConnectGetDomainCapabilities(virConnectPtr conn, const char *emulatorbin,

@@ -213,10 +213,6 @@ vkQemuCmdControllersAndOthers(cmdBuf *b)
     const vkDomainDef *def = b->def;
     GPtrArray *c = devs(def, VK_DOMAIN_DEVICE_CONTROLLER);
 
-    if (devs(def, VK_DOMAIN_DEVICE_FS) && devs(def, VK_DOMAIN_DEVICE_FS)->len) {
-        unsupported("<filesystem> device of domain '%s'", def->name);
-        return -1;
-    }
     /* PCI buses first: every other device may sit behind one */
     for (int pass = 0; pass < 2; pass++) {
         for (guint i = 0; c && i < c->len; i++) {

@@ -157,6 +157,7 @@ int vkQemuCmdInputAndSound(cmdBuf *b); /* command-sound.c */
 int vkQemuCmdOthers(cmdBuf *b);        /* command-other.c: memballoon, rng, ... */
 int vkQemuCmdPassthrough(cmdBuf *b);   /* command-other.c: <qemu:commandline>, last */
 void vkQemuCmdUsbHubs(cmdBuf *b);      /* command-other.c: after the controllers */
+int vkQemuCmdFilesystems(cmdBuf *b);   /* command-fs.c: 9p shares */
 int vkQemuCmdDisks(cmdBuf *b);         /* command-disk.c */
 int vkQemuCmdNets(cmdBuf *b);          /* command-net.c */
 int vkQemuCmdChardevs(cmdBuf *b);      /* command-chr.c */

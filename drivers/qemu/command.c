@@ -132,7 +132,7 @@ build(const vkDomainDef *def, const vkQemuCommandOpts *opts)
 
     if (vkQemuCmdGraphics(&b) < 0 || vkQemuCmdControllersAndOthers(&b) < 0 ||
         vkQemuCmdVideo(&b) < 0 || vkQemuCmdInputAndSound(&b) < 0 ||
-        vkQemuCmdDisks(&b) < 0 || vkQemuCmdNets(&b) < 0 || vkQemuCmdChardevs(&b) < 0)
+        vkQemuCmdFilesystems(&b) < 0 || vkQemuCmdDisks(&b) < 0 || vkQemuCmdNets(&b) < 0 || vkQemuCmdChardevs(&b) < 0)
         goto error;
 
     if (opts && opts->incoming)

@@ -172,6 +172,12 @@ formatFS(GString *buf, const vkDomainFSDef *fs)
     g_string_append(buf, ">\n");
     if (fs->driverType)
         g_string_append_printf(buf, IND2 "<driver type='%s'/>\n", fs->driverType);
+    /* a <driver> with more than a type is kept whole: it still goes first */
+    for (guint i = 0; fs->extra && i < fs->extra->len; i++) {
+        const vkXmlElem *e = fs->extra->pdata[i];
+        if (strcmp(e->name, "driver") == 0)
+            vkXmlElemFormat(buf, e, 6);
+    }
     if (fs->src && fs->srcAttr) {
         g_string_append(buf, IND2 "<source");
         vkConfAttr(buf, fs->srcAttr, fs->src);
@@ -182,7 +188,11 @@ formatFS(GString *buf, const vkDomainFSDef *fs)
     g_string_append(buf, "/>\n");
     if (fs->readonly)
         g_string_append(buf, IND2 "<readonly/>\n");
-    elems(buf, fs->extra, 6);
+    for (guint i = 0; fs->extra && i < fs->extra->len; i++) {
+        const vkXmlElem *e = fs->extra->pdata[i];
+        if (strcmp(e->name, "driver") != 0)
+            vkXmlElemFormat(buf, e, 6);
+    }
     address(buf, fs->address);
     g_string_append(buf, IND "</filesystem>\n");
 }

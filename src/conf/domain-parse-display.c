@@ -168,6 +168,10 @@ vkDomainGraphicsParse(xmlNodePtr node, unsigned int flags, vkDomainGraphicsDef *
             g->port = 0;
         else if (g->port == -1 && (!port || !autoport))
             g->autoport = true;
+        /* with autoport, port 0 (or "-0") is as unchosen as an absent
+         * one: -1, so the next parse of the output reads the same */
+        if (g->autoport && g->port == 0)
+            g->port = -1;
         if (g->autoport && (flags & VK_DOMAIN_PARSE_INACTIVE)) {
             g->port = -1;
             if (g->tlsPort > 0)

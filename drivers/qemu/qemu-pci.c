@@ -125,20 +125,6 @@ pciAddress(unsigned int bus, unsigned int slot, unsigned int fn, bool multi)
     return a;
 }
 
-static unsigned int
-attrNum(const vkXmlElem *a, const char *name)
-{
-    const char *s = vkXmlElemGetAttr(a, name);
-
-    return s ? (unsigned int)g_ascii_strtoull(s, NULL, 0) : 0;
-}
-
-static bool
-isPci(const vkXmlElem *a)
-{
-    return a && g_strcmp0(vkXmlElemGetAttr(a, "type"), "pci") == 0;
-}
-
 static void
 take(pciSet *s, unsigned int bus, unsigned int slot, unsigned int fn)
 {
@@ -679,109 +665,6 @@ assignAll(pciSet *s)
     return assignOthers(s, "vsock");
 }
 
-/* <model name=''/> and <target .../> of PCI controllers, as libvirt fills them. */
-static void
-setChild(vkDomainControllerDef *ct, const char *name, const char *attr, const char *value)
-{
-    vkXmlElem *e = NULL;
-
-    for (guint i = 0; ct->extra && i < ct->extra->len; i++) {
-        vkXmlElem *x = ct->extra->pdata[i];
-        if (strcmp(x->name, name) == 0)
-            e = x;
-    }
-    if (!e) {
-        e = g_new0(vkXmlElem, 1);
-        e->name = g_strdup(name);
-        if (!ct->extra)
-            ct->extra = g_ptr_array_new_with_free_func((GDestroyNotify)vkXmlElemFree);
-        /* <model> comes before <target> */
-        if (strcmp(name, "model") == 0)
-            g_ptr_array_insert(ct->extra, 0, e);
-        else
-            g_ptr_array_add(ct->extra, e);
-    }
-    if (!vkXmlElemGetAttr(e, attr))
-        vkXmlElemSetAttr(e, attr, value);
-}
-
-/* libvirt writes a controller's <target> attributes in one order,
- * whatever order the document gave them in. */
-static void
-targetOrder(vkDomainControllerDef *ct)
-{
-    static const char *const order[] = {
-        "chassisNr", "chassis", "port", "busNr", "index", "hotplug", NULL
-    };
-    vkXmlElem *t = NULL;
-    GPtrArray *sorted;
-
-    for (guint i = 0; ct->extra && i < ct->extra->len; i++) {
-        if (strcmp(((vkXmlElem *)ct->extra->pdata[i])->name, "target") == 0)
-            t = ct->extra->pdata[i];
-    }
-    if (!t || !t->attrs)
-        return;
-    sorted = g_ptr_array_new_with_free_func(g_free);
-    for (size_t k = 0; order[k]; k++) {
-        const char *v = vkXmlElemGetAttr(t, order[k]);
-        if (v) {
-            g_ptr_array_add(sorted, g_strdup(order[k]));
-            g_ptr_array_add(sorted, g_strdup(v));
-        }
-    }
-    for (guint i = 0; i + 1 < t->attrs->len; i += 2) {
-        if (!g_strv_contains(order, t->attrs->pdata[i])) {
-            g_ptr_array_add(sorted, g_strdup(t->attrs->pdata[i]));
-            g_ptr_array_add(sorted, g_strdup(t->attrs->pdata[i + 1]));
-        }
-    }
-    g_ptr_array_unref(t->attrs);
-    t->attrs = sorted;
-}
-
-static void
-controllerNames(vkDomainDef *def)
-{
-    static const struct { const char *model, *name; } names[] = {
-        { "pcie-root-port", "pcie-root-port" }, { "pci-bridge", "pci-bridge" },
-        { "dmi-to-pci-bridge", "i82801b11-bridge" }, { "pcie-to-pci-bridge", "pcie-pci-bridge" },
-        { "pcie-switch-upstream-port", "x3130-upstream" },
-        { "pcie-switch-downstream-port", "xio3130-downstream" },
-    };
-    GPtrArray *c = def->priv->devs[VK_DOMAIN_DEVICE_CONTROLLER];
-
-    for (guint i = 0; c && i < c->len; i++) {
-        vkDomainControllerDef *ct = c->pdata[i];
-        char v[16];
-
-        if (strcmp(ct->type, "pci") != 0 || !ct->model)
-            continue;
-        for (size_t j = 0; j < G_N_ELEMENTS(names); j++) {
-            if (strcmp(ct->model, names[j].model) == 0)
-                setChild(ct, "model", "name", names[j].name);
-        }
-        g_snprintf(v, sizeof(v), "%d", ct->idx);
-        if (strcmp(ct->model, "pci-bridge") == 0) {
-            setChild(ct, "target", "chassisNr", v);
-        } else if (strcmp(ct->model, "pcie-root-port") == 0 ||
-                   strcmp(ct->model, "pcie-switch-downstream-port") == 0) {
-            setChild(ct, "target", "chassis", v);
-            if (isPci(ct->address)) {
-                /* a root port's number encodes slot and function; a switch's
-                 * downstream ports count by slot on the upstream port's bus */
-                if (strcmp(ct->model, "pcie-root-port") == 0)
-                    g_snprintf(v, sizeof(v), "0x%x", (attrNum(ct->address, "slot") << 3) |
-                               attrNum(ct->address, "function"));
-                else
-                    g_snprintf(v, sizeof(v), "0x%x", attrNum(ct->address, "slot"));
-                setChild(ct, "target", "port", v);
-            }
-        }
-        targetOrder(ct);
-    }
-}
-
 int
 vkQemuPciAssign(vkDomainDef *def)
 {
@@ -805,7 +688,7 @@ vkQemuPciAssign(vkDomainDef *def)
             goto out;
         }
     }
-    controllerNames(def);
+    vkQemuPciControllerNames(def);
     ret = 0;
  out:
     setFree(s);

@@ -24,5 +24,23 @@ int vkQemuPciAssignHotplug(const vkDomainDef *def, bool pcie, vkXmlElem **addr);
 
 /* True when QEMU's device for this model is PCI Express on q35. */
 bool vkQemuPciNetIsPCIe(const char *model);
+/* Model names and <target> numbers of the PCI controllers, once their
+ * addresses are assigned (qemu-pci-names.c). */
+void vkQemuPciControllerNames(vkDomainDef *def);
+
+/* An address attribute as a number (0x.. or decimal), 0 when absent. */
+static inline unsigned int
+attrNum(const vkXmlElem *a, const char *name)
+{
+    const char *s = vkXmlElemGetAttr(a, name);
+
+    return s ? (unsigned int)g_ascii_strtoull(s, NULL, 0) : 0;
+}
+
+static inline bool
+isPci(const vkXmlElem *a)
+{
+    return a && g_strcmp0(vkXmlElemGetAttr(a, "type"), "pci") == 0;
+}
 
 #endif

@@ -122,7 +122,6 @@ vkSnapshotCheckCreateFlags(unsigned int flags)
 static int
 parseDisk(vkSnapshotDef *def, xmlNodePtr node)
 {
-    g_autoptr(GPtrArray) unused = NULL;
     vkSnapshotDiskDef *d;
     const char *name = vkXmlAttr(node, "name");
     const char *kind = vkXmlAttr(node, "snapshot");

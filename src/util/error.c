@@ -25,6 +25,17 @@ errorFreeFull(gpointer p)
     g_free(err);
 }
 
+/* GLib builds its C locale on the first g_ascii_strto* call; threads that
+ * race on that first call can see errno left over from the one-time setup,
+ * and g_ascii_string_to_signed() then refuses a valid number ("1" read as
+ * invalid in a status file at daemon start).  Build it once at load time,
+ * before any thread exists.  Every virtkit binary links this file. */
+__attribute__((constructor)) static void
+warmAsciiLocale(void)
+{
+    (void)g_ascii_strtoll("0", NULL, 10);
+}
+
 static GPrivate lastErrorKey = G_PRIVATE_INIT(errorFreeFull);
 
 static virErrorFunc globalHandler;

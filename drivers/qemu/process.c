@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/pidfd.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -67,7 +68,7 @@ bindMonitor(const char *path, int *listenFd, int *connFd)
 /* Only async-signal-safe calls between fork and exec. */
 static void G_GNUC_NORETURN
 child(char **argv, char **envp, int nullFd, int logFd, int listenFd, int errPipe,
-      const int *passFds, size_t npass)
+      const int *passFds, size_t npass, pid_t tiedTo)
 {
     sigset_t all;
     int err;
@@ -104,6 +105,10 @@ child(char **argv, char **envp, int nullFd, int logFd, int listenFd, int errPipe
     for (int s = 1; s < NSIG; s++)
         signal(s, SIG_DFL);
     setsid();
+    /* A probe must not outlive a daemon killed while it asks: guests do,
+     * and are found again; a probe would be an orphan nobody reaps. */
+    if (tiedTo > 0 && (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != tiedTo))
+        goto fail;
     execve(argv[0], argv, envp);
 
  fail:
@@ -114,17 +119,9 @@ child(char **argv, char **envp, int nullFd, int logFd, int listenFd, int errPipe
     _exit(127);
 }
 
-int
-vkQemuProcessLaunch(char **argv, const char *monitorPath, const char *logPath,
-                    const char *home, vkQemuLaunched *out)
-{
-    return vkQemuProcessLaunchFds(argv, monitorPath, logPath, home, NULL, 0, out);
-}
-
-int
-vkQemuProcessLaunchFds(char **argv, const char *monitorPath, const char *logPath,
-                       const char *home, const int *passFds, size_t npass,
-                       vkQemuLaunched *out)
+static int
+launch(char **argv, const char *monitorPath, const char *logPath, const char *home,
+       const int *passFds, size_t npass, bool probe, vkQemuLaunched *out)
 {
     g_autofree char *envHome = g_strdup_printf("HOME=%s", home);
     char *envp[] = { "LC_ALL=C", "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
@@ -132,6 +129,7 @@ vkQemuProcessLaunchFds(char **argv, const char *monitorPath, const char *logPath
     int listenFd = -1, connFd = -1, nullFd = -1, logFd = -1, pidfd = -1;
     int pipeFds[2] = { -1, -1 };
     int childErr = 0;
+    pid_t parent;
     ssize_t n;
     pid_t pid;
 
@@ -154,13 +152,15 @@ vkQemuProcessLaunchFds(char **argv, const char *monitorPath, const char *logPath
     if (bindMonitor(monitorPath, &listenFd, &connFd) < 0)
         goto error;
 
+    parent = getpid();
     pid = fork();
     if (pid < 0) {
         vkReportSystemError(errno, "cannot fork to run '%s'", argv[0]);
         goto error;
     }
     if (pid == 0)
-        child(argv, envp, nullFd, logFd, listenFd, pipeFds[1], passFds, npass);
+        child(argv, envp, nullFd, logFd, listenFd, pipeFds[1], passFds, npass,
+              probe ? parent : 0);
 
     close(pipeFds[1]);
     pipeFds[1] = -1;
@@ -294,4 +294,19 @@ vkQemuProcessStats(pid_t pid, unsigned long long *cpuTimeNs, unsigned long long 
                   g_ascii_strtoull(fields[12], NULL, 10)) * (1000000000ULL / tck);
     *rssKiB = g_ascii_strtoull(fields[21], NULL, 10) * pageKiB;
     return 0;
+}
+
+int
+vkQemuProcessLaunchProbe(char **argv, const char *monitorPath, const char *logPath,
+                         const char *home, vkQemuLaunched *out)
+{
+    return launch(argv, monitorPath, logPath, home, NULL, 0, true, out);
+}
+
+int
+vkQemuProcessLaunchFds(char **argv, const char *monitorPath, const char *logPath,
+                       const char *home, const int *passFds, size_t npass,
+                       vkQemuLaunched *out)
+{
+    return launch(argv, monitorPath, logPath, home, passFds, npass, false, out);
 }

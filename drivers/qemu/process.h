@@ -22,10 +22,11 @@ typedef struct {
  * with a minimal environment (LC_ALL=C, PATH, HOME=home), stdin from
  * /dev/null, stdout and stderr appended to logPath, the listening socket
  * as fd VK_QEMU_MONITOR_FD and no other fd, in a new session.  Returns 0
- * once exec succeeded (an exec failure is reported with its errno). */
-int vkQemuProcessLaunch(char **argv, const char *monitorPath, const char *logPath,
-                        const char *home, vkQemuLaunched *out);
-/* The same, also handing QEMU passFds[i] as fd VK_QEMU_MONITOR_FD + 1 + i
+ * once exec succeeded (an exec failure is reported with its errno).
+ * A probe is killed when the thread that launched it dies. */
+int vkQemuProcessLaunchProbe(char **argv, const char *monitorPath, const char *logPath,
+                             const char *home, vkQemuLaunched *out);
+/* A guest: the same, lives on without its launcher, also handing QEMU passFds[i] as fd VK_QEMU_MONITOR_FD + 1 + i
  * (tap and vhost-net fds); the caller keeps and closes its copies. */
 #define VK_QEMU_MAX_PASS_FDS 64
 int vkQemuProcessLaunchFds(char **argv, const char *monitorPath, const char *logPath,

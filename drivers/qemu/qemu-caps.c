@@ -201,7 +201,7 @@ probeQMP(vkQemuState *st, vkQemuCaps *c, const char *accel)
                             st->runDir);
         return -1;
     }
-    if (vkQemuProcessLaunch(argv, monPath, logPath, st->runDir, &proc) < 0) {
+    if (vkQemuProcessLaunchProbe(argv, monPath, logPath, st->runDir, &proc) < 0) {
         g_rmdir(monDir);
         return -1;
     }

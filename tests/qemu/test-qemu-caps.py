@@ -25,6 +25,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import time
 import xml.etree.ElementTree as ET
 
 QEMU = '/usr/bin/qemu-system-x86_64'
@@ -92,6 +93,51 @@ def kvm_usable():
         return True
     except OSError:
         return False
+
+
+def children_of(pid):
+    out = []
+    for d in os.listdir('/proc'):
+        try:
+            with open('/proc/%s/stat' % d) as f:
+                fields = f.read().rsplit(')', 1)[1].split()
+            if int(fields[1]) == pid:
+                out.append(int(d))
+        except (OSError, ValueError, IndexError):
+            pass
+    return out
+
+
+def alive(pid):
+    try:
+        with open('/proc/%d/stat' % pid) as f:
+            return f.read().rsplit(')', 1)[1].split()[0] != 'Z'
+    except OSError:
+        return False
+
+
+def probe_dies_with_its_prober(shell, root):
+    """A shell killed while its capability probe runs takes the probe with it."""
+    uri = 'qemu:///embed?root=' + os.path.join(root, 'killed')
+    proc = subprocess.Popen([shell, '-c', uri, 'capabilities'],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    probes = []
+    for _ in range(1000):
+        probes = children_of(proc.pid)
+        if probes or proc.poll() is not None:
+            break
+        time.sleep(0.01)
+    proc.kill()
+    proc.wait()
+    check(len(probes) == 1, 'the shell started a probe QEMU (%s)' % probes)
+    for _ in range(500):
+        if not any(alive(p) for p in probes):
+            break
+        time.sleep(0.01)
+    left = [p for p in probes if alive(p)]
+    check(not left, 'the probe QEMU died with the shell killed mid-probe (%s)' % left)
+    for p in left:
+        os.kill(p, 9)
 
 
 def main():
@@ -184,6 +230,7 @@ def main():
                       'CPU model NoSuchCPU is refused at define: %s' % err.strip())
         rc, out, err = run(shell, uri, 'list --all --name')
         check(out.strip() == '', 'no domain left defined')
+        probe_dies_with_its_prober(shell, root)
     finally:
         shutil.rmtree(root, ignore_errors=True)
     return 1 if failures else 0

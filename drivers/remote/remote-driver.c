@@ -118,14 +118,6 @@ defaultSocketPath(const vkURI *uri, bool readonly)
     return g_build_filename(DEFAULT_SOCKET_DIR, file, NULL);
 }
 
-static bool
-paramTrue(const vkURI *uri, const char *name)
-{
-    const char *v = vkURIGetParam(uri, name);
-
-    return v && (strcmp(v, "1") == 0 || g_ascii_strcasecmp(v, "yes") == 0);
-}
-
 static vkRemoteTransport *
 openTransport(virConnectPtr conn, const char *transport)
 {
@@ -156,7 +148,7 @@ openTransport(virConnectPtr conn, const char *transport)
         if (!tls)
             return vkRemoteTransportTCP(server, port);
         return vkRemoteTransportTLS(server, port, vkURIGetParam(uri, "pkipath"),
-                                    !paramTrue(uri, "no_verify"));
+                                    !vkURIParamIsTrue(uri, "no_verify"));
     }
     if (strcmp(transport, "ssh") == 0)
         return vkRemoteTransportSSH(uri, conn->flags & VIR_CONNECT_RO);

@@ -30,14 +30,6 @@
  * (or virtkitd --libvirt-sockets) listens. */
 #define FAR_SOCKET_DIR "/var/run/libvirt"
 
-static bool
-paramSet(const vkURI *uri, const char *name)
-{
-    const char *v = vkURIGetParam(uri, name);
-
-    return v && (strcmp(v, "1") == 0 || g_ascii_strcasecmp(v, "yes") == 0);
-}
-
 /* One argument for the far side's sh: single-quoted. */
 static void
 shellQuote(GString *out, const char *s)
@@ -134,11 +126,11 @@ vkRemoteTransportSSH(const vkURI *uri, bool readonly)
     g_ptr_array_add(argv, g_strdup("-T"));
     g_ptr_array_add(argv, g_strdup("-e"));
     g_ptr_array_add(argv, g_strdup("none"));
-    if (paramSet(uri, "no_tty")) {
+    if (vkURIParamIsTrue(uri, "no_tty")) {
         g_ptr_array_add(argv, g_strdup("-o"));
         g_ptr_array_add(argv, g_strdup("BatchMode=yes"));
     }
-    if (paramSet(uri, "no_verify")) {
+    if (vkURIParamIsTrue(uri, "no_verify")) {
         g_ptr_array_add(argv, g_strdup("-o"));
         g_ptr_array_add(argv, g_strdup("StrictHostKeyChecking=no"));
     }

@@ -167,3 +167,11 @@ vkURIGetParam(const vkURI *uri, const char *name)
     }
     return NULL;
 }
+
+bool
+vkURIParamIsTrue(const vkURI *uri, const char *name)
+{
+    const char *v = vkURIGetParam(uri, name);
+
+    return v && (strcmp(v, "1") == 0 || g_ascii_strcasecmp(v, "yes") == 0);
+}

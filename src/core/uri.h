@@ -6,6 +6,7 @@
 #ifndef VK_CORE_URI_H
 #define VK_CORE_URI_H
 
+#include <stdbool.h>
 #include <glib.h>
 
 typedef struct {
@@ -34,6 +35,9 @@ void vkURIFree(vkURI *uri);
 char *vkURIFormat(const vkURI *uri);
 /* The value of query parameter name, or NULL. */
 const char *vkURIGetParam(const vkURI *uri, const char *name);
+/* Whether query parameter name is set to "1" or "yes" (any case), as
+ * libvirt's boolean URI parameters (no_verify, no_tty) are read. */
+bool vkURIParamIsTrue(const vkURI *uri, const char *name);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(vkURI, vkURIFree)
 

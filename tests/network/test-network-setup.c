@@ -138,6 +138,13 @@ tableNames(void **state)
     assert_string_equal(b, "virtkit_vk_br_1");
 }
 
+/* g_ptr_array_sort hands the comparator pointers to the elements */
+static gint
+byName(gconstpointer a, gconstpointer b)
+{
+    return g_strcmp0(*(char *const *)a, *(char *const *)b);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -155,7 +162,7 @@ main(int argc, char **argv)
         if (g_str_has_suffix(ent, ".xml"))
             g_ptr_array_add(names, g_strndup(ent, strlen(ent) - 4));
     }
-    g_ptr_array_sort(names, (GCompareFunc)g_strcmp0);
+    g_ptr_array_sort(names, byName);
     for (guint i = 0; i < names->len; i++) {
         struct CMUnitTest t = { .name = names->pdata[i], .test_func = runCase,
                                 .initial_state = names->pdata[i] };

@@ -325,6 +325,8 @@ parseMetadata(vkDomainDef *def, xmlNodePtr node)
 {
     xmlNodePtr n, root = NULL;
 
+    if (def->priv->metadata)
+        root = xmlDocGetRootElement(def->priv->metadata);
     for (n = node->children; n; n = n->next) {
         xmlNodePtr c, copy;
         bool dup = false;
@@ -462,7 +464,7 @@ parseTop(vkDomainDef *def, xmlNodePtr root, unsigned int flags,
      * copies are ignored */
     static const char *const firstWins[] = {
         "name", "uuid", "title", "description", "memory", "currentMemory",
-        "maxMemory", "vcpu",
+        "maxMemory", "vcpu", "metadata",
     };
     unsigned int seen = 0;
     xmlNodePtr n, devices = NULL;

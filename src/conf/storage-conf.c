@@ -324,6 +324,7 @@ vkStorageVolDefFree(vkStorageVolDef *def)
     if (def->targetExtra)
         g_ptr_array_unref(def->targetExtra);
     vkXmlElemFree(def->backingStore);
+    vkXmlElemFree(def->source);
     g_free(def->compat);
     g_free(def->backingPath);
     g_free(def->backingFormat);
@@ -447,6 +448,8 @@ vkStorageVolDefFormat(const vkStorageVolDef *def)
         vkConfEscape(buf, def->key);
         g_string_append(buf, "</key>\n");
     }
+    if (def->source)
+        vkXmlElemFormat(buf, def->source, 2);
     g_string_append_printf(buf, "  <capacity unit='bytes'>%llu</capacity>\n",
                            def->capacity);
     g_string_append_printf(buf, "  <allocation unit='bytes'>%llu</allocation>\n",
@@ -486,6 +489,7 @@ vkStorageVolDefCopy(const vkStorageVolDef *def)
     for (guint i = 0; def->targetExtra && i < def->targetExtra->len; i++)
         g_ptr_array_add(n->targetExtra, vkXmlElemCopy(def->targetExtra->pdata[i]));
     n->backingStore = vkXmlElemCopy(def->backingStore);
+    n->source = vkXmlElemCopy(def->source);
     n->compat = g_strdup(def->compat);
     n->lazyRefcounts = def->lazyRefcounts;
     n->mode = def->mode;

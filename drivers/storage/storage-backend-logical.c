@@ -134,9 +134,6 @@ logicalRefresh(vkStoragePoolDef *def, GPtrArray *vols)
     def->capacity = g_ascii_strtoull(f[0], NULL, 10);
     def->available = g_ascii_strtoull(f[1], NULL, 10);
     def->allocation = def->capacity - MIN(def->available, def->capacity);
-    /* libvirt writes the format it assumes */
-    if (!vkStorageElemChild(def->source, "format"))
-        vkXmlElemSetAttr(vkStorageElemAdd(def->source, "format"), "type", "lvm2");
     lines = g_strsplit(list, "\n", -1);
     for (size_t i = 0; lines[i]; i++) {
         g_auto(GStrv) lv = g_strsplit(g_strstrip(lines[i]), ":", -1);

@@ -386,6 +386,23 @@ vkStorageBackendFor(int type)
     return be;
 }
 
+const vkStorageBackend *
+vkStorageBackendPrepare(vkStoragePoolDef *def)
+{
+    const vkStorageBackend *be = vkStorageBackendFor(def->type);
+
+    if (be && def->type == VK_STORAGE_POOL_LOGICAL) {
+        /* the group is named after the pool unless told; LVM2 format */
+        if (!def->source)
+            def->source = vkStorageElemAdd(NULL, "source");
+        if (!vkStorageElemChild(def->source, "name"))
+            vkStorageElemAdd(def->source, "name")->text = g_strdup(def->name);
+        if (!vkStorageElemChild(def->source, "format"))
+            vkXmlElemSetAttr(vkStorageElemAdd(def->source, "format"), "type", "lvm2");
+    }
+    return be;
+}
+
 static bool
 pathWithin(const char *inner, const char *outer)
 {
@@ -472,7 +489,8 @@ vkStorageBackendFindSources(const char *type, const char *srcSpec)
     }
     /* The spec is a <source> element: read as the source of a pool of
      * the type, through the same parser as a definition. */
-    xml = g_strdup_printf("<pool type='%s'><name>spec</name>%s</pool>", type,
+    xml = g_strdup_printf("<pool type='%s'><name>spec</name>%s"
+                          "<target><path>/</path></target></pool>", type,
                           srcSpec ? srcSpec : "");
     if (!(spec = vkStoragePoolDefParseString(xml)))
         return NULL;

@@ -127,6 +127,9 @@ int vkStorageRun(const char *const *argv, char **out);
 /* The backend of a pool type; NULL with VIR_ERR_NO_SUPPORT reported
  * (naming why) for types that cannot run here. */
 const vkStorageBackend *vkStorageBackendFor(int type);
+/* The same for a new definition, which gets the type's defaults (what
+ * libvirt fills in at define). */
+const vkStorageBackend *vkStorageBackendPrepare(vkStoragePoolDef *def);
 /* Refuses a pool whose target overlaps another pool's (or whose source
  * device another pool uses); locked. */
 int vkStorageBackendCheckOverlap(vkStorageState *st, const vkStoragePoolDef *def);

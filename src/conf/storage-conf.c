@@ -189,6 +189,13 @@ poolParse(vkStoragePoolDef *def, xmlNodePtr root)
         def->targetPath = nodeText(n);
     if (def->targetPath && !*def->targetPath)
         g_clear_pointer(&def->targetPath, g_free);
+    /* libvirt's default: a volume group's device directory */
+    if (def->type == VK_STORAGE_POOL_LOGICAL && !def->targetPath) {
+        xmlNodePtr src = childNamed(root, "source");
+        g_autofree char *vg = src && (n = childNamed(src, "name")) ? nodeText(n) : NULL;
+
+        def->targetPath = g_strdup_printf("/dev/%s", vg && *vg ? vg : def->name);
+    }
     if (poolNeedsTarget(def->type) && !def->targetPath) {
         vkReportError(VIR_ERR_XML_ERROR, "missing storage pool target path in pool '%s'",
                       def->name);

@@ -391,7 +391,20 @@ vkStorageBackendPrepare(vkStoragePoolDef *def)
 {
     const vkStorageBackend *be = vkStorageBackendFor(def->type);
 
-    if (be && def->type == VK_STORAGE_POOL_LOGICAL) {
+    if (!be)
+        return NULL;
+    /* the source parts libvirt's parser requires of each type */
+    if ((def->type == VK_STORAGE_POOL_DISK || def->type == VK_STORAGE_POOL_FS) &&
+        !vkStorageSourceDevice(def)) {
+        vkReportError(VIR_ERR_XML_ERROR, "%s", "missing storage pool source device name");
+        return NULL;
+    }
+    if ((def->type == VK_STORAGE_POOL_NETFS || def->type == VK_STORAGE_POOL_ISCSI) &&
+        !vkXmlElemGetAttr(vkStorageElemChild(def->source, "host"), "name")) {
+        vkReportError(VIR_ERR_XML_ERROR, "%s", "missing storage pool source host name");
+        return NULL;
+    }
+    if (def->type == VK_STORAGE_POOL_LOGICAL) {
         /* the group is named after the pool unless told; LVM2 format */
         if (!def->source)
             def->source = vkStorageElemAdd(NULL, "source");

@@ -213,6 +213,13 @@ def network_pools(sock, tmp):
                    "<initiator><iqn name='iqn.2013-06.com.example:i'/></initiator></source>"
                    "</pool>")
     fails(sock, "pool-define", xml, want="missing backend for pool type 6 (iscsi-direct)")
+    # the source parts libvirt's parser requires
+    for t, target, want in (("disk", "/dev", "missing storage pool source device name"),
+                            ("netfs", mnt, "missing storage pool source host name"),
+                            ("iscsi", "/dev", "missing storage pool source host name")):
+        xml = pool_xml(tmp, "bad", "<pool type='%s'><name>bad</name><target><path>%s</path>"
+                       "</target></pool>" % (t, target))
+        fails(sock, "pool-define", xml, want=want)
     for t in ("dir", "fs", "disk"):
         fails(sock, "find-storage-pool-sources", t,
               want="pool type '%s' does not support source discovery" % t)

@@ -13,7 +13,6 @@
  */
 #include <errno.h>
 #include <string.h>
-#include <glib/gstdio.h>
 
 #define VIR_FROM_THIS VIR_FROM_STORAGE
 #include "util/error.h"
@@ -92,18 +91,6 @@ netfsStop(vkStoragePoolDef *def)
     const char *argv[] = { "umount", def->targetPath, NULL };
 
     return netfsIsRunning(def) ? vkStorageRun(argv, NULL) : 0;
-}
-
-static int
-netfsRemove(vkStoragePoolDef *def, unsigned int flags)
-{
-    (void)flags;
-    if (g_rmdir(def->targetPath) < 0 && errno != ENOENT) {
-        vkReportSystemError(errno, "failed to remove pool '%s' directory '%s'",
-                            def->name, def->targetPath);
-        return -1;
-    }
-    return 0;
 }
 
 static char *
@@ -263,7 +250,7 @@ iscsiFindSources(const vkStoragePoolDef *spec)
 }
 
 const vkStorageBackend vkStorageBackendNetfs = {
-    VK_STORAGE_POOL_NETFS, netfsBuild, netfsStart, netfsIsRunning, netfsStop, netfsRemove,
+    VK_STORAGE_POOL_NETFS, netfsBuild, netfsStart, netfsIsRunning, netfsStop, vkStorageDirRemove,
     vkStorageDirRefresh, NULL, NULL, netfsFindSources,
 };
 

@@ -171,8 +171,8 @@ dirStop(vkStoragePoolDef *def)
     return 0;
 }
 
-static int
-dirRemove(vkStoragePoolDef *def, unsigned int flags)
+int
+vkStorageDirRemove(vkStoragePoolDef *def, unsigned int flags)
 {
     (void)flags;
     if (rmdir(def->targetPath) < 0 && errno != ENOENT) {
@@ -337,11 +337,11 @@ fsStop(vkStoragePoolDef *def)
 }
 
 static const vkStorageBackend backendDir = {
-    VK_STORAGE_POOL_DIR, dirBuild, dirStart, dirIsRunning, dirStop, dirRemove, vkStorageDirRefresh,
+    VK_STORAGE_POOL_DIR, dirBuild, dirStart, dirIsRunning, dirStop, vkStorageDirRemove, vkStorageDirRefresh,
     NULL, NULL, NULL,
 };
 static const vkStorageBackend backendFs = {
-    VK_STORAGE_POOL_FS, fsBuild, fsStart, fsIsRunning, fsStop, dirRemove, vkStorageDirRefresh,
+    VK_STORAGE_POOL_FS, fsBuild, fsStart, fsIsRunning, fsStop, vkStorageDirRemove, vkStorageDirRefresh,
     NULL, NULL, NULL,
 };
 

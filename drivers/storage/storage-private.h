@@ -110,6 +110,8 @@ const char *vkStorageLogicalVg(const vkStoragePoolDef *def);
 /* A directory's filesystem sizes and its files as volumes (dir, fs,
  * netfs). */
 int vkStorageDirRefresh(vkStoragePoolDef *def, GPtrArray *vols);
+/* pool-delete of a directory pool: the (empty) target goes. */
+int vkStorageDirRemove(vkStoragePoolDef *def, unsigned int flags);
 
 /* Helpers of the backends. */
 const vkXmlElem *vkStorageElemChild(const vkXmlElem *e, const char *name);

@@ -20,32 +20,15 @@ import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "daemon"))
+from stortest import fails, in_mount_namespace  # noqa: E402
 
-if os.environ.get("VK_STORAGE_NS") != "1":
-    if os.geteuid() != 0 or not shutil.which("unshare"):
-        print("needs root and unshare: skipped")
-        sys.exit(77)
-    missing = [t for t in ("parted", "pvcreate", "losetup", "scrub") if not shutil.which(t)]
-    if missing:
-        print("missing tools %s: skipped" % ", ".join(missing))
-        sys.exit(77)
-    env = dict(os.environ, VK_STORAGE_NS="1")
-    sys.exit(subprocess.call(["unshare", "--mount", "--propagation", "private",
-                              sys.executable] + sys.argv, env=env))
+in_mount_namespace(("parted", "pvcreate", "losetup", "scrub"))
 
 import vkwire  # noqa: E402
 from vktest import virsh  # noqa: E402
 
 BIN = sys.argv[1]
 MiB = 1024 * 1024
-
-
-def fails(sock, *args, want):
-    r = virsh(sock, *args, ok=False)
-    assert r.returncode != 0, "virsh %s succeeded: %s" % (" ".join(args), r.stdout)
-    assert want in r.stderr, "virsh %s: expected %r in:\n%s" % (" ".join(args), want,
-                                                               r.stderr)
-    return r.stderr
 
 
 def loop(tmp, name, size):

@@ -189,7 +189,9 @@ diskStart(vkStoragePoolDef *def)
                       dev);
         return -1;
     }
-    if (strcmp(label, labelOf(def)) != 0) {
+    /* a pool that names no format takes the table it finds */
+    if (vkStorageSourceFormat(def) && strcmp(vkStorageSourceFormat(def), "unknown") != 0 &&
+        strcmp(label, labelOf(def)) != 0) {
         vkReportError(VIR_ERR_STORAGE_PROBE_FAILED,
                       "Format of device '%s' does not match the expected format '%s'",
                       dev, vkStorageSourceFormat(def));

@@ -35,6 +35,10 @@ $SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends \
 # the ssh transport through a real sshd (tests/remote-driver/test-ssh.py)
 $SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends \
     systemd openssh-server openssh-client netcat-openbsd
+# storage pools of type disk (parted) and logical (lvm2) on loop devices,
+# and scrub for vol-wipe's named algorithms (tests/storage)
+$SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends \
+    parted fdisk lvm2 scrub
 # real containers for tests/lxc (busybox root filesystem)
 $SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends busybox-static
 # Xen driver: libxenctrl and libxenstore headers (optional at build time, -Dxen=auto).

@@ -15,6 +15,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <sys/wait.h>
 #include <glib/gstdio.h>
 
 #define VIR_FROM_THIS VIR_FROM_STORAGE
@@ -24,8 +25,8 @@
 
 /* ---- the source element (kept as a tree by src/conf) ---- */
 
-static const vkXmlElem *
-child(const vkXmlElem *e, const char *name)
+const vkXmlElem *
+vkStorageElemChild(const vkXmlElem *e, const char *name)
 {
     for (guint i = 0; e && e->children && i < e->children->len; i++) {
         const vkXmlElem *c = e->children->pdata[i];
@@ -36,16 +37,83 @@ child(const vkXmlElem *e, const char *name)
     return NULL;
 }
 
-static const char *
-sourceDevice(const vkStoragePoolDef *def)
+const char *
+vkStorageSourceDevice(const vkStoragePoolDef *def)
 {
-    return vkXmlElemGetAttr(child(def->source, "device"), "path");
+    return vkXmlElemGetAttr(vkStorageElemChild(def->source, "device"), "path");
 }
 
-static const char *
-sourceFormat(const vkStoragePoolDef *def)
+const char *
+vkStorageSourceFormat(const vkStoragePoolDef *def)
 {
-    return vkXmlElemGetAttr(child(def->source, "format"), "type");
+    return vkXmlElemGetAttr(vkStorageElemChild(def->source, "format"), "type");
+}
+
+vkXmlElem *
+vkStorageElemAdd(vkXmlElem *parent, const char *name)
+{
+    vkXmlElem *e = g_new0(vkXmlElem, 1);
+
+    e->name = g_strdup(name);
+    if (parent) {
+        if (!parent->children)
+            parent->children = g_ptr_array_new_with_free_func((GDestroyNotify)vkXmlElemFree);
+        g_ptr_array_add(parent->children, e);
+    }
+    return e;
+}
+
+void
+vkStorageElemDrop(vkXmlElem *parent, const char *name)
+{
+    for (guint i = 0; parent && parent->children && i < parent->children->len;) {
+        const vkXmlElem *c = parent->children->pdata[i];
+
+        if (strcmp(c->name, name) == 0)
+            g_ptr_array_remove_index(parent->children, i);
+        else
+            i++;
+    }
+}
+
+/* ---- running the host's tools ---- */
+
+int
+vkStorageRun(const char *const *argv, char **out)
+{
+    g_autofree char *prog = g_find_program_in_path(argv[0]);
+    g_autofree char *cmdline = NULL;
+    g_autofree char *errout = NULL;
+    g_autofree char *stdoutText = NULL;
+    g_autoptr(GError) err = NULL;
+    g_autoptr(GPtrArray) args = g_ptr_array_new();
+    int status = 0;
+
+    if (!prog) {
+        /* libvirt's words when a tool is not installed */
+        vkReportSystemError(ENOENT, "Cannot find '%s' in path", argv[0]);
+        return -1;
+    }
+    g_ptr_array_add(args, prog);
+    for (size_t i = 1; argv[i]; i++)
+        g_ptr_array_add(args, (char *)argv[i]);
+    g_ptr_array_add(args, NULL);
+    cmdline = g_strjoinv(" ", (char **)args->pdata);
+    if (!g_spawn_sync(NULL, (char **)args->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                      &stdoutText, &errout, &status, &err)) {
+        vkReportError(VIR_ERR_INTERNAL_ERROR, "cannot run %s: %s", cmdline, err->message);
+        return -1;
+    }
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        vkReportError(VIR_ERR_INTERNAL_ERROR, "Child process (%s) unexpected %s %d: %s",
+                      cmdline, WIFEXITED(status) ? "exit status" : "fatal signal",
+                      WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status),
+                      g_strstrip(errout));
+        return -1;
+    }
+    if (out)
+        *out = g_steal_pointer(&stdoutText);
+    return 0;
 }
 
 /* ---- dir ---- */
@@ -103,8 +171,8 @@ dirStop(vkStoragePoolDef *def)
     return 0;
 }
 
-static int
-dirRemove(vkStoragePoolDef *def, unsigned int flags)
+int
+vkStorageDirRemove(vkStoragePoolDef *def, unsigned int flags)
 {
     (void)flags;
     if (rmdir(def->targetPath) < 0 && errno != ENOENT) {
@@ -116,8 +184,8 @@ dirRemove(vkStoragePoolDef *def, unsigned int flags)
 }
 
 /* The directory's filesystem sizes and its files as volumes. */
-static int
-dirRefresh(vkStoragePoolDef *def, GPtrArray *vols)
+int
+vkStorageDirRefresh(vkStoragePoolDef *def, GPtrArray *vols)
 {
     struct statvfs vfs;
     struct stat sb;
@@ -162,8 +230,8 @@ dirRefresh(vkStoragePoolDef *def, GPtrArray *vols)
 static int
 fsSource(vkStoragePoolDef *def, const char **dev, const char **fmt)
 {
-    *dev = sourceDevice(def);
-    *fmt = sourceFormat(def);
+    *dev = vkStorageSourceDevice(def);
+    *fmt = vkStorageSourceFormat(def);
     if (!*dev) {
         vkReportError(VIR_ERR_INVALID_ARG, "storage pool '%s' has no source device path",
                       def->name);
@@ -268,22 +336,84 @@ fsStop(vkStoragePoolDef *def)
     return 0;
 }
 
-static const vkStorageBackend backends[] = {
-    { VK_STORAGE_POOL_DIR, dirBuild, dirStart, dirIsRunning, dirStop, dirRemove, dirRefresh },
-    { VK_STORAGE_POOL_FS, fsBuild, fsStart, fsIsRunning, fsStop, dirRemove, dirRefresh },
+static const vkStorageBackend backendDir = {
+    VK_STORAGE_POOL_DIR, dirBuild, dirStart, dirIsRunning, dirStop, vkStorageDirRemove, vkStorageDirRefresh,
+    NULL, NULL, NULL,
 };
+static const vkStorageBackend backendFs = {
+    VK_STORAGE_POOL_FS, fsBuild, fsStart, fsIsRunning, fsStop, vkStorageDirRemove, vkStorageDirRefresh,
+    NULL, NULL, NULL,
+};
+
+static const vkStorageBackend *const backends[] = {
+    &backendDir, &backendFs, &vkStorageBackendNetfs, &vkStorageBackendLogical,
+    &vkStorageBackendDisk, &vkStorageBackendIscsi,
+};
+
+static const vkStorageBackend *
+backendFind(int type)
+{
+    for (size_t i = 0; i < G_N_ELEMENTS(backends); i++) {
+        if (backends[i]->type == type)
+            return backends[i];
+    }
+    return NULL;
+}
+
+/* libvirt 9.0 as Debian builds it has no iscsi-direct backend (no
+ * libiscsi) and says so in these words; the types below it has none of
+ * either, or they need a cluster. */
+static void
+reportMissing(int type)
+{
+    if (type == VK_STORAGE_POOL_ISCSI_DIRECT)
+        vkReportError(VIR_ERR_INTERNAL_ERROR, "missing backend for pool type %d (%s)", 6,
+                      vkStoragePoolTypeToString(type));
+    else
+        vkReportError(VIR_ERR_NO_SUPPORT,
+                      "storage pool type '%s' is not supported by this storage driver "
+                      "(supported: dir, fs, logical, disk, netfs, iscsi)",
+                      vkStoragePoolTypeToString(type));
+}
 
 const vkStorageBackend *
 vkStorageBackendFor(int type)
 {
-    for (size_t i = 0; i < G_N_ELEMENTS(backends); i++) {
-        if (backends[i].type == type)
-            return &backends[i];
+    const vkStorageBackend *be = backendFind(type);
+
+    if (!be)
+        reportMissing(type);
+    return be;
+}
+
+const vkStorageBackend *
+vkStorageBackendPrepare(vkStoragePoolDef *def)
+{
+    const vkStorageBackend *be = vkStorageBackendFor(def->type);
+
+    if (!be)
+        return NULL;
+    /* the source parts libvirt's parser requires of each type */
+    if ((def->type == VK_STORAGE_POOL_DISK || def->type == VK_STORAGE_POOL_FS) &&
+        !vkStorageSourceDevice(def)) {
+        vkReportError(VIR_ERR_XML_ERROR, "%s", "missing storage pool source device name");
+        return NULL;
     }
-    vkReportError(VIR_ERR_NO_SUPPORT,
-                  "storage pool type '%s' is not supported by this storage driver "
-                  "(supported: dir, fs)", vkStoragePoolTypeToString(type));
-    return NULL;
+    if ((def->type == VK_STORAGE_POOL_NETFS || def->type == VK_STORAGE_POOL_ISCSI) &&
+        !vkXmlElemGetAttr(vkStorageElemChild(def->source, "host"), "name")) {
+        vkReportError(VIR_ERR_XML_ERROR, "%s", "missing storage pool source host name");
+        return NULL;
+    }
+    if (def->type == VK_STORAGE_POOL_LOGICAL) {
+        /* the group is named after the pool unless told; LVM2 format */
+        if (!def->source)
+            def->source = vkStorageElemAdd(NULL, "source");
+        if (!vkStorageElemChild(def->source, "name"))
+            vkStorageElemAdd(def->source, "name")->text = g_strdup(def->name);
+        if (!vkStorageElemChild(def->source, "format"))
+            vkXmlElemSetAttr(vkStorageElemAdd(def->source, "format"), "type", "lvm2");
+    }
+    return be;
 }
 
 static bool
@@ -295,18 +425,25 @@ pathWithin(const char *inner, const char *outer)
                                              (n == 1 && outer[0] == '/'));
 }
 
+static bool
+filePool(const vkStoragePoolDef *def)
+{
+    return def->type == VK_STORAGE_POOL_DIR || def->type == VK_STORAGE_POOL_FS ||
+           def->type == VK_STORAGE_POOL_NETFS;
+}
+
 int
 vkStorageBackendCheckOverlap(vkStorageState *st, const vkStoragePoolDef *def)
 {
     g_autofree char *mine = def->targetPath ? g_canonicalize_filename(def->targetPath, "/")
                                             : NULL;
-    const char *dev = sourceDevice(def);
+    const char *dev = vkStorageSourceDevice(def);
 
     for (guint i = 0; i < st->pools->len; i++) {
         vkStoragePoolObj *o = st->pools->pdata[i];
         const vkStoragePoolDef *other = o->def;
         g_autofree char *theirs = NULL;
-        const char *odev = sourceDevice(other);
+        const char *odev = vkStorageSourceDevice(other);
 
         if (strcmp(other->name, def->name) == 0)
             continue;
@@ -316,7 +453,16 @@ vkStorageBackendCheckOverlap(vkStorageState *st, const vkStoragePoolDef *def)
                           other->name, dev);
             return -1;
         }
-        if (!mine || !other->targetPath)
+        if (def->type == VK_STORAGE_POOL_LOGICAL && other->type == def->type &&
+            g_strcmp0(vkStorageLogicalVg(def), vkStorageLogicalVg(other)) == 0) {
+            vkReportError(VIR_ERR_OPERATION_FAILED,
+                          "Storage source conflict with pool: '%s' (volume group '%s')",
+                          other->name, vkStorageLogicalVg(def));
+            return -1;
+        }
+        /* Block pools share /dev as their target; only the pools whose
+         * volumes are files in it must not nest. */
+        if (!mine || !other->targetPath || !filePool(def) || !filePool(other))
             continue;
         theirs = g_canonicalize_filename(other->targetPath, "/");
         if (pathWithin(mine, theirs) || pathWithin(theirs, mine)) {
@@ -332,8 +478,34 @@ vkStorageBackendCheckOverlap(vkStorageState *st, const vkStoragePoolDef *def)
 char *
 vkStorageBackendFindSources(const char *type, const char *srcSpec)
 {
-    (void)srcSpec;
-    vkReportError(VIR_ERR_NO_SUPPORT,
-                  "source discovery is not supported for pool type '%s'", type);
-    return NULL;
+    g_autoptr(vkStoragePoolDef) spec = NULL;
+    g_autofree char *xml = NULL;
+    const vkStorageBackend *be = NULL;
+    int t;
+
+    for (t = 0; t < VK_STORAGE_POOL_LAST; t++) {
+        if (strcmp(vkStoragePoolTypeToString(t), type) == 0)
+            break;
+    }
+    if (t == VK_STORAGE_POOL_LAST) {
+        vkReportError(VIR_ERR_INTERNAL_ERROR, "unknown storage pool type %s", type);
+        return NULL;
+    }
+    if (t == VK_STORAGE_POOL_ISCSI_DIRECT) {
+        reportMissing(t);
+        return NULL;
+    }
+    if (!(be = backendFind(t)) || !be->findSources) {
+        vkReportError(VIR_ERR_NO_SUPPORT, "pool type '%s' does not support source discovery",
+                      type);
+        return NULL;
+    }
+    /* The spec is a <source> element: read as the source of a pool of
+     * the type, through the same parser as a definition. */
+    xml = g_strdup_printf("<pool type='%s'><name>spec</name>%s"
+                          "<target><path>/</path></target></pool>", type,
+                          srcSpec ? srcSpec : "");
+    if (!(spec = vkStoragePoolDefParseString(xml)))
+        return NULL;
+    return be->findSources(spec);
 }

@@ -3,9 +3,10 @@
  * Bulk volume I/O: wiping with libvirt's named algorithms, and the data
  * side of upload and download streams.
  *
- * Wipe algorithms are tables of passes (a repeated 1-3 byte pattern, or
- * random data), written over the whole file; "zero" on a regular file
- * punches the whole range instead, which reads back as zeros at once.
+ * Wiping: "zero" is ours (on a regular file a punched hole, which reads
+ * back as zeros at once; on a device zeros written over it); the other
+ * named algorithms are scrub(1)'s, run as libvirt runs it, and refused
+ * with libvirt's error where scrub is not installed.
  *
  * A download over the whole rest of the file is the file's descriptor
  * itself.  Uploads and length-limited downloads go through a socket pair
@@ -25,84 +26,35 @@
 #include "core/fd-stream.h"
 #include "drivers/storage/storage-private.h"
 
-#define RND { 0 }, 0
-#define P1(a) { a }, 1
-#define P3(a, b, c) { a, b, c }, 3
-
-typedef struct {
-    unsigned char pat[3];
-    int len;                      /* 0: random data */
-} wipePass;
-
-static const wipePass passZero[] = { { P1(0x00) } };
-static const wipePass passNnsa[] = { { RND }, { RND }, { P1(0x00) } };
-static const wipePass passDod[] = { { RND }, { P1(0x00) }, { P1(0xff) } };
-static const wipePass passBsi[] = {
-    { P1(0xff) }, { P1(0xfe) }, { P1(0xfd) }, { P1(0xfb) }, { P1(0xf7) },
-    { P1(0xef) }, { P1(0xdf) }, { P1(0xbf) }, { P1(0x7f) },
-};
-static const wipePass passGutmann[] = {
-    { RND }, { RND }, { RND }, { RND },
-    { P1(0x55) }, { P1(0xaa) }, { P3(0x92, 0x49, 0x24) }, { P3(0x49, 0x24, 0x92) },
-    { P3(0x24, 0x92, 0x49) }, { P1(0x00) }, { P1(0x11) }, { P1(0x22) }, { P1(0x33) },
-    { P1(0x44) }, { P1(0x55) }, { P1(0x66) }, { P1(0x77) }, { P1(0x88) }, { P1(0x99) },
-    { P1(0xaa) }, { P1(0xbb) }, { P1(0xcc) }, { P1(0xdd) }, { P1(0xee) }, { P1(0xff) },
-    { P3(0x92, 0x49, 0x24) }, { P3(0x49, 0x24, 0x92) }, { P3(0x24, 0x92, 0x49) },
-    { P3(0x6d, 0xb6, 0xdb) }, { P3(0xb6, 0xdb, 0x6d) }, { P3(0xdb, 0x6d, 0xb6) },
-    { RND }, { RND }, { RND }, { RND },
-};
-static const wipePass passSchneier[] = {
-    { P1(0x00) }, { P1(0xff) }, { RND }, { RND }, { RND }, { RND }, { RND },
-};
-
-typedef struct {
-    const wipePass *passes;
-    size_t npasses;
-    int repeat;                   /* random-only algorithms: how many passes */
-} wipeAlgorithm;
-
-static const wipeAlgorithm algorithms[VIR_STORAGE_VOL_WIPE_ALG_LAST] = {
-    [VIR_STORAGE_VOL_WIPE_ALG_ZERO] = { passZero, G_N_ELEMENTS(passZero), 1 },
-    [VIR_STORAGE_VOL_WIPE_ALG_NNSA] = { passNnsa, G_N_ELEMENTS(passNnsa), 1 },
-    [VIR_STORAGE_VOL_WIPE_ALG_DOD] = { passDod, G_N_ELEMENTS(passDod), 1 },
-    [VIR_STORAGE_VOL_WIPE_ALG_BSI] = { passBsi, G_N_ELEMENTS(passBsi), 1 },
-    [VIR_STORAGE_VOL_WIPE_ALG_GUTMANN] = { passGutmann, G_N_ELEMENTS(passGutmann), 1 },
-    [VIR_STORAGE_VOL_WIPE_ALG_SCHNEIER] = { passSchneier, G_N_ELEMENTS(passSchneier), 1 },
-    [VIR_STORAGE_VOL_WIPE_ALG_PFITZNER7] = { NULL, 0, 7 },
-    [VIR_STORAGE_VOL_WIPE_ALG_PFITZNER33] = { NULL, 0, 33 },
-    [VIR_STORAGE_VOL_WIPE_ALG_RANDOM] = { NULL, 0, 1 },
+/* libvirt hands every algorithm but "zero" to scrub(1), whose pattern
+ * sets carry the same names. */
+static const char *const scrubNames[VIR_STORAGE_VOL_WIPE_ALG_LAST] = {
+    [VIR_STORAGE_VOL_WIPE_ALG_NNSA] = "nnsa",
+    [VIR_STORAGE_VOL_WIPE_ALG_DOD] = "dod",
+    [VIR_STORAGE_VOL_WIPE_ALG_BSI] = "bsi",
+    [VIR_STORAGE_VOL_WIPE_ALG_GUTMANN] = "gutmann",
+    [VIR_STORAGE_VOL_WIPE_ALG_SCHNEIER] = "schneier",
+    [VIR_STORAGE_VOL_WIPE_ALG_PFITZNER7] = "pfitzner7",
+    [VIR_STORAGE_VOL_WIPE_ALG_PFITZNER33] = "pfitzner33",
+    [VIR_STORAGE_VOL_WIPE_ALG_RANDOM] = "random",
 };
 
 #define WIPE_CHUNK (1024 * 1024)
 
-static void
-fillRandom(GRand *rnd, unsigned char *buf, size_t len)
-{
-    for (size_t i = 0; i + 4 <= len; i += 4) {
-        guint32 v = g_rand_int(rnd);
-
-        memcpy(buf + i, &v, 4);
-    }
-}
-
+/* Zeros over [0, size) of fd, then on disk. */
 static int
-writePass(int fd, off_t size, const wipePass *p, GRand *rnd, unsigned char *buf)
+writeZeros(int fd, off_t size)
 {
-    if (p->len) {
-        for (size_t i = 0; i < WIPE_CHUNK; i++)
-            buf[i] = p->pat[i % p->len];
-    }
+    g_autofree unsigned char *buf = g_malloc0(WIPE_CHUNK);
+
     for (off_t off = 0; off < size;) {
         size_t n = (size_t)MIN((off_t)WIPE_CHUNK, size - off);
-        ssize_t w;
+        ssize_t w = pwrite(fd, buf, n, off);
 
-        if (!p->len)
-            fillRandom(rnd, buf, WIPE_CHUNK);
-        if ((w = pwrite(fd, buf, n, off)) < 0) {
-            if (errno == EINTR)
-                continue;
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w < 0)
             return -errno;
-        }
         off += w;
     }
     return fdatasync(fd) < 0 ? -errno : 0;
@@ -111,11 +63,8 @@ writePass(int fd, off_t size, const wipePass *p, GRand *rnd, unsigned char *buf)
 int
 vkStorageFileWipe(const vkStorageVolDef *def, unsigned int algorithm)
 {
-    const wipeAlgorithm *alg;
-    g_autofree unsigned char *buf = NULL;
-    g_autoptr(GRand) rnd = NULL;
-    static const wipePass random = { RND };
     struct stat sb;
+    off_t size;
     int fd, rc = 0;
 
     if (algorithm == VIR_STORAGE_VOL_WIPE_ALG_TRIM) {
@@ -127,24 +76,26 @@ vkStorageFileWipe(const vkStorageVolDef *def, unsigned int algorithm)
         vkReportError(VIR_ERR_INVALID_ARG, "wiping algorithm %u not supported", algorithm);
         return -1;
     }
-    alg = &algorithms[algorithm];
+    if (algorithm != VIR_STORAGE_VOL_WIPE_ALG_ZERO) {
+        const char *argv[] = { "scrub", "-f", "-p", scrubNames[algorithm], def->path, NULL };
+
+        return vkStorageRun(argv, NULL);
+    }
     if ((fd = open(def->path, O_WRONLY | O_CLOEXEC)) < 0 || fstat(fd, &sb) < 0) {
         vkReportSystemError(errno, "cannot open volume '%s' to wipe it", def->path);
         if (fd >= 0)
             close(fd);
         return -1;
     }
-    if (algorithm == VIR_STORAGE_VOL_WIPE_ALG_ZERO && S_ISREG(sb.st_mode) &&
-        fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 0, sb.st_size) == 0) {
+    /* a block device's size is where its end is, not st_size */
+    size = S_ISREG(sb.st_mode) ? sb.st_size : lseek(fd, 0, SEEK_END);
+    if (size < 0)
+        rc = -errno;
+    else if (S_ISREG(sb.st_mode) &&
+             fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 0, size) == 0)
         rc = fdatasync(fd) < 0 ? -errno : 0;
-    } else {
-        buf = g_malloc(WIPE_CHUNK);
-        rnd = g_rand_new();
-        for (size_t i = 0; rc == 0 && i < alg->npasses; i++)
-            rc = writePass(fd, sb.st_size, &alg->passes[i], rnd, buf);
-        for (int i = 0; rc == 0 && !alg->passes && i < alg->repeat; i++)
-            rc = writePass(fd, sb.st_size, &random, rnd, buf);
-    }
+    else
+        rc = writeZeros(fd, size);
     close(fd);
     if (rc < 0) {
         vkReportSystemError(-rc, "cannot wipe volume '%s'", def->path);

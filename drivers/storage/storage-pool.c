@@ -407,7 +407,7 @@ storagePoolDefineXML(virConnectPtr conn, const char *xml, unsigned int flags)
     bool err;
 
     vkCheckFlags(VIR_STORAGE_POOL_DEFINE_VALIDATE, NULL);
-    if (!(def = vkStoragePoolDefParseString(xml)) || !vkStorageBackendFor(def->type))
+    if (!(def = vkStoragePoolDefParseString(xml)) || !vkStorageBackendPrepare(def))
         return NULL;
     g_mutex_lock(&st->lock);
     obj = checkDuplicate(st, def, &err);
@@ -461,7 +461,7 @@ storagePoolCreateXML(virConnectPtr conn, const char *xml, unsigned int flags)
     if (checkOverwriteFlags(flags, VIR_STORAGE_POOL_CREATE_WITH_BUILD_OVERWRITE,
                             VIR_STORAGE_POOL_CREATE_WITH_BUILD_NO_OVERWRITE) < 0)
         return NULL;
-    if (!(def = vkStoragePoolDefParseString(xml)) || !vkStorageBackendFor(def->type))
+    if (!(def = vkStoragePoolDefParseString(xml)) || !vkStorageBackendPrepare(def))
         return NULL;
     g_mutex_lock(&st->lock);
     obj = checkDuplicate(st, def, &err);
@@ -475,8 +475,8 @@ storagePoolCreateXML(virConnectPtr conn, const char *xml, unsigned int flags)
     obj = vkStoragePoolObjNew(g_steal_pointer(&def));
     g_ptr_array_add(st->pools, obj);
     if (startPool(st, obj, flags) < 0) {
+        /* the list's free function frees it */
         g_ptr_array_remove_fast(st->pools, obj);
-        vkStoragePoolObjFree(obj);
         goto cleanup;
     }
     vkStoragePoolEmit(st, obj, VIR_STORAGE_POOL_EVENT_STARTED);

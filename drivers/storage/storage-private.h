@@ -6,7 +6,11 @@
  *   storage-pool.c     the pool calls (define ... refresh, listing, events)
  *   storage-vol.c      the volume calls
  *   storage-state.c    persistence: configs, autostart links, live state
- *   storage-backend.c  pool types: what build/start/stop/delete do on the host
+ *   storage-backend.c  pool types: what build/start/stop/delete do on the host;
+ *                      dir and fs here, helpers of the other types' files:
+ *   storage-backend-disk.c     disk: partitions of a block device (parted)
+ *   storage-backend-logical.c  logical: an LVM volume group (lvm2's tools)
+ *   storage-backend-net.c      netfs and iscsi: refused at start, discovery
  *   storage-file.c     volume files: probe, create, clone, wipe, resize
  *
  * Locking: one mutex per state guards the pool list, every pool object
@@ -87,11 +91,47 @@ typedef struct {
     int (*remove)(vkStoragePoolDef *def, unsigned int flags);
     /* Sizes into def, the volumes into vols (vkStorageVolDef*). */
     int (*refresh)(vkStoragePoolDef *def, GPtrArray *vols);
+    /* Block volumes made by a tool; NULL when the volumes are files in
+     * the target directory (storage-file.c).  vol->path is set. */
+    int (*volCreate)(const vkStoragePoolDef *def, const vkStorageVolDef *vol);
+    int (*volDelete)(const vkStoragePoolDef *def, const vkStorageVolDef *vol);
+    /* Source discovery (virConnectFindStoragePoolSources); NULL: none. */
+    char *(*findSources)(const vkStoragePoolDef *spec);
 } vkStorageBackend;
+
+extern const vkStorageBackend vkStorageBackendDisk;
+extern const vkStorageBackend vkStorageBackendLogical;
+extern const vkStorageBackend vkStorageBackendNetfs;
+extern const vkStorageBackend vkStorageBackendIscsi;
+
+/* The volume group of a logical pool: <source><name>, else the pool's. */
+const char *vkStorageLogicalVg(const vkStoragePoolDef *def);
+
+/* A directory's filesystem sizes and its files as volumes (dir, fs,
+ * netfs). */
+int vkStorageDirRefresh(vkStoragePoolDef *def, GPtrArray *vols);
+/* pool-delete of a directory pool: the (empty) target goes. */
+int vkStorageDirRemove(vkStoragePoolDef *def, unsigned int flags);
+
+/* Helpers of the backends. */
+const vkXmlElem *vkStorageElemChild(const vkXmlElem *e, const char *name);
+const char *vkStorageSourceDevice(const vkStoragePoolDef *def);
+const char *vkStorageSourceFormat(const vkStoragePoolDef *def);
+/* A new element <name/> appended to parent (when not NULL). */
+vkXmlElem *vkStorageElemAdd(vkXmlElem *parent, const char *name);
+/* Removes parent's children called name. */
+void vkStorageElemDrop(vkXmlElem *parent, const char *name);
+/* Runs argv (argv[0] searched in PATH), its output into *out when out is
+ * not NULL; a failure is reported as libvirt words it (the command line,
+ * exit status and what the tool said). */
+int vkStorageRun(const char *const *argv, char **out);
 
 /* The backend of a pool type; NULL with VIR_ERR_NO_SUPPORT reported
  * (naming why) for types that cannot run here. */
 const vkStorageBackend *vkStorageBackendFor(int type);
+/* The same for a new definition, which gets the type's defaults (what
+ * libvirt fills in at define). */
+const vkStorageBackend *vkStorageBackendPrepare(vkStoragePoolDef *def);
 /* Refuses a pool whose target overlaps another pool's (or whose source
  * device another pool uses); locked. */
 int vkStorageBackendCheckOverlap(vkStorageState *st, const vkStoragePoolDef *def);

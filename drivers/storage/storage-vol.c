@@ -213,6 +213,26 @@ checkVolName(const char *name)
     return 0;
 }
 
+/* The backend of a pool whose volumes a tool makes (partitions, logical
+ * volumes); NULL for pools of files. */
+static const vkStorageBackend *
+blockPool(vkStoragePoolObj *obj)
+{
+    const vkStorageBackend *be = vkStorageBackendFor(obj->def->type);
+
+    return be && be->volCreate ? be : NULL;
+}
+
+/* A copy of a pool's definition for a job running unlocked (a refresh
+ * meanwhile rewrites the original's source). */
+static vkStoragePoolDef *
+poolDefCopy(const vkStoragePoolDef *def)
+{
+    g_autofree char *xml = vkStoragePoolDefFormat(def);
+
+    return vkStoragePoolDefParseString(xml);
+}
+
 /* Registers def (path and key set here) as a building volume of obj;
  * locked.  NULL with the error set when the name is taken. */
 static vkStorageVol *
@@ -230,9 +250,9 @@ beginCreate(vkStoragePoolObj *obj, vkStorageVolDef *def)
     g_free(def->key);
     def->path = g_build_filename(obj->def->targetPath, def->name, NULL);
     def->key = g_strdup(def->path);
-    def->type = VIR_STORAGE_VOL_FILE;
+    def->type = blockPool(obj) ? VIR_STORAGE_VOL_BLOCK : VIR_STORAGE_VOL_FILE;
     if (!def->format)
-        def->format = g_strdup("raw");
+        def->format = g_strdup(blockPool(obj) ? "none" : "raw");
     v = g_new0(vkStorageVol, 1);
     v->def = def;
     v->building = true;
@@ -250,6 +270,20 @@ endCreate(virConnectPtr conn, vkStoragePoolObj *obj, vkStorageVol *v, int rc)
     vkStorageVolDef *probed;
 
     obj->busy--;
+    if (rc == 0 && blockPool(obj)) {
+        /* the volume is what the table or group now lists */
+        g_autofree char *name = g_strdup(v->def->name);
+        vkStorageVol *made;
+
+        g_ptr_array_remove(obj->vols, v);
+        vkStorageVolDefFree(v->def);
+        g_free(v);
+        refreshAfter(obj);
+        if ((made = findReady(obj, name)))
+            return handle(conn, obj, made);
+        vkReportError(VIR_ERR_INTERNAL_ERROR, "volume '%s' was made but is not listed", name);
+        return NULL;
+    }
     if (rc == 0 && (probed = vkStorageFileProbe(v->def->path, v->def->name))) {
         vkStorageVolDefFree(v->def);
         v->def = probed;
@@ -277,6 +311,8 @@ storageVolCreateXML(virStoragePoolPtr pool, const char *xml, unsigned int flags)
     vkStorageVolDef *def;
     vkStorageVol *v;
     virStorageVolPtr ret;
+    const vkStorageBackend *be;
+    g_autoptr(vkStoragePoolDef) poolDef = NULL;
     int rc;
 
     vkCheckFlags(CREATE_FLAGS, NULL);
@@ -286,13 +322,15 @@ storageVolCreateXML(virStoragePoolPtr pool, const char *xml, unsigned int flags)
         vkStorageVolDefFree(def);
         return NULL;
     }
-    if (!(v = beginCreate(obj, def))) {
+    if ((be = blockPool(obj)))
+        poolDef = poolDefCopy(obj->def);
+    if ((be && !poolDef) || !(v = beginCreate(obj, def))) {
         g_mutex_unlock(&st->lock);
         vkStorageVolDefFree(def);
         return NULL;
     }
     g_mutex_unlock(&st->lock);
-    rc = vkStorageFileCreate(v->def, flags);
+    rc = be ? be->volCreate(poolDef, v->def) : vkStorageFileCreate(v->def, flags);
     g_mutex_lock(&st->lock);
     ret = endCreate(pool->conn, obj, v, rc);
     g_mutex_unlock(&st->lock);
@@ -338,6 +376,15 @@ storageVolCreateXMLFrom(virStoragePoolPtr pool, const char *xml, virStorageVolPt
         return NULL;
     }
     if (!(src = cloneSource(st, clonevol, &srcPool))) {
+        g_mutex_unlock(&st->lock);
+        vkStorageVolDefFree(def);
+        return NULL;
+    }
+    if (blockPool(obj)) {
+        vkReportError(VIR_ERR_NO_SUPPORT, "cloning a volume into a '%s' pool is not supported",
+                      vkStoragePoolTypeToString(obj->def->type));
+        src->users--;
+        srcPool->busy--;
         g_mutex_unlock(&st->lock);
         vkStorageVolDefFree(def);
         return NULL;
@@ -424,6 +471,7 @@ storageVolDelete(virStorageVolPtr vol, unsigned int flags)
     vkStorageState *st;
     vkStoragePoolObj *obj;
     vkStorageVol *v;
+    const vkStorageBackend *be;
     int ret = -1;
 
     vkCheckFlags(VIR_STORAGE_VOL_DELETE_ZEROED | VIR_STORAGE_VOL_DELETE_WITH_SNAPSHOTS, -1);
@@ -435,8 +483,10 @@ storageVolDelete(virStorageVolPtr vol, unsigned int flags)
     if (v->users) {
         vkReportError(VIR_ERR_OPERATION_INVALID, "volume '%s' is still in use.",
                       v->def->name);
-    } else if (g_unlink(v->def->path) < 0 && errno != ENOENT) {
-        vkReportSystemError(errno, "cannot unlink file '%s'", v->def->path);
+    } else if ((be = blockPool(obj)) ? be->volDelete(obj->def, v->def) < 0
+                                     : (g_unlink(v->def->path) < 0 && errno != ENOENT)) {
+        if (!be)
+            vkReportSystemError(errno, "cannot unlink file '%s'", v->def->path);
     } else {
         g_ptr_array_remove(obj->vols, v);
         vkStorageVolDefFree(v->def);
@@ -501,6 +551,12 @@ storageVolResize(virStorageVolPtr vol, unsigned long long capacity, unsigned int
                  VIR_STORAGE_VOL_RESIZE_SHRINK, -1);
     if (!volGet(vol, &st, &obj))
         return -1;
+    if (blockPool(obj)) {
+        g_mutex_unlock(&st->lock);
+        vkReportError(VIR_ERR_NO_SUPPORT, "%s",
+                      "storage pool does not support changing of volume capacity");
+        return -1;
+    }
     a.available = obj->def->available;
     g_mutex_unlock(&st->lock);
     return volJob(vol, resizeJob, &a);

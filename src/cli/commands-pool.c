@@ -2,8 +2,9 @@
 /* commands-pool.c: virsh's storage pool commands — pool-list, pool-info,
  * pool-define(-as), pool-create(-as), pool-build, pool-start,
  * pool-destroy, pool-delete, pool-undefine, pool-autostart, pool-refresh,
- * pool-dumpxml, pool-name, pool-uuid.  Messages and tables are virsh's,
- * byte for byte, so scripts that parse them carry over. */
+ * pool-dumpxml, pool-name, pool-uuid, find-storage-pool-sources(-as).
+ * Messages and tables are virsh's, byte for byte, so scripts that parse
+ * them carry over. */
 #include <stdio.h>
 #include <string.h>
 
@@ -519,6 +520,72 @@ cmdPoolUuid(vkshCtl *ctl, const vkshCmd *cmd)
 
 #define CMD(var, nm, fn, opts, sum) static VKSH_CMD(var, nm, fn, opts, sum, "")
 
+/* ---- source discovery ---- */
+
+static bool
+findSources(vkshCtl *ctl, const char *type, const char *spec)
+{
+    g_autofree char *xml = virConnectFindStoragePoolSources(ctl->conn, type, spec, 0);
+
+    if (!xml) {
+        vkshError(ctl, "Failed to find any %s pool sources", type);
+        return false;
+    }
+    vkshPrint(ctl, "%s", xml);
+    return true;
+}
+
+static const vkshOptDef optsFindSources[] = {
+    { "type", VKSH_OT_DATA, VKSH_OFLAG_REQ, "type of storage pool sources to find" },
+    { "srcSpec", VKSH_OT_STRING, 0, "optional file of source xml to query for pools" },
+    { NULL, 0, 0, NULL },
+};
+
+static bool
+cmdFindSources(vkshCtl *ctl, const vkshCmd *cmd)
+{
+    const char *file = vkshOptString(cmd, "srcSpec");
+    g_autofree char *spec = file ? vkshReadFile(ctl, file) : NULL;
+
+    if (file && !spec)
+        return false;
+    return findSources(ctl, vkshOptString(cmd, "type"), spec);
+}
+
+static const vkshOptDef optsFindSourcesAs[] = {
+    { "type", VKSH_OT_DATA, VKSH_OFLAG_REQ, "type of storage pool sources to find" },
+    { "host", VKSH_OT_STRING, 0, "optional host to query" },
+    { "port", VKSH_OT_STRING, 0, "optional port to query" },
+    { "initiator", VKSH_OT_STRING, 0, "optional initiator IQN to use for query" },
+    { NULL, 0, 0, NULL },
+};
+
+/* virsh's form of the spec: a <source> with what was given. */
+static bool
+cmdFindSourcesAs(vkshCtl *ctl, const vkshCmd *cmd)
+{
+    const char *host = vkshOptString(cmd, "host");
+    const char *port = vkshOptString(cmd, "port");
+    const char *iqn = vkshOptString(cmd, "initiator");
+    g_autofree char *hostXml = NULL;
+    g_autofree char *portXml = NULL;
+    g_autofree char *iqnXml = NULL;
+    g_autofree char *spec = NULL;
+
+    if (!host)
+        return findSources(ctl, vkshOptString(cmd, "type"), NULL);
+    hostXml = g_markup_printf_escaped("  <host name='%s'", host);
+    portXml = port ? g_markup_printf_escaped(" port='%s'", port) : g_strdup("");
+    iqnXml = iqn ? g_markup_printf_escaped("  <initiator>\n    <iqn name='%s'/>\n"
+                                           "  </initiator>\n", iqn) : g_strdup("");
+    spec = g_strdup_printf("<source>\n%s%s/>\n%s</source>\n", hostXml, portXml, iqnXml);
+    return findSources(ctl, vkshOptString(cmd, "type"), spec);
+}
+
+CMD(defFindSources, "find-storage-pool-sources", cmdFindSources, optsFindSources,
+    "discover potential storage pool sources");
+CMD(defFindSourcesAs, "find-storage-pool-sources-as", cmdFindSourcesAs, optsFindSourcesAs,
+    "find potential storage pool sources");
 CMD(defPoolAutostart, "pool-autostart", cmdPoolAutostart, optsPoolAutostart,
     "autostart a pool");
 CMD(defPoolBuild, "pool-build", cmdPoolBuild, optsPoolBuild, "build a pool");
@@ -546,5 +613,5 @@ const vkshCmdDef *const vkshPoolCmds[] = {
     &defPoolAutostart, &defPoolBuild, &defPoolCreateAs, &defPoolCreate, &defPoolDefineAs,
     &defPoolDefine, &defPoolDelete, &defPoolDestroy, &defPoolDumpxml, &defPoolInfo,
     &defPoolList, &defPoolName, &defPoolRefresh, &defPoolStart, &defPoolUndefine,
-    &defPoolUuid, NULL,
+    &defPoolUuid, &defFindSources, &defFindSourcesAs, NULL,
 };

@@ -189,6 +189,13 @@ poolParse(vkStoragePoolDef *def, xmlNodePtr root)
         def->targetPath = nodeText(n);
     if (def->targetPath && !*def->targetPath)
         g_clear_pointer(&def->targetPath, g_free);
+    /* libvirt's default: a volume group's device directory */
+    if (def->type == VK_STORAGE_POOL_LOGICAL && !def->targetPath) {
+        xmlNodePtr src = childNamed(root, "source");
+        g_autofree char *vg = src && (n = childNamed(src, "name")) ? nodeText(n) : NULL;
+
+        def->targetPath = g_strdup_printf("/dev/%s", vg && *vg ? vg : def->name);
+    }
     if (poolNeedsTarget(def->type) && !def->targetPath) {
         vkReportError(VIR_ERR_XML_ERROR, "missing storage pool target path in pool '%s'",
                       def->name);
@@ -324,6 +331,7 @@ vkStorageVolDefFree(vkStorageVolDef *def)
     if (def->targetExtra)
         g_ptr_array_unref(def->targetExtra);
     vkXmlElemFree(def->backingStore);
+    vkXmlElemFree(def->source);
     g_free(def->compat);
     g_free(def->backingPath);
     g_free(def->backingFormat);
@@ -447,6 +455,8 @@ vkStorageVolDefFormat(const vkStorageVolDef *def)
         vkConfEscape(buf, def->key);
         g_string_append(buf, "</key>\n");
     }
+    if (def->source)
+        vkXmlElemFormat(buf, def->source, 2);
     g_string_append_printf(buf, "  <capacity unit='bytes'>%llu</capacity>\n",
                            def->capacity);
     g_string_append_printf(buf, "  <allocation unit='bytes'>%llu</allocation>\n",
@@ -486,6 +496,7 @@ vkStorageVolDefCopy(const vkStorageVolDef *def)
     for (guint i = 0; def->targetExtra && i < def->targetExtra->len; i++)
         g_ptr_array_add(n->targetExtra, vkXmlElemCopy(def->targetExtra->pdata[i]));
     n->backingStore = vkXmlElemCopy(def->backingStore);
+    n->source = vkXmlElemCopy(def->source);
     n->compat = g_strdup(def->compat);
     n->lazyRefcounts = def->lazyRefcounts;
     n->mode = def->mode;

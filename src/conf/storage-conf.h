@@ -79,6 +79,7 @@ typedef struct {
     char *format;                 /* <target><format type=''/>, may be NULL */
     GPtrArray *targetExtra;       /* vkXmlElem *: <permissions>, ... */
     vkXmlElem *backingStore;      /* may be NULL */
+    vkXmlElem *source;            /* set by a driver: <source> of a block volume */
     /* Parsed from the input for a create (NULL/false when absent). */
     char *compat;                 /* <target><compat> */
     bool lazyRefcounts;           /* <target><features><lazy_refcounts/> */

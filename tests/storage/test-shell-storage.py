@@ -35,6 +35,9 @@ QUERIES = [
     "vol-resize a.img 1M --pool p1", "vol-wipe a.img --pool p1 --algorithm foo",
     "pool-build p1", "pool-start p1", "pool-delete p1",
     "pool-define-as p2 dir --target {tmp}/p2 --print-xml",
+    "find-storage-pool-sources dir", "find-storage-pool-sources logical",
+    "find-storage-pool-sources-as netfs", "find-storage-pool-sources-as iscsi",
+    "find-storage-pool-sources-as iscsi-direct --host 127.0.0.1",
 ]
 
 CHANGES = [

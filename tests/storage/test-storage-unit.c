@@ -3,8 +3,9 @@
  * The storage driver's file layer in-process: the qcow2 header probe
  * against images qemu-img wrote, the volume XML it leads to (checked
  * against libvirt's storagevol.rng when installed), the create options
- * parsed from <volume>, a sparse clone, wipe passes, and a create that
- * fails leaving no file.
+ * parsed from <volume>, a sparse clone, wipe passes (scrub's, as libvirt
+ * runs them), a create that fails leaving no file, and how a host tool's
+ * failure is worded (libvirt's words, the tool's own message).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -187,6 +188,14 @@ testWipe(void **state)
 
     (void)state;
     assert_int_equal(vkStorageFileCreate(v, 0), 0);
+    if (!haveProgram("scrub")) {
+        /* libvirt's refusal, and "zero" still works without scrub */
+        assert_int_equal(vkStorageFileWipe(v, VIR_STORAGE_VOL_WIPE_ALG_BSI), -1);
+        assert_non_null(strstr(vkErrorGetLast()->message, "Cannot find 'scrub' in path"));
+        vkErrorReset();
+        assert_int_equal(vkStorageFileWipe(v, VIR_STORAGE_VOL_WIPE_ALG_ZERO), 0);
+        return;
+    }
     assert_int_equal(vkStorageFileWipe(v, VIR_STORAGE_VOL_WIPE_ALG_BSI), 0);
     fd = open(v->path, O_RDONLY);
     assert_int_equal(pread(fd, buf, sizeof(buf), (3 << 20) - 16), 16);
@@ -239,6 +248,31 @@ teardown(void **state)
     return 0;
 }
 
+static void
+testRunReportsTool(void **state)
+{
+    const char *missing[] = { "vk-no-such-storage-tool", NULL };
+    const char *failing[] = { "sh", "-c", "echo out; echo 'the reason' >&2; exit 3", NULL };
+    const char *ok[] = { "sh", "-c", "echo out", NULL };
+    g_autofree char *out = NULL;
+
+    (void)state;
+    assert_int_equal(vkStorageRun(missing, NULL), -1);
+    assert_int_equal(vkErrorGetLast()->code, VIR_ERR_SYSTEM_ERROR);
+    assert_non_null(strstr(vkErrorGetLast()->message,
+                           "Cannot find 'vk-no-such-storage-tool' in path: No such file"));
+    assert_int_equal(vkStorageRun(failing, &out), -1);
+    assert_null(out);
+    assert_int_equal(vkErrorGetLast()->code, VIR_ERR_INTERNAL_ERROR);
+    assert_non_null(strstr(vkErrorGetLast()->message, "Child process ("));
+    assert_non_null(strstr(vkErrorGetLast()->message,
+                           "sh -c echo out; echo 'the reason' >&2; exit 3) unexpected exit "
+                           "status 3: the reason"));
+    vkErrorReset();
+    assert_int_equal(vkStorageRun(ok, &out), 0);
+    assert_string_equal(out, "out\n");
+}
+
 int
 main(void)
 {
@@ -248,6 +282,7 @@ main(void)
         cmocka_unit_test(testSparseClone),
         cmocka_unit_test(testWipe),
         cmocka_unit_test(testRawRefusesBacking),
+        cmocka_unit_test(testRunReportsTool),
     };
 
     if (!haveProgram("qemu-img")) {

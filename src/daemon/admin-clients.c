@@ -13,7 +13,8 @@
 #include <sys/socket.h>
 #include <netdb.h>
 
-#define VIR_FROM_THIS VIR_FROM_ADMIN
+/* as libvirtd's server object reports them */
+#define VIR_FROM_THIS VIR_FROM_RPC
 #include "util/error.h"
 #include "daemon/admin-priv.h"
 #include "admin_protocol.h"

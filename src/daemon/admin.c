@@ -59,7 +59,9 @@ vkAdmLookupService(const char *name)
         return &srv->main;
     if (g_str_equal(name, srv->admin.name))
         return &srv->admin;
-    vkReportError(VIR_ERR_NO_SERVER, "No server named '%s'", name);
+    /* libvirtd's daemon object reports it: the RPC domain */
+    vkReportErrorFull(VIR_FROM_RPC, VIR_ERR_NO_SERVER, __FILE__, __func__, __LINE__,
+                      "No server named '%s'", name);
     return NULL;
 }
 

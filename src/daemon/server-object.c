@@ -49,11 +49,13 @@ vkDaemonServerNew(vkDaemonConfig *cfg, GError **error)
     srv->spareFd = open("/dev/null", O_RDONLY | O_CLOEXEC);
     srv->main = (vkDaemonService) { .name = "libvirtd", .maxClients = cfg->maxClients,
                                     .maxUnauth = MIN(cfg->maxClients, 20) };
-    /* libvirtd's admin server defaults (admin_max_clients, _workers) */
-    srv->admin = (vkDaemonService) { .name = "admin", .isAdmin = true, .maxClients = 5000, .maxUnauth = 20 };
+    srv->admin = (vkDaemonService) { .name = "admin", .isAdmin = true,
+                                     .maxClients = cfg->adminMaxClients,
+                                     .maxUnauth = MIN(cfg->adminMaxClients, 20) };
     srv->main.pool = g_thread_pool_new(vkDaemonWorkerRun, srv, cfg->maxWorkers, FALSE, error);
     if (srv->main.pool)
-        srv->admin.pool = g_thread_pool_new(vkDaemonWorkerRun, srv, 5, FALSE, error);
+        srv->admin.pool = g_thread_pool_new(vkDaemonWorkerRun, srv, cfg->adminMaxWorkers,
+                                             FALSE, error);
     if (!srv->main.pool || !srv->admin.pool) {
         vkDaemonServerFree(srv);
         return NULL;

@@ -170,11 +170,20 @@ main(int argc, char **argv)
         printf("virtkitd %s\n", VK_PACKAGE_VERSION);
         return EXIT_SUCCESS;
     }
-    vkDaemonLogInit(verbose);
+    vkDaemonLogInit(verbose ? 1 : 3);
 
     cfg = vkDaemonConfigNew();
     if (configFile && vkDaemonConfigLoadFile(cfg, configFile, &err) < 0) {
         fprintf(stderr, "virtkitd: %s\n", err->message);
+        vkDaemonConfigFree(cfg);
+        return EXIT_FAILURE;
+    }
+    /* log_level, log_filters and log_outputs, as libvirtd reads them */
+    if (!verbose && cfg->logLevel)
+        vkDaemonLogInit(cfg->logLevel);
+    if ((cfg->logFilters && vkDaemonLogSetFilters(cfg->logFilters) < 0) ||
+        (cfg->logOutputs && vkDaemonLogSetOutputs(cfg->logOutputs) < 0)) {
+        fprintf(stderr, "virtkitd: %s: %s\n", configFile, virGetLastErrorMessage());
         vkDaemonConfigFree(cfg);
         return EXIT_FAILURE;
     }

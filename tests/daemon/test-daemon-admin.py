@@ -304,8 +304,20 @@ def threadpool(uri):
           "maxWorkers not changed")
     r = adm(uri, "srv-threadpool-set", "libvirtd", "--min-workers", "2", ok=False)
     check(r.returncode != 0 and "minWorkers" in r.stderr, "minWorkers 2: %s" % r.stderr)
-    check(table(adm(uri, "srv-threadpool-info", "admin").stdout).get("maxWorkers") == "5",
-          "admin pool")
+    check(table(adm(uri, "srv-threadpool-info", "admin").stdout).get("maxWorkers") == "3",
+          "admin pool: admin_max_workers = 3 configured")
+
+
+def bad_config(binary):
+    """a log definition libvirt would refuse keeps the daemon from starting"""
+    with tempfile.TemporaryDirectory(prefix="vk-adm-bad-") as t:
+        conf = os.path.join(t, "virtkitd.conf")
+        with open(conf, "w") as f:
+            f.write('log_outputs = "1:bogus"\n')
+        r = subprocess.run([binary, "--socket-dir", t, "--qemu-root", os.path.join(t, "q"),
+                            "--config", conf], capture_output=True, text=True, timeout=GUARD)
+        check(r.returncode != 0 and "Invalid log destination 'bogus'" in r.stderr,
+              "log_outputs = 1:bogus: rc %d, %s" % (r.returncode, r.stderr))
 
 
 ADMIN_CLIENT = COMPAT_SO = None
@@ -324,11 +336,16 @@ def main():
     if not os.path.exists(VIRT_ADMIN) or os.geteuid() != 0:
         print("SKIP: needs virt-admin and root (the admin socket is root-only)")
         return SKIP
-    d = vkwire.Daemon(sys.argv[1], config="max_workers = 7\n", verbose=False)
+    bad_config(sys.argv[1])
+    d = vkwire.Daemon(sys.argv[1], verbose=False,
+                      config='max_workers = 7\nadmin_max_workers = 3\nlog_filters = "4:rpc"\n')
     try:
         sock = os.path.join(d.dir, "virtkitd-admin-sock")
         uri = "virtkitd:///system?socket=%s" % sock
         check(stat.S_IMODE(os.stat(sock).st_mode) == 0o700, "admin socket mode")
+        check(adm(uri, "daemon-log-filters").stdout.split(":", 1)[1].strip() == "4:*rpc*",
+              "log_filters of the config not in effect")
+        adm(uri, "daemon-log-filters", "")
         rows_ = rows(adm(uri, "srv-list").stdout)
         check([r[1] for r in rows_] == ["admin", "libvirtd"], "srv-list: %s" % rows_)
         check("Running against daemon: 9.0.0" in adm(uri, "version").stdout, "version")

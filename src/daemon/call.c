@@ -24,6 +24,7 @@
 #include "daemon/daemon.h"
 #include "daemon/tls.h"
 #include "daemon/stream.h"
+#include "daemon/admin.h"
 #include "remote_protocol.h"
 
 #define VK_FEATURE_PROGRAM_KEEPALIVE 10
@@ -154,6 +155,8 @@ vkDaemonCallRun(vkDaemonClient *client, vkRpcMessage *msg)
     int replyFd;
     int rv;
 
+    if (vkDaemonAdminCallRun(client, msg))
+        return;
     if (!proc) {
         vkDaemonReplyError(client, hdr, VIR_ERR_RPC, "unknown procedure: %d", hdr->proc);
         return;

@@ -48,6 +48,11 @@ static const vkConfigKey keys[] = {
     K("max_client_queued_messages", KEY_INT, maxClientQueuedMessages),
     K("max_client_queued_bytes", KEY_INT, maxClientQueuedBytes),
     K("client_stall_timeout", KEY_INT, clientStallTimeout),
+    K("log_level", KEY_INT, logLevel),
+    K("log_outputs", KEY_STRING, logOutputs),
+    K("log_filters", KEY_STRING, logFilters),
+    K("admin_max_clients", KEY_INT, adminMaxClients),
+    K("admin_max_workers", KEY_INT, adminMaxWorkers),
 };
 #undef K
 
@@ -56,9 +61,9 @@ static const vkConfigKey keys[] = {
 static const char *const ignoredKeys[] = {
     "auth_unix_ro", "auth_unix_rw", "auth_tcp", "auth_tls", "unix_sock_group",
     "unix_sock_admin_perms", "listen_addr_tls", "min_workers", "prio_workers",
-    "log_level", "log_outputs", "log_filters", "tls_allowed_dn_list",
+    "tls_allowed_dn_list",
     "sasl_allowed_username_list", "keepalive_required", "max_anonymous_clients",
-    "admin_max_clients", "admin_max_workers", "admin_max_client_requests",
+    "admin_max_client_requests",
     "admin_keepalive_interval", "admin_keepalive_count", "mdns_adv", "host_uuid",
     "host_uuid_source", "tls_priority", "ovs_timeout", "audit_level", "audit_logging",
     "max_requests",
@@ -86,6 +91,8 @@ vkDaemonConfigNew(void)
     cfg->maxClientQueuedMessages = 256;
     cfg->maxClientQueuedBytes = 4 * 1024 * 1024;
     cfg->clientStallTimeout = 30;
+    cfg->adminMaxClients = 5000;
+    cfg->adminMaxWorkers = 5;
     return cfg;
 }
 
@@ -102,6 +109,8 @@ vkDaemonConfigFree(vkDaemonConfig *cfg)
     g_free(cfg->certFile);
     g_free(cfg->caFile);
     g_free(cfg->crlFile);
+    g_free(cfg->logOutputs);
+    g_free(cfg->logFilters);
     g_free(cfg);
 }
 
@@ -222,6 +231,12 @@ vkDaemonConfigLoadData(vkDaemonConfig *cfg, const char *data,
         }
         if (!storeValue(cfg, key, value, quoted, origin, lineno, error))
             return -1;
+    }
+    if (cfg->logLevel > 4 || cfg->adminMaxClients < 1 || cfg->adminMaxWorkers < 1) {
+        g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+                    "%s: log_level must be 1 to 4, admin_max_clients and admin_max_workers "
+                    "at least 1", origin);
+        return -1;
     }
     if (cfg->maxClientRequests < 1 || cfg->maxWorkers < 1 || cfg->maxClients < 1 ||
         cfg->maxClientQueuedMessages < 1 || cfg->maxClientQueuedBytes < 1) {

@@ -44,6 +44,12 @@ typedef struct {
     int maxClientQueuedMessages;
     int maxClientQueuedBytes;
     int clientStallTimeout;
+    /* logging (log.c) and the admin server's limits, as libvirtd.conf */
+    int logLevel;               /* 0: unset */
+    char *logOutputs;
+    char *logFilters;
+    int adminMaxClients;
+    int adminMaxWorkers;
 } vkDaemonConfig;
 
 vkDaemonConfig *vkDaemonConfigNew(void);
@@ -56,10 +62,15 @@ int vkDaemonConfigLoadData(vkDaemonConfig *cfg, const char *data,
 
 /* ---- logging ---- */
 
+/* log.c: messages go through the outputs and filters virt-admin sets;
+ * VK_LOG is a warning, VK_DLOG debug (built only when one is kept). */
 extern int vkDaemonVerbose;
+/* level: the priority kept where no filter matches (1 debug .. 4 error) */
+void vkDaemonLogInit(int level);
 void vkDaemonLog(bool debug, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
-#define VK_DLOG(...) do { if (vkDaemonVerbose) vkDaemonLog(true, __VA_ARGS__); } while (0)
-#define VK_LOG(...) vkDaemonLog(false, __VA_ARGS__)
+void vkDaemonLogAt(const char *file, int prio, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
+#define VK_DLOG(...) do { if (vkDaemonVerbose) vkDaemonLogAt(__FILE__, 1, __VA_ARGS__); } while (0)
+#define VK_LOG(...) vkDaemonLogAt(__FILE__, 3, __VA_ARGS__)
 
 /* ---- server ---- */
 
@@ -73,6 +84,8 @@ bool vkDaemonServerListen(vkDaemonServer *srv, GError **error);
 /* Calls quit() when the daemon had no client for timeoutSec seconds. */
 void vkDaemonServerSetIdleTimeout(vkDaemonServer *srv, int timeoutSec,
                                   void (*quit)(void *), void *opaque);
+/* A new idle timeout (0: none) after SetIdleTimeout; -1 when none was set. */
+int vkDaemonServerChangeIdleTimeout(vkDaemonServer *srv, int timeoutSec);
 void vkDaemonServerFree(vkDaemonServer *srv);
 
 /* Client lifetime: references are taken by queued calls; the last unref

@@ -229,6 +229,16 @@ listenTcp(vkDaemonServer *srv, const char *port, bool tls, GError **error)
     return true;
 }
 
+/* The listener just added serves the admin program (its clients are the
+ * "admin" server's). */
+static void
+markAdmin(vkDaemonServer *srv, bool admin)
+{
+    vkListener *l = g_ptr_array_index(srv->listeners, srv->listeners->len - 1);
+
+    l->admin = admin;
+}
+
 /* systemd socket activation (sd_listen_fds(3)'s protocol, without
  * libsystemd): the sockets arrive as fds 3.. with their unit's
  * FileDescriptorName; a name ending in "-ro" is the read-only socket.
@@ -256,6 +266,7 @@ adoptActivatedSockets(vkDaemonServer *srv)
         addListener(srv, fd, ro, false, NULL,
                     g_strdup_printf("activated socket %s%s", *name ? name : "(unnamed)",
                                     ro ? " (read-only)" : ""));
+        markAdmin(srv, g_str_has_suffix(name, "-admin"));
     }
     g_unsetenv("LISTEN_PID");
     g_unsetenv("LISTEN_FDS");
@@ -270,6 +281,7 @@ vkDaemonServerListen(vkDaemonServer *srv, GError **error)
     const char *prefix = cfg->libvirtSockets ? "libvirt" : "virtkit";
     g_autofree char *rw = g_strdup_printf("%s-sock", prefix);
     g_autofree char *ro = g_strdup_printf("%s-sock-ro", prefix);
+    const char *adm = cfg->libvirtSockets ? "libvirt-admin-sock" : "virtkitd-admin-sock";
 
     if (adoptActivatedSockets(srv) > 0)
         goto network;
@@ -294,6 +306,10 @@ vkDaemonServerListen(vkDaemonServer *srv, GError **error)
     if (!listenUnix(srv, rw, cfg->unixSockRwPerms, false, error) ||
         !listenUnix(srv, ro, cfg->unixSockRoPerms, true, error))
         goto fail;
+    /* root only, as libvirtd's admin socket */
+    if (!listenUnix(srv, adm, 0700, false, error))
+        goto fail;
+    markAdmin(srv, true);
  network:
     if (cfg->listenTls) {
         if (!(srv->tls = vkDaemonTlsNew(cfg, error)) ||

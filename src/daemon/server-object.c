@@ -12,6 +12,7 @@
 #include "daemon/daemon.h"
 #include "daemon/tls.h"
 #include "daemon/server-private.h"
+#include "daemon/admin-priv.h"
 
 static gboolean
 idleTimeoutFire(gpointer opaque)
@@ -44,9 +45,18 @@ vkDaemonServerNew(vkDaemonConfig *cfg, GError **error)
     srv->listeners = g_ptr_array_new_with_free_func(vkDaemonListenerFree);
     g_mutex_init(&srv->lock);
     srv->clients = g_hash_table_new(NULL, NULL);
+    srv->oldTls = g_ptr_array_new_with_free_func((GDestroyNotify)vkDaemonTlsFree);
     srv->spareFd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-    srv->pool = g_thread_pool_new(vkDaemonWorkerRun, srv, cfg->maxWorkers, FALSE, error);
-    if (!srv->pool) {
+    srv->main = (vkDaemonService) { .name = "libvirtd", .maxClients = cfg->maxClients,
+                                    .maxUnauth = MIN(cfg->maxClients, 20) };
+    srv->admin = (vkDaemonService) { .name = "admin", .isAdmin = true,
+                                     .maxClients = cfg->adminMaxClients,
+                                     .maxUnauth = MIN(cfg->adminMaxClients, 20) };
+    srv->main.pool = g_thread_pool_new(vkDaemonWorkerRun, srv, cfg->maxWorkers, FALSE, error);
+    if (srv->main.pool)
+        srv->admin.pool = g_thread_pool_new(vkDaemonWorkerRun, srv, cfg->adminMaxWorkers,
+                                             FALSE, error);
+    if (!srv->main.pool || !srv->admin.pool) {
         vkDaemonServerFree(srv);
         return NULL;
     }
@@ -68,6 +78,43 @@ vkDaemonServerSetIdleTimeout(vkDaemonServer *srv, int timeoutSec,
     g_mutex_unlock(&srv->lock);
 }
 
+int
+vkDaemonServerChangeIdleTimeout(vkDaemonServer *srv, int timeoutSec)
+{
+    g_mutex_lock(&srv->lock);
+    if (!srv->quit) {
+        g_mutex_unlock(&srv->lock);
+        return -1;
+    }
+    /* a new timeout restarts the wait; 0 disarms it */
+    if (srv->idleTimer) {
+        g_source_remove(srv->idleTimer);
+        srv->idleTimer = 0;
+    }
+    srv->idleTimeout = timeoutSec;
+    vkDaemonServerArmIdleLocked(srv);
+    g_mutex_unlock(&srv->lock);
+    return 0;
+}
+
+int
+vkDaemonServerReloadTls(vkDaemonServer *srv)
+{
+    g_autoptr(GError) err = NULL;
+    vkDaemonTls *fresh = vkDaemonTlsNew(srv->cfg, &err);
+
+    if (!fresh) {
+        vkReportError(VIR_ERR_INTERNAL_ERROR, "%s", err->message);
+        return -1;
+    }
+    g_mutex_lock(&srv->lock);
+    g_ptr_array_add(srv->oldTls, srv->tls);
+    g_atomic_pointer_set(&srv->tls, fresh);
+    g_mutex_unlock(&srv->lock);
+    VK_LOG("TLS credentials reloaded from %s and %s", srv->cfg->certFile, srv->cfg->keyFile);
+    return 0;
+}
+
 void
 vkDaemonServerFree(vkDaemonServer *srv)
 {
@@ -82,9 +129,12 @@ vkDaemonServerFree(vkDaemonServer *srv)
         g_source_remove(srv->idleTimer);
     /* Calls still running finish first (queued ones are dropped): after
      * this nothing refers to srv or its config from another thread. */
-    if (srv->pool)
-        g_thread_pool_free(srv->pool, TRUE, TRUE);
+    if (srv->main.pool)
+        g_thread_pool_free(srv->main.pool, TRUE, TRUE);
+    if (srv->admin.pool)
+        g_thread_pool_free(srv->admin.pool, TRUE, TRUE);
     vkDaemonTlsFree(srv->tls);
+    g_ptr_array_unref(srv->oldTls);
     if (srv->spareFd >= 0)
         close(srv->spareFd);
     /* the table only, not the clients in it (see above) */

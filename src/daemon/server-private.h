@@ -14,24 +14,40 @@ typedef struct {
     int fd;
     bool readonly;
     bool tls;
+    bool admin;             /* the admin socket: clients of srv->admin */
     char *path;             /* UNIX socket path, unlinked at exit */
     char *desc;
     guint watch;
 } vkListener;
+
+/* One of the daemon's servers as the admin interface names them: its
+ * own clients (counted in nclients), limits and worker pool.  "libvirtd"
+ * serves the remote program, "admin" the admin program. */
+typedef struct {
+    const char *name;
+    bool isAdmin;
+    GThreadPool *pool;
+    gint busy;              /* workers running a call; atomic */
+    unsigned int nclients;  /* under the server's lock */
+    unsigned int maxClients;
+    unsigned int maxUnauth;
+} vkDaemonService;
 
 struct _vkDaemonServer {
     vkDaemonConfig *cfg;
     GPtrArray *listeners;
     GMutex lock;            /* guards clients, nclients */
     GHashTable *clients;    /* vkDaemonClient* set */
-    unsigned int nclients;
-    GThreadPool *pool;
+    unsigned int nclients;  /* of both services */
+    vkDaemonService main;
+    vkDaemonService admin;
     guint keepaliveTimer;
     int idleTimeout;
     guint idleTimer;
     void (*quit)(void *);
     void *quitOpaque;
-    vkDaemonTls *tls;
+    vkDaemonTls *tls;       /* atomic: the admin interface replaces it */
+    GPtrArray *oldTls;      /* replaced ones, still used by their sessions */
     unsigned long long nextClientId;
     int spareFd;            /* kept open to refuse clients at EMFILE */
 };
@@ -41,6 +57,12 @@ struct _vkDaemonClient {
     vkServerClient pub;
     gint refs;
     vkDaemonServer *srv;
+    vkDaemonService *svc;       /* the service it connected to */
+    unsigned long long id;
+    gint64 connected;           /* seconds since the epoch */
+    unsigned int transport;     /* virClientTransport */
+    gid_t gid;                  /* SO_PEERCRED */
+    bool adminOpen;             /* ADMIN_PROC_CONNECT_OPEN done */
     int fd;
     char *name;
     GSource *source;

@@ -40,6 +40,7 @@
 #include "daemon/tls.h"
 #include "daemon/server-private.h"
 #include "daemon/stream.h"
+#include "daemon/admin.h"
 
 
 typedef struct {
@@ -183,6 +184,7 @@ clientFreeIdle(gpointer opaque)
     g_mutex_lock(&srv->lock);
     g_hash_table_remove(srv->clients, client);
     srv->nclients--;
+    client->svc->nclients--;
     vkDaemonServerArmIdleLocked(srv);
     g_mutex_unlock(&srv->lock);
     VK_DLOG("client %s: released", client->name);
@@ -387,7 +389,11 @@ vkDaemonWorkerRun(gpointer data, gpointer opaque)
 {
     vkJob *job = data;
 
+    vkDaemonService *svc = job->client->svc;
+
+    g_atomic_int_inc(&svc->busy);
     vkDaemonCallRun(job->client, job->msg);
+    g_atomic_int_add(&svc->busy, -1);
     vkRpcMessageFree(job->msg);
     vkDaemonClientCallDone(job->client);
     vkDaemonClientUnref(job->client);
@@ -403,7 +409,7 @@ startCallLocked(vkDaemonClient *client, vkRpcMessage *msg)
     vkDaemonClientRef(client);
     job->client = client;
     job->msg = msg;
-    g_thread_pool_push(client->srv->pool, job, NULL);
+    g_thread_pool_push(client->svc->pool, job, NULL);
 }
 
 /* A call waits for a worker while its client has max_client_requests
@@ -522,7 +528,7 @@ handleMessage(vkDaemonClient *client, vkRpcMessage *msg)
         recycle(client, msg);
         return;
     }
-    if (hdr->prog != VK_REMOTE_PROGRAM || hdr->vers != VK_REMOTE_VERSION) {
+    if (!vkDaemonClientProgramOk(client, hdr)) {
         if (hdr->type == VK_RPC_CALL || hdr->type == VK_RPC_CALL_WITH_FDS) {
             vkDaemonReplyError(client, hdr, VIR_ERR_RPC,
                                "unknown program 0x%x version %u", hdr->prog, hdr->vers);
@@ -547,7 +553,7 @@ handleMessage(vkDaemonClient *client, vkRpcMessage *msg)
         recycle(client, msg);
         return;
     }
-    if (vkDaemonCallInline(client, hdr)) {
+    if (!client->svc->isAdmin && vkDaemonCallInline(client, hdr)) {
         vkDaemonCallRun(client, msg);
         recycle(client, msg);
         return;
@@ -688,14 +694,16 @@ vkDaemonClientNew(vkListener *l, int fd)
     struct ucred cred = { .pid = 0, .uid = (uid_t)-1, .gid = (gid_t)-1 };
     socklen_t credlen = sizeof(cred);
     g_autofree char *who = NULL;
+    vkDaemonService *svc = l->admin ? &srv->admin : &srv->main;
     unsigned long long id;
 
     g_mutex_lock(&srv->lock);
     id = srv->nextClientId++;
-    if (srv->nclients >= (unsigned int)srv->cfg->maxClients) {
+    if (svc->nclients >= svc->maxClients) {
+        unsigned int max = svc->maxClients;
         g_mutex_unlock(&srv->lock);
-        VK_LOG("refusing a connection on %s: max_clients (%d) reached",
-               l->desc, srv->cfg->maxClients);
+        VK_LOG("refusing a connection on %s: %s's max_clients (%u) reached",
+               l->desc, svc->name, max);
         close(fd);
         return;
     }
@@ -722,6 +730,12 @@ vkDaemonClientNew(vkListener *l, int fd)
     client = g_new0(vkDaemonClient, 1);
     client->refs = 1;
     client->srv = srv;
+    client->svc = svc;
+    client->id = id;
+    client->connected = g_get_real_time() / G_USEC_PER_SEC;
+    client->transport = l->path ? VK_CLIENT_TRANS_UNIX :
+                        l->tls ? VK_CLIENT_TRANS_TLS : VK_CLIENT_TRANS_TCP;
+    client->gid = cred.gid;
     client->fd = fd;
     client->name = g_steal_pointer(&who);
     g_mutex_init(&client->lock);
@@ -742,7 +756,7 @@ vkDaemonClientNew(vkListener *l, int fd)
     client->lastRx = vkDaemonNowSeconds();
     if (l->tls) {
         g_autoptr(GError) err = NULL;
-        client->tls = vkDaemonTlsSessionNew(srv->tls, fd, &err);
+        client->tls = vkDaemonTlsSessionNew(g_atomic_pointer_get(&srv->tls), fd, &err);
         if (!client->tls) {
             VK_LOG("client %s: %s", client->name, err->message);
             clientDestroy(client);
@@ -754,6 +768,7 @@ vkDaemonClientNew(vkListener *l, int fd)
     g_mutex_lock(&srv->lock);
     g_hash_table_add(srv->clients, client);
     srv->nclients++;
+    svc->nclients++;
     if (srv->idleTimer) {
         g_source_remove(srv->idleTimer);
         srv->idleTimer = 0;

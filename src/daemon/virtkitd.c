@@ -26,6 +26,7 @@
 
 #include "virtkit/virtkit.h"
 #include "daemon/daemon.h"
+#include "daemon/admin.h"
 #include "core/state-driver.h"
 
 int vkDaemonVerbose;
@@ -34,21 +35,6 @@ int vkDaemonVerbose;
  * is loaded; most daemons never use TLS, so it is done on demand instead:
  * vkDaemonTlsGlobalInit (tls.c). */
 GNUTLS_SKIP_GLOBAL_INIT
-
-void
-vkDaemonLog(bool debug, const char *fmt, ...)
-{
-    g_autofree char *text = NULL;
-    g_autoptr(GDateTime) now = g_date_time_new_now_local();
-    g_autofree char *stamp = g_date_time_format(now, "%F %T.%f");
-    va_list ap;
-
-    va_start(ap, fmt);
-    text = g_strdup_vprintf(fmt, ap);
-    va_end(ap);
-    fprintf(stderr, "%.23s virtkitd[%d]: %s%s\n", stamp, (int)getpid(),
-            debug ? "debug: " : "", text);
-}
 
 static volatile bool quitting;
 
@@ -184,11 +170,20 @@ main(int argc, char **argv)
         printf("virtkitd %s\n", VK_PACKAGE_VERSION);
         return EXIT_SUCCESS;
     }
-    vkDaemonVerbose = verbose;
+    vkDaemonLogInit(verbose ? 1 : 3);
 
     cfg = vkDaemonConfigNew();
     if (configFile && vkDaemonConfigLoadFile(cfg, configFile, &err) < 0) {
         fprintf(stderr, "virtkitd: %s\n", err->message);
+        vkDaemonConfigFree(cfg);
+        return EXIT_FAILURE;
+    }
+    /* log_level, log_filters and log_outputs, as libvirtd reads them */
+    if (!verbose && cfg->logLevel)
+        vkDaemonLogInit(cfg->logLevel);
+    if ((cfg->logFilters && vkDaemonLogSetFilters(cfg->logFilters) < 0) ||
+        (cfg->logOutputs && vkDaemonLogSetOutputs(cfg->logOutputs) < 0)) {
+        fprintf(stderr, "virtkitd: %s: %s\n", configFile, virGetLastErrorMessage());
         vkDaemonConfigFree(cfg);
         return EXIT_FAILURE;
     }
@@ -223,8 +218,9 @@ main(int argc, char **argv)
         fprintf(stderr, "virtkitd: %s\n", err ? err->message : "cannot start the server");
         goto cleanup;
     }
-    if (timeout > 0)
-        vkDaemonServerSetIdleTimeout(srv, timeout, requestQuit, NULL);
+    /* always: virt-admin's daemon-timeout may set one later */
+    vkDaemonServerSetIdleTimeout(srv, MAX(timeout, 0), requestQuit, NULL);
+    vkDaemonAdminSetServer(srv);
     if (pidfile && !writePidfile(pidfile, &err)) {
         fprintf(stderr, "virtkitd: cannot write pidfile: %s\n", err->message);
         goto cleanup;

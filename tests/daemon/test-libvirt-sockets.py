@@ -74,6 +74,12 @@ def inside(daemon):
             if "sock-probe" not in virsh("list", "--all", "--name", ro=True).stdout:
                 failures.append("read-only list misses the domain")
             virsh("undefine", "sock-probe")
+            # virt-admin with no URI reaches libvirt-admin-sock
+            adm = subprocess.run(["/usr/bin/virt-admin", "srv-list"], capture_output=True,
+                                 text=True, timeout=GUARD)
+            if adm.returncode != 0 or "libvirtd" not in adm.stdout:
+                failures.append("virt-admin srv-list on libvirt-admin-sock: %s%s" %
+                                (adm.stdout, adm.stderr))
             second = subprocess.run([daemon, "--libvirt-sockets", "--qemu-root",
                                      os.path.join(root, "q2")],
                                     capture_output=True, text=True, timeout=GUARD)

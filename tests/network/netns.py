@@ -12,10 +12,12 @@ import sys
 import vktest
 
 
-def enter(script_args):
+def enter(script_args, own_sysfs=False):
     """Re-executes this test inside a new network namespace (once); in it,
     brings lo up and makes this process the child subreaper, so the
-    dnsmasqs that daemonize below us are ours to reap."""
+    dnsmasqs that daemonize below us are ours to reap.  own_sysfs: in a
+    mount namespace too, with a sysfs of the new network namespace on
+    /sys (a sysfs shows the links of the namespace that mounted it)."""
     if os.environ.get("VK_NETNS_INSIDE") != "1":
         if os.geteuid() != 0 or not os.access("/usr/bin/unshare", os.X_OK):
             print("SKIP: needs root and unshare")
@@ -25,8 +27,11 @@ def enter(script_args):
                 print("SKIP: %s missing (scripts/install-deps.sh installs it)" % tool)
                 sys.exit(77)
         env = dict(os.environ, VK_NETNS_INSIDE="1")
-        r = subprocess.run(["/usr/bin/unshare", "-n", sys.executable] + script_args, env=env)
+        r = subprocess.run(["/usr/bin/unshare", "-n"] + (["-m"] if own_sysfs else []) +
+                           [sys.executable] + script_args, env=env)
         sys.exit(r.returncode)
+    if own_sysfs:
+        subprocess.run(["mount", "-t", "sysfs", "sysfs", "/sys"], check=True)
     subprocess.run(["ip", "link", "set", "lo", "up"], check=True)
     vktest.become_subreaper()
 

@@ -362,7 +362,7 @@ startDomain(vkLxcState *st, vkLxcDomain *obj, unsigned int flags)
     if (obj->persistent && !obj->newDef)
         obj->newDef = vkDomainDefCopy(obj->def);
     recordNetNames(obj, hostNames);
-    vkLxcNetKeepPorts(obj->def, &ports);
+    vkLxcNetKeepPorts(obj->def, cdef, &ports);
     vkLxcSetState(st, obj, VK_CONTAINER_RUNNING, VK_CONTAINER_WHY_BOOT);
     if ((flags & VIR_DOMAIN_START_PAUSED) &&
         vkCgroupSetFrozen(run->cgroup, true, obj->name) == 0)

@@ -66,8 +66,9 @@ vkLxcNetPlugPorts(const char *rootKey, const vkDomainDef *def, vkContainerDef *c
 }
 
 void
-vkLxcNetKeepPorts(vkDomainDef *def, vkLxcNetPorts *ports)
+vkLxcNetKeepPorts(vkDomainDef *def, const vkContainerDef *cdef, vkLxcNetPorts *ports)
 {
+    GPtrArray *cdefNets = cdef->nets;
     GPtrArray *nets = def->priv->devs[VK_DOMAIN_DEVICE_NET];
 
     ports->kept = true;
@@ -78,6 +79,8 @@ vkLxcNetKeepPorts(vkDomainDef *def, vkLxcNetPorts *ports)
             continue;
         g_free(dn->portid);
         dn->portid = g_strdup(ports->portids->pdata[i]);
+        g_free(dn->liveBridge);
+        dn->liveBridge = g_strdup(((vkContainerNet *)cdefNets->pdata[i])->bridge);
     }
 }
 
@@ -92,5 +95,6 @@ vkLxcNetReleasePorts(const char *rootKey, vkDomainDef *def)
         if (dn->type == VK_DOMAIN_NET_TYPE_NETWORK)
             unplug(rootKey, dn->source, dn->portid);
         g_clear_pointer(&dn->portid, g_free);
+        g_clear_pointer(&dn->liveBridge, g_free);
     }
 }

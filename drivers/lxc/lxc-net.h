@@ -23,9 +23,9 @@ typedef struct {
  * left behind. */
 int vkLxcNetPlugPorts(const char *rootKey, const vkDomainDef *def, vkContainerDef *cdef,
                       vkLxcNetPorts *ports);
-/* The ports into the live definition's <source portid=''/>, which owns
- * them from then on. */
-void vkLxcNetKeepPorts(vkDomainDef *def, vkLxcNetPorts *ports);
+/* The ports (and bridges) into the live definition's <source portid=''
+ * bridge=''/>, which owns them from then on. */
+void vkLxcNetKeepPorts(vkDomainDef *def, const vkContainerDef *cdef, vkLxcNetPorts *ports);
 /* Deletes the ports unless kept; frees. */
 void vkLxcNetPortsClear(vkLxcNetPorts *ports);
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(vkLxcNetPorts, vkLxcNetPortsClear)

@@ -47,6 +47,7 @@ vkQemuNetPlanClear(vkQemuNetPlan *plan)
         unplugPort(plan->rootKey, plan->portNets->pdata[i], plan->portids->pdata[i]);
     g_clear_pointer(&plan->portids, g_ptr_array_unref);
     g_clear_pointer(&plan->portNets, g_ptr_array_unref);
+    g_clear_pointer(&plan->bridges, g_ptr_array_unref);
     g_clear_pointer(&plan->rootKey, g_free);
     for (guint i = 0; plan->passFds && i < plan->passFds->len; i++)
         close(g_array_index(plan->passFds, int, i));
@@ -137,6 +138,7 @@ planInit(const char *rootKey, guint n, vkQemuNetPlan *plan)
     plan->ifnames = g_ptr_array_new_full(n, g_free);
     plan->portids = g_ptr_array_new_full(n, g_free);
     plan->portNets = g_ptr_array_new_full(n, g_free);
+    plan->bridges = g_ptr_array_new_full(n, g_free);
     plan->rootKey = g_strdup(rootKey);
 }
 
@@ -153,6 +155,7 @@ prepareOne(const vkDomainDef *def, const vkDomainNetDef *n, vkQemuNetPlan *plan,
     g_ptr_array_add(plan->ifnames, NULL);
     g_ptr_array_add(plan->portids, NULL);
     g_ptr_array_add(plan->portNets, NULL);
+    g_ptr_array_add(plan->bridges, NULL);
     if (n->type != VK_DOMAIN_NET_TYPE_NETWORK && n->type != VK_DOMAIN_NET_TYPE_BRIDGE)
         return 0;
     if (!(bridge = bridgeOf(plan->rootKey, def, n)))
@@ -181,6 +184,7 @@ prepareOne(const vkDomainDef *def, const vkDomainNetDef *n, vkQemuNetPlan *plan,
             return -1;
         plan->portids->pdata[i] = g_strdup(vkUUIDFormat(uuid, str));
         plan->portNets->pdata[i] = g_strdup(n->source);
+        plan->bridges->pdata[i] = g_strdup(bridge);
     }
     if (virtio && access(VHOST_NET, F_OK) == 0) {
         int vfd = open(VHOST_NET, O_RDWR | O_CLOEXEC);
@@ -234,6 +238,8 @@ vkQemuNetApplyOne(vkDomainNetDef *n, vkQemuNetPlan *plan, guint i)
     if (plan->portids->pdata[i]) {
         g_free(n->portid);
         n->portid = g_strdup(plan->portids->pdata[i]);
+        g_free(n->liveBridge);
+        n->liveBridge = g_strdup(plan->bridges->pdata[i]);
     }
     if (plan->ifnames->pdata[i]) {
         g_free(n->ifname);
@@ -257,6 +263,7 @@ vkQemuNetReleasePort(const char *rootKey, vkDomainNetDef *n)
     if (n->type == VK_DOMAIN_NET_TYPE_NETWORK)
         unplugPort(rootKey, n->source, n->portid);
     g_clear_pointer(&n->portid, g_free);
+    g_clear_pointer(&n->liveBridge, g_free);
 }
 
 void

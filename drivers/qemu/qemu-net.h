@@ -20,6 +20,7 @@ typedef struct {
     GPtrArray *portids;       /* per interface: its network port's UUID, or NULL */
     char *rootKey;            /* whose network driver state made the ports */
     GPtrArray *portNets;      /* per interface: the port's network, or NULL */
+    GPtrArray *bridges;       /* per interface: the network's bridge, or NULL */
     bool portsKept;           /* the live definition records the ports */
 } vkQemuNetPlan;
 
@@ -37,7 +38,8 @@ int vkQemuNetPlanFd(const vkQemuNetPlan *plan, int number);
 /* Entry i of plan into interface n (the live definition then owns it). */
 void vkQemuNetApplyOne(vkDomainNetDef *n, vkQemuNetPlan *plan, guint i);
 /* Writes the taps' names into def's <target dev=''/> and the network
- * ports into <source portid=''/> (the live XML), which then own them. */
+ * ports and their bridges into <source portid='' bridge=''/> (the live
+ * XML, as libvirt's), which then own them. */
 void vkQemuNetApplyNames(vkDomainDef *def, vkQemuNetPlan *plan);
 /* Deletes the network ports def's interfaces record (the run ended). */
 void vkQemuNetReleasePorts(const char *rootKey, vkDomainDef *def);

@@ -109,7 +109,8 @@ def main():
     consoles = []
     try:
         holder = make_outside()
-        r = subprocess.run(["ping", "-c", "1", "-W", "5", OUTSIDE], capture_output=True)
+        r = subprocess.run(["/bin/busybox", "ping", "-c", "1", "-W", "5", OUTSIDE],
+                           capture_output=True)
         check(r.returncode == 0, "the host cannot reach the outside namespace")
         initrd = os.path.join(root, "initrd.cpio")
         build_initrd(initrd, mods, INIT)

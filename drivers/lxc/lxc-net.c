@@ -16,20 +16,12 @@
 #include "drivers/lxc/lxc-net.h"
 #include "drivers/network/network-driver.h"
 
-static void
-unplug(const char *rootKey, const char *net, const char *portid)
-{
-    unsigned char uuid[VIR_UUID_BUFLEN];
-
-    if (net && portid && vkUUIDParse(portid, uuid) == 0)
-        vkNetworkDriverPortUnplug(rootKey, net, uuid);
-}
-
 void
 vkLxcNetPortsClear(vkLxcNetPorts *ports)
 {
     for (guint i = 0; !ports->kept && ports->portids && i < ports->portids->len; i++)
-        unplug(ports->rootKey, ports->networks->pdata[i], ports->portids->pdata[i]);
+        vkNetworkDriverPortUnplug(ports->rootKey, ports->networks->pdata[i],
+                                  ports->portids->pdata[i]);
     g_clear_pointer(&ports->portids, g_ptr_array_unref);
     g_clear_pointer(&ports->networks, g_ptr_array_unref);
     g_clear_pointer(&ports->rootKey, g_free);
@@ -93,7 +85,7 @@ vkLxcNetReleasePorts(const char *rootKey, vkDomainDef *def)
         vkDomainNetDef *dn = nets->pdata[i];
 
         if (dn->type == VK_DOMAIN_NET_TYPE_NETWORK)
-            unplug(rootKey, dn->source, dn->portid);
+            vkNetworkDriverPortUnplug(rootKey, dn->source, dn->portid);
         g_clear_pointer(&dn->portid, g_free);
         g_clear_pointer(&dn->liveBridge, g_free);
     }

@@ -31,20 +31,12 @@
 
 #define VHOST_NET "/dev/vhost-net"
 
-static void
-unplugPort(const char *rootKey, const char *net, const char *portid)
-{
-    unsigned char uuid[VIR_UUID_BUFLEN];
-
-    if (net && portid && vkUUIDParse(portid, uuid) == 0)
-        vkNetworkDriverPortUnplug(rootKey, net, uuid);
-}
-
 void
 vkQemuNetPlanClear(vkQemuNetPlan *plan)
 {
     for (guint i = 0; !plan->portsKept && plan->portids && i < plan->portids->len; i++)
-        unplugPort(plan->rootKey, plan->portNets->pdata[i], plan->portids->pdata[i]);
+        vkNetworkDriverPortUnplug(plan->rootKey, plan->portNets->pdata[i],
+                                  plan->portids->pdata[i]);
     g_clear_pointer(&plan->portids, g_ptr_array_unref);
     g_clear_pointer(&plan->portNets, g_ptr_array_unref);
     g_clear_pointer(&plan->bridges, g_ptr_array_unref);
@@ -261,7 +253,7 @@ void
 vkQemuNetReleasePort(const char *rootKey, vkDomainNetDef *n)
 {
     if (n->type == VK_DOMAIN_NET_TYPE_NETWORK)
-        unplugPort(rootKey, n->source, n->portid);
+        vkNetworkDriverPortUnplug(rootKey, n->source, n->portid);
     g_clear_pointer(&n->portid, g_free);
     g_clear_pointer(&n->liveBridge, g_free);
 }

@@ -6,6 +6,7 @@ checks from outside the daemon what a network left on the host: links,
 nftables tables, dnsmasq processes, files."""
 
 import os
+import shutil
 import subprocess
 import sys
 
@@ -81,3 +82,33 @@ def kill_leftovers(tag):
     """A failed test must not leave dnsmasq behind (it would keep the
     namespace alive): SIGKILL and reap."""
     vktest.kill_all(dnsmasqs(tag))
+
+
+def dump(daemon, consoles=()):
+    """On a failure: the daemon's log and the guests' consoles."""
+    if daemon:
+        print("---- virtkitd log ----\n" + daemon.logtext()[-20000:])
+    for c in consoles:
+        print("---- console ----\n" + c.out.decode(errors="replace"))
+
+
+def finish(daemon, root, client=None, uri=None, names=(), consoles=()):
+    """At the end of a test, passed or not: the consoles killed, the
+    guests named destroyed (through client on uri), the daemon stopped,
+    what dnsmasq it left killed, every child reaped, root removed."""
+    for c in consoles:
+        try:
+            os.kill(c.pid, 9)
+            os.waitpid(c.pid, 0)
+        except OSError:
+            pass
+    if daemon:
+        for name in names:
+            try:
+                vktest.client(client, uri or vktest.uri_of(daemon.rw), "destroy", name, ok=False)
+            except Exception:
+                pass
+        daemon.stop()
+    kill_leftovers(root)
+    vktest.reap_all()
+    shutil.rmtree(root, ignore_errors=True)

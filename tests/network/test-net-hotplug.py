@@ -11,7 +11,6 @@ neither tap nor port.  At the end net-destroy leaves no link or rule."""
 
 import os
 import re
-import shutil
 import sys
 import tempfile
 
@@ -147,19 +146,10 @@ def main():
         print("hot-plugged and unplugged a network and a bridge NIC (tap %s)" % tap)
         return 0
     except BaseException:
-        if daemon:
-            print("---- virtkitd log ----\n" + daemon.logtext()[-20000:])
+        netns.dump(daemon)
         raise
     finally:
-        if daemon:
-            try:
-                vktest.client(VIRSH, vktest.uri_of(daemon.rw), "destroy", NAME, ok=False)
-            except Exception:
-                pass
-            daemon.stop()
-        netns.kill_leftovers(root)
-        vktest.reap_all()
-        shutil.rmtree(root, ignore_errors=True)
+        netns.finish(daemon, root, VIRSH, names=(NAME,))
 
 
 sys.exit(main())

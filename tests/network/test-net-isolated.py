@@ -11,7 +11,6 @@ reach that address, so a failure there is the isolation, not a broken
 test.  Then destroy and net-destroy leave no link, rule or dnsmasq."""
 
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -158,31 +157,13 @@ def main():
         print("two guests on an isolated network reached each other and not %s" % OUTSIDE)
         return 0
     except BaseException:
-        if daemon:
-            print("---- virtkitd log ----\n" + daemon.logtext()[-20000:])
-        for c in consoles:
-            print("---- console ----\n" + c.out.decode(errors="replace"))
+        netns.dump(daemon, consoles)
         raise
     finally:
-        for c in consoles:
-            try:
-                os.kill(c.pid, 9)
-                os.waitpid(c.pid, 0)
-            except OSError:
-                pass
-        if daemon:
-            for name, _, _ in GUESTS:
-                try:
-                    vktest.client(VIRSH, vktest.uri_of(daemon.rw), "destroy", name, ok=False)
-                except Exception:
-                    pass
-            daemon.stop()
         if holder:
             holder.kill()
             holder.wait()
-        netns.kill_leftovers(root)
-        vktest.reap_all()
-        shutil.rmtree(root, ignore_errors=True)
+        netns.finish(daemon, root, VIRSH, names=[g[0] for g in GUESTS], consoles=consoles)
 
 
 sys.exit(main())

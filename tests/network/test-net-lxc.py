@@ -156,19 +156,11 @@ def main():
         print("container on 'default' through %s: %s" % (host, out.split()[1]))
         return 0
     except BaseException:
-        if daemon:
-            print("---- virtkitd log ----\n" + daemon.logtext()[-20000:])
+        netns.dump(daemon)
         raise
     finally:
-        if daemon:
-            try:
-                vktest.client(SHELL, vktest.uri_of(daemon.rw, "lxc"), "destroy", NAME, ok=False)
-            except Exception:
-                pass
-            daemon.stop()
-        netns.kill_leftovers(root)
-        vktest.reap_all()
-        shutil.rmtree(root, ignore_errors=True)
+        netns.finish(daemon, root, SHELL, vktest.uri_of(daemon.rw, "lxc") if daemon else None,
+                     names=(NAME,))
 
 
 sys.exit(main())

@@ -74,20 +74,12 @@ def main():
         print("virt-install --network default: %s on virbr0" % tap.group(1))
         return 0
     except BaseException:
-        if daemon:
-            print("---- virtkitd log ----\n" + daemon.logtext()[-20000:])
+        netns.dump(daemon)
         raise
     finally:
-        if daemon:
-            for cmd in (("destroy", NAME), ("undefine", NAME)):
-                try:
-                    vktest.client(VIRSH, vktest.uri_of(daemon.rw), *cmd, ok=False)
-                except Exception:
-                    pass
-            daemon.stop()
-        netns.kill_leftovers(root)
-        vktest.reap_all()
-        shutil.rmtree(root, ignore_errors=True)
+        # a guest virt-install defined is destroyed; its definition goes
+        # with the daemon's temporary root
+        netns.finish(daemon, root, VIRSH, names=(NAME,))
 
 
 sys.exit(main())

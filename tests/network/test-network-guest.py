@@ -11,7 +11,6 @@ guests removes their taps; net-destroy then leaves no link, rule,
 process or file.  Skipped without a cloud kernel or busybox-static."""
 
 import os
-import shutil
 import sys
 import tempfile
 
@@ -129,28 +128,10 @@ def main():
         print("guest lease %s on %s" % (ip, mac))
         return 0
     except BaseException:
-        if daemon:
-            print("---- virtkitd log ----\n" + daemon.logtext()[-20000:])
-        for c in consoles:
-            print("---- console ----\n" + c.out.decode(errors="replace"))
+        netns.dump(daemon, consoles)
         raise
     finally:
-        for c in consoles:
-            try:
-                os.kill(c.pid, 9)
-                os.waitpid(c.pid, 0)
-            except OSError:
-                pass
-        if daemon:
-            try:
-                vktest.client(VIRSH, vktest.uri_of(daemon.rw), "destroy", "vknetg1", ok=False)
-                vktest.client(VIRSH, vktest.uri_of(daemon.rw), "destroy", "vknetg2", ok=False)
-            except Exception:
-                pass
-            daemon.stop()
-        netns.kill_leftovers(root)
-        vktest.reap_all()
-        shutil.rmtree(root, ignore_errors=True)
+        netns.finish(daemon, root, VIRSH, names=("vknetg1", "vknetg2"), consoles=consoles)
 
 
 sys.exit(main())

@@ -4,8 +4,8 @@
 network and mount namespace of the test's own (with its own sysfs) the
 test makes a bridge with a port, a veth pair with a fixed MAC, and asks
 Debian's libvirtd (its udev interface backend) and virtkitd the same
-iface-* questions through the real virsh, and virtkitd again through
-virtkit's shell: list (active, inactive, all), dumpxml of every link,
+iface-* questions through the real virsh, and both daemons again
+through virtkit's shell: list (active, inactive, all), dumpxml of every link,
 name <-> MAC, the not-found errors, and the changes the udev backend
 refuses (define, undefine, start, destroy, transactions).  Every answer
 (output, error, exit code) must be the same."""
@@ -94,10 +94,12 @@ def main():
         checked = 0
         for args in questions(xmlfile):
             want = ask(VIRSH, ref_uri, args)
-            for binary in (VIRSH, SHELL):
-                got = ask(binary, uri, args)
-                check(got == want, "%s %s:\nlibvirt: %r\nvirtkit: %r" %
-                      (os.path.basename(binary), " ".join(args), want, got))
+            # virtkitd through both shells, and libvirtd through virtkit's
+            # (its remote driver against the real daemon)
+            for binary, u in ((VIRSH, uri), (SHELL, uri), (SHELL, ref_uri)):
+                got = ask(binary, u, args)
+                check(got == want, "%s on %s, %s:\nlibvirt: %r\nvirtkit: %r" %
+                      (os.path.basename(binary), u, " ".join(args), want, got))
                 checked += 1
         # what the comparison rests on is not vacuous
         out = ask(VIRSH, uri, ["iface-list", "--all"])[1]

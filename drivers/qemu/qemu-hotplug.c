@@ -468,6 +468,7 @@ changeLive(vkQemuState *st, vkQemuDomain *obj, const char *xml, bool attach)
     g_autoptr(vkDomainDef) copy = NULL;
     guint64 gen = obj->run ? obj->run->gen : 0;
     guint index = 0;
+    vkDomainNetDef *attachedNet = NULL;     /* in copy */
     int rc;
 
     if (!dev || liveSupported(obj, dev) < 0)
@@ -488,6 +489,8 @@ changeLive(vkQemuState *st, vkQemuDomain *obj, const char *xml, bool attach)
         if (assignAddress(copy, &view, true) < 0 || vkQemuValidateDef(copy) < 0)
             return -1;
         rc = attachLive(st, obj, copy, &view);
+        if (type == VK_DOMAIN_DEVICE_NET)
+            attachedNet = view.data.net;
     } else {
         liveDevice ld = { 0 };
 
@@ -499,6 +502,9 @@ changeLive(vkQemuState *st, vkQemuDomain *obj, const char *xml, bool attach)
     if (rc < 0)
         return -1;
     if (!obj->run || obj->run->gen != gen) {
+        /* the run that ended released the ports it knew; not this one */
+        if (attachedNet)
+            vkQemuNetReleasePort(st->root, attachedNet);
         vkReportError(VIR_ERR_OPERATION_FAILED, "domain '%s' stopped during the device change",
                       obj->name);
         return -1;

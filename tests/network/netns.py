@@ -112,3 +112,8 @@ def finish(daemon, root, client=None, uri=None, names=(), consoles=()):
     kill_leftovers(root)
     vktest.reap_all()
     shutil.rmtree(root, ignore_errors=True)
+    # under the sanitizers, what the daemon reported fails the test
+    log = daemon.logtext() if daemon else ""
+    for mark in ("ERROR: AddressSanitizer", "runtime error:", "ERROR: LeakSanitizer"):
+        if mark in log:
+            raise AssertionError("virtkitd: %s\n%s" % (mark, log[log.index(mark) - 200:][:6000]))

@@ -33,6 +33,7 @@ netFree(gpointer p)
     vkContainerNet *n = p;
 
     g_free(n->bridge);
+    g_free(n->network);
     g_free(n->ifname);
     g_free(n);
 }
@@ -232,18 +233,22 @@ parseNets(const vkDomainDef *def, vkContainerDef *c)
         const vkDomainNetDef *net = a->pdata[i];
         vkContainerNet *n;
 
-        if (net->type != VK_DOMAIN_NET_TYPE_BRIDGE) {
+        if (net->type != VK_DOMAIN_NET_TYPE_BRIDGE && net->type != VK_DOMAIN_NET_TYPE_NETWORK) {
             g_autofree char *what = g_strdup_printf("interface type '%s'",
                                                     vkDomainNetTypeTable[net->type]);
             return unsupported(def, what);
         }
         if (!net->source) {
-            vkReportError(VIR_ERR_XML_DETAIL,
-                          "bridge interface of container '%s' names no bridge", def->name);
+            vkReportError(VIR_ERR_XML_DETAIL, "%s interface of container '%s' names no %s",
+                          vkDomainNetTypeTable[net->type], def->name,
+                          net->type == VK_DOMAIN_NET_TYPE_BRIDGE ? "bridge" : "network");
             return -1;
         }
         n = g_new0(vkContainerNet, 1);
-        n->bridge = g_strdup(net->source);
+        if (net->type == VK_DOMAIN_NET_TYPE_BRIDGE)
+            n->bridge = g_strdup(net->source);
+        else
+            n->network = g_strdup(net->source);
         n->ifname = g_strdup(net->ifname);
         memcpy(n->mac, net->mac, 6);
         g_ptr_array_add(c->nets, n);

@@ -31,7 +31,9 @@ typedef struct {
 } vkContainerMount;
 
 typedef struct {
-    char *bridge;              /* host bridge the veth joins */
+    char *bridge;              /* host bridge the veth joins (for a network:
+                                * set by the driver at start) */
+    char *network;             /* <interface type='network'>: its network */
     char *ifname;              /* host-side name, NULL: generated */
     unsigned char mac[6];
 } vkContainerNet;

@@ -30,6 +30,7 @@
 #include "drivers/lxc/lxc-private.h"
 #include "drivers/lxc/lxc-process.h"
 #include "drivers/lxc/lxc-netlink.h"
+#include "drivers/lxc/lxc-net.h"
 #include "conf/domain-conf-priv.h"
 #include "conf/domain-status.h"
 #include "conf/domain-name.h"
@@ -96,6 +97,7 @@ runRelease(vkLxcState *st, vkLxcDomain *obj, bool keepFiles)
         g_unlink(run->exitPath);
         g_unlink(run->consolePath);
         detachNets(obj);
+        vkLxcNetReleasePorts(st->root, obj->def);
     }
     close(run->supervisorPidfd);
     if (run->initPidfd >= 0)
@@ -266,8 +268,10 @@ startDomain(vkLxcState *st, vkLxcDomain *obj, unsigned int flags)
 
     g_autoptr(GPtrArray) hostNames = g_ptr_array_new_with_free_func(g_free);
     netPrep np = { .obj = obj, .hostNames = hostNames };
+    g_auto(vkLxcNetPorts) ports = { 0 };   /* deleted on failure */
 
-    if (!(cdef = vkContainerDefFromDomain(obj->def)))
+    if (!(cdef = vkContainerDefFromDomain(obj->def)) ||
+        vkLxcNetPlugPorts(st->root, obj->def, cdef, &ports) < 0)
         return -1;
     /* said before anything is made, so a missing bridge costs nothing */
     for (guint i = 0; i < cdef->nets->len; i++) {
@@ -358,6 +362,7 @@ startDomain(vkLxcState *st, vkLxcDomain *obj, unsigned int flags)
     if (obj->persistent && !obj->newDef)
         obj->newDef = vkDomainDefCopy(obj->def);
     recordNetNames(obj, hostNames);
+    vkLxcNetKeepPorts(obj->def, cdef, &ports);
     vkLxcSetState(st, obj, VK_CONTAINER_RUNNING, VK_CONTAINER_WHY_BOOT);
     if ((flags & VIR_DOMAIN_START_PAUSED) &&
         vkCgroupSetFrozen(run->cgroup, true, obj->name) == 0)

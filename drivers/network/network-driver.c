@@ -518,12 +518,16 @@ vkNetworkDriverPortPlug(const char *rootKey, const char *netName, const char *ow
 }
 
 void
-vkNetworkDriverPortUnplug(const char *rootKey, const char *netName, const unsigned char *uuid)
+vkNetworkDriverPortUnplug(const char *rootKey, const char *netName, const char *portid)
 {
-    virErrorPtr saved = vkErrorSave();     /* the caller's error, if any, stays */
+    virErrorPtr saved;
+    unsigned char uuid[VIR_UUID_BUFLEN];
     vkNetState *st;
     vkNetObj *obj;
 
+    if (!netName || !portid || vkUUIDParse(portid, uuid) < 0)
+        return;
+    saved = vkErrorSave();     /* the caller's error, if any, stays */
     if ((st = stateForRoot(rootKey, netName))) {
         g_mutex_lock(&st->lock);
         /* a network stopped meanwhile took its ports with it */

@@ -40,8 +40,9 @@ int vkNetworkDriverLeasesFor(const char *rootKey, const char *netName, const cha
 int vkNetworkDriverPortPlug(const char *rootKey, const char *netName, const char *ownerName,
                             const unsigned char *ownerUUID, const unsigned char *mac,
                             unsigned char *uuid);
-/* Deletes that port; quiet when it or its network is gone already. */
-void vkNetworkDriverPortUnplug(const char *rootKey, const char *netName,
-                               const unsigned char *uuid);
+/* Deletes that port (portid: its UUID as a string, as the live XML
+ * keeps it); quiet when it or its network is gone already, or when
+ * netName or portid is NULL. */
+void vkNetworkDriverPortUnplug(const char *rootKey, const char *netName, const char *portid);
 
 #endif

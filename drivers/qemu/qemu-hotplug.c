@@ -22,6 +22,7 @@
 #include "drivers/qemu/command.h"
 #include "drivers/qemu/qemu-pci.h"
 #include "drivers/qemu/qemu-blockdev.h"
+#include "drivers/qemu/qemu-net.h"
 
 /* How long a detach waits for the guest to let go of the device. */
 #define UNPLUG_WAIT_MS 10000
@@ -39,11 +40,14 @@ liveSupported(vkQemuDomain *obj, const vkDomainDeviceDef *dev)
         return 0;
     if (dev->type == VK_DOMAIN_DEVICE_NET &&
         (dev->data.net->type == VK_DOMAIN_NET_TYPE_USER ||
-         dev->data.net->type == VK_DOMAIN_NET_TYPE_ETHERNET))
+         dev->data.net->type == VK_DOMAIN_NET_TYPE_ETHERNET ||
+         dev->data.net->type == VK_DOMAIN_NET_TYPE_NETWORK ||
+         dev->data.net->type == VK_DOMAIN_NET_TYPE_BRIDGE))
         return 0;
     vkReportError(VIR_ERR_OPERATION_UNSUPPORTED,
                   "live attach/detach of this device of domain '%s' is not supported "
-                  "(only virtio disks and user or ethernet interfaces)", obj->name);
+                  "(only virtio disks and user, ethernet, network or bridge interfaces)",
+                  obj->name);
     return -1;
 }
 
@@ -195,6 +199,41 @@ diskTopNode(vkQemuState *st, vkQemuDomain *obj, const char *alias)
     return NULL;
 }
 
+/* closefd of what sendTapFds gave QEMU, errors ignored (a netdev that
+ * took an fd has its own copy; a name never given is no error to us). */
+static void
+closeTapFds(vkQemuState *st, vkQemuDomain *obj, const vkQemuNetPlan *plan, const char *netdev)
+{
+    for (int k = 0; k < 2; k++) {
+        vkJSON *args;
+        g_autofree char *name = g_strdup_printf("%s-%s", netdev, k ? "vhostfd" : "fd");
+
+        if (k && plan->vhostFds[0] < 0)
+            break;
+        args = vkJSONNewObject();
+        vkJSONObjectAppendString(args, "fdname", name);
+        if (cmd(st, obj, "closefd", args, NULL) < 0)
+            vkErrorReset();
+    }
+}
+
+/* The tap's fd as "NETDEV-fd" and the vhost-net one as "NETDEV-vhostfd". */
+static int
+sendTapFds(vkQemuState *st, vkQemuDomain *obj, const vkQemuNetPlan *plan, const char *netdev)
+{
+    g_autofree char *fdName = g_strdup_printf("%s-fd", netdev);
+    g_autofree char *vName = g_strdup_printf("%s-vhostfd", netdev);
+
+    if (vkQemuDomainMonitorSendFd(st, obj, fdName, vkQemuNetPlanFd(plan, plan->netFds[0])) < 0)
+        return -1;
+    if (plan->vhostFds[0] >= 0 &&
+        vkQemuDomainMonitorSendFd(st, obj, vName, vkQemuNetPlanFd(plan, plan->vhostFds[0])) < 0) {
+        closeTapFds(st, obj, plan, netdev);
+        return -1;
+    }
+    return 0;
+}
+
 static int
 attachLive(vkQemuState *st, vkQemuDomain *obj, const vkDomainDef *def,
            const vkDomainDeviceDef *dev)
@@ -226,26 +265,47 @@ attachLive(vkQemuState *st, vkQemuDomain *obj, const vkDomainDef *def,
         deleteNodes(st, obj, top ? top : "");
         return -1;
     } else {
-        const vkDomainNetDef *n = dev->data.net;
+        vkDomainNetDef *n = dev->data.net;
         g_autofree char *id = NULL;
         g_autofree char *netdev = NULL;
+        g_auto(vkQemuNetPlan) plan = { 0 };
+        bool tap = n->type == VK_DOMAIN_NET_TYPE_NETWORK || n->type == VK_DOMAIN_NET_TYPE_BRIDGE;
 
         vkJSONFree(args);
         if (!(id = findNic(st, obj, NULL)))
             return -1;
         netdev = g_strdup_printf("host%s", id);
+        /* the daemon's tap (and port), as at start; QEMU gets the fds
+         * through getfd, named after the netdev */
+        if (tap && (vkQemuNetPrepareOne(st->root, def, n, &plan) < 0 ||
+                    sendTapFds(st, obj, &plan, netdev) < 0))
+            return -1;
         args = vkJSONNewObject();
         vkJSONObjectAppendString(args, "id", netdev);
         if (n->type == VK_DOMAIN_NET_TYPE_USER) {
             vkJSONObjectAppendString(args, "type", "user");
+        } else if (tap) {
+            g_autofree char *fdName = g_strdup_printf("%s-fd", netdev);
+
+            vkJSONObjectAppendString(args, "type", "tap");
+            vkJSONObjectAppendString(args, "fd", fdName);
+            if (plan.vhostFds[0] >= 0) {
+                g_autofree char *vName = g_strdup_printf("%s-vhostfd", netdev);
+
+                vkJSONObjectAppendBool(args, "vhost", true);
+                vkJSONObjectAppendString(args, "vhostfd", vName);
+            }
         } else {
             vkJSONObjectAppendString(args, "type", "tap");
             vkJSONObjectAppendString(args, "ifname", n->ifname);
             vkJSONObjectAppendString(args, "script", "no");
             vkJSONObjectAppendString(args, "downscript", "no");
         }
-        if (cmd(st, obj, "netdev_add", args, NULL) < 0)
+        if (cmd(st, obj, "netdev_add", args, NULL) < 0) {
+            if (tap)
+                closeTapFds(st, obj, &plan, netdev);
             return -1;
+        }
         /* the same device as at start */
         if (!(args = vkQemuNicDeviceProps(def, n, netdev, id)) ||
             cmd(st, obj, "device_add", args, NULL) < 0) {
@@ -255,6 +315,10 @@ attachLive(vkQemuState *st, vkQemuDomain *obj, const vkDomainDef *def,
                 vkErrorReset();
             return -1;
         }
+        /* the live definition owns the port now; our fds close here and
+         * QEMU's copies keep the tap for as long as the NIC lives */
+        if (tap)
+            vkQemuNetApplyOne(n, &plan, 0);
         return 0;
     }
 }
@@ -306,6 +370,7 @@ unplug(vkQemuState *st, vkQemuDomain *obj, const char *id)
  * definition (which a guest exit may replace while we talk to QEMU). */
 typedef struct {
     int type;
+    guint index;                /* in the live definition's list */
     char dst[64];
     char mac[18];
 } liveDevice;
@@ -376,6 +441,7 @@ findLive(vkQemuDomain *obj, const vkDomainDef *def, const vkDomainDeviceDef *dev
         return false;
     }
     out->type = dev->type;
+    out->index = found;
     if (dev->type == VK_DOMAIN_DEVICE_DISK) {
         const vkDomainDiskDef *d = list->pdata[found];
 
@@ -401,6 +467,8 @@ changeLive(vkQemuState *st, vkQemuDomain *obj, const char *xml, bool attach)
     g_autoptr(vkDomainDeviceDef) dev = vkDomainDeviceDefParseString(xml, obj->def, 0);
     g_autoptr(vkDomainDef) copy = NULL;
     guint64 gen = obj->run ? obj->run->gen : 0;
+    guint index = 0;
+    vkDomainNetDef *attachedNet = NULL;     /* in copy */
     int rc;
 
     if (!dev || liveSupported(obj, dev) < 0)
@@ -421,20 +489,30 @@ changeLive(vkQemuState *st, vkQemuDomain *obj, const char *xml, bool attach)
         if (assignAddress(copy, &view, true) < 0 || vkQemuValidateDef(copy) < 0)
             return -1;
         rc = attachLive(st, obj, copy, &view);
+        if (type == VK_DOMAIN_DEVICE_NET)
+            attachedNet = view.data.net;
     } else {
         liveDevice ld = { 0 };
 
         if (!findLive(obj, obj->def, dev, &ld) || vkDomainDefDetachDevice(copy, dev) < 0)
             return -1;
+        index = ld.index;
         rc = detachLive(st, obj, &ld);
     }
     if (rc < 0)
         return -1;
     if (!obj->run || obj->run->gen != gen) {
+        /* the run that ended released the ports it knew; not this one */
+        if (attachedNet)
+            vkQemuNetReleasePort(st->root, attachedNet);
         vkReportError(VIR_ERR_OPERATION_FAILED, "domain '%s' stopped during the device change",
                       obj->name);
         return -1;
     }
+    /* a detached NIC's network port goes with it (its tap went with
+     * QEMU's netdev) */
+    if (!attach && dev->type == VK_DOMAIN_DEVICE_NET)
+        vkQemuNetReleasePort(st->root, obj->def->priv->devs[VK_DOMAIN_DEVICE_NET]->pdata[index]);
     copy->id = obj->def->id;
     vkDomainDefFree(obj->def);
     obj->def = g_steal_pointer(&copy);

@@ -31,22 +31,15 @@
 
 #define VHOST_NET "/dev/vhost-net"
 
-static void
-unplugPort(const char *rootKey, const char *net, const char *portid)
-{
-    unsigned char uuid[VIR_UUID_BUFLEN];
-
-    if (net && portid && vkUUIDParse(portid, uuid) == 0)
-        vkNetworkDriverPortUnplug(rootKey, net, uuid);
-}
-
 void
 vkQemuNetPlanClear(vkQemuNetPlan *plan)
 {
     for (guint i = 0; !plan->portsKept && plan->portids && i < plan->portids->len; i++)
-        unplugPort(plan->rootKey, plan->portNets->pdata[i], plan->portids->pdata[i]);
+        vkNetworkDriverPortUnplug(plan->rootKey, plan->portNets->pdata[i],
+                                  plan->portids->pdata[i]);
     g_clear_pointer(&plan->portids, g_ptr_array_unref);
     g_clear_pointer(&plan->portNets, g_ptr_array_unref);
+    g_clear_pointer(&plan->bridges, g_ptr_array_unref);
     g_clear_pointer(&plan->rootKey, g_free);
     for (guint i = 0; plan->passFds && i < plan->passFds->len; i++)
         close(g_array_index(plan->passFds, int, i));
@@ -126,73 +119,124 @@ passFd(vkQemuNetPlan *plan, int fd)
     return VK_QEMU_MONITOR_FD + (int)plan->passFds->len;
 }
 
+static void
+planInit(const char *rootKey, guint n, vkQemuNetPlan *plan)
+{
+    memset(plan, 0, sizeof(*plan));
+    plan->n = n;
+    plan->netFds = g_new(int, n + 1);
+    plan->vhostFds = g_new(int, n + 1);
+    plan->passFds = g_array_new(FALSE, FALSE, sizeof(int));
+    plan->ifnames = g_ptr_array_new_full(n, g_free);
+    plan->portids = g_ptr_array_new_full(n, g_free);
+    plan->portNets = g_ptr_array_new_full(n, g_free);
+    plan->bridges = g_ptr_array_new_full(n, g_free);
+    plan->rootKey = g_strdup(rootKey);
+}
+
+/* Entry i of plan for interface n: its tap, port and vhost-net fd. */
+static int
+prepareOne(const vkDomainDef *def, const vkDomainNetDef *n, vkQemuNetPlan *plan, guint i)
+{
+    bool virtio = !n->model || strcmp(n->model, "virtio") == 0;
+    g_autofree char *bridge = NULL;
+    char name[IFNAMSIZ];
+    int fd, err;
+
+    plan->netFds[i] = plan->vhostFds[i] = -1;
+    g_ptr_array_add(plan->ifnames, NULL);
+    g_ptr_array_add(plan->portids, NULL);
+    g_ptr_array_add(plan->portNets, NULL);
+    g_ptr_array_add(plan->bridges, NULL);
+    if (n->type != VK_DOMAIN_NET_TYPE_NETWORK && n->type != VK_DOMAIN_NET_TYPE_BRIDGE)
+        return 0;
+    if (!(bridge = bridgeOf(plan->rootKey, def, n)))
+        return -1;
+    /* vnet* names are the driver's to give: a live XML fed back in
+     * does not pin a name another guest may hold by now */
+    fd = tapOpen(n->ifname && !g_str_has_prefix(n->ifname, "vnet") ? n->ifname : "vnet%d",
+                 virtio, name);
+    if (fd < 0)
+        return -1;
+    plan->netFds[i] = passFd(plan, fd);
+    plan->ifnames->pdata[i] = g_strdup(name);
+    if ((err = tapSetMAC(name, n->mac)) < 0 ||
+        (err = vkNetlinkLinkSetUp(name, true, bridge)) < 0) {
+        vkReportSystemError(-err, "cannot plug tap '%s' of domain '%s' into bridge '%s'",
+                            name, def->name, bridge);
+        return -1;
+    }
+    /* a network port per NIC, as libvirt's network driver keeps */
+    if (n->type == VK_DOMAIN_NET_TYPE_NETWORK) {
+        unsigned char uuid[VIR_UUID_BUFLEN];
+        char str[VIR_UUID_STRING_BUFLEN];
+
+        if (vkNetworkDriverPortPlug(plan->rootKey, n->source, def->name, def->uuid, n->mac,
+                                    uuid) < 0)
+            return -1;
+        plan->portids->pdata[i] = g_strdup(vkUUIDFormat(uuid, str));
+        plan->portNets->pdata[i] = g_strdup(n->source);
+        plan->bridges->pdata[i] = g_strdup(bridge);
+    }
+    if (virtio && access(VHOST_NET, F_OK) == 0) {
+        int vfd = open(VHOST_NET, O_RDWR | O_CLOEXEC);
+
+        /* without it QEMU moves packets itself: slower, not wrong */
+        if (vfd >= 0)
+            plan->vhostFds[i] = passFd(plan, vfd);
+    }
+    return 0;
+}
+
 int
 vkQemuNetPrepare(const char *rootKey, const vkDomainDef *def, vkQemuNetPlan *plan)
 {
     GPtrArray *nets = def->priv ? def->priv->devs[VK_DOMAIN_DEVICE_NET] : NULL;
 
-    memset(plan, 0, sizeof(*plan));
-    plan->n = nets ? nets->len : 0;
-    plan->netFds = g_new(int, plan->n + 1);
-    plan->vhostFds = g_new(int, plan->n + 1);
-    plan->passFds = g_array_new(FALSE, FALSE, sizeof(int));
-    plan->ifnames = g_ptr_array_new_full(plan->n, g_free);
-    plan->portids = g_ptr_array_new_full(plan->n, g_free);
-    plan->portNets = g_ptr_array_new_full(plan->n, g_free);
-    plan->rootKey = g_strdup(rootKey);
+    planInit(rootKey, nets ? nets->len : 0, plan);
     for (guint i = 0; i < plan->n; i++) {
-        const vkDomainNetDef *n = nets->pdata[i];
-        bool virtio = !n->model || strcmp(n->model, "virtio") == 0;
-        g_autofree char *bridge = NULL;
-        char name[IFNAMSIZ];
-        int fd, err;
-
-        plan->netFds[i] = plan->vhostFds[i] = -1;
-        g_ptr_array_add(plan->ifnames, NULL);
-        g_ptr_array_add(plan->portids, NULL);
-        g_ptr_array_add(plan->portNets, NULL);
-        if (n->type != VK_DOMAIN_NET_TYPE_NETWORK && n->type != VK_DOMAIN_NET_TYPE_BRIDGE)
-            continue;
-        if (!(bridge = bridgeOf(rootKey, def, n)))
-            goto error;
-        /* vnet* names are the driver's to give: a live XML fed back in
-         * does not pin a name another guest may hold by now */
-        fd = tapOpen(n->ifname && !g_str_has_prefix(n->ifname, "vnet") ? n->ifname : "vnet%d",
-                     virtio, name);
-        if (fd < 0)
-            goto error;
-        plan->netFds[i] = passFd(plan, fd);
-        plan->ifnames->pdata[i] = g_strdup(name);
-        if ((err = tapSetMAC(name, n->mac)) < 0 ||
-            (err = vkNetlinkLinkSetUp(name, true, bridge)) < 0) {
-            vkReportSystemError(-err, "cannot plug tap '%s' of domain '%s' into bridge '%s'",
-                                name, def->name, bridge);
-            goto error;
-        }
-        /* a network port per NIC, as libvirt's network driver keeps */
-        if (n->type == VK_DOMAIN_NET_TYPE_NETWORK) {
-            unsigned char uuid[VIR_UUID_BUFLEN];
-            char str[VIR_UUID_STRING_BUFLEN];
-
-            if (vkNetworkDriverPortPlug(rootKey, n->source, def->name, def->uuid, n->mac,
-                                        uuid) < 0)
-                goto error;
-            plan->portids->pdata[i] = g_strdup(vkUUIDFormat(uuid, str));
-            plan->portNets->pdata[i] = g_strdup(n->source);
-        }
-        if (virtio && access(VHOST_NET, F_OK) == 0) {
-            int vfd = open(VHOST_NET, O_RDWR | O_CLOEXEC);
-
-            /* without it QEMU moves packets itself: slower, not wrong */
-            if (vfd >= 0)
-                plan->vhostFds[i] = passFd(plan, vfd);
+        if (prepareOne(def, nets->pdata[i], plan, i) < 0) {
+            vkQemuNetPlanClear(plan);
+            return -1;
         }
     }
     return 0;
+}
 
- error:
-    vkQemuNetPlanClear(plan);
-    return -1;
+int
+vkQemuNetPrepareOne(const char *rootKey, const vkDomainDef *def, const vkDomainNetDef *n,
+                    vkQemuNetPlan *plan)
+{
+    planInit(rootKey, 1, plan);
+    if (prepareOne(def, n, plan, 0) < 0) {
+        vkQemuNetPlanClear(plan);
+        return -1;
+    }
+    return 0;
+}
+
+int
+vkQemuNetPlanFd(const vkQemuNetPlan *plan, int number)
+{
+    if (number <= VK_QEMU_MONITOR_FD || number > VK_QEMU_MONITOR_FD + (int)plan->passFds->len)
+        return -1;
+    return g_array_index(plan->passFds, int, number - VK_QEMU_MONITOR_FD - 1);
+}
+
+void
+vkQemuNetApplyOne(vkDomainNetDef *n, vkQemuNetPlan *plan, guint i)
+{
+    plan->portsKept = true;
+    if (plan->portids->pdata[i]) {
+        g_free(n->portid);
+        n->portid = g_strdup(plan->portids->pdata[i]);
+        g_free(n->liveBridge);
+        n->liveBridge = g_strdup(plan->bridges->pdata[i]);
+    }
+    if (plan->ifnames->pdata[i]) {
+        g_free(n->ifname);
+        n->ifname = g_strdup(plan->ifnames->pdata[i]);
+    }
 }
 
 void
@@ -201,18 +245,17 @@ vkQemuNetApplyNames(vkDomainDef *def, vkQemuNetPlan *plan)
     GPtrArray *nets = def->priv ? def->priv->devs[VK_DOMAIN_DEVICE_NET] : NULL;
 
     plan->portsKept = true;
-    for (guint i = 0; nets && i < nets->len && i < plan->n; i++) {
-        vkDomainNetDef *n = nets->pdata[i];
+    for (guint i = 0; nets && i < nets->len && i < plan->n; i++)
+        vkQemuNetApplyOne(nets->pdata[i], plan, i);
+}
 
-        if (plan->portids->pdata[i]) {
-            g_free(n->portid);
-            n->portid = g_strdup(plan->portids->pdata[i]);
-        }
-        if (!plan->ifnames->pdata[i])
-            continue;
-        g_free(n->ifname);
-        n->ifname = g_strdup(plan->ifnames->pdata[i]);
-    }
+void
+vkQemuNetReleasePort(const char *rootKey, vkDomainNetDef *n)
+{
+    if (n->type == VK_DOMAIN_NET_TYPE_NETWORK)
+        vkNetworkDriverPortUnplug(rootKey, n->source, n->portid);
+    g_clear_pointer(&n->portid, g_free);
+    g_clear_pointer(&n->liveBridge, g_free);
 }
 
 void
@@ -220,11 +263,6 @@ vkQemuNetReleasePorts(const char *rootKey, vkDomainDef *def)
 {
     GPtrArray *nets = def->priv ? def->priv->devs[VK_DOMAIN_DEVICE_NET] : NULL;
 
-    for (guint i = 0; nets && i < nets->len; i++) {
-        vkDomainNetDef *n = nets->pdata[i];
-
-        if (n->type == VK_DOMAIN_NET_TYPE_NETWORK)
-            unplugPort(rootKey, n->source, n->portid);
-        g_clear_pointer(&n->portid, g_free);
-    }
+    for (guint i = 0; nets && i < nets->len; i++)
+        vkQemuNetReleasePort(rootKey, nets->pdata[i]);
 }

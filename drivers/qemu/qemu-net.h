@@ -9,6 +9,7 @@
 #include <glib.h>
 
 #include "conf/domain-conf.h"
+#include "conf/domain-conf-priv.h"
 
 typedef struct {
     guint n;                  /* interfaces in the definition */
@@ -19,6 +20,7 @@ typedef struct {
     GPtrArray *portids;       /* per interface: its network port's UUID, or NULL */
     char *rootKey;            /* whose network driver state made the ports */
     GPtrArray *portNets;      /* per interface: the port's network, or NULL */
+    GPtrArray *bridges;       /* per interface: the network's bridge, or NULL */
     bool portsKept;           /* the live definition records the ports */
 } vkQemuNetPlan;
 
@@ -28,11 +30,21 @@ typedef struct {
  * opens vhost-net where the host has it.  -1 with an error, nothing
  * left behind. */
 int vkQemuNetPrepare(const char *rootKey, const vkDomainDef *def, vkQemuNetPlan *plan);
+/* The same for one interface n of def (a hotplug): plan has one entry. */
+int vkQemuNetPrepareOne(const char *rootKey, const vkDomainDef *def, const vkDomainNetDef *n,
+                        vkQemuNetPlan *plan);
+/* Our fd behind a number of plan->netFds/vhostFds (-1 for none). */
+int vkQemuNetPlanFd(const vkQemuNetPlan *plan, int number);
+/* Entry i of plan into interface n (the live definition then owns it). */
+void vkQemuNetApplyOne(vkDomainNetDef *n, vkQemuNetPlan *plan, guint i);
 /* Writes the taps' names into def's <target dev=''/> and the network
- * ports into <source portid=''/> (the live XML), which then own them. */
+ * ports and their bridges into <source portid='' bridge=''/> (the live
+ * XML, as libvirt's), which then own them. */
 void vkQemuNetApplyNames(vkDomainDef *def, vkQemuNetPlan *plan);
 /* Deletes the network ports def's interfaces record (the run ended). */
 void vkQemuNetReleasePorts(const char *rootKey, vkDomainDef *def);
+/* The same for one interface (a detach). */
+void vkQemuNetReleasePort(const char *rootKey, vkDomainNetDef *n);
 /* Closes our copies of the fds, and deletes the network ports unless
  * vkQemuNetApplyNames handed them to the live definition.  Taps are not
  * persistent: once QEMU, the only other holder, exits, the kernel deletes

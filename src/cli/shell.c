@@ -27,6 +27,7 @@ const vkshCmdGroup vkshGroups[] = {
     { "Domain Monitoring", "monitor", vkshMonitorCmds },
     { "Domain Events", "events", vkshEventCmds },
     { "Host and Hypervisor", "host", vkshHostCmds },
+    { "Interface", "interface", vkshIfaceCmds },
     { "Networking", "network", vkshNetworkCmds },
     { "Snapshot", "snapshot", vkshSnapshotCmds },
     { "Storage Pool", "pool", vkshPoolCmds },

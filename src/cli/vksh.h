@@ -201,6 +201,7 @@ extern const vkshCmdDef *const vkshEventCmds[];
 extern const vkshCmdDef *const vkshHostCmds[];
 extern const vkshCmdDef *const vkshShellCmds[];
 extern const vkshCmdDef *const vkshNetworkCmds[];
+extern const vkshCmdDef *const vkshIfaceCmds[];
 extern const vkshCmdDef *const vkshSnapshotCmds[];
 
 #endif /* VKSH_H */

@@ -184,6 +184,7 @@ typedef struct {
     char *source;              /* network name, bridge name, host dev */
     char *sourceMode;          /* direct: vepa, bridge, ...  */
     char *portid;              /* network: the network port while running */
+    char *liveBridge;          /* network: its bridge while running (live XML) */
     char *ifname;              /* <target dev=''/> */
     char *model;               /* virtio, e1000, rtl8139 */
     char *script;

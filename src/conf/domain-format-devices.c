@@ -217,6 +217,7 @@ formatNet(GString *buf, const vkDomainNetDef *net)
         case VK_DOMAIN_NET_TYPE_NETWORK:
             vkConfAttr(buf, "network", net->source);
             vkConfAttr(buf, "portid", net->portid);
+            vkConfAttr(buf, "bridge", net->liveBridge);
             break;
         case VK_DOMAIN_NET_TYPE_BRIDGE:
             vkConfAttr(buf, "bridge", net->source);

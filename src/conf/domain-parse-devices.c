@@ -243,6 +243,7 @@ parseNet(xmlNodePtr node, vkDomainNetDef *net)
             case VK_DOMAIN_NET_TYPE_NETWORK:
                 vkXmlSetAttr(&net->source, n, "network");
                 vkXmlSetAttr(&net->portid, n, "portid");
+                vkXmlSetAttr(&net->liveBridge, n, "bridge");
                 break;
             case VK_DOMAIN_NET_TYPE_BRIDGE:
                 vkXmlSetAttr(&net->source, n, "bridge");

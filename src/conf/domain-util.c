@@ -303,6 +303,7 @@ vkDomainDevicePayloadFree(int type, void *payload)
         g_free(n->source);
         g_free(n->sourceMode);
         g_free(n->portid);
+        g_free(n->liveBridge);
         g_free(n->ifname);
         g_free(n->model);
         g_free(n->script);

@@ -10,10 +10,7 @@ bridge (<interface type='bridge'>) gets its tap too.  Destroying the
 guests removes their taps; net-destroy then leaves no link, rule,
 process or file.  Skipped without a cloud kernel or busybox-static."""
 
-import glob
 import os
-import shutil
-import struct
 import sys
 import tempfile
 
@@ -21,105 +18,26 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "daemon"))
 sys.path.insert(0, HERE)
 import netns  # noqa: E402
+from linuxguest import build_initrd, check, domxml, find_kernel  # noqa: E402
 import vkwire  # noqa: E402
 import vktest  # noqa: E402
 from vktest import VIRSH  # noqa: E402
 
 netns.enter([os.path.abspath(__file__)] + sys.argv[1:])
 BIN = sys.argv[1]
-BUSYBOX = "/bin/busybox"
-MODULES = ["drivers/virtio/virtio_ring.ko", "drivers/virtio/virtio.ko",
-           "drivers/virtio/virtio_pci_legacy_dev.ko", "drivers/virtio/virtio_pci_modern_dev.ko",
-           "drivers/virtio/virtio_pci.ko", "net/core/failover.ko",
-           "drivers/net/net_failover.ko", "drivers/net/virtio_net.ko"]
 GUARD = 90          # a TCG boot plus DHCP: a guard against hangs, not a timing
 
-INIT = """#!/bin/busybox sh
-/bin/busybox mount -t devtmpfs dev /dev
-/bin/busybox mount -t proc proc /proc
-/bin/busybox mount -t sysfs sys /sys
-for m in %s; do /bin/busybox insmod /$m.ko; done
-/bin/busybox ip link set lo up
-/bin/busybox ip link set eth0 up
+INIT = """/bin/busybox ip link set eth0 up
 /bin/busybox udhcpc -i eth0 -n -q -f -t 20 -T 1 -s /dhcp.sh -x hostname:%s
 /bin/busybox ping -c 1 -W 5 %s && echo VK-PING-OK > /dev/ttyS0
 echo VK-NET-DONE > /dev/ttyS0
 exec /bin/busybox sleep 1000000
 """
-DHCP_SCRIPT = """#!/bin/busybox sh
-if [ "$1" = bound ]; then
-  /bin/busybox ifconfig $interface $ip netmask $subnet up
-  echo VK-LEASE $ip > /dev/ttyS0
-fi
-"""
-
-
-def cpio(entries):
-    """A newc cpio archive (the kernel unpacks it uncompressed)."""
-    out = b""
-    for ino, (name, mode, data) in enumerate(entries + [("TRAILER!!!", 0, b"")], 1):
-        nb = name.encode() + b"\0"
-        hdr = "070701" + "".join("%08x" % v for v in (
-            ino, mode, 0, 0, 1, 0, len(data), 0, 0, 0, 0, len(nb), 0))
-        out += hdr.encode() + nb
-        out += b"\0" * (-len(out) % 4) + data
-        out += b"\0" * (-len(out) % 4)
-    return out
-
-
-def build_initrd(path, modules_dir, hostname, ping):
-    entries = [(d, 0o40755, b"") for d in ("bin", "dev", "proc", "sys", "etc")]
-    with open(BUSYBOX, "rb") as f:
-        entries.append(("bin/busybox", 0o100755, f.read()))
-    names = []
-    for m in MODULES:
-        with open(os.path.join(modules_dir, "kernel", m), "rb") as f:
-            name = os.path.basename(m)[:-3]
-            names.append(name)
-            entries.append((name + ".ko", 0o100644, f.read()))
-    entries.append(("init", 0o100755, (INIT % (" ".join(names), hostname, ping)).encode()))
-    entries.append(("dhcp.sh", 0o100755, DHCP_SCRIPT.encode()))
-    with open(path, "wb") as f:
-        f.write(cpio(entries))
-
-
-def find_kernel():
-    env = os.environ.get("VK_TEST_LINUX_KERNEL")
-    kernels = [env] if env else sorted(glob.glob("/boot/vmlinuz-*-cloud-amd64"))
-    for k in kernels:
-        mods = "/lib/modules/" + os.path.basename(k)[len("vmlinuz-"):]
-        if all(os.path.exists(os.path.join(mods, "kernel", m)) for m in MODULES):
-            return k, mods
-    return None, None
-
-
-def domxml(name, kernel, initrd, mac, iface):
-    return f"""<domain type='qemu'>
-  <name>{name}</name>
-  <memory unit='MiB'>256</memory>
-  <os>
-    <type arch='x86_64' machine='pc'>hvm</type>
-    <kernel>{kernel}</kernel>
-    <initrd>{initrd}</initrd>
-    <cmdline>console=ttyS0 panic=-1 quiet</cmdline>
-  </os>
-  <devices>
-    {iface.format(mac=mac)}
-    <serial type='pty'/>
-  </devices>
-</domain>
-"""
-
-
-def check(cond, what):
-    if not cond:
-        raise AssertionError(what)
 
 
 def main():
     kernel, mods = find_kernel()
-    if not kernel or not os.access(BUSYBOX, os.X_OK) or \
-            not os.access("/usr/bin/qemu-system-x86_64", os.X_OK):
+    if not kernel:
         print("SKIP: no cloud kernel with virtio-net modules, busybox-static or QEMU")
         return 77
     root = tempfile.mkdtemp(prefix="vk-net-guest-")
@@ -127,7 +45,7 @@ def main():
     consoles = []
     try:
         initrd = os.path.join(root, "initrd.cpio")
-        build_initrd(initrd, mods, "vkguest", "192.168.122.1")
+        build_initrd(initrd, mods, INIT % ("vkguest", "192.168.122.1"))
         daemon = vkwire.Daemon(BIN, extra=["--network-root", os.path.join(root, "net"),
                                            "--qemu-root", os.path.join(root, "qemu")])
         uri = vktest.uri_of(daemon.rw)
@@ -210,28 +128,10 @@ def main():
         print("guest lease %s on %s" % (ip, mac))
         return 0
     except BaseException:
-        if daemon:
-            print("---- virtkitd log ----\n" + daemon.logtext()[-20000:])
-        for c in consoles:
-            print("---- console ----\n" + c.out.decode(errors="replace"))
+        netns.dump(daemon, consoles)
         raise
     finally:
-        for c in consoles:
-            try:
-                os.kill(c.pid, 9)
-                os.waitpid(c.pid, 0)
-            except OSError:
-                pass
-        if daemon:
-            try:
-                vktest.client(VIRSH, vktest.uri_of(daemon.rw), "destroy", "vknetg1", ok=False)
-                vktest.client(VIRSH, vktest.uri_of(daemon.rw), "destroy", "vknetg2", ok=False)
-            except Exception:
-                pass
-            daemon.stop()
-        netns.kill_leftovers(root)
-        vktest.reap_all()
-        shutil.rmtree(root, ignore_errors=True)
+        netns.finish(daemon, root, VIRSH, names=("vknetg1", "vknetg2"), consoles=consoles)
 
 
 sys.exit(main())

@@ -26,7 +26,7 @@ import sys
 
 HEADERS = ["virtkit-common.h", "virtkit-host.h", "virtkit-domain.h",
            "virtkit-event.h", "virtkit-network.h", "virtkit-storage.h",
-           "virtkit-nodedev.h", "virtkit-domain-snapshot.h"]
+           "virtkit-nodedev.h", "virtkit-interface.h", "virtkit-domain-snapshot.h"]
 
 # Public handle type -> (wire struct, kind used in helper names,
 #                         expression reaching the connection)
@@ -37,6 +37,7 @@ HANDLES = {
     "virStoragePoolPtr": ("remote_nonnull_storage_pool", "StoragePool", "%s->conn"),
     "virStorageVolPtr": ("remote_nonnull_storage_vol", "StorageVol", "%s->conn"),
     "virNodeDevicePtr": ("remote_nonnull_node_device", "NodeDevice", "%s->conn"),
+    "virInterfacePtr": ("remote_nonnull_interface", "Interface", "%s->conn"),
     "virDomainSnapshotPtr": ("remote_nonnull_domain_snapshot", "DomainSnapshot",
                              "%s->domain->conn"),
 }

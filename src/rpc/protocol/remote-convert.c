@@ -58,6 +58,13 @@ vkRemoteMakeNodeDevice(remote_nonnull_node_device *dst, virNodeDevicePtr dev)
 }
 
 void
+vkRemoteMakeInterface(remote_nonnull_interface *dst, virInterfacePtr iface)
+{
+    dst->name = g_strdup(iface->name);
+    dst->mac = g_strdup(iface->mac);
+}
+
+void
 vkRemoteMakeDomainSnapshot(remote_nonnull_domain_snapshot *dst, virDomainSnapshotPtr snap)
 {
     dst->name = g_strdup(snap->name);
@@ -105,6 +112,12 @@ virNodeDevicePtr
 vkRemoteGetNodeDevice(virConnectPtr conn, const remote_nonnull_node_device *src)
 {
     return vkGetNodeDevice(conn, src->name, NULL);
+}
+
+virInterfacePtr
+vkRemoteGetInterface(virConnectPtr conn, const remote_nonnull_interface *src)
+{
+    return vkGetInterface(conn, src->name, src->mac);
 }
 
 virDomainSnapshotPtr

@@ -66,6 +66,13 @@ vkRemoteArgNodeDevice(remote_nonnull_node_device *dst, virNodeDevicePtr dev)
 }
 
 static inline void
+vkRemoteArgInterface(remote_nonnull_interface *dst, virInterfacePtr iface)
+{
+    dst->name = iface->name;
+    dst->mac = iface->mac;
+}
+
+static inline void
 vkRemoteArgDomainSnapshot(remote_nonnull_domain_snapshot *dst, virDomainSnapshotPtr snap)
 {
     dst->name = snap->name;
@@ -79,6 +86,7 @@ void vkRemoteMakeNetworkPort(remote_nonnull_network_port *dst, virNetworkPortPtr
 void vkRemoteMakeStoragePool(remote_nonnull_storage_pool *dst, virStoragePoolPtr pool);
 void vkRemoteMakeStorageVol(remote_nonnull_storage_vol *dst, virStorageVolPtr vol);
 void vkRemoteMakeNodeDevice(remote_nonnull_node_device *dst, virNodeDevicePtr dev);
+void vkRemoteMakeInterface(remote_nonnull_interface *dst, virInterfacePtr iface);
 void vkRemoteMakeDomainSnapshot(remote_nonnull_domain_snapshot *dst, virDomainSnapshotPtr snap);
 
 /* ---- wire -> new handle (refs = 1; NULL with an error set) ---- */
@@ -92,6 +100,7 @@ virStorageVolPtr vkRemoteGetStorageVol(virConnectPtr conn,
                                        const remote_nonnull_storage_vol *src);
 virNodeDevicePtr vkRemoteGetNodeDevice(virConnectPtr conn,
                                        const remote_nonnull_node_device *src);
+virInterfacePtr vkRemoteGetInterface(virConnectPtr conn, const remote_nonnull_interface *src);
 virDomainSnapshotPtr vkRemoteGetDomainSnapshot(virConnectPtr conn,
                                                const remote_nonnull_domain_snapshot *src);
 

@@ -226,7 +226,8 @@ static virHypervisorDriver qemuHypervisorDriver = {
     .domainOpenConsole = vkQemuDomainOpenConsole,
     .domainOpenGraphicsFD = vkQemuDomainOpenGraphicsFD,
     .domainScreenshot = vkQemuDomainScreenshot,
-    /* day-two queries: qemu-stats*.c, qemu-vcpu.c, qemu-domstats.c, qemu-sendkey.c */
+    /* day-two queries: qemu-stats*.c, qemu-vcpu.c, qemu-domstats.c, qemu-sendkey.c,
+     * qemu-dump.c */
     .domainMemoryStats = vkQemuDomainMemoryStats,
     .domainSetMemoryStatsPeriod = vkQemuDomainSetMemoryStatsPeriod,
     .domainSetMaxMemory = vkQemuDomainSetMaxMemory,
@@ -249,6 +250,8 @@ static virHypervisorDriver qemuHypervisorDriver = {
     .connectGetAllDomainStats = vkQemuConnectGetAllDomainStats,
     .nodeGetCPUMap = vkQemuNodeGetCPUMap,
     .domainSendKey = vkQemuDomainSendKey,
+    .domainCoreDump = vkQemuDomainCoreDump,
+    .domainCoreDumpWithFormat = vkQemuDomainCoreDumpWithFormat,
 
     .connectDomainEventRegister = vkStateDomainEventRegister,
     .connectDomainEventDeregister = vkStateDomainEventDeregister,

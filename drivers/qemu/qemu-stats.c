@@ -226,6 +226,25 @@ vkQemuDomainMemoryStats(virDomainPtr dom, virDomainMemoryStatPtr stats,
     return ret;
 }
 
+int
+vkQemuAffect(vkQemuDomain *obj, unsigned int flags, bool *live, bool *config)
+{
+    *live = flags & VIR_DOMAIN_AFFECT_LIVE;
+    *config = flags & VIR_DOMAIN_AFFECT_CONFIG;
+    if (!*live && !*config) {
+        *live = obj->id >= 0;
+        *config = !*live;
+    }
+    if (*live && !vkQemuCheckActive(obj))
+        return -1;
+    if (*config && !obj->persistent) {
+        vkReportError(VIR_ERR_OPERATION_INVALID, "%s",
+                      "cannot change persistent config of a transient domain");
+        return -1;
+    }
+    return 0;
+}
+
 /* <memballoon><stats period='N'/>: first of its children, as libvirt
  * writes it; a period of 0 (polling off) is not written. */
 static void
@@ -267,24 +286,18 @@ vkQemuDomainSetMemoryStatsPeriod(virDomainPtr dom, int period, unsigned int flag
     int ret = -1;
 
     vkCheckFlags(VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG, -1);
+    if (period < 0) {
+        vkReportError(VIR_ERR_INVALID_ARG, "%s",
+                      "period in virDomainSetMemoryStatsPeriod must be zero or greater");
+        return -1;
+    }
     if (!(obj = vkQemuDomainGet(dom, &st)))
         return -1;
     vkQemuDomainRef(obj);
     if (vkQemuBeginJob(st, obj) < 0)
         goto nojob;
-    live = flags & VIR_DOMAIN_AFFECT_LIVE;
-    config = flags & VIR_DOMAIN_AFFECT_CONFIG;
-    if (!live && !config) {
-        live = obj->id >= 0;
-        config = !live;
-    }
-    if (live && !vkQemuCheckActive(obj))
+    if (vkQemuAffect(obj, flags, &live, &config) < 0)
         goto out;
-    if (config && !obj->persistent) {
-        vkReportError(VIR_ERR_OPERATION_INVALID, "%s",
-                      "cannot change persistent config of a transient domain");
-        goto out;
-    }
     cfg = obj->newDef ? obj->newDef : obj->def;
     if ((live && !balloonElem(obj->def)) || (config && !balloonElem(cfg))) {
         vkReportError(VIR_ERR_OPERATION_INVALID, "%s",
@@ -463,12 +476,40 @@ vkQemuDomainGetJobInfo(virDomainPtr dom, virDomainJobInfoPtr info)
     return 0;
 }
 
+/* A save's progress as virDomainGetJobStats' typed parameters. */
+static int
+jobParams(const jobProgress *jp, virTypedParameterPtr *params, int *nparams)
+{
+    const struct { const char *name; unsigned long long value; } figures[] = {
+        { VIR_DOMAIN_JOB_TIME_ELAPSED, jp->elapsedMs },
+        { VIR_DOMAIN_JOB_DATA_TOTAL, jp->total },
+        { VIR_DOMAIN_JOB_DATA_PROCESSED, jp->processed },
+        { VIR_DOMAIN_JOB_DATA_REMAINING, jp->remaining },
+        { VIR_DOMAIN_JOB_MEMORY_TOTAL, jp->total },
+        { VIR_DOMAIN_JOB_MEMORY_PROCESSED, jp->processed },
+        { VIR_DOMAIN_JOB_MEMORY_REMAINING, jp->remaining },
+    };
+    int max = 0;
+    bool ok = virTypedParamsAddInt(params, nparams, &max, VIR_DOMAIN_JOB_OPERATION,
+                                   VIR_DOMAIN_JOB_OPERATION_SAVE) == 0;
+
+    for (size_t i = 0; ok && i < G_N_ELEMENTS(figures); i++)
+        ok = virTypedParamsAddULLong(params, nparams, &max, figures[i].name,
+                                     figures[i].value) == 0;
+    if (!ok) {
+        virTypedParamsFree(*params, *nparams);
+        *params = NULL;
+        *nparams = 0;
+        return -1;
+    }
+    return 0;
+}
+
 int
 vkQemuDomainGetJobStats(virDomainPtr dom, int *type, virTypedParameterPtr *params,
                         int *nparams, unsigned int flags)
 {
     jobProgress jp;
-    int max = 0;
 
     vkCheckFlags(VIR_DOMAIN_JOB_STATS_COMPLETED | VIR_DOMAIN_JOB_STATS_KEEP_COMPLETED, -1);
     *params = NULL;
@@ -481,30 +522,7 @@ vkQemuDomainGetJobStats(virDomainPtr dom, int *type, virTypedParameterPtr *param
     if (jobProgressGet(dom, &jp) < 0)
         return -1;
     *type = jp.type;
-    if (jp.type == VIR_DOMAIN_JOB_NONE)
-        return 0;
-    if (virTypedParamsAddInt(params, nparams, &max, VIR_DOMAIN_JOB_OPERATION,
-                             VIR_DOMAIN_JOB_OPERATION_SAVE) < 0 ||
-        virTypedParamsAddULLong(params, nparams, &max, VIR_DOMAIN_JOB_TIME_ELAPSED,
-                                jp.elapsedMs) < 0 ||
-        virTypedParamsAddULLong(params, nparams, &max, VIR_DOMAIN_JOB_DATA_TOTAL,
-                                jp.total) < 0 ||
-        virTypedParamsAddULLong(params, nparams, &max, VIR_DOMAIN_JOB_DATA_PROCESSED,
-                                jp.processed) < 0 ||
-        virTypedParamsAddULLong(params, nparams, &max, VIR_DOMAIN_JOB_DATA_REMAINING,
-                                jp.remaining) < 0 ||
-        virTypedParamsAddULLong(params, nparams, &max, VIR_DOMAIN_JOB_MEMORY_TOTAL,
-                                jp.total) < 0 ||
-        virTypedParamsAddULLong(params, nparams, &max, VIR_DOMAIN_JOB_MEMORY_PROCESSED,
-                                jp.processed) < 0 ||
-        virTypedParamsAddULLong(params, nparams, &max, VIR_DOMAIN_JOB_MEMORY_REMAINING,
-                                jp.remaining) < 0) {
-        virTypedParamsFree(*params, *nparams);
-        *params = NULL;
-        *nparams = 0;
-        return -1;
-    }
-    return 0;
+    return jp.type == VIR_DOMAIN_JOB_NONE ? 0 : jobParams(&jp, params, nparams);
 }
 
 int

@@ -2,8 +2,9 @@
 /*
  * Day-two queries of running QEMU guests: statistics (memory, block,
  * interface, CPU, vCPU), block info, control and job info, domstats,
- * send-key.  The driver members live in qemu-stats.c, qemu-vcpu.c,
- * qemu-domstats.c and qemu-sendkey.c; the pure parsers of what the host
+ * send-key, memory dumps.  The driver members live in qemu-stats.c,
+ * qemu-stats-dev.c, qemu-vcpu.c, qemu-domstats.c, qemu-sendkey.c and
+ * qemu-dump.c; the pure parsers of what the host
  * says (/proc, /proc/net/dev, image headers) in qemu-stats-proc.c, so
  * they are tested without a guest.
  */
@@ -58,6 +59,11 @@ int vkQemuFindDisk(const vkDomainDef *def, const char *path);
 vkJSON *vkQemuBlockStatsFor(const vkJSON *ret, const vkDomainDef *def, int idx);
 /* The balloon device's model is not 'none'. */
 bool vkQemuHasBalloon(const vkDomainDef *def);
+/* Which definitions VIR_DOMAIN_AFFECT_* flags name (CURRENT: the live one
+ * of a running domain, else the persistent one); -1 with libvirt's error
+ * for the live one of an inactive domain or the persistent one of a
+ * transient domain.  Called locked. */
+int vkQemuAffect(vkQemuDomain *obj, unsigned int flags, bool *live, bool *config);
 /* A QMP query with the domain's job, for a caller holding the lock and a
  * reference: running check, then cmd; returns locked. */
 int vkQemuQuery(vkQemuState *st, vkQemuDomain *obj, const char *cmd, vkJSON *args,
@@ -117,6 +123,11 @@ int vkQemuNodeGetCPUMap(virConnectPtr conn, unsigned char **cpumap, unsigned int
 /* ---- qemu-domstats.c ---- */
 int vkQemuConnectGetAllDomainStats(virConnectPtr conn, unsigned int stats,
                                    virDomainStatsRecordPtr **retStats, unsigned int flags);
+
+/* ---- qemu-dump.c ---- */
+int vkQemuDomainCoreDump(virDomainPtr dom, const char *to, unsigned int flags);
+int vkQemuDomainCoreDumpWithFormat(virDomainPtr dom, const char *to, unsigned int dumpformat,
+                                   unsigned int flags);
 
 /* ---- qemu-sendkey.c ---- */
 int vkQemuDomainSendKey(virDomainPtr dom, unsigned int codeset, unsigned int holdtime,

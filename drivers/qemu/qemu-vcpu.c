@@ -104,29 +104,18 @@ vkQemuDomainGetVcpus(virDomainPtr dom, virVcpuInfoPtr info, int maxinfo,
 static int
 pickDef(vkQemuDomain *obj, unsigned int flags, vkDomainDef **def)
 {
-    bool live = flags & VIR_DOMAIN_AFFECT_LIVE, config = flags & VIR_DOMAIN_AFFECT_CONFIG;
+    bool live, config;
 
-    if (live && config) {
+    if ((flags & VIR_DOMAIN_AFFECT_LIVE) && (flags & VIR_DOMAIN_AFFECT_CONFIG)) {
         vkReportError(VIR_ERR_INVALID_ARG, "%s",
                       "Flags 'VIR_DOMAIN_AFFECT_LIVE' and 'VIR_DOMAIN_AFFECT_CONFIG' "
                       "are mutually exclusive");
         return -1;
     }
-    if (!live && !config)
-        live = obj->id >= 0;
-    if (live) {
-        if (!vkQemuCheckActive(obj))
-            return -1;
-        *def = obj->def;
-        return 1;
-    }
-    if (obj->id >= 0 && !obj->persistent) {
-        vkReportError(VIR_ERR_OPERATION_INVALID, "%s",
-                      "cannot change persistent config of a transient domain");
+    if (vkQemuAffect(obj, flags, &live, &config) < 0)
         return -1;
-    }
-    *def = obj->newDef ? obj->newDef : obj->def;
-    return 0;
+    *def = live ? obj->def : obj->newDef ? obj->newDef : obj->def;
+    return live;
 }
 
 int

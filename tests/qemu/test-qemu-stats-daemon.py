@@ -4,6 +4,7 @@
 virsh and python3-libvirt: dommemstat (and --period), vcpuinfo, vcpucount,
 setvcpus (hot-plug), domblkstat, domblkinfo, domifstat, cpu-stats --total,
 domcontrol, domtime, domjobinfo, setmaxmem, send-key in several code sets,
+dump --memory-only,
 and domstats / virConnectGetAllDomainStats / virDomainListGetStats
 (REMOTE_PROC_CONNECT_GET_ALL_DOMAIN_STATS).
 
@@ -177,6 +178,12 @@ def scenario(sock, d):
     seen["domjobinfo"] = virsh(sock, "domjobinfo", "vks").stdout
     seen["send-key"] = virsh(sock, "send-key", "vks", "--codeset", "linux", "KEY_A").stdout
     seen["send-key-xt"] = virsh(sock, "send-key", "vks", "--codeset", "xt", "30").stdout
+    core = os.path.join(d, "vks.core")
+    virsh(sock, "dump", "vks", core, "--memory-only", "--format", "elf")
+    with open(core, "rb") as f:
+        seen["dump-elf"] = f.read(4)
+    seen["dump-bad-format"] = fails(sock, "dump", "vks", core, "--format", "kdump-zlib")
+    seen["dump-full"] = virsh(sock, "dump", "vks", core, ok=False).returncode
     running = keys_of(virsh(sock, "domstats", "vks").stdout)
     seen["domstats"] = running
     # hot-plug: the second vCPU appears in QEMU and in the counts
@@ -221,6 +228,10 @@ def check_virtkit(seen):
     assert "Job type:         None" in seen["domjobinfo"]
     assert "is not a known interface" in seen["domifstat"]
     assert seen["dommemstat"] == ["actual", "last_update", "rss"]
+    assert seen["dump-elf"] == b"\x7fELF", seen["dump-elf"]
+    assert "memory-only" in seen["dump-bad-format"], seen["dump-bad-format"]
+    # refused, where libvirt writes QEMU's migration stream
+    assert seen["dump-full"] == 1
     assert re.search(r"cpu_time +\d+\.\d+ seconds", seen["cpu-stats-total"] or ""), seen
 
 
@@ -256,6 +267,7 @@ def main():
             for k in ("memstat-off", "domifstat", "domtime"):
                 ours[k] = re.sub(r"domain '[^']*' ", "domain ", ours[k])
             del ours["cpu-stats-total"]
+            del ours["dump-full"]
             # libvirt 9.0 reports cpu.* for a shut-off domain too, read
             # for pid 0 (figures of no guest); virtkit leaves them out
             for k in ("domstats-off", "domstats-destroyed"):

@@ -89,6 +89,28 @@ balloonElem(vkDomainDef *def)
 }
 
 int
+vkQemuBalloonApplyPeriod(vkQemuMonitor *mon, const vkDomainDef *def)
+{
+    vkXmlElem *bal = balloonElem((vkDomainDef *)def);
+    const char *period = NULL;
+    vkJSON *args;
+
+    for (guint i = 0; bal && bal->children && i < bal->children->len; i++) {
+        const vkXmlElem *c = bal->children->pdata[i];
+
+        if (strcmp(c->name, "stats") == 0)
+            period = vkXmlElemGetAttr(c, "period");
+    }
+    if (!period || g_ascii_strtoll(period, NULL, 10) <= 0)
+        return 0;
+    args = vkJSONNewObject();
+    vkJSONObjectAppendString(args, "path", BALLOON_PATH);
+    vkJSONObjectAppendString(args, "property", "guest-stats-polling-interval");
+    vkJSONObjectAppendInt(args, "value", g_ascii_strtoll(period, NULL, 10));
+    return vkQemuMonitorCommand(mon, "qom-set", args, NULL);
+}
+
+int
 vkQemuFindDisk(const vkDomainDef *def, const char *path)
 {
     GPtrArray *disks = def->priv->devs[VK_DOMAIN_DEVICE_DISK];

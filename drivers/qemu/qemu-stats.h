@@ -64,6 +64,10 @@ bool vkQemuHasBalloon(const vkDomainDef *def);
  * for the live one of an inactive domain or the persistent one of a
  * transient domain.  Called locked. */
 int vkQemuAffect(vkQemuDomain *obj, unsigned int flags, bool *live, bool *config);
+/* At start, before the guest runs: the balloon's statistics period of
+ * <memballoon><stats period='N'/> (QEMU has no command-line option for
+ * it).  0 when there is none to set. */
+int vkQemuBalloonApplyPeriod(vkQemuMonitor *mon, const vkDomainDef *def);
 /* A QMP query with the domain's job, for a caller holding the lock and a
  * reference: running check, then cmd; returns locked. */
 int vkQemuQuery(vkQemuState *st, vkQemuDomain *obj, const char *cmd, vkJSON *args,

@@ -70,7 +70,7 @@ def domxml(name, disk):
       <target dev='vda' bus='virtio'/>
     </disk>
     <interface type='user'><model type='virtio'/></interface>
-    <memballoon model='virtio'/>
+    <memballoon model='virtio'><stats period='3'/></memballoon>
   </devices>
 </domain>
 """

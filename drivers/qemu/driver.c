@@ -21,6 +21,7 @@
 #include "drivers/qemu/qemu-snapshot.h"
 #include "drivers/qemu/qemu-driver.h"
 #include "drivers/qemu/qemu-console.h"
+#include "drivers/qemu/qemu-stats.h"
 
 VK_DOMAIN_OBJ_DEFINE_REFS(vkQemuDomain, vkQemuDomain)
 
@@ -225,6 +226,32 @@ static virHypervisorDriver qemuHypervisorDriver = {
     .domainOpenConsole = vkQemuDomainOpenConsole,
     .domainOpenGraphicsFD = vkQemuDomainOpenGraphicsFD,
     .domainScreenshot = vkQemuDomainScreenshot,
+    /* day-two queries: qemu-stats*.c, qemu-vcpu.c, qemu-domstats.c, qemu-sendkey.c,
+     * qemu-dump.c */
+    .domainMemoryStats = vkQemuDomainMemoryStats,
+    .domainSetMemoryStatsPeriod = vkQemuDomainSetMemoryStatsPeriod,
+    .domainSetMaxMemory = vkQemuDomainSetMaxMemory,
+    .domainBlockStats = vkQemuDomainBlockStats,
+    .domainBlockStatsFlags = vkQemuDomainBlockStatsFlags,
+    .domainInterfaceStats = vkQemuDomainInterfaceStats,
+    .domainGetBlockInfo = vkQemuDomainGetBlockInfo,
+    .domainGetCPUStats = vkQemuDomainGetCPUStats,
+    .domainGetControlInfo = vkQemuDomainGetControlInfo,
+    .domainGetTime = vkQemuDomainGetTime,
+    .domainSetTime = vkQemuDomainSetTime,
+    .domainGetJobInfo = vkQemuDomainGetJobInfo,
+    .domainGetJobStats = vkQemuDomainGetJobStats,
+    .domainAbortJob = vkQemuDomainAbortJob,
+    .domainGetVcpus = vkQemuDomainGetVcpus,
+    .domainGetVcpusFlags = vkQemuDomainGetVcpusFlags,
+    .domainGetMaxVcpus = vkQemuDomainGetMaxVcpus,
+    .domainSetVcpus = vkQemuDomainSetVcpus,
+    .domainSetVcpusFlags = vkQemuDomainSetVcpusFlags,
+    .connectGetAllDomainStats = vkQemuConnectGetAllDomainStats,
+    .nodeGetCPUMap = vkQemuNodeGetCPUMap,
+    .domainSendKey = vkQemuDomainSendKey,
+    .domainCoreDump = vkQemuDomainCoreDump,
+    .domainCoreDumpWithFormat = vkQemuDomainCoreDumpWithFormat,
 
     .connectDomainEventRegister = vkStateDomainEventRegister,
     .connectDomainEventDeregister = vkStateDomainEventDeregister,

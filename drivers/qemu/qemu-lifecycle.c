@@ -27,6 +27,7 @@
 #include "util/atomic-file.h"
 #include "conf/domain-status.h"
 #include "drivers/qemu/qemu-private.h"
+#include "drivers/qemu/qemu-stats.h"
 #include "drivers/qemu/qemu-firmware.h"
 #include "drivers/qemu/qemu-net.h"
 #include "drivers/qemu/command.h"
@@ -449,6 +450,7 @@ vkQemuStartDomain(vkQemuState *st, vkQemuDomain *obj, unsigned int flags,
     if (destroyed ||
         vkQemuMonitorHandshake(run->mon, VK_QEMU_HANDSHAKE_TIMEOUT_MS) < 0 ||
         (incoming && runIncoming(st, obj, run, run->mon, incoming->fd) < 0) ||
+        vkQemuBalloonApplyPeriod(run->mon, resolved) < 0 ||
         (!paused && vkQemuMonitorCont(run->mon) < 0))
         goto abort;
 

@@ -191,6 +191,8 @@ int vkQemuConnectGetCPUModelNames(virConnectPtr conn, const char *arch,
 extern const vkStateDomainOps vkQemuStateDomainOps;
 int vkQemuDomainGetInfo(virDomainPtr dom, virDomainInfoPtr info);
 /* qemu-ifaddr.c */
+/* def has the guest agent's channel (org.qemu.guest_agent.0). */
+bool vkQemuHasAgentChannel(const vkDomainDef *def);
 int vkQemuDomainInterfaceAddresses(virDomainPtr dom, virDomainInterfacePtr **ifaces,
                                    unsigned int source, unsigned int flags);
 /* Writes def as ROOT/etc/NAME.xml, atomically. */

@@ -66,8 +66,8 @@ vkQemuDomainSetMemoryFlags(virDomainPtr dom, unsigned long memory, unsigned int 
         vkDomainDef *def = obj->newDef ? obj->newDef : obj->def;
 
         if (live) {
-            vkReportError(VIR_ERR_OPERATION_INVALID,
-                          "cannot resize the maximum memory of running domain '%s'", obj->name);
+            vkReportError(VIR_ERR_OPERATION_INVALID, "%s",
+                          "cannot resize the maximum memory on an active domain");
             goto out;
         }
         def->maxMemory = memory;

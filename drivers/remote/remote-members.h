@@ -67,6 +67,8 @@ int vkRemoteDomainMemoryPeek(virDomainPtr dom, unsigned long long start, size_t 
 int vkRemoteDomainGetSecurityLabelList(virDomainPtr domain, virSecurityLabelPtr *seclabels);
 int vkRemoteDomainInterfaceAddresses(virDomainPtr dom, virDomainInterfacePtr **ifaces,
                                      unsigned int source, unsigned int flags);
+int vkRemoteConnectGetAllDomainStats(virConnectPtr conn, unsigned int stats,
+                                     virDomainStatsRecordPtr **retStats, unsigned int flags);
 int vkRemoteDomainOpenConsole(virDomainPtr dom, const char *dev_name, virStreamPtr st,
                               unsigned int flags);
 int vkRemoteStorageVolUpload(virStorageVolPtr vol, virStreamPtr st, unsigned long long offset,

@@ -45,6 +45,8 @@ HAND_SERVER = {
     "DOMAIN_GET_SECURITY_LABEL_LIST": ("vkDispatchDomainGetSecurityLabelList", ""),
     # Nested array reply (src/daemon/dispatch/ifaddr.c).
     "DOMAIN_INTERFACE_ADDRESSES": ("vkDispatchDomainInterfaceAddresses", ""),
+    # Records of typed parameters, one per domain (src/daemon/dispatch/domstats.c).
+    "CONNECT_GET_ALL_DOMAIN_STATS": ("vkDispatchConnectGetAllDomainStats", ""),
     # Calls that open a stream (src/daemon/dispatch/stream.c).
     "DOMAIN_OPEN_CONSOLE": ("vkDispatchDomainOpenConsole", "rw"),
     "STORAGE_VOL_UPLOAD": ("vkDispatchStorageVolUpload", "rw"),
@@ -123,6 +125,8 @@ CLIENT_HAND = {
     "virDomainGetSecurityLabelList": "vkRemoteDomainGetSecurityLabelList",
     # Nested array reply (remote-ifaddr.c).
     "virDomainInterfaceAddresses": "vkRemoteDomainInterfaceAddresses",
+    # Records of typed parameters, one per domain (remote-domstats.c).
+    "virConnectGetAllDomainStats": "vkRemoteConnectGetAllDomainStats",
     # Calls that open a stream (remote-stream.c).
     "virDomainOpenConsole": "vkRemoteDomainOpenConsole",
     "virStorageVolUpload": "vkRemoteStorageVolUpload",

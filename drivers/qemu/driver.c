@@ -18,6 +18,7 @@
 #define VIR_FROM_THIS VIR_FROM_QEMU
 #include "util/error.h"
 #include "drivers/qemu/qemu-private.h"
+#include "drivers/qemu/qemu-migrate.h"
 #include "drivers/qemu/qemu-snapshot.h"
 #include "drivers/qemu/qemu-driver.h"
 #include "drivers/qemu/qemu-console.h"
@@ -225,6 +226,19 @@ static virHypervisorDriver qemuHypervisorDriver = {
     .domainOpenConsole = vkQemuDomainOpenConsole,
     .domainOpenGraphicsFD = vkQemuDomainOpenGraphicsFD,
     .domainScreenshot = vkQemuDomainScreenshot,
+    .connectSupportsFeature = vkQemuConnectSupportsFeature,
+    .domainMigrateBegin3Params = vkQemuMigrateBegin3Params,
+    .domainMigratePrepare3Params = vkQemuMigratePrepare3Params,
+    .domainMigratePerform3Params = vkQemuMigratePerform3Params,
+    .domainMigrateFinish3Params = vkQemuMigrateFinish3Params,
+    .domainMigrateConfirm3Params = vkQemuMigrateConfirm3Params,
+    .domainGetJobInfo = vkQemuDomainGetJobInfo,
+    .domainGetJobStats = vkQemuDomainGetJobStats,
+    .domainAbortJob = vkQemuDomainAbortJob,
+    .domainMigrateSetMaxSpeed = vkQemuDomainMigrateSetMaxSpeed,
+    .domainMigrateGetMaxSpeed = vkQemuDomainMigrateGetMaxSpeed,
+    .domainMigrateSetMaxDowntime = vkQemuDomainMigrateSetMaxDowntime,
+    .domainMigrateGetMaxDowntime = vkQemuDomainMigrateGetMaxDowntime,
 
     .connectDomainEventRegister = vkStateDomainEventRegister,
     .connectDomainEventDeregister = vkStateDomainEventDeregister,

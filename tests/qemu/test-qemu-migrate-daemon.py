@@ -28,6 +28,7 @@ Bounds on waits only catch hangs; nothing asserts on time."""
 
 import os
 import shutil
+import socket
 import sys
 import tempfile
 import threading
@@ -123,6 +124,196 @@ def managed_direct(src, dst, base):
     wait_until(lambda: name not in states(dst.sock), "the transient guest's end")
 
 
+class Events:
+    """Lifecycle events of one host, through python3-libvirt."""
+
+    def __init__(self, host):
+        self.conn = libvirt.open(host.uri)
+        self.seen = []
+        self.cond = threading.Condition()
+        self.cb = self.conn.domainEventRegisterAny(None, libvirt.VIR_DOMAIN_EVENT_ID_LIFECYCLE,
+                                                   self._on, None)
+
+    def _on(self, conn, dom, event, detail, opaque):
+        with self.cond:
+            self.seen.append((dom.name(), event, detail))
+            self.cond.notify_all()
+
+    def wait(self, item):
+        with self.cond:
+            if not self.cond.wait_for(lambda: item in self.seen, timeout=GUARD):
+                raise AssertionError("no event %r in %r" % (item, self.seen))
+
+    def close(self):
+        self.conn.domainEventDeregisterAny(self.cb)
+        self.conn.close()
+
+
+def start_event_loop():
+    libvirt.virEventRegisterDefaultImpl()
+
+    def run():
+        while True:
+            libvirt.virEventRunDefaultImpl()
+    threading.Thread(target=run, daemon=True).start()
+
+
+def define_and_start(host, name, base, sub="src", mib=64):
+    path = os.path.join(base, name + ".xml")
+    with open(path, "w") as f:
+        f.write(guest_xml(name, os.path.join(base, sub)).replace(
+            "<memory unit='MiB'>64</memory>", "<memory unit='MiB'>%d</memory>" % mib))
+    virsh(host.sock, "define", path)
+    virsh(host.sock, "start", name)
+    wait_until(lambda: "VK-MICRO-READY" in read(os.path.join(base, sub, "serial-%s.log" % name)),
+               "the guest's banner")
+
+
+def p2p_persistent(src, dst, base):
+    """--p2p --persistent --undefinesource there, --suspend back."""
+    name = "vkmig2"
+    define_and_start(src, name, base)
+    ev_src, ev_dst = Events(src), Events(dst)
+    try:
+        pid = vktest.status_pid(src.root, name)
+        virsh(src.sock, "migrate", "--live", "--p2p", "--persistent", "--undefinesource",
+              name, dst.uri, "tcp:127.0.0.1")
+        ev_dst.wait((name, libvirt.VIR_DOMAIN_EVENT_STARTED,
+                     libvirt.VIR_DOMAIN_EVENT_STARTED_MIGRATED))
+        ev_dst.wait((name, libvirt.VIR_DOMAIN_EVENT_RESUMED,
+                     libvirt.VIR_DOMAIN_EVENT_RESUMED_MIGRATED))
+        ev_src.wait((name, libvirt.VIR_DOMAIN_EVENT_STOPPED,
+                     libvirt.VIR_DOMAIN_EVENT_STOPPED_MIGRATED))
+        ev_src.wait((name, libvirt.VIR_DOMAIN_EVENT_UNDEFINED,
+                     libvirt.VIR_DOMAIN_EVENT_UNDEFINED_REMOVED))
+        wait_until(lambda: not vktest.alive(pid), "the source QEMU's end")
+        assert name not in states(src.sock), states(src.sock)
+        assert not os.path.exists(os.path.join(src.root, "etc", name + ".xml"))
+        assert states(dst.sock).get(name) == "running", states(dst.sock)
+        assert os.path.exists(os.path.join(dst.root, "etc", name + ".xml"))
+        assert virsh(dst.sock, "dominfo", name).stdout.count("Persistent:     yes") == 1
+        # and back, arriving paused
+        virsh(dst.sock, "migrate", "--live", "--suspend", "--persistent", name, src.uri,
+              "tcp:127.0.0.1")
+        st = virsh(src.sock, "domstate", name).stdout.strip()
+        assert st == "paused", st
+        assert states(dst.sock).get(name) == "shut off", states(dst.sock)
+        virsh(src.sock, "resume", name)
+        virsh(src.sock, "destroy", name)
+        virsh(src.sock, "undefine", name)
+        virsh(dst.sock, "undefine", name)
+    finally:
+        ev_src.close()
+        ev_dst.close()
+
+
+def expect_fail(host, needle, *args):
+    r = virsh(host.sock, *args, ok=False)
+    assert r.returncode != 0, r.stdout
+    assert needle in r.stderr, r.stderr
+    return r.stderr
+
+
+def untouched(src, dst, name):
+    """After a failed migration: running on the source, unknown there."""
+    assert states(src.sock).get(name) == "running", states(src.sock)
+    assert name not in states(dst.sock), states(dst.sock)
+    assert not os.path.exists(os.path.join(dst.root, "run", name + ".xml"))
+
+
+def held_port():
+    """A listener that accepts the migration stream and reads none of it
+    (a tiny receive buffer): the source's migration stays active."""
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    s.bind(("127.0.0.1", 0))
+    s.listen(1)
+    return s
+
+
+def jobs_and_failures(src, dst, base):
+    name = "vkmig3"
+    # 4 GiB of (untouched) guest memory: even as zero pages its stream is
+    # more than the sockets' buffers hold, so a stream nobody reads stalls
+    define_and_start(src, name, base, mib=4096)
+    # tuning outside a migration
+    virsh(src.sock, "migrate-setspeed", name, "5")
+    assert virsh(src.sock, "migrate-getspeed", name).stdout.strip() == "5"
+    virsh(src.sock, "migrate-setmaxdowntime", name, "250")
+    assert "None" in virsh(src.sock, "domjobinfo", name).stdout
+    expect_fail(src, "no job is active on the domain", "domjobabort", name)
+
+    # a migration that cannot progress: watched, then aborted
+    lsock = held_port()
+    port = lsock.getsockname()[1]
+    out = {}
+
+    def migrate():
+        out["r"] = virsh(src.sock, "migrate", "--live", "--listen-address", "127.0.0.2",
+                         "--bandwidth", "1", name, dst.uri, "tcp:127.0.0.1:%d" % port,
+                         ok=False)
+    t = threading.Thread(target=migrate)
+    t.start()
+    conn, _ = lsock.accept()
+    wait_until(lambda: "Unbounded" in virsh(src.sock, "domjobinfo", name).stdout,
+               "an active job in domjobinfo")
+    info = virsh(src.sock, "domjobinfo", name).stdout
+    assert "Operation:        Outgoing migration" in info, info
+    virsh(src.sock, "domjobabort", name)
+    t.join(GUARD)
+    assert not t.is_alive()
+    r = out["r"]
+    assert r.returncode != 0 and "operation aborted" in r.stderr, r.stderr
+    conn.close()
+    lsock.close()
+    untouched(src, dst, name)
+
+    # the stream's connection cut mid-way
+    lsock = held_port()
+    port = lsock.getsockname()[1]
+    t = threading.Thread(target=migrate)
+    t.start()
+    conn, _ = lsock.accept()
+    conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+    conn.close()        # RST
+    lsock.close()
+    t.join(GUARD)
+    assert not t.is_alive()
+    r = out["r"]
+    assert r.returncode != 0 and "migration of domain 'vkmig3' failed" in r.stderr, r.stderr
+    untouched(src, dst, name)
+
+    # the destination cannot start the guest: its kernel is not there
+    dxml = os.path.join(base, name + "-bad.xml")
+    with open(dxml, "w") as f:
+        f.write(virsh(src.sock, "dumpxml", "--migratable", name).stdout.replace(
+            MICRO, os.path.join(base, "no-such-kernel")))
+    expect_fail(src, "failed to start", "migrate", "--live", "--xml", dxml, name, dst.uri,
+                "tcp:127.0.0.1")
+    untouched(src, dst, name)
+
+    # a destination that does not exist (peer to peer: the source's
+    # daemon is the one that fails to connect)
+    expect_fail(src, "Failed to connect to remote libvirt URI", "migrate", "--live", "--p2p",
+                name, uri_of(os.path.join(base, "no-such-socket")))
+    untouched(src, dst, name)
+
+    # what virtkit does not do is refused by name
+    expect_fail(src, "tunnelled migration (--tunnelled) is not supported", "migrate", "--live",
+                "--p2p", "--tunnelled", name, dst.uri)
+    expect_fail(src, "copying storage (--copy-storage-all) is not supported", "migrate",
+                "--live", "--copy-storage-all", name, dst.uri, "tcp:127.0.0.1")
+    untouched(src, dst, name)
+
+    # and after all that it still migrates
+    virsh(src.sock, "migrate", "--live", "--persistent", "--undefinesource", name, dst.uri,
+          "tcp:127.0.0.1")
+    assert states(dst.sock).get(name) == "running", states(dst.sock)
+    assert name not in states(src.sock)
+    virsh(dst.sock, "destroy", name)
+    virsh(dst.sock, "undefine", name)
+
+
 def main():
     vktest.become_subreaper()
     base = tempfile.mkdtemp(prefix="vk-qemu-migrate-")
@@ -133,8 +324,13 @@ def main():
         hosts.append(Host("host-a", base))
         hosts.append(Host("host-b", base))
         src, dst = hosts
+        start_event_loop()
         managed_direct(src, dst, base)
         print("managed direct: ok")
+        p2p_persistent(src, dst, base)
+        print("p2p, persistent, undefinesource, suspend, events: ok")
+        jobs_and_failures(src, dst, base)
+        print("job info, abort, failures: ok")
     except BaseException:
         for h in hosts:
             print("---- virtkitd log (%s) ----\n%s" % (h.root, h.daemon.logtext()))

@@ -43,6 +43,7 @@ import libvirt  # noqa: E402
 
 BIN = sys.argv[1]
 MICRO = sys.argv[2]
+VIRTKIT = sys.argv[3]
 GUARD = 120
 
 libvirt.registerErrorHandler(lambda *a: None, None)
@@ -314,6 +315,37 @@ def jobs_and_failures(src, dst, base):
     virsh(dst.sock, "undefine", name)
 
 
+def vkshell(host, *args, ok=True):
+    return vktest.client(VIRTKIT, host.uri, *args, ok=ok)
+
+
+def virtkit_shell(src, dst, base):
+    """virtkit's own client: its virDomainMigrate3 runs the steps between
+    two remote connections, its ToURI3 hands them to the source."""
+    name = "vkmig4"
+    define_and_start(src, name, base)
+    pid = vktest.status_pid(src.root, name)
+    assert vkshell(src, "domjobinfo", name).stdout.split() == ["Job", "type:", "None"]
+    vkshell(src, "migrate-setspeed", name, "7")
+    assert vkshell(src, "migrate-getspeed", name).stdout.strip() == "7"
+    assert vkshell(src, "migrate-getmaxdowntime", name).stdout.strip() == "300"
+    vkshell(src, "migrate", "--live", "--persistent", "--undefinesource", name, dst.uri,
+            "--migrateuri", "tcp:127.0.0.1")
+    wait_until(lambda: not vktest.alive(pid), "the source QEMU's end")
+    assert name not in states(src.sock)
+    assert states(dst.sock).get(name) == "running", states(dst.sock)
+    # peer to peer back, renamed on the way
+    vkshell(dst, "migrate", "--live", "--p2p", "--persistent", "--undefinesource",
+            "--dname", name + "-back", name, src.uri, "--migrateuri", "tcp:127.0.0.1")
+    assert states(src.sock).get(name + "-back") == "running", states(src.sock)
+    assert name not in states(dst.sock), states(dst.sock)
+    r = vkshell(src, "migrate", "--live", "--tunnelled", "--p2p", name + "-back", dst.uri,
+                ok=False)
+    assert r.returncode != 0 and "tunnelled migration" in r.stderr, r.stderr
+    virsh(src.sock, "destroy", name + "-back")
+    virsh(src.sock, "undefine", name + "-back")
+
+
 def main():
     vktest.become_subreaper()
     base = tempfile.mkdtemp(prefix="vk-qemu-migrate-")
@@ -331,6 +363,8 @@ def main():
         print("p2p, persistent, undefinesource, suspend, events: ok")
         jobs_and_failures(src, dst, base)
         print("job info, abort, failures: ok")
+        virtkit_shell(src, dst, base)
+        print("virtkit shell: ok")
     except BaseException:
         for h in hosts:
             print("---- virtkitd log (%s) ----\n%s" % (h.root, h.daemon.logtext()))

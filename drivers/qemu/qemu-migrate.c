@@ -264,17 +264,26 @@ parseURI(const char *uri, char **host, int *port)
     return -1;
 }
 
+/* Writes def as obj's configuration here and says so (DEFINED). */
+static int
+saveDefined(vkQemuState *st, vkQemuDomain *obj, const vkDomainDef *def, bool was)
+{
+    if (vkQemuSaveConfig(st, def) < 0)
+        return -1;
+    vkQemuEmitLifecycle(st, obj, VIR_DOMAIN_EVENT_DEFINED,
+                        was ? VIR_DOMAIN_EVENT_DEFINED_UPDATED : VIR_DOMAIN_EVENT_DEFINED_ADDED);
+    return 0;
+}
+
 static int
 prepareOffline(vkQemuState *st, vkDomainDef **def)
 {
     bool was;
     vkQemuDomain *obj = vkQemuDomainAdd(st, def, false, &was);
 
-    if (!obj || vkQemuSaveConfig(st, obj->newDef ? obj->newDef : obj->def) < 0)
+    if (!obj)
         return -1;
-    vkQemuEmitLifecycle(st, obj, VIR_DOMAIN_EVENT_DEFINED,
-                        was ? VIR_DOMAIN_EVENT_DEFINED_UPDATED : VIR_DOMAIN_EVENT_DEFINED_ADDED);
-    return 0;
+    return saveDefined(st, obj, obj->newDef ? obj->newDef : obj->def, was);
 }
 
 int
@@ -432,15 +441,13 @@ persist(vkQemuState *st, vkQemuDomain *obj, const char *pxml)
     if (!next)
         return -1;
     next->id = -1;
-    if (vkQemuSaveConfig(st, next) < 0) {
+    if (saveDefined(st, obj, next, was) < 0) {
         vkDomainDefFree(next);
         return -1;
     }
     vkDomainDefFree(obj->newDef);
     obj->newDef = next;
     obj->persistent = true;
-    vkQemuEmitLifecycle(st, obj, VIR_DOMAIN_EVENT_DEFINED,
-                        was ? VIR_DOMAIN_EVENT_DEFINED_UPDATED : VIR_DOMAIN_EVENT_DEFINED_ADDED);
     return 0;
 }
 

@@ -397,6 +397,7 @@ registerOnce(gpointer data)
     drv->connectIsSecure = remoteConnectIsSecure;
     drv->connectIsEncrypted = remoteConnectIsEncrypted;
     drv->connectSetKeepAlive = remoteConnectSetKeepAlive;
+    drv->connectSupportsFeature = supportsFeature;
     if (vkRegisterStateDriver(&remoteStateDriver) < 0)
         return GINT_TO_POINTER(-1);
     return GINT_TO_POINTER(vkRegisterConnectDriver(&remoteConnectDriver));

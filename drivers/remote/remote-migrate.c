@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The remote driver's migration members: the v3 steps with typed
- * parameters (DOMAIN_MIGRATE_*3_PARAMS) and the feature question a
- * client asks before it picks that protocol.  They are not public
+ * parameters (DOMAIN_MIGRATE_*3_PARAMS).  They are not public
  * functions, so gen-remote.py has no name to derive them from; each is a
  * plain call with cookies as opaque bytes.
  */
@@ -17,19 +16,6 @@
 #include "remote_protocol.h"
 #include "remote-convert.h"
 #include "drivers/remote/remote-private.h"
-
-static int
-remoteSupportsFeature(virConnectPtr conn, int feature)
-{
-    remote_connect_supports_feature_args args = { .feature = feature };
-    remote_connect_supports_feature_ret ret = { 0 };
-
-    if (vkRemoteCall(conn, REMOTE_PROC_CONNECT_SUPPORTS_FEATURE,
-                     (xdrproc_t)xdr_remote_connect_supports_feature_args, &args,
-                     (xdrproc_t)xdr_remote_connect_supports_feature_ret, &ret) < 0)
-        return -1;
-    return ret.supported;
-}
 
 /* A reply's cookie to the caller (NULL pointers: the caller wants none). */
 static void
@@ -191,7 +177,6 @@ remoteConfirm3Params(virDomainPtr dom, virTypedParameterPtr params, int nparams,
 void
 vkRemoteMigrateFillMembers(virHypervisorDriver *drv)
 {
-    drv->connectSupportsFeature = remoteSupportsFeature;
     drv->domainMigrateBegin3Params = remoteBegin3Params;
     drv->domainMigratePrepare3Params = remotePrepare3Params;
     drv->domainMigratePerform3Params = remotePerform3Params;

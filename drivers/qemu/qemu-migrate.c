@@ -283,6 +283,8 @@ prepareOffline(vkQemuState *st, vkDomainDef **def)
 
     if (!obj)
         return -1;
+    /* New here: a cancelled Finish takes it away again. */
+    obj->mig.dir = was ? VK_QEMU_MIG_NONE : VK_QEMU_MIG_IN;
     return saveDefined(st, obj, obj->newDef ? obj->newDef : obj->def, was);
 }
 
@@ -324,7 +326,9 @@ vkQemuMigratePrepare3Params(virConnectPtr dconn, virTypedParameterPtr params, in
         def->name = g_strdup(dname);
     }
     if (flags & VIR_MIGRATE_OFFLINE) {
-        rc = prepareOffline(st, &def);
+        /* No stream, but libvirt's client wants a URI all the same. */
+        if ((rc = prepareOffline(st, &def)) == 0 && uri_out)
+            *uri_out = g_strdup_printf("tcp:%s", host ? host : g_get_host_name());
         goto unlock;
     }
     if ((old = vkQemuDomainFindByUUID(st, def->uuid)) && old->id >= 0) {
@@ -451,6 +455,18 @@ persist(vkQemuState *st, vkQemuDomain *obj, const char *pxml)
     return 0;
 }
 
+/* The incoming guest goes (Finish failed or was told the source gave
+ * up), keeping the error that says why. */
+static void
+dropIncoming(vkQemuState *st, vkQemuDomain *obj)
+{
+    virErrorPtr saved = vkErrorSave();
+
+    obj->mig.dir = VK_QEMU_MIG_NONE;
+    vkQemuMigrateKill(st, obj, VIR_DOMAIN_SHUTOFF_FAILED, VIR_DOMAIN_EVENT_STOPPED_FAILED);
+    vkErrorRestore(&saved);
+}
+
 virDomainPtr
 vkQemuMigrateFinish3Params(virConnectPtr dconn, virTypedParameterPtr params, int nparams,
                            const char *cookiein, int cookieinlen, char **cookieout,
@@ -478,8 +494,24 @@ vkQemuMigrateFinish3Params(virConnectPtr dconn, virTypedParameterPtr params, int
     if (vkQemuBeginJob(st, obj) < 0)
         goto unref;
     if (flags & VIR_MIGRATE_OFFLINE) {
-        if (!cancelled)
+        bool drop = cancelled && obj->mig.dir == VK_QEMU_MIG_IN && obj->id < 0;
+
+        obj->mig.dir = VK_QEMU_MIG_NONE;
+        if (!cancelled) {
             ret = vkQemuMakeHandle(dconn, obj);
+        } else if (drop) {
+            /* Defined by this migration's Prepare: undefined again. */
+            virDomainPtr handle = vkQemuMakeHandle(dconn, obj);
+
+            vkQemuEndJob(st, obj);
+            g_mutex_unlock(&st->lock);
+            if (handle && vkStateDomainUndefineFlags(handle, 0) < 0)
+                vkErrorReset();
+            if (handle)
+                vkDomainUnref(handle);
+            vkQemuDomainUnref(obj);
+            return NULL;
+        }
         goto endjob;
     }
     if (obj->mig.dir != VK_QEMU_MIG_IN || !obj->run) {
@@ -488,19 +520,12 @@ vkQemuMigrateFinish3Params(virConnectPtr dconn, virTypedParameterPtr params, int
         goto endjob;
     }
     if (cancelled || waitIncoming(st, obj) < 0) {
-        virErrorPtr saved = vkErrorSave();
-
-        obj->mig.dir = VK_QEMU_MIG_NONE;
-        vkQemuMigrateKill(st, obj, VIR_DOMAIN_SHUTOFF_FAILED, VIR_DOMAIN_EVENT_STOPPED_FAILED);
-        vkErrorRestore(&saved);
+        dropIncoming(st, obj);
         goto endjob;
     }
     obj->mig.dir = VK_QEMU_MIG_NONE;
     if ((flags & VIR_MIGRATE_PERSIST_DEST) && persist(st, obj, pxml) < 0) {
-        virErrorPtr saved = vkErrorSave();
-
-        vkQemuMigrateKill(st, obj, VIR_DOMAIN_SHUTOFF_FAILED, VIR_DOMAIN_EVENT_STOPPED_FAILED);
-        vkErrorRestore(&saved);
+        dropIncoming(st, obj);
         goto endjob;
     }
     if (flags & VIR_MIGRATE_PAUSED) {
@@ -512,11 +537,7 @@ vkQemuMigrateFinish3Params(virConnectPtr dconn, virTypedParameterPtr params, int
          * nothing to change, and the reason stays "migrated". */
         vkQemuSetState(obj, VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_MIGRATED);
         if (vkQemuDomainMonitorCommand(st, obj, "cont", NULL, NULL) < 0) {
-            virErrorPtr saved = vkErrorSave();
-
-            vkQemuMigrateKill(st, obj, VIR_DOMAIN_SHUTOFF_FAILED,
-                              VIR_DOMAIN_EVENT_STOPPED_FAILED);
-            vkErrorRestore(&saved);
+            dropIncoming(st, obj);
             goto endjob;
         }
         vkQemuEmitLifecycle(st, obj, VIR_DOMAIN_EVENT_RESUMED,

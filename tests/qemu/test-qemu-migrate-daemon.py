@@ -10,6 +10,7 @@ Confirm over the wire):
   gone and the source forgets it; the guest was not rebooted there (its
   serial log on the destination has no boot banner) and still answers
   the ACPI power button (shutdown -> VK-MICRO-POWEROFF, shut off);
+- `--offline --persistent`: the definition alone moves;
 - `--persistent --undefinesource` of a defined guest, peer to peer
   (`--p2p`): defined and running on the destination, undefined on the
   source; then back with `--suspend --persistent` (paused on arrival);
@@ -352,6 +353,26 @@ def virtkit_shell(src, dst, base):
     virsh(src.sock, "undefine", name + "-back")
 
 
+def offline(src, dst, base):
+    """--offline --persistent: only the definition moves (no QEMU)."""
+    name = "vkmig5"
+    path = os.path.join(base, name + ".xml")
+    with open(path, "w") as f:
+        f.write(guest_xml(name, os.path.join(base, "src")))
+    virsh(src.sock, "define", path)
+    expect_fail(src, "offline migration requires the persistent flag", "migrate", "--offline",
+                name, dst.uri)
+    assert name not in states(dst.sock)
+    virsh(src.sock, "migrate", "--offline", "--persistent", "--undefinesource", name, dst.uri)
+    assert name not in states(src.sock), states(src.sock)
+    assert states(dst.sock).get(name) == "shut off", states(dst.sock)
+    vkshell(dst, "migrate", "--offline", "--persistent", name, src.uri)
+    assert states(src.sock).get(name) == "shut off", states(src.sock)
+    assert states(dst.sock).get(name) == "shut off", states(dst.sock)
+    virsh(src.sock, "undefine", name)
+    virsh(dst.sock, "undefine", name)
+
+
 def main():
     vktest.become_subreaper()
     base = tempfile.mkdtemp(prefix="vk-qemu-migrate-")
@@ -363,6 +384,8 @@ def main():
         hosts.append(Host("host-b", base))
         src, dst = hosts
         start_event_loop()
+        offline(src, dst, base)
+        print("offline: ok")
         managed_direct(src, dst, base)
         print("managed direct: ok")
         p2p_persistent(src, dst, base)

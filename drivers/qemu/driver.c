@@ -18,6 +18,7 @@
 #define VIR_FROM_THIS VIR_FROM_QEMU
 #include "util/error.h"
 #include "drivers/qemu/qemu-private.h"
+#include "drivers/qemu/qemu-migrate.h"
 #include "drivers/qemu/qemu-snapshot.h"
 #include "drivers/qemu/qemu-driver.h"
 #include "drivers/qemu/qemu-console.h"
@@ -252,6 +253,17 @@ static virHypervisorDriver qemuHypervisorDriver = {
     .domainSendKey = vkQemuDomainSendKey,
     .domainCoreDump = vkQemuDomainCoreDump,
     .domainCoreDumpWithFormat = vkQemuDomainCoreDumpWithFormat,
+    /* migration: qemu-migrate*.c (the job calls above serve it too) */
+    .connectSupportsFeature = vkQemuConnectSupportsFeature,
+    .domainMigrateBegin3Params = vkQemuMigrateBegin3Params,
+    .domainMigratePrepare3Params = vkQemuMigratePrepare3Params,
+    .domainMigratePerform3Params = vkQemuMigratePerform3Params,
+    .domainMigrateFinish3Params = vkQemuMigrateFinish3Params,
+    .domainMigrateConfirm3Params = vkQemuMigrateConfirm3Params,
+    .domainMigrateSetMaxSpeed = vkQemuDomainMigrateSetMaxSpeed,
+    .domainMigrateGetMaxSpeed = vkQemuDomainMigrateGetMaxSpeed,
+    .domainMigrateSetMaxDowntime = vkQemuDomainMigrateSetMaxDowntime,
+    .domainMigrateGetMaxDowntime = vkQemuDomainMigrateGetMaxDowntime,
 
     .connectDomainEventRegister = vkStateDomainEventRegister,
     .connectDomainEventDeregister = vkStateDomainEventDeregister,

@@ -185,6 +185,7 @@ onExit(vkProcWatch *w)
         detail = reason == VIR_DOMAIN_SHUTOFF_SHUTDOWN ? VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN :
                  reason == VIR_DOMAIN_SHUTOFF_DESTROYED ? VIR_DOMAIN_EVENT_STOPPED_DESTROYED :
                  reason == VIR_DOMAIN_SHUTOFF_SAVED ? VIR_DOMAIN_EVENT_STOPPED_SAVED :
+                 reason == VIR_DOMAIN_SHUTOFF_MIGRATED ? VIR_DOMAIN_EVENT_STOPPED_MIGRATED :
                  VIR_DOMAIN_EVENT_STOPPED_FAILED;
         vkQemuStopProcess(st, w->obj, reason, detail);
     }
@@ -211,15 +212,26 @@ onMonitorEvent(vkQemuMonitor *mon, const char *name, vkJSON *data, void *opaque)
     if (!(run = watchRun(w)))
         goto out;
     if (strcmp(name, "STOP") == 0) {
+        /* An outgoing migration stops the guest for its last pass. */
+        bool mig = obj->mig.dir == VK_QEMU_MIG_OUT;
+
         if (obj->state == VIR_DOMAIN_RUNNING) {
-            vkQemuSetState(obj, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_USER);
+            vkQemuSetState(obj, VIR_DOMAIN_PAUSED,
+                           mig ? VIR_DOMAIN_PAUSED_MIGRATION : VIR_DOMAIN_PAUSED_USER);
             vkQemuEmitLifecycle(st, obj, VIR_DOMAIN_EVENT_SUSPENDED,
+                                mig ? VIR_DOMAIN_EVENT_SUSPENDED_MIGRATED :
                                 VIR_DOMAIN_EVENT_SUSPENDED_PAUSED);
         }
     } else if (strcmp(name, "RESUME") == 0) {
+        /* ... and QEMU restarts it when that migration fails. */
+        bool mig = obj->mig.dir == VK_QEMU_MIG_OUT;
+
         if (obj->state == VIR_DOMAIN_PAUSED) {
-            vkQemuSetState(obj, VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_UNPAUSED);
+            vkQemuSetState(obj, VIR_DOMAIN_RUNNING,
+                           mig ? VIR_DOMAIN_RUNNING_MIGRATION_CANCELED :
+                           VIR_DOMAIN_RUNNING_UNPAUSED);
             vkQemuEmitLifecycle(st, obj, VIR_DOMAIN_EVENT_RESUMED,
+                                mig ? VIR_DOMAIN_EVENT_RESUMED_MIGRATED :
                                 VIR_DOMAIN_EVENT_RESUMED_UNPAUSED);
         }
     } else if (strcmp(name, "SHUTDOWN") == 0) {
@@ -311,21 +323,25 @@ incomingPos(int fd)
  * be seen, that is the whole allowance).  Unlocked; mon is the caller's
  * reference. */
 static int
-runIncoming(vkQemuState *st, vkQemuDomain *obj, vkQemuRun *run, vkQemuMonitor *mon, int fd)
+runIncoming(vkQemuState *st, vkQemuDomain *obj, vkQemuRun *run, vkQemuMonitor *mon,
+            const vkQemuIncoming *incoming)
 {
     const gint64 stall = (gint64)VK_QEMU_MIGRATION_STALL_MS * G_TIME_SPAN_MILLISECOND;
+    int fd = incoming->fd;
     vkJSON *args;
     gint64 deadline;
     off_t pos;
     bool ok, stalled = false;
 
     if (vkQemuMonitorSetMigrationEvents(mon) < 0 ||
-        vkQemuMonitorSendFd(mon, "vk-incoming", fd) < 0)
+        (!incoming->uri && vkQemuMonitorSendFd(mon, "vk-incoming", fd) < 0))
         return -1;
     args = vkJSONNewObject();
-    vkJSONObjectAppendString(args, "uri", "fd:vk-incoming");
+    vkJSONObjectAppendString(args, "uri", incoming->uri ? incoming->uri : "fd:vk-incoming");
     if (vkQemuMonitorCommand(mon, "migrate-incoming", args, NULL) < 0)
         return -1;
+    if (incoming->uri)
+        return 0;       /* a migration: the stream comes after Prepare */
     g_mutex_lock(&st->lock);
     pos = incomingPos(fd);
     deadline = g_get_monotonic_time() + stall;
@@ -395,7 +411,8 @@ vkQemuStartDomain(vkQemuState *st, vkQemuDomain *obj, unsigned int flags,
     g_auto(GStrv) argv = NULL;
     vkQemuLaunched proc;
     vkQemuRun *run;
-    bool paused = flags & VIR_DOMAIN_START_PAUSED;
+    bool migrating = incoming && incoming->uri;
+    bool paused = (flags & VIR_DOMAIN_START_PAUSED) || migrating;
     bool destroyed;
     g_autoptr(GHashTable) ptys = NULL;
     g_autoptr(vkDomainDef) resolved = NULL;
@@ -449,7 +466,7 @@ vkQemuStartDomain(vkQemuState *st, vkQemuDomain *obj, unsigned int flags,
 
     if (destroyed ||
         vkQemuMonitorHandshake(run->mon, VK_QEMU_HANDSHAKE_TIMEOUT_MS) < 0 ||
-        (incoming && runIncoming(st, obj, run, run->mon, incoming->fd) < 0) ||
+        (incoming && runIncoming(st, obj, run, run->mon, incoming) < 0) ||
         vkQemuBalloonApplyPeriod(run->mon, resolved) < 0 ||
         (!paused && vkQemuMonitorCont(run->mon) < 0))
         goto abort;
@@ -473,7 +490,8 @@ vkQemuStartDomain(vkQemuState *st, vkQemuDomain *obj, unsigned int flags,
     vkQemuNetApplyNames(obj->def, &net);
     vkQemuGraphicsApplyLive(obj->def, resolved, vncPort, dir);
     if (paused)
-        vkQemuSetState(obj, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_USER);
+        vkQemuSetState(obj, VIR_DOMAIN_PAUSED,
+                       migrating ? VIR_DOMAIN_PAUSED_MIGRATION : VIR_DOMAIN_PAUSED_USER);
     else
         vkQemuSetState(obj, VIR_DOMAIN_RUNNING, incoming ? VIR_DOMAIN_RUNNING_RESTORED :
                        VIR_DOMAIN_RUNNING_BOOTED);
@@ -481,9 +499,10 @@ vkQemuStartDomain(vkQemuState *st, vkQemuDomain *obj, unsigned int flags,
     if (vkQemuWriteStatus(st, obj) < 0)
         vkErrorReset();     /* only reattach needs it; the guest runs */
     vkQemuEmitLifecycle(st, obj, VIR_DOMAIN_EVENT_STARTED,
+                        migrating ? VIR_DOMAIN_EVENT_STARTED_MIGRATED :
                         incoming ? VIR_DOMAIN_EVENT_STARTED_RESTORED :
                         VIR_DOMAIN_EVENT_STARTED_BOOTED);
-    if (paused)
+    if (paused && !migrating)
         vkQemuEmitLifecycle(st, obj, VIR_DOMAIN_EVENT_SUSPENDED,
                             VIR_DOMAIN_EVENT_SUSPENDED_PAUSED);
     return 0;

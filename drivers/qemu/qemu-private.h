@@ -59,6 +59,17 @@ typedef struct {
 
 /* name, uuid, id, state, reason, persistent, autostart, removed, def and
  * newDef are reached by core/domain-list.c too, by these names. */
+/* Migration (qemu-migrate*.c): which end of one this domain is, and the
+ * tuning that outlives a single migration. */
+enum { VK_QEMU_MIG_NONE, VK_QEMU_MIG_OUT, VK_QEMU_MIG_IN };
+typedef struct {
+    int dir;                       /* VK_QEMU_MIG_* */
+    bool abort;                    /* domjobabort asked for the end */
+    gint64 started;                /* g_get_real_time() at its start */
+    unsigned long long speed;      /* MiB/s for the next one; 0: unlimited */
+    unsigned long long downtime;   /* ms; 0: QEMU's default */
+} vkQemuMigState;
+
 struct _vkQemuDomain {
     gint refs;
     char *name;
@@ -75,6 +86,7 @@ struct _vkQemuDomain {
     vkQemuRun *run;
     vkQemuRun *starting;     /* the run being started, until installed */
     guint64 nextGen;
+    vkQemuMigState mig;
 };
 
 /* One entry of QEMU's query-cpu-definitions. */
@@ -219,6 +231,10 @@ int vkQemuDomainResume(virDomainPtr dom);
  * migration stream (after virtkit's header); its owner closes it. */
 typedef struct {
     int fd;
+    /* Or a migration's listen URI ("tcp:ADDR:PORT"): then the start
+     * returns as soon as QEMU listens, paused (reason migration), and
+     * vkQemuMigrate* waits for the stream. */
+    const char *uri;
 } vkQemuIncoming;
 
 /* Starts obj's QEMU: called locked with the job held; returns locked.

@@ -385,7 +385,7 @@ vkQemuDomainRestoreFlags(virConnectPtr conn, const char *from, const char *dxml,
     vkQemuState *st = vkQemuConnState(conn);
     g_autofree char *path = NULL;
     g_autofree char *xml = NULL;
-    vkQemuIncoming in;
+    vkQemuIncoming in = { .fd = -1 };
     vkDomainDef *def;
     vkQemuDomain *obj;
     bool running, existed;
@@ -438,7 +438,7 @@ vkQemuRestoreManaged(vkQemuState *st, vkQemuDomain *obj, unsigned int flags)
 {
     g_autofree char *path = vkQemuManagedSavePath(st, obj->name);
     g_autofree char *xml = NULL;
-    vkQemuIncoming in;
+    vkQemuIncoming in = { .fd = -1 };
     vkDomainDef *def;
     bool running;
     int rc;

@@ -483,7 +483,7 @@ jobProgressGet(virDomainPtr dom, jobProgress *jp)
 }
 
 int
-vkQemuDomainGetJobInfo(virDomainPtr dom, virDomainJobInfoPtr info)
+vkQemuSaveJobGetInfo(virDomainPtr dom, virDomainJobInfoPtr info)
 {
     jobProgress jp;
 
@@ -528,8 +528,8 @@ jobParams(const jobProgress *jp, virTypedParameterPtr *params, int *nparams)
 }
 
 int
-vkQemuDomainGetJobStats(virDomainPtr dom, int *type, virTypedParameterPtr *params,
-                        int *nparams, unsigned int flags)
+vkQemuSaveJobGetStats(virDomainPtr dom, int *type, virTypedParameterPtr *params,
+                      int *nparams, unsigned int flags)
 {
     jobProgress jp;
 
@@ -548,7 +548,7 @@ vkQemuDomainGetJobStats(virDomainPtr dom, int *type, virTypedParameterPtr *param
 }
 
 int
-vkQemuDomainAbortJob(virDomainPtr dom)
+vkQemuSaveJobAbort(virDomainPtr dom)
 {
     jobProgress jp;
     vkQemuState *st;

@@ -100,10 +100,12 @@ int vkQemuDomainGetTime(virDomainPtr dom, long long *seconds, unsigned int *nsec
                         unsigned int flags);
 int vkQemuDomainSetTime(virDomainPtr dom, long long seconds, unsigned int nseconds,
                         unsigned int flags);
-int vkQemuDomainGetJobInfo(virDomainPtr dom, virDomainJobInfoPtr info);
-int vkQemuDomainGetJobStats(virDomainPtr dom, int *type, virTypedParameterPtr *params,
-                            int *nparams, unsigned int flags);
-int vkQemuDomainAbortJob(virDomainPtr dom);
+/* A save's progress (QEMU's migration to a file); the job API entry
+ * points are qemu-migrate-job.c's, which ask here when no migration runs. */
+int vkQemuSaveJobGetInfo(virDomainPtr dom, virDomainJobInfoPtr info);
+int vkQemuSaveJobGetStats(virDomainPtr dom, int *type, virTypedParameterPtr *params,
+                          int *nparams, unsigned int flags);
+int vkQemuSaveJobAbort(virDomainPtr dom);
 
 /* ---- qemu-vcpu.c ---- */
 /* One vCPU's thread as QEMU reports it (query-cpus-fast). */

@@ -382,12 +382,14 @@ registerOnce(gpointer data)
      * procedures that are not plain request/response. */
     vkRemoteFillGeneratedMembers(drv);
     vkRemoteEventsFillMembers(drv);
+    vkRemoteMigrateFillMembers(drv);
     drv->connectOpen = remoteConnectOpen;
     drv->connectClose = remoteConnectClose;
     drv->connectIsAlive = remoteConnectIsAlive;
     drv->connectIsSecure = remoteConnectIsSecure;
     drv->connectIsEncrypted = remoteConnectIsEncrypted;
     drv->connectSetKeepAlive = remoteConnectSetKeepAlive;
+    drv->connectSupportsFeature = supportsFeature;
     if (vkRegisterStateDriver(&remoteStateDriver) < 0)
         return GINT_TO_POINTER(-1);
     return GINT_TO_POINTER(vkRegisterConnectDriver(&remoteConnectDriver));

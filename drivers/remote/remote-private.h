@@ -116,6 +116,8 @@ void vkRemoteClientSetEventPrivate(vkRemoteClient *client, void *priv,
 void vkRemoteEventDispatch(vkRemoteClient *client, vkRpcMessage *msg);
 /* Fills the event members of the driver table. */
 void vkRemoteEventsFillMembers(virHypervisorDriver *drv);
+/* remote-migrate.c: the migration v3 steps. */
+void vkRemoteMigrateFillMembers(virHypervisorDriver *drv);
 /* Drops this connection's local callbacks before it closes. */
 void vkRemoteEventsForget(virConnectPtr conn);
 

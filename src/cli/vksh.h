@@ -177,6 +177,11 @@ extern const vkshCmdDef vkshCmdVcpuinfo, vkshCmdVcpupin, vkshCmdEmulatorpin,
     vkshCmdSendKey, vkshCmdNodecpumap, vkshCmdNodecpustats, vkshCmdNodememstats,
     vkshCmdCpuModels, vkshCmdDomcapabilities;
 
+/* commands-migrate.c */
+extern const vkshCmdDef vkshCmdMigrate, vkshCmdMigrateSetspeed, vkshCmdMigrateGetspeed,
+    vkshCmdMigrateSetdowntime, vkshCmdMigrateGetdowntime, vkshCmdDomjobinfo,
+    vkshCmdDomjobabort;
+
 /* commands-console.c */
 extern const vkshCmdDef vkshCmdConsole;
 /* The network named by option opt: by UUID, then by name (commands-network.c). */

@@ -35,7 +35,39 @@ typedef enum {
     /* conn->uri is set; set conn->privateData on success. */ \
     vkDrvOpenStatus (*connectOpen)(virConnectPtr conn, virConnectAuthPtr auth, \
                                    unsigned int flags); \
-    int (*connectClose)(virConnectPtr conn);
+    int (*connectClose)(virConnectPtr conn); \
+    VK_HYPERVISOR_DRIVER_MIGRATION_MEMBERS
+
+/* Migration v3 with typed parameters (libvirt's internal driver calls,
+ * src/api/migrate.h is their entry), and the feature question a client
+ * asks before choosing a protocol (VIR_DRV_FEATURE_*; NULL answers 0). */
+#define VK_HYPERVISOR_DRIVER_MIGRATION_MEMBERS \
+    int (*connectSupportsFeature)(virConnectPtr conn, int feature); \
+    char *(*domainMigrateBegin3Params)(virDomainPtr dom, virTypedParameterPtr params, \
+                                       int nparams, char **cookieout, int *cookieoutlen, \
+                                       unsigned int flags); \
+    int (*domainMigratePrepare3Params)(virConnectPtr dconn, virTypedParameterPtr params, \
+                                       int nparams, const char *cookiein, int cookieinlen, \
+                                       char **cookieout, int *cookieoutlen, char **uri_out, \
+                                       unsigned int flags); \
+    int (*domainMigratePrepareTunnel3Params)(virConnectPtr dconn, virStreamPtr st, \
+                                             virTypedParameterPtr params, int nparams, \
+                                             const char *cookiein, int cookieinlen, \
+                                             char **cookieout, int *cookieoutlen, \
+                                             unsigned int flags); \
+    int (*domainMigratePerform3Params)(virDomainPtr dom, const char *dconnuri, \
+                                       virTypedParameterPtr params, int nparams, \
+                                       const char *cookiein, int cookieinlen, \
+                                       char **cookieout, int *cookieoutlen, \
+                                       unsigned int flags); \
+    virDomainPtr (*domainMigrateFinish3Params)(virConnectPtr dconn, \
+                                               virTypedParameterPtr params, int nparams, \
+                                               const char *cookiein, int cookieinlen, \
+                                               char **cookieout, int *cookieoutlen, \
+                                               unsigned int flags, int cancelled); \
+    int (*domainMigrateConfirm3Params)(virDomainPtr dom, virTypedParameterPtr params, \
+                                       int nparams, const char *cookiein, int cookieinlen, \
+                                       unsigned int flags, int cancelled);
 
 #include "hypervisor-driver-table.h"
 

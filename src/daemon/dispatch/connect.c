@@ -14,6 +14,7 @@
 #define VIR_FROM_THIS VIR_FROM_RPC
 #include "util/error.h"
 #include "remote_protocol.h"
+#include "api/migrate.h"
 #include "daemon/dispatch/dispatch.h"
 
 /* libvirt's connection feature numbers that matter on the wire. */
@@ -74,8 +75,9 @@ vkDispatchConnectSupportsFeature(vkServerClient *client, void *argsp, void *retp
         ret->supported = 1;
         break;
     default:
-        /* Migration and the rest are not served. */
-        ret->supported = 0;
+        /* Migration's features are the connection driver's to answer. */
+        ret->supported = client->conn ? vkConnectSupportsFeature(client->conn, args->feature)
+                                      : 0;
         break;
     }
     return 0;

@@ -63,6 +63,14 @@ int vkDispatchStorageVolUpload(vkServerClient *client, void *args, void *ret);
 int vkDispatchStorageVolDownload(vkServerClient *client, void *args, void *ret);
 int vkDispatchDomainScreenshot(vkServerClient *client, void *args, void *ret);
 
+/* Migration v3 steps (migrate.c). */
+int vkDispatchDomainMigrateBegin3Params(vkServerClient *client, void *args, void *ret);
+int vkDispatchDomainMigratePrepare3Params(vkServerClient *client, void *args, void *ret);
+int vkDispatchDomainMigratePrepareTunnel3Params(vkServerClient *client, void *args, void *ret);
+int vkDispatchDomainMigratePerform3Params(vkServerClient *client, void *args, void *ret);
+int vkDispatchDomainMigrateFinish3Params(vkServerClient *client, void *args, void *ret);
+int vkDispatchDomainMigrateConfirm3Params(vkServerClient *client, void *args, void *ret);
+
 /* Drops every event registration the client made (events.c). */
 void vkDispatchEventsDropAll(vkServerClient *client);
 

@@ -54,6 +54,14 @@ HAND_SERVER = {
     "DOMAIN_SCREENSHOT": ("vkDispatchDomainScreenshot", "rw"),
     # A reply that carries a file descriptor (src/daemon/dispatch/domain.c).
     "DOMAIN_OPEN_GRAPHICS_FD": ("vkDispatchDomainOpenGraphicsFD", "rw"),
+    # Migration v3 steps: internal driver members, cookies (migrate.c).
+    "DOMAIN_MIGRATE_BEGIN3_PARAMS": ("vkDispatchDomainMigrateBegin3Params", "rw"),
+    "DOMAIN_MIGRATE_PREPARE3_PARAMS": ("vkDispatchDomainMigratePrepare3Params", "rw"),
+    "DOMAIN_MIGRATE_PREPARE_TUNNEL3_PARAMS": ("vkDispatchDomainMigratePrepareTunnel3Params",
+                                              "rw"),
+    "DOMAIN_MIGRATE_PERFORM3_PARAMS": ("vkDispatchDomainMigratePerform3Params", "rw"),
+    "DOMAIN_MIGRATE_FINISH3_PARAMS": ("vkDispatchDomainMigrateFinish3Params", "rw"),
+    "DOMAIN_MIGRATE_CONFIRM3_PARAMS": ("vkDispatchDomainMigrateConfirm3Params", "rw"),
 }
 
 # Procedures cheap enough to answer on the daemon's I/O thread (the flag

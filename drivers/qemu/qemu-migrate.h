@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * QEMU live migration between two daemons (qemu-migrate*.c): the v3
+ * steps with typed parameters, and the job calls that watch and steer a
+ * migration in progress.  The table entries are in driver.c.
+ */
+#ifndef VK_QEMU_MIGRATE_H
+#define VK_QEMU_MIGRATE_H
+
+#include "drivers/qemu/qemu-private.h"
+
+/* The flags the steps accept: the rest (tunnelled, copy of storage,
+ * post-copy, TLS, ...) is refused with VIR_ERR_ARGUMENT_UNSUPPORTED. */
+#define VK_QEMU_MIGRATE_FLAGS \
+    (VIR_MIGRATE_LIVE | VIR_MIGRATE_PEER2PEER | VIR_MIGRATE_PERSIST_DEST | \
+     VIR_MIGRATE_UNDEFINE_SOURCE | VIR_MIGRATE_PAUSED | VIR_MIGRATE_CHANGE_PROTECTION | \
+     VIR_MIGRATE_UNSAFE | VIR_MIGRATE_OFFLINE | VIR_MIGRATE_COMPRESSED | \
+     VIR_MIGRATE_ABORT_ON_ERROR | VIR_MIGRATE_AUTO_CONVERGE | VIR_MIGRATE_PARALLEL | \
+     VIR_MIGRATE_TUNNELLED | VIR_MIGRATE_NON_SHARED_DISK | VIR_MIGRATE_NON_SHARED_INC | \
+     VIR_MIGRATE_POSTCOPY | VIR_MIGRATE_TLS)
+
+/* qemu-migrate.c: the cookie, Begin, and the destination's steps */
+int vkQemuConnectSupportsFeature(virConnectPtr conn, int feature);
+/* Refuses what virtkit does not migrate (VIR_ERR_ARGUMENT_UNSUPPORTED
+ * naming it); 0 when flags are fine. */
+int vkQemuMigrateCheckFlags(unsigned int flags);
+/* The cookie every step sends: "virtkit-migration 1", then key=value
+ * lines (name, uuid, hostname), then optionally a blank line and the
+ * domain's XML.  NUL-terminated; *len counts the NUL, as libvirt's. */
+char *vkQemuMigrateCookie(const char *name, const unsigned char *uuid, const char *xml,
+                          int *len);
+/* A cookie's value for key (a copy), or NULL; "xml" is the XML part. */
+char *vkQemuMigrateCookieGet(const char *cookie, int len, const char *key);
+char *vkQemuMigrateBegin3Params(virDomainPtr dom, virTypedParameterPtr params, int nparams,
+                                char **cookieout, int *cookieoutlen, unsigned int flags);
+int vkQemuMigratePrepare3Params(virConnectPtr dconn, virTypedParameterPtr params,
+                                int nparams, const char *cookiein, int cookieinlen,
+                                char **cookieout, int *cookieoutlen, char **uri_out,
+                                unsigned int flags);
+virDomainPtr vkQemuMigrateFinish3Params(virConnectPtr dconn, virTypedParameterPtr params,
+                                        int nparams, const char *cookiein, int cookieinlen,
+                                        char **cookieout, int *cookieoutlen,
+                                        unsigned int flags, int cancelled);
+/* Ends obj's QEMU (locked, job held) with reason/detail, as destroy
+ * would; returns with the run gone. */
+void vkQemuMigrateKill(vkQemuState *st, vkQemuDomain *obj, int reason, int detail);
+
+/* qemu-migrate-out.c: the source's steps */
+int vkQemuMigratePerform3Params(virDomainPtr dom, const char *dconnuri,
+                                virTypedParameterPtr params, int nparams,
+                                const char *cookiein, int cookieinlen, char **cookieout,
+                                int *cookieoutlen, unsigned int flags);
+int vkQemuMigrateConfirm3Params(virDomainPtr dom, virTypedParameterPtr params, int nparams,
+                                const char *cookiein, int cookieinlen, unsigned int flags,
+                                int cancelled);
+
+/* qemu-migrate-job.c: progress, abort and tuning */
+int vkQemuDomainGetJobInfo(virDomainPtr dom, virDomainJobInfoPtr info);
+int vkQemuDomainGetJobStats(virDomainPtr dom, int *type, virTypedParameterPtr *params,
+                            int *nparams, unsigned int flags);
+int vkQemuDomainAbortJob(virDomainPtr dom);
+int vkQemuDomainMigrateSetMaxSpeed(virDomainPtr dom, unsigned long bandwidth,
+                                   unsigned int flags);
+int vkQemuDomainMigrateGetMaxSpeed(virDomainPtr dom, unsigned long *bandwidth,
+                                   unsigned int flags);
+int vkQemuDomainMigrateSetMaxDowntime(virDomainPtr dom, unsigned long long downtime,
+                                      unsigned int flags);
+int vkQemuDomainMigrateGetMaxDowntime(virDomainPtr dom, unsigned long long *downtime,
+                                      unsigned int flags);
+/* Sends the tuning (speed, downtime) to obj's QEMU; unlocked, mon is the
+ * caller's reference. */
+int vkQemuMigrateApplyTuning(vkQemuMonitor *mon, unsigned long long speed,
+                             unsigned long long downtime);
+
+#endif

@@ -26,7 +26,7 @@ import sys
 
 HEADERS = ["virtkit-common.h", "virtkit-host.h", "virtkit-domain.h",
            "virtkit-event.h", "virtkit-network.h", "virtkit-storage.h",
-           "virtkit-nodedev.h", "virtkit-domain-snapshot.h"]
+           "virtkit-nodedev.h", "virtkit-domain-snapshot.h", "virtkit-secret.h"]
 
 # Public handle type -> (wire struct, kind used in helper names,
 #                         expression reaching the connection)
@@ -39,6 +39,7 @@ HANDLES = {
     "virNodeDevicePtr": ("remote_nonnull_node_device", "NodeDevice", "%s->conn"),
     "virDomainSnapshotPtr": ("remote_nonnull_domain_snapshot", "DomainSnapshot",
                              "%s->domain->conn"),
+    "virSecretPtr": ("remote_nonnull_secret", "Secret", "%s->conn"),
 }
 WIRE_HANDLES = {v[0]: k for k, v in HANDLES.items()}
 

@@ -275,3 +275,17 @@ vkRemoteDeserializeTypedParamsInto(const remote_typed_param *val, u_int len,
     *nparams = len;
     return 0;
 }
+
+void
+vkRemoteMakeSecret(remote_nonnull_secret *dst, virSecretPtr secret)
+{
+    memcpy(dst->uuid, secret->uuid, VIR_UUID_BUFLEN);
+    dst->usageType = secret->usageType;
+    dst->usageID = g_strdup(secret->usageID ? secret->usageID : "");
+}
+
+virSecretPtr
+vkRemoteGetSecret(virConnectPtr conn, const remote_nonnull_secret *src)
+{
+    return vkGetSecret(conn, (const unsigned char *)src->uuid, src->usageType, src->usageID);
+}

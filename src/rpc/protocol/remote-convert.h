@@ -72,6 +72,14 @@ vkRemoteArgDomainSnapshot(remote_nonnull_domain_snapshot *dst, virDomainSnapshot
     vkRemoteArgDomain(&dst->dom, snap->domain);
 }
 
+static inline void
+vkRemoteArgSecret(remote_nonnull_secret *dst, virSecretPtr secret)
+{
+    memcpy(dst->uuid, secret->uuid, VIR_UUID_BUFLEN);
+    dst->usageType = secret->usageType;
+    dst->usageID = secret->usageID ? secret->usageID : (char *)"";
+}
+
 /* ---- handle -> reply (copying; freed by xdr_free) ---- */
 void vkRemoteMakeDomain(remote_nonnull_domain *dst, virDomainPtr dom);
 void vkRemoteMakeNetwork(remote_nonnull_network *dst, virNetworkPtr net);
@@ -80,6 +88,7 @@ void vkRemoteMakeStoragePool(remote_nonnull_storage_pool *dst, virStoragePoolPtr
 void vkRemoteMakeStorageVol(remote_nonnull_storage_vol *dst, virStorageVolPtr vol);
 void vkRemoteMakeNodeDevice(remote_nonnull_node_device *dst, virNodeDevicePtr dev);
 void vkRemoteMakeDomainSnapshot(remote_nonnull_domain_snapshot *dst, virDomainSnapshotPtr snap);
+void vkRemoteMakeSecret(remote_nonnull_secret *dst, virSecretPtr secret);
 
 /* ---- wire -> new handle (refs = 1; NULL with an error set) ---- */
 virDomainPtr vkRemoteGetDomain(virConnectPtr conn, const remote_nonnull_domain *src);
@@ -94,6 +103,7 @@ virNodeDevicePtr vkRemoteGetNodeDevice(virConnectPtr conn,
                                        const remote_nonnull_node_device *src);
 virDomainSnapshotPtr vkRemoteGetDomainSnapshot(virConnectPtr conn,
                                                const remote_nonnull_domain_snapshot *src);
+virSecretPtr vkRemoteGetSecret(virConnectPtr conn, const remote_nonnull_secret *src);
 
 /* ---- typed parameters ----
  * Serialize: params -> a malloc'd wire array (reply or args).  More than

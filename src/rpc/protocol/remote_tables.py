@@ -52,6 +52,11 @@ HAND_SERVER = {
     "DOMAIN_SCREENSHOT": ("vkDispatchDomainScreenshot", "rw"),
     # A reply that carries a file descriptor (src/daemon/dispatch/domain.c).
     "DOMAIN_OPEN_GRAPHICS_FD": ("vkDispatchDomainOpenGraphicsFD", "rw"),
+    # A secret's value is bytes with a size_t length (src/daemon/dispatch/secret.c).
+    "SECRET_GET_VALUE": ("vkDispatchSecretGetValue", "rw"),
+    "SECRET_SET_VALUE": ("vkDispatchSecretSetValue", "rw"),
+    "CONNECT_SECRET_EVENT_REGISTER_ANY": ("vkDispatchSecretEventRegisterAny", ""),
+    "CONNECT_SECRET_EVENT_DEREGISTER_ANY": ("vkDispatchSecretEventDeregisterAny", ""),
 }
 
 # Procedures cheap enough to answer on the daemon's I/O thread (the flag
@@ -128,4 +133,7 @@ CLIENT_HAND = {
     "virStorageVolUpload": "vkRemoteStorageVolUpload",
     "virStorageVolDownload": "vkRemoteStorageVolDownload",
     "virDomainScreenshot": "vkRemoteDomainScreenshot",
+    # A secret's value: bytes with a size_t length (remote-secret.c).
+    "virSecretGetValue": "vkRemoteSecretGetValue",
+    "virSecretSetValue": "vkRemoteSecretSetValue",
 }

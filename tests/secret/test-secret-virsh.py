@@ -134,6 +134,39 @@ def event_log(uri):
     return [l for l in log if "last" not in l], got, code
 
 
+def unserved(uri):
+    """Network filter, binding and checkpoint calls: each must reach the
+    API layer over the wire (libvirt's procedure and XDR layout) and come
+    back VIR_ERR_NO_SUPPORT naming the function, not an RPC error."""
+    c = libvirt.open(uri)
+    d = c.defineXML("<domain type='qemu'><name>cp</name><memory>65536</memory>"
+                    "<os><type>hvm</type></os></domain>")
+    calls = [
+        ("virConnectNumOfNWFilters", lambda: c.numOfNWFilters()),
+        ("virNWFilterLookupByName", lambda: c.nwfilterLookupByName("f")),
+        ("virNWFilterLookupByUUID", lambda: c.nwfilterLookupByUUIDString(A)),
+        ("virNWFilterDefineXML", lambda: c.nwfilterDefineXML("<filter name='f'/>")),
+        ("virNWFilterDefineXMLFlags", lambda: c.nwfilterDefineXMLFlags("<filter name='f'/>", 0)),
+        ("virConnectListAllNWFilters", lambda: c.listAllNWFilters()),
+        ("virNWFilterBindingLookupByPortDev", lambda: c.nwfilterBindingLookupByPortDev("v0")),
+        ("virNWFilterBindingCreateXML", lambda: c.nwfilterBindingCreateXML("<filterbinding/>")),
+        ("virConnectListAllNWFilterBindings", lambda: c.listAllNWFilterBindings()),
+        ("virDomainCheckpointCreateXML", lambda: d.checkpointCreateXML("<domaincheckpoint/>")),
+        ("virDomainListAllCheckpoints", lambda: d.listAllCheckpoints()),
+        ("virDomainCheckpointLookupByName", lambda: d.checkpointLookupByName("c1")),
+    ]
+    for func, call in calls:
+        try:
+            call()
+            raise AssertionError("%s succeeded" % func)
+        except libvirt.libvirtError as e:
+            assert e.get_error_code() == libvirt.VIR_ERR_NO_SUPPORT and \
+                func in e.get_error_message(), (func, e.get_error_message())
+    d.undefine()
+    c.close()
+    return len(calls)
+
+
 def main():
     libvirt.registerErrorHandler(lambda ctx, err: None, None)
     libvirt.virEventRegisterDefaultImpl()
@@ -152,6 +185,8 @@ def main():
             ours = session(d.rw, d.ro, tmp)
             ours_files = files_of(os.path.join(root, "etc", "secrets"))
             ours_events = event_log("qemu+unix:///system?socket=" + d.rw)
+            n = unserved("qemu+unix:///system?socket=" + d.rw)
+            print("ok %d network filter, binding and checkpoint calls answer NO_SUPPORT" % n)
             alone = subprocess.run([VIRSH, "-c", "secret+unix:///system?socket=" + d.rw,
                                     "secret-list"], capture_output=True, text=True)
             assert alone.returncode == 0 and A in alone.stdout and B in alone.stdout, alone

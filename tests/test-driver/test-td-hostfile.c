@@ -88,6 +88,8 @@ test_bad_files(void **state)
                       "no-such-domain.xml");
     expectOpenFailure("host-duplicate-domain.xml", VIR_ERR_XML_ERROR,
                       "describes domain 'fromfile' twice");
+    expectOpenFailure("host-interface.xml", VIR_ERR_CONFIG_UNSUPPORTED,
+                      "<interface> in host description file");
     expectOpenFailure("no-such-host.xml", VIR_ERR_SYSTEM_ERROR,
                       "cannot read host description file");
     /* The domain parser's own error comes through unchanged. */

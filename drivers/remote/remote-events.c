@@ -20,7 +20,7 @@
 #include "drivers/remote/remote-private.h"
 #include "remote_protocol.h"
 
-#define NFAMILIES (VK_EVENT_FAMILY_NODE_DEVICE + 1)
+#define NFAMILIES (VK_EVENT_FAMILY_SECRET + 1)
 #define MAX_EVENT_IDS 32
 
 /* Each family's register / deregister procedures. */
@@ -40,6 +40,9 @@ static const struct {
     [VK_EVENT_FAMILY_NODE_DEVICE] = {
         REMOTE_PROC_CONNECT_NODE_DEVICE_EVENT_REGISTER_ANY,
         REMOTE_PROC_CONNECT_NODE_DEVICE_EVENT_DEREGISTER_ANY },
+    [VK_EVENT_FAMILY_SECRET] = {
+        REMOTE_PROC_CONNECT_SECRET_EVENT_REGISTER_ANY,
+        REMOTE_PROC_CONNECT_SECRET_EVENT_DEREGISTER_ANY },
 };
 
 /* What the connection registered on the daemon.  The local callbacks
@@ -294,6 +297,22 @@ remoteNodeDeviceEventDeregisterAny(virConnectPtr conn, int callbackID)
     return deregisterAny(conn, VK_EVENT_FAMILY_NODE_DEVICE, callbackID);
 }
 
+static int
+remoteSecretEventRegisterAny(virConnectPtr conn, virSecretPtr secret, int eventID,
+                             virConnectSecretEventGenericCallback cb,
+                             void *opaque, virFreeCallback freecb)
+{
+    int id = vkSecretEventRegisterAny(stateOf(conn), conn, secret, eventID, cb, opaque, freecb);
+
+    return serverFollow(conn, VK_EVENT_FAMILY_SECRET, eventID, id);
+}
+
+static int
+remoteSecretEventDeregisterAny(virConnectPtr conn, int callbackID)
+{
+    return deregisterAny(conn, VK_EVENT_FAMILY_SECRET, callbackID);
+}
+
 void
 vkRemoteEventsFillMembers(virHypervisorDriver *drv)
 {
@@ -307,6 +326,8 @@ vkRemoteEventsFillMembers(virHypervisorDriver *drv)
     drv->connectStoragePoolEventDeregisterAny = remoteStoragePoolEventDeregisterAny;
     drv->connectNodeDeviceEventRegisterAny = remoteNodeDeviceEventRegisterAny;
     drv->connectNodeDeviceEventDeregisterAny = remoteNodeDeviceEventDeregisterAny;
+    drv->connectSecretEventRegisterAny = remoteSecretEventRegisterAny;
+    drv->connectSecretEventDeregisterAny = remoteSecretEventDeregisterAny;
 }
 
 void
@@ -411,6 +432,20 @@ vkRemoteEventDispatch(vkRemoteClient *client, vkRpcMessage *msg)
         DECODE(msg, remote_node_device_event_update_msg, m);
         vkNodeDeviceEventQueueUpdate(st, m.dev.name, NULL);
         xdr_free((xdrproc_t)xdr_remote_node_device_event_update_msg, (char *)&m);
+        break;
+    }
+    case REMOTE_PROC_SECRET_EVENT_LIFECYCLE: {
+        DECODE(msg, remote_secret_event_lifecycle_msg, m);
+        vkSecretEventQueueLifecycle(st, (unsigned char *)m.secret.uuid, m.secret.usageType,
+                                    m.secret.usageID, m.event, m.detail);
+        xdr_free((xdrproc_t)xdr_remote_secret_event_lifecycle_msg, (char *)&m);
+        break;
+    }
+    case REMOTE_PROC_SECRET_EVENT_VALUE_CHANGED: {
+        DECODE(msg, remote_secret_event_value_changed_msg, m);
+        vkSecretEventQueueValueChanged(st, (unsigned char *)m.secret.uuid,
+                                       m.secret.usageType, m.secret.usageID);
+        xdr_free((xdrproc_t)xdr_remote_secret_event_value_changed_msg, (char *)&m);
         break;
     }
     default:

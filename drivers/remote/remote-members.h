@@ -81,4 +81,10 @@ int vkRemoteDomainOpenGraphicsFD(virDomainPtr dom, unsigned int idx, unsigned in
 char *vkRemoteDomainScreenshot(virDomainPtr dom, virStreamPtr st, unsigned int screen,
                                unsigned int flags);
 
+/* remote-secret.c: a secret's value */
+unsigned char *vkRemoteSecretGetValue(virSecretPtr secret, size_t *value_size,
+                                      unsigned int flags);
+int vkRemoteSecretSetValue(virSecretPtr secret, const unsigned char *value,
+                           size_t value_size, unsigned int flags);
+
 #endif

@@ -347,7 +347,8 @@ testConnectOpen(virConnectPtr conn, virConnectAuthPtr auth, unsigned int flags)
     }
 
     st = vkTestStateNew();
-    if (vkTestHostLoadFile(st, uri->path) < 0) {
+    if (vkTestNetworkInit(st, false) < 0 || vkTestStorageInit(st, false) < 0 ||
+        vkTestNodeDevInit(st, false) < 0 || vkTestHostLoadFile(st, uri->path, auth) < 0) {
         vkTestStateFree(st);
         return VK_DRV_OPEN_ERROR;
     }

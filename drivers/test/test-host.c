@@ -6,10 +6,12 @@
  * The default host reproduces libvirt's test driver fact for fact (same
  * node numbers, same "test" domain, same UUID) so tools written against
  * libvirt's test:///default see the same machine here.  Host description
- * files use libvirt's format: <node> with <cpu>, <memory> and <domain>
- * children; every domain they describe starts out running.
+ * files use libvirt's format (conf/host-desc.h): node facts, domains in
+ * the state <test:runstate> gives (running by default), networks, pools
+ * with volumes, node devices, and <auth> users asked for at open.
  */
 #include <string.h>
+#include <strings.h>
 
 #define VIR_FROM_THIS VIR_FROM_TEST
 #include "util/error.h"
@@ -91,13 +93,84 @@ vkTestHostInitDefault(vkTestState *st)
     return 0;
 }
 
+/* libvirt's test driver asks for a user name and a password through the
+ * connection's auth callback and accepts a pair the file lists; the
+ * prompts are libvirt's, so virsh shows the same ones. */
+static int
+checkAuth(const vkHostDesc *desc, virConnectAuthPtr auth)
+{
+    virConnectCredential cred[2] = {
+        { .type = VIR_CRED_AUTHNAME, .prompt = "Enter username for localhost",
+          .challenge = "localhost" },
+        { .type = VIR_CRED_PASSPHRASE, .challenge = "localhost" },
+    };
+    g_autofree char *prompt = NULL;
+    bool ok = false;
+
+    if (!auth || !auth->cb) {
+        vkReportErrorFull(VIR_FROM_AUTH, VIR_ERR_INVALID_ARG, __FILE__, __func__, __LINE__,
+                          "%s", "Missing authentication credentials");
+        return -1;
+    }
+    if (auth->cb(&cred[0], 1, auth->cbdata) < 0 || !cred[0].result) {
+        vkReportError(VIR_ERR_AUTH_FAILED, "%s", "Unable to get username");
+        goto out;
+    }
+    prompt = g_strdup_printf("Enter %s's password for localhost", cred[0].result);
+    cred[1].prompt = prompt;
+    if (auth->cb(&cred[1], 1, auth->cbdata) < 0 || !cred[1].result) {
+        vkReportError(VIR_ERR_AUTH_FAILED, "%s", "Unable to get password");
+        goto out;
+    }
+    for (guint i = 0; i + 1 < desc->users->len; i += 2) {
+        if (strcmp(desc->users->pdata[i], cred[0].result) == 0 &&
+            strcmp(desc->users->pdata[i + 1], cred[1].result) == 0)
+            ok = true;
+    }
+    if (!ok)
+        vkReportError(VIR_ERR_AUTH_FAILED, "%s",
+                      "authentication failed, see test XML for the correct username/password");
+ out:
+    g_free(cred[0].result);
+    if (cred[1].result)
+        explicit_bzero(cred[1].result, strlen(cred[1].result));
+    g_free(cred[1].result);
+    return ok ? 0 : -1;
+}
+
+/* The file's domains, in the state <test:runstate> names (running with
+ * no reason when absent, as libvirt's test driver starts them). */
+static int
+addDomains(vkTestState *st, vkHostDesc *desc)
+{
+    for (guint i = 0; i < desc->domains->len; i++) {
+        g_autoptr(vkDomainDef) def = g_steal_pointer(&desc->domains->pdata[i]);
+        int runstate = g_array_index(desc->runstates, int, i);
+        vkTestDomain *obj;
+
+        if (!(obj = vkTestDomainAdd(st, &def, false, NULL)))
+            return -1;
+        if (runstate == VIR_DOMAIN_SHUTOFF) {
+            vkTestDomainSetState(obj, VIR_DOMAIN_SHUTOFF, 0);
+            continue;
+        }
+        if (vkTestDomainStart(st, obj, VIR_DOMAIN_RUNNING_UNKNOWN) < 0)
+            return -1;
+        if (runstate > 0)
+            vkTestDomainSetState(obj, runstate, 0);
+    }
+    return 0;
+}
+
 int
-vkTestHostLoadFile(vkTestState *st, const char *path)
+vkTestHostLoadFile(vkTestState *st, const char *path, virConnectAuthPtr auth)
 {
     g_autoptr(vkHostDesc) desc = vkHostDescLoad(path, &defaultNodeInfo);
     unsigned long long total;
 
     if (!desc)
+        return -1;
+    if (desc->hasAuth && checkAuth(desc, auth) < 0)
         return -1;
     st->nodeInfo = desc->info;
     total = (unsigned long long)st->nodeInfo.nodes * st->nodeInfo.sockets *
@@ -107,14 +180,20 @@ vkTestHostLoadFile(vkTestState *st, const char *path)
     for (int i = 0; i < st->ncells; i++)
         st->cellFreeMem[i] = st->nodeInfo.memory / st->ncells;
 
-    for (guint i = 0; i < desc->domains->len; i++) {
-        g_autoptr(vkDomainDef) def = g_steal_pointer(&desc->domains->pdata[i]);
-        vkTestDomain *obj;
-
-        if (!(obj = vkTestDomainAdd(st, &def, false, NULL)))
+    if (addDomains(st, desc) < 0)
+        return -1;
+    for (guint i = 0; i < desc->networks->len; i++) {
+        if (vkTestNetworkAddHost(st, desc->networks->pdata[i]) < 0)
             return -1;
-        /* libvirt reports these as running for an unknown reason. */
-        if (vkTestDomainStart(st, obj, VIR_DOMAIN_RUNNING_UNKNOWN) < 0)
+    }
+    for (guint i = 0; i < desc->pools->len; i++) {
+        vkHostDescPool *pool = desc->pools->pdata[i];
+
+        if (vkTestStorageAddHost(st, pool->xml, pool->volumes) < 0)
+            return -1;
+    }
+    for (guint i = 0; i < desc->devices->len; i++) {
+        if (vkTestNodeDevAddHost(st, desc->devices->pdata[i]) < 0)
             return -1;
     }
     return 0;

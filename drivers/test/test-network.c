@@ -59,6 +59,22 @@ vkTestNetworkInit(vkTestState *st, bool defaults)
     return 0;
 }
 
+int
+vkTestNetworkAddHost(vkTestState *st, const char *xml)
+{
+    vkNetworkDef *def = vkNetworkDefParseString(xml);
+    vkTestNetwork *obj;
+
+    if (!def)
+        return -1;
+    obj = g_new0(vkTestNetwork, 1);
+    obj->def = def;
+    obj->active = true;
+    obj->persistent = true;
+    g_ptr_array_add(st->networks, obj);
+    return 0;
+}
+
 static virNetworkPtr
 makeHandle(virConnectPtr conn, vkTestNetwork *obj)
 {

@@ -68,6 +68,17 @@ vkTestNodeDevInit(vkTestState *st, bool defaults)
     return 0;
 }
 
+int
+vkTestNodeDevAddHost(vkTestState *st, const char *xml)
+{
+    vkNodeDeviceDef *def = vkNodeDeviceDefParseString(xml, false);
+
+    if (!def)
+        return -1;
+    g_ptr_array_add(st->nodedevs, def);
+    return 0;
+}
+
 static vkNodeDeviceDef *
 findByName(vkTestState *st, const char *name)
 {

@@ -137,7 +137,9 @@ int vkTestDomainSnapshotCount(const vkTestDomain *obj);
 
 /* test-host.c */
 int vkTestHostInitDefault(vkTestState *st);
-int vkTestHostLoadFile(vkTestState *st, const char *path);
+/* Loads the host file at path; one with <auth> asks auth for a user and
+ * password it lists, as libvirt's test driver does. */
+int vkTestHostLoadFile(vkTestState *st, const char *path, virConnectAuthPtr auth);
 int vkTestConnectGetVersion(virConnectPtr conn, unsigned long *hvVer);
 const char *vkTestConnectGetType(virConnectPtr conn);
 char *vkTestConnectGetHostname(virConnectPtr conn);
@@ -265,6 +267,12 @@ int vkTestDomainStartManagedSave(vkTestState *st, vkTestDomain *obj, bool paused
 int vkTestNetworkInit(vkTestState *st, bool defaults);
 int vkTestStorageInit(vkTestState *st, bool defaults);
 int vkTestNodeDevInit(vkTestState *st, bool defaults);
+/* A host file's objects (test-host.c), as libvirt's test driver has
+ * them: networks and pools active and persistent, the pool's volumes
+ * charged to it.  -1 with the parser's error. */
+int vkTestNetworkAddHost(vkTestState *st, const char *xml);
+int vkTestStorageAddHost(vkTestState *st, const char *xml, GPtrArray *volumeXMLs);
+int vkTestNodeDevAddHost(vkTestState *st, const char *xml);
 
 /* A storage pool: its definition (sizes kept up to date by the volume
  * calls), its state and its volumes. */
@@ -275,6 +283,10 @@ typedef struct {
     bool autostart;
     GPtrArray *vols;              /* vkStorageVolDef * (owned) */
 } vkTestPool;
+
+/* Adds def to pool (path and key under its target, allocation charged);
+ * NULL with the error when the name is taken or space lacks. */
+vkStorageVolDef *vkTestPoolAddVolume(vkTestPool *pool, vkStorageVolDef *def);
 
 /* test-network.c */
 int vkTestConnectNumOfNetworks(virConnectPtr conn);

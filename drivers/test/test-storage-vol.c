@@ -156,6 +156,12 @@ volAdd(vkTestPool *pool, vkStorageVolDef *def)
     return def;
 }
 
+vkStorageVolDef *
+vkTestPoolAddVolume(vkTestPool *pool, vkStorageVolDef *def)
+{
+    return volAdd(pool, def);
+}
+
 #define VOL_CREATE_FLAGS (VIR_STORAGE_VOL_CREATE_PREALLOC_METADATA | \
                           VIR_STORAGE_VOL_CREATE_REFLINK | \
                           VIR_STORAGE_VOL_CREATE_VALIDATE)

@@ -69,6 +69,29 @@ vkTestStorageInit(vkTestState *st, bool defaults)
     return 0;
 }
 
+int
+vkTestStorageAddHost(vkTestState *st, const char *xml, GPtrArray *volumeXMLs)
+{
+    vkStoragePoolDef *def = vkStoragePoolDefParseString(xml);
+    vkTestPool *obj;
+
+    if (!def)
+        return -1;
+    obj = poolNew(def);
+    obj->active = true;
+    obj->persistent = true;
+    g_ptr_array_add(st->pools, obj);
+    for (guint i = 0; i < volumeXMLs->len; i++) {
+        vkStorageVolDef *v = vkStorageVolDefParseString(volumeXMLs->pdata[i]);
+
+        if (!v || !vkTestPoolAddVolume(obj, v)) {
+            vkStorageVolDefFree(v);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 static virStoragePoolPtr
 makeHandle(virConnectPtr conn, vkTestPool *obj)
 {

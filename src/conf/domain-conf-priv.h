@@ -67,6 +67,7 @@ typedef enum {
     VK_DOMAIN_DISK_TYPE_DIR,
     VK_DOMAIN_DISK_TYPE_NETWORK,
     VK_DOMAIN_DISK_TYPE_VOLUME,
+    VK_DOMAIN_DISK_TYPE_NVME,       /* <source type='pci'>: kept as written */
     VK_DOMAIN_DISK_TYPE_LAST
 } vkDomainDiskType;
 

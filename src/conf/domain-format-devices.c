@@ -107,6 +107,12 @@ formatDisk(GString *buf, const vkDomainDiskDef *d)
             closeRest(buf, "source", d->srcRest, NULL);
         }
         break;
+    case VK_DOMAIN_DISK_TYPE_NVME:
+        if (d->srcRest) {
+            g_string_append(buf, IND2 "<source");
+            closeRest(buf, "source", d->srcRest, NULL);
+        }
+        break;
     default:
         if (d->src || d->srcRest) {
             static const char *const attrName[] = { "file", "dev", "dir" };

@@ -144,6 +144,9 @@ parseDisk(xmlNodePtr node, vkDomainDiskDef *d)
                 vkXmlSetAttr(&d->srcPool, n, "pool");
                 vkXmlSetAttr(&d->src, n, "volume");
                 break;
+            case VK_DOMAIN_DISK_TYPE_NVME:
+                /* the PCI controller and namespace stay in srcRest */
+                break;
             case VK_DOMAIN_DISK_TYPE_LAST:
                 break;
             }

@@ -24,9 +24,9 @@
 
 static const char *const virtTypes[] = {
     "none", "qemu", "kqemu", "kvm", "xen", "lxc", "uml", "openvz", "test",
-    "vmware", "hyperv", "vbox", "phyp", "parallels", "bhyve", "vz", NULL,
+    "vmware", "hyperv", "vbox", "phyp", "parallels", "bhyve", "vz", "hvf", NULL,
 };
-static const char *const osTypes[] = { "hvm", "xen", "linux", "exe", "uml", NULL };
+static const char *const osTypes[] = { "hvm", "xen", "linux", "exe", "uml", "xenpvh", NULL };
 
 /* Errors as libvirt gives them: a value that is not a number is the XML's
  * fault, an unknown unit or a size past LLONG_MAX bytes come from its
@@ -141,7 +141,7 @@ parseOS(vkDomainDef *def, xmlNodePtr os)
             continue;
         if (NAME_IS(n, "type")) {
             g_autofree char *t = vkXmlText(n);
-            if (t && vkDomainEnumFromString(osTypes, 5, g_strstrip(t)) < 0) {
+            if (t && vkDomainEnumFromString(osTypes, 6, g_strstrip(t)) < 0) {
                 vkReportError(VIR_ERR_XML_DETAIL,
                               "invalid os type '%s' in <os><type>", t);
                 return -1;
@@ -456,6 +456,16 @@ canonicalChildren(vkXmlElem *e)
         vkXmlElemSortChildren(e, memoryBacking);
 }
 
+static bool
+hasChild(xmlNodePtr node, const char *name)
+{
+    for (xmlNodePtr n = node->children; n; n = n->next) {
+        if (n->type == XML_ELEMENT_NODE && NAME_IS(n, name))
+            return true;
+    }
+    return false;
+}
+
 static int
 parseTop(vkDomainDef *def, xmlNodePtr root, unsigned int flags,
          bool *haveUUID)
@@ -553,6 +563,9 @@ parseTop(vkDomainDef *def, xmlNodePtr root, unsigned int flags,
             canonicalChildren(def->priv->topExtra->pdata[def->priv->topExtra->len - 1]);
         }
     }
+    /* as libvirt: a host-side bootloader means a Xen PV guest */
+    if (!def->osType && hasChild(root, "bootloader"))
+        def->osType = g_strdup("xen");
     /* devices last: their defaults depend on the os type */
     if (def->osType && devices && parseDevices(def, devices, flags) < 0)
         return -1;
@@ -581,6 +594,29 @@ numaMemory(const vkDomainDef *def)
         }
     }
     return total;
+}
+
+/* <seclabel> is kept as written, but its type must be one libvirt knows
+ * ('default' is the absence of the attribute, not a value). */
+static int
+checkSeclabels(xmlNodePtr root)
+{
+    static const char *const types[] = { "none", "dynamic", "static", NULL };
+
+    for (xmlNodePtr n = root->children; n; n = n->next) {
+        const char *type;
+
+        if (n->type != XML_ELEMENT_NODE || !NAME_IS(n, "seclabel") ||
+            !(type = vkXmlAttr(n, "type")))
+            continue;
+        if (!g_strv_contains(types, type)) {
+            vkReportError(VIR_ERR_XML_ERROR,
+                          "Invalid value for attribute 'type' in element 'seclabel': '%s'.",
+                          type);
+            return -1;
+        }
+    }
+    return 0;
 }
 
 vkDomainDef *
@@ -628,7 +664,7 @@ vkDomainDefParseNode(vkXmlNodePtr root, const char *virtType,
         def->id = (int)v;
     }
 
-    if (parseTop(def, root, flags, &haveUUID) < 0)
+    if (checkSeclabels(root) < 0 || parseTop(def, root, flags, &haveUUID) < 0)
         return NULL;
 
     if (vkDomainNameCheck(def->name) < 0)
@@ -651,7 +687,7 @@ vkDomainDefParseNode(vkXmlNodePtr root, const char *virtType,
         return NULL;
     }
     if (!def->osType) {
-        /* as libvirt: the guest's OS type is never guessed */
+        /* as libvirt: the guest's OS type is never guessed otherwise */
         vkReportError(VIR_ERR_XML_ERROR,
                       "an os <type> must be specified for domain '%s'", def->name);
         return NULL;

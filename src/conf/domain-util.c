@@ -24,7 +24,7 @@ const char *const vkDomainLifecycleTable[] = {
 };
 const char *const vkDomainBootTable[] = { "fd", "cdrom", "hd", "network", NULL };
 const char *const vkDomainDiskTypeTable[] = {
-    "file", "block", "dir", "network", "volume", NULL,
+    "file", "block", "dir", "network", "volume", "nvme", NULL,
 };
 const char *const vkDomainDiskDeviceTable[] = {
     "disk", "cdrom", "floppy", "lun", NULL,

@@ -32,7 +32,21 @@ vkHostDescFree(vkHostDesc *desc)
     if (!desc)
         return;
     g_ptr_array_unref(desc->domains);
+    if (desc->runstates)
+        g_array_unref(desc->runstates);
+    g_clear_pointer(&desc->networks, g_ptr_array_unref);
+    g_clear_pointer(&desc->pools, g_ptr_array_unref);
+    g_clear_pointer(&desc->devices, g_ptr_array_unref);
+    g_clear_pointer(&desc->users, g_ptr_array_unref);
     g_free(desc);
+}
+
+static void
+poolFree(vkHostDescPool *pool)
+{
+    g_free(pool->xml);
+    g_ptr_array_unref(pool->volumes);
+    g_free(pool);
 }
 
 static char *
@@ -226,33 +240,100 @@ hasDomain(const vkHostDesc *desc, const char *name)
     return false;
 }
 
+/* The element an object is described by: node itself, or the root of
+ * the file its file= attribute names (relative to the host file), which
+ * must be <what>; *sub holds that file's document. */
+static xmlNodePtr
+objectNode(xmlNodePtr node, const char *path, const char *what, xmlDocPtr *sub)
+{
+    xmlChar *file = xmlGetProp(node, (const xmlChar *)"file");
+    g_autofree char *dir = NULL;
+    g_autofree char *full = NULL;
+    g_autofree char *label = NULL;
+
+    *sub = NULL;
+    if (!file)
+        return node;
+    dir = g_path_get_dirname(path);
+    full = g_path_is_absolute((const char *)file) ? g_strdup((const char *)file) :
+        g_build_filename(dir, (const char *)file, NULL);
+    xmlFree(file);
+    label = g_strdup_printf("%s file", what);
+    if (!(*sub = parseXMLFile(full, label)))
+        return NULL;
+    node = xmlDocGetRootElement(*sub);
+    if (strcmp((const char *)node->name, what) != 0) {
+        vkReportError(VIR_ERR_XML_ERROR, "%s file '%s' has root element <%s>, expected <%s>",
+                      what, full, (const char *)node->name, what);
+        xmlFreeDoc(g_steal_pointer(sub));
+        return NULL;
+    }
+    return node;
+}
+
+static char *
+nodeXML(xmlNodePtr node)
+{
+    xmlBufferPtr buf = xmlBufferCreate();
+    char *ret;
+
+    xmlNodeDump(buf, node->doc, node, 0, 0);
+    ret = g_strdup((const char *)xmlBufferContent(buf));
+    xmlBufferFree(buf);
+    return ret;
+}
+
+/* Takes the test driver's own children (libvirt's test namespace) out of
+ * a domain before the domain parser sees it; *runstate gets
+ * <test:runstate> (a virDomainState) or stays -1. */
+static int
+takeTestNamespace(xmlNodePtr dom, const char *path, int *runstate)
+{
+    xmlNodePtr n = dom->children;
+
+    while (n) {
+        xmlNodePtr next = n->next;
+
+        if (n->type == XML_ELEMENT_NODE && n->ns && n->ns->href &&
+            strcmp((const char *)n->ns->href, VK_TEST_DOMAIN_NS) == 0) {
+            if (strcmp((const char *)n->name, "runstate") == 0) {
+                unsigned long long v;
+
+                if (parseUInt(n, path, "<test:runstate>", G_MAXINT, &v) < 0)
+                    return -1;
+                if (v >= VIR_DOMAIN_LAST) {
+                    vkReportError(VIR_ERR_XML_ERROR, "runstate '%llu' out of range", v);
+                    return -1;
+                }
+                *runstate = (int)v;
+            } else {
+                /* <test:transient>, <test:hasmanagedsave>, <test:domainsnapshot> */
+                vkReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                              "<test:%s> in host description file '%s' (line %ld) is not "
+                              "supported", (const char *)n->name, path,
+                              (long)xmlGetLineNo(n));
+                return -1;
+            }
+            xmlUnlinkNode(n);
+            xmlFreeNode(n);
+        }
+        n = next;
+    }
+    return 0;
+}
+
 static int
 loadDomain(vkHostDesc *desc, xmlNodePtr node, const char *path)
 {
     g_autoptr(vkDomainDef) def = NULL;
     xmlDocPtr sub = NULL;
-    xmlChar *file = xmlGetProp(node, (const xmlChar *)"file");
+    int runstate = -1;
     int ret = -1;
 
-    if (file) {
-        g_autofree char *dir = g_path_get_dirname(path);
-        g_autofree char *full = g_path_is_absolute((const char *)file) ?
-            g_strdup((const char *)file) :
-            g_build_filename(dir, (const char *)file, NULL);
-
-        xmlFree(file);
-        if (!(sub = parseXMLFile(full, "domain file")))
-            return -1;
-        node = xmlDocGetRootElement(sub);
-        if (strcmp((const char *)node->name, "domain") != 0) {
-            vkReportError(VIR_ERR_XML_ERROR,
-                          "domain file '%s' has root element <%s>, expected <domain>",
-                          full, (const char *)node->name);
-            goto cleanup;
-        }
-    }
-
-    if (!(def = vkDomainDefParseNode(node, NULL, VK_DOMAIN_PARSE_INACTIVE)))
+    if (!(node = objectNode(node, path, "domain", &sub)))
+        return -1;
+    if (takeTestNamespace(node, path, &runstate) < 0 ||
+        !(def = vkDomainDefParseNode(node, NULL, VK_DOMAIN_PARSE_INACTIVE)))
         goto cleanup;
     if (hasDomain(desc, def->name)) {
         vkReportError(VIR_ERR_XML_ERROR,
@@ -261,11 +342,101 @@ loadDomain(vkHostDesc *desc, xmlNodePtr node, const char *path)
         goto cleanup;
     }
     g_ptr_array_add(desc->domains, g_steal_pointer(&def));
+    g_array_append_val(desc->runstates, runstate);
     ret = 0;
 
  cleanup:
     xmlFreeDoc(sub);
     return ret;
+}
+
+/* <network>, <device>: their XML, for the driver's parsers. */
+static int
+loadText(GPtrArray *list, xmlNodePtr node, const char *path, const char *what)
+{
+    xmlDocPtr sub = NULL;
+
+    if (!(node = objectNode(node, path, what, &sub)))
+        return -1;
+    g_ptr_array_add(list, nodeXML(node));
+    xmlFreeDoc(sub);
+    return 0;
+}
+
+/* <pool>: its XML without the <volume> children, which come apart. */
+static int
+loadPool(vkHostDesc *desc, xmlNodePtr node, const char *path)
+{
+    vkHostDescPool *pool;
+    xmlDocPtr sub = NULL;
+    xmlNodePtr n;
+
+    if (!(node = objectNode(node, path, "pool", &sub)))
+        return -1;
+    pool = g_new0(vkHostDescPool, 1);
+    pool->volumes = g_ptr_array_new_with_free_func(g_free);
+    g_ptr_array_add(desc->pools, pool);
+    n = node->children;
+    while (n) {
+        xmlNodePtr next = n->next;
+
+        if (n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, "volume") == 0) {
+            if (loadText(pool->volumes, n, path, "volume") < 0) {
+                xmlFreeDoc(sub);
+                return -1;
+            }
+            xmlUnlinkNode(n);
+            xmlFreeNode(n);
+        }
+        n = next;
+    }
+    pool->xml = nodeXML(node);
+    xmlFreeDoc(sub);
+    return 0;
+}
+
+/* <auth><user password='PW'>NAME</user>...</auth> */
+static void
+loadAuth(vkHostDesc *desc, xmlNodePtr auth)
+{
+    desc->hasAuth = true;
+    for (xmlNodePtr n = auth->children; n; n = n->next) {
+        xmlChar *pw;
+
+        if (n->type != XML_ELEMENT_NODE || strcmp((const char *)n->name, "user") != 0)
+            continue;
+        pw = xmlGetProp(n, (const xmlChar *)"password");
+        g_ptr_array_add(desc->users, nodeText(n));
+        g_ptr_array_add(desc->users, g_strdup(pw ? (const char *)pw : ""));
+        xmlFree(pw);
+    }
+}
+
+static int
+loadObject(vkHostDesc *desc, xmlNodePtr n, const char *path)
+{
+    const char *name = (const char *)n->name;
+
+    if (strcmp(name, "domain") == 0)
+        return loadDomain(desc, n, path);
+    if (strcmp(name, "network") == 0)
+        return loadText(desc->networks, n, path, "network");
+    if (strcmp(name, "pool") == 0)
+        return loadPool(desc, n, path);
+    if (strcmp(name, "device") == 0)
+        return loadText(desc->devices, n, path, "device");
+    if (strcmp(name, "auth") == 0)
+        loadAuth(desc, n);
+    if (strcmp(name, "interface") == 0) {
+        /* libvirt's test driver has host interfaces; this one has none
+         * yet, and a file's objects are never dropped silently */
+        vkReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                      "<interface> in host description file '%s' (line %ld): host "
+                      "interfaces are not supported by this test driver",
+                      path, (long)xmlGetLineNo(n));
+        return -1;
+    }
+    return 0;
 }
 
 vkHostDesc *
@@ -278,6 +449,11 @@ vkHostDescLoad(const char *path, const virNodeInfo *defaults)
 
     desc->info = *defaults;
     desc->domains = g_ptr_array_new_with_free_func((GDestroyNotify)vkDomainDefFree);
+    desc->runstates = g_array_new(FALSE, FALSE, sizeof(int));
+    desc->networks = g_ptr_array_new_with_free_func(g_free);
+    desc->pools = g_ptr_array_new_with_free_func((GDestroyNotify)poolFree);
+    desc->devices = g_ptr_array_new_with_free_func(g_free);
+    desc->users = g_ptr_array_new_with_free_func(g_free);
     if (!(doc = parseXMLFile(path, "host description file")))
         return NULL;
     root = xmlDocGetRootElement(doc);
@@ -303,8 +479,7 @@ vkHostDescLoad(const char *path, const virNodeInfo *defaults)
         }
     }
     for (xmlNodePtr n = root->children; n; n = n->next) {
-        if (n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, "domain") == 0 &&
-            loadDomain(desc, n, path) < 0)
+        if (n->type == XML_ELEMENT_NODE && loadObject(desc, n, path) < 0)
             goto cleanup;
     }
     ret = 0;

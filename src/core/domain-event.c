@@ -26,6 +26,7 @@
 
 #include "core/domain-event.h"
 #include "util/event-loop.h"
+#include "util/uuid.h"
 
 #define VIR_FROM_THIS VIR_FROM_NONE
 #include "util/error.h"
@@ -287,6 +288,7 @@ static const struct {
     [VK_EVENT_FAMILY_NETWORK] = { "network", VIR_NETWORK_EVENT_ID_LAST },
     [VK_EVENT_FAMILY_STORAGE_POOL] = { "storage pool", VIR_STORAGE_POOL_EVENT_ID_LAST },
     [VK_EVENT_FAMILY_NODE_DEVICE] = { "node device", VIR_NODE_DEVICE_EVENT_ID_LAST },
+    [VK_EVENT_FAMILY_SECRET] = { "secret", VIR_SECRET_EVENT_ID_LAST },
 };
 
 /* The registration filter: a UUID for domains, networks and pools, a name
@@ -636,6 +638,19 @@ deliverOther(vkEventCallback *cb, const vkDomainEvent *ev)
         vkNodeDeviceUnref(dev);
         break;
     }
+    case VK_EVENT_FAMILY_SECRET: {
+        /* the usage type travels in the event's id slot */
+        virSecretPtr secret = vkGetSecret(cb->conn, ev->uuid, ev->id, ev->name);
+
+        if (lifecycle)
+            CB_AS(virConnectSecretEventLifecycleCallback, cb->cb)(
+                cb->conn, secret, ev->event, ev->detail, cb->opaque);
+        else
+            CB_AS(virConnectSecretEventGenericCallback, cb->cb)(
+                cb->conn, secret, cb->opaque);
+        vkSecretUnref(secret);
+        break;
+    }
     default:
         break;
     }
@@ -676,6 +691,20 @@ vkNodeDeviceEventRegisterAny(vkEventState *st, virConnectPtr conn,
     vkEventFilter filter = { NULL, dev ? dev->name : NULL, dev ? dev->name : NULL };
 
     return callbackAdd(st, conn, VK_EVENT_FAMILY_NODE_DEVICE, dev ? &filter : NULL,
+                       eventID, false, CB_AS(virConnectDomainEventGenericCallback, cb),
+                       opaque, freecb);
+}
+
+int
+vkSecretEventRegisterAny(vkEventState *st, virConnectPtr conn, virSecretPtr secret,
+                         int eventID, virConnectSecretEventGenericCallback cb,
+                         void *opaque, virFreeCallback freecb)
+{
+    char uuid[VIR_UUID_STRING_BUFLEN];
+    vkEventFilter filter = { secret ? secret->uuid : NULL, NULL,
+                             secret ? vkUUIDFormat(secret->uuid, uuid) : NULL };
+
+    return callbackAdd(st, conn, VK_EVENT_FAMILY_SECRET, secret ? &filter : NULL,
                        eventID, false, CB_AS(virConnectDomainEventGenericCallback, cb),
                        opaque, freecb);
 }
@@ -738,4 +767,27 @@ vkNodeDeviceEventQueueUpdate(vkEventState *st, const char *name, const char *par
 {
     queueOther(st, VK_EVENT_FAMILY_NODE_DEVICE, VIR_NODE_DEVICE_EVENT_ID_UPDATE,
                name, NULL, 0, 0, parent);
+}
+
+void
+vkSecretEventQueueLifecycle(vkEventState *st, const unsigned char *uuid, int usageType,
+                            const char *usageID, int event, int detail)
+{
+    vkDomainEvent *ev = eventNew(VIR_SECRET_EVENT_ID_LIFECYCLE, usageID, uuid, usageType);
+
+    ev->family = VK_EVENT_FAMILY_SECRET;
+    ev->event = event;
+    ev->detail = detail;
+    queuePush(st, ev);
+}
+
+void
+vkSecretEventQueueValueChanged(vkEventState *st, const unsigned char *uuid, int usageType,
+                               const char *usageID)
+{
+    vkDomainEvent *ev = eventNew(VIR_SECRET_EVENT_ID_VALUE_CHANGED, usageID, uuid,
+                                 usageType);
+
+    ev->family = VK_EVENT_FAMILY_SECRET;
+    queuePush(st, ev);
 }

@@ -23,6 +23,7 @@ typedef enum {
     VK_EVENT_FAMILY_NETWORK,
     VK_EVENT_FAMILY_STORAGE_POOL,
     VK_EVENT_FAMILY_NODE_DEVICE,
+    VK_EVENT_FAMILY_SECRET,
 } vkEventFamily;
 
 vkEventState *vkEventStateNew(void);
@@ -80,6 +81,10 @@ int vkNodeDeviceEventRegisterAny(vkEventState *st, virConnectPtr conn,
                                  virNodeDevicePtr dev, int eventID,
                                  virConnectNodeDeviceEventGenericCallback cb,
                                  void *opaque, virFreeCallback freecb);
+int vkSecretEventRegisterAny(vkEventState *st, virConnectPtr conn,
+                             virSecretPtr secret, int eventID,
+                             virConnectSecretEventGenericCallback cb,
+                             void *opaque, virFreeCallback freecb);
 int vkObjectEventDeregisterAny(vkEventState *st, virConnectPtr conn,
                                vkEventFamily family, int callbackID);
 
@@ -94,5 +99,11 @@ void vkNodeDeviceEventQueueLifecycle(vkEventState *st, const char *name,
                                      const char *parent, int event, int detail);
 void vkNodeDeviceEventQueueUpdate(vkEventState *st, const char *name,
                                   const char *parent);
+/* A secret's handle is its UUID, usage type and usage ID (NULL for none). */
+void vkSecretEventQueueLifecycle(vkEventState *st, const unsigned char *uuid,
+                                 int usageType, const char *usageID, int event,
+                                 int detail);
+void vkSecretEventQueueValueChanged(vkEventState *st, const unsigned char *uuid,
+                                    int usageType, const char *usageID);
 
 #endif

@@ -354,24 +354,30 @@ vkStateRegistryOpen(vkStateRegistry *reg, virConnectPtr conn, unsigned int flags
     return system ? openSystem(reg, conn) : openEmbed(reg, conn);
 }
 
+void
+vkStateRegistryRelease(vkStateRegistry *reg, vkStateBase *st)
+{
+    bool last;
+
+    g_mutex_lock(&reg->lock);
+    last = releaseLocked(reg, st);
+    g_mutex_unlock(&reg->lock);
+    if (last)
+        stateFree(st);
+}
+
 int
 vkStateRegistryClose(vkStateRegistry *reg, virConnectPtr conn)
 {
     vkStateBase *st = conn->privateData;
-    bool last;
 
     if (!st)
         return 0;
     vkEventStateRemoveConnect(st->events, conn);
     conn->privateData = NULL;
-
-    g_mutex_lock(&reg->lock);
-    last = releaseLocked(reg, st);
-    g_mutex_unlock(&reg->lock);
     /* Guests still running stay running: their status files under the
      * run directory describe them for a later reattach. */
-    if (last)
-        stateFree(st);
+    vkStateRegistryRelease(reg, st);
     return 0;
 }
 

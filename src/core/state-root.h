@@ -118,6 +118,11 @@ int vkStateRegistryClose(vkStateRegistry *reg, virConnectPtr conn);
 vkStateBase *vkStateRegistryAcquire(vkStateRegistry *reg, const vkStateDirs *dirs,
                                     bool privileged);
 
+/* Drops a reference Acquire took; the last one tears the state down.
+ * For drivers that keep their state elsewhere than conn->privateData
+ * (secondary drivers: conn->familyPrivate). */
+void vkStateRegistryRelease(vkStateRegistry *reg, vkStateBase *st);
+
 /* virtkitd: DRIVER:///system opens in this process from now on, with its
  * files under root (else $rootEnv, else the class's system directories).
  * The state is created at once when there may be guests to reattach or

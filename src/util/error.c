@@ -80,6 +80,9 @@ setError(int domain, int code, char *detail)
     err->domain = domain;
     err->code = code;
     err->level = VIR_ERR_ERROR;
+    /* libvirt words a detailed XML_ERROR differently from a bare one */
+    if (detail && *detail && code == VIR_ERR_XML_ERROR)
+        what = "XML error";
     if (detail && *detail && g_str_has_suffix(what, " in"))
         err->message = g_strdup_printf("%s %s", what, detail);
     else if (detail && *detail)

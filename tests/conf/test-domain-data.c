@@ -5,6 +5,9 @@
  * again must give the same bytes, and the output must validate against
  * libvirt's domain.rng (skipped only when the schema is not installed).
  *
+ * A case with X.err is refused instead: the parse must fail with the code
+ * and message it holds ("CODE MESSAGE", as libvirt gives them).
+ *
  * Run with VK_TEST_REGENERATE=1 to (re)write the .out.xml files after an
  * intended change of output; review the diff before committing.
  */
@@ -48,9 +51,22 @@ testCase(void **state)
     g_autofree char *out = NULL;
     g_autofree char *again = NULL;
     g_autoptr(GError) gerr = NULL;
+    g_autofree char *errPath = g_strdup_printf("%s/%s.err", dataDir, name);
     int r;
 
     assert_true(g_file_get_contents(inPath, &in, NULL, &gerr));
+    if (g_file_get_contents(errPath, &expected, NULL, NULL)) {
+        g_autoptr(vkDomainDef) def = vkDomainDefParseString(in, NULL, 0);
+        virErrorPtr err = vkErrorGetLast();
+        g_autofree char *got = NULL;
+
+        if (def)
+            fail_msg("%s: accepted, expected %s", name, expected);
+        got = g_strdup_printf("%d %s\n", err->code, err->message);
+        if (strcmp(got, expected) != 0)
+            fail_msg("%s: got %s expected %s", name, got, expected);
+        return;
+    }
     out = roundTrip(in, inPath);
     assert_non_null(out);
     if (g_getenv("VK_TEST_REGENERATE"))

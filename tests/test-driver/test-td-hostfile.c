@@ -88,6 +88,8 @@ test_bad_files(void **state)
                       "no-such-domain.xml");
     expectOpenFailure("host-duplicate-domain.xml", VIR_ERR_XML_ERROR,
                       "describes domain 'fromfile' twice");
+    expectOpenFailure("host-interface.xml", VIR_ERR_CONFIG_UNSUPPORTED,
+                      "<interface> in host description file");
     expectOpenFailure("no-such-host.xml", VIR_ERR_SYSTEM_ERROR,
                       "cannot read host description file");
     /* The domain parser's own error comes through unchanged. */
@@ -114,6 +116,124 @@ test_no_entity_expansion(void **state)
     virConnectClose(conn);
 }
 
+/* host-objects.xml: what libvirt 9.0's test driver shows for the same
+ * file (python3-libvirt on test:///.../host-objects.xml): domains in their
+ * <test:runstate> with reason 0, ids in file order for those started, the
+ * network and pool active and persistent, the pool at 100 GiB with its
+ * volumes' allocation charged, paths and keys under the pool target. */
+static void
+test_objects(void **state)
+{
+    g_autofree char *uri = hostURI("host-objects.xml");
+    virConnectPtr conn = virConnectOpen(uri);
+    virStoragePoolInfo pinfo;
+    virStorageVolInfo vinfo;
+    virStoragePoolPtr pool;
+    virStorageVolPtr vol;
+    virNetworkPtr net;
+    virDomainPtr dom;
+    int reason = -1;
+    char *path;
+
+    (void)state;
+    assert_non_null(conn);
+    assert_non_null(dom = virDomainLookupByName(conn, "off"));
+    assert_int_equal(tdState(dom, &reason), VIR_DOMAIN_SHUTOFF);
+    assert_int_equal(reason, 0);
+    assert_int_equal(virDomainGetID(dom), (unsigned int)-1);
+    virDomainFree(dom);
+    assert_non_null(dom = virDomainLookupByName(conn, "paused"));
+    assert_int_equal(tdState(dom, &reason), VIR_DOMAIN_PAUSED);
+    assert_int_equal(reason, 0);
+    assert_int_equal(virDomainGetID(dom), 1);
+    virDomainFree(dom);
+    assert_non_null(dom = virDomainLookupByName(conn, "run"));
+    assert_int_equal(tdState(dom, &reason), VIR_DOMAIN_RUNNING);
+    assert_int_equal(virDomainGetID(dom), 2);
+    virDomainFree(dom);
+
+    assert_int_equal(virConnectNumOfNetworks(conn), 1);
+    assert_non_null(net = virNetworkLookupByName(conn, "lan"));
+    assert_int_equal(virNetworkIsActive(net), 1);
+    assert_int_equal(virNetworkIsPersistent(net), 1);
+    virNetworkFree(net);
+    assert_null(virNetworkLookupByName(conn, "default"));
+
+    assert_non_null(pool = virStoragePoolLookupByName(conn, "images"));
+    assert_int_equal(virStoragePoolIsActive(pool), 1);
+    assert_int_equal(virStoragePoolIsPersistent(pool), 1);
+    assert_int_equal(virStoragePoolGetInfo(pool, &pinfo), 0);
+    assert_int_equal(pinfo.state, VIR_STORAGE_POOL_RUNNING);
+    assert_true(pinfo.capacity == 107374182400ULL && pinfo.allocation == 5242880ULL &&
+                pinfo.available == 107368939520ULL);
+    assert_int_equal(virStoragePoolNumOfVolumes(pool), 2);
+    assert_non_null(vol = virStorageVolLookupByName(pool, "a.img"));
+    assert_string_equal(virStorageVolGetKey(vol), "/srv/images/a.img");
+    assert_int_equal(virStorageVolGetInfo(vol, &vinfo), 0);
+    assert_true(vinfo.capacity == 10485760ULL && vinfo.allocation == 5242880ULL);
+    virStorageVolFree(vol);
+    assert_non_null(vol = virStorageVolLookupByPath(conn, "/srv/images/b.qcow2"));
+    assert_non_null(path = virStorageVolGetPath(vol));
+    assert_string_equal(path, "/srv/images/b.qcow2");
+    free(path);
+    virStorageVolFree(vol);
+    virStoragePoolFree(pool);
+
+    assert_int_equal(virNodeNumOfDevices(conn, NULL, 0), 1);
+    {
+        virNodeDevicePtr dev = virNodeDeviceLookupByName(conn, "pci_0000_00_1f_0");
+
+        assert_non_null(dev);
+        virNodeDeviceFree(dev);
+    }
+    virConnectClose(conn);
+}
+
+typedef struct {
+    const char *user;
+    const char *password;
+    int asked;
+} tdCreds;
+
+static int
+authCallback(virConnectCredentialPtr cred, unsigned int ncred, void *opaque)
+{
+    tdCreds *c = opaque;
+
+    for (unsigned int i = 0; i < ncred; i++) {
+        const char *v = cred[i].type == VIR_CRED_AUTHNAME ? c->user : c->password;
+
+        c->asked++;
+        cred[i].result = strdup(v);
+        cred[i].resultlen = strlen(v);
+    }
+    return 0;
+}
+
+/* host-auth.xml: as libvirt's test driver, a listed user and password
+ * open it, anything else is AUTH_FAILED, and no callback at all is
+ * INVALID_ARG from the auth domain. */
+static void
+test_auth(void **state)
+{
+    g_autofree char *uri = hostURI("host-auth.xml");
+    int types[] = { VIR_CRED_AUTHNAME, VIR_CRED_PASSPHRASE };
+    tdCreds good = { "bob", "other", 0 }, bad = { "alice", "other", 0 };
+    virConnectAuth auth = { types, 2, authCallback, &good };
+    virConnectPtr conn;
+
+    (void)state;
+    assert_non_null(conn = virConnectOpenAuth(uri, &auth, 0));
+    assert_int_equal(good.asked, 2);
+    virConnectClose(conn);
+    auth.cbdata = &bad;
+    assert_null(virConnectOpenAuth(uri, &auth, 0));
+    tdAssertError(VIR_ERR_AUTH_FAILED, "see test XML for the correct username/password");
+    assert_null(virConnectOpen(uri));
+    tdAssertError(VIR_ERR_INVALID_ARG, "Missing authentication credentials");
+    assert_int_equal(virGetLastError()->domain, VIR_FROM_AUTH);
+}
+
 int
 main(void)
 {
@@ -121,6 +241,8 @@ main(void)
         cmocka_unit_test(test_basic_file),
         cmocka_unit_test(test_bad_files),
         cmocka_unit_test(test_no_entity_expansion),
+        cmocka_unit_test(test_objects),
+        cmocka_unit_test(test_auth),
     };
 
     virSetErrorFunc(NULL, tdQuietErrors);

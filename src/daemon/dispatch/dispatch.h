@@ -74,4 +74,11 @@ int vkDispatchDomainMigrateConfirm3Params(vkServerClient *client, void *args, vo
 /* Drops every event registration the client made (events.c). */
 void vkDispatchEventsDropAll(vkServerClient *client);
 
+/* secret.c: a secret's value */
+int vkDispatchSecretGetValue(vkServerClient *client, void *args, void *ret);
+int vkDispatchSecretSetValue(vkServerClient *client, void *args, void *ret);
+/* events.c: secret events */
+int vkDispatchSecretEventRegisterAny(vkServerClient *client, void *args, void *ret);
+int vkDispatchSecretEventDeregisterAny(vkServerClient *client, void *args, void *ret);
+
 #endif

@@ -26,6 +26,7 @@ typedef enum {
     FAMILY_NETWORK,
     FAMILY_STORAGE_POOL,
     FAMILY_NODE_DEVICE,
+    FAMILY_SECRET,
 } vkEventFamily;
 
 typedef struct {
@@ -301,11 +302,41 @@ static const vkEventForward storagePoolEvents[] = {
         REMOTE_PROC_STORAGE_POOL_EVENT_REFRESH, xdr_remote_storage_pool_event_refresh_msg),
 };
 
+static void
+onSecretLifecycle(virConnectPtr conn G_GNUC_UNUSED, virSecretPtr secret, int event,
+                  int detail, void *opaque)
+{
+    vkEventReg *reg = opaque;
+    remote_secret_event_lifecycle_msg msg = { .callbackID = reg->callbackID };
+
+    vkRemoteArgSecret(&msg.secret, secret);
+    msg.event = event;
+    msg.detail = detail;
+    forward(reg, &msg);
+}
+
+static void
+onSecretValueChanged(virConnectPtr conn G_GNUC_UNUSED, virSecretPtr secret, void *opaque)
+{
+    vkEventReg *reg = opaque;
+    remote_secret_event_value_changed_msg msg = { .callbackID = reg->callbackID };
+
+    vkRemoteArgSecret(&msg.secret, secret);
+    forward(reg, &msg);
+}
+
 static const vkEventForward nodeDeviceEvents[] = {
     [VIR_NODE_DEVICE_EVENT_ID_LIFECYCLE] = FORWARD(onNodeDeviceLifecycle,
         REMOTE_PROC_NODE_DEVICE_EVENT_LIFECYCLE, xdr_remote_node_device_event_lifecycle_msg),
     [VIR_NODE_DEVICE_EVENT_ID_UPDATE] = FORWARD(onNodeDeviceUpdate,
         REMOTE_PROC_NODE_DEVICE_EVENT_UPDATE, xdr_remote_node_device_event_update_msg),
+};
+
+static const vkEventForward secretEvents[] = {
+    [VIR_SECRET_EVENT_ID_LIFECYCLE] = FORWARD(onSecretLifecycle,
+        REMOTE_PROC_SECRET_EVENT_LIFECYCLE, xdr_remote_secret_event_lifecycle_msg),
+    [VIR_SECRET_EVENT_ID_VALUE_CHANGED] = FORWARD(onSecretValueChanged,
+        REMOTE_PROC_SECRET_EVENT_VALUE_CHANGED, xdr_remote_secret_event_value_changed_msg),
 };
 
 #undef FORWARD
@@ -394,6 +425,26 @@ nodeDeviceRegister(virConnectPtr conn, void *obj, int eventID, vkEventHandler cb
                                                 opaque, g_free);
 }
 
+static void *
+secretLookup(virConnectPtr conn, const void *wire)
+{
+    return vkRemoteGetSecret(conn, wire);
+}
+
+static void
+secretUnref(void *obj)
+{
+    vkSecretUnref(obj);
+}
+
+static int
+secretRegister(virConnectPtr conn, void *obj, int eventID, vkEventHandler cb, void *opaque)
+{
+    return virConnectSecretEventRegisterAny(conn, obj, eventID,
+                                            (virConnectSecretEventGenericCallback)cb,
+                                            opaque, g_free);
+}
+
 typedef struct {
     const char *name;                   /* as error messages say it */
     const vkEventForward *events;
@@ -424,6 +475,10 @@ static const vkEventFamilyOps families[] = {
         "node device", nodeDeviceEvents, G_N_ELEMENTS(nodeDeviceEvents),
         nodeDeviceLookup, nodeDeviceUnref, nodeDeviceRegister,
         virConnectNodeDeviceEventDeregisterAny,
+    },
+    [FAMILY_SECRET] = {
+        "secret", secretEvents, G_N_ELEMENTS(secretEvents),
+        secretLookup, secretUnref, secretRegister, virConnectSecretEventDeregisterAny,
     },
 };
 
@@ -628,4 +683,22 @@ vkDispatchNodeDeviceEventDeregisterAny(vkServerClient *client, void *argsp, void
 
     (void)retp;
     return deregister(client, FAMILY_NODE_DEVICE, args->callbackID);
+}
+
+int
+vkDispatchSecretEventRegisterAny(vkServerClient *client, void *argsp, void *retp)
+{
+    remote_connect_secret_event_register_any_args *args = argsp;
+    remote_connect_secret_event_register_any_ret *ret = retp;
+
+    return registerAny(client, FAMILY_SECRET, args->eventID, args->secret, &ret->callbackID);
+}
+
+int
+vkDispatchSecretEventDeregisterAny(vkServerClient *client, void *argsp, void *retp)
+{
+    remote_connect_secret_event_deregister_any_args *args = argsp;
+
+    (void)retp;
+    return deregister(client, FAMILY_SECRET, args->callbackID);
 }

@@ -288,3 +288,64 @@ vkRemoteDeserializeTypedParamsInto(const remote_typed_param *val, u_int len,
     *nparams = len;
     return 0;
 }
+
+void
+vkRemoteMakeSecret(remote_nonnull_secret *dst, virSecretPtr secret)
+{
+    memcpy(dst->uuid, secret->uuid, VIR_UUID_BUFLEN);
+    dst->usageType = secret->usageType;
+    dst->usageID = g_strdup(secret->usageID ? secret->usageID : "");
+}
+
+virSecretPtr
+vkRemoteGetSecret(virConnectPtr conn, const remote_nonnull_secret *src)
+{
+    return vkGetSecret(conn, (const unsigned char *)src->uuid, src->usageType, src->usageID);
+}
+
+void
+vkRemoteMakeNWFilter(remote_nonnull_nwfilter *dst, virNWFilterPtr filter)
+{
+    dst->name = g_strdup(filter->name);
+    memcpy(dst->uuid, filter->uuid, VIR_UUID_BUFLEN);
+}
+
+void
+vkRemoteMakeNWFilterBinding(remote_nonnull_nwfilter_binding *dst, virNWFilterBindingPtr binding)
+{
+    dst->portdev = g_strdup(binding->portdev);
+    dst->filtername = g_strdup(binding->filtername);
+}
+
+void
+vkRemoteMakeDomainCheckpoint(remote_nonnull_domain_checkpoint *dst,
+                             virDomainCheckpointPtr checkpoint)
+{
+    dst->name = g_strdup(checkpoint->name);
+    vkRemoteMakeDomain(&dst->dom, checkpoint->domain);
+}
+
+virNWFilterPtr
+vkRemoteGetNWFilter(virConnectPtr conn, const remote_nonnull_nwfilter *src)
+{
+    return vkGetNWFilter(conn, src->name, (const unsigned char *)src->uuid);
+}
+
+virNWFilterBindingPtr
+vkRemoteGetNWFilterBinding(virConnectPtr conn, const remote_nonnull_nwfilter_binding *src)
+{
+    return vkGetNWFilterBinding(conn, src->portdev, src->filtername);
+}
+
+virDomainCheckpointPtr
+vkRemoteGetDomainCheckpoint(virConnectPtr conn, const remote_nonnull_domain_checkpoint *src)
+{
+    virDomainPtr dom = vkRemoteGetDomain(conn, &src->dom);
+    virDomainCheckpointPtr checkpoint;
+
+    if (!dom)
+        return NULL;
+    checkpoint = vkGetDomainCheckpoint(dom, src->name);
+    vkDomainUnref(dom);
+    return checkpoint;
+}

@@ -79,6 +79,35 @@ vkRemoteArgDomainSnapshot(remote_nonnull_domain_snapshot *dst, virDomainSnapshot
     vkRemoteArgDomain(&dst->dom, snap->domain);
 }
 
+static inline void
+vkRemoteArgSecret(remote_nonnull_secret *dst, virSecretPtr secret)
+{
+    memcpy(dst->uuid, secret->uuid, VIR_UUID_BUFLEN);
+    dst->usageType = secret->usageType;
+    dst->usageID = secret->usageID ? secret->usageID : (char *)"";
+}
+
+static inline void
+vkRemoteArgNWFilter(remote_nonnull_nwfilter *dst, virNWFilterPtr filter)
+{
+    dst->name = filter->name;
+    memcpy(dst->uuid, filter->uuid, VIR_UUID_BUFLEN);
+}
+
+static inline void
+vkRemoteArgNWFilterBinding(remote_nonnull_nwfilter_binding *dst, virNWFilterBindingPtr b)
+{
+    dst->portdev = b->portdev;
+    dst->filtername = b->filtername;
+}
+
+static inline void
+vkRemoteArgDomainCheckpoint(remote_nonnull_domain_checkpoint *dst, virDomainCheckpointPtr cp)
+{
+    dst->name = cp->name;
+    vkRemoteArgDomain(&dst->dom, cp->domain);
+}
+
 /* ---- handle -> reply (copying; freed by xdr_free) ---- */
 void vkRemoteMakeDomain(remote_nonnull_domain *dst, virDomainPtr dom);
 void vkRemoteMakeNetwork(remote_nonnull_network *dst, virNetworkPtr net);
@@ -88,6 +117,12 @@ void vkRemoteMakeStorageVol(remote_nonnull_storage_vol *dst, virStorageVolPtr vo
 void vkRemoteMakeNodeDevice(remote_nonnull_node_device *dst, virNodeDevicePtr dev);
 void vkRemoteMakeInterface(remote_nonnull_interface *dst, virInterfacePtr iface);
 void vkRemoteMakeDomainSnapshot(remote_nonnull_domain_snapshot *dst, virDomainSnapshotPtr snap);
+void vkRemoteMakeSecret(remote_nonnull_secret *dst, virSecretPtr secret);
+void vkRemoteMakeNWFilter(remote_nonnull_nwfilter *dst, virNWFilterPtr filter);
+void vkRemoteMakeNWFilterBinding(remote_nonnull_nwfilter_binding *dst,
+                                 virNWFilterBindingPtr binding);
+void vkRemoteMakeDomainCheckpoint(remote_nonnull_domain_checkpoint *dst,
+                                  virDomainCheckpointPtr checkpoint);
 
 /* ---- wire -> new handle (refs = 1; NULL with an error set) ---- */
 virDomainPtr vkRemoteGetDomain(virConnectPtr conn, const remote_nonnull_domain *src);
@@ -103,6 +138,12 @@ virNodeDevicePtr vkRemoteGetNodeDevice(virConnectPtr conn,
 virInterfacePtr vkRemoteGetInterface(virConnectPtr conn, const remote_nonnull_interface *src);
 virDomainSnapshotPtr vkRemoteGetDomainSnapshot(virConnectPtr conn,
                                                const remote_nonnull_domain_snapshot *src);
+virSecretPtr vkRemoteGetSecret(virConnectPtr conn, const remote_nonnull_secret *src);
+virNWFilterPtr vkRemoteGetNWFilter(virConnectPtr conn, const remote_nonnull_nwfilter *src);
+virNWFilterBindingPtr vkRemoteGetNWFilterBinding(virConnectPtr conn,
+                                                 const remote_nonnull_nwfilter_binding *src);
+virDomainCheckpointPtr vkRemoteGetDomainCheckpoint(virConnectPtr conn,
+                                                   const remote_nonnull_domain_checkpoint *src);
 
 /* ---- typed parameters ----
  * Serialize: params -> a malloc'd wire array (reply or args).  More than

@@ -62,6 +62,11 @@ HAND_SERVER = {
     "DOMAIN_MIGRATE_PERFORM3_PARAMS": ("vkDispatchDomainMigratePerform3Params", "rw"),
     "DOMAIN_MIGRATE_FINISH3_PARAMS": ("vkDispatchDomainMigrateFinish3Params", "rw"),
     "DOMAIN_MIGRATE_CONFIRM3_PARAMS": ("vkDispatchDomainMigrateConfirm3Params", "rw"),
+    # A secret's value is bytes with a size_t length (src/daemon/dispatch/secret.c).
+    "SECRET_GET_VALUE": ("vkDispatchSecretGetValue", "rw"),
+    "SECRET_SET_VALUE": ("vkDispatchSecretSetValue", "rw"),
+    "CONNECT_SECRET_EVENT_REGISTER_ANY": ("vkDispatchSecretEventRegisterAny", ""),
+    "CONNECT_SECRET_EVENT_DEREGISTER_ANY": ("vkDispatchSecretEventDeregisterAny", ""),
 }
 
 # Procedures cheap enough to answer on the daemon's I/O thread (the flag
@@ -140,4 +145,7 @@ CLIENT_HAND = {
     "virStorageVolUpload": "vkRemoteStorageVolUpload",
     "virStorageVolDownload": "vkRemoteStorageVolDownload",
     "virDomainScreenshot": "vkRemoteDomainScreenshot",
+    # A secret's value: bytes with a size_t length (remote-secret.c).
+    "virSecretGetValue": "vkRemoteSecretGetValue",
+    "virSecretSetValue": "vkRemoteSecretSetValue",
 }

@@ -21,6 +21,7 @@
 #include "drivers/qemu/qemu-snapshot.h"
 #include "drivers/qemu/qemu-driver.h"
 #include "drivers/qemu/qemu-console.h"
+#include "drivers/qemu/qemu-blockjob.h"
 
 VK_DOMAIN_OBJ_DEFINE_REFS(vkQemuDomain, vkQemuDomain)
 
@@ -225,6 +226,15 @@ static virHypervisorDriver qemuHypervisorDriver = {
     .domainOpenConsole = vkQemuDomainOpenConsole,
     .domainOpenGraphicsFD = vkQemuDomainOpenGraphicsFD,
     .domainScreenshot = vkQemuDomainScreenshot,
+
+    .domainBlockPull = vkQemuDomainBlockPull,
+    .domainBlockRebase = vkQemuDomainBlockRebase,
+    .domainBlockCommit = vkQemuDomainBlockCommit,
+    .domainBlockCopy = vkQemuDomainBlockCopy,
+    .domainBlockJobAbort = vkQemuDomainBlockJobAbort,
+    .domainGetBlockJobInfo = vkQemuDomainGetBlockJobInfo,
+    .domainBlockJobSetSpeed = vkQemuDomainBlockJobSetSpeed,
+    .domainBlockResize = vkQemuDomainBlockResize,
 
     .connectDomainEventRegister = vkStateDomainEventRegister,
     .connectDomainEventDeregister = vkStateDomainEventDeregister,

@@ -31,13 +31,26 @@ vkQemuBlockJobFree(vkQemuBlockJob *job)
     g_free(job);
 }
 
-void
+int
 vkQemuBlockJobAdd(vkQemuDomain *obj, vkQemuBlockJob *job)
 {
+    if (!obj->run) {
+        vkQemuBlockJobFree(job);
+        vkReportError(VIR_ERR_OPERATION_INVALID, "domain '%s' is not running", obj->name);
+        return -1;
+    }
     if (!obj->run->blockJobs)
         obj->run->blockJobs = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
                                                     (GDestroyNotify)vkQemuBlockJobFree);
     g_hash_table_replace(obj->run->blockJobs, job->id, job);
+    return 0;
+}
+
+void
+vkQemuBlockJobRemove(vkQemuDomain *obj, const char *id)
+{
+    if (obj->run && obj->run->blockJobs)
+        g_hash_table_remove(obj->run->blockJobs, id);
 }
 
 static vkQemuBlockJob *
@@ -125,6 +138,8 @@ applyEnd(vkQemuState *st, vkQemuDomain *obj, const char *jobId)
     status = job->end;
     d = vkQemuBlockFindDisk(obj, dst);
     vkErrorReset();
+    if (d)
+        vkQemuBlockSetMirror(d, NULL, NULL, NULL);
     if (status == VIR_DOMAIN_BLOCK_JOB_COMPLETED && d) {
         for (guint i = 0; i < job->oldNodes->len; i++)
             g_ptr_array_add(drop, g_strdup(job->oldNodes->pdata[i]));
@@ -198,6 +213,12 @@ vkQemuBlockJobEvent(vkQemuState *st, vkQemuDomain *obj, const char *name, vkJSON
         job->ready = true;
         d = vkQemuBlockFindDisk(obj, job->dst);
         vkErrorReset();
+        for (guint i = 0; d && d->extra && i < d->extra->len; i++) {
+            vkXmlElem *e = d->extra->pdata[i];
+
+            if (strcmp(e->name, "mirror") == 0)
+                vkXmlElemSetAttr(e, "ready", "yes");
+        }
         emit(st, obj, d ? d->src : NULL, job->dst, job->type, VIR_DOMAIN_BLOCK_JOB_READY);
         g_cond_broadcast(&st->jobCond);
         return;

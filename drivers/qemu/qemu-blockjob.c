@@ -183,6 +183,58 @@ nodeIndex(const char *node, unsigned int *n)
     return node && sscanf(node, "libvirt-%u-format", n) == 1;
 }
 
+/* Drops d's kept children called name. */
+static void
+dropExtra(vkDomainDiskDef *d, const char *name)
+{
+    for (guint i = d->extra ? d->extra->len : 0; i > 0; i--) {
+        vkXmlElem *e = d->extra->pdata[i - 1];
+
+        if (strcmp(e->name, name) == 0) {
+            /* the list may or may not own its elements: take it out first */
+            g_ptr_array_steal_index(d->extra, i - 1);
+            vkXmlElemFree(e);
+        }
+    }
+}
+
+static void
+addExtra(vkDomainDiskDef *d, vkXmlElem *e)
+{
+    if (!d->extra)
+        d->extra = g_ptr_array_new_with_free_func((GDestroyNotify)vkXmlElemFree);
+    g_ptr_array_add(d->extra, e);
+}
+
+void
+vkQemuBlockSetMirror(vkDomainDiskDef *d, const vkQemuImage *img, const char *job,
+                     const char *ready)
+{
+    vkXmlElem *m = elemNew("mirror");
+    vkXmlElem *fmt = elemNew("format");
+    vkXmlElem *src = elemNew("source");
+    unsigned int n;
+
+    dropExtra(d, "mirror");
+    if (!img)
+        return;
+    vkXmlElemSetAttr(m, "type", "file");
+    vkXmlElemSetAttr(m, "file", img->file);
+    vkXmlElemSetAttr(m, "format", img->format);
+    vkXmlElemSetAttr(m, "job", job);
+    if (ready)
+        vkXmlElemSetAttr(m, "ready", ready);
+    vkXmlElemSetAttr(fmt, "type", img->format);
+    vkXmlElemSetAttr(src, "file", img->file);
+    if (nodeIndex(img->node, &n)) {
+        g_autofree char *idx = g_strdup_printf("%u", n);
+        vkXmlElemSetAttr(src, "index", idx);
+    }
+    elemAdd(m, fmt);
+    elemAdd(m, src);
+    addExtra(d, m);
+}
+
 void
 vkQemuBlockSetChain(vkDomainDiskDef *d, const GPtrArray *chain)
 {
@@ -221,30 +273,29 @@ vkQemuBlockSetChain(vkDomainDiskDef *d, const GPtrArray *chain)
         elemAdd(b, below);
         below = b;
     }
-    for (guint i = d->extra ? d->extra->len : 0; i > 0; i--) {
-        vkXmlElem *e = d->extra->pdata[i - 1];
-
-        if (strcmp(e->name, "backingStore") == 0) {
-            /* the list may or may not own its elements: take it out first */
-            g_ptr_array_steal_index(d->extra, i - 1);
-            vkXmlElemFree(e);
-        }
-    }
-    if (!d->extra)
-        d->extra = g_ptr_array_new_with_free_func((GDestroyNotify)vkXmlElemFree);
-    g_ptr_array_add(d->extra, below);
+    dropExtra(d, "backingStore");
+    addExtra(d, below);
 }
 
-/* The image of chain that path names (its file), -1 with an error. */
+/* The storage module's errors, as libvirt reports a chain lookup. */
+#define chainError(...) \
+    vkReportErrorFull(VIR_FROM_STORAGE, VIR_ERR_INVALID_ARG, __FILE__, __func__, __LINE__, \
+                      __VA_ARGS__)
+
+/* The image of chain that path names (its file), looked for beneath image
+ * from (-1: anywhere); -1 with libvirt's error. */
 static int
-chainFind(const GPtrArray *chain, const char *path, const char *dst)
+chainFind(const GPtrArray *chain, const char *path, const char *dst, int from)
 {
-    for (guint i = 0; i < chain->len; i++) {
+    for (guint i = from + 1; i < chain->len; i++) {
         if (strcmp(((vkQemuImage *)chain->pdata[i])->file, path) == 0)
             return i;
     }
-    vkReportError(VIR_ERR_INVALID_ARG, "could not find image '%s' in chain for '%s'",
-                  path, dst);
+    if (from >= 0)
+        chainError("could not find image '%s' beneath '%s' in chain for '%s'", path,
+                   ((vkQemuImage *)chain->pdata[from])->file, dst);
+    else
+        chainError("could not find image '%s' in chain for '%s'", path, dst);
     return -1;
 }
 
@@ -283,6 +334,25 @@ jobNew(const char *kind, const vkDomainDiskDef *d, const GPtrArray *chain, int t
     return job;
 }
 
+/* Sends the QMP command that starts job (taken), known beforehand: QEMU
+ * may announce its end before the command's reply. */
+static int
+runStart(vkQemuState *st, vkQemuDomain *obj, vkQemuBlockJob *job, const char *name,
+         vkJSON *args)
+{
+    g_autofree char *id = g_strdup(job->id);
+
+    if (vkQemuBlockJobAdd(obj, job) < 0) {
+        vkJSONFree(args);
+        return -1;
+    }
+    if (cmd(st, obj, name, args, NULL) < 0) {
+        vkQemuBlockJobRemove(obj, id);
+        return -1;
+    }
+    return 0;
+}
+
 static void
 addSpeed(vkJSON *args, long long speed)
 {
@@ -291,21 +361,15 @@ addSpeed(vkJSON *args, long long speed)
 }
 
 static int
-startPull(vkQemuState *st, vkQemuDomain *obj, const vkDomainDiskDef *d,
+startPull(vkQemuState *st, vkQemuDomain *obj, vkDomainDiskDef *d,
           const GPtrArray *chain, const startArgs *a)
 {
     vkJSON *args = vkJSONNewObject();
     vkQemuBlockJob *job;
     int base = -1;
 
-    if (a->base && (base = chainFind(chain, a->base, d->dst)) < 0) {
+    if (a->base && (base = chainFind(chain, a->base, d->dst, 0)) < 0) {
         vkJSONFree(args);
-        return -1;
-    }
-    if (base == 0) {
-        vkJSONFree(args);
-        vkReportError(VIR_ERR_INVALID_ARG, "base '%s' is the top of the chain of '%s'",
-                      a->base, d->dst);
         return -1;
     }
     job = jobNew("pull", d, chain, VIR_DOMAIN_BLOCK_JOB_TYPE_PULL);
@@ -314,16 +378,11 @@ startPull(vkQemuState *st, vkQemuDomain *obj, const vkDomainDiskDef *d,
     if (base > 0)
         vkJSONObjectAppendString(args, "base-node", ((vkQemuImage *)chain->pdata[base])->node);
     addSpeed(args, a->speed);
-    if (cmd(st, obj, "block-stream", args, NULL) < 0) {
-        vkQemuBlockJobFree(job);
-        return -1;
-    }
-    vkQemuBlockJobAdd(obj, job);
-    return 0;
+    return runStart(st, obj, job, "block-stream", args);
 }
 
 static int
-startCommit(vkQemuState *st, vkQemuDomain *obj, const vkDomainDiskDef *d,
+startCommit(vkQemuState *st, vkQemuDomain *obj, vkDomainDiskDef *d,
             const GPtrArray *chain, const startArgs *a)
 {
     vkJSON *args;
@@ -331,7 +390,7 @@ startCommit(vkQemuState *st, vkQemuDomain *obj, const vkDomainDiskDef *d,
     int top = 0, base;
     bool active = a->flags & VIR_DOMAIN_BLOCK_COMMIT_ACTIVE;
 
-    if (a->top && (top = chainFind(chain, a->top, d->dst)) < 0)
+    if (a->top && (top = chainFind(chain, a->top, d->dst, -1)) < 0)
         return -1;
     if (top == 0 && !active) {
         vkReportError(VIR_ERR_INVALID_ARG, "commit of '%s' active layer requires active flag",
@@ -344,8 +403,7 @@ startCommit(vkQemuState *st, vkQemuDomain *obj, const vkDomainDiskDef *d,
         return -1;
     }
     if ((guint)top + 1 >= chain->len) {
-        vkReportError(VIR_ERR_INVALID_ARG, "top '%s' in chain for '%s' has no backing file",
-                      ((vkQemuImage *)chain->pdata[top])->file, d->dst);
+        chainError("could not find base image in chain for '%s'", d->dst);
         return -1;
     }
     if (a->flags & VIR_DOMAIN_BLOCK_COMMIT_SHALLOW) {
@@ -357,13 +415,8 @@ startCommit(vkQemuState *st, vkQemuDomain *obj, const vkDomainDiskDef *d,
             return -1;
         }
     } else if (a->base) {
-        if ((base = chainFind(chain, a->base, d->dst)) < 0)
+        if ((base = chainFind(chain, a->base, d->dst, top)) < 0)
             return -1;
-        if (base <= top) {
-            vkReportError(VIR_ERR_INVALID_ARG, "could not find base image in chain for '%s'",
-                          d->dst);
-            return -1;
-        }
     } else {
         base = chain->len - 1;
     }
@@ -376,11 +429,14 @@ startCommit(vkQemuState *st, vkQemuDomain *obj, const vkDomainDiskDef *d,
     vkJSONObjectAppendString(args, "top-node", ((vkQemuImage *)chain->pdata[top])->node);
     vkJSONObjectAppendString(args, "base-node", ((vkQemuImage *)chain->pdata[base])->node);
     addSpeed(args, a->speed);
-    if (cmd(st, obj, "block-commit", args, NULL) < 0) {
-        vkQemuBlockJobFree(job);
+    /* the domain's job keeps d in the definition while the lock is dropped;
+     * <mirror> is there before QEMU's READY may come */
+    if (active)
+        vkQemuBlockSetMirror(d, chain->pdata[base], "active-commit", NULL);
+    if (runStart(st, obj, job, "block-commit", args) < 0) {
+        vkQemuBlockSetMirror(d, NULL, NULL, NULL);
         return -1;
     }
-    vkQemuBlockJobAdd(obj, job);
     return 0;
 }
 
@@ -463,7 +519,7 @@ createTarget(const char *dest, const char *format, unsigned long long size,
 }
 
 static int
-startCopy(vkQemuState *st, vkQemuDomain *obj, const vkDomainDiskDef *d,
+startCopy(vkQemuState *st, vkQemuDomain *obj, vkDomainDiskDef *d,
           const GPtrArray *chain, const startArgs *a)
 {
     const vkQemuImage *top = chain->pdata[0];
@@ -476,6 +532,7 @@ startCopy(vkQemuState *st, vkQemuDomain *obj, const vkDomainDiskDef *d,
     unsigned long long size = 0;
     unsigned int index;
     vkQemuBlockJob *job;
+    vkQemuImage target;
     vkJSON *args;
     bool created = false;
 
@@ -484,9 +541,9 @@ startCopy(vkQemuState *st, vkQemuDomain *obj, const vkDomainDiskDef *d,
                       "image, which has no backing file", d->dst, format);
         return -1;
     }
-    if (a->reuse && !g_file_test(a->dest, G_FILE_TEST_EXISTS)) {
-        vkReportError(VIR_ERR_INVALID_ARG, "missing destination file for disk %s: %s",
-                      d->dst, a->dest);
+    if (a->reuse && access(a->dest, F_OK) < 0) {
+        vkReportSystemError(errno, "missing destination file for disk %s: %s", d->dst,
+                            a->dest);
         return -1;
     }
     if (!a->reuse) {
@@ -520,6 +577,8 @@ startCopy(vkQemuState *st, vkQemuDomain *obj, const vkDomainDiskDef *d,
     }
     if (cmd(st, obj, "blockdev-add", args, NULL) < 0)
         goto failnodes;
+    target = (vkQemuImage){ .node = fmtName, .file = (char *)a->dest,
+                            .format = (char *)format };
     job = jobNew("copy", d, chain, VIR_DOMAIN_BLOCK_JOB_TYPE_COPY);
     job->targetNode = g_strdup(fmtName);
     args = vkJSONNewObject();
@@ -534,11 +593,11 @@ startCopy(vkQemuState *st, vkQemuDomain *obj, const vkDomainDiskDef *d,
         vkJSONObjectAppendInt(args, "buf-size", a->bufSize);
     if (a->flags & VIR_DOMAIN_BLOCK_COPY_SYNCHRONOUS_WRITES)
         vkJSONObjectAppendString(args, "copy-mode", "write-blocking");
-    if (cmd(st, obj, "blockdev-mirror", args, NULL) < 0) {
-        vkQemuBlockJobFree(job);
+    vkQemuBlockSetMirror(d, &target, "copy", NULL);
+    if (runStart(st, obj, job, "blockdev-mirror", args) < 0) {
+        vkQemuBlockSetMirror(d, NULL, NULL, NULL);
         goto failnodes;
     }
-    vkQemuBlockJobAdd(obj, job);
     return 0;
 
  failnodes:

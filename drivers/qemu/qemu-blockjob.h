@@ -54,6 +54,12 @@ typedef struct {
  * job, as every monitor command. */
 GPtrArray *vkQemuBlockChain(vkQemuState *st, vkQemuDomain *obj, const vkDomainDiskDef *d);
 
+/* Shows (img) or drops (NULL) disk d's <mirror>, the target of a copy or
+ * active commit in progress, as libvirt's live XML has it; job is
+ * "copy" or "active-commit", ready NULL or "yes". */
+void vkQemuBlockSetMirror(vkDomainDiskDef *d, const vkQemuImage *img, const char *job,
+                          const char *ready);
+
 /* Rewrites disk d's source, format and <backingStore> chain from chain. */
 void vkQemuBlockSetChain(vkDomainDiskDef *d, const GPtrArray *chain);
 
@@ -74,8 +80,11 @@ int vkQemuDomainBlockJobSetSpeed(virDomainPtr dom, const char *path,
 
 /* The job of disk dst in obj's run, NULL when it has none. */
 vkQemuBlockJob *vkQemuBlockJobOfDisk(vkQemuDomain *obj, const char *dst);
-/* Records job as running in obj's run (takes it). */
-void vkQemuBlockJobAdd(vkQemuDomain *obj, vkQemuBlockJob *job);
+/* Records job as running in obj's run (takes it), before QEMU is asked
+ * to start it: its end may come before the reply.  -1 (job freed) when
+ * the run is gone. */
+int vkQemuBlockJobAdd(vkQemuDomain *obj, vkQemuBlockJob *job);
+void vkQemuBlockJobRemove(vkQemuDomain *obj, const char *id);
 
 /* A BLOCK_JOB_* QMP event of obj's current run (called locked from the
  * monitor's event thread). */

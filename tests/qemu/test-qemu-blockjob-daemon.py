@@ -18,7 +18,8 @@ moved is read back from the files:
     libvirt's type and statuses (ready, then completed), the live XML
     shows the copy, the copy holds every pattern;
   blockcopy --format qcow2 (virDomainBlockCopy) is left running, seen in
-    `blockjob --info`, slowed with --bandwidth, aborted: the source stays;
+    `blockjob --info` and as <mirror> in the live XML, slowed with
+    --bandwidth, aborted: the source stays;
 and the errors libvirt gives for a disk without a job, a commit of the
 active layer without --active, and an unknown disk.  The guest runs on
 throughout."""
@@ -218,11 +219,26 @@ def main():
         virsh(sock, "blockjob", "vkb", "vda", "--bandwidth", "2")
         r = virsh(sock, "blockjob", "vkb", "vda", "--info")
         assert "Block Copy: [" in r.stderr, r.stderr    # virsh's progress line
+        mirror = ET.fromstring(virsh(sock, "dumpxml", "vkb").stdout).find(
+            "./devices/disk/mirror")
+        assert mirror is not None and mirror.get("file") == copy2, virsh(sock, "dumpxml", "vkb")
+        assert mirror.get("job") == "copy" and mirror.find("source").get("file") == copy2
         assert "Bandwidth limit: %d bytes/s (2.000 MiB/s)" % (2 * MIB) in r.stdout, r.stdout
         virsh(sock, "blockjob", "vkb", "vda", "--abort")
         assert "No current block job" in virsh(sock, "blockjob", "vkb", "vda",
                                                 "--info").stdout
         assert live_disk(sock)[0] == copy, live_disk(sock)
+        assert ET.fromstring(virsh(sock, "dumpxml", "vkb").stdout).find(
+            "./devices/disk/mirror") is None
+
+        # libvirt's chain lookup errors
+        expect_error(sock, ["blockcopy", "vkb", "vda", os.path.join(root, "none.qcow2"),
+                            "--reuse-external"], "missing destination file for disk vda")
+        expect_error(sock, ["blockpull", "vkb", "vda", "--base", imgs[2]],
+                     "could not find image '%s' beneath '%s' in chain for 'vda'"
+                     % (imgs[2], copy))
+        expect_error(sock, ["blockcommit", "vkb", "vda", "--active"],
+                     "could not find base image in chain for 'vda'")
 
         assert virsh(sock, "domstate", "vkb").stdout.strip() == "running"
         virsh(sock, "destroy", "vkb")

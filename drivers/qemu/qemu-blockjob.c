@@ -210,14 +210,15 @@ void
 vkQemuBlockSetMirror(vkDomainDiskDef *d, const vkQemuImage *img, const char *job,
                      const char *ready)
 {
-    vkXmlElem *m = elemNew("mirror");
-    vkXmlElem *fmt = elemNew("format");
-    vkXmlElem *src = elemNew("source");
+    vkXmlElem *m, *fmt, *src;
     unsigned int n;
 
     dropExtra(d, "mirror");
     if (!img)
         return;
+    m = elemNew("mirror");
+    fmt = elemNew("format");
+    src = elemNew("source");
     vkXmlElemSetAttr(m, "type", "file");
     vkXmlElemSetAttr(m, "file", img->file);
     vkXmlElemSetAttr(m, "format", img->format);

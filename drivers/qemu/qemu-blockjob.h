@@ -38,6 +38,7 @@ int vkQemuDomainBlockCopy(virDomainPtr dom, const char *path, const char *destxm
 int vkQemuDomainBlockResize(virDomainPtr dom, const char *path, unsigned long long size,
                             unsigned int flags);
 
+/* qemu-blockjob-chain.c */
 /* The disk of obj's live definition a path names (target or source), or
  * NULL with libvirt's error. */
 vkDomainDiskDef *vkQemuBlockFindDisk(vkQemuDomain *obj, const char *path);
@@ -47,6 +48,7 @@ typedef struct {
     char *node;          /* its format node */
     char *file;          /* its file name */
     char *format;        /* qcow2, raw, ... */
+    unsigned long long size;  /* its virtual size */
 } vkQemuImage;
 
 /* The chain of disk d (vkQemuImage *, top first), from query-block and
@@ -63,7 +65,7 @@ void vkQemuBlockSetMirror(vkDomainDiskDef *d, const vkQemuImage *img, const char
 /* Rewrites disk d's source, format and <backingStore> chain from chain. */
 void vkQemuBlockSetChain(vkDomainDiskDef *d, const GPtrArray *chain);
 
-/* Bandwidth argument of an API (MiB/s unless bytes) in bytes/s, or -1
+/* qemu-blockjob.c: Bandwidth argument of an API (MiB/s unless bytes) in bytes/s, or -1
  * with libvirt's error when it overflows. */
 long long vkQemuBlockBandwidth(unsigned long bandwidth, bool bytes);
 

@@ -161,10 +161,10 @@ def main():
     vktest.become_subreaper()
     root = tempfile.mkdtemp(prefix="vk-qemu-blockjob-")
     env = dict(os.environ, VIRTKIT_QEMU_ROOT=root)
-    imgs = make_chain(root)
     pids = []
     daemon = None
     try:
+        imgs = make_chain(root)
         daemon = vkwire.Daemon(BIN, env=env)
         sock = daemon.rw
         xml = vktest.micro_domxml("vkb", MICRO, vktest.virt_type(), root).replace(

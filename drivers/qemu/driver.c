@@ -23,6 +23,7 @@
 #include "drivers/qemu/qemu-driver.h"
 #include "drivers/qemu/qemu-console.h"
 #include "drivers/qemu/qemu-stats.h"
+#include "drivers/qemu/qemu-blockjob.h"
 
 VK_DOMAIN_OBJ_DEFINE_REFS(vkQemuDomain, vkQemuDomain)
 
@@ -264,6 +265,15 @@ static virHypervisorDriver qemuHypervisorDriver = {
     .domainMigrateGetMaxSpeed = vkQemuDomainMigrateGetMaxSpeed,
     .domainMigrateSetMaxDowntime = vkQemuDomainMigrateSetMaxDowntime,
     .domainMigrateGetMaxDowntime = vkQemuDomainMigrateGetMaxDowntime,
+
+    .domainBlockPull = vkQemuDomainBlockPull,
+    .domainBlockRebase = vkQemuDomainBlockRebase,
+    .domainBlockCommit = vkQemuDomainBlockCommit,
+    .domainBlockCopy = vkQemuDomainBlockCopy,
+    .domainBlockJobAbort = vkQemuDomainBlockJobAbort,
+    .domainGetBlockJobInfo = vkQemuDomainGetBlockJobInfo,
+    .domainBlockJobSetSpeed = vkQemuDomainBlockJobSetSpeed,
+    .domainBlockResize = vkQemuDomainBlockResize,
 
     .connectDomainEventRegister = vkStateDomainEventRegister,
     .connectDomainEventDeregister = vkStateDomainEventDeregister,

@@ -34,6 +34,7 @@
 #include "drivers/qemu/process.h"
 #include "drivers/qemu/qemu-console.h"
 #include "drivers/qemu/qemu-graphics.h"
+#include "drivers/qemu/qemu-blockjob.h"
 #include "drivers/storage/storage-driver.h"
 
 /* Called locked: is w still about the domain's current run? */
@@ -77,6 +78,8 @@ runFree(vkQemuRun *run)
     g_free(run->statusPath);
     g_free(run->migStatus);
     g_ptr_array_unref(run->deleted);
+    if (run->blockJobs)
+        g_hash_table_unref(run->blockJobs);
     g_free(run);
 }
 
@@ -263,6 +266,8 @@ onMonitorEvent(vkQemuMonitor *mon, const char *name, vkJSON *data, void *opaque)
             g_ptr_array_add(run->deleted, g_strdup(dev));
             g_cond_broadcast(&st->jobCond);
         }
+    } else if (g_str_has_prefix(name, "BLOCK_JOB_")) {
+        vkQemuBlockJobEvent(st, obj, name, data);
     }
  out:
     g_mutex_unlock(&st->lock);

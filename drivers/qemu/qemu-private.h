@@ -55,6 +55,7 @@ typedef struct {
     char *migStatus;         /* last MIGRATION event's status */
     bool monitorEOF;         /* QEMU closed the monitor (went away) */
     GPtrArray *deleted;      /* device ids of DEVICE_DELETED events */
+    GHashTable *blockJobs;   /* QEMU job id -> vkQemuBlockJob (qemu-blockjob.h) */
 } vkQemuRun;
 
 /* name, uuid, id, state, reason, persistent, autostart, removed, def and

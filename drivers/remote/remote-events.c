@@ -381,6 +381,23 @@ vkRemoteEventDispatch(vkRemoteClient *client, vkRpcMessage *msg)
                  (char *)&m);
         break;
     }
+    case REMOTE_PROC_DOMAIN_EVENT_CALLBACK_BLOCK_JOB: {
+        DECODE(msg, remote_domain_event_callback_block_job_msg, m);
+        vkDomainEventQueueBlockJob(st, m.msg.dom.name, (unsigned char *)m.msg.dom.uuid,
+                                   m.msg.dom.id, VIR_DOMAIN_EVENT_ID_BLOCK_JOB,
+                                   m.msg.path, m.msg.type, m.msg.status);
+        xdr_free((xdrproc_t)xdr_remote_domain_event_callback_block_job_msg,
+                 (char *)&m);
+        break;
+    }
+    case REMOTE_PROC_DOMAIN_EVENT_BLOCK_JOB_2: {
+        DECODE(msg, remote_domain_event_block_job_2_msg, m);
+        vkDomainEventQueueBlockJob(st, m.dom.name, (unsigned char *)m.dom.uuid,
+                                   m.dom.id, VIR_DOMAIN_EVENT_ID_BLOCK_JOB_2,
+                                   m.dst, m.type, m.status);
+        xdr_free((xdrproc_t)xdr_remote_domain_event_block_job_2_msg, (char *)&m);
+        break;
+    }
     case REMOTE_PROC_DOMAIN_EVENT_CALLBACK_DEVICE_ADDED: {
         DECODE(msg, remote_domain_event_callback_device_added_msg, m);
         vkDomainEventQueueDevice(st, m.dom.name, (unsigned char *)m.dom.uuid,

@@ -36,6 +36,8 @@ typedef enum {
 typedef enum {
     VK_DOMAIN_PARSE_INACTIVE = 1 << 0,  /* ignore live-only data (id, ...) */
     VK_DOMAIN_PARSE_VALIDATE = 1 << 1,  /* also check against domain.rng */
+    VK_DOMAIN_PARSE_DISK_SOURCE = 1 << 2, /* a <disk> may lack <target>: only its
+                                           * source matters (block copy's target) */
 } vkDomainParseFlags;
 
 /* Format flags: the public virDomainXMLFlags values are accepted as is

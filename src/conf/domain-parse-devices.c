@@ -78,7 +78,7 @@ keepRest(xmlNodePtr n, const char *const *skip, const char *skipChild)
 }
 
 static int
-parseDisk(xmlNodePtr node, vkDomainDiskDef *d)
+parseDisk(xmlNodePtr node, vkDomainDiskDef *d, unsigned int flags)
 {
     const char *type = vkXmlAttr(node, "type");
     const char *device = vkXmlAttr(node, "device");
@@ -191,6 +191,8 @@ parseDisk(xmlNodePtr node, vkDomainDiskDef *d)
                       "missing protocol in <disk type='network'><source>");
         return -1;
     }
+    if ((!d->dst || !*d->dst) && (flags & VK_DOMAIN_PARSE_DISK_SOURCE))
+        return 0;
     if (!d->dst || !*d->dst) {
         vkReportError(VIR_ERR_NO_TARGET, "disk '%s' has no <target dev=''>",
                       d->src ? d->src : "");
@@ -455,7 +457,7 @@ vkDomainDeviceParseNode(xmlNodePtr node, const char *virtType,
     if (strcmp(name, "disk") == 0) {
         dev->type = VK_DOMAIN_DEVICE_DISK;
         dev->data.disk = g_new0(vkDomainDiskDef, 1);
-        r = parseDisk(node, dev->data.disk);
+        r = parseDisk(node, dev->data.disk, flags);
     } else if (strcmp(name, "interface") == 0) {
         dev->type = VK_DOMAIN_DEVICE_NET;
         dev->data.net = g_new0(vkDomainNetDef, 1);

@@ -58,10 +58,12 @@ typedef struct {
     char *name;
     unsigned char uuid[VIR_UUID_BUFLEN];
     int id;
-    int event;                      /* lifecycle event, metadata type */
-    int detail;
+    int event;                      /* lifecycle event, metadata type,
+                                     * block job type */
+    int detail;                     /* ... block job status */
     char *str;                      /* metadata nsuri, device alias,
-                                     * node device parent */
+                                     * node device parent, block job
+                                     * disk path or target */
 } vkDomainEvent;
 
 struct _vkEventState {
@@ -173,6 +175,11 @@ deliver(vkEventCallback *cb, const vkDomainEvent *ev)
     case VIR_DOMAIN_EVENT_ID_DEVICE_ADDED:
         CB_AS(virConnectDomainEventDeviceAddedCallback, cb->cb)(
             cb->conn, dom, ev->str, cb->opaque);
+        break;
+    case VIR_DOMAIN_EVENT_ID_BLOCK_JOB:
+    case VIR_DOMAIN_EVENT_ID_BLOCK_JOB_2:
+        CB_AS(virConnectDomainEventBlockJobCallback, cb->cb)(
+            cb->conn, dom, ev->str, ev->event, ev->detail, cb->opaque);
         break;
     default:
         break;
@@ -588,6 +595,23 @@ vkDomainEventQueueDevice(vkEventState *st, const char *name,
         return;
     ev = eventNew(eventID, name, uuid, id);
     ev->str = g_strdup(devAlias);
+    queuePush(st, ev);
+}
+
+void
+vkDomainEventQueueBlockJob(vkEventState *st, const char *name,
+                           const unsigned char *uuid, int id, int eventID,
+                           const char *disk, int type, int status)
+{
+    vkDomainEvent *ev;
+
+    if (eventID != VIR_DOMAIN_EVENT_ID_BLOCK_JOB &&
+        eventID != VIR_DOMAIN_EVENT_ID_BLOCK_JOB_2)
+        return;
+    ev = eventNew(eventID, name, uuid, id);
+    ev->str = g_strdup(disk);
+    ev->event = type;
+    ev->detail = status;
     queuePush(st, ev);
 }
 

@@ -64,6 +64,11 @@ void vkDomainEventQueueMetadataChange(vkEventState *st, const char *name,
 void vkDomainEventQueueDevice(vkEventState *st, const char *name,
                               const unsigned char *uuid, int id,
                               int eventID, const char *devAlias);
+/* VIR_DOMAIN_EVENT_ID_BLOCK_JOB (disk: the image path) / BLOCK_JOB_2
+ * (disk: the target, vda) with a virDomainBlockJobType and status. */
+void vkDomainEventQueueBlockJob(vkEventState *st, const char *name,
+                                const unsigned char *uuid, int id, int eventID,
+                                const char *disk, int type, int status);
 
 /* The other families share the state, its callback ids and its delivery.
  * Registration follows virConnect<Family>EventRegisterAny (the object, when

@@ -155,6 +155,34 @@ onDomainDeviceRemoved(virConnectPtr conn G_GNUC_UNUSED, virDomainPtr dom, const 
 }
 
 static void
+onDomainBlockJob(virConnectPtr conn G_GNUC_UNUSED, virDomainPtr dom, const char *path,
+                 int type, int status, void *opaque)
+{
+    vkEventReg *reg = opaque;
+    remote_domain_event_callback_block_job_msg msg = { .callbackID = reg->callbackID };
+
+    vkRemoteArgDomain(&msg.msg.dom, dom);
+    msg.msg.path = (char *)path;
+    msg.msg.type = type;
+    msg.msg.status = status;
+    forward(reg, &msg);
+}
+
+static void
+onDomainBlockJob2(virConnectPtr conn G_GNUC_UNUSED, virDomainPtr dom, const char *dst,
+                  int type, int status, void *opaque)
+{
+    vkEventReg *reg = opaque;
+    remote_domain_event_block_job_2_msg msg = { .callbackID = reg->callbackID };
+
+    vkRemoteArgDomain(&msg.dom, dom);
+    msg.dst = (char *)dst;
+    msg.type = type;
+    msg.status = status;
+    forward(reg, &msg);
+}
+
+static void
 onDomainDeviceAdded(virConnectPtr conn G_GNUC_UNUSED, virDomainPtr dom, const char *devAlias,
                     void *opaque)
 {
@@ -270,6 +298,9 @@ static const vkEventForward domainEvents[] = {
     [VIR_DOMAIN_EVENT_ID_WATCHDOG] = FORWARD(onDomainWatchdog,
         REMOTE_PROC_DOMAIN_EVENT_CALLBACK_WATCHDOG,
         xdr_remote_domain_event_callback_watchdog_msg),
+    [VIR_DOMAIN_EVENT_ID_BLOCK_JOB] = FORWARD(onDomainBlockJob,
+        REMOTE_PROC_DOMAIN_EVENT_CALLBACK_BLOCK_JOB,
+        xdr_remote_domain_event_callback_block_job_msg),
     [VIR_DOMAIN_EVENT_ID_TRAY_CHANGE] = FORWARD(onDomainTrayChange,
         REMOTE_PROC_DOMAIN_EVENT_CALLBACK_TRAY_CHANGE,
         xdr_remote_domain_event_callback_tray_change_msg),
@@ -285,6 +316,9 @@ static const vkEventForward domainEvents[] = {
     [VIR_DOMAIN_EVENT_ID_DEVICE_ADDED] = FORWARD(onDomainDeviceAdded,
         REMOTE_PROC_DOMAIN_EVENT_CALLBACK_DEVICE_ADDED,
         xdr_remote_domain_event_callback_device_added_msg),
+    [VIR_DOMAIN_EVENT_ID_BLOCK_JOB_2] = FORWARD(onDomainBlockJob2,
+        REMOTE_PROC_DOMAIN_EVENT_BLOCK_JOB_2,
+        xdr_remote_domain_event_block_job_2_msg),
     [VIR_DOMAIN_EVENT_ID_METADATA_CHANGE] = FORWARD(onDomainMetadataChange,
         REMOTE_PROC_DOMAIN_EVENT_CALLBACK_METADATA_CHANGE,
         xdr_remote_domain_event_callback_metadata_change_msg),

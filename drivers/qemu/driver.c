@@ -225,6 +225,8 @@ static virHypervisorDriver qemuHypervisorDriver = {
     .domainOpenConsole = vkQemuDomainOpenConsole,
     .domainOpenGraphicsFD = vkQemuDomainOpenGraphicsFD,
     .domainScreenshot = vkQemuDomainScreenshot,
+    .domainQemuMonitorCommand = vkQemuDomainQemuMonitorCommand,
+    .domainQemuMonitorCommandWithFiles = vkQemuDomainQemuMonitorCommandWithFiles,
 
     .connectDomainEventRegister = vkStateDomainEventRegister,
     .connectDomainEventDeregister = vkStateDomainEventDeregister,

@@ -390,6 +390,7 @@ registerOnce(gpointer data)
      * procedures that are not plain request/response. */
     vkRemoteFillGeneratedMembers(drv);
     vkRemoteEventsFillMembers(drv);
+    vkRemoteSideFillMembers(drv);
     drv->connectOpen = remoteConnectOpen;
     drv->connectClose = remoteConnectClose;
     drv->connectIsAlive = remoteConnectIsAlive;

@@ -561,6 +561,8 @@ const vkshCmdDef *const vkshDomainCmds[] = {
     &cmdDefDumpxml,
     &vkshCmdEmulatorpin,
     &vkshCmdManagedSave,
+    &vkshCmdQemuAttach,
+    &vkshCmdQemuMonitorCommand,
     &vkshCmdReboot,
     &vkshCmdReset,
     &vkshCmdRestore,

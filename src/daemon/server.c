@@ -38,6 +38,7 @@
 #include "util/error.h"
 #include "daemon/daemon.h"
 #include "daemon/tls.h"
+#include "daemon/dispatch/dispatch.h"
 #include "daemon/server-private.h"
 #include "daemon/stream.h"
 
@@ -522,7 +523,7 @@ handleMessage(vkDaemonClient *client, vkRpcMessage *msg)
         recycle(client, msg);
         return;
     }
-    if (hdr->prog != VK_REMOTE_PROGRAM || hdr->vers != VK_REMOTE_VERSION) {
+    if (!vkDispatchProgramKnown(hdr->prog, hdr->vers)) {
         if (hdr->type == VK_RPC_CALL || hdr->type == VK_RPC_CALL_WITH_FDS) {
             vkDaemonReplyError(client, hdr, VIR_ERR_RPC,
                                "unknown program 0x%x version %u", hdr->prog, hdr->vers);

@@ -207,6 +207,7 @@ static virHypervisorDriver lxcHypervisorDriver = {
     .domainResume = vkLxcDomainResume,
     .domainReboot = vkLxcDomainReboot,
     .domainOpenConsole = vkLxcDomainOpenConsole,
+    .domainLxcOpenNamespace = vkLxcDomainLxcOpenNamespace,
 
     .connectDomainEventRegister = vkStateDomainEventRegister,
     .connectDomainEventDeregister = vkStateDomainEventDeregister,

@@ -208,6 +208,8 @@ static virHypervisorDriver lxcHypervisorDriver = {
     .domainReboot = vkLxcDomainReboot,
     .domainOpenConsole = vkLxcDomainOpenConsole,
     .domainLxcOpenNamespace = vkLxcDomainLxcOpenNamespace,
+    .nodeGetSecurityModel = vkLxcNodeGetSecurityModel,
+    .domainGetSecurityLabel = vkLxcDomainGetSecurityLabel,
 
     .connectDomainEventRegister = vkStateDomainEventRegister,
     .connectDomainEventDeregister = vkStateDomainEventDeregister,

@@ -128,9 +128,9 @@ virDomainLxcEnterSecurityLabel(virSecurityModelPtr model, virSecurityLabelPtr la
     }
     if (oldlabel)
         memset(oldlabel, 0, sizeof(*oldlabel));
-    if (strcmp(model->model, "none") == 0 || model->model[0] == '\0')
+    if (strcmp(model->model, "none") == 0)
         return 0;
-    vkReportError(VIR_ERR_CONFIG_UNSUPPORTED, "Security model %s cannot be entered",
+    vkReportError(VIR_ERR_ARGUMENT_UNSUPPORTED, "Security model %s cannot be entered",
                   model->model);
  error:
     vkDispatchError(NULL);

@@ -227,6 +227,7 @@ static virHypervisorDriver qemuHypervisorDriver = {
     .domainScreenshot = vkQemuDomainScreenshot,
     .domainQemuMonitorCommand = vkQemuDomainQemuMonitorCommand,
     .domainQemuMonitorCommandWithFiles = vkQemuDomainQemuMonitorCommandWithFiles,
+    .domainQemuAgentCommand = vkQemuDomainQemuAgentCommand,
 
     .connectDomainEventRegister = vkStateDomainEventRegister,
     .connectDomainEventDeregister = vkStateDomainEventDeregister,

@@ -39,8 +39,8 @@ ifaceInfoFree(gpointer p)
     g_free(i);
 }
 
-static bool
-hasAgentChannel(const vkDomainDef *def)
+bool
+vkQemuHasAgentChannel(const vkDomainDef *def)
 {
     GPtrArray *chrs = def->priv->devs[VK_DOMAIN_DEVICE_CHR];
 
@@ -121,7 +121,7 @@ vkQemuDomainInterfaceAddresses(virDomainPtr dom, virDomainInterfacePtr **ifaces,
         vkReportError(VIR_ERR_OPERATION_INVALID, "%s", "domain is not running");
         return -1;
     }
-    agent = hasAgentChannel(obj->def);
+    agent = vkQemuHasAgentChannel(obj->def);
     nets = obj->def->priv->devs[VK_DOMAIN_DEVICE_NET];
     for (guint i = 0; nets && i < nets->len; i++) {
         const vkDomainNetDef *n = nets->pdata[i];

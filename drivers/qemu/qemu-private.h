@@ -247,6 +247,9 @@ int vkQemuDomainMonitorSendFd(vkQemuState *st, vkQemuDomain *obj, const char *na
 int vkQemuDomainMonitorRaw(vkQemuState *st, vkQemuDomain *obj, const char *json, int fd,
                            char **reply);
 
+/* qemu-ifaddr.c: def has the guest agent's channel (org.qemu.guest_agent.0) */
+bool vkQemuHasAgentChannel(const vkDomainDef *def);
+
 /* qemu-monitor-cmd.c: libvirt-qemu's calls */
 int vkQemuDomainQemuMonitorCommand(virDomainPtr dom, const char *cmd, char **result,
                                    unsigned int flags);
@@ -254,6 +257,8 @@ int vkQemuDomainQemuMonitorCommandWithFiles(virDomainPtr dom, const char *cmd,
                                             unsigned int ninfiles, int *infiles,
                                             unsigned int *noutfiles, int **outfiles,
                                             char **result, unsigned int flags);
+char *vkQemuDomainQemuAgentCommand(virDomainPtr dom, const char *cmd, int timeout,
+                                   unsigned int flags);
 
 /* qemu-graphics-fd.c */
 int vkQemuDomainOpenGraphicsFD(virDomainPtr dom, unsigned int idx, unsigned int flags);

@@ -6,7 +6,8 @@ clients, compared with what libvirt 9.0 does: the real virsh
 bare name, --pretty, --return-value, --hmp), a QMP error passed back as
 QEMU's answer, a `stop` sent through the passthrough that pauses the guest
 (the STOP event drives the state), the refusals of a shut-off domain, a
-read-only connection and `qemu-attach`; python3-libvirt's libvirt_qemu
+read-only connection, `qemu-attach` and `qemu-agent-command` (a guest
+without the agent channel); python3-libvirt's libvirt_qemu
 module, and virtkit's own shell on the same daemon."""
 
 import json
@@ -80,6 +81,11 @@ def check_virsh(sock):
                       "query-status", ok=False)
     assert r.returncode != 0 and "read only access prevents" in r.stderr, r.stderr
 
+    # the QEMU program's agent call: a guest without the agent channel
+    # gets libvirt's refusal
+    expect_fail(sock, "argument unsupported: QEMU guest agent is not configured",
+                "qemu-agent-command", "vkm", '{"execute":"guest-ping"}')
+
     # libvirt 9.0 no longer attaches to foreign QEMUs
     expect_fail(sock, "not supported", "qemu-attach", str(os.getpid()))
 
@@ -107,6 +113,11 @@ def check_python(sock):
             raise AssertionError("unknown flag accepted")
         except libvirt.libvirtError as e:
             assert e.get_error_code() == libvirt.VIR_ERR_INVALID_ARG, e
+        try:
+            libvirt_qemu.qemuAgentCommand(dom, '{"execute":"guest-ping"}', 5, 0)
+            raise AssertionError("agent command without an agent succeeded")
+        except libvirt.libvirtError as e:
+            assert e.get_error_code() == libvirt.VIR_ERR_ARGUMENT_UNSUPPORTED, e
         try:
             libvirt_qemu.qemuAttach(conn, os.getpid(), 0)
             raise AssertionError("qemuAttach succeeded")

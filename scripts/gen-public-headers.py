@@ -86,6 +86,22 @@ def args_of(node):
     return ", ".join(a) if a else "void"
 
 
+def enum_blocks(enums, value, lines):
+    """Appends the enums grouped by their typedef, in value order (value
+    turns a description's value into a number); returns the groups."""
+    groups = collections.OrderedDict()
+    for en in enums:
+        groups.setdefault(en.get("type"), []).append(en)
+    for tname, ens in groups.items():
+        ens.sort(key=lambda e: (value(e.get("value")), e.get("name")))
+        lines.append("typedef enum {")
+        for en in ens:
+            lines.append("    %s = %d," % (en.get("name"), value(en.get("value"))))
+        lines.append("} %s;" % tname)
+        lines.append("")
+    return groups
+
+
 def side_header(path, sec, resolve, docs, documented):
     """The lines of one side library's header (libvirt-qemu, libvirt-lxc):
     its enums (values may name the main description's), callback types and
@@ -99,16 +115,7 @@ def side_header(path, sec, resolve, docs, documented):
         return resolve(v)
 
     lines = []
-    groups = collections.OrderedDict()
-    for en in syms.findall("enum"):
-        groups.setdefault(en.get("type"), []).append(en)
-    for tname, ens in groups.items():
-        ens.sort(key=lambda e: (value(e.get("value")), e.get("name")))
-        lines.append("typedef enum {")
-        for en in ens:
-            lines.append("    %s = %d," % (en.get("name"), value(en.get("value"))))
-        lines.append("} %s;" % tname)
-        lines.append("")
+    enum_blocks(syms.findall("enum"), value, lines)
     for f in syms.findall("functype"):
         r = f.find("return").get("type")
         lines.append("typedef %s (*%s)(%s);" % (r, f.get("name"), args_of(f)))
@@ -168,17 +175,7 @@ def main(apixml, outdir, docfile, check=False):
         if lines:
             lines.append("")
 
-        # enums grouped by their typedef, in value order
-        groups = collections.OrderedDict()
-        for en in d["enum"]:
-            groups.setdefault(en.get("type"), []).append(en)
-        for tname, ens in groups.items():
-            ens.sort(key=lambda e: (resolve(e.get("value")), e.get("name")))
-            lines.append("typedef enum {")
-            for en in ens:
-                lines.append("    %s = %d," % (en.get("name"), resolve(en.get("value"))))
-            lines.append("} %s;" % tname)
-            lines.append("")
+        groups = enum_blocks(d["enum"], resolve, lines)
         for t in d["typedef"]:
             if t.get("type") == "enum" and t.get("name") not in groups:
                 lines.append("typedef int %s;" % t.get("name"))

@@ -563,6 +563,7 @@ const vkshCmdDef *const vkshDomainCmds[] = {
     &vkshCmdManagedSave,
     &vkshCmdQemuAttach,
     &vkshCmdQemuMonitorCommand,
+    &vkshCmdQemuAgentCommand,
     &vkshCmdReboot,
     &vkshCmdReset,
     &vkshCmdRestore,

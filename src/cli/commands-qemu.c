@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* commands-qemu.c: virsh's qemu-monitor-command and qemu-attach, the
- * libvirt-qemu calls.  The words of the command are joined by spaces, as
+/* commands-qemu.c: virsh's qemu-monitor-command, qemu-agent-command and
+ * qemu-attach, the libvirt-qemu calls.  The words of the command are joined by spaces, as
  * virsh does; text that is not already a JSON object is wrapped the way
  * virsh wraps it: the first word is the command's name and the rest its
  * arguments, either one object or "key":value members joined by commas.
@@ -89,6 +89,54 @@ cmdQemuMonitorCommand(vkshCtl *ctl, const vkshCmd *cmd)
     return true;
 }
 
+static const vkshOptDef optsQemuAgentCommand[] = {
+    VKSH_OPT_DOMAIN,
+    /* before --timeout, which would otherwise take the first word */
+    { "cmd", VKSH_OT_ARGV, VKSH_OFLAG_REQ, "command" },
+    { "timeout", VKSH_OT_INT, 0, "timeout seconds. must be positive." },
+    { "async", VKSH_OT_BOOL, 0,
+      "execute command without waiting for timeout" },
+    { "block", VKSH_OT_BOOL, 0, "execute command without timeout" },
+    { "pretty", VKSH_OT_BOOL, 0, "pretty-print the output" },
+    { NULL, 0, 0, NULL },
+};
+
+static bool
+cmdQemuAgentCommand(vkshCtl *ctl, const vkshCmd *cmd)
+{
+    g_autoptr(virDomain) dom = vkshCommandDomain(ctl, cmd, NULL, VKSH_BYANY);
+    int timeout = VIR_DOMAIN_QEMU_AGENT_COMMAND_DEFAULT;
+    g_autofree char *result = NULL;
+    int rc;
+
+    if (!dom)
+        return false;
+    if (!vkshOptExclusive(ctl, cmd, "timeout", "async") ||
+        !vkshOptExclusive(ctl, cmd, "timeout", "block") ||
+        !vkshOptExclusive(ctl, cmd, "async", "block"))
+        return false;
+    if ((rc = vkshOptInt(ctl, cmd, "timeout", &timeout)) < 0)
+        return false;
+    if (rc > 0 && timeout < 1) {
+        vkshError(ctl, "%s", "timeout value must be positive");
+        return false;
+    }
+    if (vkshOptBool(cmd, "async"))
+        timeout = VIR_DOMAIN_QEMU_AGENT_COMMAND_NOWAIT;
+    if (vkshOptBool(cmd, "block"))
+        timeout = VIR_DOMAIN_QEMU_AGENT_COMMAND_BLOCK;
+    if (vkshOptBool(cmd, "pretty")) {
+        vkshError(ctl, "%s", "--pretty is not supported by this shell");
+        return false;
+    }
+    if (!(result = virDomainQemuAgentCommand(dom, vkshOptString(cmd, "cmd"), timeout, 0))) {
+        vkshSaveLibError(ctl);
+        return false;
+    }
+    vkshPrint(ctl, "%s\n", result);
+    return true;
+}
+
 static const vkshOptDef optsQemuAttach[] = {
     { "pid", VKSH_OT_DATA, VKSH_OFLAG_REQ, "pid" },
     { NULL, 0, 0, NULL },
@@ -116,5 +164,7 @@ cmdQemuAttach(vkshCtl *ctl, const vkshCmd *cmd)
 
 VKSH_CMD(vkshCmdQemuMonitorCommand, "qemu-monitor-command", cmdQemuMonitorCommand,
          optsQemuMonitorCommand, "QEMU Monitor Command", "QEMU Monitor Command");
+VKSH_CMD(vkshCmdQemuAgentCommand, "qemu-agent-command", cmdQemuAgentCommand,
+         optsQemuAgentCommand, "QEMU Guest Agent Command", "QEMU Guest Agent Command");
 VKSH_CMD(vkshCmdQemuAttach, "qemu-attach", cmdQemuAttach, optsQemuAttach, "QEMU Attach",
          "QEMU Attach");

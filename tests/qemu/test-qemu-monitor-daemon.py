@@ -157,6 +157,9 @@ def main():
         r = client(VIRTKIT, uri_of(daemon.rw), "qemu-monitor-command", "vkm", "--hmp",
                    "info status")
         assert "VM status: running" in r.stdout, r.stdout
+        r = client(VIRTKIT, uri_of(daemon.rw), "qemu-agent-command", "vkm",
+                   '{"execute":"guest-ping"}', ok=False)
+        assert r.returncode == 1 and "QEMU guest agent is not configured" in r.stderr, r
 
         virsh(daemon.rw, "destroy", "vkm")
         reap(pids.pop())

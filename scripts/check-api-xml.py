@@ -306,7 +306,7 @@ def compile_abi(args, syms, tmp):
 
 
 def check_exports(args, syms):
-    """Every symbol libvirtkit.so exports must be a name of libvirt's API:
+    """Every symbol libvirtkit.so exports must be a name of libvirt's APIs:
     internal vk* functions stay hidden, so nothing can come to depend on them."""
     if not args.lib:
         print("exports: --lib is required")
@@ -317,6 +317,12 @@ def check_exports(args, syms):
         print(r.stderr)
         return 1
     api = {e.get("name") for e in syms if e.tag in ("function", "variable")}
+    # libvirtkit also carries libvirt-qemu's and libvirt-lxc's functions,
+    # described beside the main API
+    for side in ("libvirt-qemu-api.xml", "libvirt-lxc-api.xml"):
+        path = os.path.join(os.path.dirname(args.api_xml), side)
+        if os.path.exists(path):
+            api |= {e.get("name") for e in load(path) if e.tag == "function"}
     exported = set()
     for line in r.stdout.splitlines():
         parts = line.split()

@@ -207,6 +207,9 @@ static virHypervisorDriver lxcHypervisorDriver = {
     .domainResume = vkLxcDomainResume,
     .domainReboot = vkLxcDomainReboot,
     .domainOpenConsole = vkLxcDomainOpenConsole,
+    .domainLxcOpenNamespace = vkLxcDomainLxcOpenNamespace,
+    .nodeGetSecurityModel = vkLxcNodeGetSecurityModel,
+    .domainGetSecurityLabel = vkLxcDomainGetSecurityLabel,
 
     .connectDomainEventRegister = vkStateDomainEventRegister,
     .connectDomainEventDeregister = vkStateDomainEventDeregister,

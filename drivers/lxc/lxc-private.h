@@ -131,6 +131,10 @@ extern const vkStateDomainOps vkLxcStateDomainOps;
 int vkLxcDomainGetInfo(virDomainPtr dom, virDomainInfoPtr info);
 int vkLxcDomainOpenConsole(virDomainPtr dom, const char *devName, virStreamPtr stream,
                            unsigned int flags);
+/* lxc-namespace.c */
+int vkLxcDomainLxcOpenNamespace(virDomainPtr dom, int **fdlist, unsigned int flags);
+int vkLxcNodeGetSecurityModel(virConnectPtr conn, virSecurityModelPtr secmodel);
+int vkLxcDomainGetSecurityLabel(virDomainPtr dom, virSecurityLabelPtr seclabel);
 
 /* lxc-lifecycle.c */
 virDomainPtr vkLxcDomainCreateXML(virConnectPtr conn, const char *xml, unsigned int flags);

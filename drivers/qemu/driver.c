@@ -274,6 +274,10 @@ static virHypervisorDriver qemuHypervisorDriver = {
     .domainGetBlockJobInfo = vkQemuDomainGetBlockJobInfo,
     .domainBlockJobSetSpeed = vkQemuDomainBlockJobSetSpeed,
     .domainBlockResize = vkQemuDomainBlockResize,
+    /* libvirt-qemu: qemu-monitor-cmd.c */
+    .domainQemuMonitorCommand = vkQemuDomainQemuMonitorCommand,
+    .domainQemuMonitorCommandWithFiles = vkQemuDomainQemuMonitorCommandWithFiles,
+    .domainQemuAgentCommand = vkQemuDomainQemuAgentCommand,
 
     .connectDomainEventRegister = vkStateDomainEventRegister,
     .connectDomainEventDeregister = vkStateDomainEventDeregister,

@@ -306,22 +306,19 @@ vkQemuMonitorHandshake(vkQemuMonitor *mon, int timeoutMs)
     return vkQemuMonitorCommand(mon, "qmp_capabilities", NULL, NULL);
 }
 
+/* One exchange: waits its turn, sends msg (taken) with an id of ours
+ * unless it carries one, and waits for the reply that matches; *reply is
+ * the whole message.  cmd names the command in errors. */
 static int
-command(vkQemuMonitor *mon, const char *cmd, vkJSON *args, vkJSON **ret, int passFd)
+exchange(vkQemuMonitor *mon, const char *cmd, vkJSON *msgIn, int passFd, vkJSON **reply)
 {
-    g_autoptr(vkJSON) msg = vkJSONNewObject();
-    g_autoptr(vkJSON) reply = NULL;
+    g_autoptr(vkJSON) msg = msgIn;
     g_autofree char *line = NULL;
     g_autofree char *text = NULL;
-    vkJSON *err;
+    const char *ownId = vkJSONObjectGetString(msg, "id");
     int rc = -1;
 
-    if (ret)
-        *ret = NULL;
-    vkJSONObjectAppendString(msg, "execute", cmd);
-    if (args)
-        vkJSONObjectAppend(msg, "arguments", args);
-
+    *reply = NULL;
     g_mutex_lock(&mon->lock);
     while (mon->busy && !mon->eof)
         g_cond_wait(&mon->cond, &mon->lock);
@@ -335,8 +332,12 @@ command(vkQemuMonitor *mon, const char *cmd, vkJSON *args, vkJSON **ret, int pas
     mon->busy = true;
     mon->replied = false;
     g_free(mon->pendingId);
-    mon->pendingId = g_strdup_printf("vk-%llu", ++mon->nextId);
-    vkJSONObjectAppendString(msg, "id", mon->pendingId);
+    if (ownId) {
+        mon->pendingId = g_strdup(ownId);
+    } else {
+        mon->pendingId = g_strdup_printf("vk-%llu", ++mon->nextId);
+        vkJSONObjectAppendString(msg, "id", mon->pendingId);
+    }
     text = vkJSONFormat(msg);
     line = g_strconcat(text, "\r\n", NULL);
     g_mutex_unlock(&mon->lock);
@@ -374,21 +375,7 @@ command(vkQemuMonitor *mon, const char *cmd, vkJSON *args, vkJSON **ret, int pas
                       "QEMU closed the monitor before answering '%s'", cmd);
         goto done;
     }
-    reply = g_steal_pointer(&mon->reply);
-    if ((err = vkJSONObjectGet(reply, "error"))) {
-        const char *desc = vkJSONObjectGetString(err, "desc");
-
-        vkReportError(VIR_ERR_OPERATION_FAILED, "QMP command '%s' failed: %s", cmd,
-                      desc ? desc : "unknown error");
-        goto done;
-    }
-    if (ret) {
-        vkJSON *r = vkJSONObjectGet(reply, "return");
-        g_autofree char *rt = vkJSONFormat(r);
-
-        /* Hand out an independent copy of the return value. */
-        *ret = vkJSONParse(rt, strlen(rt));
-    }
+    *reply = g_steal_pointer(&mon->reply);
     rc = 0;
 
  done:
@@ -397,6 +384,65 @@ command(vkQemuMonitor *mon, const char *cmd, vkJSON *args, vkJSON **ret, int pas
     g_cond_broadcast(&mon->cond);
     g_mutex_unlock(&mon->lock);
     return rc;
+}
+
+static int
+command(vkQemuMonitor *mon, const char *cmd, vkJSON *args, vkJSON **ret, int passFd)
+{
+    vkJSON *msg = vkJSONNewObject();
+    g_autoptr(vkJSON) reply = NULL;
+    vkJSON *err;
+
+    if (ret)
+        *ret = NULL;
+    vkJSONObjectAppendString(msg, "execute", cmd);
+    if (args)
+        vkJSONObjectAppend(msg, "arguments", args);
+    if (exchange(mon, cmd, msg, passFd, &reply) < 0)
+        return -1;
+    if ((err = vkJSONObjectGet(reply, "error"))) {
+        const char *desc = vkJSONObjectGetString(err, "desc");
+
+        vkReportError(VIR_ERR_OPERATION_FAILED, "QMP command '%s' failed: %s", cmd,
+                      desc ? desc : "unknown error");
+        return -1;
+    }
+    if (ret) {
+        vkJSON *r = vkJSONObjectGet(reply, "return");
+        g_autofree char *rt = vkJSONFormat(r);
+
+        /* Hand out an independent copy of the return value. */
+        *ret = vkJSONParse(rt, strlen(rt));
+    }
+    return 0;
+}
+
+int
+vkQemuMonitorCommandRaw(vkQemuMonitor *mon, const char *json, int passFd, char **reply)
+{
+    vkJSON *msg = vkJSONParse(json, strlen(json));
+    g_autoptr(vkJSON) answer = NULL;
+    const char *cmd;
+
+    *reply = NULL;
+    if (!msg)
+        return -1;
+    if (vkJSONGetType(msg) != VK_JSON_OBJECT ||
+        (!(cmd = vkJSONObjectGetString(msg, "execute")) &&
+         !(cmd = vkJSONObjectGetString(msg, "exec-oob")))) {
+        vkJSONFree(msg);
+        vkReportError(VIR_ERR_INVALID_ARG, "%s",
+                      "a QMP command is an object with an 'execute' member");
+        return -1;
+    }
+    {
+        g_autofree char *name = g_strdup(cmd);
+
+        if (exchange(mon, name, msg, passFd, &answer) < 0)
+            return -1;
+    }
+    *reply = vkJSONFormat(answer);
+    return 0;
 }
 
 int

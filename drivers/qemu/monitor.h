@@ -57,6 +57,13 @@ void vkQemuMonitorUnref(vkQemuMonitor *mon);
 int vkQemuMonitorCommand(vkQemuMonitor *mon, const char *cmd, vkJSON *args,
                          vkJSON **ret);
 
+/* Passthrough: json is a whole QMP command as a client wrote it; it goes
+ * to QEMU as is (with an id of ours unless it has one) and *reply (g_free)
+ * is QEMU's whole answer, a QMP error included: what libvirt's
+ * qemu-monitor-command returns.  -1 only when it cannot be exchanged or
+ * json is not a command.  passFd (>= 0) rides along (SCM_RIGHTS). */
+int vkQemuMonitorCommandRaw(vkQemuMonitor *mon, const char *json, int passFd, char **reply);
+
 /* QMP getfd: hands QEMU a copy of fd under name (for "fd:NAME" URIs).
  * The caller keeps its own fd. */
 int vkQemuMonitorSendFd(vkQemuMonitor *mon, const char *name, int fd);

@@ -245,3 +245,26 @@ vkQemuDomainMonitorSendFd(vkQemuState *st, vkQemuDomain *obj, const char *name, 
 
     return withMonitor(st, obj, runSendFd, &c);
 }
+
+typedef struct {
+    const char *json;
+    int fd;
+    char **reply;
+} rawCmd;
+
+static int
+runRaw(vkQemuMonitor *mon, void *opaque)
+{
+    rawCmd *c = opaque;
+
+    return vkQemuMonitorCommandRaw(mon, c->json, c->fd, c->reply);
+}
+
+int
+vkQemuDomainMonitorRaw(vkQemuState *st, vkQemuDomain *obj, const char *json, int fd,
+                       char **reply)
+{
+    rawCmd c = { .json = json, .fd = fd, .reply = reply };
+
+    return withMonitor(st, obj, runRaw, &c);
+}

@@ -262,6 +262,22 @@ int vkQemuDomainMonitorCommand(vkQemuState *st, vkQemuDomain *obj, const char *c
                                vkJSON *args, vkJSON **ret);
 /* The same for QMP getfd: QEMU gets a copy of fd under name. */
 int vkQemuDomainMonitorSendFd(vkQemuState *st, vkQemuDomain *obj, const char *name, int fd);
+/* The same for a client's whole QMP command (vkQemuMonitorCommandRaw). */
+int vkQemuDomainMonitorRaw(vkQemuState *st, vkQemuDomain *obj, const char *json, int fd,
+                           char **reply);
+
+/* qemu-ifaddr.c: def has the guest agent's channel (org.qemu.guest_agent.0) */
+bool vkQemuHasAgentChannel(const vkDomainDef *def);
+
+/* qemu-monitor-cmd.c: libvirt-qemu's calls */
+int vkQemuDomainQemuMonitorCommand(virDomainPtr dom, const char *cmd, char **result,
+                                   unsigned int flags);
+int vkQemuDomainQemuMonitorCommandWithFiles(virDomainPtr dom, const char *cmd,
+                                            unsigned int ninfiles, int *infiles,
+                                            unsigned int *noutfiles, int **outfiles,
+                                            char **result, unsigned int flags);
+char *vkQemuDomainQemuAgentCommand(virDomainPtr dom, const char *cmd, int timeout,
+                                   unsigned int flags);
 
 /* qemu-graphics-fd.c */
 int vkQemuDomainOpenGraphicsFD(virDomainPtr dom, unsigned int idx, unsigned int flags);

@@ -471,8 +471,15 @@ readerMain(gpointer opaque)
                 sendKeepAlive(client, KEEPALIVE_PROC_PONG);
             continue;
         }
-        if (msg->header.prog != VK_REMOTE_PROGRAM)
+        if (msg->header.prog != VK_REMOTE_PROGRAM) {
+            /* The side programs' (QEMU, LXC) replies match a call by its
+             * serial like the remote program's; their events are not
+             * subscribed to. */
+            if (msg->header.type == VK_RPC_REPLY ||
+                msg->header.type == VK_RPC_REPLY_WITH_FDS)
+                handleReply(client, g_steal_pointer(&msg));
             continue;
+        }
         if (msg->header.type == VK_RPC_REPLY || msg->header.type == VK_RPC_REPLY_WITH_FDS)
             handleReply(client, g_steal_pointer(&msg));
         else if (msg->header.type == VK_RPC_MESSAGE)
@@ -587,7 +594,7 @@ vkRemoteClientNextSerial(vkRemoteClient *client)
     return serial;
 }
 
-static int callFull(vkRemoteClient *client, int proc, unsigned int serial,
+static int callFull(vkRemoteClient *client, unsigned int prog, int proc, unsigned int serial,
                     xdrproc_t argsFilter, void *args, xdrproc_t retFilter, void *ret,
                     int **fds, size_t *nfds);
 
@@ -604,7 +611,8 @@ vkRemoteClientCallSerial(vkRemoteClient *client, int proc, unsigned int serial,
                          xdrproc_t argsFilter, void *args, xdrproc_t retFilter,
                          void *ret)
 {
-    return callFull(client, proc, serial, argsFilter, args, retFilter, ret, NULL, NULL);
+    return callFull(client, VK_REMOTE_PROGRAM, proc, serial, argsFilter, args, retFilter,
+                    ret, NULL, NULL);
 }
 
 int
@@ -612,12 +620,21 @@ vkRemoteClientCallWithFds(vkRemoteClient *client, int proc, xdrproc_t argsFilter
                           void *args, xdrproc_t retFilter, void *ret, int **fds,
                           size_t *nfds)
 {
-    return callFull(client, proc, vkRemoteClientNextSerial(client), argsFilter, args,
+    return callFull(client, VK_REMOTE_PROGRAM, proc, vkRemoteClientNextSerial(client),
+                    argsFilter, args, retFilter, ret, fds, nfds);
+}
+
+int
+vkRemoteClientCallProgram(vkRemoteClient *client, unsigned int prog, int proc,
+                          xdrproc_t argsFilter, void *args, xdrproc_t retFilter,
+                          void *ret, int **fds, size_t *nfds)
+{
+    return callFull(client, prog, proc, vkRemoteClientNextSerial(client), argsFilter, args,
                     retFilter, ret, fds, nfds);
 }
 
 static int
-callFull(vkRemoteClient *client, int proc, unsigned int serial,
+callFull(vkRemoteClient *client, unsigned int prog, int proc, unsigned int serial,
          xdrproc_t argsFilter, void *args, xdrproc_t retFilter, void *ret,
          int **fds, size_t *nfds)
 {
@@ -625,7 +642,7 @@ callFull(vkRemoteClient *client, int proc, unsigned int serial,
     g_autoptr(vkRpcMessage) reply = NULL;
     vkRemotePending slot = { 0 };
     vkRpcHeader hdr = {
-        .prog = VK_REMOTE_PROGRAM, .vers = VK_REMOTE_VERSION, .proc = proc,
+        .prog = prog, .vers = 1, .proc = proc,
         .type = VK_RPC_CALL, .status = VK_RPC_OK,
     };
 

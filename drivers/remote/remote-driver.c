@@ -383,6 +383,7 @@ registerOnce(gpointer data)
     vkRemoteFillGeneratedMembers(drv);
     vkRemoteEventsFillMembers(drv);
     vkRemoteMigrateFillMembers(drv);
+    vkRemoteSideFillMembers(drv);
     drv->connectOpen = remoteConnectOpen;
     drv->connectClose = remoteConnectClose;
     drv->connectIsAlive = remoteConnectIsAlive;

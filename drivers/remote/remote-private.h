@@ -91,6 +91,11 @@ int vkRemoteClientCallSerial(vkRemoteClient *client, int proc, unsigned int seri
 int vkRemoteClientCallWithFds(vkRemoteClient *client, int proc,
                               xdrproc_t argsFilter, void *args,
                               xdrproc_t retFilter, void *ret, int **fds, size_t *nfds);
+/* The same on another program of the connection (QEMU, LXC: version 1,
+ * as all of libvirt's); fds and nfds may be NULL. */
+int vkRemoteClientCallProgram(vkRemoteClient *client, unsigned int prog, int proc,
+                              xdrproc_t argsFilter, void *args, xdrproc_t retFilter,
+                              void *ret, int **fds, size_t *nfds);
 /* Writes one complete packet (STREAM data); -1 with an error set. */
 int vkRemoteClientSendPacket(vkRemoteClient *client, vkRpcMessage *msg);
 bool vkRemoteClientIsAlive(vkRemoteClient *client);
@@ -109,6 +114,11 @@ vkEventState *vkRemoteClientEvents(vkRemoteClient *client);
 void *vkRemoteClientEventPrivate(vkRemoteClient *client);
 void vkRemoteClientSetEventPrivate(vkRemoteClient *client, void *priv,
                                    GDestroyNotify freefn);
+
+/* ---- libvirt-qemu and libvirt-lxc (remote-side.c) ---- */
+
+/* Fills the members that go over the QEMU and LXC programs. */
+void vkRemoteSideFillMembers(virHypervisorDriver *drv);
 
 /* ---- events (remote-events.c) ---- */
 

@@ -24,7 +24,8 @@ SECTIONS = ["virtkit-common.h", "virtkit-host.h", "virtkit-domain.h",
             "virtkit-event.h", "virterror.h", "virtkit-network.h",
             "virtkit-storage.h", "virtkit-nodedev.h", "virtkit-stream.h",
             "virtkit-secret.h", "virtkit-nwfilter.h", "virtkit-domain-checkpoint.h",
-            "virtkit-domain-snapshot.h", "virtkit-interface.h"]
+            "virtkit-domain-snapshot.h", "virtkit-interface.h",
+            "virtkit-qemu.h", "virtkit-lxc.h"]
 # The handle types a dispatched function may take first: its check and the
 # expression that reaches the connection.
 HANDLES = {

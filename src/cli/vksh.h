@@ -154,6 +154,9 @@ static inline void vkshDomainUnref(virDomain *dom) { if (dom) virDomainFree(dom)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(virDomain, vkshDomainUnref)
 
 /* commands defined in one file and listed in another's group */
+/* commands-qemu.c */
+extern const vkshCmdDef vkshCmdQemuMonitorCommand, vkshCmdQemuAgentCommand,
+    vkshCmdQemuAttach;
 extern const vkshCmdDef vkshCmdCreate, vkshCmdStart, vkshCmdDestroy,
     vkshCmdShutdown, vkshCmdReboot, vkshCmdReset, vkshCmdSuspend,
     vkshCmdResume, vkshCmdSave, vkshCmdRestore, vkshCmdManagedSave;

@@ -16,6 +16,8 @@
 #include <glib.h>
 
 #include "virtkit/virtkit.h"
+#include "virtkit/virtkit-qemu.h"
+#include "virtkit/virtkit-lxc.h"
 #include "core/uri.h"
 
 typedef struct _virHypervisorDriver virHypervisorDriver;

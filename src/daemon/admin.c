@@ -15,6 +15,7 @@
 #define VIR_FROM_THIS VIR_FROM_ADMIN
 #include "util/error.h"
 #include "daemon/admin.h"
+#include "daemon/dispatch/dispatch.h"
 #include "daemon/admin-priv.h"
 #include "daemon/server-private.h"
 #include "admin_protocol.h"
@@ -38,7 +39,7 @@ vkDaemonClientProgramOk(vkDaemonClient *client, const vkRpcHeader *hdr)
 {
     if (client->svc->isAdmin)
         return hdr->prog == VK_ADMIN_PROGRAM && hdr->vers == VK_ADMIN_VERSION;
-    return hdr->prog == VK_REMOTE_PROGRAM && hdr->vers == VK_REMOTE_VERSION;
+    return vkDispatchProgramKnown(hdr->prog, hdr->vers);
 }
 
 bool

@@ -26,6 +26,7 @@
 #include "daemon/stream.h"
 #include "daemon/admin.h"
 #include "remote_protocol.h"
+#include "daemon/dispatch/dispatch.h"
 
 #define VK_FEATURE_PROGRAM_KEEPALIVE 10
 
@@ -92,7 +93,7 @@ bool
 vkDaemonCallInline(vkDaemonClient *client, const vkRpcHeader *hdr)
 {
     const vkServerClient *pub = vkDaemonClientPublic(client);
-    const vkServerProc *proc = vkServerProcLookup(hdr->proc);
+    const vkServerProc *proc = vkDispatchProcLookup(hdr->prog, hdr->proc);
 
     if (!proc || !proc->inlineSafe)
         return false;
@@ -124,21 +125,23 @@ vkDaemonCallCurrent(void)
     return currentCall;
 }
 
-/* A descriptor the dispatched call sends back with its reply: one per
- * call at most (the procedures that pass one return exactly one). */
-static __thread int currentReplyFd = -1;
+/* The descriptors the dispatched call sends back with its reply (a
+ * graphics socket, or a container's namespaces: a handful at most). */
+#define MAX_REPLY_FDS 16
+static __thread int currentReplyFds[MAX_REPLY_FDS];
+static __thread size_t currentNReplyFds;
 
 int
 vkDaemonCallReplyFd(vkServerClient *client, int fd)
 {
     (void)client;
-    if (!currentCall || currentReplyFd >= 0) {
+    if (!currentCall || currentNReplyFds >= MAX_REPLY_FDS) {
         close(fd);
         vkReportError(VIR_ERR_INTERNAL_ERROR, "%s",
-                      "a reply descriptor outside a call, or a second one");
+                      "a reply descriptor outside a call, or too many");
         return -1;
     }
-    currentReplyFd = fd;
+    currentReplyFds[currentNReplyFds++] = fd;
     return 0;
 }
 
@@ -147,12 +150,13 @@ vkDaemonCallRun(vkDaemonClient *client, vkRpcMessage *msg)
 {
     vkServerClient *pub = vkDaemonClientPublic(client);
     const vkRpcHeader *hdr = &msg->header;
-    const vkServerProc *proc = vkServerProcLookup(hdr->proc);
+    const vkServerProc *proc = vkDispatchProcLookup(hdr->prog, hdr->proc);
     g_autofree void *args = NULL;
     g_autofree void *ret = NULL;
     vkRpcHeader rh = *hdr;
     vkRpcMessage *reply;
-    int replyFd;
+    int replyFds[MAX_REPLY_FDS];
+    size_t nReplyFds;
     int rv;
 
     if (vkDaemonAdminCallRun(client, msg))
@@ -189,7 +193,7 @@ vkDaemonCallRun(vkDaemonClient *client, vkRpcMessage *msg)
         return;
     }
 
-    if (hdr->proc == REMOTE_PROC_CONNECT_OPEN) {
+    if (hdr->prog == VK_REMOTE_PROGRAM && hdr->proc == REMOTE_PROC_CONNECT_OPEN) {
         remote_connect_open_args *open = args;
         if (vkDaemonTlsUriMayNeedTls(open->name ? *open->name : NULL))
             vkDaemonTlsGlobalInit();
@@ -197,22 +201,24 @@ vkDaemonCallRun(vkDaemonClient *client, vkRpcMessage *msg)
 
     testDelay(hdr->proc);
     currentCall = hdr;
-    currentReplyFd = -1;
+    currentNReplyFds = 0;
     rv = proc->func(pub, args, ret);
     currentCall = NULL;
-    replyFd = currentReplyFd;
-    currentReplyFd = -1;
+    nReplyFds = currentNReplyFds;
+    memcpy(replyFds, currentReplyFds, nReplyFds * sizeof(int));
+    currentNReplyFds = 0;
     /* The server answers keepalive PINGs always, but only sends its own to
      * clients that said they understand them (libvirt does the same).  Both
      * structs of SUPPORTS_FEATURE are a single int. */
-    if (rv == 0 && hdr->proc == REMOTE_PROC_CONNECT_SUPPORTS_FEATURE &&
+    if (rv == 0 && hdr->prog == VK_REMOTE_PROGRAM &&
+        hdr->proc == REMOTE_PROC_CONNECT_SUPPORTS_FEATURE &&
         *(int *)args == VK_FEATURE_PROGRAM_KEEPALIVE && *(int *)ret)
         vkDaemonClientEnableKeepalive(client);
     if (proc->argsFilter)
         xdr_free(proc->argsFilter, args);
     if (rv < 0) {
-        if (replyFd >= 0)
-            close(replyFd);
+        for (size_t i = 0; i < nReplyFds; i++)
+            close(replyFds[i]);
         replyWithError(client, hdr, vkErrorGetLast());
         vkErrorReset();
         return;
@@ -221,9 +227,9 @@ vkDaemonCallRun(vkDaemonClient *client, vkRpcMessage *msg)
     rh.type = VK_RPC_REPLY;
     rh.status = VK_RPC_OK;
     reply = vkRpcMessageNew();
-    if (replyFd >= 0) {
+    if (nReplyFds > 0) {
         /* the message owns a copy of the descriptor list; ours goes */
-        rv = vkRpcMessageEncodeWithFds(reply, &rh, proc->retFilter, ret, &replyFd, 1);
+        rv = vkRpcMessageEncodeWithFds(reply, &rh, proc->retFilter, ret, replyFds, nReplyFds);
     } else {
         rv = vkRpcMessageEncode(reply, &rh, proc->retFilter, ret);
     }

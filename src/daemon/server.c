@@ -38,6 +38,7 @@
 #include "util/error.h"
 #include "daemon/daemon.h"
 #include "daemon/tls.h"
+#include "daemon/dispatch/dispatch.h"
 #include "daemon/server-private.h"
 #include "daemon/stream.h"
 #include "daemon/admin.h"

@@ -10,6 +10,10 @@
    error code for a bad URI.
 3. python3-libvirt's extension module loads on it and lists the test
    driver's domains in-process.
+4. libvirt-qemu.so.0 and libvirt-lxc.so.0: libvirt's version nodes and
+   symbols, forwarders only (no second copy of the library), and
+   python3-libvirt's libvirt_qemu / libvirt_lxc answering on them as on
+   libvirt's own.
 
 usage: test-compat-library.py COMPAT_DIR SYSTEM_LIBVIRT CC
 """
@@ -158,9 +162,87 @@ def main():
     else:
         print("python3-libvirt: domains %s" % p.stdout.strip())
 
+    # 4. the side libraries: libvirt's nodes, and python3-libvirt's
+    # libvirt_qemu / libvirt_lxc modules answering as on libvirt's own
+    sysdir = os.path.dirname(system_lib)
+    for side in ("libvirt-qemu.so.0", "libvirt-lxc.so.0"):
+        ours, theirs = os.path.join(compat_dir, side), os.path.join(sysdir, side)
+        if not os.path.exists(theirs):
+            continue
+        if nodes(theirs) - nodes(ours):
+            failures.append("%s lacks nodes %s" % (side, sorted(nodes(theirs) - nodes(ours))))
+        want, have = side_versions(theirs), side_versions(ours)
+        if want != have:
+            failures.append("%s exports %s, libvirt's %s" % (side, sorted(have.items()),
+                                                             sorted(want.items())))
+        # one copy of the library in the process: the side library uses
+        # libvirt.so.0's connections, it carries none of its own
+        if side_versions(ours) and "virConnectOpen" in side_defined(ours):
+            failures.append("%s carries a copy of the library" % side)
+    results = {}
+    for name, prog in (("virtkit", ["sh", run, "/usr/bin/python3"]),
+                       ("libvirt", ["/usr/bin/python3"])):
+        p = subprocess.run(prog + ["-c", SIDE_CODE], capture_output=True, text=True, env=env)
+        if p.returncode != 0:
+            failures.append("libvirt_qemu/libvirt_lxc on %s: %s" % (name, p.stderr[-400:]))
+        lines = p.stdout.splitlines()
+        libs = [x.split(" ", 1)[1] for x in lines if x.startswith("lib ")]
+        results[name] = "\n".join(x for x in lines if not x.startswith("lib "))
+        if name == "virtkit" and (len(libs) != 2 or not all(
+                os.path.realpath(os.path.dirname(x)) == os.path.realpath(compat_dir)
+                for x in libs)):
+            failures.append("the side modules loaded %s, not virtkit's libraries" % libs)
+    if results.get("virtkit") != results.get("libvirt"):
+        failures.append("libvirt_qemu/libvirt_lxc answers differ: libvirt %r, virtkit %r"
+                        % (results.get("libvirt"), results.get("virtkit")))
+    else:
+        print("libvirt_qemu/libvirt_lxc: %s" % results["virtkit"].strip().replace("\n", "; "))
+
     for f in failures:
         print("FAIL:", f)
     return 1 if failures else 0
+
+
+# The side modules in-process on test:///default: where each function is
+# loaded from, and the error code every call gets (the test driver has
+# none of them).
+SIDE_CODE = r"""
+import ctypes, libvirt, libvirt_qemu, libvirt_lxc
+libvirt.registerErrorHandler(lambda *a: None, None)
+c = libvirt.open('test:///default')
+d = c.lookupByName('test')
+seen = set()
+def code(f, *a):
+    try:
+        f(*a)
+        return 'ok'
+    except libvirt.libvirtError as e:
+        return str(e.get_error_code())
+print('monitor', code(libvirt_qemu.qemuMonitorCommand, d, '{"execute":"query-status"}', 0))
+print('agent', code(libvirt_qemu.qemuAgentCommand, d, '{"execute":"guest-ping"}', 5, 0))
+print('attach', code(libvirt_qemu.qemuAttach, c, 1, 0))
+print('open-namespace', code(libvirt_lxc.lxcOpenNamespace, d, 0))
+for line in open('/proc/self/maps'):
+    path = line.split()[-1]
+    if path.endswith(('/libvirt-qemu.so.0.9000.0', '/libvirt-lxc.so.0.9000.0')) and \
+            'lib ' + path not in seen:
+        seen.add('lib ' + path)
+print('\n'.join(sorted(seen)))
+"""
+
+
+def side_versions(lib):
+    out = subprocess.run(["objdump", "-T", lib], capture_output=True, text=True,
+                         check=True).stdout
+    return {f[-1]: f[-2] for f in (line.split() for line in out.splitlines())
+            if len(f) >= 2 and re.match(r"LIBVIRT_(QEMU|LXC)_\d", f[-2])
+            and "*UND*" not in " ".join(f)}
+
+
+def side_defined(lib):
+    out = subprocess.run(["nm", "-D", "--defined-only", lib], capture_output=True,
+                         text=True, check=True).stdout
+    return {line.split()[-1].split("@")[0] for line in out.splitlines() if line.strip()}
 
 
 if __name__ == "__main__":

@@ -10,6 +10,12 @@
 
 #include "rpc-interfaces.h"
 
+/* side-programs.c: the QEMU and LXC programs beside the remote one. */
+bool vkDispatchProgramKnown(unsigned int prog, unsigned int vers);
+/* The procedure of any known program (the remote one's from the
+ * generated table), or NULL. */
+const vkServerProc *vkDispatchProcLookup(unsigned int prog, int proc);
+
 int vkDispatchConnectOpen(vkServerClient *client, void *args, void *ret);
 int vkDispatchConnectClose(vkServerClient *client, void *args, void *ret);
 int vkDispatchConnectSupportsFeature(vkServerClient *client, void *args, void *ret);

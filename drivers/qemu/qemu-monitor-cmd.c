@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * libvirt-qemu's monitor passthrough: virDomainQemuMonitorCommand(WithFiles).
+ *
+ * The one idea: virtkit does not interpret what the caller sends.  A QMP
+ * command goes to QEMU as written (an id is added so that its reply is
+ * told apart from ours) and QEMU's whole answer comes back, a QMP error
+ * included, exactly as libvirt returns it; only a command that cannot be
+ * delivered is an error of the call.  With the HMP flag the line is
+ * wrapped in QMP's human-monitor-command and the text it prints is the
+ * answer, as libvirt does for QEMUs without a human monitor of their own.
+ * virDomainQemuAgentCommand is here too, refused until there is an agent
+ * client.
+ */
+#include <string.h>
+
+#define VIR_FROM_THIS VIR_FROM_QEMU
+#include "util/error.h"
+#include "drivers/qemu/qemu-private.h"
+
+static int
+runHmp(vkQemuState *st, vkQemuDomain *obj, const char *line, char **result)
+{
+    vkJSON *args = vkJSONNewObject();
+    g_autoptr(vkJSON) ret = NULL;
+
+    vkJSONObjectAppendString(args, "command-line", line);
+    if (vkQemuDomainMonitorCommand(st, obj, "human-monitor-command", args, &ret) < 0)
+        return -1;
+    if (!vkJSONGetString(ret)) {
+        vkReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+                      "human-monitor-command did not return a string");
+        return -1;
+    }
+    *result = g_strdup(vkJSONGetString(ret));
+    return 0;
+}
+
+int
+vkQemuDomainQemuMonitorCommandWithFiles(virDomainPtr dom, const char *cmd,
+                                        unsigned int ninfiles, int *infiles,
+                                        unsigned int *noutfiles, int **outfiles,
+                                        char **result, unsigned int flags)
+{
+    bool hmp = flags & VIR_DOMAIN_QEMU_MONITOR_COMMAND_HMP;
+    vkQemuState *st;
+    vkQemuDomain *obj;
+    int rc = -1;
+
+    vkCheckFlags(VIR_DOMAIN_QEMU_MONITOR_COMMAND_HMP, -1);
+    *result = NULL;
+    /* QEMU takes one descriptor per message and gives none back. */
+    if (ninfiles > 1) {
+        vkReportError(VIR_ERR_ARGUMENT_UNSUPPORTED, "%s",
+                      "at most 1 fd can be passed to qemu along with a command");
+        return -1;
+    }
+    if (ninfiles && hmp) {
+        vkReportError(VIR_ERR_ARGUMENT_UNSUPPORTED, "%s",
+                      "fd passing is not supported with HMP commands");
+        return -1;
+    }
+    if (noutfiles)
+        *noutfiles = 0;
+    if (outfiles)
+        *outfiles = NULL;
+
+    if (!(obj = vkQemuDomainGet(dom, &st)))
+        return -1;
+    vkQemuDomainRef(obj);
+    if (vkQemuBeginJob(st, obj) < 0)
+        goto nojob;
+    if (!vkQemuCheckActive(obj))
+        goto out;
+    if (hmp)
+        rc = runHmp(st, obj, cmd, result);
+    else
+        rc = vkQemuDomainMonitorRaw(st, obj, cmd, ninfiles ? infiles[0] : -1, result);
+ out:
+    vkQemuEndJob(st, obj);
+ nojob:
+    g_mutex_unlock(&st->lock);
+    vkQemuDomainUnref(obj);
+    return rc;
+}
+
+int
+vkQemuDomainQemuMonitorCommand(virDomainPtr dom, const char *cmd, char **result,
+                               unsigned int flags)
+{
+    return vkQemuDomainQemuMonitorCommandWithFiles(dom, cmd, 0, NULL, NULL, NULL, result,
+                                                   flags);
+}
+
+/* The guest agent: virtkitd does not connect to the agent's channel yet,
+ * so a command is refused, in libvirt's words when the domain has no
+ * agent channel at all, and in ours when it has one. */
+char *
+vkQemuDomainQemuAgentCommand(virDomainPtr dom, const char *cmd, int timeout,
+                             unsigned int flags)
+{
+    vkQemuState *st;
+    vkQemuDomain *obj;
+    bool agent;
+
+    (void)cmd;
+    vkCheckFlags(0, NULL);
+    if (timeout < VIR_DOMAIN_QEMU_AGENT_COMMAND_MIN) {
+        vkReportError(VIR_ERR_INVALID_ARG, "%s", "guest agent timeout must be >= -2");
+        return NULL;
+    }
+    if (!(obj = vkQemuDomainGet(dom, &st)))
+        return NULL;
+    if (!vkQemuCheckActive(obj)) {
+        g_mutex_unlock(&st->lock);
+        return NULL;
+    }
+    agent = vkQemuHasAgentChannel(obj->def);
+    g_mutex_unlock(&st->lock);
+    vkReportError(VIR_ERR_ARGUMENT_UNSUPPORTED, "%s",
+                  agent ? "talking to the QEMU guest agent is not supported by virtkit"
+                        : "QEMU guest agent is not configured");
+    return NULL;
+}

@@ -21,8 +21,10 @@ $SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends \
 # UEFI guests: OVMF and the firmware descriptors (/usr/share/qemu/firmware)
 # that <os firmware='efi'> is resolved through.
 $SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends ovmf
-# Perl's binding (Sys::Virt) loaded on virtkit's libvirt.so.0: tests/compat.
-$SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends libsys-virt-perl
+# Perl's (Sys::Virt) and Go's (libvirt-go, built with cgo) bindings loaded
+# on virtkit's libvirt.so.0: tests/compat.
+$SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends \
+    libsys-virt-perl golang-go golang-github-libvirt-libvirt-go-dev
 # virt-install and virt-manager (headless under xvfb-run) against virtkitd: tests/compat2.
 $SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends \
     virtinst virt-manager xvfb xauth

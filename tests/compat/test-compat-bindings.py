@@ -7,13 +7,17 @@
    mapped, then what test:///default holds (domains, states, networks,
    pools), a define/lookup/undefine round and the error codes after it.
    Apart from the library line the two outputs must be the same.
-2. virt-manager, headless, through virtkit-run with test:///default:
+2. Go's libvirt-go (cgo): one program built once, run on both libraries
+   in the same way as the Perl script.
+3. virt-install through virtkit-run creates a domain on test:///default.
+4. virt-manager, headless, through virtkit-run with test:///default:
    the python process maps virtkit's library, the connection becomes
    Active with the test driver's domain, network and pool, and its debug
    log holds no failure.
 
 usage: test-compat-bindings.py COMPAT_DIR
-Exits 77 when Sys::Virt, virt-manager or xvfb-run is missing."""
+Each part is skipped (and said so) when its peer is not installed; all
+missing exits 77."""
 
 import os
 import shutil
@@ -67,6 +71,96 @@ printf "start undefined code %d\n", $@ ? $@->code : -1;
 '''
 
 
+GO = r'''
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+
+	libvirt "github.com/libvirt/libvirt-go"
+)
+
+func main() {
+	maps, _ := os.Open("/proc/self/maps")
+	sc := bufio.NewScanner(maps)
+	for sc.Scan() {
+		f := strings.Fields(sc.Text())
+		if len(f) > 5 && strings.Contains(f[5], "libvirt.so.0") {
+			fmt.Println("lib", f[5])
+			break
+		}
+	}
+	conn, err := libvirt.NewConnect("test:///default")
+	if err != nil {
+		fmt.Println("open failed:", err)
+		os.Exit(1)
+	}
+	defer conn.Close()
+	doms, err := conn.ListAllDomains(0)
+	if err != nil {
+		fmt.Println("list failed:", err)
+		os.Exit(1)
+	}
+	names := []string{}
+	for _, d := range doms {
+		n, _ := d.GetName()
+		st, _, _ := d.GetState()
+		names = append(names, fmt.Sprintf("%s:%d", n, st))
+		d.Free()
+	}
+	sort.Strings(names)
+	fmt.Println("domains", names)
+	nets, _ := conn.ListAllNetworks(0)
+	for _, n := range nets {
+		name, _ := n.GetName()
+		fmt.Println("network", name)
+		n.Free()
+	}
+	_, err = conn.LookupDomainByName("go-probe-missing")
+	if lerr, ok := err.(libvirt.Error); ok {
+		fmt.Println("lookup error code", int(lerr.Code), "domain", int(lerr.Domain))
+	}
+}
+'''
+GOPATH_DEBIAN = "/usr/share/gocode"
+
+
+def compare_runs(what, argv, env):
+    """argv run on the system's libvirt and through virtkit-run: the same
+    output but for the first line, which names the mapped library."""
+    system = subprocess.run(argv, capture_output=True, text=True, env=env)
+    ours = subprocess.run(RUN + argv, capture_output=True, text=True, env=env)
+    check(system.returncode == 0, "%s runs on the system's libvirt: %s" % (what, system.stderr))
+    check(ours.returncode == 0, "%s runs on virtkit's libvirt.so.0: %s" % (what, ours.stderr))
+    sys_lines, our_lines = system.stdout.splitlines(), ours.stdout.splitlines()
+    check(our_lines[0].startswith("lib " + COMPAT + "/"),
+          "%s mapped virtkit's library (%s)" % (what, our_lines[0]))
+    check(not sys_lines[0].startswith("lib " + COMPAT),
+          "the system run of %s used the system's library" % what)
+    check(sys_lines[1:] == our_lines[1:],
+          "%s prints the same on both (%d lines)\n  system: %r\n  ours:   %r"
+          % (what, len(our_lines) - 1, sys_lines[1:], our_lines[1:]))
+    return our_lines
+
+
+def go_binding(tmp):
+    src = os.path.join(tmp, "probe.go")
+    with open(src, "w") as f:
+        f.write(GO)
+    env = dict(os.environ, GO111MODULE="off", GOPATH=GOPATH_DEBIAN + ":" + os.path.join(tmp, "gopath"),
+               GOCACHE=os.path.join(tmp, "gocache"), HOME=tmp, VIRTKIT_COMPAT_DIR=COMPAT)
+    exe = os.path.join(tmp, "probe-go")
+    built = subprocess.run(["go", "build", "-o", exe, src], capture_output=True, text=True,
+                           env=env, cwd=tmp)
+    check(built.returncode == 0, "libvirt-go program builds: %s" % built.stderr)
+    lines = compare_runs("libvirt-go", [exe], env)
+    check("domains [test:1]" in lines, "libvirt-go lists the test driver's running domain")
+
+
 def check(cond, what):
     print(("ok " if cond else "FAIL ") + what)
     if not cond:
@@ -78,19 +172,28 @@ def perl_binding(tmp):
     with open(script, "w") as f:
         f.write(PERL)
     env = dict(os.environ, VIRTKIT_COMPAT_DIR=COMPAT)
-    system = subprocess.run(["perl", script], capture_output=True, text=True, env=env)
-    ours = subprocess.run(RUN + ["perl", script], capture_output=True, text=True, env=env)
-    check(system.returncode == 0, "Sys::Virt runs on the system's libvirt: %s" % system.stderr)
-    check(ours.returncode == 0, "Sys::Virt runs on virtkit's libvirt.so.0: %s" % ours.stderr)
-    sys_lines, our_lines = system.stdout.splitlines(), ours.stdout.splitlines()
-    check(our_lines[0].startswith("lib " + COMPAT + "/"),
-          "Sys::Virt mapped virtkit's library (%s)" % our_lines[0])
-    check(not sys_lines[0].startswith("lib " + COMPAT), "the system run used the system's library")
-    check(sys_lines[1:] == our_lines[1:],
-          "Sys::Virt prints the same on both (%d lines)\n  system: %r\n  ours:   %r"
-          % (len(our_lines) - 1, sys_lines[1:], our_lines[1:]))
+    our_lines = compare_runs("Sys::Virt", ["perl", script], env)
     check(any(line.startswith("domain test state 1") for line in our_lines),
           "the test driver's running domain is listed")
+
+
+def virt_install(tmp):
+    env = dict(os.environ, VIRTKIT_COMPAT_DIR=COMPAT, HOME=tmp, XDG_CACHE_HOME=tmp,
+               XDG_CONFIG_HOME=tmp)
+    # virt-install's own process prints which libvirt.so.0 python loaded
+    probe = ("import ctypes, virtinst.virtinstall as v, sys; "
+             "print([l.split()[-1] for l in open('/proc/self/maps') "
+             "if 'libvirt.so.0' in l][0], flush=True); sys.argv = sys.argv[1:]; v.runcli()")
+    r = subprocess.run(RUN + ["/usr/bin/python3", "-c", probe, "virt-install",
+                              "--connect", "test:///default", "--name", "vi-probe",
+                              "--memory", "64", "--disk", "none", "--import", "--noautoconsole",
+                              "--osinfo", "detect=on,require=off"],
+                       capture_output=True, text=True, env=env, timeout=120, cwd="/usr/share/virt-manager")
+    check(r.returncode == 0 and "Domain creation completed" in r.stdout,
+          "virt-install creates a domain in-process on virtkit's library: %s %s"
+          % (r.stdout[-300:], r.stderr[-300:]))
+    check(r.stdout.startswith(COMPAT + "/"), "virt-install mapped virtkit's library (%s)"
+          % r.stdout.splitlines()[0])
 
 
 def maps_of_virt_manager(root_pid):
@@ -155,14 +258,24 @@ def main():
     have_perl = subprocess.run(["perl", "-MSys::Virt", "-e", "1"],
                                capture_output=True).returncode == 0
     have_vmm = shutil.which("virt-manager") and shutil.which("xvfb-run")
-    if not have_perl and not have_vmm:
-        print("SKIP: neither Sys::Virt nor virt-manager is installed")
+    have_go = shutil.which("go") and os.path.isdir(
+        os.path.join(GOPATH_DEBIAN, "src/github.com/libvirt/libvirt-go"))
+    if not have_perl and not have_vmm and not have_go:
+        print("SKIP: none of Sys::Virt, libvirt-go, virt-manager is installed")
         return 77
     with tempfile.TemporaryDirectory(prefix="vk-bindings-") as tmp:
         if have_perl:
             perl_binding(tmp)
         else:
             print("skip Sys::Virt: libsys-virt-perl not installed")
+        if have_go:
+            go_binding(tmp)
+        else:
+            print("skip libvirt-go: golang-go or golang-github-libvirt-libvirt-go-dev missing")
+        if shutil.which("virt-install"):
+            virt_install(tmp)
+        else:
+            print("skip virt-install: not installed")
         if have_vmm:
             virt_manager(tmp)
         else:

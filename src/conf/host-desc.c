@@ -139,7 +139,10 @@ readFile(const char *path, const char *what, size_t *len)
     int fd;
 
     if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
-        vkReportSystemError(errno, "cannot read %s '%s'", what, path);
+        /* libvirt's code and words for a file it cannot load; the reason
+         * is ours, libvirt only prints it as a libxml2 warning */
+        vkReportError(VIR_ERR_XML_ERROR, "failed to parse xml document '%s' (%s: %s)",
+                      path, what, g_strerror(errno));
         return NULL;
     }
     if (fstat(fd, &sb) < 0) {

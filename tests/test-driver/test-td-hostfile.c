@@ -84,14 +84,14 @@ test_bad_files(void **state)
     expectOpenFailure("host-bad-root.xml", VIR_ERR_XML_ERROR, "root element <host>, expected <node>");
     expectOpenFailure("host-malformed.xml", VIR_ERR_XML_ERROR, "host-malformed.xml' is not well-formed (line 6)");
     expectOpenFailure("host-bad-cpu.xml", VIR_ERR_XML_ERROR, "invalid value 'fast' for <cpu><mhz>");
-    expectOpenFailure("host-missing-domain-file.xml", VIR_ERR_SYSTEM_ERROR,
-                      "no-such-domain.xml");
+    expectOpenFailure("host-missing-domain-file.xml", VIR_ERR_XML_ERROR,
+                      "failed to parse xml document '");
     expectOpenFailure("host-duplicate-domain.xml", VIR_ERR_XML_ERROR,
                       "describes domain 'fromfile' twice");
     expectOpenFailure("host-interface.xml", VIR_ERR_CONFIG_UNSUPPORTED,
                       "<interface> in host description file");
-    expectOpenFailure("no-such-host.xml", VIR_ERR_SYSTEM_ERROR,
-                      "cannot read host description file");
+    expectOpenFailure("no-such-host.xml", VIR_ERR_XML_ERROR,
+                      "no-such-host.xml' (host description file: No such file or directory)");
     /* The domain parser's own error comes through unchanged. */
     {
         g_autofree char *uri = hostURI("host-bad-domain.xml");

@@ -123,6 +123,11 @@ def main():
         raise
     finally:
         if daemon:
+            # the default network the system daemon autostarted outlives
+            # the daemon, as libvirt's does: take it down, with its dnsmasq
+            u = vktest.uri_of(daemon.rw)
+            for net in ask(VIRSH, u, ["net-list", "--name"])[1].split():
+                ask(VIRSH, u, ["net-destroy", net])
             daemon.stop()
         if libvirtd:
             libvirtd.stop()

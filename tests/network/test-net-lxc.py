@@ -16,6 +16,7 @@ import select
 import shutil
 import sys
 import tempfile
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "daemon"))
@@ -80,12 +81,21 @@ def domxml(rootfs, network):
 def read_report(fd):
     """What the container writes to the FIFO until VK-NET-DONE."""
     out = b""
+    deadline = time.monotonic() + GUARD
     while b"VK-NET-DONE" not in out:
         r, _, _ = select.select([fd], [], [], GUARD)
-        check(r, "the container reported nothing within the guard: %r" % out)
-        data = os.read(fd, 4096)
+        check(r and time.monotonic() < deadline,
+              "the container reported nothing within the guard: %r" % out)
+        try:
+            data = os.read(fd, 4096)
+        except BlockingIOError:
+            # select saw "no writer" (end of file) and a writer opened
+            # before the read: nothing to read yet
+            data = b""
         if not data:
-            # a writer closed; wait for the next one
+            # no writer (yet, or one closed): a FIFO then reads as end of
+            # file at once, so wait a little before asking again
+            time.sleep(0.05)
             continue
         out += data
     return out.decode(errors="replace")

@@ -215,7 +215,7 @@ test_open_errors(void **state)
 
     conn = virConnectOpen("test:///no/such/host-file.xml");
     assert_null(conn);
-    tdAssertError(VIR_ERR_SYSTEM_ERROR, "/no/such/host-file.xml");
+    tdAssertError(VIR_ERR_XML_ERROR, "/no/such/host-file.xml");
     assert_null(virConnectOpen("test:relative.xml"));
     tdAssertError(VIR_ERR_INVALID_ARG, "test driver URI path 'relative.xml'");
     assert_null(virConnectOpen("test:///"));

@@ -12,9 +12,9 @@
  * free callback runs when its last reference goes: on deregistration, or
  * right after the delivery pass that was still using it.
  *
- * The other object families (networks, storage pools, node devices) ride
- * on the same queue, timer and callback list: each record and event carries
- * its family, so callback ids come from one counter per state, as in
+ * The other object families (networks, storage pools, node devices and
+ * secrets: object-event.c) ride on the same queue, timer and callback
+ * list: each record and event carries its family, so callback ids come from one counter per state, as in
  * libvirt, and a driver needs a single vkEventState for everything.
  *
  * Registrations do not hold a reference on their connection (a connection
@@ -31,40 +31,7 @@
 #define VIR_FROM_THIS VIR_FROM_NONE
 #include "util/error.h"
 
-/* Callbacks are stored under the generic type and cast back to the
- * signature their event ID implies; going through void (*)(void) tells the
- * compiler the conversion is deliberate. */
-#define CB_AS(type, fn) ((type)(void (*)(void))(fn))
-
-typedef struct {
-    gint refs;
-    gint deleted;
-    int id;
-    virConnectPtr conn;             /* not referenced, see above */
-    vkEventFamily family;
-    bool hasFilter;
-    unsigned char uuid[VIR_UUID_BUFLEN];
-    char *filterName;               /* node devices filter by name */
-    int eventID;
-    bool legacy;                    /* virConnectDomainEventRegister */
-    virConnectDomainEventGenericCallback cb;
-    void *opaque;
-    virFreeCallback freecb;
-} vkEventCallback;
-
-typedef struct {
-    vkEventFamily family;
-    int eventID;
-    char *name;
-    unsigned char uuid[VIR_UUID_BUFLEN];
-    int id;
-    int event;                      /* lifecycle event, metadata type,
-                                     * block job type */
-    int detail;                     /* ... block job status */
-    char *str;                      /* metadata nsuri, device alias,
-                                     * node device parent, block job
-                                     * disk path or target */
-} vkDomainEvent;
+#include "core/event-priv.h"
 
 struct _vkEventState {
     gint refs;                      /* the owner's, plus one for the timer */
@@ -136,7 +103,6 @@ connTryRef(virConnectPtr conn)
     return true;
 }
 
-static void deliverOther(vkEventCallback *cb, const vkDomainEvent *ev);
 
 static void
 deliver(vkEventCallback *cb, const vkDomainEvent *ev)
@@ -152,7 +118,7 @@ deliver(vkEventCallback *cb, const vkDomainEvent *ev)
     if (cb->filterName && g_strcmp0(cb->filterName, ev->name) != 0)
         return;
     if (ev->family != VK_EVENT_FAMILY_DOMAIN) {
-        deliverOther(cb, ev);
+        vkEventDeliverObject(cb, ev);
         return;
     }
 
@@ -298,16 +264,8 @@ static const struct {
     [VK_EVENT_FAMILY_SECRET] = { "secret", VIR_SECRET_EVENT_ID_LAST },
 };
 
-/* The registration filter: a UUID for domains, networks and pools, a name
- * for node devices (which have no UUID); objName names it in errors. */
-typedef struct {
-    const unsigned char *uuid;
-    const char *name;
-    const char *objName;
-} vkEventFilter;
-
-static int
-callbackAdd(vkEventState *st, virConnectPtr conn, vkEventFamily family,
+int
+vkEventCallbackAdd(vkEventState *st, virConnectPtr conn, vkEventFamily family,
             const vkEventFilter *filter, int eventID, bool legacy,
             virConnectDomainEventGenericCallback cb,
             void *opaque, virFreeCallback freecb)
@@ -396,8 +354,8 @@ callbackTake(vkEventState *st, virConnectPtr conn, vkEventFamily family,
     return NULL;
 }
 
-static int
-callbackRemove(vkEventState *st, virConnectPtr conn, vkEventFamily family,
+int
+vkEventCallbackRemove(vkEventState *st, virConnectPtr conn, vkEventFamily family,
                int id, bool legacy, virConnectDomainEventCallback legacyCb)
 {
     vkEventCallback *rec;
@@ -433,7 +391,7 @@ vkDomainEventRegisterAny(vkEventState *st, virConnectPtr conn,
 {
     vkEventFilter filter = { dom ? dom->uuid : NULL, NULL, dom ? dom->name : NULL };
 
-    return callbackAdd(st, conn, VK_EVENT_FAMILY_DOMAIN, dom ? &filter : NULL,
+    return vkEventCallbackAdd(st, conn, VK_EVENT_FAMILY_DOMAIN, dom ? &filter : NULL,
                        eventID, false, cb, opaque, freecb);
 }
 
@@ -441,7 +399,7 @@ int
 vkDomainEventDeregisterAny(vkEventState *st, virConnectPtr conn,
                            int callbackID)
 {
-    return callbackRemove(st, conn, VK_EVENT_FAMILY_DOMAIN, callbackID, false, NULL);
+    return vkEventCallbackRemove(st, conn, VK_EVENT_FAMILY_DOMAIN, callbackID, false, NULL);
 }
 
 int
@@ -449,7 +407,7 @@ vkDomainEventRegister(vkEventState *st, virConnectPtr conn,
                       virConnectDomainEventCallback cb,
                       void *opaque, virFreeCallback freecb)
 {
-    if (callbackAdd(st, conn, VK_EVENT_FAMILY_DOMAIN, NULL,
+    if (vkEventCallbackAdd(st, conn, VK_EVENT_FAMILY_DOMAIN, NULL,
                     VIR_DOMAIN_EVENT_ID_LIFECYCLE, true,
                     CB_AS(virConnectDomainEventGenericCallback, cb),
                     opaque, freecb) < 0)
@@ -461,7 +419,7 @@ int
 vkDomainEventDeregister(vkEventState *st, virConnectPtr conn,
                         virConnectDomainEventCallback cb)
 {
-    return callbackRemove(st, conn, VK_EVENT_FAMILY_DOMAIN, -1, true, cb);
+    return vkEventCallbackRemove(st, conn, VK_EVENT_FAMILY_DOMAIN, -1, true, cb);
 }
 
 void
@@ -520,8 +478,8 @@ vkEventStateFree(vkEventState *st)
     stateUnref(st);
 }
 
-static void
-queuePush(vkEventState *st, vkDomainEvent *ev)
+void
+vkEventQueuePush(vkEventState *st, vkDomainEvent *ev)
 {
     g_mutex_lock(&st->lock);
     /* Without a timer nobody is registered: the event has no audience. */
@@ -538,8 +496,8 @@ queuePush(vkEventState *st, vkDomainEvent *ev)
     g_mutex_unlock(&st->lock);
 }
 
-static vkDomainEvent *
-eventNew(int eventID, const char *name, const unsigned char *uuid, int id)
+vkDomainEvent *
+vkEventNew(int eventID, const char *name, const unsigned char *uuid, int id)
 {
     vkDomainEvent *ev = g_new0(vkDomainEvent, 1);
 
@@ -556,18 +514,18 @@ vkDomainEventQueueLifecycle(vkEventState *st, const char *name,
                             const unsigned char *uuid, int id,
                             int event, int detail)
 {
-    vkDomainEvent *ev = eventNew(VIR_DOMAIN_EVENT_ID_LIFECYCLE, name, uuid, id);
+    vkDomainEvent *ev = vkEventNew(VIR_DOMAIN_EVENT_ID_LIFECYCLE, name, uuid, id);
 
     ev->event = event;
     ev->detail = detail;
-    queuePush(st, ev);
+    vkEventQueuePush(st, ev);
 }
 
 void
 vkDomainEventQueueReboot(vkEventState *st, const char *name,
                          const unsigned char *uuid, int id)
 {
-    queuePush(st, eventNew(VIR_DOMAIN_EVENT_ID_REBOOT, name, uuid, id));
+    vkEventQueuePush(st, vkEventNew(VIR_DOMAIN_EVENT_ID_REBOOT, name, uuid, id));
 }
 
 void
@@ -575,12 +533,12 @@ vkDomainEventQueueMetadataChange(vkEventState *st, const char *name,
                                  const unsigned char *uuid, int id,
                                  int type, const char *nsuri)
 {
-    vkDomainEvent *ev = eventNew(VIR_DOMAIN_EVENT_ID_METADATA_CHANGE,
+    vkDomainEvent *ev = vkEventNew(VIR_DOMAIN_EVENT_ID_METADATA_CHANGE,
                                  name, uuid, id);
 
     ev->event = type;
     ev->str = g_strdup(nsuri);
-    queuePush(st, ev);
+    vkEventQueuePush(st, ev);
 }
 
 void
@@ -593,9 +551,9 @@ vkDomainEventQueueDevice(vkEventState *st, const char *name,
     if (eventID != VIR_DOMAIN_EVENT_ID_DEVICE_ADDED &&
         eventID != VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED)
         return;
-    ev = eventNew(eventID, name, uuid, id);
+    ev = vkEventNew(eventID, name, uuid, id);
     ev->str = g_strdup(devAlias);
-    queuePush(st, ev);
+    vkEventQueuePush(st, ev);
 }
 
 void
@@ -608,210 +566,9 @@ vkDomainEventQueueBlockJob(vkEventState *st, const char *name,
     if (eventID != VIR_DOMAIN_EVENT_ID_BLOCK_JOB &&
         eventID != VIR_DOMAIN_EVENT_ID_BLOCK_JOB_2)
         return;
-    ev = eventNew(eventID, name, uuid, id);
+    ev = vkEventNew(eventID, name, uuid, id);
     ev->str = g_strdup(disk);
     ev->event = type;
     ev->detail = status;
-    queuePush(st, ev);
-}
-
-/* ---- networks, storage pools, node devices ---- */
-
-static void
-deliverOther(vkEventCallback *cb, const vkDomainEvent *ev)
-{
-    bool lifecycle = ev->eventID == 0;   /* LIFECYCLE is 0 in every family */
-
-    switch (ev->family) {
-    case VK_EVENT_FAMILY_NETWORK: {
-        virNetworkPtr net = vkGetNetwork(cb->conn, ev->name, ev->uuid);
-
-        if (!net)
-            return;
-        if (lifecycle)
-            CB_AS(virConnectNetworkEventLifecycleCallback, cb->cb)(
-                cb->conn, net, ev->event, ev->detail, cb->opaque);
-        vkNetworkUnref(net);
-        break;
-    }
-    case VK_EVENT_FAMILY_STORAGE_POOL: {
-        virStoragePoolPtr pool = vkGetStoragePool(cb->conn, ev->name, ev->uuid);
-
-        if (!pool)
-            return;
-        if (lifecycle)
-            CB_AS(virConnectStoragePoolEventLifecycleCallback, cb->cb)(
-                cb->conn, pool, ev->event, ev->detail, cb->opaque);
-        else
-            CB_AS(virConnectStoragePoolEventGenericCallback, cb->cb)(
-                cb->conn, pool, cb->opaque);
-        vkStoragePoolUnref(pool);
-        break;
-    }
-    case VK_EVENT_FAMILY_NODE_DEVICE: {
-        virNodeDevicePtr dev = vkGetNodeDevice(cb->conn, ev->name, ev->str);
-
-        if (!dev)
-            return;
-        if (lifecycle)
-            CB_AS(virConnectNodeDeviceEventLifecycleCallback, cb->cb)(
-                cb->conn, dev, ev->event, ev->detail, cb->opaque);
-        else
-            CB_AS(virConnectNodeDeviceEventGenericCallback, cb->cb)(
-                cb->conn, dev, cb->opaque);
-        vkNodeDeviceUnref(dev);
-        break;
-    }
-    case VK_EVENT_FAMILY_SECRET: {
-        /* the usage type travels in the event's id slot */
-        virSecretPtr secret = vkGetSecret(cb->conn, ev->uuid, ev->id, ev->name);
-
-        if (lifecycle)
-            CB_AS(virConnectSecretEventLifecycleCallback, cb->cb)(
-                cb->conn, secret, ev->event, ev->detail, cb->opaque);
-        else
-            CB_AS(virConnectSecretEventGenericCallback, cb->cb)(
-                cb->conn, secret, cb->opaque);
-        vkSecretUnref(secret);
-        break;
-    }
-    default:
-        break;
-    }
-}
-
-int
-vkNetworkEventRegisterAny(vkEventState *st, virConnectPtr conn,
-                          virNetworkPtr net, int eventID,
-                          virConnectNetworkEventGenericCallback cb,
-                          void *opaque, virFreeCallback freecb)
-{
-    vkEventFilter filter = { net ? net->uuid : NULL, NULL, net ? net->name : NULL };
-
-    return callbackAdd(st, conn, VK_EVENT_FAMILY_NETWORK, net ? &filter : NULL,
-                       eventID, false, CB_AS(virConnectDomainEventGenericCallback, cb),
-                       opaque, freecb);
-}
-
-int
-vkStoragePoolEventRegisterAny(vkEventState *st, virConnectPtr conn,
-                              virStoragePoolPtr pool, int eventID,
-                              virConnectStoragePoolEventGenericCallback cb,
-                              void *opaque, virFreeCallback freecb)
-{
-    vkEventFilter filter = { pool ? pool->uuid : NULL, NULL, pool ? pool->name : NULL };
-
-    return callbackAdd(st, conn, VK_EVENT_FAMILY_STORAGE_POOL, pool ? &filter : NULL,
-                       eventID, false, CB_AS(virConnectDomainEventGenericCallback, cb),
-                       opaque, freecb);
-}
-
-int
-vkNodeDeviceEventRegisterAny(vkEventState *st, virConnectPtr conn,
-                             virNodeDevicePtr dev, int eventID,
-                             virConnectNodeDeviceEventGenericCallback cb,
-                             void *opaque, virFreeCallback freecb)
-{
-    vkEventFilter filter = { NULL, dev ? dev->name : NULL, dev ? dev->name : NULL };
-
-    return callbackAdd(st, conn, VK_EVENT_FAMILY_NODE_DEVICE, dev ? &filter : NULL,
-                       eventID, false, CB_AS(virConnectDomainEventGenericCallback, cb),
-                       opaque, freecb);
-}
-
-int
-vkSecretEventRegisterAny(vkEventState *st, virConnectPtr conn, virSecretPtr secret,
-                         int eventID, virConnectSecretEventGenericCallback cb,
-                         void *opaque, virFreeCallback freecb)
-{
-    char uuid[VIR_UUID_STRING_BUFLEN];
-    vkEventFilter filter = { secret ? secret->uuid : NULL, NULL,
-                             secret ? vkUUIDFormat(secret->uuid, uuid) : NULL };
-
-    return callbackAdd(st, conn, VK_EVENT_FAMILY_SECRET, secret ? &filter : NULL,
-                       eventID, false, CB_AS(virConnectDomainEventGenericCallback, cb),
-                       opaque, freecb);
-}
-
-int
-vkObjectEventDeregisterAny(vkEventState *st, virConnectPtr conn,
-                           vkEventFamily family, int callbackID)
-{
-    return callbackRemove(st, conn, family, callbackID, false, NULL);
-}
-
-static void
-queueOther(vkEventState *st, vkEventFamily family, int eventID,
-           const char *name, const unsigned char *uuid, int event, int detail,
-           const char *str)
-{
-    vkDomainEvent *ev = eventNew(eventID, name, uuid, -1);
-
-    ev->family = family;
-    ev->event = event;
-    ev->detail = detail;
-    ev->str = g_strdup(str);
-    queuePush(st, ev);
-}
-
-void
-vkNetworkEventQueueLifecycle(vkEventState *st, const char *name,
-                             const unsigned char *uuid, int event, int detail)
-{
-    queueOther(st, VK_EVENT_FAMILY_NETWORK, VIR_NETWORK_EVENT_ID_LIFECYCLE,
-               name, uuid, event, detail, NULL);
-}
-
-void
-vkStoragePoolEventQueueLifecycle(vkEventState *st, const char *name,
-                                 const unsigned char *uuid, int event, int detail)
-{
-    queueOther(st, VK_EVENT_FAMILY_STORAGE_POOL, VIR_STORAGE_POOL_EVENT_ID_LIFECYCLE,
-               name, uuid, event, detail, NULL);
-}
-
-void
-vkStoragePoolEventQueueRefresh(vkEventState *st, const char *name,
-                               const unsigned char *uuid)
-{
-    queueOther(st, VK_EVENT_FAMILY_STORAGE_POOL, VIR_STORAGE_POOL_EVENT_ID_REFRESH,
-               name, uuid, 0, 0, NULL);
-}
-
-void
-vkNodeDeviceEventQueueLifecycle(vkEventState *st, const char *name,
-                                const char *parent, int event, int detail)
-{
-    queueOther(st, VK_EVENT_FAMILY_NODE_DEVICE, VIR_NODE_DEVICE_EVENT_ID_LIFECYCLE,
-               name, NULL, event, detail, parent);
-}
-
-void
-vkNodeDeviceEventQueueUpdate(vkEventState *st, const char *name, const char *parent)
-{
-    queueOther(st, VK_EVENT_FAMILY_NODE_DEVICE, VIR_NODE_DEVICE_EVENT_ID_UPDATE,
-               name, NULL, 0, 0, parent);
-}
-
-void
-vkSecretEventQueueLifecycle(vkEventState *st, const unsigned char *uuid, int usageType,
-                            const char *usageID, int event, int detail)
-{
-    vkDomainEvent *ev = eventNew(VIR_SECRET_EVENT_ID_LIFECYCLE, usageID, uuid, usageType);
-
-    ev->family = VK_EVENT_FAMILY_SECRET;
-    ev->event = event;
-    ev->detail = detail;
-    queuePush(st, ev);
-}
-
-void
-vkSecretEventQueueValueChanged(vkEventState *st, const unsigned char *uuid, int usageType,
-                               const char *usageID)
-{
-    vkDomainEvent *ev = eventNew(VIR_SECRET_EVENT_ID_VALUE_CHANGED, usageID, uuid,
-                                 usageType);
-
-    ev->family = VK_EVENT_FAMILY_SECRET;
-    queuePush(st, ev);
+    vkEventQueuePush(st, ev);
 }

@@ -17,6 +17,8 @@
 #define VIR_FROM_THIS VIR_FROM_INTERFACE
 #include "util/error.h"
 #include "core/driver.h"
+#include "core/secondary-alone.h"
+#include "core/state-driver.h"
 #include "drivers/interface/interface-sysfs.h"
 #include "drivers/interface/interface-driver.h"
 
@@ -235,8 +237,16 @@ static const vkSecondaryDriver interfaceDriver = {
     .open = interfaceOpen,
 };
 
+/* interface:///system: the host's interfaces alone (inside virtkitd) */
+static const vkAloneService interfaceAlone = {
+    .scheme = "interface",
+    .systemReady = vkStateDriversRunning,
+};
+
 int
 vkInterfaceDriverRegister(void)
 {
+    if (vkRegisterAloneService(&interfaceAlone) < 0)
+        return -1;
     return vkRegisterSecondaryDriver(&interfaceDriver);
 }

@@ -17,6 +17,7 @@
 #define VIR_FROM_THIS VIR_FROM_NETWORK
 #include "util/error.h"
 #include "util/uuid.h"
+#include "core/secondary-alone.h"
 #include "core/state-driver.h"
 #include "conf/domain-conf-priv.h"
 #include "drivers/network/network-private.h"
@@ -602,10 +603,28 @@ static const vkStateDriver networkStateDriver = {
     .init = networkStateInit,
 };
 
+/* network:///system: the network driver alone (inside virtkitd) */
+static bool
+networkSystemReady(void)
+{
+    bool ready;
+
+    g_mutex_lock(&statesLock);
+    ready = systemAllowed;
+    g_mutex_unlock(&statesLock);
+    return ready;
+}
+
+static const vkAloneService networkAlone = {
+    .scheme = "network",
+    .systemReady = networkSystemReady,
+};
+
 int
 vkNetworkDriverRegister(void)
 {
-    if (vkRegisterStateDriver(&networkStateDriver) < 0)
+    if (vkRegisterStateDriver(&networkStateDriver) < 0 ||
+        vkRegisterAloneService(&networkAlone) < 0)
         return -1;
     return vkRegisterSecondaryDriver(&networkDriver);
 }

@@ -18,6 +18,7 @@
 #define VIR_FROM_THIS VIR_FROM_SECRET
 #include "util/error.h"
 #include "core/uri.h"
+#include "core/secondary-alone.h"
 #include "core/state-driver.h"
 #include "drivers/secret/secret-private.h"
 
@@ -160,78 +161,23 @@ static const vkSecondaryDriver secretDriver = {
     .close = secretClose,
 };
 
-/* ---- secret:///system: the secret driver alone (inside virtkitd) ---- */
-
-static vkDrvOpenStatus
-secretConnectOpen(virConnectPtr conn, virConnectAuthPtr auth, unsigned int flags)
+/* secret:///system: the secret driver alone (inside virtkitd); and
+ * secret:///embed?root=DIR in any process (the files under DIR/etc/secrets) */
+static bool
+secretSystemReady(void)
 {
-    const vkURI *uri = conn->uri;
-    bool allowed;
+    bool ready;
 
-    (void)auth;
-    if (!uri || !uri->scheme || strcmp(uri->scheme, "secret") != 0 ||
-        (uri->server && *uri->server) || uri->transport)
-        return VK_DRV_OPEN_DECLINED;
-    vkCheckFlags(VIR_CONNECT_RO | VIR_CONNECT_NO_ALIASES, VK_DRV_OPEN_ERROR);
-    if (g_strcmp0(uri->path, "/embed") == 0) {
-        const char *root = vkURIGetParam(uri, "root");
-
-        /* in any process, the files under ROOT/etc/secrets */
-        if (!root || root[0] != '/') {
-            vkReportError(VIR_ERR_INVALID_ARG, "secret:///embed needs an absolute root "
-                          "directory (secret:///embed?root=/path), not '%s'",
-                          root ? root : "");
-            return VK_DRV_OPEN_ERROR;
-        }
-        return VK_DRV_OPEN_SUCCESS;
-    }
     g_mutex_lock(&systemLock);
-    allowed = systemAllowed;
+    ready = systemAllowed;
     g_mutex_unlock(&systemLock);
-    /* Outside the daemon the remote driver takes the URI to it. */
-    if (!allowed)
-        return VK_DRV_OPEN_DECLINED;
-    if (g_strcmp0(uri->path, "/system") != 0) {
-        vkReportError(VIR_ERR_INVALID_ARG, "unexpected secret URI path '%s', try "
-                      "secret:///system", uri->path ? uri->path : "");
-        return VK_DRV_OPEN_ERROR;
-    }
-    return VK_DRV_OPEN_SUCCESS;
+    return ready;
 }
 
-static int
-secretConnectClose(virConnectPtr conn)
-{
-    (void)conn;
-    return 0;
-}
-
-static const char *
-secretConnectGetType(virConnectPtr conn)
-{
-    (void)conn;
-    return "secret";
-}
-
-static virHypervisorDriver secretAloneTable = {
-    .name = "secret",
-    .connectOpen = secretConnectOpen,
-    .connectClose = secretConnectClose,
-    .connectGetType = secretConnectGetType,
-    .connectIsAlive = vkStateConnectIsAlive,
-    .connectIsSecure = vkStateConnectIsSecure,
-    .connectIsEncrypted = vkStateConnectIsEncrypted,
-};
-
-static const char *const secretUriSchemes[] = { "secret", NULL };
-
-/* HOST_SERVICES: the secondary driver above claims its secrets. */
-static const vkConnectDriver secretConnectDriver = {
-    .name = "secret",
-    .features = VK_CONNECT_FEATURE_HOST_SERVICES,
-    .uriSchemes = secretUriSchemes,
-    .localOnly = true,
-    .hypervisorDriver = &secretAloneTable,
+static const vkAloneService secretAlone = {
+    .scheme = "secret",
+    .systemReady = secretSystemReady,
+    .embed = true,
 };
 
 /* In virtkitd: secrets for every /system connection, under --secret-root,
@@ -304,7 +250,7 @@ vkSecretDriverRegister(void)
     vkSecretFillTable(&secretTable);
     if (vkRegisterStateDriver(&secretStateDriver) < 0)
         return -1;
-    if (vkRegisterConnectDriver(&secretConnectDriver) < 0)
+    if (vkRegisterAloneService(&secretAlone) < 0)
         return -1;
     return vkRegisterSecondaryDriver(&secretDriver);
 }

@@ -17,6 +17,7 @@
 #define VIR_FROM_THIS VIR_FROM_STORAGE
 #include "util/error.h"
 #include "core/uri.h"
+#include "core/secondary-alone.h"
 #include "core/state-driver.h"
 #include "conf/domain-conf.h"
 #include "conf/domain-conf-priv.h"
@@ -206,79 +207,21 @@ static const vkSecondaryDriver storageDriver = {
     .close = storageClose,
 };
 
-/* ---- storage:///system: the storage driver alone (inside virtkitd) ---- */
-
-static vkDrvOpenStatus
-storageConnectOpen(virConnectPtr conn, virConnectAuthPtr auth, unsigned int flags)
+/* storage:///system: the storage driver alone (inside virtkitd) */
+static bool
+storageSystemReady(void)
 {
-    const vkURI *uri = conn->uri;
-    bool allowed;
+    bool ready;
 
-    (void)auth;
-    if (!uri || !uri->scheme || strcmp(uri->scheme, "storage") != 0 ||
-        (uri->server && *uri->server) || uri->transport)
-        return VK_DRV_OPEN_DECLINED;
-    vkCheckFlags(VIR_CONNECT_RO | VIR_CONNECT_NO_ALIASES, VK_DRV_OPEN_ERROR);
     g_mutex_lock(&statesLock);
-    allowed = systemAllowed;
+    ready = systemAllowed;
     g_mutex_unlock(&statesLock);
-    /* Outside the daemon the remote driver takes the URI to it. */
-    if (!allowed)
-        return VK_DRV_OPEN_DECLINED;
-    if (g_strcmp0(uri->path, "/system") != 0) {
-        vkReportError(VIR_ERR_INVALID_ARG, "unexpected storage URI path '%s', try "
-                      "storage:///system", uri->path ? uri->path : "");
-        return VK_DRV_OPEN_ERROR;
-    }
-    return VK_DRV_OPEN_SUCCESS;
+    return ready;
 }
 
-static int
-storageConnectClose(virConnectPtr conn)
-{
-    (void)conn;
-    return 0;
-}
-
-static const char *
-storageConnectGetType(virConnectPtr conn)
-{
-    (void)conn;
-    return "storage";
-}
-
-static int
-storageConnectIsAlive(virConnectPtr conn)
-{
-    (void)conn;
-    return 1;
-}
-
-static int
-storageConnectIsSecure(virConnectPtr conn)
-{
-    (void)conn;
-    return 1;
-}
-
-static virHypervisorDriver storageAloneTable = {
-    .name = "storage",
-    .connectOpen = storageConnectOpen,
-    .connectClose = storageConnectClose,
-    .connectGetType = storageConnectGetType,
-    .connectIsAlive = storageConnectIsAlive,
-    .connectIsSecure = storageConnectIsSecure,
-};
-
-static const char *const storageUriSchemes[] = { "storage", NULL };
-
-/* HOST_SERVICES: the secondary driver above claims its pools. */
-static const vkConnectDriver storageConnectDriver = {
-    .name = "storage",
-    .features = VK_CONNECT_FEATURE_HOST_SERVICES,
-    .uriSchemes = storageUriSchemes,
-    .localOnly = true,
-    .hypervisorDriver = &storageAloneTable,
+static const vkAloneService storageAlone = {
+    .scheme = "storage",
+    .systemReady = storageSystemReady,
 };
 
 /* In virtkitd: pools for every /system connection.  A daemon given a
@@ -316,7 +259,7 @@ vkStorageDriverRegister(void)
     vkStorageVolFillTable(&storageTable);
     if (vkRegisterStateDriver(&storageStateDriver) < 0)
         return -1;
-    if (vkRegisterConnectDriver(&storageConnectDriver) < 0)
+    if (vkRegisterAloneService(&storageAlone) < 0)
         return -1;
     return vkRegisterSecondaryDriver(&storageDriver);
 }

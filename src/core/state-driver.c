@@ -40,6 +40,8 @@ vkStateDriverGet(size_t i)
 
 /* The options' values, while vkStateDriversInitialize runs. */
 static const char *const *initLocations;
+/* Between initialization and cleanup: this process is the daemon. */
+static gint running;
 
 int
 vkStateDriversInitialize(bool privileged, const char *const *locations,
@@ -60,6 +62,7 @@ vkStateDriversInitialize(bool privileged, const char *const *locations,
     }
     vkErrorReset();
     initLocations = NULL;
+    g_atomic_int_set(&running, 1);
     return nfailed;
 }
 
@@ -92,9 +95,16 @@ vkStateDriversReload(vkStateDriverFailFunc failed, void *opaque)
     return nfailed;
 }
 
+bool
+vkStateDriversRunning(void)
+{
+    return g_atomic_int_get(&running);
+}
+
 void
 vkStateDriversCleanup(void)
 {
+    g_atomic_int_set(&running, 0);
     for (size_t i = nstateDrivers; i-- > 0;) {
         if (stateDrivers[i]->cleanup)
             stateDrivers[i]->cleanup(stateDrivers[i]);

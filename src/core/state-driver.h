@@ -56,6 +56,9 @@ const char *vkStateDriverLocation(const char *option);
 int vkStateDriversReload(vkStateDriverFailFunc failed, void *opaque);
 /* Cleans up, in reverse order. */
 void vkStateDriversCleanup(void);
+/* True between vkStateDriversInitialize and vkStateDriversCleanup: the
+ * process serves the host's /system URIs itself (it is the daemon). */
+bool vkStateDriversRunning(void);
 
 /* Registers every built-in driver (connect, secondary and state);
  * generated from drivers/meson.build. */

@@ -155,6 +155,16 @@ def main():
         check(n.virsh("net-uuid", "default").stdout.strip() in xml, "net-uuid")
         check(n.virsh("net-info", "default").stdout.split("Bridge:")[1].strip() == "virbr0",
               "net-info")
+        # network:///system and interface:///system: the drivers alone, as
+        # libvirt's per-driver daemons serve them (the same networks; host links)
+        alone = "+unix:///system?socket=" + n.daemon.rw
+        out = vktest.client(VIRSH, "network" + alone, "net-list", "--all").stdout
+        check(" default " in out, "network:///system net-list:\n" + out)
+        out = vktest.client(VIRSH, "interface" + alone, "iface-list", "--all").stdout
+        check(" lo " in out, "interface:///system iface-list:\n" + out)
+        out = vktest.client(VIRSH, "network" + alone, "list", ok=False)
+        check(out.returncode != 0 and "not supported" in out.stderr,
+              "domains on network:///system: %s" % out.stderr)
 
         # ---- a NAT network gets a free bridge name and MAC at define ----
         # (its lifecycle events watched by the real virsh meanwhile)

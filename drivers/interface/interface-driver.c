@@ -18,7 +18,6 @@
 #include "util/error.h"
 #include "core/driver.h"
 #include "core/secondary-alone.h"
-#include "core/state-driver.h"
 #include "drivers/interface/interface-sysfs.h"
 #include "drivers/interface/interface-driver.h"
 
@@ -240,7 +239,6 @@ static const vkSecondaryDriver interfaceDriver = {
 /* interface:///system: the host's interfaces alone (inside virtkitd) */
 static const vkAloneService interfaceAlone = {
     .scheme = "interface",
-    .systemReady = vkStateDriversRunning,
 };
 
 int

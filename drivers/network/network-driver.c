@@ -604,20 +604,10 @@ static const vkStateDriver networkStateDriver = {
 };
 
 /* network:///system: the network driver alone (inside virtkitd) */
-static bool
-networkSystemReady(void)
-{
-    bool ready;
-
-    g_mutex_lock(&statesLock);
-    ready = systemAllowed;
-    g_mutex_unlock(&statesLock);
-    return ready;
-}
-
 static const vkAloneService networkAlone = {
     .scheme = "network",
-    .systemReady = networkSystemReady,
+    .systemAllowed = &systemAllowed,
+    .lock = &statesLock,
 };
 
 int

@@ -163,20 +163,10 @@ static const vkSecondaryDriver secretDriver = {
 
 /* secret:///system: the secret driver alone (inside virtkitd); and
  * secret:///embed?root=DIR in any process (the files under DIR/etc/secrets) */
-static bool
-secretSystemReady(void)
-{
-    bool ready;
-
-    g_mutex_lock(&systemLock);
-    ready = systemAllowed;
-    g_mutex_unlock(&systemLock);
-    return ready;
-}
-
 static const vkAloneService secretAlone = {
     .scheme = "secret",
-    .systemReady = secretSystemReady,
+    .systemAllowed = &systemAllowed,
+    .lock = &systemLock,
     .embed = true,
 };
 

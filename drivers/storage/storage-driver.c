@@ -208,20 +208,10 @@ static const vkSecondaryDriver storageDriver = {
 };
 
 /* storage:///system: the storage driver alone (inside virtkitd) */
-static bool
-storageSystemReady(void)
-{
-    bool ready;
-
-    g_mutex_lock(&statesLock);
-    ready = systemAllowed;
-    g_mutex_unlock(&statesLock);
-    return ready;
-}
-
 static const vkAloneService storageAlone = {
     .scheme = "storage",
-    .systemReady = storageSystemReady,
+    .systemAllowed = &systemAllowed,
+    .lock = &statesLock,
 };
 
 /* In virtkitd: pools for every /system connection.  A daemon given a

@@ -16,6 +16,7 @@
 #define VIR_FROM_THIS VIR_FROM_NONE
 #include "core/driver.h"
 #include "core/secondary-alone.h"
+#include "core/state-driver.h"
 #include "core/state-root.h"
 #include "core/uri.h"
 
@@ -32,6 +33,19 @@ serviceOf(const vkURI *uri)
             return services[i];
     }
     return NULL;
+}
+
+static bool
+systemReady(const vkAloneService *svc)
+{
+    bool ready;
+
+    if (!svc->systemAllowed)
+        return vkStateDriversRunning();
+    g_mutex_lock(svc->lock);
+    ready = *svc->systemAllowed;
+    g_mutex_unlock(svc->lock);
+    return ready;
 }
 
 static vkDrvOpenStatus
@@ -55,7 +69,7 @@ aloneConnectOpen(virConnectPtr conn, virConnectAuthPtr auth, unsigned int flags)
         }
         return VK_DRV_OPEN_SUCCESS;
     }
-    if (!svc->systemReady())
+    if (!systemReady(svc))
         return VK_DRV_OPEN_DECLINED;
     if (g_strcmp0(uri->path, "/system") != 0) {
         vkReportError(VIR_ERR_INVALID_ARG, "unexpected %s URI path '%s', try %s:///system",

@@ -5,12 +5,16 @@
  */
 #pragma once
 
+#include <glib.h>
 #include <stdbool.h>
 
 typedef struct {
     const char *scheme;          /* "storage", "network", ... */
-    /* True where this process serves SCHEME:///system itself. */
-    bool (*systemReady)(void);
+    /* Where this process serves SCHEME:///system itself: the driver's flag
+     * (read under lock), set once its state exists in virtkitd; without
+     * one, wherever the state drivers run (in virtkitd). */
+    const bool *systemAllowed;
+    GMutex *lock;
     /* SCHEME:///embed?root=/DIR is served in any process too. */
     bool embed;
 } vkAloneService;

@@ -14,11 +14,14 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
+import tempfile
 import termios
 import time
 import xml.etree.ElementTree as ET
 
 VIRSH = "/usr/bin/virsh"
+QEMU = "/usr/bin/qemu-system-x86_64"
 PR_SET_CHILD_SUBREAPER = 36
 GUARD = 30          # seconds before a wait counts as a hang (not a timing check)
 
@@ -299,3 +302,78 @@ class PrivateLibvirtd:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
+
+
+def have(*programs):
+    """True when every program is there; else says SKIP (the caller
+    returns 77)."""
+    missing = [p for p in programs if not (os.access(p, os.X_OK) or shutil.which(p))]
+    if missing:
+        print("SKIP: no " + ", ".join(os.path.basename(p) for p in missing))
+    return not missing
+
+
+class QemuBed:
+    """A test's own QEMU root and the virtkitd serving it, as a context:
+    on the way out the daemon stops (its log printed first if the test
+    failed), the guests listed in pids are killed and the root removed.
+    The process becomes a child subreaper, so guests a SIGKILLed daemon
+    orphaned are ours to reap."""
+
+    def __init__(self, binary, prefix, log_tail=None):
+        become_subreaper()
+        self.binary = binary
+        self.vtype = virt_type()
+        self.root = tempfile.mkdtemp(prefix=prefix)
+        self.env = dict(os.environ, VIRTKIT_QEMU_ROOT=self.root)
+        self.pids = []
+        self.daemon = None
+        self.log_tail = log_tail
+
+    def start(self):
+        import vkwire  # vkwire's helpers use ours
+        self.daemon = vkwire.Daemon(self.binary, env=self.env)
+        return self.daemon
+
+    def kill_daemon(self):
+        """SIGKILL: the daemon gets no chance to clean up."""
+        self.daemon.proc.kill()
+        self.daemon.proc.wait()
+        self.daemon.stop()
+        self.daemon = None
+
+    def define(self, name, xml):
+        """Writes NAME.xml under the root and defines it with virsh."""
+        path = os.path.join(self.root, name + ".xml")
+        with open(path, "w") as f:
+            f.write(xml)
+        return virsh(self.daemon.rw, "define", path)
+
+    def guests_left(self):
+        """The QEMU processes the root's status files name (a guest a failed
+        assertion left running, or one autostart started)."""
+        rundir = os.path.join(self.root, "run")
+        pids = []
+        for f in os.listdir(rundir) if os.path.isdir(rundir) else []:
+            if f.endswith(".xml"):
+                try:
+                    pids.append(status_pid(self.root, f[:-4]))
+                except Exception:
+                    pass
+        return pids
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, etype, evalue, tb):
+        if etype is not None and self.daemon is not None:
+            log = self.daemon.logtext()
+            print("---- virtkitd log ----\n" + (log[-self.log_tail:] if self.log_tail else log))
+            sys.stdout.flush()
+        if self.daemon is not None:
+            self.daemon.stop()
+        kill_all([p for p in self.pids + self.guests_left() if p])
+        reap_all()
+        shutil.rmtree(self.root, ignore_errors=True)
+        return False
+

@@ -26,15 +26,12 @@ throughout."""
 
 import json
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
 import threading
 import xml.etree.ElementTree as ET
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "daemon"))
-import vkwire  # noqa: E402
 import vktest  # noqa: E402
 from vktest import VIRSH, status_pid, virsh, uri_of  # noqa: E402
 
@@ -154,18 +151,12 @@ def copy_with_events(sock, dest):
 
 
 def main():
-    if not os.access("/usr/bin/qemu-system-x86_64", os.X_OK) or not os.access(VIRSH, os.X_OK) \
-            or not shutil.which("qemu-io") or not shutil.which("qemu-img"):
-        print("SKIP: no QEMU, qemu-img, qemu-io or virsh")
+    if not vktest.have(vktest.QEMU, VIRSH, "qemu-io", "qemu-img"):
         return 77
-    vktest.become_subreaper()
-    root = tempfile.mkdtemp(prefix="vk-qemu-blockjob-")
-    env = dict(os.environ, VIRTKIT_QEMU_ROOT=root)
-    pids = []
-    daemon = None
-    try:
+    with vktest.QemuBed(BIN, "vk-qemu-blockjob-") as bed:
+        root, pids = bed.root, bed.pids
         imgs = make_chain(root)
-        daemon = vkwire.Daemon(BIN, env=env)
+        daemon = bed.start()
         sock = daemon.rw
         xml = vktest.micro_domxml("vkb", MICRO, vktest.virt_type(), root).replace(
             "<devices>", "<devices><disk type='file' device='disk'>"
@@ -252,15 +243,6 @@ def main():
             assert has_pattern(copy, i), "pattern %d missing from the copy" % i
         print("ok: QEMU block jobs with virsh and python3-libvirt through virtkitd")
         return 0
-    except BaseException:
-        if daemon is not None:
-            print("---- virtkitd log ----\n" + daemon.logtext())
-        raise
-    finally:
-        if daemon is not None:
-            daemon.stop()
-        vktest.kill_all([p for p in pids if p])
-        shutil.rmtree(root, ignore_errors=True)
 
 
 if __name__ == "__main__":

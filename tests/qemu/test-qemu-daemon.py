@@ -8,12 +8,9 @@ child subreaper, so the QEMUs orphaned by the kill become its children and
 it can reap them after the destroy; nothing is left behind."""
 
 import os
-import shutil
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "daemon"))
-import vkwire  # noqa: E402
 import vktest  # noqa: E402
 from vktest import VIRSH, alive, reap, status_pid, virsh  # noqa: E402
 
@@ -26,22 +23,13 @@ def list_states(sock):
 
 
 def main():
-    if not os.access("/usr/bin/qemu-system-x86_64", os.X_OK) or not os.access(VIRSH, os.X_OK):
-        print("SKIP: no QEMU or no virsh")
+    if not vktest.have(vktest.QEMU, VIRSH):
         return 77
-    vktest.become_subreaper()
-    vtype = vktest.virt_type()
-    root = tempfile.mkdtemp(prefix="vk-qemu-daemon-")
-    env = dict(os.environ, VIRTKIT_QEMU_ROOT=root)
-    pids = []
-    daemon = None
-    try:
-        daemon = vkwire.Daemon(BIN, env=env)
+    with vktest.QemuBed(BIN, "vk-qemu-daemon-") as bed:
+        root, pids = bed.root, bed.pids
+        daemon = bed.start()
         for name in ("vkq1", "vkq2"):
-            path = os.path.join(root, name + ".xml")
-            with open(path, "w") as f:
-                f.write(vktest.micro_domxml(name, MICRO, vtype, root))
-            virsh(daemon.rw, "define", path)
+            bed.define(name, vktest.micro_domxml(name, MICRO, bed.vtype, root))
         virsh(daemon.rw, "start", "vkq1")
         virsh(daemon.rw, "autostart", "vkq2")
         assert "Autostart:      enable" in virsh(daemon.rw, "dominfo", "vkq2").stdout
@@ -52,13 +40,10 @@ def main():
         pids.append(pid1)
 
         # SIGKILL: no cleanup at all; the guest must survive it.
-        daemon.proc.kill()
-        daemon.proc.wait()
-        daemon.stop()
-        daemon = None
+        bed.kill_daemon()
         assert alive(pid1), "QEMU died with virtkitd"
 
-        daemon = vkwire.Daemon(BIN, env=env)
+        daemon = bed.start()
         states = list_states(daemon.rw)
         assert states == {"vkq1": "running", "vkq2": "running"}, states
         pid2 = status_pid(root, "vkq2")
@@ -92,15 +77,6 @@ def main():
         assert os.listdir(os.path.join(root, "run")) == [], os.listdir(os.path.join(root, "run"))
         print("ok: virsh through virtkitd; SIGKILL of virtkitd; reattach; autostart; managedsave")
         return 0
-    except BaseException:
-        if daemon is not None:
-            print("---- virtkitd log ----\n" + daemon.logtext())
-        raise
-    finally:
-        if daemon is not None:
-            daemon.stop()
-        vktest.kill_all(pids)
-        shutil.rmtree(root, ignore_errors=True)
 
 
 if __name__ == "__main__":

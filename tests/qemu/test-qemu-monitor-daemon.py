@@ -12,12 +12,9 @@ module, and virtkit's own shell on the same daemon."""
 
 import json
 import os
-import shutil
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "daemon"))
-import vkwire  # noqa: E402
 import vktest  # noqa: E402
 from vktest import VIRSH, reap, status_pid, virsh, client, uri_of  # noqa: E402
 
@@ -128,17 +125,11 @@ def check_python(sock):
 
 
 def main():
-    if not os.access("/usr/bin/qemu-system-x86_64", os.X_OK) or not os.access(VIRSH, os.X_OK):
-        print("SKIP: no QEMU or no virsh")
+    if not vktest.have(vktest.QEMU, VIRSH):
         return 77
-    vktest.become_subreaper()
-    vtype = vktest.virt_type()
-    root = tempfile.mkdtemp(prefix="vk-qemu-monitor-")
-    env = dict(os.environ, VIRTKIT_QEMU_ROOT=root)
-    pids = []
-    daemon = None
-    try:
-        daemon = vkwire.Daemon(BIN, env=env)
+    with vktest.QemuBed(BIN, "vk-qemu-monitor-") as bed:
+        root, pids, vtype = bed.root, bed.pids, bed.vtype
+        daemon = bed.start()
         path = os.path.join(root, "vkm.xml")
         with open(path, "w") as f:
             f.write(vktest.micro_domxml("vkm", MICRO, vtype, root))
@@ -166,15 +157,6 @@ def main():
         virsh(daemon.rw, "undefine", "vkm")
         print("ok: qemu-monitor-command with virsh, python3-libvirt and virtkit through virtkitd")
         return 0
-    except BaseException:
-        if daemon is not None:
-            print("---- virtkitd log ----\n" + daemon.logtext())
-        raise
-    finally:
-        if daemon is not None:
-            daemon.stop()
-        vktest.kill_all(pids)
-        shutil.rmtree(root, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -8,14 +8,11 @@ still controllable (suspend/resume); then it is destroyed and nothing is
 left under run/."""
 
 import os
-import shutil
 import sys
-import tempfile
 
 import libvirt
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "daemon"))
-import vkwire  # noqa: E402
 import vktest  # noqa: E402
 
 BIN = sys.argv[1]
@@ -56,16 +53,11 @@ def check_guest(daemon, root, pid):
 
 
 def main():
-    if not os.access("/usr/bin/qemu-system-x86_64", os.X_OK):
-        print("SKIP: no QEMU")
+    if not vktest.have(vktest.QEMU):
         return 77
-    vktest.become_subreaper()
-    root = tempfile.mkdtemp(prefix="vk-qemu-probe-")
-    env = dict(os.environ, VIRTKIT_QEMU_ROOT=root)
-    pids = []
-    daemon = None
-    try:
-        daemon = vkwire.Daemon(BIN, env=env)
+    with vktest.QemuBed(BIN, "vk-qemu-probe-", log_tail=20000) as bed:
+        root, pids = bed.root, bed.pids
+        daemon = bed.start()
         conn = libvirt.open(vktest.uri_of(daemon.rw))
         dom = conn.defineXML(vktest.micro_domxml(NAME, MICRO, vktest.virt_type(), root))
         dom.create()
@@ -77,7 +69,7 @@ def main():
             daemon.stop()
             daemon = None
             assert vktest.alive(pid), "QEMU died with virtkitd (restart %d)" % i
-            daemon = vkwire.Daemon(BIN, env=env)
+            daemon = bed.start()
             check_guest(daemon, root, pid)
         conn = libvirt.open(vktest.uri_of(daemon.rw))
         dom = conn.lookupByName(NAME)
@@ -88,15 +80,6 @@ def main():
         assert os.listdir(os.path.join(root, "run")) == [], os.listdir(os.path.join(root, "run"))
         print("ok: a guest named 'probe' survived three restarts of virtkitd")
         return 0
-    except BaseException:
-        if daemon is not None:
-            print("---- virtkitd log ----\n" + daemon.logtext()[-20000:])
-        raise
-    finally:
-        if daemon is not None:
-            daemon.stop()
-        vktest.kill_all(pids)
-        shutil.rmtree(root, ignore_errors=True)
 
 
 if __name__ == "__main__":

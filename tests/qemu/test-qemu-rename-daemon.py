@@ -8,12 +8,9 @@ the config file and the autostart link, refuses a running, transient or
 taken name, and the renamed domain is still there after a daemon restart."""
 
 import os
-import shutil
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "daemon"))
-import vkwire  # noqa: E402
 import vktest  # noqa: E402
 from vktest import VIRSH, reap, status_pid, virsh, client, uri_of  # noqa: E402
 
@@ -79,22 +76,13 @@ def check_python(sock):
 
 
 def main():
-    if not os.access("/usr/bin/qemu-system-x86_64", os.X_OK) or not os.access(VIRSH, os.X_OK):
-        print("SKIP: no QEMU or no virsh")
+    if not vktest.have(vktest.QEMU, VIRSH):
         return 77
-    vktest.become_subreaper()
-    vtype = vktest.virt_type()
-    root = tempfile.mkdtemp(prefix="vk-qemu-rename-")
-    env = dict(os.environ, VIRTKIT_QEMU_ROOT=root)
-    pids = []
-    daemon = None
-    try:
-        daemon = vkwire.Daemon(BIN, env=env)
+    with vktest.QemuBed(BIN, "vk-qemu-rename-") as bed:
+        root, pids = bed.root, bed.pids
+        daemon = bed.start()
         for name in ("vkr1", "vkr2"):
-            path = os.path.join(root, name + ".xml")
-            with open(path, "w") as f:
-                f.write(vktest.micro_domxml(name, MICRO, vtype, root))
-            virsh(daemon.rw, "define", path)
+            bed.define(name, vktest.micro_domxml(name, MICRO, bed.vtype, root))
         virsh(daemon.rw, "autostart", "vkr1")
 
         r = virsh(daemon.rw, "domrename", "vkr1", "vkr1-renamed")
@@ -123,7 +111,7 @@ def main():
         r = client(VIRTKIT, uri_of(daemon.rw), "domrename", "vkr2-py", "vkr2")
         assert "Domain successfully renamed" in r.stdout, r.stdout
         daemon.stop()
-        daemon = vkwire.Daemon(BIN, env=env)
+        daemon = bed.start()
         # the moved autostart link started the renamed domain
         assert list_states(daemon.rw) == {"vkr1-renamed": "running", "vkr2": "shut off"}
         pid = status_pid(root, "vkr1-renamed")
@@ -136,23 +124,6 @@ def main():
         assert list_states(daemon.rw) == {}
         print("ok: domrename with virsh, python3-libvirt and virtkit through virtkitd")
         return 0
-    except BaseException:
-        if daemon is not None:
-            print("---- virtkitd log ----\n" + daemon.logtext())
-        raise
-    finally:
-        if daemon is not None:
-            daemon.stop()
-        # a guest a failed assertion left running (autostart starts one)
-        rundir = os.path.join(root, "run")
-        for f in os.listdir(rundir) if os.path.isdir(rundir) else []:
-            if f.endswith(".xml"):
-                try:
-                    pids.append(status_pid(root, f[:-4]))
-                except Exception:
-                    pass
-        vktest.kill_all(pids)
-        shutil.rmtree(root, ignore_errors=True)
 
 
 if __name__ == "__main__":

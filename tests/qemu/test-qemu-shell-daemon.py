@@ -15,14 +15,11 @@ with the same QEMU processes and are controllable (suspend/resume, a
 console, destroy).  Nothing is left behind."""
 
 import os
-import shutil
 import sys
-import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "daemon"))
-import vkwire  # noqa: E402
 import vktest  # noqa: E402
 from vktest import GUARD, alive, reap_all, status_pid, uri_of  # noqa: E402
 
@@ -51,18 +48,11 @@ def list_all(sock):
 
 
 def main():
-    if not os.access("/usr/bin/qemu-system-x86_64", os.X_OK):
-        print("SKIP: no QEMU")
+    if not vktest.have(vktest.QEMU):
         return 77
-    # QEMU outlives a SIGKILLed daemon; as subreaper we collect it at the end
-    vktest.become_subreaper()
-    vtype = vktest.virt_type()
-    root = tempfile.mkdtemp(prefix="vk-qemu-shell-")
-    env = dict(os.environ, VIRTKIT_QEMU_ROOT=root)
-    daemon = None
-    pids = []
-    try:
-        daemon = vkwire.Daemon(BIN, env=env)
+    with vktest.QemuBed(BIN, "vk-qemu-shell-") as bed:
+        root, pids, vtype = bed.root, bed.pids, bed.vtype
+        daemon = bed.start()
         sock = daemon.rw
         for name in NAMES:
             path = os.path.join(root, name + ".xml")
@@ -110,7 +100,7 @@ def main():
         daemon.stop()
         daemon = None
         assert all(alive(p) for p in pids), "a QEMU died with virtkitd"
-        daemon = vkwire.Daemon(BIN, env=env)
+        daemon = bed.start()
         sock = daemon.rw
         assert list_all(sock) == {n: "running" for n in NAMES}, list_all(sock)
         assert [status_pid(root, n) for n in NAMES] == pids
@@ -135,16 +125,6 @@ def main():
         assert os.listdir(os.path.join(root, "run")) == [], os.listdir(os.path.join(root, "run"))
         print("ok: the shell through virtkitd: lifecycle, console marker, SIGKILL and reattach of 3 guests")
         return 0
-    except BaseException:
-        if daemon is not None:
-            print("---- virtkitd log ----\n" + daemon.logtext())
-        raise
-    finally:
-        if daemon is not None:
-            daemon.stop()
-        vktest.kill_all(pids)
-        reap_all()
-        shutil.rmtree(root, ignore_errors=True)
 
 
 if __name__ == "__main__":

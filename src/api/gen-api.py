@@ -97,6 +97,12 @@ def error_domain(fname):
                      ("Network", "VIR_FROM_NETWORK"), ("Domain", "VIR_FROM_DOMAIN")):
         if key in fname:
             return dom
+    # libvirt-host.c's calls (virNode*, virConnect* but the opens and the
+    # close in libvirt.c) report under VIR_FROM_DOMAIN, as libvirt 9.0 does
+    if fname.startswith("virNode") or (fname.startswith("virConnect") and
+                                       not fname.startswith(("virConnectOpen",
+                                                             "virConnectClose"))):
+        return "VIR_FROM_DOMAIN"
     return "VIR_FROM_NONE"
 
 

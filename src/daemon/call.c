@@ -172,9 +172,13 @@ vkDaemonCallRun(vkDaemonClient *client, vkRpcMessage *msg)
         return;
     }
     if (pub->readonly && proc->mutating) {
-        vkDaemonReplyError(client, hdr, VIR_ERR_OPERATION_DENIED,
-                           "procedure %s is not allowed on a read-only connection",
-                           proc->name);
+        if (proc->api)
+            vkDaemonReplyError(client, hdr, VIR_ERR_OPERATION_DENIED,
+                               "read only access prevents %s", proc->api);
+        else
+            vkDaemonReplyError(client, hdr, VIR_ERR_OPERATION_DENIED,
+                               "procedure %s is not allowed on a read-only connection",
+                               proc->name);
         return;
     }
     if (proc->needsConnection && !pub->conn) {

@@ -102,6 +102,9 @@ typedef struct {
      * I/O thread instead of the worker pool, when the connection's driver
      * promises the same (see src/daemon/call.c). */
     bool inlineSafe;
+    /* The public function the procedure serves ("virDomainSuspend"), for
+     * errors worded as libvirt words them; NULL where there is none. */
+    const char *api;
 } vkServerProc;
 
 /* The generated table, sorted by proc; lookup by binary search. */

@@ -699,8 +699,9 @@ def main():
         has_ret = "remote_%s_ret" % lower in structs
         if proc in HAND_SERVER:
             fn, flags = HAND_SERVER[proc]
+            api = FUNC_OVERRIDE.get(proc) or FUNC_INDEX.get(proc.replace("_", ""))
             table.append((num, proc, has_args, has_ret, fn, "rw" in flags,
-                          "noconn" not in flags, "noauth" in flags))
+                          "noconn" not in flags, "noauth" in flags, api))
             continue
         if "_EVENT_" in proc and "REGISTER" not in proc:
             continue   # MESSAGE bodies, not calls
@@ -711,7 +712,7 @@ def main():
             continue
         plans.append(p)
         table.append((num, proc, has_args, has_ret, "dispatch" + c_name(p.func),
-                      p.mode == "rw", True, False))
+                      p.mode == "rw", True, False, p.func))
     table.sort()
 
     with open(server_out, "w") as f:
@@ -728,16 +729,17 @@ def main():
             f.write(emit_server(p))
             f.write("\n")
         f.write("static const vkServerProc serverProcs[] = {\n")
-        for num, proc, ha, hr, fn, mut, needconn, noauth in table:
+        for num, proc, ha, hr, fn, mut, needconn, noauth, api in table:
             lower = proc.lower()
             af = "(xdrproc_t)xdr_remote_%s_args, sizeof(remote_%s_args)" % (lower, lower) \
                 if ha else "VK_XDR_VOID, 0"
             rf = "(xdrproc_t)xdr_remote_%s_ret, sizeof(remote_%s_ret)" % (lower, lower) \
                 if hr else "VK_XDR_VOID, 0"
-            f.write("    { %d, \"%s\",\n      %s,\n      %s,\n      %s, %s, %s, %s, %s },\n"
+            f.write("    { %d, \"%s\",\n      %s,\n      %s,\n      %s, %s, %s, %s, %s, %s },\n"
                     % (num, proc, af, rf, fn, "true" if mut else "false",
                        "true" if needconn else "false", "true" if noauth else "false",
-                       "true" if proc in INLINE_SAFE and not mut else "false"))
+                       "true" if proc in INLINE_SAFE and not mut else "false",
+                       '"%s"' % api if api else "NULL"))
         f.write("};\n\n")
         f.write(SERVER_TAIL)
 

@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * virsh dump --memory-only for QEMU: the guest's memory written by QMP
- * dump-guest-memory, in ELF or one of the kdump/win-dmp formats QEMU
- * offers, into a file the daemon opens and hands QEMU as a descriptor
- * (so QEMU needs no access to the path).
- *
- * The other kind of dump libvirt makes (without --memory-only: QEMU's
- * whole migration stream), --crash and --bypass-cache are refused by
- * name rather than done differently.
+ * virsh dump for QEMU, the two kinds libvirt makes:
+ * - --memory-only: the guest's memory written by QMP dump-guest-memory, in
+ *   ELF or one of the kdump/win-dmp formats QEMU offers, into a file the
+ *   daemon opens and hands QEMU as a descriptor (so QEMU needs no access
+ *   to the path);
+ * - otherwise QEMU's whole migration stream, as a save writes it but with
+ *   no header; the guest pauses for it unless --live and runs again after
+ *   unless --crash, which leaves it shut off (crashed).
+ * --bypass-cache is refused by name.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -17,6 +18,8 @@
 
 #define VIR_FROM_THIS VIR_FROM_QEMU
 #include "util/error.h"
+#include "drivers/qemu/qemu-migrate.h"
+#include "drivers/qemu/qemu-private.h"
 #include "drivers/qemu/qemu-stats.h"
 
 static const char *const dumpFormats[VIR_DOMAIN_CORE_DUMP_FORMAT_LAST] = {
@@ -73,6 +76,31 @@ dumpMemory(vkQemuState *st, vkQemuDomain *obj, const char *to, const char *forma
     return -1;
 }
 
+/* Called locked with the job: the whole state, as QEMU migrates it. */
+static int
+dumpState(vkQemuState *st, vkQemuDomain *obj, const char *to, unsigned int flags)
+{
+    bool resume = obj->state == VIR_DOMAIN_RUNNING && !(flags & VIR_DUMP_CRASH);
+    guint64 gen;
+    int fd;
+
+    if ((fd = open(to, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) < 0) {
+        vkReportSystemError(errno, "failed to create '%s'", to);
+        return -1;
+    }
+    close(fd);
+    if (vkQemuMigrateToFile(st, obj, to, !(flags & VIR_DUMP_LIVE), &gen) < 0)
+        return -1;
+    if (!obj->run || obj->run->gen != gen)
+        return 0;
+    if (flags & VIR_DUMP_CRASH) {
+        vkQemuMigrateKill(st, obj, VIR_DOMAIN_SHUTOFF_CRASHED, VIR_DOMAIN_EVENT_STOPPED_CRASHED);
+        return 0;
+    }
+    /* a completed migration leaves QEMU stopped */
+    return resume ? vkQemuDomainMonitorCommand(st, obj, "cont", NULL, NULL) : 0;
+}
+
 int
 vkQemuDomainCoreDumpWithFormat(virDomainPtr dom, const char *to, unsigned int dumpformat,
                                unsigned int flags)
@@ -92,16 +120,10 @@ vkQemuDomainCoreDumpWithFormat(virDomainPtr dom, const char *to, unsigned int du
                       "dump format is supported only with memory-only dump");
         return -1;
     }
-    if (!(flags & VIR_DUMP_MEMORY_ONLY)) {
+    if (flags & VIR_DUMP_BYPASS_CACHE) {
         vkReportError(VIR_ERR_OPERATION_UNSUPPORTED, "%s",
-                      "a dump of QEMU's whole state (without --memory-only) is not "
-                      "supported by virtkit's QEMU driver");
-        return -1;
-    }
-    if (flags & (VIR_DUMP_CRASH | VIR_DUMP_BYPASS_CACHE)) {
-        vkReportError(VIR_ERR_OPERATION_UNSUPPORTED,
-                      "dump flag %s is not supported by virtkit's QEMU driver",
-                      flags & VIR_DUMP_CRASH ? "VIR_DUMP_CRASH" : "VIR_DUMP_BYPASS_CACHE");
+                      "dump flag VIR_DUMP_BYPASS_CACHE is not supported by virtkit's "
+                      "QEMU driver");
         return -1;
     }
     if (!(obj = vkQemuDomainGet(dom, &st)))
@@ -111,7 +133,8 @@ vkQemuDomainCoreDumpWithFormat(virDomainPtr dom, const char *to, unsigned int du
         goto nojob;
     if (!vkQemuCheckActive(obj))
         goto out;
-    if (dumpMemory(st, obj, to, dumpFormats[dumpformat]) < 0)
+    if (flags & VIR_DUMP_MEMORY_ONLY ? dumpMemory(st, obj, to, dumpFormats[dumpformat]) < 0 :
+        dumpState(st, obj, to, flags) < 0)
         goto out;
     if ((flags & VIR_DUMP_RESET) &&
         vkQemuDomainMonitorCommand(st, obj, "system_reset", NULL, NULL) < 0)

@@ -305,6 +305,10 @@ int vkQemuDomainManagedSave(virDomainPtr dom, unsigned int flags);
 int vkQemuDomainHasManagedSaveImage(virDomainPtr dom, unsigned int flags);
 int vkQemuDomainManagedSaveRemove(virDomainPtr dom, unsigned int flags);
 char *vkQemuManagedSavePath(vkQemuState *st, const char *name);
+/* QEMU's migration stream of obj appended to path (job held, locked);
+ * pause stops the guest first.  See qemu-save.c. */
+int vkQemuMigrateToFile(vkQemuState *st, vkQemuDomain *obj, const char *path, bool pause,
+                        guint64 *genOut);
 /* UEFI (qemu-firmware.c): a start's copy of the definition gets its
  * firmware files and NVRAM; undefine applies libvirt's NVRAM rule. */
 int vkQemuPrepareFirmware(vkQemuState *st, vkDomainDef *def);

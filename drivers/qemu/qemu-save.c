@@ -27,6 +27,7 @@
 #include "util/fd-io.h"
 #include "drivers/qemu/qemu-private.h"
 #include "drivers/qemu/process.h"
+#include "drivers/qemu/qemu-migrate.h"
 
 #define SAVE_MAGIC "VirtkitQemuSave1"
 #define SAVE_ALIGN 4096
@@ -220,46 +221,42 @@ waitSaved(vkQemuState *st, vkQemuDomain *obj, guint64 gen, const char *path)
             continue;
         }
         vkReportError(VIR_ERR_OPERATION_TIMEOUT,
-                      "saving domain '%s' to '%s' made no progress for %d s", obj->name, path,
+                      "writing domain '%s' to '%s' made no progress for %d s", obj->name, path,
                       VK_QEMU_MIGRATION_STALL_MS / 1000);
         return -1;
     }
     return 0;
 }
 
-/* Saves obj (job held, locked) to path and stops its QEMU. */
-static int
-saveLocked(vkQemuState *st, vkQemuDomain *obj, const char *path, unsigned int flags)
+/* Streams obj's state (job held, locked) into path after what is there
+ * already: QEMU migrates to "exec:cat >> PATH".  pause stops the guest
+ * first (a save, or a dump that is not --live); QEMU stays stopped after
+ * a completed migration.  On failure path is removed and a guest that
+ * was running runs again.  *genOut is the run the stream came from. */
+int
+vkQemuMigrateToFile(vkQemuState *st, vkQemuDomain *obj, const char *path, bool pause,
+                    guint64 *genOut)
 {
-    g_autofree char *xml = NULL;
     g_autofree char *quoted = g_shell_quote(path);
     g_autofree char *uri = g_strdup_printf("exec:cat >> %s", quoted);
-    bool wasRunning = obj->state == VIR_DOMAIN_RUNNING;
-    bool resume = wasRunning;
+    bool resume = obj->state == VIR_DOMAIN_RUNNING;
     vkQemuMonitor *mon;
     vkJSON *args;
     vkQemuRun *run;
     guint64 gen;
-    int pidfd, pid, rc;
+    int rc = 0;
 
     if (!vkQemuCheckActive(obj) || !obj->run)
         return -1;
-    if (flags & VIR_DOMAIN_SAVE_RUNNING)
-        wasRunning = true;
-    if (flags & VIR_DOMAIN_SAVE_PAUSED)
-        wasRunning = false;
-    if (!(xml = vkDomainDefFormat(obj->def, VIR_DOMAIN_XML_SECURE)) ||
-        writeHeader(path, xml, wasRunning) < 0)
-        return -1;
-
     run = obj->run;
-    gen = run->gen;
+    *genOut = gen = run->gen;
     g_clear_pointer(&run->migStatus, g_free);
     mon = vkQemuMonitorRef(run->mon);
     g_mutex_unlock(&st->lock);
     args = vkJSONNewObject();
     vkJSONObjectAppendString(args, "uri", uri);
-    rc = vkQemuMonitorStop(mon);
+    if (pause)
+        rc = vkQemuMonitorStop(mon);
     if (rc == 0)
         rc = vkQemuMonitorSetMigrationEvents(mon);
     if (rc == 0)
@@ -279,11 +276,11 @@ saveLocked(vkQemuState *st, vkQemuDomain *obj, const char *path, unsigned int fl
         vkReportError(VIR_ERR_OPERATION_TIMEOUT, "%s", msg);
         rc = -1;
     } else if (rc == 0 && (!obj->run || obj->run->gen != gen)) {
-        vkReportError(VIR_ERR_OPERATION_FAILED, "QEMU of domain '%s' ended during save",
-                      obj->name);
+        vkReportError(VIR_ERR_OPERATION_FAILED, "QEMU of domain '%s' ended while writing '%s'",
+                      obj->name, path);
         rc = -1;
     } else if (rc == 0 && strcmp(obj->run->migStatus, "completed") != 0) {
-        vkReportError(VIR_ERR_OPERATION_FAILED, "saving domain '%s' to '%s' failed (%s)",
+        vkReportError(VIR_ERR_OPERATION_FAILED, "writing domain '%s' to '%s' failed (%s)",
                       obj->name, path, obj->run->migStatus);
         rc = -1;
     }
@@ -291,20 +288,34 @@ saveLocked(vkQemuState *st, vkQemuDomain *obj, const char *path, unsigned int fl
         g_unlink(path);
         if (resume && obj->run && obj->run->gen == gen &&
             vkQemuDomainMonitorCommand(st, obj, "cont", NULL, NULL) < 0)
-            vkErrorReset();     /* the save's error is the one to report */
+            vkErrorReset();     /* the first error is the one to report */
         return -1;
     }
+    return 0;
+}
 
-    obj->run->stopReason = VIR_DOMAIN_SHUTOFF_SAVED;
-    pid = obj->run->pid;
-    pidfd = dup(obj->run->pidfd);
-    g_mutex_unlock(&st->lock);
-    rc = vkQemuProcessKill(pidfd, pid, VK_QEMU_DESTROY_GRACE_MS, true);
-    close(pidfd);
-    g_mutex_lock(&st->lock);
+/* Saves obj (job held, locked) to path and stops its QEMU. */
+static int
+saveLocked(vkQemuState *st, vkQemuDomain *obj, const char *path, unsigned int flags)
+{
+    g_autofree char *xml = NULL;
+    bool wasRunning = obj->state == VIR_DOMAIN_RUNNING;
+    guint64 gen;
+
+    if (!vkQemuCheckActive(obj) || !obj->run)
+        return -1;
+    if (flags & VIR_DOMAIN_SAVE_RUNNING)
+        wasRunning = true;
+    if (flags & VIR_DOMAIN_SAVE_PAUSED)
+        wasRunning = false;
+    if (!(xml = vkDomainDefFormat(obj->def, VIR_DOMAIN_XML_SECURE)) ||
+        writeHeader(path, xml, wasRunning) < 0)
+        return -1;
+    if (vkQemuMigrateToFile(st, obj, path, true, &gen) < 0)
+        return -1;
     if (obj->run && obj->run->gen == gen)
-        vkQemuStopProcess(st, obj, VIR_DOMAIN_SHUTOFF_SAVED, VIR_DOMAIN_EVENT_STOPPED_SAVED);
-    return rc;
+        vkQemuMigrateKill(st, obj, VIR_DOMAIN_SHUTOFF_SAVED, VIR_DOMAIN_EVENT_STOPPED_SAVED);
+    return 0;
 }
 
 static int

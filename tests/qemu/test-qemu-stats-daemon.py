@@ -4,7 +4,7 @@
 virsh and python3-libvirt: dommemstat (and --period), vcpuinfo, vcpucount,
 setvcpus (hot-plug), domblkstat, domblkinfo, domifstat, cpu-stats --total,
 domcontrol, domtime, domjobinfo, setmaxmem, send-key in several code sets,
-dump --memory-only,
+dump (--memory-only, whole state, --live, --crash),
 and domstats / virConnectGetAllDomainStats / virDomainListGetStats
 (REMOTE_PROC_CONNECT_GET_ALL_DOMAIN_STATS).
 
@@ -183,7 +183,17 @@ def scenario(sock, d):
     with open(core, "rb") as f:
         seen["dump-elf"] = f.read(4)
     seen["dump-bad-format"] = fails(sock, "dump", "vks", core, "--format", "kdump-zlib")
-    seen["dump-full"] = virsh(sock, "dump", "vks", core, ok=False).returncode
+    # without --memory-only: QEMU's migration stream; the guest runs after
+    virsh(sock, "dump", "vks", core)
+    with open(core, "rb") as f:
+        seen["dump-full"] = f.read(4)
+    seen["dump-full-state"] = virsh(sock, "domstate", "vks", "--reason").stdout
+    os.unlink(core)
+    virsh(sock, "dump", "vks", core, "--live")
+    with open(core, "rb") as f:
+        seen["dump-live"] = f.read(4)
+    seen["dump-crash-reset"] = fails(sock, "dump", "vks", core, "--crash",
+                                     "--reset").splitlines()[-1]
     running = keys_of(virsh(sock, "domstats", "vks").stdout)
     seen["domstats"] = running
     # hot-plug: the second vCPU appears in QEMU and in the counts
@@ -191,7 +201,9 @@ def scenario(sock, d):
     seen["vcpucount-plugged"] = virsh(sock, "vcpucount", "vks").stdout
     assert len([line for line in virsh(sock, "vcpuinfo", "vks").stdout.splitlines()
                 if line.startswith("VCPU:")]) == 2
-    virsh(sock, "destroy", "vks")
+    # --crash: the dump, then the guest is shut off as crashed
+    virsh(sock, "dump", "vks", core, "--crash")
+    seen["dump-crash-state"] = virsh(sock, "domstate", "vks", "--reason").stdout
     seen["domstats-destroyed"] = keys_of(virsh(sock, "domstats", "vks").stdout)
     virsh(sock, "undefine", "vks")
     return seen
@@ -230,8 +242,11 @@ def check_virtkit(seen):
     assert seen["dommemstat"] == ["actual", "last_update", "rss"]
     assert seen["dump-elf"] == b"\x7fELF", seen["dump-elf"]
     assert "memory-only" in seen["dump-bad-format"], seen["dump-bad-format"]
-    # refused, where libvirt writes QEMU's migration stream
-    assert seen["dump-full"] == 1
+    assert seen["dump-full"] == b"QEVM", seen["dump-full"]
+    assert seen["dump-full-state"].strip() == "running (unpaused)", seen["dump-full-state"]
+    assert seen["dump-live"] == b"QEVM", seen["dump-live"]
+    assert "mutually exclusive" in seen["dump-crash-reset"], seen["dump-crash-reset"]
+    assert seen["dump-crash-state"].strip() == "shut off (crashed)", seen["dump-crash-state"]
     assert re.search(r"cpu_time +\d+\.\d+ seconds", seen["cpu-stats-total"] or ""), seen
 
 
@@ -267,7 +282,6 @@ def main():
             for k in ("memstat-off", "domifstat", "domtime"):
                 ours[k] = re.sub(r"domain '[^']*' ", "domain ", ours[k])
             del ours["cpu-stats-total"]
-            del ours["dump-full"]
             # libvirt 9.0 reports cpu.* for a shut-off domain too, read
             # for pid 0 (figures of no guest); virtkit leaves them out
             for k in ("domstats-off", "domstats-destroyed"):

@@ -180,6 +180,9 @@ extern const vkshCmdDef vkshCmdVcpuinfo, vkshCmdVcpupin, vkshCmdEmulatorpin,
     vkshCmdSendKey, vkshCmdNodecpumap, vkshCmdNodecpustats, vkshCmdNodememstats,
     vkshCmdCpuModels, vkshCmdDomcapabilities;
 
+/* A typed parameter's value as virsh prints it (commands-domstats.c). */
+char *vkshTypedParamString(const virTypedParameter *p);
+
 /* commands-migrate.c */
 extern const vkshCmdDef vkshCmdMigrate, vkshCmdMigrateSetspeed, vkshCmdMigrateGetspeed,
     vkshCmdMigrateSetdowntime, vkshCmdMigrateGetdowntime, vkshCmdDomjobinfo,
@@ -202,6 +205,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(virDomainSnapshot, vkshSnapUnref)
  * embedded domain: the snapshot's own fields come before <domain>). */
 char *vkshSnapshotField(const char *xml, const char *tag);
 extern const vkshCmdDef vkshCmdSnapshotList;
+/* commands-edit.c (the *-edit commands, listed in their objects' groups) */
+extern const vkshCmdDef vkshCmdEdit, vkshCmdManagedSaveEdit, vkshCmdSaveImageEdit,
+    vkshCmdSnapshotEdit, vkshCmdCheckpointEdit, vkshCmdNetEdit, vkshCmdPoolEdit,
+    vkshCmdIfaceEdit, vkshCmdNwfilterEdit;
 /* command groups */
 extern const vkshCmdDef *const vkshDomainCmds[];
 extern const vkshCmdDef *const vkshMonitorCmds[];

@@ -209,6 +209,14 @@ extern const vkshCmdDef vkshCmdSnapshotList;
 extern const vkshCmdDef vkshCmdEdit, vkshCmdManagedSaveEdit, vkshCmdSaveImageEdit,
     vkshCmdSnapshotEdit, vkshCmdCheckpointEdit, vkshCmdNetEdit, vkshCmdPoolEdit,
     vkshCmdIfaceEdit, vkshCmdNwfilterEdit;
+/* commands-domblk.c */
+extern const vkshCmdDef vkshCmdDomblklist, vkshCmdDomiflist, vkshCmdDomifGetlink,
+    vkshCmdDomblkinfo, vkshCmdDomblkstat, vkshCmdDomifstat, vkshCmdDomblkthreshold,
+    vkshCmdBlockresize, vkshCmdDetachDeviceAlias, vkshCmdUpdateDevice;
+/* commands-domtune.c */
+extern const vkshCmdDef vkshCmdMemtune, vkshCmdBlkiotune, vkshCmdNumatune, vkshCmdPerf,
+    vkshCmdDomcontrol, vkshCmdDomtime, vkshCmdInjectNmi, vkshCmdSendProcessSignal,
+    vkshCmdDompmsuspend, vkshCmdDompmwakeup, vkshCmdMaxvcpus;
 /* command groups */
 extern const vkshCmdDef *const vkshDomainCmds[];
 extern const vkshCmdDef *const vkshMonitorCmds[];

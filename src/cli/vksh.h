@@ -166,6 +166,8 @@ int vkshHostCpuCount(vkshCtl *ctl);
 char *vkshCpumapFormat(const unsigned char *map, int ncpus);
 /* A cpumap as virsh prints it: "0-3,6" when pretty, else "yyyy--y". */
 void vkshCpumapPrint(vkshCtl *ctl, const unsigned char *map, int ncpus, bool pretty);
+/* virsh's cpulist ("0-3,^2", "r") as a map of maplen bytes; NULL after an error. */
+unsigned char *vkshParseCpulist(vkshCtl *ctl, const char *list, int ncpus, int *maplen);
 
 /* table[value], or fallback when value is not an index of it. */
 const char *vkshEnumName(const char *const *table, size_t n, int value,
@@ -217,6 +219,14 @@ extern const vkshCmdDef vkshCmdDomblklist, vkshCmdDomiflist, vkshCmdDomifGetlink
 extern const vkshCmdDef vkshCmdMemtune, vkshCmdBlkiotune, vkshCmdNumatune, vkshCmdPerf,
     vkshCmdDomcontrol, vkshCmdDomtime, vkshCmdInjectNmi, vkshCmdSendProcessSignal,
     vkshCmdDompmsuspend, vkshCmdDompmwakeup, vkshCmdMaxvcpus;
+/* commands-domguest.c */
+extern const vkshCmdDef vkshCmdIothreadinfo, vkshCmdIothreadadd, vkshCmdIothreaddel,
+    vkshCmdIothreadpin, vkshCmdIothreadset, vkshCmdSetvcpu, vkshCmdSetLifecycleAction,
+    vkshCmdMetadata, vkshCmdDomhostname, vkshCmdDomfsinfo, vkshCmdDomfsfreeze,
+    vkshCmdDomfsthaw, vkshCmdDomfstrim, vkshCmdSetUserPassword, vkshCmdGetUserSshkeys,
+    vkshCmdManagedSaveRemove, vkshCmdManagedSaveDumpxml, vkshCmdManagedSaveDefine,
+    vkshCmdSaveImageDumpxml, vkshCmdSaveImageDefine, vkshCmdMigrateCompcache,
+    vkshCmdMigratePostcopy;
 /* command groups */
 extern const vkshCmdDef *const vkshDomainCmds[];
 extern const vkshCmdDef *const vkshMonitorCmds[];

@@ -227,6 +227,9 @@ extern const vkshCmdDef vkshCmdIothreadinfo, vkshCmdIothreadadd, vkshCmdIothread
     vkshCmdManagedSaveRemove, vkshCmdManagedSaveDumpxml, vkshCmdManagedSaveDefine,
     vkshCmdSaveImageDumpxml, vkshCmdSaveImageDefine, vkshCmdMigrateCompcache,
     vkshCmdMigratePostcopy;
+/* commands-domdev.c */
+extern const vkshCmdDef vkshCmdDetachDisk, vkshCmdDetachInterface, vkshCmdDomifSetlink,
+    vkshCmdVncdisplay, vkshCmdTtyconsole, vkshCmdDump;
 /* command groups */
 extern const vkshCmdDef *const vkshDomainCmds[];
 extern const vkshCmdDef *const vkshMonitorCmds[];

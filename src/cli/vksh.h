@@ -230,6 +230,10 @@ extern const vkshCmdDef vkshCmdIothreadinfo, vkshCmdIothreadadd, vkshCmdIothread
 /* commands-domdev.c */
 extern const vkshCmdDef vkshCmdDetachDisk, vkshCmdDetachInterface, vkshCmdDomifSetlink,
     vkshCmdVncdisplay, vkshCmdTtyconsole, vkshCmdDump;
+/* commands-blockjob.c */
+extern const vkshCmdDef vkshCmdBlockjob, vkshCmdBlockpull, vkshCmdBlkdeviotune,
+    vkshCmdGuestvcpus, vkshCmdGuestAgentTimeout, vkshCmdDomlaunchsecinfo,
+    vkshCmdDomdirtyrateCalc;
 /* command groups */
 extern const vkshCmdDef *const vkshDomainCmds[];
 extern const vkshCmdDef *const vkshMonitorCmds[];

@@ -369,6 +369,199 @@ cmdDump(vkshCtl *ctl, const vkshCmd *cmd)
     return true;
 }
 
+/* ---- domiftune ---- */
+
+static const vkshOptDef optsDomiftune[] = {
+    VKSH_OPT_DOMAIN,
+    { "interface", VKSH_OT_DATA, VKSH_OFLAG_REQ, "interface device (MAC Address)" },
+    { "inbound", VKSH_OT_STRING, 0, "control domain's incoming traffics" },
+    { "outbound", VKSH_OT_STRING, 0, "control domain's outgoing traffics" },
+    VKSH_OPTS_AFFECT,
+    { NULL, 0, 0, NULL },
+};
+
+/* "average[,peak[,burst[,floor]]]" (floor only inbound) as typed params. */
+static bool
+bandwidthParams(vkshCtl *ctl, const char *spec, bool inbound,
+                virTypedParameterPtr *params, int *n, int *max)
+{
+    static const char *const keys[] = { "average", "peak", "burst", "floor" };
+    g_auto(GStrv) parts = g_strsplit(spec, ",", -1);
+    size_t count = g_strv_length(parts);
+
+    if (count > (inbound ? 4 : 3)) {
+        vkshError(ctl, "Rate string '%s' has too many fields", spec);
+        return false;
+    }
+    for (size_t i = 0; i < count; i++) {
+        g_autofree char *field = NULL;
+        char *end = NULL;
+        unsigned long long v;
+
+        if (!*parts[i])
+            continue;
+        errno = 0;
+        v = strtoull(parts[i], &end, 10);
+        if (errno || *end || parts[i][0] == '-' || v > UINT_MAX) {
+            vkshError(ctl, "field '%s' is malformed", keys[i]);
+            return false;
+        }
+        field = g_strdup_printf("%s.%s", inbound ? "inbound" : "outbound", keys[i]);
+        if (virTypedParamsAddUInt(params, n, max, field, v) < 0)
+            return false;
+    }
+    return true;
+}
+
+static bool
+cmdDomiftune(vkshCtl *ctl, const vkshCmd *cmd)
+{
+    const char *device = vkshOptString(cmd, "interface");
+    const char *in = vkshOptString(cmd, "inbound");
+    const char *out = vkshOptString(cmd, "outbound");
+    g_autoptr(virDomain) dom = NULL;
+    virTypedParameterPtr params = NULL;
+    int n = 0, max = 0;
+    unsigned int flags;
+    bool ok = false;
+
+    if (!vkshAffectFlags(ctl, cmd, &flags) ||
+        !(dom = vkshCommandDomain(ctl, cmd, NULL, VKSH_BYANY)))
+        return false;
+    if ((in && !bandwidthParams(ctl, in, true, &params, &n, &max)) ||
+        (out && !bandwidthParams(ctl, out, false, &params, &n, &max)))
+        goto cleanup;
+    if (in || out) {
+        if (virDomainSetInterfaceParameters(dom, device, params, n, flags) < 0) {
+            vkshError(ctl, "Unable to set interface parameters");
+            goto cleanup;
+        }
+        ok = true;
+        goto cleanup;
+    }
+    {
+        g_autofree virTypedParameterPtr cur = NULL;
+        int ncur = 0;
+
+        if (virDomainGetInterfaceParameters(dom, device, NULL, &ncur, flags) < 0) {
+            vkshError(ctl, "Unable to get interface parameters");
+            goto cleanup;
+        }
+        cur = g_new0(virTypedParameter, ncur ? ncur : 1);
+        if (ncur && virDomainGetInterfaceParameters(dom, device, cur, &ncur, flags) < 0) {
+            vkshError(ctl, "Unable to get interface parameters");
+            goto cleanup;
+        }
+        for (int i = 0; i < ncur; i++) {
+            g_autofree char *v = vkshTypedParamString(&cur[i]);
+
+            vkshPrint(ctl, "%-15s: %s\n", cur[i].field, v);
+        }
+        virTypedParamsClear(cur, ncur);
+    }
+    ok = true;
+ cleanup:
+    virTypedParamsFree(params, n);
+    return ok;
+}
+
+/* ---- set-user-sshkeys ---- */
+
+static const vkshOptDef optsSetSshkeys[] = {
+    VKSH_OPT_DOMAIN,
+    { "user", VKSH_OT_DATA, VKSH_OFLAG_REQ, "user to set authorized keys for" },
+    { "file", VKSH_OT_STRING, 0, "optional file to read keys from" },
+    { "reset", VKSH_OT_BOOL, 0, "clear out authorized keys file before adding new keys" },
+    { "remove", VKSH_OT_BOOL, 0, "remove keys from the authorized keys file" },
+    { NULL, 0, 0, NULL },
+};
+
+static bool
+cmdSetSshkeys(vkshCtl *ctl, const vkshCmd *cmd)
+{
+    const char *file = vkshOptString(cmd, "file");
+    g_autoptr(virDomain) dom = NULL;
+    g_autoptr(GPtrArray) keys = g_ptr_array_new();
+    g_autofree char *text = NULL;
+    g_auto(GStrv) lines = NULL;
+    unsigned int flags = 0;
+
+    if (!vkshOptRequires(ctl, cmd, "file", "remove") ||
+        !vkshOptExclusive(ctl, cmd, "reset", "remove") ||
+        !(dom = vkshCommandDomain(ctl, cmd, NULL, VKSH_BYANY)))
+        return false;
+    if (vkshOptBool(cmd, "remove")) {
+        flags |= VIR_DOMAIN_AUTHORIZED_SSH_KEYS_SET_REMOVE;
+    } else if (!vkshOptBool(cmd, "reset")) {
+        flags |= VIR_DOMAIN_AUTHORIZED_SSH_KEYS_SET_APPEND;
+        if (!file) {
+            vkshError(ctl, "Option --file is required");
+            return false;
+        }
+    }
+    if (file) {
+        if (!(text = vkshReadFile(ctl, file)))
+            return false;
+        lines = g_strsplit(text, "\n", -1);
+        for (size_t i = 0; lines[i]; i++) {
+            if (*lines[i])
+                g_ptr_array_add(keys, lines[i]);
+        }
+    }
+    if (virDomainAuthorizedSSHKeysSet(dom, vkshOptString(cmd, "user"),
+                                      (const char **)keys->pdata, keys->len, flags) < 0) {
+        vkshSaveLibError(ctl);
+        return false;
+    }
+    return true;
+}
+
+/* ---- backup-begin, backup-dumpxml ---- */
+
+static const vkshOptDef optsBackupBegin[] = {
+    VKSH_OPT_DOMAIN,
+    { "backupxml", VKSH_OT_STRING, 0, "domain backup XML" },
+    { "checkpointxml", VKSH_OT_STRING, 0, "domain checkpoint XML" },
+    { "reuse-external", VKSH_OT_BOOL, 0, "reuse files provided by caller" },
+    { NULL, 0, 0, NULL },
+};
+
+static bool
+cmdBackupBegin(vkshCtl *ctl, const vkshCmd *cmd)
+{
+    const char *bfile = vkshOptString(cmd, "backupxml");
+    const char *cfile = vkshOptString(cmd, "checkpointxml");
+    g_autoptr(virDomain) dom = vkshCommandDomain(ctl, cmd, NULL, VKSH_BYANY);
+    g_autofree char *bxml = NULL, *cxml = NULL;
+
+    if (!dom || (bfile && !(bxml = vkshReadFile(ctl, bfile))) ||
+        (cfile && !(cxml = vkshReadFile(ctl, cfile))))
+        return false;
+    if (virDomainBackupBegin(dom, bxml, cxml, vkshOptBool(cmd, "reuse-external") ?
+                             VIR_DOMAIN_BACKUP_BEGIN_REUSE_EXTERNAL : 0) < 0) {
+        vkshSaveLibError(ctl);
+        return false;
+    }
+    vkshPrint(ctl, "Backup started\n");
+    return true;
+}
+
+static bool
+cmdBackupDumpxml(vkshCtl *ctl, const vkshCmd *cmd)
+{
+    g_autoptr(virDomain) dom = vkshCommandDomain(ctl, cmd, NULL, VKSH_BYANY);
+    g_autofree char *xml = NULL;
+
+    if (!dom)
+        return false;
+    if (!(xml = virDomainBackupGetXMLDesc(dom, 0))) {
+        vkshSaveLibError(ctl);
+        return false;
+    }
+    vkshPrint(ctl, "%s%s", xml, g_str_has_suffix(xml, "\n") ? "" : "\n");
+    return true;
+}
+
 #define CMD(var, nm, fn, opts, sum) VKSH_CMD(var, nm, fn, opts, sum, "")
 
 CMD(vkshCmdDetachDisk, "detach-disk", cmdDetachDisk, optsDetachDisk, "detach disk device");
@@ -379,3 +572,11 @@ CMD(vkshCmdDomifSetlink, "domif-setlink", cmdDomifSetlink, optsDomifSetlink,
 CMD(vkshCmdVncdisplay, "vncdisplay", cmdVncdisplay, vkshOptsDomainOnly, "vnc display");
 CMD(vkshCmdTtyconsole, "ttyconsole", cmdTtyconsole, vkshOptsDomainOnly, "tty console");
 CMD(vkshCmdDump, "dump", cmdDump, optsDump, "dump the core of a domain to a file for analysis");
+CMD(vkshCmdDomiftune, "domiftune", cmdDomiftune, optsDomiftune,
+    "get/set parameters of a virtual interface");
+CMD(vkshCmdSetUserSshkeys, "set-user-sshkeys", cmdSetSshkeys, optsSetSshkeys,
+    "manipulate authorized SSH keys file for given user (via agent)");
+CMD(vkshCmdBackupBegin, "backup-begin", cmdBackupBegin, optsBackupBegin,
+    "Start a disk backup of a live domain");
+CMD(vkshCmdBackupDumpxml, "backup-dumpxml", cmdBackupDumpxml, vkshOptsDomainOnly,
+    "Dump XML for an ongoing domain block backup job");

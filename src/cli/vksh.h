@@ -229,7 +229,8 @@ extern const vkshCmdDef vkshCmdIothreadinfo, vkshCmdIothreadadd, vkshCmdIothread
     vkshCmdMigratePostcopy;
 /* commands-domdev.c */
 extern const vkshCmdDef vkshCmdDetachDisk, vkshCmdDetachInterface, vkshCmdDomifSetlink,
-    vkshCmdVncdisplay, vkshCmdTtyconsole, vkshCmdDump;
+    vkshCmdVncdisplay, vkshCmdTtyconsole, vkshCmdDump, vkshCmdDomiftune,
+    vkshCmdSetUserSshkeys, vkshCmdBackupBegin, vkshCmdBackupDumpxml;
 /* commands-blockjob.c */
 extern const vkshCmdDef vkshCmdBlockjob, vkshCmdBlockpull, vkshCmdBlkdeviotune,
     vkshCmdGuestvcpus, vkshCmdGuestAgentTimeout, vkshCmdDomlaunchsecinfo,

@@ -12,17 +12,6 @@
 #include "vksh.h"
 #include "vksh-storage.h"
 
-/* Prints every typed parameter as "name           : value". */
-static void
-printParams(vkshCtl *ctl, virTypedParameterPtr params, int n)
-{
-    for (int i = 0; i < n; i++) {
-        g_autofree char *v = vkshTypedParamString(&params[i]);
-
-        vkshPrint(ctl, "%-15s: %s\n", params[i].field, v);
-    }
-}
-
 /* ---- blockjob ---- */
 
 static const vkshOptDef optsBlockjob[] = {
@@ -298,7 +287,7 @@ cmdBlkdeviotune(vkshCtl *ctl, const vkshCmd *cmd)
             vkshError(ctl, "Unable to get block I/O throttle parameters");
             goto cleanup;
         }
-        printParams(ctl, cur, ncur);
+        vkshPrintTypedParams(ctl, cur, ncur);
         virTypedParamsClear(cur, ncur);
     }
     ok = true;
@@ -350,7 +339,7 @@ cmdGuestvcpus(vkshCtl *ctl, const vkshCmd *cmd)
         vkshSaveLibError(ctl);
         return false;
     }
-    printParams(ctl, params, n);
+    vkshPrintTypedParams(ctl, params, n);
     virTypedParamsFree(params, n);
     return true;
 }
@@ -389,7 +378,7 @@ cmdLaunchsecinfo(vkshCtl *ctl, const vkshCmd *cmd)
         vkshError(ctl, "Unable to get launch security parameters");
         return false;
     }
-    printParams(ctl, params, n);
+    vkshPrintTypedParams(ctl, params, n);
     virTypedParamsFree(params, n);
     return true;
 }

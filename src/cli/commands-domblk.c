@@ -12,22 +12,6 @@
 #include "vksh-storage.h"
 #include "xmltree.h"
 
-/* The domain's XML as a tree; NULL after an error. */
-static vkshXml *
-domainTree(vkshCtl *ctl, virDomainPtr dom, unsigned int flags)
-{
-    g_autofree char *xml = virDomainGetXMLDesc(dom, flags);
-    vkshXml *tree;
-
-    if (!xml) {
-        vkshSaveLibError(ctl);
-        return NULL;
-    }
-    if (!(tree = vkshXmlParse(xml)))
-        vkshError(ctl, "Failed to parse domain XML");
-    return tree;
-}
-
 /* The first of the attributes that the element has, in the given order. */
 static const char *
 firstAttr(const vkshXml *node, const char *const *names)
@@ -60,7 +44,7 @@ cmdDomblklist(vkshCtl *ctl, const vkshCmd *cmd)
     g_autoptr(GPtrArray) disks = NULL;
     g_autoptr(vkshTable) table = NULL;
 
-    if (!dom || !(tree = domainTree(ctl, dom, vkshOptBool(cmd, "inactive") ?
+    if (!dom || !(tree = vkshDomainTree(ctl, dom, vkshOptBool(cmd, "inactive") ?
                                     VIR_DOMAIN_XML_INACTIVE : 0)))
         return false;
     table = details ? vkshTableNew("Type", "Device", "Target", "Source", NULL)
@@ -103,7 +87,7 @@ cmdDomiflist(vkshCtl *ctl, const vkshCmd *cmd)
     g_autoptr(GPtrArray) ifaces = NULL;
     g_autoptr(vkshTable) table = NULL;
 
-    if (!dom || !(tree = domainTree(ctl, dom, vkshOptBool(cmd, "inactive") ?
+    if (!dom || !(tree = vkshDomainTree(ctl, dom, vkshOptBool(cmd, "inactive") ?
                                     VIR_DOMAIN_XML_INACTIVE : 0)))
         return false;
     table = vkshTableNew("Interface", "Type", "Source", "Model", "MAC", NULL);
@@ -170,7 +154,7 @@ cmdDomifGetlink(vkshCtl *ctl, const vkshCmd *cmd)
     g_autoptr(vkshXml) tree = NULL;
     vkshXml *node;
 
-    if (!dom || !(tree = domainTree(ctl, dom, vkshOptBool(cmd, "config") ?
+    if (!dom || !(tree = vkshDomainTree(ctl, dom, vkshOptBool(cmd, "config") ?
                                     VIR_DOMAIN_XML_INACTIVE : 0)))
         return false;
     if (!(node = findInterface(ctl, tree, iface)))
@@ -236,7 +220,7 @@ cmdDomblkinfo(vkshCtl *ctl, const vkshCmd *cmd)
         return true;
     }
 
-    if (!(tree = domainTree(ctl, dom, 0)))
+    if (!(tree = vkshDomainTree(ctl, dom, 0)))
         return false;
     table = vkshTableNew("Target", "Capacity", "Allocation", "Physical", NULL);
     disks = vkshXmlFindAll(tree, "devices/disk");

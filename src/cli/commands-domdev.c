@@ -14,21 +14,6 @@
 #include "vksh-storage.h"
 #include "xmltree.h"
 
-static vkshXml *
-domainTree(vkshCtl *ctl, virDomainPtr dom, unsigned int flags)
-{
-    g_autofree char *xml = virDomainGetXMLDesc(dom, flags);
-    vkshXml *tree;
-
-    if (!xml) {
-        vkshSaveLibError(ctl);
-        return NULL;
-    }
-    if (!(tree = vkshXmlParse(xml)))
-        vkshError(ctl, "Failed to parse domain XML");
-    return tree;
-}
-
 /* --persistent/--config/--live/--current as the detach commands take
  * them; *plain is set when none was given (virsh then calls the API
  * without flags). */
@@ -93,7 +78,7 @@ cmdDetachDisk(vkshCtl *ctl, const vkshCmd *cmd)
     if (!dom || !detachFlags(ctl, cmd, dom, &flags, &plain))
         return false;
     /* only the next boot's definition is changed: look there */
-    if (!(tree = domainTree(ctl, dom, flags == VIR_DOMAIN_AFFECT_CONFIG ?
+    if (!(tree = vkshDomainTree(ctl, dom, flags == VIR_DOMAIN_AFFECT_CONFIG ?
                             VIR_DOMAIN_XML_INACTIVE : 0)))
         return false;
     disks = vkshXmlFindAll(tree, "devices/disk");
@@ -141,7 +126,7 @@ cmdDetachIface(vkshCtl *ctl, const vkshCmd *cmd)
 
     if (!dom || !detachFlags(ctl, cmd, dom, &flags, &plain))
         return false;
-    if (!(tree = domainTree(ctl, dom, flags == VIR_DOMAIN_AFFECT_CONFIG ?
+    if (!(tree = vkshDomainTree(ctl, dom, flags == VIR_DOMAIN_AFFECT_CONFIG ?
                             VIR_DOMAIN_XML_INACTIVE : 0)))
         return false;
     ifaces = vkshXmlFindAll(tree, "devices/interface");
@@ -227,7 +212,7 @@ cmdDomifSetlink(vkshCtl *ctl, const vkshCmd *cmd)
     }
     flags = config || virDomainIsActive(dom) == 0 ? VIR_DOMAIN_AFFECT_CONFIG
                                                   : VIR_DOMAIN_AFFECT_LIVE;
-    if (!(tree = domainTree(ctl, dom, flags == VIR_DOMAIN_AFFECT_CONFIG ?
+    if (!(tree = vkshDomainTree(ctl, dom, flags == VIR_DOMAIN_AFFECT_CONFIG ?
                             VIR_DOMAIN_XML_INACTIVE : 0)))
         return false;
     ifaces = vkshXmlFindAll(tree, "devices/interface");
@@ -267,7 +252,7 @@ cmdVncdisplay(vkshCtl *ctl, const vkshCmd *cmd)
     const char *portStr = NULL, *listen = NULL;
     long port;
 
-    if (!dom || !(tree = domainTree(ctl, dom, 0)))
+    if (!dom || !(tree = vkshDomainTree(ctl, dom, 0)))
         return false;
     gfx = vkshXmlFindAll(tree, "devices/graphics");
     for (size_t i = 0; i < gfx->len; i++) {
@@ -299,7 +284,7 @@ cmdTtyconsole(vkshCtl *ctl, const vkshCmd *cmd)
     g_autoptr(GPtrArray) consoles = NULL;
     const char *tty = NULL;
 
-    if (!dom || !(tree = domainTree(ctl, dom, 0)))
+    if (!dom || !(tree = vkshDomainTree(ctl, dom, 0)))
         return false;
     consoles = vkshXmlFindAll(tree, "devices/console");
     if (consoles->len)
@@ -452,11 +437,7 @@ cmdDomiftune(vkshCtl *ctl, const vkshCmd *cmd)
             vkshError(ctl, "Unable to get interface parameters");
             goto cleanup;
         }
-        for (int i = 0; i < ncur; i++) {
-            g_autofree char *v = vkshTypedParamString(&cur[i]);
-
-            vkshPrint(ctl, "%-15s: %s\n", cur[i].field, v);
-        }
+        vkshPrintTypedParams(ctl, cur, ncur);
         virTypedParamsClear(cur, ncur);
     }
     ok = true;

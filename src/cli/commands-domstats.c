@@ -27,6 +27,16 @@ vkshTypedParamString(const virTypedParameter *p)
     }
 }
 
+void
+vkshPrintTypedParams(vkshCtl *ctl, const virTypedParameter *params, int n)
+{
+    for (int i = 0; i < n; i++) {
+        g_autofree char *v = vkshTypedParamString(&params[i]);
+
+        vkshPrint(ctl, "%-15s: %s\n", params[i].field, v);
+    }
+}
+
 static const vkshOptDef optsDommemstat[] = {
     VKSH_OPT_DOMAIN,
     { "period", VKSH_OT_INT, 0,

@@ -184,6 +184,8 @@ extern const vkshCmdDef vkshCmdVcpuinfo, vkshCmdVcpupin, vkshCmdEmulatorpin,
 
 /* A typed parameter's value as virsh prints it (commands-domstats.c). */
 char *vkshTypedParamString(const virTypedParameter *p);
+/* Each as "name           : value", virsh's layout for tuning parameters. */
+void vkshPrintTypedParams(vkshCtl *ctl, const virTypedParameter *params, int n);
 
 /* commands-migrate.c */
 extern const vkshCmdDef vkshCmdMigrate, vkshCmdMigrateSetspeed, vkshCmdMigrateGetspeed,

@@ -4,6 +4,7 @@
  * children (comments and processing instructions are dropped). */
 #include <string.h>
 
+#include "vksh.h"
 #include "xmltree.h"
 
 static void
@@ -168,4 +169,19 @@ vkshXmlFormat(const vkshXml *node)
 
     format(s, node, 0);
     return g_string_free(s, FALSE);
+}
+
+vkshXml *
+vkshDomainTree(vkshCtl *ctl, virDomainPtr dom, unsigned int flags)
+{
+    g_autofree char *xml = virDomainGetXMLDesc(dom, flags);
+    vkshXml *tree;
+
+    if (!xml) {
+        vkshSaveLibError(ctl);
+        return NULL;
+    }
+    if (!(tree = vkshXmlParse(xml)))
+        vkshError(ctl, "Failed to parse domain XML");
+    return tree;
 }

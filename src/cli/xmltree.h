@@ -6,6 +6,7 @@
 #define VKSH_XMLTREE_H
 
 #include <glib.h>
+#include "virtkit/virtkit.h"
 
 typedef struct _vkshXml vkshXml;
 struct _vkshXml {
@@ -29,6 +30,10 @@ vkshXml *vkshXmlChild(const vkshXml *node, const char *name);
 const char *vkshXmlChildAttr(const vkshXml *node, const char *child, const char *attr);
 /* The elements at path "devices/disk" under node (not owned). */
 GPtrArray *vkshXmlFindAll(const vkshXml *node, const char *path);
+/* The domain's XML (virDomainGetXMLDesc flags) as a tree; NULL after an
+ * error, reported through ctl. */
+typedef struct _vkshCtl vkshCtl;
+vkshXml *vkshDomainTree(vkshCtl *ctl, virDomain *dom, unsigned int flags);
 /* The element re-serialised (attributes single-quoted, text escaped). */
 char *vkshXmlFormat(const vkshXml *node);
 

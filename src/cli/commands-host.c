@@ -157,6 +157,7 @@ const vkshCmdDef *const vkshHostCmds[] = {
     &vkshCmdCpuModels,
     &vkshCmdDomcapabilities,
     &cmdDefHostname,
+    &vkshCmdMaxvcpus,
     &vkshCmdNodecpumap,
     &vkshCmdNodecpustats,
     &cmdDefNodeinfo,

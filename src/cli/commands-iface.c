@@ -302,7 +302,7 @@ static VKSH_CMD(cmdDefIfaceUndefine, "iface-undefine", cmdIfaceUndefine, optsIfa
 
 const vkshCmdDef *const vkshIfaceCmds[] = {
     &cmdDefIfaceBegin, &cmdDefIfaceCommit, &cmdDefIfaceDefine, &cmdDefIfaceDestroy,
-    &cmdDefIfaceDumpxml, &cmdDefIfaceList, &cmdDefIfaceMac, &cmdDefIfaceName,
+    &cmdDefIfaceDumpxml, &vkshCmdIfaceEdit, &cmdDefIfaceList, &cmdDefIfaceMac, &cmdDefIfaceName,
     &cmdDefIfaceRollback, &cmdDefIfaceStart, &cmdDefIfaceUndefine,
     NULL,
 };

@@ -301,7 +301,15 @@ static const vkshCmdDef cmdDefList = {
 
 const vkshCmdDef *const vkshMonitorCmds[] = {
     &vkshCmdDomblkerror,
+    &vkshCmdDomcontrol,
+    &vkshCmdDomblkinfo,
+    &vkshCmdDomblklist,
+    &vkshCmdDomblkstat,
+    &vkshCmdDomblkthreshold,
     &vkshCmdDomifaddr,
+    &vkshCmdDomifGetlink,
+    &vkshCmdDomiflist,
+    &vkshCmdDomifstat,
     &cmdDefDominfo,
     &vkshCmdDommemstat,
     &cmdDefDomstate,

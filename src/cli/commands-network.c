@@ -430,8 +430,9 @@ static VKSH_CMD(cmdDefNetDhcpLeases, "net-dhcp-leases", cmdNetDhcpLeases, optsLe
 
 const vkshCmdDef *const vkshNetworkCmds[] = {
     &cmdDefNetAutostart, &cmdDefNetCreate, &cmdDefNetDefine, &cmdDefNetDestroy,
-    &cmdDefNetDhcpLeases, &cmdDefNetDumpxml, &cmdDefNetInfo, &cmdDefNetList,
+    &cmdDefNetDhcpLeases, &cmdDefNetDumpxml, &vkshCmdNetEdit, &cmdDefNetInfo, &cmdDefNetList,
     &cmdDefNetName, &cmdDefNetStart, &cmdDefNetUndefine, &cmdDefNetUuid,
+    &vkshCmdNwfilterEdit,     /* until an nwfilter group exists */
     /* virsh lists the port commands last, in this order */
     &vkshCmdNetPortList, &vkshCmdNetPortCreate, &vkshCmdNetPortDumpxml,
     &vkshCmdNetPortDelete,

@@ -611,7 +611,7 @@ CMD(defPoolUuid, "pool-uuid", cmdPoolUuid, optsPool, "convert a pool name to poo
 
 const vkshCmdDef *const vkshPoolCmds[] = {
     &defPoolAutostart, &defPoolBuild, &defPoolCreateAs, &defPoolCreate, &defPoolDefineAs,
-    &defPoolDefine, &defPoolDelete, &defPoolDestroy, &defPoolDumpxml, &defPoolInfo,
+    &defPoolDefine, &defPoolDelete, &defPoolDestroy, &defPoolDumpxml, &vkshCmdPoolEdit, &defPoolInfo,
     &defPoolList, &defPoolName, &defPoolRefresh, &defPoolStart, &defPoolUndefine,
     &defPoolUuid, &defFindSources, &defFindSourcesAs, NULL,
 };

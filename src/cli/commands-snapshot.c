@@ -529,6 +529,7 @@ CMD(cmdDefDelete, "snapshot-delete", cmdSnapshotDelete, optsDelete,
 
 const vkshCmdDef *const vkshSnapshotCmds[] = {
     &cmdDefCreate, &cmdDefCreateAs, &cmdDefCurrent, &cmdDefDelete, &cmdDefDumpxml,
-    &cmdDefInfo, &vkshCmdSnapshotList, &cmdDefParent, &cmdDefRevert,
+    &vkshCmdSnapshotEdit, &cmdDefInfo, &vkshCmdSnapshotList, &cmdDefParent, &cmdDefRevert,
+    &vkshCmdCheckpointEdit,   /* until a checkpoint group exists */
     NULL,
 };

@@ -89,8 +89,8 @@ parseCpuNumber(const char **p, int *out)
 /* virsh's cpulist: "r" (every host CPU) or comma-separated N, N-M and ^N
  * (take N out again).  Returns the map (maplen bytes) or NULL after
  * saying why. */
-static unsigned char *
-parseCpulist(vkshCtl *ctl, const char *list, int ncpus, int *maplen)
+unsigned char *
+vkshParseCpulist(vkshCtl *ctl, const char *list, int ncpus, int *maplen)
 {
     g_autofree unsigned char *map = NULL;
     const char *p = list;
@@ -293,7 +293,7 @@ cmdVcpupin(vkshCtl *ctl, const vkshCmd *cmd)
     if (!cpulist)
         return vcpupinQuery(ctl, dom, vcpu, gotVcpu, ncpus, flags);
 
-    if (!(map = parseCpulist(ctl, cpulist, ncpus, &maplen)))
+    if (!(map = vkshParseCpulist(ctl, cpulist, ncpus, &maplen)))
         return false;
     if (vkshAffectGiven(cmd))
         rc = virDomainPinVcpuFlags(dom, vcpu, map, maplen, flags);
@@ -324,7 +324,7 @@ cmdEmulatorpin(vkshCtl *ctl, const vkshCmd *cmd)
         (ncpus = vkshHostCpuCount(ctl)) < 0)
         return false;
     if (cpulist) {
-        if (!(map = parseCpulist(ctl, cpulist, ncpus, &maplen)))
+        if (!(map = vkshParseCpulist(ctl, cpulist, ncpus, &maplen)))
             return false;
         return virDomainPinEmulator(dom, map, maplen, flags) == 0;
     }

@@ -166,6 +166,8 @@ int vkshHostCpuCount(vkshCtl *ctl);
 char *vkshCpumapFormat(const unsigned char *map, int ncpus);
 /* A cpumap as virsh prints it: "0-3,6" when pretty, else "yyyy--y". */
 void vkshCpumapPrint(vkshCtl *ctl, const unsigned char *map, int ncpus, bool pretty);
+/* virsh's cpulist ("0-3,^2", "r") as a map of maplen bytes; NULL after an error. */
+unsigned char *vkshParseCpulist(vkshCtl *ctl, const char *list, int ncpus, int *maplen);
 
 /* table[value], or fallback when value is not an index of it. */
 const char *vkshEnumName(const char *const *table, size_t n, int value,
@@ -179,6 +181,11 @@ extern const vkshCmdDef vkshCmdVcpuinfo, vkshCmdVcpupin, vkshCmdEmulatorpin,
     vkshCmdDommemstat, vkshCmdSchedinfo, vkshCmdDomblkerror, vkshCmdCpuStats,
     vkshCmdSendKey, vkshCmdNodecpumap, vkshCmdNodecpustats, vkshCmdNodememstats,
     vkshCmdCpuModels, vkshCmdDomcapabilities;
+
+/* A typed parameter's value as virsh prints it (commands-domstats.c). */
+char *vkshTypedParamString(const virTypedParameter *p);
+/* Each as "name           : value", virsh's layout for tuning parameters. */
+void vkshPrintTypedParams(vkshCtl *ctl, const virTypedParameter *params, int n);
 
 /* commands-migrate.c */
 extern const vkshCmdDef vkshCmdMigrate, vkshCmdMigrateSetspeed, vkshCmdMigrateGetspeed,
@@ -202,6 +209,34 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(virDomainSnapshot, vkshSnapUnref)
  * embedded domain: the snapshot's own fields come before <domain>). */
 char *vkshSnapshotField(const char *xml, const char *tag);
 extern const vkshCmdDef vkshCmdSnapshotList;
+/* commands-edit.c (the *-edit commands, listed in their objects' groups) */
+extern const vkshCmdDef vkshCmdEdit, vkshCmdManagedSaveEdit, vkshCmdSaveImageEdit,
+    vkshCmdSnapshotEdit, vkshCmdCheckpointEdit, vkshCmdNetEdit, vkshCmdPoolEdit,
+    vkshCmdIfaceEdit, vkshCmdNwfilterEdit;
+/* commands-domblk.c */
+extern const vkshCmdDef vkshCmdDomblklist, vkshCmdDomiflist, vkshCmdDomifGetlink,
+    vkshCmdDomblkinfo, vkshCmdDomblkstat, vkshCmdDomifstat, vkshCmdDomblkthreshold,
+    vkshCmdBlockresize, vkshCmdDetachDeviceAlias, vkshCmdUpdateDevice;
+/* commands-domtune.c */
+extern const vkshCmdDef vkshCmdMemtune, vkshCmdBlkiotune, vkshCmdNumatune, vkshCmdPerf,
+    vkshCmdDomcontrol, vkshCmdDomtime, vkshCmdInjectNmi, vkshCmdSendProcessSignal,
+    vkshCmdDompmsuspend, vkshCmdDompmwakeup, vkshCmdMaxvcpus;
+/* commands-domguest.c */
+extern const vkshCmdDef vkshCmdIothreadinfo, vkshCmdIothreadadd, vkshCmdIothreaddel,
+    vkshCmdIothreadpin, vkshCmdIothreadset, vkshCmdSetvcpu, vkshCmdSetLifecycleAction,
+    vkshCmdMetadata, vkshCmdDomhostname, vkshCmdDomfsinfo, vkshCmdDomfsfreeze,
+    vkshCmdDomfsthaw, vkshCmdDomfstrim, vkshCmdSetUserPassword, vkshCmdGetUserSshkeys,
+    vkshCmdManagedSaveRemove, vkshCmdManagedSaveDumpxml, vkshCmdManagedSaveDefine,
+    vkshCmdSaveImageDumpxml, vkshCmdSaveImageDefine, vkshCmdMigrateCompcache,
+    vkshCmdMigratePostcopy;
+/* commands-domdev.c */
+extern const vkshCmdDef vkshCmdDetachDisk, vkshCmdDetachInterface, vkshCmdDomifSetlink,
+    vkshCmdVncdisplay, vkshCmdTtyconsole, vkshCmdDump, vkshCmdDomiftune,
+    vkshCmdSetUserSshkeys, vkshCmdBackupBegin, vkshCmdBackupDumpxml;
+/* commands-blockjob.c */
+extern const vkshCmdDef vkshCmdBlockjob, vkshCmdBlockpull, vkshCmdBlkdeviotune,
+    vkshCmdGuestvcpus, vkshCmdGuestAgentTimeout, vkshCmdDomlaunchsecinfo,
+    vkshCmdDomdirtyrateCalc;
 /* command groups */
 extern const vkshCmdDef *const vkshDomainCmds[];
 extern const vkshCmdDef *const vkshMonitorCmds[];

@@ -5,6 +5,8 @@
 A case NAME in the data folder is:
   NAME.cmd    the shell's arguments, in shell quoting (one line)
   NAME.stdin  optional: fed to the shell's standard input
+  NAME.env    optional: KEY=VALUE lines added to the shell's environment
+              (EDITOR for the *-edit commands)
   NAME.out    expected stdout          (absent: must be empty)
   NAME.err    expected stderr          (absent: must be empty)
   NAME.rc     expected exit status     (absent: 0)
@@ -92,6 +94,13 @@ def run_case_into(shell, datadir, name, out):
         env = dict(os.environ, LC_ALL='C')
         env.pop('LIBVIRT_DEFAULT_URI', None)
         env.pop('VIRTKIT_DEFAULT_URI', None)
+        env.pop('VISUAL', None)
+        env.pop('EDITOR', None)
+        env['TMPDIR'] = tmp
+        for line in substitute(read(base + '.env', ''), subst).splitlines():
+            if line.strip():
+                key, _, value = line.partition('=')
+                env[key.strip()] = value
         proc = subprocess.run([shell] + args, cwd=tmp, env=env,
                               input=substitute(stdin, subst) if stdin is not None else '',
                               capture_output=True, text=True, timeout=60)

@@ -1,0 +1,1 @@
+-c test:///default 'blkdeviotune test vda --total-bytes-sec abc; blkdeviotune test vda --total-iops-sec 1k; blockjob test vda --info --abort; blockjob test vda --bandwidth x; guestvcpus test --enable; guestvcpus test --cpulist 1; domdirtyrate-calc test --mode bogus'

@@ -1,0 +1,1 @@
+-c test:///default 'domblkinfo test; domblkinfo test --all --device vda; blockresize test vda abc; domblkthreshold test vda abc; domblklist nosuch'

@@ -1,0 +1,1 @@
+-c test:///default 'domblklist test; domblklist test --details; domblklist test --inactive'

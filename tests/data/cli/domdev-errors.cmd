@@ -1,0 +1,1 @@
+-c test:///default 'domif-setlink test testnet0 bogus; domif-setlink test nosuch up; detach-interface test network --mac aa:bb:cc:dd:ee:fe; detach-interface test bridge; detach-disk test vdb; vncdisplay test; dump test x --format elf; dump test x --live --crash; ttyconsole test'

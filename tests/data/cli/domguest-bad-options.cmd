@@ -1,0 +1,1 @@
+-c test:///default 'setvcpu test 1; setvcpu test 1 --enable --disable; iothreadadd test 0; iothreadset test 1; set-lifecycle-action test bogus restart; set-lifecycle-action test poweroff bogus; domhostname test --source bogus; managedsave-define test x --running --paused'

@@ -1,0 +1,1 @@
+-c test:///default 'domif-getlink test nosuch; domif-getlink test aa:bb:cc:dd:ee:fe'

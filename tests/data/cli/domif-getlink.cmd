@@ -1,0 +1,1 @@
+-c test:///default 'domif-getlink test testnet0; domif-getlink test aa:bb:cc:dd:ee:ff --config; domif-getlink test AA:BB:CC:DD:EE:FF'

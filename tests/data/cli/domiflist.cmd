@@ -1,0 +1,1 @@
+-c test:///default 'domiflist test; domiflist test --inactive'

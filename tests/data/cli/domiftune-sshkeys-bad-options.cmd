@@ -1,0 +1,1 @@
+-c test:///default 'domiftune test testnet0 --inbound 1,2,3,4,5; domiftune test testnet0 --outbound x; set-user-sshkeys test root; set-user-sshkeys test root --reset --remove'

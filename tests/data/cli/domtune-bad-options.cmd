@@ -1,0 +1,1 @@
+-c test:///default 'memtune test --hard-limit abc; domtime test --now --sync; dompmsuspend test bogus; send-process-signal test 1 bogus; send-process-signal test x 9; blkiotune test --weight 0'

@@ -1,0 +1,1 @@
+-c test:///default 'managedsave-edit test --running --paused; save-image-edit x --running --paused'

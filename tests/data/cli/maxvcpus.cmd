@@ -1,0 +1,1 @@
+-c test:///default 'maxvcpus; maxvcpus --type test'

@@ -1,0 +1,1 @@
+-c test:///default 'metadata test http://example.org/ --key k --set <a/>; metadata test http://example.org/ --remove'

@@ -1,0 +1,1 @@
+-c test:///default 'snapshot-create-as test s1; snapshot-edit test s1'

@@ -1,0 +1,1 @@
+-c test:///default 'snapshot-create-as test s1; snapshot-edit test s1 --clone; snapshot-edit test; snapshot-edit test --current --clone; snapshot-edit test s1 --rename --clone; snapshot-list test --name'

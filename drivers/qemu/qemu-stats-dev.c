@@ -62,7 +62,7 @@ gatherBlockStats(virDomainPtr dom, const char *disk, long long sums[])
     vkQemuDomainRef(obj);
     if (!vkQemuCheckActive(obj))
         goto out;
-    if (*disk && (idx = vkQemuFindDisk(obj->def, disk)) < 0) {
+    if (*disk && (idx = vkDomainDiskFind(obj->def, disk)) < 0) {
         vkReportError(VIR_ERR_INVALID_ARG, "invalid path: %s", disk);
         goto out;
     }
@@ -199,7 +199,7 @@ vkQemuDomainGetBlockInfo(virDomainPtr dom, const char *disk,
     vkCheckFlags(0, -1);
     if (!(obj = vkQemuDomainGet(dom, &st)))
         return -1;
-    if ((idx = vkQemuFindDisk(obj->def, disk)) < 0) {
+    if ((idx = vkDomainDiskFind(obj->def, disk)) < 0) {
         g_mutex_unlock(&st->lock);
         vkReportError(VIR_ERR_INVALID_ARG, "invalid path %s not assigned to domain", disk);
         return -1;

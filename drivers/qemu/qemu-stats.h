@@ -51,9 +51,6 @@ int vkQemuImageInfo(const char *path, const char *format, virDomainBlockInfoPtr 
 
 /* ---- qemu-stats.c: helpers the other stats files share ---- */
 
-/* The index of the disk of def named by target ("vda") or source path;
- * -1 when none is. */
-int vkQemuFindDisk(const vkDomainDef *def, const char *path);
 /* The "stats" object of query-blockstats' entry for disk idx of def,
  * from the command's return value; NULL when QEMU did not list it. */
 vkJSON *vkQemuBlockStatsFor(const vkJSON *ret, const vkDomainDef *def, int idx);

@@ -41,6 +41,10 @@ typedef struct {
     bool managedSavePaused;
     struct _vkSnapshotList *snapshots;   /* test-snapshot.c; NULL: none yet */
     GList *link;                  /* our node in state->order */
+    /* The guest clock once virDomainSetTime set it (test-domain-devstats.c). */
+    bool guestTimeSet;
+    long long guestTime;
+    unsigned int guestTimeNsec;
 } vkTestDomain;
 
 typedef struct {
@@ -181,6 +185,21 @@ char *vkTestDomainGetSchedulerType(virDomainPtr dom, int *nparams);
 int vkTestDomainGetSecurityLabel(virDomainPtr dom, virSecurityLabelPtr seclabel);
 
 /* test-domain-stats.c */
+/* test-domain-devstats.c */
+int vkTestDomainGetBlockInfo(virDomainPtr dom, const char *path, virDomainBlockInfoPtr info,
+                             unsigned int flags);
+int vkTestDomainBlockStats(virDomainPtr dom, const char *path, virDomainBlockStatsPtr stats,
+                           size_t size);
+int vkTestDomainInterfaceStats(virDomainPtr dom, const char *device,
+                               virDomainInterfaceStatsPtr stats, size_t size);
+int vkTestDomainGetControlInfo(virDomainPtr dom, virDomainControlInfoPtr info,
+                               unsigned int flags);
+int vkTestDomainGetTime(virDomainPtr dom, long long *seconds, unsigned int *nseconds,
+                        unsigned int flags);
+int vkTestDomainSetTime(virDomainPtr dom, long long seconds, unsigned int nseconds,
+                        unsigned int flags);
+int vkTestDomainGetFSInfo(virDomainPtr dom, virDomainFSInfoPtr **info, unsigned int flags);
+
 int vkTestDomainGetVcpus(virDomainPtr dom, virVcpuInfoPtr info, int maxinfo,
                          unsigned char *cpumaps, int maplen);
 int vkTestDomainGetVcpuPinInfo(virDomainPtr dom, int ncpumaps, unsigned char *cpumaps,

@@ -419,9 +419,9 @@ cmdDomtime(vkshCtl *ctl, const vkshCmd *cmd)
         g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc(secs);
         g_autofree char *s = dt ? g_date_time_format(dt, "%Y-%m-%d %H:%M:%S") : NULL;
 
-        vkshPrint(ctl, "Time: %s\n", s ? s : "");
+        vkshPrint(ctl, "Time: %s", s ? s : "");
     } else {
-        vkshPrint(ctl, "Time: %lld\n", secs);
+        vkshPrint(ctl, "Time: %lld", secs);
     }
     return true;
 }

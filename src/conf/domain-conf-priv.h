@@ -317,6 +317,9 @@ extern const char *const vkDomainTopExtraTable[];
 void vkDomainDeviceDefClear(vkDomainDeviceDef *dev);
 void vkDomainDevicePayloadFree(int type, void *payload);
 GPtrArray *vkDomainDevList(vkDomainDef *def, int type);
+/* The index of the disk whose target (first) or local source is path;
+ * -1 when none is. */
+int vkDomainDiskFind(const vkDomainDef *def, const char *path);
 /* The index a disk's target name stands for (hda 0, sdb 1, vdaa 26), -1
  * for a name that has none.  domain-defaults.c */
 int vkDomainDiskIndex(const char *dst);

@@ -521,3 +521,23 @@ vkDomainDefCopy(const vkDomainDef *def)
     copy->id = def->id;
     return copy;
 }
+
+int
+vkDomainDiskFind(const vkDomainDef *def, const char *path)
+{
+    GPtrArray *disks = def->priv->devs[VK_DOMAIN_DEVICE_DISK];
+
+    for (guint i = 0; disks && i < disks->len; i++) {
+        const vkDomainDiskDef *d = disks->pdata[i];
+
+        if (g_strcmp0(d->dst, path) == 0)
+            return i;
+    }
+    for (guint i = 0; disks && i < disks->len; i++) {
+        const vkDomainDiskDef *d = disks->pdata[i];
+
+        if (d->src && d->type != VK_DOMAIN_DISK_TYPE_NETWORK && strcmp(d->src, path) == 0)
+            return i;
+    }
+    return -1;
+}

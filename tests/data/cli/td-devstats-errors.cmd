@@ -1,0 +1,1 @@
+-c test:///default 'domblkstat test hda; domifstat test nosuch; destroy test; domtime test'

@@ -1,0 +1,1 @@
+-c test:///default 'domblkinfo test vda; domblkinfo test --all; domfsinfo test; domtime test --pretty; domcontrol test; domblkinfo test hda'

@@ -566,6 +566,7 @@ const vkshCmdDef *const vkshDomainCmds[] = {
     &vkshCmdMigrate,
     &vkshCmdMigrateGetdowntime,
     &vkshCmdMigrateGetspeed,
+    &vkshCmdMigratePostcopy,
     &vkshCmdMigrateSetdowntime,
     &vkshCmdMigrateSetspeed,
     &vkshCmdQemuAttach,

@@ -183,7 +183,7 @@ extern const vkshCmdDef vkshCmdVcpuinfo, vkshCmdVcpupin, vkshCmdEmulatorpin,
 /* commands-migrate.c */
 extern const vkshCmdDef vkshCmdMigrate, vkshCmdMigrateSetspeed, vkshCmdMigrateGetspeed,
     vkshCmdMigrateSetdowntime, vkshCmdMigrateGetdowntime, vkshCmdDomjobinfo,
-    vkshCmdDomjobabort;
+    vkshCmdDomjobabort, vkshCmdMigratePostcopy;
 
 /* commands-console.c */
 extern const vkshCmdDef vkshCmdConsole;

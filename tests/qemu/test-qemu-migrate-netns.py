@@ -17,7 +17,9 @@ with the migration (--xml).
   --auto-converge; --parallel (multifd, both QEMUs told); --tunnelled
   (the stream inside the daemons' own TCP connection, no other port);
   and the refusals around them (migrate-postcopy without --postcopy,
-  --postcopy without --live or with --tunnelled, --comp-methods mt).
+  --postcopy without --live or with --tunnelled, --comp-methods mt);
+- a guest on a network only the source has: the destination refuses it
+  by name in Prepare, before anything moves.
 
 After each move the counter goes on where it stopped (the numbers of both
 logs, in order, have no gap and no restart) and the destination's log has
@@ -291,6 +293,35 @@ def capabilities(b, a, base, name, log_b, log_a):
           "to %d" % last)
 
 
+def incompatible(a, b, base, kernel, initrd):
+    """A guest on a network that only A has: B's Prepare refuses it by
+    name before any memory moves; the guest runs on A as before and B
+    has nothing of it."""
+    net = os.path.join(base, "lan.xml")
+    with open(net, "w") as f:
+        f.write("<network><name>vkmig-lan</name><bridge name='vkmigbr0'/></network>\n")
+    a.virsh(a.local, "net-define", net)
+    a.virsh(a.local, "net-start", "vkmig-lan")
+    name = "vkmignic"
+    path = os.path.join(base, name + ".xml")
+    with open(path, "w") as f:
+        f.write(guest_xml(name, kernel, initrd, a.logs).replace(
+            "<devices>", "<devices>\n    <interface type='network'>"
+            "<source network='vkmig-lan'/></interface>"))
+    a.virsh(a.local, "create", path)
+    pid = vktest.status_pid(a.root, name)
+    r = a.virsh(a.local, "migrate", "--live", name, b.tcp, "tcp:" + b.addr, ok=False)
+    assert r.returncode != 0 and "vkmig-lan" in r.stderr, r.stderr
+    print("missing network on the destination: %s" % r.stderr.strip().splitlines()[-1])
+    assert a.states().get(name) == "running", a.states()
+    assert vktest.alive(pid)
+    assert name not in b.states(), b.states()
+    assert not os.path.exists(os.path.join(b.root, "run", name + ".xml"))
+    a.virsh(a.local, "destroy", name)
+    a.virsh(a.local, "net-destroy", "vkmig-lan")
+    a.virsh(a.local, "net-undefine", "vkmig-lan")
+
+
 def main():
     if os.geteuid() != 0:
         skip("network namespaces need root")
@@ -320,6 +351,7 @@ def main():
         name = "vkmignet"
         initrd = os.path.join(base, "initrd.cpio")
         write_initrd(initrd)
+        incompatible(a, b, base, kernel, initrd)
         path = os.path.join(base, name + ".xml")
         with open(path, "w") as f:
             f.write(guest_xml(name, kernel, initrd, a.logs))

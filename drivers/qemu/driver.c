@@ -142,6 +142,7 @@ qemuConnectOpen(virConnectPtr conn, virConnectAuthPtr auth, unsigned int flags)
 static int
 qemuConnectClose(virConnectPtr conn)
 {
+    vkQemuMigrateConnClosed(conn);
     return vkStateRegistryClose(&registry, conn);
 }
 

@@ -394,6 +394,7 @@ prepare(virConnectPtr dconn, virStreamPtr tunnel, virTypedParameterPtr params, i
     obj->mig.abort = false;
     obj->mig.started = g_get_real_time();
     obj->mig.flags = flags;
+    obj->mig.conn = dconn;
     rc = vkQemuStartDomain(st, obj, 0, &incoming);
     if (pipefd[0] >= 0)
         close(pipefd[0]);       /* QEMU has its own copy now */
@@ -644,4 +645,35 @@ vkQemuMigrateFinish3Params(virConnectPtr dconn, virTypedParameterPtr params, int
  unlock:
     g_mutex_unlock(&st->lock);
     return ret;
+}
+
+void
+vkQemuMigrateConnClosed(virConnectPtr conn)
+{
+    vkQemuState *st = vkQemuConnState(conn);
+    g_autoptr(GPtrArray) orphans = g_ptr_array_new();
+
+    g_mutex_lock(&st->lock);
+    for (GList *l = st->domains.order.head; l; l = l->next) {
+        vkQemuDomain *obj = l->data;
+
+        if (obj->mig.dir == VK_QEMU_MIG_IN && obj->mig.conn == conn && obj->run) {
+            vkQemuDomainRef(obj);
+            g_ptr_array_add(orphans, obj);
+        }
+    }
+    for (guint i = 0; i < orphans->len; i++) {
+        vkQemuDomain *obj = orphans->pdata[i];
+
+        /* a Finish still running holds the job and decides itself */
+        if (vkQemuBeginJob(st, obj) < 0) {
+            vkErrorReset();
+        } else {
+            if (obj->mig.dir == VK_QEMU_MIG_IN && obj->mig.conn == conn && obj->run)
+                dropIncoming(st, obj);
+            vkQemuEndJob(st, obj);
+        }
+        vkQemuDomainUnref(obj);
+    }
+    g_mutex_unlock(&st->lock);
 }

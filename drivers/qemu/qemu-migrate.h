@@ -46,6 +46,10 @@ virDomainPtr vkQemuMigrateFinish3Params(virConnectPtr dconn, virTypedParameterPt
                                         int nparams, const char *cookiein, int cookieinlen,
                                         char **cookieout, int *cookieoutlen,
                                         unsigned int flags, int cancelled);
+/* conn is closing: an incoming migration its Prepare started and no
+ * Finish ended (the client or the source's daemon went away) is dropped,
+ * as libvirt does, so no paused half-guest stays behind. */
+void vkQemuMigrateConnClosed(virConnectPtr conn);
 /* Ends obj's QEMU (locked, job held) with reason/detail, as destroy
  * would; returns with the run gone. */
 void vkQemuMigrateKill(vkQemuState *st, vkQemuDomain *obj, int reason, int detail);

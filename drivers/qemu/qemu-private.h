@@ -68,6 +68,8 @@ typedef struct {
     bool abort;                    /* domjobabort asked for the end */
     gint64 started;                /* g_get_real_time() at its start */
     unsigned int flags;            /* its VIR_MIGRATE_* (post-copy allowed?) */
+    virConnectPtr conn;            /* incoming: the connection of its Prepare
+                                    * (compared only, never used) */
     unsigned long long speed;      /* MiB/s for the next one; 0: unlimited */
     unsigned long long downtime;   /* ms; 0: QEMU's default */
 } vkQemuMigState;

@@ -19,7 +19,10 @@ with the migration (--xml).
   and the refusals around them (migrate-postcopy without --postcopy,
   --postcopy without --live or with --tunnelled, --comp-methods mt);
 - a guest on a network only the source has: the destination refuses it
-  by name in Prepare, before anything moves.
+  by name in Prepare, before anything moves;
+- the source's daemon SIGKILLed mid-way (peer to peer): the destination
+  drops its incoming half when that connection goes, the source's QEMU
+  keeps the guest, and the restarted daemon reattaches to it.
 
 After each move the counter goes on where it stopped (the numbers of both
 logs, in order, have no gap and no restart) and the destination's log has
@@ -322,6 +325,42 @@ def incompatible(a, b, base, kernel, initrd):
     a.virsh(a.local, "net-undefine", "vkmig-lan")
 
 
+def source_killed(a, b, base, name, log_a):
+    """A's daemon SIGKILLed while the guest crawls to B (peer to peer, 1
+    MiB/s): B drops its incoming half when A's connection goes, A's QEMU
+    sees its migration fail and keeps the guest running, and A's daemon,
+    started again, reattaches to that same QEMU: the guest runs on A only
+    and still counts."""
+    pid = vktest.status_pid(a.root, name)
+    argv = ["ip", "netns", "exec", a.ns, vktest.VIRSH, "-c", a.local, "migrate", "--live",
+            "--p2p", "--bandwidth", "1", name, b.tcp, "tcp:" + b.addr]
+    mig = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        wait_until(lambda: name in b.states(), "the incoming guest on B")
+        wait_until(lambda: "Unbounded" in a.virsh(a.local, "domjobinfo", name).stdout,
+                   "the migration job on A")
+        a.daemon.proc.kill()
+        out = mig.communicate(timeout=GUARD)[0]
+    finally:
+        if mig.poll() is None:
+            mig.kill()
+            mig.wait()
+    assert mig.returncode != 0, out
+    wait_until(lambda: name not in b.states(), "B to drop its incoming guest")
+    assert not os.path.exists(os.path.join(b.root, "run", name + ".xml"))
+    assert vktest.alive(pid)
+    a.daemon.stop()
+    a.start(base)
+    assert a.states().get(name) == "running", a.states()
+    assert vktest.status_pid(a.root, name) == pid
+    before = counts(read(log_a))[-1]
+    wait_until(lambda: counts(read(log_a))[-1] >= before + 5, "the counter on A after all")
+    seq = counts(read(log_a))
+    assert seq == list(range(seq[0], seq[0] + len(seq))), seq
+    print("source daemon SIGKILLed mid-way: B dropped its half, A reattached, counter at %d"
+          % seq[-1])
+
+
 def main():
     if os.geteuid() != 0:
         skip("network namespaces need root")
@@ -394,6 +433,7 @@ def main():
 
         postcopy(a, b, base, name, log_a, log_b)
         capabilities(b, a, base, name, log_b, log_a)
+        source_killed(a, b, base, name, log_a)
 
         a.virsh(a.local, "destroy", name)
         a.virsh(a.local, "undefine", name)

@@ -136,7 +136,8 @@ def measure(kind, base, kernel, initrd):
             src_h.virsh(src_h.local, "migrate", "--live", "--xml", dxml, name,
                         dst_h.local, "tcp:" + dst_h.addr)
             totals.append(time.monotonic() - began)
-            netns.wait_until(lambda: len(w.seen[log(dst_h)]) >= 3, "counting on arrival")
+            netns.wait_until(lambda: len(w.seen[log(dst_h)]) >= 3,
+                             "%s: counting on arrival (migration %d)" % (kind, i + 1))
             w.stop = True
             w.t.join()
             gap = w.seen[log(dst_h)][0] - w.seen[log(src_h)][-1]

@@ -142,6 +142,7 @@ qemuConnectOpen(virConnectPtr conn, virConnectAuthPtr auth, unsigned int flags)
 static int
 qemuConnectClose(virConnectPtr conn)
 {
+    vkQemuMigrateConnClosed(conn);
     return vkStateRegistryClose(&registry, conn);
 }
 
@@ -258,12 +259,14 @@ static virHypervisorDriver qemuHypervisorDriver = {
     .connectSupportsFeature = vkQemuConnectSupportsFeature,
     .domainMigrateBegin3Params = vkQemuMigrateBegin3Params,
     .domainMigratePrepare3Params = vkQemuMigratePrepare3Params,
+    .domainMigratePrepareTunnel3Params = vkQemuMigratePrepareTunnel3Params,
     .domainMigratePerform3Params = vkQemuMigratePerform3Params,
     .domainMigrateFinish3Params = vkQemuMigrateFinish3Params,
     .domainMigrateConfirm3Params = vkQemuMigrateConfirm3Params,
     .domainMigrateSetMaxSpeed = vkQemuDomainMigrateSetMaxSpeed,
     .domainMigrateGetMaxSpeed = vkQemuDomainMigrateGetMaxSpeed,
     .domainMigrateSetMaxDowntime = vkQemuDomainMigrateSetMaxDowntime,
+    .domainMigrateStartPostCopy = vkQemuDomainMigrateStartPostCopy,
     .domainMigrateGetMaxDowntime = vkQemuDomainMigrateGetMaxDowntime,
 
     .domainBlockPull = vkQemuDomainBlockPull,

@@ -35,6 +35,7 @@
 #include "drivers/qemu/qemu-console.h"
 #include "drivers/qemu/qemu-graphics.h"
 #include "drivers/qemu/qemu-blockjob.h"
+#include "drivers/qemu/qemu-migrate.h"
 #include "drivers/storage/storage-driver.h"
 
 /* Called locked: is w still about the domain's current run? */
@@ -339,7 +340,9 @@ runIncoming(vkQemuState *st, vkQemuDomain *obj, vkQemuRun *run, vkQemuMonitor *m
     bool ok, stalled = false;
 
     if (vkQemuMonitorSetMigrationEvents(mon) < 0 ||
-        (!incoming->uri && vkQemuMonitorSendFd(mon, "vk-incoming", fd) < 0))
+        (fd >= 0 && vkQemuMonitorSendFd(mon, "vk-incoming", fd) < 0) ||
+        (incoming->uri &&
+         vkQemuMigrateSetCapabilities(mon, incoming->migFlags, incoming->channels) < 0))
         return -1;
     args = vkJSONNewObject();
     vkJSONObjectAppendString(args, "uri", incoming->uri ? incoming->uri : "fd:vk-incoming");

@@ -35,6 +35,44 @@ vkQemuMigrateApplyTuning(vkQemuMonitor *mon, unsigned long long speed,
     return vkQemuMonitorCommand(mon, "migrate-set-parameters", args, NULL);
 }
 
+static void
+addCap(vkJSON *caps, const char *name, bool on)
+{
+    vkJSON *cap = vkJSONNewObject();
+
+    vkJSONObjectAppendString(cap, "capability", name);
+    vkJSONObjectAppendBool(cap, "state", on);
+    vkJSONArrayAppend(caps, cap);
+}
+
+int
+vkQemuMigrateSetCapabilities(vkQemuMonitor *mon, unsigned int flags,
+                             unsigned long long channels)
+{
+    vkJSON *args = vkJSONNewObject();
+    vkJSON *caps = vkJSONNewArray();
+
+    /* each set on or off, so a previous migration's choice does not
+     * linger in a QEMU that migrates again */
+    addCap(caps, "events", true);
+    addCap(caps, "auto-converge", flags & VIR_MIGRATE_AUTO_CONVERGE);
+    /* --compressed means xbzrle when no method is named, as in libvirt;
+     * QEMU's multithreaded "compress" (libvirt's "mt") is refused before
+     * this: measured here, it hands a TCG guest corrupted memory */
+    addCap(caps, "xbzrle", flags & VIR_MIGRATE_COMPRESSED);
+    addCap(caps, "compress", false);
+    addCap(caps, "multifd", flags & VIR_MIGRATE_PARALLEL);
+    addCap(caps, "postcopy-ram", flags & VIR_MIGRATE_POSTCOPY);
+    vkJSONObjectAppend(args, "capabilities", caps);
+    if (vkQemuMonitorCommand(mon, "migrate-set-capabilities", args, NULL) < 0)
+        return -1;
+    if (!channels || !(flags & VIR_MIGRATE_PARALLEL))
+        return 0;
+    args = vkJSONNewObject();
+    vkJSONObjectAppendInt(args, "multifd-channels", (long long)channels);
+    return vkQemuMonitorCommand(mon, "migrate-set-parameters", args, NULL);
+}
+
 /* The monitor of obj's outgoing migration, referenced; NULL (locked,
  * nothing reported) when there is none. */
 static vkQemuMonitor *
@@ -280,5 +318,36 @@ vkQemuDomainMigrateGetMaxDowntime(virDomainPtr dom, unsigned long long *downtime
         rc = 0;
     }
     g_mutex_unlock(&st->lock);
+    return rc;
+}
+
+int
+vkQemuDomainMigrateStartPostCopy(virDomainPtr dom, unsigned int flags)
+{
+    vkQemuState *st;
+    vkQemuDomain *obj;
+    vkQemuMonitor *mon = NULL;
+    int rc = -1;
+
+    vkCheckFlags(0, -1);
+    if (!(obj = vkQemuDomainGet(dom, &st)))
+        return -1;
+    if (!vkQemuCheckActive(obj)) {
+        /* reported */
+    } else if (!(mon = migrationMonitor(obj))) {
+        vkReportError(VIR_ERR_OPERATION_INVALID, "%s",
+                      "post-copy can only be started while outgoing migration is in progress");
+    } else if (!(obj->mig.flags & VIR_MIGRATE_POSTCOPY)) {
+        vkReportError(VIR_ERR_OPERATION_INVALID, "%s",
+                      "switching to post-copy requires migration to be started with "
+                      "VIR_MIGRATE_POSTCOPY flag");
+    } else {
+        rc = 0;
+    }
+    g_mutex_unlock(&st->lock);
+    if (rc == 0)
+        rc = vkQemuMonitorCommand(mon, "migrate-start-postcopy", NULL, NULL);
+    if (mon)
+        vkQemuMonitorUnref(mon);
     return rc;
 }

@@ -14,16 +14,24 @@
  * Perform opens the destination's daemon itself and runs every step from
  * here (src/api/migrate.c's sequence), the client waiting on one call.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
 
 #define VIR_FROM_THIS VIR_FROM_QEMU
 #include "util/error.h"
 #include "api/migrate.h"
 #include "drivers/qemu/qemu-migrate.h"
 
-static int
-paramULLong(virTypedParameterPtr params, int nparams, const char *name,
-            unsigned long long *value)
+/* The name QEMU knows the tunnel's pipe by (getfd), and the pump's read
+ * size. */
+#define TUNNEL_FD_NAME "vk-tunnel"
+#define TUNNEL_CHUNK (256 * 1024)
+
+int
+vkQemuMigrateParamULLong(virTypedParameterPtr params, int nparams, const char *name,
+                         unsigned long long *value)
 {
     for (int i = 0; i < nparams; i++) {
         if (strcmp(params[i].field, name) != 0)
@@ -39,30 +47,14 @@ paramULLong(virTypedParameterPtr params, int nparams, const char *name,
     return 0;
 }
 
-static void
-addCap(vkJSON *caps, const char *name, bool on)
+/* Whether the wait of a migration that may switch to post-copy ends:
+ * once QEMU runs post-copy the guest's CPUs move to the destination, so
+ * Perform is done there (libvirt's point too). */
+static bool
+outDone(const char *status, unsigned int flags)
 {
-    vkJSON *cap = vkJSONNewObject();
-
-    vkJSONObjectAppendString(cap, "capability", name);
-    vkJSONObjectAppendBool(cap, "state", on);
-    vkJSONArrayAppend(caps, cap);
-}
-
-/* The capabilities this migration's flags ask for (QMP names), each set
- * on or off so a previous migration's choice does not linger. */
-static int
-setCapabilities(vkQemuMonitor *mon, unsigned int flags)
-{
-    vkJSON *args = vkJSONNewObject();
-    vkJSON *caps = vkJSONNewArray();
-
-    addCap(caps, "events", true);
-    addCap(caps, "auto-converge", flags & VIR_MIGRATE_AUTO_CONVERGE);
-    addCap(caps, "compress", flags & VIR_MIGRATE_COMPRESSED);
-    addCap(caps, "multifd", flags & VIR_MIGRATE_PARALLEL);
-    vkJSONObjectAppend(args, "capabilities", caps);
-    return vkQemuMonitorCommand(mon, "migrate-set-capabilities", args, NULL);
+    return vkQemuMigrationDone(status) ||
+           ((flags & VIR_MIGRATE_POSTCOPY) && g_strcmp0(status, "postcopy-active") == 0);
 }
 
 /* QMP's error-desc of a failed migration, or a copy of fallback. */
@@ -87,7 +79,7 @@ failureText(vkQemuMonitor *mon, const char *fallback)
  * Confirm; on failure it is back to NONE and the guest runs as before. */
 static int
 migrateOut(vkQemuState *st, vkQemuDomain *obj, const char *uri, virTypedParameterPtr params,
-           int nparams, unsigned int flags)
+           int nparams, unsigned int flags, int tunnelFd)
 {
     unsigned long long speed = obj->mig.speed, channels = 0;
     unsigned long long downtime = obj->mig.downtime;
@@ -98,23 +90,32 @@ migrateOut(vkQemuState *st, vkQemuDomain *obj, const char *uri, virTypedParamete
     vkJSON *args;
     int rc;
 
-    paramULLong(params, nparams, VIR_MIGRATE_PARAM_BANDWIDTH, &speed);
-    paramULLong(params, nparams, VIR_MIGRATE_PARAM_PARALLEL_CONNECTIONS, &channels);
+    for (int i = 0; i < nparams; i++) {
+        if (strcmp(params[i].field, VIR_MIGRATE_PARAM_COMPRESSION) == 0 &&
+            params[i].type == VIR_TYPED_PARAM_STRING &&
+            strcmp(params[i].value.s, "xbzrle") != 0) {
+            vkReportError(VIR_ERR_ARGUMENT_UNSUPPORTED,
+                          "compression method '%s' is not supported (only xbzrle)",
+                          params[i].value.s);
+            return -1;
+        }
+    }
+    vkQemuMigrateParamULLong(params, nparams, VIR_MIGRATE_PARAM_BANDWIDTH, &speed);
+    vkQemuMigrateParamULLong(params, nparams, VIR_MIGRATE_PARAM_PARALLEL_CONNECTIONS,
+                             &channels);
     g_clear_pointer(&run->migStatus, g_free);
     obj->mig.dir = VK_QEMU_MIG_OUT;
     obj->mig.abort = false;
     obj->mig.started = g_get_real_time();
+    obj->mig.flags = flags;
     mon = vkQemuMonitorRef(run->mon);
     g_mutex_unlock(&st->lock);
 
-    rc = setCapabilities(mon, flags);
+    rc = vkQemuMigrateSetCapabilities(mon, flags, channels);
     if (rc == 0)
         rc = vkQemuMigrateApplyTuning(mon, speed, downtime);
-    if (rc == 0 && channels && (flags & VIR_MIGRATE_PARALLEL)) {
-        args = vkJSONNewObject();
-        vkJSONObjectAppendInt(args, "multifd-channels", (long long)channels);
-        rc = vkQemuMonitorCommand(mon, "migrate-set-parameters", args, NULL);
-    }
+    if (rc == 0 && tunnelFd >= 0)
+        rc = vkQemuMonitorSendFd(mon, TUNNEL_FD_NAME, tunnelFd);
     if (rc == 0) {
         args = vkJSONNewObject();
         vkJSONObjectAppendString(args, "uri", uri);
@@ -122,8 +123,7 @@ migrateOut(vkQemuState *st, vkQemuDomain *obj, const char *uri, virTypedParamete
     }
 
     g_mutex_lock(&st->lock);
-    while (rc == 0 && obj->run && obj->run->gen == gen &&
-           !vkQemuMigrationDone(obj->run->migStatus))
+    while (rc == 0 && obj->run && obj->run->gen == gen && !outDone(obj->run->migStatus, flags))
         g_cond_wait(&st->jobCond, &st->lock);
     if (rc < 0) {
         /* reported by the monitor */
@@ -134,6 +134,8 @@ migrateOut(vkQemuState *st, vkQemuDomain *obj, const char *uri, virTypedParamete
     } else if (strcmp(obj->run->migStatus, "cancelled") == 0) {
         vkReportError(VIR_ERR_OPERATION_ABORTED, "%s", "migration out job: canceled by client");
         rc = -1;
+    } else if (strcmp(obj->run->migStatus, "postcopy-active") == 0) {
+        vkQemuSetState(obj, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_POSTCOPY);
     } else if (strcmp(obj->run->migStatus, "completed") != 0) {
         g_mutex_unlock(&st->lock);
         why = failureText(mon, "migration failed");
@@ -145,6 +147,110 @@ migrateOut(vkQemuState *st, vkQemuDomain *obj, const char *uri, virTypedParamete
     vkQemuMonitorUnref(mon);
     if (rc < 0)
         obj->mig.dir = VK_QEMU_MIG_NONE;
+    return rc;
+}
+
+/* ---- tunnelled: QEMU writes into a pipe, a thread of ours reads it
+ * into the stream of the destination daemon's connection ---- */
+
+typedef struct {
+    int fd;                 /* the pipe's read end (the pump's: it closes it) */
+    virStreamPtr st;
+    bool failed;
+    char *why;
+} tunnelPump;
+
+static gpointer
+pumpTunnel(gpointer opaque)
+{
+    tunnelPump *p = opaque;
+    g_autofree char *buf = g_malloc(TUNNEL_CHUNK);
+
+    for (;;) {
+        ssize_t n = read(p->fd, buf, TUNNEL_CHUNK);
+
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            p->failed = true;
+            p->why = g_strdup_printf("reading the migration stream: %s", g_strerror(errno));
+            break;
+        }
+        if (n == 0)
+            break;          /* QEMU closed its end: the stream is complete */
+        for (ssize_t off = 0; off < n;) {
+            int w = virStreamSend(p->st, buf + off, (size_t)(n - off));
+
+            if (w < 0) {
+                virErrorPtr e = virGetLastError();
+
+                p->failed = true;
+                p->why = g_strdup(e && e->message ? e->message : "stream send failed");
+                goto out;
+            }
+            off += w;
+        }
+    }
+ out:
+    /* closed either way: a QEMU still writing gets EPIPE and fails the
+     * migration instead of waiting on a pipe nobody reads */
+    close(p->fd);
+    return NULL;
+}
+
+/* Perform of a tunnelled migration, run by vkDomainMigrateSequence with
+ * the stream PrepareTunnel3 opened on the destination's connection. */
+static int
+performTunnel(virDomainPtr dom, virStreamPtr stream, virTypedParameterPtr params,
+              int nparams, const char *cookiein, int cookieinlen, char **cookieout,
+              int *cookieoutlen, unsigned int flags)
+{
+    tunnelPump pump = { .st = stream };
+    vkQemuState *st;
+    vkQemuDomain *obj;
+    GThread *thread;
+    int pipefd[2];
+    int rc = -1;
+
+    (void)cookiein;
+    (void)cookieinlen;
+    if (pipe2(pipefd, O_CLOEXEC) < 0) {
+        vkReportSystemError(errno, "%s", "cannot create the migration tunnel's pipe");
+        virStreamAbort(stream);
+        return -1;
+    }
+    pump.fd = pipefd[0];
+    thread = g_thread_new("vk-mig-tunnel", pumpTunnel, &pump);
+    if ((obj = vkQemuDomainGet(dom, &st))) {
+        vkQemuDomainRef(obj);
+        if (vkQemuBeginJob(st, obj) == 0) {
+            if (vkQemuCheckActive(obj) && obj->run)
+                rc = migrateOut(st, obj, "fd:" TUNNEL_FD_NAME, params, nparams, flags,
+                                pipefd[1]);
+            if (rc == 0 && cookieout && cookieoutlen)
+                *cookieout = vkQemuMigrateCookie(obj->name, obj->uuid, NULL, cookieoutlen);
+            vkQemuEndJob(st, obj);
+        }
+        g_mutex_unlock(&st->lock);
+        vkQemuDomainUnref(obj);
+    }
+    /* QEMU keeps its copy until its migration ends; then the pump reads
+     * the end of the stream */
+    close(pipefd[1]);
+    g_thread_join(thread);
+    if (rc == 0 && pump.failed) {
+        vkReportError(VIR_ERR_OPERATION_FAILED, "tunnelled migration failed: %s", pump.why);
+        rc = -1;
+    }
+    if (rc == 0 && virStreamFinish(stream) < 0)
+        rc = -1;
+    if (rc < 0) {
+        virErrorPtr saved = vkErrorSave();
+
+        virStreamAbort(stream);
+        vkErrorRestore(&saved);
+    }
+    g_free(pump.why);
     return rc;
 }
 
@@ -165,7 +271,8 @@ performP2P(virDomainPtr dom, const char *dconnuri, virTypedParameterPtr params, 
                       dconnuri, msg);
         return -1;
     }
-    ddom = vkDomainMigrateSequence(dom, dconn, params, nparams, flags);
+    ddom = vkDomainMigrateSequence(dom, dconn, params, nparams, flags,
+                                   (flags & VIR_MIGRATE_TUNNELLED) ? performTunnel : NULL);
     saved = vkErrorSave();
     if (ddom)
         virDomainFree(ddom);
@@ -198,6 +305,11 @@ vkQemuMigratePerform3Params(virDomainPtr dom, const char *dconnuri,
         }
         return performP2P(dom, dconnuri, params, nparams, flags);
     }
+    if (flags & VIR_MIGRATE_TUNNELLED) {
+        vkReportError(VIR_ERR_OPERATION_INVALID, "%s",
+                      "cannot perform tunnelled migration without using peer2peer flag");
+        return -1;
+    }
     if (!(obj = vkQemuDomainGet(dom, &st)))
         return -1;
     vkQemuDomainRef(obj);
@@ -208,7 +320,7 @@ vkQemuMigratePerform3Params(virDomainPtr dom, const char *dconnuri,
     } else if (!uri) {
         vkReportError(VIR_ERR_INVALID_ARG, "%s", "no migration URI from the destination");
     } else if (vkQemuCheckActive(obj) && obj->run) {
-        rc = migrateOut(st, obj, uri, params, nparams, flags);
+        rc = migrateOut(st, obj, uri, params, nparams, flags, -1);
     }
     if (rc == 0 && cookieout && cookieoutlen)
         *cookieout = vkQemuMigrateCookie(obj->name, obj->uuid, NULL, cookieoutlen);
@@ -217,6 +329,21 @@ vkQemuMigratePerform3Params(virDomainPtr dom, const char *dconnuri,
     g_mutex_unlock(&st->lock);
     vkQemuDomainUnref(obj);
     return rc;
+}
+
+/* A post-copy migration the destination took: the source's QEMU still
+ * serves the pages the destination has not pulled yet, so it may go only
+ * once its own migration says so (locked, job held). */
+static void
+waitPostcopy(vkQemuState *st, vkQemuDomain *obj)
+{
+    guint64 gen;
+
+    if (!obj->run || g_strcmp0(obj->run->migStatus, "postcopy-active") != 0)
+        return;
+    gen = obj->run->gen;
+    while (obj->run && obj->run->gen == gen && !vkQemuMigrationDone(obj->run->migStatus))
+        g_cond_wait(&st->jobCond, &st->lock);
 }
 
 int
@@ -246,8 +373,12 @@ vkQemuMigrateConfirm3Params(virDomainPtr dom, virTypedParameterPtr params, int n
         obj->mig.dir = VK_QEMU_MIG_NONE;
         /* Perform finished but the destination could not take the guest:
          * it runs here again. */
-        if (wasOut && obj->run && obj->state == VIR_DOMAIN_PAUSED &&
-            obj->reason == VIR_DOMAIN_PAUSED_MIGRATION && !(flags & VIR_MIGRATE_OFFLINE)) {
+        if (wasOut && obj->run && obj->reason == VIR_DOMAIN_PAUSED_POSTCOPY) {
+            /* Part of the guest's memory is only there now: it cannot
+             * run here again (libvirt leaves it paused the same way). */
+            vkQemuSetState(obj, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_POSTCOPY_FAILED);
+        } else if (wasOut && obj->run && obj->state == VIR_DOMAIN_PAUSED &&
+                   obj->reason == VIR_DOMAIN_PAUSED_MIGRATION && !(flags & VIR_MIGRATE_OFFLINE)) {
             vkQemuSetState(obj, VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_MIGRATION_CANCELED);
             rc = vkQemuDomainMonitorCommand(st, obj, "cont", NULL, NULL);
             if (rc == 0)
@@ -261,6 +392,7 @@ vkQemuMigrateConfirm3Params(virDomainPtr dom, virTypedParameterPtr params, int n
                       obj->name);
         rc = -1;
     } else {
+        waitPostcopy(st, obj);
         obj->mig.dir = VK_QEMU_MIG_NONE;
         vkQemuMigrateKill(st, obj, VIR_DOMAIN_SHUTOFF_MIGRATED,
                           VIR_DOMAIN_EVENT_STOPPED_MIGRATED);

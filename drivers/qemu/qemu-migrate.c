@@ -13,6 +13,7 @@
  * not defined here before is gone again then, so nothing stays half made.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
 #include <arpa/inet.h>
@@ -25,6 +26,7 @@
 #include "api/migrate.h"
 #include "drivers/qemu/qemu-migrate.h"
 #include "drivers/qemu/process.h"
+#include "core/fd-stream.h"
 
 #define MIG_PORT_MIN 49152
 #define MIG_PORT_MAX 49215
@@ -52,10 +54,8 @@ int
 vkQemuMigrateCheckFlags(unsigned int flags)
 {
     static const struct { unsigned int flag; const char *what; } refused[] = {
-        { VIR_MIGRATE_TUNNELLED, "tunnelled migration (--tunnelled)" },
         { VIR_MIGRATE_NON_SHARED_DISK, "copying storage (--copy-storage-all)" },
         { VIR_MIGRATE_NON_SHARED_INC, "copying storage (--copy-storage-inc)" },
-        { VIR_MIGRATE_POSTCOPY, "post-copy migration (--postcopy)" },
         { VIR_MIGRATE_TLS, "migration over TLS (--tls)" },
     };
 
@@ -65,6 +65,22 @@ vkQemuMigrateCheckFlags(unsigned int flags)
                           refused[i].what);
             return -1;
         }
+    }
+    /* a pipe has one direction and one channel: no return path for
+     * post-copy's page requests, no multifd */
+    if ((flags & VIR_MIGRATE_TUNNELLED) &&
+        (flags & (VIR_MIGRATE_POSTCOPY | VIR_MIGRATE_PARALLEL))) {
+        vkReportError(VIR_ERR_ARGUMENT_UNSUPPORTED,
+                      "%s is not supported with tunnelled migration",
+                      (flags & VIR_MIGRATE_POSTCOPY) ? "post-copy migration" :
+                      "parallel migration");
+        return -1;
+    }
+    if ((flags & VIR_MIGRATE_POSTCOPY) &&
+        (!(flags & VIR_MIGRATE_LIVE) || (flags & VIR_MIGRATE_OFFLINE))) {
+        vkReportError(VIR_ERR_ARGUMENT_UNSUPPORTED, "%s",
+                      "post-copy migration is not supported with non-live or paused migration");
+        return -1;
     }
     if ((flags & VIR_MIGRATE_OFFLINE) && !(flags & VIR_MIGRATE_PERSIST_DEST)) {
         vkReportError(VIR_ERR_ARGUMENT_UNSUPPORTED, "%s",
@@ -288,10 +304,15 @@ prepareOffline(vkQemuState *st, vkDomainDef **def)
     return saveDefined(st, obj, obj->newDef ? obj->newDef : obj->def, was);
 }
 
-int
-vkQemuMigratePrepare3Params(virConnectPtr dconn, virTypedParameterPtr params, int nparams,
-                            const char *cookiein, int cookieinlen, char **cookieout,
-                            int *cookieoutlen, char **uri_out, unsigned int flags)
+static void dropIncoming(vkQemuState *st, vkQemuDomain *obj);
+
+/* Prepare, over TCP (tunnel NULL: the URI goes back in uri_out) or
+ * tunnelled: QEMU reads a pipe whose other end feeds from tunnel, the
+ * stream the source's daemon writes into through this connection. */
+static int
+prepare(virConnectPtr dconn, virStreamPtr tunnel, virTypedParameterPtr params, int nparams,
+        const char *cookiein, int cookieinlen, char **cookieout, int *cookieoutlen,
+        char **uri_out, unsigned int flags)
 {
     vkQemuState *st = vkQemuConnState(dconn);
     const char *dxml = vkMigrateParamString(params, nparams, VIR_MIGRATE_PARAM_DEST_XML);
@@ -307,6 +328,7 @@ vkQemuMigratePrepare3Params(virConnectPtr dconn, virTypedParameterPtr params, in
     vkQemuDomain *obj, *old;
     bool existed;
     int port = 0, rc = -1;
+    int pipefd[2] = { -1, -1 };
 
     vkCheckFlags(VK_QEMU_MIGRATE_FLAGS, -1);
     if (vkQemuMigrateCheckFlags(flags) < 0)
@@ -315,7 +337,12 @@ vkQemuMigratePrepare3Params(virConnectPtr dconn, virTypedParameterPtr params, in
         vkReportError(VIR_ERR_INVALID_ARG, "%s", "no domain XML to migrate");
         return -1;
     }
-    if (uri && !(flags & VIR_MIGRATE_OFFLINE) && parseURI(uri, &host, &port) < 0)
+    if (tunnel && (flags & VIR_MIGRATE_OFFLINE)) {
+        vkReportError(VIR_ERR_ARGUMENT_UNSUPPORTED, "%s",
+                      "offline migration has no stream to tunnel");
+        return -1;
+    }
+    if (!tunnel && uri && !(flags & VIR_MIGRATE_OFFLINE) && parseURI(uri, &host, &port) < 0)
         return -1;
 
     g_mutex_lock(&st->lock);
@@ -347,14 +374,35 @@ vkQemuMigratePrepare3Params(virConnectPtr dconn, virTypedParameterPtr params, in
     vkQemuDomainRef(obj);
     if (vkQemuBeginJob(st, obj) < 0)
         goto unref;
-    if (port == 0 && (port = freePort(st)) < 0)
-        goto endjob;
-    listenURI = g_strdup_printf("tcp:%s:%d", listen ? listen : "0.0.0.0", port);
+    if (tunnel) {
+        if (pipe2(pipefd, O_CLOEXEC) < 0) {
+            vkReportSystemError(errno, "%s", "cannot create the migration tunnel's pipe");
+            goto endjob;
+        }
+        incoming.fd = pipefd[0];
+        listenURI = g_strdup("fd:vk-incoming");
+    } else {
+        if (port == 0 && (port = freePort(st)) < 0)
+            goto endjob;
+        listenURI = g_strdup_printf("tcp:%s:%d", listen ? listen : "0.0.0.0", port);
+    }
     incoming.uri = listenURI;
+    incoming.migFlags = flags;
+    vkQemuMigrateParamULLong(params, nparams, VIR_MIGRATE_PARAM_PARALLEL_CONNECTIONS,
+                             &incoming.channels);
     obj->mig.dir = VK_QEMU_MIG_IN;
     obj->mig.abort = false;
     obj->mig.started = g_get_real_time();
-    if (vkQemuStartDomain(st, obj, 0, &incoming) < 0) {
+    obj->mig.flags = flags;
+    obj->mig.conn = dconn;
+    rc = vkQemuStartDomain(st, obj, 0, &incoming);
+    if (pipefd[0] >= 0)
+        close(pipefd[0]);       /* QEMU has its own copy now */
+    if (rc == 0 && tunnel && vkFdStreamOpen(tunnel, g_steal_fd(&pipefd[1])) < 0) {
+        dropIncoming(st, obj);
+        rc = -1;
+    }
+    if (rc < 0) {
         obj->mig.dir = VK_QEMU_MIG_NONE;
         /* As a failed create: a domain new here goes again. */
         if (!existed && !obj->removed)
@@ -363,9 +411,11 @@ vkQemuMigratePrepare3Params(virConnectPtr dconn, virTypedParameterPtr params, in
             vkDomainDefFree(obj->def);
             obj->def = g_steal_pointer(&obj->newDef);
         }
+        if (pipefd[1] >= 0)
+            close(pipefd[1]);
         goto endjob;
     }
-    if (uri_out)
+    if (uri_out && !tunnel)
         *uri_out = g_strdup_printf(strchr(host ? host : "", ':') ? "tcp:[%s]:%d" : "tcp:%s:%d",
                                    host ? host : g_get_host_name(), port);
     if (cookieout && cookieoutlen)
@@ -379,6 +429,30 @@ vkQemuMigratePrepare3Params(virConnectPtr dconn, virTypedParameterPtr params, in
  unlock:
     g_mutex_unlock(&st->lock);
     return rc;
+}
+
+int
+vkQemuMigratePrepare3Params(virConnectPtr dconn, virTypedParameterPtr params, int nparams,
+                            const char *cookiein, int cookieinlen, char **cookieout,
+                            int *cookieoutlen, char **uri_out, unsigned int flags)
+{
+    return prepare(dconn, NULL, params, nparams, cookiein, cookieinlen, cookieout,
+                   cookieoutlen, uri_out, flags);
+}
+
+int
+vkQemuMigratePrepareTunnel3Params(virConnectPtr dconn, virStreamPtr st,
+                                  virTypedParameterPtr params, int nparams,
+                                  const char *cookiein, int cookieinlen, char **cookieout,
+                                  int *cookieoutlen, unsigned int flags)
+{
+    if (!(flags & VIR_MIGRATE_TUNNELLED)) {
+        vkReportError(VIR_ERR_INVALID_ARG, "%s",
+                      "a tunnelled Prepare needs VIR_MIGRATE_TUNNELLED");
+        return -1;
+    }
+    return prepare(dconn, st, params, nparams, cookiein, cookieinlen, cookieout, cookieoutlen,
+                   NULL, flags);
 }
 
 void
@@ -403,17 +477,25 @@ vkQemuMigrateKill(vkQemuState *st, vkQemuDomain *obj, int reason, int detail)
         vkQemuStopProcess(st, obj, reason, detail);
 }
 
+static bool
+inPostcopy(vkQemuDomain *obj)
+{
+    return obj->run && g_strcmp0(obj->run->migStatus, "postcopy-active") == 0;
+}
+
 /* Waits (locked, job held) for the incoming stream's end; 0 when QEMU
- * says completed.  The source has finished sending when Finish comes, so
- * the wait is short; a stall bound still catches a stream that stopped. */
+ * says completed, or runs post-copy and postcopy allows that.  The source
+ * has finished sending (or switched) when Finish comes, so the wait is
+ * short; a stall bound still catches a stream that stopped. */
 static int
-waitIncoming(vkQemuState *st, vkQemuDomain *obj)
+waitIncoming(vkQemuState *st, vkQemuDomain *obj, bool postcopy)
 {
     const gint64 stall = (gint64)VK_QEMU_MIGRATION_STALL_MS * G_TIME_SPAN_MILLISECOND;
     gint64 deadline = g_get_monotonic_time() + stall;
     guint64 gen = obj->run->gen;
 
-    while (obj->run && obj->run->gen == gen && !vkQemuMigrationDone(obj->run->migStatus)) {
+    while (obj->run && obj->run->gen == gen && !vkQemuMigrationDone(obj->run->migStatus) &&
+           !(postcopy && inPostcopy(obj))) {
         if (!g_cond_wait_until(&st->jobCond, &st->lock, deadline)) {
             vkReportError(VIR_ERR_OPERATION_TIMEOUT,
                           "incoming migration of domain '%s' made no progress for %d s",
@@ -426,7 +508,7 @@ waitIncoming(vkQemuState *st, vkQemuDomain *obj)
                       "QEMU of domain '%s' ended during the incoming migration", obj->name);
         return -1;
     }
-    if (strcmp(obj->run->migStatus, "completed") != 0) {
+    if (strcmp(obj->run->migStatus, "completed") != 0 && !(postcopy && inPostcopy(obj))) {
         vkReportError(VIR_ERR_OPERATION_FAILED, "incoming migration of domain '%s' %s",
                       obj->name, obj->run->migStatus);
         return -1;
@@ -519,7 +601,7 @@ vkQemuMigrateFinish3Params(virConnectPtr dconn, virTypedParameterPtr params, int
                       obj->name);
         goto endjob;
     }
-    if (cancelled || waitIncoming(st, obj) < 0) {
+    if (cancelled || waitIncoming(st, obj, flags & VIR_MIGRATE_POSTCOPY) < 0) {
         dropIncoming(st, obj);
         goto endjob;
     }
@@ -543,6 +625,13 @@ vkQemuMigrateFinish3Params(virConnectPtr dconn, virTypedParameterPtr params, int
         vkQemuEmitLifecycle(st, obj, VIR_DOMAIN_EVENT_RESUMED,
                             VIR_DOMAIN_EVENT_RESUMED_MIGRATED);
     }
+    /* Post-copy: the guest runs here already, pulling what is missing;
+     * it is this host's once the last page came (the source's Confirm
+     * waits for the same end).  A failure now loses the guest on both. */
+    if (inPostcopy(obj) && waitIncoming(st, obj, false) < 0) {
+        dropIncoming(st, obj);
+        goto endjob;
+    }
     if (obj->run && vkQemuWriteStatus(st, obj) < 0)
         vkErrorReset();
     if (cookieout && cookieoutlen)
@@ -556,4 +645,35 @@ vkQemuMigrateFinish3Params(virConnectPtr dconn, virTypedParameterPtr params, int
  unlock:
     g_mutex_unlock(&st->lock);
     return ret;
+}
+
+void
+vkQemuMigrateConnClosed(virConnectPtr conn)
+{
+    vkQemuState *st = vkQemuConnState(conn);
+    g_autoptr(GPtrArray) orphans = g_ptr_array_new();
+
+    g_mutex_lock(&st->lock);
+    for (GList *l = st->domains.order.head; l; l = l->next) {
+        vkQemuDomain *obj = l->data;
+
+        if (obj->mig.dir == VK_QEMU_MIG_IN && obj->mig.conn == conn && obj->run) {
+            vkQemuDomainRef(obj);
+            g_ptr_array_add(orphans, obj);
+        }
+    }
+    for (guint i = 0; i < orphans->len; i++) {
+        vkQemuDomain *obj = orphans->pdata[i];
+
+        /* a Finish still running holds the job and decides itself */
+        if (vkQemuBeginJob(st, obj) < 0) {
+            vkErrorReset();
+        } else {
+            if (obj->mig.dir == VK_QEMU_MIG_IN && obj->mig.conn == conn && obj->run)
+                dropIncoming(st, obj);
+            vkQemuEndJob(st, obj);
+        }
+        vkQemuDomainUnref(obj);
+    }
+    g_mutex_unlock(&st->lock);
 }

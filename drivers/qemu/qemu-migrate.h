@@ -10,7 +10,7 @@
 #include "drivers/qemu/qemu-private.h"
 
 /* The flags the steps accept: the rest (tunnelled, copy of storage,
- * post-copy, TLS, ...) is refused with VIR_ERR_ARGUMENT_UNSUPPORTED. */
+ * TLS, ...) is refused with VIR_ERR_ARGUMENT_UNSUPPORTED. */
 #define VK_QEMU_MIGRATE_FLAGS \
     (VIR_MIGRATE_LIVE | VIR_MIGRATE_PEER2PEER | VIR_MIGRATE_PERSIST_DEST | \
      VIR_MIGRATE_UNDEFINE_SOURCE | VIR_MIGRATE_PAUSED | VIR_MIGRATE_CHANGE_PROTECTION | \
@@ -37,15 +37,28 @@ int vkQemuMigratePrepare3Params(virConnectPtr dconn, virTypedParameterPtr params
                                 int nparams, const char *cookiein, int cookieinlen,
                                 char **cookieout, int *cookieoutlen, char **uri_out,
                                 unsigned int flags);
+/* Prepare of a tunnelled migration: the stream comes on st. */
+int vkQemuMigratePrepareTunnel3Params(virConnectPtr dconn, virStreamPtr st,
+                                      virTypedParameterPtr params, int nparams,
+                                      const char *cookiein, int cookieinlen, char **cookieout,
+                                      int *cookieoutlen, unsigned int flags);
 virDomainPtr vkQemuMigrateFinish3Params(virConnectPtr dconn, virTypedParameterPtr params,
                                         int nparams, const char *cookiein, int cookieinlen,
                                         char **cookieout, int *cookieoutlen,
                                         unsigned int flags, int cancelled);
+/* conn is closing: an incoming migration its Prepare started and no
+ * Finish ended (the client or the source's daemon went away) is dropped,
+ * as libvirt does, so no paused half-guest stays behind. */
+void vkQemuMigrateConnClosed(virConnectPtr conn);
 /* Ends obj's QEMU (locked, job held) with reason/detail, as destroy
  * would; returns with the run gone. */
 void vkQemuMigrateKill(vkQemuState *st, vkQemuDomain *obj, int reason, int detail);
 
 /* qemu-migrate-out.c: the source's steps */
+/* 1 and *value set when params has name as an unsigned (or a
+ * non-negative int); 0 otherwise. */
+int vkQemuMigrateParamULLong(virTypedParameterPtr params, int nparams, const char *name,
+                             unsigned long long *value);
 int vkQemuMigratePerform3Params(virDomainPtr dom, const char *dconnuri,
                                 virTypedParameterPtr params, int nparams,
                                 const char *cookiein, int cookieinlen, char **cookieout,
@@ -67,6 +80,13 @@ int vkQemuDomainMigrateSetMaxDowntime(virDomainPtr dom, unsigned long long downt
                                       unsigned int flags);
 int vkQemuDomainMigrateGetMaxDowntime(virDomainPtr dom, unsigned long long *downtime,
                                       unsigned int flags);
+/* Sets the migration capabilities flags ask for (QMP names: auto-converge,
+ * xbzrle, multifd, postcopy-ram; the rest off) and the multifd channels
+ * (0: QEMU's default) on either end's QEMU; unlocked, mon referenced. */
+int vkQemuMigrateSetCapabilities(vkQemuMonitor *mon, unsigned int flags,
+                                 unsigned long long channels);
+/* Switches obj's outgoing migration to post-copy (migrate-postcopy). */
+int vkQemuDomainMigrateStartPostCopy(virDomainPtr dom, unsigned int flags);
 /* Sends the tuning (speed, downtime) to obj's QEMU; unlocked, mon is the
  * caller's reference. */
 int vkQemuMigrateApplyTuning(vkQemuMonitor *mon, unsigned long long speed,

@@ -67,6 +67,9 @@ typedef struct {
     int dir;                       /* VK_QEMU_MIG_* */
     bool abort;                    /* domjobabort asked for the end */
     gint64 started;                /* g_get_real_time() at its start */
+    unsigned int flags;            /* its VIR_MIGRATE_* (post-copy allowed?) */
+    virConnectPtr conn;            /* incoming: the connection of its Prepare
+                                    * (compared only, never used) */
     unsigned long long speed;      /* MiB/s for the next one; 0: unlimited */
     unsigned long long downtime;   /* ms; 0: QEMU's default */
 } vkQemuMigState;
@@ -232,10 +235,15 @@ int vkQemuDomainResume(virDomainPtr dom);
  * migration stream (after virtkit's header); its owner closes it. */
 typedef struct {
     int fd;
-    /* Or a migration's listen URI ("tcp:ADDR:PORT"): then the start
-     * returns as soon as QEMU listens, paused (reason migration), and
-     * vkQemuMigrate* waits for the stream. */
+    /* Or a migration's listen URI ("tcp:ADDR:PORT", or "fd:vk-incoming"
+     * with fd, a tunnelled migration's pipe): then the start returns as
+     * soon as QEMU listens, paused (reason migration), and vkQemuMigrate*
+     * waits for the stream. */
     const char *uri;
+    /* The migration's VIR_MIGRATE_* and multifd channels (0: QEMU's
+     * default): the capabilities both ends must agree on. */
+    unsigned int migFlags;
+    unsigned long long channels;
 } vkQemuIncoming;
 
 /* Starts obj's QEMU: called locked with the job held; returns locked.

@@ -80,6 +80,11 @@ int vkRemoteDomainRename(virDomainPtr domain, const char *new_name, unsigned int
 int vkRemoteDomainOpenGraphicsFD(virDomainPtr dom, unsigned int idx, unsigned int flags);
 char *vkRemoteDomainScreenshot(virDomainPtr dom, virStreamPtr st, unsigned int screen,
                                unsigned int flags);
+int vkRemoteDomainMigratePrepareTunnel3Params(virConnectPtr dconn, virStreamPtr st,
+                                              virTypedParameterPtr params, int nparams,
+                                              const char *cookiein, int cookieinlen,
+                                              char **cookieout, int *cookieoutlen,
+                                              unsigned int flags);
 
 /* remote-secret.c: a secret's value */
 unsigned char *vkRemoteSecretGetValue(virSecretPtr secret, size_t *value_size,

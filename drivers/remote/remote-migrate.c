@@ -179,6 +179,7 @@ vkRemoteMigrateFillMembers(virHypervisorDriver *drv)
 {
     drv->domainMigrateBegin3Params = remoteBegin3Params;
     drv->domainMigratePrepare3Params = remotePrepare3Params;
+    drv->domainMigratePrepareTunnel3Params = vkRemoteDomainMigratePrepareTunnel3Params;
     drv->domainMigratePerform3Params = remotePerform3Params;
     drv->domainMigrateFinish3Params = remoteFinish3Params;
     drv->domainMigrateConfirm3Params = remoteConfirm3Params;

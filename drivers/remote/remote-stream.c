@@ -670,3 +670,40 @@ vkRemoteStorageVolDownload(virStorageVolPtr vol, virStreamPtr st, unsigned long 
 {
     return volStream(vol, st, REMOTE_PROC_STORAGE_VOL_DOWNLOAD, offset, length, flags);
 }
+
+/* A tunnelled migration's Prepare: the source's daemon sends the stream
+ * on st; the reply carries the destination's cookie. */
+int
+vkRemoteDomainMigratePrepareTunnel3Params(virConnectPtr dconn, virStreamPtr st,
+                                          virTypedParameterPtr params, int nparams,
+                                          const char *cookiein, int cookieinlen,
+                                          char **cookieout, int *cookieoutlen,
+                                          unsigned int flags)
+{
+    remote_domain_migrate_prepare_tunnel3_params_args args = { 0 };
+    remote_domain_migrate_prepare_tunnel3_params_ret ret = { 0 };
+    int rv;
+
+    args.cookie_in.cookie_in_val = (char *)cookiein;
+    args.cookie_in.cookie_in_len = cookieinlen > 0 ? (u_int)cookieinlen : 0;
+    args.flags = flags;
+    if (vkRemoteSerializeTypedParams(params, nparams, REMOTE_DOMAIN_MIGRATE_PARAM_LIST_MAX,
+                                     &args.params.params_val, &args.params.params_len) < 0)
+        return -1;
+    rv = callOpeningStreamRet(dconn->privateData, st,
+                              REMOTE_PROC_DOMAIN_MIGRATE_PREPARE_TUNNEL3_PARAMS,
+                              (xdrproc_t)xdr_remote_domain_migrate_prepare_tunnel3_params_args,
+                              &args,
+                              (xdrproc_t)xdr_remote_domain_migrate_prepare_tunnel3_params_ret,
+                              &ret);
+    vkRemoteTypedParamsFree(args.params.params_val, args.params.params_len);
+    if (rv < 0)
+        return -1;
+    if (cookieout && cookieoutlen) {
+        *cookieout = g_steal_pointer(&ret.cookie_out.cookie_out_val);
+        *cookieoutlen = (int)ret.cookie_out.cookie_out_len;
+        ret.cookie_out.cookie_out_len = 0;
+    }
+    xdr_free((xdrproc_t)xdr_remote_domain_migrate_prepare_tunnel3_params_ret, (char *)&ret);
+    return 0;
+}

@@ -165,8 +165,9 @@ vkDomainMigrateConfirm3Params(virDomainPtr dom, virTypedParameterPtr params, int
  * driver migrating peer to peer can run this itself. */
 virDomainPtr
 vkDomainMigrateSequence(virDomainPtr dom, virConnectPtr dconn, virTypedParameterPtr params,
-                        int nparams, unsigned int flags)
+                        int nparams, unsigned int flags, vkMigratePerformTunnelFn tunnel)
 {
+    virStreamPtr st = NULL;
     virTypedParameterPtr p = NULL;
     int np = 0;
     g_autofree char *xml = NULL;
@@ -202,7 +203,14 @@ vkDomainMigrateSequence(virDomainPtr dom, virConnectPtr dconn, virTypedParameter
         if (uri)
             addString(&p, &np, VIR_MIGRATE_PARAM_URI, uri);
     }
-    if (vkDomainMigratePrepare3Params(dconn, p, np, c1, l1, &c2, &l2, &uriOut, flags) < 0) {
+    if (tunnel && !(st = virStreamNew(dconn, 0))) {
+        saved = vkErrorSave();
+        vkDomainMigrateConfirm3Params(dom, p, np, NULL, 0, flags, 1);
+        goto cleanup;
+    }
+    if ((tunnel ? vkDomainMigratePrepareTunnel3Params(dconn, st, p, np, c1, l1, &c2, &l2, flags)
+                : vkDomainMigratePrepare3Params(dconn, p, np, c1, l1, &c2, &l2, &uriOut,
+                                                flags)) < 0) {
         saved = vkErrorSave();
         vkDomainMigrateConfirm3Params(dom, p, np, NULL, 0, flags, 1);
         goto cleanup;
@@ -217,8 +225,11 @@ vkDomainMigrateSequence(virDomainPtr dom, virConnectPtr dconn, virTypedParameter
         if (uriOut)
             addString(&p, &np, VIR_MIGRATE_PARAM_URI, uriOut);
     }
-    cancelled = vkDomainMigratePerform3Params(dom, NULL, p, np, c2, l2, &c3, &l3,
-                                              flags & ~VIR_MIGRATE_PEER2PEER) < 0;
+    if (tunnel)
+        cancelled = tunnel(dom, st, p, np, c2, l2, &c3, &l3, flags) < 0;
+    else
+        cancelled = vkDomainMigratePerform3Params(dom, NULL, p, np, c2, l2, &c3, &l3,
+                                                  flags & ~VIR_MIGRATE_PEER2PEER) < 0;
     if (cancelled)
         saved = vkErrorSave();
     ddom = vkDomainMigrateFinish3Params(dconn, p, np, c3, l3, &c4, &l4, flags, cancelled);
@@ -233,6 +244,8 @@ vkDomainMigrateSequence(virDomainPtr dom, virConnectPtr dconn, virTypedParameter
         vkErrorReset();   /* the guest runs on the destination: that is the result */
 
  cleanup:
+    if (st)
+        virStreamFree(st);
     if (saved)
         vkErrorRestore(&saved);
     virTypedParamsFree(p, np);
@@ -277,7 +290,7 @@ migrate3(virDomainPtr dom, virConnectPtr dconn, virTypedParameterPtr params, int
         dname = vkMigrateParamString(params, nparams, VIR_MIGRATE_PARAM_DEST_NAME);
         return virDomainLookupByName(dconn, dname ? dname : dom->name);
     }
-    return vkDomainMigrateSequence(dom, dconn, params, nparams, flags);
+    return vkDomainMigrateSequence(dom, dconn, params, nparams, flags, NULL);
 }
 
 /* The arguments of the older forms as parameters. */

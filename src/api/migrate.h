@@ -52,11 +52,22 @@ int vkDomainMigrateConfirm3Params(virDomainPtr dom, virTypedParameterPtr params,
                                   const char *cookiein, int cookieinlen, unsigned int flags,
                                   int cancelled);
 
+/* A source's Perform that sends the migration into st (a stream on the
+ * destination's connection that PrepareTunnel3 opened), then finishes or
+ * aborts st. */
+typedef int (*vkMigratePerformTunnelFn)(virDomainPtr dom, virStreamPtr st,
+                                        virTypedParameterPtr params, int nparams,
+                                        const char *cookiein, int cookieinlen,
+                                        char **cookieout, int *cookieoutlen,
+                                        unsigned int flags);
+
 /* Begin, Prepare, Perform, Finish, Confirm between dom's connection and
- * dconn: the domain on dconn, or NULL with the first error set. */
+ * dconn: the domain on dconn, or NULL with the first error set.  With
+ * tunnel (a source driver running a tunnelled migration), Prepare is
+ * PrepareTunnel3 and tunnel performs. */
 virDomainPtr vkDomainMigrateSequence(virDomainPtr dom, virConnectPtr dconn,
                                      virTypedParameterPtr params, int nparams,
-                                     unsigned int flags);
+                                     unsigned int flags, vkMigratePerformTunnelFn tunnel);
 
 /* The string parameter name in params, or NULL (no error either way). */
 const char *vkMigrateParamString(virTypedParameterPtr params, int nparams, const char *name);

@@ -606,6 +606,7 @@ const vkshCmdDef *const vkshDomainCmds[] = {
     &vkshCmdMigrateCompcache,
     &vkshCmdMigrateGetdowntime,
     &vkshCmdMigrateGetspeed,
+    &vkshCmdMigratePostcopy,
     &vkshCmdMigrateSetdowntime,
     &vkshCmdMigrateSetspeed,
     &vkshCmdMigratePostcopy,

@@ -261,6 +261,14 @@ cmdDomjobabort(vkshCtl *ctl, const vkshCmd *cmd)
     return dom && virDomainAbortJob(dom) == 0;
 }
 
+static bool
+cmdMigratePostcopy(vkshCtl *ctl, const vkshCmd *cmd)
+{
+    g_autoptr(virDomain) dom = vkshCommandDomain(ctl, cmd, NULL, VKSH_BYANY);
+
+    return dom && virDomainMigrateStartPostCopy(dom, 0) == 0;
+}
+
 VKSH_CMD(vkshCmdMigrate, "migrate", cmdMigrate, optsMigrate,
          "migrate domain to another host",
          "Migrates the domain to the host at desturi: managed by this shell, or peer to "
@@ -281,3 +289,6 @@ VKSH_CMD(vkshCmdDomjobinfo, "domjobinfo", cmdDomjobinfo, vkshOptsDomainOnly,
          "domain job information", "Shows the progress of the domain's migration job.");
 VKSH_CMD(vkshCmdDomjobabort, "domjobabort", cmdDomjobabort, vkshOptsDomainOnly,
          "abort active domain job", "Aborts the domain's migration job.");
+VKSH_CMD(vkshCmdMigratePostcopy, "migrate-postcopy", cmdMigratePostcopy, vkshOptsDomainOnly,
+         "Switch running migration from pre-copy to post-copy",
+         "Switches the domain's outgoing migration (started with --postcopy) to post-copy.");

@@ -190,7 +190,7 @@ void vkshPrintTypedParams(vkshCtl *ctl, const virTypedParameter *params, int n);
 /* commands-migrate.c */
 extern const vkshCmdDef vkshCmdMigrate, vkshCmdMigrateSetspeed, vkshCmdMigrateGetspeed,
     vkshCmdMigrateSetdowntime, vkshCmdMigrateGetdowntime, vkshCmdDomjobinfo,
-    vkshCmdDomjobabort;
+    vkshCmdDomjobabort, vkshCmdMigratePostcopy;
 
 /* commands-console.c */
 extern const vkshCmdDef vkshCmdConsole;

@@ -12,6 +12,9 @@
  *     count through their queued reply.  max_client_requests run at once
  *     and as many again may wait, so a client whose calls are slow still
  *     gets its keepalive PINGs read and answered;
+ *   - stream data the client sent that its local stream has not taken
+ *     yet (a disk, a migrating QEMU slower than the network):
+ *     VK_DAEMON_STREAM_RX_PAUSE bytes;
  *   - the output queue (replies, events, stream data, PONGs), in packets
  *     (max_client_queued_messages) and in bytes, together with the calls
  *     waiting for a worker (max_client_queued_bytes).
@@ -40,6 +43,7 @@ overBoundLocked(vkDaemonClient *client)
     size_t calls = (size_t)client->inflight + client->pending.length + client->txReplies;
 
     return calls >= 2 * (size_t)cfg->maxClientRequests ||
+           g_atomic_int_get(&client->streamRx) >= VK_DAEMON_STREAM_RX_PAUSE ||
            client->tx.length >= (unsigned int)cfg->maxClientQueuedMessages ||
            client->txBytes + client->pendingBytes >= (size_t)cfg->maxClientQueuedBytes;
 }
@@ -154,4 +158,10 @@ vkDaemonClientPausedLocked(vkDaemonClient *client)
     if (paused && client->tx.length)
         stallArmLocked(client);
     return paused;
+}
+
+void
+vkDaemonClientStreamRxAdd(vkDaemonClient *client, long delta)
+{
+    g_atomic_int_add(&client->streamRx, (gint)delta);
 }

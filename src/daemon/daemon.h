@@ -96,6 +96,14 @@ void vkDaemonClientUnref(vkDaemonClient *client);
 void vkDaemonClientClose(vkDaemonClient *client, const char *reason);
 /* Queues msg for sending (takes ownership); may write immediately. */
 void vkDaemonClientSend(vkDaemonClient *client, vkRpcMessage *msg);
+/* Stream data read from the client and not yet taken by its local stream
+ * (stream.c): over VK_DAEMON_STREAM_RX_PAUSE bytes the client is not read
+ * (back-pressure, backpressure.c).  RxAdd is atomic and lock-free (for
+ * the relay's lock); Resume re-reads the bound after data was taken (no
+ * relay lock held). */
+#define VK_DAEMON_STREAM_RX_PAUSE (1024 * 1024)
+void vkDaemonClientStreamRxAdd(vkDaemonClient *client, long delta);
+void vkDaemonClientResume(vkDaemonClient *client);
 /* Marks the end of one dispatched call: frees a request slot. */
 void vkDaemonClientCallDone(vkDaemonClient *client);
 vkServerClient *vkDaemonClientPublic(vkDaemonClient *client);

@@ -88,6 +88,7 @@ struct _vkDaemonClient {
 
     vkRpcMessage *rx;           /* main loop only */
     gint lastRx;                /* monotonic seconds; atomic */
+    gint streamRx;              /* stream bytes not yet taken; atomic */
 };
 
 /* backpressure.c, all with client->lock held.  TxAccount: msg was added

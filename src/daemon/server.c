@@ -434,6 +434,20 @@ queueCall(vkDaemonClient *client, vkRpcMessage *msg)
 }
 
 void
+vkDaemonClientResume(vkDaemonClient *client)
+{
+    g_mutex_lock(&client->lock);
+    if (!client->closing) {
+        bool was = client->paused;
+
+        updateCondLocked(client);
+        if (was && !client->paused)
+            vkDaemonClientKickLocked(client);   /* what waits in the socket */
+    }
+    g_mutex_unlock(&client->lock);
+}
+
+void
 vkDaemonClientCallDone(vkDaemonClient *client)
 {
     vkRpcMessage *next;
@@ -542,6 +556,10 @@ handleMessage(vkDaemonClient *client, vkRpcMessage *msg)
     }
     if (hdr->type == VK_RPC_STREAM) {
         vkDaemonStreamIncoming(client, msg);
+        /* its data may have put the client over the stream bound */
+        g_mutex_lock(&client->lock);
+        updateCondLocked(client);
+        g_mutex_unlock(&client->lock);
         return;
     }
     if (hdr->type != VK_RPC_CALL) {

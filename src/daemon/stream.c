@@ -51,6 +51,7 @@ static GPtrArray *relays;       /* vkRelay*, each a reference */
 typedef struct {
     GPtrArray *msgs;            /* (vkDaemonClient*, vkRpcMessage*) pairs */
     GPtrArray *dead;            /* vkRelay* (references) */
+    GPtrArray *resume;          /* vkDaemonClient* (references) whose data went */
 } vkRelayOut;
 
 static void
@@ -73,6 +74,20 @@ outInit(vkRelayOut *o)
 {
     o->msgs = g_ptr_array_new();
     o->dead = g_ptr_array_new();
+    o->resume = g_ptr_array_new();
+}
+
+/* Called locked: n bytes of r's received data are gone (taken or
+ * dropped); the client may be read again once relayLock is released. */
+static void
+rxTaken(vkRelayOut *o, vkRelay *r, size_t n)
+{
+    r->rxBytes -= n;
+    vkDaemonClientStreamRxAdd(r->client, -(long)n);
+    if (!g_ptr_array_find(o->resume, r->client, NULL)) {
+        vkDaemonClientRef(r->client);
+        g_ptr_array_add(o->resume, r->client);
+    }
 }
 
 static void
@@ -124,6 +139,17 @@ closeLocked(vkRelayOut *o, vkRelay *r, bool abortLocal)
         virStreamAbort(r->st);
         vkErrorReset();
     }
+    /* nothing more arrives for it (it leaves the table): what it holds
+     * no longer counts against its client */
+    {
+        vkRpcMessage *m;
+
+        while ((m = g_queue_pop_head(&r->rx))) {
+            rxTaken(o, r, m->length);
+            vkRpcMessageFree(m);
+        }
+        r->rxOffset = 0;
+    }
     if (g_ptr_array_remove(relays, r))
         g_ptr_array_add(o->dead, r);    /* the table's reference moves */
 }
@@ -137,10 +163,15 @@ outFlush(vkRelayOut *o)
         vkDaemonClientSend(client, o->msgs->pdata[i + 1]);
         vkDaemonClientUnref(client);
     }
+    for (guint i = 0; i < o->resume->len; i++) {
+        vkDaemonClientResume(o->resume->pdata[i]);
+        vkDaemonClientUnref(o->resume->pdata[i]);
+    }
     for (guint i = 0; i < o->dead->len; i++)
         relayUnref(o->dead->pdata[i]);
     g_ptr_array_free(o->msgs, TRUE);
     g_ptr_array_free(o->dead, TRUE);
+    g_ptr_array_free(o->resume, TRUE);
 }
 
 static vkRelay *
@@ -218,10 +249,14 @@ handleWriteLocked(vkRelayOut *o, vkRelay *r)
             else
                 queueStatus(o, r, VK_RPC_OK, NULL, 0);
             vkErrorReset();
-            closeLocked(o, r, false);
+            g_queue_pop_head(&r->rx);
+            rxTaken(o, r, msg->length);
+            vkRpcMessageFree(msg);
+            closeLocked(o, r, false);   /* drops what came after */
+            return;
         }
         g_queue_pop_head(&r->rx);
-        r->rxBytes -= msg->length;
+        rxTaken(o, r, msg->length);
         r->rxOffset = 0;
         vkRpcMessageFree(msg);
     }
@@ -363,6 +398,7 @@ vkDaemonStreamIncoming(vkDaemonClient *client, vkRpcMessage *msg)
     } else {
         g_queue_push_tail(&r->rx, msg);
         r->rxBytes += msg->length;
+        vkDaemonClientStreamRxAdd(client, (long)msg->length);
         if (r->active)
             handleWriteLocked(&o, r);
         updateEventsLocked(r);

@@ -22,8 +22,9 @@ Confirm over the wire):
   destination; migrate-setspeed / getspeed / setmaxdowntime;
 - failures: an unreachable destination URI, a destination that cannot
   start the guest (a kernel path missing there), refused flags
-  (--tunnelled, --copy-storage-all): precise errors, the source guest
-  still running, nothing defined on the destination.
+  (--tunnelled with --postcopy, --copy-storage-all): precise errors, the
+  source guest still running, nothing defined on the destination;
+- the virtkit shell's migrate, direct, --p2p and --p2p --tunnelled.
 
 Bounds on waits only catch hangs; nothing asserts on time."""
 
@@ -302,8 +303,8 @@ def jobs_and_failures(src, dst, base):
     untouched(src, dst, name)
 
     # what virtkit does not do is refused by name
-    expect_fail(src, "tunnelled migration (--tunnelled) is not supported", "migrate", "--live",
-                "--p2p", "--tunnelled", name, dst.uri)
+    expect_fail(src, "post-copy migration is not supported with tunnelled migration",
+                "migrate", "--live", "--p2p", "--tunnelled", "--postcopy", name, dst.uri)
     expect_fail(src, "copying storage (--copy-storage-all) is not supported", "migrate",
                 "--live", "--copy-storage-all", name, dst.uri, "tcp:127.0.0.1")
     untouched(src, dst, name)
@@ -346,11 +347,15 @@ def virtkit_shell(src, dst, base):
             "--dname", name + "-back", name, src.uri, "--migrateuri", "tcp:127.0.0.1")
     assert states(src.sock).get(name + "-back") == "running", states(src.sock)
     assert name not in states(dst.sock), states(dst.sock)
-    r = vkshell(src, "migrate", "--live", "--tunnelled", "--p2p", name + "-back", dst.uri,
-                ok=False)
-    assert r.returncode != 0 and "tunnelled migration" in r.stderr, r.stderr
-    virsh(src.sock, "destroy", name + "-back")
-    virsh(src.sock, "undefine", name + "-back")
+    # and tunnelled: the stream inside the daemons' connection
+    pid = vktest.status_pid(src.root, name + "-back")
+    vkshell(src, "migrate", "--live", "--tunnelled", "--p2p", "--persistent",
+            "--undefinesource", name + "-back", dst.uri)
+    wait_until(lambda: not vktest.alive(pid), "the source QEMU's end")
+    assert name + "-back" not in states(src.sock), states(src.sock)
+    assert states(dst.sock).get(name + "-back") == "running", states(dst.sock)
+    virsh(dst.sock, "destroy", name + "-back")
+    virsh(dst.sock, "undefine", name + "-back")
 
 
 def offline(src, dst, base):

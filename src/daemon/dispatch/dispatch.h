@@ -68,6 +68,13 @@ int vkDispatchDomainOpenConsole(vkServerClient *client, void *args, void *ret);
 int vkDispatchStorageVolUpload(vkServerClient *client, void *args, void *ret);
 int vkDispatchStorageVolDownload(vkServerClient *client, void *args, void *ret);
 int vkDispatchDomainScreenshot(vkServerClient *client, void *args, void *ret);
+/* Opens a nonblocking stream on the client's connection, lets open(client,
+ * args, st, &obj) attach it to something, then hands it to the daemon's
+ * relay; obj (if set) is freed with objFree.  0, or -1 with the error set. */
+typedef int (*vkDispatchStreamOpenFn)(vkServerClient *client, void *args, virStreamPtr st,
+                                      void **obj);
+int vkDispatchRelayStream(vkServerClient *client, void *args, vkDispatchStreamOpenFn open,
+                          void (*objFree)(void *obj));
 
 /* Migration v3 steps (migrate.c). */
 int vkDispatchDomainMigrateBegin3Params(vkServerClient *client, void *args, void *ret);

@@ -16,13 +16,31 @@
 #include "remote-convert.h"
 #include "daemon/dispatch/dispatch.h"
 
-/* The call's parameters; -1 with the error set. */
+/* What every step's call carries besides its own fields: the typed
+ * parameters (decoded) and the cookie from the previous step (borrowed
+ * from the call's arguments). */
+typedef struct {
+    virTypedParameterPtr params;
+    int nparams;
+    const char *cookie;
+    int cookielen;
+} migCall;
+
+/* Decodes a step's parameters and cookie into c; -1 with the error set. */
 static int
-takeParams(const remote_typed_param *val, u_int len, virTypedParameterPtr *params,
-           int *nparams)
+decodeCall(const remote_typed_param *val, u_int len, const char *cookie, u_int cookielen,
+           migCall *c)
 {
+    c->cookie = cookie;
+    c->cookielen = (int)cookielen;
     return vkRemoteDeserializeTypedParams(val, len, REMOTE_DOMAIN_MIGRATE_PARAM_LIST_MAX,
-                                          params, nparams);
+                                          &c->params, &c->nparams);
+}
+
+static void
+clearCall(migCall *c)
+{
+    virTypedParamsFree(c->params, c->nparams);
 }
 
 /* A driver's cookie into a reply (the reply owns it from here). */
@@ -35,22 +53,28 @@ giveCookie(char *cookie, int len, char **val, u_int *vlen)
         g_free(cookie);
 }
 
+/* The decoded call of a step whose arguments have params and cookie_in. */
+#define DECODE(args, c) \
+    decodeCall((args)->params.params_val, (args)->params.params_len, \
+               (args)->cookie_in.cookie_in_val, (args)->cookie_in.cookie_in_len, (c))
+
 int
 vkDispatchDomainMigrateBegin3Params(vkServerClient *client, void *argsp, void *retp)
 {
     remote_domain_migrate_begin3_params_args *args = argsp;
     remote_domain_migrate_begin3_params_ret *ret = retp;
-    virTypedParameterPtr params = NULL;
-    int nparams = 0, rv = -1, len = 0;
+    migCall c = { 0 };
+    int rv = -1, len = 0;
     char *cookie = NULL;
     virDomainPtr dom = NULL;
     char *xml;
 
-    if (takeParams(args->params.params_val, args->params.params_len, &params, &nparams) < 0)
+    if (decodeCall(args->params.params_val, args->params.params_len, NULL, 0, &c) < 0)
         return -1;
     if (!(dom = vkRemoteGetDomain(client->conn, &args->dom)))
         goto cleanup;
-    if (!(xml = vkDomainMigrateBegin3Params(dom, params, nparams, &cookie, &len, args->flags)))
+    if (!(xml = vkDomainMigrateBegin3Params(dom, c.params, c.nparams, &cookie, &len,
+                                            args->flags)))
         goto cleanup;
     ret->xml = xml;
     giveCookie(cookie, len, &ret->cookie_out.cookie_out_val, &ret->cookie_out.cookie_out_len);
@@ -59,7 +83,7 @@ vkDispatchDomainMigrateBegin3Params(vkServerClient *client, void *argsp, void *r
  cleanup:
     if (dom)
         vkDomainUnref(dom);
-    virTypedParamsFree(params, nparams);
+    clearCall(&c);
     return rv;
 }
 
@@ -68,15 +92,14 @@ vkDispatchDomainMigratePrepare3Params(vkServerClient *client, void *argsp, void 
 {
     remote_domain_migrate_prepare3_params_args *args = argsp;
     remote_domain_migrate_prepare3_params_ret *ret = retp;
-    virTypedParameterPtr params = NULL;
-    int nparams = 0, rv = -1, len = 0;
+    migCall c = { 0 };
+    int rv = -1, len = 0;
     char *cookie = NULL, *uri = NULL;
 
-    if (takeParams(args->params.params_val, args->params.params_len, &params, &nparams) < 0)
+    if (DECODE(args, &c) < 0)
         return -1;
-    if (vkDomainMigratePrepare3Params(client->conn, params, nparams, args->cookie_in.cookie_in_val,
-                                      (int)args->cookie_in.cookie_in_len, &cookie, &len, &uri,
-                                      args->flags) < 0)
+    if (vkDomainMigratePrepare3Params(client->conn, c.params, c.nparams, c.cookie, c.cookielen,
+                                      &cookie, &len, &uri, args->flags) < 0)
         goto cleanup;
     giveCookie(cookie, len, &ret->cookie_out.cookie_out_val, &ret->cookie_out.cookie_out_len);
     if (uri) {
@@ -86,22 +109,47 @@ vkDispatchDomainMigratePrepare3Params(vkServerClient *client, void *argsp, void 
     rv = 0;
 
  cleanup:
-    virTypedParamsFree(params, nparams);
+    clearCall(&c);
     return rv;
+}
+
+/* PrepareTunnel3: the migration's data comes as STREAM packets of this
+ * call; the driver attaches the stream to the incoming QEMU. */
+typedef struct {
+    remote_domain_migrate_prepare_tunnel3_params_args *args;
+    migCall c;
+    char *cookie;
+    int len;
+} tunnelCall;
+
+static int
+openTunnel(vkServerClient *client, void *opaque, virStreamPtr st, void **obj)
+{
+    tunnelCall *t = opaque;
+
+    *obj = NULL;
+    return vkDomainMigratePrepareTunnel3Params(client->conn, st, t->c.params, t->c.nparams,
+                                               t->c.cookie, t->c.cookielen, &t->cookie,
+                                               &t->len, t->args->flags);
 }
 
 int
 vkDispatchDomainMigratePrepareTunnel3Params(vkServerClient *client, void *argsp, void *retp)
 {
-    (void)client;
-    (void)argsp;
-    (void)retp;
-    /* The data would come through a stream of this connection; no driver
-     * here reads a migration from one. */
-    vkReportError(VIR_ERR_NO_SUPPORT, "%s",
-                  "this function is not supported by the connection driver: "
-                  "virDomainMigratePrepareTunnel3Params (tunnelled migration)");
-    return -1;
+    remote_domain_migrate_prepare_tunnel3_params_ret *ret = retp;
+    tunnelCall t = { .args = argsp };
+    int rv;
+
+    if (DECODE(t.args, &t.c) < 0)
+        return -1;
+    rv = vkDispatchRelayStream(client, &t, openTunnel, NULL);
+    if (rv == 0)
+        giveCookie(t.cookie, t.len, &ret->cookie_out.cookie_out_val,
+                   &ret->cookie_out.cookie_out_len);
+    else
+        g_free(t.cookie);
+    clearCall(&t.c);
+    return rv;
 }
 
 int
@@ -109,18 +157,17 @@ vkDispatchDomainMigratePerform3Params(vkServerClient *client, void *argsp, void 
 {
     remote_domain_migrate_perform3_params_args *args = argsp;
     remote_domain_migrate_perform3_params_ret *ret = retp;
-    virTypedParameterPtr params = NULL;
-    int nparams = 0, rv = -1, len = 0;
+    migCall c = { 0 };
+    int rv = -1, len = 0;
     char *cookie = NULL;
     virDomainPtr dom = NULL;
 
-    if (takeParams(args->params.params_val, args->params.params_len, &params, &nparams) < 0)
+    if (DECODE(args, &c) < 0)
         return -1;
     if (!(dom = vkRemoteGetDomain(client->conn, &args->dom)))
         goto cleanup;
-    if (vkDomainMigratePerform3Params(dom, args->dconnuri ? *args->dconnuri : NULL, params,
-                                      nparams, args->cookie_in.cookie_in_val,
-                                      (int)args->cookie_in.cookie_in_len, &cookie, &len,
+    if (vkDomainMigratePerform3Params(dom, args->dconnuri ? *args->dconnuri : NULL, c.params,
+                                      c.nparams, c.cookie, c.cookielen, &cookie, &len,
                                       args->flags) < 0)
         goto cleanup;
     giveCookie(cookie, len, &ret->cookie_out.cookie_out_val, &ret->cookie_out.cookie_out_len);
@@ -129,7 +176,7 @@ vkDispatchDomainMigratePerform3Params(vkServerClient *client, void *argsp, void 
  cleanup:
     if (dom)
         vkDomainUnref(dom);
-    virTypedParamsFree(params, nparams);
+    clearCall(&c);
     return rv;
 }
 
@@ -138,17 +185,15 @@ vkDispatchDomainMigrateFinish3Params(vkServerClient *client, void *argsp, void *
 {
     remote_domain_migrate_finish3_params_args *args = argsp;
     remote_domain_migrate_finish3_params_ret *ret = retp;
-    virTypedParameterPtr params = NULL;
-    int nparams = 0, rv = -1, len = 0;
+    migCall c = { 0 };
+    int rv = -1, len = 0;
     char *cookie = NULL;
     virDomainPtr dom;
 
-    if (takeParams(args->params.params_val, args->params.params_len, &params, &nparams) < 0)
+    if (DECODE(args, &c) < 0)
         return -1;
-    dom = vkDomainMigrateFinish3Params(client->conn, params, nparams,
-                                       args->cookie_in.cookie_in_val,
-                                       (int)args->cookie_in.cookie_in_len, &cookie, &len,
-                                       args->flags, args->cancelled);
+    dom = vkDomainMigrateFinish3Params(client->conn, c.params, c.nparams, c.cookie, c.cookielen,
+                                       &cookie, &len, args->flags, args->cancelled);
     if (!dom) {
         g_free(cookie);
         if (!vkErrorIsSet())
@@ -161,7 +206,7 @@ vkDispatchDomainMigrateFinish3Params(vkServerClient *client, void *argsp, void *
     rv = 0;
 
  cleanup:
-    virTypedParamsFree(params, nparams);
+    clearCall(&c);
     return rv;
 }
 
@@ -169,19 +214,18 @@ int
 vkDispatchDomainMigrateConfirm3Params(vkServerClient *client, void *argsp, void *retp)
 {
     remote_domain_migrate_confirm3_params_args *args = argsp;
-    virTypedParameterPtr params = NULL;
-    int nparams = 0, rv = -1;
+    migCall c = { 0 };
+    int rv = -1;
     virDomainPtr dom;
 
     (void)retp;
-    if (takeParams(args->params.params_val, args->params.params_len, &params, &nparams) < 0)
+    if (DECODE(args, &c) < 0)
         return -1;
     if ((dom = vkRemoteGetDomain(client->conn, &args->dom))) {
-        rv = vkDomainMigrateConfirm3Params(dom, params, nparams, args->cookie_in.cookie_in_val,
-                                           (int)args->cookie_in.cookie_in_len, args->flags,
-                                           args->cancelled);
+        rv = vkDomainMigrateConfirm3Params(dom, c.params, c.nparams, c.cookie, c.cookielen,
+                                           args->flags, args->cancelled);
         vkDomainUnref(dom);
     }
-    virTypedParamsFree(params, nparams);
+    clearCall(&c);
     return rv;
 }

@@ -14,13 +14,13 @@
 #include "daemon/dispatch/dispatch.h"
 
 /* What opens the local stream: a public call on the call's object. */
-typedef int (*openFn)(vkServerClient *client, void *args, virStreamPtr st, void **obj);
+typedef vkDispatchStreamOpenFn openFn;
 typedef void (*freeFn)(void *obj);
 
 /* Opens a nonblocking local stream through fn and hands it to the
  * daemon's relay; the object fn looked up is freed with objFree. */
-static int
-relayStream(vkServerClient *client, void *args, openFn fn, freeFn objFree)
+int
+vkDispatchRelayStream(vkServerClient *client, void *args, openFn fn, freeFn objFree)
 {
     virStreamPtr st = NULL;
     void *obj = NULL;
@@ -86,7 +86,7 @@ int
 vkDispatchDomainOpenConsole(vkServerClient *client, void *argsp, void *retp)
 {
     (void)retp;
-    return relayStream(client, argsp, openConsole, freeDomain);
+    return vkDispatchRelayStream(client, argsp, openConsole, freeDomain);
 }
 
 /* The image goes out on the stream; the reply carries its MIME type. */
@@ -114,7 +114,7 @@ vkDispatchDomainScreenshot(vkServerClient *client, void *argsp, void *retp)
     remote_domain_screenshot_ret *ret = retp;
     screenshotCall c = { .args = argsp };
 
-    if (relayStream(client, &c, openScreenshot, freeDomain) < 0) {
+    if (vkDispatchRelayStream(client, &c, openScreenshot, freeDomain) < 0) {
         g_free(c.mime);
         return -1;
     }
@@ -154,7 +154,7 @@ int
 vkDispatchStorageVolUpload(vkServerClient *client, void *argsp, void *retp)
 {
     (void)retp;
-    return relayStream(client, argsp, openUpload, freeVol);
+    return vkDispatchRelayStream(client, argsp, openUpload, freeVol);
 }
 
 int
@@ -163,5 +163,5 @@ vkDispatchStorageVolDownload(vkServerClient *client, void *argsp, void *retp)
     (void)retp;
     G_STATIC_ASSERT(sizeof(remote_storage_vol_upload_args) ==
                     sizeof(remote_storage_vol_download_args));
-    return relayStream(client, argsp, openDownload, freeVol);
+    return vkDispatchRelayStream(client, argsp, openDownload, freeVol);
 }

@@ -609,7 +609,6 @@ const vkshCmdDef *const vkshDomainCmds[] = {
     &vkshCmdMigratePostcopy,
     &vkshCmdMigrateSetdowntime,
     &vkshCmdMigrateSetspeed,
-    &vkshCmdMigratePostcopy,
     &vkshCmdNumatune,
     &vkshCmdPerf,
     &vkshCmdQemuAttach,

@@ -661,7 +661,7 @@ cmdSaveImageDefine(vkshCtl *ctl, const vkshCmd *cmd)
     return true;
 }
 
-/* ---- migrate-compcache, migrate-postcopy ---- */
+/* ---- migrate-compcache ---- */
 
 static const vkshOptDef optsCompcache[] = {
     VKSH_OPT_DOMAIN,
@@ -687,18 +687,6 @@ cmdMigrateCompcache(vkshCtl *ctl, const vkshCmd *cmd)
     }
     v = vkshPrettyCapacity(size, &unit);
     vkshPrint(ctl, "Compression cache: %.3lf %s\n", v, unit);
-    return true;
-}
-
-static bool
-cmdMigratePostcopy(vkshCtl *ctl, const vkshCmd *cmd)
-{
-    g_autoptr(virDomain) dom = vkshCommandDomain(ctl, cmd, NULL, VKSH_BYANY);
-
-    if (!dom || virDomainMigrateStartPostCopy(dom, 0) < 0) {
-        vkshSaveLibError(ctl);
-        return false;
-    }
     return true;
 }
 
@@ -746,5 +734,3 @@ CMD(vkshCmdSaveImageDefine, "save-image-define", cmdSaveImageDefine, optsSaveIma
     "redefine the XML for a domain's saved state file");
 CMD(vkshCmdMigrateCompcache, "migrate-compcache", cmdMigrateCompcache, optsCompcache,
     "get/set compression cache size");
-CMD(vkshCmdMigratePostcopy, "migrate-postcopy", cmdMigratePostcopy, vkshOptsDomainOnly,
-    "Switch running migration from pre-copy to post-copy");

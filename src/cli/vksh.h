@@ -227,8 +227,7 @@ extern const vkshCmdDef vkshCmdIothreadinfo, vkshCmdIothreadadd, vkshCmdIothread
     vkshCmdMetadata, vkshCmdDomhostname, vkshCmdDomfsinfo, vkshCmdDomfsfreeze,
     vkshCmdDomfsthaw, vkshCmdDomfstrim, vkshCmdSetUserPassword, vkshCmdGetUserSshkeys,
     vkshCmdManagedSaveRemove, vkshCmdManagedSaveDumpxml, vkshCmdManagedSaveDefine,
-    vkshCmdSaveImageDumpxml, vkshCmdSaveImageDefine, vkshCmdMigrateCompcache,
-    vkshCmdMigratePostcopy;
+    vkshCmdSaveImageDumpxml, vkshCmdSaveImageDefine, vkshCmdMigrateCompcache;
 /* commands-domdev.c */
 extern const vkshCmdDef vkshCmdDetachDisk, vkshCmdDetachInterface, vkshCmdDomifSetlink,
     vkshCmdVncdisplay, vkshCmdTtyconsole, vkshCmdDump, vkshCmdDomiftune,

@@ -560,6 +560,8 @@ const vkshCmdDef *const vkshDomainCmds[] = {
     &cmdDefDomname,
     &cmdDefDomrename,
     &cmdDefDomuuid,
+    &vkshCmdDomxmlFromNative,
+    &vkshCmdDomxmlToNative,
     &cmdDefDumpxml,
     &vkshCmdEmulatorpin,
     &vkshCmdManagedSave,

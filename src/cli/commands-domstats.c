@@ -12,8 +12,8 @@
 #include "vksh.h"
 #include "keycodes.h"
 
-static char *
-typedParamString(const virTypedParameter *p)
+char *
+vkshTypedParamString(const virTypedParameter *p)
 {
     switch (p->type) {
     case VIR_TYPED_PARAM_INT: return g_strdup_printf("%d", p->value.i);
@@ -198,7 +198,7 @@ cmdSchedinfo(vkshCtl *ctl, const vkshCmd *cmd)
             return false;
     }
     for (int i = 0; i < nparams; i++) {
-        g_autofree char *v = typedParamString(&params[i]);
+        g_autofree char *v = vkshTypedParamString(&params[i]);
 
         vkshPrint(ctl, "%-15s: %s\n", params[i].field, v);
     }
@@ -257,7 +257,7 @@ printCpuStatParams(vkshCtl *ctl, const virTypedParameter *params, int n)
             vkshPrint(ctl, "\t%-15s %6llu.%09llu seconds\n", p->field,
                       p->value.ul / 1000000000ULL, p->value.ul % 1000000000ULL);
         } else {
-            g_autofree char *v = typedParamString(p);
+            g_autofree char *v = vkshTypedParamString(p);
 
             vkshPrint(ctl, "\t%-15s %s\n", p->field, v);
         }

@@ -301,8 +301,9 @@ static VKSH_CMD(cmdDefIfaceUndefine, "iface-undefine", cmdIfaceUndefine, optsIfa
                 "undefine an interface.");
 
 const vkshCmdDef *const vkshIfaceCmds[] = {
-    &cmdDefIfaceBegin, &cmdDefIfaceCommit, &cmdDefIfaceDefine, &cmdDefIfaceDestroy,
-    &cmdDefIfaceDumpxml, &cmdDefIfaceList, &cmdDefIfaceMac, &cmdDefIfaceName,
-    &cmdDefIfaceRollback, &cmdDefIfaceStart, &cmdDefIfaceUndefine,
+    &cmdDefIfaceBegin, &vkshCmdIfaceBridge, &cmdDefIfaceCommit, &cmdDefIfaceDefine,
+    &cmdDefIfaceDestroy, &cmdDefIfaceDumpxml, &cmdDefIfaceList, &cmdDefIfaceMac,
+    &cmdDefIfaceName, &cmdDefIfaceRollback, &cmdDefIfaceStart, &vkshCmdIfaceUnbridge,
+    &cmdDefIfaceUndefine,
     NULL,
 };

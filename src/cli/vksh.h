@@ -180,6 +180,18 @@ extern const vkshCmdDef vkshCmdVcpuinfo, vkshCmdVcpupin, vkshCmdEmulatorpin,
     vkshCmdSendKey, vkshCmdNodecpumap, vkshCmdNodecpustats, vkshCmdNodememstats,
     vkshCmdCpuModels, vkshCmdDomcapabilities;
 
+/* A typed parameter's value as virsh prints it (commands-domstats.c). */
+char *vkshTypedParamString(const virTypedParameter *p);
+/* The NUMA cell IDs and the host's page sizes (KiB) from the
+ * capabilities, as virsh finds them (commands-hostmem.c). */
+GArray *vkshHostCells(vkshCtl *ctl);
+GArray *vkshHostPageSizes(vkshCtl *ctl);
+extern const vkshCmdDef vkshCmdFreecell, vkshCmdFreepages, vkshCmdAllocpages,
+    vkshCmdNodeMemoryTune, vkshCmdNodesuspend, vkshCmdNodesevinfo;
+/* commands-hostcpu.c */
+extern const vkshCmdDef vkshCmdCpuBaseline, vkshCmdCpuCompare, vkshCmdHypervisorCpuBaseline,
+    vkshCmdHypervisorCpuCompare, vkshCmdDomxmlFromNative, vkshCmdDomxmlToNative;
+
 /* commands-migrate.c */
 extern const vkshCmdDef vkshCmdMigrate, vkshCmdMigrateSetspeed, vkshCmdMigrateGetspeed,
     vkshCmdMigrateSetdowntime, vkshCmdMigrateGetdowntime, vkshCmdDomjobinfo,
@@ -194,6 +206,26 @@ extern const vkshCmdDef vkshCmdNetPortList, vkshCmdNetPortCreate, vkshCmdNetPort
     vkshCmdNetPortDelete;
 /* commands-ifaddr.c */
 extern const vkshCmdDef vkshCmdDomifaddr;
+
+/* Waiting for events (commands-objevent.c): the callbacks print through
+ * vkshEventPrint, which ends the wait after the first event unless loop. */
+typedef struct {
+    vkshCtl *ctl;
+    bool loop;
+    bool timestamp;
+    bool done;
+    bool timedOut;
+    int count;
+} vkshEventWait;
+void vkshEventPrint(vkshEventWait *w, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+/* --timeout in seconds (0 when absent); false after an error. */
+bool vkshEventTimeout(vkshCtl *ctl, const vkshCmd *cmd, int *timeout);
+/* Turns the event loop until done, timeout or Ctrl-C, then prints virsh's
+ * summary; true when an event arrived. */
+bool vkshEventLoop(vkshCtl *ctl, vkshEventWait *w, int timeout);
+extern const vkshCmdDef vkshCmdIfaceBridge, vkshCmdIfaceUnbridge;   /* commands-ifbridge.c */
+extern const vkshCmdDef vkshCmdNetEvent, vkshCmdPoolEvent, vkshCmdNodedevEvent,
+    vkshCmdSecretEvent;
 
 /* commands-snapshot.c, commands-snapshot-list.c */
 static inline void vkshSnapUnref(virDomainSnapshot *s) { if (s) virDomainSnapshotFree(s); }
@@ -210,6 +242,9 @@ extern const vkshCmdDef *const vkshHostCmds[];
 extern const vkshCmdDef *const vkshShellCmds[];
 extern const vkshCmdDef *const vkshNetworkCmds[];
 extern const vkshCmdDef *const vkshIfaceCmds[];
+extern const vkshCmdDef *const vkshNodedevCmds[];
+extern const vkshCmdDef *const vkshSecretCmds[];
+extern const vkshCmdDef *const vkshNWFilterCmds[];
 extern const vkshCmdDef *const vkshSnapshotCmds[];
 
 #endif /* VKSH_H */

@@ -231,7 +231,8 @@ cmdIfaceBridge(vkshCtl *ctl, const vkshCmd *cmd)
         vkshError(ctl, "Network device %s already exists", brName);
         return false;
     }
-    vkshResetLibError(ctl);
+    /* the failed lookup's error stays, as in virsh: a later failure of
+     * the shell's own shows it */
     if (vkshOptInt(ctl, cmd, "delay", &delay) < 0)
         return false;
     g_clear_pointer(&iface, virInterfaceFree);

@@ -276,43 +276,28 @@ cmdNetCreate(vkshCtl *ctl, const vkshCmd *cmd)
     return defineOrCreate(ctl, cmd, true);
 }
 
-/* The one-call commands: call(net), then virsh's message or error. */
+/* The one-call commands: the call, then virsh's message or error. */
+enum { NET_START, NET_DESTROY, NET_UNDEFINE };
+static const vkshObjectCall oneCalls[] = {
+    { "net-start", NET_START, "Network %s started\n", "Failed to start network %s" },
+    { "net-destroy", NET_DESTROY, "Network %s destroyed\n", "Failed to destroy network %s" },
+    { "net-undefine", NET_UNDEFINE, "Network %s has been undefined\n",
+      "Failed to undefine network %s" },
+};
+
 static bool
-simpleCall(vkshCtl *ctl, const vkshCmd *cmd, int (*call)(virNetworkPtr),
-           const char *done, const char *failed)
+cmdNetOneCall(vkshCtl *ctl, const vkshCmd *cmd)
 {
+    const vkshObjectCall *c = VKSH_OBJECT_CALL(oneCalls, cmd);
     const char *name;
     g_autoptr(virNetwork) net = commandNetwork(ctl, cmd, "network", false, &name);
 
     if (!net)
         return false;
-    if (call(net) < 0) {
-        vkshError(ctl, failed, name);
-        return false;
-    }
-    vkshPrintExtra(ctl, done, name);
-    return true;
-}
-
-static bool
-cmdNetStart(vkshCtl *ctl, const vkshCmd *cmd)
-{
-    return simpleCall(ctl, cmd, virNetworkCreate, "Network %s started\n",
-                      "Failed to start network %s");
-}
-
-static bool
-cmdNetDestroy(vkshCtl *ctl, const vkshCmd *cmd)
-{
-    return simpleCall(ctl, cmd, virNetworkDestroy, "Network %s destroyed\n",
-                      "Failed to destroy network %s");
-}
-
-static bool
-cmdNetUndefine(vkshCtl *ctl, const vkshCmd *cmd)
-{
-    return simpleCall(ctl, cmd, virNetworkUndefine, "Network %s has been undefined\n",
-                      "Failed to undefine network %s");
+    return vkshObjectCallEnd(ctl, c, name,
+                             c->op == NET_START ? virNetworkCreate(net) :
+                             c->op == NET_DESTROY ? virNetworkDestroy(net) :
+                             virNetworkUndefine(net));
 }
 
 static const vkshOptDef optsAutostart[] = {
@@ -506,12 +491,12 @@ static VKSH_CMD(cmdDefNetDefine, "net-define", cmdNetDefine, optsFile,
 static VKSH_CMD(cmdDefNetCreate, "net-create", cmdNetCreate, optsFile,
                 "create a network from an XML file",
                 "Create a network.");
-static VKSH_CMD(cmdDefNetStart, "net-start", cmdNetStart, optsNetworkOnly,
+static VKSH_CMD(cmdDefNetStart, "net-start", cmdNetOneCall, optsNetworkOnly,
                 "start a (previously defined) inactive network",
                 "Start a network.");
-static VKSH_CMD(cmdDefNetDestroy, "net-destroy", cmdNetDestroy, optsNetworkOnly,
+static VKSH_CMD(cmdDefNetDestroy, "net-destroy", cmdNetOneCall, optsNetworkOnly,
                 "destroy (stop) a network", "Forcefully stop a given network.");
-static VKSH_CMD(cmdDefNetUndefine, "net-undefine", cmdNetUndefine, optsNetworkOnly,
+static VKSH_CMD(cmdDefNetUndefine, "net-undefine", cmdNetOneCall, optsNetworkOnly,
                 "undefine a persistent network", "Undefine the configuration for a persistent network.");
 static VKSH_CMD(cmdDefNetAutostart, "net-autostart", cmdNetAutostart, optsAutostart,
                 "autostart a network", "Configure a network to be automatically started at boot.");

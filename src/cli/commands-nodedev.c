@@ -256,48 +256,36 @@ cmdNodedevDefine(vkshCtl *ctl, const vkshCmd *cmd)
 
 /* ---- the one-call commands ---- */
 
-static int callDestroy(virNodeDevicePtr d) { return virNodeDeviceDestroy(d); }
-static int callUndefine(virNodeDevicePtr d) { return virNodeDeviceUndefine(d, 0); }
-static int callStart(virNodeDevicePtr d) { return virNodeDeviceCreate(d, 0); }
-static int callReattach(virNodeDevicePtr d) { return virNodeDeviceReAttach(d); }
-static int callReset(virNodeDevicePtr d) { return virNodeDeviceReset(d); }
-
-static const struct {
-    const char *cmd;
-    int (*call)(virNodeDevicePtr dev);
-    bool wwn;                   /* the device may be given as wwnn,wwpn */
-    const char *done, *failed;
-} oneCalls[] = {
-    { "nodedev-destroy", callDestroy, true, "Destroyed node device '%s'\n",
+/* nodedev-destroy and -undefine take a wwnn,wwpn pair too, the others not */
+enum { DEV_DESTROY, DEV_UNDEFINE, DEV_START, DEV_REATTACH, DEV_RESET };
+static const vkshObjectCall oneCalls[] = {
+    { "nodedev-destroy", DEV_DESTROY, "Destroyed node device '%s'\n",
       "Failed to destroy node device '%s'" },
-    { "nodedev-undefine", callUndefine, true, "Undefined node device '%s'\n",
+    { "nodedev-undefine", DEV_UNDEFINE, "Undefined node device '%s'\n",
       "Failed to undefine node device '%s'" },
-    { "nodedev-start", callStart, false, "Device %s started\n", "Failed to start device %s" },
-    { "nodedev-reattach", callReattach, false, "Device %s re-attached\n",
+    { "nodedev-start", DEV_START, "Device %s started\n", "Failed to start device %s" },
+    { "nodedev-reattach", DEV_REATTACH, "Device %s re-attached\n",
       "Failed to re-attach device %s" },
-    { "nodedev-reset", callReset, false, "Device %s reset\n", "Failed to reset device %s" },
+    { "nodedev-reset", DEV_RESET, "Device %s reset\n", "Failed to reset device %s" },
 };
 
 static bool
 cmdNodedevOneCall(vkshCtl *ctl, const vkshCmd *cmd)
 {
-    const char *name = vkshOptString(cmd, "device");
+    const vkshObjectCall *c = VKSH_OBJECT_CALL(oneCalls, cmd);
+    g_autoptr(virNodeDevice) dev = commandDevice(ctl, cmd, c->op <= DEV_UNDEFINE);
+    int rc;
 
-    for (size_t i = 0; i < G_N_ELEMENTS(oneCalls); i++) {
-        g_autoptr(virNodeDevice) dev = NULL;
-
-        if (strcmp(oneCalls[i].cmd, cmd->def->name) != 0)
-            continue;
-        if (!(dev = commandDevice(ctl, cmd, oneCalls[i].wwn)))
-            return false;
-        if (oneCalls[i].call(dev) < 0) {
-            vkshError(ctl, oneCalls[i].failed, name);
-            return false;
-        }
-        vkshPrintExtra(ctl, oneCalls[i].done, name);
-        return true;
+    if (!dev)
+        return false;
+    switch (c->op) {
+    case DEV_DESTROY: rc = virNodeDeviceDestroy(dev); break;
+    case DEV_UNDEFINE: rc = virNodeDeviceUndefine(dev, 0); break;
+    case DEV_START: rc = virNodeDeviceCreate(dev, 0); break;
+    case DEV_REATTACH: rc = virNodeDeviceReAttach(dev); break;
+    default: rc = virNodeDeviceReset(dev); break;
     }
-    g_assert_not_reached();
+    return vkshObjectCallEnd(ctl, c, vkshOptString(cmd, "device"), rc);
 }
 
 static const vkshOptDef optsDetach[] = {

@@ -97,7 +97,9 @@ cmdSecretGetValue(vkshCtl *ctl, const vkshCmd *cmd)
     } else {
         g_autofree char *b64 = g_base64_encode(value, size);
 
-        vkshPrint(ctl, "%s\n", b64);
+        /* no newline of its own: the line ending after every command
+         * ends it, as in virsh */
+        vkshPrint(ctl, "%s", b64);
         memset(b64, 0, strlen(b64));
     }
     memset(value, 0, size);
@@ -156,6 +158,8 @@ valueFromOptions(vkshCtl *ctl, const vkshCmd *cmd, size_t *size)
         vkshError(ctl, "Input secret value is missing");
         return NULL;
     }
+    if (!file)      /* virsh's warning, though the command goes on */
+        vkshError(NULL, "Passing secret value as command-line argument is insecure!");
     {
         g_autofree char *clean = g_strstrip(g_strdup(base64));
         gsize len = 0;

@@ -118,6 +118,22 @@ typedef struct {
 unsigned int vkshOptFlags(const vkshCmd *cmd, const vkshOptFlag *map, size_t n);
 #define VKSH_OPT_FLAGS(cmd, map) vkshOptFlags(cmd, map, G_N_ELEMENTS(map))
 
+/* The lookup-and-act commands (net-start, iface-destroy, nodedev-reset...)
+ * share one handler per object type; a row gives the command, the file's
+ * own operation code and virsh's two messages, whose %s is the object
+ * argument as given (output.c). */
+typedef struct {
+    const char *cmd;
+    int op;
+    const char *done;
+    const char *failed;
+} vkshObjectCall;
+const vkshObjectCall *vkshObjectCallFind(const vkshObjectCall *table, size_t n,
+                                         const vkshCmd *cmd);
+/* Prints done, or reports failed, after the call returned rc. */
+bool vkshObjectCallEnd(vkshCtl *ctl, const vkshObjectCall *c, const char *name, int rc);
+#define VKSH_OBJECT_CALL(table, cmd) vkshObjectCallFind(table, G_N_ELEMENTS(table), cmd)
+
 /* The options of a command that takes nothing but <domain>. */
 extern const vkshOptDef vkshOptsDomainOnly[];
 

@@ -261,6 +261,7 @@ extern const vkshCmdDef *const vkshIfaceCmds[];
 extern const vkshCmdDef *const vkshNodedevCmds[];
 extern const vkshCmdDef *const vkshSecretCmds[];
 extern const vkshCmdDef *const vkshNWFilterCmds[];
+extern const vkshCmdDef *const vkshCheckpointCmds[];
 extern const vkshCmdDef *const vkshSnapshotCmds[];
 
 #endif /* VKSH_H */

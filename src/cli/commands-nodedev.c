@@ -168,8 +168,11 @@ cmdNodedevList(vkshCtl *ctl, const vkshCmd *cmd)
         for (int i = 0; i < n; i++)
             vkshPrint(ctl, "%s\n", t.names[i]);
     }
+    /* parents has NULLs (the roots): not a NULL-terminated vector */
+    for (int i = 0; i < n; i++)
+        g_free(t.parents[i]);
+    g_free(t.parents);
     g_strfreev(t.names);
-    g_strfreev(t.parents);
     return true;
 }
 

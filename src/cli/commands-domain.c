@@ -582,6 +582,8 @@ const vkshCmdDef *const vkshDomainCmds[] = {
     &cmdDefDomrename,
     &vkshCmdDomtime,
     &cmdDefDomuuid,
+    &vkshCmdDomxmlFromNative,
+    &vkshCmdDomxmlToNative,
     &vkshCmdDump,
     &cmdDefDumpxml,
     &vkshCmdGetUserSshkeys,

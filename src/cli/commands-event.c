@@ -2,44 +2,11 @@
 /* commands-event.c: `event` — wait for domain events and print each as virsh
  * does (`event 'lifecycle' for domain 'test': Stopped Destroyed`). The shell
  * registered the default event loop before connecting; this command only
- * registers callbacks and turns the loop until an event (or, with --loop, a
- * timeout or Ctrl-C) ends the wait. Ctrl-C reaches the loop through a pipe
- * watched like any other descriptor, so nothing polls. */
-#include <signal.h>
-#include <stdio.h>
+ * registers callbacks and lets vkshEventLoop (commands-objevent.c) turn the
+ * loop until an event (or, with --loop, a timeout or Ctrl-C) ends the wait. */
 #include <string.h>
-#include <unistd.h>
 
 #include "vksh.h"
-
-typedef struct {
-    vkshCtl *ctl;
-    bool loop;
-    bool timestamp;
-    bool done;
-    bool timedOut;
-    int count;
-} eventWait;
-
-static void G_GNUC_PRINTF(2, 3)
-eventPrint(eventWait *w, const char *fmt, ...)
-{
-    va_list ap;
-
-    if (w->timestamp) {
-        g_autoptr(GDateTime) now = g_date_time_new_now_utc();
-        g_autofree char *ts = g_date_time_format(now, "%Y-%m-%d %H:%M:%S");
-
-        printf("%s.%03d+0000: ", ts, g_date_time_get_microsecond(now) / 1000);
-    }
-    va_start(ap, fmt);
-    vprintf(fmt, ap);
-    va_end(ap);
-    fflush(stdout);
-    w->count++;
-    if (!w->loop)
-        w->done = true;
-}
 
 #define NAME_OF(table, i) \
     ((i) >= 0 && (size_t)(i) < G_N_ELEMENTS(table) ? (table)[i] : "unknown")
@@ -90,7 +57,7 @@ lifecycleDetail(int event, int detail)
 static int
 onLifecycle(virConnectPtr conn, virDomainPtr dom, int event, int detail, void *opaque)
 {
-    eventPrint(opaque, "event 'lifecycle' for domain '%s': %s %s\n",
+    vkshEventPrint(opaque, "event 'lifecycle' for domain '%s': %s %s\n",
                virDomainGetName(dom), NAME_OF(lifecycleEvents, event),
                lifecycleDetail(event, detail));
     return 0;
@@ -99,19 +66,19 @@ onLifecycle(virConnectPtr conn, virDomainPtr dom, int event, int detail, void *o
 static void
 onReboot(virConnectPtr conn, virDomainPtr dom, void *opaque)
 {
-    eventPrint(opaque, "event 'reboot' for domain '%s'\n", virDomainGetName(dom));
+    vkshEventPrint(opaque, "event 'reboot' for domain '%s'\n", virDomainGetName(dom));
 }
 
 static void
 onControlError(virConnectPtr conn, virDomainPtr dom, void *opaque)
 {
-    eventPrint(opaque, "event 'control-error' for domain '%s'\n", virDomainGetName(dom));
+    vkshEventPrint(opaque, "event 'control-error' for domain '%s'\n", virDomainGetName(dom));
 }
 
 static void
 onRTCChange(virConnectPtr conn, virDomainPtr dom, long long offset, void *opaque)
 {
-    eventPrint(opaque, "event 'rtc-change' for domain '%s': %lld\n",
+    vkshEventPrint(opaque, "event 'rtc-change' for domain '%s': %lld\n",
                virDomainGetName(dom), offset);
 }
 
@@ -121,7 +88,7 @@ onWatchdog(virConnectPtr conn, virDomainPtr dom, int action, void *opaque)
     static const char *const actions[] = { "none", "pause", "reset", "poweroff",
                                            "shutdown", "debug", "inject-nmi" };
 
-    eventPrint(opaque, "event 'watchdog' for domain '%s': %s\n",
+    vkshEventPrint(opaque, "event 'watchdog' for domain '%s': %s\n",
                virDomainGetName(dom), NAME_OF(actions, action));
 }
 
@@ -131,7 +98,7 @@ static void
 onIOError(virConnectPtr conn, virDomainPtr dom, const char *path,
           const char *alias, int action, void *opaque)
 {
-    eventPrint(opaque, "event 'io-error' for domain '%s': %s (%s) %s\n",
+    vkshEventPrint(opaque, "event 'io-error' for domain '%s': %s (%s) %s\n",
                virDomainGetName(dom), path, alias, NAME_OF(ioActions, action));
 }
 
@@ -139,7 +106,7 @@ static void
 onIOErrorReason(virConnectPtr conn, virDomainPtr dom, const char *path,
                 const char *alias, int action, const char *reason, void *opaque)
 {
-    eventPrint(opaque, "event 'io-error-reason' for domain '%s': %s (%s) %s due to %s\n",
+    vkshEventPrint(opaque, "event 'io-error-reason' for domain '%s': %s (%s) %s due to %s\n",
                virDomainGetName(dom), path, alias, NAME_OF(ioActions, action), reason);
 }
 
@@ -153,7 +120,7 @@ static void
 onBlockJob(virConnectPtr conn, virDomainPtr dom, const char *disk, int type,
            int status, void *opaque)
 {
-    eventPrint(opaque, "event 'block-job' for domain '%s': %s for %s %s\n",
+    vkshEventPrint(opaque, "event 'block-job' for domain '%s': %s for %s %s\n",
                virDomainGetName(dom), NAME_OF(jobTypes, type), disk,
                NAME_OF(jobStatus, status));
 }
@@ -162,7 +129,7 @@ static void
 onBlockJob2(virConnectPtr conn, virDomainPtr dom, const char *disk, int type,
             int status, void *opaque)
 {
-    eventPrint(opaque, "event 'block-job-2' for domain '%s': %s for %s %s\n",
+    vkshEventPrint(opaque, "event 'block-job-2' for domain '%s': %s for %s %s\n",
                virDomainGetName(dom), NAME_OF(jobTypes, type), disk,
                NAME_OF(jobStatus, status));
 }
@@ -173,7 +140,7 @@ onDiskChange(virConnectPtr conn, virDomainPtr dom, const char *oldPath,
 {
     static const char *const reasons[] = { "start", "dropped" };
 
-    eventPrint(opaque, "event 'disk-change' for domain '%s' disk %s: %s -> %s: %s\n",
+    vkshEventPrint(opaque, "event 'disk-change' for domain '%s' disk %s: %s -> %s: %s\n",
                virDomainGetName(dom), alias, oldPath ? oldPath : "",
                newPath ? newPath : "", NAME_OF(reasons, reason));
 }
@@ -184,26 +151,26 @@ onTrayChange(virConnectPtr conn, virDomainPtr dom, const char *alias, int reason
 {
     static const char *const reasons[] = { "opened", "closed" };
 
-    eventPrint(opaque, "event 'tray-change' for domain '%s' disk %s: %s\n",
+    vkshEventPrint(opaque, "event 'tray-change' for domain '%s' disk %s: %s\n",
                virDomainGetName(dom), alias, NAME_OF(reasons, reason));
 }
 
 static void
 onPMWakeup(virConnectPtr conn, virDomainPtr dom, int reason, void *opaque)
 {
-    eventPrint(opaque, "event 'pm-wakeup' for domain '%s'\n", virDomainGetName(dom));
+    vkshEventPrint(opaque, "event 'pm-wakeup' for domain '%s'\n", virDomainGetName(dom));
 }
 
 static void
 onPMSuspend(virConnectPtr conn, virDomainPtr dom, int reason, void *opaque)
 {
-    eventPrint(opaque, "event 'pm-suspend' for domain '%s'\n", virDomainGetName(dom));
+    vkshEventPrint(opaque, "event 'pm-suspend' for domain '%s'\n", virDomainGetName(dom));
 }
 
 static void
 onPMSuspendDisk(virConnectPtr conn, virDomainPtr dom, int reason, void *opaque)
 {
-    eventPrint(opaque, "event 'pm-suspend-disk' for domain '%s'\n",
+    vkshEventPrint(opaque, "event 'pm-suspend-disk' for domain '%s'\n",
                virDomainGetName(dom));
 }
 
@@ -211,21 +178,21 @@ static void
 onBalloonChange(virConnectPtr conn, virDomainPtr dom, unsigned long long actual,
                 void *opaque)
 {
-    eventPrint(opaque, "event 'balloon-change' for domain '%s': %lluKiB\n",
+    vkshEventPrint(opaque, "event 'balloon-change' for domain '%s': %lluKiB\n",
                virDomainGetName(dom), actual);
 }
 
 static void
 onDeviceRemoved(virConnectPtr conn, virDomainPtr dom, const char *alias, void *opaque)
 {
-    eventPrint(opaque, "event 'device-removed' for domain '%s': %s\n",
+    vkshEventPrint(opaque, "event 'device-removed' for domain '%s': %s\n",
                virDomainGetName(dom), alias);
 }
 
 static void
 onDeviceAdded(virConnectPtr conn, virDomainPtr dom, const char *alias, void *opaque)
 {
-    eventPrint(opaque, "event 'device-added' for domain '%s': %s\n",
+    vkshEventPrint(opaque, "event 'device-added' for domain '%s': %s\n",
                virDomainGetName(dom), alias);
 }
 
@@ -233,7 +200,7 @@ static void
 onDeviceRemovalFailed(virConnectPtr conn, virDomainPtr dom, const char *alias,
                       void *opaque)
 {
-    eventPrint(opaque, "event 'device-removal-failed' for domain '%s': %s\n",
+    vkshEventPrint(opaque, "event 'device-removal-failed' for domain '%s': %s\n",
                virDomainGetName(dom), alias);
 }
 
@@ -244,14 +211,14 @@ onAgentLifecycle(virConnectPtr conn, virDomainPtr dom, int state, int reason,
     static const char *const states[] = { "unknown", "connected", "disconnected" };
     static const char *const reasons[] = { "unknown", "domain started", "channel event" };
 
-    eventPrint(opaque, "event 'agent-lifecycle' for domain '%s': state: '%s' reason: '%s'\n",
+    vkshEventPrint(opaque, "event 'agent-lifecycle' for domain '%s': state: '%s' reason: '%s'\n",
                virDomainGetName(dom), NAME_OF(states, state), NAME_OF(reasons, reason));
 }
 
 static void
 onMigrationIteration(virConnectPtr conn, virDomainPtr dom, int iteration, void *opaque)
 {
-    eventPrint(opaque, "event 'migration-iteration' for domain '%s': iteration: '%d'\n",
+    vkshEventPrint(opaque, "event 'migration-iteration' for domain '%s': iteration: '%d'\n",
                virDomainGetName(dom), iteration);
 }
 
@@ -261,7 +228,7 @@ onMetadataChange(virConnectPtr conn, virDomainPtr dom, int type, const char *nsu
 {
     static const char *const types[] = { "description", "title", "element" };
 
-    eventPrint(opaque, "event 'metadata-change' for domain '%s': type %s, uri %s\n",
+    vkshEventPrint(opaque, "event 'metadata-change' for domain '%s': type %s, uri %s\n",
                virDomainGetName(dom), NAME_OF(types, type), nsuri ? nsuri : "n/a");
 }
 
@@ -270,7 +237,7 @@ onBlockThreshold(virConnectPtr conn, virDomainPtr dom, const char *dev,
                  const char *path, unsigned long long threshold,
                  unsigned long long excess, void *opaque)
 {
-    eventPrint(opaque, "event 'block-threshold' for domain '%s': dev: %s(%s) %llu %llu\n",
+    vkshEventPrint(opaque, "event 'block-threshold' for domain '%s': dev: %s(%s) %llu %llu\n",
                virDomainGetName(dom), dev, path ? path : "", threshold, excess);
 }
 
@@ -313,34 +280,6 @@ static const struct {
     { "memory-device-size-change", NULL },
 };
 
-static int interruptPipe[2] = { -1, -1 };
-
-static void
-onSigint(int sig)
-{
-    char c = 0;
-    ssize_t rc G_GNUC_UNUSED = write(interruptPipe[1], &c, 1);
-}
-
-static void
-onInterrupt(int watch, int fd, int events, void *opaque)
-{
-    eventWait *w = opaque;
-    char c;
-    ssize_t rc G_GNUC_UNUSED = read(fd, &c, 1);
-
-    w->done = true;
-}
-
-static void
-onTimeout(int timer, void *opaque)
-{
-    eventWait *w = opaque;
-
-    w->timedOut = true;
-    w->done = true;
-}
-
 static const vkshOptDef optsEvent[] = {
     { "domain", VKSH_OT_STRING, 0, "only events of this domain (name, id or uuid)" },
     { "event", VKSH_OT_STRING, 0, "the event type to wait for" },
@@ -357,12 +296,11 @@ cmdEvent(vkshCtl *ctl, const vkshCmd *cmd)
 {
     const char *eventName = vkshOptString(cmd, "event");
     const char *domName = vkshOptString(cmd, "domain");
-    eventWait w = { ctl, vkshOptBool(cmd, "loop"), vkshOptBool(cmd, "timestamp"),
-                    false, false, 0 };
+    vkshEventWait w = { ctl, vkshOptBool(cmd, "loop"), vkshOptBool(cmd, "timestamp"),
+                        false, false, 0 };
     int ids[G_N_ELEMENTS(eventTypes)];
     g_autoptr(virDomain) dom = NULL;
-    struct sigaction sa, oldsa;
-    int timeout = 0, timer = -1, watch = -1;
+    int timeout = 0;
     size_t registered = 0;
     bool ok = false;
 
@@ -377,12 +315,8 @@ cmdEvent(vkshCtl *ctl, const vkshCmd *cmd)
     }
     if (!vkshOptExclusive(ctl, cmd, "all", "event"))
         return false;
-    if (vkshOptInt(ctl, cmd, "timeout", &timeout) < 0)
+    if (!vkshEventTimeout(ctl, cmd, &timeout))
         return false;
-    if (vkshOptString(cmd, "timeout") && (timeout <= 0 || timeout > G_MAXINT / 1000)) {
-        vkshError(ctl, "invalid timeout");
-        return false;
-    }
     if (domName && !(dom = vkshLookupDomain(ctl, domName, VKSH_BYANY)))
         return false;
 
@@ -420,40 +354,7 @@ cmdEvent(vkshCtl *ctl, const vkshCmd *cmd)
         goto cleanup;
     }
 
-    if (pipe(interruptPipe) == 0) {
-        watch = virEventAddHandle(interruptPipe[0], VIR_EVENT_HANDLE_READABLE,
-                                  onInterrupt, &w, NULL);
-        memset(&sa, 0, sizeof(sa));
-        sa.sa_handler = onSigint;
-        sigaction(SIGINT, &sa, &oldsa);
-    }
-    if (timeout > 0 &&
-        (timer = virEventAddTimeout(timeout * 1000, onTimeout, &w, NULL)) < 0) {
-        vkshError(ctl, "failed to set up the event timeout");
-        w.done = true;
-    }
-
-    while (!w.done) {
-        if (virEventRunDefaultImpl() < 0) {
-            vkshSaveLibError(ctl);
-            break;
-        }
-    }
-    if (w.timedOut)
-        vkshPrint(ctl, "event loop timed out\n");
-    vkshPrint(ctl, "events received: %d\n", w.count);
-    ok = w.count > 0;
-
-    if (timer >= 0)
-        virEventRemoveTimeout(timer);
-    if (interruptPipe[0] >= 0) {
-        sigaction(SIGINT, &oldsa, NULL);
-        if (watch >= 0)
-            virEventRemoveHandle(watch);
-        close(interruptPipe[0]);
-        close(interruptPipe[1]);
-        interruptPipe[0] = interruptPipe[1] = -1;
-    }
+    ok = vkshEventLoop(ctl, &w, timeout);
 
  cleanup:
     for (size_t i = 0; i < G_N_ELEMENTS(eventTypes); i++) {

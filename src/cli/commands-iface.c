@@ -175,49 +175,28 @@ cmdIfaceDefine(vkshCtl *ctl, const vkshCmd *cmd)
     return true;
 }
 
-static int
-ifaceUndefine(virInterfacePtr iface, unsigned int flags)
-{
-    (void)flags;
-    return virInterfaceUndefine(iface);
-}
+enum { IFACE_UNDEFINE, IFACE_START, IFACE_DESTROY };
+static const vkshObjectCall oneCalls[] = {
+    { "iface-undefine", IFACE_UNDEFINE, "Interface %s undefined\n",
+      "Failed to undefine interface %s" },
+    { "iface-start", IFACE_START, "Interface %s started\n", "Failed to start interface %s" },
+    { "iface-destroy", IFACE_DESTROY, "Interface %s destroyed\n",
+      "Failed to destroy interface %s" },
+};
 
 static bool
-simpleCall(vkshCtl *ctl, const vkshCmd *cmd, int (*call)(virInterfacePtr, unsigned int),
-           const char *done, const char *failed)
+cmdIfaceOneCall(vkshCtl *ctl, const vkshCmd *cmd)
 {
+    const vkshObjectCall *c = VKSH_OBJECT_CALL(oneCalls, cmd);
     const char *name;
     g_autoptr(virInterface) iface = commandIface(ctl, cmd, BY_NAME | BY_MAC, &name);
 
     if (!iface)
         return false;
-    if (call(iface, 0) < 0) {
-        vkshError(ctl, failed, name);
-        return false;
-    }
-    vkshPrintExtra(ctl, done, name);
-    return true;
-}
-
-static bool
-cmdIfaceUndefine(vkshCtl *ctl, const vkshCmd *cmd)
-{
-    return simpleCall(ctl, cmd, ifaceUndefine, "Interface %s undefined\n",
-                      "Failed to undefine interface %s");
-}
-
-static bool
-cmdIfaceStart(vkshCtl *ctl, const vkshCmd *cmd)
-{
-    return simpleCall(ctl, cmd, virInterfaceCreate, "Interface %s started\n",
-                      "Failed to start interface %s");
-}
-
-static bool
-cmdIfaceDestroy(vkshCtl *ctl, const vkshCmd *cmd)
-{
-    return simpleCall(ctl, cmd, virInterfaceDestroy, "Interface %s destroyed\n",
-                      "Failed to destroy interface %s");
+    return vkshObjectCallEnd(ctl, c, name,
+                             c->op == IFACE_UNDEFINE ? virInterfaceUndefine(iface) :
+                             c->op == IFACE_START ? virInterfaceCreate(iface, 0) :
+                             virInterfaceDestroy(iface, 0));
 }
 
 /* ---- transactions ---- */
@@ -278,7 +257,7 @@ static VKSH_CMD(cmdDefIfaceDefine, "iface-define", cmdIfaceDefine, optsFile,
                 "define an inactive persistent physical host interface or modify an "
                 "existing persistent one from an XML file",
                 "Define or modify a persistent physical host interface.");
-static VKSH_CMD(cmdDefIfaceDestroy, "iface-destroy", cmdIfaceDestroy, optsIface,
+static VKSH_CMD(cmdDefIfaceDestroy, "iface-destroy", cmdIfaceOneCall, optsIface,
                 "destroy a physical host interface (disable it / \"if-down\")",
                 "forcefully stop a physical host interface.");
 static VKSH_CMD(cmdDefIfaceDumpxml, "iface-dumpxml", cmdIfaceDumpxml, optsDumpxml,
@@ -293,16 +272,17 @@ static VKSH_CMD(cmdDefIfaceName, "iface-name", cmdIfaceName, optsName,
 static VKSH_CMD(cmdDefIfaceRollback, "iface-rollback", cmdIfaceRollback, optsNone,
                 "rollback to previous saved configuration created via iface-begin",
                 "rollback to previous restore point");
-static VKSH_CMD(cmdDefIfaceStart, "iface-start", cmdIfaceStart, optsIface,
+static VKSH_CMD(cmdDefIfaceStart, "iface-start", cmdIfaceOneCall, optsIface,
                 "start a physical host interface (enable it / \"if-up\")",
                 "start a physical host interface.");
-static VKSH_CMD(cmdDefIfaceUndefine, "iface-undefine", cmdIfaceUndefine, optsIface,
+static VKSH_CMD(cmdDefIfaceUndefine, "iface-undefine", cmdIfaceOneCall, optsIface,
                 "undefine a physical host interface (remove it from configuration)",
                 "undefine an interface.");
 
 const vkshCmdDef *const vkshIfaceCmds[] = {
-    &cmdDefIfaceBegin, &cmdDefIfaceCommit, &cmdDefIfaceDefine, &cmdDefIfaceDestroy,
-    &cmdDefIfaceDumpxml, &vkshCmdIfaceEdit, &cmdDefIfaceList, &cmdDefIfaceMac, &cmdDefIfaceName,
-    &cmdDefIfaceRollback, &cmdDefIfaceStart, &cmdDefIfaceUndefine,
+    &cmdDefIfaceBegin, &vkshCmdIfaceBridge, &cmdDefIfaceCommit, &cmdDefIfaceDefine,
+    &cmdDefIfaceDestroy, &cmdDefIfaceDumpxml, &vkshCmdIfaceEdit, &cmdDefIfaceList,
+    &cmdDefIfaceMac, &cmdDefIfaceName, &cmdDefIfaceRollback, &cmdDefIfaceStart,
+    &vkshCmdIfaceUnbridge, &cmdDefIfaceUndefine,
     NULL,
 };

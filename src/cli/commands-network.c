@@ -276,43 +276,28 @@ cmdNetCreate(vkshCtl *ctl, const vkshCmd *cmd)
     return defineOrCreate(ctl, cmd, true);
 }
 
-/* The one-call commands: call(net), then virsh's message or error. */
+/* The one-call commands: the call, then virsh's message or error. */
+enum { NET_START, NET_DESTROY, NET_UNDEFINE };
+static const vkshObjectCall oneCalls[] = {
+    { "net-start", NET_START, "Network %s started\n", "Failed to start network %s" },
+    { "net-destroy", NET_DESTROY, "Network %s destroyed\n", "Failed to destroy network %s" },
+    { "net-undefine", NET_UNDEFINE, "Network %s has been undefined\n",
+      "Failed to undefine network %s" },
+};
+
 static bool
-simpleCall(vkshCtl *ctl, const vkshCmd *cmd, int (*call)(virNetworkPtr),
-           const char *done, const char *failed)
+cmdNetOneCall(vkshCtl *ctl, const vkshCmd *cmd)
 {
+    const vkshObjectCall *c = VKSH_OBJECT_CALL(oneCalls, cmd);
     const char *name;
     g_autoptr(virNetwork) net = commandNetwork(ctl, cmd, "network", false, &name);
 
     if (!net)
         return false;
-    if (call(net) < 0) {
-        vkshError(ctl, failed, name);
-        return false;
-    }
-    vkshPrintExtra(ctl, done, name);
-    return true;
-}
-
-static bool
-cmdNetStart(vkshCtl *ctl, const vkshCmd *cmd)
-{
-    return simpleCall(ctl, cmd, virNetworkCreate, "Network %s started\n",
-                      "Failed to start network %s");
-}
-
-static bool
-cmdNetDestroy(vkshCtl *ctl, const vkshCmd *cmd)
-{
-    return simpleCall(ctl, cmd, virNetworkDestroy, "Network %s destroyed\n",
-                      "Failed to destroy network %s");
-}
-
-static bool
-cmdNetUndefine(vkshCtl *ctl, const vkshCmd *cmd)
-{
-    return simpleCall(ctl, cmd, virNetworkUndefine, "Network %s has been undefined\n",
-                      "Failed to undefine network %s");
+    return vkshObjectCallEnd(ctl, c, name,
+                             c->op == NET_START ? virNetworkCreate(net) :
+                             c->op == NET_DESTROY ? virNetworkDestroy(net) :
+                             virNetworkUndefine(net));
 }
 
 static const vkshOptDef optsAutostart[] = {
@@ -393,6 +378,97 @@ cmdNetDhcpLeases(vkshCtl *ctl, const vkshCmd *cmd)
     return true;
 }
 
+/* ---- net-update ---- */
+
+static const vkshOptDef optsUpdate[] = {
+    VKSH_OPT_NETWORK,
+    { "command", VKSH_OT_DATA, VKSH_OFLAG_REQ,
+      "type of update (add-first, add-last (add), delete, or modify)" },
+    { "section", VKSH_OT_DATA, VKSH_OFLAG_REQ,
+      "which section of network configuration to update" },
+    { "xml", VKSH_OT_DATA, VKSH_OFLAG_REQ,
+      "name of file containing xml (or, if it starts with '<', the complete "
+      "xml element itself) to add/modify, or to be matched for search" },
+    { "parent-index", VKSH_OT_INT, 0, "which parent object to search through" },
+    { "config", VKSH_OT_BOOL, 0, "affect next network startup" },
+    { "live", VKSH_OT_BOOL, 0, "affect running network" },
+    { "current", VKSH_OT_BOOL, 0, "affect current state of network" },
+    { NULL, 0, 0, NULL },
+};
+
+/* virNetworkUpdateCommand and virNetworkUpdateSection, by value. */
+static const char *const updateCommands[] = {
+    "none", "modify", "delete", "add-last", "add-first",
+};
+static const char *const updateSections[] = {
+    "none", "bridge", "domain", "ip", "ip-dhcp-host", "ip-dhcp-range", "forward",
+    "forward-interface", "forward-pf", "portgroup", "dns-host", "dns-txt", "dns-srv",
+};
+
+static int
+enumIndex(const char *const *table, size_t n, const char *name)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(table[i], name) == 0)
+            return (int)i;
+    }
+    return -1;
+}
+
+static bool
+cmdNetUpdate(vkshCtl *ctl, const vkshCmd *cmd)
+{
+    const char *command = vkshOptString(cmd, "command");
+    const char *section = vkshOptString(cmd, "section");
+    const char *xmlArg = vkshOptString(cmd, "xml");
+    bool live = vkshOptBool(cmd, "live"), config = vkshOptBool(cmd, "config");
+    g_autoptr(virNetwork) net = NULL;
+    g_autofree char *xml = NULL;
+    unsigned int flags = VIR_NETWORK_UPDATE_AFFECT_CURRENT;
+    int commandVal, sectionVal, parentIndex = -1;
+
+    if (!vkshOptExclusive(ctl, cmd, "current", "live") ||
+        !vkshOptExclusive(ctl, cmd, "current", "config"))
+        return false;
+    if (!(net = commandNetwork(ctl, cmd, "network", false, NULL)))
+        return false;
+    commandVal = strcmp(command, "add") == 0 ? VIR_NETWORK_UPDATE_COMMAND_ADD_LAST :
+                 enumIndex(updateCommands, G_N_ELEMENTS(updateCommands), command);
+    if (commandVal <= 0) {
+        vkshError(ctl, "unrecognized command name '%s'", command);
+        return false;
+    }
+    if ((sectionVal = enumIndex(updateSections, G_N_ELEMENTS(updateSections), section)) <= 0) {
+        vkshError(ctl, "unrecognized section name '%s'", section);
+        return false;
+    }
+    if (vkshOptInt(ctl, cmd, "parent-index", &parentIndex) < 0)
+        return false;
+    /* An argument that starts with '<' is the element itself, else a file. */
+    if (xmlArg[0] == '<')
+        xml = g_strdup(xmlArg);
+    else if (!(xml = vkshReadFile(ctl, xmlArg)))
+        return false;
+    if (config)
+        flags |= VIR_NETWORK_UPDATE_AFFECT_CONFIG;
+    if (live)
+        flags |= VIR_NETWORK_UPDATE_AFFECT_LIVE;
+
+    if (virNetworkUpdate(net, commandVal, sectionVal, parentIndex, xml, flags) < 0) {
+        vkshError(ctl, "Failed to update network %s", virNetworkGetName(net));
+        return false;
+    }
+    if (config && live)
+        vkshPrintExtra(ctl, "Updated network %s live state and persistent config\n",
+                       virNetworkGetName(net));
+    else if (live || (!config && virNetworkIsActive(net) > 0))
+        vkshPrintExtra(ctl, "Updated network %s live state\n", virNetworkGetName(net));
+    else
+        vkshPrintExtra(ctl, "Updated network %s persistent config\n", virNetworkGetName(net));
+    vkshResetLibError(ctl);
+    return true;
+}
+
 /* ---- the group ---- */
 
 static VKSH_CMD(cmdDefNetList, "net-list", cmdNetList, optsList,
@@ -415,24 +491,26 @@ static VKSH_CMD(cmdDefNetDefine, "net-define", cmdNetDefine, optsFile,
 static VKSH_CMD(cmdDefNetCreate, "net-create", cmdNetCreate, optsFile,
                 "create a network from an XML file",
                 "Create a network.");
-static VKSH_CMD(cmdDefNetStart, "net-start", cmdNetStart, optsNetworkOnly,
+static VKSH_CMD(cmdDefNetStart, "net-start", cmdNetOneCall, optsNetworkOnly,
                 "start a (previously defined) inactive network",
                 "Start a network.");
-static VKSH_CMD(cmdDefNetDestroy, "net-destroy", cmdNetDestroy, optsNetworkOnly,
+static VKSH_CMD(cmdDefNetDestroy, "net-destroy", cmdNetOneCall, optsNetworkOnly,
                 "destroy (stop) a network", "Forcefully stop a given network.");
-static VKSH_CMD(cmdDefNetUndefine, "net-undefine", cmdNetUndefine, optsNetworkOnly,
+static VKSH_CMD(cmdDefNetUndefine, "net-undefine", cmdNetOneCall, optsNetworkOnly,
                 "undefine a persistent network", "Undefine the configuration for a persistent network.");
 static VKSH_CMD(cmdDefNetAutostart, "net-autostart", cmdNetAutostart, optsAutostart,
                 "autostart a network", "Configure a network to be automatically started at boot.");
+static VKSH_CMD(cmdDefNetUpdate, "net-update", cmdNetUpdate, optsUpdate,
+                "update parts of an existing network's configuration", "");
 static VKSH_CMD(cmdDefNetDhcpLeases, "net-dhcp-leases", cmdNetDhcpLeases, optsLeases,
                 "print lease info for a given network",
                 "Print lease info for a given network");
 
 const vkshCmdDef *const vkshNetworkCmds[] = {
     &cmdDefNetAutostart, &cmdDefNetCreate, &cmdDefNetDefine, &cmdDefNetDestroy,
-    &cmdDefNetDhcpLeases, &cmdDefNetDumpxml, &vkshCmdNetEdit, &cmdDefNetInfo, &cmdDefNetList,
-    &cmdDefNetName, &cmdDefNetStart, &cmdDefNetUndefine, &cmdDefNetUuid,
-    &vkshCmdNwfilterEdit,     /* until an nwfilter group exists */
+    &cmdDefNetDhcpLeases, &cmdDefNetDumpxml, &vkshCmdNetEdit, &vkshCmdNetEvent,
+    &cmdDefNetInfo, &cmdDefNetList, &cmdDefNetName, &cmdDefNetStart, &cmdDefNetUndefine,
+    &cmdDefNetUpdate, &cmdDefNetUuid,
     /* virsh lists the port commands last, in this order */
     &vkshCmdNetPortList, &vkshCmdNetPortCreate, &vkshCmdNetPortDumpxml,
     &vkshCmdNetPortDelete,

@@ -613,5 +613,6 @@ const vkshCmdDef *const vkshPoolCmds[] = {
     &defPoolAutostart, &defPoolBuild, &defPoolCreateAs, &defPoolCreate, &defPoolDefineAs,
     &defPoolDefine, &defPoolDelete, &defPoolDestroy, &defPoolDumpxml, &vkshCmdPoolEdit, &defPoolInfo,
     &defPoolList, &defPoolName, &defPoolRefresh, &defPoolStart, &defPoolUndefine,
-    &defPoolUuid, &defFindSources, &defFindSourcesAs, NULL,
+    &defPoolUuid, &defFindSources, &defFindSourcesAs, &vkshCmdPoolEvent,
+    &vkshCmdPoolCapabilities, NULL,
 };

@@ -2,8 +2,10 @@
 /* commands-shell.c: commands about the shell itself — help, connect, echo,
  * quit and exit. Help is generated from the same option tables the parser
  * uses, so a command's synopsis can never disagree with what it accepts. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "vksh.h"
 
@@ -161,10 +163,55 @@ static const vkshCmdDef cmdDefConnect = {
     VKSH_CMD_NOCONNECT,
 };
 
+/* cd only in an interactive session, as virsh: elsewhere the directory
+ * would not outlive the command. */
+static const vkshOptDef optsCd[] = {
+    { "dir", VKSH_OT_STRING, 0, "directory to switch to (default: home or else root)" },
+    { NULL, 0, 0, NULL },
+};
+
+static bool
+cmdCd(vkshCtl *ctl, const vkshCmd *cmd)
+{
+    const char *dir = vkshOptString(cmd, "dir");
+
+    if (!ctl->interactive) {
+        vkshError(ctl, "cd: command valid only in interactive mode");
+        return false;
+    }
+    if (!dir)
+        dir = g_get_home_dir() ? g_get_home_dir() : "/";
+    if (chdir(dir) < 0) {
+        vkshError(ctl, "cd: %s: %s", g_strerror(errno), dir);
+        return false;
+    }
+    return true;
+}
+
+static bool
+cmdPwd(vkshCtl *ctl, const vkshCmd *cmd)
+{
+    g_autofree char *cwd = g_get_current_dir();
+
+    vkshPrint(ctl, "%s\n", cwd);
+    return true;
+}
+
+static const vkshCmdDef cmdDefCd = {
+    "cd", cmdCd, optsCd, "change the current directory", "Change the current directory.",
+    VKSH_CMD_NOCONNECT,
+};
+static const vkshCmdDef cmdDefPwd = {
+    "pwd", cmdPwd, NULL, "print the current directory", "Print the current directory.",
+    VKSH_CMD_NOCONNECT,
+};
+
 const vkshCmdDef *const vkshShellCmds[] = {
+    &cmdDefCd,
     &cmdDefEcho,
     &cmdDefExit,
     &cmdDefHelp,
+    &cmdDefPwd,
     &cmdDefQuit,
     &cmdDefConnect,
     NULL,

@@ -530,6 +530,5 @@ CMD(cmdDefDelete, "snapshot-delete", cmdSnapshotDelete, optsDelete,
 const vkshCmdDef *const vkshSnapshotCmds[] = {
     &cmdDefCreate, &cmdDefCreateAs, &cmdDefCurrent, &cmdDefDelete, &cmdDefDumpxml,
     &vkshCmdSnapshotEdit, &cmdDefInfo, &vkshCmdSnapshotList, &cmdDefParent, &cmdDefRevert,
-    &vkshCmdCheckpointEdit,   /* until a checkpoint group exists */
     NULL,
 };

@@ -16,8 +16,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(virStoragePool, poolUnref)
 
 /* virsh's order: by name in --pool, then by key, then by path; the
  * error kept is the last lookup's. */
-static virStorageVolPtr
-lookupVolIn(vkshCtl *ctl, const char *name, const char *poolName, bool hint)
+virStorageVolPtr
+vkshLookupVol(vkshCtl *ctl, const char *name, const char *poolName, const char *hint)
 {
     g_autoptr(virStoragePool) pool = NULL;
     virStorageVolPtr vol = NULL;
@@ -34,7 +34,7 @@ lookupVolIn(vkshCtl *ctl, const char *name, const char *poolName, bool hint)
         if (pool || !hint)
             vkshError(ctl, "failed to get vol '%s'", name);
         else
-            vkshError(ctl, "failed to get vol '%s', specifying --pool might help", name);
+            vkshError(ctl, "failed to get vol '%s', specifying --%s might help", name, hint);
     }
     return vol;
 }
@@ -43,7 +43,7 @@ static virStorageVolPtr
 lookupVol(vkshCtl *ctl, const vkshCmd *cmd, const char **namep)
 {
     *namep = vkshOptString(cmd, "vol");
-    return lookupVolIn(ctl, *namep, vkshOptString(cmd, "pool"), true);
+    return vkshLookupVol(ctl, *namep, vkshOptString(cmd, "pool"), "pool");
 }
 
 #define OPT_VOL { "vol", VKSH_OT_DATA, VKSH_OFLAG_REQ, "vol name, key or path" }
@@ -414,8 +414,9 @@ volQueryCmd(vkshCtl *ctl, const vkshCmd *cmd, volQuery q)
     const char *name = vkshOptString(cmd, "vol");
     /* vol-name and vol-pool take a key or path only */
     bool byKey = q == Q_NAME || q == Q_POOL;
-    g_autoptr(virStorageVol) vol = lookupVolIn(ctl, name, byKey ? NULL
-                                               : vkshOptString(cmd, "pool"), !byKey);
+    g_autoptr(virStorageVol) vol = vkshLookupVol(ctl, name, byKey ? NULL
+                                               : vkshOptString(cmd, "pool"),
+                                               byKey ? NULL : "pool");
     g_autoptr(virStoragePool) pool = NULL;
     g_autofree char *path = NULL;
 
@@ -491,7 +492,7 @@ CMD(defVolResize, "vol-resize", cmdVolResize, optsVolResize, "resize a vol");
 CMD(defVolWipe, "vol-wipe", cmdVolWipe, optsVolWipe, "wipe a vol");
 
 const vkshCmdDef *const vkshVolCmds[] = {
-    &defVolClone, &defVolCreateAs, &defVolCreate, &defVolDelete, &defVolDumpxml,
-    &defVolInfo, &defVolKey, &defVolList, &defVolName, &defVolPath, &defVolPool,
-    &defVolResize, &defVolWipe, NULL,
+    &defVolClone, &defVolCreateAs, &defVolCreate, &vkshCmdVolCreateFrom, &defVolDelete,
+    &vkshCmdVolDownload, &defVolDumpxml, &defVolInfo, &defVolKey, &defVolList, &defVolName,
+    &defVolPath, &defVolPool, &defVolResize, &vkshCmdVolUpload, &defVolWipe, NULL,
 };

@@ -327,3 +327,24 @@ vkshReadFile(vkshCtl *ctl, const char *path)
     }
     return data;
 }
+
+const vkshObjectCall *
+vkshObjectCallFind(const vkshObjectCall *table, size_t n, const vkshCmd *cmd)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(table[i].cmd, cmd->def->name) == 0)
+            return &table[i];
+    }
+    g_assert_not_reached();
+}
+
+bool
+vkshObjectCallEnd(vkshCtl *ctl, const vkshObjectCall *c, const char *name, int rc)
+{
+    if (rc < 0) {
+        vkshError(ctl, c->failed, name);
+        return false;
+    }
+    vkshPrintExtra(ctl, c->done, name);
+    return true;
+}

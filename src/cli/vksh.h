@@ -118,6 +118,22 @@ typedef struct {
 unsigned int vkshOptFlags(const vkshCmd *cmd, const vkshOptFlag *map, size_t n);
 #define VKSH_OPT_FLAGS(cmd, map) vkshOptFlags(cmd, map, G_N_ELEMENTS(map))
 
+/* The lookup-and-act commands (net-start, iface-destroy, nodedev-reset...)
+ * share one handler per object type; a row gives the command, the file's
+ * own operation code and virsh's two messages, whose %s is the object
+ * argument as given (output.c). */
+typedef struct {
+    const char *cmd;
+    int op;
+    const char *done;
+    const char *failed;
+} vkshObjectCall;
+const vkshObjectCall *vkshObjectCallFind(const vkshObjectCall *table, size_t n,
+                                         const vkshCmd *cmd);
+/* Prints done, or reports failed, after the call returned rc. */
+bool vkshObjectCallEnd(vkshCtl *ctl, const vkshObjectCall *c, const char *name, int rc);
+#define VKSH_OBJECT_CALL(table, cmd) vkshObjectCallFind(table, G_N_ELEMENTS(table), cmd)
+
 /* The options of a command that takes nothing but <domain>. */
 extern const vkshOptDef vkshOptsDomainOnly[];
 
@@ -186,6 +202,15 @@ extern const vkshCmdDef vkshCmdVcpuinfo, vkshCmdVcpupin, vkshCmdEmulatorpin,
 char *vkshTypedParamString(const virTypedParameter *p);
 /* Each as "name           : value", virsh's layout for tuning parameters. */
 void vkshPrintTypedParams(vkshCtl *ctl, const virTypedParameter *params, int n);
+/* The NUMA cell IDs and the host's page sizes (KiB) from the
+ * capabilities, as virsh finds them (commands-hostmem.c). */
+GArray *vkshHostCells(vkshCtl *ctl);
+GArray *vkshHostPageSizes(vkshCtl *ctl);
+extern const vkshCmdDef vkshCmdFreecell, vkshCmdFreepages, vkshCmdAllocpages,
+    vkshCmdNodeMemoryTune, vkshCmdNodesuspend, vkshCmdNodesevinfo;
+/* commands-hostcpu.c */
+extern const vkshCmdDef vkshCmdCpuBaseline, vkshCmdCpuCompare, vkshCmdHypervisorCpuBaseline,
+    vkshCmdHypervisorCpuCompare, vkshCmdDomxmlFromNative, vkshCmdDomxmlToNative;
 
 /* commands-migrate.c */
 extern const vkshCmdDef vkshCmdMigrate, vkshCmdMigrateSetspeed, vkshCmdMigrateGetspeed,
@@ -201,6 +226,26 @@ extern const vkshCmdDef vkshCmdNetPortList, vkshCmdNetPortCreate, vkshCmdNetPort
     vkshCmdNetPortDelete;
 /* commands-ifaddr.c */
 extern const vkshCmdDef vkshCmdDomifaddr;
+
+/* Waiting for events (commands-objevent.c): the callbacks print through
+ * vkshEventPrint, which ends the wait after the first event unless loop. */
+typedef struct {
+    vkshCtl *ctl;
+    bool loop;
+    bool timestamp;
+    bool done;
+    bool timedOut;
+    int count;
+} vkshEventWait;
+void vkshEventPrint(vkshEventWait *w, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+/* --timeout in seconds (0 when absent); false after an error. */
+bool vkshEventTimeout(vkshCtl *ctl, const vkshCmd *cmd, int *timeout);
+/* Turns the event loop until done, timeout or Ctrl-C, then prints virsh's
+ * summary; true when an event arrived. */
+bool vkshEventLoop(vkshCtl *ctl, vkshEventWait *w, int timeout);
+extern const vkshCmdDef vkshCmdIfaceBridge, vkshCmdIfaceUnbridge;   /* commands-ifbridge.c */
+extern const vkshCmdDef vkshCmdNetEvent, vkshCmdPoolEvent, vkshCmdNodedevEvent,
+    vkshCmdSecretEvent;
 
 /* commands-snapshot.c, commands-snapshot-list.c */
 static inline void vkshSnapUnref(virDomainSnapshot *s) { if (s) virDomainSnapshotFree(s); }
@@ -244,6 +289,10 @@ extern const vkshCmdDef *const vkshHostCmds[];
 extern const vkshCmdDef *const vkshShellCmds[];
 extern const vkshCmdDef *const vkshNetworkCmds[];
 extern const vkshCmdDef *const vkshIfaceCmds[];
+extern const vkshCmdDef *const vkshNodedevCmds[];
+extern const vkshCmdDef *const vkshSecretCmds[];
+extern const vkshCmdDef *const vkshNWFilterCmds[];
+extern const vkshCmdDef *const vkshCheckpointCmds[];
 extern const vkshCmdDef *const vkshSnapshotCmds[];
 
 #endif /* VKSH_H */

@@ -64,7 +64,13 @@ def questions(xmlfile):
           ["iface-name", "52:54:00:AA:BB:CC"], ["iface-name", "00:00:00:00:00:00"],
           ["iface-name", "52:54:00:00:00:99"],
           ["iface-destroy", "vkd0"], ["iface-start", "vkd1"], ["iface-undefine", "vkd0"],
-          ["iface-define", xmlfile], ["iface-begin"], ["iface-commit"], ["iface-rollback"]]
+          ["iface-define", xmlfile], ["iface-begin"], ["iface-commit"], ["iface-rollback"],
+          # composed by the shells from lookup, XML and define/destroy
+          ["iface-bridge", "vkd0", "vkbrnew"], ["iface-bridge", "vkd0", "vkbr0"],
+          ["iface-bridge", "vkbr0", "vkbrx"], ["iface-bridge", "vknosuch", "vkbrx"],
+          ["iface-bridge", "vkd0", "vkbrnew", "--no-stp", "--no-start"],
+          ["iface-unbridge", "vkbr0"], ["iface-unbridge", "vkd0"],
+          ["iface-unbridge", "vknosuch"]]
     return q
 
 

@@ -5,7 +5,8 @@ sequence of commands (list, info, XML, define, start, autostart, leases,
 errors, network ports, destroy, undefine) runs once through the real virsh and once
 through the virtkit shell, against one virtkitd in a network namespace
 of the test's own; every command's exit status, stdout and stderr must be
-identical.  The sequence leaves the daemon as it found it, so both runs
+identical.  net-update, net-event and the secret-* commands run there
+too, the daemon answering both shells.  The sequence leaves the daemon as it found it, so both runs
 start from the same state."""
 
 import os
@@ -45,6 +46,13 @@ PORT = """<networkport>
 </networkport>
 """
 PORT_PLUG = PORT.replace("</networkport>", "  <plug type='network' bridge='vksh0'/>\n</networkport>")
+SECRET = """<secret ephemeral='no' private='no'>
+  <uuid>6a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d</uuid>
+  <usage type='volume'>
+    <volume>/var/lib/vk/disk.img</volume>
+  </usage>
+</secret>
+"""
 BAD = "<network><name>bad</name><ip address='10.1.0.1' netmask='255.0.255.0'/></network>"
 
 
@@ -53,6 +61,8 @@ def sequence(d):
     port, plug = os.path.join(d, "port.xml"), os.path.join(d, "plug.xml")
     uuid = "8d2b1c5e-7a41-4f0e-9c3d-2e6f5a4b3c21"
     puuid = "3f1e9a7c-5b2d-4c8e-a1f0-6d7e8f9a0b1c"
+    secret, suuid = os.path.join(d, "secret.xml"), "6a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
+    host = "<host mac='52:54:00:00:00:07' ip='10.71.0.7'/>"
     return [
         ["net-list"], ["net-list", "--all"], ["net-list", "--name"], ["net-list", "--uuid"],
         ["net-list", "--uuid", "--name"], ["net-list", "--inactive"],
@@ -65,6 +75,23 @@ def sequence(d):
         ["net-start", "vkshnet"], ["net-start", "vkshnet"], ["net-info", "vkshnet"],
         ["net-autostart", "vkshnet"], ["net-list", "--autostart"],
         ["net-autostart", "--disable", "vkshnet"],
+        # the shell's side of net-update and net-event (the driver answers)
+        ["net-update", "vkshnet", "add", "ip-dhcp-host", host],
+        ["net-update", "vkshnet", "add-first", "dns-host", host, "--config"],
+        ["net-update", "vkshnet", "bogus", "ip-dhcp-host", host],
+        ["net-update", "vkshnet", "add", "bogus", host],
+        ["net-update", "vkshnet", "add", "ip-dhcp-host", os.path.join(d, "nosuch")],
+        ["net-update", "vkshnet", "add", "ip-dhcp-host", host, "--live", "--current"],
+        ["net-update", "nosuch", "add", "ip-dhcp-host", host],
+        ["net-event", "--list"], ["net-event"], ["net-event", "--event", "bogus"],
+        # secrets live in the same daemon
+        ["secret-list"], ["secret-define", secret], ["secret-list"],
+        ["secret-dumpxml", suuid], ["secret-get-value", suuid],
+        ["secret-set-value", suuid, "--base64", "c2VjcmV0"],
+        ["secret-set-value", suuid], ["secret-set-value", suuid, "--base64", "x",
+                                      "--file", secret],
+        ["secret-get-value", suuid], ["secret-get-value", suuid, "--plain"],
+        ["secret-event", "--list"], ["secret-undefine", suuid], ["secret-undefine", suuid],
         ["net-dhcp-leases", "vkshnet"], ["net-dhcp-leases", "vkshnet", "--mac",
                                          "52:54:00:00:00:01"],
         ["net-dhcp-leases", "nosuch"],
@@ -105,6 +132,8 @@ def main():
             f.write(PORT)
         with open(os.path.join(d, "plug.xml"), "w") as f:
             f.write(PORT_PLUG)
+        with open(os.path.join(d, "secret.xml"), "w") as f:
+            f.write(SECRET)
         daemon = vkwire.Daemon(BIN, extra=["--network-root", os.path.join(d, "root")])
         uri = "qemu+unix:///system?socket=" + daemon.rw
         want = run_all(VIRSH, uri, d)

@@ -1,0 +1,1 @@
+-c test:///default checkpoint-create-as test --print-xml c1 --description hi vda,checkpoint=bitmap,bitmap=b1

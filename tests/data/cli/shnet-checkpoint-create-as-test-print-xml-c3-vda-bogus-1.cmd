@@ -1,0 +1,1 @@
+-c test:///default checkpoint-create-as test --print-xml c3 vda,bogus=1

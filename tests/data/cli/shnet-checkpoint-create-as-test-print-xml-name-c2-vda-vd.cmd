@@ -1,0 +1,1 @@
+-c test:///default checkpoint-create-as test --print-xml --name c2 vda vdb,bitmap=x

@@ -1,0 +1,1 @@
+-c test:///default checkpoint-create test --redefine-validate

@@ -1,0 +1,1 @@
+-c test:///default domxml-to-native qemu-argv

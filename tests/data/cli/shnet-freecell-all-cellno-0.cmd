@@ -1,0 +1,1 @@
+-c test:///default freecell --all --cellno 0

@@ -1,0 +1,1 @@
+-c test:///default net-event --event lifecycle --network nope --timeout 1

@@ -1,0 +1,1 @@
+-c test:///default net-update default add ip-dhcp-host x --current --live

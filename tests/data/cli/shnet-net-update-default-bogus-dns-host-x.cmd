@@ -1,0 +1,1 @@
+-c test:///default net-update default bogus dns-host x

@@ -1,0 +1,1 @@
+-c test:///default net-update default delete ip-dhcp-host /nonexist

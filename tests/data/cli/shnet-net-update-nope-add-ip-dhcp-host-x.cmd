@@ -1,0 +1,1 @@
+-c test:///default net-update nope add ip-dhcp-host x

@@ -1,0 +1,1 @@
+-c test:///default nodedev-list --cap bogus

@@ -1,0 +1,1 @@
+-c test:///default nodesuspend foo 60

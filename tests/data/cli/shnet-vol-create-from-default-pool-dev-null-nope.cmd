@@ -1,0 +1,1 @@
+-c test:///default vol-create-from default-pool /dev/null nope

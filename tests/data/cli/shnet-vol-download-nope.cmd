@@ -1,0 +1,1 @@
+-c test:///default vol-download nope @TMP@/x

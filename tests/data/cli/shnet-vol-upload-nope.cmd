@@ -1,0 +1,1 @@
+-c test:///default vol-upload nope @DATA@/shnet-cpu.xml

@@ -343,6 +343,9 @@ int vkDomainDefPostParseDevices(vkDomainDef *def, const char *driverTypes);
 /* libvirt's generic defaults (domain-defaults.c): implicit video and
  * controllers, video sizes, drive addresses. */
 void vkDomainDefAddDefaults(vkDomainDef *def, const char *driverTypes);
+/* libvirt's canonical form of the kept trees (cputune, numatune, NUMA
+ * cells, hostdevs, character device sources).  domain-generic.c */
+void vkDomainDefGenericRules(vkDomainDef *def);
 /* An HVM guest's first serial port and its first console are one device:
  * whichever of the two the definition gives, the other is added. */
 void vkDomainChrConsoleCompat(vkDomainDef *def, vkDomainChrDef *firstSerial,

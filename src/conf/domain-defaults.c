@@ -232,6 +232,26 @@ diskAddresses(vkDomainDef *def)
     }
 }
 
+/* A virtio channel or console needs the virtio-serial controller its
+ * address names (the first one when it has none). */
+static void
+virtioSerialControllers(vkDomainDef *def)
+{
+    GPtrArray *chrs = def->priv->devs[VK_DOMAIN_DEVICE_CHR];
+
+    for (guint i = 0; chrs && i < chrs->len; i++) {
+        vkDomainChrDef *c = chrs->pdata[i];
+        const char *ctrl = NULL;
+
+        if ((c->kind != VK_DOMAIN_CHR_CHANNEL && c->kind != VK_DOMAIN_CHR_CONSOLE) ||
+            g_strcmp0(vkXmlElemGetAttr(c->target, "type"), "virtio") != 0)
+            continue;
+        if (g_strcmp0(vkXmlElemGetAttr(c->address, "type"), "virtio-serial") == 0)
+            ctrl = vkXmlElemGetAttr(c->address, "controller");
+        ensureController(def, "virtio-serial", ctrl ? atoi(ctrl) : 0);
+    }
+}
+
 void
 vkDomainDefAddDefaults(vkDomainDef *def, const char *driverTypes)
 {
@@ -243,6 +263,8 @@ vkDomainDefAddDefaults(vkDomainDef *def, const char *driverTypes)
             videoDefaults(def, driverTypes, videos->pdata[i]);
     }
     diskAddresses(def);
+    virtioSerialControllers(def);
+    vkDomainDefGenericRules(def);
 }
 
 /* ---- the serial console ---- */

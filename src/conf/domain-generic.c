@@ -1,0 +1,355 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * libvirt's generic post-parse rules for the parts of a definition that
+ * virtkit keeps as element trees (cputune, numatune, <cpu><numa>, hostdevs,
+ * character device sources): what libvirt fills in or rewrites whatever
+ * the driver, so that a definition reads back as libvirt would give it.
+ *
+ * The one idea: these elements stay trees, and each rule rewrites the tree
+ * into libvirt's canonical form once, at define; the formatter then writes
+ * them as they are.  The rules are libvirt's behaviour as its own test
+ * corpus shows it (tests/corpus), not its code.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "conf/cpuset.h"
+#include "conf/domain-conf-priv.h"
+
+static vkXmlElem *
+childNamed(const vkXmlElem *e, const char *name)
+{
+    for (guint i = 0; e && e->children && i < e->children->len; i++) {
+        vkXmlElem *c = e->children->pdata[i];
+        if (strcmp(c->name, name) == 0)
+            return c;
+    }
+    return NULL;
+}
+
+static void
+removeAttr(vkXmlElem *e, const char *name)
+{
+    for (guint i = 0; e->attrs && i + 1 < e->attrs->len; i += 2) {
+        if (strcmp(e->attrs->pdata[i], name) == 0) {
+            g_ptr_array_remove_range(e->attrs, i, 2);
+            return;
+        }
+    }
+}
+
+/* Rewrites attribute name of e as a canonical list; a list that does not
+ * parse is left for whoever uses it to refuse. */
+static void
+canonicalList(vkXmlElem *e, const char *name)
+{
+    const char *v = vkXmlElemGetAttr(e, name);
+    g_autofree char *c = v ? vkCpusetCanonical(v) : NULL;
+
+    if (c && *c)
+        vkXmlElemSetAttr(e, name, c);
+}
+
+/* The list of attribute name, cut at limit; NULL when it does not parse. */
+static guint8 *
+listAttr(const vkXmlElem *e, const char *name, unsigned int limit)
+{
+    guint8 *bits = vkCpusetParse(vkXmlElemGetAttr(e, name));
+
+    if (bits && limit <= VK_CPUSET_MAX)
+        memset(bits + limit, 0, VK_CPUSET_MAX + 1 - limit);
+    return bits;
+}
+
+static long
+numAttr(const vkXmlElem *e, const char *name)
+{
+    const char *v = vkXmlElemGetAttr(e, name);
+
+    return v ? strtol(v, NULL, 10) : -1;
+}
+
+static gint
+compareBy(const vkXmlElem *a, const vkXmlElem *b, const char *attr)
+{
+    long x = numAttr(a, attr), y = numAttr(b, attr);
+
+    return x < y ? -1 : x > y;
+}
+
+/* Stable sort of the children called name by their numeric attribute
+ * key, leaving every other child where it is. */
+static void
+sortNamed(vkXmlElem *e, const char *name, const char *key)
+{
+    GPtrArray *c = e->children;
+
+    for (guint i = 1; c && i < c->len; i++) {
+        vkXmlElem *x = c->pdata[i];
+        guint j = i;
+
+        if (strcmp(x->name, name) != 0)
+            continue;
+        /* move x back past the same-named children with a larger key */
+        for (guint k = i; k-- > 0;) {
+            vkXmlElem *y = c->pdata[k];
+            if (strcmp(y->name, name) != 0)
+                continue;
+            if (compareBy(y, x, key) <= 0)
+                break;
+            j = k;
+        }
+        if (j != i) {
+            g_ptr_array_steal_index(c, i);
+            g_ptr_array_insert(c, (gint)j, x);
+        }
+    }
+}
+
+/* ---- <cputune> ---- */
+
+/* libvirt keeps a scheduler per vCPU (per I/O thread) and writes one
+ * element for each, in vCPU order. */
+static void
+splitSched(vkXmlElem *tune, const char *name, const char *listName, unsigned int limit)
+{
+    g_autoptr(GPtrArray) out = g_ptr_array_new();
+    GPtrArray *c = tune->children;
+    guint at = G_MAXUINT;
+
+    for (guint i = 0; c && i < c->len;) {
+        vkXmlElem *e = c->pdata[i];
+        g_autofree guint8 *bits = NULL;
+
+        if (strcmp(e->name, name) != 0 || !(bits = listAttr(e, listName, limit))) {
+            i++;
+            continue;
+        }
+        if (at == G_MAXUINT)
+            at = i;
+        for (unsigned int v = 0; v < limit && v <= VK_CPUSET_MAX; v++) {
+            g_autofree char *num = NULL;
+            vkXmlElem *one;
+            if (!bits[v])
+                continue;
+            one = vkXmlElemCopy(e);
+            num = g_strdup_printf("%u", v);
+            vkXmlElemSetAttr(one, listName, num);
+            g_ptr_array_add(out, one);
+        }
+        g_ptr_array_remove_index(c, i);    /* frees e */
+    }
+    if (at == G_MAXUINT)
+        return;
+    for (guint i = 0; i < out->len; i++)
+        g_ptr_array_insert(c, (gint)(at + i), out->pdata[i]);
+    g_ptr_array_set_size(out, 0);
+    sortNamed(tune, name, listName);
+}
+
+/* cachetune and memorytune apply to the vCPUs the domain has: the list is
+ * cut at the vCPU count, a tune left with none is dropped, and the id
+ * libvirt gives a running domain's tune is not part of the definition. */
+static void
+resctrlTunes(vkXmlElem *tune, unsigned int nvcpus)
+{
+    GPtrArray *c = tune->children;
+    static const char *const memOrder[] = { "node", "monitor", NULL };
+
+    for (guint i = 0; c && i < c->len;) {
+        vkXmlElem *e = c->pdata[i];
+        g_autofree guint8 *bits = NULL;
+        g_autofree char *list = NULL;
+
+        if (strcmp(e->name, "cachetune") != 0 && strcmp(e->name, "memorytune") != 0) {
+            i++;
+            continue;
+        }
+        if (!(bits = listAttr(e, "vcpus", nvcpus))) {
+            i++;
+            continue;
+        }
+        list = vkCpusetFormat(bits, nvcpus);
+        if (!*list) {
+            g_ptr_array_remove_index(c, i);    /* frees e */
+            continue;
+        }
+        vkXmlElemSetAttr(e, "vcpus", list);
+        removeAttr(e, "id");
+        for (guint j = 0; e->children && j < e->children->len; j++)
+            canonicalList(e->children->pdata[j], "vcpus");
+        if (strcmp(e->name, "memorytune") == 0)
+            vkXmlElemSortChildren(e, memOrder);
+        i++;
+    }
+}
+
+static void
+cputuneRules(vkDomainDef *def, vkXmlElem *tune)
+{
+    unsigned int nvcpus = def->maxVcpus ? def->maxVcpus : 1;
+
+    for (guint i = 0; tune->children && i < tune->children->len; i++) {
+        vkXmlElem *e = tune->children->pdata[i];
+        if (g_str_has_suffix(e->name, "pin"))
+            canonicalList(e, "cpuset");
+    }
+    sortNamed(tune, "vcpupin", "vcpu");
+    sortNamed(tune, "iothreadpin", "iothread");
+    splitSched(tune, "vcpusched", "vcpus", nvcpus);
+    splitSched(tune, "iothreadsched", "iothreads", VK_CPUSET_MAX + 1);
+    resctrlTunes(tune, nvcpus);
+}
+
+/* ---- NUMA ---- */
+
+static void
+numaCells(vkDomainCpuDef *cpu)
+{
+    for (guint i = 0; cpu && cpu->extra && i < cpu->extra->len; i++) {
+        vkXmlElem *numa = cpu->extra->pdata[i];
+        guint n = 0;
+
+        if (strcmp(numa->name, "numa") != 0)
+            continue;
+        for (guint j = 0; numa->children && j < numa->children->len; j++) {
+            vkXmlElem *cell = numa->children->pdata[j];
+            if (strcmp(cell->name, "cell") != 0)
+                continue;
+            if (!vkXmlElemGetAttr(cell, "id")) {
+                g_autofree char *id = g_strdup_printf("%u", n);
+                vkXmlElemSetAttr(cell, "id", id);
+            }
+            canonicalList(cell, "cpus");
+            n++;
+        }
+        sortNamed(numa, "cell", "id");
+    }
+}
+
+static void
+numatuneRules(vkXmlElem *tune)
+{
+    for (guint i = 0; tune->children && i < tune->children->len; i++)
+        canonicalList(tune->children->pdata[i], "nodeset");
+}
+
+/* ---- character device sources ---- */
+
+static vkXmlElem *
+newElem(const char *name)
+{
+    vkXmlElem *e = g_new0(vkXmlElem, 1);
+
+    e->name = g_strdup(name);
+    return e;
+}
+
+/* A socket source without a mode connects; a UNIX socket without a path
+ * is no source at all; UDP writes its bind end before its connect end. */
+static void
+chrSources(const char *type, GPtrArray *sources)
+{
+    bool udp = g_strcmp0(type, "udp") == 0;
+
+    if (!sources || (!udp && g_strcmp0(type, "tcp") != 0 && g_strcmp0(type, "unix") != 0))
+        return;
+    for (guint i = 0; i < sources->len;) {
+        vkXmlElem *s = sources->pdata[i];
+        if (g_str_equal(type, "unix") && !vkXmlElemGetAttr(s, "path")) {
+            g_ptr_array_remove_index(sources, i);
+            continue;
+        }
+        if (!vkXmlElemGetAttr(s, "mode"))
+            vkXmlElemSetAttr(s, "mode", "connect");
+        i++;
+    }
+    if (udp && sources->len == 2 &&
+        g_strcmp0(vkXmlElemGetAttr(sources->pdata[1], "mode"), "bind") == 0) {
+        gpointer first = sources->pdata[0];
+        sources->pdata[0] = sources->pdata[1];
+        sources->pdata[1] = first;
+    }
+}
+
+static void
+chrRules(vkDomainChrDef *chr)
+{
+    chrSources(chr->type, chr->sources);
+    if (g_strcmp0(chr->type, "tcp") == 0 && !chr->protocol) {
+        chr->protocol = newElem("protocol");
+        vkXmlElemSetAttr(chr->protocol, "type", "raw");
+    }
+}
+
+/* The character device inside a kept device (smartcard, redirdev, an rng's
+ * backend): the element's type names the kind of its <source>. */
+static void
+keptChrSources(vkXmlElem *e)
+{
+    const char *type = vkXmlElemGetAttr(e, "type");
+    g_autoptr(GPtrArray) sources = NULL;
+
+    if (!e->children || (g_strcmp0(type, "unix") != 0 && g_strcmp0(type, "tcp") != 0))
+        return;
+    sources = g_ptr_array_new();
+    for (guint i = 0; i < e->children->len; i++) {
+        vkXmlElem *c = e->children->pdata[i];
+        if (strcmp(c->name, "source") == 0 && vkXmlElemGetAttr(c, "path"))
+            g_ptr_array_add(sources, c);
+        else if (strcmp(c->name, "source") == 0 && g_str_equal(type, "tcp"))
+            g_ptr_array_add(sources, c);
+    }
+    for (guint i = 0; i < sources->len; i++) {
+        if (!vkXmlElemGetAttr(sources->pdata[i], "mode"))
+            vkXmlElemSetAttr(sources->pdata[i], "mode", "connect");
+    }
+}
+
+/* ---- kept devices ---- */
+
+static void
+otherDeviceRules(vkXmlElem *dev)
+{
+    if (strcmp(dev->name, "hostdev") == 0) {
+        /* a subsystem device is managed='no' unless told */
+        if (g_strcmp0(vkXmlElemGetAttr(dev, "mode"), "capabilities") != 0 &&
+            !vkXmlElemGetAttr(dev, "managed"))
+            vkXmlElemSetAttr(dev, "managed", "no");
+    } else if (strcmp(dev->name, "smartcard") == 0 || strcmp(dev->name, "redirdev") == 0) {
+        keptChrSources(dev);
+    } else if (strcmp(dev->name, "rng") == 0) {
+        keptChrSources(childNamed(dev, "backend") ?: dev);
+    }
+}
+
+void
+vkDomainDefGenericRules(vkDomainDef *def)
+{
+    vkDomainDefPriv *p = def->priv;
+    GPtrArray *a;
+
+    if (p->cpuset) {
+        g_autofree char *c = vkCpusetCanonical(p->cpuset);
+        if (c && *c) {
+            g_free(p->cpuset);
+            p->cpuset = g_steal_pointer(&c);
+        }
+    }
+    for (guint i = 0; p->topExtra && i < p->topExtra->len; i++) {
+        vkXmlElem *e = p->topExtra->pdata[i];
+        if (strcmp(e->name, "cputune") == 0)
+            cputuneRules(def, e);
+        else if (strcmp(e->name, "numatune") == 0)
+            numatuneRules(e);
+    }
+    numaCells(p->cpu);
+    if ((a = p->devs[VK_DOMAIN_DEVICE_CHR])) {
+        for (guint i = 0; i < a->len; i++)
+            chrRules(a->pdata[i]);
+    }
+    if ((a = p->devs[VK_DOMAIN_DEVICE_OTHER])) {
+        for (guint i = 0; i < a->len; i++)
+            otherDeviceRules(a->pdata[i]);
+    }
+}

@@ -190,6 +190,9 @@ typedef struct {
     char *model;               /* virtio, e1000, rtl8139 */
     char *script;
     unsigned int bootIndex;
+    GPtrArray *attrs;          /* attributes kept as written: the interface's
+                                * own (managed, ...), "mac:type", "mac:check",
+                                * "target:managed": name, value */
     GPtrArray *extra;
     vkXmlElem *address;
 } vkDomainNetDef;

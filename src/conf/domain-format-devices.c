@@ -203,20 +203,73 @@ formatFS(GString *buf, const vkDomainFSDef *fs)
     g_string_append(buf, IND "</filesystem>\n");
 }
 
-/* Kept children of an interface that libvirt writes before <script>. */
-static const char *const netBeforeScript[] = { "source", "virtualport", "ip", "route", NULL };
+/* The children of an interface virtkit keeps as written, in libvirt's
+ * order, cut where the interpreted ones (<script>, <target>, <model>) go. */
+static const char *const netOrder[] = {
+    "source", "ip", "route", "portForward", "vlan", "virtualport", "bandwidth", "port",
+    "downscript", "backenddomain",          /* after <script> */
+    "guest",                                /* after <target> */
+    "driver", "backend", "filterref", "tune", "teaming", "link", "mtu", "coalesce",
+    "rom", "acpi", NULL                     /* after <model> */
+};
+enum { NET_AFTER_SCRIPT = 8, NET_AFTER_TARGET = 10, NET_AFTER_MODEL = 11 };
+
+static void
+netExtra(GString *buf, const vkDomainNetDef *net, guint from, guint to)
+{
+    guint n = g_strv_length((char **)netOrder);
+
+    for (guint r = from; r < to && r < n; r++) {
+        for (guint i = 0; net->extra && i < net->extra->len; i++) {
+            const vkXmlElem *e = net->extra->pdata[i];
+            if (strcmp(e->name, netOrder[r]) == 0)
+                vkXmlElemFormat(buf, e, 6);
+        }
+    }
+    if (to < G_MAXUINT)
+        return;
+    for (guint i = 0; net->extra && i < net->extra->len; i++) {
+        const vkXmlElem *e = net->extra->pdata[i];
+        if (!g_strv_contains(netOrder, e->name))
+            vkXmlElemFormat(buf, e, 6);
+    }
+}
+
+/* Writes the kept attributes whose names start with prefix. */
+static void
+netAttrs(GString *buf, const vkDomainNetDef *net, const char *prefix)
+{
+    size_t len = strlen(prefix);
+
+    for (guint i = 0; net->attrs && i + 1 < net->attrs->len; i += 2) {
+        const char *name = net->attrs->pdata[i];
+        if (len ? g_str_has_prefix(name, prefix) : !strchr(name, ':'))
+            vkConfAttr(buf, name + len, net->attrs->pdata[i + 1]);
+    }
+}
 
 static void
 formatNet(GString *buf, const vkDomainNetDef *net)
 {
+    bool hostdev = net->type == VK_DOMAIN_NET_TYPE_HOSTDEV;
     char mac[18];
     guint i;
 
     g_string_append(buf, IND "<interface");
     vkConfAttr(buf, "type", vkDomainNetTypeTable[net->type]);
+    netAttrs(buf, net, "");
     g_string_append(buf, ">\n");
     vkConfMACFormat(net->mac, mac);
-    g_string_append_printf(buf, IND2 "<mac address='%s'/>\n", mac);
+    g_string_append_printf(buf, IND2 "<mac address='%s'", mac);
+    netAttrs(buf, net, "mac:");
+    g_string_append(buf, "/>\n");
+    /* a host device's <driver> names how it is assigned: libvirt writes it
+     * with the device's <source> */
+    for (i = 0; hostdev && net->extra && i < net->extra->len; i++) {
+        vkXmlElem *e = net->extra->pdata[i];
+        if (strcmp(e->name, "driver") == 0)
+            vkXmlElemFormat(buf, e, 6);
+    }
     if (net->source) {
         g_string_append(buf, IND2 "<source");
         switch ((vkDomainNetType)net->type) {
@@ -235,30 +288,35 @@ formatNet(GString *buf, const vkDomainNetDef *net)
         }
         g_string_append(buf, "/>\n");
     }
-    for (i = 0; net->extra && i < net->extra->len; i++) {
-        vkXmlElem *e = net->extra->pdata[i];
-        if (g_strv_contains(netBeforeScript, e->name))
-            vkXmlElemFormat(buf, e, 6);
-    }
+    netExtra(buf, net, 0, NET_AFTER_SCRIPT);
     if (net->script) {
         g_string_append(buf, IND2 "<script");
         vkConfAttr(buf, "path", net->script);
         g_string_append(buf, "/>\n");
     }
+    netExtra(buf, net, NET_AFTER_SCRIPT, NET_AFTER_TARGET);
     if (net->ifname) {
         g_string_append(buf, IND2 "<target");
         vkConfAttr(buf, "dev", net->ifname);
+        netAttrs(buf, net, "target:");
         g_string_append(buf, "/>\n");
     }
+    netExtra(buf, net, NET_AFTER_TARGET, NET_AFTER_MODEL);
     if (net->model) {
         g_string_append(buf, IND2 "<model");
         vkConfAttr(buf, "type", net->model);
         g_string_append(buf, "/>\n");
     }
-    for (i = 0; net->extra && i < net->extra->len; i++) {
-        vkXmlElem *e = net->extra->pdata[i];
-        if (!g_strv_contains(netBeforeScript, e->name))
-            vkXmlElemFormat(buf, e, 6);
+    if (hostdev) {
+        for (i = NET_AFTER_MODEL + 1; netOrder[i]; i++)
+            netExtra(buf, net, i, i + 1);
+        for (i = 0; net->extra && i < net->extra->len; i++) {
+            const vkXmlElem *e = net->extra->pdata[i];
+            if (!g_strv_contains(netOrder, e->name))
+                vkXmlElemFormat(buf, e, 6);
+        }
+    } else {
+        netExtra(buf, net, NET_AFTER_MODEL, G_MAXUINT);
     }
     bootOrder(buf, net->bootIndex);
     address(buf, net->address);

@@ -252,6 +252,43 @@ virtioSerialControllers(vkDomainDef *def)
     }
 }
 
+/* A smartcard sits in a slot of a CCID controller: the next free slot of
+ * the first one when it names none. */
+static void
+smartcardControllers(vkDomainDef *def)
+{
+    GPtrArray *others = def->priv->devs[VK_DOMAIN_DEVICE_OTHER];
+    int slot = 0;
+
+    for (guint i = 0; others && i < others->len; i++) {
+        vkXmlElem *sc = others->pdata[i];
+        vkXmlElem *addr = NULL;
+        const char *ctrl;
+
+        if (strcmp(sc->name, "smartcard") != 0)
+            continue;
+        for (guint j = 0; sc->children && j < sc->children->len; j++) {
+            if (strcmp(((vkXmlElem *)sc->children->pdata[j])->name, "address") == 0)
+                addr = sc->children->pdata[j];
+        }
+        if (!addr) {
+            g_autofree char *s = g_strdup_printf("%d", slot++);
+            addr = g_new0(vkXmlElem, 1);
+            addr->name = g_strdup("address");
+            vkXmlElemSetAttr(addr, "type", "ccid");
+            vkXmlElemSetAttr(addr, "controller", "0");
+            vkXmlElemSetAttr(addr, "slot", s);
+            if (!sc->children)
+                sc->children = g_ptr_array_new_with_free_func((GDestroyNotify)vkXmlElemFree);
+            g_ptr_array_add(sc->children, addr);
+        }
+        if (g_strcmp0(vkXmlElemGetAttr(addr, "type"), "ccid") != 0)
+            continue;
+        ctrl = vkXmlElemGetAttr(addr, "controller");
+        ensureController(def, "ccid", ctrl ? atoi(ctrl) : 0);
+    }
+}
+
 void
 vkDomainDefAddDefaults(vkDomainDef *def, const char *driverTypes)
 {
@@ -264,6 +301,7 @@ vkDomainDefAddDefaults(vkDomainDef *def, const char *driverTypes)
     }
     diskAddresses(def);
     virtioSerialControllers(def);
+    smartcardControllers(def);
     vkDomainDefGenericRules(def);
 }
 

@@ -70,7 +70,8 @@ diskExtra(GString *buf, const vkDomainDiskDef *d, int where)
 {
     for (guint i = 0; d->extra && i < d->extra->len; i++) {
         const vkXmlElem *e = d->extra->pdata[i];
-        int w = g_strv_contains(diskBeforeTarget, e->name) ? 0 :
+        int w = strcmp(e->name, "auth") == 0 ? -1 :
+                g_strv_contains(diskBeforeTarget, e->name) ? 0 :
                 strcmp(e->name, "iotune") == 0 ? 1 : 2;
 
         if (w == where)
@@ -92,6 +93,7 @@ formatDisk(GString *buf, const vkDomainDiskDef *d)
         vkConfAttr(buf, "cache", d->driverCache);
         closeRest(buf, "driver", d->driverRest, NULL);
     }
+    diskExtra(buf, d, -1);
     switch ((vkDomainDiskType)d->type) {
     case VK_DOMAIN_DISK_TYPE_NETWORK:
         g_string_append(buf, IND2 "<source");
@@ -184,6 +186,11 @@ formatFS(GString *buf, const vkDomainFSDef *fs)
         if (strcmp(e->name, "driver") == 0)
             vkXmlElemFormat(buf, e, 6);
     }
+    for (guint i = 0; fs->extra && i < fs->extra->len; i++) {
+        const vkXmlElem *e = fs->extra->pdata[i];
+        if (strcmp(e->name, "binary") == 0)
+            vkXmlElemFormat(buf, e, 6);
+    }
     if (fs->src && fs->srcAttr) {
         g_string_append(buf, IND2 "<source");
         vkConfAttr(buf, fs->srcAttr, fs->src);
@@ -196,7 +203,7 @@ formatFS(GString *buf, const vkDomainFSDef *fs)
         g_string_append(buf, IND2 "<readonly/>\n");
     for (guint i = 0; fs->extra && i < fs->extra->len; i++) {
         const vkXmlElem *e = fs->extra->pdata[i];
-        if (strcmp(e->name, "driver") != 0)
+        if (strcmp(e->name, "driver") != 0 && strcmp(e->name, "binary") != 0)
             vkXmlElemFormat(buf, e, 6);
     }
     address(buf, fs->address);

@@ -308,9 +308,28 @@ keptChrSources(vkXmlElem *e)
 
 /* ---- kept devices ---- */
 
+static vkXmlElem *
+addChild(vkXmlElem *parent, const char *name, guint at)
+{
+    vkXmlElem *c = newElem(name);
+
+    if (!parent->children)
+        parent->children = g_ptr_array_new_with_free_func((GDestroyNotify)vkXmlElemFree);
+    g_ptr_array_insert(parent->children, (gint)MIN(at, parent->children->len), c);
+    return c;
+}
+
 static void
 otherDeviceRules(vkXmlElem *dev)
 {
+    if (strcmp(dev->name, "shmem") == 0) {
+        if (!childNamed(dev, "model"))
+            vkXmlElemSetAttr(addChild(dev, "model", 0), "type", "ivshmem");
+    } else if (strcmp(dev->name, "rng") == 0 && childNamed(dev, "backend") &&
+               g_strcmp0(vkXmlElemGetAttr(childNamed(dev, "backend"), "model"), "random") == 0 &&
+               !childNamed(dev, "backend")->text) {
+        childNamed(dev, "backend")->text = g_strdup("/dev/random");
+    }
     if (strcmp(dev->name, "hostdev") == 0) {
         /* a subsystem device is managed='no' unless told */
         if (g_strcmp0(vkXmlElemGetAttr(dev, "mode"), "capabilities") != 0 &&
@@ -320,6 +339,91 @@ otherDeviceRules(vkXmlElem *dev)
         keptChrSources(dev);
     } else if (strcmp(dev->name, "rng") == 0) {
         keptChrSources(childNamed(dev, "backend") ?: dev);
+    }
+}
+
+/* libvirt's default port of each network disk protocol (0: none). */
+static const char *
+defaultPort(const char *protocol)
+{
+    static const char *const ports[] = {
+        "nbd", "10809", "iscsi", "3260", "gluster", "24007", "sheepdog", "7000",
+        "http", "80", "https", "443", "ftp", "21", "ftps", "990", "tftp", "69",
+        "ssh", "22", "vxhs", "9999", NULL,
+    };
+
+    for (guint i = 0; protocol && ports[i]; i += 2) {
+        if (strcmp(ports[i], protocol) == 0)
+            return ports[i + 1];
+    }
+    return NULL;
+}
+
+static void
+diskRules(vkDomainDiskDef *d)
+{
+    const char *port = defaultPort(d->srcProtocol);
+
+    for (guint i = 0; port && d->srcHosts && i < d->srcHosts->len; i++) {
+        vkXmlElem *h = d->srcHosts->pdata[i];
+        if (vkXmlElemGetAttr(h, "name") && !vkXmlElemGetAttr(h, "port") &&
+            g_strcmp0(vkXmlElemGetAttr(h, "transport"), "unix") != 0)
+            vkXmlElemSetAttr(h, "port", port);
+    }
+}
+
+/* <iothreads>N</iothreads> with fewer <iothread id=''> than N: the
+ * missing ones take the lowest free ids, after the given ones. */
+static void
+iothreadIds(vkDomainDefPriv *p)
+{
+    vkXmlElem *count = NULL, *ids = NULL;
+    long n, have;
+
+    for (guint i = 0; p->topExtra && i < p->topExtra->len; i++) {
+        vkXmlElem *e = p->topExtra->pdata[i];
+        if (strcmp(e->name, "iothreads") == 0)
+            count = e;
+        else if (strcmp(e->name, "iothreadids") == 0)
+            ids = e;
+    }
+    if (!count || !ids || !count->text || (n = strtol(count->text, NULL, 10)) <= 0 ||
+        n > VK_CPUSET_MAX)
+        return;
+    have = ids->children ? (long)ids->children->len : 0;
+    for (long id = 1; have < n; id++) {
+        bool used = false;
+        for (guint i = 0; ids->children && i < ids->children->len; i++)
+            used |= numAttr(ids->children->pdata[i], "id") == id;
+        if (!used) {
+            g_autofree char *v = g_strdup_printf("%ld", id);
+            vkXmlElemSetAttr(addChild(ids, "iothread", G_MAXUINT), "id", v);
+            have++;
+        }
+    }
+}
+
+static void
+featureRules(vkDomainDefPriv *p)
+{
+    for (guint i = 0; p->features && i < p->features->len; i++) {
+        vkXmlElem *f = p->features->pdata[i];
+        if (strcmp(f->name, "hyperv") == 0 && !vkXmlElemGetAttr(f, "mode"))
+            vkXmlElemSetAttr(f, "mode", "custom");
+    }
+}
+
+/* The primary video device is the first one libvirt writes. */
+static void
+primaryVideoFirst(GPtrArray *videos)
+{
+    for (guint i = 1; videos && i < videos->len; i++) {
+        vkDomainVideoDef *v = videos->pdata[i];
+        if (v->primary) {
+            g_ptr_array_steal_index(videos, i);
+            g_ptr_array_insert(videos, 0, v);
+            return;
+        }
     }
 }
 
@@ -344,6 +448,13 @@ vkDomainDefGenericRules(vkDomainDef *def)
             numatuneRules(e);
     }
     numaCells(p->cpu);
+    iothreadIds(p);
+    featureRules(p);
+    primaryVideoFirst(p->devs[VK_DOMAIN_DEVICE_VIDEO]);
+    if ((a = p->devs[VK_DOMAIN_DEVICE_DISK])) {
+        for (guint i = 0; i < a->len; i++)
+            diskRules(a->pdata[i]);
+    }
     if ((a = p->devs[VK_DOMAIN_DEVICE_CHR])) {
         for (guint i = 0; i < a->len; i++)
             chrRules(a->pdata[i]);

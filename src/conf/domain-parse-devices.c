@@ -629,6 +629,14 @@ vkDomainDefPostParseDevices(vkDomainDef *def, const char *driverTypes)
         for (i = 0; i < a->len; i++)
             haveBootOrder |= ((vkDomainNetDef *)a->pdata[i])->bootIndex > 0;
     }
+    if ((a = def->priv->devs[VK_DOMAIN_DEVICE_OTHER])) {
+        /* hostdevs and redirdevs boot in order too */
+        for (i = 0; i < a->len; i++) {
+            vkXmlElem *e = a->pdata[i];
+            for (j = 0; e->children && j < e->children->len; j++)
+                haveBootOrder |= strcmp(((vkXmlElem *)e->children->pdata[j])->name, "boot") == 0;
+        }
+    }
     if (haveBootOrder && def->nbootDevs) {
         vkReportError(VIR_ERR_XML_ERROR,
                       "per-device boot elements cannot be used together with "

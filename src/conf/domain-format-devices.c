@@ -41,10 +41,15 @@ bootOrder(GString *buf, unsigned int order)
 /* Closes an element opened with its own attributes written: rest's
  * attributes, then rest's children (and extra ones, if any) or "/>". */
 static void
-closeRest(GString *buf, const char *name, const vkXmlElem *rest, const GPtrArray *more)
+closeRestSkip(GString *buf, const char *name, const vkXmlElem *rest, const GPtrArray *more,
+              const char *skip)
 {
-    bool children = (rest && rest->children && rest->children->len) ||
-                    (more && more->len);
+    guint nrest = 0;
+    bool children;
+
+    for (guint i = 0; rest && rest->children && i < rest->children->len; i++)
+        nrest += g_strcmp0(((vkXmlElem *)rest->children->pdata[i])->name, skip) != 0;
+    children = nrest || (more && more->len);
 
     for (guint i = 0; rest && rest->attrs && i + 1 < rest->attrs->len; i += 2)
         vkConfAttr(buf, rest->attrs->pdata[i], rest->attrs->pdata[i + 1]);
@@ -54,8 +59,18 @@ closeRest(GString *buf, const char *name, const vkXmlElem *rest, const GPtrArray
     }
     g_string_append(buf, ">\n");
     elems(buf, more, 8);
-    elems(buf, rest ? rest->children : NULL, 8);
+    for (guint i = 0; rest && rest->children && i < rest->children->len; i++) {
+        const vkXmlElem *c = rest->children->pdata[i];
+        if (g_strcmp0(c->name, skip) != 0)
+            vkXmlElemFormat(buf, c, 8);
+    }
     g_string_append_printf(buf, IND2 "</%s>\n", name);
+}
+
+static void
+closeRest(GString *buf, const char *name, const vkXmlElem *rest, const GPtrArray *more)
+{
+    closeRestSkip(buf, name, rest, more, NULL);
 }
 
 /* Kept children of a disk that libvirt writes before <target>, and the
@@ -80,7 +95,7 @@ diskExtra(GString *buf, const vkDomainDiskDef *d, int where)
 }
 
 static void
-formatDisk(GString *buf, const vkDomainDiskDef *d)
+formatDisk(GString *buf, const vkDomainDiskDef *d, unsigned int flags)
 {
     g_string_append(buf, IND "<disk");
     vkConfAttr(buf, "type", vkDomainDiskTypeTable[d->type]);
@@ -99,7 +114,9 @@ formatDisk(GString *buf, const vkDomainDiskDef *d)
         g_string_append(buf, IND2 "<source");
         vkConfAttr(buf, "protocol", d->srcProtocol);
         vkConfAttr(buf, "name", d->src);
-        closeRest(buf, "source", d->srcRest, d->srcHosts);
+        /* HTTP cookies are credentials: only in a secure dump */
+        closeRestSkip(buf, "source", d->srcRest, d->srcHosts,
+                      flags & VIR_DOMAIN_XML_SECURE ? NULL : "cookies");
         break;
     case VK_DOMAIN_DISK_TYPE_VOLUME:
         if (d->srcPool || d->src || d->srcRest) {
@@ -485,7 +502,7 @@ vkDomainDeviceFormat(GString *buf, const vkDomainDeviceDef *dev,
 {
     switch ((vkDomainDeviceType)dev->type) {
     case VK_DOMAIN_DEVICE_DISK:
-        formatDisk(buf, dev->data.disk);
+        formatDisk(buf, dev->data.disk, flags);
         break;
     case VK_DOMAIN_DEVICE_CONTROLLER:
         formatController(buf, dev->data.controller);

@@ -69,10 +69,24 @@ numAttr(const vkXmlElem *e, const char *name)
     return v ? strtol(v, NULL, 10) : -1;
 }
 
-static gint
-compareBy(const vkXmlElem *a, const vkXmlElem *b, const char *attr)
+/* The sort key of e: its numeric attribute attr, or where that number
+ * stands in order's children (I/O threads go in <iothreadids> order). */
+static long
+rankOf(const vkXmlElem *e, const char *attr, const vkXmlElem *order)
 {
-    long x = numAttr(a, attr), y = numAttr(b, attr);
+    long v = numAttr(e, attr);
+
+    for (guint i = 0; order && order->children && i < order->children->len; i++) {
+        if (numAttr(order->children->pdata[i], "id") == v)
+            return (long)i - G_MAXINT;
+    }
+    return v;
+}
+
+static gint
+compareBy(const vkXmlElem *a, const vkXmlElem *b, const char *attr, const vkXmlElem *order)
+{
+    long x = rankOf(a, attr, order), y = rankOf(b, attr, order);
 
     return x < y ? -1 : x > y;
 }
@@ -80,7 +94,7 @@ compareBy(const vkXmlElem *a, const vkXmlElem *b, const char *attr)
 /* Stable sort of the children called name by their numeric attribute
  * key, leaving every other child where it is. */
 static void
-sortNamed(vkXmlElem *e, const char *name, const char *key)
+sortNamedBy(vkXmlElem *e, const char *name, const char *key, const vkXmlElem *order)
 {
     GPtrArray *c = e->children;
 
@@ -95,7 +109,7 @@ sortNamed(vkXmlElem *e, const char *name, const char *key)
             vkXmlElem *y = c->pdata[k];
             if (strcmp(y->name, name) != 0)
                 continue;
-            if (compareBy(y, x, key) <= 0)
+            if (compareBy(y, x, key, order) <= 0)
                 break;
             j = k;
         }
@@ -106,12 +120,30 @@ sortNamed(vkXmlElem *e, const char *name, const char *key)
     }
 }
 
+static void
+sortNamed(vkXmlElem *e, const char *name, const char *key)
+{
+    sortNamedBy(e, name, key, NULL);
+}
+
+static vkXmlElem *
+topElem(vkDomainDef *def, const char *name)
+{
+    for (guint i = 0; def->priv->topExtra && i < def->priv->topExtra->len; i++) {
+        vkXmlElem *e = def->priv->topExtra->pdata[i];
+        if (strcmp(e->name, name) == 0)
+            return e;
+    }
+    return NULL;
+}
+
 /* ---- <cputune> ---- */
 
 /* libvirt keeps a scheduler per vCPU (per I/O thread) and writes one
  * element for each, in vCPU order. */
 static void
-splitSched(vkXmlElem *tune, const char *name, const char *listName, unsigned int limit)
+splitSched(vkXmlElem *tune, const char *name, const char *listName, unsigned int limit,
+           const vkXmlElem *order)
 {
     g_autoptr(GPtrArray) out = g_ptr_array_new();
     GPtrArray *c = tune->children;
@@ -144,7 +176,7 @@ splitSched(vkXmlElem *tune, const char *name, const char *listName, unsigned int
     for (guint i = 0; i < out->len; i++)
         g_ptr_array_insert(c, (gint)(at + i), out->pdata[i]);
     g_ptr_array_set_size(out, 0);
-    sortNamed(tune, name, listName);
+    sortNamedBy(tune, name, listName, order);
 }
 
 /* cachetune and memorytune apply to the vCPUs the domain has: the list is
@@ -194,10 +226,12 @@ cputuneRules(vkDomainDef *def, vkXmlElem *tune)
         if (g_str_has_suffix(e->name, "pin"))
             canonicalList(e, "cpuset");
     }
+    const vkXmlElem *ids = topElem(def, "iothreadids");
+
     sortNamed(tune, "vcpupin", "vcpu");
-    sortNamed(tune, "iothreadpin", "iothread");
-    splitSched(tune, "vcpusched", "vcpus", nvcpus);
-    splitSched(tune, "iothreadsched", "iothreads", VK_CPUSET_MAX + 1);
+    sortNamedBy(tune, "iothreadpin", "iothread", ids);
+    splitSched(tune, "vcpusched", "vcpus", nvcpus, NULL);
+    splitSched(tune, "iothreadsched", "iothreads", VK_CPUSET_MAX + 1, ids);
     resctrlTunes(tune, nvcpus);
 }
 
@@ -440,6 +474,7 @@ vkDomainDefGenericRules(vkDomainDef *def)
             p->cpuset = g_steal_pointer(&c);
         }
     }
+    iothreadIds(p);
     for (guint i = 0; p->topExtra && i < p->topExtra->len; i++) {
         vkXmlElem *e = p->topExtra->pdata[i];
         if (strcmp(e->name, "cputune") == 0)
@@ -448,7 +483,6 @@ vkDomainDefGenericRules(vkDomainDef *def)
             numatuneRules(e);
     }
     numaCells(p->cpu);
-    iothreadIds(p);
     featureRules(p);
     primaryVideoFirst(p->devs[VK_DOMAIN_DEVICE_VIDEO]);
     if ((a = p->devs[VK_DOMAIN_DEVICE_DISK])) {

@@ -349,6 +349,10 @@ void vkDomainDefAddDefaults(vkDomainDef *def, const char *driverTypes);
 /* libvirt's canonical form of the kept trees (cputune, numatune, NUMA
  * cells, hostdevs, character device sources).  domain-generic.c */
 void vkDomainDefGenericRules(vkDomainDef *def);
+/* The checks libvirt makes on any definition (addresses in range, one
+ * controller per index, chardev paths, ...): 0, or -1 with libvirt's
+ * error.  domain-generic.c */
+int vkDomainDefGenericValidate(vkDomainDef *def);
 /* An HVM guest's first serial port and its first console are one device:
  * whichever of the two the definition gives, the other is added. */
 void vkDomainChrConsoleCompat(vkDomainDef *def, vkDomainChrDef *firstSerial,

@@ -498,3 +498,254 @@ vkDomainDefGenericRules(vkDomainDef *def)
             otherDeviceRules(a->pdata[i]);
     }
 }
+
+/* ---- generic checks libvirt makes at define ---- */
+
+#define VIR_FROM_THIS VIR_FROM_DOMAIN
+#include "util/error.h"
+
+static vkXmlElem *
+addressOf(vkXmlElem *dev)
+{
+    return childNamed(dev, "address");
+}
+
+static int
+checkPCIAddress(const vkXmlElem *a)
+{
+    static const struct { const char *name; unsigned long max; const char *fmt; } lim[] = {
+        { "bus", 0xff, "Invalid PCI address bus='%s', must be <= 0xFF" },
+        { "slot", 0x1f, "Invalid PCI address slot='%s', must be <= 0x1F" },
+        { "function", 7, "Invalid PCI address function=%s, must be <= 7" },
+    };
+
+    if (!a || g_strcmp0(vkXmlElemGetAttr(a, "type"), "pci") != 0)
+        return 0;
+    for (guint i = 0; i < G_N_ELEMENTS(lim); i++) {
+        const char *v = vkXmlElemGetAttr(a, lim[i].name);
+        if (v && strtoul(v, NULL, 0) > lim[i].max) {
+            vkReportErrorFull(VIR_FROM_NONE, VIR_ERR_XML_ERROR, __FILE__, __func__, __LINE__,
+                              lim[i].fmt, v);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int
+checkAddresses(vkDomainDef *def)
+{
+    vkDomainDefPriv *p = def->priv;
+    GPtrArray *a;
+
+    for (int t = 0; t < VK_DOMAIN_DEVICE_LAST; t++) {
+        if (!(a = p->devs[t]))
+            continue;
+        for (guint i = 0; i < a->len; i++) {
+            const vkXmlElem *addr = NULL;
+            switch ((vkDomainDeviceType)t) {
+            case VK_DOMAIN_DEVICE_DISK: addr = ((vkDomainDiskDef *)a->pdata[i])->address; break;
+            case VK_DOMAIN_DEVICE_CONTROLLER:
+                addr = ((vkDomainControllerDef *)a->pdata[i])->address;
+                break;
+            case VK_DOMAIN_DEVICE_FS: addr = ((vkDomainFSDef *)a->pdata[i])->address; break;
+            case VK_DOMAIN_DEVICE_NET: addr = ((vkDomainNetDef *)a->pdata[i])->address; break;
+            case VK_DOMAIN_DEVICE_CHR: addr = ((vkDomainChrDef *)a->pdata[i])->address; break;
+            case VK_DOMAIN_DEVICE_INPUT: addr = ((vkDomainInputDef *)a->pdata[i])->address; break;
+            case VK_DOMAIN_DEVICE_VIDEO: addr = ((vkDomainVideoDef *)a->pdata[i])->address; break;
+            case VK_DOMAIN_DEVICE_OTHER: addr = addressOf(a->pdata[i]); break;
+            case VK_DOMAIN_DEVICE_GRAPHICS:
+            case VK_DOMAIN_DEVICE_LAST:
+                break;
+            }
+            if (checkPCIAddress(addr) < 0)
+                return -1;
+        }
+    }
+    return 0;
+}
+
+static int
+checkDisks(vkDomainDef *def)
+{
+    GPtrArray *a = def->priv->devs[VK_DOMAIN_DEVICE_DISK];
+    static const char *const driveBuses[] = { "ide", "fdc", "sata", "scsi", NULL };
+
+    for (guint i = 0; a && i < a->len; i++) {
+        vkDomainDiskDef *d = a->pdata[i];
+        const char *t = vkXmlElemGetAttr(d->address, "type");
+        if (d->bus && t && g_strv_contains(driveBuses, d->bus) && strcmp(t, "drive") != 0) {
+            vkReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                          "Invalid address type '%s' for the disk '%s' with the bus type '%s'",
+                          t, d->dst, d->bus);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static bool
+hasChild(const vkXmlElem *e, const char *name)
+{
+    return childNamed(e, name) != NULL;
+}
+
+static int
+checkControllers(vkDomainDef *def)
+{
+    GPtrArray *a = def->priv->devs[VK_DOMAIN_DEVICE_CONTROLLER];
+
+    for (guint i = 0; a && i < a->len; i++) {
+        vkDomainControllerDef *c = a->pdata[i];
+        for (guint j = 0; j < i; j++) {
+            vkDomainControllerDef *o = a->pdata[j];
+            /* USB companion controllers share their master's index */
+            if (strcmp(c->type, o->type) != 0 || c->idx != o->idx || c->idx < 0 ||
+                g_str_equal(c->type, "usb"))
+                continue;
+            vkReportError(VIR_ERR_XML_ERROR, "Multiple '%s' controllers with index '%d'",
+                          c->type, c->idx);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* A UNIX socket chardev needs its path, except a virtio channel's, which
+ * the hypervisor driver makes up. */
+static bool
+unixWithoutPath(const char *type, const GPtrArray *sources)
+{
+    if (g_strcmp0(type, "unix") != 0)
+        return false;
+    for (guint i = 0; sources && i < sources->len; i++) {
+        if (vkXmlElemGetAttr(sources->pdata[i], "path"))
+            return false;
+    }
+    return true;
+}
+
+static int
+checkChardevs(vkDomainDef *def)
+{
+    GPtrArray *a = def->priv->devs[VK_DOMAIN_DEVICE_CHR];
+    GPtrArray *others = def->priv->devs[VK_DOMAIN_DEVICE_OTHER];
+    bool bad = false;
+
+    for (guint i = 0; a && i < a->len && !bad; i++) {
+        vkDomainChrDef *c = a->pdata[i];
+        if (c->kind == VK_DOMAIN_CHR_CHANNEL &&
+            g_strcmp0(vkXmlElemGetAttr(c->target, "type"), "virtio") == 0)
+            continue;
+        bad = unixWithoutPath(c->type, c->sources);
+    }
+    for (guint i = 0; others && i < others->len && !bad; i++) {
+        vkXmlElem *be = childNamed(others->pdata[i], "backend");
+        g_autoptr(GPtrArray) srcs = g_ptr_array_new();
+
+        if (strcmp(((vkXmlElem *)others->pdata[i])->name, "rng") != 0 || !be ||
+            g_strcmp0(vkXmlElemGetAttr(be, "model"), "egd") != 0)
+            continue;
+        for (guint j = 0; be->children && j < be->children->len; j++) {
+            if (strcmp(((vkXmlElem *)be->children->pdata[j])->name, "source") == 0)
+                g_ptr_array_add(srcs, be->children->pdata[j]);
+        }
+        bad = unixWithoutPath(vkXmlElemGetAttr(be, "type"), srcs);
+    }
+    if (bad) {
+        vkReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+                      "Missing source path attribute for char device");
+        return -1;
+    }
+    return 0;
+}
+
+static int
+checkVideos(vkDomainDef *def)
+{
+    GPtrArray *a = def->priv->devs[VK_DOMAIN_DEVICE_VIDEO];
+    int primaries = 0;
+
+    for (guint i = 0; a && i < a->len; i++)
+        primaries += ((vkDomainVideoDef *)a->pdata[i])->primary;
+    if (primaries > 1) {
+        vkReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                      "Only one primary video device is supported");
+        return -1;
+    }
+    return 0;
+}
+
+/* Two subsystem hostdevs with the same source are one device twice. */
+static int
+checkHostdevs(vkDomainDef *def)
+{
+    GPtrArray *a = def->priv->devs[VK_DOMAIN_DEVICE_OTHER];
+
+    for (guint i = 0; a && i < a->len; i++) {
+        vkXmlElem *h = a->pdata[i];
+        if (strcmp(h->name, "hostdev") != 0 || !hasChild(h, "source"))
+            continue;
+        for (guint j = 0; j < i; j++) {
+            vkXmlElem *o = a->pdata[j];
+            if (strcmp(o->name, "hostdev") == 0 &&
+                g_strcmp0(vkXmlElemGetAttr(o, "type"), vkXmlElemGetAttr(h, "type")) == 0 &&
+                vkXmlElemEqual(childNamed(o, "source"), childNamed(h, "source"))) {
+                vkReportError(VIR_ERR_XML_ERROR, "%s",
+                              "Hostdev already exists in the domain configuration");
+                return -1;
+            }
+        }
+    }
+    return 0;
+}
+
+/* iothreadpin and iothreadsched name threads the domain has. */
+static bool
+iothreadExists(vkDomainDef *def, long id)
+{
+    vkXmlElem *ids = topElem(def, "iothreadids"), *n = topElem(def, "iothreads");
+
+    if (ids && ids->children && ids->children->len) {
+        for (guint i = 0; i < ids->children->len; i++) {
+            if (numAttr(ids->children->pdata[i], "id") == id)
+                return true;
+        }
+        return false;
+    }
+    return n && n->text && id >= 1 && id <= strtol(n->text, NULL, 10);
+}
+
+static int
+checkIothreads(vkDomainDef *def)
+{
+    vkXmlElem *tune = topElem(def, "cputune");
+
+    iothreadIds(def->priv);     /* the ids libvirt fills in count */
+    for (guint i = 0; tune && tune->children && i < tune->children->len; i++) {
+        vkXmlElem *e = tune->children->pdata[i];
+        g_autofree guint8 *bits = NULL;
+
+        if (strcmp(e->name, "iothreadsched") == 0)
+            bits = vkCpusetParse(vkXmlElemGetAttr(e, "iothreads"));
+        else if (strcmp(e->name, "iothreadpin") == 0)
+            bits = vkCpusetParse(vkXmlElemGetAttr(e, "iothread"));
+        for (unsigned int id = 0; bits && id <= VK_CPUSET_MAX; id++) {
+            if (bits[id] && !iothreadExists(def, id)) {
+                vkReportError(VIR_ERR_CONFIG_UNSUPPORTED, "Cannot find 'iothread' : %u", id);
+                return -1;
+            }
+        }
+    }
+    return 0;
+}
+
+int
+vkDomainDefGenericValidate(vkDomainDef *def)
+{
+    if (checkAddresses(def) < 0 || checkDisks(def) < 0 || checkControllers(def) < 0 ||
+        checkChardevs(def) < 0 || checkVideos(def) < 0 || checkHostdevs(def) < 0 ||
+        checkIothreads(def) < 0)
+        return -1;
+    return 0;
+}

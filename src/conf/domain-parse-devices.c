@@ -683,6 +683,8 @@ vkDomainDefPostParseDevices(vkDomainDef *def, const char *driverTypes)
         vkDomainChrConsoleCompat(def, firstSerial, nconsole);
     }
 
+    if (vkDomainDefGenericValidate(def) < 0)
+        return -1;
     vkDomainDefAddDefaults(def, driverTypes);
     if ((a = def->priv->devs[VK_DOMAIN_DEVICE_VIDEO]) && a->len) {
         bool havePrimary = false;

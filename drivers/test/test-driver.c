@@ -145,6 +145,14 @@ vkTestParseDef(const char *xml, unsigned int parseFlags)
 
     if (!def)
         return NULL;
+    /* libvirt's test driver registers no QEMU XML namespace: what a kvm
+     * definition says under it is not part of the test domain. */
+    for (guint i = 0; def->priv->topExtra && i < def->priv->topExtra->len;) {
+        if (g_str_has_prefix(((vkXmlElem *)def->priv->topExtra->pdata[i])->name, "qemu:"))
+            g_ptr_array_remove_index(def->priv->topExtra, i);
+        else
+            i++;
+    }
     /* The test host's first guest architecture is every guest's default. */
     if (!def->osArch)
         def->osArch = g_strdup("i686");

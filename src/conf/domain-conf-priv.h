@@ -190,6 +190,9 @@ typedef struct {
     char *model;               /* virtio, e1000, rtl8139 */
     char *script;
     unsigned int bootIndex;
+    GPtrArray *attrs;          /* attributes kept as written: the interface's
+                                * own (managed, ...), "mac:type", "mac:check",
+                                * "target:managed": name, value */
     GPtrArray *extra;
     vkXmlElem *address;
 } vkDomainNetDef;
@@ -346,6 +349,13 @@ int vkDomainDefPostParseDevices(vkDomainDef *def, const char *driverTypes);
 /* libvirt's generic defaults (domain-defaults.c): implicit video and
  * controllers, video sizes, drive addresses. */
 void vkDomainDefAddDefaults(vkDomainDef *def, const char *driverTypes);
+/* libvirt's canonical form of the kept trees (cputune, numatune, NUMA
+ * cells, hostdevs, character device sources).  domain-generic.c */
+void vkDomainDefGenericRules(vkDomainDef *def);
+/* The checks libvirt makes on any definition (addresses in range, one
+ * controller per index, chardev paths, ...): 0, or -1 with libvirt's
+ * error.  domain-generic.c */
+int vkDomainDefGenericValidate(vkDomainDef *def);
 /* An HVM guest's first serial port and its first console are one device:
  * whichever of the two the definition gives, the other is added. */
 void vkDomainChrConsoleCompat(vkDomainDef *def, vkDomainChrDef *firstSerial,

@@ -232,6 +232,63 @@ diskAddresses(vkDomainDef *def)
     }
 }
 
+/* A virtio channel or console needs the virtio-serial controller its
+ * address names (the first one when it has none). */
+static void
+virtioSerialControllers(vkDomainDef *def)
+{
+    GPtrArray *chrs = def->priv->devs[VK_DOMAIN_DEVICE_CHR];
+
+    for (guint i = 0; chrs && i < chrs->len; i++) {
+        vkDomainChrDef *c = chrs->pdata[i];
+        const char *ctrl = NULL;
+
+        if ((c->kind != VK_DOMAIN_CHR_CHANNEL && c->kind != VK_DOMAIN_CHR_CONSOLE) ||
+            g_strcmp0(vkXmlElemGetAttr(c->target, "type"), "virtio") != 0)
+            continue;
+        if (g_strcmp0(vkXmlElemGetAttr(c->address, "type"), "virtio-serial") == 0)
+            ctrl = vkXmlElemGetAttr(c->address, "controller");
+        ensureController(def, "virtio-serial", ctrl ? atoi(ctrl) : 0);
+    }
+}
+
+/* A smartcard sits in a slot of a CCID controller: the next free slot of
+ * the first one when it names none. */
+static void
+smartcardControllers(vkDomainDef *def)
+{
+    GPtrArray *others = def->priv->devs[VK_DOMAIN_DEVICE_OTHER];
+    int slot = 0;
+
+    for (guint i = 0; others && i < others->len; i++) {
+        vkXmlElem *sc = others->pdata[i];
+        vkXmlElem *addr = NULL;
+        const char *ctrl;
+
+        if (strcmp(sc->name, "smartcard") != 0)
+            continue;
+        for (guint j = 0; sc->children && j < sc->children->len; j++) {
+            if (strcmp(((vkXmlElem *)sc->children->pdata[j])->name, "address") == 0)
+                addr = sc->children->pdata[j];
+        }
+        if (!addr) {
+            g_autofree char *s = g_strdup_printf("%d", slot++);
+            addr = g_new0(vkXmlElem, 1);
+            addr->name = g_strdup("address");
+            vkXmlElemSetAttr(addr, "type", "ccid");
+            vkXmlElemSetAttr(addr, "controller", "0");
+            vkXmlElemSetAttr(addr, "slot", s);
+            if (!sc->children)
+                sc->children = g_ptr_array_new_with_free_func((GDestroyNotify)vkXmlElemFree);
+            g_ptr_array_add(sc->children, addr);
+        }
+        if (g_strcmp0(vkXmlElemGetAttr(addr, "type"), "ccid") != 0)
+            continue;
+        ctrl = vkXmlElemGetAttr(addr, "controller");
+        ensureController(def, "ccid", ctrl ? atoi(ctrl) : 0);
+    }
+}
+
 void
 vkDomainDefAddDefaults(vkDomainDef *def, const char *driverTypes)
 {
@@ -243,6 +300,9 @@ vkDomainDefAddDefaults(vkDomainDef *def, const char *driverTypes)
             videoDefaults(def, driverTypes, videos->pdata[i]);
     }
     diskAddresses(def);
+    virtioSerialControllers(def);
+    smartcardControllers(def);
+    vkDomainDefGenericRules(def);
 }
 
 /* ---- the serial console ---- */

@@ -41,10 +41,15 @@ bootOrder(GString *buf, unsigned int order)
 /* Closes an element opened with its own attributes written: rest's
  * attributes, then rest's children (and extra ones, if any) or "/>". */
 static void
-closeRest(GString *buf, const char *name, const vkXmlElem *rest, const GPtrArray *more)
+closeRestSkip(GString *buf, const char *name, const vkXmlElem *rest, const GPtrArray *more,
+              const char *skip)
 {
-    bool children = (rest && rest->children && rest->children->len) ||
-                    (more && more->len);
+    guint nrest = 0;
+    bool children;
+
+    for (guint i = 0; rest && rest->children && i < rest->children->len; i++)
+        nrest += g_strcmp0(((vkXmlElem *)rest->children->pdata[i])->name, skip) != 0;
+    children = nrest || (more && more->len);
 
     for (guint i = 0; rest && rest->attrs && i + 1 < rest->attrs->len; i += 2)
         vkConfAttr(buf, rest->attrs->pdata[i], rest->attrs->pdata[i + 1]);
@@ -54,8 +59,18 @@ closeRest(GString *buf, const char *name, const vkXmlElem *rest, const GPtrArray
     }
     g_string_append(buf, ">\n");
     elems(buf, more, 8);
-    elems(buf, rest ? rest->children : NULL, 8);
+    for (guint i = 0; rest && rest->children && i < rest->children->len; i++) {
+        const vkXmlElem *c = rest->children->pdata[i];
+        if (g_strcmp0(c->name, skip) != 0)
+            vkXmlElemFormat(buf, c, 8);
+    }
     g_string_append_printf(buf, IND2 "</%s>\n", name);
+}
+
+static void
+closeRest(GString *buf, const char *name, const vkXmlElem *rest, const GPtrArray *more)
+{
+    closeRestSkip(buf, name, rest, more, NULL);
 }
 
 /* Kept children of a disk that libvirt writes before <target>, and the
@@ -70,7 +85,8 @@ diskExtra(GString *buf, const vkDomainDiskDef *d, int where)
 {
     for (guint i = 0; d->extra && i < d->extra->len; i++) {
         const vkXmlElem *e = d->extra->pdata[i];
-        int w = g_strv_contains(diskBeforeTarget, e->name) ? 0 :
+        int w = strcmp(e->name, "auth") == 0 ? -1 :
+                g_strv_contains(diskBeforeTarget, e->name) ? 0 :
                 strcmp(e->name, "iotune") == 0 ? 1 : 2;
 
         if (w == where)
@@ -79,7 +95,7 @@ diskExtra(GString *buf, const vkDomainDiskDef *d, int where)
 }
 
 static void
-formatDisk(GString *buf, const vkDomainDiskDef *d)
+formatDisk(GString *buf, const vkDomainDiskDef *d, unsigned int flags)
 {
     g_string_append(buf, IND "<disk");
     vkConfAttr(buf, "type", vkDomainDiskTypeTable[d->type]);
@@ -92,12 +108,15 @@ formatDisk(GString *buf, const vkDomainDiskDef *d)
         vkConfAttr(buf, "cache", d->driverCache);
         closeRest(buf, "driver", d->driverRest, NULL);
     }
+    diskExtra(buf, d, -1);
     switch ((vkDomainDiskType)d->type) {
     case VK_DOMAIN_DISK_TYPE_NETWORK:
         g_string_append(buf, IND2 "<source");
         vkConfAttr(buf, "protocol", d->srcProtocol);
         vkConfAttr(buf, "name", d->src);
-        closeRest(buf, "source", d->srcRest, d->srcHosts);
+        /* HTTP cookies are credentials: only in a secure dump */
+        closeRestSkip(buf, "source", d->srcRest, d->srcHosts,
+                      flags & VIR_DOMAIN_XML_SECURE ? NULL : "cookies");
         break;
     case VK_DOMAIN_DISK_TYPE_VOLUME:
         if (d->srcPool || d->src || d->srcRest) {
@@ -184,6 +203,11 @@ formatFS(GString *buf, const vkDomainFSDef *fs)
         if (strcmp(e->name, "driver") == 0)
             vkXmlElemFormat(buf, e, 6);
     }
+    for (guint i = 0; fs->extra && i < fs->extra->len; i++) {
+        const vkXmlElem *e = fs->extra->pdata[i];
+        if (strcmp(e->name, "binary") == 0)
+            vkXmlElemFormat(buf, e, 6);
+    }
     if (fs->src && fs->srcAttr) {
         g_string_append(buf, IND2 "<source");
         vkConfAttr(buf, fs->srcAttr, fs->src);
@@ -196,27 +220,80 @@ formatFS(GString *buf, const vkDomainFSDef *fs)
         g_string_append(buf, IND2 "<readonly/>\n");
     for (guint i = 0; fs->extra && i < fs->extra->len; i++) {
         const vkXmlElem *e = fs->extra->pdata[i];
-        if (strcmp(e->name, "driver") != 0)
+        if (strcmp(e->name, "driver") != 0 && strcmp(e->name, "binary") != 0)
             vkXmlElemFormat(buf, e, 6);
     }
     address(buf, fs->address);
     g_string_append(buf, IND "</filesystem>\n");
 }
 
-/* Kept children of an interface that libvirt writes before <script>. */
-static const char *const netBeforeScript[] = { "source", "virtualport", "ip", "route", NULL };
+/* The children of an interface virtkit keeps as written, in libvirt's
+ * order, cut where the interpreted ones (<script>, <target>, <model>) go. */
+static const char *const netOrder[] = {
+    "source", "ip", "route", "portForward", "vlan", "virtualport", "bandwidth", "port",
+    "downscript", "backenddomain",          /* after <script> */
+    "guest",                                /* after <target> */
+    "driver", "backend", "filterref", "tune", "teaming", "link", "mtu", "coalesce",
+    "rom", "acpi", NULL                     /* after <model> */
+};
+enum { NET_AFTER_SCRIPT = 8, NET_AFTER_TARGET = 10, NET_AFTER_MODEL = 11 };
+
+static void
+netExtra(GString *buf, const vkDomainNetDef *net, guint from, guint to)
+{
+    guint n = g_strv_length((char **)netOrder);
+
+    for (guint r = from; r < to && r < n; r++) {
+        for (guint i = 0; net->extra && i < net->extra->len; i++) {
+            const vkXmlElem *e = net->extra->pdata[i];
+            if (strcmp(e->name, netOrder[r]) == 0)
+                vkXmlElemFormat(buf, e, 6);
+        }
+    }
+    if (to < G_MAXUINT)
+        return;
+    for (guint i = 0; net->extra && i < net->extra->len; i++) {
+        const vkXmlElem *e = net->extra->pdata[i];
+        if (!g_strv_contains(netOrder, e->name))
+            vkXmlElemFormat(buf, e, 6);
+    }
+}
+
+/* Writes the kept attributes whose names start with prefix. */
+static void
+netAttrs(GString *buf, const vkDomainNetDef *net, const char *prefix)
+{
+    size_t len = strlen(prefix);
+
+    for (guint i = 0; net->attrs && i + 1 < net->attrs->len; i += 2) {
+        const char *name = net->attrs->pdata[i];
+        if (len ? g_str_has_prefix(name, prefix) : !strchr(name, ':'))
+            vkConfAttr(buf, name + len, net->attrs->pdata[i + 1]);
+    }
+}
 
 static void
 formatNet(GString *buf, const vkDomainNetDef *net)
 {
+    bool hostdev = net->type == VK_DOMAIN_NET_TYPE_HOSTDEV;
     char mac[18];
     guint i;
 
     g_string_append(buf, IND "<interface");
     vkConfAttr(buf, "type", vkDomainNetTypeTable[net->type]);
+    netAttrs(buf, net, "");
     g_string_append(buf, ">\n");
     vkConfMACFormat(net->mac, mac);
-    g_string_append_printf(buf, IND2 "<mac address='%s'/>\n", mac);
+    g_string_append_printf(buf, IND2 "<mac address='%s'", mac);
+    netAttrs(buf, net, "mac:");
+    g_string_append(buf, "/>\n");
+    /* a host device's <driver> names how it is assigned: libvirt writes it
+     * with the device's <source> */
+    for (i = 0; hostdev && net->extra && i < net->extra->len; i++) {
+        vkXmlElem *e = net->extra->pdata[i];
+        if (strcmp(e->name, "driver") == 0)
+            vkXmlElemFormat(buf, e, 6);
+    }
     if (net->source) {
         g_string_append(buf, IND2 "<source");
         switch ((vkDomainNetType)net->type) {
@@ -235,30 +312,35 @@ formatNet(GString *buf, const vkDomainNetDef *net)
         }
         g_string_append(buf, "/>\n");
     }
-    for (i = 0; net->extra && i < net->extra->len; i++) {
-        vkXmlElem *e = net->extra->pdata[i];
-        if (g_strv_contains(netBeforeScript, e->name))
-            vkXmlElemFormat(buf, e, 6);
-    }
+    netExtra(buf, net, 0, NET_AFTER_SCRIPT);
     if (net->script) {
         g_string_append(buf, IND2 "<script");
         vkConfAttr(buf, "path", net->script);
         g_string_append(buf, "/>\n");
     }
+    netExtra(buf, net, NET_AFTER_SCRIPT, NET_AFTER_TARGET);
     if (net->ifname) {
         g_string_append(buf, IND2 "<target");
         vkConfAttr(buf, "dev", net->ifname);
+        netAttrs(buf, net, "target:");
         g_string_append(buf, "/>\n");
     }
+    netExtra(buf, net, NET_AFTER_TARGET, NET_AFTER_MODEL);
     if (net->model) {
         g_string_append(buf, IND2 "<model");
         vkConfAttr(buf, "type", net->model);
         g_string_append(buf, "/>\n");
     }
-    for (i = 0; net->extra && i < net->extra->len; i++) {
-        vkXmlElem *e = net->extra->pdata[i];
-        if (!g_strv_contains(netBeforeScript, e->name))
-            vkXmlElemFormat(buf, e, 6);
+    if (hostdev) {
+        for (i = NET_AFTER_MODEL + 1; netOrder[i]; i++)
+            netExtra(buf, net, i, i + 1);
+        for (i = 0; net->extra && i < net->extra->len; i++) {
+            const vkXmlElem *e = net->extra->pdata[i];
+            if (!g_strv_contains(netOrder, e->name))
+                vkXmlElemFormat(buf, e, 6);
+        }
+    } else {
+        netExtra(buf, net, NET_AFTER_MODEL, G_MAXUINT);
     }
     bootOrder(buf, net->bootIndex);
     address(buf, net->address);
@@ -420,7 +502,7 @@ vkDomainDeviceFormat(GString *buf, const vkDomainDeviceDef *dev,
 {
     switch ((vkDomainDeviceType)dev->type) {
     case VK_DOMAIN_DEVICE_DISK:
-        formatDisk(buf, dev->data.disk);
+        formatDisk(buf, dev->data.disk, flags);
         break;
     case VK_DOMAIN_DEVICE_CONTROLLER:
         formatController(buf, dev->data.controller);

@@ -77,6 +77,19 @@ keepRest(xmlNodePtr n, const char *const *skip, const char *skipChild)
     return g_steal_pointer(&e);
 }
 
+/* An alias the driver gave a running device; the user's own ("ua-")
+ * belong to the definition. */
+static bool
+isLiveAlias(xmlNodePtr n)
+{
+    const char *name;
+
+    if (!NAME_IS(n, "alias"))
+        return false;
+    name = vkXmlAttr(n, "name");
+    return !name || !g_str_has_prefix(name, "ua-");
+}
+
 static int
 parseDisk(xmlNodePtr node, vkDomainDiskDef *d, unsigned int flags)
 {
@@ -180,7 +193,9 @@ parseDisk(xmlNodePtr node, vkDomainDiskDef *d, unsigned int flags)
         } else if (NAME_IS(n, "address")) {
             vkXmlElemFree(d->address);
             d->address = vkXmlElemFromNode(n);
-        } else if (!NAME_IS(n, "alias")) {
+        } else if (NAME_IS(n, "mirror") && (flags & VK_DOMAIN_PARSE_INACTIVE)) {
+            continue;   /* a block job's state: not part of a definition */
+        } else if (!isLiveAlias(n)) {
             vkXmlKeep(&d->extra, n);
         }
     }
@@ -210,9 +225,27 @@ parseDisk(xmlNodePtr node, vkDomainDiskDef *d, unsigned int flags)
     return 0;
 }
 
+/* Keeps node's attributes but those in skip, their names prefixed. */
+static void
+keepAttrs(GPtrArray **attrs, xmlNodePtr node, const char *prefix, const char *const *skip)
+{
+    for (xmlAttrPtr a = node->properties; a; a = a->next) {
+        const char *an = (const char *)a->name;
+        if (g_strv_contains(skip, an))
+            continue;
+        if (!*attrs)
+            *attrs = g_ptr_array_new_with_free_func(g_free);
+        g_ptr_array_add(*attrs, g_strconcat(prefix, an, NULL));
+        g_ptr_array_add(*attrs, g_strdup(vkXmlAttr(node, an)));
+    }
+}
+
 static int
 parseNet(xmlNodePtr node, vkDomainNetDef *net)
 {
+    static const char *const skipType[] = { "type", NULL };
+    static const char *const skipAddress[] = { "address", NULL };
+    static const char *const skipDev[] = { "dev", NULL };
     const char *type = vkXmlAttr(node, "type");
     xmlNodePtr n;
     bool haveMac = false;
@@ -225,11 +258,13 @@ parseNet(xmlNodePtr node, vkDomainNetDef *net)
                       "invalid interface type '%s' in <interface>", type);
         return -1;
     }
+    keepAttrs(&net->attrs, node, "", skipType);
     for (n = node->children; n; n = n->next) {
         if (n->type != XML_ELEMENT_NODE)
             continue;
         if (NAME_IS(n, "mac")) {
             const char *mac = vkXmlAttr(n, "address");
+            keepAttrs(&net->attrs, n, "mac:", skipAddress);
             if (vkConfMACParse(mac, net->mac) < 0) {
                 vkReportError(VIR_ERR_XML_DETAIL,
                               "invalid mac address '%s' in <interface><mac>",
@@ -263,6 +298,7 @@ parseNet(xmlNodePtr node, vkDomainNetDef *net)
             }
         } else if (NAME_IS(n, "target")) {
             vkXmlSetAttr(&net->ifname, n, "dev");
+            keepAttrs(&net->attrs, n, "target:", skipDev);
         } else if (NAME_IS(n, "model")) {
             vkXmlSetAttr(&net->model, n, "type");
         } else if (NAME_IS(n, "script")) {
@@ -273,7 +309,7 @@ parseNet(xmlNodePtr node, vkDomainNetDef *net)
         } else if (NAME_IS(n, "address")) {
             vkXmlElemFree(net->address);
             net->address = vkXmlElemFromNode(n);
-        } else if (!NAME_IS(n, "alias")) {
+        } else if (!isLiveAlias(n)) {
             vkXmlKeep(&net->extra, n);
         }
     }
@@ -364,7 +400,7 @@ parseController(xmlNodePtr node, vkDomainControllerDef *c)
         if (NAME_IS(n, "address")) {
             vkXmlElemFree(c->address);
             c->address = vkXmlElemFromNode(n);
-        } else if (!NAME_IS(n, "alias")) {
+        } else if (!isLiveAlias(n)) {
             vkXmlKeep(&c->extra, n);
         }
     }
@@ -396,7 +432,7 @@ parseFS(xmlNodePtr node, vkDomainFSDef *fs)
         } else if (NAME_IS(n, "address")) {
             vkXmlElemFree(fs->address);
             fs->address = vkXmlElemFromNode(n);
-        } else if (!NAME_IS(n, "alias")) {
+        } else if (!isLiveAlias(n)) {
             vkXmlKeep(&fs->extra, n);
         }
     }
@@ -436,7 +472,7 @@ parseInput(xmlNodePtr node, const char *osType, vkDomainInputDef *in)
         if (NAME_IS(n, "address")) {
             vkXmlElemFree(in->address);
             in->address = vkXmlElemFromNode(n);
-        } else if (!NAME_IS(n, "alias")) {
+        } else if (!isLiveAlias(n)) {
             vkXmlKeep(&in->extra, n);
         }
     }
@@ -593,6 +629,14 @@ vkDomainDefPostParseDevices(vkDomainDef *def, const char *driverTypes)
         for (i = 0; i < a->len; i++)
             haveBootOrder |= ((vkDomainNetDef *)a->pdata[i])->bootIndex > 0;
     }
+    if ((a = def->priv->devs[VK_DOMAIN_DEVICE_OTHER])) {
+        /* hostdevs and redirdevs boot in order too */
+        for (i = 0; i < a->len; i++) {
+            vkXmlElem *e = a->pdata[i];
+            for (j = 0; e->children && j < e->children->len; j++)
+                haveBootOrder |= strcmp(((vkXmlElem *)e->children->pdata[j])->name, "boot") == 0;
+        }
+    }
     if (haveBootOrder && def->nbootDevs) {
         vkReportError(VIR_ERR_XML_ERROR,
                       "per-device boot elements cannot be used together with "
@@ -639,6 +683,8 @@ vkDomainDefPostParseDevices(vkDomainDef *def, const char *driverTypes)
         vkDomainChrConsoleCompat(def, firstSerial, nconsole);
     }
 
+    if (vkDomainDefGenericValidate(def) < 0)
+        return -1;
     vkDomainDefAddDefaults(def, driverTypes);
     if ((a = def->priv->devs[VK_DOMAIN_DEVICE_VIDEO]) && a->len) {
         bool havePrimary = false;

@@ -80,6 +80,17 @@ graphicsListenDefaults(vkDomainGraphicsDef *g)
         if (!g->listens)
             g->listens = g_ptr_array_new_with_free_func((GDestroyNotify)vkXmlElemFree);
         g_ptr_array_add(g->listens, l);
+    } else if (g_str_equal(g->type, "vnc") && g->socket &&
+               g_strcmp0(vkXmlElemGetAttr(g->listens->pdata[0], "type"), "address") == 0) {
+        /* vnc's socket= attribute wins over a first listen on an address,
+         * as in libvirt: the display is the socket */
+        vkXmlElem *l = g_new0(vkXmlElem, 1);
+        l->name = g_strdup("listen");
+        vkXmlElemSetAttr(l, "type", "socket");
+        vkXmlElemSetAttr(l, "socket", g->socket);
+        vkXmlElemFree(g->listens->pdata[0]);
+        g->listens->pdata[0] = l;
+        g_clear_pointer(&g->listen, g_free);
     }
     first = g->listens->pdata[0];
     ftype = vkXmlElemGetAttr(first, "type");

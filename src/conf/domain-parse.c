@@ -439,7 +439,7 @@ canonicalChildren(vkXmlElem *e)
     static const char *const cputune[] = {
         "shares", "period", "quota", "global_period", "global_quota", "emulator_period",
         "emulator_quota", "iothread_period", "iothread_quota", "vcpupin", "emulatorpin",
-        "iothreadpin", "vcpusched", "iothreadsched", "emulatorsched", "cachetune",
+        "iothreadpin", "emulatorsched", "vcpusched", "iothreadsched", "cachetune",
         "memorytune", NULL
     };
     static const char *const numatune[] = { "memory", "memnode", NULL };

@@ -307,6 +307,8 @@ vkDomainDevicePayloadFree(int type, void *payload)
         g_free(n->ifname);
         g_free(n->model);
         g_free(n->script);
+        if (n->attrs)
+            g_ptr_array_unref(n->attrs);
         if (n->extra)
             g_ptr_array_unref(n->extra);
         vkXmlElemFree(n->address);

@@ -85,7 +85,9 @@ diskSecrets(cmdBuf *b, const vkDomainDiskDef *d)
             return -1;
         }
     }
-    if (enc && d->driverType && strcmp(d->driverType, "raw") != 0 &&
+    /* librbd decrypts below any image format */
+    if (enc && d->driverType && g_strcmp0(vkXmlElemGetAttr(enc, "engine"), "librbd") != 0 &&
+        strcmp(d->driverType, "raw") != 0 &&
         strcmp(d->driverType, "qcow2") != 0) {
         unsupported("%s", "encryption is supported only with 'raw' and 'qcow2' image format");
         return -1;

@@ -182,6 +182,10 @@ firmware(cmdBuf *b, GString *machine)
         unsupported("Secure boot of domain '%s' requires SMM feature enabled", def->name);
         return -1;
     }
+    if (nvram && g_strcmp0(vkXmlElemGetAttr(loader, "stateless"), "yes") == 0) {
+        unsupported("%s", "NVRAM is not permitted when loader is stateless");
+        return -1;
+    }
     pflashBlockdev(b, 0, def->loader, g_strcmp0(vkXmlElemGetAttr(loader, "readonly"), "yes") == 0);
     g_string_append(machine, ",pflash0=libvirt-pflash0-format");
     if (nvram && nvram->text) {

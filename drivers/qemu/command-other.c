@@ -56,8 +56,9 @@ balloon(cmdBuf *b, const vkXmlElem *e)
     return 0;
 }
 
-/* The socket an EGD entropy daemon is reached on: a TCP or UNIX socket
- * the guest's QEMU connects to, or listens on (mode 'bind'). */
+/* The character device an EGD entropy source is read through: a TCP or
+ * UNIX socket QEMU connects to or listens on (mode 'bind'), a pipe, a
+ * file or nothing. */
 static int
 egdChardev(cmdBuf *b, const vkXmlElem *be, unsigned int n)
 {
@@ -82,12 +83,25 @@ egdChardev(cmdBuf *b, const vkXmlElem *be, unsigned int n)
         addf(b, "socket,id=charrng%u,path=%s%s", n, p, server);
         return 0;
     }
+    if ((g_strcmp0(type, "pipe") == 0 || g_strcmp0(type, "file") == 0) && src &&
+        vkXmlElemGetAttr(src, "path")) {
+        g_autofree char *p = esc(vkXmlElemGetAttr(src, "path"));
+
+        add(b, "-chardev");
+        addf(b, "%s,id=charrng%u,path=%s", type, n, p);
+        return 0;
+    }
+    if (g_strcmp0(type, "null") == 0) {
+        add(b, "-chardev");
+        addf(b, "null,id=charrng%u", n);
+        return 0;
+    }
     if (g_strcmp0(type, "unix") == 0) {
         vkReportError(VIR_ERR_INTERNAL_ERROR, "%s",
                       "Missing source path attribute for char device");
         return -1;
     }
-    unsupported("rng egd backend type '%s' of domain '%s' (tcp and unix sockets only)",
+    unsupported("rng egd backend type '%s' of domain '%s' (tcp, unix, pipe, file and null only)",
                 type ? type : "", b->def->name);
     return -1;
 }
@@ -100,9 +114,13 @@ rng(cmdBuf *b, const vkXmlElem *e, unsigned int n)
     const char *bm = be ? vkXmlElemGetAttr(be, "model") : NULL;
     g_autoptr(GString) d = NULL;
 
-    if (g_strcmp0(vkXmlElemGetAttr(e, "model"), "virtio") != 0) {
-        unsupported("rng model '%s' of domain '%s'", vkXmlElemGetAttr(e, "model"),
-                    b->def->name);
+    const char *model = vkXmlElemGetAttr(e, "model");
+    const char *suffix = g_strcmp0(model, "virtio-transitional") == 0 ? "-transitional" :
+                         g_strcmp0(model, "virtio-non-transitional") == 0 ?
+                         "-non-transitional" : "";
+
+    if (g_strcmp0(model, "virtio") != 0 && !*suffix) {
+        unsupported("rng model '%s' of domain '%s'", model, b->def->name);
         return -1;
     }
     add(b, "-object");
@@ -123,7 +141,7 @@ rng(cmdBuf *b, const vkXmlElem *e, unsigned int n)
         return -1;
     }
     d = g_string_new(NULL);
-    g_string_append_printf(d, "virtio-rng-pci,rng=objrng%u,id=rng%u", n, n);
+    g_string_append_printf(d, "virtio-rng-pci%s,rng=objrng%u,id=rng%u", suffix, n, n);
     if (rate) {
         const char *bytes = vkXmlElemGetAttr(rate, "bytes");
         const char *period = vkXmlElemGetAttr(rate, "period");

@@ -126,8 +126,10 @@ scsiController(cmdBuf *b, const vkDomainControllerDef *ct, GString *d)
 {
     static const struct { const char *model, *device; } models[] = {
         { "virtio-scsi", "virtio-scsi-pci" }, { "lsilogic", "lsi" },
-        { "lsisas1068", "mptsas1068" }, { "lsisas1078", "megasas-gen2" },
+        { "lsisas1068", "mptsas1068" }, { "lsisas1078", "megasas" },
         { "vmpvscsi", "pvscsi" },
+        { "virtio-transitional", "virtio-scsi-pci-transitional" },
+        { "virtio-non-transitional", "virtio-scsi-pci-non-transitional" },
     };
     const char *m = ct->model ? ct->model : "lsilogic";
     const vkXmlElem *drv = ctChild(ct, "driver");
@@ -136,7 +138,7 @@ scsiController(cmdBuf *b, const vkDomainControllerDef *ct, GString *d)
         if (strcmp(models[i].model, m) != 0)
             continue;
         g_string_append_printf(d, "%s,id=scsi%d", models[i].device, ct->idx);
-        if (drv && strcmp(m, "virtio-scsi") == 0) {
+        if (drv && g_str_has_prefix(m, "virtio")) {
             const char *q = vkXmlElemGetAttr(drv, "queues");
             const char *io = vkXmlElemGetAttr(drv, "iothread");
             const char *cmd = vkXmlElemGetAttr(drv, "cmd_per_lun");
@@ -155,6 +157,10 @@ scsiController(cmdBuf *b, const vkDomainControllerDef *ct, GString *d)
         }
         return 0;
     }
+    /* libvirt's define keeps the pSeries VSCSI adapter on any machine */
+    if (strcmp(m, "ibmvscsi") == 0)
+        return refuseAtStart(b, "SCSI controller model 'ibmvscsi' of domain '%s' (QEMU has "
+                             "spapr-vscsi on pSeries machines only)", b->def->name);
     unsupported("SCSI controller model '%s' of domain '%s'", m, b->def->name);
     return -1;
 }

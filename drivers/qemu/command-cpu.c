@@ -233,6 +233,14 @@ buildCpuArg(cmdBuf *b, GString *s)
         g_string_append_printf(s, ",kvm_pv_unhalt=%s", vkXmlElemGetAttr(f, "state"));
     if ((f = vkQemuCmdFeature(def, "hyperv")) && cpuHyperv(b, s, f) < 0)
         return -1;
+    /* <panic model='hyperv'/> is a CPU property (command-other.c) */
+    for (guint i = 0; devs(def, VK_DOMAIN_DEVICE_OTHER) &&
+                      i < devs(def, VK_DOMAIN_DEVICE_OTHER)->len; i++) {
+        const vkXmlElem *e = devs(def, VK_DOMAIN_DEVICE_OTHER)->pdata[i];
+        if (strcmp(e->name, "panic") == 0 &&
+            g_strcmp0(vkXmlElemGetAttr(e, "model"), "hyperv") == 0)
+            g_string_append(s, ",hv-crash");
+    }
     if ((f = vkQemuCmdFeature(def, "kvm")) && cpuKvm(b, s, f) < 0)
         return -1;
     if ((f = vkQemuCmdFeature(def, "pmu")) && vkXmlElemGetAttr(f, "state"))

@@ -182,16 +182,24 @@ firmware(cmdBuf *b, GString *machine)
         unsupported("Secure boot of domain '%s' requires SMM feature enabled", def->name);
         return -1;
     }
+    if (nvram && g_strcmp0(vkXmlElemGetAttr(loader, "stateless"), "yes") == 0) {
+        unsupported("%s", "NVRAM is not permitted when loader is stateless");
+        return -1;
+    }
     pflashBlockdev(b, 0, def->loader, g_strcmp0(vkXmlElemGetAttr(loader, "readonly"), "yes") == 0);
     g_string_append(machine, ",pflash0=libvirt-pflash0-format");
     if (nvram && nvram->text) {
         pflashBlockdev(b, 1, nvram->text, false);
         g_string_append(machine, ",pflash1=libvirt-pflash1-format");
+    } else if (nvram && g_strcmp0(vkXmlElemGetAttr(nvram, "type"), "file") == 0 &&
+               vkXmlElemGetAttr(vkQemuCmdChild(nvram, "source"), "file")) {
+        pflashBlockdev(b, 1, vkXmlElemGetAttr(vkQemuCmdChild(nvram, "source"), "file"), false);
+        g_string_append(machine, ",pflash1=libvirt-pflash1-format");
     } else if (nvram && (nvram->children || vkXmlElemGetAttr(nvram, "type"))) {
-        unsupported("<nvram type='%s'> with a <source> in domain '%s' (only a path)",
-                    vkXmlElemGetAttr(nvram, "type") ? vkXmlElemGetAttr(nvram, "type") : "",
-                    def->name);
-        return -1;
+        /* libvirt keeps a block or network NVRAM; virtkit opens files */
+        return refuseAtStart(b, "<nvram type='%s'> of domain '%s' (only a file)",
+                             vkXmlElemGetAttr(nvram, "type") ?
+                             vkXmlElemGetAttr(nvram, "type") : "", def->name);
     } else if (nvram && b->opts) {
         /* the driver names the file at define and start (qemu-firmware.c) */
         unsupported("<nvram> without a path in domain '%s'", def->name);

@@ -233,7 +233,7 @@ checkNet(const vkDomainDef *def, const vkDomainNetDef *n)
 {
     static const char *const known[] = {
         "source", "driver", "link", "mtu", "rom", "ip", "backend", "portForward", "acpi",
-        NULL
+        "vlan", "teaming", "filterref", NULL
     };
 
     for (guint i = 0; n->extra && i < n->extra->len; i++) {
@@ -245,6 +245,44 @@ checkNet(const vkDomainDef *def, const vkDomainNetDef *n)
         }
     }
     return 0;
+}
+
+/* What libvirt keeps at define and sets up on the host at start: a tap
+ * of its own naming or a script's, several queues of a tap, VLAN tags,
+ * a failover team, a traffic filter, SR-IOV and vDPA devices.  virtkit
+ * does none of them yet, so the start is refused naming the interface.
+ * 1: kept at define (no QEMU arguments to check), 0: nothing of this,
+ * -1: refused. */
+static int
+netAtStart(cmdBuf *b, const vkDomainNetDef *n, guint i)
+{
+    static const char *const elems[] = { "vlan", "teaming", "filterref" };
+    const char *queues = vkXmlElemGetAttr(netChild(n, "driver"), "queues");
+    const char *why = NULL;
+
+    if (queues && (!*queues || strspn(queues, "0123456789") != strlen(queues))) {
+        vkReportError(VIR_ERR_XML_ERROR, "Invalid value for attribute 'queues' in element "
+                      "'driver': '%s'. Expected non-negative integer value", queues);
+        return -1;
+    }
+    if (n->type == VK_DOMAIN_NET_TYPE_HOSTDEV)
+        why = "no SR-IOV passthrough";
+    else if (n->type == VK_DOMAIN_NET_TYPE_VDPA)
+        why = "no vDPA devices";
+    else if (n->type == VK_DOMAIN_NET_TYPE_ETHERNET && (!n->ifname || n->script))
+        why = "virtkit opens only an existing tap named by <target dev=''/>, with no script";
+    else if (queues && g_ascii_strtoull(queues, NULL, 10) > 1 &&
+             n->type != VK_DOMAIN_NET_TYPE_VHOSTUSER)
+        why = "multiqueue taps are not made by virtkit";
+    for (guint k = 0; !why && k < G_N_ELEMENTS(elems); k++) {
+        if (netChild(n, elems[k]))
+            return refuseAtStart(b, "<interface><%s> of interface %u of domain '%s' (not "
+                                 "set up by virtkit)", elems[k], i, b->def->name) < 0 ? -1 : 1;
+    }
+    if (!why)
+        return 0;
+    return refuseAtStart(b, "interface %u (type '%s') of domain '%s': %s", i,
+                         vkDomainNetTypeTable[n->type], b->def->name, why) < 0 ? -1 : 1;
 }
 
 vkJSON *
@@ -302,6 +340,7 @@ vkQemuCmdNets(cmdBuf *b)
         g_autoptr(vkJSON) dev = NULL;
         g_autofree char *netdev = g_strdup_printf("hostnet%u", i);
         g_autofree char *id = g_strdup_printf("net%u", i);
+        int rc;
 
         if (!qdev) {
             unsupported("interface model '%s' of domain '%s'", model, def->name);
@@ -324,7 +363,11 @@ vkQemuCmdNets(cmdBuf *b)
                         vkDomainNetTypeTable[n->type]);
             return -1;
         }
-        if (checkNet(def, n) < 0 || !(nd = netdevProps(b, n, i)))
+        if (checkNet(def, n) < 0 || (rc = netAtStart(b, n, i)) < 0)
+            return -1;
+        if (rc > 0)
+            continue;
+        if (!(nd = netdevProps(b, n, i)))
             return -1;
         if (!(dev = vkQemuNicDeviceProps(def, n, netdev, id)))
             return -1;

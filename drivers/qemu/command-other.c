@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The devices kept as element trees: memballoon, rng, watchdog, panic and
- * the ones refused precisely (hostdev, tpm, vsock, shmem, iommu, ...).
+ * the ones refused precisely (tpm emulator, shmem, ...); host devices,
+ * memory devices, iommu and the like are command-hostdev.c's.
  *
  * Each accepted element becomes the QEMU device libvirt 9.0 starts for it,
  * at its kept address; anything of it virtkit cannot honour is refused at
@@ -55,6 +56,56 @@ balloon(cmdBuf *b, const vkXmlElem *e)
     return 0;
 }
 
+/* The character device an EGD entropy source is read through: a TCP or
+ * UNIX socket QEMU connects to or listens on (mode 'bind'), a pipe, a
+ * file or nothing. */
+static int
+egdChardev(cmdBuf *b, const vkXmlElem *be, unsigned int n)
+{
+    const char *type = vkXmlElemGetAttr(be, "type");
+    const vkXmlElem *src = child(be, "source");
+    const char *mode = src ? vkXmlElemGetAttr(src, "mode") : NULL;
+    const char *server = g_strcmp0(mode, "bind") == 0 ? ",server=on,wait=off" : "";
+
+    if (g_strcmp0(type, "tcp") == 0 && src && vkXmlElemGetAttr(src, "service")) {
+        const char *host = vkXmlElemGetAttr(src, "host");
+        g_autofree char *h = esc(host ? host : "");
+
+        add(b, "-chardev");
+        addf(b, "socket,id=charrng%u,host=%s,port=%s%s", n, h,
+             vkXmlElemGetAttr(src, "service"), server);
+        return 0;
+    }
+    if (g_strcmp0(type, "unix") == 0 && src && vkXmlElemGetAttr(src, "path")) {
+        g_autofree char *p = esc(vkXmlElemGetAttr(src, "path"));
+
+        add(b, "-chardev");
+        addf(b, "socket,id=charrng%u,path=%s%s", n, p, server);
+        return 0;
+    }
+    if ((g_strcmp0(type, "pipe") == 0 || g_strcmp0(type, "file") == 0) && src &&
+        vkXmlElemGetAttr(src, "path")) {
+        g_autofree char *p = esc(vkXmlElemGetAttr(src, "path"));
+
+        add(b, "-chardev");
+        addf(b, "%s,id=charrng%u,path=%s", type, n, p);
+        return 0;
+    }
+    if (g_strcmp0(type, "null") == 0) {
+        add(b, "-chardev");
+        addf(b, "null,id=charrng%u", n);
+        return 0;
+    }
+    if (g_strcmp0(type, "unix") == 0) {
+        vkReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+                      "Missing source path attribute for char device");
+        return -1;
+    }
+    unsupported("rng egd backend type '%s' of domain '%s' (tcp, unix, pipe, file and null only)",
+                type ? type : "", b->def->name);
+    return -1;
+}
+
 static int
 rng(cmdBuf *b, const vkXmlElem *e, unsigned int n)
 {
@@ -63,9 +114,13 @@ rng(cmdBuf *b, const vkXmlElem *e, unsigned int n)
     const char *bm = be ? vkXmlElemGetAttr(be, "model") : NULL;
     g_autoptr(GString) d = NULL;
 
-    if (g_strcmp0(vkXmlElemGetAttr(e, "model"), "virtio") != 0) {
-        unsupported("rng model '%s' of domain '%s'", vkXmlElemGetAttr(e, "model"),
-                    b->def->name);
+    const char *model = vkXmlElemGetAttr(e, "model");
+    const char *suffix = g_strcmp0(model, "virtio-transitional") == 0 ? "-transitional" :
+                         g_strcmp0(model, "virtio-non-transitional") == 0 ?
+                         "-non-transitional" : "";
+
+    if (g_strcmp0(model, "virtio") != 0 && !*suffix) {
+        unsupported("rng model '%s' of domain '%s'", model, b->def->name);
         return -1;
     }
     add(b, "-object");
@@ -74,13 +129,19 @@ rng(cmdBuf *b, const vkXmlElem *e, unsigned int n)
         addf(b, "rng-random,id=objrng%u,filename=%s", n, path);
     } else if (g_strcmp0(bm, "builtin") == 0) {
         addf(b, "rng-builtin,id=objrng%u", n);
+    } else if (g_strcmp0(bm, "egd") == 0) {
+        g_ptr_array_set_size(b->argv, b->argv->len - 1);
+        if (egdChardev(b, be, n) < 0)
+            return -1;
+        add(b, "-object");
+        addf(b, "rng-egd,id=objrng%u,chardev=charrng%u", n, n);
     } else {
         g_ptr_array_set_size(b->argv, b->argv->len - 1);
         unsupported("rng backend model '%s' of domain '%s'", bm ? bm : "", b->def->name);
         return -1;
     }
     d = g_string_new(NULL);
-    g_string_append_printf(d, "virtio-rng-pci,rng=objrng%u,id=rng%u", n, n);
+    g_string_append_printf(d, "virtio-rng-pci%s,rng=objrng%u,id=rng%u", suffix, n, n);
     if (rate) {
         const char *bytes = vkXmlElemGetAttr(rate, "bytes");
         const char *period = vkXmlElemGetAttr(rate, "period");
@@ -138,6 +199,8 @@ panic(cmdBuf *b, const vkXmlElem *e)
             add(b, "pvpanic");
         return 0;
     }
+    if (strcmp(model, "hyperv") == 0)
+        return 0;   /* hv-crash on -cpu (command-cpu.c) */
     unsupported("panic model '%s' of domain '%s'", model, b->def->name);
     return -1;
 }
@@ -160,41 +223,6 @@ vkQemuCmdUsbHubs(cmdBuf *b)
     }
 }
 
-/* A host PCI device that does not exist is named as such; one that does
- * still cannot be assigned (virtkit has no VFIO support). */
-static int
-hostdev(cmdBuf *b, const vkXmlElem *e)
-{
-    const vkXmlElem *src = child(e, "source");
-    const vkXmlElem *a = src ? child(src, "address") : NULL;
-
-    if (g_strcmp0(vkXmlElemGetAttr(e, "type"), "pci") == 0 && a) {
-        g_autofree char *name = g_strdup_printf(
-            "%04x:%02x:%02x.%x",
-            (unsigned int)g_ascii_strtoull(vkXmlElemGetAttr(a, "domain") ?
-                                           vkXmlElemGetAttr(a, "domain") : "0", NULL, 0),
-            (unsigned int)g_ascii_strtoull(vkXmlElemGetAttr(a, "bus") ?
-                                           vkXmlElemGetAttr(a, "bus") : "0", NULL, 0),
-            (unsigned int)g_ascii_strtoull(vkXmlElemGetAttr(a, "slot") ?
-                                           vkXmlElemGetAttr(a, "slot") : "0", NULL, 0),
-            (unsigned int)g_ascii_strtoull(vkXmlElemGetAttr(a, "function") ?
-                                           vkXmlElemGetAttr(a, "function") : "0", NULL, 0));
-        g_autofree char *path = g_strdup_printf("/sys/bus/pci/devices/%s", name);
-
-        if (!g_file_test(path, G_FILE_TEST_EXISTS)) {
-            unsupported("<hostdev> device of domain '%s': no such host PCI device %s",
-                        b->def->name, name);
-            return -1;
-        }
-        unsupported("<hostdev> device of domain '%s': assigning host PCI device %s "
-                    "(VFIO) is not supported", b->def->name, name);
-        return -1;
-    }
-    unsupported("<hostdev> device of domain '%s' (type '%s')", b->def->name,
-                vkXmlElemGetAttr(e, "type") ? vkXmlElemGetAttr(e, "type") : "");
-    return -1;
-}
-
 /* Why a kept device has no QEMU device here, where there is more to say
  * than its name. */
 static const char *
@@ -208,13 +236,6 @@ refusalReason(const vkXmlElem *e)
         return swtpm ? " (TPM emulation is not supported)" :
                " (the TPM emulator needs swtpm, which is not installed)";
     }
-    if (strcmp(e->name, "tpm") == 0)
-        return " (TPM passthrough is not supported)";
-    if (strcmp(e->name, "vsock") == 0)
-        return g_file_test("/dev/vhost-vsock", G_FILE_TEST_EXISTS) ?
-               " (vsock is not supported)" : " (the host has no /dev/vhost-vsock)";
-    if (strcmp(e->name, "iommu") == 0)
-        return " (IOMMU devices are not supported)";
     return "";
 }
 
@@ -223,6 +244,9 @@ vkQemuCmdOthers(cmdBuf *b)
 {
     GPtrArray *o = devs(b->def, VK_DOMAIN_DEVICE_OTHER);
     unsigned int nrng = 0, nwatchdog = 0;
+
+    if (vkQemuCmdHostDevices(b) < 0)
+        return -1;
 
     for (guint i = 0; o && i < o->len; i++) {
         const vkXmlElem *e = o->pdata[i];
@@ -236,8 +260,8 @@ vkQemuCmdOthers(cmdBuf *b)
             rc = watchdog(b, e, nwatchdog++);
         else if (strcmp(e->name, "panic") == 0)
             rc = panic(b, e);
-        else if (strcmp(e->name, "hostdev") == 0)
-            rc = hostdev(b, e);
+        else if (vkQemuCmdIsHostDevice(e))
+            rc = 0;     /* command-hostdev.c */
         else if (strcmp(e->name, "hub") == 0 &&
                  g_strcmp0(vkXmlElemGetAttr(e, "type"), "usb") == 0)
             rc = 0;     /* vkQemuCmdUsbHubs, before the devices behind them */
@@ -277,10 +301,18 @@ vkQemuCmdPassthrough(cmdBuf *b)
             const vkXmlElem *c = e->children->pdata[j];
             const char *value = vkXmlElemGetAttr(c, "value");
 
+            /* libvirt keeps <qemu:env> at define; the launcher gives
+             * QEMU a fixed environment, so a start is refused */
+            if (strcmp(c->name, "qemu:env") == 0 && vkXmlElemGetAttr(c, "name")) {
+                if (refuseAtStart(b, "<qemu:env> in <qemu:commandline> of domain '%s' "
+                                  "(the QEMU process environment is fixed)",
+                                  b->def->name) < 0)
+                    return -1;
+                continue;
+            }
             if (strcmp(c->name, "qemu:arg") != 0 || !value) {
-                unsupported("<%s> in <qemu:commandline> of domain '%s'%s", c->name,
-                            b->def->name, strcmp(c->name, "qemu:env") == 0 ?
-                            " (the QEMU process environment is fixed)" : "");
+                unsupported("<%s> in <qemu:commandline> of domain '%s'", c->name,
+                            b->def->name);
                 return -1;
             }
             add(b, value);

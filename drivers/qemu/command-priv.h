@@ -19,10 +19,17 @@
 
 #define unsupported(...) vkReportError(VIR_ERR_CONFIG_UNSUPPORTED, __VA_ARGS__)
 
+/* What libvirt's define accepts but this host or virtkit cannot run (a
+ * host device to assign, a secret to look up) is kept at define and
+ * refused when the guest starts (or the device is attached live), naming it: 0 at define, -1
+ * with the error at start. */
+#define refuseAtStart(b, ...) ((b)->start ? (unsupported(__VA_ARGS__), -1) : 0)
+
 typedef struct {
     GPtrArray *argv;
     const vkDomainDef *def;
     const vkQemuCommandOpts *opts;   /* may be NULL (define-time check) */
+    bool start;                      /* a start or live attach: refuseAtStart() refuses */
 } cmdBuf;
 
 static inline void
@@ -155,7 +162,10 @@ int vkQemuCmdControllersAndOthers(cmdBuf *b); /* command-controller.c */
 int vkQemuCmdVideo(cmdBuf *b);         /* command-display.c */
 int vkQemuCmdInputAndSound(cmdBuf *b); /* command-sound.c */
 int vkQemuCmdOthers(cmdBuf *b);        /* command-other.c: memballoon, rng, ... */
-int vkQemuCmdPassthrough(cmdBuf *b);   /* command-other.c: <qemu:commandline>, last */
+int vkQemuCmdPassthrough(cmdBuf *b);
+int vkQemuCmdHostDevices(cmdBuf *b);  /* command-hostdev.c: hostdev, memory, iommu, ... */
+bool vkQemuCmdIsHostDevice(const vkXmlElem *e);
+int vkQemuCmdIommu(cmdBuf *b);         /* command-hostdev.c: before all devices */   /* command-other.c: <qemu:commandline>, last */
 void vkQemuCmdUsbHubs(cmdBuf *b);      /* command-other.c: after the controllers */
 int vkQemuCmdFilesystems(cmdBuf *b);   /* command-fs.c: 9p shares */
 int vkQemuCmdDisks(cmdBuf *b);         /* command-disk.c */

@@ -96,9 +96,10 @@ vkQemuPCIAddressProps(vkJSON *props, const vkDomainDef *def, const vkXmlElem *ad
 }
 
 static char **
-build(const vkDomainDef *def, const vkQemuCommandOpts *opts)
+build(const vkDomainDef *def, const vkQemuCommandOpts *opts, bool start)
 {
-    cmdBuf b = { .argv = g_ptr_array_new_with_free_func(g_free), .def = def, .opts = opts };
+    cmdBuf b = { .argv = g_ptr_array_new_with_free_func(g_free), .def = def, .opts = opts,
+                 .start = start };
     char uuid[VIR_UUID_STRING_BUFLEN];
     g_autofree char *name = esc(def->name);
 
@@ -130,7 +131,7 @@ build(const vkDomainDef *def, const vkQemuCommandOpts *opts)
     if (def->onReboot == VIR_DOMAIN_LIFECYCLE_ACTION_DESTROY)
         add(&b, "-no-reboot");
 
-    if (vkQemuCmdGraphics(&b) < 0 || vkQemuCmdControllersAndOthers(&b) < 0 ||
+    if (vkQemuCmdIommu(&b) < 0 || vkQemuCmdGraphics(&b) < 0 || vkQemuCmdControllersAndOthers(&b) < 0 ||
         vkQemuCmdVideo(&b) < 0 || vkQemuCmdInputAndSound(&b) < 0 ||
         vkQemuCmdFilesystems(&b) < 0 || vkQemuCmdDisks(&b) < 0 || vkQemuCmdNets(&b) < 0 || vkQemuCmdChardevs(&b) < 0)
         goto error;
@@ -151,13 +152,21 @@ build(const vkDomainDef *def, const vkQemuCommandOpts *opts)
 char **
 vkQemuBuildArgv(const vkDomainDef *def, const vkQemuCommandOpts *opts)
 {
-    return build(def, opts);
+    return build(def, opts, true);
 }
 
 int
 vkQemuValidateDef(const vkDomainDef *def)
 {
-    g_auto(GStrv) argv = build(def, NULL);
+    g_auto(GStrv) argv = build(def, NULL, false);
+
+    return argv ? 0 : -1;
+}
+
+int
+vkQemuValidateLive(const vkDomainDef *def)
+{
+    g_auto(GStrv) argv = build(def, NULL, true);
 
     return argv ? 0 : -1;
 }

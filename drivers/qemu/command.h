@@ -49,5 +49,8 @@ extern const char *const vkQemuHypervFeatures[];
 
 /* Define-time check: the same refusals as vkQemuBuildArgv, no argv. */
 int vkQemuValidateDef(const vkDomainDef *def);
+/* The check of a device attached to a running guest: also the refusals
+ * a start makes of what define keeps (a secret, a host device). */
+int vkQemuValidateLive(const vkDomainDef *def);
 
 #endif

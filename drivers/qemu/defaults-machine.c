@@ -165,6 +165,17 @@ static const char *const loaderAttrs[] = {
     "readonly", "secure", "type", "stateless", NULL,
 };
 
+static gint
+cellCmp(gconstpointer a, gconstpointer b)
+{
+    const vkXmlElem *x = *(vkXmlElem *const *)a;
+    const vkXmlElem *y = *(vkXmlElem *const *)b;
+    guint64 ix = g_ascii_strtoull(vkXmlElemGetAttr(x, "id"), NULL, 10);
+    guint64 iy = g_ascii_strtoull(vkXmlElemGetAttr(y, "id"), NULL, 10);
+
+    return ix < iy ? -1 : ix > iy;
+}
+
 /* NUMA cells: sizes in KiB, and the guest's memory is their sum, as
  * libvirt has it (a cell's memory is what QEMU allocates). */
 static void
@@ -199,6 +210,10 @@ numaMemory(vkDomainDef *def)
         attrOrder(cell, cellAttrs);
         total += kib;
     }
+    /* libvirt keeps the cells by id, whatever their order in the document
+     * (the argv builder then checks the ids are 0, 1, ...) */
+    if (numa && numa->children)
+        g_ptr_array_sort(numa->children, cellCmp);
     if (total) {
         def->maxMemory = total;
         if (!def->currentMemory || def->currentMemory > total)

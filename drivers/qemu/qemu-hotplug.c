@@ -486,7 +486,7 @@ changeLive(vkQemuState *st, vkQemuDomain *obj, const char *xml, bool attach)
         }
         list = copy->priv->devs[type];
         view.data.disk = list->pdata[list->len - 1];
-        if (assignAddress(copy, &view, true) < 0 || vkQemuValidateDef(copy) < 0)
+        if (assignAddress(copy, &view, true) < 0 || vkQemuValidateLive(copy) < 0)
             return -1;
         rc = attachLive(st, obj, copy, &view);
         if (type == VK_DOMAIN_DEVICE_NET)

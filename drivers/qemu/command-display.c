@@ -392,6 +392,18 @@ vkQemuCmdGraphics(cmdBuf *b)
             return -1;
         display = true;
     }
+    {
+        int ngl = seen[2];
+
+        for (guint i = 0; g && i < g->len; i++) {
+            const vkXmlElem *gl = gchild(g->pdata[i], "gl", NULL);
+            ngl += gl && g_strcmp0(vkXmlElemGetAttr(gl, "enable"), "yes") == 0;
+        }
+        if (ngl > 1) {
+            unsupported("%s", "multiple OpenGL displays are not supported by QEMU");
+            return -1;
+        }
+    }
     /* A remote display (vnc, spice) stops QEMU from opening a window of
      * its own; without one it must be told. */
     if (!display)

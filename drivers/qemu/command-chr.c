@@ -109,6 +109,18 @@ reconnect(GString *o, const vkXmlElem *src)
     return 0;
 }
 
+static bool
+hasGraphics(const vkDomainDef *def, const char *type)
+{
+    GPtrArray *g = devs(def, VK_DOMAIN_DEVICE_GRAPHICS);
+
+    for (guint i = 0; g && i < g->len; i++) {
+        if (strcmp(((vkDomainGraphicsDef *)g->pdata[i])->type, type) == 0)
+            return true;
+    }
+    return false;
+}
+
 /* The -chardev value for c with id, NULL with an error reported. */
 static char *
 chardev(cmdBuf *b, const vkDomainChrDef *c, const char *id)
@@ -196,6 +208,13 @@ chardev(cmdBuf *b, const vkDomainChrDef *c, const char *id)
             return NULL;
         }
         g_string_append_printf(o, "spiceport,id=%s,name=%s", id, srcAttr(c, "channel"));
+    } else if (strcmp(t, "dbus") == 0) {
+        if (!srcAttr(c, "channel") || !hasGraphics(def, "dbus")) {
+            unsupported("<%s type='dbus'> of domain '%s' needs a source channel and dbus "
+                        "graphics", vkDomainChrKindTable[c->kind], def->name);
+            return NULL;
+        }
+        g_string_append_printf(o, "dbus,id=%s,name=%s", id, srcAttr(c, "channel"));
     } else if (strcmp(t, "qemu-vdagent") == 0) {
         const vkXmlElem *s = source(c, NULL);
         const vkXmlElem *clip = elemChild(s, "clipboard", NULL);
@@ -212,7 +231,7 @@ chardev(cmdBuf *b, const vkDomainChrDef *c, const char *id)
                                    "on" : "off");
     } else {
         /* stdio: virtkitd's own stdin/stdout are no guest's; nmdm is
-         * FreeBSD's; dbus needs a D-Bus display. */
+         * FreeBSD's. */
         unsupported("<%s type='%s'> of domain '%s'", vkDomainChrKindTable[c->kind], t,
                     def->name);
         return NULL;
@@ -328,18 +347,6 @@ guestDevice(cmdBuf *b, const vkDomainChrDef *c, const char *alias, int n, char *
     return -1;
 }
 
-static bool
-hasSpice(const vkDomainDef *def)
-{
-    GPtrArray *g = devs(def, VK_DOMAIN_DEVICE_GRAPHICS);
-
-    for (guint i = 0; g && i < g->len; i++) {
-        if (strcmp(((vkDomainGraphicsDef *)g->pdata[i])->type, "spice") == 0)
-            return true;
-    }
-    return false;
-}
-
 /* <redirdev bus='usb'>: a USB device of the client's (SPICE's usbredir
  * channel) or of a usbredir server over TCP, plugged into a usb-redir
  * port of the guest. */
@@ -357,12 +364,19 @@ redirdev(cmdBuf *b, const vkXmlElem *r, int n)
         return -1;
     }
     if (g_strcmp0(type, "spicevmc") == 0) {
-        if (!hasSpice(def)) {
+        if (!hasGraphics(def, "spice")) {
             unsupported("%s", "chardev 'spicevmc' not supported without spice graphics");
             return -1;
         }
         add(b, "-chardev");
         addf(b, "spicevmc,id=charredir%d,name=usbredir", n);
+    } else if (g_strcmp0(type, "dbus") == 0) {
+        if (!hasGraphics(def, "dbus")) {
+            unsupported("%s", "chardev 'dbus' not supported without dbus graphics");
+            return -1;
+        }
+        add(b, "-chardev");
+        addf(b, "dbus,id=charredir%d,name=org.qemu.usbredir", n);
     } else if (g_strcmp0(type, "tcp") == 0 && src && vkXmlElemGetAttr(src, "service") &&
                g_strcmp0(vkXmlElemGetAttr(src, "mode"), "connect") == 0) {
         g_autofree char *host = esc(vkXmlElemGetAttr(src, "host") ?
@@ -403,7 +417,7 @@ vkQemuCmdChardevs(cmdBuf *b)
             continue;
         /* libvirt's own wording: QEMU has no SPICE server to attach to */
         if ((strcmp(c->type, "spicevmc") == 0 || strcmp(c->type, "spiceport") == 0) &&
-            !hasSpice(b->def)) {
+            !hasGraphics(b->def, "spice")) {
             unsupported("chardev '%s' not supported without spice graphics", c->type);
             return -1;
         }

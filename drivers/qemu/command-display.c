@@ -4,10 +4,11 @@
  *
  * The displays are options of their own, so they come early in the argv;
  * video devices sit on PCI buses and follow the controllers
- * (vkQemuCmdVideo is called after them).  virtkitd runs headless and
- * without TLS certificates for SPICE: what would need either (an X
- * display, a D-Bus session, a TLS channel) is refused by name rather than
- * started into a failure.
+ * (vkQemuCmdVideo is called after them).  The argv is libvirt's for
+ * every display libvirt accepts; what this host cannot run (an X display
+ * for sdl, a render node for OpenGL) is refused at start by
+ * vkQemuGraphicsCheckHost, not here.  virtkitd has no TLS certificates
+ * for SPICE: a secure channel is refused by name.
  */
 #include <string.h>
 
@@ -172,6 +173,25 @@ spiceNoTls(const vkDomainDef *def, const char *what)
     return -1;
 }
 
+/* <gl enable='yes' rendernode=''/> of spice, sdl, dbus and egl-headless.
+ * Whether the host has a render node is a start's question
+ * (vkQemuGraphicsCheckHost), which also fills in a missing rendernode. */
+static void
+glOption(const vkDomainGraphicsDef *g, GString *opt)
+{
+    const vkXmlElem *gl = gchild(g, "gl", NULL);
+    const char *node = gl ? vkXmlElemGetAttr(gl, "rendernode") : NULL;
+
+    /* gl='no' is QEMU's default, and libvirt leaves it out */
+    if (!gl || g_strcmp0(vkXmlElemGetAttr(gl, "enable"), "yes") != 0)
+        return;
+    g_string_append(opt, ",gl=on");
+    if (node) {
+        g_autofree char *n = esc(node);
+        g_string_append_printf(opt, ",rendernode=%s", n);
+    }
+}
+
 static int
 spiceChildren(cmdBuf *b, const vkDomainGraphicsDef *g, GString *opt)
 {
@@ -204,11 +224,7 @@ spiceChildren(cmdBuf *b, const vkDomainGraphicsDef *g, GString *opt)
     if ((e = gchild(g, "filetransfer", NULL)) &&
         g_strcmp0(vkXmlElemGetAttr(e, "enable"), "no") == 0)
         g_string_append(opt, ",disable-agent-file-xfer=on");
-    if ((e = gchild(g, "gl", NULL)) && g_strcmp0(vkXmlElemGetAttr(e, "enable"), "yes") == 0) {
-        unsupported("spice <gl enable='yes'> of domain '%s': OpenGL needs a DRI render "
-                    "node and QEMU runs headless here", b->def->name);
-        return -1;
-    }
+    glOption(g, opt);
     return 0;
 }
 
@@ -281,8 +297,6 @@ cmdEglHeadless(cmdBuf *b, const vkDomainGraphicsDef *g)
     const char *node = gl ? vkXmlElemGetAttr(gl, "rendernode") : NULL;
     g_autofree char *n = node ? esc(node) : NULL;
 
-    /* Without a render node QEMU itself says so at start, as it does
-     * under libvirt. */
     add(b, "-display");
     if (n)
         addf(b, "egl-headless,rendernode=%s", n);
@@ -291,28 +305,74 @@ cmdEglHeadless(cmdBuf *b, const vkDomainGraphicsDef *g)
     return 0;
 }
 
+/* SDL opens a window on the X display the start passes to QEMU
+ * (display='', xauth=''); vkQemuGraphicsCheckHost decides whether
+ * there is one. */
+static int
+cmdSdl(cmdBuf *b, const vkDomainGraphicsDef *g)
+{
+    g_autoptr(GString) opt = g_string_new("sdl");
+
+    if (g_strcmp0(gattr(g, "fullscreen"), "yes") == 0)
+        add(b, "-full-screen");
+    glOption(g, opt);
+    add2(b, "-display", opt->str);
+    return 0;
+}
+
+/* A D-Bus display on the bus at address='', or peer to peer with the
+ * client QMP's add_client hands over (p2p='yes').  libvirt's own
+ * per-domain bus (neither given) is not run by virtkitd: a start
+ * refuses it (vkQemuGraphicsCheckHost); the define-time argv names the
+ * socket that bus would have in the domain's directory. */
+static int
+cmdDbus(cmdBuf *b, const vkDomainGraphicsDef *g)
+{
+    const char *addr = gattr(g, "address");
+    const vkXmlElem *audio = gchild(g, "audio", NULL);
+    g_autoptr(GString) opt = g_string_new("dbus");
+
+    if (g_strcmp0(gattr(g, "p2p"), "yes") == 0) {
+        g_string_append(opt, ",p2p=on");
+    } else {
+        g_autofree char *path = vkQemuDisplaySocketPath(b->opts, "dbus.sock");
+        g_autofree char *a = addr ? esc(addr) : NULL;
+
+        if (a)
+            g_string_append_printf(opt, ",addr=%s", a);
+        else
+            g_string_append_printf(opt, ",addr=unix:path=%s", path ? path : "dbus.sock");
+    }
+    glOption(g, opt);
+    if (audio && vkXmlElemGetAttr(audio, "id"))
+        g_string_append_printf(opt, ",audiodev=audio%s", vkXmlElemGetAttr(audio, "id"));
+    add2(b, "-display", opt->str);
+    return 0;
+}
+
 int
 vkQemuCmdGraphics(cmdBuf *b)
 {
     const vkDomainDef *def = b->def;
     GPtrArray *g = devs(def, VK_DOMAIN_DEVICE_GRAPHICS);
-    bool seen[3] = { false, false, false };
+    static const char *const kinds[] = { "vnc", "spice", "egl-headless", "sdl", "dbus" };
+    bool seen[G_N_ELEMENTS(kinds)] = { false };
     bool display = false;
 
     if (vkQemuCmdAudio(b) < 0)
         return -1;
     for (guint i = 0; g && i < g->len; i++) {
         const vkDomainGraphicsDef *gr = g->pdata[i];
-        int kind = strcmp(gr->type, "vnc") == 0 ? 0 : strcmp(gr->type, "spice") == 0 ? 1 :
-                   strcmp(gr->type, "egl-headless") == 0 ? 2 : -1;
+        int kind = -1;
         int rc;
 
+        for (size_t k = 0; k < G_N_ELEMENTS(kinds); k++) {
+            if (strcmp(gr->type, kinds[k]) == 0)
+                kind = (int)k;
+        }
         if (kind < 0) {
-            /* sdl needs an X display, dbus a D-Bus bus and a client
-             * on it; rdp and desktop are not QEMU's. */
-            unsupported("graphics type '%s' of domain '%s'%s", gr->type, def->name,
-                        strcmp(gr->type, "sdl") == 0 || strcmp(gr->type, "dbus") == 0 ?
-                        " (virtkitd runs QEMU headless)" : "");
+            /* rdp and desktop are VirtualBox's, not QEMU's */
+            unsupported("graphics type '%s' of domain '%s'", gr->type, def->name);
             return -1;
         }
         if (seen[kind]) {
@@ -321,11 +381,28 @@ vkQemuCmdGraphics(cmdBuf *b)
             return -1;
         }
         seen[kind] = true;
-        rc = kind == 0 ? cmdVnc(b, gr, (int)i) : kind == 1 ? cmdSpice(b, gr, (int)i) :
-             cmdEglHeadless(b, gr);
+        switch (kind) {
+        case 0: rc = cmdVnc(b, gr, (int)i); break;
+        case 1: rc = cmdSpice(b, gr, (int)i); break;
+        case 2: rc = cmdEglHeadless(b, gr); break;
+        case 3: rc = cmdSdl(b, gr); break;
+        default: rc = cmdDbus(b, gr); break;
+        }
         if (rc < 0)
             return -1;
         display = true;
+    }
+    {
+        int ngl = seen[2];
+
+        for (guint i = 0; g && i < g->len; i++) {
+            const vkXmlElem *gl = gchild(g->pdata[i], "gl", NULL);
+            ngl += gl && g_strcmp0(vkXmlElemGetAttr(gl, "enable"), "yes") == 0;
+        }
+        if (ngl > 1) {
+            unsupported("%s", "multiple OpenGL displays are not supported by QEMU");
+            return -1;
+        }
     }
     /* A remote display (vnc, spice) stops QEMU from opening a window of
      * its own; without one it must be told. */
@@ -371,9 +448,11 @@ videoDevice(const vkDomainDef *def, const vkDomainVideoDef *v, guint idx, bool p
                     m, def->name);
         return NULL;
     }
-    if (vaccel3d(v)) {
-        unsupported("video <acceleration accel3d='yes'> of domain '%s': virgl needs a DRI "
-                    "render node and QEMU runs headless here", def->name);
+    /* QEMU 7.2 has virgl in devices of its own (virtio-*-gl); whether
+     * the host can render is a start's question (vkQemuGraphicsCheckHost) */
+    if (vaccel3d(v) && strcmp(m, "virtio") != 0) {
+        unsupported("video <acceleration accel3d='yes'> of model '%s' in domain '%s' "
+                    "(only virtio has virgl)", m, def->name);
         return NULL;
     }
     if (strcmp(m, "vga") == 0) {
@@ -403,8 +482,12 @@ videoDevice(const vkDomainDef *def, const vkDomainVideoDef *v, guint idx, bool p
                                (unsigned long long)(v->vram ? v->vram : 65536) * 1024,
                                vattr(v, "vram64", 0) / 1024, vattr(v, "vgamem", 16384) / 1024);
     } else if (strcmp(m, "virtio") == 0) {
+        bool gl = vaccel3d(v);
+
         g_string_append_printf(d, "%s,id=video%u,max_outputs=%u",
-                               primary ? "virtio-vga" : "virtio-gpu-pci", idx, heads);
+                               primary ? (gl ? "virtio-vga-gl" : "virtio-vga") :
+                                         (gl ? "virtio-gpu-gl-pci" : "virtio-gpu-pci"),
+                               idx, heads);
     } else {
         unsupported("video model '%s' of domain '%s'", m, def->name);
         return NULL;

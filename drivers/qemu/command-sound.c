@@ -18,11 +18,11 @@
 /* ---- audio ---- */
 
 /* libvirt's audio types and QEMU's driver names; NULL: not in this QEMU
- * (coreaudio is macOS only) or not runnable under a headless daemon. */
+ * (coreaudio is macOS only). */
 static const struct { const char *type, *driver; } audioTypes[] = {
     { "none", "none" }, { "alsa", "alsa" }, { "pulseaudio", "pa" }, { "oss", "oss" },
     { "sdl", "sdl" }, { "spice", "spice" }, { "file", "wav" }, { "jack", "jack" },
-    { "coreaudio", NULL }, { "dbus", NULL },
+    { "coreaudio", NULL }, { "dbus", "dbus" },
 };
 
 /* bufferLength -> buffer-length; yes/no -> on/off. */
@@ -83,7 +83,6 @@ audiodev(cmdBuf *b, const vkXmlElem *a)
     }
     if (!type || !id || i == G_N_ELEMENTS(audioTypes) || !(driver = audioTypes[i].driver)) {
         unsupported("<audio type='%s'> of domain '%s'%s", type ? type : "", b->def->name,
-                    type && strcmp(type, "dbus") == 0 ? " (needs a D-Bus display)" :
                     type && strcmp(type, "coreaudio") == 0 ? " (macOS only)" : "");
         return -1;
     }

@@ -131,6 +131,9 @@ virtioSerialController(vkDomainDef *def)
     c = g_new0(vkDomainControllerDef, 1);
     c->type = g_strdup("virtio-serial");
     c->idx = 0;
+    /* libvirt adds it with the generic implicit controllers, after the
+     * machine's own (USB, the PCI root) */
+    c->implicit = true;
     g_ptr_array_add(ctrl, c);
 }
 

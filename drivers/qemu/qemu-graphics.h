@@ -19,6 +19,14 @@
  * now.  0, or -1 with an error when none is free. */
 int vkQemuGraphicsAllocPorts(vkDomainDef *def);
 
+/* Refuses, by element, the displays this host cannot run although
+ * libvirt accepts them at define: sdl (virtkitd gives QEMU no X display),
+ * dbus without address or p2p (no per-domain bus), OpenGL (<gl>,
+ * egl-headless, accel3d) without a render node under driDir ("/dev/dri");
+ * a <gl> without rendernode gets the host's first.  0, or -1 with
+ * VIR_ERR_CONFIG_UNSUPPORTED.  Runs on the copy a start builds from. */
+int vkQemuGraphicsCheckHost(vkDomainDef *def, const char *driDir);
+
 /* The TCP port QEMU's VNC server listens on (query-vnc), -1 when there
  * is none (no VNC, a UNIX socket) or the monitor failed (no error kept:
  * the guest runs either way). */

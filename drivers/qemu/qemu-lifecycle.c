@@ -435,6 +435,7 @@ vkQemuStartDomain(vkQemuState *st, vkQemuDomain *obj, unsigned int flags,
         vkQemuNetPrepare(st->root, obj->def, &net) < 0 ||
         !(resolved = vkDomainDefCopy(obj->def)) ||
         vkStorageResolveDiskVolumes(st->privileged ? NULL : st->root, resolved) < 0 ||
+        vkQemuGraphicsCheckHost(resolved, "/dev/dri") < 0 ||
         vkQemuGraphicsAllocPorts(resolved) < 0 ||
         vkQemuPrepareFirmware(st, resolved) < 0)
         return -1;

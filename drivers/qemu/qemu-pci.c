@@ -529,9 +529,11 @@ fixedSlots(pciSet *s)
         vkDomainControllerDef *ct = c->pdata[i];
         if (strcmp(ct->type, "sata") == 0 && ct->idx == 0)
             fixed(s, &ct->address, 0x1f, 2, false);
-        else if (strcmp(ct->type, "usb") == 0 && ct->idx == 0 &&
+        /* ICH9's own USB2 sets, where a UHCI1 leads them: the first at
+         * 00:1d, the second at 00:1a (assignUsbSet puts the rest there) */
+        else if (strcmp(ct->type, "usb") == 0 && (ct->idx == 0 || ct->idx == 1) &&
                  g_strcmp0(ct->model, "ich9-uhci1") == 0)
-            fixed(s, &ct->address, 0x1d, 0, true);
+            fixed(s, &ct->address, ct->idx == 0 ? 0x1d : 0x1a, 0, true);
         else if (strcmp(ct->type, "pci") == 0 && g_strcmp0(ct->model, "dmi-to-pci-bridge") == 0)
             fixed(s, &ct->address, 0x1e, 0, false);
     }

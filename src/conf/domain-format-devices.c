@@ -347,18 +347,31 @@ formatNet(GString *buf, const vkDomainNetDef *net)
     g_string_append(buf, IND "</interface>\n");
 }
 
+/* libvirt formats a UNIX source only with its path: a <source mode='bind'/>
+ * whose path the start chooses is not kept. */
+static bool
+emptyUnixSource(const vkDomainChrDef *chr)
+{
+    const vkXmlElem *s = chr->sources && chr->sources->len == 1 ? chr->sources->pdata[0] : NULL;
+
+    return s && g_strcmp0(chr->type, "unix") == 0 && !vkXmlElemGetAttr(s, "path") &&
+           !(s->children && s->children->len);
+}
+
 static void
 formatChr(GString *buf, const vkDomainChrDef *chr, unsigned int flags)
 {
     const char *name = vkDomainChrKindTable[chr->kind];
     bool pty = g_strcmp0(chr->type, "pty") == 0;
     bool live = !(flags & VIR_DOMAIN_XML_INACTIVE);
+    bool sources = chr->sources && chr->sources->len && (!pty || live) &&
+                   !emptyUnixSource(chr);
     const char *ptyPath = NULL;
     bool children;
 
     if (pty && chr->sources && chr->sources->len)
         ptyPath = vkXmlElemGetAttr(chr->sources->pdata[0], "path");
-    children = (chr->sources && chr->sources->len && (!pty || live)) ||
+    children = sources ||
                chr->protocol || chr->log || chr->target || chr->address;
     g_string_append_printf(buf, IND "<%s", name);
     vkConfAttr(buf, "type", chr->type);
@@ -369,7 +382,7 @@ formatChr(GString *buf, const vkDomainChrDef *chr, unsigned int flags)
         return;
     }
     g_string_append(buf, ">\n");
-    if (!pty || live)
+    if (sources)
         elems(buf, chr->sources, 6);
     if (chr->protocol)
         vkXmlElemFormat(buf, chr->protocol, 6);

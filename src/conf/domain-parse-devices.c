@@ -604,6 +604,61 @@ consoleDefaults(const vkDomainDef *def, vkDomainChrDef *con)
     con->target = g_steal_pointer(&t);
 }
 
+/* Whether c is of ICH9's USB2 set (an EHCI and its UHCI companions). */
+static bool
+usb2Set(const vkDomainControllerDef *c)
+{
+    return strcmp(c->type, "usb") == 0 && c->model &&
+           (strcmp(c->model, "ich9-ehci1") == 0 || g_str_has_prefix(c->model, "ich9-uhci"));
+}
+
+static bool
+usb2SetHas(GPtrArray *a, int idx, const char *model)
+{
+    for (guint i = 0; i < a->len; i++) {
+        const vkDomainControllerDef *o = a->pdata[i];
+        if (strcmp(o->type, "usb") == 0 && o->idx == idx && g_strcmp0(o->model, model) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* libvirt keeps controllers in the order its parser inserts them: each
+ * before the first one of its type with a higher index (an EHCI before
+ * the companions of its index too), else after the last one of its type,
+ * else at the end; one without index after the last one of its type. */
+static void
+sortControllers(GPtrArray *a)
+{
+    g_autoptr(GPtrArray) in = g_ptr_array_new();
+
+    /* stolen, not removed: a's free function must not run */
+    while (a->len)
+        g_ptr_array_add(in, g_ptr_array_steal_index(a, 0));
+    for (guint i = 0; i < in->len; i++) {
+        vkDomainControllerDef *c = in->pdata[i];
+        gint at = -1;
+
+        /* only USB so far: the PCI controllers the QEMU defaults add are
+         * appended, not inserted, and would move on a second define */
+        for (gint k = (gint)a->len - 1; k >= 0 && strcmp(c->type, "usb") == 0; k--) {
+            vkDomainControllerDef *o = a->pdata[k];
+            if (strcmp(o->type, c->type) != 0)
+                continue;
+            if (c->idx < 0) {
+                at = k + 1;
+                break;
+            }
+            if (o->idx > c->idx ||
+                (o->idx == c->idx && g_strcmp0(c->model, "ich9-ehci1") == 0 && usb2Set(o)))
+                at = k;     /* and an EHCI goes before its companions */
+            else if (at < 0)
+                at = k + 1;
+        }
+        g_ptr_array_insert(a, at, c);
+    }
+}
+
 int
 vkDomainDefPostParseDevices(vkDomainDef *def, const char *driverTypes)
 {
@@ -650,16 +705,29 @@ vkDomainDefPostParseDevices(vkDomainDef *def, const char *driverTypes)
     }
 
     if ((a = def->priv->devs[VK_DOMAIN_DEVICE_CONTROLLER])) {
+        vkDomainControllerDef *prevUsb = NULL;
+
+        sortControllers(a);
         for (i = 0; i < a->len; i++) {
             vkDomainControllerDef *c = a->pdata[i];
-            if (c->idx >= 0)
-                continue;
-            c->idx = 0;
-            for (j = 0; j < a->len; j++) {
-                vkDomainControllerDef *o = a->pdata[j];
-                if (j != i && strcmp(o->type, c->type) == 0 && o->idx >= c->idx)
-                    c->idx = o->idx + 1;
+            bool usb = strcmp(c->type, "usb") == 0;
+
+            if (c->idx < 0 && usb && usb2Set(c) && prevUsb && usb2Set(prevUsb) &&
+                !usb2SetHas(a, prevUsb->idx, c->model)) {
+                /* an ICH9 EHCI or UHCI without index joins the set before it */
+                c->idx = prevUsb->idx;
+            } else if (c->idx < 0) {
+                /* the lowest index its type does not use yet */
+                for (c->idx = 0, j = 0; j < a->len; j++) {
+                    vkDomainControllerDef *o = a->pdata[j];
+                    if (j != i && strcmp(o->type, c->type) == 0 && o->idx == c->idx) {
+                        c->idx++;
+                        j = (guint)-1;
+                    }
+                }
             }
+            if (usb)
+                prevUsb = c;
         }
     }
 

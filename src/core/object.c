@@ -96,6 +96,7 @@ domainBlockNew(void)
 static void
 domainBlockFree(vkDomainBlock *b)
 {
+#if DOMAIN_CACHE_MAX > 0
     g_mutex_lock(&domainCacheLock);
     if (domainCacheLen < DOMAIN_CACHE_MAX) {
         b->next = domainCache;
@@ -104,6 +105,7 @@ domainBlockFree(vkDomainBlock *b)
         b = NULL;
     }
     g_mutex_unlock(&domainCacheLock);
+#endif
     g_free(b);
 }
 

@@ -11,7 +11,9 @@
  *
  * Prints "key value" lines: create_ms_median, destroy_ms_median (over N
  * sequential create/destroy pairs), concurrent_ms (CONCURRENT creates at
- * once, from one thread each, until all run) and concurrent_failures.
+ * once, from one thread each, until all run), concurrent_failures and,
+ * through a daemon, concurrent_daemon_rss_kib (the daemon's VmRSS with all
+ * of them running; the daemon is the peer of the URI's socket).
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -20,6 +22,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
@@ -70,6 +75,29 @@ createOne(void *opaque)
     return NULL;
 }
 
+/* The pid of the daemon listening on URI's socket=PATH (its peer
+ * credentials), or -1 for an in-process URI. */
+static long
+daemonPid(const char *uri)
+{
+    const char *p = strstr(uri, "socket=");
+    struct sockaddr_un addr = { .sun_family = AF_UNIX };
+    struct ucred cred = { .pid = -1 };
+    socklen_t len = sizeof(cred);
+    int fd;
+
+    if (!p || strlen(p + 7) >= sizeof(addr.sun_path))
+        return -1;
+    strcpy(addr.sun_path, p + 7);
+    if ((fd = socket(AF_UNIX, SOCK_STREAM, 0)) < 0)
+        return -1;
+    if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0 ||
+        getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0)
+        cred.pid = -1;
+    close(fd);
+    return cred.pid;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -79,6 +107,7 @@ main(int argc, char **argv)
     pthread_t *threads;
     job *jobs;
     pthread_barrier_t barrier;
+    long pid;
 
     if (argc < 4) {
         fprintf(stderr, "usage: %s URI GUEST_ELF TMPDIR [N] [CONCURRENT] [kvm|qemu]\n", argv[0]);
@@ -121,6 +150,8 @@ main(int argc, char **argv)
         for (int i = 0; i < conc; i++)
             pthread_join(threads[i], NULL);
         concMs = benchNowMs() - t0;
+        if ((pid = daemonPid(argv[1])) > 0)
+            printf("concurrent_daemon_rss_kib %ld\n", benchRssKiB(pid));
         for (int i = 0; i < conc; i++) {
             if (!jobs[i].dom) {
                 failures++;

@@ -65,3 +65,20 @@ benchCreateDestroy(virConnectPtr conn, const char *prog, const char *prefix, int
     }
     return 0;
 }
+
+long
+benchRssKiB(long pid)
+{
+    char path[64], line[256];
+    long kib = -1;
+    FILE *f;
+
+    snprintf(path, sizeof(path), "/proc/%ld/status", pid);
+    if (!(f = fopen(path, "r")))
+        return -1;
+    while (fgets(line, sizeof(line), f))
+        if (sscanf(line, "VmRSS: %ld", &kib) == 1)
+            break;
+    fclose(f);
+    return kib;
+}

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * What bench-qemu and bench-lxc share: the clock, the median, and the
- * timed loop of sequential virDomainCreateXML/virDomainDestroy pairs.
+ * What bench-qemu, bench-lxc and bench-remote share: the clock, the
+ * median, a process's RSS, and the timed loop of sequential virDomainCreateXML/virDomainDestroy pairs.
  * Compiled into each bench binary (libvirtkit and libvirt builds alike),
  * so it uses libvirt's public names only.
  */
@@ -11,6 +11,9 @@
 #include <libvirt/libvirt.h>
 
 double benchNowMs(void);
+
+/* VmRSS of process pid in KiB, or -1. */
+long benchRssKiB(long pid);
 
 /* The median of v[0..n-1]; sorts v in place, so v[0] is then the minimum. */
 double benchMedian(double *v, int n);

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
-"""What bench/run-qemu.sh and bench/run-lxc.sh share: running one bench
+"""What bench/run-*.sh share: running one bench
 binary and reading its "key value" lines, and the two daemons a row is
 measured through -- a private virtkitd (--ready-fd) and a private
 libvirtd with one driver (scripts/private-libvirtd.sh, through
@@ -14,6 +14,15 @@ import tempfile
 SRC = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(SRC, "tests", "daemon"))
 import vktest  # noqa: E402
+
+
+def rss_kib(pid):
+    """VmRSS of process pid in KiB, or -1."""
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return -1
 
 
 def run_bench(argv, what):

@@ -12,7 +12,9 @@
 # (returns once running) and virDomainDestroy (returns once QEMU is gone),
 # then CONCURRENT creates at once from one thread each, on one connection
 # (both daemons run with max_client_requests = CONCURRENT, or their
-# default of 5 calls per client would queue the rest).  The floor is bare
+# default of 5 calls per client would queue the rest); the daemon's RSS is
+# read with all CONCURRENT guests running.  The scale figure of issue 19
+# (100 guests started at once) is CONCURRENT=100 N=1.  The floor is bare
 # QEMU with the same guest: launch to the QMP greeting and to
 # qmp_capabilities answered, SIGTERM to exit.
 #
@@ -126,12 +128,14 @@ floor = qmp_floor()
 
 print("guest: micro-guest, 128 MiB, 1 vCPU, no disk, type %s; N=%d sequential, %d concurrent"
       % (vtype, n, conc))
-print("%-28s %12s %12s %14s %8s" % ("", "create ms", "destroy ms", "20-at-once ms", "failed"))
+print("%-28s %12s %12s %14s %8s %16s" % ("", "create ms", "destroy ms", "%d-at-once ms" % conc,
+                                        "failed", "daemon RSS KiB"))
 for name, r in rows:
     def g(k, fmt="%.1f"):
         return fmt % r[k] if k in r else "-"
-    print("%-28s %12s %12s %14s %8s" % (name, g("create_ms_median"), g("destroy_ms_median"),
-                                        g("concurrent_ms"), g("concurrent_failures", "%d")))
+    print("%-28s %12s %12s %14s %8s %16s" % (name, g("create_ms_median"), g("destroy_ms_median"),
+                                             g("concurrent_ms"), g("concurrent_failures", "%d"),
+                                             g("concurrent_daemon_rss_kib", "%d")))
 print("QEMU floor: launch to QMP greeting %.1f ms, to qmp_capabilities %.1f ms, "
       "SIGTERM to exit %.1f ms" % (floor["greeting_ms_median"], floor["capabilities_ms_median"],
                                    floor["sigterm_exit_ms_median"]))
@@ -142,7 +146,8 @@ if lv:
             continue
         parts = []
         for k, label in (("create_ms_median", "create"), ("destroy_ms_median", "destroy"),
-                         ("concurrent_ms", "20-at-once")):
+                         ("concurrent_ms", "%d-at-once" % conc),
+                         ("concurrent_daemon_rss_kib", "daemon RSS")):
             if k in r and k in lv and r[k] > 0:
                 parts.append("%s %.2fx (libvirt/virtkit %.1fx)" % (label, r[k] / lv[k], lv[k] / r[k]))
         print("ratio %s / libvirtd: %s" % (name, ", ".join(parts)))

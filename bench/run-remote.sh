@@ -12,7 +12,8 @@
 # per defined domain, and CLIENTS connections open at once, each served one
 # virConnectGetVersion.  A timing is the median call of a run (the mean is
 # kept too, as <name>_mean); the table shows the median of REPEATS runs per
-# figure and the ratio virtkitd / libvirtd, plus the floor: a bare
+# figure (p99 rows: the 99th percentile call of a run) and the ratio
+# virtkitd / libvirtd, plus the floor: a bare
 # UNIX-socket ping-pong (unpinned, and pinned across and on one CPU).
 #
 # Without BUILD_DIR a release build is made in build-bench/; NO_BUILD=1 uses
@@ -38,10 +39,12 @@ fi
 }
 [ -x /usr/sbin/libvirtd ] || { echo "run-remote.sh: /usr/sbin/libvirtd is not installed" >&2; exit 1; }
 
-exec python3 - "$build" <<'PY'
+exec python3 - "$build" "$src" <<'PY'
 import os, resource, shutil, socket, statistics, subprocess, sys, tempfile, time
 
 build = sys.argv[1]
+sys.path.insert(0, os.path.join(sys.argv[2], "bench"))
+import benchlib  # noqa: E402
 bench = os.path.join(build, "bench", "bench-remote")
 bench_vk = os.path.join(build, "bench", "bench-remote-virtkit")
 virtkitd = os.path.join(build, "src", "daemon", "virtkitd")
@@ -56,14 +59,6 @@ soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
 want = clients * 2 + 256
 if soft < want:
     resource.setrlimit(resource.RLIMIT_NOFILE, (min(want, hard), hard))
-
-
-def rss_kib(pid):
-    with open("/proc/%d/status" % pid) as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    return -1
 
 
 class VirtkitD:
@@ -140,7 +135,7 @@ def one(cls):
     try:
         # Let the daemon finish whatever it does after announcing readiness.
         time.sleep(0.5)
-        figs = {"rss_idle_kib": rss_kib(d.proc.pid)}
+        figs = {"rss_idle_kib": benchlib.rss_kib(d.proc.pid)}
         # Clients first, on a daemon that has not yet held (and freed)
         # thousands of domains, so per-client memory is not hidden in
         # memory the allocator already has.
@@ -175,9 +170,12 @@ def med(impl, key):
 
 rows = [
     ("GetVersion round trip", "version_us", "us", "<= 0.6x"),
+    ("  p99", "version_p99_us", "us", "<= 3x p50"),
     ("  daemon CPU per call", "version_cpu_us", "us", ""),
     ("LookupByName", "lookup_us", "us", "<= 0.6x"),
+    ("  p99", "lookup_p99_us", "us", "<= 3x p50"),
     ("GetInfo", "info_us", "us", "<= 0.6x"),
+    ("  p99", "info_p99_us", "us", "<= 3x p50"),
     ("GetXMLDesc", "xmldesc_us", "us", "<= 0.6x"),
     ("DefineXML", "define_us", "us", ""),
     ("Undefine", "undefine_us", "us", ""),

@@ -78,6 +78,8 @@ int vkRemoteStorageVolDownload(virStorageVolPtr vol, virStreamPtr st,
                                unsigned int flags);
 int vkRemoteDomainRename(virDomainPtr domain, const char *new_name, unsigned int flags);
 int vkRemoteDomainOpenGraphicsFD(virDomainPtr dom, unsigned int idx, unsigned int flags);
+int vkRemoteConnectListAllDomains(virConnectPtr conn, virDomainPtr **domains,
+                                  unsigned int flags);
 char *vkRemoteDomainScreenshot(virDomainPtr dom, virStreamPtr st, unsigned int screen,
                                unsigned int flags);
 int vkRemoteDomainMigratePrepareTunnel3Params(virConnectPtr dconn, virStreamPtr st,

@@ -277,10 +277,13 @@ vkDomainListExport(vkDomainList *list, virConnectPtr conn, virDomainPtr **domain
                    unsigned int flags, vkDomainListManagedSaveFunc managedSave,
                    vkDomainListManagedSaveFunc hasSnapshot, void *opaque)
 {
-    g_autoptr(GPtrArray) out = domains ? g_ptr_array_new() : NULL;
+    g_autoptr(GPtrArray) out = NULL;
     int n = 0;
 
     g_mutex_lock(list->lock);
+    /* sized once: no realloc (and copy) per doubling of a large list */
+    if (domains)
+        out = g_ptr_array_sized_new(list->order.length + 1);
     for (GList *l = list->order.head; l; l = l->next) {
         if (!match(list, l->data, flags, managedSave, hasSnapshot, opaque))
             continue;

@@ -183,8 +183,13 @@ void vkConnectUnref(virConnectPtr conn);
 /* A new handle (refs = 1); NULL with an error set when name is empty. */
 virDomainPtr vkGetDomain(virConnectPtr conn, const char *name,
                          const unsigned char *uuid, int id);
+/* The same from the first len bytes of name (no terminator needed). */
+virDomainPtr vkGetDomainN(virConnectPtr conn, const char *name, size_t len,
+                          const unsigned char *uuid, int id);
 void vkDomainRef(virDomainPtr dom);
 void vkDomainUnref(virDomainPtr dom);
+/* Renames the handle (its name may live inside it: never free it directly). */
+void vkDomainSetName(virDomainPtr dom, const char *name);
 
 virNetworkPtr vkGetNetwork(virConnectPtr conn, const char *name,
                            const unsigned char *uuid);

@@ -302,6 +302,31 @@ flushLocked(vkDaemonClient *client, size_t limit)
     return 0;
 }
 
+/* A reply larger than the socket's send buffer would go out in pieces, each
+ * waiting for the peer to drain the last one and for this loop to be woken
+ * again: on a busy host every piece costs a trip through the scheduler on
+ * both sides.  So the buffer grows to hold a large reply whole (the kernel
+ * caps it at net.core.wmem_max and charges only the bytes queued). */
+#define SNDBUF_GROW_FROM (128 * 1024)
+#define SNDBUF_MAX (8 * 1024 * 1024)
+
+static void
+growSendBuffer(vkDaemonClient *client, size_t len)
+{
+    int cur = 0;
+    int want = (int)MIN(len, SNDBUF_MAX);
+    socklen_t sl = sizeof(cur);
+
+    if (getsockopt(client->fd, SOL_SOCKET, SO_SNDBUF, &cur, &sl) < 0 || cur >= want)
+        return;
+    /* Linux doubles what it is given (bookkeeping); ask for half a margin
+     * over the packet rather than exactly its size. */
+    want = (int)MIN((size_t)want + want / 2, SNDBUF_MAX);
+    if (setsockopt(client->fd, SOL_SOCKET, SO_SNDBUF, &want, sizeof(want)) < 0)
+        VK_DLOG("client %s: cannot grow the send buffer to %d bytes: %s",
+                client->name, want, g_strerror(errno));
+}
+
 /* Queues msg; returns false when the client had to be closed. */
 static bool
 sendLocked(vkDaemonClient *client, vkRpcMessage *msg)
@@ -311,6 +336,8 @@ sendLocked(vkDaemonClient *client, vkRpcMessage *msg)
         return true;
     }
     vkDaemonTxAccountLocked(client, msg, true);
+    if (msg->length > SNDBUF_GROW_FROM)
+        growSendBuffer(client, msg->length);
     g_queue_push_tail(&client->tx, msg);
     if (client->tx.length == 1 && !client->handshaking &&
         flushLocked(client, SIZE_MAX) < 0) {

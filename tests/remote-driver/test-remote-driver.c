@@ -106,6 +106,83 @@ testListAndLookup(void **state)
     virConnectClose(conn);
 }
 
+/* A reply bigger than a socket buffer (and than the daemon's threshold for
+ * growing it): every handle must come out with its own name -- short, at
+ * the inline size, and long -- its uuid and its id, whichever daemon
+ * encoded it. */
+#define MANY_DOMAINS 4000
+
+static char *
+manyName(int i)
+{
+    if (i % 10 == 0)
+        return g_strdup_printf("rl-%05d-%0190d", i, 0);
+    if (i % 10 == 1)
+        return g_strdup_printf("rl-%05d-%030d", i, 0);     /* 39 chars */
+    return g_strdup_printf("rl-%05d", i);
+}
+
+static void
+testListAllMany(void **state)
+{
+    virConnectPtr conn = openShared();
+    virDomainPtr *doms = NULL;
+    g_autoptr(GHashTable) want = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    int n;
+    int seen = 0;
+
+    for (int i = 0; i < MANY_DOMAINS; i++) {
+        g_autofree char *name = manyName(i);
+        g_autofree char *xml = g_strdup_printf(
+            "<domain type='test'><name>%s</name>"
+            "<uuid>6d8c4a3e-0000-4000-8000-%012d</uuid>"
+            "<memory>1024</memory><os><type>hvm</type></os></domain>", name, i);
+        virDomainPtr d = virDomainDefineXML(conn, xml);
+
+        if (!d)
+            fail_msg("define %s: %s", name, virGetLastErrorMessage());
+        virDomainFree(d);
+        g_hash_table_insert(want, g_steal_pointer(&name), GINT_TO_POINTER(i + 1));
+    }
+
+    n = virConnectListAllDomains(conn, NULL, 0);
+    assert_true(n >= MANY_DOMAINS + 1);
+    assert_int_equal(virConnectListAllDomains(conn, &doms, 0), n);
+    for (int k = 0; k < n; k++) {
+        const char *name = virDomainGetName(doms[k]);
+        int i = GPOINTER_TO_INT(g_hash_table_lookup(want, name)) - 1;
+        char uuid[VIR_UUID_STRING_BUFLEN];
+        g_autofree char *expect = NULL;
+
+        if (i < 0) {
+            assert_true(strlen(name) > 0);      /* the driver's own domains */
+            continue;
+        }
+        seen++;
+        assert_int_equal(virDomainGetUUIDString(doms[k], uuid), 0);
+        expect = g_strdup_printf("6d8c4a3e-0000-4000-8000-%012d", i);
+        assert_string_equal(uuid, expect);
+        assert_int_equal(virDomainGetID(doms[k]), (unsigned int)-1);
+    }
+    assert_null(doms[n]);
+    assert_int_equal(seen, MANY_DOMAINS);
+    for (int k = 0; k < n; k++) {
+        if (g_hash_table_contains(want, virDomainGetName(doms[k])))
+            assert_int_equal(virDomainUndefine(doms[k]), 0);
+        virDomainFree(doms[k]);
+    }
+    free(doms);
+
+    /* the running ones only: the test driver's own "test", id 1 */
+    n = virConnectListAllDomains(conn, &doms, VIR_CONNECT_LIST_DOMAINS_ACTIVE);
+    assert_int_equal(n, 1);
+    assert_string_equal(virDomainGetName(doms[0]), "test");
+    assert_int_equal(virDomainGetID(doms[0]), 1);
+    virDomainFree(doms[0]);
+    free(doms);
+    assert_int_equal(virConnectClose(conn), 0);
+}
+
 static void
 testErrorIntact(void **state)
 {
@@ -515,6 +592,7 @@ main(int argc, char **argv)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(testOpenAndHost),
         cmocka_unit_test(testListAndLookup),
+        cmocka_unit_test(testListAllMany),
         cmocka_unit_test(testErrorIntact),
         cmocka_unit_test(testLifecycleEvents),
         cmocka_unit_test(testObjectEvents),

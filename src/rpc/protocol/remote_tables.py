@@ -115,6 +115,8 @@ CLIENT_HAND = {
     "virDomainRename": "vkRemoteDomainRename",
     # the reply's descriptor arrives beside the bytes
     "virDomainOpenGraphicsFD": "vkRemoteDomainOpenGraphicsFD",
+    # decoded straight into handles, names read in place
+    "virConnectListAllDomains": "vkRemoteConnectListAllDomains",
     # Caller-sized array replies (remote-client-info.c).
     "virDomainGetVcpus": "vkRemoteDomainGetVcpus",
     "virDomainGetSchedulerParameters": "vkRemoteDomainGetSchedulerParameters",

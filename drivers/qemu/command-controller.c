@@ -191,6 +191,13 @@ controller(cmdBuf *b, const vkDomainControllerDef *ct)
         if (vectors)
             g_string_append_printf(d, ",vectors=%u", num(vectors));
         rc = 0;
+    } else if (strcmp(ct->type, "ccid") == 0) {
+        /* a USB smartcard reader; QEMU picks its port when none is given */
+        g_string_append_printf(d, "usb-ccid,id=ccid%d", ct->idx);
+        vkQemuCmdAddress(d, def, ct->address);
+        add(b, "-device");
+        add(b, d->str);
+        return 0;
     } else if (strcmp(ct->type, "ide") == 0) {
         unsupported("IDE controller index %d of domain '%s' (only the one built into "
                     "an i440fx machine)", ct->idx, def->name);

@@ -50,6 +50,14 @@ echo VK-AGENT-GUEST-SHUTDOWN $1 > /dev/ttyS0
 case "$1" in -r) exec /bin/busybox reboot -f ;; *) exec /bin/busybox poweroff -f ;; esac
 """
 
+# what qemu-ga runs for guest-set-user-password ("user:password" on its
+# stdin, -e when already hashed); Debian's busybox has no chpasswd applet
+CHPASSWD = """#!/bin/busybox sh
+IFS=: read -r user pass
+if [ "$1" = -e ]; then hash="$pass"; else hash=$(/bin/busybox mkpasswd -m sha512 "$pass"); fi
+/bin/busybox sed -i "s|^$user:[^:]*:|$user:$hash:|" /etc/shadow
+"""
+
 
 def find_kernel():
     """(kernel, modules dir) of a cloud kernel in /boot, or None."""
@@ -163,6 +171,7 @@ def build(out_path):
     # what qemu-ga runs for guest-shutdown (busybox has no shutdown)
     c.mkdirs("sbin/")
     c.add("sbin/shutdown", 0o100755, SHUTDOWN.encode())
+    c.add("usr/sbin/chpasswd", 0o100755, CHPASSWD.encode())
     c.add("etc/passwd", 0o100644, b"root:x:0:0:root:/:/bin/sh\n")
     c.add("etc/shadow", 0o100600, b"root:*:19000:0:99999:7:::\n")
     c.add("TRAILER!!!", 0)

@@ -115,7 +115,9 @@ def guest_file(sock, path):
         cmd({"execute": "guest-file-close", "arguments": {"handle": h}})
 
 
-def check_agent(sock, root):
+def check_agent(sock):
+    """The virsh commands, asserted; returns what is compared with libvirtd."""
+    seen = {}
     # the passthrough: the agent's whole answer
     out = virsh(sock, "qemu-agent-command", NAME, '{"execute":"guest-ping"}').stdout
     assert json.loads(out) == {"return": {}}, out
@@ -123,36 +125,41 @@ def check_agent(sock, root):
                 '{"execute":"guest-info"}').stdout
     names = [c["name"] for c in json.loads(out)["return"]["supported_commands"]]
     assert "guest-get-time" in names, names
-    expect_fail(sock, "unable to execute QEMU agent command 'guest-no-such'",
-                "qemu-agent-command", NAME, '{"execute":"guest-no-such"}')
+    seen["agent-error"] = expect_fail(
+        sock, "unable to execute QEMU agent command 'guest-no-such'",
+        "qemu-agent-command", NAME, '{"execute":"guest-no-such"}')
 
-    # the guest's clock: set to a fixed instant, read back after it
-    virsh(sock, "domtime", NAME, "--time", "1900000000")
-    secs = int(virsh(sock, "domtime", NAME).stdout.split(":")[1])
-    assert 1900000000 <= secs < 1900000000 + 86400, secs
+    # the guest's clock: --sync reads the RTC QEMU keeps on the host's
+    # time; then a fixed instant, which qemu-ga writes to the RTC too
     virsh(sock, "domtime", NAME, "--sync")
     secs = int(virsh(sock, "domtime", NAME).stdout.split(":")[1])
     assert abs(secs - time.time()) < 86400, secs
+    virsh(sock, "domtime", NAME, "--time", "1900000000")
+    secs = int(virsh(sock, "domtime", NAME).stdout.split(":")[1])
+    assert 1900000000 <= secs < 1900000000 + 86400, secs
 
     assert virsh(sock, "domhostname", NAME).stdout.strip() == "vk-agent-guest"
     assert virsh(sock, "domhostname", NAME, "--source", "agent").stdout.strip() == \
         "vk-agent-guest"
 
-    out = virsh(sock, "domifaddr", NAME, "--source", "agent").stdout
+    out = seen["domifaddr"] = virsh(sock, "domifaddr", NAME, "--source", "agent").stdout
     assert "192.0.2.15/24" in out and "52:54:00:aa:bb:01" in out, out
     assert "127.0.0.1/8" in out and "lo" in out, out
-    expect_fail(sock, "not supported", "domifaddr", NAME, "--source", "foo")
 
-    out = virsh(sock, "guestinfo", NAME, "--hostname").stdout
+    out = seen["guestinfo-hostname"] = virsh(sock, "guestinfo", NAME, "--hostname").stdout
     assert "hostname            : vk-agent-guest" in out, out
     out = virsh(sock, "guestinfo", NAME).stdout
     assert "os.kernel-release" in out and "if.1.addr.0.addr" in out, out
     assert "192.0.2.15" in out, out
+    seen["guestinfo-if"] = virsh(sock, "guestinfo", NAME, "--interface").stdout
+    seen["guestinfo-os"] = virsh(sock, "guestinfo", NAME, "--os").stdout
 
-    virsh(sock, "domfsinfo", NAME)
+    seen["domfsinfo"] = virsh(sock, "domfsinfo", NAME).stdout
     # nothing freezable in an initramfs: no filesystem frozen or thawed
-    assert "Froze 0 filesystem" in virsh(sock, "domfsfreeze", NAME).stdout
-    assert "Thawed 0 filesystem" in virsh(sock, "domfsthaw", NAME).stdout
+    seen["freeze"] = virsh(sock, "domfsfreeze", NAME).stdout
+    seen["thaw"] = virsh(sock, "domfsthaw", NAME).stdout
+    assert "Froze 0 filesystem" in seen["freeze"], seen
+    assert "Thawed 0 filesystem" in seen["thaw"], seen
 
     before = guest_file(sock, "/etc/shadow")
     assert before.startswith("root:*:"), before
@@ -161,10 +168,12 @@ def check_agent(sock, root):
     assert after.startswith("root:$") and after != before, after
 
     # timeouts: libvirt's minimum, and a guest that answers in time
-    expect_fail(sock, "guest agent timeout must be >= -2", "qemu-agent-command", NAME,
-                "--timeout", "-5", '{"execute":"guest-ping"}')
+    seen["bad-timeout"] = expect_fail(sock, "guest agent timeout must be >= -2",
+                                      "qemu-agent-command", NAME, "--timeout", "-5",
+                                      '{"execute":"guest-ping"}')
     virsh(sock, "guest-agent-timeout", NAME, "--timeout", "60")
     assert virsh(sock, "domhostname", NAME).stdout.strip() == "vk-agent-guest"
+    return seen
 
 
 def check_python(uri):
@@ -194,31 +203,19 @@ def check_python(uri):
         conn.close()
 
 
-def main():
-    why = agentguest.missing()
-    if why or not os.access(VIRSH, os.X_OK):
-        print("SKIP:", why or "no virsh")
-        return 77
+def scenario(sock, root, kernel, initrd, ours):
+    """The whole session on one daemon (virtkitd, or libvirtd when not
+    ours); returns what the two must agree on."""
     import libvirt
-    vktest.become_subreaper()
-    root = tempfile.mkdtemp(prefix="vk-ga-")
-    env = dict(os.environ, VIRTKIT_QEMU_ROOT=root)
-    pids = []
-    daemon = None
     events = None
+    path = os.path.join(root, NAME + ".xml")
+    with open(path, "w") as f:
+        f.write(agentguest.domxml(NAME, kernel, initrd, root))
     try:
-        initrd = os.path.join(root, "initrd.cpio")
-        kernel = agentguest.build(initrd)
-        daemon = vkwire.Daemon(BIN, env=env)
-        sock = daemon.rw
-        path = os.path.join(root, NAME + ".xml")
-        with open(path, "w") as f:
-            f.write(agentguest.domxml(NAME, kernel, initrd, root))
         virsh(sock, "define", path)
-        expect_fail(sock, "is not running", "domtime", NAME)
+        seen = {"off": expect_fail(sock, "is not running", "domtime", NAME)}
         events = AgentEvents(libvirt, uri_of(sock))
         virsh(sock, "start", NAME)
-        pids.append(status_pid(root, NAME))
 
         # the socket is under the domain's own directory; the port is
         # closed until the guest's qemu-ga opens it
@@ -226,7 +223,8 @@ def main():
         src = ch.find("source")
         assert src.get("mode") == "bind" and \
             src.get("path").endswith("/org.qemu.guest_agent.0"), ET.tostring(ch)
-        assert src.get("path").startswith(root), src.get("path")
+        if ours:
+            assert src.get("path").startswith(root), src.get("path")
         if state == "disconnected":
             expect_fail(sock, "Guest agent is not responding: QEMU guest agent is not "
                         "connected", "domtime", NAME)
@@ -234,44 +232,89 @@ def main():
         assert agent_state(sock)[1] == "connected"
         assert (NAME, 1, 2) in events.seen, events.seen
 
-        check_agent(sock, root)
+        seen.update(check_agent(sock))
         check_python(uri_of(sock))
 
         # a guest that is paused cannot answer: libvirt's refusal
         virsh(sock, "suspend", NAME)
-        expect_fail(sock, "domain is not running", "domtime", NAME)
+        seen["paused"] = expect_fail(sock, "domain is not running", "domtime", NAME)
         virsh(sock, "resume", NAME)
 
         # shutdown through the agent: qemu-ga runs the guest's shutdown
         virsh(sock, "shutdown", NAME, "--mode", "agent")
         wait_serial(root, b"VK-AGENT-GUEST-SHUTDOWN -P")
-        reap(pids.pop())
         end = time.monotonic() + GUARD
         while virsh(sock, "domstate", NAME).stdout.strip() != "shut off":
             assert time.monotonic() < end, "the guest never shut off"
             time.sleep(0.2)
         virsh(sock, "undefine", NAME)
-        print("ok: the guest agent through virtkitd with virsh and python3-libvirt")
-        return 0
-    except BaseException:
-        if daemon is not None:
-            print("---- virtkitd log ----\n" + daemon.logtext()[-20000:])
-        try:
-            with open(os.path.join(root, "serial-%s.log" % NAME), errors="replace") as f:
-                print("---- guest serial ----\n" + f.read()[-4000:])
-        except OSError:
-            pass
-        raise
+        return seen
     finally:
         if events is not None:
             try:
                 events.close()
             except Exception:
                 pass
+        virsh(sock, "destroy", NAME, ok=False)
+        virsh(sock, "undefine", NAME, ok=False)
+
+
+def main():
+    why = agentguest.missing()
+    if why or not os.access(VIRSH, os.X_OK):
+        print("SKIP:", why or "no virsh")
+        return 77
+    vktest.become_subreaper()
+    tmp = tempfile.mkdtemp(prefix="vk-ga-")
+    root = os.path.join(tmp, "vk")
+    env = dict(os.environ, VIRTKIT_QEMU_ROOT=root)
+    daemon = None
+    lv = None
+    try:
+        os.mkdir(root)
+        initrd = os.path.join(tmp, "initrd.cpio")
+        kernel = agentguest.build(initrd)
+        daemon = vkwire.Daemon(BIN, env=env)
+        ours = scenario(daemon.rw, root, kernel, initrd, True)
+        print("ok: the guest agent through virtkitd with virsh and python3-libvirt")
+        if os.geteuid() == 0 and shutil.which("libvirtd") and \
+                not os.environ.get("VK_TEST_NO_LIBVIRTD"):
+            d = os.path.join(tmp, "lv")
+            os.mkdir(d)
+            try:
+                lv = vktest.PrivateLibvirtd(d, "qemu")
+            except RuntimeError as e:
+                print("note: no private libvirtd to compare with:", str(e).splitlines()[0])
+            if lv is not None:
+                os.mkdir(os.path.join(d, "g"))
+                theirs = scenario(lv.sock, os.path.join(d, "g"), kernel, initrd, False)
+                # the guest's IPv6 autoconf and link-local addresses may
+                # differ between two boots; the rest must not
+                for k in ("domifaddr", "guestinfo-if"):
+                    ours[k] = [l for l in ours[k].splitlines() if ":" not in l.split()[-1]]
+                    theirs[k] = [l for l in theirs[k].splitlines()
+                                 if ":" not in l.split()[-1]]
+                diff = {k: (ours[k], theirs.get(k)) for k in ours if ours[k] != theirs.get(k)}
+                assert not diff, "virtkitd and libvirtd differ:\n%r" % diff
+                print("ok: the same answers as a private libvirtd 9.0 (%d checks)" % len(ours))
+        return 0
+    except BaseException:
+        if daemon is not None:
+            print("---- virtkitd log ----\n" + daemon.logtext()[-20000:])
+        for d in (root, os.path.join(tmp, "lv", "g")):
+            try:
+                with open(os.path.join(d, "serial-%s.log" % NAME), errors="replace") as f:
+                    print("---- guest serial ----\n" + f.read()[-4000:])
+            except OSError:
+                pass
+        raise
+    finally:
         if daemon is not None:
             daemon.stop()
-        vktest.kill_all(pids)
-        shutil.rmtree(root, ignore_errors=True)
+        if lv is not None:
+            lv.stop()
+        vktest.reap_all()
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -200,7 +200,8 @@ vkQemuDomainQemuAgentCommand(virDomainPtr dom, const char *cmd, int timeout,
 
     vkCheckFlags(0, NULL);
     if (timeout < VIR_DOMAIN_QEMU_AGENT_COMMAND_MIN) {
-        vkReportError(VIR_ERR_INVALID_ARG, "%s", "guest agent timeout must be >= -2");
+        vkReportError(VIR_ERR_INVALID_ARG, "guest agent timeout '%d' is less than the "
+                      "minimum '%d'", timeout, VIR_DOMAIN_QEMU_AGENT_COMMAND_MIN);
         return NULL;
     }
     if (agentBegin(dom, &c, timeout) < 0)

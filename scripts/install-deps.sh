@@ -48,6 +48,9 @@ $SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends l
 # a real Linux guest for tests/qemu/test-qemu-linux (Debian's cloud kernel,
 # booted under TCG with a busybox-static initramfs the test builds)
 $SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends linux-image-cloud-amd64
+# the real QEMU guest agent, copied into that guest's initramfs by
+# tests/qemu/agentguest.py (tests/qemu/test-qemu-agent-daemon.py)
+$SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends qemu-guest-agent
 # tests/xen/real boots a real Xen 4.17 nested under QEMU: the hypervisor,
 # Xen's tools and the generic (dom0-capable) kernel, unpacked into a cache
 # directory without installing them (cached: instant on a second run).

@@ -240,8 +240,6 @@ static virHypervisorDriver qemuHypervisorDriver = {
     .domainGetBlockInfo = vkQemuDomainGetBlockInfo,
     .domainGetCPUStats = vkQemuDomainGetCPUStats,
     .domainGetControlInfo = vkQemuDomainGetControlInfo,
-    .domainGetTime = vkQemuDomainGetTime,
-    .domainSetTime = vkQemuDomainSetTime,
     .domainGetJobInfo = vkQemuDomainGetJobInfo,
     .domainGetJobStats = vkQemuDomainGetJobStats,
     .domainAbortJob = vkQemuDomainAbortJob,
@@ -280,7 +278,18 @@ static virHypervisorDriver qemuHypervisorDriver = {
     /* libvirt-qemu: qemu-monitor-cmd.c */
     .domainQemuMonitorCommand = vkQemuDomainQemuMonitorCommand,
     .domainQemuMonitorCommandWithFiles = vkQemuDomainQemuMonitorCommandWithFiles,
+    /* the guest agent: qemu-agent-ops.c */
     .domainQemuAgentCommand = vkQemuDomainQemuAgentCommand,
+    .domainAgentSetResponseTimeout = vkQemuDomainAgentSetResponseTimeout,
+    .domainGetTime = vkQemuDomainGetTime,
+    .domainSetTime = vkQemuDomainSetTime,
+    .domainGetHostname = vkQemuDomainGetHostname,
+    .domainFSFreeze = vkQemuDomainFSFreeze,
+    .domainFSThaw = vkQemuDomainFSThaw,
+    .domainFSTrim = vkQemuDomainFSTrim,
+    .domainGetFSInfo = vkQemuDomainGetFSInfo,
+    .domainSetUserPassword = vkQemuDomainSetUserPassword,
+    .domainGetGuestInfo = vkQemuDomainGetGuestInfo,
 
     .connectDomainEventRegister = vkStateDomainEventRegister,
     .connectDomainEventDeregister = vkStateDomainEventDeregister,

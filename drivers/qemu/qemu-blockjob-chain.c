@@ -66,8 +66,8 @@ nodeOf(const vkJSON *nodes, const char *file, const char *format, const char *be
 }
 
 /* The query-block entry of the device with QEMU id alias. */
-static const vkJSON *
-blockEntry(const vkJSON *list, const char *alias)
+const vkJSON *
+vkQemuBlockEntry(const vkJSON *list, const char *alias)
 {
     g_autofree char *prefix = g_strdup_printf("/machine/peripheral/%s/", alias);
 
@@ -99,7 +99,7 @@ vkQemuBlockChain(vkQemuState *st, vkQemuDomain *obj, const vkDomainDiskDef *d)
     vkJSONObjectAppendBool(args, "flat", true);
     if (cmd(st, obj, "query-named-block-nodes", args, &nodes) < 0)
         return NULL;
-    ins = vkJSONObjectGet(blockEntry(blocks, alias), "inserted");
+    ins = vkJSONObjectGet(vkQemuBlockEntry(blocks, alias), "inserted");
     if (!ins || !(top = vkJSONObjectGetString(ins, "node-name"))) {
         vkReportError(VIR_ERR_OPERATION_INVALID, "disk '%s' does not have a source to "
                       "run a block job on", dst);

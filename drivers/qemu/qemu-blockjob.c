@@ -208,9 +208,8 @@ startCommit(vkQemuState *st, vkQemuDomain *obj, vkDomainDiskDef *d,
     return 0;
 }
 
-/* 1 + the highest N of QEMU's libvirt-N-* nodes, 0 with an error. */
-static unsigned int
-nextNodeIndex(vkQemuState *st, vkQemuDomain *obj)
+unsigned int
+vkQemuBlockNextNodeIndex(vkQemuState *st, vkQemuDomain *obj)
 {
     g_autoptr(vkJSON) ret = NULL;
     unsigned int max = 0;
@@ -298,7 +297,7 @@ startCopy(vkQemuState *st, vkQemuDomain *obj, vkDomainDiskDef *d,
             return -1;
         created = true;
     }
-    if ((index = nextNodeIndex(st, obj)) == 0)
+    if ((index = vkQemuBlockNextNodeIndex(st, obj)) == 0)
         goto fail;
     stName = g_strdup_printf("libvirt-%u-storage", index);
     fmtName = g_strdup_printf("libvirt-%u-format", index);

@@ -55,6 +55,11 @@ typedef struct {
  * query-named-block-nodes; NULL with an error.  Called locked with the
  * job, as every monitor command. */
 GPtrArray *vkQemuBlockChain(vkQemuState *st, vkQemuDomain *obj, const vkDomainDiskDef *d);
+/* The entry of query-block's answer for the disk device alias, or NULL. */
+const vkJSON *vkQemuBlockEntry(const vkJSON *queryBlock, const char *alias);
+/* 1 + the highest N of QEMU's libvirt-N-* block nodes (the next free
+ * node-name index), 0 with an error.  Called locked with the job. */
+unsigned int vkQemuBlockNextNodeIndex(vkQemuState *st, vkQemuDomain *obj);
 
 /* Shows (img) or drops (NULL) disk d's <mirror>, the target of a copy or
  * active commit in progress, as libvirt's live XML has it; job is

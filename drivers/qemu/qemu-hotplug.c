@@ -22,6 +22,7 @@
 #include "drivers/qemu/command.h"
 #include "drivers/qemu/qemu-pci.h"
 #include "drivers/qemu/qemu-blockdev.h"
+#include "drivers/qemu/qemu-blockjob.h"
 #include "drivers/qemu/qemu-net.h"
 
 /* How long a detach waits for the guest to let go of the device. */
@@ -136,25 +137,6 @@ assignAddress(vkDomainDef *def, const vkDomainDeviceDef *dev, bool live)
 }
 
 
-/* 1 + the highest N of the libvirt-N-* nodes QEMU has; 0 on error. */
-static unsigned int
-nextNodeIndex(vkQemuState *st, vkQemuDomain *obj)
-{
-    g_autoptr(vkJSON) ret = NULL;
-    unsigned int max = 0;
-
-    if (cmd(st, obj, "query-named-block-nodes", NULL, &ret) < 0)
-        return 0;
-    for (size_t i = 0; i < vkJSONArraySize(ret); i++) {
-        const char *name = vkJSONObjectGetString(vkJSONArrayGet(ret, i), "node-name");
-        unsigned int n;
-
-        if (name && sscanf(name, "libvirt-%u-", &n) == 1 && n > max)
-            max = n;
-    }
-    return max + 1;
-}
-
 /* blockdev-del of a disk's nodes from its top one down (copy-on-read,
  * format, storage), errors ignored: what is not there is already gone. */
 static void
@@ -182,21 +164,14 @@ static char *
 diskTopNode(vkQemuState *st, vkQemuDomain *obj, const char *alias)
 {
     g_autoptr(vkJSON) ret = NULL;
+    const vkJSON *ins;
 
     if (cmd(st, obj, "query-block", NULL, &ret) < 0) {
         vkErrorReset();
         return NULL;
     }
-    for (size_t i = 0; i < vkJSONArraySize(ret); i++) {
-        vkJSON *b = vkJSONArrayGet(ret, i);
-        const char *qdev = vkJSONObjectGetString(b, "qdev");
-        vkJSON *ins = vkJSONObjectGet(b, "inserted");
-        g_autofree char *prefix = g_strdup_printf("/machine/peripheral/%s/", alias);
-
-        if (qdev && ins && (g_strcmp0(qdev, alias) == 0 || g_str_has_prefix(qdev, prefix)))
-            return g_strdup(vkJSONObjectGetString(ins, "node-name"));
-    }
-    return NULL;
+    ins = vkJSONObjectGet(vkQemuBlockEntry(ret, alias), "inserted");
+    return ins ? g_strdup(vkJSONObjectGetString(ins, "node-name")) : NULL;
 }
 
 /* closefd of what sendTapFds gave QEMU, errors ignored (a netdev that
@@ -250,7 +225,7 @@ attachLive(vkQemuState *st, vkQemuDomain *obj, const vkDomainDef *def,
         vkJSONFree(args);
         /* the same nodes and device as at start, numbered after the
          * highest node index QEMU has now */
-        if ((index = nextNodeIndex(st, obj)) == 0 ||
+        if ((index = vkQemuBlockNextNodeIndex(st, obj)) == 0 ||
             vkQemuDiskBlockdevs(d, index, nodes, &top) < 0 ||
             !(args = vkQemuDiskDeviceProps(def, d, top)))
             return -1;

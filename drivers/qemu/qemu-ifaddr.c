@@ -7,7 +7,7 @@
  *          left out, as libvirt does);
  *   arp    the host's IPv4 neighbour table (rtnetlink), matched by MAC,
  *          one entry per address with prefix 0, as libvirt reports it;
- *   agent  refused: virtkit does not talk to the QEMU guest agent.
+ *   agent  what the guest agent reports (qemu-agent-ops.c).
  *
  * The interfaces are copied under the state lock, then the network
  * driver or the kernel is asked with no QEMU lock held.
@@ -37,22 +37,6 @@ ifaceInfoFree(gpointer p)
     g_free(i->network);
     g_free(i->ifname);
     g_free(i);
-}
-
-bool
-vkQemuHasAgentChannel(const vkDomainDef *def)
-{
-    GPtrArray *chrs = def->priv->devs[VK_DOMAIN_DEVICE_CHR];
-
-    for (guint i = 0; chrs && i < chrs->len; i++) {
-        const vkDomainChrDef *c = chrs->pdata[i];
-        const char *name = c->target ? vkXmlElemGetAttr(c->target, "name") : NULL;
-
-        if (c->kind == VK_DOMAIN_CHR_CHANNEL && name &&
-            strcmp(name, "org.qemu.guest_agent.0") == 0)
-            return true;
-    }
-    return false;
 }
 
 static int
@@ -110,10 +94,11 @@ vkQemuDomainInterfaceAddresses(virDomainPtr dom, virDomainInterfacePtr **ifaces,
     vkQemuState *st;
     vkQemuDomain *obj;
     GPtrArray *nets;
-    bool agent;
     int rc;
 
     vkCheckFlags(0, -1);
+    if (source == VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_AGENT)
+        return vkQemuAgentInterfaceAddresses(dom, ifaces);
     if (!(obj = vkQemuDomainGet(dom, &st)))
         return -1;
     if (!obj->run || obj->state == VIR_DOMAIN_SHUTOFF) {
@@ -121,7 +106,6 @@ vkQemuDomainInterfaceAddresses(virDomainPtr dom, virDomainInterfacePtr **ifaces,
         vkReportError(VIR_ERR_OPERATION_INVALID, "%s", "domain is not running");
         return -1;
     }
-    agent = vkQemuHasAgentChannel(obj->def);
     nets = obj->def->priv->devs[VK_DOMAIN_DEVICE_NET];
     for (guint i = 0; nets && i < nets->len; i++) {
         const vkDomainNetDef *n = nets->pdata[i];
@@ -143,13 +127,6 @@ vkQemuDomainInterfaceAddresses(virDomainPtr dom, virDomainInterfacePtr **ifaces,
     case VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_ARP:
         rc = fromNeighbours(infos, list);
         break;
-    case VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_AGENT:
-        /* libvirt's words when the domain has no agent channel; with one,
-         * the refusal is ours: there is no agent client to ask it */
-        vkReportError(VIR_ERR_ARGUMENT_UNSUPPORTED, "%s",
-                      agent ? "querying the QEMU guest agent is not supported by virtkit"
-                            : "QEMU guest agent is not configured");
-        return -1;
     default:
         vkReportError(VIR_ERR_ARGUMENT_UNSUPPORTED, "Unknown IP address data source %u",
                       source);

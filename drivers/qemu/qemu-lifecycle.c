@@ -267,6 +267,8 @@ onMonitorEvent(vkQemuMonitor *mon, const char *name, vkJSON *data, void *opaque)
             g_ptr_array_add(run->deleted, g_strdup(dev));
             g_cond_broadcast(&st->jobCond);
         }
+    } else if (strcmp(name, "VSERPORT_CHANGE") == 0) {
+        vkQemuAgentPortEvent(st, obj, data);
     } else if (g_str_has_prefix(name, "BLOCK_JOB_")) {
         vkQemuBlockJobEvent(st, obj, name, data);
     }
@@ -498,6 +500,7 @@ vkQemuStartDomain(vkQemuState *st, vkQemuDomain *obj, unsigned int flags,
     vkQemuFirmwareApplyLive(obj->def, resolved);
     vkQemuNetApplyNames(obj->def, &net);
     vkQemuGraphicsApplyLive(obj->def, resolved, vncPort, dir);
+    vkQemuAgentStartState(obj->def);
     if (paused)
         vkQemuSetState(obj, VIR_DOMAIN_PAUSED,
                        migrating ? VIR_DOMAIN_PAUSED_MIGRATION : VIR_DOMAIN_PAUSED_USER);

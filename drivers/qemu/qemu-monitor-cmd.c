@@ -9,8 +9,6 @@
  * delivered is an error of the call.  With the HMP flag the line is
  * wrapped in QMP's human-monitor-command and the text it prints is the
  * answer, as libvirt does for QEMUs without a human monitor of their own.
- * virDomainQemuAgentCommand is here too, refused until there is an agent
- * client.
  */
 #include <string.h>
 
@@ -90,35 +88,4 @@ vkQemuDomainQemuMonitorCommand(virDomainPtr dom, const char *cmd, char **result,
 {
     return vkQemuDomainQemuMonitorCommandWithFiles(dom, cmd, 0, NULL, NULL, NULL, result,
                                                    flags);
-}
-
-/* The guest agent: virtkitd does not connect to the agent's channel yet,
- * so a command is refused, in libvirt's words when the domain has no
- * agent channel at all, and in ours when it has one. */
-char *
-vkQemuDomainQemuAgentCommand(virDomainPtr dom, const char *cmd, int timeout,
-                             unsigned int flags)
-{
-    vkQemuState *st;
-    vkQemuDomain *obj;
-    bool agent;
-
-    (void)cmd;
-    vkCheckFlags(0, NULL);
-    if (timeout < VIR_DOMAIN_QEMU_AGENT_COMMAND_MIN) {
-        vkReportError(VIR_ERR_INVALID_ARG, "%s", "guest agent timeout must be >= -2");
-        return NULL;
-    }
-    if (!(obj = vkQemuDomainGet(dom, &st)))
-        return NULL;
-    if (!vkQemuCheckActive(obj)) {
-        g_mutex_unlock(&st->lock);
-        return NULL;
-    }
-    agent = vkQemuHasAgentChannel(obj->def);
-    g_mutex_unlock(&st->lock);
-    vkReportError(VIR_ERR_ARGUMENT_UNSUPPORTED, "%s",
-                  agent ? "talking to the QEMU guest agent is not supported by virtkit"
-                        : "QEMU guest agent is not configured");
-    return NULL;
 }

@@ -154,7 +154,13 @@ vkQemuDomainResume(virDomainPtr dom)
 int
 vkQemuDomainShutdownFlags(virDomainPtr dom, unsigned int flags)
 {
-    vkCheckFlags(VIR_DOMAIN_SHUTDOWN_ACPI_POWER_BTN, -1);
+    int rc;
+
+    vkCheckFlags(VIR_DOMAIN_SHUTDOWN_ACPI_POWER_BTN | VIR_DOMAIN_SHUTDOWN_GUEST_AGENT, -1);
+    rc = vkQemuAgentPowerOp(dom, false, flags & VIR_DOMAIN_SHUTDOWN_GUEST_AGENT,
+                            !flags || (flags & VIR_DOMAIN_SHUTDOWN_ACPI_POWER_BTN));
+    if (rc <= 0)
+        return rc;
     return runOp(dom, OP_POWERDOWN);
 }
 
@@ -167,9 +173,16 @@ vkQemuDomainShutdown(virDomainPtr dom)
 int
 vkQemuDomainReboot(virDomainPtr dom, unsigned int flags)
 {
-    /* Without a guest agent or a fake-reboot cycle yet, a reboot is the
-     * hardware reset; the guest's state is lost as with reset. */
-    vkCheckFlags(VIR_DOMAIN_REBOOT_ACPI_POWER_BTN, -1);
+    int rc;
+
+    /* The guest agent reboots the guest itself; without it (no fake-reboot
+     * cycle yet) a reboot is the hardware reset, and the guest's state is
+     * lost as with reset. */
+    vkCheckFlags(VIR_DOMAIN_REBOOT_ACPI_POWER_BTN | VIR_DOMAIN_REBOOT_GUEST_AGENT, -1);
+    rc = vkQemuAgentPowerOp(dom, true, flags & VIR_DOMAIN_REBOOT_GUEST_AGENT,
+                            !flags || (flags & VIR_DOMAIN_REBOOT_ACPI_POWER_BTN));
+    if (rc <= 0)
+        return rc;
     return runOp(dom, OP_RESET);
 }
 

@@ -91,6 +91,9 @@ struct _vkQemuDomain {
     vkQemuRun *starting;     /* the run being started, until installed */
     guint64 nextGen;
     vkQemuMigState mig;
+    bool agentJob;           /* a guest agent call is running (qemu-agent-ops.c) */
+    bool agentTimeoutSet;    /* AgentSetResponseTimeout was called */
+    int agentTimeout;        /* its value; else the agent calls block */
 };
 
 /* One entry of QEMU's query-cpu-definitions. */
@@ -207,8 +210,6 @@ int vkQemuConnectGetCPUModelNames(virConnectPtr conn, const char *arch,
 extern const vkStateDomainOps vkQemuStateDomainOps;
 int vkQemuDomainGetInfo(virDomainPtr dom, virDomainInfoPtr info);
 /* qemu-ifaddr.c */
-/* def has the guest agent's channel (org.qemu.guest_agent.0). */
-bool vkQemuHasAgentChannel(const vkDomainDef *def);
 int vkQemuDomainInterfaceAddresses(virDomainPtr dom, virDomainInterfacePtr **ifaces,
                                    unsigned int source, unsigned int flags);
 /* Writes def as ROOT/etc/NAME.xml, atomically. */
@@ -274,9 +275,6 @@ int vkQemuDomainMonitorSendFd(vkQemuState *st, vkQemuDomain *obj, const char *na
 int vkQemuDomainMonitorRaw(vkQemuState *st, vkQemuDomain *obj, const char *json, int fd,
                            char **reply);
 
-/* qemu-ifaddr.c: def has the guest agent's channel (org.qemu.guest_agent.0) */
-bool vkQemuHasAgentChannel(const vkDomainDef *def);
-
 /* qemu-monitor-cmd.c: libvirt-qemu's calls */
 int vkQemuDomainQemuMonitorCommand(virDomainPtr dom, const char *cmd, char **result,
                                    unsigned int flags);
@@ -284,8 +282,43 @@ int vkQemuDomainQemuMonitorCommandWithFiles(virDomainPtr dom, const char *cmd,
                                             unsigned int ninfiles, int *infiles,
                                             unsigned int *noutfiles, int **outfiles,
                                             char **result, unsigned int flags);
+
+/* qemu-agent-ops.c: the guest agent's APIs and lifecycle */
 char *vkQemuDomainQemuAgentCommand(virDomainPtr dom, const char *cmd, int timeout,
                                    unsigned int flags);
+int vkQemuDomainAgentSetResponseTimeout(virDomainPtr dom, int timeout, unsigned int flags);
+int vkQemuDomainGetTime(virDomainPtr dom, long long *seconds, unsigned int *nseconds,
+                        unsigned int flags);
+int vkQemuDomainSetTime(virDomainPtr dom, long long seconds, unsigned int nseconds,
+                        unsigned int flags);
+char *vkQemuDomainGetHostname(virDomainPtr dom, unsigned int flags);
+int vkQemuDomainFSFreeze(virDomainPtr dom, const char **mountpoints,
+                         unsigned int nmountpoints, unsigned int flags);
+int vkQemuDomainFSThaw(virDomainPtr dom, const char **mountpoints, unsigned int nmountpoints,
+                       unsigned int flags);
+int vkQemuDomainFSTrim(virDomainPtr dom, const char *mountPoint, unsigned long long minimum,
+                       unsigned int flags);
+int vkQemuDomainSetUserPassword(virDomainPtr dom, const char *user, const char *password,
+                                unsigned int flags);
+int vkQemuDomainGetFSInfo(virDomainPtr dom, virDomainFSInfoPtr **info, unsigned int flags);
+int vkQemuDomainGetGuestInfo(virDomainPtr dom, unsigned int types,
+                             virTypedParameterPtr *params, int *nparams, unsigned int flags);
+/* One agent command for dom with the domain's timeout: libvirt's checks,
+ * the agent job, a connection; args are taken, *ret (may be NULL) is the
+ * "return" member. */
+int vkQemuAgentRun(virDomainPtr dom, const char *cmd, vkJSON *args, vkJSON **ret);
+/* Interfaces as the agent sees them (source AGENT of InterfaceAddresses). */
+int vkQemuAgentInterfaceAddresses(virDomainPtr dom, virDomainInterfacePtr **ifaces);
+/* Shutdown or reboot through the agent: requested when the caller named
+ * the agent, otherAllowed when another method may follow.  0 done, -1
+ * failed, 1 not done here (no agent connected, or it failed and another
+ * method may follow). */
+int vkQemuAgentPowerOp(virDomainPtr dom, bool reboot, bool requested, bool otherAllowed);
+/* Called locked: a start's live definition (the port is closed yet), a
+ * VSERPORT_CHANGE event, whether the agent has its port open. */
+void vkQemuAgentStartState(vkDomainDef *live);
+void vkQemuAgentPortEvent(vkQemuState *st, vkQemuDomain *obj, vkJSON *data);
+bool vkQemuAgentConnected(const vkDomainDef *def);
 
 /* qemu-graphics-fd.c */
 int vkQemuDomainOpenGraphicsFD(virDomainPtr dom, unsigned int idx, unsigned int flags);

@@ -369,53 +369,6 @@ vkQemuDomainGetControlInfo(virDomainPtr dom, virDomainControlInfoPtr info,
     return 0;
 }
 
-/* Guest time needs the guest agent in libvirt; virtkit's QEMU driver
- * does not talk to it (yet), so the refusal is libvirt's for a guest
- * without one, or for an agent that does not answer. */
-static int
-refuseTime(virDomainPtr dom)
-{
-    vkQemuState *st;
-    vkQemuDomain *obj;
-    bool agent;
-
-    if (!(obj = vkQemuDomainGet(dom, &st)))
-        return -1;
-    if (!vkQemuCheckActive(obj)) {
-        g_mutex_unlock(&st->lock);
-        return -1;
-    }
-    agent = vkQemuHasAgentChannel(obj->def);
-    g_mutex_unlock(&st->lock);
-    if (agent)
-        vkReportError(VIR_ERR_AGENT_UNRESPONSIVE, "%s",
-                      "Guest agent is not responding: QEMU guest agent is not connected");
-    else
-        vkReportError(VIR_ERR_ARGUMENT_UNSUPPORTED, "%s",
-                      "QEMU guest agent is not configured");
-    return -1;
-}
-
-int
-vkQemuDomainGetTime(virDomainPtr dom, long long *seconds, unsigned int *nseconds,
-                    unsigned int flags)
-{
-    vkCheckFlags(0, -1);
-    (void)seconds;
-    (void)nseconds;
-    return refuseTime(dom);
-}
-
-int
-vkQemuDomainSetTime(virDomainPtr dom, long long seconds, unsigned int nseconds,
-                    unsigned int flags)
-{
-    vkCheckFlags(VIR_DOMAIN_TIME_SYNC, -1);
-    (void)seconds;
-    (void)nseconds;
-    return refuseTime(dom);
-}
-
 /* What a job in progress looks like from outside: a save (or managed
  * save) is QEMU's migration to a file, the only long job here; its
  * progress is query-migrate's, asked without waiting for the job the

@@ -65,6 +65,7 @@ int vkRemoteDomainBlockPeek(virDomainPtr dom, const char *disk, unsigned long lo
 int vkRemoteDomainMemoryPeek(virDomainPtr dom, unsigned long long start, size_t size,
                              void *buffer, unsigned int flags);
 int vkRemoteDomainGetSecurityLabelList(virDomainPtr domain, virSecurityLabelPtr *seclabels);
+int vkRemoteDomainGetFSInfo(virDomainPtr dom, virDomainFSInfoPtr **info, unsigned int flags);
 int vkRemoteDomainInterfaceAddresses(virDomainPtr dom, virDomainInterfacePtr **ifaces,
                                      unsigned int source, unsigned int flags);
 int vkRemoteConnectGetAllDomainStats(virConnectPtr conn, unsigned int stats,

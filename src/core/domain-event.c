@@ -137,6 +137,10 @@ deliver(vkEventCallback *cb, const vkDomainEvent *ev)
         CB_AS(virConnectDomainEventMetadataChangeCallback, cb->cb)(
             cb->conn, dom, ev->event, ev->str, cb->opaque);
         break;
+    case VIR_DOMAIN_EVENT_ID_AGENT_LIFECYCLE:
+        CB_AS(virConnectDomainEventAgentLifecycleCallback, cb->cb)(
+            cb->conn, dom, ev->event, ev->detail, cb->opaque);
+        break;
     case VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED:
     case VIR_DOMAIN_EVENT_ID_DEVICE_ADDED:
         CB_AS(virConnectDomainEventDeviceAddedCallback, cb->cb)(
@@ -526,6 +530,17 @@ vkDomainEventQueueReboot(vkEventState *st, const char *name,
                          const unsigned char *uuid, int id)
 {
     vkEventQueuePush(st, vkEventNew(VIR_DOMAIN_EVENT_ID_REBOOT, name, uuid, id));
+}
+
+void
+vkDomainEventQueueAgentLifecycle(vkEventState *st, const char *name,
+                                 const unsigned char *uuid, int id, int state, int reason)
+{
+    vkDomainEvent *ev = vkEventNew(VIR_DOMAIN_EVENT_ID_AGENT_LIFECYCLE, name, uuid, id);
+
+    ev->event = state;
+    ev->detail = reason;
+    vkEventQueuePush(st, ev);
 }
 
 void

@@ -56,6 +56,11 @@ void vkDomainEventQueueLifecycle(vkEventState *st, const char *name,
 /* VIR_DOMAIN_EVENT_ID_REBOOT. */
 void vkDomainEventQueueReboot(vkEventState *st, const char *name,
                               const unsigned char *uuid, int id);
+/* VIR_DOMAIN_EVENT_ID_AGENT_LIFECYCLE: a virConnectDomainEventAgentLifecycleState
+ * and its reason. */
+void vkDomainEventQueueAgentLifecycle(vkEventState *st, const char *name,
+                                      const unsigned char *uuid, int id, int state,
+                                      int reason);
 /* VIR_DOMAIN_EVENT_ID_METADATA_CHANGE. */
 void vkDomainEventQueueMetadataChange(vkEventState *st, const char *name,
                                       const unsigned char *uuid, int id,

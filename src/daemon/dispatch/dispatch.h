@@ -60,6 +60,7 @@ int vkDispatchDomainMemoryPeek(vkServerClient *client, void *args, void *ret);
 int vkDispatchDomainGetSecurityLabelList(vkServerClient *client, void *args, void *ret);
 /* Interfaces and their addresses (ifaddr.c). */
 int vkDispatchDomainInterfaceAddresses(vkServerClient *client, void *args, void *ret);
+int vkDispatchDomainGetFSInfo(vkServerClient *client, void *args, void *ret);
 /* Domain stats records (domstats.c). */
 int vkDispatchConnectGetAllDomainStats(vkServerClient *client, void *args, void *ret);
 

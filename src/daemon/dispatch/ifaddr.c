@@ -3,6 +3,8 @@
  * Server side of virDomainInterfaceAddresses: a reply of interfaces, each
  * with its own array of addresses, which the generator's one-level array
  * rules do not cover.  Both levels are bounded by the protocol's limits.
+ * virDomainGetFSInfo's filesystems, each with its disks, are the same
+ * shape.
  */
 #include "virtkit/virtkit.h"
 
@@ -67,5 +69,52 @@ vkDispatchDomainInterfaceAddresses(vkServerClient *client, void *argsp, void *re
     for (int i = 0; i < n; i++)
         virDomainInterfaceFree(ifaces[i]);
     g_free(ifaces);
+    return rc;
+}
+
+int
+vkDispatchDomainGetFSInfo(vkServerClient *client, void *argsp, void *retp)
+{
+    remote_domain_get_fsinfo_args *args = argsp;
+    remote_domain_get_fsinfo_ret *ret = retp;
+    virDomainFSInfoPtr *info = NULL;
+    virDomainPtr dom;
+    int n, rc = -1;
+
+    if (!(dom = vkRemoteGetDomain(client->conn, &args->dom)))
+        return -1;
+    n = virDomainGetFSInfo(dom, &info, args->flags);
+    vkDomainUnref(dom);
+    if (n < 0)
+        return -1;
+    if (n > REMOTE_DOMAIN_FSINFO_MAX) {
+        vkReportError(VIR_ERR_RPC, "Too many mountpoints in fsinfo: %d for limit %d", n,
+                      REMOTE_DOMAIN_FSINFO_MAX);
+        goto out;
+    }
+    ret->info.info_len = n;
+    ret->info.info_val = g_new0(remote_domain_fsinfo, n > 0 ? n : 1);
+    for (int i = 0; i < n; i++) {
+        remote_domain_fsinfo *w = &ret->info.info_val[i];
+
+        if (info[i]->ndevAlias > REMOTE_DOMAIN_FSINFO_DISKS_MAX) {
+            vkReportError(VIR_ERR_RPC, "Too many disks in fsinfo: %zu for limit %d",
+                          info[i]->ndevAlias, REMOTE_DOMAIN_FSINFO_DISKS_MAX);
+            goto out;
+        }
+        w->mountpoint = g_strdup(info[i]->mountpoint ? info[i]->mountpoint : "");
+        w->name = g_strdup(info[i]->name ? info[i]->name : "");
+        w->fstype = g_strdup(info[i]->fstype ? info[i]->fstype : "");
+        w->dev_aliases.dev_aliases_len = info[i]->ndevAlias;
+        w->dev_aliases.dev_aliases_val = g_new0(char *, info[i]->ndevAlias + 1);
+        for (size_t j = 0; j < info[i]->ndevAlias; j++)
+            w->dev_aliases.dev_aliases_val[j] = g_strdup(info[i]->devAlias[j]);
+    }
+    ret->ret = n;
+    rc = 0;
+ out:
+    for (int i = 0; i < n; i++)
+        virDomainFSInfoFree(info[i]);
+    g_free(info);
     return rc;
 }

@@ -274,23 +274,8 @@ cmdBlkdeviotune(vkshCtl *ctl, const vkshCmd *cmd)
         ok = true;
         goto cleanup;
     }
-    {
-        g_autofree virTypedParameterPtr cur = NULL;
-        int ncur = 0;
-
-        if (virDomainGetBlockIoTune(dom, device, NULL, &ncur, flags) < 0) {
-            vkshError(ctl, "Unable to get block I/O throttle parameters");
-            goto cleanup;
-        }
-        cur = g_new0(virTypedParameter, ncur ? ncur : 1);
-        if (ncur && virDomainGetBlockIoTune(dom, device, cur, &ncur, flags) < 0) {
-            vkshError(ctl, "Unable to get block I/O throttle parameters");
-            goto cleanup;
-        }
-        vkshPrintTypedParams(ctl, cur, ncur);
-        virTypedParamsClear(cur, ncur);
-    }
-    ok = true;
+    ok = vkshPrintDeviceParams(ctl, dom, device, virDomainGetBlockIoTune, flags,
+                               "Unable to get block I/O throttle parameters");
  cleanup:
     virTypedParamsFree(params, n);
     return ok;

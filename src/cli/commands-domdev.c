@@ -424,23 +424,8 @@ cmdDomiftune(vkshCtl *ctl, const vkshCmd *cmd)
         ok = true;
         goto cleanup;
     }
-    {
-        g_autofree virTypedParameterPtr cur = NULL;
-        int ncur = 0;
-
-        if (virDomainGetInterfaceParameters(dom, device, NULL, &ncur, flags) < 0) {
-            vkshError(ctl, "Unable to get interface parameters");
-            goto cleanup;
-        }
-        cur = g_new0(virTypedParameter, ncur ? ncur : 1);
-        if (ncur && virDomainGetInterfaceParameters(dom, device, cur, &ncur, flags) < 0) {
-            vkshError(ctl, "Unable to get interface parameters");
-            goto cleanup;
-        }
-        vkshPrintTypedParams(ctl, cur, ncur);
-        virTypedParamsClear(cur, ncur);
-    }
-    ok = true;
+    ok = vkshPrintDeviceParams(ctl, dom, device, virDomainGetInterfaceParameters, flags,
+                               "Unable to get interface parameters");
  cleanup:
     virTypedParamsFree(params, n);
     return ok;

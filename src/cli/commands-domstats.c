@@ -37,6 +37,27 @@ vkshPrintTypedParams(vkshCtl *ctl, const virTypedParameter *params, int n)
     }
 }
 
+bool
+vkshPrintDeviceParams(vkshCtl *ctl, virDomainPtr dom, const char *device,
+                      vkshDeviceParamsFn get, unsigned int flags, const char *getError)
+{
+    g_autofree virTypedParameterPtr params = NULL;
+    int n = 0;
+
+    if (get(dom, device, NULL, &n, flags) < 0) {
+        vkshError(ctl, "%s", getError);
+        return false;
+    }
+    params = g_new0(virTypedParameter, n ? n : 1);
+    if (n && get(dom, device, params, &n, flags) < 0) {
+        vkshError(ctl, "%s", getError);
+        return false;
+    }
+    vkshPrintTypedParams(ctl, params, n);
+    virTypedParamsClear(params, n);
+    return true;
+}
+
 static const vkshOptDef optsDommemstat[] = {
     VKSH_OPT_DOMAIN,
     { "period", VKSH_OT_INT, 0,

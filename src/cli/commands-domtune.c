@@ -17,13 +17,26 @@
 
 typedef int (*tuneGetFn)(virDomainPtr dom, virTypedParameterPtr params, int *n,
                          unsigned int flags);
+typedef int (*tuneSetFn)(virDomainPtr dom, virTypedParameterPtr params, int n,
+                         unsigned int flags);
 
-/* Reads the parameters (count first, then values) and prints them;
- * fmt turns one value into text, NULL for the plain typed value. */
+/* One family of tuning parameters (memory, blkio, numa): how to read and
+ * change them, virsh's word for them, and how a value prints (NULL: the
+ * plain typed value). */
+typedef struct {
+    tuneGetFn get;
+    tuneSetFn set;
+    const char *what;
+    char *(*fmt)(const virTypedParameter *p);
+} tuneKind;
+
+/* Reads the parameters (count first, then values) and prints them. */
 static bool
-tunePrint(vkshCtl *ctl, virDomainPtr dom, tuneGetFn get, unsigned int flags,
-          const char *getError, char *(*fmt)(const virTypedParameter *p))
+tunePrint(vkshCtl *ctl, virDomainPtr dom, const tuneKind *kind, unsigned int flags)
 {
+    g_autofree char *getError = g_strdup_printf("Unable to get %s parameters", kind->what);
+    tuneGetFn get = kind->get;
+    char *(*fmt)(const virTypedParameter *p) = kind->fmt;
     g_autofree virTypedParameterPtr params = NULL;
     int n = 0;
 
@@ -45,6 +58,24 @@ tunePrint(vkshCtl *ctl, virDomainPtr dom, tuneGetFn get, unsigned int flags,
     }
     virTypedParamsClear(params, n);
     return true;
+}
+
+/* virsh's tuning commands: with no parameter given, print the current
+ * ones; otherwise change them.  Frees params. */
+static bool
+tuneApply(vkshCtl *ctl, virDomainPtr dom, const tuneKind *kind,
+          virTypedParameterPtr params, int n, unsigned int flags)
+{
+    bool ok = true;
+
+    if (!n)
+        ok = tunePrint(ctl, dom, kind, flags);
+    else if (kind->set(dom, params, n, flags) < 0) {
+        vkshError(ctl, "Unable to change %s parameters", kind->what);
+        ok = false;
+    }
+    virTypedParamsFree(params, n);
+    return ok;
 }
 
 /* ---- memtune ---- */
@@ -73,6 +104,8 @@ memGet(virDomainPtr dom, virTypedParameterPtr params, int *n, unsigned int flags
     return virDomainGetMemoryParameters(dom, params, n, flags);
 }
 
+static const tuneKind memKind = { memGet, virDomainSetMemoryParameters, "memory", memtuneValue };
+
 static bool
 cmdMemtune(vkshCtl *ctl, const vkshCmd *cmd)
 {
@@ -86,7 +119,6 @@ cmdMemtune(vkshCtl *ctl, const vkshCmd *cmd)
     virTypedParameterPtr params = NULL;
     int n = 0, max = 0;
     unsigned int flags;
-    bool ok = false;
 
     if (!vkshAffectFlags(ctl, cmd, &flags) ||
         !(dom = vkshCommandDomain(ctl, cmd, NULL, VKSH_BYANY)))
@@ -112,18 +144,10 @@ cmdMemtune(vkshCtl *ctl, const vkshCmd *cmd)
         if (virTypedParamsAddULLong(&params, &n, &max, limits[i].field, kib) < 0)
             goto cleanup;
     }
-    if (!n) {
-        ok = tunePrint(ctl, dom, memGet, flags, "Unable to get memory parameters", memtuneValue);
-        goto cleanup;
-    }
-    if (virDomainSetMemoryParameters(dom, params, n, flags) < 0) {
-        vkshError(ctl, "Unable to change memory parameters");
-        goto cleanup;
-    }
-    ok = true;
+    return tuneApply(ctl, dom, &memKind, params, n, flags);
  cleanup:
     virTypedParamsFree(params, n);
-    return ok;
+    return false;
 }
 
 /* ---- blkiotune ---- */
@@ -151,6 +175,8 @@ blkioGet(virDomainPtr dom, virTypedParameterPtr params, int *n, unsigned int fla
     return virDomainGetBlkioParameters(dom, params, n, flags);
 }
 
+static const tuneKind blkioKind = { blkioGet, virDomainSetBlkioParameters, "blkio", NULL };
+
 static bool
 cmdBlkiotune(vkshCtl *ctl, const vkshCmd *cmd)
 {
@@ -165,7 +191,6 @@ cmdBlkiotune(vkshCtl *ctl, const vkshCmd *cmd)
     virTypedParameterPtr params = NULL;
     int n = 0, max = 0, weight = 0, got;
     unsigned int flags;
-    bool ok = false;
 
     if (!vkshAffectFlags(ctl, cmd, &flags) ||
         !(dom = vkshCommandDomain(ctl, cmd, NULL, VKSH_BYANY)))
@@ -186,18 +211,10 @@ cmdBlkiotune(vkshCtl *ctl, const vkshCmd *cmd)
         if (v && virTypedParamsAddString(&params, &n, &max, devs[i].field, v) < 0)
             goto cleanup;
     }
-    if (!n) {
-        ok = tunePrint(ctl, dom, blkioGet, flags, "Unable to get blkio parameters", NULL);
-        goto cleanup;
-    }
-    if (virDomainSetBlkioParameters(dom, params, n, flags) < 0) {
-        vkshError(ctl, "Unable to change blkio parameters");
-        goto cleanup;
-    }
-    ok = true;
+    return tuneApply(ctl, dom, &blkioKind, params, n, flags);
  cleanup:
     virTypedParamsFree(params, n);
-    return ok;
+    return false;
 }
 
 /* ---- numatune ---- */
@@ -228,6 +245,8 @@ numaGet(virDomainPtr dom, virTypedParameterPtr params, int *n, unsigned int flag
     return virDomainGetNumaParameters(dom, params, n, flags);
 }
 
+static const tuneKind numaKind = { numaGet, virDomainSetNumaParameters, "numa", numaValue };
+
 static bool
 cmdNumatune(vkshCtl *ctl, const vkshCmd *cmd)
 {
@@ -237,7 +256,6 @@ cmdNumatune(vkshCtl *ctl, const vkshCmd *cmd)
     virTypedParameterPtr params = NULL;
     int n = 0, max = 0;
     unsigned int flags;
-    bool ok = false;
 
     if (!vkshAffectFlags(ctl, cmd, &flags) ||
         !(dom = vkshCommandDomain(ctl, cmd, NULL, VKSH_BYANY)))
@@ -265,18 +283,10 @@ cmdNumatune(vkshCtl *ctl, const vkshCmd *cmd)
     if (nodeset && virTypedParamsAddString(&params, &n, &max, VIR_DOMAIN_NUMA_NODESET,
                                            nodeset) < 0)
         goto cleanup;
-    if (!n) {
-        ok = tunePrint(ctl, dom, numaGet, flags, "Unable to get numa parameters", numaValue);
-        goto cleanup;
-    }
-    if (virDomainSetNumaParameters(dom, params, n, flags) < 0) {
-        vkshError(ctl, "Unable to change numa parameters");
-        goto cleanup;
-    }
-    ok = true;
+    return tuneApply(ctl, dom, &numaKind, params, n, flags);
  cleanup:
     virTypedParamsFree(params, n);
-    return ok;
+    return false;
 }
 
 /* ---- perf ---- */

@@ -202,6 +202,12 @@ extern const vkshCmdDef vkshCmdVcpuinfo, vkshCmdVcpupin, vkshCmdEmulatorpin,
 char *vkshTypedParamString(const virTypedParameter *p);
 /* Each as "name           : value", virsh's layout for tuning parameters. */
 void vkshPrintTypedParams(vkshCtl *ctl, const virTypedParameter *params, int n);
+/* A device's typed parameters read as virsh reads them (the count, then
+ * the values) and printed as above; getError is virsh's message. */
+typedef int (*vkshDeviceParamsFn)(virDomainPtr dom, const char *device,
+                                  virTypedParameterPtr params, int *n, unsigned int flags);
+bool vkshPrintDeviceParams(vkshCtl *ctl, virDomainPtr dom, const char *device,
+                           vkshDeviceParamsFn get, unsigned int flags, const char *getError);
 /* The NUMA cell IDs and the host's page sizes (KiB) from the
  * capabilities, as virsh finds them (commands-hostmem.c). */
 GArray *vkshHostCells(vkshCtl *ctl);

@@ -20,6 +20,9 @@ int vkNetCallUndefine(virNetworkPtr net);
 int vkNetCallCreate(virNetworkPtr net);
 int vkNetCallDestroy(virNetworkPtr net);
 char *vkNetCallGetXMLDesc(virNetworkPtr net, unsigned int flags);
+/* network-update.c */
+int vkNetCallUpdate(virNetworkPtr net, unsigned int command, unsigned int section,
+                    int parentIndex, const char *xml, unsigned int flags);
 char *vkNetCallGetBridgeName(virNetworkPtr net);
 int vkNetCallGetAutostart(virNetworkPtr net, int *autostart);
 int vkNetCallSetAutostart(virNetworkPtr net, int autostart);

@@ -559,6 +559,7 @@ static virHypervisorDriver networkTable = {
     .networkCreate = vkNetCallCreate,
     .networkDestroy = vkNetCallDestroy,
     .networkGetXMLDesc = vkNetCallGetXMLDesc,
+    .networkUpdate = vkNetCallUpdate,
     .networkGetBridgeName = vkNetCallGetBridgeName,
     .networkGetAutostart = vkNetCallGetAutostart,
     .networkSetAutostart = vkNetCallSetAutostart,

@@ -566,6 +566,7 @@ static virHypervisorDriver testHypervisorDriver = {
     .networkCreate = vkTestNetworkCreate,
     .networkDestroy = vkTestNetworkDestroy,
     .networkGetXMLDesc = vkTestNetworkGetXMLDesc,
+    .networkUpdate = vkTestNetworkUpdate,
     .networkGetBridgeName = vkTestNetworkGetBridgeName,
     .networkGetAutostart = vkTestNetworkGetAutostart,
     .networkSetAutostart = vkTestNetworkSetAutostart,

@@ -354,6 +354,35 @@ vkTestNetworkGetXMLDesc(virNetworkPtr net, unsigned int flags)
     return ret;
 }
 
+int
+vkTestNetworkUpdate(virNetworkPtr net, unsigned int command, unsigned int section,
+                    int parentIndex, const char *xml, unsigned int flags)
+{
+    vkNetworkDef *live = NULL, *config = NULL;
+    vkTestState *st;
+    vkTestNetwork *obj;
+    int ret;
+
+    vkCheckFlags(VIR_NETWORK_UPDATE_AFFECT_LIVE | VIR_NETWORK_UPDATE_AFFECT_CONFIG, -1);
+    if (!(obj = networkGet(net, &st)))
+        return -1;
+    ret = vkNetworkUpdatePrepare(obj->def, obj->newDef ? obj->newDef : obj->def, obj->active,
+                                 obj->persistent, command, section, parentIndex, xml, flags,
+                                 &live, &config);
+    if (ret == 0 && config) {
+        vkNetworkDef **slot = obj->active ? &obj->newDef : &obj->def;
+
+        vkNetworkDefFree(*slot);
+        *slot = config;
+    }
+    if (ret == 0 && live) {
+        vkNetworkDefFree(obj->def);
+        obj->def = live;
+    }
+    g_mutex_unlock(&st->lock);
+    return ret;
+}
+
 char *
 vkTestNetworkGetBridgeName(virNetworkPtr net)
 {

@@ -323,6 +323,8 @@ int vkTestNetworkUndefine(virNetworkPtr net);
 int vkTestNetworkCreate(virNetworkPtr net);
 int vkTestNetworkDestroy(virNetworkPtr net);
 char *vkTestNetworkGetXMLDesc(virNetworkPtr net, unsigned int flags);
+int vkTestNetworkUpdate(virNetworkPtr net, unsigned int command, unsigned int section,
+                        int parentIndex, const char *xml, unsigned int flags);
 char *vkTestNetworkGetBridgeName(virNetworkPtr net);
 int vkTestNetworkGetAutostart(virNetworkPtr net, int *autostart);
 int vkTestNetworkSetAutostart(virNetworkPtr net, int autostart);

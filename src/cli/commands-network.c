@@ -459,12 +459,12 @@ cmdNetUpdate(vkshCtl *ctl, const vkshCmd *cmd)
         return false;
     }
     if (config && live)
-        vkshPrintExtra(ctl, "Updated network %s live state and persistent config\n",
+        vkshPrintExtra(ctl, "Updated network %s persistent config and live state",
                        virNetworkGetName(net));
     else if (live || (!config && virNetworkIsActive(net) > 0))
-        vkshPrintExtra(ctl, "Updated network %s live state\n", virNetworkGetName(net));
+        vkshPrintExtra(ctl, "Updated network %s live state", virNetworkGetName(net));
     else
-        vkshPrintExtra(ctl, "Updated network %s persistent config\n", virNetworkGetName(net));
+        vkshPrintExtra(ctl, "Updated network %s persistent config", virNetworkGetName(net));
     vkshResetLibError(ctl);
     return true;
 }

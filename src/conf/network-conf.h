@@ -48,6 +48,17 @@ const char *vkNetworkDefBridgeName(const vkNetworkDef *def);
 void vkNetworkDefSetBridgeName(vkNetworkDef *def, const char *name);
 /* The first child element called name among the kept ones, or NULL. */
 vkXmlElem *vkNetworkDefFindExtra(const vkNetworkDef *def, const char *name);
+/* virNetworkUpdate's edit of one section of def (network-update.c): -1
+ * with libvirt's error, def unchanged, when it cannot be done. */
+int vkNetworkDefUpdate(vkNetworkDef *def, unsigned int command, unsigned int section,
+                       int parentIndex, const char *xml);
+/* virNetworkUpdate's flags resolved against a network's state (live and
+ * persistent definitions): the updated copies to install, NULL where that
+ * side is untouched; -1 with libvirt's error and nothing made. */
+int vkNetworkUpdatePrepare(const vkNetworkDef *live, const vkNetworkDef *config, bool active,
+                           bool persistent, unsigned int command, unsigned int section,
+                           int parentIndex, const char *xml, unsigned int flags,
+                           vkNetworkDef **newLive, vkNetworkDef **newConfig);
 
 /* ---- what a driver builds a network from (network-setup.c) ---- */
 

@@ -162,6 +162,29 @@ def main():
         check(" default " in out, "network:///system net-list:\n" + out)
         out = vktest.client(VIRSH, "interface" + alone, "iface-list", "--all").stdout
         check(" lo " in out, "interface:///system iface-list:\n" + out)
+        # net-update: a static DHCP host, live and persistent; dnsmasq's
+        # hosts file follows at once (it re-reads it on SIGHUP)
+        host = "<host mac='52:54:00:aa:bb:01' name='vkupd' ip='192.168.122.77'/>"
+        n.virsh("net-update", "default", "add", "ip-dhcp-host", host, "--live", "--config")
+        hosts = open(os.path.join(n.run, "default.hosts")).read()
+        check("52:54:00:aa:bb:01" in hosts and "192.168.122.77" in hosts, "hosts: " + hosts)
+        for args in ([], ["--inactive"]):
+            xml = n.virsh("net-dumpxml", "default", *args).stdout
+            check("<host mac='52:54:00:aa:bb:01' name='vkupd' ip='192.168.122.77'/>" in xml,
+                  "net-update %s:\n%s" % (args, xml))
+        r = n.virsh("net-update", "default", "add", "ip-dhcp-host", host, ok=False)
+        check(r.returncode != 0 and "existing dhcp host entry" in r.stderr, r.stderr)
+        r = n.virsh("net-update", "default", "add", "ip-dhcp-host",
+                    "<host mac='52:54:00:aa:bb:02' ip='10.9.9.9'/>", ok=False)
+        check(r.returncode != 0, "a host outside the subnet was added")
+        r = n.virsh("net-update", "default", "add", "portgroup", "<portgroup name='x'/>",
+                    ok=False)
+        check("can't update 'portgroup' section" in r.stderr, r.stderr)
+        n.virsh("net-update", "default", "delete", "ip-dhcp-host", host, "--live", "--config")
+        hosts = open(os.path.join(n.run, "default.hosts")).read()
+        check("52:54:00:aa:bb:01" not in hosts, "hosts after delete: " + hosts)
+        check("vkupd" not in n.virsh("net-dumpxml", "default", "--inactive").stdout,
+              "host left in the config")
         out = vktest.client(VIRSH, "network" + alone, "list", ok=False)
         check(out.returncode != 0 and "not supported" in out.stderr,
               "domains on network:///system: %s" % out.stderr)

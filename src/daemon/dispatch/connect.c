@@ -24,6 +24,9 @@ enum {
     FEATURE_PROGRAM_KEEPALIVE = 10,
     FEATURE_REMOTE_EVENT_CALLBACK = 14,
     FEATURE_REMOTE_CLOSE_CALLBACK = 15,
+    /* Without it libvirt's clients swap virNetworkUpdate's command and
+     * section, for daemons older than the fix of that swap. */
+    FEATURE_NETWORK_UPDATE_HAS_CORRECT_ORDER = 16,
 };
 
 int
@@ -72,6 +75,7 @@ vkDispatchConnectSupportsFeature(vkServerClient *client, void *argsp, void *retp
     case FEATURE_PROGRAM_KEEPALIVE:
     case FEATURE_REMOTE_EVENT_CALLBACK:
     case FEATURE_REMOTE_CLOSE_CALLBACK:
+    case FEATURE_NETWORK_UPDATE_HAS_CORRECT_ORDER:
         ret->supported = 1;
         break;
     default:

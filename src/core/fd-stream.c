@@ -33,6 +33,10 @@ typedef struct {
 typedef struct {
     GMutex lock;                  /* fd against a close from another thread */
     int fd;
+    /* A write-only descriptor (a pipe's write end QEMU reads from) has
+     * nothing to read: a receive on it is the end of data, not an error,
+     * when a relay asks after the reader hung up. */
+    bool writeOnly;
     int watch;                    /* -1 when no callback is registered */
     fdLink *link;
     vkFdStreamCloseHook hook;
@@ -99,6 +103,10 @@ fdTransfer(virStreamPtr st, const char *src, char *dst, size_t nbytes)
 
         g_mutex_lock(&fs->lock);
         fd = fs->fd;
+        if (!src && fs->writeOnly) {
+            g_mutex_unlock(&fs->lock);
+            return 0;
+        }
         if (fd < 0)
             errno = EBADF;
         else
@@ -342,6 +350,7 @@ vkFdStreamOpen(virStreamPtr st, int fd)
     fs = g_new0(fdStream, 1);
     g_mutex_init(&fs->lock);
     fs->fd = fd;
+    fs->writeOnly = (fl & O_ACCMODE) == O_WRONLY;
     fs->watch = -1;
     if (vkStreamSetBackend(st, &fdStreamOps, fs) < 0) {
         close(fd);

@@ -83,7 +83,7 @@ def test_api(d):
             raise AssertionError("suspend worked on the read-only socket")
         except libvirt.libvirtError as e:
             assert e.get_error_code() == libvirt.VIR_ERR_OPERATION_DENIED, e
-            assert "read-only" in str(e), str(e)
+            assert "read only access prevents virDomainSuspend" in str(e), str(e)
     finally:
         ro.close()
 

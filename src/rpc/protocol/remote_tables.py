@@ -45,7 +45,7 @@ HAND_SERVER = {
     "DOMAIN_GET_SECURITY_LABEL_LIST": ("vkDispatchDomainGetSecurityLabelList", ""),
     # Nested array reply (src/daemon/dispatch/ifaddr.c).
     "DOMAIN_INTERFACE_ADDRESSES": ("vkDispatchDomainInterfaceAddresses", ""),
-    "DOMAIN_GET_FSINFO": ("vkDispatchDomainGetFSInfo", ""),
+    "DOMAIN_GET_FSINFO": ("vkDispatchDomainGetFSInfo", "rw"),
     # Records of typed parameters, one per domain (src/daemon/dispatch/domstats.c).
     "CONNECT_GET_ALL_DOMAIN_STATS": ("vkDispatchConnectGetAllDomainStats", ""),
     # Calls that open a stream (src/daemon/dispatch/stream.c).

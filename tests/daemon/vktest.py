@@ -313,6 +313,20 @@ def have(*programs):
     return not missing
 
 
+def guests_under(root):
+    """The QEMU processes a QEMU root's status files name (a guest a failed
+    assertion left running, or one autostart started)."""
+    rundir = os.path.join(root, "run")
+    pids = []
+    for f in os.listdir(rundir) if os.path.isdir(rundir) else []:
+        if f.endswith(".xml"):
+            try:
+                pids.append(status_pid(root, f[:-4]))
+            except Exception:
+                pass
+    return pids
+
+
 class QemuBed:
     """A test's own QEMU root and the virtkitd serving it, as a context:
     on the way out the daemon stops (its log printed first if the test
@@ -350,17 +364,7 @@ class QemuBed:
         return virsh(self.daemon.rw, "define", path)
 
     def guests_left(self):
-        """The QEMU processes the root's status files name (a guest a failed
-        assertion left running, or one autostart started)."""
-        rundir = os.path.join(self.root, "run")
-        pids = []
-        for f in os.listdir(rundir) if os.path.isdir(rundir) else []:
-            if f.endswith(".xml"):
-                try:
-                    pids.append(status_pid(self.root, f[:-4]))
-                except Exception:
-                    pass
-        return pids
+        return guests_under(self.root)
 
     def __enter__(self):
         return self

@@ -82,7 +82,9 @@ class Host:
         self.uri = uri_of(self.sock)
 
     def stop(self):
+        """The daemon, and any guest a failed step left on this host."""
         self.daemon.stop()
+        vktest.kill_all([p for p in vktest.guests_under(self.root) if p])
 
 
 def guest_xml(name, serial_dir, kernel=MICRO):

@@ -164,8 +164,10 @@ class Host:
         return vktest.list_states(self.virsh(self.local, "list", "--all").stdout)
 
     def stop(self):
+        """The daemon, any guest a failed step left here, the namespace."""
         if self.daemon:
             self.daemon.stop()
+        vktest.kill_all([p for p in vktest.guests_under(self.root) if p])
         subprocess.run(["ip", "netns", "del", self.ns], capture_output=True)
 
 

@@ -261,6 +261,9 @@ PRIVATE_LIBVIRTD = os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
                                 "scripts", "private-libvirtd.sh")
 
 
+REAPING_PARENT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "reaping-parent.py")
+
+
 class PrivateLibvirtd:
     """Debian's libvirtd with one driver ("qemu" or "lxc") in the empty
     directory d, set up by scripts/private-libvirtd.sh; ready once its
@@ -272,7 +275,9 @@ class PrivateLibvirtd:
         notify = os.path.join(d, "notify")
         ns = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
         ns.bind(notify)
-        self.proc = subprocess.Popen(["sh", PRIVATE_LIBVIRTD, d, driver],
+        # under a reaping parent: see reaping-parent.py
+        self.proc = subprocess.Popen([sys.executable, REAPING_PARENT, "sh", PRIVATE_LIBVIRTD,
+                                      d, driver],
                                      env=dict(os.environ, NOTIFY_SOCKET=notify,
                                               LIBVIRTD_EXTRA_CONF=extra_conf))
         try:

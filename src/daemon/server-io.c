@@ -495,6 +495,13 @@ vkDaemonClientAttachSource(vkDaemonClient *client)
 
     vkDaemonClientRef(client);
     cs->client = client;
+    /* GLib blocks a source that cannot recurse for the time of its
+     * dispatch: it takes the socket out of the poll set and puts it back,
+     * and each change wakes the loop through its eventfd, so every call
+     * cost two eventfd writes and an extra empty poll round (strace).
+     * Nothing dispatching a client iterates the main loop again, so
+     * there is no recursion to guard against. */
+    g_source_set_can_recurse(&cs->base, TRUE);
     client->source = &cs->base;
     client->cond = G_IO_IN;
     client->fdTag = g_source_add_unix_fd(&cs->base, client->fd, client->cond);

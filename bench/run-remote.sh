@@ -203,7 +203,8 @@ for label, key, unit, target in rows:
     stack = "%s (%.2fx)" % (fmt(s), s / b) if s is not None and b else ""
     print("%-28s %12s %12s %s  %-12s %14s" % ("%s (%s)" % (label, unit) if unit else label,
                                               fmt(a), fmt(b), ratio, target, stack))
-for k in ("pingpong_us", "pingpong_cross_cpu_us", "pingpong_same_cpu_us"):
+for k in ("pingpong_us", "pingpong_p50_us", "pingpong_p99_us", "pingpong_cross_cpu_us",
+          "pingpong_same_cpu_us"):
     if k in floor:
         print("%-28s %12.2f" % ("floor: " + k.replace("_us", "") + " (us)", floor[k]))
 print("(virtkitd and libvirtd columns: the same client, libvirt's library; virtkit stack:"

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * What server.c (clients, workers, timers) and listen.c (listening
- * sockets, accept) share: the server's and a listener's state.
+ * What server.c (client lifetime, workers), server-io.c (client packet
+ * I/O) and listen.c (listening sockets, accept) share: the server's and
+ * a listener's state.
  */
 #ifndef VK_DAEMON_SERVER_PRIVATE_H
 #define VK_DAEMON_SERVER_PRIVATE_H
@@ -112,6 +113,23 @@ gboolean vkDaemonKeepaliveTick(gpointer opaque);
 /* server.c: serve a freshly accepted connection (or refuse it when
  * max_clients is reached). */
 void vkDaemonClientNew(vkListener *l, int fd);
+
+/* server.c, client lifetime.  CloseLocked: stop serving the client
+ * (client->lock held; the caller then drops the base reference if the
+ * client was open).  CloseQuiet: the same for an ordinary end (logged at
+ * debug level), taking the lock.  QueueCall: run a CALL on the worker
+ * pool, or park it until one of the client's request slots frees. */
+void vkDaemonCloseLocked(vkDaemonClient *client, const char *reason, bool normal);
+void vkDaemonClientCloseQuiet(vkDaemonClient *client, const char *reason);
+void vkDaemonQueueCall(vkDaemonClient *client, vkRpcMessage *msg);
+
+/* server-io.c, client packet I/O.  UpdateCondLocked: poll the socket for
+ * what the client needs now (reading unless paused, writing while output
+ * waits).  SendEvent: the vkServerClient sendEvent member.  AttachSource:
+ * start serving a new client on the main loop. */
+void vkDaemonUpdateCondLocked(vkDaemonClient *client);
+int vkDaemonClientSendEvent(vkServerClient *pub, int proc, xdrproc_t filter, void *body);
+void vkDaemonClientAttachSource(vkDaemonClient *client);
 
 /* listen.c: the free function of srv->listeners. */
 void vkDaemonListenerFree(gpointer data);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * virtkitd's transport: connected clients and the worker pool (the
- * listening sockets are in listen.c).
+ * virtkitd's clients: their lifetime (accepted, referenced, closed) and
+ * the worker pool that runs their calls.  Reading and writing their
+ * packets is server-io.c; the listening sockets are listen.c.
  *
  * Threads: the GLib main loop (the one registered as the virEvent default
  * implementation) accepts connections, reads packets and runs timers and
@@ -43,18 +44,6 @@
 #include "daemon/stream.h"
 #include "daemon/admin.h"
 
-
-typedef struct {
-    GSource base;
-    vkDaemonClient *client;
-} vkClientSource;
-
-static void clientHandleIO(vkDaemonClient *client, GIOCondition rev);
-
-/* One turn of a client on the I/O loop (see the top of the file). */
-#define TURN_MESSAGES 4
-#define TURN_BYTES (256 * 1024)
-
 /* ---- small helpers ---- */
 
 gint
@@ -73,75 +62,6 @@ const char *
 vkDaemonClientName(vkDaemonClient *client)
 {
     return client->name;
-}
-
-static vkDaemonClient *
-clientFromPublic(vkServerClient *pub)
-{
-    return (vkDaemonClient *)((char *)pub - offsetof(vkDaemonClient, pub));
-}
-
-static ssize_t
-transportRecv(vkDaemonClient *client, char *buf, size_t len)
-{
-    if (client->tls)
-        return vkDaemonTlsRecv(client->tls, buf, len);
-    return recv(client->fd, buf, len, 0);
-}
-
-/* One descriptor as libvirt's peers expect it: a single byte carrying an
- * SCM_RIGHTS message (UNIX sockets only; never on TLS). */
-static ssize_t
-sendFd(vkDaemonClient *client, int fd)
-{
-    char byte = 0;
-    struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
-    union {
-        struct cmsghdr hdr;
-        char buf[CMSG_SPACE(sizeof(int))];
-    } ctl;
-    struct msghdr mh = {
-        .msg_iov = &iov, .msg_iovlen = 1,
-        .msg_control = ctl.buf, .msg_controllen = sizeof(ctl.buf),
-    };
-    struct cmsghdr *c;
-
-    memset(&ctl, 0, sizeof(ctl));
-    c = CMSG_FIRSTHDR(&mh);
-    c->cmsg_level = SOL_SOCKET;
-    c->cmsg_type = SCM_RIGHTS;
-    c->cmsg_len = CMSG_LEN(sizeof(int));
-    memcpy(CMSG_DATA(c), &fd, sizeof(int));
-    return sendmsg(client->fd, &mh, MSG_NOSIGNAL);
-}
-
-static ssize_t
-transportSend(vkDaemonClient *client, const char *buf, size_t len)
-{
-    if (client->tls)
-        return vkDaemonTlsSend(client->tls, buf, len);
-    return send(client->fd, buf, len, MSG_NOSIGNAL);
-}
-
-static void
-updateCondLocked(vkDaemonClient *client)
-{
-    GIOCondition cond = 0;
-
-    if (client->closing || !client->source)
-        return;
-    if (client->handshaking) {
-        cond = vkDaemonTlsWantWrite(client->tls) ? G_IO_OUT : G_IO_IN;
-    } else {
-        if (!vkDaemonClientPausedLocked(client))
-            cond |= G_IO_IN;
-        if (client->tx.length)
-            cond |= G_IO_OUT;
-    }
-    if (cond != client->cond) {
-        client->cond = cond;
-        g_source_modify_unix_fd(client->source, client->fdTag, cond);
-    }
 }
 
 /* ---- lifetime ---- */
@@ -210,8 +130,8 @@ streamsClosedIdle(gpointer opaque)
     return G_SOURCE_REMOVE;
 }
 
-static void
-closeLocked(vkDaemonClient *client, const char *reason, bool normal)
+void
+vkDaemonCloseLocked(vkDaemonClient *client, const char *reason, bool normal)
 {
     if (client->closing)
         return;
@@ -242,167 +162,23 @@ vkDaemonClientClose(vkDaemonClient *client, const char *reason)
 
     g_mutex_lock(&client->lock);
     wasOpen = !client->closing;
-    closeLocked(client, reason, false);
+    vkDaemonCloseLocked(client, reason, false);
     g_mutex_unlock(&client->lock);
     if (wasOpen)
         vkDaemonClientUnref(client);
 }
 
-static void
-clientCloseQuiet(vkDaemonClient *client, const char *reason)
+void
+vkDaemonClientCloseQuiet(vkDaemonClient *client, const char *reason)
 {
     bool wasOpen;
 
     g_mutex_lock(&client->lock);
     wasOpen = !client->closing;
-    closeLocked(client, reason, true);
+    vkDaemonCloseLocked(client, reason, true);
     g_mutex_unlock(&client->lock);
     if (wasOpen)
         vkDaemonClientUnref(client);
-}
-
-/* ---- writing ---- */
-
-/* Writes queued packets until the socket is full, the queue is empty or
- * about limit bytes went out.  Returns -1 on a dead socket (the caller
- * closes). */
-static int
-flushLocked(vkDaemonClient *client, size_t limit)
-{
-    vkRpcMessage *msg;
-    size_t sent = 0;
-
-    while (sent < limit && (msg = g_queue_peek_head(&client->tx))) {
-        ssize_t n = transportSend(client, msg->buffer + msg->offset,
-                                  msg->length - msg->offset);
-        if (n < 0) {
-            if (errno == EAGAIN || errno == EINTR)
-                return 0;
-            return -1;
-        }
-        msg->offset += n;
-        sent += n;
-        client->txProgress = g_get_monotonic_time();
-        if (msg->offset < msg->length)
-            continue;
-        while (msg->donefds < msg->nfds) {
-            if (sendFd(client, msg->fds[msg->donefds]) < 0) {
-                if (errno == EAGAIN || errno == EINTR)
-                    return 0;
-                return -1;
-            }
-            msg->donefds++;
-        }
-        vkDaemonTxAccountLocked(client, msg, false);
-        g_queue_pop_head(&client->tx);
-        if (msg->header.type == VK_RPC_STREAM)
-            vkDaemonStreamWritten(client, &msg->header);
-        vkRpcMessageFree(msg);
-    }
-    return 0;
-}
-
-/* A reply larger than the socket's send buffer would go out in pieces, each
- * waiting for the peer to drain the last one and for this loop to be woken
- * again: on a busy host every piece costs a trip through the scheduler on
- * both sides.  So the buffer grows to hold a large reply whole (the kernel
- * caps it at net.core.wmem_max and charges only the bytes queued). */
-#define SNDBUF_GROW_FROM (128 * 1024)
-#define SNDBUF_MAX (8 * 1024 * 1024)
-
-static void
-growSendBuffer(vkDaemonClient *client, size_t len)
-{
-    int cur = 0;
-    int want = (int)MIN(len, SNDBUF_MAX);
-    socklen_t sl = sizeof(cur);
-
-    if (getsockopt(client->fd, SOL_SOCKET, SO_SNDBUF, &cur, &sl) < 0 || cur >= want)
-        return;
-    /* Linux doubles what it is given (bookkeeping); ask for half a margin
-     * over the packet rather than exactly its size. */
-    want = (int)MIN((size_t)want + want / 2, SNDBUF_MAX);
-    if (setsockopt(client->fd, SOL_SOCKET, SO_SNDBUF, &want, sizeof(want)) < 0)
-        VK_DLOG("client %s: cannot grow the send buffer to %d bytes: %s",
-                client->name, want, g_strerror(errno));
-}
-
-/* Queues msg; returns false when the client had to be closed. */
-static bool
-sendLocked(vkDaemonClient *client, vkRpcMessage *msg)
-{
-    if (client->closing) {
-        vkRpcMessageFree(msg);
-        return true;
-    }
-    vkDaemonTxAccountLocked(client, msg, true);
-    if (msg->length > SNDBUF_GROW_FROM)
-        growSendBuffer(client, msg->length);
-    g_queue_push_tail(&client->tx, msg);
-    if (client->tx.length == 1 && !client->handshaking &&
-        flushLocked(client, SIZE_MAX) < 0) {
-        closeLocked(client, "write failed", true);
-        return false;
-    }
-    updateCondLocked(client);
-    return true;
-}
-
-void
-vkDaemonClientSend(vkDaemonClient *client, vkRpcMessage *msg)
-{
-    bool ok;
-
-    g_mutex_lock(&client->lock);
-    ok = sendLocked(client, msg);
-    g_mutex_unlock(&client->lock);
-    if (!ok)
-        vkDaemonClientUnref(client);
-}
-
-static int
-clientSendEvent(vkServerClient *pub, int proc, xdrproc_t filter, void *body)
-{
-    vkDaemonClient *client = clientFromPublic(pub);
-    vkRpcHeader hdr = {
-        .prog = VK_REMOTE_PROGRAM, .vers = VK_REMOTE_VERSION, .proc = proc,
-        .type = VK_RPC_MESSAGE, .serial = 1, .status = VK_RPC_OK,
-    };
-    g_autoptr(vkRpcMessage) msg = vkRpcMessageNew();
-    unsigned int queued;
-    bool ok;
-
-    if (vkRpcMessageEncode(msg, &hdr, filter, body) < 0)
-        return -1;
-    msg->tracked = true;
-
-    g_mutex_lock(&client->lock);
-    if (client->closing) {
-        g_mutex_unlock(&client->lock);
-        vkReportError(VIR_ERR_RPC, "client %s is closing; event %d not sent",
-                      client->name, proc);
-        return -1;
-    }
-    queued = client->nevents;
-    if (queued >= (unsigned int)client->srv->cfg->maxQueuedEvents) {
-        g_autofree char *why = g_strdup_printf(
-            "event queue full (%u events not yet read, max_queued_events=%d): "
-            "the client is too slow", queued, client->srv->cfg->maxQueuedEvents);
-        closeLocked(client, why, false);
-        g_mutex_unlock(&client->lock);
-        vkDaemonClientUnref(client);
-        vkReportError(VIR_ERR_RPC, "client %s dropped: %s", client->name, why);
-        return -1;
-    }
-    ok = sendLocked(client, g_steal_pointer(&msg));
-    g_mutex_unlock(&client->lock);
-    if (!ok) {
-        vkDaemonClientUnref(client);
-        vkReportError(VIR_ERR_RPC, "client %s: connection lost while sending event %d",
-                      client->name, proc);
-        return -1;
-    }
-    return 0;
 }
 
 /* ---- request slots ---- */
@@ -442,8 +218,8 @@ startCallLocked(vkDaemonClient *client, vkRpcMessage *msg)
 
 /* A call waits for a worker while its client has max_client_requests
  * running; reading stops once as many wait (backpressure.c). */
-static void
-queueCall(vkDaemonClient *client, vkRpcMessage *msg)
+void
+vkDaemonQueueCall(vkDaemonClient *client, vkRpcMessage *msg)
 {
     unsigned int max = client->srv->cfg->maxClientRequests;
 
@@ -456,7 +232,7 @@ queueCall(vkDaemonClient *client, vkRpcMessage *msg)
         g_queue_push_tail(&client->pending, msg);
         client->pendingBytes += msg->length;
     }
-    updateCondLocked(client);
+    vkDaemonUpdateCondLocked(client);
     g_mutex_unlock(&client->lock);
 }
 
@@ -467,7 +243,7 @@ vkDaemonClientResume(vkDaemonClient *client)
     if (!client->closing) {
         bool was = client->paused;
 
-        updateCondLocked(client);
+        vkDaemonUpdateCondLocked(client);
         if (was && !client->paused)
             vkDaemonClientKickLocked(client);   /* what waits in the socket */
     }
@@ -485,249 +261,9 @@ vkDaemonClientCallDone(vkDaemonClient *client)
         client->pendingBytes -= next->length;
         startCallLocked(client, next);
     }
-    updateCondLocked(client);
+    vkDaemonUpdateCondLocked(client);
     g_mutex_unlock(&client->lock);
 }
-
-/* ---- reading ---- */
-
-/* Returns a complete packet, or NULL: *why is then NULL for "no more data
- * now" (or *budget, the bytes this turn may still read, is spent), or the
- * reason to close the connection. */
-static vkRpcMessage *
-readOne(vkDaemonClient *client, size_t *budget, char **why, bool *normal)
-{
-    vkRpcMessage *msg = client->rx;
-
-    *why = NULL;
-    *normal = false;
-    if (!msg) {
-        msg = client->rx = vkRpcMessageNew();
-        vkRpcMessageBeginRead(msg);
-    }
-    while (msg->offset < msg->length) {
-        ssize_t n;
-
-        if (!*budget)
-            return NULL;
-        n = transportRecv(client, msg->buffer + msg->offset,
-                          MIN(msg->length - msg->offset, *budget));
-        if (n == 0) {
-            *normal = msg->offset == 0;
-            *why = g_strdup_printf(*normal ? "disconnected" :
-                                   "connection closed in the middle of a packet");
-            return NULL;
-        }
-        if (n < 0) {
-            if (errno == EAGAIN || errno == EINTR)
-                return NULL;
-            *why = g_strdup_printf("read failed: %s", g_strerror(errno));
-            return NULL;
-        }
-        g_atomic_int_set(&client->lastRx, vkDaemonNowSeconds());
-        msg->offset += n;
-        *budget -= n;
-        if (msg->offset == VK_RPC_LEN_WORD && msg->length == VK_RPC_LEN_WORD &&
-            vkRpcMessageDecodeLength(msg) < 0) {
-            virErrorPtr err = vkErrorGetLast();
-            *why = g_strdup(err && err->message ? err->message : "bad packet length");
-            return NULL;
-        }
-    }
-    if (vkRpcMessageDecodeHeader(msg) < 0) {
-        *why = g_strdup("undecodable header");
-        return NULL;
-    }
-    client->rx = NULL;
-    return msg;
-}
-
-/* A packet handled on the main loop leaves its buffer to the next read,
- * so a client doing cheap calls does not allocate per message. */
-static void
-recycle(vkDaemonClient *client, vkRpcMessage *msg)
-{
-    if (client->rx) {
-        vkRpcMessageFree(msg);
-        return;
-    }
-    vkRpcMessageBeginRead(msg);
-    client->rx = msg;
-}
-
-static void
-handleMessage(vkDaemonClient *client, vkRpcMessage *msg)
-{
-    vkRpcHeader *hdr = &msg->header;
-
-    g_atomic_int_set(&client->unanswered, 0);
-    if (hdr->prog == VK_KEEPALIVE_PROGRAM) {
-        if (hdr->proc == 1 && hdr->type == VK_RPC_MESSAGE)
-            vkDaemonSendKeepalive(client, 2);
-        else if (hdr->proc != 2)
-            VK_LOG("client %s: ignoring keepalive message with procedure %d type %d",
-                   client->name, hdr->proc, hdr->type);
-        recycle(client, msg);
-        return;
-    }
-    if (!vkDaemonClientProgramOk(client, hdr)) {
-        if (hdr->type == VK_RPC_CALL || hdr->type == VK_RPC_CALL_WITH_FDS) {
-            vkDaemonReplyError(client, hdr, VIR_ERR_RPC,
-                               "unknown program 0x%x version %u", hdr->prog, hdr->vers);
-        } else {
-            VK_LOG("client %s: dropping message type %d for unknown program 0x%x version %u",
-                   client->name, hdr->type, hdr->prog, hdr->vers);
-        }
-        recycle(client, msg);
-        return;
-    }
-    if (hdr->type == VK_RPC_STREAM) {
-        vkDaemonStreamIncoming(client, msg);
-        /* its data may have put the client over the stream bound */
-        g_mutex_lock(&client->lock);
-        updateCondLocked(client);
-        g_mutex_unlock(&client->lock);
-        return;
-    }
-    if (hdr->type != VK_RPC_CALL) {
-        if (hdr->type == VK_RPC_CALL_WITH_FDS)
-            vkDaemonReplyError(client, hdr, VIR_ERR_RPC, "%s",
-                               "file descriptor passing is not supported");
-        else
-            vkDaemonReplyError(client, hdr, VIR_ERR_RPC,
-                               "Unexpected message type %d", hdr->type);
-        recycle(client, msg);
-        return;
-    }
-    if (!client->svc->isAdmin && vkDaemonCallInline(client, hdr)) {
-        vkDaemonCallRun(client, msg);
-        recycle(client, msg);
-        return;
-    }
-    queueCall(client, msg);
-}
-
-static void
-clientHandleIO(vkDaemonClient *client, GIOCondition rev)
-{
-    bool dead = false;
-    bool paused;
-    size_t budget = TURN_BYTES;
-    unsigned int nread;
-
-    if (client->handshaking) {
-        g_autofree char *why = NULL;
-        int rv;
-
-        g_mutex_lock(&client->lock);
-        rv = vkDaemonTlsHandshake(client->tls, &why);
-        if (rv > 0) {
-            /* libvirt's clients wait for one byte 0x01 after the handshake:
-             * the server's word that their certificate was accepted. */
-            vkRpcMessage *ok = vkRpcMessageNew();
-            ok->buffer = g_malloc(1);
-            ok->buffer[0] = 1;
-            ok->length = ok->capacity = 1;
-            client->handshaking = false;
-            VK_DLOG("client %s: TLS session established", client->name);
-            vkDaemonTxAccountLocked(client, ok, true);
-            g_queue_push_head(&client->tx, ok);
-            if (flushLocked(client, SIZE_MAX) < 0) {
-                rv = -1;
-                why = g_strdup("write failed after the TLS handshake");
-            }
-        }
-        updateCondLocked(client);
-        g_mutex_unlock(&client->lock);
-        if (rv < 0) {
-            vkDaemonClientClose(client, why);
-            return;
-        }
-        if (rv == 0)
-            return;
-    }
-
-    if (rev & G_IO_OUT) {
-        g_mutex_lock(&client->lock);
-        if (!client->closing) {
-            if (flushLocked(client, TURN_BYTES) < 0) {
-                closeLocked(client, "write failed", true);
-                dead = true;
-            }
-            updateCondLocked(client);
-        }
-        g_mutex_unlock(&client->lock);
-        if (dead) {
-            vkDaemonClientUnref(client);
-            return;
-        }
-    }
-
-    if (!(rev & (G_IO_IN | G_IO_HUP | G_IO_ERR)))
-        return;
-    for (nread = 0; ; nread++) {
-        g_autofree char *why = NULL;
-        bool normal;
-        vkRpcMessage *msg;
-
-        g_mutex_lock(&client->lock);
-        paused = client->paused || client->closing;
-        if (!paused && (nread == TURN_MESSAGES || !budget)) {
-            /* the turn is over; the rest waits for the next iteration */
-            vkDaemonClientKickLocked(client);
-            paused = true;
-        }
-        g_mutex_unlock(&client->lock);
-        if (paused) {
-            /* A peer that hung up while not being read (HUP is reported
-             * whether polled for or not) would make the loop spin. */
-            if (nread == 0 && (rev & (G_IO_HUP | G_IO_ERR)))
-                clientCloseQuiet(client, "hung up while not being read");
-            return;
-        }
-        msg = readOne(client, &budget, &why, &normal);
-        if (!msg) {
-            if (why) {
-                if (normal)
-                    clientCloseQuiet(client, why);
-                else
-                    vkDaemonClientClose(client, why);
-            } else if (!budget) {
-                g_mutex_lock(&client->lock);
-                vkDaemonClientKickLocked(client);
-                g_mutex_unlock(&client->lock);
-            }
-            return;
-        }
-        handleMessage(client, msg);
-    }
-}
-
-static gboolean
-clientSourceDispatch(GSource *source, GSourceFunc cb, gpointer data)
-{
-    vkClientSource *cs = (vkClientSource *)source;
-    GIOCondition rev = g_source_query_unix_fd(source, cs->client->fdTag);
-
-    if (g_source_get_ready_time(source) != -1) {
-        /* kicked (vkDaemonClientKickLocked): read as if the socket said so */
-        g_source_set_ready_time(source, -1);
-        rev |= G_IO_IN;
-    }
-    clientHandleIO(cs->client, rev);
-    return G_SOURCE_CONTINUE;
-}
-
-static void
-clientSourceFinalize(GSource *source)
-{
-    vkDaemonClientUnref(((vkClientSource *)source)->client);
-}
-
-static GSourceFuncs clientSourceFuncs = {
-    .dispatch = clientSourceDispatch,
-    .finalize = clientSourceFinalize,
-};
 
 /* ---- accepting ---- */
 
@@ -736,7 +272,6 @@ vkDaemonClientNew(vkListener *l, int fd)
 {
     vkDaemonServer *srv = l->srv;
     vkDaemonClient *client;
-    vkClientSource *cs;
     struct ucred cred = { .pid = 0, .uid = (uid_t)-1, .gid = (gid_t)-1 };
     socklen_t credlen = sizeof(cred);
     g_autofree char *who = NULL;
@@ -793,7 +328,7 @@ vkDaemonClientNew(vkListener *l, int fd)
     client->pub.authenticated = true;
     client->pub.uid = cred.uid;
     client->pub.pid = cred.pid;
-    client->pub.sendEvent = clientSendEvent;
+    client->pub.sendEvent = vkDaemonClientSendEvent;
     client->pub.openStream = vkDaemonStreamOpen;
     client->pub.replyFd = vkDaemonCallReplyFd;
     /* a UNIX listener has a path; TCP and TLS ones do not */
@@ -821,13 +356,6 @@ vkDaemonClientNew(vkListener *l, int fd)
     }
     g_mutex_unlock(&srv->lock);
 
-    cs = (vkClientSource *)g_source_new(&clientSourceFuncs, sizeof(vkClientSource));
-    vkDaemonClientRef(client);
-    cs->client = client;
-    client->source = &cs->base;
-    client->cond = G_IO_IN;
-    client->fdTag = g_source_add_unix_fd(&cs->base, fd, client->cond);
-    g_source_attach(&cs->base, NULL);
-    g_source_unref(&cs->base);
+    vkDaemonClientAttachSource(client);
     VK_DLOG("client %s: connected on %s", client->name, l->desc);
 }

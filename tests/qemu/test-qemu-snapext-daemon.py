@@ -12,10 +12,15 @@ real virsh and python3-libvirt, checked against what libvirt 9.0 answers:
 - REUSE_EXT with an overlay made beforehand (python3-libvirt);
 - refusals as libvirt 9.0's: revert to an external snapshot, memspec with
   --disk-only, --quiesce without an agent, an existing overlay file
-  without --reuse-external, a missing one with it."""
+  without --reuse-external, a missing one with it;
+- checkpoints on the running guest: persistent dirty bitmaps in the top
+  images (qemu-img info once QEMU closed them), the parent chain, lookup/list/XML from
+  python3-libvirt, deletion removing the bitmap; shut off, creation and
+  deletion refused and undefine kept as libvirt 9.0 does."""
 
 import os
 import shutil
+import json
 import subprocess
 import sys
 import tempfile
@@ -59,6 +64,13 @@ def backing_files(disk):
         files.append(b.find("source").get("file"))
         b = b.find("backingStore")
     return files
+
+
+def bitmaps(path):
+    out = subprocess.run(["qemu-img", "info", "-U", "--output=json", path],
+                         capture_output=True, text=True, check=True).stdout
+    spec = json.loads(out).get("format-specific", {}).get("data", {})
+    return sorted(b["name"] for b in spec.get("bitmaps", []))
 
 
 def refused(sock, want, *args):
@@ -186,12 +198,54 @@ def main():
         finally:
             conn.close()
 
+        # ---- checkpoints: a bitmap per disk in the image it writes to
+        virsh(sock, "checkpoint-create-as", "vks", "c1", "--description", "first")
+        virsh(sock, "checkpoint-create-as", "vks", "c2")
+        par = virsh(sock, "checkpoint-list", "vks", "--parent").stdout
+        rows = [ln.split() for ln in par.splitlines()[2:] if ln.strip()]
+        assert [(r[0], r[-1]) for r in rows] == [("c1", "+0000"), ("c2", "c1")], par
+        conn = libvirt.open(uri_of(sock))
+        try:
+            dom = conn.lookupByName("vks")
+            c2 = dom.checkpointLookupByName("c2")
+            assert c2.getParent().getName() == "c1"
+            assert sorted(c.getName() for c in dom.listAllCheckpoints()) == ["c1", "c2"]
+            assert [c.getName() for c in dom.listAllCheckpoints(
+                libvirt.VIR_DOMAIN_CHECKPOINT_LIST_ROOTS)] == ["c1"]
+            cx = ET.fromstring(c2.getXMLDesc(libvirt.VIR_DOMAIN_CHECKPOINT_XML_NO_DOMAIN))
+            assert [(x.get("name"), x.get("checkpoint"), x.get("bitmap"))
+                    for x in cx.find("disks")] == [("vda", "bitmap", "c2"),
+                                                   ("vdb", "bitmap", "c2")], ET.tostring(cx)
+            assert cx.find("domain") is None and cx.findtext("parent/name") == "c1"
+            try:
+                dom.checkpointLookupByName("nope")
+                raise AssertionError("lookup of a missing checkpoint succeeded")
+            except libvirt.libvirtError as e:
+                assert e.get_error_code() == libvirt.VIR_ERR_NO_DOMAIN_CHECKPOINT, e
+            dom.checkpointLookupByName("c1").delete()
+            try:
+                dom.checkpointLookupByName("c2").getParent()
+                raise AssertionError("c2 kept a parent")
+            except libvirt.libvirtError as e:
+                assert e.get_error_code() == libvirt.VIR_ERR_NO_DOMAIN_CHECKPOINT, e
+        finally:
+            conn.close()
+
         # metadata-only deletion leaves the images as they are
         virsh(sock, "snapshot-delete", "vks", "reused", "--metadata")
         assert os.path.exists(mine)
         assert virsh(sock, "snapshot-list", "vks", "--name").stdout.split() == ["live"]
         virsh(sock, "destroy", "vks")
         reap(pids[-1])
+        refused(sock, "Operation not supported: cannot create checkpoint for inactive domain",
+                "checkpoint-create-as", "vks", "c3")
+        refused(sock, "Operation not supported: cannot delete checkpoint for inactive domain",
+                "checkpoint-delete", "vks", "c2")
+        refused(sock, "cannot delete inactive domain with 1 checkpoints", "undefine", "vks",
+                "--snapshots-metadata")
+        # QEMU writes persistent bitmaps into the images when it closes them
+        assert bitmaps(mine) == ["c2"] and bitmaps(over_b) == ["c2"]
+        assert bitmaps(over_a) == [] and bitmaps(vda) == []
         d = disk_of(virsh(sock, "dumpxml", "vks", "--inactive").stdout, "vda")
         assert d.find("source").get("file") == mine
         assert backing_files(d) == [over_a, vda], ET.tostring(d)
@@ -202,7 +256,8 @@ def main():
             [over_a, vda]
         virsh(sock, "destroy", "vks")
         reap(pids[-1])
-        virsh(sock, "undefine", "vks", "--snapshots-metadata")
+        virsh(sock, "undefine", "vks", "--snapshots-metadata", "--checkpoints-metadata")
+        assert not os.path.exists(os.path.join(root, "lib", "checkpoint", "vks"))
         print("ok: external QEMU snapshots with virsh and python3-libvirt through virtkitd")
         return 0
     except BaseException:

@@ -20,6 +20,7 @@
 #include "drivers/qemu/qemu-private.h"
 #include "drivers/qemu/qemu-migrate.h"
 #include "drivers/qemu/qemu-snapshot.h"
+#include "drivers/qemu/qemu-checkpoint.h"
 #include "drivers/qemu/qemu-driver.h"
 #include "drivers/qemu/qemu-console.h"
 #include "drivers/qemu/qemu-stats.h"
@@ -198,6 +199,13 @@ static virHypervisorDriver qemuHypervisorDriver = {
     .domainSnapshotHasMetadata = vkQemuDomainSnapshotHasMetadata,
     .domainRevertToSnapshot = vkQemuDomainRevertToSnapshot,
     .domainSnapshotDelete = vkQemuDomainSnapshotDelete,
+    .domainCheckpointCreateXML = vkQemuDomainCheckpointCreateXML,
+    .domainListAllCheckpoints = vkQemuDomainListAllCheckpoints,
+    .domainCheckpointListAllChildren = vkQemuDomainCheckpointListAllChildren,
+    .domainCheckpointLookupByName = vkQemuDomainCheckpointLookupByName,
+    .domainCheckpointGetParent = vkQemuDomainCheckpointGetParent,
+    .domainCheckpointGetXMLDesc = vkQemuDomainCheckpointGetXMLDesc,
+    .domainCheckpointDelete = vkQemuDomainCheckpointDelete,
 
     .domainCreateXML = vkQemuDomainCreateXML,
     .domainCreate = vkQemuDomainCreate,

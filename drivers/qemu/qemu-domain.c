@@ -13,6 +13,7 @@
 #include "drivers/qemu/qemu-private.h"
 #include "drivers/qemu/process.h"
 #include "drivers/qemu/qemu-snapshot.h"
+#include "drivers/qemu/qemu-checkpoint.h"
 
 static bool
 hasManagedSave(const void *obj, void *opaque)
@@ -71,6 +72,17 @@ undefineManagedSave(vkStateBase *base, void *opaque, unsigned int flags)
             goto out;
         }
     }
+    /* and one with checkpoints */
+    if (obj->id < 0) {
+        int n = vkQemuCheckpointCount(st, obj->name);
+        if (n < 0)
+            goto out;
+        if (n > 0 && !(flags & VIR_DOMAIN_UNDEFINE_CHECKPOINTS_METADATA)) {
+            vkReportError(VIR_ERR_OPERATION_INVALID,
+                          "cannot delete inactive domain with %d checkpoints", n);
+            goto out;
+        }
+    }
     image = vkQemuManagedSavePath(st, obj->name);
     if (g_file_test(image, G_FILE_TEST_EXISTS)) {
         if (!(flags & VIR_DOMAIN_UNDEFINE_MANAGED_SAVE)) {
@@ -86,6 +98,8 @@ undefineManagedSave(vkStateBase *base, void *opaque, unsigned int flags)
     }
     if (flags & VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA)
         vkQemuSnapshotDropAll(st, obj->name);
+    if (flags & VIR_DOMAIN_UNDEFINE_CHECKPOINTS_METADATA)
+        vkQemuCheckpointDropAll(st, obj->name);
     ret = 0;
  out:
     vkQemuEndJob(st, obj);

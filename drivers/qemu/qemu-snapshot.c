@@ -11,7 +11,7 @@
  * file naming the current snapshot.  Every call reads the directory back
  * into a vkSnapshotList, so a daemon restart, or another process on the
  * same root, sees exactly what was written, and nothing in memory can
- * drift from the disk.  Disk-only (external) snapshots are refused.
+ * drift from the disk.  External snapshots are qemu-snapshot-ext.c's.
  */
 #include <string.h>
 #include <unistd.h>
@@ -203,11 +203,10 @@ checkInternalDisks(const vkSnapshotDef *def)
         vkSnapshotDiskDef *sd = def->disks->pdata[i];
         vkDomainDiskDef *d = domainDisk(def->dom, sd->name);
 
-        if (strcmp(sd->snapshot, "external") == 0 || strcmp(sd->snapshot, "manual") == 0) {
+        if (strcmp(sd->snapshot, "manual") == 0) {
             vkReportError(VIR_ERR_CONFIG_UNSUPPORTED,
                           "%s snapshot of disk '%s' is not supported by virtkit's QEMU "
-                          "driver (only internal snapshots of qcow2 images)",
-                          sd->snapshot, sd->name);
+                          "driver", sd->snapshot, sd->name);
             return -1;
         }
         if (strcmp(sd->snapshot, "internal") != 0)
@@ -328,10 +327,24 @@ checkName(const char *name)
     return 0;
 }
 
+/* Thaws after a quiesced snapshot, keeping the snapshot's own error. */
+static void
+thaw(virDomainPtr dom)
+{
+    virErrorPtr saved = vkErrorSave();
+
+    if (vkQemuDomainFSThaw(dom, NULL, 0, 0) < 0)
+        g_warning("QEMU driver: cannot thaw the file systems of domain '%s' after a "
+                  "snapshot", dom->name);
+    vkErrorRestore(&saved);
+}
+
 virDomainSnapshotPtr
 vkQemuDomainSnapshotCreateXML(virDomainPtr dom, const char *xml, unsigned int flags)
 {
     bool redefine = flags & VIR_DOMAIN_SNAPSHOT_CREATE_REDEFINE;
+    bool diskOnly = flags & VIR_DOMAIN_SNAPSHOT_CREATE_DISK_ONLY;
+    bool quiesce = flags & VIR_DOMAIN_SNAPSHOT_CREATE_QUIESCE;
     g_autoptr(vkSnapshotDef) def = NULL;
     vkSnapshotList *list;
     vkQemuState *st;
@@ -342,24 +355,32 @@ vkQemuDomainSnapshotCreateXML(virDomainPtr dom, const char *xml, unsigned int fl
     vkCheckFlags(VIR_DOMAIN_SNAPSHOT_CREATE_REDEFINE | VIR_DOMAIN_SNAPSHOT_CREATE_CURRENT |
                  VIR_DOMAIN_SNAPSHOT_CREATE_NO_METADATA | VIR_DOMAIN_SNAPSHOT_CREATE_HALT |
                  VIR_DOMAIN_SNAPSHOT_CREATE_DISK_ONLY | VIR_DOMAIN_SNAPSHOT_CREATE_ATOMIC |
-                 VIR_DOMAIN_SNAPSHOT_CREATE_VALIDATE, NULL);
+                 VIR_DOMAIN_SNAPSHOT_CREATE_VALIDATE | VIR_DOMAIN_SNAPSHOT_CREATE_REUSE_EXT |
+                 VIR_DOMAIN_SNAPSHOT_CREATE_QUIESCE, NULL);
     if (vkSnapshotCheckCreateFlags(flags) < 0)
         return NULL;
-    if (flags & VIR_DOMAIN_SNAPSHOT_CREATE_DISK_ONLY) {
-        vkReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
-                      "disk-only (external) snapshots are not supported by virtkit's QEMU "
-                      "driver");
+    if ((flags & VIR_DOMAIN_SNAPSHOT_CREATE_QUIESCE) && !diskOnly) {
+        vkReportError(VIR_ERR_OPERATION_INVALID, "%s",
+                      "quiesce requires disk-only");
         return NULL;
     }
     if ((flags & VIR_DOMAIN_SNAPSHOT_CREATE_VALIDATE) &&
         vkConfSchemaValidate(xml, "domainsnapshot.rng") < 0)
         return NULL;
     if (!(def = vkSnapshotDefParseString(xml, "kvm,qemu",
-                                         redefine ? VK_SNAPSHOT_PARSE_REDEFINE : 0)) ||
+                                         (redefine ? VK_SNAPSHOT_PARSE_REDEFINE : 0) |
+                                         (diskOnly ? VK_SNAPSHOT_PARSE_DISKS : 0))) ||
         checkName(def->name) < 0)
         return NULL;
-    if (!(list = beginJob(dom, &st, &obj)))
+    /* the guest's file systems stay frozen while the overlays are taken
+     * (the agent call refuses as libvirt does without an agent) */
+    if (quiesce && vkQemuDomainFSFreeze(dom, NULL, 0, 0) < 0)
         return NULL;
+    if (!(list = beginJob(dom, &st, &obj))) {
+        if (quiesce)
+            thaw(dom);
+        return NULL;
+    }
     active = obj->id >= 0;
 
     if (redefine) {
@@ -383,17 +404,22 @@ vkQemuDomainSnapshotCreateXML(virDomainPtr dom, const char *xml, unsigned int fl
         def->state = g_strdup(vkSnapshotStateName(obj->state));
         def->active = active;
         if (!(def->dom = vkDomainDefCopy(obj->def)) ||
-            vkSnapshotDefAlignDisks(def, false, active) < 0 ||
-            checkInternalDisks(def) < 0)
+            vkSnapshotDefAlignDisks(def, diskOnly, active) < 0)
             goto cleanup;
-        if (strcmp(def->memory, "external") == 0 || (!active && strcmp(def->memory, "no"))) {
+        if (vkQemuSnapshotExtIs(def)) {
+            if (vkQemuSnapshotExtCreate(dom, st, obj, def, flags) < 0)
+                goto cleanup;
+            /* the snapshot's domain is the one before the overlays */
+        } else if (checkInternalDisks(def) < 0) {
+            goto cleanup;
+        } else if (!active && strcmp(def->memory, "no")) {
             vkReportError(VIR_ERR_CONFIG_UNSUPPORTED,
                           "memory snapshot '%s' is not supported for a%s domain",
                           def->memory, active ? " running" : "n inactive");
             goto cleanup;
-        }
-        if ((active ? hmp(st, obj, "savevm", def->name) : imagesDo(def, "-c")) < 0)
+        } else if ((active ? hmp(st, obj, "savevm", def->name) : imagesDo(def, "-c")) < 0) {
             goto cleanup;
+        }
         g_free(def->parent);
         def->parent = g_strdup(vkSnapshotListCurrent(list));
         halt = active && (flags & VIR_DOMAIN_SNAPSHOT_CREATE_HALT);
@@ -409,6 +435,8 @@ vkQemuDomainSnapshotCreateXML(virDomainPtr dom, const char *xml, unsigned int fl
 
  cleanup:
     endJob(st, obj, list);
+    if (quiesce)
+        thaw(dom);
     if (ret && halt && vkQemuDomainDestroyFlags(dom, 0) < 0) {
         vkDomainSnapshotUnref(ret);
         return NULL;
@@ -433,6 +461,11 @@ vkQemuDomainRevertToSnapshot(virDomainSnapshotPtr snapshot, unsigned int flags)
         return -1;
     if (!(def = vkSnapshotListFind(list, snapshot->name))) {
         noSnapshot(snapshot->name);
+        goto error;
+    }
+    if (vkQemuSnapshotExtIs(def)) {
+        vkReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                      "revert to external snapshot not supported yet");
         goto error;
     }
     state = vkSnapshotStateFromName(def->state);
@@ -532,9 +565,15 @@ vkQemuDomainSnapshotDelete(virDomainSnapshotPtr snapshot, unsigned int flags)
         const char *name = victims->pdata[i];
         vkSnapshotDef *v = vkSnapshotListFind(list, name);
 
-        if (!(flags & VIR_DOMAIN_SNAPSHOT_DELETE_METADATA_ONLY) &&
-            (obj->id >= 0 ? hmp(st, obj, "delvm", name) : imagesDo(v, "-d")) < 0)
+        if (flags & VIR_DOMAIN_SNAPSHOT_DELETE_METADATA_ONLY) {
+            /* the images stay as they are */
+        } else if (vkQemuSnapshotExtIs(v)) {
+            if (vkQemuSnapshotExtDelete(st, obj, v,
+                                        vkSnapshotListNumChildren(list, name) > 0) < 0)
+                goto cleanup;
+        } else if ((obj->id >= 0 ? hmp(st, obj, "delvm", name) : imagesDo(v, "-d")) < 0) {
             goto cleanup;
+        }
         removeDef(st, obj->name, name);
         if (cur && strcmp(cur, name) == 0) {
             g_free(cur);

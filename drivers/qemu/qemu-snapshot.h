@@ -42,6 +42,18 @@ virDomainSnapshotPtr vkQemuDomainSnapshotGetParent(virDomainSnapshotPtr snapshot
 int vkQemuDomainSnapshotIsCurrent(virDomainSnapshotPtr snapshot, unsigned int flags);
 int vkQemuDomainSnapshotHasMetadata(virDomainSnapshotPtr snapshot, unsigned int flags);
 
+/* qemu-snapshot-ext.c: external snapshots.  Whether def (aligned) is one
+ * (an external disk or memory). */
+int vkQemuSnapshotExtIs(const vkSnapshotDef *def);
+/* Takes def's external disk snapshots (called locked, job held), moving
+ * the domain's disks onto the overlays and saving its definitions. */
+int vkQemuSnapshotExtCreate(virDomainPtr dom, vkQemuState *st, vkQemuDomain *obj,
+                            vkSnapshotDef *def, unsigned int flags);
+/* Merges def's overlays back into the images below them (inactive
+ * domain, overlays still on top) and removes them. */
+int vkQemuSnapshotExtDelete(vkQemuState *st, vkQemuDomain *obj, vkSnapshotDef *def,
+                            bool hasChildren);
+
 /* qemu-snapshot.c, for the query file: the list as the files say */
 vkSnapshotList *vkQemuSnapshotLoad(vkQemuState *st, const char *domName);
 

@@ -288,8 +288,8 @@ vkSnapshotDefParseString(const char *xml, const char *virtType, unsigned int fla
         }
     }
     if ((flags & VK_SNAPSHOT_PARSE_DISKS) && def->memory && strcmp(def->memory, "no") != 0) {
-        vkReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
-                      "memory state cannot be saved with a disk-only snapshot");
+        vkReportError(VIR_ERR_XML_ERROR, "%s",
+                      "memory state cannot be saved with offline or disk-only snapshot");
         return NULL;
     }
     return g_steal_pointer(&def);

@@ -22,7 +22,7 @@ Confirm over the wire):
   destination; migrate-setspeed / getspeed / setmaxdowntime;
 - failures: an unreachable destination URI, a destination that cannot
   start the guest (a kernel path missing there), refused flags
-  (--tunnelled with --postcopy, --copy-storage-all): precise errors, the
+  (--tunnelled with --postcopy or --copy-storage-all, --tls): precise errors, the
   source guest still running, nothing defined on the destination;
 - the virtkit shell's migrate, direct, --p2p and --p2p --tunnelled.
 
@@ -307,8 +307,10 @@ def jobs_and_failures(src, dst, base):
     # what virtkit does not do is refused by name
     expect_fail(src, "post-copy migration is not supported with tunnelled migration",
                 "migrate", "--live", "--p2p", "--tunnelled", "--postcopy", name, dst.uri)
-    expect_fail(src, "copying storage (--copy-storage-all) is not supported", "migrate",
-                "--live", "--copy-storage-all", name, dst.uri, "tcp:127.0.0.1")
+    expect_fail(src, "migration over TLS (--tls) is not supported", "migrate",
+                "--live", "--tls", name, dst.uri, "tcp:127.0.0.1")
+    expect_fail(src, "copying storage is not supported by virtkit with tunnelled", "migrate",
+                "--live", "--p2p", "--tunnelled", "--copy-storage-all", name, dst.uri)
     untouched(src, dst, name)
 
     # and after all that it still migrates (at full speed again)

@@ -350,7 +350,8 @@ runIncoming(vkQemuState *st, vkQemuDomain *obj, vkQemuRun *run, vkQemuMonitor *m
     if (vkQemuMonitorSetMigrationEvents(mon) < 0 ||
         (fd >= 0 && vkQemuMonitorSendFd(mon, "vk-incoming", fd) < 0) ||
         (incoming->uri &&
-         vkQemuMigrateSetCapabilities(mon, incoming->migFlags, incoming->channels) < 0))
+         (vkQemuMigrateSetCapabilities(mon, incoming->migFlags, incoming->channels) < 0 ||
+          vkQemuMigrateSetTLS(st, mon, incoming->migFlags, true, NULL) < 0)))
         return -1;
     args = vkJSONNewObject();
     vkJSONObjectAppendString(args, "uri", incoming->uri ? incoming->uri : "fd:vk-incoming");

@@ -97,6 +97,8 @@ migrateOut(vkQemuState *st, vkQemuDomain *obj, const char *uri, virTypedParamete
     guint64 gen = run->gen;
     vkQemuMonitor *mon;
     g_autofree char *why = NULL;
+    g_autofree char *tlsHost = NULL;
+    int port;
     vkJSON *args;
     int rc;
 
@@ -110,6 +112,10 @@ migrateOut(vkQemuState *st, vkQemuDomain *obj, const char *uri, virTypedParamete
             return -1;
         }
     }
+    /* over TLS, QEMU checks the destination's certificate against the
+     * host it connects to */
+    if ((flags & VIR_MIGRATE_TLS) && vkQemuMigrateParseURI(uri, &tlsHost, &port) < 0)
+        return -1;
     vkQemuMigrateParamULLong(params, nparams, VIR_MIGRATE_PARAM_BANDWIDTH, &speed);
     vkQemuMigrateParamULLong(params, nparams, VIR_MIGRATE_PARAM_PARALLEL_CONNECTIONS,
                              &channels);
@@ -138,6 +144,8 @@ migrateOut(vkQemuState *st, vkQemuDomain *obj, const char *uri, virTypedParamete
     g_mutex_unlock(&st->lock);
 
     rc = vkQemuMigrateSetCapabilities(mon, flags, channels);
+    if (rc == 0)
+        rc = vkQemuMigrateSetTLS(st, mon, flags, false, tlsHost);
     if (rc == 0)
         rc = vkQemuMigrateApplyTuning(mon, speed, downtime);
     if (rc == 0 && tunnelFd >= 0)
@@ -177,6 +185,16 @@ migrateOut(vkQemuState *st, vkQemuDomain *obj, const char *uri, virTypedParamete
         vkReportError(VIR_ERR_OPERATION_FAILED, "migration of domain '%s' failed: %s",
                       obj->name, why);
         rc = -1;
+    }
+    if (rc < 0 && (flags & VIR_MIGRATE_TLS)) {
+        virErrorPtr saved = vkErrorSave();
+
+        /* the guest stays here: a save to a file must not try TLS */
+        g_mutex_unlock(&st->lock);
+        if (vkQemuMigrateSetTLS(st, mon, 0, false, NULL) < 0)
+            vkErrorReset();
+        g_mutex_lock(&st->lock);
+        vkErrorRestore(&saved);
     }
     vkQemuMonitorUnref(mon);
     /* the guest stays paused after a completed migration: the mirrors

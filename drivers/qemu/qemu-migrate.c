@@ -53,9 +53,15 @@ vkQemuConnectSupportsFeature(virConnectPtr conn, int feature)
 int
 vkQemuMigrateCheckFlags(unsigned int flags)
 {
-    if (flags & VIR_MIGRATE_TLS) {
+    /* QEMU's TLS wraps its own connection; a tunnel is the daemons' */
+    if ((flags & VIR_MIGRATE_TLS) && (flags & VIR_MIGRATE_TUNNELLED)) {
         vkReportError(VIR_ERR_ARGUMENT_UNSUPPORTED, "%s",
-                      "migration over TLS (--tls) is not supported by virtkit yet");
+                      "migration over TLS is not supported with tunnelled migration");
+        return -1;
+    }
+    if ((flags & VIR_MIGRATE_TLS) && vkQemuMigrateCopiesStorage(flags)) {
+        vkReportError(VIR_ERR_ARGUMENT_UNSUPPORTED, "%s",
+                      "copying storage over TLS is not supported by virtkit yet");
         return -1;
     }
     if ((flags & VIR_MIGRATE_NON_SHARED_DISK) && (flags & VIR_MIGRATE_NON_SHARED_INC)) {

@@ -89,6 +89,12 @@ int vkQemuDomainMigrateGetMaxDowntime(virDomainPtr dom, unsigned long long *down
  * (0: QEMU's default) on either end's QEMU; unlocked, mon referenced. */
 int vkQemuMigrateSetCapabilities(vkQemuMonitor *mon, unsigned int flags,
                                  unsigned long long channels);
+/* qemu-migrate-tls.c: with VIR_MIGRATE_TLS in flags, gives mon's QEMU
+ * the tls-creds-x509 object of qemu.conf's migration certificates (as
+ * the server, or as a client checking hostname) and makes its migration
+ * use it; without, makes it use none.  Unlocked, mon referenced. */
+int vkQemuMigrateSetTLS(vkQemuState *st, vkQemuMonitor *mon, unsigned int flags, bool server,
+                        const char *hostname);
 /* Switches obj's outgoing migration to post-copy (migrate-postcopy). */
 int vkQemuDomainMigrateStartPostCopy(virDomainPtr dom, unsigned int flags);
 /* Sends the tuning (speed, downtime) to obj's QEMU; unlocked, mon is the

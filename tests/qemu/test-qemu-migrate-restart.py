@@ -20,65 +20,16 @@ Bounds on waits only catch hangs; nothing asserts on time."""
 
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
-import tempfile
-import time
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "daemon"))
-import vkwire  # noqa: E402
-import vktest  # noqa: E402
-from vktest import virsh, uri_of  # noqa: E402
+import vkmigrate
+from vkmigrate import states, wait_until, read, GUARD
+import vktest
+from vktest import virsh
 
-BIN = sys.argv[1]
 MICRO = sys.argv[2]
-GUARD = 120
-
-
-def states(sock):
-    return vktest.list_states(virsh(sock, "list", "--all").stdout)
-
-
-def wait_until(pred, what):
-    end = time.monotonic() + GUARD
-    while not pred():
-        if time.monotonic() > end:
-            raise AssertionError("never happened: " + what)
-        time.sleep(0.1)
-
-
-def read(path):
-    try:
-        with open(path, errors="replace") as f:
-            return f.read()
-    except FileNotFoundError:
-        return ""
-
-
-class Host:
-    """One virtkitd with its own QEMU root, which may be killed and
-    started again on that root."""
-
-    def __init__(self, label, base):
-        self.root = os.path.join(base, label)
-        os.makedirs(self.root)
-        self.daemon = None
-        self.start()
-
-    def start(self):
-        self.daemon = vkwire.Daemon(BIN, env=dict(os.environ, VIRTKIT_QEMU_ROOT=self.root))
-        self.sock = self.daemon.rw
-        self.uri = uri_of(self.sock)
-
-    def kill(self):
-        self.daemon.proc.kill()
-        self.daemon.stop()
-
-    def stop(self):
-        self.daemon.stop()
-        vktest.kill_all([p for p in vktest.guests_under(self.root) if p])
 
 
 def start_guest(host, name, base):
@@ -163,25 +114,10 @@ def source_killed(src, dst, base):
 
 
 def main():
-    vktest.become_subreaper()
-    base = tempfile.mkdtemp(prefix="vk-qemu-migrate-restart-")
-    hosts = []
-    try:
-        hosts.append(Host("host-a", base))
-        hosts.append(Host("host-b", base))
-        src, dst = hosts
-        destination_killed(src, dst, base)
-        source_killed(src, dst, base)
-    except BaseException:
-        for h in hosts:
-            if h.daemon:
-                print("---- virtkitd log (%s) ----\n%s" % (h.root, h.daemon.logtext()))
-        raise
-    finally:
-        for h in hosts:
-            h.stop()
-        vktest.reap_all()
-        shutil.rmtree(base, ignore_errors=True)
+    def steps(hosts, base):
+        destination_killed(*hosts, base)
+        source_killed(*hosts, base)
+    vkmigrate.run("vk-qemu-migrate-restart-", ("host-a", "host-b"), steps)
 
 
 if __name__ == "__main__":

@@ -26,55 +26,23 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
-import time
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "daemon"))
-import vkwire  # noqa: E402
-import vktest  # noqa: E402
-from vktest import virsh, uri_of  # noqa: E402
+import vkmigrate
+from vkmigrate import states, wait_until, read
+import vktest
+from vktest import virsh
 
-BIN = sys.argv[1]
 MICRO = sys.argv[2]
-GUARD = 120
 DISK_MIB = 8
 
 
-def states(sock):
-    return vktest.list_states(virsh(sock, "list", "--all").stdout)
+class Host(vkmigrate.Host):
+    """A host with a directory for its files (the guest's disk, its log)."""
 
-
-def wait_until(pred, what):
-    end = time.monotonic() + GUARD
-    while not pred():
-        if time.monotonic() > end:
-            raise AssertionError("never happened: " + what)
-        time.sleep(0.1)
-
-
-def read(path):
-    try:
-        with open(path, errors="replace") as f:
-            return f.read()
-    except FileNotFoundError:
-        return ""
-
-
-class Host:
-    """One virtkitd with its own QEMU root and a directory for its files."""
-
-    def __init__(self, label, base):
-        self.root = os.path.join(base, label)
+    def __init__(self, binary, label, base):
         self.dir = os.path.join(base, label + "-files")
-        os.makedirs(self.root)
         os.makedirs(self.dir)
-        self.daemon = vkwire.Daemon(BIN, env=dict(os.environ, VIRTKIT_QEMU_ROOT=self.root))
-        self.sock = self.daemon.rw
-        self.uri = uri_of(self.sock)
-
-    def stop(self):
-        self.daemon.stop()
-        vktest.kill_all([p for p in vktest.guests_under(self.root) if p])
+        super().__init__(binary, label, base)
 
 
 def guest_xml(name, host):
@@ -116,89 +84,77 @@ def expect_fail(host, needle, *args):
     assert needle in r.stderr, r.stderr
 
 
+def steps(hosts, base):
+    a, b = hosts
+    name = "vkmigdisk"
+    img_a = os.path.join(a.dir, name + ".img")
+    img_b = os.path.join(b.dir, name + ".img")
+    write_image(img_a)
+    pristine = os.path.join(base, "pristine.img")
+    shutil.copyfile(img_a, pristine)
+    path = os.path.join(base, name + ".xml")
+    with open(path, "w") as f:
+        f.write(guest_xml(name, a))
+    virsh(a.sock, "define", path)
+    virsh(a.sock, "start", name)
+    serial = os.path.join(a.dir, "serial-%s.log" % name)
+    wait_until(lambda: "VK-MICRO-READY" in read(serial), "the guest's banner")
+    pid = vktest.status_pid(a.root, name)
+    dxml = dest_xml(a, b, name, base)
+
+    # no pool for the image's directory on B: refused before anything moves
+    expect_fail(a, "no storage pool with matching target path", "migrate", "--live",
+                "--copy-storage-all", "--persistent", "--undefinesource", "--xml", dxml,
+                name, b.uri, "tcp:127.0.0.1")
+    assert states(a.sock).get(name) == "running", states(a.sock)
+    assert name not in states(b.sock), states(b.sock)
+    assert not os.path.exists(img_b)
+    expect_fail(a, "disk target vdz not found", "migrate", "--live",
+                "--copy-storage-all", "--migrate-disks", "vdz", "--xml", dxml, name,
+                b.uri, "tcp:127.0.0.1")
+    assert states(a.sock).get(name) == "running", states(a.sock)
+    print("refusals: ok")
+
+    # a pool there: Prepare makes the volume, the disk moves over NBD
+    virsh(b.sock, "pool-define-as", "vkmigpool", "dir", "--target", b.dir)
+    virsh(b.sock, "pool-start", "vkmigpool")
+    virsh(a.sock, "migrate", "--live", "--copy-storage-all", "--persistent",
+          "--undefinesource", "--xml", dxml, name, b.uri, "tcp:127.0.0.1")
+    wait_until(lambda: not vktest.alive(pid), "the source QEMU's end")
+    assert name not in states(a.sock), states(a.sock)
+    assert states(b.sock).get(name) == "running", states(b.sock)
+    assert name + ".img" in virsh(b.sock, "vol-list", "vkmigpool").stdout
+    same_images(img_a, img_b)
+    same_images(pristine, img_b)
+    st = virsh(b.sock, "domstate", "--reason", name).stdout.strip()
+    assert st == "running (migrated)", st
+    print("--copy-storage-all into a new volume: images equal")
+
+    # back, peer to peer, the top image only, onto the image A kept
+    pid = vktest.status_pid(b.root, name)
+    with open(img_a, "r+b") as f:
+        f.write(b"\0" * 65536)      # A's stale copy differs from B's now
+    dxml = dest_xml(b, a, name, base)
+    virsh(b.sock, "migrate", "--live", "--p2p", "--copy-storage-inc", "--persistent",
+          "--undefinesource", "--xml", dxml, name, a.uri, "tcp:127.0.0.1")
+    wait_until(lambda: not vktest.alive(pid), "the source QEMU's end")
+    assert states(a.sock).get(name) == "running", states(a.sock)
+    assert name not in states(b.sock), states(b.sock)
+    same_images(img_b, img_a)
+    same_images(pristine, img_a)
+    print("--copy-storage-inc --p2p onto an existing image: images equal")
+
+    virsh(a.sock, "destroy", name)
+    virsh(a.sock, "undefine", name)
+    virsh(b.sock, "pool-destroy", "vkmigpool")
+    virsh(b.sock, "pool-undefine", "vkmigpool")
+
+
 def main():
     if not shutil.which("qemu-img"):
         print("SKIP: no qemu-img")
         sys.exit(77)
-    vktest.become_subreaper()
-    base = tempfile.mkdtemp(prefix="vk-qemu-migrate-storage-")
-    hosts = []
-    try:
-        hosts.append(Host("host-a", base))
-        hosts.append(Host("host-b", base))
-        a, b = hosts
-        name = "vkmigdisk"
-        img_a = os.path.join(a.dir, name + ".img")
-        img_b = os.path.join(b.dir, name + ".img")
-        write_image(img_a)
-        pristine = os.path.join(base, "pristine.img")
-        shutil.copyfile(img_a, pristine)
-        path = os.path.join(base, name + ".xml")
-        with open(path, "w") as f:
-            f.write(guest_xml(name, a))
-        virsh(a.sock, "define", path)
-        virsh(a.sock, "start", name)
-        wait_until(lambda: "VK-MICRO-READY" in read(os.path.join(a.dir,
-                                                                 "serial-%s.log" % name)),
-                   "the guest's banner")
-        pid = vktest.status_pid(a.root, name)
-        dxml = dest_xml(a, b, name, base)
-
-        # no pool for the image's directory on B: refused before anything moves
-        expect_fail(a, "no storage pool with matching target path", "migrate", "--live",
-                    "--copy-storage-all", "--persistent", "--undefinesource", "--xml", dxml,
-                    name, b.uri, "tcp:127.0.0.1")
-        assert states(a.sock).get(name) == "running", states(a.sock)
-        assert name not in states(b.sock), states(b.sock)
-        assert not os.path.exists(img_b)
-        expect_fail(a, "disk target vdz not found", "migrate", "--live",
-                    "--copy-storage-all", "--migrate-disks", "vdz", "--xml", dxml, name,
-                    b.uri, "tcp:127.0.0.1")
-        assert states(a.sock).get(name) == "running", states(a.sock)
-        print("refusals: ok")
-
-        # a pool there: Prepare makes the volume, the disk moves over NBD
-        virsh(b.sock, "pool-define-as", "vkmigpool", "dir", "--target", b.dir)
-        virsh(b.sock, "pool-start", "vkmigpool")
-        virsh(a.sock, "migrate", "--live", "--copy-storage-all", "--persistent",
-              "--undefinesource", "--xml", dxml, name, b.uri, "tcp:127.0.0.1")
-        wait_until(lambda: not vktest.alive(pid), "the source QEMU's end")
-        assert name not in states(a.sock), states(a.sock)
-        assert states(b.sock).get(name) == "running", states(b.sock)
-        assert name + ".img" in virsh(b.sock, "vol-list", "vkmigpool").stdout
-        same_images(img_a, img_b)
-        same_images(pristine, img_b)
-        st = virsh(b.sock, "domstate", "--reason", name).stdout.strip()
-        assert st == "running (migrated)", st
-        print("--copy-storage-all into a new volume: images equal")
-
-        # back, peer to peer, the top image only, onto the image A kept
-        pid = vktest.status_pid(b.root, name)
-        with open(img_a, "r+b") as f:
-            f.write(b"\0" * 65536)      # A's stale copy differs from B's now
-        dxml = dest_xml(b, a, name, base)
-        virsh(b.sock, "migrate", "--live", "--p2p", "--copy-storage-inc", "--persistent",
-              "--undefinesource", "--xml", dxml, name, a.uri, "tcp:127.0.0.1")
-        wait_until(lambda: not vktest.alive(pid), "the source QEMU's end")
-        assert states(a.sock).get(name) == "running", states(a.sock)
-        assert name not in states(b.sock), states(b.sock)
-        same_images(img_b, img_a)
-        same_images(pristine, img_a)
-        print("--copy-storage-inc --p2p onto an existing image: images equal")
-
-        virsh(a.sock, "destroy", name)
-        virsh(a.sock, "undefine", name)
-        virsh(b.sock, "pool-destroy", "vkmigpool")
-        virsh(b.sock, "pool-undefine", "vkmigpool")
-    except BaseException:
-        for h in hosts:
-            print("---- virtkitd log (%s) ----\n%s" % (h.root, h.daemon.logtext()))
-        raise
-    finally:
-        for h in hosts:
-            h.stop()
-        vktest.reap_all()
-        shutil.rmtree(base, ignore_errors=True)
+    vkmigrate.run("vk-qemu-migrate-storage-", ("host-a", "host-b"), steps, make=Host)
 
 
 if __name__ == "__main__":

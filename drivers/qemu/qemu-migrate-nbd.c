@@ -371,6 +371,12 @@ startMirror(vkQemuState *st, vkQemuDomain *obj, const char *dst, const char *hos
     }
     if (!(chain = vkQemuBlockChain(st, obj, d)))
         return -1;
+    /* a node an interrupted migration left (a daemon killed in its
+     * middle) would make the name a duplicate */
+    args = vkJSONNewObject();
+    vkJSONObjectAppendString(args, "node-name", node);
+    if (vkQemuDomainMonitorCommand(st, obj, "blockdev-del", args, NULL) < 0)
+        vkErrorReset();
     server = vkJSONNewObject();
     vkJSONObjectAppendString(server, "type", "inet");
     vkJSONObjectAppendString(server, "host", host);

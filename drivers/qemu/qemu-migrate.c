@@ -437,9 +437,12 @@ prepare(virConnectPtr dconn, virStreamPtr tunnel, virTypedParameterPtr params, i
         rc = -1;
     }
     if (rc == 0 && vkQemuMigrateCopiesStorage(flags)) {
-        /* the NBD server takes the next free port of the range: QEMU
-         * listens on the memory stream's already */
-        int nport = freePort(st);
+        /* the NBD server takes disks_port, or the next free port of the
+         * range: QEMU listens on the memory stream's already */
+        unsigned long long given = 0;
+        int nport = vkQemuMigrateParamULLong(params, nparams, VIR_MIGRATE_PARAM_DISKS_PORT,
+                                             &given) && given > 0 && given <= 65535 ?
+                    (int)given : freePort(st);
 
         if (nport < 0 || vkQemuMigrateNbdServe(st, obj, listen, nport, params, nparams) < 0) {
             dropIncoming(st, obj);

@@ -15,15 +15,17 @@ the destination's directory, where no image exists:
 - with a dir pool on that directory, --copy-storage-all makes the volume
   (the source's size and format), the disk moves over NBD, and once the
   source's QEMU is gone the two images are equal (qemu-img compare);
-- back with --copy-storage-inc --p2p onto the image the source still has
-  (an existing image is the copy's target): again equal, and the data
-  written at the start is there;
+- back with --copy-storage-inc --p2p (the NBD server on the port
+  --disks-port names) onto the image the source still has (an existing
+  image is the copy's target): again equal, and the data written at the
+  start is there;
 - migrate_disks naming a disk the guest has not is refused.
 
 Bounds on waits only catch hangs; nothing asserts on time."""
 
 import os
 import shutil
+import socket
 import subprocess
 import sys
 
@@ -68,6 +70,12 @@ def same_images(a, b):
     r = subprocess.run(["qemu-img", "compare", "-f", "raw", "-F", "raw", a, b],
                        capture_output=True, text=True)
     assert r.returncode == 0, (r.returncode, r.stdout, r.stderr)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def dest_xml(src, dst, name, base):
@@ -136,7 +144,8 @@ def steps(hosts, base):
         f.write(b"\0" * 65536)      # A's stale copy differs from B's now
     dxml = dest_xml(b, a, name, base)
     virsh(b.sock, "migrate", "--live", "--p2p", "--copy-storage-inc", "--persistent",
-          "--undefinesource", "--xml", dxml, name, a.uri, "tcp:127.0.0.1")
+          "--undefinesource", "--disks-port", str(free_port()), "--xml", dxml, name, a.uri,
+          "tcp:127.0.0.1")
     wait_until(lambda: not vktest.alive(pid), "the source QEMU's end")
     assert states(a.sock).get(name) == "running", states(a.sock)
     assert name not in states(b.sock), states(b.sock)

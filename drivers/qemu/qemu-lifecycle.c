@@ -60,6 +60,12 @@ vkQemuWriteStatus(vkQemuState *st, vkQemuDomain *obj)
     /* The monitor path is derived from the name on reattach; it is here
      * for people reading the file. */
     status->monitor = g_strdup(obj->run->monitorPath);
+    /* where a migration stands, for a daemon restarted in its middle
+     * (vkQemuMigrateRecover) */
+    if (obj->mig.dir != VK_QEMU_MIG_NONE)
+        vkDomainStatusSetString(status, "migration",
+                                obj->mig.dir == VK_QEMU_MIG_IN ? "in" :
+                                obj->mig.performed ? "out-done" : "out");
     if (!(text = vkDomainStatusFormat(status, obj->def)))
         return -1;
     return vkAtomicFileWrite(obj->run->statusPath, text, strlen(text), 0600);
@@ -344,7 +350,8 @@ runIncoming(vkQemuState *st, vkQemuDomain *obj, vkQemuRun *run, vkQemuMonitor *m
     if (vkQemuMonitorSetMigrationEvents(mon) < 0 ||
         (fd >= 0 && vkQemuMonitorSendFd(mon, "vk-incoming", fd) < 0) ||
         (incoming->uri &&
-         vkQemuMigrateSetCapabilities(mon, incoming->migFlags, incoming->channels) < 0))
+         (vkQemuMigrateSetCapabilities(mon, incoming->migFlags, incoming->channels) < 0 ||
+          vkQemuMigrateSetTLS(st, mon, incoming->migFlags, true, NULL) < 0)))
         return -1;
     args = vkJSONNewObject();
     vkJSONObjectAppendString(args, "uri", incoming->uri ? incoming->uri : "fd:vk-incoming");

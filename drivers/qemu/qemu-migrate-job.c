@@ -63,6 +63,9 @@ vkQemuMigrateSetCapabilities(vkQemuMonitor *mon, unsigned int flags,
     addCap(caps, "compress", false);
     addCap(caps, "multifd", flags & VIR_MIGRATE_PARALLEL);
     addCap(caps, "postcopy-ram", flags & VIR_MIGRATE_POSTCOPY);
+    /* copied disks: their mirrors end while the guest is stopped and
+     * before the destination takes its images (qemu-migrate-nbd.c) */
+    addCap(caps, "pause-before-switchover", vkQemuMigrateCopiesStorage(flags));
     vkJSONObjectAppend(args, "capabilities", caps);
     if (vkQemuMonitorCommand(mon, "migrate-set-capabilities", args, NULL) < 0)
         return -1;

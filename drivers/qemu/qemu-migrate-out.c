@@ -74,19 +74,31 @@ failureText(vkQemuMonitor *mon, const char *fallback)
     return text ? text : g_strdup(fallback);
 }
 
+/* Where the migration stands goes into the status file, for a daemon
+ * restarted before Confirm (qemu-migrate-recover.c). */
+static void
+saveStatus(vkQemuState *st, vkQemuDomain *obj)
+{
+    if (obj->run && vkQemuWriteStatus(st, obj) < 0)
+        vkErrorReset();
+}
+
 /* The stream to uri (locked, job held, obj running).  On success the
  * guest is paused (reason migration) and obj->mig.dir stays OUT for
  * Confirm; on failure it is back to NONE and the guest runs as before. */
 static int
 migrateOut(vkQemuState *st, vkQemuDomain *obj, const char *uri, virTypedParameterPtr params,
-           int nparams, unsigned int flags, int tunnelFd)
+           int nparams, const char *cookie, int cookielen, unsigned int flags, int tunnelFd)
 {
+    g_autoptr(GPtrArray) mirrors = NULL;
     unsigned long long speed = obj->mig.speed, channels = 0;
     unsigned long long downtime = obj->mig.downtime;
     vkQemuRun *run = obj->run;
     guint64 gen = run->gen;
     vkQemuMonitor *mon;
     g_autofree char *why = NULL;
+    g_autofree char *tlsHost = NULL;
+    int port;
     vkJSON *args;
     int rc;
 
@@ -100,6 +112,10 @@ migrateOut(vkQemuState *st, vkQemuDomain *obj, const char *uri, virTypedParamete
             return -1;
         }
     }
+    /* over TLS, QEMU checks the destination's certificate against the
+     * host it connects to */
+    if ((flags & VIR_MIGRATE_TLS) && vkQemuMigrateParseURI(uri, &tlsHost, &port) < 0)
+        return -1;
     vkQemuMigrateParamULLong(params, nparams, VIR_MIGRATE_PARAM_BANDWIDTH, &speed);
     vkQemuMigrateParamULLong(params, nparams, VIR_MIGRATE_PARAM_PARALLEL_CONNECTIONS,
                              &channels);
@@ -108,10 +124,28 @@ migrateOut(vkQemuState *st, vkQemuDomain *obj, const char *uri, virTypedParamete
     obj->mig.abort = false;
     obj->mig.started = g_get_real_time();
     obj->mig.flags = flags;
+    obj->mig.performed = false;
+    saveStatus(st, obj);
+    /* the disks first: the memory moves once every mirror is in step */
+    if (vkQemuMigrateCopiesStorage(flags) &&
+        vkQemuMigrateNbdMirror(st, obj, uri, cookie, cookielen, params, nparams, flags,
+                               &mirrors) < 0) {
+        obj->mig.dir = VK_QEMU_MIG_NONE;
+        saveStatus(st, obj);
+        return -1;
+    }
+    if (!obj->run || obj->run->gen != gen) {
+        vkReportError(VIR_ERR_OPERATION_FAILED, "QEMU of domain '%s' ended during migration",
+                      obj->name);
+        obj->mig.dir = VK_QEMU_MIG_NONE;
+        return -1;
+    }
     mon = vkQemuMonitorRef(run->mon);
     g_mutex_unlock(&st->lock);
 
     rc = vkQemuMigrateSetCapabilities(mon, flags, channels);
+    if (rc == 0)
+        rc = vkQemuMigrateSetTLS(st, mon, flags, false, tlsHost);
     if (rc == 0)
         rc = vkQemuMigrateApplyTuning(mon, speed, downtime);
     if (rc == 0 && tunnelFd >= 0)
@@ -123,8 +157,16 @@ migrateOut(vkQemuState *st, vkQemuDomain *obj, const char *uri, virTypedParamete
     }
 
     g_mutex_lock(&st->lock);
-    while (rc == 0 && obj->run && obj->run->gen == gen && !outDone(obj->run->migStatus, flags))
+    while (rc == 0 && obj->run && obj->run->gen == gen && !outDone(obj->run->migStatus, flags)) {
+        if (mirrors && g_strcmp0(obj->run->migStatus, "pre-switchover") == 0) {
+            /* the guest is stopped, its disks still ours: the mirrors
+             * end now, then QEMU sends the devices' state
+             * (pause-before-switchover, libvirt's order) */
+            rc = vkQemuMigrateNbdSwitchover(st, obj, g_steal_pointer(&mirrors));
+            continue;
+        }
         g_cond_wait(&st->jobCond, &st->lock);
+    }
     if (rc < 0) {
         /* reported by the monitor */
     } else if (!obj->run || obj->run->gen != gen) {
@@ -144,9 +186,25 @@ migrateOut(vkQemuState *st, vkQemuDomain *obj, const char *uri, virTypedParamete
                       obj->name, why);
         rc = -1;
     }
+    if (rc < 0 && (flags & VIR_MIGRATE_TLS)) {
+        virErrorPtr saved = vkErrorSave();
+
+        /* the guest stays here: a save to a file must not try TLS */
+        g_mutex_unlock(&st->lock);
+        if (vkQemuMigrateSetTLS(st, mon, 0, false, NULL) < 0)
+            vkErrorReset();
+        g_mutex_lock(&st->lock);
+        vkErrorRestore(&saved);
+    }
     vkQemuMonitorUnref(mon);
+    /* the guest stays paused after a completed migration: the mirrors
+     * have nothing left to catch up with */
+    if (mirrors && vkQemuMigrateNbdEnd(st, obj, mirrors, rc == 0) < 0)
+        rc = -1;
     if (rc < 0)
         obj->mig.dir = VK_QEMU_MIG_NONE;
+    obj->mig.performed = rc == 0;
+    saveStatus(st, obj);
     return rc;
 }
 
@@ -225,10 +283,11 @@ performTunnel(virDomainPtr dom, virStreamPtr stream, virTypedParameterPtr params
         vkQemuDomainRef(obj);
         if (vkQemuBeginJob(st, obj) == 0) {
             if (vkQemuCheckActive(obj) && obj->run)
-                rc = migrateOut(st, obj, "fd:" TUNNEL_FD_NAME, params, nparams, flags,
-                                pipefd[1]);
+                rc = migrateOut(st, obj, "fd:" TUNNEL_FD_NAME, params, nparams, NULL, 0,
+                                flags, pipefd[1]);
             if (rc == 0 && cookieout && cookieoutlen)
-                *cookieout = vkQemuMigrateCookie(obj->name, obj->uuid, NULL, cookieoutlen);
+                *cookieout = vkQemuMigrateCookie(obj->name, obj->uuid, NULL, NULL,
+                                                 cookieoutlen);
             vkQemuEndJob(st, obj);
         }
         g_mutex_unlock(&st->lock);
@@ -292,8 +351,6 @@ vkQemuMigratePerform3Params(virDomainPtr dom, const char *dconnuri,
     vkQemuDomain *obj;
     int rc = -1;
 
-    (void)cookiein;
-    (void)cookieinlen;
     vkCheckFlags(VK_QEMU_MIGRATE_FLAGS, -1);
     if (vkQemuMigrateCheckFlags(flags) < 0)
         return -1;
@@ -320,10 +377,10 @@ vkQemuMigratePerform3Params(virDomainPtr dom, const char *dconnuri,
     } else if (!uri) {
         vkReportError(VIR_ERR_INVALID_ARG, "%s", "no migration URI from the destination");
     } else if (vkQemuCheckActive(obj) && obj->run) {
-        rc = migrateOut(st, obj, uri, params, nparams, flags, -1);
+        rc = migrateOut(st, obj, uri, params, nparams, cookiein, cookieinlen, flags, -1);
     }
     if (rc == 0 && cookieout && cookieoutlen)
-        *cookieout = vkQemuMigrateCookie(obj->name, obj->uuid, NULL, cookieoutlen);
+        *cookieout = vkQemuMigrateCookie(obj->name, obj->uuid, NULL, NULL, cookieoutlen);
     vkQemuEndJob(st, obj);
  unref:
     g_mutex_unlock(&st->lock);
@@ -367,6 +424,7 @@ vkQemuMigrateConfirm3Params(virDomainPtr dom, virTypedParameterPtr params, int n
     if (vkQemuBeginJob(st, obj) < 0)
         goto unref;
     rc = 0;
+    obj->mig.performed = false;
     if (cancelled) {
         bool wasOut = obj->mig.dir == VK_QEMU_MIG_OUT;
 
@@ -385,6 +443,7 @@ vkQemuMigrateConfirm3Params(virDomainPtr dom, virTypedParameterPtr params, int n
                 vkQemuEmitLifecycle(st, obj, VIR_DOMAIN_EVENT_RESUMED,
                                     VIR_DOMAIN_EVENT_RESUMED_MIGRATED);
         }
+        saveStatus(st, obj);
     } else if (flags & VIR_MIGRATE_OFFLINE) {
         undefine = (flags & VIR_MIGRATE_UNDEFINE_SOURCE) && obj->persistent && obj->id < 0;
     } else if (obj->mig.dir != VK_QEMU_MIG_OUT) {

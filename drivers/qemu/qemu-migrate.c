@@ -53,18 +53,33 @@ vkQemuConnectSupportsFeature(virConnectPtr conn, int feature)
 int
 vkQemuMigrateCheckFlags(unsigned int flags)
 {
-    static const struct { unsigned int flag; const char *what; } refused[] = {
-        { VIR_MIGRATE_NON_SHARED_DISK, "copying storage (--copy-storage-all)" },
-        { VIR_MIGRATE_NON_SHARED_INC, "copying storage (--copy-storage-inc)" },
-        { VIR_MIGRATE_TLS, "migration over TLS (--tls)" },
-    };
-
-    for (size_t i = 0; i < G_N_ELEMENTS(refused); i++) {
-        if (flags & refused[i].flag) {
-            vkReportError(VIR_ERR_ARGUMENT_UNSUPPORTED, "%s is not supported by virtkit yet",
-                          refused[i].what);
-            return -1;
-        }
+    /* QEMU's TLS wraps its own connection; a tunnel is the daemons' */
+    if ((flags & VIR_MIGRATE_TLS) && (flags & VIR_MIGRATE_TUNNELLED)) {
+        vkReportError(VIR_ERR_ARGUMENT_UNSUPPORTED, "%s",
+                      "migration over TLS is not supported with tunnelled migration");
+        return -1;
+    }
+    if ((flags & VIR_MIGRATE_TLS) && vkQemuMigrateCopiesStorage(flags)) {
+        vkReportError(VIR_ERR_ARGUMENT_UNSUPPORTED, "%s",
+                      "copying storage over TLS is not supported by virtkit yet");
+        return -1;
+    }
+    if ((flags & VIR_MIGRATE_NON_SHARED_DISK) && (flags & VIR_MIGRATE_NON_SHARED_INC)) {
+        vkReportError(VIR_ERR_INVALID_ARG, "%s",
+                      "flags 'VIR_MIGRATE_NON_SHARED_DISK' and 'VIR_MIGRATE_NON_SHARED_INC' "
+                      "are mutually exclusive");
+        return -1;
+    }
+    /* The disks travel over NBD from port to port: a tunnel would need
+     * a second stream, and post-copy would run the guest on the
+     * destination before the mirrors end; virtkit does neither yet. */
+    if (vkQemuMigrateCopiesStorage(flags) &&
+        (flags & (VIR_MIGRATE_TUNNELLED | VIR_MIGRATE_POSTCOPY | VIR_MIGRATE_OFFLINE))) {
+        vkReportError(VIR_ERR_ARGUMENT_UNSUPPORTED,
+                      "copying storage is not supported by virtkit with %s migration",
+                      (flags & VIR_MIGRATE_TUNNELLED) ? "tunnelled" :
+                      (flags & VIR_MIGRATE_POSTCOPY) ? "post-copy" : "offline");
+        return -1;
     }
     /* a pipe has one direction and one channel: no return path for
      * post-copy's page requests, no multifd */
@@ -91,7 +106,8 @@ vkQemuMigrateCheckFlags(unsigned int flags)
 }
 
 char *
-vkQemuMigrateCookie(const char *name, const unsigned char *uuid, const char *xml, int *len)
+vkQemuMigrateCookie(const char *name, const unsigned char *uuid, const char *extra,
+                    const char *xml, int *len)
 {
     char uuidstr[VIR_UUID_STRING_BUFLEN];
     g_autofree char *host = g_strdup(g_get_host_name());
@@ -99,6 +115,8 @@ vkQemuMigrateCookie(const char *name, const unsigned char *uuid, const char *xml
 
     g_string_append_printf(s, "name=%s\nuuid=%s\nhostname=%s\n", name,
                            vkUUIDFormat(uuid, uuidstr), host);
+    if (extra)
+        g_string_append(s, extra);
     if (xml)
         g_string_append_printf(s, "\n%s", xml);
     *len = (int)s->len + 1;
@@ -162,15 +180,25 @@ vkQemuMigrateBegin3Params(virDomainPtr dom, virTypedParameterPtr params, int npa
     } else {
         /* The caller's destination XML (--xml), once it parses, replaces
          * ours; only its identity is checked, not the guest's ABI. */
-        const vkDomainDef *def = given ? given :
-                                 offline && obj->newDef ? obj->newDef : obj->def;
+        const vkDomainDef *def;
+        g_autoptr(GString) extra = g_string_new(NULL);
 
+        /* the sizes of the disks to copy, for the destination's images;
+         * QEMU is asked, which drops the lock: the definition is read
+         * after */
+        if (vkQemuMigrateCopiesStorage(flags) &&
+            vkQemuMigrateNbdDiskFacts(st, obj, params, nparams, extra) < 0) {
+            g_mutex_unlock(&st->lock);
+            return NULL;
+        }
         /* The live definition, without what only this host means
          * (MIGRATABLE), is what the destination starts from. */
+        def = given ? given : offline && obj->newDef ? obj->newDef : obj->def;
         xml = vkDomainDefFormat(def, VIR_DOMAIN_XML_SECURE | VIR_DOMAIN_XML_MIGRATABLE |
                                      (offline ? VIR_DOMAIN_XML_INACTIVE : 0));
         if (xml && cookieout && cookieoutlen)
-            *cookieout = vkQemuMigrateCookie(obj->name, obj->uuid, xml, cookieoutlen);
+            *cookieout = vkQemuMigrateCookie(obj->name, obj->uuid, extra->str, xml,
+                                             cookieoutlen);
     }
     g_mutex_unlock(&st->lock);
     return xml;
@@ -234,8 +262,8 @@ freePort(vkQemuState *st)
 
 /* The host and port of a migration URI: "tcp:H:P", "tcp://H:P", "tcp:H";
  * port 0 when absent.  -1 for another scheme. */
-static int
-parseURI(const char *uri, char **host, int *port)
+int
+vkQemuMigrateParseURI(const char *uri, char **host, int *port)
 {
     const char *p, *colon;
 
@@ -323,6 +351,7 @@ prepare(virConnectPtr dconn, virStreamPtr tunnel, virTypedParameterPtr params, i
     g_autofree char *cookieXML = vkQemuMigrateCookieGet(cookiein, cookieinlen, "xml");
     g_autofree char *host = NULL;
     g_autofree char *listenURI = NULL;
+    g_autofree char *nbdPort = NULL;
     g_autoptr(vkDomainDef) def = NULL;
     vkQemuIncoming incoming = { .fd = -1 };
     vkQemuDomain *obj, *old;
@@ -342,7 +371,8 @@ prepare(virConnectPtr dconn, virStreamPtr tunnel, virTypedParameterPtr params, i
                       "offline migration has no stream to tunnel");
         return -1;
     }
-    if (!tunnel && uri && !(flags & VIR_MIGRATE_OFFLINE) && parseURI(uri, &host, &port) < 0)
+    if (!tunnel && uri && !(flags & VIR_MIGRATE_OFFLINE) &&
+        vkQemuMigrateParseURI(uri, &host, &port) < 0)
         return -1;
 
     g_mutex_lock(&st->lock);
@@ -362,6 +392,10 @@ prepare(virConnectPtr dconn, virStreamPtr tunnel, virTypedParameterPtr params, i
         vkReportError(VIR_ERR_OPERATION_INVALID, "domain '%s' is already active", old->name);
         goto unlock;
     }
+    if (vkQemuMigrateCopiesStorage(flags) &&
+        vkQemuMigrateNbdPrecreate(dconn, def, params, nparams, cookiein, cookieinlen,
+                                  flags) < 0)
+        goto unlock;
     existed = old != NULL;
     {
         vkDomainDef *tmp = g_steal_pointer(&def);
@@ -402,6 +436,21 @@ prepare(virConnectPtr dconn, virStreamPtr tunnel, virTypedParameterPtr params, i
         dropIncoming(st, obj);
         rc = -1;
     }
+    if (rc == 0 && vkQemuMigrateCopiesStorage(flags)) {
+        /* the NBD server takes disks_port, or the next free port of the
+         * range: QEMU listens on the memory stream's already */
+        unsigned long long given = 0;
+        int nport = vkQemuMigrateParamULLong(params, nparams, VIR_MIGRATE_PARAM_DISKS_PORT,
+                                             &given) && given > 0 && given <= 65535 ?
+                    (int)given : freePort(st);
+
+        if (nport < 0 || vkQemuMigrateNbdServe(st, obj, listen, nport, params, nparams) < 0) {
+            dropIncoming(st, obj);
+            rc = -1;
+        } else {
+            nbdPort = g_strdup_printf("nbd-port=%d\n", nport);
+        }
+    }
     if (rc < 0) {
         obj->mig.dir = VK_QEMU_MIG_NONE;
         /* As a failed create: a domain new here goes again. */
@@ -419,7 +468,7 @@ prepare(virConnectPtr dconn, virStreamPtr tunnel, virTypedParameterPtr params, i
         *uri_out = g_strdup_printf(strchr(host ? host : "", ':') ? "tcp:[%s]:%d" : "tcp:%s:%d",
                                    host ? host : g_get_host_name(), port);
     if (cookieout && cookieoutlen)
-        *cookieout = vkQemuMigrateCookie(obj->name, obj->uuid, NULL, cookieoutlen);
+        *cookieout = vkQemuMigrateCookie(obj->name, obj->uuid, nbdPort, NULL, cookieoutlen);
     rc = 0;
 
  endjob:
@@ -606,6 +655,9 @@ vkQemuMigrateFinish3Params(virConnectPtr dconn, virTypedParameterPtr params, int
         goto endjob;
     }
     obj->mig.dir = VK_QEMU_MIG_NONE;
+    /* the source ended its mirrors in Perform: the disks are complete */
+    if (vkQemuMigrateCopiesStorage(flags))
+        vkQemuMigrateNbdStop(st, obj);
     if ((flags & VIR_MIGRATE_PERSIST_DEST) && persist(st, obj, pxml) < 0) {
         dropIncoming(st, obj);
         goto endjob;
@@ -635,7 +687,7 @@ vkQemuMigrateFinish3Params(virConnectPtr dconn, virTypedParameterPtr params, int
     if (obj->run && vkQemuWriteStatus(st, obj) < 0)
         vkErrorReset();
     if (cookieout && cookieoutlen)
-        *cookieout = vkQemuMigrateCookie(obj->name, obj->uuid, NULL, cookieoutlen);
+        *cookieout = vkQemuMigrateCookie(obj->name, obj->uuid, NULL, NULL, cookieoutlen);
     ret = vkQemuMakeHandle(dconn, obj);
 
  endjob:

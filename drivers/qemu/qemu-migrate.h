@@ -9,8 +9,8 @@
 
 #include "drivers/qemu/qemu-private.h"
 
-/* The flags the steps accept: the rest (tunnelled, copy of storage,
- * TLS, ...) is refused with VIR_ERR_ARGUMENT_UNSUPPORTED. */
+/* The flags the steps accept; vkQemuMigrateCheckFlags refuses TLS and
+ * some combinations with VIR_ERR_ARGUMENT_UNSUPPORTED. */
 #define VK_QEMU_MIGRATE_FLAGS \
     (VIR_MIGRATE_LIVE | VIR_MIGRATE_PEER2PEER | VIR_MIGRATE_PERSIST_DEST | \
      VIR_MIGRATE_UNDEFINE_SOURCE | VIR_MIGRATE_PAUSED | VIR_MIGRATE_CHANGE_PROTECTION | \
@@ -25,10 +25,14 @@ int vkQemuConnectSupportsFeature(virConnectPtr conn, int feature);
  * naming it); 0 when flags are fine. */
 int vkQemuMigrateCheckFlags(unsigned int flags);
 /* The cookie every step sends: "virtkit-migration 1", then key=value
- * lines (name, uuid, hostname), then optionally a blank line and the
- * domain's XML.  NUL-terminated; *len counts the NUL, as libvirt's. */
-char *vkQemuMigrateCookie(const char *name, const unsigned char *uuid, const char *xml,
-                          int *len);
+ * lines (name, uuid, hostname, then extra's, each ending in a newline),
+ * then optionally a blank line and the domain's XML.  NUL-terminated;
+ * *len counts the NUL, as libvirt's. */
+char *vkQemuMigrateCookie(const char *name, const unsigned char *uuid, const char *extra,
+                          const char *xml, int *len);
+/* The host and port of a migration URI: "tcp:H:P", "tcp://H:P", "tcp:H";
+ * port 0 and host NULL when absent.  -1 for another scheme. */
+int vkQemuMigrateParseURI(const char *uri, char **host, int *port);
 /* A cookie's value for key (a copy), or NULL; "xml" is the XML part. */
 char *vkQemuMigrateCookieGet(const char *cookie, int len, const char *key);
 char *vkQemuMigrateBegin3Params(virDomainPtr dom, virTypedParameterPtr params, int nparams,
@@ -85,11 +89,57 @@ int vkQemuDomainMigrateGetMaxDowntime(virDomainPtr dom, unsigned long long *down
  * (0: QEMU's default) on either end's QEMU; unlocked, mon referenced. */
 int vkQemuMigrateSetCapabilities(vkQemuMonitor *mon, unsigned int flags,
                                  unsigned long long channels);
+/* qemu-migrate-tls.c: with VIR_MIGRATE_TLS in flags, gives mon's QEMU
+ * the tls-creds-x509 object of qemu.conf's migration certificates (as
+ * the server, or as a client checking hostname) and makes its migration
+ * use it; without, makes it use none.  Unlocked, mon referenced. */
+int vkQemuMigrateSetTLS(vkQemuState *st, vkQemuMonitor *mon, unsigned int flags, bool server,
+                        const char *hostname);
 /* Switches obj's outgoing migration to post-copy (migrate-postcopy). */
 int vkQemuDomainMigrateStartPostCopy(virDomainPtr dom, unsigned int flags);
 /* Sends the tuning (speed, downtime) to obj's QEMU; unlocked, mon is the
  * caller's reference. */
 int vkQemuMigrateApplyTuning(vkQemuMonitor *mon, unsigned long long speed,
                              unsigned long long downtime);
+
+/* qemu-migrate-nbd.c: disks copied over NBD (--copy-storage-all/-inc) */
+bool vkQemuMigrateCopiesStorage(unsigned int flags);
+/* Begin (locked; takes obj's job): "disk-TARGET=SIZE FORMAT[ backed]"
+ * lines of the disks to copy into extra. */
+int vkQemuMigrateNbdDiskFacts(vkQemuState *st, vkQemuDomain *obj, virTypedParameterPtr params,
+                              int nparams, GString *extra);
+/* Prepare, before QEMU starts: the images of def's copied disks that are
+ * missing here are made in the storage pool of their directory, sized
+ * from the source's cookie; -1 with libvirt's error when none is. */
+int vkQemuMigrateNbdPrecreate(virConnectPtr dconn, const vkDomainDef *def,
+                              virTypedParameterPtr params, int nparams, const char *cookie,
+                              int cookielen, unsigned int flags);
+/* Prepare, incoming QEMU started (locked, job held): NBD server on
+ * listen:port, a writable export per copied disk named by its target. */
+int vkQemuMigrateNbdServe(vkQemuState *st, vkQemuDomain *obj, const char *listen, int port,
+                          virTypedParameterPtr params, int nparams);
+/* Finish (locked, job held): the NBD server goes before the guest runs. */
+void vkQemuMigrateNbdStop(vkQemuState *st, vkQemuDomain *obj);
+/* Perform, before the memory moves (locked, job held): mirrors every
+ * copied disk into the destination's export at the host of uri and the
+ * cookie's nbd-port, and waits until all are in step; *mirrors gets
+ * their targets for vkQemuMigrateNbdEnd. */
+int vkQemuMigrateNbdMirror(vkQemuState *st, vkQemuDomain *obj, const char *uri,
+                           const char *cookie, int cookielen, virTypedParameterPtr params,
+                           int nparams, unsigned int flags, GPtrArray **mirrors);
+/* Perform, QEMU at pre-switchover (locked, job held): the mirrors end
+ * cleanly (mirrors freed), then migrate-continue; on failure the
+ * migration is cancelled.  The caller waits for its end either way. */
+int vkQemuMigrateNbdSwitchover(vkQemuState *st, vkQemuDomain *obj, GPtrArray *mirrors);
+/* Perform, after the memory moved (ok) or failed: the mirrors end (a
+ * clean cancel after a completed migration, a forced one otherwise) and
+ * their NBD nodes go.  Keeps a failure's error; -1 when not ok. */
+int vkQemuMigrateNbdEnd(vkQemuState *st, vkQemuDomain *obj, GPtrArray *mirrors, bool ok);
+
+/* qemu-migrate-recover.c: a daemon restarted mid-way.  obj was reattached
+ * to with the status file's phase ("in", "out", "out-done"; NULL: no
+ * migration); its QEMU is killed, resumed or left paused as libvirt
+ * resolves that phase.  Unlocked. */
+void vkQemuMigrateRecover(vkQemuState *st, vkQemuDomain *obj, const char *phase);
 
 #endif

@@ -65,6 +65,7 @@ typedef struct {
 enum { VK_QEMU_MIG_NONE, VK_QEMU_MIG_OUT, VK_QEMU_MIG_IN };
 typedef struct {
     int dir;                       /* VK_QEMU_MIG_* */
+    bool performed;                /* out: Perform succeeded, no Confirm yet */
     bool abort;                    /* domjobabort asked for the end */
     gint64 started;                /* g_get_real_time() at its start */
     unsigned int flags;            /* its VIR_MIGRATE_* (post-copy allowed?) */

@@ -35,10 +35,12 @@
 #include "drivers/qemu/qemu-private.h"
 #include "drivers/qemu/process.h"
 #include "drivers/qemu/qemu-graphics.h"
+#include "drivers/qemu/qemu-migrate.h"
 
 typedef struct {
     int state, reason, pid, id;
     vkDomainDef *def;
+    char *migration;      /* the migration it was in (vkQemuWriteStatus) */
 } qemuStatus;
 
 /* ROOT/run/NAME.xml through the status codec; false with the error set. */
@@ -53,6 +55,7 @@ statusParse(const char *text, qemuStatus *out)
     out->reason = status->reason;
     out->pid = status->pid;
     out->id = status->id;
+    out->migration = g_strdup(vkDomainStatusGetString(status, "migration"));
     return true;
 }
 
@@ -200,10 +203,13 @@ reattachOne(vkQemuState *st, const char *statusPath)
         vkQemuDomainUnref(obj);
         goto cleanup;
     }
+    vkQemuMigrateRecover(st, obj, status.migration);
+    g_free(status.migration);
     vkQemuDomainUnref(obj);
     return;
 
  cleanup:
+    g_free(status.migration);
     g_unlink(statusPath);
     g_unlink(monitorPath);
 }

@@ -22,23 +22,22 @@ Confirm over the wire):
   destination; migrate-setspeed / getspeed / setmaxdowntime;
 - failures: an unreachable destination URI, a destination that cannot
   start the guest (a kernel path missing there), refused flags
-  (--tunnelled with --postcopy, --copy-storage-all): precise errors, the
+  (--tunnelled with --postcopy, --copy-storage-all or --tls): precise errors, the
   source guest still running, nothing defined on the destination;
 - the virtkit shell's migrate, direct, --p2p and --p2p --tunnelled.
 
 Bounds on waits only catch hangs; nothing asserts on time."""
 
 import os
-import shutil
 import socket
 import sys
-import tempfile
 import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "daemon"))
-import vkwire  # noqa: E402
 import vktest  # noqa: E402
+import vkmigrate  # noqa: E402
+from vkmigrate import states, wait_until, read  # noqa: E402
 from vktest import virsh, uri_of  # noqa: E402
 
 import libvirt  # noqa: E402
@@ -49,42 +48,6 @@ VIRTKIT = sys.argv[3]
 GUARD = 120
 
 libvirt.registerErrorHandler(lambda *a: None, None)
-
-
-def states(sock):
-    return vktest.list_states(virsh(sock, "list", "--all").stdout)
-
-
-def wait_until(pred, what, guard=GUARD):
-    end = time.monotonic() + guard
-    while not pred():
-        if time.monotonic() > end:
-            raise AssertionError("never happened: " + what)
-        time.sleep(0.1)
-
-
-def read(path):
-    try:
-        with open(path, errors="replace") as f:
-            return f.read()
-    except FileNotFoundError:
-        return ""
-
-
-class Host:
-    """One virtkitd with its own QEMU root: a host of the test."""
-
-    def __init__(self, label, base):
-        self.root = os.path.join(base, label)
-        os.makedirs(self.root)
-        self.daemon = vkwire.Daemon(BIN, env=dict(os.environ, VIRTKIT_QEMU_ROOT=self.root))
-        self.sock = self.daemon.rw
-        self.uri = uri_of(self.sock)
-
-    def stop(self):
-        """The daemon, and any guest a failed step left on this host."""
-        self.daemon.stop()
-        vktest.kill_all([p for p in vktest.guests_under(self.root) if p])
 
 
 def guest_xml(name, serial_dir, kernel=MICRO):
@@ -307,8 +270,10 @@ def jobs_and_failures(src, dst, base):
     # what virtkit does not do is refused by name
     expect_fail(src, "post-copy migration is not supported with tunnelled migration",
                 "migrate", "--live", "--p2p", "--tunnelled", "--postcopy", name, dst.uri)
-    expect_fail(src, "copying storage (--copy-storage-all) is not supported", "migrate",
-                "--live", "--copy-storage-all", name, dst.uri, "tcp:127.0.0.1")
+    expect_fail(src, "migration over TLS is not supported with tunnelled", "migrate",
+                "--live", "--p2p", "--tunnelled", "--tls", name, dst.uri)
+    expect_fail(src, "copying storage is not supported by virtkit with tunnelled", "migrate",
+                "--live", "--p2p", "--tunnelled", "--copy-storage-all", name, dst.uri)
     untouched(src, dst, name)
 
     # and after all that it still migrates (at full speed again)
@@ -380,36 +345,25 @@ def offline(src, dst, base):
     virsh(dst.sock, "undefine", name)
 
 
-def main():
-    vktest.become_subreaper()
-    base = tempfile.mkdtemp(prefix="vk-qemu-migrate-")
+def steps(hosts, base):
     os.makedirs(os.path.join(base, "src"))
     os.makedirs(os.path.join(base, "dst"))
-    hosts = []
-    try:
-        hosts.append(Host("host-a", base))
-        hosts.append(Host("host-b", base))
-        src, dst = hosts
-        start_event_loop()
-        offline(src, dst, base)
-        print("offline: ok")
-        managed_direct(src, dst, base)
-        print("managed direct: ok")
-        p2p_persistent(src, dst, base)
-        print("p2p, persistent, undefinesource, suspend, events: ok")
-        jobs_and_failures(src, dst, base)
-        print("job info, abort, failures: ok")
-        virtkit_shell(src, dst, base)
-        print("virtkit shell: ok")
-    except BaseException:
-        for h in hosts:
-            print("---- virtkitd log (%s) ----\n%s" % (h.root, h.daemon.logtext()))
-        raise
-    finally:
-        for h in hosts:
-            h.stop()
-        vktest.reap_all()
-        shutil.rmtree(base, ignore_errors=True)
+    src, dst = hosts
+    start_event_loop()
+    offline(src, dst, base)
+    print("offline: ok")
+    managed_direct(src, dst, base)
+    print("managed direct: ok")
+    p2p_persistent(src, dst, base)
+    print("p2p, persistent, undefinesource, suspend, events: ok")
+    jobs_and_failures(src, dst, base)
+    print("job info, abort, failures: ok")
+    virtkit_shell(src, dst, base)
+    print("virtkit shell: ok")
+
+
+def main():
+    vkmigrate.run("vk-qemu-migrate-", ("host-a", "host-b"), steps)
 
 
 if __name__ == "__main__":

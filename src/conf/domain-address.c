@@ -69,6 +69,54 @@ layoutOf(const vkXmlElem *addr)
     return NULL;
 }
 
+/* A guest PCI address of all zeros is libvirt's "not assigned yet": it
+ * writes <address type='pci'/>, whatever zeros the input spelled out. */
+static void
+pciZeroIsUnassigned(vkXmlElem *addr)
+{
+    static const char *const coords[] = { "domain", "bus", "slot", "function" };
+    g_autoptr(GPtrArray) kept = NULL;
+
+    for (size_t i = 0; i < G_N_ELEMENTS(coords); i++) {
+        unsigned long long v;
+        if (!parseNumber(vkXmlElemGetAttr(addr, coords[i]), &v) || v != 0)
+            return;
+    }
+    kept = g_ptr_array_new_with_free_func(g_free);
+    for (guint i = 0; i + 1 < addr->attrs->len; i += 2) {
+        bool coord = false;
+        for (size_t j = 0; j < G_N_ELEMENTS(coords); j++)
+            coord |= strcmp(addr->attrs->pdata[i], coords[j]) == 0;
+        if (coord)
+            continue;
+        g_ptr_array_add(kept, g_strdup(addr->attrs->pdata[i]));
+        g_ptr_array_add(kept, g_strdup(addr->attrs->pdata[i + 1]));
+    }
+    g_ptr_array_unref(addr->attrs);
+    addr->attrs = g_steal_pointer(&kept);
+}
+
+/* <zpci uid='' fid=''/>: libvirt keeps both as numbers and writes both,
+ * zero-padded, as soon as either is given. */
+static void
+zpciCanonicalize(vkXmlElem *addr)
+{
+    for (guint i = 0; addr->children && i < addr->children->len; i++) {
+        vkXmlElem *z = addr->children->pdata[i];
+        unsigned long long uid = 0, fid = 0;
+        const char *u = vkXmlElemGetAttr(z, "uid"), *f = vkXmlElemGetAttr(z, "fid");
+        g_autofree char *us = NULL, *fs = NULL;
+
+        if (strcmp(z->name, "zpci") != 0 || (!u && !f) ||
+            (u && !parseNumber(u, &uid)) || (f && !parseNumber(f, &fid)))
+            continue;
+        us = g_strdup_printf("0x%04llx", uid);
+        fs = g_strdup_printf("0x%08llx", fid);
+        vkXmlElemSetAttr(z, "uid", us);
+        vkXmlElemSetAttr(z, "fid", fs);
+    }
+}
+
 void
 vkDomainAddressCanonicalize(vkXmlElem *addr)
 {
@@ -78,6 +126,7 @@ vkDomainAddressCanonicalize(vkXmlElem *addr)
 
     if (!layout || !addr->attrs)
         return;
+    zpciCanonicalize(addr);
     /* every value must be a number, or the address is left alone */
     for (const addrField *f = layout->fields; f->name; f++) {
         unsigned long long v;
@@ -114,4 +163,6 @@ vkDomainAddressCanonicalize(vkXmlElem *addr)
     }
     g_ptr_array_unref(addr->attrs);
     addr->attrs = g_steal_pointer(&attrs);
+    if (type && strcmp(layout->type, "pci") == 0)
+        pciZeroIsUnassigned(addr);
 }

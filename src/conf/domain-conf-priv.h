@@ -352,6 +352,8 @@ void vkDomainDefAddDefaults(vkDomainDef *def, const char *driverTypes);
 /* libvirt's canonical form of the kept trees (cputune, numatune, NUMA
  * cells, hostdevs, character device sources).  domain-generic.c */
 void vkDomainDefGenericRules(vkDomainDef *def);
+/* Sizes in kept elements in libvirt's unit for each (domain-scaled.c). */
+void vkDomainDefScaledRules(vkDomainDef *def);
 /* The checks libvirt makes on any definition (addresses in range, one
  * controller per index, chardev paths, ...): 0, or -1 with libvirt's
  * error.  domain-generic.c */

@@ -321,6 +321,8 @@ chrCopyAs(const vkDomainChrDef *from, int kind)
     }
     c->protocol = vkXmlElemCopy(from->protocol);
     c->log = vkXmlElemCopy(from->log);
+    /* the two are one device: libvirt writes the same address on both */
+    c->address = vkXmlElemCopy(from->address);
     return c;
 }
 
@@ -384,7 +386,7 @@ vkDomainChrConsoleCompat(vkDomainDef *def, vkDomainChrDef *firstSerial, int ncon
         if (g_strcmp0(stype, "pci-serial") != 0 && g_strcmp0(stype, "usb-serial") != 0 &&
             g_strcmp0(stype, "isa-debug") != 0) {
             vkDomainChrDef *compat = chrCopyAs(firstSerial, VK_DOMAIN_CHR_CONSOLE);
-            compat->target = chrTarget("serial", "0");
+            compat->target = chrTarget("serial", vkXmlElemGetAttr(firstSerial->target, "port") ?: "0");
             g_ptr_array_insert(chrs, (gint)at, compat);
         }
     } else if (hvm && !firstSerial && con && (!ttype || strcmp(ttype, "serial") == 0)) {
@@ -394,6 +396,11 @@ vkDomainChrConsoleCompat(vkDomainDef *def, vkDomainChrDef *firstSerial, int ncon
         g_ptr_array_insert(chrs, (gint)at, serial);
         vkXmlElemFree(con->target);
         con->target = chrTarget("serial", "0");
+    } else if (hvm && firstSerial && con) {
+        /* a serial console is written as the serial port it stands for */
+        const char *port = vkXmlElemGetAttr(firstSerial->target, "port");
+        if (port)
+            vkXmlElemSetAttr(con->target, "port", port);
     }
     (void)nconsole;
     numberConsoles(chrs);

@@ -483,6 +483,7 @@ vkDomainDefGenericRules(vkDomainDef *def)
             numatuneRules(e);
     }
     numaCells(p->cpu);
+    vkDomainDefScaledRules(def);
     featureRules(p);
     primaryVideoFirst(p->devs[VK_DOMAIN_DEVICE_VIDEO]);
     if ((a = p->devs[VK_DOMAIN_DEVICE_DISK])) {

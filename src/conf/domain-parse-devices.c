@@ -360,6 +360,35 @@ parseChr(xmlNodePtr node, int kind, vkDomainChrDef *chr)
     return 0;
 }
 
+/* An ICH9 UHCI companion serves two ports of its EHCI: uhci1 from port 0,
+ * uhci2 from 2, uhci3 from 4, unless <master> says otherwise. */
+static void
+usbCompanionMaster(vkDomainControllerDef *c)
+{
+    static const char *const models[] = { "ich9-uhci1", "ich9-uhci2", "ich9-uhci3" };
+    vkXmlElem *m;
+
+    if (strcmp(c->type, "usb") != 0 || !c->model)
+        return;
+    for (guint i = 0; c->extra && i < c->extra->len; i++) {
+        if (strcmp(((vkXmlElem *)c->extra->pdata[i])->name, "master") == 0)
+            return;
+    }
+    for (size_t i = 0; i < G_N_ELEMENTS(models); i++) {
+        char port[4];
+
+        if (strcmp(c->model, models[i]) != 0)
+            continue;
+        m = g_new0(vkXmlElem, 1);
+        m->name = g_strdup("master");
+        g_snprintf(port, sizeof(port), "%zu", i * 2);
+        vkXmlElemSetAttr(m, "startport", port);
+        if (!c->extra)
+            c->extra = g_ptr_array_new_with_free_func((GDestroyNotify)vkXmlElemFree);
+        g_ptr_array_add(c->extra, m);
+    }
+}
+
 static int
 parseController(xmlNodePtr node, vkDomainControllerDef *c)
 {
@@ -404,6 +433,7 @@ parseController(xmlNodePtr node, vkDomainControllerDef *c)
             vkXmlKeep(&c->extra, n);
         }
     }
+    usbCompanionMaster(c);
     return 0;
 }
 
@@ -744,8 +774,9 @@ vkDomainDefPostParseDevices(vkDomainDef *def, const char *driverTypes)
                 if (!firstSerial && c->kind == VK_DOMAIN_CHR_SERIAL)
                     firstSerial = c;
             } else if (c->kind == VK_DOMAIN_CHR_CONSOLE) {
-                nconsole++;
                 consoleDefaults(def, c);
+                /* libvirt numbers consoles by position, whatever port is written */
+                chrSetTargetPort(c, nconsole++);
             }
         }
         vkDomainChrConsoleCompat(def, firstSerial, nconsole);

@@ -382,7 +382,9 @@ otherOnUsb(const vkXmlElem *e)
 {
     return (strcmp(e->name, "redirdev") == 0 && g_strcmp0(vkXmlElemGetAttr(e, "bus"), "usb") == 0) ||
            (strcmp(e->name, "hub") == 0 && g_strcmp0(vkXmlElemGetAttr(e, "type"), "usb") == 0) ||
-           (strcmp(e->name, "sound") == 0 && g_strcmp0(vkXmlElemGetAttr(e, "model"), "usb") == 0);
+           (strcmp(e->name, "sound") == 0 && g_strcmp0(vkXmlElemGetAttr(e, "model"), "usb") == 0) ||
+           (strcmp(e->name, "hostdev") == 0 && g_strcmp0(vkXmlElemGetAttr(e, "type"), "usb") == 0 &&
+            g_strcmp0(vkXmlElemGetAttr(e, "mode"), "capabilities") != 0);
 }
 
 static void
@@ -432,6 +434,14 @@ usbAddresses(vkDomainDef *def)
             u.hub |= strcmp(vkXmlElemGetAttr(a, "port"), "1") == 0;
         }
     }
+    /* libvirt then plugs host devices, before disks and inputs */
+    for (guint i = 0; i < others->len; i++) {
+        vkXmlElem *e = others->pdata[i];
+        vkXmlElem *a;
+        if (strcmp(e->name, "hostdev") == 0 && otherOnUsb(e) && !otherAddressSlot(e) &&
+            (a = usbNext(&u)))
+            otherSetAddress(e, a);
+    }
     for (guint i = 0; i < disks->len; i++) {
         vkDomainDiskDef *d = disks->pdata[i];
         if (g_strcmp0(d->bus, "usb") == 0 && !d->address)
@@ -451,6 +461,70 @@ usbAddresses(vkDomainDef *def)
     }
 }
 
+/* An mediated device's display is off unless asked for; libvirt writes
+ * the attributes of <hostdev> in its own order. */
+static void
+hostdevDefaults(vkDomainDef *def)
+{
+    static const char *const order[] = {
+        "mode", "type", "managed", "sgio", "rawio", "model", "display", "ramfb", NULL,
+    };
+    GPtrArray *o = vkDomainDevList(def, VK_DOMAIN_DEVICE_OTHER);
+
+    for (guint i = 0; i < o->len; i++) {
+        vkXmlElem *e = o->pdata[i];
+
+        if (strcmp(e->name, "hostdev") != 0)
+            continue;
+        if (g_strcmp0(vkXmlElemGetAttr(e, "type"), "mdev") == 0 &&
+            g_strcmp0(vkXmlElemGetAttr(e, "model"), "vfio-pci") == 0 &&
+            !vkXmlElemGetAttr(e, "display"))
+            vkXmlElemSetAttr(e, "display", "off");
+        vkQemuDefaultsAttrOrder(e, order);
+    }
+}
+
+/* DIMMs and NVDIMMs of a domain with memory slots (<maxMemory>) take the
+ * first free slot, as libvirt numbers them at define. */
+static void
+dimmSlots(vkDomainDef *def)
+{
+    GPtrArray *o = vkDomainDevList(def, VK_DOMAIN_DEVICE_OTHER);
+    g_autoptr(GHashTable) used = g_hash_table_new(g_direct_hash, g_direct_equal);
+    unsigned int next = 0;
+
+    if (!def->memoryHotplugMax)
+        return;
+    for (guint i = 0; i < o->len; i++) {
+        vkXmlElem **a = otherAddressSlot(o->pdata[i]);
+        const char *slot = a ? vkXmlElemGetAttr(*a, "slot") : NULL;
+
+        if (slot && g_strcmp0(vkXmlElemGetAttr(*a, "type"), "dimm") == 0)
+            g_hash_table_add(used, GUINT_TO_POINTER(g_ascii_strtoull(slot, NULL, 10) + 1));
+    }
+    for (guint i = 0; i < o->len; i++) {
+        vkXmlElem *e = o->pdata[i];
+        const char *model = vkXmlElemGetAttr(e, "model");
+        g_autofree char *num = NULL;
+        vkXmlElem *a;
+
+        if (strcmp(e->name, "memory") != 0 || otherAddressSlot(e) ||
+            (g_strcmp0(model, "dimm") != 0 && g_strcmp0(model, "nvdimm") != 0))
+            continue;
+        while (g_hash_table_contains(used, GUINT_TO_POINTER(next + 1)))
+            next++;
+        if (next >= def->memorySlots)
+            return;   /* the argv builder refuses the device anyway */
+        g_hash_table_add(used, GUINT_TO_POINTER(next + 1));
+        a = g_new0(vkXmlElem, 1);
+        a->name = g_strdup("address");
+        num = g_strdup_printf("%u", next);
+        vkXmlElemSetAttr(a, "type", "dimm");
+        vkXmlElemSetAttr(a, "slot", num);
+        otherSetAddress(e, a);
+    }
+}
+
 int
 vkQemuDefaultsDevices(vkDomainDef *def)
 {
@@ -462,6 +536,8 @@ vkQemuDefaultsDevices(vkDomainDef *def)
     defaultBalloon(def);
     watchdogAction(def);
     virtioSerial(def);
+    hostdevDefaults(def);
+    dimmSlots(def);
     usbAddresses(def);
     return vkQemuPciAssign(def);
 }

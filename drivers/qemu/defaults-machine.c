@@ -12,7 +12,10 @@
  */
 #include <string.h>
 
+#include "drivers/qemu/command-priv.h"
 #include "drivers/qemu/defaults-priv.h"
+#define VIR_FROM_THIS VIR_FROM_QEMU
+#include "util/error.h"
 
 /* The CPU model QEMU's pc and q35 machines use when none is given. */
 /* ... and for a 32-bit guest (arch i686). */
@@ -132,8 +135,8 @@ canonicalFeatures(vkDomainDef *def)
 
 /* An element's attributes in the order libvirt writes them (order[]),
  * any others after them as they were. */
-static void
-attrOrder(vkXmlElem *e, const char *const *order)
+void
+vkQemuDefaultsAttrOrder(vkXmlElem *e, const char *const *order)
 {
     GPtrArray *sorted;
 
@@ -178,7 +181,7 @@ cellCmp(gconstpointer a, gconstpointer b)
 
 /* NUMA cells: sizes in KiB, and the guest's memory is their sum, as
  * libvirt has it (a cell's memory is what QEMU allocates). */
-static void
+static unsigned long long
 numaMemory(vkDomainDef *def)
 {
     vkDomainCpuDef *cpu = def->priv->cpu;
@@ -203,22 +206,59 @@ numaMemory(vkDomainDef *def)
         if (strcmp(cell->name, "cell") != 0 ||
             vkConfScaleToKiB(vkXmlElemGetAttr(cell, "memory"),
                              vkXmlElemGetAttr(cell, "unit"), &kib) < 0)
-            return;   /* the argv builder refuses it, naming the cell */
+            return 0;   /* the argv builder refuses it, naming the cell */
         num = g_strdup_printf("%llu", kib);
         vkXmlElemSetAttr(cell, "memory", num);
         vkXmlElemSetAttr(cell, "unit", "KiB");
-        attrOrder(cell, cellAttrs);
+        vkQemuDefaultsAttrOrder(cell, cellAttrs);
         total += kib;
     }
     /* libvirt keeps the cells by id, whatever their order in the document
      * (the argv builder then checks the ids are 0, 1, ...) */
     if (numa && numa->children)
         g_ptr_array_sort(numa->children, cellCmp);
-    if (total) {
-        def->maxMemory = total;
-        if (!def->currentMemory || def->currentMemory > total)
-            def->currentMemory = total;
+    return total;
+}
+
+/* The sizes of the <memory> devices (DIMMs, NVDIMMs, virtio-mem...) in
+ * KiB; one whose size does not parse counts 0 (the argv builder names it). */
+static unsigned long long
+hotplugMemory(vkDomainDef *def)
+{
+    GPtrArray *o = vkDomainDevList(def, VK_DOMAIN_DEVICE_OTHER);
+    unsigned long long total = 0;
+
+    for (guint i = 0; o && i < o->len; i++) {
+        const vkXmlElem *e = o->pdata[i];
+        const vkXmlElem *size = vkQemuCmdChild(vkQemuCmdChild(e, "target"), "size");
+        unsigned long long kib = 0;
+
+        if (strcmp(e->name, "memory") == 0 && size && size->text &&
+            vkConfScaleToKiB(size->text, vkXmlElemGetAttr(size, "unit"), &kib) == 0)
+            total += kib;
     }
+    return total;
+}
+
+/* <memory> is the guest's total: with NUMA cells libvirt recomputes it as
+ * the cells plus the memory devices (a define may update the ABI); without
+ * cells it is kept, and the devices must fit in it. */
+static int
+totalMemory(vkDomainDef *def)
+{
+    unsigned long long cells = numaMemory(def);
+    unsigned long long devices = hotplugMemory(def);
+
+    if (cells) {
+        def->maxMemory = cells + devices;
+    } else if (devices > def->maxMemory) {
+        vkReportError(VIR_ERR_XML_ERROR, "%s",
+                      "Total size of memory devices exceeds the total memory size");
+        return -1;
+    }
+    if (!def->currentMemory || def->currentMemory > def->maxMemory)
+        def->currentMemory = def->maxMemory;
+    return 0;
 }
 
 int
@@ -234,9 +274,10 @@ vkQemuDefaultsMachine(vkDomainDef *def)
             p->clockBasis = g_strdup("utc");
     }
     if (p->loader && p->loader->attrs)
-        attrOrder(p->loader, loaderAttrs);
+        vkQemuDefaultsAttrOrder(p->loader, loaderAttrs);
     defaultCpu(def);
-    numaMemory(def);
+    if (totalMemory(def) < 0)
+        return -1;
     canonicalFeatures(def);
     return 0;
 }

@@ -16,5 +16,7 @@ int vkQemuDefaultsMachine(vkDomainDef *def);   /* defaults-machine.c */
 int vkQemuDefaultsDisplay(vkDomainDef *def);   /* defaults-display.c */
 int vkQemuDefaultsDiskNet(vkDomainDef *def);   /* defaults-disknet.c */
 int vkQemuDefaultsDevices(vkDomainDef *def);   /* defaults-devices.c */
+/* e's attributes in libvirt's order (order[]), others after them */
+void vkQemuDefaultsAttrOrder(vkXmlElem *e, const char *const *order);
 
 #endif

@@ -585,6 +585,21 @@ otherKind(const vkXmlElem *e, const char *name, devKind *k)
         *k = DEV_PCI;
         return true;
     }
+    if (strcmp(name, "memory") == 0) {
+        *k = DEV_PCIE;
+        return g_strcmp0(model, "virtio-mem") == 0 || g_strcmp0(model, "virtio-pmem") == 0;
+    }
+    if (strcmp(name, "hostdev") == 0) {
+        const char *mode = vkXmlElemGetAttr(e, "mode");
+        const char *type = vkXmlElemGetAttr(e, "type");
+
+        /* libvirt cannot read an assigned device's config space when
+         * unprivileged and takes it for PCIe, as most are */
+        *k = DEV_PCIE;
+        return g_strcmp0(mode ? mode : "subsystem", "subsystem") == 0 &&
+               (g_strcmp0(type, "pci") == 0 || g_strcmp0(type, "scsi_host") == 0 ||
+                (g_strcmp0(type, "mdev") == 0 && g_strcmp0(model, "vfio-pci") == 0));
+    }
     return false;
 }
 
@@ -643,6 +658,15 @@ assignAll(pciSet *s)
         if (assignOthers(s, "sound") < 0)
             return -1;
     }
+    /* host devices: those of <interface type='hostdev'> first, as
+     * libvirt lists them before the <hostdev> elements */
+    for (guint i = 0; (a = p->devs[VK_DOMAIN_DEVICE_NET]) && i < a->len; i++) {
+        vkDomainNetDef *n = a->pdata[i];
+        if (n->type == VK_DOMAIN_NET_TYPE_HOSTDEV && assign(s, DEV_PCIE, &n->address) < 0)
+            return -1;
+    }
+    if (assignOthers(s, "hostdev") < 0)
+        return -1;
     for (guint i = 0; (a = p->devs[VK_DOMAIN_DEVICE_DISK]) && i < a->len; i++) {
         vkDomainDiskDef *d = a->pdata[i];
         if (g_strcmp0(d->bus, "virtio") == 0 && assign(s, DEV_PCIE, &d->address) < 0)
@@ -664,7 +688,9 @@ assignAll(pciSet *s)
         if (g_strcmp0(in->bus, "virtio") == 0 && assign(s, DEV_PCIE, &in->address) < 0)
             return -1;
     }
-    return assignOthers(s, "vsock");
+    if (assignOthers(s, "vsock") < 0)
+        return -1;
+    return assignOthers(s, "memory");
 }
 
 int

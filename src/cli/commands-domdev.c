@@ -14,19 +14,16 @@
 #include "vksh-storage.h"
 #include "xmltree.h"
 
-/* --persistent/--config/--live/--current as the detach commands take
- * them; *plain is set when none was given (virsh then calls the API
- * without flags). */
-static bool
-detachFlags(vkshCtl *ctl, const vkshCmd *cmd, virDomainPtr dom, unsigned int *flags,
-            bool *plain)
+bool
+vkshDeviceAffectFlags(vkshCtl *ctl, const vkshCmd *cmd, virDomainPtr dom, unsigned int *flags,
+                      bool *plain)
 {
     if (!vkshAffectFlags(ctl, cmd, flags) ||
         !vkshOptExclusive(ctl, cmd, "persistent", "current"))
         return false;
     if (vkshOptBool(cmd, "persistent")) {
         *flags |= VIR_DOMAIN_AFFECT_CONFIG;
-        if (virDomainIsActive(dom) == 1)
+        if (dom && virDomainIsActive(dom) == 1)
             *flags |= VIR_DOMAIN_AFFECT_LIVE;
     }
     *plain = !*flags && !vkshOptBool(cmd, "current");
@@ -67,35 +64,21 @@ static const vkshOptDef optsDetachDisk[] = {
 static bool
 cmdDetachDisk(vkshCtl *ctl, const vkshCmd *cmd)
 {
-    static const char *const sources[] = { "file", "dev", "dir", "name", "volume" };
     const char *target = vkshOptString(cmd, "target");
     g_autoptr(virDomain) dom = vkshCommandDomain(ctl, cmd, NULL, VKSH_BYANY);
     g_autoptr(vkshXml) tree = NULL;
-    g_autoptr(GPtrArray) disks = NULL;
+    vkshXml *disk;
     unsigned int flags = 0;
     bool plain;
 
-    if (!dom || !detachFlags(ctl, cmd, dom, &flags, &plain))
+    if (!dom || !vkshDeviceAffectFlags(ctl, cmd, dom, &flags, &plain))
         return false;
     /* only the next boot's definition is changed: look there */
     if (!(tree = vkshDomainTree(ctl, dom, flags == VIR_DOMAIN_AFFECT_CONFIG ?
                             VIR_DOMAIN_XML_INACTIVE : 0)))
         return false;
-    disks = vkshXmlFindAll(tree, "devices/disk");
-    for (size_t i = 0; i < disks->len; i++) {
-        vkshXml *disk = disks->pdata[i];
-        vkshXml *src = vkshXmlChild(disk, "source");
-        const char *dev = vkshXmlChildAttr(disk, "target", "dev");
-        bool match = dev && strcmp(dev, target) == 0;
-
-        for (size_t k = 0; !match && src && k < G_N_ELEMENTS(sources); k++) {
-            const char *v = vkshXmlAttr(src, sources[k]);
-
-            match = v && strcmp(v, target) == 0;
-        }
-        if (match)
-            return detachNode(ctl, cmd, dom, disk, flags, plain, "disk");
-    }
+    if ((disk = vkshXmlFindDisk(tree, target, false)))
+        return detachNode(ctl, cmd, dom, disk, flags, plain, "disk");
     vkshError(ctl, "No disk found whose source path or target is %s", target);
     return false;
 }
@@ -124,7 +107,7 @@ cmdDetachIface(vkshCtl *ctl, const vkshCmd *cmd)
     unsigned int flags = 0;
     bool plain;
 
-    if (!dom || !detachFlags(ctl, cmd, dom, &flags, &plain))
+    if (!dom || !vkshDeviceAffectFlags(ctl, cmd, dom, &flags, &plain))
         return false;
     if (!(tree = vkshDomainTree(ctl, dom, flags == VIR_DOMAIN_AFFECT_CONFIG ?
                             VIR_DOMAIN_XML_INACTIVE : 0)))
@@ -174,20 +157,12 @@ static void
 setLinkState(vkshXml *iface, const char *state)
 {
     vkshXml *link = vkshXmlChild(iface, "link");
-    const char *names[] = { "state", NULL };
-    const char *values[] = { state, NULL };
 
     if (!link) {
-        link = g_new0(vkshXml, 1);
-        link->name = g_strdup("link");
-        link->text = g_string_new(NULL);
-        link->children = g_ptr_array_new_with_free_func((GDestroyNotify)vkshXmlFree);
-        g_ptr_array_add(iface->children, link);
+        link = vkshXmlNew("link");
+        vkshXmlInsert(iface, link, -1);
     }
-    g_strfreev(link->attrNames);
-    g_strfreev(link->attrValues);
-    link->attrNames = g_strdupv((char **)names);
-    link->attrValues = g_strdupv((char **)values);
+    vkshXmlSetAttr(link, "state", state);
 }
 
 static bool

@@ -89,10 +89,6 @@ cmdChangeMedia(vkshCtl *ctl, const vkshCmd *cmd)
         !vkshOptExclusive(ctl, cmd, "current", "live") ||
         !vkshOptExclusive(ctl, cmd, "current", "config"))
         return false;
-    if (insert && !source) {
-        vkshError(ctl, "%s", "New disk media source was not specified");
-        return false;
-    }
     if (vkshOptBool(cmd, "config"))
         flags |= VIR_DOMAIN_AFFECT_CONFIG;
     if (vkshOptBool(cmd, "live"))
@@ -108,6 +104,10 @@ cmdChangeMedia(vkshCtl *ctl, const vkshCmd *cmd)
         return false;
     if (!(disk = vkshXmlFindDisk(tree, path, true))) {
         vkshError(ctl, "No disk found whose source path or target is %s", path);
+        return false;
+    }
+    if (insert && !source) {
+        vkshError(ctl, "%s", "New disk media source was not specified");
         return false;
     }
     if (eject && !vkshXmlChild(disk, "source")) {

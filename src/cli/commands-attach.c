@@ -37,7 +37,6 @@ attachXml(vkshCtl *ctl, const vkshCmd *cmd, const char *xml, const char *what)
     g_autoptr(virDomain) dom = NULL;
     unsigned int flags = 0;
     bool plain;
-    int rc;
 
     if (!vkshDeviceAffectFlags(ctl, cmd, NULL, &flags, &plain))
         return false;
@@ -49,13 +48,7 @@ attachXml(vkshCtl *ctl, const vkshCmd *cmd, const char *xml, const char *what)
     if (!(dom = vkshCommandDomain(ctl, cmd, NULL, VKSH_BYANY)) ||
         !vkshDeviceAffectFlags(ctl, cmd, dom, &flags, &plain))
         return false;
-    rc = plain ? virDomainAttachDevice(dom, xml) : virDomainAttachDeviceFlags(dom, xml, flags);
-    if (rc < 0) {
-        vkshError(ctl, "Failed to attach %s", what);
-        return false;
-    }
-    vkshPrintExtra(ctl, "%c%s attached successfully\n", g_ascii_toupper(what[0]), what + 1);
-    return true;
+    return vkshDeviceChange(ctl, dom, xml, flags, plain, true, what);
 }
 
 /* ---- attach-disk ---- */
@@ -319,35 +312,16 @@ static const vkshOptDef optsAttachIface[] = {
     { NULL, 0, 0, NULL },
 };
 
-/* "average[,peak[,burst[,floor]]]" as virsh reads it: each field a
- * number or empty; average or floor must be set. */
+/* <inbound>/<outbound> from virsh's rate string. */
 static bool
 appendRate(vkshCtl *ctl, const char *dir, const char *text, GString *buf)
 {
     static const char *const fields[] = { "average", "peak", "burst", "floor" };
-    g_auto(GStrv) parts = g_strsplit(text, ",", -1);
-    guint64 v[4] = { 0 };
-    size_t n = g_strv_length(parts);
+    guint64 v[4];
+    bool set[4];
 
-    if (n > 4) {
-        vkshError(ctl, "Rate string '%s' has too many fields", text);
+    if (!vkshParseRate(ctl, text, g_str_equal(dir, "inbound"), v, set))
         return false;
-    }
-    for (size_t i = 0; i < n; i++) {
-        if (*parts[i] && !g_ascii_string_to_unsigned(parts[i], 10, 0, G_MAXUINT64, &v[i], NULL)) {
-            vkshError(ctl, "field '%s' is malformed", fields[i]);
-            return false;
-        }
-    }
-    if (!v[0] && (!v[3] || g_str_equal(dir, "outbound"))) {
-        vkshError(ctl, "%s", g_str_equal(dir, "outbound") ? "outbound average is mandatory" :
-                  "either inbound average or floor is mandatory");
-        return false;
-    }
-    if (v[3] && g_str_equal(dir, "outbound")) {
-        vkshError(ctl, "%s", "outbound floor is unsupported yet");
-        return false;
-    }
     g_string_append_printf(buf, "    <%s", dir);
     for (size_t i = 0; i < 4; i++) {
         if (v[i])

@@ -140,6 +140,14 @@ bool vkshObjectCallEnd(vkshCtl *ctl, const vkshObjectCall *c, const char *name, 
  * (commands-domdev.c). */
 bool vkshDeviceAffectFlags(vkshCtl *ctl, const vkshCmd *cmd, virDomainPtr dom,
                            unsigned int *flags, bool *plain);
+/* Attaches or detaches the device xml (the plain API when plain), with
+ * virsh's messages; what is "disk", "interface"... (commands-domdev.c). */
+bool vkshDeviceChange(vkshCtl *ctl, virDomainPtr dom, const char *xml, unsigned int flags,
+                      bool plain, bool attach, const char *what);
+/* virsh's rate "average[,peak[,burst[,floor]]]" of --inbound or
+ * --outbound, with its checks; each field empty (set[i] false, v[i] 0)
+ * or a number. */
+bool vkshParseRate(vkshCtl *ctl, const char *spec, bool inbound, guint64 v[4], bool set[4]);
 /* Appends " name='value'", value escaped as libvirt escapes attributes
  * (commands-attach.c). */
 void vkshXmlAppendAttr(GString *buf, const char *name, const char *value);

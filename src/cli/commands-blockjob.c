@@ -70,8 +70,8 @@ blockjobInfo(vkshCtl *ctl, virDomainPtr dom, const char *path, bool raw, bool by
 /* --bandwidth as virsh reads it: a plain number (MiB/s, or bytes/s with
  * --bytes; a negative one wraps, as the API takes it unsigned), or a
  * scaled byte count such as 10M. */
-static int
-bandwidthOpt(vkshCtl *ctl, const vkshCmd *cmd, unsigned long *bw)
+int
+vkshBandwidthOpt(vkshCtl *ctl, const vkshCmd *cmd, unsigned long *bw)
 {
     const char *str = vkshOptString(cmd, "bandwidth");
     unsigned long long bytes = 0;
@@ -116,7 +116,7 @@ cmdBlockjob(vkshCtl *ctl, const vkshCmd *cmd)
         !vkshOptExclusive(ctl, cmd, "info", "abort") ||
         !vkshOptExclusive(ctl, cmd, "info", "bandwidth") ||
         !vkshOptExclusive(ctl, cmd, "abort", "bandwidth") ||
-        (haveBw = bandwidthOpt(ctl, cmd, &bw)) < 0 ||
+        (haveBw = vkshBandwidthOpt(ctl, cmd, &bw)) < 0 ||
         !(dom = vkshCommandDomain(ctl, cmd, NULL, VKSH_BYANY)))
         return false;
     if (abortJob) {
@@ -166,7 +166,7 @@ cmdBlockpull(vkshCtl *ctl, const vkshCmd *cmd)
     unsigned long bw = 0;
     int rc;
 
-    if (bandwidthOpt(ctl, cmd, &bw) < 0 ||
+    if (vkshBandwidthOpt(ctl, cmd, &bw) < 0 ||
         !(dom = vkshCommandDomain(ctl, cmd, NULL, VKSH_BYANY)))
         return false;
     if (base || keepRelative) {

@@ -298,6 +298,6 @@ static VKSH_CMD(cmdDefParent, "checkpoint-parent", cmdCheckpointParent, optsPare
 
 const vkshCmdDef *const vkshCheckpointCmds[] = {
     &cmdDefCreate, &cmdDefCreateAs, &cmdDefDelete, &cmdDefDumpxml, &vkshCmdCheckpointEdit,
-    &cmdDefInfo, &cmdDefParent,
+    &cmdDefInfo, &vkshCmdCheckpointList, &cmdDefParent,
     NULL,
 };

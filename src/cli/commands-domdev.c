@@ -14,22 +14,38 @@
 #include "vksh-storage.h"
 #include "xmltree.h"
 
-/* --persistent/--config/--live/--current as the detach commands take
- * them; *plain is set when none was given (virsh then calls the API
- * without flags). */
-static bool
-detachFlags(vkshCtl *ctl, const vkshCmd *cmd, virDomainPtr dom, unsigned int *flags,
-            bool *plain)
+bool
+vkshDeviceAffectFlags(vkshCtl *ctl, const vkshCmd *cmd, virDomainPtr dom, unsigned int *flags,
+                      bool *plain)
 {
     if (!vkshAffectFlags(ctl, cmd, flags) ||
         !vkshOptExclusive(ctl, cmd, "persistent", "current"))
         return false;
     if (vkshOptBool(cmd, "persistent")) {
         *flags |= VIR_DOMAIN_AFFECT_CONFIG;
-        if (virDomainIsActive(dom) == 1)
+        if (dom && virDomainIsActive(dom) == 1)
             *flags |= VIR_DOMAIN_AFFECT_LIVE;
     }
     *plain = !*flags && !vkshOptBool(cmd, "current");
+    return true;
+}
+
+bool
+vkshDeviceChange(vkshCtl *ctl, virDomainPtr dom, const char *xml, unsigned int flags,
+                 bool plain, bool attach, const char *what)
+{
+    int rc;
+
+    if (attach)
+        rc = plain ? virDomainAttachDevice(dom, xml) : virDomainAttachDeviceFlags(dom, xml, flags);
+    else
+        rc = plain ? virDomainDetachDevice(dom, xml) : virDomainDetachDeviceFlags(dom, xml, flags);
+    if (rc < 0) {
+        vkshError(ctl, "Failed to %s %s", attach ? "attach" : "detach", what);
+        return false;
+    }
+    vkshPrintExtra(ctl, "%c%s %s successfully\n", g_ascii_toupper(what[0]), what + 1,
+                   attach ? "attached" : "detached");
     return true;
 }
 
@@ -38,19 +54,12 @@ detachNode(vkshCtl *ctl, const vkshCmd *cmd, virDomainPtr dom, vkshXml *node,
            unsigned int flags, bool plain, const char *what)
 {
     g_autofree char *xml = vkshXmlFormat(node);
-    int rc;
 
     if (vkshOptBool(cmd, "print-xml")) {
         vkshPrint(ctl, "%s", xml);
         return true;
     }
-    rc = plain ? virDomainDetachDevice(dom, xml) : virDomainDetachDeviceFlags(dom, xml, flags);
-    if (rc < 0) {
-        vkshError(ctl, "Failed to detach %s", what);
-        return false;
-    }
-    vkshPrintExtra(ctl, "%c%s detached successfully\n", g_ascii_toupper(what[0]), what + 1);
-    return true;
+    return vkshDeviceChange(ctl, dom, xml, flags, plain, false, what);
 }
 
 /* ---- detach-disk ---- */
@@ -67,35 +76,21 @@ static const vkshOptDef optsDetachDisk[] = {
 static bool
 cmdDetachDisk(vkshCtl *ctl, const vkshCmd *cmd)
 {
-    static const char *const sources[] = { "file", "dev", "dir", "name", "volume" };
     const char *target = vkshOptString(cmd, "target");
     g_autoptr(virDomain) dom = vkshCommandDomain(ctl, cmd, NULL, VKSH_BYANY);
     g_autoptr(vkshXml) tree = NULL;
-    g_autoptr(GPtrArray) disks = NULL;
+    vkshXml *disk;
     unsigned int flags = 0;
     bool plain;
 
-    if (!dom || !detachFlags(ctl, cmd, dom, &flags, &plain))
+    if (!dom || !vkshDeviceAffectFlags(ctl, cmd, dom, &flags, &plain))
         return false;
     /* only the next boot's definition is changed: look there */
     if (!(tree = vkshDomainTree(ctl, dom, flags == VIR_DOMAIN_AFFECT_CONFIG ?
                             VIR_DOMAIN_XML_INACTIVE : 0)))
         return false;
-    disks = vkshXmlFindAll(tree, "devices/disk");
-    for (size_t i = 0; i < disks->len; i++) {
-        vkshXml *disk = disks->pdata[i];
-        vkshXml *src = vkshXmlChild(disk, "source");
-        const char *dev = vkshXmlChildAttr(disk, "target", "dev");
-        bool match = dev && strcmp(dev, target) == 0;
-
-        for (size_t k = 0; !match && src && k < G_N_ELEMENTS(sources); k++) {
-            const char *v = vkshXmlAttr(src, sources[k]);
-
-            match = v && strcmp(v, target) == 0;
-        }
-        if (match)
-            return detachNode(ctl, cmd, dom, disk, flags, plain, "disk");
-    }
+    if ((disk = vkshXmlFindDisk(tree, target, false)))
+        return detachNode(ctl, cmd, dom, disk, flags, plain, "disk");
     vkshError(ctl, "No disk found whose source path or target is %s", target);
     return false;
 }
@@ -124,7 +119,7 @@ cmdDetachIface(vkshCtl *ctl, const vkshCmd *cmd)
     unsigned int flags = 0;
     bool plain;
 
-    if (!dom || !detachFlags(ctl, cmd, dom, &flags, &plain))
+    if (!dom || !vkshDeviceAffectFlags(ctl, cmd, dom, &flags, &plain))
         return false;
     if (!(tree = vkshDomainTree(ctl, dom, flags == VIR_DOMAIN_AFFECT_CONFIG ?
                             VIR_DOMAIN_XML_INACTIVE : 0)))
@@ -174,20 +169,12 @@ static void
 setLinkState(vkshXml *iface, const char *state)
 {
     vkshXml *link = vkshXmlChild(iface, "link");
-    const char *names[] = { "state", NULL };
-    const char *values[] = { state, NULL };
 
     if (!link) {
-        link = g_new0(vkshXml, 1);
-        link->name = g_strdup("link");
-        link->text = g_string_new(NULL);
-        link->children = g_ptr_array_new_with_free_func((GDestroyNotify)vkshXmlFree);
-        g_ptr_array_add(iface->children, link);
+        link = vkshXmlNew("link");
+        vkshXmlInsert(iface, link, -1);
     }
-    g_strfreev(link->attrNames);
-    g_strfreev(link->attrValues);
-    link->attrNames = g_strdupv((char **)names);
-    link->attrValues = g_strdupv((char **)values);
+    vkshXmlSetAttr(link, "state", state);
 }
 
 static bool
@@ -365,34 +352,61 @@ static const vkshOptDef optsDomiftune[] = {
     { NULL, 0, 0, NULL },
 };
 
-/* "average[,peak[,burst[,floor]]]" (floor only inbound) as typed params. */
-static bool
-bandwidthParams(vkshCtl *ctl, const char *spec, bool inbound,
-                virTypedParameterPtr *params, int *n, int *max)
+bool
+vkshParseRate(vkshCtl *ctl, const char *spec, bool inbound, guint64 v[4], bool set[4])
 {
     static const char *const keys[] = { "average", "peak", "burst", "floor" };
     g_auto(GStrv) parts = g_strsplit(spec, ",", -1);
     size_t count = g_strv_length(parts);
 
-    if (count > (inbound ? 4 : 3)) {
+    if (count > 4) {
         vkshError(ctl, "Rate string '%s' has too many fields", spec);
         return false;
     }
-    for (size_t i = 0; i < count; i++) {
-        g_autofree char *field = NULL;
-        char *end = NULL;
-        unsigned long long v;
-
-        if (!*parts[i])
-            continue;
-        errno = 0;
-        v = strtoull(parts[i], &end, 10);
-        if (errno || *end || parts[i][0] == '-' || v > UINT_MAX) {
+    for (size_t i = 0; i < 4; i++) {
+        v[i] = 0;
+        set[i] = i < count && *parts[i];
+        if (set[i] && !g_ascii_string_to_unsigned(parts[i], 10, 0, G_MAXUINT64, &v[i], NULL)) {
             vkshError(ctl, "field '%s' is malformed", keys[i]);
             return false;
         }
-        field = g_strdup_printf("%s.%s", inbound ? "inbound" : "outbound", keys[i]);
-        if (virTypedParamsAddUInt(params, n, max, field, v) < 0)
+    }
+    if (!v[0] && (inbound ? !v[3] : true)) {
+        vkshError(ctl, "%s", inbound ? "either inbound average or floor is mandatory" :
+                  "outbound average is mandatory");
+        return false;
+    }
+    if (!inbound && v[3]) {
+        vkshError(ctl, "%s", "outbound floor is unsupported yet");
+        return false;
+    }
+    return true;
+}
+
+/* "average[,peak[,burst[,floor]]]" as typed params; "0" clears the
+ * limit (an average of 0), as in virsh. */
+static bool
+bandwidthParams(vkshCtl *ctl, const char *spec, bool inbound,
+                virTypedParameterPtr *params, int *n, int *max)
+{
+    static const char *const keys[] = { "average", "peak", "burst", "floor" };
+    const char *dir = inbound ? "inbound" : "outbound";
+    guint64 v[4] = { 0 };
+    bool set[4] = { true, false, false, false };
+
+    if (strcmp(spec, "0") != 0 && !vkshParseRate(ctl, spec, inbound, v, set))
+        return false;
+    for (size_t i = 0; i < 4; i++) {
+        g_autofree char *field = NULL;
+
+        if (!set[i])
+            continue;
+        if (v[i] > UINT_MAX) {
+            vkshError(ctl, "%s rate larger than maximum %u", dir, UINT_MAX);
+            return false;
+        }
+        field = g_strdup_printf("%s.%s", dir, keys[i]);
+        if (virTypedParamsAddUInt(params, n, max, field, (unsigned int)v[i]) < 0)
             return false;
     }
     return true;

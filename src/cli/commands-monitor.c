@@ -313,6 +313,7 @@ const vkshCmdDef *const vkshMonitorCmds[] = {
     &cmdDefDominfo,
     &vkshCmdDommemstat,
     &cmdDefDomstate,
+    &vkshCmdDomstats,
     &cmdDefList,
     NULL,
 };

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* commands-qemu.c: virsh's qemu-monitor-command, qemu-agent-command and
- * qemu-attach, the libvirt-qemu calls.  The words of the command are joined by spaces, as
+ * qemu-attach and qemu-monitor-event, the libvirt-qemu calls.  The words of the command are joined by spaces, as
  * virsh does; text that is not already a JSON object is wrapped the way
  * virsh wraps it: the first word is the command's name and the rest its
  * arguments, either one object or "key":value members joined by commas.
@@ -162,6 +162,71 @@ cmdQemuAttach(vkshCtl *ctl, const vkshCmd *cmd)
     return true;
 }
 
+/* ---- qemu-monitor-event ---- */
+
+static const vkshOptDef optsQemuMonitorEvent[] = {
+    { "domain", VKSH_OT_STRING, 0, "filter by domain name, id or uuid" },
+    { "event", VKSH_OT_STRING, 0, "filter by event name" },
+    { "pretty", VKSH_OT_BOOL, 0, "pretty-print any JSON output" },
+    { "loop", VKSH_OT_BOOL, 0, "loop until timeout or interrupt, rather than one-shot" },
+    { "timeout", VKSH_OT_INT, 0, "timeout seconds" },
+    { "regex", VKSH_OT_BOOL, 0, "treat event as a regex rather than literal filter" },
+    { "no-case", VKSH_OT_BOOL, 0, "treat event case-insensitively" },
+    { "timestamp", VKSH_OT_BOOL, 0, "show timestamp for each printed event" },
+    { NULL, 0, 0, NULL },
+};
+
+static void
+onQemuEvent(virConnectPtr conn G_GNUC_UNUSED, virDomainPtr dom, const char *event,
+            long long seconds, unsigned int micros, const char *details, void *opaque)
+{
+    vkshEventWait *w = opaque;
+
+    /* with --timestamp the prefix replaces QEMU's own time */
+    if (w->timestamp)
+        vkshEventPrint(w, "event %s for domain '%s': %s\n", event, virDomainGetName(dom),
+                       details ? details : "<null>");
+    else
+        vkshEventPrint(w, "event %s at %lld.%06u for domain '%s': %s\n", event, seconds,
+                       micros, virDomainGetName(dom), details ? details : "<null>");
+}
+
+static bool
+cmdQemuMonitorEvent(vkshCtl *ctl, const vkshCmd *cmd)
+{
+    const char *domName = vkshOptString(cmd, "domain");
+    vkshEventWait w = { ctl, vkshOptBool(cmd, "loop"), vkshOptBool(cmd, "timestamp"),
+                        false, false, 0 };
+    unsigned int flags = 0;
+    g_autoptr(virDomain) dom = NULL;
+    int timeout = 0, id;
+    bool ok;
+
+    if (vkshOptBool(cmd, "pretty")) {
+        /* reformatting the event's JSON needs a parser the shell lacks */
+        vkshError(ctl, "%s", "--pretty is not supported by this shell");
+        return false;
+    }
+    if (vkshOptBool(cmd, "regex"))
+        flags |= VIR_CONNECT_DOMAIN_QEMU_MONITOR_EVENT_REGISTER_REGEX;
+    if (vkshOptBool(cmd, "no-case"))
+        flags |= VIR_CONNECT_DOMAIN_QEMU_MONITOR_EVENT_REGISTER_NOCASE;
+    if (!vkshEventTimeout(ctl, cmd, &timeout) ||
+        (domName && !(dom = vkshLookupDomain(ctl, domName, VKSH_BYANY))))
+        return false;
+    if ((id = virConnectDomainQemuMonitorEventRegister(ctl->conn, dom,
+                                                        vkshOptString(cmd, "event"),
+                                                        onQemuEvent, &w, NULL, flags)) < 0) {
+        vkshSaveLibError(ctl);
+        return false;
+    }
+    ok = vkshEventLoop(ctl, &w, timeout);
+    virConnectDomainQemuMonitorEventDeregister(ctl->conn, id);
+    return ok;
+}
+
+VKSH_CMD(vkshCmdQemuMonitorEvent, "qemu-monitor-event", cmdQemuMonitorEvent,
+         optsQemuMonitorEvent, "QEMU Monitor Events", "Listen for QEMU Monitor Events");
 VKSH_CMD(vkshCmdQemuMonitorCommand, "qemu-monitor-command", cmdQemuMonitorCommand,
          optsQemuMonitorCommand, "QEMU Monitor Command", "QEMU Monitor Command");
 VKSH_CMD(vkshCmdQemuAgentCommand, "qemu-agent-command", cmdQemuAgentCommand,

@@ -26,11 +26,11 @@ byName(const void *a, const void *b)
 /* Draws the subtree of entry i: name, then "|" and each child under
  * "+- ", the vertical bar continued for children that have siblings
  * below them -- virsh's (and virsh nodedev-list --tree's) layout. */
-static void
-treePrint(vkshCtl *ctl, vkshSnapEntry *e, size_t n, size_t i, size_t last, bool root,
-          GString *indent)
+void
+vkshTreePrint(vkshCtl *ctl, const vkshTreeEntry *e, size_t n, size_t i, size_t last,
+              bool root, GString *indent)
 {
-    const char *name = virDomainSnapshotGetName(e[i].snap);
+    const char *name = e[i].name;
     ssize_t lastChild = -1;
 
     vkshPrint(ctl, "%s%s%s\n", indent->str, root ? "" : "+- ", name);
@@ -45,7 +45,7 @@ treePrint(vkshCtl *ctl, vkshSnapEntry *e, size_t n, size_t i, size_t last, bool 
     g_string_append(indent, "  ");
     for (size_t k = 0; k < n; k++) {
         if (e[k].parent && strcmp(e[k].parent, name) == 0)
-            treePrint(ctl, e, n, k, (size_t)lastChild, false, indent);
+            vkshTreePrint(ctl, e, n, k, (size_t)lastChild, false, indent);
     }
     g_string_truncate(indent, indent->len - 2);
     if (lastChild < 0 && i == last)
@@ -181,9 +181,15 @@ cmdSnapshotList(vkshCtl *ctl, const vkshCmd *cmd)
             virDomainSnapshotRef(start);
             n++;
         }
+        g_autofree vkshTreeEntry *te = g_new0(vkshTreeEntry, n);
+
+        for (int i = 0; i < n; i++) {
+            te[i].name = virDomainSnapshotGetName(e[i].snap);
+            te[i].parent = e[i].parent;
+        }
         for (int i = 0; i < n; i++) {
             if (!e[i].parent || (start && i == n - 1))
-                treePrint(ctl, e, n, i, n - 1, true, indent);
+                vkshTreePrint(ctl, te, n, i, n - 1, true, indent);
         }
     } else if (vkshOptBool(cmd, "name")) {
         for (int i = 0; i < n; i++)

@@ -134,6 +134,42 @@ const vkshObjectCall *vkshObjectCallFind(const vkshObjectCall *table, size_t n,
 bool vkshObjectCallEnd(vkshCtl *ctl, const vkshObjectCall *c, const char *name, int rc);
 #define VKSH_OBJECT_CALL(table, cmd) vkshObjectCallFind(table, G_N_ELEMENTS(table), cmd)
 
+/* --persistent/--config/--live/--current as the attach and detach
+ * commands take them; *plain is set when none was given (virsh then calls
+ * the API without flags). dom may be NULL to check the options only
+ * (commands-domdev.c). */
+bool vkshDeviceAffectFlags(vkshCtl *ctl, const vkshCmd *cmd, virDomainPtr dom,
+                           unsigned int *flags, bool *plain);
+/* Attaches or detaches the device xml (the plain API when plain), with
+ * virsh's messages; what is "disk", "interface"... (commands-domdev.c). */
+bool vkshDeviceChange(vkshCtl *ctl, virDomainPtr dom, const char *xml, unsigned int flags,
+                      bool plain, bool attach, const char *what);
+/* virsh's rate "average[,peak[,burst[,floor]]]" of --inbound or
+ * --outbound, with its checks; each field empty (set[i] false, v[i] 0)
+ * or a number. */
+bool vkshParseRate(vkshCtl *ctl, const char *spec, bool inbound, guint64 v[4], bool set[4]);
+/* Appends " name='value'", value escaped as libvirt escapes attributes
+ * (commands-attach.c). */
+void vkshXmlAppendAttr(GString *buf, const char *name, const char *value);
+/* One object of a --tree drawing: its name and its parent's (NULL for
+ * a root); vkshTreePrint draws entry i's subtree as virsh does
+ * (commands-snapshot-list.c). */
+typedef struct {
+    const char *name;
+    const char *parent;
+} vkshTreeEntry;
+void vkshTreePrint(vkshCtl *ctl, const vkshTreeEntry *e, size_t n, size_t i, size_t last,
+                   bool root, GString *indent);
+/* --bandwidth of the block job commands (MiB/s, or bytes/s with
+ * --bytes, or a scaled byte count): -1 bad, 0 absent, 1 set
+ * (commands-blockjob.c). */
+int vkshBandwidthOpt(vkshCtl *ctl, const vkshCmd *cmd, unsigned long *bw);
+extern const vkshCmdDef vkshCmdAttachDisk, vkshCmdAttachInterface, vkshCmdChangeMedia,
+    vkshCmdUpdateMemoryDevice, vkshCmdDomdisplay, vkshCmdScreenshot,
+    vkshCmdDomsetlaunchsecstate, vkshCmdDomFdAssociate, vkshCmdLxcEnterNamespace,
+    vkshCmdQemuMonitorEvent, vkshCmdBlockcommit, vkshCmdBlockcopy, vkshCmdGuestinfo,
+    vkshCmdDomstats, vkshCmdCheckpointList;
+
 /* The options of a command that takes nothing but <domain>. */
 extern const vkshOptDef vkshOptsDomainOnly[];
 

@@ -13,8 +13,14 @@ struct _vkshXml {
     char *name;
     GStrv attrNames;
     GStrv attrValues;
-    GString *text;
+    GString *text;                  /* all text directly inside, joined */
     GPtrArray *children;            /* of vkshXml */
+    /* Where the text sat, for re-serialising the element as it came
+     * (virsh prints a device the way libxml2 dumps it): lead is the text
+     * before this element in its parent, tail the text after its last
+     * child (all of it for an element without children). */
+    GString *lead;
+    GString *tail;
 };
 
 /* NULL when the document is not well-formed. */
@@ -34,7 +40,20 @@ GPtrArray *vkshXmlFindAll(const vkshXml *node, const char *path);
  * error, reported through ctl. */
 typedef struct _vkshCtl vkshCtl;
 vkshXml *vkshDomainTree(vkshCtl *ctl, virDomain *dom, unsigned int flags);
-/* The element re-serialised (attributes single-quoted, text escaped). */
+/* A new element with no attributes, children or text. */
+vkshXml *vkshXmlNew(const char *name);
+/* Adds child at index at (-1: at the end) where libxml2 would put it
+ * (and virsh prints it): at the end after the parent's trailing text,
+ * before a sibling with that sibling's leading text. */
+void vkshXmlInsert(vkshXml *parent, vkshXml *child, int at);
+/* Sets (adds or replaces) attribute name. */
+void vkshXmlSetAttr(vkshXml *node, const char *name, const char *value);
+/* The <disk> under tree's <devices> whose target dev or source path is
+ * target, as virsh finds a disk; with cdromOrFloppy only those devices. */
+vkshXml *vkshXmlFindDisk(const vkshXml *tree, const char *target, bool cdromOrFloppy);
+/* The element re-serialised as libxml2 dumps a node (and virsh prints
+ * it): its own whitespace kept, attributes double-quoted, no final
+ * newline. */
 char *vkshXmlFormat(const vkshXml *node);
 
 #endif

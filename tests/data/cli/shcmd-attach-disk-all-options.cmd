@@ -1,0 +1,1 @@
+-c test:///default attach-disk test /dev/sdz vdc --targetbus virtio --driver qemu --subdriver qcow2 --iothread 2 --cache none --io native --type cdrom --mode readonly --serial SER --wwn 0x5000c50015ea71ad --alias ua-x --rawio --address pci:0000.00.1f.0 --multifunction --print-xml

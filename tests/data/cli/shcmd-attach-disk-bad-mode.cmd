@@ -1,0 +1,1 @@
+-c test:///default attach-disk test /x sda --mode bogus --print-xml

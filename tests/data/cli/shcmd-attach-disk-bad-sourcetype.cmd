@@ -1,0 +1,1 @@
+-c test:///default attach-disk test /x sda --sourcetype dir --print-xml

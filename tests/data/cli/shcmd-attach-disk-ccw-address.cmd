@@ -1,0 +1,1 @@
+-c test:///default attach-disk test /x vda --address ccw:fe.1.abcd --print-xml

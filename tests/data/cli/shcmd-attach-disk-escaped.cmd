@@ -1,0 +1,1 @@
+-c test:///default attach-disk test "/a'b&<c>" vdb --print-xml

@@ -1,0 +1,1 @@
+-c test:///default attach-disk test /x sda --address ide:0.1.2 --print-xml

@@ -1,0 +1,1 @@
+-c test:///default attach-disk test vol sda --sourcetype network --print-xml

@@ -1,0 +1,1 @@
+-c test:///default attach-disk test vol vdd --source-protocol nbd --source-host-transport unix --source-host-socket /s --print-xml

@@ -1,0 +1,1 @@
+-c test:///default attach-disk test vol vdd --sourcetype network --source-protocol nbd --source-host-name h:1234 --source-host-transport tcp --print-xml

@@ -1,0 +1,1 @@
+-c test:///default attach-disk test /x hda --address pci:1.2.3.4 --print-xml

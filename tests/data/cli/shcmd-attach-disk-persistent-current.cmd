@@ -1,0 +1,1 @@
+-c test:///default attach-disk test /x vdb --persistent --current --print-xml

@@ -1,0 +1,1 @@
+-c test:///default attach-disk test /var/lib/x.img vdb --print-xml

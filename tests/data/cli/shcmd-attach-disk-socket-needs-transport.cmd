@@ -1,0 +1,1 @@
+-c test:///default attach-disk test /x vdb --source-host-socket /s --source-protocol nbd --print-xml

@@ -1,0 +1,1 @@
+-c test:///default attach-interface test bridge br0 --target vnet9 --mac 52:54:00:00:00:01 --script /s --model virtio --alias ua-n --inbound 100,200,300,400 --outbound 10 --managed --print-xml

@@ -1,0 +1,1 @@
+-c test:///default attach-interface test direct eth0 --source-mode vepa --print-xml

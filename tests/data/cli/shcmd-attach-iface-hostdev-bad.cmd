@@ -1,0 +1,1 @@
+-c test:///default attach-interface test hostdev bad --print-xml

@@ -1,0 +1,1 @@
+-c test:///default attach-interface test hostdev 0000:00:1f.0 --managed --print-xml

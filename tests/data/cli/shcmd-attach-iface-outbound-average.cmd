@@ -1,0 +1,1 @@
+-c test:///default attach-interface test network default --outbound 0 --print-xml

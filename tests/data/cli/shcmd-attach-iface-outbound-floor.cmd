@@ -1,0 +1,1 @@
+-c test:///default attach-interface test network default --outbound 1,2,3,4 --print-xml

@@ -1,0 +1,1 @@
+-c test:///default attach-interface test network default --print-xml

@@ -1,0 +1,1 @@
+-c test:///default attach-interface test network default --inbound 5,x --print-xml

@@ -1,0 +1,1 @@
+-c test:///default attach-interface test vhostuser /sock --print-xml

@@ -1,0 +1,1 @@
+-c test:///default blockcommit test vda --pivot --keep-overlay

@@ -1,0 +1,1 @@
+-c test:///default blockcopy test vda --dest /x --buf-size 1M

@@ -1,0 +1,1 @@
+-c test:///default blockcopy test vda --dest /x --verbose

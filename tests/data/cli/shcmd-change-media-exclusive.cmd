@@ -1,0 +1,1 @@
+-c test:///default change-media test hda --eject --insert

@@ -1,0 +1,1 @@
+-c test:///default detach-disk test vda --print-xml

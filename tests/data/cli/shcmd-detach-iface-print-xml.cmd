@@ -1,0 +1,1 @@
+-c test:///default detach-interface test network --print-xml

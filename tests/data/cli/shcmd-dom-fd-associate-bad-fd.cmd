@@ -1,0 +1,1 @@
+-c test:///default dom-fd-associate test x a

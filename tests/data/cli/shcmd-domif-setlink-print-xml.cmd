@@ -1,0 +1,1 @@
+-c test:///default domif-setlink test aa:bb:cc:dd:ee:ff down --print-xml

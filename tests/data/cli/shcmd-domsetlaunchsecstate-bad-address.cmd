@@ -1,0 +1,1 @@
+-c test:///default domsetlaunchsecstate test --secrethdr /etc/hostname --secret /etc/hostname --set-address x

@@ -1,0 +1,1 @@
+-c test:///default domsetlaunchsecstate test --secrethdr /nonexistent --secret /etc/hostname

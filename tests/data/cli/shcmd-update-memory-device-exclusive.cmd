@@ -1,0 +1,1 @@
+-c test:///default update-memory-device test --alias x --node 1

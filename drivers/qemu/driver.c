@@ -227,6 +227,7 @@ static virHypervisorDriver qemuHypervisorDriver = {
     .domainDetachDevice = vkQemuDomainDetachDevice,
     .domainDetachDeviceFlags = vkQemuDomainDetachDeviceFlags,
     .domainOpenConsole = vkQemuDomainOpenConsole,
+    .domainOpenChannel = vkQemuDomainOpenChannel,
     .domainOpenGraphicsFD = vkQemuDomainOpenGraphicsFD,
     .domainScreenshot = vkQemuDomainScreenshot,
     /* day-two queries: qemu-stats*.c, qemu-vcpu.c, qemu-domstats.c, qemu-sendkey.c,
@@ -276,8 +277,11 @@ static virHypervisorDriver qemuHypervisorDriver = {
     .domainBlockJobSetSpeed = vkQemuDomainBlockJobSetSpeed,
     .domainBlockResize = vkQemuDomainBlockResize,
     /* libvirt-qemu: qemu-monitor-cmd.c */
+    .domainUpdateDeviceFlags = vkQemuDomainUpdateDeviceFlags,
     .domainQemuMonitorCommand = vkQemuDomainQemuMonitorCommand,
     .domainQemuMonitorCommandWithFiles = vkQemuDomainQemuMonitorCommandWithFiles,
+    .connectDomainQemuMonitorEventRegister = vkQemuConnectDomainQemuMonitorEventRegister,
+    .connectDomainQemuMonitorEventDeregister = vkQemuConnectDomainQemuMonitorEventDeregister,
     /* the guest agent: qemu-agent-ops.c */
     .domainQemuAgentCommand = vkQemuDomainQemuAgentCommand,
     .domainAgentSetResponseTimeout = vkQemuDomainAgentSetResponseTimeout,
@@ -290,6 +294,8 @@ static virHypervisorDriver qemuHypervisorDriver = {
     .domainGetFSInfo = vkQemuDomainGetFSInfo,
     .domainSetUserPassword = vkQemuDomainSetUserPassword,
     .domainGetGuestInfo = vkQemuDomainGetGuestInfo,
+    .domainGetGuestVcpus = vkQemuDomainGetGuestVcpus,
+    .domainSetGuestVcpus = vkQemuDomainSetGuestVcpus,
 
     .connectDomainEventRegister = vkStateDomainEventRegister,
     .connectDomainEventDeregister = vkStateDomainEventDeregister,

@@ -361,11 +361,13 @@ vkDaemonClientSend(vkDaemonClient *client, vkRpcMessage *msg)
 }
 
 static int
-clientSendEvent(vkServerClient *pub, int proc, xdrproc_t filter, void *body)
+clientSendProgramEvent(vkServerClient *pub, unsigned int prog, int proc, xdrproc_t filter,
+                       void *body)
 {
     vkDaemonClient *client = clientFromPublic(pub);
+    /* every program of libvirt's is at version 1 */
     vkRpcHeader hdr = {
-        .prog = VK_REMOTE_PROGRAM, .vers = VK_REMOTE_VERSION, .proc = proc,
+        .prog = prog, .vers = 1, .proc = proc,
         .type = VK_RPC_MESSAGE, .serial = 1, .status = VK_RPC_OK,
     };
     g_autoptr(vkRpcMessage) msg = vkRpcMessageNew();
@@ -403,6 +405,12 @@ clientSendEvent(vkServerClient *pub, int proc, xdrproc_t filter, void *body)
         return -1;
     }
     return 0;
+}
+
+static int
+clientSendEvent(vkServerClient *pub, int proc, xdrproc_t filter, void *body)
+{
+    return clientSendProgramEvent(pub, VK_REMOTE_PROGRAM, proc, filter, body);
 }
 
 /* ---- request slots ---- */
@@ -794,6 +802,7 @@ vkDaemonClientNew(vkListener *l, int fd)
     client->pub.uid = cred.uid;
     client->pub.pid = cred.pid;
     client->pub.sendEvent = clientSendEvent;
+    client->pub.sendProgramEvent = clientSendProgramEvent;
     client->pub.openStream = vkDaemonStreamOpen;
     client->pub.replyFd = vkDaemonCallReplyFd;
     /* a UNIX listener has a path; TCP and TLS ones do not */

@@ -235,6 +235,7 @@ static virHypervisorDriver qemuHypervisorDriver = {
     .domainDetachDevice = vkQemuDomainDetachDevice,
     .domainDetachDeviceFlags = vkQemuDomainDetachDeviceFlags,
     .domainOpenConsole = vkQemuDomainOpenConsole,
+    .domainOpenChannel = vkQemuDomainOpenChannel,
     .domainOpenGraphicsFD = vkQemuDomainOpenGraphicsFD,
     .domainScreenshot = vkQemuDomainScreenshot,
     /* day-two queries: qemu-stats*.c, qemu-vcpu.c, qemu-domstats.c, qemu-sendkey.c,
@@ -284,8 +285,11 @@ static virHypervisorDriver qemuHypervisorDriver = {
     .domainBlockJobSetSpeed = vkQemuDomainBlockJobSetSpeed,
     .domainBlockResize = vkQemuDomainBlockResize,
     /* libvirt-qemu: qemu-monitor-cmd.c */
+    .domainUpdateDeviceFlags = vkQemuDomainUpdateDeviceFlags,
     .domainQemuMonitorCommand = vkQemuDomainQemuMonitorCommand,
     .domainQemuMonitorCommandWithFiles = vkQemuDomainQemuMonitorCommandWithFiles,
+    .connectDomainQemuMonitorEventRegister = vkQemuConnectDomainQemuMonitorEventRegister,
+    .connectDomainQemuMonitorEventDeregister = vkQemuConnectDomainQemuMonitorEventDeregister,
     /* the guest agent: qemu-agent-ops.c */
     .domainQemuAgentCommand = vkQemuDomainQemuAgentCommand,
     .domainAgentSetResponseTimeout = vkQemuDomainAgentSetResponseTimeout,
@@ -298,6 +302,8 @@ static virHypervisorDriver qemuHypervisorDriver = {
     .domainGetFSInfo = vkQemuDomainGetFSInfo,
     .domainSetUserPassword = vkQemuDomainSetUserPassword,
     .domainGetGuestInfo = vkQemuDomainGetGuestInfo,
+    .domainGetGuestVcpus = vkQemuDomainGetGuestVcpus,
+    .domainSetGuestVcpus = vkQemuDomainSetGuestVcpus,
 
     .connectDomainEventRegister = vkStateDomainEventRegister,
     .connectDomainEventDeregister = vkStateDomainEventDeregister,

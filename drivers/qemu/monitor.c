@@ -49,6 +49,8 @@ struct _vkQemuMonitor {
     vkJSON *reply;        /* the whole reply message */
     unsigned long long nextId;
     int commandTimeoutMs; /* how long a reply may take */
+    long long evSeconds;  /* the timestamp of the event being delivered */
+    unsigned int evMicros;
 };
 
 static void
@@ -79,6 +81,13 @@ vkQemuMonitorUnref(vkQemuMonitor *mon)
 {
     if (mon)
         monitorUnref(mon);
+}
+
+void
+vkQemuMonitorEventTime(vkQemuMonitor *mon, long long *seconds, unsigned int *micros)
+{
+    *seconds = mon->evSeconds;
+    *micros = mon->evMicros;
 }
 
 /* Called locked; returns true when the EOF callback should run. */
@@ -123,8 +132,16 @@ handleLine(vkQemuMonitor *mon, const char *line, size_t len)
         g_mutex_lock(&mon->lock);
         deliver = !mon->closed;
         g_mutex_unlock(&mon->lock);
-        if (deliver && mon->cb.event)
+        if (deliver && mon->cb.event) {
+            vkJSON *ts = vkJSONObjectGet(msg, "timestamp");
+            long long us = 0;
+
+            mon->evSeconds = 0;
+            vkJSONGetInt64(vkJSONObjectGet(ts, "seconds"), &mon->evSeconds);
+            vkJSONGetInt64(vkJSONObjectGet(ts, "microseconds"), &us);
+            mon->evMicros = (unsigned int)us;
             mon->cb.event(mon, event, vkJSONObjectGet(msg, "data"), mon->opaque);
+        }
         return;
     }
     if (vkJSONObjectGet(msg, "return") || vkJSONObjectGet(msg, "error")) {

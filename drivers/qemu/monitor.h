@@ -47,6 +47,10 @@ void vkQemuMonitorClose(vkQemuMonitor *mon);
 vkQemuMonitor *vkQemuMonitorRef(vkQemuMonitor *mon);
 void vkQemuMonitorUnref(vkQemuMonitor *mon);
 
+/* QEMU's timestamp of the event being delivered: only inside the event
+ * callback (both are read and written on the monitor's context). */
+void vkQemuMonitorEventTime(vkQemuMonitor *mon, long long *seconds, unsigned int *micros);
+
 /* Runs one command (one in flight per monitor; callers queue up) and
  * waits for its reply, at most the command timeout.  args (taken, may be
  * NULL) is its "arguments".  Returns the "return" member in *ret (may be

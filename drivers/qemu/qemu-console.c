@@ -154,7 +154,7 @@ sessionClosed(virStreamPtr st, void *opaque)
 
 /* Takes the pty for st, forcing an older session out when force is set. */
 static int
-sessionClaim(const char *path, virStreamPtr st, bool force, const char *domName)
+sessionClaim(const char *path, virStreamPtr st, bool force, const char *busy)
 {
     virStreamPtr old = NULL;
 
@@ -167,8 +167,7 @@ sessionClaim(const char *path, virStreamPtr st, bool force, const char *domName)
     if (old && !force) {
         g_mutex_unlock(&sessionsLock);
         vkStreamUnref(old);
-        vkReportError(VIR_ERR_OPERATION_FAILED,
-                      "Active console session exists for domain '%s'", domName);
+        vkReportError(VIR_ERR_OPERATION_FAILED, "%s", busy);
         return -1;
     }
     g_hash_table_insert(sessions, g_strdup(path), st);
@@ -179,6 +178,17 @@ sessionClaim(const char *path, virStreamPtr st, bool force, const char *domName)
         vkStreamUnref(old);
     }
     return 0;
+}
+
+bool
+vkQemuChrSessionBusy(const char *path)
+{
+    bool busy;
+
+    g_mutex_lock(&sessionsLock);
+    busy = sessions && g_hash_table_lookup(sessions, path);
+    g_mutex_unlock(&sessionsLock);
+    return busy;
 }
 
 static int
@@ -208,7 +218,7 @@ vkQemuDomainOpenConsole(virDomainPtr dom, const char *devName, virStreamPtr stre
     vkDomainChrDef *chr;
     g_autofree char *path = NULL;
     g_autofree char *name = NULL;
-    vkConsoleSession *session;
+    g_autofree char *busy = NULL;
     int fd;
 
     vkCheckFlags(VIR_DOMAIN_CONSOLE_FORCE | VIR_DOMAIN_CONSOLE_SAFE, -1);
@@ -243,9 +253,19 @@ vkQemuDomainOpenConsole(virDomainPtr dom, const char *devName, virStreamPtr stre
 
     if ((fd = openPty(path)) < 0)
         return -1;
+    busy = g_strdup_printf("Active console session exists for domain '%s'", name);
+    return vkQemuChrStreamOpen(stream, fd, path, flags & VIR_DOMAIN_CONSOLE_FORCE, busy);
+}
+
+int
+vkQemuChrStreamOpen(virStreamPtr stream, int fd, const char *path, bool force,
+                    const char *busy)
+{
+    vkConsoleSession *session;
+
     if (vkFdStreamOpen(stream, fd) < 0)
         return -1;
-    if (sessionClaim(path, stream, flags & VIR_DOMAIN_CONSOLE_FORCE, name) < 0) {
+    if (sessionClaim(path, stream, force, busy) < 0) {
         /* The stream stays attached (a backend attaches once) but ends. */
         stream->ops->abort(stream);
         g_mutex_lock(&stream->lock);

@@ -50,6 +50,11 @@ bool vkQemuGraphicsNeedsDir(const vkDomainDef *def);
  * with an error.  vkQemuGraphicsApplyLive removes them again. */
 int vkQemuGraphicsWriteSecrets(const vkDomainDef *def, const char *dir);
 
+/* qemu-graphics-passwd.c: expire_password for each display whose
+ * password has a passwdValidTo (QEMU's command line cannot say it).
+ * 0, or -1 with an error. */
+int vkQemuGraphicsApplyExpiry(vkQemuMonitor *mon, const vkDomainDef *def);
+
 /* Removes a guest's socket directory and what QEMU left in it (a killed
  * QEMU does not unlink its listening sockets).  Best effort. */
 void vkQemuGraphicsRemoveDir(const char *dir);

@@ -221,6 +221,7 @@ onMonitorEvent(vkQemuMonitor *mon, const char *name, vkJSON *data, void *opaque)
     }
     if (!(run = watchRun(w)))
         goto out;
+    vkQemuMonitorEventForward(st, obj, mon, name, data);
     if (strcmp(name, "STOP") == 0) {
         /* An outgoing migration stops the guest for its last pass. */
         bool mig = obj->mig.dir == VK_QEMU_MIG_OUT;
@@ -486,6 +487,7 @@ vkQemuStartDomain(vkQemuState *st, vkQemuDomain *obj, unsigned int flags,
         vkQemuMonitorHandshake(run->mon, VK_QEMU_HANDSHAKE_TIMEOUT_MS) < 0 ||
         (incoming && runIncoming(st, obj, run, run->mon, incoming) < 0) ||
         vkQemuBalloonApplyPeriod(run->mon, resolved) < 0 ||
+        vkQemuGraphicsApplyExpiry(run->mon, resolved) < 0 ||
         (!paused && vkQemuMonitorCont(run->mon) < 0))
         goto abort;
 

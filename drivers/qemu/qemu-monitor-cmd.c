@@ -15,6 +15,7 @@
 #define VIR_FROM_THIS VIR_FROM_QEMU
 #include "util/error.h"
 #include "drivers/qemu/qemu-private.h"
+#include "core/qemu-monitor-event.h"
 
 static int
 runHmp(vkQemuState *st, vkQemuDomain *obj, const char *line, char **result)
@@ -88,4 +89,38 @@ vkQemuDomainQemuMonitorCommand(virDomainPtr dom, const char *cmd, char **result,
 {
     return vkQemuDomainQemuMonitorCommandWithFiles(dom, cmd, 0, NULL, NULL, NULL, result,
                                                    flags);
+}
+
+/* Monitor events: the registrations live in the driver's event state
+ * (src/core/qemu-monitor-event.c), and every QMP event of a running
+ * domain is queued there with QEMU's timestamp and its data as compact
+ * JSON; the registry's name filter decides who hears it. */
+int
+vkQemuConnectDomainQemuMonitorEventRegister(virConnectPtr conn, virDomainPtr dom,
+                                            const char *event,
+                                            virConnectDomainQemuMonitorEventCallback cb,
+                                            void *opaque, virFreeCallback freecb,
+                                            unsigned int flags)
+{
+    return vkQemuMonitorEventRegister(vkStateOf(conn)->events, conn, dom, event, cb, opaque,
+                                      freecb, flags);
+}
+
+int
+vkQemuConnectDomainQemuMonitorEventDeregister(virConnectPtr conn, int callbackID)
+{
+    return vkQemuMonitorEventDeregister(vkStateOf(conn)->events, conn, callbackID);
+}
+
+void
+vkQemuMonitorEventForward(vkQemuState *st, vkQemuDomain *obj, vkQemuMonitor *mon,
+                          const char *name, vkJSON *data)
+{
+    g_autofree char *details = data ? vkJSONFormat(data) : NULL;
+    long long seconds;
+    unsigned int micros;
+
+    vkQemuMonitorEventTime(mon, &seconds, &micros);
+    vkQemuMonitorEventQueue(st->events, obj->name, obj->uuid, obj->id, name, seconds, micros,
+                            details);
 }

@@ -283,6 +283,23 @@ int vkQemuDomainQemuMonitorCommandWithFiles(virDomainPtr dom, const char *cmd,
                                             unsigned int ninfiles, int *infiles,
                                             unsigned int *noutfiles, int **outfiles,
                                             char **result, unsigned int flags);
+int vkQemuConnectDomainQemuMonitorEventRegister(virConnectPtr conn, virDomainPtr dom,
+                                                const char *event,
+                                                virConnectDomainQemuMonitorEventCallback cb,
+                                                void *opaque, virFreeCallback freecb,
+                                                unsigned int flags);
+int vkQemuConnectDomainQemuMonitorEventDeregister(virConnectPtr conn, int callbackID);
+/* Every QMP event of a running domain, to the monitor-event callbacks
+ * (called from the monitor's event callback, st locked). */
+void vkQemuMonitorEventForward(vkQemuState *st, vkQemuDomain *obj, vkQemuMonitor *mon,
+                               const char *name, vkJSON *data);
+
+/* qemu-channel.c: a stream to a UNIX <channel> */
+int vkQemuDomainOpenChannel(virDomainPtr dom, const char *name, virStreamPtr stream,
+                            unsigned int flags);
+
+/* qemu-graphics-passwd.c: virDomainUpdateDeviceFlags (displays only) */
+int vkQemuDomainUpdateDeviceFlags(virDomainPtr dom, const char *xml, unsigned int flags);
 
 /* qemu-agent-ops.c: the guest agent's APIs and lifecycle */
 char *vkQemuDomainQemuAgentCommand(virDomainPtr dom, const char *cmd, int timeout,
@@ -304,6 +321,11 @@ int vkQemuDomainSetUserPassword(virDomainPtr dom, const char *user, const char *
 int vkQemuDomainGetFSInfo(virDomainPtr dom, virDomainFSInfoPtr **info, unsigned int flags);
 int vkQemuDomainGetGuestInfo(virDomainPtr dom, unsigned int types,
                              virTypedParameterPtr *params, int *nparams, unsigned int flags);
+/* qemu-agent-vcpus.c: the guest's vCPUs as its agent sees them */
+int vkQemuDomainGetGuestVcpus(virDomainPtr dom, virTypedParameterPtr *params,
+                              unsigned int *nparams, unsigned int flags);
+int vkQemuDomainSetGuestVcpus(virDomainPtr dom, const char *cpumap, int state,
+                              unsigned int flags);
 /* One agent command for dom with the domain's timeout: libvirt's checks,
  * the agent job, a connection; args are taken, *ret (may be NULL) is the
  * "return" member. */

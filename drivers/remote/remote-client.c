@@ -26,6 +26,7 @@
 #include "drivers/remote/remote-private.h"
 #include "remote_protocol.h"
 #include "keepalive_protocol.h"
+#include "qemu_protocol.h"
 
 typedef struct {
     unsigned int serial;
@@ -473,11 +474,14 @@ readerMain(gpointer opaque)
         }
         if (msg->header.prog != VK_REMOTE_PROGRAM) {
             /* The side programs' (QEMU, LXC) replies match a call by its
-             * serial like the remote program's; their events are not
-             * subscribed to. */
+             * serial like the remote program's; QEMU's monitor events are
+             * the only events among them. */
             if (msg->header.type == VK_RPC_REPLY ||
                 msg->header.type == VK_RPC_REPLY_WITH_FDS)
                 handleReply(client, g_steal_pointer(&msg));
+            else if (msg->header.type == VK_RPC_MESSAGE &&
+                     msg->header.prog == QEMU_PROGRAM)
+                vkRemoteQemuEventDispatch(client, msg);
             continue;
         }
         if (msg->header.type == VK_RPC_REPLY || msg->header.type == VK_RPC_REPLY_WITH_FDS)

@@ -19,8 +19,10 @@
 #include "util/error.h"
 #include "drivers/remote/remote-private.h"
 #include "remote_protocol.h"
+#include "qemu_protocol.h"
+#include "core/qemu-monitor-event.h"
 
-#define NFAMILIES (VK_EVENT_FAMILY_SECRET + 1)
+#define NFAMILIES (VK_EVENT_FAMILY_QEMU_MONITOR + 1)
 #define MAX_EVENT_IDS 32
 
 /* Each family's register / deregister procedures. */
@@ -43,6 +45,10 @@ static const struct {
     [VK_EVENT_FAMILY_SECRET] = {
         REMOTE_PROC_CONNECT_SECRET_EVENT_REGISTER_ANY,
         REMOTE_PROC_CONNECT_SECRET_EVENT_DEREGISTER_ANY },
+    /* on the QEMU program: see serverCall */
+    [VK_EVENT_FAMILY_QEMU_MONITOR] = {
+        QEMU_PROC_CONNECT_DOMAIN_MONITOR_EVENT_REGISTER,
+        QEMU_PROC_CONNECT_DOMAIN_MONITOR_EVENT_DEREGISTER },
 };
 
 /* What the connection registered on the daemon.  The local callbacks
@@ -98,6 +104,36 @@ stateOf(virConnectPtr conn)
 
 /* ---- registrations on the server (regLock held) ---- */
 
+/* QEMU monitor events are asked for on the QEMU program, for every event
+ * of every domain (no name, no flags): the name filters, like the object
+ * filters, are applied locally. */
+static int
+qemuMonitorServerCall(virConnectPtr conn, bool reg, int *callbackID)
+{
+    vkRemoteClient *client = conn->privateData;
+
+    if (reg) {
+        qemu_connect_domain_monitor_event_register_args args = { 0 };
+        qemu_connect_domain_monitor_event_register_ret ret = { 0 };
+
+        if (vkRemoteClientCallProgram(
+                client, QEMU_PROGRAM, QEMU_PROC_CONNECT_DOMAIN_MONITOR_EVENT_REGISTER,
+                (xdrproc_t)xdr_qemu_connect_domain_monitor_event_register_args, &args,
+                (xdrproc_t)xdr_qemu_connect_domain_monitor_event_register_ret, &ret,
+                NULL, NULL) < 0)
+            return -1;
+        *callbackID = ret.callbackID;
+        return 0;
+    } else {
+        qemu_connect_domain_monitor_event_deregister_args args = { *callbackID };
+
+        return vkRemoteClientCallProgram(
+            client, QEMU_PROGRAM, QEMU_PROC_CONNECT_DOMAIN_MONITOR_EVENT_DEREGISTER,
+            (xdrproc_t)xdr_qemu_connect_domain_monitor_event_deregister_args, &args,
+            NULL, NULL, NULL, NULL);
+    }
+}
+
 static int
 serverRegister(virConnectPtr conn, vkRemoteEvents *ev, vkEventFamily family, int eventID)
 {
@@ -114,6 +150,13 @@ serverRegister(virConnectPtr conn, vkRemoteEvents *ev, vkEventFamily family, int
     }
     if (ev->serverCount[family][eventID]++ > 0)
         return 0;
+    if (family == VK_EVENT_FAMILY_QEMU_MONITOR) {
+        if (qemuMonitorServerCall(conn, true, &ev->serverID[family][eventID]) < 0) {
+            ev->serverCount[family][eventID]--;
+            return -1;
+        }
+        return 0;
+    }
     if (vkRemoteCall(conn, familyProcs[family].reg,
                      (xdrproc_t)xdr_remote_connect_domain_event_callback_register_any_args,
                      &args,
@@ -137,6 +180,10 @@ serverDeregister(virConnectPtr conn, vkRemoteEvents *ev, vkEventFamily family, i
     if (--ev->serverCount[family][eventID] > 0)
         return;
     args.callbackID = ev->serverID[family][eventID];
+    if (family == VK_EVENT_FAMILY_QEMU_MONITOR) {
+        qemuMonitorServerCall(conn, false, &args.callbackID);
+        return;
+    }
     /* The local side is already gone; a failure here (a dead connection)
      * leaves nothing to undo, but the caller still sees it. */
     vkRemoteCall(conn, familyProcs[family].dereg,
@@ -313,6 +360,23 @@ remoteSecretEventDeregisterAny(virConnectPtr conn, int callbackID)
     return deregisterAny(conn, VK_EVENT_FAMILY_SECRET, callbackID);
 }
 
+static int
+remoteQemuMonitorEventRegister(virConnectPtr conn, virDomainPtr dom, const char *event,
+                               virConnectDomainQemuMonitorEventCallback cb, void *opaque,
+                               virFreeCallback freecb, unsigned int flags)
+{
+    int id = vkQemuMonitorEventRegister(stateOf(conn), conn, dom, event, cb, opaque, freecb,
+                                        flags);
+
+    return serverFollow(conn, VK_EVENT_FAMILY_QEMU_MONITOR, 0, id);
+}
+
+static int
+remoteQemuMonitorEventDeregister(virConnectPtr conn, int callbackID)
+{
+    return deregisterAny(conn, VK_EVENT_FAMILY_QEMU_MONITOR, callbackID);
+}
+
 void
 vkRemoteEventsFillMembers(virHypervisorDriver *drv)
 {
@@ -328,6 +392,8 @@ vkRemoteEventsFillMembers(virHypervisorDriver *drv)
     drv->connectNodeDeviceEventDeregisterAny = remoteNodeDeviceEventDeregisterAny;
     drv->connectSecretEventRegisterAny = remoteSecretEventRegisterAny;
     drv->connectSecretEventDeregisterAny = remoteSecretEventDeregisterAny;
+    drv->connectDomainQemuMonitorEventRegister = remoteQemuMonitorEventRegister;
+    drv->connectDomainQemuMonitorEventDeregister = remoteQemuMonitorEventDeregister;
 }
 
 void
@@ -469,4 +535,16 @@ vkRemoteEventDispatch(vkRemoteClient *client, vkRpcMessage *msg)
         /* events nobody here can receive yet */
         break;
     }
+}
+
+void
+vkRemoteQemuEventDispatch(vkRemoteClient *client, vkRpcMessage *msg)
+{
+    if (msg->header.proc != QEMU_PROC_DOMAIN_MONITOR_EVENT)
+        return;
+    DECODE(msg, qemu_domain_monitor_event_msg, m);
+    vkQemuMonitorEventQueue(vkRemoteClientEvents(client), m.dom.name,
+                            (unsigned char *)m.dom.uuid, m.dom.id, m.event, m.seconds,
+                            m.micros, m.details ? *m.details : NULL);
+    xdr_free((xdrproc_t)xdr_qemu_domain_monitor_event_msg, (char *)&m);
 }

@@ -72,6 +72,8 @@ int vkRemoteConnectGetAllDomainStats(virConnectPtr conn, unsigned int stats,
                                      virDomainStatsRecordPtr **retStats, unsigned int flags);
 int vkRemoteDomainOpenConsole(virDomainPtr dom, const char *dev_name, virStreamPtr st,
                               unsigned int flags);
+int vkRemoteDomainOpenChannel(virDomainPtr dom, const char *name, virStreamPtr st,
+                              unsigned int flags);
 int vkRemoteStorageVolUpload(virStorageVolPtr vol, virStreamPtr st, unsigned long long offset,
                              unsigned long long length, unsigned int flags);
 int vkRemoteStorageVolDownload(virStorageVolPtr vol, virStreamPtr st,

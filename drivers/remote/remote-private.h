@@ -124,6 +124,8 @@ void vkRemoteSideFillMembers(virHypervisorDriver *drv);
 
 /* Called on the reader thread for every MESSAGE of the REMOTE program. */
 void vkRemoteEventDispatch(vkRemoteClient *client, vkRpcMessage *msg);
+/* ... and of the QEMU program (monitor events). */
+void vkRemoteQemuEventDispatch(vkRemoteClient *client, vkRpcMessage *msg);
 /* Fills the event members of the driver table. */
 void vkRemoteEventsFillMembers(virHypervisorDriver *drv);
 /* remote-migrate.c: the migration v3 steps. */

@@ -642,6 +642,20 @@ vkRemoteDomainOpenConsole(virDomainPtr dom, const char *dev_name, virStreamPtr s
                              (xdrproc_t)xdr_remote_domain_open_console_args, &args);
 }
 
+int
+vkRemoteDomainOpenChannel(virDomainPtr dom, const char *name, virStreamPtr st,
+                          unsigned int flags)
+{
+    remote_domain_open_channel_args args = { 0 };
+    char *n = (char *)name;
+
+    vkRemoteArgDomain(&args.dom, dom);
+    args.name = name ? &n : NULL;
+    args.flags = flags;
+    return callOpeningStream(dom->conn->privateData, st, REMOTE_PROC_DOMAIN_OPEN_CHANNEL,
+                             (xdrproc_t)xdr_remote_domain_open_channel_args, &args);
+}
+
 /* Upload and download: the same arguments under two procedures. */
 static int
 volStream(virStorageVolPtr vol, virStreamPtr st, int proc, unsigned long long offset,

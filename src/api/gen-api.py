@@ -90,6 +90,9 @@ def parse_def(path):
 
 def error_domain(fname):
     """The error domain libvirt reports argument problems of fname under."""
+    # libvirt-qemu.c reports everything under VIR_FROM_NONE
+    if "Qemu" in fname:
+        return "VIR_FROM_NONE"
     for key, dom in (("Secret", "VIR_FROM_SECRET"), ("Interface", "VIR_FROM_INTERFACE"), ("NWFilter", "VIR_FROM_NWFILTER"),
                      ("Checkpoint", "VIR_FROM_DOMAIN_CHECKPOINT"),
                      ("NodeDevice", "VIR_FROM_NODEDEV"), ("NodeListDevices", "VIR_FROM_NODEDEV"),

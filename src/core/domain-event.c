@@ -50,6 +50,8 @@ callbackUnref(vkEventCallback *cb)
         return;
     if (cb->freecb)
         cb->freecb(cb->opaque);
+    if (cb->matchFree)
+        cb->matchFree(cb->matchData);
     g_free(cb->filterName);
     g_free(cb);
 }
@@ -59,6 +61,7 @@ eventFree(vkDomainEvent *ev)
 {
     g_free(ev->name);
     g_free(ev->str);
+    g_free(ev->details);
     g_free(ev);
 }
 
@@ -117,6 +120,12 @@ deliver(vkEventCallback *cb, const vkDomainEvent *ev)
         return;
     if (cb->filterName && g_strcmp0(cb->filterName, ev->name) != 0)
         return;
+    if (cb->match && !cb->match(cb->matchData, ev))
+        return;
+    if (ev->family == VK_EVENT_FAMILY_QEMU_MONITOR) {
+        vkEventDeliverQemuMonitor(cb, ev);
+        return;
+    }
     if (ev->family != VK_EVENT_FAMILY_DOMAIN) {
         vkEventDeliverObject(cb, ev);
         return;
@@ -266,6 +275,7 @@ static const struct {
     [VK_EVENT_FAMILY_STORAGE_POOL] = { "storage pool", VIR_STORAGE_POOL_EVENT_ID_LAST },
     [VK_EVENT_FAMILY_NODE_DEVICE] = { "node device", VIR_NODE_DEVICE_EVENT_ID_LAST },
     [VK_EVENT_FAMILY_SECRET] = { "secret", VIR_SECRET_EVENT_ID_LAST },
+    [VK_EVENT_FAMILY_QEMU_MONITOR] = { "qemu monitor", 1 },
 };
 
 int
@@ -285,16 +295,18 @@ vkEventCallbackAdd(vkEventState *st, virConnectPtr conn, vkEventFamily family,
         vkReportError(VIR_ERR_INVALID_ARG,
                       "unknown %s event ID %d (valid IDs are 0 to %d)",
                       fname, eventID, families[family].lastID - 1);
-        return -1;
+        goto fail;
     }
     if (!cb) {
         vkReportError(VIR_ERR_INVALID_ARG,
                       "a %s event callback function is required", fname);
-        return -1;
+        goto fail;
     }
 
     g_mutex_lock(&st->lock);
-    for (i = 0; i < st->callbacks->len; i++) {
+    /* As in libvirt, a callback with an event filter of its own may be
+     * registered several times (each with another filter). */
+    for (i = 0; !(filter && filter->match) && i < st->callbacks->len; i++) {
         vkEventCallback *cur = g_ptr_array_index(st->callbacks, i);
 
         if (cur->conn == conn && cur->cb == cb && cur->family == family &&
@@ -307,12 +319,12 @@ vkEventCallbackAdd(vkEventState *st, virConnectPtr conn, vkEventFamily family,
                           "event callback already tracked for %s event ID %d%s%s",
                           fname, eventID, filter ? " of " : "",
                           filter ? filter->objName : "");
-            return -1;
+            goto fail;
         }
     }
     if (timerEnsure(st) < 0) {
         g_mutex_unlock(&st->lock);
-        return -1;
+        goto fail;
     }
 
     rec = g_new0(vkEventCallback, 1);
@@ -325,6 +337,11 @@ vkEventCallbackAdd(vkEventState *st, virConnectPtr conn, vkEventFamily family,
         memcpy(rec->uuid, filter->uuid, VIR_UUID_BUFLEN);
     }
     rec->filterName = g_strdup(filterName);
+    if (filter && filter->match) {
+        rec->match = filter->match;
+        rec->matchData = filter->matchData;
+        rec->matchFree = filter->matchFree;
+    }
     rec->eventID = eventID;
     rec->legacy = legacy;
     rec->cb = cb;
@@ -333,6 +350,11 @@ vkEventCallbackAdd(vkEventState *st, virConnectPtr conn, vkEventFamily family,
     g_ptr_array_add(st->callbacks, rec);
     g_mutex_unlock(&st->lock);
     return id;
+
+ fail:
+    if (filter && filter->matchFree)
+        filter->matchFree(filter->matchData);
+    return -1;
 }
 
 /* Removes the first record matching pred; returns it (still referenced by

@@ -24,6 +24,7 @@ typedef enum {
     VK_EVENT_FAMILY_STORAGE_POOL,
     VK_EVENT_FAMILY_NODE_DEVICE,
     VK_EVENT_FAMILY_SECRET,
+    VK_EVENT_FAMILY_QEMU_MONITOR,   /* libvirt-qemu's monitor events */
 } vkEventFamily;
 
 vkEventState *vkEventStateNew(void);

@@ -21,6 +21,10 @@ typedef struct {
     bool hasFilter;
     unsigned char uuid[VIR_UUID_BUFLEN];
     char *filterName;               /* node devices filter by name */
+    /* A family's own filter on the event (QEMU monitor event names). */
+    bool (*match)(const void *matchData, const void *ev);
+    void *matchData;
+    GDestroyNotify matchFree;
     int eventID;
     bool legacy;                    /* virConnectDomainEventRegister */
     virConnectDomainEventGenericCallback cb;
@@ -39,7 +43,11 @@ typedef struct {
     int detail;                     /* ... block job status */
     char *str;                      /* metadata nsuri, device alias,
                                      * node device parent, block job
-                                     * disk path or target */
+                                     * disk path or target, QEMU
+                                     * monitor event name */
+    long long seconds;              /* QEMU monitor event: QMP timestamp */
+    unsigned int micros;
+    char *details;                  /* ... and its data as JSON, or NULL */
 } vkDomainEvent;
 
 /* The registration filter: a UUID for domains, networks and pools, a name
@@ -48,6 +56,11 @@ typedef struct {
     const unsigned char *uuid;
     const char *name;
     const char *objName;
+    /* An event filter of the family's own: taken over by the callback
+     * record (matchFree runs when it goes, even on failure). */
+    bool (*match)(const void *matchData, const void *ev);
+    void *matchData;
+    GDestroyNotify matchFree;
 } vkEventFilter;
 
 int vkEventCallbackAdd(vkEventState *st, virConnectPtr conn, vkEventFamily family,
@@ -61,3 +74,5 @@ vkDomainEvent *vkEventNew(int eventID, const char *name, const unsigned char *uu
 void vkEventQueuePush(vkEventState *st, vkDomainEvent *ev);
 /* Delivery of a non-domain event to a callback of its family. */
 void vkEventDeliverObject(vkEventCallback *cb, const vkDomainEvent *ev);
+/* ... and of a QEMU monitor event (qemu-monitor-event.c). */
+void vkEventDeliverQemuMonitor(vkEventCallback *cb, const vkDomainEvent *ev);

@@ -203,11 +203,13 @@ vkDaemonClientSend(vkDaemonClient *client, vkRpcMessage *msg)
 }
 
 int
-vkDaemonClientSendEvent(vkServerClient *pub, int proc, xdrproc_t filter, void *body)
+vkDaemonClientSendProgramEvent(vkServerClient *pub, unsigned int prog, int proc,
+                               xdrproc_t filter, void *body)
 {
     vkDaemonClient *client = clientFromPublic(pub);
+    /* every program of libvirt's is at version 1 */
     vkRpcHeader hdr = {
-        .prog = VK_REMOTE_PROGRAM, .vers = VK_REMOTE_VERSION, .proc = proc,
+        .prog = prog, .vers = 1, .proc = proc,
         .type = VK_RPC_MESSAGE, .serial = 1, .status = VK_RPC_OK,
     };
     g_autoptr(vkRpcMessage) msg = vkRpcMessageNew();
@@ -245,6 +247,12 @@ vkDaemonClientSendEvent(vkServerClient *pub, int proc, xdrproc_t filter, void *b
         return -1;
     }
     return 0;
+}
+
+int
+vkDaemonClientSendEvent(vkServerClient *pub, int proc, xdrproc_t filter, void *body)
+{
+    return vkDaemonClientSendProgramEvent(pub, VK_REMOTE_PROGRAM, proc, filter, body);
 }
 
 /* ---- reading ---- */

@@ -125,10 +125,13 @@ void vkDaemonQueueCall(vkDaemonClient *client, vkRpcMessage *msg);
 
 /* server-io.c, client packet I/O.  UpdateCondLocked: poll the socket for
  * what the client needs now (reading unless paused, writing while output
- * waits).  SendEvent: the vkServerClient sendEvent member.  AttachSource:
+ * waits).  SendEvent, SendProgramEvent: the vkServerClient sendEvent and
+ * sendProgramEvent members (the latter for the side programs' events).  AttachSource:
  * start serving a new client on the main loop. */
 void vkDaemonUpdateCondLocked(vkDaemonClient *client);
 int vkDaemonClientSendEvent(vkServerClient *pub, int proc, xdrproc_t filter, void *body);
+int vkDaemonClientSendProgramEvent(vkServerClient *pub, unsigned int prog, int proc,
+                                   xdrproc_t filter, void *body);
 void vkDaemonClientAttachSource(vkDaemonClient *client);
 
 /* listen.c: the free function of srv->listeners. */

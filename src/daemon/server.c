@@ -329,6 +329,7 @@ vkDaemonClientNew(vkListener *l, int fd)
     client->pub.uid = cred.uid;
     client->pub.pid = cred.pid;
     client->pub.sendEvent = vkDaemonClientSendEvent;
+    client->pub.sendProgramEvent = vkDaemonClientSendProgramEvent;
     client->pub.openStream = vkDaemonStreamOpen;
     client->pub.replyFd = vkDaemonCallReplyFd;
     /* a UNIX listener has a path; TCP and TLS ones do not */

@@ -70,6 +70,10 @@ struct _vkServerClient {
      * Returns -1 (and reports) when the client's event queue is full. */
     int (*sendEvent)(vkServerClient *client, int proc, xdrproc_t filter,
                      void *body);
+    /* The same on another program of the connection (QEMU's monitor
+     * events); NULL where no daemon runs the table. */
+    int (*sendProgramEvent)(vkServerClient *client, unsigned int prog, int proc,
+                            xdrproc_t filter, void *body);
     /* Relay st (a stream the dispatched call opened; a reference is taken)
      * to this client under the current call's procedure and serial.  NULL
      * where no daemon runs the table (unit tests). */

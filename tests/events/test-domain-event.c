@@ -16,6 +16,7 @@
 
 #include "virtkit/virtkit.h"
 #include "core/domain-event.h"
+#include "core/qemu-monitor-event.h"
 #include "core/object.h"
 #include "util/error.h"
 #include "loop-helper.h"
@@ -96,6 +97,18 @@ static void
 deviceCb(virConnectPtr conn, virDomainPtr dom, const char *alias, void *opaque)
 {
     record(opaque, conn, dom, -1, -1, alias);
+}
+
+/* a: seconds, b: micros, strs: the event's name; details in the sink's
+ * last slot of names (NULL shown as "-") */
+static void
+monitorCb(virConnectPtr conn, virDomainPtr dom, const char *event, long long seconds,
+          unsigned int micros, const char *details, void *opaque)
+{
+    Sink *s = opaque;
+
+    record(s, conn, dom, (int)seconds, (int)micros, event);
+    g_strlcpy(s->names[MAX_SEEN - 1], details ? details : "-", sizeof(s->names[0]));
 }
 
 static void
@@ -518,6 +531,83 @@ test_queue_from_thread(void **state)
     vkEventStateFree(c.st);
 }
 
+/* libvirt-qemu's monitor events: the name filters (exact, NOCASE, REGEX,
+ * both), the domain filter, repeated registration of one function with
+ * other filters, and the refusals (bad regex, unknown flag). */
+static void
+test_qemu_monitor_events(void **state)
+{
+    vkEventState *st = vkEventStateNew();
+    virDomainPtr domB = vkGetDomain(conn1, "beta", uuidB, 7);
+    const unsigned int RE = VIR_CONNECT_DOMAIN_QEMU_MONITOR_EVENT_REGISTER_REGEX;
+    const unsigned int NC = VIR_CONNECT_DOMAIN_QEMU_MONITOR_EVENT_REGISTER_NOCASE;
+    virConnectDomainQemuMonitorEventCallback cb = monitorCb;
+    Sink all, exact, nocase, regex, regexNocase, onlyB;
+    int ids[6], lifeID;
+
+    sinkInit(&all);
+    sinkInit(&exact);
+    sinkInit(&nocase);
+    sinkInit(&regex);
+    sinkInit(&regexNocase);
+    sinkInit(&onlyB);
+    ids[0] = vkQemuMonitorEventRegister(st, conn1, NULL, NULL, cb, &all, sinkFree, 0);
+    ids[1] = vkQemuMonitorEventRegister(st, conn1, NULL, "STOP", cb, &exact, NULL, 0);
+    ids[2] = vkQemuMonitorEventRegister(st, conn1, NULL, "stop", cb, &nocase, NULL, NC);
+    ids[3] = vkQemuMonitorEventRegister(st, conn1, NULL, "^RES", cb, &regex, NULL, RE);
+    ids[4] = vkQemuMonitorEventRegister(st, conn1, NULL, "^res", cb, &regexNocase, NULL,
+                                        RE | NC);
+    ids[5] = vkQemuMonitorEventRegister(st, conn1, domB, NULL, cb, &onlyB, NULL, 0);
+    for (int i = 0; i < 6; i++)
+        assert_true(ids[i] >= 0);
+
+    /* the same function without a filter once only; with one, again */
+    assert_int_equal(vkQemuMonitorEventRegister(st, conn1, NULL, NULL, cb, &all, NULL, 0), -1);
+    assert_int_equal(vkErrorGetLast()->code, VIR_ERR_INVALID_ARG);
+    assert_int_equal(vkQemuMonitorEventRegister(st, conn1, NULL, "(", cb, &all, NULL, RE), -1);
+    assert_int_equal(vkErrorGetLast()->code, VIR_ERR_INVALID_ARG);
+    assert_non_null(strstr(vkErrorGetLast()->message, "failed to compile regex '('"));
+    assert_int_equal(vkQemuMonitorEventRegister(st, conn1, NULL, NULL, cb, &all, NULL, 4), -1);
+    assert_int_equal(vkErrorGetLast()->code, VIR_ERR_INVALID_ARG);
+
+    /* the families keep their callbacks apart */
+    lifeID = vkDomainEventRegisterAny(st, conn1, NULL, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
+                                      EV_CB(lifecycleCb), &all, NULL);
+    assert_true(lifeID >= 0);
+    assert_int_equal(vkQemuMonitorEventDeregister(st, conn1, lifeID), -1);
+
+    vkQemuMonitorEventQueue(st, "alpha", uuidA, 1, "STOP", 1700000000, 123456, NULL);
+    vkQemuMonitorEventQueue(st, "beta", uuidB, 7, "RESET", 1700000001, 5,
+                            "{\"guest\":false}");
+    vkQemuMonitorEventQueue(st, "beta", uuidB, 7, "Resume", 1700000002, 0, NULL);
+    assert_true(waitFor(&all, 3));
+
+    assert_int_equal(all.n, 3);
+    assert_string_equal(all.strs[0], "STOP");
+    assert_string_equal(all.names[0], "alpha");
+    assert_int_equal(all.a[0], 1700000000);
+    assert_int_equal(all.b[0], 123456);
+    assert_int_equal(exact.n, 1);
+    assert_string_equal(exact.strs[0], "STOP");
+    assert_int_equal(nocase.n, 1);
+    assert_int_equal(regex.n, 1);
+    assert_string_equal(regex.strs[0], "RESET");
+    assert_string_equal(regex.names[MAX_SEEN - 1], "{\"guest\":false}");
+    assert_int_equal(regexNocase.n, 2);
+    assert_string_equal(regexNocase.strs[1], "Resume");
+    assert_string_equal(regexNocase.names[MAX_SEEN - 1], "-");
+    assert_int_equal(onlyB.n, 2);
+    assert_string_equal(onlyB.names[0], "beta");
+
+    for (int i = 0; i < 6; i++)
+        assert_int_equal(vkQemuMonitorEventDeregister(st, conn1, ids[i]), 0);
+    assert_int_equal(all.freed, 1);
+    assert_int_equal(vkQemuMonitorEventDeregister(st, conn1, ids[0]), -1);
+    assert_int_equal(vkDomainEventDeregisterAny(st, conn1, lifeID), 0);
+    vkDomainUnref(domB);
+    vkEventStateFree(st);
+}
+
 int
 main(void)
 {
@@ -531,6 +621,7 @@ main(void)
         cmocka_unit_test(test_remove_connect),
         cmocka_unit_test(test_free_with_pending_events),
         cmocka_unit_test(test_queue_from_thread),
+        cmocka_unit_test(test_qemu_monitor_events),
     };
 
     return cmocka_run_group_tests(tests, setupConns, teardownConns);

@@ -168,6 +168,21 @@ def check_agent(sock):
     after = guest_file(sock, "/etc/shadow")
     assert after.startswith("root:$") and after != before, after
 
+    # the guest's view of its one vCPU (guest-get-vcpus), and libvirt's
+    # refusals of a vCPU it lacks and of one it cannot take offline
+    out = seen["guestvcpus"] = virsh(sock, "guestvcpus", NAME).stdout
+    params = dict(re.findall(r"^(\w+)\s*:\s*(\S*)$", out, re.M))
+    assert params.get("vcpus") == "0" and params.get("online") == "0", out
+    seen["guestvcpus-missing"] = expect_fail(sock, "guest is missing vCPUs '5'",
+                                             "guestvcpus", NAME, "--cpulist", "5", "--enable")
+    if params.get("offlinable") == "":
+        seen["guestvcpus-cpu0"] = expect_fail(sock, "vCPU '0'", "guestvcpus", NAME,
+                                              "--cpulist", "0", "--disable")
+    seen["guestvcpus-bad"] = expect_fail(sock, "", "guestvcpus", NAME, "--cpulist", "x",
+                                         "--enable")
+    virsh(sock, "guestvcpus", NAME, "--cpulist", "0", "--enable")
+    assert virsh(sock, "guestvcpus", NAME).stdout == out
+
     # the domain's agent timeout, and a guest that answers in time
     virsh(sock, "guest-agent-timeout", NAME, "--timeout", "60")
     assert virsh(sock, "domhostname", NAME).stdout.strip() == "vk-agent-guest"

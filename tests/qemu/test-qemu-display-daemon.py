@@ -13,13 +13,18 @@ on (the VNC one asks for its password); the live XML gives the
 qemu-ga socket, which exists, and all of it survives a daemon restart;
 after a destroy, or a guest's death while no daemon runs, the guest's
 socket directory is gone.  A VNC password reaches QEMU through a secret file,
-never on its command line, and the file is gone once the guest runs."""
+never on its command line, and the file is gone once the guest runs; a VNC
+client authenticates with it (RFB's DES challenge), the XML shows it only
+with --security-info (refused read-only), and `virsh update-device --live`
+changes it (set_password) and expires it (passwdValidTo: expire_password)
+while refusing what libvirt does not change live (keymap, port)."""
 
 import os
 import re
 import shutil
 import signal
 import socket
+import subprocess
 import sys
 import tempfile
 import xml.etree.ElementTree as ET
@@ -95,6 +100,72 @@ def vnc_security_types(port):
         s.sendall(b"RFB 003.008\n")
         n = recv_n(s, 1)[0]
         return list(recv_n(s, n))
+
+
+def vnc_auth(port, password):
+    """RFB 3.8 VNC authentication: the server's 16-byte challenge encrypted
+    with DES under the password (8 bytes, each byte's bits reversed, as
+    RFB wants); True when the server accepts."""
+    key = bytes(int("{:08b}".format(b)[::-1], 2) for b in password.encode()[:8].ljust(8, b"\0"))
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as s:
+        recv_n(s, 12)
+        s.sendall(b"RFB 003.008\n")
+        types = list(recv_n(s, recv_n(s, 1)[0]))
+        assert 2 in types, types
+        s.sendall(b"\x02")
+        challenge = recv_n(s, 16)
+        enc = subprocess.run(["openssl", "enc", "-des-ecb", "-provider", "legacy", "-provider",
+                              "default", "-nopad", "-K", key.hex()],
+                             input=challenge, capture_output=True, check=True).stdout
+        assert len(enc) == 16, enc
+        s.sendall(enc)
+        return recv_n(s, 4) == b"\0\0\0\0"
+
+
+def update_vnc(sock, name, root, ok=True, **attrs):
+    top = ET.fromstring(virsh(sock, "dumpxml", "--security-info", name).stdout)
+    g = [g for g in top.find("devices").findall("graphics") if g.get("type") == "vnc"][0]
+    for k, v in attrs.items():
+        if v is None:
+            g.attrib.pop(k, None)
+        else:
+            g.set(k, v)
+    path = os.path.join(root, "vnc-update.xml")
+    with open(path, "wb") as f:
+        f.write(ET.tostring(g))
+    return virsh(sock, "update-device", name, path, "--live", ok=ok)
+
+
+def check_passwords(sock, name, root):
+    port = int([g for g in ET.fromstring(virsh(sock, "dumpxml", name).stdout)
+                .find("devices").findall("graphics") if g.get("type") == "vnc"][0].get("port"))
+    # the password is QEMU's
+    assert vnc_auth(port, "pw,1") and not vnc_auth(port, "wrong"), port
+    # and shown only to who asks for it on a read-write connection
+    assert "passwd=" not in virsh(sock, "dumpxml", name).stdout
+    assert "passwd='pw,1'" in virsh(sock, "dumpxml", "--security-info", name).stdout
+    r = vktest.client(VIRSH, vktest.uri_of(sock), "-r", "dumpxml",
+                      "--security-info", name, ok=False)
+    assert r.returncode != 0 and \
+        "operation forbidden: virDomainGetXMLDesc with secure flag" in r.stderr, r.stderr
+
+    update_vnc(sock, name, root, passwd="new-pw")
+    assert vnc_auth(port, "new-pw") and not vnc_auth(port, "pw,1"), port
+    assert "passwd='new-pw'" in virsh(sock, "dumpxml", "--security-info", name).stdout
+    # a validity in the past expires it at once
+    update_vnc(sock, name, root, passwd="new-pw", passwdValidTo="2001-02-03T04:05:06")
+    assert not vnc_auth(port, "new-pw"), port
+    assert "passwdValidTo='2001-02-03T04:05:06'" in \
+        virsh(sock, "dumpxml", "--security-info", name).stdout
+    # a new password without a validity never expires
+    update_vnc(sock, name, root, passwd="pw,1", passwdValidTo=None)
+    assert vnc_auth(port, "pw,1"), port
+    assert "passwdValidTo" not in virsh(sock, "dumpxml", "--security-info", name).stdout
+
+    r = update_vnc(sock, name, root, ok=False, keymap="de")
+    assert "cannot change keymap setting on vnc graphics" in r.stderr, r.stderr
+    r = update_vnc(sock, name, root, ok=False, autoport="no", port=str(port + 1))
+    assert "cannot change port settings on vnc graphics" in r.stderr, r.stderr
 
 
 def check_persisted(sock, name):
@@ -187,6 +258,7 @@ def main():
         virsh(daemon.rw, "start", name)
         pids.append(status_pid(root, name))
         sockdir = check_live(daemon.rw, name, root)
+        check_passwords(daemon.rw, name, root)
         # the running guest does not change the persisted definition
         check_persisted(daemon.rw, name)
         # a restarted daemon reattaches with the same displays and sockets

@@ -26,6 +26,9 @@ int vkDispatchConnectUnregisterCloseCallback(vkServerClient *client, void *args,
 
 int vkDispatchDomainEventRegisterAny(vkServerClient *client, void *args, void *ret);
 int vkDispatchDomainEventDeregisterAny(vkServerClient *client, void *args, void *ret);
+/* libvirt-qemu's monitor events (events.c, on the QEMU program) */
+int vkDispatchQemuMonitorEventRegister(vkServerClient *client, void *args, void *ret);
+int vkDispatchQemuMonitorEventDeregister(vkServerClient *client, void *args, void *ret);
 int vkDispatchNetworkEventRegisterAny(vkServerClient *client, void *args, void *ret);
 int vkDispatchNetworkEventDeregisterAny(vkServerClient *client, void *args, void *ret);
 int vkDispatchStoragePoolEventRegisterAny(vkServerClient *client, void *args, void *ret);
@@ -66,6 +69,7 @@ int vkDispatchConnectGetAllDomainStats(vkServerClient *client, void *args, void 
 
 /* Calls that open a stream (stream.c). */
 int vkDispatchDomainOpenConsole(vkServerClient *client, void *args, void *ret);
+int vkDispatchDomainOpenChannel(vkServerClient *client, void *args, void *ret);
 int vkDispatchStorageVolUpload(vkServerClient *client, void *args, void *ret);
 int vkDispatchStorageVolDownload(vkServerClient *client, void *args, void *ret);
 int vkDispatchDomainScreenshot(vkServerClient *client, void *args, void *ret);

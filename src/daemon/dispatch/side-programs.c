@@ -124,8 +124,7 @@ lxcOpenNamespace(vkServerClient *client, void *argsp, void *retp)
 
 #define BODY(type) (xdrproc_t)xdr_##type, sizeof(type)
 
-/* Sorted by procedure number; the monitor-event procedures (4-6) are not
- * served yet and answer "unknown procedure". */
+/* Sorted by procedure number; 6 is the event message the daemon sends. */
 static const vkServerProc qemuProcs[] = {
     { 1, "DOMAIN_MONITOR_COMMAND", BODY(qemu_domain_monitor_command_args),
       BODY(qemu_domain_monitor_command_ret), qemuMonitorCommand, true, true, false, false },
@@ -133,6 +132,13 @@ static const vkServerProc qemuProcs[] = {
       qemuAttach, true, true, false, false },
     { 3, "DOMAIN_AGENT_COMMAND", BODY(qemu_domain_agent_command_args),
       BODY(qemu_domain_agent_command_ret), qemuAgentCommand, true, true, false, false },
+    { 4, "CONNECT_DOMAIN_MONITOR_EVENT_REGISTER",
+      BODY(qemu_connect_domain_monitor_event_register_args),
+      BODY(qemu_connect_domain_monitor_event_register_ret),
+      vkDispatchQemuMonitorEventRegister, true, true, false, false },
+    { 5, "CONNECT_DOMAIN_MONITOR_EVENT_DEREGISTER",
+      BODY(qemu_connect_domain_monitor_event_deregister_args), VK_XDR_VOID, 0,
+      vkDispatchQemuMonitorEventDeregister, true, true, false, false },
     { 7, "DOMAIN_MONITOR_COMMAND_WITH_FILES",
       BODY(qemu_domain_monitor_command_with_files_args),
       BODY(qemu_domain_monitor_command_with_files_ret), qemuMonitorCommandWithFiles,

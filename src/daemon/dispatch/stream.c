@@ -89,6 +89,25 @@ vkDispatchDomainOpenConsole(vkServerClient *client, void *argsp, void *retp)
     return vkDispatchRelayStream(client, argsp, openConsole, freeDomain);
 }
 
+static int
+openChannel(vkServerClient *client, void *argsp, virStreamPtr st, void **obj)
+{
+    remote_domain_open_channel_args *args = argsp;
+    virDomainPtr dom;
+
+    if (!(dom = vkRemoteGetDomain(client->conn, &args->dom)))
+        return -1;
+    *obj = dom;
+    return virDomainOpenChannel(dom, args->name ? *args->name : NULL, st, args->flags);
+}
+
+int
+vkDispatchDomainOpenChannel(vkServerClient *client, void *argsp, void *retp)
+{
+    (void)retp;
+    return vkDispatchRelayStream(client, argsp, openChannel, freeDomain);
+}
+
 /* The image goes out on the stream; the reply carries its MIME type. */
 typedef struct {
     remote_domain_screenshot_args *args;

@@ -50,6 +50,7 @@ HAND_SERVER = {
     "CONNECT_GET_ALL_DOMAIN_STATS": ("vkDispatchConnectGetAllDomainStats", ""),
     # Calls that open a stream (src/daemon/dispatch/stream.c).
     "DOMAIN_OPEN_CONSOLE": ("vkDispatchDomainOpenConsole", "rw"),
+    "DOMAIN_OPEN_CHANNEL": ("vkDispatchDomainOpenChannel", "rw"),
     "STORAGE_VOL_UPLOAD": ("vkDispatchStorageVolUpload", "rw"),
     "STORAGE_VOL_DOWNLOAD": ("vkDispatchStorageVolDownload", "rw"),
     "DOMAIN_SCREENSHOT": ("vkDispatchDomainScreenshot", "rw"),
@@ -147,6 +148,7 @@ CLIENT_HAND = {
     "virConnectGetAllDomainStats": "vkRemoteConnectGetAllDomainStats",
     # Calls that open a stream (remote-stream.c).
     "virDomainOpenConsole": "vkRemoteDomainOpenConsole",
+    "virDomainOpenChannel": "vkRemoteDomainOpenChannel",
     "virStorageVolUpload": "vkRemoteStorageVolUpload",
     "virStorageVolDownload": "vkRemoteStorageVolDownload",
     "virDomainScreenshot": "vkRemoteDomainScreenshot",

@@ -117,24 +117,6 @@ static const vkshOptDef optsScreenshot[] = {
     { NULL, 0, 0, NULL },
 };
 
-static int
-sinkToFd(virStreamPtr st G_GNUC_UNUSED, const char *data, size_t n, void *opaque)
-{
-    int fd = *(int *)opaque;
-
-    while (n > 0) {
-        ssize_t w = write(fd, data, n);
-
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w < 0)
-            return -1;
-        data += w;
-        n -= w;
-    }
-    return 0;
-}
-
 /* virsh's default name: the domain's, the time, and the MIME type's extension. */
 static char *
 screenshotName(virDomainPtr dom, const char *mime)
@@ -176,7 +158,7 @@ cmdScreenshot(vkshCtl *ctl, const vkshCmd *cmd)
             goto out;
         }
     }
-    if (virStreamRecvAll(st, sinkToFd, &fd) < 0) {
+    if (virStreamRecvAll(st, vkshWriteSink, &fd) < 0) {
         vkshError(ctl, "could not receive data from domain '%s'", virDomainGetName(dom));
         virStreamAbort(st);
         goto out;
@@ -206,6 +188,9 @@ cmdScreenshot(vkshCtl *ctl, const vkshCmd *cmd)
 VKSH_CMD(vkshCmdDomdisplay, "domdisplay", cmdDomdisplay, optsDomdisplay,
          "domain display connection URI",
          "Output the IP address and port number for the graphical display.");
-VKSH_CMD(vkshCmdScreenshot, "screenshot", cmdScreenshot, optsScreenshot,
-         "take a screenshot of a current domain console and store it into a file",
-         "screenshot of a current domain console");
+/* virsh prints no blank line after the file's name */
+const vkshCmdDef vkshCmdScreenshot = {
+    "screenshot", cmdScreenshot, optsScreenshot,
+    "take a screenshot of a current domain console and store it into a file",
+    "screenshot of a current domain console", VKSH_CMD_NO_BLANK,
+};

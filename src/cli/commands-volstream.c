@@ -153,8 +153,8 @@ sourceSkip(virStreamPtr st, long long length, void *opaque)
     return lseek(*(int *)opaque, length, SEEK_CUR) < 0 ? -1 : 0;
 }
 
-static int
-writeSink(virStreamPtr st, const char *data, size_t nbytes, void *opaque)
+int
+vkshWriteSink(virStreamPtr st, const char *data, size_t nbytes, void *opaque)
 {
     size_t done = 0;
 
@@ -232,8 +232,8 @@ volTransfer(vkshCtl *ctl, const vkshCmd *cmd, bool upload)
             vkshError(ctl, "cannot download from volume %s", name);
             goto cleanup;
         }
-        rc = sparse ? virStreamSparseRecvAll(st, writeSink, sinkHole, &fd)
-                    : virStreamRecvAll(st, writeSink, &fd);
+        rc = sparse ? virStreamSparseRecvAll(st, vkshWriteSink, sinkHole, &fd)
+                    : virStreamRecvAll(st, vkshWriteSink, &fd);
         if (rc < 0) {
             vkshError(ctl, "cannot receive data from volume %s", name);
             goto cleanup;

@@ -140,6 +140,9 @@ bool vkshObjectCallEnd(vkshCtl *ctl, const vkshObjectCall *c, const char *name, 
  * (commands-domdev.c). */
 bool vkshDeviceAffectFlags(vkshCtl *ctl, const vkshCmd *cmd, virDomainPtr dom,
                            unsigned int *flags, bool *plain);
+/* A virStreamRecvAll handler writing all of data to the file
+ * descriptor *opaque (commands-volstream.c). */
+int vkshWriteSink(virStreamPtr st, const char *data, size_t nbytes, void *opaque);
 /* Attaches or detaches the device xml (the plain API when plain), with
  * virsh's messages; what is "disk", "interface"... (commands-domdev.c). */
 bool vkshDeviceChange(vkshCtl *ctl, virDomainPtr dom, const char *xml, unsigned int flags,

@@ -36,6 +36,7 @@ from vktest import VIRSH, reap, status_pid, virsh  # noqa: E402
 
 BIN = sys.argv[1]
 MICRO = os.path.abspath(sys.argv[2])
+VIRTKIT = sys.argv[3] if len(sys.argv) > 3 else None
 
 
 def domxml(name, vtype):
@@ -168,6 +169,32 @@ def check_passwords(sock, name, root):
     assert "cannot change port settings on vnc graphics" in r.stderr, r.stderr
 
 
+def check_shell(sock, name, root):
+    """virtkit's domdisplay and screenshot against the real virsh's on
+    the same daemon: the same output, byte for byte, and the same
+    picture."""
+    uri = vktest.uri_of(sock)
+    for args in (["domdisplay", name], ["domdisplay", "--all", name],
+                 ["domdisplay", "--include-password", "--all", name],
+                 ["domdisplay", "--type", "spice", name],
+                 ["domdisplay", "--type", "rdp", name]):
+        ours = vktest.client(VIRTKIT, uri, *args, ok=False)
+        theirs = vktest.client(VIRSH, uri, *args, ok=False)
+        assert (ours.returncode, ours.stdout, ours.stderr) == \
+            (theirs.returncode, theirs.stdout, theirs.stderr), (args, ours, theirs)
+    shots = []
+    for prog in (VIRTKIT, VIRSH):
+        path = os.path.join(root, "shot-%s" % os.path.basename(prog))
+        r = vktest.client(prog, uri, "screenshot", name, "--file", path)
+        shots.append((r.stdout.replace(path, "FILE"), open(path, "rb").read()))
+        os.unlink(path)
+    assert shots[0][0] == shots[1][0], (shots[0][0], shots[1][0])
+    # the same screen: same header (format, size) and a picture of that size
+    assert shots[0][1].split(b"\n", 3)[:3] == shots[1][1].split(b"\n", 3)[:3], \
+        (shots[0][1][:20], shots[1][1][:20])
+    assert len(shots[0][1]) == len(shots[1][1]), (len(shots[0][1]), len(shots[1][1]))
+
+
 def check_persisted(sock, name):
     top = ET.fromstring(virsh(sock, "dumpxml", "--inactive", name).stdout)
     dev = top.find("devices")
@@ -258,6 +285,8 @@ def main():
         virsh(daemon.rw, "start", name)
         pids.append(status_pid(root, name))
         sockdir = check_live(daemon.rw, name, root)
+        if VIRTKIT:
+            check_shell(daemon.rw, name, root)
         check_passwords(daemon.rw, name, root)
         # the running guest does not change the persisted definition
         check_persisted(daemon.rw, name)

@@ -439,7 +439,8 @@ prepare(virConnectPtr dconn, virStreamPtr tunnel, virTypedParameterPtr params, i
                                              &given) && given > 0 && given <= 65535 ?
                     (int)given : freePort(st);
 
-        if (nport < 0 || vkQemuMigrateNbdServe(st, obj, listen, nport, params, nparams, flags) < 0) {
+        if (nport < 0 ||
+            vkQemuMigrateNbdServe(st, obj, listen, nport, params, nparams, flags) < 0) {
             dropIncoming(st, obj);
             rc = -1;
         } else {

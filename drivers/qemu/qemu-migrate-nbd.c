@@ -14,7 +14,9 @@
  * step, migrates the memory, and ends the mirrors with block-job-cancel
  * once QEMU paused the guest for good: a mirror in step keeps both sides
  * equal until then, so cancelling leaves a complete copy.  Finish stops
- * the NBD server before the guest runs there.
+ * the NBD server before the guest runs there.  With --tls the NBD server
+ * and its clients use the TLS object of the memory stream
+ * (qemu-migrate-tls.c).
  */
 #include <errno.h>
 #include <string.h>
@@ -212,7 +214,7 @@ vkQemuMigrateNbdPrecreate(virConnectPtr dconn, const vkDomainDef *def,
 
 int
 vkQemuMigrateNbdServe(vkQemuState *st, vkQemuDomain *obj, const char *listen, int port,
-                      virTypedParameterPtr params, int nparams)
+                      virTypedParameterPtr params, int nparams, unsigned int flags)
 {
     g_autofree char *portstr = g_strdup_printf("%d", port);
     vkJSON *args = vkJSONNewObject();
@@ -224,6 +226,9 @@ vkQemuMigrateNbdServe(vkQemuState *st, vkQemuDomain *obj, const char *listen, in
     vkJSONObjectAppendString(addr, "type", "inet");
     vkJSONObjectAppend(addr, "data", data);
     vkJSONObjectAppend(args, "addr", addr);
+    /* the TLS object the incoming QEMU got for the memory stream */
+    if (flags & VIR_MIGRATE_TLS)
+        vkJSONObjectAppendString(args, "tls-creds", VK_QEMU_MIGRATE_TLS_ALIAS);
     if (vkQemuDomainMonitorCommand(st, obj, "nbd-server-start", args, NULL) < 0)
         return -1;
     for (guint i = 0; obj->run && i < diskCount(obj->def); i++) {
@@ -387,6 +392,10 @@ startMirror(vkQemuState *st, vkQemuDomain *obj, const char *dst, const char *hos
     vkJSONObjectAppendString(args, "export", dst);
     vkJSONObjectAppendString(args, "node-name", node);
     vkJSONObjectAppendBool(args, "read-only", false);
+    if (flags & VIR_MIGRATE_TLS) {
+        vkJSONObjectAppendString(args, "tls-creds", VK_QEMU_MIGRATE_TLS_ALIAS);
+        vkJSONObjectAppendString(args, "tls-hostname", host);
+    }
     if (vkQemuDomainMonitorCommand(st, obj, "blockdev-add", args, NULL) < 0)
         return -1;
     args = vkJSONNewObject();

@@ -126,29 +126,30 @@ migrateOut(vkQemuState *st, vkQemuDomain *obj, const char *uri, virTypedParamete
     obj->mig.flags = flags;
     obj->mig.performed = false;
     saveStatus(st, obj);
-    /* the disks first: the memory moves once every mirror is in step */
-    if (vkQemuMigrateCopiesStorage(flags) &&
-        vkQemuMigrateNbdMirror(st, obj, uri, cookie, cookielen, params, nparams, flags,
-                               &mirrors) < 0) {
-        obj->mig.dir = VK_QEMU_MIG_NONE;
-        saveStatus(st, obj);
-        return -1;
-    }
-    if (!obj->run || obj->run->gen != gen) {
-        vkReportError(VIR_ERR_OPERATION_FAILED, "QEMU of domain '%s' ended during migration",
-                      obj->name);
-        obj->mig.dir = VK_QEMU_MIG_NONE;
-        return -1;
-    }
     mon = vkQemuMonitorRef(run->mon);
     g_mutex_unlock(&st->lock);
 
+    /* QEMU's settings first: the mirrors' NBD connections use its TLS */
     rc = vkQemuMigrateSetCapabilities(mon, flags, channels);
     if (rc == 0)
         rc = vkQemuMigrateSetTLS(st, mon, flags, false, tlsHost);
     if (rc == 0)
         rc = vkQemuMigrateApplyTuning(mon, speed, downtime);
-    if (rc == 0 && tunnelFd >= 0)
+    g_mutex_lock(&st->lock);
+    if (rc == 0 && (!obj->run || obj->run->gen != gen)) {
+        vkReportError(VIR_ERR_OPERATION_FAILED, "QEMU of domain '%s' ended during migration",
+                      obj->name);
+        rc = -1;
+    }
+    /* then the disks: the memory moves once every mirror is in step */
+    if (rc == 0 && vkQemuMigrateCopiesStorage(flags))
+        rc = vkQemuMigrateNbdMirror(st, obj, uri, cookie, cookielen, params, nparams, flags,
+                                    &mirrors);
+    if (rc < 0)
+        goto end;
+    g_mutex_unlock(&st->lock);
+
+    if (tunnelFd >= 0)
         rc = vkQemuMonitorSendFd(mon, TUNNEL_FD_NAME, tunnelFd);
     if (rc == 0) {
         args = vkJSONNewObject();
@@ -186,6 +187,7 @@ migrateOut(vkQemuState *st, vkQemuDomain *obj, const char *uri, virTypedParamete
                       obj->name, why);
         rc = -1;
     }
+ end:
     if (rc < 0 && (flags & VIR_MIGRATE_TLS)) {
         virErrorPtr saved = vkErrorSave();
 

@@ -6,7 +6,8 @@
  * /etc/pki/qemu, libvirt's keys and default), the destination's as the
  * server, the source's as the client checking the certificate against
  * the host name of the migration URI; QEMU's migration stream then runs
- * inside TLS (tls-creds).  The file names in that directory are QEMU's
+ * inside TLS (tls-creds), and so do the NBD connections of a storage
+ * copy (qemu-migrate-nbd.c) on the same object.  The file names in that directory are QEMU's
  * own: ca-cert.pem, server-cert.pem / server-key.pem, client-cert.pem /
  * client-key.pem.
  */
@@ -18,8 +19,6 @@
 #include "util/error.h"
 #include "drivers/qemu/qemu-migrate.h"
 
-/* The object's id, libvirt's. */
-#define TLS_ALIAS "objlibvirt_migrate_tls0"
 #define TLS_DIR_DEFAULT "/etc/pki/qemu"
 
 /* A key of ROOT/etc/qemu.conf ("key = value", value maybe quoted), a
@@ -110,19 +109,19 @@ vkQemuMigrateSetTLS(vkQemuState *st, vkQemuMonitor *mon, unsigned int flags, boo
         return -1;
     /* an earlier migration's object, if any, goes first */
     args = vkJSONNewObject();
-    vkJSONObjectAppendString(args, "id", TLS_ALIAS);
+    vkJSONObjectAppendString(args, "id", VK_QEMU_MIGRATE_TLS_ALIAS);
     if (vkQemuMonitorCommand(mon, "object-del", args, NULL) < 0)
         vkErrorReset();
     args = vkJSONNewObject();
     vkJSONObjectAppendString(args, "qom-type", "tls-creds-x509");
-    vkJSONObjectAppendString(args, "id", TLS_ALIAS);
+    vkJSONObjectAppendString(args, "id", VK_QEMU_MIGRATE_TLS_ALIAS);
     vkJSONObjectAppendString(args, "dir", dir);
     vkJSONObjectAppendString(args, "endpoint", server ? "server" : "client");
     vkJSONObjectAppendBool(args, "verify-peer", verifyPeer(st));
     if (vkQemuMonitorCommand(mon, "object-add", args, NULL) < 0)
         return -1;
     args = vkJSONNewObject();
-    vkJSONObjectAppendString(args, "tls-creds", TLS_ALIAS);
+    vkJSONObjectAppendString(args, "tls-creds", VK_QEMU_MIGRATE_TLS_ALIAS);
     vkJSONObjectAppendString(args, "tls-hostname", hostname ? hostname : "");
     return vkQemuMonitorCommand(mon, "migrate-set-parameters", args, NULL);
 }

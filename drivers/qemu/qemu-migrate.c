@@ -59,11 +59,6 @@ vkQemuMigrateCheckFlags(unsigned int flags)
                       "migration over TLS is not supported with tunnelled migration");
         return -1;
     }
-    if ((flags & VIR_MIGRATE_TLS) && vkQemuMigrateCopiesStorage(flags)) {
-        vkReportError(VIR_ERR_ARGUMENT_UNSUPPORTED, "%s",
-                      "copying storage over TLS is not supported by virtkit yet");
-        return -1;
-    }
     if ((flags & VIR_MIGRATE_NON_SHARED_DISK) && (flags & VIR_MIGRATE_NON_SHARED_INC)) {
         vkReportError(VIR_ERR_INVALID_ARG, "%s",
                       "flags 'VIR_MIGRATE_NON_SHARED_DISK' and 'VIR_MIGRATE_NON_SHARED_INC' "
@@ -444,7 +439,8 @@ prepare(virConnectPtr dconn, virStreamPtr tunnel, virTypedParameterPtr params, i
                                              &given) && given > 0 && given <= 65535 ?
                     (int)given : freePort(st);
 
-        if (nport < 0 || vkQemuMigrateNbdServe(st, obj, listen, nport, params, nparams) < 0) {
+        if (nport < 0 ||
+            vkQemuMigrateNbdServe(st, obj, listen, nport, params, nparams, flags) < 0) {
             dropIncoming(st, obj);
             rc = -1;
         } else {

@@ -89,6 +89,8 @@ int vkQemuDomainMigrateGetMaxDowntime(virDomainPtr dom, unsigned long long *down
  * (0: QEMU's default) on either end's QEMU; unlocked, mon referenced. */
 int vkQemuMigrateSetCapabilities(vkQemuMonitor *mon, unsigned int flags,
                                  unsigned long long channels);
+/* The TLS object both QEMUs get (libvirt's id), for the stream and NBD. */
+#define VK_QEMU_MIGRATE_TLS_ALIAS "objlibvirt_migrate_tls0"
 /* qemu-migrate-tls.c: with VIR_MIGRATE_TLS in flags, gives mon's QEMU
  * the tls-creds-x509 object of qemu.conf's migration certificates (as
  * the server, or as a client checking hostname) and makes its migration
@@ -115,9 +117,10 @@ int vkQemuMigrateNbdPrecreate(virConnectPtr dconn, const vkDomainDef *def,
                               virTypedParameterPtr params, int nparams, const char *cookie,
                               int cookielen, unsigned int flags);
 /* Prepare, incoming QEMU started (locked, job held): NBD server on
- * listen:port, a writable export per copied disk named by its target. */
+ * listen:port (inside TLS with VIR_MIGRATE_TLS), a writable export per
+ * copied disk named by its target. */
 int vkQemuMigrateNbdServe(vkQemuState *st, vkQemuDomain *obj, const char *listen, int port,
-                          virTypedParameterPtr params, int nparams);
+                          virTypedParameterPtr params, int nparams, unsigned int flags);
 /* Finish (locked, job held): the NBD server goes before the guest runs. */
 void vkQemuMigrateNbdStop(vkQemuState *st, vkQemuDomain *obj);
 /* Perform, before the memory moves (locked, job held): mirrors every

@@ -44,6 +44,7 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "daemon"))
 import vkwire  # noqa: E402
 import vktest  # noqa: E402
+import vkmigrate  # noqa: E402
 
 BIN = sys.argv[1]
 GUARD = 180
@@ -329,59 +330,21 @@ def incompatible(a, b, base, kernel, initrd):
     a.virsh(a.local, "net-undefine", "vkmig-lan")
 
 
-def certtool(*args):
-    subprocess.run(["certtool"] + list(args), check=True, capture_output=True)
-
-
-def make_pki(base, hosts):
-    """A throw-away CA; per host a directory with QEMU's file names: the
-    CA, a server certificate for the host's address, a client one."""
-    ca = os.path.join(base, "ca")
-    os.makedirs(ca)
-    with open(os.path.join(ca, "ca.info"), "w") as f:
-        f.write("cn = virtkit migration test CA\nca\ncert_signing_key\nexpiration_days = 2\n")
-    certtool("--generate-privkey", "--outfile", os.path.join(ca, "ca-key.pem"))
-    certtool("--generate-self-signed", "--load-privkey", os.path.join(ca, "ca-key.pem"),
-             "--template", os.path.join(ca, "ca.info"), "--outfile",
-             os.path.join(ca, "ca-cert.pem"))
-    for h in hosts:
-        d = h.pki = os.path.join(base, os.path.basename(h.root) + "-pki")
-        os.makedirs(d)
-        shutil.copy(os.path.join(ca, "ca-cert.pem"), d)
-        for role, usage in (("server", "tls_www_server"), ("client", "tls_www_client")):
-            info = os.path.join(d, role + ".info")
-            with open(info, "w") as f:
-                f.write("organization = virtkit\ncn = %s\nip_address = %s\n%s\n"
-                        "encryption_key\nsigning_key\nexpiration_days = 2\n"
-                        % (h.addr, h.addr, usage))
-            key = os.path.join(d, role + "-key.pem")
-            certtool("--generate-privkey", "--outfile", key)
-            certtool("--generate-certificate", "--load-privkey", key, "--load-ca-certificate",
-                     os.path.join(ca, "ca-cert.pem"), "--load-ca-privkey",
-                     os.path.join(ca, "ca-key.pem"), "--template", info, "--outfile",
-                     os.path.join(d, role + "-cert.pem"))
-
-
-def set_cert_dir(h, d):
-    with open(os.path.join(h.root, "etc", "qemu.conf"), "w") as f:
-        f.write('migrate_tls_x509_cert_dir = "%s"\n' % d)
-
-
 def tls(a, b, base, name, log_a, log_b):
     """--tls: both QEMUs get the certificates of their qemu.conf's
     migrate_tls_x509_cert_dir, B's QEMU serves the stream inside TLS (a
     plain source could not talk to it) and A's checks B's certificate
     against B's address; a destination without certificates refuses in
     Prepare, naming the file."""
-    make_pki(base, (a, b))
-    set_cert_dir(a, a.pki)
-    set_cert_dir(b, os.path.join(base, "no-pki"))
+    vkmigrate.make_pki(base, (a, b))
+    vkmigrate.set_cert_dir(a, a.pki)
+    vkmigrate.set_cert_dir(b, os.path.join(base, "no-pki"))
     r = a.virsh(a.local, "migrate", "--live", "--tls", name, b.tcp, "tcp:" + b.addr, ok=False)
     assert r.returncode != 0 and "cannot use the migration TLS certificate" in r.stderr and \
         "ca-cert.pem" in r.stderr, r.stderr
     assert a.states().get(name) == "running", a.states()
     assert name not in b.states(), b.states()
-    set_cert_dir(b, b.pki)
+    vkmigrate.set_cert_dir(b, b.pki)
     last = move(a, b, base, name, log_a, log_b, "--tls")
     r = b.virsh(b.local, "qemu-monitor-command", name,
                 '{"execute":"query-migrate-parameters"}')

@@ -19,6 +19,8 @@ the destination's directory, where no image exists:
   --disks-port names) onto the image the source still has (an existing
   image is the copy's target): again equal, and the data written at the
   start is there;
+- with --tls (certificates certtool makes), the NBD connection as the
+  memory stream inside TLS: equal again;
 - migrate_disks naming a disk the guest has not is refused.
 
 Bounds on waits only catch hangs; nothing asserts on time."""
@@ -92,6 +94,28 @@ def expect_fail(host, needle, *args):
     assert needle in r.stderr, r.stderr
 
 
+def tls(a, b, name, base, img_b, pristine):
+    """--copy-storage-all --tls: the disk's NBD connection runs inside
+    the TLS of the memory stream (both QEMUs' tls-creds)."""
+    for h in (a, b):
+        h.addr = "127.0.0.1"
+    vkmigrate.make_pki(base, (a, b))
+    for h in (a, b):
+        vkmigrate.set_cert_dir(h, h.pki)
+    pid = vktest.status_pid(a.root, name)
+    with open(img_b, "r+b") as f:
+        f.write(b"\0" * 65536)      # B's copy is stale now
+    virsh(a.sock, "migrate", "--live", "--copy-storage-all", "--tls", "--persistent",
+          "--undefinesource", "--xml", dest_xml(a, b, name, base), name, b.uri,
+          "tcp:127.0.0.1")
+    wait_until(lambda: not vktest.alive(pid), "the source QEMU's end")
+    assert states(b.sock).get(name) == "running", states(b.sock)
+    same_images(pristine, img_b)
+    r = virsh(b.sock, "qemu-monitor-command", name, '{"execute":"query-migrate-parameters"}')
+    assert '"tls-creds":"objlibvirt_migrate_tls0"' in r.stdout.replace(" ", ""), r.stdout
+    print("--copy-storage-all --tls: images equal")
+
+
 def steps(hosts, base):
     a, b = hosts
     name = "vkmigdisk"
@@ -152,9 +176,12 @@ def steps(hosts, base):
     same_images(img_b, img_a)
     same_images(pristine, img_a)
     print("--copy-storage-inc --p2p onto an existing image: images equal")
-
-    virsh(a.sock, "destroy", name)
-    virsh(a.sock, "undefine", name)
+    on = a
+    if shutil.which("certtool"):
+        tls(a, b, name, base, img_b, pristine)
+        on = b
+    virsh(on.sock, "destroy", name)
+    virsh(on.sock, "undefine", name)
     virsh(b.sock, "pool-destroy", "vkmigpool")
     virsh(b.sock, "pool-undefine", "vkmigpool")
 

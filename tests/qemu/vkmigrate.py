@@ -7,6 +7,7 @@ when a step fails and leaves nothing behind."""
 
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -66,6 +67,46 @@ class Host:
         """The daemon, and any guest a failed step left on this host."""
         self.daemon.stop()
         vktest.kill_all([p for p in vktest.guests_under(self.root) if p])
+
+
+def certtool(*args):
+    subprocess.run(["certtool"] + list(args), check=True, capture_output=True)
+
+
+def make_pki(base, hosts):
+    """A throw-away CA; per host (its .root, .addr) a directory, its .pki,
+    with QEMU's file names: the CA, a server certificate for the host's
+    address, a client one."""
+    ca = os.path.join(base, "ca")
+    os.makedirs(ca)
+    with open(os.path.join(ca, "ca.info"), "w") as f:
+        f.write("cn = virtkit migration test CA\nca\ncert_signing_key\nexpiration_days = 2\n")
+    certtool("--generate-privkey", "--outfile", os.path.join(ca, "ca-key.pem"))
+    certtool("--generate-self-signed", "--load-privkey", os.path.join(ca, "ca-key.pem"),
+             "--template", os.path.join(ca, "ca.info"), "--outfile",
+             os.path.join(ca, "ca-cert.pem"))
+    for h in hosts:
+        d = h.pki = os.path.join(base, os.path.basename(h.root) + "-pki")
+        os.makedirs(d)
+        shutil.copy(os.path.join(ca, "ca-cert.pem"), d)
+        for role, usage in (("server", "tls_www_server"), ("client", "tls_www_client")):
+            info = os.path.join(d, role + ".info")
+            with open(info, "w") as f:
+                f.write("organization = virtkit\ncn = %s\nip_address = %s\n%s\n"
+                        "encryption_key\nsigning_key\nexpiration_days = 2\n"
+                        % (h.addr, h.addr, usage))
+            key = os.path.join(d, role + "-key.pem")
+            certtool("--generate-privkey", "--outfile", key)
+            certtool("--generate-certificate", "--load-privkey", key, "--load-ca-certificate",
+                     os.path.join(ca, "ca-cert.pem"), "--load-ca-privkey",
+                     os.path.join(ca, "ca-key.pem"), "--template", info, "--outfile",
+                     os.path.join(d, role + "-cert.pem"))
+
+
+def set_cert_dir(h, d):
+    """The host's qemu.conf names d as its migration certificates."""
+    with open(os.path.join(h.root, "etc", "qemu.conf"), "w") as f:
+        f.write('migrate_tls_x509_cert_dir = "%s"\n' % d)
 
 
 def run(prefix, labels, body, make=Host, binary=None):

@@ -223,6 +223,12 @@ int vkTestDomainGetPerfEvents(virDomainPtr dom, virTypedParameterPtr *params,
 int vkTestDomainSetPerfEvents(virDomainPtr dom, virTypedParameterPtr params,
                               int nparams, unsigned int flags);
 
+/* test-domain-blkio.c */
+int vkTestDomainGetBlkioParameters(virDomainPtr dom, virTypedParameterPtr params,
+                                   int *nparams, unsigned int flags);
+int vkTestDomainSetBlkioParameters(virDomainPtr dom, virTypedParameterPtr params,
+                                   int nparams, unsigned int flags);
+
 /* test-domain-iothread.c */
 int vkTestDomainGetIOThreadInfo(virDomainPtr dom, virDomainIOThreadInfoPtr **info,
                                 unsigned int flags);

@@ -229,6 +229,14 @@ int vkTestDomainGetBlkioParameters(virDomainPtr dom, virTypedParameterPtr params
 int vkTestDomainSetBlkioParameters(virDomainPtr dom, virTypedParameterPtr params,
                                    int nparams, unsigned int flags);
 
+/* test-domain-iftune.c */
+int vkTestDomainGetInterfaceParameters(virDomainPtr dom, const char *device,
+                                       virTypedParameterPtr params, int *nparams,
+                                       unsigned int flags);
+int vkTestDomainSetInterfaceParameters(virDomainPtr dom, const char *device,
+                                       virTypedParameterPtr params, int nparams,
+                                       unsigned int flags);
+
 /* test-domain-iothread.c */
 int vkTestDomainGetIOThreadInfo(virDomainPtr dom, virDomainIOThreadInfoPtr **info,
                                 unsigned int flags);

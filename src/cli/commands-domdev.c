@@ -374,12 +374,13 @@ bandwidthParams(vkshCtl *ctl, const char *spec, bool inbound,
     g_auto(GStrv) parts = g_strsplit(spec, ",", -1);
     size_t count = g_strv_length(parts);
 
-    if (count > (inbound ? 4 : 3)) {
+    unsigned long long avg = 0, floor = 0;
+
+    if (count > 4) {
         vkshError(ctl, "Rate string '%s' has too many fields", spec);
         return false;
     }
     for (size_t i = 0; i < count; i++) {
-        g_autofree char *field = NULL;
         char *end = NULL;
         unsigned long long v;
 
@@ -391,8 +392,34 @@ bandwidthParams(vkshCtl *ctl, const char *spec, bool inbound,
             vkshError(ctl, "field '%s' is malformed", keys[i]);
             return false;
         }
+        if (i == 0)
+            avg = v;
+        if (i == 3)
+            floor = v;
+    }
+    /* as virsh: a lone 0 clears the direction; otherwise inbound needs an
+     * average or a floor, outbound an average and no floor */
+    if (!(count == 1 && avg == 0)) {
+        if (inbound && !avg && !floor) {
+            vkshError(ctl, "either inbound average or floor is mandatory");
+            return false;
+        }
+        if (!inbound && !avg) {
+            vkshError(ctl, "outbound average is mandatory");
+            return false;
+        }
+        if (!inbound && floor) {
+            vkshError(ctl, "outbound floor is unsupported yet");
+            return false;
+        }
+    }
+    for (size_t i = 0; i < count; i++) {
+        g_autofree char *field = NULL;
+
+        if (!*parts[i])
+            continue;
         field = g_strdup_printf("%s.%s", inbound ? "inbound" : "outbound", keys[i]);
-        if (virTypedParamsAddUInt(params, n, max, field, v) < 0)
+        if (virTypedParamsAddUInt(params, n, max, field, strtoull(parts[i], NULL, 10)) < 0)
             return false;
     }
     return true;

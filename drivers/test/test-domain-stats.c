@@ -17,18 +17,10 @@
 #include "conf/domain-conf-priv.h"
 #include "drivers/test/test-private.h"
 
-/* libvirt's flag check: the message names libvirt's function. */
-#define CHECK_FLAGS(fn, allowed, flags) \
-    do { \
-        if ((flags) & ~(unsigned int)(allowed)) { \
-            vkReportError(VIR_ERR_INVALID_ARG, "unsupported flags (0x%x) in function %s", \
-                          (flags) & ~(unsigned int)(allowed), fn); \
-            return -1; \
-        } \
-    } while (0)
+#define CHECK_FLAGS VK_TEST_CHECK_FLAGS
 
-static int
-hostCPUs(vkTestState *st)
+int
+vkTestHostCPUs(vkTestState *st)
 {
     const virNodeInfo *n = &st->nodeInfo;
 
@@ -153,7 +145,7 @@ vkTestDomainGetVcpus(virDomainPtr dom, virVcpuInfoPtr info, int maxinfo,
     for (int i = 0; i < n; i++) {
         unsigned char *map = cpumaps ? cpumaps + (size_t)i * maplen : NULL;
         int last = maskFor(obj->def, cputuneChild(obj->def, "vcpupin", "vcpu", i),
-                           hostCPUs(st), map, maplen);
+                           vkTestHostCPUs(st), map, maplen);
 
         if (info) {
             info[i].number = i;
@@ -165,23 +157,6 @@ vkTestDomainGetVcpus(virDomainPtr dom, virVcpuInfoPtr info, int maxinfo,
     }
     g_mutex_unlock(&st->lock);
     return n;
-}
-
-/* The definition flags select, with libvirt's one-def rules. */
-static vkDomainDef *
-oneDef(vkTestDomain *obj, unsigned int flags)
-{
-    vkDomainDef *live, *config;
-
-    if ((flags & VIR_DOMAIN_AFFECT_LIVE) && (flags & VIR_DOMAIN_AFFECT_CONFIG)) {
-        vkReportError(VIR_ERR_INVALID_ARG, "%s",
-                      "Flags 'VIR_DOMAIN_AFFECT_LIVE' and 'VIR_DOMAIN_AFFECT_CONFIG' "
-                      "are mutually exclusive");
-        return NULL;
-    }
-    if (vkTestGetDefs(obj, flags, &live, &config) < 0)
-        return NULL;
-    return live ? live : config;
 }
 
 int
@@ -197,14 +172,14 @@ vkTestDomainGetVcpuPinInfo(virDomainPtr dom, int ncpumaps, unsigned char *cpumap
                 VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG, flags);
     if (!(obj = vkTestDomainGet(dom, &st)))
         return -1;
-    if (!(def = oneDef(obj, flags))) {
+    if (!(def = vkTestOneDef(obj, flags))) {
         g_mutex_unlock(&st->lock);
         return -1;
     }
     n = MIN(ncpumaps, (int)def->maxVcpus);
     memset(cpumaps, 0, (size_t)ncpumaps * maplen);
     for (int i = 0; i < n; i++)
-        maskFor(def, cputuneChild(def, "vcpupin", "vcpu", i), hostCPUs(st),
+        maskFor(def, cputuneChild(def, "vcpupin", "vcpu", i), vkTestHostCPUs(st),
                 cpumaps + (size_t)i * maplen, maplen);
     n = def->maxVcpus;
     g_mutex_unlock(&st->lock);
@@ -223,12 +198,12 @@ vkTestDomainGetEmulatorPinInfo(virDomainPtr dom, unsigned char *cpumaps,
                 VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG, flags);
     if (!(obj = vkTestDomainGet(dom, &st)))
         return -1;
-    if (!(def = oneDef(obj, flags))) {
+    if (!(def = vkTestOneDef(obj, flags))) {
         g_mutex_unlock(&st->lock);
         return -1;
     }
     memset(cpumaps, 0, maplen);
-    maskFor(def, cputuneChild(def, "emulatorpin", NULL, 0), hostCPUs(st), cpumaps, maplen);
+    maskFor(def, cputuneChild(def, "emulatorpin", NULL, 0), vkTestHostCPUs(st), cpumaps, maplen);
     g_mutex_unlock(&st->lock);
     return 1;
 }

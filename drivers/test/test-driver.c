@@ -314,6 +314,29 @@ vkTestGetDefs(vkTestDomain *obj, unsigned int flags,
     return 0;
 }
 
+/* The definition flags select, with libvirt's one-def rules. */
+vkDomainDef *
+vkTestOneDef(vkTestDomain *obj, unsigned int flags)
+{
+    vkDomainDef *live, *config;
+
+    if ((flags & VIR_DOMAIN_AFFECT_LIVE) && (flags & VIR_DOMAIN_AFFECT_CONFIG)) {
+        virErrorPtr err;
+
+        /* libvirt reports this from its generic code, as a bare message */
+        vkTestReportDomError(VIR_ERR_INVALID_ARG, "%s",
+                             "Flags 'VIR_DOMAIN_AFFECT_LIVE' and 'VIR_DOMAIN_AFFECT_CONFIG' "
+                             "are mutually exclusive");
+        err = vkErrorGetLast();
+        g_free(err->message);
+        err->message = g_strdup(err->str2);
+        return NULL;
+    }
+    if (vkTestGetDefs(obj, flags, &live, &config) < 0)
+        return NULL;
+    return live ? live : config;
+}
+
 static vkDrvOpenStatus
 testConnectOpen(virConnectPtr conn, virConnectAuthPtr auth, unsigned int flags)
 {
@@ -542,6 +565,25 @@ static virHypervisorDriver testHypervisorDriver = {
     .domainDetachDeviceFlags = vkTestDomainDetachDeviceFlags,
     .domainUpdateDeviceFlags = vkTestDomainUpdateDeviceFlags,
     .domainGetMetadata = vkTestDomainGetMetadata,
+    .domainGetMemoryParameters = vkTestDomainGetMemoryParameters,
+    .domainSetMemoryParameters = vkTestDomainSetMemoryParameters,
+    .domainGetNumaParameters = vkTestDomainGetNumaParameters,
+    .domainSetNumaParameters = vkTestDomainSetNumaParameters,
+    .domainGetPerfEvents = vkTestDomainGetPerfEvents,
+    .domainSetPerfEvents = vkTestDomainSetPerfEvents,
+    .domainCoreDump = vkTestDomainCoreDump,
+    .domainCoreDumpWithFormat = vkTestDomainCoreDumpWithFormat,
+    .domainSetMemoryStatsPeriod = vkTestDomainSetMemoryStatsPeriod,
+    .connectGetAllDomainStats = vkTestConnectGetAllDomainStats,
+    .domainGetBlkioParameters = vkTestDomainGetBlkioParameters,
+    .domainSetBlkioParameters = vkTestDomainSetBlkioParameters,
+    .domainGetInterfaceParameters = vkTestDomainGetInterfaceParameters,
+    .domainSetInterfaceParameters = vkTestDomainSetInterfaceParameters,
+    .domainGetIOThreadInfo = vkTestDomainGetIOThreadInfo,
+    .domainAddIOThread = vkTestDomainAddIOThread,
+    .domainDelIOThread = vkTestDomainDelIOThread,
+    .domainPinIOThread = vkTestDomainPinIOThread,
+    .domainSetIOThreadParams = vkTestDomainSetIOThreadParams,
     .domainSetMetadata = vkTestDomainSetMetadata,
 
     .connectDomainEventRegister = testConnectDomainEventRegister,

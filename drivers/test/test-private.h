@@ -18,6 +18,7 @@
 #include "core/driver.h"
 #include "core/domain-event.h"
 #include "conf/domain-conf.h"
+#include "conf/domain-conf-priv.h"
 #include "conf/storage-conf.h"
 
 #define VK_TEST_MAX_CELLS 16
@@ -109,6 +110,18 @@ bool vkTestCheckActive(vkTestDomain *obj);
  * state: fills *live / *config (the defs to change, NULL if not). */
 int vkTestGetDefs(vkTestDomain *obj, unsigned int flags,
                   vkDomainDef **live, vkDomainDef **config);
+/* libvirt's one-def rule for getters: LIVE and CONFIG exclusive, then
+ * the def vkTestGetDefs selects. */
+vkDomainDef *vkTestOneDef(vkTestDomain *obj, unsigned int flags);
+/* libvirt's flag check: the message names libvirt's function. */
+#define VK_TEST_CHECK_FLAGS(fn, allowed, flags) \
+    do { \
+        if ((flags) & ~(unsigned int)(allowed)) { \
+            vkReportError(VIR_ERR_INVALID_ARG, "unsupported flags (0x%x) in function %s", \
+                          (flags) & ~(unsigned int)(allowed), fn); \
+            return -1; \
+        } \
+    } while (0)
 /* Parse with the driver's virt type. */
 vkDomainDef *vkTestParseDef(const char *xml, unsigned int parseFlags);
 
@@ -184,7 +197,68 @@ char *vkTestDomainGetHostname(virDomainPtr dom, unsigned int flags);
 char *vkTestDomainGetSchedulerType(virDomainPtr dom, int *nparams);
 int vkTestDomainGetSecurityLabel(virDomainPtr dom, virSecurityLabelPtr seclabel);
 
+/* test-domain-tune.c: the kept tuning trees and the memtune, numatune and
+ * perf calls.  TuneTop finds (or adds) a top-level element of def,
+ * TuneChild a child of e by name and, if attr is given, attr='value';
+ * DropTop removes top when it has no children left. */
+vkXmlElem *vkTestTuneTop(vkDomainDef *def, const char *name, bool create);
+vkXmlElem *vkTestTuneChild(vkXmlElem *e, const char *name, const char *attr,
+                           const char *value, bool create);
+void vkTestTuneDropTop(vkDomainDef *def, vkXmlElem *top);
+/* libvirt's virTypedParamsValidate over names[] (NULL-ended) / types[]. */
+int vkTestValidateParams(virTypedParameterPtr params, int nparams,
+                         const char *const *names, const int *types);
+/* Clears *p and gives it a field name and type. */
+void vkTestParamSet(virTypedParameterPtr p, const char *field, int type);
+int vkTestDomainGetMemoryParameters(virDomainPtr dom, virTypedParameterPtr params,
+                                    int *nparams, unsigned int flags);
+int vkTestDomainSetMemoryParameters(virDomainPtr dom, virTypedParameterPtr params,
+                                    int nparams, unsigned int flags);
+int vkTestDomainGetNumaParameters(virDomainPtr dom, virTypedParameterPtr params,
+                                  int *nparams, unsigned int flags);
+int vkTestDomainSetNumaParameters(virDomainPtr dom, virTypedParameterPtr params,
+                                  int nparams, unsigned int flags);
+int vkTestDomainGetPerfEvents(virDomainPtr dom, virTypedParameterPtr *params,
+                              int *nparams, unsigned int flags);
+int vkTestDomainSetPerfEvents(virDomainPtr dom, virTypedParameterPtr params,
+                              int nparams, unsigned int flags);
+
+/* test-domain-blkio.c */
+int vkTestDomainGetBlkioParameters(virDomainPtr dom, virTypedParameterPtr params,
+                                   int *nparams, unsigned int flags);
+int vkTestDomainSetBlkioParameters(virDomainPtr dom, virTypedParameterPtr params,
+                                   int nparams, unsigned int flags);
+
+/* test-domain-iftune.c */
+int vkTestDomainGetInterfaceParameters(virDomainPtr dom, const char *device,
+                                       virTypedParameterPtr params, int *nparams,
+                                       unsigned int flags);
+int vkTestDomainSetInterfaceParameters(virDomainPtr dom, const char *device,
+                                       virTypedParameterPtr params, int nparams,
+                                       unsigned int flags);
+
+/* test-domain-iothread.c */
+int vkTestDomainGetIOThreadInfo(virDomainPtr dom, virDomainIOThreadInfoPtr **info,
+                                unsigned int flags);
+int vkTestDomainAddIOThread(virDomainPtr dom, unsigned int id, unsigned int flags);
+int vkTestDomainDelIOThread(virDomainPtr dom, unsigned int id, unsigned int flags);
+int vkTestDomainPinIOThread(virDomainPtr dom, unsigned int id, unsigned char *cpumap,
+                            int maplen, unsigned int flags);
+int vkTestDomainSetIOThreadParams(virDomainPtr dom, unsigned int id,
+                                  virTypedParameterPtr params, int nparams,
+                                  unsigned int flags);
+
+/* test-domain-dump.c: core dumps, the balloon period, domain stats */
+int vkTestDomainCoreDump(virDomainPtr dom, const char *to, unsigned int flags);
+int vkTestDomainCoreDumpWithFormat(virDomainPtr dom, const char *to,
+                                   unsigned int dumpformat, unsigned int flags);
+int vkTestDomainSetMemoryStatsPeriod(virDomainPtr dom, int period, unsigned int flags);
+int vkTestConnectGetAllDomainStats(virConnectPtr conn, unsigned int stats,
+                                   virDomainStatsRecordPtr **retStats, unsigned int flags);
+
 /* test-domain-stats.c */
+/* Host CPUs of the test node. */
+int vkTestHostCPUs(vkTestState *st);
 /* test-domain-devstats.c */
 int vkTestDomainGetBlockInfo(virDomainPtr dom, const char *path, virDomainBlockInfoPtr info,
                              unsigned int flags);

@@ -54,7 +54,7 @@ cmdIothreadinfo(vkshCtl *ctl, const vkshCmd *cmd)
         return false;
     }
     if (n == 0) {
-        vkshPrintExtra(ctl, "No IOThreads found for the domain\n");
+        vkshPrintExtra(ctl, "No IOThreads found for the domain");
         return true;
     }
     table = vkshTableNew("IOThread ID", "CPU Affinity", NULL);

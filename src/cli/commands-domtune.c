@@ -35,13 +35,16 @@ static bool
 tunePrint(vkshCtl *ctl, virDomainPtr dom, const tuneKind *kind, unsigned int flags)
 {
     g_autofree char *getError = g_strdup_printf("Unable to get %s parameters", kind->what);
+    /* virsh words a failed count query so, except for numatune */
+    g_autofree char *countError = strcmp(kind->what, "numa") == 0 ? g_strdup(getError) :
+        g_strdup_printf("Unable to get number of %s parameters", kind->what);
     tuneGetFn get = kind->get;
     char *(*fmt)(const virTypedParameter *p) = kind->fmt;
     g_autofree virTypedParameterPtr params = NULL;
     int n = 0;
 
     if (get(dom, NULL, &n, flags) < 0) {
-        vkshError(ctl, "%s", getError);
+        vkshError(ctl, "%s", countError);
         return false;
     }
     params = g_new0(virTypedParameter, n ? n : 1);

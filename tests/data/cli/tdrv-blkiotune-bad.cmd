@@ -1,0 +1,1 @@
+-c test:///default 'blkiotune test --device-weights /dev/sda,x'

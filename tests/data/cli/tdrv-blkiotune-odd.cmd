@@ -1,0 +1,1 @@
+-c test:///default 'blkiotune test --device-read-bytes-sec /dev/sda,1,/dev/sdb'

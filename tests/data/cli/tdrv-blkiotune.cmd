@@ -1,0 +1,1 @@
+-c test:///default 'blkiotune test; blkiotune test --weight 500 --device-weights /dev/sda,300,/dev/sdb,200; blkiotune test --device-read-iops-sec /dev/sda,10 --device-write-bytes-sec /dev/sdc,99; blkiotune test --device-weights /dev/sda,0,/dev/sdb,100,/dev/sdb,250; blkiotune test; dumpxml test; blkiotune test --weight 0 --config; dumpxml test --inactive'

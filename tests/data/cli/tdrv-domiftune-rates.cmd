@@ -1,0 +1,1 @@
+-c test:///default 'domiftune test testnet0 --inbound 0,5; domiftune test testnet0 --outbound 1,2,3,4; domiftune test testnet0 --outbound 0,5'

@@ -1,0 +1,1 @@
+-c test:///default 'domiftune test vnet0'

@@ -1,0 +1,1 @@
+-c test:///default 'domiftune test testnet0; domiftune test testnet0 --inbound 100,200,300 --outbound 50; domiftune test aa:bb:cc:dd:ee:ff; domiftune test testnet0 --inbound 5,0,0,7 --config; dumpxml test; dumpxml test --inactive; domiftune test testnet0 --inbound 0; domiftune test testnet0'

@@ -1,0 +1,1 @@
+-c test:///default 'dommemstat test --period 5 --live; dommemstat test --period 7 --config; dumpxml test; dumpxml test --inactive; dommemstat test --period 0; dumpxml test'

@@ -1,0 +1,1 @@
+-c test:///default 'dump test @TMP@/core; dump test @TMP@/no/such/core'

@@ -1,0 +1,1 @@
+-c test:///default 'iothreadadd test 2; iothreadadd test 2'

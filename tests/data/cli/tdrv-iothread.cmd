@@ -1,0 +1,1 @@
+-c test:///default 'iothreadinfo test; iothreadadd test 3; iothreadadd test 5 --config; iothreadpin test 3 0; iothreadinfo test; iothreadset test 3 --poll-max-ns 100; dumpxml test; dumpxml test --inactive; iothreaddel test 3; iothreadinfo test'

@@ -1,0 +1,1 @@
+-c test:///default 'iothreadset test 4 --poll-max-ns 100'

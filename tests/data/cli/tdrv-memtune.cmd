@@ -1,0 +1,1 @@
+-c test:///default 'memtune test; memtune test --hard-limit 1048576 --soft-limit 500000; memtune test; memtune test --swap-hard-limit 1000; memtune test --hard-limit -1 --config; dumpxml test; dumpxml test --inactive'

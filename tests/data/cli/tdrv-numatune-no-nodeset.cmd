@@ -1,0 +1,1 @@
+-c test:///default 'numatune test --mode preferred'

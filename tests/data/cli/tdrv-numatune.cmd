@@ -1,0 +1,1 @@
+-c test:///default 'numatune test; numatune test --mode interleave --nodeset 0,1,2,5; numatune test; numatune test --mode strict; dumpxml test'

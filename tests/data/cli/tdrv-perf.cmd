@@ -1,0 +1,1 @@
+-c test:///default 'perf test; perf test --enable cpu_cycles,cmt --disable page_faults; perf test --live; perf test --config; dumpxml test'

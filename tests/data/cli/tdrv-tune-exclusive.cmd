@@ -1,0 +1,1 @@
+-c test:///default 'memtune test --live --config'

@@ -327,6 +327,30 @@ checkName(const char *name)
     return 0;
 }
 
+/* libvirt's rules for a snapshot of an inactive domain: no memory, and
+ * external disks only in a disk-only snapshot. */
+static int
+checkOffline(const vkSnapshotDef *def, bool active, bool diskOnly)
+{
+    if (active)
+        return 0;
+    if (strcmp(def->memory, "no") != 0) {
+        vkReportError(VIR_ERR_XML_ERROR, "%s",
+                      "memory state cannot be saved with offline or disk-only snapshot");
+        return -1;
+    }
+    for (guint i = 0; !diskOnly && i < def->disks->len; i++) {
+        vkSnapshotDiskDef *sd = def->disks->pdata[i];
+
+        if (strcmp(sd->snapshot, "external") == 0) {
+            vkReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                          "disk '%s' must use snapshot mode 'internal'", sd->name);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 /* Thaws after a quiesced snapshot, keeping the snapshot's own error. */
 static void
 thaw(virDomainPtr dom)
@@ -404,18 +428,14 @@ vkQemuDomainSnapshotCreateXML(virDomainPtr dom, const char *xml, unsigned int fl
         def->state = g_strdup(vkSnapshotStateName(obj->state));
         def->active = active;
         if (!(def->dom = vkDomainDefCopy(obj->def)) ||
-            vkSnapshotDefAlignDisks(def, diskOnly, active) < 0)
+            vkSnapshotDefAlignDisks(def, diskOnly, active) < 0 ||
+            checkOffline(def, active, diskOnly) < 0)
             goto cleanup;
         if (vkQemuSnapshotExtIs(def)) {
             if (vkQemuSnapshotExtCreate(dom, st, obj, def, flags) < 0)
                 goto cleanup;
             /* the snapshot's domain is the one before the overlays */
         } else if (checkInternalDisks(def) < 0) {
-            goto cleanup;
-        } else if (!active && strcmp(def->memory, "no")) {
-            vkReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                          "memory snapshot '%s' is not supported for a%s domain",
-                          def->memory, active ? " running" : "n inactive");
             goto cleanup;
         } else if ((active ? hmp(st, obj, "savevm", def->name) : imagesDo(def, "-c")) < 0) {
             goto cleanup;

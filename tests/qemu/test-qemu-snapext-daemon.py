@@ -136,6 +136,10 @@ def main():
         refused(sock, "XML error: memory state cannot be saved with offline or disk-only "
                 "snapshot", "snapshot-create-as", "vks", "m", "--disk-only",
                 "--memspec", "file=" + os.path.join(root, "mem"))
+        refused(sock, "XML error: memory state cannot be saved with offline or disk-only "
+                "snapshot", "snapshot-create-as", "vks", "m", "--memspec", "snapshot=internal")
+        refused(sock, "unsupported configuration: disk 'vda' must use snapshot mode 'internal'",
+                "snapshot-create-as", "vks", "m", "--diskspec", "vda,snapshot=external")
 
         # ---- running, both disks in one transaction
         virsh(sock, "start", "vks")

@@ -138,10 +138,9 @@ vkQemuSnapshotCount(vkQemuState *st, const char *domName)
     return list ? (int)vkSnapshotListCount(list) : -1;
 }
 
-int
-vkQemuSnapshotDropAll(vkQemuState *st, const char *domName)
+void
+vkQemuMetadataDirRemove(const char *dir)
 {
-    g_autofree char *dir = vkQemuSnapshotDir(st, domName);
     GDir *d = g_dir_open(dir, 0, NULL);
     const char *ent;
 
@@ -152,6 +151,14 @@ vkQemuSnapshotDropAll(vkQemuState *st, const char *domName)
     if (d)
         g_dir_close(d);
     g_rmdir(dir);
+}
+
+int
+vkQemuSnapshotDropAll(vkQemuState *st, const char *domName)
+{
+    g_autofree char *dir = vkQemuSnapshotDir(st, domName);
+
+    vkQemuMetadataDirRemove(dir);
     return 0;
 }
 
@@ -180,11 +187,10 @@ qemuImgSnapshot(const char *op, const char *name, const char *path)
     return 0;
 }
 
-/* The domain disk a snapshot disk entry stands for. */
-static vkDomainDiskDef *
-domainDisk(vkDomainDef *dom, const char *target)
+vkDomainDiskDef *
+vkQemuDiskByTarget(vkDomainDef *dom, const char *target)
 {
-    GPtrArray *disks = vkDomainDevList(dom, VK_DOMAIN_DEVICE_DISK);
+    GPtrArray *disks = dom ? vkDomainDevList(dom, VK_DOMAIN_DEVICE_DISK) : NULL;
 
     for (guint i = 0; disks && i < disks->len; i++) {
         vkDomainDiskDef *d = disks->pdata[i];
@@ -201,7 +207,7 @@ checkInternalDisks(const vkSnapshotDef *def)
 {
     for (guint i = 0; i < def->disks->len; i++) {
         vkSnapshotDiskDef *sd = def->disks->pdata[i];
-        vkDomainDiskDef *d = domainDisk(def->dom, sd->name);
+        vkDomainDiskDef *d = vkQemuDiskByTarget(def->dom, sd->name);
 
         if (strcmp(sd->snapshot, "manual") == 0) {
             vkReportError(VIR_ERR_CONFIG_UNSUPPORTED,
@@ -232,7 +238,7 @@ imagesDo(const vkSnapshotDef *def, const char *op)
 {
     for (guint i = 0; i < def->disks->len; i++) {
         vkSnapshotDiskDef *sd = def->disks->pdata[i];
-        vkDomainDiskDef *d = domainDisk(def->dom, sd->name);
+        vkDomainDiskDef *d = vkQemuDiskByTarget(def->dom, sd->name);
 
         if (strcmp(sd->snapshot, "internal") != 0 || !d)
             continue;

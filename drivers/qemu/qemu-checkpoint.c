@@ -159,32 +159,11 @@ void
 vkQemuCheckpointDropAll(vkQemuState *st, const char *domName)
 {
     g_autofree char *dir = cpDir(st, domName);
-    GDir *d = g_dir_open(dir, 0, NULL);
-    const char *ent;
 
-    while (d && (ent = g_dir_read_name(d))) {
-        g_autofree char *path = g_build_filename(dir, ent, NULL);
-        g_unlink(path);
-    }
-    if (d)
-        g_dir_close(d);
-    g_rmdir(dir);
+    vkQemuMetadataDirRemove(dir);
 }
 
 /* ---- the bitmaps ---- */
-
-static vkDomainDiskDef *
-findDisk(vkDomainDef *dom, const char *dst)
-{
-    GPtrArray *disks = vkDomainDevList(dom, VK_DOMAIN_DEVICE_DISK);
-
-    for (guint i = 0; disks && i < disks->len; i++) {
-        vkDomainDiskDef *d = disks->pdata[i];
-        if (strcmp(d->dst, dst) == 0)
-            return d;
-    }
-    return NULL;
-}
 
 /* Adds (add) or removes the bitmaps of def on running obj's disks in one
  * QMP transaction.  A disk that is gone or no longer qcow2 is skipped on
@@ -204,7 +183,7 @@ bitmaps(vkQemuState *st, vkQemuDomain *obj, const vkCheckpointDef *def, bool add
 
     for (guint i = 0; i < def->disks->len; i++) {
         vkCheckpointDiskDef *cd = def->disks->pdata[i];
-        vkDomainDiskDef *d = findDisk(obj->def, cd->name);
+        vkDomainDiskDef *d = vkQemuDiskByTarget(obj->def, cd->name);
         g_autoptr(GPtrArray) chain = NULL;
         vkJSON *act, *data;
 

@@ -138,10 +138,9 @@ vkQemuSnapshotCount(vkQemuState *st, const char *domName)
     return list ? (int)vkSnapshotListCount(list) : -1;
 }
 
-int
-vkQemuSnapshotDropAll(vkQemuState *st, const char *domName)
+void
+vkQemuMetadataDirRemove(const char *dir)
 {
-    g_autofree char *dir = vkQemuSnapshotDir(st, domName);
     GDir *d = g_dir_open(dir, 0, NULL);
     const char *ent;
 
@@ -152,6 +151,14 @@ vkQemuSnapshotDropAll(vkQemuState *st, const char *domName)
     if (d)
         g_dir_close(d);
     g_rmdir(dir);
+}
+
+int
+vkQemuSnapshotDropAll(vkQemuState *st, const char *domName)
+{
+    g_autofree char *dir = vkQemuSnapshotDir(st, domName);
+
+    vkQemuMetadataDirRemove(dir);
     return 0;
 }
 
@@ -180,11 +187,10 @@ qemuImgSnapshot(const char *op, const char *name, const char *path)
     return 0;
 }
 
-/* The domain disk a snapshot disk entry stands for. */
-static vkDomainDiskDef *
-domainDisk(vkDomainDef *dom, const char *target)
+vkDomainDiskDef *
+vkQemuDiskByTarget(vkDomainDef *dom, const char *target)
 {
-    GPtrArray *disks = vkDomainDevList(dom, VK_DOMAIN_DEVICE_DISK);
+    GPtrArray *disks = dom ? vkDomainDevList(dom, VK_DOMAIN_DEVICE_DISK) : NULL;
 
     for (guint i = 0; disks && i < disks->len; i++) {
         vkDomainDiskDef *d = disks->pdata[i];
@@ -201,7 +207,7 @@ checkInternalDisks(const vkSnapshotDef *def)
 {
     for (guint i = 0; i < def->disks->len; i++) {
         vkSnapshotDiskDef *sd = def->disks->pdata[i];
-        vkDomainDiskDef *d = domainDisk(def->dom, sd->name);
+        vkDomainDiskDef *d = vkQemuDiskByTarget(def->dom, sd->name);
 
         if (strcmp(sd->snapshot, "manual") == 0) {
             vkReportError(VIR_ERR_CONFIG_UNSUPPORTED,
@@ -232,7 +238,7 @@ imagesDo(const vkSnapshotDef *def, const char *op)
 {
     for (guint i = 0; i < def->disks->len; i++) {
         vkSnapshotDiskDef *sd = def->disks->pdata[i];
-        vkDomainDiskDef *d = domainDisk(def->dom, sd->name);
+        vkDomainDiskDef *d = vkQemuDiskByTarget(def->dom, sd->name);
 
         if (strcmp(sd->snapshot, "internal") != 0 || !d)
             continue;
@@ -327,6 +333,30 @@ checkName(const char *name)
     return 0;
 }
 
+/* libvirt's rules for a snapshot of an inactive domain: no memory, and
+ * external disks only in a disk-only snapshot. */
+static int
+checkOffline(const vkSnapshotDef *def, bool active, bool diskOnly)
+{
+    if (active)
+        return 0;
+    if (strcmp(def->memory, "no") != 0) {
+        vkReportError(VIR_ERR_XML_ERROR, "%s",
+                      "memory state cannot be saved with offline or disk-only snapshot");
+        return -1;
+    }
+    for (guint i = 0; !diskOnly && i < def->disks->len; i++) {
+        vkSnapshotDiskDef *sd = def->disks->pdata[i];
+
+        if (strcmp(sd->snapshot, "external") == 0) {
+            vkReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                          "disk '%s' must use snapshot mode 'internal'", sd->name);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 /* Thaws after a quiesced snapshot, keeping the snapshot's own error. */
 static void
 thaw(virDomainPtr dom)
@@ -404,18 +434,14 @@ vkQemuDomainSnapshotCreateXML(virDomainPtr dom, const char *xml, unsigned int fl
         def->state = g_strdup(vkSnapshotStateName(obj->state));
         def->active = active;
         if (!(def->dom = vkDomainDefCopy(obj->def)) ||
-            vkSnapshotDefAlignDisks(def, diskOnly, active) < 0)
+            vkSnapshotDefAlignDisks(def, diskOnly, active) < 0 ||
+            checkOffline(def, active, diskOnly) < 0)
             goto cleanup;
         if (vkQemuSnapshotExtIs(def)) {
             if (vkQemuSnapshotExtCreate(dom, st, obj, def, flags) < 0)
                 goto cleanup;
             /* the snapshot's domain is the one before the overlays */
         } else if (checkInternalDisks(def) < 0) {
-            goto cleanup;
-        } else if (!active && strcmp(def->memory, "no")) {
-            vkReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                          "memory snapshot '%s' is not supported for a%s domain",
-                          def->memory, active ? " running" : "n inactive");
             goto cleanup;
         } else if ((active ? hmp(st, obj, "savevm", def->name) : imagesDo(def, "-c")) < 0) {
             goto cleanup;

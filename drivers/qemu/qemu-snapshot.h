@@ -9,6 +9,7 @@
 
 #include "drivers/qemu/qemu-private.h"
 #include "conf/snapshot-conf.h"
+#include "conf/domain-conf-priv.h"
 
 /* Where a domain's snapshot metadata lives (caller frees). */
 char *vkQemuSnapshotDir(vkQemuState *st, const char *domName);
@@ -16,6 +17,10 @@ char *vkQemuSnapshotDir(vkQemuState *st, const char *domName);
 int vkQemuSnapshotCount(vkQemuState *st, const char *domName);
 /* Forgets every snapshot's metadata of the domain (undefine). */
 int vkQemuSnapshotDropAll(vkQemuState *st, const char *domName);
+/* Removes a metadata directory and the files in it. */
+void vkQemuMetadataDirRemove(const char *dir);
+/* The disk of dom (may be NULL) with target dev target, or NULL. */
+vkDomainDiskDef *vkQemuDiskByTarget(vkDomainDef *dom, const char *target);
 
 virDomainSnapshotPtr vkQemuDomainSnapshotCreateXML(virDomainPtr dom, const char *xml,
                                                    unsigned int flags);

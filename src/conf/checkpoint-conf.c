@@ -9,6 +9,7 @@
 #include <libxml/tree.h>
 
 #include "conf/checkpoint-conf.h"
+#include "conf/snapshot-conf.h"
 #include "conf/domain-conf-priv.h"
 
 #define VIR_FROM_THIS VIR_FROM_DOMAIN_CHECKPOINT
@@ -78,29 +79,12 @@ parseDisk(vkCheckpointDef *def, xmlNodePtr node)
 static int
 parseTop(vkCheckpointDef *def, xmlNodePtr c, const char *virtType, bool redefine)
 {
-    if (nameIs(c, "name")) {
-        g_free(def->name);
-        def->name = vkXmlText(c);
-    } else if (nameIs(c, "description")) {
-        g_free(def->description);
-        def->description = vkXmlText(c);
-    } else if (nameIs(c, "parent")) {
-        for (xmlNodePtr p = c->children; redefine && p; p = p->next) {
-            if (p->type == XML_ELEMENT_NODE && nameIs(p, "name")) {
-                g_free(def->parent);
-                def->parent = vkXmlText(p);
-            }
-        }
-    } else if (nameIs(c, "creationTime")) {
-        g_autofree char *t = vkXmlText(c);
-        char *end = NULL;
-        if (!redefine)
-            return 0;
-        if (!t || (def->creationTime = strtoll(t, &end, 10), *end) || end == t) {
-            vkReportError(VIR_ERR_XML_DETAIL, "invalid creationTime '%s'", t ? t : "");
-            return -1;
-        }
-    } else if (nameIs(c, "disks")) {
+    vkMomentCommon m = { &def->name, &def->description, &def->parent, &def->creationTime };
+    int rc;
+
+    if ((rc = vkMomentParseCommon(c, &m, redefine)) != 0)
+        return rc < 0 ? -1 : 0;
+    if (nameIs(c, "disks")) {
         for (xmlNodePtr d = c->children; d; d = d->next) {
             if (d->type != XML_ELEMENT_NODE)
                 continue;

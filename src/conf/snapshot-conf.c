@@ -164,18 +164,48 @@ parseDisk(vkSnapshotDef *def, xmlNodePtr node)
     return 0;
 }
 
+int
+vkMomentParseCommon(xmlNodePtr c, vkMomentCommon *m, bool redefine)
+{
+    if (nameIs(c, "name")) {
+        g_free(*m->name);
+        *m->name = vkXmlText(c);
+    } else if (nameIs(c, "description")) {
+        g_free(*m->description);
+        *m->description = vkXmlText(c);
+    } else if (nameIs(c, "parent")) {
+        for (xmlNodePtr p = c->children; redefine && p; p = p->next) {
+            if (p->type == XML_ELEMENT_NODE && nameIs(p, "name")) {
+                g_free(*m->parent);
+                *m->parent = vkXmlText(p);
+            }
+        }
+    } else if (nameIs(c, "creationTime")) {
+        g_autofree char *t = vkXmlText(c);
+        char *end = NULL;
+        if (!redefine)
+            return 1;
+        if (!t || (*m->creationTime = strtoll(t, &end, 10), *end) || end == t) {
+            vkReportError(VIR_ERR_XML_DETAIL, "invalid creationTime '%s'", t ? t : "");
+            return -1;
+        }
+    } else {
+        return 0;
+    }
+    return 1;
+}
+
 static int
 parseTop(vkSnapshotDef *def, xmlNodePtr c, const char *virtType, unsigned int flags)
 {
     bool redefine = flags & VK_SNAPSHOT_PARSE_REDEFINE;
+    vkMomentCommon m = { &def->name, &def->description, &def->parent, &def->creationTime };
+    int rc;
 
-    if (nameIs(c, "name")) {
-        g_free(def->name);
-        def->name = vkXmlText(c);
-    } else if (nameIs(c, "description")) {
-        g_free(def->description);
-        def->description = vkXmlText(c);
-    } else if (nameIs(c, "state")) {
+    /* libvirt ignores parent and time outside a redefinition */
+    if ((rc = vkMomentParseCommon(c, &m, redefine)) != 0)
+        return rc < 0 ? -1 : 0;
+    if (nameIs(c, "state")) {
         g_autofree char *st = vkXmlText(c);
         if (!redefine)
             return 0;   /* libvirt ignores it outside a redefinition */
@@ -186,24 +216,6 @@ parseTop(vkSnapshotDef *def, xmlNodePtr c, const char *virtType, unsigned int fl
         }
         g_free(def->state);
         def->state = g_steal_pointer(&st);
-    } else if (nameIs(c, "parent")) {
-        if (!redefine)
-            return 0;
-        for (xmlNodePtr p = c->children; p; p = p->next) {
-            if (p->type == XML_ELEMENT_NODE && nameIs(p, "name")) {
-                g_free(def->parent);
-                def->parent = vkXmlText(p);
-            }
-        }
-    } else if (nameIs(c, "creationTime")) {
-        g_autofree char *t = vkXmlText(c);
-        char *end = NULL;
-        if (!redefine)
-            return 0;
-        if (!t || (def->creationTime = strtoll(t, &end, 10), *end) || end == t) {
-            vkReportError(VIR_ERR_XML_DETAIL, "invalid creationTime '%s'", t ? t : "");
-            return -1;
-        }
     } else if (nameIs(c, "memory")) {
         const char *kind = vkXmlAttr(c, "snapshot");
         if (kind && !oneOf(kind, memoryKinds)) {

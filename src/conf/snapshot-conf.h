@@ -66,6 +66,20 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(vkSnapshotDef, vkSnapshotDefFree)
  * VIR_ERR_CONFIG_UNSUPPORTED. */
 int vkSnapshotDefAlignDisks(vkSnapshotDef *def, bool diskOnly, bool running);
 
+/* The elements snapshots and checkpoints share: <name>, <description>,
+ * <parent><name> and <creationTime> (the last two only when redefining,
+ * ignored otherwise as libvirt does).  Returns 1 when c was one of them,
+ * 0 when not, -1 with VIR_ERR_XML_DETAIL for a bad time.  c is an
+ * xmlNodePtr (conf/domain-conf-priv.h). */
+typedef struct {
+    char **name;
+    char **description;
+    char **parent;
+    long long *creationTime;
+} vkMomentCommon;
+struct _xmlNode;
+int vkMomentParseCommon(struct _xmlNode *c, vkMomentCommon *m, bool redefine);
+
 /* libvirt's API-level checks of virDomainSnapshotCreateXML flags
  * (VIR_ERR_INVALID_ARG): CURRENT needs REDEFINE; REDEFINE excludes
  * NO_METADATA, HALT and LIVE. */

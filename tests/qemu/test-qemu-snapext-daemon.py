@@ -5,7 +5,8 @@ real virsh and python3-libvirt, checked against what libvirt 9.0 answers:
 
 - shut off: snapshot-create-as --disk-only makes IMAGE.SNAP beside the
   image (qemu-img sees the chain), the definition's source becomes it;
-  deleting that snapshot merges the overlay back and removes it;
+  deleting that snapshot merges the overlay back and removes it; one
+  with a child is refused as libvirt 9.0 refuses it;
 - running, two disks: one overlay each in one transaction, the live XML
   shows the <backingStore> chain (indexes), the next-boot definition the
   same chain, domblklist the overlays, the guest keeps running;
@@ -136,6 +137,10 @@ def main():
         refused(sock, "XML error: memory state cannot be saved with offline or disk-only "
                 "snapshot", "snapshot-create-as", "vks", "m", "--disk-only",
                 "--memspec", "file=" + os.path.join(root, "mem"))
+        refused(sock, "XML error: memory state cannot be saved with offline or disk-only "
+                "snapshot", "snapshot-create-as", "vks", "m", "--memspec", "snapshot=internal")
+        refused(sock, "unsupported configuration: disk 'vda' must use snapshot mode 'internal'",
+                "snapshot-create-as", "vks", "m", "--diskspec", "vda,snapshot=external")
 
         # ---- running, both disks in one transaction
         virsh(sock, "start", "vks")
@@ -256,6 +261,19 @@ def main():
             [over_a, vda]
         virsh(sock, "destroy", "vks")
         reap(pids[-1])
+        # shut off, a snapshot with a child cannot be merged (libvirt 9.0:
+        # the inactive definition names no chain), the child can
+        for n in ("x1", "x2"):
+            virsh(sock, "snapshot-create-as", "vks", n, "--disk-only", "--diskspec",
+                  "vdb,snapshot=no")
+        x1, x2 = os.path.join(root, "mine.x1"), os.path.join(root, "mine.x2")
+        assert chain(x2) == [x2, x1, mine, over_a, vda], chain(x2)
+        refused(sock, "invalid argument: could not find base disk source in disk source "
+                "chain", "snapshot-delete", "vks", "x1")
+        virsh(sock, "snapshot-delete", "vks", "x2")
+        assert not os.path.exists(x2)
+        d = disk_of(virsh(sock, "dumpxml", "vks", "--inactive").stdout, "vda")
+        assert d.find("source").get("file") == x1, ET.tostring(d)
         virsh(sock, "undefine", "vks", "--snapshots-metadata", "--checkpoints-metadata")
         assert not os.path.exists(os.path.join(root, "lib", "checkpoint", "vks"))
         print("ok: external QEMU snapshots with virsh and python3-libvirt through virtkitd")

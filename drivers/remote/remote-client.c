@@ -353,6 +353,7 @@ static void
 handleReply(vkRemoteClient *client, vkRpcMessage *msg)
 {
     vkRemotePending *p;
+    bool wake = false;
 
     g_mutex_lock(&client->lock);
     p = g_hash_table_lookup(client->pending,
@@ -361,9 +362,16 @@ handleReply(vkRemoteClient *client, vkRpcMessage *msg)
         p->reply = msg;
         p->done = true;
         msg = NULL;
-        g_cond_broadcast(&client->cond);
+        wake = true;
     }
     g_mutex_unlock(&client->lock);
+    /* Woken under the lock, the caller would first block on the lock this
+     * thread still holds: two more futex calls and a context switch per
+     * call (strace).  The condition is the client's, alive while this
+     * thread runs, so waking after the unlock is safe; a waiter that saw
+     * done first just returns. */
+    if (wake)
+        g_cond_broadcast(&client->cond);
     /* an error REPLY may answer a stream's finish; else a reply nobody
      * waits for (a caller given up on) is dropped */
     if (msg)

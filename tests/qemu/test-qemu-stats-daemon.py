@@ -173,6 +173,10 @@ def scenario(sock, d):
     # /proc: compared apart
     r = virsh(sock, "cpu-stats", "vks", "--total", ok=False)
     seen["cpu-stats-total"] = r.stdout if r.returncode == 0 else None
+    # per host CPU: virtkit splits /proc's thread times by the CPU each
+    # thread last ran on (libvirt: cgroup only)
+    r = virsh(sock, "cpu-stats", "vks", ok=False)
+    seen["cpu-stats-percpu"] = r.stdout if r.returncode == 0 else r.stderr
     seen["domcontrol"] = virsh(sock, "domcontrol", "vks").stdout
     seen["domtime"] = fails(sock, "domtime", "vks").splitlines()[-1]
     seen["domjobinfo"] = virsh(sock, "domjobinfo", "vks").stdout
@@ -248,6 +252,15 @@ def check_virtkit(seen):
     assert "mutually exclusive" in seen["dump-crash-reset"], seen["dump-crash-reset"]
     assert seen["dump-crash-state"].strip() == "shut off (crashed)", seen["dump-crash-state"]
     assert re.search(r"cpu_time +\d+\.\d+ seconds", seen["cpu-stats-total"] or ""), seen
+    out = seen["cpu-stats-percpu"]
+    with open("/sys/devices/system/cpu/present") as f:
+        last = max(int(p.split("-")[-1]) for p in f.read().strip().split(","))
+    assert re.findall(r"^CPU(\d+):", out, re.M) == [str(i) for i in range(last + 1)], out
+    times = [float(t) for t in re.findall(r"^\s+cpu_time +(\d+\.\d+) seconds", out, re.M)]
+    vtimes = [float(t) for t in re.findall(r"^\s+vcpu_time +(\d+\.\d+) seconds", out, re.M)]
+    assert len(vtimes) == last + 1 and sum(times[:last + 1]) > 0, out
+    assert all(v <= c for v, c in zip(vtimes, times)), out
+    assert "Total:" in out, out
 
 
 def main():
@@ -282,6 +295,7 @@ def main():
             for k in ("memstat-off", "domifstat", "domtime"):
                 ours[k] = re.sub(r"domain '[^']*' ", "domain ", ours[k])
             del ours["cpu-stats-total"]
+            del ours["cpu-stats-percpu"]
             # libvirt 9.0 reports cpu.* for a shut-off domain too, read
             # for pid 0 (figures of no guest); virtkit leaves them out
             for k in ("domstats-off", "domstats-destroyed"):

@@ -389,6 +389,9 @@ int vkQemuDomainAttachDevice(virDomainPtr dom, const char *xml);
 int vkQemuDomainAttachDeviceFlags(virDomainPtr dom, const char *xml, unsigned int flags);
 int vkQemuDomainDetachDevice(virDomainPtr dom, const char *xml);
 int vkQemuDomainDetachDeviceFlags(virDomainPtr dom, const char *xml, unsigned int flags);
+/* device_del of QEMU device id, then the wait for the guest's
+ * DEVICE_DELETED (bounded: VIR_ERR_OPERATION_TIMEOUT); job held, locked. */
+int vkQemuUnplugDevice(vkQemuState *st, vkQemuDomain *obj, const char *id);
 
 /* At state teardown: stop watching every running guest (they keep
  * running; their status files stay for a later reattach).  Locked. */

@@ -318,6 +318,10 @@ int vkQemuDomainFSTrim(virDomainPtr dom, const char *mountPoint, unsigned long l
 int vkQemuDomainSetUserPassword(virDomainPtr dom, const char *user, const char *password,
                                 unsigned int flags);
 int vkQemuDomainGetFSInfo(virDomainPtr dom, virDomainFSInfoPtr **info, unsigned int flags);
+/* The targets (vda) of def's disks that guest-get-fsinfo's "disk" list
+ * names, matched as libvirt does by the PCI address of a virtio disk;
+ * unmatched entries are left out.  A NULL-terminated new list. */
+char **vkQemuFsinfoDiskTargets(const vkDomainDef *def, const vkJSON *disks);
 int vkQemuDomainGetGuestInfo(virDomainPtr dom, unsigned int types,
                              virTypedParameterPtr *params, int *nparams, unsigned int flags);
 /* qemu-agent-vcpus.c: the guest's vCPUs as its agent sees them */

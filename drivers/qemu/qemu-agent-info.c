@@ -11,6 +11,7 @@
 #define VIR_FROM_THIS VIR_FROM_QEMU
 #include "util/error.h"
 #include "core/ifaddr.h"
+#include "conf/domain-conf-priv.h"
 #include "drivers/qemu/qemu-private.h"
 
 static void
@@ -76,6 +77,43 @@ vkQemuAgentInterfaceAddresses(virDomainPtr dom, virDomainInterfacePtr **ifaces)
     return vkIfaddrListSteal(g_steal_pointer(&list), ifaces);
 }
 
+static bool
+pciAttrIs(const vkXmlElem *addr, const char *name, const vkJSON *ctl, const char *key)
+{
+    const char *v = vkXmlElemGetAttr(addr, name);
+    long long want;
+
+    return v && vkJSONGetInt64(vkJSONObjectGet(ctl, key), &want) == 0 &&
+           g_ascii_strtoll(v, NULL, 0) == want;
+}
+
+char **
+vkQemuFsinfoDiskTargets(const vkDomainDef *def, const vkJSON *disks)
+{
+    GPtrArray *list = def->priv ? def->priv->devs[VK_DOMAIN_DEVICE_DISK] : NULL;
+    GPtrArray *out = g_ptr_array_new();
+
+    for (size_t i = 0; i < vkJSONArraySize(disks); i++) {
+        const vkJSON *ctl = vkJSONObjectGet(vkJSONArrayGet(disks, i), "pci-controller");
+
+        for (guint j = 0; ctl && list && j < list->len; j++) {
+            const vkDomainDiskDef *d = list->pdata[j];
+
+            if (g_strcmp0(d->bus, "virtio") == 0 && d->address &&
+                g_strcmp0(vkXmlElemGetAttr(d->address, "type"), "pci") == 0 &&
+                pciAttrIs(d->address, "domain", ctl, "domain") &&
+                pciAttrIs(d->address, "bus", ctl, "bus") &&
+                pciAttrIs(d->address, "slot", ctl, "slot") &&
+                pciAttrIs(d->address, "function", ctl, "function")) {
+                g_ptr_array_add(out, g_strdup(d->dst));
+                break;
+            }
+        }
+    }
+    g_ptr_array_add(out, NULL);
+    return (char **)g_ptr_array_free(out, FALSE);
+}
+
 static void
 fsInfoFree(gpointer p)
 {
@@ -87,12 +125,22 @@ vkQemuDomainGetFSInfo(virDomainPtr dom, virDomainFSInfoPtr **info, unsigned int 
 {
     g_autoptr(vkJSON) ret = NULL;
     g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func(fsInfoFree);
+    g_autoptr(vkDomainDef) def = NULL;
+    vkQemuState *st;
+    vkQemuDomain *obj;
     int n;
 
     vkCheckFlags(0, -1);
     *info = NULL;
     if (vkQemuAgentRun(dom, "guest-get-fsinfo", NULL, &ret) < 0)
         return -1;
+    /* the disks' addresses, to name the guest's disks by their targets */
+    if ((obj = vkQemuDomainGet(dom, &st))) {
+        def = vkDomainDefCopy(obj->def);
+        g_mutex_unlock(&st->lock);
+    } else {
+        vkErrorReset();
+    }
     if (vkJSONGetType(ret) != VK_JSON_ARRAY) {
         malformed("guest-get-fsinfo");
         return -1;
@@ -110,8 +158,11 @@ vkQemuDomainGetFSInfo(virDomainPtr dom, virDomainFSInfoPtr **info, unsigned int 
         fs->mountpoint = g_strdup(vkJSONObjectGetString(e, "mountpoint"));
         fs->name = g_strdup(vkJSONObjectGetString(e, "name"));
         fs->fstype = g_strdup(vkJSONObjectGetString(e, "type"));
-        /* the guest's disks are not matched to the domain's yet: no
-         * target names (devAlias) */
+        if (def) {
+            fs->devAlias = vkQemuFsinfoDiskTargets(def, vkJSONObjectGet(e, "disk"));
+            if (!(fs->ndevAlias = g_strv_length(fs->devAlias)))
+                g_clear_pointer(&fs->devAlias, g_free);
+        }
         g_ptr_array_add(out, fs);
     }
     n = (int)out->len;

@@ -25,30 +25,24 @@
 static const char *
 attrGet(const vkDomainGraphicsDef *g, const char *name)
 {
-    for (guint i = 0; g->attrs && i + 1 < g->attrs->len; i += 2) {
-        if (strcmp(g->attrs->pdata[i], name) == 0)
-            return g->attrs->pdata[i + 1];
-    }
-    return NULL;
+    gpointer *slot = vkQemuGraphicsAttrSlot((vkDomainGraphicsDef *)g, name);
+
+    return slot ? *slot : NULL;
 }
 
 static void
 attrSet(vkDomainGraphicsDef *g, const char *name, const char *value)
 {
-    if (!g->attrs)
-        g->attrs = g_ptr_array_new_with_free_func(g_free);
-    for (guint i = 0; i + 1 < g->attrs->len; i += 2) {
-        if (strcmp(g->attrs->pdata[i], name) == 0) {
-            if (value) {
-                g_free(g->attrs->pdata[i + 1]);
-                g->attrs->pdata[i + 1] = g_strdup(value);
-            } else {
-                g_ptr_array_remove_range(g->attrs, i, 2);
-            }
-            return;
-        }
-    }
-    if (value) {
+    gpointer *slot = vkQemuGraphicsAttrSlot(g, name);
+
+    if (slot && value) {
+        g_free(*slot);
+        *slot = g_strdup(value);
+    } else if (slot) {
+        g_ptr_array_remove_range(g->attrs, (guint)(slot - 1 - g->attrs->pdata), 2);
+    } else if (value) {
+        if (!g->attrs)
+            g->attrs = g_ptr_array_new_with_free_func(g_free);
         g_ptr_array_add(g->attrs, g_strdup(name));
         g_ptr_array_add(g->attrs, g_strdup(value));
     }

@@ -63,9 +63,8 @@ freePort(const vkDomainDef *def, const vkDomainGraphicsDef *g, int from, const c
     return port;
 }
 
-/* The value slot of attribute name in g->attrs, NULL if absent. */
-static gpointer *
-attrSlot(vkDomainGraphicsDef *g, const char *name)
+gpointer *
+vkQemuGraphicsAttrSlot(vkDomainGraphicsDef *g, const char *name)
 {
     for (guint i = 0; g->attrs && i + 1 < g->attrs->len; i += 2) {
         if (strcmp(g->attrs->pdata[i], name) == 0)
@@ -83,7 +82,7 @@ vkQemuGraphicsAllocPorts(vkDomainDef *def)
         vkDomainGraphicsDef *gr = g->pdata[i];
         const char *ltype = gr->listens && gr->listens->len ?
                             vkXmlElemGetAttr(gr->listens->pdata[0], "type") : "address";
-        gpointer *ws = attrSlot(gr, "websocket");
+        gpointer *ws = vkQemuGraphicsAttrSlot(gr, "websocket");
         int port;
 
         if (g_strcmp0(ltype, "address") != 0)
@@ -238,8 +237,8 @@ vkQemuGraphicsApplyLive(vkDomainDef *live, const vkDomainDef *resolved, int vncP
 
         if (strcmp(gr->type, "vnc") == 0) {
             const vkDomainGraphicsDef *r = rg && i < rg->len ? rg->pdata[i] : NULL;
-            gpointer *ws = attrSlot(gr, "websocket");
-            gpointer *rws = r ? attrSlot((vkDomainGraphicsDef *)r, "websocket") : NULL;
+            gpointer *ws = vkQemuGraphicsAttrSlot(gr, "websocket");
+            gpointer *rws = r ? vkQemuGraphicsAttrSlot((vkDomainGraphicsDef *)r, "websocket") : NULL;
 
             if (vncPort > 0 && (gr->autoport || gr->port < 5900) && !gr->socket)
                 gr->port = vncPort;

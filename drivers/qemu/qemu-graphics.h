@@ -7,6 +7,7 @@
 #define VK_DRIVERS_QEMU_GRAPHICS_H
 
 #include "conf/domain-conf.h"
+#include "conf/domain-conf-priv.h"
 #include "drivers/qemu/monitor.h"
 
 /* The first ports of libvirt's ranges: displays, VNC websockets. */
@@ -49,6 +50,10 @@ bool vkQemuGraphicsNeedsDir(const vkDomainDef *def);
  * secret file under dir (0600), for QEMU to read at start.  0, or -1
  * with an error.  vkQemuGraphicsApplyLive removes them again. */
 int vkQemuGraphicsWriteSecrets(const vkDomainDef *def, const char *dir);
+
+/* The value slot of attribute name in g->attrs (the attributes the
+ * definition keeps as name, value pairs), NULL if absent. */
+gpointer *vkQemuGraphicsAttrSlot(vkDomainGraphicsDef *g, const char *name);
 
 /* qemu-graphics-passwd.c: expire_password for each display whose
  * password has a passwdValidTo (QEMU's command line cannot say it).

@@ -590,3 +590,9 @@ vkQemuDomainDetachDevice(virDomainPtr dom, const char *xml)
 {
     return changeDevice(dom, xml, VIR_DOMAIN_AFFECT_LIVE, false);
 }
+
+int
+vkQemuUnplugDevice(vkQemuState *st, vkQemuDomain *obj, const char *id)
+{
+    return unplug(st, obj, id);
+}

@@ -319,6 +319,10 @@ int vkQemuDomainFSTrim(virDomainPtr dom, const char *mountPoint, unsigned long l
 int vkQemuDomainSetUserPassword(virDomainPtr dom, const char *user, const char *password,
                                 unsigned int flags);
 int vkQemuDomainGetFSInfo(virDomainPtr dom, virDomainFSInfoPtr **info, unsigned int flags);
+/* The targets (vda) of def's disks that guest-get-fsinfo's "disk" list
+ * names, matched as libvirt does by the PCI address of a virtio disk;
+ * unmatched entries are left out.  A NULL-terminated new list. */
+char **vkQemuFsinfoDiskTargets(const vkDomainDef *def, const vkJSON *disks);
 int vkQemuDomainGetGuestInfo(virDomainPtr dom, unsigned int types,
                              virTypedParameterPtr *params, int *nparams, unsigned int flags);
 /* qemu-agent-vcpus.c: the guest's vCPUs as its agent sees them */
@@ -390,6 +394,9 @@ int vkQemuDomainAttachDevice(virDomainPtr dom, const char *xml);
 int vkQemuDomainAttachDeviceFlags(virDomainPtr dom, const char *xml, unsigned int flags);
 int vkQemuDomainDetachDevice(virDomainPtr dom, const char *xml);
 int vkQemuDomainDetachDeviceFlags(virDomainPtr dom, const char *xml, unsigned int flags);
+/* device_del of QEMU device id, then the wait for the guest's
+ * DEVICE_DELETED (bounded: VIR_ERR_OPERATION_TIMEOUT); job held, locked. */
+int vkQemuUnplugDevice(vkQemuState *st, vkQemuDomain *obj, const char *id);
 
 /* At state teardown: stop watching every running guest (they keep
  * running; their status files stay for a later reattach).  Locked. */

@@ -244,16 +244,15 @@ vkQemuDomainGetCPUStats(virDomainPtr dom, virTypedParameterPtr params,
         g_mutex_unlock(&st->lock);
         return -1;
     }
-    g_mutex_unlock(&st->lock);
     if (start_cpu != -1) {
-        /* libvirt reads per-CPU time from the cpuacct cgroup; virtkit
-         * does not place QEMU in one, and /proc has no per-CPU split */
-        (void)ncpus;
-        vkReportError(VIR_ERR_OPERATION_INVALID, "%s",
-                      "per-CPU statistics need the cgroup CPUACCT controller, which "
-                      "virtkit does not place QEMU domains in");
-        return -1;
+        int rc;
+
+        vkQemuDomainRef(obj);
+        rc = vkQemuPercpuStats(st, obj, params, nparams, start_cpu, ncpus);
+        vkQemuDomainUnref(obj);
+        return rc;
     }
+    g_mutex_unlock(&st->lock);
     if (nparams == 0)
         return 3;
     if (vkQemuProcStatRead(pid, 0, &ps) < 0) {

@@ -104,6 +104,14 @@ int vkQemuSaveJobGetStats(virDomainPtr dom, int *type, virTypedParameterPtr *par
                           int *nparams, unsigned int flags);
 int vkQemuSaveJobAbort(virDomainPtr dom);
 
+/* ---- qemu-stats-percpu.c ---- */
+/* virDomainGetCPUStats for start_cpu >= 0: the counts libvirt's sequence
+ * asks first (params per CPU, host CPUs), then cpu_time and vcpu_time of
+ * each CPU from /proc.  Called locked with a reference on obj; returns
+ * unlocked. */
+int vkQemuPercpuStats(vkQemuState *st, vkQemuDomain *obj, virTypedParameterPtr params,
+                      unsigned int nparams, int start_cpu, unsigned int ncpus);
+
 /* ---- qemu-vcpu.c ---- */
 /* One vCPU's thread as QEMU reports it (query-cpus-fast). */
 typedef struct {

@@ -6,8 +6,10 @@
  *
  * Hot-plug adds vCPUs with device_add in the free slots QEMU lists in
  * query-hotpluggable-cpus (-smp N,maxcpus=M leaves M-N of them), as
- * libvirt does.  Unplug needs the guest's cooperation (ACPI eject) and a
- * wait for DEVICE_DELETED; it is refused rather than half done.
+ * libvirt does.  Unplug takes back only vCPUs plugged that way (device
+ * ids vcpuN, highest first): device_del asks the guest (ACPI eject) and
+ * the count drops when its DEVICE_DELETED comes; vCPUs of -smp are not
+ * devices and cannot go, as libvirt refuses non-hotpluggable ones.
  */
 #include <sched.h>
 #include <stdlib.h>
@@ -197,6 +199,36 @@ hotplugVcpus(vkQemuState *st, vkQemuDomain *obj, unsigned int want)
     return 0;
 }
 
+/* Unplugs the highest vCPUs until def counts want; locked, job held. */
+static int
+unplugVcpus(vkQemuState *st, vkQemuDomain *obj, unsigned int want)
+{
+    g_autoptr(vkJSON) slots = NULL;
+    unsigned int have = obj->def->vcpus ? obj->def->vcpus : obj->def->maxVcpus;
+
+    if (vkQemuDomainMonitorCommand(st, obj, "query-hotpluggable-cpus", NULL, &slots) < 0)
+        return -1;
+    while (have > want) {
+        g_autofree char *id = g_strdup_printf("vcpu%u", have - 1);
+        g_autofree char *path = g_strdup_printf("/machine/peripheral/%s", id);
+        bool plugged = false;
+
+        for (size_t i = 0; i < vkJSONArraySize(slots) && !plugged; i++)
+            plugged = g_strcmp0(vkJSONObjectGetString(vkJSONArrayGet(slots, i), "qom-path"),
+                                path) == 0;
+        if (!plugged) {
+            vkReportError(VIR_ERR_CONFIG_UNSUPPORTED, "vcpu '%u' can't be unplugged", have - 1);
+            return -1;
+        }
+        if (vkQemuUnplugDevice(st, obj, id) < 0)
+            return -1;
+        if (!obj->run)
+            break;
+        obj->def->vcpus = --have;
+    }
+    return 0;
+}
+
 int
 vkQemuDomainSetVcpusFlags(virDomainPtr dom, unsigned int nvcpus, unsigned int flags)
 {
@@ -246,13 +278,10 @@ vkQemuDomainSetVcpusFlags(virDomainPtr dom, unsigned int nvcpus, unsigned int fl
         ret = vkQemuSaveConfig(st, def);
         goto out;
     }
-    if (nvcpus < (def->vcpus ? def->vcpus : def->maxVcpus)) {
-        vkReportError(VIR_ERR_OPERATION_UNSUPPORTED,
-                      "unplugging vCPUs of running domain '%s' is not supported "
-                      "(it needs the guest to eject them)", obj->name);
-        goto out;
-    }
-    ret = hotplugVcpus(st, obj, nvcpus);
+    if (nvcpus < (def->vcpus ? def->vcpus : def->maxVcpus))
+        ret = unplugVcpus(st, obj, nvcpus);
+    else
+        ret = hotplugVcpus(st, obj, nvcpus);
     if (obj->run && vkQemuWriteStatus(st, obj) < 0)
         vkErrorReset();
  out:

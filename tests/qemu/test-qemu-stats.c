@@ -17,6 +17,7 @@
 
 #include "drivers/qemu/qemu-stats.h"
 #include "drivers/qemu/qemu-keycodes.h"
+#include "conf/domain-conf.h"
 
 static void
 test_proc_stat(void **state)
@@ -140,6 +141,44 @@ test_keycodes(void **state)
     }
 }
 
+/* domfsinfo's Target column: the agent's PCI address of a disk, matched
+ * to the virtio disk of the domain at that address. */
+static void
+test_fsinfo_targets(void **state)
+{
+    static const char xml[] =
+        "<domain type='qemu'><name>f</name><memory>65536</memory>"
+        "<os><type>hvm</type></os><devices>"
+        "<disk type='file' device='disk'><source file='/a.img'/><target dev='vda' bus='virtio'/>"
+        "<address type='pci' domain='0x0000' bus='0x00' slot='0x04' function='0x0'/></disk>"
+        "<disk type='file' device='disk'><source file='/b.img'/><target dev='vdb' bus='virtio'/>"
+        "<address type='pci' domain='0x0000' bus='0x00' slot='0x0a' function='0x0'/></disk>"
+        "</devices></domain>";
+    static const char agent[] =
+        "[{\"bus-type\":\"virtio\",\"pci-controller\":{\"domain\":0,\"bus\":0,"
+        "\"slot\":10,\"function\":0},\"dev\":\"/dev/vdb1\"},"
+        "{\"bus-type\":\"virtio\",\"pci-controller\":{\"domain\":0,\"bus\":0,"
+        "\"slot\":5,\"function\":0}},"
+        "{\"bus-type\":\"virtio\",\"pci-controller\":{\"domain\":0,\"bus\":0,"
+        "\"slot\":4,\"function\":0}}]";
+    vkDomainDef *def = vkDomainDefParseString(xml, NULL, 0);
+    vkJSON *disks = vkJSONParse(agent, strlen(agent));
+    char **t;
+
+    assert_non_null(def);
+    assert_non_null(disks);
+    t = vkQemuFsinfoDiskTargets(def, disks);
+    assert_int_equal(g_strv_length(t), 2);
+    assert_string_equal(t[0], "vdb");
+    assert_string_equal(t[1], "vda");
+    g_strfreev(t);
+    t = vkQemuFsinfoDiskTargets(def, NULL);
+    assert_int_equal(g_strv_length(t), 0);
+    g_strfreev(t);
+    vkJSONFree(disks);
+    vkDomainDefFree(def);
+}
+
 int
 main(void)
 {
@@ -148,6 +187,7 @@ main(void)
         cmocka_unit_test(test_net_dev),
         cmocka_unit_test(test_image),
         cmocka_unit_test(test_keycodes),
+        cmocka_unit_test(test_fsinfo_targets),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

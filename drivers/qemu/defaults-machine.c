@@ -272,6 +272,26 @@ totalMemory(vkDomainDef *def)
     return 0;
 }
 
+/* A loader named by path with no firmware to select, no type and no
+ * NVRAM is a ROM image (QEMU's -bios), and libvirt writes it so. */
+static void
+defaultLoaderType(vkDomainDef *def)
+{
+    vkDomainDefPriv *p = def->priv;
+
+    if (!def->loader || p->osFirmware || (p->loader && vkXmlElemGetAttr(p->loader, "type")))
+        return;
+    for (guint i = 0; p->osExtra && i < p->osExtra->len; i++) {
+        if (strcmp(((vkXmlElem *)p->osExtra->pdata[i])->name, "nvram") == 0)
+            return;
+    }
+    if (!p->loader) {
+        p->loader = g_new0(vkXmlElem, 1);
+        p->loader->name = g_strdup("loader");
+    }
+    vkXmlElemSetAttr(p->loader, "type", "rom");
+}
+
 int
 vkQemuDefaultsMachine(vkDomainDef *def)
 {
@@ -284,6 +304,7 @@ vkQemuDefaultsMachine(vkDomainDef *def)
         if (!p->clockBasis)
             p->clockBasis = g_strdup("utc");
     }
+    defaultLoaderType(def);
     if (p->loader && p->loader->attrs)
         vkQemuDefaultsAttrOrder(p->loader, loaderAttrs);
     defaultCpu(def);

@@ -34,6 +34,19 @@ hostPorts(vkDomainDiskDef *d)
     }
 }
 
+/* A closed tray is the default state, which libvirt does not write. */
+static void
+closedTray(vkDomainDiskDef *d)
+{
+    for (guint k = 0; d->targetAttrs && k + 1 < d->targetAttrs->len; k += 2) {
+        if (strcmp(d->targetAttrs->pdata[k], "tray") == 0 &&
+            g_strcmp0(d->targetAttrs->pdata[k + 1], "closed") == 0) {
+            g_ptr_array_remove_range(d->targetAttrs, k, 2);
+            return;
+        }
+    }
+}
+
 int
 vkQemuDefaultsDiskNet(vkDomainDef *def)
 {
@@ -48,6 +61,7 @@ vkQemuDefaultsDiskNet(vkDomainDef *def)
         if (!d->driverType && d->type != VK_DOMAIN_DISK_TYPE_VOLUME)
             d->driverType = g_strdup("raw");
         hostPorts(d);
+        closedTray(d);
     }
     for (guint i = 0; nets && i < nets->len; i++) {
         vkDomainNetDef *n = nets->pdata[i];

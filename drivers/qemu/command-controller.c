@@ -230,11 +230,18 @@ vkQemuCmdControllersAndOthers(cmdBuf *b)
     for (int pass = 0; pass < 2; pass++) {
         for (guint i = 0; c && i < c->len; i++) {
             const vkDomainControllerDef *ct = c->pdata[i];
-            if ((strcmp(ct->type, "pci") == 0) == (pass == 0) && controller(b, ct) < 0)
+            if ((strcmp(ct->type, "pci") == 0) == (pass == 0) &&
+                strcmp(ct->type, "ccid") != 0 && controller(b, ct) < 0)
                 return -1;
         }
     }
     vkQemuCmdUsbHubs(b);
+    /* smartcard readers plug into a USB port, maybe a hub's */
+    for (guint i = 0; c && i < c->len; i++) {
+        const vkDomainControllerDef *ct = c->pdata[i];
+        if (strcmp(ct->type, "ccid") == 0 && controller(b, ct) < 0)
+            return -1;
+    }
     /* inputs and sound: command-sound.c, after the video */
     return vkQemuCmdOthers(b);
 }

@@ -233,7 +233,7 @@ checkNet(const vkDomainDef *def, const vkDomainNetDef *n)
 {
     static const char *const known[] = {
         "source", "driver", "link", "mtu", "rom", "ip", "backend", "portForward", "acpi",
-        "vlan", "teaming", "filterref", NULL
+        "vlan", "teaming", "filterref", "virtualport", "alias", NULL
     };
 
     for (guint i = 0; n->extra && i < n->extra->len; i++) {
@@ -249,14 +249,15 @@ checkNet(const vkDomainDef *def, const vkDomainNetDef *n)
 
 /* What libvirt keeps at define and sets up on the host at start: a tap
  * of its own naming or a script's, several queues of a tap, VLAN tags,
- * a failover team, a traffic filter, SR-IOV and vDPA devices.  virtkit
+ * a failover team, a traffic filter, a virtual port profile (Open
+ * vSwitch, 802.1Qbg/Qbh), SR-IOV and vDPA devices.  virtkit
  * does none of them yet, so the start is refused naming the interface.
  * 1: kept at define (no QEMU arguments to check), 0: nothing of this,
  * -1: refused. */
 static int
 netAtStart(cmdBuf *b, const vkDomainNetDef *n, guint i)
 {
-    static const char *const elems[] = { "vlan", "teaming", "filterref" };
+    static const char *const elems[] = { "vlan", "teaming", "filterref", "virtualport" };
     const char *queues = vkXmlElemGetAttr(netChild(n, "driver"), "queues");
     const char *why = NULL;
 

@@ -393,6 +393,7 @@ usbAddresses(vkDomainDef *def)
     vkDomainControllerDef *usb = findController(def, "usb", 0);
     GPtrArray *disks = vkDomainDevList(def, VK_DOMAIN_DEVICE_DISK);
     GPtrArray *inputs = vkDomainDevList(def, VK_DOMAIN_DEVICE_INPUT);
+    GPtrArray *ctrls = vkDomainDevList(def, VK_DOMAIN_DEVICE_CONTROLLER);
     GPtrArray *others = vkDomainDevList(def, VK_DOMAIN_DEVICE_OTHER);
     g_autoptr(GHashTable) used = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     usbPorts u = { used, 0, false };
@@ -411,6 +412,11 @@ usbAddresses(vkDomainDef *def)
         vkDomainInputDef *in = inputs->pdata[i];
         if (g_strcmp0(in->bus, "usb") == 0)
             usbTake(&u, in->address, &n);
+    }
+    for (guint i = 0; i < ctrls->len; i++) {
+        vkDomainControllerDef *ct = ctrls->pdata[i];
+        if (strcmp(ct->type, "ccid") == 0)
+            usbTake(&u, ct->address, &n);
     }
     for (guint i = 0; i < others->len; i++) {
         vkXmlElem **a = otherAddressSlot(others->pdata[i]);
@@ -446,6 +452,12 @@ usbAddresses(vkDomainDef *def)
         vkDomainDiskDef *d = disks->pdata[i];
         if (g_strcmp0(d->bus, "usb") == 0 && !d->address)
             d->address = usbNext(&u);
+    }
+    /* smartcard readers (ccid controllers) sit on USB too */
+    for (guint i = 0; i < ctrls->len; i++) {
+        vkDomainControllerDef *ct = ctrls->pdata[i];
+        if (strcmp(ct->type, "ccid") == 0 && !ct->address)
+            ct->address = usbNext(&u);
     }
     for (guint i = 0; i < inputs->len; i++) {
         vkDomainInputDef *in = inputs->pdata[i];

@@ -34,6 +34,49 @@ hostPorts(vkDomainDiskDef *d)
     }
 }
 
+/* An iSCSI target without a LUN ("iqn.../N") means LUN 0, which libvirt
+ * writes out, for disks and SCSI host devices alike. */
+static char *
+iscsiLun(const char *name)
+{
+    return name && !strchr(name, '/') ? g_strdup_printf("%s/0", name) : NULL;
+}
+
+static void
+hostdevIscsi(vkDomainDef *def)
+{
+    GPtrArray *o = def->priv ? def->priv->devs[VK_DOMAIN_DEVICE_OTHER] : NULL;
+
+    for (guint i = 0; o && i < o->len; i++) {
+        vkXmlElem *e = o->pdata[i];
+
+        if (strcmp(e->name, "hostdev") != 0 || g_strcmp0(vkXmlElemGetAttr(e, "type"), "scsi") != 0)
+            continue;
+        for (guint k = 0; e->children && k < e->children->len; k++) {
+            vkXmlElem *src = e->children->pdata[k];
+            g_autofree char *name = NULL;
+
+            if (strcmp(src->name, "source") == 0 &&
+                g_strcmp0(vkXmlElemGetAttr(src, "protocol"), "iscsi") == 0 &&
+                (name = iscsiLun(vkXmlElemGetAttr(src, "name"))))
+                vkXmlElemSetAttr(src, "name", name);
+        }
+    }
+}
+
+/* A closed tray is the default state, which libvirt does not write. */
+static void
+closedTray(vkDomainDiskDef *d)
+{
+    for (guint k = 0; d->targetAttrs && k + 1 < d->targetAttrs->len; k += 2) {
+        if (strcmp(d->targetAttrs->pdata[k], "tray") == 0 &&
+            g_strcmp0(d->targetAttrs->pdata[k + 1], "closed") == 0) {
+            g_ptr_array_remove_range(d->targetAttrs, k, 2);
+            return;
+        }
+    }
+}
+
 int
 vkQemuDefaultsDiskNet(vkDomainDef *def)
 {
@@ -48,7 +91,17 @@ vkQemuDefaultsDiskNet(vkDomainDef *def)
         if (!d->driverType && d->type != VK_DOMAIN_DISK_TYPE_VOLUME)
             d->driverType = g_strdup("raw");
         hostPorts(d);
+        closedTray(d);
+        if (d->type == VK_DOMAIN_DISK_TYPE_NETWORK && g_strcmp0(d->srcProtocol, "iscsi") == 0) {
+            char *name = iscsiLun(d->src);
+
+            if (name) {
+                g_free(d->src);
+                d->src = name;
+            }
+        }
     }
+    hostdevIscsi(def);
     for (guint i = 0; nets && i < nets->len; i++) {
         vkDomainNetDef *n = nets->pdata[i];
 

@@ -22,6 +22,18 @@
 #define DEFAULT_CPU_MODEL "qemu64"
 #define DEFAULT_CPU_MODEL_32 "qemu32"
 
+/* The default CPU is the emulator binary's (libvirt asks it): a 32-bit
+ * guest run by qemu-system-x86_64 gets that binary's qemu64. */
+static bool
+cpu32(const vkDomainDef *def)
+{
+    if (def->emulator && g_str_has_suffix(def->emulator, "/qemu-system-x86_64"))
+        return false;
+    if (def->emulator && g_str_has_suffix(def->emulator, "/qemu-system-i386"))
+        return true;
+    return g_strcmp0(def->osArch, "i686") == 0;
+}
+
 static void
 defaultCpu(vkDomainDef *def)
 {
@@ -34,8 +46,7 @@ defaultCpu(vkDomainDef *def)
         cpu->mode = g_strdup("custom");
     if (strcmp(cpu->mode, "custom") == 0) {
         if (!cpu->model) {
-            cpu->model = g_strdup(g_strcmp0(def->osArch, "i686") == 0 ?
-                                  DEFAULT_CPU_MODEL_32 : DEFAULT_CPU_MODEL);
+            cpu->model = g_strdup(cpu32(def) ? DEFAULT_CPU_MODEL_32 : DEFAULT_CPU_MODEL);
             g_free(cpu->modelFallback);
             cpu->modelFallback = g_strdup("forbid");
         }
@@ -261,6 +272,26 @@ totalMemory(vkDomainDef *def)
     return 0;
 }
 
+/* A loader named by path with no firmware to select, no type and no
+ * NVRAM is a ROM image (QEMU's -bios), and libvirt writes it so. */
+static void
+defaultLoaderType(vkDomainDef *def)
+{
+    vkDomainDefPriv *p = def->priv;
+
+    if (!def->loader || p->osFirmware || (p->loader && vkXmlElemGetAttr(p->loader, "type")))
+        return;
+    for (guint i = 0; p->osExtra && i < p->osExtra->len; i++) {
+        if (strcmp(((vkXmlElem *)p->osExtra->pdata[i])->name, "nvram") == 0)
+            return;
+    }
+    if (!p->loader) {
+        p->loader = g_new0(vkXmlElem, 1);
+        p->loader->name = g_strdup("loader");
+    }
+    vkXmlElemSetAttr(p->loader, "type", "rom");
+}
+
 int
 vkQemuDefaultsMachine(vkDomainDef *def)
 {
@@ -273,6 +304,7 @@ vkQemuDefaultsMachine(vkDomainDef *def)
         if (!p->clockBasis)
             p->clockBasis = g_strdup("utc");
     }
+    defaultLoaderType(def);
     if (p->loader && p->loader->attrs)
         vkQemuDefaultsAttrOrder(p->loader, loaderAttrs);
     defaultCpu(def);

@@ -746,7 +746,7 @@ vkDomainDefGenericValidate(vkDomainDef *def)
 {
     if (checkAddresses(def) < 0 || checkDisks(def) < 0 || checkControllers(def) < 0 ||
         checkChardevs(def) < 0 || checkVideos(def) < 0 || checkHostdevs(def) < 0 ||
-        checkIothreads(def) < 0)
+        checkIothreads(def) < 0 || vkDomainDefValidateMore(def) < 0)
         return -1;
     return 0;
 }

@@ -3,7 +3,8 @@
  * More of the checks libvirt makes on any definition at define, whatever
  * the driver (its test driver refuses these too): a domain whose USB is
  * disabled with USB devices, PCI controller target indexes, video and
- * disk combinations, numatune without what it refers to.
+ * disk combinations, numatune without what it refers to, firmware
+ * settings that contradict each other.
  *
  * Each check gives libvirt's error code and message, found by defining
  * the same input through virsh on test:///default; domain-generic.c holds
@@ -259,11 +260,64 @@ checkNumatune(vkDomainDefPriv *p)
     return 0;
 }
 
+/* ---- firmware: <os firmware=''>, <loader>, <nvram> ---- */
+
+static bool
+featureIs(const vkXmlElem *fw, const char *name, const char *enabled)
+{
+    for (guint i = 0; fw && fw->children && i < fw->children->len; i++) {
+        vkXmlElem *f = fw->children->pdata[i];
+        if (strcmp(f->name, "feature") == 0 &&
+            g_strcmp0(vkXmlElemGetAttr(f, "name"), name) == 0 &&
+            g_strcmp0(vkXmlElemGetAttr(f, "enabled"), enabled) == 0)
+            return true;
+    }
+    return false;
+}
+
+static int
+firmwareError(const char *msg)
+{
+    vkReportError(VIR_ERR_XML_DETAIL, "%s", msg);
+    return -1;
+}
+
+static int
+checkFirmware(vkDomainDef *def)
+{
+    vkDomainDefPriv *p = def->priv;
+    vkXmlElem *nvram = listNamed(p->osExtra, "nvram");
+    const char *stateless = vkXmlElemGetAttr(p->loader, "stateless");
+    const char *ltype = vkXmlElemGetAttr(p->loader, "type");
+
+    if (featureIs(listNamed(p->osExtra, "firmware"), "enrolled-keys", "yes") &&
+        featureIs(listNamed(p->osExtra, "firmware"), "secure-boot", "no"))
+        return firmwareError("firmware feature 'enrolled-keys' cannot be enabled when "
+                             "firmware feature 'secure-boot' is disabled");
+    if (g_strcmp0(p->osFirmware, "bios") == 0) {
+        if (nvram)
+            return firmwareError("firmware type 'bios' does not support nvram");
+        if (g_strcmp0(stateless, "no") == 0)
+            return firmwareError("Only EFI firmware permits NVRAM");
+    }
+    if (!p->osFirmware && g_strcmp0(stateless, "no") == 0 && g_strcmp0(ltype, "pflash") != 0)
+        return firmwareError("Only pflash loader type permits NVRAM");
+    if (g_strcmp0(stateless, "yes") == 0 && nvram) {
+        if (nvram->text || child(nvram, "source"))
+            return firmwareError("NVRAM is not permitted when loader is stateless");
+        if (vkXmlElemGetAttr(nvram, "template"))
+            return firmwareError("NVRAM template is not permitted when loader is stateless");
+    }
+    if (!p->osFirmware && p->loader && !def->loader && g_strcmp0(ltype, "pflash") == 0)
+        return firmwareError("no loader path specified and firmware auto selection disabled");
+    return 0;
+}
+
 int
 vkDomainDefValidateMore(vkDomainDef *def)
 {
     if (checkUsbDisabled(def) < 0 || checkDevices(def) < 0 || checkBootMenu(def->priv) < 0 ||
-        checkNumatune(def->priv) < 0)
+        checkNumatune(def->priv) < 0 || checkFirmware(def) < 0)
         return -1;
     return 0;
 }

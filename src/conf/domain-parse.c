@@ -263,6 +263,10 @@ parseCPU(vkDomainDef *def, xmlNodePtr node)
         if (!cpu->modelFallback)
             cpu->modelFallback = g_strdup("allow");
     }
+    /* a host-model CPU's model (the compatibility model on POWER) falls
+     * back as a custom one does */
+    if (g_strcmp0(cpu->mode, "host-model") == 0 && cpu->model && !cpu->modelFallback)
+        cpu->modelFallback = g_strdup("allow");
     return 0;
 }
 

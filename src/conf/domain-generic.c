@@ -447,6 +447,44 @@ featureRules(vkDomainDefPriv *p)
     }
 }
 
+/* Automatic (numad) placement of vCPUs and of memory go together: each
+ * implies the other unless the definition pins it, and an automatic
+ * memory placement has no nodeset of its own. */
+static void
+numaPlacement(vkDomainDef *def)
+{
+    vkDomainDefPriv *p = def->priv;
+    vkXmlElem *tune = NULL, *mem;
+    bool pinned = p->cpuset != NULL;
+
+    for (guint i = 0; p->topExtra && i < p->topExtra->len; i++) {
+        vkXmlElem *e = p->topExtra->pdata[i];
+        if (strcmp(e->name, "numatune") == 0)
+            tune = e;
+        else if (strcmp(e->name, "cputune") == 0)
+            pinned |= childNamed(e, "vcpupin") || childNamed(e, "emulatorpin") ||
+                      childNamed(e, "iothreadpin");
+    }
+    if (!tune && p->placementAuto) {
+        tune = newElem("numatune");
+        if (!p->topExtra)
+            p->topExtra = g_ptr_array_new_with_free_func((GDestroyNotify)vkXmlElemFree);
+        g_ptr_array_add(p->topExtra, tune);
+        mem = addChild(tune, "memory", 0);
+        vkXmlElemSetAttr(mem, "mode", "strict");
+    }
+    if (!(mem = childNamed(tune, "memory")))
+        return;
+    if (!vkXmlElemGetAttr(mem, "placement") && !vkXmlElemGetAttr(mem, "nodeset") &&
+        p->placementAuto)
+        vkXmlElemSetAttr(mem, "placement", "auto");
+    if (g_strcmp0(vkXmlElemGetAttr(mem, "placement"), "auto") == 0) {
+        removeAttr(mem, "nodeset");
+        if (!pinned)
+            p->placementAuto = true;
+    }
+}
+
 /* The primary video device is the first one libvirt writes. */
 static void
 primaryVideoFirst(GPtrArray *videos)
@@ -475,6 +513,7 @@ vkDomainDefGenericRules(vkDomainDef *def)
         }
     }
     iothreadIds(p);
+    numaPlacement(def);
     for (guint i = 0; p->topExtra && i < p->topExtra->len; i++) {
         vkXmlElem *e = p->topExtra->pdata[i];
         if (strcmp(e->name, "cputune") == 0)

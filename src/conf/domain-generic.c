@@ -310,6 +310,9 @@ static void
 chrRules(vkDomainChrDef *chr)
 {
     chrSources(chr->type, chr->sources);
+    /* only a TCP source has a wire protocol; libvirt forgets any other's */
+    if (g_strcmp0(chr->type, "tcp") != 0)
+        g_clear_pointer(&chr->protocol, vkXmlElemFree);
     if (g_strcmp0(chr->type, "tcp") == 0 && !chr->protocol) {
         chr->protocol = newElem("protocol");
         vkXmlElemSetAttr(chr->protocol, "type", "raw");
@@ -324,6 +327,12 @@ keptChrSources(vkXmlElem *e)
     const char *type = vkXmlElemGetAttr(e, "type");
     g_autoptr(GPtrArray) sources = NULL;
 
+    for (guint i = 0; e->children && g_strcmp0(type, "tcp") != 0 && i < e->children->len;) {
+        if (strcmp(((vkXmlElem *)e->children->pdata[i])->name, "protocol") == 0)
+            g_ptr_array_remove_index(e->children, i);
+        else
+            i++;
+    }
     if (!e->children || (g_strcmp0(type, "unix") != 0 && g_strcmp0(type, "tcp") != 0))
         return;
     sources = g_ptr_array_new();

@@ -178,6 +178,9 @@ parseOS(vkDomainDef *def, xmlNodePtr os)
             vkXmlElemFree(p->loader);
             p->loader = vkXmlElemFromNode(n);
             g_clear_pointer(&p->loader->text, g_free);
+            /* a loader given by path and no type is a ROM (-bios) */
+            if (def->loader && !vkXmlElemGetAttr(p->loader, "type"))
+                vkXmlElemSetAttr(p->loader, "type", "rom");
         } else if (NAME_IS(n, "init")) {
             g_free(def->init);
             def->init = vkXmlText(n);

@@ -37,7 +37,7 @@ static const addrLayout layouts[] = {
     { "virtio-serial", { { "controller", "%llu", true }, { "bus", "%llu", true },
                          { "port", "%llu", true } } },
     { "isa", { { "iobase", "0x%llx", false }, { "irq", "0x%llx", false } } },
-    { "spapr-vio", { { "reg", "0x%llx", false } } },
+    { "spapr-vio", { { "reg", "0x%08llx", false } } },
 };
 
 static bool

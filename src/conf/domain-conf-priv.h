@@ -358,6 +358,8 @@ void vkDomainDefScaledRules(vkDomainDef *def);
  * controller per index, chardev paths, ...): 0, or -1 with libvirt's
  * error.  domain-generic.c */
 int vkDomainDefGenericValidate(vkDomainDef *def);
+/* The rest of them (domain-validate.c): 0, or -1 with libvirt's error. */
+int vkDomainDefValidateMore(vkDomainDef *def);
 /* An HVM guest's first serial port and its first console are one device:
  * whichever of the two the definition gives, the other is added. */
 void vkDomainChrConsoleCompat(vkDomainDef *def, vkDomainChrDef *firstSerial,

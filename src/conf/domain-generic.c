@@ -310,6 +310,9 @@ static void
 chrRules(vkDomainChrDef *chr)
 {
     chrSources(chr->type, chr->sources);
+    /* only a TCP source has a wire protocol; libvirt forgets any other's */
+    if (g_strcmp0(chr->type, "tcp") != 0)
+        g_clear_pointer(&chr->protocol, vkXmlElemFree);
     if (g_strcmp0(chr->type, "tcp") == 0 && !chr->protocol) {
         chr->protocol = newElem("protocol");
         vkXmlElemSetAttr(chr->protocol, "type", "raw");
@@ -324,6 +327,12 @@ keptChrSources(vkXmlElem *e)
     const char *type = vkXmlElemGetAttr(e, "type");
     g_autoptr(GPtrArray) sources = NULL;
 
+    for (guint i = 0; e->children && g_strcmp0(type, "tcp") != 0 && i < e->children->len;) {
+        if (strcmp(((vkXmlElem *)e->children->pdata[i])->name, "protocol") == 0)
+            g_ptr_array_remove_index(e->children, i);
+        else
+            i++;
+    }
     if (!e->children || (g_strcmp0(type, "unix") != 0 && g_strcmp0(type, "tcp") != 0))
         return;
     sources = g_ptr_array_new();
@@ -447,6 +456,44 @@ featureRules(vkDomainDefPriv *p)
     }
 }
 
+/* Automatic (numad) placement of vCPUs and of memory go together: each
+ * implies the other unless the definition pins it, and an automatic
+ * memory placement has no nodeset of its own. */
+static void
+numaPlacement(vkDomainDef *def)
+{
+    vkDomainDefPriv *p = def->priv;
+    vkXmlElem *tune = NULL, *mem;
+    bool pinned = p->cpuset != NULL;
+
+    for (guint i = 0; p->topExtra && i < p->topExtra->len; i++) {
+        vkXmlElem *e = p->topExtra->pdata[i];
+        if (strcmp(e->name, "numatune") == 0)
+            tune = e;
+        else if (strcmp(e->name, "cputune") == 0)
+            pinned |= childNamed(e, "vcpupin") || childNamed(e, "emulatorpin") ||
+                      childNamed(e, "iothreadpin");
+    }
+    if (!tune && p->placementAuto) {
+        tune = newElem("numatune");
+        if (!p->topExtra)
+            p->topExtra = g_ptr_array_new_with_free_func((GDestroyNotify)vkXmlElemFree);
+        g_ptr_array_add(p->topExtra, tune);
+        mem = addChild(tune, "memory", 0);
+        vkXmlElemSetAttr(mem, "mode", "strict");
+    }
+    if (!(mem = childNamed(tune, "memory")))
+        return;
+    if (!vkXmlElemGetAttr(mem, "placement") && !vkXmlElemGetAttr(mem, "nodeset") &&
+        p->placementAuto)
+        vkXmlElemSetAttr(mem, "placement", "auto");
+    if (g_strcmp0(vkXmlElemGetAttr(mem, "placement"), "auto") == 0) {
+        removeAttr(mem, "nodeset");
+        if (!pinned)
+            p->placementAuto = true;
+    }
+}
+
 /* The primary video device is the first one libvirt writes. */
 static void
 primaryVideoFirst(GPtrArray *videos)
@@ -475,6 +522,7 @@ vkDomainDefGenericRules(vkDomainDef *def)
         }
     }
     iothreadIds(p);
+    numaPlacement(def);
     for (guint i = 0; p->topExtra && i < p->topExtra->len; i++) {
         vkXmlElem *e = p->topExtra->pdata[i];
         if (strcmp(e->name, "cputune") == 0)
@@ -746,7 +794,7 @@ vkDomainDefGenericValidate(vkDomainDef *def)
 {
     if (checkAddresses(def) < 0 || checkDisks(def) < 0 || checkControllers(def) < 0 ||
         checkChardevs(def) < 0 || checkVideos(def) < 0 || checkHostdevs(def) < 0 ||
-        checkIothreads(def) < 0)
+        checkIothreads(def) < 0 || vkDomainDefValidateMore(def) < 0)
         return -1;
     return 0;
 }

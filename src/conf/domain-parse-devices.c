@@ -723,9 +723,9 @@ vkDomainDefPostParseDevices(vkDomainDef *def, const char *driverTypes)
         }
     }
     if (haveBootOrder && def->nbootDevs) {
-        vkReportError(VIR_ERR_XML_ERROR,
+        vkReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
                       "per-device boot elements cannot be used together with "
-                      "<os><boot> in domain '%s'", def->name);
+                      "os/boot elements");
         return -1;
     }
     if (!haveBootOrder && def->nbootDevs == 0 && g_strcmp0(def->osType, "hvm") == 0) {

@@ -178,6 +178,9 @@ parseOS(vkDomainDef *def, xmlNodePtr os)
             vkXmlElemFree(p->loader);
             p->loader = vkXmlElemFromNode(n);
             g_clear_pointer(&p->loader->text, g_free);
+            /* a loader given by path and no type is a ROM (-bios) */
+            if (def->loader && !vkXmlElemGetAttr(p->loader, "type"))
+                vkXmlElemSetAttr(p->loader, "type", "rom");
         } else if (NAME_IS(n, "init")) {
             g_free(def->init);
             def->init = vkXmlText(n);
@@ -263,6 +266,10 @@ parseCPU(vkDomainDef *def, xmlNodePtr node)
         if (!cpu->modelFallback)
             cpu->modelFallback = g_strdup("allow");
     }
+    /* a host-model CPU's model (the compatibility model on POWER) falls
+     * back as a custom one does */
+    if (g_strcmp0(cpu->mode, "host-model") == 0 && cpu->model && !cpu->modelFallback)
+        cpu->modelFallback = g_strdup("allow");
     return 0;
 }
 

@@ -98,6 +98,10 @@ memtuneLimit(vkXmlElem *e)
     textSize(e, 1024, &KIB);
 }
 
+/* libvirt's "unlimited" (2^53 - 1 KiB): a limit at or above it is no
+ * limit, and is not written. */
+#define MEMORY_UNLIMITED_KIB 9007199254740991ULL
+
 static void
 memtune(vkXmlElem *tune)
 {
@@ -106,6 +110,14 @@ memtune(vkXmlElem *tune)
 
     for (size_t i = 0; i < G_N_ELEMENTS(limits); i++)
         eachChild(tune, limits[i], memtuneLimit);
+    for (guint i = 0; tune->children && i < tune->children->len;) {
+        vkXmlElem *c = tune->children->pdata[i];
+        if (g_strcmp0(vkXmlElemGetAttr(c, "unit"), "KiB") == 0 && c->text &&
+            g_ascii_strtoull(c->text, NULL, 10) >= MEMORY_UNLIMITED_KIB)
+            g_ptr_array_remove_index(tune->children, i);
+        else
+            i++;
+    }
 }
 
 static void
@@ -202,12 +214,19 @@ vkDomainDefScaledRules(vkDomainDef *def)
 {
     vkDomainDefPriv *p = def->priv;
 
-    for (guint i = 0; p->topExtra && i < p->topExtra->len; i++) {
+    for (guint i = 0; p->topExtra && i < p->topExtra->len;) {
         vkXmlElem *e = p->topExtra->pdata[i];
-        if (strcmp(e->name, "memtune") == 0)
+        if (strcmp(e->name, "memtune") == 0) {
             memtune(e);
-        else if (strcmp(e->name, "memoryBacking") == 0)
+            if (!e->children || !e->children->len) {
+                /* nothing but unlimited limits: libvirt writes no <memtune> */
+                g_ptr_array_remove_index(p->topExtra, i);
+                continue;
+            }
+        } else if (strcmp(e->name, "memoryBacking") == 0) {
             hugepages(e);
+        }
+        i++;
     }
     for (guint i = 0; p->cpu && p->cpu->extra && i < p->cpu->extra->len; i++) {
         vkXmlElem *e = p->cpu->extra->pdata[i];

@@ -29,6 +29,7 @@ import time, uuid
 
 build, src = sys.argv[1], sys.argv[2]
 sys.path.insert(0, os.path.join(src, "tests", "daemon"))
+sys.path.insert(0, os.path.join(src, "tests", "qemu"))  # vkmigrate, used by the netns test
 import vktest  # noqa: E402
 
 # the test's hosts, guest and initramfs, not written twice
@@ -55,9 +56,12 @@ class LibvirtHost(netns.Host):
         conf = 'host_uuid = "%s"' % uuid.uuid4()
         # the host name must resolve without DNS (libvirt looks it up in
         # every step; a namespace has no route to a name server)
+        # under a reaping parent (tests/daemon/reaping-parent.py): libvirtd's
+        # daemonized QEMUs must not become zombies of this subreaper, or
+        # libvirtd waits 40 s for each one it kills
         self.proc = subprocess.Popen(
-            ["ip", "netns", "exec", self.ns, "unshare", "--uts", "--mount", "--propagation",
-             "private", "sh", "-c",
+            [sys.executable, vktest.REAPING_PARENT, "ip", "netns", "exec", self.ns,
+             "unshare", "--uts", "--mount", "--propagation", "private", "sh", "-c",
              'hostname "$0" && cp /etc/hosts "$2/hosts" && '
              'echo "127.0.1.1 $0" >> "$2/hosts" && mount --bind "$2/hosts" /etc/hosts && '
              'exec sh "$1" "$2" qemu', self.ns, script, d],

@@ -228,6 +228,28 @@ waitSaved(vkQemuState *st, vkQemuDomain *obj, guint64 gen, const char *path)
     return 0;
 }
 
+/* QEMU announces a completed migration before its run state leaves
+ * finish-migrate, and refuses "cont" until it has ("Migration is not
+ * finalized yet"): wait, bounded, for the state that follows (locked,
+ * job held; the lock is let go between polls). */
+static void
+waitFinalized(vkQemuState *st, vkQemuDomain *obj, guint64 gen)
+{
+    for (int i = 0; i < 5000 && obj->run && obj->run->gen == gen; i++) {
+        g_autoptr(vkJSON) ret = NULL;
+
+        if (vkQemuDomainMonitorCommand(st, obj, "query-status", NULL, &ret) < 0) {
+            vkErrorReset();     /* a caller's "cont" reports what is wrong */
+            return;
+        }
+        if (g_strcmp0(vkJSONObjectGetString(ret, "status"), "finish-migrate") != 0)
+            return;
+        g_mutex_unlock(&st->lock);
+        g_usleep(1000);
+        g_mutex_lock(&st->lock);
+    }
+}
+
 /* Streams obj's state (job held, locked) into path after what is there
  * already: QEMU migrates to "exec:cat >> PATH".  pause stops the guest
  * first (a save, or a dump that is not --live); QEMU stays stopped after
@@ -291,6 +313,7 @@ vkQemuMigrateToFile(vkQemuState *st, vkQemuDomain *obj, const char *path, bool p
             vkErrorReset();     /* the first error is the one to report */
         return -1;
     }
+    waitFinalized(st, obj, gen);
     return 0;
 }
 

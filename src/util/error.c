@@ -83,7 +83,10 @@ setError(int domain, int code, char *detail)
     /* libvirt words a detailed XML_ERROR differently from a bare one */
     if (detail && *detail && code == VIR_ERR_XML_ERROR)
         what = "XML error";
-    if (detail && *detail && g_str_has_suffix(what, " in"))
+    /* ... and prints a detailed XML_DETAIL as the detail alone */
+    if (detail && *detail && code == VIR_ERR_XML_DETAIL)
+        err->message = g_strdup(detail);
+    else if (detail && *detail && g_str_has_suffix(what, " in"))
         err->message = g_strdup_printf("%s %s", what, detail);
     else if (detail && *detail)
         err->message = g_strdup_printf("%s: %s", what, detail);

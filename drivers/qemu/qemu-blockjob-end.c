@@ -36,7 +36,7 @@ vkQemuBlockJobAdd(vkQemuDomain *obj, vkQemuBlockJob *job)
 {
     if (!obj->run) {
         vkQemuBlockJobFree(job);
-        vkReportError(VIR_ERR_OPERATION_INVALID, "domain '%s' is not running", obj->name);
+        vkReportError(VIR_ERR_OPERATION_INVALID, "%s", "domain is not running");
         return -1;
     }
     if (!obj->run->blockJobs)

@@ -44,7 +44,7 @@ monitorFailed(vkQemuState *st, vkQemuDomain *obj, guint64 gen, vkQemuMonitor *mo
     if (!gone)
         return;
     vkErrorReset();
-    vkReportError(VIR_ERR_OPERATION_INVALID, "domain '%s' is not running", obj->name);
+    vkReportError(VIR_ERR_OPERATION_INVALID, "%s", "domain is not running");
 }
 
 /* The live run to talk to, or NULL with libvirt's error. */
@@ -53,7 +53,7 @@ liveRun(vkQemuDomain *obj)
 {
     if (!obj->run || obj->state == VIR_DOMAIN_SHUTOFF ||
         obj->run->stopReason == VIR_DOMAIN_SHUTOFF_DESTROYED) {
-        vkReportError(VIR_ERR_OPERATION_INVALID, "domain '%s' is not running", obj->name);
+        vkReportError(VIR_ERR_OPERATION_INVALID, "%s", "domain is not running");
         return NULL;
     }
     return obj->run;

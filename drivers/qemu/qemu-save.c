@@ -54,7 +54,7 @@ vkQemuDomainSetMemoryFlags(virDomainPtr dom, unsigned long memory, unsigned int 
         config = !live;
     }
     if (live && obj->id < 0) {
-        vkReportError(VIR_ERR_OPERATION_INVALID, "domain '%s' is not running", obj->name);
+        vkReportError(VIR_ERR_OPERATION_INVALID, "%s", "domain is not running");
         goto out;
     }
     if (config && !obj->persistent) {

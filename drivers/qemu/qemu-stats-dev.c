@@ -256,7 +256,7 @@ vkQemuDomainGetCPUStats(virDomainPtr dom, virTypedParameterPtr params,
     if (nparams == 0)
         return 3;
     if (vkQemuProcStatRead(pid, 0, &ps) < 0) {
-        vkReportError(VIR_ERR_OPERATION_INVALID, "domain '%s' is not running", dom->name);
+        vkReportError(VIR_ERR_OPERATION_INVALID, "%s", "domain is not running");
         return -1;
     }
     {

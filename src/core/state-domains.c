@@ -110,7 +110,7 @@ vkStateDomainCheckActive(int errdom, const char *name, int id)
     if (id >= 0)
         return true;
     vkReportErrorFull(errdom, VIR_ERR_OPERATION_INVALID, __FILE__, __func__, __LINE__,
-                      "domain '%s' is not running", name);
+                      "%s", "domain is not running");
     return false;
 }
 

@@ -331,11 +331,6 @@ int vkTestDomainGetMaxVcpus(virDomainPtr dom);
 int vkTestDomainGetAutostart(virDomainPtr dom, int *autostart);
 int vkTestDomainSetAutostart(virDomainPtr dom, int autostart);
 int vkTestDomainRename(virDomainPtr dom, const char *new_name, unsigned int flags);
-int vkTestDomainAttachDeviceFlags(virDomainPtr dom, const char *xml, unsigned int flags);
-int vkTestDomainAttachDevice(virDomainPtr dom, const char *xml);
-int vkTestDomainDetachDeviceFlags(virDomainPtr dom, const char *xml, unsigned int flags);
-int vkTestDomainDetachDevice(virDomainPtr dom, const char *xml);
-int vkTestDomainUpdateDeviceFlags(virDomainPtr dom, const char *xml, unsigned int flags);
 char *vkTestDomainGetMetadata(virDomainPtr dom, int type, const char *uri, unsigned int flags);
 int vkTestDomainSetMetadata(virDomainPtr dom, int type, const char *metadata,
                             const char *key, const char *uri, unsigned int flags);

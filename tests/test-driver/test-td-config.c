@@ -174,49 +174,28 @@ test_rename(void **state)
 #define DISK_VDB2 "<disk type='file' device='disk'><source file='/y.img'/>" \
                   "<target dev='vdb' bus='virtio'/></disk>"
 
+/* libvirt 9.0's test driver has no device attach, detach or update, live
+ * or persistent: the calls are refused as not supported. */
 static void
 test_devices(void **state)
 {
     virConnectPtr conn = *state;
     virDomainPtr dom = virDomainLookupByName(conn, "test");
-    g_autofree char *live = NULL;
-    g_autofree char *config = NULL;
-    g_autofree char *updated = NULL;
-    g_autofree char *detached = NULL;
-
-    assert_int_equal(virDomainAttachDevice(dom, DISK_VDB), 0);
-    live = virDomainGetXMLDesc(dom, 0);
-    config = virDomainGetXMLDesc(dom, VIR_DOMAIN_XML_INACTIVE);
-    assert_non_null(strstr(live, "/x.img"));
-    assert_null(strstr(config, "/x.img"));
+    g_autofree char *before = virDomainGetXMLDesc(dom, VIR_DOMAIN_XML_INACTIVE);
+    g_autofree char *after = NULL;
 
     assert_int_equal(virDomainAttachDevice(dom, DISK_VDB), -1);
-    assert_non_null(virGetLastError());
-
-    assert_int_equal(virDomainUpdateDeviceFlags(dom, DISK_VDB2, VIR_DOMAIN_AFFECT_LIVE), 0);
-    updated = virDomainGetXMLDesc(dom, 0);
-    assert_non_null(strstr(updated, "/y.img"));
-    assert_null(strstr(updated, "/x.img"));
-
-    assert_int_equal(virDomainDetachDevice(dom, DISK_VDB2), 0);
-    detached = virDomainGetXMLDesc(dom, 0);
-    assert_null(strstr(detached, "vdb"));
+    tdAssertError(VIR_ERR_NO_SUPPORT, "virDomainAttachDevice");
+    assert_int_equal(virDomainAttachDeviceFlags(dom, DISK_VDB, VIR_DOMAIN_AFFECT_CONFIG), -1);
+    tdAssertError(VIR_ERR_NO_SUPPORT, "virDomainAttachDeviceFlags");
+    assert_int_equal(virDomainUpdateDeviceFlags(dom, DISK_VDB2, VIR_DOMAIN_AFFECT_LIVE), -1);
+    tdAssertError(VIR_ERR_NO_SUPPORT, "virDomainUpdateDeviceFlags");
     assert_int_equal(virDomainDetachDevice(dom, DISK_VDB2), -1);
-    tdAssertError(VIR_ERR_DEVICE_MISSING, NULL);
-
-    /* CONFIG only: visible after the next boot. */
-    assert_int_equal(virDomainAttachDeviceFlags(dom, DISK_VDB, VIR_DOMAIN_AFFECT_CONFIG), 0);
-    assert_int_equal(virDomainIsUpdated(dom), 1);
-    assert_int_equal(virDomainDestroy(dom), 0);
-    {
-        g_autofree char *off = virDomainGetXMLDesc(dom, 0);
-
-        assert_non_null(strstr(off, "/x.img"));
-    }
-    assert_int_equal(virDomainAttachDevice(dom, DISK_VDB), -1);
-    tdAssertError(VIR_ERR_OPERATION_INVALID, "domain is not running");
-    assert_int_equal(virDomainAttachDeviceFlags(dom, "<disk", VIR_DOMAIN_AFFECT_CONFIG), -1);
-    assert_non_null(virGetLastError());
+    tdAssertError(VIR_ERR_NO_SUPPORT, "virDomainDetachDevice");
+    assert_int_equal(virDomainDetachDeviceFlags(dom, DISK_VDB2, VIR_DOMAIN_AFFECT_CONFIG), -1);
+    tdAssertError(VIR_ERR_NO_SUPPORT, "virDomainDetachDeviceFlags");
+    after = virDomainGetXMLDesc(dom, VIR_DOMAIN_XML_INACTIVE);
+    assert_string_equal(before, after);
     virDomainFree(dom);
 }
 

@@ -261,6 +261,8 @@ vkQemuCmdMachine(cmdBuf *b)
         g_string_append_printf(m, ",vmport=%s", state(vmport));
     if (state(smm))
         g_string_append_printf(m, ",smm=%s", state(smm));
+    if (def->memDumpCore)
+        g_string_append_printf(m, ",dump-guest-core=%s", def->memDumpCore == 1 ? "on" : "off");
     if (vkQemuCmdChild(mb, "nosharepages"))
         g_string_append(m, ",mem-merge=off");
     if (ioapic && vkXmlElemGetAttr(ioapic, "driver"))

@@ -131,6 +131,7 @@ struct _vkDomainDef {
 
     unsigned long long maxMemory;      /* [core] <memory>, KiB */
     unsigned long long currentMemory;  /* [core] <currentMemory>, KiB */
+    int memDumpCore;                   /* <memory dumpCore>: 0 absent, 1 on, 2 off */
     unsigned long long memoryHotplugMax; /* <maxMemory>, KiB, 0 when absent */
     unsigned int memorySlots;
 

@@ -333,7 +333,9 @@ vkDomainDefFormat(const vkDomainDef *def, unsigned int flags)
         g_string_append_printf(buf, " unit='KiB'>%llu</maxMemory>\n",
                                def->memoryHotplugMax);
     }
-    g_string_append_printf(buf, "  <memory unit='KiB'>%llu</memory>\n", def->maxMemory);
+    g_string_append_printf(buf, "  <memory%s unit='KiB'>%llu</memory>\n",
+                           def->memDumpCore == 1 ? " dumpCore='on'" :
+                           def->memDumpCore == 2 ? " dumpCore='off'" : "", def->maxMemory);
     g_string_append_printf(buf, "  <currentMemory unit='KiB'>%llu</currentMemory>\n",
                            def->currentMemory ? def->currentMemory : def->maxMemory);
     topExtra(buf, def, extraBeforeVcpu);

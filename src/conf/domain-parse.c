@@ -519,8 +519,17 @@ parseTop(vkDomainDef *def, xmlNodePtr root, unsigned int flags,
         } else if (NAME_IS(n, "metadata")) {
             parseMetadata(def, n);
         } else if (NAME_IS(n, "memory")) {
+            const char *core = vkXmlAttr(n, "dumpCore");
+
             if (parseMemory(n, &def->maxMemory) < 0)
                 return -1;
+            if (core && strcmp(core, "on") != 0 && strcmp(core, "off") != 0) {
+                vkReportErrorFull(VIR_FROM_XML, VIR_ERR_XML_ERROR, __FILE__, __func__,
+                                  __LINE__, "Invalid value for attribute 'dumpCore' in "
+                                  "element 'memory': '%s'.", core);
+                return -1;
+            }
+            def->memDumpCore = !core ? 0 : strcmp(core, "on") == 0 ? 1 : 2;
         } else if (NAME_IS(n, "currentMemory")) {
             if (parseMemory(n, &def->currentMemory) < 0)
                 return -1;

@@ -359,7 +359,16 @@ vkQemuNodeGetInfo(virConnectPtr conn, virNodeInfoPtr info)
 vkDomainDef *
 vkQemuParseDef(vkQemuState *st, const char *xml)
 {
-    g_autoptr(vkDomainDef) def = vkDomainDefParseString(xml, "kvm,qemu", 0);
+    return vkQemuParseDefFlags(st, xml, 0);
+}
+
+/* parseFlags: VK_DOMAIN_PARSE_INACTIVE for a define, which drops what only
+ * a running guest has (a block job's <mirror>, an autoport's port), as
+ * libvirt's define does. */
+vkDomainDef *
+vkQemuParseDefFlags(vkQemuState *st, const char *xml, unsigned int parseFlags)
+{
+    g_autoptr(vkDomainDef) def = vkDomainDefParseString(xml, "kvm,qemu", parseFlags);
     vkQemuCaps *c;
     const char *canon;
 

@@ -32,7 +32,7 @@ hasSnapshot(const void *obj, void *opaque)
 static vkDomainDef *
 parseForDefine(vkStateBase *st, const char *xml)
 {
-    return vkQemuParseDef((vkQemuState *)st, xml);
+    return vkQemuParseDefFlags((vkQemuState *)st, xml, VK_DOMAIN_PARSE_INACTIVE);
 }
 
 /* A managed save image goes with the domain only when asked for.  The

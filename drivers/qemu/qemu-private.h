@@ -193,6 +193,7 @@ int vkQemuNodeGetInfo(virConnectPtr conn, virNodeInfoPtr info);
 /* Parse, fill the driver's defaults (arch, machine, emulator) and refuse
  * what QEMU support does not cover. */
 vkDomainDef *vkQemuParseDef(vkQemuState *st, const char *xml);
+vkDomainDef *vkQemuParseDefFlags(vkQemuState *st, const char *xml, unsigned int parseFlags);
 /* Refuses a definition the current emulator cannot run (a custom CPU
  * model it does not know); called locked, at define and again at start
  * since QEMU may have been replaced in between. */

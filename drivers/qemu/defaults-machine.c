@@ -267,7 +267,8 @@ totalMemory(vkDomainDef *def)
                       "Total size of memory devices exceeds the total memory size");
         return -1;
     }
-    if (!def->currentMemory || def->currentMemory > def->maxMemory)
+    /* an absent <currentMemory> follows the total, as in libvirt */
+    if (!def->currentMemory || def->currentMemory > def->maxMemory || def->currentMemoryFilled)
         def->currentMemory = def->maxMemory;
     return 0;
 }

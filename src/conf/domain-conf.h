@@ -132,6 +132,7 @@ struct _vkDomainDef {
     unsigned long long maxMemory;      /* [core] <memory>, KiB */
     unsigned long long currentMemory;  /* [core] <currentMemory>, KiB */
     int memDumpCore;                   /* <memory dumpCore>: 0 absent, 1 on, 2 off */
+    bool currentMemoryFilled;          /* <currentMemory> absent: set to <memory> at parse */
     unsigned long long memoryHotplugMax; /* <maxMemory>, KiB, 0 when absent */
     unsigned int memorySlots;
 

@@ -708,8 +708,10 @@ vkDomainDefParseNode(vkXmlNodePtr root, const char *virtType,
                       "an os <type> must be specified for domain '%s'", def->name);
         return NULL;
     }
-    if (def->currentMemory == 0 || def->currentMemory > def->maxMemory)
+    if (def->currentMemory == 0 || def->currentMemory > def->maxMemory) {
+        def->currentMemoryFilled = def->currentMemory == 0;
         def->currentMemory = def->maxMemory;
+    }
     if (def->memoryHotplugMax && def->memoryHotplugMax < def->maxMemory) {
         vkReportError(VIR_ERR_XML_DETAIL,
                       "<maxMemory> of domain '%s' is smaller than <memory>",

@@ -186,11 +186,14 @@ class PtyProc:
     def wait_raw(self, guard=GUARD):
         """Waits until the program put its terminal in raw mode: bytes typed
         before that would be eaten by the line discipline (virsh flushes
-        pending input when it switches)."""
+        pending input when it switches).  Output is read meanwhile: a
+        client switching with TCSAFLUSH waits for what it wrote to be read
+        (virtkit's banner line ends after the needle tests wait for)."""
         end = time.monotonic() + guard
         while termios.tcgetattr(self.fd)[3] & termios.ICANON:
             if time.monotonic() > end:
                 raise AssertionError("terminal never went raw; output %r" % self.out)
+            self.drain()
             time.sleep(0.01)
 
     def wait(self, guard=GUARD):

@@ -360,6 +360,27 @@ numberConsoles(GPtrArray *chrs)
     }
 }
 
+static void
+renumberConsolesAfter(GPtrArray *chrs, const vkDomainChrDef *first)
+{
+    int n = 0;
+    bool after = false;
+
+    for (guint i = 0; i < chrs->len; i++) {
+        vkDomainChrDef *c = chrs->pdata[i];
+        g_autofree char *port = NULL;
+
+        if (c->kind != VK_DOMAIN_CHR_CONSOLE)
+            continue;
+        if (after && c->target) {
+            port = g_strdup_printf("%d", n);
+            vkXmlElemSetAttr(c->target, "port", port);
+        }
+        after |= c == first;
+        n++;
+    }
+}
+
 static guint
 firstConsoleAt(GPtrArray *chrs)
 {
@@ -388,6 +409,9 @@ vkDomainChrConsoleCompat(vkDomainDef *def, vkDomainChrDef *firstSerial, int ncon
             vkDomainChrDef *compat = chrCopyAs(firstSerial, VK_DOMAIN_CHR_CONSOLE);
             compat->target = chrTarget("serial", vkXmlElemGetAttr(firstSerial->target, "port") ?: "0");
             g_ptr_array_insert(chrs, (gint)at, compat);
+            /* the consoles after it moved one place: their port is their
+             * new position, as the next parse of this output will say */
+            renumberConsolesAfter(chrs, compat);
         }
     } else if (hvm && !firstSerial && con && (!ttype || strcmp(ttype, "serial") == 0)) {
         /* A serial console with no serial port is the first serial port. */

@@ -71,7 +71,6 @@ vkTestDomainGetBlkioParameters(virDomainPtr dom, virTypedParameterPtr params,
                                int *nparams, unsigned int flags)
 {
     vkTestState *st;
-    vkTestDomain *obj;
     vkDomainDef *def;
     vkXmlElem *top;
     int n;
@@ -80,12 +79,8 @@ vkTestDomainGetBlkioParameters(virDomainPtr dom, virTypedParameterPtr params,
                         VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG |
                         VIR_TYPED_PARAM_STRING_OKAY, flags);
     flags &= ~VIR_TYPED_PARAM_STRING_OKAY;
-    if (!(obj = vkTestDomainGet(dom, &st)))
+    if (!(def = vkTestDomainOneDef(dom, flags, &st)))
         return -1;
-    if (!(def = vkTestOneDef(obj, flags))) {
-        g_mutex_unlock(&st->lock);
-        return -1;
-    }
     if (*nparams == 0) {
         *nparams = G_N_ELEMENTS(blkioTypes);
         g_mutex_unlock(&st->lock);

@@ -93,7 +93,6 @@ vkTestDomainGetIOThreadInfo(virDomainPtr dom, virDomainIOThreadInfoPtr **info,
                             unsigned int flags)
 {
     vkTestState *st;
-    vkTestDomain *obj;
     vkDomainDef *def;
     g_autoptr(GArray) ids = NULL;
     virDomainIOThreadInfoPtr *out;
@@ -101,12 +100,8 @@ vkTestDomainGetIOThreadInfo(virDomainPtr dom, virDomainIOThreadInfoPtr **info,
 
     VK_TEST_CHECK_FLAGS("testDomainGetIOThreadInfo",
                         VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG, flags);
-    if (!(obj = vkTestDomainGet(dom, &st)))
+    if (!(def = vkTestDomainOneDef(dom, flags, &st)))
         return -1;
-    if (!(def = vkTestOneDef(obj, flags))) {
-        g_mutex_unlock(&st->lock);
-        return -1;
-    }
     ids = iothreadIds(def);
     *info = NULL;
     if (ids->len == 0) {

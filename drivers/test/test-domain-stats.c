@@ -164,18 +164,13 @@ vkTestDomainGetVcpuPinInfo(virDomainPtr dom, int ncpumaps, unsigned char *cpumap
                            int maplen, unsigned int flags)
 {
     vkTestState *st;
-    vkTestDomain *obj;
     vkDomainDef *def;
     int n;
 
     CHECK_FLAGS("testDomainGetVcpuPinInfo",
                 VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG, flags);
-    if (!(obj = vkTestDomainGet(dom, &st)))
+    if (!(def = vkTestDomainOneDef(dom, flags, &st)))
         return -1;
-    if (!(def = vkTestOneDef(obj, flags))) {
-        g_mutex_unlock(&st->lock);
-        return -1;
-    }
     n = MIN(ncpumaps, (int)def->maxVcpus);
     memset(cpumaps, 0, (size_t)ncpumaps * maplen);
     for (int i = 0; i < n; i++)
@@ -191,17 +186,12 @@ vkTestDomainGetEmulatorPinInfo(virDomainPtr dom, unsigned char *cpumaps,
                                int maplen, unsigned int flags)
 {
     vkTestState *st;
-    vkTestDomain *obj;
     vkDomainDef *def;
 
     CHECK_FLAGS("testDomainGetEmulatorPinInfo",
                 VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG, flags);
-    if (!(obj = vkTestDomainGet(dom, &st)))
+    if (!(def = vkTestDomainOneDef(dom, flags, &st)))
         return -1;
-    if (!(def = vkTestOneDef(obj, flags))) {
-        g_mutex_unlock(&st->lock);
-        return -1;
-    }
     memset(cpumaps, 0, maplen);
     maskFor(def, cputuneChild(def, "emulatorpin", NULL, 0), vkTestHostCPUs(st), cpumaps, maplen);
     g_mutex_unlock(&st->lock);

@@ -172,7 +172,6 @@ vkTestDomainGetMemoryParameters(virDomainPtr dom, virTypedParameterPtr params,
                                 int *nparams, unsigned int flags)
 {
     vkTestState *st;
-    vkTestDomain *obj;
     vkDomainDef *def;
     int n;
 
@@ -180,12 +179,8 @@ vkTestDomainGetMemoryParameters(virDomainPtr dom, virTypedParameterPtr params,
                         VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG |
                         VIR_TYPED_PARAM_STRING_OKAY, flags);
     flags &= ~VIR_TYPED_PARAM_STRING_OKAY;
-    if (!(obj = vkTestDomainGet(dom, &st)))
+    if (!(def = vkTestDomainOneDef(dom, flags, &st)))
         return -1;
-    if (!(def = vkTestOneDef(obj, flags))) {
-        g_mutex_unlock(&st->lock);
-        return -1;
-    }
     if (*nparams == 0) {
         *nparams = 3;
         g_mutex_unlock(&st->lock);
@@ -259,7 +254,6 @@ vkTestDomainGetNumaParameters(virDomainPtr dom, virTypedParameterPtr params,
                               int *nparams, unsigned int flags)
 {
     vkTestState *st;
-    vkTestDomain *obj;
     vkDomainDef *def;
     vkXmlElem *mem;
     const char *mode;
@@ -269,12 +263,8 @@ vkTestDomainGetNumaParameters(virDomainPtr dom, virTypedParameterPtr params,
                         VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG |
                         VIR_TYPED_PARAM_STRING_OKAY, flags);
     flags &= ~VIR_TYPED_PARAM_STRING_OKAY;
-    if (!(obj = vkTestDomainGet(dom, &st)))
+    if (!(def = vkTestDomainOneDef(dom, flags, &st)))
         return -1;
-    if (!(def = vkTestOneDef(obj, flags))) {
-        g_mutex_unlock(&st->lock);
-        return -1;
-    }
     if (*nparams == 0) {
         *nparams = 2;
         g_mutex_unlock(&st->lock);
@@ -406,7 +396,6 @@ vkTestDomainGetPerfEvents(virDomainPtr dom, virTypedParameterPtr *params,
                           int *nparams, unsigned int flags)
 {
     vkTestState *st;
-    vkTestDomain *obj;
     vkDomainDef *def;
     vkXmlElem *perf;
     virTypedParameterPtr out;
@@ -415,12 +404,8 @@ vkTestDomainGetPerfEvents(virDomainPtr dom, virTypedParameterPtr *params,
                         VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG |
                         VIR_TYPED_PARAM_STRING_OKAY, flags);
     flags &= ~VIR_TYPED_PARAM_STRING_OKAY;
-    if (!(obj = vkTestDomainGet(dom, &st)))
+    if (!(def = vkTestDomainOneDef(dom, flags, &st)))
         return -1;
-    if (!(def = vkTestOneDef(obj, flags))) {
-        g_mutex_unlock(&st->lock);
-        return -1;
-    }
     perf = vkTestTuneTop(def, "perf", false);
     out = g_new0(virTypedParameter, N_PERF);
     for (int i = 0; i < N_PERF; i++) {
@@ -439,7 +424,6 @@ vkTestDomainSetPerfEvents(virDomainPtr dom, virTypedParameterPtr params,
                           int nparams, unsigned int flags)
 {
     vkTestState *st;
-    vkTestDomain *obj;
     vkDomainDef *def;
     vkXmlElem *perf;
     int types[N_PERF];
@@ -450,12 +434,8 @@ vkTestDomainSetPerfEvents(virDomainPtr dom, virTypedParameterPtr params,
         types[i] = VIR_TYPED_PARAM_BOOLEAN;
     if (vkTestValidateParams(params, nparams, perfEvents, types) < 0)
         return -1;
-    if (!(obj = vkTestDomainGet(dom, &st)))
+    if (!(def = vkTestDomainOneDef(dom, flags, &st)))
         return -1;
-    if (!(def = vkTestOneDef(obj, flags))) {
-        g_mutex_unlock(&st->lock);
-        return -1;
-    }
     perf = vkTestTuneTop(def, "perf", nparams > 0);
     for (int i = 0; i < nparams; i++) {
         vkXmlElem *ev = vkTestTuneChild(perf, "event", "name", params[i].field, true);

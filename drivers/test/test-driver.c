@@ -337,6 +337,21 @@ vkTestOneDef(vkTestDomain *obj, unsigned int flags)
     return live ? live : config;
 }
 
+/* The definition of dom that flags select, returned with st's lock held;
+ * NULL, unlocked, with the error. */
+vkDomainDef *
+vkTestDomainOneDef(virDomainPtr dom, unsigned int flags, vkTestState **st)
+{
+    vkTestDomain *obj = vkTestDomainGet(dom, st);
+    vkDomainDef *def;
+
+    if (!obj)
+        return NULL;
+    if (!(def = vkTestOneDef(obj, flags)))
+        g_mutex_unlock(&(*st)->lock);
+    return def;
+}
+
 static vkDrvOpenStatus
 testConnectOpen(virConnectPtr conn, virConnectAuthPtr auth, unsigned int flags)
 {

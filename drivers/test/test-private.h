@@ -113,6 +113,7 @@ int vkTestGetDefs(vkTestDomain *obj, unsigned int flags,
 /* libvirt's one-def rule for getters: LIVE and CONFIG exclusive, then
  * the def vkTestGetDefs selects. */
 vkDomainDef *vkTestOneDef(vkTestDomain *obj, unsigned int flags);
+vkDomainDef *vkTestDomainOneDef(virDomainPtr dom, unsigned int flags, vkTestState **st);
 /* libvirt's flag check: the message names libvirt's function. */
 #define VK_TEST_CHECK_FLAGS(fn, allowed, flags) \
     do { \

@@ -202,7 +202,7 @@ def counting_on(before, after):
     text_a, text_b = read(before), read(after)
     # a line cut by the pause is split between the two files: join them
     seq = counts(text_a + text_b)
-    assert seq == list(range(seq[0], seq[0] + len(seq))), seq
+    assert seq == list(range(seq[0], seq[0] + len(seq))), (seq, text_a[-300:], text_b[:1500])
     assert counts(text_a) and counts(text_b)[0] > counts(text_a)[-1], (text_a[-200:],
                                                                       text_b[:200])
     assert "VK-BOOT" not in text_b, text_b[:400]

@@ -531,6 +531,25 @@ changeConfig(vkQemuState *st, vkQemuDomain *obj, const char *xml, bool attach)
     return 0;
 }
 
+int
+vkQemuDeviceAffect(vkQemuDomain *obj, unsigned int flags, bool *live, bool *config)
+{
+    *live = flags & VIR_DOMAIN_AFFECT_LIVE;
+    *config = flags & VIR_DOMAIN_AFFECT_CONFIG;
+    if (!*live && !*config) {
+        *live = obj->id >= 0;
+        *config = !*live;
+    }
+    if (*live && !vkQemuCheckActive(obj))
+        return -1;
+    if (*config && !obj->persistent) {
+        vkReportError(VIR_ERR_OPERATION_INVALID, "%s",
+                      "transient domains do not have any persistent config");
+        return -1;
+    }
+    return 0;
+}
+
 static int
 changeDevice(virDomainPtr dom, const char *xml, unsigned int flags, bool attach)
 {
@@ -545,20 +564,9 @@ changeDevice(virDomainPtr dom, const char *xml, unsigned int flags, bool attach)
     vkQemuDomainRef(obj);
     if (vkQemuBeginJob(st, obj) < 0)
         goto nojob;
-    live = flags & VIR_DOMAIN_AFFECT_LIVE;
-    config = flags & VIR_DOMAIN_AFFECT_CONFIG;
-    if (!live && !config) {
-        live = obj->id >= 0;
-        config = !live;
-    }
-    if (live && obj->id < 0)
-        vkReportError(VIR_ERR_OPERATION_INVALID,
-                      "domain '%s' is not running: no live device change", obj->name);
-    else if (config && !obj->persistent)
-        vkReportError(VIR_ERR_OPERATION_INVALID,
-                      "transient domain '%s' has no persistent configuration", obj->name);
-    else if ((!live || changeLive(st, obj, xml, attach) == 0) &&
-             (!config || changeConfig(st, obj, xml, attach) == 0))
+    if (vkQemuDeviceAffect(obj, flags, &live, &config) == 0 &&
+        (!live || changeLive(st, obj, xml, attach) == 0) &&
+        (!config || changeConfig(st, obj, xml, attach) == 0))
         ret = 0;
     vkQemuEndJob(st, obj);
  nojob:

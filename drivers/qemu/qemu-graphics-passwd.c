@@ -20,6 +20,7 @@
 #include "conf/domain-conf-priv.h"
 #include "drivers/qemu/qemu-private.h"
 #include "drivers/qemu/qemu-graphics.h"
+#include "drivers/qemu/qemu-stats.h"
 #include "drivers/qemu/command.h"
 
 static const char *
@@ -260,7 +261,7 @@ vkQemuDomainUpdateDeviceFlags(virDomainPtr dom, const char *xml, unsigned int fl
     vkQemuDomainRef(obj);
     if (vkQemuBeginJob(st, obj) < 0)
         goto nojob;
-    if (vkQemuDeviceAffect(obj, flags, &live, &config) == 0) {
+    if (vkQemuAffect(obj, flags, &live, &config) == 0) {
         g_autoptr(vkDomainDeviceDef) dev = live ? vkDomainDeviceDefParseString(xml, obj->def, 0)
                                                 : NULL;
 

@@ -24,6 +24,7 @@
 #include "drivers/qemu/qemu-blockdev.h"
 #include "drivers/qemu/qemu-blockjob.h"
 #include "drivers/qemu/qemu-net.h"
+#include "drivers/qemu/qemu-stats.h"
 
 /* How long a detach waits for the guest to let go of the device. */
 #define UNPLUG_WAIT_MS 10000
@@ -531,25 +532,6 @@ changeConfig(vkQemuState *st, vkQemuDomain *obj, const char *xml, bool attach)
     return 0;
 }
 
-int
-vkQemuDeviceAffect(vkQemuDomain *obj, unsigned int flags, bool *live, bool *config)
-{
-    *live = flags & VIR_DOMAIN_AFFECT_LIVE;
-    *config = flags & VIR_DOMAIN_AFFECT_CONFIG;
-    if (!*live && !*config) {
-        *live = obj->id >= 0;
-        *config = !*live;
-    }
-    if (*live && !vkQemuCheckActive(obj))
-        return -1;
-    if (*config && !obj->persistent) {
-        vkReportError(VIR_ERR_OPERATION_INVALID, "%s",
-                      "transient domains do not have any persistent config");
-        return -1;
-    }
-    return 0;
-}
-
 static int
 changeDevice(virDomainPtr dom, const char *xml, unsigned int flags, bool attach)
 {
@@ -564,7 +546,7 @@ changeDevice(virDomainPtr dom, const char *xml, unsigned int flags, bool attach)
     vkQemuDomainRef(obj);
     if (vkQemuBeginJob(st, obj) < 0)
         goto nojob;
-    if (vkQemuDeviceAffect(obj, flags, &live, &config) == 0 &&
+    if (vkQemuAffect(obj, flags, &live, &config) == 0 &&
         (!live || changeLive(st, obj, xml, attach) == 0) &&
         (!config || changeConfig(st, obj, xml, attach) == 0))
         ret = 0;

@@ -391,11 +391,6 @@ int vkQemuDomainRename(virDomainPtr dom, const char *new_name, unsigned int flag
 int vkQemuRestoreManaged(vkQemuState *st, vkQemuDomain *obj, unsigned int flags);
 
 /* qemu-hotplug.c: device_add/device_del */
-/* Which definitions the VIR_DOMAIN_AFFECT_* flags of a device call name
- * (CURRENT: the live one of a running domain, else the persistent one);
- * -1 with libvirt's VIR_ERR_OPERATION_INVALID for the live one of an
- * inactive domain or the persistent one of a transient domain.  Locked. */
-int vkQemuDeviceAffect(vkQemuDomain *obj, unsigned int flags, bool *live, bool *config);
 int vkQemuDomainAttachDevice(virDomainPtr dom, const char *xml);
 int vkQemuDomainAttachDeviceFlags(virDomainPtr dom, const char *xml, unsigned int flags);
 int vkQemuDomainDetachDevice(virDomainPtr dom, const char *xml);

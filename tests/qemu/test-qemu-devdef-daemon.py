@@ -14,8 +14,9 @@ With the real virsh on a private virtkitd (qemu:///system):
   the host device; nothing of it is left running;
 - a duplicate <hostdev> is refused at define, as libvirt refuses it;
 - attach-device, detach-device and update-device are refused with
-  libvirt 9.0's words for --live on a shut-off guest and for --config on
-  a transient one (compared with a private libvirtd by hand)."""
+  libvirt 9.0's words for --live on a shut-off guest, and they, setvcpus
+  and dommemstat --period for --config on a transient one (compared with
+  a private libvirtd by hand)."""
 
 import os
 import shutil
@@ -162,8 +163,10 @@ def main():
         virsh(daemon.rw, "create", path)
         pid = status_pid(root, "tr")
         pids.append(pid)
-        for cmd, xml in calls:
-            r = virsh(daemon.rw, cmd, "tr", xml, "--config", ok=False)
+        # the same resolution serves setvcpus and the balloon's period
+        for args in [(cmd, "tr", xml) for cmd, xml in calls] + \
+                [("setvcpus", "tr", "1"), ("dommemstat", "tr", "--period", "5")]:
+            r = virsh(daemon.rw, *args, "--config", ok=False)
             assert r.returncode != 0 and "Requested operation is not valid: transient " \
                 "domains do not have any persistent config" in r.stderr, r.stderr
         virsh(daemon.rw, "destroy", "tr")

@@ -20,6 +20,7 @@
 #include "conf/domain-conf-priv.h"
 #include "drivers/qemu/qemu-private.h"
 #include "drivers/qemu/qemu-graphics.h"
+#include "drivers/qemu/qemu-stats.h"
 #include "drivers/qemu/command.h"
 
 static const char *
@@ -260,18 +261,7 @@ vkQemuDomainUpdateDeviceFlags(virDomainPtr dom, const char *xml, unsigned int fl
     vkQemuDomainRef(obj);
     if (vkQemuBeginJob(st, obj) < 0)
         goto nojob;
-    live = flags & VIR_DOMAIN_AFFECT_LIVE;
-    config = flags & VIR_DOMAIN_AFFECT_CONFIG;
-    if (!live && !config) {
-        live = obj->id >= 0;
-        config = !live;
-    }
-    if (live && obj->id < 0) {
-        vkReportError(VIR_ERR_OPERATION_INVALID, "%s", "domain is not running");
-    } else if (config && !obj->persistent) {
-        vkReportError(VIR_ERR_OPERATION_INVALID, "%s",
-                      "transient domains do not have any persistent config");
-    } else {
+    if (vkQemuAffect(obj, flags, &live, &config) == 0) {
         g_autoptr(vkDomainDeviceDef) dev = live ? vkDomainDeviceDefParseString(xml, obj->def, 0)
                                                 : NULL;
 

@@ -24,6 +24,7 @@
 #include "drivers/qemu/qemu-blockdev.h"
 #include "drivers/qemu/qemu-blockjob.h"
 #include "drivers/qemu/qemu-net.h"
+#include "drivers/qemu/qemu-stats.h"
 
 /* How long a detach waits for the guest to let go of the device. */
 #define UNPLUG_WAIT_MS 10000
@@ -545,20 +546,9 @@ changeDevice(virDomainPtr dom, const char *xml, unsigned int flags, bool attach)
     vkQemuDomainRef(obj);
     if (vkQemuBeginJob(st, obj) < 0)
         goto nojob;
-    live = flags & VIR_DOMAIN_AFFECT_LIVE;
-    config = flags & VIR_DOMAIN_AFFECT_CONFIG;
-    if (!live && !config) {
-        live = obj->id >= 0;
-        config = !live;
-    }
-    if (live && obj->id < 0)
-        vkReportError(VIR_ERR_OPERATION_INVALID,
-                      "domain '%s' is not running: no live device change", obj->name);
-    else if (config && !obj->persistent)
-        vkReportError(VIR_ERR_OPERATION_INVALID,
-                      "transient domain '%s' has no persistent configuration", obj->name);
-    else if ((!live || changeLive(st, obj, xml, attach) == 0) &&
-             (!config || changeConfig(st, obj, xml, attach) == 0))
+    if (vkQemuAffect(obj, flags, &live, &config) == 0 &&
+        (!live || changeLive(st, obj, xml, attach) == 0) &&
+        (!config || changeConfig(st, obj, xml, attach) == 0))
         ret = 0;
     vkQemuEndJob(st, obj);
  nojob:

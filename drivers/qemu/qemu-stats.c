@@ -241,7 +241,7 @@ vkQemuAffect(vkQemuDomain *obj, unsigned int flags, bool *live, bool *config)
         return -1;
     if (*config && !obj->persistent) {
         vkReportError(VIR_ERR_OPERATION_INVALID, "%s",
-                      "cannot change persistent config of a transient domain");
+                      "transient domains do not have any persistent config");
         return -1;
     }
     return 0;

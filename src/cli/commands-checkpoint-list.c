@@ -2,26 +2,12 @@
 /* commands-checkpoint-list.c: virsh's checkpoint-list: the table (with
  * --parent), --name and the --tree drawing over a domain's checkpoints or
  * the children of one (--from). Sorted by name unless --topological; the
- * tree is drawn by the snapshot list's code. */
+ * list is printed by the snapshot list's code (vkshMomentListPrint). */
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "vksh.h"
-
-typedef struct {
-    virDomainCheckpointPtr cp;
-    char *parent;
-} cpEntry;
-
-static int
-byName(const void *a, const void *b)
-{
-    const cpEntry *x = a, *y = b;
-
-    return g_ascii_strcasecmp(virDomainCheckpointGetName(x->cp),
-                              virDomainCheckpointGetName(y->cp));
-}
 
 static const vkshOptDef optsCheckpointList[] = {
     VKSH_OPT_DOMAIN,
@@ -37,50 +23,40 @@ static const vkshOptDef optsCheckpointList[] = {
     { NULL, 0, 0, NULL },
 };
 
-static void
-printTable(vkshCtl *ctl, cpEntry *e, size_t n, bool withParent)
+static const char *
+cpName(void *cp)
 {
-    g_autoptr(vkshTable) t = withParent
-        ? vkshTableNew("Name", "Creation Time", "Parent", NULL)
-        : vkshTableNew("Name", "Creation Time", NULL);
+    return virDomainCheckpointGetName(cp);
+}
 
-    for (size_t i = 0; i < n; i++) {
-        g_autofree char *xml = virDomainCheckpointGetXMLDesc(e[i].cp, 0);
-        g_autofree char *ctime = xml ? vkshSnapshotField(xml, "creationTime") : NULL;
-        char when[64] = "";
-        time_t secs = ctime ? (time_t)strtoll(ctime, NULL, 10) : 0;
-        struct tm tm;
+static char *
+cpXML(void *cp)
+{
+    return virDomainCheckpointGetXMLDesc(cp, 0);
+}
 
-        if (ctime && localtime_r(&secs, &tm))
-            strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S %z", &tm);
-        if (withParent)
-            vkshTableAddRow(t, virDomainCheckpointGetName(e[i].cp), when,
-                            e[i].parent ? e[i].parent : "", NULL);
-        else
-            vkshTableAddRow(t, virDomainCheckpointGetName(e[i].cp), when, NULL);
-    }
-    vkshTablePrint(ctl, t);
+static char *
+cpParentName(void *cp)
+{
+    virDomainCheckpointPtr p = virDomainCheckpointGetParent(cp, 0);
+    char *name;
+
+    if (!p)
+        return NULL;
+    name = g_strdup(virDomainCheckpointGetName(p));
+    virDomainCheckpointFree(p);
+    return name;
 }
 
 static void
-printTree(vkshCtl *ctl, cpEntry *e, size_t n, virDomainCheckpointPtr start)
+cpUnref(void *cp)
 {
-    g_autofree vkshTreeEntry *te = g_new0(vkshTreeEntry, n + 1);
-    g_autoptr(GString) indent = g_string_new(NULL);
-    size_t total = n;
-
-    for (size_t i = 0; i < n; i++) {
-        te[i].name = virDomainCheckpointGetName(e[i].cp);
-        te[i].parent = e[i].parent;
-    }
-    /* below --from the drawing starts at the checkpoint itself */
-    if (start)
-        te[total++].name = virDomainCheckpointGetName(start);
-    for (size_t i = 0; i < total; i++) {
-        if (start ? i == total - 1 : !te[i].parent)
-            vkshTreePrint(ctl, te, total, i, total - 1, true, indent);
-    }
+    virDomainCheckpointFree(cp);
 }
+
+static const vkshMomentKind checkpointKind = {
+    cpName, cpXML, cpParentName, cpUnref, false,
+};
 
 static bool
 cmdCheckpointList(vkshCtl *ctl, const vkshCmd *cmd)
@@ -96,7 +72,6 @@ cmdCheckpointList(vkshCtl *ctl, const vkshCmd *cmd)
     g_autoptr(virDomain) dom = NULL;
     virDomainCheckpointPtr start = NULL;
     virDomainCheckpointPtr *cps = NULL;
-    cpEntry *e;
     int n;
 
     if (!vkshOptExclusive(ctl, cmd, "tree", "name") ||
@@ -124,34 +99,9 @@ cmdCheckpointList(vkshCtl *ctl, const vkshCmd *cmd)
             virDomainCheckpointFree(start);
         return false;
     }
-    e = g_new0(cpEntry, n + 1);
-    for (int i = 0; i < n; i++) {
-        virDomainCheckpointPtr p = NULL;
-
-        e[i].cp = cps[i];
-        if ((vkshOptBool(cmd, "parent") || tree) &&
-            (p = virDomainCheckpointGetParent(cps[i], 0))) {
-            e[i].parent = g_strdup(virDomainCheckpointGetName(p));
-            virDomainCheckpointFree(p);
-        }
-    }
-    vkshResetLibError(ctl);
+    vkshMomentListPrint(ctl, cmd, &checkpointKind, (void **)cps, n, start,
+                        flags & VIR_DOMAIN_CHECKPOINT_LIST_TOPOLOGICAL);
     free(cps);
-    if (!(flags & VIR_DOMAIN_CHECKPOINT_LIST_TOPOLOGICAL))
-        qsort(e, n, sizeof(*e), byName);
-    if (tree) {
-        printTree(ctl, e, n, start);
-    } else if (vkshOptBool(cmd, "name")) {
-        for (int i = 0; i < n; i++)
-            vkshPrint(ctl, "%s\n", virDomainCheckpointGetName(e[i].cp));
-    } else {
-        printTable(ctl, e, n, vkshOptBool(cmd, "parent"));
-    }
-    for (int i = 0; i < n; i++) {
-        virDomainCheckpointFree(e[i].cp);
-        g_free(e[i].parent);
-    }
-    g_free(e);
     if (start)
         virDomainCheckpointFree(start);
     return true;

@@ -2,7 +2,8 @@
 /* commands-snapshot-list.c: virsh's snapshot-list: the table (with
  * --parent), --name and the --tree drawing, over the snapshots of a domain
  * or the children of one (--from, --current).  Sorted by name as virsh
- * sorts them, unless --topological asks for parents first. */
+ * sorts them, unless --topological asks for parents first.  checkpoint-list
+ * prints its list the same way, through vkshMomentListPrint. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,16 +12,16 @@
 #include "vksh.h"
 
 typedef struct {
-    virDomainSnapshotPtr snap;
+    void *obj;
+    const char *name;               /* obj's */
     char *parent;                   /* NULL for a root (or outside --from) */
-} vkshSnapEntry;
+} momentEntry;
 
 static int
 byName(const void *a, const void *b)
 {
-    const vkshSnapEntry *x = a, *y = b;
-    return g_ascii_strcasecmp(virDomainSnapshotGetName(x->snap),
-                              virDomainSnapshotGetName(y->snap));
+    const momentEntry *x = a, *y = b;
+    return g_ascii_strcasecmp(x->name, y->name);
 }
 
 /* Draws the subtree of entry i: name, then "|" and each child under
@@ -77,31 +78,117 @@ static const vkshOptDef optsList[] = {
 };
 
 static void
-printTable(vkshCtl *ctl, vkshSnapEntry *e, size_t n, bool withParent)
+printTable(vkshCtl *ctl, const vkshMomentKind *kind, momentEntry *e, size_t n,
+           bool withParent)
 {
-    g_autoptr(vkshTable) t = withParent
-        ? vkshTableNew("Name", "Creation Time", "State", "Parent", NULL)
-        : vkshTableNew("Name", "Creation Time", "State", NULL);
+    /* the columns and cells a kind lacks are NULL, which ends the lists */
+    const char *head[5] = { "Name", "Creation Time" };
+    size_t ncols = 2;
+    g_autoptr(vkshTable) t = NULL;
 
+    if (kind->stateColumn)
+        head[ncols++] = "State";
+    if (withParent)
+        head[ncols++] = "Parent";
+    t = vkshTableNew(head[0], head[1], head[2], head[3], NULL);
     for (size_t i = 0; i < n; i++) {
-        g_autofree char *xml = virDomainSnapshotGetXMLDesc(e[i].snap, 0);
-        g_autofree char *state = xml ? vkshSnapshotField(xml, "state") : NULL;
+        g_autofree char *xml = kind->xml(e[i].obj);
+        g_autofree char *state = xml && kind->stateColumn ? vkshSnapshotField(xml, "state")
+                                                          : NULL;
         g_autofree char *ctime = xml ? vkshSnapshotField(xml, "creationTime") : NULL;
+        const char *row[5] = { e[i].name };
+        size_t k = 2;
         char when[64] = "";
         time_t secs = ctime ? (time_t)strtoll(ctime, NULL, 10) : 0;
         struct tm tm;
 
         if (ctime && localtime_r(&secs, &tm))
             strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S %z", &tm);
+        row[1] = when;
+        if (kind->stateColumn)
+            row[k++] = state ? state : "";
         if (withParent)
-            vkshTableAddRow(t, virDomainSnapshotGetName(e[i].snap), when,
-                            state ? state : "", e[i].parent ? e[i].parent : "", NULL);
-        else
-            vkshTableAddRow(t, virDomainSnapshotGetName(e[i].snap), when,
-                            state ? state : "", NULL);
+            row[k++] = e[i].parent ? e[i].parent : "";
+        vkshTableAddRow(t, row[0], row[1], row[2], row[3], NULL);
     }
     vkshTablePrint(ctl, t);
 }
+
+void
+vkshMomentListPrint(vkshCtl *ctl, const vkshCmd *cmd, const vkshMomentKind *kind,
+                    void **list, int n, void *start, bool topological)
+{
+    bool tree = vkshOptBool(cmd, "tree");
+    momentEntry *e = g_new0(momentEntry, n + 1);
+
+    for (int i = 0; i < n; i++) {
+        e[i].obj = list[i];
+        e[i].name = kind->name(list[i]);
+        if (vkshOptBool(cmd, "parent") || tree)
+            e[i].parent = kind->parentName(list[i]);
+    }
+    vkshResetLibError(ctl);
+    if (!topological)
+        qsort(e, n, sizeof(*e), byName);
+
+    if (tree) {
+        g_autoptr(GString) indent = g_string_new(NULL);
+        g_autofree vkshTreeEntry *te = g_new0(vkshTreeEntry, n + 1);
+        int total = n;
+
+        for (int i = 0; i < n; i++) {
+            te[i].name = e[i].name;
+            te[i].parent = e[i].parent;
+        }
+        /* below --from the drawing starts at that snapshot itself */
+        if (start)
+            te[total++].name = kind->name(start);
+        for (int i = 0; i < total; i++) {
+            if (!te[i].parent || (start && i == total - 1))
+                vkshTreePrint(ctl, te, total, i, total - 1, true, indent);
+        }
+    } else if (vkshOptBool(cmd, "name")) {
+        for (int i = 0; i < n; i++)
+            vkshPrint(ctl, "%s\n", e[i].name);
+    } else {
+        printTable(ctl, kind, e, n, vkshOptBool(cmd, "parent"));
+    }
+    for (int i = 0; i < n; i++) {
+        kind->unref(e[i].obj);
+        g_free(e[i].parent);
+    }
+    g_free(e);
+}
+
+static const char *
+snapName(void *s)
+{
+    return virDomainSnapshotGetName(s);
+}
+
+static char *
+snapXML(void *s)
+{
+    return virDomainSnapshotGetXMLDesc(s, 0);
+}
+
+static char *
+snapParentName(void *s)
+{
+    g_autoptr(virDomainSnapshot) p = virDomainSnapshotGetParent(s, 0);
+
+    return p ? g_strdup(virDomainSnapshotGetName(p)) : NULL;
+}
+
+static void
+snapUnref(void *s)
+{
+    virDomainSnapshotFree(s);
+}
+
+static const vkshMomentKind snapshotKind = {
+    snapName, snapXML, snapParentName, snapUnref, true,
+};
 
 static bool
 cmdSnapshotList(vkshCtl *ctl, const vkshCmd *cmd)
@@ -124,7 +211,6 @@ cmdSnapshotList(vkshCtl *ctl, const vkshCmd *cmd)
     g_autoptr(virDomain) dom = NULL;
     g_autoptr(virDomainSnapshot) start = NULL;
     virDomainSnapshotPtr *snaps = NULL;
-    vkshSnapEntry *e;
     int n;
 
     if (!vkshOptExclusive(ctl, cmd, "tree", "name") ||
@@ -156,52 +242,9 @@ cmdSnapshotList(vkshCtl *ctl, const vkshCmd *cmd)
         vkshSaveLibError(ctl);
         return false;
     }
-    e = g_new0(vkshSnapEntry, n + 1);
-    for (int i = 0; i < n; i++) {
-        g_autoptr(virDomainSnapshot) p = NULL;
-        e[i].snap = snaps[i];
-        if (vkshOptBool(cmd, "parent") || tree) {
-            p = virDomainSnapshotGetParent(snaps[i], 0);
-            if (p)
-                e[i].parent = g_strdup(virDomainSnapshotGetName(p));
-        }
-    }
-    vkshResetLibError(ctl);
+    vkshMomentListPrint(ctl, cmd, &snapshotKind, (void **)snaps, n, start,
+                        flags & VIR_DOMAIN_SNAPSHOT_LIST_TOPOLOGICAL);
     g_free(snaps);
-    if (!(flags & VIR_DOMAIN_SNAPSHOT_LIST_TOPOLOGICAL))
-        qsort(e, n, sizeof(*e), byName);
-
-    if (tree) {
-        g_autoptr(GString) indent = g_string_new(NULL);
-        /* below --from the drawing starts at the snapshot itself */
-        if (start) {
-            e = g_renew(vkshSnapEntry, e, n + 2);
-            e[n].snap = start;
-            e[n].parent = NULL;
-            virDomainSnapshotRef(start);
-            n++;
-        }
-        g_autofree vkshTreeEntry *te = g_new0(vkshTreeEntry, n);
-
-        for (int i = 0; i < n; i++) {
-            te[i].name = virDomainSnapshotGetName(e[i].snap);
-            te[i].parent = e[i].parent;
-        }
-        for (int i = 0; i < n; i++) {
-            if (!e[i].parent || (start && i == n - 1))
-                vkshTreePrint(ctl, te, n, i, n - 1, true, indent);
-        }
-    } else if (vkshOptBool(cmd, "name")) {
-        for (int i = 0; i < n; i++)
-            vkshPrint(ctl, "%s\n", virDomainSnapshotGetName(e[i].snap));
-    } else {
-        printTable(ctl, e, n, vkshOptBool(cmd, "parent"));
-    }
-    for (int i = 0; i < n; i++) {
-        virDomainSnapshotFree(e[i].snap);
-        g_free(e[i].parent);
-    }
-    g_free(e);
     return true;
 }
 

@@ -163,6 +163,20 @@ typedef struct {
 } vkshTreeEntry;
 void vkshTreePrint(vkshCtl *ctl, const vkshTreeEntry *e, size_t n, size_t i, size_t last,
                    bool root, GString *indent);
+/* What vkshMomentListPrint needs of a snapshot or checkpoint handle. */
+typedef struct {
+    const char *(*name)(void *m);
+    char *(*xml)(void *m);
+    char *(*parentName)(void *m);   /* allocated; NULL for a root */
+    void (*unref)(void *m);
+    bool stateColumn;               /* the table has "State" (snapshots) */
+} vkshMomentKind;
+/* The listing half of snapshot-list and checkpoint-list: the n handles of
+ * list (taken; the array stays the caller's), printed as --tree, --name
+ * or the table (--parent) ask, by name unless topological.  start (--from,
+ * borrowed) heads the tree. */
+void vkshMomentListPrint(vkshCtl *ctl, const vkshCmd *cmd, const vkshMomentKind *kind,
+                         void **list, int n, void *start, bool topological);
 /* --bandwidth of the block job commands (MiB/s, or bytes/s with
  * --bytes, or a scaled byte count): -1 bad, 0 absent, 1 set
  * (commands-blockjob.c). */

@@ -115,20 +115,12 @@ vkCheckpointDefParseString(const char *xml, const char *virtType, bool redefine)
 {
     g_autoptr(vkCheckpointDef) def = g_new0(vkCheckpointDef, 1);
     xmlDocPtr doc;
-    xmlNodePtr root;
     int rc = 0;
 
     def->disks = g_ptr_array_new_with_free_func((GDestroyNotify)diskFree);
-    if (!(doc = vkConfReadXML(xml, "domaincheckpoint")))
+    if (!(doc = vkMomentReadDoc(xml, "domaincheckpoint", VIR_FROM_THIS)))
         return NULL;
-    root = xmlDocGetRootElement(doc);
-    if (!nameIs(root, "domaincheckpoint")) {
-        vkReportError(VIR_ERR_XML_ERROR, "expected root element <domaincheckpoint>, not <%s>",
-                      root->name);
-        xmlFreeDoc(doc);
-        return NULL;
-    }
-    for (xmlNodePtr c = root->children; c && rc == 0; c = c->next) {
+    for (xmlNodePtr c = xmlDocGetRootElement(doc)->children; c && rc == 0; c = c->next) {
         if (c->type == XML_ELEMENT_NODE)
             rc = parseTop(def, c, virtType, redefine);
     }
@@ -191,22 +183,10 @@ vkCheckpointDefAlignDisks(vkCheckpointDef *def)
 char *
 vkCheckpointDefFormat(const vkCheckpointDef *def, bool secure, bool noDomain)
 {
-    GString *buf = g_string_new("<domaincheckpoint>\n");
+    GString *buf = g_string_new(NULL);
 
-    g_string_append(buf, "  <name>");
-    vkConfEscape(buf, def->name);
-    g_string_append(buf, "</name>\n");
-    if (def->description) {
-        g_string_append(buf, "  <description>");
-        vkConfEscape(buf, def->description);
-        g_string_append(buf, "</description>\n");
-    }
-    if (def->parent) {
-        g_string_append(buf, "  <parent>\n    <name>");
-        vkConfEscape(buf, def->parent);
-        g_string_append(buf, "</name>\n  </parent>\n");
-    }
-    g_string_append_printf(buf, "  <creationTime>%lld</creationTime>\n", def->creationTime);
+    vkMomentFormatHead(buf, "domaincheckpoint", def->name, def->description, NULL,
+                       def->parent, def->creationTime);
     if (def->disks && def->disks->len) {
         g_string_append(buf, "  <disks>\n");
         for (guint i = 0; i < def->disks->len; i++) {
@@ -220,16 +200,8 @@ vkCheckpointDefFormat(const vkCheckpointDef *def, bool secure, bool noDomain)
         }
         g_string_append(buf, "  </disks>\n");
     }
-    if (def->dom && !noDomain) {
-        unsigned int dflags = VIR_DOMAIN_XML_INACTIVE | (secure ? VIR_DOMAIN_XML_SECURE : 0);
-        g_autofree char *dx = vkDomainDefFormat(def->dom, dflags);
-        g_auto(GStrv) lines = g_strsplit(dx, "\n", -1);
-
-        for (char **l = lines; *l; l++) {
-            if (**l)
-                g_string_append_printf(buf, "  %s\n", *l);
-        }
-    }
+    if (def->dom && !noDomain)
+        vkMomentFormatDomain(buf, def->dom, secure);
     g_string_append(buf, "</domaincheckpoint>\n");
     return g_string_free(buf, FALSE);
 }

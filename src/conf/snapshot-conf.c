@@ -195,6 +195,60 @@ vkMomentParseCommon(xmlNodePtr c, vkMomentCommon *m, bool redefine)
     return 1;
 }
 
+xmlDocPtr
+vkMomentReadDoc(const char *xml, const char *root, int errDomain)
+{
+    xmlDocPtr doc = vkConfReadXML(xml, root);
+    xmlNodePtr top;
+
+    if (!doc)
+        return NULL;
+    top = xmlDocGetRootElement(doc);
+    if (!nameIs(top, root)) {
+        vkReportErrorFull(errDomain, VIR_ERR_XML_ERROR, __FILE__, __func__, __LINE__,
+                          "expected root element <%s>, not <%s>", root, top->name);
+        xmlFreeDoc(doc);
+        return NULL;
+    }
+    return doc;
+}
+
+void
+vkMomentFormatHead(GString *buf, const char *root, const char *name,
+                   const char *description, const char *state, const char *parent,
+                   long long creationTime)
+{
+    g_string_append_printf(buf, "<%s>\n  <name>", root);
+    vkConfEscape(buf, name);
+    g_string_append(buf, "</name>\n");
+    if (description) {
+        g_string_append(buf, "  <description>");
+        vkConfEscape(buf, description);
+        g_string_append(buf, "</description>\n");
+    }
+    if (state)
+        g_string_append_printf(buf, "  <state>%s</state>\n", state);
+    if (parent) {
+        g_string_append(buf, "  <parent>\n    <name>");
+        vkConfEscape(buf, parent);
+        g_string_append(buf, "</name>\n  </parent>\n");
+    }
+    g_string_append_printf(buf, "  <creationTime>%lld</creationTime>\n", creationTime);
+}
+
+void
+vkMomentFormatDomain(GString *buf, const vkDomainDef *dom, bool secure)
+{
+    unsigned int flags = VIR_DOMAIN_XML_INACTIVE | (secure ? VIR_DOMAIN_XML_SECURE : 0);
+    g_autofree char *dx = vkDomainDefFormat(dom, flags);
+    g_auto(GStrv) lines = g_strsplit(dx, "\n", -1);
+
+    for (char **l = lines; *l; l++) {
+        if (**l)
+            g_string_append_printf(buf, "  %s\n", *l);
+    }
+}
+
 static int
 parseTop(vkSnapshotDef *def, xmlNodePtr c, const char *virtType, unsigned int flags)
 {
@@ -260,20 +314,12 @@ vkSnapshotDefParseString(const char *xml, const char *virtType, unsigned int fla
 {
     g_autoptr(vkSnapshotDef) def = g_new0(vkSnapshotDef, 1);
     xmlDocPtr doc;
-    xmlNodePtr root;
     int rc = 0;
 
     def->disks = g_ptr_array_new_with_free_func((GDestroyNotify)diskFree);
-    if (!(doc = vkConfReadXML(xml, "domainsnapshot")))
+    if (!(doc = vkMomentReadDoc(xml, "domainsnapshot", VIR_FROM_THIS)))
         return NULL;
-    root = xmlDocGetRootElement(doc);
-    if (!nameIs(root, "domainsnapshot")) {
-        vkReportError(VIR_ERR_XML_ERROR, "expected root element <domainsnapshot>, not <%s>",
-                      root->name);
-        xmlFreeDoc(doc);
-        return NULL;
-    }
-    for (xmlNodePtr c = root->children; c && rc == 0; c = c->next) {
+    for (xmlNodePtr c = xmlDocGetRootElement(doc)->children; c && rc == 0; c = c->next) {
         if (c->type == XML_ELEMENT_NODE)
             rc = parseTop(def, c, virtType, flags);
     }
@@ -367,24 +413,10 @@ vkSnapshotDefAlignDisks(vkSnapshotDef *def, bool diskOnly, bool running)
 char *
 vkSnapshotDefFormat(const vkSnapshotDef *def, unsigned int flags)
 {
-    GString *buf = g_string_new("<domainsnapshot>\n");
+    GString *buf = g_string_new(NULL);
 
-    g_string_append(buf, "  <name>");
-    vkConfEscape(buf, def->name);
-    g_string_append(buf, "</name>\n");
-    if (def->description) {
-        g_string_append(buf, "  <description>");
-        vkConfEscape(buf, def->description);
-        g_string_append(buf, "</description>\n");
-    }
-    if (def->state)
-        g_string_append_printf(buf, "  <state>%s</state>\n", def->state);
-    if (def->parent) {
-        g_string_append(buf, "  <parent>\n    <name>");
-        vkConfEscape(buf, def->parent);
-        g_string_append(buf, "</name>\n  </parent>\n");
-    }
-    g_string_append_printf(buf, "  <creationTime>%lld</creationTime>\n", def->creationTime);
+    vkMomentFormatHead(buf, "domainsnapshot", def->name, def->description, def->state,
+                       def->parent, def->creationTime);
     if (def->memory) {
         g_string_append(buf, "  <memory");
         vkConfAttr(buf, "snapshot", def->memory);
@@ -421,20 +453,8 @@ vkSnapshotDefFormat(const vkSnapshotDef *def, unsigned int flags)
         }
         g_string_append(buf, "  </disks>\n");
     }
-    if (def->dom) {
-        unsigned int dflags = VIR_DOMAIN_XML_INACTIVE;
-        g_autofree char *dx = NULL;
-        g_auto(GStrv) lines = NULL;
-
-        if (flags & VK_SNAPSHOT_FORMAT_SECURE)
-            dflags |= VIR_DOMAIN_XML_SECURE;
-        dx = vkDomainDefFormat(def->dom, dflags);
-        lines = g_strsplit(dx, "\n", -1);
-        for (char **l = lines; *l; l++) {
-            if (**l)
-                g_string_append_printf(buf, "  %s\n", *l);
-        }
-    }
+    if (def->dom)
+        vkMomentFormatDomain(buf, def->dom, flags & VK_SNAPSHOT_FORMAT_SECURE);
     if (flags & VK_SNAPSHOT_FORMAT_INTERNAL)
         g_string_append_printf(buf, "  <active>%d</active>\n", def->active ? 1 : 0);
     g_string_append(buf, "</domainsnapshot>\n");

@@ -79,6 +79,18 @@ typedef struct {
 } vkMomentCommon;
 struct _xmlNode;
 int vkMomentParseCommon(struct _xmlNode *c, vkMomentCommon *m, bool redefine);
+/* Reads a <root> document (snapshot or checkpoint) for its parser to walk
+ * the root's elements; a document with another root is VIR_ERR_XML_ERROR,
+ * reported in errDomain.  The caller frees it with xmlFreeDoc. */
+struct _xmlDoc;
+struct _xmlDoc *vkMomentReadDoc(const char *xml, const char *root, int errDomain);
+/* Opens <root> and writes the shared elements in libvirt's order, with a
+ * snapshot's <state> (NULL for a checkpoint) between description and parent. */
+void vkMomentFormatHead(GString *buf, const char *root, const char *name,
+                        const char *description, const char *state, const char *parent,
+                        long long creationTime);
+/* The embedded inactive <domain>, indented one level. */
+void vkMomentFormatDomain(GString *buf, const vkDomainDef *dom, bool secure);
 
 /* libvirt's API-level checks of virDomainSnapshotCreateXML flags
  * (VIR_ERR_INVALID_ARG): CURRENT needs REDEFINE; REDEFINE excludes

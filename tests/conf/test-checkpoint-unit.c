@@ -120,6 +120,10 @@ test_refused(void **state)
         assert_null(vkCheckpointDefParseString(cases[i].xml, "kvm", cases[i].redefine));
         assert_int_equal(lastCode(), cases[i].code);
     }
+    /* the root check is the snapshot parser's too; the error stays ours */
+    vkErrorReset();
+    assert_null(vkCheckpointDefParseString("<domainsnapshot/>", "kvm", false));
+    assert_int_equal(vkErrorGetLast()->domain, VIR_FROM_DOMAIN_CHECKPOINT);
     /* a disk the domain does not have */
     def = vkCheckpointDefParseString("<domaincheckpoint><name>c</name><disks>"
                                      "<disk name='sdz'/></disks></domaincheckpoint>",

@@ -12,7 +12,11 @@ With the real virsh on a private virtkitd (qemu:///system):
   disk <iotune> defines, as with libvirt, keeps them in its persisted
   XML, and its start is refused with VIR_ERR_CONFIG_UNSUPPORTED naming
   the host device; nothing of it is left running;
-- a duplicate <hostdev> is refused at define, as libvirt refuses it."""
+- a duplicate <hostdev> is refused at define, as libvirt refuses it;
+- attach-device, detach-device and update-device are refused with
+  libvirt 9.0's words for --live on a shut-off guest, and they, setvcpus
+  and dommemstat --period for --config on a transient one (compared with
+  a private libvirtd by hand)."""
 
 import os
 import shutil
@@ -141,9 +145,37 @@ def main():
         r = define(daemon, root, "dup", domxml("dup", vt, "pc", usb + usb), ok=False)
         assert r.returncode != 0 and "Hostdev already exists" in r.stderr, r.stderr
 
+        # 5. the definition a device call affects, refused in libvirt 9.0's words
+        nic = os.path.join(root, "nic.xml")
+        with open(nic, "w") as f:
+            f.write("<interface type='user'><model type='virtio'/></interface>")
+        vnc = os.path.join(root, "vnc.xml")
+        with open(vnc, "w") as f:
+            f.write("<graphics type='vnc' passwd='x'/>")
+        calls = (("attach-device", nic), ("detach-device", nic), ("update-device", vnc))
+        for cmd, xml in calls:
+            r = virsh(daemon.rw, cmd, "emu", xml, "--live", ok=False)
+            assert r.returncode != 0 and "Requested operation is not valid: domain is not " \
+                "running" in r.stderr, r.stderr
+        path = os.path.join(root, "tr.xml")
+        with open(path, "w") as f:
+            f.write(domxml("tr", vt, "pc", ""))
+        virsh(daemon.rw, "create", path)
+        pid = status_pid(root, "tr")
+        pids.append(pid)
+        # the same resolution serves setvcpus and the balloon's period
+        for args in [(cmd, "tr", xml) for cmd, xml in calls] + \
+                [("setvcpus", "tr", "1"), ("dommemstat", "tr", "--period", "5")]:
+            r = virsh(daemon.rw, *args, "--config", ok=False)
+            assert r.returncode != 0 and "Requested operation is not valid: transient " \
+                "domains do not have any persistent config" in r.stderr, r.stderr
+        virsh(daemon.rw, "destroy", "tr")
+        reap(pid)
+
         for name in ("emu", "hostdev"):
             virsh(daemon.rw, "undefine", name)
-        print("ok: emulated IOMMU/EGD rng/hv-crash run; host devices refused at start")
+        print("ok: emulated IOMMU/EGD rng/hv-crash run; host devices refused at start; "
+              "device calls refused on the definition they cannot affect")
         return 0
     except BaseException:
         if daemon is not None:

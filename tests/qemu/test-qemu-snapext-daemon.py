@@ -24,11 +24,9 @@ import shutil
 import json
 import subprocess
 import sys
-import tempfile
 import xml.etree.ElementTree as ET
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "daemon"))
-import vkwire  # noqa: E402
 import vktest  # noqa: E402
 from vktest import VIRSH, reap, status_pid, virsh, uri_of  # noqa: E402
 
@@ -85,18 +83,13 @@ def main():
             or not shutil.which("qemu-io"):
         print("SKIP: no QEMU, qemu-io or virsh")
         return 77
-    vktest.become_subreaper()
-    root = tempfile.mkdtemp(prefix="vk-qemu-snapext-")
-    env = dict(os.environ, VIRTKIT_QEMU_ROOT=root)
-    vda = os.path.join(root, "vks.qcow2")
-    vdb = os.path.join(root, "data.qcow2")
-    for f in (vda, vdb):
-        subprocess.run(["qemu-img", "create", "-q", "-f", "qcow2", f, "16M"], check=True)
-    pids = []
-    daemon = None
-    try:
-        daemon = vkwire.Daemon(BIN, env=env)
-        sock = daemon.rw
+    with vktest.QemuBed(BIN, "vk-qemu-snapext-") as bed:
+        root, pids = bed.root, bed.pids
+        vda = os.path.join(root, "vks.qcow2")
+        vdb = os.path.join(root, "data.qcow2")
+        for f in (vda, vdb):
+            subprocess.run(["qemu-img", "create", "-q", "-f", "qcow2", f, "16M"], check=True)
+        sock = bed.start().rw
         disks = "".join("<disk type='file' device='disk'><driver name='qemu' type='qcow2'/>"
                         "<source file='%s'/><target dev='%s' bus='virtio'/></disk>" % (f, t)
                         for f, t in ((vda, "vda"), (vdb, "vdb")))
@@ -278,15 +271,6 @@ def main():
         assert not os.path.exists(os.path.join(root, "lib", "checkpoint", "vks"))
         print("ok: external QEMU snapshots with virsh and python3-libvirt through virtkitd")
         return 0
-    except BaseException:
-        if daemon is not None:
-            print("---- virtkitd log ----\n" + daemon.logtext())
-        raise
-    finally:
-        if daemon is not None:
-            daemon.stop()
-        vktest.kill_all([p for p in pids if p])
-        shutil.rmtree(root, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -13,10 +13,8 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "daemon"))
-import vkwire  # noqa: E402
 import vktest  # noqa: E402
 from vktest import VIRSH, reap, status_pid, virsh, uri_of  # noqa: E402
 
@@ -38,16 +36,12 @@ def main():
             or not shutil.which("qemu-io"):
         print("SKIP: no QEMU, qemu-io or virsh")
         return 77
-    vktest.become_subreaper()
-    root = tempfile.mkdtemp(prefix="vk-qemu-snap-")
-    env = dict(os.environ, VIRTKIT_QEMU_ROOT=root)
-    disk = os.path.join(root, "vks.qcow2")
-    subprocess.run(["qemu-img", "create", "-f", "qcow2", disk, "16M"], check=True,
-                   capture_output=True)
-    pids = []
-    daemon = None
-    try:
-        daemon = vkwire.Daemon(BIN, env=env)
+    with vktest.QemuBed(BIN, "vk-qemu-snap-") as bed:
+        root, pids = bed.root, bed.pids
+        disk = os.path.join(root, "vks.qcow2")
+        subprocess.run(["qemu-img", "create", "-f", "qcow2", disk, "16M"], check=True,
+                       capture_output=True)
+        daemon = bed.start()
         xml = vktest.micro_domxml("vks", MICRO, vktest.virt_type(), root).replace(
             "<devices>", "<devices><disk type='file' device='disk'>"
             "<driver name='qemu' type='qcow2'/><source file='%s'/>"
@@ -76,7 +70,7 @@ def main():
 
         # the metadata outlives the daemon
         daemon.stop()
-        daemon = vkwire.Daemon(BIN, env=env)
+        daemon = bed.start()
         assert names(daemon.rw) == ["off", "on"], names(daemon.rw)
         tree = virsh(daemon.rw, "snapshot-list", "vks", "--tree").stdout
         assert tree.startswith("off\n  |\n  +- on\n"), tree
@@ -110,15 +104,6 @@ def main():
         assert not os.path.exists(os.path.join(root, "lib", "snapshot", "vks"))
         print("ok: QEMU snapshots with virsh and python3-libvirt through virtkitd")
         return 0
-    except BaseException:
-        if daemon is not None:
-            print("---- virtkitd log ----\n" + daemon.logtext())
-        raise
-    finally:
-        if daemon is not None:
-            daemon.stop()
-        vktest.kill_all([p for p in pids if p])
-        shutil.rmtree(root, ignore_errors=True)
 
 
 if __name__ == "__main__":

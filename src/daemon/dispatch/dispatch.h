@@ -26,7 +26,7 @@ int vkDispatchConnectUnregisterCloseCallback(vkServerClient *client, void *args,
 
 int vkDispatchDomainEventRegisterAny(vkServerClient *client, void *args, void *ret);
 int vkDispatchDomainEventDeregisterAny(vkServerClient *client, void *args, void *ret);
-/* libvirt-qemu's monitor events (events.c, on the QEMU program) */
+/* libvirt-qemu's monitor events (events-qemu.c, on the QEMU program) */
 int vkDispatchQemuMonitorEventRegister(vkServerClient *client, void *args, void *ret);
 int vkDispatchQemuMonitorEventDeregister(vkServerClient *client, void *args, void *ret);
 int vkDispatchNetworkEventRegisterAny(vkServerClient *client, void *args, void *ret);

@@ -19,26 +19,9 @@
 #define VIR_FROM_THIS VIR_FROM_RPC
 #include "util/error.h"
 #include "remote_protocol.h"
-#include "qemu_protocol.h"
 #include "remote-convert.h"
 #include "daemon/dispatch/dispatch.h"
-
-typedef enum {
-    FAMILY_DOMAIN,
-    FAMILY_NETWORK,
-    FAMILY_STORAGE_POOL,
-    FAMILY_NODE_DEVICE,
-    FAMILY_SECRET,
-    FAMILY_QEMU_MONITOR,    /* registered by vkDispatchQemuMonitorEventRegister */
-} vkEventFamily;
-
-typedef struct {
-    vkServerClient *client;
-    vkEventFamily family;
-    int eventID;
-    int callbackID;     /* what the client knows */
-    int localID;        /* what client->conn returned */
-} vkEventReg;
+#include "daemon/dispatch/events-priv.h"
 
 typedef struct {
     GMutex lock;
@@ -545,8 +528,8 @@ forward(vkEventReg *reg, void *msg)
 
 /* ---- registration bookkeeping ---- */
 
-static vkEventReg *
-regNew(vkServerClient *client, vkEventFamily family, int eventID)
+vkEventReg *
+vkDispatchEventRegNew(vkServerClient *client, vkEventFamily family, int eventID)
 {
     vkEventReg *reg = g_new0(vkEventReg, 1);
 
@@ -557,8 +540,8 @@ regNew(vkServerClient *client, vkEventFamily family, int eventID)
     return reg;
 }
 
-static void
-regAdd(vkServerClient *client, vkEventReg *reg, int localID)
+void
+vkDispatchEventRegAdd(vkServerClient *client, vkEventReg *reg, int localID)
 {
     vkDispatchPrivate *priv = privateGet(client);
 
@@ -569,8 +552,8 @@ regAdd(vkServerClient *client, vkEventReg *reg, int localID)
     g_mutex_unlock(&priv->lock);
 }
 
-static int
-deregister(vkServerClient *client, vkEventFamily family, int callbackID)
+int
+vkDispatchEventDeregister(vkServerClient *client, vkEventFamily family, int callbackID)
 {
     vkDispatchPrivate *priv = privateGet(client);
     vkEventReg *found = NULL;
@@ -637,7 +620,7 @@ registerAny(vkServerClient *client, vkEventFamily family, int eventID, const voi
     }
     if (wire && !(obj = ops->lookup(client->conn, wire)))
         return -1;
-    reg = regNew(client, family, eventID);
+    reg = vkDispatchEventRegNew(client, family, eventID);
     localID = ops->registerAny(client->conn, obj, eventID, fwd->handler, reg);
     if (obj)
         ops->unref(obj);
@@ -645,7 +628,7 @@ registerAny(vkServerClient *client, vkEventFamily family, int eventID, const voi
         g_free(reg);
         return -1;
     }
-    regAdd(client, reg, localID);
+    vkDispatchEventRegAdd(client, reg, localID);
     *callbackID = reg->callbackID;
     return 0;
 }
@@ -667,7 +650,7 @@ vkDispatchDomainEventDeregisterAny(vkServerClient *client, void *argsp, void *re
     remote_connect_domain_event_callback_deregister_any_args *args = argsp;
 
     (void)retp;
-    return deregister(client, FAMILY_DOMAIN, args->callbackID);
+    return vkDispatchEventDeregister(client, FAMILY_DOMAIN, args->callbackID);
 }
 
 int
@@ -685,7 +668,7 @@ vkDispatchNetworkEventDeregisterAny(vkServerClient *client, void *argsp, void *r
     remote_connect_network_event_deregister_any_args *args = argsp;
 
     (void)retp;
-    return deregister(client, FAMILY_NETWORK, args->callbackID);
+    return vkDispatchEventDeregister(client, FAMILY_NETWORK, args->callbackID);
 }
 
 int
@@ -704,7 +687,7 @@ vkDispatchStoragePoolEventDeregisterAny(vkServerClient *client, void *argsp, voi
     remote_connect_storage_pool_event_deregister_any_args *args = argsp;
 
     (void)retp;
-    return deregister(client, FAMILY_STORAGE_POOL, args->callbackID);
+    return vkDispatchEventDeregister(client, FAMILY_STORAGE_POOL, args->callbackID);
 }
 
 int
@@ -723,7 +706,7 @@ vkDispatchNodeDeviceEventDeregisterAny(vkServerClient *client, void *argsp, void
     remote_connect_node_device_event_deregister_any_args *args = argsp;
 
     (void)retp;
-    return deregister(client, FAMILY_NODE_DEVICE, args->callbackID);
+    return vkDispatchEventDeregister(client, FAMILY_NODE_DEVICE, args->callbackID);
 }
 
 int
@@ -741,64 +724,5 @@ vkDispatchSecretEventDeregisterAny(vkServerClient *client, void *argsp, void *re
     remote_connect_secret_event_deregister_any_args *args = argsp;
 
     (void)retp;
-    return deregister(client, FAMILY_SECRET, args->callbackID);
-}
-
-/* ---- QEMU monitor events (the QEMU program) ----
- * Their registration carries a name filter and flags instead of an event
- * ID, and their message goes out on the QEMU program: the bookkeeping is
- * the other families', the registration and the forwarding their own. */
-
-static void
-onQemuMonitorEvent(virConnectPtr conn G_GNUC_UNUSED, virDomainPtr dom, const char *event,
-                   long long seconds, unsigned int micros, const char *details, void *opaque)
-{
-    vkEventReg *reg = opaque;
-    char *d = (char *)details;
-    qemu_domain_monitor_event_msg msg = {
-        .callbackID = reg->callbackID, .event = (char *)event, .seconds = seconds,
-        .micros = micros, .details = details ? &d : NULL,
-    };
-
-    vkRemoteArgDomain(&msg.dom, dom);
-    if (reg->client->sendProgramEvent)
-        reg->client->sendProgramEvent(reg->client, QEMU_PROGRAM,
-                                      QEMU_PROC_DOMAIN_MONITOR_EVENT,
-                                      (xdrproc_t)xdr_qemu_domain_monitor_event_msg, &msg);
-}
-
-int
-vkDispatchQemuMonitorEventRegister(vkServerClient *client, void *argsp, void *retp)
-{
-    qemu_connect_domain_monitor_event_register_args *args = argsp;
-    qemu_connect_domain_monitor_event_register_ret *ret = retp;
-    virDomainPtr dom = NULL;
-    vkEventReg *reg;
-    int localID;
-
-    if (args->dom && !(dom = vkRemoteGetDomain(client->conn, args->dom)))
-        return -1;
-    reg = regNew(client, FAMILY_QEMU_MONITOR, 0);
-    localID = virConnectDomainQemuMonitorEventRegister(client->conn, dom,
-                                                       args->event ? *args->event : NULL,
-                                                       onQemuMonitorEvent, reg, g_free,
-                                                       args->flags);
-    if (dom)
-        vkDomainUnref(dom);
-    if (localID < 0) {
-        g_free(reg);
-        return -1;
-    }
-    regAdd(client, reg, localID);
-    ret->callbackID = reg->callbackID;
-    return 0;
-}
-
-int
-vkDispatchQemuMonitorEventDeregister(vkServerClient *client, void *argsp, void *retp)
-{
-    qemu_connect_domain_monitor_event_deregister_args *args = argsp;
-
-    (void)retp;
-    return deregister(client, FAMILY_QEMU_MONITOR, args->callbackID);
+    return vkDispatchEventDeregister(client, FAMILY_SECRET, args->callbackID);
 }

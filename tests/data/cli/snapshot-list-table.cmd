@@ -1,0 +1,1 @@
+-c test:///default 'snapshot-create-as test s1 --description first; snapshot-create-as test s2; snapshot-revert test s1; snapshot-create-as test s3; snapshot-list test; snapshot-list test --parent; snapshot-list test --from s1 --tree; snapshot-list test --roots --name; snapshot-list test --from s1 --parent; snapshot-list test --current --name'

@@ -41,6 +41,7 @@ typedef struct {
     char *managedSaveXML;
     bool managedSavePaused;
     struct _vkSnapshotList *snapshots;   /* test-snapshot.c; NULL: none yet */
+    struct _vkTestCheckpoints *checkpoints;  /* test-checkpoint.c; NULL: none yet */
     GList *link;                  /* our node in state->order */
     /* The guest clock once virDomainSetTime set it (test-domain-devstats.c). */
     bool guestTimeSet;
@@ -72,7 +73,13 @@ typedef struct {
     GPtrArray *pools;             /* vkTestPool * (owned) */
     GPtrArray *nodedevs;          /* vkNodeDeviceDef * (owned) */
     int nextScsiHost;             /* for vHBAs made by nodeDeviceCreateXML */
+    /* test-interface.c: host interfaces, and their copy while a change
+     * transaction runs (NULL: none). */
+    GPtrArray *ifaces;
+    GPtrArray *ifaceBackup;
 } vkTestState;
+
+typedef struct _vkTestCheckpoints vkTestCheckpoints;
 
 /* test-driver.c */
 vkTestState *vkTestStateNew(void);
@@ -123,6 +130,17 @@ vkDomainDef *vkTestDomainOneDef(virDomainPtr dom, unsigned int flags, vkTestStat
             return -1; \
         } \
     } while (0)
+/* The same for calls that return a pointer: false with the error set. */
+static inline bool
+vkTestFlagsOK(const char *fn, unsigned int flags, unsigned int allowed)
+{
+    if (flags & ~allowed) {
+        vkReportErrorFull(VIR_FROM_TEST, VIR_ERR_INVALID_ARG, __FILE__, __func__, __LINE__,
+                          "unsupported flags (0x%x) in function %s", flags & ~allowed, fn);
+        return false;
+    }
+    return true;
+}
 /* Parse with the driver's virt type. */
 vkDomainDef *vkTestParseDef(const char *xml, unsigned int parseFlags);
 
@@ -150,6 +168,56 @@ int vkTestDomainSnapshotIsCurrent(virDomainSnapshotPtr snapshot, unsigned int fl
 int vkTestDomainSnapshotHasMetadata(virDomainSnapshotPtr snapshot, unsigned int flags);
 int vkTestDomainRevertToSnapshot(virDomainSnapshotPtr snapshot, unsigned int flags);
 int vkTestDomainSnapshotDelete(virDomainSnapshotPtr snapshot, unsigned int flags);
+
+/* test-domain-iotune.c */
+int vkTestDomainGetBlockIoTune(virDomainPtr dom, const char *path, virTypedParameterPtr params,
+                               int *nparams, unsigned int flags);
+int vkTestDomainSetBlockIoTune(virDomainPtr dom, const char *path, virTypedParameterPtr params,
+                               int nparams, unsigned int flags);
+
+/* test-domain-screen.c */
+char *vkTestDomainScreenshot(virDomainPtr dom, virStreamPtr stream, unsigned int screen,
+                             unsigned int flags);
+
+/* test-interface.c */
+void vkTestIfacesFree(vkTestState *st);
+/* Adds a running interface from a host file's (or the default host's) XML. */
+int vkTestIfaceAddHost(vkTestState *st, const char *xml);
+int vkTestConnectNumOfInterfaces(virConnectPtr conn);
+int vkTestConnectListInterfaces(virConnectPtr conn, char **const names, int maxnames);
+int vkTestConnectNumOfDefinedInterfaces(virConnectPtr conn);
+int vkTestConnectListDefinedInterfaces(virConnectPtr conn, char **const names, int maxnames);
+int vkTestConnectListAllInterfaces(virConnectPtr conn, virInterfacePtr **ifaces,
+                                   unsigned int flags);
+virInterfacePtr vkTestInterfaceLookupByName(virConnectPtr conn, const char *name);
+virInterfacePtr vkTestInterfaceLookupByMACString(virConnectPtr conn, const char *macstr);
+char *vkTestInterfaceGetXMLDesc(virInterfacePtr iface, unsigned int flags);
+virInterfacePtr vkTestInterfaceDefineXML(virConnectPtr conn, const char *xml,
+                                         unsigned int flags);
+int vkTestInterfaceUndefine(virInterfacePtr iface);
+int vkTestInterfaceCreate(virInterfacePtr iface, unsigned int flags);
+int vkTestInterfaceDestroy(virInterfacePtr iface, unsigned int flags);
+int vkTestInterfaceIsActive(virInterfacePtr iface);
+int vkTestInterfaceChangeBegin(virConnectPtr conn, unsigned int flags);
+int vkTestInterfaceChangeCommit(virConnectPtr conn, unsigned int flags);
+int vkTestInterfaceChangeRollback(virConnectPtr conn, unsigned int flags);
+
+/* test-checkpoint.c */
+void vkTestCheckpointsFree(vkTestCheckpoints *cps);
+size_t vkTestCheckpointCount(vkTestDomain *obj);
+virDomainCheckpointPtr vkTestDomainCheckpointCreateXML(virDomainPtr dom, const char *xml,
+                                                       unsigned int flags);
+int vkTestDomainListAllCheckpoints(virDomainPtr dom, virDomainCheckpointPtr **cps,
+                                   unsigned int flags);
+int vkTestDomainCheckpointListAllChildren(virDomainCheckpointPtr cp,
+                                          virDomainCheckpointPtr **children,
+                                          unsigned int flags);
+virDomainCheckpointPtr vkTestDomainCheckpointLookupByName(virDomainPtr dom, const char *name,
+                                                          unsigned int flags);
+virDomainCheckpointPtr vkTestDomainCheckpointGetParent(virDomainCheckpointPtr cp,
+                                                       unsigned int flags);
+char *vkTestDomainCheckpointGetXMLDesc(virDomainCheckpointPtr cp, unsigned int flags);
+int vkTestDomainCheckpointDelete(virDomainCheckpointPtr cp, unsigned int flags);
 /* How many snapshots obj has (undefine and the list filters ask). */
 int vkTestDomainSnapshotCount(const vkTestDomain *obj);
 

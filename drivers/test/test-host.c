@@ -229,6 +229,15 @@ vkTestConnectGetVersion(virConnectPtr conn, unsigned long *hvVer)
     return 0;
 }
 
+int
+vkTestConnectGetLibVersion(virConnectPtr conn, unsigned long *libVer)
+{
+    /* the library's own version, which libvirt's API layer answers for a
+     * driver without this call */
+    *libVer = LIBVIR_VERSION_NUMBER;
+    return 0;
+}
+
 char *
 vkTestConnectGetHostname(virConnectPtr conn)
 {

@@ -47,6 +47,7 @@ typedef struct {
     bool guestTimeSet;
     long long guestTime;
     unsigned int guestTimeNsec;
+    unsigned int frozenFs;        /* test-domain-guest.c: bit per mount point */
 } vkTestDomain;
 
 typedef struct {
@@ -175,6 +176,32 @@ int vkTestDomainGetBlockIoTune(virDomainPtr dom, const char *path, virTypedParam
 int vkTestDomainSetBlockIoTune(virDomainPtr dom, const char *path, virTypedParameterPtr params,
                                int nparams, unsigned int flags);
 
+/* test-save.c (the image calls) */
+char *vkTestDomainSaveImageGetXMLDesc(virConnectPtr conn, const char *file, unsigned int flags);
+int vkTestDomainSaveImageDefineXML(virConnectPtr conn, const char *file, const char *dxml,
+                                   unsigned int flags);
+
+/* test-domain-guest.c */
+int vkTestDomainInjectNMI(virDomainPtr dom, unsigned int flags);
+int vkTestDomainSetUserPassword(virDomainPtr dom, const char *user, const char *password,
+                                unsigned int flags);
+int vkTestDomainSendProcessSignal(virDomainPtr dom, long long pid_value, unsigned int signum,
+                                  unsigned int flags);
+int vkTestDomainGetMessages(virDomainPtr dom, char ***msgs, unsigned int flags);
+int vkTestDomainGetLaunchSecurityInfo(virDomainPtr dom, virTypedParameterPtr *params,
+                                      int *nparams, unsigned int flags);
+int vkTestDomainFSFreeze(virDomainPtr dom, const char **mountpoints, unsigned int nmountpoints,
+                         unsigned int flags);
+int vkTestDomainFSThaw(virDomainPtr dom, const char **mountpoints, unsigned int nmountpoints,
+                       unsigned int flags);
+int vkTestDomainMemoryPeek(virDomainPtr dom, unsigned long long start, size_t size,
+                           void *buffer, unsigned int flags);
+int vkTestDomainPinVcpuFlags(virDomainPtr dom, unsigned int vcpu, unsigned char *cpumap,
+                             int maplen, unsigned int flags);
+int vkTestDomainPinVcpu(virDomainPtr dom, unsigned int vcpu, unsigned char *cpumap, int maplen);
+int vkTestDomainPinEmulator(virDomainPtr dom, unsigned char *cpumap, int maplen,
+                            unsigned int flags);
+
 /* test-domain-screen.c */
 char *vkTestDomainScreenshot(virDomainPtr dom, virStreamPtr stream, unsigned int screen,
                              unsigned int flags);
@@ -233,6 +260,7 @@ char *vkTestConnectGetCapabilities(virConnectPtr conn);
 int vkTestConnectGetMaxVcpus(virConnectPtr conn, const char *type);
 char *vkTestConnectGetSysinfo(virConnectPtr conn, unsigned int flags);
 int vkTestConnectIsAlive(virConnectPtr conn);
+int vkTestConnectGetLibVersion(virConnectPtr conn, unsigned long *libVer);
 int vkTestConnectIsSecure(virConnectPtr conn);
 int vkTestConnectIsEncrypted(virConnectPtr conn);
 int vkTestNodeGetInfo(virConnectPtr conn, virNodeInfoPtr info);

@@ -43,6 +43,10 @@ XML = {
 }
 
 
+SNAPDOM = ("<domain type='test'><name>probesnap</name><memory>1024</memory>"
+           "<os><type>hvm</type></os></domain>")
+
+
 def objects(conn):
     o = {"virConnect": conn, "virDomain": conn.lookupByName("test"),
          "virNetwork": conn.networkLookupByName("default"),
@@ -50,8 +54,10 @@ def objects(conn):
     o["virStorageVol"] = o["virStoragePool"].createXML(XML["virStoragePool"], 0)
     for cls, make in (("virInterface", lambda: conn.interfaceLookupByName("eth1")),
                       ("virNodeDevice", lambda: conn.nodeDeviceLookupByName("computer")),
+                      # snapshots and checkpoints exclude each other: the
+                      # snapshot goes to a transient domain of its own
                       ("virDomainSnapshot",
-                       lambda: o["virDomain"].snapshotCreateXML(XML["virDomain"], 0)),
+                       lambda: conn.createXML(SNAPDOM, 0).snapshotCreateXML(XML["virDomain"], 0)),
                       ("virDomainCheckpoint", lambda: o["virDomain"].checkpointCreateXML(
                           "<domaincheckpoint><name>probe</name></domaincheckpoint>", 0))):
         try:
@@ -101,6 +107,8 @@ def run(uri, cls, meth):
         if obj is None:
             return "no-object"
         fn = getattr(obj, meth)
+        if not callable(fn):
+            return "skip(not callable)"
         params = [p for p in inspect.signature(fn).parameters.values()]
         try:
             args = [arg(cls, meth, p.name, conn) for p in params

@@ -4,7 +4,8 @@
  * through the public API, with the answers libvirt 9.0's test:///default
  * gives (tried on it): the checkpoint tree and current mark, redefinition,
  * deletion handing children to the parent, the refusals and their codes;
- * blkdeviotune's value rules; a PNG over a stream.
+ * blkdeviotune's value rules; a PNG over a stream; the guest calls
+ * (freeze/thaw counts, memory peek, pins) and the save image calls.
  */
 #include <unistd.h>
 
@@ -237,6 +238,89 @@ test_screenshot(void **state)
     virDomainFree(dom);
 }
 
+static void
+test_guest_calls(void **state)
+{
+    virConnectPtr conn = *state;
+    virDomainPtr dom = virDomainLookupByName(conn, "test");
+    const char *root[] = { "/", "/" };
+    const char *bad[] = { "/boot", "/nope" };
+    unsigned char buf[4], map = 0x2, cpus[2];
+    unsigned long ver = 0;
+    g_autofree char *xml = NULL;
+
+    assert_non_null(dom);
+    assert_int_equal(virConnectGetLibVersion(conn, &ver), 0);
+    assert_int_equal(ver, 9000000);
+    /* a mount point counts once; an unknown one changes nothing */
+    assert_int_equal(virDomainFSFreeze(dom, root, 2, 0), 1);
+    assert_int_equal(virDomainFSFreeze(dom, bad, 2, 0), -1);
+    tdAssertError(VIR_ERR_OPERATION_INVALID, "mount point not found: /nope");
+    assert_int_equal(virDomainFSFreeze(dom, NULL, 0, 0), 1);
+    assert_int_equal(virDomainFSThaw(dom, NULL, 0, 0), 2);
+    assert_int_equal(virDomainFSThaw(dom, NULL, 0, 0), 0);
+
+    assert_int_equal(virDomainMemoryPeek(dom, 254, 4, buf, VIR_MEMORY_VIRTUAL), 0);
+    assert_memory_equal(buf, "\xfe\xff\x00\x01", 4);
+    assert_int_equal(virDomainMemoryPeek(dom, 0, 4, buf, 0), -1);
+    tdAssertError(VIR_ERR_INVALID_ARG, "must be VIR_MEMORY_VIRTUAL or VIR_MEMORY_PHYSICAL");
+    assert_int_equal(virDomainSendProcessSignal(dom, 1, 999, 0), -1);
+    tdAssertError(VIR_ERR_INVALID_ARG, "signum value 999 is out of range");
+
+    /* vCPU 1 on host CPU 1 lands in the live <cputune> */
+    assert_int_equal(virDomainPinVcpu(dom, 1, &map, 1), 0);
+    assert_int_equal(virDomainPinVcpu(dom, 5, &map, 1), -1);
+    tdAssertError(VIR_ERR_INVALID_ARG, "requested vcpu '5' is not present");
+    assert_int_equal(virDomainGetVcpuPinInfo(dom, 2, cpus, 1, 0), 2);
+    assert_int_equal(cpus[1], 0x2);
+    assert_non_null(xml = virDomainGetXMLDesc(dom, 0));
+    assert_non_null(strstr(xml, "<vcpupin vcpu='1' cpuset='1'/>"));
+    assert_int_equal(virDomainPinVcpuFlags(dom, 1, &map, 1, VIR_DOMAIN_AFFECT_LIVE), -1);
+    tdAssertError(VIR_ERR_INVALID_ARG, "testDomainPinVcpuFlags");
+
+    assert_int_equal(virDomainDestroy(dom), 0);
+    assert_int_equal(virDomainInjectNMI(dom, 0), -1);
+    tdAssertError(VIR_ERR_OPERATION_INVALID, "domain is not running");
+    assert_int_equal(virDomainPinVcpu(dom, 0, &map, 1), -1);
+    tdAssertError(VIR_ERR_OPERATION_INVALID, "cannot pin vcpus on an inactive domain");
+    virDomainFree(dom);
+}
+
+static void
+test_save_image(void **state)
+{
+    virConnectPtr conn = *state;
+    virDomainPtr dom = virDomainLookupByName(conn, "test");
+    g_autofree char *dir = g_dir_make_tmp("td-image-XXXXXX", NULL);
+    g_autofree char *path = g_build_filename(dir, "img", NULL);
+    g_autofree char *xml = NULL, *changed = NULL, *again = NULL;
+    GString *edit;
+    int st;
+
+    assert_non_null(dom);
+    assert_int_equal(virDomainSave(dom, path), 0);
+    assert_non_null(xml = virDomainSaveImageGetXMLDesc(conn, path, 0));
+    assert_non_null(strstr(xml, "<name>test</name>"));
+    assert_null(virDomainSaveImageGetXMLDesc(conn, path, 0x2));
+    tdAssertError(VIR_ERR_INVALID_ARG, "testDomainSaveImageGetXMLDesc");
+
+    edit = g_string_new(xml);
+    g_string_replace(edit, "<memory unit='KiB'>8388608</memory>",
+                     "<memory unit='KiB'>4194304</memory>", 1);
+    changed = g_string_free(edit, FALSE);
+    assert_int_equal(virDomainSaveImageDefineXML(conn, path, changed, VIR_DOMAIN_SAVE_PAUSED),
+                     0);
+    assert_non_null(again = virDomainSaveImageGetXMLDesc(conn, path, 0));
+    assert_non_null(strstr(again, "<memory unit='KiB'>4194304</memory>"));
+    assert_int_equal(virDomainRestore(conn, path), 0);
+    assert_int_equal(tdState(dom, NULL), VIR_DOMAIN_PAUSED);
+    assert_int_equal(virDomainGetMaxMemory(dom), 4194304);
+    st = unlink(path);
+    assert_int_equal(st, 0);
+    assert_int_equal(rmdir(dir), 0);
+    virDomainFree(dom);
+}
+
 int
 main(void)
 {
@@ -245,6 +329,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_checkpoint_refusals, tdSetupConn, tdTeardownConn),
         cmocka_unit_test_setup_teardown(test_iotune_rules, tdSetupConn, tdTeardownConn),
         cmocka_unit_test_setup_teardown(test_screenshot, tdSetupConn, tdTeardownConn),
+        cmocka_unit_test_setup_teardown(test_guest_calls, tdSetupConn, tdTeardownConn),
+        cmocka_unit_test_setup_teardown(test_save_image, tdSetupConn, tdTeardownConn),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

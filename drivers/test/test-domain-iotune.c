@@ -101,15 +101,24 @@ vkTestDomainGetBlockIoTune(virDomainPtr dom, const char *path, virTypedParameter
                         VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG |
                         VIR_TYPED_PARAM_STRING_OKAY, flags);
     flags &= ~VIR_TYPED_PARAM_STRING_OKAY;
+    /* libvirt's API lets a caller ask how many there are with no disk
+     * (virsh does), and needs one otherwise */
+    if (!path && *nparams != 0) {
+        vkTestReportDomError(VIR_ERR_INVALID_ARG, "%s",
+                             "disk in virDomainGetBlockIoTune must not be NULL");
+        return -1;
+    }
     if (!(obj = vkTestDomainGet(dom, &st)))
         return -1;
-    if (!(def = vkTestOneDef(obj, flags)) || !(disk = findDisk(def, path)))
+    if (!(def = vkTestOneDef(obj, flags)))
         goto out;
     if (*nparams == 0) {
         *nparams = N_IO;
         ret = 0;
         goto out;
     }
+    if (!(disk = findDisk(def, path)))
+        goto out;
     ioRead(disk, &io);
     n = MIN(*nparams, N_IO);
     for (int k = 0; k < n; k++) {

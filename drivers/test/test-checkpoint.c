@@ -170,43 +170,16 @@ vkTestDomainCheckpointCreateXML(virDomainPtr dom, const char *xml, unsigned int 
     return ret;
 }
 
-static bool
-hasChildren(vkTestCheckpoints *l, const char *name)
-{
-    for (guint i = 0; i < l->defs->len; i++) {
-        if (g_strcmp0(((vkCheckpointDef *)l->defs->pdata[i])->parent, name) == 0)
-            return true;
-    }
-    return false;
-}
-
-/* The checkpoints below from (NULL: the roots), parents before their
- * children, deep: every descendant. */
-static void
-below(vkTestCheckpoints *l, const char *from, bool deep, GPtrArray *out)
-{
-    for (guint i = 0; i < l->defs->len; i++) {
-        vkCheckpointDef *def = l->defs->pdata[i];
-
-        if (g_strcmp0(def->parent, from) != 0)
-            continue;
-        g_ptr_array_add(out, def);
-        if (deep)
-            below(l, def->name, deep, out);
-    }
-}
-
 static int
 listFrom(virDomainPtr dom, const char *fn, const char *from,
          virDomainCheckpointPtr **out, unsigned int flags)
 {
-    g_autoptr(GPtrArray) found = g_ptr_array_new();
+    g_autoptr(GPtrArray) found = NULL;
     g_autoptr(GPtrArray) handles =
         g_ptr_array_new_with_free_func((GDestroyNotify)vkDomainCheckpointUnref);
     vkTestCheckpoints *l;
     vkTestState *st;
     vkTestDomain *obj;
-    bool deep;
 
     if (!vkTestFlagsOK(fn, flags, VIR_DOMAIN_CHECKPOINT_LIST_DESCENDANTS |
                             VIR_DOMAIN_CHECKPOINT_LIST_TOPOLOGICAL |
@@ -222,18 +195,9 @@ listFrom(virDomainPtr dom, const char *fn, const char *from,
                       "no domain checkpoint with matching name '%s'", from);
         return -1;
     }
-    /* ROOTS and DESCENDANTS are one bit: roots only from the domain,
-     * every descendant from a checkpoint. */
-    deep = from ? (flags & VIR_DOMAIN_CHECKPOINT_LIST_DESCENDANTS)
-                : !(flags & VIR_DOMAIN_CHECKPOINT_LIST_ROOTS);
-    below(l, from, deep, found);
+    found = vkCheckpointListSelect(l->defs, from, flags);
     for (guint i = 0; i < found->len; i++) {
         vkCheckpointDef *def = found->pdata[i];
-        bool leaf = !hasChildren(l, def->name);
-
-        if (((flags & VIR_DOMAIN_CHECKPOINT_LIST_LEAVES) && !leaf) ||
-            ((flags & VIR_DOMAIN_CHECKPOINT_LIST_NO_LEAVES) && leaf))
-            continue;
         g_ptr_array_add(handles, out ? vkGetDomainCheckpoint(dom, def->name) : NULL);
     }
     g_mutex_unlock(&st->lock);
@@ -338,8 +302,11 @@ vkTestDomainCheckpointDelete(virDomainCheckpointPtr cp, unsigned int flags)
         return -1;
     l = obj->checkpoints;
     if (flags & (VIR_DOMAIN_CHECKPOINT_DELETE_CHILDREN |
-                 VIR_DOMAIN_CHECKPOINT_DELETE_CHILDREN_ONLY))
-        below(l, def->name, true, victims);
+                 VIR_DOMAIN_CHECKPOINT_DELETE_CHILDREN_ONLY)) {
+        g_ptr_array_unref(victims);
+        victims = vkCheckpointListSelect(l->defs, def->name,
+                                         VIR_DOMAIN_CHECKPOINT_LIST_DESCENDANTS);
+    }
     if (!(flags & VIR_DOMAIN_CHECKPOINT_DELETE_CHILDREN_ONLY))
         g_ptr_array_add(victims, def);
 

@@ -17,26 +17,13 @@
 
 static const char *const guestMounts[] = { "/", "/boot" };
 
-/* The domain, locked and running; NULL with libvirt's error otherwise. */
-static vkTestDomain *
-running(virDomainPtr dom, vkTestState **st)
-{
-    vkTestDomain *obj = vkTestDomainGet(dom, st);
-
-    if (obj && !vkTestCheckActive(obj)) {
-        g_mutex_unlock(&(*st)->lock);
-        return NULL;
-    }
-    return obj;
-}
-
 int
 vkTestDomainInjectNMI(virDomainPtr dom, unsigned int flags)
 {
     vkTestState *st;
 
     VK_TEST_CHECK_FLAGS("testDomainInjectNMI", 0, flags);
-    if (!running(dom, &st))
+    if (!vkTestDomainGetActive(dom, &st))
         return -1;
     g_mutex_unlock(&st->lock);
     return 0;
@@ -49,7 +36,7 @@ vkTestDomainSetUserPassword(virDomainPtr dom, const char *user, const char *pass
     vkTestState *st;
 
     VK_TEST_CHECK_FLAGS("testDomainSetUserPassword", VIR_DOMAIN_PASSWORD_ENCRYPTED, flags);
-    if (!running(dom, &st))
+    if (!vkTestDomainGetActive(dom, &st))
         return -1;
     g_mutex_unlock(&st->lock);
     return 0;
@@ -113,7 +100,7 @@ fsSet(virDomainPtr dom, const char *fn, const char **mountpoints, unsigned int n
     int changed = 0;
 
     VK_TEST_CHECK_FLAGS(fn, 0, flags);
-    if (!(obj = running(dom, &st)))
+    if (!(obj = vkTestDomainGetActive(dom, &st)))
         return -1;
     for (unsigned int i = 0; i < nmountpoints; i++) {
         unsigned int k = 0;
@@ -170,7 +157,7 @@ vkTestDomainMemoryPeek(virDomainPtr dom, unsigned long long start, size_t size,
                       "flags parameter must be VIR_MEMORY_VIRTUAL or VIR_MEMORY_PHYSICAL");
         return -1;
     }
-    if (!running(dom, &st))
+    if (!vkTestDomainGetActive(dom, &st))
         return -1;
     g_mutex_unlock(&st->lock);
     for (size_t i = 0; i < size; i++)

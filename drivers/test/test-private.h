@@ -114,6 +114,19 @@ virDomainPtr vkTestMakeHandle(virConnectPtr conn, vkTestDomain *obj);
     vkReportErrorFull(VIR_FROM_DOMAIN, code, __FILE__, __func__, __LINE__, __VA_ARGS__)
 /* libvirt's "domain is not running" check. */
 bool vkTestCheckActive(vkTestDomain *obj);
+/* vkTestDomainGet of a running domain: NULL, unlocked, with libvirt's
+ * error when it is gone or not running. */
+static inline vkTestDomain *
+vkTestDomainGetActive(virDomainPtr dom, vkTestState **st)
+{
+    vkTestDomain *obj = vkTestDomainGet(dom, st);
+
+    if (obj && !vkTestCheckActive(obj)) {
+        g_mutex_unlock(&(*st)->lock);
+        return NULL;
+    }
+    return obj;
+}
 /* Resolve AFFECT_CURRENT and check LIVE/CONFIG against the domain's
  * state: fills *live / *config (the defs to change, NULL if not). */
 int vkTestGetDefs(vkTestDomain *obj, unsigned int flags,

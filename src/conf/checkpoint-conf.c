@@ -255,3 +255,51 @@ vkCheckpointDefFormat(const vkCheckpointDef *def, bool secure, bool noDomain)
     g_string_append(buf, "</domaincheckpoint>\n");
     return g_string_free(buf, FALSE);
 }
+
+static bool
+hasChildren(GPtrArray *defs, const char *name)
+{
+    for (guint i = 0; i < defs->len; i++) {
+        if (g_strcmp0(((vkCheckpointDef *)defs->pdata[i])->parent, name) == 0)
+            return true;
+    }
+    return false;
+}
+
+static void
+collect(GPtrArray *defs, const char *from, bool deep, GPtrArray *out)
+{
+    for (guint i = 0; i < defs->len; i++) {
+        vkCheckpointDef *def = defs->pdata[i];
+
+        if (g_strcmp0(def->parent, from) != 0)
+            continue;
+        g_ptr_array_add(out, def);
+        if (deep)
+            collect(defs, def->name, deep, out);
+    }
+}
+
+GPtrArray *
+vkCheckpointListSelect(GPtrArray *defs, const char *from, unsigned int flags)
+{
+    /* ROOTS and DESCENDANTS are one bit: roots only from the domain,
+     * every descendant from a checkpoint */
+    bool deep = from ? (flags & VIR_DOMAIN_CHECKPOINT_LIST_DESCENDANTS)
+                     : !(flags & VIR_DOMAIN_CHECKPOINT_LIST_ROOTS);
+    GPtrArray *found = g_ptr_array_new();
+    GPtrArray *out = g_ptr_array_new();
+
+    collect(defs, from, deep, found);
+    for (guint i = 0; i < found->len; i++) {
+        vkCheckpointDef *def = found->pdata[i];
+        bool leaf = !hasChildren(defs, def->name);
+
+        if (((flags & VIR_DOMAIN_CHECKPOINT_LIST_LEAVES) && !leaf) ||
+            ((flags & VIR_DOMAIN_CHECKPOINT_LIST_NO_LEAVES) && leaf))
+            continue;
+        g_ptr_array_add(out, def);
+    }
+    g_ptr_array_unref(found);
+    return out;
+}

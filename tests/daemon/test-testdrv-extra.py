@@ -88,6 +88,11 @@ def calls(conn):
         answer(lambda: conn.interfaceLookupByName("bond0").create()),
         answer(lambda: conn.interfaceLookupByName("bond0").create()),
         answer(lambda: conn.changeCommit()),
+        answer(lambda: dom.undefineFlags(libvirt.VIR_DOMAIN_UNDEFINE_CHECKPOINTS_METADATA)),
+        # the schema error's wording is the validator's: the code only
+        answer(lambda: conn.interfaceDefineXML(
+            "<interface type='ethernet' name='q'><foo/></interface>",
+            libvirt.VIR_INTERFACE_DEFINE_VALIDATE).name())[:2],
     ]
     st = conn.newStream()
     out.append(answer(lambda: dom.screenshot(st, 0)))

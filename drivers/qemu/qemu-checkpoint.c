@@ -331,40 +331,11 @@ vkQemuDomainCheckpointCreateXML(virDomainPtr dom, const char *xml, unsigned int 
     return ret;
 }
 
-/* Whether def has children in l. */
-static bool
-hasChildren(cpList *l, const char *name)
-{
-    for (guint i = 0; i < l->defs->len; i++) {
-        if (g_strcmp0(((vkCheckpointDef *)l->defs->pdata[i])->parent, name) == 0)
-            return true;
-    }
-    return false;
-}
-
-/* Names below from (NULL: the domain's roots or all), as the list flags
- * ask, into out; parents before children when topological. */
-static void
-collect(cpList *l, const char *from, bool deep, GPtrArray *out)
-{
-    for (guint i = 0; i < l->defs->len; i++) {
-        vkCheckpointDef *def = l->defs->pdata[i];
-
-        if (g_strcmp0(def->parent, from) != 0)
-            continue;
-        g_ptr_array_add(out, def);
-        if (deep)
-            collect(l, def->name, deep, out);
-    }
-}
-
 static int
 listOf(virDomainPtr dom, const char *from, virDomainCheckpointPtr **out,
        unsigned int flags)
 {
-    bool deep = from ? (flags & VIR_DOMAIN_CHECKPOINT_LIST_DESCENDANTS)
-                     : !(flags & VIR_DOMAIN_CHECKPOINT_LIST_ROOTS);
-    g_autoptr(GPtrArray) found = g_ptr_array_new();
+    g_autoptr(GPtrArray) found = NULL;
     g_autoptr(GPtrArray) handles = NULL;
     vkQemuState *st;
     cpList *l;
@@ -378,15 +349,10 @@ listOf(virDomainPtr dom, const char *from, virDomainCheckpointPtr **out,
         endRead(st, l);
         return -1;
     }
-    collect(l, from, deep, found);
+    found = vkCheckpointListSelect(l->defs, from, flags);
     handles = g_ptr_array_new_with_free_func((GDestroyNotify)vkDomainCheckpointUnref);
     for (guint i = 0; i < found->len; i++) {
         vkCheckpointDef *def = found->pdata[i];
-        bool leaf = !hasChildren(l, def->name);
-
-        if (((flags & VIR_DOMAIN_CHECKPOINT_LIST_LEAVES) && !leaf) ||
-            ((flags & VIR_DOMAIN_CHECKPOINT_LIST_NO_LEAVES) && leaf))
-            continue;
         g_ptr_array_add(handles, out ? vkGetDomainCheckpoint(dom, def->name) : NULL);
     }
     endRead(st, l);
@@ -476,7 +442,7 @@ int
 vkQemuDomainCheckpointDelete(virDomainCheckpointPtr cp, unsigned int flags)
 {
     bool onlyChildren = flags & VIR_DOMAIN_CHECKPOINT_DELETE_CHILDREN_ONLY;
-    g_autoptr(GPtrArray) victims = g_ptr_array_new();
+    g_autoptr(GPtrArray) victims = NULL;
     g_autoptr(cpList) l = NULL;
     vkCheckpointDef *def;
     vkQemuState *st;
@@ -499,7 +465,10 @@ vkQemuDomainCheckpointDelete(virDomainCheckpointPtr cp, unsigned int flags)
     }
     if (flags & (VIR_DOMAIN_CHECKPOINT_DELETE_CHILDREN |
                  VIR_DOMAIN_CHECKPOINT_DELETE_CHILDREN_ONLY))
-        collect(l, def->name, true, victims);
+        victims = vkCheckpointListSelect(l->defs, def->name,
+                                         VIR_DOMAIN_CHECKPOINT_LIST_DESCENDANTS);
+    else
+        victims = g_ptr_array_new();
     if (!onlyChildren)
         g_ptr_array_add(victims, def);
 

@@ -19,19 +19,6 @@
 #define TEST_DISK_PHYSICAL 1099511627776ULL
 #define TEST_GUEST_TIME 627319920LL
 
-/* The domain, locked and running; NULL with libvirt's error otherwise. */
-static vkTestDomain *
-activeDomain(virDomainPtr dom, vkTestState **st)
-{
-    vkTestDomain *obj = vkTestDomainGet(dom, st);
-
-    if (obj && !vkTestCheckActive(obj)) {
-        g_mutex_unlock(&(*st)->lock);
-        return NULL;
-    }
-    return obj;
-}
-
 /* The counters' base: microseconds and seconds of the wall clock. */
 static void
 clockBase(long long *usec, long long *sec)
@@ -76,7 +63,7 @@ vkTestDomainBlockStats(virDomainPtr dom, const char *path, virDomainBlockStatsPt
     long long usec, sec;
     int idx;
 
-    if (!(obj = activeDomain(dom, &st)))
+    if (!(obj = vkTestDomainGetActive(dom, &st)))
         return -1;
     idx = vkDomainDiskFind(obj->def, path);
     g_mutex_unlock(&st->lock);
@@ -107,7 +94,7 @@ vkTestDomainInterfaceStats(virDomainPtr dom, const char *device,
     GPtrArray *nets;
     long long usec, sec;
 
-    if (!(obj = activeDomain(dom, &st)))
+    if (!(obj = vkTestDomainGetActive(dom, &st)))
         return -1;
     nets = obj->def->priv->devs[VK_DOMAIN_DEVICE_NET];
     for (guint i = 0; nets && i < nets->len && !found; i++) {
@@ -139,7 +126,7 @@ vkTestDomainGetControlInfo(virDomainPtr dom, virDomainControlInfoPtr info, unsig
     vkTestState *st;
 
     vkCheckFlags(0, -1);
-    if (!activeDomain(dom, &st))
+    if (!vkTestDomainGetActive(dom, &st))
         return -1;
     g_mutex_unlock(&st->lock);
     memset(info, 0, sizeof(*info));
@@ -178,7 +165,7 @@ vkTestDomainSetTime(virDomainPtr dom, long long seconds, unsigned int nseconds,
     vkTestDomain *obj;
 
     vkCheckFlags(VIR_DOMAIN_TIME_SYNC, -1);
-    if (!(obj = activeDomain(dom, &st)))
+    if (!(obj = vkTestDomainGetActive(dom, &st)))
         return -1;
     obj->guestTimeSet = true;
     obj->guestTime = seconds;
@@ -211,7 +198,7 @@ vkTestDomainGetFSInfo(virDomainPtr dom, virDomainFSInfoPtr **info, unsigned int 
 
     vkCheckFlags(0, -1);
     *info = NULL;
-    if (!(obj = activeDomain(dom, &st)))
+    if (!(obj = vkTestDomainGetActive(dom, &st)))
         return -1;
     disks = obj->def->priv->devs[VK_DOMAIN_DEVICE_DISK];
     for (guint i = 0; disks && i < disks->len && !dst; i++) {

@@ -34,6 +34,7 @@ domainFree(vkTestDomain *obj)
     vkDomainDefFree(obj->newDef);
     g_free(obj->managedSaveXML);
     vkSnapshotListFree(obj->snapshots);
+    vkTestCheckpointsFree(obj->checkpoints);
     g_free(obj->name);
     g_free(obj);
 }
@@ -70,6 +71,7 @@ vkTestStateFree(vkTestState *st)
     g_clear_pointer(&st->networks, g_ptr_array_unref);
     g_clear_pointer(&st->pools, g_ptr_array_unref);
     g_clear_pointer(&st->nodedevs, g_ptr_array_unref);
+    vkTestIfacesFree(st);
     g_hash_table_destroy(st->byID);
     g_hash_table_destroy(st->byUUID);
     g_hash_table_destroy(st->byName);
@@ -477,6 +479,7 @@ static virHypervisorDriver testHypervisorDriver = {
     .connectGetMaxVcpus = vkTestConnectGetMaxVcpus,
     .connectGetSysinfo = vkTestConnectGetSysinfo,
     .connectIsAlive = vkTestConnectIsAlive,
+    .connectGetLibVersion = vkTestConnectGetLibVersion,
     .connectIsSecure = vkTestConnectIsSecure,
     .connectIsEncrypted = vkTestConnectIsEncrypted,
     .nodeGetInfo = vkTestNodeGetInfo,
@@ -521,6 +524,18 @@ static virHypervisorDriver testHypervisorDriver = {
     .domainGetDiskErrors = vkTestDomainGetDiskErrors,
     .domainGetCPUStats = vkTestDomainGetCPUStats,
     .domainSendKey = vkTestDomainSendKey,
+    .domainScreenshot = vkTestDomainScreenshot,
+    .domainInjectNMI = vkTestDomainInjectNMI,
+    .domainSetUserPassword = vkTestDomainSetUserPassword,
+    .domainSendProcessSignal = vkTestDomainSendProcessSignal,
+    .domainGetMessages = vkTestDomainGetMessages,
+    .domainGetLaunchSecurityInfo = vkTestDomainGetLaunchSecurityInfo,
+    .domainFSFreeze = vkTestDomainFSFreeze,
+    .domainFSThaw = vkTestDomainFSThaw,
+    .domainMemoryPeek = vkTestDomainMemoryPeek,
+    .domainPinVcpu = vkTestDomainPinVcpu,
+    .domainPinVcpuFlags = vkTestDomainPinVcpuFlags,
+    .domainPinEmulator = vkTestDomainPinEmulator,
     .nodeGetCPUMap = vkTestNodeGetCPUMap,
     .nodeGetCPUStats = vkTestNodeGetCPUStats,
 
@@ -544,6 +559,13 @@ static virHypervisorDriver testHypervisorDriver = {
     .domainSnapshotHasMetadata = vkTestDomainSnapshotHasMetadata,
     .domainRevertToSnapshot = vkTestDomainRevertToSnapshot,
     .domainSnapshotDelete = vkTestDomainSnapshotDelete,
+    .domainCheckpointCreateXML = vkTestDomainCheckpointCreateXML,
+    .domainListAllCheckpoints = vkTestDomainListAllCheckpoints,
+    .domainCheckpointListAllChildren = vkTestDomainCheckpointListAllChildren,
+    .domainCheckpointLookupByName = vkTestDomainCheckpointLookupByName,
+    .domainCheckpointGetParent = vkTestDomainCheckpointGetParent,
+    .domainCheckpointGetXMLDesc = vkTestDomainCheckpointGetXMLDesc,
+    .domainCheckpointDelete = vkTestDomainCheckpointDelete,
     .domainCreateXML = vkTestDomainCreateXML,
     .domainCreate = vkTestDomainCreate,
     .domainCreateWithFlags = vkTestDomainCreateWithFlags,
@@ -560,6 +582,8 @@ static virHypervisorDriver testHypervisorDriver = {
     .domainSaveFlags = vkTestDomainSaveFlags,
     .domainRestore = vkTestDomainRestore,
     .domainRestoreFlags = vkTestDomainRestoreFlags,
+    .domainSaveImageGetXMLDesc = vkTestDomainSaveImageGetXMLDesc,
+    .domainSaveImageDefineXML = vkTestDomainSaveImageDefineXML,
     .domainManagedSave = vkTestDomainManagedSave,
     .domainHasManagedSaveImage = vkTestDomainHasManagedSaveImage,
     .domainManagedSaveRemove = vkTestDomainManagedSaveRemove,
@@ -589,6 +613,8 @@ static virHypervisorDriver testHypervisorDriver = {
     .domainSetBlkioParameters = vkTestDomainSetBlkioParameters,
     .domainGetInterfaceParameters = vkTestDomainGetInterfaceParameters,
     .domainSetInterfaceParameters = vkTestDomainSetInterfaceParameters,
+    .domainGetBlockIoTune = vkTestDomainGetBlockIoTune,
+    .domainSetBlockIoTune = vkTestDomainSetBlockIoTune,
     .domainGetIOThreadInfo = vkTestDomainGetIOThreadInfo,
     .domainAddIOThread = vkTestDomainAddIOThread,
     .domainDelIOThread = vkTestDomainDelIOThread,
@@ -666,6 +692,22 @@ static virHypervisorDriver testHypervisorDriver = {
     .storageVolGetPath = vkTestStorageVolGetPath,
     .storageVolResize = vkTestStorageVolResize,
     .storageVolWipe = vkTestStorageVolWipe,
+    .connectNumOfInterfaces = vkTestConnectNumOfInterfaces,
+    .connectListInterfaces = vkTestConnectListInterfaces,
+    .connectNumOfDefinedInterfaces = vkTestConnectNumOfDefinedInterfaces,
+    .connectListDefinedInterfaces = vkTestConnectListDefinedInterfaces,
+    .connectListAllInterfaces = vkTestConnectListAllInterfaces,
+    .interfaceLookupByName = vkTestInterfaceLookupByName,
+    .interfaceLookupByMACString = vkTestInterfaceLookupByMACString,
+    .interfaceGetXMLDesc = vkTestInterfaceGetXMLDesc,
+    .interfaceDefineXML = vkTestInterfaceDefineXML,
+    .interfaceUndefine = vkTestInterfaceUndefine,
+    .interfaceCreate = vkTestInterfaceCreate,
+    .interfaceDestroy = vkTestInterfaceDestroy,
+    .interfaceIsActive = vkTestInterfaceIsActive,
+    .interfaceChangeBegin = vkTestInterfaceChangeBegin,
+    .interfaceChangeCommit = vkTestInterfaceChangeCommit,
+    .interfaceChangeRollback = vkTestInterfaceChangeRollback,
     .nodeNumOfDevices = vkTestNodeNumOfDevices,
     .nodeListDevices = vkTestNodeListDevices,
     .connectListAllNodeDevices = vkTestConnectListAllNodeDevices,

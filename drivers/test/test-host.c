@@ -61,6 +61,18 @@ static const char defaultDomainXML[] =
     "</devices>"
     "</domain>";
 
+/* libvirt's default host interface, running. */
+static const char defaultIfaceXML[] =
+    "<interface type='ethernet' name='eth1'>"
+    "<start mode='onboot'/>"
+    "<mac address='aa:bb:cc:dd:ee:ff'/>"
+    "<mtu size='1492'/>"
+    "<protocol family='ipv4'>"
+    "<ip address='192.168.0.5' prefix='24'/>"
+    "<route gateway='192.168.0.1'/>"
+    "</protocol>"
+    "</interface>";
+
 static const char testSysinfo[] =
     "<sysinfo type='smbios'>\n"
     "  <bios>\n"
@@ -90,7 +102,7 @@ vkTestHostInitDefault(vkTestState *st)
         return -1;
     if (vkTestDomainStart(st, obj, VIR_DOMAIN_RUNNING_UNKNOWN) < 0)
         return -1;
-    return 0;
+    return vkTestIfaceAddHost(st, defaultIfaceXML);
 }
 
 /* libvirt's test driver asks for a user name and a password through the
@@ -196,6 +208,10 @@ vkTestHostLoadFile(vkTestState *st, const char *path, virConnectAuthPtr auth)
         if (vkTestNodeDevAddHost(st, desc->devices->pdata[i]) < 0)
             return -1;
     }
+    for (guint i = 0; i < desc->interfaces->len; i++) {
+        if (vkTestIfaceAddHost(st, desc->interfaces->pdata[i]) < 0)
+            return -1;
+    }
     return 0;
 }
 
@@ -210,6 +226,15 @@ vkTestConnectGetVersion(virConnectPtr conn, unsigned long *hvVer)
 {
     /* libvirt's test hypervisor calls itself version 0.0.2. */
     *hvVer = 2;
+    return 0;
+}
+
+int
+vkTestConnectGetLibVersion(virConnectPtr conn, unsigned long *libVer)
+{
+    /* the library's own version, which libvirt's API layer answers for a
+     * driver without this call */
+    *libVer = LIBVIR_VERSION_NUMBER;
     return 0;
 }
 

@@ -41,11 +41,13 @@ typedef struct {
     char *managedSaveXML;
     bool managedSavePaused;
     struct _vkSnapshotList *snapshots;   /* test-snapshot.c; NULL: none yet */
+    struct _vkTestCheckpoints *checkpoints;  /* test-checkpoint.c; NULL: none yet */
     GList *link;                  /* our node in state->order */
     /* The guest clock once virDomainSetTime set it (test-domain-devstats.c). */
     bool guestTimeSet;
     long long guestTime;
     unsigned int guestTimeNsec;
+    unsigned int frozenFs;        /* test-domain-guest.c: bit per mount point */
 } vkTestDomain;
 
 typedef struct {
@@ -72,7 +74,13 @@ typedef struct {
     GPtrArray *pools;             /* vkTestPool * (owned) */
     GPtrArray *nodedevs;          /* vkNodeDeviceDef * (owned) */
     int nextScsiHost;             /* for vHBAs made by nodeDeviceCreateXML */
+    /* test-interface.c: host interfaces, and their copy while a change
+     * transaction runs (NULL: none). */
+    GPtrArray *ifaces;
+    GPtrArray *ifaceBackup;
 } vkTestState;
+
+typedef struct _vkTestCheckpoints vkTestCheckpoints;
 
 /* test-driver.c */
 vkTestState *vkTestStateNew(void);
@@ -106,6 +114,19 @@ virDomainPtr vkTestMakeHandle(virConnectPtr conn, vkTestDomain *obj);
     vkReportErrorFull(VIR_FROM_DOMAIN, code, __FILE__, __func__, __LINE__, __VA_ARGS__)
 /* libvirt's "domain is not running" check. */
 bool vkTestCheckActive(vkTestDomain *obj);
+/* vkTestDomainGet of a running domain: NULL, unlocked, with libvirt's
+ * error when it is gone or not running. */
+static inline vkTestDomain *
+vkTestDomainGetActive(virDomainPtr dom, vkTestState **st)
+{
+    vkTestDomain *obj = vkTestDomainGet(dom, st);
+
+    if (obj && !vkTestCheckActive(obj)) {
+        g_mutex_unlock(&(*st)->lock);
+        return NULL;
+    }
+    return obj;
+}
 /* Resolve AFFECT_CURRENT and check LIVE/CONFIG against the domain's
  * state: fills *live / *config (the defs to change, NULL if not). */
 int vkTestGetDefs(vkTestDomain *obj, unsigned int flags,
@@ -123,6 +144,17 @@ vkDomainDef *vkTestDomainOneDef(virDomainPtr dom, unsigned int flags, vkTestStat
             return -1; \
         } \
     } while (0)
+/* The same for calls that return a pointer: false with the error set. */
+static inline bool
+vkTestFlagsOK(const char *fn, unsigned int flags, unsigned int allowed)
+{
+    if (flags & ~allowed) {
+        vkReportErrorFull(VIR_FROM_TEST, VIR_ERR_INVALID_ARG, __FILE__, __func__, __LINE__,
+                          "unsupported flags (0x%x) in function %s", flags & ~allowed, fn);
+        return false;
+    }
+    return true;
+}
 /* Parse with the driver's virt type. */
 vkDomainDef *vkTestParseDef(const char *xml, unsigned int parseFlags);
 
@@ -150,6 +182,82 @@ int vkTestDomainSnapshotIsCurrent(virDomainSnapshotPtr snapshot, unsigned int fl
 int vkTestDomainSnapshotHasMetadata(virDomainSnapshotPtr snapshot, unsigned int flags);
 int vkTestDomainRevertToSnapshot(virDomainSnapshotPtr snapshot, unsigned int flags);
 int vkTestDomainSnapshotDelete(virDomainSnapshotPtr snapshot, unsigned int flags);
+
+/* test-domain-iotune.c */
+int vkTestDomainGetBlockIoTune(virDomainPtr dom, const char *path, virTypedParameterPtr params,
+                               int *nparams, unsigned int flags);
+int vkTestDomainSetBlockIoTune(virDomainPtr dom, const char *path, virTypedParameterPtr params,
+                               int nparams, unsigned int flags);
+
+/* test-save.c (the image calls) */
+char *vkTestDomainSaveImageGetXMLDesc(virConnectPtr conn, const char *file, unsigned int flags);
+int vkTestDomainSaveImageDefineXML(virConnectPtr conn, const char *file, const char *dxml,
+                                   unsigned int flags);
+
+/* test-domain-guest.c */
+int vkTestDomainInjectNMI(virDomainPtr dom, unsigned int flags);
+int vkTestDomainSetUserPassword(virDomainPtr dom, const char *user, const char *password,
+                                unsigned int flags);
+int vkTestDomainSendProcessSignal(virDomainPtr dom, long long pid_value, unsigned int signum,
+                                  unsigned int flags);
+int vkTestDomainGetMessages(virDomainPtr dom, char ***msgs, unsigned int flags);
+int vkTestDomainGetLaunchSecurityInfo(virDomainPtr dom, virTypedParameterPtr *params,
+                                      int *nparams, unsigned int flags);
+int vkTestDomainFSFreeze(virDomainPtr dom, const char **mountpoints, unsigned int nmountpoints,
+                         unsigned int flags);
+int vkTestDomainFSThaw(virDomainPtr dom, const char **mountpoints, unsigned int nmountpoints,
+                       unsigned int flags);
+int vkTestDomainMemoryPeek(virDomainPtr dom, unsigned long long start, size_t size,
+                           void *buffer, unsigned int flags);
+int vkTestDomainPinVcpuFlags(virDomainPtr dom, unsigned int vcpu, unsigned char *cpumap,
+                             int maplen, unsigned int flags);
+int vkTestDomainPinVcpu(virDomainPtr dom, unsigned int vcpu, unsigned char *cpumap, int maplen);
+int vkTestDomainPinEmulator(virDomainPtr dom, unsigned char *cpumap, int maplen,
+                            unsigned int flags);
+
+/* test-domain-screen.c */
+char *vkTestDomainScreenshot(virDomainPtr dom, virStreamPtr stream, unsigned int screen,
+                             unsigned int flags);
+
+/* test-interface.c */
+void vkTestIfacesFree(vkTestState *st);
+/* Adds a running interface from a host file's (or the default host's) XML. */
+int vkTestIfaceAddHost(vkTestState *st, const char *xml);
+int vkTestConnectNumOfInterfaces(virConnectPtr conn);
+int vkTestConnectListInterfaces(virConnectPtr conn, char **const names, int maxnames);
+int vkTestConnectNumOfDefinedInterfaces(virConnectPtr conn);
+int vkTestConnectListDefinedInterfaces(virConnectPtr conn, char **const names, int maxnames);
+int vkTestConnectListAllInterfaces(virConnectPtr conn, virInterfacePtr **ifaces,
+                                   unsigned int flags);
+virInterfacePtr vkTestInterfaceLookupByName(virConnectPtr conn, const char *name);
+virInterfacePtr vkTestInterfaceLookupByMACString(virConnectPtr conn, const char *macstr);
+char *vkTestInterfaceGetXMLDesc(virInterfacePtr iface, unsigned int flags);
+virInterfacePtr vkTestInterfaceDefineXML(virConnectPtr conn, const char *xml,
+                                         unsigned int flags);
+int vkTestInterfaceUndefine(virInterfacePtr iface);
+int vkTestInterfaceCreate(virInterfacePtr iface, unsigned int flags);
+int vkTestInterfaceDestroy(virInterfacePtr iface, unsigned int flags);
+int vkTestInterfaceIsActive(virInterfacePtr iface);
+int vkTestInterfaceChangeBegin(virConnectPtr conn, unsigned int flags);
+int vkTestInterfaceChangeCommit(virConnectPtr conn, unsigned int flags);
+int vkTestInterfaceChangeRollback(virConnectPtr conn, unsigned int flags);
+
+/* test-checkpoint.c */
+void vkTestCheckpointsFree(vkTestCheckpoints *cps);
+size_t vkTestCheckpointCount(vkTestDomain *obj);
+virDomainCheckpointPtr vkTestDomainCheckpointCreateXML(virDomainPtr dom, const char *xml,
+                                                       unsigned int flags);
+int vkTestDomainListAllCheckpoints(virDomainPtr dom, virDomainCheckpointPtr **cps,
+                                   unsigned int flags);
+int vkTestDomainCheckpointListAllChildren(virDomainCheckpointPtr cp,
+                                          virDomainCheckpointPtr **children,
+                                          unsigned int flags);
+virDomainCheckpointPtr vkTestDomainCheckpointLookupByName(virDomainPtr dom, const char *name,
+                                                          unsigned int flags);
+virDomainCheckpointPtr vkTestDomainCheckpointGetParent(virDomainCheckpointPtr cp,
+                                                       unsigned int flags);
+char *vkTestDomainCheckpointGetXMLDesc(virDomainCheckpointPtr cp, unsigned int flags);
+int vkTestDomainCheckpointDelete(virDomainCheckpointPtr cp, unsigned int flags);
 /* How many snapshots obj has (undefine and the list filters ask). */
 int vkTestDomainSnapshotCount(const vkTestDomain *obj);
 
@@ -165,6 +273,7 @@ char *vkTestConnectGetCapabilities(virConnectPtr conn);
 int vkTestConnectGetMaxVcpus(virConnectPtr conn, const char *type);
 char *vkTestConnectGetSysinfo(virConnectPtr conn, unsigned int flags);
 int vkTestConnectIsAlive(virConnectPtr conn);
+int vkTestConnectGetLibVersion(virConnectPtr conn, unsigned long *libVer);
 int vkTestConnectIsSecure(virConnectPtr conn);
 int vkTestConnectIsEncrypted(virConnectPtr conn);
 int vkTestNodeGetInfo(virConnectPtr conn, virNodeInfoPtr info);

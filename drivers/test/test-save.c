@@ -108,16 +108,44 @@ startRestored(vkTestState *st, vkTestDomain *obj, bool paused)
     return 0;
 }
 
+/* Writes a save image of domain name: the header, then the XML. */
+static int
+writeImage(const char *name, const char *to, const char *xml, bool paused)
+{
+    saveHeader hdr = { SAVE_MAGIC };
+    size_t len = strlen(xml);
+    int fd;
+
+    hdr.version = GUINT32_TO_LE(SAVE_VERSION);
+    hdr.flags = GUINT32_TO_LE(paused ? SAVE_FLAG_PAUSED : 0);
+    hdr.xmlLen = GUINT32_TO_LE((guint32)len);
+
+    if ((fd = open(to, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) < 0) {
+        vkReportSystemError(errno, "saving domain '%s' to '%s': open failed", name, to);
+        return -1;
+    }
+    if (writeAll(fd, &hdr, sizeof(hdr)) < 0 || writeAll(fd, xml, len) < 0 ||
+        fsync(fd) < 0) {
+        vkReportSystemError(errno, "saving domain '%s' to '%s': write failed", name, to);
+        close(fd);
+        unlink(to);
+        return -1;
+    }
+    if (close(fd) < 0) {
+        vkReportSystemError(errno, "saving domain '%s' to '%s': write failed", name, to);
+        unlink(to);
+        return -1;
+    }
+    return 0;
+}
+
 int
 vkTestDomainSaveFlags(virDomainPtr dom, const char *to, const char *dxml, unsigned int flags)
 {
     vkTestState *st;
     vkTestDomain *obj;
     g_autofree char *xml = NULL;
-    saveHeader hdr = { SAVE_MAGIC };
-    bool paused;
-    size_t len;
-    int fd, ret = -1;
+    int ret = -1;
 
     vkCheckFlags(VIR_DOMAIN_SAVE_BYPASS_CACHE | VIR_DOMAIN_SAVE_RUNNING |
                  VIR_DOMAIN_SAVE_PAUSED, -1);
@@ -137,34 +165,9 @@ vkTestDomainSaveFlags(virDomainPtr dom, const char *to, const char *dxml, unsign
     } else {
         xml = vkDomainDefFormat(obj->def, VIR_DOMAIN_XML_SECURE);
     }
-    if (!xml)
+    if (!xml ||
+        writeImage(obj->name, to, xml, wantPaused(flags, obj->state == VIR_DOMAIN_PAUSED)) < 0)
         goto cleanup;
-    len = strlen(xml);
-    paused = wantPaused(flags, obj->state == VIR_DOMAIN_PAUSED);
-
-    hdr.version = GUINT32_TO_LE(SAVE_VERSION);
-    hdr.flags = GUINT32_TO_LE(paused ? SAVE_FLAG_PAUSED : 0);
-    hdr.xmlLen = GUINT32_TO_LE((guint32)len);
-
-    if ((fd = open(to, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) < 0) {
-        vkReportSystemError(errno, "saving domain '%s' to '%s': open failed",
-                            obj->name, to);
-        goto cleanup;
-    }
-    if (writeAll(fd, &hdr, sizeof(hdr)) < 0 || writeAll(fd, xml, len) < 0 ||
-        fsync(fd) < 0) {
-        vkReportSystemError(errno, "saving domain '%s' to '%s': write failed",
-                            obj->name, to);
-        close(fd);
-        unlink(to);
-        goto cleanup;
-    }
-    if (close(fd) < 0) {
-        vkReportSystemError(errno, "saving domain '%s' to '%s': write failed",
-                            obj->name, to);
-        unlink(to);
-        goto cleanup;
-    }
 
     vkTestDomainStop(st, obj, VIR_DOMAIN_SHUTOFF_SAVED, VIR_DOMAIN_EVENT_STOPPED_SAVED);
     dom->id = -1;
@@ -373,4 +376,37 @@ vkTestDomainStartManagedSave(vkTestState *st, vkTestDomain *obj, bool paused)
     paused = paused || obj->managedSavePaused;
     g_clear_pointer(&obj->managedSaveXML, g_free);
     return startRestored(st, obj, paused);
+}
+
+char *
+vkTestDomainSaveImageGetXMLDesc(virConnectPtr conn, const char *file, unsigned int flags)
+{
+    bool paused;
+
+    if (!vkTestFlagsOK("testDomainSaveImageGetXMLDesc", flags,
+                       VIR_DOMAIN_SAVE_IMAGE_XML_SECURE))
+        return NULL;
+    return readImage(file, &paused);
+}
+
+/* The image's definition replaced, and its paused mark set as RUNNING or
+ * PAUSED ask; as in libvirt's test driver, the new definition may even
+ * name another domain. */
+int
+vkTestDomainSaveImageDefineXML(virConnectPtr conn, const char *file, const char *dxml,
+                               unsigned int flags)
+{
+    g_autoptr(vkDomainDef) def = NULL;
+    g_autofree char *old = NULL;
+    g_autofree char *xml = NULL;
+    bool paused;
+
+    VK_TEST_CHECK_FLAGS("testDomainSaveImageDefineXML",
+                        VIR_DOMAIN_SAVE_RUNNING | VIR_DOMAIN_SAVE_PAUSED, flags);
+    if (!checkSaveFlags(flags) || !(old = readImage(file, &paused)))
+        return -1;
+    if (!(def = vkTestParseDef(dxml, VK_DOMAIN_PARSE_INACTIVE)) ||
+        !(xml = vkDomainDefFormat(def, VIR_DOMAIN_XML_SECURE)))
+        return -1;
+    return writeImage(def->name, file, xml, wantPaused(flags, paused));
 }

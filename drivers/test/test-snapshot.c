@@ -71,6 +71,11 @@ vkTestDomainSnapshotCreateXML(virDomainPtr dom, const char *xml, unsigned int fl
         return NULL;
     if (!(obj = vkTestDomainGet(dom, &st)))
         return NULL;
+    if (vkTestCheckpointCount(obj) > 0) {
+        vkReportError(VIR_ERR_OPERATION_UNSUPPORTED, "%s",
+                      "cannot create snapshot while checkpoint exists");
+        goto error;
+    }
     list = snapList(obj);
 
     if (redefine) {

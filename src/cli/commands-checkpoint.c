@@ -38,10 +38,10 @@ created(vkshCtl *ctl, virDomainPtr dom, const char *xml, unsigned int flags, con
     if (!cp)
         return false;
     if (from)
-        vkshPrintExtra(ctl, "Domain checkpoint %s created from '%s'\n",
+        vkshPrintExtra(ctl, "Domain checkpoint %s created from '%s'",
                        virDomainCheckpointGetName(cp), from);
     else
-        vkshPrintExtra(ctl, "Domain checkpoint %s created\n", virDomainCheckpointGetName(cp));
+        vkshPrintExtra(ctl, "Domain checkpoint %s created", virDomainCheckpointGetName(cp));
     return true;
 }
 
@@ -276,7 +276,7 @@ cmdCheckpointParent(vkshCtl *ctl, const vkshCmd *cmd)
         }
         return false;
     }
-    vkshPrint(ctl, "%s\n", virDomainCheckpointGetName(parent));
+    vkshPrint(ctl, "%s", virDomainCheckpointGetName(parent));
     return true;
 }
 

@@ -514,7 +514,7 @@ cmdSetUserPassword(vkshCtl *ctl, const vkshCmd *cmd)
         vkshSaveLibError(ctl);
         return false;
     }
-    vkshPrintExtra(ctl, "Password set successfully for %s in %s\n", user, name);
+    vkshPrintExtra(ctl, "Password set successfully for %s in %s", user, name);
     return true;
 }
 

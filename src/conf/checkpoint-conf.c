@@ -59,13 +59,6 @@ parseDisk(vkCheckpointDef *def, xmlNodePtr node)
         vkReportError(VIR_ERR_XML_ERROR, "unknown disk checkpoint setting '%s'", kind);
         return -1;
     }
-    for (guint i = 0; i < def->disks->len; i++) {
-        if (strcmp(((vkCheckpointDiskDef *)def->disks->pdata[i])->name, name) == 0) {
-            vkReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                          "disk '%s' specified twice in the checkpoint", name);
-            return -1;
-        }
-    }
     d = g_new0(vkCheckpointDiskDef, 1);
     g_ptr_array_add(def->disks, d);
     d->name = g_strdup(name);
@@ -132,7 +125,12 @@ vkCheckpointDefParseString(const char *xml, const char *virtType, bool redefine)
         return NULL;
     }
     if (redefine && !def->name) {
-        vkReportError(VIR_ERR_XML_DETAIL, "%s", "a redefined checkpoint must have a name");
+        vkReportError(VIR_ERR_XML_ERROR, "%s", "a redefined checkpoint must have a name");
+        return NULL;
+    }
+    if (redefine && !def->creationTime) {
+        vkReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+                      "missing creationTime from existing checkpoint");
         return NULL;
     }
     return g_steal_pointer(&def);
@@ -145,13 +143,37 @@ vkCheckpointDefAlignDisks(vkCheckpointDef *def)
     g_autoptr(GPtrArray) aligned =
         g_ptr_array_new_with_free_func((GDestroyNotify)diskFree);
 
+    if (def->disks->len > (disks ? disks->len : 0)) {
+        vkReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                      "too many disk checkpoint requests for domain");
+        return -1;
+    }
+    if (!disks || !disks->len) {
+        vkReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                      "domain must have at least one disk to perform checkpoints");
+        return -1;
+    }
     for (guint i = 0; i < def->disks->len; i++) {
         vkCheckpointDiskDef *cd = def->disks->pdata[i];
-        bool found = false;
-        for (guint j = 0; disks && j < disks->len && !found; j++)
-            found = strcmp(((vkDomainDiskDef *)disks->pdata[j])->dst, cd->name) == 0;
+        vkDomainDiskDef *found = NULL;
+        for (guint j = 0; j < disks->len && !found; j++) {
+            if (strcmp(((vkDomainDiskDef *)disks->pdata[j])->dst, cd->name) == 0)
+                found = disks->pdata[j];
+        }
         if (!found) {
             vkReportError(VIR_ERR_CONFIG_UNSUPPORTED, "no disk named '%s'", cd->name);
+            return -1;
+        }
+        for (guint k = 0; k < i; k++) {
+            if (strcmp(((vkCheckpointDiskDef *)def->disks->pdata[k])->name, cd->name) == 0) {
+                vkReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                              "disk '%s' specified twice in the checkpoint", cd->name);
+                return -1;
+            }
+        }
+        if (strcmp(cd->checkpoint, "bitmap") == 0 && (!found->src || found->readonly)) {
+            vkReportError(VIR_ERR_CONFIG_UNSUPPORTED, "disk '%s' is empty or readonly",
+                          cd->name);
             return -1;
         }
     }
@@ -204,4 +226,52 @@ vkCheckpointDefFormat(const vkCheckpointDef *def, bool secure, bool noDomain)
         vkMomentFormatDomain(buf, def->dom, secure);
     g_string_append(buf, "</domaincheckpoint>\n");
     return g_string_free(buf, FALSE);
+}
+
+static bool
+hasChildren(GPtrArray *defs, const char *name)
+{
+    for (guint i = 0; i < defs->len; i++) {
+        if (g_strcmp0(((vkCheckpointDef *)defs->pdata[i])->parent, name) == 0)
+            return true;
+    }
+    return false;
+}
+
+static void
+collect(GPtrArray *defs, const char *from, bool deep, GPtrArray *out)
+{
+    for (guint i = 0; i < defs->len; i++) {
+        vkCheckpointDef *def = defs->pdata[i];
+
+        if (g_strcmp0(def->parent, from) != 0)
+            continue;
+        g_ptr_array_add(out, def);
+        if (deep)
+            collect(defs, def->name, deep, out);
+    }
+}
+
+GPtrArray *
+vkCheckpointListSelect(GPtrArray *defs, const char *from, unsigned int flags)
+{
+    /* ROOTS and DESCENDANTS are one bit: roots only from the domain,
+     * every descendant from a checkpoint */
+    bool deep = from ? (flags & VIR_DOMAIN_CHECKPOINT_LIST_DESCENDANTS)
+                     : !(flags & VIR_DOMAIN_CHECKPOINT_LIST_ROOTS);
+    GPtrArray *found = g_ptr_array_new();
+    GPtrArray *out = g_ptr_array_new();
+
+    collect(defs, from, deep, found);
+    for (guint i = 0; i < found->len; i++) {
+        vkCheckpointDef *def = found->pdata[i];
+        bool leaf = !hasChildren(defs, def->name);
+
+        if (((flags & VIR_DOMAIN_CHECKPOINT_LIST_LEAVES) && !leaf) ||
+            ((flags & VIR_DOMAIN_CHECKPOINT_LIST_NO_LEAVES) && leaf))
+            continue;
+        g_ptr_array_add(out, def);
+    }
+    g_ptr_array_unref(found);
+    return out;
 }

@@ -43,4 +43,11 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(vkCheckpointDef, vkCheckpointDefFree)
  * VIR_ERR_CONFIG_UNSUPPORTED. */
 int vkCheckpointDefAlignDisks(vkCheckpointDef *def);
 
+/* The checkpoints of defs (vkCheckpointDef *, a domain's, in creation
+ * order) that virDomainListAllCheckpoints (from NULL) or
+ * virDomainCheckpointListAllChildren (from a name) lists for the
+ * VIR_DOMAIN_CHECKPOINT_LIST_* flags, parents before their children; the
+ * array does not own them. */
+GPtrArray *vkCheckpointListSelect(GPtrArray *defs, const char *from, unsigned int flags);
+
 #endif

@@ -188,6 +188,7 @@ static vkSchema schemas[] = {
     { "domain.rng", G_ONCE_INIT },
     { "capability.rng", G_ONCE_INIT },
     { "domainsnapshot.rng", G_ONCE_INIT },
+    { "interface.rng", G_ONCE_INIT },
 };
 
 static void

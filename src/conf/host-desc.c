@@ -37,6 +37,7 @@ vkHostDescFree(vkHostDesc *desc)
     g_clear_pointer(&desc->networks, g_ptr_array_unref);
     g_clear_pointer(&desc->pools, g_ptr_array_unref);
     g_clear_pointer(&desc->devices, g_ptr_array_unref);
+    g_clear_pointer(&desc->interfaces, g_ptr_array_unref);
     g_clear_pointer(&desc->users, g_ptr_array_unref);
     g_free(desc);
 }
@@ -430,15 +431,8 @@ loadObject(vkHostDesc *desc, xmlNodePtr n, const char *path)
         return loadText(desc->devices, n, path, "device");
     if (strcmp(name, "auth") == 0)
         loadAuth(desc, n);
-    if (strcmp(name, "interface") == 0) {
-        /* libvirt's test driver has host interfaces; this one has none
-         * yet, and a file's objects are never dropped silently */
-        vkReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                      "<interface> in host description file '%s' (line %ld): host "
-                      "interfaces are not supported by this test driver",
-                      path, (long)xmlGetLineNo(n));
-        return -1;
-    }
+    if (strcmp(name, "interface") == 0)
+        return loadText(desc->interfaces, n, path, "interface");
     return 0;
 }
 
@@ -456,6 +450,7 @@ vkHostDescLoad(const char *path, const virNodeInfo *defaults)
     desc->networks = g_ptr_array_new_with_free_func(g_free);
     desc->pools = g_ptr_array_new_with_free_func((GDestroyNotify)poolFree);
     desc->devices = g_ptr_array_new_with_free_func(g_free);
+    desc->interfaces = g_ptr_array_new_with_free_func(g_free);
     desc->users = g_ptr_array_new_with_free_func(g_free);
     if (!(doc = parseXMLFile(path, "host description file")))
         return NULL;

@@ -23,6 +23,7 @@ typedef struct {
     GPtrArray *networks;         /* char *: <network> XML */
     GPtrArray *pools;            /* vkHostDescPool * */
     GPtrArray *devices;          /* char *: <device> XML */
+    GPtrArray *interfaces;       /* char *: <interface> XML */
     GPtrArray *users;            /* char *: user, password, user, password ... */
     bool hasAuth;                /* an <auth> element: opening needs credentials */
 } vkHostDesc;

@@ -7,8 +7,8 @@
  *
  * The sections done are the ones that change what dnsmasq hands out
  * without restarting anything: a static DHCP host, a DHCP range, a DNS
- * host.  The others are refused with VIR_ERR_NO_SUPPORT naming the
- * section.  Matching and messages follow libvirt 9.0: a DHCP host is
+ * host.  The others are refused with VIR_ERR_OPERATION_UNSUPPORTED
+ * naming the section.  Matching and messages follow libvirt 9.0: a DHCP host is
  * found by its MAC (IPv4) for modify, by any equal attribute for delete.
  */
 #include <string.h>
@@ -236,7 +236,7 @@ updateEntry(vkNetworkDef *def, vkXmlElem *parent, vkXmlElem *e, unsigned int com
         parent->children->pdata[idx] = e;
         return 0;
     default:
-        vkReportError(VIR_ERR_NO_SUPPORT, "unrecognized network update command code %u",
+        vkReportError(VIR_ERR_OPERATION_UNSUPPORTED, "unrecognized network update command code %u",
                       command);
         vkXmlElemFree(e);
         return -1;
@@ -270,7 +270,7 @@ vkNetworkDefUpdate(vkNetworkDef *def, unsigned int command, unsigned int section
             return -1;
         }
         if (command == VIR_NETWORK_UPDATE_COMMAND_MODIFY) {
-            vkReportError(VIR_ERR_NO_SUPPORT, "%s",
+            vkReportError(VIR_ERR_OPERATION_UNSUPPORTED, "%s",
                           "dhcp ranges cannot be modified, only added or deleted");
             vkXmlElemFree(e);
             return -1;
@@ -281,19 +281,19 @@ vkNetworkDefUpdate(vkNetworkDef *def, unsigned int command, unsigned int section
         if (!(e = parseSection(xml, "host", section)))
             return -1;
         if (command == VIR_NETWORK_UPDATE_COMMAND_MODIFY) {
-            vkReportError(VIR_ERR_NO_SUPPORT, "%s",
+            vkReportError(VIR_ERR_OPERATION_UNSUPPORTED, "%s",
                           "DNS HOST records cannot be modified, only added or deleted");
             vkXmlElemFree(e);
             return -1;
         }
         return updateEntry(def, dnsElement(def), e, command, "DNS HOST", dnsHostKeys, NULL);
     default:
-        if (section < G_N_ELEMENTS(sectionNames))
-            vkReportError(VIR_ERR_NO_SUPPORT, "can't update '%s' section of network '%s'",
+        if (section > 0 && section < G_N_ELEMENTS(sectionNames))
+            vkReportError(VIR_ERR_OPERATION_UNSUPPORTED, "can't update '%s' section of network '%s'",
                           sectionNames[section], def->name);
         else
-            vkReportError(VIR_ERR_NO_SUPPORT, "can't update unrecognized section of "
-                          "network (%u)", section);
+            vkReportError(VIR_ERR_OPERATION_UNSUPPORTED, "%s",
+                          "can't update unrecognized section of network");
         return -1;
     }
 }

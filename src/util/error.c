@@ -86,6 +86,10 @@ setError(int domain, int code, char *detail)
     /* ... and prints a detailed XML_DETAIL as the detail alone */
     if (detail && *detail && code == VIR_ERR_XML_DETAIL)
         err->message = g_strdup(detail);
+    /* ... and so is its flag check's INVALID_ARG */
+    else if (detail && code == VIR_ERR_INVALID_ARG &&
+             g_str_has_prefix(detail, "unsupported flags ("))
+        err->message = g_strdup(detail);
     else if (detail && *detail && g_str_has_suffix(what, " in"))
         err->message = g_strdup_printf("%s %s", what, detail);
     else if (detail && *detail)

@@ -88,8 +88,8 @@ test_bad_files(void **state)
                       "failed to parse xml document '");
     expectOpenFailure("host-duplicate-domain.xml", VIR_ERR_XML_ERROR,
                       "describes domain 'fromfile' twice");
-    expectOpenFailure("host-interface.xml", VIR_ERR_CONFIG_UNSUPPORTED,
-                      "<interface> in host description file");
+    expectOpenFailure("host-interface-bad.xml", VIR_ERR_XML_ERROR,
+                      "vlan interface misses the vlan element");
     expectOpenFailure("no-such-host.xml", VIR_ERR_XML_ERROR,
                       "no-such-host.xml' (host description file: No such file or directory)");
     /* The domain parser's own error comes through unchanged. */
@@ -100,6 +100,30 @@ test_bad_files(void **state)
         assert_non_null(virGetLastError());
         assert_int_not_equal(virGetLastError()->code, VIR_ERR_OK);
     }
+}
+
+/* A file's interfaces are there, running, and formatted as libvirt does. */
+static void
+test_interfaces(void **state)
+{
+    g_autofree char *uri = hostURI("host-interface.xml");
+    virConnectPtr conn = virConnectOpen(uri);
+    virInterfacePtr iface;
+    g_autofree char *xml = NULL;
+
+    assert_non_null(conn);
+    assert_int_equal(virConnectNumOfInterfaces(conn), 1);
+    assert_int_equal(virConnectNumOfDefinedInterfaces(conn), 0);
+    assert_non_null(iface = virInterfaceLookupByMACString(conn, "AA:BB:CC:DD:EE:FF"));
+    assert_string_equal(virInterfaceGetName(iface), "eth1");
+    assert_int_equal(virInterfaceIsActive(iface), 1);
+    assert_non_null(xml = virInterfaceGetXMLDesc(iface, 0));
+    assert_string_equal(xml, "<interface type='ethernet' name='eth1'>\n"
+                             "  <start mode='onboot'/>\n"
+                             "  <mac address='aa:bb:cc:dd:ee:ff'/>\n"
+                             "</interface>\n");
+    virInterfaceFree(iface);
+    virConnectClose(conn);
 }
 
 static void
@@ -240,6 +264,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_basic_file),
         cmocka_unit_test(test_bad_files),
+        cmocka_unit_test(test_interfaces),
         cmocka_unit_test(test_no_entity_expansion),
         cmocka_unit_test(test_objects),
         cmocka_unit_test(test_auth),

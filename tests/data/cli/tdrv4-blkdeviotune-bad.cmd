@@ -1,0 +1,1 @@
+-c test:///default 'blkdeviotune test vda --total-bytes-sec 1000; blkdeviotune test vda --total-bytes-sec-max 5000 --read-bytes-sec-max 7; blkdeviotune test vda --write-iops-sec 1000000000000001; blkdeviotune test vdb; blkdeviotune test vda --live --config --size-iops-sec 1'

@@ -1,0 +1,1 @@
+-c test:///default 'blkdeviotune test vda --total-bytes-sec-max 2000; blkdeviotune test vda --total-bytes-sec 1000 --group-name g1 --size-iops-sec 3; blkdeviotune test vda; blkdeviotune test vda --config; blkdeviotune test vda --read-iops-sec-max 9 --read-iops-sec-max-length 4 --config; blkdeviotune test vda --config'

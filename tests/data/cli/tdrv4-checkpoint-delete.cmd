@@ -1,0 +1,1 @@
+-c test:///default 'checkpoint-create-as test c1; checkpoint-create-as test c2; checkpoint-create-as test c3; checkpoint-delete test c2; checkpoint-list test --parent --name; checkpoint-parent test c3; checkpoint-delete test c1 --children; checkpoint-list test --name'

@@ -1,0 +1,1 @@
+-c test:///default 'checkpoint-create-as test c1; checkpoint-create-as test c1; checkpoint-parent test c1; checkpoint-dumpxml test nope; checkpoint-create-as test c3 --diskspec vdb; snapshot-create-as test s1; destroy test; checkpoint-create-as test c4'

@@ -1,0 +1,1 @@
+-c test:///default 'checkpoint-create test @DATA@/tdrv4-checkpoint-redefine.xml --redefine; checkpoint-dumpxml test r1; checkpoint-create-as test c5; checkpoint-list test --parent --name; checkpoint-create test @DATA@/tdrv4-checkpoint-redefine.xml; checkpoint-create test @DATA@/tdrv4-checkpoint-redefine.xml --redefine --redefine-validate'

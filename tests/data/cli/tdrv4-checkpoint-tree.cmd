@@ -1,0 +1,1 @@
+-c test:///default 'checkpoint-create-as test c1 --description hi; checkpoint-create-as test c2; checkpoint-create-as test c3; checkpoint-list test --tree; checkpoint-list test --name --topological; checkpoint-list test --roots --name; checkpoint-list test --leaves --name; checkpoint-parent test c2; checkpoint-info test c1; checkpoint-dumpxml test c2 --no-domain'

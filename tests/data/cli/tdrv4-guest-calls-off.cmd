@@ -1,0 +1,1 @@
+-c test:///default 'destroy test; inject-nmi test; domfsfreeze test; vcpupin test 0 1; emulatorpin test 1 --config; emulatorpin test --config; set-user-password test root pw'

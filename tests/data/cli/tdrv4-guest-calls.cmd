@@ -1,0 +1,1 @@
+-c test:///default 'domfsfreeze test --mountpoint /; domfsfreeze test; domfsthaw test; domfsfreeze test --mountpoint /nope; inject-nmi test; send-process-signal test 1 15; set-user-password test root pw; vcpupin test; emulatorpin test 0; emulatorpin test; domfsinfo test'

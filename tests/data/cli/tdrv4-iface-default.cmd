@@ -1,0 +1,1 @@
+-c test:///default 'iface-list --all; iface-list --inactive; iface-dumpxml eth1; iface-mac eth1; iface-name aa:bb:cc:dd:ee:ff; iface-name AA:BB:CC:DD:EE:FF; iface-start eth1; iface-dumpxml eth1 --inactive; iface-dumpxml nosuch'

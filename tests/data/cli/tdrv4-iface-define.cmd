@@ -1,0 +1,1 @@
+-c test:///default 'iface-define @DATA@/tdrv4-iface-bridge.xml; iface-dumpxml br0; iface-define @DATA@/tdrv4-iface-bond.xml; iface-dumpxml bond0; iface-define @DATA@/tdrv4-iface-vlan.xml; iface-dumpxml eth0.42; iface-define @DATA@/tdrv4-iface-eth.xml; iface-dumpxml eth5; iface-define @DATA@/tdrv4-iface-nested.xml; iface-dumpxml br9; iface-list --all'

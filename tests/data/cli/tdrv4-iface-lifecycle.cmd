@@ -1,0 +1,1 @@
+-c test:///default 'iface-define @DATA@/tdrv4-iface-eth.xml; iface-start eth5; iface-list --all; iface-start eth5; iface-destroy eth5; iface-destroy eth5; iface-undefine eth1; iface-list --all; iface-undefine eth1'

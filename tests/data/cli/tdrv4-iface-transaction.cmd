@@ -1,0 +1,1 @@
+-c test:///default 'iface-commit; iface-rollback; iface-begin; iface-begin; iface-define @DATA@/tdrv4-iface-eth.xml; iface-list --all; iface-rollback; iface-list --all; iface-begin; iface-undefine eth1; iface-commit; iface-list --all'

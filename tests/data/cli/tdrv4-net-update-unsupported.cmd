@@ -1,0 +1,1 @@
+-c test:///default 'net-update default add bridge "<bridge name='"'"'x'"'"'/>"; net-update default modify dns-host "<host ip='"'"'1.2.3.4'"'"'><hostname>a</hostname></host>"; net-update default modify ip-dhcp-range "<range start='"'"'192.168.122.10'"'"' end='"'"'192.168.122.20'"'"'/>"'

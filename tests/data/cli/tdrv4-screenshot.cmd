@@ -1,0 +1,1 @@
+-c test:///default 'screenshot test --file @TMP@/shot.png; screenshot test --file @TMP@/shot2.png --screen 3'

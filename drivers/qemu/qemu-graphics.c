@@ -87,6 +87,10 @@ vkQemuGraphicsAllocPorts(vkDomainDef *def)
 
         if (g_strcmp0(ltype, "address") != 0)
             continue;
+        /* no TLS port: virtkitd has no SPICE certificates, so nothing
+         * that needs one starts, and libvirt leaves tlsPort out then */
+        if (strcmp(gr->type, "spice") == 0 && gr->autoport && gr->tlsPort < 0)
+            gr->tlsPort = 0;
         if (strcmp(gr->type, "spice") == 0 && gr->autoport && gr->port <= 0) {
             if ((port = freePort(def, gr, VK_QEMU_GRAPHICS_PORT_MIN, "spice display")) < 0)
                 return -1;
@@ -252,6 +256,8 @@ vkQemuGraphicsApplyLive(vkDomainDef *live, const vkDomainDef *resolved, int vncP
             const vkDomainGraphicsDef *r = rg && i < rg->len ? rg->pdata[i] : NULL;
             if (r && gr->autoport && r->port > 0)
                 gr->port = r->port;
+            if (r && gr->autoport)
+                gr->tlsPort = r->tlsPort;
             setSocket(gr, domainDir, "spice.sock");
             setListenAddress(gr);
         }

@@ -107,12 +107,18 @@ vkQemuGraphicsAllocPorts(vkDomainDef *def)
 }
 
 int
-vkQemuGraphicsQueryVncPort(vkQemuMonitor *mon)
+vkQemuGraphicsQueryVncPort(vkQemuMonitor *mon, const vkDomainDef *def)
 {
+    GPtrArray *g = def->priv ? def->priv->devs[VK_DOMAIN_DEVICE_GRAPHICS] : NULL;
     vkJSON *ret = NULL;
     const char *service;
     int port = -1;
+    bool vnc = false;
 
+    for (guint i = 0; g && i < g->len; i++)
+        vnc |= strcmp(((vkDomainGraphicsDef *)g->pdata[i])->type, "vnc") == 0;
+    if (!vnc)
+        return -1;
     if (vkQemuMonitorCommand(mon, "query-vnc", NULL, &ret) < 0) {
         vkErrorReset();
         return -1;

@@ -12,9 +12,10 @@
 # qcow2 made here, virtio net on user networking, SPICE with its vdagent
 # channel and two USB redirections, ich9 sound, tablet, the qemu-ga
 # channel, rng and balloon; 256 MiB, 1 vCPU, no OS (the firmware runs).
-# Both daemons are driven by libvirt's own client (python3-libvirt), N
-# times each after one warm-up: defineXML, create (returns once the guest
-# runs), destroy (returns once QEMU is gone), undefine.  The floor is that
+# Both daemons run side by side and are driven by libvirt's own client
+# (python3-libvirt), N rounds each, alternating, after one warm-up round:
+# defineXML, create (returns once the guest runs), destroy (returns once
+# QEMU is gone), undefine.  The floor is that
 # guest's QEMU argv (taken from /proc of virtkit's QEMU) launched by hand:
 # to the QMP greeting, to qmp_capabilities answered, to cont answered, and
 # SIGTERM to exit.
@@ -68,50 +69,61 @@ def ms(t0):
     return (time.monotonic() - t0) * 1e3
 
 
-def measure(uri, root=None):
-    """N rounds of define, create, destroy, undefine (after a warm-up);
-    the medians in ms."""
-    conn = libvirt.open(uri)
+def one_round(conn, root):
+    """define, create, destroy, undefine: their times in ms."""
+    t = {}
+    t0 = time.monotonic()
+    dom = conn.defineXML(state["xml"])
+    t["define"] = ms(t0)
+    t0 = time.monotonic()
+    dom.create()
+    t["create"] = ms(t0)
+    if root and state["argv"] is None:
+        with open("/proc/%d/cmdline" % benchlib.vktest.status_pid(root, NAME), "rb") as f:
+            state["argv"] = f.read().decode().split("\0")[:-1]
+    t0 = time.monotonic()
+    dom.destroy()
+    t["destroy"] = ms(t0)
+    t0 = time.monotonic()
+    dom.undefineFlags(libvirt.VIR_DOMAIN_UNDEFINE_NVRAM)
+    t["undefine"] = ms(t0)
+    return t
+
+
+def measure_both(vk_uri, vk_root, lv_uri):
+    """N rounds on each daemon, alternating, after a warm-up round on
+    each (libvirt probes QEMU on its first start): the load of this
+    shared machine then weighs on both alike.  The medians in ms."""
+    conns = []
     try:
-        if state["xml"] is None:
-            state["xml"] = virt_install_xml(uri)
-        res = {"define": [], "create": [], "destroy": [], "undefine": []}
+        conns = [(libvirt.open(vk_uri), vk_root), (libvirt.open(lv_uri), None)]
+        state["xml"] = virt_install_xml(vk_uri)
+        res = [{k: [] for k in KEYS} for _ in conns]
         for i in range(n + 1):
-            t0 = time.monotonic()
-            dom = conn.defineXML(state["xml"])
-            t_def = ms(t0)
-            t0 = time.monotonic()
-            dom.create()
-            t_cre = ms(t0)
-            if root and state["argv"] is None:
-                pid = benchlib.vktest.status_pid(root, NAME)
-                with open("/proc/%d/cmdline" % pid, "rb") as f:
-                    state["argv"] = f.read().decode().split("\0")[:-1]
-            t0 = time.monotonic()
-            dom.destroy()
-            t_des = ms(t0)
-            t0 = time.monotonic()
-            dom.undefineFlags(libvirt.VIR_DOMAIN_UNDEFINE_NVRAM)
-            t_und = ms(t0)
-            if i:  # the first round warms caches (libvirt probes QEMU)
-                for k, v in (("define", t_def), ("create", t_cre), ("destroy", t_des),
-                             ("undefine", t_und)):
-                    res[k].append(v)
-        return {k: statistics.median(v) for k, v in res.items()}
+            for (conn, root), r in zip(conns, res):
+                t = one_round(conn, root)
+                if i:
+                    for k in KEYS:
+                        r[k].append(t[k])
+        return [{k: statistics.median(v) for k, v in r.items()} for r in res]
     except libvirt.libvirtError as e:
-        sys.stderr.write("%s: %s\n" % (uri, e))
-        return {}
+        sys.stderr.write("%s\n" % e)
+        return [{}, {}]
     finally:
-        conn.close()
+        for conn, _ in conns:
+            conn.close()
 
 
-def virtkit():
-    return benchlib.through_virtkitd(virtkitd, "bq-full-vkd-", "--qemu-root", "qemu",
-                                     lambda uri, d: measure(uri, os.path.join(d, "qemu")))
+KEYS = ("define", "create", "destroy", "undefine")
 
 
-def libvirtd():
-    return benchlib.through_libvirtd("qemu", "bq-full-lvd-", lambda uri, d: measure(uri))
+def both():
+    """virtkitd and libvirtd, both running for the whole measurement."""
+    return benchlib.through_libvirtd(
+        "qemu", "bq-full-lvd-",
+        lambda lv_uri, _: benchlib.through_virtkitd(
+            virtkitd, "bq-full-vkd-", "--qemu-root", "qemu",
+            lambda vk_uri, d: measure_both(vk_uri, os.path.join(d, "qemu"), lv_uri))) or [{}, {}]
 
 
 def floor_argv(argv, d, i):
@@ -163,8 +175,8 @@ def qmp_floor(argv):
 
 
 try:
-    rows = [("virtkitd (libvirt client)", virtkit()),
-            ("libvirtd 9.0 QEMU driver", libvirtd())]
+    vk_row, lv_row = both()
+    rows = [("virtkitd (libvirt client)", vk_row), ("libvirtd 9.0 QEMU driver", lv_row)]
     floor = qmp_floor(state["argv"]) if state["argv"] else None
 finally:
     shutil.rmtree(work, ignore_errors=True)
@@ -175,7 +187,7 @@ print("guest: virt-install --osinfo linux2022 default (q35, 14 root ports, virti
 print("%-30s %10s %10s %10s %11s" % ("", "define ms", "create ms", "destroy ms", "undefine ms"))
 for name, r in rows:
     print("%-30s %10s %10s %10s %11s" % ((name,) + tuple(
-        "%.1f" % r[k] if k in r else "-" for k in ("define", "create", "destroy", "undefine"))))
+        "%.1f" % r[k] if k in r else "-" for k in KEYS)))
 if floor:
     print("QEMU floor (same argv): to QMP greeting %.1f ms, to qmp_capabilities %.1f ms, "
           "to cont %.1f ms; SIGTERM to exit %.1f ms" % tuple(floor))
@@ -183,5 +195,5 @@ vk, lv = rows[0][1], rows[1][1]
 if vk and lv:
     print("ratio virtkitd / libvirtd: " + ", ".join(
         "%s %.2fx (libvirt/virtkit %.1fx)" % (k, vk[k] / lv[k], lv[k] / vk[k])
-        for k in ("define", "create", "destroy", "undefine") if vk[k] > 0 and lv[k] > 0))
+        for k in KEYS if vk[k] > 0 and lv[k] > 0))
 PY

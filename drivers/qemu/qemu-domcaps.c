@@ -46,18 +46,29 @@ addDevices(vkDomainCaps *dc)
     vkDomCapsBlock *b;
 
     b = vkDomainCapsAddDevice(dc, "disk", true);
-    vkDomCapsBlockAddEnum(b, "diskDevice", "disk", "cdrom", NULL);
-    vkDomCapsBlockAddEnum(b, "bus", "ide", "virtio", NULL);
+    vkDomCapsBlockAddEnum(b, "diskDevice", "disk", "cdrom", "floppy", "lun", NULL);
+    vkDomCapsBlockAddEnum(b, "bus", "ide", "fdc", "scsi", "virtio", "usb", "sata", NULL);
+    /* spice too: virt-install and virt-manager pick spice (and with it
+     * the vdagent channel, USB redirection and ich9 sound) only when it
+     * is listed here, so leaving it out trimmed their default guest */
     b = vkDomainCapsAddDevice(dc, "graphics", true);
-    vkDomCapsBlockAddEnum(b, "type", "vnc", NULL);
+    vkDomCapsBlockAddEnum(b, "type", "sdl", "vnc", "spice", "egl-headless", "dbus", NULL);
     b = vkDomainCapsAddDevice(dc, "video", true);
-    vkDomCapsBlockAddEnum(b, "modelType", "vga", "cirrus", "virtio", "none", NULL);
+    vkDomCapsBlockAddEnum(b, "modelType", "vga", "cirrus", "vmvga", "qxl", "virtio", "none",
+                          "bochs", "ramfb", NULL);
     vkDomainCapsAddDevice(dc, "hostdev", false);
-    vkDomainCapsAddDevice(dc, "rng", false);
-    vkDomainCapsAddDevice(dc, "filesystem", false);
+    b = vkDomainCapsAddDevice(dc, "rng", true);
+    vkDomCapsBlockAddEnum(b, "model", "virtio", "virtio-transitional", "virtio-non-transitional",
+                          NULL);
+    vkDomCapsBlockAddEnum(b, "backendModel", "random", "egd", "builtin", NULL);
+    /* 9p's "path" only: handle is gone from QEMU, virtiofs needs virtiofsd */
+    b = vkDomainCapsAddDevice(dc, "filesystem", true);
+    vkDomCapsBlockAddEnum(b, "driverType", "path", NULL);
     vkDomainCapsAddDevice(dc, "tpm", false);
-    vkDomainCapsAddDevice(dc, "redirdev", false);
-    vkDomainCapsAddDevice(dc, "channel", false);
+    b = vkDomainCapsAddDevice(dc, "redirdev", true);
+    vkDomCapsBlockAddEnum(b, "bus", "usb", NULL);
+    b = vkDomainCapsAddDevice(dc, "channel", true);
+    vkDomCapsBlockAddEnum(b, "type", "pty", "unix", "spicevmc", NULL);
 
     vkDomainCapsAddFeature(dc, "gic", false);
     vkDomainCapsAddFeature(dc, "vmcoreinfo", false);

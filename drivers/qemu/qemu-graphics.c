@@ -87,6 +87,10 @@ vkQemuGraphicsAllocPorts(vkDomainDef *def)
 
         if (g_strcmp0(ltype, "address") != 0)
             continue;
+        /* no TLS port: virtkitd has no SPICE certificates, so nothing
+         * that needs one starts, and libvirt leaves tlsPort out then */
+        if (strcmp(gr->type, "spice") == 0 && gr->autoport && gr->tlsPort < 0)
+            gr->tlsPort = 0;
         if (strcmp(gr->type, "spice") == 0 && gr->autoport && gr->port <= 0) {
             if ((port = freePort(def, gr, VK_QEMU_GRAPHICS_PORT_MIN, "spice display")) < 0)
                 return -1;
@@ -103,12 +107,18 @@ vkQemuGraphicsAllocPorts(vkDomainDef *def)
 }
 
 int
-vkQemuGraphicsQueryVncPort(vkQemuMonitor *mon)
+vkQemuGraphicsQueryVncPort(vkQemuMonitor *mon, const vkDomainDef *def)
 {
+    GPtrArray *g = def->priv ? def->priv->devs[VK_DOMAIN_DEVICE_GRAPHICS] : NULL;
     vkJSON *ret = NULL;
     const char *service;
     int port = -1;
+    bool vnc = false;
 
+    for (guint i = 0; g && i < g->len; i++)
+        vnc |= strcmp(((vkDomainGraphicsDef *)g->pdata[i])->type, "vnc") == 0;
+    if (!vnc)
+        return -1;
     if (vkQemuMonitorCommand(mon, "query-vnc", NULL, &ret) < 0) {
         vkErrorReset();
         return -1;
@@ -252,6 +262,8 @@ vkQemuGraphicsApplyLive(vkDomainDef *live, const vkDomainDef *resolved, int vncP
             const vkDomainGraphicsDef *r = rg && i < rg->len ? rg->pdata[i] : NULL;
             if (r && gr->autoport && r->port > 0)
                 gr->port = r->port;
+            if (r && gr->autoport)
+                gr->tlsPort = r->tlsPort;
             setSocket(gr, domainDir, "spice.sock");
             setListenAddress(gr);
         }

@@ -30,8 +30,8 @@ int vkQemuGraphicsCheckHost(vkDomainDef *def, const char *driDir);
 
 /* The TCP port QEMU's VNC server listens on (query-vnc), -1 when there
  * is none (no VNC, a UNIX socket) or the monitor failed (no error kept:
- * the guest runs either way). */
-int vkQemuGraphicsQueryVncPort(vkQemuMonitor *mon);
+ * the guest runs either way); QEMU is not asked when def has no VNC. */
+int vkQemuGraphicsQueryVncPort(vkQemuMonitor *mon, const vkDomainDef *def);
 
 /* Writes into the live definition what the start chose: the SPICE port
  * from resolved (the copy the argv was built from), the VNC port QEMU

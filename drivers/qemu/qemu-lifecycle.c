@@ -487,14 +487,17 @@ vkQemuStartDomain(vkQemuState *st, vkQemuDomain *obj, unsigned int flags,
         vkQemuMonitorHandshake(run->mon, VK_QEMU_HANDSHAKE_TIMEOUT_MS) < 0 ||
         (incoming && runIncoming(st, obj, run, run->mon, incoming) < 0) ||
         vkQemuBalloonApplyPeriod(run->mon, resolved) < 0 ||
-        vkQemuGraphicsApplyExpiry(run->mon, resolved) < 0 ||
-        (!paused && vkQemuMonitorCont(run->mon) < 0))
+        vkQemuGraphicsApplyExpiry(run->mon, resolved) < 0)
         goto abort;
-
+    /* Asked while the vCPUs are still stopped: under TCG a running guest
+     * slows every monitor round trip (each took 50-150 ms after cont for
+     * virt-install's default guest on a loaded host). */
     ptys = vkQemuConsoleQueryPtys(run->mon);
     if (!ptys)
-        vkErrorReset();     /* the guest runs; only its consoles are unknown */
-    vncPort = vkQemuGraphicsQueryVncPort(run->mon);
+        vkErrorReset();     /* only the guest's consoles are unknown */
+    vncPort = vkQemuGraphicsQueryVncPort(run->mon, resolved);
+    if (!paused && vkQemuMonitorCont(run->mon) < 0)
+        goto abort;
     g_mutex_lock(&st->lock);
     if (run->stopReason == VIR_DOMAIN_SHUTOFF_DESTROYED) {
         g_mutex_unlock(&st->lock);

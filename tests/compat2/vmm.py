@@ -57,15 +57,17 @@ def stop(proc):
             proc.wait()
 
 
-def run_virt_manager(uri, home, extra, phase, wrapper=(), started=None, allowed=()):
+def run_virt_manager(uri, home, extra, phase, wrapper=(), started=None, allowed=(),
+                     program=("virt-manager",)):
     """Starts virt-manager on uri (under the command prefix wrapper), runs
     phase(log), stops it; returns the log text after checking it holds no
     failure (lines holding a text of allowed excepted).  started(proc),
-    when given, sees the process first."""
+    when given, sees the process first.  program: the command that is
+    virt-manager (tests/qemu/vmm-newvm.py runs it and drives the wizard)."""
     env = dict(os.environ, HOME=home, XDG_CACHE_HOME=home, XDG_CONFIG_HOME=home,
                XDG_DATA_HOME=home, XDG_RUNTIME_DIR=home, TMPDIR=home,
                GSETTINGS_BACKEND="memory", NO_AT_BRIDGE="1")
-    proc = subprocess.Popen(list(wrapper) + ["timeout", "90", "xvfb-run", "-a", "virt-manager",
+    proc = subprocess.Popen(list(wrapper) + ["timeout", "90", "xvfb-run", "-a"] + list(program) + [
                              "--no-fork", "--debug", "--connect", uri] + extra,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             text=True, env=env, start_new_session=True)

@@ -46,7 +46,7 @@ def main():
         env = dict(os.environ, HOME=root, XDG_CACHE_HOME=root, XDG_CONFIG_HOME=root)
         r = subprocess.run(["virt-install", "--connect", uri, "--name", NAME, "--memory", "256",
                             "--vcpus", "1", "--import", "--disk", "none", "--osinfo",
-                            "linux2022", "--noautoconsole", "--graphics", "none",
+                            "linux2022", "--noautoconsole",
                             "--network", "default"],
                            capture_output=True, text=True, env=env, timeout=240)
         check(r.returncode == 0, "virt-install --network default: " + r.stderr[-800:])

@@ -9,7 +9,7 @@ off), and starts the guest: it must run under TCG with OVMF from the
 firmware descriptors, its NVRAM made from the template, and `virsh
 undefine --nvram` must remove that file.  Before that, virt-install's
 full default for linux2022 without UEFI: q35 with its pcie-root-ports,
-qemu-xhci, virtio video, VNC, audio, the qemu-ga channel, all as
+qemu-xhci, virtio video, SPICE, audio, the qemu-ga channel, all as
 virt-install writes them, defined and running under TCG.  Only disks and
 networks are left out (other tests cover them).  Nothing is left behind
 (the daemon's directory is temporary).
@@ -54,7 +54,7 @@ def main():
             check(r.returncode == 0, "virt-install's linux2022 default: " + r.stderr[-500:])
             live = virsh(d.rw, "dumpxml", NAME + "-bios", ok=False).stdout
             for what in ("machine='pc-q35-", "model='pcie-root-port'", "model='qemu-xhci'",
-                         "<model type='virtio'", "<graphics type='vnc' port='59",
+                         "<model type='virtio'", "<graphics type='spice' port='59",
                          "<audio id='1'", "org.qemu.guest_agent.0", "<memballoon model='virtio'"):
                 check(what in live, "the default guest has %s" % what)
             check("running" in str(virsh(d.rw, "domstate", NAME + "-bios", ok=False).stdout),

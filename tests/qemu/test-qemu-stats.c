@@ -129,8 +129,26 @@ test_keycodes(void **state)
     assert_int_equal(vkQemuKeycodeToQnum(VIR_KEYCODE_SET_LINUX, 3000), -1);
     assert_int_equal(vkQemuKeycodeToQnum(VIR_KEYCODE_SET_LINUX, 0), -1);
     assert_int_equal(vkQemuKeycodeToQnum(VIR_KEYCODE_SET_QNUM, 0x100), -1);
-    assert_int_equal(vkQemuKeycodeToQnum(VIR_KEYCODE_SET_OSX, 0), -2);
-    assert_int_equal(vkQemuKeycodeToQnum(VIR_KEYCODE_SET_ATSET2, 0x1c), -2);
+    /* sets 2 and 3 and macOS (whose 0 is the A key, not "none"): the qnums
+     * libvirt 9.0 sends to QEMU for these keys (its QMP log) */
+    assert_int_equal(vkQemuKeycodeToQnum(VIR_KEYCODE_SET_ATSET2, 0x1c), 0x1e);
+    assert_int_equal(vkQemuKeycodeToQnum(VIR_KEYCODE_SET_ATSET3, 0x1c), 0x1e);
+    assert_int_equal(vkQemuKeycodeToQnum(VIR_KEYCODE_SET_OSX, 0), 0x1e);
+    assert_int_equal(vkQemuKeycodeToQnum(VIR_KEYCODE_SET_ATSET2, 0x5a), 0x1c);    /* ENTER */
+    assert_int_equal(vkQemuKeycodeToQnum(VIR_KEYCODE_SET_ATSET2, 0xe05a), 0x9c);  /* KPENTER */
+    assert_int_equal(vkQemuKeycodeToQnum(VIR_KEYCODE_SET_ATSET2, 0x83), 0x41);    /* F7 */
+    assert_int_equal(vkQemuKeycodeToQnum(VIR_KEYCODE_SET_ATSET2, 0xe06c), 0xc7);  /* HOME */
+    assert_int_equal(vkQemuKeycodeToQnum(VIR_KEYCODE_SET_ATSET3, 0x11), 0x1d);    /* LEFTCTRL */
+    assert_int_equal(vkQemuKeycodeToQnum(VIR_KEYCODE_SET_ATSET3, 0x58), 0x9d);    /* RIGHTCTRL */
+    assert_int_equal(vkQemuKeycodeToQnum(VIR_KEYCODE_SET_ATSET3, 0x6e), 0xc7);    /* HOME */
+    assert_int_equal(vkQemuKeycodeToQnum(VIR_KEYCODE_SET_OSX, 0x24), 0x1c);       /* Return */
+    assert_int_equal(vkQemuKeycodeToQnum(VIR_KEYCODE_SET_OSX, 0x7e), 0xc8);       /* UpArrow */
+    assert_int_equal(vkQemuKeycodeToQnum(VIR_KEYCODE_SET_OSX, 0x37), 0xdb);       /* Command */
+    assert_int_equal(vkQemuKeycodeToQnum(VIR_KEYCODE_SET_OSX, 0x36), 0xdc);       /* RightCommand */
+    assert_int_equal(vkQemuKeycodeToQnum(VIR_KEYCODE_SET_OSX, 0x5d), 0x7d);       /* JIS_Yen */
+    assert_int_equal(vkQemuKeycodeToQnum(VIR_KEYCODE_SET_ATSET1, 0xe01c), 0x9c);  /* KPENTER */
+    assert_int_equal(vkQemuKeycodeToQnum(VIR_KEYCODE_SET_ATSET2, 0xe000), -1);
+    assert_int_equal(vkQemuKeycodeToQnum(VIR_KEYCODE_SET_OSX, 0xffff), -1);
     /* every row: a key's linux code finds its own set-1 code */
     for (size_t i = 0; i < vkQemuNKeys; i++) {
         unsigned int s1 = vkQemuKeys[i].set1;

@@ -165,6 +165,24 @@ vkQemuFsinfoDiskTargets(const vkDomainDef *def, const vkJSON *disks)
     return (char **)g_ptr_array_free(out, FALSE);
 }
 
+/* A copy of the live definition, for the disks' addresses that name the
+ * guest's disks by their targets; NULL when the domain is gone. */
+static vkDomainDef *
+liveDef(virDomainPtr dom)
+{
+    vkDomainDef *def = NULL;
+    vkQemuState *st;
+    vkQemuDomain *obj;
+
+    if ((obj = vkQemuDomainGet(dom, &st))) {
+        def = vkDomainDefCopy(obj->def);
+        g_mutex_unlock(&st->lock);
+    } else {
+        vkErrorReset();
+    }
+    return def;
+}
+
 static void
 fsInfoFree(gpointer p)
 {
@@ -177,21 +195,13 @@ vkQemuDomainGetFSInfo(virDomainPtr dom, virDomainFSInfoPtr **info, unsigned int 
     g_autoptr(vkJSON) ret = NULL;
     g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func(fsInfoFree);
     g_autoptr(vkDomainDef) def = NULL;
-    vkQemuState *st;
-    vkQemuDomain *obj;
     int n;
 
     vkCheckFlags(0, -1);
     *info = NULL;
     if (vkQemuAgentRun(dom, "guest-get-fsinfo", NULL, &ret) < 0)
         return -1;
-    /* the disks' addresses, to name the guest's disks by their targets */
-    if ((obj = vkQemuDomainGet(dom, &st))) {
-        def = vkDomainDefCopy(obj->def);
-        g_mutex_unlock(&st->lock);
-    } else {
-        vkErrorReset();
-    }
+    def = liveDef(dom);
     if (vkJSONGetType(ret) != VK_JSON_ARRAY) {
         malformed("guest-get-fsinfo");
         return -1;
@@ -294,8 +304,32 @@ timezoneParams(const vkJSON *ret, paramList *p)
                                        (int)off) < 0;
 }
 
+/* fs.N.disk.M.*: the disk's target when the definition has it at the
+ * address the agent reports, its serial number and device node. */
 static void
-fsParams(const vkJSON *ret, paramList *p)
+fsDiskParams(const vkDomainDef *def, const vkJSON *disks, size_t i, paramList *p)
+{
+    char k[80];
+
+    g_snprintf(k, sizeof(k), "fs.%zu.disk.count", i);
+    addUInt(p, k, (unsigned int)vkJSONArraySize(disks));
+    for (size_t j = 0; j < vkJSONArraySize(disks); j++) {
+        const vkJSON *ad = vkJSONArrayGet(disks, j);
+        const vkDomainDiskDef *d = def && def->priv ? diskOfAgentDisk(def, ad) : NULL;
+
+        if (d) {
+            g_snprintf(k, sizeof(k), "fs.%zu.disk.%zu.alias", i, j);
+            addStr(p, k, d->dst);
+        }
+        g_snprintf(k, sizeof(k), "fs.%zu.disk.%zu.serial", i, j);
+        addStr(p, k, vkJSONObjectGetString(ad, "serial"));
+        g_snprintf(k, sizeof(k), "fs.%zu.disk.%zu.device", i, j);
+        addStr(p, k, vkJSONObjectGetString(ad, "dev"));
+    }
+}
+
+static void
+fsParams(const vkDomainDef *def, const vkJSON *ret, paramList *p)
 {
     addUInt(p, "fs.count", (unsigned int)vkJSONArraySize(ret));
     for (size_t i = 0; i < vkJSONArraySize(ret); i++) {
@@ -315,8 +349,7 @@ fsParams(const vkJSON *ret, paramList *p)
         g_snprintf(k, sizeof(k), "fs.%zu.used-bytes", i);
         if (vkJSONGetUInt64(vkJSONObjectGet(f, "used-bytes"), &v) == 0)
             addULL(p, k, v);
-        g_snprintf(k, sizeof(k), "fs.%zu.disk.count", i);
-        addUInt(p, k, 0);
+        fsDiskParams(def, vkJSONObjectGet(f, "disk"), i, p);
     }
 }
 
@@ -377,9 +410,12 @@ category(virDomainPtr dom, unsigned int types, unsigned int type, const char *cm
     case VIR_DOMAIN_GUEST_INFO_HOSTNAME:
         addStr(p, "hostname", vkJSONObjectGetString(ret, "host-name"));
         break;
-    case VIR_DOMAIN_GUEST_INFO_FILESYSTEM:
-        fsParams(ret, p);
+    case VIR_DOMAIN_GUEST_INFO_FILESYSTEM: {
+        g_autoptr(vkDomainDef) def = liveDef(dom);
+
+        fsParams(def, ret, p);
         break;
+    }
     case VIR_DOMAIN_GUEST_INFO_INTERFACES: {
         g_autoptr(vkIfaddrList) list = vkIfaddrListNew();
 

@@ -153,12 +153,6 @@ checkDisks(vkSnapshotDef *def, vkDomainDef *dom, bool reuse)
 {
     g_autoptr(GHashTable) files = g_hash_table_new(g_str_hash, g_str_equal);
 
-    if (def->memory && strcmp(def->memory, "internal") == 0) {
-        vkReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
-                      "mixing internal and external targets for a snapshot is not "
-                      "yet supported");
-        return -1;
-    }
     for (guint i = 0; i < def->disks->len; i++) {
         vkSnapshotDiskDef *sd = def->disks->pdata[i];
         vkDomainDiskDef *d = vkQemuDiskByTarget(dom, sd->name);

@@ -333,19 +333,25 @@ checkName(const char *name)
     return 0;
 }
 
-/* libvirt's rules for a snapshot of an inactive domain: no memory, and
- * external disks only in a disk-only snapshot. */
-static int
-checkOffline(const vkSnapshotDef *def, bool active, bool diskOnly)
+static bool
+memoryExternal(const vkSnapshotDef *def)
 {
-    if (active)
-        return 0;
-    if (strcmp(def->memory, "no") != 0) {
+    return def->memory && strcmp(def->memory, "external") == 0;
+}
+
+/* libvirt's rules for where the disks go: an inactive domain's memory
+ * cannot be saved; the disks follow the memory (internal with it, or no
+ * memory but not disk-only), external only in a disk-only snapshot or
+ * with the memory in a file. */
+static int
+checkModes(const vkSnapshotDef *def, bool active, bool diskOnly)
+{
+    if (!active && strcmp(def->memory, "no") != 0) {
         vkReportError(VIR_ERR_XML_ERROR, "%s",
                       "memory state cannot be saved with offline or disk-only snapshot");
         return -1;
     }
-    for (guint i = 0; !diskOnly && i < def->disks->len; i++) {
+    for (guint i = 0; !diskOnly && !memoryExternal(def) && i < def->disks->len; i++) {
         vkSnapshotDiskDef *sd = def->disks->pdata[i];
 
         if (strcmp(sd->snapshot, "external") == 0) {
@@ -355,12 +361,6 @@ checkOffline(const vkSnapshotDef *def, bool active, bool diskOnly)
         }
     }
     return 0;
-}
-
-static bool
-memoryExternal(const vkSnapshotDef *def)
-{
-    return def->memory && strcmp(def->memory, "external") == 0;
 }
 
 /* libvirt's rules for the memory file and --live. */
@@ -466,7 +466,7 @@ vkQemuDomainSnapshotCreateXML(virDomainPtr dom, const char *xml, unsigned int fl
         if (!(def->dom = vkDomainDefCopy(obj->def)) ||
             checkMemory(def, active, flags) < 0 ||
             vkSnapshotDefAlignDisks(def, diskOnly || memoryExternal(def), active) < 0 ||
-            checkOffline(def, active, diskOnly) < 0)
+            checkModes(def, active, diskOnly) < 0)
             goto cleanup;
         if (vkQemuSnapshotExtIs(def)) {
             if (vkQemuSnapshotExtCreate(dom, st, obj, def, flags) < 0)

@@ -20,7 +20,8 @@ real virsh and python3-libvirt, checked against what libvirt 9.0 answers:
   of the chain), data written through QEMU found in the image below, the
   live and next-boot chains without the overlay; --children refused;
 - refusals as libvirt 9.0's: revert to an external snapshot, memspec with
-  --disk-only, --live without memory, internal memory with an external disk, --quiesce without an agent, an existing overlay file
+  --disk-only, --live without memory, an external disk with the memory
+  inside, an internal disk with the memory in a file, --quiesce without an agent, an existing overlay file
   without --reuse-external, a missing one with it;
 - checkpoints on the running guest: persistent dirty bitmaps in the top
   images (qemu-img info once QEMU closed them), the parent chain, lookup/list/XML from
@@ -292,9 +293,12 @@ def main():
         refused(sock, "live snapshot creation is supported only during full system "
                 "snapshots", "snapshot-create-as", "vks", "l", "--disk-only", "--live",
                 "--diskspec", "vdb,snapshot=no")
+        refused(sock, "disk 'vda' must use snapshot mode 'internal'", "snapshot-create-as",
+                "vks", "m", "--diskspec", "vda,snapshot=external")
         refused(sock, "mixing internal and external targets for a snapshot is not yet "
-                "supported", "snapshot-create-as", "vks", "m", "--diskspec",
-                "vda,snapshot=external")
+                "supported", "snapshot-create-as", "vks", "m", "--memspec",
+                "file=" + os.path.join(root, "m.mem"), "--diskspec", "vda,snapshot=internal")
+        assert not os.path.exists(os.path.join(root, "m.mem"))
         r = virsh(sock, "snapshot-create-as", "vks", "full", "--memspec",
                   "file=%s,snapshot=external" % mem, "--diskspec", "vda,file=" + full,
                   "--diskspec", "vdb,snapshot=no")

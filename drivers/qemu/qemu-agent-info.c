@@ -77,8 +77,9 @@ vkQemuAgentInterfaceAddresses(virDomainPtr dom, virDomainInterfacePtr **ifaces)
     return vkIfaddrListSteal(g_steal_pointer(&list), ifaces);
 }
 
+/* An address attribute equal to the agent's number under key. */
 static bool
-pciAttrIs(const vkXmlElem *addr, const char *name, const vkJSON *ctl, const char *key)
+attrIs(const vkXmlElem *addr, const char *name, const vkJSON *ctl, const char *key)
 {
     const char *v = vkXmlElemGetAttr(addr, name);
     long long want;
@@ -87,31 +88,99 @@ pciAttrIs(const vkXmlElem *addr, const char *name, const vkJSON *ctl, const char
            g_ascii_strtoll(v, NULL, 0) == want;
 }
 
+static bool
+pciAddrIs(const vkXmlElem *addr, const vkJSON *ctl)
+{
+    return addr && g_strcmp0(vkXmlElemGetAttr(addr, "type"), "pci") == 0 &&
+           attrIs(addr, "domain", ctl, "domain") && attrIs(addr, "bus", ctl, "bus") &&
+           attrIs(addr, "slot", ctl, "slot") && attrIs(addr, "function", ctl, "function");
+}
+
+/* The controller the agent names by its PCI address (an IDE, SCSI or SATA
+ * host adapter), or NULL. */
+static const vkDomainControllerDef *
+controllerAt(const vkDomainDef *def, const vkJSON *ctl)
+{
+    GPtrArray *list = def->priv->devs[VK_DOMAIN_DEVICE_CONTROLLER];
+
+    for (guint i = 0; list && i < list->len; i++) {
+        const vkDomainControllerDef *c = list->pdata[i];
+
+        if (pciAddrIs(c->address, ctl))
+            return c;
+    }
+    return NULL;
+}
+
+/* One disk of guest-get-fsinfo to the domain's disk: a virtio disk is its
+ * own PCI function; a disk behind a host adapter is the one whose drive
+ * address (controller index, bus, target, unit) the agent reports under
+ * that adapter, as libvirt finds it by address.  The disk's bus must be
+ * the adapter's type, so an IDE disk is never named for a SCSI adapter of
+ * the same index. */
+static const vkDomainDiskDef *
+diskOfAgentDisk(const vkDomainDef *def, const vkJSON *ad)
+{
+    GPtrArray *list = def->priv->devs[VK_DOMAIN_DEVICE_DISK];
+    const vkJSON *ctl = vkJSONObjectGet(ad, "pci-controller");
+    const vkDomainControllerDef *c;
+
+    if (!ctl || !list)
+        return NULL;
+    for (guint j = 0; j < list->len; j++) {
+        const vkDomainDiskDef *d = list->pdata[j];
+
+        if (g_strcmp0(d->bus, "virtio") == 0 && pciAddrIs(d->address, ctl))
+            return d;
+    }
+    if (!(c = controllerAt(def, ctl)))
+        return NULL;
+    for (guint j = 0; j < list->len; j++) {
+        const vkDomainDiskDef *d = list->pdata[j];
+        const char *cidx = d->address ? vkXmlElemGetAttr(d->address, "controller") : NULL;
+
+        if (cidx && g_strcmp0(d->bus, c->type) == 0 &&
+            g_strcmp0(vkXmlElemGetAttr(d->address, "type"), "drive") == 0 &&
+            g_ascii_strtoll(cidx, NULL, 10) == c->idx &&
+            attrIs(d->address, "bus", ad, "bus") &&
+            attrIs(d->address, "target", ad, "target") &&
+            attrIs(d->address, "unit", ad, "unit"))
+            return d;
+    }
+    return NULL;
+}
+
 char **
 vkQemuFsinfoDiskTargets(const vkDomainDef *def, const vkJSON *disks)
 {
-    GPtrArray *list = def->priv ? def->priv->devs[VK_DOMAIN_DEVICE_DISK] : NULL;
     GPtrArray *out = g_ptr_array_new();
 
-    for (size_t i = 0; i < vkJSONArraySize(disks); i++) {
-        const vkJSON *ctl = vkJSONObjectGet(vkJSONArrayGet(disks, i), "pci-controller");
+    for (size_t i = 0; def->priv && i < vkJSONArraySize(disks); i++) {
+        const vkDomainDiskDef *d = diskOfAgentDisk(def, vkJSONArrayGet(disks, i));
 
-        for (guint j = 0; ctl && list && j < list->len; j++) {
-            const vkDomainDiskDef *d = list->pdata[j];
-
-            if (g_strcmp0(d->bus, "virtio") == 0 && d->address &&
-                g_strcmp0(vkXmlElemGetAttr(d->address, "type"), "pci") == 0 &&
-                pciAttrIs(d->address, "domain", ctl, "domain") &&
-                pciAttrIs(d->address, "bus", ctl, "bus") &&
-                pciAttrIs(d->address, "slot", ctl, "slot") &&
-                pciAttrIs(d->address, "function", ctl, "function")) {
-                g_ptr_array_add(out, g_strdup(d->dst));
-                break;
-            }
-        }
+        if (d)
+            g_ptr_array_add(out, g_strdup(d->dst));
     }
     g_ptr_array_add(out, NULL);
     return (char **)g_ptr_array_free(out, FALSE);
+}
+
+/* A copy of the live definition, for the disks' addresses that name the
+ * guest's disks by their targets; NULL when the domain is gone. */
+static vkDomainDef *
+liveDef(virDomainPtr dom)
+{
+    vkDomainDef *def = NULL;
+    vkQemuState *st;
+    vkQemuDomain *obj;
+
+    if ((obj = vkQemuDomainGet(dom, &st))) {
+        def = vkDomainDefCopy(obj->def);
+        g_mutex_unlock(&st->lock);
+    } else {
+        vkErrorReset();
+    }
+    return def;
 }
 
 static void
@@ -126,21 +195,13 @@ vkQemuDomainGetFSInfo(virDomainPtr dom, virDomainFSInfoPtr **info, unsigned int 
     g_autoptr(vkJSON) ret = NULL;
     g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func(fsInfoFree);
     g_autoptr(vkDomainDef) def = NULL;
-    vkQemuState *st;
-    vkQemuDomain *obj;
     int n;
 
     vkCheckFlags(0, -1);
     *info = NULL;
     if (vkQemuAgentRun(dom, "guest-get-fsinfo", NULL, &ret) < 0)
         return -1;
-    /* the disks' addresses, to name the guest's disks by their targets */
-    if ((obj = vkQemuDomainGet(dom, &st))) {
-        def = vkDomainDefCopy(obj->def);
-        g_mutex_unlock(&st->lock);
-    } else {
-        vkErrorReset();
-    }
+    def = liveDef(dom);
     if (vkJSONGetType(ret) != VK_JSON_ARRAY) {
         malformed("guest-get-fsinfo");
         return -1;
@@ -243,8 +304,32 @@ timezoneParams(const vkJSON *ret, paramList *p)
                                        (int)off) < 0;
 }
 
+/* fs.N.disk.M.*: the disk's target when the definition has it at the
+ * address the agent reports, its serial number and device node. */
 static void
-fsParams(const vkJSON *ret, paramList *p)
+fsDiskParams(const vkDomainDef *def, const vkJSON *disks, size_t i, paramList *p)
+{
+    char k[80];
+
+    g_snprintf(k, sizeof(k), "fs.%zu.disk.count", i);
+    addUInt(p, k, (unsigned int)vkJSONArraySize(disks));
+    for (size_t j = 0; j < vkJSONArraySize(disks); j++) {
+        const vkJSON *ad = vkJSONArrayGet(disks, j);
+        const vkDomainDiskDef *d = def && def->priv ? diskOfAgentDisk(def, ad) : NULL;
+
+        if (d) {
+            g_snprintf(k, sizeof(k), "fs.%zu.disk.%zu.alias", i, j);
+            addStr(p, k, d->dst);
+        }
+        g_snprintf(k, sizeof(k), "fs.%zu.disk.%zu.serial", i, j);
+        addStr(p, k, vkJSONObjectGetString(ad, "serial"));
+        g_snprintf(k, sizeof(k), "fs.%zu.disk.%zu.device", i, j);
+        addStr(p, k, vkJSONObjectGetString(ad, "dev"));
+    }
+}
+
+static void
+fsParams(const vkDomainDef *def, const vkJSON *ret, paramList *p)
 {
     addUInt(p, "fs.count", (unsigned int)vkJSONArraySize(ret));
     for (size_t i = 0; i < vkJSONArraySize(ret); i++) {
@@ -264,8 +349,7 @@ fsParams(const vkJSON *ret, paramList *p)
         g_snprintf(k, sizeof(k), "fs.%zu.used-bytes", i);
         if (vkJSONGetUInt64(vkJSONObjectGet(f, "used-bytes"), &v) == 0)
             addULL(p, k, v);
-        g_snprintf(k, sizeof(k), "fs.%zu.disk.count", i);
-        addUInt(p, k, 0);
+        fsDiskParams(def, vkJSONObjectGet(f, "disk"), i, p);
     }
 }
 
@@ -326,9 +410,12 @@ category(virDomainPtr dom, unsigned int types, unsigned int type, const char *cm
     case VIR_DOMAIN_GUEST_INFO_HOSTNAME:
         addStr(p, "hostname", vkJSONObjectGetString(ret, "host-name"));
         break;
-    case VIR_DOMAIN_GUEST_INFO_FILESYSTEM:
-        fsParams(ret, p);
+    case VIR_DOMAIN_GUEST_INFO_FILESYSTEM: {
+        g_autoptr(vkDomainDef) def = liveDef(dom);
+
+        fsParams(def, ret, p);
         break;
+    }
     case VIR_DOMAIN_GUEST_INFO_INTERFACES: {
         g_autoptr(vkIfaddrList) list = vkIfaddrListNew();
 

@@ -288,6 +288,43 @@ diskJob(frame *f, const char *path, bool required)
 }
 
 int
+vkQemuBlockJobFinish(vkQemuState *st, vkQemuDomain *obj, const char *id, bool pivot)
+{
+    guint64 gen = obj->run->gen;
+    g_autofree char *dst = NULL;
+    vkQemuBlockJob *job;
+    int status;
+
+#define VK_SAME_RUN (obj->run && obj->run->gen == gen)
+    while (VK_SAME_RUN && (job = jobById(obj, id)) && job->end < 0 && !(pivot && job->ready))
+        g_cond_wait(&st->jobCond, &st->lock);
+    if (VK_SAME_RUN && (job = jobById(obj, id)) && job->end < 0) {
+        vkJSON *args = vkJSONNewObject();
+
+        vkJSONObjectAppendString(args, "id", id);
+        if (vkQemuDomainMonitorCommand(st, obj, "job-complete", args, NULL) < 0)
+            return -1;
+        while (VK_SAME_RUN && (job = jobById(obj, id)) && job->end < 0)
+            g_cond_wait(&st->jobCond, &st->lock);
+    }
+    if (!VK_SAME_RUN || !(job = jobById(obj, id))) {
+        vkReportError(VIR_ERR_OPERATION_FAILED, "domain '%s' ended during block job %s",
+                      obj->name, id);
+        return -1;
+    }
+#undef VK_SAME_RUN
+    status = job->end;
+    dst = g_strdup(job->dst);
+    applyEnd(st, obj, id);
+    if (status != VIR_DOMAIN_BLOCK_JOB_COMPLETED) {
+        vkReportError(VIR_ERR_OPERATION_FAILED, "block job %s of disk '%s' %s", id, dst,
+                      status == VIR_DOMAIN_BLOCK_JOB_CANCELED ? "was cancelled" : "failed");
+        return -1;
+    }
+    return 0;
+}
+
+int
 vkQemuDomainBlockJobAbort(virDomainPtr dom, const char *path, unsigned int flags)
 {
     frame f = { 0 };

@@ -208,6 +208,34 @@ startCommit(vkQemuState *st, vkQemuDomain *obj, vkDomainDiskDef *d,
     return 0;
 }
 
+int
+vkQemuBlockCommitDown(vkQemuState *st, vkQemuDomain *obj, vkDomainDiskDef *d,
+                      const char *topFile)
+{
+    startArgs a = { .kind = START_COMMIT, .top = topFile,
+                    .flags = VIR_DOMAIN_BLOCK_COMMIT_SHALLOW };
+    g_autoptr(GPtrArray) chain = NULL;
+    vkQemuBlockJob *job;
+
+    if (vkQemuBlockJobOfDisk(obj, d->dst)) {
+        vkReportError(VIR_ERR_OPERATION_INVALID, "disk '%s' already in active block job",
+                      d->dst);
+        return -1;
+    }
+    if (!(chain = vkQemuBlockChain(st, obj, d)))
+        return -1;
+    if (chain->len && strcmp(((vkQemuImage *)chain->pdata[0])->file, topFile) == 0)
+        a.flags |= VIR_DOMAIN_BLOCK_COMMIT_ACTIVE;
+    if (startCommit(st, obj, d, chain, &a) < 0)
+        return -1;
+    /* the domain's job is held: the job's end waits for us to apply it */
+    if (!(job = vkQemuBlockJobOfDisk(obj, d->dst))) {
+        vkReportError(VIR_ERR_OPERATION_FAILED, "block commit of disk '%s' vanished", d->dst);
+        return -1;
+    }
+    return vkQemuBlockJobFinish(st, obj, job->id, a.flags & VIR_DOMAIN_BLOCK_COMMIT_ACTIVE);
+}
+
 unsigned int
 vkQemuBlockNextNodeIndex(vkQemuState *st, vkQemuDomain *obj)
 {

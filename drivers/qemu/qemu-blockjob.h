@@ -38,6 +38,13 @@ int vkQemuDomainBlockCopy(virDomainPtr dom, const char *path, const char *destxm
 int vkQemuDomainBlockResize(virDomainPtr dom, const char *path, unsigned long long size,
                             unsigned int flags);
 
+/* Merges the image topFile of disk d's chain into the one below it and
+ * waits for the end (locked, domain job held): the job is pivoted once
+ * ready when topFile is the disk's top image (active commit).  The live
+ * XML and nodes follow as for any job's end.  0 once completed. */
+int vkQemuBlockCommitDown(vkQemuState *st, vkQemuDomain *obj, vkDomainDiskDef *d,
+                          const char *topFile);
+
 /* qemu-blockjob-chain.c */
 /* The disk of obj's live definition a path names (target or source), or
  * NULL with libvirt's error. */
@@ -85,6 +92,11 @@ int vkQemuDomainGetBlockJobInfo(virDomainPtr dom, const char *path,
 int vkQemuDomainBlockJobSetSpeed(virDomainPtr dom, const char *path,
                                  unsigned long bandwidth, unsigned int flags);
 
+/* Waits (locked, domain job held) for block job id to end, completing it
+ * with job-complete once ready when pivot, and applies its end; 0 when
+ * it completed, -1 with an error when it failed, was cancelled or the
+ * run ended. */
+int vkQemuBlockJobFinish(vkQemuState *st, vkQemuDomain *obj, const char *id, bool pivot);
 /* The job of disk dst in obj's run, NULL when it has none. */
 vkQemuBlockJob *vkQemuBlockJobOfDisk(vkQemuDomain *obj, const char *dst);
 /* Records job as running in obj's run (takes it), before QEMU is asked

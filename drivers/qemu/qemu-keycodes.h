@@ -13,7 +13,13 @@ typedef struct {
     unsigned short set1;     /* scancode set 1; 0x100 | code after 0xe0 */
     unsigned short usb;      /* USB HID keyboard usage, 0: none */
     unsigned short win32;    /* Windows virtual key, 0: none */
+    unsigned short atset2;   /* PC scancode set 2; 0xe000 | code after 0xe0 */
+    unsigned short atset3;   /* PC scancode set 3 (no prefixes), 0: none */
+    unsigned short osx;      /* macOS virtual keycode, VK_QEMU_NOKEY: none */
 } vkQemuKey;
+
+/* 0 is a real macOS key (ANSI_A), so that column needs another "none". */
+#define VK_QEMU_NOKEY 0xffff
 
 typedef struct {
     unsigned short code;     /* in the aliased set */

@@ -374,6 +374,10 @@ int vkQemuDomainManagedSave(virDomainPtr dom, unsigned int flags);
 int vkQemuDomainHasManagedSaveImage(virDomainPtr dom, unsigned int flags);
 int vkQemuDomainManagedSaveRemove(virDomainPtr dom, unsigned int flags);
 char *vkQemuManagedSavePath(vkQemuState *st, const char *name);
+/* A save image's header for obj's live definition at path (created or
+ * truncated), restoring into running or paused; the stream follows with
+ * vkQemuMigrateToFile.  See qemu-save.c. */
+int vkQemuSaveImageStart(vkQemuDomain *obj, const char *path, bool running);
 /* QEMU's migration stream of obj appended to path (job held, locked);
  * pause stops the guest first.  See qemu-save.c. */
 int vkQemuMigrateToFile(vkQemuState *st, vkQemuDomain *obj, const char *path, bool pause,

@@ -151,6 +151,14 @@ writeHeader(const char *path, const char *xml, bool running)
     return ok ? (long)h->len : -1;
 }
 
+int
+vkQemuSaveImageStart(vkQemuDomain *obj, const char *path, bool running)
+{
+    g_autofree char *xml = vkDomainDefFormat(obj->def, VIR_DOMAIN_XML_SECURE);
+
+    return xml && writeHeader(path, xml, running) >= 0 ? 0 : -1;
+}
+
 /* Opens the image and reads its header (the domain XML, whether it ran)
  * in whole blocks, so the fd returned is positioned exactly at QEMU's
  * stream even when the image is a pipe.  -1 on error. */
@@ -321,7 +329,6 @@ vkQemuMigrateToFile(vkQemuState *st, vkQemuDomain *obj, const char *path, bool p
 static int
 saveLocked(vkQemuState *st, vkQemuDomain *obj, const char *path, unsigned int flags)
 {
-    g_autofree char *xml = NULL;
     bool wasRunning = obj->state == VIR_DOMAIN_RUNNING;
     guint64 gen;
 
@@ -331,8 +338,7 @@ saveLocked(vkQemuState *st, vkQemuDomain *obj, const char *path, unsigned int fl
         wasRunning = true;
     if (flags & VIR_DOMAIN_SAVE_PAUSED)
         wasRunning = false;
-    if (!(xml = vkDomainDefFormat(obj->def, VIR_DOMAIN_XML_SECURE)) ||
-        writeHeader(path, xml, wasRunning) < 0)
+    if (vkQemuSaveImageStart(obj, path, wasRunning) < 0)
         return -1;
     if (vkQemuMigrateToFile(st, obj, path, true, &gen) < 0)
         return -1;

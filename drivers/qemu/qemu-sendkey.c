@@ -13,7 +13,7 @@
 #include "drivers/qemu/qemu-keycodes.h"
 
 static const char *const codesetNames[VIR_KEYCODE_SET_LAST] = {
-    "linux", "xt", "atset1", "atset2", "atset3", "osx", "xt_kbd", "usb", "win32", "qnum",
+    "linux", "xt", "atset1", "atset2", "atset3", "os_x", "xt_kbd", "usb", "win32", "qnum",
 };
 
 static int
@@ -41,12 +41,18 @@ vkQemuKeycodeToQnum(unsigned int codeset, unsigned int keycode)
         switch (codeset) {
         case VIR_KEYCODE_SET_LINUX: code = k->evdev; break;
         case VIR_KEYCODE_SET_XT_KBD: code = k->set1; break;
-        /* AT set 1 proper has no 0xe0 keys in this numbering, XT only the
+        /* AT set 1 writes the 0xe0 prefix into the number, XT has only the
          * 83 keys of the original keyboard */
-        case VIR_KEYCODE_SET_ATSET1: code = extended ? 0 : k->set1; break;
+        case VIR_KEYCODE_SET_ATSET1: code = extended ? 0xe000 | (k->set1 & 0xff) : k->set1; break;
         case VIR_KEYCODE_SET_XT: code = extended || k->set1 > 0x53 ? 0 : k->set1; break;
         case VIR_KEYCODE_SET_USB: code = k->usb; break;
         case VIR_KEYCODE_SET_WIN32: code = k->win32; break;
+        case VIR_KEYCODE_SET_ATSET2: code = k->atset2; break;
+        case VIR_KEYCODE_SET_ATSET3: code = k->atset3; break;
+        case VIR_KEYCODE_SET_OSX:
+            if (k->osx != VK_QEMU_NOKEY && k->osx == keycode)
+                return qnumOf(k->set1);
+            continue;
         default: return -2;
         }
         if (code && code == keycode)

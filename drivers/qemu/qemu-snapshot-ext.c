@@ -14,10 +14,19 @@
  * (its disk source becomes the overlay, without a <backingStore>, as
  * libvirt writes it).
  *
+ * With the memory (snapshot-create-as --memspec), libvirt's order: the
+ * guest stops (or, --live, keeps running until QEMU stops it at the end of
+ * the stream), its state goes to the memory file as a save image that
+ * restore takes (qemu-save.c's format, with the definition from before
+ * the overlays), the disks move onto their overlays while it is stopped,
+ * and it runs again.
+ *
  * libvirt 9.0 cannot revert to an external snapshot; deleting one merges
- * its overlay back (qemu-img commit) when the domain is inactive and the
- * overlay is still the disk's top image.  libvirt 9.0 deletes a running
- * domain's with block commit jobs: not done here, refused precisely.
+ * its overlay back into the image below: qemu-img commit when the domain
+ * is inactive and the overlay is still the disk's top image; QEMU's
+ * block-commit when it runs, wherever the overlay is in the chain (an
+ * active commit, pivoted, when it is the top).  The overlay file goes,
+ * the memory file stays, as libvirt 9.0 leaves them.
  */
 #include <string.h>
 #include <unistd.h>
@@ -144,13 +153,6 @@ checkDisks(vkSnapshotDef *def, vkDomainDef *dom, bool reuse)
 {
     g_autoptr(GHashTable) files = g_hash_table_new(g_str_hash, g_str_equal);
 
-    if (def->memory && strcmp(def->memory, "no") != 0) {
-        vkReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                      "%s memory snapshot with external disks is not supported by "
-                      "virtkit's QEMU driver (only disk-only external snapshots)",
-                      def->memory);
-        return -1;
-    }
     for (guint i = 0; i < def->disks->len; i++) {
         vkSnapshotDiskDef *sd = def->disks->pdata[i];
         vkDomainDiskDef *d = vkQemuDiskByTarget(dom, sd->name);
@@ -341,6 +343,40 @@ takeRunning(vkQemuState *st, vkQemuDomain *obj, extDisk *es, guint n, bool reuse
     return -1;
 }
 
+/* The snapshot with the memory of a running domain (job held, locked):
+ * the save image, then the overlays while the guest is stopped, then the
+ * guest runs again if it ran; a failure leaves no memory file behind. */
+static int
+takeWithMemory(vkQemuState *st, vkQemuDomain *obj, vkSnapshotDef *def, extDisk *es,
+               guint n, bool reuse, bool live)
+{
+    bool wasRunning = obj->state == VIR_DOMAIN_RUNNING;
+    guint64 gen;
+    int rc = 0;
+
+    if (vkQemuSaveImageStart(obj, def->memoryFile, wasRunning) < 0)
+        return -1;
+    /* a failed stream removes the file and lets a running guest go on */
+    if (vkQemuMigrateToFile(st, obj, def->memoryFile, !live, &gen) < 0)
+        return -1;
+    if (n && takeRunning(st, obj, es, n, reuse) < 0) {
+        g_unlink(def->memoryFile);
+        rc = -1;
+    }
+    if (!wasRunning || !obj->run || obj->run->gen != gen)
+        return rc;
+    if (rc == 0)
+        return vkQemuDomainMonitorCommand(st, obj, "cont", NULL, NULL);
+    /* the snapshot's own error is the one to report */
+    {
+        virErrorPtr saved = vkErrorSave();
+
+        vkQemuDomainMonitorCommand(st, obj, "cont", NULL, NULL);
+        vkErrorRestore(&saved);
+    }
+    return -1;
+}
+
 static int
 takeInactive(vkQemuDomain *obj, extDisk *es, guint n, bool reuse)
 {
@@ -363,6 +399,7 @@ vkQemuSnapshotExtCreate(virDomainPtr dom, vkQemuState *st, vkQemuDomain *obj,
 {
     bool reuse = flags & VIR_DOMAIN_SNAPSHOT_CREATE_REUSE_EXT;
     bool active = obj->id >= 0;
+    bool memory = def->memory && strcmp(def->memory, "external") == 0;
     g_autoptr(GArray) es = g_array_new(FALSE, TRUE, sizeof(extDisk));
     int rc;
 
@@ -376,20 +413,27 @@ vkQemuSnapshotExtCreate(virDomainPtr dom, vkQemuState *st, vkQemuDomain *obj,
         if (strcmp(sd->snapshot, "external") == 0)
             g_array_append_val(es, e);
     }
-    if (es->len == 0) {
+    if (es->len == 0 && !memory) {
         vkReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
                       "nothing selected for snapshot");
         return -1;
     }
-    rc = active ? takeRunning(st, obj, (extDisk *)es->data, es->len, reuse)
-                : takeInactive(obj, (extDisk *)es->data, es->len, reuse);
+    if (memory)
+        rc = takeWithMemory(st, obj, def, (extDisk *)es->data, es->len, reuse,
+                            flags & VIR_DOMAIN_SNAPSHOT_CREATE_LIVE);
+    else if (active)
+        rc = takeRunning(st, obj, (extDisk *)es->data, es->len, reuse);
+    else
+        rc = takeInactive(obj, (extDisk *)es->data, es->len, reuse);
     for (guint i = 0; i < es->len; i++)
         extDiskClear(&g_array_index(es, extDisk, i));
     if (rc < 0)
         return -1;
     if (active) {
-        g_free(def->state);
-        def->state = g_strdup("disk-snapshot");
+        if (!memory) {
+            g_free(def->state);
+            def->state = g_strdup("disk-snapshot");
+        }
         if (vkQemuWriteStatus(st, obj) < 0)
             return -1;
         if (obj->persistent && obj->newDef)
@@ -399,17 +443,127 @@ vkQemuSnapshotExtCreate(virDomainPtr dom, vkQemuState *st, vkQemuDomain *obj,
     return obj->persistent ? vkQemuSaveConfig(st, obj->def) : 0;
 }
 
+static bool
+hasExternalDisk(const vkSnapshotDef *def)
+{
+    for (guint i = 0; def->disks && i < def->disks->len; i++) {
+        if (strcmp(((vkSnapshotDiskDef *)def->disks->pdata[i])->snapshot, "external") == 0)
+            return true;
+    }
+    return false;
+}
+
+/* The child element name of e, or NULL; with at, its index. */
+static vkXmlElem *
+childOf(const vkXmlElem *e, const char *name, guint *at)
+{
+    for (guint i = 0; e->children && i < e->children->len; i++) {
+        vkXmlElem *c = e->children->pdata[i];
+        if (strcmp(c->name, name) == 0) {
+            if (at)
+                *at = i;
+            return c;
+        }
+    }
+    return NULL;
+}
+
+/* Disk d (a definition) goes back to the image was had, with its chain. */
+static void
+restoreDisk(vkDomainDiskDef *d, const vkDomainDiskDef *was)
+{
+    g_free(d->src);
+    d->src = g_strdup(was->src);
+    g_free(d->driverType);
+    d->driverType = g_strdup(was->driverType);
+    vkXmlElemFree(takeExtra(d, "backingStore"));
+    for (guint j = 0; was->extra && j < was->extra->len; j++) {
+        vkXmlElem *b = was->extra->pdata[j];
+        if (strcmp(b->name, "backingStore") == 0) {
+            if (!d->extra)
+                d->extra = g_ptr_array_new_with_free_func((GDestroyNotify)vkXmlElemFree);
+            g_ptr_array_add(d->extra, vkXmlElemCopy(b));
+        }
+    }
+}
+
+/* The next boot's disk d once file has been merged down: the disk is back
+ * on what was had when file was its top, else file's level leaves the
+ * <backingStore> chain, the level below taking its place. */
+static void
+mergedInNextBoot(vkDomainDiskDef *d, const vkDomainDiskDef *was, const char *file)
+{
+    vkXmlElem *b = NULL;
+    vkXmlElem *holder = NULL;
+    guint at = 0;
+
+    if (g_strcmp0(d->src, file) == 0) {
+        if (was)
+            restoreDisk(d, was);
+        return;
+    }
+    for (guint i = 0; d->extra && i < d->extra->len && !b; i++) {
+        if (strcmp(((vkXmlElem *)d->extra->pdata[i])->name, "backingStore") == 0) {
+            b = d->extra->pdata[i];
+            at = i;
+        }
+    }
+    while (b) {
+        vkXmlElem *src = childOf(b, "source", NULL);
+        guint below;
+
+        if (src && g_strcmp0(vkXmlElemGetAttr(src, "file"), file) == 0) {
+            GPtrArray *list = holder ? holder->children : d->extra;
+            vkXmlElem *next = childOf(b, "backingStore", &below) ?
+                              g_ptr_array_steal_index(b->children, below) : NULL;
+
+            vkXmlElemFree(g_ptr_array_steal_index(list, at));
+            if (next)
+                g_ptr_array_insert(list, (gint)at, next);
+            return;
+        }
+        holder = b;
+        b = childOf(b, "backingStore", &at);
+    }
+}
+
+/* A running domain's snapshot: each overlay merged down by QEMU. */
+static int
+deleteRunning(vkQemuState *st, vkQemuDomain *obj, vkSnapshotDef *def)
+{
+    for (guint i = 0; i < def->disks->len; i++) {
+        vkSnapshotDiskDef *sd = def->disks->pdata[i];
+        vkDomainDiskDef *d = vkQemuDiskByTarget(obj->def, sd->name);
+        vkDomainDiskDef *pd = vkQemuDiskByTarget(obj->newDef, sd->name);
+
+        if (strcmp(sd->snapshot, "external") != 0)
+            continue;
+        if (!d) {
+            vkReportError(VIR_ERR_OPERATION_INVALID,
+                          "disk '%s' of snapshot '%s' is no longer in the domain", sd->name,
+                          def->name);
+            return -1;
+        }
+        if (vkQemuBlockCommitDown(st, obj, d, sd->file) < 0)
+            return -1;
+        if (pd)
+            mergedInNextBoot(pd, vkQemuDiskByTarget(def->dom, sd->name), sd->file);
+        g_unlink(sd->file);
+    }
+    if (vkQemuWriteStatus(st, obj) < 0)
+        return -1;
+    return obj->persistent && obj->newDef ? vkQemuSaveConfig(st, obj->newDef) : 0;
+}
+
 int
 vkQemuSnapshotExtDelete(vkQemuState *st, vkQemuDomain *obj, vkSnapshotDef *def,
                         bool hasChildren)
 {
-    if (obj->id >= 0) {
-        vkReportError(VIR_ERR_OPERATION_UNSUPPORTED, "%s",
-                      "deletion of external disk snapshots of a running domain is not "
-                      "supported by virtkit's QEMU driver (delete with --metadata and "
-                      "use blockcommit)");
-        return -1;
-    }
+    /* libvirt 9.0 leaves the memory file where it is */
+    if (!hasExternalDisk(def))
+        return 0;
+    if (obj->id >= 0)
+        return deleteRunning(st, obj, def);
     /* Every overlay must still be the top of its disk to be merged back:
      * an inactive definition names no chain below its source, so libvirt
      * 9.0 finds no base for a snapshot with children either. */
@@ -436,21 +590,8 @@ vkQemuSnapshotExtDelete(vkQemuState *st, vkQemuDomain *obj, vkSnapshotDef *def,
             continue;
         if (qemuImg(argv, "merge snapshot overlay", sd->file) < 0)
             return -1;
-        g_free(d->src);
-        d->src = g_strdup(was->src);
-        g_free(d->driverType);
-        d->driverType = g_strdup(was->driverType);
         /* the chain below goes back to what the snapshot's domain had */
-        vkXmlElemFree(takeExtra(d, "backingStore"));
-        for (guint j = 0; was->extra && j < was->extra->len; j++) {
-            vkXmlElem *b = was->extra->pdata[j];
-            if (strcmp(b->name, "backingStore") == 0) {
-                if (!d->extra)
-                    d->extra = g_ptr_array_new_with_free_func(
-                        (GDestroyNotify)vkXmlElemFree);
-                g_ptr_array_add(d->extra, vkXmlElemCopy(b));
-            }
-        }
+        restoreDisk(d, was);
         g_unlink(sd->file);
     }
     return obj->persistent ? vkQemuSaveConfig(st, obj->def) : 0;

@@ -333,19 +333,25 @@ checkName(const char *name)
     return 0;
 }
 
-/* libvirt's rules for a snapshot of an inactive domain: no memory, and
- * external disks only in a disk-only snapshot. */
-static int
-checkOffline(const vkSnapshotDef *def, bool active, bool diskOnly)
+static bool
+memoryExternal(const vkSnapshotDef *def)
 {
-    if (active)
-        return 0;
-    if (strcmp(def->memory, "no") != 0) {
+    return def->memory && strcmp(def->memory, "external") == 0;
+}
+
+/* libvirt's rules for where the disks go: an inactive domain's memory
+ * cannot be saved; the disks follow the memory (internal with it, or no
+ * memory but not disk-only), external only in a disk-only snapshot or
+ * with the memory in a file. */
+static int
+checkModes(const vkSnapshotDef *def, bool active, bool diskOnly)
+{
+    if (!active && strcmp(def->memory, "no") != 0) {
         vkReportError(VIR_ERR_XML_ERROR, "%s",
                       "memory state cannot be saved with offline or disk-only snapshot");
         return -1;
     }
-    for (guint i = 0; !diskOnly && i < def->disks->len; i++) {
+    for (guint i = 0; !diskOnly && !memoryExternal(def) && i < def->disks->len; i++) {
         vkSnapshotDiskDef *sd = def->disks->pdata[i];
 
         if (strcmp(sd->snapshot, "external") == 0) {
@@ -353,6 +359,29 @@ checkOffline(const vkSnapshotDef *def, bool active, bool diskOnly)
                           "disk '%s' must use snapshot mode 'internal'", sd->name);
             return -1;
         }
+    }
+    return 0;
+}
+
+/* libvirt's rules for the memory file and --live. */
+static int
+checkMemory(const vkSnapshotDef *def, bool active, unsigned int flags)
+{
+    if (def->memoryFile && !memoryExternal(def)) {
+        vkReportError(VIR_ERR_XML_ERROR, "memory filename '%s' requires external snapshot",
+                      def->memoryFile);
+        return -1;
+    }
+    if (memoryExternal(def) && !def->memoryFile) {
+        vkReportError(VIR_ERR_XML_ERROR, "%s",
+                      "external memory snapshots require a filename");
+        return -1;
+    }
+    if ((flags & VIR_DOMAIN_SNAPSHOT_CREATE_LIVE) && (!active || !memoryExternal(def))) {
+        vkReportError(VIR_ERR_OPERATION_UNSUPPORTED, "%s",
+                      "live snapshot creation is supported only during full system "
+                      "snapshots");
+        return -1;
     }
     return 0;
 }
@@ -386,7 +415,7 @@ vkQemuDomainSnapshotCreateXML(virDomainPtr dom, const char *xml, unsigned int fl
                  VIR_DOMAIN_SNAPSHOT_CREATE_NO_METADATA | VIR_DOMAIN_SNAPSHOT_CREATE_HALT |
                  VIR_DOMAIN_SNAPSHOT_CREATE_DISK_ONLY | VIR_DOMAIN_SNAPSHOT_CREATE_ATOMIC |
                  VIR_DOMAIN_SNAPSHOT_CREATE_VALIDATE | VIR_DOMAIN_SNAPSHOT_CREATE_REUSE_EXT |
-                 VIR_DOMAIN_SNAPSHOT_CREATE_QUIESCE, NULL);
+                 VIR_DOMAIN_SNAPSHOT_CREATE_QUIESCE | VIR_DOMAIN_SNAPSHOT_CREATE_LIVE, NULL);
     if (vkSnapshotCheckCreateFlags(flags) < 0)
         return NULL;
     if ((flags & VIR_DOMAIN_SNAPSHOT_CREATE_QUIESCE) && !diskOnly) {
@@ -433,9 +462,11 @@ vkQemuDomainSnapshotCreateXML(virDomainPtr dom, const char *xml, unsigned int fl
         g_free(def->state);
         def->state = g_strdup(vkSnapshotStateName(obj->state));
         def->active = active;
+        /* with the memory in a file, the disks default to external too */
         if (!(def->dom = vkDomainDefCopy(obj->def)) ||
-            vkSnapshotDefAlignDisks(def, diskOnly, active) < 0 ||
-            checkOffline(def, active, diskOnly) < 0)
+            checkMemory(def, active, flags) < 0 ||
+            vkSnapshotDefAlignDisks(def, diskOnly || memoryExternal(def), active) < 0 ||
+            checkModes(def, active, diskOnly) < 0)
             goto cleanup;
         if (vkQemuSnapshotExtIs(def)) {
             if (vkQemuSnapshotExtCreate(dom, st, obj, def, flags) < 0)
@@ -587,6 +618,16 @@ vkQemuDomainSnapshotDelete(virDomainSnapshotPtr snapshot, unsigned int flags)
     if (!onlyChildren)
         g_ptr_array_add(victims, g_strdup(snapshot->name));
 
+    for (guint i = 0; !(flags & VIR_DOMAIN_SNAPSHOT_DELETE_METADATA_ONLY) &&
+                      (flags & (VIR_DOMAIN_SNAPSHOT_DELETE_CHILDREN |
+                                VIR_DOMAIN_SNAPSHOT_DELETE_CHILDREN_ONLY)) &&
+                      i < victims->len; i++) {
+        if (vkQemuSnapshotExtIs(vkSnapshotListFind(list, victims->pdata[i]))) {
+            vkReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                          "deletion of external disk snapshots with children not supported");
+            goto cleanup;
+        }
+    }
     for (guint i = 0; i < victims->len; i++) {
         const char *name = victims->pdata[i];
         vkSnapshotDef *v = vkSnapshotListFind(list, name);

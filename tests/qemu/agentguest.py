@@ -15,7 +15,8 @@ import subprocess
 
 BUSYBOX = "/bin/busybox"
 QEMU_GA = "/usr/sbin/qemu-ga"
-MODULES = ["virtio_pci", "virtio_console", "virtio_net"]
+# the SCSI (virtio-scsi) and IDE (PIIX) adapters' disks, for fsinfo
+MODULES = ["virtio_pci", "virtio_console", "virtio_net", "virtio_scsi", "sd_mod", "ata_piix"]
 
 INIT = """#!/bin/busybox sh
 /bin/busybox mount -t devtmpfs dev /dev
@@ -37,6 +38,15 @@ while [ ! -e /dev/virtio-ports/org.qemu.guest_agent.0 ]; do
       /bin/busybox ln -sf /dev/${p##*/} /dev/virtio-ports/org.qemu.guest_agent.0
   done
   /bin/busybox usleep 50000
+done
+# the disks labelled vkscsi and vkide, when the domain has them, mounted
+# for guest-get-fsinfo (they may show up after qemu-ga starts)
+for l in vkscsi vkide; do
+  ( for i in $(/bin/busybox seq 100); do
+      d=$(/bin/busybox findfs LABEL=$l 2>/dev/null) && /bin/busybox mkdir -p /mnt/$l &&
+        /bin/busybox mount -t ext4 $d /mnt/$l && break
+      /bin/busybox usleep 100000
+    done ) &
 done
 /usr/sbin/qemu-ga -m virtio-serial -p /dev/virtio-ports/org.qemu.guest_agent.0 \
     -t /run -l /dev/ttyS0 &
@@ -178,6 +188,19 @@ def build(out_path):
     with open(out_path, "wb") as f:
         f.write(c.data)
     return kernel
+
+
+def fs_disks(out_dir):
+    """Two small ext4 images in out_dir (labels vkscsi and vkide) and the
+    <devices> of a virtio-scsi disk and an IDE disk using them."""
+    xml = "<controller type='scsi' model='virtio-scsi'/>"
+    for label, dev, bus in (("vkscsi", "sda", "scsi"), ("vkide", "hda", "ide")):
+        img = os.path.join(out_dir, label + ".img")
+        subprocess.run(["mkfs.ext4", "-q", "-F", "-L", label, img, "8M"], check=True,
+                       stdout=subprocess.DEVNULL)
+        xml += ("<disk type='file' device='disk'><driver name='qemu' type='raw'/>"
+                "<source file='%s'/><target dev='%s' bus='%s'/></disk>" % (img, dev, bus))
+    return xml
 
 
 def domxml(name, kernel, initrd, log_dir, vtype="qemu", extra=""):

@@ -6,7 +6,8 @@ real virsh and python3-libvirt as clients: the channel of virt-install's
 shape gets its socket under the domain's directory; AGENT_LIFECYCLE
 events and <target state=.../> follow the guest opening its port;
 qemu-agent-command (an answer, an agent error, a bad timeout), domtime
-(get, set, --sync), domhostname, domifaddr --source agent, domfsinfo,
+(get, set, --sync), domhostname, domifaddr --source agent, domfsinfo (the
+file systems of a SCSI and an IDE disk named by their targets),
 guestinfo, set-user-password (the guest's /etc/shadow read back through
 the agent's file calls), domfsfreeze/domfsthaw, agent timeouts, and the
 shutdown --mode agent that powers the guest off through qemu-ga.
@@ -155,12 +156,35 @@ def check_agent(sock):
     seen["guestinfo-if"] = virsh(sock, "guestinfo", NAME, "--interface").stdout
     seen["guestinfo-os"] = virsh(sock, "guestinfo", NAME, "--os").stdout
 
-    seen["domfsinfo"] = virsh(sock, "domfsinfo", NAME).stdout
-    # nothing freezable in an initramfs: no filesystem frozen or thawed
+    # the file systems of the SCSI and IDE disks, named by the disks'
+    # targets from the addresses qemu-ga reports (the guest mounts them
+    # as it boots; the device names may come in either order)
+    end = time.monotonic() + GUARD
+    while True:
+        rows = sorted((r[0], r[2], r[3]) for r in
+                      (l.split() for l in virsh(sock, "domfsinfo", NAME).stdout.splitlines()[2:])
+                      if len(r) == 4)
+        if len(rows) == 2 or time.monotonic() > end:
+            break
+        time.sleep(0.5)
+    seen["domfsinfo"] = rows
+    assert rows == [("/mnt/vkide", "ext4", "hda"), ("/mnt/vkscsi", "ext4", "sda")], rows
+    # guestinfo's fs.N.disk.M.*: the same disks by target (the device
+    # nodes and sizes may differ between two boots)
+    out = virsh(sock, "guestinfo", NAME, "--filesystem").stdout
+    kv = dict((k.strip(), v.strip()) for k, v in
+              (l.split(":", 1) for l in out.splitlines() if ":" in l))
+    seen["guestinfo-fs"] = sorted(
+        (kv.get("fs.%d.mountpoint" % i), kv.get("fs.%d.fstype" % i),
+         kv.get("fs.%d.disk.count" % i), kv.get("fs.%d.disk.0.alias" % i),
+         "fs.%d.disk.0.device" % i in kv)
+        for i in range(int(kv.get("fs.count", "0"))))
+    assert seen["guestinfo-fs"] == [("/mnt/vkide", "ext4", "1", "hda", True),
+                                    ("/mnt/vkscsi", "ext4", "1", "sda", True)], out
     seen["freeze"] = virsh(sock, "domfsfreeze", NAME).stdout
     seen["thaw"] = virsh(sock, "domfsthaw", NAME).stdout
-    assert "Froze 0 filesystem" in seen["freeze"], seen
-    assert "Thawed 0 filesystem" in seen["thaw"], seen
+    assert "Froze 2 filesystem" in seen["freeze"], seen
+    assert "Thawed 2 filesystem" in seen["thaw"], seen
 
     before = guest_file(sock, "/etc/shadow")
     assert before.startswith("root:*:"), before
@@ -228,7 +252,8 @@ def scenario(sock, root, kernel, initrd, ours):
     events = None
     path = os.path.join(root, NAME + ".xml")
     with open(path, "w") as f:
-        f.write(agentguest.domxml(NAME, kernel, initrd, root))
+        f.write(agentguest.domxml(NAME, kernel, initrd, root,
+                                  extra=agentguest.fs_disks(root)))
     try:
         virsh(sock, "define", path)
         seen = {"off": expect_fail(sock, "is not running", "domtime", NAME)}

@@ -11,8 +11,17 @@ real virsh and python3-libvirt, checked against what libvirt 9.0 answers:
   shows the <backingStore> chain (indexes), the next-boot definition the
   same chain, domblklist the overlays, the guest keeps running;
 - REUSE_EXT with an overlay made beforehand (python3-libvirt);
+- running, --memspec file=...,snapshot=external with an external disk,
+  paused for the stream and --live: the snapshot XML (memory file, state
+  running), the overlay, the guest running after; virsh restore of the
+  memory file brings the guest back on the disks it had;
+- running, deleting external snapshots merges their overlays down with
+  block commit (the top one: active commit and pivot; one in the middle
+  of the chain), data written through QEMU found in the image below, the
+  live and next-boot chains without the overlay; --children refused;
 - refusals as libvirt 9.0's: revert to an external snapshot, memspec with
-  --disk-only, --quiesce without an agent, an existing overlay file
+  --disk-only, --live without memory, an external disk with the memory
+  inside, an internal disk with the memory in a file, --quiesce without an agent, an existing overlay file
   without --reuse-external, a missing one with it;
 - checkpoints on the running guest: persistent dirty bitmaps in the top
   images (qemu-img info once QEMU closed them), the parent chain, lookup/list/XML from
@@ -267,6 +276,105 @@ def main():
         assert not os.path.exists(x2)
         d = disk_of(virsh(sock, "dumpxml", "vks", "--inactive").stdout, "vda")
         assert d.find("source").get("file") == x1, ET.tostring(d)
+
+        # ---- memory and disks (--memspec): the guest's state in a save image
+        # that restore takes, the overlays, the guest running again; paused
+        # for the stream, then --live
+        virsh(sock, "start", "vks")
+        pids.append(status_pid(root, "vks"))
+        mem, full = os.path.join(root, "full.mem"), os.path.join(root, "full.qcow2")
+        refused(sock, "live snapshot creation is supported only during full system "
+                "snapshots", "snapshot-create-as", "vks", "l", "--disk-only", "--live",
+                "--diskspec", "vdb,snapshot=no")
+        refused(sock, "disk 'vda' must use snapshot mode 'internal'", "snapshot-create-as",
+                "vks", "m", "--diskspec", "vda,snapshot=external")
+        refused(sock, "mixing internal and external targets for a snapshot is not yet "
+                "supported", "snapshot-create-as", "vks", "m", "--memspec",
+                "file=" + os.path.join(root, "m.mem"), "--diskspec", "vda,snapshot=internal")
+        assert not os.path.exists(os.path.join(root, "m.mem"))
+        r = virsh(sock, "snapshot-create-as", "vks", "full", "--memspec",
+                  "file=%s,snapshot=external" % mem, "--diskspec", "vda,file=" + full,
+                  "--diskspec", "vdb,snapshot=no")
+        assert "Domain snapshot full created" in r.stdout, r.stdout
+        assert virsh(sock, "domstate", "vks").stdout.strip() == "running"
+        snap = ET.fromstring(virsh(sock, "snapshot-dumpxml", "vks", "full").stdout)
+        assert snap.findtext("state") == "running", ET.tostring(snap)
+        assert (snap.find("memory").get("snapshot"), snap.find("memory").get("file")) == \
+            ("external", mem), ET.tostring(snap)
+        assert [x.get("snapshot") for x in snap.find("disks")] == ["external", "no"]
+        assert chain(full) == [full, x1, mine, over_a, vda], chain(full)
+        assert os.path.getsize(mem) > 4096
+        mem2, live2 = os.path.join(root, "live.mem"), os.path.join(root, "live.qcow2")
+        r = virsh(sock, "snapshot-create-as", "vks", "live2", "--live", "--memspec",
+                  "file=%s,snapshot=external" % mem2, "--diskspec", "vda,file=" + live2,
+                  "--diskspec", "vdb,snapshot=no")
+        assert "Domain snapshot live2 created" in r.stdout, r.stdout
+        assert virsh(sock, "domstate", "vks").stdout.strip() == "running"
+        assert chain(live2) == [live2, full, x1, mine, over_a, vda], chain(live2)
+
+        # ---- deleting snapshots of the running guest merges their overlays
+        # down with block commit: the top one (active commit, pivoted) and
+        # one in the middle of the chain, as libvirt 9.0 does
+        refused(sock, "deletion of external disk snapshots with children not supported",
+                "snapshot-delete", "vks", "full", "--children")
+        # a write through QEMU lands in the top image (vda: the first disk's
+        # device, virtio-disk0 as libvirt names it, and its virtio backend)
+        def guest_io(cmd):
+            return virsh(sock, "qemu-monitor-command", "vks", "--hmp",
+                         'qemu-io -d virtio-disk0/virtio-backend "%s"' % cmd).stdout
+        # (qemu-io's own messages go to QEMU's stdout: HMP answers only errors)
+        out = guest_io("write -P 0x33 0 4k")
+        assert out.strip() == "", out
+        virsh(sock, "snapshot-delete", "vks", "live2")
+        assert not os.path.exists(live2)
+        assert chain(full) == [full, x1, mine, over_a, vda], chain(full)
+        # the write is in full now, once QEMU has flushed its metadata
+        assert guest_io("flush").strip() == ""
+        assert qemu_io(full, "read -P 0x33 0 4k"), "the top overlay was not merged"
+        live = virsh(sock, "dumpxml", "vks").stdout
+        assert disk_of(live, "vda").find("source").get("file") == full, live
+        assert backing_files(disk_of(live, "vda")) == [x1, mine, over_a, vda], live
+        assert full in virsh(sock, "domblklist", "vks").stdout
+        virsh(sock, "snapshot-delete", "vks", "x1")
+        assert not os.path.exists(x1)
+        assert chain(full) == [full, mine, over_a, vda], chain(full)
+        live = virsh(sock, "dumpxml", "vks").stdout
+        assert backing_files(disk_of(live, "vda")) == [mine, over_a, vda], live
+        d = disk_of(virsh(sock, "dumpxml", "vks", "--inactive").stdout, "vda")
+        assert d.find("source").get("file") == full, ET.tostring(d)
+        assert backing_files(d) == [mine, over_a, vda], ET.tostring(d)
+        assert virsh(sock, "domstate", "vks").stdout.strip() == "running"
+        assert sorted(virsh(sock, "snapshot-list", "vks", "--name").stdout.split()) == \
+            ["full", "live"]
+        # the memory file is a save image of the guest on the disks it had
+        # (the chain it names must still be there: taken after the merges)
+        mem4, last = os.path.join(root, "last.mem"), os.path.join(root, "last.qcow2")
+        virsh(sock, "snapshot-create-as", "vks", "last", "--memspec", "file=" + mem4,
+              "--diskspec", "vda,file=" + last, "--diskspec", "vdb,snapshot=no")
+        assert last in virsh(sock, "domblklist", "vks").stdout
+        virsh(sock, "destroy", "vks")
+        reap(pids[-1])
+        virsh(sock, "restore", mem4)
+        pids.append(status_pid(root, "vks"))
+        assert virsh(sock, "domstate", "vks").stdout.strip() == "running"
+        blk = virsh(sock, "domblklist", "vks").stdout
+        assert full in blk and last not in blk, blk
+        # the memory alone; deleting that snapshot leaves its file, as
+        # libvirt 9.0 leaves the memory file of a deleted snapshot
+        mem3 = os.path.join(root, "only.mem")
+        virsh(sock, "snapshot-create-as", "vks", "only", "--memspec", "file=" + mem3,
+              "--diskspec", "vda,snapshot=no", "--diskspec", "vdb,snapshot=no")
+        assert os.path.getsize(mem3) > 4096
+        virsh(sock, "snapshot-delete", "vks", "only")
+        assert os.path.exists(mem3)
+        virsh(sock, "destroy", "vks")
+        reap(pids[-1])
+        refused(sock, "revert to external snapshot not supported yet", "snapshot-revert",
+                "vks", "full")
+        # deletion keeps the memory file, as libvirt 9.0 does
+        assert os.path.exists(mem2)
+        virsh(sock, "snapshot-delete", "vks", "full", "--metadata")
+        assert os.path.exists(mem)
         virsh(sock, "undefine", "vks", "--snapshots-metadata", "--checkpoints-metadata")
         assert not os.path.exists(os.path.join(root, "lib", "checkpoint", "vks"))
         print("ok: external QEMU snapshots with virsh and python3-libvirt through virtkitd")

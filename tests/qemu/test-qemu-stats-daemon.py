@@ -143,7 +143,11 @@ def scenario(sock, d):
                            dom.sendKey(libvirt.VIR_KEYCODE_SET_XT_KBD, 0, [0x11c], 1, 0),
                            dom.sendKey(libvirt.VIR_KEYCODE_SET_USB, 0, [4, 225], 2, 0),
                            dom.sendKey(libvirt.VIR_KEYCODE_SET_WIN32, 0, [0x41], 1, 0),
-                           dom.sendKey(libvirt.VIR_KEYCODE_SET_QNUM, 0, [0x9c], 1, 0)]
+                           dom.sendKey(libvirt.VIR_KEYCODE_SET_QNUM, 0, [0x9c], 1, 0),
+                           # sets 2 and 3 (HOME, 0xe0-prefixed in set 2), macOS's A
+                           dom.sendKey(libvirt.VIR_KEYCODE_SET_ATSET2, 0, [0xe06c], 1, 0),
+                           dom.sendKey(libvirt.VIR_KEYCODE_SET_ATSET3, 0, [0x6e], 1, 0),
+                           dom.sendKey(libvirt.VIR_KEYCODE_SET_OSX, 0, [0], 1, 0)]
         seen["sendkey-bad"] = libvirt_error(
             lambda: dom.sendKey(libvirt.VIR_KEYCODE_SET_LINUX, 0, [3000], 1, 0))
         # domstats through the procedure, both ways libvirt has
@@ -239,7 +243,7 @@ def check_virtkit(seen):
     assert seen["maxvcpus"] == 2
     assert seen["setmaxmem"] == libvirt.VIR_ERR_OPERATION_INVALID
     assert seen["vcpus-live-config"] == libvirt.VIR_ERR_INVALID_ARG
-    assert seen["sendkey"] == [0] * 5
+    assert seen["sendkey"] == [0] * 8
     assert seen["sendkey-bad"] == libvirt.VIR_ERR_INTERNAL_ERROR
     assert seen["allstats-state"] == [("vks", ["state.reason", "state.state"])]
     assert seen["liststats-empty"] == [{}]

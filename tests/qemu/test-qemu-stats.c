@@ -129,8 +129,26 @@ test_keycodes(void **state)
     assert_int_equal(vkQemuKeycodeToQnum(VIR_KEYCODE_SET_LINUX, 3000), -1);
     assert_int_equal(vkQemuKeycodeToQnum(VIR_KEYCODE_SET_LINUX, 0), -1);
     assert_int_equal(vkQemuKeycodeToQnum(VIR_KEYCODE_SET_QNUM, 0x100), -1);
-    assert_int_equal(vkQemuKeycodeToQnum(VIR_KEYCODE_SET_OSX, 0), -2);
-    assert_int_equal(vkQemuKeycodeToQnum(VIR_KEYCODE_SET_ATSET2, 0x1c), -2);
+    /* sets 2 and 3 and macOS (whose 0 is the A key, not "none"): the qnums
+     * libvirt 9.0 sends to QEMU for these keys (its QMP log) */
+    assert_int_equal(vkQemuKeycodeToQnum(VIR_KEYCODE_SET_ATSET2, 0x1c), 0x1e);
+    assert_int_equal(vkQemuKeycodeToQnum(VIR_KEYCODE_SET_ATSET3, 0x1c), 0x1e);
+    assert_int_equal(vkQemuKeycodeToQnum(VIR_KEYCODE_SET_OSX, 0), 0x1e);
+    assert_int_equal(vkQemuKeycodeToQnum(VIR_KEYCODE_SET_ATSET2, 0x5a), 0x1c);    /* ENTER */
+    assert_int_equal(vkQemuKeycodeToQnum(VIR_KEYCODE_SET_ATSET2, 0xe05a), 0x9c);  /* KPENTER */
+    assert_int_equal(vkQemuKeycodeToQnum(VIR_KEYCODE_SET_ATSET2, 0x83), 0x41);    /* F7 */
+    assert_int_equal(vkQemuKeycodeToQnum(VIR_KEYCODE_SET_ATSET2, 0xe06c), 0xc7);  /* HOME */
+    assert_int_equal(vkQemuKeycodeToQnum(VIR_KEYCODE_SET_ATSET3, 0x11), 0x1d);    /* LEFTCTRL */
+    assert_int_equal(vkQemuKeycodeToQnum(VIR_KEYCODE_SET_ATSET3, 0x58), 0x9d);    /* RIGHTCTRL */
+    assert_int_equal(vkQemuKeycodeToQnum(VIR_KEYCODE_SET_ATSET3, 0x6e), 0xc7);    /* HOME */
+    assert_int_equal(vkQemuKeycodeToQnum(VIR_KEYCODE_SET_OSX, 0x24), 0x1c);       /* Return */
+    assert_int_equal(vkQemuKeycodeToQnum(VIR_KEYCODE_SET_OSX, 0x7e), 0xc8);       /* UpArrow */
+    assert_int_equal(vkQemuKeycodeToQnum(VIR_KEYCODE_SET_OSX, 0x37), 0xdb);       /* Command */
+    assert_int_equal(vkQemuKeycodeToQnum(VIR_KEYCODE_SET_OSX, 0x36), 0xdc);       /* RightCommand */
+    assert_int_equal(vkQemuKeycodeToQnum(VIR_KEYCODE_SET_OSX, 0x5d), 0x7d);       /* JIS_Yen */
+    assert_int_equal(vkQemuKeycodeToQnum(VIR_KEYCODE_SET_ATSET1, 0xe01c), 0x9c);  /* KPENTER */
+    assert_int_equal(vkQemuKeycodeToQnum(VIR_KEYCODE_SET_ATSET2, 0xe000), -1);
+    assert_int_equal(vkQemuKeycodeToQnum(VIR_KEYCODE_SET_OSX, 0xffff), -1);
     /* every row: a key's linux code finds its own set-1 code */
     for (size_t i = 0; i < vkQemuNKeys; i++) {
         unsigned int s1 = vkQemuKeys[i].set1;
@@ -179,6 +197,59 @@ test_fsinfo_targets(void **state)
     vkDomainDefFree(def);
 }
 
+/* Disks behind a host adapter: the agent names the adapter by its PCI
+ * address and the disk by bus/target/unit under it (qemu-ga's shape for
+ * sd and ata disks); the disk of that adapter's type and drive address is
+ * named, not a disk of another bus with the same numbers. */
+static void
+test_fsinfo_targets_adapters(void **state)
+{
+    static const char xml[] =
+        "<domain type='qemu'><name>f</name><memory>65536</memory>"
+        "<os><type>hvm</type></os><devices>"
+        "<disk type='file' device='disk'><source file='/i.img'/><target dev='hda' bus='ide'/>"
+        "<address type='drive' controller='0' bus='0' target='0' unit='0'/></disk>"
+        "<disk type='file' device='disk'><source file='/j.img'/><target dev='hdc' bus='ide'/>"
+        "<address type='drive' controller='0' bus='1' target='0' unit='0'/></disk>"
+        "<disk type='file' device='disk'><source file='/a.img'/><target dev='sda' bus='scsi'/>"
+        "<address type='drive' controller='0' bus='0' target='0' unit='0'/></disk>"
+        "<disk type='file' device='disk'><source file='/b.img'/><target dev='sdb' bus='scsi'/>"
+        "<address type='drive' controller='0' bus='0' target='0' unit='3'/></disk>"
+        "<controller type='ide' index='0'>"
+        "<address type='pci' domain='0x0000' bus='0x00' slot='0x01' function='0x1'/></controller>"
+        "<controller type='scsi' index='0' model='virtio-scsi'>"
+        "<address type='pci' domain='0x0000' bus='0x00' slot='0x05' function='0x0'/></controller>"
+        "</devices></domain>";
+#define VK_CTL(slot, fn) "\"pci-controller\":{\"domain\":0,\"bus\":0,\"slot\":" \
+    #slot ",\"function\":" #fn "}"
+    static const char agent[] =
+        "[{\"bus-type\":\"scsi\"," VK_CTL(5, 0) ",\"bus\":0,\"target\":0,\"unit\":3,"
+        "\"dev\":\"/dev/sdb1\"},"
+        "{\"bus-type\":\"ide\"," VK_CTL(1, 1) ",\"bus\":1,\"target\":0,\"unit\":0},"
+        "{\"bus-type\":\"scsi\"," VK_CTL(5, 0) ",\"bus\":0,\"target\":0,\"unit\":0},"
+        "{\"bus-type\":\"ide\"," VK_CTL(1, 1) ",\"bus\":0,\"target\":0,\"unit\":0},"
+        /* no disk at that unit, no adapter at that address */
+        "{\"bus-type\":\"scsi\"," VK_CTL(5, 0) ",\"bus\":0,\"target\":0,\"unit\":7},"
+        "{\"bus-type\":\"scsi\"," VK_CTL(6, 0) ",\"bus\":0,\"target\":0,\"unit\":0}]";
+#undef VK_CTL
+    vkDomainDef *def = vkDomainDefParseString(xml, NULL, 0);
+    vkJSON *disks = vkJSONParse(agent, strlen(agent));
+    char **t;
+
+    (void)state;
+    assert_non_null(def);
+    assert_non_null(disks);
+    t = vkQemuFsinfoDiskTargets(def, disks);
+    assert_int_equal(g_strv_length(t), 4);
+    assert_string_equal(t[0], "sdb");
+    assert_string_equal(t[1], "hdc");
+    assert_string_equal(t[2], "sda");
+    assert_string_equal(t[3], "hda");
+    g_strfreev(t);
+    vkJSONFree(disks);
+    vkDomainDefFree(def);
+}
+
 int
 main(void)
 {
@@ -188,6 +259,7 @@ main(void)
         cmocka_unit_test(test_image),
         cmocka_unit_test(test_keycodes),
         cmocka_unit_test(test_fsinfo_targets),
+        cmocka_unit_test(test_fsinfo_targets_adapters),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

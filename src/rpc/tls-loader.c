@@ -11,6 +11,7 @@
  * VIRTKIT_TLS_MODULE names another file (not for set-uid programs).
  */
 #include <dlfcn.h>
+#include <errno.h>
 #include <link.h>
 #include <string.h>
 #include <unistd.h>
@@ -75,6 +76,11 @@ loadFile(const char *path, char **why)
 
     /* RTLD_LOCAL: gnutls' symbols stay out of the global namespace.  The
      * module is never closed: sessions and gnutls' state live until exit. */
+    if (access(path, R_OK) < 0) {
+        *why = g_strdup_printf("cannot load the TLS module '%s': %s", path,
+                               g_strerror(errno));
+        return NULL;
+    }
     if (!(handle = dlopen(path, RTLD_NOW | RTLD_LOCAL))) {
         *why = g_strdup_printf("cannot load the TLS module '%s': %s", path, dlerror());
         return NULL;

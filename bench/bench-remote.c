@@ -444,6 +444,17 @@ workload(const char *uri, int n, int calls, int repeats, int pid)
     }
     lap_report(&tm, "xmldesc_us", 1);
 
+    /* GetVersion again, long after connecting: its tail beside the first
+     * loop's tells a cost of the connection's first calls (allocations,
+     * page faults, a thread starting) from the steady state's. */
+    lap_start(&tm, calls);
+    for (int i = 0; i < calls; i++) {
+        if (virConnectGetVersion(conn, &ver) < 0)
+            die("virConnectGetVersion", i);
+        lap(&tm);
+    }
+    lap_report(&tm, "version_late_us", 1);
+
     /* The client's own half of ListAllDomains (decoding, one handle per
      * domain) is the same library for both daemons, so it is part of both
      * figures alike. */

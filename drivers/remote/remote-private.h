@@ -22,6 +22,7 @@
 #include "core/domain-event.h"
 #include "rpc/rpc-interfaces.h"
 #include "rpc/message.h"
+#include "rpc/tls-module.h"
 #include "drivers/remote/remote-members.h"
 
 /* ---- transport ---- */
@@ -32,8 +33,9 @@ struct _vkRemoteTransport {
     int fd;
     bool secure;        /* unix or tls: virConnectIsSecure */
     bool encrypted;     /* tls */
-    void *tls;          /* gnutls_session_t when encrypted */
-    void *tlsCred;      /* gnutls_certificate_credentials_t */
+    const vkTlsOps *tlsOps; /* the TLS module, when encrypted */
+    vkTlsSession *tls;
+    vkTlsCreds *tlsCred;
     int child;          /* ssh: the process at the other end of fd, or 0 */
 };
 

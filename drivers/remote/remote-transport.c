@@ -5,10 +5,10 @@
  *
  * Everything above this file sees one read and one write function and a
  * descriptor to poll, so the client code is the same for all three.  With
- * TLS, gnutls may already hold decrypted bytes that poll() cannot see;
- * vkRemoteTransportPending tells the reader to read before it polls.
- * gnutls allows one thread to send while another receives on a session,
- * which is exactly how the client uses it.
+ * TLS, the session may already hold decrypted bytes that poll() cannot
+ * see; vkRemoteTransportPending tells the reader to read before it polls.
+ * The TLS code is the module src/rpc/tls-module.h loads on the first tls
+ * connection, so a client that never uses TLS never maps gnutls.
  */
 #include <errno.h>
 #include <netdb.h>
@@ -17,8 +17,6 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
-#include <gnutls/gnutls.h>
-#include <gnutls/x509.h>
 
 #define VIR_FROM_THIS VIR_FROM_RPC
 #include "util/error.h"
@@ -149,92 +147,40 @@ vkRemoteTransportTLS(const char *host, int port, const char *pkipath, bool verif
     g_autofree char *ca = NULL;
     g_autofree char *cert = NULL;
     g_autofree char *key = NULL;
-    gnutls_certificate_credentials_t cred = NULL;
-    gnutls_session_t session = NULL;
-    vkRemoteTransport *t = NULL;
-    unsigned int status = 0;
-    char ack = 0;
-    int fd = -1;
-    int rc;
+    g_autofree char *why = NULL;
+    const vkTlsOps *ops;
+    vkTlsCreds *cred;
+    vkTlsSession *session;
+    vkRemoteTransport *t;
+    int code = VIR_ERR_INTERNAL_ERROR;
+    int fd;
 
-    tlsPaths(pkipath, &ca, &cert, &key);
-    if (gnutls_certificate_allocate_credentials(&cred) < 0) {
-        vkReportError(VIR_ERR_INTERNAL_ERROR, "%s", "cannot allocate TLS credentials");
+    if (!(ops = vkTlsModuleLoad(&why))) {
+        vkReportError(VIR_ERR_INTERNAL_ERROR, "%s", why);
         return NULL;
     }
-    if (gnutls_certificate_set_x509_trust_file(cred, ca, GNUTLS_X509_FMT_PEM) < 0) {
-        vkReportError(VIR_ERR_SYSTEM_ERROR, "cannot load CA certificate '%s'", ca);
-        goto error;
+    tlsPaths(pkipath, &ca, &cert, &key);
+    if (!(cred = ops->clientCredsNew(ca, cert, key, &code, &why))) {
+        vkReportError(code, "%s", why);
+        return NULL;
     }
-    if (g_file_test(cert, G_FILE_TEST_EXISTS) &&
-        (rc = gnutls_certificate_set_x509_key_file(cred, cert, key,
-                                                   GNUTLS_X509_FMT_PEM)) < 0) {
-        vkReportError(VIR_ERR_SYSTEM_ERROR,
-                      "cannot load client certificate '%s' / key '%s': %s",
-                      cert, key, gnutls_strerror(rc));
-        goto error;
+    if ((fd = tcpConnect(host, port)) < 0) {
+        ops->credsFree(cred);
+        return NULL;
     }
-
-    if ((fd = tcpConnect(host, port)) < 0)
-        goto error;
-
-    if (gnutls_init(&session, GNUTLS_CLIENT) < 0 ||
-        gnutls_set_default_priority(session) < 0 ||
-        gnutls_credentials_set(session, GNUTLS_CRD_CERTIFICATE, cred) < 0 ||
-        gnutls_server_name_set(session, GNUTLS_NAME_DNS, host, strlen(host)) < 0) {
-        vkReportError(VIR_ERR_INTERNAL_ERROR, "cannot set up a TLS session to '%s'",
-                      host);
-        goto error;
+    if (!(session = ops->clientSessionNew(cred, fd, host, verify, &code, &why))) {
+        vkReportError(code, "%s", why);
+        close(fd);
+        ops->credsFree(cred);
+        return NULL;
     }
-    if (verify)
-        gnutls_session_set_verify_cert(session, host, 0);
-    gnutls_transport_set_int(session, fd);
-    do {
-        rc = gnutls_handshake(session);
-    } while (rc < 0 && !gnutls_error_is_fatal(rc));
-    if (rc < 0) {
-        if (rc == GNUTLS_E_CERTIFICATE_VERIFICATION_ERROR) {
-            gnutls_datum_t out = { 0 };
-
-            status = gnutls_session_get_verify_cert_status(session);
-            gnutls_certificate_verification_status_print(status,
-                                                         GNUTLS_CRT_X509, &out, 0);
-            vkReportError(VIR_ERR_AUTH_FAILED,
-                          "server certificate of '%s' failed verification: %s",
-                          host, out.data ? (char *)out.data : "unknown reason");
-            gnutls_free(out.data);
-        } else {
-            vkReportError(VIR_ERR_AUTH_FAILED, "TLS handshake with '%s' failed: %s",
-                          host, gnutls_strerror(rc));
-        }
-        goto error;
-    }
-
-    /* libvirt's daemons check our certificate after the handshake and
-     * answer with one byte: 1 accepted, anything else (or nothing) not. */
-    do {
-        rc = gnutls_record_recv(session, &ack, 1);
-    } while (rc == GNUTLS_E_AGAIN || rc == GNUTLS_E_INTERRUPTED);
-    if (rc != 1 || ack != 1) {
-        vkReportError(VIR_ERR_AUTH_FAILED,
-                      "server '%s' refused our certificate (or our address)", host);
-        goto error;
-    }
-
     t = transportNew(fd);
     t->secure = true;
     t->encrypted = true;
+    t->tlsOps = ops;
     t->tls = session;
     t->tlsCred = cred;
     return t;
-
- error:
-    if (session)
-        gnutls_deinit(session);
-    if (fd >= 0)
-        close(fd);
-    gnutls_certificate_free_credentials(cred);
-    return NULL;
 }
 
 ssize_t
@@ -244,15 +190,10 @@ vkRemoteTransportRead(vkRemoteTransport *t, void *buf, size_t len)
 
     if (!t->tls)
         return read(t->fd, buf, len);
+    /* A blocking session reports EAGAIN only when a signal cut it short. */
     do {
-        n = gnutls_record_recv(t->tls, buf, len);
-    } while (n == GNUTLS_E_AGAIN || n == GNUTLS_E_INTERRUPTED);
-    if (n == GNUTLS_E_PREMATURE_TERMINATION)
-        return 0;
-    if (n < 0) {
-        errno = EIO;
-        return -1;
-    }
+        n = t->tlsOps->recv(t->tls, buf, len);
+    } while (n < 0 && errno == EAGAIN);
     return n;
 }
 
@@ -264,19 +205,15 @@ vkRemoteTransportWrite(vkRemoteTransport *t, const void *buf, size_t len)
     if (!t->tls)
         return send(t->fd, buf, len, MSG_NOSIGNAL);
     do {
-        n = gnutls_record_send(t->tls, buf, len);
-    } while (n == GNUTLS_E_AGAIN || n == GNUTLS_E_INTERRUPTED);
-    if (n < 0) {
-        errno = EIO;
-        return -1;
-    }
+        n = t->tlsOps->send(t->tls, buf, len);
+    } while (n < 0 && errno == EAGAIN);
     return n;
 }
 
 bool
 vkRemoteTransportPending(vkRemoteTransport *t)
 {
-    return t->tls && gnutls_record_check_pending(t->tls) > 0;
+    return t->tls && t->tlsOps->pending(t->tls);
 }
 
 int
@@ -331,9 +268,9 @@ vkRemoteTransportFree(vkRemoteTransport *t)
     if (!t)
         return;
     if (t->tls)
-        gnutls_deinit(t->tls);
+        t->tlsOps->sessionFree(t->tls);
     if (t->tlsCred)
-        gnutls_certificate_free_credentials(t->tlsCred);
+        t->tlsOps->credsFree(t->tlsCred);
     if (t->fd >= 0)
         close(t->fd);
     vkRemoteTransportReapChild(t);

@@ -22,7 +22,6 @@
 #include "util/error.h"
 #include "core/driver.h"
 #include "daemon/daemon.h"
-#include "daemon/tls.h"
 #include "daemon/stream.h"
 #include "daemon/admin.h"
 #include "remote_protocol.h"
@@ -195,12 +194,6 @@ vkDaemonCallRun(vkDaemonClient *client, vkRpcMessage *msg)
         replyWithError(client, hdr, vkErrorGetLast());
         vkErrorReset();
         return;
-    }
-
-    if (hdr->prog == VK_REMOTE_PROGRAM && hdr->proc == REMOTE_PROC_CONNECT_OPEN) {
-        remote_connect_open_args *open = args;
-        if (vkDaemonTlsUriMayNeedTls(open->name ? *open->name : NULL))
-            vkDaemonTlsGlobalInit();
     }
 
     testDelay(hdr->proc);

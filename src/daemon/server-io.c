@@ -439,8 +439,13 @@ clientHandleIO(vkDaemonClient *client, GIOCondition rev)
         g_mutex_lock(&client->lock);
         paused = client->paused || client->closing;
         if (!paused && (nread == TURN_MESSAGES || !budget)) {
-            /* the turn is over; the rest waits for the next iteration */
-            vkDaemonClientKickLocked(client);
+            /* The turn is over; the rest waits for the next iteration.
+             * Bytes left in the socket wake the next poll by themselves;
+             * only those already inside a TLS session need a kick (which
+             * costs two eventfd writes, a read and a loop iteration:
+             * once every TURN_MESSAGES calls of a busy client). */
+            if (client->tls)
+                vkDaemonClientKickLocked(client);
             paused = true;
         }
         g_mutex_unlock(&client->lock);
@@ -458,7 +463,7 @@ clientHandleIO(vkDaemonClient *client, GIOCondition rev)
                     vkDaemonClientCloseQuiet(client, why);
                 else
                     vkDaemonClientClose(client, why);
-            } else if (!budget) {
+            } else if (!budget && client->tls) {
                 g_mutex_lock(&client->lock);
                 vkDaemonClientKickLocked(client);
                 g_mutex_unlock(&client->lock);

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * TLS sessions for virtkitd's TCP listener (gnutls, x509).  The calls
- * mirror recv/send: -1 with errno EAGAIN means "try again when the socket
- * is ready", and the handshake is driven from the main loop.
+ * TLS sessions for virtkitd's TCP listener (x509, through the module
+ * src/rpc/tls-module.h loads on first use).  The calls mirror recv/send:
+ * -1 with errno EAGAIN means "try again when the socket is ready", and the
+ * handshake is driven from the main loop.
  */
 #ifndef VK_DAEMON_TLS_H
 #define VK_DAEMON_TLS_H
@@ -13,14 +14,6 @@
 
 typedef struct _vkDaemonTlsSession vkDaemonTlsSession;
 typedef struct _vkDaemonTls vkDaemonTls;
-
-/* virtkitd skips gnutls' initialisation at load time (about 0.5 MiB of
- * resident memory that a daemon without TLS never needs); this does it, once,
- * before anything in the process may use gnutls: the TLS listener, or the
- * remote driver when a client asks for a URI that may reach another host
- * (vkDaemonTlsUriMayNeedTls). */
-void vkDaemonTlsGlobalInit(void);
-bool vkDaemonTlsUriMayNeedTls(const char *uri);
 
 vkDaemonTlsSession *vkDaemonTlsSessionNew(vkDaemonTls *tls, int fd, GError **error);
 void vkDaemonTlsSessionFree(vkDaemonTlsSession *sess);

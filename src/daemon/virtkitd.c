@@ -22,7 +22,6 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <glib-unix.h>
-#include <gnutls/gnutls.h>
 
 #include "virtkit/virtkit.h"
 #include "daemon/daemon.h"
@@ -30,11 +29,6 @@
 #include "core/state-driver.h"
 
 int vkDaemonVerbose;
-
-/* gnutls would initialise itself (and fault in half a MiB) as soon as it
- * is loaded; most daemons never use TLS, so it is done on demand instead:
- * vkDaemonTlsGlobalInit (tls.c). */
-GNUTLS_SKIP_GLOBAL_INIT
 
 static volatile bool quitting;
 

@@ -3,7 +3,9 @@
 """virtkitd over TCP: TLS with x509 client certificates (a certificate from
 the configured CA is accepted; none, or one from another CA, is refused
 before any RPC is read), the real virsh over test+tls:// with pkipath, and
-plain TCP only when listen_tcp = 1."""
+plain TCP only when listen_tcp = 1.  gnutls is a module loaded on first
+use: mapped once TLS is configured, never in a daemon without it, and a
+missing module is named when TLS is asked for."""
 
 import os
 import socket
@@ -53,6 +55,11 @@ def make_pki(d):
     os.symlink(f"{d}/client.pem", f"{pki}/clientcert.pem")
     os.symlink(f"{d}/client-key.pem", f"{pki}/clientkey.pem")
     return pki
+
+
+def maps_gnutls(pid):
+    with open(f"/proc/{pid}/maps") as f:
+        return "libgnutls" in f.read()
 
 
 def free_port():
@@ -113,6 +120,7 @@ def main():
                                text=True, timeout=60)
             assert r.returncode == 0 and " test " in r.stdout, (r.stdout, r.stderr)
             print("ok virsh over test+tls://")
+            assert maps_gnutls(vkd.proc.pid)
             # No plain TCP unless asked for.
             with socket.socket() as s:
                 assert s.connect_ex(("127.0.0.1", tcp_port)) != 0
@@ -123,6 +131,19 @@ def main():
                                 "list", "--all"], capture_output=True, text=True, timeout=60)
             assert r.returncode == 0 and " test " in r.stdout, (r.stdout, r.stderr)
             print("ok virsh over test+tcp:// with listen_tcp = 1")
+            assert not maps_gnutls(vkd.proc.pid)
+            print("ok gnutls not loaded without TLS")
+
+        missing = f"{d}/no-such-dir/virtkit-tls.so"
+        try:
+            with vkwire.Daemon(BIN, config=f'listen_tls = 1\ntls_port = "{free_port()}"\n'
+                               f'listen_addr = "127.0.0.1"\nca_file = "{d}/ca.pem"\n'
+                               f'cert_file = "{d}/server.pem"\nkey_file = "{d}/server-key.pem"\n',
+                               env=dict(os.environ, VIRTKIT_TLS_MODULE=missing)):
+                raise AssertionError("virtkitd started TLS without its module")
+        except RuntimeError as e:
+            assert f"cannot load the TLS module '{missing}'" in str(e), str(e)
+        print("ok a missing TLS module is named")
 
 
 if __name__ == "__main__":

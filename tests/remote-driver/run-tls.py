@@ -130,6 +130,16 @@ def main():
             print("MISMATCH no_verify=1: rc=%d out=%r err=%r" % (rc, out, err))
         else:
             print("ok no_verify=1 skips the server check")
+
+        missing = os.path.join(tmp, "no-such-dir", "virtkit-tls.so")
+        p = subprocess.run([virtkit, "-c", uri, "list", "--all"], capture_output=True,
+                           text=True, timeout=60,
+                           env=dict(os.environ, LC_ALL="C", VIRTKIT_TLS_MODULE=missing))
+        if p.returncode == 0 or ("cannot load the TLS module '%s'" % missing) not in p.stderr:
+            failures += 1
+            print("MISMATCH missing TLS module: rc=%d err=%r" % (p.returncode, p.stderr))
+        else:
+            print("ok a missing TLS module is named: %s" % p.stderr.strip())
         return 1 if failures else 0
     finally:
         if pid:

@@ -131,8 +131,7 @@ vkQemuMigrateNbdDiskFacts(vkQemuState *st, vkQemuDomain *obj, virTypedParameterP
         if (!(chain = vkQemuBlockChain(st, obj, d)))
             goto out;
         top = chain->pdata[0];
-        g_string_append_printf(extra, "disk-%s=%llu %s%s\n", dst, top->size, top->format,
-                               chain->len > 1 ? " backed" : "");
+        g_string_append_printf(extra, "disk-%s=%llu %s\n", dst, top->size, top->format);
     }
     rc = vkQemuCheckActive(obj) ? 0 : -1;
  out:
@@ -146,7 +145,7 @@ static int
 precreate(virConnectPtr dconn, const vkDomainDiskDef *d, const char *facts,
           unsigned int flags)
 {
-    g_auto(GStrv) f = facts ? g_strsplit(facts, " ", 3) : NULL;
+    g_auto(GStrv) f = facts ? g_strsplit(facts, " ", 2) : NULL;
     g_autofree char *dir = NULL;
     g_autofree char *base = NULL;
     g_autofree char *xml = NULL;
@@ -154,22 +153,23 @@ precreate(virConnectPtr dconn, const vkDomainDiskDef *d, const char *facts,
     virStorageVolPtr vol;
     unsigned long long size;
 
+    /* -inc copies the top image only, onto a chain the destination has
+     * (its top image included): libvirt 9.0 makes nothing for it, with
+     * or without a backing file, and says so in these words */
+    if (flags & VIR_MIGRATE_NON_SHARED_INC) {
+        vkReportError(VIR_ERR_OPERATION_UNSUPPORTED, "%s",
+                      "pre-creation of storage targets for incremental storage migration "
+                      "is not supported");
+        return -1;
+    }
     if (!f || !f[0] || !f[1]) {
         vkReportError(VIR_ERR_INTERNAL_ERROR, "no size of disk '%s' in the migration cookie",
                       d->dst);
         return -1;
     }
-    if ((flags & VIR_MIGRATE_NON_SHARED_INC) && f[2]) {
-        /* a copy of the top image only needs the backing chain here */
-        vkReportError(VIR_ERR_OPERATION_UNSUPPORTED,
-                      "incremental copy of disk '%s' needs its image and backing chain "
-                      "on the destination: '%s' does not exist", d->dst, d->src);
-        return -1;
-    }
     if (d->type != VK_DOMAIN_DISK_TYPE_FILE) {
-        vkReportError(VIR_ERR_OPERATION_UNSUPPORTED,
-                      "cannot precreate storage for disk '%s' of this type: '%s' does not "
-                      "exist", d->dst, d->src);
+        vkReportError(VIR_ERR_INTERNAL_ERROR, "cannot precreate storage for disk type '%s'",
+                      vkDomainDiskTypeTable[d->type]);
         return -1;
     }
     size = g_ascii_strtoull(f[0], NULL, 10);
@@ -268,7 +268,7 @@ vkQemuMigrateNbdStop(vkQemuState *st, vkQemuDomain *obj)
 static char *
 mirrorJob(const char *dst)
 {
-    return g_strdup_printf("vk-migrate-%s", dst);
+    return g_strdup_printf(VK_QEMU_MIGRATE_MIRROR_PREFIX "%s", dst);
 }
 
 static char *

@@ -24,7 +24,13 @@ with the migration (--xml).
   by name in Prepare, before anything moves;
 - the source's daemon SIGKILLed mid-way (peer to peer): the destination
   drops its incoming half when that connection goes, the source's QEMU
-  keeps the guest, and the restarted daemon reattaches to it.
+  keeps the guest, and the restarted daemon reattaches to it;
+- a disk the hosts do not share: a qcow2 image in A's directory
+  hot-plugged into the running guest, moved with --copy-storage-all into
+  a dir pool of B's directory (B makes the volume), switched to post-copy
+  mid-way, domjobinfo showing the disk's size in its file fields
+  meanwhile; once A's QEMU is gone, qemu-img compare finds both images
+  equal.
 
 After each move the counter goes on where it stopped (the numbers of both
 logs, in order, have no gap and no restart) and the destination's log has
@@ -392,6 +398,66 @@ def source_killed(a, b, base, name, log_a):
           % seq[-1])
 
 
+def write_qcow2(base, path, mib):
+    """A qcow2 image of mib MiB with random data at its start, middle and
+    end (converted from a raw file holding them, holes elsewhere)."""
+    raw = os.path.join(base, "disk.raw")
+    with open(raw, "wb") as f:
+        f.truncate(mib << 20)
+        for off in (0, mib << 19, (mib - 1) << 20):
+            f.seek(off)
+            f.write(os.urandom(256 << 10))
+    subprocess.run(["qemu-img", "convert", "-f", "raw", "-O", "qcow2", raw, path], check=True)
+    os.unlink(raw)
+
+
+def file_total(text):
+    """domjobinfo's "File total" (the disks' part of the job), in bytes."""
+    m = re.search(r"File total:\s+([0-9.]+) (\w+)", text)
+    assert m, text
+    return float(m.group(1)) * {"B": 1, "KiB": 1 << 10, "MiB": 1 << 20, "GiB": 1 << 30}[
+        m.group(2)]
+
+
+def storage_copy(a, b, base, name, log_a, log_b):
+    """--copy-storage-all of a disk only A has, across the namespaces:
+    B makes the image in its pool (the pool of the directory --xml names),
+    the mirror fills it while the guest keeps counting, post-copy takes
+    over once domjobinfo showed the disk, and the images end equal."""
+    mib = 32
+    img_a = os.path.join(a.logs, name + ".qcow2")
+    img_b = os.path.join(b.logs, name + ".qcow2")
+    write_qcow2(base, img_a, mib)
+    dev = os.path.join(base, "disk.xml")
+    with open(dev, "w") as f:
+        f.write("<disk type='file' device='disk'><driver name='qemu' type='qcow2'/>"
+                "<source file='%s'/><target dev='vda' bus='virtio'/></disk>\n" % img_a)
+    a.virsh(a.local, "attach-device", name, dev, "--live")
+    b.virsh(b.local, "pool-define-as", "vkmigpool", "dir", "--target", b.logs)
+    b.virsh(b.local, "pool-start", "vkmigpool")
+    seen = {}
+
+    def watch():
+        wait_until(lambda: "Unbounded" in a.virsh(a.local, "domjobinfo", name).stdout,
+                   "the migration job on A")
+        # the mirror is in step before the memory moves: all of it done
+        text = a.virsh(a.local, "domjobinfo", name).stdout
+        seen["total"] = file_total(text)
+        assert re.search(r"File remaining:\s+0\.000 B", text), text
+        a.virsh(a.local, "migrate-postcopy", name)
+    last = move(a, b, base, name, log_a, log_b, "--copy-storage-all", "--postcopy",
+                "--bandwidth", "1", during=watch)
+    assert seen["total"] == mib << 20, seen
+    assert name + ".qcow2" in b.virsh(b.local, "vol-list", "vkmigpool").stdout
+    # B's QEMU has its image open (and locked): -U reads it all the same
+    r = subprocess.run(["qemu-img", "compare", "-U", "-f", "qcow2", "-F", "qcow2", img_a,
+                        img_b],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, (r.stdout, r.stderr)
+    print("A -> B --copy-storage-all (post-copy, a disk only A had): images equal, counter "
+          "went on to %d" % last)
+
+
 def main():
     if os.geteuid() != 0:
         skip("network namespaces need root")
@@ -467,9 +533,13 @@ def main():
         if shutil.which("certtool"):
             tls(a, b, base, name, log_a, log_b)
         source_killed(a, b, base, name, log_a)
+        on = a
+        if shutil.which("qemu-img"):
+            storage_copy(a, b, base, name, log_a, log_b)
+            on = b
 
-        a.virsh(a.local, "destroy", name)
-        a.virsh(a.local, "undefine", name)
+        on.virsh(on.local, "destroy", name)
+        on.virsh(on.local, "undefine", name)
     except BaseException:
         for h in hosts:
             if h.daemon:

@@ -19,6 +19,7 @@
  * (qemu-migrate-tls.c).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -188,6 +189,69 @@ precreate(virConnectPtr dconn, const vkDomainDiskDef *d, const char *facts,
     return 0;
 }
 
+/* How deep a backing chain is followed before giving up (a loop). */
+#define CHAIN_MAX 16
+
+/* The backing file a qcow2 image at path names (NULL when it is no qcow2
+ * image or names none), relative names taken from path's directory. */
+static char *
+qcow2Backing(const char *path)
+{
+    unsigned char head[20];
+    unsigned long long off = 0;
+    unsigned int len = 0;
+    g_autofree char *name = NULL;
+    g_autofree char *dir = NULL;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    bool ok;
+
+    if (fd < 0)
+        return NULL;
+    /* "QFI\xfb", version, then the backing name's offset (64 bits) and
+     * length (32 bits), big-endian */
+    ok = pread(fd, head, sizeof(head), 0) == sizeof(head) && memcmp(head, "QFI\xfb", 4) == 0;
+    for (int i = 8; ok && i < 16; i++)
+        off = off << 8 | head[i];
+    for (int i = 16; ok && i < 20; i++)
+        len = len << 8 | head[i];
+    if (ok && off && len && len < 4096) {
+        name = g_malloc0(len + 1);
+        if (pread(fd, name, len, (off_t)off) != (ssize_t)len)
+            g_clear_pointer(&name, g_free);
+    }
+    close(fd);
+    if (!name || g_path_is_absolute(name))
+        return g_steal_pointer(&name);
+    dir = g_path_get_dirname(path);
+    return g_build_filename(dir, name, NULL);
+}
+
+/* An image the destination has is the copy's target: its backing chain
+ * must be there too (-inc copies the top only).  libvirt 9.0 looks at the
+ * chain before it starts QEMU and names the missing file in these words;
+ * QEMU would fail on it a moment later in its own. */
+static int
+checkChain(const char *path)
+{
+    g_autofree char *image = g_strdup(path);
+
+    for (int depth = 0; depth < CHAIN_MAX; depth++) {
+        g_autofree char *backing = qcow2Backing(image);
+
+        if (!backing)
+            return 0;
+        if (access(backing, F_OK) < 0) {
+            vkReportSystemError(errno, "Cannot access backing file '%s' of storage file "
+                                "'%s' (as uid:%u, gid:%u)", backing, image,
+                                (unsigned int)getuid(), (unsigned int)getgid());
+            return -1;
+        }
+        g_free(image);
+        image = g_steal_pointer(&backing);
+    }
+    return 0;
+}
+
 int
 vkQemuMigrateNbdPrecreate(virConnectPtr dconn, const vkDomainDef *def,
                           virTypedParameterPtr params, int nparams, const char *cookie,
@@ -204,8 +268,13 @@ vkQemuMigrateNbdPrecreate(virConnectPtr dconn, const vkDomainDef *def,
             continue;
         /* an image that is there already is the copy's target, as in
          * libvirt (the user made it, or a previous attempt did) */
-        if (d->type == VK_DOMAIN_DISK_TYPE_VOLUME || !d->src || access(d->src, F_OK) == 0)
+        if (d->type == VK_DOMAIN_DISK_TYPE_VOLUME || !d->src)
             continue;
+        if (access(d->src, F_OK) == 0) {
+            if (d->type == VK_DOMAIN_DISK_TYPE_FILE && checkChain(d->src) < 0)
+                return -1;
+            continue;
+        }
         if (precreate(dconn, d, facts, flags) < 0)
             return -1;
     }

@@ -155,10 +155,11 @@ def backing_chain(a, b, base):
     dxml = dest_xml(a, b, name, base)
     r = virsh(a.sock, "migrate", "--live", "--copy-storage-inc", "--xml", dxml, name, b.uri,
               "tcp:127.0.0.1", ok=False)
-    # B's QEMU cannot open the chain: Prepare fails naming the missing
-    # file (libvirt 9.0 finds it missing before it starts QEMU, in other
-    # words: "Cannot access backing file ...")
-    assert r.returncode != 0 and base_b in r.stderr, r.stderr
+    # B's Prepare looks at the chain before it starts QEMU: libvirt 9.0's
+    # words, naming both files
+    assert r.returncode != 0 and "Cannot access backing file '%s' of storage file '%s' " \
+        "(as uid:%d, gid:%d): No such file or directory" % (base_b, top_b, os.getuid(),
+                                                            os.getgid()) in r.stderr, r.stderr
     assert states(a.sock).get(name) == "running", states(a.sock)
     assert name not in states(b.sock), states(b.sock)
     shutil.copyfile(base_a, base_b)

@@ -256,7 +256,17 @@ def move(src, dst, base, name, log_src, log_dst, *flags, during=None, disk_dirs=
     wait_until(lambda: not vktest.alive(pid), "the QEMU on the source to end")
     assert name not in src.states(), src.states()
     assert dst.states().get(name) == "running", dst.states()
-    return counting_on(log_src, log_dst)
+    try:
+        return counting_on(log_src, log_dst)
+    except AssertionError as e:
+        # a guest that stops counting on arrival: what its QEMU says it
+        # does, and the end of both logs
+        q = dst.virsh(dst.local, "qemu-monitor-command", name, '{"execute":"query-status"}',
+                      ok=False)
+        raise AssertionError("%s\nflags %s; destination QEMU: %s%s\nsource log: %r\n"
+                             "destination log: %r" % (e, flags, q.stdout, q.stderr,
+                                                      read(log_src)[-300:],
+                                                      read(log_dst)[:1500])) from e
 
 
 def postcopy(a, b, base, name, log_a, log_b):

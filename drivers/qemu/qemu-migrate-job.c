@@ -92,7 +92,7 @@ typedef struct {
     int operation;               /* virDomainJobOperation */
     unsigned long long elapsed;  /* ms */
     unsigned long long total, processed, remaining, bps, downtime;
-    unsigned long long diskTotal, diskProcessed;
+    unsigned long long diskTotal, diskProcessed, diskRemaining;
     bool hasDowntime;
 } jobFacts;
 
@@ -126,6 +126,9 @@ queryMirrors(vkQemuMonitor *mon, jobFacts *f)
         f->diskTotal += member(j, "len");
         f->diskProcessed += member(j, "offset");
     }
+    /* a mirror's len grows with what the guest writes meanwhile; never
+     * below its offset, but a negative remainder would wrap */
+    f->diskRemaining = f->diskTotal > f->diskProcessed ? f->diskTotal - f->diskProcessed : 0;
     vkJSONFree(jobs);
     return 0;
 }
@@ -198,7 +201,7 @@ vkQemuDomainGetJobInfo(virDomainPtr dom, virDomainJobInfoPtr info)
     info->memRemaining = f.remaining;
     info->fileTotal = f.diskTotal;
     info->fileProcessed = f.diskProcessed;
-    info->fileRemaining = f.diskTotal - f.diskProcessed;
+    info->fileRemaining = f.diskRemaining;
     /* data is memory and disks together, as in libvirt */
     info->dataTotal = f.total + info->fileTotal;
     info->dataProcessed = f.processed + info->fileProcessed;
@@ -239,8 +242,7 @@ vkQemuDomainGetJobStats(virDomainPtr dom, int *type, virTypedParameterPtr *param
     addULL(p, &n, VIR_DOMAIN_JOB_TIME_ELAPSED, f.elapsed);
     addULL(p, &n, VIR_DOMAIN_JOB_DATA_TOTAL, f.total + f.diskTotal);
     addULL(p, &n, VIR_DOMAIN_JOB_DATA_PROCESSED, f.processed + f.diskProcessed);
-    addULL(p, &n, VIR_DOMAIN_JOB_DATA_REMAINING,
-           f.remaining + (f.diskTotal - f.diskProcessed));
+    addULL(p, &n, VIR_DOMAIN_JOB_DATA_REMAINING, f.remaining + f.diskRemaining);
     addULL(p, &n, VIR_DOMAIN_JOB_MEMORY_TOTAL, f.total);
     addULL(p, &n, VIR_DOMAIN_JOB_MEMORY_PROCESSED, f.processed);
     addULL(p, &n, VIR_DOMAIN_JOB_MEMORY_REMAINING, f.remaining);
@@ -249,7 +251,7 @@ vkQemuDomainGetJobStats(virDomainPtr dom, int *type, virTypedParameterPtr *param
      * when no disk is copied */
     addULL(p, &n, VIR_DOMAIN_JOB_DISK_TOTAL, f.diskTotal);
     addULL(p, &n, VIR_DOMAIN_JOB_DISK_PROCESSED, f.diskProcessed);
-    addULL(p, &n, VIR_DOMAIN_JOB_DISK_REMAINING, f.diskTotal - f.diskProcessed);
+    addULL(p, &n, VIR_DOMAIN_JOB_DISK_REMAINING, f.diskRemaining);
     if (f.hasDowntime)
         addULL(p, &n, VIR_DOMAIN_JOB_DOWNTIME, f.downtime);
     *params = p;

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The job calls around a migration: progress (domjobinfo, from QMP's
- * query-migrate), abort (migrate_cancel), and the tuning that QEMU reads
+ * query-migrate, and for copied disks from their mirrors' block jobs),
+ * abort (migrate_cancel), and the tuning that QEMU reads
  * at the start of a migration and while it runs (speed, downtime).
  *
  * None of them takes the domain's job: Perform holds it for the whole
@@ -91,6 +92,7 @@ typedef struct {
     int operation;               /* virDomainJobOperation */
     unsigned long long elapsed;  /* ms */
     unsigned long long total, processed, remaining, bps, downtime;
+    unsigned long long diskTotal, diskProcessed, diskRemaining;
     bool hasDowntime;
 } jobFacts;
 
@@ -104,6 +106,33 @@ member(const vkJSON *obj, const char *key)
     return v;
 }
 
+/* The copied disks' progress: the sum of their mirror jobs' (libvirt's
+ * disk_total and disk_transferred come from the same two numbers).
+ * Once the mirrors ended (the guest is paused for the switchover) there
+ * is none left to count. */
+static int
+queryMirrors(vkQemuMonitor *mon, jobFacts *f)
+{
+    vkJSON *jobs = NULL;
+
+    if (vkQemuMonitorCommand(mon, "query-block-jobs", NULL, &jobs) < 0)
+        return -1;
+    for (size_t i = 0; i < vkJSONArraySize(jobs); i++) {
+        const vkJSON *j = vkJSONArrayGet(jobs, i);
+
+        if (!g_str_has_prefix(vkJSONObjectGetString(j, "device") ?: "",
+                              VK_QEMU_MIGRATE_MIRROR_PREFIX))
+            continue;
+        f->diskTotal += member(j, "len");
+        f->diskProcessed += member(j, "offset");
+    }
+    /* a mirror's len grows with what the guest writes meanwhile; never
+     * below its offset, but a negative remainder would wrap */
+    f->diskRemaining = f->diskTotal > f->diskProcessed ? f->diskTotal - f->diskProcessed : 0;
+    vkJSONFree(jobs);
+    return 0;
+}
+
 /* What the domain's migration is doing; type NONE when there is none. */
 static int
 queryJob(virDomainPtr dom, jobFacts *f)
@@ -114,6 +143,7 @@ queryJob(virDomainPtr dom, jobFacts *f)
     vkJSON *ret = NULL;
     int dir;
     gint64 started;
+    bool disks;
     int rc;
 
     memset(f, 0, sizeof(*f));
@@ -121,6 +151,7 @@ queryJob(virDomainPtr dom, jobFacts *f)
         return -1;
     dir = obj->mig.dir;
     started = obj->mig.started;
+    disks = vkQemuMigrateCopiesStorage(obj->mig.flags);
     mon = migrationMonitor(obj);
     g_mutex_unlock(&st->lock);
     if (dir == VK_QEMU_MIG_NONE)
@@ -132,6 +163,8 @@ queryJob(virDomainPtr dom, jobFacts *f)
     if (!mon)
         return 0;       /* incoming: QEMU knows no more than "active" */
     rc = vkQemuMonitorCommand(mon, "query-migrate", NULL, &ret);
+    if (rc == 0 && disks)
+        rc = queryMirrors(mon, f);
     vkQemuMonitorUnref(mon);
     if (rc < 0)
         return -1;
@@ -163,9 +196,16 @@ vkQemuDomainGetJobInfo(virDomainPtr dom, virDomainJobInfoPtr info)
     memset(info, 0, sizeof(*info));
     info->type = f.type;
     info->timeElapsed = f.elapsed;
-    info->dataTotal = info->memTotal = f.total;
-    info->dataProcessed = info->memProcessed = f.processed;
-    info->dataRemaining = info->memRemaining = f.remaining;
+    info->memTotal = f.total;
+    info->memProcessed = f.processed;
+    info->memRemaining = f.remaining;
+    info->fileTotal = f.diskTotal;
+    info->fileProcessed = f.diskProcessed;
+    info->fileRemaining = f.diskRemaining;
+    /* data is memory and disks together, as in libvirt */
+    info->dataTotal = f.total + info->fileTotal;
+    info->dataProcessed = f.processed + info->fileProcessed;
+    info->dataRemaining = f.remaining + info->fileRemaining;
     return 0;
 }
 
@@ -195,18 +235,23 @@ vkQemuDomainGetJobStats(virDomainPtr dom, int *type, virTypedParameterPtr *param
     *type = f.type;
     *params = NULL;
     *nparams = 0;
-    p = g_new0(virTypedParameter, 10);
+    p = g_new0(virTypedParameter, 13);
     g_strlcpy(p[n].field, VIR_DOMAIN_JOB_OPERATION, VIR_TYPED_PARAM_FIELD_LENGTH);
     p[n].type = VIR_TYPED_PARAM_INT;
     p[n++].value.i = f.operation;
     addULL(p, &n, VIR_DOMAIN_JOB_TIME_ELAPSED, f.elapsed);
-    addULL(p, &n, VIR_DOMAIN_JOB_DATA_TOTAL, f.total);
-    addULL(p, &n, VIR_DOMAIN_JOB_DATA_PROCESSED, f.processed);
-    addULL(p, &n, VIR_DOMAIN_JOB_DATA_REMAINING, f.remaining);
+    addULL(p, &n, VIR_DOMAIN_JOB_DATA_TOTAL, f.total + f.diskTotal);
+    addULL(p, &n, VIR_DOMAIN_JOB_DATA_PROCESSED, f.processed + f.diskProcessed);
+    addULL(p, &n, VIR_DOMAIN_JOB_DATA_REMAINING, f.remaining + f.diskRemaining);
     addULL(p, &n, VIR_DOMAIN_JOB_MEMORY_TOTAL, f.total);
     addULL(p, &n, VIR_DOMAIN_JOB_MEMORY_PROCESSED, f.processed);
     addULL(p, &n, VIR_DOMAIN_JOB_MEMORY_REMAINING, f.remaining);
     addULL(p, &n, VIR_DOMAIN_JOB_MEMORY_BPS, f.bps);
+    /* libvirt gives the disk fields with every migration job, zero
+     * when no disk is copied */
+    addULL(p, &n, VIR_DOMAIN_JOB_DISK_TOTAL, f.diskTotal);
+    addULL(p, &n, VIR_DOMAIN_JOB_DISK_PROCESSED, f.diskProcessed);
+    addULL(p, &n, VIR_DOMAIN_JOB_DISK_REMAINING, f.diskRemaining);
     if (f.hasDowntime)
         addULL(p, &n, VIR_DOMAIN_JOB_DOWNTIME, f.downtime);
     *params = p;

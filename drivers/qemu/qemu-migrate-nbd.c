@@ -19,6 +19,7 @@
  * (qemu-migrate-tls.c).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -131,8 +132,7 @@ vkQemuMigrateNbdDiskFacts(vkQemuState *st, vkQemuDomain *obj, virTypedParameterP
         if (!(chain = vkQemuBlockChain(st, obj, d)))
             goto out;
         top = chain->pdata[0];
-        g_string_append_printf(extra, "disk-%s=%llu %s%s\n", dst, top->size, top->format,
-                               chain->len > 1 ? " backed" : "");
+        g_string_append_printf(extra, "disk-%s=%llu %s\n", dst, top->size, top->format);
     }
     rc = vkQemuCheckActive(obj) ? 0 : -1;
  out:
@@ -146,7 +146,7 @@ static int
 precreate(virConnectPtr dconn, const vkDomainDiskDef *d, const char *facts,
           unsigned int flags)
 {
-    g_auto(GStrv) f = facts ? g_strsplit(facts, " ", 3) : NULL;
+    g_auto(GStrv) f = facts ? g_strsplit(facts, " ", 2) : NULL;
     g_autofree char *dir = NULL;
     g_autofree char *base = NULL;
     g_autofree char *xml = NULL;
@@ -154,22 +154,23 @@ precreate(virConnectPtr dconn, const vkDomainDiskDef *d, const char *facts,
     virStorageVolPtr vol;
     unsigned long long size;
 
+    /* -inc copies the top image only, onto a chain the destination has
+     * (its top image included): libvirt 9.0 makes nothing for it, with
+     * or without a backing file, and says so in these words */
+    if (flags & VIR_MIGRATE_NON_SHARED_INC) {
+        vkReportError(VIR_ERR_OPERATION_UNSUPPORTED, "%s",
+                      "pre-creation of storage targets for incremental storage migration "
+                      "is not supported");
+        return -1;
+    }
     if (!f || !f[0] || !f[1]) {
         vkReportError(VIR_ERR_INTERNAL_ERROR, "no size of disk '%s' in the migration cookie",
                       d->dst);
         return -1;
     }
-    if ((flags & VIR_MIGRATE_NON_SHARED_INC) && f[2]) {
-        /* a copy of the top image only needs the backing chain here */
-        vkReportError(VIR_ERR_OPERATION_UNSUPPORTED,
-                      "incremental copy of disk '%s' needs its image and backing chain "
-                      "on the destination: '%s' does not exist", d->dst, d->src);
-        return -1;
-    }
     if (d->type != VK_DOMAIN_DISK_TYPE_FILE) {
-        vkReportError(VIR_ERR_OPERATION_UNSUPPORTED,
-                      "cannot precreate storage for disk '%s' of this type: '%s' does not "
-                      "exist", d->dst, d->src);
+        vkReportError(VIR_ERR_INTERNAL_ERROR, "cannot precreate storage for disk type '%s'",
+                      vkDomainDiskTypeTable[d->type]);
         return -1;
     }
     size = g_ascii_strtoull(f[0], NULL, 10);
@@ -185,6 +186,69 @@ precreate(virConnectPtr dconn, const vkDomainDiskDef *d, const char *facts,
     if (!vol)
         return -1;
     virStorageVolFree(vol);
+    return 0;
+}
+
+/* How deep a backing chain is followed before giving up (a loop). */
+#define CHAIN_MAX 16
+
+/* The backing file a qcow2 image at path names (NULL when it is no qcow2
+ * image or names none), relative names taken from path's directory. */
+static char *
+qcow2Backing(const char *path)
+{
+    unsigned char head[20];
+    unsigned long long off = 0;
+    unsigned int len = 0;
+    g_autofree char *name = NULL;
+    g_autofree char *dir = NULL;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    bool ok;
+
+    if (fd < 0)
+        return NULL;
+    /* "QFI\xfb", version, then the backing name's offset (64 bits) and
+     * length (32 bits), big-endian */
+    ok = pread(fd, head, sizeof(head), 0) == sizeof(head) && memcmp(head, "QFI\xfb", 4) == 0;
+    for (int i = 8; ok && i < 16; i++)
+        off = off << 8 | head[i];
+    for (int i = 16; ok && i < 20; i++)
+        len = len << 8 | head[i];
+    if (ok && off && len && len < 4096) {
+        name = g_malloc0(len + 1);
+        if (pread(fd, name, len, (off_t)off) != (ssize_t)len)
+            g_clear_pointer(&name, g_free);
+    }
+    close(fd);
+    if (!name || g_path_is_absolute(name))
+        return g_steal_pointer(&name);
+    dir = g_path_get_dirname(path);
+    return g_build_filename(dir, name, NULL);
+}
+
+/* An image the destination has is the copy's target: its backing chain
+ * must be there too (-inc copies the top only).  libvirt 9.0 looks at the
+ * chain before it starts QEMU and names the missing file in these words;
+ * QEMU would fail on it a moment later in its own. */
+static int
+checkChain(const char *path)
+{
+    g_autofree char *image = g_strdup(path);
+
+    for (int depth = 0; depth < CHAIN_MAX; depth++) {
+        g_autofree char *backing = qcow2Backing(image);
+
+        if (!backing)
+            return 0;
+        if (access(backing, F_OK) < 0) {
+            vkReportSystemError(errno, "Cannot access backing file '%s' of storage file "
+                                "'%s' (as uid:%u, gid:%u)", backing, image,
+                                (unsigned int)getuid(), (unsigned int)getgid());
+            return -1;
+        }
+        g_free(image);
+        image = g_steal_pointer(&backing);
+    }
     return 0;
 }
 
@@ -204,8 +268,13 @@ vkQemuMigrateNbdPrecreate(virConnectPtr dconn, const vkDomainDef *def,
             continue;
         /* an image that is there already is the copy's target, as in
          * libvirt (the user made it, or a previous attempt did) */
-        if (d->type == VK_DOMAIN_DISK_TYPE_VOLUME || !d->src || access(d->src, F_OK) == 0)
+        if (d->type == VK_DOMAIN_DISK_TYPE_VOLUME || !d->src)
             continue;
+        if (access(d->src, F_OK) == 0) {
+            if (d->type == VK_DOMAIN_DISK_TYPE_FILE && checkChain(d->src) < 0)
+                return -1;
+            continue;
+        }
         if (precreate(dconn, d, facts, flags) < 0)
             return -1;
     }
@@ -268,7 +337,7 @@ vkQemuMigrateNbdStop(vkQemuState *st, vkQemuDomain *obj)
 static char *
 mirrorJob(const char *dst)
 {
-    return g_strdup_printf("vk-migrate-%s", dst);
+    return g_strdup_printf(VK_QEMU_MIGRATE_MIRROR_PREFIX "%s", dst);
 }
 
 static char *

@@ -65,17 +65,6 @@ vkQemuMigrateCheckFlags(unsigned int flags)
                       "are mutually exclusive");
         return -1;
     }
-    /* The disks travel over NBD from port to port: a tunnel would need
-     * a second stream, and post-copy would run the guest on the
-     * destination before the mirrors end; virtkit does neither yet. */
-    if (vkQemuMigrateCopiesStorage(flags) &&
-        (flags & (VIR_MIGRATE_TUNNELLED | VIR_MIGRATE_POSTCOPY | VIR_MIGRATE_OFFLINE))) {
-        vkReportError(VIR_ERR_ARGUMENT_UNSUPPORTED,
-                      "copying storage is not supported by virtkit with %s migration",
-                      (flags & VIR_MIGRATE_TUNNELLED) ? "tunnelled" :
-                      (flags & VIR_MIGRATE_POSTCOPY) ? "post-copy" : "offline");
-        return -1;
-    }
     /* a pipe has one direction and one channel: no return path for
      * post-copy's page requests, no multifd */
     if ((flags & VIR_MIGRATE_TUNNELLED) &&
@@ -84,6 +73,20 @@ vkQemuMigrateCheckFlags(unsigned int flags)
                       "%s is not supported with tunnelled migration",
                       (flags & VIR_MIGRATE_POSTCOPY) ? "post-copy migration" :
                       "parallel migration");
+        return -1;
+    }
+    /* The disks travel over NBD, a connection of their own from QEMU to
+     * QEMU: a tunnel has room for one stream only.  libvirt 9.0 (QEMU
+     * with -blockdev) refuses the same, with these words and codes. */
+    if (vkQemuMigrateCopiesStorage(flags) && (flags & VIR_MIGRATE_TUNNELLED)) {
+        vkReportError(VIR_ERR_OPERATION_UNSUPPORTED, "%s",
+                      "migration of non-shared storage is not supported with tunnelled "
+                      "migration and this QEMU");
+        return -1;
+    }
+    if (vkQemuMigrateCopiesStorage(flags) && (flags & VIR_MIGRATE_OFFLINE)) {
+        vkReportError(VIR_ERR_OPERATION_INVALID, "%s",
+                      "offline migration cannot handle non-shared storage");
         return -1;
     }
     if ((flags & VIR_MIGRATE_POSTCOPY) &&

@@ -106,7 +106,9 @@ int vkQemuMigrateApplyTuning(vkQemuMonitor *mon, unsigned long long speed,
 
 /* qemu-migrate-nbd.c: disks copied over NBD (--copy-storage-all/-inc) */
 bool vkQemuMigrateCopiesStorage(unsigned int flags);
-/* Begin (locked; takes obj's job): "disk-TARGET=SIZE FORMAT[ backed]"
+/* The job id of a copied disk's mirror is this and the disk's target. */
+#define VK_QEMU_MIGRATE_MIRROR_PREFIX "vk-migrate-"
+/* Begin (locked; takes obj's job): "disk-TARGET=SIZE FORMAT"
  * lines of the disks to copy into extra. */
 int vkQemuMigrateNbdDiskFacts(vkQemuState *st, vkQemuDomain *obj, virTypedParameterPtr params,
                               int nparams, GString *extra);

@@ -24,7 +24,13 @@ with the migration (--xml).
   by name in Prepare, before anything moves;
 - the source's daemon SIGKILLed mid-way (peer to peer): the destination
   drops its incoming half when that connection goes, the source's QEMU
-  keeps the guest, and the restarted daemon reattaches to it.
+  keeps the guest, and the restarted daemon reattaches to it;
+- the guest's disk, a qcow2 image in a directory of A's that B sees as
+  well (shared storage for the moves above), at last moved with
+  --copy-storage-all into a dir pool of B's own directory (B makes the
+  volume), switched to post-copy mid-way, domjobinfo showing the disk's
+  size in its file fields meanwhile; once A's QEMU is gone, qemu-img
+  compare finds both images equal.
 
 After each move the counter goes on where it stopped (the numbers of both
 logs, in order, have no gap and no restart) and the destination's log has
@@ -51,6 +57,7 @@ GUARD = 180
 BUSYBOX = "/bin/busybox"
 NET = "10.213.77."
 PORT = 16509
+DISK_MIB = 32
 
 INIT = """#!/bin/busybox sh
 /bin/busybox mount -t devtmpfs dev /dev
@@ -103,7 +110,10 @@ def write_initrd(path):
         f.write(b"".join(parts))
 
 
-def guest_xml(name, kernel, initrd, log_dir):
+def guest_xml(name, kernel, initrd, log_dir, disk=None):
+    """The counting guest; disk, when given, a qcow2 image it gets as vda."""
+    vda = ("<disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source "
+           "file='%s'/><target dev='vda' bus='virtio'/></disk>\n    " % disk) if disk else ""
     return f"""<domain type='qemu'>
   <name>{name}</name>
   <memory unit='MiB'>256</memory>
@@ -115,7 +125,7 @@ def guest_xml(name, kernel, initrd, log_dir):
     <cmdline>console=ttyS0 panic=-1 quiet</cmdline>
   </os>
   <devices>
-    <serial type='file'><source path='{log_dir}/serial-{name}.log'/></serial>
+    {vda}<serial type='file'><source path='{log_dir}/serial-{name}.log'/></serial>
   </devices>
 </domain>
 """
@@ -234,14 +244,18 @@ def dest_xml(src, name, old_dir, new_dir):
     return xml.replace(old_dir + "/", new_dir + "/")
 
 
-def move(src, dst, base, name, log_src, log_dst, *flags, during=None):
+def move(src, dst, base, name, log_src, log_dst, *flags, during=None, disk_dirs=None):
     """src -> dst with flags (virsh inside src's namespace, the guest's
-    serial log moving from log_src to log_dst); during(), when given, runs
+    serial log moving from log_src to log_dst, its disk from one directory
+    to the other of disk_dirs when given); during(), when given, runs
     while the migration is in progress.  Returns the last count."""
     pid = vktest.status_pid(src.root, name)
     dxml = os.path.join(base, name + "-next.xml")
+    xml = dest_xml(src, name, os.path.dirname(log_src), os.path.dirname(log_dst))
+    if disk_dirs:
+        xml = xml.replace(disk_dirs[0] + "/", disk_dirs[1] + "/")
     with open(dxml, "w") as f:
-        f.write(dest_xml(src, name, os.path.dirname(log_src), os.path.dirname(log_dst)))
+        f.write(xml)
     if os.path.exists(log_dst):
         os.rename(log_dst, log_dst + ".%d" % time.monotonic_ns())
     # tunnelled, the stream goes through the daemons' connection: no
@@ -262,7 +276,17 @@ def move(src, dst, base, name, log_src, log_dst, *flags, during=None):
     wait_until(lambda: not vktest.alive(pid), "the QEMU on the source to end")
     assert name not in src.states(), src.states()
     assert dst.states().get(name) == "running", dst.states()
-    return counting_on(log_src, log_dst)
+    try:
+        return counting_on(log_src, log_dst)
+    except AssertionError as e:
+        # a guest that stops counting on arrival: what its QEMU says it
+        # does, and the end of both logs
+        q = dst.virsh(dst.local, "qemu-monitor-command", name, '{"execute":"query-status"}',
+                      ok=False)
+        raise AssertionError("%s\nflags %s; destination QEMU: %s%s\nsource log: %r\n"
+                             "destination log: %r" % (e, flags, q.stdout, q.stderr,
+                                                      read(log_src)[-300:],
+                                                      read(log_dst)[:1500])) from e
 
 
 def postcopy(a, b, base, name, log_a, log_b):
@@ -412,6 +436,58 @@ def source_killed(a, b, base, name, log_a):
           % seq[-1])
 
 
+def write_qcow2(base, path, mib):
+    """A qcow2 image of mib MiB with random data at its start, middle and
+    end (converted from a raw file holding them, holes elsewhere)."""
+    raw = os.path.join(base, "disk.raw")
+    with open(raw, "wb") as f:
+        f.truncate(mib << 20)
+        for off in (0, mib << 19, (mib - 1) << 20):
+            f.seek(off)
+            f.write(os.urandom(256 << 10))
+    subprocess.run(["qemu-img", "convert", "-f", "raw", "-O", "qcow2", raw, path], check=True)
+    os.unlink(raw)
+
+
+def file_total(text):
+    """domjobinfo's "File total" (the disks' part of the job), in bytes."""
+    m = re.search(r"File total:\s+([0-9.]+) (\w+)", text)
+    assert m, text
+    return float(m.group(1)) * {"B": 1, "KiB": 1 << 10, "MiB": 1 << 20, "GiB": 1 << 30}[
+        m.group(2)]
+
+
+def storage_copy(a, b, base, name, log_a, log_b, img_a):
+    """--copy-storage-all of the guest's disk into B's own directory:
+    B makes the image in its pool (the pool of the directory --xml names),
+    the mirror fills it while the guest keeps counting, post-copy takes
+    over once domjobinfo showed the disk, and the images end equal."""
+    img_b = os.path.join(b.logs, os.path.basename(img_a))
+    b.virsh(b.local, "pool-define-as", "vkmigpool", "dir", "--target", b.logs)
+    b.virsh(b.local, "pool-start", "vkmigpool")
+    seen = {}
+
+    def watch():
+        wait_until(lambda: "Unbounded" in a.virsh(a.local, "domjobinfo", name).stdout,
+                   "the migration job on A")
+        # the mirror is in step before the memory moves: all of it done
+        text = a.virsh(a.local, "domjobinfo", name).stdout
+        seen["total"] = file_total(text)
+        assert re.search(r"File remaining:\s+0\.000 B", text), text
+        a.virsh(a.local, "migrate-postcopy", name)
+    last = move(a, b, base, name, log_a, log_b, "--copy-storage-all", "--postcopy",
+                "--bandwidth", "1", during=watch, disk_dirs=(os.path.dirname(img_a), b.logs))
+    assert seen["total"] == DISK_MIB << 20, seen
+    assert os.path.basename(img_a) in b.virsh(b.local, "vol-list", "vkmigpool").stdout
+    # B's QEMU has its image open (and locked): -U reads it all the same
+    r = subprocess.run(["qemu-img", "compare", "-U", "-f", "qcow2", "-F", "qcow2", img_a,
+                        img_b],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, (r.stdout, r.stderr)
+    print("A -> B --copy-storage-all (post-copy, a disk only A had): images equal, counter "
+          "went on to %d" % last)
+
+
 def main():
     if os.geteuid() != 0:
         skip("network namespaces need root")
@@ -420,6 +496,8 @@ def main():
     kernel = find_kernel()
     if not kernel or not os.access(BUSYBOX, os.X_OK):
         skip("no cloud kernel in /boot or no busybox-static")
+    if not shutil.which("qemu-img"):
+        skip("no qemu-img")
     vktest.become_subreaper()
     base = tempfile.mkdtemp(prefix="vk-qemu-migrate-netns-")
     hosts = []
@@ -442,9 +520,14 @@ def main():
         initrd = os.path.join(base, "initrd.cpio")
         write_initrd(initrd)
         incompatible(a, b, base, kernel, initrd)
+        # the disk's directory is A's; B reaches it too (shared storage)
+        # until the last move copies it into B's own
+        img = os.path.join(base, "a-disk", name + ".qcow2")
+        os.makedirs(os.path.dirname(img))
+        write_qcow2(base, img, DISK_MIB)
         path = os.path.join(base, name + ".xml")
         with open(path, "w") as f:
-            f.write(guest_xml(name, kernel, initrd, a.logs))
+            f.write(guest_xml(name, kernel, initrd, a.logs, img))
         a.virsh(a.local, "define", path)
         a.virsh(a.local, "start", name)
         log_a = os.path.join(a.logs, "serial-%s.log" % name)
@@ -487,9 +570,12 @@ def main():
         if shutil.which("certtool"):
             tls(a, b, base, name, log_a, log_b)
         source_killed(a, b, base, name, log_a)
+        storage_copy(a, b, base, name, log_a, log_b, img)
 
-        a.virsh(a.local, "destroy", name)
-        a.virsh(a.local, "undefine", name)
+        b.virsh(b.local, "destroy", name)
+        b.virsh(b.local, "undefine", name)
+        b.virsh(b.local, "pool-destroy", "vkmigpool")
+        b.virsh(b.local, "pool-undefine", "vkmigpool")
     except BaseException:
         for h in hosts:
             if h.daemon:

@@ -21,10 +21,18 @@ the destination's directory, where no image exists:
   start is there;
 - with --tls (certificates certtool makes), the NBD connection as the
   memory stream inside TLS: equal again;
-- migrate_disks naming a disk the guest has not is refused.
+- migrate_disks naming a disk the guest has not is refused, and so are
+  --copy-storage-all with --tunnelled or --offline, and
+  --copy-storage-inc onto a destination without the image (libvirt
+  9.0's words and codes: it pre-creates nothing for an incremental copy);
+- a qcow2 image over a raw backing file, --copy-storage-inc: refused
+  while B has the top image but not its backing file; with both there,
+  only the top moves (B's backing file unchanged, B's top image holds
+  none of the backing file's data) and the chains read equal.
 
 Bounds on waits only catch hangs; nothing asserts on time."""
 
+import json
 import os
 import shutil
 import socket
@@ -116,6 +124,64 @@ def tls(a, b, name, base, img_b, pristine):
     print("--copy-storage-all --tls: images equal")
 
 
+def qemu_img(*args):
+    return subprocess.run(["qemu-img"] + list(args), check=True, capture_output=True,
+                          text=True).stdout
+
+
+def backing_chain(a, b, base):
+    """-inc copies the top of a chain whose backing file B has too (no
+    pre-creation: B's top image is made here, empty, over B's copy of
+    the backing file)."""
+    name = "vkmigchain"
+    base_a, top_a = os.path.join(a.dir, "base.raw"), os.path.join(a.dir, "top.qcow2")
+    base_b, top_b = os.path.join(b.dir, "base.raw"), os.path.join(b.dir, "top.qcow2")
+    write_image(base_a)
+    qemu_img("create", "-f", "qcow2", "-b", base_a, "-F", "raw", top_a)
+    subprocess.run(["qemu-io", "-f", "qcow2", "-c", "write -P 0x5a 1M 64k", top_a],
+                   check=True, capture_output=True)
+    # B's backing file is not there yet: the size is given
+    qemu_img("create", "-u", "-f", "qcow2", "-b", base_b, "-F", "raw", top_b, "%dM" % DISK_MIB)
+    xml = vktest.micro_domxml(name, MICRO, vktest.virt_type(), a.dir).replace(
+        "<serial ", "<disk type='file' device='disk'><driver name='qemu' type='qcow2'/>"
+        "<source file='%s'/><target dev='vda' bus='virtio'/></disk>\n    <serial " % top_a, 1)
+    path = os.path.join(base, name + ".xml")
+    with open(path, "w") as f:
+        f.write(xml)
+    virsh(a.sock, "create", path)
+    wait_until(lambda: "VK-MICRO-READY" in read(os.path.join(a.dir, "serial-%s.log" % name)),
+               "the chain guest's banner")
+    pid = vktest.status_pid(a.root, name)
+    dxml = dest_xml(a, b, name, base)
+    r = virsh(a.sock, "migrate", "--live", "--copy-storage-inc", "--xml", dxml, name, b.uri,
+              "tcp:127.0.0.1", ok=False)
+    # B's Prepare looks at the chain before it starts QEMU: libvirt 9.0's
+    # words, naming both files
+    assert r.returncode != 0 and "Cannot access backing file '%s' of storage file '%s' " \
+        "(as uid:%d, gid:%d): No such file or directory" % (base_b, top_b, os.getuid(),
+                                                            os.getgid()) in r.stderr, r.stderr
+    assert states(a.sock).get(name) == "running", states(a.sock)
+    assert name not in states(b.sock), states(b.sock)
+    shutil.copyfile(base_a, base_b)
+    virsh(a.sock, "migrate", "--live", "--copy-storage-inc", "--xml", dxml, name, b.uri,
+          "tcp:127.0.0.1")
+    wait_until(lambda: not vktest.alive(pid), "the chain guest's QEMU on A to end")
+    assert states(b.sock).get(name) == "running", states(b.sock)
+    same_images(base_a, base_b)
+    # B's QEMU has the image open (and locked): -U reads it all the same
+    r = subprocess.run(["qemu-img", "compare", "-U", "-f", "qcow2", "-F", "qcow2", top_a,
+                        top_b], capture_output=True, text=True)
+    assert r.returncode == 0, (r.stdout, r.stderr)
+    # the top's own clusters: the one written above, none of the base's
+    # (a full copy would have put the base's data at offset 0 into it)
+    own = [e for e in json.loads(qemu_img("map", "-U", "--output=json", "-f", "qcow2", top_b))
+           if e["depth"] == 0 and e["data"]]
+    assert own and all(e["start"] >= 1 << 20 and e["start"] + e["length"] <= (1 << 20) +
+                       (64 << 10) for e in own), own
+    virsh(b.sock, "destroy", name)
+    print("--copy-storage-inc of a chain's top: only the top moved, chains equal")
+
+
 def steps(hosts, base):
     a, b = hosts
     name = "vkmigdisk"
@@ -145,11 +211,22 @@ def steps(hosts, base):
                 "--copy-storage-all", "--migrate-disks", "vdz", "--xml", dxml, name,
                 b.uri, "tcp:127.0.0.1")
     assert states(a.sock).get(name) == "running", states(a.sock)
+    expect_fail(a, "migration of non-shared storage is not supported with tunnelled "
+                "migration and this QEMU", "migrate", "--live", "--p2p", "--tunnelled",
+                "--copy-storage-all", name, b.uri)
+    expect_fail(a, "offline migration cannot handle non-shared storage", "migrate",
+                "--offline", "--persistent", "--copy-storage-all", name, b.uri)
+    assert states(a.sock).get(name) == "running", states(a.sock)
     print("refusals: ok")
 
     # a pool there: Prepare makes the volume, the disk moves over NBD
     virsh(b.sock, "pool-define-as", "vkmigpool", "dir", "--target", b.dir)
     virsh(b.sock, "pool-start", "vkmigpool")
+    expect_fail(a, "pre-creation of storage targets for incremental storage migration is "
+                "not supported", "migrate", "--live", "--copy-storage-inc", "--xml", dxml,
+                name, b.uri, "tcp:127.0.0.1")
+    assert states(a.sock).get(name) == "running", states(a.sock)
+    assert not os.path.exists(img_b)
     virsh(a.sock, "migrate", "--live", "--copy-storage-all", "--persistent",
           "--undefinesource", "--xml", dxml, name, b.uri, "tcp:127.0.0.1")
     wait_until(lambda: not vktest.alive(pid), "the source QEMU's end")
@@ -176,6 +253,7 @@ def steps(hosts, base):
     same_images(img_b, img_a)
     same_images(pristine, img_a)
     print("--copy-storage-inc --p2p onto an existing image: images equal")
+    backing_chain(a, b, base)
     on = a
     if shutil.which("certtool"):
         tls(a, b, name, base, img_b, pristine)
@@ -187,8 +265,8 @@ def steps(hosts, base):
 
 
 def main():
-    if not shutil.which("qemu-img"):
-        print("SKIP: no qemu-img")
+    if not shutil.which("qemu-img") or not shutil.which("qemu-io"):
+        print("SKIP: no qemu-img or qemu-io")
         sys.exit(77)
     vkmigrate.run("vk-qemu-migrate-storage-", ("host-a", "host-b"), steps, make=Host)
 

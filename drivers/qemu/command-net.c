@@ -343,9 +343,12 @@ vkQemuCmdNets(cmdBuf *b)
         g_autofree char *id = g_strdup_printf("net%u", i);
         int rc;
 
+        /* libvirt's define keeps a model it does not know (its start
+         * hands the name to QEMU as a device); virtkit's start refuses it */
         if (!qdev) {
-            unsupported("interface model '%s' of domain '%s'", model, def->name);
-            return -1;
+            if (refuseAtStart(b, "interface model '%s' of domain '%s'", model, def->name) < 0)
+                return -1;
+            qdev = model;
         }
         if (n->type == VK_DOMAIN_NET_TYPE_VHOSTUSER && !virtio) {
             unsupported("interface model '%s' of a vhostuser interface (virtio only)", model);

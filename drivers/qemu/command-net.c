@@ -233,7 +233,8 @@ checkNet(const vkDomainDef *def, const vkDomainNetDef *n)
 {
     static const char *const known[] = {
         "source", "driver", "link", "mtu", "rom", "ip", "backend", "portForward", "acpi",
-        "vlan", "teaming", "filterref", "virtualport", "alias", NULL
+        "vlan", "teaming", "filterref", "virtualport", "alias", "downscript", "coalesce",
+        "port", NULL
     };
 
     for (guint i = 0; n->extra && i < n->extra->len; i++) {
@@ -257,7 +258,9 @@ checkNet(const vkDomainDef *def, const vkDomainNetDef *n)
 static int
 netAtStart(cmdBuf *b, const vkDomainNetDef *n, guint i)
 {
-    static const char *const elems[] = { "vlan", "teaming", "filterref", "virtualport" };
+    static const char *const elems[] = {
+        "vlan", "teaming", "filterref", "virtualport", "downscript", "coalesce", "port",
+    };
     const char *queues = vkXmlElemGetAttr(netChild(n, "driver"), "queues");
     const char *why = NULL;
 

@@ -429,9 +429,9 @@ checkVcpus(cmdBuf *b)
 
         if (g_strcmp0(vkXmlElemGetAttr(v, "hotpluggable"), "yes") == 0 &&
             g_strcmp0(vkXmlElemGetAttr(v, "enabled"), "yes") == 0) {
-            unsupported("hot-pluggable enabled vCPU %s in <vcpus> of domain '%s'",
-                        vkXmlElemGetAttr(v, "id"), b->def->name);
-            return -1;
+            /* libvirt's define keeps them */
+            return refuseAtStart(b, "hot-pluggable enabled vCPU %s in <vcpus> of domain '%s'",
+                                 vkXmlElemGetAttr(v, "id"), b->def->name);
         }
     }
     return 0;

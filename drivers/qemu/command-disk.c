@@ -232,6 +232,14 @@ vkQemuCmdDisks(cmdBuf *b)
 
         if (checkDisk(b, d) < 0 || diskSecrets(b, d) < 0)
             return -1;
+        /* QEMU 7.2's virtio-blk has no SCSI passthrough (scsi=on) left */
+        if (d->device == VK_DOMAIN_DISK_DEVICE_LUN && g_strcmp0(d->bus, "virtio") == 0) {
+            if (refuseAtStart(b, "disk device 'lun' of disk '%s' on bus 'virtio' (QEMU "
+                              "7.2 passes SCSI commands through on bus 'scsi' only)",
+                              d->dst) < 0)
+                return -1;
+            continue;
+        }
         /* gone from QEMU (sheepdog in 6.0, vxhs in 5.1), kept by libvirt's
          * define: refused at start, not opened at define */
         if (g_strcmp0(d->srcProtocol, "sheepdog") == 0 ||

@@ -248,6 +248,14 @@ refusalReason(const vkXmlElem *e)
     return "";
 }
 
+static bool
+shmemModelKnown(const vkXmlElem *e)
+{
+    const char *model = vkXmlElemGetAttr(child(e, "model"), "type");
+
+    return g_strcmp0(model, "ivshmem-plain") == 0 || g_strcmp0(model, "ivshmem-doorbell") == 0;
+}
+
 int
 vkQemuCmdOthers(cmdBuf *b)
 {
@@ -277,7 +285,13 @@ vkQemuCmdOthers(cmdBuf *b)
         else if (strcmp(e->name, "sound") == 0 || strcmp(e->name, "audio") == 0 ||
                  strcmp(e->name, "redirdev") == 0)
             rc = 0;     /* command-sound.c, command-chr.c */
-        else if (strcmp(e->name, "shmem") == 0 || strcmp(e->name, "lease") == 0)
+        else if (strcmp(e->name, "shmem") == 0 && !shmemModelKnown(e)) {
+            /* the legacy 'ivshmem' (the default model) is gone from QEMU */
+            unsupported("<shmem> device of domain '%s': the legacy ivshmem device is not "
+                        "in QEMU 7.2 (models ivshmem-plain, ivshmem-doorbell)",
+                        b->def->name);
+            rc = -1;
+        } else if (strcmp(e->name, "shmem") == 0 || strcmp(e->name, "lease") == 0)
             /* libvirt's define keeps them; virtkit has neither ivshmem
              * nor a lock manager to hand them to */
             rc = refuseAtStart(b, "<%s> device of domain '%s'", e->name, b->def->name);

@@ -232,6 +232,13 @@ vkQemuCmdDisks(cmdBuf *b)
 
         if (checkDisk(b, d) < 0 || diskSecrets(b, d) < 0)
             return -1;
+        /* a 'fat' volume is a pool's directory, found only at start */
+        if (d->type == VK_DOMAIN_DISK_TYPE_VOLUME && g_strcmp0(d->driverType, "fat") == 0) {
+            if (refuseAtStart(b, "storage format 'fat' of volume disk '%s' (virtkit does "
+                              "not open a pool's directory volume)", d->dst) < 0)
+                return -1;
+            continue;
+        }
         /* QEMU 7.2's virtio-blk has no SCSI passthrough (scsi=on) left */
         if (d->device == VK_DOMAIN_DISK_DEVICE_LUN && g_strcmp0(d->bus, "virtio") == 0) {
             if (refuseAtStart(b, "disk device 'lun' of disk '%s' on bus 'virtio' (QEMU "

@@ -229,9 +229,12 @@ chardev(cmdBuf *b, const vkDomainChrDef *c, const char *id)
             g_string_append_printf(o, ",mouse=%s",
                                    strcmp(vkXmlElemGetAttr(mouse, "mode"), "client") == 0 ?
                                    "on" : "off");
+    } else if (strcmp(t, "stdio") == 0 && !b->start) {
+        /* libvirt's define keeps it; the start refuses it below, as
+         * virtkitd's own stdin/stdout are no guest's */
+        g_string_append_printf(o, "stdio,id=%s", id);
     } else {
-        /* stdio: virtkitd's own stdin/stdout are no guest's; nmdm is
-         * FreeBSD's. */
+        /* nmdm is FreeBSD's */
         unsupported("<%s type='%s'> of domain '%s'", vkDomainChrKindTable[c->kind], t,
                     def->name);
         return NULL;

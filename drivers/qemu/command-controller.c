@@ -143,11 +143,13 @@ scsiController(cmdBuf *b, const vkDomainControllerDef *ct, GString *d)
             const char *io = vkXmlElemGetAttr(drv, "iothread");
             const char *cmd = vkXmlElemGetAttr(drv, "cmd_per_lun");
             const char *sect = vkXmlElemGetAttr(drv, "max_sectors");
-            if (io) {
-                unsupported("iothread of SCSI controller %d of domain '%s'",
-                            ct->idx, b->def->name);
+            if (io && !vkQemuCmdIothreadExists(b->def, io)) {
+                unsupported("iothread '%s' of SCSI controller %d of domain '%s' is not "
+                            "defined in <iothreads>", io, ct->idx, b->def->name);
                 return -1;
             }
+            if (io)
+                g_string_append_printf(d, ",iothread=iothread%s", io);
             if (q)
                 g_string_append_printf(d, ",num_queues=%u", num(q));
             if (cmd)

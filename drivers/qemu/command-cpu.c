@@ -373,6 +373,25 @@ numaCells(cmdBuf *b, const vkXmlElem *numa, const memPlan *mp)
     return 0;
 }
 
+bool
+vkQemuCmdIothreadExists(const vkDomainDef *def, const char *id)
+{
+    const vkXmlElem *ids = vkQemuCmdTopExtra(def, "iothreadids");
+    const vkXmlElem *count = vkQemuCmdTopExtra(def, "iothreads");
+    guint64 n;
+
+    if (!id || !g_ascii_string_to_unsigned(id, 10, 1, G_MAXUINT32, &n, NULL))
+        return false;
+    if (ids && ids->children && ids->children->len) {
+        for (guint i = 0; i < ids->children->len; i++) {
+            if (g_strcmp0(vkXmlElemGetAttr(ids->children->pdata[i], "id"), id) == 0)
+                return true;
+        }
+        return false;
+    }
+    return count && count->text && n <= g_ascii_strtoull(count->text, NULL, 10);
+}
+
 static void
 iothreads(cmdBuf *b)
 {
@@ -410,9 +429,9 @@ checkVcpus(cmdBuf *b)
 
         if (g_strcmp0(vkXmlElemGetAttr(v, "hotpluggable"), "yes") == 0 &&
             g_strcmp0(vkXmlElemGetAttr(v, "enabled"), "yes") == 0) {
-            unsupported("hot-pluggable enabled vCPU %s in <vcpus> of domain '%s'",
-                        vkXmlElemGetAttr(v, "id"), b->def->name);
-            return -1;
+            /* libvirt's define keeps them */
+            return refuseAtStart(b, "hot-pluggable enabled vCPU %s in <vcpus> of domain '%s'",
+                                 vkXmlElemGetAttr(v, "id"), b->def->name);
         }
     }
     return 0;

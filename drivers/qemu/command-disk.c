@@ -110,9 +110,17 @@ diskSecrets(cmdBuf *b, const vkDomainDiskDef *d)
     return 0;
 }
 
+/* <source> children libvirt's define keeps and virtkit does not hand to
+ * QEMU yet (iSCSI initiator, NFS identity, RBD config file, NVMe host
+ * address, slices, persistent reservations): refused at start. */
+static const char *const startOnlySource[] = {
+    "initiator", "identity", "config", "address", "slices", "reservations",
+};
+
 static int
-checkDisk(const vkDomainDiskDef *d)
+checkDisk(cmdBuf *b, const vkDomainDiskDef *d)
 {
+    const char *iothread = vkXmlElemGetAttr(d->driverRest, "iothread");
     const char *policy = vkXmlElemGetAttr(d->srcRest, "startupPolicy");
     const char *addrType = vkXmlElemGetAttr(d->address, "type");
     const char *bus = d->bus ? d->bus : "";
@@ -123,9 +131,14 @@ checkDisk(const vkDomainDiskDef *d)
                     "'mandatory')", policy, d->dst);
         return -1;
     }
-    if (vkXmlElemGetAttr(d->driverRest, "iothread")) {
-        unsupported("<driver iothread=''> of disk '%s' (no <iothreads> in virtkit's QEMU "
-                    "driver yet)", d->dst);
+    if (iothread && strcmp(bus, "virtio") != 0) {
+        unsupported("<driver iothread='%s'> of disk '%s': IOThreads are only available "
+                    "for virtio disks", iothread, d->dst);
+        return -1;
+    }
+    if (iothread && !vkQemuCmdIothreadExists(b->def, iothread)) {
+        unsupported("<driver iothread='%s'> of disk '%s' is not defined in <iothreads>",
+                    iothread, d->dst);
         return -1;
     }
     for (guint i = 0; d->srcRest && d->srcRest->children && i < d->srcRest->children->len; i++) {
@@ -138,6 +151,15 @@ checkDisk(const vkDomainDiskDef *d)
             continue;
         /* <auth>, <encryption>: diskSecrets() */
         if (strcmp(name, "auth") == 0 || strcmp(name, "encryption") == 0)
+            continue;
+        for (guint k = 0; name && k < G_N_ELEMENTS(startOnlySource); k++) {
+            if (strcmp(name, startOnlySource[k]) == 0) {
+                if (refuseAtStart(b, "<source><%s> of disk '%s'", name, d->dst) < 0)
+                    return -1;
+                name = NULL;
+            }
+        }
+        if (!name)
             continue;
         unsupported("<source><%s> of disk '%s'", name, d->dst);
         return -1;
@@ -183,10 +205,9 @@ checkDisk(const vkDomainDiskDef *d)
                     d->dst);
         return -1;
     }
-    if (d->transient) {
-        unsupported("<transient/> of disk '%s'", d->dst);
-        return -1;
-    }
+    /* libvirt runs a transient disk on an overlay it creates and deletes */
+    if (d->transient)
+        return refuseAtStart(b, "<transient/> of disk '%s'", d->dst);
     return 0;
 }
 
@@ -209,8 +230,32 @@ vkQemuCmdDisks(cmdBuf *b)
         g_autofree char *top = NULL;
         g_autoptr(vkJSON) dev = NULL;
 
-        if (checkDisk(d) < 0 || diskSecrets(b, d) < 0)
+        if (checkDisk(b, d) < 0 || diskSecrets(b, d) < 0)
             return -1;
+        /* a 'fat' volume is a pool's directory, found only at start */
+        if (d->type == VK_DOMAIN_DISK_TYPE_VOLUME && g_strcmp0(d->driverType, "fat") == 0) {
+            if (refuseAtStart(b, "storage format 'fat' of volume disk '%s' (virtkit does "
+                              "not open a pool's directory volume)", d->dst) < 0)
+                return -1;
+            continue;
+        }
+        /* QEMU 7.2's virtio-blk has no SCSI passthrough (scsi=on) left */
+        if (d->device == VK_DOMAIN_DISK_DEVICE_LUN && g_strcmp0(d->bus, "virtio") == 0) {
+            if (refuseAtStart(b, "disk device 'lun' of disk '%s' on bus 'virtio' (QEMU "
+                              "7.2 passes SCSI commands through on bus 'scsi' only)",
+                              d->dst) < 0)
+                return -1;
+            continue;
+        }
+        /* gone from QEMU (sheepdog in 6.0, vxhs in 5.1), kept by libvirt's
+         * define: refused at start, not opened at define */
+        if (g_strcmp0(d->srcProtocol, "sheepdog") == 0 ||
+            g_strcmp0(d->srcProtocol, "vxhs") == 0) {
+            if (refuseAtStart(b, "network disk protocol '%s' of disk '%s' (not in QEMU "
+                              "7.2)", d->srcProtocol, d->dst) < 0)
+                return -1;
+            continue;
+        }
         if (missingOptional(b, d)) {
             /* a cdrom or floppy starts empty, a disk is left out */
             if (d->device == VK_DOMAIN_DISK_DEVICE_DISK)

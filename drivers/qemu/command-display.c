@@ -114,10 +114,12 @@ cmdVnc(cmdBuf *b, const vkDomainGraphicsDef *g, int idx)
     const char *audio = vncAudioId(def, g);
     g_autoptr(GString) opt = g_string_new(NULL);
 
-    if (g_strcmp0(ltype, "network") == 0) {
-        unsupported("<listen type='network'> of the vnc graphics of domain '%s'", def->name);
+    /* libvirt's define keeps it; the start would look the address up in
+     * a virtual network, which virtkit's QEMU driver does not */
+    if (g_strcmp0(ltype, "network") == 0 &&
+        refuseAtStart(b, "<listen type='network'> of the vnc graphics of domain '%s'",
+                      def->name) < 0)
         return -1;
-    }
     if (g_strcmp0(ltype, "socket") == 0) {
         g_autofree char *path = g->socket ? g_strdup(g->socket) :
             vkQemuDisplaySocketPath(b->opts, "vnc.sock");
@@ -241,10 +243,10 @@ cmdSpice(cmdBuf *b, const vkDomainGraphicsDef *g, int idx)
         return spiceNoTls(def, "tlsPort");
     if (g_strcmp0(defMode, "secure") == 0)
         return spiceNoTls(def, "defaultMode='secure'");
-    if (g_strcmp0(ltype, "network") == 0) {
-        unsupported("<listen type='network'> of the spice graphics of domain '%s'", def->name);
+    if (g_strcmp0(ltype, "network") == 0 &&
+        refuseAtStart(b, "<listen type='network'> of the spice graphics of domain '%s'",
+                      def->name) < 0)
         return -1;
-    }
     if (g_strcmp0(ltype, "socket") == 0) {
         g_autofree char *path = g->socket ? g_strdup(g->socket) :
             vkQemuDisplaySocketPath(b->opts, "spice.sock");

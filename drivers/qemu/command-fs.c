@@ -48,6 +48,13 @@ filesystem(cmdBuf *b, const vkDomainFSDef *fs, guint n)
                     "type 'mount')", type, def->name);
         return -1;
     }
+    /* libvirt's define keeps the removed 'handle' backend */
+    if (g_strcmp0(driver, "handle") == 0) {
+        if (refuseAtStart(b, "<filesystem> driver 'handle' of domain '%s' (QEMU has removed "
+                          "the 'handle' 9p backend)", def->name) < 0)
+            return -1;
+        driver = NULL;
+    }
     if (driver && strcmp(driver, "path") != 0) {
         unsupported("<filesystem> driver '%s' of domain '%s'%s", driver, def->name,
                     strcmp(driver, "virtiofs") == 0 ?

@@ -271,6 +271,10 @@ vkQemuCmdMachine(cmdBuf *b)
                                "split" : "on");
     if (vkQemuCmdMemoryBackend(def))
         g_string_append(m, ",memory-backend=pc.ram");
+    if (vkQemuCmdPcspkAudio(def)) {
+        g_autofree char *a = esc(vkQemuCmdPcspkAudio(def));
+        g_string_append_printf(m, ",pcspk-audiodev=audio%s", a);
+    }
     add2(b, "-machine", m->str);
     if (kvm && ring && g_strcmp0(state(ring), "on") == 0 && vkXmlElemGetAttr(ring, "size")) {
         add(b, "-accel");

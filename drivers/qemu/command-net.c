@@ -233,7 +233,8 @@ checkNet(const vkDomainDef *def, const vkDomainNetDef *n)
 {
     static const char *const known[] = {
         "source", "driver", "link", "mtu", "rom", "ip", "backend", "portForward", "acpi",
-        "vlan", "teaming", "filterref", "virtualport", "alias", NULL
+        "vlan", "teaming", "filterref", "virtualport", "alias", "downscript", "coalesce",
+        "port", NULL
     };
 
     for (guint i = 0; n->extra && i < n->extra->len; i++) {
@@ -257,7 +258,9 @@ checkNet(const vkDomainDef *def, const vkDomainNetDef *n)
 static int
 netAtStart(cmdBuf *b, const vkDomainNetDef *n, guint i)
 {
-    static const char *const elems[] = { "vlan", "teaming", "filterref", "virtualport" };
+    static const char *const elems[] = {
+        "vlan", "teaming", "filterref", "virtualport", "downscript", "coalesce", "port",
+    };
     const char *queues = vkXmlElemGetAttr(netChild(n, "driver"), "queues");
     const char *why = NULL;
 
@@ -343,9 +346,12 @@ vkQemuCmdNets(cmdBuf *b)
         g_autofree char *id = g_strdup_printf("net%u", i);
         int rc;
 
+        /* libvirt's define keeps a model it does not know (its start
+         * hands the name to QEMU as a device); virtkit's start refuses it */
         if (!qdev) {
-            unsupported("interface model '%s' of domain '%s'", model, def->name);
-            return -1;
+            if (refuseAtStart(b, "interface model '%s' of domain '%s'", model, def->name) < 0)
+                return -1;
+            qdev = model;
         }
         if (n->type == VK_DOMAIN_NET_TYPE_VHOSTUSER && !virtio) {
             unsupported("interface model '%s' of a vhostuser interface (virtio only)", model);

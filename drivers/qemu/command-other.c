@@ -41,13 +41,18 @@ balloon(cmdBuf *b, const vkXmlElem *e)
     const char *report = vkXmlElemGetAttr(e, "freePageReporting");
     g_autoptr(GString) d = NULL;
 
+    const char *suffix = g_strcmp0(model, "virtio-transitional") == 0 ? "-transitional" :
+                         g_strcmp0(model, "virtio-non-transitional") == 0 ?
+                         "-non-transitional" : "";
+
     if (g_strcmp0(model, "none") == 0)
         return 0;
-    if (g_strcmp0(model, "virtio") != 0) {
+    if (g_strcmp0(model, "virtio") != 0 && !*suffix) {
         unsupported("memballoon model '%s' of domain '%s'", model ? model : "", b->def->name);
         return -1;
     }
-    d = g_string_new("virtio-balloon-pci,id=balloon0");
+    d = g_string_new(NULL);
+    g_string_append_printf(d, "virtio-balloon-pci%s,id=balloon0", suffix);
     if (deflate)
         g_string_append_printf(d, ",deflate-on-oom=%s", deflate);
     if (report)
@@ -169,8 +174,12 @@ watchdog(cmdBuf *b, const vkXmlElem *e, unsigned int n)
         unsupported("watchdog model '%s' of domain '%s'", model ? model : "", b->def->name);
         return -1;
     }
-    /* QEMU's own actions; 'dump' needs a dump the driver takes itself */
-    if (action && strcmp(action, "reset") != 0 && strcmp(action, "shutdown") != 0 &&
+    /* QEMU's own actions; 'dump' needs a dump the driver takes itself,
+     * which libvirt's define keeps and virtkit's start refuses */
+    if (g_strcmp0(action, "dump") == 0 &&
+        refuseAtStart(b, "watchdog action 'dump' of domain '%s'", b->def->name) < 0)
+        return -1;
+    if (action && strcmp(action, "reset") != 0 && strcmp(action, "dump") != 0 && strcmp(action, "shutdown") != 0 &&
         strcmp(action, "poweroff") != 0 && strcmp(action, "pause") != 0 &&
         strcmp(action, "none") != 0 && strcmp(action, "inject-nmi") != 0) {
         unsupported("watchdog action '%s' of domain '%s'", action, b->def->name);
@@ -180,7 +189,7 @@ watchdog(cmdBuf *b, const vkXmlElem *e, unsigned int n)
     g_string_append_printf(d, "%s,id=watchdog0", model);
     device(b, d, e);
     if (action && strcmp(action, "reset") != 0)
-        add2(b, "-watchdog-action", action);
+        add2(b, "-watchdog-action", strcmp(action, "dump") == 0 ? "pause" : action);
     return 0;
 }
 
@@ -239,6 +248,14 @@ refusalReason(const vkXmlElem *e)
     return "";
 }
 
+static bool
+shmemModelKnown(const vkXmlElem *e)
+{
+    const char *model = vkXmlElemGetAttr(child(e, "model"), "type");
+
+    return g_strcmp0(model, "ivshmem-plain") == 0 || g_strcmp0(model, "ivshmem-doorbell") == 0;
+}
+
 int
 vkQemuCmdOthers(cmdBuf *b)
 {
@@ -268,6 +285,16 @@ vkQemuCmdOthers(cmdBuf *b)
         else if (strcmp(e->name, "sound") == 0 || strcmp(e->name, "audio") == 0 ||
                  strcmp(e->name, "redirdev") == 0)
             rc = 0;     /* command-sound.c, command-chr.c */
+        else if (strcmp(e->name, "shmem") == 0 && !shmemModelKnown(e)) {
+            /* the legacy 'ivshmem' (the default model) is gone from QEMU */
+            unsupported("<shmem> device of domain '%s': the legacy ivshmem device is not "
+                        "in QEMU 7.2 (models ivshmem-plain, ivshmem-doorbell)",
+                        b->def->name);
+            rc = -1;
+        } else if (strcmp(e->name, "shmem") == 0 || strcmp(e->name, "lease") == 0)
+            /* libvirt's define keeps them; virtkit has neither ivshmem
+             * nor a lock manager to hand them to */
+            rc = refuseAtStart(b, "<%s> device of domain '%s'", e->name, b->def->name);
         else {
             unsupported("<%s> device of domain '%s'%s", e->name, b->def->name,
                         refusalReason(e));
@@ -293,9 +320,13 @@ vkQemuCmdPassthrough(cmdBuf *b)
 
         if (!g_str_has_prefix(e->name, "qemu:"))
             continue;
+        /* capability and device overrides (and deprecation behaviour)
+         * have nothing here to act on: kept at define as libvirt keeps
+         * them, refused at start */
         if (strcmp(e->name, "qemu:commandline") != 0) {
-            unsupported("<%s> of domain '%s'", e->name, b->def->name);
-            return -1;
+            if (refuseAtStart(b, "<%s> of domain '%s'", e->name, b->def->name) < 0)
+                return -1;
+            continue;
         }
         for (guint j = 0; e->children && j < e->children->len; j++) {
             const vkXmlElem *c = e->children->pdata[j];

@@ -173,6 +173,12 @@ int vkQemuCmdNets(cmdBuf *b);          /* command-net.c */
 int vkQemuCmdChardevs(cmdBuf *b);      /* command-chr.c */
 
 int vkQemuCmdAudio(cmdBuf *b);         /* command-sound.c, from vkQemuCmdGraphics */
+/* The <audio> id the PC speaker (<sound model='pcspk'>) plays into, for
+ * the machine's pcspk-audiodev; NULL without one.  command-sound.c */
+const char *vkQemuCmdPcspkAudio(const vkDomainDef *def);
+/* Whether def has the IOThread numbered id (as <driver iothread=''>
+ * names it), which the argv creates as iothread<id>.  command-cpu.c */
+bool vkQemuCmdIothreadExists(const vkDomainDef *def, const char *id);
 
 /* Paths libvirt chooses itself under the domain's directory (g_free;
  * NULL when opts or its domainDir is NULL): a socket of a display

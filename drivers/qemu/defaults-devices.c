@@ -175,6 +175,52 @@ watchdogAction(vkDomainDef *def)
     }
 }
 
+/* libvirt's <shmem> defaults: 4 MiB for ivshmem-plain, ioeventfd on
+ * for ivshmem-doorbell's interrupts. */
+static void
+shmemDefaults(vkDomainDef *def)
+{
+    static const char *const order[] = { "model", "size", "server", "msi", "address", NULL };
+    GPtrArray *o = vkDomainDevList(def, VK_DOMAIN_DEVICE_OTHER);
+
+    for (guint i = 0; i < o->len; i++) {
+        vkXmlElem *e = o->pdata[i];
+        vkXmlElem *model = NULL, *size = NULL, *msi = NULL;
+        const char *type;
+
+        if (strcmp(e->name, "shmem") != 0)
+            continue;
+        for (guint c = 0; e->children && c < e->children->len; c++) {
+            vkXmlElem *ch = e->children->pdata[c];
+            if (strcmp(ch->name, "model") == 0)
+                model = ch;
+            else if (strcmp(ch->name, "size") == 0)
+                size = ch;
+            else if (strcmp(ch->name, "msi") == 0)
+                msi = ch;
+        }
+        type = model ? vkXmlElemGetAttr(model, "type") : NULL;
+        if (!e->children)
+            e->children = g_ptr_array_new_with_free_func((GDestroyNotify)vkXmlElemFree);
+        if (g_strcmp0(type, "ivshmem-plain") == 0 && !size) {
+            size = g_new0(vkXmlElem, 1);
+            size->name = g_strdup("size");
+            size->text = g_strdup("4");
+            vkXmlElemSetAttr(size, "unit", "M");
+            g_ptr_array_add(e->children, size);
+        } else if (g_strcmp0(type, "ivshmem-doorbell") == 0) {
+            if (!msi) {
+                msi = g_new0(vkXmlElem, 1);
+                msi->name = g_strdup("msi");
+                g_ptr_array_add(e->children, msi);
+            }
+            if (!vkXmlElemGetAttr(msi, "ioeventfd"))
+                vkXmlElemSetAttr(msi, "ioeventfd", "on");
+        }
+        vkXmlElemSortChildren(e, order);
+    }
+}
+
 static vkXmlElem *
 newAddress(const char *type, const char *const *kv)
 {
@@ -547,6 +593,7 @@ vkQemuDefaultsDevices(vkDomainDef *def)
         return -1;
     defaultBalloon(def);
     watchdogAction(def);
+    shmemDefaults(def);
     virtioSerial(def);
     hostdevDefaults(def);
     dimmSlots(def);

@@ -47,6 +47,8 @@ typedef struct {
     vkXmlElem *aggFirst;       /* the address of its function 0 */
     unsigned int added;        /* root ports added */
     unsigned int userPorts;    /* root ports the definition had */
+    bool dryRun;               /* counting pass on a copy (qemu-pci-count.c) */
+    bool assigned;             /* some device got an address here */
 } pciSet;
 
 static const struct { const char *model; busModel bus; } busModels[] = {
@@ -345,6 +347,13 @@ place(pciSet *s, devKind k, unsigned int *bus, unsigned int *slot)
         *slot = 1;
         return 0;
     }
+    if (!s->q35 && k == DEV_PCI && s->dryRun) {
+        /* counting: a bus more, its bridge's own slot left to the real pass */
+        ct = addController(s, "pci-bridge");
+        *bus = (unsigned int)ct->idx;
+        *slot = 1;
+        return 0;
+    }
     if (!s->q35 && k == DEV_PCI) {
         unsigned int pb, ps;
         if (!findFree(s, DEV_PCI, &pb, &ps))
@@ -375,6 +384,7 @@ assign(pciSet *s, devKind k, vkXmlElem **addr)
         return -1;
     take(s, bus, slot, 0);
     *addr = pciAddress(bus, slot, 0, false);
+    s->assigned = true;
     return 0;
 }
 
@@ -693,18 +703,61 @@ assignAll(pciSet *s)
     return assignOthers(s, "memory");
 }
 
+/* On i440fx, libvirt keeps a conventional PCI slot free for hotplug
+ * once it has placed devices itself: the counting pass grows a bus for
+ * it, the real pass fails when the buses it counted leave none. */
+static int
+spareSlot(pciSet *s)
+{
+    unsigned int bus, slot;
+
+    if (s->q35 || !s->assigned || busAt(s, 0)->model != BUS_PCI_ROOT)
+        return 0;
+    if (s->dryRun) {
+        if (place(s, DEV_PCI, &bus, &slot) < 0)
+            return -1;
+        take(s, bus, slot, 0);
+        return 0;
+    }
+    if (findFree(s, DEV_PCI, &bus, &slot))
+        return 0;
+    vkReportError(VIR_ERR_INTERNAL_ERROR,
+                  "no PCI slot left for a pci-bridge in domain '%s' after placing its "
+                  "devices, and no bridge can be added", s->def->name);
+    return -1;
+}
+
 int
-vkQemuPciAssign(vkDomainDef *def)
+vkQemuPciCountBuses(vkDomainDef *def)
 {
     pciSet *s = setNew(def);
     int ret = -1;
 
+    s->dryRun = true;
+    if (s->buses->len && busAt(s, 0)->present) {
+        fixedSlots(s);
+        if (assignAll(s) == 0 && spareSlot(s) == 0)
+            ret = (int)s->buses->len;
+    }
+    setFree(s);
+    return ret;
+}
+
+int
+vkQemuPciAssign(vkDomainDef *def)
+{
+    pciSet *s;
+    int ret = -1;
+
+    if (vkQemuPciAddBridges(def) < 0)
+        return -1;
+    s = setNew(def);
     if (s->buses->len == 0 || !busAt(s, 0)->present) {
         setFree(s);
         return 0;
     }
     fixedSlots(s);
-    if (assignAll(s) < 0)
+    if (assignAll(s) < 0 || spareSlot(s) < 0)
         goto out;
     /* one spare port for hotplug, when the definition had none and some
      * were needed (libvirt 9.0 leaves a definition with its own ports

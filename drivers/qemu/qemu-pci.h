@@ -16,6 +16,15 @@
  * room.  0, or -1 with VIR_ERR_CONFIG_UNSUPPORTED / VIR_ERR_XML_ERROR. */
 int vkQemuPciAssign(vkDomainDef *def);
 
+/* libvirt's first pass (qemu-pci-count.c): on i440fx, the pci-bridges
+ * the devices without an address will need, added to def (with no
+ * address: the real pass puts them in the lowest free slots, before the
+ * devices).  0, or -1 with an error reported. */
+int vkQemuPciAddBridges(vkDomainDef *def);
+/* That pass itself, on a copy it may change: how many buses placing
+ * every device takes when buses can be added freely, or -1. */
+int vkQemuPciCountBuses(vkDomainDef *def);
+
 /* For a device being hot-plugged into def: a free hotpluggable slot (no
  * bus is added to a running guest).  pcie: the device is PCI Express
  * (virtio, xhci, e1000e ...).  Stores a new <address> in *addr; 0, or -1

@@ -16,7 +16,13 @@ With the real virsh on a private virtkitd (qemu:///system):
 - attach-device, detach-device and update-device are refused with
   libvirt 9.0's words for --live on a shut-off guest, and they, setvcpus
   and dommemstat --period for --config on a transient one (compared with
-  a private libvirtd by hand)."""
+  a private libvirtd by hand);
+- an i440fx guest with a PC speaker, a transitional balloon, disk and
+  SCSI IOThreads and 30 virtio disks (one more than the root bus has
+  room for with a slot left for hotplug, so a pci-bridge is counted in
+  first, as libvirt does) starts under TCG with those devices;
+- a watchdog with action 'dump' defines, as with libvirt, and its start
+  is refused naming it."""
 
 import os
 import shutil
@@ -172,15 +178,70 @@ def main():
         virsh(daemon.rw, "destroy", "tr")
         reap(pid)
 
-        for name in ("emu", "hostdev"):
+        # 6. what virtkit now runs as libvirt defines it
+        disks = ""
+        for i in range(30):
+            img = os.path.join(root, "d%d.img" % i)
+            with open(img, "wb") as f:
+                f.truncate(1 << 20)
+            dev = "vd" + ("a" + chr(97 + i - 26) if i >= 26 else chr(97 + i))
+            io = " iothread='1'" if i == 0 else ""
+            disks += f"""
+    <disk type='file' device='disk'>
+      <driver name='qemu' type='raw'{io}/>
+      <source file='{img}'/>
+      <target dev='{dev}' bus='virtio'/>
+    </disk>"""
+        xml = domxml("newdev", vt, "pc", disks + """
+    <controller type='usb' model='none'/>
+    <controller type='scsi' index='0' model='virtio-scsi'>
+      <driver iothread='2'/>
+    </controller>
+    <sound model='pcspk'/>
+    <audio id='1' type='none'/>
+    <memballoon model='virtio-transitional'/>""")
+        xml = xml.replace("<memory unit='MiB'>64</memory>",
+                          "<memory unit='MiB'>64</memory>\n  <iothreads>2</iothreads>")
+        define(daemon, root, "newdev", xml)
+        dev = ET.fromstring(virsh(daemon.rw, "dumpxml", "--inactive", "newdev").stdout) \
+            .find("devices")
+        bridges = [c for c in dev.findall("controller") if c.get("model") == "pci-bridge"]
+        assert len(bridges) == 1, ET.tostring(dev)
+        assert bridges[0].find("address").get("slot") == "0x02", ET.tostring(bridges[0])
+        virsh(daemon.rw, "start", "newdev")
+        pid = status_pid(root, "newdev")
+        pids.append(pid)
+        with open("/proc/%d/cmdline" % pid, "rb") as f:
+            cmdline = f.read().split(b"\0")
+        assert any(b"pcspk-audiodev=audio1" in a for a in cmdline), cmdline
+        assert any(a.startswith(b"virtio-balloon-pci-transitional,") for a in cmdline), cmdline
+        assert any(a.startswith(b"virtio-scsi-pci,") and b"iothread=iothread2" in a
+                   for a in cmdline), cmdline
+        assert any(b'"iothread":"iothread1"' in a for a in cmdline), cmdline
+        assert b"pci-bridge,chassis_nr=1,id=pci.1,bus=pci.0,addr=0x2" in cmdline, cmdline
+        assert sum(1 for a in cmdline if a.startswith(b'{"driver":"virtio-blk-pci"')) == 30
+        assert vktest.list_states(virsh(daemon.rw, "list", "--all").stdout)["newdev"] == \
+            "running"
+        virsh(daemon.rw, "destroy", "newdev")
+        reap(pid)
+
+        # 7. kept at define as libvirt keeps it, refused at start
+        define(daemon, root, "wdump", domxml("wdump", vt, "pc", """
+    <watchdog model='ib700' action='dump'/>"""))
+        r = virsh(daemon.rw, "start", "wdump", ok=False)
+        assert r.returncode != 0 and "unsupported configuration" in r.stderr and \
+            "watchdog action 'dump'" in r.stderr, r.stderr
+
+        for name in ("emu", "hostdev", "newdev", "wdump"):
             virsh(daemon.rw, "undefine", name)
         print("ok: emulated IOMMU/EGD rng/hv-crash run; host devices refused at start; "
-              "device calls refused on the definition they cannot affect")
+              "device calls refused on the definition they cannot affect; "
+              "pcspk, IOThreads and a counted pci-bridge run")
         return 0
     except BaseException:
         if daemon is not None:
             print("---- virtkitd log ----\n" + daemon.logtext())
-            for name in ("emu", "hostdev"):
+            for name in ("emu", "hostdev", "newdev"):
                 log = os.path.join(root, "log", name + ".log")
                 if os.path.exists(log):
                     print("---- qemu log %s ----\n" % name + open(log).read())

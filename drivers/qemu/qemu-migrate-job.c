@@ -389,6 +389,13 @@ vkQemuDomainMigrateStartPostCopy(virDomainPtr dom, unsigned int flags)
         vkReportError(VIR_ERR_OPERATION_INVALID, "%s",
                       "switching to post-copy requires migration to be started with "
                       "VIR_MIGRATE_POSTCOPY flag");
+    } else if (!obj->mig.memoryMoving) {
+        /* still mirroring the disks: Perform switches once the memory
+         * stream starts */
+        obj->mig.postcopyAsked = true;
+        vkQemuMonitorUnref(mon);
+        g_mutex_unlock(&st->lock);
+        return 0;
     } else {
         rc = 0;
     }

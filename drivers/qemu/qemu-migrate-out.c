@@ -124,6 +124,8 @@ migrateOut(vkQemuState *st, vkQemuDomain *obj, const char *uri, virTypedParamete
     obj->mig.abort = false;
     obj->mig.started = g_get_real_time();
     obj->mig.flags = flags;
+    obj->mig.memoryMoving = false;
+    obj->mig.postcopyAsked = false;
     obj->mig.performed = false;
     saveStatus(st, obj);
     mon = vkQemuMonitorRef(run->mon);
@@ -158,6 +160,16 @@ migrateOut(vkQemuState *st, vkQemuDomain *obj, const char *uri, virTypedParamete
     }
 
     g_mutex_lock(&st->lock);
+    if (rc == 0) {
+        /* post-copy asked while the disks' mirrors filled: QEMU would
+         * drop (or refuse) a switch asked before its stream starts */
+        obj->mig.memoryMoving = true;
+        if (obj->mig.postcopyAsked) {
+            g_mutex_unlock(&st->lock);
+            rc = vkQemuMonitorCommand(mon, "migrate-start-postcopy", NULL, NULL);
+            g_mutex_lock(&st->lock);
+        }
+    }
     while (rc == 0 && obj->run && obj->run->gen == gen && !outDone(obj->run->migStatus, flags)) {
         if (mirrors && g_strcmp0(obj->run->migStatus, "pre-switchover") == 0) {
             /* the guest is stopped, its disks still ours: the mirrors

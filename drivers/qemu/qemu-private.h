@@ -69,6 +69,8 @@ typedef struct {
     bool abort;                    /* domjobabort asked for the end */
     gint64 started;                /* g_get_real_time() at its start */
     unsigned int flags;            /* its VIR_MIGRATE_* (post-copy allowed?) */
+    bool memoryMoving;             /* out: QEMU's "migrate" was given */
+    bool postcopyAsked;            /* out: post-copy asked before that */
     virConnectPtr conn;            /* incoming: the connection of its Prepare
                                     * (compared only, never used) */
     unsigned long long speed;      /* MiB/s for the next one; 0: unlimited */

@@ -682,6 +682,8 @@ vkDomainDefParseNode(vkXmlNodePtr root, const char *virtType,
 
     if (checkSeclabels(root) < 0 || parseTop(def, root, flags, &haveUUID) < 0)
         return NULL;
+    if (flags & VK_DOMAIN_PARSE_INACTIVE)
+        vkDomainDefDropLive(def);
 
     if (vkDomainNameCheck(def->name) < 0)
         return NULL;

@@ -369,6 +369,8 @@ void vkDomainDefDropLive(vkDomainDef *def);
 /* Upper-cases an s390 load parameter; -1 with libvirt's error when it is
  * not one. */
 int vkDomainLoadparmParse(char *loadparm);
+/* domain-chr-check.c: libvirt's checks of chardev backends' <source>s. */
+int vkDomainChrSourcesCheck(vkDomainDef *def);
 /* libvirt's canonical form of the kept trees (cputune, numatune, NUMA
  * cells, hostdevs, character device sources).  domain-generic.c */
 void vkDomainDefGenericRules(vkDomainDef *def);

@@ -780,7 +780,7 @@ vkDomainDefPostParseDevices(vkDomainDef *def, const char *driverTypes)
         vkDomainChrConsoleCompat(def, firstSerial, nconsole);
     }
 
-    if (vkDomainDefGenericValidate(def) < 0)
+    if (vkDomainChrSourcesCheck(def) < 0 || vkDomainDefGenericValidate(def) < 0)
         return -1;
     vkDomainDefAddDefaults(def, driverTypes);
     if ((a = def->priv->devs[VK_DOMAIN_DEVICE_VIDEO]) && a->len) {

@@ -267,6 +267,54 @@ chrRules(vkDomainChrDef *chr)
         vkXmlElemSortChildren(chr->sources->pdata[i], vdagent);
 }
 
+/* A full-virt console of target type serial is the nth serial port seen
+ * from the console side: libvirt writes the serial's backend (source
+ * attributes such as append, its log, its protocol) and port on it. */
+static void
+consolesAsSerials(vkDomainDef *def)
+{
+    GPtrArray *a = def->priv->devs[VK_DOMAIN_DEVICE_CHR];
+    g_autoptr(GPtrArray) serials = g_ptr_array_new();
+    guint n = 0;
+
+    if (!a || g_strcmp0(def->osType, "hvm") != 0)
+        return;
+    for (guint i = 0; i < a->len; i++) {
+        if (((vkDomainChrDef *)a->pdata[i])->kind == VK_DOMAIN_CHR_SERIAL)
+            g_ptr_array_add(serials, a->pdata[i]);
+    }
+    for (guint i = 0; i < a->len; i++) {
+        vkDomainChrDef *c = a->pdata[i];
+        const vkDomainChrDef *s;
+        const char *tt;
+
+        if (c->kind != VK_DOMAIN_CHR_CONSOLE)
+            continue;
+        tt = vkXmlElemGetAttr(c->target, "type");
+        if ((tt && strcmp(tt, "serial") != 0) || n >= serials->len || !c->target) {
+            n++;
+            continue;
+        }
+        s = serials->pdata[n++];
+        if (g_strcmp0(c->type, s->type) != 0)
+            continue;
+        if (c->sources)
+            g_ptr_array_unref(c->sources);
+        c->sources = NULL;
+        for (guint k = 0; s->sources && k < s->sources->len; k++) {
+            if (!c->sources)
+                c->sources = g_ptr_array_new_with_free_func((GDestroyNotify)vkXmlElemFree);
+            g_ptr_array_add(c->sources, vkXmlElemCopy(s->sources->pdata[k]));
+        }
+        vkXmlElemFree(c->protocol);
+        c->protocol = vkXmlElemCopy(s->protocol);
+        vkXmlElemFree(c->log);
+        c->log = vkXmlElemCopy(s->log);
+        if (vkXmlElemGetAttr(s->target, "port"))
+            vkXmlElemSetAttr(c->target, "port", vkXmlElemGetAttr(s->target, "port"));
+    }
+}
+
 /* Features that are on/off switches: given bare, they are on. */
 static void
 featureRules(GPtrArray *features)
@@ -285,6 +333,7 @@ vkDomainDefCanonicalRules(vkDomainDef *def)
 {
     vkDomainDefPriv *p = def->priv;
     featureRules(p->features);
+    consolesAsSerials(def);
     /* a boot menu that is off has no timeout */
     for (guint i = 0; p->osExtra && i < p->osExtra->len; i++) {
         vkXmlElem *e = p->osExtra->pdata[i];

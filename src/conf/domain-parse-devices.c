@@ -762,13 +762,19 @@ vkDomainDefPostParseDevices(vkDomainDef *def, const char *driverTypes)
     if ((a = def->priv->devs[VK_DOMAIN_DEVICE_CHR])) {
         int nserial = 0, nparallel = 0, nconsole = 0;
         vkDomainChrDef *firstSerial = NULL;
+        /* a port left out: past the highest serial, or earlier parallel, port */
+        for (i = 0; i < a->len; i++) {
+            if (((vkDomainChrDef *)a->pdata[i])->kind == VK_DOMAIN_CHR_SERIAL)
+                nserial = MAX(nserial, chrTargetPort(a->pdata[i]) + 1);
+        }
         for (i = 0; i < a->len; i++) {
             vkDomainChrDef *c = a->pdata[i];
             if (c->kind == VK_DOMAIN_CHR_SERIAL || c->kind == VK_DOMAIN_CHR_PARALLEL) {
                 int *counter = c->kind == VK_DOMAIN_CHR_SERIAL ? &nserial : &nparallel;
                 if (chrTargetPort(c) < 0)
-                    chrSetTargetPort(c, *counter);
-                (*counter)++;
+                    chrSetTargetPort(c, (*counter)++);
+                else
+                    *counter = MAX(*counter, chrTargetPort(c) + 1);
                 if (!firstSerial && c->kind == VK_DOMAIN_CHR_SERIAL)
                     firstSerial = c;
             } else if (c->kind == VK_DOMAIN_CHR_CONSOLE) {

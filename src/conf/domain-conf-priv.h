@@ -371,6 +371,8 @@ void vkDomainDefDropLive(vkDomainDef *def);
 int vkDomainLoadparmParse(char *loadparm);
 /* domain-chr-check.c: libvirt's checks of chardev backends' <source>s. */
 int vkDomainChrSourcesCheck(vkDomainDef *def);
+/* domain-disk-check.c: <auth>/<encryption> given twice on a disk. */
+int vkDomainDiskSourceCheck(vkDomainDef *def);
 /* libvirt's canonical form of the kept trees (cputune, numatune, NUMA
  * cells, hostdevs, character device sources).  domain-generic.c */
 void vkDomainDefGenericRules(vkDomainDef *def);

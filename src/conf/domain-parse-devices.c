@@ -667,9 +667,9 @@ sortControllers(GPtrArray *a)
         vkDomainControllerDef *c = in->pdata[i];
         gint at = -1;
 
-        /* only USB so far: the PCI controllers the QEMU defaults add are
+        /* not PCI: the PCI controllers the QEMU defaults add are
          * appended, not inserted, and would move on a second define */
-        for (gint k = (gint)a->len - 1; k >= 0 && strcmp(c->type, "usb") == 0; k--) {
+        for (gint k = (gint)a->len - 1; k >= 0 && strcmp(c->type, "pci") != 0; k--) {
             vkDomainControllerDef *o = a->pdata[k];
             if (strcmp(o->type, c->type) != 0)
                 continue;

@@ -315,6 +315,96 @@ consolesAsSerials(vkDomainDef *def)
     }
 }
 
+static long
+idAttr(const vkXmlElem *e, const char *name, long n)
+{
+    const char *v = vkXmlElemGetAttr(e, name);
+    char *end;
+    long r = v ? strtol(v, &end, 10) : -1;
+
+    return v && !*end && r >= 0 && r < n ? r : -1;
+}
+
+/* NUMA distances: a distance given one way holds the other way too, and
+ * a cell with distances is at 10 from itself; libvirt writes each cell's
+ * full row in id order. */
+static void
+numaDistances(vkDomainCpuDef *cpu)
+{
+    vkXmlElem *numa = NULL;
+    g_autofree vkXmlElem **cells = NULL;
+    g_autofree long *d = NULL;
+    long n = 0;
+
+    for (guint i = 0; cpu && cpu->extra && i < cpu->extra->len; i++) {
+        if (strcmp(((vkXmlElem *)cpu->extra->pdata[i])->name, "numa") == 0)
+            numa = cpu->extra->pdata[i];
+    }
+    if (!numa || !numa->children || numa->children->len > 256)
+        return;
+    n = numa->children->len;
+    cells = g_new0(vkXmlElem *, n);
+    d = g_new0(long, n * n);
+    for (long i = 0; i < n; i++) {
+        vkXmlElem *c = numa->children->pdata[i];
+        long id = idAttr(c, "id", n);
+        if (strcmp(c->name, "cell") != 0 || id < 0 || cells[id])
+            return;     /* not the simple case: left as written */
+        cells[id] = c;
+    }
+    for (long i = 0; i < n; i++) {
+        vkXmlElem *ds = child(cells[i], "distances");
+        for (guint k = 0; ds && ds->children && k < ds->children->len; k++) {
+            long j = idAttr(ds->children->pdata[k], "id", n);
+            long v = idAttr(ds->children->pdata[k], "value", 256);
+            if (j < 0 || v <= 0)
+                return;
+            d[i * n + j] = v;
+        }
+    }
+    for (long i = 0; i < n; i++) {
+        for (long j = 0; j < n; j++) {
+            if (!d[i * n + j] || i == j)
+                continue;
+            if (!d[j * n + i])
+                d[j * n + i] = d[i * n + j];
+            if (!d[i * n + i])
+                d[i * n + i] = 10;
+            if (!d[j * n + j])
+                d[j * n + j] = 10;
+        }
+    }
+    for (long i = 0; i < n; i++) {
+        vkXmlElem *ds = child(cells[i], "distances");
+        if (!d[i * n + i])
+            continue;
+        if (!ds) {
+            ds = g_new0(vkXmlElem, 1);
+            ds->name = g_strdup("distances");
+            if (!cells[i]->children)
+                cells[i]->children = g_ptr_array_new_with_free_func((GDestroyNotify)vkXmlElemFree);
+            g_ptr_array_add(cells[i]->children, ds);
+        }
+        if (ds->children)
+            g_ptr_array_set_size(ds->children, 0);
+        else
+            ds->children = g_ptr_array_new_with_free_func((GDestroyNotify)vkXmlElemFree);
+        for (long j = 0; j < n; j++) {
+            vkXmlElem *s;
+            g_autofree char *id = NULL, *v = NULL;
+            if (!d[i * n + j])
+                continue;
+            s = g_new0(vkXmlElem, 1);
+            s->name = g_strdup("sibling");
+            id = g_strdup_printf("%ld", j);
+            v = g_strdup_printf("%ld", d[i * n + j]);
+            vkXmlElemSetAttr(s, "id", id);
+            vkXmlElemSetAttr(s, "value", v);
+            g_ptr_array_add(ds->children, s);
+        }
+    }
+}
+
 /* Features that are on/off switches: given bare, they are on. */
 static void
 featureRules(GPtrArray *features)
@@ -334,6 +424,7 @@ vkDomainDefCanonicalRules(vkDomainDef *def)
     vkDomainDefPriv *p = def->priv;
     featureRules(p->features);
     consolesAsSerials(def);
+    numaDistances(p->cpu);
     /* a boot menu that is off has no timeout */
     for (guint i = 0; p->osExtra && i < p->osExtra->len; i++) {
         vkXmlElem *e = p->osExtra->pdata[i];

@@ -136,6 +136,16 @@ otherRules(vkXmlElem *dev)
             usbdevRule(dev->children->pdata[i]);
         return;
     }
+    /* a D-Bus USB redirection names the channel QEMU's display exports */
+    if (strcmp(dev->name, "redirdev") == 0 && !src &&
+        g_strcmp0(vkXmlElemGetAttr(dev, "type"), "dbus") == 0) {
+        src = g_new0(vkXmlElem, 1);
+        src->name = g_strdup("source");
+        vkXmlElemSetAttr(src, "channel", "org.qemu.usbredir");
+        if (!dev->children)
+            dev->children = g_ptr_array_new_with_free_func((GDestroyNotify)vkXmlElemFree);
+        g_ptr_array_insert(dev->children, 0, src);
+    }
     if (strcmp(dev->name, "hostdev") == 0 &&
         (name = iscsiName(vkXmlElemGetAttr(src, "protocol"), vkXmlElemGetAttr(src, "name"))))
         vkXmlElemSetAttr(src, "name", name);

@@ -52,6 +52,10 @@ void vkXmlSetAttr(char **field, xmlNodePtr node, const char *name);
 char *vkXmlText(xmlNodePtr node);
 /* Keeps node verbatim in *list (created on first use). */
 void vkXmlKeep(GPtrArray **list, xmlNodePtr node);
+/* Appends node's attributes but those in skip to *attrs (created on first
+ * use) as name, value pairs, their names prefixed. */
+void vkXmlKeepAttrs(GPtrArray **attrs, xmlNodePtr node, const char *prefix,
+                    const char *const *skip);
 void vkXmlElemFormat(GString *buf, const vkXmlElem *e, int indent);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(vkXmlElem, vkXmlElemFree)
 
@@ -132,6 +136,8 @@ typedef enum {
 typedef struct {
     int type;                  /* vkDomainDiskType */
     int device;                /* vkDomainDiskDevice */
+    GPtrArray *attrs;          /* <disk>'s other attributes (snapshot, model,
+                                * rawio, sgio): name, value */
     char *driverName;
     char *driverType;          /* raw, qcow2, ... */
     char *driverCache;
@@ -149,8 +155,10 @@ typedef struct {
     bool readonly;
     bool shareable;
     bool transient;
+    char *shareBacking;        /* <transient shareBacking=''/> */
     char *serial;
     unsigned int bootIndex;    /* <boot order=''/>, 0 when absent */
+    char *loadparm;            /* <boot loadparm=''/> (s390) */
     GPtrArray *extra;          /* vkXmlElem*: other children, kept */
     vkXmlElem *address;
 } vkDomainDiskDef;
@@ -169,6 +177,8 @@ typedef struct {
 typedef struct {
     char *type;                /* mount, block, file, template, ram, bind */
     char *accessmode;          /* passthrough, mapped, squash; NULL default */
+    GPtrArray *attrs;          /* other attributes (model, multidevs, fmode,
+                                * dmode): name, value */
     char *srcAttr;             /* which attribute of <source>: dir, file, ... */
     char *src;                 /* [core] host side */
     char *dst;                 /* [core] <target dir=''/> in the guest */
@@ -190,6 +200,7 @@ typedef struct {
     char *model;               /* virtio, e1000, rtl8139 */
     char *script;
     unsigned int bootIndex;
+    char *loadparm;
     GPtrArray *attrs;          /* attributes kept as written: the interface's
                                 * own (managed, ...), "mac:type", "mac:check",
                                 * "target:managed": name, value */
@@ -349,6 +360,19 @@ int vkDomainDefPostParseDevices(vkDomainDef *def, const char *driverTypes);
 /* libvirt's generic defaults (domain-defaults.c): implicit video and
  * controllers, video sizes, drive addresses. */
 void vkDomainDefAddDefaults(vkDomainDef *def, const char *driverTypes);
+/* domain-canonical.c: libvirt's canonical form of kept device and feature
+ * trees (at define), and what a definition drops of a running domain's
+ * state (at an inactive parse). */
+void vkDomainDefCanonicalRules(vkDomainDef *def);
+void vkDomainDeviceDropLive(vkDomainDeviceDef *dev);
+void vkDomainDefDropLive(vkDomainDef *def);
+/* Upper-cases an s390 load parameter; -1 with libvirt's error when it is
+ * not one. */
+int vkDomainLoadparmParse(char *loadparm);
+/* domain-chr-check.c: libvirt's checks of chardev backends' <source>s. */
+int vkDomainChrSourcesCheck(vkDomainDef *def);
+/* domain-disk-check.c: <auth>/<encryption> given twice on a disk. */
+int vkDomainDiskSourceCheck(vkDomainDef *def);
 /* libvirt's canonical form of the kept trees (cputune, numatune, NUMA
  * cells, hostdevs, character device sources).  domain-generic.c */
 void vkDomainDefGenericRules(vkDomainDef *def);

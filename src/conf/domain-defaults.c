@@ -303,6 +303,7 @@ vkDomainDefAddDefaults(vkDomainDef *def, const char *driverTypes)
     virtioSerialControllers(def);
     smartcardControllers(def);
     vkDomainDefGenericRules(def);
+    vkDomainDefCanonicalRules(def);
 }
 
 /* ---- the serial console ---- */

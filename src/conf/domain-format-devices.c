@@ -32,10 +32,20 @@ address(GString *buf, const vkXmlElem *addr)
 }
 
 static void
-bootOrder(GString *buf, unsigned int order)
+bootOrder(GString *buf, unsigned int order, const char *loadparm)
 {
-    if (order)
-        g_string_append_printf(buf, IND2 "<boot order='%u'/>\n", order);
+    if (!order)
+        return;
+    g_string_append_printf(buf, IND2 "<boot order='%u'", order);
+    vkConfAttr(buf, "loadparm", loadparm);
+    g_string_append(buf, "/>\n");
+}
+
+static void
+attrs(GString *buf, const GPtrArray *a)
+{
+    for (guint i = 0; a && i + 1 < a->len; i += 2)
+        vkConfAttr(buf, a->pdata[i], a->pdata[i + 1]);
 }
 
 /* Closes an element opened with its own attributes written: rest's
@@ -100,6 +110,7 @@ formatDisk(GString *buf, const vkDomainDiskDef *d, unsigned int flags)
     g_string_append(buf, IND "<disk");
     vkConfAttr(buf, "type", vkDomainDiskTypeTable[d->type]);
     vkConfAttr(buf, "device", vkDomainDiskDeviceTable[d->device]);
+    attrs(buf, d->attrs);
     g_string_append(buf, ">\n");
     if (d->driverName || d->driverType || d->driverCache || d->driverRest) {
         g_string_append(buf, IND2 "<driver");
@@ -153,15 +164,18 @@ formatDisk(GString *buf, const vkDomainDiskDef *d, unsigned int flags)
         g_string_append(buf, IND2 "<readonly/>\n");
     if (d->shareable)
         g_string_append(buf, IND2 "<shareable/>\n");
-    if (d->transient)
-        g_string_append(buf, IND2 "<transient/>\n");
+    if (d->transient) {
+        g_string_append(buf, IND2 "<transient");
+        vkConfAttr(buf, "shareBacking", d->shareBacking);
+        g_string_append(buf, "/>\n");
+    }
     if (d->serial) {
         g_string_append(buf, IND2 "<serial>");
         vkConfEscape(buf, d->serial);
         g_string_append(buf, "</serial>\n");
     }
     diskExtra(buf, d, 2);
-    bootOrder(buf, d->bootIndex);
+    bootOrder(buf, d->bootIndex, d->loadparm);
     address(buf, d->address);
     g_string_append(buf, IND "</disk>\n");
 }
@@ -194,6 +208,7 @@ formatFS(GString *buf, const vkDomainFSDef *fs)
     g_string_append(buf, IND "<filesystem");
     vkConfAttr(buf, "type", fs->type);
     vkConfAttr(buf, "accessmode", fs->accessmode);
+    attrs(buf, fs->attrs);
     g_string_append(buf, ">\n");
     if (fs->driverType)
         g_string_append_printf(buf, IND2 "<driver type='%s'/>\n", fs->driverType);
@@ -342,7 +357,7 @@ formatNet(GString *buf, const vkDomainNetDef *net)
     } else {
         netExtra(buf, net, NET_AFTER_MODEL, G_MAXUINT);
     }
-    bootOrder(buf, net->bootIndex);
+    bootOrder(buf, net->bootIndex, net->loadparm);
     address(buf, net->address);
     g_string_append(buf, IND "</interface>\n");
 }
@@ -441,10 +456,11 @@ formatGraphics(GString *buf, const vkDomainGraphicsDef *g, unsigned int flags)
     vkConfAttr(buf, "keymap", g->keymap);
     for (i = 0; g->attrs && i + 1 < g->attrs->len; i += 2)
         vkConfAttr(buf, g->attrs->pdata[i], g->attrs->pdata[i + 1]);
-    if (flags & VIR_DOMAIN_XML_SECURE) {
+    /* the expiry is no secret, but it goes with a password */
+    if (flags & VIR_DOMAIN_XML_SECURE)
         vkConfAttr(buf, "passwd", g->passwd);
+    if (g->passwd)
         vkConfAttr(buf, "passwdValidTo", g->passwdValidTo);
-    }
     if (!(g->listens && g->listens->len) && !(g->extra && g->extra->len)) {
         g_string_append(buf, "/>\n");
         return;
@@ -539,6 +555,11 @@ vkDomainDeviceFormat(GString *buf, const vkDomainDeviceDef *dev,
         formatVideo(buf, dev->data.video);
         break;
     case VK_DOMAIN_DEVICE_OTHER:
+        /* libvirt writes no element for a panic device it has nothing
+         * to say about (no model, no address) */
+        if (strcmp(dev->data.other->name, "panic") == 0 && !dev->data.other->attrs &&
+            !dev->data.other->children)
+            break;
         vkXmlElemFormat(buf, dev->data.other, 4);
         break;
     case VK_DOMAIN_DEVICE_LAST:

@@ -285,7 +285,8 @@ static const char *const extraBeforeVcpu[] = {
     "blkiotune", "memtune", "memoryBacking", NULL,
 };
 static const char *const extraBeforeOS[] = {
-    "iothreads", "iothreadids", "vcpus", "cputune", "numatune", "resource",
+    "iothreads", "iothreadids", "defaultiothread", "vcpus", "cputune",
+    "numatune", "resource",
     "sysinfo", "bootloader", "bootloader_args", NULL,
 };
 static const char *const extraBeforeFeatures[] = { "idmap", NULL };

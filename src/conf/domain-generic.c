@@ -677,17 +677,10 @@ unixWithoutPath(const char *type, const GPtrArray *sources)
 static int
 checkChardevs(vkDomainDef *def)
 {
-    GPtrArray *a = def->priv->devs[VK_DOMAIN_DEVICE_CHR];
     GPtrArray *others = def->priv->devs[VK_DOMAIN_DEVICE_OTHER];
     bool bad = false;
 
-    for (guint i = 0; a && i < a->len && !bad; i++) {
-        vkDomainChrDef *c = a->pdata[i];
-        if (c->kind == VK_DOMAIN_CHR_CHANNEL &&
-            g_strcmp0(vkXmlElemGetAttr(c->target, "type"), "virtio") == 0)
-            continue;
-        bad = unixWithoutPath(c->type, c->sources);
-    }
+    /* the chardevs themselves: domain-chr-check.c */
     for (guint i = 0; others && i < others->len && !bad; i++) {
         vkXmlElem *be = childNamed(others->pdata[i], "backend");
         g_autoptr(GPtrArray) srcs = g_ptr_array_new();

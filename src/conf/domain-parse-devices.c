@@ -21,9 +21,13 @@
 #define NAME_IS(node, str) (strcmp((const char *)(node)->name, (str)) == 0)
 
 static int
-parseBootOrder(xmlNodePtr n, const char *dev, unsigned int *order)
+parseBootOrder(xmlNodePtr n, const char *dev, unsigned int *order, char **loadparm)
 {
     const char *v = vkXmlAttr(n, "order");
+
+    vkXmlSetAttr(loadparm, n, "loadparm");
+    if (*loadparm && vkDomainLoadparmParse(*loadparm) < 0)
+        return -1;
 
     if (vkDomainParseUInt(v, order) < 0 || *order == 0) {
         vkReportError(VIR_ERR_XML_DETAIL,
@@ -112,6 +116,7 @@ parseDisk(xmlNodePtr node, vkDomainDiskDef *d, unsigned int flags)
                       device);
         return -1;
     }
+    vkXmlKeepAttrs(&d->attrs, node, "", (const char *const[]){ "type", "device", NULL });
     for (n = node->children; n; n = n->next) {
         if (n->type != XML_ELEMENT_NODE)
             continue;
@@ -184,11 +189,12 @@ parseDisk(xmlNodePtr node, vkDomainDiskDef *d, unsigned int flags)
             d->shareable = true;
         } else if (NAME_IS(n, "transient")) {
             d->transient = true;
+            vkXmlSetAttr(&d->shareBacking, n, "shareBacking");
         } else if (NAME_IS(n, "serial")) {
             g_free(d->serial);
             d->serial = vkXmlText(n);
         } else if (NAME_IS(n, "boot")) {
-            if (parseBootOrder(n, "disk", &d->bootIndex) < 0)
+            if (parseBootOrder(n, "disk", &d->bootIndex, &d->loadparm) < 0)
                 return -1;
         } else if (NAME_IS(n, "address")) {
             vkXmlElemFree(d->address);
@@ -225,21 +231,6 @@ parseDisk(xmlNodePtr node, vkDomainDiskDef *d, unsigned int flags)
     return 0;
 }
 
-/* Keeps node's attributes but those in skip, their names prefixed. */
-static void
-keepAttrs(GPtrArray **attrs, xmlNodePtr node, const char *prefix, const char *const *skip)
-{
-    for (xmlAttrPtr a = node->properties; a; a = a->next) {
-        const char *an = (const char *)a->name;
-        if (g_strv_contains(skip, an))
-            continue;
-        if (!*attrs)
-            *attrs = g_ptr_array_new_with_free_func(g_free);
-        g_ptr_array_add(*attrs, g_strconcat(prefix, an, NULL));
-        g_ptr_array_add(*attrs, g_strdup(vkXmlAttr(node, an)));
-    }
-}
-
 static int
 parseNet(xmlNodePtr node, vkDomainNetDef *net)
 {
@@ -258,13 +249,13 @@ parseNet(xmlNodePtr node, vkDomainNetDef *net)
                       "invalid interface type '%s' in <interface>", type);
         return -1;
     }
-    keepAttrs(&net->attrs, node, "", skipType);
+    vkXmlKeepAttrs(&net->attrs, node, "", skipType);
     for (n = node->children; n; n = n->next) {
         if (n->type != XML_ELEMENT_NODE)
             continue;
         if (NAME_IS(n, "mac")) {
             const char *mac = vkXmlAttr(n, "address");
-            keepAttrs(&net->attrs, n, "mac:", skipAddress);
+            vkXmlKeepAttrs(&net->attrs, n, "mac:", skipAddress);
             if (vkConfMACParse(mac, net->mac) < 0) {
                 vkReportError(VIR_ERR_XML_DETAIL,
                               "invalid mac address '%s' in <interface><mac>",
@@ -298,13 +289,13 @@ parseNet(xmlNodePtr node, vkDomainNetDef *net)
             }
         } else if (NAME_IS(n, "target")) {
             vkXmlSetAttr(&net->ifname, n, "dev");
-            keepAttrs(&net->attrs, n, "target:", skipDev);
+            vkXmlKeepAttrs(&net->attrs, n, "target:", skipDev);
         } else if (NAME_IS(n, "model")) {
             vkXmlSetAttr(&net->model, n, "type");
         } else if (NAME_IS(n, "script")) {
             vkXmlSetAttr(&net->script, n, "path");
         } else if (NAME_IS(n, "boot")) {
-            if (parseBootOrder(n, "interface", &net->bootIndex) < 0)
+            if (parseBootOrder(n, "interface", &net->bootIndex, &net->loadparm) < 0)
                 return -1;
         } else if (NAME_IS(n, "address")) {
             vkXmlElemFree(net->address);
@@ -441,14 +432,16 @@ static int
 parseFS(xmlNodePtr node, vkDomainFSDef *fs)
 {
     xmlNodePtr n;
+    bool virtiofs = false;
 
     fs->type = g_strdup(vkXmlAttr(node, "type") ?: "mount");
     vkXmlSetAttr(&fs->accessmode, node, "accessmode");
-    if (!fs->accessmode && strcmp(fs->type, "mount") == 0)
-        fs->accessmode = g_strdup("passthrough");
+    vkXmlKeepAttrs(&fs->attrs, node, "", (const char *const[]){ "type", "accessmode", NULL });
     for (n = node->children; n; n = n->next) {
         if (n->type != XML_ELEMENT_NODE)
             continue;
+        if (NAME_IS(n, "driver"))
+            virtiofs = g_strcmp0(vkXmlAttr(n, "type"), "virtiofs") == 0;
         if (NAME_IS(n, "source") && n->properties && !fs->src) {
             fs->srcAttr = g_strdup((const char *)n->properties->name);
             vkXmlSetAttr(&fs->src, n, fs->srcAttr);
@@ -466,6 +459,9 @@ parseFS(xmlNodePtr node, vkDomainFSDef *fs)
             vkXmlKeep(&fs->extra, n);
         }
     }
+    /* virtiofs has no access modes: only 9p defaults to passthrough */
+    if (!fs->accessmode && strcmp(fs->type, "mount") == 0 && !virtiofs)
+        fs->accessmode = g_strdup("passthrough");
     if (!fs->dst || !*fs->dst) {
         vkReportError(VIR_ERR_NO_TARGET,
                       "filesystem '%s' has no <target dir=''>",
@@ -562,6 +558,8 @@ vkDomainDeviceParseNode(xmlNodePtr node, const char *virtType,
     }
     if (r < 0)
         vkDomainDeviceDefClear(dev);
+    else if (flags & VK_DOMAIN_PARSE_INACTIVE)
+        vkDomainDeviceDropLive(dev);
     return r;
 }
 
@@ -669,9 +667,9 @@ sortControllers(GPtrArray *a)
         vkDomainControllerDef *c = in->pdata[i];
         gint at = -1;
 
-        /* only USB so far: the PCI controllers the QEMU defaults add are
+        /* not PCI: the PCI controllers the QEMU defaults add are
          * appended, not inserted, and would move on a second define */
-        for (gint k = (gint)a->len - 1; k >= 0 && strcmp(c->type, "usb") == 0; k--) {
+        for (gint k = (gint)a->len - 1; k >= 0 && strcmp(c->type, "pci") != 0; k--) {
             vkDomainControllerDef *o = a->pdata[k];
             if (strcmp(o->type, c->type) != 0)
                 continue;
@@ -764,13 +762,19 @@ vkDomainDefPostParseDevices(vkDomainDef *def, const char *driverTypes)
     if ((a = def->priv->devs[VK_DOMAIN_DEVICE_CHR])) {
         int nserial = 0, nparallel = 0, nconsole = 0;
         vkDomainChrDef *firstSerial = NULL;
+        /* a port left out: past the highest serial, or earlier parallel, port */
+        for (i = 0; i < a->len; i++) {
+            if (((vkDomainChrDef *)a->pdata[i])->kind == VK_DOMAIN_CHR_SERIAL)
+                nserial = MAX(nserial, chrTargetPort(a->pdata[i]) + 1);
+        }
         for (i = 0; i < a->len; i++) {
             vkDomainChrDef *c = a->pdata[i];
             if (c->kind == VK_DOMAIN_CHR_SERIAL || c->kind == VK_DOMAIN_CHR_PARALLEL) {
                 int *counter = c->kind == VK_DOMAIN_CHR_SERIAL ? &nserial : &nparallel;
                 if (chrTargetPort(c) < 0)
-                    chrSetTargetPort(c, *counter);
-                (*counter)++;
+                    chrSetTargetPort(c, (*counter)++);
+                else
+                    *counter = MAX(*counter, chrTargetPort(c) + 1);
                 if (!firstSerial && c->kind == VK_DOMAIN_CHR_SERIAL)
                     firstSerial = c;
             } else if (c->kind == VK_DOMAIN_CHR_CONSOLE) {
@@ -782,7 +786,7 @@ vkDomainDefPostParseDevices(vkDomainDef *def, const char *driverTypes)
         vkDomainChrConsoleCompat(def, firstSerial, nconsole);
     }
 
-    if (vkDomainDefGenericValidate(def) < 0)
+    if (vkDomainChrSourcesCheck(def) < 0 || vkDomainDefGenericValidate(def) < 0)
         return -1;
     vkDomainDefAddDefaults(def, driverTypes);
     if ((a = def->priv->devs[VK_DOMAIN_DEVICE_VIDEO]) && a->len) {

@@ -618,12 +618,23 @@ static int
 checkSeclabels(xmlNodePtr root)
 {
     static const char *const types[] = { "none", "dynamic", "static", NULL };
+    g_autoptr(GPtrArray) models = g_ptr_array_new();
 
     for (xmlNodePtr n = root->children; n; n = n->next) {
-        const char *type;
+        const char *type, *model;
 
-        if (n->type != XML_ELEMENT_NODE || !NAME_IS(n, "seclabel") ||
-            !(type = vkXmlAttr(n, "type")))
+        if (n->type != XML_ELEMENT_NODE || !NAME_IS(n, "seclabel"))
+            continue;
+        /* one label per security driver */
+        if ((model = vkXmlAttr(n, "model"))) {
+            if (g_ptr_array_find_with_equal_func(models, model, g_str_equal, NULL)) {
+                vkReportError(VIR_ERR_XML_DETAIL,
+                              "seclabel for model %s is already provided", model);
+                return -1;
+            }
+            g_ptr_array_add(models, (gpointer)model);
+        }
+        if (!(type = vkXmlAttr(n, "type")))
             continue;
         if (!g_strv_contains(types, type)) {
             vkReportError(VIR_ERR_XML_ERROR,
@@ -680,8 +691,11 @@ vkDomainDefParseNode(vkXmlNodePtr root, const char *virtType,
         def->id = (int)v;
     }
 
-    if (checkSeclabels(root) < 0 || parseTop(def, root, flags, &haveUUID) < 0)
+    if (checkSeclabels(root) < 0 || parseTop(def, root, flags, &haveUUID) < 0 ||
+        vkDomainDiskSourceCheck(def) < 0)
         return NULL;
+    if (flags & VK_DOMAIN_PARSE_INACTIVE)
+        vkDomainDefDropLive(def);
 
     if (vkDomainNameCheck(def->name) < 0)
         return NULL;

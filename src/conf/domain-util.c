@@ -56,7 +56,7 @@ const char *const vkDomainOtherDeviceTable[] = {
  * (see domain-format.c for the split points). */
 const char *const vkDomainTopExtraTable[] = {
     "genid", "blkiotune", "memtune", "memoryBacking", "iothreads",
-    "iothreadids", "vcpus", "cputune", "numatune", "resource", "sysinfo",
+    "iothreadids", "defaultiothread", "vcpus", "cputune", "numatune", "resource", "sysinfo",
     "bootloader", "bootloader_args", "idmap", "pm", "perf", "seclabel",
     "keywrap", "launchSecurity", NULL,
 };
@@ -254,6 +254,10 @@ vkDomainDevicePayloadFree(int type, void *payload)
     switch ((vkDomainDeviceType)type) {
     case VK_DOMAIN_DEVICE_DISK: {
         vkDomainDiskDef *d = payload;
+        if (d->attrs)
+            g_ptr_array_unref(d->attrs);
+        g_free(d->shareBacking);
+        g_free(d->loadparm);
         g_free(d->driverName);
         g_free(d->driverType);
         g_free(d->driverCache);
@@ -289,6 +293,8 @@ vkDomainDevicePayloadFree(int type, void *payload)
         vkDomainFSDef *f = payload;
         g_free(f->type);
         g_free(f->accessmode);
+        if (f->attrs)
+            g_ptr_array_unref(f->attrs);
         g_free(f->srcAttr);
         g_free(f->src);
         g_free(f->dst);
@@ -307,6 +313,7 @@ vkDomainDevicePayloadFree(int type, void *payload)
         g_free(n->ifname);
         g_free(n->model);
         g_free(n->script);
+        g_free(n->loadparm);
         if (n->attrs)
             g_ptr_array_unref(n->attrs);
         if (n->extra)

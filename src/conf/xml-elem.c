@@ -480,3 +480,17 @@ vkXmlElemSortChildren(vkXmlElem *e, const char *const *order)
         c->pdata[j] = x;
     }
 }
+
+void
+vkXmlKeepAttrs(GPtrArray **attrs, xmlNodePtr node, const char *prefix, const char *const *skip)
+{
+    for (xmlAttrPtr a = node->properties; a; a = a->next) {
+        const char *an = (const char *)a->name;
+        if (g_strv_contains(skip, an))
+            continue;
+        if (!*attrs)
+            *attrs = g_ptr_array_new_with_free_func(g_free);
+        g_ptr_array_add(*attrs, g_strconcat(prefix, an, NULL));
+        g_ptr_array_add(*attrs, g_strdup(vkXmlAttr(node, an)));
+    }
+}

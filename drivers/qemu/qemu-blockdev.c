@@ -488,6 +488,11 @@ deviceHead(vkJSON *props, const vkDomainDef *def, const vkDomainDiskDef *d)
         unsupported("disk device 'lun' of disk '%s' needs bus 'scsi'", d->dst);
         return -1;
     }
+    if (vkXmlPairGet(d->attrs, "model") && strcmp(bus, "virtio") != 0) {
+        unsupported("disk model '%s' of disk '%s' on bus '%s'",
+                    vkXmlPairGet(d->attrs, "model"), d->dst, bus);
+        return -1;
+    }
     if (strcmp(bus, "virtio") == 0) {
         const char *iothread = driverAttr(d, "iothread");
 
@@ -496,7 +501,18 @@ deviceHead(vkJSON *props, const vkDomainDef *def, const vkDomainDiskDef *d)
                         vkDomainDiskDeviceTable[d->device], d->dst);
             return -1;
         }
-        vkJSONObjectAppendString(props, "driver", "virtio-blk-pci");
+        const char *model = vkXmlPairGet(d->attrs, "model");
+
+        if (model && strcmp(model, "virtio") != 0 && strcmp(model, "virtio-transitional") != 0 &&
+            strcmp(model, "virtio-non-transitional") != 0) {
+            unsupported("disk model '%s' of disk '%s'", model, d->dst);
+            return -1;
+        }
+        vkJSONObjectAppendString(props, "driver",
+                                 g_strcmp0(model, "virtio-transitional") == 0 ?
+                                 "virtio-blk-pci-transitional" :
+                                 g_strcmp0(model, "virtio-non-transitional") == 0 ?
+                                 "virtio-blk-pci-non-transitional" : "virtio-blk-pci");
         if (driverAttr(d, "ioeventfd"))
             vkJSONObjectAppendBool(props, "ioeventfd",
                                    strcmp(driverAttr(d, "ioeventfd"), "on") == 0);

@@ -56,6 +56,9 @@ void vkXmlKeep(GPtrArray **list, xmlNodePtr node);
  * use) as name, value pairs, their names prefixed. */
 void vkXmlKeepAttrs(GPtrArray **attrs, xmlNodePtr node, const char *prefix,
                     const char *const *skip);
+/* The value of name among the name, value pairs of attrs; NULL when
+ * absent (attrs may be NULL). */
+const char *vkXmlPairGet(const GPtrArray *attrs, const char *name);
 void vkXmlElemFormat(GString *buf, const vkXmlElem *e, int indent);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(vkXmlElem, vkXmlElemFree)
 

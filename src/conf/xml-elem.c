@@ -494,3 +494,13 @@ vkXmlKeepAttrs(GPtrArray **attrs, xmlNodePtr node, const char *prefix, const cha
         g_ptr_array_add(*attrs, g_strdup(vkXmlAttr(node, an)));
     }
 }
+
+const char *
+vkXmlPairGet(const GPtrArray *attrs, const char *name)
+{
+    for (guint i = 0; attrs && i + 1 < attrs->len; i += 2) {
+        if (strcmp(attrs->pdata[i], name) == 0)
+            return attrs->pdata[i + 1];
+    }
+    return NULL;
+}

@@ -11,6 +11,8 @@ plus options:
                     FLAG is set in flags (e.g. VIR_DOMAIN_XML_SECURE), or
                     when an argument has a value (secure=arg==VALUE)
     member=name     driver member to call (default: the name without 'vir')
+    fallback=VALUE  a driver without the member answers VALUE through the
+                    last (pointer) argument instead of being unsupported
 
 Outputs:
     hypervisor-driver-table.h   struct _virHypervisorDriver
@@ -228,8 +230,12 @@ def main(incdir, deffile, out_h, out_c, out_syms):
         else:
             table = "vkConnFamilyDriver(vkconn, %s)" % fam
         c.append("    if (!%s->%s) {" % (table, member))
-        c.append("        vkReportUnsupported(vkconn, %s, __func__);" % errdom)
-        c.append("        goto error;")
+        if "fallback" in opts:
+            c.append("        *%s = %s;" % (args[-1][1], opts["fallback"]))
+            c.append("        return 0;")
+        else:
+            c.append("        vkReportUnsupported(vkconn, %s, __func__);" % errdom)
+            c.append("        goto error;")
         c.append("    }")
         call = "%s->%s(%s)" % (table, member, ", ".join(n for _, n in args))
         if ret == "void":

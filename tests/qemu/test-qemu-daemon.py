@@ -30,6 +30,10 @@ def main():
         daemon = bed.start()
         for name in ("vkq1", "vkq2"):
             bed.define(name, vktest.micro_domxml(name, MICRO, bed.vtype, root))
+        # the QEMU driver has no library version of its own: the daemon's
+        # library answers, as libvirt's does (virsh version --daemon)
+        out = virsh(daemon.rw, "version", "--daemon").stdout
+        assert "Running against daemon: 9.0.0" in out, out
         virsh(daemon.rw, "start", "vkq1")
         virsh(daemon.rw, "autostart", "vkq2")
         assert "Autostart:      enable" in virsh(daemon.rw, "dominfo", "vkq2").stdout

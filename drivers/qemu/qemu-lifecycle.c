@@ -309,17 +309,28 @@ static const vkQemuMonitorCallbacks monitorCallbacks = {
     .eof = onMonitorEOF,
 };
 
+/* The last KiB QEMU wrote to its log since offset from (where this start
+ * began: the log keeps earlier starts of the same domain). */
 static char *
-logTail(const char *path)
+logTail(const char *path, gsize from)
 {
     g_autofree char *text = NULL;
     gsize len = 0;
     const char *p;
 
-    if (!g_file_get_contents(path, &text, &len, NULL) || len == 0)
+    if (!g_file_get_contents(path, &text, &len, NULL) || len <= from)
         return g_strdup("(no output from QEMU)");
-    p = len > 1024 ? text + len - 1024 : text;
+    p = len - from > 1024 ? text + len - 1024 : text + from;
     return g_strstrip(g_strdup(p));
+}
+
+/* The log's size before a start, so its error quotes that start only. */
+static gsize
+logSize(const char *path)
+{
+    GStatBuf sb;
+
+    return g_stat(path, &sb) == 0 ? (gsize)sb.st_size : 0;
 }
 
 /* Where QEMU is in the saved state (it shares the file offset with our
@@ -397,7 +408,8 @@ runIncoming(vkQemuState *st, vkQemuDomain *obj, vkQemuRun *run, vkQemuMonitor *m
  * Unlocked; the pidfd stays open for the caller to close locked, since a
  * destroy may be dup()ing it. */
 static void
-startAbort(vkQemuDomain *obj, vkQemuRun *run, const char *logPath, bool destroyed)
+startAbort(vkQemuDomain *obj, vkQemuRun *run, const char *logPath, gsize logStart,
+           bool destroyed)
 {
     g_autofree char *tail = NULL;
     g_autofree char *first = g_strdup(vkErrorIsSet() ? vkErrorGetLast()->message : "");
@@ -409,7 +421,7 @@ startAbort(vkQemuDomain *obj, vkQemuRun *run, const char *logPath, bool destroye
         vkReportError(VIR_ERR_OPERATION_FAILED,
                       "domain '%s' was destroyed while it was starting", obj->name);
     } else {
-        tail = logTail(logPath);
+        tail = logTail(logPath, logStart);
         vkReportError(VIR_ERR_OPERATION_FAILED, "QEMU for domain '%s' failed to start: %s%s%s",
                       obj->name, first, *first ? ": " : "", tail);
     }
@@ -437,6 +449,7 @@ vkQemuStartDomain(vkQemuState *st, vkQemuDomain *obj, unsigned int flags,
     int rc;
     g_auto(vkQemuNetPlan) net = { 0 };   /* our tap fds: closed on return */
     g_autofree char *dir = domainDir(st, obj);
+    gsize logStart;
     int vncPort;
 
     /* Taps first (their names go into the live definition), then
@@ -469,6 +482,7 @@ vkQemuStartDomain(vkQemuState *st, vkQemuDomain *obj, unsigned int flags,
     obj->starting = run;
     vkQemuSetState(obj, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_STARTING_UP);
 
+    logStart = logSize(logPath);
     g_mutex_unlock(&st->lock);
     rc = vkQemuProcessLaunchFds(argv, run->monitorPath, logPath, st->runDir,
                                 (const int *)(void *)net.passFds->data, net.passFds->len,
@@ -535,7 +549,7 @@ vkQemuStartDomain(vkQemuState *st, vkQemuDomain *obj, unsigned int flags,
     g_mutex_lock(&st->lock);
     destroyed = run->stopReason == VIR_DOMAIN_SHUTOFF_DESTROYED;
     g_mutex_unlock(&st->lock);
-    startAbort(obj, run, logPath, destroyed);
+    startAbort(obj, run, logPath, logStart, destroyed);
     g_mutex_lock(&st->lock);
     close(run->pidfd);
     run->pidfd = -1;

@@ -59,6 +59,20 @@ builtin(const vkDomainDef *def, const vkDomainControllerDef *ct)
     return false;
 }
 
+bool
+vkQemuSataIsBuiltin(const vkDomainDef *def, unsigned int idx)
+{
+    GPtrArray *a = def->priv ? def->priv->devs[VK_DOMAIN_DEVICE_CONTROLLER] : NULL;
+
+    for (guint i = 0; a && i < a->len; i++) {
+        const vkDomainControllerDef *ct = a->pdata[i];
+
+        if (strcmp(ct->type, "sata") == 0 && ct->idx == (int)idx)
+            return builtin(def, ct);
+    }
+    return false;
+}
+
 static int
 pciController(cmdBuf *b, const vkDomainControllerDef *ct, GString *d)
 {

@@ -53,4 +53,8 @@ int vkQemuValidateDef(const vkDomainDef *def);
  * a start makes of what define keeps (a secret, a host device). */
 int vkQemuValidateLive(const vkDomainDef *def);
 
+/* Whether SATA controller idx is q35's own AHCI (00:1f.2), which QEMU
+ * makes itself under the id "ide": its disks sit on bus ide.UNIT. */
+bool vkQemuSataIsBuiltin(const vkDomainDef *def, unsigned int idx);
+
 #endif

@@ -534,8 +534,11 @@ deviceHead(vkJSON *props, const vkDomainDef *def, const vkDomainDiskDef *d)
             vkJSONObjectAppendString(props, "bus", b);
             vkJSONObjectAppendInt(props, "unit", addrNum(a, "unit"));
         } else {
-            g_autofree char *b = g_strdup_printf("sata%u.%u", addrNum(a, "controller"),
-                                                 addrNum(a, "unit"));
+            unsigned int ctrl = addrNum(a, "controller");
+            g_autofree char *b = vkQemuSataIsBuiltin(def, ctrl) ?
+                g_strdup_printf("ide.%u", addrNum(a, "unit")) :
+                g_strdup_printf("sata%u.%u", ctrl, addrNum(a, "unit"));
+
             vkJSONObjectAppendString(props, "bus", b);
         }
     } else if (strcmp(bus, "scsi") == 0) {

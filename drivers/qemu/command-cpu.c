@@ -316,6 +316,27 @@ planMemory(cmdBuf *b, memPlan *mp)
     return 0;
 }
 
+/* What aligning every NUMA cell up to 1 MiB adds to the guest's memory,
+ * in KiB: QEMU rounds -m to its own granule and wants the cells to sum to
+ * it exactly, so cells are aligned as libvirt aligns them on x86 and -m
+ * grows by the same amount. */
+static unsigned long long
+numaAlignment(const vkXmlElem *numa)
+{
+    unsigned long long added = 0;
+
+    for (guint i = 0; numa && numa->children && i < numa->children->len; i++) {
+        const vkXmlElem *cell = numa->children->pdata[i];
+        unsigned long long kib = 0;
+
+        if (strcmp(cell->name, "cell") == 0 &&
+            vkConfScaleToKiB(vkXmlElemGetAttr(cell, "memory"),
+                             vkXmlElemGetAttr(cell, "unit"), &kib) == 0 && kib % 1024)
+            added += 1024 - kib % 1024;
+    }
+    return added;
+}
+
 /* -numa node per <cell>, each with its own RAM backend. */
 static int
 numaCells(cmdBuf *b, const vkXmlElem *numa, const memPlan *mp)
@@ -342,6 +363,7 @@ numaCells(cmdBuf *b, const vkXmlElem *numa, const memPlan *mp)
             unsupported("memory of NUMA cell %s of domain '%s'", id, b->def->name);
             return -1;
         }
+        kib = (kib + 1023) / 1024 * 1024;
         if (cellAccess)
             g_string_append_printf(props, ",share=%s",
                                    strcmp(cellAccess, "shared") == 0 ? "on" : "off");
@@ -446,6 +468,7 @@ vkQemuCmdCpu(cmdBuf *b)
     unsigned int vcpus = def->vcpus ? def->vcpus : 1;
     unsigned int maxv = def->maxVcpus ? def->maxVcpus : vcpus;
     memPlan mp = { 0 };
+    unsigned long long ram;
     int ret = -1;
 
     for (guint i = 0; cpu && cpu->extra && i < cpu->extra->len; i++) {
@@ -455,14 +478,15 @@ vkQemuCmdCpu(cmdBuf *b)
     if (cpuModel(b) < 0 || planMemory(b, &mp) < 0 || checkVcpus(b) < 0)
         goto cleanup;
 
+    ram = def->maxMemory + numaAlignment(numa);
     add(b, "-m");
     if (def->memoryHotplugMax)
-        addf(b, "size=%lluk,slots=%u,maxmem=%lluk", def->maxMemory, def->memorySlots,
+        addf(b, "size=%lluk,slots=%u,maxmem=%lluk", ram, def->memorySlots,
              def->memoryHotplugMax);
-    else if (def->maxMemory % 1024 == 0)
-        addf(b, "%llu", def->maxMemory / 1024);
+    else if (ram % 1024 == 0)
+        addf(b, "%llu", ram / 1024);
     else
-        addf(b, "size=%lluk", def->maxMemory);
+        addf(b, "size=%lluk", ram);
     if (mp.type && !numa) {
         add(b, "-object");
         addf(b, "%s,id=pc.ram,size=%llu%s", mp.type, def->maxMemory * 1024, mp.props->str);

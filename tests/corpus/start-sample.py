@@ -10,7 +10,8 @@ destroyed again.  Each outcome is one of:
              naming what QEMU here cannot do (kept at define, as libvirt)
   host       a host resource the input names is missing here (a host
              device, a network or pool, a server it connects to, a shared
-             directory, a firmware file, a QEMU module, an emulator)
+             directory, a firmware file, a QEMU module, an audio device,
+             an emulator, or KVM itself where TCG stands in for it)
 
 libvirt's own expected refusals (inputs with a .err beside them) are not
 sampled.  A disk image or block device the input names that does not
@@ -39,7 +40,8 @@ HOST = re.compile(r"No such file or directory|Could not open|cannot access|does 
                   r"Cannot allocate memory|failed to find|host PCI device|"
                   r"not available on this host|No space left|Network not found|"
                   r"Storage pool not found|no storage pool|Name or service not known|"
-                  r"Connection refused|Could not read directory|module [\w-]+ not found", re.I)
+                  r"Connection refused|Could not read directory|module [\w-]+ not found|"
+                  r"Could not init .* audio driver|kernel doesn't allow", re.I)
 CONFIG_UNSUPPORTED = 67
 
 

@@ -19,28 +19,6 @@
 #define VIR_FROM_THIS VIR_FROM_DOMAIN
 #include "util/error.h"
 
-static vkXmlElem *
-child(const vkXmlElem *e, const char *name)
-{
-    for (guint i = 0; e && e->children && i < e->children->len; i++) {
-        vkXmlElem *c = e->children->pdata[i];
-        if (strcmp(c->name, name) == 0)
-            return c;
-    }
-    return NULL;
-}
-
-static void
-dropAttr(vkXmlElem *e, const char *name)
-{
-    for (guint i = 0; e && e->attrs && i + 1 < e->attrs->len; i += 2) {
-        if (strcmp(e->attrs->pdata[i], name) == 0) {
-            g_ptr_array_remove_range(e->attrs, i, 2);
-            return;
-        }
-    }
-}
-
 static void
 dropChildren(GPtrArray *list, const char *name)
 {
@@ -107,7 +85,7 @@ usbdevRule(vkXmlElem *u)
 
     for (guint k = 0; any[k]; k++) {
         if (g_strcmp0(vkXmlElemGetAttr(u, any[k]), "-1") == 0)
-            dropAttr(u, any[k]);
+            vkXmlElemRemoveAttr(u, any[k]);
     }
     v = vkXmlElemGetAttr(u, "version");
     if (v && (dot = strchr(v, '.')) && strlen(dot + 1) == 1) {
@@ -128,7 +106,7 @@ iscsiName(const char *protocol, const char *name)
 static void
 otherRules(vkXmlElem *dev)
 {
-    vkXmlElem *src = child(dev, "source");
+    vkXmlElem *src = vkXmlElemChild(dev, "source");
     g_autofree char *name = NULL;
 
     if (strcmp(dev->name, "redirfilter") == 0) {
@@ -158,7 +136,7 @@ backingOrder(vkXmlElem *b)
 {
     static const char *const order[] = { "format", "source", "backingStore", NULL };
 
-    for (; b; b = child(b, "backingStore"))
+    for (; b; b = vkXmlElemChild(b, "backingStore"))
         vkXmlElemSortChildren(b, order);
 }
 
@@ -363,7 +341,7 @@ numaDistances(vkDomainCpuDef *cpu)
         cells[id] = c;
     }
     for (long i = 0; i < n; i++) {
-        vkXmlElem *ds = child(cells[i], "distances");
+        vkXmlElem *ds = vkXmlElemChild(cells[i], "distances");
         for (guint k = 0; ds && ds->children && k < ds->children->len; k++) {
             long j = idAttr(ds->children->pdata[k], "id", n);
             long v = idAttr(ds->children->pdata[k], "value", 256);
@@ -385,7 +363,7 @@ numaDistances(vkDomainCpuDef *cpu)
         }
     }
     for (long i = 0; i < n; i++) {
-        vkXmlElem *ds = child(cells[i], "distances");
+        vkXmlElem *ds = vkXmlElemChild(cells[i], "distances");
         if (!d[i * n + i])
             continue;
         if (!ds) {
@@ -440,7 +418,7 @@ vkDomainDefCanonicalRules(vkDomainDef *def)
         vkXmlElem *e = p->osExtra->pdata[i];
         if (strcmp(e->name, "bootmenu") == 0 &&
             g_strcmp0(vkXmlElemGetAttr(e, "enable"), "no") == 0)
-            dropAttr(e, "timeout");
+            vkXmlElemRemoveAttr(e, "timeout");
     }
     for (int t = 0; t < VK_DOMAIN_DEVICE_LAST; t++) {
         for (guint i = 0; p->devs[t] && i < p->devs[t]->len; i++) {
@@ -487,9 +465,9 @@ vkDomainLoadparmParse(char *loadparm)
 static void
 dropIndexes(vkXmlElem *b)
 {
-    for (; b; b = child(b, "backingStore")) {
-        dropAttr(b, "index");
-        dropAttr(child(b, "source"), "index");
+    for (; b; b = vkXmlElemChild(b, "backingStore")) {
+        vkXmlElemRemoveAttr(b, "index");
+        vkXmlElemRemoveAttr(vkXmlElemChild(b, "source"), "index");
     }
 }
 
@@ -500,7 +478,7 @@ vkDomainDeviceDropLive(vkDomainDeviceDef *dev)
         vkDomainDiskDef *d = dev->data.disk;
 
         /* backing chain indexes name a running domain's block nodes */
-        dropAttr(d->srcRest, "index");
+        vkXmlElemRemoveAttr(d->srcRest, "index");
         for (guint i = 0; d->extra && i < d->extra->len; i++) {
             vkXmlElem *e = d->extra->pdata[i];
             if (strcmp(e->name, "backingStore") == 0)
@@ -513,13 +491,13 @@ vkDomainDeviceDropLive(vkDomainDeviceDef *dev)
             vkXmlElem *s = d->srcRest->children->pdata[i];
             if (strcmp(s->name, "seclabel") != 0 || !vkXmlElemGetAttr(s, "labelskip"))
                 continue;
-            dropAttr(s, "labelskip");
+            vkXmlElemRemoveAttr(s, "labelskip");
             if (!(s->children && s->children->len) && !vkXmlElemGetAttr(s, "relabel"))
                 g_ptr_array_remove_index(d->srcRest->children, i);
         }
     } else if (dev->type == VK_DOMAIN_DEVICE_CHR) {
         /* whether the guest agent is connected */
-        dropAttr(dev->data.chr->target, "state");
+        vkXmlElemRemoveAttr(dev->data.chr->target, "state");
     }
 }
 

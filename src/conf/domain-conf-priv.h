@@ -32,6 +32,10 @@ vkXmlElem *vkXmlElemFromNode(xmlNodePtr node);
 vkXmlElem *vkXmlElemCopy(const vkXmlElem *e);
 void vkXmlElemFree(vkXmlElem *e);
 const char *vkXmlElemGetAttr(const vkXmlElem *e, const char *name);
+/* e's first child element called name, or NULL (e may be NULL). */
+vkXmlElem *vkXmlElemChild(const vkXmlElem *e, const char *name);
+/* Removes attribute name from e, if e has it. */
+void vkXmlElemRemoveAttr(vkXmlElem *e, const char *name);
 void vkXmlElemSetAttr(vkXmlElem *e, const char *name, const char *value);
 bool vkXmlElemEqual(const vkXmlElem *a, const vkXmlElem *b);
 /* Reorders e's children by their name's place in order[] (NULL-ended),

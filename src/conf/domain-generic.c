@@ -16,28 +16,6 @@
 #include "conf/cpuset.h"
 #include "conf/domain-conf-priv.h"
 
-static vkXmlElem *
-childNamed(const vkXmlElem *e, const char *name)
-{
-    for (guint i = 0; e && e->children && i < e->children->len; i++) {
-        vkXmlElem *c = e->children->pdata[i];
-        if (strcmp(c->name, name) == 0)
-            return c;
-    }
-    return NULL;
-}
-
-static void
-removeAttr(vkXmlElem *e, const char *name)
-{
-    for (guint i = 0; e->attrs && i + 1 < e->attrs->len; i += 2) {
-        if (strcmp(e->attrs->pdata[i], name) == 0) {
-            g_ptr_array_remove_range(e->attrs, i, 2);
-            return;
-        }
-    }
-}
-
 /* Rewrites attribute name of e as a canonical list; a list that does not
  * parse is left for whoever uses it to refuse. */
 static void
@@ -207,7 +185,7 @@ resctrlTunes(vkXmlElem *tune, unsigned int nvcpus)
             continue;
         }
         vkXmlElemSetAttr(e, "vcpus", list);
-        removeAttr(e, "id");
+        vkXmlElemRemoveAttr(e, "id");
         for (guint j = 0; e->children && j < e->children->len; j++)
             canonicalList(e->children->pdata[j], "vcpus");
         if (strcmp(e->name, "memorytune") == 0)
@@ -366,12 +344,12 @@ static void
 otherDeviceRules(vkXmlElem *dev)
 {
     if (strcmp(dev->name, "shmem") == 0) {
-        if (!childNamed(dev, "model"))
+        if (!vkXmlElemChild(dev, "model"))
             vkXmlElemSetAttr(addChild(dev, "model", 0), "type", "ivshmem");
-    } else if (strcmp(dev->name, "rng") == 0 && childNamed(dev, "backend") &&
-               g_strcmp0(vkXmlElemGetAttr(childNamed(dev, "backend"), "model"), "random") == 0 &&
-               !childNamed(dev, "backend")->text) {
-        childNamed(dev, "backend")->text = g_strdup("/dev/random");
+    } else if (strcmp(dev->name, "rng") == 0 && vkXmlElemChild(dev, "backend") &&
+               g_strcmp0(vkXmlElemGetAttr(vkXmlElemChild(dev, "backend"), "model"), "random") == 0 &&
+               !vkXmlElemChild(dev, "backend")->text) {
+        vkXmlElemChild(dev, "backend")->text = g_strdup("/dev/random");
     }
     if (strcmp(dev->name, "hostdev") == 0) {
         /* a subsystem device is managed='no' unless told */
@@ -381,7 +359,7 @@ otherDeviceRules(vkXmlElem *dev)
     } else if (strcmp(dev->name, "smartcard") == 0 || strcmp(dev->name, "redirdev") == 0) {
         keptChrSources(dev);
     } else if (strcmp(dev->name, "rng") == 0) {
-        keptChrSources(childNamed(dev, "backend") ?: dev);
+        keptChrSources(vkXmlElemChild(dev, "backend") ?: dev);
     }
 }
 
@@ -471,8 +449,8 @@ numaPlacement(vkDomainDef *def)
         if (strcmp(e->name, "numatune") == 0)
             tune = e;
         else if (strcmp(e->name, "cputune") == 0)
-            pinned |= childNamed(e, "vcpupin") || childNamed(e, "emulatorpin") ||
-                      childNamed(e, "iothreadpin");
+            pinned |= vkXmlElemChild(e, "vcpupin") || vkXmlElemChild(e, "emulatorpin") ||
+                      vkXmlElemChild(e, "iothreadpin");
     }
     if (!tune && p->placementAuto) {
         tune = newElem("numatune");
@@ -482,13 +460,13 @@ numaPlacement(vkDomainDef *def)
         mem = addChild(tune, "memory", 0);
         vkXmlElemSetAttr(mem, "mode", "strict");
     }
-    if (!(mem = childNamed(tune, "memory")))
+    if (!(mem = vkXmlElemChild(tune, "memory")))
         return;
     if (!vkXmlElemGetAttr(mem, "placement") && !vkXmlElemGetAttr(mem, "nodeset") &&
         p->placementAuto)
         vkXmlElemSetAttr(mem, "placement", "auto");
     if (g_strcmp0(vkXmlElemGetAttr(mem, "placement"), "auto") == 0) {
-        removeAttr(mem, "nodeset");
+        vkXmlElemRemoveAttr(mem, "nodeset");
         if (!pinned)
             p->placementAuto = true;
     }
@@ -556,7 +534,7 @@ vkDomainDefGenericRules(vkDomainDef *def)
 static vkXmlElem *
 addressOf(vkXmlElem *dev)
 {
-    return childNamed(dev, "address");
+    return vkXmlElemChild(dev, "address");
 }
 
 static int
@@ -636,7 +614,7 @@ checkDisks(vkDomainDef *def)
 static bool
 hasChild(const vkXmlElem *e, const char *name)
 {
-    return childNamed(e, name) != NULL;
+    return vkXmlElemChild(e, name) != NULL;
 }
 
 static int
@@ -682,7 +660,7 @@ checkChardevs(vkDomainDef *def)
 
     /* the chardevs themselves: domain-chr-check.c */
     for (guint i = 0; others && i < others->len && !bad; i++) {
-        vkXmlElem *be = childNamed(others->pdata[i], "backend");
+        vkXmlElem *be = vkXmlElemChild(others->pdata[i], "backend");
         g_autoptr(GPtrArray) srcs = g_ptr_array_new();
 
         if (strcmp(((vkXmlElem *)others->pdata[i])->name, "rng") != 0 || !be ||
@@ -732,7 +710,7 @@ checkHostdevs(vkDomainDef *def)
             vkXmlElem *o = a->pdata[j];
             if (strcmp(o->name, "hostdev") == 0 &&
                 g_strcmp0(vkXmlElemGetAttr(o, "type"), vkXmlElemGetAttr(h, "type")) == 0 &&
-                vkXmlElemEqual(childNamed(o, "source"), childNamed(h, "source"))) {
+                vkXmlElemEqual(vkXmlElemChild(o, "source"), vkXmlElemChild(h, "source"))) {
                 vkReportError(VIR_ERR_XML_ERROR, "%s",
                               "Hostdev already exists in the domain configuration");
                 return -1;

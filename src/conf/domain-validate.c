@@ -18,17 +18,6 @@
 #include "util/error.h"
 
 static vkXmlElem *
-child(const vkXmlElem *e, const char *name)
-{
-    for (guint i = 0; e && e->children && i < e->children->len; i++) {
-        vkXmlElem *c = e->children->pdata[i];
-        if (strcmp(c->name, name) == 0)
-            return c;
-    }
-    return NULL;
-}
-
-static vkXmlElem *
 listNamed(GPtrArray *list, const char *name)
 {
     for (guint i = 0; list && i < list->len; i++) {
@@ -119,7 +108,7 @@ checkPciController(const vkDomainControllerDef *c)
             return -1;
         }
     }
-    if (c->idx == 0 && child(target, "node")) {
+    if (c->idx == 0 && vkXmlElemChild(target, "node")) {
         vkReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
                       "The PCI controller with index=0 can't be associated with a NUMA node");
         return -1;
@@ -166,11 +155,11 @@ checkDisk(const vkDomainDiskDef *d)
 static int
 checkOther(const vkXmlElem *e)
 {
-    if (strcmp(e->name, "tpm") == 0 && !child(e, "backend")) {
+    if (strcmp(e->name, "tpm") == 0 && !vkXmlElemChild(e, "backend")) {
         vkReportError(VIR_ERR_XML_ERROR, "%s", "missing TPM device backend");
         return -1;
     }
-    if (strcmp(e->name, "shmem") == 0 && child(e, "msi") && !child(e, "server")) {
+    if (strcmp(e->name, "shmem") == 0 && vkXmlElemChild(e, "msi") && !vkXmlElemChild(e, "server")) {
         vkReportError(VIR_ERR_XML_ERROR, "%s", "msi option is only supported with a server");
         return -1;
     }
@@ -218,17 +207,17 @@ checkBootMenu(vkDomainDefPriv *p)
 static bool
 haveNumaCells(vkDomainDefPriv *p)
 {
-    return p->cpu && child(listNamed(p->cpu->extra, "numa"), "cell");
+    return p->cpu && vkXmlElemChild(listNamed(p->cpu->extra, "numa"), "cell");
 }
 
 static int
 checkNumatune(vkDomainDefPriv *p)
 {
     vkXmlElem *tune = listNamed(p->topExtra, "numatune");
-    vkXmlElem *mem = child(tune, "memory");
+    vkXmlElem *mem = vkXmlElemChild(tune, "memory");
     const char *placement = vkXmlElemGetAttr(mem, "placement");
     const char *mode = vkXmlElemGetAttr(mem, "mode");
-    vkXmlElem *memnode = child(tune, "memnode");
+    vkXmlElem *memnode = vkXmlElemChild(tune, "memnode");
 
     if (!tune)
         return 0;
@@ -303,7 +292,7 @@ checkFirmware(vkDomainDef *def)
     if (!p->osFirmware && g_strcmp0(stateless, "no") == 0 && g_strcmp0(ltype, "pflash") != 0)
         return firmwareError("Only pflash loader type permits NVRAM");
     if (g_strcmp0(stateless, "yes") == 0 && nvram) {
-        if (nvram->text || child(nvram, "source"))
+        if (nvram->text || vkXmlElemChild(nvram, "source"))
             return firmwareError("NVRAM is not permitted when loader is stateless");
         if (vkXmlElemGetAttr(nvram, "template"))
             return firmwareError("NVRAM template is not permitted when loader is stateless");

@@ -38,17 +38,6 @@ vkInterfaceDefCopy(const vkInterfaceDef *def)
     return c;
 }
 
-static vkXmlElem *
-child(const vkXmlElem *e, const char *name)
-{
-    for (guint i = 0; e->children && i < e->children->len; i++) {
-        vkXmlElem *c = e->children->pdata[i];
-        if (strcmp(c->name, name) == 0)
-            return c;
-    }
-    return NULL;
-}
-
 static int
 genericXMLError(const char *fmt, const char *arg)
 {
@@ -93,7 +82,7 @@ checkIface(const vkXmlElem *e, int place)
         vkReportError(VIR_ERR_XML_ERROR, "%s", "interface has no name");
         return -1;
     }
-    if (place == TOP && (c = child(e, "start"))) {
+    if (place == TOP && (c = vkXmlElemChild(e, "start"))) {
         const char *mode = vkXmlElemGetAttr(c, "mode");
         if (!mode || (strcmp(mode, "onboot") && strcmp(mode, "none") &&
                       strcmp(mode, "hotplug"))) {
@@ -117,12 +106,12 @@ checkIface(const vkXmlElem *e, int place)
     }
     if (strcmp(type, "ethernet") == 0)
         return 0;
-    if (!(c = child(e, type))) {
+    if (!(c = vkXmlElemChild(e, type))) {
         vkReportError(VIR_ERR_XML_ERROR, "%s interface misses the %s element", type, type);
         return -1;
     }
     if (strcmp(type, "vlan") == 0) {
-        vkXmlElem *dev = child(c, "interface");
+        vkXmlElem *dev = vkXmlElemChild(c, "interface");
 
         if (!vkXmlElemGetAttr(c, "tag")) {
             vkReportError(VIR_ERR_XML_ERROR, "%s", "vlan interface misses the tag attribute");
@@ -160,7 +149,7 @@ vkInterfaceDefParseString(const char *xml)
         return NULL;
     def->name = g_strdup(vkXmlElemGetAttr(def->xml, "name"));
     if (strcmp(vkXmlElemGetAttr(def->xml, "type"), "ethernet") == 0 &&
-        (mac = child(def->xml, "mac")))
+        (mac = vkXmlElemChild(def->xml, "mac")))
         def->mac = g_strdup(vkXmlElemGetAttr(mac, "address"));
     return g_steal_pointer(&def);
 }
@@ -238,7 +227,7 @@ formatIface(GString *buf, const vkXmlElem *e, int indent, int place)
     }
     if (strcmp(type, "ethernet") == 0)
         each(buf, e, "mac", indent + 2);
-    else if ((c = child(e, type)))
+    else if ((c = vkXmlElemChild(e, type)))
         formatHolder(buf, c, indent + 2, strcmp(type, "vlan") == 0 ? IN_VLAN : IN_BRIDGE);
     g_string_append_printf(buf, "%*s</interface>\n", indent, "");
 }

@@ -28,21 +28,9 @@ static const char *const sectionNames[] = {
 };
 
 static vkXmlElem *
-childNamed(const vkXmlElem *e, const char *name)
-{
-    for (guint i = 0; e && e->children && i < e->children->len; i++) {
-        vkXmlElem *c = g_ptr_array_index(e->children, i);
-
-        if (strcmp(c->name, name) == 0)
-            return c;
-    }
-    return NULL;
-}
-
-static vkXmlElem *
 ensureChild(vkXmlElem *e, const char *name)
 {
-    vkXmlElem *c = childNamed(e, name);
+    vkXmlElem *c = vkXmlElemChild(e, name);
 
     if (c)
         return c;

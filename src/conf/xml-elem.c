@@ -504,3 +504,26 @@ vkXmlPairGet(const GPtrArray *attrs, const char *name)
     }
     return NULL;
 }
+
+vkXmlElem *
+vkXmlElemChild(const vkXmlElem *e, const char *name)
+{
+    for (guint i = 0; e && e->children && i < e->children->len; i++) {
+        vkXmlElem *c = e->children->pdata[i];
+
+        if (strcmp(c->name, name) == 0)
+            return c;
+    }
+    return NULL;
+}
+
+void
+vkXmlElemRemoveAttr(vkXmlElem *e, const char *name)
+{
+    for (guint i = 0; e && e->attrs && i + 1 < e->attrs->len; i += 2) {
+        if (strcmp(e->attrs->pdata[i], name) == 0) {
+            g_ptr_array_remove_range(e->attrs, i, 2);
+            return;
+        }
+    }
+}

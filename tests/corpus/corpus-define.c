@@ -20,64 +20,7 @@
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
 
-static void
-quiet(void *opaque, virErrorPtr err)
-{
-    (void)opaque;
-    (void)err;
-}
-
-static char *
-readFile(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    char *buf;
-    long len;
-
-    if (!f)
-        return NULL;
-    if (fseek(f, 0, SEEK_END) < 0 || (len = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) < 0) {
-        fclose(f);
-        return NULL;
-    }
-    buf = malloc((size_t)len + 1);
-    if (buf && fread(buf, 1, (size_t)len, f) != (size_t)len) {
-        free(buf);
-        buf = NULL;
-    }
-    if (buf)
-        buf[len] = '\0';
-    fclose(f);
-    return buf;
-}
-
-static int
-writeResult(const char *outdir, const char *file, const char *ext, const char *text)
-{
-    const char *base = strrchr(file, '/');
-    char path[4096];
-    FILE *f;
-
-    base = base ? base + 1 : file;
-    snprintf(path, sizeof(path), "%s/%.*s.%s", outdir,
-             (int)(strlen(base) > 4 && strcmp(base + strlen(base) - 4, ".xml") == 0
-                   ? strlen(base) - 4 : strlen(base)), base, ext);
-    if (!(f = fopen(path, "w")))
-        return -1;
-    fputs(text, f);
-    return fclose(f);
-}
-
-static void
-recordError(const char *outdir, const char *file)
-{
-    virErrorPtr err = virGetLastError();
-    char buf[8192];
-
-    snprintf(buf, sizeof(buf), "%d %d\n%s\n", err ? err->code : -1, err ? err->domain : -1,
-             err && err->message ? err->message : "(no error set)");
-    writeResult(outdir, file, "err", buf);
-}
+#include "corpus-files.h"
 
 int
 main(int argc, char **argv)
@@ -89,7 +32,7 @@ main(int argc, char **argv)
         fprintf(stderr, "usage: %s URI OUTDIR FILE...\n", argv[0]);
         return 2;
     }
-    virSetErrorFunc(NULL, quiet);
+    virSetErrorFunc(NULL, corpusQuiet);
     /* libvirt's embedded drivers want an event loop registered. */
     if (virEventRegisterDefaultImpl() < 0) {
         fprintf(stderr, "cannot register the event loop\n");
@@ -101,7 +44,7 @@ main(int argc, char **argv)
         return 1;
     }
     for (int i = 3; i < argc; i++) {
-        char *xml = readFile(argv[i]);
+        char *xml = corpusReadFile(argv[i]);
         virDomainPtr dom;
         char *out;
 
@@ -113,14 +56,14 @@ main(int argc, char **argv)
         dom = virDomainDefineXML(conn, xml);
         free(xml);
         if (!dom) {
-            recordError(argv[2], argv[i]);
+            corpusRecordError(argv[2], argv[i]);
             continue;
         }
         if ((out = virDomainGetXMLDesc(dom, VIR_DOMAIN_XML_INACTIVE))) {
-            writeResult(argv[2], argv[i], "xml", out);
+            corpusWriteResult(argv[2], argv[i], "xml", out);
             free(out);
         } else {
-            recordError(argv[2], argv[i]);
+            corpusRecordError(argv[2], argv[i]);
         }
         if (virDomainUndefineFlags(dom, VIR_DOMAIN_UNDEFINE_NVRAM |
                                         VIR_DOMAIN_UNDEFINE_MANAGED_SAVE |

@@ -15,55 +15,7 @@
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
 
-static void
-quiet(void *opaque, virErrorPtr err)
-{
-    (void)opaque;
-    (void)err;
-}
-
-static char *
-readFile(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    char *buf;
-    long len;
-
-    if (!f)
-        return NULL;
-    if (fseek(f, 0, SEEK_END) < 0 || (len = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) < 0) {
-        fclose(f);
-        return NULL;
-    }
-    buf = malloc((size_t)len + 1);
-    if (buf && fread(buf, 1, (size_t)len, f) != (size_t)len) {
-        free(buf);
-        buf = NULL;
-    }
-    if (buf)
-        buf[len] = '\0';
-    fclose(f);
-    return buf;
-}
-
-static void
-record(const char *outdir, const char *file, const char *ext, const char *text)
-{
-    const char *base = strrchr(file, '/');
-    size_t n;
-    char path[4096];
-    FILE *f;
-
-    base = base ? base + 1 : file;
-    n = strlen(base);
-    if (n > 4 && strcmp(base + n - 4, ".xml") == 0)
-        n -= 4;
-    snprintf(path, sizeof(path), "%s/%.*s.%s", outdir, (int)n, base, ext);
-    if ((f = fopen(path, "w"))) {
-        fputs(text, f);
-        fclose(f);
-    }
-}
+#include "corpus-files.h"
 
 /* The root element's type='kvm' becomes type='qemu' (same length + 1). */
 static char *
@@ -96,13 +48,13 @@ main(int argc, char **argv)
         fprintf(stderr, "usage: %s URI OUTDIR FILE...\n", argv[0]);
         return 2;
     }
-    virSetErrorFunc(NULL, quiet);
+    virSetErrorFunc(NULL, corpusQuiet);
     if (virEventRegisterDefaultImpl() < 0 || !(conn = virConnectOpen(argv[1]))) {
         fprintf(stderr, "cannot open %s\n", argv[1]);
         return 1;
     }
     for (int i = 3; i < argc; i++) {
-        char *xml = readFile(argv[i]);
+        char *xml = corpusReadFile(argv[i]);
         char *tcg = xml ? asTCG(xml) : NULL;
         virDomainPtr dom;
 
@@ -115,16 +67,10 @@ main(int argc, char **argv)
         dom = virDomainCreateXML(conn, tcg, 0);
         free(tcg);
         if (!dom) {
-            virErrorPtr err = virGetLastError();
-            char buf[8192];
-
-            snprintf(buf, sizeof(buf), "%d %d\n%s\n", err ? err->code : -1,
-                     err ? err->domain : -1,
-                     err && err->message ? err->message : "(no error set)");
-            record(argv[2], argv[i], "err", buf);
+            corpusRecordError(argv[2], argv[i]);
             continue;
         }
-        record(argv[2], argv[i], "ok", "running\n");
+        corpusWriteResult(argv[2], argv[i], "ok", "running\n");
         if (virDomainDestroy(dom) < 0) {
             fprintf(stderr, "%s: cannot destroy\n", argv[i]);
             failures++;

@@ -67,7 +67,6 @@ cmdCheckpointList(vkshCtl *ctl, const vkshCmd *cmd)
         { "topological", VIR_DOMAIN_CHECKPOINT_LIST_TOPOLOGICAL },
     };
     const char *from = vkshOptString(cmd, "from");
-    bool tree = vkshOptBool(cmd, "tree");
     unsigned int flags = VKSH_OPT_FLAGS(cmd, map);
     g_autoptr(virDomain) dom = NULL;
     virDomainCheckpointPtr start = NULL;
@@ -85,7 +84,7 @@ cmdCheckpointList(vkshCtl *ctl, const vkshCmd *cmd)
         return false;
     }
     if (start) {
-        if (vkshOptBool(cmd, "descendants") || tree)
+        if (vkshOptBool(cmd, "descendants"))
             flags |= VIR_DOMAIN_CHECKPOINT_LIST_DESCENDANTS;
         n = virDomainCheckpointListAllChildren(start, &cps, flags);
     } else {

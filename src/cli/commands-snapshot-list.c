@@ -206,7 +206,6 @@ cmdSnapshotList(vkshCtl *ctl, const vkshCmd *cmd)
         { "topological", VIR_DOMAIN_SNAPSHOT_LIST_TOPOLOGICAL },
     };
     const char *from = vkshOptString(cmd, "from");
-    bool tree = vkshOptBool(cmd, "tree");
     unsigned int flags = VKSH_OPT_FLAGS(cmd, map);
     g_autoptr(virDomain) dom = NULL;
     g_autoptr(virDomainSnapshot) start = NULL;
@@ -230,7 +229,7 @@ cmdSnapshotList(vkshCtl *ctl, const vkshCmd *cmd)
         return false;
     }
     if (start) {
-        if (vkshOptBool(cmd, "descendants") || tree)
+        if (vkshOptBool(cmd, "descendants"))
             flags |= VIR_DOMAIN_SNAPSHOT_LIST_DESCENDANTS;
         n = virDomainSnapshotListAllChildren(start, &snaps, flags);
     } else {

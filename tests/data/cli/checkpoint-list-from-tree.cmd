@@ -1,0 +1,1 @@
+-c test:///default 'checkpoint-create-as test x1; checkpoint-create-as test x2; checkpoint-create-as test x3; checkpoint-list test --from x1 --tree; checkpoint-list test --from x1 --descendants --tree; checkpoint-list test --from x2 --tree'

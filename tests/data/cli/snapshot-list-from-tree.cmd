@@ -1,0 +1,1 @@
+-c test:///default 'snapshot-create-as test x1; snapshot-create-as test x2; snapshot-create-as test x3; snapshot-list test --from x1 --tree; snapshot-list test --from x1 --descendants --tree; snapshot-list test --from x2 --tree'

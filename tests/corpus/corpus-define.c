@@ -28,21 +28,8 @@ main(int argc, char **argv)
     virConnectPtr conn;
     int failures = 0;
 
-    if (argc < 3) {
-        fprintf(stderr, "usage: %s URI OUTDIR FILE...\n", argv[0]);
-        return 2;
-    }
-    virSetErrorFunc(NULL, corpusQuiet);
-    /* libvirt's embedded drivers want an event loop registered. */
-    if (virEventRegisterDefaultImpl() < 0) {
-        fprintf(stderr, "cannot register the event loop\n");
-        return 1;
-    }
-    if (!(conn = virConnectOpen(argv[1]))) {
-        virErrorPtr err = virGetLastError();
-        fprintf(stderr, "cannot open %s: %s\n", argv[1], err && err->message ? err->message : "?");
-        return 1;
-    }
+    if (!(conn = corpusOpen(argc, argv, &failures)))
+        return failures;
     for (int i = 3; i < argc; i++) {
         char *xml = corpusReadFile(argv[i]);
         virDomainPtr dom;

@@ -65,3 +65,29 @@ corpusRecordError(const char *outdir, const char *file)
              err && err->message ? err->message : "(no error set)");
     corpusWriteResult(outdir, file, "err", buf);
 }
+
+virConnectPtr
+corpusOpen(int argc, char **argv, int *status)
+{
+    virConnectPtr conn;
+    virErrorPtr err;
+
+    *status = 2;
+    if (argc < 3) {
+        fprintf(stderr, "usage: %s URI OUTDIR FILE...\n", argv[0]);
+        return NULL;
+    }
+    *status = 1;
+    virSetErrorFunc(NULL, corpusQuiet);
+    if (virEventRegisterDefaultImpl() < 0) {
+        fprintf(stderr, "cannot register the event loop\n");
+        return NULL;
+    }
+    if (!(conn = virConnectOpen(argv[1]))) {
+        err = virGetLastError();
+        fprintf(stderr, "cannot open %s: %s\n", argv[1], err && err->message ? err->message : "?");
+        return NULL;
+    }
+    *status = 0;
+    return conn;
+}

@@ -15,5 +15,10 @@ int corpusWriteResult(const char *outdir, const char *file, const char *ext, con
 /* OUTDIR/NAME.err: "code domain\nmessage" of the last error. */
 void corpusRecordError(const char *outdir, const char *file);
 void corpusQuiet(void *opaque, virErrorPtr err);
+/* The preamble both programs share: checks "PROG URI OUTDIR FILE...",
+ * silences the error printer, registers the event loop (libvirt's
+ * embedded drivers want one) and opens URI.  NULL after printing why;
+ * *status is then main()'s exit code (2 usage, 1 failure). */
+virConnectPtr corpusOpen(int argc, char **argv, int *status);
 
 #endif

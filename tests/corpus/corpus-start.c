@@ -44,15 +44,8 @@ main(int argc, char **argv)
     virConnectPtr conn;
     int failures = 0;
 
-    if (argc < 3) {
-        fprintf(stderr, "usage: %s URI OUTDIR FILE...\n", argv[0]);
-        return 2;
-    }
-    virSetErrorFunc(NULL, corpusQuiet);
-    if (virEventRegisterDefaultImpl() < 0 || !(conn = virConnectOpen(argv[1]))) {
-        fprintf(stderr, "cannot open %s\n", argv[1]);
-        return 1;
-    }
+    if (!(conn = corpusOpen(argc, argv, &failures)))
+        return failures;
     for (int i = 3; i < argc; i++) {
         char *xml = corpusReadFile(argv[i]);
         char *tcg = xml ? asTCG(xml) : NULL;

@@ -420,6 +420,10 @@ int vkTestDomainUndefineFlags(virDomainPtr dom, unsigned int flags);
 int vkTestDomainUndefine(virDomainPtr dom);
 virDomainPtr vkTestDomainCreateXML(virConnectPtr conn, const char *xml, unsigned int flags);
 int vkTestDomainCreateWithFlags(virDomainPtr dom, unsigned int flags);
+virDomainPtr vkTestDomainCreateXMLWithFiles(virConnectPtr conn, const char *xml,
+                                           unsigned int nfiles, int *files, unsigned int flags);
+int vkTestDomainCreateWithFiles(virDomainPtr dom, unsigned int nfiles, int *files,
+                                unsigned int flags);
 int vkTestDomainCreate(virDomainPtr dom);
 int vkTestDomainDestroyFlags(virDomainPtr dom, unsigned int flags);
 int vkTestDomainDestroy(virDomainPtr dom);

@@ -15,7 +15,9 @@ test:///default, get the same raw calls for the procedures wired late
 (older migration steps, SASL/polkit, old event registrations, SEV, backup,
 calls with descriptors) and must answer with the same outcome: success, or
 the same error code and domain.  Then python3-libvirt calls getSEVInfo,
-backupGetXMLDesc and backupBegin on both and gets the same error code.
+backupGetXMLDesc, backupBegin and the calls with descriptors on both and
+gets the same outcome; virtkitd must close every descriptor a call brought
+once the call is answered.
 
 libvirt's .x comes from scripts/fetch-libvirt-corpus.sh's cache; without
 it the layout check skips (77)."""
@@ -243,22 +245,58 @@ def run_calls(vkwire, sock):
     return out
 
 
+FILES_XML = ("<domain type='test'><name>%s</name><memory>1024</memory>"
+             "<os><type>hvm</type></os></domain>")
+
+
 def run_python(sock):
     import libvirt
     libvirt.registerErrorHandler(lambda *a: None, None)
     conn = libvirt.open("test+unix:///default?socket=" + sock)
     dom = conn.lookupByName("test")
+    r, w = os.pipe()
     out = {}
+    # the last four carry descriptors (CALL_WITH_FDS)
     for label, call in (("getSEVInfo", lambda: conn.getSEVInfo()),
                         ("backupGetXMLDesc", lambda: dom.backupGetXMLDesc()),
-                        ("backupBegin", lambda: dom.backupBegin("<domainbackup/>", None))):
+                        ("backupBegin", lambda: dom.backupBegin("<domainbackup/>", None)),
+                        ("createXMLWithFiles",
+                         lambda: conn.createXMLWithFiles(FILES_XML % "f1", [r, w], 0)),
+                        ("createWithFiles",
+                         lambda: conn.defineXML(FILES_XML % "f2").createWithFiles([r], 0)),
+                        ("FDAssociate", lambda: dom.FDAssociate("x", [r], 0)),
+                        ("openGraphics", lambda: dom.openGraphics(0, r, 0))):
         try:
             call()
             out[label] = "ok"
         except libvirt.libvirtError as e:
             out[label] = "error code %d domain %d" % (e.get_error_code(), e.get_error_domain())
     conn.close()
+    os.close(r)
+    os.close(w)
     return out
+
+
+def fds_kept(sock, pid):
+    """Descriptors the daemon holds more after 20 calls that carry two
+    each: every one must be closed once its call is answered."""
+    import libvirt
+    conn = libvirt.open("test+unix:///default?socket=" + sock)
+    dom = conn.lookupByName("test")
+    r, w = os.pipe()
+    conn.getLibVersion()
+    before = len(os.listdir("/proc/%d/fd" % pid))
+    for _ in range(20):
+        try:
+            dom.FDAssociate("x", [r, w], 0)
+        except libvirt.libvirtError:
+            pass
+    conn.getLibVersion()
+    after = len(os.listdir("/proc/%d/fd" % pid))
+    conn.close()
+    os.close(r)
+    os.close(w)
+    return after - before
 
 
 def check_live(virtkitd):
@@ -272,12 +310,16 @@ def check_live(virtkitd):
     with vkwire.Daemon(virtkitd) as d:
         got = run_calls(vkwire, d.rw)
         got.update(run_python(d.rw))
+        kept = fds_kept(d.rw, d.proc.pid)
     bad = 0
     for key in want:
         same = want[key] == got.get(key)
         bad += not same
         print("%s %s: libvirtd %s, virtkitd %s" % ("ok  " if same else "FAIL", key,
                                                  want[key], got.get(key)))
+    print("%s virtkitd holds %d more descriptors after 20 calls with two each"
+          % ("ok  " if kept == 0 else "FAIL", kept))
+    bad += kept != 0
     # the comparison means something only if libvirtd refuses some of them
     if sum(v == "ok" for v in want.values()) == len(want):
         print("FAIL: libvirtd accepted every call: the probe tests nothing")

@@ -10,10 +10,12 @@
  *  - SASL and polkit steps: virtkitd authenticates by peer credentials and
  *    x509 only, so they fail as on a libvirtd socket without them;
  *  - the old domain event registrations (events.c sends the old messages);
- *  - the calls that carry descriptors beside the call: virtkitd reads none,
- *    so they run with none, which is what libvirtd does for a plain CALL.
+ *  - the calls that carry descriptors (CALL_WITH_FDS): the daemon hands
+ *    them over, the driver dups what it keeps, and they are closed here,
+ *    after the call; a plain CALL brings none.
  */
 #include <string.h>
+#include <unistd.h>
 
 #include "virtkit/virtkit.h"
 
@@ -103,15 +105,50 @@ vkDispatchDomainEventDeregisterAnyOld(vkServerClient *client, void *argsp, void 
     return vkDispatchDomainEventDeregisterOld(client, args->eventID);
 }
 
+/* The call's descriptors, taken over (none where no daemon runs the
+ * table); the dummy stands for an empty list, which the API wants non-NULL. */
+typedef struct {
+    int *fds;
+    size_t n;
+    int none[1];
+} callFds;
+
+static int *
+takeFds(vkServerClient *client, callFds *c)
+{
+    c->fds = NULL;
+    c->n = client->takeFds ? client->takeFds(client, &c->fds) : 0;
+    c->none[0] = -1;
+    return c->n ? c->fds : c->none;
+}
+
+static void
+closeFds(callFds *c)
+{
+    for (size_t i = 0; i < c->n; i++)
+        close(c->fds[i]);
+    g_free(c->fds);
+}
+
 int
 vkDispatchDomainOpenGraphics(vkServerClient *client, void *argsp, void *retp)
 {
-    (void)client;
-    (void)argsp;
+    remote_domain_open_graphics_args *args = argsp;
+    virDomainPtr dom = NULL;
+    callFds c;
+    int rc = -1;
+
     (void)retp;
-    vkReportError(VIR_ERR_INTERNAL_ERROR, "%s",
-                  "no file descriptor came with the call (slot 0)");
-    return -1;
+    takeFds(client, &c);
+    if (c.n < 1)
+        vkReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+                      "no file descriptor came with the call (slot 0)");
+    else if ((dom = vkRemoteGetDomain(client->conn, &args->dom)))
+        rc = virDomainOpenGraphics(dom, args->idx, c.fds[0], args->flags);
+    if (dom)
+        vkDomainUnref(dom);
+    closeFds(&c);
+    return rc < 0 ? -1 : 0;
 }
 
 int
@@ -119,11 +156,13 @@ vkDispatchDomainCreateXMLWithFiles(vkServerClient *client, void *argsp, void *re
 {
     remote_domain_create_xml_with_files_args *args = argsp;
     remote_domain_create_xml_with_files_ret *ret = retp;
-    int nofiles[1] = { -1 };
+    callFds c;
+    int *files = takeFds(client, &c);
     virDomainPtr dom;
 
-    if (!(dom = virDomainCreateXMLWithFiles(client->conn, args->xml_desc, 0, nofiles,
-                                            args->flags)))
+    dom = virDomainCreateXMLWithFiles(client->conn, args->xml_desc, c.n, files, args->flags);
+    closeFds(&c);
+    if (!dom)
         return -1;
     vkRemoteMakeDomain(&ret->dom, dom);
     vkDomainUnref(dom);
@@ -135,16 +174,18 @@ vkDispatchDomainCreateWithFiles(vkServerClient *client, void *argsp, void *retp)
 {
     remote_domain_create_with_files_args *args = argsp;
     remote_domain_create_with_files_ret *ret = retp;
-    int nofiles[1] = { -1 };
+    callFds c;
+    int *files = takeFds(client, &c);
     virDomainPtr dom;
-    int rc;
+    int rc = -1;
 
-    if (!(dom = vkRemoteGetDomain(client->conn, &args->dom)))
-        return -1;
-    rc = virDomainCreateWithFiles(dom, 0, nofiles, args->flags);
+    if ((dom = vkRemoteGetDomain(client->conn, &args->dom)))
+        rc = virDomainCreateWithFiles(dom, c.n, files, args->flags);
+    closeFds(&c);
     if (rc == 0)
         vkRemoteMakeDomain(&ret->dom, dom);
-    vkDomainUnref(dom);
+    if (dom)
+        vkDomainUnref(dom);
     return rc < 0 ? -1 : 0;
 }
 
@@ -152,14 +193,16 @@ int
 vkDispatchDomainFDAssociate(vkServerClient *client, void *argsp, void *retp)
 {
     remote_domain_fd_associate_args *args = argsp;
-    int nofds[1] = { -1 };
+    callFds c;
+    int *fds = takeFds(client, &c);
     virDomainPtr dom;
-    int rc;
+    int rc = -1;
 
     (void)retp;
-    if (!(dom = vkRemoteGetDomain(client->conn, &args->dom)))
-        return -1;
-    rc = virDomainFDAssociate(dom, args->name, 0, nofds, args->flags);
-    vkDomainUnref(dom);
+    if ((dom = vkRemoteGetDomain(client->conn, &args->dom))) {
+        rc = virDomainFDAssociate(dom, args->name, c.n, fds, args->flags);
+        vkDomainUnref(dom);
+    }
+    closeFds(&c);
     return rc < 0 ? -1 : 0;
 }

@@ -229,7 +229,8 @@ def main(incdir, deffile, out_h, out_c, out_syms):
             c.append('    if (%s == 0) {' % n)
             c.append('        vkReportErrorFull(%s, VIR_ERR_INVALID_ARG, __FILE__, __func__, '
                      '__LINE__,' % errdom)
-            c.append('                          "%%s in %%s must not be zero", "%s", __func__);' % n)
+            c.append('                          "%%s in %%s must not be zero", "%s", __func__);'
+                     % n)
             c.append("        goto error;")
             c.append("    }")
         fam = family(name)

@@ -219,18 +219,6 @@ vkRemoteTransportPending(vkRemoteTransport *t)
 int
 vkRemoteTransportRecvFd(vkRemoteTransport *t)
 {
-    char byte;
-    struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
-    union {
-        struct cmsghdr hdr;
-        char buf[CMSG_SPACE(sizeof(int))];
-    } ctl;
-    struct msghdr mh = {
-        .msg_iov = &iov, .msg_iovlen = 1,
-        .msg_control = ctl.buf, .msg_controllen = sizeof(ctl.buf),
-    };
-    struct cmsghdr *c;
-    ssize_t n;
     int fd;
 
     if (t->tls) {
@@ -238,20 +226,8 @@ vkRemoteTransportRecvFd(vkRemoteTransport *t)
         return -1;
     }
     do {
-        n = recvmsg(t->fd, &mh, MSG_CMSG_CLOEXEC);
-    } while (n < 0 && errno == EINTR);
-    if (n <= 0) {
-        if (n == 0)
-            errno = ECONNRESET;
-        return -1;
-    }
-    c = CMSG_FIRSTHDR(&mh);
-    if (!c || c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS ||
-        c->cmsg_len != CMSG_LEN(sizeof(int))) {
-        errno = EPROTO;
-        return -1;
-    }
-    memcpy(&fd, CMSG_DATA(c), sizeof(int));
+        fd = vkRpcRecvFd(t->fd);
+    } while (fd < 0 && errno == EINTR);
     return fd;
 }
 

@@ -174,6 +174,26 @@ vkTestDomainCreateWithFlags(virDomainPtr dom, unsigned int flags)
     return ret;
 }
 
+/* As libvirt's test driver: the descriptors are accepted and left to the
+ * caller, since nothing in a test domain could read them. */
+virDomainPtr
+vkTestDomainCreateXMLWithFiles(virConnectPtr conn, const char *xml, unsigned int nfiles,
+                               int *files, unsigned int flags)
+{
+    (void)nfiles;
+    (void)files;
+    return vkTestDomainCreateXML(conn, xml, flags);
+}
+
+int
+vkTestDomainCreateWithFiles(virDomainPtr dom, unsigned int nfiles, int *files,
+                            unsigned int flags)
+{
+    (void)nfiles;
+    (void)files;
+    return vkTestDomainCreateWithFlags(dom, flags);
+}
+
 int
 vkTestDomainCreate(virDomainPtr dom)
 {

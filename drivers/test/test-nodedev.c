@@ -240,30 +240,6 @@ childText(const vkXmlElem *e, const char *name)
     return NULL;
 }
 
-virNodeDevicePtr
-vkTestNodeDeviceLookupSCSIHostByWWN(virConnectPtr conn, const char *wwnn,
-                                    const char *wwpn, unsigned int flags)
-{
-    vkTestState *st = conn->privateData;
-    virNodeDevicePtr ret = NULL;
-
-    vkCheckFlags(0, NULL);
-    g_mutex_lock(&st->lock);
-    for (guint i = 0; i < st->nodedevs->len && !ret; i++) {
-        vkNodeDeviceDef *def = st->nodedevs->pdata[i];
-        vkXmlElem *fc = vkNodeDeviceDefFindCap(def, "fc_host");
-
-        if (fc && g_strcmp0(childText(fc, "wwnn"), wwnn) == 0 &&
-            g_strcmp0(childText(fc, "wwpn"), wwpn) == 0)
-            ret = makeHandle(conn, def);
-    }
-    g_mutex_unlock(&st->lock);
-    if (!ret)
-        vkReportError(VIR_ERR_NO_NODE_DEVICE,
-                      "no node device with matching wwnn '%s' and wwpn '%s'", wwnn, wwpn);
-    return ret;
-}
-
 char *
 vkTestNodeDeviceGetXMLDesc(virNodeDevicePtr dev, unsigned int flags)
 {
@@ -306,28 +282,6 @@ vkTestNodeDeviceListCaps(virNodeDevicePtr dev, char **const names, int maxnames)
         names[n++] = g_strdup(vkXmlElemGetAttr(def->caps->pdata[i], "type"));
     g_mutex_unlock(&st->lock);
     return n;
-}
-
-int
-vkTestNodeDeviceIsActive(virNodeDevicePtr dev)
-{
-    vkTestState *st;
-
-    if (!devGet(dev, &st))
-        return -1;
-    g_mutex_unlock(&st->lock);
-    return 1;
-}
-
-int
-vkTestNodeDeviceIsPersistent(virNodeDevicePtr dev)
-{
-    vkTestState *st;
-
-    if (!devGet(dev, &st))
-        return -1;
-    g_mutex_unlock(&st->lock);
-    return 0;
 }
 
 /* ---- virtual HBAs ---- */

@@ -420,6 +420,10 @@ int vkTestDomainUndefineFlags(virDomainPtr dom, unsigned int flags);
 int vkTestDomainUndefine(virDomainPtr dom);
 virDomainPtr vkTestDomainCreateXML(virConnectPtr conn, const char *xml, unsigned int flags);
 int vkTestDomainCreateWithFlags(virDomainPtr dom, unsigned int flags);
+virDomainPtr vkTestDomainCreateXMLWithFiles(virConnectPtr conn, const char *xml,
+                                           unsigned int nfiles, int *files, unsigned int flags);
+int vkTestDomainCreateWithFiles(virDomainPtr dom, unsigned int nfiles, int *files,
+                                unsigned int flags);
 int vkTestDomainCreate(virDomainPtr dom);
 int vkTestDomainDestroyFlags(virDomainPtr dom, unsigned int flags);
 int vkTestDomainDestroy(virDomainPtr dom);
@@ -525,7 +529,6 @@ int vkTestConnectListAllStoragePools(virConnectPtr conn, virStoragePoolPtr **poo
 virStoragePoolPtr vkTestStoragePoolLookupByName(virConnectPtr conn, const char *name);
 virStoragePoolPtr vkTestStoragePoolLookupByUUID(virConnectPtr conn, const unsigned char *uuid);
 virStoragePoolPtr vkTestStoragePoolLookupByVolume(virStorageVolPtr vol);
-virStoragePoolPtr vkTestStoragePoolLookupByTargetPath(virConnectPtr conn, const char *path);
 virStoragePoolPtr vkTestStoragePoolDefineXML(virConnectPtr conn, const char *xml, unsigned int flags);
 virStoragePoolPtr vkTestStoragePoolCreateXML(virConnectPtr conn, const char *xml, unsigned int flags);
 int vkTestStoragePoolCreate(virStoragePoolPtr pool, unsigned int flags);
@@ -558,24 +561,18 @@ int vkTestStorageVolDelete(virStorageVolPtr vol, unsigned int flags);
 virStorageVolPtr vkTestStorageVolLookupByName(virStoragePoolPtr pool, const char *name);
 virStorageVolPtr vkTestStorageVolLookupByKey(virConnectPtr conn, const char *key);
 virStorageVolPtr vkTestStorageVolLookupByPath(virConnectPtr conn, const char *path);
-int vkTestStorageVolGetInfoFlags(virStorageVolPtr vol, virStorageVolInfoPtr info, unsigned int flags);
 int vkTestStorageVolGetInfo(virStorageVolPtr vol, virStorageVolInfoPtr info);
 char *vkTestStorageVolGetXMLDesc(virStorageVolPtr vol, unsigned int flags);
 char *vkTestStorageVolGetPath(virStorageVolPtr vol);
-int vkTestStorageVolResize(virStorageVolPtr vol, unsigned long long capacity, unsigned int flags);
-int vkTestStorageVolWipe(virStorageVolPtr vol, unsigned int flags);
 
 /* test-nodedev.c */
 int vkTestNodeNumOfDevices(virConnectPtr conn, const char *cap, unsigned int flags);
 int vkTestNodeListDevices(virConnectPtr conn, const char *cap, char **const names, int maxnames, unsigned int flags);
 int vkTestConnectListAllNodeDevices(virConnectPtr conn, virNodeDevicePtr **devices, unsigned int flags);
 virNodeDevicePtr vkTestNodeDeviceLookupByName(virConnectPtr conn, const char *name);
-virNodeDevicePtr vkTestNodeDeviceLookupSCSIHostByWWN(virConnectPtr conn, const char *wwnn, const char *wwpn, unsigned int flags);
 char *vkTestNodeDeviceGetXMLDesc(virNodeDevicePtr dev, unsigned int flags);
 int vkTestNodeDeviceNumOfCaps(virNodeDevicePtr dev);
 int vkTestNodeDeviceListCaps(virNodeDevicePtr dev, char **const names, int maxnames);
-int vkTestNodeDeviceIsActive(virNodeDevicePtr dev);
-int vkTestNodeDeviceIsPersistent(virNodeDevicePtr dev);
 virNodeDevicePtr vkTestNodeDeviceCreateXML(virConnectPtr conn, const char *xml, unsigned int flags);
 int vkTestNodeDeviceDestroy(virNodeDevicePtr dev);
 int vkTestConnectNodeDeviceEventRegisterAny(virConnectPtr conn, virNodeDevicePtr dev, int eventID, virConnectNodeDeviceEventGenericCallback cb, void *opaque, virFreeCallback freecb);

@@ -312,14 +312,12 @@ vkTestStorageVolLookupByPath(virConnectPtr conn, const char *path)
 /* ---- queries ---- */
 
 int
-vkTestStorageVolGetInfoFlags(virStorageVolPtr vol, virStorageVolInfoPtr info,
-                             unsigned int flags)
+vkTestStorageVolGetInfo(virStorageVolPtr vol, virStorageVolInfoPtr info)
 {
     vkTestState *st;
     vkTestPool *pool;
     vkStorageVolDef *v;
 
-    vkCheckFlags(VIR_STORAGE_VOL_GET_PHYSICAL, -1);
     if (!(v = volGet(vol, &st, &pool)))
         return -1;
     memset(info, 0, sizeof(*info));
@@ -329,12 +327,6 @@ vkTestStorageVolGetInfoFlags(virStorageVolPtr vol, virStorageVolInfoPtr info,
     info->allocation = volAllocation(v);
     g_mutex_unlock(&st->lock);
     return 0;
-}
-
-int
-vkTestStorageVolGetInfo(virStorageVolPtr vol, virStorageVolInfoPtr info)
-{
-    return vkTestStorageVolGetInfoFlags(vol, info, 0);
 }
 
 char *
@@ -368,63 +360,3 @@ vkTestStorageVolGetPath(virStorageVolPtr vol)
     return ret;
 }
 
-/* ---- resize, wipe ---- */
-
-int
-vkTestStorageVolResize(virStorageVolPtr vol, unsigned long long capacity,
-                       unsigned int flags)
-{
-    vkTestState *st;
-    vkTestPool *pool;
-    vkStorageVolDef *v;
-    unsigned long long alloc, newAlloc;
-
-    vkCheckFlags(VIR_STORAGE_VOL_RESIZE_ALLOCATE | VIR_STORAGE_VOL_RESIZE_DELTA |
-                 VIR_STORAGE_VOL_RESIZE_SHRINK, -1);
-    if (!(v = volGet(vol, &st, &pool)))
-        return -1;
-    if (flags & VIR_STORAGE_VOL_RESIZE_DELTA) {
-        if (flags & VIR_STORAGE_VOL_RESIZE_SHRINK)
-            capacity = capacity > v->capacity ? 0 : v->capacity - capacity;
-        else
-            capacity += v->capacity;
-    }
-    if (capacity < v->capacity && !(flags & VIR_STORAGE_VOL_RESIZE_SHRINK)) {
-        g_mutex_unlock(&st->lock);
-        vkReportError(VIR_ERR_INVALID_ARG,
-                      "can't shrink capacity of volume '%s' below its existing "
-                      "capacity without VIR_STORAGE_VOL_RESIZE_SHRINK", vol->name);
-        return -1;
-    }
-    alloc = volAllocation(v);
-    /* Growing without ALLOCATE is sparse: only the capacity changes. */
-    newAlloc = (flags & VIR_STORAGE_VOL_RESIZE_ALLOCATE) ? capacity : MIN(alloc, capacity);
-    if (newAlloc > alloc && newAlloc - alloc > pool->def->available) {
-        g_mutex_unlock(&st->lock);
-        vkReportError(VIR_ERR_INVALID_ARG,
-                      "not enough space left in storage pool '%s' to resize volume '%s'",
-                      pool->def->name, vol->name);
-        return -1;
-    }
-    pool->def->allocation = pool->def->allocation - alloc + newAlloc;
-    pool->def->available = pool->def->available + alloc - newAlloc;
-    v->capacity = capacity;
-    v->allocation = newAlloc;
-    v->hasAllocation = true;
-    g_mutex_unlock(&st->lock);
-    return 0;
-}
-
-int
-vkTestStorageVolWipe(virStorageVolPtr vol, unsigned int flags)
-{
-    vkTestState *st;
-    vkTestPool *pool;
-
-    vkCheckFlags(0, -1);
-    /* There is no data to overwrite: only check the volume exists. */
-    if (!volGet(vol, &st, &pool))
-        return -1;
-    g_mutex_unlock(&st->lock);
-    return 0;
-}

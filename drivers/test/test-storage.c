@@ -248,25 +248,6 @@ vkTestStoragePoolLookupByVolume(virStorageVolPtr vol)
     return vkTestStoragePoolLookupByName(vol->conn, vol->pool);
 }
 
-virStoragePoolPtr
-vkTestStoragePoolLookupByTargetPath(virConnectPtr conn, const char *path)
-{
-    vkTestState *st = conn->privateData;
-    virStoragePoolPtr ret = NULL;
-
-    g_mutex_lock(&st->lock);
-    for (guint i = 0; i < st->pools->len && !ret; i++) {
-        vkTestPool *obj = st->pools->pdata[i];
-        if (g_strcmp0(obj->def->targetPath, path) == 0)
-            ret = makeHandle(conn, obj);
-    }
-    g_mutex_unlock(&st->lock);
-    if (!ret)
-        vkReportError(VIR_ERR_NO_STORAGE_POOL,
-                      "no storage pool with matching target path '%s'", path);
-    return ret;
-}
-
 /* ---- pool define, create, build, undefine, destroy, delete, refresh ---- */
 
 /* Moves the run-time sizes of the old definition onto its replacement. */

@@ -13,6 +13,7 @@ plus options:
     member=name     driver member to call (default: the name without 'vir')
     fallback=VALUE  a driver without the member answers VALUE through the
                     last (pointer) argument instead of being unsupported
+    nonzero=a,b     count arguments that must not be 0 (VIR_ERR_INVALID_ARG)
 
 Outputs:
     hypervisor-driver-table.h   struct _virHypervisorDriver
@@ -224,6 +225,14 @@ def main(incdir, deffile, out_h, out_c, out_syms):
                 c.append('        vkReportNullArg(%s, "%s", __func__);' % (errdom, n))
                 c.append("        goto error;")
                 c.append("    }")
+        for n in filter(None, opts.get("nonzero", "").split(",")):
+            c.append('    if (%s == 0) {' % n)
+            c.append('        vkReportErrorFull(%s, VIR_ERR_INVALID_ARG, __FILE__, __func__, '
+                     '__LINE__,' % errdom)
+            c.append('                          "%%s in %%s must not be zero", "%s", __func__);'
+                     % n)
+            c.append("        goto error;")
+            c.append("    }")
         fam = family(name)
         if fam == "VK_FAMILY_HYPERVISOR":
             table = "vkconn->driver"

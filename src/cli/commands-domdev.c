@@ -517,6 +517,9 @@ cmdBackupBegin(vkshCtl *ctl, const vkshCmd *cmd)
     if (!dom || (bfile && !(bxml = vkshReadFile(ctl, bfile))) ||
         (cfile && !(cxml = vkshReadFile(ctl, cfile))))
         return false;
+    /* as virsh: without a file, a backup of every disk by the defaults */
+    if (!bxml)
+        bxml = g_strdup("<domainbackup/>");
     if (virDomainBackupBegin(dom, bxml, cxml, vkshOptBool(cmd, "reuse-external") ?
                              VIR_DOMAIN_BACKUP_BEGIN_REUSE_EXTERNAL : 0) < 0) {
         vkshSaveLibError(ctl);

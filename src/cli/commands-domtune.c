@@ -476,8 +476,10 @@ parseSignal(const char *s)
 
     errno = 0;
     v = strtol(s, &end, 10);
+    /* a number goes to the driver as it is (virsh's way): the range is the
+     * driver's to check and to word */
     if (!errno && end != s && !*end)
-        return v >= 0 && v < 65 ? (int)v : -1;
+        return v >= 0 && v <= INT_MAX ? (int)v : -1;
     if (g_ascii_strncasecmp(s, "sig", 3) == 0)
         s += 3;
     if (g_ascii_strncasecmp(s, "rt", 2) == 0) {

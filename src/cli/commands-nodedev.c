@@ -190,9 +190,10 @@ cmdNodedevInfo(vkshCtl *ctl, const vkshCmd *cmd)
     parent = virNodeDeviceGetParent(dev);
     vkshPrint(ctl, "%-15s %s\n", "Name:", virNodeDeviceGetName(dev));
     vkshPrint(ctl, "%-15s %s\n", "Parent:", parent ? parent : "");
-    vkshPrint(ctl, "%-15s %s\n", "Active:", virNodeDeviceIsActive(dev) > 0 ? "yes" : "no");
+    /* virsh's reading: any nonzero answer, an error (-1) too, is "yes" */
+    vkshPrint(ctl, "%-15s %s\n", "Active:", virNodeDeviceIsActive(dev) ? "yes" : "no");
     vkshPrint(ctl, "%-15s %s\n", "Persistent:",
-              virNodeDeviceIsPersistent(dev) > 0 ? "yes" : "no");
+              virNodeDeviceIsPersistent(dev) ? "yes" : "no");
     if (virNodeDeviceGetAutostart(dev, &autostart) < 0)
         vkshPrint(ctl, "%-15s %s\n", "Autostart:", "no autostart");
     else

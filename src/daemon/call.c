@@ -144,6 +144,23 @@ vkDaemonCallReplyFd(vkServerClient *client, int fd)
     return 0;
 }
 
+/* The message of the call this thread dispatches, for its descriptors. */
+static __thread vkRpcMessage *currentMsg;
+
+size_t
+vkDaemonCallTakeFds(vkServerClient *client, int **fds)
+{
+    size_t n = currentMsg ? currentMsg->nfds : 0;
+
+    (void)client;
+    *fds = NULL;
+    if (n) {
+        *fds = g_steal_pointer(&currentMsg->fds);
+        currentMsg->nfds = currentMsg->wantfds = 0;
+    }
+    return n;
+}
+
 void
 vkDaemonCallRun(vkDaemonClient *client, vkRpcMessage *msg)
 {
@@ -198,9 +215,11 @@ vkDaemonCallRun(vkDaemonClient *client, vkRpcMessage *msg)
 
     testDelay(hdr->proc);
     currentCall = hdr;
+    currentMsg = msg;
     currentNReplyFds = 0;
     rv = proc->func(pub, args, ret);
     currentCall = NULL;
+    currentMsg = NULL;
     nReplyFds = currentNReplyFds;
     memcpy(replyFds, currentReplyFds, nReplyFds * sizeof(int));
     currentNReplyFds = 0;

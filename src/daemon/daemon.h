@@ -119,6 +119,8 @@ bool vkDaemonCallInline(vkDaemonClient *client, const vkRpcHeader *hdr);
 void vkDaemonCallRun(vkDaemonClient *client, vkRpcMessage *msg);
 /* vkServerClient.replyFd: fd goes back with the current call's reply. */
 int vkDaemonCallReplyFd(vkServerClient *client, int fd);
+/* vkServerClient.takeFds: the descriptors the current call brought. */
+size_t vkDaemonCallTakeFds(vkServerClient *client, int **fds);
 /* Replies to msg with an error (code, VIR_FROM_RPC, message). */
 void vkDaemonReplyError(vkDaemonClient *client, const vkRpcHeader *call,
                         int code, const char *fmt, ...) G_GNUC_PRINTF(4, 5);

@@ -48,32 +48,6 @@ transportRecv(vkDaemonClient *client, char *buf, size_t len)
     return recv(client->fd, buf, len, 0);
 }
 
-/* One descriptor as libvirt's peers expect it: a single byte carrying an
- * SCM_RIGHTS message (UNIX sockets only; never on TLS). */
-static ssize_t
-sendFd(vkDaemonClient *client, int fd)
-{
-    char byte = 0;
-    struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
-    union {
-        struct cmsghdr hdr;
-        char buf[CMSG_SPACE(sizeof(int))];
-    } ctl;
-    struct msghdr mh = {
-        .msg_iov = &iov, .msg_iovlen = 1,
-        .msg_control = ctl.buf, .msg_controllen = sizeof(ctl.buf),
-    };
-    struct cmsghdr *c;
-
-    memset(&ctl, 0, sizeof(ctl));
-    c = CMSG_FIRSTHDR(&mh);
-    c->cmsg_level = SOL_SOCKET;
-    c->cmsg_type = SCM_RIGHTS;
-    c->cmsg_len = CMSG_LEN(sizeof(int));
-    memcpy(CMSG_DATA(c), &fd, sizeof(int));
-    return sendmsg(client->fd, &mh, MSG_NOSIGNAL);
-}
-
 static ssize_t
 transportSend(vkDaemonClient *client, const char *buf, size_t len)
 {
@@ -128,7 +102,7 @@ flushLocked(vkDaemonClient *client, size_t limit)
         if (msg->offset < msg->length)
             continue;
         while (msg->donefds < msg->nfds) {
-            if (sendFd(client, msg->fds[msg->donefds]) < 0) {
+            if (vkRpcSendFd(client->fd, msg->fds[msg->donefds]) < 0) {
                 if (errno == EAGAIN || errno == EINTR)
                     return 0;
                 return -1;
@@ -257,6 +231,47 @@ vkDaemonClientSendEvent(vkServerClient *pub, int proc, xdrproc_t filter, void *b
 
 /* ---- reading ---- */
 
+/* The descriptors of a CALL_WITH_FDS (libvirt's layout): the body starts
+ * with their count, and each follows the packet as one byte carrying it.
+ * 1 once all are here (the count is then skipped, so the body decodes as a
+ * plain CALL's), 0 to wait for more, -1 with *why to close.  A body too
+ * short for the count leaves msg->fds NULL: handleMessage refuses it. */
+static int
+recvCallFds(vkDaemonClient *client, vkRpcMessage *msg, char **why)
+{
+    if (!msg->fds) {
+        unsigned int n = 0;
+        XDR xdr;
+
+        if (msg->length - msg->bodyOffset < VK_RPC_LEN_WORD)
+            return 1;
+        xdrmem_create(&xdr, msg->buffer + msg->bodyOffset, VK_RPC_LEN_WORD, XDR_DECODE);
+        (void)xdr_u_int(&xdr, &n);
+        xdr_destroy(&xdr);
+        if (n > VK_RPC_MAX_CALL_FDS) {
+            *why = g_strdup_printf("a call with %u descriptors (at most %d)", n,
+                                   VK_RPC_MAX_CALL_FDS);
+            return -1;
+        }
+        msg->fds = g_new0(int, n + 1);
+        msg->wantfds = n;
+    }
+    while (msg->nfds < msg->wantfds) {
+        int fd = vkRpcRecvFd(client->fd);
+
+        if (fd < 0 && (errno == EAGAIN || errno == EINTR))
+            return 0;
+        if (fd < 0) {
+            *why = g_strdup_printf("descriptor %zu of a call did not arrive: %s", msg->nfds,
+                                   g_strerror(errno));
+            return -1;
+        }
+        msg->fds[msg->nfds++] = fd;
+    }
+    msg->bodyOffset += VK_RPC_LEN_WORD;
+    return 1;
+}
+
 /* Returns a complete packet, or NULL: *why is then NULL for "no more data
  * now" (or *budget, the bytes this turn may still read, is spent), or the
  * reason to close the connection. */
@@ -304,6 +319,9 @@ readOne(vkDaemonClient *client, size_t *budget, char **why, bool *normal)
         *why = g_strdup("undecodable header");
         return NULL;
     }
+    if (msg->header.type == VK_RPC_CALL_WITH_FDS && client->pub.fdPassing &&
+        recvCallFds(client, msg, why) <= 0)
+        return NULL;
     client->rx = NULL;
     return msg;
 }
@@ -355,8 +373,12 @@ handleMessage(vkDaemonClient *client, vkRpcMessage *msg)
         g_mutex_unlock(&client->lock);
         return;
     }
-    if (hdr->type != VK_RPC_CALL) {
-        if (hdr->type == VK_RPC_CALL_WITH_FDS)
+    if (hdr->type != VK_RPC_CALL &&
+        !(hdr->type == VK_RPC_CALL_WITH_FDS && client->pub.fdPassing && msg->fds)) {
+        if (hdr->type == VK_RPC_CALL_WITH_FDS && client->pub.fdPassing)
+            vkDaemonReplyError(client, hdr, VIR_ERR_RPC, "%s",
+                               "a call with descriptors lacks their count");
+        else if (hdr->type == VK_RPC_CALL_WITH_FDS)
             vkDaemonReplyError(client, hdr, VIR_ERR_RPC, "%s",
                                "file descriptor passing is not supported");
         else

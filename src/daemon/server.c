@@ -332,6 +332,7 @@ vkDaemonClientNew(vkListener *l, int fd)
     client->pub.sendProgramEvent = vkDaemonClientSendProgramEvent;
     client->pub.openStream = vkDaemonStreamOpen;
     client->pub.replyFd = vkDaemonCallReplyFd;
+    client->pub.takeFds = vkDaemonCallTakeFds;
     /* a UNIX listener has a path; TCP and TLS ones do not */
     client->pub.fdPassing = l->path != NULL && !l->tls;
     client->pub.daemonPrivate = client;

@@ -10,7 +10,9 @@
  * word is bounded before anything is allocated, and a body must decode and
  * be consumed exactly.
  */
+#include <errno.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 #include <rpc/xdr.h>
 
@@ -46,6 +48,11 @@ vkRpcMessageFree(vkRpcMessage *msg)
 void
 vkRpcMessageBeginRead(vkRpcMessage *msg)
 {
+    /* descriptors of the previous call nobody took */
+    for (size_t i = 0; i < msg->nfds; i++)
+        close(msg->fds[i]);
+    g_clear_pointer(&msg->fds, g_free);
+    msg->nfds = msg->donefds = msg->wantfds = 0;
     memset(&msg->header, 0, sizeof(msg->header));
     /* Keep a previously grown buffer only if it is small: a client that
      * once sent 32 MiB should not pin that memory forever. */
@@ -241,6 +248,64 @@ vkRpcMessageEncodeWithFds(vkRpcMessage *msg, const vkRpcHeader *hdr,
     msg->nfds = nfds;
     msg->donefds = 0;
     return vkRpcMessageEncode(msg, &h, (xdrproc_t)xdrWithFds, &w);
+}
+
+ssize_t
+vkRpcSendFd(int sock, int fd)
+{
+    char byte = 0;
+    struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
+    union {
+        struct cmsghdr hdr;
+        char buf[CMSG_SPACE(sizeof(int))];
+    } ctl;
+    struct msghdr mh = {
+        .msg_iov = &iov, .msg_iovlen = 1,
+        .msg_control = ctl.buf, .msg_controllen = sizeof(ctl.buf),
+    };
+    struct cmsghdr *c;
+
+    memset(&ctl, 0, sizeof(ctl));
+    c = CMSG_FIRSTHDR(&mh);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(c), &fd, sizeof(int));
+    return sendmsg(sock, &mh, MSG_NOSIGNAL);
+}
+
+int
+vkRpcRecvFd(int sock)
+{
+    char byte;
+    struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
+    union {
+        struct cmsghdr hdr;
+        char buf[CMSG_SPACE(sizeof(int))];
+    } ctl;
+    struct msghdr mh = {
+        .msg_iov = &iov, .msg_iovlen = 1,
+        .msg_control = ctl.buf, .msg_controllen = sizeof(ctl.buf),
+    };
+    struct cmsghdr *c;
+    ssize_t n;
+    int fd;
+
+    n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
+    if (n < 0)
+        return -1;
+    if (n == 0) {
+        errno = ECONNRESET;
+        return -1;
+    }
+    c = CMSG_FIRSTHDR(&mh);
+    if (!c || c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS ||
+        c->cmsg_len != CMSG_LEN(sizeof(int))) {
+        errno = EPROTO;
+        return -1;
+    }
+    memcpy(&fd, CMSG_DATA(c), sizeof(int));
+    return fd;
 }
 
 /* ---- remote_error ---- */

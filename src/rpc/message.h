@@ -18,6 +18,8 @@
 #include "rpc/rpc-interfaces.h"
 
 #define VK_RPC_LEN_WORD 4
+/* Descriptors one call may carry (libvirt's bound as well). */
+#define VK_RPC_MAX_CALL_FDS 32
 /* The smallest legal packet: the length word plus a header, no body. */
 #define VK_RPC_MIN_MESSAGE (VK_RPC_LEN_WORD + VK_RPC_HEADER_LEN)
 /* What a receiver allocates before the length is known: enough for the
@@ -35,9 +37,10 @@ struct _vkRpcMessage {
     size_t bodyOffset;      /* where the XDR body starts (after the header) */
     size_t capacity;        /* bytes allocated at buffer */
     bool tracked;           /* counted against a bounded queue (events) */
-    int *fds;               /* REPLY_WITH_FDS: descriptors sent after the */
+    int *fds;               /* *_WITH_FDS: descriptors sent after the */
     size_t nfds;            /* packet, one per byte (SCM_RIGHTS); owned */
     size_t donefds;
+    size_t wantfds;         /* CALL_WITH_FDS being read: how many will come */
     vkRpcMessage *next;     /* for intrusive queues */
 };
 
@@ -66,6 +69,12 @@ int vkRpcMessageEncode(vkRpcMessage *msg, const vkRpcHeader *hdr,
  * the header and the body, as libvirt's wire has it; msg takes fds. */
 int vkRpcMessageEncodeWithFds(vkRpcMessage *msg, const vkRpcHeader *hdr,
                               xdrproc_t filter, void *body, int *fds, size_t nfds);
+/* One descriptor as libvirt's peers pass it: a single byte carrying an
+ * SCM_RIGHTS message (UNIX sockets only).  sendmsg's result. */
+ssize_t vkRpcSendFd(int sock, int fd);
+/* The other way: the descriptor, or -1 with errno (EAGAIN/EINTR: not yet,
+ * EPROTO: a byte without a descriptor, ECONNRESET: the peer closed). */
+int vkRpcRecvFd(int sock);
 /* Builds a REPLY with status ERROR whose body is a remote_error made from
  * err (or a generic internal error when err is NULL). */
 int vkRpcMessageEncodeError(vkRpcMessage *msg, const vkRpcHeader *call,

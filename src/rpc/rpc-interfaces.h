@@ -84,6 +84,10 @@ struct _vkServerClient {
     /* Sends fd (taken over) with the reply of the call being dispatched
      * (REPLY_WITH_FDS).  NULL where no daemon runs the table. */
     int (*replyFd)(vkServerClient *client, int fd);
+    /* Takes over the descriptors that came with the call being dispatched
+     * (CALL_WITH_FDS): their count, the array in *fds (g_free; the caller
+     * closes them).  NULL where no daemon runs the table. */
+    size_t (*takeFds)(vkServerClient *client, int **fds);
     void *daemonPrivate;    /* the daemon's own state for the client */
     void *dispatchPrivate;  /* the dispatch code's own state (event regs) */
 };

@@ -11,7 +11,8 @@ the STARTED lifecycle event.  Then virt-manager is stopped, and started
 again on the running domain's details window (which reads the domain
 capabilities).  Nothing in
 its log may show a failure (errors fetching or registering, objects it
-gave up on, tracebacks), and no procedure it sent may have failed.
+gave up on, tracebacks), and no procedure it sent may have failed but
+NODE_DEVICE_IS_ACTIVE, which libvirt's test driver refuses as well.
 
 Everything waits on a condition fed by the log reader; the whole run is
 bounded by `timeout` around virt-manager and by the waits' deadlines.
@@ -94,7 +95,10 @@ def main():
             print("ok no failure in virt-manager's log (details window)")
             assert 342 in proxy.calls()[mark:], "details window without domain capabilities"
 
-            errors = proxy.errors()
+            # NODE_DEVICE_IS_ACTIVE (436) is refused as libvirt's own test
+            # driver refuses it; virt-manager takes the device as active.
+            errors = [e for e in proxy.errors()
+                      if not (e[0] == 436 and e[1].startswith("code 3:"))]
             assert not errors, "procedures that failed for virt-manager: %r" % errors
             print("ok every procedure virt-manager sent succeeded: %r"
                   % sorted(set(proxy.calls())))

@@ -107,6 +107,9 @@ def test_garbage_args(d):
     for typ in (REPLY, MESSAGE, 3, 4, 77):
         hdr, body = c.call(4, typ=typ)
         assert hdr[3] == REPLY and hdr[5] == ERROR, (typ, hdr)
+    # With descriptors (type 4), a count of none: served as a plain CALL.
+    hdr, body = c.call(4, struct.pack(">I", 0), typ=4)
+    assert hdr[3] == REPLY and hdr[5] == OK, hdr
     hdr, body = c.call(4)
     assert hdr[5] == OK
     c.close()

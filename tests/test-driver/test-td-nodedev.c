@@ -82,12 +82,16 @@ test_nodedev_list(void **state)
     free(names[0]);
     virNodeDeviceFree(dev);
 
-    assert_non_null(dev = virNodeDeviceLookupSCSIHostByWWN(conn, "2000000056785678",
-                                                            "1000000056785678", 0));
-    assert_string_equal(virNodeDeviceGetName(dev), "scsi_host2");
+    /* as libvirt's test driver: no lookup by WWN, no active/persistent */
+    assert_null(virNodeDeviceLookupSCSIHostByWWN(conn, "2000000056785678",
+                                                 "1000000056785678", 0));
+    tdAssertError(VIR_ERR_NO_SUPPORT, "virNodeDeviceLookupSCSIHostByWWN");
+    assert_non_null(dev = virNodeDeviceLookupByName(conn, "scsi_host2"));
+    assert_int_equal(virNodeDeviceIsActive(dev), -1);
+    tdAssertError(VIR_ERR_NO_SUPPORT, "virNodeDeviceIsActive");
+    assert_int_equal(virNodeDeviceIsPersistent(dev), -1);
+    tdAssertError(VIR_ERR_NO_SUPPORT, "virNodeDeviceIsPersistent");
     virNodeDeviceFree(dev);
-    assert_null(virNodeDeviceLookupSCSIHostByWWN(conn, "1", "2", 0));
-    tdAssertError(VIR_ERR_NO_NODE_DEVICE, NULL);
     assert_null(virNodeDeviceLookupByName(conn, "x"));
     tdAssertError(VIR_ERR_NO_NODE_DEVICE, "no node device with matching name 'x'");
 }

@@ -89,6 +89,34 @@ int vkDispatchDomainMigratePerform3Params(vkServerClient *client, void *args, vo
 int vkDispatchDomainMigrateFinish3Params(vkServerClient *client, void *args, void *ret);
 int vkDispatchDomainMigrateConfirm3Params(vkServerClient *client, void *args, void *ret);
 
+/* events.c: the old domain registrations, by event ID (no callback ID). */
+int vkDispatchDomainEventRegisterOld(vkServerClient *client, int eventID);
+int vkDispatchDomainEventDeregisterOld(vkServerClient *client, int eventID);
+
+/* legacy.c: older procedures, answered as libvirtd 9.0 answers them. */
+int vkDispatchDomainMigratePrepare(vkServerClient *client, void *args, void *ret);
+int vkDispatchDomainMigratePerform(vkServerClient *client, void *args, void *ret);
+int vkDispatchDomainMigrateFinish(vkServerClient *client, void *args, void *ret);
+int vkDispatchDomainMigratePrepare2(vkServerClient *client, void *args, void *ret);
+int vkDispatchDomainMigrateFinish2(vkServerClient *client, void *args, void *ret);
+int vkDispatchDomainMigratePrepareTunnel(vkServerClient *client, void *args, void *ret);
+int vkDispatchDomainMigrateBegin3(vkServerClient *client, void *args, void *ret);
+int vkDispatchDomainMigratePrepare3(vkServerClient *client, void *args, void *ret);
+int vkDispatchDomainMigratePrepareTunnel3(vkServerClient *client, void *args, void *ret);
+int vkDispatchDomainMigratePerform3(vkServerClient *client, void *args, void *ret);
+int vkDispatchDomainMigrateFinish3(vkServerClient *client, void *args, void *ret);
+int vkDispatchDomainMigrateConfirm3(vkServerClient *client, void *args, void *ret);
+int vkDispatchAuthSasl(vkServerClient *client, void *args, void *ret);
+int vkDispatchAuthPolkit(vkServerClient *client, void *args, void *ret);
+int vkDispatchDomainEventRegister(vkServerClient *client, void *args, void *ret);
+int vkDispatchDomainEventDeregister(vkServerClient *client, void *args, void *ret);
+int vkDispatchDomainEventRegisterAnyOld(vkServerClient *client, void *args, void *ret);
+int vkDispatchDomainEventDeregisterAnyOld(vkServerClient *client, void *args, void *ret);
+int vkDispatchDomainOpenGraphics(vkServerClient *client, void *args, void *ret);
+int vkDispatchDomainCreateXMLWithFiles(vkServerClient *client, void *args, void *ret);
+int vkDispatchDomainCreateWithFiles(vkServerClient *client, void *args, void *ret);
+int vkDispatchDomainFDAssociate(vkServerClient *client, void *args, void *ret);
+
 /* Drops every event registration the client made (events.c). */
 void vkDispatchEventsDropAll(vkServerClient *client);
 

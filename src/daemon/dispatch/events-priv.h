@@ -28,6 +28,7 @@ typedef struct {
     int eventID;
     int callbackID;     /* what the client knows */
     int localID;        /* what client->conn returned */
+    bool old;           /* an old registration: messages without callbackID */
 } vkEventReg;
 
 /* A record for the client's next callbackID; not yet counted nor kept. */

@@ -10,6 +10,7 @@
  * matching *_msg body and hands it to client->sendEvent.  The records live
  * in client->dispatchPrivate so that disconnect can undo them all.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -50,6 +51,11 @@ typedef struct {
     vkEventHandler handler;
     int proc;
     xdrproc_t filter;
+    /* The old message (for virConnectDomainEventRegister(Any) without
+     * callback IDs): the body nested in the new one, or proc 0 if none. */
+    int oldProc;
+    xdrproc_t oldFilter;
+    size_t oldOffset;
 } vkEventForward;
 
 static void forward(vkEventReg *reg, void *msg);
@@ -269,33 +275,27 @@ onNodeDeviceUpdate(virConnectPtr conn G_GNUC_UNUSED, virNodeDevicePtr dev, void 
 /* ---- what each family forwards, indexed by eventID (gaps: not forwarded) ---- */
 
 #define FORWARD(handler, proc, xdr) \
-    { (vkEventHandler)(handler), (proc), (xdrproc_t)(void (*)(void))(xdr) }
+    { (vkEventHandler)(handler), (proc), (xdrproc_t)(void (*)(void))(xdr), 0, NULL, 0 }
+/* ... plus the old message, the new one's member msg */
+#define FORWARD_OLD(handler, NAME, name) \
+    { (vkEventHandler)(handler), REMOTE_PROC_DOMAIN_EVENT_CALLBACK_##NAME, \
+      (xdrproc_t)(void (*)(void))(xdr_remote_domain_event_callback_##name##_msg), \
+      REMOTE_PROC_DOMAIN_EVENT_##NAME, \
+      (xdrproc_t)(void (*)(void))(xdr_remote_domain_event_##name##_msg), \
+      offsetof(remote_domain_event_callback_##name##_msg, msg) }
 
 static const vkEventForward domainEvents[] = {
-    [VIR_DOMAIN_EVENT_ID_LIFECYCLE] = FORWARD(onDomainLifecycle,
-        REMOTE_PROC_DOMAIN_EVENT_CALLBACK_LIFECYCLE,
-        xdr_remote_domain_event_callback_lifecycle_msg),
-    [VIR_DOMAIN_EVENT_ID_REBOOT] = FORWARD(onDomainReboot,
-        REMOTE_PROC_DOMAIN_EVENT_CALLBACK_REBOOT,
-        xdr_remote_domain_event_callback_reboot_msg),
-    [VIR_DOMAIN_EVENT_ID_RTC_CHANGE] = FORWARD(onDomainRTCChange,
-        REMOTE_PROC_DOMAIN_EVENT_CALLBACK_RTC_CHANGE,
-        xdr_remote_domain_event_callback_rtc_change_msg),
-    [VIR_DOMAIN_EVENT_ID_WATCHDOG] = FORWARD(onDomainWatchdog,
-        REMOTE_PROC_DOMAIN_EVENT_CALLBACK_WATCHDOG,
-        xdr_remote_domain_event_callback_watchdog_msg),
-    [VIR_DOMAIN_EVENT_ID_BLOCK_JOB] = FORWARD(onDomainBlockJob,
-        REMOTE_PROC_DOMAIN_EVENT_CALLBACK_BLOCK_JOB,
-        xdr_remote_domain_event_callback_block_job_msg),
-    [VIR_DOMAIN_EVENT_ID_TRAY_CHANGE] = FORWARD(onDomainTrayChange,
-        REMOTE_PROC_DOMAIN_EVENT_CALLBACK_TRAY_CHANGE,
-        xdr_remote_domain_event_callback_tray_change_msg),
-    [VIR_DOMAIN_EVENT_ID_BALLOON_CHANGE] = FORWARD(onDomainBalloonChange,
-        REMOTE_PROC_DOMAIN_EVENT_CALLBACK_BALLOON_CHANGE,
-        xdr_remote_domain_event_callback_balloon_change_msg),
-    [VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED] = FORWARD(onDomainDeviceRemoved,
-        REMOTE_PROC_DOMAIN_EVENT_CALLBACK_DEVICE_REMOVED,
-        xdr_remote_domain_event_callback_device_removed_msg),
+    [VIR_DOMAIN_EVENT_ID_LIFECYCLE] = FORWARD_OLD(onDomainLifecycle, LIFECYCLE, lifecycle),
+    [VIR_DOMAIN_EVENT_ID_REBOOT] = FORWARD_OLD(onDomainReboot, REBOOT, reboot),
+    [VIR_DOMAIN_EVENT_ID_RTC_CHANGE] = FORWARD_OLD(onDomainRTCChange, RTC_CHANGE, rtc_change),
+    [VIR_DOMAIN_EVENT_ID_WATCHDOG] = FORWARD_OLD(onDomainWatchdog, WATCHDOG, watchdog),
+    [VIR_DOMAIN_EVENT_ID_BLOCK_JOB] = FORWARD_OLD(onDomainBlockJob, BLOCK_JOB, block_job),
+    [VIR_DOMAIN_EVENT_ID_TRAY_CHANGE] = FORWARD_OLD(onDomainTrayChange,
+        TRAY_CHANGE, tray_change),
+    [VIR_DOMAIN_EVENT_ID_BALLOON_CHANGE] = FORWARD_OLD(onDomainBalloonChange,
+        BALLOON_CHANGE, balloon_change),
+    [VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED] = FORWARD_OLD(onDomainDeviceRemoved,
+        DEVICE_REMOVED, device_removed),
     [VIR_DOMAIN_EVENT_ID_AGENT_LIFECYCLE] = FORWARD(onDomainAgentLifecycle,
         REMOTE_PROC_DOMAIN_EVENT_CALLBACK_AGENT_LIFECYCLE,
         xdr_remote_domain_event_callback_agent_lifecycle_msg),
@@ -360,6 +360,7 @@ static const vkEventForward secretEvents[] = {
 };
 
 #undef FORWARD
+#undef FORWARD_OLD
 
 /* ---- per-family adapters: the public API is typed per object kind ---- */
 
@@ -523,7 +524,11 @@ forward(vkEventReg *reg, void *msg)
 
     /* A full queue is reported by sendEvent itself (the daemon closes or
      * flags the slow client); nothing to add here. */
-    reg->client->sendEvent(reg->client, fwd->proc, fwd->filter, msg);
+    if (reg->old)
+        reg->client->sendEvent(reg->client, fwd->oldProc, fwd->oldFilter,
+                               (char *)msg + fwd->oldOffset);
+    else
+        reg->client->sendEvent(reg->client, fwd->proc, fwd->filter, msg);
 }
 
 /* ---- registration bookkeeping ---- */
@@ -561,7 +566,7 @@ vkDispatchEventDeregister(vkServerClient *client, vkEventFamily family, int call
     g_mutex_lock(&priv->lock);
     for (guint i = 0; i < priv->regs->len; i++) {
         vkEventReg *reg = g_ptr_array_index(priv->regs, i);
-        if (reg->family == family && reg->callbackID == callbackID) {
+        if (reg->family == family && !reg->old && reg->callbackID == callbackID) {
             found = reg;
             g_ptr_array_remove_index(priv->regs, i);
             break;
@@ -605,7 +610,7 @@ vkDispatchEventsDropAll(vkServerClient *client)
 
 static int
 registerAny(vkServerClient *client, vkEventFamily family, int eventID, const void *wire,
-            int *callbackID)
+            bool old, int *callbackID)
 {
     const vkEventFamilyOps *ops = &families[family];
     const vkEventForward *fwd = forwardFor(family, eventID);
@@ -621,6 +626,7 @@ registerAny(vkServerClient *client, vkEventFamily family, int eventID, const voi
     if (wire && !(obj = ops->lookup(client->conn, wire)))
         return -1;
     reg = vkDispatchEventRegNew(client, family, eventID);
+    reg->old = old;
     localID = ops->registerAny(client->conn, obj, eventID, fwd->handler, reg);
     if (obj)
         ops->unref(obj);
@@ -633,6 +639,62 @@ registerAny(vkServerClient *client, vkEventFamily family, int eventID, const voi
     return 0;
 }
 
+/* The old domain registrations, without callback IDs: one per event ID
+ * and client, for the events that had a message of their own before
+ * callback IDs came (up to DEVICE_REMOVED), worded as libvirtd words it. */
+static vkEventReg *
+findOld(vkServerClient *client, int eventID, bool take)
+{
+    vkDispatchPrivate *priv = privateGet(client);
+    vkEventReg *found = NULL;
+
+    g_mutex_lock(&priv->lock);
+    for (guint i = 0; i < priv->regs->len && !found; i++) {
+        vkEventReg *reg = g_ptr_array_index(priv->regs, i);
+        if (reg->family == FAMILY_DOMAIN && reg->old && reg->eventID == eventID) {
+            found = reg;
+            if (take)
+                g_ptr_array_remove_index(priv->regs, i);
+        }
+    }
+    g_mutex_unlock(&priv->lock);
+    return found;
+}
+
+int
+vkDispatchDomainEventRegisterOld(vkServerClient *client, int eventID)
+{
+    int unused;
+
+    if (eventID < 0 || eventID > VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED) {
+        vkReportError(VIR_ERR_INTERNAL_ERROR, "unsupported event ID %d", eventID);
+        return -1;
+    }
+    if (findOld(client, eventID, false)) {
+        vkReportErrorFull(VIR_FROM_NONE, VIR_ERR_INVALID_ARG, __FILE__, __func__, __LINE__,
+                          "%s", "event callback already tracked");
+        return -1;
+    }
+    return registerAny(client, FAMILY_DOMAIN, eventID, NULL, true, &unused);
+}
+
+int
+vkDispatchDomainEventDeregisterOld(vkServerClient *client, int eventID)
+{
+    vkEventReg *reg;
+
+    if (eventID < 0 || eventID > VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED) {
+        vkReportError(VIR_ERR_INTERNAL_ERROR, "unsupported event ID %d", eventID);
+        return -1;
+    }
+    if (!(reg = findOld(client, eventID, true))) {
+        vkReportError(VIR_ERR_INTERNAL_ERROR, "domain event %d not registered", eventID);
+        return -1;
+    }
+    /* reg is freed by the API's freecb once deregistered. */
+    return families[FAMILY_DOMAIN].deregisterAny(client->conn, reg->localID) < 0 ? -1 : 0;
+}
+
 /* ---- the procedures ---- */
 
 int
@@ -641,7 +703,8 @@ vkDispatchDomainEventRegisterAny(vkServerClient *client, void *argsp, void *retp
     remote_connect_domain_event_callback_register_any_args *args = argsp;
     remote_connect_domain_event_callback_register_any_ret *ret = retp;
 
-    return registerAny(client, FAMILY_DOMAIN, args->eventID, args->dom, &ret->callbackID);
+    return registerAny(client, FAMILY_DOMAIN, args->eventID, args->dom, false,
+                       &ret->callbackID);
 }
 
 int
@@ -659,7 +722,8 @@ vkDispatchNetworkEventRegisterAny(vkServerClient *client, void *argsp, void *ret
     remote_connect_network_event_register_any_args *args = argsp;
     remote_connect_network_event_register_any_ret *ret = retp;
 
-    return registerAny(client, FAMILY_NETWORK, args->eventID, args->net, &ret->callbackID);
+    return registerAny(client, FAMILY_NETWORK, args->eventID, args->net, false,
+                       &ret->callbackID);
 }
 
 int
@@ -677,7 +741,7 @@ vkDispatchStoragePoolEventRegisterAny(vkServerClient *client, void *argsp, void 
     remote_connect_storage_pool_event_register_any_args *args = argsp;
     remote_connect_storage_pool_event_register_any_ret *ret = retp;
 
-    return registerAny(client, FAMILY_STORAGE_POOL, args->eventID, args->pool,
+    return registerAny(client, FAMILY_STORAGE_POOL, args->eventID, args->pool, false,
                        &ret->callbackID);
 }
 
@@ -696,7 +760,7 @@ vkDispatchNodeDeviceEventRegisterAny(vkServerClient *client, void *argsp, void *
     remote_connect_node_device_event_register_any_args *args = argsp;
     remote_connect_node_device_event_register_any_ret *ret = retp;
 
-    return registerAny(client, FAMILY_NODE_DEVICE, args->eventID, args->dev,
+    return registerAny(client, FAMILY_NODE_DEVICE, args->eventID, args->dev, false,
                        &ret->callbackID);
 }
 
@@ -715,7 +779,8 @@ vkDispatchSecretEventRegisterAny(vkServerClient *client, void *argsp, void *retp
     remote_connect_secret_event_register_any_args *args = argsp;
     remote_connect_secret_event_register_any_ret *ret = retp;
 
-    return registerAny(client, FAMILY_SECRET, args->eventID, args->secret, &ret->callbackID);
+    return registerAny(client, FAMILY_SECRET, args->eventID, args->secret, false,
+                       &ret->callbackID);
 }
 
 int

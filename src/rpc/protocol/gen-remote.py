@@ -292,14 +292,21 @@ def plan_proc(proc, num, funcs, cstructs, structs, modes):
                                pname, nxt[1]))
             i += 1
         elif ctype == "virTypedParameterPtr *" and nxt[0] in ("int *", "unsigned int *"):
-            # getter that allocates: only params come back
+            # getter that allocates: only params come back.  Some layouts
+            # (NODE_GET_SEV_INFO, NETWORK_PORT_GET_PARAMETERS) also carry
+            # an nparams both ways: the caller sends 0 and the count rides
+            # beside the array.
             fr = take_ret("params")
+            if args[ai:ai + 1] and norm(args[ai].name) == "nparams":
+                next_arg()
             p.s_decl.append("virTypedParameterPtr tp = NULL;")
             p.s_decl.append("int ntp = 0;")
             p.s_callargs += ["&tp", "(%s)&ntp" % nxt[0]]
             p.s_post.append("if (vkRemoteSerializeTypedParams(tp, ntp, %s, &ret->%s.%s_val,\n"
                             "                                      &ret->%s.%s_len) < 0)\n"
                             "        goto cleanup;" % (fr.size, fr.name, fr.name, fr.name, fr.name))
+            if "nparams" in ret_by_key and ret_by_key["nparams"].name not in used_ret:
+                p.s_post.append("ret->%s = ntp;" % take_ret("nparams").name)
             p.s_cleanup.append("virTypedParamsFree(tp, ntp);")
             p.c_decl.append("int n_%s = 0;" % pname)
             p.c_post.append("if (vkRemoteDeserializeTypedParams(ret.%s.%s_val, ret.%s.%s_len,\n"

@@ -69,6 +69,31 @@ HAND_SERVER = {
     "SECRET_SET_VALUE": ("vkDispatchSecretSetValue", "rw"),
     "CONNECT_SECRET_EVENT_REGISTER_ANY": ("vkDispatchSecretEventRegisterAny", ""),
     "CONNECT_SECRET_EVENT_DEREGISTER_ANY": ("vkDispatchSecretEventDeregisterAny", ""),
+    # Older procedures current clients replaced (src/daemon/dispatch/legacy.c).
+    "DOMAIN_MIGRATE_PREPARE": ("vkDispatchDomainMigratePrepare", "rw"),
+    "DOMAIN_MIGRATE_PERFORM": ("vkDispatchDomainMigratePerform", "rw"),
+    "DOMAIN_MIGRATE_FINISH": ("vkDispatchDomainMigrateFinish", "rw"),
+    "DOMAIN_MIGRATE_PREPARE2": ("vkDispatchDomainMigratePrepare2", "rw"),
+    "DOMAIN_MIGRATE_FINISH2": ("vkDispatchDomainMigrateFinish2", "rw"),
+    "DOMAIN_MIGRATE_PREPARE_TUNNEL": ("vkDispatchDomainMigratePrepareTunnel", "rw"),
+    "DOMAIN_MIGRATE_BEGIN3": ("vkDispatchDomainMigrateBegin3", "rw"),
+    "DOMAIN_MIGRATE_PREPARE3": ("vkDispatchDomainMigratePrepare3", "rw"),
+    "DOMAIN_MIGRATE_PREPARE_TUNNEL3": ("vkDispatchDomainMigratePrepareTunnel3", "rw"),
+    "DOMAIN_MIGRATE_PERFORM3": ("vkDispatchDomainMigratePerform3", "rw"),
+    "DOMAIN_MIGRATE_FINISH3": ("vkDispatchDomainMigrateFinish3", "rw"),
+    "DOMAIN_MIGRATE_CONFIRM3": ("vkDispatchDomainMigrateConfirm3", "rw"),
+    "AUTH_SASL_INIT": ("vkDispatchAuthSasl", "noconn,noauth"),
+    "AUTH_SASL_START": ("vkDispatchAuthSasl", "noconn,noauth"),
+    "AUTH_SASL_STEP": ("vkDispatchAuthSasl", "noconn,noauth"),
+    "AUTH_POLKIT": ("vkDispatchAuthPolkit", "noconn,noauth"),
+    "CONNECT_DOMAIN_EVENT_REGISTER": ("vkDispatchDomainEventRegister", ""),
+    "CONNECT_DOMAIN_EVENT_DEREGISTER": ("vkDispatchDomainEventDeregister", ""),
+    "CONNECT_DOMAIN_EVENT_REGISTER_ANY": ("vkDispatchDomainEventRegisterAnyOld", ""),
+    "CONNECT_DOMAIN_EVENT_DEREGISTER_ANY": ("vkDispatchDomainEventDeregisterAnyOld", ""),
+    "DOMAIN_OPEN_GRAPHICS": ("vkDispatchDomainOpenGraphics", "rw"),
+    "DOMAIN_CREATE_XML_WITH_FILES": ("vkDispatchDomainCreateXMLWithFiles", "rw"),
+    "DOMAIN_CREATE_WITH_FILES": ("vkDispatchDomainCreateWithFiles", "rw"),
+    "DOMAIN_FD_ASSOCIATE": ("vkDispatchDomainFDAssociate", "rw"),
 }
 
 # Procedures cheap enough to answer on the daemon's I/O thread (the flag
@@ -106,7 +131,9 @@ FUNC_OVERRIDE = {
 }
 # Driver members the client side must not generate (the remote driver
 # implements them itself: connection state, events, local answers).
-CLIENT_SKIP = {"virConnectGetURI"}
+CLIENT_SKIP = {"virConnectGetURI",
+               # the old registration without callback IDs (server side only)
+               "virConnectDomainEventDeregisterAny"}
 # Client members written by hand in remote-client-special.c (starting a
 # domain must also refresh the handle's id) and remote-client-info.c
 # (replies that fill caller-sized arrays).

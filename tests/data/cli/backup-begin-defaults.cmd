@@ -1,0 +1,1 @@
+-c test:///default 'backup-begin test; backup-dumpxml test'

@@ -1,0 +1,1 @@
+-c test:///default 'nodedev-dumpxml 2000000056785678,1000000056785678'

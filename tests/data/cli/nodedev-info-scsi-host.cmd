@@ -1,0 +1,1 @@
+-c test:///default 'nodedev-info scsi_host2'

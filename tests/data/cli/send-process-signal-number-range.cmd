@@ -1,0 +1,1 @@
+-c test:///default 'send-process-signal test 1 65'

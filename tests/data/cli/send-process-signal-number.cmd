@@ -1,0 +1,1 @@
+-c test:///default 'send-process-signal test 1 9; send-process-signal test 1 sigkill; send-process-signal test 1 0'

@@ -1,0 +1,1 @@
+-c test:///default 'vcpupin test 0 0; vcpupin test --vcpu 0'

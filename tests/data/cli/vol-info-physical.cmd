@@ -1,0 +1,1 @@
+-c test:///default 'vol-create-as default-pool a.img 1M; vol-info a.img --pool default-pool; vol-info a.img --pool default-pool --physical'

@@ -257,29 +257,95 @@ vkDaemonClientSendEvent(vkServerClient *pub, int proc, xdrproc_t filter, void *b
 
 /* ---- reading ---- */
 
+/* A client's bytes are read as they come, as many as fit in its buffer,
+ * and every complete packet in the buffer is handled where it lies: one
+ * recv for several pipelined calls, and a call handled on the main loop is
+ * decoded in place.  Only a packet that outlives this turn (a call queued
+ * for a worker, stream data) is given a buffer of its own: the whole read
+ * buffer when the packet fills it (large packets), else a copy. */
+#define RX_INITIAL 1024
+#define RX_KEEP 65536
+
+/* The packet at rxStart if it is complete (its length word checked), or
+ * NULL with *need the bytes it takes (*why set on a bad length). */
+static vkRpcMessage *
+bufferedPacket(vkDaemonClient *client, size_t *need, char **why)
+{
+    size_t have = client->rxEnd - client->rxStart;
+    vkRpcMessage *view = client->rxView;
+
+    *need = VK_RPC_LEN_WORD;
+    if (have < VK_RPC_LEN_WORD)
+        return NULL;
+    if (!view)
+        view = client->rxView = vkRpcMessageNew();
+    /* DecodeLength grows the buffer to the length it reads; the view's
+     * capacity (4) is never less than that word, and is kept at the
+     * packet's length, so it never reallocates rxBuf behind our back. */
+    view->buffer = client->rxBuf + client->rxStart;
+    view->capacity = VK_RPC_MAX_MESSAGE;
+    view->offset = VK_RPC_LEN_WORD;
+    if (vkRpcMessageDecodeLength(view) < 0) {
+        virErrorPtr err = vkErrorGetLast();
+
+        *why = g_strdup(err && err->message ? err->message : "bad packet length");
+        return NULL;
+    }
+    *need = view->length;
+    if (have < view->length)
+        return NULL;
+    view->offset = view->length;
+    view->capacity = view->length;
+    return view;
+}
+
+/* Makes room in rxBuf for a packet of need bytes from rxStart. */
+static void
+makeRoom(vkDaemonClient *client, size_t need)
+{
+    size_t have = client->rxEnd - client->rxStart;
+
+    if (client->rxStart == client->rxEnd && client->rxCap > RX_KEEP && need <= RX_KEEP) {
+        /* a large packet is done with: do not pin its buffer */
+        g_clear_pointer(&client->rxBuf, g_free);
+        client->rxCap = client->rxStart = client->rxEnd = 0;
+    }
+    if (client->rxStart && client->rxStart + need > client->rxCap) {
+        /* only the start of an incomplete packet moves */
+        memmove(client->rxBuf, client->rxBuf + client->rxStart, have);
+        client->rxStart = 0;
+        client->rxEnd = have;
+    }
+    if (need > client->rxCap || !client->rxBuf) {
+        client->rxCap = MAX(need, RX_INITIAL);
+        client->rxBuf = g_realloc(client->rxBuf, client->rxCap);
+    }
+}
+
 /* Returns a complete packet, or NULL: *why is then NULL for "no more data
  * now" (or *budget, the bytes this turn may still read, is spent), or the
- * reason to close the connection. */
+ * reason to close the connection.  *drained: a read of this turn came back
+ * short, so the socket had nothing more then (its next bytes wake the
+ * poll); another recv would only say EAGAIN. */
 static vkRpcMessage *
-readOne(vkDaemonClient *client, size_t *budget, char **why, bool *normal)
+readOne(vkDaemonClient *client, size_t *budget, char **why, bool *normal, bool *drained)
 {
-    vkRpcMessage *msg = client->rx;
+    vkRpcMessage *msg;
+    size_t need;
 
     *why = NULL;
     *normal = false;
-    if (!msg) {
-        msg = client->rx = vkRpcMessageNew();
-        vkRpcMessageBeginRead(msg);
-    }
-    while (msg->offset < msg->length) {
+    while (!(msg = bufferedPacket(client, &need, why))) {
+        size_t want;
         ssize_t n;
 
-        if (!*budget)
+        if (*why || !*budget || *drained)
             return NULL;
-        n = transportRecv(client, msg->buffer + msg->offset,
-                          MIN(msg->length - msg->offset, *budget));
+        makeRoom(client, need);
+        want = MIN(client->rxCap - client->rxEnd, *budget);
+        n = transportRecv(client, client->rxBuf + client->rxEnd, want);
         if (n == 0) {
-            *normal = msg->offset == 0;
+            *normal = client->rxEnd == client->rxStart;
             *why = g_strdup_printf(*normal ? "disconnected" :
                                    "connection closed in the middle of a packet");
             return NULL;
@@ -291,34 +357,57 @@ readOne(vkDaemonClient *client, size_t *budget, char **why, bool *normal)
             return NULL;
         }
         g_atomic_int_set(&client->lastRx, vkDaemonNowSeconds());
-        msg->offset += n;
+        client->rxEnd += n;
         *budget -= n;
-        if (msg->offset == VK_RPC_LEN_WORD && msg->length == VK_RPC_LEN_WORD &&
-            vkRpcMessageDecodeLength(msg) < 0) {
-            virErrorPtr err = vkErrorGetLast();
-            *why = g_strdup(err && err->message ? err->message : "bad packet length");
-            return NULL;
-        }
+        /* gnutls may hold decrypted bytes the socket no longer shows */
+        if ((size_t)n < want && !client->tls)
+            *drained = true;
     }
     if (vkRpcMessageDecodeHeader(msg) < 0) {
         *why = g_strdup("undecodable header");
         return NULL;
     }
-    client->rx = NULL;
+    client->rxStart += msg->length;
+    if (client->rxStart == client->rxEnd) {
+        client->rxStart = client->rxEnd = 0;
+        /* a large packet alone in the buffer: hand the buffer over */
+        if (client->rxCap > RX_KEEP && msg->buffer == client->rxBuf) {
+            msg = vkRpcMessageNew();
+            *msg = *client->rxView;
+            msg->capacity = client->rxCap;
+            client->rxView->buffer = NULL;
+            client->rxBuf = NULL;
+            client->rxCap = 0;
+        }
+    }
     return msg;
 }
 
-/* A packet handled on the main loop leaves its buffer to the next read,
- * so a client doing cheap calls does not allocate per message. */
+/* msg is about to outlive this turn: it needs a buffer of its own. */
+static vkRpcMessage *
+ownPacket(vkDaemonClient *client, vkRpcMessage *msg)
+{
+    vkRpcMessage *own;
+
+    if (msg != client->rxView)
+        return msg;
+    own = vkRpcMessageNew();
+    *own = *msg;
+    own->buffer = g_memdup2(msg->buffer, msg->length);
+    own->capacity = msg->length;
+    msg->buffer = NULL;
+    return own;
+}
+
+/* A packet handled on the main loop is done with. */
 static void
 recycle(vkDaemonClient *client, vkRpcMessage *msg)
 {
-    if (client->rx) {
-        vkRpcMessageFree(msg);
+    if (msg == client->rxView) {
+        msg->buffer = NULL;     /* rxBuf's */
         return;
     }
-    vkRpcMessageBeginRead(msg);
-    client->rx = msg;
+    vkRpcMessageFree(msg);
 }
 
 static void
@@ -348,7 +437,7 @@ handleMessage(vkDaemonClient *client, vkRpcMessage *msg)
         return;
     }
     if (hdr->type == VK_RPC_STREAM) {
-        vkDaemonStreamIncoming(client, msg);
+        vkDaemonStreamIncoming(client, ownPacket(client, msg));
         /* its data may have put the client over the stream bound */
         g_mutex_lock(&client->lock);
         vkDaemonUpdateCondLocked(client);
@@ -370,7 +459,7 @@ handleMessage(vkDaemonClient *client, vkRpcMessage *msg)
         recycle(client, msg);
         return;
     }
-    vkDaemonQueueCall(client, msg);
+    vkDaemonQueueCall(client, ownPacket(client, msg));
 }
 
 static void
@@ -380,6 +469,7 @@ clientHandleIO(vkDaemonClient *client, GIOCondition rev)
     bool paused;
     size_t budget = TURN_BYTES;
     unsigned int nread;
+    bool drained = false;
 
     if (client->handshaking) {
         g_autofree char *why = NULL;
@@ -441,10 +531,10 @@ clientHandleIO(vkDaemonClient *client, GIOCondition rev)
         if (!paused && (nread == TURN_MESSAGES || !budget)) {
             /* The turn is over; the rest waits for the next iteration.
              * Bytes left in the socket wake the next poll by themselves;
-             * only those already inside a TLS session need a kick (which
-             * costs two eventfd writes, a read and a loop iteration:
-             * once every TURN_MESSAGES calls of a busy client). */
-            if (client->tls)
+             * only those already read ahead or inside a TLS session need
+             * a kick (which costs two eventfd writes, a read and a loop
+             * iteration: once every TURN_MESSAGES calls of a busy client). */
+            if (client->tls || client->rxEnd > client->rxStart)
                 vkDaemonClientKickLocked(client);
             paused = true;
         }
@@ -456,14 +546,14 @@ clientHandleIO(vkDaemonClient *client, GIOCondition rev)
                 vkDaemonClientCloseQuiet(client, "hung up while not being read");
             return;
         }
-        msg = readOne(client, &budget, &why, &normal);
+        msg = readOne(client, &budget, &why, &normal, &drained);
         if (!msg) {
             if (why) {
                 if (normal)
                     vkDaemonClientCloseQuiet(client, why);
                 else
                     vkDaemonClientClose(client, why);
-            } else if (!budget && client->tls) {
+            } else if (!budget && (client->tls || client->rxEnd > client->rxStart)) {
                 g_mutex_lock(&client->lock);
                 vkDaemonClientKickLocked(client);
                 g_mutex_unlock(&client->lock);

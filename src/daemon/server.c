@@ -89,7 +89,10 @@ clientDestroy(vkDaemonClient *client)
         close(client->fd);
     freeQueue(&client->tx);
     freeQueue(&client->pending);
-    vkRpcMessageFree(client->rx);
+    g_free(client->rxBuf);
+    if (client->rxView)
+        client->rxView->buffer = NULL;   /* it was rxBuf's */
+    vkRpcMessageFree(client->rxView);
     g_mutex_clear(&client->lock);
     g_free(client->name);
     g_free(client);

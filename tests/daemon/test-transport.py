@@ -194,6 +194,19 @@ def test_read_ahead():
         assert got == [300, 301], got
 
 
+def test_no_xen_libraries():
+    """Xen's libraries are opened on the first xen:// connection only
+    (drivers/xen/xen-libs.c): a daemon serving test:/// has none mapped."""
+    with vkwire.Daemon(BIN) as d:
+        c = vkwire.Conn(d.rw)
+        vkwire.handshake(c)
+        hdr, _ = c.call(4)
+        assert hdr[5] == OK
+        with open("/proc/%d/maps" % d.proc.pid) as f:
+            maps = f.read()
+        assert "libxen" not in maps, [l for l in maps.splitlines() if "libxen" in l]
+
+
 def test_idle_timeout():
     with vkwire.Daemon(BIN, extra=["--timeout", "1"]) as d:
         c = vkwire.Conn(d.rw)     # a connected client keeps it alive

@@ -147,6 +147,19 @@ static char *domain_xml(const char *type, int i)
     return xml;
 }
 
+/* ListAllDomains of all n domains, the handles freed as a caller would. */
+static void list_all(virConnectPtr conn, int n)
+{
+    virDomainPtr *list = NULL;
+    int got = virConnectListAllDomains(conn, &list, 0);
+
+    if (got < n)
+        die("virConnectListAllDomains", got);
+    for (int i = 0; i < got; i++)
+        virDomainFree(list[i]);
+    free(list);
+}
+
 int main(int argc, char **argv)
 {
     const char *uri = "test:///default";
@@ -234,28 +247,11 @@ int main(int argc, char **argv)
 
     /* One untimed call first: the handle cache and the heap reach their
      * steady state, which is what a management loop sees. */
-    {
-        virDomainPtr *list = NULL;
-        int got = virConnectListAllDomains(conn, &list, 0);
-
-        if (got < n)
-            die("virConnectListAllDomains", got);
-        for (int i = 0; i < got; i++)
-            virDomainFree(list[i]);
-        free(list);
-    }
+    list_all(conn, n);
     flt = minor_faults();
     t = now_us();
-    for (int r = 0; r < repeats; r++) {
-        virDomainPtr *list = NULL;
-        int got = virConnectListAllDomains(conn, &list, 0);
-
-        if (got < n)
-            die("virConnectListAllDomains", got);
-        for (int i = 0; i < got; i++)
-            virDomainFree(list[i]);
-        free(list);
-    }
+    for (int r = 0; r < repeats; r++)
+        list_all(conn, n);
     t = now_us() - t;
     flt = minor_faults() - flt;
     printf("listall_ms %.3f\n", t / repeats / 1e3);

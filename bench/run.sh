@@ -59,7 +59,9 @@ python3 - "$out" "$reps" $sizes <<'PY'
 import os, statistics, sys
 
 out, reps, sizes = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
-ops = ["define_us", "lookup_us", "xmldesc_us", "info_us", "listall_ms", "undefine_us"]
+ops = ["define_us", "lookup_us", "xmldesc_us", "info_us", "listall_ms",
+       "listall_ns_per_domain", "listall_minflt_per_call", "listall_floor_ns_per_domain",
+       "undefine_us"]
 
 def figures(impl, n):
     runs = []
@@ -70,13 +72,13 @@ def figures(impl, n):
         runs.append(dict(l.split() for l in open(p) if l.strip()))
     return {op: statistics.median(float(x[op]) for x in runs) for op in ops}
 
-print("%-7s %-13s %12s %12s %9s" % ("N", "op", "virtkit", "libvirt", "speedup"))
+print("%-7s %-27s %12s %12s %9s" % ("N", "op", "virtkit", "libvirt", "speedup"))
 for n in sizes:
     vk, lv = figures("virtkit", n), figures("libvirt", n)
     for op in ops:
         a = vk[op]
         b = lv[op] if lv else None
         ratio = "%8.1fx" % (b / a) if b and a else "%9s" % "-"
-        print("%-7s %-13s %12.3f %12s %s" % (n, op, a, "%.3f" % b if b is not None else "-", ratio))
+        print("%-7s %-27s %12.3f %12s %s" % (n, op, a, "%.3f" % b if b is not None else "-", ratio))
 print("(median of %d runs; speedup = libvirt time / virtkit time)" % reps)
 PY

@@ -277,7 +277,6 @@ vkTestDomainRename(virDomainPtr dom, const char *new_name, unsigned int flags)
 {
     vkTestState *st;
     vkTestDomain *obj;
-    char *name;
 
     vkCheckFlags(0, -1);
     if (!(obj = vkTestDomainGet(dom, &st)))
@@ -306,11 +305,9 @@ vkTestDomainRename(virDomainPtr dom, const char *new_name, unsigned int flags)
                         VIR_DOMAIN_EVENT_UNDEFINED_RENAMED);
     /* the name is the hash key: take the object out while it changes */
     g_hash_table_steal(st->byName, obj->name);
-    name = g_strdup(new_name);
-    g_free(obj->name);
-    obj->name = name;
+    vkTestDomainObjSetName(obj, new_name);
     g_free(obj->def->name);
-    obj->def->name = g_strdup(name);
+    obj->def->name = g_strdup(new_name);
     g_hash_table_insert(st->byName, obj->name, obj);
     vkTestEmitLifecycle(st, obj, VIR_DOMAIN_EVENT_DEFINED,
                         VIR_DOMAIN_EVENT_DEFINED_RENAMED);

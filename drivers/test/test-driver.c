@@ -35,8 +35,7 @@ domainFree(vkTestDomain *obj)
     g_free(obj->managedSaveXML);
     vkSnapshotListFree(obj->snapshots);
     vkTestCheckpointsFree(obj->checkpoints);
-    g_free(obj->name);
-    g_free(obj);
+    vkTestDomainObjFree(obj);
 }
 
 vkTestState *
@@ -67,7 +66,8 @@ vkTestStateFree(vkTestState *st)
         return;
     if (st->events)
         vkEventStateFree(st->events);
-    g_queue_clear(&st->order);
+    /* the queue's nodes live in the objects, freed with byName below */
+    g_queue_init(&st->order);
     g_clear_pointer(&st->networks, g_ptr_array_unref);
     g_clear_pointer(&st->pools, g_ptr_array_unref);
     g_clear_pointer(&st->nodedevs, g_ptr_array_unref);
@@ -231,8 +231,7 @@ vkTestDomainAdd(vkTestState *st, vkDomainDef **defp, bool live, bool *wasPersist
         return NULL;
     }
 
-    obj = g_new0(vkTestDomain, 1);
-    obj->name = g_strdup(def->name);
+    obj = vkTestDomainObjNew(def->name);
     memcpy(obj->uuid, def->uuid, VIR_UUID_BUFLEN);
     obj->id = -1;
     obj->state = VIR_DOMAIN_SHUTOFF;
@@ -242,8 +241,7 @@ vkTestDomainAdd(vkTestState *st, vkDomainDef **defp, bool live, bool *wasPersist
     obj->def->id = -1;
     g_hash_table_insert(st->byName, obj->name, obj);
     g_hash_table_insert(st->byUUID, obj->uuid, obj);
-    g_queue_push_tail(&st->order, obj);
-    obj->link = st->order.tail;
+    g_queue_push_tail_link(&st->order, &obj->link);
     return obj;
 }
 
@@ -252,7 +250,7 @@ vkTestDomainRemove(vkTestState *st, vkTestDomain *obj)
 {
     if (obj->id >= 0)
         g_hash_table_remove(st->byID, GINT_TO_POINTER(obj->id));
-    g_queue_delete_link(&st->order, obj->link);
+    g_queue_unlink(&st->order, &obj->link);
     g_hash_table_remove(st->byUUID, obj->uuid);
     g_hash_table_remove(st->byName, obj->name);   /* frees obj */
 }

@@ -25,7 +25,7 @@
 #define VK_TEST_MAX_VCPUS 32
 
 typedef struct {
-    char *name;                   /* hash key, never changes */
+    char *name;                   /* hash key; nameBuf or its own allocation */
     unsigned char uuid[VIR_UUID_BUFLEN];
     int id;                       /* -1 when inactive */
     int state;                    /* virDomainState */
@@ -42,13 +42,19 @@ typedef struct {
     bool managedSavePaused;
     struct _vkSnapshotList *snapshots;   /* test-snapshot.c; NULL: none yet */
     struct _vkTestCheckpoints *checkpoints;  /* test-checkpoint.c; NULL: none yet */
-    GList *link;                  /* our node in state->order */
+    GList link;                   /* our node in state->order, data = us */
     /* The guest clock once virDomainSetTime set it (test-domain-devstats.c). */
     bool guestTimeSet;
     long long guestTime;
     unsigned int guestTimeNsec;
     unsigned int frozenFs;        /* test-domain-guest.c: bit per mount point */
+    char nameBuf[48];             /* short names, inline (test-domain-obj.c) */
 } vkTestDomain;
+
+/* test-domain-obj.c: objects laid out for the listing walk. */
+vkTestDomain *vkTestDomainObjNew(const char *name);
+void vkTestDomainObjSetName(vkTestDomain *obj, const char *name);
+void vkTestDomainObjFree(vkTestDomain *obj);
 
 typedef struct {
     GMutex lock;

@@ -18,8 +18,9 @@
 #include "util/error.h"
 #include "drivers/xen/xen-private.h"
 
+#include "drivers/xen/xen-libs.h"
+
 #ifdef WITH_XENCTRL
-# include <xenctrl.h>
 
 # define XEN_MAX_DOMAINS 1024
 
@@ -27,6 +28,9 @@ int
 vkXenHypervisorOpen(vkXenPriv *p)
 {
     if (access("/dev/xen/privcmd", F_OK) < 0 && access("/proc/xen/privcmd", F_OK) < 0)
+        return VK_XEN_UNHANDLED;
+    /* without the library, as without the device: the next sub-driver */
+    if (!vkXenCtrlLoad(NULL))
         return VK_XEN_UNHANDLED;
     xc_interface *xc = xc_interface_open(NULL, NULL, 0);
     if (!xc)

@@ -32,8 +32,9 @@
 #include "util/uuid.h"
 #include "drivers/xen/xen-private.h"
 
+#include "drivers/xen/xen-libs.h"
+
 #ifdef WITH_XENSTORE
-# include <xenstore.h>
 
 # define TOKEN_INTRODUCE "vk-introduce"
 # define TOKEN_RELEASE "vk-release"
@@ -184,8 +185,14 @@ vkXenWatchStop(vkXenWatch *w)
 vkXenWatch *
 vkXenWatchStart(vkEventState *events)
 {
-    vkXenWatch *w = g_new0(vkXenWatch, 1);
+    vkXenWatch *w;
+    const char *why = NULL;
 
+    if (!vkXenStoreLoad(&why)) {
+        vkReportError(VIR_ERR_NO_SUPPORT, "XenStore watches need libxenstore: %s", why);
+        return NULL;
+    }
+    w = g_new0(vkXenWatch, 1);
     g_mutex_init(&w->lock);
 
     w->events = events;

@@ -19,13 +19,18 @@
 #include "util/uuid.h"
 #include "drivers/xen/xen-private.h"
 
+#include "drivers/xen/xen-libs.h"
+
 #ifdef WITH_XENSTORE
-# include <xenstore.h>
 
 int
 vkXenStoreOpen(vkXenPriv *p)
 {
-    struct xs_handle *xs = xs_open(0);
+    struct xs_handle *xs;
+
+    if (!vkXenStoreLoad(NULL))
+        return VK_XEN_UNHANDLED;
+    xs = xs_open(0);
     if (!xs)
         return VK_XEN_UNHANDLED;
     p->xs = xs;

@@ -150,9 +150,10 @@ vkDaemonClientPausedLocked(vkDaemonClient *client)
 {
     bool paused = overBoundLocked(client);
 
-    /* Bytes that arrived meanwhile may sit inside gnutls, where the poll
-     * that resumes reading cannot see them. */
-    if (client->paused && !paused && client->tls)
+    /* Bytes that arrived meanwhile may sit inside gnutls or in the read
+     * buffer (server-io.c), where the poll that resumes reading cannot
+     * see them. */
+    if (client->paused && !paused)
         vkDaemonClientKickLocked(client);
     client->paused = paused;
     if (paused && client->tx.length)

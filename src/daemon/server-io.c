@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <unistd.h>
 #include <sys/socket.h>
+#include <arpa/inet.h>
 #include <glib-unix.h>
 
 #define VIR_FROM_THIS VIR_FROM_RPC
@@ -40,11 +41,49 @@ clientFromPublic(vkServerClient *pub)
     return (vkDaemonClient *)((char *)pub - offsetof(vkDaemonClient, pub));
 }
 
+/* On a UNIX socket every read takes the descriptors riding on the bytes
+ * it returns (libvirt sends each one of a CALL_WITH_FDS on a byte of its
+ * own after the packet): reading ahead may reach those bytes before the
+ * packet is handled, and a plain recv would have the kernel close them.
+ * They wait in rxFds until takeCallFds gives them to their call. */
+static ssize_t
+recvWithFds(vkDaemonClient *client, char *buf, size_t len)
+{
+    struct iovec iov = { .iov_base = buf, .iov_len = len };
+    union {
+        struct cmsghdr hdr;
+        char buf[CMSG_SPACE(sizeof(int) * VK_RPC_MAX_CALL_FDS)];
+    } ctl;
+    struct msghdr mh = {
+        .msg_iov = &iov, .msg_iovlen = 1,
+        .msg_control = ctl.buf, .msg_controllen = sizeof(ctl.buf),
+    };
+    ssize_t n = recvmsg(client->fd, &mh, MSG_CMSG_CLOEXEC);
+
+    if (n <= 0)
+        return n;
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
+        if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
+            continue;
+        if (!client->rxFds)
+            client->rxFds = g_array_new(FALSE, FALSE, sizeof(int));
+        g_array_append_vals(client->rxFds, CMSG_DATA(c),
+                            (c->cmsg_len - CMSG_LEN(0)) / sizeof(int));
+    }
+    if (mh.msg_flags & MSG_CTRUNC) {
+        errno = EPROTO;
+        return -1;
+    }
+    return n;
+}
+
 static ssize_t
 transportRecv(vkDaemonClient *client, char *buf, size_t len)
 {
     if (client->tls)
         return vkDaemonTlsRecv(client->tls, buf, len);
+    if (client->pub.fdPassing)
+        return recvWithFds(client, buf, len);
     return recv(client->fd, buf, len, 0);
 }
 
@@ -231,70 +270,158 @@ vkDaemonClientSendEvent(vkServerClient *pub, int proc, xdrproc_t filter, void *b
 
 /* ---- reading ---- */
 
-/* The descriptors of a CALL_WITH_FDS (libvirt's layout): the body starts
- * with their count, and each follows the packet as one byte carrying it.
- * 1 once all are here (the count is then skipped, so the body decodes as a
- * plain CALL's), 0 to wait for more, -1 with *why to close.  A body too
- * short for the count leaves msg->fds NULL: handleMessage refuses it. */
+/* A client's bytes are read as they come, as many as fit in its buffer,
+ * and every complete packet in the buffer is handled where it lies: one
+ * recv for several pipelined calls, and a call handled on the main loop is
+ * decoded in place.  Only a packet that outlives this turn (a call queued
+ * for a worker, stream data) is given a buffer of its own: the whole read
+ * buffer when the packet fills it (large packets), else a copy. */
+#define RX_INITIAL 1024
+#define RX_KEEP 65536
+
+/* How many descriptors the CALL_WITH_FDS in pkt (complete) says follow
+ * it: libvirt's layout puts their count first in the body.  0 for another
+ * packet, or for one too short to say (handleMessage refuses it); -1 with
+ * *why for too many. */
 static int
-recvCallFds(vkDaemonClient *client, vkRpcMessage *msg, char **why)
+callFdCount(vkDaemonClient *client, const vkRpcMessage *pkt, char **why)
 {
-    if (!msg->fds) {
-        unsigned int n = 0;
-        XDR xdr;
+    const size_t typeAt = VK_RPC_LEN_WORD + 3 * 4;
+    const size_t countAt = VK_RPC_LEN_WORD + 6 * 4;
+    uint32_t type, n;
 
-        if (msg->length - msg->bodyOffset < VK_RPC_LEN_WORD)
-            return 1;
-        xdrmem_create(&xdr, msg->buffer + msg->bodyOffset, VK_RPC_LEN_WORD, XDR_DECODE);
-        (void)xdr_u_int(&xdr, &n);
-        xdr_destroy(&xdr);
-        if (n > VK_RPC_MAX_CALL_FDS) {
-            *why = g_strdup_printf("a call with %u descriptors (at most %d)", n,
-                                   VK_RPC_MAX_CALL_FDS);
-            return -1;
-        }
-        msg->fds = g_new0(int, n + 1);
-        msg->wantfds = n;
+    if (!client->pub.fdPassing || pkt->length < countAt + 4)
+        return 0;
+    memcpy(&type, pkt->buffer + typeAt, 4);
+    if (ntohl(type) != VK_RPC_CALL_WITH_FDS)
+        return 0;
+    memcpy(&n, pkt->buffer + countAt, 4);
+    n = ntohl(n);
+    if (n > VK_RPC_MAX_CALL_FDS) {
+        *why = g_strdup_printf("a call with %u descriptors (at most %d)", n,
+                               VK_RPC_MAX_CALL_FDS);
+        return -1;
     }
-    while (msg->nfds < msg->wantfds) {
-        int fd = vkRpcRecvFd(client->fd);
+    return n;
+}
 
-        if (fd < 0 && (errno == EAGAIN || errno == EINTR))
-            return 0;
-        if (fd < 0) {
-            *why = g_strdup_printf("descriptor %zu of a call did not arrive: %s", msg->nfds,
-                                   g_strerror(errno));
-            return -1;
-        }
-        msg->fds[msg->nfds++] = fd;
+/* Gives a CALL_WITH_FDS the descriptors read with its bytes, and skips
+ * their count so the body decodes as a plain CALL's.  -1 with *why when
+ * they did not come with them. */
+static int
+takeCallFds(vkDaemonClient *client, vkRpcMessage *msg, char **why)
+{
+    int n = callFdCount(client, msg, why);
+    guint have = client->rxFds ? client->rxFds->len : 0;
+
+    if (n < 0)
+        return -1;
+    if (msg->header.type != VK_RPC_CALL_WITH_FDS || !client->pub.fdPassing ||
+        msg->length < msg->bodyOffset + VK_RPC_LEN_WORD)
+        return 0;
+    if (have < (guint)n) {
+        *why = g_strdup_printf("%d descriptors of a call did not arrive", n - (int)have);
+        return -1;
     }
+    msg->fds = g_new0(int, n + 1);
+    if (n) {
+        memcpy(msg->fds, client->rxFds->data, n * sizeof(int));
+        g_array_remove_range(client->rxFds, 0, n);
+    }
+    msg->nfds = msg->wantfds = n;
     msg->bodyOffset += VK_RPC_LEN_WORD;
-    return 1;
+    return 0;
+}
+
+/* The packet at rxStart if it is complete (its length word checked), or
+ * NULL with *need the bytes it takes (*why set on a bad length). */
+static vkRpcMessage *
+bufferedPacket(vkDaemonClient *client, size_t *need, char **why)
+{
+    size_t have = client->rxEnd - client->rxStart;
+    vkRpcMessage *view = client->rxView;
+    int carriers;
+
+    *need = VK_RPC_LEN_WORD;
+    if (have < VK_RPC_LEN_WORD)
+        return NULL;
+    if (!view)
+        view = client->rxView = vkRpcMessageNew();
+    /* DecodeLength grows the buffer to the length it reads; the view's
+     * capacity (4) is never less than that word, and is kept at the
+     * packet's length, so it never reallocates rxBuf behind our back. */
+    view->buffer = client->rxBuf + client->rxStart;
+    view->fds = NULL;           /* a CALL_WITH_FDS's went with it */
+    view->nfds = view->wantfds = view->donefds = 0;
+    view->capacity = VK_RPC_MAX_MESSAGE;
+    view->offset = VK_RPC_LEN_WORD;
+    if (vkRpcMessageDecodeLength(view) < 0) {
+        virErrorPtr err = vkErrorGetLast();
+
+        *why = g_strdup(err && err->message ? err->message : "bad packet length");
+        return NULL;
+    }
+    *need = view->length;
+    if (have < view->length)
+        return NULL;
+    /* a CALL_WITH_FDS is complete with its descriptors' bytes */
+    if ((carriers = callFdCount(client, view, why)) < 0)
+        return NULL;
+    *need += carriers;
+    if (have < *need)
+        return NULL;
+    view->offset = view->length;
+    view->capacity = view->length;
+    return view;
+}
+
+/* Makes room in rxBuf for a packet of need bytes from rxStart. */
+static void
+makeRoom(vkDaemonClient *client, size_t need)
+{
+    size_t have = client->rxEnd - client->rxStart;
+
+    if (client->rxStart == client->rxEnd && client->rxCap > RX_KEEP && need <= RX_KEEP) {
+        /* a large packet is done with: do not pin its buffer */
+        g_clear_pointer(&client->rxBuf, g_free);
+        client->rxCap = client->rxStart = client->rxEnd = 0;
+    }
+    if (client->rxStart && client->rxStart + need > client->rxCap) {
+        /* only the start of an incomplete packet moves */
+        memmove(client->rxBuf, client->rxBuf + client->rxStart, have);
+        client->rxStart = 0;
+        client->rxEnd = have;
+    }
+    if (need > client->rxCap || !client->rxBuf) {
+        client->rxCap = MAX(need, RX_INITIAL);
+        client->rxBuf = g_realloc(client->rxBuf, client->rxCap);
+    }
 }
 
 /* Returns a complete packet, or NULL: *why is then NULL for "no more data
  * now" (or *budget, the bytes this turn may still read, is spent), or the
- * reason to close the connection. */
+ * reason to close the connection.  *drained: a read of this turn came back
+ * short, so the socket had nothing more then (its next bytes wake the
+ * poll); another recv would only say EAGAIN. */
 static vkRpcMessage *
-readOne(vkDaemonClient *client, size_t *budget, char **why, bool *normal)
+readOne(vkDaemonClient *client, size_t *budget, char **why, bool *normal, bool *drained)
 {
-    vkRpcMessage *msg = client->rx;
+    vkRpcMessage *msg;
+    size_t need;
 
     *why = NULL;
     *normal = false;
-    if (!msg) {
-        msg = client->rx = vkRpcMessageNew();
-        vkRpcMessageBeginRead(msg);
-    }
-    while (msg->offset < msg->length) {
+    while (!(msg = bufferedPacket(client, &need, why))) {
+        size_t want;
         ssize_t n;
 
-        if (!*budget)
+        if (*why || !*budget || *drained)
             return NULL;
-        n = transportRecv(client, msg->buffer + msg->offset,
-                          MIN(msg->length - msg->offset, *budget));
+        makeRoom(client, need);
+        want = MIN(client->rxCap - client->rxEnd, *budget);
+        n = transportRecv(client, client->rxBuf + client->rxEnd, want);
         if (n == 0) {
-            *normal = msg->offset == 0;
+            *normal = client->rxEnd == client->rxStart;
             *why = g_strdup_printf(*normal ? "disconnected" :
                                    "connection closed in the middle of a packet");
             return NULL;
@@ -306,37 +433,67 @@ readOne(vkDaemonClient *client, size_t *budget, char **why, bool *normal)
             return NULL;
         }
         g_atomic_int_set(&client->lastRx, vkDaemonNowSeconds());
-        msg->offset += n;
+        client->rxEnd += n;
         *budget -= n;
-        if (msg->offset == VK_RPC_LEN_WORD && msg->length == VK_RPC_LEN_WORD &&
-            vkRpcMessageDecodeLength(msg) < 0) {
-            virErrorPtr err = vkErrorGetLast();
-            *why = g_strdup(err && err->message ? err->message : "bad packet length");
-            return NULL;
-        }
+        /* gnutls may hold decrypted bytes the socket no longer shows */
+        if ((size_t)n < want && !client->tls)
+            *drained = true;
     }
     if (vkRpcMessageDecodeHeader(msg) < 0) {
         *why = g_strdup("undecodable header");
         return NULL;
     }
-    if (msg->header.type == VK_RPC_CALL_WITH_FDS && client->pub.fdPassing &&
-        recvCallFds(client, msg, why) <= 0)
+    if (takeCallFds(client, msg, why) < 0)
         return NULL;
-    client->rx = NULL;
+    client->rxStart += msg->length + msg->nfds;
+    if (client->rxStart == client->rxEnd) {
+        client->rxStart = client->rxEnd = 0;
+        /* a large packet alone in the buffer: hand the buffer over */
+        if (client->rxCap > RX_KEEP && msg->buffer == client->rxBuf) {
+            msg = vkRpcMessageNew();
+            *msg = *client->rxView;
+            msg->capacity = client->rxCap;
+            client->rxView->buffer = NULL;
+            client->rxView->fds = NULL;
+            client->rxView->nfds = 0;
+            client->rxBuf = NULL;
+            client->rxCap = 0;
+        }
+    }
     return msg;
 }
 
-/* A packet handled on the main loop leaves its buffer to the next read,
- * so a client doing cheap calls does not allocate per message. */
+/* msg is about to outlive this turn: it needs a buffer of its own. */
+static vkRpcMessage *
+ownPacket(vkDaemonClient *client, vkRpcMessage *msg)
+{
+    vkRpcMessage *own;
+
+    if (msg != client->rxView)
+        return msg;
+    own = vkRpcMessageNew();
+    *own = *msg;
+    own->buffer = g_memdup2(msg->buffer, msg->length);
+    own->capacity = msg->length;
+    msg->buffer = NULL;
+    msg->fds = NULL;            /* own's now */
+    msg->nfds = 0;
+    return own;
+}
+
+/* A packet handled on the main loop is done with. */
 static void
 recycle(vkDaemonClient *client, vkRpcMessage *msg)
 {
-    if (client->rx) {
-        vkRpcMessageFree(msg);
+    if (msg == client->rxView) {
+        msg->buffer = NULL;     /* rxBuf's */
+        for (size_t i = 0; i < msg->nfds; i++)
+            close(msg->fds[i]); /* the ones the call did not take */
+        g_clear_pointer(&msg->fds, g_free);
+        msg->nfds = 0;
         return;
     }
-    vkRpcMessageBeginRead(msg);
-    client->rx = msg;
+    vkRpcMessageFree(msg);
 }
 
 static void
@@ -366,7 +523,7 @@ handleMessage(vkDaemonClient *client, vkRpcMessage *msg)
         return;
     }
     if (hdr->type == VK_RPC_STREAM) {
-        vkDaemonStreamIncoming(client, msg);
+        vkDaemonStreamIncoming(client, ownPacket(client, msg));
         /* its data may have put the client over the stream bound */
         g_mutex_lock(&client->lock);
         vkDaemonUpdateCondLocked(client);
@@ -392,7 +549,7 @@ handleMessage(vkDaemonClient *client, vkRpcMessage *msg)
         recycle(client, msg);
         return;
     }
-    vkDaemonQueueCall(client, msg);
+    vkDaemonQueueCall(client, ownPacket(client, msg));
 }
 
 static void
@@ -402,6 +559,7 @@ clientHandleIO(vkDaemonClient *client, GIOCondition rev)
     bool paused;
     size_t budget = TURN_BYTES;
     unsigned int nread;
+    bool drained = false;
 
     if (client->handshaking) {
         g_autofree char *why = NULL;
@@ -463,10 +621,10 @@ clientHandleIO(vkDaemonClient *client, GIOCondition rev)
         if (!paused && (nread == TURN_MESSAGES || !budget)) {
             /* The turn is over; the rest waits for the next iteration.
              * Bytes left in the socket wake the next poll by themselves;
-             * only those already inside a TLS session need a kick (which
-             * costs two eventfd writes, a read and a loop iteration:
-             * once every TURN_MESSAGES calls of a busy client). */
-            if (client->tls)
+             * only those already read ahead or inside a TLS session need
+             * a kick (which costs two eventfd writes, a read and a loop
+             * iteration: once every TURN_MESSAGES calls of a busy client). */
+            if (client->tls || client->rxEnd > client->rxStart)
                 vkDaemonClientKickLocked(client);
             paused = true;
         }
@@ -478,14 +636,14 @@ clientHandleIO(vkDaemonClient *client, GIOCondition rev)
                 vkDaemonClientCloseQuiet(client, "hung up while not being read");
             return;
         }
-        msg = readOne(client, &budget, &why, &normal);
+        msg = readOne(client, &budget, &why, &normal, &drained);
         if (!msg) {
             if (why) {
                 if (normal)
                     vkDaemonClientCloseQuiet(client, why);
                 else
                     vkDaemonClientClose(client, why);
-            } else if (!budget && client->tls) {
+            } else if (!budget && (client->tls || client->rxEnd > client->rxStart)) {
                 g_mutex_lock(&client->lock);
                 vkDaemonClientKickLocked(client);
                 g_mutex_unlock(&client->lock);

@@ -87,7 +87,13 @@ struct _vkDaemonClient {
     bool keepalive;
     int unanswered;             /* PINGs sent since the last byte received */
 
-    vkRpcMessage *rx;           /* main loop only */
+    /* Main loop only (server-io.c): bytes read ahead of the packets
+     * handled so far, [rxStart, rxEnd) of rxBuf, and the message that
+     * shows a packet inside rxBuf without copying it. */
+    char *rxBuf;
+    size_t rxCap, rxStart, rxEnd;
+    vkRpcMessage *rxView;
+    GArray *rxFds;              /* descriptors read, not yet given to a call */
     gint lastRx;                /* monotonic seconds; atomic */
     gint streamRx;              /* stream bytes not yet taken; atomic */
 };

@@ -89,7 +89,14 @@ clientDestroy(vkDaemonClient *client)
         close(client->fd);
     freeQueue(&client->tx);
     freeQueue(&client->pending);
-    vkRpcMessageFree(client->rx);
+    g_free(client->rxBuf);
+    if (client->rxView)
+        client->rxView->buffer = NULL;   /* it was rxBuf's */
+    vkRpcMessageFree(client->rxView);
+    for (guint i = 0; client->rxFds && i < client->rxFds->len; i++)
+        close(g_array_index(client->rxFds, int, i));
+    if (client->rxFds)
+        g_array_free(client->rxFds, TRUE);
     g_mutex_clear(&client->lock);
     g_free(client->name);
     g_free(client);

@@ -150,6 +150,63 @@ def test_request_slots():
         assert got == list(range(1000, 1200))
 
 
+def test_read_ahead():
+    """The daemon reads as much as the socket holds and handles every whole
+    packet in it: packets arriving together, one larger than the read
+    buffer between small ones, and packets cut anywhere (the length word
+    included) are all answered, the large one intact."""
+    with vkwire.Daemon(BIN) as d:
+        c = vkwire.Conn(d.rw)
+        vkwire.handshake(c)
+        desc = "x" * 150000
+        xml = ("<domain type='test'><name>big</name><memory>1024</memory>"
+               "<description>%s</description><os><type>hvm</type></os></domain>" % desc)
+        burst = b"".join([
+            vkwire.packet(REMOTE_PROG, 1, 4, CALL, 200),
+            vkwire.packet(REMOTE_PROG, 1, 60, CALL, 201, 0, struct.pack(">i", 10)),
+            vkwire.packet(REMOTE_PROG, 1, 11, CALL, 202, 0, vkwire.xdr_string(xml)),
+            vkwire.packet(REMOTE_PROG, 1, 4, CALL, 203),
+        ])
+        c.send(burst)
+        replies = {}
+        for _ in range(4):
+            hdr, body = c.recv_reply()
+            assert hdr[5] == OK, (hdr, vkwire.decode_error(body))
+            replies[hdr[4]] = body
+        assert sorted(replies) == [200, 201, 202, 203], sorted(replies)
+        assert replies[200] == replies[203] and len(replies[200]) == 8
+        assert replies[201] == b"\0\0\0\1"
+        # The large packet arrived whole: its description reads back.
+        name = vkwire.xdr_string("big")
+        hdr, body = c.call(23, name)               # LOOKUP_BY_NAME
+        assert hdr[5] == OK, vkwire.decode_error(body)
+        dom = body
+        hdr, body = c.call(14, dom + struct.pack(">I", 2))   # GET_XML_DESC, INACTIVE
+        assert hdr[5] == OK, vkwire.decode_error(body)
+        assert desc.encode() in body
+        # One packet cut inside its length word, its header and its body,
+        # and a second whole one sent with the last piece.
+        one = vkwire.packet(REMOTE_PROG, 1, 60, CALL, 300, 0, struct.pack(">i", 10))
+        two = vkwire.packet(REMOTE_PROG, 1, 4, CALL, 301)
+        for piece in (one[:2], one[2:9], one[9:-2], one[-2:] + two):
+            c.send(piece)
+        got = sorted(c.recv_reply()[0][4] for _ in range(2))
+        assert got == [300, 301], got
+
+
+def test_no_xen_libraries():
+    """Xen's libraries are opened on the first xen:// connection only
+    (drivers/xen/xen-libs.c): a daemon serving test:/// has none mapped."""
+    with vkwire.Daemon(BIN) as d:
+        c = vkwire.Conn(d.rw)
+        vkwire.handshake(c)
+        hdr, _ = c.call(4)
+        assert hdr[5] == OK
+        with open("/proc/%d/maps" % d.proc.pid) as f:
+            maps = f.read()
+        assert "libxen" not in maps, [l for l in maps.splitlines() if "libxen" in l]
+
+
 def test_idle_timeout():
     with vkwire.Daemon(BIN, extra=["--timeout", "1"]) as d:
         c = vkwire.Conn(d.rw)     # a connected client keeps it alive

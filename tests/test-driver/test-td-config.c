@@ -169,6 +169,58 @@ test_rename(void **state)
     virDomainFree(running);
 }
 
+/* Names are stored inline in the object up to 47 bytes and allocated past
+ * that (test-domain-obj.c): renames across that boundary, both ways, keep
+ * lookups working, and an undefined domain's memory, reused by the next
+ * define, leaves ListAllDomains in definition order. */
+static void
+test_names_and_order(void **state)
+{
+    virConnectPtr conn = *state;
+    g_autofree char *n47 = g_strnfill(47, 'a');
+    g_autofree char *n48 = g_strnfill(48, 'b');
+    g_autofree char *n200 = g_strnfill(200, 'c');
+    const char *const renames[] = { n47, n48, n200, "short", n48, n47 };
+    const char *const expect[] = { "test", "ord1", "ord3", "ord4" };
+    virDomainPtr dom = tdDefine(conn, "long0");
+    virDomainPtr doms[3], *list = NULL;
+    int n;
+
+    for (size_t i = 0; i < G_N_ELEMENTS(renames); i++) {
+        virDomainPtr found;
+
+        assert_int_equal(virDomainRename(dom, renames[i], 0), 0);
+        virDomainFree(dom);
+        dom = virDomainLookupByName(conn, renames[i]);
+        assert_non_null(dom);
+        assert_string_equal(virDomainGetName(dom), renames[i]);
+        found = virDomainLookupByName(conn, i ? renames[i - 1] : "long0");
+        assert_null(found);
+    }
+    assert_int_equal(virDomainUndefine(dom), 0);
+    virDomainFree(dom);
+
+    for (int i = 0; i < 3; i++) {
+        g_autofree char *name = g_strdup_printf("ord%d", i + 1);
+
+        doms[i] = tdDefine(conn, name);
+    }
+    assert_int_equal(virDomainUndefine(doms[1]), 0);
+    virDomainFree(doms[1]);
+    doms[1] = tdDefine(conn, "ord4");
+    n = virConnectListAllDomains(conn, &list, 0);
+    assert_int_equal(n, G_N_ELEMENTS(expect));
+    for (int i = 0; i < n; i++) {
+        assert_string_equal(virDomainGetName(list[i]), expect[i]);
+        virDomainFree(list[i]);
+    }
+    free(list);
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(virDomainUndefine(doms[i]), 0);
+        virDomainFree(doms[i]);
+    }
+}
+
 #define DISK_VDB "<disk type='file' device='disk'><source file='/x.img'/>" \
                  "<target dev='vdb' bus='virtio'/></disk>"
 #define DISK_VDB2 "<disk type='file' device='disk'><source file='/y.img'/>" \
@@ -253,6 +305,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_vcpus, tdSetupConn, tdTeardownConn),
         cmocka_unit_test_setup_teardown(test_autostart, tdSetupConn, tdTeardownConn),
         cmocka_unit_test_setup_teardown(test_rename, tdSetupConn, tdTeardownConn),
+        cmocka_unit_test_setup_teardown(test_names_and_order, tdSetupConn, tdTeardownConn),
         cmocka_unit_test_setup_teardown(test_devices, tdSetupConn, tdTeardownConn),
         cmocka_unit_test_setup_teardown(test_metadata, tdSetupConn, tdTeardownConn),
     };

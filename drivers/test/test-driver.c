@@ -532,6 +532,7 @@ static virHypervisorDriver testHypervisorDriver = {
     .domainGetLaunchSecurityInfo = vkTestDomainGetLaunchSecurityInfo,
     .domainFSFreeze = vkTestDomainFSFreeze,
     .domainFSThaw = vkTestDomainFSThaw,
+    .domainFSTrim = vkTestDomainFSTrim,
     .domainMemoryPeek = vkTestDomainMemoryPeek,
     .domainPinVcpu = vkTestDomainPinVcpu,
     .domainPinVcpuFlags = vkTestDomainPinVcpuFlags,

@@ -533,6 +533,7 @@ static virHypervisorDriver testHypervisorDriver = {
     .domainFSFreeze = vkTestDomainFSFreeze,
     .domainFSThaw = vkTestDomainFSThaw,
     .domainFSTrim = vkTestDomainFSTrim,
+    .domainSetLifecycleAction = vkTestDomainSetLifecycleAction,
     .domainMemoryPeek = vkTestDomainMemoryPeek,
     .domainPinVcpu = vkTestDomainPinVcpu,
     .domainPinVcpuFlags = vkTestDomainPinVcpuFlags,

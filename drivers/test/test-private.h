@@ -205,6 +205,8 @@ int vkTestDomainGetLaunchSecurityInfo(virDomainPtr dom, virTypedParameterPtr *pa
                                       int *nparams, unsigned int flags);
 int vkTestDomainFSFreeze(virDomainPtr dom, const char **mountpoints, unsigned int nmountpoints,
                          unsigned int flags);
+int vkTestDomainSetLifecycleAction(virDomainPtr dom, unsigned int type, unsigned int action,
+                                   unsigned int flags);
 int vkTestDomainFSTrim(virDomainPtr dom, const char *mountPoint, unsigned long long minimum,
                        unsigned int flags);
 int vkTestDomainFSThaw(virDomainPtr dom, const char **mountpoints, unsigned int nmountpoints,

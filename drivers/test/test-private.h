@@ -157,6 +157,7 @@ vkTestFlagsOK(const char *fn, unsigned int flags, unsigned int allowed)
 }
 /* Parse with the driver's virt type. */
 vkDomainDef *vkTestParseDef(const char *xml, unsigned int parseFlags);
+void vkTestNameInterfaces(vkDomainDef *def);
 
 /* test-snapshot.c */
 virDomainSnapshotPtr vkTestDomainSnapshotCreateXML(virDomainPtr dom, const char *xml,

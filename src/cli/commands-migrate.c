@@ -97,10 +97,6 @@ cmdMigrate(vkshCtl *ctl, const vkshCmd *cmd)
     if (vkshOptInt(ctl, cmd, "bandwidth", &bw) < 0 ||
         vkshOptInt(ctl, cmd, "parallel-connections", &conns) < 0)
         return false;
-    if (vkshOptBool(cmd, "direct")) {
-        vkshError(ctl, "%s", "direct migration is not supported by the QEMU driver");
-        return false;
-    }
     if (!addOpt(ctl, cmd, "migrateuri", VIR_MIGRATE_PARAM_URI, false, &params, &n, &max) ||
         !addOpt(ctl, cmd, "listen-address", VIR_MIGRATE_PARAM_LISTEN_ADDRESS, false, &params,
                 &n, &max) ||
@@ -114,7 +110,9 @@ cmdMigrate(vkshCtl *ctl, const vkshCmd *cmd)
                                            VIR_MIGRATE_PARAM_PARALLEL_CONNECTIONS, conns) < 0))
         goto cleanup;
 
-    if (flags & VIR_MIGRATE_PEER2PEER) {
+    /* --direct, as --p2p, names the destination by URI alone: the library
+     * says whether the source's driver can do it */
+    if ((flags & VIR_MIGRATE_PEER2PEER) || vkshOptBool(cmd, "direct")) {
         ok = virDomainMigrateToURI3(dom, desturi, params, (unsigned int)n, flags) == 0;
     } else {
         virConnectPtr dconn = virConnectOpen(desturi);

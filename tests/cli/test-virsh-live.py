@@ -17,7 +17,7 @@ connection and its state.  `[KEY stdin] COMMANDS` feeds the commands, one
 per line at each ';', to the shell's standard input instead (the
 interactive shell without a terminal; the shell's name in its banner and
 prompt is the one difference allowed there).  `quiet` and `readonly` add
--q and -r.  `pending` marks a difference known to be fixed on another
+-q and -r; `nodesc` leaves out the DESCRIPTION of help texts.  `pending` marks a difference known to be fixed on another
 branch, `differs` one kept on purpose (the comment above it says why):
 either is shown, not counted, and a line so marked that matches fails, so
 that the mark goes.
@@ -61,6 +61,10 @@ NORMALIZE = [
 # The interactive session's banner and prompt name the shell: virtkit's
 # own name is the one difference kept there.
 SESSION_NAME = re.compile(r'^(Welcome to |)virtkit(,| [#$] )', re.M)
+
+# A command's help has a DESCRIPTION in the shell's own words (the recorded
+# help cases hold them); `nodesc` compares the rest: name, synopsis, options.
+HELP_DESCRIPTION = re.compile(r'^  DESCRIPTION\n(?:    .*\n)*\n', re.M)
 
 # Flags of a table line that are shell options.
 OPTIONS = {'quiet': '-q', 'readonly': '-r'}
@@ -173,6 +177,8 @@ def run_line(shell, datadir, uris, fixed, entry):
             out, err, rc = (run_virsh if argv0 == ['virsh'] else run)(argv, tmp, stdin.encode())
             if argv0 == [shell]:
                 out = SESSION_NAME.sub(r'\1virsh\2', out)
+            if 'nodesc' in flags:
+                out = HELP_DESCRIPTION.sub('', out)
             results.append((normalize(out, tmp, fixed), normalize(err, tmp, fixed), rc))
     return entry, results
 

@@ -680,6 +680,7 @@ static virHypervisorDriver testHypervisorDriver = {
     .connectNumOfDefinedStoragePools = vkTestConnectNumOfDefinedStoragePools,
     .connectListDefinedStoragePools = vkTestConnectListDefinedStoragePools,
     .connectListAllStoragePools = vkTestConnectListAllStoragePools,
+    .connectFindStoragePoolSources = vkTestConnectFindStoragePoolSources,
     .storagePoolLookupByName = vkTestStoragePoolLookupByName,
     .storagePoolLookupByUUID = vkTestStoragePoolLookupByUUID,
     .storagePoolLookupByVolume = vkTestStoragePoolLookupByVolume,

@@ -526,6 +526,8 @@ int vkTestConnectNumOfStoragePools(virConnectPtr conn);
 int vkTestConnectListStoragePools(virConnectPtr conn, char **const names, int maxnames);
 int vkTestConnectNumOfDefinedStoragePools(virConnectPtr conn);
 int vkTestConnectListDefinedStoragePools(virConnectPtr conn, char **const names, int maxnames);
+char *vkTestConnectFindStoragePoolSources(virConnectPtr conn, const char *type,
+                                          const char *srcSpec, unsigned int flags);
 int vkTestConnectListAllStoragePools(virConnectPtr conn, virStoragePoolPtr **pools, unsigned int flags);
 virStoragePoolPtr vkTestStoragePoolLookupByName(virConnectPtr conn, const char *name);
 virStoragePoolPtr vkTestStoragePoolLookupByUUID(virConnectPtr conn, const unsigned char *uuid);

@@ -235,16 +235,12 @@ static const vkshOptDef optsPoolCreateAs[] = {
     { NULL, 0, 0, NULL },
 };
 
-/* One attribute (or element text with attr NULL), escaped, if given. */
+/* One attribute, escaped, if given. */
 static void
 xmlAttr(GString *b, const char *attr, const char *value)
 {
-    g_autofree char *e = NULL;
-
-    if (!value)
-        return;
-    e = g_markup_escape_text(value, -1);
-    g_string_append_printf(b, " %s='%s'", attr, e);
+    if (value)
+        vkshXmlAppendAttr(b, attr, value);
 }
 
 static void
@@ -305,10 +301,10 @@ poolAsXML(const vkshCmd *cmd)
     const char *uuid = vkshOptString(cmd, "secret-uuid");
     bool adapter = vkshOptString(cmd, "adapter-name") ||
                    (vkshOptString(cmd, "adapter-wwnn") && vkshOptString(cmd, "adapter-wwpn"));
-    g_autofree char *name = g_markup_escape_text(vkshOptString(cmd, "name"), -1);
 
-    g_string_append_printf(b, "<pool type='%s'>\n  <name>%s</name>\n",
-                           vkshOptString(cmd, "type"), name);
+    g_string_append_printf(b, "<pool type='%s'>\n  <name>", vkshOptString(cmd, "type"));
+    vkshXmlAppendEscaped(b, vkshOptString(cmd, "name"));
+    g_string_append(b, "</name>\n");
     /* as virsh: the auth and protocol alone make no <source> */
     if (host || path || dev || sname || fmt || iqn || adapter) {
         g_string_append(b, "  <source>\n");
@@ -331,17 +327,17 @@ poolAsXML(const vkshCmd *cmd)
         }
         xmlLine(b, "format", "type", fmt);
         if (sname) {
-            g_autofree char *e = g_markup_escape_text(sname, -1);
-
-            g_string_append_printf(b, "    <name>%s</name>\n", e);
+            g_string_append(b, "    <name>");
+            vkshXmlAppendEscaped(b, sname);
+            g_string_append(b, "</name>\n");
         }
         xmlLine(b, "protocol", "ver", vkshOptString(cmd, "source-protocol-ver"));
         g_string_append(b, "  </source>\n");
     }
     if (target) {
-        g_autofree char *e = g_markup_escape_text(target, -1);
-
-        g_string_append_printf(b, "  <target>\n    <path>%s</path>\n  </target>\n", e);
+        g_string_append(b, "  <target>\n    <path>");
+        vkshXmlAppendEscaped(b, target);
+        g_string_append(b, "</path>\n  </target>\n");
     }
     g_string_append(b, "</pool>\n");
     return g_string_free(b, FALSE);

@@ -148,21 +148,6 @@ appendShellWord(GString *out, const char *word)
     g_string_append_c(out, '\'');
 }
 
-static void
-appendXmlWord(GString *out, const char *word)
-{
-    for (const char *p = word; *p; p++) {
-        switch (*p) {
-        case '<': g_string_append(out, "&lt;"); break;
-        case '>': g_string_append(out, "&gt;"); break;
-        case '&': g_string_append(out, "&amp;"); break;
-        case '\'': g_string_append(out, "&apos;"); break;
-        case '"': g_string_append(out, "&quot;"); break;
-        default: g_string_append_c(out, *p);
-        }
-    }
-}
-
 /* --split: each piece of a word (cut at ',', ',,' standing for a ',')
  * ends a line */
 static void
@@ -197,7 +182,7 @@ cmdEcho(vkshCtl *ctl, const vkshCmd *cmd)
         if (vkshOptBool(cmd, "split"))
             appendSplitWord(out, word);
         else if (vkshOptBool(cmd, "xml"))
-            appendXmlWord(out, word);
+            vkshXmlAppendEscaped(out, word);
         else if (vkshOptBool(cmd, "shell"))
             appendShellWord(out, word);
         else

@@ -157,6 +157,7 @@ bool vkshParseRate(vkshCtl *ctl, const char *spec, bool inbound, guint64 v[4], b
 /* Appends " name='value'", value escaped as libvirt escapes attributes
  * (commands-attach.c). */
 void vkshXmlAppendAttr(GString *buf, const char *name, const char *value);
+void vkshXmlAppendEscaped(GString *buf, const char *value);
 /* One object of a --tree drawing: its name and its parent's (NULL for
  * a root); vkshTreePrint draws entry i's subtree as virsh does
  * (commands-snapshot-list.c). */

@@ -17,10 +17,10 @@ connection and its state.  `[KEY stdin] COMMANDS` feeds the commands, one
 per line at each ';', to the shell's standard input instead (the
 interactive shell without a terminal; the shell's name in its banner and
 prompt is the one difference allowed there).  `quiet` and `readonly` add
--q and -r; `nodesc` leaves out the DESCRIPTION of help texts.  `pending` marks a difference known to be fixed on another
-branch, `differs` one kept on purpose (the comment above it says why):
-either is shown, not counted, and a line so marked that matches fails, so
-that the mark goes.
+-q and -r; `nodesc` leaves out the DESCRIPTION of help texts.  `pending`
+marks a difference known to be fixed on another branch, `differs` one
+kept on purpose (the comment above it says why): either is shown, not
+counted, and a line so marked that matches fails, so that the mark goes.
 `skip NAME: REASON` names a command no line can run here.
 
 @DATA@ in a line is the data folder, @TMP@ the line's temporary folder.
@@ -49,12 +49,10 @@ NORMALIZE = [
     (re.compile(UUID), None),
     # the time a snapshot or checkpoint was taken (dumpxml, list, info)
     (re.compile(r'<creationTime>\d+</creationTime>'), '<creationTime>@T@</creationTime>'),
-    # the test driver's CPU time of a running domain is the time of day
+    # the test driver's CPU time of a domain is the time of day
     (re.compile(r'CPU time: +[0-9.]+s'), 'CPU time: @T@'),
+    # ... and as snapshot-list and checkpoint-list show it
     (re.compile(r'\d{4}-\d\d-\d\d \d\d:\d\d:\d\d [+-]\d{4}'), '@DATE@'),
-    # the bridge MAC address a network define without <mac> is given
-    (re.compile(r"<mac address='52:54:00(:[0-9a-f]{2}){3}'/>\n  <domain"),
-     "<mac address='@MAC@'/>\n  <domain"),
 ]
 
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Changing a test domain's configuration: memory, vCPUs, devices,
- * metadata, autostart.
+ * metadata, lifecycle actions, autostart.
  *
  * Every change names its target with AFFECT_LIVE / AFFECT_CONFIG (or
  * CURRENT, resolved by vkTestGetDefs): the live definition of a running
@@ -15,6 +15,7 @@
 #include "util/error.h"
 #include "drivers/test/test-private.h"
 #include "conf/domain-name.h"
+#include "conf/domain-conf-priv.h"
 
 static void
 noteConfigChange(vkTestDomain *obj, const vkDomainDef *config)
@@ -261,6 +262,57 @@ vkTestDomainSetMetadata(virDomainPtr dom, int type, const char *metadata,
     if (st->events)
         vkDomainEventQueueMetadataChange(st->events, obj->name, obj->uuid, obj->id, type,
                                          type == VIR_DOMAIN_METADATA_ELEMENT ? uri : NULL);
+    ret = 0;
+
+ cleanup:
+    g_mutex_unlock(&st->lock);
+    return ret;
+}
+
+/* on_poweroff / on_reboot / on_crash; a power-off or reboot cannot dump
+ * core (libvirt's rule). */
+int
+vkTestDomainSetLifecycleAction(virDomainPtr dom, unsigned int type, unsigned int action,
+                               unsigned int flags)
+{
+    static const char *const events[] = { "poweroff", "reboot", "crash" };
+    vkTestState *st;
+    vkTestDomain *obj;
+    vkDomainDef *live, *config;
+    int ret = -1;
+
+    VK_TEST_CHECK_FLAGS("testDomainSetLifecycleAction",
+                        VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG, flags);
+    if (type >= G_N_ELEMENTS(events) || action >= VIR_DOMAIN_LIFECYCLE_ACTION_LAST) {
+        vkReportError(VIR_ERR_INVALID_ARG, "invalid lifecycle type %u or action %u",
+                      type, action);
+        return -1;
+    }
+    if (type != VIR_DOMAIN_LIFECYCLE_CRASH &&
+        (action == VIR_DOMAIN_LIFECYCLE_ACTION_COREDUMP_DESTROY ||
+         action == VIR_DOMAIN_LIFECYCLE_ACTION_COREDUMP_RESTART)) {
+        vkReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                      "Lifecycle event '%s' doesn't support '%s' action",
+                      events[type], vkDomainLifecycleTable[action]);
+        return -1;
+    }
+    if (!(obj = vkTestDomainGet(dom, &st)))
+        return -1;
+    if (vkTestGetDefs(obj, flags, &live, &config) < 0)
+        goto cleanup;
+    for (int i = 0; i < 2; i++) {
+        vkDomainDef *def = i ? config : live;
+
+        if (!def)
+            continue;
+        if (type == VIR_DOMAIN_LIFECYCLE_POWEROFF)
+            def->onPoweroff = action;
+        else if (type == VIR_DOMAIN_LIFECYCLE_REBOOT)
+            def->onReboot = action;
+        else
+            def->onCrash = action;
+    }
+    noteConfigChange(obj, config);
     ret = 0;
 
  cleanup:

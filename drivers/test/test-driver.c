@@ -143,7 +143,6 @@ vkTestParseDef(const char *xml, unsigned int parseFlags)
     /* Like libvirt's test driver, any known domain type is accepted, so a
      * kvm definition can be tried out here unchanged. */
     vkDomainDef *def = vkDomainDefParseString(xml, NULL, parseFlags);
-    GPtrArray *nets;
 
     if (!def)
         return NULL;
@@ -158,18 +157,39 @@ vkTestParseDef(const char *xml, unsigned int parseFlags)
     /* The test host's first guest architecture is every guest's default. */
     if (!def->osArch)
         def->osArch = g_strdup("i686");
-    /* libvirt's test driver names every interface that has no target,
-     * counting only those, as if it had made a host device for each. */
-    if ((nets = def->priv->devs[VK_DOMAIN_DEVICE_NET])) {
-        unsigned int unnamed = 0;
+    vkTestNameInterfaces(def);
+    return def;
+}
 
-        for (guint i = 0; i < nets->len; i++) {
-            vkDomainNetDef *net = nets->pdata[i];
-            if (!net->ifname)
-                net->ifname = g_strdup_printf("testnet%u", unnamed++);
+static bool
+ifnameUsed(GPtrArray *nets, const char *name)
+{
+    for (guint i = 0; i < nets->len; i++) {
+        if (g_strcmp0(((vkDomainNetDef *)nets->pdata[i])->ifname, name) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* libvirt's test driver names every interface that has no target, as if
+ * it had made a host device for each: the first "testnetN" no interface
+ * of the domain uses. */
+void
+vkTestNameInterfaces(vkDomainDef *def)
+{
+    GPtrArray *nets = def->priv->devs[VK_DOMAIN_DEVICE_NET];
+
+    for (guint i = 0; nets && i < nets->len; i++) {
+        vkDomainNetDef *net = nets->pdata[i];
+        unsigned int n = 0;
+
+        while (!net->ifname) {
+            g_autofree char *name = g_strdup_printf("testnet%u", n++);
+
+            if (!ifnameUsed(nets, name))
+                net->ifname = g_steal_pointer(&name);
         }
     }
-    return def;
 }
 
 vkTestDomain *
@@ -483,6 +503,7 @@ static virHypervisorDriver testHypervisorDriver = {
     .nodeGetInfo = vkTestNodeGetInfo,
     .nodeGetFreeMemory = vkTestNodeGetFreeMemory,
     .nodeGetCellsFreeMemory = vkTestNodeGetCellsFreeMemory,
+    .nodeGetFreePages = vkTestNodeGetFreePages,
     .nodeGetSecurityModel = vkTestNodeGetSecurityModel,
     .connectGetDomainCapabilities = vkTestConnectGetDomainCapabilities,
 
@@ -530,6 +551,8 @@ static virHypervisorDriver testHypervisorDriver = {
     .domainGetLaunchSecurityInfo = vkTestDomainGetLaunchSecurityInfo,
     .domainFSFreeze = vkTestDomainFSFreeze,
     .domainFSThaw = vkTestDomainFSThaw,
+    .domainFSTrim = vkTestDomainFSTrim,
+    .domainSetLifecycleAction = vkTestDomainSetLifecycleAction,
     .domainMemoryPeek = vkTestDomainMemoryPeek,
     .domainPinVcpu = vkTestDomainPinVcpu,
     .domainPinVcpuFlags = vkTestDomainPinVcpuFlags,
@@ -661,6 +684,7 @@ static virHypervisorDriver testHypervisorDriver = {
     .connectNumOfDefinedStoragePools = vkTestConnectNumOfDefinedStoragePools,
     .connectListDefinedStoragePools = vkTestConnectListDefinedStoragePools,
     .connectListAllStoragePools = vkTestConnectListAllStoragePools,
+    .connectFindStoragePoolSources = vkTestConnectFindStoragePoolSources,
     .storagePoolLookupByName = vkTestStoragePoolLookupByName,
     .storagePoolLookupByUUID = vkTestStoragePoolLookupByUUID,
     .storagePoolLookupByVolume = vkTestStoragePoolLookupByVolume,

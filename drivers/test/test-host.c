@@ -160,6 +160,7 @@ addDomains(vkTestState *st, vkHostDesc *desc)
         int runstate = g_array_index(desc->runstates, int, i);
         vkTestDomain *obj;
 
+        vkTestNameInterfaces(def);
         if (!(obj = vkTestDomainAdd(st, &def, false, NULL)))
             return -1;
         if (runstate == VIR_DOMAIN_SHUTOFF) {
@@ -188,9 +189,9 @@ vkTestHostLoadFile(vkTestState *st, const char *path, virConnectAuthPtr auth)
     total = (unsigned long long)st->nodeInfo.nodes * st->nodeInfo.sockets *
             st->nodeInfo.cores * st->nodeInfo.threads;
     st->nodeInfo.cpus = (desc->active && desc->active < total) ? desc->active : total;
-    st->ncells = MIN(st->nodeInfo.nodes, VK_TEST_MAX_CELLS);
-    for (int i = 0; i < st->ncells; i++)
-        st->cellFreeMem[i] = st->nodeInfo.memory / st->ncells;
+    /* libvirt's test driver gives a host file no NUMA cells (whatever its
+     * <nodes> says): its capabilities list none and freecell sums nothing */
+    st->ncells = 0;
 
     if (addDomains(st, desc) < 0)
         return -1;
@@ -265,6 +266,7 @@ buildCaps(const vkTestState *st)
     vkCapsAddHostFeature(caps, "nonpae");
     g_array_append_vals(caps->pageSizes, pageSizes, G_N_ELEMENTS(pageSizes));
     caps->powerManagement = true;
+    caps->numa = true;
     caps->iommu = 0;
     caps->secModel = g_strdup("testSecurity");
     caps->secDoi = g_strdup("");
@@ -419,9 +421,10 @@ vkTestNodeGetFreeMemory(virConnectPtr conn)
     vkTestState *st = vkTestConnState(conn);
     unsigned long long mem;
 
-    /* Reported as libvirt's test driver does: the node memory figure. */
+    /* Reported as libvirt's test driver does: the node memory figure, or
+     * 0 (its sum over no cells, and no error set) for a host file. */
     g_mutex_lock(&st->lock);
-    mem = st->nodeInfo.memory;
+    mem = st->ncells ? st->nodeInfo.memory : 0;
     g_mutex_unlock(&st->lock);
     return mem;
 }

@@ -163,6 +163,7 @@ vkTestFlagsOK(const char *fn, unsigned int flags, unsigned int allowed)
 }
 /* Parse with the driver's virt type. */
 vkDomainDef *vkTestParseDef(const char *xml, unsigned int parseFlags);
+void vkTestNameInterfaces(vkDomainDef *def);
 
 /* test-snapshot.c */
 virDomainSnapshotPtr vkTestDomainSnapshotCreateXML(virDomainPtr dom, const char *xml,
@@ -211,6 +212,10 @@ int vkTestDomainGetLaunchSecurityInfo(virDomainPtr dom, virTypedParameterPtr *pa
                                       int *nparams, unsigned int flags);
 int vkTestDomainFSFreeze(virDomainPtr dom, const char **mountpoints, unsigned int nmountpoints,
                          unsigned int flags);
+int vkTestDomainSetLifecycleAction(virDomainPtr dom, unsigned int type, unsigned int action,
+                                   unsigned int flags);
+int vkTestDomainFSTrim(virDomainPtr dom, const char *mountPoint, unsigned long long minimum,
+                       unsigned int flags);
 int vkTestDomainFSThaw(virDomainPtr dom, const char **mountpoints, unsigned int nmountpoints,
                        unsigned int flags);
 int vkTestDomainMemoryPeek(virDomainPtr dom, unsigned long long start, size_t size,
@@ -531,6 +536,8 @@ int vkTestConnectNumOfStoragePools(virConnectPtr conn);
 int vkTestConnectListStoragePools(virConnectPtr conn, char **const names, int maxnames);
 int vkTestConnectNumOfDefinedStoragePools(virConnectPtr conn);
 int vkTestConnectListDefinedStoragePools(virConnectPtr conn, char **const names, int maxnames);
+char *vkTestConnectFindStoragePoolSources(virConnectPtr conn, const char *type,
+                                          const char *srcSpec, unsigned int flags);
 int vkTestConnectListAllStoragePools(virConnectPtr conn, virStoragePoolPtr **pools, unsigned int flags);
 virStoragePoolPtr vkTestStoragePoolLookupByName(virConnectPtr conn, const char *name);
 virStoragePoolPtr vkTestStoragePoolLookupByUUID(virConnectPtr conn, const unsigned char *uuid);

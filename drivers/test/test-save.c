@@ -381,12 +381,19 @@ vkTestDomainStartManagedSave(vkTestState *st, vkTestDomain *obj, bool paused)
 char *
 vkTestDomainSaveImageGetXMLDesc(virConnectPtr conn, const char *file, unsigned int flags)
 {
+    g_autoptr(vkDomainDef) def = NULL;
+    g_autofree char *xml = NULL;
     bool paused;
 
     if (!vkTestFlagsOK("testDomainSaveImageGetXMLDesc", flags,
                        VIR_DOMAIN_SAVE_IMAGE_XML_SECURE))
         return NULL;
-    return readImage(file, &paused);
+    /* read back as a definition, as libvirt's test driver does: the image
+     * keeps the live id, the answer has none */
+    if (!(xml = readImage(file, &paused)) ||
+        !(def = vkTestParseDef(xml, VK_DOMAIN_PARSE_INACTIVE)))
+        return NULL;
+    return vkDomainDefFormat(def, VIR_DOMAIN_XML_SECURE);
 }
 
 /* The image's definition replaced, and its paused mark set as RUNNING or

@@ -123,7 +123,8 @@ virDomainLookupByUUIDString(virConnectPtr conn, const char *uuidstr)
         goto error;
     }
     if (!conn->driver->domainLookupByUUID) {
-        vkReportUnsupported(conn, VIR_FROM_THIS, __func__);
+        /* named as libvirt names it: its string lookup goes through this one */
+        vkReportUnsupported(conn, VIR_FROM_THIS, "virDomainLookupByUUID");
         goto error;
     }
     if (!(dom = conn->driver->domainLookupByUUID(conn, uuid)))

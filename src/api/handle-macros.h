@@ -88,8 +88,10 @@
         return -1; \
     }
 
-/* Lookup by UUID string: parse, then the driver's by-UUID member. */
-#define LOOKUP_BY_UUID_STRING(fn, rettype, objtype, check, reach, family, member) \
+/* Lookup by UUID string: parse, then the driver's by-UUID member.  A driver
+ * without it is reported under the by-UUID call's name (byuuid), as libvirt
+ * does, whose string lookups go through the raw-UUID ones. */
+#define LOOKUP_BY_UUID_STRING(fn, byuuid, rettype, objtype, check, reach, family, member) \
     rettype fn(objtype obj, const char *uuidstr) \
     { \
         unsigned char uuid[VIR_UUID_BUFLEN]; \
@@ -108,7 +110,7 @@
             goto error; \
         } \
         if (!vkConnFamilyDriver(conn, family)->member) { \
-            vkReportUnsupported(conn, VIR_FROM_THIS, __func__); \
+            vkReportUnsupported(conn, VIR_FROM_THIS, #byuuid); \
             goto error; \
         } \
         if (!(ret = vkConnFamilyDriver(conn, family)->member(obj, uuid))) \

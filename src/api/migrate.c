@@ -253,12 +253,34 @@ vkDomainMigrateSequence(virDomainPtr dom, virConnectPtr dconn, virTypedParameter
 }
 
 /* The common path of every form that names the destination by handle. */
+/* Offline migration needs both ends' support (dconn NULL: the destination
+ * is a URI the source's driver reaches itself); libvirt checks it before
+ * anything else about the migration's kind. */
+static bool
+offlineSupported(virConnectPtr conn, virConnectPtr dconn, unsigned int flags)
+{
+    if (!(flags & VIR_MIGRATE_OFFLINE))
+        return true;
+    if (!vkConnectSupportsFeature(conn, VK_DRV_FEATURE_MIGRATION_OFFLINE)) {
+        vkReportError(VIR_ERR_ARGUMENT_UNSUPPORTED, "%s",
+                      "offline migration is not supported by the source host");
+        return false;
+    }
+    if (dconn && !vkConnectSupportsFeature(dconn, VK_DRV_FEATURE_MIGRATION_OFFLINE)) {
+        vkReportError(VIR_ERR_ARGUMENT_UNSUPPORTED, "%s",
+                      "offline migration is not supported by the destination host");
+        return false;
+    }
+    return true;
+}
+
 static virDomainPtr
 migrate3(virDomainPtr dom, virConnectPtr dconn, virTypedParameterPtr params, int nparams,
          unsigned int flags)
 {
     if (!vkCheckWritable(dom->conn, VIR_FROM_THIS, "virDomainMigrate3") ||
-        !vkCheckWritable(dconn, VIR_FROM_THIS, "virDomainMigrate3"))
+        !vkCheckWritable(dconn, VIR_FROM_THIS, "virDomainMigrate3") ||
+        !offlineSupported(dom->conn, dconn, flags))
         return NULL;
     if ((flags & VIR_MIGRATE_TUNNELLED) && !(flags & VIR_MIGRATE_PEER2PEER)) {
         vkReportError(VIR_ERR_OPERATION_INVALID, "%s",
@@ -277,7 +299,7 @@ migrate3(virDomainPtr dom, virConnectPtr dconn, virTypedParameterPtr params, int
 
         if (!vkConnectSupportsFeature(dom->conn, VK_DRV_FEATURE_MIGRATION_P2P)) {
             vkReportError(VIR_ERR_ARGUMENT_UNSUPPORTED, "%s",
-                          "Peer-to-peer migration is not supported by the connection driver");
+                          "p2p migration is not supported by the source host");
             return NULL;
         }
         if (!dconn->uri || !(dconnuri = vkURIFormat(dconn->uri))) {
@@ -376,11 +398,12 @@ static int
 migrateToURI(virDomainPtr dom, const char *dconnuri, virTypedParameterPtr params, int nparams,
              unsigned int flags, const char *func)
 {
-    if (!vkCheckWritable(dom->conn, VIR_FROM_THIS, func))
+    if (!vkCheckWritable(dom->conn, VIR_FROM_THIS, func) ||
+        !offlineSupported(dom->conn, NULL, flags))
         return -1;
     if (!(flags & VIR_MIGRATE_PEER2PEER)) {
         vkReportError(VIR_ERR_ARGUMENT_UNSUPPORTED, "%s",
-                      "Direct migration is not supported by the connection driver");
+                      "direct migration is not supported by the source host");
         return -1;
     }
     if (!dconnuri) {
@@ -389,7 +412,7 @@ migrateToURI(virDomainPtr dom, const char *dconnuri, virTypedParameterPtr params
     }
     if (!vkConnectSupportsFeature(dom->conn, VK_DRV_FEATURE_MIGRATION_P2P)) {
         vkReportError(VIR_ERR_ARGUMENT_UNSUPPORTED, "%s",
-                      "Peer-to-peer migration is not supported by the connection driver");
+                      "p2p migration is not supported by the source host");
         return -1;
     }
     return vkDomainMigratePerform3Params(dom, dconnuri, params, nparams, NULL, 0, NULL, NULL,

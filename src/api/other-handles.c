@@ -71,9 +71,12 @@ virNetworkDHCPLeaseFree(virNetworkDHCPLeasePtr lease)
     g_free(lease);
 }
 
-LOOKUP_BY_UUID_STRING(virNetworkLookupByUUIDString, virNetworkPtr, virConnectPtr,
+LOOKUP_BY_UUID_STRING(virNetworkLookupByUUIDString, virNetworkLookupByUUID,
+                      virNetworkPtr, virConnectPtr,
                       vkCheckConnect, obj, VK_FAMILY_NETWORK, networkLookupByUUID)
-LOOKUP_BY_UUID_STRING(virStoragePoolLookupByUUIDString, virStoragePoolPtr, virConnectPtr,
+LOOKUP_BY_UUID_STRING(virStoragePoolLookupByUUIDString, virStoragePoolLookupByUUID,
+                      virStoragePoolPtr, virConnectPtr,
                       vkCheckConnect, obj, VK_FAMILY_STORAGE, storagePoolLookupByUUID)
-LOOKUP_BY_UUID_STRING(virNetworkPortLookupByUUIDString, virNetworkPortPtr, virNetworkPtr,
+LOOKUP_BY_UUID_STRING(virNetworkPortLookupByUUIDString, virNetworkPortLookupByUUID,
+                      virNetworkPortPtr, virNetworkPtr,
                       vkCheckNetwork, obj->conn, VK_FAMILY_NETWORK, networkPortLookupByUUID)

@@ -26,7 +26,8 @@ virSecretGetUsageType(virSecretPtr secret)
     return secret->usageType;
 }
 
-LOOKUP_BY_UUID_STRING(virSecretLookupByUUIDString, virSecretPtr, virConnectPtr,
+LOOKUP_BY_UUID_STRING(virSecretLookupByUUIDString, virSecretLookupByUUID,
+                      virSecretPtr, virConnectPtr,
                       vkCheckConnect, obj, VK_FAMILY_SECRET, secretLookupByUUID)
 
 HANDLE_FREE_REF(Interface, virInterfacePtr, vkCheckInterface, vkInterfaceUnref, refs)
@@ -37,7 +38,8 @@ HANDLE_CONNECT(virInterfaceGetConnect, virInterfacePtr, vkCheckInterface, obj->c
 HANDLE_FREE_REF(NWFilter, virNWFilterPtr, vkCheckNWFilter, vkNWFilterUnref, refs)
 HANDLE_STRING(virNWFilterGetName, virNWFilterPtr, vkCheckNWFilter, obj->name)
 HANDLE_UUID(NWFilter, virNWFilterPtr, vkCheckNWFilter)
-LOOKUP_BY_UUID_STRING(virNWFilterLookupByUUIDString, virNWFilterPtr, virConnectPtr,
+LOOKUP_BY_UUID_STRING(virNWFilterLookupByUUIDString, virNWFilterLookupByUUID,
+                      virNWFilterPtr, virConnectPtr,
                       vkCheckConnect, obj, VK_FAMILY_NWFILTER, nwfilterLookupByUUID)
 
 HANDLE_FREE_REF(NWFilterBinding, virNWFilterBindingPtr, vkCheckNWFilterBinding,

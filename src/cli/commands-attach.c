@@ -12,11 +12,10 @@
 
 #include "vksh.h"
 
-/* Appends " name='value'" with value escaped as in libvirt's documents. */
+/* Appends value with & < > ' " escaped, as libvirt escapes its documents. */
 void
-vkshXmlAppendAttr(GString *buf, const char *name, const char *value)
+vkshXmlAppendEscaped(GString *buf, const char *value)
 {
-    g_string_append_printf(buf, " %s='", name);
     for (const char *p = value; *p; p++) {
         switch (*p) {
         case '&': g_string_append(buf, "&amp;"); break;
@@ -27,6 +26,14 @@ vkshXmlAppendAttr(GString *buf, const char *name, const char *value)
         default: g_string_append_c(buf, *p);
         }
     }
+}
+
+/* Appends " name='value'" with value escaped. */
+void
+vkshXmlAppendAttr(GString *buf, const char *name, const char *value)
+{
+    g_string_append_printf(buf, " %s='", name);
+    vkshXmlAppendEscaped(buf, value);
     g_string_append_c(buf, '\'');
 }
 

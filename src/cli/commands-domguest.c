@@ -561,14 +561,15 @@ cmdManagedSaveRemove(vkshCtl *ctl, const vkshCmd *cmd)
         return false;
     }
     if (!has) {
-        vkshPrintExtra(ctl, "Domain '%s' has no manage save image; removal skipped\n", name);
+        vkshPrintExtra(ctl, "Domain '%s' has no manage save image; removal skipped", name);
         return true;
     }
     if (virDomainManagedSaveRemove(dom, 0) < 0) {
         vkshError(ctl, "Failed to remove managed save image for domain '%s'", name);
         return false;
     }
-    vkshPrintExtra(ctl, "Removed managedsave image for domain '%s'\n", name);
+    /* the line ends with the blank every command's output gets, as in virsh */
+    vkshPrintExtra(ctl, "Removed managedsave image for domain '%s'", name);
     return true;
 }
 

@@ -53,10 +53,9 @@ cmdNetPortList(vkshCtl *ctl, const vkshCmd *cmd)
 
     if (!net)
         return false;
-    if ((n = virNetworkListAllPorts(net, &ports, 0)) < 0) {
-        vkshError(ctl, "%s", "Failed to list network ports");
+    /* virsh shows the library's error alone here */
+    if ((n = virNetworkListAllPorts(net, &ports, 0)) < 0)
         return false;
-    }
     qsort(ports, n, sizeof(*ports), byUUID);
     if (!uuidOnly)
         table = vkshTableNew("UUID", NULL);

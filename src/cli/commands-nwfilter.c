@@ -55,7 +55,7 @@ commandBinding(vkshCtl *ctl, const vkshCmd *cmd)
     virNWFilterBindingPtr b = virNWFilterBindingLookupByPortDev(ctl->conn, n);
 
     if (!b)
-        vkshError(ctl, "failed to get network filter binding '%s'", n);
+        vkshError(ctl, "failed to get nwfilter binding '%s'", n);
     return b;
 }
 
@@ -130,7 +130,11 @@ cmdFilterList(vkshCtl *ctl, const vkshCmd *cmd)
     int n;
 
     if ((n = virConnectListAllNWFilters(ctl->conn, &filters, 0)) < 0) {
-        vkshError(ctl, "Failed to list network filters");
+        /* virsh falls back to the older count call, and names its failure */
+        if (vkshNoSupport() && virConnectNumOfNWFilters(ctl->conn) < 0)
+            vkshError(ctl, "Failed to count network filters");
+        else
+            vkshError(ctl, "Failed to list network filters");
         return false;
     }
     qsort(filters, n, sizeof(*filters), filterByName);

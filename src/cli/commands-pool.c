@@ -194,28 +194,94 @@ cmdPoolList(vkshCtl *ctl, const vkshCmd *cmd)
 }
 
 /* pool-define-as / pool-create-as: the XML virsh writes from options. */
-static const vkshOptDef optsPoolAs[] = {
-    { "name", VKSH_OT_DATA, VKSH_OFLAG_REQ, "name of the pool" },
-    { "type", VKSH_OT_DATA, VKSH_OFLAG_REQ, "type of the pool" },
-    { "print-xml", VKSH_OT_BOOL, 0, "print XML document, but don't define/create" },
-    { "source-host", VKSH_OT_STRING, 0, "source-host for underlying storage" },
-    { "source-path", VKSH_OT_STRING, 0, "source path for underlying storage" },
-    { "source-dev", VKSH_OT_STRING, 0, "source device for underlying storage" },
-    { "source-name", VKSH_OT_STRING, 0, "source name for underlying storage" },
-    { "target", VKSH_OT_STRING, 0, "target for underlying storage" },
-    { "source-format", VKSH_OT_STRING, 0, "format for underlying storage" },
+#define POOL_AS_OPTS \
+    { "name", VKSH_OT_DATA, VKSH_OFLAG_REQ, "name of the pool" }, \
+    { "type", VKSH_OT_DATA, VKSH_OFLAG_REQ, "type of the pool" }, \
+    { "print-xml", VKSH_OT_BOOL, 0, "print XML document, but don't define/create" }, \
+    { "source-host", VKSH_OT_STRING, 0, "source-host for underlying storage" }, \
+    { "source-path", VKSH_OT_STRING, 0, "source path for underlying storage" }, \
+    { "source-dev", VKSH_OT_STRING, 0, "source device for underlying storage" }, \
+    { "source-name", VKSH_OT_STRING, 0, "source name for underlying storage" }, \
+    { "target", VKSH_OT_STRING, 0, "target for underlying storage" }, \
+    { "source-format", VKSH_OT_STRING, 0, "format for underlying storage" }, \
+    { "auth-type", VKSH_OT_STRING, 0, "auth type to be used for underlying storage" }, \
+    { "auth-username", VKSH_OT_STRING, 0, "auth username to be used for underlying storage" }, \
+    { "secret-usage", VKSH_OT_STRING, 0, "auth secret usage to be used for underlying storage" }, \
+    { "secret-uuid", VKSH_OT_STRING, 0, "auth secret UUID to be used for underlying storage" }, \
+    { "adapter-name", VKSH_OT_STRING, 0, "adapter name to be used for underlying storage" }, \
+    { "adapter-wwnn", VKSH_OT_STRING, 0, "adapter wwnn to be used for underlying storage" }, \
+    { "adapter-wwpn", VKSH_OT_STRING, 0, "adapter wwpn to be used for underlying storage" }, \
+    { "adapter-parent", VKSH_OT_STRING, 0, \
+      "adapter parent scsi_hostN to be used for underlying vHBA storage" }, \
+    { "adapter-parent-wwnn", VKSH_OT_STRING, 0, \
+      "adapter parent scsi_hostN wwnn to be used for underlying vHBA storage" }, \
+    { "adapter-parent-wwpn", VKSH_OT_STRING, 0, \
+      "adapter parent scsi_hostN wwpn to be used for underlying vHBA storage" }, \
+    { "adapter-parent-fabric-wwn", VKSH_OT_STRING, 0, \
+      "adapter parent scsi_hostN fabric_wwn to be used for underlying vHBA storage" }, \
+    { "source-protocol-ver", VKSH_OT_STRING, 0, "nfsvers value for NFS pool mount option" }, \
+    { "source-initiator", VKSH_OT_STRING, 0, "initiator iqn for underlying storage" }
+
+static const vkshOptDef optsPoolDefineAs[] = {
+    POOL_AS_OPTS,
+    { NULL, 0, 0, NULL },
+};
+
+static const vkshOptDef optsPoolCreateAs[] = {
+    POOL_AS_OPTS,
     { "build", VKSH_OT_BOOL, 0, "build the pool as normal" },
-    { "no-overwrite", VKSH_OT_BOOL, 0, "do not overwrite an existing pool of this type" },
+    { "no-overwrite", VKSH_OT_BOOL, 0, "do not overwrite any existing data" },
     { "overwrite", VKSH_OT_BOOL, 0, "overwrite any existing data" },
     { NULL, 0, 0, NULL },
 };
 
+/* One attribute, escaped, if given. */
 static void
-xmlEscaped(GString *b, const char *s)
+xmlAttr(GString *b, const char *attr, const char *value)
 {
-    g_autofree char *e = g_markup_escape_text(s, -1);
+    if (value)
+        vkshXmlAppendAttr(b, attr, value);
+}
 
-    g_string_append(b, e);
+static void
+xmlLine(GString *b, const char *open, const char *attr, const char *value)
+{
+    if (!value)
+        return;
+    g_string_append_printf(b, "    <%s", open);
+    xmlAttr(b, attr, value);
+    g_string_append(b, "/>\n");
+}
+
+/* An fc_host adapter names its parent one way only: by name, else by
+ * wwnn and wwpn, else by fabric; a scsi_host adapter by name. */
+static void
+adapterXML(GString *b, const vkshCmd *cmd)
+{
+    const char *wwnn = vkshOptString(cmd, "adapter-wwnn");
+    const char *wwpn = vkshOptString(cmd, "adapter-wwpn");
+    const char *parent = vkshOptString(cmd, "adapter-parent");
+    const char *pwwnn = vkshOptString(cmd, "adapter-parent-wwnn");
+    const char *pwwpn = vkshOptString(cmd, "adapter-parent-wwpn");
+
+    if (wwnn && wwpn) {
+        g_string_append(b, "    <adapter type='fc_host'");
+        if (parent) {
+            xmlAttr(b, "parent", parent);
+        } else if (pwwnn && pwwpn) {
+            xmlAttr(b, "parent_wwnn", pwwnn);
+            xmlAttr(b, "parent_wwpn", pwwpn);
+        } else {
+            xmlAttr(b, "parent_fabric_wwn", vkshOptString(cmd, "adapter-parent-fabric-wwn"));
+        }
+        xmlAttr(b, "wwnn", wwnn);
+        xmlAttr(b, "wwpn", wwpn);
+        g_string_append(b, "/>\n");
+    } else if (vkshOptString(cmd, "adapter-name")) {
+        g_string_append(b, "    <adapter type='scsi_host'");
+        xmlAttr(b, "name", vkshOptString(cmd, "adapter-name"));
+        g_string_append(b, "/>\n");
+    }
 }
 
 static char *
@@ -228,42 +294,49 @@ poolAsXML(const vkshCmd *cmd)
     const char *sname = vkshOptString(cmd, "source-name");
     const char *fmt = vkshOptString(cmd, "source-format");
     const char *target = vkshOptString(cmd, "target");
+    const char *iqn = vkshOptString(cmd, "source-initiator");
+    const char *authType = vkshOptString(cmd, "auth-type");
+    const char *authUser = vkshOptString(cmd, "auth-username");
+    const char *usage = vkshOptString(cmd, "secret-usage");
+    const char *uuid = vkshOptString(cmd, "secret-uuid");
+    bool adapter = vkshOptString(cmd, "adapter-name") ||
+                   (vkshOptString(cmd, "adapter-wwnn") && vkshOptString(cmd, "adapter-wwpn"));
 
     g_string_append_printf(b, "<pool type='%s'>\n  <name>", vkshOptString(cmd, "type"));
-    xmlEscaped(b, vkshOptString(cmd, "name"));
+    vkshXmlAppendEscaped(b, vkshOptString(cmd, "name"));
     g_string_append(b, "</name>\n");
-    if (host || path || dev || sname || fmt) {
+    /* as virsh: the auth and protocol alone make no <source> */
+    if (host || path || dev || sname || fmt || iqn || adapter) {
         g_string_append(b, "  <source>\n");
-        if (host) {
-            g_string_append(b, "    <host name='");
-            xmlEscaped(b, host);
-            g_string_append(b, "'/>\n");
+        xmlLine(b, "host", "name", host);
+        xmlLine(b, "dir", "path", path);
+        xmlLine(b, "device", "path", dev);
+        if (iqn) {
+            g_string_append(b, "    <initiator>\n  ");
+            xmlLine(b, "iqn", "name", iqn);
+            g_string_append(b, "    </initiator>\n");
         }
-        if (path) {
-            g_string_append(b, "    <dir path='");
-            xmlEscaped(b, path);
-            g_string_append(b, "'/>\n");
+        adapterXML(b, cmd);
+        if (authType && authUser && (usage || uuid)) {
+            g_string_append(b, "    <auth");
+            xmlAttr(b, "type", authType);
+            xmlAttr(b, "username", authUser);
+            g_string_append(b, ">\n  ");
+            xmlLine(b, "secret", usage ? "usage" : "uuid", usage ? usage : uuid);
+            g_string_append(b, "    </auth>\n");
         }
-        if (dev) {
-            g_string_append(b, "    <device path='");
-            xmlEscaped(b, dev);
-            g_string_append(b, "'/>\n");
-        }
-        if (fmt) {
-            g_string_append(b, "    <format type='");
-            xmlEscaped(b, fmt);
-            g_string_append(b, "'/>\n");
-        }
+        xmlLine(b, "format", "type", fmt);
         if (sname) {
             g_string_append(b, "    <name>");
-            xmlEscaped(b, sname);
+            vkshXmlAppendEscaped(b, sname);
             g_string_append(b, "</name>\n");
         }
+        xmlLine(b, "protocol", "ver", vkshOptString(cmd, "source-protocol-ver"));
         g_string_append(b, "  </source>\n");
     }
     if (target) {
         g_string_append(b, "  <target>\n    <path>");
-        xmlEscaped(b, target);
+        vkshXmlAppendEscaped(b, target);
         g_string_append(b, "</path>\n  </target>\n");
     }
     g_string_append(b, "</pool>\n");
@@ -314,8 +387,10 @@ poolAs(vkshCtl *ctl, const vkshCmd *cmd, bool create)
     unsigned int flags;
     bool ok;
 
-    flags = buildFlags(ctl, cmd, create, &ok);
-    if (!ok)
+    if (!vkshOptExclusive(ctl, cmd, "secret-usage", "secret-uuid"))
+        return false;
+    flags = create ? buildFlags(ctl, cmd, create, &ok) : 0;
+    if (create && !ok)
         return false;
     if (vkshOptBool(cmd, "print-xml")) {
         vkshPrint(ctl, "%s", xml);
@@ -346,7 +421,7 @@ cmdPoolCreateAs(vkshCtl *ctl, const vkshCmd *cmd)
 static const vkshOptDef optsPoolFile[] = {
     { "file", VKSH_OT_DATA, VKSH_OFLAG_REQ, "file containing an XML pool description" },
     { "build", VKSH_OT_BOOL, 0, "build the pool as normal" },
-    { "no-overwrite", VKSH_OT_BOOL, 0, "do not overwrite an existing pool of this type" },
+    { "no-overwrite", VKSH_OT_BOOL, 0, "do not overwrite any existing data" },
     { "overwrite", VKSH_OT_BOOL, 0, "overwrite any existing data" },
     { NULL, 0, 0, NULL },
 };
@@ -432,7 +507,7 @@ cmdPoolBuild(vkshCtl *ctl, const vkshCmd *cmd)
 static const vkshOptDef optsPoolStart[] = {
     { "pool", VKSH_OT_DATA, VKSH_OFLAG_REQ, "name or uuid of the inactive pool" },
     { "build", VKSH_OT_BOOL, 0, "build the pool as normal" },
-    { "no-overwrite", VKSH_OT_BOOL, 0, "do not overwrite an existing pool of this type" },
+    { "no-overwrite", VKSH_OT_BOOL, 0, "do not overwrite any existing data" },
     { "overwrite", VKSH_OT_BOOL, 0, "overwrite any existing data" },
     { NULL, 0, 0, NULL },
 };
@@ -589,10 +664,10 @@ CMD(defFindSourcesAs, "find-storage-pool-sources-as", cmdFindSourcesAs, optsFind
 CMD(defPoolAutostart, "pool-autostart", cmdPoolAutostart, optsPoolAutostart,
     "autostart a pool");
 CMD(defPoolBuild, "pool-build", cmdPoolBuild, optsPoolBuild, "build a pool");
-CMD(defPoolCreateAs, "pool-create-as", cmdPoolCreateAs, optsPoolAs,
+CMD(defPoolCreateAs, "pool-create-as", cmdPoolCreateAs, optsPoolCreateAs,
     "create a pool from a set of args");
 CMD(defPoolCreate, "pool-create", cmdPoolCreate, optsPoolFile, "create a pool from an XML file");
-CMD(defPoolDefineAs, "pool-define-as", cmdPoolDefineAs, optsPoolAs,
+CMD(defPoolDefineAs, "pool-define-as", cmdPoolDefineAs, optsPoolDefineAs,
     "define a pool from a set of args");
 CMD(defPoolDefine, "pool-define", cmdPoolDefine, optsPoolFile,
     "define an inactive persistent storage pool or modify an existing persistent one "

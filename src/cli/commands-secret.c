@@ -253,7 +253,11 @@ cmdSecretList(vkshCtl *ctl, const vkshCmd *cmd)
     int n;
 
     if ((n = virConnectListAllSecrets(ctl->conn, &secrets, VKSH_OPT_FLAGS(cmd, map))) < 0) {
-        vkshError(ctl, "Failed to list secrets");
+        /* virsh falls back to the older count call, and names its failure */
+        if (vkshNoSupport() && virConnectNumOfSecrets(ctl->conn) < 0)
+            vkshError(ctl, "Failed to count secrets");
+        else
+            vkshError(ctl, "Failed to list secrets");
         return false;
     }
     rows = g_new0(secretRow, n + 1);

@@ -121,16 +121,79 @@ cmdConnect(vkshCtl *ctl, const vkshCmd *cmd)
 }
 
 static const vkshOptDef optsEcho[] = {
-    { "string", VKSH_OT_ARGV, 0, "words to print" },
+    { "shell", VKSH_OT_BOOL, 0, "escape for shell use" },
+    { "xml", VKSH_OT_BOOL, 0, "escape for XML use" },
+    { "split", VKSH_OT_BOOL, 0, "split each argument on ','; ',,' is an escape sequence" },
+    { "err", VKSH_OT_BOOL, 0, "output to stderr" },
+    { "string", VKSH_OT_ARGV, 0, "arguments to echo" },
     { NULL, 0, 0, NULL },
 };
+
+/* Single quotes only where a POSIX shell would read the word otherwise;
+ * an embedded quote closes, is escaped, and reopens. */
+static void
+appendShellWord(GString *out, const char *word)
+{
+    if (*word && !strpbrk(word, "\r\t\n !\"#$&'()*;<>?[\\]^`{|}~")) {
+        g_string_append(out, word);
+        return;
+    }
+    g_string_append_c(out, '\'');
+    for (const char *p = word; *p; p++) {
+        if (*p == '\'')
+            g_string_append(out, "'\\''");
+        else
+            g_string_append_c(out, *p);
+    }
+    g_string_append_c(out, '\'');
+}
+
+/* --split: each piece of a word (cut at ',', ',,' standing for a ',')
+ * ends a line */
+static void
+appendSplitWord(GString *out, const char *word)
+{
+    for (const char *p = word; *p; p++) {
+        if (*p != ',')
+            g_string_append_c(out, *p);
+        else if (p[1] == ',')
+            g_string_append_c(out, *p++);
+        else
+            g_string_append_c(out, '\n');
+    }
+    g_string_append_c(out, '\n');
+}
 
 static bool
 cmdEcho(vkshCtl *ctl, const vkshCmd *cmd)
 {
-    const char *str = vkshOptString(cmd, "string");
+    GPtrArray *words = vkshOptArgvWords(cmd);
+    g_autoptr(GString) out = g_string_new(NULL);
 
-    vkshPrint(ctl, "%s\n", str ? str : "");
+    if (!vkshOptExclusive(ctl, cmd, "shell", "xml") ||
+        !vkshOptExclusive(ctl, cmd, "shell", "split") ||
+        !vkshOptExclusive(ctl, cmd, "xml", "split"))
+        return false;
+    for (guint i = 0; words && i < words->len; i++) {
+        const char *word = g_ptr_array_index(words, i);
+
+        if (i)
+            g_string_append_c(out, ' ');
+        if (vkshOptBool(cmd, "split"))
+            appendSplitWord(out, word);
+        else if (vkshOptBool(cmd, "xml"))
+            vkshXmlAppendEscaped(out, word);
+        else if (vkshOptBool(cmd, "shell"))
+            appendShellWord(out, word);
+        else
+            g_string_append(out, word);
+    }
+    /* No newline of its own: the one every command's output ends with is
+     * echo's (so -q runs echoes together, as virsh's). */
+    if (vkshOptBool(cmd, "err"))
+        vkshError(ctl, "%s", out->str);
+    else
+        vkshPrint(ctl, "%s", out->str);
     return true;
 }
 
@@ -142,9 +205,9 @@ cmdQuit(vkshCtl *ctl, const vkshCmd *cmd)
 }
 
 static const vkshCmdDef cmdDefEcho = {
-    "echo", cmdEcho, optsEcho, "echo arguments",
-    "Prints its arguments as the shell parsed them.",
-    VKSH_CMD_NOCONNECT | VKSH_CMD_NO_BLANK,
+    "echo", cmdEcho, optsEcho, "echo arguments. Used for internal testing.",
+    "Echo back arguments, possibly with quoting. Used for internal testing.",
+    VKSH_CMD_NOCONNECT,
 };
 static const vkshCmdDef cmdDefExit = {
     "exit", cmdQuit, NULL, "quit this interactive terminal", "", VKSH_CMD_NOCONNECT,

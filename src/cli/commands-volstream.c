@@ -189,7 +189,7 @@ volTransfer(vkshCtl *ctl, const vkshCmd *cmd, bool upload)
     unsigned long long offset = 0, length = 0;
     g_autoptr(virStorageVol) vol = NULL;
     g_autoptr(virStream) st = NULL;
-    bool created = false, ok = false;
+    bool created = false, opened = false, ok = false;
     int fd = -1, rc;
 
     if (vkshOptScaled(ctl, cmd, "offset", &offset, 1, G_MAXINT64) < 0 ||
@@ -220,6 +220,7 @@ volTransfer(vkshCtl *ctl, const vkshCmd *cmd, bool upload)
             vkshError(ctl, "cannot upload to volume %s", name);
             goto cleanup;
         }
+        opened = true;
         rc = sparse ? virStreamSparseSendAll(st, readSource, sourceHole, sourceSkip, &fd)
                     : virStreamSendAll(st, readSource, &fd);
         if (rc < 0) {
@@ -232,6 +233,7 @@ volTransfer(vkshCtl *ctl, const vkshCmd *cmd, bool upload)
             vkshError(ctl, "cannot download from volume %s", name);
             goto cleanup;
         }
+        opened = true;
         rc = sparse ? virStreamSparseRecvAll(st, vkshWriteSink, sinkHole, &fd)
                     : virStreamRecvAll(st, vkshWriteSink, &fd);
         if (rc < 0) {
@@ -253,7 +255,9 @@ volTransfer(vkshCtl *ctl, const vkshCmd *cmd, bool upload)
     ok = true;
 
  cleanup:
-    if (!ok && st)
+    /* a stream no call opened has nothing to abort, and the abort's error
+     * would replace the one that matters */
+    if (!ok && opened)
         virStreamAbort(st);
     if (fd >= 0)
         close(fd);

@@ -79,6 +79,16 @@ vkshResetLibError(vkshCtl *ctl)
     virResetLastError();
 }
 
+/* The last library call failed for want of the driver's support: where
+ * virsh then tries an older call, so does the shell. */
+bool
+vkshNoSupport(void)
+{
+    virErrorPtr err = virGetLastError();
+
+    return err && err->code == VIR_ERR_NO_SUPPORT;
+}
+
 void
 vkshReportLibError(vkshCtl *ctl)
 {

@@ -67,6 +67,8 @@ vkshCmdListFree(vkshCmd *list)
                 g_free(list->values[i]);
             g_free(list->values);
         }
+        if (list->argvWords)
+            g_ptr_array_unref(list->argvWords);
         g_free(list);
         list = next;
     }
@@ -137,6 +139,11 @@ parseCommand(char **words, size_t nwords)
                 break;
             if (def->opts[idx].type != VKSH_OT_BOOL && !cmd->values[idx])
                 break;
+        }
+        if (idx < (int)nopts && def->opts[idx].type == VKSH_OT_ARGV) {
+            if (!cmd->argvWords)
+                cmd->argvWords = g_ptr_array_new_with_free_func(g_free);
+            g_ptr_array_add(cmd->argvWords, g_strdup(word));
         }
         if (idx < (int)nopts && def->opts[idx].type == VKSH_OT_ARGV &&
             cmd->values[idx]) {
@@ -405,6 +412,13 @@ vkshOptScaled(vkshCtl *ctl, const vkshCmd *cmd, const char *name,
     vkshError(ctl, "Scaled numeric value '%s' for <%s> option is malformed or out of range",
               str, name);
     return -1;
+}
+
+/* NULL when the command's ARGV option was not given. */
+GPtrArray *
+vkshOptArgvWords(const vkshCmd *cmd)
+{
+    return cmd->argvWords;
 }
 
 bool

@@ -2,8 +2,8 @@
 /* shell.c: the `virtkit` program — option handling, the connection, and the
  * loop that runs parsed commands. Its layout follows virsh so that people's
  * habits and scripts carry over: one command (or a `;`-separated string) on
- * the command line, otherwise an interactive readline session, or commands
- * read from stdin when it is not a terminal. Each command's output ends with
+ * the command line, otherwise an interactive readline session (also when
+ * stdin is a pipe or a file, as virsh). Each command's output ends with
  * a blank line (unless --quiet); a failing command does not stop the ones
  * after it, and the exit status is the last command's. */
 #include <errno.h>
@@ -176,29 +176,15 @@ interactiveLoop(vkshCtl *ctl)
     while (!ctl->quit) {
         g_autofree char *line = readline(prompt);
 
-        if (!line) {
-            vkshPrint(ctl, "\n");
+        if (!line)
             break;
-        }
         if (*line)
             add_history(line);
         runString(ctl, line);
     }
+    /* ends the prompt line at end of input; after quit, a blank line */
+    vkshPrint(ctl, "\n");
     return EXIT_SUCCESS;
-}
-
-/* stdin is a pipe or file: no banner, no prompt; the exit status is the last
- * command's, so scripts can check it. */
-static int
-scriptLoop(vkshCtl *ctl)
-{
-    g_autofree char *line = NULL;
-    size_t cap = 0;
-    bool ok = true;
-
-    while (!ctl->quit && getline(&line, &cap, stdin) >= 0)
-        ok = runString(ctl, line);
-    return ok ? EXIT_SUCCESS : EXIT_FAILURE;
 }
 
 static void
@@ -316,11 +302,12 @@ main(int argc, char **argv)
         }
     } else if (!vkshConnect(&ctl, ctl.uri, ctl.readonly)) {
         ret = EXIT_FAILURE;
-    } else if (isatty(STDIN_FILENO)) {
+    } else {
+        /* A pipe or file on stdin gets the same session as a terminal
+         * (banner, prompts, readline's echo of each line, status 0), as
+         * virsh gives it. */
         ctl.interactive = true;
         ret = interactiveLoop(&ctl);
-    } else {
-        ret = scriptLoop(&ctl);
     }
 
     if (ctl.conn)

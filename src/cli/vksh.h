@@ -40,7 +40,7 @@ typedef bool (*vkshCmdHandler)(vkshCtl *ctl, const vkshCmd *cmd);
 
 #define VKSH_CMD_NOCONNECT (1 << 0)  /* runs without a hypervisor connection */
 #define VKSH_CMD_NO_BLANK  (1 << 1)  /* no blank line after its output (virsh's
-                                        echo and desc have none) */
+                                        desc and screenshot have none) */
 
 typedef struct {
     const char *name;
@@ -67,6 +67,8 @@ typedef struct {
 struct _vkshCmd {
     const vkshCmdDef *def;
     char **values;
+    GPtrArray *argvWords;   /* the ARGV option's words one by one (values
+                               holds them joined), for echo's quoting */
     vkshCmd *next;
 };
 
@@ -96,6 +98,7 @@ bool vkshConnect(vkshCtl *ctl, const char *uri, bool readonly);
 /* option accessors (parse.c) */
 bool vkshOptBool(const vkshCmd *cmd, const char *name);
 const char *vkshOptString(const vkshCmd *cmd, const char *name);
+GPtrArray *vkshOptArgvWords(const vkshCmd *cmd);
 int vkshOptInt(vkshCtl *ctl, const vkshCmd *cmd, const char *name,
                int *value);                   /* -1 bad, 0 absent, 1 set */
 int vkshOptScaled(vkshCtl *ctl, const vkshCmd *cmd, const char *name,
@@ -154,6 +157,7 @@ bool vkshParseRate(vkshCtl *ctl, const char *spec, bool inbound, guint64 v[4], b
 /* Appends " name='value'", value escaped as libvirt escapes attributes
  * (commands-attach.c). */
 void vkshXmlAppendAttr(GString *buf, const char *name, const char *value);
+void vkshXmlAppendEscaped(GString *buf, const char *value);
 /* One object of a --tree drawing: its name and its parent's (NULL for
  * a root); vkshTreePrint draws entry i's subtree as virsh does
  * (commands-snapshot-list.c). */
@@ -198,6 +202,7 @@ void vkshErrorHandler(void *opaque, virErrorPtr err);
 void vkshSaveLibError(vkshCtl *ctl);
 void vkshResetLibError(vkshCtl *ctl);
 void vkshReportLibError(vkshCtl *ctl);
+bool vkshNoSupport(void);
 const char *vkshStateToString(int state);
 const char *vkshStateReasonToString(int state, int reason);
 

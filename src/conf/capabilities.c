@@ -302,7 +302,7 @@ formatHost(GString *buf, const vkCaps *caps)
         }
         g_string_append(buf, "    </migration_features>\n");
     }
-    if (caps->cells->len) {
+    if (caps->cells->len || caps->numa) {
         g_string_append_printf(buf, "    <topology>\n      <cells num='%u'>\n",
                                caps->cells->len);
         for (i = 0; i < caps->cells->len; i++) {

@@ -74,6 +74,8 @@ typedef struct {
     GPtrArray *cpuFeatures;    /* char*: CPU model features (<feature name=''/>) */
     GArray *pageSizes;         /* unsigned int KiB */
     bool powerManagement;      /* writes an empty <power_management/> */
+    bool numa;                 /* writes <topology> even with no cells, as
+                                  libvirt's test driver on a host file */
     int iommu;                 /* -1 unknown, 0 no, 1 yes */
     bool liveMigration;
     GPtrArray *migrationTransports; /* char*: "tcp", "rdma" */

@@ -52,13 +52,46 @@ findByURI(const vkDomainDef *def, const char *uri)
     return NULL;
 }
 
+static void
+dropNamespace(xmlNodePtr node, const char *uri)
+{
+    for (; node; node = node->next) {
+        if (node->type != XML_ELEMENT_NODE)
+            continue;
+        if (node->ns && xmlStrEqual(node->ns->href, BAD_CAST uri))
+            node->ns = NULL;
+        dropNamespace(node->children, uri);
+    }
+}
+
+/* The element as the application gave it: libvirt answers a get with the
+ * element out of the namespace it is stored under ("<a/>", not
+ * "<k:a xmlns:k='URI'/>"), so a get returns what a set took. */
+static char *
+formatWithoutNamespace(xmlNodePtr n, const char *uri)
+{
+    xmlDocPtr doc = xmlNewDoc(BAD_CAST "1.0");
+    xmlNodePtr copy = xmlDocCopyNode(n, doc, 1);
+    xmlBufferPtr xb;
+    char *ret;
+
+    xmlDocSetRootElement(doc, copy);
+    dropNamespace(copy, uri);
+    xmlFreeNsList(copy->nsDef);
+    copy->nsDef = NULL;
+    xb = xmlBufferCreate();
+    xmlNodeDump(xb, doc, copy, 0, 1);
+    ret = g_strdup((const char *)xmlBufferContent(xb));
+    xmlBufferFree(xb);
+    xmlFreeDoc(doc);
+    return ret;
+}
+
 char *
 vkDomainDefGetMetadata(const vkDomainDef *def, int type, const char *uri)
 {
     const char *field = NULL;
     xmlNodePtr n;
-    xmlBufferPtr xb;
-    char *ret;
 
     switch (type) {
     case VIR_DOMAIN_METADATA_DESCRIPTION:
@@ -79,11 +112,7 @@ vkDomainDefGetMetadata(const vkDomainDef *def, int type, const char *uri)
                           uri, def->name);
             return NULL;
         }
-        xb = xmlBufferCreate();
-        xmlNodeDump(xb, def->priv->metadata, n, 0, 1);
-        ret = g_strdup((const char *)xmlBufferContent(xb));
-        xmlBufferFree(xb);
-        return ret;
+        return formatWithoutNamespace(n, uri);
     default:
         vkReportError(VIR_ERR_INVALID_ARG, "unknown metadata type %d", type);
         return NULL;
@@ -95,6 +124,20 @@ vkDomainDefGetMetadata(const vkDomainDef *def, int type, const char *uri)
         return NULL;
     }
     return g_strdup(field);
+}
+
+/* Elements inside the application's element that have no namespace of
+ * their own join its namespace, as in libvirt (<k:a><k:b/></k:a>). */
+static void
+adoptNamespace(xmlNodePtr node, xmlNsPtr ns)
+{
+    for (; node; node = node->next) {
+        if (node->type != XML_ELEMENT_NODE)
+            continue;
+        if (!node->ns)
+            xmlSetNs(node, ns);
+        adoptNamespace(node->children, ns);
+    }
 }
 
 static int
@@ -139,6 +182,7 @@ setElement(vkDomainDef *def, const char *metadata, const char *key,
         }
         ns = xmlNewNs(copy, BAD_CAST uri, BAD_CAST key);
         xmlSetNs(copy, ns);
+        adoptNamespace(copy->children, ns);
         vkDomainMetadataStripBlanks(copy);
         xmlAddChild(root, copy);
     }

@@ -189,9 +189,14 @@ vkDispatchError(virConnectPtr conn)
     virErrorFunc handler;
     void *userData;
 
-    if (err->code == VIR_ERR_OK)
-        setError(VIR_FROM_NONE, VIR_ERR_INTERNAL_ERROR,
-                 g_strdup("an error occurred, but the cause is unknown"));
+    /* libvirt's generic failure: its sentence is the whole message, with
+     * no "internal error: " before it (virsh shows it so) */
+    if (err->code == VIR_ERR_OK) {
+        setError(VIR_FROM_NONE, VIR_ERR_INTERNAL_ERROR, NULL);
+        g_free(err->message);
+        err->message = g_strdup("An error occurred, but the cause is unknown");
+        g_clear_pointer(&err->str1, g_free);
+    }
 
     g_mutex_lock(&handlerLock);
     handler = globalHandler;

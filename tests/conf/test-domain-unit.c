@@ -640,18 +640,18 @@ testMetadata(void **s)
                                             "http://example.org/app/"), 0);
     got = vkDomainDefGetMetadata(def, VIR_DOMAIN_METADATA_ELEMENT, "http://example.org/app/");
     assert_non_null(got);
-    assert_string_equal(got, "<app:foo xmlns:app=\"http://example.org/app/\">\n"
-                             "  <bar>1</bar>\n</app:foo>");
+    /* out of its namespace, as libvirt answers */
+    assert_string_equal(got, "<foo>\n  <bar>1</bar>\n</foo>");
     out = vkDomainDefFormat(def, 0);
     assert_non_null(strstr(out, "  <title>Title</title>\n  <description>two\nlines</description>\n"
                                 "  <metadata>\n    <app:foo xmlns:app=\"http://example.org/app/\">\n"
-                                "      <bar>1</bar>\n    </app:foo>\n  </metadata>\n"));
+                                "      <app:bar>1</app:bar>\n    </app:foo>\n  </metadata>\n"));
     /* it survives a round trip and can be replaced */
     again = parseOK(out);
     assert_int_equal(vkDomainDefSetMetadata(again, VIR_DOMAIN_METADATA_ELEMENT, "<v2/>", "app",
                                             "http://example.org/app/"), 0);
     str = vkDomainDefGetMetadata(again, VIR_DOMAIN_METADATA_ELEMENT, "http://example.org/app/");
-    assert_string_equal(str, "<app:v2 xmlns:app=\"http://example.org/app/\"/>");
+    assert_string_equal(str, "<v2/>");
     g_free(str);
 
     /* NULL removes */

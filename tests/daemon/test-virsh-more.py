@@ -54,6 +54,8 @@ COMMANDS = [
     ("net-dhcp-leases default", lambda c, d: c.networkLookupByName("default").DHCPLeases()),
 ]
 
+LIBVIRTD_NO_ERROR = "Library function returned error but did not set virError"
+
 # Mutating commands on the read-only socket: refused, worded as libvirtd does.
 READONLY_COMMANDS = ["destroy test", "suspend test", "net-destroy default",
                      "pool-destroy default-pool", "setmaxmem test 100000"]
@@ -227,6 +229,15 @@ def main():
         lacking = []
         for cmd, call in COMMANDS:
             if got[cmd] == want[cmd]:
+                continue
+            # virsh 9.0's freepages through libvirtd fails with no error set
+            # (python3-libvirt's same call works there): virtkitd is held to
+            # what virsh prints on the in-process test driver instead.
+            if LIBVIRTD_NO_ERROR in want[cmd][2]:
+                direct = virsh(None, cmd, "test:///default")
+                if got[cmd] != direct:
+                    failures.append("virsh %s: in-process %r, virtkitd %r"
+                                    % (cmd, direct, got[cmd]))
                 continue
             code = error_code(d.rw, call)
             if code == NO_SUPPORT and "unknown procedure" not in got[cmd][2]:

@@ -230,8 +230,14 @@ def session(s):
           "error: Failed to resume domain '101'\n"
           "error: Requested operation is not valid: domain '101' is not paused\n", 1)
 
-    # The same in one process, commands read from stdin.
-    s.run([], "Domain '101' suspended\n\npaused\n\nDomain '101' resumed\n\nrunning\n\n",
+    # The same in one process, commands read from stdin: the interactive
+    # session, whose prompt and echo of each line virsh prints there too.
+    prompt = "virtkit # " if os.geteuid() == 0 else "virtkit $ "
+    s.run([], "Welcome to virtkit, the virtualization interactive terminal.\n\n"
+          "Type:  'help' for help with commands\n       'quit' to quit\n\n"
+          f"{prompt}suspend 101\nDomain '101' suspended\n\n{prompt}domstate 101\npaused\n\n"
+          f"{prompt}resume 101\nDomain '101' resumed\n\n{prompt}domstate 101\nrunning\n\n"
+          f"{prompt}\n",
           stdin="suspend 101\ndomstate 101\nresume 101\ndomstate 101\n")
 
     s.run(["setvcpus", "101", "3"], "\n")

@@ -555,37 +555,6 @@ static const char logicalSources[] =
     "  </source>\n"
     "</sources>\n";
 
-/* The <host name=...> of a <source> specification; NULL (no error) when
- * it names none, NULL with an error when it is not XML. */
-static char *
-specHost(const char *srcSpec, bool *bad)
-{
-    xmlDocPtr doc;
-    xmlNodePtr root;
-    char *ret = NULL;
-
-    *bad = false;
-    if (!srcSpec)
-        return NULL;
-    if (!(doc = vkConfReadXML(srcSpec, "storage pool source"))) {
-        *bad = true;
-        return NULL;
-    }
-    root = xmlDocGetRootElement(doc);
-    for (xmlNodePtr n = root ? root->children : NULL; n; n = n->next) {
-        xmlChar *name;
-
-        if (n->type != XML_ELEMENT_NODE || !xmlStrEqual(n->name, BAD_CAST "host") ||
-            !(name = xmlGetProp(n, BAD_CAST "name")))
-            continue;
-        ret = g_strdup((const char *)name);
-        xmlFree(name);
-        break;
-    }
-    xmlFreeDoc(doc);
-    return ret;
-}
-
 /* As libvirt 9.0's test driver, to the letter: "dir" (type 0) is taken
  * for an unknown type, a name it does not know for a known type without
  * discovery; logical and netfs answer fixed sources. */
@@ -610,7 +579,7 @@ vkTestConnectFindStoragePoolSources(virConnectPtr conn, const char *type, const 
         vkReportError(VIR_ERR_INTERNAL_ERROR, "unknown storage pool type %s", type);
         return NULL;
     }
-    host = specHost(srcSpec, &bad);
+    host = vkStoragePoolSourceSpecHost(srcSpec, &bad);
     if (bad)
         return NULL;
     if (t == VK_STORAGE_POOL_LOGICAL)

@@ -508,3 +508,34 @@ vkStorageVolDefCopy(const vkStorageVolDef *def)
     n->backingInfo = def->backingInfo;
     return n;
 }
+
+/* The <host name=...> of a <source> specification; NULL (no error) when
+ * it names none, NULL with an error when it is not XML. */
+char *
+vkStoragePoolSourceSpecHost(const char *srcSpec, bool *bad)
+{
+    xmlDocPtr doc;
+    xmlNodePtr root;
+    char *ret = NULL;
+
+    *bad = false;
+    if (!srcSpec)
+        return NULL;
+    if (!(doc = vkConfReadXML(srcSpec, "storage pool source"))) {
+        *bad = true;
+        return NULL;
+    }
+    root = xmlDocGetRootElement(doc);
+    for (xmlNodePtr n = root ? root->children : NULL; n; n = n->next) {
+        xmlChar *name;
+
+        if (n->type != XML_ELEMENT_NODE || !xmlStrEqual(n->name, BAD_CAST "host") ||
+            !(name = xmlGetProp(n, BAD_CAST "name")))
+            continue;
+        ret = g_strdup((const char *)name);
+        xmlFree(name);
+        break;
+    }
+    xmlFreeDoc(doc);
+    return ret;
+}

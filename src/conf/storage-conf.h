@@ -102,6 +102,10 @@ vkStorageVolDef *vkStorageVolDefCopy(const vkStorageVolDef *def);
 
 /* "1000" with unit "KiB" -> bytes; libvirt's units, default bytes.
  * Returns -1 (without reporting) on a bad number, unit or overflow. */
+/* The <host name=...> of a find-storage-pool-sources <source>
+ * specification: NULL (and *bad false) when it names none, NULL with
+ * *bad true and an error when it is not XML. */
+char *vkStoragePoolSourceSpecHost(const char *srcSpec, bool *bad);
 int vkStorageParseSize(const char *num, const char *unit, unsigned long long *bytes);
 
 #endif

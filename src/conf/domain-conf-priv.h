@@ -380,6 +380,13 @@ int vkDomainLoadparmParse(char *loadparm);
 int vkDomainChrSourcesCheck(vkDomainDef *def);
 /* domain-disk-check.c: <auth>/<encryption> given twice on a disk. */
 int vkDomainDiskSourceCheck(vkDomainDef *def);
+/* domain-sysinfo-check.c: the SMBIOS BIOS date and system UUID; a
+ * definition without <uuid> (haveUUID false) takes the system UUID, or a
+ * random one. */
+int vkDomainSysinfoCheck(vkDomainDef *def, bool haveUUID);
+/* domain-enum-check.c: enum and number attributes of kept trees
+ * (<gic version>, an interface's <driver queues>, ...) libvirt parses. */
+int vkDomainDefEnumCheck(vkDomainDef *def);
 /* libvirt's canonical form of the kept trees (cputune, numatune, NUMA
  * cells, hostdevs, character device sources).  domain-generic.c */
 void vkDomainDefGenericRules(vkDomainDef *def);

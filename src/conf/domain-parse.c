@@ -705,8 +705,8 @@ vkDomainDefParseNode(vkXmlNodePtr root, const char *virtType,
                       def->name);
         return NULL;
     }
-    if (!haveUUID)
-        vkUUIDGenerate(def->uuid);
+    if (vkDomainSysinfoCheck(def, haveUUID) < 0)
+        return NULL;
     /* with NUMA cells, the guest's memory is theirs, as in libvirt */
     if (def->maxMemory == 0)
         def->maxMemory = numaMemory(def);

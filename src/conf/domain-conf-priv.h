@@ -387,6 +387,9 @@ int vkDomainSysinfoCheck(vkDomainDef *def, bool haveUUID);
 /* domain-enum-check.c: enum and number attributes of kept trees
  * (<gic version>, an interface's <driver queues>, ...) libvirt parses. */
 int vkDomainDefEnumCheck(vkDomainDef *def);
+/* domain-numa-check.c: NUMA cell ids and what names a node (hugepage
+ * and numatune nodesets, memory device target nodes). */
+int vkDomainDefNumaCheck(vkDomainDef *def);
 /* libvirt's canonical form of the kept trees (cputune, numatune, NUMA
  * cells, hostdevs, character device sources).  domain-generic.c */
 void vkDomainDefGenericRules(vkDomainDef *def);

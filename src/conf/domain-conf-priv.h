@@ -390,6 +390,9 @@ int vkDomainDefEnumCheck(vkDomainDef *def);
 /* domain-numa-check.c: NUMA cell ids and what names a node (hugepage
  * and numatune nodesets, memory device target nodes). */
 int vkDomainDefNumaCheck(vkDomainDef *def);
+/* domain-resctrl-check.c: <cputune> schedulers and resource-control
+ * groups that claim a vCPU twice, colliding allocations. */
+int vkDomainDefResctrlCheck(vkDomainDef *def);
 /* libvirt's canonical form of the kept trees (cputune, numatune, NUMA
  * cells, hostdevs, character device sources).  domain-generic.c */
 void vkDomainDefGenericRules(vkDomainDef *def);

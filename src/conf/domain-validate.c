@@ -307,7 +307,8 @@ vkDomainDefValidateMore(vkDomainDef *def)
 {
     if (checkUsbDisabled(def) < 0 || checkDevices(def) < 0 || checkBootMenu(def->priv) < 0 ||
         checkNumatune(def->priv) < 0 || checkFirmware(def) < 0 ||
-        vkDomainDefEnumCheck(def) < 0 || vkDomainDefNumaCheck(def) < 0)
+        vkDomainDefEnumCheck(def) < 0 || vkDomainDefNumaCheck(def) < 0 ||
+        vkDomainDefResctrlCheck(def) < 0)
         return -1;
     return 0;
 }

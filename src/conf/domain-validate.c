@@ -283,6 +283,17 @@ checkFirmware(vkDomainDef *def)
         featureIs(listNamed(p->osExtra, "firmware"), "secure-boot", "no"))
         return firmwareError("firmware feature 'enrolled-keys' cannot be enabled when "
                              "firmware feature 'secure-boot' is disabled");
+    /* with autoselection the firmware descriptor decides these; a loader
+     * path implies a type */
+    if (p->osFirmware && (ltype || def->loader))
+        return firmwareError("loader attribute 'type' cannot be specified when firmware "
+                             "autoselection is enabled");
+    if (p->osFirmware && vkXmlElemGetAttr(p->loader, "readonly"))
+        return firmwareError("loader attribute 'readonly' cannot be specified when firmware "
+                             "autoselection is enabled");
+    if (p->osFirmware && g_strcmp0(vkXmlElemGetAttr(p->loader, "secure"), "no") == 0)
+        return firmwareError("loader attribute 'secure' cannot be specified when firmware "
+                             "autoselection is enabled");
     if (g_strcmp0(p->osFirmware, "bios") == 0) {
         if (nvram)
             return firmwareError("firmware type 'bios' does not support nvram");

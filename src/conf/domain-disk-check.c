@@ -3,7 +3,9 @@
  * Disk checks libvirt makes at define that virtkit's parser, which keeps
  * <auth> and <encryption> as trees, cannot see on its own: each may be
  * given on the <disk> (the old place) or in its <source> (the new one),
- * but not in both, since libvirt would have to pick one silently.
+ * but not in both, since libvirt would have to pick one silently.  The
+ * secret of an <auth> must be of the kind its protocol uses, and a LUKS
+ * <encryption> takes its cipher from the image, not from the domain.
  */
 #include <string.h>
 
@@ -20,6 +22,58 @@ hasChild(const GPtrArray *list, const char *name)
             return true;
     }
     return false;
+}
+
+static const vkXmlElem *
+childOf(const GPtrArray *list, const char *name)
+{
+    for (guint i = 0; list && i < list->len; i++) {
+        if (strcmp(((vkXmlElem *)list->pdata[i])->name, name) == 0)
+            return list->pdata[i];
+    }
+    return NULL;
+}
+
+/* <auth><secret type=''>: a known usage type, the one protocol needs. */
+static int
+checkAuth(const vkDomainDiskDef *d, const vkXmlElem *auth)
+{
+    static const char *const known[] = { "none", "volume", "ceph", "iscsi", "tls", "vtpm", NULL };
+    const char *type = vkXmlElemGetAttr(vkXmlElemChild(auth, "secret"), "type");
+    const char *want = g_strcmp0(d->srcProtocol, "iscsi") == 0 ? "iscsi" :
+                       g_strcmp0(d->srcProtocol, "rbd") == 0 ? "ceph" : NULL;
+
+    if (!auth)
+        return 0;
+    if (!type || !g_strv_contains(known, type)) {
+        vkReportError(VIR_ERR_CONFIG_UNSUPPORTED, "unknown secret type '%s'",
+                      type ? type : "<null>");
+        return -1;
+    }
+    if (want && strcmp(type, want) != 0) {
+        vkReportError(VIR_ERR_CONFIG_UNSUPPORTED, "invalid secret type '%s'", type);
+        return -1;
+    }
+    return 0;
+}
+
+static int
+checkEncryption(const vkXmlElem *enc)
+{
+    /* only LUKS reads <cipher> and <ivgen>; other formats keep them */
+    if (!enc || g_strcmp0(vkXmlElemGetAttr(enc, "format"), "luks") != 0)
+        return 0;
+    if (vkXmlElemChild(enc, "ivgen") && !vkXmlElemChild(enc, "cipher")) {
+        vkReportErrorFull(VIR_FROM_STORAGE, VIR_ERR_XML_ERROR, __FILE__, __func__, __LINE__,
+                          "%s", "ivgen element found, but cipher is missing");
+        return -1;
+    }
+    if (vkXmlElemChild(enc, "cipher")) {
+        vkReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                      "supplying <cipher> for domain disk definition is unnecessary");
+        return -1;
+    }
+    return 0;
 }
 
 int
@@ -39,6 +93,11 @@ vkDomainDiskSourceCheck(vkDomainDef *def)
                 return -1;
             }
         }
+        if (checkAuth(d, childOf(d->extra, "auth")) < 0 ||
+            checkAuth(d, vkXmlElemChild(d->srcRest, "auth")) < 0 ||
+            checkEncryption(childOf(d->extra, "encryption")) < 0 ||
+            checkEncryption(vkXmlElemChild(d->srcRest, "encryption")) < 0)
+            return -1;
     }
     return 0;
 }

@@ -76,6 +76,31 @@ checkEncryption(const vkXmlElem *enc)
     return 0;
 }
 
+/* A disk source's <seclabel>s: one per security driver (one without a
+ * model is allowed beside them, unlike the domain's own labels). */
+static int
+checkSeclabels(const vkXmlElem *src)
+{
+    g_autoptr(GPtrArray) labels = g_ptr_array_new();
+
+    for (guint i = 0; src && src->children && i < src->children->len; i++) {
+        if (strcmp(((vkXmlElem *)src->children->pdata[i])->name, "seclabel") == 0)
+            g_ptr_array_add(labels, src->children->pdata[i]);
+    }
+    for (guint i = 0; i < labels->len; i++) {
+        const char *model = vkXmlElemGetAttr(labels->pdata[i], "model");
+
+        for (guint j = 0; model && j < i; j++) {
+            if (g_strcmp0(vkXmlElemGetAttr(labels->pdata[j], "model"), model) == 0) {
+                vkReportError(VIR_ERR_XML_DETAIL, "seclabel for model %s is already provided",
+                              model);
+                return -1;
+            }
+        }
+    }
+    return 0;
+}
+
 int
 vkDomainDiskSourceCheck(vkDomainDef *def)
 {
@@ -96,7 +121,8 @@ vkDomainDiskSourceCheck(vkDomainDef *def)
         if (checkAuth(d, childOf(d->extra, "auth")) < 0 ||
             checkAuth(d, vkXmlElemChild(d->srcRest, "auth")) < 0 ||
             checkEncryption(childOf(d->extra, "encryption")) < 0 ||
-            checkEncryption(vkXmlElemChild(d->srcRest, "encryption")) < 0)
+            checkEncryption(vkXmlElemChild(d->srcRest, "encryption")) < 0 ||
+            checkSeclabels(d->srcRest) < 0)
             return -1;
     }
     return 0;

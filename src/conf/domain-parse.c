@@ -619,14 +619,23 @@ checkSeclabels(xmlNodePtr root)
 {
     static const char *const types[] = { "none", "dynamic", "static", NULL };
     g_autoptr(GPtrArray) models = g_ptr_array_new();
+    guint nlabels = 0;
 
+    for (xmlNodePtr n = root->children; n; n = n->next)
+        nlabels += n->type == XML_ELEMENT_NODE && NAME_IS(n, "seclabel");
     for (xmlNodePtr n = root->children; n; n = n->next) {
         const char *type, *model;
 
         if (n->type != XML_ELEMENT_NODE || !NAME_IS(n, "seclabel"))
             continue;
-        /* one label per security driver */
-        if ((model = vkXmlAttr(n, "model"))) {
+        /* one label per security driver, each naming its driver when
+         * there are several */
+        if (!(model = vkXmlAttr(n, "model")) && nlabels > 1) {
+            vkReportError(VIR_ERR_XML_ERROR, "%s",
+                          "missing security model when using multiple labels");
+            return -1;
+        }
+        if (model) {
             if (g_ptr_array_find_with_equal_func(models, model, g_str_equal, NULL)) {
                 vkReportError(VIR_ERR_XML_DETAIL,
                               "seclabel for model %s is already provided", model);

@@ -393,6 +393,9 @@ int vkDomainDefNumaCheck(vkDomainDef *def);
 /* domain-resctrl-check.c: <cputune> schedulers and resource-control
  * groups that claim a vCPU twice, colliding allocations. */
 int vkDomainDefResctrlCheck(vkDomainDef *def);
+/* domain-drive-check.c: two disks, or a SCSI disk and host device, or
+ * two SCSI host devices on one drive address (after the defaults). */
+int vkDomainDriveAddressCheck(vkDomainDef *def);
 /* libvirt's canonical form of the kept trees (cputune, numatune, NUMA
  * cells, hostdevs, character device sources).  domain-generic.c */
 void vkDomainDefGenericRules(vkDomainDef *def);

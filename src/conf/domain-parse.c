@@ -741,7 +741,7 @@ vkDomainDefParseNode(vkXmlNodePtr root, const char *virtType,
                       def->name);
         return NULL;
     }
-    if (vkDomainDefPostParseDevices(def, virtType) < 0)
+    if (vkDomainDefPostParseDevices(def, virtType) < 0 || vkDomainDriveAddressCheck(def) < 0)
         return NULL;
     return g_steal_pointer(&def);
 }

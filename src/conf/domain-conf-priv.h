@@ -32,6 +32,8 @@ vkXmlElem *vkXmlElemFromNode(xmlNodePtr node);
 vkXmlElem *vkXmlElemCopy(const vkXmlElem *e);
 void vkXmlElemFree(vkXmlElem *e);
 const char *vkXmlElemGetAttr(const vkXmlElem *e, const char *name);
+/* The first element called name in list (of vkXmlElem*, may be NULL). */
+vkXmlElem *vkXmlElemListFind(const GPtrArray *list, const char *name);
 /* e's first child element called name, or NULL (e may be NULL). */
 vkXmlElem *vkXmlElemChild(const vkXmlElem *e, const char *name);
 /* Removes attribute name from e, if e has it. */

@@ -14,26 +14,6 @@
 #define VIR_FROM_THIS VIR_FROM_DOMAIN
 #include "util/error.h"
 
-static bool
-hasChild(const GPtrArray *list, const char *name)
-{
-    for (guint i = 0; list && i < list->len; i++) {
-        if (strcmp(((vkXmlElem *)list->pdata[i])->name, name) == 0)
-            return true;
-    }
-    return false;
-}
-
-static const vkXmlElem *
-childOf(const GPtrArray *list, const char *name)
-{
-    for (guint i = 0; list && i < list->len; i++) {
-        if (strcmp(((vkXmlElem *)list->pdata[i])->name, name) == 0)
-            return list->pdata[i];
-    }
-    return NULL;
-}
-
 /* <auth><secret type=''>: a known usage type, the one protocol needs. */
 static int
 checkAuth(const vkDomainDiskDef *d, const vkXmlElem *auth)
@@ -111,16 +91,16 @@ vkDomainDiskSourceCheck(vkDomainDef *def)
         const vkDomainDiskDef *d = a->pdata[i];
 
         for (guint k = 0; both[k]; k++) {
-            if (hasChild(d->extra, both[k]) && d->srcRest &&
-                hasChild(d->srcRest->children, both[k])) {
+            if (vkXmlElemListFind(d->extra, both[k]) && d->srcRest &&
+                vkXmlElemListFind(d->srcRest->children, both[k])) {
                 vkReportError(VIR_ERR_CONFIG_UNSUPPORTED,
                               "an <%s> definition already found for disk source", both[k]);
                 return -1;
             }
         }
-        if (checkAuth(d, childOf(d->extra, "auth")) < 0 ||
+        if (checkAuth(d, vkXmlElemListFind(d->extra, "auth")) < 0 ||
             checkAuth(d, vkXmlElemChild(d->srcRest, "auth")) < 0 ||
-            checkEncryption(childOf(d->extra, "encryption")) < 0 ||
+            checkEncryption(vkXmlElemListFind(d->extra, "encryption")) < 0 ||
             checkEncryption(vkXmlElemChild(d->srcRest, "encryption")) < 0 ||
             checkSeclabels(d->srcRest) < 0)
             return -1;

@@ -93,12 +93,7 @@ static int
 checkNumaCells(vkDomainDefPriv *p)
 {
     static const char *const access[] = { "shared", "private", NULL };
-    const vkXmlElem *numa = NULL;
-
-    for (guint i = 0; p->cpu && p->cpu->extra && i < p->cpu->extra->len; i++) {
-        if (strcmp(((vkXmlElem *)p->cpu->extra->pdata[i])->name, "numa") == 0)
-            numa = p->cpu->extra->pdata[i];
-    }
+    const vkXmlElem *numa = p->cpu ? vkXmlElemListFind(p->cpu->extra, "numa") : NULL;
     for (guint i = 0; numa && numa->children && i < numa->children->len; i++) {
         const vkXmlElem *c = numa->children->pdata[i];
         if (strcmp(c->name, "cell") == 0 && checkEnum(c, "memAccess", access) < 0)

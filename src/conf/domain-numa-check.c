@@ -20,17 +20,6 @@
 #define VIR_FROM_THIS VIR_FROM_DOMAIN
 #include "util/error.h"
 
-static vkXmlElem *
-named(GPtrArray *list, const char *name)
-{
-    for (guint i = 0; list && i < list->len; i++) {
-        vkXmlElem *e = list->pdata[i];
-        if (strcmp(e->name, name) == 0)
-            return e;
-    }
-    return NULL;
-}
-
 static int
 badBitmap(const char *str)
 {
@@ -68,7 +57,7 @@ firstSet(const guint8 *bits, guint from)
 static int
 checkCells(vkDomainDefPriv *p, guint *ncells)
 {
-    vkXmlElem *numa = p->cpu ? named(p->cpu->extra, "numa") : NULL;
+    vkXmlElem *numa = p->cpu ? vkXmlElemListFind(p->cpu->extra, "numa") : NULL;
     g_autoptr(GPtrArray) cells = g_ptr_array_new();
     g_autofree gboolean *seen = NULL;
 
@@ -120,7 +109,7 @@ pageSize(const vkXmlElem *page)
 static int
 checkHugepages(vkDomainDefPriv *p, guint ncells)
 {
-    vkXmlElem *hp = vkXmlElemChild(named(p->topExtra, "memoryBacking"), "hugepages");
+    vkXmlElem *hp = vkXmlElemChild(vkXmlElemListFind(p->topExtra, "memoryBacking"), "hugepages");
     g_autoptr(GPtrArray) pages = g_ptr_array_new();
     g_autoptr(GPtrArray) sets = g_ptr_array_new_with_free_func(g_free);
 
@@ -173,7 +162,7 @@ checkHugepages(vkDomainDefPriv *p, guint ncells)
 static int
 checkNumatune(vkDomainDefPriv *p)
 {
-    vkXmlElem *mem = vkXmlElemChild(named(p->topExtra, "numatune"), "memory");
+    vkXmlElem *mem = vkXmlElemChild(vkXmlElemListFind(p->topExtra, "numatune"), "memory");
     const char *ns = vkXmlElemGetAttr(mem, "nodeset");
     g_autofree guint8 *bits = NULL;
 

@@ -32,6 +32,8 @@ vkXmlElem *vkXmlElemFromNode(xmlNodePtr node);
 vkXmlElem *vkXmlElemCopy(const vkXmlElem *e);
 void vkXmlElemFree(vkXmlElem *e);
 const char *vkXmlElemGetAttr(const vkXmlElem *e, const char *name);
+/* The first element called name in list (of vkXmlElem*, may be NULL). */
+vkXmlElem *vkXmlElemListFind(const GPtrArray *list, const char *name);
 /* e's first child element called name, or NULL (e may be NULL). */
 vkXmlElem *vkXmlElemChild(const vkXmlElem *e, const char *name);
 /* Removes attribute name from e, if e has it. */
@@ -380,6 +382,22 @@ int vkDomainLoadparmParse(char *loadparm);
 int vkDomainChrSourcesCheck(vkDomainDef *def);
 /* domain-disk-check.c: <auth>/<encryption> given twice on a disk. */
 int vkDomainDiskSourceCheck(vkDomainDef *def);
+/* domain-sysinfo-check.c: the SMBIOS BIOS date and system UUID; a
+ * definition without <uuid> (haveUUID false) takes the system UUID, or a
+ * random one. */
+int vkDomainSysinfoCheck(vkDomainDef *def, bool haveUUID);
+/* domain-enum-check.c: enum and number attributes of kept trees
+ * (<gic version>, an interface's <driver queues>, ...) libvirt parses. */
+int vkDomainDefEnumCheck(vkDomainDef *def);
+/* domain-numa-check.c: NUMA cell ids and what names a node (hugepage
+ * and numatune nodesets, memory device target nodes). */
+int vkDomainDefNumaCheck(vkDomainDef *def);
+/* domain-resctrl-check.c: <cputune> schedulers and resource-control
+ * groups that claim a vCPU twice, colliding allocations. */
+int vkDomainDefResctrlCheck(vkDomainDef *def);
+/* domain-drive-check.c: two disks, or a SCSI disk and host device, or
+ * two SCSI host devices on one drive address (after the defaults). */
+int vkDomainDriveAddressCheck(vkDomainDef *def);
 /* libvirt's canonical form of the kept trees (cputune, numatune, NUMA
  * cells, hostdevs, character device sources).  domain-generic.c */
 void vkDomainDefGenericRules(vkDomainDef *def);

@@ -105,8 +105,17 @@ graphicsListenDefaults(vkDomainGraphicsDef *g)
         g_free(g->listen);
         g->listen = g_strdup(vkXmlElemGetAttr(first, "address"));
     }
-    if (g_str_equal(ftype, "socket") && vkXmlElemGetAttr(first, "socket") && !g->socket)
-        g->socket = g_strdup(vkXmlElemGetAttr(first, "socket"));
+    if (g_str_equal(ftype, "socket") && vkXmlElemGetAttr(first, "socket")) {
+        const char *path = vkXmlElemGetAttr(first, "socket");
+        if (g->socket && strcmp(g->socket, path) != 0) {
+            vkReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                          "graphics 'socket' attribute '%s' must match 'socket' attribute "
+                          "of first listen element (found '%s')", g->socket, path);
+            return -1;
+        }
+        if (!g->socket)
+            g->socket = g_strdup(path);
+    }
     if (g_str_equal(ftype, "socket") || g_str_equal(ftype, "none")) {
         /* no TCP port to allocate */
         g->autoport = false;

@@ -619,14 +619,23 @@ checkSeclabels(xmlNodePtr root)
 {
     static const char *const types[] = { "none", "dynamic", "static", NULL };
     g_autoptr(GPtrArray) models = g_ptr_array_new();
+    guint nlabels = 0;
 
+    for (xmlNodePtr n = root->children; n; n = n->next)
+        nlabels += n->type == XML_ELEMENT_NODE && NAME_IS(n, "seclabel");
     for (xmlNodePtr n = root->children; n; n = n->next) {
         const char *type, *model;
 
         if (n->type != XML_ELEMENT_NODE || !NAME_IS(n, "seclabel"))
             continue;
-        /* one label per security driver */
-        if ((model = vkXmlAttr(n, "model"))) {
+        /* one label per security driver, each naming its driver when
+         * there are several */
+        if (!(model = vkXmlAttr(n, "model")) && nlabels > 1) {
+            vkReportError(VIR_ERR_XML_ERROR, "%s",
+                          "missing security model when using multiple labels");
+            return -1;
+        }
+        if (model) {
             if (g_ptr_array_find_with_equal_func(models, model, g_str_equal, NULL)) {
                 vkReportError(VIR_ERR_XML_DETAIL,
                               "seclabel for model %s is already provided", model);
@@ -705,8 +714,8 @@ vkDomainDefParseNode(vkXmlNodePtr root, const char *virtType,
                       def->name);
         return NULL;
     }
-    if (!haveUUID)
-        vkUUIDGenerate(def->uuid);
+    if (vkDomainSysinfoCheck(def, haveUUID) < 0)
+        return NULL;
     /* with NUMA cells, the guest's memory is theirs, as in libvirt */
     if (def->maxMemory == 0)
         def->maxMemory = numaMemory(def);
@@ -732,7 +741,7 @@ vkDomainDefParseNode(vkXmlNodePtr root, const char *virtType,
                       def->name);
         return NULL;
     }
-    if (vkDomainDefPostParseDevices(def, virtType) < 0)
+    if (vkDomainDefPostParseDevices(def, virtType) < 0 || vkDomainDriveAddressCheck(def) < 0)
         return NULL;
     return g_steal_pointer(&def);
 }

@@ -17,17 +17,6 @@
 #define VIR_FROM_THIS VIR_FROM_DOMAIN
 #include "util/error.h"
 
-static vkXmlElem *
-listNamed(GPtrArray *list, const char *name)
-{
-    for (guint i = 0; list && i < list->len; i++) {
-        vkXmlElem *e = list->pdata[i];
-        if (strcmp(e->name, name) == 0)
-            return e;
-    }
-    return NULL;
-}
-
 /* ---- <controller type='usb' model='none'/> ---- */
 
 static int
@@ -93,7 +82,7 @@ checkPciController(const vkDomainControllerDef *c)
                       "pci-root and pcie-root controllers should not have an address");
         return -1;
     }
-    target = listNamed(c->extra, "target");
+    target = vkXmlElemListFind(c->extra, "target");
     if ((ti = vkXmlElemGetAttr(target, "index"))) {
         unsigned int v;
         if (vkDomainParseUInt(ti, &v) == 0 && v > 30) {
@@ -192,7 +181,7 @@ checkDevices(vkDomainDef *def)
 static int
 checkBootMenu(vkDomainDefPriv *p)
 {
-    vkXmlElem *menu = listNamed(p->osExtra, "bootmenu");
+    vkXmlElem *menu = vkXmlElemListFind(p->osExtra, "bootmenu");
     const char *t = vkXmlElemGetAttr(menu, "timeout");
     unsigned int v;
 
@@ -207,13 +196,13 @@ checkBootMenu(vkDomainDefPriv *p)
 static bool
 haveNumaCells(vkDomainDefPriv *p)
 {
-    return p->cpu && vkXmlElemChild(listNamed(p->cpu->extra, "numa"), "cell");
+    return p->cpu && vkXmlElemChild(vkXmlElemListFind(p->cpu->extra, "numa"), "cell");
 }
 
 static int
 checkNumatune(vkDomainDefPriv *p)
 {
-    vkXmlElem *tune = listNamed(p->topExtra, "numatune");
+    vkXmlElem *tune = vkXmlElemListFind(p->topExtra, "numatune");
     vkXmlElem *mem = vkXmlElemChild(tune, "memory");
     const char *placement = vkXmlElemGetAttr(mem, "placement");
     const char *mode = vkXmlElemGetAttr(mem, "mode");
@@ -275,14 +264,25 @@ static int
 checkFirmware(vkDomainDef *def)
 {
     vkDomainDefPriv *p = def->priv;
-    vkXmlElem *nvram = listNamed(p->osExtra, "nvram");
+    vkXmlElem *nvram = vkXmlElemListFind(p->osExtra, "nvram");
     const char *stateless = vkXmlElemGetAttr(p->loader, "stateless");
     const char *ltype = vkXmlElemGetAttr(p->loader, "type");
 
-    if (featureIs(listNamed(p->osExtra, "firmware"), "enrolled-keys", "yes") &&
-        featureIs(listNamed(p->osExtra, "firmware"), "secure-boot", "no"))
+    if (featureIs(vkXmlElemListFind(p->osExtra, "firmware"), "enrolled-keys", "yes") &&
+        featureIs(vkXmlElemListFind(p->osExtra, "firmware"), "secure-boot", "no"))
         return firmwareError("firmware feature 'enrolled-keys' cannot be enabled when "
                              "firmware feature 'secure-boot' is disabled");
+    /* with autoselection the firmware descriptor decides these; a loader
+     * path implies a type */
+    if (p->osFirmware && (ltype || def->loader))
+        return firmwareError("loader attribute 'type' cannot be specified when firmware "
+                             "autoselection is enabled");
+    if (p->osFirmware && vkXmlElemGetAttr(p->loader, "readonly"))
+        return firmwareError("loader attribute 'readonly' cannot be specified when firmware "
+                             "autoselection is enabled");
+    if (p->osFirmware && g_strcmp0(vkXmlElemGetAttr(p->loader, "secure"), "no") == 0)
+        return firmwareError("loader attribute 'secure' cannot be specified when firmware "
+                             "autoselection is enabled");
     if (g_strcmp0(p->osFirmware, "bios") == 0) {
         if (nvram)
             return firmwareError("firmware type 'bios' does not support nvram");
@@ -306,7 +306,9 @@ int
 vkDomainDefValidateMore(vkDomainDef *def)
 {
     if (checkUsbDisabled(def) < 0 || checkDevices(def) < 0 || checkBootMenu(def->priv) < 0 ||
-        checkNumatune(def->priv) < 0 || checkFirmware(def) < 0)
+        checkNumatune(def->priv) < 0 || checkFirmware(def) < 0 ||
+        vkDomainDefEnumCheck(def) < 0 || vkDomainDefNumaCheck(def) < 0 ||
+        vkDomainDefResctrlCheck(def) < 0)
         return -1;
     return 0;
 }

@@ -506,15 +506,21 @@ vkXmlPairGet(const GPtrArray *attrs, const char *name)
 }
 
 vkXmlElem *
-vkXmlElemChild(const vkXmlElem *e, const char *name)
+vkXmlElemListFind(const GPtrArray *list, const char *name)
 {
-    for (guint i = 0; e && e->children && i < e->children->len; i++) {
-        vkXmlElem *c = e->children->pdata[i];
+    for (guint i = 0; list && i < list->len; i++) {
+        vkXmlElem *c = list->pdata[i];
 
         if (strcmp(c->name, name) == 0)
             return c;
     }
     return NULL;
+}
+
+vkXmlElem *
+vkXmlElemChild(const vkXmlElem *e, const char *name)
+{
+    return e ? vkXmlElemListFind(e->children, name) : NULL;
 }
 
 void

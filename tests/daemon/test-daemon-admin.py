@@ -331,8 +331,14 @@ def main():
     if len(sys.argv) == 4:
         ADMIN_CLIENT, COMPAT_SO = sys.argv[2:4]
     # meson points the loader at src/compat for the library this test
-    # depends on; virt-admin and libvirtd must keep the system's libvirt
-    os.environ.pop("LD_LIBRARY_PATH", None)
+    # depends on; virt-admin, libvirtd and this process's python3-libvirt
+    # (clients() imports it) must keep the system's libvirt.  The loader
+    # read the variable when this process started, so start again without
+    # it (a sanitizer build's libvirt.so.0 there cannot be loaded by
+    # python at all).
+    if "LD_LIBRARY_PATH" in os.environ:
+        os.environ.pop("LD_LIBRARY_PATH")
+        os.execv(sys.executable, [sys.executable] + sys.argv)
     if not os.path.exists(VIRT_ADMIN) or os.geteuid() != 0:
         print("SKIP: needs virt-admin and root (the admin socket is root-only)")
         return SKIP

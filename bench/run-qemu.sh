@@ -1,7 +1,8 @@
 #!/bin/sh
-# Starting and destroying a real minimal guest (the micro-guest on qboot,
-# 128 MiB, 1 vCPU, no disk) through virtkit and through libvirt 9.0, in
-# one run, with QEMU's own floor beside them.
+# Starting and destroying a real minimal guest (the micro-guest built to
+# wait in hlt, micro-idle.elf, on qboot, 128 MiB, 1 vCPU, no disk) through
+# virtkit and through libvirt 9.0, in one run, with QEMU's own floor beside
+# them.
 #
 #   bench/run-qemu.sh [BUILD_DIR]
 #
@@ -30,7 +31,7 @@ set -eu
 
 . "$(dirname "$0")/lib.sh"
 bench_prepare run-qemu.sh "${1:-}" src/daemon/virtkitd bench/bench-qemu-virtkit \
-    bench/bench-qemu-libvirt tests/qemu/micro.elf
+    bench/bench-qemu-libvirt tests/qemu/micro-idle.elf
 
 exec python3 - "$build" "$src" <<'PY'
 import os, shutil, socket, statistics, subprocess, sys, tempfile, time
@@ -42,7 +43,7 @@ import benchlib  # noqa: E402
 bench_vk = os.path.join(build, "bench", "bench-qemu-virtkit")
 bench_lv = os.path.join(build, "bench", "bench-qemu-libvirt")
 virtkitd = os.path.join(build, "src", "daemon", "virtkitd")
-micro = os.path.join(build, "tests", "qemu", "micro.elf")
+micro = os.path.join(build, "tests", "qemu", "micro-idle.elf")
 n = int(os.environ.get("N", "20"))
 conc = int(os.environ.get("CONCURRENT", "20"))
 vtype = os.environ.get("VIRT_TYPE", "kvm")

@@ -2,7 +2,7 @@
 # virConnectGetAllDomainStats -- the call monitoring scrapes every few
 # seconds -- through virtkitd and through libvirtd 9.0 (QEMU driver on
 # both), in one run, with DEFINED micro-guests defined and RUNNING of them
-# running (tests/qemu/micro.elf; VIRT_TYPE kvm, or qemu for TCG).
+# running (tests/qemu/micro-idle.elf; VIRT_TYPE kvm, or qemu for TCG).
 #
 #   bench/run-stats.sh [BUILD_DIR]
 #
@@ -21,7 +21,7 @@
 set -eu
 
 . "$(dirname "$0")/lib.sh"
-bench_prepare run-stats.sh "${1:-}" src/daemon/virtkitd tests/qemu/micro.elf
+bench_prepare run-stats.sh "${1:-}" src/daemon/virtkitd tests/qemu/micro-idle.elf
 
 exec /usr/bin/python3 - "$build" "$src" <<'PY'
 import os, socket, statistics, struct, sys, time
@@ -38,7 +38,7 @@ running = int(os.environ.get("RUNNING", "100"))
 calls = int(os.environ.get("CALLS", "20"))
 reps = int(os.environ.get("REPEATS", "3"))
 vtype = os.environ.get("VIRT_TYPE", "kvm")
-micro = os.path.join(build, "tests", "qemu", "micro.elf")
+micro = os.path.join(build, "tests", "qemu", "micro-idle.elf")
 TICK = os.sysconf("SC_CLK_TCK")
 
 

@@ -13,7 +13,11 @@
  * and every byte that arrives on COM1 is echoed back with lower-case
  * letters upper-cased: console tests type "ping" and must read "PING",
  * which only a round trip through the guest produces.
- * Everything is port I/O: no interrupts, no paging, no memory map.
+ * Everything is port I/O: no paging, no memory map.  Built with IDLE
+ * defined (micro-idle.elf, for the scale benches), it waits between polls
+ * in hlt for a 100 Hz PIT tick instead of spinning, so a hundred of them
+ * under TCG do not take every CPU of the host; it then has its own GDT
+ * and an IDT whose every gate only acknowledges the PIC.
  */
     .code32
     .text
@@ -28,6 +32,9 @@ multiboot_header:
 _start:
     cli
     mov $0x90000, %esp
+.ifdef IDLE
+    call idle_setup
+.endif
 
     mov $msg_ready, %esi
     call puts
@@ -91,7 +98,13 @@ wait_button:
     in %dx, %ax
     test $0x100, %ax                 /* PWRBTN_STS */
     jnz power_off
+.ifdef IDLE
+    sti                              /* hlt runs before any tick is taken */
+    hlt
+    cli
+.else
     pause
+.endif
     jmp wait_button
 
 power_off:
@@ -114,6 +127,82 @@ puts:
     jmp puts
 2:
     ret
+
+.ifdef IDLE
+    .equ IDT_BASE, 0x70000           /* 256 gates, below the stack */
+
+/* Flat segments of our own (the loader's GDT may be anywhere), an IDT
+ * whose gates all lead to tick, the PIC at vectors 0x20.. with only IRQ0
+ * open, and PIT channel 0 at 100 Hz (1193182 / 11932). */
+idle_setup:
+    lgdt gdt_desc
+    ljmp $0x08, $1f
+1:
+    mov $0x10, %ax
+    mov %ax, %ds
+    mov %ax, %es
+    mov %ax, %fs
+    mov %ax, %gs
+    mov %ax, %ss
+    mov $IDT_BASE, %edi
+    mov $256, %ecx
+2:
+    mov $tick, %eax
+    mov %ax, (%edi)                  /* offset 15..0 */
+    movw $0x08, 2(%edi)              /* code selector */
+    movw $0x8e00, 4(%edi)            /* present, ring 0, 32-bit interrupt gate */
+    shr $16, %eax
+    mov %ax, 6(%edi)                 /* offset 31..16 */
+    add $8, %edi
+    loop 2b
+    lidt idt_desc
+
+    mov $0x11, %al                   /* ICW1: edge, cascade, ICW4 follows */
+    out %al, $0x20
+    out %al, $0xa0
+    mov $0x20, %al                   /* ICW2: vector bases */
+    out %al, $0x21
+    mov $0x28, %al
+    out %al, $0xa1
+    mov $4, %al                      /* ICW3: slave on IRQ2 */
+    out %al, $0x21
+    mov $2, %al
+    out %al, $0xa1
+    mov $1, %al                      /* ICW4: 8086 mode */
+    out %al, $0x21
+    out %al, $0xa1
+    mov $0xfe, %al                   /* masks: IRQ0 only */
+    out %al, $0x21
+    mov $0xff, %al
+    out %al, $0xa1
+
+    mov $0x34, %al                   /* channel 0, lo/hi, rate generator */
+    out %al, $0x43
+    mov $(11932 & 0xff), %al
+    out %al, $0x40
+    mov $(11932 >> 8), %al
+    out %al, $0x40
+    ret
+
+tick:
+    push %eax
+    mov $0x20, %al                   /* non-specific EOI */
+    out %al, $0x20
+    pop %eax
+    iret
+
+    .align 8
+gdt:
+    .quad 0
+    .quad 0x00cf9b000000ffff         /* 0x08: code, base 0, 4 GiB */
+    .quad 0x00cf93000000ffff         /* 0x10: data, base 0, 4 GiB */
+gdt_desc:
+    .word 23
+    .long gdt
+idt_desc:
+    .word 256 * 8 - 1
+    .long IDT_BASE
+.endif
 
 msg_ready:
     .asciz "VK-MICRO-READY\n"

@@ -92,6 +92,8 @@ void vkDaemonServerFree(vkDaemonServer *srv);
  * releases the dispatch state and the socket on the main loop. */
 void vkDaemonClientRef(vkDaemonClient *client);
 void vkDaemonClientUnref(vkDaemonClient *client);
+/* The client is closing: what it asked for will not reach it. */
+bool vkDaemonClientClosing(vkDaemonClient *client);
 /* Stops serving the client (idempotent); reason is logged. */
 void vkDaemonClientClose(vkDaemonClient *client, const char *reason);
 /* Queues msg for sending (takes ownership); may write immediately. */

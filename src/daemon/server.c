@@ -127,6 +127,17 @@ vkDaemonClientUnref(vkDaemonClient *client)
         g_idle_add(clientFreeIdle, client);
 }
 
+bool
+vkDaemonClientClosing(vkDaemonClient *client)
+{
+    bool closing;
+
+    g_mutex_lock(&client->lock);
+    closing = client->closing;
+    g_mutex_unlock(&client->lock);
+    return closing;
+}
+
 static gboolean
 streamsClosedIdle(gpointer opaque)
 {

@@ -336,6 +336,13 @@ vkDaemonStreamCallReplied(vkDaemonClient *client, const vkRpcHeader *hdr)
 {
     vkRelay *r;
 
+    /* A client that left while its call ran (virsh killed right after
+     * asking for a console) had its streams closed before this one
+     * existed: close it now, or it holds the console for nobody. */
+    if (vkDaemonClientClosing(client)) {
+        vkDaemonStreamsClientClosed(client);
+        return;
+    }
     g_mutex_lock(&relayLock);
     r = findLocked(client, hdr->proc, hdr->serial);
     if (r && !r->active && !r->closed) {

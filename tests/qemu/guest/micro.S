@@ -14,7 +14,7 @@
  * letters upper-cased: console tests type "ping" and must read "PING",
  * which only a round trip through the guest produces.
  * Everything is port I/O: no paging, no memory map.  Built with IDLE
- * defined (micro-idle.elf, for the scale benches), it waits between polls
+ * defined (micro-idle.elf, which the tests and benches run), it waits between polls
  * in hlt for a 100 Hz PIT tick instead of spinning, so a hundred of them
  * under TCG do not take every CPU of the host; it then has its own GDT
  * and an IDT whose every gate only acknowledges the PIC.
@@ -35,9 +35,6 @@ _start:
 .ifdef IDLE
     call idle_setup
 .endif
-
-    mov $msg_ready, %esi
-    call puts
 
     /* PCI config 00:01.3, register 0x80 (PMREGMISC): enable PM I/O space. */
     mov $0x80000B80, %eax
@@ -71,6 +68,12 @@ _start:
     xor %eax, %eax                   /* select the root bus for PCI hotplug */
     mov $0xae10, %dx
     out %eax, %dx
+
+    /* READY only now: QEMU drops a power-button press that arrives while
+     * PWRBTN_EN is still clear, and tests press it as soon as they read
+     * READY (under load the gap was long enough to lose the press). */
+    mov $msg_ready, %esi
+    call puts
 
 wait_button:
     mov $0xae04, %dx                 /* PCI_DOWN: slots QEMU wants removed */
@@ -133,7 +136,8 @@ puts:
 
 /* Flat segments of our own (the loader's GDT may be anywhere), an IDT
  * whose gates all lead to tick, the PIC at vectors 0x20.. with only IRQ0
- * open, and PIT channel 0 at 100 Hz (1193182 / 11932). */
+ * open, the local APIC passing the PIC through, and PIT channel 0 at
+ * 100 Hz (1193182 / 11932). */
 idle_setup:
     lgdt gdt_desc
     ljmp $0x08, $1f
@@ -175,6 +179,13 @@ idle_setup:
     out %al, $0x21
     mov $0xff, %al
     out %al, $0xa1
+
+    /* The local APIC in virtual-wire mode: LINT0 takes the PIC's
+     * interrupts (ExtINT).  SeaBIOS leaves it so; qboot, which the tests
+     * boot, leaves it masked as at reset, and then no tick ever arrives.
+     * LVT writes only unmask once the APIC is software-enabled (SVR). */
+    movl $0x1ff, 0xfee000f0          /* SVR: enabled, spurious vector 0xff */
+    movl $0x700, 0xfee00350          /* LVT LINT0: ExtINT, unmasked */
 
     mov $0x34, %al                   /* channel 0, lo/hi, rate generator */
     out %al, $0x43

@@ -271,6 +271,34 @@ vkQemuProcessReap(pid_t pid)
         ;
 }
 
+char *
+vkQemuLogTail(const char *path, size_t from)
+{
+    g_autofree char *text = NULL;
+    gsize len = 0;
+    const char *p;
+
+    if (!g_file_get_contents(path, &text, &len, NULL) || len <= from)
+        return g_strdup("(no output from QEMU)");
+    p = len - from > 1024 ? text + len - 1024 : text + from;
+    return g_strstrip(g_strdup(p));
+}
+
+char *
+vkQemuProcessReapDescribe(pid_t pid)
+{
+    int status = 0;
+    pid_t got;
+
+    while ((got = waitpid(pid, &status, WNOHANG)) < 0 && errno == EINTR)
+        ;
+    if (got != pid)
+        return g_strdup("QEMU did not exit");
+    if (WIFSIGNALED(status))
+        return g_strdup_printf("QEMU was killed by signal %d", WTERMSIG(status));
+    return g_strdup_printf("QEMU exited with status %d", WEXITSTATUS(status));
+}
+
 int
 vkQemuProcessStats(pid_t pid, unsigned long long *cpuTimeNs, unsigned long long *rssKiB)
 {

@@ -42,6 +42,13 @@ int vkQemuProcessKill(int pidfd, pid_t pid, int graceMs, bool force);
 bool vkQemuProcessExited(int pidfd);
 /* Reaps our child pid if it has exited; harmless for a non-child. */
 void vkQemuProcessReap(pid_t pid);
+/* The same, saying how it ended ("QEMU exited with status 1"), for an
+ * error message; the caller frees. */
+char *vkQemuProcessReapDescribe(pid_t pid);
+
+/* The last KiB QEMU wrote to the log at path after offset from (a log
+ * keeps earlier runs), or a note that it wrote nothing; never NULL. */
+char *vkQemuLogTail(const char *path, size_t from);
 
 /* The CPU time (ns) and resident memory (KiB) of a process, from /proc. */
 int vkQemuProcessStats(pid_t pid, unsigned long long *cpuTimeNs,

@@ -175,6 +175,24 @@ fillFromTCG(vkQemuCaps *c, const vkJSON *ver, const vkJSON *machines)
  * reach them, nor the probe a domain's. */
 #define PROBE_DIR ".probe"
 
+/* A failed probe's error gets how QEMU ended and what it logged: a probe
+ * that died before its greeting said nothing else (a timeout keeps its
+ * own error, which the retry looks for). */
+static void
+probeFailed(pid_t pid, const char *logPath)
+{
+    g_autofree char *how = vkQemuProcessReapDescribe(pid);
+    g_autofree char *tail = NULL;
+    g_autofree char *first = NULL;
+
+    if (!vkErrorIsSet() || vkErrorGetLast()->code == VIR_ERR_OPERATION_TIMEOUT)
+        return;
+    first = g_strdup(vkErrorGetLast()->message);
+    tail = vkQemuLogTail(logPath, 0);
+    vkErrorReset();
+    vkReportError(VIR_ERR_OPERATION_FAILED, "%s (%s): %s", first, how, tail);
+}
+
 /* One probe run of the emulator under accel ("tcg" or "kvm").  The TCG
  * run answers everything; the KVM run only the CPU models. */
 static int
@@ -227,7 +245,10 @@ probeQMP(vkQemuState *st, vkQemuCaps *c, const char *accel)
  cleanup:
     vkQemuMonitorClose(mon);
     vkQemuProcessKill(proc.pidfd, proc.pid, 5000, true);
-    vkQemuProcessReap(proc.pid);
+    if (ret < 0)
+        probeFailed(proc.pid, logPath);
+    else
+        vkQemuProcessReap(proc.pid);
     close(proc.pidfd);
     unlink(monPath);
     g_rmdir(monDir);

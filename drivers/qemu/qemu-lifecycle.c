@@ -309,21 +309,6 @@ static const vkQemuMonitorCallbacks monitorCallbacks = {
     .eof = onMonitorEOF,
 };
 
-/* The last KiB QEMU wrote to its log since offset from (where this start
- * began: the log keeps earlier starts of the same domain). */
-static char *
-logTail(const char *path, gsize from)
-{
-    g_autofree char *text = NULL;
-    gsize len = 0;
-    const char *p;
-
-    if (!g_file_get_contents(path, &text, &len, NULL) || len <= from)
-        return g_strdup("(no output from QEMU)");
-    p = len - from > 1024 ? text + len - 1024 : text + from;
-    return g_strstrip(g_strdup(p));
-}
-
 /* The log's size before a start, so its error quotes that start only. */
 static gsize
 logSize(const char *path)
@@ -421,7 +406,7 @@ startAbort(vkQemuDomain *obj, vkQemuRun *run, const char *logPath, gsize logStar
         vkReportError(VIR_ERR_OPERATION_FAILED,
                       "domain '%s' was destroyed while it was starting", obj->name);
     } else {
-        tail = logTail(logPath, logStart);
+        tail = vkQemuLogTail(logPath, logStart);
         vkReportError(VIR_ERR_OPERATION_FAILED, "QEMU for domain '%s' failed to start: %s%s%s",
                       obj->name, first, *first ? ": " : "", tail);
     }

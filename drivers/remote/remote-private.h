@@ -4,9 +4,10 @@
  *
  *   remote-transport.c  turning a URI into a connected byte stream
  *                       (UNIX socket, TCP, TLS over TCP)
- *   remote-client.c     the connection: framing, one reader thread,
- *                       calls matched to replies by serial, keepalive,
- *                       the end of the connection
+ *   remote-client.c     the connection: framing, one reader thread
+ *   remote-reader.c     (remote-reader.c), calls matched to replies by
+ *   remote-call.c       serial (remote-call.c), keepalive, the end of
+ *                       the connection; see remote-client-private.h
  *   remote-events.c     event registration and MESSAGE decoding
  *   remote-driver.c     the driver table, open (handshake) and close
  */

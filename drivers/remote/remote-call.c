@@ -18,24 +18,29 @@
 
 /* ---- writing ---- */
 
-int
-vkRemoteClientWriteAll(vkRemoteClient *client, const char *buf, size_t len)
+static int
+writeLocked(vkRemoteClient *client, const char *buf, size_t len)
 {
-    int ret = 0;
-
-    g_mutex_lock(&client->writeLock);
     while (len > 0) {
         ssize_t n = vkRemoteTransportWrite(client->transport, buf, len);
 
         if (n < 0 && errno == EINTR)
             continue;
-        if (n <= 0) {
-            ret = -1;
-            break;
-        }
+        if (n <= 0)
+            return -1;
         buf += n;
         len -= (size_t)n;
     }
+    return 0;
+}
+
+int
+vkRemoteClientWriteAll(vkRemoteClient *client, const char *buf, size_t len)
+{
+    int ret;
+
+    g_mutex_lock(&client->writeLock);
+    ret = writeLocked(client, buf, len);
     g_mutex_unlock(&client->writeLock);
     return ret;
 }
@@ -81,6 +86,7 @@ vkRemoteClientNextSerial(vkRemoteClient *client)
 }
 
 static int callFull(vkRemoteClient *client, unsigned int prog, int proc, unsigned int serial,
+                    const int *outfds, size_t noutfds,
                     xdrproc_t argsFilter, void *args, xdrproc_t retFilter, void *ret,
                     int **fds, size_t *nfds);
 
@@ -97,8 +103,8 @@ vkRemoteClientCallSerial(vkRemoteClient *client, int proc, unsigned int serial,
                          xdrproc_t argsFilter, void *args, xdrproc_t retFilter,
                          void *ret)
 {
-    return callFull(client, VK_REMOTE_PROGRAM, proc, serial, argsFilter, args, retFilter,
-                    ret, NULL, NULL);
+    return callFull(client, VK_REMOTE_PROGRAM, proc, serial, NULL, 0, argsFilter, args,
+                    retFilter, ret, NULL, NULL);
 }
 
 int
@@ -107,7 +113,7 @@ vkRemoteClientCallWithFds(vkRemoteClient *client, int proc, xdrproc_t argsFilter
                           size_t *nfds)
 {
     return callFull(client, VK_REMOTE_PROGRAM, proc, vkRemoteClientNextSerial(client),
-                    argsFilter, args, retFilter, ret, fds, nfds);
+                    NULL, 0, argsFilter, args, retFilter, ret, fds, nfds);
 }
 
 int
@@ -115,12 +121,46 @@ vkRemoteClientCallProgram(vkRemoteClient *client, unsigned int prog, int proc,
                           xdrproc_t argsFilter, void *args, xdrproc_t retFilter,
                           void *ret, int **fds, size_t *nfds)
 {
-    return callFull(client, prog, proc, vkRemoteClientNextSerial(client), argsFilter, args,
-                    retFilter, ret, fds, nfds);
+    return callFull(client, prog, proc, vkRemoteClientNextSerial(client), NULL, 0,
+                    argsFilter, args, retFilter, ret, fds, nfds);
+}
+
+int
+vkRemoteClientCallFull(vkRemoteClient *client, unsigned int prog, int proc,
+                       const int *outfds, size_t noutfds,
+                       xdrproc_t argsFilter, void *args, xdrproc_t retFilter,
+                       void *ret, int **infds, size_t *ninfds)
+{
+    return callFull(client, prog, proc, vkRemoteClientNextSerial(client), outfds, noutfds,
+                    argsFilter, args, retFilter, ret, infds, ninfds);
+}
+
+bool
+vkRemoteClientCanPassFds(vkRemoteClient *client)
+{
+    return client->transport->fdPassing;
+}
+
+/* The packet, then its descriptors, under one hold of the write lock so
+ * no other packet slips between them.  The descriptors stay the caller's:
+ * sendmsg gives the server its own references, so there is nothing to
+ * close here on any path. */
+static int
+writeCall(vkRemoteClient *client, vkRpcMessage *msg, const int *fds, size_t nfds)
+{
+    int rc = -1;
+
+    g_mutex_lock(&client->writeLock);
+    if (writeLocked(client, msg->buffer, msg->length) == 0 &&
+        vkRemoteTransportSendFds(client->transport, fds, nfds) == 0)
+        rc = 0;
+    g_mutex_unlock(&client->writeLock);
+    return rc;
 }
 
 static int
 callFull(vkRemoteClient *client, unsigned int prog, int proc, unsigned int serial,
+         const int *outfds, size_t noutfds,
          xdrproc_t argsFilter, void *args, xdrproc_t retFilter, void *ret,
          int **fds, size_t *nfds)
 {
@@ -134,8 +174,15 @@ callFull(vkRemoteClient *client, unsigned int prog, int proc, unsigned int seria
 
     hdr.serial = slot.serial = serial;
 
-    if (vkRpcMessageEncode(msg, &hdr, argsFilter,
-                           args) < 0)
+    if (noutfds > 0 && !client->transport->fdPassing) {
+        /* Refused before a byte goes: half a CALL_WITH_FDS would leave the
+         * server waiting for descriptors that cannot come. */
+        vkReportErrorFull(VIR_FROM_DOMAIN, VIR_ERR_ARGUMENT_UNSUPPORTED, __FILE__, __func__,
+                          __LINE__, "%s", "fd passing is not supported by this connection");
+        return -1;
+    }
+    if (noutfds > 0 ? vkRpcMessageEncodeFdCount(msg, &hdr, argsFilter, args, noutfds) < 0
+                    : vkRpcMessageEncode(msg, &hdr, argsFilter, args) < 0)
         return -1;
 
     g_mutex_lock(&client->lock);
@@ -147,7 +194,7 @@ callFull(vkRemoteClient *client, unsigned int prog, int proc, unsigned int seria
     g_hash_table_insert(client->pending, GUINT_TO_POINTER(slot.serial), &slot);
     g_mutex_unlock(&client->lock);
 
-    if (vkRemoteClientWriteAll(client, msg->buffer, msg->length) < 0) {
+    if (writeCall(client, msg, outfds, noutfds) < 0) {
         /* The reader will see the same failure and end the connection;
          * the slot is failed there, with the cause it finds. */
         vkRemoteTransportShutdown(client->transport);

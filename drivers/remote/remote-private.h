@@ -38,6 +38,7 @@ struct _vkRemoteTransport {
     vkTlsSession *tls;
     vkTlsCreds *tlsCred;
     int child;          /* ssh: the process at the other end of fd, or 0 */
+    bool fdPassing;     /* a UNIX socket to the daemon itself: SCM_RIGHTS */
 };
 
 /* Connects according to uri (transport and server already resolved by the
@@ -62,8 +63,12 @@ ssize_t vkRemoteTransportWrite(vkRemoteTransport *t, const void *buf, size_t len
 /* True when the TLS layer holds decrypted bytes poll() cannot see. */
 bool vkRemoteTransportPending(vkRemoteTransport *t);
 /* One descriptor sent beside the bytes (SCM_RIGHTS with one byte, after
- * a *_WITH_FDS packet); -1 with errno, EINVAL on TLS. */
+ * a *_WITH_FDS packet); -1 with errno, EINVAL where the
+ * transport cannot carry descriptors. */
 int vkRemoteTransportRecvFd(vkRemoteTransport *t);
+/* The descriptors of a CALL_WITH_FDS, after its packet: 0, or -1 with
+ * errno (EINVAL where the transport cannot carry them). */
+int vkRemoteTransportSendFds(vkRemoteTransport *t, const int *fds, size_t nfds);
 /* Wakes a blocked reader (shutdown), without freeing. */
 void vkRemoteTransportShutdown(vkRemoteTransport *t);
 void vkRemoteTransportFree(vkRemoteTransport *t);
@@ -99,6 +104,16 @@ int vkRemoteClientCallWithFds(vkRemoteClient *client, int proc,
 int vkRemoteClientCallProgram(vkRemoteClient *client, unsigned int prog, int proc,
                               xdrproc_t argsFilter, void *args, xdrproc_t retFilter,
                               void *ret, int **fds, size_t *nfds);
+/* The whole call: noutfds descriptors (the caller's, left open) go with
+ * it as a CALL_WITH_FDS, refused before anything is sent where the
+ * transport cannot carry them or there are more than libvirt's limit;
+ * infds/ninfds (may be NULL) get the reply's. */
+int vkRemoteClientCallFull(vkRemoteClient *client, unsigned int prog, int proc,
+                           const int *outfds, size_t noutfds,
+                           xdrproc_t argsFilter, void *args, xdrproc_t retFilter,
+                           void *ret, int **infds, size_t *ninfds);
+/* Whether this connection can send descriptors (a UNIX socket). */
+bool vkRemoteClientCanPassFds(vkRemoteClient *client);
 /* Writes one complete packet (STREAM data); -1 with an error set. */
 int vkRemoteClientSendPacket(vkRemoteClient *client, vkRpcMessage *msg);
 bool vkRemoteClientIsAlive(vkRemoteClient *client);

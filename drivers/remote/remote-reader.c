@@ -56,10 +56,8 @@ readAll(vkRemoteClient *client, char *buf, size_t len, vkReadFailure *f)
 }
 
 /* The descriptors of a *_WITH_FDS packet: their count opens the body, and
- * each follows the packet as one byte with SCM_RIGHTS.  A server may send
- * a handful; more is a broken or hostile peer. */
-#define MAX_REPLY_FDS 32
-
+ * each follows the packet as one byte with SCM_RIGHTS.  More than
+ * libvirt's limit is a broken or hostile peer. */
 static int
 readFds(vkRemoteClient *client, vkRpcMessage *msg, vkReadFailure *f)
 {
@@ -73,7 +71,7 @@ readFds(vkRemoteClient *client, vkRpcMessage *msg, vkReadFailure *f)
     memcpy(&count, msg->buffer + msg->bodyOffset, 4);
     count = GUINT32_FROM_BE(count);
     msg->bodyOffset += 4;
-    if (count > MAX_REPLY_FDS) {
+    if (count > VK_RPC_MAX_CALL_FDS) {
         f->cause = "the server announced too many descriptors";
         f->reason = VIR_CONNECT_CLOSE_REASON_ERROR;
         return -1;

@@ -136,9 +136,14 @@ vkRemoteClientCallFull(vkRemoteClient *client, unsigned int prog, int proc,
 }
 
 bool
-vkRemoteClientCanPassFds(vkRemoteClient *client)
+vkRemoteClientCheckFdPassing(vkRemoteClient *client)
 {
-    return client->transport->fdPassing;
+    if (client->transport->fdPassing)
+        return true;
+    /* libvirt's answer where its API finds fd passing unsupported */
+    vkReportErrorFull(VIR_FROM_DOMAIN, VIR_ERR_ARGUMENT_UNSUPPORTED, __FILE__, __func__,
+                      __LINE__, "%s", "fd passing is not supported by this connection");
+    return false;
 }
 
 /* The packet, then its descriptors, under one hold of the write lock so
@@ -174,13 +179,10 @@ callFull(vkRemoteClient *client, unsigned int prog, int proc, unsigned int seria
 
     hdr.serial = slot.serial = serial;
 
-    if (noutfds > 0 && !client->transport->fdPassing) {
-        /* Refused before a byte goes: half a CALL_WITH_FDS would leave the
-         * server waiting for descriptors that cannot come. */
-        vkReportErrorFull(VIR_FROM_DOMAIN, VIR_ERR_ARGUMENT_UNSUPPORTED, __FILE__, __func__,
-                          __LINE__, "%s", "fd passing is not supported by this connection");
+    /* Refused before a byte goes: half a CALL_WITH_FDS would leave the
+     * server waiting for descriptors that cannot come. */
+    if (noutfds > 0 && !vkRemoteClientCheckFdPassing(client))
         return -1;
-    }
     if (noutfds > 0 ? vkRpcMessageEncodeFdCount(msg, &hdr, argsFilter, args, noutfds) < 0
                     : vkRpcMessageEncode(msg, &hdr, argsFilter, args) < 0)
         return -1;

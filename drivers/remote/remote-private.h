@@ -112,8 +112,9 @@ int vkRemoteClientCallFull(vkRemoteClient *client, unsigned int prog, int proc,
                            const int *outfds, size_t noutfds,
                            xdrproc_t argsFilter, void *args, xdrproc_t retFilter,
                            void *ret, int **infds, size_t *ninfds);
-/* Whether this connection can send descriptors (a UNIX socket). */
-bool vkRemoteClientCanPassFds(vkRemoteClient *client);
+/* Whether descriptors can travel on this connection (a UNIX socket);
+ * false with libvirt's ARGUMENT_UNSUPPORTED reported. */
+bool vkRemoteClientCheckFdPassing(vkRemoteClient *client);
 /* Writes one complete packet (STREAM data); -1 with an error set. */
 int vkRemoteClientSendPacket(vkRemoteClient *client, vkRpcMessage *msg);
 bool vkRemoteClientIsAlive(vkRemoteClient *client);

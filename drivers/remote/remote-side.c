@@ -66,6 +66,9 @@ remoteDomainQemuMonitorCommandWithFiles(virDomainPtr dom, const char *cmd,
 
     if (!client)
         return -1;
+    /* as libvirt: files in or out need a connection that carries them */
+    if ((ninfiles > 0 || outfiles) && !vkRemoteClientCheckFdPassing(client))
+        return -1;
     memset(&args, 0, sizeof(args));
     memset(&ret, 0, sizeof(ret));
     vkRemoteArgDomain(&args.dom, dom);

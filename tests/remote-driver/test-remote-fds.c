@@ -431,6 +431,9 @@ testTcpRefused(void **state)
     int p[2];
     int sv[2];
     g_autofree char *xml = g_strdup_printf(domXML, "fdtcp");
+    char *result = NULL;
+    int *outfiles = NULL;
+    unsigned int nout = 0;
 
     (void)state;
     memset(&relay, 0, sizeof(relay));
@@ -457,6 +460,13 @@ testTcpRefused(void **state)
     assert_int_equal(virGetLastError()->code, VIR_ERR_ARGUMENT_UNSUPPORTED);
     assert_int_equal(virDomainOpenGraphics(dom, 0, sv[0], 0), -1);
     assert_int_equal(virGetLastError()->code, VIR_ERR_ARGUMENT_UNSUPPORTED);
+    /* and none could come back */
+    assert_int_equal(virDomainOpenGraphicsFD(dom, 0, 0), -1);
+    assert_int_equal(virGetLastError()->code, VIR_ERR_ARGUMENT_UNSUPPORTED);
+    assert_int_equal(virDomainQemuMonitorCommandWithFiles(dom, "{}", 0, NULL, &nout, &outfiles,
+                                                          &result, 0), -1);
+    assert_int_equal(virGetLastError()->code, VIR_ERR_ARGUMENT_UNSUPPORTED);
+    assert_null(result);
     /* none of them left: the daemon (its answer below) saw no call */
     assert_int_equal(virConnectIsAlive(conn), 1);
     assert_int_equal(virDomainIsActive(dom), 1);

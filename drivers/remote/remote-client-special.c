@@ -104,6 +104,9 @@ vkRemoteDomainOpenGraphicsFD(virDomainPtr dom, unsigned int idx, unsigned int fl
         vkReportError(VIR_ERR_INTERNAL_ERROR, "%s", "the remote connection is not open");
         return -1;
     }
+    /* the answer could not carry the descriptor back */
+    if (!vkRemoteClientCheckFdPassing(dom->conn->privateData))
+        return -1;
     memset(&args, 0, sizeof(args));
     vkRemoteArgDomain(&args.dom, dom);
     args.idx = idx;

@@ -10,6 +10,7 @@
  *   remote-client-special.c  starting a domain (the handle's id changes)
  *   remote-client-info.c     replies that fill caller-sized arrays
  *   remote-stream.c          calls that open a stream
+ *   remote-fds.c             calls that send descriptors (CALL_WITH_FDS)
  */
 #ifndef VK_REMOTE_MEMBERS_H
 #define VK_REMOTE_MEMBERS_H
@@ -90,6 +91,17 @@ int vkRemoteDomainMigratePrepareTunnel3Params(virConnectPtr dconn, virStreamPtr 
                                               const char *cookiein, int cookieinlen,
                                               char **cookieout, int *cookieoutlen,
                                               unsigned int flags);
+
+/* remote-fds.c: descriptors sent with the call */
+virDomainPtr vkRemoteDomainCreateXMLWithFiles(virConnectPtr conn, const char *xml_desc,
+                                              unsigned int nfiles, int *files,
+                                              unsigned int flags);
+int vkRemoteDomainCreateWithFiles(virDomainPtr domain, unsigned int nfiles, int *files,
+                                  unsigned int flags);
+int vkRemoteDomainFDAssociate(virDomainPtr domain, const char *name, unsigned int nfds,
+                              int *fds, unsigned int flags);
+int vkRemoteDomainOpenGraphics(virDomainPtr dom, unsigned int idx, int fd,
+                               unsigned int flags);
 
 /* remote-secret.c: a secret's value */
 unsigned char *vkRemoteSecretGetValue(virSecretPtr secret, size_t *value_size,

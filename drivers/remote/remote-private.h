@@ -4,9 +4,10 @@
  *
  *   remote-transport.c  turning a URI into a connected byte stream
  *                       (UNIX socket, TCP, TLS over TCP)
- *   remote-client.c     the connection: framing, one reader thread,
- *                       calls matched to replies by serial, keepalive,
- *                       the end of the connection
+ *   remote-client.c     the connection: framing, one reader thread
+ *   remote-reader.c     (remote-reader.c), calls matched to replies by
+ *   remote-call.c       serial (remote-call.c), keepalive, the end of
+ *                       the connection; see remote-client-private.h
  *   remote-events.c     event registration and MESSAGE decoding
  *   remote-driver.c     the driver table, open (handshake) and close
  */
@@ -37,6 +38,7 @@ struct _vkRemoteTransport {
     vkTlsSession *tls;
     vkTlsCreds *tlsCred;
     int child;          /* ssh: the process at the other end of fd, or 0 */
+    bool fdPassing;     /* a UNIX socket to the daemon itself: SCM_RIGHTS */
 };
 
 /* Connects according to uri (transport and server already resolved by the
@@ -61,8 +63,12 @@ ssize_t vkRemoteTransportWrite(vkRemoteTransport *t, const void *buf, size_t len
 /* True when the TLS layer holds decrypted bytes poll() cannot see. */
 bool vkRemoteTransportPending(vkRemoteTransport *t);
 /* One descriptor sent beside the bytes (SCM_RIGHTS with one byte, after
- * a *_WITH_FDS packet); -1 with errno, EINVAL on TLS. */
+ * a *_WITH_FDS packet); -1 with errno, EINVAL where the
+ * transport cannot carry descriptors. */
 int vkRemoteTransportRecvFd(vkRemoteTransport *t);
+/* The descriptors of a CALL_WITH_FDS, after its packet: 0, or -1 with
+ * errno (EINVAL where the transport cannot carry them). */
+int vkRemoteTransportSendFds(vkRemoteTransport *t, const int *fds, size_t nfds);
 /* Wakes a blocked reader (shutdown), without freeing. */
 void vkRemoteTransportShutdown(vkRemoteTransport *t);
 void vkRemoteTransportFree(vkRemoteTransport *t);
@@ -98,6 +104,17 @@ int vkRemoteClientCallWithFds(vkRemoteClient *client, int proc,
 int vkRemoteClientCallProgram(vkRemoteClient *client, unsigned int prog, int proc,
                               xdrproc_t argsFilter, void *args, xdrproc_t retFilter,
                               void *ret, int **fds, size_t *nfds);
+/* The whole call: noutfds descriptors (the caller's, left open) go with
+ * it as a CALL_WITH_FDS, refused before anything is sent where the
+ * transport cannot carry them or there are more than libvirt's limit;
+ * infds/ninfds (may be NULL) get the reply's. */
+int vkRemoteClientCallFull(vkRemoteClient *client, unsigned int prog, int proc,
+                           const int *outfds, size_t noutfds,
+                           xdrproc_t argsFilter, void *args, xdrproc_t retFilter,
+                           void *ret, int **infds, size_t *ninfds);
+/* Whether descriptors can travel on this connection (a UNIX socket);
+ * false with libvirt's ARGUMENT_UNSUPPORTED reported. */
+bool vkRemoteClientCheckFdPassing(vkRemoteClient *client);
 /* Writes one complete packet (STREAM data); -1 with an error set. */
 int vkRemoteClientSendPacket(vkRemoteClient *client, vkRpcMessage *msg);
 bool vkRemoteClientIsAlive(vkRemoteClient *client);

@@ -64,28 +64,22 @@ remoteDomainQemuMonitorCommandWithFiles(virDomainPtr dom, const char *cmd,
     int *fds = NULL;
     size_t nfds = 0;
 
-    (void)infiles;
     if (!client)
         return -1;
-    /* Sending descriptors with a call (CALL_WITH_FDS) is not part of this
-     * client yet; say so instead of dropping them. */
-    if (ninfiles > 0) {
-        vkReportError(VIR_ERR_ARGUMENT_UNSUPPORTED, "%s",
-                      "passing file descriptors with a monitor command is not supported "
-                      "by this connection");
+    /* as libvirt: files in or out need a connection that carries them */
+    if ((ninfiles > 0 || outfiles) && !vkRemoteClientCheckFdPassing(client))
         return -1;
-    }
     memset(&args, 0, sizeof(args));
     memset(&ret, 0, sizeof(ret));
     vkRemoteArgDomain(&args.dom, dom);
     args.cmd = (char *)cmd;
     args.flags = flags;
-    if (vkRemoteClientCallProgram(client, QEMU_PROGRAM,
-                                  QEMU_PROC_DOMAIN_MONITOR_COMMAND_WITH_FILES,
-                                  (xdrproc_t)xdr_qemu_domain_monitor_command_with_files_args,
-                                  &args,
-                                  (xdrproc_t)xdr_qemu_domain_monitor_command_with_files_ret,
-                                  &ret, &fds, &nfds) < 0)
+    if (vkRemoteClientCallFull(client, QEMU_PROGRAM, QEMU_PROC_DOMAIN_MONITOR_COMMAND_WITH_FILES,
+                               infiles, ninfiles,
+                               (xdrproc_t)xdr_qemu_domain_monitor_command_with_files_args,
+                               &args,
+                               (xdrproc_t)xdr_qemu_domain_monitor_command_with_files_ret,
+                               &ret, &fds, &nfds) < 0)
         return -1;
     *result = g_strdup(ret.result);
     xdr_free((xdrproc_t)xdr_qemu_domain_monitor_command_with_files_ret, (char *)&ret);

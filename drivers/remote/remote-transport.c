@@ -70,6 +70,7 @@ vkRemoteTransportUnix(const char *path)
     }
     t = transportNew(fd);
     t->secure = true;
+    t->fdPassing = true;
     return t;
 }
 
@@ -221,7 +222,7 @@ vkRemoteTransportRecvFd(vkRemoteTransport *t)
 {
     int fd;
 
-    if (t->tls) {
+    if (!t->fdPassing) {
         errno = EINVAL;
         return -1;
     }
@@ -229,6 +230,18 @@ vkRemoteTransportRecvFd(vkRemoteTransport *t)
         fd = vkRpcRecvFd(t->fd);
     } while (fd < 0 && errno == EINTR);
     return fd;
+}
+
+int
+vkRemoteTransportSendFds(vkRemoteTransport *t, const int *fds, size_t nfds)
+{
+    if (nfds == 0)
+        return 0;
+    if (!t->fdPassing) {
+        errno = EINVAL;
+        return -1;
+    }
+    return vkRpcSendFds(t->fd, fds, nfds);
 }
 
 void

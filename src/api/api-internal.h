@@ -14,6 +14,13 @@
 bool vkCheckWritable(virConnectPtr conn, int errdom, const char *func);
 /* VIR_ERR_INVALID_ARG "x in func must not be NULL". */
 void vkReportNullArg(int errdom, const char *arg, const char *func);
+/* A descriptor array argument (api.def fds=COUNT:ARRAY): NULL only with
+ * a count of 0, no negative entry; VIR_ERR_INVALID_ARG otherwise. */
+bool vkCheckFdArray(int errdom, const char *func, const char *count, unsigned int n,
+                    const char *array, const int *fds);
+/* A descriptor that must be an open socket (api.def sockfd=NAME), checked
+ * as libvirt checks virDomainOpenGraphics's. */
+bool vkCheckSocketFd(int errdom, const char *func, const char *name, int fd);
 /* VIR_ERR_NO_SUPPORT naming the driver and the function. */
 void vkReportUnsupported(virConnectPtr conn, int errdom, const char *func);
 

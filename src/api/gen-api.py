@@ -14,6 +14,9 @@ plus options:
     fallback=VALUE  a driver without the member answers VALUE through the
                     last (pointer) argument instead of being unsupported
     nonzero=a,b     count arguments that must not be 0 (VIR_ERR_INVALID_ARG)
+    fds=n:a         descriptor array a of n entries: NULL only when n is 0,
+                    no negative entry (VIR_ERR_INVALID_ARG)
+    sockfd=a        descriptor a must be an open socket
 
 Outputs:
     hypervisor-driver-table.h   struct _virHypervisorDriver
@@ -192,6 +195,8 @@ def main(incdir, deffile, out_h, out_c, out_syms):
             sys.exit("api.def: %s dispatches but its first argument is %s" % (name, obj_t))
         check, reach = HANDLES[obj_t]
         nullable = set(opts.get("null", "").split(",")) | ALWAYS_NULLABLE
+        fdarrays = [tuple(x.split(":")) for x in filter(None, opts.get("fds", "").split(","))]
+        nullable |= {a for _, a in fdarrays}
         errdom = error_domain(name)
         errv = error_value(ret)
         c.append("%s%s%s(%s)" % (ret, "" if ret.endswith("*") else " ", name, argdecl))
@@ -233,6 +238,13 @@ def main(incdir, deffile, out_h, out_c, out_syms):
                      % n)
             c.append("        goto error;")
             c.append("    }")
+        for n, a in fdarrays:
+            c.append('    if (!vkCheckFdArray(%s, __func__, "%s", %s, "%s", %s))'
+                     % (errdom, n, n, a, a))
+            c.append("        goto error;")
+        for a in filter(None, opts.get("sockfd", "").split(",")):
+            c.append('    if (!vkCheckSocketFd(%s, __func__, "%s", %s))' % (errdom, a, a))
+            c.append("        goto error;")
         fam = family(name)
         if fam == "VK_FAMILY_HYPERVISOR":
             table = "vkconn->driver"

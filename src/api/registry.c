@@ -10,7 +10,9 @@
 #define VIR_FROM_THIS VIR_FROM_NONE
 #include "api/api-internal.h"
 
+#include <errno.h>
 #include <string.h>
+#include <sys/stat.h>
 
 
 #define VK_MAX_DRIVERS 16
@@ -110,4 +112,46 @@ vkReportUnsupported(virConnectPtr conn, int errdom, const char *func)
      * error domain of the API section the call belongs to. */
     (void)conn;
     vkReportErrorFull(errdom, VIR_ERR_NO_SUPPORT, __FILE__, __func__, __LINE__, "%s", func);
+}
+
+bool
+vkCheckFdArray(int errdom, const char *func, const char *count, unsigned int n,
+               const char *array, const int *fds)
+{
+    if (n > 0 && !fds) {
+        vkReportErrorFull(errdom, VIR_ERR_INVALID_ARG, __FILE__, __func__, __LINE__,
+                          "%s in %s must not be NULL when %s is %u", array, func, count, n);
+        return false;
+    }
+    for (unsigned int i = 0; i < n; i++) {
+        if (fds[i] < 0) {
+            vkReportErrorFull(errdom, VIR_ERR_INVALID_ARG, __FILE__, __func__, __LINE__,
+                              "%s[%u] in %s must be zero or greater", array, i, func);
+            return false;
+        }
+    }
+    return true;
+}
+
+bool
+vkCheckSocketFd(int errdom, const char *func, const char *name, int fd)
+{
+    struct stat sb;
+
+    if (fd < 0) {
+        vkReportErrorFull(errdom, VIR_ERR_INVALID_ARG, __FILE__, __func__, __LINE__,
+                          "%s in %s must be zero or greater", name, func);
+        return false;
+    }
+    if (fstat(fd, &sb) < 0) {
+        vkReportErrorFull(errdom, VIR_ERR_SYSTEM_ERROR, __FILE__, __func__, __LINE__,
+                          "Unable to access file descriptor %d: %s", fd, g_strerror(errno));
+        return false;
+    }
+    if (!S_ISSOCK(sb.st_mode)) {
+        vkReportErrorFull(errdom, VIR_ERR_INVALID_ARG, __FILE__, __func__, __LINE__,
+                          "fd %d must be a socket", fd);
+        return false;
+    }
+    return true;
 }

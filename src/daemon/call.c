@@ -220,6 +220,12 @@ vkDaemonCallRun(vkDaemonClient *client, vkRpcMessage *msg)
     rv = proc->func(pub, args, ret);
     currentCall = NULL;
     currentMsg = NULL;
+    /* The descriptors the procedure did not take are closed before its
+     * answer goes: a client that sees the reply sees them gone. */
+    for (size_t i = 0; i < msg->nfds; i++)
+        close(msg->fds[i]);
+    g_clear_pointer(&msg->fds, g_free);
+    msg->nfds = msg->wantfds = 0;
     nReplyFds = currentNReplyFds;
     memcpy(replyFds, currentReplyFds, nReplyFds * sizeof(int));
     currentNReplyFds = 0;

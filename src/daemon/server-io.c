@@ -49,30 +49,14 @@ clientFromPublic(vkServerClient *pub)
 static ssize_t
 recvWithFds(vkDaemonClient *client, char *buf, size_t len)
 {
-    struct iovec iov = { .iov_base = buf, .iov_len = len };
-    union {
-        struct cmsghdr hdr;
-        char buf[CMSG_SPACE(sizeof(int) * VK_RPC_MAX_CALL_FDS)];
-    } ctl;
-    struct msghdr mh = {
-        .msg_iov = &iov, .msg_iovlen = 1,
-        .msg_control = ctl.buf, .msg_controllen = sizeof(ctl.buf),
-    };
-    ssize_t n = recvmsg(client->fd, &mh, MSG_CMSG_CLOEXEC);
+    int fds[VK_RPC_MAX_CALL_FDS];
+    size_t nfds = 0;
+    ssize_t n = vkRpcRecvmsg(client->fd, buf, len, fds, G_N_ELEMENTS(fds), &nfds);
 
-    if (n <= 0)
-        return n;
-    for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
-        if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
-            continue;
+    if (nfds > 0) {
         if (!client->rxFds)
             client->rxFds = g_array_new(FALSE, FALSE, sizeof(int));
-        g_array_append_vals(client->rxFds, CMSG_DATA(c),
-                            (c->cmsg_len - CMSG_LEN(0)) / sizeof(int));
-    }
-    if (mh.msg_flags & MSG_CTRUNC) {
-        errno = EPROTO;
-        return -1;
+        g_array_append_vals(client->rxFds, fds, nfds);
     }
     return n;
 }

@@ -237,75 +237,29 @@ xdrWithFds(XDR *xdr, void *opaque)
 }
 
 int
-vkRpcMessageEncodeWithFds(vkRpcMessage *msg, const vkRpcHeader *hdr,
-                          xdrproc_t filter, void *body, int *fds, size_t nfds)
+vkRpcMessageEncodeFdCount(vkRpcMessage *msg, const vkRpcHeader *hdr,
+                          xdrproc_t filter, void *body, size_t nfds)
 {
     withFds w = { .nfds = nfds, .filter = filter, .body = body };
     vkRpcHeader h = *hdr;
 
+    if (nfds > VK_RPC_MAX_CALL_FDS) {
+        vkReportError(VIR_ERR_RPC, "too many file descriptors to send: %zu, the maximum is %d",
+                      nfds, VK_RPC_MAX_CALL_FDS);
+        return -1;
+    }
     h.type = hdr->type == VK_RPC_CALL ? VK_RPC_CALL_WITH_FDS : VK_RPC_REPLY_WITH_FDS;
-    msg->fds = g_memdup2(fds, nfds * sizeof(int));
-    msg->nfds = nfds;
-    msg->donefds = 0;
     return vkRpcMessageEncode(msg, &h, (xdrproc_t)xdrWithFds, &w);
 }
 
-ssize_t
-vkRpcSendFd(int sock, int fd)
-{
-    char byte = 0;
-    struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
-    union {
-        struct cmsghdr hdr;
-        char buf[CMSG_SPACE(sizeof(int))];
-    } ctl;
-    struct msghdr mh = {
-        .msg_iov = &iov, .msg_iovlen = 1,
-        .msg_control = ctl.buf, .msg_controllen = sizeof(ctl.buf),
-    };
-    struct cmsghdr *c;
-
-    memset(&ctl, 0, sizeof(ctl));
-    c = CMSG_FIRSTHDR(&mh);
-    c->cmsg_level = SOL_SOCKET;
-    c->cmsg_type = SCM_RIGHTS;
-    c->cmsg_len = CMSG_LEN(sizeof(int));
-    memcpy(CMSG_DATA(c), &fd, sizeof(int));
-    return sendmsg(sock, &mh, MSG_NOSIGNAL);
-}
-
 int
-vkRpcRecvFd(int sock)
+vkRpcMessageEncodeWithFds(vkRpcMessage *msg, const vkRpcHeader *hdr,
+                          xdrproc_t filter, void *body, int *fds, size_t nfds)
 {
-    char byte;
-    struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
-    union {
-        struct cmsghdr hdr;
-        char buf[CMSG_SPACE(sizeof(int))];
-    } ctl;
-    struct msghdr mh = {
-        .msg_iov = &iov, .msg_iovlen = 1,
-        .msg_control = ctl.buf, .msg_controllen = sizeof(ctl.buf),
-    };
-    struct cmsghdr *c;
-    ssize_t n;
-    int fd;
-
-    n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
-    if (n < 0)
-        return -1;
-    if (n == 0) {
-        errno = ECONNRESET;
-        return -1;
-    }
-    c = CMSG_FIRSTHDR(&mh);
-    if (!c || c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS ||
-        c->cmsg_len != CMSG_LEN(sizeof(int))) {
-        errno = EPROTO;
-        return -1;
-    }
-    memcpy(&fd, CMSG_DATA(c), sizeof(int));
-    return fd;
+    msg->fds = g_memdup2(fds, nfds * sizeof(int));
+    msg->nfds = nfds;
+    msg->donefds = 0;
+    return vkRpcMessageEncodeFdCount(msg, hdr, filter, body, nfds);
 }
 
 /* ---- remote_error ---- */

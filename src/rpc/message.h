@@ -16,10 +16,9 @@
 #include <rpc/rpc.h>
 
 #include "rpc/rpc-interfaces.h"
+#include "rpc/fd-passing.h"
 
 #define VK_RPC_LEN_WORD 4
-/* Descriptors one call may carry (libvirt's bound as well). */
-#define VK_RPC_MAX_CALL_FDS 32
 /* The smallest legal packet: the length word plus a header, no body. */
 #define VK_RPC_MIN_MESSAGE (VK_RPC_LEN_WORD + VK_RPC_HEADER_LEN)
 /* What a receiver allocates before the length is known: enough for the
@@ -69,12 +68,11 @@ int vkRpcMessageEncode(vkRpcMessage *msg, const vkRpcHeader *hdr,
  * the header and the body, as libvirt's wire has it; msg takes fds. */
 int vkRpcMessageEncodeWithFds(vkRpcMessage *msg, const vkRpcHeader *hdr,
                               xdrproc_t filter, void *body, int *fds, size_t nfds);
-/* One descriptor as libvirt's peers pass it: a single byte carrying an
- * SCM_RIGHTS message (UNIX sockets only).  sendmsg's result. */
-ssize_t vkRpcSendFd(int sock, int fd);
-/* The other way: the descriptor, or -1 with errno (EAGAIN/EINTR: not yet,
- * EPROTO: a byte without a descriptor, ECONNRESET: the peer closed). */
-int vkRpcRecvFd(int sock);
+/* Only the layout of one: nfds announced, the descriptors sent and kept
+ * by the caller (a client's call).  More than VK_RPC_MAX_CALL_FDS is
+ * VIR_ERR_RPC, as libvirt's limit. */
+int vkRpcMessageEncodeFdCount(vkRpcMessage *msg, const vkRpcHeader *hdr,
+                              xdrproc_t filter, void *body, size_t nfds);
 /* Builds a REPLY with status ERROR whose body is a remote_error made from
  * err (or a generic internal error when err is NULL). */
 int vkRpcMessageEncodeError(vkRpcMessage *msg, const vkRpcHeader *call,

@@ -42,16 +42,21 @@ qemuMonitorCommandWithFiles(vkServerClient *client, void *argsp, void *retp)
     qemu_domain_monitor_command_with_files_ret *ret = retp;
     unsigned int nout = 0;
     int *out = NULL;
+    int *in = NULL;
+    size_t nin = client->takeFds ? client->takeFds(client, &in) : 0;
     virDomainPtr dom;
-    int rc;
+    int rc = -1;
 
-    if (!(dom = vkRemoteGetDomain(client->conn, &args->dom)))
-        return -1;
-    /* A call that carried descriptors was refused before it got here
-     * (the daemon takes none in), so there are none to pass on. */
-    rc = virDomainQemuMonitorCommandWithFiles(dom, args->cmd, 0, NULL, &nout, &out,
-                                              &ret->result, args->flags);
-    vkDomainUnref(dom);
+    /* The call's descriptors go to the monitor; the driver dups what it
+     * keeps, so they are closed here either way. */
+    if ((dom = vkRemoteGetDomain(client->conn, &args->dom))) {
+        rc = virDomainQemuMonitorCommandWithFiles(dom, args->cmd, nin, in, &nout, &out,
+                                                  &ret->result, args->flags);
+        vkDomainUnref(dom);
+    }
+    for (size_t i = 0; i < nin; i++)
+        close(in[i]);
+    g_free(in);
     for (unsigned int i = 0; i < nout; i++)
         close(out[i]);
     g_free(out);

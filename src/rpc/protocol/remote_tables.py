@@ -179,6 +179,11 @@ CLIENT_HAND = {
     "virStorageVolUpload": "vkRemoteStorageVolUpload",
     "virStorageVolDownload": "vkRemoteStorageVolDownload",
     "virDomainScreenshot": "vkRemoteDomainScreenshot",
+    # Descriptors sent with the call, CALL_WITH_FDS (remote-fds.c).
+    "virDomainCreateXMLWithFiles": "vkRemoteDomainCreateXMLWithFiles",
+    "virDomainCreateWithFiles": "vkRemoteDomainCreateWithFiles",
+    "virDomainFDAssociate": "vkRemoteDomainFDAssociate",
+    "virDomainOpenGraphics": "vkRemoteDomainOpenGraphics",
     # A secret's value: bytes with a size_t length (remote-secret.c).
     "virSecretGetValue": "vkRemoteSecretGetValue",
     "virSecretSetValue": "vkRemoteSecretSetValue",

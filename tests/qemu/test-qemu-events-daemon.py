@@ -1,0 +1,152 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""Domain events a running QEMU guest really raises, received through
+virtkitd by python3-libvirt:
+
+  test-qemu-events-daemon.py VIRTKITD MICRO COMPAT_DIR
+
+- TRAY_CHANGE: the micro-guest's empty IDE cdrom (QEMU id and libvirt
+  alias ide0-1-0) has its tray opened and closed over QMP
+  (blockdev-open-tray / blockdev-close-tray through
+  virDomainQemuMonitorCommand); QEMU's DEVICE_TRAY_MOVED must come back as
+  TRAY_CHANGE with the alias and OPEN, then CLOSE;
+- JOB_COMPLETED: virDomainSave; the event carries the job's statistics
+  (operation SAVE, time elapsed, memory figures) before the lifecycle
+  STOPPED/SAVED event;
+
+once with the system's libvirt.so.0 (libvirt's own remote driver), once
+with virtkit's (COMPAT_DIR, through virtkit's remote driver), each in a
+child process of its own against the same virtkitd.  The guest runs under
+TCG where there is no KVM.  Waits are bounded (GUARD) only to turn a hang
+into a failure."""
+
+import json
+import os
+import subprocess
+import sys
+import threading
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "daemon"))
+import vktest  # noqa: E402
+
+GUARD = 60
+NAME = "vkev"
+ALIAS = "ide0-1-0"
+
+
+def client(sock, save_path):
+    """The child: registers, acts, prints what it received as JSON."""
+    import libvirt
+    import libvirt_qemu
+    libvirt.registerErrorHandler(lambda *a: None, None)
+    libvirt.virEventRegisterDefaultImpl()
+    stop = False
+    seen = []
+    cond = threading.Condition()
+
+    def loop():
+        while not stop:
+            libvirt.virEventRunDefaultImpl()
+
+    def note(*item):
+        with cond:
+            seen.append(list(item))
+            cond.notify_all()
+
+    def wait_for(pred, what):
+        with cond:
+            assert cond.wait_for(lambda: any(pred(s) for s in seen), GUARD), (what, seen)
+
+    threading.Thread(target=loop, daemon=True).start()
+    conn = libvirt.open(vktest.uri_of(sock))
+    dom = conn.lookupByName(NAME)
+    ids = [
+        conn.domainEventRegisterAny(
+            dom, libvirt.VIR_DOMAIN_EVENT_ID_TRAY_CHANGE,
+            lambda c, d, alias, reason, o: note("tray", d.name(), alias, reason), None),
+        conn.domainEventRegisterAny(
+            dom, libvirt.VIR_DOMAIN_EVENT_ID_JOB_COMPLETED,
+            lambda c, d, params, o: note("job", d.name(), params), None),
+        conn.domainEventRegisterAny(
+            None, libvirt.VIR_DOMAIN_EVENT_ID_LIFECYCLE,
+            lambda c, d, ev, detail, o: note("lifecycle", d.name(), ev, detail), None),
+    ]
+    dom.create()
+    for cmd, reason in (("blockdev-open-tray", libvirt.VIR_DOMAIN_EVENT_TRAY_CHANGE_OPEN),
+                        ("blockdev-close-tray", libvirt.VIR_DOMAIN_EVENT_TRAY_CHANGE_CLOSE)):
+        libvirt_qemu.qemuMonitorCommand(
+            dom, json.dumps({"execute": cmd, "arguments": {"id": ALIAS}}), 0)
+        wait_for(lambda s, r=reason: s == ["tray", NAME, ALIAS, r], cmd)
+    dom.save(save_path)
+    wait_for(lambda s: s[0] == "job", "JOB_COMPLETED")
+    wait_for(lambda s: s == ["lifecycle", NAME, libvirt.VIR_DOMAIN_EVENT_STOPPED,
+                             libvirt.VIR_DOMAIN_EVENT_STOPPED_SAVED], "STOPPED/SAVED")
+    for i in ids:
+        conn.domainEventDeregisterAny(i)
+    conn.close()
+    stop = True
+    with open("/proc/self/maps") as f:
+        lib = [line.split()[-1] for line in f if "libvirt.so.0" in line][0]
+    print(json.dumps({"lib": lib, "seen": seen}))
+    return 0
+
+
+def check(run, seen):
+    import libvirt
+    trays = [s for s in seen if s[0] == "tray"]
+    assert trays == [["tray", NAME, ALIAS, libvirt.VIR_DOMAIN_EVENT_TRAY_CHANGE_OPEN],
+                     ["tray", NAME, ALIAS, libvirt.VIR_DOMAIN_EVENT_TRAY_CHANGE_CLOSE]], \
+        (run, trays)
+    jobs = [s for s in seen if s[0] == "job"]
+    assert len(jobs) == 1, (run, jobs)
+    params = jobs[0][2]
+    assert params.get(libvirt.VIR_DOMAIN_JOB_OPERATION) == \
+        libvirt.VIR_DOMAIN_JOB_OPERATION_SAVE, (run, params)
+    for key in (libvirt.VIR_DOMAIN_JOB_TIME_ELAPSED, libvirt.VIR_DOMAIN_JOB_MEMORY_TOTAL,
+                libvirt.VIR_DOMAIN_JOB_MEMORY_PROCESSED):
+        assert key in params, (run, key, params)
+    assert params[libvirt.VIR_DOMAIN_JOB_MEMORY_PROCESSED] > 0, (run, params)
+    # the job's figures come before the guest is reported gone
+    stopped = ["lifecycle", NAME, libvirt.VIR_DOMAIN_EVENT_STOPPED,
+               libvirt.VIR_DOMAIN_EVENT_STOPPED_SAVED]
+    assert seen.index(jobs[0]) < seen.index(stopped), (run, seen)
+    print("ok   %s: TRAY_CHANGE open/close of %s, JOB_COMPLETED %s" % (run, ALIAS, params))
+
+
+def main():
+    if len(sys.argv) == 4 and sys.argv[1] == "client":
+        return client(sys.argv[2], sys.argv[3])
+    if len(sys.argv) != 4:
+        sys.exit(__doc__)
+    binary, micro, compat = sys.argv[1], sys.argv[2], os.path.abspath(sys.argv[3])
+    if not vktest.have(vktest.QEMU):
+        return 77
+    # meson's LD_LIBRARY_PATH (it holds COMPAT_DIR) must not hand virsh
+    # nor the system's run virtkit's libvirt.so.0: each child gets exactly
+    # the library it names
+    os.environ.pop("LD_LIBRARY_PATH", None)
+    runs = [("system libvirt.so.0", dict(os.environ)),
+            ("virtkit libvirt.so.0", dict(os.environ, LD_LIBRARY_PATH=compat))]
+    with vktest.QemuBed(binary, "vk-qemu-events-") as bed:
+        daemon = bed.start()
+        xml = vktest.micro_domxml(NAME, micro, vktest.virt_type(), bed.root).replace(
+            "<devices>", "<devices><disk type='file' device='cdrom'>"
+            "<driver name='qemu' type='raw'/><target dev='hdc' bus='ide'/><readonly/>"
+            "</disk>")
+        bed.define(NAME, xml)
+        for i, (run, env) in enumerate(runs):
+            save = os.path.join(bed.root, "save-%d.img" % i)
+            r = subprocess.run(["/usr/bin/python3", os.path.abspath(__file__), "client",
+                                daemon.rw, save], env=env, capture_output=True, text=True,
+                               timeout=GUARD * 4)
+            assert r.returncode == 0, (run, r.stdout, r.stderr)
+            out = json.loads(r.stdout.strip().splitlines()[-1])
+            want_compat = run.startswith("virtkit")
+            assert out["lib"].startswith(compat) == want_compat, (run, out["lib"])
+            check(run, out["seen"])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

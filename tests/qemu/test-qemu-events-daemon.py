@@ -10,9 +10,10 @@ virtkitd by python3-libvirt:
   (blockdev-open-tray / blockdev-close-tray through
   virDomainQemuMonitorCommand); QEMU's DEVICE_TRAY_MOVED must come back as
   TRAY_CHANGE with the alias and OPEN, then CLOSE;
-- JOB_COMPLETED: virDomainSave; the event carries the job's statistics
-  (operation SAVE, time elapsed, memory figures) before the lifecycle
-  STOPPED/SAVED event;
+- MIGRATION_ITERATION and JOB_COMPLETED: virDomainSave, QEMU's migration
+  to a file: its first pass (QMP MIGRATION_PASS) comes as iteration 1,
+  then the job's statistics (operation SAVE, time elapsed, memory
+  figures), before the lifecycle STOPPED/SAVED event;
 
 once with the system's libvirt.so.0 (libvirt's own remote driver), once
 with virtkit's (COMPAT_DIR, through virtkit's remote driver), each in a
@@ -69,6 +70,9 @@ def client(sock, save_path):
             dom, libvirt.VIR_DOMAIN_EVENT_ID_JOB_COMPLETED,
             lambda c, d, params, o: note("job", d.name(), params), None),
         conn.domainEventRegisterAny(
+            dom, libvirt.VIR_DOMAIN_EVENT_ID_MIGRATION_ITERATION,
+            lambda c, d, iteration, o: note("iteration", d.name(), iteration), None),
+        conn.domainEventRegisterAny(
             None, libvirt.VIR_DOMAIN_EVENT_ID_LIFECYCLE,
             lambda c, d, ev, detail, o: note("lifecycle", d.name(), ev, detail), None),
     ]
@@ -107,11 +111,17 @@ def check(run, seen):
                 libvirt.VIR_DOMAIN_JOB_MEMORY_PROCESSED):
         assert key in params, (run, key, params)
     assert params[libvirt.VIR_DOMAIN_JOB_MEMORY_PROCESSED] > 0, (run, params)
+    # the save is QEMU's migration to a file: its first pass (MIGRATION_PASS)
+    # comes before the job ends
+    iterations = [s for s in seen if s[0] == "iteration"]
+    assert iterations and iterations[0] == ["iteration", NAME, 1], (run, iterations)
+    assert seen.index(iterations[0]) < seen.index(jobs[0]), (run, seen)
     # the job's figures come before the guest is reported gone
     stopped = ["lifecycle", NAME, libvirt.VIR_DOMAIN_EVENT_STOPPED,
                libvirt.VIR_DOMAIN_EVENT_STOPPED_SAVED]
     assert seen.index(jobs[0]) < seen.index(stopped), (run, seen)
-    print("ok   %s: TRAY_CHANGE open/close of %s, JOB_COMPLETED %s" % (run, ALIAS, params))
+    print("ok   %s: TRAY_CHANGE open/close of %s, MIGRATION_ITERATION %s, JOB_COMPLETED %s"
+          % (run, ALIAS, [s[2] for s in iterations], params))
 
 
 def main():

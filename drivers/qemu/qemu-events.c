@@ -162,42 +162,62 @@ vkQemuEventForward(vkQemuState *st, vkQemuDomain *obj, const char *name, const v
     return true;
 }
 
+/* query-migrate's members as libvirt's job statistics: where each one is
+ * (in "ram" or at the top) and its QMP name.  The bandwidth, a float in
+ * Mbit/s, is converted apart. */
+static const struct {
+    const char *field;
+    bool inRam;
+    const char *key;
+} jobFigures[] = {
+    { VIR_DOMAIN_JOB_TIME_ELAPSED, false, "total-time" },
+    { VIR_DOMAIN_JOB_DOWNTIME, false, "downtime" },
+    { VIR_DOMAIN_JOB_SETUP_TIME, false, "setup-time" },
+    { VIR_DOMAIN_JOB_DATA_TOTAL, true, "total" },
+    { VIR_DOMAIN_JOB_DATA_PROCESSED, true, "transferred" },
+    { VIR_DOMAIN_JOB_DATA_REMAINING, true, "remaining" },
+    { VIR_DOMAIN_JOB_MEMORY_TOTAL, true, "total" },
+    { VIR_DOMAIN_JOB_MEMORY_PROCESSED, true, "transferred" },
+    { VIR_DOMAIN_JOB_MEMORY_REMAINING, true, "remaining" },
+    { VIR_DOMAIN_JOB_MEMORY_BPS, true, "mbps" },
+    { VIR_DOMAIN_JOB_MEMORY_CONSTANT, true, "duplicate" },
+    { VIR_DOMAIN_JOB_MEMORY_NORMAL, true, "normal" },
+    { VIR_DOMAIN_JOB_MEMORY_NORMAL_BYTES, true, "normal-bytes" },
+    { VIR_DOMAIN_JOB_MEMORY_DIRTY_RATE, true, "dirty-pages-rate" },
+    { VIR_DOMAIN_JOB_MEMORY_ITERATION, true, "dirty-sync-count" },
+    { VIR_DOMAIN_JOB_MEMORY_POSTCOPY_REQS, true, "postcopy-requests" },
+    { VIR_DOMAIN_JOB_MEMORY_PAGE_SIZE, true, "page-size" },
+};
+
 int
 vkQemuJobCompletedParams(const vkJSON *migrate, int operation, virTypedParameterPtr *params,
                          int *nparams)
 {
     const vkJSON *ram = migrate ? vkJSONObjectGet(migrate, "ram") : NULL;
-    bool found;
-    long long total = intMember(ram, "total", &found);
-    long long done = intMember(ram, "transferred", &found);
-    long long left = intMember(ram, "remaining", &found);
-    vkJSON *mbpsJ = ram ? vkJSONObjectGet(ram, "mbps") : NULL;
-    double mbps = 0;
-    long long downtime = intMember(migrate, "downtime", &found);
-    bool hasDowntime = found;
-    const struct { const char *name; long long value; } figures[] = {
-        { VIR_DOMAIN_JOB_TIME_ELAPSED, intMember(migrate, "total-time", &found) },
-        { VIR_DOMAIN_JOB_DATA_TOTAL, total },
-        { VIR_DOMAIN_JOB_DATA_PROCESSED, done },
-        { VIR_DOMAIN_JOB_DATA_REMAINING, left },
-        { VIR_DOMAIN_JOB_MEMORY_TOTAL, total },
-        { VIR_DOMAIN_JOB_MEMORY_PROCESSED, done },
-        { VIR_DOMAIN_JOB_MEMORY_REMAINING, left },
-        { VIR_DOMAIN_JOB_MEMORY_BPS, (mbpsJ && vkJSONGetDouble(mbpsJ, &mbps) == 0) ?
-                                     (long long)(mbps * 1000000 / 8) : 0 },
-    };
     int max = 0;
     int rc;
 
     *params = NULL;
     *nparams = 0;
     rc = virTypedParamsAddInt(params, nparams, &max, VIR_DOMAIN_JOB_OPERATION, operation);
-    for (size_t i = 0; rc == 0 && i < G_N_ELEMENTS(figures); i++)
-        rc = virTypedParamsAddULLong(params, nparams, &max, figures[i].name,
-                                     figures[i].value < 0 ? 0 : figures[i].value);
-    if (rc == 0 && hasDowntime)
-        rc = virTypedParamsAddULLong(params, nparams, &max, VIR_DOMAIN_JOB_DOWNTIME,
-                                     downtime < 0 ? 0 : downtime);
+    for (size_t i = 0; rc == 0 && i < G_N_ELEMENTS(jobFigures); i++) {
+        const vkJSON *from = jobFigures[i].inRam ? ram : migrate;
+        vkJSON *j = from ? vkJSONObjectGet(from, jobFigures[i].key) : NULL;
+        long long v = 0;
+        double mbps = 0;
+
+        if (!j)
+            continue;       /* QEMU gives what the migration had */
+        if (strcmp(jobFigures[i].key, "mbps") == 0) {
+            if (vkJSONGetDouble(j, &mbps) < 0)
+                continue;
+            v = (long long)(mbps * 1000000 / 8);
+        } else if (vkJSONGetInt64(j, &v) < 0) {
+            continue;
+        }
+        rc = virTypedParamsAddULLong(params, nparams, &max, jobFigures[i].field,
+                                     v < 0 ? 0 : v);
+    }
     if (rc < 0) {
         virTypedParamsFree(*params, *nparams);
         *params = NULL;

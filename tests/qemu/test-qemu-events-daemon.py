@@ -17,7 +17,11 @@ virtkitd by python3-libvirt:
 
 once with the system's libvirt.so.0 (libvirt's own remote driver), once
 with virtkit's (COMPAT_DIR, through virtkit's remote driver), each in a
-child process of its own against the same virtkitd.  The guest runs under
+child process of its own against the same virtkitd; then both again
+against a private libvirtd 9.0 with its QEMU driver (where root can run
+one), which must pass the same checks -- so virtkit's remote driver also
+decodes libvirtd's own messages -- and whose JOB_COMPLETED must name the
+same statistics as virtkitd's.  The guest runs under
 TCG where there is no KVM.  Waits are bounded (GUARD) only to turn a hang
 into a failure."""
 
@@ -124,37 +128,93 @@ def check(run, seen):
           % (run, ALIAS, [s[2] for s in iterations], params))
 
 
+def domxml(micro, root):
+    return vktest.micro_domxml(NAME, micro, vktest.virt_type(), root).replace(
+        "<devices>", "<devices><disk type='file' device='cdrom'>"
+        "<driver name='qemu' type='raw'/><target dev='hdc' bus='ide'/><readonly/>"
+        "</disk>")
+
+
+def run_clients(sock, compat, save_dir):
+    """Both clients against the daemon at sock: run name -> what it saw."""
+    runs = [("system libvirt.so.0", dict(os.environ)),
+            ("virtkit libvirt.so.0", dict(os.environ, LD_LIBRARY_PATH=compat))]
+    seen = {}
+    for i, (run, env) in enumerate(runs):
+        save = os.path.join(save_dir, "save-%d.img" % i)
+        r = subprocess.run(["/usr/bin/python3", os.path.abspath(__file__), "client", sock,
+                            save], env=env, capture_output=True, text=True,
+                           timeout=GUARD * 4)
+        assert r.returncode == 0, (run, r.stdout, r.stderr)
+        out = json.loads(r.stdout.strip().splitlines()[-1])
+        assert out["lib"].startswith(compat) == run.startswith("virtkit"), (run, out["lib"])
+        seen[run] = out["seen"]
+    return seen
+
+
+def libvirtd_leg(micro, compat):
+    """The same clients against a private libvirtd 9.0 (QEMU driver), in a
+    process of its own: libvirtd reaps its own QEMUs, so this one must not
+    be a child subreaper as QemuBed makes the test.  Prints the JSON of
+    what each client saw, or nothing when libvirtd cannot run here."""
+    import shutil
+    import tempfile
+    if not os.path.exists("/usr/sbin/libvirtd") or os.geteuid() != 0:
+        return 0
+    d = tempfile.mkdtemp(prefix="vk-ev-lvd-")
+    lvd = vktest.PrivateLibvirtd(d, "qemu")
+    try:
+        path = os.path.join(d, NAME + ".xml")
+        with open(path, "w") as f:
+            f.write(domxml(micro, d))
+        vktest.virsh(lvd.sock, "define", path)
+        print(json.dumps(run_clients(lvd.sock, compat, d)))
+    finally:
+        vktest.virsh(lvd.sock, "destroy", NAME, ok=False)
+        lvd.stop()
+        shutil.rmtree(d, ignore_errors=True)
+    return 0
+
+
+def job_keys(seen):
+    return sorted(next(s for s in seen if s[0] == "job")[2])
+
+
 def main():
     if len(sys.argv) == 4 and sys.argv[1] == "client":
         return client(sys.argv[2], sys.argv[3])
     if len(sys.argv) != 4:
         sys.exit(__doc__)
-    binary, micro, compat = sys.argv[1], sys.argv[2], os.path.abspath(sys.argv[3])
-    if not vktest.have(vktest.QEMU):
-        return 77
     # meson's LD_LIBRARY_PATH (it holds COMPAT_DIR) must not hand virsh
     # nor the system's run virtkit's libvirt.so.0: each child gets exactly
     # the library it names
     os.environ.pop("LD_LIBRARY_PATH", None)
-    runs = [("system libvirt.so.0", dict(os.environ)),
-            ("virtkit libvirt.so.0", dict(os.environ, LD_LIBRARY_PATH=compat))]
+    if sys.argv[1] == "libvirtd":
+        return libvirtd_leg(os.path.abspath(sys.argv[2]), os.path.abspath(sys.argv[3]))
+    binary, micro, compat = sys.argv[1], sys.argv[2], os.path.abspath(sys.argv[3])
+    if not vktest.have(vktest.QEMU):
+        return 77
+    r = subprocess.run(["/usr/bin/python3", os.path.abspath(__file__), "libvirtd", micro,
+                        compat], capture_output=True, text=True, timeout=GUARD * 10)
+    assert r.returncode == 0, ("libvirtd leg", r.stdout, r.stderr)
+    libvirtd = json.loads(r.stdout) if r.stdout.strip() else None
     with vktest.QemuBed(binary, "vk-qemu-events-") as bed:
         daemon = bed.start()
-        xml = vktest.micro_domxml(NAME, micro, vktest.virt_type(), bed.root).replace(
-            "<devices>", "<devices><disk type='file' device='cdrom'>"
-            "<driver name='qemu' type='raw'/><target dev='hdc' bus='ide'/><readonly/>"
-            "</disk>")
-        bed.define(NAME, xml)
-        for i, (run, env) in enumerate(runs):
-            save = os.path.join(bed.root, "save-%d.img" % i)
-            r = subprocess.run(["/usr/bin/python3", os.path.abspath(__file__), "client",
-                                daemon.rw, save], env=env, capture_output=True, text=True,
-                               timeout=GUARD * 4)
-            assert r.returncode == 0, (run, r.stdout, r.stderr)
-            out = json.loads(r.stdout.strip().splitlines()[-1])
-            want_compat = run.startswith("virtkit")
-            assert out["lib"].startswith(compat) == want_compat, (run, out["lib"])
-            check(run, out["seen"])
+        bed.define(NAME, domxml(micro, bed.root))
+        virtkitd = run_clients(daemon.rw, compat, bed.root)
+    for run, seen in virtkitd.items():
+        check("virtkitd, " + run, seen)
+    if libvirtd is None:
+        print("SKIP (part): no private libvirtd here (needs root and libvirtd)")
+        return 0
+    # libvirtd is the specification: its events pass the same checks, and
+    # its JOB_COMPLETED names the same statistics
+    for run, seen in libvirtd.items():
+        check("libvirtd, " + run, seen)
+        assert job_keys(seen) == job_keys(virtkitd[run]), (run, job_keys(seen),
+                                                           job_keys(virtkitd[run]))
+    print("ok   JOB_COMPLETED names the statistics libvirtd names: %s"
+          % ", ".join(job_keys(libvirtd["system libvirt.so.0"])))
     return 0
 
 

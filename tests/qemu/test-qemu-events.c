@@ -87,8 +87,11 @@ test_job_completed(void **state)
 {
     static const char reply[] =
         "{\"status\": \"completed\", \"total-time\": 812, \"downtime\": 35, "
+        "\"setup-time\": 4, "
         "\"ram\": {\"total\": 136912896, \"transferred\": 2097152, \"remaining\": 0, "
-        "\"mbps\": 80.5, \"duplicate\": 33000}}";
+        "\"mbps\": 80.5, \"duplicate\": 33000, \"normal\": 24, \"normal-bytes\": 98304, "
+        "\"dirty-pages-rate\": 0, \"dirty-sync-count\": 3, \"postcopy-requests\": 0, "
+        "\"page-size\": 4096, \"skipped\": 0}}";
     g_autoptr(vkJSON) ret = vkJSONParse(reply, strlen(reply));
     virTypedParameterPtr p = NULL;
     int n = 0;
@@ -112,9 +115,20 @@ test_job_completed(void **state)
     assert_int_equal(v, 0);
     assert_int_equal(virTypedParamsGetULLong(p, n, VIR_DOMAIN_JOB_MEMORY_BPS, &v), 1);
     assert_int_equal(v, 10062500);      /* 80.5 Mbit/s in bytes */
+    assert_int_equal(virTypedParamsGetULLong(p, n, VIR_DOMAIN_JOB_SETUP_TIME, &v), 1);
+    assert_int_equal(v, 4);
+    assert_int_equal(virTypedParamsGetULLong(p, n, VIR_DOMAIN_JOB_MEMORY_CONSTANT, &v), 1);
+    assert_int_equal(v, 33000);
+    assert_int_equal(virTypedParamsGetULLong(p, n, VIR_DOMAIN_JOB_MEMORY_ITERATION, &v), 1);
+    assert_int_equal(v, 3);
+    assert_int_equal(virTypedParamsGetULLong(p, n, VIR_DOMAIN_JOB_MEMORY_PAGE_SIZE, &v), 1);
+    assert_int_equal(v, 4096);
+    /* the operation, then each of the 17 figures QEMU gave, once */
+    assert_int_equal(n, 18);
     virTypedParamsFree(p, n);
 
-    /* without downtime (a dump that did not stop the guest): none given */
+    /* what QEMU did not give (no downtime: the guest never stopped) is
+     * not made up */
     {
         static const char live[] = "{\"status\": \"completed\", \"total-time\": 5, "
                                    "\"ram\": {\"total\": 1, \"transferred\": 1, "
@@ -124,6 +138,7 @@ test_job_completed(void **state)
         assert_int_equal(vkQemuJobCompletedParams(r2, VIR_DOMAIN_JOB_OPERATION_DUMP, &p, &n),
                          0);
         assert_int_equal(virTypedParamsGetULLong(p, n, VIR_DOMAIN_JOB_DOWNTIME, &v), 0);
+        assert_int_equal(virTypedParamsGetULLong(p, n, VIR_DOMAIN_JOB_SETUP_TIME, &v), 0);
         assert_int_equal(virTypedParamsGetInt(p, n, VIR_DOMAIN_JOB_OPERATION, &op), 1);
         assert_int_equal(op, VIR_DOMAIN_JOB_OPERATION_DUMP);
         virTypedParamsFree(p, n);

@@ -97,32 +97,29 @@ test_job_completed(void **state)
     int n = 0;
     int op = -1;
     unsigned long long v = 0;
+    static const struct { const char *field; unsigned long long value; } figures[] = {
+        { VIR_DOMAIN_JOB_TIME_ELAPSED, 812 },
+        { VIR_DOMAIN_JOB_DOWNTIME, 35 },
+        { VIR_DOMAIN_JOB_SETUP_TIME, 4 },
+        { VIR_DOMAIN_JOB_DATA_TOTAL, 136912896 },
+        { VIR_DOMAIN_JOB_MEMORY_PROCESSED, 2097152 },
+        { VIR_DOMAIN_JOB_MEMORY_REMAINING, 0 },
+        { VIR_DOMAIN_JOB_MEMORY_BPS, 10062500 },        /* 80.5 Mbit/s in bytes */
+        { VIR_DOMAIN_JOB_MEMORY_CONSTANT, 33000 },
+        { VIR_DOMAIN_JOB_MEMORY_ITERATION, 3 },
+        { VIR_DOMAIN_JOB_MEMORY_PAGE_SIZE, 4096 },
+    };
 
     (void)state;
     assert_non_null(ret);
     assert_int_equal(vkQemuJobCompletedParams(ret, VIR_DOMAIN_JOB_OPERATION_SAVE, &p, &n), 0);
     assert_int_equal(virTypedParamsGetInt(p, n, VIR_DOMAIN_JOB_OPERATION, &op), 1);
     assert_int_equal(op, VIR_DOMAIN_JOB_OPERATION_SAVE);
-    assert_int_equal(virTypedParamsGetULLong(p, n, VIR_DOMAIN_JOB_TIME_ELAPSED, &v), 1);
-    assert_int_equal(v, 812);
-    assert_int_equal(virTypedParamsGetULLong(p, n, VIR_DOMAIN_JOB_DOWNTIME, &v), 1);
-    assert_int_equal(v, 35);
-    assert_int_equal(virTypedParamsGetULLong(p, n, VIR_DOMAIN_JOB_DATA_TOTAL, &v), 1);
-    assert_int_equal(v, 136912896);
-    assert_int_equal(virTypedParamsGetULLong(p, n, VIR_DOMAIN_JOB_MEMORY_PROCESSED, &v), 1);
-    assert_int_equal(v, 2097152);
-    assert_int_equal(virTypedParamsGetULLong(p, n, VIR_DOMAIN_JOB_MEMORY_REMAINING, &v), 1);
-    assert_int_equal(v, 0);
-    assert_int_equal(virTypedParamsGetULLong(p, n, VIR_DOMAIN_JOB_MEMORY_BPS, &v), 1);
-    assert_int_equal(v, 10062500);      /* 80.5 Mbit/s in bytes */
-    assert_int_equal(virTypedParamsGetULLong(p, n, VIR_DOMAIN_JOB_SETUP_TIME, &v), 1);
-    assert_int_equal(v, 4);
-    assert_int_equal(virTypedParamsGetULLong(p, n, VIR_DOMAIN_JOB_MEMORY_CONSTANT, &v), 1);
-    assert_int_equal(v, 33000);
-    assert_int_equal(virTypedParamsGetULLong(p, n, VIR_DOMAIN_JOB_MEMORY_ITERATION, &v), 1);
-    assert_int_equal(v, 3);
-    assert_int_equal(virTypedParamsGetULLong(p, n, VIR_DOMAIN_JOB_MEMORY_PAGE_SIZE, &v), 1);
-    assert_int_equal(v, 4096);
+    for (size_t i = 0; i < G_N_ELEMENTS(figures); i++) {
+        print_message("%s\n", figures[i].field);
+        assert_int_equal(virTypedParamsGetULLong(p, n, figures[i].field, &v), 1);
+        assert_int_equal(v, figures[i].value);
+    }
     /* the operation, then each of the 17 figures QEMU gave, once */
     assert_int_equal(n, 18);
     virTypedParamsFree(p, n);

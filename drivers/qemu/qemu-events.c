@@ -5,13 +5,15 @@
  * and the JOB_COMPLETED the driver sends itself when a save, dump or
  * outgoing migration finished (its figures are query-migrate's last).
  *
- * The mapping is a pure function of the QMP event and the domain's live
- * definition (vkQemuEventMap, tested from data); queueing is the caller's.
+ * The mapping is a pure function of the QMP event (vkQemuEventMap, tested
+ * from data); queueing is the caller's.  DISK_CHANGE comes from the start
+ * itself: a source its startupPolicy lets be missing, and missing.
  */
 #include <string.h>
 
 #include "drivers/qemu/qemu-private.h"
 #include "drivers/qemu/qemu-events.h"
+#include "drivers/qemu/qemu-blockdev.h"
 
 #define VIR_FROM_THIS VIR_FROM_QEMU
 #include "util/error.h"
@@ -246,4 +248,84 @@ vkQemuEmitJobCompleted(vkQemuState *st, vkQemuDomain *obj, int operation)
     vkDomainEventQueueParams(st->events, obj->name, obj->uuid, obj->id,
                              VIR_DOMAIN_EVENT_ID_JOB_COMPLETED, params, nparams);
     virTypedParamsFree(params, nparams);
+}
+
+static void
+missingFree(void *p)
+{
+    vkQemuMissingSource *m = p;
+
+    g_free(m->dst);
+    g_free(m->src);
+    g_free(m->alias);
+    g_free(m);
+}
+
+/* The test the command line builder makes too (command-disk.c): any
+ * policy but mandatory lets a file that is not there be dropped. */
+static bool
+sourceMissing(const vkDomainDiskDef *d)
+{
+    const char *policy = d->srcRest ? vkXmlElemGetAttr(d->srcRest, "startupPolicy") : NULL;
+
+    return policy && strcmp(policy, "mandatory") != 0 && d->src &&
+           d->type == VK_DOMAIN_DISK_TYPE_FILE && !g_file_test(d->src, G_FILE_TEST_EXISTS);
+}
+
+/* Drops the source of disks[i], or the disk itself. */
+static void
+dropSource(GPtrArray *disks, guint i)
+{
+    vkDomainDiskDef *d = disks->pdata[i];
+
+    if (d->device == VK_DOMAIN_DISK_DEVICE_DISK) {
+        g_ptr_array_remove_index(disks, i);     /* frees d */
+        return;
+    }
+    g_clear_pointer(&d->src, g_free);
+    g_clear_pointer(&d->srcRest, vkXmlElemFree);
+}
+
+GPtrArray *
+vkQemuDropMissingSources(vkDomainDef *def)
+{
+    GPtrArray *dropped = g_ptr_array_new_with_free_func(missingFree);
+    GPtrArray *disks = def->priv ? def->priv->devs[VK_DOMAIN_DEVICE_DISK] : NULL;
+
+    for (guint i = disks ? disks->len : 0; i-- > 0;) {
+        vkDomainDiskDef *d = disks->pdata[i];
+        vkQemuMissingSource *m;
+
+        if (!sourceMissing(d))
+            continue;
+        m = g_new0(vkQemuMissingSource, 1);
+        m->dst = g_strdup(d->dst);
+        m->src = g_strdup(d->src);
+        m->alias = vkQemuDiskAlias(def, d);
+        m->reason = d->device == VK_DOMAIN_DISK_DEVICE_DISK ?
+                    VIR_DOMAIN_EVENT_DISK_DROP_MISSING_ON_START :
+                    VIR_DOMAIN_EVENT_DISK_CHANGE_MISSING_ON_START;
+        g_ptr_array_add(dropped, m);
+        dropSource(disks, i);
+    }
+    return dropped;
+}
+
+void
+vkQemuApplyMissingSources(vkQemuState *st, vkQemuDomain *obj, GPtrArray *dropped)
+{
+    GPtrArray *disks = obj->def->priv ? obj->def->priv->devs[VK_DOMAIN_DEVICE_DISK] : NULL;
+
+    for (guint i = 0; dropped && i < dropped->len; i++) {
+        const vkQemuMissingSource *m = dropped->pdata[i];
+
+        for (guint j = 0; disks && j < disks->len; j++) {
+            if (strcmp(((vkDomainDiskDef *)disks->pdata[j])->dst, m->dst) == 0) {
+                dropSource(disks, j);
+                break;
+            }
+        }
+        vkDomainEventQueueDiskChange(st->events, obj->name, obj->uuid, obj->id, m->src, NULL,
+                                     m->alias, m->reason);
+    }
 }

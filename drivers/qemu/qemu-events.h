@@ -32,4 +32,22 @@ int vkQemuJobCompletedParams(const vkJSON *migrate, int operation,
  * with the figures of the migration QEMU just finished. */
 void vkQemuEmitJobCompleted(vkQemuState *st, vkQemuDomain *obj, int operation);
 
+/* A disk source missing at start that its startupPolicy lets be missing:
+ * a cdrom or floppy then starts empty, a disk is left out, and libvirt
+ * says so with DISK_CHANGE. */
+typedef struct {
+    char *dst;
+    char *src;
+    char *alias;
+    int reason;         /* virConnectDomainEventDiskChangeReason */
+} vkQemuMissingSource;
+
+/* Drops those sources (and disks) from def, the copy a start builds
+ * QEMU's command line from; returns what went (vkQemuMissingSource *),
+ * last disk first as libvirt reports them. */
+GPtrArray *vkQemuDropMissingSources(vkDomainDef *def);
+/* Once the start succeeded: the same drops in obj's live definition, and
+ * a DISK_CHANGE for each (locked). */
+void vkQemuApplyMissingSources(vkQemuState *st, vkQemuDomain *obj, GPtrArray *dropped);
+
 #endif

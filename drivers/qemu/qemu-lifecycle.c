@@ -456,6 +456,7 @@ vkQemuStartDomain(vkQemuState *st, vkQemuDomain *obj, unsigned int flags,
     bool destroyed;
     g_autoptr(GHashTable) ptys = NULL;
     g_autoptr(vkDomainDef) resolved = NULL;
+    g_autoptr(GPtrArray) missing = NULL;
     int rc;
     g_auto(vkQemuNetPlan) net = { 0 };   /* our tap fds: closed on return */
     g_autofree char *dir = domainDir(st, obj);
@@ -472,6 +473,7 @@ vkQemuStartDomain(vkQemuState *st, vkQemuDomain *obj, unsigned int flags,
         vkQemuGraphicsAllocPorts(resolved) < 0 ||
         vkQemuPrepareFirmware(st, resolved) < 0)
         return -1;
+    missing = vkQemuDropMissingSources(resolved);
     if (vkQemuGraphicsNeedsDir(resolved) && g_mkdir_with_parents(dir, 0700) < 0) {
         vkReportSystemError(errno, "cannot create '%s'", dir);
         return -1;
@@ -537,6 +539,7 @@ vkQemuStartDomain(vkQemuState *st, vkQemuDomain *obj, unsigned int flags,
     vkQemuNetApplyNames(obj->def, &net);
     vkQemuGraphicsApplyLive(obj->def, resolved, vncPort, dir);
     vkQemuAgentStartState(obj->def);
+    vkQemuApplyMissingSources(st, obj, missing);
     if (paused)
         vkQemuSetState(obj, VIR_DOMAIN_PAUSED,
                        migrating ? VIR_DOMAIN_PAUSED_MIGRATION : VIR_DOMAIN_PAUSED_USER);

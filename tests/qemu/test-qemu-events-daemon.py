@@ -5,8 +5,13 @@ virtkitd by python3-libvirt:
 
   test-qemu-events-daemon.py VIRTKITD MICRO COMPAT_DIR
 
-- TRAY_CHANGE: the micro-guest's empty IDE cdrom (QEMU id and libvirt
-  alias ide0-1-0) has its tray opened and closed over QMP
+- DISK_CHANGE: the start finds the sources of the IDE cdrom and of the
+  virtio disk vdb missing, as their startupPolicy='optional' allows: the
+  cdrom starts empty (MISSING_ON_START, alias ide0-1-0), the disk is
+  left out (DROP_MISSING_ON_START, virtio-disk1), in the live definition
+  only;
+- TRAY_CHANGE: the now empty cdrom (QEMU id and libvirt alias ide0-1-0)
+  has its tray opened and closed over QMP
   (blockdev-open-tray / blockdev-close-tray through
   virDomainQemuMonitorCommand); QEMU's DEVICE_TRAY_MOVED must come back as
   TRAY_CHANGE with the alias and OPEN, then CLOSE;
@@ -74,6 +79,10 @@ def client(sock, save_path):
             dom, libvirt.VIR_DOMAIN_EVENT_ID_JOB_COMPLETED,
             lambda c, d, params, o: note("job", d.name(), params), None),
         conn.domainEventRegisterAny(
+            dom, libvirt.VIR_DOMAIN_EVENT_ID_DISK_CHANGE,
+            lambda c, d, old, new, alias, reason, o: note(
+                "disk", d.name(), os.path.basename(old), new, alias, reason), None),
+        conn.domainEventRegisterAny(
             dom, libvirt.VIR_DOMAIN_EVENT_ID_MIGRATION_ITERATION,
             lambda c, d, iteration, o: note("iteration", d.name(), iteration), None),
         conn.domainEventRegisterAny(
@@ -81,6 +90,10 @@ def client(sock, save_path):
             lambda c, d, ev, detail, o: note("lifecycle", d.name(), ev, detail), None),
     ]
     dom.create()
+    # the missing sources are gone from the live definition only
+    live = dom.XMLDesc(0)
+    note("live keeps missing", "gone.img" in live or "gone.iso" in live)
+    note("config keeps missing", "gone.img" in dom.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE))
     for cmd, reason in (("blockdev-open-tray", libvirt.VIR_DOMAIN_EVENT_TRAY_CHANGE_OPEN),
                         ("blockdev-close-tray", libvirt.VIR_DOMAIN_EVENT_TRAY_CHANGE_CLOSE)):
         libvirt_qemu.qemuMonitorCommand(
@@ -102,6 +115,14 @@ def client(sock, save_path):
 
 def check(run, seen):
     import libvirt
+    # libvirt's order: the last disk first
+    disks = [s for s in seen if s[0] == "disk"]
+    assert disks == [["disk", NAME, "gone.img", None, "virtio-disk1",
+                      libvirt.VIR_DOMAIN_EVENT_DISK_DROP_MISSING_ON_START],
+                     ["disk", NAME, "gone.iso", None, ALIAS,
+                      libvirt.VIR_DOMAIN_EVENT_DISK_CHANGE_MISSING_ON_START]], (run, disks)
+    assert ["live keeps missing", False] in seen, (run, seen)
+    assert ["config keeps missing", True] in seen, (run, seen)
     trays = [s for s in seen if s[0] == "tray"]
     assert trays == [["tray", NAME, ALIAS, libvirt.VIR_DOMAIN_EVENT_TRAY_CHANGE_OPEN],
                      ["tray", NAME, ALIAS, libvirt.VIR_DOMAIN_EVENT_TRAY_CHANGE_CLOSE]], \
@@ -124,15 +145,22 @@ def check(run, seen):
     stopped = ["lifecycle", NAME, libvirt.VIR_DOMAIN_EVENT_STOPPED,
                libvirt.VIR_DOMAIN_EVENT_STOPPED_SAVED]
     assert seen.index(jobs[0]) < seen.index(stopped), (run, seen)
-    print("ok   %s: TRAY_CHANGE open/close of %s, MIGRATION_ITERATION %s, JOB_COMPLETED %s"
-          % (run, ALIAS, [s[2] for s in iterations], params))
+    print("ok   %s: DISK_CHANGE %s, TRAY_CHANGE open/close of %s, MIGRATION_ITERATION %s, "
+          "JOB_COMPLETED %s" % (run, [s[2:] for s in disks], ALIAS, [s[2] for s in iterations],
+                                params))
 
 
 def domxml(micro, root):
+    """The micro-guest with an IDE cdrom and a virtio disk whose sources
+    may be missing at start (startupPolicy='optional') and are."""
     return vktest.micro_domxml(NAME, micro, vktest.virt_type(), root).replace(
         "<devices>", "<devices><disk type='file' device='cdrom'>"
-        "<driver name='qemu' type='raw'/><target dev='hdc' bus='ide'/><readonly/>"
-        "</disk>")
+        "<driver name='qemu' type='raw'/>"
+        "<source file='%s/gone.iso' startupPolicy='optional'/>"
+        "<target dev='hdc' bus='ide'/><readonly/></disk>"
+        "<disk type='file' device='disk'><driver name='qemu' type='raw'/>"
+        "<source file='%s/gone.img' startupPolicy='optional'/>"
+        "<target dev='vdb' bus='virtio'/></disk>" % (root, root))
 
 
 def run_clients(sock, compat, save_dir):

@@ -15,10 +15,15 @@ virtkitd by python3-libvirt:
   (blockdev-open-tray / blockdev-close-tray through
   virDomainQemuMonitorCommand); QEMU's DEVICE_TRAY_MOVED must come back as
   TRAY_CHANGE with the alias and OPEN, then CLOSE;
-- MIGRATION_ITERATION and JOB_COMPLETED: virDomainSave, QEMU's migration
-  to a file: its first pass (QMP MIGRATION_PASS) comes as iteration 1,
-  then the job's statistics (operation SAVE, time elapsed, memory
-  figures), before the lifecycle STOPPED/SAVED event;
+- MIGRATION_ITERATION and JOB_COMPLETED: a live virDomainCoreDump, then
+  virDomainSave, each QEMU's migration to a file: its first pass (QMP
+  MIGRATION_PASS) comes as iteration 1, then the job's statistics
+  (operation DUMP, then SAVE; time elapsed, memory figures), the save's
+  before the lifecycle STOPPED/SAVED event;
+- CONTROL_ERROR: the guest started again, an HMP command whose reply is
+  over the 10 MiB a monitor reply may have (libvirtd's bound as well)
+  breaks the monitor under the running guest: CONTROL_ERROR, and
+  virDomainGetControlInfo says ERROR, reason MONITOR;
 
 once with the system's libvirt.so.0 (libvirt's own remote driver), once
 with virtkit's (COMPAT_DIR, through virtkit's remote driver), each in a
@@ -26,8 +31,8 @@ child process of its own against the same virtkitd; then both again
 against a private libvirtd 9.0 with its QEMU driver (where root can run
 one), which must pass the same checks -- so virtkit's remote driver also
 decodes libvirtd's own messages -- and whose JOB_COMPLETED must name the
-same statistics as virtkitd's.  The guest runs under
-TCG where there is no KVM.  Waits are bounded (GUARD) only to turn a hang
+same statistics as virtkitd's.  The guest runs under TCG where there is
+no KVM.  Waits are bounded (GUARD) only to turn a hang
 into a failure."""
 
 import json
@@ -86,6 +91,9 @@ def client(sock, save_path):
             dom, libvirt.VIR_DOMAIN_EVENT_ID_MIGRATION_ITERATION,
             lambda c, d, iteration, o: note("iteration", d.name(), iteration), None),
         conn.domainEventRegisterAny(
+            dom, libvirt.VIR_DOMAIN_EVENT_ID_CONTROL_ERROR,
+            lambda c, d, o: note("control", d.name()), None),
+        conn.domainEventRegisterAny(
             None, libvirt.VIR_DOMAIN_EVENT_ID_LIFECYCLE,
             lambda c, d, ev, detail, o: note("lifecycle", d.name(), ev, detail), None),
     ]
@@ -99,10 +107,26 @@ def client(sock, save_path):
         libvirt_qemu.qemuMonitorCommand(
             dom, json.dumps({"execute": cmd, "arguments": {"id": ALIAS}}), 0)
         wait_for(lambda s, r=reason: s == ["tray", NAME, ALIAS, r], cmd)
+    dom.coreDump(save_path + ".core", libvirt.VIR_DUMP_LIVE)
+    wait_for(lambda s: s[0] == "job" and s[2].get(libvirt.VIR_DOMAIN_JOB_OPERATION) ==
+             libvirt.VIR_DOMAIN_JOB_OPERATION_DUMP, "JOB_COMPLETED of the dump")
     dom.save(save_path)
-    wait_for(lambda s: s[0] == "job", "JOB_COMPLETED")
+    wait_for(lambda s: s[0] == "job" and s[2].get(libvirt.VIR_DOMAIN_JOB_OPERATION) ==
+             libvirt.VIR_DOMAIN_JOB_OPERATION_SAVE, "JOB_COMPLETED of the save")
     wait_for(lambda s: s == ["lifecycle", NAME, libvirt.VIR_DOMAIN_EVENT_STOPPED,
                              libvirt.VIR_DOMAIN_EVENT_STOPPED_SAVED], "STOPPED/SAVED")
+    # a monitor that fails under a running guest: a reply over the 10 MiB
+    # both daemons allow (16 MB of hex dump) leaves the domain unmanageable
+    dom.create()
+    try:
+        libvirt_qemu.qemuMonitorCommand(dom, "xp /3000000xb 0",
+                                        libvirt_qemu.VIR_DOMAIN_QEMU_MONITOR_COMMAND_HMP)
+        note("oversized reply answered")
+    except libvirt.libvirtError:
+        pass
+    wait_for(lambda s: s == ["control", NAME], "CONTROL_ERROR")
+    note("control info", dom.controlInfo())
+    dom.destroy()
     for i in ids:
         conn.domainEventDeregisterAny(i)
     conn.close()
@@ -115,12 +139,12 @@ def client(sock, save_path):
 
 def check(run, seen):
     import libvirt
-    # libvirt's order: the last disk first
+    # at each of the two starts, in libvirt's order: the last disk first
     disks = [s for s in seen if s[0] == "disk"]
     assert disks == [["disk", NAME, "gone.img", None, "virtio-disk1",
                       libvirt.VIR_DOMAIN_EVENT_DISK_DROP_MISSING_ON_START],
                      ["disk", NAME, "gone.iso", None, ALIAS,
-                      libvirt.VIR_DOMAIN_EVENT_DISK_CHANGE_MISSING_ON_START]], (run, disks)
+                      libvirt.VIR_DOMAIN_EVENT_DISK_CHANGE_MISSING_ON_START]] * 2, (run, disks)
     assert ["live keeps missing", False] in seen, (run, seen)
     assert ["config keeps missing", True] in seen, (run, seen)
     trays = [s for s in seen if s[0] == "tray"]
@@ -128,25 +152,33 @@ def check(run, seen):
                      ["tray", NAME, ALIAS, libvirt.VIR_DOMAIN_EVENT_TRAY_CHANGE_CLOSE]], \
         (run, trays)
     jobs = [s for s in seen if s[0] == "job"]
-    assert len(jobs) == 1, (run, jobs)
-    params = jobs[0][2]
-    assert params.get(libvirt.VIR_DOMAIN_JOB_OPERATION) == \
-        libvirt.VIR_DOMAIN_JOB_OPERATION_SAVE, (run, params)
-    for key in (libvirt.VIR_DOMAIN_JOB_TIME_ELAPSED, libvirt.VIR_DOMAIN_JOB_MEMORY_TOTAL,
-                libvirt.VIR_DOMAIN_JOB_MEMORY_PROCESSED):
-        assert key in params, (run, key, params)
-    assert params[libvirt.VIR_DOMAIN_JOB_MEMORY_PROCESSED] > 0, (run, params)
-    # the save is QEMU's migration to a file: its first pass (MIGRATION_PASS)
-    # comes before the job ends
+    assert [j[2].get(libvirt.VIR_DOMAIN_JOB_OPERATION) for j in jobs] == \
+        [libvirt.VIR_DOMAIN_JOB_OPERATION_DUMP, libvirt.VIR_DOMAIN_JOB_OPERATION_SAVE], \
+        (run, jobs)
+    for job in jobs:
+        for key in (libvirt.VIR_DOMAIN_JOB_TIME_ELAPSED, libvirt.VIR_DOMAIN_JOB_MEMORY_TOTAL,
+                    libvirt.VIR_DOMAIN_JOB_MEMORY_PROCESSED):
+            assert key in job[2], (run, key, job)
+        assert job[2][libvirt.VIR_DOMAIN_JOB_MEMORY_PROCESSED] > 0, (run, job)
+    params = jobs[1][2]
+    # a dump or a save is QEMU's migration to a file: its first pass
+    # (MIGRATION_PASS) comes before the job ends
     iterations = [s for s in seen if s[0] == "iteration"]
     assert iterations and iterations[0] == ["iteration", NAME, 1], (run, iterations)
     assert seen.index(iterations[0]) < seen.index(jobs[0]), (run, seen)
+    assert ["iteration", NAME, 1] in seen[seen.index(jobs[0]):seen.index(jobs[1])], (run, seen)
     # the job's figures come before the guest is reported gone
     stopped = ["lifecycle", NAME, libvirt.VIR_DOMAIN_EVENT_STOPPED,
                libvirt.VIR_DOMAIN_EVENT_STOPPED_SAVED]
-    assert seen.index(jobs[0]) < seen.index(stopped), (run, seen)
+    assert seen.index(jobs[1]) < seen.index(stopped), (run, seen)
+    assert seen.count(["control", NAME]) == 1, (run, seen)
+    assert "oversized reply answered" not in [s[0] for s in seen], (run, seen)
+    assert ["control info", [libvirt.VIR_DOMAIN_CONTROL_ERROR,
+                             libvirt.VIR_DOMAIN_CONTROL_ERROR_REASON_MONITOR, 0]] in seen, \
+        (run, seen)
+    print("ok   %s: CONTROL_ERROR after an oversized monitor reply" % run)
     print("ok   %s: DISK_CHANGE %s, TRAY_CHANGE open/close of %s, MIGRATION_ITERATION %s, "
-          "JOB_COMPLETED %s" % (run, [s[2:] for s in disks], ALIAS, [s[2] for s in iterations],
+          "JOB_COMPLETED %s" % (run, [s[2:] for s in disks[:2]], ALIAS, [s[2] for s in iterations],
                                 params))
 
 
@@ -205,7 +237,8 @@ def libvirtd_leg(micro, compat):
 
 
 def job_keys(seen):
-    return sorted(next(s for s in seen if s[0] == "job")[2])
+    """The statistics each JOB_COMPLETED named, in order."""
+    return [sorted(s[2]) for s in seen if s[0] == "job"]
 
 
 def main():
@@ -241,8 +274,8 @@ def main():
         check("libvirtd, " + run, seen)
         assert job_keys(seen) == job_keys(virtkitd[run]), (run, job_keys(seen),
                                                            job_keys(virtkitd[run]))
-    print("ok   JOB_COMPLETED names the statistics libvirtd names: %s"
-          % ", ".join(job_keys(libvirtd["system libvirt.so.0"])))
+    print("ok   JOB_COMPLETED of the dump and of the save name the statistics libvirtd "
+          "names: %s" % ", ".join(job_keys(libvirtd["system libvirt.so.0"])[1]))
     return 0
 
 

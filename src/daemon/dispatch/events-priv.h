@@ -2,7 +2,8 @@
 /*
  * The event registration bookkeeping that events.c keeps for every family,
  * shared with events-qemu.c, and the forwarding table type that
- * events-domain.c fills for domains (events*.c only).
+ * events-domain.c fills for domains (events*.c, and the round trip of
+ * tests/events/test-domain-event-wire.c, only).
  *
  * A record is the opaque of one local registration: made before registering
  * (so the handler can know its callbackID), kept once the registration

@@ -20,6 +20,7 @@
 #include "util/error.h"
 #include "drivers/qemu/qemu-migrate.h"
 #include "drivers/qemu/qemu-private.h"
+#include "drivers/qemu/qemu-events.h"
 #include "drivers/qemu/qemu-stats.h"
 
 static const char *const dumpFormats[VIR_DOMAIN_CORE_DUMP_FORMAT_LAST] = {
@@ -91,6 +92,9 @@ dumpState(vkQemuState *st, vkQemuDomain *obj, const char *to, unsigned int flags
     close(fd);
     if (vkQemuMigrateToFile(st, obj, to, !(flags & VIR_DUMP_LIVE), &gen) < 0)
         return -1;
+    if (!obj->run || obj->run->gen != gen)
+        return 0;
+    vkQemuEmitJobCompleted(st, obj, VIR_DOMAIN_JOB_OPERATION_DUMP);
     if (!obj->run || obj->run->gen != gen)
         return 0;
     if (flags & VIR_DUMP_CRASH) {

@@ -27,6 +27,7 @@
 #include "util/atomic-file.h"
 #include "conf/domain-status.h"
 #include "drivers/qemu/qemu-private.h"
+#include "drivers/qemu/qemu-events.h"
 #include "drivers/qemu/qemu-stats.h"
 #include "drivers/qemu/qemu-firmware.h"
 #include "drivers/qemu/qemu-net.h"
@@ -278,6 +279,8 @@ onMonitorEvent(vkQemuMonitor *mon, const char *name, vkJSON *data, void *opaque)
         vkQemuAgentPortEvent(st, obj, data);
     } else if (g_str_has_prefix(name, "BLOCK_JOB_")) {
         vkQemuBlockJobEvent(st, obj, name, data);
+    } else {
+        vkQemuEventForward(st, obj, name, data);
     }
  out:
     g_mutex_unlock(&st->lock);
@@ -300,6 +303,13 @@ onMonitorEOF(vkQemuMonitor *mon, const char *error, void *opaque)
         run = obj->starting;
     if (run)
         run->monitorEOF = true;
+    /* A monitor that fails (not one QEMU closed by going away) while the
+     * guest runs is libvirt's CONTROL_ERROR: the domain can no longer be
+     * managed. */
+    if (error && run && run == obj->run &&
+        (obj->state == VIR_DOMAIN_RUNNING || obj->state == VIR_DOMAIN_PAUSED))
+        vkDomainEventQueueInt(st->events, obj->name, obj->uuid, obj->id,
+                              VIR_DOMAIN_EVENT_ID_CONTROL_ERROR, 0);
     g_cond_broadcast(&st->jobCond);
     g_mutex_unlock(&st->lock);
 }
@@ -431,6 +441,7 @@ vkQemuStartDomain(vkQemuState *st, vkQemuDomain *obj, unsigned int flags,
     bool destroyed;
     g_autoptr(GHashTable) ptys = NULL;
     g_autoptr(vkDomainDef) resolved = NULL;
+    g_autoptr(GPtrArray) missing = NULL;
     int rc;
     g_auto(vkQemuNetPlan) net = { 0 };   /* our tap fds: closed on return */
     g_autofree char *dir = domainDir(st, obj);
@@ -447,6 +458,7 @@ vkQemuStartDomain(vkQemuState *st, vkQemuDomain *obj, unsigned int flags,
         vkQemuGraphicsAllocPorts(resolved) < 0 ||
         vkQemuPrepareFirmware(st, resolved) < 0)
         return -1;
+    missing = vkQemuDropMissingSources(resolved);
     if (vkQemuGraphicsNeedsDir(resolved) && g_mkdir_with_parents(dir, 0700) < 0) {
         vkReportSystemError(errno, "cannot create '%s'", dir);
         return -1;
@@ -512,6 +524,7 @@ vkQemuStartDomain(vkQemuState *st, vkQemuDomain *obj, unsigned int flags,
     vkQemuNetApplyNames(obj->def, &net);
     vkQemuGraphicsApplyLive(obj->def, resolved, vncPort, dir);
     vkQemuAgentStartState(obj->def);
+    vkQemuApplyMissingSources(st, obj, missing);
     if (paused)
         vkQemuSetState(obj, VIR_DOMAIN_PAUSED,
                        migrating ? VIR_DOMAIN_PAUSED_MIGRATION : VIR_DOMAIN_PAUSED_USER);

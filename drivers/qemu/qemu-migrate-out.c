@@ -23,6 +23,7 @@
 #include "util/error.h"
 #include "api/migrate.h"
 #include "drivers/qemu/qemu-migrate.h"
+#include "drivers/qemu/qemu-events.h"
 
 /* The name QEMU knows the tunnel's pipe by (getfd), and the pump's read
  * size. */
@@ -467,6 +468,8 @@ vkQemuMigrateConfirm3Params(virDomainPtr dom, virTypedParameterPtr params, int n
     } else {
         waitPostcopy(st, obj);
         obj->mig.dir = VK_QEMU_MIG_NONE;
+        if (obj->run)
+            vkQemuEmitJobCompleted(st, obj, VIR_DOMAIN_JOB_OPERATION_MIGRATION_OUT);
         vkQemuMigrateKill(st, obj, VIR_DOMAIN_SHUTOFF_MIGRATED,
                           VIR_DOMAIN_EVENT_STOPPED_MIGRATED);
         undefine = (flags & VIR_MIGRATE_UNDEFINE_SOURCE) && obj->persistent && !obj->removed;

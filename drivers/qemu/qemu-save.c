@@ -26,6 +26,7 @@
 #include "util/error.h"
 #include "util/fd-io.h"
 #include "drivers/qemu/qemu-private.h"
+#include "drivers/qemu/qemu-events.h"
 #include "drivers/qemu/process.h"
 #include "drivers/qemu/qemu-migrate.h"
 
@@ -342,6 +343,8 @@ saveLocked(vkQemuState *st, vkQemuDomain *obj, const char *path, unsigned int fl
         return -1;
     if (vkQemuMigrateToFile(st, obj, path, true, &gen) < 0)
         return -1;
+    if (obj->run && obj->run->gen == gen)
+        vkQemuEmitJobCompleted(st, obj, VIR_DOMAIN_JOB_OPERATION_SAVE);
     if (obj->run && obj->run->gen == gen)
         vkQemuMigrateKill(st, obj, VIR_DOMAIN_SHUTOFF_SAVED, VIR_DOMAIN_EVENT_STOPPED_SAVED);
     return 0;

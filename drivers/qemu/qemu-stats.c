@@ -359,9 +359,11 @@ vkQemuDomainGetControlInfo(virDomainPtr dom, virDomainControlInfoPtr info,
     memset(info, 0, sizeof(*info));
     /* Never waits for the job: this is how a client learns that QEMU is
      * busy with another call. */
-    if (obj->run && obj->run->monitorEOF)
+    if (obj->run && obj->run->monitorEOF) {
+        /* the monitor is what failed, as libvirt says */
         info->state = VIR_DOMAIN_CONTROL_ERROR;
-    else if (obj->job)
+        info->details = VIR_DOMAIN_CONTROL_ERROR_REASON_MONITOR;
+    } else if (obj->job)
         info->state = VIR_DOMAIN_CONTROL_JOB;
     else
         info->state = VIR_DOMAIN_CONTROL_OK;

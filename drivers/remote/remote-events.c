@@ -419,69 +419,9 @@ vkRemoteEventDispatch(vkRemoteClient *client, vkRpcMessage *msg)
 {
     vkEventState *st = vkRemoteClientEvents(client);
 
+    if (vkRemoteDomainEventDispatch(st, msg))
+        return;
     switch (msg->header.proc) {
-    case REMOTE_PROC_DOMAIN_EVENT_CALLBACK_LIFECYCLE: {
-        DECODE(msg, remote_domain_event_callback_lifecycle_msg, m);
-        vkDomainEventQueueLifecycle(st, m.msg.dom.name,
-                                    (unsigned char *)m.msg.dom.uuid,
-                                    m.msg.dom.id, m.msg.event, m.msg.detail);
-        xdr_free((xdrproc_t)xdr_remote_domain_event_callback_lifecycle_msg,
-                 (char *)&m);
-        break;
-    }
-    case REMOTE_PROC_DOMAIN_EVENT_CALLBACK_REBOOT: {
-        DECODE(msg, remote_domain_event_callback_reboot_msg, m);
-        vkDomainEventQueueReboot(st, m.msg.dom.name,
-                                 (unsigned char *)m.msg.dom.uuid, m.msg.dom.id);
-        xdr_free((xdrproc_t)xdr_remote_domain_event_callback_reboot_msg,
-                 (char *)&m);
-        break;
-    }
-    case REMOTE_PROC_DOMAIN_EVENT_CALLBACK_DEVICE_REMOVED: {
-        DECODE(msg, remote_domain_event_callback_device_removed_msg, m);
-        vkDomainEventQueueDevice(st, m.msg.dom.name,
-                                 (unsigned char *)m.msg.dom.uuid, m.msg.dom.id,
-                                 VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED,
-                                 m.msg.devAlias);
-        xdr_free((xdrproc_t)xdr_remote_domain_event_callback_device_removed_msg,
-                 (char *)&m);
-        break;
-    }
-    case REMOTE_PROC_DOMAIN_EVENT_CALLBACK_BLOCK_JOB: {
-        DECODE(msg, remote_domain_event_callback_block_job_msg, m);
-        vkDomainEventQueueBlockJob(st, m.msg.dom.name, (unsigned char *)m.msg.dom.uuid,
-                                   m.msg.dom.id, VIR_DOMAIN_EVENT_ID_BLOCK_JOB,
-                                   m.msg.path, m.msg.type, m.msg.status);
-        xdr_free((xdrproc_t)xdr_remote_domain_event_callback_block_job_msg,
-                 (char *)&m);
-        break;
-    }
-    case REMOTE_PROC_DOMAIN_EVENT_BLOCK_JOB_2: {
-        DECODE(msg, remote_domain_event_block_job_2_msg, m);
-        vkDomainEventQueueBlockJob(st, m.dom.name, (unsigned char *)m.dom.uuid,
-                                   m.dom.id, VIR_DOMAIN_EVENT_ID_BLOCK_JOB_2,
-                                   m.dst, m.type, m.status);
-        xdr_free((xdrproc_t)xdr_remote_domain_event_block_job_2_msg, (char *)&m);
-        break;
-    }
-    case REMOTE_PROC_DOMAIN_EVENT_CALLBACK_DEVICE_ADDED: {
-        DECODE(msg, remote_domain_event_callback_device_added_msg, m);
-        vkDomainEventQueueDevice(st, m.dom.name, (unsigned char *)m.dom.uuid,
-                                 m.dom.id, VIR_DOMAIN_EVENT_ID_DEVICE_ADDED,
-                                 m.devAlias);
-        xdr_free((xdrproc_t)xdr_remote_domain_event_callback_device_added_msg,
-                 (char *)&m);
-        break;
-    }
-    case REMOTE_PROC_DOMAIN_EVENT_CALLBACK_METADATA_CHANGE: {
-        DECODE(msg, remote_domain_event_callback_metadata_change_msg, m);
-        vkDomainEventQueueMetadataChange(st, m.dom.name,
-                                         (unsigned char *)m.dom.uuid, m.dom.id,
-                                         m.type, m.nsuri ? *m.nsuri : NULL);
-        xdr_free((xdrproc_t)xdr_remote_domain_event_callback_metadata_change_msg,
-                 (char *)&m);
-        break;
-    }
     case REMOTE_PROC_NETWORK_EVENT_LIFECYCLE: {
         DECODE(msg, remote_network_event_lifecycle_msg, m);
         vkNetworkEventQueueLifecycle(st, m.net.name, (unsigned char *)m.net.uuid,

@@ -143,6 +143,9 @@ void vkRemoteSideFillMembers(virHypervisorDriver *drv);
 
 /* Called on the reader thread for every MESSAGE of the REMOTE program. */
 void vkRemoteEventDispatch(vkRemoteClient *client, vkRpcMessage *msg);
+/* The domain family's share of it (remote-events-domain.c): false if msg
+ * is no domain event. */
+bool vkRemoteDomainEventDispatch(vkEventState *st, vkRpcMessage *msg);
 /* ... and of the QEMU program (monitor events). */
 void vkRemoteQemuEventDispatch(vkRemoteClient *client, vkRpcMessage *msg);
 /* Fills the event members of the driver table. */

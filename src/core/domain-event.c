@@ -62,6 +62,7 @@ eventFree(vkDomainEvent *ev)
     g_free(ev->name);
     g_free(ev->str);
     g_free(ev->details);
+    vkEventClearMore(ev);
     g_free(ev);
 }
 
@@ -152,6 +153,7 @@ deliver(vkEventCallback *cb, const vkDomainEvent *ev)
         break;
     case VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED:
     case VIR_DOMAIN_EVENT_ID_DEVICE_ADDED:
+    case VIR_DOMAIN_EVENT_ID_DEVICE_REMOVAL_FAILED:
         CB_AS(virConnectDomainEventDeviceAddedCallback, cb->cb)(
             cb->conn, dom, ev->str, cb->opaque);
         break;
@@ -161,6 +163,7 @@ deliver(vkEventCallback *cb, const vkDomainEvent *ev)
             cb->conn, dom, ev->str, ev->event, ev->detail, cb->opaque);
         break;
     default:
+        vkEventDeliverDomainMore(cb, dom, ev);
         break;
     }
     vkDomainUnref(dom);
@@ -586,7 +589,8 @@ vkDomainEventQueueDevice(vkEventState *st, const char *name,
     vkDomainEvent *ev;
 
     if (eventID != VIR_DOMAIN_EVENT_ID_DEVICE_ADDED &&
-        eventID != VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED)
+        eventID != VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED &&
+        eventID != VIR_DOMAIN_EVENT_ID_DEVICE_REMOVAL_FAILED)
         return;
     ev = vkEventNew(eventID, name, uuid, id);
     ev->str = g_strdup(devAlias);

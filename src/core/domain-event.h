@@ -66,7 +66,7 @@ void vkDomainEventQueueAgentLifecycle(vkEventState *st, const char *name,
 void vkDomainEventQueueMetadataChange(vkEventState *st, const char *name,
                                       const unsigned char *uuid, int id,
                                       int type, const char *nsuri);
-/* VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED / DEVICE_ADDED. */
+/* VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED / DEVICE_ADDED / DEVICE_REMOVAL_FAILED. */
 void vkDomainEventQueueDevice(vkEventState *st, const char *name,
                               const unsigned char *uuid, int id,
                               int eventID, const char *devAlias);
@@ -75,6 +75,51 @@ void vkDomainEventQueueDevice(vkEventState *st, const char *name,
 void vkDomainEventQueueBlockJob(vkEventState *st, const char *name,
                                 const unsigned char *uuid, int id, int eventID,
                                 const char *disk, int type, int status);
+
+/* The other domain event IDs, each with its callback's arguments
+ * (domain-event-more.c). */
+void vkDomainEventQueueRTCChange(vkEventState *st, const char *name,
+                                 const unsigned char *uuid, int id, long long offset);
+/* WATCHDOG (a virDomainEventWatchdogAction), CONTROL_ERROR (no argument) and
+ * PMWAKEUP / PMSUSPEND / PMSUSPEND_DISK (a reason, 0 today) and
+ * MIGRATION_ITERATION (the iteration): the events of at most one int. */
+void vkDomainEventQueueInt(vkEventState *st, const char *name,
+                           const unsigned char *uuid, int id, int eventID, int value);
+/* IO_ERROR (reason ignored) / IO_ERROR_REASON. */
+void vkDomainEventQueueIOError(vkEventState *st, const char *name,
+                               const unsigned char *uuid, int id, int eventID,
+                               const char *srcPath, const char *devAlias, int action,
+                               const char *reason);
+/* GRAPHICS: the arguments are copied. */
+void vkDomainEventQueueGraphics(vkEventState *st, const char *name,
+                                const unsigned char *uuid, int id, int phase,
+                                const virDomainEventGraphicsAddress *local,
+                                const virDomainEventGraphicsAddress *remote,
+                                const char *authScheme,
+                                const virDomainEventGraphicsSubject *subject);
+void vkDomainEventQueueDiskChange(vkEventState *st, const char *name,
+                                  const unsigned char *uuid, int id, const char *oldSrcPath,
+                                  const char *newSrcPath, const char *devAlias, int reason);
+void vkDomainEventQueueTrayChange(vkEventState *st, const char *name,
+                                  const unsigned char *uuid, int id, const char *devAlias,
+                                  int reason);
+void vkDomainEventQueueBalloonChange(vkEventState *st, const char *name,
+                                     const unsigned char *uuid, int id,
+                                     unsigned long long actual);
+/* TUNABLE / JOB_COMPLETED: params are copied. */
+void vkDomainEventQueueParams(vkEventState *st, const char *name,
+                              const unsigned char *uuid, int id, int eventID,
+                              virTypedParameterPtr params, int nparams);
+void vkDomainEventQueueBlockThreshold(vkEventState *st, const char *name,
+                                      const unsigned char *uuid, int id, const char *dev,
+                                      const char *path, unsigned long long threshold,
+                                      unsigned long long excess);
+void vkDomainEventQueueMemoryFailure(vkEventState *st, const char *name,
+                                     const unsigned char *uuid, int id, int recipient,
+                                     int action, unsigned int flags);
+void vkDomainEventQueueMemoryDeviceSizeChange(vkEventState *st, const char *name,
+                                              const unsigned char *uuid, int id,
+                                              const char *alias, unsigned long long size);
 
 /* The other families share the state, its callback ids and its delivery.
  * Registration follows virConnect<Family>EventRegisterAny (the object, when

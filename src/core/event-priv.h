@@ -48,6 +48,16 @@ typedef struct {
     long long seconds;              /* QEMU monitor event: QMP timestamp */
     unsigned int micros;
     char *details;                  /* ... and its data as JSON, or NULL */
+    /* The other domain event IDs' payloads (domain-event-more.c says which
+     * ID uses which). */
+    char *str2;
+    char *str3;
+    long long num;
+    unsigned long long unum;
+    unsigned long long unum2;
+    virTypedParameterPtr params;
+    int nparams;
+    struct vkEventGraphics *graphics;
 } vkDomainEvent;
 
 /* The registration filter: a UUID for domains, networks and pools, a name
@@ -76,3 +86,9 @@ void vkEventQueuePush(vkEventState *st, vkDomainEvent *ev);
 void vkEventDeliverObject(vkEventCallback *cb, const vkDomainEvent *ev);
 /* ... and of a QEMU monitor event (qemu-monitor-event.c). */
 void vkEventDeliverQemuMonitor(vkEventCallback *cb, const vkDomainEvent *ev);
+
+/* Delivery of a domain event whose ID domain-event.c does not handle;
+ * false if the ID is not one of them either. */
+bool vkEventDeliverDomainMore(vkEventCallback *cb, virDomainPtr dom, const vkDomainEvent *ev);
+/* Frees the payload fields above (not the event). */
+void vkEventClearMore(vkDomainEvent *ev);

@@ -182,6 +182,26 @@ def decode_error(body):
     return code, domain, msg
 
 
+def compare_outcomes(want, got):
+    """Prints each of libvirtd's outcomes (want) beside virtkitd's (got);
+    returns how many differ, an outcome only virtkitd has included, and
+    one more when libvirtd refused nothing (the probe then tests
+    nothing)."""
+    bad = 0
+    for key in want:
+        same = want[key] == got.get(key)
+        bad += not same
+        print("%s %s: libvirtd %s, virtkitd %s" % ("ok  " if same else "FAIL", key,
+                                                 want[key], got.get(key)))
+    for key in sorted(set(got) - set(want)):
+        print("FAIL %s: only virtkitd answered (%s)" % (key, got[key]))
+        bad += 1
+    if all(v == "ok" for v in want.values()):
+        print("FAIL: libvirtd accepted every call: the probe tests nothing")
+        bad += 1
+    return bad
+
+
 def handshake(conn, name="test:///default"):
     """AUTH_LIST, SUPPORTS_FEATURE(10), CONNECT_OPEN like virsh does."""
     conn.call(66)

@@ -9,8 +9,8 @@
  * families, as libvirt does); when the event fires, the handler encodes the
  * matching *_msg body and hands it to client->sendEvent.  The records live
  * in client->dispatchPrivate so that disconnect can undo them all.
+ * The domain handlers are in events-domain.c.
  */
-#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -43,175 +43,7 @@ privateGet(vkServerClient *client)
     return priv;
 }
 
-/* How one event type crosses the wire: the handler registered locally, and
- * the procedure and XDR filter of the message it sends. */
-typedef void (*vkEventHandler)(void);
-
-typedef struct {
-    vkEventHandler handler;
-    int proc;
-    xdrproc_t filter;
-    /* The old message (for virConnectDomainEventRegister(Any) without
-     * callback IDs): the body nested in the new one, or proc 0 if none. */
-    int oldProc;
-    xdrproc_t oldFilter;
-    size_t oldOffset;
-} vkEventForward;
-
-static void forward(vkEventReg *reg, void *msg);
-
-/* ---- handlers: one per callback signature ---- */
-
-static int
-onDomainLifecycle(virConnectPtr conn G_GNUC_UNUSED, virDomainPtr dom, int event, int detail,
-                  void *opaque)
-{
-    vkEventReg *reg = opaque;
-    remote_domain_event_callback_lifecycle_msg msg = { .callbackID = reg->callbackID };
-
-    vkRemoteArgDomain(&msg.msg.dom, dom);
-    msg.msg.event = event;
-    msg.msg.detail = detail;
-    forward(reg, &msg);
-    return 0;
-}
-
-static void
-onDomainReboot(virConnectPtr conn G_GNUC_UNUSED, virDomainPtr dom, void *opaque)
-{
-    vkEventReg *reg = opaque;
-    remote_domain_event_callback_reboot_msg msg = { .callbackID = reg->callbackID };
-
-    vkRemoteArgDomain(&msg.msg.dom, dom);
-    forward(reg, &msg);
-}
-
-static void
-onDomainRTCChange(virConnectPtr conn G_GNUC_UNUSED, virDomainPtr dom, long long offset,
-                  void *opaque)
-{
-    vkEventReg *reg = opaque;
-    remote_domain_event_callback_rtc_change_msg msg = { .callbackID = reg->callbackID };
-
-    vkRemoteArgDomain(&msg.msg.dom, dom);
-    msg.msg.offset = offset;
-    forward(reg, &msg);
-}
-
-static void
-onDomainWatchdog(virConnectPtr conn G_GNUC_UNUSED, virDomainPtr dom, int action, void *opaque)
-{
-    vkEventReg *reg = opaque;
-    remote_domain_event_callback_watchdog_msg msg = { .callbackID = reg->callbackID };
-
-    vkRemoteArgDomain(&msg.msg.dom, dom);
-    msg.msg.action = action;
-    forward(reg, &msg);
-}
-
-static void
-onDomainTrayChange(virConnectPtr conn G_GNUC_UNUSED, virDomainPtr dom, const char *devAlias,
-                   int reason, void *opaque)
-{
-    vkEventReg *reg = opaque;
-    remote_domain_event_callback_tray_change_msg msg = { .callbackID = reg->callbackID };
-
-    vkRemoteArgDomain(&msg.msg.dom, dom);
-    msg.msg.devAlias = (char *)devAlias;
-    msg.msg.reason = reason;
-    forward(reg, &msg);
-}
-
-static void
-onDomainBalloonChange(virConnectPtr conn G_GNUC_UNUSED, virDomainPtr dom,
-                      unsigned long long actual, void *opaque)
-{
-    vkEventReg *reg = opaque;
-    remote_domain_event_callback_balloon_change_msg msg = { .callbackID = reg->callbackID };
-
-    vkRemoteArgDomain(&msg.msg.dom, dom);
-    msg.msg.actual = actual;
-    forward(reg, &msg);
-}
-
-static void
-onDomainDeviceRemoved(virConnectPtr conn G_GNUC_UNUSED, virDomainPtr dom, const char *devAlias,
-                      void *opaque)
-{
-    vkEventReg *reg = opaque;
-    remote_domain_event_callback_device_removed_msg msg = { .callbackID = reg->callbackID };
-
-    vkRemoteArgDomain(&msg.msg.dom, dom);
-    msg.msg.devAlias = (char *)devAlias;
-    forward(reg, &msg);
-}
-
-static void
-onDomainBlockJob(virConnectPtr conn G_GNUC_UNUSED, virDomainPtr dom, const char *path,
-                 int type, int status, void *opaque)
-{
-    vkEventReg *reg = opaque;
-    remote_domain_event_callback_block_job_msg msg = { .callbackID = reg->callbackID };
-
-    vkRemoteArgDomain(&msg.msg.dom, dom);
-    msg.msg.path = (char *)path;
-    msg.msg.type = type;
-    msg.msg.status = status;
-    forward(reg, &msg);
-}
-
-static void
-onDomainBlockJob2(virConnectPtr conn G_GNUC_UNUSED, virDomainPtr dom, const char *dst,
-                  int type, int status, void *opaque)
-{
-    vkEventReg *reg = opaque;
-    remote_domain_event_block_job_2_msg msg = { .callbackID = reg->callbackID };
-
-    vkRemoteArgDomain(&msg.dom, dom);
-    msg.dst = (char *)dst;
-    msg.type = type;
-    msg.status = status;
-    forward(reg, &msg);
-}
-
-static void
-onDomainDeviceAdded(virConnectPtr conn G_GNUC_UNUSED, virDomainPtr dom, const char *devAlias,
-                    void *opaque)
-{
-    vkEventReg *reg = opaque;
-    remote_domain_event_callback_device_added_msg msg = { .callbackID = reg->callbackID };
-
-    vkRemoteArgDomain(&msg.dom, dom);
-    msg.devAlias = (char *)devAlias;
-    forward(reg, &msg);
-}
-
-static void
-onDomainAgentLifecycle(virConnectPtr conn G_GNUC_UNUSED, virDomainPtr dom, int state,
-                       int reason, void *opaque)
-{
-    vkEventReg *reg = opaque;
-    remote_domain_event_callback_agent_lifecycle_msg msg = { .callbackID = reg->callbackID };
-
-    vkRemoteArgDomain(&msg.dom, dom);
-    msg.state = state;
-    msg.reason = reason;
-    forward(reg, &msg);
-}
-
-static void
-onDomainMetadataChange(virConnectPtr conn G_GNUC_UNUSED, virDomainPtr dom, int type,
-                       const char *nsuri, void *opaque)
-{
-    vkEventReg *reg = opaque;
-    remote_domain_event_callback_metadata_change_msg msg = { .callbackID = reg->callbackID };
-    char *ns = (char *)nsuri;
-
-    vkRemoteArgDomain(&msg.dom, dom);
-    msg.type = type;
-    msg.nsuri = nsuri ? &ns : NULL;
-    forward(reg, &msg);
-}
+/* ---- the other families' handlers: one per callback signature ---- */
 
 static void
 onNetworkLifecycle(virConnectPtr conn G_GNUC_UNUSED, virNetworkPtr net, int event, int detail,
@@ -223,7 +55,7 @@ onNetworkLifecycle(virConnectPtr conn G_GNUC_UNUSED, virNetworkPtr net, int even
     vkRemoteArgNetwork(&msg.net, net);
     msg.event = event;
     msg.detail = detail;
-    forward(reg, &msg);
+    vkDispatchEventForward(reg, &msg);
 }
 
 static void
@@ -236,7 +68,7 @@ onPoolLifecycle(virConnectPtr conn G_GNUC_UNUSED, virStoragePoolPtr pool, int ev
     vkRemoteArgStoragePool(&msg.pool, pool);
     msg.event = event;
     msg.detail = detail;
-    forward(reg, &msg);
+    vkDispatchEventForward(reg, &msg);
 }
 
 static void
@@ -246,7 +78,7 @@ onPoolRefresh(virConnectPtr conn G_GNUC_UNUSED, virStoragePoolPtr pool, void *op
     remote_storage_pool_event_refresh_msg msg = { .callbackID = reg->callbackID };
 
     vkRemoteArgStoragePool(&msg.pool, pool);
-    forward(reg, &msg);
+    vkDispatchEventForward(reg, &msg);
 }
 
 static void
@@ -259,7 +91,7 @@ onNodeDeviceLifecycle(virConnectPtr conn G_GNUC_UNUSED, virNodeDevicePtr dev, in
     vkRemoteArgNodeDevice(&msg.dev, dev);
     msg.event = event;
     msg.detail = detail;
-    forward(reg, &msg);
+    vkDispatchEventForward(reg, &msg);
 }
 
 static void
@@ -269,46 +101,10 @@ onNodeDeviceUpdate(virConnectPtr conn G_GNUC_UNUSED, virNodeDevicePtr dev, void 
     remote_node_device_event_update_msg msg = { .callbackID = reg->callbackID };
 
     vkRemoteArgNodeDevice(&msg.dev, dev);
-    forward(reg, &msg);
+    vkDispatchEventForward(reg, &msg);
 }
 
 /* ---- what each family forwards, indexed by eventID (gaps: not forwarded) ---- */
-
-#define FORWARD(handler, proc, xdr) \
-    { (vkEventHandler)(handler), (proc), (xdrproc_t)(void (*)(void))(xdr), 0, NULL, 0 }
-/* ... plus the old message, the new one's member msg */
-#define FORWARD_OLD(handler, NAME, name) \
-    { (vkEventHandler)(handler), REMOTE_PROC_DOMAIN_EVENT_CALLBACK_##NAME, \
-      (xdrproc_t)(void (*)(void))(xdr_remote_domain_event_callback_##name##_msg), \
-      REMOTE_PROC_DOMAIN_EVENT_##NAME, \
-      (xdrproc_t)(void (*)(void))(xdr_remote_domain_event_##name##_msg), \
-      offsetof(remote_domain_event_callback_##name##_msg, msg) }
-
-static const vkEventForward domainEvents[] = {
-    [VIR_DOMAIN_EVENT_ID_LIFECYCLE] = FORWARD_OLD(onDomainLifecycle, LIFECYCLE, lifecycle),
-    [VIR_DOMAIN_EVENT_ID_REBOOT] = FORWARD_OLD(onDomainReboot, REBOOT, reboot),
-    [VIR_DOMAIN_EVENT_ID_RTC_CHANGE] = FORWARD_OLD(onDomainRTCChange, RTC_CHANGE, rtc_change),
-    [VIR_DOMAIN_EVENT_ID_WATCHDOG] = FORWARD_OLD(onDomainWatchdog, WATCHDOG, watchdog),
-    [VIR_DOMAIN_EVENT_ID_BLOCK_JOB] = FORWARD_OLD(onDomainBlockJob, BLOCK_JOB, block_job),
-    [VIR_DOMAIN_EVENT_ID_TRAY_CHANGE] = FORWARD_OLD(onDomainTrayChange,
-        TRAY_CHANGE, tray_change),
-    [VIR_DOMAIN_EVENT_ID_BALLOON_CHANGE] = FORWARD_OLD(onDomainBalloonChange,
-        BALLOON_CHANGE, balloon_change),
-    [VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED] = FORWARD_OLD(onDomainDeviceRemoved,
-        DEVICE_REMOVED, device_removed),
-    [VIR_DOMAIN_EVENT_ID_AGENT_LIFECYCLE] = FORWARD(onDomainAgentLifecycle,
-        REMOTE_PROC_DOMAIN_EVENT_CALLBACK_AGENT_LIFECYCLE,
-        xdr_remote_domain_event_callback_agent_lifecycle_msg),
-    [VIR_DOMAIN_EVENT_ID_DEVICE_ADDED] = FORWARD(onDomainDeviceAdded,
-        REMOTE_PROC_DOMAIN_EVENT_CALLBACK_DEVICE_ADDED,
-        xdr_remote_domain_event_callback_device_added_msg),
-    [VIR_DOMAIN_EVENT_ID_BLOCK_JOB_2] = FORWARD(onDomainBlockJob2,
-        REMOTE_PROC_DOMAIN_EVENT_BLOCK_JOB_2,
-        xdr_remote_domain_event_block_job_2_msg),
-    [VIR_DOMAIN_EVENT_ID_METADATA_CHANGE] = FORWARD(onDomainMetadataChange,
-        REMOTE_PROC_DOMAIN_EVENT_CALLBACK_METADATA_CHANGE,
-        xdr_remote_domain_event_callback_metadata_change_msg),
-};
 
 static const vkEventForward networkEvents[] = {
     [VIR_NETWORK_EVENT_ID_LIFECYCLE] = FORWARD(onNetworkLifecycle,
@@ -332,7 +128,7 @@ onSecretLifecycle(virConnectPtr conn G_GNUC_UNUSED, virSecretPtr secret, int eve
     vkRemoteArgSecret(&msg.secret, secret);
     msg.event = event;
     msg.detail = detail;
-    forward(reg, &msg);
+    vkDispatchEventForward(reg, &msg);
 }
 
 static void
@@ -342,7 +138,7 @@ onSecretValueChanged(virConnectPtr conn G_GNUC_UNUSED, virSecretPtr secret, void
     remote_secret_event_value_changed_msg msg = { .callbackID = reg->callbackID };
 
     vkRemoteArgSecret(&msg.secret, secret);
-    forward(reg, &msg);
+    vkDispatchEventForward(reg, &msg);
 }
 
 static const vkEventForward nodeDeviceEvents[] = {
@@ -359,8 +155,6 @@ static const vkEventForward secretEvents[] = {
         REMOTE_PROC_SECRET_EVENT_VALUE_CHANGED, xdr_remote_secret_event_value_changed_msg),
 };
 
-#undef FORWARD
-#undef FORWARD_OLD
 
 /* ---- per-family adapters: the public API is typed per object kind ---- */
 
@@ -480,7 +274,7 @@ typedef struct {
 
 static const vkEventFamilyOps families[] = {
     [FAMILY_DOMAIN] = {
-        "domain", domainEvents, G_N_ELEMENTS(domainEvents),
+        "domain", vkDispatchDomainEvents, VIR_DOMAIN_EVENT_ID_LAST,
         domainLookup, domainUnref, domainRegister, virConnectDomainEventDeregisterAny,
     },
     [FAMILY_NETWORK] = {
@@ -508,7 +302,7 @@ static const vkEventFamilyOps families[] = {
 };
 
 static const vkEventForward *
-forwardFor(vkEventFamily family, int eventID)
+forwardFor(vkDispatchFamily family, int eventID)
 {
     const vkEventFamilyOps *ops = &families[family];
 
@@ -517,8 +311,8 @@ forwardFor(vkEventFamily family, int eventID)
     return &ops->events[eventID];
 }
 
-static void
-forward(vkEventReg *reg, void *msg)
+void
+vkDispatchEventForward(vkEventReg *reg, void *msg)
 {
     const vkEventForward *fwd = forwardFor(reg->family, reg->eventID);
 
@@ -534,7 +328,7 @@ forward(vkEventReg *reg, void *msg)
 /* ---- registration bookkeeping ---- */
 
 vkEventReg *
-vkDispatchEventRegNew(vkServerClient *client, vkEventFamily family, int eventID)
+vkDispatchEventRegNew(vkServerClient *client, vkDispatchFamily family, int eventID)
 {
     vkEventReg *reg = g_new0(vkEventReg, 1);
 
@@ -558,7 +352,7 @@ vkDispatchEventRegAdd(vkServerClient *client, vkEventReg *reg, int localID)
 }
 
 int
-vkDispatchEventDeregister(vkServerClient *client, vkEventFamily family, int callbackID)
+vkDispatchEventDeregister(vkServerClient *client, vkDispatchFamily family, int callbackID)
 {
     vkDispatchPrivate *priv = privateGet(client);
     vkEventReg *found = NULL;
@@ -574,8 +368,9 @@ vkDispatchEventDeregister(vkServerClient *client, vkEventFamily family, int call
     }
     g_mutex_unlock(&priv->lock);
     if (!found) {
-        vkReportError(VIR_ERR_INVALID_ARG, "no event callback registered with ID %d",
-                      callbackID);
+        /* libvirtd's code and wording */
+        vkReportError(VIR_ERR_INTERNAL_ERROR, "%s event callback %d not registered",
+                      families[family].name, callbackID);
         return -1;
     }
     /* found is freed by the API's freecb once deregistered. */
@@ -609,7 +404,7 @@ vkDispatchEventsDropAll(vkServerClient *client)
 }
 
 static int
-registerAny(vkServerClient *client, vkEventFamily family, int eventID, const void *wire,
+registerAny(vkServerClient *client, vkDispatchFamily family, int eventID, const void *wire,
             bool old, int *callbackID)
 {
     const vkEventFamilyOps *ops = &families[family];
@@ -618,6 +413,16 @@ registerAny(vkServerClient *client, vkEventFamily family, int eventID, const voi
     vkEventReg *reg;
     int localID;
 
+    if (eventID < 0 || (size_t)eventID >= ops->nevents) {
+        /* libvirtd's code and wording: an ID it does not know is its own
+         * failure, not the caller's */
+        if (family == FAMILY_DOMAIN)
+            vkReportError(VIR_ERR_INTERNAL_ERROR, "unsupported event ID %d", eventID);
+        else
+            vkReportError(VIR_ERR_INTERNAL_ERROR, "unsupported %s event ID %d", ops->name,
+                          eventID);
+        return -1;
+    }
     if (!fwd) {
         vkReportError(VIR_ERR_NO_SUPPORT, "%s event %d is not forwarded by this daemon",
                       ops->name, eventID);

@@ -195,10 +195,24 @@ def domxml(micro, root):
         "<target dev='vdb' bus='virtio'/></disk>" % (root, root))
 
 
+def sanitized(compat):
+    """True when virtkit's libvirt.so.0 is an ASan/UBSan build."""
+    ldd = subprocess.run(["ldd", os.path.join(compat, "libvirt.so.0")],
+                         capture_output=True, text=True).stdout
+    return "libasan" in ldd or "libubsan" in ldd
+
+
 def run_clients(sock, compat, save_dir):
     """Both clients against the daemon at sock: run name -> what it saw."""
-    runs = [("system libvirt.so.0", dict(os.environ)),
-            ("virtkit libvirt.so.0", dict(os.environ, LD_LIBRARY_PATH=compat))]
+    runs = [("system libvirt.so.0", dict(os.environ))]
+    if sanitized(compat):
+        # python3-libvirt cannot load a sanitizer build's library behind a
+        # runtime it did not start with; the C test test-domain-event-wire
+        # runs virtkit's decoder under the sanitizers instead
+        print("note: sanitizer build, virtkit's libvirt.so.0 not loaded into python",
+              file=sys.stderr)
+    else:
+        runs.append(("virtkit libvirt.so.0", dict(os.environ, LD_LIBRARY_PATH=compat)))
     seen = {}
     for i, (run, env) in enumerate(runs):
         save = os.path.join(save_dir, "save-%d.img" % i)
@@ -248,8 +262,13 @@ def main():
         sys.exit(__doc__)
     # meson's LD_LIBRARY_PATH (it holds COMPAT_DIR) must not hand virsh
     # nor the system's run virtkit's libvirt.so.0: each child gets exactly
-    # the library it names
-    os.environ.pop("LD_LIBRARY_PATH", None)
+    # the library it names.  Dropping it from os.environ is not enough for
+    # this process, whose loader read it at start (check() imports
+    # libvirt), so the test starts again without it.
+    if "LD_LIBRARY_PATH" in os.environ:
+        env = dict(os.environ)
+        del env["LD_LIBRARY_PATH"]
+        os.execve(sys.executable, [sys.executable] + sys.argv, env)
     if sys.argv[1] == "libvirtd":
         return libvirtd_leg(os.path.abspath(sys.argv[2]), os.path.abspath(sys.argv[3]))
     binary, micro, compat = sys.argv[1], sys.argv[2], os.path.abspath(sys.argv[3])

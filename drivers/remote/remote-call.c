@@ -213,21 +213,10 @@ callFull(vkRemoteClient *client, unsigned int prog, int proc, unsigned int seria
         vkRemoteClientReportClosed(client);
         return -1;
     }
-    if (reply->header.status == VK_RPC_ERROR) {
-        virError err = { 0 };
-        virErrorPtr raised;
-
-        if (vkRpcMessageDecodeError(reply, &err) < 0)
-            return -1;
-        if (!err.message)
-            err.message = g_strdup("unknown error reported by the server");
-        /* The server's error, re-raised verbatim: its code, its domain, its
-         * message ("Test Driver error", not "RPC error"). */
-        raised = g_new0(virError, 1);
-        *raised = err;
-        vkErrorRestore(&raised);
-        return -1;
-    }
+    /* The server's error, re-raised verbatim: its code, its domain, its
+     * message ("Test Driver error", not "RPC error"). */
+    if (reply->header.status == VK_RPC_ERROR)
+        return vkRpcMessageRaiseError(reply, "unknown error reported by the server");
     if (reply->header.status != VK_RPC_OK) {
         vkReportError(VIR_ERR_RPC, "unexpected status %d in the reply to procedure %d",
                       reply->header.status, proc);

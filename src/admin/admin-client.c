@@ -129,19 +129,8 @@ vkAdmCall(virAdmConnectPtr conn, int proc, xdrproc_t argsFilter, void *args,
         if (reply->header.prog != ADMIN_PROGRAM || reply->header.serial != hdr.serial ||
             reply->header.type != VK_RPC_REPLY)
             continue;
-        if (reply->header.status == VK_RPC_ERROR) {
-            virError err = { 0 };
-            virErrorPtr raised;
-
-            if (vkRpcMessageDecodeError(reply, &err) < 0)
-                return -1;
-            if (!err.message)
-                err.message = g_strdup("unknown error reported by the daemon");
-            raised = g_new0(virError, 1);
-            *raised = err;
-            vkErrorRestore(&raised);
-            return -1;
-        }
+        if (reply->header.status == VK_RPC_ERROR)
+            return vkRpcMessageRaiseError(reply, "unknown error reported by the daemon");
         return vkRpcMessageDecodeBody(reply, retFilter, ret);
     }
 }

@@ -372,6 +372,22 @@ vkRpcMessageDecodeError(vkRpcMessage *msg, virError *err)
     return 0;
 }
 
+int
+vkRpcMessageRaiseError(vkRpcMessage *reply, const char *fallback)
+{
+    virError err = { 0 };
+    virErrorPtr raised;
+
+    if (vkRpcMessageDecodeError(reply, &err) < 0)
+        return -1;
+    if (!err.message)
+        err.message = g_strdup(fallback);
+    raised = g_new0(virError, 1);
+    *raised = err;
+    vkErrorRestore(&raised);
+    return -1;
+}
+
 void
 vkRpcErrorClear(virError *err)
 {

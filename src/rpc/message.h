@@ -81,6 +81,10 @@ int vkRpcMessageEncodeError(vkRpcMessage *msg, const vkRpcHeader *call,
  * release with vkRpcErrorClear). */
 int vkRpcMessageDecodeError(vkRpcMessage *msg, virError *err);
 void vkRpcErrorClear(virError *err);
+/* A reply with status ERROR: the peer's error becomes this thread's last
+ * error verbatim (its code, domain and message; fallback when it sent no
+ * message).  Always -1, for the caller to return. */
+int vkRpcMessageRaiseError(vkRpcMessage *reply, const char *fallback);
 
 /* The XDR filter of a remote_error, usable with any XDR stream. */
 bool_t vkRpcXdrError(XDR *xdrs, virError *err);

@@ -124,6 +124,10 @@ vkDomainAddressCanonicalize(vkXmlElem *addr)
     g_autoptr(GPtrArray) attrs = NULL;
     const char *type;
 
+    if (g_strcmp0(vkXmlElemGetAttr(addr, "type"), "usb") == 0) {
+        vkDomainUsbAddressCanonicalize(addr);
+        return;
+    }
     if (!layout || !addr->attrs)
         return;
     zpciCanonicalize(addr);

@@ -167,6 +167,9 @@ diskRules(vkDomainDiskDef *d)
 {
     g_autofree char *name = iscsiName(d->srcProtocol, d->src);
 
+    /* only a file is ever opened by the client and passed in */
+    if (d->type != VK_DOMAIN_DISK_TYPE_FILE)
+        vkXmlElemRemoveAttr(d->srcRest, "fdgroup");
     if (name) {
         g_free(d->src);
         d->src = g_steal_pointer(&name);

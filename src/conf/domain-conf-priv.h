@@ -398,6 +398,22 @@ int vkDomainDefResctrlCheck(vkDomainDef *def);
 /* domain-drive-check.c: two disks, or a SCSI disk and host device, or
  * two SCSI host devices on one drive address (after the defaults). */
 int vkDomainDriveAddressCheck(vkDomainDef *def);
+/* domain-hostdev-check.c: mediated devices' source UUID, guest address
+ * bus and the one ramfb. */
+int vkDomainDefMdevCheck(vkDomainDef *def);
+/* domain-usb-check.c: a guest USB address in libvirt's form, and refused
+ * when libvirt cannot parse it; companion controllers without a master;
+ * a redirected USB device without a USB controller (run once a driver's
+ * implicit controllers are in). */
+void vkDomainUsbAddressCanonicalize(vkXmlElem *addr);
+int vkDomainUsbAddressCheck(const vkXmlElem *addr);
+int vkDomainDefUsbMasterCheck(vkDomainDef *def);
+int vkDomainDefRedirdevCheck(const vkDomainDef *def);
+/* domain-disk-check.c: a file disk's <source fdgroup=''> where the driver
+ * (any but QEMU) passes no FDs. */
+int vkDomainDiskFdgroupCheck(const vkDomainDef *def);
+/* Whether driverTypes (vkDomainDefPostParseDevices) is the QEMU driver's. */
+bool vkDomainDriverIsQemu(const char *driverTypes);
 /* libvirt's canonical form of the kept trees (cputune, numatune, NUMA
  * cells, hostdevs, character device sources).  domain-generic.c */
 void vkDomainDefGenericRules(vkDomainDef *def);

@@ -39,8 +39,8 @@ defaultVideoTypeQemu(const vkDomainDef *def)
     return "cirrus";
 }
 
-static bool
-driverIsQemu(const char *driverTypes)
+bool
+vkDomainDriverIsQemu(const char *driverTypes)
 {
     g_auto(GStrv) types = driverTypes ? g_strsplit(driverTypes, ",", 0) : NULL;
 
@@ -79,7 +79,7 @@ videoDefaults(const vkDomainDef *def, const char *driverTypes, vkDomainVideoDef 
 
     if (g_strcmp0(v->modelType, "default") == 0) {
         g_free(v->modelType);
-        v->modelType = g_strdup(driverIsQemu(driverTypes) ? defaultVideoTypeQemu(def)
+        v->modelType = g_strdup(vkDomainDriverIsQemu(driverTypes) ? defaultVideoTypeQemu(def)
                                                           : defaultVideoType(def));
     }
     t = v->modelType;
@@ -97,7 +97,7 @@ videoDefaults(const vkDomainDef *def, const char *driverTypes, vkDomainVideoDef 
     if (g_str_equal(t, "qxl"))
         setModelAttrIfMissing(v, "ram", "65536");
     /* QEMU's qxl has a VGA memory of its own, 16 MiB unless told */
-    if (g_str_equal(t, "qxl") && driverIsQemu(driverTypes))
+    if (g_str_equal(t, "qxl") && vkDomainDriverIsQemu(driverTypes))
         setModelAttrIfMissing(v, "vgamem", "16384");
     if (!v->heads)
         v->heads = 1;

@@ -362,8 +362,12 @@ usbCompanionMaster(vkDomainControllerDef *c)
     if (strcmp(c->type, "usb") != 0 || !c->model)
         return;
     for (guint i = 0; c->extra && i < c->extra->len; i++) {
-        if (strcmp(((vkXmlElem *)c->extra->pdata[i])->name, "master") == 0)
-            return;
+        if (strcmp(((vkXmlElem *)c->extra->pdata[i])->name, "master") != 0)
+            continue;
+        /* no USB, nothing to be a companion of */
+        if (strcmp(c->model, "none") == 0)
+            g_ptr_array_remove_index(c->extra, i);
+        return;
     }
     for (size_t i = 0; i < G_N_ELEMENTS(models); i++) {
         char port[4];
@@ -651,10 +655,16 @@ usb2SetHas(GPtrArray *a, int idx, const char *model)
     return false;
 }
 
+static bool
+usbCompanion(const vkDomainControllerDef *c)
+{
+    return strcmp(c->type, "usb") == 0 && vkXmlElemListFind(c->extra, "master");
+}
+
 /* libvirt keeps controllers in the order its parser inserts them: each
- * before the first one of its type with a higher index (an EHCI before
- * the companions of its index too), else after the last one of its type,
- * else at the end; one without index after the last one of its type. */
+ * before the first one of its type with a higher index (a USB controller
+ * before the companions of its index too), else after the last one of its
+ * type, else at the end; one without index after the last one of its type. */
 static void
 sortControllers(GPtrArray *a)
 {
@@ -677,9 +687,8 @@ sortControllers(GPtrArray *a)
                 at = k + 1;
                 break;
             }
-            if (o->idx > c->idx ||
-                (o->idx == c->idx && g_strcmp0(c->model, "ich9-ehci1") == 0 && usb2Set(o)))
-                at = k;     /* and an EHCI goes before its companions */
+            if (o->idx > c->idx || (o->idx == c->idx && !usbCompanion(c) && usbCompanion(o)))
+                at = k;
             else if (at < 0)
                 at = k + 1;
         }

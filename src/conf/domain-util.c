@@ -525,7 +525,7 @@ vkDomainDefCopy(const vkDomainDef *def)
 
     if (!(xml = vkDomainDefFormat(def, VIR_DOMAIN_XML_SECURE)))
         return NULL;
-    if (!(copy = vkDomainDefParseString(xml, NULL, 0)))
+    if (!(copy = vkDomainDefParseString(xml, NULL, VK_DOMAIN_PARSE_COPY)))
         return NULL;
     copy->id = def->id;
     return copy;

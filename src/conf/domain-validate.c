@@ -56,13 +56,9 @@ checkUsbDisabled(vkDomainDef *def)
                           "Can't add USB hub: USB is disabled for this domain");
             return -1;
         }
-        if (strcmp(e->name, "redirdev") == 0 &&
-            g_strcmp0(vkXmlElemGetAttr(e, "bus") ?: "usb", "usb") == 0) {
-            vkReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
-                          "cannot add redirected USB device: USB is disabled for this domain");
-            return -1;
-        }
     }
+    /* redirected USB devices: vkDomainDefRedirdevCheck, once a driver's
+     * implicit controllers are in */
     return 0;
 }
 
@@ -308,7 +304,8 @@ vkDomainDefValidateMore(vkDomainDef *def)
     if (checkUsbDisabled(def) < 0 || checkDevices(def) < 0 || checkBootMenu(def->priv) < 0 ||
         checkNumatune(def->priv) < 0 || checkFirmware(def) < 0 ||
         vkDomainDefEnumCheck(def) < 0 || vkDomainDefNumaCheck(def) < 0 ||
-        vkDomainDefResctrlCheck(def) < 0)
+        vkDomainDefResctrlCheck(def) < 0 || vkDomainDefUsbMasterCheck(def) < 0 ||
+        vkDomainDefMdevCheck(def) < 0)
         return -1;
     return 0;
 }

@@ -212,7 +212,8 @@ typedef struct {
     char *loadparm;
     GPtrArray *attrs;          /* attributes kept as written: the interface's
                                 * own (managed, ...), "mac:type", "mac:check",
-                                * "target:managed": name, value */
+                                * "source:portgroup", "target:managed": name,
+                                * value */
     GPtrArray *extra;
     vkXmlElem *address;
 } vkDomainNetDef;
@@ -357,6 +358,9 @@ void vkDomainDiskInsert(GPtrArray *disks, vkDomainDiskDef *d);
 int vkDomainDeviceParseNode(xmlNodePtr node, const char *virtType,
                             const char *osType, unsigned int flags,
                             vkDomainDeviceDef *dev);
+/* An alias the driver gave a running device; the user's own ("ua-")
+ * belong to the definition.  domain-parse-devices.c */
+bool vkDomainIsLiveAlias(xmlNodePtr n);
 /* <graphics> and <video> (domain-parse-display.c): 0, or -1 with an
  * error reported. */
 int vkDomainGraphicsParse(xmlNodePtr node, unsigned int flags, vkDomainGraphicsDef *g);

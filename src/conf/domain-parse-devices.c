@@ -81,10 +81,8 @@ keepRest(xmlNodePtr n, const char *const *skip, const char *skipChild)
     return g_steal_pointer(&e);
 }
 
-/* An alias the driver gave a running device; the user's own ("ua-")
- * belong to the definition. */
-static bool
-isLiveAlias(xmlNodePtr n)
+bool
+vkDomainIsLiveAlias(xmlNodePtr n)
 {
     const char *name;
 
@@ -201,7 +199,7 @@ parseDisk(xmlNodePtr node, vkDomainDiskDef *d, unsigned int flags)
             d->address = vkXmlElemFromNode(n);
         } else if (NAME_IS(n, "mirror") && (flags & VK_DOMAIN_PARSE_INACTIVE)) {
             continue;   /* a block job's state: not part of a definition */
-        } else if (!isLiveAlias(n)) {
+        } else if (!vkDomainIsLiveAlias(n)) {
             vkXmlKeep(&d->extra, n);
         }
     }
@@ -273,6 +271,12 @@ parseNet(xmlNodePtr node, vkDomainNetDef *net)
             switch ((vkDomainNetType)net->type) {
             case VK_DOMAIN_NET_TYPE_NETWORK:
                 vkXmlSetAttr(&net->source, n, "network");
+                if (vkXmlAttr(n, "portgroup")) {
+                    if (!net->attrs)
+                        net->attrs = g_ptr_array_new_with_free_func(g_free);
+                    g_ptr_array_add(net->attrs, g_strdup("source:portgroup"));
+                    g_ptr_array_add(net->attrs, g_strdup(vkXmlAttr(n, "portgroup")));
+                }
                 vkXmlSetAttr(&net->portid, n, "portid");
                 vkXmlSetAttr(&net->liveBridge, n, "bridge");
                 break;
@@ -300,7 +304,7 @@ parseNet(xmlNodePtr node, vkDomainNetDef *net)
         } else if (NAME_IS(n, "address")) {
             vkXmlElemFree(net->address);
             net->address = vkXmlElemFromNode(n);
-        } else if (!isLiveAlias(n)) {
+        } else if (!vkDomainIsLiveAlias(n)) {
             vkXmlKeep(&net->extra, n);
         }
     }
@@ -424,7 +428,7 @@ parseController(xmlNodePtr node, vkDomainControllerDef *c)
         if (NAME_IS(n, "address")) {
             vkXmlElemFree(c->address);
             c->address = vkXmlElemFromNode(n);
-        } else if (!isLiveAlias(n)) {
+        } else if (!vkDomainIsLiveAlias(n)) {
             vkXmlKeep(&c->extra, n);
         }
     }
@@ -459,7 +463,7 @@ parseFS(xmlNodePtr node, vkDomainFSDef *fs)
         } else if (NAME_IS(n, "address")) {
             vkXmlElemFree(fs->address);
             fs->address = vkXmlElemFromNode(n);
-        } else if (!isLiveAlias(n)) {
+        } else if (!vkDomainIsLiveAlias(n)) {
             vkXmlKeep(&fs->extra, n);
         }
     }
@@ -502,7 +506,7 @@ parseInput(xmlNodePtr node, const char *osType, vkDomainInputDef *in)
         if (NAME_IS(n, "address")) {
             vkXmlElemFree(in->address);
             in->address = vkXmlElemFromNode(n);
-        } else if (!isLiveAlias(n)) {
+        } else if (!vkDomainIsLiveAlias(n)) {
             vkXmlKeep(&in->extra, n);
         }
     }
@@ -800,9 +804,13 @@ vkDomainDefPostParseDevices(vkDomainDef *def, const char *driverTypes)
     vkDomainDefAddDefaults(def, driverTypes);
     if ((a = def->priv->devs[VK_DOMAIN_DEVICE_VIDEO]) && a->len) {
         bool havePrimary = false;
-        for (i = 0; i < a->len; i++)
-            havePrimary |= ((vkDomainVideoDef *)a->pdata[i])->primary;
-        if (!havePrimary)
+        for (i = 0; i < a->len; i++) {
+            vkDomainVideoDef *v = a->pdata[i];
+            /* 'none' is the only video device, and no display at all */
+            v->primary &= g_strcmp0(v->modelType, "none") != 0;
+            havePrimary |= v->primary;
+        }
+        if (!havePrimary && g_strcmp0(((vkDomainVideoDef *)a->pdata[0])->modelType, "none") != 0)
             ((vkDomainVideoDef *)a->pdata[0])->primary = true;
     }
     return 0;

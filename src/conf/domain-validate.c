@@ -156,6 +156,7 @@ checkDevices(vkDomainDef *def)
 {
     vkDomainDefPriv *p = def->priv;
     GPtrArray *a;
+    guint nvram = 0;
 
     for (guint i = 0; (a = p->devs[VK_DOMAIN_DEVICE_CONTROLLER]) && i < a->len; i++) {
         if (checkPciController(a->pdata[i]) < 0)
@@ -168,6 +169,11 @@ checkDevices(vkDomainDef *def)
     for (guint i = 0; (a = p->devs[VK_DOMAIN_DEVICE_OTHER]) && i < a->len; i++) {
         if (checkOther(a->pdata[i]) < 0)
             return -1;
+        /* the guest has one NVRAM (pSeries' firmware store) or none */
+        if (strcmp(((vkXmlElem *)a->pdata[i])->name, "nvram") == 0 && ++nvram > 1) {
+            vkReportError(VIR_ERR_INTERNAL_ERROR, "%s", "only a single nvram device is supported");
+            return -1;
+        }
     }
     return checkVideos(def);
 }

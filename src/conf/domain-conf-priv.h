@@ -46,6 +46,9 @@ void vkXmlElemSortChildren(vkXmlElem *e, const char *const *order);
 /* Rewrites a kept <address> in libvirt's canonical form (numbers in the
  * type's notation, implied coordinates filled, libvirt's attribute order). */
 void vkDomainAddressCanonicalize(vkXmlElem *addr);
+/* A ccw address is all of cssid, ssid and devno or none, each in range:
+ * 0, or -1 with libvirt's error. */
+int vkDomainCcwAddressCheck(const vkXmlElem *addr);
 
 /* Reading the parsed tree without XPath (the parser's hot path). */
 /* The value of attribute name, straight from the tree (no copy): with no

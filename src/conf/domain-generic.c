@@ -598,7 +598,8 @@ checkAddresses(vkDomainDef *def)
             case VK_DOMAIN_DEVICE_LAST:
                 break;
             }
-            if (checkPCIAddress(addr) < 0 || vkDomainUsbAddressCheck(addr) < 0)
+            if (checkPCIAddress(addr) < 0 || vkDomainUsbAddressCheck(addr) < 0 ||
+                vkDomainCcwAddressCheck(addr) < 0)
                 return -1;
         }
     }

@@ -416,6 +416,10 @@ void vkDomainUsbAddressCanonicalize(vkXmlElem *addr);
 int vkDomainUsbAddressCheck(const vkXmlElem *addr);
 int vkDomainDefUsbMasterCheck(vkDomainDef *def);
 int vkDomainDefRedirdevCheck(const vkDomainDef *def);
+/* An ICH9 UHCI's implied <master>; none on a model='none' controller. */
+void vkDomainUsbCompanionMaster(vkDomainControllerDef *c);
+/* A USB controller with a <master>: a companion of another. */
+bool vkDomainUsbIsCompanion(const vkDomainControllerDef *c);
 /* domain-disk-check.c: a file disk's <source fdgroup=''> where the driver
  * (any but QEMU) passes no FDs. */
 int vkDomainDiskFdgroupCheck(const vkDomainDef *def);

@@ -206,29 +206,37 @@ ensureController(vkDomainDef *def, const char *type, int idx)
     g_ptr_array_add(ctrls, c);
 }
 
+/* Every disk on a drive bus gets its address; then each bus, in
+ * libvirt's order, gets every controller up to the highest its disks
+ * name. */
 static void
 diskAddresses(vkDomainDef *def)
 {
+    static const char *const buses[] = { "scsi", "fdc", "ide", "sata" };
     GPtrArray *disks = def->priv->devs[VK_DOMAIN_DEVICE_DISK];
 
     for (guint i = 0; disks && i < disks->len; i++) {
         vkDomainDiskDef *d = disks->pdata[i];
-        const char *ctrl;
         int c[4];
         int idx;
 
-        if (!d->bus)
-            continue;
-        if (!d->address) {
-            if ((idx = diskIndex(d->dst)) < 0 || !driveCoordinates(d->bus, idx, c))
-                continue;
+        if (d->bus && !d->address && (idx = diskIndex(d->dst)) >= 0 &&
+            driveCoordinates(d->bus, idx, c))
             d->address = driveAddress(c);
+    }
+    for (size_t b = 0; b < G_N_ELEMENTS(buses); b++) {
+        int max = -1;
+
+        for (guint i = 0; disks && i < disks->len; i++) {
+            vkDomainDiskDef *d = disks->pdata[i];
+            const char *ctrl = vkXmlElemGetAttr(d->address, "controller");
+
+            if (g_strcmp0(d->bus, buses[b]) == 0 &&
+                g_strcmp0(vkXmlElemGetAttr(d->address, "type"), "drive") == 0)
+                max = MAX(max, ctrl ? atoi(ctrl) : 0);
         }
-        if (g_strcmp0(vkXmlElemGetAttr(d->address, "type"), "drive") != 0)
-            continue;
-        ctrl = vkXmlElemGetAttr(d->address, "controller");
-        ensureController(def, g_str_equal(d->bus, "sata") ? "sata" : d->bus,
-                         ctrl ? atoi(ctrl) : 0);
+        for (int k = 0; k <= max; k++)
+            ensureController(def, buses[b], k);
     }
 }
 

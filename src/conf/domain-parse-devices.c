@@ -98,6 +98,7 @@ parseDisk(xmlNodePtr node, vkDomainDiskDef *d, unsigned int flags)
     const char *type = vkXmlAttr(node, "type");
     const char *device = vkXmlAttr(node, "device");
     xmlNodePtr n;
+    bool haveSource = false;
 
     d->type = type ? vkDomainEnumFromString(vkDomainDiskTypeTable,
                                             VK_DOMAIN_DISK_TYPE_LAST, type)
@@ -131,6 +132,7 @@ parseDisk(xmlNodePtr node, vkDomainDiskDef *d, unsigned int flags)
             };
             xmlNodePtr h;
 
+            haveSource = true;
             vkXmlElemFree(d->srcRest);
             d->srcRest = keepRest(n, srcMain, "host");
             switch ((vkDomainDiskType)d->type) {
@@ -203,6 +205,11 @@ parseDisk(xmlNodePtr node, vkDomainDiskDef *d, unsigned int flags)
             vkXmlKeep(&d->extra, n);
         }
     }
+    /* removable media may be absent: an empty drive is a file disk
+     * whatever type it was given */
+    if (!haveSource && (d->device == VK_DOMAIN_DISK_DEVICE_CDROM ||
+                        d->device == VK_DOMAIN_DISK_DEVICE_FLOPPY))
+        d->type = VK_DOMAIN_DISK_TYPE_FILE;
     /* a network disk is nothing without its protocol, <source> or not:
      * accepting it would format a document that no longer parses */
     if (d->type == VK_DOMAIN_DISK_TYPE_NETWORK && !d->srcProtocol) {
@@ -355,39 +362,6 @@ parseChr(xmlNodePtr node, int kind, vkDomainChrDef *chr)
     return 0;
 }
 
-/* An ICH9 UHCI companion serves two ports of its EHCI: uhci1 from port 0,
- * uhci2 from 2, uhci3 from 4, unless <master> says otherwise. */
-static void
-usbCompanionMaster(vkDomainControllerDef *c)
-{
-    static const char *const models[] = { "ich9-uhci1", "ich9-uhci2", "ich9-uhci3" };
-    vkXmlElem *m;
-
-    if (strcmp(c->type, "usb") != 0 || !c->model)
-        return;
-    for (guint i = 0; c->extra && i < c->extra->len; i++) {
-        if (strcmp(((vkXmlElem *)c->extra->pdata[i])->name, "master") != 0)
-            continue;
-        /* no USB, nothing to be a companion of */
-        if (strcmp(c->model, "none") == 0)
-            g_ptr_array_remove_index(c->extra, i);
-        return;
-    }
-    for (size_t i = 0; i < G_N_ELEMENTS(models); i++) {
-        char port[4];
-
-        if (strcmp(c->model, models[i]) != 0)
-            continue;
-        m = g_new0(vkXmlElem, 1);
-        m->name = g_strdup("master");
-        g_snprintf(port, sizeof(port), "%zu", i * 2);
-        vkXmlElemSetAttr(m, "startport", port);
-        if (!c->extra)
-            c->extra = g_ptr_array_new_with_free_func((GDestroyNotify)vkXmlElemFree);
-        g_ptr_array_add(c->extra, m);
-    }
-}
-
 static int
 parseController(xmlNodePtr node, vkDomainControllerDef *c)
 {
@@ -432,7 +406,7 @@ parseController(xmlNodePtr node, vkDomainControllerDef *c)
             vkXmlKeep(&c->extra, n);
         }
     }
-    usbCompanionMaster(c);
+    vkDomainUsbCompanionMaster(c);
     return 0;
 }
 
@@ -659,12 +633,6 @@ usb2SetHas(GPtrArray *a, int idx, const char *model)
     return false;
 }
 
-static bool
-usbCompanion(const vkDomainControllerDef *c)
-{
-    return strcmp(c->type, "usb") == 0 && vkXmlElemListFind(c->extra, "master");
-}
-
 /* libvirt keeps controllers in the order its parser inserts them: each
  * before the first one of its type with a higher index (a USB controller
  * before the companions of its index too), else after the last one of its
@@ -691,7 +659,7 @@ sortControllers(GPtrArray *a)
                 at = k + 1;
                 break;
             }
-            if (o->idx > c->idx || (o->idx == c->idx && !usbCompanion(c) && usbCompanion(o)))
+            if (o->idx > c->idx || (o->idx == c->idx && !vkDomainUsbIsCompanion(c) && vkDomainUsbIsCompanion(o)))
                 at = k;
             else if (at < 0)
                 at = k + 1;

@@ -2,8 +2,9 @@
 /*
  * USB rules libvirt applies to any definition: a guest USB address is a
  * bus number and a port path of at most four hops (a device behind up to
- * three hubs), a USB bus needs one controller that is not a companion,
- * and a redirected USB device needs a USB controller at all.
+ * three hubs), a USB bus needs one controller that is not a companion
+ * (an ICH9 UHCI is one even unsaid), and a redirected USB device needs a
+ * USB controller at all.
  *
  * The address is kept as a tree (domain-address.c), so it is parsed here
  * twice: once to write it in libvirt's form (the path cut at its first
@@ -105,10 +106,43 @@ vkDomainUsbAddressCheck(const vkXmlElem *addr)
     return 0;
 }
 
-static bool
-hasMaster(const vkDomainControllerDef *c)
+/* An ICH9 UHCI companion serves two ports of its EHCI: uhci1 from port 0,
+ * uhci2 from 2, uhci3 from 4, unless <master> says otherwise. */
+void
+vkDomainUsbCompanionMaster(vkDomainControllerDef *c)
 {
-    return vkXmlElemListFind(c->extra, "master") != NULL;
+    static const char *const models[] = { "ich9-uhci1", "ich9-uhci2", "ich9-uhci3" };
+    vkXmlElem *m;
+
+    if (strcmp(c->type, "usb") != 0 || !c->model)
+        return;
+    for (guint i = 0; c->extra && i < c->extra->len; i++) {
+        if (strcmp(((vkXmlElem *)c->extra->pdata[i])->name, "master") != 0)
+            continue;
+        /* no USB, nothing to be a companion of */
+        if (strcmp(c->model, "none") == 0)
+            g_ptr_array_remove_index(c->extra, i);
+        return;
+    }
+    for (size_t i = 0; i < G_N_ELEMENTS(models); i++) {
+        char port[4];
+
+        if (strcmp(c->model, models[i]) != 0)
+            continue;
+        m = g_new0(vkXmlElem, 1);
+        m->name = g_strdup("master");
+        g_snprintf(port, sizeof(port), "%zu", i * 2);
+        vkXmlElemSetAttr(m, "startport", port);
+        if (!c->extra)
+            c->extra = g_ptr_array_new_with_free_func((GDestroyNotify)vkXmlElemFree);
+        g_ptr_array_add(c->extra, m);
+    }
+}
+
+bool
+vkDomainUsbIsCompanion(const vkDomainControllerDef *c)
+{
+    return strcmp(c->type, "usb") == 0 && vkXmlElemListFind(c->extra, "master");
 }
 
 /* Companions (<master>, implied for ICH9 UHCIs) hang off a controller
@@ -124,7 +158,7 @@ vkDomainDefUsbMasterCheck(vkDomainDef *def)
 
         if (strcmp(c->type, "usb") != 0 || g_strcmp0(c->model, "none") == 0)
             continue;
-        if (!hasMaster(c))
+        if (!vkDomainUsbIsCompanion(c))
             return 0;
         any = true;
     }

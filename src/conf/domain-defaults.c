@@ -430,10 +430,12 @@ vkDomainChrConsoleCompat(vkDomainDef *def, vkDomainChrDef *firstSerial, int ncon
         vkXmlElemFree(con->target);
         con->target = chrTarget("serial", "0");
     } else if (hvm && firstSerial && con) {
-        /* a serial console is written as the serial port it stands for */
-        const char *port = vkXmlElemGetAttr(firstSerial->target, "port");
-        if (port)
-            vkXmlElemSetAttr(con->target, "port", port);
+        /* a serial console is the serial port it stands for: libvirt
+         * writes that port's backend, address and number on it */
+        vkDomainChrDef *same = chrCopyAs(firstSerial, VK_DOMAIN_CHR_CONSOLE);
+        same->target = chrTarget("serial", vkXmlElemGetAttr(firstSerial->target, "port") ?: "0");
+        g_ptr_array_insert(chrs, (gint)at, same);
+        g_ptr_array_remove_index(chrs, at + 1);
     }
     (void)nconsole;
     numberConsoles(chrs);

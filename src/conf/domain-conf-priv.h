@@ -405,6 +405,9 @@ int vkDomainDefResctrlCheck(vkDomainDef *def);
 /* domain-drive-check.c: two disks, or a SCSI disk and host device, or
  * two SCSI host devices on one drive address (after the defaults). */
 int vkDomainDriveAddressCheck(vkDomainDef *def);
+/* A SCSI host device without an address takes the first free unit, and
+ * the SCSI controllers the addresses name are added (generic defaults). */
+void vkDomainScsiHostdevAddresses(vkDomainDef *def);
 /* domain-hostdev-check.c: mediated devices' source UUID, guest address
  * bus and the one ramfb. */
 int vkDomainDefMdevCheck(vkDomainDef *def);

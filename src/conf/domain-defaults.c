@@ -309,6 +309,7 @@ vkDomainDefAddDefaults(vkDomainDef *def, const char *driverTypes)
     }
     diskAddresses(def);
     virtioSerialControllers(def);
+    vkDomainScsiHostdevAddresses(def);
     smartcardControllers(def);
     vkDomainDefGenericRules(def);
     vkDomainDefCanonicalRules(def);

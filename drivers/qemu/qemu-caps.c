@@ -416,7 +416,10 @@ vkQemuParseDefFlags(vkQemuState *st, const char *xml, unsigned int parseFlags)
     }
     if (!def->emulator)
         def->emulator = g_strdup(c->emulator);
-    if (vkQemuPostParse(def) < 0 || vkQemuDefineFirmware(st, def) < 0)
+    /* libvirt checks redirected USB devices once its implicit USB
+     * controller is in */
+    if (vkQemuPostParse(def) < 0 || vkDomainDefRedirdevCheck(def) < 0 ||
+        vkQemuDefineFirmware(st, def) < 0)
         return NULL;
     if (vkQemuCapsCheckDef(st, def) < 0 || vkQemuValidateDef(def) < 0)
         return NULL;

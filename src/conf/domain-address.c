@@ -16,6 +16,9 @@
 
 #include "conf/domain-conf-priv.h"
 
+#define VIR_FROM_THIS VIR_FROM_DOMAIN
+#include "util/error.h"
+
 typedef struct {
     const char *name;
     const char *format;     /* NULL: decimal, kept only when present */
@@ -117,6 +120,59 @@ zpciCanonicalize(vkXmlElem *addr)
     }
 }
 
+static const char *const ccwFields[] = { "cssid", "ssid", "devno" };
+
+/* A channel-subsystem address is all three numbers or none; none is
+ * the address 0.0.0000, which libvirt writes out. */
+static void
+ccwNoneIsZero(vkXmlElem *addr)
+{
+    for (size_t i = 0; i < G_N_ELEMENTS(ccwFields); i++) {
+        if (vkXmlElemGetAttr(addr, ccwFields[i]))
+            return;
+    }
+    for (size_t i = 0; i < G_N_ELEMENTS(ccwFields); i++)
+        vkXmlElemSetAttr(addr, ccwFields[i], "0");
+}
+
+int
+vkDomainCcwAddressCheck(const vkXmlElem *addr)
+{
+    unsigned long long v[G_N_ELEMENTS(ccwFields)];
+    static const unsigned long long max[] = { 0xfe, 3, 0xffff };
+    guint given = 0;
+
+    if (g_strcmp0(vkXmlElemGetAttr(addr, "type"), "ccw") != 0)
+        return 0;
+    for (size_t i = 0; i < G_N_ELEMENTS(ccwFields); i++) {
+        const char *s = vkXmlElemGetAttr(addr, ccwFields[i]);
+
+        if (!s)
+            continue;
+        given++;
+        if (!parseNumber(s, &v[i]) || v[i] > G_MAXUINT) {
+            vkReportErrorFull(VIR_FROM_XML, VIR_ERR_XML_ERROR, __FILE__, __func__, __LINE__,
+                              "Invalid value for attribute '%s' in element 'address': '%s'. "
+                              "Expected non-negative integer value", ccwFields[i], s);
+            return -1;
+        }
+    }
+    if (given != G_N_ELEMENTS(ccwFields)) {
+        vkReportErrorFull(VIR_FROM_DEVICE, VIR_ERR_INTERNAL_ERROR, __FILE__, __func__, __LINE__,
+                          "%s", "Invalid partial specification for virtio ccw address");
+        return -1;
+    }
+    for (size_t i = 0; i < G_N_ELEMENTS(ccwFields); i++) {
+        if (v[i] > max[i]) {
+            vkReportErrorFull(VIR_FROM_DEVICE, VIR_ERR_INTERNAL_ERROR, __FILE__, __func__,
+                              __LINE__, "Invalid specification for virtio ccw address: "
+                              "cssid='0x%llx' ssid='0x%llx' devno='0x%04llx'", v[0], v[1], v[2]);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 void
 vkDomainAddressCanonicalize(vkXmlElem *addr)
 {
@@ -124,8 +180,14 @@ vkDomainAddressCanonicalize(vkXmlElem *addr)
     g_autoptr(GPtrArray) attrs = NULL;
     const char *type;
 
+    if (g_strcmp0(vkXmlElemGetAttr(addr, "type"), "usb") == 0) {
+        vkDomainUsbAddressCanonicalize(addr);
+        return;
+    }
     if (!layout || !addr->attrs)
         return;
+    if (strcmp(layout->type, "ccw") == 0)
+        ccwNoneIsZero(addr);
     zpciCanonicalize(addr);
     /* every value must be a number, or the address is left alone */
     for (const addrField *f = layout->fields; f->name; f++) {

@@ -167,6 +167,9 @@ diskRules(vkDomainDiskDef *d)
 {
     g_autofree char *name = iscsiName(d->srcProtocol, d->src);
 
+    /* only a file is ever opened by the client and passed in */
+    if (d->type != VK_DOMAIN_DISK_TYPE_FILE)
+        vkXmlElemRemoveAttr(d->srcRest, "fdgroup");
     if (name) {
         g_free(d->src);
         d->src = g_steal_pointer(&name);
@@ -406,11 +409,73 @@ featureRules(GPtrArray *features)
     }
 }
 
+static vkXmlElem *
+firmwareFeature(const vkXmlElem *fw, const char *name)
+{
+    for (guint i = 0; fw->children && i < fw->children->len; i++) {
+        vkXmlElem *f = fw->children->pdata[i];
+        if (g_strcmp0(vkXmlElemGetAttr(f, "name"), name) == 0)
+            return f;
+    }
+    return NULL;
+}
+
+/* <os><firmware> says what autoselection looks for: without it (no
+ * firmware='') or with no feature it says nothing.  Enrolled keys are
+ * of use with Secure Boot only, so they imply it; the features are
+ * written in libvirt's order. */
+static void
+firmwareRules(vkDomainDefPriv *p)
+{
+    static const char *const order[] = { "enrolled-keys", "secure-boot" };
+    vkXmlElem *fw = vkXmlElemListFind(p->osExtra, "firmware");
+    g_autoptr(GPtrArray) sorted = NULL;
+    vkXmlElem *f;
+
+    if (!fw)
+        return;
+    if (!p->osFirmware || !fw->children || !fw->children->len) {
+        dropChildren(p->osExtra, "firmware");
+        return;
+    }
+    if ((f = firmwareFeature(fw, "enrolled-keys")) &&
+        g_strcmp0(vkXmlElemGetAttr(f, "enabled"), "yes") == 0 &&
+        !firmwareFeature(fw, "secure-boot")) {
+        f = g_new0(vkXmlElem, 1);
+        f->name = g_strdup("feature");
+        vkXmlElemSetAttr(f, "enabled", "yes");
+        vkXmlElemSetAttr(f, "name", "secure-boot");
+        g_ptr_array_add(fw->children, f);
+    }
+    sorted = g_ptr_array_new_with_free_func((GDestroyNotify)vkXmlElemFree);
+    for (size_t k = 0; k < G_N_ELEMENTS(order); k++) {
+        guint at;
+        if ((f = firmwareFeature(fw, order[k])) && g_ptr_array_find(fw->children, f, &at))
+            g_ptr_array_add(sorted, g_ptr_array_steal_index(fw->children, at));
+    }
+    while (fw->children->len)
+        g_ptr_array_add(sorted, g_ptr_array_steal_index(fw->children, 0));
+    g_ptr_array_unref(fw->children);
+    fw->children = g_steal_pointer(&sorted);
+    for (guint i = 0; i < fw->children->len; i++) {
+        vkXmlElem *e = fw->children->pdata[i];
+        g_autofree char *enabled = g_strdup(vkXmlElemGetAttr(e, "enabled"));
+        g_autofree char *name = g_strdup(vkXmlElemGetAttr(e, "name"));
+
+        if (!enabled || !name)
+            continue;
+        g_ptr_array_set_size(e->attrs, 0);
+        vkXmlElemSetAttr(e, "enabled", enabled);
+        vkXmlElemSetAttr(e, "name", name);
+    }
+}
+
 void
 vkDomainDefCanonicalRules(vkDomainDef *def)
 {
     vkDomainDefPriv *p = def->priv;
     featureRules(p->features);
+    firmwareRules(p);
     consolesAsSerials(def);
     numaDistances(p->cpu);
     /* a boot menu that is off has no timeout */
@@ -495,6 +560,10 @@ vkDomainDeviceDropLive(vkDomainDeviceDef *dev)
             if (!(s->children && s->children->len) && !vkXmlElemGetAttr(s, "relabel"))
                 g_ptr_array_remove_index(d->srcRest->children, i);
         }
+    } else if (dev->type == VK_DOMAIN_DEVICE_NET) {
+        /* the network port and its bridge exist while the guest runs */
+        g_clear_pointer(&dev->data.net->portid, g_free);
+        g_clear_pointer(&dev->data.net->liveBridge, g_free);
     } else if (dev->type == VK_DOMAIN_DEVICE_CHR) {
         /* whether the guest agent is connected */
         vkXmlElemRemoveAttr(dev->data.chr->target, "state");

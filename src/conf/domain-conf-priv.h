@@ -46,6 +46,9 @@ void vkXmlElemSortChildren(vkXmlElem *e, const char *const *order);
 /* Rewrites a kept <address> in libvirt's canonical form (numbers in the
  * type's notation, implied coordinates filled, libvirt's attribute order). */
 void vkDomainAddressCanonicalize(vkXmlElem *addr);
+/* A ccw address is all of cssid, ssid and devno or none, each in range:
+ * 0, or -1 with libvirt's error. */
+int vkDomainCcwAddressCheck(const vkXmlElem *addr);
 
 /* Reading the parsed tree without XPath (the parser's hot path). */
 /* The value of attribute name, straight from the tree (no copy): with no
@@ -212,7 +215,8 @@ typedef struct {
     char *loadparm;
     GPtrArray *attrs;          /* attributes kept as written: the interface's
                                 * own (managed, ...), "mac:type", "mac:check",
-                                * "target:managed": name, value */
+                                * "source:portgroup", "target:managed": name,
+                                * value */
     GPtrArray *extra;
     vkXmlElem *address;
 } vkDomainNetDef;
@@ -357,6 +361,9 @@ void vkDomainDiskInsert(GPtrArray *disks, vkDomainDiskDef *d);
 int vkDomainDeviceParseNode(xmlNodePtr node, const char *virtType,
                             const char *osType, unsigned int flags,
                             vkDomainDeviceDef *dev);
+/* An alias the driver gave a running device; the user's own ("ua-")
+ * belong to the definition.  domain-parse-devices.c */
+bool vkDomainIsLiveAlias(xmlNodePtr n);
 /* <graphics> and <video> (domain-parse-display.c): 0, or -1 with an
  * error reported. */
 int vkDomainGraphicsParse(xmlNodePtr node, unsigned int flags, vkDomainGraphicsDef *g);
@@ -398,6 +405,29 @@ int vkDomainDefResctrlCheck(vkDomainDef *def);
 /* domain-drive-check.c: two disks, or a SCSI disk and host device, or
  * two SCSI host devices on one drive address (after the defaults). */
 int vkDomainDriveAddressCheck(vkDomainDef *def);
+/* A SCSI host device without an address takes the first free unit, and
+ * the SCSI controllers the addresses name are added (generic defaults). */
+void vkDomainScsiHostdevAddresses(vkDomainDef *def);
+/* domain-hostdev-check.c: mediated devices' source UUID, guest address
+ * bus and the one ramfb. */
+int vkDomainDefMdevCheck(vkDomainDef *def);
+/* domain-usb-check.c: a guest USB address in libvirt's form, and refused
+ * when libvirt cannot parse it; companion controllers without a master;
+ * a redirected USB device without a USB controller (run once a driver's
+ * implicit controllers are in). */
+void vkDomainUsbAddressCanonicalize(vkXmlElem *addr);
+int vkDomainUsbAddressCheck(const vkXmlElem *addr);
+int vkDomainDefUsbMasterCheck(vkDomainDef *def);
+int vkDomainDefRedirdevCheck(const vkDomainDef *def);
+/* An ICH9 UHCI's implied <master>; none on a model='none' controller. */
+void vkDomainUsbCompanionMaster(vkDomainControllerDef *c);
+/* A USB controller with a <master>: a companion of another. */
+bool vkDomainUsbIsCompanion(const vkDomainControllerDef *c);
+/* domain-disk-check.c: a file disk's <source fdgroup=''> where the driver
+ * (any but QEMU) passes no FDs. */
+int vkDomainDiskFdgroupCheck(const vkDomainDef *def);
+/* Whether driverTypes (vkDomainDefPostParseDevices) is the QEMU driver's. */
+bool vkDomainDriverIsQemu(const char *driverTypes);
 /* libvirt's canonical form of the kept trees (cputune, numatune, NUMA
  * cells, hostdevs, character device sources).  domain-generic.c */
 void vkDomainDefGenericRules(vkDomainDef *def);

@@ -38,6 +38,9 @@ typedef enum {
     VK_DOMAIN_PARSE_VALIDATE = 1 << 1,  /* also check against domain.rng */
     VK_DOMAIN_PARSE_DISK_SOURCE = 1 << 2, /* a <disk> may lack <target>: only its
                                            * source matters (block copy's target) */
+    VK_DOMAIN_PARSE_COPY = 1 << 3,      /* a copy of a definition the driver took:
+                                         * its driver-specific checks are not
+                                         * made again (vkDomainDefCopy) */
 } vkDomainParseFlags;
 
 /* Format flags: the public virDomainXMLFlags values are accepted as is

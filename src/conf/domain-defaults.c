@@ -39,8 +39,8 @@ defaultVideoTypeQemu(const vkDomainDef *def)
     return "cirrus";
 }
 
-static bool
-driverIsQemu(const char *driverTypes)
+bool
+vkDomainDriverIsQemu(const char *driverTypes)
 {
     g_auto(GStrv) types = driverTypes ? g_strsplit(driverTypes, ",", 0) : NULL;
 
@@ -79,7 +79,7 @@ videoDefaults(const vkDomainDef *def, const char *driverTypes, vkDomainVideoDef 
 
     if (g_strcmp0(v->modelType, "default") == 0) {
         g_free(v->modelType);
-        v->modelType = g_strdup(driverIsQemu(driverTypes) ? defaultVideoTypeQemu(def)
+        v->modelType = g_strdup(vkDomainDriverIsQemu(driverTypes) ? defaultVideoTypeQemu(def)
                                                           : defaultVideoType(def));
     }
     t = v->modelType;
@@ -97,7 +97,7 @@ videoDefaults(const vkDomainDef *def, const char *driverTypes, vkDomainVideoDef 
     if (g_str_equal(t, "qxl"))
         setModelAttrIfMissing(v, "ram", "65536");
     /* QEMU's qxl has a VGA memory of its own, 16 MiB unless told */
-    if (g_str_equal(t, "qxl") && driverIsQemu(driverTypes))
+    if (g_str_equal(t, "qxl") && vkDomainDriverIsQemu(driverTypes))
         setModelAttrIfMissing(v, "vgamem", "16384");
     if (!v->heads)
         v->heads = 1;
@@ -206,29 +206,37 @@ ensureController(vkDomainDef *def, const char *type, int idx)
     g_ptr_array_add(ctrls, c);
 }
 
+/* Every disk on a drive bus gets its address; then each bus, in
+ * libvirt's order, gets every controller up to the highest its disks
+ * name. */
 static void
 diskAddresses(vkDomainDef *def)
 {
+    static const char *const buses[] = { "scsi", "fdc", "ide", "sata" };
     GPtrArray *disks = def->priv->devs[VK_DOMAIN_DEVICE_DISK];
 
     for (guint i = 0; disks && i < disks->len; i++) {
         vkDomainDiskDef *d = disks->pdata[i];
-        const char *ctrl;
         int c[4];
         int idx;
 
-        if (!d->bus)
-            continue;
-        if (!d->address) {
-            if ((idx = diskIndex(d->dst)) < 0 || !driveCoordinates(d->bus, idx, c))
-                continue;
+        if (d->bus && !d->address && (idx = diskIndex(d->dst)) >= 0 &&
+            driveCoordinates(d->bus, idx, c))
             d->address = driveAddress(c);
+    }
+    for (size_t b = 0; b < G_N_ELEMENTS(buses); b++) {
+        int max = -1;
+
+        for (guint i = 0; disks && i < disks->len; i++) {
+            vkDomainDiskDef *d = disks->pdata[i];
+            const char *ctrl = vkXmlElemGetAttr(d->address, "controller");
+
+            if (g_strcmp0(d->bus, buses[b]) == 0 &&
+                g_strcmp0(vkXmlElemGetAttr(d->address, "type"), "drive") == 0)
+                max = MAX(max, ctrl ? atoi(ctrl) : 0);
         }
-        if (g_strcmp0(vkXmlElemGetAttr(d->address, "type"), "drive") != 0)
-            continue;
-        ctrl = vkXmlElemGetAttr(d->address, "controller");
-        ensureController(def, g_str_equal(d->bus, "sata") ? "sata" : d->bus,
-                         ctrl ? atoi(ctrl) : 0);
+        for (int k = 0; k <= max; k++)
+            ensureController(def, buses[b], k);
     }
 }
 
@@ -301,6 +309,7 @@ vkDomainDefAddDefaults(vkDomainDef *def, const char *driverTypes)
     }
     diskAddresses(def);
     virtioSerialControllers(def);
+    vkDomainScsiHostdevAddresses(def);
     smartcardControllers(def);
     vkDomainDefGenericRules(def);
     vkDomainDefCanonicalRules(def);
@@ -422,10 +431,12 @@ vkDomainChrConsoleCompat(vkDomainDef *def, vkDomainChrDef *firstSerial, int ncon
         vkXmlElemFree(con->target);
         con->target = chrTarget("serial", "0");
     } else if (hvm && firstSerial && con) {
-        /* a serial console is written as the serial port it stands for */
-        const char *port = vkXmlElemGetAttr(firstSerial->target, "port");
-        if (port)
-            vkXmlElemSetAttr(con->target, "port", port);
+        /* a serial console is the serial port it stands for: libvirt
+         * writes that port's backend, address and number on it */
+        vkDomainChrDef *same = chrCopyAs(firstSerial, VK_DOMAIN_CHR_CONSOLE);
+        same->target = chrTarget("serial", vkXmlElemGetAttr(firstSerial->target, "port") ?: "0");
+        g_ptr_array_insert(chrs, (gint)at, same);
+        g_ptr_array_remove_index(chrs, at + 1);
     }
     (void)nconsole;
     numberConsoles(chrs);

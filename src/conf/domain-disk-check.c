@@ -6,6 +6,7 @@
  * but not in both, since libvirt would have to pick one silently.  The
  * secret of an <auth> must be of the kind its protocol uses, and a LUKS
  * <encryption> takes its cipher from the image, not from the domain.
+ * Only QEMU takes a disk image as an FD the client passes (fdgroup).
  */
 #include <string.h>
 
@@ -76,6 +77,23 @@ checkSeclabels(const vkXmlElem *src)
                               model);
                 return -1;
             }
+        }
+    }
+    return 0;
+}
+
+int
+vkDomainDiskFdgroupCheck(const vkDomainDef *def)
+{
+    GPtrArray *a = def->priv->devs[VK_DOMAIN_DEVICE_DISK];
+
+    for (guint i = 0; a && i < a->len; i++) {
+        const vkDomainDiskDef *d = a->pdata[i];
+
+        if (d->type == VK_DOMAIN_DISK_TYPE_FILE && vkXmlElemGetAttr(d->srcRest, "fdgroup")) {
+            vkReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                          "driver does not support FD passing for disk '%s'", d->dst);
+            return -1;
         }
     }
     return 0;

@@ -314,6 +314,7 @@ formatNet(GString *buf, const vkDomainNetDef *net)
         switch ((vkDomainNetType)net->type) {
         case VK_DOMAIN_NET_TYPE_NETWORK:
             vkConfAttr(buf, "network", net->source);
+            netAttrs(buf, net, "source:");
             vkConfAttr(buf, "portid", net->portid);
             vkConfAttr(buf, "bridge", net->liveBridge);
             break;

@@ -129,7 +129,10 @@ static void
 formatCPU(GString *buf, const vkDomainCpuDef *cpu)
 {
     guint i;
-    bool empty = !cpu->model && !cpu->vendor && !cpu->sockets &&
+    /* a host-model CPU keeps the vendor ID it shows the guest, without
+     * a model of its own */
+    bool hostVendor = !cpu->model && cpu->modelVendorId && g_strcmp0(cpu->mode, "host-model") == 0;
+    bool empty = !cpu->model && !hostVendor && !cpu->vendor && !cpu->sockets &&
                  !(cpu->features && cpu->features->len) &&
                  !(cpu->extra && cpu->extra->len);
 
@@ -152,6 +155,10 @@ formatCPU(GString *buf, const vkDomainCpuDef *cpu)
         g_string_append_c(buf, '>');
         vkConfEscape(buf, cpu->model);
         g_string_append(buf, "</model>\n");
+    } else if (hostVendor) {
+        g_string_append(buf, "    <model");
+        vkConfAttr(buf, "vendor_id", cpu->modelVendorId);
+        g_string_append(buf, "/>\n");
     }
     textElem(buf, 4, "vendor", cpu->vendor);
     if (cpu->sockets)

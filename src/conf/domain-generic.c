@@ -352,10 +352,23 @@ otherDeviceRules(vkXmlElem *dev)
         vkXmlElemChild(dev, "backend")->text = g_strdup("/dev/random");
     }
     if (strcmp(dev->name, "hostdev") == 0) {
-        /* a subsystem device is managed='no' unless told */
-        if (g_strcmp0(vkXmlElemGetAttr(dev, "mode"), "capabilities") != 0 &&
-            !vkXmlElemGetAttr(dev, "managed"))
-            vkXmlElemSetAttr(dev, "managed", "no");
+        g_autofree char *managed = g_strdup(vkXmlElemGetAttr(dev, "managed"));
+
+        /* a subsystem device is managed='no' unless told, written after
+         * its type (the model of an mdev follows) */
+        if (g_strcmp0(vkXmlElemGetAttr(dev, "mode"), "capabilities") != 0 && dev->attrs) {
+            guint at = 0;
+
+            vkXmlElemRemoveAttr(dev, "managed");
+            for (guint i = 0; i + 1 < dev->attrs->len && !at; i += 2)
+                at = strcmp(dev->attrs->pdata[i], "type") == 0 ? i + 2 : 0;
+            if (!at) {
+                vkXmlElemSetAttr(dev, "managed", managed ?: "no");
+            } else {
+                g_ptr_array_insert(dev->attrs, (gint)at, g_strdup("managed"));
+                g_ptr_array_insert(dev->attrs, (gint)at + 1, g_strdup(managed ?: "no"));
+            }
+        }
     } else if (strcmp(dev->name, "smartcard") == 0 || strcmp(dev->name, "redirdev") == 0) {
         keptChrSources(dev);
     } else if (strcmp(dev->name, "rng") == 0) {
@@ -585,7 +598,8 @@ checkAddresses(vkDomainDef *def)
             case VK_DOMAIN_DEVICE_LAST:
                 break;
             }
-            if (checkPCIAddress(addr) < 0)
+            if (checkPCIAddress(addr) < 0 || vkDomainUsbAddressCheck(addr) < 0 ||
+                vkDomainCcwAddressCheck(addr) < 0)
                 return -1;
         }
     }

@@ -81,10 +81,8 @@ keepRest(xmlNodePtr n, const char *const *skip, const char *skipChild)
     return g_steal_pointer(&e);
 }
 
-/* An alias the driver gave a running device; the user's own ("ua-")
- * belong to the definition. */
-static bool
-isLiveAlias(xmlNodePtr n)
+bool
+vkDomainIsLiveAlias(xmlNodePtr n)
 {
     const char *name;
 
@@ -100,6 +98,7 @@ parseDisk(xmlNodePtr node, vkDomainDiskDef *d, unsigned int flags)
     const char *type = vkXmlAttr(node, "type");
     const char *device = vkXmlAttr(node, "device");
     xmlNodePtr n;
+    bool haveSource = false;
 
     d->type = type ? vkDomainEnumFromString(vkDomainDiskTypeTable,
                                             VK_DOMAIN_DISK_TYPE_LAST, type)
@@ -133,6 +132,7 @@ parseDisk(xmlNodePtr node, vkDomainDiskDef *d, unsigned int flags)
             };
             xmlNodePtr h;
 
+            haveSource = true;
             vkXmlElemFree(d->srcRest);
             d->srcRest = keepRest(n, srcMain, "host");
             switch ((vkDomainDiskType)d->type) {
@@ -201,10 +201,15 @@ parseDisk(xmlNodePtr node, vkDomainDiskDef *d, unsigned int flags)
             d->address = vkXmlElemFromNode(n);
         } else if (NAME_IS(n, "mirror") && (flags & VK_DOMAIN_PARSE_INACTIVE)) {
             continue;   /* a block job's state: not part of a definition */
-        } else if (!isLiveAlias(n)) {
+        } else if (!vkDomainIsLiveAlias(n)) {
             vkXmlKeep(&d->extra, n);
         }
     }
+    /* removable media may be absent: an empty drive is a file disk
+     * whatever type it was given */
+    if (!haveSource && (d->device == VK_DOMAIN_DISK_DEVICE_CDROM ||
+                        d->device == VK_DOMAIN_DISK_DEVICE_FLOPPY))
+        d->type = VK_DOMAIN_DISK_TYPE_FILE;
     /* a network disk is nothing without its protocol, <source> or not:
      * accepting it would format a document that no longer parses */
     if (d->type == VK_DOMAIN_DISK_TYPE_NETWORK && !d->srcProtocol) {
@@ -273,6 +278,12 @@ parseNet(xmlNodePtr node, vkDomainNetDef *net)
             switch ((vkDomainNetType)net->type) {
             case VK_DOMAIN_NET_TYPE_NETWORK:
                 vkXmlSetAttr(&net->source, n, "network");
+                if (vkXmlAttr(n, "portgroup")) {
+                    if (!net->attrs)
+                        net->attrs = g_ptr_array_new_with_free_func(g_free);
+                    g_ptr_array_add(net->attrs, g_strdup("source:portgroup"));
+                    g_ptr_array_add(net->attrs, g_strdup(vkXmlAttr(n, "portgroup")));
+                }
                 vkXmlSetAttr(&net->portid, n, "portid");
                 vkXmlSetAttr(&net->liveBridge, n, "bridge");
                 break;
@@ -300,7 +311,7 @@ parseNet(xmlNodePtr node, vkDomainNetDef *net)
         } else if (NAME_IS(n, "address")) {
             vkXmlElemFree(net->address);
             net->address = vkXmlElemFromNode(n);
-        } else if (!isLiveAlias(n)) {
+        } else if (!vkDomainIsLiveAlias(n)) {
             vkXmlKeep(&net->extra, n);
         }
     }
@@ -351,35 +362,6 @@ parseChr(xmlNodePtr node, int kind, vkDomainChrDef *chr)
     return 0;
 }
 
-/* An ICH9 UHCI companion serves two ports of its EHCI: uhci1 from port 0,
- * uhci2 from 2, uhci3 from 4, unless <master> says otherwise. */
-static void
-usbCompanionMaster(vkDomainControllerDef *c)
-{
-    static const char *const models[] = { "ich9-uhci1", "ich9-uhci2", "ich9-uhci3" };
-    vkXmlElem *m;
-
-    if (strcmp(c->type, "usb") != 0 || !c->model)
-        return;
-    for (guint i = 0; c->extra && i < c->extra->len; i++) {
-        if (strcmp(((vkXmlElem *)c->extra->pdata[i])->name, "master") == 0)
-            return;
-    }
-    for (size_t i = 0; i < G_N_ELEMENTS(models); i++) {
-        char port[4];
-
-        if (strcmp(c->model, models[i]) != 0)
-            continue;
-        m = g_new0(vkXmlElem, 1);
-        m->name = g_strdup("master");
-        g_snprintf(port, sizeof(port), "%zu", i * 2);
-        vkXmlElemSetAttr(m, "startport", port);
-        if (!c->extra)
-            c->extra = g_ptr_array_new_with_free_func((GDestroyNotify)vkXmlElemFree);
-        g_ptr_array_add(c->extra, m);
-    }
-}
-
 static int
 parseController(xmlNodePtr node, vkDomainControllerDef *c)
 {
@@ -420,11 +402,11 @@ parseController(xmlNodePtr node, vkDomainControllerDef *c)
         if (NAME_IS(n, "address")) {
             vkXmlElemFree(c->address);
             c->address = vkXmlElemFromNode(n);
-        } else if (!isLiveAlias(n)) {
+        } else if (!vkDomainIsLiveAlias(n)) {
             vkXmlKeep(&c->extra, n);
         }
     }
-    usbCompanionMaster(c);
+    vkDomainUsbCompanionMaster(c);
     return 0;
 }
 
@@ -455,7 +437,7 @@ parseFS(xmlNodePtr node, vkDomainFSDef *fs)
         } else if (NAME_IS(n, "address")) {
             vkXmlElemFree(fs->address);
             fs->address = vkXmlElemFromNode(n);
-        } else if (!isLiveAlias(n)) {
+        } else if (!vkDomainIsLiveAlias(n)) {
             vkXmlKeep(&fs->extra, n);
         }
     }
@@ -498,7 +480,7 @@ parseInput(xmlNodePtr node, const char *osType, vkDomainInputDef *in)
         if (NAME_IS(n, "address")) {
             vkXmlElemFree(in->address);
             in->address = vkXmlElemFromNode(n);
-        } else if (!isLiveAlias(n)) {
+        } else if (!vkDomainIsLiveAlias(n)) {
             vkXmlKeep(&in->extra, n);
         }
     }
@@ -652,9 +634,9 @@ usb2SetHas(GPtrArray *a, int idx, const char *model)
 }
 
 /* libvirt keeps controllers in the order its parser inserts them: each
- * before the first one of its type with a higher index (an EHCI before
- * the companions of its index too), else after the last one of its type,
- * else at the end; one without index after the last one of its type. */
+ * before the first one of its type with a higher index (a USB controller
+ * before the companions of its index too), else after the last one of its
+ * type, else at the end; one without index after the last one of its type. */
 static void
 sortControllers(GPtrArray *a)
 {
@@ -677,9 +659,8 @@ sortControllers(GPtrArray *a)
                 at = k + 1;
                 break;
             }
-            if (o->idx > c->idx ||
-                (o->idx == c->idx && g_strcmp0(c->model, "ich9-ehci1") == 0 && usb2Set(o)))
-                at = k;     /* and an EHCI goes before its companions */
+            if (o->idx > c->idx || (o->idx == c->idx && !vkDomainUsbIsCompanion(c) && vkDomainUsbIsCompanion(o)))
+                at = k;
             else if (at < 0)
                 at = k + 1;
         }
@@ -791,9 +772,13 @@ vkDomainDefPostParseDevices(vkDomainDef *def, const char *driverTypes)
     vkDomainDefAddDefaults(def, driverTypes);
     if ((a = def->priv->devs[VK_DOMAIN_DEVICE_VIDEO]) && a->len) {
         bool havePrimary = false;
-        for (i = 0; i < a->len; i++)
-            havePrimary |= ((vkDomainVideoDef *)a->pdata[i])->primary;
-        if (!havePrimary)
+        for (i = 0; i < a->len; i++) {
+            vkDomainVideoDef *v = a->pdata[i];
+            /* 'none' is the only video device, and no display at all */
+            v->primary &= g_strcmp0(v->modelType, "none") != 0;
+            havePrimary |= v->primary;
+        }
+        if (!havePrimary && g_strcmp0(((vkDomainVideoDef *)a->pdata[0])->modelType, "none") != 0)
             ((vkDomainVideoDef *)a->pdata[0])->primary = true;
     }
     return 0;

@@ -304,7 +304,7 @@ vkDomainVideoParse(xmlNodePtr node, vkDomainVideoDef *v)
         } else if (NAME_IS(n, "address")) {
             vkXmlElemFree(v->address);
             v->address = vkXmlElemFromNode(n);
-        } else if (!NAME_IS(n, "alias")) {
+        } else if (!vkDomainIsLiveAlias(n)) {
             vkXmlKeep(&v->extra, n);
         }
     }

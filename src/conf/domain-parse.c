@@ -743,6 +743,12 @@ vkDomainDefParseNode(vkXmlNodePtr root, const char *virtType,
     }
     if (vkDomainDefPostParseDevices(def, virtType) < 0 || vkDomainDriveAddressCheck(def) < 0)
         return NULL;
+    /* The QEMU driver adds its implicit USB controller after this and
+     * checks redirected devices then; it alone takes FDs for disks.  A
+     * copy was checked by its driver, which may have been QEMU. */
+    if (!(flags & VK_DOMAIN_PARSE_COPY) && !vkDomainDriverIsQemu(virtType) &&
+        (vkDomainDefRedirdevCheck(def) < 0 || vkDomainDiskFdgroupCheck(def) < 0))
+        return NULL;
     return g_steal_pointer(&def);
 }
 

@@ -49,7 +49,7 @@ const char *const vkDomainOtherDeviceTable[] = {
     "disk", "controller", "lease", "filesystem", "interface", "smartcard",
     "serial", "parallel", "console", "channel", "input", "tpm", "graphics",
     "sound", "audio", "video", "hostdev", "redirdev", "redirfilter", "hub",
-    "watchdog", "memballoon", "rng", "panic", "shmem", "memory", "iommu",
+    "watchdog", "memballoon", "rng", "nvram", "panic", "shmem", "memory", "iommu",
     "vsock", NULL,
 };
 /* Top-level elements kept verbatim; formatted where libvirt puts them
@@ -525,7 +525,7 @@ vkDomainDefCopy(const vkDomainDef *def)
 
     if (!(xml = vkDomainDefFormat(def, VIR_DOMAIN_XML_SECURE)))
         return NULL;
-    if (!(copy = vkDomainDefParseString(xml, NULL, 0)))
+    if (!(copy = vkDomainDefParseString(xml, NULL, VK_DOMAIN_PARSE_COPY)))
         return NULL;
     copy->id = def->id;
     return copy;

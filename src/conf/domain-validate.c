@@ -56,13 +56,9 @@ checkUsbDisabled(vkDomainDef *def)
                           "Can't add USB hub: USB is disabled for this domain");
             return -1;
         }
-        if (strcmp(e->name, "redirdev") == 0 &&
-            g_strcmp0(vkXmlElemGetAttr(e, "bus") ?: "usb", "usb") == 0) {
-            vkReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
-                          "cannot add redirected USB device: USB is disabled for this domain");
-            return -1;
-        }
     }
+    /* redirected USB devices: vkDomainDefRedirdevCheck, once a driver's
+     * implicit controllers are in */
     return 0;
 }
 
@@ -160,6 +156,7 @@ checkDevices(vkDomainDef *def)
 {
     vkDomainDefPriv *p = def->priv;
     GPtrArray *a;
+    guint nvram = 0;
 
     for (guint i = 0; (a = p->devs[VK_DOMAIN_DEVICE_CONTROLLER]) && i < a->len; i++) {
         if (checkPciController(a->pdata[i]) < 0)
@@ -172,6 +169,11 @@ checkDevices(vkDomainDef *def)
     for (guint i = 0; (a = p->devs[VK_DOMAIN_DEVICE_OTHER]) && i < a->len; i++) {
         if (checkOther(a->pdata[i]) < 0)
             return -1;
+        /* the guest has one NVRAM (pSeries' firmware store) or none */
+        if (strcmp(((vkXmlElem *)a->pdata[i])->name, "nvram") == 0 && ++nvram > 1) {
+            vkReportError(VIR_ERR_INTERNAL_ERROR, "%s", "only a single nvram device is supported");
+            return -1;
+        }
     }
     return checkVideos(def);
 }
@@ -308,7 +310,8 @@ vkDomainDefValidateMore(vkDomainDef *def)
     if (checkUsbDisabled(def) < 0 || checkDevices(def) < 0 || checkBootMenu(def->priv) < 0 ||
         checkNumatune(def->priv) < 0 || checkFirmware(def) < 0 ||
         vkDomainDefEnumCheck(def) < 0 || vkDomainDefNumaCheck(def) < 0 ||
-        vkDomainDefResctrlCheck(def) < 0)
+        vkDomainDefResctrlCheck(def) < 0 || vkDomainDefUsbMasterCheck(def) < 0 ||
+        vkDomainDefMdevCheck(def) < 0)
         return -1;
     return 0;
 }

@@ -214,6 +214,8 @@ vkQemuJobCompletedParams(const vkJSON *migrate, int operation, virTypedParameter
             if (vkJSONGetDouble(j, &mbps) < 0)
                 continue;
             v = (long long)(mbps * 1000000 / 8);
+            if (v <= 0)
+                continue;   /* libvirt names the rate only when there is one */
         } else if (vkJSONGetInt64(j, &v) < 0) {
             continue;
         }

@@ -246,7 +246,8 @@ vkQemuDomainGetJobStats(virDomainPtr dom, int *type, virTypedParameterPtr *param
     addULL(p, &n, VIR_DOMAIN_JOB_MEMORY_TOTAL, f.total);
     addULL(p, &n, VIR_DOMAIN_JOB_MEMORY_PROCESSED, f.processed);
     addULL(p, &n, VIR_DOMAIN_JOB_MEMORY_REMAINING, f.remaining);
-    addULL(p, &n, VIR_DOMAIN_JOB_MEMORY_BPS, f.bps);
+    if (f.bps > 0)      /* as libvirt: no rate, no field (a job that was quick) */
+        addULL(p, &n, VIR_DOMAIN_JOB_MEMORY_BPS, f.bps);
     /* libvirt gives the disk fields with every migration job, zero
      * when no disk is copied */
     addULL(p, &n, VIR_DOMAIN_JOB_DISK_TOTAL, f.diskTotal);
